@@ -1,0 +1,218 @@
+//! The controllers' decision algorithms, each a deterministic state machine.
+//!
+//! The simulator ([`crate::sim`]) owns time, pods and demand. It asks a [`Controller`] when it
+//! next wants to run ([`Controller::next_wake`]) and calls [`Controller::wake`] at that time with
+//! a [`ClusterView`]: what the real controller could see (replica counts and metric readings).
+//! A wake-up that is an evaluation returns a [`Decision`]; a wake-up that only collects metrics
+//! (Knative scrapes every second, decides every two) returns `None`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::{Algorithm, Autoscaler, Millis};
+
+pub mod aibrix;
+pub mod hpa;
+pub mod keda;
+pub mod knative;
+
+/// What one metric reads at a wake-up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetricReading {
+    /// Total demand in the metric's unit (what a query over the whole workload returns,
+    /// e.g. an External/Object metric or a KEDA Prometheus query).
+    pub total: f64,
+    /// The value each reporting pod reports: `total / reporting`, capped at the metric's bound.
+    /// Meaningless when `reporting == 0`.
+    pub per_pod: f64,
+    /// Pods that report the metric (the ready pods).
+    pub reporting: u32,
+}
+
+/// What a controller can see when it wakes.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterView<'a> {
+    pub t: Millis,
+    /// `spec.replicas` of the scale target (pods that exist, ready or starting).
+    pub replicas: u32,
+    /// Pods that are ready.
+    pub ready: u32,
+    /// One reading per metric of the autoscaler, in model order.
+    pub metrics: &'a [MetricReading],
+}
+
+impl ClusterView<'_> {
+    /// Pods that exist but are not ready yet (starting up).
+    pub fn starting(&self) -> u32 {
+        self.replicas.saturating_sub(self.ready)
+    }
+}
+
+/// The controller's mode at a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Stable,
+    Panic,
+    /// KEDA/Knative at zero (or idle) replicas with no active trigger.
+    Inactive,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Stable => "stable",
+            Mode::Panic => "panic",
+            Mode::Inactive => "inactive",
+        }
+    }
+}
+
+/// Which rule decided the replica count. Rendered as short plain words ("stabilization window
+/// held 7"); no allocation, so the simulator's hot loop stays cheap.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum Reason {
+    /// The metric's ratio to target was inside the tolerance band: replicas unchanged.
+    Tolerance { ratio: f64 },
+    /// The metric-based recommendation was applied as is.
+    Metric { observed: f64, target: f64 },
+    /// Raised to `minReplicas`.
+    MinReplicas { min: u32 },
+    /// Lowered to `maxReplicas`.
+    MaxReplicas { max: u32 },
+    /// Limited by the maximum scale-up rate.
+    MaxScaleUpRate { limit: u32 },
+    /// Limited by the maximum scale-down rate.
+    MaxScaleDownRate { limit: u32 },
+    /// A stabilization window kept an earlier recommendation.
+    StabilizationWindow { held: u32 },
+    /// Knative `scale-down-delay` (max over the delay window).
+    ScaleDownDelay { held: u32 },
+    /// AIBrix scale-up/scale-down cooldown window (its `stabilizeRecommendation`).
+    CooldownWindow { held: u32 },
+    /// In panic mode the count never goes down.
+    PanicNoScaleDown { held: u32 },
+    /// Panic mode: scaled on the panic window.
+    Panic { observed: f64, target: f64 },
+    /// Knative `activation-scale`: a non-zero recommendation raised to the activation scale.
+    ActivationScale { scale: u32 },
+    /// HPA behavior policy limited the scale-up.
+    ScaleUpPolicy { limit: u32 },
+    /// HPA behavior policy limited the scale-down.
+    ScaleDownPolicy { limit: u32 },
+    /// A `selectPolicy: Disabled` direction.
+    ScalingDisabledByPolicy,
+    /// No metric data: the controller kept the replica count.
+    NoMetrics,
+    /// The HPA does nothing at 0 replicas with minReplicas > 0 (`ScalingDisabled`).
+    ScalingDisabledAtZero,
+    /// Knative: waiting for the scale-to-zero grace period before going to zero.
+    ScaleToZeroGrace,
+    /// Scaled to zero (Knative) or to zero/idle after the cooldown (KEDA).
+    ScaleToZero,
+    /// KEDA activated the workload from zero/idle (a trigger above its activation threshold).
+    Activated { value: f64, threshold: f64 },
+    /// KEDA: no trigger active, waiting for `cooldownPeriod` before going to zero/idle.
+    Cooldown { remaining_s: u64 },
+}
+
+fn num(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
+    // Compact, deterministic rendering of observed values.
+    if x == x.trunc() && x.abs() < 1e15 {
+        write!(f, "{}", x as i64)
+    } else {
+        let s = format!("{x:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        f.write_str(s)
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Reason::Tolerance { ratio } => {
+                f.write_str("tolerance (ratio ")?;
+                num(f, ratio)?;
+                f.write_str(")")
+            }
+            Reason::Metric { observed, target } => {
+                f.write_str("metric ")?;
+                num(f, observed)?;
+                f.write_str(" vs target ")?;
+                num(f, target)
+            }
+            Reason::MinReplicas { min } => write!(f, "minReplicas {min}"),
+            Reason::MaxReplicas { max } => write!(f, "maxReplicas {max}"),
+            Reason::MaxScaleUpRate { limit } => write!(f, "max scale-up rate (limit {limit})"),
+            Reason::MaxScaleDownRate { limit } => {
+                write!(f, "max scale-down rate (limit {limit})")
+            }
+            Reason::StabilizationWindow { held } => write!(f, "stabilization window held {held}"),
+            Reason::ScaleDownDelay { held } => write!(f, "scale-down delay held {held}"),
+            Reason::CooldownWindow { held } => write!(f, "cooldown window held {held}"),
+            Reason::PanicNoScaleDown { held } => write!(f, "panic: never scale down (held {held})"),
+            Reason::Panic { observed, target } => {
+                f.write_str("panic: panic-window metric ")?;
+                num(f, observed)?;
+                f.write_str(" vs target ")?;
+                num(f, target)
+            }
+            Reason::ActivationScale { scale } => write!(f, "activation scale {scale}"),
+            Reason::ScaleUpPolicy { limit } => write!(f, "scale-up policy (limit {limit})"),
+            Reason::ScaleDownPolicy { limit } => write!(f, "scale-down policy (limit {limit})"),
+            Reason::ScalingDisabledByPolicy => f.write_str("selectPolicy Disabled"),
+            Reason::NoMetrics => f.write_str("no metrics: kept replicas"),
+            Reason::ScalingDisabledAtZero => {
+                f.write_str("scaling disabled at 0 replicas (minReplicas > 0)")
+            }
+            Reason::ScaleToZeroGrace => f.write_str("scale-to-zero grace period"),
+            Reason::ScaleToZero => f.write_str("scale to zero"),
+            Reason::Activated { value, threshold } => {
+                f.write_str("activated: ")?;
+                num(f, value)?;
+                f.write_str(" > activation threshold ")?;
+                num(f, threshold)
+            }
+            Reason::Cooldown { remaining_s } => {
+                write!(f, "cooldown: {remaining_s}s before scale to zero")
+            }
+        }
+    }
+}
+
+/// One evaluation's outcome.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decision {
+    /// The value the algorithm's metric step observed (e.g. the stable-window average), in
+    /// the metric's unit; `NaN` when there was none.
+    pub observed: f64,
+    /// The recommendation from the metric alone, before rate limits, windows and min/max.
+    pub desired_raw: u32,
+    /// What the controller sets `spec.replicas` to.
+    pub desired: u32,
+    pub mode: Mode,
+    /// The rule that decided `desired`.
+    pub reason: Reason,
+}
+
+/// A controller's decision loop.
+pub trait Controller {
+    /// Absolute simulated time of the next wake-up. The first is at or after 0.
+    fn next_wake(&self) -> Millis;
+    /// Run at `view.t` (== the last `next_wake`). Returns a decision on evaluation ticks.
+    fn wake(&mut self, view: &ClusterView<'_>) -> Option<Decision>;
+}
+
+/// The controller that replays `autoscaler`'s algorithm, starting at time 0.
+pub fn controller_for(autoscaler: &Autoscaler) -> Box<dyn Controller> {
+    match &autoscaler.algorithm {
+        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) => {
+            Box::new(aibrix::AibrixController::new(autoscaler))
+        }
+        Algorithm::Hpa(_) => Box::new(hpa::HpaController::new(autoscaler)),
+        Algorithm::Keda(_) => Box::new(keda::KedaController::new(autoscaler)),
+        Algorithm::KnativeKpa(_) => Box::new(knative::KnativeController::new(autoscaler)),
+    }
+}

@@ -1,0 +1,21 @@
+//! Scalelens core: parses autoscaler YAML (AIBrix, Kubernetes HPA, KEDA, Knative), replays the
+//! real controllers' algorithms against a demand series, and emits diagnostics.
+//!
+//! **Architecture invariant:** no I/O, no clocks, no threads, no `wasm-bindgen`. The same code
+//! runs natively (CLI), in the browser (web) and inside Envoy (plugin). Same input, same output.
+
+pub mod algorithm;
+pub mod codes;
+pub mod config;
+pub mod demand;
+pub mod diagnostic;
+pub mod duration;
+pub mod model;
+pub mod quantity;
+pub mod sim;
+pub mod span;
+pub mod yaml;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use model::{Autoscaler, Millis};
+pub use span::{Param, Pos, Span, Spanned};

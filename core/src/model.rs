@@ -1,0 +1,292 @@
+//! The normalized autoscaler model: what every family's YAML is read into, and what the
+//! algorithms and the simulator consume. Every parameter carries its origin (a YAML span, or the
+//! upstream default with the file it comes from), so the output can say why a value is what it is.
+
+use serde::Serialize;
+
+use crate::span::{Param, Span, Spanned};
+
+/// Milliseconds of simulated time. All simulated time is integral: no float drift, same bytes out.
+pub type Millis = u64;
+
+pub const SECOND: Millis = 1_000;
+pub const MINUTE: Millis = 60 * SECOND;
+
+/// The four autoscaler families Scalelens reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// `autoscaling.aibrix.ai/v1alpha1` `PodAutoscaler`.
+    Aibrix,
+    /// Kubernetes `HorizontalPodAutoscaler` (`autoscaling/v1`, `autoscaling/v2`, removed betas).
+    Hpa,
+    /// KEDA `keda.sh/v1alpha1` `ScaledObject`.
+    Keda,
+    /// Knative Serving `autoscaling.knative.dev/*` annotations.
+    Knative,
+}
+
+/// One autoscaler read from the input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Autoscaler {
+    pub family: Family,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// Span of the whole document (used for diagnostics about the object as a whole).
+    #[serde(skip)]
+    pub span: Span,
+    /// Span of `metadata.name` (or of `kind` when there is no name).
+    #[serde(skip)]
+    pub name_span: Span,
+    pub target: Option<TargetRef>,
+    pub min_replicas: Param<u32>,
+    /// `u32::MAX` means "no limit" (Knative `max-scale: 0`).
+    pub max_replicas: Param<u32>,
+    /// Replicas at the start of a simulation: the scale target's `spec.replicas` when the
+    /// input carries it, Knative's `initial-scale`, ...; `None` when the input does not say.
+    pub initial_replicas: Option<Param<u32>>,
+    pub metrics: Vec<Metric>,
+    pub algorithm: Algorithm,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetRef {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub name: Spanned<String>,
+}
+
+/// Where a metric comes from, in the family's own terms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum MetricSource {
+    /// AIBrix `metricSourceType: pod` (scraped from each pod's `/metrics`).
+    AibrixPod { port: Option<String>, path: Option<String> },
+    /// AIBrix `resource` (cpu/memory from metrics.k8s.io, summed over containers).
+    AibrixResource,
+    /// AIBrix `custom` (custom.metrics.k8s.io, per pod).
+    AibrixCustom,
+    /// AIBrix `external` / `domain` (one value for the whole workload).
+    AibrixExternal { endpoint: Option<String> },
+    /// HPA `Resource`.
+    Resource,
+    /// HPA `ContainerResource`.
+    ContainerResource { container: String },
+    /// HPA `Pods`.
+    Pods,
+    /// HPA `Object`.
+    Object { described: Option<String> },
+    /// HPA `External`.
+    External,
+    /// KEDA `prometheus` trigger.
+    KedaPrometheus { query: String, server_address: Option<String> },
+    /// KEDA `cpu` / `memory` trigger.
+    KedaResource,
+    /// Knative concurrency (in-flight requests per pod, from the queue-proxy).
+    KnativeConcurrency,
+    /// Knative requests per second.
+    KnativeRps,
+}
+
+/// The kind of target, as in the Kubernetes `MetricTarget.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TargetType {
+    /// Percent of the pods' resource request (`averageUtilization`).
+    Utilization,
+    /// The value as a whole (not divided by pods).
+    Value,
+    /// The value per pod.
+    AverageValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricTarget {
+    pub target_type: TargetType,
+    /// The target in the metric's unit (percent for `Utilization`).
+    pub value: Param<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metric {
+    /// The metric's name as written (`gpu_cache_usage_perc`, `cpu`, `s0-prometheus`, ...).
+    pub name: Spanned<String>,
+    pub source: MetricSource,
+    pub target: MetricTarget,
+    /// Upper bound of the per-pod value when the metric is bounded (1.0 for a 0–1 fraction,
+    /// 100 for a percent); `None` when unbounded or unknown.
+    pub bound: Option<f64>,
+    /// KEDA `activationThreshold` (strict `>`), for the 0 ↔ 1 decision.
+    pub activation_threshold: Option<Param<f64>>,
+    /// Span of the whole metric entry.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The algorithm and all its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Algorithm {
+    AibrixKpa(AibrixParams),
+    AibrixApa(AibrixParams),
+    Hpa(HpaParams),
+    Keda(KedaParams),
+    KnativeKpa(KnativeParams),
+}
+
+impl Algorithm {
+    /// The upstream project, version and algorithm being replayed, for output headers.
+    pub fn upstream(&self) -> &'static str {
+        match self {
+            Algorithm::AibrixKpa(_) => "AIBrix v0.7.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/kpa.go)",
+            Algorithm::AibrixApa(_) => "AIBrix v0.7.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/apa.go)",
+            Algorithm::Hpa(_) => "Kubernetes v1.34 HPA (kubernetes/kubernetes pkg/controller/podautoscaler)",
+            Algorithm::Keda(_) => "KEDA v2.18 ScaledObject + Kubernetes v1.34 HPA (kedacore/keda pkg/scaling/executor)",
+            Algorithm::KnativeKpa(_) => "Knative Serving v1.20 KPA (knative/serving pkg/autoscaler/scaling/autoscaler.go)",
+        }
+    }
+}
+
+/// AIBrix v0.7.0 scaling context (`pkg/controller/podautoscaler/context/context.go`,
+/// `metrics/client.go`, `podautoscaler_controller.go`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AibrixParams {
+    pub max_scale_up_rate: Param<f64>,
+    pub max_scale_down_rate: Param<f64>,
+    pub scale_up_tolerance: Param<f64>,
+    pub scale_down_tolerance: Param<f64>,
+    pub panic_threshold: Param<f64>,
+    pub scale_up_cooldown: Param<Millis>,
+    pub scale_down_cooldown: Param<Millis>,
+    /// Parsed but unused upstream (no caller of `GetScaleToZero()` in v0.7.0).
+    pub scale_to_zero: Param<bool>,
+    /// `observeWindowSeconds`.
+    pub stable_window: Param<Millis>,
+    /// `panicWindowSeconds`.
+    pub panic_window: Param<Millis>,
+    /// Controller resync interval (`DefaultResyncInterval`).
+    pub resync_interval: Param<Millis>,
+}
+
+/// Kubernetes HPA controller settings and the object's `behavior`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HpaParams {
+    /// `--horizontal-pod-autoscaler-sync-period`.
+    pub sync_period: Param<Millis>,
+    /// Per-direction tolerance (`behavior.scaleUp.tolerance`, else the cluster flag 0.1).
+    pub tolerance_up: Param<f64>,
+    pub tolerance_down: Param<f64>,
+    /// `--horizontal-pod-autoscaler-downscale-stabilization` (legacy path, and the default
+    /// scale-down window when `behavior` is given without one).
+    pub downscale_stabilization: Param<Millis>,
+    /// `--horizontal-pod-autoscaler-cpu-initialization-period`.
+    pub cpu_initialization_period: Param<Millis>,
+    /// `--horizontal-pod-autoscaler-initial-readiness-delay`.
+    pub initial_readiness_delay: Param<Millis>,
+    /// `spec.behavior`, already defaulted field by field. `None`: the legacy path
+    /// (`normalizeDesiredReplicas`).
+    pub behavior: Option<Behavior>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Behavior {
+    pub scale_up: ScalingRules,
+    pub scale_down: ScalingRules,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SelectPolicy {
+    Max,
+    Min,
+    Disabled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PolicyType {
+    Pods,
+    Percent,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Policy {
+    pub policy_type: PolicyType,
+    pub value: u32,
+    pub period: Millis,
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScalingRules {
+    pub stabilization_window: Param<Millis>,
+    pub select_policy: Param<SelectPolicy>,
+    pub policies: Vec<Policy>,
+    /// Where the policies are written; `None` when they are the defaults.
+    #[serde(skip)]
+    pub policies_span: Option<Span>,
+}
+
+/// KEDA ScaledObject (`apis/keda/v1alpha1/scaledobject_types.go`,
+/// `pkg/scaling/executor/scale_scaledobjects.go`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KedaParams {
+    pub polling_interval: Param<Millis>,
+    pub cooldown_period: Param<Millis>,
+    pub initial_cooldown_period: Param<Millis>,
+    /// `minReplicaCount` as written (0 by default); the HPA gets `max(min, 1)`.
+    pub min_replica_count: Param<u32>,
+    pub idle_replica_count: Option<Param<u32>>,
+    /// The HPA KEDA creates (1 ↔ N).
+    pub hpa: HpaParams,
+    /// `autoscaling.keda.sh/paused-scale-in`.
+    pub paused_scale_in: bool,
+    /// `autoscaling.keda.sh/paused-scale-out`.
+    pub paused_scale_out: bool,
+    /// `autoscaling.keda.sh/force-activation`.
+    pub force_activation: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KnativeMetric {
+    Concurrency,
+    Rps,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    Linear,
+    WeightedExponential,
+}
+
+/// Knative KPA decider and PA reconciler settings (`pkg/autoscaler/config/config.go`,
+/// `pkg/reconciler/autoscaling/resources/target.go`, `kpa/scaler.go`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KnativeParams {
+    pub metric: Param<KnativeMetric>,
+    /// Per-pod target: `max(0.01, total × utilization)` (`ResolveMetricTarget`).
+    pub target_value: f64,
+    /// `TotalValue`: the per-pod total before utilization (used for burst capacity).
+    pub total_value: f64,
+    pub target: Param<f64>,
+    pub target_utilization: Param<f64>,
+    pub container_concurrency: Option<Param<u32>>,
+    pub stable_window: Param<Millis>,
+    pub panic_window_percentage: Param<f64>,
+    pub panic_threshold_percentage: Param<f64>,
+    pub max_scale_up_rate: Param<f64>,
+    pub max_scale_down_rate: Param<f64>,
+    pub enable_scale_to_zero: Param<bool>,
+    pub scale_to_zero_grace_period: Param<Millis>,
+    pub scale_to_zero_pod_retention_period: Param<Millis>,
+    pub initial_scale: Param<u32>,
+    pub allow_zero_initial_scale: Param<bool>,
+    pub scale_down_delay: Param<Millis>,
+    pub activation_scale: Param<u32>,
+    pub target_burst_capacity: Param<f64>,
+    pub aggregation: Param<Aggregation>,
+    /// The decider tick (2 s, `multiscaler.go tickInterval`).
+    pub tick_interval: Param<Millis>,
+}
