@@ -1,1 +1,354 @@
-//! Demand series. STUB
+//! The demand series that drives a simulation: total demand in the metric's unit over time, read
+//! from a CSV with a `time` column (seconds from start, or RFC 3339) and a `value` column.
+//! A value holds until the next row.
+
+use crate::model::{Millis, SECOND};
+
+/// A step function of total demand. `points` are sorted by strictly increasing time; times are
+/// milliseconds from the first row (which is at 0). `offset_s` is the first row's time as
+/// written when the file uses seconds (0 for RFC 3339 files), so outputs can show the file's times.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DemandSeries {
+    pub points: Vec<(Millis, f64)>,
+    /// The file's time of the first row, in milliseconds (seconds form), or 0 (RFC 3339 form).
+    pub offset: Millis,
+}
+
+impl DemandSeries {
+    /// A series from `(seconds, value)` pairs (for tests and front ends that build demand in code).
+    /// Times must be strictly increasing and start at 0.
+    pub fn from_points(points: Vec<(Millis, f64)>) -> Self {
+        DemandSeries { points, offset: 0 }
+    }
+
+    /// Time of the last row (ms from the first).
+    pub fn last_time(&self) -> Millis {
+        self.points.last().map_or(0, |p| p.0)
+    }
+
+    /// The default horizon: the last row plus one typical step (the median spacing), so the last
+    /// row is held as long as the others.
+    pub fn default_duration(&self) -> Millis {
+        let n = self.points.len();
+        if n < 2 {
+            return 60 * SECOND;
+        }
+        let mut steps: Vec<Millis> = self.points.windows(2).map(|w| w[1].0 - w[0].0).collect();
+        steps.sort_unstable();
+        self.last_time() + steps[steps.len() / 2]
+    }
+}
+
+/// A CSV error with its 1-based position.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct DemandError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+fn err(line: usize, column: usize, message: impl Into<String>) -> DemandError {
+    DemandError {
+        line: line as u32,
+        column: column as u32,
+        message: message.into(),
+    }
+}
+
+/// One CSV field with its 1-based starting column.
+fn fields(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in line.char_indices() {
+        if c == ',' {
+            out.push((start, &line[start..i]));
+            start = i + 1;
+        }
+    }
+    out.push((start, &line[start..]));
+    out.into_iter()
+        .map(|(s, f)| {
+            let lead = f.len() - f.trim_start().len();
+            let col = line[..s + lead].chars().count() + 1;
+            let f = f.trim();
+            let f = f
+                .strip_prefix('"')
+                .and_then(|f| f.strip_suffix('"'))
+                .unwrap_or(f);
+            (col, f)
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum TimeForm {
+    Seconds,
+    Rfc3339,
+}
+
+/// Parse a demand CSV. Blank lines and lines starting with `#` are skipped.
+pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let Some((hline, header)) = lines.next() else {
+        return Err(err(
+            1,
+            1,
+            "empty file: expected a header with `time` and `value` columns",
+        ));
+    };
+    let header = fields(header);
+    let mut time_col = None;
+    let mut value_col = None;
+    for (i, (col, name)) in header.iter().enumerate() {
+        match name.to_ascii_lowercase().as_str() {
+            "time" | "t" | "timestamp" => time_col = Some(i),
+            "value" | "demand" => value_col = Some(i),
+            "pod" => {
+                return Err(err(
+                    hline,
+                    *col,
+                    "a `pod` column means per-pod samples; a demand file holds one total per time \
+                     (sum the pods, or pass the file as --samples)",
+                ))
+            }
+            other => return Err(err(
+                hline,
+                *col,
+                format!(
+                    "unknown column `{other}`: a demand file has the columns `time` and `value`"
+                ),
+            )),
+        }
+    }
+    let (Some(tc), Some(vc)) = (time_col, value_col) else {
+        return Err(err(
+            hline,
+            1,
+            "the header must name a `time` column and a `value` column",
+        ));
+    };
+
+    let mut raw: Vec<(usize, usize, i64, f64)> = Vec::new(); // line, time column, time ms, value
+    let mut form: Option<TimeForm> = None;
+    for (ln, line) in lines {
+        let f = fields(line);
+        if f.len() != header.len() {
+            return Err(err(
+                ln,
+                1,
+                format!("expected {} fields, found {}", header.len(), f.len()),
+            ));
+        }
+        let (tcol, traw) = f[tc];
+        let (vcol, vraw) = f[vc];
+        let (t, this_form) = parse_time(traw).ok_or_else(|| {
+            err(
+                ln,
+                tcol,
+                format!("`{traw}` is not a time: use seconds from start (e.g. 15) or RFC 3339 (e.g. 2025-01-23T10:00:00Z)"),
+            )
+        })?;
+        match form {
+            None => form = Some(this_form),
+            Some(f0) if f0 != this_form => {
+                return Err(err(
+                    ln,
+                    tcol,
+                    "mixed time formats: every row must use seconds, or every row RFC 3339",
+                ))
+            }
+            _ => {}
+        }
+        let v: f64 = vraw
+            .parse()
+            .map_err(|_| err(ln, vcol, format!("`{vraw}` is not a number")))?;
+        if !v.is_finite() {
+            return Err(err(
+                ln,
+                vcol,
+                format!("`{vraw}`: demand must be a finite number"),
+            ));
+        }
+        if v < 0.0 {
+            return Err(err(
+                ln,
+                vcol,
+                format!("`{vraw}`: demand cannot be negative"),
+            ));
+        }
+        if let Some(&(pl, _, pt, _)) = raw.last() {
+            if t == pt {
+                return Err(err(
+                    ln,
+                    tcol,
+                    format!("duplicate time (same as line {pl}): one total per time"),
+                ));
+            }
+            if t < pt {
+                return Err(err(
+                    ln,
+                    tcol,
+                    format!("time goes backwards (line {pl} is later): sort the rows by time"),
+                ));
+            }
+        }
+        raw.push((ln, tcol, t, v));
+    }
+    let Some(&(_, _, t0, _)) = raw.first() else {
+        return Err(err(hline + 1, 1, "no data rows after the header"));
+    };
+    if form == Some(TimeForm::Seconds) && t0 < 0 {
+        return Err(err(
+            raw[0].0,
+            raw[0].1,
+            "time in seconds cannot be negative",
+        ));
+    }
+    let offset = if form == Some(TimeForm::Seconds) {
+        t0 as Millis
+    } else {
+        0
+    };
+    Ok(DemandSeries {
+        points: raw
+            .iter()
+            .map(|&(_, _, t, v)| ((t - t0) as Millis, v))
+            .collect(),
+        offset,
+    })
+}
+
+/// Seconds (integer or decimal, up to millisecond precision) or RFC 3339; returns milliseconds.
+fn parse_time(s: &str) -> Option<(i64, TimeForm)> {
+    if let Ok(secs) = s.parse::<f64>() {
+        if !secs.is_finite() || secs.abs() > 1e12 {
+            return None;
+        }
+        return Some(((secs * 1000.0).round() as i64, TimeForm::Seconds));
+    }
+    parse_rfc3339(s).map(|ms| (ms, TimeForm::Rfc3339))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]` (also a space instead of `T`) to Unix milliseconds.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 19 || !s.is_ascii() {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        if !part.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
+    };
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut ms = 0i64;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let frac = &s[start..i.min(start + 3)];
+        ms = frac.parse::<i64>().ok()? * 10i64.pow(3 - frac.len() as u32);
+    }
+    let offset_min = match b.get(i) {
+        Some(b'Z') | Some(b'z') if i + 1 == b.len() => 0,
+        Some(&c @ (b'+' | b'-')) if i + 6 == b.len() && b[i + 3] == b':' => {
+            let oh = num(i + 1..i + 3)?;
+            let om = num(i + 4..i + 6)?;
+            let sign = if c == b'+' { 1 } else { -1 };
+            sign * (oh * 60 + om)
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(y, mo, d);
+    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60;
+    Some(secs * 1000 + ms)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_and_rfc3339() {
+        let s = parse_csv("time,value\n0,1\n15,2.5\n").unwrap();
+        assert_eq!(s.points, vec![(0, 1.0), (15_000, 2.5)]);
+        let s = parse_csv("value,time\n3,2025-01-23T10:00:00Z\n4,2025-01-23T10:00:15.5+00:00\n")
+            .unwrap();
+        assert_eq!(s.points, vec![(0, 3.0), (15_500, 4.0)]);
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_rfc3339("2025-11-28T08:00:00Z"),
+            Some(1_764_316_800_000)
+        );
+        assert_eq!(
+            parse_rfc3339("2025-11-28T09:00:00+01:00"),
+            Some(1_764_316_800_000)
+        );
+    }
+
+    #[test]
+    fn offset_keeps_file_times() {
+        let s = parse_csv("time,value\n30,1\n45,2\n").unwrap();
+        assert_eq!(s.points, vec![(0, 1.0), (15_000, 2.0)]);
+        assert_eq!(s.offset, 30_000);
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let cases = [
+            ("", 1, 1, "empty file"),
+            ("time,value\n", 2, 1, "no data rows"),
+            ("time\n1\n", 1, 1, "must name"),
+            ("time,value,pod\n", 1, 12, "per-pod"),
+            ("time,value\n0,x\n", 2, 3, "not a number"),
+            ("time,value\n0,1\n0,2\n", 3, 1, "duplicate"),
+            ("time,value\n5,1\n2,2\n", 3, 1, "backwards"),
+            ("time,value\n0,NaN\n", 2, 3, "finite"),
+            ("time,value\n0,-1\n", 2, 3, "negative"),
+            ("time,value\n0,1,2\n", 2, 1, "expected 2 fields"),
+            ("time,value\n0,1\n2025-01-01T00:00:00Z,1\n", 3, 1, "mixed"),
+            ("time,value\nnoon,1\n", 2, 1, "not a time"),
+        ];
+        for (input, line, col, msg) in cases {
+            let e = parse_csv(input).unwrap_err();
+            assert_eq!((e.line, e.column), (line, col), "{input:?}: {e}");
+            assert!(e.message.contains(msg), "{input:?}: {e}");
+        }
+    }
+}

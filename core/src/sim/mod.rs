@@ -1,1 +1,314 @@
-//! Simulation. STUB
+//! The closed-loop simulator: time, demand and pods around a replayed controller.
+//!
+//! The controller decides at its own cadence ([`Controller::next_wake`]: the HPA sync period, the
+//! AIBrix resync, the Knative scrape/tick, the KEDA polling interval). Between wake-ups nothing
+//! changes except time. At each wake-up the simulator shows the controller what the real one
+//! would see: for the metric the demand series is in, ready pods each report
+//! `min(demand / ready, bound)`, a whole-workload query reports `demand`. Pods created by a
+//! scale-up become ready after the start-up delay; a scale-down removes pods at once, the
+//! not-yet-ready ones first (as a ReplicaSet does), then the most recently ready.
+//!
+//! **Invariant:** deterministic. Same inputs, same timeline, byte for byte.
+
+use std::collections::VecDeque;
+
+use crate::algorithm::{controller_for, ClusterView, Controller, MetricReading, Mode, Reason};
+use crate::codes;
+use crate::demand::DemandSeries;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Algorithm, Autoscaler, Family, Millis, SECOND};
+
+/// What the user can set about a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SimOptions {
+    /// Replicas at the start; else the scale target's `spec.replicas` from the input, else
+    /// `max(minReplicas, 1)`.
+    pub initial_replicas: Option<u32>,
+    /// Start-up delay of a new pod until it is ready; else a default for the workload.
+    pub pod_startup: Option<Millis>,
+    /// Horizon; else the demand's last row plus one step.
+    pub duration: Option<Millis>,
+}
+
+/// One evaluation of the controller.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimelineEntry {
+    /// Time of the evaluation (ms, in the demand file's time base).
+    pub t: Millis,
+    /// Total demand at `t`.
+    pub demand: f64,
+    /// What the algorithm's metric step observed (NaN when nothing).
+    pub observed: f64,
+    /// Ready pods at `t`.
+    pub ready: u32,
+    /// `spec.replicas` when the controller evaluated (before its decision).
+    pub replicas: u32,
+    /// The metric's recommendation before rate limits, windows and min/max.
+    pub desired_raw: u32,
+    /// What the controller set `spec.replicas` to.
+    pub desired: u32,
+    pub mode: Mode,
+    pub reason: Reason,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimOutput {
+    pub timeline: Vec<TimelineEntry>,
+    /// Notes about how the run was set up (defaults taken), and warnings about the input.
+    pub diagnostics: Vec<Diagnostic>,
+    pub initial_replicas: u32,
+    pub pod_startup: Millis,
+    pub pod_startup_is_default: bool,
+    pub duration: Millis,
+}
+
+/// Default pod start-up for a vLLM / GPU model server: scheduling on a GPU node, pulling the
+/// (cached) image and loading a 7B model into GPU memory typically takes one to three minutes.
+pub const LLM_POD_STARTUP: Millis = 120 * SECOND;
+/// Default pod start-up for other workloads: the Kubernetes HPA's own assumption
+/// (`--horizontal-pod-autoscaler-initial-readiness-delay`, 30 s).
+pub const DEFAULT_POD_STARTUP: Millis = 30 * SECOND;
+
+/// Whether the autoscaler scales an LLM model server (AIBrix, or a vLLM metric).
+fn is_llm_workload(a: &Autoscaler) -> bool {
+    a.family == Family::Aibrix
+        || a.metrics.iter().any(|m| {
+            let n = m.name.value.to_ascii_lowercase();
+            n.contains("vllm") || n.contains("gpu") || n.contains("kv_cache") || n.contains("token")
+        })
+}
+
+/// Pods of the scale target: groups of pods created together, oldest first.
+struct Pods {
+    /// (ready_at, count), sorted by `ready_at` (start-up delay is constant, creation is in order).
+    groups: VecDeque<(Millis, u32)>,
+    total: u32,
+}
+
+impl Pods {
+    fn new(initial: u32) -> Self {
+        let mut groups = VecDeque::new();
+        if initial > 0 {
+            groups.push_back((0, initial));
+        }
+        Pods {
+            groups,
+            total: initial,
+        }
+    }
+
+    fn ready_at(&self, t: Millis) -> u32 {
+        self.groups
+            .iter()
+            .take_while(|g| g.0 <= t)
+            .fold(0u32, |acc, g| acc.saturating_add(g.1))
+    }
+
+    fn scale_to(&mut self, desired: u32, t: Millis, startup: Millis) {
+        if desired > self.total {
+            let add = desired - self.total;
+            let ready_at = t.saturating_add(startup);
+            match self.groups.back_mut() {
+                Some(g) if g.0 == ready_at => g.1 += add,
+                _ => self.groups.push_back((ready_at, add)),
+            }
+        } else {
+            // Remove the newest first: not-ready pods, then the most recently ready.
+            let mut remove = self.total - desired;
+            while remove > 0 {
+                let Some(g) = self.groups.back_mut() else {
+                    break;
+                };
+                let take = remove.min(g.1);
+                g.1 -= take;
+                remove -= take;
+                if g.1 == 0 {
+                    self.groups.pop_back();
+                }
+            }
+        }
+        self.total = desired;
+        // Merge groups that are all ready, so the deque stays short in long runs.
+        while self.groups.len() > 1 && self.groups[1].0 <= t {
+            if let Some((_, n)) = self.groups.pop_front() {
+                self.groups[0].1 += n;
+            }
+        }
+    }
+}
+
+/// Run `autoscaler` against `demand`.
+pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOptions) -> SimOutput {
+    let mut diagnostics = Vec::new();
+
+    let (pod_startup, pod_startup_is_default) = match opts.pod_startup {
+        Some(s) => (s, false),
+        None => {
+            let (d, why) = if is_llm_workload(autoscaler) {
+                (
+                    LLM_POD_STARTUP,
+                    "a vLLM/GPU model server (schedule, pull, load weights)",
+                )
+            } else {
+                (
+                    DEFAULT_POD_STARTUP,
+                    "the Kubernetes HPA's initial readiness delay",
+                )
+            };
+            diagnostics.push(Diagnostic::note(
+                codes::SIM_DEFAULT_POD_STARTUP,
+                format!(
+                    "new pods become ready {}s after they are created: the default for {why}; set --pod-startup to match your workload",
+                    d / SECOND
+                ),
+            ));
+            (d, true)
+        }
+    };
+
+    let min = autoscaler.min_replicas.value;
+    let initial = match (opts.initial_replicas, &autoscaler.initial_replicas) {
+        (Some(n), _) => n,
+        (None, Some(p)) => p.value,
+        (None, None) => {
+            let n = min.max(1);
+            diagnostics.push(Diagnostic::note(
+                codes::SIM_DEFAULT_INITIAL_REPLICAS,
+                format!(
+                    "the input does not say how many replicas run at the start: starting at {n} (minReplicas, at least 1); set --initial-replicas, or include the scale target's Deployment"
+                ),
+            ));
+            n
+        }
+    };
+
+    if autoscaler.metrics.len() > 1 {
+        diagnostics.push(Diagnostic::note(
+            codes::SIM_DEMAND_METRIC,
+            format!(
+                "the demand drives the first metric `{}`; the other {} metric(s) read 0",
+                autoscaler.metrics[0].name.value,
+                autoscaler.metrics.len() - 1
+            ),
+        ));
+    }
+
+    let duration = opts.duration.unwrap_or_else(|| demand.default_duration());
+    let timeline = run(autoscaler, demand, initial, pod_startup, duration);
+
+    SimOutput {
+        timeline,
+        diagnostics,
+        initial_replicas: initial,
+        pod_startup,
+        pod_startup_is_default,
+        duration,
+    }
+}
+
+fn run(
+    autoscaler: &Autoscaler,
+    demand: &DemandSeries,
+    initial: u32,
+    pod_startup: Millis,
+    duration: Millis,
+) -> Vec<TimelineEntry> {
+    let mut controller: Box<dyn Controller> = controller_for(autoscaler);
+    let bounds: Vec<Option<f64>> = autoscaler.metrics.iter().map(|m| m.bound).collect();
+    let mut readings = vec![
+        MetricReading {
+            total: 0.0,
+            per_pod: 0.0,
+            reporting: 0,
+        };
+        bounds.len().max(1)
+    ];
+    let mut pods = Pods::new(initial);
+    let mut timeline = Vec::with_capacity(estimate_evaluations(autoscaler, duration));
+    let mut idx = 0usize;
+    let mut last_wake: Option<Millis> = None;
+
+    loop {
+        let mut t = controller.next_wake();
+        // A controller must move forward; never loop forever on a bad schedule.
+        if let Some(prev) = last_wake {
+            if t <= prev {
+                t = prev + SECOND;
+            }
+        }
+        if t > duration {
+            break;
+        }
+        last_wake = Some(t);
+        while idx + 1 < demand.points.len() && demand.points[idx + 1].0 <= t {
+            idx += 1;
+        }
+        let d = demand.points.get(idx).map_or(0.0, |p| p.1);
+        let ready = pods.ready_at(t);
+        for (i, r) in readings.iter_mut().enumerate() {
+            let total = if i == 0 { d } else { 0.0 };
+            let mut per_pod = if ready > 0 { total / ready as f64 } else { 0.0 };
+            if let Some(Some(b)) = bounds.get(i) {
+                per_pod = per_pod.min(*b);
+            }
+            *r = MetricReading {
+                total,
+                per_pod,
+                reporting: ready,
+            };
+        }
+        let view = ClusterView {
+            t,
+            replicas: pods.total,
+            ready,
+            metrics: &readings,
+        };
+        if let Some(dec) = controller.wake(&view) {
+            timeline.push(TimelineEntry {
+                t: t + demand.offset,
+                demand: d,
+                observed: dec.observed,
+                ready,
+                replicas: pods.total,
+                desired_raw: dec.desired_raw,
+                desired: dec.desired,
+                mode: dec.mode,
+                reason: dec.reason,
+            });
+            if dec.desired != pods.total {
+                pods.scale_to(dec.desired, t, pod_startup);
+            }
+        }
+    }
+    timeline
+}
+
+fn estimate_evaluations(a: &Autoscaler, duration: Millis) -> usize {
+    let every = match &a.algorithm {
+        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => p.resync_interval.value,
+        Algorithm::Hpa(p) => p.sync_period.value,
+        Algorithm::Keda(p) => p.hpa.sync_period.value.min(p.polling_interval.value),
+        Algorithm::KnativeKpa(p) => p.tick_interval.value,
+    };
+    (duration / every.max(1)) as usize + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pods_scale_up_become_ready_and_scale_down_removes_unready_first() {
+        let mut p = Pods::new(2);
+        assert_eq!(p.ready_at(0), 2);
+        p.scale_to(5, 10_000, 30_000);
+        assert_eq!((p.total, p.ready_at(39_999), p.ready_at(40_000)), (5, 2, 5));
+        p.scale_to(3, 20_000, 30_000);
+        // The 1 remaining new pod is still starting; both old pods stay.
+        assert_eq!((p.total, p.ready_at(20_000), p.ready_at(40_000)), (3, 2, 3));
+        p.scale_to(1, 50_000, 30_000);
+        assert_eq!((p.total, p.ready_at(50_000)), (1, 1));
+        p.scale_to(0, 60_000, 30_000);
+        assert_eq!((p.total, p.ready_at(60_000)), (0, 0));
+    }
+}
