@@ -1,0 +1,75 @@
+//! Simulate one week at 1 s resolution (604 800 demand rows) with each algorithm, and report
+//! the time of the simulation relative to only parsing the same CSV (goal: <= 3x).
+//!
+//! Criterion measures each on its own; then an interleaved side-by-side run (parse, then each
+//! algorithm, repeated) prints the ratios, so machine noise hits both sides alike.
+
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use scalelens_core::demand::parse_csv;
+use scalelens_core::sim::{simulate, SimOptions};
+use scalelens_tests::{one_autoscaler, read_testdata, week_demand_csv};
+
+const ALGORITHMS: [&str; 5] = ["knative-kpa", "aibrix-kpa", "aibrix-apa", "hpa", "keda"];
+
+fn options() -> SimOptions {
+    SimOptions {
+        initial_replicas: Some(1),
+        pod_startup: Some(30_000),
+        duration: Some(604_800_000),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let csv = week_demand_csv(400.0);
+    let demand = parse_csv(&csv).expect("generated CSV parses");
+    let autoscalers: Vec<_> = ALGORITHMS
+        .iter()
+        .map(|n| (n, one_autoscaler(&read_testdata(&format!("bench/{n}.yaml")))))
+        .collect();
+
+    let mut g = c.benchmark_group("week-at-1s");
+    g.sample_size(10);
+    g.bench_function("parse-csv", |b| b.iter(|| parse_csv(&csv)));
+    for (name, a) in &autoscalers {
+        g.bench_function(format!("simulate/{name}"), |b| {
+            b.iter(|| simulate(a, &demand, &options()))
+        });
+    }
+    g.finish();
+
+    // Side by side, interleaved: median of 7 rounds each.
+    let rounds = 7;
+    let mut parse_t = Vec::new();
+    let mut sim_t: Vec<Vec<Duration>> = vec![Vec::new(); autoscalers.len()];
+    for _ in 0..rounds {
+        let s = Instant::now();
+        std::hint::black_box(parse_csv(std::hint::black_box(&csv)).ok());
+        parse_t.push(s.elapsed());
+        for (i, (_, a)) in autoscalers.iter().enumerate() {
+            let s = Instant::now();
+            std::hint::black_box(simulate(a, &demand, &options()));
+            sim_t[i].push(s.elapsed());
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let p = median(&mut parse_t);
+    println!("\nweek at 1 s (604 800 rows), side by side, median of {rounds}:");
+    println!("  parse CSV only           {:>9.2} ms", p.as_secs_f64() * 1e3);
+    for (i, (name, _)) in autoscalers.iter().enumerate() {
+        let s = median(&mut sim_t[i]);
+        let ratio = s.as_secs_f64() / p.as_secs_f64();
+        println!(
+            "  simulate {name:<15} {:>9.2} ms   ratio to parse {ratio:>5.2}x  (goal <= 3x: {})",
+            s.as_secs_f64() * 1e3,
+            if ratio <= 3.0 { "met" } else { "NOT met" }
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
