@@ -9,7 +9,8 @@
 //! - `aibrix-stabilize.json`: `stabilizeRecommendation`, derived from the code (v0.7.0 has no test).
 
 use scalelens_core::algorithm::aibrix::{
-    apa, kpa, AibrixController, ApaContext, KpaContext, RecommendationHistory, TimeWindow,
+    apa, apply_constraints, kpa, AibrixController, ApaContext, KpaContext, RecommendationHistory,
+    TimeWindow,
 };
 use scalelens_core::algorithm::{ClusterView, Controller, Decision, MetricReading, Mode, Reason};
 use scalelens_core::model::{
@@ -199,6 +200,33 @@ fn apa_compute_target_replicas_vectors() {
             out.desired, c.expected_desired,
             "{} ({})",
             c.name, file.source
+        );
+    }
+}
+
+#[derive(Deserialize)]
+struct ConstraintCase {
+    name: String,
+    replicas: u32,
+    min: u32,
+    max: u32,
+    want: u32,
+}
+
+#[test]
+fn apply_constraints_vectors() {
+    let file: VectorFile<ConstraintCase> = serde_json::from_str(include_str!(
+        "../testdata/vectors/aibrix-apply-constraints.json"
+    ))
+    .unwrap();
+    assert!(file.source.contains("TestApplyConstraints"));
+    assert_eq!(file.cases.len(), 5);
+    for c in &file.cases {
+        assert_eq!(
+            apply_constraints(c.replicas, c.min, c.max),
+            c.want,
+            "{}",
+            c.name
         );
     }
 }

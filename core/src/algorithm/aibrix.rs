@@ -105,6 +105,12 @@ impl Params {
     }
 }
 
+/// Upstream `algorithm.go` `applyConstraints` (and the controller's final clamp): raised to
+/// `min` when below it, else capped at `max`.
+pub fn apply_constraints(replicas: u32, min: u32, max: u32) -> u32 {
+    clamp_reason(replicas, min, max).map_or(replicas, |(v, _)| v)
+}
+
 fn clamp_reason(value: u32, min: u32, max: u32) -> Option<(u32, Reason)> {
     // `applyConstraints` and the controller's final clamp: min first, then max.
     if value < min {
