@@ -1,15 +1,299 @@
-//! STUB: to be replaced by the real algorithm (owned by the helper assigned to this module).
+//! AIBrix v0.7.0 PodAutoscaler, strategies KPA and APA ("Gen B" code, v0.5.0 onwards).
+//!
+//! Upstream (vllm-project/aibrix v0.7.0, `pkg/controller/podautoscaler/`):
+//! - `podautoscaler_controller.go`: resync every `DefaultResyncInterval` (10 s);
+//!   `computeScaleDecision` (boundary checks before any metric is read, then the metric-based
+//!   count, `stabilizeRecommendation`, a final `[min, max]` clamp); the scaling context is built
+//!   afresh every reconcile (`createScalingContextWithBounds`);
+//! - `autoscaler.go`: `ComputeDesiredReplicas` (one pipeline per metric source, the max over the
+//!   metrics that produced a valid result), `executeScalingPipeline`;
+//! - `metrics/client.go` + `types/metrics.go`: each collection records the MEAN of the per-pod
+//!   values into a stable (`observeWindowSeconds`, 180 s) and a panic (`panicWindowSeconds`, 60 s)
+//!   window; nothing is recorded when no pod reports, so stale windows persist;
+//! - `algorithm/kpa.go`, `algorithm/apa.go`: see [`kpa`] and [`apa`];
+//! - `algorithm/algorithm.go` `applyConstraints`: each metric's count clamped to `[min, max]`.
+//!
+//! Not modelled: schedules (`spec.schedules`), the HPA strategy (a real Kubernetes HPA, replayed by
+//! the HPA module), StormService roles, fetch failures (upstream a pod whose scrape fails counts as
+//! 0.0 in the mean; here only ready pods report, as the simulator's [`ClusterView`] says).
 
-use super::{ClusterView, Controller, Decision};
-use crate::model::{Autoscaler, Millis};
+pub mod apa;
+pub mod kpa;
+pub mod stabilize;
+pub mod window;
 
+pub use apa::{ApaContext, ApaOutcome, ApaRule};
+pub use kpa::{should_enter_panic, KpaContext, KpaOutcome, KpaRule};
+pub use stabilize::{RecommendationHistory, Stabilized};
+pub use window::TimeWindow;
+
+use super::{ClusterView, Controller, Decision, Mode, Reason};
+use crate::model::{AibrixParams, Algorithm, Autoscaler, MetricSource, Millis, SECOND};
+
+/// `DefaultResyncInterval` (`podautoscaler_controller.go`, v0.7.0): used when the params say 0.
+pub const DEFAULT_RESYNC_INTERVAL: Millis = 10 * SECOND;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strategy {
+    Kpa,
+    Apa,
+}
+
+/// One metric source's state: its target, how it is read, and its two windows.
+#[derive(Debug, Clone)]
+struct MetricState {
+    target: f64,
+    /// `external`/`domain`: one value for the whole workload (the total), recorded every tick.
+    whole_workload: bool,
+    stable: TimeWindow,
+    panic: TimeWindow,
+}
+
+/// One metric's result for one reconcile.
+#[derive(Debug, Clone, Copy)]
+struct MetricResult {
+    /// The algorithm's count, before `applyConstraints`.
+    raw: u32,
+    /// After `applyConstraints` (`[min, max]`).
+    clamped: u32,
+    stable_value: f64,
+    in_panic: bool,
+    reason: Reason,
+}
+
+/// The replayed AIBrix controller for one PodAutoscaler (KPA or APA).
+#[derive(Debug, Clone)]
 pub struct AibrixController {
+    strategy: Strategy,
+    params: Params,
+    min: u32,
+    max: u32,
+    metrics: Vec<MetricState>,
+    history: RecommendationHistory,
     next: Millis,
 }
 
+/// The parameter values used (from [`AibrixParams`]).
+#[derive(Debug, Clone, Copy)]
+struct Params {
+    max_scale_up_rate: f64,
+    max_scale_down_rate: f64,
+    up_tolerance: f64,
+    down_tolerance: f64,
+    panic_threshold: f64,
+    up_cooldown: Millis,
+    down_cooldown: Millis,
+    resync: Millis,
+}
+
+impl Params {
+    fn from(p: &AibrixParams) -> Self {
+        Params {
+            max_scale_up_rate: p.max_scale_up_rate.value,
+            max_scale_down_rate: p.max_scale_down_rate.value,
+            up_tolerance: p.scale_up_tolerance.value,
+            down_tolerance: p.scale_down_tolerance.value,
+            panic_threshold: p.panic_threshold.value,
+            up_cooldown: p.scale_up_cooldown.value,
+            down_cooldown: p.scale_down_cooldown.value,
+            resync: if p.resync_interval.value == 0 {
+                DEFAULT_RESYNC_INTERVAL
+            } else {
+                p.resync_interval.value
+            },
+        }
+    }
+}
+
+/// Upstream `algorithm.go` `applyConstraints` (and the controller's final clamp): raised to
+/// `min` when below it, else capped at `max`.
+pub fn apply_constraints(replicas: u32, min: u32, max: u32) -> u32 {
+    clamp_reason(replicas, min, max).map_or(replicas, |(v, _)| v)
+}
+
+fn clamp_reason(value: u32, min: u32, max: u32) -> Option<(u32, Reason)> {
+    // `applyConstraints` and the controller's final clamp: min first, then max.
+    if value < min {
+        Some((min, Reason::MinReplicas { min }))
+    } else if value > max {
+        Some((max, Reason::MaxReplicas { max }))
+    } else {
+        None
+    }
+}
+
 impl AibrixController {
-    pub fn new(_autoscaler: &Autoscaler) -> Self {
-        AibrixController { next: 0 }
+    /// The controller for `autoscaler`, whose algorithm must be `AibrixKpa` or `AibrixApa`
+    /// (any other algorithm is replayed as KPA with AIBrix defaults — `controller_for` never
+    /// does that).
+    pub fn new(autoscaler: &Autoscaler) -> Self {
+        let (strategy, p) = match &autoscaler.algorithm {
+            Algorithm::AibrixKpa(p) => (Strategy::Kpa, Params::from(p)),
+            Algorithm::AibrixApa(p) => (Strategy::Apa, Params::from(p)),
+            _ => (
+                Strategy::Kpa,
+                Params {
+                    max_scale_up_rate: 2.0,
+                    max_scale_down_rate: 2.0,
+                    up_tolerance: 0.1,
+                    down_tolerance: 0.1,
+                    panic_threshold: 2.0,
+                    up_cooldown: 0,
+                    down_cooldown: 300 * SECOND,
+                    resync: DEFAULT_RESYNC_INTERVAL,
+                },
+            ),
+        };
+        let (stable_window, panic_window) = match &autoscaler.algorithm {
+            Algorithm::AibrixKpa(a) | Algorithm::AibrixApa(a) => {
+                (a.stable_window.value, a.panic_window.value)
+            }
+            _ => (180 * SECOND, 60 * SECOND),
+        };
+        let metrics = autoscaler
+            .metrics
+            .iter()
+            .map(|m| MetricState {
+                target: m.target.value.value,
+                whole_workload: matches!(m.source, MetricSource::AibrixExternal { .. }),
+                stable: TimeWindow::new(stable_window),
+                panic: TimeWindow::new(panic_window),
+            })
+            .collect();
+        AibrixController {
+            strategy,
+            params: p,
+            min: autoscaler.min_replicas.value,
+            max: autoscaler.max_replicas.value,
+            metrics,
+            history: RecommendationHistory::new(),
+            next: 0,
+        }
+    }
+
+    /// A decision that did not run the metric pipeline (boundary checks, no metrics).
+    fn boundary(current: u32, desired: u32, reason: Reason) -> Decision {
+        Decision {
+            observed: f64::NAN,
+            desired_raw: current,
+            desired,
+            mode: Mode::Stable,
+            reason,
+        }
+    }
+
+    /// Record this tick's value into metric `i`'s windows, then run the algorithm.
+    fn evaluate_metric(&mut self, i: usize, view: &ClusterView<'_>) -> MetricResult {
+        let current = view.replicas;
+        let (min, max, strategy, p) = (self.min, self.max, self.strategy, self.params);
+        let reading = view.metrics.get(i).copied();
+        let Some(m) = self.metrics.get_mut(i) else {
+            // Unreachable: `i` ranges over `self.metrics`. Keep the count if it ever happens.
+            return MetricResult {
+                raw: current,
+                clamped: current,
+                stable_value: f64::NAN,
+                in_panic: false,
+                reason: Reason::NoMetrics,
+            };
+        };
+        // The snapshot: one value per reporting pod (all equal to `per_pod` in the simulator), or
+        // one value for the workload. `UpdateMetrics` records their mean, or nothing when empty.
+        let value = reading.and_then(|r| {
+            if m.whole_workload {
+                Some(r.total)
+            } else if r.reporting > 0 {
+                Some(r.per_pod)
+            } else {
+                None
+            }
+        });
+        if let Some(v) = value.filter(|v| v.is_finite()) {
+            m.stable.record(view.t, v);
+            m.panic.record(view.t, v);
+        }
+        let stable_value = m.stable.avg();
+        let panic_value = m.panic.avg();
+        let target = m.target;
+
+        let (raw, in_panic, reason) = match strategy {
+            Strategy::Kpa => {
+                let in_panic = should_enter_panic(stable_value, panic_value, p.panic_threshold);
+                let out = kpa::compute_target_replicas(
+                    current,
+                    &KpaContext {
+                        target,
+                        stable_value,
+                        panic_value,
+                        max_scale_up_rate: p.max_scale_up_rate,
+                        max_scale_down_rate: p.max_scale_down_rate,
+                        up_tolerance: p.up_tolerance,
+                        down_tolerance: p.down_tolerance,
+                        panic_threshold: p.panic_threshold,
+                        in_panic_mode: in_panic,
+                        // A fresh scaling context every reconcile: no panic memory.
+                        max_panic_pods: 0,
+                        activation_scale: 1,
+                    },
+                );
+                let reason = if in_panic && out.desired < current {
+                    Reason::PanicNoHold { current }
+                } else {
+                    match out.rule {
+                        KpaRule::NoTarget => Reason::NoMetrics,
+                        KpaRule::Tolerance { ratio } => Reason::Tolerance { ratio },
+                        KpaRule::Metric { value } if out.panic_decided => Reason::Panic {
+                            observed: value,
+                            target,
+                        },
+                        KpaRule::Metric { value } => Reason::KpaPerPodMean {
+                            observed: value,
+                            target,
+                        },
+                        KpaRule::MaxScaleUpRate { limit } => Reason::MaxScaleUpRate { limit },
+                        KpaRule::MaxScaleDownRate { limit } => Reason::MaxScaleDownRate { limit },
+                        KpaRule::ActivationScale { scale } => Reason::ActivationScale { scale },
+                        KpaRule::PanicHold { held } => Reason::PanicNoScaleDown { held },
+                    }
+                };
+                (out.desired, in_panic, reason)
+            }
+            Strategy::Apa => {
+                let out = apa::compute_target_replicas(
+                    current,
+                    &ApaContext {
+                        target,
+                        current_use_per_pod: stable_value,
+                        up_tolerance: p.up_tolerance,
+                        down_tolerance: p.down_tolerance,
+                        max_scale_up_rate: p.max_scale_up_rate,
+                        max_scale_down_rate: p.max_scale_down_rate,
+                    },
+                );
+                let reason = match out.rule {
+                    ApaRule::NoTarget => Reason::NoMetrics,
+                    ApaRule::Tolerance { ratio } => Reason::Tolerance { ratio },
+                    ApaRule::Metric { .. } => Reason::Metric {
+                        observed: stable_value,
+                        target,
+                    },
+                    ApaRule::MaxScaleUpRate { limit } => Reason::MaxScaleUpRate { limit },
+                    ApaRule::MaxScaleDownRate { limit } => Reason::MaxScaleDownRate { limit },
+                };
+                (out.desired, false, reason)
+            }
+        };
+        let (clamped, reason) = match clamp_reason(raw, min, max) {
+            Some((v, r)) => (v, r),
+            None => (raw, reason),
+        };
+        MetricResult {
+            raw,
+            clamped,
+            stable_value,
+            in_panic,
+            reason,
+        }
     }
 }
 
@@ -18,8 +302,70 @@ impl Controller for AibrixController {
         self.next
     }
 
-    fn wake(&mut self, _view: &ClusterView<'_>) -> Option<Decision> {
-        self.next += 15_000;
-        None
+    fn wake(&mut self, view: &ClusterView<'_>) -> Option<Decision> {
+        self.next = view.t.saturating_add(self.params.resync.max(1));
+        let current = view.replicas;
+        let (min, max) = (self.min, self.max);
+
+        // Boundary checks, before any metric is read (nothing is recorded on these ticks).
+        if current == 0 && min != 0 {
+            return Some(Self::boundary(current, 0, Reason::ScalingDisabledAtZero));
+        }
+        if current > max {
+            return Some(Self::boundary(current, max, Reason::MaxReplicas { max }));
+        }
+        if current < min {
+            return Some(Self::boundary(current, min, Reason::MinReplicas { min }));
+        }
+        if self.metrics.is_empty() {
+            // "no metricsSources defined": the reconcile errors, replicas are kept.
+            return Some(Self::boundary(current, current, Reason::NoMetrics));
+        }
+
+        // One pipeline per metric; the max over them (the first one wins ties).
+        let mut best: Option<MetricResult> = None;
+        let mut raw_max = 0u32;
+        for i in 0..self.metrics.len() {
+            let r = self.evaluate_metric(i, view);
+            raw_max = raw_max.max(r.raw);
+            if best.is_none_or(|b| r.clamped > b.clamped) {
+                best = Some(r);
+            }
+        }
+        let Some(best) = best else {
+            return Some(Self::boundary(current, current, Reason::NoMetrics));
+        };
+
+        // Cooldown windows (stabilizeRecommendation), then the final clamp.
+        let (stabilized, how) = self.history.stabilize(
+            view.t,
+            best.clamped,
+            current,
+            self.params.up_cooldown,
+            self.params.down_cooldown,
+        );
+        let mut reason = match how {
+            Stabilized::Up { changed: true } => Reason::CooldownWindow { held: stabilized },
+            Stabilized::Down { changed: true } => Reason::CooldownMin { held: stabilized },
+            _ => best.reason,
+        };
+        let desired = match clamp_reason(stabilized, min, max) {
+            Some((v, r)) => {
+                reason = r;
+                v
+            }
+            None => stabilized,
+        };
+        Some(Decision {
+            observed: best.stable_value,
+            desired_raw: raw_max,
+            desired,
+            mode: if best.in_panic {
+                Mode::Panic
+            } else {
+                Mode::Stable
+            },
+            reason,
+        })
     }
 }

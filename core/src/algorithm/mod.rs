@@ -116,6 +116,15 @@ pub enum Reason {
     Activated { value: f64, threshold: f64 },
     /// KEDA: no trigger active, waiting for `cooldownPeriod` before going to zero/idle.
     Cooldown { remaining_s: u64 },
+    /// AIBrix KPA: `ceil(per-pod mean / target)`, NOT multiplied by the pod count (unlike
+    /// Knative and AIBrix APA).
+    KpaPerPodMean { observed: f64, target: f64 },
+    /// AIBrix KPA in (stateless) panic mode recommended fewer pods than `current`: AIBrix keeps
+    /// no panic state between reconciles, so unlike Knative nothing holds the count.
+    PanicNoHold { current: u32 },
+    /// AIBrix scale-down cooldown: the LOWEST recommendation inside the window (the inverse of
+    /// the Kubernetes HPA, which keeps the highest).
+    CooldownMin { held: u32 },
 }
 
 fn num(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
@@ -178,6 +187,21 @@ impl fmt::Display for Reason {
             Reason::Cooldown { remaining_s } => {
                 write!(f, "cooldown: {remaining_s}s before scale to zero")
             }
+            Reason::KpaPerPodMean { observed, target } => {
+                f.write_str("ceil(per-pod mean ")?;
+                num(f, observed)?;
+                f.write_str(" / target ")?;
+                num(f, target)?;
+                f.write_str("), not multiplied by pods (AIBrix KPA)")
+            }
+            Reason::PanicNoHold { current } => write!(
+                f,
+                "panic without hold: AIBrix keeps no panic state, so it scales down from {current}"
+            ),
+            Reason::CooldownMin { held } => write!(
+                f,
+                "scale-down cooldown took the lowest recent recommendation {held} (AIBrix: min, not max)"
+            ),
         }
     }
 }
