@@ -8,10 +8,10 @@
 /// `Quantity.MilliValue()` of the decimal number `x` was written as.
 ///
 /// The model stores targets as `f64` (`0.1`), but Kubernetes parses the YAML text (`"0.1"`) as an
-/// exact decimal and rounds *up* to milli units. A naive `ceil(0.1 * 1000.0)` gives 101 because
-/// `0.1 * 1000.0` is `100.00000000000001`. Instead we recover the shortest decimal that
+/// exact decimal and rounds *up* to milli units. A naive `ceil(x * 1000.0)` is wrong whenever
+/// the product is rounded in binary (`2.007 * 1000.0` is `2007.0000000000002`). Instead we recover the shortest decimal that
 /// round-trips to `x` (what the user wrote, for up to 17 significant digits) and round that
-/// exactly: `0.1` → 100, `0.0005` → 1, `0.0010001` → 2, `-1.5` → -1500.
+/// exactly: `0.1` → 100, `2.007` → 2007 (naively 2008), `0.0005` → 1, `0.0010001` → 2, `-1.5` → -1500.
 /// NaN → 0; ±∞ and overflow saturate at `i64::MAX` / `i64::MIN`.
 pub fn milli_value(x: f64) -> i64 {
     if x.is_nan() || x == 0.0 {
@@ -125,8 +125,13 @@ mod tests {
         for &(x, want) in cases {
             assert_eq!(milli_value(x), want, "milli_value({x})");
         }
-        // The naive way is wrong, which is why the helper exists.
-        assert_eq!((0.1f64 * 1000.0).ceil() as i64, 101);
+        // The naive way is wrong for many written decimals, which is why the helper exists.
+        assert_eq!((2.007f64 * 1000.0).ceil() as i64, 2008);
+        assert_eq!(milli_value(2.007), 2007);
+        for k in 1..20_000i64 {
+            let x = k as f64 / 1000.0;
+            assert_eq!(milli_value(x), k, "milli_value({x})");
+        }
     }
 
     #[test]
