@@ -121,7 +121,9 @@ impl HpaMetric {
             MilliConv::Quantity
         };
         let target_utilization = if target.is_finite() {
-            target.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32
+            target
+                .round()
+                .clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32
         } else {
             0
         };
@@ -159,6 +161,7 @@ pub struct MetricOutcome {
 /// Pods: the `ready` pods are Running/Ready (long past their CPU initialisation period); the
 /// `replicas − ready` starting pods are Pending (unready, no metric). `reading.reporting` ready
 /// pods report `per_pod`; the other ready pods are "missing".
+#[allow(clippy::too_many_arguments)]
 pub fn metric_from_view(
     metric: &HpaMetric,
     reading: &MetricReading,
@@ -292,28 +295,30 @@ pub fn metric_from_view(
 }
 
 /// `computeReplicasForMetrics`: the max over valid proposals (the first one taken while the
-/// running max is 0). `Err(())`: every metric failed, or some failed and the valid max is below
-/// `spec_replicas` (no scale-down on partial data).
+/// running max is 0). `None`: every metric failed, or some failed and the valid max is below
+/// `spec_replicas` (no scale-down on partial data): `None`.
 pub fn combine_proposals(
     outcomes: &[Result<MetricOutcome, CalcError>],
     spec_replicas: i32,
-) -> Result<MetricOutcome, ()> {
+) -> Option<MetricOutcome> {
     let mut best: Option<MetricOutcome> = None;
     let mut invalid = 0usize;
     for o in outcomes {
         match o {
             Err(_) => invalid += 1,
             Ok(m) => match best {
-                Some(b) if !(b.proposal.replicas == 0 || m.proposal.replicas > b.proposal.replicas) => {}
+                Some(b)
+                    if !(b.proposal.replicas == 0 || m.proposal.replicas > b.proposal.replicas) => {
+                }
                 _ => best = Some(*m),
             },
         }
     }
     let replicas = best.map(|b| b.proposal.replicas).unwrap_or(0);
     if invalid >= outcomes.len() || (invalid > 0 && replicas < spec_replicas) {
-        return Err(());
+        return None;
     }
-    best.ok_or(())
+    best
 }
 
 /// One HPA object's controller state and spec.
@@ -410,7 +415,7 @@ impl HpaEngine {
                     )
                 })
                 .collect();
-            let Ok(best) = combine_proposals(&outcomes, current) else {
+            let Some(best) = combine_proposals(&outcomes, current) else {
                 return Decision {
                     observed: f64::NAN,
                     desired_raw: view.replicas,
@@ -585,6 +590,38 @@ pub fn default_params() -> HpaParams {
         cpu_initialization_period: Param::default(300_000, SRC),
         initial_readiness_delay: Param::default(30_000, SRC),
         behavior: None,
+    }
+}
+
+/// `spec.behavior` defaulted as by `pkg/apis/autoscaling/v2/defaults.go` when written as `{}`:
+/// scale-up window 0, Max, [Pods 4/15 s, Percent 100/15 s]; scale-down window from the
+/// controller flag, Max, [Percent 100/15 s].
+pub fn default_behavior(downscale_stabilization: Millis) -> crate::model::Behavior {
+    use crate::model::{Behavior, Policy, PolicyType, ScalingRules, SelectPolicy};
+    use crate::span::Param;
+    const SRC: &str = "kubernetes v1.34 pkg/apis/autoscaling/v2/defaults.go";
+    let policy = |policy_type, value| Policy {
+        policy_type,
+        value,
+        period: 15_000,
+        span: None,
+    };
+    Behavior {
+        scale_up: ScalingRules {
+            stabilization_window: Param::default(0, SRC),
+            select_policy: Param::default(SelectPolicy::Max, SRC),
+            policies: vec![
+                policy(PolicyType::Pods, 4),
+                policy(PolicyType::Percent, 100),
+            ],
+            policies_span: None,
+        },
+        scale_down: ScalingRules {
+            stabilization_window: Param::default(downscale_stabilization, SRC),
+            select_policy: Param::default(SelectPolicy::Max, SRC),
+            policies: vec![policy(PolicyType::Percent, 100)],
+            policies_span: None,
+        },
     }
 }
 

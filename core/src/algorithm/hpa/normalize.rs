@@ -307,9 +307,17 @@ pub fn store_scale_event(
         return;
     };
     let (events, rules, change) = if new > prev {
-        (up_events, &behavior.scale_up, i64::from(new) - i64::from(prev))
+        (
+            up_events,
+            &behavior.scale_up,
+            i64::from(new) - i64::from(prev),
+        )
     } else {
-        (down_events, &behavior.scale_down, i64::from(prev) - i64::from(new))
+        (
+            down_events,
+            &behavior.scale_down,
+            i64::from(prev) - i64::from(new),
+        )
     };
     let longest = longest_policy_period(rules);
     let mut old: Option<usize> = None;

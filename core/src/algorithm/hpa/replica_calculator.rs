@@ -181,8 +181,7 @@ fn group_pods(
                 (Some(cond), Some(start)) => {
                     if start.saturating_add(cfg.cpu_initialization_period) > cfg.now {
                         cond.status == ConditionStatus::False
-                            || sample.timestamp
-                                < cond.last_transition.saturating_add(sample.window)
+                            || sample.timestamp < cond.last_transition.saturating_add(sample.window)
                     } else {
                         cond.status == ConditionStatus::False
                             && start.saturating_add(cfg.initial_readiness_delay)
@@ -301,7 +300,8 @@ pub fn resource_utilization_replicas(
             for id in &missing {
                 let req = requests.get(id).copied().unwrap_or(0);
                 let v = (i128::from(req) * i128::from(fallback) / 100)
-                    .clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+                    .clamp(i128::from(i64::MIN), i128::from(i64::MAX))
+                    as i64;
                 metrics.insert(*id, v);
             }
         } else if ratio > 1.0 {
@@ -316,7 +316,9 @@ pub fn resource_utilization_replicas(
         }
     }
     let (new_ratio, _, _) = resource_utilization_ratio(&metrics, &requests, target_utilization)?;
-    if tol.is_within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0)
+    if tol.is_within(new_ratio)
+        || (ratio < 1.0 && new_ratio > 1.0)
+        || (ratio > 1.0 && new_ratio < 1.0)
     {
         return Ok(proposal(current, true));
     }
@@ -386,7 +388,9 @@ pub fn plain_metric_replicas(
         }
     }
     let (new_ratio, _) = metric_usage_ratio(&metrics, target_milli);
-    if tol.is_within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0)
+    if tol.is_within(new_ratio)
+        || (ratio < 1.0 && new_ratio > 1.0)
+        || (ratio > 1.0 && new_ratio < 1.0)
     {
         return Ok(proposal(current, true));
     }
@@ -526,5 +530,10 @@ pub fn external_per_pod_replicas(
     target_per_pod_milli: i64,
     values: &[i64],
 ) -> Result<Proposal, CalcError> {
-    per_pod_replicas(tol, status_replicas, target_per_pod_milli, sum_series(values))
+    per_pod_replicas(
+        tol,
+        status_replicas,
+        target_per_pod_milli,
+        sum_series(values),
+    )
 }
