@@ -320,3 +320,150 @@ fn store_events_table() {
         assert!(down.is_empty(), "{id}");
     }
 }
+
+// ---- closed loop through the Controller trait ----
+
+mod closed_loop {
+    use scalelens_core::algorithm::{controller_for, ClusterView, MetricReading, Reason};
+    use scalelens_core::model::*;
+    use scalelens_core::{Param, Span, Spanned};
+
+    const SRC: &str = "test";
+
+    fn pods_metric(target: f64) -> Metric {
+        Metric {
+            name: Spanned::new("requests_in_flight".to_string(), Span::default()),
+            source: MetricSource::Pods,
+            target: MetricTarget {
+                target_type: TargetType::AverageValue,
+                value: Param::default(target, SRC),
+            },
+            bound: None,
+            activation_threshold: None,
+            span: Span::default(),
+        }
+    }
+
+    fn hpa(min: u32, max: u32, behavior: Option<Behavior>) -> Autoscaler {
+        let mut params = scalelens_core::algorithm::hpa::default_params();
+        params.behavior = behavior;
+        Autoscaler {
+            family: Family::Hpa,
+            api_version: "autoscaling/v2".into(),
+            kind: "HorizontalPodAutoscaler".into(),
+            name: "h".into(),
+            namespace: None,
+            span: Span::default(),
+            name_span: Span::default(),
+            target: None,
+            min_replicas: Param::default(min, SRC),
+            max_replicas: Param::default(max, SRC),
+            initial_replicas: None,
+            metrics: vec![pods_metric(10.0)],
+            algorithm: Algorithm::Hpa(params),
+        }
+    }
+
+    /// Pods become ready instantly; per-pod value = total / ready.
+    fn run(
+        a: &Autoscaler,
+        start: u32,
+        demand: impl Fn(u64) -> f64,
+        until: u64,
+    ) -> Vec<(u64, u32, Reason)> {
+        let mut c = controller_for(a);
+        let mut replicas = start;
+        let mut out = Vec::new();
+        loop {
+            let t = c.next_wake();
+            if t > until {
+                break;
+            }
+            let total = demand(t);
+            let readings = [MetricReading {
+                total,
+                per_pod: total / f64::from(replicas.max(1)),
+                reporting: replicas,
+            }];
+            let view = ClusterView {
+                t,
+                replicas,
+                ready: replicas,
+                metrics: &readings,
+            };
+            let d = c.wake(&view).expect("the HPA decides at every sync");
+            replicas = d.desired;
+            out.push((t, replicas, d.reason));
+        }
+        out
+    }
+
+    #[test]
+    fn settles_at_five_for_demand_45_with_target_10() {
+        let log = run(&hpa(1, 20, None), 1, |_| 45.0, 300_000);
+        // Legacy scale-up limit max(2 × current, 4): 1 → 4 → 5.
+        assert_eq!(log[0].1, 4, "{log:?}");
+        assert!(
+            matches!(log[0].2, Reason::MaxScaleUpRate { limit: 4 }),
+            "{log:?}"
+        );
+        assert_eq!(log[1].1, 5);
+        assert!(log.iter().skip(1).all(|e| e.1 == 5), "{log:?}");
+        // 45 / 5 = 9 per pod: ratio 0.9 is inside the inclusive tolerance band.
+        assert!(
+            matches!(log.last().unwrap().2, Reason::Tolerance { .. }),
+            "{log:?}"
+        );
+    }
+
+    #[test]
+    fn scale_down_waits_for_the_300s_window() {
+        // Demand 45 until 600 s, then 15.
+        let log = run(
+            &hpa(1, 20, None),
+            5,
+            |t| if t < 600_000 { 45.0 } else { 15.0 },
+            1_200_000,
+        );
+        let first_drop = log.iter().find(|e| e.1 < 5).expect("scales down");
+        // The last recommendation of 5 is at 585 s; legacy stabilisation keeps it while it is
+        // not Before(now − 300 s): still held at 885 s, released at 900 s.
+        assert_eq!(first_drop.0, 900_000, "{log:?}");
+        assert_eq!(first_drop.1, 2);
+        let held = log.iter().find(|e| e.0 == 885_000).unwrap();
+        assert_eq!(held.1, 5);
+        assert!(
+            matches!(held.2, Reason::StabilizationWindow { held: 5 }),
+            "{held:?}"
+        );
+    }
+
+    #[test]
+    fn behavior_default_policies_limit_scale_up() {
+        let b = scalelens_core::algorithm::hpa::default_behavior(300_000);
+        let log = run(&hpa(1, 100, Some(b)), 2, |_| 400.0, 60_000);
+        // Pods 4 / Percent 100 per 15 s (previous event exactly 15 s old does not count):
+        // 2 → max(6, 4) = 6 → 12 → 24 → 41: at 24 pods the per-pod value 400/24 reads as
+        // 16667 milli (MilliValue rounds up), so ceil(1.6667 × 24) = ceil(40.0008) = 41.
+        let counts: Vec<u32> = log.iter().map(|e| e.1).collect();
+        assert_eq!(counts, vec![6, 12, 24, 41, 41], "{log:?}");
+        assert!(matches!(log[0].2, Reason::ScaleUpPolicy { limit: 6 }));
+    }
+
+    #[test]
+    fn scaling_disabled_at_zero() {
+        let log = run(&hpa(1, 10, None), 0, |_| 45.0, 30_000);
+        assert!(log
+            .iter()
+            .all(|e| e.1 == 0 && e.2 == Reason::ScalingDisabledAtZero));
+    }
+
+    #[test]
+    fn out_of_range_current_is_clamped_without_metrics() {
+        let log = run(&hpa(3, 10, None), 12, |_| 0.0, 0);
+        assert_eq!(log[0].1, 10);
+        assert_eq!(log[0].2, Reason::MaxReplicas { max: 10 });
+        let log = run(&hpa(3, 10, None), 1, |_| 0.0, 0);
+        assert_eq!(log[0].2, Reason::MinReplicas { min: 3 });
+    }
+}
