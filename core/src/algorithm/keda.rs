@@ -1,25 +1,416 @@
-//! STUB: to be replaced by the real algorithm (owned by the helper assigned to this module).
+//! KEDA ScaledObject replay: the activation loop (0 ↔ 1, every `pollingInterval`) plus the HPA
+//! KEDA generates (1 ↔ N, every HPA sync).
+//!
+//! Upstream: kedacore/keda v2.18 `pkg/scaling/executor/scale_scaledobjects.go` (`RequestScale`,
+//! `scaleToZeroOrIdle`, `scaleFromZeroOrIdle`), `pkg/scaling/scale_handler.go`
+//! (`getScaledObjectState`: any trigger active; cpu/memory-only objects are always active),
+//! `pkg/scalers/*` (`IsActive`: raw query value `> activationThreshold`),
+//! `controllers/keda/hpa.go` (`newHPAForScaledObject`: min = max(minReplicaCount, 1)) and
+//! `apis/keda/v1alpha1/scaledobject_types.go` (`GetHPAMinReplicas`,
+//! `CheckReplicaCountBoundsAreValid`). The HPA part is [`super::hpa::HpaEngine`].
 
-use super::{ClusterView, Controller, Decision};
-use crate::model::{Autoscaler, Millis};
+use super::hpa::{HpaEngine, HpaMetric};
+use super::{ClusterView, Controller, Decision, Mode, Reason};
+use crate::model::{Algorithm, Autoscaler, KedaParams, MetricSource, Millis};
 
+/// The ScaledObject fields the executor reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecutorSpec {
+    /// `spec.minReplicaCount` (0 when unset).
+    pub min_replica_count: u32,
+    pub idle_replica_count: Option<u32>,
+    pub cooldown_period: Millis,
+    pub initial_cooldown_period: Millis,
+    pub paused_scale_in: bool,
+    pub paused_scale_out: bool,
+    pub force_activation: bool,
+    /// `autoscaling.keda.sh/paused-replicas`.
+    pub paused_replicas: Option<u32>,
+}
+
+/// ScaledObject status/metadata the executor reads and writes. Times are signed milliseconds
+/// so that an object created before the simulation starts can be expressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecutorState {
+    /// `status.lastActiveTime`.
+    pub last_active: Option<i64>,
+    /// `metadata.creationTimestamp`.
+    pub created: i64,
+}
+
+/// What `RequestScale` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutorAction {
+    /// Paused at `paused-replicas`: set to that count (or already there).
+    Paused {
+        replicas: u32,
+    },
+    /// `scaleFromZeroOrIdle`: set to max(minReplicaCount, 1); lastActiveTime = now.
+    ScaleFromZeroOrIdle {
+        to: u32,
+    },
+    /// Activation blocked by `paused-scale-out`.
+    ScaleOutPaused,
+    /// Active with replicas: lastActiveTime = now, the HPA scales.
+    KeepActive,
+    /// `scaleToZeroOrIdle` after the cooldown: set to idleReplicaCount or minReplicaCount.
+    ScaleToZeroOrIdle {
+        to: u32,
+    },
+    /// Scale-in blocked by `paused-scale-in`.
+    ScaleInPaused,
+    /// Inactive, cooling down until `lastActiveTime + cooldownPeriod` (or creation + initial
+    /// cooldown) has passed; `until` is that instant.
+    CoolingDown {
+        until: i64,
+    },
+    /// Inactive below minReplicaCount (no idle): set to minReplicaCount.
+    SetToMin {
+        to: u32,
+    },
+    NoChange,
+}
+
+impl ExecutorAction {
+    /// The replica count this action sets, if any.
+    pub fn replicas(self, current: u32) -> Option<u32> {
+        match self {
+            ExecutorAction::Paused { replicas } if replicas != current => Some(replicas),
+            ExecutorAction::ScaleFromZeroOrIdle { to }
+            | ExecutorAction::ScaleToZeroOrIdle { to }
+            | ExecutorAction::SetToMin { to } => Some(to),
+            _ => None,
+        }
+    }
+}
+
+/// `scale_scaledobjects.go RequestScale` (no trigger errors: `isError == false`).
+pub fn request_scale(
+    spec: &ExecutorSpec,
+    state: &mut ExecutorState,
+    now: i64,
+    current: u32,
+    is_active: bool,
+) -> ExecutorAction {
+    if let Some(p) = spec.paused_replicas {
+        return ExecutorAction::Paused { replicas: p };
+    }
+    let min = spec.min_replica_count;
+    if is_active || spec.force_activation {
+        let below_min_idle = spec.idle_replica_count.is_some() && current < min;
+        if below_min_idle || current == 0 {
+            if spec.paused_scale_out {
+                return ExecutorAction::ScaleOutPaused;
+            }
+            state.last_active = Some(now);
+            return ExecutorAction::ScaleFromZeroOrIdle { to: min.max(1) };
+        }
+        state.last_active = Some(now);
+        return ExecutorAction::KeepActive;
+    }
+    let above_idle = spec.idle_replica_count.is_some_and(|idle| current > idle);
+    if above_idle || (current > 0 && min == 0) {
+        if spec.paused_scale_in {
+            return ExecutorAction::ScaleInPaused;
+        }
+        let until = match state.last_active {
+            None => state
+                .created
+                .saturating_add(ms_i64(spec.initial_cooldown_period)),
+            Some(t) => t.saturating_add(ms_i64(spec.cooldown_period)),
+        };
+        // `until.Before(now)`: strict.
+        if until < now {
+            return ExecutorAction::ScaleToZeroOrIdle {
+                to: spec.idle_replica_count.unwrap_or(min),
+            };
+        }
+        return ExecutorAction::CoolingDown { until };
+    }
+    if current < min && spec.idle_replica_count.is_none() {
+        return ExecutorAction::SetToMin { to: min };
+    }
+    ExecutorAction::NoChange
+}
+
+fn ms_i64(ms: Millis) -> i64 {
+    i64::try_from(ms).unwrap_or(i64::MAX)
+}
+
+/// `GetHPAMinReplicas`: minReplicaCount if > 0, else 1.
+pub fn hpa_min_replicas(min_replica_count: Option<u32>) -> u32 {
+    match min_replica_count {
+        Some(m) if m > 0 => m,
+        _ => 1,
+    }
+}
+
+/// `GetHPAMaxReplicas`: maxReplicaCount, default 100 (`defaultHPAMaxReplicas`).
+pub fn hpa_max_replicas(max_replica_count: Option<u32>) -> u32 {
+    max_replica_count.unwrap_or(100)
+}
+
+/// `CheckReplicaCountBoundsAreValid`: min ≤ max, and idle < effective min.
+pub fn check_replica_count_bounds(
+    min: Option<u32>,
+    max: Option<u32>,
+    idle: Option<u32>,
+) -> Result<(), String> {
+    let max_v = hpa_max_replicas(max);
+    let min_v = min.unwrap_or(0);
+    if min_v > max_v {
+        return Err(format!(
+            "MinReplicaCount={min_v} must be less than MaxReplicaCount={max_v}"
+        ));
+    }
+    if let Some(idle) = idle {
+        let eff_min = if min.is_some() { min_v.max(1) } else { 0 };
+        if idle >= eff_min {
+            return Err(format!(
+                "IdleReplicaCount={idle} must be less than MinReplicaCount={eff_min}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the triggers are active (`getScaledObjectState`): any trigger's raw value strictly
+/// above its `activationThreshold` (default 0). cpu/memory triggers are active when their
+/// per-pod value exceeds the threshold; an object with only cpu/memory triggers is always active.
+pub fn triggers_active(autoscaler: &Autoscaler, view: &ClusterView<'_>) -> Option<(f64, f64)> {
+    let mut all_resource = !autoscaler.metrics.is_empty();
+    let mut first: Option<(f64, f64)> = None;
+    for (i, m) in autoscaler.metrics.iter().enumerate() {
+        let threshold = m.activation_threshold.map(|p| p.value).unwrap_or(0.0);
+        let Some(r) = view.metrics.get(i) else {
+            all_resource = false;
+            continue;
+        };
+        let value = if m.source == MetricSource::KedaResource {
+            if r.reporting == 0 {
+                continue;
+            }
+            r.per_pod
+        } else {
+            all_resource = false;
+            r.total
+        };
+        if value > threshold && first.is_none() {
+            first = Some((value, threshold));
+        }
+    }
+    if first.is_none() && all_resource {
+        return Some((f64::NAN, f64::NAN));
+    }
+    first
+}
+
+/// The KEDA controller: the activation loop every `pollingInterval` and the generated HPA every
+/// HPA sync period, both starting at t = 0. When both are due at once the KEDA loop runs first;
+/// if it changes the replica count, that HPA sync runs 1 ms later on the new count.
 pub struct KedaController {
-    next: Millis,
+    autoscaler: Autoscaler,
+    spec: ExecutorSpec,
+    state: ExecutorState,
+    hpa: HpaEngine,
+    poll_period: Millis,
+    sync_period: Millis,
+    next_poll: Millis,
+    /// The regular sync slot (k × sync period).
+    sync_slot: Millis,
+    /// When the next HPA sync runs (the slot, or 1 ms after it when deferred).
+    next_sync: Millis,
+    /// The last poll's verdict (for the decision mode).
+    active: bool,
+    /// The last poll was cooling down until this instant.
+    cooling_until: Option<i64>,
 }
 
 impl KedaController {
-    pub fn new(_autoscaler: &Autoscaler) -> Self {
-        KedaController { next: 0 }
+    pub fn new(autoscaler: &Autoscaler) -> Self {
+        let params: KedaParams = match &autoscaler.algorithm {
+            Algorithm::Keda(k) => k.clone(),
+            _ => KedaParams {
+                polling_interval: crate::span::Param::default(30_000, SRC),
+                cooldown_period: crate::span::Param::default(300_000, SRC),
+                initial_cooldown_period: crate::span::Param::default(0, SRC),
+                min_replica_count: crate::span::Param::default(0, SRC),
+                idle_replica_count: None,
+                hpa: super::hpa::default_params(),
+                paused_scale_in: false,
+                paused_scale_out: false,
+                force_activation: false,
+            },
+        };
+        let spec = ExecutorSpec {
+            min_replica_count: params.min_replica_count.value,
+            idle_replica_count: params.idle_replica_count.map(|p| p.value),
+            cooldown_period: params.cooldown_period.value,
+            initial_cooldown_period: params.initial_cooldown_period.value,
+            paused_scale_in: params.paused_scale_in,
+            paused_scale_out: params.paused_scale_out,
+            force_activation: params.force_activation,
+            paused_replicas: None,
+        };
+        let metrics = autoscaler
+            .metrics
+            .iter()
+            .map(|m| HpaMetric::from_model(m, true))
+            .collect();
+        let hpa = HpaEngine::new(
+            hpa_min_replicas(Some(spec.min_replica_count)),
+            autoscaler.max_replicas.value,
+            generated_hpa_params(&params),
+            metrics,
+        );
+        KedaController {
+            autoscaler: autoscaler.clone(),
+            spec,
+            // The ScaledObject exists just before the simulation starts.
+            state: ExecutorState {
+                last_active: None,
+                created: -1,
+            },
+            hpa,
+            poll_period: params.polling_interval.value.max(1),
+            sync_period: params.hpa.sync_period.value.max(1),
+            next_poll: 0,
+            sync_slot: 0,
+            next_sync: 0,
+            active: false,
+            cooling_until: None,
+        }
+    }
+
+    fn at_rest(&self, replicas: u32) -> bool {
+        replicas == 0 || self.spec.idle_replica_count.is_some_and(|i| replicas <= i)
+    }
+
+    fn poll(&mut self, view: &ClusterView<'_>) -> Option<Decision> {
+        let now = i64::try_from(view.t).unwrap_or(i64::MAX);
+        let activity = triggers_active(&self.autoscaler, view);
+        self.active = activity.is_some() || self.spec.force_activation;
+        let action = request_scale(
+            &self.spec,
+            &mut self.state,
+            now,
+            view.replicas,
+            activity.is_some(),
+        );
+        self.cooling_until = None;
+        let observed = view.metrics.first().map(|r| r.total).unwrap_or(f64::NAN);
+        let decision = |desired: u32, mode: Mode, reason: Reason| Decision {
+            observed,
+            desired_raw: desired,
+            desired,
+            mode,
+            reason,
+        };
+        match action {
+            ExecutorAction::ScaleFromZeroOrIdle { to } => {
+                let (value, threshold) = activity.unwrap_or((f64::NAN, f64::NAN));
+                Some(decision(
+                    to,
+                    Mode::Stable,
+                    Reason::Activated { value, threshold },
+                ))
+            }
+            ExecutorAction::ScaleToZeroOrIdle { to } => {
+                Some(decision(to, Mode::Inactive, Reason::ScaleToZero))
+            }
+            ExecutorAction::SetToMin { to } => {
+                Some(decision(to, Mode::Stable, Reason::MinReplicas { min: to }))
+            }
+            ExecutorAction::Paused { replicas } if replicas != view.replicas => Some(decision(
+                replicas,
+                Mode::Stable,
+                Reason::ScalingDisabledByPolicy,
+            )),
+            ExecutorAction::CoolingDown { until } => {
+                self.cooling_until = Some(until);
+                let remaining_ms = until.saturating_sub(now).max(0);
+                let remaining_s = u64::try_from((remaining_ms + 999) / 1000).unwrap_or(0);
+                Some(decision(
+                    view.replicas,
+                    Mode::Stable,
+                    Reason::Cooldown { remaining_s },
+                ))
+            }
+            _ => None,
+        }
     }
 }
 
+/// The generated HPA's settings: `advanced.horizontalPodAutoscalerConfig.behavior` as given,
+/// with `selectPolicy: Disabled` on the scale-down (up) side under `paused-scale-in` (`-out`)
+/// (`controllers/keda/hpa.go`). A nil behavior gets the Kubernetes defaults first.
+pub fn generated_hpa_params(params: &KedaParams) -> crate::model::HpaParams {
+    use crate::model::SelectPolicy;
+    let mut hpa = params.hpa.clone();
+    if params.paused_scale_in || params.paused_scale_out {
+        let mut b = hpa
+            .behavior
+            .take()
+            .unwrap_or_else(|| super::hpa::default_behavior(hpa.downscale_stabilization.value));
+        if params.paused_scale_in {
+            b.scale_down.select_policy.value = SelectPolicy::Disabled;
+        }
+        if params.paused_scale_out {
+            b.scale_up.select_policy.value = SelectPolicy::Disabled;
+        }
+        hpa.behavior = Some(b);
+    }
+    hpa
+}
+
+const SRC: &str = "kedacore/keda v2.18 apis/keda/v1alpha1/scaledobject_types.go";
+
 impl Controller for KedaController {
     fn next_wake(&self) -> Millis {
-        self.next
+        self.next_poll.min(self.next_sync)
     }
 
-    fn wake(&mut self, _view: &ClusterView<'_>) -> Option<Decision> {
-        self.next += 15_000;
-        None
+    fn wake(&mut self, view: &ClusterView<'_>) -> Option<Decision> {
+        let t = view.t;
+        let poll_due = t >= self.next_poll;
+        let sync_due = t >= self.next_sync;
+        let mut poll_decision = None;
+        if poll_due {
+            self.next_poll = self.next_poll.saturating_add(self.poll_period);
+            if self.next_poll <= t {
+                self.next_poll = t.saturating_add(self.poll_period);
+            }
+            poll_decision = self.poll(view);
+            let changes = poll_decision.is_some_and(|d| d.desired != view.replicas);
+            if changes {
+                if sync_due {
+                    // Run this sync just after the KEDA loop's change.
+                    self.next_sync = t.saturating_add(1);
+                }
+                return poll_decision;
+            }
+        }
+        if sync_due {
+            self.sync_slot = self.sync_slot.saturating_add(self.sync_period);
+            if self.sync_slot <= t {
+                self.sync_slot = t.saturating_add(self.sync_period);
+            }
+            self.next_sync = self.sync_slot;
+            let mut d = self.hpa.reconcile(view);
+            if d.desired == view.replicas {
+                if let Some(Decision {
+                    reason: r @ Reason::Cooldown { .. },
+                    ..
+                }) = poll_decision
+                {
+                    d.reason = r;
+                }
+            }
+            if !self.active && self.at_rest(d.desired) {
+                d.mode = Mode::Inactive;
+            }
+            return Some(d);
+        }
+        poll_decision
     }
 }

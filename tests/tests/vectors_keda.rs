@@ -1,0 +1,237 @@
+//! KEDA reference vectors (upstream-detail.md D.5), one runner per table, plus closed-loop
+//! checks of the KEDA controller through the `Controller` trait.
+
+use scalelens_core::algorithm::hpa::milli::keda_milli;
+use scalelens_core::algorithm::hpa::replica_calculator::{per_pod_replicas, Tolerances};
+use scalelens_core::algorithm::keda::{
+    check_replica_count_bounds, hpa_max_replicas, hpa_min_replicas, request_scale, ExecutorSpec,
+    ExecutorState,
+};
+use scalelens_core::algorithm::{controller_for, ClusterView, MetricReading, Mode, Reason};
+use scalelens_core::model::*;
+use scalelens_core::{Param, Span, Spanned};
+use serde_json::Value;
+
+fn load(name: &str) -> Value {
+    let path = format!("{}/testdata/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn opt_u32(v: &Value) -> Option<u32> {
+    v.as_u64().map(|x| x as u32)
+}
+
+#[test]
+fn executor_table() {
+    let doc = load("keda.json");
+    let cases = doc["executor"].as_array().unwrap();
+    assert!(cases.len() >= 10);
+    let now: i64 = 10_000_000;
+    for c in cases {
+        let id = c["id"].as_str().unwrap();
+        let spec = ExecutorSpec {
+            min_replica_count: opt_u32(&c["min"]).unwrap_or(0),
+            idle_replica_count: opt_u32(&c["idle"]),
+            cooldown_period: c["cooldown_s"].as_u64().unwrap_or(300) * 1000,
+            initial_cooldown_period: 0,
+            paused_scale_in: c["paused_scale_in"].as_bool().unwrap_or(false),
+            paused_scale_out: c["paused_scale_out"].as_bool().unwrap_or(false),
+            force_activation: c["force_activation"].as_bool().unwrap_or(false),
+            paused_replicas: opt_u32(&c["paused_replicas"]),
+        };
+        let mut state = ExecutorState {
+            last_active: c["last_active_age_s"].as_i64().map(|a| now - a * 1000),
+            created: now - 1,
+        };
+        let current = opt_u32(&c["current"]).unwrap();
+        let action = request_scale(
+            &spec,
+            &mut state,
+            now,
+            current,
+            c["active"].as_bool().unwrap(),
+        );
+        let got = action.replicas(current).unwrap_or(current);
+        assert_eq!(
+            u64::from(got),
+            c["expect"].as_u64().unwrap(),
+            "{id}: {action:?}"
+        );
+        if c["last_active_set"].as_bool() == Some(true) {
+            assert_eq!(state.last_active, Some(now), "{id}");
+        }
+    }
+}
+
+#[test]
+fn hpa_replicas_table() {
+    let doc = load("keda.json");
+    for c in doc["hpa_replicas"].as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        let got = [
+            hpa_min_replicas(opt_u32(&c["min"])),
+            hpa_max_replicas(opt_u32(&c["max"])),
+        ];
+        let want: Vec<u32> = c["expect"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(got.to_vec(), want, "{id}");
+    }
+}
+
+#[test]
+fn replica_bounds_table() {
+    let doc = load("keda.json");
+    for c in doc["bounds"].as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        let got =
+            check_replica_count_bounds(opt_u32(&c["min"]), opt_u32(&c["max"]), opt_u32(&c["idle"]));
+        assert_eq!(got.is_ok(), c["ok"].as_bool().unwrap(), "{id}: {got:?}");
+    }
+}
+
+#[test]
+fn prometheus_hpa_table() {
+    let doc = load("keda.json");
+    for c in doc["prometheus_hpa"].as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        let value = c["value"].as_f64().unwrap();
+        let p = per_pod_replicas(
+            &Tolerances::symmetric(0.1),
+            c["status_replicas"].as_i64().unwrap() as i32,
+            keda_milli(c["threshold"].as_f64().unwrap()),
+            keda_milli(value),
+        )
+        .unwrap();
+        assert_eq!(i64::from(p.replicas), c["expect"].as_i64().unwrap(), "{id}");
+        let active = value > c["activation_threshold"].as_f64().unwrap();
+        assert_eq!(active, c["active"].as_bool().unwrap(), "{id}");
+    }
+}
+
+// ---- closed loop through the Controller trait ----
+
+const SRC: &str = "test";
+
+fn prom_metric(threshold: f64, activation: f64) -> Metric {
+    Metric {
+        name: Spanned::new("s0-prometheus".to_string(), Span::default()),
+        source: MetricSource::KedaPrometheus {
+            query: "sum(rate(x[1m]))".into(),
+            server_address: None,
+        },
+        target: MetricTarget {
+            target_type: TargetType::AverageValue,
+            value: Param::default(threshold, SRC),
+        },
+        bound: None,
+        activation_threshold: Some(Param::default(activation, SRC)),
+        span: Span::default(),
+    }
+}
+
+fn hpa_defaults() -> HpaParams {
+    scalelens_core::algorithm::hpa::default_params()
+}
+
+fn keda(min: u32, max: u32, metric: Metric) -> Autoscaler {
+    Autoscaler {
+        family: Family::Keda,
+        api_version: "keda.sh/v1alpha1".into(),
+        kind: "ScaledObject".into(),
+        name: "so".into(),
+        namespace: None,
+        span: Span::default(),
+        name_span: Span::default(),
+        target: None,
+        min_replicas: Param::default(min, SRC),
+        max_replicas: Param::default(max, SRC),
+        initial_replicas: None,
+        metrics: vec![metric],
+        algorithm: Algorithm::Keda(KedaParams {
+            polling_interval: Param::default(30_000, SRC),
+            cooldown_period: Param::default(300_000, SRC),
+            initial_cooldown_period: Param::default(0, SRC),
+            min_replica_count: Param::default(min, SRC),
+            idle_replica_count: None,
+            hpa: hpa_defaults(),
+            paused_scale_in: false,
+            paused_scale_out: false,
+            force_activation: false,
+        }),
+    }
+}
+
+/// A tiny loop: pods become ready instantly; returns (t, replicas, decision reason) per wake.
+fn run(a: &Autoscaler, demand: impl Fn(u64) -> f64, until: u64) -> Vec<(u64, u32, Reason, Mode)> {
+    let mut c = controller_for(a);
+    let mut replicas = 0u32;
+    let mut out = Vec::new();
+    loop {
+        let t = c.next_wake();
+        if t > until {
+            break;
+        }
+        let total = demand(t);
+        let readings = [MetricReading {
+            total,
+            per_pod: if replicas > 0 {
+                total / f64::from(replicas)
+            } else {
+                0.0
+            },
+            reporting: replicas,
+        }];
+        let view = ClusterView {
+            t,
+            replicas,
+            ready: replicas,
+            metrics: &readings,
+        };
+        if let Some(d) = c.wake(&view) {
+            replicas = d.desired;
+            out.push((t, replicas, d.reason, d.mode));
+        }
+    }
+    out
+}
+
+#[test]
+fn keda_activates_scales_and_returns_to_zero_after_cooldown() {
+    let a = keda(0, 20, prom_metric(10.0, 0.0));
+    // Demand 45 for 10 minutes, then 0.
+    let log = run(&a, |t| if t < 600_000 { 45.0 } else { 0.0 }, 1_500_000);
+    // t = 0: activation to 1 (KEDA), then the HPA scales to ceil(45 / 10) = 5.
+    assert!(
+        matches!(log[0], (0, 1, Reason::Activated { .. }, _)),
+        "{:?}",
+        log[0]
+    );
+    let at_5 = log.iter().find(|e| e.1 == 5).expect("reaches 5");
+    assert!(at_5.0 <= 15_000, "{at_5:?}");
+    // Active until t = 600 s (last poll seeing 45 is at 570 s); scale to zero strictly after
+    // lastActiveTime + 300 s = 870 s, i.e. at the 900 s poll.
+    let zero = log.iter().find(|e| e.1 == 0).expect("scales to zero");
+    assert_eq!(zero.0, 900_000, "{zero:?}");
+    assert_eq!(zero.2, Reason::ScaleToZero);
+    // While at zero the HPA reports ScalingDisabledAtZero, mode inactive.
+    let after = log.iter().find(|e| e.0 > 900_000).unwrap();
+    assert_eq!(after.2, Reason::ScalingDisabledAtZero);
+    assert_eq!(after.3, Mode::Inactive);
+    // The HPA never goes below 1 on its own (demand 0 is below target but the HPA min is 1).
+    assert!(log
+        .iter()
+        .filter(|e| e.0 > 600_000 && e.0 < 900_000)
+        .all(|e| e.1 >= 1));
+}
+
+#[test]
+fn keda_stays_at_zero_below_activation_threshold() {
+    let a = keda(0, 20, prom_metric(10.0, 50.0));
+    let log = run(&a, |_| 45.0, 300_000);
+    assert!(log.iter().all(|e| e.1 == 0), "{log:?}");
+}
