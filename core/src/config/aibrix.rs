@@ -684,6 +684,13 @@ fn rate_percent(cx: &mut Cx, rate: &Param<f64>, up: bool) -> u32 {
         (1.0 - 1.0 / r) * 100.0
     };
     if !pct.is_finite() || pct < 1.0 {
+        if let Some(s) = rate.span() {
+            cx.warning(
+                codes::OUT_OF_RANGE,
+                s,
+                format!("max scale rate {r} gives a {pct:.0}% HPA policy, which the API server rejects (value must be > 0); Scalelens replays 100%"),
+            );
+        }
         return 100;
     }
     pct.min(f64::from(i32::MAX)) as u32

@@ -157,8 +157,12 @@ pub fn read_behavior(cx: &mut Cx, parent: &Node, path: &str, params: &mut HpaPar
                             policies.push(p);
                         }
                     }
-                    rules.policies = policies;
-                    rules.policies_span = Some(k.span.to(pol_node.span));
+                    // All entries invalid (each reported): keep the defaults so the replay
+                    // still has a rate limit; the errors say the object is rejected.
+                    if !policies.is_empty() {
+                        rules.policies = policies;
+                        rules.policies_span = Some(k.span.to(pol_node.span));
+                    }
                 }
             }
         }
@@ -509,18 +513,19 @@ fn metric_type<'a>(cx: &mut Cx, m: &'a Node, path: &str) -> Option<(&'static str
 fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
     let (ty, s) = metric_type(cx, m, path)?;
     let spath = format!("{path}.{}", source_key(ty));
+    let s_key = read::key_span(m, source_key(ty), m.span);
     let (name, source) = match ty {
         "Resource" | "ContainerResource" => {
             let name = read::string(cx, s, "name", &format!("{spath}.name"));
             if name.is_none() {
-                read::missing(cx, s.span, &format!("{spath}.name"), " (cpu or memory)");
+                read::missing(cx, s_key, &format!("{spath}.name"), " (cpu or memory)");
             }
             let source = if ty == "Resource" {
                 MetricSource::Resource
             } else {
                 let c = read::string(cx, s, "container", &format!("{spath}.container"));
                 if c.is_none() {
-                    read::missing(cx, s.span, &format!("{spath}.container"), "");
+                    read::missing(cx, s_key, &format!("{spath}.container"), "");
                 }
                 MetricSource::ContainerResource {
                     container: c.map(|c| c.value).unwrap_or_default(),
@@ -533,7 +538,7 @@ fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             let name = read::mapping(cx, s, "metric", &mpath)
                 .and_then(|mm| read::string(cx, mm, "name", &format!("{mpath}.name")));
             if name.is_none() {
-                read::missing(cx, s.span, &format!("{mpath}.name"), "");
+                read::missing(cx, s_key, &format!("{mpath}.name"), "");
             }
             let source = match ty {
                 "Pods" => MetricSource::Pods,
@@ -541,7 +546,7 @@ fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
                 _ => {
                     let d = s.get("describedObject");
                     if d.is_none() {
-                        read::missing(cx, s.span, &format!("{spath}.describedObject"), "");
+                        read::missing(cx, s_key, &format!("{spath}.describedObject"), "");
                     }
                     MetricSource::Object {
                         described: d.map(|d| {
@@ -560,7 +565,7 @@ fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
     let tpath = format!("{spath}.target");
     let Some(t) = read::mapping(cx, s, "target", &tpath) else {
         if read::entry(s, "target").is_none() {
-            read::missing(cx, s.span, &tpath, "");
+            read::missing(cx, s_key, &tpath, "");
         }
         return None;
     };
@@ -724,10 +729,11 @@ fn quantity_target(
 fn read_metric_v2beta1(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
     let (ty, s) = metric_type(cx, m, path)?;
     let spath = format!("{path}.{}", source_key(ty));
+    let s_key = read::key_span(m, source_key(ty), m.span);
     let req_name = |cx: &mut Cx, key: &str| {
         let n = read::string(cx, s, key, &format!("{spath}.{key}"));
         if n.is_none() {
-            read::missing(cx, s.span, &format!("{spath}.{key}"), "");
+            read::missing(cx, s_key, &format!("{spath}.{key}"), "");
         }
         n
     };

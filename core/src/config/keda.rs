@@ -375,6 +375,7 @@ fn read_trigger(
     };
     let md_path = format!("{path}.metadata");
     let md = read::mapping(cx, t, "metadata", &md_path);
+    let md_key = read::key_span(t, "metadata", t.span);
     let name = Spanned::new(format!("s{i}-{}", ty.value), ty.span);
     match ty.value.as_str() {
         "prometheus" => {
@@ -394,11 +395,11 @@ fn read_trigger(
             }
             let server = meta_str(cx, md, "serverAddress", path);
             if server.is_none() {
-                read::missing(cx, md.span, &format!("{md_path}.serverAddress"), "");
+                read::missing(cx, md_key, &format!("{md_path}.serverAddress"), "");
             }
             let query = meta_str(cx, md, "query", path);
             if query.is_none() {
-                read::missing(cx, md.span, &format!("{md_path}.query"), "");
+                read::missing(cx, md_key, &format!("{md_path}.query"), "");
             }
             let threshold = meta_str(cx, md, "threshold", path);
             let th = match &threshold {
@@ -492,7 +493,7 @@ fn read_trigger(
             }
             let v = meta_str(cx, md, "value", path);
             let Some(v) = v else {
-                read::missing(cx, md.span, &format!("{md_path}.value"), "");
+                read::missing(cx, md_key, &format!("{md_path}.value"), "");
                 return None;
             };
             let value = if mt == "Utilization" {

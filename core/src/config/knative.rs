@@ -333,15 +333,14 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
     let (meta, rspec) = if kind == "Revision" {
         (doc.root.get("metadata"), doc.root.get("spec"))
     } else {
-        let t = doc.root.path(&["spec", "template"]);
-        (
-            t.and_then(|t| t.get("metadata")),
-            t.and_then(|t| t.get("spec")),
-        )
+        let t = read::mapping(cx, doc.root, "spec", "spec")
+            .and_then(|s| read::mapping(cx, s, "template", "spec.template"));
+        let m = t.and_then(|t| read::mapping(cx, t, "metadata", "spec.template.metadata"));
+        let s = t.and_then(|t| read::mapping(cx, t, "spec", "spec.template.spec"));
+        (m, s)
     };
-    let annotations = meta
-        .and_then(|m| m.get("annotations"))
-        .filter(|a| a.as_mapping().is_some());
+    let annotations =
+        meta.and_then(|m| read::mapping(cx, m, "annotations", "metadata.annotations"));
     let apath = if kind == "Revision" {
         "metadata.annotations"
     } else {

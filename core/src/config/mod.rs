@@ -421,3 +421,51 @@ pub(crate) fn check_metric_unit(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: a\nspec:\n  scaleTargetRef: {kind: Deployment, name: x}\n  maxReplicas: 3\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: b\nspec:\n  scaleTargetRef: {kind: Deployment, name: y}\n  maxReplicas: 4\n";
+
+    #[test]
+    fn select_by_name_and_default() {
+        let p = parse(TWO);
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        let (a, note) = p.select(None);
+        assert_eq!(a.map(|a| a.name.as_str()), Some("a"));
+        assert_eq!(note.map(|d| d.code), Some(codes::MULTIPLE_AUTOSCALERS));
+        let (b, none) = p.select(Some("b"));
+        assert_eq!(b.map(|a| a.max_replicas.value), Some(4));
+        assert!(none.is_none());
+        let (missing, err) = p.select(Some("c"));
+        assert!(missing.is_none());
+        let err = err.map(|d| (d.code, d.message)).unwrap_or_default();
+        assert_eq!(err.0, codes::UNKNOWN_AUTOSCALER);
+        assert!(err.1.contains("a (HorizontalPodAutoscaler)") && err.1.contains('b'));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for src in [
+            "",
+            "---",
+            "[]",
+            "a",
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec: 3",
+            "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nspec:\n  triggers: {}",
+            "\t:",
+            "apiVersion: serving.knative.dev/v1\nkind: Service\nspec:\n  template: []",
+        ] {
+            let p = parse(src);
+            assert!(p.has_errors(), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn yaml_error_points_at_scanner_position() {
+        let p = parse("a: [1, 2\nb: 3\n");
+        let d = p.diagnostics.iter().find(|d| d.code == codes::YAML_SYNTAX);
+        assert!(d.and_then(|d| d.span).is_some());
+    }
+}

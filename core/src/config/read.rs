@@ -421,3 +421,9 @@ pub fn one_of<'a>(
     cx.push(d);
     None
 }
+
+/// The span of `key`'s key in `parent`, or `fallback` (used to point a missing-field error at
+/// the parent key, e.g. `metadata:` when `metadata.query` is missing).
+pub fn key_span(parent: &Node, key: &str, fallback: Span) -> Span {
+    parent.entry(key).map_or(fallback, |(k, _)| k.span)
+}
