@@ -1,1 +1,253 @@
-//! Go duration strings. STUB
+//! Go duration strings (`time.ParseDuration`, Go standard library `src/time/format.go`):
+//! `"300ms"`, `"1.5h"`, `"2h45m"`, `"30s"`, `"0"`.
+//!
+//! Knative annotations (`window`, `scale-down-delay`, ...) and AIBrix annotations
+//! (`scale-up-cooldown-window`, ...) are Go durations. KEDA's `pollingInterval` /
+//! `cooldownPeriod` are integer seconds and do not come through here.
+
+use crate::model::Millis;
+
+/// A parsed Go duration in nanoseconds (Go `time.Duration`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GoDuration {
+    pub nanos: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("{0:?} is not a Go duration (expected e.g. \"30s\", \"1.5h\", \"2h45m\", \"300ms\")")]
+    Invalid(String),
+    #[error("{input:?} is missing a unit (write e.g. \"{input}s\"; units: ns us ms s m h)")]
+    MissingUnit { input: String },
+    #[error("{input:?} has an unknown unit {unit:?} (units: ns us µs ms s m h)")]
+    UnknownUnit { input: String, unit: String },
+    #[error("{0:?} overflows a Go duration (about 292 years)")]
+    Overflow(String),
+    #[error("{0:?} is negative; a duration here must be ≥ 0")]
+    Negative(String),
+}
+
+const MAX: u64 = 1 << 63;
+
+fn unit_nanos(u: &str) -> Option<u64> {
+    Some(match u {
+        "ns" => 1,
+        "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+        "ms" => 1_000_000,
+        "s" => 1_000_000_000,
+        "m" => 60_000_000_000,
+        "h" => 3_600_000_000_000,
+        _ => return None,
+    })
+}
+
+impl GoDuration {
+    /// Parse like Go's `time.ParseDuration`.
+    pub fn parse(orig: &str) -> Result<GoDuration, DurationError> {
+        let invalid = || DurationError::Invalid(orig.to_string());
+        let overflow = || DurationError::Overflow(orig.to_string());
+        let mut s = orig;
+        let mut neg = false;
+        if let Some(rest) = s.strip_prefix('-') {
+            neg = true;
+            s = rest;
+        } else if let Some(rest) = s.strip_prefix('+') {
+            s = rest;
+        }
+        if s == "0" {
+            return Ok(GoDuration { nanos: 0 });
+        }
+        if s.is_empty() {
+            return Err(invalid());
+        }
+        let mut d: u64 = 0;
+        while !s.is_empty() {
+            // Integer part.
+            let int_len = s.bytes().take_while(u8::is_ascii_digit).count();
+            let mut v: u64 = 0;
+            for c in s[..int_len].bytes() {
+                v = v
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(u64::from(c - b'0')))
+                    .filter(|v| *v <= MAX)
+                    .ok_or_else(overflow)?;
+            }
+            s = &s[int_len..];
+            let pre = int_len > 0;
+            // Fraction: Go keeps leading digits until the accumulator would overflow.
+            let (mut f, mut scale, mut post) = (0u64, 1f64, false);
+            if let Some(rest) = s.strip_prefix('.') {
+                s = rest;
+                let frac_len = s.bytes().take_while(u8::is_ascii_digit).count();
+                let mut overflowed = false;
+                for c in s[..frac_len].bytes() {
+                    if overflowed {
+                        continue;
+                    }
+                    if f > (i64::MAX as u64 - 9) / 10 {
+                        overflowed = true;
+                        continue;
+                    }
+                    f = f * 10 + u64::from(c - b'0');
+                    scale *= 10.0;
+                }
+                s = &s[frac_len..];
+                post = frac_len > 0;
+            }
+            if !pre && !post {
+                return Err(invalid());
+            }
+            let unit_len = s
+                .char_indices()
+                .find(|(_, c)| *c == '.' || c.is_ascii_digit())
+                .map_or(s.len(), |(i, _)| i);
+            if unit_len == 0 {
+                return Err(DurationError::MissingUnit {
+                    input: orig.to_string(),
+                });
+            }
+            let u = &s[..unit_len];
+            s = &s[unit_len..];
+            let unit = unit_nanos(u).ok_or_else(|| DurationError::UnknownUnit {
+                input: orig.to_string(),
+                unit: u.to_string(),
+            })?;
+            if v > MAX / unit {
+                return Err(overflow());
+            }
+            v *= unit;
+            if f > 0 {
+                // Go: v += uint64(float64(f) * (float64(unit) / scale)).
+                v = v.saturating_add((f as f64 * (unit as f64 / scale)) as u64);
+                if v > MAX {
+                    return Err(overflow());
+                }
+            }
+            d = d.saturating_add(v);
+            if d > MAX {
+                return Err(overflow());
+            }
+        }
+        if neg {
+            // d ≤ 2^63, so -d fits in i64.
+            return Ok(GoDuration {
+                nanos: (-(d as i128)) as i64,
+            });
+        }
+        if d > i64::MAX as u64 {
+            return Err(overflow());
+        }
+        Ok(GoDuration { nanos: d as i64 })
+    }
+
+    /// Whole milliseconds, truncated toward zero (Scalelens' time unit).
+    pub fn millis(self) -> i64 {
+        self.nanos / 1_000_000
+    }
+
+    /// True when the duration is a whole number of seconds (Knative requires it for windows).
+    pub fn is_whole_seconds(self) -> bool {
+        self.nanos % 1_000_000_000 == 0
+    }
+}
+
+/// Parse a Go duration that must be ≥ 0, into [`Millis`] (sub-millisecond parts truncated).
+pub fn parse_millis(s: &str) -> Result<Millis, DurationError> {
+    let d = GoDuration::parse(s)?;
+    if d.nanos < 0 {
+        return Err(DurationError::Negative(s.to_string()));
+    }
+    Ok(d.millis() as Millis)
+}
+
+/// Render milliseconds as a short Go-style duration (`"5m0s"` style is avoided: `"300s"`,
+/// `"1.5s"`, `"250ms"`), for messages and fixes.
+pub fn format_millis(ms: Millis) -> String {
+    if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else if ms < 1000 {
+        format!("{ms}ms")
+    } else {
+        format!("{}s", ms as f64 / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_examples() {
+        // Cases from Go's src/time/time_test.go parseDurationTests.
+        let ok: &[(&str, i64)] = &[
+            ("0", 0),
+            ("5s", 5_000_000_000),
+            ("30s", 30_000_000_000),
+            ("1478s", 1_478_000_000_000),
+            ("-5s", -5_000_000_000),
+            ("+5s", 5_000_000_000),
+            ("-0", 0),
+            ("+0", 0),
+            ("5.0s", 5_000_000_000),
+            ("5.6s", 5_600_000_000),
+            ("5.s", 5_000_000_000),
+            (".5s", 500_000_000),
+            ("1.0s", 1_000_000_000),
+            ("1.00s", 1_000_000_000),
+            ("1.004s", 1_004_000_000),
+            ("100.00100s", 100_001_000_000),
+            ("10ns", 10),
+            ("11us", 11_000),
+            ("12µs", 12_000),
+            ("12μs", 12_000),
+            ("13ms", 13_000_000),
+            ("14s", 14_000_000_000),
+            ("15m", 900_000_000_000),
+            ("16h", 57_600_000_000_000),
+            ("3h30m", 12_600_000_000_000),
+            ("10.5s4m", 250_500_000_000),
+            ("-2m3.4s", -123_400_000_000),
+            ("1h2m3s4ms5us6ns", 3_723_004_005_006),
+            ("39h9m14.425s", 140_954_425_000_000),
+            ("52763797000ns", 52_763_797_000),
+            ("0.3333333333333333333h", 1_200_000_000_000),
+            ("9007199254740993ns", 9_007_199_254_740_993),
+            ("9223372036854775807ns", i64::MAX),
+            ("-9223372036854775808ns", i64::MIN),
+            ("1.5h", 5_400_000_000_000),
+            ("2h45m", 9_900_000_000_000),
+            ("300ms", 300_000_000),
+        ];
+        for (s, want) in ok {
+            assert_eq!(GoDuration::parse(s).map(|d| d.nanos), Ok(*want), "{s}");
+        }
+        for s in [
+            "",
+            "3",
+            "-",
+            "s",
+            ".",
+            "-.",
+            ".s",
+            "+.s",
+            "1d",
+            "9223372036854775808ns",
+            "3000000h",
+        ] {
+            assert!(GoDuration::parse(s).is_err(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn millis_rejects_negative() {
+        assert_eq!(parse_millis("1.5h"), Ok(5_400_000));
+        assert!(matches!(
+            parse_millis("-1s"),
+            Err(DurationError::Negative(_))
+        ));
+        assert!(matches!(
+            parse_millis("30"),
+            Err(DurationError::MissingUnit { .. })
+        ));
+    }
+}

@@ -10,6 +10,7 @@ pub mod config;
 pub mod demand;
 pub mod diagnostic;
 pub mod duration;
+pub mod metrics;
 pub mod model;
 pub mod quantity;
 pub mod sim;

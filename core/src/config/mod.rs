@@ -2,9 +2,31 @@
 //!
 //! **Invariant:** parsing never fails and never panics: it returns every autoscaler it could
 //! read and a list of diagnostics, each with the `line:column` of the offending field.
+//!
+//! Dispatch is on `apiVersion` / `kind`:
+//! - `autoscaling.aibrix.ai/v1alpha1` `PodAutoscaler` ([`aibrix`]);
+//! - `autoscaling/{v1,v2,v2beta1,v2beta2}` `HorizontalPodAutoscaler` ([`hpa`]);
+//! - `keda.sh/v1alpha1` `ScaledObject` ([`keda`]);
+//! - `serving.knative.dev/v1` `Service` / `Configuration` / `Revision`, with the
+//!   `config-autoscaler` ConfigMap when present ([`knative`]);
+//! - `apps/v1` `Deployment` / `StatefulSet`: `spec.replicas` becomes the
+//!   [`Autoscaler::initial_replicas`] of the autoscaler that targets it.
+//!
+//! Other documents are skipped with an `ignored-document` note.
 
-use crate::diagnostic::Diagnostic;
-use crate::model::Autoscaler;
+use crate::codes;
+use crate::diagnostic::{self, Diagnostic};
+use crate::model::{Autoscaler, Family};
+use crate::span::{Param, Span, Spanned};
+use crate::yaml::{self, Node};
+
+pub mod aibrix;
+pub mod hpa;
+pub mod keda;
+pub mod knative;
+pub mod read;
+
+use read::Cx;
 
 /// Everything read from one input file.
 #[derive(Debug, Clone, Default)]
@@ -13,7 +35,437 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Parsed {
+    /// Choose the autoscaler to replay: by `metadata.name` when `name` is given, else the
+    /// first one (with a `multiple-autoscalers` note when there are several). An unknown
+    /// name gives `None` and an `unknown-autoscaler` error listing the names.
+    pub fn select(&self, name: Option<&str>) -> (Option<&Autoscaler>, Option<Diagnostic>) {
+        let names = || {
+            self.autoscalers
+                .iter()
+                .map(|a| format!("{} ({})", a.name, a.kind))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match name {
+            Some(n) => match self.autoscalers.iter().find(|a| a.name == n) {
+                Some(a) => (Some(a), None),
+                None => (
+                    None,
+                    Some(Diagnostic::error(
+                        codes::UNKNOWN_AUTOSCALER,
+                        if self.autoscalers.is_empty() {
+                            format!("no autoscaler named `{n}`: the input has none")
+                        } else {
+                            format!("no autoscaler named `{n}`; the input has: {}", names())
+                        },
+                    )),
+                ),
+            },
+            None => {
+                let first = self.autoscalers.first();
+                let note = (self.autoscalers.len() > 1).then(|| {
+                    let a = &self.autoscalers[0];
+                    Diagnostic::note(
+                        codes::MULTIPLE_AUTOSCALERS,
+                        format!(
+                            "the input has {} autoscalers ({}); replaying the first, `{}`; name one to choose",
+                            self.autoscalers.len(),
+                            names(),
+                            a.name
+                        ),
+                    )
+                    .at(a.name_span)
+                });
+                (first, note)
+            }
+        }
+    }
+
+    /// True if any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        diagnostic::has_errors(&self.diagnostics)
+    }
+}
+
+/// One YAML document with its `apiVersion`, `kind` and metadata read.
+pub struct Doc<'a> {
+    pub root: &'a Node,
+    pub api_version: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub name: Spanned<String>,
+    pub namespace: Option<String>,
+}
+
+impl Doc<'_> {
+    /// `group` of `group/version` (empty for the core group `v1`).
+    pub fn group(&self) -> &str {
+        match self.api_version.value.rsplit_once('/') {
+            Some((g, _)) => g,
+            None => "",
+        }
+    }
+
+    pub fn version(&self) -> &str {
+        match self.api_version.value.rsplit_once('/') {
+            Some((_, v)) => v,
+            None => &self.api_version.value,
+        }
+    }
+
+    /// A fresh autoscaler shell with the document's identity; the family fills the rest.
+    pub fn autoscaler(
+        &self,
+        family: Family,
+        min: Param<u32>,
+        max: Param<u32>,
+        algorithm: crate::model::Algorithm,
+    ) -> Autoscaler {
+        Autoscaler {
+            family,
+            api_version: self.api_version.value.clone(),
+            kind: self.kind.value.clone(),
+            name: self.name.value.clone(),
+            namespace: self.namespace.clone(),
+            span: self.root.span,
+            name_span: self.name.span,
+            target: None,
+            min_replicas: min,
+            max_replicas: max,
+            initial_replicas: None,
+            metrics: Vec::new(),
+            algorithm,
+        }
+    }
+
+    /// Span of the `key` entry's key in the root mapping, or of `kind`.
+    pub fn key_span(&self, key: &str) -> Span {
+        self.root
+            .entry(key)
+            .map(|(k, _)| k.span)
+            .unwrap_or(self.kind.span)
+    }
+}
+
+fn read_doc(root: &Node) -> Option<Doc<'_>> {
+    root.as_mapping()?;
+    let sv = |key: &str| {
+        root.get(key)
+            .and_then(|n| n.as_str().map(|s| Spanned::new(s.to_string(), n.span)))
+    };
+    let api_version = sv("apiVersion")?;
+    let kind = sv("kind")?;
+    let meta = root.get("metadata");
+    let name = meta
+        .and_then(|m| m.get("name"))
+        .and_then(|n| n.as_str().map(|s| Spanned::new(s.to_string(), n.span)))
+        .unwrap_or_else(|| Spanned::new(String::from("<unnamed>"), kind.span));
+    let namespace = meta
+        .and_then(|m| m.get("namespace"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
+    Some(Doc {
+        root,
+        api_version,
+        kind,
+        name,
+        namespace,
+    })
+}
+
+/// A workload's `spec.replicas` (Deployment / StatefulSet).
+struct Workload {
+    kind: String,
+    name: String,
+    replicas: Option<Param<u32>>,
+}
+
 /// Parse a (multi-document) YAML input.
-pub fn parse(_source: &str) -> Parsed {
-    Parsed::default()
+pub fn parse(source: &str) -> Parsed {
+    let mut cx = Cx::default();
+    let docs = match yaml::parse_documents(source) {
+        Ok(d) => d,
+        Err(e) => {
+            let mut diags =
+                vec![
+                    Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.message))
+                        .at(Span::point(e.pos)),
+                ];
+            diags.push(Diagnostic::error(
+                codes::NO_AUTOSCALER,
+                "no autoscaler could be read: the YAML is invalid",
+            ));
+            return Parsed {
+                autoscalers: Vec::new(),
+                diagnostics: diags,
+            };
+        }
+    };
+
+    // Pass 1: workloads and the Knative config-autoscaler ConfigMap.
+    let mut workloads = Vec::new();
+    let mut kn_config: Option<knative::Config> = None;
+    let read: Vec<Option<Doc>> = docs.iter().map(|d| read_doc(&d.root)).collect();
+    for doc in read.iter().flatten() {
+        match (doc.api_version.value.as_str(), doc.kind.value.as_str()) {
+            ("apps/v1", "Deployment" | "StatefulSet") => {
+                let replicas = doc
+                    .root
+                    .get("spec")
+                    .filter(|s| s.as_mapping().is_some())
+                    .and_then(|spec| {
+                        read::u32_in(
+                            &mut cx,
+                            spec,
+                            "replicas",
+                            "spec.replicas",
+                            0,
+                            i64::from(i32::MAX),
+                        )
+                    })
+                    .map(|s| Param::yaml(s.value, s.span));
+                workloads.push(Workload {
+                    kind: doc.kind.value.clone(),
+                    name: doc.name.value.clone(),
+                    replicas,
+                });
+            }
+            ("v1", "ConfigMap") if doc.name.value == "config-autoscaler" => {
+                kn_config = Some(knative::read_config_map(&mut cx, doc));
+            }
+            _ => {}
+        }
+    }
+
+    // Pass 2: autoscalers.
+    let mut autoscalers = Vec::new();
+    for (i, doc) in read.iter().enumerate() {
+        let Some(doc) = doc else {
+            let root = &docs[i].root;
+            let at = root.span;
+            if root.as_mapping().is_some() {
+                cx.push(
+                    Diagnostic::warning(
+                        codes::MISSING_FIELD,
+                        "document has no `apiVersion` and `kind` strings: skipped",
+                    )
+                    .at(Span::point(at.start)),
+                );
+            } else {
+                cx.note(
+                    codes::IGNORED_DOCUMENT,
+                    Span::point(at.start),
+                    "document is not a mapping: skipped",
+                );
+            }
+            continue;
+        };
+        let group = doc.group();
+        let kind = doc.kind.value.as_str();
+        let parsed = match group {
+            "autoscaling.aibrix.ai" => aibrix::read(&mut cx, doc),
+            "autoscaling" => hpa::read(&mut cx, doc),
+            "keda.sh" => keda::read(&mut cx, doc),
+            "serving.knative.dev" => knative::read(&mut cx, doc, kn_config.as_ref()),
+            "apps" if matches!(kind, "Deployment" | "StatefulSet") => {
+                if doc.version() != "v1" {
+                    unknown_version(&mut cx, doc, &["apps/v1"]);
+                }
+                None
+            }
+            "" if kind == "ConfigMap" && doc.name.value == "config-autoscaler" => None,
+            _ => {
+                cx.note(
+                    codes::IGNORED_DOCUMENT,
+                    doc.kind.span,
+                    format!(
+                        "{} `{}` ({}) is not an autoscaler: skipped",
+                        kind, doc.name.value, doc.api_version.value
+                    ),
+                );
+                None
+            }
+        };
+        if let Some(a) = parsed {
+            autoscalers.push(a);
+        }
+    }
+
+    // Initial replicas from the scale target.
+    for a in &mut autoscalers {
+        if a.initial_replicas.is_some() {
+            continue;
+        }
+        let Some(t) = &a.target else { continue };
+        let found = workloads
+            .iter()
+            .find(|w| w.name == t.name.value && t.kind.as_deref().is_none_or(|k| k == w.kind));
+        if let Some(w) = found {
+            a.initial_replicas = w.replicas;
+        }
+    }
+
+    if autoscalers.is_empty() {
+        cx.push(Diagnostic::error(
+            codes::NO_AUTOSCALER,
+            "no autoscaler found: expected a PodAutoscaler (autoscaling.aibrix.ai), a HorizontalPodAutoscaler, a KEDA ScaledObject or a Knative Service",
+        ));
+    }
+    let mut diagnostics = cx.diags;
+    diagnostic::sort(&mut diagnostics);
+    Parsed {
+        autoscalers,
+        diagnostics,
+    }
+}
+
+/// Report an unknown kind in a known API group.
+pub(crate) fn unknown_kind(cx: &mut Cx, doc: &Doc, known: &[&str]) {
+    let mut d = Diagnostic::error(
+        codes::UNKNOWN_KIND,
+        format!(
+            "`{}` has no kind `{}` (known: {})",
+            doc.group(),
+            doc.kind.value,
+            known.join(", ")
+        ),
+    )
+    .at(doc.kind.span);
+    if let Some(best) = read::closest(&doc.kind.value, known) {
+        d = d.with_fix(format!("use `{best}`"), doc.kind.span, best);
+    }
+    cx.push(d);
+}
+
+/// Report an unknown apiVersion of a known kind.
+pub(crate) fn unknown_version(cx: &mut Cx, doc: &Doc, known: &[&str]) {
+    let mut d = Diagnostic::error(
+        codes::UNKNOWN_API_VERSION,
+        format!(
+            "{} has no apiVersion `{}` (served: {})",
+            doc.kind.value,
+            doc.api_version.value,
+            known.join(", ")
+        ),
+    )
+    .at(doc.api_version.span);
+    if let Some(first) = known.first() {
+        d = d.with_fix(format!("use `{first}`"), doc.api_version.span, *first);
+    }
+    cx.push(d);
+}
+
+/// Check `min ≤ max` (both written or defaulted), reporting at the min's span.
+pub(crate) fn check_min_max(cx: &mut Cx, min: &Param<u32>, max: &Param<u32>, what: &str) -> bool {
+    if min.value > max.value {
+        let at = min.span().or(max.span());
+        let mut d = Diagnostic::error(
+            codes::MIN_ABOVE_MAX,
+            format!(
+                "{what}: minimum {} is greater than maximum {}",
+                min.value, max.value
+            ),
+        )
+        .at_opt(at);
+        if let Some(s) = min.span() {
+            d = d.with_fix(
+                format!("lower the minimum to {}", max.value),
+                s,
+                max.value.to_string(),
+            );
+        }
+        cx.push(d);
+        return false;
+    }
+    true
+}
+
+/// Warn when a target exceeds the metric's known bound; note deprecated metrics.
+pub(crate) fn check_metric_unit(
+    cx: &mut Cx,
+    name: &Spanned<String>,
+    target: f64,
+    target_span: Option<Span>,
+) {
+    let Some(known) = crate::metrics::lookup(&name.value) else {
+        return;
+    };
+    if let Some(b) = known.bound {
+        if target > b {
+            let mut d = Diagnostic::warning(
+                codes::TARGET_ABOVE_BOUND,
+                format!(
+                    "target {target} for `{}` is above its maximum {b} ({}): the per-pod value can never reach it, so it never scales up",
+                    name.value, known.unit
+                ),
+            )
+            .at_opt(target_span.or(Some(name.span)))
+            .with_help(format!("unit source: {}", known.source));
+            if b == 1.0 && target > 1.0 && target <= 100.0 {
+                if let Some(s) = target_span {
+                    d = d.with_fix(
+                        format!("write the target as a fraction: {}", target / 100.0),
+                        s,
+                        format!("\"{}\"", target / 100.0),
+                    );
+                }
+            }
+            cx.push(d);
+        }
+    }
+    if let Some(n) = known.note {
+        cx.note(
+            codes::DEPRECATED_METRIC,
+            name.span,
+            format!("`{}`: {n}", name.value),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: a\nspec:\n  scaleTargetRef: {kind: Deployment, name: x}\n  maxReplicas: 3\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: b\nspec:\n  scaleTargetRef: {kind: Deployment, name: y}\n  maxReplicas: 4\n";
+
+    #[test]
+    fn select_by_name_and_default() {
+        let p = parse(TWO);
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        let (a, note) = p.select(None);
+        assert_eq!(a.map(|a| a.name.as_str()), Some("a"));
+        assert_eq!(note.map(|d| d.code), Some(codes::MULTIPLE_AUTOSCALERS));
+        let (b, none) = p.select(Some("b"));
+        assert_eq!(b.map(|a| a.max_replicas.value), Some(4));
+        assert!(none.is_none());
+        let (missing, err) = p.select(Some("c"));
+        assert!(missing.is_none());
+        let err = err.map(|d| (d.code, d.message)).unwrap_or_default();
+        assert_eq!(err.0, codes::UNKNOWN_AUTOSCALER);
+        assert!(err.1.contains("a (HorizontalPodAutoscaler)") && err.1.contains('b'));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for src in [
+            "",
+            "---",
+            "[]",
+            "a",
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec: 3",
+            "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nspec:\n  triggers: {}",
+            "\t:",
+            "apiVersion: serving.knative.dev/v1\nkind: Service\nspec:\n  template: []",
+        ] {
+            let p = parse(src);
+            assert!(p.has_errors(), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn yaml_error_points_at_scanner_position() {
+        let p = parse("a: [1, 2\nb: 3\n");
+        let d = p.diagnostics.iter().find(|d| d.code == codes::YAML_SYNTAX);
+        assert!(d.and_then(|d| d.span).is_some());
+    }
 }
