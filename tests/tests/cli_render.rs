@@ -316,3 +316,30 @@ fn empty_timeline() {
         "t,demand,observed,ready,replicas,desired_raw,desired,mode,reason\n"
     );
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any span (inside, past or before the text, inverted, zero) over any source renders
+        /// in every format without panicking.
+        #[test]
+        fn any_span_any_source(
+            source in "[a-z\t é:\"\n\r]{0,60}",
+            l in 0u32..8, c in 0u32..30, el in 0u32..8, ec in 0u32..30,
+            replacement in "[a-z\n]{0,5}",
+        ) {
+            let d = Diagnostic::error("x", "m\nn")
+                .at(span(l, c, el, ec))
+                .with_help("h")
+                .with_fix("f", span(el, ec, l, c), replacement);
+            let src = SourceFile::new(FILE, &source);
+            let diags = [d];
+            let _ = text::render_diagnostics(&src, &diags, text::Style::COLOR);
+            let _ = json::render_check(FILE, &diags);
+            let _ = sarif::render(FILE, &diags);
+            let _ = github::render(FILE, &diags);
+        }
+    }
+}

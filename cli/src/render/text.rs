@@ -209,12 +209,19 @@ fn render_fix(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic, fix: &Fix,
 /// Render one diagnostic (no trailing blank line).
 pub fn render_diagnostic(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic, style: Style) {
     let head = format!("{}[{}]", d.severity.as_str(), d.code);
+    // Continuation lines of a multi-line message line up under its first character.
+    let indent = " ".repeat(head.chars().count() + 2);
+    let mut message = d.message.lines();
+    let first = message.next().unwrap_or("");
     let _ = writeln!(
         out,
         "{}{}",
         style.severity(d.severity, &head),
-        style.bold(&format!(": {}", d.message))
+        style.bold(&format!(": {first}"))
     );
+    for more in message {
+        let _ = writeln!(out, "{}", style.bold(format!("{indent}{more}").trim_end()));
+    }
 
     let excerpt = d
         .span
