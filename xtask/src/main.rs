@@ -1,1 +1,311 @@
-fn main() {}
+//! `cargo xtask <task>`: the project's build and test runner (no dependencies).
+//!
+//! - `cargo xtask test`: everything CI checks, in order; stops at the first failing step.
+//! - `cargo xtask serve`: replays the seed example with the CLI (the browser playground comes
+//!   with the playground issue).
+//! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate.
+//!
+//! To add a step (the web/ and plugin/ crates will), append to [`test_steps`].
+
+use std::env;
+use std::ffi::OsStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// Rust targets every build needs: the core must build for the browser and for Envoy.
+const WASM_TARGETS: &[&str] = &["wasm32-unknown-unknown", "wasm32-wasip1"];
+
+/// The seed example replayed by `cargo xtask serve`.
+const SEED_DIR: &str = "tests/testdata/examples/seed-kpa-gpu-cache";
+
+/// One step of `cargo xtask test`.
+struct Step {
+    /// Shown in the progress line (`==> name`) and in the failure message.
+    name: &'static str,
+    /// The program and its arguments; `cargo` means the cargo running this xtask.
+    command: &'static [&'static str],
+}
+
+/// The steps of `cargo xtask test`, in order.
+///
+/// Extension point: the web/ (playground) and plugin/ (Envoy filter) crates add their steps
+/// here, e.g. `cargo build -p scalelens-web --target wasm32-unknown-unknown` and
+/// `cargo build -p scalelens-plugin --target wasm32-wasip1 --release`, plus their own tests.
+fn test_steps() -> Vec<Step> {
+    vec![
+        Step {
+            name: "format (cargo fmt --all --check)",
+            command: &["cargo", "fmt", "--all", "--check"],
+        },
+        Step {
+            name: "lint (cargo clippy --workspace --all-targets -- -D warnings)",
+            command: &[
+                "cargo",
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        },
+        Step {
+            name: "tests (cargo test --workspace)",
+            command: &["cargo", "test", "--workspace"],
+        },
+        Step {
+            name: "core for the browser (cargo build -p scalelens-core --target wasm32-unknown-unknown)",
+            command: &[
+                "cargo",
+                "build",
+                "-p",
+                "scalelens-core",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+        },
+        Step {
+            name: "core for Envoy (cargo build -p scalelens-core --target wasm32-wasip1)",
+            command: &[
+                "cargo",
+                "build",
+                "-p",
+                "scalelens-core",
+                "--target",
+                "wasm32-wasip1",
+            ],
+        },
+    ]
+}
+
+/// A failed task: which step, and why.
+struct Failure {
+    step: String,
+    why: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "step `{}` failed: {}", self.step, self.why)
+    }
+}
+
+fn fail(step: &str, why: impl Into<String>) -> Failure {
+    Failure {
+        step: step.to_string(),
+        why: why.into(),
+    }
+}
+
+/// The workspace root (the parent of this crate's directory).
+fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// The cargo that runs us (so `+toolchain` overrides carry over), else `cargo` from PATH.
+fn cargo() -> std::ffi::OsString {
+    env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+fn program(name: &str) -> std::ffi::OsString {
+    if name == "cargo" {
+        cargo()
+    } else {
+        name.into()
+    }
+}
+
+fn show(args: &[&str]) -> String {
+    args.join(" ")
+}
+
+/// Run a command in the workspace root, inheriting stdout/stderr; error unless it exits 0.
+fn run(step: &str, command: &[&str]) -> Result<(), Failure> {
+    let Some((name, args)) = command.split_first() else {
+        return Err(fail(step, "empty command"));
+    };
+    println!("    $ {}", show(command));
+    let status = Command::new(program(name))
+        .args(args)
+        .current_dir(root())
+        .status()
+        .map_err(|e| fail(step, format!("cannot start `{name}`: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(fail(
+            step,
+            format!("`{}` exited with {status}", show(command)),
+        ))
+    }
+}
+
+fn installed_targets() -> Result<Vec<String>, Failure> {
+    let step = "rust targets";
+    let output = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| {
+            fail(
+                step,
+                format!(
+                    "cannot run `rustup` ({e}); install rustup, then `rustup target add {}`",
+                    WASM_TARGETS.join(" ")
+                ),
+            )
+        })?;
+    if !output.status.success() {
+        return Err(fail(
+            step,
+            format!(
+                "`rustup target list --installed` exited with {}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .collect())
+}
+
+/// Make sure the wasm targets are installed; install the missing ones.
+fn ensure_targets() -> Result<(), Failure> {
+    let step = "rust targets";
+    println!("==> {step} ({})", WASM_TARGETS.join(", "));
+    let installed = installed_targets()?;
+    let missing: Vec<&str> = WASM_TARGETS
+        .iter()
+        .copied()
+        .filter(|t| !installed.iter().any(|i| i == t))
+        .collect();
+    if missing.is_empty() {
+        println!("    all installed");
+        return Ok(());
+    }
+    let mut command = vec!["rustup", "target", "add"];
+    command.extend(&missing);
+    run(step, &command)?;
+    let installed = installed_targets()?;
+    for t in &missing {
+        if !installed.iter().any(|i| i == t) {
+            return Err(fail(step, format!("target {t} is still not installed")));
+        }
+    }
+    Ok(())
+}
+
+fn test() -> Result<(), Failure> {
+    ensure_targets()?;
+    for step in test_steps() {
+        println!("==> {}", step.name);
+        run(step.name, step.command)?;
+    }
+    Ok(())
+}
+
+/// The demand CSV of the seed example: `demand.csv`, else the only/first `*.csv` by name.
+fn seed_demand(dir: &Path) -> Option<PathBuf> {
+    let preferred = dir.join("demand.csv");
+    if preferred.is_file() {
+        return Some(preferred);
+    }
+    let mut csvs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension() == Some(OsStr::new("csv")))
+        .collect();
+    csvs.sort();
+    csvs.into_iter().next()
+}
+
+fn serve() -> Result<(), Failure> {
+    let step = "serve";
+    println!("==> replaying the seed example with the CLI");
+    println!("    (the browser playground comes with the playground issue; for now this prints the CLI report)");
+    let dir = root().join(SEED_DIR);
+    let config = dir.join("autoscaler.yaml");
+    let demand = seed_demand(&dir);
+    let mut missing = Vec::new();
+    if !config.is_file() {
+        missing.push(format!(
+            "{SEED_DIR}/autoscaler.yaml (the seed autoscaler YAML)"
+        ));
+    }
+    if demand.is_none() {
+        missing.push(format!(
+            "{SEED_DIR}/demand.csv (a demand CSV with `time` and `value` columns)"
+        ));
+    }
+    if !missing.is_empty() {
+        return Err(fail(step, format!("missing: {}", missing.join("; "))));
+    }
+    // Paths relative to the workspace root (the command runs there): shorter output.
+    let root = root();
+    let relative = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
+    let config = relative(&config);
+    let demand = demand.as_deref().map(relative).unwrap_or_default();
+    run(
+        step,
+        &[
+            "cargo",
+            "run",
+            "--quiet",
+            "-p",
+            "scalelens-cli",
+            "--bin",
+            "scalelens",
+            "--",
+            "simulate",
+            &config,
+            "--demand",
+            &demand,
+        ],
+    )
+}
+
+fn bench() -> Result<(), Failure> {
+    println!("==> benchmarks (cargo bench -p scalelens-tests)");
+    run("bench", &["cargo", "bench", "-p", "scalelens-tests"])
+}
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  test    everything CI checks: wasm targets, fmt, clippy, tests, wasm builds of the core
+  serve   replay the seed example with the CLI (the browser playground comes later)
+  bench   cargo bench -p scalelens-tests";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("serve") => serve(),
+        Some("bench") => bench(),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("xtask: unknown task `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+        None => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => {
+            println!("==> done");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("xtask: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}

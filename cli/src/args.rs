@@ -1,0 +1,107 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use scalelens_core::Millis;
+
+/// What `--version` prints: the crate version and the upstream versions whose behaviour is
+/// replayed.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\nreplays: AIBrix v0.7.0 (PodAutoscaler KPA, APA), Kubernetes v1.34 (HorizontalPodAutoscaler), \
+     KEDA v2.18 (ScaledObject), Knative Serving v1.20 (KPA)"
+);
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "scalelens",
+    version = LONG_VERSION,
+    about = "Replay Kubernetes autoscalers (AIBrix, HPA, KEDA, Knative) against a demand series and check their configuration",
+    after_help = "Exit status: 0 no errors (warnings allowed), 1 errors in the input, 2 unusable input \
+                  (unreadable file, no autoscaler, bad demand CSV, bad arguments)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Color the text output.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Color when standard output is a terminal.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check an autoscaler configuration and report diagnostics.
+    Check(CheckArgs),
+    /// Replay an autoscaler against a demand series and show what replicas it produces.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// rustc-like messages with source excerpts.
+    Text,
+    Json,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    /// A table of the decisions where something changed.
+    Text,
+    Json,
+    /// Every timeline row.
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The autoscaler YAML (may hold several documents).
+    #[arg(value_name = "CONFIG.yaml")]
+    pub config: PathBuf,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Only the autoscaler with this `metadata.name`.
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The autoscaler YAML (may hold several documents).
+    #[arg(value_name = "CONFIG.yaml")]
+    pub config: PathBuf,
+    /// Demand CSV: a header with `time` (seconds from start, or RFC 3339) and `value`.
+    #[arg(long, value_name = "FILE.csv")]
+    pub demand: PathBuf,
+    /// Replicas at time 0 (default: from the input, else minReplicas).
+    #[arg(long, value_name = "N")]
+    pub initial_replicas: Option<u32>,
+    /// Time from pod creation to ready, e.g. 30s, 2m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub pod_startup: Option<Millis>,
+    /// How long to simulate, e.g. 2h (default: to the end of the demand series).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Millis>,
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Text)]
+    pub format: SimulateFormat,
+    /// The autoscaler with this `metadata.name` (default: the only or first one).
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+}
+
+fn parse_duration(s: &str) -> Result<Millis, String> {
+    crate::duration::parse_arg(s)
+}

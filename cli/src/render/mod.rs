@@ -1,0 +1,7 @@
+//! Output formats. Each renderer is a pure function from data to a `String`.
+
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
+pub mod timeline;

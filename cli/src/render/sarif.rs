@@ -1,0 +1,123 @@
+//! SARIF 2.1.0 (OASIS Static Analysis Results Interchange Format), for code-scanning UIs.
+//!
+//! One run, tool driver `scalelens`, one rule per diagnostic code (sorted), one result per
+//! diagnostic with its `physicalLocation` region (1-based; `endColumn` is the column after the
+//! last character, as SARIF defines it), and the diagnostic's fixes as SARIF `fixes`.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use scalelens_core::{Diagnostic, Severity, Span};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// Percent-encode a file path into a relative URI reference (RFC 3986: unreserved characters
+/// and `/` kept, everything else `%XX` per UTF-8 byte).
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn region(span: Span) -> Value {
+    json!({
+        "startLine": span.start.line.max(1),
+        "startColumn": span.start.column.max(1),
+        "endLine": span.end.line.max(span.start.line).max(1),
+        "endColumn": span.end.column.max(1),
+    })
+}
+
+/// The SARIF log for one file's diagnostics, pretty-printed with a trailing newline.
+pub fn render(file: &str, diags: &[Diagnostic]) -> String {
+    let codes: Vec<&str> = diags
+        .iter()
+        .map(|d| d.code)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|code| json!({ "id": code, "name": code }))
+        .collect();
+    let artifact = json!({ "uri": uri(file) });
+    let results: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(help) = &d.help {
+                text.push('\n');
+                text.push_str(help);
+            }
+            let mut location = json!({ "artifactLocation": artifact });
+            if let Some(span) = d.span {
+                location["region"] = region(span);
+            }
+            let mut result = json!({
+                "ruleId": d.code,
+                "ruleIndex": codes.iter().position(|c| *c == d.code).unwrap_or(0),
+                "level": level(d.severity),
+                "message": { "text": text },
+                "locations": [ { "physicalLocation": location } ],
+            });
+            if !d.fixes.is_empty() {
+                let fixes: Vec<Value> = d
+                    .fixes
+                    .iter()
+                    .map(|fix| {
+                        let replacements: Vec<Value> = fix
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                json!({
+                                    "deletedRegion": region(e.span),
+                                    "insertedContent": { "text": e.replacement },
+                                })
+                            })
+                            .collect();
+                        json!({
+                            "description": { "text": fix.description },
+                            "artifactChanges": [ {
+                                "artifactLocation": artifact,
+                                "replacements": replacements,
+                            } ],
+                        })
+                    })
+                    .collect();
+                result["fixes"] = Value::Array(fixes);
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [ {
+            "tool": { "driver": {
+                "name": "scalelens",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            } },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        } ],
+    });
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
+    s.push('\n');
+    s
+}

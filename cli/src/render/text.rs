@@ -1,0 +1,316 @@
+//! Human-readable diagnostics, laid out like rustc's:
+//!
+//! ```text
+//! error[unit-mismatch]: target 0.5 is a fraction, the samples are percent
+//!   --> deploy.yaml:52:20
+//!    |
+//! 52 |       targetValue: "0.5"
+//!    |                    ^^^^^
+//!    |
+//!    = help: vLLM exports gpu_cache_usage_perc as a fraction (0.0-1.0)
+//!    = fix: write the target in percent: replace `"0.5"` with `"50"`
+//! ```
+//!
+//! Columns are 1-based characters. A tab shows as [`TAB_WIDTH`] spaces. A span over several
+//! lines is underlined to the end of its first line; a span past the end of its line gets one
+//! caret just after the last character. Output is deterministic; ANSI colors only when asked.
+
+use std::fmt::Write as _;
+
+use scalelens_core::diagnostic::{Edit, Fix};
+use scalelens_core::{Diagnostic, Severity, Span};
+
+use crate::source::SourceFile;
+
+/// How many columns a tab takes in a source excerpt.
+pub const TAB_WIDTH: usize = 4;
+
+/// Whether to color the output (ANSI escapes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    pub const PLAIN: Style = Style { color: false };
+    pub const COLOR: Style = Style { color: true };
+
+    fn paint(self, ansi: &str, text: &str) -> String {
+        if self.color && !text.is_empty() {
+            format!("\x1b[{ansi}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(self, severity: Severity, text: &str) -> String {
+        let ansi = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Note => "1;32",
+        };
+        self.paint(ansi, text)
+    }
+
+    fn gutter(self, text: &str) -> String {
+        self.paint("1;34", text)
+    }
+
+    fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+/// Render all diagnostics (in the order given) followed by the summary line.
+pub fn render_diagnostics(src: &SourceFile<'_>, diags: &[Diagnostic], style: Style) -> String {
+    let mut out = String::new();
+    for d in diags {
+        render_diagnostic(&mut out, src, d, style);
+        out.push('\n');
+    }
+    out.push_str(&summary(diags));
+    out.push('\n');
+    out
+}
+
+/// `2 errors, 1 warning, 3 notes` (zero counts left out), or `no problems found`.
+pub fn summary(diags: &[Diagnostic]) -> String {
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let parts: Vec<String> = [
+        (count(Severity::Error), "error"),
+        (count(Severity::Warning), "warning"),
+        (count(Severity::Note), "note"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, word)| format!("{n} {word}{}", if *n == 1 { "" } else { "s" }))
+    .collect();
+    if parts.is_empty() {
+        "no problems found".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn digits(n: u32) -> usize {
+    n.to_string().len()
+}
+
+/// Display width of a character in an excerpt.
+fn char_width(c: char) -> usize {
+    if c == '\t' {
+        TAB_WIDTH
+    } else {
+        1
+    }
+}
+
+fn expand_tabs(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if c == '\t' {
+                " ".repeat(TAB_WIDTH)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// (columns before the underline, underline width) for `span` on its first line.
+fn underline(line: &str, span: Span) -> (usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    // Clamp the 1-based start column into 1..=len+1 (one past the end for spans at/after it).
+    let start = (span.start.column.max(1) as usize).min(chars.len() + 1);
+    let end = if span.end.line == span.start.line {
+        (span.end.column as usize).clamp(start, chars.len() + 1)
+    } else {
+        chars.len() + 1
+    };
+    let before: usize = chars.iter().take(start - 1).map(|&c| char_width(c)).sum();
+    let width: usize = chars
+        .iter()
+        .skip(start - 1)
+        .take(end - start)
+        .map(|&c| char_width(c))
+        .sum();
+    (before, width.max(1))
+}
+
+/// Escape line breaks and tabs so a string shows on one line.
+fn inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn pos_range(span: Span) -> String {
+    if span.start == span.end {
+        format!("{}:{}", span.start.line, span.start.column)
+    } else {
+        format!(
+            "{}:{}-{}:{}",
+            span.start.line, span.start.column, span.end.line, span.end.column
+        )
+    }
+}
+
+/// What one edit does, in words: ``replace `a` with `b` ``, ``insert `b` ``, ``delete `a` ``.
+fn describe_edit(src: &SourceFile<'_>, edit: &Edit) -> String {
+    let s = edit.span;
+    let old = src.slice((s.start.line, s.start.column), (s.end.line, s.end.column));
+    let new = inline(&edit.replacement);
+    match old {
+        Some(old) if old.is_empty() => format!("insert `{new}`"),
+        Some(old) if new.is_empty() => format!("delete `{}`", inline(&old)),
+        Some(old) => format!("replace `{}` with `{new}`", inline(&old)),
+        None if new.is_empty() => format!("delete {}", pos_range(s)),
+        None => format!("replace {} with `{new}`", pos_range(s)),
+    }
+}
+
+fn render_fix(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic, fix: &Fix, pad: &str) {
+    let label = "= fix:";
+    match fix.edits.as_slice() {
+        [edit] => {
+            let at = if Some(edit.span) == d.span {
+                String::new()
+            } else {
+                format!(" at {}", pos_range(edit.span))
+            };
+            let _ = writeln!(
+                out,
+                "{pad} {label} {}: {}{at}",
+                inline(&fix.description),
+                describe_edit(src, edit)
+            );
+        }
+        edits => {
+            let _ = writeln!(out, "{pad} {label} {}", inline(&fix.description));
+            for edit in edits {
+                let _ = writeln!(
+                    out,
+                    "{pad}        {}: {}",
+                    pos_range(edit.span),
+                    describe_edit(src, edit)
+                );
+            }
+        }
+    }
+}
+
+/// Render one diagnostic (no trailing blank line).
+pub fn render_diagnostic(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic, style: Style) {
+    let head = format!("{}[{}]", d.severity.as_str(), d.code);
+    // Continuation lines of a multi-line message line up under its first character.
+    let indent = " ".repeat(head.chars().count() + 2);
+    let mut message = d.message.lines();
+    let first = message.next().unwrap_or("");
+    let _ = writeln!(
+        out,
+        "{}{}",
+        style.severity(d.severity, &head),
+        style.bold(&format!(": {first}"))
+    );
+    for more in message {
+        let _ = writeln!(out, "{}", style.bold(format!("{indent}{more}").trim_end()));
+    }
+
+    let excerpt = d
+        .span
+        .and_then(|span| src.line(span.start.line).map(|line| (span, line)));
+    let width = d.span.map_or(1, |s| digits(s.start.line));
+    let pad = " ".repeat(width);
+    let bar = style.gutter("|");
+
+    match d.span {
+        Some(span) => {
+            let _ = writeln!(
+                out,
+                "{pad}{} {}:{}:{}",
+                style.gutter("-->"),
+                src.name,
+                span.start.line,
+                span.start.column
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{pad}{} {}", style.gutter("-->"), src.name);
+        }
+    }
+    if let Some((span, line)) = excerpt {
+        let (before, len) = underline(line, span);
+        let _ = writeln!(out, "{pad} {bar}");
+        let shown = expand_tabs(line);
+        let number = style.gutter(&span.start.line.to_string());
+        let _ = writeln!(out, "{}", format!("{number} {bar} {shown}").trim_end());
+        let carets = style.severity(d.severity, &"^".repeat(len));
+        let _ = writeln!(out, "{pad} {bar} {}{carets}", " ".repeat(before));
+    }
+    if d.help.is_some() || !d.fixes.is_empty() {
+        if excerpt.is_some() {
+            let _ = writeln!(out, "{pad} {bar}");
+        }
+        if let Some(help) = &d.help {
+            let mut lines = help.lines();
+            let first = lines.next().unwrap_or("");
+            let _ = writeln!(out, "{pad} {} {first}", style.bold("= help:"));
+            for more in lines {
+                let _ = writeln!(out, "{}", format!("{pad}         {more}").trim_end());
+            }
+        }
+        for fix in &d.fixes {
+            render_fix(out, src, d, fix, &pad);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalelens_core::Pos;
+
+    fn span(l: u32, c: u32, el: u32, ec: u32) -> Span {
+        Span::new(
+            Pos {
+                line: l,
+                column: c,
+                offset: 0,
+            },
+            Pos {
+                line: el,
+                column: ec,
+                offset: 0,
+            },
+        )
+    }
+
+    #[test]
+    fn underline_cases() {
+        // plain, zero-width, past the end, multi-line, tabs
+        assert_eq!(underline("abcdef", span(1, 2, 1, 4)), (1, 2));
+        assert_eq!(underline("abcdef", span(1, 2, 1, 2)), (1, 1));
+        assert_eq!(underline("abc", span(1, 9, 1, 12)), (3, 1));
+        assert_eq!(underline("abcdef", span(1, 3, 4, 1)), (2, 4));
+        assert_eq!(underline("\tab", span(1, 2, 1, 4)), (4, 2));
+        assert_eq!(underline("\tab", span(1, 1, 1, 2)), (0, 4));
+        assert_eq!(underline("", span(1, 0, 1, 0)), (0, 1));
+        // end before start on the same line
+        assert_eq!(underline("abcdef", span(1, 4, 1, 2)), (3, 1));
+    }
+
+    #[test]
+    fn summary_counts() {
+        let e = Diagnostic::error("x", "m");
+        let w = Diagnostic::warning("x", "m");
+        assert_eq!(summary(&[]), "no problems found");
+        assert_eq!(summary(&[e.clone(), e, w]), "2 errors, 1 warning");
+    }
+}

@@ -1,0 +1,273 @@
+//! The simulation's timeline as a readable table (`simulate`'s text output) and as CSV.
+
+use std::fmt::Write as _;
+use std::mem::discriminant;
+
+use scalelens_core::sim::{SimOutput, TimelineEntry};
+use scalelens_core::{Diagnostic, Millis};
+
+use crate::render::json::seconds;
+
+/// Everything the `simulate` renderers show. Built by the command from the parsed autoscaler
+/// and the simulator's output, so renderers (and their tests) don't need a model instance.
+#[derive(Debug, Clone)]
+pub struct SimReport<'a> {
+    /// The autoscaler YAML file.
+    pub file: &'a str,
+    /// The demand CSV file.
+    pub demand_file: &'a str,
+    /// `Algorithm::upstream()`: the upstream project, version and algorithm replayed.
+    pub upstream: &'a str,
+    /// `Kind namespace/name` of the autoscaler.
+    pub autoscaler_label: String,
+    /// The normalized model, serialized (for JSON output).
+    pub autoscaler: serde_json::Value,
+    /// Where the initial replica count comes from, in words.
+    pub initial_replicas_from: String,
+    pub output: &'a SimOutput,
+    /// All diagnostics (config, selection, simulation), sorted.
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// `h:mm:ss`, with `.mmm` when the time is not a whole second.
+pub fn clock(t: Millis) -> String {
+    let s = t / 1000;
+    let ms = t % 1000;
+    let base = format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+    if ms == 0 {
+        base
+    } else {
+        format!("{base}.{ms:03}")
+    }
+}
+
+/// A short duration: `250ms`, `1.5s`, `120s`, `10m`, `1h30m`.
+pub fn human(ms: Millis) -> String {
+    if ms % 1000 != 0 {
+        return if ms < 1000 {
+            format!("{ms}ms")
+        } else {
+            format!("{}s", ms as f64 / 1000.0)
+        };
+    }
+    let s = ms / 1000;
+    if s < 300 {
+        return format!("{s}s");
+    }
+    let (h, m, sec) = (s / 3600, (s / 60) % 60, s % 60);
+    let mut out = String::new();
+    if h > 0 {
+        let _ = write!(out, "{h}h");
+    }
+    if m > 0 || (h > 0 && sec > 0) {
+        let _ = write!(out, "{m}m");
+    }
+    if sec > 0 {
+        let _ = write!(out, "{sec}s");
+    }
+    out
+}
+
+/// A value for the table: `-` when not finite, an integer when whole, else up to 4 decimals.
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        "-".to_string()
+    } else if x == x.trunc() && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{x:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" {
+            "0".to_string()
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// True when `e` differs from `prev` in something the table shows a row for.
+fn changed(prev: &TimelineEntry, e: &TimelineEntry) -> bool {
+    prev.replicas != e.replicas
+        || prev.ready != e.ready
+        || prev.desired != e.desired
+        || prev.mode != e.mode
+        || discriminant(&prev.reason) != discriminant(&e.reason)
+}
+
+/// Indices of the rows the text table shows: the first, the last, and every row where the
+/// replicas, ready pods, desired count, mode or deciding rule changed.
+pub fn shown_rows(timeline: &[TimelineEntry]) -> Vec<usize> {
+    let mut rows = Vec::new();
+    for (i, e) in timeline.iter().enumerate() {
+        let keep = match i.checked_sub(1).and_then(|p| timeline.get(p)) {
+            None => true,
+            Some(prev) => changed(prev, e) || i + 1 == timeline.len(),
+        };
+        if keep {
+            rows.push(i);
+        }
+    }
+    rows
+}
+
+/// The header: what is replayed, and with which options.
+pub fn render_header(report: &SimReport<'_>) -> String {
+    let out = report.output;
+    let mut s = String::new();
+    let _ = writeln!(s, "Replaying {}", report.upstream);
+    let _ = writeln!(
+        s,
+        "  autoscaler  {} ({})",
+        report.autoscaler_label, report.file
+    );
+    let _ = writeln!(s, "  demand      {}", report.demand_file);
+    let startup = if out.pod_startup_is_default {
+        format!(
+            "pod start-up {} (Scalelens default, not read from the input; override with --pod-startup)",
+            human(out.pod_startup)
+        )
+    } else {
+        format!("pod start-up {}", human(out.pod_startup))
+    };
+    let _ = writeln!(
+        s,
+        "  options     initial replicas {} ({}), {startup}, duration {}",
+        out.initial_replicas,
+        report.initial_replicas_from,
+        human(out.duration)
+    );
+    s
+}
+
+/// The text report: header, the table of changes, a one-line outcome.
+pub fn render_text(report: &SimReport<'_>) -> String {
+    let timeline = &report.output.timeline;
+    let mut s = render_header(report);
+    s.push('\n');
+    if timeline.is_empty() {
+        s.push_str("The simulation produced no decisions.\n");
+        return s;
+    }
+    let header = [
+        "time", "demand", "observed", "ready", "replicas", "desired", "mode", "reason",
+    ];
+    let rows: Vec<[String; 8]> = shown_rows(timeline)
+        .into_iter()
+        .filter_map(|i| timeline.get(i))
+        .map(|e| {
+            [
+                clock(e.t),
+                num(e.demand),
+                num(e.observed),
+                e.ready.to_string(),
+                e.replicas.to_string(),
+                e.desired.to_string(),
+                e.mode.as_str().to_string(),
+                e.reason.to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[&str]| {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i > 0 {
+                l.push_str("  ");
+            }
+            // Numbers right-aligned, mode and reason left-aligned.
+            if i < 6 {
+                let _ = write!(l, "{cell:>w$}");
+            } else {
+                let _ = write!(l, "{cell:<w$}");
+            }
+        }
+        l.trim_end().to_string()
+    };
+    let _ = writeln!(s, "{}", line(&header));
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        let _ = writeln!(s, "{}", line(&cells));
+    }
+    let _ = writeln!(
+        s,
+        "\n{} of {} decisions shown (first, last, and where replicas, ready, desired, mode or rule changed; --format csv lists all)",
+        rows.len(),
+        timeline.len()
+    );
+    let min = timeline.iter().map(|e| e.replicas).min().unwrap_or(0);
+    let max = timeline.iter().map(|e| e.replicas).max().unwrap_or(0);
+    if let Some(last) = timeline.last() {
+        let _ = writeln!(
+            s,
+            "replicas ranged {min}..{max}; {} at the end ({})",
+            last.replicas,
+            clock(last.t)
+        );
+    }
+    s
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}
+
+/// Every timeline row as CSV; `t` in seconds; `observed` empty when there was none.
+pub fn render_csv(output: &SimOutput) -> String {
+    let mut s = String::from("t,demand,observed,ready,replicas,desired_raw,desired,mode,reason\n");
+    for e in &output.timeline {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{}",
+            seconds(e.t),
+            csv_num(e.demand),
+            csv_num(e.observed),
+            e.ready,
+            e.replicas,
+            e.desired_raw,
+            e.desired,
+            e.mode.as_str(),
+            csv_cell(&e.reason.to_string())
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(clock(0), "0:00:00");
+        assert_eq!(clock(5_415_000), "1:30:15");
+        assert_eq!(clock(1_500), "0:00:01.500");
+        assert_eq!(human(120_000), "120s");
+        assert_eq!(human(5_400_000), "1h30m");
+        assert_eq!(human(3_605_000), "1h0m5s");
+        assert_eq!(human(600_000), "10m");
+        assert_eq!(human(250), "250ms");
+        assert_eq!(human(1_500), "1.5s");
+        assert_eq!(num(f64::NAN), "-");
+        assert_eq!(num(3.0), "3");
+        assert_eq!(num(0.30360), "0.3036");
+        assert_eq!(num(-0.00001), "0");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+    }
+}
