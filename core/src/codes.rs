@@ -124,3 +124,8 @@ pub const DUPLICATE_NAME: &str = "duplicate-name";
 /// trigger type other than prometheus/cpu/memory, Knative's HPA class, AIBrix schedules):
 /// the replay ignores it. Fix: none needed; results may differ from the cluster.
 pub const UNSUPPORTED_FEATURE: &str = "unsupported-feature";
+
+/// Simulation warning: the demand exceeds what `maxReplicas` pods can report at the metric's
+/// bound (e.g. 342 for a 0–1 fraction with max 10): the demand is in another unit. The
+/// simulation drops the bound rather than guess a conversion.
+pub const SIM_DEMAND_ABOVE_BOUND: &str = "sim-demand-above-bound";

@@ -193,8 +193,28 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
         ));
     }
 
+    let mut bounds: Vec<Option<f64>> = autoscaler.metrics.iter().map(|m| m.bound).collect();
+    if let (Some(Some(b)), Some(m)) = (bounds.first().copied(), autoscaler.metrics.first()) {
+        let peak = demand.points.iter().map(|p| p.1).fold(0.0, f64::max);
+        let max = autoscaler.max_replicas.value;
+        if max != u32::MAX && peak > b * f64::from(max) {
+            bounds[0] = None;
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::SIM_DEMAND_ABOVE_BOUND,
+                    format!(
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit (percent instead of a fraction?); replaying without the bound",
+                        m.name.value
+                    ),
+                )
+                .at(m.name.span)
+                .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit"),
+            );
+        }
+    }
+
     let duration = opts.duration.unwrap_or_else(|| demand.default_duration());
-    let timeline = run(autoscaler, demand, initial, pod_startup, duration);
+    let timeline = run(autoscaler, &bounds, demand, initial, pod_startup, duration);
 
     SimOutput {
         timeline,
@@ -208,13 +228,13 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
 
 fn run(
     autoscaler: &Autoscaler,
+    bounds: &[Option<f64>],
     demand: &DemandSeries,
     initial: u32,
     pod_startup: Millis,
     duration: Millis,
 ) -> Vec<TimelineEntry> {
     let mut controller: Box<dyn Controller> = controller_for(autoscaler);
-    let bounds: Vec<Option<f64>> = autoscaler.metrics.iter().map(|m| m.bound).collect();
     let mut readings = vec![
         MetricReading {
             total: 0.0,
