@@ -115,16 +115,24 @@ pub fn parse_documents(source: &str) -> Result<Vec<Document>, YamlError> {
                     })
                 }
             },
-            Event::Scalar(text, style, anchor, _tag) => Some((
-                Node {
-                    kind: NodeKind::Scalar {
-                        text: text.into_owned(),
-                        quoted: !matches!(style, ScalarStyle::Plain),
+            Event::Scalar(text, style, anchor, _tag) => {
+                let sp = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        quoted_span(source, sp.start).unwrap_or(sp)
+                    }
+                    _ => sp,
+                };
+                Some((
+                    Node {
+                        kind: NodeKind::Scalar {
+                            text: text.into_owned(),
+                            quoted: !matches!(style, ScalarStyle::Plain),
+                        },
+                        span: sp,
                     },
-                    span: sp,
-                },
-                anchor,
-            )),
+                    anchor,
+                ))
+            }
             Event::SequenceStart(anchor, _) => {
                 stack.push(Frame::Seq(Vec::new(), sp, anchor));
                 None
@@ -185,6 +193,56 @@ pub fn parse_documents(source: &str) -> Result<Vec<Document>, YamlError> {
         });
     }
     Ok(docs)
+}
+
+/// The exact span of a quoted scalar starting at `start` (its opening quote): from the quote
+/// to just after the closing quote. The parser's own end marker for quoted scalars runs on to
+/// the next token (over trailing comments), which would make carets and fixes cover too much.
+fn quoted_span(source: &str, start: Pos) -> Option<Span> {
+    let byte = if source.is_ascii() {
+        start.offset as usize
+    } else {
+        source.char_indices().nth(start.offset as usize)?.0
+    };
+    let rest = source.get(byte..)?;
+    let mut chars = rest.chars();
+    let quote = chars.next()?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    let mut end = start;
+    let mut advance = |c: char, p: &mut Pos| {
+        p.offset += 1;
+        if c == '\n' {
+            p.line += 1;
+            p.column = 1;
+        } else {
+            p.column += 1;
+        }
+    };
+    advance(quote, &mut end);
+    let mut escaped = false;
+    while let Some(c) = chars.next() {
+        advance(c, &mut end);
+        if quote == '"' {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                return Some(Span::new(start, end));
+            }
+        } else if c == '\'' {
+            // `''` is an escaped quote inside a single-quoted scalar.
+            if chars.clone().next() == Some('\'') {
+                chars.next();
+                advance('\'', &mut end);
+            } else {
+                return Some(Span::new(start, end));
+            }
+        }
+    }
+    None
 }
 
 fn internal(pos: Pos) -> YamlError {
@@ -316,6 +374,21 @@ mod tests {
         assert_eq!(r.get("a").unwrap().type_name(), "a string");
         assert_eq!(r.get("b").unwrap().type_name(), "a number");
         assert!(r.get("c").unwrap().is_null());
+    }
+
+    #[test]
+    fn quoted_scalar_spans_stop_at_the_closing_quote() {
+        let src = "a: \"2\" # comment\nb: 'it''s' # c\nc: \"x\\\"y\"\n";
+        let docs = parse_documents(src).unwrap();
+        let r = &docs[0].root;
+        let a = r.get("a").unwrap().span;
+        assert_eq!((a.start.column, a.end.column, a.end.line), (4, 7, 1));
+        let b = r.get("b").unwrap();
+        assert_eq!(b.as_str(), Some("it's"));
+        assert_eq!((b.span.start.column, b.span.end.column), (4, 11));
+        let c = r.get("c").unwrap();
+        assert_eq!(c.as_str(), Some("x\"y"));
+        assert_eq!((c.span.start.column, c.span.end.column), (4, 10));
     }
 
     #[test]

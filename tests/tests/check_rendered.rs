@@ -1,0 +1,57 @@
+//! Rendered-text snapshots of `scalelens check` on every config fixture
+//! (`tests/testdata/config/<family>/<case>.yaml`): the diagnostics exactly as a user reads them,
+//! with the source line and caret. The (line, code) pairs themselves are asserted by
+//! `config_fixtures.rs` from the fixtures' `# expect:` comments.
+
+use std::path::Path;
+
+fn check(rel: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::set_current_dir(root).expect("tests run from the tests crate");
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut io = scalelens_cli::Io {
+        out: &mut out,
+        err: &mut err,
+        out_is_terminal: false,
+    };
+    let code = scalelens_cli::run(["scalelens", "check", rel], &mut io);
+    format!(
+        "$ scalelens check {rel}\nexit code {code}\n\n{}{}",
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&err)
+    )
+}
+
+#[test]
+fn rendered_diagnostics_of_every_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/config");
+    let mut files = Vec::new();
+    for family in std::fs::read_dir(&root).expect("config fixtures") {
+        let family = family.expect("dir entry").path();
+        for f in std::fs::read_dir(&family).expect("family dir") {
+            let f = f.expect("dir entry").path();
+            if f.extension().is_some_and(|e| e == "yaml") {
+                files.push(f);
+            }
+        }
+    }
+    files.sort();
+    assert!(
+        files.len() >= 20,
+        "expected the config fixtures, found {}",
+        files.len()
+    );
+    for f in files {
+        let rel = f
+            .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .expect("under the crate")
+            .display()
+            .to_string();
+        let name = rel
+            .trim_start_matches("testdata/config/")
+            .trim_end_matches(".yaml")
+            .replace('/', "-");
+        insta::assert_snapshot!(format!("check-{name}"), check(&rel));
+    }
+}
