@@ -211,7 +211,7 @@ fn quoted_span(source: &str, start: Pos) -> Option<Span> {
         return None;
     }
     let mut end = start;
-    let mut advance = |c: char, p: &mut Pos| {
+    let advance = |c: char, p: &mut Pos| {
         p.offset += 1;
         if c == '\n' {
             p.line += 1;

@@ -582,6 +582,27 @@ fn to_hpa(
     metrics: &[Metric],
     strategy_span: Option<Span>,
 ) -> (crate::model::HpaParams, Vec<Metric>) {
+    // A fraction target would be truncated to 0 by the generated HPA: a "write the target as a
+    // fraction" fix must also switch the strategy to KPA to be a fix at all.
+    if let Some(s) = strategy_span {
+        for d in cx.diags.iter_mut() {
+            let in_these_metrics = d.span.is_some_and(|ds| {
+                metrics
+                    .iter()
+                    .any(|m| m.span.start <= ds.start && ds.end <= m.span.end)
+            });
+            if d.code != codes::TARGET_ABOVE_BOUND || !in_these_metrics {
+                continue;
+            }
+            for f in d.fixes.iter_mut() {
+                f.description = format!("{} and use the KPA strategy (the HPA strategy truncates fractional targets to 0)", f.description);
+                f.edits.push(crate::diagnostic::Edit {
+                    span: s,
+                    replacement: "KPA".into(),
+                });
+            }
+        }
+    }
     let mut out = Vec::new();
     for m in metrics {
         let t = m.target.value.value;
