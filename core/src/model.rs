@@ -63,7 +63,10 @@ pub struct TargetRef {
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum MetricSource {
     /// AIBrix `metricSourceType: pod` (scraped from each pod's `/metrics`).
-    AibrixPod { port: Option<String>, path: Option<String> },
+    AibrixPod {
+        port: Option<String>,
+        path: Option<String>,
+    },
     /// AIBrix `resource` (cpu/memory from metrics.k8s.io, summed over containers).
     AibrixResource,
     /// AIBrix `custom` (custom.metrics.k8s.io, per pod).
@@ -81,7 +84,10 @@ pub enum MetricSource {
     /// HPA `External`.
     External,
     /// KEDA `prometheus` trigger.
-    KedaPrometheus { query: String, server_address: Option<String> },
+    KedaPrometheus {
+        query: String,
+        server_address: Option<String>,
+    },
     /// KEDA `cpu` / `memory` trigger.
     KedaResource,
     /// Knative concurrency (in-flight requests per pod, from the queue-proxy).

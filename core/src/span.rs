@@ -26,7 +26,10 @@ impl Span {
 
     /// A zero-width span at `pos`.
     pub const fn point(pos: Pos) -> Self {
-        Span { start: pos, end: pos }
+        Span {
+            start: pos,
+            end: pos,
+        }
     }
 
     /// The smallest span that covers both.

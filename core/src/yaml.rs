@@ -24,7 +24,10 @@ pub struct Node {
 pub enum NodeKind {
     /// A scalar as written. `quoted` is true for `'...'`, `"..."` and block scalars: such a
     /// scalar is always a string, whatever it looks like.
-    Scalar { text: String, quoted: bool },
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
     Sequence(Vec<Node>),
     Mapping(Vec<(Spanned<String>, Node)>),
 }
@@ -58,7 +61,12 @@ fn span(s: &saphyr_parser::Span) -> Span {
 
 enum Frame {
     Seq(Vec<Node>, Span, usize),
-    Map(Vec<(Spanned<String>, Node)>, Span, usize, Option<Spanned<String>>),
+    Map(
+        Vec<(Spanned<String>, Node)>,
+        Span,
+        usize,
+        Option<Spanned<String>>,
+    ),
 }
 
 /// Parse a multi-document YAML stream. Empty documents are skipped.
