@@ -3,6 +3,8 @@
 //! `pkg/autoscaler/aggregation/bucketing_test.go`). Each JSON case names its upstream test.
 
 use scalelens_core::algorithm::knative::decider::{Decider, DeciderSpec};
+use scalelens_core::algorithm::knative::delay::MaxTimeWindow;
+use scalelens_core::algorithm::knative::scaler::{Activity, PaState, ScalerSpec};
 use scalelens_core::algorithm::knative::window::{
     round_to_n_digits, smoothing_coefficient, MetricWindow,
 };
@@ -191,6 +193,16 @@ enum WindowCase {
         source: String,
         cases: Vec<(i32, f64, f64)>,
     },
+    /// The scale-down-delay max window: `expect[i]` is `Current()` after record `i` (`null`:
+    /// not checked).
+    Max {
+        id: String,
+        source: String,
+        duration: u64,
+        granularity: u64,
+        records: Vec<(u64, i32)>,
+        expect: Vec<Option<i32>>,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -252,6 +264,28 @@ fn run_window_case(c: &WindowCase) -> Result<(), String> {
             }
             Ok(())
         }
+        WindowCase::Max {
+            id,
+            source,
+            duration,
+            granularity,
+            records,
+            expect,
+        } => {
+            let mut w = MaxTimeWindow::new(*duration, *granularity);
+            for (i, &(t, v)) in records.iter().enumerate() {
+                w.record(t, v);
+                if let Some(Some(want)) = expect.get(i) {
+                    if w.current() != *want {
+                        return Err(format!(
+                            "{id} ({source}): after record {i}: current {}, want {want}",
+                            w.current()
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        }
         WindowCase::Round { id, source, cases } => {
             for &(n, x, want) in cases {
                 let got = round_to_n_digits(n, x);
@@ -292,11 +326,108 @@ fn knative_decider_vectors() {
 #[test]
 fn knative_window_vectors() {
     let file: WindowFile = load("knative-window.json");
-    assert!(file.cases.len() >= 7);
+    assert!(file.cases.len() >= 26);
     let failures: Vec<String> = file
         .cases
         .iter()
         .filter_map(|c| run_window_case(c).err())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[derive(Debug, Deserialize)]
+struct ScalerFile {
+    cases: Vec<ScalerCase>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PaJson {
+    state: String,
+    #[serde(rename = "for")]
+    held_for: u64,
+}
+
+fn default_proxy_for() -> Option<u64> {
+    Some(0)
+}
+
+#[derive(Debug, Deserialize)]
+struct ScalerCase {
+    id: String,
+    source: String,
+    start_replicas: u32,
+    scale_to: i32,
+    want: i32,
+    want_scaling: bool,
+    pa: Option<PaJson>,
+    #[serde(default)]
+    min_scale: i32,
+    #[serde(default)]
+    max_scale: i32,
+    initial_scale: Option<i32>,
+    stable_window: Option<u64>,
+    retention: Option<u64>,
+    activation_timeout: Option<u64>,
+    tbc: Option<f64>,
+    #[serde(default)]
+    initialized: bool,
+    /// How long the SKS has been in proxy mode; `null`: the activator probe fails.
+    #[serde(default = "default_proxy_for")]
+    proxy_for: Option<u64>,
+}
+
+fn run_scaler_case(c: &ScalerCase) -> Result<(), String> {
+    const NOW: u64 = 10_000_000;
+    let spec = ScalerSpec {
+        min_scale: c.min_scale,
+        max_scale: c.max_scale,
+        initial_scale: c.initial_scale.unwrap_or(1),
+        enable_scale_to_zero: true,
+        stable_window: c.stable_window.unwrap_or(300_000),
+        scale_to_zero_grace_period: 60_000,
+        pod_retention: c.retention.unwrap_or(0),
+        activation_timeout: c.activation_timeout.unwrap_or(151_000),
+        target_burst_capacity: c.tbc.unwrap_or(200.0),
+    };
+    let (state, held) =
+        c.pa.as_ref()
+            .map_or(("activating", 0), |p| (p.state.as_str(), p.held_for));
+    let since = NOW - held;
+    let activity = match state {
+        "active" => Activity::Active { since },
+        "inactive" => Activity::Inactive { since },
+        "activating" => Activity::Activating { since },
+        other => return Err(format!("{}: unknown PA state {other}", c.id)),
+    };
+    let mut pa = PaState {
+        activity,
+        initialized: c.initialized,
+        proxy_since: c.proxy_for.map(|p| NOW - p),
+    };
+    let r = pa.reconcile(&spec, NOW, c.scale_to, 0, c.start_replicas);
+    let scaling = r.apply.is_some_and(|a| a != c.start_replicas);
+    if r.want != c.want || scaling != c.want_scaling {
+        return Err(format!(
+            "{} ({}): want {} scaling {} (apply {:?}), expected {} scaling {}",
+            c.id, c.source, r.want, scaling, r.apply, c.want, c.want_scaling
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn knative_scaler_vectors() {
+    let file: ScalerFile = load("knative-scaler.json");
+    assert!(file.cases.len() >= 30);
+    let failures: Vec<String> = file
+        .cases
+        .iter()
+        .filter_map(|c| run_scaler_case(c).err())
         .collect();
     assert!(
         failures.is_empty(),
