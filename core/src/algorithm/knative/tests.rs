@@ -52,7 +52,8 @@ impl Cluster {
         self.ready_at.iter().filter(|&&r| r <= t).count() as u32
     }
     fn set(&mut self, n: u32, t: Millis) {
-        let n = n as usize;
+        // The model cluster holds at most 10 000 pods.
+        let n = (n as usize).min(10_000);
         if n < self.ready_at.len() {
             self.ready_at.truncate(n);
         } else {
@@ -238,4 +239,61 @@ fn scale_from_zero_through_the_activator() {
     // by nothing (readyF = 1, max-scale-up-rate 1000).
     let at22 = out.iter().find(|x| x.0 == 22_000).map(|x| x.1.desired);
     assert_eq!(at22, Some(2));
+}
+
+/// `MakeMetric`: stable window × percentage, rounded to whole seconds, at least 1 s.
+#[test]
+fn panic_window_rounding() {
+    for (sw, pct, want) in [
+        (60_000, 10.0, 6_000),
+        (7_000, 10.0, 1_000),
+        (15_000, 10.0, 2_000),
+        (6_000, 1.0, 1_000),
+        (3_600_000, 100.0, 3_600_000),
+    ] {
+        assert_eq!(panic_window(sw, pct), want, "{sw} × {pct}%");
+    }
+}
+
+/// `weighted-exponential`: the stable window (60 buckets) decays with m = 0.2 and is not
+/// normalised, so two seconds of 350 read as 350·0.2 + 350·0.2·0.8 = 126.
+#[test]
+fn weighted_aggregation_first_decision() {
+    let mut p = default_params();
+    p.aggregation = Param::default(Aggregation::WeightedExponential, "test");
+    let a = autoscaler(p, 0, u32::MAX);
+    let mut c = KnativeController::new(&a);
+    let mut cl = Cluster::with_ready(1, 10_000);
+    let out = run(&mut c, &mut cl, |_| 350.0, 2_000);
+    // Scrapes at 1 s and 2 s record 350 each; at 2 s: 350·0.2 + 350·0.2·0.8 = 126.
+    let first = out.first().map(|x| (x.0, x.1.observed));
+    let (t, observed) = first.expect("a decision at 2 s");
+    assert_eq!(t, 2_000);
+    assert!((observed - 126.0).abs() < 1e-9, "{observed}");
+}
+
+/// Garbage in (NaN, infinite, zero rates and windows) never panics and keeps counts sane.
+#[test]
+fn hostile_inputs_do_not_panic() {
+    let mut p = default_params();
+    p.target_value = 0.0;
+    p.max_scale_up_rate = Param::default(f64::NAN, "test");
+    p.max_scale_down_rate = Param::default(0.0, "test");
+    p.stable_window = Param::default(0, "test");
+    p.tick_interval = Param::default(0, "test");
+    let a = autoscaler(p, 0, u32::MAX);
+    let mut c = KnativeController::new(&a);
+    let mut cl = Cluster::with_ready(1, 1_000);
+    let out = run(
+        &mut c,
+        &mut cl,
+        |t| match t % 3 {
+            0 => f64::NAN,
+            1 => f64::INFINITY,
+            _ => 1e300,
+        },
+        20_000,
+    );
+    assert!(!out.is_empty());
+    assert!(out.iter().all(|x| !x.1.observed.is_infinite()));
 }
