@@ -112,6 +112,13 @@ pub enum Reason {
     ScaleToZeroGrace,
     /// Scaled to zero (Knative) or to zero/idle after the cooldown (KEDA).
     ScaleToZero,
+    /// Knative `enable-scale-to-zero: false`: a desired 0 becomes 1.
+    ScaleToZeroDisabled,
+    /// Knative: pods are being activated; a desired 0 is not applied until they are up (or the
+    /// activation times out).
+    Activating,
+    /// Knative `initial-scale`: raised to the initial scale until it has been reached once.
+    InitialScale { scale: u32 },
     /// KEDA activated the workload from zero/idle (a trigger above its activation threshold).
     Activated { value: f64, threshold: f64 },
     /// KEDA: no trigger active, waiting for `cooldownPeriod` before going to zero/idle.
@@ -178,6 +185,9 @@ impl fmt::Display for Reason {
             }
             Reason::ScaleToZeroGrace => f.write_str("scale-to-zero grace period"),
             Reason::ScaleToZero => f.write_str("scale to zero"),
+            Reason::ScaleToZeroDisabled => f.write_str("scale to zero disabled: kept 1"),
+            Reason::Activating => f.write_str("activating: waiting for pods"),
+            Reason::InitialScale { scale } => write!(f, "initial scale {scale}"),
             Reason::Activated { value, threshold } => {
                 f.write_str("activated: ")?;
                 num(f, value)?;
