@@ -56,29 +56,26 @@ fn err(line: usize, column: usize, message: impl Into<String>) -> DemandError {
     }
 }
 
-/// One CSV field with its 1-based starting column.
-fn fields(line: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
+/// Split a CSV line into trimmed fields (surrounding quotes removed), each with the byte
+/// offset where its text starts. Reuses `out` so the per-row path does not allocate.
+fn split_fields<'a>(line: &'a str, out: &mut Vec<(usize, &'a str)>) {
+    out.clear();
     let mut start = 0;
-    for (i, c) in line.char_indices() {
-        if c == ',' {
-            out.push((start, &line[start..i]));
-            start = i + 1;
-        }
+    for part in line.split(',') {
+        let lead = part.len() - part.trim_start().len();
+        let f = part.trim();
+        let f = f
+            .strip_prefix('"')
+            .and_then(|f| f.strip_suffix('"'))
+            .unwrap_or(f);
+        out.push((start + lead, f));
+        start += part.len() + 1;
     }
-    out.push((start, &line[start..]));
-    out.into_iter()
-        .map(|(s, f)| {
-            let lead = f.len() - f.trim_start().len();
-            let col = line[..s + lead].chars().count() + 1;
-            let f = f.trim();
-            let f = f
-                .strip_prefix('"')
-                .and_then(|f| f.strip_suffix('"'))
-                .unwrap_or(f);
-            (col, f)
-        })
-        .collect()
+}
+
+/// 1-based character column of byte offset `at` in `line`.
+fn column(line: &str, at: usize) -> usize {
+    line.get(..at).map_or(1, |p| p.chars().count() + 1)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -101,10 +98,13 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
             "empty file: expected a header with `time` and `value` columns",
         ));
     };
-    let header = fields(header);
+    let header_line = header;
+    let mut header = Vec::new();
+    split_fields(header_line, &mut header);
     let mut time_col = None;
     let mut value_col = None;
-    for (i, (col, name)) in header.iter().enumerate() {
+    for (i, &(at, name)) in header.iter().enumerate() {
+        let col = &column(header_line, at);
         match name.to_ascii_lowercase().as_str() {
             "time" | "t" | "timestamp" => time_col = Some(i),
             "value" | "demand" => value_col = Some(i),
@@ -135,10 +135,11 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
         ));
     };
 
-    let mut raw: Vec<(usize, usize, i64, f64)> = Vec::new(); // line, time column, time ms, value
+    let mut raw: Vec<(usize, usize, i64, f64)> = Vec::with_capacity(text.len() / 16); // line, time byte offset, time ms, value
     let mut form: Option<TimeForm> = None;
+    let mut f = Vec::with_capacity(header.len());
     for (ln, line) in lines {
-        let f = fields(line);
+        split_fields(line, &mut f);
         if f.len() != header.len() {
             return Err(err(
                 ln,
@@ -146,12 +147,14 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
                 format!("expected {} fields, found {}", header.len(), f.len()),
             ));
         }
-        let (tcol, traw) = f[tc];
-        let (vcol, vraw) = f[vc];
+        let (tat, traw) = f[tc];
+        let (vat, vraw) = f[vc];
+        let tcol = || column(line, tat);
+        let vcol = || column(line, vat);
         let (t, this_form) = parse_time(traw).ok_or_else(|| {
             err(
                 ln,
-                tcol,
+                tcol(),
                 format!("`{traw}` is not a time: use seconds from start (e.g. 15) or RFC 3339 (e.g. 2025-01-23T10:00:00Z)"),
             )
         })?;
@@ -160,7 +163,7 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
             Some(f0) if f0 != this_form => {
                 return Err(err(
                     ln,
-                    tcol,
+                    tcol(),
                     "mixed time formats: every row must use seconds, or every row RFC 3339",
                 ))
             }
@@ -168,18 +171,18 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
         }
         let v: f64 = vraw
             .parse()
-            .map_err(|_| err(ln, vcol, format!("`{vraw}` is not a number")))?;
+            .map_err(|_| err(ln, vcol(), format!("`{vraw}` is not a number")))?;
         if !v.is_finite() {
             return Err(err(
                 ln,
-                vcol,
+                vcol(),
                 format!("`{vraw}`: demand must be a finite number"),
             ));
         }
         if v < 0.0 {
             return Err(err(
                 ln,
-                vcol,
+                vcol(),
                 format!("`{vraw}`: demand cannot be negative"),
             ));
         }
@@ -187,30 +190,26 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
             if t == pt {
                 return Err(err(
                     ln,
-                    tcol,
+                    tcol(),
                     format!("duplicate time (same as line {pl}): one total per time"),
                 ));
             }
             if t < pt {
                 return Err(err(
                     ln,
-                    tcol,
+                    tcol(),
                     format!("time goes backwards (line {pl} is later): sort the rows by time"),
                 ));
             }
         }
-        raw.push((ln, tcol, t, v));
+        if this_form == TimeForm::Seconds && t < 0 {
+            return Err(err(ln, tcol(), "time in seconds cannot be negative"));
+        }
+        raw.push((ln, tat, t, v));
     }
     let Some(&(_, _, t0, _)) = raw.first() else {
         return Err(err(hline + 1, 1, "no data rows after the header"));
     };
-    if form == Some(TimeForm::Seconds) && t0 < 0 {
-        return Err(err(
-            raw[0].0,
-            raw[0].1,
-            "time in seconds cannot be negative",
-        ));
-    }
     let offset = if form == Some(TimeForm::Seconds) {
         t0 as Millis
     } else {
@@ -346,6 +345,8 @@ mod tests {
             ("time,value\n0,1,2\n", 2, 1, "expected 2 fields"),
             ("time,value\n0,1\n2025-01-01T00:00:00Z,1\n", 3, 1, "mixed"),
             ("time,value\nnoon,1\n", 2, 1, "not a time"),
+            ("time,value\n-5,1\n", 2, 1, "negative"),
+            ("time, value\n0,  x\n", 2, 5, "not a number"),
         ];
         for (input, line, col, msg) in cases {
             let e = parse_csv(input).unwrap_err();
