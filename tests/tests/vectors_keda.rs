@@ -235,3 +235,73 @@ fn keda_stays_at_zero_below_activation_threshold() {
     let log = run(&a, |_| 45.0, 300_000);
     assert!(log.iter().all(|e| e.1 == 0), "{log:?}");
 }
+
+fn cpu_metric(utilization: f64) -> Metric {
+    Metric {
+        name: Spanned::new("cpu".to_string(), Span::default()),
+        source: MetricSource::KedaResource,
+        target: MetricTarget {
+            target_type: TargetType::Utilization,
+            value: Param::default(utilization, SRC),
+        },
+        bound: None,
+        activation_threshold: None,
+        span: Span::default(),
+    }
+}
+
+/// kedacore/keda v2.18 `pkg/scaling/scale_handler.go` `getScaledObjectState`: a cpu/memory
+/// trigger's metric spec is a Resource spec (`spec.External == nil`), which the activity loop
+/// skips ("if cpu/memory resource scaler has minReplicas==0 & at least one external trigger
+/// exists -> object can be scaled to zero"). Only an object whose triggers are ALL cpu/memory
+/// is forced active. So a hot cpu trigger does not keep a ScaledObject with an idle prometheus
+/// trigger (and minReplicaCount 0) from scaling to zero.
+#[test]
+fn cpu_trigger_never_counts_as_activity() {
+    let mut a = keda(0, 20, prom_metric(10.0, 0.0));
+    a.metrics.push(cpu_metric(50.0));
+    let mut c = controller_for(&a);
+    assert_eq!(c.next_wake(), 0);
+    // Prometheus reads 0 (inactive); the cpu trigger reads 90 % per pod.
+    let readings = [
+        MetricReading {
+            total: 0.0,
+            per_pod: 0.0,
+            reporting: 2,
+        },
+        MetricReading {
+            total: 180.0,
+            per_pod: 90.0,
+            reporting: 2,
+        },
+    ];
+    let view = ClusterView {
+        t: 0,
+        replicas: 2,
+        ready: 2,
+        metrics: &readings,
+    };
+    // lastActiveTime is nil and the initial cooldown (0) has passed: scale to zero at once.
+    let d = c.wake(&view).expect("a decision");
+    assert_eq!((d.desired, d.reason), (0, Reason::ScaleToZero), "{d:?}");
+
+    // Only cpu/memory triggers: always active, so from zero KEDA activates even at 0 % cpu.
+    let mut a = keda(1, 20, cpu_metric(50.0));
+    if let Algorithm::Keda(k) = &mut a.algorithm {
+        k.min_replica_count.value = 1;
+    }
+    let mut c = controller_for(&a);
+    let idle = [MetricReading {
+        total: 0.0,
+        per_pod: 0.0,
+        reporting: 0,
+    }];
+    let view = ClusterView {
+        t: 0,
+        replicas: 0,
+        ready: 0,
+        metrics: &idle,
+    };
+    let d = c.wake(&view).expect("a decision");
+    assert_eq!(d.desired, 1, "{d:?}");
+}
