@@ -116,15 +116,13 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
                      (sum the pods, or pass the file as --samples)",
                 ))
             }
-            other => {
-                return Err(err(
-                    hline,
-                    *col,
-                    format!(
+            other => return Err(err(
+                hline,
+                *col,
+                format!(
                     "unknown column `{other}`: a demand file has the columns `time` and `value`"
                 ),
-                ))
-            }
+            )),
         }
     }
     let (Some(tc), Some(vc)) = (time_col, value_col) else {

@@ -26,12 +26,7 @@ fn bench(c: &mut Criterion) {
     let demand = parse_csv(&csv).expect("generated CSV parses");
     let autoscalers: Vec<_> = ALGORITHMS
         .iter()
-        .map(|n| {
-            (
-                n,
-                one_autoscaler(&read_testdata(&format!("bench/{n}.yaml"))),
-            )
-        })
+        .map(|n| (n, one_autoscaler(&read_testdata(&format!("bench/{n}.yaml")))))
         .collect();
 
     let mut g = c.benchmark_group("week-at-1s");
@@ -64,10 +59,7 @@ fn bench(c: &mut Criterion) {
     };
     let p = median(&mut parse_t);
     println!("\nweek at 1 s (604 800 rows), side by side, median of {rounds}:");
-    println!(
-        "  parse CSV only           {:>9.2} ms",
-        p.as_secs_f64() * 1e3
-    );
+    println!("  parse CSV only           {:>9.2} ms", p.as_secs_f64() * 1e3);
     for (i, (name, _)) in autoscalers.iter().enumerate() {
         let s = median(&mut sim_t[i]);
         let ratio = s.as_secs_f64() / p.as_secs_f64();

@@ -39,9 +39,7 @@ pub fn week_demand_csv(peak: f64) -> String {
     out.push_str("time,value\n");
     let mut seed: u64 = 0x5ca1_e1e5;
     for t in 0..604_800u64 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let noise = ((seed >> 33) as f64 / (1u64 << 31) as f64) - 0.5; // [-0.5, 0.5)
         let day = (t % 86_400) as f64 / 86_400.0;
         let base = (0.5 - 0.5 * (2.0 * std::f64::consts::PI * day).cos()).powi(2);

@@ -27,10 +27,7 @@ fn autoscalers() -> Vec<Autoscaler> {
 /// Lowest count the controller may set: 0 where the family scales to zero.
 fn floor(a: &Autoscaler) -> u32 {
     match &a.algorithm {
-        Algorithm::Keda(p) => p
-            .idle_replica_count
-            .map_or(0, |i| i.value)
-            .min(a.min_replicas.value),
+        Algorithm::Keda(p) => p.idle_replica_count.map_or(0, |i| i.value).min(a.min_replicas.value),
         Algorithm::KnativeKpa(_) => 0,
         _ => a.min_replicas.value,
     }
@@ -39,7 +36,12 @@ fn floor(a: &Autoscaler) -> u32 {
 /// A demand series: (gap in seconds, value) steps, values across many orders of magnitude,
 /// zeros included.
 fn demand_strategy() -> impl Strategy<Value = DemandSeries> {
-    let value = prop_oneof![Just(0.0), 0.0..2.0f64, 0.0..200.0f64, 0.0..1e6f64,];
+    let value = prop_oneof![
+        Just(0.0),
+        0.0..2.0f64,
+        0.0..200.0f64,
+        0.0..1e6f64,
+    ];
     prop::collection::vec((1u64..900, value), 1..40).prop_map(|steps| {
         let mut t = 0;
         let mut points = Vec::with_capacity(steps.len());
