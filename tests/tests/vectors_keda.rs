@@ -305,3 +305,58 @@ fn cpu_trigger_never_counts_as_activity() {
     let d = c.wake(&view).expect("a decision");
     assert_eq!(d.desired, 1, "{d:?}");
 }
+
+/// Hostile inputs through the Controller trait: huge demand and replica counts, max = 0,
+/// min > max (models built in code), idle ≥ min, per-pod 0 with nobody reporting.
+#[test]
+fn hostile_inputs_do_not_panic() {
+    let cases: [(u32, u32, Option<u32>, u32); 6] = [
+        (0, u32::MAX, None, u32::MAX),
+        (0, u32::MAX, None, 2_000_000_000),
+        (0, 0, None, 5),
+        (5, 2, None, 3),
+        (3, 10, Some(7), 0),
+        (u32::MAX, u32::MAX, None, 1),
+    ];
+    for (min, max, idle, start) in cases {
+        let mut a = keda(min, max, prom_metric(10.0, 0.0));
+        a.metrics.push(cpu_metric(50.0));
+        if let Algorithm::Keda(k) = &mut a.algorithm {
+            k.idle_replica_count = idle.map(|i| Param::default(i, SRC));
+            k.cooldown_period = Param::default(u64::MAX, SRC);
+        }
+        let mut c = controller_for(&a);
+        let mut replicas = start;
+        for k in 0..8u64 {
+            let t = c.next_wake();
+            let total = if k % 2 == 0 { 1e12 } else { 0.0 };
+            let ready = replicas;
+            let per_pod = if ready > 0 {
+                total / f64::from(ready)
+            } else {
+                0.0
+            };
+            let readings = [
+                MetricReading {
+                    total,
+                    per_pod,
+                    reporting: ready,
+                },
+                MetricReading {
+                    total: 0.0,
+                    per_pod: 0.0,
+                    reporting: 0,
+                },
+            ];
+            let view = ClusterView {
+                t,
+                replicas,
+                ready,
+                metrics: &readings,
+            };
+            if let Some(d) = c.wake(&view) {
+                replicas = d.desired;
+            }
+        }
+    }
+}
