@@ -576,4 +576,57 @@ mod hostile {
             }
         }
     }
+
+    /// `replica_calculator.go` (`calcPlainMetricReplicas`): when starting (unready) pods are
+    /// counted at 0 and the new ratio falls below 1 the direction flips and the calculator
+    /// keeps the current count ("if the new usage ratio would cause a change in scale
+    /// direction"). The reason must name that rule, not the tolerance band (ratio 1.5 is far
+    /// outside it).
+    #[test]
+    fn direction_flip_with_starting_pods_is_not_called_tolerance() {
+        use scalelens_core::algorithm::Reason;
+        let mut c = controller_for(&hpa(
+            1,
+            20,
+            vec![metric(MetricSource::Pods, TargetType::AverageValue, 10.0)],
+        ));
+        let r = MetricReading {
+            total: 30.0,
+            per_pod: 15.0,
+            reporting: 2,
+        };
+        let view = ClusterView {
+            t: 0,
+            replicas: 4,
+            ready: 2,
+            metrics: &[r],
+        };
+        let d = c.wake(&view).expect("a decision");
+        assert_eq!(d.desired, 4, "{d:?}");
+        assert!(
+            matches!(d.reason, Reason::DirectionFlipHold { .. }),
+            "{:?}: {}",
+            d.reason,
+            d.reason
+        );
+        // Inside the band after filling in the starting pods: that is the tolerance, at the new
+        // ratio. 2 ready at 21 and 2 starting at 0: 1.05 (not a flip: still above 1).
+        let r = MetricReading {
+            total: 42.0,
+            per_pod: 21.0,
+            reporting: 2,
+        };
+        let view = ClusterView {
+            t: 15_000,
+            replicas: 4,
+            ready: 2,
+            metrics: &[r],
+        };
+        let d = c.wake(&view).expect("a decision");
+        assert_eq!(d.desired, 4, "{d:?}");
+        match d.reason {
+            Reason::Tolerance { ratio } => assert!((ratio - 1.05).abs() < 1e-9, "{ratio}"),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -427,8 +427,19 @@ impl HpaEngine {
             };
             let proposal = best.proposal.replicas.max(0);
             let metric_reason = if best.proposal.held && proposal == current {
-                Reason::Tolerance {
-                    ratio: best.proposal.ratio,
+                match best.proposal.new_ratio {
+                    // Held after filling in unready/missing pods: inside the band at the new
+                    // ratio, or the direction flipped.
+                    Some(new_ratio) if tol.is_within(new_ratio) => {
+                        Reason::Tolerance { ratio: new_ratio }
+                    }
+                    Some(new_ratio) => Reason::DirectionFlipHold {
+                        ratio: best.proposal.ratio,
+                        new_ratio,
+                    },
+                    None => Reason::Tolerance {
+                        ratio: best.proposal.ratio,
+                    },
                 }
             } else {
                 Reason::Metric {

@@ -150,6 +150,9 @@ pub struct Proposal {
     /// The calculator returned the current count because of the tolerance band or a direction
     /// flip (not because the arithmetic happened to land on it).
     pub held: bool,
+    /// The ratio recomputed with unready pods at 0 and missing pods filled in, when the
+    /// calculator got that far (`newUsageRatio`).
+    pub new_ratio: Option<f64>,
 }
 
 /// Which set `groupPods` puts a pod in.
@@ -305,6 +308,7 @@ pub fn resource_utilization_replicas(
         raw_usage: raw,
         ratio,
         held,
+        new_ratio: None,
     };
     let tol = &cfg.tolerances;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
@@ -341,13 +345,22 @@ pub fn resource_utilization_replicas(
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
     {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
     let new_replicas = ceil_i32(new_ratio * metrics.len() as f64);
     if (new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current) {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
-    Ok(proposal(new_replicas, false))
+    Ok(Proposal {
+        new_ratio: Some(new_ratio),
+        ..proposal(new_replicas, false)
+    })
 }
 
 /// `calcPlainMetricReplicas`: Pods metrics and Resource `averageValue` targets (milli per pod).
@@ -383,6 +396,7 @@ pub fn plain_metric_replicas(
         raw_usage: usage,
         ratio,
         held,
+        new_ratio: None,
     };
     let tol = &cfg.tolerances;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
@@ -413,13 +427,22 @@ pub fn plain_metric_replicas(
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
     {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
     let new_replicas = ceil_i32(new_ratio * metrics.len() as f64);
     if (new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current) {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
-    Ok(proposal(new_replicas, false))
+    Ok(Proposal {
+        new_ratio: Some(new_ratio),
+        ..proposal(new_replicas, false)
+    })
 }
 
 /// `getReadyPodsCount`: pods Running with `Ready=True`; an error when there are no pods.
@@ -478,6 +501,7 @@ pub fn object_value_replicas(
         raw_usage: usage_milli,
         ratio,
         held,
+        new_ratio: None,
     })
 }
 
@@ -542,6 +566,7 @@ pub fn per_pod_replicas(
         raw_usage: per_pod,
         ratio,
         held,
+        new_ratio: None,
     })
 }
 
@@ -706,6 +731,7 @@ fn grouped_replicas(
         raw_usage,
         ratio,
         held,
+        new_ratio: None,
     };
     let tol = &cfg.tolerances;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
@@ -749,13 +775,22 @@ fn grouped_replicas(
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
     {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
     let new_replicas = ceil_i32(new_ratio * entries_len(&entries) as f64);
     if (new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current) {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
-    Ok(proposal(new_replicas, false))
+    Ok(Proposal {
+        new_ratio: Some(new_ratio),
+        ..proposal(new_replicas, false)
+    })
 }
 
 /// [`resource_utilization_replicas`] on pod groups.
@@ -827,6 +862,7 @@ pub fn object_value_replicas_grouped(
         raw_usage: usage_milli,
         ratio,
         held,
+        new_ratio: None,
     })
 }
 
