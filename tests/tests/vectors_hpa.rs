@@ -467,3 +467,166 @@ mod closed_loop {
         assert_eq!(log[0].2, Reason::MinReplicas { min: 3 });
     }
 }
+
+// ---- hostile inputs through the Controller trait ----
+
+mod hostile {
+    use scalelens_core::algorithm::{controller_for, ClusterView, MetricReading};
+    use scalelens_core::model::*;
+    use scalelens_core::{Param, Span, Spanned};
+
+    const SRC: &str = "test";
+
+    fn metric(source: MetricSource, target_type: TargetType, target: f64) -> Metric {
+        Metric {
+            name: Spanned::new("cpu".to_string(), Span::default()),
+            source,
+            target: MetricTarget {
+                target_type,
+                value: Param::default(target, SRC),
+            },
+            bound: None,
+            activation_threshold: None,
+            span: Span::default(),
+        }
+    }
+
+    fn hpa(min: u32, max: u32, metrics: Vec<Metric>) -> Autoscaler {
+        Autoscaler {
+            family: Family::Hpa,
+            api_version: "autoscaling/v2".into(),
+            kind: "HorizontalPodAutoscaler".into(),
+            name: "h".into(),
+            namespace: None,
+            span: Span::default(),
+            name_span: Span::default(),
+            target: None,
+            min_replicas: Param::default(min, SRC),
+            max_replicas: Param::default(max, SRC),
+            initial_replicas: None,
+            metrics,
+            algorithm: Algorithm::Hpa(scalelens_core::algorithm::hpa::default_params()),
+        }
+    }
+
+    fn all_kinds() -> Vec<Metric> {
+        vec![
+            metric(MetricSource::Pods, TargetType::AverageValue, 10.0),
+            metric(MetricSource::Resource, TargetType::Utilization, 50.0),
+            metric(MetricSource::External, TargetType::Value, 10.0),
+            metric(MetricSource::External, TargetType::AverageValue, 10.0),
+        ]
+    }
+
+    /// A sync over two billion pods must neither allocate per pod nor overflow: the replica
+    /// calculator's pod groups are homogeneous in the simulator, so it works on counts.
+    #[test]
+    fn billions_of_pods_and_huge_demand() {
+        let n = 2_000_000_000u32;
+        let a = hpa(1, u32::MAX, all_kinds());
+        for (replicas, ready, total) in [
+            (n, n, 1e12),
+            (n, n / 2, 1e12),
+            (n, 0, 0.0),
+            (u32::MAX, u32::MAX, 1e12),
+            (u32::MAX, 7, f64::MAX),
+        ] {
+            let mut c = controller_for(&a);
+            let per_pod = if ready > 0 {
+                total / f64::from(ready)
+            } else {
+                0.0
+            };
+            let r = MetricReading {
+                total,
+                per_pod,
+                reporting: ready,
+            };
+            let readings = [r, r, r, r];
+            let view = ClusterView {
+                t: 0,
+                replicas,
+                ready,
+                metrics: &readings,
+            };
+            let d = c.wake(&view).expect("a decision");
+            assert!(d.desired >= 1, "{d:?}");
+        }
+    }
+
+    /// max = 0, min > max, per-pod 0 with no reporting pods: no panic, a decision each sync.
+    #[test]
+    fn degenerate_bounds() {
+        for (min, max, replicas) in [(0, 0, 0), (0, 0, 5), (5, 2, 3), (5, 2, 0), (1, 1, 1)] {
+            let mut c = controller_for(&hpa(min, max, all_kinds()));
+            let r = MetricReading {
+                total: 0.0,
+                per_pod: 0.0,
+                reporting: 0,
+            };
+            let readings = [r, r, r, r];
+            for k in 0..3u64 {
+                let view = ClusterView {
+                    t: k * 15_000,
+                    replicas,
+                    ready: replicas,
+                    metrics: &readings,
+                };
+                let _ = c.wake(&view).expect("a decision");
+            }
+        }
+    }
+
+    /// `replica_calculator.go` (`calcPlainMetricReplicas`): when starting (unready) pods are
+    /// counted at 0 and the new ratio falls below 1 the direction flips and the calculator
+    /// keeps the current count ("if the new usage ratio would cause a change in scale
+    /// direction"). The reason must name that rule, not the tolerance band (ratio 1.5 is far
+    /// outside it).
+    #[test]
+    fn direction_flip_with_starting_pods_is_not_called_tolerance() {
+        use scalelens_core::algorithm::Reason;
+        let mut c = controller_for(&hpa(
+            1,
+            20,
+            vec![metric(MetricSource::Pods, TargetType::AverageValue, 10.0)],
+        ));
+        let r = MetricReading {
+            total: 30.0,
+            per_pod: 15.0,
+            reporting: 2,
+        };
+        let view = ClusterView {
+            t: 0,
+            replicas: 4,
+            ready: 2,
+            metrics: &[r],
+        };
+        let d = c.wake(&view).expect("a decision");
+        assert_eq!(d.desired, 4, "{d:?}");
+        assert!(
+            matches!(d.reason, Reason::DirectionFlipHold { .. }),
+            "{:?}: {}",
+            d.reason,
+            d.reason
+        );
+        // Inside the band after filling in the starting pods: that is the tolerance, at the new
+        // ratio. 2 ready at 21 and 2 starting at 0: 1.05 (not a flip: still above 1).
+        let r = MetricReading {
+            total: 42.0,
+            per_pod: 21.0,
+            reporting: 2,
+        };
+        let view = ClusterView {
+            t: 15_000,
+            replicas: 4,
+            ready: 2,
+            metrics: &[r],
+        };
+        let d = c.wake(&view).expect("a decision");
+        assert_eq!(d.desired, 4, "{d:?}");
+        match d.reason {
+            Reason::Tolerance { ratio } => assert!((ratio - 1.05).abs() < 1e-9, "{ratio}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -235,3 +235,128 @@ fn keda_stays_at_zero_below_activation_threshold() {
     let log = run(&a, |_| 45.0, 300_000);
     assert!(log.iter().all(|e| e.1 == 0), "{log:?}");
 }
+
+fn cpu_metric(utilization: f64) -> Metric {
+    Metric {
+        name: Spanned::new("cpu".to_string(), Span::default()),
+        source: MetricSource::KedaResource,
+        target: MetricTarget {
+            target_type: TargetType::Utilization,
+            value: Param::default(utilization, SRC),
+        },
+        bound: None,
+        activation_threshold: None,
+        span: Span::default(),
+    }
+}
+
+/// kedacore/keda v2.18 `pkg/scaling/scale_handler.go` `getScaledObjectState`: a cpu/memory
+/// trigger's metric spec is a Resource spec (`spec.External == nil`), which the activity loop
+/// skips ("if cpu/memory resource scaler has minReplicas==0 & at least one external trigger
+/// exists -> object can be scaled to zero"). Only an object whose triggers are ALL cpu/memory
+/// is forced active. So a hot cpu trigger does not keep a ScaledObject with an idle prometheus
+/// trigger (and minReplicaCount 0) from scaling to zero.
+#[test]
+fn cpu_trigger_never_counts_as_activity() {
+    let mut a = keda(0, 20, prom_metric(10.0, 0.0));
+    a.metrics.push(cpu_metric(50.0));
+    let mut c = controller_for(&a);
+    assert_eq!(c.next_wake(), 0);
+    // Prometheus reads 0 (inactive); the cpu trigger reads 90 % per pod.
+    let readings = [
+        MetricReading {
+            total: 0.0,
+            per_pod: 0.0,
+            reporting: 2,
+        },
+        MetricReading {
+            total: 180.0,
+            per_pod: 90.0,
+            reporting: 2,
+        },
+    ];
+    let view = ClusterView {
+        t: 0,
+        replicas: 2,
+        ready: 2,
+        metrics: &readings,
+    };
+    // lastActiveTime is nil and the initial cooldown (0) has passed: scale to zero at once.
+    let d = c.wake(&view).expect("a decision");
+    assert_eq!((d.desired, d.reason), (0, Reason::ScaleToZero), "{d:?}");
+
+    // Only cpu/memory triggers: always active, so from zero KEDA activates even at 0 % cpu.
+    let mut a = keda(1, 20, cpu_metric(50.0));
+    if let Algorithm::Keda(k) = &mut a.algorithm {
+        k.min_replica_count.value = 1;
+    }
+    let mut c = controller_for(&a);
+    let idle = [MetricReading {
+        total: 0.0,
+        per_pod: 0.0,
+        reporting: 0,
+    }];
+    let view = ClusterView {
+        t: 0,
+        replicas: 0,
+        ready: 0,
+        metrics: &idle,
+    };
+    let d = c.wake(&view).expect("a decision");
+    assert_eq!(d.desired, 1, "{d:?}");
+}
+
+/// Hostile inputs through the Controller trait: huge demand and replica counts, max = 0,
+/// min > max (models built in code), idle ≥ min, per-pod 0 with nobody reporting.
+#[test]
+fn hostile_inputs_do_not_panic() {
+    let cases: [(u32, u32, Option<u32>, u32); 6] = [
+        (0, u32::MAX, None, u32::MAX),
+        (0, u32::MAX, None, 2_000_000_000),
+        (0, 0, None, 5),
+        (5, 2, None, 3),
+        (3, 10, Some(7), 0),
+        (u32::MAX, u32::MAX, None, 1),
+    ];
+    for (min, max, idle, start) in cases {
+        let mut a = keda(min, max, prom_metric(10.0, 0.0));
+        a.metrics.push(cpu_metric(50.0));
+        if let Algorithm::Keda(k) = &mut a.algorithm {
+            k.idle_replica_count = idle.map(|i| Param::default(i, SRC));
+            k.cooldown_period = Param::default(u64::MAX, SRC);
+        }
+        let mut c = controller_for(&a);
+        let mut replicas = start;
+        for k in 0..8u64 {
+            let t = c.next_wake();
+            let total = if k % 2 == 0 { 1e12 } else { 0.0 };
+            let ready = replicas;
+            let per_pod = if ready > 0 {
+                total / f64::from(ready)
+            } else {
+                0.0
+            };
+            let readings = [
+                MetricReading {
+                    total,
+                    per_pod,
+                    reporting: ready,
+                },
+                MetricReading {
+                    total: 0.0,
+                    per_pod: 0.0,
+                    reporting: 0,
+                },
+            ];
+            let view = ClusterView {
+                t,
+                replicas,
+                ready,
+                metrics: &readings,
+            };
+            if let Some(d) = c.wake(&view) {
+                replicas = d.desired;
+            }
+        }
+    }
+}

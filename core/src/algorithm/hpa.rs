@@ -16,8 +16,8 @@ use crate::model::{Algorithm, Autoscaler, HpaParams, Metric, MetricSource, Milli
 use milli::{keda_milli, milli_value};
 use normalize::{Limit, Recommendation, ScaleEvent};
 use replica_calculator::{
-    CalcConfig, CalcError, ConditionStatus, Pod, PodPhase, Proposal, ReadyCondition, Sample,
-    Tolerances,
+    CalcConfig, CalcError, ConditionStatus, Pod, PodGroup, PodPhase, Proposal, ReadyCondition,
+    Sample, Tolerances,
 };
 
 /// Which calculator a metric goes through (`horizontal.go computeReplicasForMetric`).
@@ -181,25 +181,6 @@ pub fn metric_from_view(
         initial_readiness_delay: params.initial_readiness_delay.value,
         tolerances: *tol,
     };
-    let pods: Vec<Pod> = (0..replicas)
-        .map(|id| {
-            if id < ready {
-                Pod::running_ready(id, 0, Some(MODEL_POD_REQUEST_MILLI))
-            } else {
-                Pod {
-                    id,
-                    phase: PodPhase::Pending,
-                    deleting: false,
-                    ready: Some(ReadyCondition {
-                        status: ConditionStatus::False,
-                        last_transition: now,
-                    }),
-                    start_time: None,
-                    request_milli: Some(MODEL_POD_REQUEST_MILLI),
-                }
-            }
-        })
-        .collect();
     let reporting = reading.reporting.min(ready);
     let per_pod = if reading.per_pod.is_finite() {
         reading.per_pod
@@ -212,24 +193,53 @@ pub fn metric_from_view(
         0.0
     };
     let milli_to_unit = |m: i64| m as f64 / 1000.0;
-    match metric.kind {
-        MetricKind::ResourceUtilization => {
-            let value = milli_value(per_pod * MODEL_POD_REQUEST_MILLI as f64 / 100_000.0);
-            let samples: Vec<Sample> = (0..reporting)
-                .map(|id| Sample {
-                    pod: id,
+    // The pods as three homogeneous groups (the simulator can hold billions of pods, so the
+    // calculator works on counts): ready pods reporting `value`, ready pods without a sample
+    // ("missing"), and starting pods (Pending: unready, no sample).
+    let groups = |value: i64| {
+        let ready_pod = Pod::running_ready(0, 0, Some(MODEL_POD_REQUEST_MILLI));
+        [
+            PodGroup {
+                pod: ready_pod,
+                sample: Some(Sample {
+                    pod: 0,
                     value_milli: value,
                     timestamp: now,
                     window: METRIC_WINDOW,
-                })
-                .collect();
-            let p = replica_calculator::resource_utilization_replicas(
+                }),
+                count: u64::from(reporting),
+            },
+            PodGroup {
+                pod: ready_pod,
+                sample: None,
+                count: u64::from(ready - reporting),
+            },
+            PodGroup {
+                pod: Pod {
+                    id: 0,
+                    phase: PodPhase::Pending,
+                    deleting: false,
+                    ready: Some(ReadyCondition {
+                        status: ConditionStatus::False,
+                        last_transition: now,
+                    }),
+                    start_time: None,
+                    request_milli: Some(MODEL_POD_REQUEST_MILLI),
+                },
+                sample: None,
+                count: u64::from(replicas - ready),
+            },
+        ]
+    };
+    match metric.kind {
+        MetricKind::ResourceUtilization => {
+            let value = milli_value(per_pod * MODEL_POD_REQUEST_MILLI as f64 / 100_000.0);
+            let p = replica_calculator::resource_utilization_replicas_grouped(
                 &cfg,
                 current,
                 metric.target_utilization,
                 metric.is_cpu,
-                &pods,
-                &samples,
+                &groups(value),
             )?;
             Ok(MetricOutcome {
                 proposal: p,
@@ -239,21 +249,12 @@ pub fn metric_from_view(
         }
         MetricKind::PodsAverageValue => {
             let value = metric.conv.apply(per_pod);
-            let samples: Vec<Sample> = (0..reporting)
-                .map(|id| Sample {
-                    pod: id,
-                    value_milli: value,
-                    timestamp: now,
-                    window: METRIC_WINDOW,
-                })
-                .collect();
-            let p = replica_calculator::plain_metric_replicas(
+            let p = replica_calculator::plain_metric_replicas_grouped(
                 &cfg,
                 current,
                 metric.target_milli,
                 metric.is_cpu,
-                &pods,
-                &samples,
+                &groups(value),
             )?;
             Ok(MetricOutcome {
                 proposal: p,
@@ -263,12 +264,12 @@ pub fn metric_from_view(
         }
         MetricKind::ObjectValue | MetricKind::ExternalValue => {
             let usage = metric.conv.apply(total);
-            let p = replica_calculator::object_value_replicas(
+            let p = replica_calculator::object_value_replicas_grouped(
                 tol,
                 current,
                 metric.target_milli,
                 usage,
-                &pods,
+                &groups(0),
             )?;
             Ok(MetricOutcome {
                 proposal: p,
@@ -426,8 +427,19 @@ impl HpaEngine {
             };
             let proposal = best.proposal.replicas.max(0);
             let metric_reason = if best.proposal.held && proposal == current {
-                Reason::Tolerance {
-                    ratio: best.proposal.ratio,
+                match best.proposal.new_ratio {
+                    // Held after filling in unready/missing pods: inside the band at the new
+                    // ratio, or the direction flipped.
+                    Some(new_ratio) if tol.is_within(new_ratio) => {
+                        Reason::Tolerance { ratio: new_ratio }
+                    }
+                    Some(new_ratio) => Reason::DirectionFlipHold {
+                        ratio: best.proposal.ratio,
+                        new_ratio,
+                    },
+                    None => Reason::Tolerance {
+                        ratio: best.proposal.ratio,
+                    },
                 }
             } else {
                 Reason::Metric {

@@ -174,32 +174,34 @@ pub fn check_replica_count_bounds(
     Ok(())
 }
 
-/// Whether the triggers are active (`getScaledObjectState`): any trigger's raw value strictly
-/// above its `activationThreshold` (default 0). cpu/memory triggers are active when their
-/// per-pod value exceeds the threshold; an object with only cpu/memory triggers is always active.
+/// Whether the triggers are active (`scale_handler.go getScaledObjectState`): any external
+/// trigger's raw value strictly above its `activationThreshold` (default 0). cpu/memory
+/// triggers have a Resource metric spec (`spec.External == nil`), which the activity loop skips:
+/// they never make an object active by themselves ("if cpu/memory resource scaler has
+/// minReplicas==0 & at least one external trigger exists -> object can be scaled to zero").
+/// An object whose triggers are all cpu/memory is always active (`len(Triggers) <= cpuMemCount`),
+/// reported as `(NaN, NaN)`.
 pub fn triggers_active(autoscaler: &Autoscaler, view: &ClusterView<'_>) -> Option<(f64, f64)> {
-    let mut all_resource = !autoscaler.metrics.is_empty();
+    let cpu_mem = autoscaler
+        .metrics
+        .iter()
+        .filter(|m| m.source == MetricSource::KedaResource)
+        .count();
     let mut first: Option<(f64, f64)> = None;
     for (i, m) in autoscaler.metrics.iter().enumerate() {
-        let threshold = m.activation_threshold.map(|p| p.value).unwrap_or(0.0);
+        if m.source == MetricSource::KedaResource {
+            continue;
+        }
         let Some(r) = view.metrics.get(i) else {
-            all_resource = false;
             continue;
         };
-        let value = if m.source == MetricSource::KedaResource {
-            if r.reporting == 0 {
-                continue;
-            }
-            r.per_pod
-        } else {
-            all_resource = false;
-            r.total
-        };
+        let threshold = m.activation_threshold.map(|p| p.value).unwrap_or(0.0);
+        let value = r.total;
         if value > threshold && first.is_none() {
             first = Some((value, threshold));
         }
     }
-    if first.is_none() && all_resource {
+    if first.is_none() && autoscaler.metrics.len() <= cpu_mem {
         return Some((f64::NAN, f64::NAN));
     }
     first
@@ -308,12 +310,15 @@ impl KedaController {
         };
         match action {
             ExecutorAction::ScaleFromZeroOrIdle { to } => {
-                let (value, threshold) = activity.unwrap_or((f64::NAN, f64::NAN));
-                Some(decision(
-                    to,
-                    Mode::Stable,
-                    Reason::Activated { value, threshold },
-                ))
+                // Forced activity (cpu/memory-only triggers, `force-activation`) has no value
+                // to show: the object goes to its minimum.
+                let reason = match activity {
+                    Some((value, threshold)) if !value.is_nan() => {
+                        Reason::Activated { value, threshold }
+                    }
+                    _ => Reason::MinReplicas { min: to },
+                };
+                Some(decision(to, Mode::Stable, reason))
             }
             ExecutorAction::ScaleToZeroOrIdle { to } => {
                 Some(decision(to, Mode::Inactive, Reason::ScaleToZero))

@@ -76,6 +76,10 @@ impl Mode {
 pub enum Reason {
     /// The metric's ratio to target was inside the tolerance band: replicas unchanged.
     Tolerance { ratio: f64 },
+    /// Kubernetes HPA: with starting (unready) pods counted at 0 and pods without metrics at
+    /// the target (or 0), the usage ratio `ratio` became `new_ratio` on the other side of 1 (or
+    /// the count would move against the direction): replicas unchanged.
+    DirectionFlipHold { ratio: f64, new_ratio: f64 },
     /// The metric-based recommendation was applied as is.
     Metric { observed: f64, target: f64 },
     /// Raised to `minReplicas`.
@@ -152,6 +156,13 @@ impl fmt::Display for Reason {
                 f.write_str("tolerance (ratio ")?;
                 num(f, ratio)?;
                 f.write_str(")")
+            }
+            Reason::DirectionFlipHold { ratio, new_ratio } => {
+                f.write_str("kept replicas: counting not-ready and missing pods turns ratio ")?;
+                num(f, ratio)?;
+                f.write_str(" into ")?;
+                num(f, new_ratio)?;
+                f.write_str(" (against the scale direction)")
             }
             Reason::Metric { observed, target } => {
                 f.write_str("metric ")?;

@@ -150,6 +150,50 @@ pub struct Proposal {
     /// The calculator returned the current count because of the tolerance band or a direction
     /// flip (not because the arithmetic happened to land on it).
     pub held: bool,
+    /// The ratio recomputed with unready pods at 0 and missing pods filled in, when the
+    /// calculator got that far (`newUsageRatio`).
+    pub new_ratio: Option<f64>,
+}
+
+/// Which set `groupPods` puts a pod in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PodClass {
+    Ignored,
+    Unready,
+    Missing,
+    Ready,
+}
+
+/// `groupPods` for one pod: deleted/failed pods are ignored, Pending pods unready, pods without
+/// a sample missing; for CPU, pods still initialising (or never ready) are unready.
+fn classify(pod: &Pod, sample: Option<&Sample>, is_cpu: bool, cfg: &CalcConfig) -> PodClass {
+    if pod.deleting || pod.phase == PodPhase::Failed {
+        return PodClass::Ignored;
+    }
+    if pod.phase == PodPhase::Pending {
+        return PodClass::Unready;
+    }
+    let Some(sample) = sample else {
+        return PodClass::Missing;
+    };
+    if is_cpu {
+        let is_unready = match (pod.ready, pod.start_time) {
+            (Some(cond), Some(start)) => {
+                if start.saturating_add(cfg.cpu_initialization_period) > cfg.now {
+                    cond.status == ConditionStatus::False
+                        || sample.timestamp < cond.last_transition.saturating_add(sample.window)
+                } else {
+                    cond.status == ConditionStatus::False
+                        && start.saturating_add(cfg.initial_readiness_delay) > cond.last_transition
+                }
+            }
+            _ => true,
+        };
+        if is_unready {
+            return PodClass::Unready;
+        }
+    }
+    PodClass::Ready
 }
 
 /// `groupPods`: (readyPodCount, unready, missing, ignored).
@@ -164,38 +208,18 @@ fn group_pods(
     let mut missing = BTreeSet::new();
     let mut ignored = BTreeSet::new();
     for pod in pods {
-        if pod.deleting || pod.phase == PodPhase::Failed {
-            ignored.insert(pod.id);
-            continue;
-        }
-        if pod.phase == PodPhase::Pending {
-            unready.insert(pod.id);
-            continue;
-        }
-        let Some(sample) = metrics.get(&pod.id) else {
-            missing.insert(pod.id);
-            continue;
-        };
-        if is_cpu {
-            let is_unready = match (pod.ready, pod.start_time) {
-                (Some(cond), Some(start)) => {
-                    if start.saturating_add(cfg.cpu_initialization_period) > cfg.now {
-                        cond.status == ConditionStatus::False
-                            || sample.timestamp < cond.last_transition.saturating_add(sample.window)
-                    } else {
-                        cond.status == ConditionStatus::False
-                            && start.saturating_add(cfg.initial_readiness_delay)
-                                > cond.last_transition
-                    }
-                }
-                _ => true,
-            };
-            if is_unready {
-                unready.insert(pod.id);
-                continue;
+        match classify(pod, metrics.get(&pod.id), is_cpu, cfg) {
+            PodClass::Ignored => {
+                ignored.insert(pod.id);
             }
+            PodClass::Unready => {
+                unready.insert(pod.id);
+            }
+            PodClass::Missing => {
+                missing.insert(pod.id);
+            }
+            PodClass::Ready => ready += 1,
         }
-        ready += 1;
     }
     (ready, unready, missing, ignored)
 }
@@ -284,6 +308,7 @@ pub fn resource_utilization_replicas(
         raw_usage: raw,
         ratio,
         held,
+        new_ratio: None,
     };
     let tol = &cfg.tolerances;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
@@ -320,13 +345,22 @@ pub fn resource_utilization_replicas(
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
     {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
     let new_replicas = ceil_i32(new_ratio * metrics.len() as f64);
     if (new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current) {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
-    Ok(proposal(new_replicas, false))
+    Ok(Proposal {
+        new_ratio: Some(new_ratio),
+        ..proposal(new_replicas, false)
+    })
 }
 
 /// `calcPlainMetricReplicas`: Pods metrics and Resource `averageValue` targets (milli per pod).
@@ -362,6 +396,7 @@ pub fn plain_metric_replicas(
         raw_usage: usage,
         ratio,
         held,
+        new_ratio: None,
     };
     let tol = &cfg.tolerances;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
@@ -392,13 +427,22 @@ pub fn plain_metric_replicas(
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
     {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
     let new_replicas = ceil_i32(new_ratio * metrics.len() as f64);
     if (new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current) {
-        return Ok(proposal(current, true));
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
     }
-    Ok(proposal(new_replicas, false))
+    Ok(Proposal {
+        new_ratio: Some(new_ratio),
+        ..proposal(new_replicas, false)
+    })
 }
 
 /// `getReadyPodsCount`: pods Running with `Ready=True`; an error when there are no pods.
@@ -420,13 +464,13 @@ fn usage_ratio_replica_count(
     tol: &Tolerances,
     current: i32,
     ratio: f64,
-    pods: &[Pod],
+    ready_pods: impl FnOnce() -> Result<i64, CalcError>,
 ) -> Result<(i32, bool), CalcError> {
     if current != 0 {
         if tol.is_within(ratio) {
             return Ok((current, true));
         }
-        let ready = ready_pods_count(pods)?;
+        let ready = ready_pods()?;
         let f = ratio * ready as f64;
         if f > f64::from(i32::MAX) {
             return Ok((i32::MAX, false));
@@ -449,13 +493,15 @@ pub fn object_value_replicas(
         return Err(CalcError::InvalidTarget);
     }
     let ratio = usage_milli as f64 / target_milli as f64;
-    let (replicas, held) = usage_ratio_replica_count(tol, current, ratio, pods)?;
+    let (replicas, held) =
+        usage_ratio_replica_count(tol, current, ratio, || ready_pods_count(pods))?;
     Ok(Proposal {
         replicas,
         usage: usage_milli,
         raw_usage: usage_milli,
         ratio,
         held,
+        new_ratio: None,
     })
 }
 
@@ -520,6 +566,7 @@ pub fn per_pod_replicas(
         raw_usage: per_pod,
         ratio,
         held,
+        new_ratio: None,
     })
 }
 
@@ -536,4 +583,410 @@ pub fn external_per_pod_replicas(
         target_per_pod_milli,
         sum_series(values),
     )
+}
+
+// ---- grouped pods ----
+//
+// The simulator's pods come in a few homogeneous groups (ready pods reporting the same value,
+// ready pods without a sample, starting pods), possibly billions of them. The functions below
+// are the same calculations as above on (pod, sample, count) groups, without a per-pod map;
+// `grouped_matches_per_pod` checks that they agree with the per-pod versions.
+
+/// `count` identical pods (same phase, readiness, times and request), each with `sample`'s
+/// value, or each without a sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PodGroup {
+    /// The pods' common fields (`id` is ignored).
+    pub pod: Pod,
+    pub sample: Option<Sample>,
+    pub count: u64,
+}
+
+/// One metrics-map entry kind: `count` pods with `value` milli (and `request` milli).
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    value: i64,
+    request: i64,
+    count: u64,
+}
+
+fn entries_len(entries: &[Entry]) -> u128 {
+    entries.iter().map(|e| u128::from(e.count)).sum()
+}
+
+/// `GetResourceUtilizationRatio` over grouped entries (every entry has a request).
+fn grouped_utilization_ratio(
+    entries: &[Entry],
+    target_utilization: i32,
+) -> Result<(f64, i32, i64), CalcError> {
+    let mut metrics_total: i128 = 0;
+    let mut requests_total: i128 = 0;
+    for e in entries {
+        let n = i128::from(e.count);
+        metrics_total = metrics_total.saturating_add(i128::from(e.value).saturating_mul(n));
+        requests_total = requests_total.saturating_add(i128::from(e.request).saturating_mul(n));
+    }
+    if requests_total == 0 {
+        return Err(CalcError::NoMetricsMatchedKnownPods);
+    }
+    let n = i128::try_from(entries_len(entries)).unwrap_or(i128::MAX);
+    let pct = metrics_total.saturating_mul(100) / requests_total;
+    let utilization = pct.clamp(i128::from(i32::MIN), i128::from(i32::MAX)) as i32;
+    let raw = if n > 0 {
+        (metrics_total / n).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+    } else {
+        0
+    };
+    Ok((
+        f64::from(utilization) / f64::from(target_utilization),
+        utilization,
+        raw,
+    ))
+}
+
+/// `GetMetricUsageRatio` over grouped entries.
+fn grouped_usage_ratio(entries: &[Entry], target: i64) -> (f64, i64) {
+    let mut total: i128 = 0;
+    for e in entries {
+        total = total.saturating_add(i128::from(e.value).saturating_mul(i128::from(e.count)));
+    }
+    let len = i128::try_from(entries_len(entries).max(1)).unwrap_or(i128::MAX);
+    let usage = (total / len).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+    (usage as f64 / target as f64, usage)
+}
+
+/// How the two plain/utilization calculators differ.
+#[derive(Clone, Copy)]
+enum GroupedKind {
+    /// `averageUtilization` percent; missing pods on scale-down at max(100, target) % of request.
+    Utilization(i32),
+    /// Average value (milli); missing pods on scale-down at the target.
+    Plain(i64),
+}
+
+fn grouped_replicas(
+    cfg: &CalcConfig,
+    current: i32,
+    kind: GroupedKind,
+    is_cpu: bool,
+    groups: &[PodGroup],
+) -> Result<Proposal, CalcError> {
+    let invalid = match kind {
+        GroupedKind::Utilization(t) => t == 0,
+        GroupedKind::Plain(t) => t == 0,
+    };
+    if invalid {
+        return Err(CalcError::InvalidTarget);
+    }
+    if groups.iter().all(|g| g.count == 0) {
+        return Err(CalcError::NoPods);
+    }
+    let mut ready_count: u128 = 0;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut unready: Vec<&PodGroup> = Vec::new();
+    let mut missing: Vec<&PodGroup> = Vec::new();
+    for g in groups.iter().filter(|g| g.count > 0) {
+        match classify(&g.pod, g.sample.as_ref(), is_cpu, cfg) {
+            PodClass::Ignored => {}
+            PodClass::Unready => unready.push(g),
+            PodClass::Missing => missing.push(g),
+            PodClass::Ready => {
+                ready_count += u128::from(g.count);
+                if let Some(sample) = g.sample {
+                    entries.push(Entry {
+                        value: sample.value_milli,
+                        request: g.pod.request_milli.unwrap_or(0),
+                        count: g.count,
+                    });
+                }
+            }
+        }
+    }
+    if entries.is_empty() {
+        return Err(CalcError::NoMetricsForTargetedPods);
+    }
+    let ratio_of = |entries: &[Entry]| -> Result<(f64, i64, i64), CalcError> {
+        match kind {
+            GroupedKind::Utilization(t) => {
+                let (r, u, raw) = grouped_utilization_ratio(entries, t)?;
+                Ok((r, i64::from(u), raw))
+            }
+            GroupedKind::Plain(t) => {
+                let (r, u) = grouped_usage_ratio(entries, t);
+                Ok((r, u, u))
+            }
+        }
+    };
+    if matches!(kind, GroupedKind::Utilization(_))
+        && groups
+            .iter()
+            .any(|g| g.count > 0 && g.pod.request_milli.is_none())
+    {
+        return Err(CalcError::MissingRequest);
+    }
+    let (ratio, usage, raw_usage) = ratio_of(&entries)?;
+    let proposal = |replicas: i32, held: bool| Proposal {
+        replicas,
+        usage,
+        raw_usage,
+        ratio,
+        held,
+        new_ratio: None,
+    };
+    let tol = &cfg.tolerances;
+    let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
+    if !scale_up_with_unready && missing.is_empty() {
+        if tol.is_within(ratio) {
+            return Ok(proposal(current, true));
+        }
+        return Ok(proposal(ceil_i32(ratio * ready_count as f64), false));
+    }
+    for g in &missing {
+        let request = g.pod.request_milli.unwrap_or(0);
+        let value = if ratio < 1.0 {
+            match kind {
+                GroupedKind::Utilization(t) => (i128::from(request) * i128::from(t.max(100)) / 100)
+                    .clamp(i128::from(i64::MIN), i128::from(i64::MAX))
+                    as i64,
+                GroupedKind::Plain(t) => t,
+            }
+        } else if ratio > 1.0 {
+            0
+        } else {
+            continue;
+        };
+        entries.push(Entry {
+            value,
+            request,
+            count: g.count,
+        });
+    }
+    if scale_up_with_unready {
+        for g in &unready {
+            entries.push(Entry {
+                value: 0,
+                request: g.pod.request_milli.unwrap_or(0),
+                count: g.count,
+            });
+        }
+    }
+    let (new_ratio, _, _) = ratio_of(&entries)?;
+    if tol.is_within(new_ratio)
+        || (ratio < 1.0 && new_ratio > 1.0)
+        || (ratio > 1.0 && new_ratio < 1.0)
+    {
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
+    }
+    let new_replicas = ceil_i32(new_ratio * entries_len(&entries) as f64);
+    if (new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current) {
+        return Ok(Proposal {
+            new_ratio: Some(new_ratio),
+            ..proposal(current, true)
+        });
+    }
+    Ok(Proposal {
+        new_ratio: Some(new_ratio),
+        ..proposal(new_replicas, false)
+    })
+}
+
+/// [`resource_utilization_replicas`] on pod groups.
+pub fn resource_utilization_replicas_grouped(
+    cfg: &CalcConfig,
+    current: i32,
+    target_utilization: i32,
+    is_cpu: bool,
+    groups: &[PodGroup],
+) -> Result<Proposal, CalcError> {
+    grouped_replicas(
+        cfg,
+        current,
+        GroupedKind::Utilization(target_utilization),
+        is_cpu,
+        groups,
+    )
+}
+
+/// [`plain_metric_replicas`] on pod groups.
+pub fn plain_metric_replicas_grouped(
+    cfg: &CalcConfig,
+    current: i32,
+    target_milli: i64,
+    is_cpu: bool,
+    groups: &[PodGroup],
+) -> Result<Proposal, CalcError> {
+    grouped_replicas(
+        cfg,
+        current,
+        GroupedKind::Plain(target_milli),
+        is_cpu,
+        groups,
+    )
+}
+
+/// [`object_value_replicas`] on pod groups (`getReadyPodsCount` counts Running, Ready pods).
+pub fn object_value_replicas_grouped(
+    tol: &Tolerances,
+    current: i32,
+    target_milli: i64,
+    usage_milli: i64,
+    groups: &[PodGroup],
+) -> Result<Proposal, CalcError> {
+    if target_milli == 0 {
+        return Err(CalcError::InvalidTarget);
+    }
+    let ratio = usage_milli as f64 / target_milli as f64;
+    let ready_pods = || {
+        if groups.iter().all(|g| g.count == 0) {
+            return Err(CalcError::NoPods);
+        }
+        let n: u128 = groups
+            .iter()
+            .filter(|g| {
+                g.pod.phase == PodPhase::Running
+                    && g.pod
+                        .ready
+                        .is_some_and(|c| c.status == ConditionStatus::True)
+            })
+            .map(|g| u128::from(g.count))
+            .sum();
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    };
+    let (replicas, held) = usage_ratio_replica_count(tol, current, ratio, ready_pods)?;
+    Ok(Proposal {
+        replicas,
+        usage: usage_milli,
+        raw_usage: usage_milli,
+        ratio,
+        held,
+        new_ratio: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (no randomness in core; a fixed LCG in the test).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    /// The grouped calculators agree with the per-pod ones on every mix of pod kinds the
+    /// simulator (or a test) can build.
+    #[test]
+    fn grouped_matches_per_pod() {
+        let now = 1_000_000;
+        let cfg = CalcConfig {
+            now,
+            cpu_initialization_period: 120_000,
+            initial_readiness_delay: 10_000,
+            tolerances: Tolerances::symmetric(0.1),
+        };
+        let templates = [
+            // ready for long
+            Pod::running_ready(0, 0, Some(1000)),
+            // pending
+            Pod {
+                id: 0,
+                phase: PodPhase::Pending,
+                deleting: false,
+                ready: None,
+                start_time: None,
+                request_milli: Some(1000),
+            },
+            // running, never ready (CPU: unready)
+            Pod {
+                id: 0,
+                phase: PodPhase::Running,
+                deleting: false,
+                ready: Some(ReadyCondition {
+                    status: ConditionStatus::False,
+                    last_transition: 0,
+                }),
+                start_time: Some(0),
+                request_milli: Some(2000),
+            },
+            // failed
+            Pod {
+                id: 0,
+                phase: PodPhase::Failed,
+                deleting: false,
+                ready: None,
+                start_time: None,
+                request_milli: Some(1000),
+            },
+            // just became ready (CPU: hot)
+            Pod::running_ready(0, now - 5_000, Some(500)),
+        ];
+        let mut rng = Lcg(7);
+        let mut scaled = 0;
+        for _ in 0..20_000 {
+            let ngroups = 1 + rng.next(4) as usize;
+            let mut groups = Vec::new();
+            for _ in 0..ngroups {
+                let pod = templates[rng.next(templates.len() as u64) as usize];
+                let sample = (rng.next(3) > 0).then(|| Sample {
+                    pod: 0,
+                    value_milli: rng.next(3000) as i64,
+                    timestamp: now,
+                    window: 30_000,
+                });
+                groups.push(PodGroup {
+                    pod,
+                    sample,
+                    count: rng.next(5),
+                });
+            }
+            // Expand to pods with distinct ids.
+            let mut pods = Vec::new();
+            let mut samples = Vec::new();
+            for g in &groups {
+                for _ in 0..g.count {
+                    let id = pods.len() as u32;
+                    pods.push(Pod { id, ..g.pod });
+                    if let Some(s) = g.sample {
+                        samples.push(Sample { pod: id, ..s });
+                    }
+                }
+            }
+            let current = rng.next(12) as i32;
+            let is_cpu = rng.next(2) == 0;
+            let target_pct = 1 + rng.next(200) as i32;
+            let target_milli = 1 + rng.next(3000) as i64;
+            let per_pod =
+                resource_utilization_replicas(&cfg, current, target_pct, is_cpu, &pods, &samples);
+            if per_pod.is_ok_and(|p| !p.held && p.replicas != current) {
+                scaled += 1;
+            }
+            assert_eq!(
+                per_pod,
+                resource_utilization_replicas_grouped(&cfg, current, target_pct, is_cpu, &groups),
+                "utilization {groups:?} current {current} target {target_pct}"
+            );
+            assert_eq!(
+                plain_metric_replicas(&cfg, current, target_milli, is_cpu, &pods, &samples),
+                plain_metric_replicas_grouped(&cfg, current, target_milli, is_cpu, &groups),
+                "plain {groups:?} current {current} target {target_milli}"
+            );
+            let usage = rng.next(50_000) as i64;
+            let tol = Tolerances::symmetric(0.1);
+            assert_eq!(
+                object_value_replicas(&tol, current, target_milli, usage, &pods),
+                object_value_replicas_grouped(&tol, current, target_milli, usage, &groups),
+                "object {groups:?}"
+            );
+        }
+        assert!(scaled > 2_000, "only {scaled} cases scaled");
+    }
 }
