@@ -6,20 +6,10 @@
 use std::path::Path;
 
 fn check(rel: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::env::set_current_dir(root).expect("tests run from the tests crate");
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut io = scalelens_cli::Io {
-        out: &mut out,
-        err: &mut err,
-        out_is_terminal: false,
-    };
-    let code = scalelens_cli::run(["scalelens", "check", rel], &mut io);
+    let r = scalelens_tests::run_cli(&["check", rel]);
     format!(
-        "$ scalelens check {rel}\nexit code {code}\n\n{}{}",
-        String::from_utf8_lossy(&out),
-        String::from_utf8_lossy(&err)
+        "$ scalelens check {rel}\nexit code {}\n\n{}{}",
+        r.code, r.out, r.err
     )
 }
 

@@ -11,29 +11,7 @@ fn fixture(name: &str) -> String {
         .to_string()
 }
 
-struct Run {
-    code: u8,
-    out: String,
-    err: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut io = scalelens_cli::Io {
-        out: &mut out,
-        err: &mut err,
-        out_is_terminal: false,
-    };
-    let mut argv = vec!["scalelens"];
-    argv.extend_from_slice(args);
-    let code = scalelens_cli::run(argv, &mut io);
-    Run {
-        code,
-        out: String::from_utf8_lossy(&out).into_owned(),
-        err: String::from_utf8_lossy(&err).into_owned(),
-    }
-}
+use scalelens_tests::run_cli as run;
 
 /// (arguments, expected exit code, text expected on stderr) for inputs that must be rejected
 /// whatever the parser reads: unreadable files, no autoscaler, bad arguments.

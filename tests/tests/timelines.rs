@@ -6,26 +6,18 @@
 use std::path::Path;
 
 fn simulate(case: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::env::set_current_dir(root).expect("tests run from the tests crate");
     let dir = format!("testdata/timelines/{case}");
-    let args = std::fs::read_to_string(root.join(&dir).join("args")).expect("args file");
+    let args = scalelens_tests::read_testdata(&format!("timelines/{case}/args"));
     let config = format!("{dir}/autoscaler.yaml");
-    let mut argv = vec!["scalelens", "simulate", config.as_str()];
+    let mut argv = vec!["simulate", config.as_str()];
     argv.extend(args.split_whitespace());
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut io = scalelens_cli::Io {
-        out: &mut out,
-        err: &mut err,
-        out_is_terminal: false,
-    };
-    let code = scalelens_cli::run(argv, &mut io);
+    let r = scalelens_tests::run_cli(&argv);
     format!(
-        "$ scalelens simulate {config} {}\nexit code {code}\n\n{}{}",
+        "$ scalelens simulate {config} {}\nexit code {}\n\n{}{}",
         args.trim(),
-        String::from_utf8_lossy(&out),
-        String::from_utf8_lossy(&err)
+        r.code,
+        r.out,
+        r.err
     )
 }
 
