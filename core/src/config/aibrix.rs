@@ -437,35 +437,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         check_labels(cx, meta);
     }
     let target = read_target_ref(cx, spec, spec_key, "spec");
-    let min = read::u32_in(
-        cx,
-        spec,
-        "minReplicas",
-        "spec.minReplicas",
-        0,
-        i64::from(i32::MAX),
-    )
-    .map(|s| Param::yaml(s.value, s.span))
-    .unwrap_or(Param::default(1, BOUNDS_SRC));
-    let max = match read::entry(spec, "maxReplicas") {
-        Some(_) => read::u32_in(
-            cx,
-            spec,
-            "maxReplicas",
-            "spec.maxReplicas",
-            1,
-            i64::from(i32::MAX),
-        )
-        .map(|s| Param::yaml(s.value, s.span)),
-        None => {
-            read::missing(cx, spec_key, "spec.maxReplicas", "");
-            None
-        }
-    }
-    .unwrap_or(Param::default(
-        min.value.max(1),
-        "Scalelens (maxReplicas missing)",
-    ));
+    let (min, max) = read::bounds(cx, spec, spec_key, BOUNDS_SRC);
     check_min_max(cx, &min, &max, "PodAutoscaler");
     if let Some(w) = read::seconds_in(
         cx,

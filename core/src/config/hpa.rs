@@ -278,43 +278,6 @@ pub fn read_target_ref(cx: &mut Cx, spec: &Node, spec_key: Span, path: &str) -> 
     })
 }
 
-/// Read `spec.minReplicas` / `spec.maxReplicas` of an HPA-like spec.
-fn read_bounds(cx: &mut Cx, doc: &Doc, spec: &Node, spec_key: Span) -> (Param<u32>, Param<u32>) {
-    let min = read::u32_in(
-        cx,
-        spec,
-        "minReplicas",
-        "spec.minReplicas",
-        0,
-        i64::from(i32::MAX),
-    )
-    .map(|s| Param::yaml(s.value, s.span))
-    .unwrap_or(Param::default(1, V2_DEFAULTS_SRC));
-    let max = match read::entry(spec, "maxReplicas") {
-        Some(_) => read::u32_in(
-            cx,
-            spec,
-            "maxReplicas",
-            "spec.maxReplicas",
-            1,
-            i64::from(i32::MAX),
-        )
-        .map(|s| Param::yaml(s.value, s.span)),
-        None => {
-            read::missing(cx, spec_key, "spec.maxReplicas", "");
-            None
-        }
-    };
-    let _ = doc;
-    (
-        min,
-        max.unwrap_or(Param::default(
-            min.value.max(1),
-            "Scalelens (maxReplicas missing)",
-        )),
-    )
-}
-
 /// Read one HorizontalPodAutoscaler document.
 pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     if doc.kind.value != "HorizontalPodAutoscaler" {
@@ -359,7 +322,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     read::unknown_keys(cx, spec, &known, "spec");
 
     let target = read_target_ref(cx, spec, spec_key, "spec");
-    let (min, max) = read_bounds(cx, doc, spec, spec_key);
+    let (min, max) = read::bounds(cx, spec, spec_key, V2_DEFAULTS_SRC);
     let mut params = default_params();
     let mut metrics = Vec::new();
     match version.as_str() {

@@ -427,3 +427,43 @@ pub fn one_of<'a>(
 pub fn key_span(parent: &Node, key: &str, fallback: Span) -> Span {
     parent.entry(key).map_or(fallback, |(k, _)| k.span)
 }
+
+/// Read `spec.minReplicas` (default 1, from `min_default_source`) and `spec.maxReplicas`
+/// (required; when missing, an error and `max(min, 1)` so later checks can go on).
+pub fn bounds(
+    cx: &mut Cx,
+    spec: &Node,
+    spec_key: Span,
+    min_default_source: &'static str,
+) -> (Param<u32>, Param<u32>) {
+    let min = u32_in(
+        cx,
+        spec,
+        "minReplicas",
+        "spec.minReplicas",
+        0,
+        i64::from(i32::MAX),
+    )
+    .map(|s| Param::yaml(s.value, s.span))
+    .unwrap_or(Param::default(1, min_default_source));
+    let max = match entry(spec, "maxReplicas") {
+        Some(_) => u32_in(
+            cx,
+            spec,
+            "maxReplicas",
+            "spec.maxReplicas",
+            1,
+            i64::from(i32::MAX),
+        )
+        .map(|s| Param::yaml(s.value, s.span)),
+        None => {
+            missing(cx, spec_key, "spec.maxReplicas", "");
+            None
+        }
+    };
+    let max = max.unwrap_or(Param::default(
+        min.value.max(1),
+        "Scalelens (maxReplicas missing)",
+    ));
+    (min, max)
+}
