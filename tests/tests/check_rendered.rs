@@ -15,9 +15,20 @@ fn check(rel: &str) -> String {
         err: &mut err,
         out_is_terminal: false,
     };
-    let code = scalelens_cli::run(["scalelens", "check", rel], &mut io);
+    // A fixture's `# options: aibrix-version=v0.4` first line becomes the CLI flag.
+    let first = std::fs::read_to_string(root.join(rel)).unwrap_or_default();
+    let v04 = first
+        .lines()
+        .next()
+        .is_some_and(|l| l.starts_with("# options:") && l.contains("aibrix-version=v0.4"));
+    let mut args = vec!["scalelens", "check", rel];
+    if v04 {
+        args.extend(["--aibrix-version", "v0.4"]);
+    }
+    let code = scalelens_cli::run(args.iter().copied(), &mut io);
+    let shown = args[2..].join(" ");
     format!(
-        "$ scalelens check {rel}\nexit code {code}\n\n{}{}",
+        "$ scalelens check {shown}\nexit code {code}\n\n{}{}",
         String::from_utf8_lossy(&out),
         String::from_utf8_lossy(&err)
     )

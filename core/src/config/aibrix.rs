@@ -322,7 +322,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                     },
                 )
                 .at(k.span)
-                .with_help("a v0.5+ (Gen B) key; v0.4.0 reads only autoscaling.aibrix.ai/max-scale-{up,down}-rate and the kpa./apa.-prefixed keys, so the default applies");
+                .with_help("v0.4.0 reads only autoscaling.aibrix.ai/max-scale-{up,down}-rate and the kpa./apa.-prefixed keys, so the default applies");
                 if let Some(r) = repl {
                     d = d.with_fix(format!("rename to `{r}`"), k.span, r);
                 }
