@@ -66,6 +66,30 @@ pub enum SimulateFormat {
     Csv,
 }
 
+/// The AIBrix controller generation that reads `PodAutoscaler`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum AibrixVersionArg {
+    /// AIBrix v0.4.0 (v0.1–v0.4: summed pod values, stateful panic, 30m scale-down delay).
+    #[value(name = "v0.4")]
+    V04,
+    /// AIBrix v0.7.0 (v0.5 onwards: mean of pod values, cooldown windows).
+    #[default]
+    #[value(name = "v0.7")]
+    V07,
+}
+
+impl AibrixVersionArg {
+    /// The parse options this selects.
+    pub fn parse_options(self) -> scalelens_core::config::ParseOptions {
+        scalelens_core::config::ParseOptions {
+            aibrix_version: match self {
+                AibrixVersionArg::V04 => scalelens_core::model::AibrixVersion::V0_4,
+                AibrixVersionArg::V07 => scalelens_core::model::AibrixVersion::V0_7,
+            },
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// The autoscaler YAML (may hold several documents).
@@ -76,6 +100,9 @@ pub struct CheckArgs {
     /// Only the autoscaler with this `metadata.name`.
     #[arg(long, value_name = "N")]
     pub name: Option<String>,
+    /// Which AIBrix release reads PodAutoscalers.
+    #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
+    pub aibrix_version: AibrixVersionArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -100,6 +127,9 @@ pub struct SimulateArgs {
     /// The autoscaler with this `metadata.name` (default: the only or first one).
     #[arg(long, value_name = "N")]
     pub name: Option<String>,
+    /// Which AIBrix release reads and replays PodAutoscalers.
+    #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
+    pub aibrix_version: AibrixVersionArg,
 }
 
 fn parse_duration(s: &str) -> Result<Millis, String> {

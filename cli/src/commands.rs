@@ -111,7 +111,7 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    let parsed = config::parse(&source);
+    let parsed = config::parse_with(&source, &args.aibrix_version.parse_options());
     let mut diags = parsed.diagnostics.clone();
     let mut usable = true;
     if args.name.is_some() || parsed.autoscalers.is_empty() {
@@ -178,7 +178,7 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
         }
     };
     let src = SourceFile::new(&file, &source);
-    let parsed = config::parse(&source);
+    let parsed = config::parse_with(&source, &args.aibrix_version.parse_options());
     let (chosen, about_choice) = select(&parsed, args.name.as_deref());
     let mut diags = parsed.diagnostics.clone();
     diags.extend(about_choice);

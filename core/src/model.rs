@@ -145,6 +145,8 @@ impl Algorithm {
     /// The upstream project, version and algorithm being replayed, for output headers.
     pub fn upstream(&self) -> &'static str {
         match self {
+            Algorithm::AibrixKpa(p) if p.version == AibrixVersion::V0_4 => "AIBrix v0.4.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go)",
+            Algorithm::AibrixApa(p) if p.version == AibrixVersion::V0_4 => "AIBrix v0.4.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go)",
             Algorithm::AibrixKpa(_) => "AIBrix v0.7.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/kpa.go)",
             Algorithm::AibrixApa(_) => "AIBrix v0.7.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/apa.go)",
             Algorithm::Hpa(_) => "Kubernetes v1.34 HPA (kubernetes/kubernetes pkg/controller/podautoscaler)",
@@ -154,10 +156,49 @@ impl Algorithm {
     }
 }
 
-/// AIBrix v0.7.0 scaling context (`pkg/controller/podautoscaler/context/context.go`,
-/// `metrics/client.go`, `podautoscaler_controller.go`).
+/// The AIBrix controller generation being replayed.
+///
+/// - `V0_4` ("Gen A", AIBrix v0.1.0 – v0.4.x): Knative-like KPA (sum of pod values, stateful
+///   panic, 30-minute scale-down delay), APA on `sum / ready`; settings under
+///   `kpa.autoscaling.aibrix.ai/*` and `apa.autoscaling.aibrix.ai/*`
+///   (vllm-project/aibrix v0.4.0 `pkg/controller/podautoscaler/scaler/{kpa,apa}.go`).
+/// - `V0_7` ("Gen B", v0.5.0 onwards; v0.7.0 modelled): mean of pod values, stateless panic,
+///   cooldown windows (`pkg/controller/podautoscaler/algorithm/*.go`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum AibrixVersion {
+    #[serde(rename = "v0_4")]
+    V0_4,
+    #[default]
+    #[serde(rename = "v0_7")]
+    V0_7,
+}
+
+impl AibrixVersion {
+    /// The release tag replayed (`"v0.4.0"` / `"v0.7.0"`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            AibrixVersion::V0_4 => "v0.4.0",
+            AibrixVersion::V0_7 => "v0.7.0",
+        }
+    }
+}
+
+/// AIBrix scaling context: v0.7.0 (`pkg/controller/podautoscaler/context/context.go`,
+/// `metrics/client.go`, `podautoscaler_controller.go`) or v0.4.0 (`common/context.go`,
+/// `scaler/kpa.go`, `scaler/apa.go`), as [`AibrixParams::version`] says.
+///
+/// Fields used by one generation only are still filled (with that generation's defaults) for
+/// both; the other generation ignores them:
+/// - v0.7.0 only: `scale_up_cooldown`, `scale_down_cooldown`, `scale_to_zero`;
+/// - v0.4.0 only: `scale_down_delay`, `activation_scale`, `target_burst_capacity`, `apa_window`.
+///
+/// Under v0.4.0, `scale_up_tolerance` / `scale_down_tolerance` are the APA fluctuation
+/// tolerances (0.1 / 0.2; the KPA has no tolerance band), and `stable_window` / `panic_window`
+/// are the KPA windows (60 s / 10 s).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AibrixParams {
+    /// Which controller generation replays these parameters.
+    pub version: AibrixVersion,
     pub max_scale_up_rate: Param<f64>,
     pub max_scale_down_rate: Param<f64>,
     pub scale_up_tolerance: Param<f64>,
@@ -173,6 +214,17 @@ pub struct AibrixParams {
     pub panic_window: Param<Millis>,
     /// Controller resync interval (`DefaultResyncInterval`).
     pub resync_interval: Param<Millis>,
+    /// v0.4.0 `kpa.autoscaling.aibrix.ai/scale-down-delay` (default 30 min; 0 = no delay
+    /// window). Unused by v0.7.0.
+    pub scale_down_delay: Param<Millis>,
+    /// v0.4.0 `kpa.autoscaling.aibrix.ai/activation-scale` (default 1). v0.7.0 fixes it at 1.
+    pub activation_scale: Param<u32>,
+    /// v0.4.0 `kpa.autoscaling.aibrix.ai/target-burst-capacity` (default 2.0); only affects the
+    /// reported excess burst capacity, never the replica count. Unused by v0.7.0.
+    pub target_burst_capacity: Param<f64>,
+    /// v0.4.0 `apa.autoscaling.aibrix.ai/window` (default 60 s). v0.7.0's APA uses
+    /// `stable_window`.
+    pub apa_window: Param<Millis>,
 }
 
 /// Kubernetes HPA controller settings and the object's `behavior`.

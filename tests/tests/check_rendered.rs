@@ -6,10 +6,23 @@
 use std::path::Path;
 
 fn check(rel: &str) -> String {
-    let r = scalelens_tests::run_cli(&["check", rel]);
+    // A fixture's `# options: aibrix-version=v0.4` first line becomes the CLI flag.
+    let first = scalelens_tests::read_testdata(rel.trim_start_matches("testdata/"));
+    let v04 = first
+        .lines()
+        .next()
+        .is_some_and(|l| l.starts_with("# options:") && l.contains("aibrix-version=v0.4"));
+    let mut args = vec!["check", rel];
+    if v04 {
+        args.extend(["--aibrix-version", "v0.4"]);
+    }
+    let r = scalelens_tests::run_cli(&args);
     format!(
-        "$ scalelens check {rel}\nexit code {}\n\n{}{}",
-        r.code, r.out, r.err
+        "$ scalelens check {}\nexit code {}\n\n{}{}",
+        args[1..].join(" "),
+        r.code,
+        r.out,
+        r.err
     )
 }
 

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use scalelens_core::config::{self, Parsed};
+use scalelens_core::model::AibrixVersion;
 use scalelens_core::Severity;
 use serde_json::Value;
 
@@ -30,6 +31,23 @@ fn fixtures() -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Parse options from a first line `# options: aibrix-version=v0.4` (space-separated
+/// `key=value`); defaults otherwise.
+fn options(src: &str) -> config::ParseOptions {
+    let mut o = config::ParseOptions::default();
+    let first = src.lines().next().unwrap_or("");
+    if let Some(rest) = first.strip_prefix("# options:") {
+        for kv in rest.split_whitespace() {
+            match kv {
+                "aibrix-version=v0.4" => o.aibrix_version = AibrixVersion::V0_4,
+                "aibrix-version=v0.7" => o.aibrix_version = AibrixVersion::V0_7,
+                other => panic!("unknown fixture option `{other}`"),
+            }
+        }
+    }
+    o
 }
 
 fn expectations(src: &str) -> BTreeSet<(u32, String)> {
@@ -218,7 +236,7 @@ fn fixtures_match_expectations_and_snapshots() {
     let mut snapshots = Vec::new();
     for f in &files {
         let src = std::fs::read_to_string(f).unwrap_or_default();
-        let parsed = config::parse(&src);
+        let parsed = config::parse_with(&src, &options(&src));
         let got: BTreeSet<(u32, String)> = parsed
             .diagnostics
             .iter()

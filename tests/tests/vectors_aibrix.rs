@@ -64,6 +64,7 @@ fn default_params() -> AibrixParams {
         stable_window: Param::default(180 * SECOND, SRC),
         panic_window: Param::default(60 * SECOND, SRC),
         resync_interval: Param::default(10 * SECOND, SRC),
+        ..scalelens_core::config::aibrix::default_params()
     }
 }
 

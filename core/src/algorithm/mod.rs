@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::model::{Algorithm, Autoscaler, Millis};
 
 pub mod aibrix;
+pub mod aibrix_v04;
 pub mod hpa;
 pub mod keda;
 pub mod knative;
@@ -253,6 +254,11 @@ pub trait Controller {
 /// The controller that replays `autoscaler`'s algorithm, starting at time 0.
 pub fn controller_for(autoscaler: &Autoscaler) -> Box<dyn Controller> {
     match &autoscaler.algorithm {
+        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p)
+            if p.version == crate::model::AibrixVersion::V0_4 =>
+        {
+            Box::new(aibrix_v04::AibrixV04Controller::new(autoscaler))
+        }
         Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) => {
             Box::new(aibrix::AibrixController::new(autoscaler))
         }

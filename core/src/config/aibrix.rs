@@ -1,4 +1,5 @@
-//! AIBrix `autoscaling.aibrix.ai/v1alpha1` `PodAutoscaler`, as read by AIBrix v0.7.0.
+//! AIBrix `autoscaling.aibrix.ai/v1alpha1` `PodAutoscaler`, as read by AIBrix v0.7.0 (the
+//! default) or v0.4.0 ([`AibrixVersion::V0_4`], see [`read_annotations_v04`]).
 //!
 //! Upstream (vllm-project/aibrix v0.7.0): `api/autoscaling/v1alpha1/podautoscaler_types.go`
 //! (spec), `pkg/controller/podautoscaler/types/annotations.go` (annotation keys),
@@ -13,8 +14,8 @@ use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, check_min_max, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    AibrixParams, Algorithm, Autoscaler, Behavior, Family, Metric, MetricSource, MetricTarget,
-    Millis, Policy, PolicyType, ScalingRules, SelectPolicy, TargetType, SECOND,
+    AibrixParams, AibrixVersion, Algorithm, Autoscaler, Behavior, Family, Metric, MetricSource,
+    MetricTarget, Millis, Policy, PolicyType, ScalingRules, SelectPolicy, TargetType, SECOND,
 };
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
@@ -31,9 +32,24 @@ const HPA_SRC: &str = "vllm-project/aibrix pkg/controller/podautoscaler/hpa_reso
 
 const PREFIX: &str = "autoscaling.aibrix.ai/";
 
-/// The v0.7.0 scaling-context defaults (`NewBaseScalingContext`, `metrics/client.go`).
+const V04_BASE_SRC: &str =
+    "vllm-project/aibrix pkg/controller/podautoscaler/common/context.go NewBaseScalingContext (v0.4.0)";
+const V04_KPA_SRC: &str =
+    "vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go NewKpaScalingContext (v0.4.0)";
+const V04_APA_SRC: &str =
+    "vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go NewApaScalingContext (v0.4.0)";
+const V04_CONTROLLER_SRC: &str =
+    "vllm-project/aibrix pkg/controller/podautoscaler/podautoscaler_controller.go resyncInterval (v0.4.0)";
+
+/// The v0.7.0 scaling-context defaults (`NewBaseScalingContext`, `metrics/client.go`); the
+/// v0.4.0-only fields carry their v0.4.0 defaults (unused by v0.7.0).
 pub fn default_params() -> AibrixParams {
     AibrixParams {
+        version: AibrixVersion::V0_7,
+        scale_down_delay: Param::default(30 * crate::model::MINUTE, V04_KPA_SRC),
+        activation_scale: Param::default(1, V04_KPA_SRC),
+        target_burst_capacity: Param::default(2.0, V04_KPA_SRC),
+        apa_window: Param::default(60 * SECOND, V04_APA_SRC),
         max_scale_up_rate: Param::default(2.0, CONTEXT_SRC),
         max_scale_down_rate: Param::default(2.0, CONTEXT_SRC),
         scale_up_tolerance: Param::default(0.1, CONTEXT_SRC),
@@ -45,6 +61,31 @@ pub fn default_params() -> AibrixParams {
         stable_window: Param::default(180 * SECOND, WINDOWS_SRC),
         panic_window: Param::default(60 * SECOND, WINDOWS_SRC),
         resync_interval: Param::default(10 * SECOND, CONTROLLER_SRC),
+    }
+}
+
+/// The v0.4.0 defaults: `common/context.go` (rates 2/2), `scaler/kpa.go` (panic threshold 2,
+/// stable 60 s, panic 10 s, scale-down delay 30 min, activation scale 1, burst capacity 2),
+/// `scaler/apa.go` (tolerances 0.1 up / 0.2 down, window 60 s), the controller's 10 s resync.
+/// The v0.7.0-only cooldown fields keep their v0.7.0 defaults (unused by v0.4.0).
+pub fn default_params_v04() -> AibrixParams {
+    AibrixParams {
+        version: AibrixVersion::V0_4,
+        max_scale_up_rate: Param::default(2.0, V04_BASE_SRC),
+        max_scale_down_rate: Param::default(2.0, V04_BASE_SRC),
+        scale_up_tolerance: Param::default(0.1, V04_APA_SRC),
+        scale_down_tolerance: Param::default(0.2, V04_APA_SRC),
+        panic_threshold: Param::default(2.0, V04_KPA_SRC),
+        scale_up_cooldown: Param::default(0, CONTEXT_SRC),
+        scale_down_cooldown: Param::default(300 * SECOND, CONTEXT_SRC),
+        scale_to_zero: Param::default(false, CONTEXT_SRC),
+        stable_window: Param::default(60 * SECOND, V04_KPA_SRC),
+        panic_window: Param::default(10 * SECOND, V04_KPA_SRC),
+        resync_interval: Param::default(10 * SECOND, V04_CONTROLLER_SRC),
+        scale_down_delay: Param::default(30 * crate::model::MINUTE, V04_KPA_SRC),
+        activation_scale: Param::default(1, V04_KPA_SRC),
+        target_burst_capacity: Param::default(2.0, V04_KPA_SRC),
+        apa_window: Param::default(60 * SECOND, V04_APA_SRC),
     }
 }
 
@@ -203,23 +244,226 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixParams) {
     }
 }
 
-/// AIBrix keys written as labels (Gen A read labels for a while; v0.7.0 reads annotations).
-fn check_labels(cx: &mut Cx, meta: &Node) {
+const KPA_PREFIX: &str = "kpa.autoscaling.aibrix.ai/";
+const APA_PREFIX: &str = "apa.autoscaling.aibrix.ai/";
+
+/// v0.4.0 keys: `common/context.go` (`autoscaling.aibrix.ai/` + these).
+const V04_BASE_KEYS: &[&str] = &["max-scale-up-rate", "max-scale-down-rate"];
+/// v0.4.0 `scaler/kpa.go` (`kpa.autoscaling.aibrix.ai/` + these), read for KPA only.
+const V04_KPA_KEYS: &[&str] = &[
+    "target-burst-capacity",
+    "activation-scale",
+    "panic-threshold",
+    "stable-window",
+    "panic-window",
+    "scale-down-delay",
+];
+/// v0.4.0 `scaler/apa.go` (`apa.autoscaling.aibrix.ai/` + these), read for APA only.
+const V04_APA_KEYS: &[&str] = &[
+    "up-fluctuation-tolerance",
+    "down-fluctuation-tolerance",
+    "window",
+];
+
+/// v0.7.0-only (or never-read) `autoscaling.aibrix.ai/*` keys that v0.4.0 ignores, with the
+/// v0.4.0 key for the same setting (KPA, APA) and an explanation.
+const V07_ONLY: &[(&str, Option<&str>, Option<&str>, &str)] = &[
+    ("scale-up-tolerance", None, Some("apa.autoscaling.aibrix.ai/up-fluctuation-tolerance"), "the v0.4.0 KPA has no tolerance band"),
+    ("scale-down-tolerance", None, Some("apa.autoscaling.aibrix.ai/down-fluctuation-tolerance"), "the v0.4.0 KPA has no tolerance band"),
+    ("panic-threshold", Some("kpa.autoscaling.aibrix.ai/panic-threshold"), None, "only the KPA has a panic mode"),
+    ("scale-up-cooldown-window", None, None, "v0.4.0 has no scale-up cooldown"),
+    ("scale-down-cooldown-window", Some("kpa.autoscaling.aibrix.ai/scale-down-delay"), None, "the v0.4.0 KPA delays scale-down with `scale-down-delay` (default 30m, the MAXIMUM of the window); the APA has no delay"),
+    ("scale-to-zero", None, None, "v0.4.0 has no such setting"),
+    ("storm-service-mode", None, None, "v0.4.0 has no StormService pool mode"),
+    ("up-fluctuation-tolerance", None, Some("apa.autoscaling.aibrix.ai/up-fluctuation-tolerance"), "the un-prefixed key was never read"),
+    ("down-fluctuation-tolerance", None, Some("apa.autoscaling.aibrix.ai/down-fluctuation-tolerance"), "the un-prefixed key was never read"),
+];
+
+/// Read the annotations as AIBrix v0.4.0 does (`common/context.go`, `scaler/kpa.go`,
+/// `scaler/apa.go` `UpdateByPaTypes`): the base keys for both strategies, `kpa.*` keys for
+/// KPA, `apa.*` keys for APA; everything else is ignored (warned here). A value that does not
+/// parse makes `UpdateByPaTypes` fail: upstream then never builds the scaler.
+fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy: Option<&str>) {
+    let Some(ann) = read::mapping(cx, meta, "annotations", "metadata.annotations") else {
+        return;
+    };
+    let is_kpa = strategy == Some("KPA");
+    let is_apa = strategy == Some("APA");
+    for (k, v) in ann.as_mapping().unwrap_or(&[]) {
+        let key = k.value.as_str();
+        if !is_aibrix_key(key) {
+            continue;
+        }
+        let path = format!("metadata.annotations[{key}]");
+        let (name, group): (&str, &str) = if let Some(n) = key.strip_prefix(KPA_PREFIX) {
+            (n, "kpa")
+        } else if let Some(n) = key.strip_prefix(APA_PREFIX) {
+            (n, "apa")
+        } else {
+            (key.strip_prefix(PREFIX).unwrap_or(key), "base")
+        };
+        let known = match group {
+            "kpa" => V04_KPA_KEYS.contains(&name),
+            "apa" => V04_APA_KEYS.contains(&name),
+            _ => V04_BASE_KEYS.contains(&name),
+        };
+        if !known {
+            let mut d;
+            if let Some((_, kpa, apa, why)) = V07_ONLY
+                .iter()
+                .find(|(n, _, _, _)| group == "base" && *n == name)
+            {
+                let repl = if is_apa { *apa } else { *kpa };
+                d = Diagnostic::warning(
+                    codes::AIBRIX_IGNORED_ANNOTATION,
+                    match repl {
+                        Some(r) => format!("AIBrix v0.4.0 ignores `{key}`: it reads `{r}` instead ({why})"),
+                        None => format!("AIBrix v0.4.0 ignores `{key}` ({why})"),
+                    },
+                )
+                .at(k.span)
+                .with_help("v0.4.0 reads only autoscaling.aibrix.ai/max-scale-{up,down}-rate and the kpa./apa.-prefixed keys, so the default applies");
+                if let Some(r) = repl {
+                    d = d.with_fix(format!("rename to `{r}`"), k.span, r);
+                }
+            } else {
+                let (prefix, keys) = match group {
+                    "kpa" => (KPA_PREFIX, V04_KPA_KEYS),
+                    "apa" => (APA_PREFIX, V04_APA_KEYS),
+                    _ => (PREFIX, V04_BASE_KEYS),
+                };
+                d = Diagnostic::warning(
+                    codes::AIBRIX_IGNORED_ANNOTATION,
+                    format!("AIBrix v0.4.0 does not read `{key}`: it is ignored"),
+                )
+                .at(k.span);
+                if let Some(best) = read::closest(name, keys) {
+                    d = d.with_fix(
+                        format!("rename to `{prefix}{best}`"),
+                        k.span,
+                        format!("{prefix}{best}"),
+                    );
+                }
+            }
+            cx.push(d);
+            continue;
+        }
+        if (group == "kpa" && !is_kpa) || (group == "apa" && !is_apa) {
+            if strategy.is_some() {
+                cx.warning(
+                    codes::AIBRIX_IGNORED_ANNOTATION,
+                    k.span,
+                    format!(
+                        "AIBrix v0.4.0 reads `{key}` only for scalingStrategy {}: it is ignored here",
+                        if group == "kpa" { "KPA" } else { "APA" }
+                    ),
+                );
+            }
+            continue;
+        }
+        let Some(text) = v.as_scalar() else {
+            cx.error(
+                codes::WRONG_TYPE,
+                v.span,
+                format!("`{path}` must be a string"),
+            );
+            continue;
+        };
+        let s = Spanned::new(text.to_string(), v.span);
+        let before = cx.diags.len();
+        match (group, name) {
+            ("base", _)
+            | ("kpa", "panic-threshold" | "target-burst-capacity")
+            | ("apa", "up-fluctuation-tolerance" | "down-fluctuation-tolerance") => {
+                if let Some(f) = read::float_str(cx, &s, &path) {
+                    let rate = name.starts_with("max-") || name == "panic-threshold";
+                    if rate && f <= 0.0 {
+                        cx.error(
+                            codes::OUT_OF_RANGE,
+                            s.span,
+                            format!("`{path}` must be > 0, found {f}"),
+                        );
+                    } else {
+                        let param = Param::yaml(f, s.span);
+                        match name {
+                            "max-scale-up-rate" => p.max_scale_up_rate = param,
+                            "max-scale-down-rate" => p.max_scale_down_rate = param,
+                            "panic-threshold" => p.panic_threshold = param,
+                            "target-burst-capacity" => p.target_burst_capacity = param,
+                            "up-fluctuation-tolerance" => p.scale_up_tolerance = param,
+                            _ => p.scale_down_tolerance = param,
+                        }
+                    }
+                }
+            }
+            ("kpa", "activation-scale") => match text.trim().parse::<i32>() {
+                Ok(n) if n >= 1 => p.activation_scale = Param::yaml(n.unsigned_abs(), s.span),
+                Ok(n) => {
+                    // Only values > 1 have an effect (`Scale`), so ≤ 1 behaves as 1.
+                    cx.warning(codes::OUT_OF_RANGE, s.span, format!("`{path}` is {n}: AIBrix applies the activation scale only when it is > 1, so this behaves as 1"));
+                    p.activation_scale = Param::yaml(1, s.span);
+                }
+                Err(_) => cx.error(
+                    codes::INVALID_VALUE,
+                    s.span,
+                    format!("`{path}` must be an integer (strconv.ParseInt), found `{text}`"),
+                ),
+            },
+            _ => {
+                if let Some(d) = read::duration_str(cx, &s, &path) {
+                    let ms = d.millis();
+                    if ms < 0 {
+                        cx.error(codes::OUT_OF_RANGE, s.span, format!("`{path}` must not be negative (NewKpaAutoscaler: \"ScaleDownDelay must be positive\"), found {text}"));
+                    } else if ms == 0 && name != "scale-down-delay" {
+                        cx.error(codes::OUT_OF_RANGE, s.span, format!("`{path}` is 0: the window holds no entry, so the autoscaler never has data and never scales"));
+                    } else {
+                        let param = Param::yaml(ms as Millis, s.span);
+                        match name {
+                            "stable-window" => p.stable_window = param,
+                            "panic-window" => p.panic_window = param,
+                            "scale-down-delay" => p.scale_down_delay = param,
+                            _ => p.apa_window = param,
+                        }
+                    }
+                }
+            }
+        }
+        for d in cx.diags.iter_mut().skip(before) {
+            if d.severity == crate::diagnostic::Severity::Error && d.help.is_none() {
+                d.help = Some("AIBrix v0.4.0 stops at the first value it cannot parse and then builds no scaler for this PodAutoscaler: it never scales".into());
+            }
+        }
+    }
+}
+
+/// AIBrix keys written as labels (Gen A read labels for a while; v0.4.0 and v0.7.0 read
+/// annotations).
+fn check_labels(cx: &mut Cx, meta: &Node, version: AibrixVersion) {
     let Some(labels) = meta.get("labels").and_then(Node::as_mapping) else {
         return;
     };
     for (k, _) in labels {
         if is_aibrix_key(&k.value) {
-            cx.push(
-                Diagnostic::warning(
-                    codes::AIBRIX_KEY_IN_LABELS,
+            let (msg, help) = match version {
+                AibrixVersion::V0_7 => (
                     format!(
                         "`{}` is a label: AIBrix v0.7.0 reads `autoscaling.aibrix.ai/*` settings only from metadata.annotations",
                         k.value
                     ),
-                )
-                .at(k.span)
-                .with_help("move it to metadata.annotations"),
+                    "move it to metadata.annotations",
+                ),
+                AibrixVersion::V0_4 => (
+                    format!(
+                        "`{}` is a label: AIBrix v0.4.0 reads autoscaling settings only from metadata.annotations, so the default applies",
+                        k.value
+                    ),
+                    "move it to metadata.annotations; only the builds between PR #409 (2024-11-21) and PR #665 (2025-02-13) read these keys from metadata.labels (issue #1159 is a user caught by this)",
+                ),
+            };
+            cx.push(
+                Diagnostic::warning(codes::AIBRIX_KEY_IN_LABELS, msg)
+                    .at(k.span)
+                    .with_help(help),
             );
         }
     }
@@ -394,8 +638,8 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
     })
 }
 
-/// Read one PodAutoscaler document.
-pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
+/// Read one PodAutoscaler document as AIBrix `version` does.
+pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler> {
     if doc.kind.value != "PodAutoscaler" {
         unknown_kind(cx, doc, &["PodAutoscaler"]);
         return None;
@@ -427,51 +671,77 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         ],
         "spec",
     );
-    let mut p = default_params();
+    let v04 = version == AibrixVersion::V0_4;
+    let mut p = if v04 {
+        default_params_v04()
+    } else {
+        default_params()
+    };
     if let Some(meta) = doc
         .root
         .get("metadata")
         .filter(|m| m.as_mapping().is_some())
     {
-        read_annotations(cx, meta, &mut p);
-        check_labels(cx, meta);
+        if v04 {
+            let strategy = spec.get("scalingStrategy").and_then(Node::as_str);
+            read_annotations_v04(cx, meta, &mut p, strategy);
+        } else {
+            read_annotations(cx, meta, &mut p);
+        }
+        check_labels(cx, meta, version);
     }
     let target = read_target_ref(cx, spec, spec_key, "spec");
     let (min, max) = read::bounds(cx, spec, spec_key, BOUNDS_SRC);
     check_min_max(cx, &min, &max, "PodAutoscaler");
-    if let Some(w) = read::seconds_in(
-        cx,
-        spec,
-        "observeWindowSeconds",
-        "spec.observeWindowSeconds",
-        1,
-        3600,
-    ) {
-        p.stable_window = w;
-    }
-    if let Some(w) = read::seconds_in(
-        cx,
-        spec,
-        "panicWindowSeconds",
-        "spec.panicWindowSeconds",
-        1,
-        3600,
-    ) {
-        p.panic_window = w;
-    }
-    if p.panic_window.value > p.stable_window.value {
-        let at = p.panic_window.span().or(p.stable_window.span());
-        cx.push(
-            Diagnostic::error(
-                codes::OUT_OF_RANGE,
-                format!(
-                    "`spec.panicWindowSeconds` ({} s) must be ≤ `spec.observeWindowSeconds` ({} s) (podautoscaler_webhook.go)",
-                    p.panic_window.value / 1000,
-                    p.stable_window.value / 1000
-                ),
-            )
-            .at_opt(at),
-        );
+    if v04 {
+        // Added to the CRD in v0.5+ (PR #2522); the v0.4.0 API server prunes unknown fields.
+        for (field, instead) in [
+            ("observeWindowSeconds", "kpa.autoscaling.aibrix.ai/stable-window (KPA) or apa.autoscaling.aibrix.ai/window (APA)"),
+            ("panicWindowSeconds", "kpa.autoscaling.aibrix.ai/panic-window"),
+        ] {
+            if let Some((k, _)) = spec.entry(field) {
+                cx.warning(
+                    codes::UNKNOWN_FIELD,
+                    k.span,
+                    format!("AIBrix v0.4.0 has no `spec.{field}` (added in v0.5): it is ignored; use the annotation {instead}"),
+                );
+            }
+        }
+    } else {
+        if let Some(w) = read::seconds_in(
+            cx,
+            spec,
+            "observeWindowSeconds",
+            "spec.observeWindowSeconds",
+            1,
+            3600,
+        ) {
+            p.stable_window = w;
+        }
+        if let Some(w) = read::seconds_in(
+            cx,
+            spec,
+            "panicWindowSeconds",
+            "spec.panicWindowSeconds",
+            1,
+            3600,
+        ) {
+            p.panic_window = w;
+        }
+        if p.panic_window.value > p.stable_window.value {
+            let at = p.panic_window.span().or(p.stable_window.span());
+            cx.push(
+                Diagnostic::error(
+                    codes::OUT_OF_RANGE,
+                    format!(
+                        "`spec.panicWindowSeconds` ({} s) must be ≤ `spec.observeWindowSeconds` ({} s) (podautoscaler_webhook.go)",
+                        p.panic_window.value / 1000,
+                        p.stable_window.value / 1000
+                    ),
+                )
+                .at_opt(at),
+            );
+        }
     }
     if read::entry(spec, "schedules").is_some() {
         if let Some((k, _)) = spec.entry("schedules") {
@@ -485,6 +755,18 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     let mut metrics = Vec::new();
     match read::sequence(cx, spec, "metricsSources", "spec.metricsSources") {
         Some(list) if !list.is_empty() => {
+            if v04
+                && list.len() > 1
+                && spec.get("scalingStrategy").and_then(Node::as_str) != Some("HPA")
+            {
+                if let Some((k, _)) = spec.entry("metricsSources") {
+                    cx.error(
+                        codes::INVALID_VALUE,
+                        k.span,
+                        format!("AIBrix v0.4.0 supports exactly one `spec.metricsSources` entry, found {} (GetPaMetricSources): it builds no scaler and never scales", list.len()),
+                    );
+                }
+            }
             for (i, m) in list.iter().enumerate() {
                 metrics.extend(read_source(cx, m, &format!("spec.metricsSources[{i}]")));
             }
@@ -527,7 +809,11 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         "KPA" => Algorithm::AibrixKpa(p),
         "APA" => Algorithm::AibrixApa(p),
         _ => {
-            let (hpa_params, hpa_metrics) = to_hpa(cx, &p, &metrics, strategy_span(spec));
+            let (mut hpa_params, hpa_metrics) = to_hpa(cx, &p, &metrics, strategy_span(spec));
+            if v04 {
+                // v0.4.0 `makeHPA` sets no `behavior` (added in v0.5.0, PR #1622).
+                hpa_params.behavior = None;
+            }
             metrics = hpa_metrics;
             Algorithm::Hpa(hpa_params)
         }

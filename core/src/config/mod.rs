@@ -16,7 +16,7 @@
 
 use crate::codes;
 use crate::diagnostic::{self, Diagnostic};
-use crate::model::{Autoscaler, Family};
+use crate::model::{AibrixVersion, Autoscaler, Family};
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::{self, Node};
 
@@ -180,8 +180,20 @@ struct Workload {
     replicas: Option<Param<u32>>,
 }
 
-/// Parse a (multi-document) YAML input.
+/// How to read the input: which upstream versions to assume where the YAML alone does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ParseOptions {
+    /// The AIBrix controller generation that reads `PodAutoscaler`s (default v0.7.0).
+    pub aibrix_version: AibrixVersion,
+}
+
+/// Parse a (multi-document) YAML input with the default [`ParseOptions`].
 pub fn parse(source: &str) -> Parsed {
+    parse_with(source, &ParseOptions::default())
+}
+
+/// Parse a (multi-document) YAML input.
+pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     let mut cx = Cx::default();
     let docs = match yaml::parse_documents(source) {
         Ok(d) => d,
@@ -263,7 +275,7 @@ pub fn parse(source: &str) -> Parsed {
         let group = doc.group();
         let kind = doc.kind.value.as_str();
         let parsed = match group {
-            "autoscaling.aibrix.ai" => aibrix::read(&mut cx, doc),
+            "autoscaling.aibrix.ai" => aibrix::read(&mut cx, doc, options.aibrix_version),
             "autoscaling" => hpa::read(&mut cx, doc),
             "keda.sh" => keda::read(&mut cx, doc),
             "serving.knative.dev" => knative::read(&mut cx, doc, kn_config.as_ref()),
