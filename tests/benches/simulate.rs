@@ -9,9 +9,17 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use scalelens_core::demand::parse_csv;
 use scalelens_core::sim::{simulate, SimOptions};
-use scalelens_tests::{one_autoscaler, read_testdata, week_demand_csv};
+use scalelens_tests::{fixture_autoscaler, week_demand_csv};
 
-const ALGORITHMS: [&str; 5] = ["knative-kpa", "aibrix-kpa", "aibrix-apa", "hpa", "keda"];
+const ALGORITHMS: [&str; 7] = [
+    "knative-kpa",
+    "aibrix-kpa",
+    "aibrix-apa",
+    "aibrix-kpa-v04",
+    "aibrix-apa-v04",
+    "hpa",
+    "keda",
+];
 
 fn options() -> SimOptions {
     SimOptions {
@@ -26,12 +34,7 @@ fn bench(c: &mut Criterion) {
     let demand = parse_csv(&csv).expect("generated CSV parses");
     let autoscalers: Vec<_> = ALGORITHMS
         .iter()
-        .map(|n| {
-            (
-                n,
-                one_autoscaler(&read_testdata(&format!("bench/{n}.yaml"))),
-            )
-        })
+        .map(|n| (n, fixture_autoscaler(n)))
         .collect();
 
     let mut g = c.benchmark_group("week-at-1s");

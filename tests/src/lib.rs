@@ -3,6 +3,20 @@
 use scalelens_core::config;
 use scalelens_core::model::Autoscaler;
 
+/// Parse a bench/property fixture by name: `aibrix-kpa-v04` is the `aibrix-kpa` fixture read
+/// as AIBrix v0.4.
+pub fn fixture_autoscaler(name: &str) -> Autoscaler {
+    match name.strip_suffix("-v04") {
+        Some(base) => one_autoscaler_with(
+            &read_testdata(&format!("bench/{base}.yaml")),
+            &config::ParseOptions {
+                aibrix_version: scalelens_core::model::AibrixVersion::V0_4,
+            },
+        ),
+        None => one_autoscaler(&read_testdata(&format!("bench/{name}.yaml"))),
+    }
+}
+
 /// Path of a file under `tests/testdata/`.
 pub fn testdata(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,7 +33,12 @@ pub fn read_testdata(rel: &str) -> String {
 /// Parse a YAML input that must hold exactly one usable autoscaler (panics with the
 /// diagnostics otherwise: for tests).
 pub fn one_autoscaler(yaml: &str) -> Autoscaler {
-    let parsed = config::parse(yaml);
+    one_autoscaler_with(yaml, &config::ParseOptions::default())
+}
+
+/// [`one_autoscaler`] with parse options (e.g. the AIBrix version).
+pub fn one_autoscaler_with(yaml: &str, options: &config::ParseOptions) -> Autoscaler {
+    let parsed = config::parse_with(yaml, options);
     let errors: Vec<_> = parsed
         .diagnostics
         .iter()

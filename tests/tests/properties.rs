@@ -6,21 +6,28 @@ use proptest::prelude::*;
 use scalelens_core::demand::DemandSeries;
 use scalelens_core::model::{Algorithm, Autoscaler};
 use scalelens_core::sim::{simulate, SimOptions};
-use scalelens_tests::{one_autoscaler, read_testdata};
+use scalelens_tests::{fixture_autoscaler, one_autoscaler, read_testdata};
 
-const FIXTURES: [&str; 6] = [
-    "bench/knative-kpa.yaml",
-    "bench/aibrix-kpa.yaml",
-    "bench/aibrix-apa.yaml",
-    "bench/hpa.yaml",
-    "bench/keda.yaml",
-    "examples/seed-kpa-gpu-cache/autoscaler.yaml",
+const FIXTURES: [&str; 8] = [
+    "knative-kpa",
+    "aibrix-kpa",
+    "aibrix-apa",
+    "aibrix-kpa-v04",
+    "aibrix-apa-v04",
+    "hpa",
+    "keda",
+    "seed",
 ];
 
 fn autoscalers() -> Vec<Autoscaler> {
     FIXTURES
         .iter()
-        .map(|f| one_autoscaler(&read_testdata(f)))
+        .map(|f| match *f {
+            "seed" => one_autoscaler(&read_testdata(
+                "examples/seed-kpa-gpu-cache/autoscaler.yaml",
+            )),
+            name => fixture_autoscaler(name),
+        })
         .collect()
 }
 
