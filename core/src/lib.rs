@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod model;
 pub mod quantity;
+pub mod samples;
 pub mod sim;
 pub mod span;
 pub mod yaml;
