@@ -1,8 +1,9 @@
 //! From samples to the simulator's demand: the total load in the metric's unit over time.
 //!
 //! - [`Interpretation::PerPod`]: each series is one pod's value; the demand is their **sum** at
-//!   each time. The series are aligned on a common step, the median spacing of all series: step
-//!   `k` covers `[t0 + k·step − step/2, t0 + k·step + step/2)` and takes a series' last sample in
+//!   each time. The series are aligned on a common step, the median spacing of all series
+//!   (snapped to whole seconds when within 5 %: scrape jitter puts it a few ms off). Step `k`
+//!   covers `[t0 + k·step − step/2, t0 + k·step + step/2)` and takes a series' last sample in
 //!   that window. A pod with no sample at a step is **absent** (it adds nothing) — never a zero
 //!   sample that would drag a per-pod mean down; absences inside a pod's lifetime are reported.
 //!   A step where no series has a sample is left out (the previous value holds).
@@ -229,11 +230,16 @@ fn aligned(
     }
     spacings.sort_unstable();
     let span = tn.saturating_sub(t0).unsigned_abs();
-    let mut step = spacings
-        .get(spacings.len() / 2)
-        .copied()
-        .unwrap_or(1000)
-        .max(1);
+    let (mut step, why) = match spacings.get(spacings.len() / 2) {
+        Some(&d) => (d.max(1), "the median sample spacing"),
+        None => (1000, "one sample per series"),
+    };
+    // Scrape jitter makes the median a few ms off the configured interval: snap to whole
+    // seconds when within 5 %.
+    let whole = (step + 500) / 1000 * 1000;
+    if whole > 0 && step.abs_diff(whole) * 20 <= step {
+        step = whole;
+    }
     if span / step > MAX_STEPS {
         step = span / MAX_STEPS + 1;
     }
@@ -241,7 +247,7 @@ fn aligned(
         codes::DEMAND_STEP,
         Severity::Note,
         format!(
-            "{} series aligned on a {} step (the median sample spacing), from {} to {}",
+            "{} series aligned on a {} step ({why}), from {} to {}",
             series.len(),
             fmt_dur(step),
             fmt_time(t0, base),

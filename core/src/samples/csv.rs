@@ -155,10 +155,10 @@ pub(crate) fn classify_header(header: &str) -> Format {
     let plain = |n: &String| {
         matches!(
             n.as_str(),
-            "time" | "t" | "timestamp" | "value" | "demand" | "pod" | "pod_name" | "replicas"
+            "value" | "demand" | "pod" | "pod_name" | "replicas"
         )
     };
-    if first_is_time && names.len() >= 2 && !names.iter().skip(1).all(plain) {
+    if first_is_time && names.len() >= 2 && !names.iter().skip(1).any(plain) {
         return Format::GrafanaWide;
     }
     Format::Csv

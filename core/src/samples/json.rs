@@ -368,6 +368,12 @@ struct Found {
 fn read_result(p: &mut P, f: &mut Found) -> R<()> {
     p.ws();
     f.result_at = Some(p.i);
+    if f.result_type
+        .as_ref()
+        .is_some_and(|(t, _)| !matches!(t.as_str(), "matrix" | "vector" | "scalar"))
+    {
+        return p.skip(0); // reported with the result type below
+    }
     if p.peek() != Some(b'[') {
         return Err(p.err(
             p.i,

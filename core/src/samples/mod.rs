@@ -177,13 +177,13 @@ pub struct Series {
 }
 
 impl Series {
-    /// A short human name: the pod, else the label set, else `the series`.
+    /// A short human name: the pod, else the label set, else `the series without labels`.
     pub fn name(&self) -> String {
         if let Some(p) = &self.pod {
             return format!("pod {p}");
         }
         if self.labels.is_empty() {
-            return "the series".to_string();
+            return "the series without labels".to_string();
         }
         let mut s = String::from("{");
         for (i, (k, v)) in self.labels.iter().enumerate() {
@@ -941,14 +941,16 @@ fn label_text(labels: &[(String, String)]) -> String {
 /// - a first meaningful line `# HELP`, `# TYPE`, `# UNIT`, `# EOF`, or shaped like
 ///   `name{...} value` / `name value` ⇒ exposition;
 /// - otherwise a CSV header: `Series,Time,Value` ⇒ Grafana long; a first column `Time` (any
-///   case) followed by columns that are not `value`, `pod`, `replicas` ⇒ Grafana wide; a
-///   `sep=` line (Grafana's Excel mode) ⇒ Grafana; else the plain CSV.
+///   case) and none of the plain CSV's `value`, `demand`, `pod`, `pod_name`, `replicas` ⇒ Grafana wide; a
+///   `sep=` line (Grafana's Excel mode) ⇒ Grafana; `Time,Value` whose first row's time is
+///   epoch milliseconds ⇒ Grafana wide; else the plain CSV.
 pub fn detect(text: &str) -> Format {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('{') {
         return Format::PrometheusJson;
     }
-    for line in text.lines() {
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
         let l = line.trim();
         if l.is_empty() {
             continue;
@@ -966,9 +968,29 @@ pub fn detect(text: &str) -> Format {
         if l.to_ascii_lowercase().starts_with("sep=") {
             return Format::GrafanaWide; // refined by the Grafana parser
         }
-        return csv::classify_header(l);
+        let f = csv::classify_header(l);
+        if f == Format::Csv && epoch_ms_first_column(l, lines.next()) {
+            return Format::GrafanaWide;
+        }
+        return f;
     }
     Format::Csv
+}
+
+/// `Time,Value` with epoch milliseconds (12 digits or more) in the first column: Grafana's
+/// export of a single series, not the plain CSV (whose numeric times are seconds from start).
+fn epoch_ms_first_column(header: &str, row: Option<&str>) -> bool {
+    let first = |l: &str| {
+        l.split([',', ';', '\t'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"')
+            .to_ascii_lowercase()
+    };
+    let Some(row) = row else { return false };
+    let t = first(row);
+    first(header) == "time" && t.len() >= 12 && t.bytes().all(|c| c.is_ascii_digit())
 }
 
 /// Detect the format (unless `hints.format` says it) and parse. The result's `format` says which
