@@ -228,9 +228,12 @@ fn aligned(
                 .map(|w| w[1].0.saturating_sub(w[0].0).unsigned_abs()),
         );
     }
-    spacings.sort_unstable();
+    let mid = spacings.len() / 2;
+    if mid < spacings.len() {
+        spacings.select_nth_unstable(mid);
+    }
     let span = tn.saturating_sub(t0).unsigned_abs();
-    let (mut step, why) = match spacings.get(spacings.len() / 2) {
+    let (mut step, why) = match spacings.get(mid) {
         Some(&d) => (d.max(1), "the median sample spacing"),
         None => (1000, "one sample per series"),
     };

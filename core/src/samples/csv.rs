@@ -257,6 +257,7 @@ pub fn parse_csv(text: &str) -> Result<Samples, SampleError> {
         let f = split(line, off, delim, &loc)?;
         check_count(&f, header.len(), off, line, &loc)?;
         rows += 1;
+        // In bounds: `f` has exactly as many fields as the header, and tc, vc index the header.
         let (tf, vf) = (&f[tc], &f[vc]);
         let t_text = tf.text.as_ref();
         let (t, this) = if let Some(s) = parse_f64(t_text) {
@@ -540,6 +541,8 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
         let f = split(line, off, delim, &loc)?;
         check_count(&f, header.len(), off, line, &loc)?;
         rows += 1;
+        // In bounds: `f` has exactly as many fields as the header, and every column index
+        // (tc, sc, vc, the wide columns) indexes the header.
         let t = grafana_time(&f[tc], &loc, &mut zoneless, &mut secs)?;
         if let Some((sc, _, vc)) = long {
             let name = f[sc].text.to_string();

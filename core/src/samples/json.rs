@@ -340,7 +340,10 @@ fn secs_text_to_ms(s: &str) -> Option<TimeMs> {
     let fb = frac.as_bytes();
     let mut scale = 100;
     for k in 0..3 {
-        if let Some(d) = fb.get(k) {
+        if let Some(&d) = fb.get(k) {
+            if !d.is_ascii_digit() {
+                return None;
+            }
             ms += i64::from(d - b'0') * scale;
         }
         scale /= 10;

@@ -686,6 +686,10 @@ fn clean_points(
     loc: &Locator,
     notes: &mut Vec<ImportNote>,
 ) -> (Vec<(TimeMs, f64)>, Vec<u32>) {
+    // `points` and `locs` are parallel (`RawSeries::push`); make sure before indexing both.
+    let n = points.len().min(locs.len());
+    points.truncate(n);
+    locs.truncate(n);
     // Non-finite values.
     let mut dropped = [0usize; 3]; // NaN, +Inf, -Inf
     let mut first_drop: Option<u32> = None;
@@ -822,8 +826,9 @@ pub(crate) fn median_spacing(points: &[(TimeMs, f64)]) -> Option<u64> {
         .windows(2)
         .map(|w| w[1].0.saturating_sub(w[0].0).unsigned_abs())
         .collect();
-    d.sort_unstable();
-    d.get(d.len() / 2).copied()
+    let mid = d.len() / 2;
+    d.select_nth_unstable(mid);
+    d.get(mid).copied()
 }
 
 /// Pod churn, series without a pod, one pod in several series.
