@@ -305,3 +305,39 @@ fn duplicate_time_last_wins() {
         .unwrap();
     assert_eq!((n.line, n.column), (Some(4), Some(4)));
 }
+
+/// The seed's per-pod samples summed by `to_demand` give the demand files the lead derived
+/// by hand (tests/testdata/examples/seed-kpa-gpu-cache/demand.csv, demand-percent.csv), row by
+/// row, with the same offset.
+#[test]
+fn seed_samples_give_the_seed_demand() {
+    use scalelens_core::demand::parse_csv;
+    let cases = [
+        (
+            "seed-fraction.csv",
+            None,
+            "examples/seed-kpa-gpu-cache/demand.csv",
+        ),
+        (
+            "seed-percent.prom.json",
+            Some("gpu_cache_usage_perc"),
+            "examples/seed-kpa-gpu-cache/demand-percent.csv",
+        ),
+    ];
+    for (samples, metric, demand) in cases {
+        let (got, _) = to_demand(&import(samples, metric), Interpretation::Auto);
+        let want = parse_csv(&read_testdata(demand)).unwrap();
+        assert_eq!(got.offset, want.offset, "{samples}");
+        assert_eq!(got.points.len(), want.points.len(), "{samples}");
+        for (g, w) in got.points.iter().zip(&want.points) {
+            assert_eq!(g.0, w.0, "{samples}");
+            assert!(
+                (g.1 - w.1).abs() <= 1e-6 * w.1.abs().max(1.0),
+                "{samples} at {}: {} vs {}",
+                g.0,
+                g.1,
+                w.1
+            );
+        }
+    }
+}

@@ -91,6 +91,11 @@ pub mod codes {
     pub const PROMETHEUS_WARNING: &str = "samples-prometheus-warning";
     /// Native-histogram samples were skipped.
     pub const HISTOGRAM_SKIPPED: &str = "samples-histogram-skipped";
+    /// A vLLM fraction metric whose values exceed 1: the exporter reports percent. vLLM's
+    /// `vllm:gpu_cache_usage_perc` (vllm-project/vllm `vllm/engine/metrics.py`, "GPU KV-cache
+    /// usage. 1 means 100 percent usage.") and its V1 successor `vllm:kv_cache_usage_perc`
+    /// (`vllm/v1/metrics/loggers.py`) are fractions 0-1 despite the name.
+    pub const PERCENT_SCALE: &str = "samples-percent-scale";
     /// [`super::to_demand`]: which interpretation was used, and why.
     pub const DEMAND_INTERPRETATION: &str = "samples-demand-interpretation";
     /// [`super::to_demand`]: the common step the series were aligned on.
@@ -625,6 +630,26 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
             Severity::Note,
             format!("the pod was read from the `{a}` label (there is no `pod` label)"),
         ));
+    }
+
+    if let Some(m) = c.metric.as_deref() {
+        let fraction_metric =
+            name_matches(m, "gpu_cache_usage_perc") || name_matches(m, "kv_cache_usage_perc");
+        let max = series
+            .iter()
+            .flat_map(|s| s.0.points.iter().map(|p| p.1))
+            .fold(f64::NEG_INFINITY, f64::max);
+        if fraction_metric && max > 1.0 {
+            notes.push(ImportNote::new(
+                codes::PERCENT_SCALE,
+                Severity::Warning,
+                format!(
+                    "vLLM exports `{m}` as a fraction (0-1, despite the name), but these values \
+                     reach {max}: they look like percent (0-100), 100× the unit of a target such \
+                     as \"0.5\""
+                ),
+            ));
+        }
     }
 
     series.sort_by(|a, b| {
