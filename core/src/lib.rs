@@ -13,6 +13,7 @@ pub mod duration;
 pub mod metrics;
 pub mod model;
 pub mod quantity;
+pub mod samples;
 pub mod sim;
 pub mod span;
 pub mod yaml;

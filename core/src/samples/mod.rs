@@ -1,0 +1,1101 @@
+//! Metric samples in: importers for what users really have (a per-pod CSV, Prometheus text
+//! exposition scrapes, a Prometheus HTTP API response, a Grafana panel's CSV export), one common
+//! representation ([`Samples`]), and the step from samples to the simulator's demand
+//! ([`to_demand`]).
+//!
+//! # Representation
+//!
+//! - Times are [`TimeMs`] (`i64` milliseconds). [`Samples::time_base`] says whether they are Unix
+//!   epoch times ([`TimeBase::Epoch`]: RFC 3339, Prometheus timestamps, Grafana times) or offsets
+//!   from the start of the recording as the file wrote them ([`TimeBase::Relative`]: CSV seconds,
+//!   exposition scrapes without timestamps).
+//! - One [`Series`] per label set (the metric name `__name__` is not a label). Labels are sorted
+//!   by name. `pod` is the value of the `pod` label (or of `pod_name` / `kubernetes_pod_name`, with
+//!   a note). Series are sorted by pod (series without a pod last), then labels.
+//! - Points are sorted by strictly increasing time and hold only finite values.
+//!
+//! # What the import does to the data (each reported as an [`ImportNote`])
+//!
+//! - NaN, +Inf and -Inf samples are dropped ([`codes::NON_FINITE`]); empty / `null` cells are
+//!   skipped ([`codes::MISSING_VALUE`]).
+//! - Out-of-order times are sorted, stably ([`codes::UNSORTED`]).
+//! - **Duplicate timestamps: the last sample in file order wins** ([`codes::DUPLICATE_TIME`]):
+//!   concatenated, overlapping exports are common and the later export is the more complete one.
+//! - Gaps longer than twice a series' median spacing are reported ([`codes::GAP`]), never filled.
+//! - For counters (`# TYPE … counter`, or a name ending in `_total`), decreases are counter
+//!   resets ([`codes::COUNTER_RESET`]), and a note says a counter must be turned into a rate.
+//! - Pods present for part of the range only (restarts, scale-ups) ([`codes::POD_CHURN`]), series
+//!   without a pod label ([`codes::NO_POD`]), one pod in several series ([`codes::DUPLICATE_POD`]).
+//!
+//! Malformed input is a [`SampleError`] with a 1-based line and column (characters); nothing here
+//! panics on any input.
+
+mod convert;
+mod csv;
+mod exposition;
+mod json;
+
+use std::cell::OnceCell;
+use std::fmt::Write as _;
+
+use crate::diagnostic::Severity;
+use crate::model::Millis;
+
+pub use convert::{to_demand, Interpretation};
+pub use csv::{parse_csv, parse_grafana_csv};
+pub use exposition::parse_exposition;
+pub use json::parse_prometheus_json;
+
+/// Milliseconds; Unix epoch or relative, see [`TimeBase`].
+pub type TimeMs = i64;
+
+/// Stable codes of [`ImportNote`]s. A code never changes meaning once released.
+pub mod codes {
+    /// Which format was detected (by [`super::detect_and_parse`]).
+    pub const FORMAT: &str = "samples-format";
+    /// NaN / +Inf / -Inf samples were dropped.
+    pub const NON_FINITE: &str = "samples-non-finite";
+    /// Empty or `null` cells were skipped (no sample at that time).
+    pub const MISSING_VALUE: &str = "samples-missing-value";
+    /// Times were out of order and have been sorted.
+    pub const UNSORTED: &str = "samples-unsorted";
+    /// Several samples of one series at the same time: the last in the file was kept.
+    pub const DUPLICATE_TIME: &str = "samples-duplicate-time";
+    /// A gap longer than twice the series' median spacing.
+    pub const GAP: &str = "samples-gap";
+    /// The metric is a cumulative counter: the demand is its rate, not its value.
+    pub const COUNTER: &str = "samples-counter";
+    /// A counter decreased: the process restarted.
+    pub const COUNTER_RESET: &str = "samples-counter-reset";
+    /// A pod has samples for part of the range only (started late or went away).
+    pub const POD_CHURN: &str = "samples-pod-churn";
+    /// A series has no pod label.
+    pub const NO_POD: &str = "samples-no-pod";
+    /// The pod was read from `pod_name` or `kubernetes_pod_name`.
+    pub const POD_LABEL_ALIAS: &str = "samples-pod-label-alias";
+    /// One pod appears in several series (label sets).
+    pub const DUPLICATE_POD: &str = "samples-duplicate-pod";
+    /// Exposition scrapes without timestamps: the scrape interval used.
+    pub const SCRAPE_INTERVAL: &str = "samples-scrape-interval";
+    /// Exposition scrapes without timestamps: series have different numbers of scrapes.
+    pub const UNEVEN_SCRAPES: &str = "samples-uneven-scrapes";
+    /// Times without a zone were read as UTC.
+    pub const ZONELESS_TIME: &str = "samples-zoneless-time";
+    /// Numeric Grafana times were read as epoch seconds (too small for epoch milliseconds).
+    pub const EPOCH_SECONDS: &str = "samples-epoch-seconds";
+    /// A CSV column that the importer does not use.
+    pub const IGNORED_COLUMN: &str = "samples-ignored-column";
+    /// Conflicting `replicas` values at one time: the last was kept.
+    pub const REPLICAS_CONFLICT: &str = "samples-replicas-conflict";
+    /// Prometheus returned warnings or infos with the data.
+    pub const PROMETHEUS_WARNING: &str = "samples-prometheus-warning";
+    /// Native-histogram samples were skipped.
+    pub const HISTOGRAM_SKIPPED: &str = "samples-histogram-skipped";
+    /// A vLLM fraction metric whose values exceed 1: the exporter reports percent. vLLM's
+    /// `vllm:gpu_cache_usage_perc` (vllm-project/vllm `vllm/engine/metrics.py`, "GPU KV-cache
+    /// usage. 1 means 100 percent usage.") and its V1 successor `vllm:kv_cache_usage_perc`
+    /// (`vllm/v1/metrics/loggers.py`) are fractions 0-1 despite the name.
+    pub const PERCENT_SCALE: &str = "samples-percent-scale";
+    /// [`super::to_demand`]: which interpretation was used, and why.
+    pub const DEMAND_INTERPRETATION: &str = "samples-demand-interpretation";
+    /// [`super::to_demand`]: the common step the series were aligned on.
+    pub const DEMAND_STEP: &str = "samples-demand-step";
+    /// [`super::to_demand`]: a pod had no sample at some steps within its lifetime (absent, not 0).
+    pub const DEMAND_POD_ABSENT: &str = "samples-demand-pod-absent";
+    /// [`super::to_demand`]: steps where no series had a sample (the previous value holds).
+    pub const DEMAND_EMPTY_STEP: &str = "samples-demand-empty-step";
+    /// [`super::to_demand`]: several samples of one series fell on one step (the last was used).
+    pub const DEMAND_COLLAPSED: &str = "samples-demand-collapsed";
+    /// [`super::to_demand`]: negative values were clamped to 0.
+    pub const DEMAND_NEGATIVE: &str = "samples-demand-negative";
+    /// [`super::to_demand`]: `Average` without a `replicas` column (read as one replica).
+    pub const DEMAND_NO_REPLICAS: &str = "samples-demand-no-replicas";
+    /// [`super::to_demand`]: nothing to turn into demand.
+    pub const DEMAND_EMPTY: &str = "samples-demand-empty";
+    /// [`super::to_demand`]: the time base could not be kept as the demand's offset.
+    pub const DEMAND_OFFSET: &str = "samples-demand-offset";
+}
+
+/// The input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// `time,value` with optional `pod` and `replicas` columns.
+    Csv,
+    /// Grafana "Export CSV", one column per series (`Time,<series>,<series>...`).
+    GrafanaWide,
+    /// Grafana "Export CSV", series as rows (`Series,Time,Value`).
+    GrafanaLong,
+    /// Prometheus text exposition format (also OpenMetrics text), one or many scrapes.
+    Exposition,
+    /// A Prometheus HTTP API response (`query_range` matrix, `query` vector or scalar).
+    PrometheusJson,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::GrafanaWide => "grafana-wide",
+            Format::GrafanaLong => "grafana-long",
+            Format::Exposition => "exposition",
+            Format::PrometheusJson => "prometheus-json",
+        }
+    }
+}
+
+/// Whether times are Unix epoch milliseconds or offsets from the start of the recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeBase {
+    Epoch,
+    Relative,
+}
+
+/// What the caller knows about the input.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Hints {
+    /// The metric to import (exposition, and Prometheus JSON with several `__name__`s). Matches
+    /// with or without the `vllm:` prefix, and a counter's `_total` suffix.
+    pub metric: Option<String>,
+    /// The scrape interval of exposition scrapes without timestamps. Default
+    /// [`DEFAULT_SCRAPE_INTERVAL`] (with a note).
+    pub scrape_interval: Option<Millis>,
+    /// Skip detection (for [`detect_and_parse`]).
+    pub format: Option<Format>,
+}
+
+/// The scrape interval assumed for exposition scrapes without timestamps when the caller does
+/// not give one: 15 s, the `scrape_interval` of Prometheus' example configuration
+/// (`documentation/examples/prometheus.yml`; the built-in default is 1 m).
+pub const DEFAULT_SCRAPE_INTERVAL: Millis = 15_000;
+
+/// One series of samples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The label set without `__name__`, sorted by label name.
+    pub labels: Vec<(String, String)>,
+    /// The pod this series comes from (`pod`, else `pod_name`, else `kubernetes_pod_name`).
+    pub pod: Option<String>,
+    /// Strictly increasing times, finite values.
+    pub points: Vec<(TimeMs, f64)>,
+}
+
+impl Series {
+    /// A short human name: the pod, else the label set, else `the series without labels`.
+    pub fn name(&self) -> String {
+        if let Some(p) = &self.pod {
+            return format!("pod {p}");
+        }
+        if self.labels.is_empty() {
+            return "the series without labels".to_string();
+        }
+        let mut s = String::from("{");
+        for (i, (k, v)) in self.labels.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            let _ = write!(s, "{k}={v:?}");
+        }
+        s.push('}');
+        s
+    }
+}
+
+/// Imported samples and the report of what the import did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Samples {
+    pub format: Format,
+    /// The metric name, when the input says it.
+    pub metric: Option<String>,
+    pub time_base: TimeBase,
+    pub series: Vec<Series>,
+    /// The `replicas` column of a CSV: sorted, one value per time.
+    pub replicas: Vec<(TimeMs, f64)>,
+    /// Whether the metric is a cumulative counter.
+    pub counter: bool,
+    /// What the import did, in a deterministic order.
+    pub notes: Vec<ImportNote>,
+}
+
+impl Samples {
+    /// Whether any series has a pod.
+    pub fn has_pods(&self) -> bool {
+        self.series.iter().any(|s| s.pod.is_some())
+    }
+}
+
+/// One entry of the import report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportNote {
+    /// A stable code from [`codes`].
+    pub code: &'static str,
+    pub severity: Severity,
+    /// 1-based line of the input, where meaningful.
+    pub line: Option<u32>,
+    /// 1-based column (characters), where meaningful.
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl ImportNote {
+    pub(crate) fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+        ImportNote {
+            code,
+            severity,
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn at(mut self, pos: Option<(u32, u32)>) -> Self {
+        if let Some((l, c)) = pos {
+            self.line = Some(l);
+            self.column = Some(c);
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for ImportNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.severity.as_str(), self.code)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, " {l}:{c}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Malformed input, at a 1-based line and column (characters).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("line {line}, column {column}: {kind}")]
+pub struct SampleError {
+    pub line: u32,
+    pub column: u32,
+    pub kind: ErrorKind,
+}
+
+/// What is wrong with the input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ErrorKind {
+    #[error("empty input: {0}")]
+    Empty(&'static str),
+    /// The input does not follow the format's syntax.
+    #[error("{0}")]
+    Syntax(String),
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    #[error("`{text}` is not a time: {expected}")]
+    NotATime {
+        text: String,
+        expected: &'static str,
+    },
+    #[error("{0}")]
+    Header(String),
+    #[error("expected {expected} fields, found {found}")]
+    FieldCount { expected: usize, found: usize },
+    /// The Prometheus API answered with `"status": "error"`.
+    #[error("Prometheus returned an error ({error_type}): {error}")]
+    Prometheus { error_type: String, error: String },
+    #[error("metric `{wanted}` is not in the input; it has: {available}")]
+    MetricNotFound { wanted: String, available: String },
+    #[error("the input holds several metrics ({available}): name the one to import")]
+    AmbiguousMetric { available: String },
+    #[error("no samples: {0}")]
+    NoSamples(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl SampleError {
+    pub(crate) fn new(line: u32, column: u32, kind: ErrorKind) -> Self {
+        SampleError { line, column, kind }
+    }
+
+    /// The message without the position.
+    pub fn message(&self) -> String {
+        self.kind.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+/// Converts byte offsets of the input into 1-based line and character column, building its line
+/// index only when first asked (error and note paths only).
+pub(crate) struct Locator<'a> {
+    text: &'a str,
+    starts: OnceCell<Vec<usize>>,
+}
+
+impl<'a> Locator<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Locator {
+            text,
+            starts: OnceCell::new(),
+        }
+    }
+
+    /// Line and column of byte `offset` (clamped to the text; a split character counts whole).
+    pub(crate) fn pos(&self, offset: usize) -> (u32, u32) {
+        let starts = self.starts.get_or_init(|| {
+            let mut v = vec![0];
+            v.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            v
+        });
+        let offset = offset.min(self.text.len());
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts.get(line - 1).copied().unwrap_or(0);
+        let col = self
+            .text
+            .get(start..)
+            .unwrap_or("")
+            .char_indices()
+            .take_while(|&(i, _)| start + i < offset)
+            .count()
+            + 1;
+        (sat_u32(line), sat_u32(col))
+    }
+
+    pub(crate) fn err(&self, offset: usize, kind: ErrorKind) -> SampleError {
+        let (l, c) = self.pos(offset);
+        SampleError::new(l, c, kind)
+    }
+}
+
+pub(crate) fn sat_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time and duration formatting for messages
+
+/// A time for messages: RFC 3339 UTC for epoch times, seconds for relative ones.
+pub fn fmt_time(t: TimeMs, base: TimeBase) -> String {
+    match base {
+        TimeBase::Relative => {
+            let sign = if t < 0 { "-" } else { "" };
+            let a = t.unsigned_abs();
+            if a % 1000 == 0 {
+                format!("{sign}{}s", a / 1000)
+            } else {
+                format!("{sign}{}.{:03}s", a / 1000, a % 1000)
+            }
+        }
+        TimeBase::Epoch => {
+            let secs = t.div_euclid(1000);
+            let ms = t.rem_euclid(1000);
+            let days = secs.div_euclid(86_400);
+            let sod = secs.rem_euclid(86_400);
+            let (y, m, d) = civil_from_days(days);
+            let mut s = format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+                sod / 3600,
+                sod % 3600 / 60,
+                sod % 60
+            );
+            if ms != 0 {
+                let _ = write!(s, ".{ms:03}");
+            }
+            s.push('Z');
+            s
+        }
+    }
+}
+
+/// A duration for messages: `1h2m3s`, `15s`, `1.5s`, `250ms`.
+pub fn fmt_dur(ms: u64) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let (h, m, s, rest) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    let mut out = String::new();
+    if h > 0 {
+        let _ = write!(out, "{h}h");
+    }
+    if m > 0 {
+        let _ = write!(out, "{m}m");
+    }
+    if rest != 0 {
+        let _ = write!(out, "{s}.{}s", format!("{rest:03}").trim_end_matches('0'));
+    } else if s > 0 {
+        let _ = write!(out, "{s}s");
+    }
+    out
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers for the parsers
+
+/// Whether a metric name matches what the caller asked for: equal, or equal without a `vllm:`
+/// prefix on either side, or the asked name plus a counter's `_total` suffix.
+pub(crate) fn name_matches(name: &str, wanted: &str) -> bool {
+    let n = name.strip_prefix("vllm:").unwrap_or(name);
+    let w = wanted.strip_prefix("vllm:").unwrap_or(wanted);
+    n == w || n.strip_suffix("_total") == Some(w)
+}
+
+/// A list of names for messages: sorted, at most 12, then `and N more`.
+pub(crate) fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = names.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    let n = v.len();
+    let mut s = v
+        .iter()
+        .take(12)
+        .map(|x| format!("`{x}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if n > 12 {
+        let _ = write!(s, " and {} more", n - 12);
+    }
+    s
+}
+
+/// Splits off the pod from a label set (`pod`, else `pod_name`, else `kubernetes_pod_name`);
+/// returns the alias label used, if not `pod`.
+pub(crate) fn pod_of(labels: &[(String, String)]) -> (Option<String>, Option<&'static str>) {
+    for key in ["pod", "pod_name", "kubernetes_pod_name"] {
+        if let Some((_, v)) = labels.iter().find(|(k, _)| k == key) {
+            if !v.is_empty() {
+                let alias = if key == "pod" { None } else { Some(key) };
+                return (Some(v.clone()), alias);
+            }
+        }
+    }
+    (None, None)
+}
+
+/// Samples of one series as read, before clean-up: parallel vectors of points and the byte
+/// offset in the input where each sample was written.
+#[derive(Debug, Default)]
+pub(crate) struct RawSeries {
+    pub labels: Vec<(String, String)>,
+    pub points: Vec<(TimeMs, f64)>,
+    pub locs: Vec<u32>,
+    /// Empty / `null` cells skipped: count and first offset.
+    pub missing: usize,
+    pub first_missing: usize,
+}
+
+impl RawSeries {
+    pub(crate) fn new(mut labels: Vec<(String, String)>) -> Self {
+        labels.retain(|(k, _)| k != "__name__");
+        labels.sort();
+        RawSeries {
+            labels,
+            ..RawSeries::default()
+        }
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, t: TimeMs, v: f64, loc: usize) {
+        self.points.push((t, v));
+        self.locs.push(sat_u32(loc));
+    }
+
+    pub(crate) fn missing(&mut self, loc: usize) {
+        if self.missing == 0 {
+            self.first_missing = loc;
+        }
+        self.missing += 1;
+    }
+}
+
+/// How many notes of one kind per series before a summary.
+const NOTE_CAP: usize = 3;
+
+/// Everything the parsers hand to [`finish`].
+pub(crate) struct Collected {
+    pub format: Format,
+    pub metric: Option<String>,
+    pub time_base: TimeBase,
+    pub series: Vec<RawSeries>,
+    /// `(time, replicas, byte offset)`, in file order.
+    pub replicas: Vec<(TimeMs, f64, usize)>,
+    pub counter: bool,
+    pub notes: Vec<ImportNote>,
+}
+
+/// The clean-up shared by every format: drop non-finite values, sort, resolve duplicates, and
+/// report gaps, counter resets, pod churn and pod labels.
+pub(crate) fn finish(text: &str, c: Collected) -> Samples {
+    let loc = Locator::new(text);
+    let base = c.time_base;
+    let mut notes = c.notes;
+    let mut series: Vec<(Series, Vec<u32>)> = Vec::with_capacity(c.series.len());
+    let mut aliases: Vec<&'static str> = Vec::new();
+
+    for raw in c.series {
+        let (pod, alias) = pod_of(&raw.labels);
+        if let Some(a) = alias {
+            aliases.push(a);
+        }
+        let s = Series {
+            labels: raw.labels,
+            pod,
+            points: Vec::new(),
+        };
+        let name = s.name();
+        if raw.missing > 0 {
+            notes.push(
+                ImportNote::new(
+                    codes::MISSING_VALUE,
+                    Severity::Note,
+                    format!(
+                        "{name}: {} empty or null value(s) skipped (no sample at those times)",
+                        raw.missing
+                    ),
+                )
+                .at(Some(loc.pos(raw.first_missing))),
+            );
+        }
+        let (points, locs) = clean_points(raw.points, raw.locs, &name, base, &loc, &mut notes);
+        if c.counter {
+            let mut resets = 0;
+            for (i, w) in points.windows(2).enumerate() {
+                if w[1].1 < w[0].1 {
+                    resets += 1;
+                    if resets <= NOTE_CAP {
+                        let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
+                        notes.push(
+                            ImportNote::new(
+                                codes::COUNTER_RESET,
+                                Severity::Warning,
+                                format!(
+                                    "{name}: counter reset at {} ({} -> {}): the process restarted",
+                                    fmt_time(w[1].0, base),
+                                    w[0].1,
+                                    w[1].1
+                                ),
+                            )
+                            .at(at),
+                        );
+                    }
+                }
+            }
+            if resets > NOTE_CAP {
+                notes.push(ImportNote::new(
+                    codes::COUNTER_RESET,
+                    Severity::Warning,
+                    format!("{name}: {} counter resets in all", resets),
+                ));
+            }
+        }
+        if points.is_empty() {
+            continue;
+        }
+        series.push((Series { points, ..s }, locs));
+    }
+
+    if c.counter {
+        notes.push(ImportNote::new(
+            codes::COUNTER,
+            Severity::Warning,
+            "the metric is a cumulative counter: its value is a running total, not a load; the \
+             demand is its rate (query `rate(...)` instead)",
+        ));
+    }
+    aliases.sort_unstable();
+    aliases.dedup();
+    for a in aliases {
+        notes.push(ImportNote::new(
+            codes::POD_LABEL_ALIAS,
+            Severity::Note,
+            format!("the pod was read from the `{a}` label (there is no `pod` label)"),
+        ));
+    }
+
+    if let Some(m) = c.metric.as_deref() {
+        let fraction_metric =
+            name_matches(m, "gpu_cache_usage_perc") || name_matches(m, "kv_cache_usage_perc");
+        let max = series
+            .iter()
+            .flat_map(|s| s.0.points.iter().map(|p| p.1))
+            .fold(f64::NEG_INFINITY, f64::max);
+        if fraction_metric && max > 1.0 {
+            notes.push(ImportNote::new(
+                codes::PERCENT_SCALE,
+                Severity::Warning,
+                format!(
+                    "vLLM exports `{m}` as a fraction (0-1, despite the name), but these values \
+                     reach {max}: they look like percent (0-100), 100× the unit of a target such \
+                     as \"0.5\""
+                ),
+            ));
+        }
+    }
+
+    series.sort_by(|a, b| {
+        (a.0.pod.is_none(), &a.0.pod, &a.0.labels).cmp(&(b.0.pod.is_none(), &b.0.pod, &b.0.labels))
+    });
+    pod_notes(&series, base, &loc, &mut notes);
+
+    // Replicas: sort, one value per time.
+    let mut reps = c.replicas;
+    reps.sort_by_key(|r| r.0);
+    let mut replicas: Vec<(TimeMs, f64)> = Vec::with_capacity(reps.len());
+    let mut conflicts = 0usize;
+    let mut first_conflict = 0usize;
+    for (t, r, o) in reps {
+        match replicas.last_mut() {
+            Some(last) if last.0 == t => {
+                if last.1 != r {
+                    if conflicts == 0 {
+                        first_conflict = o;
+                    }
+                    conflicts += 1;
+                }
+                last.1 = r;
+            }
+            _ => replicas.push((t, r)),
+        }
+    }
+    if conflicts > 0 {
+        notes.push(
+            ImportNote::new(
+                codes::REPLICAS_CONFLICT,
+                Severity::Warning,
+                format!(
+                    "{conflicts} row(s) give another `replicas` value for a time already seen: \
+                     the last one was kept"
+                ),
+            )
+            .at(Some(loc.pos(first_conflict))),
+        );
+    }
+
+    Samples {
+        format: c.format,
+        metric: c.metric,
+        time_base: base,
+        series: series.into_iter().map(|(s, _)| s).collect(),
+        replicas,
+        counter: c.counter,
+        notes,
+    }
+}
+
+/// Drop non-finite values, sort by time (stable), keep the last of equal times, report gaps.
+fn clean_points(
+    mut points: Vec<(TimeMs, f64)>,
+    mut locs: Vec<u32>,
+    name: &str,
+    base: TimeBase,
+    loc: &Locator,
+    notes: &mut Vec<ImportNote>,
+) -> (Vec<(TimeMs, f64)>, Vec<u32>) {
+    // `points` and `locs` are parallel (`RawSeries::push`); make sure before indexing both.
+    let n = points.len().min(locs.len());
+    points.truncate(n);
+    locs.truncate(n);
+    // Non-finite values.
+    let mut dropped = [0usize; 3]; // NaN, +Inf, -Inf
+    let mut first_drop: Option<u32> = None;
+    let mut w = 0;
+    for r in 0..points.len() {
+        let (t, v) = points[r];
+        if v.is_finite() {
+            points[w] = (t, v);
+            locs[w] = locs[r];
+            w += 1;
+        } else {
+            let k = if v.is_nan() {
+                0
+            } else if v > 0.0 {
+                1
+            } else {
+                2
+            };
+            dropped[k] += 1;
+            first_drop.get_or_insert(locs[r]);
+        }
+    }
+    points.truncate(w);
+    locs.truncate(w);
+    let total_dropped: usize = dropped.iter().sum();
+    if total_dropped > 0 {
+        let parts: Vec<String> = ["NaN", "+Inf", "-Inf"]
+            .iter()
+            .zip(dropped)
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        notes.push(
+            ImportNote::new(
+                codes::NON_FINITE,
+                Severity::Warning,
+                format!("{name}: dropped {} (not a usable value)", parts.join(", ")),
+            )
+            .at(first_drop.map(|o| loc.pos(o as usize))),
+        );
+    }
+
+    // Order.
+    if let Some(i) = points.windows(2).position(|w| w[1].0 < w[0].0) {
+        let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
+        let mut zipped: Vec<((TimeMs, f64), u32)> = points.into_iter().zip(locs).collect();
+        zipped.sort_by_key(|p| p.0 .0);
+        (points, locs) = zipped.into_iter().unzip();
+        notes.push(
+            ImportNote::new(
+                codes::UNSORTED,
+                Severity::Warning,
+                format!("{name}: times out of order (first here); sorted by time"),
+            )
+            .at(at),
+        );
+    }
+
+    // Duplicates: the last in file order wins (the sort is stable).
+    let mut dups = 0usize;
+    let mut first_dup: Option<u32> = None;
+    let mut w = 0;
+    for r in 0..points.len() {
+        if w > 0 && points[w - 1].0 == points[r].0 {
+            dups += 1;
+            first_dup.get_or_insert(locs[r]);
+            points[w - 1] = points[r];
+            locs[w - 1] = locs[r];
+        } else {
+            points[w] = points[r];
+            locs[w] = locs[r];
+            w += 1;
+        }
+    }
+    points.truncate(w);
+    locs.truncate(w);
+    if dups > 0 {
+        notes.push(
+            ImportNote::new(
+                codes::DUPLICATE_TIME,
+                Severity::Warning,
+                format!(
+                    "{name}: {dups} sample(s) at a time already seen (first here); the last in \
+                     the file was kept"
+                ),
+            )
+            .at(first_dup.map(|o| loc.pos(o as usize))),
+        );
+    }
+
+    // Gaps.
+    if let Some(med) = median_spacing(&points) {
+        let mut gaps = 0;
+        for (i, w) in points.windows(2).enumerate() {
+            let d = w[1].0.saturating_sub(w[0].0).unsigned_abs();
+            if d > med.saturating_mul(2) {
+                gaps += 1;
+                if gaps <= NOTE_CAP {
+                    let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
+                    notes.push(
+                        ImportNote::new(
+                            codes::GAP,
+                            Severity::Warning,
+                            format!(
+                                "{name}: no samples for {} between {} and {} (typical spacing {})",
+                                fmt_dur(d),
+                                fmt_time(w[0].0, base),
+                                fmt_time(w[1].0, base),
+                                fmt_dur(med)
+                            ),
+                        )
+                        .at(at),
+                    );
+                }
+            }
+        }
+        if gaps > NOTE_CAP {
+            notes.push(ImportNote::new(
+                codes::GAP,
+                Severity::Warning,
+                format!("{name}: {gaps} gaps in all"),
+            ));
+        }
+    }
+    (points, locs)
+}
+
+/// The median spacing of sorted, distinct times (None below two points).
+pub(crate) fn median_spacing(points: &[(TimeMs, f64)]) -> Option<u64> {
+    if points.len() < 2 {
+        return None;
+    }
+    let mut d: Vec<u64> = points
+        .windows(2)
+        .map(|w| w[1].0.saturating_sub(w[0].0).unsigned_abs())
+        .collect();
+    let mid = d.len() / 2;
+    d.select_nth_unstable(mid);
+    d.get(mid).copied()
+}
+
+/// Pod churn, series without a pod, one pod in several series.
+fn pod_notes(
+    series: &[(Series, Vec<u32>)],
+    base: TimeBase,
+    loc: &Locator,
+    notes: &mut Vec<ImportNote>,
+) {
+    let with_pod = series.iter().filter(|s| s.0.pod.is_some()).count();
+    if with_pod > 0 {
+        for (s, locs) in series.iter().filter(|s| s.0.pod.is_none()) {
+            notes.push(
+                ImportNote::new(
+                    codes::NO_POD,
+                    Severity::Warning,
+                    format!(
+                        "{}: no pod label, while other series have one (counted as a pod of its own)",
+                        s.name()
+                    ),
+                )
+                .at(locs.first().map(|&o| loc.pos(o as usize))),
+            );
+        }
+        for w in series.windows(2) {
+            if w[0].0.pod.is_some() && w[0].0.pod == w[1].0.pod {
+                notes.push(
+                    ImportNote::new(
+                        codes::DUPLICATE_POD,
+                        Severity::Warning,
+                        format!(
+                            "{} appears in several series ({} and {}): each is counted",
+                            w[0].0.name(),
+                            label_text(&w[0].0.labels),
+                            label_text(&w[1].0.labels)
+                        ),
+                    )
+                    .at(w[1].1.first().map(|&o| loc.pos(o as usize))),
+                );
+            }
+        }
+    } else if series.len() > 1 {
+        notes.push(ImportNote::new(
+            codes::NO_POD,
+            Severity::Note,
+            format!(
+                "{} series without a pod label: each label set is a series",
+                series.len()
+            ),
+        ));
+    }
+
+    // Churn: pods whose samples start late or stop early (more than one typical step).
+    if series.len() < 2 {
+        return;
+    }
+    let (Some(first), Some(last)) = (
+        series
+            .iter()
+            .filter_map(|s| s.0.points.first())
+            .map(|p| p.0)
+            .min(),
+        series
+            .iter()
+            .filter_map(|s| s.0.points.last())
+            .map(|p| p.0)
+            .max(),
+    ) else {
+        return;
+    };
+    let mut steps: Vec<u64> = series
+        .iter()
+        .filter_map(|s| median_spacing(&s.0.points))
+        .collect();
+    steps.sort_unstable();
+    let step = steps.get(steps.len() / 2).copied().unwrap_or(0) as i64;
+    for (s, locs) in series {
+        let (Some(a), Some(b)) = (s.points.first(), s.points.last()) else {
+            continue;
+        };
+        let late = a.0 > first.saturating_add(step);
+        let early = b.0 < last.saturating_sub(step);
+        if late || early {
+            let what = match (late, early) {
+                (true, true) => format!(
+                    "samples from {} to {} only",
+                    fmt_time(a.0, base),
+                    fmt_time(b.0, base)
+                ),
+                (true, false) => format!("first sample at {} (started later)", fmt_time(a.0, base)),
+                _ => format!("last sample at {} (went away)", fmt_time(b.0, base)),
+            };
+            notes.push(
+                ImportNote::new(
+                    codes::POD_CHURN,
+                    Severity::Note,
+                    format!("{}: {what}", s.name()),
+                )
+                .at(locs.first().map(|&o| loc.pos(o as usize))),
+            );
+        }
+    }
+}
+
+fn label_text(labels: &[(String, String)]) -> String {
+    let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{{{}}}", inner.join(", "))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection
+
+/// Which format `text` looks like:
+/// - the first non-blank character is `{` ⇒ Prometheus JSON;
+/// - a first meaningful line `# HELP`, `# TYPE`, `# UNIT`, `# EOF`, or shaped like
+///   `name{...} value` / `name value` ⇒ exposition;
+/// - otherwise a CSV header: `Series,Time,Value` ⇒ Grafana long; a first column `Time` (any
+///   case) and none of the plain CSV's `value`, `demand`, `pod`, `pod_name`, `replicas` ⇒ Grafana wide; a
+///   `sep=` line (Grafana's Excel mode) ⇒ Grafana; `Time,Value` whose first row's time is
+///   epoch milliseconds ⇒ Grafana wide; else the plain CSV.
+pub fn detect(text: &str) -> Format {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('{') {
+        return Format::PrometheusJson;
+    }
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let l = line.trim();
+        if l.is_empty() {
+            continue;
+        }
+        if let Some(rest) = l.strip_prefix('#') {
+            let word = rest.split_whitespace().next().unwrap_or("");
+            if matches!(word, "HELP" | "TYPE" | "UNIT" | "EOF") {
+                return Format::Exposition;
+            }
+            continue; // a CSV comment
+        }
+        if exposition::looks_like_sample(l) {
+            return Format::Exposition;
+        }
+        if l.to_ascii_lowercase().starts_with("sep=") {
+            return Format::GrafanaWide; // refined by the Grafana parser
+        }
+        let f = csv::classify_header(l);
+        if f == Format::Csv && epoch_ms_first_column(l, lines.next()) {
+            return Format::GrafanaWide;
+        }
+        return f;
+    }
+    Format::Csv
+}
+
+/// `Time,Value` with epoch milliseconds (12 digits or more) in the first column: Grafana's
+/// export of a single series, not the plain CSV (whose numeric times are seconds from start).
+fn epoch_ms_first_column(header: &str, row: Option<&str>) -> bool {
+    let first = |l: &str| {
+        l.split([',', ';', '\t'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"')
+            .to_ascii_lowercase()
+    };
+    let Some(row) = row else { return false };
+    let t = first(row);
+    first(header) == "time" && t.len() >= 12 && t.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// Detect the format (unless `hints.format` says it) and parse. The result's `format` says which
+/// was used, and its first note (code [`codes::FORMAT`]) says so in words.
+pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleError> {
+    let (format, how) = match hints.format {
+        Some(f) => (f, "given"),
+        None => (detect(text), "detected"),
+    };
+    let mut s = match format {
+        Format::Csv => parse_csv(text),
+        Format::GrafanaWide | Format::GrafanaLong => parse_grafana_csv(text),
+        Format::Exposition => parse_exposition(text, hints),
+        Format::PrometheusJson => parse_prometheus_json(text, hints),
+    }?;
+    s.notes.insert(
+        0,
+        ImportNote::new(
+            codes::FORMAT,
+            Severity::Note,
+            format!("format {how}: {}", s.format.as_str()),
+        ),
+    );
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatting() {
+        assert_eq!(
+            fmt_time(1_764_316_800_000, TimeBase::Epoch),
+            "2025-11-28T08:00:00Z"
+        );
+        assert_eq!(fmt_time(1_500, TimeBase::Epoch), "1970-01-01T00:00:01.500Z");
+        assert_eq!(fmt_time(-1, TimeBase::Epoch), "1969-12-31T23:59:59.999Z");
+        assert_eq!(fmt_time(15_000, TimeBase::Relative), "15s");
+        assert_eq!(fmt_time(1_500, TimeBase::Relative), "1.500s");
+        assert_eq!(fmt_dur(15_000), "15s");
+        assert_eq!(fmt_dur(3_661_000), "1h1m1s");
+        assert_eq!(fmt_dur(300_000), "5m");
+        assert_eq!(fmt_dur(1_500), "1.5s");
+        assert_eq!(fmt_dur(250), "250ms");
+    }
+
+    #[test]
+    fn locator() {
+        let t = "ab\ncdé\n\nx";
+        let l = Locator::new(t);
+        assert_eq!(l.pos(0), (1, 1));
+        assert_eq!(l.pos(3), (2, 1));
+        assert_eq!(l.pos(7), (2, 4)); // after the 2-byte é
+        assert_eq!(l.pos(9), (4, 1));
+        assert_eq!(l.pos(999), (4, 2));
+    }
+
+    #[test]
+    fn names() {
+        assert!(name_matches(
+            "vllm:gpu_cache_usage_perc",
+            "gpu_cache_usage_perc"
+        ));
+        assert!(name_matches(
+            "gpu_cache_usage_perc",
+            "vllm:gpu_cache_usage_perc"
+        ));
+        assert!(name_matches(
+            "vllm:request_success_total",
+            "request_success"
+        ));
+        assert!(!name_matches(
+            "vllm:gpu_cache_usage",
+            "gpu_cache_usage_perc"
+        ));
+    }
+}
