@@ -248,9 +248,8 @@ fn serve() -> Result<(), Failure> {
     let relative = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     let config = relative(&config);
     let demand = demand.as_deref().map(relative).unwrap_or_default();
-    run(
-        step,
-        &[
+    let simulate = |extra: &[&str]| {
+        let mut cmd = vec![
             "cargo",
             "run",
             "--quiet",
@@ -263,8 +262,15 @@ fn serve() -> Result<(), Failure> {
             &config,
             "--demand",
             &demand,
-        ],
-    )
+        ];
+        cmd.extend_from_slice(extra);
+        run(step, &cmd)
+    };
+    println!("==> as AIBrix v0.7.0 replays it (the current release)");
+    simulate(&[])?;
+    println!();
+    println!("==> as AIBrix v0.4.0 replays it (the release the seed case happened on)");
+    simulate(&["--aibrix-version", "v0.4"])
 }
 
 fn bench() -> Result<(), Failure> {
