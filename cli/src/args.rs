@@ -130,6 +130,9 @@ pub struct SimulateArgs {
     /// Which AIBrix release reads and replays PodAutoscalers.
     #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
     pub aibrix_version: AibrixVersionArg,
+    /// Also write the charts (observed metric vs target, replicas over time) as SVG to FILE.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
 }
 
 fn parse_duration(s: &str) -> Result<Millis, String> {

@@ -66,6 +66,20 @@ where
 }
 
 /// Read a UTF-8 text file, or say why not.
+/// Size of the `--chart` SVG, in pixels.
+const CHART_SIZE: (u32, u32) = (1200, 800);
+
+fn write_chart(
+    path: &Path,
+    autoscaler: &Autoscaler,
+    output: &sim::SimOutput,
+) -> Result<(), String> {
+    let input = scalelens_chart::ChartInput::new(autoscaler, output);
+    let svg = scalelens_chart::render_svg(&input, CHART_SIZE.0, CHART_SIZE.1)
+        .map_err(|e| format!("cannot draw the chart for {}: {e}", path.display()))?;
+    std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 fn read(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -222,6 +236,13 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     let output = sim::simulate(autoscaler, &series, &opts);
     diags.extend(output.diagnostics.iter().cloned());
     diagnostic::sort(&mut diags);
+
+    if let Some(path) = &args.chart {
+        if let Err(msg) = write_chart(path, autoscaler, &output) {
+            let _ = writeln!(io.err, "error: {msg}");
+            return EXIT_UNUSABLE;
+        }
+    }
 
     let report = SimReport {
         file: &file,

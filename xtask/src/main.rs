@@ -66,6 +66,17 @@ fn test_steps() -> Vec<Step> {
             ],
         },
         Step {
+            name: "charts for the browser (cargo build -p scalelens-chart --target wasm32-unknown-unknown)",
+            command: &[
+                "cargo",
+                "build",
+                "-p",
+                "scalelens-chart",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+        },
+        Step {
             name: "core for Envoy (cargo build -p scalelens-core --target wasm32-wasip1)",
             command: &[
                 "cargo",

@@ -1,0 +1,749 @@
+//! Scalelens charts: the observed metric against the target, and the replica counts, over the
+//! simulated time. One drawing routine, [`draw`], takes any plotters [`DrawingArea`]: the CLI
+//! renders it with plotters' SVG backend ([`render_svg`]), the playground with
+//! `plotters-canvas`.
+//!
+//! **Invariant:** pure and deterministic. No I/O, no clock; same input, same drawing commands
+//! (and so the same SVG bytes). Never panics on any timeline: empty, a single point, NaN or
+//! infinite observations, huge values; backend failures come back as [`ChartError`].
+//!
+//! Text goes through the backend (SVG `<text>` elements, canvas `fillText`): no font files and
+//! no system font libraries are involved. Text extents on native targets are plotters' estimate.
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use scalelens_core::algorithm::Mode;
+use scalelens_core::metrics;
+use scalelens_core::model::{Autoscaler, TargetType};
+use scalelens_core::sim::{SimOutput, TimelineEntry};
+use scalelens_core::Millis;
+
+/// The time axis: linear in ms, with ticks on round minutes/hours ([`time_ticks`]).
+#[derive(Clone)]
+struct TimeAxis {
+    inner: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl TimeAxis {
+    fn new(x: std::ops::Range<f64>) -> Self {
+        let ticks = time_ticks(&x);
+        TimeAxis {
+            inner: x.into(),
+            ticks,
+        }
+    }
+}
+
+impl Ranged for TimeAxis {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+/// Values are clipped to this magnitude before plotting: beyond it an axis has no readable
+/// labels and pixel coordinates lose meaning.
+pub const MAX_PLOTTED: f64 = 1e15;
+
+/// Most points one polyline gets per pixel column of the plot; longer series are reduced
+/// (first, min, max and last of each column kept), so a week at 1 s stays small.
+const POINTS_PER_COLUMN: usize = 4;
+
+/// Why a chart could not be drawn.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ChartError {
+    /// The drawing backend failed (the message is the backend's).
+    #[error("chart drawing failed: {0}")]
+    Backend(String),
+    /// The requested image has no room for the two panels.
+    #[error("chart size {width}x{height} is too small (at least {min_width}x{min_height})")]
+    TooSmall {
+        width: u32,
+        height: u32,
+        min_width: u32,
+        min_height: u32,
+    },
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        ChartError::Backend(e.to_string())
+    }
+}
+
+/// Smallest image [`render_svg`] accepts.
+pub const MIN_SIZE: (u32, u32) = (320, 240);
+
+/// Everything a chart shows, borrowed from the simulation and the autoscaler.
+#[derive(Debug, Clone, Copy)]
+pub struct ChartInput<'a> {
+    pub timeline: &'a [TimelineEntry],
+    /// The upstream algorithm being replayed (`Algorithm::upstream()`), for the title.
+    pub algorithm: &'a str,
+    /// The autoscaler's name, for the title.
+    pub name: &'a str,
+    /// The metric the demand drives.
+    pub metric_name: &'a str,
+    /// The metric's unit in words, when known.
+    pub metric_unit: Option<&'a str>,
+    /// The target in the metric's unit (what `observed` is compared with).
+    pub target: Option<f64>,
+    /// Whether the target is for the whole workload (`Value`): then the demand is drawn as
+    /// is, else per ready pod.
+    pub target_is_total: bool,
+    pub min_replicas: u32,
+    /// `u32::MAX` means "no limit" (no line drawn).
+    pub max_replicas: u32,
+}
+
+impl<'a> ChartInput<'a> {
+    /// The chart of `output`, a run of `autoscaler` (its first metric, which the demand drives).
+    pub fn new(autoscaler: &'a Autoscaler, output: &'a SimOutput) -> Self {
+        let metric = autoscaler.metrics.first();
+        let metric_name = metric.map_or("metric", |m| m.name.value.as_str());
+        ChartInput {
+            timeline: &output.timeline,
+            algorithm: autoscaler.algorithm.upstream(),
+            name: &autoscaler.name,
+            metric_name,
+            metric_unit: match metric.map(|m| m.target.target_type) {
+                Some(TargetType::Utilization) => Some("percent of the pods' request"),
+                _ => metrics::lookup(metric_name).map(|k| k.unit),
+            },
+            target: metric.map(|m| m.target.value.value),
+            target_is_total: metric.is_some_and(|m| m.target.target_type == TargetType::Value),
+            min_replicas: autoscaler.min_replicas.value,
+            max_replicas: autoscaler.max_replicas.value,
+        }
+    }
+}
+
+/// `h:mm` of a time in ms (`-` for negative values, which the axes never need).
+pub fn hmm(t_ms: f64) -> String {
+    if !t_ms.is_finite() || t_ms < 0.0 {
+        return String::new();
+    }
+    let m = (t_ms / 60_000.0).round() as u64;
+    format!("{}:{:02}", m / 60, m % 60)
+}
+
+const C_OBSERVED: RGBColor = RGBColor(31, 119, 180);
+const C_TARGET: RGBColor = RGBColor(214, 39, 40);
+const C_DEMAND: RGBColor = RGBColor(127, 127, 127);
+const C_REPLICAS: RGBColor = RGBColor(31, 119, 180);
+const C_READY: RGBColor = RGBColor(44, 160, 44);
+const C_DESIRED: RGBColor = RGBColor(255, 127, 14);
+const C_BOUNDS: RGBColor = RGBColor(90, 90, 90);
+const C_PANIC: RGBColor = RGBColor(255, 228, 228);
+
+/// Draw the two panels (metric vs target on top, replicas below) on `area`.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &ChartInput<'_>,
+) -> Result<(), ChartError> {
+    area.fill(&WHITE)?;
+    let (w, h) = area.dim_in_pixel();
+    let title = format!("{}: {}", input.name, input.algorithm);
+    let area = area.titled(&title, ("sans-serif", 20).into_font().color(&BLACK))?;
+    let tl = input.timeline;
+    if tl.is_empty() {
+        let (_, ah) = area.dim_in_pixel();
+        area.draw_text(
+            "no decisions in the simulated time: nothing to chart",
+            &("sans-serif", 16).into_font().color(&BLACK),
+            (20, (ah / 2) as i32),
+        )?;
+        area.present()?;
+        return Ok(());
+    }
+    let _ = (w, h);
+    let (_, ah) = area.dim_in_pixel();
+    let (top, bottom) = area.split_vertically(ah / 2);
+
+    let t0 = tl.first().map_or(0, |e| e.t);
+    let t_last = tl.last().map_or(0, |e| e.t);
+    // A single point (or a zero-length run) still gets a minute of axis.
+    let t1 = t_last.max(t0.saturating_add(60_000));
+    let x_range = ms(t0)..ms(t1);
+    let panic_spans = panic_spans(tl, t1);
+
+    draw_metric_panel(&top, input, x_range.clone(), &panic_spans)?;
+    draw_replica_panel(&bottom, input, x_range, &panic_spans, t1)?;
+    area.present()?;
+    Ok(())
+}
+
+fn ms(t: Millis) -> f64 {
+    t as f64
+}
+
+fn clip(v: f64) -> f64 {
+    v.clamp(-MAX_PLOTTED, MAX_PLOTTED)
+}
+
+/// `[start, end)` of each run of panic-mode decisions (a decision's mode holds until the next).
+fn panic_spans(tl: &[TimelineEntry], end: Millis) -> Vec<(f64, f64)> {
+    let mut spans = Vec::new();
+    let mut start: Option<Millis> = None;
+    for (i, e) in tl.iter().enumerate() {
+        let next = tl.get(i + 1).map_or(end, |n| n.t);
+        if e.mode == Mode::Panic {
+            start.get_or_insert(e.t);
+            if tl.get(i + 1).is_none_or(|n| n.mode != Mode::Panic) {
+                if let Some(s) = start.take() {
+                    spans.push((ms(s), ms(next.max(s))));
+                }
+            }
+        }
+    }
+    spans
+}
+
+/// Keep at most `POINTS_PER_COLUMN * columns` points: per column, the first, lowest, highest
+/// and last point, in time order. Deterministic; keeps the envelope of the series.
+fn reduce(points: Vec<(f64, f64)>, x0: f64, x1: f64, columns: u32) -> Vec<(f64, f64)> {
+    let columns = columns.max(1) as usize;
+    if points.len() <= POINTS_PER_COLUMN * columns || x1 <= x0 {
+        return points;
+    }
+    let width = (x1 - x0) / columns as f64;
+    let mut out = Vec::with_capacity(POINTS_PER_COLUMN * columns);
+    let mut i = 0;
+    while i < points.len() {
+        let col = ((points[i].0 - x0) / width).floor();
+        let mut j = i + 1;
+        while j < points.len() && ((points[j].0 - x0) / width).floor() == col {
+            j += 1;
+        }
+        let bucket = &points[i..j];
+        let (mut lo, mut hi) = (0usize, 0usize);
+        for (k, p) in bucket.iter().enumerate() {
+            if p.1 < bucket[lo].1 {
+                lo = k;
+            }
+            if p.1 > bucket[hi].1 {
+                hi = k;
+            }
+        }
+        let mut keep = [0, lo.min(hi), lo.max(hi), bucket.len() - 1];
+        keep.sort_unstable();
+        let mut last = usize::MAX;
+        for k in keep {
+            if k != last {
+                out.push(bucket[k]);
+                last = k;
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+/// Split a series at NaN/infinite values into runs of finite points.
+fn finite_runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = vec![Vec::new()];
+    for (x, y) in points {
+        if y.is_finite() {
+            if let Some(r) = runs.last_mut() {
+                r.push((x, clip(y)));
+            }
+        } else if runs.last().is_some_and(|r| !r.is_empty()) {
+            runs.push(Vec::new());
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// A step line: each value holds until the next point's time, the last until `end`.
+fn steps(points: &[(f64, f64)], end: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for (i, &(x, y)) in points.iter().enumerate() {
+        if let Some(&(_, prev)) = i.checked_sub(1).and_then(|p| points.get(p)) {
+            if prev != y {
+                out.push((x, prev));
+            }
+        }
+        out.push((x, y));
+    }
+    if let Some(&(x, y)) = out.last() {
+        if end > x {
+            out.push((end, y));
+        }
+    }
+    out
+}
+
+/// A y range from 0 (or below, for negative values) to a bit above the largest value.
+fn y_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for v in values.filter(|v| v.is_finite()).map(clip) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if hi - lo <= 0.0 {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.08;
+    (lo - if lo < 0.0 { pad } else { 0.0 })..(hi + pad)
+}
+
+fn shade_panic<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    spans: &[(f64, f64)],
+    y: &std::ops::Range<f64>,
+) -> Result<(), ChartError> {
+    if spans.is_empty() {
+        return Ok(());
+    }
+    chart
+        .draw_series(
+            spans
+                .iter()
+                .map(|&(a, b)| Rectangle::new([(a, y.start), (b, y.end)], C_PANIC.filled())),
+        )
+        .map_err(|e| ChartError::Backend(e.to_string()))?
+        .label("panic mode")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], C_PANIC.filled()));
+    Ok(())
+}
+
+/// Round time ticks (1, 2, 5, 10, 15, 30 minutes, 1, 2, 3, 6, 12, 24 hours, then whole days)
+/// for `x`: at most about ten.
+fn time_ticks(x: &std::ops::Range<f64>) -> Vec<f64> {
+    const MIN: f64 = 60_000.0;
+    const STEPS: [f64; 12] = [
+        1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 360.0, 720.0, 1440.0,
+    ];
+    let span = (x.end - x.start).max(0.0);
+    let mut step = STEPS
+        .iter()
+        .map(|m| m * MIN)
+        .find(|s| span / s <= 10.0)
+        .unwrap_or(1440.0 * MIN);
+    while span / step > 10.0 {
+        step *= 2.0;
+    }
+    let mut t = (x.start / step).ceil() * step;
+    let mut out = Vec::new();
+    while t <= x.end && out.len() < 64 {
+        out.push(t);
+        t += step;
+    }
+    out
+}
+
+fn draw_metric_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &ChartInput<'_>,
+    x: std::ops::Range<f64>,
+    panic: &[(f64, f64)],
+) -> Result<(), ChartError> {
+    let tl = input.timeline;
+    let (pw, _) = area.dim_in_pixel();
+    let demand = |e: &TimelineEntry| {
+        if input.target_is_total {
+            e.demand
+        } else if e.ready > 0 {
+            e.demand / f64::from(e.ready)
+        } else {
+            f64::NAN
+        }
+    };
+    let target = input.target.filter(|t| t.is_finite()).map(clip);
+    let y = y_range(
+        tl.iter()
+            .flat_map(|e| [e.observed, demand(e)])
+            .chain(target),
+    );
+    let caption = match input.metric_unit {
+        Some(u) => format!("observed {} vs target ({u})", input.metric_name),
+        None => format!("observed {} vs target", input.metric_name),
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 16))
+        .margin(8)
+        .margin_right(16)
+        .x_label_area_size(28)
+        .y_label_area_size(64)
+        .build_cartesian_2d(TimeAxis::new(x.clone()), y.clone())?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .x_labels(64)
+        .x_label_formatter(&|v| hmm(*v))
+        .y_labels(6)
+        .y_desc(input.metric_name)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 14))
+        .draw()?;
+    shade_panic(&mut chart, panic, &y)?;
+
+    let columns = pw;
+    let demand_label = if input.target_is_total {
+        "demand"
+    } else {
+        "demand per ready pod"
+    };
+    let mut first = true;
+    for run in finite_runs(tl.iter().map(|e| (ms(e.t), demand(e)))) {
+        let s = chart.draw_series(LineSeries::new(
+            reduce(run, x.start, x.end, columns),
+            C_DEMAND.stroke_width(1),
+        ))?;
+        if std::mem::take(&mut first) {
+            s.label(demand_label)
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_DEMAND.stroke_width(1)));
+        }
+    }
+    let mut first = true;
+    for run in finite_runs(tl.iter().map(|e| (ms(e.t), e.observed))) {
+        let s = chart.draw_series(LineSeries::new(
+            reduce(run, x.start, x.end, columns),
+            C_OBSERVED.stroke_width(2),
+        ))?;
+        if std::mem::take(&mut first) {
+            s.label("observed").legend(|(x, y)| {
+                PathElement::new([(x, y), (x + 16, y)], C_OBSERVED.stroke_width(2))
+            });
+        }
+    }
+    if let Some(t) = target {
+        chart
+            .draw_series(LineSeries::new(
+                [(x.start, t), (x.end, t)],
+                C_TARGET.stroke_width(2),
+            ))?
+            .label(format!("target {}", number(t)))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_TARGET.stroke_width(2)));
+    }
+    legend(&mut chart)
+}
+
+fn draw_replica_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &ChartInput<'_>,
+    x: std::ops::Range<f64>,
+    panic: &[(f64, f64)],
+    end: Millis,
+) -> Result<(), ChartError> {
+    let tl = input.timeline;
+    let (pw, _) = area.dim_in_pixel();
+    let max_line = (input.max_replicas != u32::MAX).then_some(input.max_replicas);
+    let top = tl
+        .iter()
+        .flat_map(|e| [e.replicas, e.ready, e.desired, e.desired_raw])
+        .chain(max_line)
+        .chain([input.min_replicas, 1])
+        .max()
+        .unwrap_or(1);
+    let y = 0.0..(f64::from(top) * 1.1).max(f64::from(top) + 1.0);
+    let mut chart = ChartBuilder::on(area)
+        .caption("replicas", ("sans-serif", 16))
+        .margin(8)
+        .margin_right(16)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(TimeAxis::new(x.clone()), y.clone())?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .x_labels(64)
+        .x_label_formatter(&|v| hmm(*v))
+        .x_desc("time (h:mm)")
+        .y_labels(6)
+        .y_label_formatter(&|v| number(*v))
+        .y_desc("pods")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 14))
+        .draw()?;
+    shade_panic(&mut chart, panic, &y)?;
+
+    let dash = |chart: &mut ChartContext<'_, DB, Cartesian2d<TimeAxis, RangedCoordf64>>,
+                v: u32,
+                label: &str|
+     -> Result<(), ChartError> {
+        let v = f64::from(v);
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x.start, v), (x.end, v)],
+                8,
+                5,
+                C_BOUNDS.stroke_width(1),
+            ))?
+            .label(label)
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_BOUNDS.stroke_width(1)));
+        Ok(())
+    };
+    dash(
+        &mut chart,
+        input.min_replicas,
+        &format!("min/max {}", bounds_label(input)),
+    )?;
+    if let Some(m) = max_line {
+        let v = f64::from(m);
+        chart.draw_series(DashedLineSeries::new(
+            [(x.start, v), (x.end, v)],
+            8,
+            5,
+            C_BOUNDS.stroke_width(1),
+        ))?;
+    }
+
+    let end = ms(end);
+    let series: [ReplicaSeries; 3] = [
+        ("desired (metric only)", C_DESIRED, 1, |e| e.desired_raw),
+        ("ready pods", C_READY, 2, |e| e.ready),
+        ("spec.replicas", C_REPLICAS, 2, |e| e.desired),
+    ];
+    for (label, color, width, value) in series {
+        let pts: Vec<(f64, f64)> = tl.iter().map(|e| (ms(e.t), f64::from(value(e)))).collect();
+        let pts = reduce(steps(&pts, end), x.start, x.end, pw);
+        chart
+            .draw_series(LineSeries::new(pts, color.stroke_width(width)))?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + 16, y)], color.stroke_width(width))
+            });
+    }
+    legend(&mut chart)
+}
+
+/// A replica series: legend label, colour, stroke width, value of an entry.
+type ReplicaSeries = (&'static str, RGBColor, u32, fn(&TimelineEntry) -> u32);
+
+fn bounds_label(input: &ChartInput<'_>) -> String {
+    if input.max_replicas == u32::MAX {
+        format!("{}/unlimited", input.min_replicas)
+    } else {
+        format!("{}/{}", input.min_replicas, input.max_replicas)
+    }
+}
+
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<TimeAxis, RangedCoordf64>>,
+) -> Result<(), ChartError> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 14))
+        .draw()?;
+    Ok(())
+}
+
+/// A short, readable number for labels: no trailing zeros, exponent for huge values.
+pub fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    if v.abs() >= 1e7 {
+        return format!("{v:.2e}");
+    }
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Render the chart as an SVG document of `width` x `height` pixels.
+pub fn render_svg(input: &ChartInput<'_>, width: u32, height: u32) -> Result<String, ChartError> {
+    if width < MIN_SIZE.0 || height < MIN_SIZE.1 {
+        return Err(ChartError::TooSmall {
+            width,
+            height,
+            min_width: MIN_SIZE.0,
+            min_height: MIN_SIZE.1,
+        });
+    }
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        draw(&area, input)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalelens_core::algorithm::Reason;
+
+    fn entry(t_s: u64, observed: f64, ready: u32, desired: u32, mode: Mode) -> TimelineEntry {
+        TimelineEntry {
+            t: t_s * 1000,
+            demand: observed * f64::from(ready),
+            observed,
+            ready,
+            replicas: ready,
+            desired_raw: desired,
+            desired,
+            mode,
+            reason: Reason::MinReplicas { min: 1 },
+        }
+    }
+
+    fn input(tl: &[TimelineEntry]) -> ChartInput<'_> {
+        ChartInput {
+            timeline: tl,
+            algorithm: "AIBrix v0.7.0 KPA (test)",
+            name: "demo",
+            metric_name: "gpu_cache_usage_perc",
+            metric_unit: Some("fraction"),
+            target: Some(0.5),
+            target_is_total: false,
+            min_replicas: 1,
+            max_replicas: 10,
+        }
+    }
+
+    fn small() -> Vec<TimelineEntry> {
+        vec![
+            entry(0, 0.3, 1, 1, Mode::Stable),
+            entry(600, 0.9, 1, 2, Mode::Stable),
+            entry(1200, 1.0, 2, 4, Mode::Panic),
+            entry(1800, 0.6, 4, 4, Mode::Stable),
+            entry(3600, 0.0, 4, 1, Mode::Stable),
+        ]
+    }
+
+    #[test]
+    fn svg_has_title_target_series_and_axis_labels() {
+        let tl = small();
+        let svg = render_svg(&input(&tl), 1000, 700).expect("renders");
+        assert!(svg.starts_with("<svg"), "{}", &svg[..svg.len().min(200)]);
+        assert!(svg.trim_end().ends_with("</svg>"));
+        for text in [
+            "demo: AIBrix v0.7.0 KPA (test)",
+            "observed gpu_cache_usage_perc vs target (fraction)",
+            "replicas",
+            "target 0.5",
+            "observed",
+            "demand per ready pod",
+            "spec.replicas",
+            "ready pods",
+            "desired (metric only)",
+            "min/max 1/10",
+            "panic mode",
+            "time (h:mm)",
+            "pods",
+            ">\n0:00\n</text>",
+            ">\n0:30\n</text>",
+            ">\n1:00\n</text>",
+        ] {
+            assert!(svg.contains(text), "missing {text:?}");
+        }
+        // demand, observed, target, and three replica series: one polyline each (plus the legend
+        // samples).
+        assert!(svg.matches("<polyline").count() >= 6);
+        // The target line is horizontal across the top panel in the target's colour.
+        assert!(svg.contains("stroke=\"#D62728\""));
+    }
+
+    #[test]
+    fn svg_is_deterministic() {
+        let tl = small();
+        let a = render_svg(&input(&tl), 800, 600).unwrap();
+        let b = render_svg(&input(&tl), 800, 600).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn degenerate_inputs_do_not_panic() {
+        let huge = vec![
+            entry(0, 1e300, 1, u32::MAX, Mode::Panic),
+            entry(10, f64::INFINITY, u32::MAX, 3, Mode::Panic),
+            entry(10, f64::NEG_INFINITY, 0, 0, Mode::Inactive),
+        ];
+        let nan = vec![
+            entry(0, f64::NAN, 0, 1, Mode::Stable),
+            entry(15, f64::NAN, 1, 1, Mode::Stable),
+        ];
+        let cases: Vec<Vec<TimelineEntry>> = vec![
+            vec![],
+            vec![entry(0, 0.2, 1, 1, Mode::Stable)],
+            vec![entry(u64::MAX / 1000, 0.2, 1, 1, Mode::Panic)],
+            nan,
+            huge,
+            vec![
+                entry(5, -3.0, 1, 1, Mode::Stable),
+                entry(5, 2.0, 1, 1, Mode::Panic),
+            ],
+        ];
+        for tl in &cases {
+            for (target, total, max) in [
+                (Some(0.5), false, 10),
+                (None, true, u32::MAX),
+                (Some(f64::NAN), false, 0),
+                (Some(1e308), true, 5),
+            ] {
+                let mut i = input(tl);
+                i.target = target;
+                i.target_is_total = total;
+                i.max_replicas = max;
+                let svg = render_svg(&i, 640, 480).expect("renders");
+                assert!(svg.contains("</svg>"));
+            }
+        }
+        let tl = small();
+        assert!(matches!(
+            render_svg(&input(&tl), 10, 10),
+            Err(ChartError::TooSmall { .. })
+        ));
+    }
+
+    #[test]
+    fn long_series_are_reduced_per_pixel_column() {
+        let tl: Vec<TimelineEntry> = (0..100_000u64)
+            .map(|i| {
+                entry(
+                    i * 2,
+                    (i % 7) as f64 / 7.0,
+                    1 + (i % 3) as u32,
+                    2,
+                    Mode::Stable,
+                )
+            })
+            .collect();
+        let svg = render_svg(&input(&tl), 800, 600).unwrap();
+        assert!(svg.len() < 2_000_000, "svg is {} bytes", svg.len());
+    }
+
+    #[test]
+    fn ticks_are_round_times() {
+        assert_eq!(
+            time_ticks(&(0.0..5_400_000.0))
+                .iter()
+                .map(|t| hmm(*t))
+                .collect::<Vec<_>>(),
+            ["0:00", "0:10", "0:20", "0:30", "0:40", "0:50", "1:00", "1:10", "1:20", "1:30"]
+        );
+        assert_eq!(time_ticks(&(0.0..604_800_000.0)).len(), 8); // 0 d ..= 7 d
+        assert!(time_ticks(&(0.0..1e300)).len() <= 64);
+        assert_eq!(number(0.5), "0.5");
+        assert_eq!(number(10.0), "10");
+        assert_eq!(number(1e300), "1.00e300");
+    }
+
+    #[test]
+    fn panic_spans_cover_consecutive_panic_decisions() {
+        let tl = small();
+        assert_eq!(
+            panic_spans(&tl, 3_600_000),
+            vec![(1_200_000.0, 1_800_000.0)]
+        );
+    }
+}

@@ -1,0 +1,68 @@
+//! `scalelens simulate --chart FILE.svg` on the seed case writes the charts drawn by
+//! `scalelens-chart` with plotters' SVG backend.
+
+use scalelens_tests::run_cli;
+
+const SEED: &str = "testdata/examples/seed-kpa-gpu-cache";
+
+fn temp_svg(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("scalelens-chart-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}
+
+#[test]
+fn simulate_chart_writes_the_seed_svg() {
+    let out = temp_svg("seed.svg");
+    let _ = std::fs::remove_file(&out);
+    let out_s = out.display().to_string();
+    let run = run_cli(&[
+        "simulate",
+        &format!("{SEED}/autoscaler.yaml"),
+        "--demand",
+        &format!("{SEED}/demand.csv"),
+        "--chart",
+        &out_s,
+    ]);
+    assert_eq!(run.code, 0, "stderr: {}", run.err);
+    assert!(
+        run.out.contains("Replaying AIBrix v0.7.0 KPA"),
+        "the report is still printed"
+    );
+    let svg = std::fs::read_to_string(&out).expect("chart written");
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<svg").count(), 1);
+    assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
+    for text in [
+        "deepseek-llm-7b-chat-kpa: AIBrix v0.7.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/kpa.go)",
+        "observed gpu_cache_usage_perc vs target",
+        "target 0.5",
+        "spec.replicas",
+        "ready pods",
+        "min/max 1/10",
+        "time (h:mm)",
+        ">\n0:40\n</text>",
+        ">\n1:30\n</text>",
+    ] {
+        assert!(svg.contains(text), "missing {text:?}");
+    }
+    assert!(svg.matches("<polyline").count() >= 6);
+    let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn simulate_chart_unwritable_path_is_an_error() {
+    let out = temp_svg("no-such-dir/x/seed.svg");
+    let run = run_cli(&[
+        "simulate",
+        &format!("{SEED}/autoscaler.yaml"),
+        "--demand",
+        &format!("{SEED}/demand.csv"),
+        "--chart",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.err.starts_with("error: cannot write "), "{}", run.err);
+}
