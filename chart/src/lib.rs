@@ -100,6 +100,9 @@ pub struct ChartInput<'a> {
     /// Whether the target is for the whole workload (`Value`): then the demand is drawn as
     /// is, else per ready pod.
     pub target_is_total: bool,
+    /// Whether `observed` is a sum over pods against a per-pod target (Knative KPA, AIBrix
+    /// v0.4): then it is drawn per ready pod, on the target's scale.
+    pub observed_is_total: bool,
     pub min_replicas: u32,
     /// `u32::MAX` means "no limit" (no line drawn).
     pub max_replicas: u32,
@@ -121,6 +124,7 @@ impl<'a> ChartInput<'a> {
             },
             target: metric.map(|m| m.target.value.value),
             target_is_total: metric.is_some_and(|m| m.target.target_type == TargetType::Value),
+            observed_is_total: autoscaler.algorithm.observed_is_workload_total(),
             min_replicas: autoscaler.min_replicas.value,
             max_replicas: autoscaler.max_replicas.value,
         }
@@ -359,10 +363,22 @@ fn draw_metric_panel<DB: DrawingBackend>(
             f64::NAN
         }
     };
+    let observed = |e: &TimelineEntry| {
+        if input.observed_is_total {
+            e.observed / f64::from(e.ready.max(1))
+        } else {
+            e.observed
+        }
+    };
+    let observed_label = if input.observed_is_total {
+        "observed per ready pod"
+    } else {
+        "observed"
+    };
     let target = input.target.filter(|t| t.is_finite()).map(clip);
     let y = y_range(
         tl.iter()
-            .flat_map(|e| [e.observed, demand(e)])
+            .flat_map(|e| [observed(e), demand(e)])
             .chain(target),
     );
     let caption = match input.metric_unit {
@@ -406,13 +422,13 @@ fn draw_metric_panel<DB: DrawingBackend>(
         }
     }
     let mut first = true;
-    for run in finite_runs(tl.iter().map(|e| (ms(e.t), e.observed))) {
+    for run in finite_runs(tl.iter().map(|e| (ms(e.t), observed(e)))) {
         let s = chart.draw_series(LineSeries::new(
             reduce(run, x.start, x.end, columns),
             C_OBSERVED.stroke_width(2),
         ))?;
         if std::mem::take(&mut first) {
-            s.label("observed").legend(|(x, y)| {
+            s.label(observed_label).legend(|(x, y)| {
                 PathElement::new([(x, y), (x + 16, y)], C_OBSERVED.stroke_width(2))
             });
         }
@@ -605,6 +621,7 @@ mod tests {
             metric_unit: Some("fraction"),
             target: Some(0.5),
             target_is_total: false,
+            observed_is_total: false,
             min_replicas: 1,
             max_replicas: 10,
         }

@@ -142,6 +142,19 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
+    /// Whether a decision's `observed` value is a total over the workload's pods while the
+    /// target is per pod: Knative's KPA and AIBrix v0.4's KPA window the SUM of the pods' values and
+    /// compare it with the per-pod target through `ceil(total / target)`. Front ends divide by
+    /// the ready pods to put it on the target's scale.
+    pub fn observed_is_workload_total(&self) -> bool {
+        match self {
+            Algorithm::KnativeKpa(_) => true,
+            // v0.4 APA reports the windowed sum divided by the ready pods: per pod.
+            Algorithm::AibrixKpa(p) => p.version == AibrixVersion::V0_4,
+            Algorithm::AibrixApa(_) | Algorithm::Hpa(_) | Algorithm::Keda(_) => false,
+        }
+    }
+
     /// The upstream project, version and algorithm being replayed, for output headers.
     pub fn upstream(&self) -> &'static str {
         match self {

@@ -66,3 +66,42 @@ fn simulate_chart_unwritable_path_is_an_error() {
     assert_eq!(run.code, 2);
     assert!(run.err.starts_with("error: cannot write "), "{}", run.err);
 }
+
+/// Knative's KPA and AIBrix v0.4's KPA observe the SUM over pods against a per-pod target: the
+/// chart draws that per ready pod, on the target's scale; per-pod algorithms draw it as is.
+#[test]
+fn observed_totals_are_drawn_per_ready_pod() {
+    let cases: [(&[&str], bool); 3] = [
+        (&["testdata/timelines/knative-kpa/autoscaler.yaml"], true),
+        (
+            &[
+                "testdata/timelines/seed-fraction/autoscaler.yaml",
+                "--aibrix-version",
+                "v0.4",
+            ],
+            true,
+        ),
+        (&["testdata/timelines/hpa-behavior/autoscaler.yaml"], false),
+    ];
+    for (i, (config, per_ready_pod)) in cases.into_iter().enumerate() {
+        let out = temp_svg(&format!("scope-{i}.svg"));
+        let out_s = out.display().to_string();
+        let mut args = vec!["simulate"];
+        args.extend_from_slice(config);
+        args.extend([
+            "--demand",
+            "testdata/timelines/_demand/requests.csv",
+            "--chart",
+            &out_s,
+        ]);
+        let run = run_cli(&args);
+        assert_eq!(run.code, 0, "{config:?}: {}", run.err);
+        let svg = std::fs::read_to_string(&out).expect("chart written");
+        assert_eq!(
+            svg.contains("observed per ready pod"),
+            per_ready_pod,
+            "{config:?}"
+        );
+        let _ = std::fs::remove_file(&out);
+    }
+}
