@@ -64,7 +64,11 @@ pub fn check_pinned_at_max(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic
     let target = a.metrics.first().map(|m| m.target.value.value);
     let (observed_text, per_pod_ratio) = match (median(&mut observed), target) {
         (Some(o), Some(t)) if t > 0.0 => (
-            format!(" (observed {} vs target {})", fmt_num(o), fmt_num(t)),
+            format!(
+                " (observed {} vs target {})",
+                fmt_num((o * 100.0).round() / 100.0),
+                fmt_num(t)
+            ),
             // AIBrix, HPA and KEDA observe a per-pod value; Knative's is a total.
             if a.family == Family::Knative {
                 0.0
