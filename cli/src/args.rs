@@ -90,6 +90,30 @@ impl AibrixVersionArg {
     }
 }
 
+/// How sample values relate to the demand (`--samples-are`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SamplesAre {
+    /// One series per pod: summed across pods at each time.
+    PerPod,
+    /// A per-pod average: multiplied by the `replicas` column.
+    Average,
+    /// Already the total.
+    Total,
+}
+
+impl SamplesAre {
+    /// The core interpretation (`None` → chosen from the data).
+    pub fn interpretation(v: Option<Self>) -> scalelens_core::samples::Interpretation {
+        use scalelens_core::samples::Interpretation;
+        match v {
+            None => Interpretation::Auto,
+            Some(SamplesAre::PerPod) => Interpretation::PerPod,
+            Some(SamplesAre::Average) => Interpretation::Average,
+            Some(SamplesAre::Total) => Interpretation::Total,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// The autoscaler YAML (may hold several documents).
@@ -103,6 +127,13 @@ pub struct CheckArgs {
     /// Which AIBrix release reads PodAutoscalers.
     #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
     pub aibrix_version: AibrixVersionArg,
+    /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export): adds the checks
+    /// against real data (unit mismatch) and the checks of a replay of their demand.
+    #[arg(long, value_name = "FILE")]
+    pub samples: Option<PathBuf>,
+    /// How the sample values relate to the demand (default: chosen from the data).
+    #[arg(long, value_enum, value_name = "HOW", requires = "samples")]
+    pub samples_are: Option<SamplesAre>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -111,8 +142,20 @@ pub struct SimulateArgs {
     #[arg(value_name = "CONFIG.yaml")]
     pub config: PathBuf,
     /// Demand CSV: a header with `time` (seconds from start, or RFC 3339) and `value`.
-    #[arg(long, value_name = "FILE.csv")]
-    pub demand: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE.csv",
+        required_unless_present = "samples",
+        conflicts_with = "samples"
+    )]
+    pub demand: Option<PathBuf>,
+    /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export) turned into the
+    /// demand (instead of --demand).
+    #[arg(long, value_name = "FILE")]
+    pub samples: Option<PathBuf>,
+    /// How the sample values relate to the demand (default: chosen from the data).
+    #[arg(long, value_enum, value_name = "HOW", requires = "samples")]
+    pub samples_are: Option<SamplesAre>,
     /// Replicas at time 0 (default: from the input, else minReplicas).
     #[arg(long, value_name = "N")]
     pub initial_replicas: Option<u32>,

@@ -13,8 +13,11 @@ use scalelens_core::sim::{self, SimOptions};
 use scalelens_core::span::Origin;
 use scalelens_core::{Autoscaler, Diagnostic};
 
+use scalelens_core::analysis;
+use scalelens_core::samples::{self, Hints, ImportNote, Interpretation, Samples};
+
 use crate::args::{
-    CheckArgs, CheckFormat, Cli, ColorChoice, Command, SimulateArgs, SimulateFormat,
+    CheckArgs, CheckFormat, Cli, ColorChoice, Command, SamplesAre, SimulateArgs, SimulateFormat,
 };
 use crate::render::timeline::SimReport;
 use crate::render::{github, json, sarif, text, timeline};
@@ -109,6 +112,59 @@ fn only_about(parsed: &Parsed, chosen: &Autoscaler, diags: Vec<Diagnostic>) -> V
         .collect()
 }
 
+/// Read and import a samples file for `autoscaler`'s metric. On failure, the message to print
+/// (with file:line:column for malformed input).
+fn load_samples(path: &Path, autoscaler: &Autoscaler) -> Result<Samples, String> {
+    let file = path.display().to_string();
+    let text = read(path)?;
+    let hints = Hints {
+        metric: autoscaler.metrics.first().map(|m| m.name.value.clone()),
+        ..Hints::default()
+    };
+    let parsed = match samples::detect_and_parse(&text, &hints) {
+        // The file may name the metric differently (a recording rule): take what it holds.
+        Err(e) if matches!(e.kind, samples::ErrorKind::MetricNotFound { .. }) => {
+            samples::detect_and_parse(&text, &Hints::default())
+        }
+        r => r,
+    };
+    parsed.map_err(|e| {
+        format!(
+            "bad samples file: {} ({file}:{}:{})",
+            e.message(),
+            e.line,
+            e.column
+        )
+    })
+}
+
+/// The import report as text: a header line and one line per note.
+fn render_import(file: &str, s: &Samples, notes: &[&ImportNote]) -> String {
+    let mut out = format!(
+        "samples {file}: {}, {} series{}\n",
+        s.format.as_str(),
+        s.series.len(),
+        s.metric
+            .as_deref()
+            .map(|m| format!(" of `{m}`"))
+            .unwrap_or_default()
+    );
+    for n in notes {
+        out.push_str(&format!("  {n}\n"));
+    }
+    out
+}
+
+/// The samples' demand and the notes of both steps (import, then conversion).
+fn samples_demand(
+    s: &Samples,
+    how: Option<SamplesAre>,
+) -> (demand::DemandSeries, Vec<ImportNote>, Interpretation) {
+    let interp = SamplesAre::interpretation(how);
+    let (d, notes) = samples::to_demand(s, interp);
+    (d, notes, interp)
+}
+
 fn no_autoscaler_message(file: &str, name: Option<&str>) -> String {
     match name {
         Some(name) => format!("no autoscaler named {name:?} in {file}"),
@@ -136,8 +192,44 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             None => usable = false,
         }
     }
+    let mut import_text = String::new();
+    if let Some(path) = &args.samples {
+        let (chosen, _) = select(&parsed, args.name.as_deref());
+        if let Some(a) = chosen {
+            let samples_file = path.display().to_string();
+            let s = match load_samples(path, a) {
+                Ok(s) => s,
+                Err(msg) => {
+                    let _ = writeln!(io.err, "error: {msg}");
+                    return EXIT_UNUSABLE;
+                }
+            };
+            let (demand, conv_notes, interp) = samples_demand(&s, args.samples_are);
+            let notes: Vec<&ImportNote> = s.notes.iter().chain(conv_notes.iter()).collect();
+            import_text = render_import(&samples_file, &s, &notes);
+            diags.extend(analysis::check_samples(a, &s, interp));
+            if !demand.points.is_empty() {
+                let out = sim::simulate(a, &demand, &SimOptions::default());
+                diags.extend(
+                    out.diagnostics
+                        .iter()
+                        .filter(|d| d.severity != diagnostic::Severity::Note)
+                        .cloned(),
+                );
+                diags.extend(analysis::check_timeline(a, &out));
+            }
+        }
+    }
     diagnostic::sort(&mut diags);
     let src = SourceFile::new(&file, &source);
+    if args.format == CheckFormat::Text {
+        let _ = io.out.write_all(import_text.as_bytes());
+        if !import_text.is_empty() {
+            let _ = io.out.write_all(b"\n");
+        }
+    } else {
+        let _ = io.err.write_all(import_text.as_bytes());
+    }
     let rendered = match args.format {
         CheckFormat::Text => text::render_diagnostics(&src, &diags, style),
         CheckFormat::Json => json::render_check(&file, &diags),
@@ -183,7 +275,14 @@ fn initial_replicas_from(args: &SimulateArgs, file: &str, a: &Autoscaler, initia
 
 fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     let file = args.config.display().to_string();
-    let demand_file = args.demand.display().to_string();
+    let demand_path = match (&args.demand, &args.samples) {
+        (Some(p), _) | (None, Some(p)) => p,
+        (None, None) => {
+            let _ = writeln!(io.err, "error: give --demand FILE.csv or --samples FILE");
+            return EXIT_UNUSABLE;
+        }
+    };
+    let demand_file = demand_path.display().to_string();
     let source = match read(&args.config) {
         Ok(s) => s,
         Err(msg) => {
@@ -210,22 +309,42 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     };
     let mut diags = only_about(&parsed, autoscaler, diags);
 
-    let demand_text = match read(&args.demand) {
-        Ok(s) => s,
-        Err(msg) => {
-            let _ = writeln!(io.err, "error: {msg}");
+    let mut import_text = String::new();
+    let series = if args.demand.is_none() {
+        let s = match load_samples(demand_path, autoscaler) {
+            Ok(s) => s,
+            Err(msg) => {
+                let _ = writeln!(io.err, "error: {msg}");
+                return EXIT_UNUSABLE;
+            }
+        };
+        let (d, conv_notes, _) = samples_demand(&s, args.samples_are);
+        let notes: Vec<&ImportNote> = s.notes.iter().chain(conv_notes.iter()).collect();
+        import_text = render_import(&demand_file, &s, &notes);
+        if d.points.is_empty() {
+            let _ = io.err.write_all(import_text.as_bytes());
+            let _ = writeln!(io.err, "error: no demand in {demand_file}");
             return EXIT_UNUSABLE;
         }
-    };
-    let series = match demand::parse_csv(&demand_text) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(
-                io.err,
-                "error: bad demand CSV: {} ({demand_file}:{}:{})",
-                e.message, e.line, e.column
-            );
-            return EXIT_UNUSABLE;
+        d
+    } else {
+        let demand_text = match read(demand_path) {
+            Ok(s) => s,
+            Err(msg) => {
+                let _ = writeln!(io.err, "error: {msg}");
+                return EXIT_UNUSABLE;
+            }
+        };
+        match demand::parse_csv(&demand_text) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = writeln!(
+                    io.err,
+                    "error: bad demand CSV: {} ({demand_file}:{}:{})",
+                    e.message, e.line, e.column
+                );
+                return EXIT_UNUSABLE;
+            }
         }
     };
     let opts = SimOptions {
@@ -262,7 +381,11 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     let diag_text = || text::render_diagnostics(&src, &diags, style);
     match args.format {
         SimulateFormat::Text => {
-            let mut s = timeline::render_text(&report);
+            let mut s = import_text.clone();
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            s.push_str(&timeline::render_text(&report));
             if !diags.is_empty() {
                 s.push('\n');
                 s.push_str(&diag_text());
@@ -270,11 +393,13 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             let _ = io.out.write_all(s.as_bytes());
         }
         SimulateFormat::Json => {
+            let _ = io.err.write_all(import_text.as_bytes());
             let _ = io
                 .out
                 .write_all(json::render_simulation(&report).as_bytes());
         }
         SimulateFormat::Csv => {
+            let _ = io.err.write_all(import_text.as_bytes());
             let _ = io.out.write_all(timeline::render_csv(&output).as_bytes());
             if !diags.is_empty() {
                 let _ = io.err.write_all(diag_text().as_bytes());

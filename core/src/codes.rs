@@ -129,3 +129,25 @@ pub const UNSUPPORTED_FEATURE: &str = "unsupported-feature";
 /// bound (e.g. 342 for a 0–1 fraction with max 10): the demand is in another unit. The
 /// simulation drops the bound rather than guess a conversion.
 pub const SIM_DEMAND_ABOVE_BOUND: &str = "sim-demand-above-bound";
+
+/// The metric's samples and the target are on different scales: samples 0–100 (percent) with a
+/// target ≤ 1 (a fraction), samples ≤ 1 with a target > 1, or a metric the registry knows as a
+/// percent with a fractional target. The autoscaler pins at maxReplicas or never scales up.
+/// Fix: write the target in the samples' unit, or convert the metric (see
+/// [`crate::analysis::check_unit_mismatch`]).
+pub const UNIT_MISMATCH: &str = "unit-mismatch";
+
+/// Simulation: the demand fell to zero (or below what minReplicas serve) but the replicas did not
+/// return to minReplicas within the horizon; the message names the rule that held them.
+/// Fix: the setting of that rule (see [`crate::analysis::check_never_scales_down`]).
+pub const NEVER_SCALES_DOWN: &str = "never-scales-down";
+
+/// Simulation: the desired count sat at maxReplicas for most of the loaded period while the
+/// metric asked for more: the bound hides the real demand. Fix: raise maxReplicas or check the
+/// metric's unit (see [`crate::analysis::check_pinned_at_max`]).
+pub const PINNED_AT_MAX: &str = "pinned-at-max";
+
+/// Simulation: the replica count changes direction too often (more than
+/// [`crate::analysis::FLAPPING_CHANGES_PER_HOUR`] times within an hour). Fix: a longer
+/// window or a wider tolerance (see [`crate::analysis::check_flapping`]).
+pub const FLAPPING: &str = "flapping";

@@ -5,6 +5,7 @@
 //! runs natively (CLI), in the browser (web) and inside Envoy (plugin). Same input, same output.
 
 pub mod algorithm;
+pub mod analysis;
 pub mod codes;
 pub mod config;
 pub mod demand;

@@ -454,7 +454,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 /// Whether a metric name matches what the caller asked for: equal, or equal without a `vllm:`
 /// prefix on either side, or the asked name plus a counter's `_total` suffix.
-pub(crate) fn name_matches(name: &str, wanted: &str) -> bool {
+pub fn name_matches(name: &str, wanted: &str) -> bool {
     let n = name.strip_prefix("vllm:").unwrap_or(name);
     let w = wanted.strip_prefix("vllm:").unwrap_or(wanted);
     n == w || n.strip_suffix("_total") == Some(w)

@@ -1,0 +1,176 @@
+//! `flapping`: the replica count keeps changing direction.
+//!
+//! # What it does
+//! Walks the decisions of a simulated run that changed the count (up or down) and counts the
+//! direction changes (up after down, down after up). When more than
+//! [`FLAPPING_CHANGES_PER_HOUR`] fall within any one hour, it reports the busiest hour and the
+//! settings that damp it.
+//!
+//! # Why is this bad
+//! Every scale-up starts pods that take minutes to become ready (for model servers: load the
+//! weights); every scale-down throws that work away. Oscillation wastes capacity and, for LLM
+//! servers, drops in-flight requests and KV caches.
+//!
+//! # Example
+//! An HPA with `stabilizationWindowSeconds: 0` for scale-down and a noisy metric near the
+//! target: the count goes 4 → 5 → 4 → 5 every sync period.
+//!
+//! # Fix
+//! A longer scale-down window (stabilization window, cooldown, scale-down delay) or a wider
+//! tolerance band, so that short dips do not remove pods that the next peak needs.
+//!
+//! # References
+//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go` (stabilization,
+//!   per-direction tolerance, KEP-4951).
+//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/*.go` (tolerances,
+//!   cooldown windows).
+//! - knative/serving v1.20 `pkg/autoscaler/scaling/autoscaler.go` (stable window,
+//!   scale-down delay).
+
+use super::never_scales_down::clock;
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Algorithm, Autoscaler, Millis, MINUTE};
+use crate::sim::SimOutput;
+
+/// More direction changes than this within one hour is flapping: three full up-and-down cycles
+/// an hour is already faster than the daily load patterns autoscalers are meant to follow.
+pub const FLAPPING_CHANGES_PER_HOUR: usize = 6;
+
+const HOUR: Millis = 60 * MINUTE;
+
+/// Report a run whose count changes direction too often.
+pub fn check_flapping(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
+    // Times of direction changes.
+    let mut flips: Vec<Millis> = Vec::new();
+    let mut last_dir: Option<bool> = None; // true = up
+    for e in &out.timeline {
+        if e.desired == e.replicas {
+            continue;
+        }
+        let up = e.desired > e.replicas;
+        if last_dir.is_some_and(|d| d != up) {
+            flips.push(e.t);
+        }
+        last_dir = Some(up);
+    }
+    // The busiest one-hour window.
+    let mut best = (0usize, 0usize); // (count, start index)
+    let mut j = 0usize;
+    for i in 0..flips.len() {
+        while j < flips.len() && flips[j] < flips[i].saturating_add(HOUR) {
+            j += 1;
+        }
+        if j - i > best.0 {
+            best = (j - i, i);
+        }
+    }
+    if best.0 <= FLAPPING_CHANGES_PER_HOUR {
+        return None;
+    }
+    let from = flips.get(best.1).copied().unwrap_or(0);
+    let changes: usize = out
+        .timeline
+        .iter()
+        .filter(|e| e.t >= from && e.t < from.saturating_add(HOUR) && e.desired != e.replicas)
+        .count();
+    let message = format!(
+        "replicas changed direction {} times within an hour (from {}; {} scaling decisions), more than {FLAPPING_CHANGES_PER_HOUR}: the count oscillates instead of following the load",
+        best.0,
+        clock(from),
+        changes,
+    );
+    let (hint, span) = match &a.algorithm {
+        Algorithm::Hpa(p) => (
+            "lengthen `behavior.scaleDown.stabilizationWindowSeconds` (default 300) or widen `behavior.scaleDown.tolerance` / `scaleUp.tolerance`",
+            p.behavior.as_ref().and_then(|b| b.scale_down.stabilization_window.span()),
+        ),
+        Algorithm::Keda(p) => (
+            "lengthen `advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds`, or `cooldownPeriod` for 1 ↔ 0",
+            p.hpa.behavior.as_ref().and_then(|b| b.scale_down.stabilization_window.span()),
+        ),
+        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => (
+            "lengthen `autoscaling.aibrix.ai/scale-down-cooldown-window` or widen `autoscaling.aibrix.ai/scale-down-tolerance` / `scale-up-tolerance`",
+            p.scale_down_cooldown.span(),
+        ),
+        Algorithm::KnativeKpa(p) => (
+            "lengthen `autoscaling.knative.dev/window` (stable window) or set `autoscaling.knative.dev/scale-down-delay`",
+            p.stable_window.span(),
+        ),
+    };
+    Some(
+        Diagnostic::warning(codes::FLAPPING, message)
+            .at(span.unwrap_or(a.name_span))
+            .with_help(hint),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::test_util::autoscaler;
+    use crate::demand::parse_csv;
+    use crate::model::SECOND;
+    use crate::sim::{simulate, SimOptions};
+
+    fn hpa(window: u32) -> Autoscaler {
+        autoscaler(&format!(
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  scaleTargetRef: {{kind: Deployment, name: x}}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Pods\n      pods:\n        metric: {{name: rps}}\n        target: {{type: AverageValue, averageValue: \"10\"}}\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: {window}\n"
+        ))
+    }
+
+    /// Load alternating between 50 and 20 every minute, for an hour.
+    fn sawtooth() -> SimOutput {
+        let mut csv = String::from("time,value\n");
+        for k in 0..60 {
+            csv.push_str(&format!(
+                "{},{}\n",
+                k * 60,
+                if k % 2 == 0 { 50 } else { 20 }
+            ));
+        }
+        let d = parse_csv(&csv).expect("csv");
+        let a = hpa(0);
+        simulate(
+            &a,
+            &d,
+            &SimOptions {
+                initial_replicas: Some(5),
+                pod_startup: Some(10 * SECOND),
+                duration: None,
+            },
+        )
+    }
+
+    #[test]
+    fn zero_window_flaps() {
+        let a = hpa(0);
+        let d = check_flapping(&a, &sawtooth()).expect("fires");
+        assert!(d.message.contains("changed direction"), "{}", d.message);
+        assert_eq!(d.span.map(|s| s.start.line), Some(16));
+    }
+
+    #[test]
+    fn default_window_holds_steady() {
+        let a = hpa(300);
+        let mut csv = String::from("time,value\n");
+        for k in 0..60 {
+            csv.push_str(&format!(
+                "{},{}\n",
+                k * 60,
+                if k % 2 == 0 { 50 } else { 20 }
+            ));
+        }
+        let d = parse_csv(&csv).expect("csv");
+        let out = simulate(
+            &a,
+            &d,
+            &SimOptions {
+                initial_replicas: Some(5),
+                pod_startup: Some(10 * SECOND),
+                duration: None,
+            },
+        );
+        assert!(check_flapping(&a, &out).is_none());
+    }
+}

@@ -1,0 +1,119 @@
+//! Diagnostics from data: what the autoscaler will do with the user's real metric samples
+//! ([`check_samples`]) and what a simulated run shows ([`check_timeline`]).
+//!
+//! One file per diagnostic, each documented with What it does / Why is this bad / Example /
+//! Fix / References. Everything here is pure and deterministic.
+
+mod flapping;
+mod never_scales_down;
+mod pinned_at_max;
+mod unit_mismatch;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Autoscaler, Metric};
+use crate::samples::{Interpretation, Samples};
+use crate::sim::SimOutput;
+
+pub use flapping::{check_flapping, FLAPPING_CHANGES_PER_HOUR};
+pub use never_scales_down::check_never_scales_down;
+pub use pinned_at_max::check_pinned_at_max;
+pub use unit_mismatch::check_unit_mismatch;
+
+/// Diagnostics from imported samples, read as `interpretation` (see
+/// [`crate::samples::to_demand`]): today [`check_unit_mismatch`].
+pub fn check_samples(
+    autoscaler: &Autoscaler,
+    samples: &Samples,
+    interpretation: Interpretation,
+) -> Vec<Diagnostic> {
+    check_unit_mismatch(autoscaler, samples, interpretation)
+        .into_iter()
+        .collect()
+}
+
+/// Diagnostics from a simulated run: [`check_never_scales_down`], [`check_pinned_at_max`],
+/// [`check_flapping`].
+pub fn check_timeline(autoscaler: &Autoscaler, output: &SimOutput) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    out.extend(check_never_scales_down(autoscaler, output));
+    out.extend(check_pinned_at_max(autoscaler, output));
+    out.extend(check_flapping(autoscaler, output));
+    out
+}
+
+/// The metric the samples are of: the one whose name matches the samples' metric name (with or
+/// without the `vllm:` prefix), else the first.
+pub(crate) fn metric_for<'a>(autoscaler: &'a Autoscaler, samples: &Samples) -> Option<&'a Metric> {
+    if let Some(name) = &samples.metric {
+        if let Some(m) = autoscaler
+            .metrics
+            .iter()
+            .find(|m| crate::samples::name_matches(name, &m.name.value))
+        {
+            return Some(m);
+        }
+    }
+    autoscaler.metrics.first()
+}
+
+/// A number for messages and YAML edits: whole numbers without decimals, else at most 6
+/// significant decimals (so `0.3 × 100` prints `30`, not `30.000000000000004`).
+pub(crate) fn fmt_num(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".to_string();
+    }
+    let r = (x * 1e6).round() / 1e6;
+    if r == r.trunc() && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        let s = format!("{r:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The median of `v` (sorts it); `None` when empty.
+pub(crate) fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied()
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use crate::config;
+    use crate::model::Autoscaler;
+
+    /// The one autoscaler of `yaml` (panics otherwise: tests only).
+    pub fn autoscaler(yaml: &str) -> Autoscaler {
+        let p = config::parse(yaml);
+        match p.autoscalers.first() {
+            Some(a) => a.clone(),
+            None => panic!("no autoscaler: {:#?}", p.diagnostics),
+        }
+    }
+
+    /// An AIBrix KPA on `metric` with `target`, min 1, max 10, and extra annotations.
+    pub fn kpa(metric: &str, target: &str, annotations: &str) -> Autoscaler {
+        autoscaler(&format!(
+            "apiVersion: autoscaling.aibrix.ai/v1alpha1\nkind: PodAutoscaler\nmetadata:\n  name: kpa\n  annotations:\n    x: y\n{annotations}spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: d\n  minReplicas: 1\n  maxReplicas: 10\n  metricsSources:\n    - metricSourceType: pod\n      protocolType: http\n      port: \"8000\"\n      path: /metrics\n      targetMetric: {metric}\n      targetValue: \"{target}\"\n  scalingStrategy: KPA\n"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(fmt_num(0.3 * 100.0), "30");
+        assert_eq!(fmt_num(0.5), "0.5");
+        assert_eq!(fmt_num(50.0 / 100.0), "0.5");
+        assert_eq!(fmt_num(1.0 / 3.0), "0.333333");
+        assert_eq!(fmt_num(f64::NAN), "-");
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+    }
+}

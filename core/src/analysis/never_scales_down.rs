@@ -1,0 +1,232 @@
+//! `never-scales-down`: the load went away, the replicas did not.
+//!
+//! # What it does
+//! Looks at the end of a simulated run: when the demand has stayed at or below what minReplicas
+//! serve at the target (zero, or `target × minReplicas` for a per-pod target) for at least
+//! [`MIN_QUIET`] up to the end of the horizon, but the last decision still sets more than
+//! minReplicas, it reports the rule that held them (the reason of the last decision:
+//! stabilization window, scale-down delay, cooldown, panic, max scale-down rate, missing metrics,
+//! a metric that stays above target, ...).
+//!
+//! # Why is this bad
+//! Idle replicas cost money (GPUs for model servers), and a count that never comes down is the
+//! symptom users report first ("scaled 1 → 7 and stayed at 7").
+//!
+//! # Example
+//! An HPA with `behavior.scaleDown.stabilizationWindowSeconds: 3600` replayed on a load that
+//! stops 30 minutes before the end of the horizon: the window still holds the peak count.
+//!
+//! # Fix
+//! The setting of the rule named in the message (shorten the window, delay or cooldown, allow a
+//! faster scale-down rate), or, when the metric itself stays above target, check its unit and
+//! whether it really falls with the load.
+//!
+//! # References
+//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`
+//!   (`stabilizeRecommendationWithBehaviors`).
+//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/*.go` (cooldown windows).
+//! - knative/serving v1.20 `pkg/autoscaler/scaling/autoscaler.go` (scale-down delay, panic).
+//! - kedacore/keda v2.18 `pkg/scaling/executor/scale_scaledobjects.go` (cooldownPeriod).
+
+use super::fmt_num;
+use crate::algorithm::Reason;
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Algorithm, Autoscaler, Millis, TargetType, MINUTE, SECOND};
+use crate::sim::SimOutput;
+use crate::span::Span;
+
+/// The quiet tail must last this long before "did not scale down" is worth saying.
+pub const MIN_QUIET: Millis = 2 * MINUTE;
+
+/// The highest total demand that minReplicas serve at the target.
+fn low_demand(a: &Autoscaler) -> f64 {
+    match a.metrics.first() {
+        Some(m) => {
+            let t = m.target.value.value;
+            if !(t.is_finite() && t > 0.0) {
+                return 0.0;
+            }
+            match m.target.target_type {
+                TargetType::Value => t,
+                _ => t * f64::from(a.min_replicas.value.max(1)),
+            }
+        }
+        None => 0.0,
+    }
+}
+
+/// Report a run whose replicas stay above minReplicas after the demand fell.
+pub fn check_never_scales_down(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
+    let tl = &out.timeline;
+    let last = tl.last()?;
+    let min = a.min_replicas.value;
+    if last.desired <= min {
+        return None;
+    }
+    let low = low_demand(a);
+    let start = tl.iter().rposition(|e| e.demand > low).map_or(0, |i| i + 1);
+    let first_quiet = tl.get(start)?;
+    let quiet = last.t.saturating_sub(first_quiet.t);
+    if quiet < MIN_QUIET {
+        return None;
+    }
+    let (rule, hint, span) = explain(a, &last.reason);
+    let demand_text = if tl[start..].iter().all(|e| e.demand == 0.0) {
+        "went to zero".to_string()
+    } else {
+        format!(
+            "stayed at or below {} (what minReplicas {min} serve at the target)",
+            fmt_num(low)
+        )
+    };
+    let message = format!(
+        "the demand {demand_text} at {} but replicas never returned to minReplicas {min}: still {} at the end of the run, {} later; held by: {rule}",
+        clock(first_quiet.t),
+        last.desired,
+        clock(quiet),
+    );
+    Some(
+        Diagnostic::warning(codes::NEVER_SCALES_DOWN, message)
+            .at(span.unwrap_or(a.name_span))
+            .with_help(hint),
+    )
+}
+
+/// Minutes and seconds, e.g. `40m`, `1h30m`, `45s`.
+pub(crate) fn clock(ms: Millis) -> String {
+    let s = ms / SECOND;
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if sec > 0 || out.is_empty() {
+        out.push_str(&format!("{sec}s"));
+    }
+    out
+}
+
+/// The rule in words, what to change, and where it is written.
+fn explain(a: &Autoscaler, reason: &Reason) -> (String, String, Option<Span>) {
+    let rule = reason.to_string();
+    let (hint, span): (String, Option<Span>) = match (reason, &a.algorithm) {
+        (Reason::StabilizationWindow { .. }, Algorithm::Hpa(p)) => (
+            "the scale-down stabilization window keeps the highest recommendation of the window: shorten `behavior.scaleDown.stabilizationWindowSeconds`".into(),
+            p.behavior.as_ref().and_then(|b| b.scale_down.stabilization_window.span()),
+        ),
+        (Reason::StabilizationWindow { .. }, Algorithm::Keda(p)) => (
+            "the scale-down stabilization window keeps the highest recommendation of the window: shorten `advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds`".into(),
+            p.hpa.behavior.as_ref().and_then(|b| b.scale_down.stabilization_window.span()),
+        ),
+        (Reason::ScaleDownDelay { .. }, Algorithm::KnativeKpa(p)) => (
+            "the scale-down delay keeps the highest count of the delay window: shorten `autoscaling.knative.dev/scale-down-delay`".into(),
+            p.scale_down_delay.span(),
+        ),
+        (Reason::ScaleDownDelay { .. }, Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p)) => (
+            "the scale-down delay keeps the highest count of the delay window: shorten `kpa.autoscaling.aibrix.ai/scale-down-delay`".into(),
+            p.scale_down_delay.span(),
+        ),
+        (
+            Reason::CooldownWindow { .. } | Reason::CooldownMin { .. },
+            Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p),
+        ) => (
+            "the scale-down cooldown window holds the count: shorten `autoscaling.aibrix.ai/scale-down-cooldown-window`".into(),
+            p.scale_down_cooldown.span(),
+        ),
+        (Reason::Cooldown { .. }, Algorithm::Keda(p)) => (
+            "KEDA waits `cooldownPeriod` after the last active trigger before scaling to zero: shorten it".into(),
+            p.cooldown_period.span(),
+        ),
+        (Reason::PanicNoScaleDown { .. }, _) => (
+            "panic mode never scales down until the panic window has been calm: raise the panic threshold, or lengthen the panic window".into(),
+            None,
+        ),
+        (Reason::MaxScaleDownRate { .. } | Reason::ScaleDownPolicy { .. }, _) => (
+            "the scale-down rate limit allows only a few pods per period: allow a larger scale-down rate or policy".into(),
+            None,
+        ),
+        (Reason::ScalingDisabledByPolicy, _) => (
+            "scale-down is disabled (`selectPolicy: Disabled`): enable it".into(),
+            None,
+        ),
+        (Reason::NoMetrics, _) => (
+            "without metric data the controller keeps the last count: make sure the metric is reported when idle (0, not absent)".into(),
+            None,
+        ),
+        (Reason::Tolerance { .. }, _) => (
+            "the change is inside the tolerance band: lower the scale-down tolerance".into(),
+            None,
+        ),
+        (Reason::MinReplicas { .. }, _) => (
+            "minReplicas itself holds the count".into(),
+            a.min_replicas.span(),
+        ),
+        _ => (
+            "the metric still recommends this count: check that it falls with the load and that it is in the target's unit".into(),
+            a.metrics.first().and_then(|m| m.target.value.span()),
+        ),
+    };
+    (rule, hint, span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::test_util::autoscaler;
+    use crate::demand::parse_csv;
+    use crate::sim::{simulate, SimOptions};
+
+    fn hpa(window: u32) -> Autoscaler {
+        autoscaler(&format!(
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  scaleTargetRef: {{kind: Deployment, name: x}}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Pods\n      pods:\n        metric: {{name: rps}}\n        target: {{type: AverageValue, averageValue: \"10\"}}\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: {window}\n"
+        ))
+    }
+
+    fn run(a: &Autoscaler) -> SimOutput {
+        // 60 rps for 20 minutes, then nothing (the horizon ends at 60 minutes).
+        let d = parse_csv("time,value\n0,60\n1200,0\n2400,0\n").expect("csv");
+        simulate(
+            a,
+            &d,
+            &SimOptions {
+                initial_replicas: Some(1),
+                pod_startup: Some(30 * SECOND),
+                duration: None,
+            },
+        )
+    }
+
+    #[test]
+    fn long_window_holds_and_is_named() {
+        let a = hpa(3600);
+        let out = run(&a);
+        let tail: Vec<_> = out.timeline.iter().rev().take(3).collect();
+        let d = check_never_scales_down(&a, &out).unwrap_or_else(|| panic!("{tail:#?}"));
+        assert!(
+            d.message.contains("stabilization window held 6"),
+            "{}",
+            d.message
+        );
+        assert!(d.message.contains("went to zero at 20m"), "{}", d.message);
+        assert_eq!(d.span.map(|s| s.start.line), Some(16));
+    }
+
+    #[test]
+    fn default_window_scales_down() {
+        let a = hpa(300);
+        let out = run(&a);
+        assert_eq!(out.timeline.last().map(|e| e.desired), Some(1));
+        assert!(check_never_scales_down(&a, &out).is_none());
+    }
+
+    #[test]
+    fn clock_format() {
+        assert_eq!(clock(0), "0s");
+        assert_eq!(clock(2_400_000), "40m");
+        assert_eq!(clock(5_445_000), "1h30m45s");
+    }
+}
