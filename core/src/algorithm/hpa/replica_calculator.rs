@@ -270,6 +270,41 @@ fn samples_map(samples: &[Sample]) -> BTreeMap<u32, Sample> {
     samples.iter().map(|s| (s.pod, *s)).collect()
 }
 
+/// Pods sorted by `groupPods`, and the samples that count: those of pods neither ignored nor
+/// unready (`removeMetricsForPods`).
+struct Grouped {
+    ready_count: usize,
+    unready: BTreeSet<u32>,
+    missing: BTreeSet<u32>,
+    metrics: BTreeMap<u32, i64>,
+}
+
+/// The first steps shared by `GetResourceReplicas` and `calcPlainMetricReplicas`: group the
+/// pods, drop the ignored and unready pods' samples, and fail when none is left.
+fn group_and_filter(
+    cfg: &CalcConfig,
+    is_cpu: bool,
+    pods: &[Pod],
+    samples: &[Sample],
+) -> Result<Grouped, CalcError> {
+    let all = samples_map(samples);
+    let (ready_count, unready, missing, ignored) = group_pods(pods, &all, is_cpu, cfg);
+    let metrics: BTreeMap<u32, i64> = all
+        .iter()
+        .filter(|(id, _)| !ignored.contains(id) && !unready.contains(id))
+        .map(|(id, s)| (*id, s.value_milli))
+        .collect();
+    if metrics.is_empty() {
+        return Err(CalcError::NoMetricsForTargetedPods);
+    }
+    Ok(Grouped {
+        ready_count,
+        unready,
+        missing,
+        metrics,
+    })
+}
+
 /// `GetResourceReplicas`: a Resource/ContainerResource metric with an `averageUtilization`
 /// target. `is_cpu` enables the CPU readiness rules of `groupPods`.
 pub fn resource_utilization_replicas(
@@ -286,16 +321,12 @@ pub fn resource_utilization_replicas(
     if pods.is_empty() {
         return Err(CalcError::NoPods);
     }
-    let all = samples_map(samples);
-    let (ready_count, unready, missing, ignored) = group_pods(pods, &all, is_cpu, cfg);
-    let mut metrics: BTreeMap<u32, i64> = all
-        .iter()
-        .filter(|(id, _)| !ignored.contains(id) && !unready.contains(id))
-        .map(|(id, s)| (*id, s.value_milli))
-        .collect();
-    if metrics.is_empty() {
-        return Err(CalcError::NoMetricsForTargetedPods);
-    }
+    let Grouped {
+        ready_count,
+        unready,
+        missing,
+        mut metrics,
+    } = group_and_filter(cfg, is_cpu, pods, samples)?;
     let mut requests = BTreeMap::new();
     for pod in pods {
         requests.insert(pod.id, pod.request_milli.ok_or(CalcError::MissingRequest)?);
@@ -379,16 +410,12 @@ pub fn plain_metric_replicas(
     if pods.is_empty() {
         return Err(CalcError::NoPods);
     }
-    let all = samples_map(samples);
-    let (ready_count, unready, missing, ignored) = group_pods(pods, &all, is_cpu, cfg);
-    let mut metrics: BTreeMap<u32, i64> = all
-        .iter()
-        .filter(|(id, _)| !ignored.contains(id) && !unready.contains(id))
-        .map(|(id, s)| (*id, s.value_milli))
-        .collect();
-    if metrics.is_empty() {
-        return Err(CalcError::NoMetricsForTargetedPods);
-    }
+    let Grouped {
+        ready_count,
+        unready,
+        missing,
+        mut metrics,
+    } = group_and_filter(cfg, is_cpu, pods, samples)?;
     let (ratio, usage) = metric_usage_ratio(&metrics, target_milli);
     let proposal = |replicas: i32, held: bool| Proposal {
         replicas,
