@@ -515,7 +515,9 @@ pub fn parse_at(s: &str, offset: Millis, epoch_start: Option<i64>) -> Result<Mil
     if parts.len() == 3 || parts.len() == 2 {
         let nums: Option<Vec<u64>> = parts.iter().map(|p| p.parse::<u64>().ok()).collect();
         if let Some(n) = nums {
-            let secs = n.iter().fold(0u64, |acc, x| acc.saturating_mul(60).saturating_add(*x));
+            let secs = n
+                .iter()
+                .fold(0u64, |acc, x| acc.saturating_mul(60).saturating_add(*x));
             return Ok(secs.saturating_mul(1000));
         }
     }

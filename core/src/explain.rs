@@ -330,9 +330,7 @@ fn step(
 ) -> Step {
     let observed = finite(e.observed);
     let observed_per_pod = match (observed, metric) {
-        (Some(o), Some(m)) if m.observed_is_total => {
-            (e.ready > 0).then(|| o / f64::from(e.ready))
-        }
+        (Some(o), Some(m)) if m.observed_is_total => (e.ready > 0).then(|| o / f64::from(e.ready)),
         (o, _) => o,
     };
     let ratio = match (observed_per_pod, metric) {
@@ -394,12 +392,7 @@ fn observed_words(s: &Step, metric: Option<&MetricInfo>) -> String {
     match s.observed_per_pod {
         None => format!("no `{}` reading", m.name),
         Some(o) => {
-            let mut w = format!(
-                "`{}` {} vs target {}",
-                m.name,
-                num(o),
-                num(m.target)
-            );
+            let mut w = format!("`{}` {} vs target {}", m.name, num(o), num(m.target));
             if m.observed_is_total {
                 if let Some(total) = s.observed {
                     let _ = write!(w, " (total {} over {} ready)", num(total), s.ready);
@@ -445,7 +438,11 @@ fn headline(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String
         out.push_str(", in panic mode");
     }
     if s.desired != s.desired_raw {
-        let _ = write!(out, "; without that rule it would have been {}", s.desired_raw);
+        let _ = write!(
+            out,
+            "; without that rule it would have been {}",
+            s.desired_raw
+        );
     }
     let obs = observed_words(s, metric);
     if !obs.is_empty() {
@@ -493,7 +490,11 @@ impl Explanation {
         match focus_step {
             Some(s) => {
                 let _ = writeln!(out, "Why {} at {}?", s.desired, s.clock);
-                let _ = writeln!(out, "  {}.", capitalized(&headline(s, self.metric.as_ref(), file)));
+                let _ = writeln!(
+                    out,
+                    "  {}.",
+                    capitalized(&headline(s, self.metric.as_ref(), file))
+                );
             }
             None => {
                 let _ = writeln!(out, "  {}.", capitalized(&self.headline));
@@ -546,7 +547,8 @@ impl Explanation {
                 s.ready,
                 s.desired_raw,
                 s.observed_per_pod.map_or_else(|| "-".to_string(), num),
-                s.ratio.map_or_else(|| "-".to_string(), |r| format!("{:.2}", r)),
+                s.ratio
+                    .map_or_else(|| "-".to_string(), |r| format!("{:.2}", r)),
                 s.mode.as_str(),
                 s.rule
             );
@@ -595,14 +597,12 @@ pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
                 k.min_replica_count.value.to_string(),
             ))
         }
-        (_, Reason::MinReplicas { .. } | Reason::ScalingDisabledAtZero) => {
-            Some(Cause::of(
-                "minReplicas",
-                min_setting(a),
-                &a.min_replicas,
-                a.min_replicas.value.to_string(),
-            ))
-        }
+        (_, Reason::MinReplicas { .. } | Reason::ScalingDisabledAtZero) => Some(Cause::of(
+            "minReplicas",
+            min_setting(a),
+            &a.min_replicas,
+            a.min_replicas.value.to_string(),
+        )),
         (_, Reason::MaxReplicas { .. }) => Some(Cause::of(
             "maxReplicas",
             max_setting(a),
@@ -645,9 +645,7 @@ pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
 
 fn min_setting(a: &Autoscaler) -> &'static str {
     match a.algorithm {
-        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) | Algorithm::Hpa(_) => {
-            "spec.minReplicas"
-        }
+        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) | Algorithm::Hpa(_) => "spec.minReplicas",
         Algorithm::Keda(_) => "spec.minReplicaCount",
         Algorithm::KnativeKpa(_) => "autoscaling.knative.dev/min-scale",
     }
@@ -655,9 +653,7 @@ fn min_setting(a: &Autoscaler) -> &'static str {
 
 fn max_setting(a: &Autoscaler) -> &'static str {
     match a.algorithm {
-        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) | Algorithm::Hpa(_) => {
-            "spec.maxReplicas"
-        }
+        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) | Algorithm::Hpa(_) => "spec.maxReplicas",
         Algorithm::Keda(_) => "spec.maxReplicaCount",
         Algorithm::KnativeKpa(_) => "autoscaling.knative.dev/max-scale",
     }
@@ -765,8 +761,7 @@ fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool) -> Option<Cause> {
 }
 
 const HPA_LEGACY_SRC: &str = "kubernetes/kubernetes pkg/controller/podautoscaler/horizontal.go scaleUpLimitFactor 2, scaleUpLimitMinimum 4 (v1.34)";
-const HPA_POLICY_SRC: &str =
-    "kubernetes/kubernetes pkg/apis/autoscaling/v2/defaults.go (v1.34)";
+const HPA_POLICY_SRC: &str = "kubernetes/kubernetes pkg/apis/autoscaling/v2/defaults.go (v1.34)";
 
 fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
     let down_dir = e.desired < e.replicas || e.desired_raw < e.desired;
@@ -790,7 +785,7 @@ fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
         }
         Reason::MaxScaleUpRate { .. } => Cause::new(
             "the legacy scale-up limit",
-            "max(2 × current, 4) (no spec.behavior)",
+            "no spec.behavior: the legacy path",
             "max(2 × current, 4)".to_string(),
             Origin::Default {
                 source: HPA_LEGACY_SRC,
@@ -818,7 +813,11 @@ fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
         },
         Reason::ScaleUpPolicy { .. } => {
             let b = p.behavior.as_ref()?;
-            policy_cause("the scale-up policies", "spec.behavior.scaleUp.policies", &b.scale_up)
+            policy_cause(
+                "the scale-up policies",
+                "spec.behavior.scaleUp.policies",
+                &b.scale_up,
+            )
         }
         Reason::ScaleDownPolicy { .. } => {
             let b = p.behavior.as_ref()?;

@@ -54,7 +54,11 @@ pub fn resolve_interpretation(samples: &Samples, interpretation: Interpretation)
     if interpretation != Interpretation::Auto {
         return interpretation;
     }
-    let series = samples.series.iter().filter(|s| !s.points.is_empty()).count();
+    let series = samples
+        .series
+        .iter()
+        .filter(|s| !s.points.is_empty())
+        .count();
     if series > 1 || samples.has_pods() {
         Interpretation::PerPod
     } else if !samples.replicas.is_empty() {
