@@ -195,6 +195,27 @@ struct LoadedDemand {
     import_json: Option<serde_json::Value>,
     /// The Unix time (ms) of the demand's time 0 when the input's times are absolute.
     epoch_start: Option<i64>,
+    /// The samples' per-pod scale when it differs from the metric registry's (percent data
+    /// for a 0–1 metric).
+    scale: Option<sim::SamplesScale>,
+}
+
+impl LoadedDemand {
+    /// The autoscaler to replay: its metric's per-pod bound on the data's scale.
+    fn replayed(&self, a: &Autoscaler) -> Autoscaler {
+        match &self.scale {
+            Some(s) => s.apply(a),
+            None => a.clone(),
+        }
+    }
+}
+
+/// The import-report line about a per-pod scale that differs from the registry's.
+fn scale_line(s: &sim::SamplesScale) -> String {
+    format!(
+        "  note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}\n",
+        s.bound, s.median, s.max, s.registry_bound, s.bound
+    )
 }
 
 /// Read `--demand FILE.csv` or `--samples FILE` for `autoscaler`. On failure, what to print on
@@ -211,7 +232,13 @@ fn load_demand(
             let s = load_samples(path, autoscaler).map_err(|m| format!("error: {m}\n"))?;
             let (d, conv_notes, interp) = samples_demand(&s, samples_are);
             let notes: Vec<&ImportNote> = s.notes.iter().chain(conv_notes.iter()).collect();
-            let import_text = render_import(&file, &s, &notes);
+            let scale = sim::samples_scale(autoscaler, &s, interp);
+            let mut import_text = render_import(&file, &s, &notes);
+            let mut doc = import_json(&file, &s, interp, &notes);
+            if let Some(sc) = &scale {
+                import_text.push_str(&scale_line(sc));
+            }
+            doc["per_pod_bound"] = serde_json::json!(scale.map(|sc| sc.bound));
             if d.points.is_empty() {
                 return Err(format!("{import_text}error: no demand in {file}\n"));
             }
@@ -225,9 +252,10 @@ fn load_demand(
                 .flatten();
             Ok(LoadedDemand {
                 series: d,
-                import_json: Some(import_json(&file, &s, interp, &notes)),
+                import_json: Some(doc),
                 import_text,
                 epoch_start,
+                scale,
             })
         }
         (Some(path), _) => {
@@ -244,6 +272,7 @@ fn load_demand(
                 import_text: String::new(),
                 import_json: None,
                 epoch_start: rfc3339_start(&text),
+                scale: None,
             })
         }
         (None, None) => Err("error: give --demand FILE.csv or --samples FILE\n".to_string()),
@@ -308,9 +337,21 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             let (demand, conv_notes, interp) = samples_demand(&s, args.samples_are);
             let notes: Vec<&ImportNote> = s.notes.iter().chain(conv_notes.iter()).collect();
             import_text = render_import(&samples_file, &s, &notes);
-            import_doc = Some(import_json(&samples_file, &s, interp, &notes));
+            let mut doc = import_json(&samples_file, &s, interp, &notes);
+            let scale = sim::samples_scale(a, &s, interp);
+            if let Some(sc) = &scale {
+                import_text.push_str(&scale_line(sc));
+                sc.defer_static(a, &mut diags);
+            }
+            doc["per_pod_bound"] = serde_json::json!(scale.map(|sc| sc.bound));
+            import_doc = Some(doc);
             diags.extend(analysis::check_samples(a, &s, interp));
             if !demand.points.is_empty() {
+                let replayed = match &scale {
+                    Some(sc) => sc.apply(a),
+                    None => a.clone(),
+                };
+                let a = &replayed;
                 let out = sim::simulate(a, &demand, &SimOptions::default());
                 diags.extend(
                     out.diagnostics
@@ -424,13 +465,17 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
         }
     };
     let import_text = loaded.import_text.clone();
-    let series = loaded.series;
+    let series = &loaded.series;
     let opts = SimOptions {
         initial_replicas: args.initial_replicas,
         pod_startup: args.pod_startup,
         duration: args.duration,
     };
-    let output = sim::simulate(autoscaler, &series, &opts);
+    let replayed = loaded.replayed(autoscaler);
+    if let Some(sc) = &loaded.scale {
+        sc.defer_static(autoscaler, &mut diags);
+    }
+    let output = sim::simulate(&replayed, series, &opts);
     diags.extend(output.diagnostics.iter().cloned());
     diagnostic::sort(&mut diags);
 
@@ -576,6 +621,8 @@ fn explain(args: &ExplainArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
         pod_startup: args.pod_startup,
         duration: args.duration,
     };
+    let replayed = loaded.replayed(autoscaler);
+    let autoscaler = &replayed;
     let output = sim::simulate(autoscaler, &loaded.series, &opts);
     let (at, why) = match &args.at {
         Some(at) => match parse_at(at, loaded.series.offset, loaded.epoch_start) {

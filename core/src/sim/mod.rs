@@ -18,6 +18,9 @@ use crate::demand::DemandSeries;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Algorithm, Autoscaler, Family, Millis, SECOND};
 
+pub mod scale;
+pub use scale::{samples_scale, SamplesScale};
+
 /// What the user can set about a run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SimOptions {
@@ -198,18 +201,43 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
         let peak = demand.points.iter().map(|p| p.1).fold(0.0, f64::max);
         let max = autoscaler.max_replicas.value;
         if max != u32::MAX && peak > b * f64::from(max) {
-            bounds[0] = None;
-            diagnostics.push(
+            let target = m.target.value.value;
+            let percent = peak <= 100.0 * b * f64::from(max);
+            // Percent data for a 0–1 metric: the data's per-pod cap is 100 × the bound. When the
+            // target is on that scale too, the input is consistent (a note); else the units
+            // disagree (a warning; `unit-mismatch` has the fixes).
+            bounds[0] = percent.then_some(100.0 * b);
+            let d = if percent && target > b && target <= 100.0 * b {
+                Diagnostic::note(
+                    codes::SIM_DEMAND_ABOVE_BOUND,
+                    format!(
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod, and the target {target} is on the same 0–{} scale: the metric reaches the autoscaler in percent; replaying with each pod capped at {}",
+                        m.name.value,
+                        100.0 * b,
+                        100.0 * b
+                    ),
+                )
+            } else if percent {
                 Diagnostic::warning(
                     codes::SIM_DEMAND_ABOVE_BOUND,
                     format!(
-                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit (percent instead of a fraction?); replaying without the bound",
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is in percent, not in the metric's unit; replaying with each pod capped at {}",
+                        m.name.value,
+                        100.0 * b
+                    ),
+                )
+                .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit")
+            } else {
+                Diagnostic::warning(
+                    codes::SIM_DEMAND_ABOVE_BOUND,
+                    format!(
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit; replaying without the bound",
                         m.name.value
                     ),
                 )
-                .at(m.name.span)
-                .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit"),
-            );
+                .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit")
+            };
+            diagnostics.push(d.at(m.name.span));
         }
     }
 
