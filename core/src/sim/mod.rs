@@ -360,3 +360,69 @@ mod tests {
         assert_eq!((p.total, p.ready_at(60_000)), (0, 0));
     }
 }
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    fn kpa(target: &str) -> Autoscaler {
+        let yaml = format!(
+            "apiVersion: autoscaling.aibrix.ai/v1alpha1\nkind: PodAutoscaler\nmetadata:\n  name: p\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: d}}\n  minReplicas: 1\n  maxReplicas: 10\n  metricsSources:\n    - metricSourceType: pod\n      targetMetric: gpu_cache_usage_perc\n      targetValue: \"{target}\"\n  scalingStrategy: KPA\n"
+        );
+        match crate::config::parse(&yaml).autoscalers.first() {
+            Some(a) => a.clone(),
+            None => panic!("no autoscaler"),
+        }
+    }
+
+    fn run(target: &str, peak: f64) -> SimOutput {
+        let d = DemandSeries::from_points(vec![(0, peak), (600_000, 0.0), (1_800_000, 0.0)]);
+        let opts = SimOptions {
+            initial_replicas: Some(1),
+            pod_startup: Some(0),
+            ..SimOptions::default()
+        };
+        simulate(&kpa(target), &d, &opts)
+    }
+
+    fn bound_diag(out: &SimOutput) -> Option<&Diagnostic> {
+        out.diagnostics
+            .iter()
+            .find(|d| d.code == codes::SIM_DEMAND_ABOVE_BOUND)
+    }
+
+    /// (target, peak demand, expected severity, largest per-pod observed allowed).
+    #[test]
+    fn percent_demand_caps_each_pod_at_100() {
+        let cases: &[(&str, f64, Option<Severity>, f64)] = &[
+            // Percent demand, target in percent: consistent; capped at 100.
+            ("50", 300.0, Some(Severity::Note), 100.0),
+            // Percent demand, fraction target: the units disagree; still capped at 100.
+            ("0.5", 300.0, Some(Severity::Warning), 100.0),
+            // Beyond what 10 pods can report even in percent: replayed without a cap.
+            ("50", 5_000.0, Some(Severity::Warning), 5_000.0),
+            // Fraction demand within the bound: nothing to say, capped at 1.
+            ("0.5", 3.0, None, 1.0),
+        ];
+        for (target, peak, severity, cap) in cases {
+            let out = run(target, *peak);
+            assert_eq!(
+                bound_diag(&out).map(|d| d.severity),
+                *severity,
+                "{target} {peak}"
+            );
+            let max_obs = out
+                .timeline
+                .iter()
+                .map(|e| e.observed)
+                .filter(|o| o.is_finite())
+                .fold(0.0, f64::max);
+            assert!(
+                max_obs <= *cap,
+                "{target} {peak}: observed {max_obs} > {cap}"
+            );
+            assert!(max_obs > 0.0, "{target} {peak}");
+        }
+    }
+}
