@@ -618,7 +618,9 @@ pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
                 num(m.target.value.value),
             ))
         }
-        (Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p), r) => aibrix_cause(p, r, up),
+        (Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p), r) => {
+            aibrix_cause(p, r, up, a.metrics.first().map(|m| m.target.value.value))
+        }
         (Algorithm::Hpa(p), r) => hpa_cause(p, e, r),
         (Algorithm::Keda(k), r) => match r {
             Reason::Cooldown { .. } | Reason::ScaleToZero => Some(Cause::of(
@@ -668,7 +670,21 @@ fn target_setting(a: &Autoscaler) -> &'static str {
     }
 }
 
-fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool) -> Option<Cause> {
+/// "0.1 (no change while the metric is within 0.45–0.55)": a tolerance and the band it makes
+/// with the other direction's tolerance around `target`.
+fn band_value(tol: f64, up_tol: f64, down_tol: f64, target: Option<f64>) -> String {
+    match target {
+        Some(t) if t.is_finite() && t > 0.0 => format!(
+            "{} (no change while the metric is within {}–{})",
+            num(tol),
+            num(t * (1.0 - down_tol)),
+            num(t * (1.0 + up_tol))
+        ),
+        _ => num(tol),
+    }
+}
+
+fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool, target: Option<f64>) -> Option<Cause> {
     let v04 = p.version == AibrixVersion::V0_4;
     Some(match r {
         Reason::MaxScaleUpRate { .. } => Cause::of(
@@ -711,7 +727,12 @@ fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool) -> Option<Cause> {
                 },
                 setting,
                 param,
-                num(param.value),
+                band_value(
+                    param.value,
+                    p.scale_up_tolerance.value,
+                    p.scale_down_tolerance.value,
+                    target,
+                ),
             )
         }
         Reason::ScaleDownDelay { .. } => Cause::of(
@@ -766,20 +787,41 @@ const HPA_POLICY_SRC: &str = "kubernetes/kubernetes pkg/apis/autoscaling/v2/defa
 fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
     let down_dir = e.desired < e.replicas || e.desired_raw < e.desired;
     Some(match r {
+        Reason::Tolerance { ratio } if p.behavior.is_none() => Cause::of(
+            if ratio >= 1.0 {
+                "the scale-up tolerance"
+            } else {
+                "the scale-down tolerance"
+            },
+            "--horizontal-pod-autoscaler-tolerance",
+            if ratio >= 1.0 {
+                &p.tolerance_up
+            } else {
+                &p.tolerance_down
+            },
+            ratio_band(
+                if ratio >= 1.0 {
+                    p.tolerance_up.value
+                } else {
+                    p.tolerance_down.value
+                },
+                p,
+            ),
+        ),
         Reason::Tolerance { ratio } => {
             if ratio >= 1.0 {
                 Cause::of(
                     "the scale-up tolerance",
                     "spec.behavior.scaleUp.tolerance",
                     &p.tolerance_up,
-                    num(p.tolerance_up.value),
+                    ratio_band(p.tolerance_up.value, p),
                 )
             } else {
                 Cause::of(
                     "the scale-down tolerance",
                     "spec.behavior.scaleDown.tolerance",
                     &p.tolerance_down,
-                    num(p.tolerance_down.value),
+                    ratio_band(p.tolerance_down.value, p),
                 )
             }
         }
@@ -845,6 +887,16 @@ fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
         }
         _ => return None,
     })
+}
+
+/// "0.1 (no change while usage / target is within 0.9–1.1)".
+fn ratio_band(tol: f64, p: &HpaParams) -> String {
+    format!(
+        "{} (no change while usage / target is within {}–{})",
+        num(tol),
+        num(1.0 - p.tolerance_down.value),
+        num(1.0 + p.tolerance_up.value)
+    )
 }
 
 fn policy_cause(what: &'static str, setting: &'static str, rules: &ScalingRules) -> Cause {
