@@ -10,9 +10,10 @@
 //! the fields.
 //!
 //! [`interesting_moment`] picks a default time when the user gives none: the first evaluation at
-//! which the controller keeps MORE replicas than its metric asks for (replicas stopped following
-//! the load: a scale-down delay, a stabilization or cooldown window, a rate limit, a panic hold),
-//! else the first time the replica count reaches its highest value (the first peak).
+//! which the controller keeps MORE replicas than its metric asks for while not scaling up
+//! (replicas stopped following the load down: a scale-down delay, a stabilization or cooldown
+//! window, a max scale-down rate, a panic hold), else the first time the replica count reaches
+//! its highest value (the first peak), else the start.
 //!
 //! **API stability:** the playground calls [`explain`], [`interesting_moment`] and reads
 //! [`Explanation`]/[`Step`]/[`Cause`]; fields are only ever added. Serialized field names are
@@ -188,7 +189,7 @@ pub enum ExplainError {
 #[serde(rename_all = "snake_case")]
 pub enum MomentKind {
     /// The first evaluation where the controller kept more replicas than its metric asked for
-    /// (and more than `minReplicas`): replicas stopped following the load.
+    /// (and more than `minReplicas`) without scaling up: replicas stopped following the load.
     StoppedFollowing,
     /// The first time the replica count reached its highest value.
     FirstPeak,
@@ -215,10 +216,12 @@ pub fn interesting_moment(
 ) -> Option<(Millis, MomentKind)> {
     let tl = &output.timeline;
     let min = autoscaler.min_replicas.value;
-    if let Some(e) = tl
-        .iter()
-        .find(|e| e.desired > e.desired_raw.max(min) && e.desired >= e.replicas)
-    {
+    if let Some(e) = tl.iter().find(|e| {
+        e.desired > e.desired_raw.max(min)
+                && e.desired <= e.replicas
+                // A panic decision follows the panic window (the load), not a hold.
+                && !matches!(e.reason, Reason::Panic { .. })
+    }) {
         return Some((e.t, MomentKind::StoppedFollowing));
     }
     let peak = tl.iter().map(|e| e.desired).max()?;

@@ -391,3 +391,33 @@ fn import_report_in_json_outputs() {
     let v: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
     assert!(v.get("samples").is_none());
 }
+
+/// `desired_raw` is the metric's count before rate limits, windows and min/max (the contract of
+/// `Decision::desired_raw`, drawn by the chart as "desired (metric only)" and shown by explain
+/// as "by metric"), for both AIBrix generations.
+#[test]
+fn desired_raw_is_the_metric_count_before_rate_limits() {
+    // v0.7.0 KPA, percent data against a 0.5 target: ceil(30.3 / 0.5) = 61, limited to 2.
+    let a = one_autoscaler(&read_testdata(
+        "examples/seed-kpa-gpu-cache/autoscaler.yaml",
+    ));
+    let d = scalelens_core::demand::parse_csv(&read_testdata(
+        "examples/seed-kpa-gpu-cache/demand-percent.csv",
+    ))
+    .expect("parses");
+    let out = sim::simulate(&a, &d, &SimOptions::default());
+    let first = &out.timeline[0];
+    assert_eq!((first.desired_raw, first.desired), (61, 2));
+    assert!(matches!(
+        first.reason,
+        scalelens_core::algorithm::Reason::MaxScaleUpRate { limit: 2 }
+    ));
+    // v0.4.0 KPA: once the load is gone the metric asks for 0 while the delay holds 7.
+    let (_, out) = seed_v04();
+    let e = out
+        .timeline
+        .iter()
+        .find(|e| e.t == 45 * 60_000)
+        .expect("an evaluation at 45m");
+    assert_eq!((e.desired_raw, e.desired), (0, 7));
+}
