@@ -151,3 +151,18 @@ pub const PINNED_AT_MAX: &str = "pinned-at-max";
 /// [`crate::analysis::FLAPPING_CHANGES_PER_HOUR`] times within an hour). Fix: a longer
 /// window or a wider tolerance (see [`crate::analysis::check_flapping`]).
 pub const FLAPPING: &str = "flapping";
+
+/// Placeholder doc (rewritten below).
+pub const VALUE_VS_AVERAGEVALUE: &str = "value-vs-averagevalue";
+
+/// Placeholder doc.
+pub const NEVER_REACHES_TARGET: &str = "never-reaches-target";
+
+/// Placeholder doc.
+pub const SCALE_TO_ZERO_MISCONFIGURED: &str = "scale-to-zero-misconfigured";
+
+/// Placeholder doc.
+pub const WINDOW_SHORTER_THAN_SCRAPE: &str = "window-shorter-than-scrape";
+
+/// Placeholder doc.
+pub const TARGET_UNREACHABLE: &str = "target-unreachable";
