@@ -124,7 +124,10 @@ pub fn parse_expect(text: &str) -> Expect {
             continue;
         }
         if let Some(n) = item.strip_prefix("exit ") {
-            e.exit = n.trim().parse().unwrap_or_else(|_| panic!("bad exit line {line:?}"));
+            e.exit = n
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("bad exit line {line:?}"));
         } else if let Some(code) = item.strip_prefix('!') {
             e.absent.push(code.trim().to_string());
         } else {
@@ -215,7 +218,10 @@ pub fn run_cases_checked(kind: &str, min_cases: usize) -> Vec<CaseRun> {
     for r in &runs {
         let got = reported_codes(&r.report);
         if r.code != r.expect.exit {
-            failures.push(format!("{kind}/{}: exit {} (expected {})", r.name, r.code, r.expect.exit));
+            failures.push(format!(
+                "{kind}/{}: exit {} (expected {})",
+                r.name, r.code, r.expect.exit
+            ));
         }
         for c in &r.expect.fires {
             if !got.contains(c) {
@@ -224,7 +230,10 @@ pub fn run_cases_checked(kind: &str, min_cases: usize) -> Vec<CaseRun> {
         }
         for c in &r.expect.absent {
             if got.contains(c) {
-                failures.push(format!("{kind}/{}: `{c}` reported, expected absent", r.name));
+                failures.push(format!(
+                    "{kind}/{}: `{c}` reported, expected absent",
+                    r.name
+                ));
             }
         }
         if !failures.is_empty() && failures.last().is_some_and(|f| f.contains(&r.name)) {

@@ -285,7 +285,9 @@ fn fixtures_match_expectations_and_snapshots() {
         }
         for code in absent_codes(&src) {
             if parsed.diagnostics.iter().any(|d| d.code == code) {
-                failures.push(format!("{rel}: `{code}` reported, `# expect-not` says absent"));
+                failures.push(format!(
+                    "{rel}: `{code}` reported, `# expect-not` says absent"
+                ));
             }
         }
         if got != want {

@@ -160,7 +160,10 @@ impl Coverage {
     ) {
         for c in pos {
             if reported.contains(c) {
-                self.positive.entry(c.clone()).or_default().push(fixture.into());
+                self.positive
+                    .entry(c.clone())
+                    .or_default()
+                    .push(fixture.into());
             } else {
                 self.errors
                     .push(format!("{fixture}: declares `{c}` but does not report it"));
@@ -171,13 +174,19 @@ impl Coverage {
                 self.errors
                     .push(format!("{fixture}: declares `{c}` absent but reports it"));
             } else {
-                self.negative.entry(c.clone()).or_default().push(fixture.into());
+                self.negative
+                    .entry(c.clone())
+                    .or_default()
+                    .push(fixture.into());
             }
         }
         self.clean.entry(String::new()).or_default();
         for (code, _) in codes_cache() {
             if !reported.contains(code) {
-                self.clean.entry(code.clone()).or_default().push(fixture.into());
+                self.clean
+                    .entry(code.clone())
+                    .or_default()
+                    .push(fixture.into());
             }
         }
     }
@@ -206,7 +215,10 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
     let codes = codes_cache();
     let known: BTreeSet<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
     for c in ANY_CLEAN_NEGATIVE {
-        assert!(known.contains(c), "ANY_CLEAN_NEGATIVE names unknown code {c}");
+        assert!(
+            known.contains(c),
+            "ANY_CLEAN_NEGATIVE names unknown code {c}"
+        );
     }
     let mut cov = Coverage::default();
 
@@ -221,8 +233,11 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
             options.aibrix_version = AibrixVersion::V0_4;
         }
         let parsed = config::parse_with(&src, &options);
-        let reported: BTreeSet<String> =
-            parsed.diagnostics.iter().map(|d| d.code.to_string()).collect();
+        let reported: BTreeSet<String> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect();
         let mut pos = declared(&src, "# expect: ");
         pos.extend(declared(&src, "# expect-global: "));
         pos.extend(declared(&src, "# expect-note: "));

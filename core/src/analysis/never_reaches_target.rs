@@ -47,12 +47,12 @@
 //! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
 //!   (usage ratio = value / target).
 
+use super::fmt_num;
 use super::never_scales_down::clock;
 use super::target_unreachable::up_tolerance;
-use super::fmt_num;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Algorithm, AibrixVersion, Autoscaler, Millis, TargetType, MINUTE};
+use crate::model::{AibrixVersion, Algorithm, Autoscaler, Millis, TargetType, MINUTE};
 use crate::sim::SimOutput;
 
 /// Saturated evaluations must add up to at least this long.
@@ -75,7 +75,7 @@ fn saturated(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
     let m = a.metrics.first()?;
     let b = m.bound?;
     let t = m.target.value.value;
-    if bound_dropped(out) || m.target.target_type == TargetType::Utilization || !(t > 0.0) {
+    if bound_dropped(out) || m.target.target_type == TargetType::Utilization || t.is_nan() || t <= 0.0 {
         return None;
     }
     let max = a.max_replicas.value;
@@ -165,11 +165,11 @@ fn never_reached(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         } else {
             e.observed
         };
-        if o.is_finite() && !(o <= peak) {
+        if o.is_finite() && (peak.is_nan() || o > peak) {
             peak = o;
         }
     }
-    if loaded < MIN_LOADED || !(peak > 0.0) {
+    if loaded < MIN_LOADED || peak.is_nan() || peak <= 0.0 {
         return None;
     }
     let tol = up_tolerance(a);

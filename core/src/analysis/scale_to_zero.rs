@@ -65,7 +65,7 @@
 use super::fmt_num;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Algorithm, AibrixVersion, Autoscaler, MetricSource};
+use crate::model::{AibrixVersion, Algorithm, Autoscaler, MetricSource};
 use crate::samples::{Interpretation, Samples};
 
 /// The idle floor is at most this share of the peak: the metric does fall with the load.
@@ -269,7 +269,11 @@ mod tests {
         let a = autoscaler(&y);
         let d = check_scale_to_zero(&a);
         assert_eq!(d.len(), 1, "{d:?}");
-        assert!(d[0].message.contains("nothing brings it back"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("nothing brings it back"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]
@@ -280,7 +284,10 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].message.contains("line 7"), "{}", d[0].message);
         // Without the annotation: the operator's choice, nothing to say.
-        let a = autoscaler(&y.replace("        autoscaling.knative.dev/min-scale: \"0\"\n", "        x: y\n"));
+        let a = autoscaler(&y.replace(
+            "        autoscaling.knative.dev/min-scale: \"0\"\n",
+            "        x: y\n",
+        ));
         assert!(check_scale_to_zero(&a).is_empty());
     }
 }

@@ -46,7 +46,7 @@ use super::never_scales_down::clock;
 use super::{fmt_num, median};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Algorithm, AibrixVersion, Autoscaler, Millis, TargetType, SECOND};
+use crate::model::{AibrixVersion, Algorithm, Autoscaler, Millis, TargetType, SECOND};
 use crate::sim::SimOutput;
 
 /// The load must stay over capacity at least this long (summed) to be reported.
@@ -190,7 +190,10 @@ pub fn check_target_unreachable_run(a: &Autoscaler, out: &SimOutput) -> Option<D
         .at(a.max_replicas.span().unwrap_or(a.name_span));
     if let Some(span) = a.max_replicas.span() {
         d = d.with_fix(
-            format!("raise maxReplicas to what the peak needs ({})", fmt_num(need)),
+            format!(
+                "raise maxReplicas to what the peak needs ({})",
+                fmt_num(need)
+            ),
             span,
             fmt_num(need),
         );

@@ -195,7 +195,7 @@ pub fn check_keda_query(
     threshold: f64,
 ) -> Option<Diagnostic> {
     let agg = top_aggregation(&query.value)?;
-    if !agg.across_pods || !(threshold.is_finite() && threshold > 0.0) {
+    if !(agg.across_pods && threshold.is_finite() && threshold > 0.0) {
         return None;
     }
     let written = metric_type.map(|m| m.value.as_str());
@@ -275,7 +275,10 @@ mod tests {
     fn aggregation_shapes() {
         let cases: &[(&str, Option<(&str, bool)>)] = &[
             ("sum(rate(x[2m]))", Some(("sum", true))),
-            ("  avg(vllm:num_requests_running{model=\"a\"}) ", Some(("avg", true))),
+            (
+                "  avg(vllm:num_requests_running{model=\"a\"}) ",
+                Some(("avg", true)),
+            ),
             ("sum by (deployment) (rate(x[1m]))", Some(("sum", true))),
             ("sum(rate(x[1m])) by (namespace)", Some(("sum", true))),
             ("sum by (pod) (rate(x[1m]))", Some(("sum", false))),
@@ -301,8 +304,18 @@ mod tests {
         let avg_value = Spanned::new("AverageValue".to_string(), sp());
         // (query, metricType, fires, text)
         let cases: &[(&str, Option<&Spanned<String>>, bool, &str)] = &[
-            ("avg(rate(req_total[2m]))", None, true, "effective per-pod target is N × 5"),
-            ("avg(rate(req_total[2m]))", Some(&avg_value), true, "ceil(10 / 5) = 2"),
+            (
+                "avg(rate(req_total[2m]))",
+                None,
+                true,
+                "effective per-pod target is N × 5",
+            ),
+            (
+                "avg(rate(req_total[2m]))",
+                Some(&avg_value),
+                true,
+                "ceil(10 / 5) = 2",
+            ),
             ("avg(rate(req_total[2m]))", Some(&value), false, ""),
             ("sum(rate(req_total[2m]))", None, false, ""),
             ("sum(rate(req_total[2m]))", Some(&value), true, "then 12"),

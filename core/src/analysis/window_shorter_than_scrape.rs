@@ -53,7 +53,9 @@ use super::never_scales_down::clock;
 use super::value_vs_averagevalue::paren_group;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{AibrixVersion, Algorithm, Autoscaler, Behavior, HpaParams, Millis, MetricSource, SECOND};
+use crate::model::{
+    AibrixVersion, Algorithm, Autoscaler, Behavior, HpaParams, MetricSource, Millis, SECOND,
+};
 use crate::samples::{Format, Samples, TimeBase};
 use crate::span::Param;
 
@@ -281,9 +283,11 @@ mod tests {
 
     #[test]
     fn hpa_window_below_sync() {
-        let y = |w: u32| format!(
+        let y = |w: u32| {
+            format!(
             "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  scaleTargetRef: {{kind: Deployment, name: x}}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Pods\n      pods:\n        metric: {{name: rps}}\n        target: {{type: AverageValue, averageValue: \"10\"}}\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: {w}\n"
-        );
+        )
+        };
         for (w, fires) in [(0, false), (10, true), (15, false), (300, false)] {
             let d = check_windows(&autoscaler(&y(w)));
             assert_eq!(d.len(), usize::from(fires), "{w}: {d:?}");

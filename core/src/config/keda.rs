@@ -435,9 +435,7 @@ fn read_trigger(
                 return None;
             }
             if let Some(q) = &query {
-                if let Some(d) =
-                    crate::analysis::check_keda_query(q, metric_type.as_ref(), th3)
-                {
+                if let Some(d) = crate::analysis::check_keda_query(q, metric_type.as_ref(), th3) {
                     cx.push(d);
                 }
             }
