@@ -784,14 +784,17 @@ pub const FLAPPING: &str = "flapping";
 
 /// # What it does
 /// Reads a KEDA prometheus trigger's `query`: `AverageValue` (the default) on an `avg(...)` across
-/// pods, or `Value` on a `sum(rate(...))` across pods (see [`crate::analysis::check_keda_query`]).
-/// Fires only on that textual evidence.
+/// pods, or `Value` on a `sum(rate(...))` across pods (see [`crate::analysis::check_keda_query`]);
+/// from samples, an HPA `External` metric with a `Value` target whose samples hold one series per
+/// pod, which the HPA sums and then multiplies by the pods (see
+/// [`crate::analysis::check_external_value_per_pod`]). Fires only on that evidence and says what
+/// it is.
 ///
 /// # Why is this bad
 /// AverageValue computes ceil(result / threshold) without the pods: on an average the effective
 /// per-pod target is N × threshold and it scales down under load. Value computes ceil(pods ×
-/// result / threshold): on a total rate that adding pods does not lower, it runs away to the
-/// maximum.
+/// result / threshold): on a total that adding pods does not lower (a summed rate, a sum of
+/// per-pod series), it asks for N times too many and runs away to the maximum.
 ///
 /// # Example
 /// ```text
@@ -814,8 +817,8 @@ pub const VALUE_VS_AVERAGEVALUE: &str = "value-vs-averagevalue";
 
 /// # What it does
 /// From a replay: a bounded metric saturates at its bound while the demand per ready pod exceeds
-/// it and the controller holds a count below maxReplicas (warning); or the observed value never
-/// reaches the target over at least 30 minutes of load with replicas at minReplicas throughout
+/// it and the controller holds a count below maxReplicas (warning); or the observed value stays
+/// below half the target over at least 30 minutes of load with replicas at minReplicas throughout
 /// (note). See [`crate::analysis::check_never_reaches_target`]; it never reports evaluations at
 /// maxReplicas, which are `pinned-at-max`'s.
 ///

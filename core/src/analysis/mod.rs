@@ -26,7 +26,9 @@ pub use pinned_at_max::check_pinned_at_max;
 pub use scale_to_zero::{check_keda_idle_floor, check_scale_to_zero};
 pub use target_unreachable::{check_target_unreachable_run, check_target_unreachable_static};
 pub use unit_mismatch::check_unit_mismatch;
-pub use value_vs_averagevalue::{check_keda_query, top_aggregation, TopAggregation};
+pub use value_vs_averagevalue::{
+    check_external_value_per_pod, check_keda_query, top_aggregation, TopAggregation,
+};
 pub use window_shorter_than_scrape::{check_query_ranges, check_windows};
 
 /// Static diagnostics of one autoscaler that need the whole model (run by
@@ -42,7 +44,7 @@ pub fn check_static(autoscaler: &Autoscaler) -> Vec<Diagnostic> {
 
 /// Diagnostics from imported samples, read as `interpretation` (see
 /// [`crate::samples::to_demand`]): [`check_unit_mismatch`], [`check_keda_idle_floor`],
-/// [`check_query_ranges`].
+/// [`check_query_ranges`], [`check_external_value_per_pod`].
 pub fn check_samples(
     autoscaler: &Autoscaler,
     samples: &Samples,
@@ -53,6 +55,7 @@ pub fn check_samples(
         .collect();
     out.extend(check_keda_idle_floor(autoscaler, samples, interpretation));
     out.extend(check_query_ranges(autoscaler, samples));
+    out.extend(check_external_value_per_pod(autoscaler, samples));
     out
 }
 

@@ -10,9 +10,10 @@
 //!   AIBrix v0.7.0's KPA shows it most clearly: it recommends `ceil(mean / target)` without
 //!   the pod count, so a 0–1 metric with target 0.5 never asks for more than 2 replicas.
 //! - **Target never reached** (note): over at least [`MIN_LOADED`] of load, the observed value
-//!   stayed below the target at every evaluation and the count never left minReplicas: the
-//!   target is never reached, so this load never triggers scaling. It is a note: the load may
-//!   simply be light; it matters when the replayed load is a real peak.
+//!   stayed below [`NEVER_REACHED_SHARE`] of the target at every evaluation and the count never
+//!   left minReplicas: the target is not even approached, so this load never triggers scaling.
+//!   It is a note: the load may simply be light; it matters when the replayed load is a real
+//!   peak. (A peak at, say, 80 % of the target is a sized configuration and is not reported.)
 //!
 //! Versus `pinned-at-max`: that one fires when the count sits at maxReplicas; the saturation
 //! finding here requires the count to be below maxReplicas at every evaluation it counts, so
@@ -59,6 +60,8 @@ use crate::sim::SimOutput;
 pub const MIN_SATURATED: Millis = 2 * MINUTE;
 /// The load must last at least this long before "never reached the target" is worth saying.
 pub const MIN_LOADED: Millis = 30 * MINUTE;
+/// "Never reached" means the peak stayed below this share of the target.
+pub const NEVER_REACHED_SHARE: f64 = 0.5;
 
 /// Report a run where saturation hides the demand, or where the target is never reached.
 pub fn check_never_reaches_target(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
@@ -75,7 +78,11 @@ fn saturated(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
     let m = a.metrics.first()?;
     let b = m.bound?;
     let t = m.target.value.value;
-    if bound_dropped(out) || m.target.target_type == TargetType::Utilization || t.is_nan() || t <= 0.0 {
+    if bound_dropped(out)
+        || m.target.target_type == TargetType::Utilization
+        || t.is_nan()
+        || t <= 0.0
+    {
         return None;
     }
     let max = a.max_replicas.value;
@@ -173,12 +180,12 @@ fn never_reached(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         return None;
     }
     let tol = up_tolerance(a);
-    if peak >= t {
+    if peak >= NEVER_REACHED_SHARE * t {
         return None;
     }
     let trigger = t * (1.0 + tol);
     let message = format!(
-        "over {} of load the observed value never reached the target: peak {} vs target {} ({}% of it; scaling up starts above {}), so replicas stayed at minReplicas {min} the whole run; if this load is a real peak, the target is too high to ever trigger scaling",
+        "over {} of load the observed value never came near the target: peak {} vs target {} ({}% of it; scaling up starts above {}), so replicas stayed at minReplicas {min} the whole run; if this load is a real peak, the target is too high to ever trigger scaling",
         clock(loaded),
         fmt_num((peak * 1000.0).round() / 1000.0),
         fmt_num(t),

@@ -16,8 +16,17 @@
 //!
 //! It fires only on that textual evidence and says what it is. Other shapes (binary
 //! expressions, `sum by (pod)`, `max`, a `sum` of a backlog such as a queue length, which does
-//! fall as pods drain it) are left alone. The HPA's own External/Object metrics carry no query
-//! text and are not checked; AIBrix has no target type (KPA/APA always read the per-pod mean).
+//! fall as pods drain it) are left alone.
+//!
+//! From samples ([`check_external_value_per_pod`]): a Kubernetes HPA `External` metric with a
+//! `Value` target whose samples hold one series per pod. The external metrics API returns every
+//! matching series and the HPA sums them, then multiplies by the ready pods:
+//! `desired = ceil(pods × Σ / target)`, N times what a per-pod reading of the target asks for
+//! (`ceil(Σ / target)`, the `AverageValue` path). The message gives both counts at the samples'
+//! peak.
+//!
+//! The HPA's External/Object metrics carry no query text, so without samples they are not
+//! checked; AIBrix has no target type (KPA/APA always read the per-pod mean).
 //!
 //! # Why is this bad
 //! The replica count no longer follows the load: with `AverageValue` on an average it scales
@@ -47,9 +56,11 @@
 //! - Kubernetes docs, "HorizontalPodAutoscaler Walkthrough", autoscaling on metrics not related
 //!   to Kubernetes objects (Value vs AverageValue for External metrics).
 
-use super::fmt_num;
+use super::{fmt_num, metric_for};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::model::{Autoscaler, Family, MetricSource, TargetType};
+use crate::samples::Samples;
 use crate::span::Spanned;
 
 /// Labels that identify a pod: a `by` clause keeping one of them does not aggregate across pods.
@@ -256,6 +267,73 @@ pub fn check_keda_query(
         return Some(d);
     }
     None
+}
+
+/// HPA `External` metric, `Value` target, and samples with one series per pod: the HPA sums the
+/// series and multiplies by the pods.
+pub fn check_external_value_per_pod(a: &Autoscaler, samples: &Samples) -> Option<Diagnostic> {
+    if a.family != Family::Hpa {
+        return None;
+    }
+    let m = metric_for(a, samples)?;
+    if !matches!(m.source, MetricSource::External) || m.target.target_type != TargetType::Value {
+        return None;
+    }
+    let t = m.target.value.value;
+    if !(t.is_finite() && t > 0.0) {
+        return None;
+    }
+    let mut pods: Vec<&str> = samples
+        .series
+        .iter()
+        .filter(|s| !s.points.is_empty())
+        .filter_map(|s| s.pod.as_deref())
+        .collect();
+    pods.sort_unstable();
+    pods.dedup();
+    if pods.len() < 2 {
+        return None;
+    }
+    // The sum over the series at each time, and how many series reported then.
+    let mut by_time: std::collections::BTreeMap<i64, (f64, usize)> = Default::default();
+    for s in samples.series.iter().filter(|s| s.pod.is_some()) {
+        for (time, v) in &s.points {
+            let e = by_time.entry(*time).or_insert((0.0, 0));
+            e.0 += v;
+            e.1 += 1;
+        }
+    }
+    let (sum, n) = by_time
+        .values()
+        .copied()
+        .filter(|(sum, _)| sum.is_finite())
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    if sum <= 0.0 || n < 2 {
+        return None;
+    }
+    let as_value = (n as f64 * sum / t).ceil();
+    let as_average = (sum / t).ceil();
+    let message = format!(
+        "`{}` has one series per pod in the samples ({} pods), and an External metric returns them all: the HPA sums them and, with a Value target, multiplies by the ready pods: desired = ceil(pods × Σ / {}). At the samples' peak Σ = {} over {n} pods gives ceil({n} × {} / {}) = {}, while reading the target per pod gives ceil({} / {}) = {}: {n} times as many",
+        m.name.value,
+        pods.len(),
+        fmt_num(t),
+        fmt_num((sum * 100.0).round() / 100.0),
+        fmt_num((sum * 100.0).round() / 100.0),
+        fmt_num(t),
+        fmt_num(as_value),
+        fmt_num((sum * 100.0).round() / 100.0),
+        fmt_num(t),
+        fmt_num(as_average),
+    );
+    let mut d = Diagnostic::warning(codes::VALUE_VS_AVERAGEVALUE, message)
+        .at_opt(m.target.value.span().or(Some(m.name.span)))
+        .with_help("evidence: the samples of this metric carry a pod label per series; GetExternalMetricReplicas sums every returned series (kubernetes/kubernetes v1.34 replica_calculator.go) and multiplies the ratio by the ready pods");
+    d.fixes.push(crate::diagnostic::Fix {
+        description: "use `target.type: AverageValue` with `averageValue` (desired = ceil(Σ / target), the target per pod), or a Pods metric".to_string(),
+        edits: Vec::new(),
+    });
+    Some(d)
 }
 
 #[cfg(test)]
