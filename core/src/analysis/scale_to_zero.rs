@@ -100,8 +100,13 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
                     .with_fix("state the real minimum: min-scale \"1\"", span, "\"1\""),
                 );
             }
+            // Only a retention written on this revision: a cluster-wide value in the ConfigMap
+            // serves other revisions too.
             let retention = &p.scale_to_zero_pod_retention_period;
-            if let Some(span) = retention.span() {
+            let on_revision = retention
+                .span()
+                .filter(|s| a.span.start <= s.start && s.end <= a.span.end);
+            if let Some(span) = on_revision {
                 if retention.value > 0 && (a.min_replicas.value >= 1 || disabled) {
                     let why = if disabled {
                         "scale to zero is disabled in `config-autoscaler`".to_string()
@@ -132,7 +137,10 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
                     )
                 });
                 if let Some(m) = per_pod {
-                    let why = if apa {
+                    let why = if apa && p.version == AibrixVersion::V0_4 {
+                        "APA v0.4.0 makes no decision without a ready pod to average over"
+                            .to_string()
+                    } else if apa {
                         "APA recommends ceil(replicas × value / target), which is 0 at 0 replicas"
                             .to_string()
                     } else {
@@ -226,8 +234,13 @@ pub fn check_keda_idle_floor(
         .as_ref()
         .and_then(|t| t.span())
         .unwrap_or(m.name.span);
+    let min_text = if p.min_replica_count.span().is_some() {
+        "`minReplicaCount: 0`"
+    } else {
+        "KEDA's default `minReplicaCount` 0"
+    };
     let message = format!(
-        "`minReplicaCount: 0` asks KEDA to scale to zero when idle, but the trigger's value never falls to `activationThreshold` {}: its idle floor in the samples is {} ({}% of the peak {}); KEDA is active while value > activationThreshold, so it never scales to zero",
+        "{min_text} asks KEDA to scale to zero when idle, but the trigger's value never falls to `activationThreshold` {}: its idle floor in the samples is {} ({}% of the peak {}); KEDA is active while value > activationThreshold, so it never scales to zero",
         fmt_num(threshold),
         fmt_num(floor),
         fmt_num((floor / peak * 1000.0).round() / 10.0),
