@@ -6,6 +6,7 @@
 //! `tests/testdata/`; `tests/tests/diagnostic_coverage.rs` parses this file and fails when either
 //! is missing.
 
+
 /// # What it does
 /// Reports input that is not valid YAML, at the scanner's position. Nothing after the error can be
 /// read.
@@ -484,7 +485,8 @@ pub const UNKNOWN_METRIC_SOURCE: &str = "unknown-metric-source";
 ///
 /// # References
 /// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go`; kedacore/keda
-///   v2.18 `pkg/scaling/resolver` (Utilization only for cpu/memory).
+///   v2.18 `pkg/scalers/scaler.go` (`GetMetricTargetType`: Utilization is unsupported for external
+///   metrics).
 pub const UNKNOWN_TARGET_TYPE: &str = "unknown-target-type";
 
 /// # What it does
@@ -640,7 +642,8 @@ pub const KEDA_RESOURCE_ONLY_ZERO: &str = "keda-resource-only-zero";
 /// Give each trigger a unique name.
 ///
 /// # References
-/// - kedacore/keda v2.18 `apis/keda/v1alpha1/withtriggers_types.go` (`ValidateTriggers`).
+/// - kedacore/keda v2.18 `apis/keda/v1alpha1/scaletriggers_types.go` (`ValidateTriggers`: trigger
+///   names must be unique).
 pub const DUPLICATE_NAME: &str = "duplicate-name";
 
 /// # What it does
@@ -811,8 +814,8 @@ pub const FLAPPING: &str = "flapping";
 /// # References
 /// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
 ///   (`GetExternalMetricReplicas`, `GetExternalPerPodMetricReplicas`); kedacore/keda v2.18
-///   `pkg/scalers/prometheus_scaler.go`, `apis/keda/v1alpha1/scaledobject_types.go` (metricType
-///   default AverageValue).
+///   `pkg/scalers/prometheus_scaler.go` and `pkg/scalers/scaler.go` (`GetMetricTargetType`: an
+///   empty metricType is AverageValue).
 pub const VALUE_VS_AVERAGEVALUE: &str = "value-vs-averagevalue";
 
 /// # What it does

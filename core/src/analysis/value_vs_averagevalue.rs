@@ -52,7 +52,7 @@
 //!   `GetExternalMetricReplicas` (Value: `ceil(usage / target × ready pods)`) and
 //!   `GetExternalPerPodMetricReplicas` (AverageValue: `ceil(usage / target)`).
 //! - kedacore/keda v2.18 `pkg/scalers/prometheus_scaler.go` (one series, the query's value) and
-//!   `apis/keda/v1alpha1/scaledobject_types.go` (`metricType` default `AverageValue`).
+//!   `pkg/scalers/scaler.go` (`GetMetricTargetType`: an empty `metricType` is `AverageValue`).
 //! - Kubernetes docs, "HorizontalPodAutoscaler Walkthrough", autoscaling on metrics not related
 //!   to Kubernetes objects (Value vs AverageValue for External metrics).
 
