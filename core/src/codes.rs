@@ -6,7 +6,6 @@
 //! `tests/testdata/`; `tests/tests/diagnostic_coverage.rs` parses this file and fails when either
 //! is missing.
 
-
 /// # What it does
 /// Reports input that is not valid YAML, at the scanner's position. Nothing after the error can be
 /// read.

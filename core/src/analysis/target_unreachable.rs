@@ -16,6 +16,11 @@
 //!   one stays silent: one cause, one diagnostic. Demand beyond what maxReplicas pods can
 //!   report at the metric's bound is left to `sim-demand-above-bound` / `unit-mismatch`.
 //!
+//! A target *below* a metric's floor was considered and left out: per-pod values are averages
+//! (a mean of counts can be 0.5), Knative rejects targets below 0.01 and every family rejects
+//! targets ≤ 0 (`invalid-target`), so no replayed controller has a floor a valid target can sit
+//! under. AIBrix's HPA strategy rounding of fractional targets is `aibrix-target-truncated`.
+//!
 //! # Why is this bad
 //! In the static case the autoscaler is inert: load rises, pods saturate, nothing scales. In the
 //! run case, peaks queue requests (latency, timeouts) however well the autoscaler reacts,

@@ -66,14 +66,17 @@ pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
         Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => {
             let resync = p.resync_interval.value;
             let kpa = matches!(a.algorithm, Algorithm::AibrixKpa(_));
-            let windows: [(&str, &Param<Millis>); 2] = [
-                ("stable window", &p.stable_window),
-                ("panic window", &p.panic_window),
-            ];
+            // KPA reads the stable and panic windows; APA one window: v0.7.0 the stable window
+            // (`observeWindowSeconds`), v0.4.0 `apa.autoscaling.aibrix.ai/window`.
+            let windows: Vec<(&str, &Param<Millis>)> = match (kpa, p.version) {
+                (true, _) => vec![
+                    ("stable window", &p.stable_window),
+                    ("panic window", &p.panic_window),
+                ],
+                (false, AibrixVersion::V0_7) => vec![("stable window", &p.stable_window)],
+                (false, AibrixVersion::V0_4) => vec![("APA window", &p.apa_window)],
+            };
             for (what, w) in windows {
-                if what == "panic window" && !kpa {
-                    continue; // APA reads only the stable window
-                }
                 let Some(span) = w.span() else { continue };
                 if w.value < resync {
                     out.push(
@@ -279,6 +282,38 @@ mod tests {
         );
         assert!(rate_ranges("sum(rate(a[5m:1m]))").is_empty());
         assert!(rate_ranges("sum(my_rate_total)").is_empty());
+    }
+
+    #[test]
+    fn aibrix_windows_below_resync() {
+        let y = |extra: &str, strategy: &str| {
+            crate::analysis::test_util::kpa_yaml("num_requests_waiting", "8", "").replace(
+                "  scalingStrategy: KPA\n",
+                &format!("{extra}  scalingStrategy: {strategy}\n"),
+            )
+        };
+        // (spec lines, strategy, diagnostics)
+        for (extra, strategy, n) in [
+            ("  panicWindowSeconds: 5\n", "KPA", 1),
+            ("  panicWindowSeconds: 5\n", "APA", 0), // APA reads only the stable window
+            (
+                "  observeWindowSeconds: 8\n  panicWindowSeconds: 5\n",
+                "KPA",
+                2,
+            ),
+            (
+                "  observeWindowSeconds: 30\n  panicWindowSeconds: 10\n",
+                "KPA",
+                0,
+            ),
+            ("", "KPA", 0),
+        ] {
+            let d = check_windows(&autoscaler(&y(extra, strategy)));
+            assert_eq!(d.len(), n, "{extra} {strategy}: {d:?}");
+            if let Some(d) = d.first() {
+                assert_eq!(d.fixes[0].edits[0].replacement, "30");
+            }
+        }
     }
 
     #[test]
