@@ -850,10 +850,9 @@ pub const NEVER_REACHES_TARGET: &str = "never-reaches-target";
 /// Reports scale-to-zero settings the controller cannot honour: Knative `min-scale: "0"` with
 /// `enable-scale-to-zero: "false"`, or a pod retention period that never applies (note); AIBrix
 /// `minReplicas: 0` with per-pod metrics or APA (never comes back from 0), or with the HPA
-/// strategy (min dropped), and the unused `scale-to-zero` annotation (note); from samples, KEDA
-/// `minReplicaCount: 0` with an idle floor above `activationThreshold`. See
-/// [`crate::analysis::check_scale_to_zero`], [`crate::analysis::check_keda_idle_floor`]. HPA
-/// `minReplicas: 0` is `out-of-range`.
+/// strategy (min dropped); from samples, KEDA `minReplicaCount: 0` with an idle floor above
+/// `activationThreshold`. See [`crate::analysis::check_scale_to_zero`],
+/// [`crate::analysis::check_keda_idle_floor`]. HPA `minReplicas: 0` is `out-of-range`.
 ///
 /// # Why is this bad
 /// Idle pods are never released although the YAML says so, or a workload at 0 never comes back
@@ -875,9 +874,8 @@ pub const NEVER_REACHES_TARGET: &str = "never-reaches-target";
 /// # References
 /// - knative/serving v1.20 `pkg/reconciler/autoscaling/kpa/scaler.go` (`handleScaleToZero`);
 ///   vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/metrics/client.go`,
-///   `hpa_resources.go`, `types/annotations.go`; kedacore/keda v2.18
-///   `pkg/scaling/executor/scale_scaledobjects.go`; kubernetes/kubernetes v1.34 feature gate
-///   `HPAScaleToZero` (alpha, off).
+///   `hpa_resources.go`; kedacore/keda v2.18 `pkg/scaling/executor/scale_scaledobjects.go`;
+///   kubernetes/kubernetes v1.34 feature gate `HPAScaleToZero` (alpha, off).
 pub const SCALE_TO_ZERO_MISCONFIGURED: &str = "scale-to-zero-misconfigured";
 
 /// # What it does

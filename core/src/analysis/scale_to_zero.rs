@@ -14,9 +14,10 @@
 //!   windows keep the last (zero) values, and KPA's `ceil(0 / target)` and APA's
 //!   `ceil(0 × ratio)` keep it at 0 under any load (AIBrix has no activator). With the HPA
 //!   strategy AIBrix sets the generated HPA's `minReplicas` only when it is above 0, so
-//!   Kubernetes' default 1 applies and it never reaches 0. The
-//!   `autoscaling.aibrix.ai/scale-to-zero: "true"` annotation is parsed but read by nothing
-//!   in v0.7.0 (note).
+//!   Kubernetes' default 1 applies and it never reaches 0 (reported by the AIBrix reader, which
+//!   models that default: [`aibrix_hpa_min_zero`]). (The
+//!   `autoscaling.aibrix.ai/scale-to-zero` annotation, parsed but read by nothing in v0.7.0, is
+//!   already `unsupported-feature`: one cause, one diagnostic.)
 //!
 //! From samples ([`check_keda_idle_floor`]):
 //! - **KEDA** (`minReplicaCount: 0`): the trigger's values fall to an idle floor (at most 5 %
@@ -55,7 +56,7 @@
 //! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/podautoscaler_controller.go`
 //!   (scaling disabled at 0 when `minReplicas` ≠ 0), `metrics/client.go` (nothing recorded from
 //!   an empty snapshot), `algorithm/{kpa,apa}.go`, `hpa_resources.go` (`minReplicas` set only
-//!   when > 0), `types/annotations.go` (`scale-to-zero`, no caller of `GetScaleToZero`).
+//!   when > 0).
 //! - kedacore/keda v2.18 `pkg/scalers/prometheus_scaler.go` (active when value >
 //!   `activationThreshold`) and `pkg/scaling/executor/scale_scaledobjects.go` (scale to zero
 //!   only when inactive for `cooldownPeriod`).
@@ -163,37 +164,23 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
                     );
                 }
             }
-            if p.version == AibrixVersion::V0_7 && p.scale_to_zero.value {
-                if let Some(span) = p.scale_to_zero.span() {
-                    out.push(
-                        Diagnostic::note(
-                            codes::SCALE_TO_ZERO_MISCONFIGURED,
-                            "`autoscaling.aibrix.ai/scale-to-zero` is parsed by AIBrix v0.7.0 but read by nothing (no caller of GetScaleToZero): it has no effect; only `minReplicas` bounds the count",
-                        )
-                        .at(span),
-                    );
-                }
-            }
         }
         Algorithm::Hpa(_) | Algorithm::Keda(_) => {}
     }
-    // AIBrix HPA strategy: minReplicas 0 is dropped when the HPA is generated.
-    if let Algorithm::Hpa(_) = &a.algorithm {
-        if a.family == crate::model::Family::Aibrix {
-            if let (0, Some(span)) = (a.min_replicas.value, a.min_replicas.span()) {
-                out.push(
-                    Diagnostic::warning(
-                        codes::SCALE_TO_ZERO_MISCONFIGURED,
-                        "`minReplicas: 0` with `scalingStrategy: HPA`: AIBrix sets the generated HPA's minReplicas only when it is above 0, so Kubernetes' default 1 applies and the workload never scales to zero",
-                    )
-                    .at(span)
-                    .with_help("vllm-project/aibrix v0.7.0 pkg/controller/podautoscaler/hpa_resources.go (makeHPAWithBounds)")
-                    .with_fix("write the minimum the HPA will use: minReplicas 1", span, "1"),
-                );
-            }
-        }
-    }
     out
+}
+
+/// AIBrix `scalingStrategy: HPA` with `minReplicas: 0` written at `span`: the generated HPA
+/// gets no minReplicas, so Kubernetes' default 1 applies. Emitted by the AIBrix reader, which
+/// models that default (the written 0 is gone from the model afterwards).
+pub fn aibrix_hpa_min_zero(span: crate::span::Span) -> Diagnostic {
+    Diagnostic::warning(
+        codes::SCALE_TO_ZERO_MISCONFIGURED,
+        "`minReplicas: 0` with `scalingStrategy: HPA`: AIBrix sets the generated HPA's minReplicas only when it is above 0, so Kubernetes' default 1 applies and the workload never scales to zero",
+    )
+    .at(span)
+    .with_help("vllm-project/aibrix v0.7.0 pkg/controller/podautoscaler/hpa_resources.go (makeHPAWithBounds: `if minReplicas > 0`)")
+    .with_fix("write the minimum the HPA will use: minReplicas 1", span, "1")
 }
 
 /// KEDA with `minReplicaCount: 0`: the samples' total (the trigger's value) falls to an idle
@@ -287,6 +274,45 @@ mod tests {
             "{}",
             d[0].message
         );
+    }
+
+    #[test]
+    fn aibrix_min_zero_by_strategy_and_source() {
+        let y = |strategy: &str, source: &str| {
+            crate::analysis::test_util::kpa_yaml("num_requests_waiting", "8", "")
+                .replace("minReplicas: 1", "minReplicas: 0")
+                .replace(
+                    "scalingStrategy: KPA",
+                    &format!("scalingStrategy: {strategy}"),
+                )
+                .replace(
+                    "metricSourceType: pod",
+                    &format!("metricSourceType: {source}"),
+                )
+        };
+        // (strategy, source, fires, text)
+        for (strategy, source, fires, text) in [
+            ("KPA", "pod", true, "KPA recommends ceil(mean / target)"),
+            ("APA", "pod", true, "0 at 0 replicas"),
+            ("HPA", "pod", true, "Kubernetes' default 1 applies"),
+            ("KPA", "external", false, ""),
+            ("APA", "external", true, "0 at 0 replicas"),
+        ] {
+            let yaml = y(strategy, source);
+            let mut d = check_scale_to_zero(&autoscaler(&yaml));
+            // The HPA strategy's case comes from the reader.
+            d.extend(
+                crate::config::parse(&yaml)
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.code == codes::SCALE_TO_ZERO_MISCONFIGURED),
+            );
+            d.dedup();
+            assert_eq!(d.len(), usize::from(fires), "{strategy} {source}: {d:?}");
+            if let Some(d) = d.first() {
+                assert!(d.message.contains(text), "{}", d.message);
+            }
+        }
     }
 
     #[test]

@@ -250,7 +250,7 @@ pub fn check_keda_query(
     if is_value && agg.op == "sum" {
         let f = is_rate(agg.inner)?;
         let message = format!(
-            "`sum({f}(...))` is the total rate over the pods, which adding pods does not lower, but `metricType: Value` makes the HPA multiply the current pods by result / {t}: desired = ceil(pods × result / {t}). Any result above {t} × 1.1 (the tolerance) multiplies the count again at every sync: 3 pods at twice the threshold ask for 6, then 12, up to maxReplicaCount"
+            "`sum({f}(...))` is the total rate over the pods, which adding pods does not lower, but `metricType: Value` makes the HPA multiply the current pods by result / {t}: desired = ceil(pods × result / {t}). Any result above {t} × 1.1 (the default 10 % tolerance) multiplies the count again at every sync: 3 pods at twice the threshold ask for 6, then 12, up to maxReplicaCount"
         );
         let mut d = Diagnostic::warning(codes::VALUE_VS_AVERAGEVALUE, message)
             .at(query.span)
