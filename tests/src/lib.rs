@@ -158,3 +158,148 @@ pub fn run_cli(args: &[&str]) -> CliRun {
         err: String::from_utf8_lossy(&err).into_owned(),
     }
 }
+
+/// The folder-driven CLI cases: `tests/testdata/<kind>/<case>/` holds an `autoscaler.yaml`, an
+/// `args` file (the rest of the command line) and, optionally, an `expect` file. `kind` is
+/// `analysis` (run as `scalelens check`) or `timelines` (run as `scalelens simulate`).
+///
+/// The `expect` file has one item a line (`#` starts a comment):
+/// - `exit N`: the expected exit code (default 0);
+/// - `code`: a diagnostic with that code must be in the report (any severity);
+/// - `!code`: no diagnostic with that code may be in the report (the case is a negative
+///   fixture for it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expect {
+    pub exit: u8,
+    pub fires: Vec<String>,
+    pub absent: Vec<String>,
+}
+
+/// Parse an `expect` file (see [`Expect`]).
+pub fn parse_expect(text: &str) -> Expect {
+    let mut e = Expect::default();
+    for line in text.lines() {
+        let item = line.split('#').next().unwrap_or("").trim();
+        if item.is_empty() {
+            continue;
+        }
+        if let Some(n) = item.strip_prefix("exit ") {
+            e.exit = n
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("bad exit line {line:?}"));
+        } else if let Some(code) = item.strip_prefix('!') {
+            e.absent.push(code.trim().to_string());
+        } else {
+            e.fires.push(item.to_string());
+        }
+    }
+    e
+}
+
+/// The codes of the diagnostics in a rendered text report (`warning[code]: ...` lines).
+pub fn reported_codes(report: &str) -> std::collections::BTreeSet<String> {
+    report
+        .lines()
+        .filter_map(|l| {
+            let rest = ["error[", "warning[", "note["]
+                .iter()
+                .find_map(|p| l.strip_prefix(p))?;
+            let end = rest.find("]:")?;
+            Some(rest[..end].to_string())
+        })
+        .collect()
+}
+
+/// The case names under `tests/testdata/<kind>/` (folders with an `autoscaler.yaml`), sorted.
+pub fn case_names(kind: &str) -> Vec<String> {
+    let root = testdata(kind);
+    let mut cases: Vec<String> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("autoscaler.yaml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// One folder case run through the CLI: the report a user sees (command line, exit code,
+/// stdout, stderr) and its `expect` file.
+pub struct CaseRun {
+    pub name: String,
+    pub code: u8,
+    pub report: String,
+    pub expect: Expect,
+}
+
+/// Run the case `tests/testdata/<kind>/<case>/` in-process (see [`Expect`] for `kind`).
+pub fn run_case(kind: &str, case: &str) -> CaseRun {
+    let command = match kind {
+        "analysis" => "check",
+        "timelines" => "simulate",
+        other => panic!("unknown case kind {other}"),
+    };
+    let dir = format!("testdata/{kind}/{case}");
+    let args = read_testdata(&format!("{kind}/{case}/args"));
+    let config = format!("{dir}/autoscaler.yaml");
+    let mut argv = vec![command, config.as_str()];
+    argv.extend(args.split_whitespace());
+    let r = run_cli(&argv);
+    let report = format!(
+        "$ scalelens {command} {config} {}\nexit code {}\n\n{}{}",
+        args.trim(),
+        r.code,
+        r.out,
+        r.err
+    );
+    let expect_path = testdata(&format!("{kind}/{case}/expect"));
+    let expect = std::fs::read_to_string(expect_path)
+        .map(|t| parse_expect(&t))
+        .unwrap_or_default();
+    CaseRun {
+        name: case.to_string(),
+        code: r.code,
+        report,
+        expect,
+    }
+}
+
+/// Run every case of `kind`, asserting at least `min_cases` exist, each exit code and each
+/// `expect` item. Returns the runs for the caller to snapshot.
+pub fn run_cases_checked(kind: &str, min_cases: usize) -> Vec<CaseRun> {
+    let cases = case_names(kind);
+    assert!(
+        cases.len() >= min_cases,
+        "expected at least {min_cases} {kind} cases, found {cases:?}"
+    );
+    let mut failures = Vec::new();
+    let runs: Vec<CaseRun> = cases.iter().map(|c| run_case(kind, c)).collect();
+    for r in &runs {
+        let got = reported_codes(&r.report);
+        if r.code != r.expect.exit {
+            failures.push(format!(
+                "{kind}/{}: exit {} (expected {})",
+                r.name, r.code, r.expect.exit
+            ));
+        }
+        for c in &r.expect.fires {
+            if !got.contains(c) {
+                failures.push(format!("{kind}/{}: `{c}` expected, not reported", r.name));
+            }
+        }
+        for c in &r.expect.absent {
+            if got.contains(c) {
+                failures.push(format!(
+                    "{kind}/{}: `{c}` reported, expected absent",
+                    r.name
+                ));
+            }
+        }
+        if !failures.is_empty() && failures.last().is_some_and(|f| f.contains(&r.name)) {
+            failures.push(r.report.clone());
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    runs
+}

@@ -1,75 +1,22 @@
 //! Analysis diagnostics through the CLI: every case under `tests/testdata/analysis/<case>/` (an
 //! `autoscaler.yaml` and an `args` file with the rest of the `scalelens check` command line,
-//! e.g. `--samples FILE`) is checked in-process and the text report is snapshotted. Plus the
-//! seed case's acceptance checks, asserted.
-
-use std::path::Path;
+//! e.g. `--samples FILE`) is checked in-process and the text report is snapshotted; its `expect`
+//! file (exit code, codes that must and must not be reported) is asserted
+//! ([`scalelens_tests::run_cases_checked`]). Plus the seed case's acceptance checks, asserted.
 
 use scalelens_core::analysis;
-use scalelens_core::codes;
 use scalelens_core::samples::{self, Hints, Interpretation};
 use scalelens_core::sim::{self, SimOptions};
 
 fn check(case: &str) -> (u8, String) {
-    let dir = format!("testdata/analysis/{case}");
-    let args = scalelens_tests::read_testdata(&format!("analysis/{case}/args"));
-    let config = format!("{dir}/autoscaler.yaml");
-    let mut argv = vec!["check", config.as_str()];
-    argv.extend(args.split_whitespace());
-    let r = scalelens_tests::run_cli(&argv);
-    let report = format!(
-        "$ scalelens check {config} {}\nexit code {}\n\n{}{}",
-        args.trim(),
-        r.code,
-        r.out,
-        r.err
-    );
-    (r.code, report)
+    let r = scalelens_tests::run_case("analysis", case);
+    (r.code, r.report)
 }
 
 #[test]
 fn analysis_cases() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/analysis");
-    let mut cases: Vec<String> = std::fs::read_dir(&root)
-        .expect("analysis folder")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("autoscaler.yaml").exists())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    cases.sort();
-    assert!(
-        cases.len() >= 5,
-        "expected the analysis cases, found {cases:?}"
-    );
-    for case in cases {
-        let (code, report) = check(&case);
-        assert_eq!(code, 0, "{case}:\n{report}");
-        insta::assert_snapshot!(format!("analysis-{case}"), report);
-    }
-}
-
-/// (case, diagnostic code, expected to fire): each diagnostic's positive and negative fixture.
-#[test]
-fn each_diagnostic_fires_where_expected() {
-    let table = [
-        ("seed-percent", codes::UNIT_MISMATCH, true),
-        ("seed-fraction", codes::UNIT_MISMATCH, false),
-        ("seed-percent-fixed", codes::UNIT_MISMATCH, false),
-        ("seed-percent", codes::PINNED_AT_MAX, true),
-        ("seed-fraction", codes::PINNED_AT_MAX, false),
-        ("hpa-long-window", codes::NEVER_SCALES_DOWN, true),
-        ("seed-fraction", codes::NEVER_SCALES_DOWN, false),
-        ("hpa-zero-window", codes::NEVER_SCALES_DOWN, false),
-        ("hpa-zero-window", codes::FLAPPING, true),
-        ("hpa-long-window", codes::FLAPPING, false),
-    ];
-    for (case, code, fires) in table {
-        let (_, report) = check(case);
-        assert_eq!(
-            report.contains(&format!("warning[{code}]")),
-            fires,
-            "{case} {code}:\n{report}"
-        );
+    for run in scalelens_tests::run_cases_checked("analysis", 5) {
+        insta::assert_snapshot!(format!("analysis-{}", run.name), run.report);
     }
 }
 

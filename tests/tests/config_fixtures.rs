@@ -1,7 +1,10 @@
 //! Every fixture under `testdata/config/**.yaml` is parsed; the set of (line, code) of its
 //! warnings and errors must equal the set of `# expect: <code>` comments on those lines
-//! (`# expect-global: <code>` for a diagnostic without a position). A compact rendering of
-//! what was read is snapshotted with insta (`tests/snapshots/`).
+//! (`# expect-global: <code>` for a diagnostic without a position). Notes are asserted for the
+//! codes a fixture names in `# expect-note: <code>` comments (the (line, code) set of those
+//! codes' notes must equal them), and `# expect-not: <code>, ...` (anywhere in the file) asserts
+//! that no diagnostic of any severity has that code: the fixture is a negative for it. A
+//! compact rendering of what was read is snapshotted with insta (`tests/snapshots/`).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -51,9 +54,31 @@ fn options(src: &str) -> config::ParseOptions {
 }
 
 fn expectations(src: &str) -> BTreeSet<(u32, String)> {
+    marked(src, &["# expect: ", "# expect-global: "])
+}
+
+/// `# expect-note:` (per line) and `# expect-not:` (whole file) comments.
+fn note_expectations(src: &str) -> BTreeSet<(u32, String)> {
+    marked(src, &["# expect-note: "])
+}
+
+fn absent_codes(src: &str) -> BTreeSet<String> {
+    marked(src, &["# expect-not: "])
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// (line, code) of the codes after any of `markers` (line 0 for `expect-global`).
+fn marked(src: &str, markers: &[&str]) -> BTreeSet<(u32, String)> {
     let mut set = BTreeSet::new();
     for (i, line) in src.lines().enumerate() {
-        for (marker, line_no) in [("# expect: ", i as u32 + 1), ("# expect-global: ", 0)] {
+        for marker in markers {
+            let line_no = if *marker == "# expect-global: " {
+                0
+            } else {
+                i as u32 + 1
+            };
             if let Some(pos) = line.find(marker) {
                 // Codes separated by commas; free text after them is a comment.
                 let tokens = line[pos + marker.len()..]
@@ -245,6 +270,26 @@ fn fixtures_match_expectations_and_snapshots() {
             .collect();
         let want = expectations(&src);
         let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();
+        let notes_want = note_expectations(&src);
+        let note_codes: BTreeSet<&String> = notes_want.iter().map(|(_, c)| c).collect();
+        let notes_got: BTreeSet<(u32, String)> = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Note && note_codes.contains(&d.code.to_string()))
+            .map(|d| (d.span.map_or(0, |s| s.start.line), d.code.to_string()))
+            .collect();
+        if notes_got != notes_want {
+            failures.push(format!(
+                "{rel}: notes {notes_got:?}, expected {notes_want:?}"
+            ));
+        }
+        for code in absent_codes(&src) {
+            if parsed.diagnostics.iter().any(|d| d.code == code) {
+                failures.push(format!(
+                    "{rel}: `{code}` reported, `# expect-not` says absent"
+                ));
+            }
+        }
         if got != want {
             failures.push(format!(
                 "{rel}:\n  unexpected: {:?}\n  missing:    {:?}\n{}",

@@ -5,9 +5,14 @@
 //! Fix / References. Everything here is pure and deterministic.
 
 mod flapping;
+mod never_reaches_target;
 mod never_scales_down;
 mod pinned_at_max;
+mod scale_to_zero;
+mod target_unreachable;
 mod unit_mismatch;
+mod value_vs_averagevalue;
+mod window_shorter_than_scrape;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Autoscaler, Metric};
@@ -15,28 +20,57 @@ use crate::samples::{Interpretation, Samples};
 use crate::sim::SimOutput;
 
 pub use flapping::{check_flapping, FLAPPING_CHANGES_PER_HOUR};
+pub use never_reaches_target::check_never_reaches_target;
 pub use never_scales_down::check_never_scales_down;
 pub use pinned_at_max::check_pinned_at_max;
+pub use scale_to_zero::{aibrix_hpa_min_zero, check_keda_idle_floor, check_scale_to_zero};
+pub use target_unreachable::{check_target_unreachable_run, check_target_unreachable_static};
 pub use unit_mismatch::check_unit_mismatch;
+pub use value_vs_averagevalue::{
+    check_external_value_per_pod, check_keda_query, top_aggregation, TopAggregation,
+};
+pub use window_shorter_than_scrape::{check_query_ranges, check_windows};
+
+/// Static diagnostics of one autoscaler that need the whole model (run by
+/// [`crate::config::parse_with`] for every autoscaler it reads): [`check_scale_to_zero`],
+/// [`check_windows`], [`check_target_unreachable_static`]. (`value-vs-averagevalue` needs
+/// the query's span and runs where the KEDA trigger is read: [`check_keda_query`].)
+pub fn check_static(autoscaler: &Autoscaler) -> Vec<Diagnostic> {
+    let mut out = check_scale_to_zero(autoscaler);
+    out.extend(check_windows(autoscaler));
+    out.extend(check_target_unreachable_static(autoscaler));
+    out
+}
 
 /// Diagnostics from imported samples, read as `interpretation` (see
-/// [`crate::samples::to_demand`]): today [`check_unit_mismatch`].
+/// [`crate::samples::to_demand`]): [`check_unit_mismatch`], [`check_keda_idle_floor`],
+/// [`check_query_ranges`], [`check_external_value_per_pod`].
 pub fn check_samples(
     autoscaler: &Autoscaler,
     samples: &Samples,
     interpretation: Interpretation,
 ) -> Vec<Diagnostic> {
-    check_unit_mismatch(autoscaler, samples, interpretation)
+    let mut out: Vec<Diagnostic> = check_unit_mismatch(autoscaler, samples, interpretation)
         .into_iter()
-        .collect()
+        .collect();
+    out.extend(check_keda_idle_floor(autoscaler, samples, interpretation));
+    out.extend(check_query_ranges(autoscaler, samples));
+    out.extend(check_external_value_per_pod(autoscaler, samples));
+    out
 }
 
 /// Diagnostics from a simulated run: [`check_never_scales_down`], [`check_pinned_at_max`],
-/// [`check_flapping`].
+/// [`check_target_unreachable_run`] (only when `pinned-at-max` did not fire: one cause, one
+/// diagnostic), [`check_never_reaches_target`], [`check_flapping`].
 pub fn check_timeline(autoscaler: &Autoscaler, output: &SimOutput) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(check_never_scales_down(autoscaler, output));
-    out.extend(check_pinned_at_max(autoscaler, output));
+    let pinned = check_pinned_at_max(autoscaler, output);
+    if pinned.is_none() {
+        out.extend(check_target_unreachable_run(autoscaler, output));
+    }
+    out.extend(pinned);
+    out.extend(check_never_reaches_target(autoscaler, output));
     out.extend(check_flapping(autoscaler, output));
     out
 }
@@ -96,9 +130,14 @@ pub(crate) mod test_util {
 
     /// An AIBrix KPA on `metric` with `target`, min 1, max 10, and extra annotations.
     pub fn kpa(metric: &str, target: &str, annotations: &str) -> Autoscaler {
-        autoscaler(&format!(
+        autoscaler(&kpa_yaml(metric, target, annotations))
+    }
+
+    /// The YAML of [`kpa`].
+    pub fn kpa_yaml(metric: &str, target: &str, annotations: &str) -> String {
+        format!(
             "apiVersion: autoscaling.aibrix.ai/v1alpha1\nkind: PodAutoscaler\nmetadata:\n  name: kpa\n  annotations:\n    x: y\n{annotations}spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: d\n  minReplicas: 1\n  maxReplicas: 10\n  metricsSources:\n    - metricSourceType: pod\n      protocolType: http\n      port: \"8000\"\n      path: /metrics\n      targetMetric: {metric}\n      targetValue: \"{target}\"\n  scalingStrategy: KPA\n"
-        ))
+        )
     }
 }
 

@@ -821,6 +821,9 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
     let mut a = doc.autoscaler(Family::Aibrix, min, max, algorithm);
     if strategy == "HPA" && min.value == 0 {
         // makeHPAWithBounds sets minReplicas only when > 0; the HPA then defaults it to 1.
+        if let Some(span) = min.span() {
+            cx.push(crate::analysis::aibrix_hpa_min_zero(span));
+        }
         a.min_replicas = Param::default(1, HPA_SRC);
     }
     a.target = target;

@@ -434,6 +434,11 @@ fn read_trigger(
                 );
                 return None;
             }
+            if let Some(q) = &query {
+                if let Some(d) = crate::analysis::check_keda_query(q, metric_type.as_ref(), th3) {
+                    cx.push(d);
+                }
+            }
             Some(Metric {
                 name,
                 source: MetricSource::KedaPrometheus {

@@ -317,6 +317,13 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         }
     }
 
+    // Checks that need the whole model (scale to zero, windows, reachable targets).
+    for a in &autoscalers {
+        for d in crate::analysis::check_static(a) {
+            cx.push(d);
+        }
+    }
+
     if autoscalers.is_empty() {
         cx.push(Diagnostic::error(
             codes::NO_AUTOSCALER,

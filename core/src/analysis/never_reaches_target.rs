@@ -1,0 +1,248 @@
+//! `never-reaches-target`: the observed metric cannot show, or never shows, the load.
+//!
+//! # What it does
+//! Two findings from a simulated run:
+//! - **Saturation hides the demand** (warning): the metric has a bound (a 0–1 fraction such as
+//!   vLLM's KV-cache usage), the demand per ready pod exceeded that bound for at least
+//!   [`MIN_SATURATED`] in total, and at those evaluations the controller was content: all pods
+//!   ready, no change decided, the count below maxReplicas. The pods report the bound, so the
+//!   observed value never tells how far over target the load is, and the count stays too low.
+//!   AIBrix v0.7.0's KPA shows it most clearly: it recommends `ceil(mean / target)` without
+//!   the pod count, so a 0–1 metric with target 0.5 never asks for more than 2 replicas.
+//! - **Target never reached** (note): over at least [`MIN_LOADED`] of load, the observed value
+//!   stayed below [`NEVER_REACHED_SHARE`] of the target at every evaluation and the count never
+//!   left minReplicas: the target is not even approached, so this load never triggers scaling.
+//!   It is a note: the load may simply be light; it matters when the replayed load is a real
+//!   peak. (A peak at, say, 80 % of the target is a sized configuration and is not reported.)
+//!
+//! Versus `pinned-at-max`: that one fires when the count sits at maxReplicas; the saturation
+//! finding here requires the count to be below maxReplicas at every evaluation it counts, so
+//! the two never report the same evaluations. Demand beyond what maxReplicas pods can report at
+//! the bound is `sim-demand-above-bound` (the simulator then drops the bound, and this check
+//! stays silent).
+//!
+//! # Why is this bad
+//! A saturated gauge is a ceiling on what the autoscaler can learn: requests queue behind full
+//! KV caches while the autoscaler believes a few pods suffice. A target that is never reached
+//! makes the autoscaler decorative.
+//!
+//! # Example
+//! ```yaml
+//! # AIBrix v0.7.0 KPA: at most ceil(1.0 / 0.5) = 2 replicas, whatever the load
+//! spec:
+//!   scalingStrategy: KPA
+//!   metricsSources:
+//!     - targetMetric: kv_cache_usage_perc
+//!       targetValue: "0.5"
+//! ```
+//!
+//! # Fix
+//! Scale on a metric that keeps growing with the load (`num_requests_waiting`,
+//! `num_requests_running`, request rate), use a strategy that multiplies by the current pods
+//! (AIBrix APA, HPA), or, for a never-reached target, a target the real peak exceeds.
+//!
+//! # References
+//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/kpa.go`
+//!   (`ceil(value / target)`, not multiplied by the pods) and PR #2671's discussion of it.
+//! - vllm-project/vllm `vllm/v1/metrics/loggers.py` (`kv_cache_usage_perc`: 1 means 100 %).
+//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
+//!   (usage ratio = value / target).
+
+use super::fmt_num;
+use super::never_scales_down::clock;
+use super::target_unreachable::up_tolerance;
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{AibrixVersion, Algorithm, Autoscaler, Millis, TargetType, MINUTE};
+use crate::sim::SimOutput;
+
+/// Saturated evaluations must add up to at least this long.
+pub const MIN_SATURATED: Millis = 2 * MINUTE;
+/// The load must last at least this long before "never reached the target" is worth saying.
+pub const MIN_LOADED: Millis = 30 * MINUTE;
+/// "Never reached" means the peak stayed below this share of the target.
+pub const NEVER_REACHED_SHARE: f64 = 0.5;
+
+/// Report a run where saturation hides the demand, or where the target is never reached.
+pub fn check_never_reaches_target(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
+    saturated(a, out).or_else(|| never_reached(a, out))
+}
+
+fn bound_dropped(out: &SimOutput) -> bool {
+    out.diagnostics
+        .iter()
+        .any(|d| d.code == codes::SIM_DEMAND_ABOVE_BOUND)
+}
+
+fn saturated(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
+    let m = a.metrics.first()?;
+    let b = m.bound?;
+    let t = m.target.value.value;
+    if bound_dropped(out)
+        || m.target.target_type == TargetType::Utilization
+        || t.is_nan()
+        || t <= 0.0
+    {
+        return None;
+    }
+    let max = a.max_replicas.value;
+    let tl = &out.timeline;
+    let mut total: Millis = 0;
+    let mut first: Option<Millis> = None;
+    let mut worst = 0.0f64; // highest demand per ready pod
+    let mut peak_demand = 0.0f64;
+    let mut held = 0u32;
+    for (i, e) in tl.iter().enumerate() {
+        if e.ready == 0 {
+            continue;
+        }
+        let per = e.demand / f64::from(e.ready);
+        let content = e.desired == e.replicas && e.ready == e.replicas && e.replicas < max;
+        if !(per > b && content) {
+            continue;
+        }
+        let dt = tl.get(i + 1).map_or(0, |n| n.t.saturating_sub(e.t));
+        total = total.saturating_add(dt);
+        first.get_or_insert(e.t);
+        if per > worst {
+            worst = per;
+            held = e.replicas;
+        }
+        peak_demand = peak_demand.max(e.demand);
+    }
+    let from = first?;
+    if total < MIN_SATURATED {
+        return None;
+    }
+    let need = (peak_demand / t).ceil().min(f64::from(max));
+    let message = format!(
+        "`{}` cannot exceed {} per pod, but from {} the demand per ready pod reached {}: the pods report {}, so the autoscaler saw at most {} vs target {} and held {held} replicas (below maxReplicas {max}) for {} in total, while the load needed {}",
+        m.name.value,
+        fmt_num(b),
+        clock(from),
+        fmt_num((worst * 100.0).round() / 100.0),
+        fmt_num(b),
+        fmt_num(b),
+        fmt_num(t),
+        clock(total),
+        fmt_num(need),
+    );
+    let help = match &a.algorithm {
+        Algorithm::AibrixKpa(p) if p.version == AibrixVersion::V0_7 => format!(
+            "AIBrix v0.7.0's KPA recommends ceil(per-pod mean / target) without multiplying by the pods: with a metric capped at {} it never asks for more than ceil({} / {}) = {} replicas, whatever the load",
+            fmt_num(b),
+            fmt_num(b),
+            fmt_num(t),
+            fmt_num((b / t).ceil())
+        ),
+        _ => "a saturated metric hides how far over target the load is: the recommendation grows only as fast as the capped value allows".to_string(),
+    };
+    let mut d = Diagnostic::warning(codes::NEVER_REACHES_TARGET, message)
+        .at_opt(m.target.value.span().or(Some(m.name.span)))
+        .with_help(help);
+    d.fixes.push(crate::diagnostic::Fix {
+        description: "scale on a metric that keeps growing with the load (e.g. `num_requests_waiting` or `num_requests_running`), or with a strategy that multiplies by the current pods (AIBrix APA, HPA)".to_string(),
+        edits: Vec::new(),
+    });
+    Some(d)
+}
+
+fn never_reached(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
+    let m = a.metrics.first()?;
+    let t = m.target.value.value;
+    if !(t.is_finite() && t > 0.0) {
+        return None;
+    }
+    let min = a.min_replicas.value;
+    let tl = &out.timeline;
+    if tl.is_empty() || tl.iter().any(|e| e.replicas != min || e.desired != min) {
+        return None;
+    }
+    let mut loaded: Millis = 0;
+    let mut peak = f64::NAN;
+    let total_observed = a.algorithm.observed_is_workload_total();
+    for (i, e) in tl.iter().enumerate() {
+        if e.demand <= 0.0 {
+            continue;
+        }
+        let dt = tl.get(i + 1).map_or(0, |n| n.t.saturating_sub(e.t));
+        loaded = loaded.saturating_add(dt);
+        let o = if total_observed && m.target.target_type != TargetType::Value {
+            e.observed / f64::from(e.ready.max(1))
+        } else {
+            e.observed
+        };
+        if o.is_finite() && (peak.is_nan() || o > peak) {
+            peak = o;
+        }
+    }
+    if loaded < MIN_LOADED || peak.is_nan() || peak <= 0.0 {
+        return None;
+    }
+    let tol = up_tolerance(a);
+    if peak >= NEVER_REACHED_SHARE * t {
+        return None;
+    }
+    let trigger = t * (1.0 + tol);
+    let message = format!(
+        "over {} of load the observed value never came near the target: peak {} vs target {} ({}% of it; scaling up starts above {}), so replicas stayed at minReplicas {min} the whole run; if this load is a real peak, the target is too high to ever trigger scaling",
+        clock(loaded),
+        fmt_num((peak * 1000.0).round() / 1000.0),
+        fmt_num(t),
+        fmt_num((peak / t * 1000.0).round() / 10.0),
+        fmt_num(trigger),
+    );
+    Some(
+        Diagnostic::note(codes::NEVER_REACHES_TARGET, message)
+            .at_opt(m.target.value.span().or(Some(m.name.span))),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::test_util::kpa;
+    use crate::demand::parse_csv;
+    use crate::model::SECOND;
+    use crate::sim::{simulate, SimOptions};
+
+    fn run(a: &Autoscaler, demand: &str) -> SimOutput {
+        let d = parse_csv(demand).expect("csv");
+        simulate(
+            a,
+            &d,
+            &SimOptions {
+                initial_replicas: Some(1),
+                pod_startup: Some(60 * SECOND),
+                duration: None,
+            },
+        )
+    }
+
+    #[test]
+    fn aibrix_kpa_fraction_saturates_below_max() {
+        // 5 pods' worth of a 0–1 fraction at 0.7 each = 3.5 in total; KPA v0.7 stops at 2.
+        let a = kpa("kv_cache_usage_perc", "0.5", "");
+        let out = run(&a, "time,value\n0,3.5\n3600,3.5\n");
+        let d = check_never_reaches_target(&a, &out).expect("fires");
+        assert_eq!(d.severity, crate::diagnostic::Severity::Warning);
+        assert!(d.message.contains("held 2 replicas"), "{}", d.message);
+        assert!(d.help.as_deref().unwrap_or("").contains("= 2 replicas"));
+    }
+
+    #[test]
+    fn load_within_bound_is_clean() {
+        let a = kpa("kv_cache_usage_perc", "0.5", "");
+        let out = run(&a, "time,value\n0,0.8\n3600,0.8\n");
+        assert!(check_never_reaches_target(&a, &out).is_none());
+    }
+
+    #[test]
+    fn target_never_reached_is_a_note() {
+        let a = kpa("num_requests_waiting", "50", "");
+        let out = run(&a, "time,value\n0,10\n3600,10\n");
+        let d = check_never_reaches_target(&a, &out).expect("fires");
+        assert_eq!(d.severity, crate::diagnostic::Severity::Note);
+        assert!(d.message.contains("peak 10 vs target 50"), "{}", d.message);
+    }
+}

@@ -1,0 +1,331 @@
+//! `window-shorter-than-scrape`: a window that cannot hold more than one sample.
+//!
+//! # What it does
+//! Compares each averaging window with the interval at which its samples arrive:
+//! - **AIBrix** KPA/APA: a stable (`observeWindowSeconds`, v0.4.0 `kpa.../stable-window`) or
+//!   panic window written shorter than the controller's resync interval (10 s). AIBrix scrapes
+//!   the pods once per reconcile, so such a window holds only the latest sample: its "average"
+//!   is one reading, and the panic-versus-stable comparison loses its meaning.
+//! - **Kubernetes HPA / KEDA**: a `behavior` stabilization window written between 1 s and the
+//!   sync period (15 s). Recommendations are recorded once per sync, so the window holds only the
+//!   current one and behaves exactly like 0.
+//! - **KEDA prometheus query** (from samples, [`check_query_ranges`]): a `rate`/`irate`/
+//!   `increase`/`delta`/`deriv` range selector shorter than two scrape intervals, measured as
+//!   the median step between the samples of one series (CSV or timestamped scrapes only; the
+//!   step of a `query_range` export is the query's, not the scrape's). Such a range holds at most
+//!   one sample, these functions need two, and the query returns nothing, which KEDA's
+//!   prometheus scaler reads as 0 (`ignoreNullValues` defaults to true).
+//!
+//! Knative is not checked: its autoscaler scrapes the queue-proxies itself every second and
+//! its windows are at least 6 s (`stable-window`) and 1 s (panic), so they always hold samples.
+//! Defaults are not reported (AIBrix v0.4.0's 10 s panic window equals its resync and holds
+//! one sample by upstream design).
+//!
+//! # Why is this bad
+//! A window exists to smooth noise. Holding one sample, it passes every spike straight to the
+//! replica count (flapping), or, for a PromQL range, yields no data at all: the autoscaler sees
+//! 0 and never scales up.
+//!
+//! # Example
+//! ```yaml
+//! # KEDA, Prometheus scraping every 30 s
+//! query: sum(rate(vllm:request_success_total[30s]))   # one sample per range: no rate
+//! ```
+//!
+//! # Fix
+//! Make the window at least a few sample intervals long: AIBrix windows ≥ 30 s (3 resyncs),
+//! HPA stabilization 0 or ≥ the sync period, PromQL ranges ≥ 4 × the scrape interval (the
+//! Prometheus documentation's advice for `rate`).
+//!
+//! # References
+//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/podautoscaler_controller.go`
+//!   (`DefaultResyncInterval` 10 s) and `types/metrics.go` (`TimeWindow`: 1 s buckets, eviction
+//!   on record).
+//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`
+//!   (`stabilizeRecommendationWithBehaviors`: recommendations newer than now − window) and the
+//!   15 s `--horizontal-pod-autoscaler-sync-period`.
+//! - prometheus/prometheus `docs/querying/functions.md` (`rate` needs at least two samples in
+//!   the range) and kedacore/keda v2.18 `pkg/scalers/prometheus_scaler.go` (`ignoreNullValues`).
+//! - knative/serving v1.20 `pkg/autoscaler/metrics/collector.go` (1 s scrape) and
+//!   `pkg/apis/autoscaling/register.go` (`WindowMin` 6 s).
+
+use super::never_scales_down::clock;
+use super::value_vs_averagevalue::paren_group;
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    AibrixVersion, Algorithm, Autoscaler, Behavior, HpaParams, MetricSource, Millis, SECOND,
+};
+use crate::samples::{Format, Samples, TimeBase};
+use crate::span::Param;
+
+/// Static window checks of one autoscaler.
+pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    match &a.algorithm {
+        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => {
+            let resync = p.resync_interval.value;
+            let kpa = matches!(a.algorithm, Algorithm::AibrixKpa(_));
+            // KPA reads the stable and panic windows; APA one window: v0.7.0 the stable window
+            // (`observeWindowSeconds`), v0.4.0 `apa.autoscaling.aibrix.ai/window`.
+            let windows: Vec<(&str, &Param<Millis>)> = match (kpa, p.version) {
+                (true, _) => vec![
+                    ("stable window", &p.stable_window),
+                    ("panic window", &p.panic_window),
+                ],
+                (false, AibrixVersion::V0_7) => vec![("stable window", &p.stable_window)],
+                (false, AibrixVersion::V0_4) => vec![("APA window", &p.apa_window)],
+            };
+            for (what, w) in windows {
+                let Some(span) = w.span() else { continue };
+                if w.value < resync {
+                    out.push(
+                        Diagnostic::warning(
+                            codes::WINDOW_SHORTER_THAN_SCRAPE,
+                            format!(
+                                "the {what} ({}) is shorter than AIBrix's metric collection interval ({}, one scrape of the pods per resync): it holds only the latest sample, so its average is a single reading",
+                                clock(w.value),
+                                clock(resync)
+                            ),
+                        )
+                        .at(span)
+                        .with_help("AIBrix records one mean per reconcile into 1 s buckets and evicts buckets older than the window when it records (vllm-project/aibrix v0.7.0 types/metrics.go TimeWindow)")
+                        .with_fix(
+                            format!("hold at least 3 samples: {}", clock(3 * resync)),
+                            span,
+                            window_text(p.version, 3 * resync),
+                        ),
+                    );
+                }
+            }
+        }
+        Algorithm::Hpa(p) => hpa_windows(p, &mut out),
+        Algorithm::Keda(p) => hpa_windows(&p.hpa, &mut out),
+        Algorithm::KnativeKpa(_) => {}
+    }
+    out
+}
+
+/// The replacement text for a window: v0.7.0 writes integer seconds in the spec
+/// (`observeWindowSeconds`), v0.4.0 Go durations in annotations (`"30s"`).
+fn window_text(version: AibrixVersion, ms: Millis) -> String {
+    match version {
+        AibrixVersion::V0_7 => format!("{}", ms / SECOND),
+        AibrixVersion::V0_4 => format!("\"{}s\"", ms / SECOND),
+    }
+}
+
+fn hpa_windows(p: &HpaParams, out: &mut Vec<Diagnostic>) {
+    let Some(Behavior {
+        scale_up,
+        scale_down,
+    }) = &p.behavior
+    else {
+        return;
+    };
+    let sync = p.sync_period.value;
+    for (dir, rules) in [("scaleUp", scale_up), ("scaleDown", scale_down)] {
+        let w = &rules.stabilization_window;
+        let Some(span) = w.span() else { continue };
+        if w.value > 0 && w.value < sync {
+            out.push(
+                Diagnostic::warning(
+                    codes::WINDOW_SHORTER_THAN_SCRAPE,
+                    format!(
+                        "`{dir}.stabilizationWindowSeconds: {}` is shorter than the HPA sync period ({}): the controller records one recommendation per sync, so the window holds only the current one and behaves exactly like 0",
+                        w.value / SECOND,
+                        clock(sync)
+                    ),
+                )
+                .at(span)
+                .with_help("stabilizeRecommendationWithBehaviors keeps recommendations newer than now − window (kubernetes/kubernetes v1.34 pkg/controller/podautoscaler/horizontal.go); the previous one is a sync period old")
+                .with_fix(
+                    format!("span at least two syncs: {}", (2 * sync) / SECOND),
+                    span,
+                    format!("{}", (2 * sync) / SECOND),
+                ),
+            );
+        }
+    }
+}
+
+/// Parse a Prometheus duration (`30s`, `1m30s`, `500ms`, `2h`) into milliseconds.
+pub fn prom_duration(s: &str) -> Option<Millis> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let b = s.as_bytes();
+    let mut i = 0usize;
+    let mut total: Millis = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let n: Millis = s.get(start..i)?.parse().ok()?;
+        let ustart = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let unit = s.get(ustart..i)?;
+        let ms: Millis = match unit {
+            "ms" => 1,
+            "s" => SECOND,
+            "m" => 60 * SECOND,
+            "h" => 3600 * SECOND,
+            "d" => 86_400 * SECOND,
+            "w" => 7 * 86_400 * SECOND,
+            "y" => 365 * 86_400 * SECOND,
+            _ => return None,
+        };
+        total = total.saturating_add(n.saturating_mul(ms));
+    }
+    Some(total)
+}
+
+/// Range functions that need two samples in their range, with the ranges written in `query`.
+pub fn rate_ranges(query: &str) -> Vec<(&'static str, Millis)> {
+    let mut out = Vec::new();
+    for f in ["irate", "rate", "increase", "delta", "deriv"] {
+        let mut from = 0usize;
+        while let Some(pos) = query.get(from..).and_then(|q| q.find(f)) {
+            let at = from + pos;
+            from = at + f.len();
+            let before = query.get(..at).and_then(|b| b.chars().last());
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+                continue; // part of another name (`irate` inside `rate` search, `my_rate`)
+            }
+            let Some(rest) = query.get(from..) else { break };
+            let Some((inner, _)) = paren_group(rest.trim_start()) else {
+                continue;
+            };
+            // The last `[...]` of the argument is the range (a subquery has a `:`).
+            if let Some(open) = inner.rfind('[') {
+                if let Some(close) = inner.get(open..).and_then(|r| r.find(']')) {
+                    let sel = inner.get(open + 1..open + close).unwrap_or("");
+                    if !sel.contains(':') {
+                        if let Some(ms) = prom_duration(sel) {
+                            out.push((f, ms));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The median step between consecutive samples of the series, when the samples' times are
+/// scrape times (CSV, timestamped exposition).
+pub fn scrape_step(samples: &Samples) -> Option<Millis> {
+    let scrape_times = match samples.format {
+        Format::Csv => true,
+        Format::Exposition => samples.time_base == TimeBase::Epoch,
+        _ => false,
+    };
+    if !scrape_times {
+        return None;
+    }
+    let mut steps: Vec<f64> = samples
+        .series
+        .iter()
+        .flat_map(|s| s.points.windows(2).map(|w| (w[1].0 - w[0].0) as f64))
+        .filter(|d| *d > 0.0)
+        .collect();
+    if steps.len() < 3 {
+        return None;
+    }
+    super::median(&mut steps).map(|m| m as Millis)
+}
+
+/// KEDA prometheus triggers whose rate ranges are shorter than two scrape intervals.
+pub fn check_query_ranges(a: &Autoscaler, samples: &Samples) -> Option<Diagnostic> {
+    let step = scrape_step(samples)?;
+    let m = a.metrics.first()?;
+    let MetricSource::KedaPrometheus { query, .. } = &m.source else {
+        return None;
+    };
+    let (f, range) = rate_ranges(query)
+        .into_iter()
+        .find(|(_, r)| *r < 2 * step)?;
+    let message = format!(
+        "`{f}(...[{}])` in the query spans less than two scrape intervals (the samples arrive every {}): the range holds at most one sample, `{f}` needs two, so the query returns no data and KEDA's prometheus scaler reads 0 (`ignoreNullValues` defaults to true): the HPA never sees the load",
+        clock(range),
+        clock(step),
+    );
+    Some(
+        Diagnostic::warning(codes::WINDOW_SHORTER_THAN_SCRAPE, message)
+            .at(m.span)
+            .with_help(format!(
+                "use a range of at least 4 × the scrape interval: [{}]",
+                clock(4 * step)
+            )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::test_util::autoscaler;
+
+    #[test]
+    fn durations_and_ranges() {
+        assert_eq!(prom_duration("30s"), Some(30_000));
+        assert_eq!(prom_duration("1m30s"), Some(90_000));
+        assert_eq!(prom_duration("500ms"), Some(500));
+        assert_eq!(prom_duration("5x"), None);
+        assert_eq!(prom_duration(""), None);
+        assert_eq!(
+            rate_ranges("sum(rate(a{x=\"y\"}[30s])) + sum(irate(b[1m]))"),
+            vec![("irate", 60_000), ("rate", 30_000)]
+        );
+        assert!(rate_ranges("sum(rate(a[5m:1m]))").is_empty());
+        assert!(rate_ranges("sum(my_rate_total)").is_empty());
+    }
+
+    #[test]
+    fn aibrix_windows_below_resync() {
+        let y = |extra: &str, strategy: &str| {
+            crate::analysis::test_util::kpa_yaml("num_requests_waiting", "8", "").replace(
+                "  scalingStrategy: KPA\n",
+                &format!("{extra}  scalingStrategy: {strategy}\n"),
+            )
+        };
+        // (spec lines, strategy, diagnostics)
+        for (extra, strategy, n) in [
+            ("  panicWindowSeconds: 5\n", "KPA", 1),
+            ("  panicWindowSeconds: 5\n", "APA", 0), // APA reads only the stable window
+            (
+                "  observeWindowSeconds: 8\n  panicWindowSeconds: 5\n",
+                "KPA",
+                2,
+            ),
+            (
+                "  observeWindowSeconds: 30\n  panicWindowSeconds: 10\n",
+                "KPA",
+                0,
+            ),
+            ("", "KPA", 0),
+        ] {
+            let d = check_windows(&autoscaler(&y(extra, strategy)));
+            assert_eq!(d.len(), n, "{extra} {strategy}: {d:?}");
+            if let Some(d) = d.first() {
+                assert_eq!(d.fixes[0].edits[0].replacement, "30");
+            }
+        }
+    }
+
+    #[test]
+    fn hpa_window_below_sync() {
+        let y = |w: u32| {
+            format!(
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  scaleTargetRef: {{kind: Deployment, name: x}}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Pods\n      pods:\n        metric: {{name: rps}}\n        target: {{type: AverageValue, averageValue: \"10\"}}\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: {w}\n"
+        )
+        };
+        for (w, fires) in [(0, false), (10, true), (15, false), (300, false)] {
+            let d = check_windows(&autoscaler(&y(w)));
+            assert_eq!(d.len(), usize::from(fires), "{w}: {d:?}");
+        }
+    }
+}
