@@ -262,6 +262,11 @@ fn distance(a: &str, b: &str) -> usize {
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
 fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let w = word.to_ascii_lowercase().replace('-', "_");
+    if w.len() >= 4 {
+        if let Some(c) = candidates.iter().find(|c| c.starts_with(&w)) {
+            return Some(c);
+        }
+    }
     candidates
         .iter()
         .map(|c| (distance(&w, c), *c))
@@ -446,7 +451,7 @@ impl Visitor for Reader {
                         }
                         return self.fail(text, at, msg);
                     }
-                    let bit = 1u32 << id;
+                    let bit = 1u32.checked_shl(u32::from(id)).unwrap_or(0);
                     if self.seen & bit != 0 {
                         return self.fail(text, at, "duplicate field".into());
                     }
@@ -462,7 +467,7 @@ impl Visitor for Reader {
                 if let Event::Key { id, raw } = ev {
                     let text = String::from_utf8_lossy(raw.prefix).into_owned();
                     let fields = &FIELDS[TOP_LEVEL..];
-                    if usize::from(id) < TOP_LEVEL {
+                    if usize::from(id) < TOP_LEVEL || id == KEY_OTHER {
                         let mut msg = format!("unknown field `{text}` in `target`");
                         if let Some(s) = suggest(&text, fields) {
                             msg.push_str(&format!("; did you mean `{s}`?"));
@@ -471,7 +476,7 @@ impl Visitor for Reader {
                         }
                         return self.fail(format!("target.{text}"), at, msg);
                     }
-                    let bit = 1u32 << id;
+                    let bit = 1u32.checked_shl(u32::from(id)).unwrap_or(0);
                     if self.seen_target & bit != 0 {
                         return self.fail(format!("target.{text}"), at, "duplicate field".into());
                     }
