@@ -22,10 +22,10 @@
 //! | `debug_headers` | `false` | add `x-scalelens-*` response headers |
 //! | `cluster_label` | – | label value for `cluster` instead of Envoy's cluster name, `[A-Za-z0-9_-]{1,64}` |
 //!
-//! The effective per-pod target is `value × utilization / 100` (Knative `ResolveMetricTarget`,
-//! `pkg/autoscaler/scaling/target.go`... resolved in `pkg/apis/autoscaling/v1alpha1/pa_lifecycle.go`
-//! v1.20 as `TargetValue = max(0.01, total × utilization)`): 70 concurrent requests per pod by
-//! default.
+//! The effective per-pod target is `max(0.01, value × utilization / 100)` (Knative
+//! `ResolveMetricTarget`, `pkg/reconciler/autoscaling/resources/target.go`): 70 concurrent
+//! requests per pod by default. A tokens-per-second target is treated like Knative's `rps`
+//! metric (a rate summed over the revision, divided by a per-pod target).
 //!
 //! Errors name the field by its JSON path (`target.concurrency_per_pod`, `models[3]`), with the
 //! line and column, in one line ([`ConfigError`]'s `Display`). Unknown fields are errors, with
