@@ -80,6 +80,13 @@ fn streamed_completion() {
     assert_eq!(t.ttft, vec![0.25]);
     assert_eq!(r.model(), ModelLabel::Listed(0));
     assert_eq!(r.stream_requested(), Some(true));
+    assert_eq!(
+        r.debug_headers(),
+        [
+            ("x-scalelens-model", "llama"),
+            ("x-scalelens-inspected", "true")
+        ]
+    );
     let s = t.last.unwrap();
     let f = s.finished.unwrap();
     assert_eq!(s.model, Some(ModelLabel::Listed(0)));
@@ -142,6 +149,18 @@ fn outcomes_and_error_classes() {
             ],
             Some(ErrorClass::Reset),
             0,
+        ),
+        (
+            "error event inside a 200 stream (vLLM)",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(5, 200, "text/event-stream"),
+                RespBody(9, b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"error\":{\"message\":\"oom\",\"code\":500}}\n\ndata: [DONE]\n\n", true),
+                Done(10, Outcome::Completed),
+            ],
+            Some(ErrorClass::Stream),
+            200,
         ),
         (
             "local reply (no healthy upstream)",

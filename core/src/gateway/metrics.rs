@@ -42,7 +42,8 @@ pub enum Label {
     Cluster,
     /// Model label (allow-listed name, `other`, `unknown`).
     Model,
-    /// Error class: [`ErrorClass`](super::request::ErrorClass) (`5xx`, `reset`, `local`).
+    /// Error class: [`ErrorClass`](super::request::ErrorClass) (`5xx`, `reset`, `local`,
+    /// `stream`).
     Class,
     /// Where a malformed body was seen: `request`, `response`, `sse`.
     Kind,
@@ -126,7 +127,7 @@ pub const ERRORS_TOTAL: MetricDef = MetricDef {
     name: "scalelens_gateway_errors_total",
     kind: MetricType::Counter,
     unit: "requests",
-    help: "Failed requests by class: 5xx (upstream status), reset, local (Envoy's local reply).",
+    help: "Failed requests by class: 5xx (upstream status), reset, local (Envoy's local reply), stream (an error event in an SSE stream).",
     labels: &[Label::Cluster, Label::Model, Label::Class],
 };
 pub const MALFORMED_BODIES_TOTAL: MetricDef = MetricDef {
