@@ -437,6 +437,20 @@ impl Tokenizer {
         self.len = self.len.saturating_add(1);
     }
 
+    #[inline]
+    fn push_run(&mut self, run: &[u8]) {
+        let room = TOKEN_BYTES.saturating_sub(self.kept);
+        let keep = run.len().min(room);
+        if let (Some(dst), Some(src)) = (
+            self.buf.get_mut(self.kept..self.kept + keep),
+            run.get(..keep),
+        ) {
+            dst.copy_from_slice(src);
+            self.kept += keep;
+        }
+        self.len = self.len.saturating_add(run.len());
+    }
+
     fn push_char(&mut self, c: char) {
         let mut tmp = [0u8; 4];
         for &b in c.encode_utf8(&mut tmp).as_bytes() {
@@ -540,7 +554,19 @@ impl Tokenizer {
             match self.tok {
                 Tok::None => {}
                 Tok::Str { key } => {
-                    // Fast path: copy plain bytes.
+                    // Fast path: copy the run of plain bytes up to a quote, a backslash or a
+                    // control character at once.
+                    let start = k - 1;
+                    let rest = chunk.get(start..).unwrap_or(&[]);
+                    let n = rest
+                        .iter()
+                        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                        .unwrap_or(rest.len());
+                    if n > 0 {
+                        self.push_run(rest.get(..n).unwrap_or(&[]));
+                        k = start + n;
+                        continue;
+                    }
                     match c {
                         b'"' => self.end_string(v, key),
                         b'\\' => self.tok = Tok::Escape { key },
