@@ -18,7 +18,8 @@ use core::fmt;
 
 /// Nesting limit (deeper input is an error, never unbounded work).
 pub const MAX_DEPTH: u32 = 128;
-/// Levels of the path kept for the visitor (the innermost levels beyond this are `Frame::DEEP`).
+/// Levels of the path kept for the visitor; deeper levels are not kept ([`Path::depth`] still
+/// counts them, so a deeper value never matches a [`Path::is`] pattern).
 pub const PATH_FRAMES: usize = 8;
 /// Bytes of a key or scalar kept for the visitor.
 pub const TOKEN_BYTES: usize = 128;
@@ -38,7 +39,7 @@ pub enum Frame {
 }
 
 impl Frame {
-    /// A level deeper than [`PATH_FRAMES`] is reported as an object with an unknown key.
+    /// The initial value of the kept frames.
     pub const DEEP: Frame = Frame::Object(KEY_OTHER);
 }
 
@@ -549,7 +550,7 @@ impl Tokenizer {
             if self.error.is_some() || self.stopped {
                 return;
             }
-            let at = base + k;
+            let at = base.saturating_add(k);
             k += 1;
             match self.tok {
                 Tok::None => {}
