@@ -63,6 +63,26 @@ fn sse_events(chunks: &[&[u8]], cap: usize) -> (Vec<String>, Option<usize>) {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
+    /// Clinger's fast path answers exactly what a full parser answers, or nothing.
+    #[test]
+    fn parse_decimal_is_exact(int in 0u64..100_000_000_000, frac in 0u32..1_000_000, digits in 0usize..7, exp in -30i32..30, neg in any::<bool>()) {
+        let f = format!("{frac:06}");
+        let text = format!(
+            "{}{int}{}{}e{exp}",
+            if neg { "-" } else { "" },
+            if digits > 0 { "." } else { "" },
+            &f[..digits]
+        );
+        if let Some(v) = scalelens_core::gateway::json::parse_decimal(text.as_bytes()) {
+            let want: f64 = text.parse().unwrap();
+            prop_assert_eq!(v.to_bits(), want.to_bits(), "{}", text);
+        } else {
+            // Only numbers outside the fast path are refused.
+            let sig = format!("{int}{}", &f[..digits]).trim_start_matches('0').trim_end_matches('0').len();
+            prop_assert!(sig > 15 || exp.abs() > 7, "{}", text);
+        }
+    }
+
     #[test]
     fn config_never_panics(text in "\\PC{0,200}") {
         let _ = GatewayConfig::from_json(&text);
