@@ -1,0 +1,269 @@
+//! The root context: configuration, the per-VM state the HTTP contexts share, and the tick that
+//! aggregates load across workers and exports the recommendation.
+//!
+//! Aggregation across workers (verified with Envoy 1.40 and `--concurrency 2` by
+//! `tests/tests/gateway_envoy.rs`):
+//! - request-level metrics (counters, histograms, the in-flight gauge via `+1`/`-1`) are Envoy
+//!   stats: every worker's VM adds into the same stat, so they are totals by construction;
+//! - the windowed load and the recommendation need one state machine per cluster fed with those
+//!   totals. Each VM's root context ticks once a second; the one holding the lease (see
+//!   [`crate::lease`]) reads the totals back with `proxy_get_metric` (which returns the value of
+//!   the shared stat, not a per-VM copy), feeds core's [`LoadAggregator`] and sets the gauges.
+//!   The set of clusters seen by any worker is kept in shared data ([`CLUSTERS_KEY`]).
+
+use crate::host::{self, Buffer, Level};
+use crate::http::Http;
+use crate::lease::{self, Lease};
+use crate::stats::Stats;
+use proxy_wasm::traits::{Context, HttpContext, RootContext};
+use proxy_wasm::types::ContextType;
+use scalelens_core::gateway::config::GatewayConfig;
+use scalelens_core::gateway::load::LoadAggregator;
+use scalelens_core::gateway::metrics::{self as m, gauge_value};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Tick period: Knative's scrape interval (1 s, `pkg/autoscaler/metrics/collector.go`), one
+/// window bucket per tick.
+pub const TICK_MS: u64 = 1_000;
+/// Shared-data keys (shared by every VM with the same `vm_id`).
+pub const LEASE_KEY: &str = "scalelens.lease";
+pub const VM_SEQ_KEY: &str = "scalelens.vm_seq";
+pub const CLUSTERS_KEY: &str = "scalelens.clusters";
+/// Upper bound of clusters tracked (each costs a few metrics and an aggregator).
+pub const MAX_CLUSTERS: usize = 64;
+/// Attempts of a compare-and-swap update before giving up until the next event.
+const CAS_ATTEMPTS: usize = 4;
+
+/// What the HTTP contexts of one VM share with their root context (single-threaded).
+pub struct Shared {
+    pub config: Rc<GatewayConfig>,
+    pub stats: RefCell<Stats>,
+    /// Clusters this VM already registered in [`CLUSTERS_KEY`].
+    pub registered: RefCell<Vec<String>>,
+}
+
+impl Shared {
+    /// Make sure the leader knows `cluster` (once per VM and cluster; bounded).
+    pub fn register_cluster(&self, cluster: &str) {
+        {
+            let reg = self.registered.borrow();
+            if reg.iter().any(|c| c == cluster) || reg.len() >= MAX_CLUSTERS {
+                return;
+            }
+        }
+        for _ in 0..CAS_ATTEMPTS {
+            let (current, cas) = host::shared_get(CLUSTERS_KEY).unwrap_or_default();
+            let mut list = parse_clusters(&current);
+            if list.iter().any(|c| c == cluster) {
+                break;
+            }
+            if list.len() >= MAX_CLUSTERS {
+                break;
+            }
+            list.push(cluster.to_string());
+            if host::shared_set(CLUSTERS_KEY, list.join("\n").as_bytes(), cas) {
+                break;
+            }
+        }
+        self.registered.borrow_mut().push(cluster.to_string());
+    }
+}
+
+/// The newline-separated cluster list of [`CLUSTERS_KEY`].
+pub fn parse_clusters(bytes: &[u8]) -> Vec<String> {
+    std::str::from_utf8(bytes)
+        .unwrap_or("")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .take(MAX_CLUSTERS)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Per-cluster state of the lease holder.
+struct ClusterLoad {
+    aggregator: LoadAggregator,
+    /// The last recommendation, used as the ready-pod count of the next decision (the
+    /// gateway cannot see pods: it assumes the autoscaler follows the recommendation).
+    ready: u32,
+}
+
+pub struct Root {
+    shared: Option<Rc<Shared>>,
+    /// This VM's id for the lease (from the shared [`VM_SEQ_KEY`] counter).
+    vm_id: Option<u64>,
+    loads: BTreeMap<String, ClusterLoad>,
+}
+
+impl Root {
+    pub fn new() -> Root {
+        Root {
+            shared: None,
+            vm_id: None,
+            loads: BTreeMap::new(),
+        }
+    }
+
+    fn vm_id(&mut self) -> Option<u64> {
+        if self.vm_id.is_none() {
+            for _ in 0..CAS_ATTEMPTS {
+                let (current, cas) = host::shared_get(VM_SEQ_KEY).unwrap_or_default();
+                let next = std::str::from_utf8(&current)
+                    .ok()
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .unwrap_or(0)
+                    .saturating_add(1);
+                if host::shared_set(VM_SEQ_KEY, next.to_string().as_bytes(), cas) {
+                    self.vm_id = Some(next);
+                    break;
+                }
+            }
+        }
+        self.vm_id
+    }
+
+    /// Take or renew the lease; true when this VM aggregates this tick.
+    fn lead(&mut self, now_ms: u64) -> bool {
+        let Some(me) = self.vm_id() else {
+            return false;
+        };
+        let (bytes, cas) = host::shared_get(LEASE_KEY).unwrap_or_default();
+        let Some(next) = lease::decide(Lease::decode(&bytes), me, now_ms, TICK_MS) else {
+            // Someone else leads: drop stale windows so a later takeover starts clean.
+            self.loads.clear();
+            return false;
+        };
+        host::shared_set(LEASE_KEY, &next.encode(), cas)
+    }
+
+    fn aggregate(&mut self, shared: &Shared, now_ms: u64) {
+        let (clusters, _) = host::shared_get(CLUSTERS_KEY).unwrap_or_default();
+        let config = &shared.config;
+        let mut stats = shared.stats.borrow_mut();
+        for cluster in parse_clusters(&clusters) {
+            let labels = [cluster.as_str()];
+            let in_flight = stats.read(&m::IN_FLIGHT_REQUESTS, &labels).unwrap_or(0);
+            // Completion tokens over every model label the filter can write.
+            let mut tokens = 0u64;
+            let model_labels = config
+                .models
+                .iter()
+                .map(|x| x.label.as_str())
+                .chain(["other", "unknown"]);
+            for model in model_labels {
+                let v = stats
+                    .read(&m::COMPLETION_TOKENS_TOTAL, &[cluster.as_str(), model])
+                    .unwrap_or(0);
+                tokens = tokens.saturating_add(v);
+            }
+            let entry = self
+                .loads
+                .entry(cluster.clone())
+                .or_insert_with(|| ClusterLoad {
+                    aggregator: LoadAggregator::new(config),
+                    ready: 1,
+                });
+            // A gauge that went below zero wraps in Envoy; never feed that to the windows.
+            let in_flight = if in_flight > u64::from(u32::MAX) {
+                0
+            } else {
+                in_flight
+            };
+            let load = entry.aggregator.tick(now_ms, in_flight, tokens);
+            let rec = entry.aggregator.recommendation(now_ms, entry.ready);
+            stats.record(
+                &m::STABLE_CONCURRENCY,
+                &labels,
+                gauge_value(load.stable_concurrency),
+            );
+            stats.record(
+                &m::PANIC_CONCURRENCY,
+                &labels,
+                gauge_value(load.panic_concurrency),
+            );
+            stats.record(
+                &m::TOKENS_PER_SECOND,
+                &labels,
+                gauge_value(load.stable_tokens_per_second),
+            );
+            if let Some(desired) = rec.desired {
+                stats.record(&m::DESIRED_PODS, &labels, u64::from(desired));
+                entry.ready = desired.max(1);
+            }
+            stats.record(&m::PANIC_MODE, &labels, u64::from(rec.panicking));
+        }
+    }
+}
+
+impl Default for Root {
+    fn default() -> Self {
+        Root::new()
+    }
+}
+
+impl Context for Root {}
+
+impl RootContext for Root {
+    fn on_configure(&mut self, _size: usize) -> bool {
+        let bytes = host::buffer(Buffer::PluginConfiguration, 0, 1 << 20).unwrap_or_default();
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                host::log(
+                    Level::Error,
+                    &format!(
+                        "scalelens: invalid plugin configuration: not UTF-8 (byte {})",
+                        e.valid_up_to()
+                    ),
+                );
+                return false;
+            }
+        };
+        // An empty configuration means "all defaults".
+        let text = if text.trim().is_empty() { "{}" } else { text };
+        match GatewayConfig::from_json(text) {
+            Ok(config) => {
+                self.shared = Some(Rc::new(Shared {
+                    config: Rc::new(config),
+                    stats: RefCell::new(Stats::default()),
+                    registered: RefCell::new(Vec::new()),
+                }));
+                self.loads.clear();
+                host::set_tick_period_ms(TICK_MS as u32);
+                true
+            }
+            Err(e) => {
+                // One line naming the field; the error never quotes the configuration's
+                // values beyond the offending token.
+                host::log(
+                    Level::Error,
+                    &format!("scalelens: invalid plugin configuration: {e}"),
+                );
+                false
+            }
+        }
+    }
+
+    fn on_tick(&mut self) {
+        let Some(shared) = self.shared.clone() else {
+            return;
+        };
+        let Some(now) = host::now_ms() else {
+            return;
+        };
+        if self.lead(now) {
+            self.aggregate(&shared, now);
+        }
+    }
+
+    fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
+        // Always a context (the SDK panics on None); without a configuration it does nothing.
+        Some(Box::new(Http::new(self.shared.clone())))
+    }
+
+    fn get_type(&self) -> Option<ContextType> {
+        Some(ContextType::HttpContext)
+    }
+}
