@@ -151,7 +151,12 @@ mod native {
     ) -> u32 {
         1
     }
-    pub unsafe fn proxy_get_property(_: *const u8, _: usize, _: *mut *mut u8, _: *mut usize) -> u32 {
+    pub unsafe fn proxy_get_property(
+        _: *const u8,
+        _: usize,
+        _: *mut *mut u8,
+        _: *mut usize,
+    ) -> u32 {
         1
     }
     pub unsafe fn proxy_get_shared_data(
@@ -163,7 +168,13 @@ mod native {
     ) -> u32 {
         1
     }
-    pub unsafe fn proxy_set_shared_data(_: *const u8, _: usize, _: *const u8, _: usize, _: u32) -> u32 {
+    pub unsafe fn proxy_set_shared_data(
+        _: *const u8,
+        _: usize,
+        _: *const u8,
+        _: usize,
+        _: u32,
+    ) -> u32 {
         1
     }
     pub unsafe fn proxy_define_metric(_: u32, _: *const u8, _: usize, _: *mut u32) -> u32 {
@@ -303,7 +314,9 @@ pub fn shared_get(key: &str) -> Option<(Vec<u8>, u32)> {
 /// `cas = 0` writes unconditionally.
 pub fn shared_set(key: &str, value: &[u8], cas: u32) -> bool {
     // SAFETY: pointers and lengths of live slices.
-    unsafe { proxy_set_shared_data(key.as_ptr(), key.len(), value.as_ptr(), value.len(), cas) == OK }
+    unsafe {
+        proxy_set_shared_data(key.as_ptr(), key.len(), value.as_ptr(), value.len(), cas) == OK
+    }
 }
 
 /// Define (or look up: same name, same stat) a metric; `None` if the host refuses the name.

@@ -58,9 +58,7 @@ impl Http {
         let config = &shared.config;
         let mut stats = shared.stats.borrow_mut();
         let cluster = self.cluster.as_str();
-        let model = s
-            .model
-            .map_or("unknown", |l| config.model_label_value(l));
+        let model = s.model.map_or("unknown", |l| config.model_label_value(l));
         let cm = [cluster, model];
         if s.started {
             stats.add(&m::IN_FLIGHT_REQUESTS, &[cluster], 1);
@@ -85,7 +83,11 @@ impl Http {
             );
             let tokens = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
             stats.add(&m::PROMPT_TOKENS_TOTAL, &cm, tokens(f.prompt_tokens));
-            stats.add(&m::COMPLETION_TOKENS_TOTAL, &cm, tokens(f.completion_tokens));
+            stats.add(
+                &m::COMPLETION_TOKENS_TOTAL,
+                &cm,
+                tokens(f.completion_tokens),
+            );
             if let Some(tpot) = f.time_per_output_token_seconds {
                 stats.record(&m::TIME_PER_OUTPUT_TOKEN, &cm, histogram_value(tpot));
             }
@@ -170,8 +172,8 @@ impl HttpContext for Http {
             .and_then(|v| std::str::from_utf8(&v).ok()?.parse::<u16>().ok())
             .unwrap_or(0);
         let content_type = host::header(Headers::Response, "content-type").unwrap_or_default();
-        self.local_reply = host::property(&["response", "code_details"])
-            .is_some_and(|d| d != b"via_upstream");
+        self.local_reply =
+            host::property(&["response", "code_details"]).is_some_and(|d| d != b"via_upstream");
         let mut s = signals.on_response_headers(now, status, &content_type);
         if end_of_stream {
             self.response_ended = true;

@@ -214,7 +214,7 @@ impl RootContext for Root {
                 host::log(
                     Level::Error,
                     &format!(
-                        "scalelens: invalid plugin configuration: not UTF-8 (byte {})",
+                        "invalid scalelens gateway configuration: not UTF-8 (byte {})",
                         e.valid_up_to()
                     ),
                 );
@@ -237,10 +237,9 @@ impl RootContext for Root {
             Err(e) => {
                 // One line naming the field; the error never quotes the configuration's
                 // values beyond the offending token.
-                host::log(
-                    Level::Error,
-                    &format!("scalelens: invalid plugin configuration: {e}"),
-                );
+                // (`ConfigError`'s Display: "invalid scalelens gateway configuration at L:C:
+                // <field>: <why>"; Envoy prefixes the plugin name and root id.)
+                host::log(Level::Error, &e.to_string());
                 false
             }
         }

@@ -603,10 +603,9 @@ pub struct Envoy {
 pub fn scratch_dir(tag: &str) -> PathBuf {
     static N: AtomicU64 = AtomicU64::new(0);
     let n = N.fetch_add(1, Ordering::SeqCst);
-    let dir = target_dir().join("envoy-tests").join(format!(
-        "{tag}-{}-{n}",
-        std::process::id()
-    ));
+    let dir = target_dir()
+        .join("envoy-tests")
+        .join(format!("{tag}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
@@ -633,8 +632,7 @@ pub const EXAMPLE_WASM: &str = "target/wasm32-wasip1/plugin-release/scalelens_pl
 /// The example config, read from `plugin/envoy.yaml`.
 pub fn example_config() -> String {
     let path = workspace_root().join("plugin").join("envoy.yaml");
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// The plugin configuration JSON of the example (the single-quoted `value:` line after
@@ -653,7 +651,12 @@ impl EnvoyConfig {
     /// The example with ports, wasm path and (optionally) plugin JSON replaced.
     pub fn render(&self) -> String {
         let yaml = example_config();
-        for needle in [EXAMPLE_LISTENER, EXAMPLE_ADMIN, EXAMPLE_UPSTREAM, EXAMPLE_WASM] {
+        for needle in [
+            EXAMPLE_LISTENER,
+            EXAMPLE_ADMIN,
+            EXAMPLE_UPSTREAM,
+            EXAMPLE_WASM,
+        ] {
             assert_eq!(
                 yaml.matches(needle).count(),
                 1,
@@ -679,7 +682,10 @@ impl EnvoyConfig {
         }
         if self.without_filter {
             let begin = out.find(FILTER_BEGIN).expect("filter begin marker");
-            let begin = out.get(..begin).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1);
+            let begin = out
+                .get(..begin)
+                .and_then(|s| s.rfind('\n'))
+                .map_or(0, |i| i + 1);
             let end = out.find(FILTER_END).expect("filter end marker") + FILTER_END.len();
             out.replace_range(begin..end, "");
         }
@@ -724,12 +730,18 @@ impl Envoy {
         let config = dir.join("envoy.yaml");
         std::fs::write(&config, yaml).expect("write config");
         let log_path = dir.join("envoy.log");
-        let status = envoy_command(&config, &log_path, &["--mode", "validate"])
-            .status()
+        // Validate mode reports on stdout/stderr as well as the log file: keep all three.
+        let out = envoy_command(&config, &log_path, &["--mode", "validate"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
             .expect("run envoy --mode validate");
+        let mut log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        log.push_str(&String::from_utf8_lossy(&out.stdout));
+        log.push_str(&String::from_utf8_lossy(&out.stderr));
         EnvoyExit {
-            code: status.code(),
-            log: std::fs::read_to_string(&log_path).unwrap_or_default(),
+            code: out.status.code(),
+            log,
         }
     }
 
@@ -759,8 +771,7 @@ impl Envoy {
                 });
             }
             if let Ok(r) = http(envoy.admin_port, "GET", "/ready", &[], "") {
-                if r.status == 200
-                    && TcpStream::connect(("127.0.0.1", envoy.listener_port)).is_ok()
+                if r.status == 200 && TcpStream::connect(("127.0.0.1", envoy.listener_port)).is_ok()
                 {
                     return Ok(envoy);
                 }
@@ -855,8 +866,10 @@ impl Prometheus {
                 })
                 .collect();
             pairs.sort();
-            let refs: Vec<(&str, &str)> =
-                pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let refs: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             samples.insert(Self::key(name, &refs), value);
         }
         Prometheus {

@@ -267,7 +267,9 @@ fn bench_plugin() -> Result<(), Failure> {
     ensure_targets()?;
     println!("==> gateway filter (release build for wasm32-wasip1)");
     run("bench-plugin", PLUGIN_BUILD)?;
-    println!("==> gateway filter benchmark (cargo bench -p scalelens-tests --bench gateway_plugin)");
+    println!(
+        "==> gateway filter benchmark (cargo bench -p scalelens-tests --bench gateway_plugin)"
+    );
     run(
         "bench-plugin",
         &[
