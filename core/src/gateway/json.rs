@@ -1,0 +1,1037 @@
+//! An allocation-free, push-style JSON tokenizer for the gateway's hot path (RFC 8259).
+//!
+//! Bodies reach a proxy-wasm filter as chunks of arbitrary size, so this reader is fed byte
+//! slices ([`Tokenizer::feed`]) and keeps only a fixed-size state between them: the container
+//! stack (a bit set, up to [`MAX_DEPTH`] levels), the path of the last [`PATH_FRAMES`] levels
+//! (each object level remembers the id of its current key), and one token buffer of
+//! [`TOKEN_BYTES`] bytes. No tree is built and nothing is allocated: each key, scalar and
+//! container boundary is handed to a [`Visitor`] with its path and byte offset. A string longer
+//! than the token buffer is still read to its end (its length counted), only its first
+//! [`TOKEN_BYTES`] bytes are kept.
+//!
+//! Why not `samples::json`: that reader works on a whole `&str` already in memory, decodes
+//! escapes into `String`s and builds `String` error messages, which suits a file import but not
+//! a per-request path that must not allocate and must survive any chunking. The two share the
+//! grammar, not the code.
+
+use core::fmt;
+
+/// Nesting limit (deeper input is an error, never unbounded work).
+pub const MAX_DEPTH: u32 = 128;
+/// Levels of the path kept for the visitor (the innermost levels beyond this are `Frame::DEEP`).
+pub const PATH_FRAMES: usize = 8;
+/// Bytes of a key or scalar kept for the visitor.
+pub const TOKEN_BYTES: usize = 128;
+
+/// Id of a key in the tokenizer's key table; [`KEY_OTHER`] for any other key.
+pub type KeyId = u8;
+/// A key not in the table (or longer than the token buffer).
+pub const KEY_OTHER: KeyId = u8::MAX;
+
+/// One level of the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    /// Inside an object, reading the value of the key with this id.
+    Object(KeyId),
+    /// Inside an array, reading the element with this index.
+    Array(u32),
+}
+
+impl Frame {
+    /// A level deeper than [`PATH_FRAMES`] is reported as an object with an unknown key.
+    pub const DEEP: Frame = Frame::Object(KEY_OTHER);
+}
+
+/// A path step to match: a key id, or any array element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Key(KeyId),
+    Index,
+}
+
+/// Where a value sits: the frames from the root down.
+#[derive(Debug, Clone, Copy)]
+pub struct Path<'p> {
+    /// The kept frames (at most [`PATH_FRAMES`]).
+    pub frames: &'p [Frame],
+    /// The true depth (may exceed `frames.len()`).
+    pub depth: u32,
+}
+
+impl Path<'_> {
+    /// True when the path is exactly `steps` (same depth, same keys, any array index).
+    pub fn is(&self, steps: &[Step]) -> bool {
+        if self.depth as usize != steps.len() || self.frames.len() != steps.len() {
+            return false;
+        }
+        self.frames.iter().zip(steps).all(|(f, s)| match (f, s) {
+            (Frame::Object(k), Step::Key(w)) => k == w,
+            (Frame::Array(_), Step::Index) => true,
+            _ => false,
+        })
+    }
+
+    /// The key id of the innermost level, if it is an object.
+    pub fn key(&self) -> Option<KeyId> {
+        match self.frames.last() {
+            Some(Frame::Object(k)) if self.depth as usize == self.frames.len() => Some(*k),
+            _ => None,
+        }
+    }
+}
+
+/// A string token: its first bytes (escapes decoded) and its full decoded length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Str<'t> {
+    /// The first [`TOKEN_BYTES`] bytes (possibly cut inside a UTF-8 sequence when truncated).
+    pub prefix: &'t [u8],
+    /// The full length in bytes.
+    pub len: usize,
+}
+
+impl<'t> Str<'t> {
+    pub fn truncated(&self) -> bool {
+        self.len > self.prefix.len()
+    }
+
+    /// The whole string, if it was kept whole and is valid UTF-8.
+    pub fn as_str(&self) -> Option<&'t str> {
+        if self.truncated() {
+            None
+        } else {
+            core::str::from_utf8(self.prefix).ok()
+        }
+    }
+}
+
+/// A scalar value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar<'t> {
+    Str(Str<'t>),
+    /// A number, as written (grammar checked).
+    Number(&'t [u8]),
+    Bool(bool),
+    Null,
+}
+
+impl Scalar<'_> {
+    /// A non-negative integer that fits `u64` (`12`, `12.0` and `1.2e1` are not accepted:
+    /// token counts are JSON integers).
+    pub fn as_u64(&self) -> Option<u64> {
+        let Scalar::Number(n) = self else {
+            return None;
+        };
+        if n.is_empty() || n.len() > 20 {
+            return None;
+        }
+        let mut v: u64 = 0;
+        for &c in *n {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+        }
+        Some(v)
+    }
+
+    /// A finite number as `f64` (any JSON number).
+    pub fn as_f64(&self) -> Option<f64> {
+        let Scalar::Number(n) = self else {
+            return None;
+        };
+        core::str::from_utf8(n)
+            .ok()?
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+    }
+
+    /// A short name of the JSON type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Scalar::Str(_) => "a string",
+            Scalar::Number(_) => "a number",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Null => "null",
+        }
+    }
+}
+
+/// Container kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    Object,
+    Array,
+}
+
+/// What the tokenizer reports to the [`Visitor`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event<'t> {
+    /// A key of an object; the path ends with `Frame::Object(id)` for this key.
+    Key { id: KeyId, raw: Str<'t> },
+    /// A container starts; the path is where the container sits.
+    Begin(Container),
+    /// A container ends; the path is where the container sat.
+    End(Container),
+    /// A scalar value at the path.
+    Value(Scalar<'t>),
+}
+
+/// Receives the events; returning `false` stops the tokenizer (the rest is ignored).
+pub trait Visitor {
+    /// `at` is the byte offset (from the first byte fed) where the token starts.
+    fn event(&mut self, path: Path<'_>, event: Event<'_>, at: usize) -> bool;
+}
+
+/// What went wrong, without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonErrorKind {
+    /// The input ended inside a value (a cut body).
+    Truncated,
+    /// No value at all.
+    Empty,
+    /// A byte the grammar does not allow here.
+    Unexpected { found: u8, expected: &'static str },
+    /// Text after the value.
+    TrailingText,
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A control character inside a string.
+    ControlCharacter,
+    /// A bad escape (`\x`, `\u12G4`).
+    BadEscape,
+    /// A malformed number (`01`, `1.`, `-`, `1e`), or one longer than the token buffer.
+    BadNumber,
+}
+
+/// A JSON syntax error at a byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonError {
+    pub at: usize,
+    pub kind: JsonErrorKind,
+}
+
+impl fmt::Display for JsonErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonErrorKind::Truncated => f.write_str("the JSON text ends inside a value"),
+            JsonErrorKind::Empty => f.write_str("expected a JSON value, found nothing"),
+            JsonErrorKind::Unexpected { found, expected } => {
+                if found.is_ascii_graphic() {
+                    write!(f, "expected {expected}, found `{}`", *found as char)
+                } else {
+                    write!(f, "expected {expected}, found byte 0x{found:02x}")
+                }
+            }
+            JsonErrorKind::TrailingText => f.write_str("unexpected text after the JSON value"),
+            JsonErrorKind::TooDeep => write!(f, "nested deeper than {MAX_DEPTH} levels"),
+            JsonErrorKind::ControlCharacter => f.write_str("control character in a string"),
+            JsonErrorKind::BadEscape => f.write_str("invalid escape in a string"),
+            JsonErrorKind::BadNumber => f.write_str("malformed number"),
+        }
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (byte {})", self.kind, self.at)
+    }
+}
+
+/// What the grammar expects next (outside a token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Value,
+    /// After `{`: a key or `}`.
+    KeyOrEnd,
+    /// After `,` in an object.
+    Key,
+    Colon,
+    /// After a member value: `,` or `}`.
+    ObjectNext,
+    /// After `[`: a value or `]`.
+    ValueOrEnd,
+    /// After an element: `,` or `]`.
+    ArrayNext,
+    /// The root value is complete.
+    Done,
+}
+
+/// The token being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    None,
+    Str {
+        key: bool,
+    },
+    Escape {
+        key: bool,
+    },
+    /// `\u` escape: digits read so far, value, pending high surrogate (0 = none).
+    Unicode {
+        key: bool,
+        n: u8,
+        acc: u16,
+        high: u16,
+    },
+    /// After a high surrogate's `\uXXXX`: expecting `\` then `u` of the low half.
+    LowBackslash {
+        key: bool,
+        high: u16,
+    },
+    LowU {
+        key: bool,
+        high: u16,
+    },
+    Number,
+    /// A literal: which (0 true, 1 false, 2 null) and bytes matched.
+    Literal {
+        which: u8,
+        i: u8,
+    },
+}
+
+const LITERALS: [&[u8]; 3] = [b"true", b"false", b"null"];
+
+/// The tokenizer. `keys` maps key strings to ids (index in the table; at most 254 keys).
+#[derive(Debug, Clone)]
+pub struct Tokenizer {
+    keys: &'static [&'static str],
+    expect: Expect,
+    tok: Tok,
+    tok_at: usize,
+    /// Container kinds, bit `d` = 1 for an array at depth `d` (depth ≤ 128).
+    kinds: u128,
+    depth: u32,
+    frames: [Frame; PATH_FRAMES],
+    buf: [u8; TOKEN_BYTES],
+    kept: usize,
+    len: usize,
+    offset: usize,
+    error: Option<JsonError>,
+    stopped: bool,
+}
+
+impl Tokenizer {
+    pub fn new(keys: &'static [&'static str]) -> Self {
+        Tokenizer {
+            keys,
+            expect: Expect::Value,
+            tok: Tok::None,
+            tok_at: 0,
+            kinds: 0,
+            depth: 0,
+            frames: [Frame::DEEP; PATH_FRAMES],
+            buf: [0; TOKEN_BYTES],
+            kept: 0,
+            len: 0,
+            offset: 0,
+            error: None,
+            stopped: false,
+        }
+    }
+
+    /// Back to the initial state (same key table), for the next document.
+    pub fn reset(&mut self) {
+        self.expect = Expect::Value;
+        self.tok = Tok::None;
+        self.tok_at = 0;
+        self.kinds = 0;
+        self.depth = 0;
+        self.kept = 0;
+        self.len = 0;
+        self.offset = 0;
+        self.error = None;
+        self.stopped = false;
+    }
+
+    /// Bytes fed so far.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The first error, if any (the tokenizer ignores input after it).
+    pub fn error(&self) -> Option<JsonError> {
+        self.error
+    }
+
+    /// True once the root value is complete.
+    pub fn is_done(&self) -> bool {
+        self.expect == Expect::Done && self.tok == Tok::None
+    }
+
+    /// True when the visitor stopped the tokenizer.
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+
+    /// The key id for `raw` (exact bytes, escapes already decoded).
+    fn key_id(&self, raw: &[u8], whole: bool) -> KeyId {
+        if !whole {
+            return KEY_OTHER;
+        }
+        self.keys
+            .iter()
+            .position(|k| k.as_bytes() == raw)
+            .and_then(|i| u8::try_from(i).ok())
+            .filter(|&i| i != KEY_OTHER)
+            .unwrap_or(KEY_OTHER)
+    }
+
+    fn path(&self) -> Path<'_> {
+        let n = (self.depth as usize).min(PATH_FRAMES);
+        Path {
+            frames: self.frames.get(..n).unwrap_or(&[]),
+            depth: self.depth,
+        }
+    }
+
+    fn fail(&mut self, at: usize, kind: JsonErrorKind) {
+        if self.error.is_none() {
+            self.error = Some(JsonError { at, kind });
+        }
+    }
+
+    fn emit<V: Visitor>(&mut self, v: &mut V, ev_kind: EvKind, at: usize) {
+        if self.stopped {
+            return;
+        }
+        let kept = self.kept.min(TOKEN_BYTES);
+        let path = {
+            let n = (self.depth as usize).min(PATH_FRAMES);
+            Path {
+                frames: self.frames.get(..n).unwrap_or(&[]),
+                depth: self.depth,
+            }
+        };
+        let prefix = self.buf.get(..kept).unwrap_or(&[]);
+        let ev = match ev_kind {
+            EvKind::Key(id) => Event::Key {
+                id,
+                raw: Str {
+                    prefix,
+                    len: self.len,
+                },
+            },
+            EvKind::Begin(c) => Event::Begin(c),
+            EvKind::End(c) => Event::End(c),
+            EvKind::Str => Event::Value(Scalar::Str(Str {
+                prefix,
+                len: self.len,
+            })),
+            EvKind::Number => Event::Value(Scalar::Number(prefix)),
+            EvKind::Bool(b) => Event::Value(Scalar::Bool(b)),
+            EvKind::Null => Event::Value(Scalar::Null),
+        };
+        if !v.event(path, ev, at) {
+            self.stopped = true;
+        }
+    }
+
+    #[inline]
+    fn push_byte(&mut self, c: u8) {
+        if let Some(slot) = self.buf.get_mut(self.kept) {
+            *slot = c;
+            self.kept += 1;
+        }
+        self.len = self.len.saturating_add(1);
+    }
+
+    fn push_char(&mut self, c: char) {
+        let mut tmp = [0u8; 4];
+        for &b in c.encode_utf8(&mut tmp).as_bytes() {
+            self.push_byte(b);
+        }
+    }
+
+    fn start_token(&mut self, tok: Tok, at: usize) {
+        self.tok = tok;
+        self.tok_at = at;
+        self.kept = 0;
+        self.len = 0;
+    }
+
+    /// A value ended: move the grammar on.
+    fn after_value(&mut self) {
+        if self.depth == 0 {
+            self.expect = Expect::Done;
+        } else if self.kinds & (1u128 << (self.depth - 1)) != 0 {
+            self.expect = Expect::ArrayNext;
+        } else {
+            self.expect = Expect::ObjectNext;
+        }
+    }
+
+    fn open<V: Visitor>(&mut self, v: &mut V, c: Container, at: usize) {
+        if self.depth >= MAX_DEPTH {
+            self.fail(at, JsonErrorKind::TooDeep);
+            return;
+        }
+        self.emit(v, EvKind::Begin(c), at);
+        let d = self.depth;
+        if c == Container::Array {
+            self.kinds |= 1u128 << d;
+        } else {
+            self.kinds &= !(1u128 << d);
+        }
+        if let Some(f) = self.frames.get_mut(d as usize) {
+            *f = match c {
+                Container::Object => Frame::Object(KEY_OTHER),
+                Container::Array => Frame::Array(0),
+            };
+        }
+        self.depth += 1;
+        self.expect = match c {
+            Container::Object => Expect::KeyOrEnd,
+            Container::Array => Expect::ValueOrEnd,
+        };
+    }
+
+    fn close<V: Visitor>(&mut self, v: &mut V, c: Container, at: usize) {
+        self.depth -= 1;
+        self.emit(v, EvKind::End(c), at);
+        self.after_value();
+    }
+
+    fn end_number<V: Visitor>(&mut self, v: &mut V) -> bool {
+        let at = self.tok_at;
+        self.tok = Tok::None;
+        if self.len > TOKEN_BYTES || !valid_number(self.buf.get(..self.kept).unwrap_or(&[])) {
+            self.fail(at, JsonErrorKind::BadNumber);
+            return false;
+        }
+        self.emit(v, EvKind::Number, at);
+        self.after_value();
+        true
+    }
+
+    fn end_string<V: Visitor>(&mut self, v: &mut V, key: bool) {
+        let at = self.tok_at;
+        self.tok = Tok::None;
+        if key {
+            let whole = self.len == self.kept;
+            let id = self.key_id(self.buf.get(..self.kept).unwrap_or(&[]), whole);
+            if let Some(Frame::Object(k)) = self
+                .depth
+                .checked_sub(1)
+                .and_then(|d| self.frames.get_mut(d as usize))
+            {
+                *k = id;
+            }
+            self.emit(v, EvKind::Key(id), at);
+            self.expect = Expect::Colon;
+        } else {
+            self.emit(v, EvKind::Str, at);
+            self.after_value();
+        }
+    }
+
+    /// Feed the next bytes. After an error (or a stop) the rest is ignored.
+    pub fn feed<V: Visitor>(&mut self, chunk: &[u8], v: &mut V) {
+        let base = self.offset;
+        self.offset = self.offset.saturating_add(chunk.len());
+        let mut k = 0usize;
+        while let Some(&c) = chunk.get(k) {
+            if self.error.is_some() || self.stopped {
+                return;
+            }
+            let at = base + k;
+            k += 1;
+            match self.tok {
+                Tok::None => {}
+                Tok::Str { key } => {
+                    // Fast path: copy plain bytes.
+                    match c {
+                        b'"' => self.end_string(v, key),
+                        b'\\' => self.tok = Tok::Escape { key },
+                        0..=0x1f => self.fail(at, JsonErrorKind::ControlCharacter),
+                        _ => self.push_byte(c),
+                    }
+                    continue;
+                }
+                Tok::Escape { key } => {
+                    let d = match c {
+                        b'"' => b'"',
+                        b'\\' => b'\\',
+                        b'/' => b'/',
+                        b'b' => 8,
+                        b'f' => 12,
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'u' => {
+                            self.tok = Tok::Unicode {
+                                key,
+                                n: 0,
+                                acc: 0,
+                                high: 0,
+                            };
+                            continue;
+                        }
+                        _ => {
+                            self.fail(at, JsonErrorKind::BadEscape);
+                            continue;
+                        }
+                    };
+                    self.push_byte(d);
+                    self.tok = Tok::Str { key };
+                    continue;
+                }
+                Tok::Unicode { key, n, acc, high } => {
+                    let Some(h) = hex(c) else {
+                        self.fail(at, JsonErrorKind::BadEscape);
+                        continue;
+                    };
+                    let acc = (acc << 4) | u16::from(h);
+                    if n < 3 {
+                        self.tok = Tok::Unicode {
+                            key,
+                            n: n + 1,
+                            acc,
+                            high,
+                        };
+                        continue;
+                    }
+                    if high != 0 {
+                        if (0xDC00..0xE000).contains(&acc) {
+                            let cp = 0x10000
+                                + ((u32::from(high) - 0xD800) << 10)
+                                + (u32::from(acc) - 0xDC00);
+                            self.push_char(char::from_u32(cp).unwrap_or('\u{fffd}'));
+                        } else {
+                            self.fail(at, JsonErrorKind::BadEscape);
+                            continue;
+                        }
+                        self.tok = Tok::Str { key };
+                    } else if (0xD800..0xDC00).contains(&acc) {
+                        self.tok = Tok::LowBackslash { key, high: acc };
+                    } else if (0xDC00..0xE000).contains(&acc) {
+                        self.fail(at, JsonErrorKind::BadEscape);
+                    } else {
+                        self.push_char(char::from_u32(u32::from(acc)).unwrap_or('\u{fffd}'));
+                        self.tok = Tok::Str { key };
+                    }
+                    continue;
+                }
+                Tok::LowBackslash { key, high } => {
+                    if c == b'\\' {
+                        self.tok = Tok::LowU { key, high };
+                    } else {
+                        self.fail(at, JsonErrorKind::BadEscape);
+                    }
+                    continue;
+                }
+                Tok::LowU { key, high } => {
+                    if c == b'u' {
+                        self.tok = Tok::Unicode {
+                            key,
+                            n: 0,
+                            acc: 0,
+                            high,
+                        };
+                    } else {
+                        self.fail(at, JsonErrorKind::BadEscape);
+                    }
+                    continue;
+                }
+                Tok::Number => {
+                    if matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                        self.push_byte(c);
+                        continue;
+                    }
+                    if !self.end_number(v) {
+                        continue;
+                    }
+                    // The byte after the number is structural: fall through.
+                }
+                Tok::Literal { which, i } => {
+                    let word = LITERALS.get(usize::from(which)).copied().unwrap_or(b"");
+                    if word.get(usize::from(i)) == Some(&c) {
+                        if usize::from(i) + 1 == word.len() {
+                            self.tok = Tok::None;
+                            let ev = match which {
+                                0 => EvKind::Bool(true),
+                                1 => EvKind::Bool(false),
+                                _ => EvKind::Null,
+                            };
+                            let at0 = self.tok_at;
+                            self.kept = 0;
+                            self.len = 0;
+                            self.emit(v, ev, at0);
+                            self.after_value();
+                        } else {
+                            self.tok = Tok::Literal { which, i: i + 1 };
+                        }
+                    } else {
+                        self.fail(
+                            at,
+                            JsonErrorKind::Unexpected {
+                                found: c,
+                                expected: "a literal (`true`, `false` or `null`)",
+                            },
+                        );
+                    }
+                    continue;
+                }
+            }
+            // Outside a token.
+            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                continue;
+            }
+            self.structural(v, c, at);
+        }
+    }
+
+    fn structural<V: Visitor>(&mut self, v: &mut V, c: u8, at: usize) {
+        let unexpected = |expected| JsonErrorKind::Unexpected { found: c, expected };
+        match self.expect {
+            Expect::Value | Expect::ValueOrEnd => {
+                if self.expect == Expect::ValueOrEnd && c == b']' {
+                    self.close(v, Container::Array, at);
+                    return;
+                }
+                match c {
+                    b'{' => self.open(v, Container::Object, at),
+                    b'[' => self.open(v, Container::Array, at),
+                    b'"' => self.start_token(Tok::Str { key: false }, at),
+                    b'-' | b'0'..=b'9' => {
+                        self.start_token(Tok::Number, at);
+                        self.push_byte(c);
+                    }
+                    b't' => self.start_token(Tok::Literal { which: 0, i: 1 }, at),
+                    b'f' => self.start_token(Tok::Literal { which: 1, i: 1 }, at),
+                    b'n' => self.start_token(Tok::Literal { which: 2, i: 1 }, at),
+                    _ => self.fail(at, unexpected("a value")),
+                }
+            }
+            Expect::KeyOrEnd | Expect::Key => {
+                if c == b'"' {
+                    self.start_token(Tok::Str { key: true }, at);
+                } else if c == b'}' && self.expect == Expect::KeyOrEnd {
+                    self.close(v, Container::Object, at);
+                } else {
+                    self.fail(at, unexpected("a key (a string)"));
+                }
+            }
+            Expect::Colon => {
+                if c == b':' {
+                    self.expect = Expect::Value;
+                } else {
+                    self.fail(at, unexpected("`:`"));
+                }
+            }
+            Expect::ObjectNext => match c {
+                b',' => self.expect = Expect::Key,
+                b'}' => self.close(v, Container::Object, at),
+                _ => self.fail(at, unexpected("`,` or `}`")),
+            },
+            Expect::ArrayNext => match c {
+                b',' => {
+                    if let Some(Frame::Array(i)) = self
+                        .depth
+                        .checked_sub(1)
+                        .and_then(|d| self.frames.get_mut(d as usize))
+                    {
+                        *i = i.saturating_add(1);
+                    }
+                    self.expect = Expect::Value;
+                }
+                b']' => self.close(v, Container::Array, at),
+                _ => self.fail(at, unexpected("`,` or `]`")),
+            },
+            Expect::Done => self.fail(at, JsonErrorKind::TrailingText),
+        }
+    }
+
+    /// The input is complete: finish a number at the very end and check the value is whole.
+    pub fn finish<V: Visitor>(&mut self, v: &mut V) -> Result<(), JsonError> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if self.stopped {
+            return Ok(());
+        }
+        if self.tok == Tok::Number && self.depth == 0 {
+            self.end_number(v);
+            if let Some(e) = self.error {
+                return Err(e);
+            }
+        }
+        if self.is_done() {
+            return Ok(());
+        }
+        let kind = if self.offset == 0 || (self.expect == Expect::Value && self.depth == 0) {
+            JsonErrorKind::Empty
+        } else {
+            JsonErrorKind::Truncated
+        };
+        let e = JsonError {
+            at: self.offset,
+            kind,
+        };
+        self.error = Some(e);
+        Err(e)
+    }
+
+    /// The path of the current position (for tests and diagnostics).
+    pub fn current_path(&self) -> Path<'_> {
+        self.path()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum EvKind {
+    Key(KeyId),
+    Begin(Container),
+    End(Container),
+    Str,
+    Number,
+    Bool(bool),
+    Null,
+}
+
+fn hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+fn valid_number(n: &[u8]) -> bool {
+    let mut i = 0;
+    let at = |i: usize| n.get(i).copied();
+    if at(i) == Some(b'-') {
+        i += 1;
+    }
+    match at(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            while at(i).is_some_and(|c| c.is_ascii_digit()) {
+                i += 1;
+            }
+        }
+        _ => return false,
+    }
+    if at(i) == Some(b'.') {
+        i += 1;
+        let s = i;
+        while at(i).is_some_and(|c| c.is_ascii_digit()) {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    if matches!(at(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(at(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let s = i;
+        while at(i).is_some_and(|c| c.is_ascii_digit()) {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    i == n.len()
+}
+
+/// Tokenize a whole document in one call.
+pub fn scan<V: Visitor>(
+    keys: &'static [&'static str],
+    text: &[u8],
+    v: &mut V,
+) -> Result<(), JsonError> {
+    let mut t = Tokenizer::new(keys);
+    t.feed(text, v);
+    t.finish(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records events as text, for assertions.
+    struct Log(Vec<String>);
+    impl Visitor for Log {
+        fn event(&mut self, path: Path<'_>, ev: Event<'_>, at: usize) -> bool {
+            let p: Vec<String> = path
+                .frames
+                .iter()
+                .map(|f| match f {
+                    Frame::Object(k) => format!("k{k}"),
+                    Frame::Array(i) => format!("[{i}]"),
+                })
+                .collect();
+            let e = match ev {
+                Event::Key { raw, .. } => format!("key {}", String::from_utf8_lossy(raw.prefix)),
+                Event::Begin(c) => format!("begin {c:?}"),
+                Event::End(c) => format!("end {c:?}"),
+                Event::Value(Scalar::Str(s)) => {
+                    format!("str {} {}", String::from_utf8_lossy(s.prefix), s.len)
+                }
+                Event::Value(Scalar::Number(n)) => format!("num {}", String::from_utf8_lossy(n)),
+                Event::Value(Scalar::Bool(b)) => format!("bool {b}"),
+                Event::Value(Scalar::Null) => "null".into(),
+            };
+            self.0.push(format!("{}@{at} {e}", p.join("/")));
+            true
+        }
+    }
+
+    const KEYS: &[&str] = &["a", "b"];
+
+    fn run(text: &str) -> (Vec<String>, Result<(), JsonError>) {
+        let mut log = Log(Vec::new());
+        let r = scan(KEYS, text.as_bytes(), &mut log);
+        (log.0, r)
+    }
+
+    fn run_split(text: &[u8], cuts: &[usize]) -> (Vec<String>, Result<(), JsonError>) {
+        let mut log = Log(Vec::new());
+        let mut t = Tokenizer::new(KEYS);
+        let mut prev = 0;
+        for &c in cuts {
+            t.feed(&text[prev..c], &mut log);
+            prev = c;
+        }
+        t.feed(&text[prev..], &mut log);
+        let r = t.finish(&mut log);
+        (log.0, r)
+    }
+
+    #[test]
+    fn events_and_paths() {
+        let (ev, r) = run(r#"{"a": [1, {"b": "x\"\u00e9"}], "zz": true, "b": null}"#);
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            ev,
+            vec![
+                "@0 begin Object",
+                "k0@1 key a",
+                "k0@6 begin Array",
+                "k0/[0]@7 num 1",
+                "k0/[1]@10 begin Object",
+                "k0/[1]/k1@11 key b",
+                "k0/[1]/k1@16 str x\"é 4",
+                "k0/[1]@27 end Object",
+                "k0@28 end Array",
+                "k255@31 key zz",
+                "k255@37 bool true",
+                "k1@43 key b",
+                "k1@48 null",
+                "@52 end Object",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_split_gives_the_same_events() {
+        let text = br#"{"a":[12.5e-3,"\ud83d\ude00 ok",false],"b":{"c":[]},"d":-0}"#;
+        let whole = run_split(text, &[]);
+        assert_eq!(whole.1, Ok(()));
+        for i in 0..=text.len() {
+            for j in i..=text.len() {
+                assert_eq!(run_split(text, &[i, j]), whole, "split at {i},{j}");
+            }
+        }
+    }
+
+    #[test]
+    fn errors() {
+        let cases: &[(&str, JsonErrorKind, usize)] = &[
+            ("", JsonErrorKind::Empty, 0),
+            ("   ", JsonErrorKind::Empty, 3),
+            (r#"{"a":1"#, JsonErrorKind::Truncated, 6),
+            (r#"{"a":"x"#, JsonErrorKind::Truncated, 7),
+            (
+                r#"{"a" 1}"#,
+                JsonErrorKind::Unexpected {
+                    found: b'1',
+                    expected: "`:`",
+                },
+                5,
+            ),
+            (r#"{"a":01}"#, JsonErrorKind::BadNumber, 5),
+            (r#"{"a":1.}"#, JsonErrorKind::BadNumber, 5),
+            (
+                r#"[1,]"#,
+                JsonErrorKind::Unexpected {
+                    found: b']',
+                    expected: "a value",
+                },
+                3,
+            ),
+            (
+                r#"{"a":tru}"#,
+                JsonErrorKind::Unexpected {
+                    found: b'}',
+                    expected: "a literal (`true`, `false` or `null`)",
+                },
+                8,
+            ),
+            ("{\"a\":\"\u{1}\"}", JsonErrorKind::ControlCharacter, 6),
+            (r#"{"a":"\x"}"#, JsonErrorKind::BadEscape, 7),
+            (r#"{"a":"\ud800x"}"#, JsonErrorKind::BadEscape, 12),
+            (r#"{} {}"#, JsonErrorKind::TrailingText, 3),
+            (
+                r#"{"a":1]"#,
+                JsonErrorKind::Unexpected {
+                    found: b']',
+                    expected: "`,` or `}`",
+                },
+                6,
+            ),
+        ];
+        for (text, kind, at) in cases {
+            let (_, r) = run(text);
+            assert_eq!(
+                r,
+                Err(JsonError {
+                    at: *at,
+                    kind: *kind
+                }),
+                "{text}"
+            );
+        }
+        let deep = "[".repeat(200);
+        assert_eq!(run(&deep).1.unwrap_err().kind, JsonErrorKind::TooDeep);
+        // A bare number at the root ends at the end of input.
+        assert_eq!(run("42").0, vec!["@0 num 42"]);
+    }
+
+    #[test]
+    fn long_strings_keep_a_prefix_and_the_length() {
+        let long = "x".repeat(1000);
+        let (ev, r) = run(&format!(r#"["{long}"]"#));
+        assert_eq!(r, Ok(()));
+        assert!(ev[1].ends_with(" 1000"), "{}", ev[1]);
+    }
+
+    #[test]
+    fn numbers() {
+        for (n, ok) in [
+            ("0", true),
+            ("-0", true),
+            ("12", true),
+            ("1.5e+3", true),
+            ("1E9", true),
+            ("-", false),
+            ("01", false),
+            ("1.", false),
+            ("1e", false),
+            ("1-2", false),
+            ("+1", false),
+        ] {
+            assert_eq!(valid_number(n.as_bytes()), ok, "{n}");
+        }
+        assert_eq!(Scalar::Number(b"123").as_u64(), Some(123));
+        assert_eq!(Scalar::Number(b"12.0").as_u64(), None);
+        assert_eq!(Scalar::Number(b"99999999999999999999").as_u64(), None);
+    }
+}

@@ -1,0 +1,433 @@
+//! The per-request state machine the filter's HTTP context drives.
+//!
+//! The glue calls, in order, [`RequestSignals::on_request_headers`],
+//! [`on_request_body`](RequestSignals::on_request_body) (0..n times),
+//! [`on_response_headers`](RequestSignals::on_response_headers),
+//! [`on_response_body`](RequestSignals::on_response_body) (0..n times) and, once,
+//! [`on_done`](RequestSignals::on_done); any prefix of that sequence may be cut by a reset or a
+//! local reply. Each call returns [`Signals`]: the metric updates to make now. The in-flight
+//! gauge stays balanced: `started` is returned once (at request headers) and `finished` once
+//! (at the first `on_done` after a start); a second `on_done`, or any call after it, returns
+//! nothing.
+//!
+//! Measurements (all times are the host's milliseconds):
+//! - duration: request headers → response end (`end_of_stream`), else → `on_done`;
+//! - time to first token, streaming (`text/event-stream`) responses only: request headers →
+//!   first non-empty response body chunk (Envoy delivers response headers before the first
+//!   token; the first SSE chunk follows the first generated token);
+//! - time per output token, streaming only: (response end − first content-bearing event) /
+//!   (output tokens − 1), output tokens = `usage.completion_tokens` or, without usage, the
+//!   content-bearing events (vLLM streams one token per event by default). This is vLLM's
+//!   benchmark definition, `(latency − ttft) / (output_len − 1)` (vllm-project/vllm
+//!   `benchmarks/backend_request_func.py`, `benchmark_serving.py` `calculate_metrics`);
+//! - tokens: the last `usage` seen (vLLM's `continuous_usage_stats` repeats cumulative usage
+//!   in every chunk, so the last one is the total, never a sum).
+//!
+//! After construction nothing allocates: the scanners are fixed-size, bodies are borrowed.
+
+use super::config::{GatewayConfig, ModelLabel};
+use super::sse::{SseEvent, SseScanner};
+use super::usage::{scan_payload, RequestScan, ResponseScan, Usage};
+use crate::model::Millis;
+use std::rc::Rc;
+
+/// How a request ended, as the glue saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The response was sent (whatever its status).
+    Completed,
+    /// The stream was reset (downstream or upstream) before the response completed.
+    Reset,
+    /// Envoy answered locally (no healthy upstream, timeout, filter reply).
+    LocalReply,
+}
+
+/// `errors_total` classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// An upstream response with status ≥ 500.
+    Status5xx,
+    Reset,
+    Local,
+}
+
+impl ErrorClass {
+    pub fn label(self) -> &'static str {
+        match self {
+            ErrorClass::Status5xx => "5xx",
+            ErrorClass::Reset => "reset",
+            ErrorClass::Local => "local",
+        }
+    }
+}
+
+/// `malformed_bodies_total` kinds, with the counts to add now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Malformed {
+    /// A request body that is not a JSON object (within the inspected bytes).
+    pub request: u16,
+    /// A JSON response body that is malformed or cut.
+    pub response: u16,
+    /// SSE events: malformed JSON, oversize, or a stream that ended inside an event.
+    pub sse: u16,
+}
+
+impl Malformed {
+    pub fn is_empty(&self) -> bool {
+        self.request == 0 && self.response == 0 && self.sse == 0
+    }
+
+    /// `(kind label, count)` pairs with a non-zero count.
+    pub fn counts(&self) -> impl Iterator<Item = (&'static str, u16)> {
+        [
+            ("request", self.request),
+            ("response", self.response),
+            ("sse", self.sse),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+    }
+}
+
+/// The request is over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Finished {
+    pub outcome: Outcome,
+    /// The response status (0 when no response headers were seen).
+    pub status: u16,
+    pub error: Option<ErrorClass>,
+    pub duration_seconds: f64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// Tokens came from `usage` (else completion tokens are counted content events, or 0).
+    pub tokens_from_usage: bool,
+    pub time_per_output_token_seconds: Option<f64>,
+    /// The response was an SSE stream.
+    pub streamed: bool,
+}
+
+/// Metric updates to make after a call.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Signals {
+    /// In-flight +1 (request headers).
+    pub started: bool,
+    /// Record the time to first token now.
+    pub ttft_seconds: Option<f64>,
+    pub malformed: Malformed,
+    /// In-flight −1, requests +1, and the rest of [`Finished`].
+    pub finished: Option<Finished>,
+    /// The model label at this point (for labelling the updates above).
+    pub model: Option<ModelLabel>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Idle,
+    Active,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// Not inspected (route not listed, content type not JSON/SSE, limit reached, finished).
+    Skip,
+    Json,
+    Sse,
+}
+
+fn ms_to_s(ms: Millis) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// Case-insensitive media type test, ignoring parameters (`text/event-stream; charset=utf-8`).
+fn media_type_is(content_type: &[u8], want: &[u8]) -> bool {
+    let end = content_type
+        .iter()
+        .position(|&c| c == b';')
+        .unwrap_or(content_type.len());
+    let t = content_type.get(..end).unwrap_or(&[]).trim_ascii();
+    t.eq_ignore_ascii_case(want)
+}
+
+/// One request's state.
+#[derive(Debug)]
+pub struct RequestSignals {
+    config: Rc<GatewayConfig>,
+    phase: Phase,
+    inspect: bool,
+    start: Millis,
+    // Request body.
+    req: RequestScan,
+    req_open: bool,
+    model: ModelLabel,
+    // Response.
+    status: u16,
+    body: Body,
+    streamed: bool,
+    json: ResponseScan,
+    sse: SseScanner,
+    first_byte: Option<Millis>,
+    first_content: Option<Millis>,
+    end: Option<Millis>,
+    usage: Usage,
+    content_events: u64,
+}
+
+impl RequestSignals {
+    /// Allocates the SSE buffer (`max_sse_event_bytes`); nothing allocates afterwards.
+    pub fn new(config: Rc<GatewayConfig>) -> Self {
+        let sse = SseScanner::new(config.max_sse_event_bytes);
+        RequestSignals {
+            config,
+            phase: Phase::Idle,
+            inspect: false,
+            start: 0,
+            req: RequestScan::new(),
+            req_open: false,
+            model: ModelLabel::Unknown,
+            status: 0,
+            body: Body::Skip,
+            streamed: false,
+            json: ResponseScan::new(),
+            sse,
+            first_byte: None,
+            first_content: None,
+            end: None,
+            usage: Usage::default(),
+            content_events: 0,
+        }
+    }
+
+    /// Whether the route's bodies are inspected.
+    pub fn inspected(&self) -> bool {
+        self.inspect
+    }
+
+    /// The model label known so far.
+    pub fn model(&self) -> ModelLabel {
+        self.model
+    }
+
+    /// The request's `stream` field, if read.
+    pub fn stream_requested(&self) -> Option<bool> {
+        self.req.info().stream
+    }
+
+    fn signals(&self) -> Signals {
+        Signals {
+            model: Some(self.model),
+            ..Signals::default()
+        }
+    }
+
+    /// Request headers: the request starts (in-flight +1). Bodies are inspected for `POST` to
+    /// a configured route.
+    pub fn on_request_headers(&mut self, now_ms: Millis, path: &[u8], method: &[u8]) -> Signals {
+        if self.phase != Phase::Idle {
+            return Signals::default();
+        }
+        self.phase = Phase::Active;
+        self.start = now_ms;
+        self.inspect = method.eq_ignore_ascii_case(b"POST") && self.config.route_matches(path);
+        self.req_open = self.inspect;
+        Signals {
+            started: true,
+            ..self.signals()
+        }
+    }
+
+    fn resolve_model(&mut self) {
+        let info = *self.req.info();
+        self.model = if info.has_model && info.model_truncated {
+            ModelLabel::Other
+        } else {
+            self.config.model_label(info.model())
+        };
+    }
+
+    /// A request body chunk; `end` = `end_of_stream`.
+    pub fn on_request_body(&mut self, chunk: &[u8], end: bool) -> Signals {
+        if self.phase != Phase::Active || !self.req_open {
+            return Signals::default();
+        }
+        let mut s = Signals::default();
+        let room = self.config.max_body_bytes.saturating_sub(self.req.offset());
+        let take = chunk.len().min(room);
+        self.req.feed(chunk.get(..take).unwrap_or(&[]));
+        let info = self.req.info();
+        let early = info.has_model && info.stream.is_some();
+        if let Some(_e) = self.req.error() {
+            // Not an object, or a syntax error inside the inspected bytes.
+            s.malformed.request = 1;
+            self.req_open = false;
+        } else if end && take == chunk.len() {
+            if self.req.finish().is_err() {
+                s.malformed.request = 1;
+            }
+            self.req_open = false;
+        } else if take < chunk.len() || early {
+            // Inspection limit reached (not malformed), or everything needed is read.
+            self.req_open = false;
+        }
+        if !self.req_open {
+            self.resolve_model();
+        }
+        s.model = Some(self.model);
+        s
+    }
+
+    /// Response headers: status and content type.
+    pub fn on_response_headers(
+        &mut self,
+        _now_ms: Millis,
+        status: u16,
+        content_type: &[u8],
+    ) -> Signals {
+        if self.phase != Phase::Active {
+            return Signals::default();
+        }
+        if self.req_open {
+            // The request body ended without `end_of_stream` reaching us: use what was read.
+            self.req_open = false;
+            self.resolve_model();
+        }
+        self.status = status;
+        self.streamed = media_type_is(content_type, b"text/event-stream");
+        self.body = if !self.inspect {
+            Body::Skip
+        } else if self.streamed {
+            Body::Sse
+        } else if media_type_is(content_type, b"application/json") {
+            Body::Json
+        } else {
+            Body::Skip
+        };
+        self.signals()
+    }
+
+    /// A response body chunk; `end` = `end_of_stream`. Never asks to buffer.
+    pub fn on_response_body(&mut self, now_ms: Millis, chunk: &[u8], end: bool) -> Signals {
+        if self.phase != Phase::Active {
+            return Signals::default();
+        }
+        let mut s = self.signals();
+        if self.first_byte.is_none() && !chunk.is_empty() {
+            self.first_byte = Some(now_ms);
+            if self.streamed {
+                s.ttft_seconds = Some(ms_to_s(now_ms.saturating_sub(self.start)));
+            }
+        }
+        match self.body {
+            Body::Skip => {}
+            Body::Json => {
+                let room = self
+                    .config
+                    .max_body_bytes
+                    .saturating_sub(self.json.offset());
+                let take = chunk.len().min(room);
+                self.json.feed(chunk.get(..take).unwrap_or(&[]));
+                if take < chunk.len() {
+                    // Over the limit: stop reading (not malformed; usage unknown).
+                    self.body = Body::Skip;
+                } else if end {
+                    match self.json.finish() {
+                        Ok(info) => {
+                            if info.usage.is_some() {
+                                self.usage = info.usage;
+                            }
+                        }
+                        Err(_) => s.malformed.response = 1,
+                    }
+                    self.body = Body::Skip;
+                }
+            }
+            Body::Sse => {
+                let mut bad: u16 = 0;
+                let mut usage = self.usage;
+                let mut content = 0u64;
+                let mut first_content = self.first_content;
+                self.sse.feed(chunk, |ev| match ev {
+                    SseEvent::Data([]) => {}
+                    SseEvent::Data(d) => match scan_payload(d) {
+                        Ok(info) => {
+                            if info.usage.is_some() {
+                                usage = info.usage;
+                            }
+                            if info.content {
+                                content += 1;
+                                first_content.get_or_insert(now_ms);
+                            }
+                        }
+                        Err(_) => bad = bad.saturating_add(1),
+                    },
+                    SseEvent::Done => {}
+                    SseEvent::Oversize { .. } => bad = bad.saturating_add(1),
+                });
+                self.usage = usage;
+                self.content_events = self.content_events.saturating_add(content);
+                self.first_content = first_content;
+                if end {
+                    if self.sse.finish().is_some() {
+                        bad = bad.saturating_add(1);
+                    }
+                    self.body = Body::Skip;
+                }
+                s.malformed.sse = bad;
+            }
+        }
+        if end {
+            self.end = Some(now_ms);
+        }
+        s
+    }
+
+    /// The stream is over (Envoy's `on_log` / stream done). Returns `finished` once.
+    pub fn on_done(&mut self, now_ms: Millis, outcome: Outcome) -> Signals {
+        if self.phase != Phase::Active {
+            self.phase = Phase::Done;
+            return Signals::default();
+        }
+        self.phase = Phase::Done;
+        if self.req_open {
+            self.req_open = false;
+            self.resolve_model();
+        }
+        let end = self.end.unwrap_or(now_ms);
+        let error = match outcome {
+            Outcome::Reset => Some(ErrorClass::Reset),
+            Outcome::LocalReply => Some(ErrorClass::Local),
+            Outcome::Completed if self.status >= 500 => Some(ErrorClass::Status5xx),
+            Outcome::Completed => None,
+        };
+        let from_usage = self.usage.is_some();
+        let completion = match self.usage.completion_tokens {
+            Some(n) => n,
+            None if self.streamed => self.content_events,
+            None => 0,
+        };
+        let tpot = match (
+            self.streamed,
+            self.first_content.or(self.first_byte),
+            self.end,
+        ) {
+            (true, Some(first), Some(last)) if completion >= 2 && last >= first => {
+                Some(ms_to_s(last - first) / (completion - 1) as f64)
+            }
+            _ => None,
+        };
+        Signals {
+            finished: Some(Finished {
+                outcome,
+                status: self.status,
+                error,
+                duration_seconds: ms_to_s(end.saturating_sub(self.start)),
+                prompt_tokens: self.usage.prompt_tokens.unwrap_or(0),
+                completion_tokens: completion,
+                tokens_from_usage: from_usage,
+                time_per_output_token_seconds: tpot,
+                streamed: self.streamed,
+            }),
+            ..self.signals()
+        }
+    }
+}
