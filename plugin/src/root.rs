@@ -21,7 +21,6 @@ use scalelens_core::gateway::config::GatewayConfig;
 use scalelens_core::gateway::load::LoadAggregator;
 use scalelens_core::gateway::metrics::{self as m, gauge_value};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Tick period: Knative's scrape interval (1 s, `pkg/autoscaler/metrics/collector.go`), one
@@ -94,7 +93,8 @@ pub struct Root {
     shared: Option<Rc<Shared>>,
     /// This VM's id for the lease (from the shared [`VM_SEQ_KEY`] counter).
     vm_id: Option<u64>,
-    loads: BTreeMap<String, ClusterLoad>,
+    /// Per cluster, in the order first seen (at most [`MAX_CLUSTERS`]).
+    loads: Vec<(String, ClusterLoad)>,
 }
 
 impl Root {
@@ -102,7 +102,7 @@ impl Root {
         Root {
             shared: None,
             vm_id: None,
-            loads: BTreeMap::new(),
+            loads: Vec::new(),
         }
     }
 
@@ -158,13 +158,22 @@ impl Root {
                     .unwrap_or(0);
                 tokens = tokens.saturating_add(v);
             }
-            let entry = self
-                .loads
-                .entry(cluster.clone())
-                .or_insert_with(|| ClusterLoad {
-                    aggregator: LoadAggregator::new(config),
-                    ready: 1,
-                });
+            let i = match self.loads.iter().position(|(c, _)| *c == cluster) {
+                Some(i) => i,
+                None => {
+                    self.loads.push((
+                        cluster.clone(),
+                        ClusterLoad {
+                            aggregator: LoadAggregator::new(config),
+                            ready: 1,
+                        },
+                    ));
+                    self.loads.len() - 1
+                }
+            };
+            let Some((_, entry)) = self.loads.get_mut(i) else {
+                continue;
+            };
             // A gauge that went below zero wraps in Envoy; never feed that to the windows.
             let in_flight = if in_flight > u64::from(u32::MAX) {
                 0

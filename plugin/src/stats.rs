@@ -9,15 +9,16 @@
 
 use crate::host::{self, MetricKind};
 use scalelens_core::gateway::metrics::{envoy_name, MetricDef, MetricType};
-use std::collections::HashMap;
 
 /// Upper bound of distinct metric names one VM defines (a guard: the label sets are bounded
 /// by configuration long before this).
 pub const MAX_NAMES: usize = 4096;
 
+/// Name → id, sorted by name (binary search; a sorted `Vec` keeps the .wasm smaller than a
+/// `HashMap` of strings would, and the set is small and grows only at first use).
 #[derive(Default)]
 pub struct Stats {
-    ids: HashMap<String, u32>,
+    ids: Vec<(String, u32)>,
 }
 
 fn kind(t: MetricType) -> MetricKind {
@@ -33,14 +34,15 @@ impl Stats {
     pub fn id(&mut self, def: &MetricDef, labels: &[&str]) -> Option<u32> {
         let name = envoy_name(def, labels);
         let name = name.as_str();
-        if let Some(id) = self.ids.get(name) {
-            return Some(*id);
-        }
+        let at = match self.ids.binary_search_by(|(k, _)| k.as_str().cmp(name)) {
+            Ok(i) => return self.ids.get(i).map(|(_, id)| *id),
+            Err(i) => i,
+        };
         if self.ids.len() >= MAX_NAMES {
             return None;
         }
         let id = host::define_metric(kind(def.kind), name)?;
-        self.ids.insert(name.to_string(), id);
+        self.ids.insert(at, (name.to_string(), id));
         Some(id)
     }
 
