@@ -8,8 +8,9 @@
 //!
 //! In-flight balance: `+1` when the request headers arrive, `-1` exactly once at the first of
 //! `on_log`/`on_done` (Envoy calls both for every stream: completion, reset, timeout, local
-//! reply). The outcome is: a local reply when Envoy's `response.code_details` is not
-//! `via_upstream`, completed when the response body ended, else reset.
+//! reply). The outcome is: a local reply when the status is an error (or absent) and Envoy's
+//! `response.code_details` is not `via_upstream`, completed when the response body ended, else
+//! reset.
 
 use crate::host::{self, Buffer, Headers};
 use crate::root::Shared;
@@ -31,6 +32,8 @@ pub struct Http {
     finished: bool,
     response_ended: bool,
     local_reply: bool,
+    /// The last clock reading (ms).
+    last_ms: u64,
 }
 
 fn now_ms() -> u64 {
@@ -47,6 +50,7 @@ impl Http {
             finished: false,
             response_ended: false,
             local_reply: false,
+            last_ms: 0,
         }
     }
 
@@ -110,7 +114,12 @@ impl Http {
         } else {
             Outcome::Reset
         };
-        let now = now_ms();
+        // After the response ended the state machine uses that end time: no clock read.
+        let now = if self.response_ended {
+            self.last_ms
+        } else {
+            now_ms()
+        };
         if let Some(s) = self.signals.as_mut().map(|r| r.on_done(now, outcome)) {
             self.apply(s);
         }
@@ -135,16 +144,19 @@ impl Context for Http {
 }
 
 impl HttpContext for Http {
-    fn on_http_request_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
+    fn on_http_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
         let Some(shared) = self.shared.clone() else {
             return Action::Continue;
         };
         self.cluster = Self::cluster_label(&shared);
         shared.register_cluster(&self.cluster);
         let path = host::header(Headers::Request, ":path").unwrap_or_default();
-        let method = host::header(Headers::Request, ":method").unwrap_or_default();
+        // Bodies are inspected for requests that have one (the OpenAI API's POSTs) on a listed
+        // route; the method itself is not read (one host call less per request).
+        let method: &[u8] = if end_of_stream { b"GET" } else { b"POST" };
         let mut signals = RequestSignals::new(shared.config.clone());
-        let s = signals.on_request_headers(now_ms(), &path, &method);
+        self.last_ms = now_ms();
+        let s = signals.on_request_headers(self.last_ms, &path, method);
         self.signals = Some(signals);
         self.apply(s);
         Action::Continue
@@ -167,13 +179,22 @@ impl HttpContext for Http {
         let Some(signals) = self.signals.as_mut() else {
             return Action::Continue;
         };
-        let now = now_ms();
+        // The state machine takes no time from the response headers (the first token comes
+        // with the first body chunk): the clock is read only when the response ends here.
+        let now = if end_of_stream {
+            now_ms()
+        } else {
+            self.last_ms
+        };
+        self.last_ms = now;
         let status = host::header(Headers::Response, ":status")
             .and_then(|v| std::str::from_utf8(&v).ok()?.parse::<u16>().ok())
             .unwrap_or(0);
         let content_type = host::header(Headers::Response, "content-type").unwrap_or_default();
-        self.local_reply =
-            host::property(&["response", "code_details"]).is_some_and(|d| d != b"via_upstream");
+        // Envoy's local replies (no route, no healthy upstream, timeouts, overflow) are errors:
+        // only then is the (slower) property read.
+        self.local_reply = (status == 0 || status >= 400)
+            && host::property(&["response", "code_details"]).is_some_and(|d| d != b"via_upstream");
         let mut s = signals.on_response_headers(now, status, &content_type);
         if end_of_stream {
             self.response_ended = true;
@@ -201,6 +222,7 @@ impl HttpContext for Http {
             self.response_ended = true;
         }
         let now = now_ms();
+        self.last_ms = now;
         let s = if signals.inspected() {
             let chunk = host::buffer(Buffer::ResponseBody, 0, body_size).unwrap_or_default();
             signals.on_response_body(now, &chunk, end_of_stream)

@@ -54,15 +54,16 @@ impl Shared {
         }
         for _ in 0..CAS_ATTEMPTS {
             let (current, cas) = host::shared_get(CLUSTERS_KEY).unwrap_or_default();
-            let mut list = parse_clusters(&current);
-            if list.iter().any(|c| c == cluster) {
+            let list = parse_clusters(&current);
+            if list.len() >= MAX_CLUSTERS || list.iter().any(|c| c == cluster) {
                 break;
             }
-            if list.len() >= MAX_CLUSTERS {
-                break;
+            let mut value = current;
+            if !value.is_empty() {
+                value.push(b'\n');
             }
-            list.push(cluster.to_string());
-            if host::shared_set(CLUSTERS_KEY, list.join("\n").as_bytes(), cas) {
+            value.extend_from_slice(cluster.as_bytes());
+            if host::shared_set(CLUSTERS_KEY, &value, cas) {
                 break;
             }
         }

@@ -703,14 +703,14 @@ pub struct EnvoyExit {
     pub log: String,
 }
 
-fn envoy_command(config: &Path, log_path: &Path, extra: &[&str]) -> Command {
+fn envoy_command(config: &Path, log_path: &Path, concurrency: u32, extra: &[&str]) -> Command {
     let mut cmd = Command::new(envoy_binary());
     // A distinct base id per process and run avoids shared-memory clashes between parallel
     // Envoys; hot restart is not used at all.
     let base_id = (std::process::id() % 10_000) * 100 + (free_port() % 100) as u32;
     cmd.arg("-c")
         .arg(config)
-        .args(["--concurrency", "2"])
+        .args(["--concurrency", &concurrency.to_string()])
         .args(["--base-id", &base_id.to_string()])
         .arg("--disable-hot-restart")
         .args(["--log-level", "info"])
@@ -731,7 +731,7 @@ impl Envoy {
         std::fs::write(&config, yaml).expect("write config");
         let log_path = dir.join("envoy.log");
         // Validate mode reports on stdout/stderr as well as the log file: keep all three.
-        let out = envoy_command(&config, &log_path, &["--mode", "validate"])
+        let out = envoy_command(&config, &log_path, 2, &["--mode", "validate"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .output()
@@ -745,14 +745,19 @@ impl Envoy {
         }
     }
 
-    /// Start Envoy and wait until its listener answers; if it exits first, `Err` with the
-    /// exit code and log.
+    /// Start Envoy (`--concurrency 2`) and wait until its listener answers; if it exits
+    /// first, `Err` with the exit code and log.
     pub fn start(config: &EnvoyConfig) -> Result<Envoy, EnvoyExit> {
+        Envoy::start_with(config, 2)
+    }
+
+    /// [`Envoy::start`] with `concurrency` worker threads (the benchmark uses 1).
+    pub fn start_with(config: &EnvoyConfig, concurrency: u32) -> Result<Envoy, EnvoyExit> {
         let dir = scratch_dir("run");
         let path = dir.join("envoy.yaml");
         std::fs::write(&path, config.render()).expect("write config");
         let log_path = dir.join("envoy.log");
-        let child = envoy_command(&path, &log_path, &[])
+        let child = envoy_command(&path, &log_path, concurrency, &[])
             .spawn()
             .expect("spawn envoy");
         let mut envoy = Envoy {
@@ -785,6 +790,11 @@ impl Envoy {
 
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// The Envoy process id (the benchmark reads its CPU time from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// `GET /stats/prometheus` from the admin endpoint, parsed.
