@@ -11,7 +11,8 @@
 //!
 //! Environment: `WRK` (default `wrk` on PATH), `WASM_OPT` (default `wasm-opt` on PATH, then
 //! `node_modules/.bin/wasm-opt` under the workspace or /work/node-tools), `BENCH_SECONDS`
-//! (default 5), `BENCH_ROUNDS` (default 3).
+//! (default 5), `BENCH_ROUNDS` (default 3), `BENCH_PLUGIN_JSON` (the filter's configuration;
+//! default: the example's).
 
 use scalelens_tests::envoy::*;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ fn start_envoy(upstream: &Upstream, with_filter: bool) -> Envoy {
         admin_port: free_port(),
         upstream_port: upstream.port,
         wasm: plugin_wasm(),
-        plugin_json: None,
+        plugin_json: std::env::var("BENCH_PLUGIN_JSON").ok(),
         without_filter: !with_filter,
     };
     Envoy::start_with(&config, 1)
