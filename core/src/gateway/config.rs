@@ -22,10 +22,10 @@
 //! | `debug_headers` | `false` | add `x-scalelens-*` response headers |
 //! | `cluster_label` | – | label value for `cluster` instead of Envoy's cluster name, `[A-Za-z0-9_-]{1,64}` |
 //!
-//! The effective per-pod target is `value × utilization / 100` (Knative `ResolveMetricTarget`,
-//! `pkg/autoscaler/scaling/target.go`... resolved in `pkg/apis/autoscaling/v1alpha1/pa_lifecycle.go`
-//! v1.20 as `TargetValue = max(0.01, total × utilization)`): 70 concurrent requests per pod by
-//! default.
+//! The effective per-pod target is `max(0.01, value × utilization / 100)` (Knative
+//! `ResolveMetricTarget`, `pkg/reconciler/autoscaling/resources/target.go`): 70 concurrent
+//! requests per pod by default. A tokens-per-second target is treated like Knative's `rps`
+//! metric (a rate summed over the revision, divided by a per-pod target).
 //!
 //! Errors name the field by its JSON path (`target.concurrency_per_pod`, `models[3]`), with the
 //! line and column, in one line ([`ConfigError`]'s `Display`). Unknown fields are errors, with
@@ -244,6 +244,31 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// A Go duration error in our own words (without `DurationError`'s `Display`, whose `{:?}`
+/// string quoting would bring Unicode tables into the filter's Wasm).
+fn duration_message(s: &str, e: &crate::duration::DurationError) -> String {
+    use crate::duration::DurationError as E;
+    let why = match e {
+        E::MissingUnit { .. } => "is missing a unit (write e.g. `60s`; units: ns us ms s m h)",
+        E::UnknownUnit { .. } => "has an unknown unit (units: ns us ms s m h)",
+        E::Overflow(_) => "overflows a Go duration",
+        E::Negative(_) => "is negative",
+        E::Invalid(_) => "is not a Go duration (expected e.g. `60s`, `1m30s`)",
+    };
+    format!("`{s}` {why}")
+}
+
+/// The number as written at byte `at` (messages quote the input instead of formatting an
+/// `f64`, which keeps float formatting out of the filter's Wasm).
+fn number_text(text: &str, at: usize) -> &str {
+    let rest = text.get(at..).unwrap_or("");
+    let n = rest
+        .bytes()
+        .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+        .unwrap_or(rest.len());
+    rest.get(..n).unwrap_or("")
+}
+
 /// Levenshtein distance (small strings only: field names).
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -337,7 +362,12 @@ impl Reader {
                     *slot(&mut self.raw) = Some((v, at));
                     true
                 }
-                None => self.fail(path, at, "the number is out of range".into()),
+                None => self.fail(
+                    path,
+                    at,
+                    "the number is too precise or too large (use at most 15 significant digits)"
+                        .into(),
+                ),
             },
             _ => self.type_error(path, at, "a number", ev),
         }
@@ -560,12 +590,12 @@ impl GatewayConfig {
         if let Some((s, at)) = raw.stable_window {
             let field = || "stable_window".to_string();
             let d = crate::duration::GoDuration::parse(&s)
-                .map_err(|e| mk(field(), at, e.to_string()))?;
+                .map_err(|e| mk(field(), at, duration_message(&s, &e)))?;
             if !d.is_whole_seconds() {
                 return Err(mk(
                     field(),
                     at,
-                    format!("{s:?} must be whole seconds (Knative stable-window)"),
+                    format!("`{s}` must be whole seconds (Knative stable-window)"),
                 ));
             }
             let ms = d.millis();
@@ -573,7 +603,7 @@ impl GatewayConfig {
                 return Err(mk(
                     field(),
                     at,
-                    format!("{s:?} must be between 6s and 1h (Knative WindowMin/WindowMax)"),
+                    format!("`{s}` must be between 6s and 1h (Knative WindowMin/WindowMax)"),
                 ));
             }
             c.stable_window = ms as Millis;
@@ -589,7 +619,11 @@ impl GatewayConfig {
                     let _ = at;
                     Ok(Some(x))
                 }
-                Some((x, at)) => Err(mk(field.into(), at, format!("{x} {rule}"))),
+                Some((_, at)) => Err(mk(
+                    field.into(),
+                    at,
+                    format!("{} {rule}", number_text(text, at)),
+                )),
             }
         };
         if let Some(v) = range(
@@ -676,7 +710,10 @@ impl GatewayConfig {
                         Err(mk(
                             field.into(),
                             at,
-                            format!("{x} is out of range: must be a whole number in [{lo}, {hi}]"),
+                            format!(
+                                "{} is out of range: must be a whole number in [{lo}, {hi}]",
+                                number_text(text, at)
+                            ),
                         ))
                     } else {
                         Ok(Some(x as usize))
@@ -698,7 +735,7 @@ impl GatewayConfig {
                 return Err(mk(
                     "cluster_label".into(),
                     at,
-                    format!("{l:?} is not a label value: use 1-64 of [A-Za-z0-9_-]"),
+                    format!("`{l}` is not a label value: use 1-64 of [A-Za-z0-9_-]"),
                 ));
             }
             c.cluster_label = Some(l);
@@ -717,7 +754,7 @@ impl GatewayConfig {
                     return Err(mk(
                         format!("routes[{i}]"),
                         *at,
-                        format!("{r:?} is not a path prefix (it must start with `/`)"),
+                        format!("`{r}` is not a path prefix (it must start with `/`)"),
                     ));
                 }
             }
@@ -746,7 +783,7 @@ impl GatewayConfig {
                     return Err(mk(
                         p(),
                         *at,
-                        format!("{m:?} is reserved (the label for unlisted or unknown models)"),
+                        format!("`{m}` is reserved (the label for unlisted or unknown models)"),
                     ));
                 }
                 if let Some(j) = c.models.iter().position(|x: &Model| x.label == label) {
@@ -754,7 +791,7 @@ impl GatewayConfig {
                         p(),
                         *at,
                         format!(
-                            "{m:?} has the same label value `{label}` as models[{j}] \
+                            "`{m}` has the same label value `{label}` as models[{j}] \
                              (label values keep only [A-Za-z0-9_-])"
                         ),
                     ));

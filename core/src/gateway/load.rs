@@ -122,6 +122,16 @@ impl LoadAggregator {
         }
     }
 
+    /// Create the decider now with `ready_pods` ready pods (Knative creates it when the
+    /// revision's autoscaler starts; with more than one ready pod it starts in panic mode,
+    /// `newAutoscaler`). Without this call the first [`recommendation`](Self::recommendation)
+    /// creates it. A second call does nothing.
+    pub fn start(&mut self, now_ms: Millis, ready_pods: u32) {
+        if self.decider.is_none() {
+            self.decider = Some(Decider::new(self.spec.clone(), ready_pods, now_ms));
+        }
+    }
+
     /// Knative's `Scale(now)` with `ready_pods` ready pods. The decider is created at the first
     /// call with that ready count (more than one ready pod starts it in panic mode, as after an
     /// autoscaler restart: `newAutoscaler`).

@@ -4,15 +4,18 @@
 //! `scalelens_gateway_` prefix, the unit as a suffix, `_total` on counters, `_ratio` for 0–1
 //! values (never percent).
 //!
-//! **Histogram unit.** Envoy's proxy-wasm `record_metric` takes an integer (`u64`), and Envoy
-//! exports a custom histogram's values as recorded, with its default bucket bounds
+//! **Histogram unit.** Envoy's proxy-wasm `record_metric` takes an integer (`u64`) and records
+//! it as is (`source/extensions/common/wasm/context.cc` `Context::recordMetric`:
+//! `histogram->recordValue(value)`; a gauge's `record_metric` is a `set`, last writer wins, so
+//! cross-worker gauges use `increment_metric`). Envoy exports the values with its default
+//! bucket bounds
 //! (`stats_config.histogram_bucket_settings`, default 0.5, 1, 5, 10, 25, 50, 100, 250, 500,
 //! 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000). Seconds as
 //! integers would lose everything below a second, so the histograms are recorded in whole
 //! **milliseconds** and their names say so (`_milliseconds`), which keeps the unit explicit and
 //! the default buckets meaningful (they are Envoy's own millisecond buckets, e.g.
 //! `upstream_rq_time`). [`RequestSignals`](super::request::RequestSignals) reports seconds as
-//! `f64`; [`histogram_value`] converts. (To be re-checked against Envoy by the plugin tests.)
+//! `f64`; [`histogram_value`] converts. The plugin's Envoy test checks the exported buckets.
 //!
 //! **Labels.** Envoy stats have no labels; a label is a `.key.value` segment of the metric name,
 //! turned back into a Prometheus label by a `stats_config.stats_tags` regex
@@ -39,7 +42,8 @@ pub enum Label {
     Cluster,
     /// Model label (allow-listed name, `other`, `unknown`).
     Model,
-    /// Error class: [`ErrorClass`](super::request::ErrorClass) (`5xx`, `reset`, `local`).
+    /// Error class: [`ErrorClass`](super::request::ErrorClass) (`5xx`, `reset`, `local`,
+    /// `stream`).
     Class,
     /// Where a malformed body was seen: `request`, `response`, `sse`.
     Kind,
@@ -123,7 +127,7 @@ pub const ERRORS_TOTAL: MetricDef = MetricDef {
     name: "scalelens_gateway_errors_total",
     kind: MetricType::Counter,
     unit: "requests",
-    help: "Failed requests by class: 5xx (upstream status), reset, local (Envoy's local reply).",
+    help: "Failed requests by class: 5xx (upstream status), reset, local (Envoy's local reply), stream (an error event in an SSE stream).",
     labels: &[Label::Cluster, Label::Model, Label::Class],
 };
 pub const MALFORMED_BODIES_TOTAL: MetricDef = MetricDef {
@@ -318,25 +322,39 @@ pub fn envoy_name(def: &MetricDef, values: &[&str]) -> NameBuf {
 }
 
 /// `stats_config.stats_tags` entries (`tag_name`, `regex`) that turn the `.key.value` segments
-/// back into Prometheus labels. Envoy's tag extraction: the first capture group is removed from
-/// the name, the second is the tag value (Envoy `config.metrics.v3.TagSpecifier`). Names of
-/// custom wasm metrics start with `wasmcustom.`.
+/// back into Prometheus labels. Envoy's tag extraction (`config.metrics.v3.TagSpecifier`; the
+/// built-in extractors in `source/common/config/well_known_names.cc`, e.g.
+/// `_rq(_(\d{3}))$`): the first capture group is removed from the name, the second is the tag
+/// value. Custom wasm metric names start with `wasmcustom.`. Labels always come in the order of
+/// [`MetricDef::labels`] (cluster first), and the segments before a label are optional in its
+/// regex, so each regex matches the same segment whether Envoy applies the extractors to the
+/// original name or to the name with earlier tags already removed, and a value equal to a key
+/// (a cluster named `model`) cannot be mistaken for that key (checked for both application
+/// orders with a regex engine while writing them; the plugin's Envoy test is the real check):
+///
+/// ```yaml
+/// stats_config:
+///   stats_tags:
+///   - tag_name: cluster
+///     regex: '^wasmcustom\.scalelens_gateway_[a-z_]+(\.cluster\.([A-Za-z0-9_-]+))'
+///   # ... one entry per STATS_TAGS row
+/// ```
 pub const STATS_TAGS: &[(&str, &str)] = &[
     (
         "cluster",
-        r"^wasmcustom\.scalelens_gateway_[a-z_]+.*?(\.cluster\.([A-Za-z0-9_-]+))",
+        r"^wasmcustom\.scalelens_gateway_[a-z_]+(\.cluster\.([A-Za-z0-9_-]+))",
     ),
     (
         "model",
-        r"^wasmcustom\.scalelens_gateway_[a-z_]+.*?(\.model\.([A-Za-z0-9_-]+))",
+        r"^wasmcustom\.scalelens_gateway_[a-z_]+(?:\.cluster\.[A-Za-z0-9_-]+)?(\.model\.([A-Za-z0-9_-]+))",
     ),
     (
         "class",
-        r"^wasmcustom\.scalelens_gateway_[a-z_]+.*?(\.class\.([A-Za-z0-9_-]+))",
+        r"^wasmcustom\.scalelens_gateway_[a-z_]+(?:\.cluster\.[A-Za-z0-9_-]+)?(?:\.model\.[A-Za-z0-9_-]+)?(\.class\.([A-Za-z0-9_-]+))",
     ),
     (
         "kind",
-        r"^wasmcustom\.scalelens_gateway_[a-z_]+.*?(\.kind\.([A-Za-z0-9_-]+))",
+        r"^wasmcustom\.scalelens_gateway_[a-z_]+(?:\.cluster\.[A-Za-z0-9_-]+)?(\.kind\.([A-Za-z0-9_-]+))",
     ),
 ];
 
@@ -378,6 +396,21 @@ mod tests {
         );
         assert_eq!(sanitize_label_value("é").as_str(), "_");
         assert_eq!(sanitize_label_value(&"x".repeat(100)).as_str().len(), 64);
+    }
+
+    #[test]
+    fn every_label_has_a_stats_tag_with_two_groups() {
+        for m in CATALOGUE {
+            for l in m.labels {
+                let (_, re) = STATS_TAGS
+                    .iter()
+                    .find(|(t, _)| *t == l.key())
+                    .expect("a stats tag per label");
+                let groups = re.matches('(').count() - re.matches("(?:").count();
+                assert_eq!(groups, 2, "{re}");
+                assert!(re.contains(&format!(r"(\.{}\.(", l.key())), "{re}");
+            }
+        }
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub enum ErrorClass {
     Status5xx,
     Reset,
     Local,
+    /// A completed 2xx-4xx SSE stream that carried an error event (vLLM sends
+    /// `data: {"error": {...}}` when generation fails after the headers went out:
+    /// `OpenAIServing.create_streaming_error_response`, vllm `entrypoints/openai/serving_engine.py`).
+    Stream,
 }
 
 impl ErrorClass {
@@ -57,6 +61,7 @@ impl ErrorClass {
             ErrorClass::Status5xx => "5xx",
             ErrorClass::Reset => "reset",
             ErrorClass::Local => "local",
+            ErrorClass::Stream => "stream",
         }
     }
 }
@@ -171,6 +176,7 @@ pub struct RequestSignals {
     end: Option<Millis>,
     usage: Usage,
     content_events: u64,
+    stream_error: bool,
 }
 
 impl RequestSignals {
@@ -195,6 +201,7 @@ impl RequestSignals {
             end: None,
             usage: Usage::default(),
             content_events: 0,
+            stream_error: false,
         }
     }
 
@@ -206,6 +213,22 @@ impl RequestSignals {
     /// The model label known so far.
     pub fn model(&self) -> ModelLabel {
         self.model
+    }
+
+    /// Debug response headers (`debug_headers: true`), known when the response headers are
+    /// sent: `x-scalelens-model` (the model label), `x-scalelens-inspected` (`true`/`false`).
+    /// Never a body byte or a request header value other than the allow-listed model.
+    pub fn debug_headers(&self) -> [(&'static str, &str); 2] {
+        [
+            (
+                "x-scalelens-model",
+                self.config.model_label_value(self.model),
+            ),
+            (
+                "x-scalelens-inspected",
+                if self.inspect { "true" } else { "false" },
+            ),
+        ]
     }
 
     /// The request's `stream` field, if read.
@@ -346,6 +369,7 @@ impl RequestSignals {
                 let mut usage = self.usage;
                 let mut content = 0u64;
                 let mut first_content = self.first_content;
+                let mut stream_error = self.stream_error;
                 self.sse.feed(chunk, |ev| match ev {
                     SseEvent::Data([]) => {}
                     SseEvent::Data(d) => match scan_payload(d) {
@@ -353,6 +377,7 @@ impl RequestSignals {
                             if info.usage.is_some() {
                                 usage = info.usage;
                             }
+                            stream_error |= info.error;
                             if info.content {
                                 content += 1;
                                 first_content.get_or_insert(now_ms);
@@ -366,6 +391,7 @@ impl RequestSignals {
                 self.usage = usage;
                 self.content_events = self.content_events.saturating_add(content);
                 self.first_content = first_content;
+                self.stream_error = stream_error;
                 if end {
                     if self.sse.finish().is_some() {
                         bad = bad.saturating_add(1);
@@ -397,6 +423,7 @@ impl RequestSignals {
             Outcome::Reset => Some(ErrorClass::Reset),
             Outcome::LocalReply => Some(ErrorClass::Local),
             Outcome::Completed if self.status >= 500 => Some(ErrorClass::Status5xx),
+            Outcome::Completed if self.stream_error => Some(ErrorClass::Stream),
             Outcome::Completed => None,
         };
         let from_usage = self.usage.is_some();

@@ -1,0 +1,180 @@
+//! Property tests: arbitrary bytes and arbitrary chunkings never panic the gateway logic, the
+//! result never depends on how the bytes are cut, and the in-flight count always balances.
+
+use proptest::prelude::*;
+use scalelens_core::gateway::usage::{scan_payload, scan_request, RequestScan, ResponseScan};
+use scalelens_core::gateway::{GatewayConfig, Outcome, RequestSignals, SseEvent, SseScanner};
+use std::rc::Rc;
+
+/// Bytes drawn mostly from JSON/SSE punctuation, so inputs get deep into the grammars.
+fn jsonish() -> impl Strategy<Value = Vec<u8>> {
+    let alphabet: Vec<u8> =
+        b"{}[]\":,0123456789-+.eE tfnrulsa\\\n\r:datusgeprompt_tokens[DONE]\x00\xff\xc3\xa9"
+            .to_vec();
+    prop_oneof![
+        prop::collection::vec(prop::sample::select(alphabet), 0..300),
+        prop::collection::vec(any::<u8>(), 0..300),
+        // A valid usage chunk, cut and with one byte changed.
+        (0usize..120, 0usize..120, any::<u8>()).prop_map(|(cut, at, b)| {
+            let mut v = br#"data: {"choices":[{"delta":{"content":"hi"}}],"usage":{"prompt_tokens":4,"completion_tokens":2}}"#.to_vec();
+            if at < v.len() {
+                v[at] = b;
+            }
+            v.truncate(cut.max(1).min(v.len()));
+            v.extend_from_slice(b"\n\n");
+            v
+        }),
+    ]
+}
+
+/// Cut points (sorted, within `len`).
+fn cuts(len: usize, raw: &[usize]) -> Vec<usize> {
+    let mut c: Vec<usize> = raw.iter().map(|x| x % (len + 1)).collect();
+    c.sort_unstable();
+    c
+}
+
+fn pieces<'a>(bytes: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
+    let mut out = Vec::new();
+    let mut prev = 0;
+    for &c in cuts {
+        out.push(&bytes[prev..c]);
+        prev = c;
+    }
+    out.push(&bytes[prev..]);
+    out
+}
+
+fn sse_events(chunks: &[&[u8]], cap: usize) -> (Vec<String>, Option<usize>) {
+    let mut s = SseScanner::new(cap);
+    let mut out = Vec::new();
+    for c in chunks {
+        s.feed(c, |e| {
+            out.push(match e {
+                SseEvent::Data(d) => format!("d{d:?}"),
+                SseEvent::Done => "done".into(),
+                SseEvent::Oversize { len } => format!("o{len}"),
+            })
+        });
+    }
+    (out, s.finish())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Clinger's fast path answers exactly what a full parser answers, or nothing.
+    #[test]
+    fn parse_decimal_is_exact(int in 0u64..100_000_000_000, frac in 0u32..1_000_000, digits in 0usize..7, exp in -30i32..30, neg in any::<bool>()) {
+        let f = format!("{frac:06}");
+        let text = format!(
+            "{}{int}{}{}e{exp}",
+            if neg { "-" } else { "" },
+            if digits > 0 { "." } else { "" },
+            &f[..digits]
+        );
+        if let Some(v) = scalelens_core::gateway::json::parse_decimal(text.as_bytes()) {
+            let want: f64 = text.parse().unwrap();
+            prop_assert_eq!(v.to_bits(), want.to_bits(), "{}", text);
+        } else {
+            // Only numbers outside the fast path are refused.
+            let sig = format!("{int}{}", &f[..digits]).trim_start_matches('0').trim_end_matches('0').len();
+            prop_assert!(sig > 15 || exp.abs() > 7, "{}", text);
+        }
+    }
+
+    #[test]
+    fn config_never_panics(text in "\\PC{0,200}") {
+        let _ = GatewayConfig::from_json(&text);
+    }
+
+    #[test]
+    fn config_jsonish_never_panics(bytes in jsonish()) {
+        let text = String::from_utf8_lossy(&bytes);
+        if let Err(e) = GatewayConfig::from_json(&text) {
+            prop_assert!(!e.to_string().contains('\n'));
+            prop_assert!(e.line >= 1 && e.column >= 1);
+        }
+    }
+
+    #[test]
+    fn response_scan_does_not_depend_on_chunking(bytes in jsonish(), raw in prop::collection::vec(any::<usize>(), 0..5)) {
+        let whole = scan_payload(&bytes);
+        let mut s = ResponseScan::new();
+        for p in pieces(&bytes, &cuts(bytes.len(), &raw)) {
+            s.feed(p);
+        }
+        prop_assert_eq!(s.finish(), whole);
+    }
+
+    #[test]
+    fn request_scan_does_not_depend_on_chunking(bytes in jsonish(), raw in prop::collection::vec(any::<usize>(), 0..5)) {
+        let (info, whole) = scan_request(&bytes);
+        let mut s = RequestScan::new();
+        for p in pieces(&bytes, &cuts(bytes.len(), &raw)) {
+            s.feed(p);
+        }
+        let r = s.finish().map(|_| ());
+        prop_assert_eq!(r, whole);
+        prop_assert_eq!(s.info().model(), info.model());
+        prop_assert_eq!(s.info().stream, info.stream);
+    }
+
+    #[test]
+    fn sse_does_not_depend_on_chunking(bytes in jsonish(), raw in prop::collection::vec(any::<usize>(), 0..6), cap in 1usize..64) {
+        let whole = sse_events(&[&bytes], cap);
+        let split = sse_events(&pieces(&bytes, &cuts(bytes.len(), &raw)), cap);
+        prop_assert_eq!(split, whole);
+    }
+
+    #[test]
+    fn request_state_machine_never_panics_and_balances(
+        req in jsonish(),
+        resp in jsonish(),
+        raw in prop::collection::vec(any::<usize>(), 0..6),
+        status in 0u16..600,
+        sse in any::<bool>(),
+        outcome in 0u8..3,
+        stop_after in 0usize..8,
+    ) {
+        let cfg = Rc::new(GatewayConfig::default());
+        let mut r = RequestSignals::new(cfg);
+        let mut started = 0;
+        let mut finished = 0;
+        let outcome = [Outcome::Completed, Outcome::Reset, Outcome::LocalReply][outcome as usize];
+        let mut step = 0;
+        let go = |step: &mut usize| { *step += 1; *step <= stop_after };
+        if go(&mut step) {
+            started += u32::from(r.on_request_headers(0, b"/v1/chat/completions", b"POST").started);
+        }
+        if go(&mut step) {
+            for p in pieces(&req, &cuts(req.len(), &raw)) {
+                r.on_request_body(p, false);
+            }
+            r.on_request_body(&[], true);
+        }
+        if go(&mut step) {
+            r.on_response_headers(1, status, if sse { b"text/event-stream".as_slice() } else { b"application/json".as_slice() });
+        }
+        if go(&mut step) {
+            let ps = pieces(&resp, &cuts(resp.len(), &raw));
+            let n = ps.len();
+            for (k, p) in ps.into_iter().enumerate() {
+                let s = r.on_response_body(2 + k as u64, p, k + 1 == n);
+                if let Some(t) = s.ttft_seconds {
+                    prop_assert!(t.is_finite() && t >= 0.0);
+                }
+            }
+        }
+        for _ in 0..2 {
+            if let Some(f) = r.on_done(100, outcome).finished {
+                finished += 1;
+                prop_assert!(f.duration_seconds.is_finite() && f.duration_seconds >= 0.0);
+                if let Some(t) = f.time_per_output_token_seconds {
+                    prop_assert!(t.is_finite() && t >= 0.0);
+                }
+            }
+        }
+        prop_assert_eq!(started, finished);
+    }
+}

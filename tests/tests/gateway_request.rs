@@ -1,0 +1,372 @@
+//! The per-request state machine, scenario by scenario: what the glue is told at each call,
+//! and the in-flight balance on every exit path (completion, 5xx, reset, local reply, double
+//! `on_done`, `on_done` without a start).
+
+use scalelens_core::gateway::config::ModelLabel;
+use scalelens_core::gateway::{
+    ErrorClass, GatewayConfig, Malformed, Outcome, RequestSignals, Signals,
+};
+use std::rc::Rc;
+
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Headers(u64, &'a str, &'a str),
+    Body(&'a [u8], bool),
+    RespHeaders(u64, u16, &'a str),
+    RespBody(u64, &'a [u8], bool),
+    Done(u64, Outcome),
+}
+
+use Step::*;
+
+#[derive(Debug, Default)]
+struct Totals {
+    started: u32,
+    finished: u32,
+    malformed: Malformed,
+    ttft: Vec<f64>,
+    last: Option<Signals>,
+}
+
+fn run(cfg: &Rc<GatewayConfig>, steps: &[Step<'_>]) -> (Totals, RequestSignals) {
+    let mut r = RequestSignals::new(Rc::clone(cfg));
+    let mut t = Totals::default();
+    for s in steps {
+        let sig = match *s {
+            Headers(now, path, method) => {
+                r.on_request_headers(now, path.as_bytes(), method.as_bytes())
+            }
+            Body(c, end) => r.on_request_body(c, end),
+            RespHeaders(now, status, ct) => r.on_response_headers(now, status, ct.as_bytes()),
+            RespBody(now, c, end) => r.on_response_body(now, c, end),
+            Done(now, o) => r.on_done(now, o),
+        };
+        t.started += u32::from(sig.started);
+        if sig.finished.is_some() {
+            t.finished += 1;
+            t.last = Some(sig);
+        }
+        t.malformed.request += sig.malformed.request;
+        t.malformed.response += sig.malformed.response;
+        t.malformed.sse += sig.malformed.sse;
+        t.ttft.extend(sig.ttft_seconds);
+    }
+    (t, r)
+}
+
+const CHAT: &str = "/v1/chat/completions";
+const REQ: &[u8] = br#"{"model":"llama","stream":true,"messages":[]}"#;
+const SSE: &[u8] = b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,\"total_tokens\":6}}\n\ndata: [DONE]\n\n";
+const JSON_OK: &[u8] = br#"{"choices":[{"message":{"content":"ab"}}],"usage":{"prompt_tokens":4,"completion_tokens":2,"total_tokens":6}}"#;
+
+fn cfg() -> Rc<GatewayConfig> {
+    Rc::new(GatewayConfig::from_json(r#"{"models":["llama"],"max_body_bytes":1024}"#).unwrap())
+}
+
+#[test]
+fn streamed_completion() {
+    let (t, r) = run(
+        &cfg(),
+        &[
+            Headers(1000, CHAT, "POST"),
+            Body(REQ, true),
+            RespHeaders(1010, 200, "Text/Event-Stream; charset=utf-8"),
+            RespBody(1250, &SSE[..60], false),
+            RespBody(1300, &SSE[60..], true),
+            Done(1310, Outcome::Completed),
+        ],
+    );
+    assert_eq!((t.started, t.finished), (1, 1));
+    assert_eq!(t.ttft, vec![0.25]);
+    assert_eq!(r.model(), ModelLabel::Listed(0));
+    assert_eq!(r.stream_requested(), Some(true));
+    assert_eq!(
+        r.debug_headers(),
+        [
+            ("x-scalelens-model", "llama"),
+            ("x-scalelens-inspected", "true")
+        ]
+    );
+    let s = t.last.unwrap();
+    let f = s.finished.unwrap();
+    assert_eq!(s.model, Some(ModelLabel::Listed(0)));
+    assert_eq!(f.error, None);
+    assert_eq!(
+        (f.prompt_tokens, f.completion_tokens, f.tokens_from_usage),
+        (4, 2, true)
+    );
+    assert_eq!(f.duration_seconds, 0.3);
+    // First content event in the first chunk (1 250 ms), end at 1 300 ms, 2 tokens.
+    assert_eq!(f.time_per_output_token_seconds, Some(0.05));
+    assert!(f.streamed);
+    assert!(t.malformed.is_empty());
+}
+
+#[test]
+fn outcomes_and_error_classes() {
+    let cases: &[(&str, Vec<Step<'_>>, Option<ErrorClass>, u16)] = &[
+        (
+            "200 JSON",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(5, 200, "application/json"),
+                RespBody(9, JSON_OK, true),
+                Done(10, Outcome::Completed),
+            ],
+            None,
+            200,
+        ),
+        (
+            "503 from upstream",
+            vec![
+                Headers(0, CHAT, "POST"),
+                RespHeaders(5, 503, "application/json"),
+                RespBody(9, br#"{"error":{"message":"overloaded"}}"#, true),
+                Done(10, Outcome::Completed),
+            ],
+            Some(ErrorClass::Status5xx),
+            503,
+        ),
+        (
+            "reset mid-stream",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(5, 200, "text/event-stream"),
+                RespBody(9, &SSE[..70], false),
+                Done(10, Outcome::Reset),
+            ],
+            Some(ErrorClass::Reset),
+            200,
+        ),
+        (
+            "reset before any response",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(&REQ[..10], false),
+                Done(10, Outcome::Reset),
+            ],
+            Some(ErrorClass::Reset),
+            0,
+        ),
+        (
+            "error event inside a 200 stream (vLLM)",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(5, 200, "text/event-stream"),
+                RespBody(9, b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"error\":{\"message\":\"oom\",\"code\":500}}\n\ndata: [DONE]\n\n", true),
+                Done(10, Outcome::Completed),
+            ],
+            Some(ErrorClass::Stream),
+            200,
+        ),
+        (
+            "local reply (no healthy upstream)",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(1, 503, "text/plain"),
+                RespBody(1, b"no healthy upstream", true),
+                Done(2, Outcome::LocalReply),
+            ],
+            Some(ErrorClass::Local),
+            503,
+        ),
+    ];
+    for (name, steps, error, status) in cases {
+        let (t, _) = run(&cfg(), steps);
+        assert_eq!(
+            (t.started, t.finished),
+            (1, 1),
+            "{name}: in-flight balanced"
+        );
+        let f = t.last.unwrap().finished.unwrap();
+        assert_eq!(f.error, *error, "{name}");
+        assert_eq!(f.status, *status, "{name}");
+        assert!(t.malformed.is_empty(), "{name}: {:?}", t.malformed);
+    }
+}
+
+#[test]
+fn done_is_idempotent_and_needs_a_start() {
+    let c = cfg();
+    let (t, mut r) = run(
+        &c,
+        &[
+            Headers(0, CHAT, "POST"),
+            Done(5, Outcome::Completed),
+            Done(6, Outcome::Reset),
+            RespBody(7, SSE, true),
+            Headers(8, CHAT, "POST"),
+        ],
+    );
+    assert_eq!((t.started, t.finished), (1, 1));
+    assert_eq!(r.on_done(9, Outcome::Completed), Signals::default());
+    // A context that never saw request headers finishes nothing.
+    let (t, _) = run(&c, &[Done(5, Outcome::Reset), Headers(6, CHAT, "POST")]);
+    assert_eq!(
+        (t.started, t.finished),
+        (0, 0),
+        "no start after done either"
+    );
+}
+
+#[test]
+fn inspection_rules() {
+    let c = cfg();
+    // A route that is not listed: counted, not inspected.
+    let (t, r) = run(
+        &c,
+        &[
+            Headers(0, "/v1/embeddings", "POST"),
+            Body(REQ, true),
+            RespHeaders(1, 200, "application/json"),
+            RespBody(2, JSON_OK, true),
+            Done(3, Outcome::Completed),
+        ],
+    );
+    assert!(!r.inspected());
+    let f = t.last.unwrap().finished.unwrap();
+    assert_eq!((f.prompt_tokens, f.completion_tokens), (0, 0));
+    assert_eq!(r.model(), ModelLabel::Unknown);
+    // GET on a listed route: not inspected.
+    let (_, r) = run(&c, &[Headers(0, CHAT, "GET")]);
+    assert!(!r.inspected());
+    // An unlisted model is `other`.
+    let (_, r) = run(
+        &c,
+        &[Headers(0, CHAT, "POST"), Body(br#"{"model":"gpt"}"#, true)],
+    );
+    assert_eq!(r.model(), ModelLabel::Other);
+    // The body never ends (no end_of_stream seen): the model read so far is used.
+    let (_, r) = run(
+        &c,
+        &[
+            Headers(0, CHAT, "POST"),
+            Body(br#"{"model":"llama","messages":["#, false),
+            RespHeaders(1, 200, "application/json"),
+        ],
+    );
+    assert_eq!(r.model(), ModelLabel::Listed(0));
+    // The model comes after the inspection limit (1 024 bytes): unknown, not malformed.
+    let late = format!(r#"{{"messages":["{}"],"model":"llama"}}"#, "x".repeat(2000));
+    let (t, r) = run(
+        &c,
+        &[
+            Headers(0, CHAT, "POST"),
+            Body(late.as_bytes(), true),
+            Done(1, Outcome::Completed),
+        ],
+    );
+    assert_eq!(r.model(), ModelLabel::Unknown);
+    assert!(t.malformed.is_empty());
+    // A JSON response over the limit: no usage, not malformed.
+    let big = format!(
+        r#"{{"choices":[{{"message":{{"content":"{}"}}}}],"usage":{{"prompt_tokens":4,"completion_tokens":2}}}}"#,
+        "y".repeat(2000)
+    );
+    let (t, _) = run(
+        &c,
+        &[
+            Headers(0, CHAT, "POST"),
+            Body(REQ, true),
+            RespHeaders(1, 200, "application/json"),
+            RespBody(2, big.as_bytes(), true),
+            Done(3, Outcome::Completed),
+        ],
+    );
+    assert!(t.malformed.is_empty());
+    assert_eq!(t.last.unwrap().finished.unwrap().completion_tokens, 0);
+    // No time to first token for a non-streamed response.
+    assert!(t.ttft.is_empty());
+}
+
+#[test]
+fn malformed_bodies_are_counted() {
+    let c = cfg();
+    let oversize = format!("data: {}\n\n", "z".repeat(20_000));
+    let cases: &[(&str, Vec<Step<'_>>, Malformed)] = &[
+        (
+            "request body not JSON",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(b"model=llama", true),
+                Done(1, Outcome::Completed),
+            ],
+            Malformed {
+                request: 1,
+                ..Malformed::default()
+            },
+        ),
+        (
+            "request body cut (end_of_stream inside the value)",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(br#"{"messages":["#, true),
+                Done(1, Outcome::Completed),
+            ],
+            Malformed {
+                request: 1,
+                ..Malformed::default()
+            },
+        ),
+        (
+            "JSON response cut",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(1, 200, "application/json"),
+                RespBody(2, &JSON_OK[..40], true),
+                Done(3, Outcome::Completed),
+            ],
+            Malformed {
+                response: 1,
+                ..Malformed::default()
+            },
+        ),
+        (
+            "SSE events: bad JSON, oversize, unfinished at the end",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(1, 200, "text/event-stream"),
+                RespBody(2, b"data: {\"choices\":[\n\n", false),
+                RespBody(3, oversize.as_bytes(), false),
+                RespBody(4, b"data: {\"choices\":[]}\n\ndata: {\"cho", true),
+                Done(5, Outcome::Completed),
+            ],
+            Malformed {
+                sse: 3,
+                ..Malformed::default()
+            },
+        ),
+    ];
+    for (name, steps, want) in cases {
+        let (t, _) = run(&c, steps);
+        assert_eq!(t.malformed, *want, "{name}");
+        assert_eq!((t.started, t.finished), (1, 1), "{name}");
+    }
+}
+
+#[test]
+fn without_usage_content_events_are_the_output_tokens() {
+    let sse = b"data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"choices\":[{\"text\":\"b\"}]}\n\ndata: {\"choices\":[{\"text\":\"c\"}]}\n\ndata: [DONE]\n\n";
+    let (t, _) = run(
+        &cfg(),
+        &[
+            Headers(0, "/v1/completions", "POST"),
+            Body(br#"{"model":"llama","prompt":"x","stream":true}"#, true),
+            RespHeaders(1, 200, "text/event-stream"),
+            RespBody(100, &sse[..34], false),
+            RespBody(150, &sse[34..68], false),
+            RespBody(200, &sse[68..], true),
+            Done(201, Outcome::Completed),
+        ],
+    );
+    let f = t.last.unwrap().finished.unwrap();
+    assert_eq!((f.completion_tokens, f.tokens_from_usage), (3, false));
+    // (200 − 100) / (3 − 1) = 50 ms.
+    assert_eq!(f.time_per_output_token_seconds, Some(0.05));
+}
