@@ -434,7 +434,11 @@ fn stats_tags_of_every_recipe_match_core() {
         "plugin/deploy/envoy-gateway.yaml",
     ] {
         let text = std::fs::read_to_string(root.join(file)).expect(file);
-        assert_eq!(stats_tags_in(&text), want, "{file}");
+        assert_eq!(
+            stats_tags_in(&text),
+            want,
+            "{file}: run `python3 plugin/stats_tags.py` after changing STATS_TAGS"
+        );
     }
 }
 
