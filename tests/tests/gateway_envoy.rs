@@ -310,6 +310,71 @@ fn known_traffic_gives_exact_metrics() {
         16,
         "every request reached the upstream once"
     );
+    // The totals above are across workers: both of Envoy's workers took connections.
+    let per_worker = rig.envoy.stats_text("worker_");
+    let busy = per_worker
+        .lines()
+        .filter(|l| l.contains(".worker_") && l.contains(".downstream_cx_total:"))
+        .filter(|l| {
+            l.rsplit(':')
+                .next()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .is_some_and(|n| n > 0)
+        })
+        .count();
+    assert!(busy >= 2, "both workers served traffic:\n{per_worker}");
+}
+
+/// Envoy's own replies (here: the upstream refuses connections, 503) are errors of class
+/// `local`, finished once, with in-flight back to 0.
+#[test]
+#[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
+fn local_replies_are_counted_and_balanced() {
+    let config = EnvoyConfig {
+        listener_port: free_port(),
+        admin_port: free_port(),
+        // Nothing listens there.
+        upstream_port: free_port(),
+        wasm: plugin_wasm(),
+        plugin_json: Some(format!(r#"{{"models":["{MODEL}"]}}"#)),
+        without_filter: false,
+    };
+    let envoy =
+        Envoy::start(&config).unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log));
+    for stream in [false, true] {
+        let r = envoy
+            .request(CHAT, &[], &chat_body(MODEL, stream))
+            .expect("local reply");
+        assert_eq!(r.status, 503, "{}", r.text());
+    }
+    let cm = [("cluster", "vllm"), ("model", MODEL)];
+    let p = scrape_until(&envoy, |p| {
+        p.get("scalelens_gateway_requests_total", &cm) == Some(2.0)
+    });
+    let dump = p.dump("scalelens_");
+    assert_eq!(
+        value(&p, "scalelens_gateway_requests_total", &cm),
+        2.0,
+        "{dump}"
+    );
+    assert_eq!(
+        value(
+            &p,
+            "scalelens_gateway_errors_total",
+            &[("cluster", "vllm"), ("model", MODEL), ("class", "local")]
+        ),
+        2.0,
+        "{dump}"
+    );
+    assert_eq!(
+        value(
+            &p,
+            "scalelens_gateway_in_flight_requests",
+            &[("cluster", "vllm")]
+        ),
+        0.0,
+        "{dump}"
+    );
 }
 
 /// The client gets exactly the bytes the upstream sent, malformed or not.
