@@ -6,9 +6,10 @@
 //! - request-level metrics (counters, histograms, the in-flight gauge via `+1`/`-1`) are Envoy
 //!   stats: every worker's VM adds into the same stat, so they are totals by construction;
 //! - the windowed load and the recommendation need one state machine per cluster fed with those
-//!   totals. Each VM's root context ticks once a second; the one holding the lease (see
+//!   totals. Each VM's root context ticks every 100 ms; the one holding the lease (see
 //!   [`crate::lease`]) reads the totals back with `proxy_get_metric` (which returns the value of
-//!   the shared stat, not a per-VM copy), feeds core's [`LoadAggregator`] and sets the gauges.
+//!   the shared stat, not a per-VM copy), averages ten in-flight samples per second, feeds that
+//!   second's average to core's [`LoadAggregator`], runs the decider and sets the gauges.
 //!   The set of clusters seen by any worker is kept in shared data ([`CLUSTERS_KEY`]).
 
 use crate::host::{self, Buffer, Level};
@@ -23,9 +24,12 @@ use scalelens_core::gateway::metrics::{self as m, gauge_value};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Tick period: Knative's scrape interval (1 s, `pkg/autoscaler/metrics/collector.go`), one
-/// window bucket per tick.
-pub const TICK_MS: u64 = 1_000;
+/// Tick period: the lease holder samples the in-flight gauges ten times per window bucket, so
+/// each bucket gets a time-weighted average (100 ms resolution) like queue-proxy's report.
+pub const TICK_MS: u64 = 100;
+/// Decision period: Knative's scrape interval and bucket size (1 s,
+/// `pkg/autoscaler/metrics/collector.go`), one window bucket per decision.
+pub const DECIDE_MS: u64 = 1_000;
 /// Shared-data keys (shared by every VM with the same `vm_id`).
 pub const LEASE_KEY: &str = "scalelens.lease";
 pub const VM_SEQ_KEY: &str = "scalelens.vm_seq";
@@ -88,6 +92,10 @@ struct ClusterLoad {
     /// The last recommendation, used as the ready-pod count of the next decision (the
     /// gateway cannot see pods: it assumes the autoscaler follows the recommendation).
     ready: u32,
+    /// In-flight samples of the current second (`second`, in `DECIDE_MS` units).
+    sum: f64,
+    samples: u32,
+    second: u64,
 }
 
 pub struct Root {
@@ -131,7 +139,8 @@ impl Root {
             return false;
         };
         let (bytes, cas) = host::shared_get(LEASE_KEY).unwrap_or_default();
-        let Some(next) = lease::decide(Lease::decode(&bytes), me, now_ms, TICK_MS) else {
+        // The lease lasts `LEASE_TICKS` decision periods (3 s), not sample periods.
+        let Some(next) = lease::decide(Lease::decode(&bytes), me, now_ms, DECIDE_MS) else {
             // Someone else leads: drop stale windows so a later takeover starts clean.
             self.loads.clear();
             return false;
@@ -139,26 +148,15 @@ impl Root {
         host::shared_set(LEASE_KEY, &next.encode(), cas)
     }
 
+    /// One sample of every cluster's in-flight gauge; on the first sample of a new second, the
+    /// previous second's average goes into the windows and the decider runs.
     fn aggregate(&mut self, shared: &Shared, now_ms: u64) {
         let (clusters, _) = host::shared_get(CLUSTERS_KEY).unwrap_or_default();
         let config = &shared.config;
         let mut stats = shared.stats.borrow_mut();
+        let second = now_ms / DECIDE_MS;
         for cluster in parse_clusters(&clusters) {
             let labels = [cluster.as_str()];
-            let in_flight = stats.read(&m::IN_FLIGHT_REQUESTS, &labels).unwrap_or(0);
-            // Completion tokens over every model label the filter can write.
-            let mut tokens = 0u64;
-            let model_labels = config
-                .models
-                .iter()
-                .map(|x| x.label.as_str())
-                .chain(["other", "unknown"]);
-            for model in model_labels {
-                let v = stats
-                    .read(&m::COMPLETION_TOKENS_TOTAL, &[cluster.as_str(), model])
-                    .unwrap_or(0);
-                tokens = tokens.saturating_add(v);
-            }
             let i = match self.loads.iter().position(|(c, _)| *c == cluster) {
                 Some(i) => i,
                 None => {
@@ -167,6 +165,9 @@ impl Root {
                         ClusterLoad {
                             aggregator: LoadAggregator::new(config),
                             ready: 1,
+                            sum: 0.0,
+                            samples: 0,
+                            second,
                         },
                     ));
                     self.loads.len() - 1
@@ -175,36 +176,71 @@ impl Root {
             let Some((_, entry)) = self.loads.get_mut(i) else {
                 continue;
             };
-            // A gauge that went below zero wraps in Envoy; never feed that to the windows.
-            let in_flight = if in_flight > u64::from(u32::MAX) {
-                0
-            } else {
-                in_flight
-            };
-            let load = entry.aggregator.tick(now_ms, in_flight, tokens);
-            let rec = entry.aggregator.recommendation(now_ms, entry.ready);
-            stats.record(
-                &m::STABLE_CONCURRENCY,
-                &labels,
-                gauge_value(load.stable_concurrency),
-            );
-            stats.record(
-                &m::PANIC_CONCURRENCY,
-                &labels,
-                gauge_value(load.panic_concurrency),
-            );
-            stats.record(
-                &m::TOKENS_PER_SECOND,
-                &labels,
-                gauge_value(load.stable_tokens_per_second),
-            );
-            if let Some(desired) = rec.desired {
-                stats.record(&m::DESIRED_PODS, &labels, u64::from(desired));
-                entry.ready = desired.max(1);
+            if entry.second != second {
+                if entry.samples > 0 {
+                    let average = entry.sum / f64::from(entry.samples);
+                    decide(&mut stats, config, &cluster, entry, now_ms, average);
+                }
+                entry.sum = 0.0;
+                entry.samples = 0;
+                entry.second = second;
             }
-            stats.record(&m::PANIC_MODE, &labels, u64::from(rec.panicking));
+            let in_flight = stats.read(&m::IN_FLIGHT_REQUESTS, &labels).unwrap_or(0);
+            // A gauge that went below zero wraps in Envoy; never feed that to the windows.
+            if in_flight <= u64::from(u32::MAX) {
+                entry.sum += in_flight as f64;
+                entry.samples = entry.samples.saturating_add(1);
+            }
         }
     }
+}
+
+/// Feed one second's average concurrency and the token counter to the windows, run the
+/// decider, export the gauges.
+fn decide(
+    stats: &mut Stats,
+    config: &GatewayConfig,
+    cluster: &str,
+    entry: &mut ClusterLoad,
+    now_ms: u64,
+    concurrency: f64,
+) {
+    let labels = [cluster];
+    // Completion tokens over every model label the filter can write.
+    let mut tokens = 0u64;
+    let model_labels = config
+        .models
+        .iter()
+        .map(|x| x.label.as_str())
+        .chain(["other", "unknown"]);
+    for model in model_labels {
+        let v = stats
+            .read(&m::COMPLETION_TOKENS_TOTAL, &[cluster, model])
+            .unwrap_or(0);
+        tokens = tokens.saturating_add(v);
+    }
+    let load = entry.aggregator.tick_average(now_ms, concurrency, tokens);
+    let rec = entry.aggregator.recommendation(now_ms, entry.ready);
+    stats.record(
+        &m::STABLE_CONCURRENCY,
+        &labels,
+        gauge_value(load.stable_concurrency),
+    );
+    stats.record(
+        &m::PANIC_CONCURRENCY,
+        &labels,
+        gauge_value(load.panic_concurrency),
+    );
+    stats.record(
+        &m::TOKENS_PER_SECOND,
+        &labels,
+        gauge_value(load.stable_tokens_per_second),
+    );
+    if let Some(desired) = rec.desired {
+        stats.record(&m::DESIRED_PODS, &labels, u64::from(desired));
+        entry.ready = desired.max(1);
+    }
+    stats.record(&m::PANIC_MODE, &labels, u64::from(rec.panicking));
 }
 
 impl Default for Root {
