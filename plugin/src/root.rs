@@ -56,22 +56,26 @@ impl Shared {
                 return;
             }
         }
+        // Registered once this VM has read the cluster back from the list: a write with CAS 0
+        // (key still absent) is unconditional and could race with another worker's.
         for _ in 0..CAS_ATTEMPTS {
             let (current, cas) = host::shared_get(CLUSTERS_KEY).unwrap_or_default();
             let list = parse_clusters(&current);
-            if list.len() >= MAX_CLUSTERS || list.iter().any(|c| c == cluster) {
-                break;
+            if list.iter().any(|c| c == cluster) {
+                self.registered.borrow_mut().push(cluster.to_string());
+                return;
+            }
+            if list.len() >= MAX_CLUSTERS {
+                return;
             }
             let mut value = current;
             if !value.is_empty() {
                 value.push(b'\n');
             }
             value.extend_from_slice(cluster.as_bytes());
-            if host::shared_set(CLUSTERS_KEY, &value, cas) {
-                break;
-            }
+            host::shared_set(CLUSTERS_KEY, &value, cas);
         }
-        self.registered.borrow_mut().push(cluster.to_string());
+        // Not confirmed: the next request of this cluster tries again.
     }
 }
 
@@ -125,7 +129,10 @@ impl Root {
                     .unwrap_or(0)
                     .saturating_add(1);
                 if host::shared_set(VM_SEQ_KEY, next.to_string().as_bytes(), cas) {
-                    self.vm_id = Some(next);
+                    // The low bits from the clock keep ids distinct even if two VMs raced on
+                    // the first (unconditional) write of the counter.
+                    let salt = host::now_us().unwrap_or(0) & 0xF_FFFF;
+                    self.vm_id = Some((next << 20) | salt);
                     break;
                 }
             }
