@@ -739,6 +739,7 @@ impl Envoy {
         let mut log = std::fs::read_to_string(&log_path).unwrap_or_default();
         log.push_str(&String::from_utf8_lossy(&out.stdout));
         log.push_str(&String::from_utf8_lossy(&out.stderr));
+        let _ = std::fs::remove_dir_all(&dir);
         EnvoyExit {
             code: out.status.code(),
             log,
