@@ -217,8 +217,75 @@ fn test() -> Result<(), Failure> {
         println!("==> {}", step.name);
         run(step.name, step.command)?;
     }
+    for step in plugin_steps() {
+        println!("==> {}", step.name);
+        run(step.name, step.command)?;
+    }
     Ok(())
 }
+
+// ---- gateway filter (plugin/) ------------------------------------------------------------
+
+/// Build command of the Envoy filter; the .wasm lands in
+/// `<target>/wasm32-wasip1/plugin-release/scalelens_plugin.wasm`.
+const PLUGIN_BUILD: &[&str] = &[
+    "cargo",
+    "build",
+    "-p",
+    "scalelens-plugin",
+    "--target",
+    "wasm32-wasip1",
+    "--profile",
+    "plugin-release",
+];
+
+/// The filter's steps of `cargo xtask test`: build the .wasm, then run the end-to-end tests
+/// against the real Envoy (`#[ignore]`d in a plain `cargo test`, which has neither).
+fn plugin_steps() -> Vec<Step> {
+    vec![
+        Step {
+            name: "gateway filter (cargo build -p scalelens-plugin --target wasm32-wasip1 --profile plugin-release)",
+            command: PLUGIN_BUILD,
+        },
+        Step {
+            name: "gateway filter in Envoy (cargo test -p scalelens-tests --test gateway_envoy -- --ignored)",
+            command: &[
+                "cargo",
+                "test",
+                "-p",
+                "scalelens-tests",
+                "--test",
+                "gateway_envoy",
+                "--",
+                "--ignored",
+            ],
+        },
+    ]
+}
+
+/// `cargo xtask bench-plugin`: build the filter, then run the Envoy benchmark (it prints the
+/// requests/s ratio, the extra CPU per SSE chunk and the .wasm size before/after wasm-opt).
+fn bench_plugin() -> Result<(), Failure> {
+    ensure_targets()?;
+    println!("==> gateway filter (release build for wasm32-wasip1)");
+    run("bench-plugin", PLUGIN_BUILD)?;
+    println!(
+        "==> gateway filter benchmark (cargo bench -p scalelens-tests --bench gateway_plugin)"
+    );
+    run(
+        "bench-plugin",
+        &[
+            "cargo",
+            "bench",
+            "-p",
+            "scalelens-tests",
+            "--bench",
+            "gateway_plugin",
+        ],
+    )
+}
+
+// ---- end of gateway filter ----------------------------------------------------------------
 
 /// The demand CSV of the seed example: `demand.csv`, else the only/first `*.csv` by name.
 fn seed_demand(dir: &Path) -> Option<PathBuf> {
@@ -308,7 +375,8 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   test    everything CI checks: wasm targets, fmt, clippy, tests, wasm builds of the core
   serve   replay the seed example with the CLI (the browser playground comes later)
-  bench   the benchmarks: simulate (week at 1 s vs CSV parse), samples_import (Prometheus JSON MB/s vs serde_json)";
+  bench   the benchmarks: simulate (week at 1 s vs CSV parse), samples_import (Prometheus JSON MB/s vs serde_json)
+  bench-plugin  the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -316,6 +384,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("serve") => serve(),
         Some("bench") => bench(),
+        Some("bench-plugin") => bench_plugin(),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

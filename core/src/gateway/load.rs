@@ -92,11 +92,22 @@ impl LoadAggregator {
     /// One tick at `now_ms` (absolute milliseconds, e.g. the host's wall clock) with the
     /// cluster's in-flight requests and its cumulative token counter. Returns the averages.
     pub fn tick(&mut self, now_ms: Millis, in_flight: u64, tokens_total: u64) -> Load {
+        self.tick_average(now_ms, in_flight as f64, tokens_total)
+    }
+
+    /// [`tick`](Self::tick) with the concurrency already averaged over the last second (the
+    /// filter samples the in-flight gauge several times a second), closer to queue-proxy's
+    /// time-weighted report (`pkg/queue/stats.go`). NaN or negative reads as 0.
+    pub fn tick_average(&mut self, now_ms: Millis, concurrency: f64, tokens_total: u64) -> Load {
         let bucket = now_ms / SCRAPE_INTERVAL;
         let fresh = self.last_bucket.is_none_or(|b| bucket > b);
         if fresh {
             self.last_bucket = Some(bucket);
-            let c = in_flight as f64;
+            let c = if concurrency.is_finite() && concurrency > 0.0 {
+                concurrency
+            } else {
+                0.0
+            };
             self.stable_c.record(now_ms, c);
             self.panic_c.record(now_ms, c);
             match self.last_tokens {
@@ -188,6 +199,20 @@ mod tests {
         assert_eq!(l.panic_concurrency, 350.0);
         let r = a.recommendation(now, 5);
         assert_eq!(r.desired, Some(5));
+    }
+
+    #[test]
+    fn averaged_concurrency_keeps_its_fraction_and_bad_values_read_as_zero() {
+        let mut a = LoadAggregator::new(&GatewayConfig::default());
+        let t0 = 1_764_316_800_000;
+        for s in 0..6 {
+            a.tick_average(t0 + s * 1000, 2.5, 0);
+        }
+        assert_eq!(a.load(t0 + 5_000).panic_concurrency, 2.5);
+        let mut b = LoadAggregator::new(&GatewayConfig::default());
+        b.tick_average(t0, f64::NAN, 0);
+        b.tick_average(t0 + 1000, -3.0, 0);
+        assert_eq!(b.load(t0 + 1000).stable_concurrency, 0.0);
     }
 
     #[test]

@@ -1,0 +1,348 @@
+//! The host calls the filter makes, as functions that never panic.
+//!
+//! The `proxy-wasm` 0.2.5 SDK's own `hostcalls` (and the `Context` trait methods built on them)
+//! `panic!` on any status they do not expect, and the trait methods `unwrap` those results. A
+//! panic inside Envoy's Wasm VM kills the VM (with `FAIL_CLOSED`, every later request on that
+//! worker gets a 503), so the filter declares the few ABI imports it needs itself, with `u32`
+//! statuses, and maps every failure to `None`/`false`. The SDK is still used for the context
+//! traits, the dispatcher and the memory allocator (`proxy_on_memory_allocate`), which is how
+//! the host hands buffers back to us: each returned buffer is owned memory from that allocator
+//! and is freed here as a `Vec<u8>`.
+//!
+//! ABI: proxy-wasm 0.2.1 (`proxy_abi_version_0_2_1`), the version Envoy 1.40 loads.
+
+use std::ptr::null_mut;
+
+/// `Ok` status of the ABI.
+const OK: u32 = 0;
+
+/// `proxy_log` levels (`LogLevel` in the ABI).
+#[derive(Debug, Clone, Copy)]
+#[repr(u32)]
+pub enum Level {
+    Debug = 1,
+    Info = 2,
+    Warn = 3,
+    Error = 4,
+}
+
+/// Metric kinds of `proxy_define_metric`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum MetricKind {
+    Counter = 0,
+    Gauge = 1,
+    Histogram = 2,
+}
+
+/// Header maps of `proxy_get_header_map_value`.
+#[derive(Debug, Clone, Copy)]
+#[repr(u32)]
+pub enum Headers {
+    Request = 0,
+    Response = 2,
+}
+
+/// Buffers of `proxy_get_buffer_bytes`.
+#[derive(Debug, Clone, Copy)]
+#[repr(u32)]
+pub enum Buffer {
+    RequestBody = 0,
+    ResponseBody = 1,
+    PluginConfiguration = 7,
+}
+
+#[cfg(target_arch = "wasm32")]
+#[link(wasm_import_module = "env")]
+extern "C" {
+    fn proxy_log(level: u32, message_data: *const u8, message_size: usize) -> u32;
+    fn proxy_get_current_time_nanoseconds(return_time: *mut u64) -> u32;
+    fn proxy_set_tick_period_milliseconds(period: u32) -> u32;
+    fn proxy_get_buffer_bytes(
+        buffer_type: u32,
+        start: usize,
+        max_size: usize,
+        return_buffer_data: *mut *mut u8,
+        return_buffer_size: *mut usize,
+    ) -> u32;
+    fn proxy_get_header_map_value(
+        map_type: u32,
+        key_data: *const u8,
+        key_size: usize,
+        return_value_data: *mut *mut u8,
+        return_value_size: *mut usize,
+    ) -> u32;
+    fn proxy_add_header_map_value(
+        map_type: u32,
+        key_data: *const u8,
+        key_size: usize,
+        value_data: *const u8,
+        value_size: usize,
+    ) -> u32;
+    fn proxy_get_property(
+        path_data: *const u8,
+        path_size: usize,
+        return_value_data: *mut *mut u8,
+        return_value_size: *mut usize,
+    ) -> u32;
+    fn proxy_get_shared_data(
+        key_data: *const u8,
+        key_size: usize,
+        return_value_data: *mut *mut u8,
+        return_value_size: *mut usize,
+        return_cas: *mut u32,
+    ) -> u32;
+    fn proxy_set_shared_data(
+        key_data: *const u8,
+        key_size: usize,
+        value_data: *const u8,
+        value_size: usize,
+        cas: u32,
+    ) -> u32;
+    fn proxy_define_metric(
+        metric_type: u32,
+        name_data: *const u8,
+        name_size: usize,
+        return_id: *mut u32,
+    ) -> u32;
+    fn proxy_get_metric(metric_id: u32, return_value: *mut u64) -> u32;
+    fn proxy_record_metric(metric_id: u32, value: u64) -> u32;
+    fn proxy_increment_metric(metric_id: u32, offset: i64) -> u32;
+}
+
+/// Host stand-ins for native builds (`cargo clippy`/`cargo test` on the host): every call
+/// fails, so the glue's error paths are what runs. The filter itself only runs in Envoy.
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(clippy::missing_safety_doc)]
+mod native {
+    pub unsafe fn proxy_log(_: u32, _: *const u8, _: usize) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_get_current_time_nanoseconds(_: *mut u64) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_set_tick_period_milliseconds(_: u32) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_get_buffer_bytes(
+        _: u32,
+        _: usize,
+        _: usize,
+        _: *mut *mut u8,
+        _: *mut usize,
+    ) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_get_header_map_value(
+        _: u32,
+        _: *const u8,
+        _: usize,
+        _: *mut *mut u8,
+        _: *mut usize,
+    ) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_add_header_map_value(
+        _: u32,
+        _: *const u8,
+        _: usize,
+        _: *const u8,
+        _: usize,
+    ) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_get_property(
+        _: *const u8,
+        _: usize,
+        _: *mut *mut u8,
+        _: *mut usize,
+    ) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_get_shared_data(
+        _: *const u8,
+        _: usize,
+        _: *mut *mut u8,
+        _: *mut usize,
+        _: *mut u32,
+    ) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_set_shared_data(
+        _: *const u8,
+        _: usize,
+        _: *const u8,
+        _: usize,
+        _: u32,
+    ) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_define_metric(_: u32, _: *const u8, _: usize, _: *mut u32) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_get_metric(_: u32, _: *mut u64) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_record_metric(_: u32, _: u64) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_increment_metric(_: u32, _: i64) -> u32 {
+        1
+    }
+}
+#[cfg(not(target_arch = "wasm32"))]
+use native::*;
+
+/// Take ownership of a buffer the host allocated through `proxy_on_memory_allocate`.
+///
+/// # Safety
+/// `data`/`size` must come from a successful host call that returns allocated memory.
+unsafe fn owned(data: *mut u8, size: usize) -> Option<Vec<u8>> {
+    if data.is_null() {
+        return None;
+    }
+    // SAFETY: the host allocated `size` bytes with the SDK's allocator (a `Vec<u8>` with that
+    // capacity) and gave up ownership.
+    Some(unsafe { Vec::from_raw_parts(data, size, size) })
+}
+
+/// Log a line at `level`. Never logs bodies or Authorization: callers pass only their own text.
+pub fn log(level: Level, message: &str) {
+    // SAFETY: pointer and length of a live &str.
+    let _ = unsafe { proxy_log(level as u32, message.as_ptr(), message.len()) };
+}
+
+/// The host's wall clock in milliseconds since the Unix epoch (the same on every worker).
+pub fn now_ms() -> Option<u64> {
+    let mut ns = 0u64;
+    // SAFETY: valid out pointer.
+    let status = unsafe { proxy_get_current_time_nanoseconds(&mut ns) };
+    (status == OK).then_some(ns / 1_000_000)
+}
+
+/// The host's wall clock in microseconds since the Unix epoch.
+pub fn now_us() -> Option<u64> {
+    let mut ns = 0u64;
+    // SAFETY: valid out pointer.
+    let status = unsafe { proxy_get_current_time_nanoseconds(&mut ns) };
+    (status == OK).then_some(ns / 1_000)
+}
+
+pub fn set_tick_period_ms(ms: u32) -> bool {
+    // SAFETY: plain value.
+    unsafe { proxy_set_tick_period_milliseconds(ms) == OK }
+}
+
+/// Up to `max` bytes of a buffer from `start`.
+pub fn buffer(which: Buffer, start: usize, max: usize) -> Option<Vec<u8>> {
+    if max == 0 {
+        return None;
+    }
+    let mut data = null_mut();
+    let mut size = 0usize;
+    // SAFETY: valid out pointers; on OK the host transfers ownership of `data`.
+    unsafe {
+        if proxy_get_buffer_bytes(which as u32, start, max, &mut data, &mut size) != OK {
+            return None;
+        }
+        owned(data, size)
+    }
+}
+
+/// One header value (the first), as bytes.
+pub fn header(map: Headers, name: &str) -> Option<Vec<u8>> {
+    let mut data = null_mut();
+    let mut size = 0usize;
+    // SAFETY: as `buffer`.
+    unsafe {
+        if proxy_get_header_map_value(map as u32, name.as_ptr(), name.len(), &mut data, &mut size)
+            != OK
+        {
+            return None;
+        }
+        owned(data, size)
+    }
+}
+
+/// Add a header (debug response headers).
+pub fn add_header(map: Headers, name: &str, value: &str) -> bool {
+    // SAFETY: pointers and lengths of live &str.
+    unsafe {
+        proxy_add_header_map_value(
+            map as u32,
+            name.as_ptr(),
+            name.len(),
+            value.as_ptr(),
+            value.len(),
+        ) == OK
+    }
+}
+
+/// A property by path (e.g. `["xds", "cluster_name"]`): the ABI joins segments with NUL.
+pub fn property(path: &[&str]) -> Option<Vec<u8>> {
+    let mut joined = Vec::new();
+    for segment in path {
+        joined.extend_from_slice(segment.as_bytes());
+        joined.push(0);
+    }
+    let mut data = null_mut();
+    let mut size = 0usize;
+    // SAFETY: as `buffer`.
+    unsafe {
+        if proxy_get_property(joined.as_ptr(), joined.len(), &mut data, &mut size) != OK {
+            return None;
+        }
+        owned(data, size)
+    }
+}
+
+/// A shared-data value and its CAS token; `None` when absent or on error.
+pub fn shared_get(key: &str) -> Option<(Vec<u8>, u32)> {
+    let mut data = null_mut();
+    let mut size = 0usize;
+    let mut cas = 0u32;
+    // SAFETY: as `buffer`.
+    unsafe {
+        if proxy_get_shared_data(key.as_ptr(), key.len(), &mut data, &mut size, &mut cas) != OK {
+            return None;
+        }
+        Some((owned(data, size).unwrap_or_default(), cas))
+    }
+}
+
+/// Set a shared-data value; with `cas` (from [`shared_get`]) it fails if someone wrote since.
+/// `cas = 0` writes unconditionally.
+pub fn shared_set(key: &str, value: &[u8], cas: u32) -> bool {
+    // SAFETY: pointers and lengths of live slices.
+    unsafe {
+        proxy_set_shared_data(key.as_ptr(), key.len(), value.as_ptr(), value.len(), cas) == OK
+    }
+}
+
+/// Define (or look up: same name, same stat) a metric; `None` if the host refuses the name.
+pub fn define_metric(kind: MetricKind, name: &str) -> Option<u32> {
+    let mut id = 0u32;
+    // SAFETY: pointer and length of a live &str, valid out pointer.
+    let status = unsafe { proxy_define_metric(kind as u32, name.as_ptr(), name.len(), &mut id) };
+    (status == OK).then_some(id)
+}
+
+/// The current value of a counter or gauge, as the host store holds it (shared by all workers).
+pub fn metric_value(id: u32) -> Option<u64> {
+    let mut v = 0u64;
+    // SAFETY: valid out pointer.
+    let status = unsafe { proxy_get_metric(id, &mut v) };
+    (status == OK).then_some(v)
+}
+
+/// Set a gauge / record a histogram sample.
+pub fn record_metric(id: u32, value: u64) -> bool {
+    // SAFETY: plain values.
+    unsafe { proxy_record_metric(id, value) == OK }
+}
+
+/// Add to a counter or gauge (negative: subtract from a gauge).
+pub fn increment_metric(id: u32, offset: i64) -> bool {
+    // SAFETY: plain values.
+    unsafe { proxy_increment_metric(id, offset) == OK }
+}

@@ -1,0 +1,242 @@
+//! The HTTP context: maps Envoy's stream callbacks onto core's [`RequestSignals`] and turns the
+//! [`Signals`] it returns into metric updates.
+//!
+//! Never breaks traffic: every callback returns `Continue` (bodies are never paused or
+//! buffered), nothing is modified except the optional `x-scalelens-*` debug response headers,
+//! and no header value or body byte is ever logged. Only bodies of inspected routes are copied
+//! into the VM (one chunk at a time; the state machine bounds what it reads).
+//!
+//! In-flight balance: `+1` when the request headers arrive, `-1` exactly once at the first of
+//! `on_log`/`on_done` (Envoy calls both for every stream: completion, reset, timeout, local
+//! reply). The outcome is: a local reply when the status is an error (or absent) and Envoy's
+//! `response.code_details` is not `via_upstream`, completed when the response body ended, else
+//! reset.
+
+use crate::host::{self, Buffer, Headers};
+use crate::root::Shared;
+use proxy_wasm::traits::{Context, HttpContext};
+use proxy_wasm::types::Action;
+use scalelens_core::gateway::metrics::{self as m, histogram_value};
+use scalelens_core::gateway::request::{Outcome, RequestSignals, Signals};
+use std::rc::Rc;
+
+/// Cluster label when Envoy has not chosen an upstream cluster (no route).
+const NO_CLUSTER: &str = "unknown";
+
+pub struct Http {
+    shared: Option<Rc<Shared>>,
+    signals: Option<RequestSignals>,
+    /// The cluster label, fixed at request headers so `+1` and `-1` hit the same gauge.
+    cluster: String,
+    started: bool,
+    finished: bool,
+    response_ended: bool,
+    local_reply: bool,
+    /// The last clock reading (ms).
+    last_ms: u64,
+}
+
+fn now_ms() -> u64 {
+    host::now_ms().unwrap_or(0)
+}
+
+impl Http {
+    pub fn new(shared: Option<Rc<Shared>>) -> Http {
+        Http {
+            shared,
+            signals: None,
+            cluster: String::new(),
+            started: false,
+            finished: false,
+            response_ended: false,
+            local_reply: false,
+            last_ms: 0,
+        }
+    }
+
+    /// Apply the metric updates of one call.
+    fn apply(&mut self, s: Signals) {
+        let Some(shared) = self.shared.as_ref() else {
+            return;
+        };
+        let config = &shared.config;
+        let mut stats = shared.stats.borrow_mut();
+        let cluster = self.cluster.as_str();
+        let model = s.model.map_or("unknown", |l| config.model_label_value(l));
+        let cm = [cluster, model];
+        if s.started {
+            stats.add(&m::IN_FLIGHT_REQUESTS, &[cluster], 1);
+            self.started = true;
+        }
+        if let Some(ttft) = s.ttft_seconds {
+            stats.record(&m::TIME_TO_FIRST_TOKEN, &cm, histogram_value(ttft));
+        }
+        for (kind, n) in s.malformed.counts() {
+            stats.add(&m::MALFORMED_BODIES_TOTAL, &[cluster, kind], i64::from(n));
+        }
+        if let Some(f) = s.finished {
+            if self.started {
+                stats.add(&m::IN_FLIGHT_REQUESTS, &[cluster], -1);
+                self.started = false;
+            }
+            stats.add(&m::REQUESTS_TOTAL, &cm, 1);
+            stats.record(
+                &m::REQUEST_DURATION,
+                &cm,
+                histogram_value(f.duration_seconds),
+            );
+            let tokens = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            stats.add(&m::PROMPT_TOKENS_TOTAL, &cm, tokens(f.prompt_tokens));
+            stats.add(
+                &m::COMPLETION_TOKENS_TOTAL,
+                &cm,
+                tokens(f.completion_tokens),
+            );
+            if let Some(tpot) = f.time_per_output_token_seconds {
+                stats.record(&m::TIME_PER_OUTPUT_TOKEN, &cm, histogram_value(tpot));
+            }
+            if let Some(class) = f.error {
+                stats.add(&m::ERRORS_TOTAL, &[cluster, model, class.label()], 1);
+            }
+        }
+    }
+
+    /// The first of `on_log`/`on_done`: finish the request once.
+    fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        let outcome = if self.local_reply {
+            Outcome::LocalReply
+        } else if self.response_ended {
+            Outcome::Completed
+        } else {
+            Outcome::Reset
+        };
+        // After the response ended the state machine uses that end time: no clock read.
+        let now = if self.response_ended {
+            self.last_ms
+        } else {
+            now_ms()
+        };
+        if let Some(s) = self.signals.as_mut().map(|r| r.on_done(now, outcome)) {
+            self.apply(s);
+        }
+    }
+
+    fn cluster_label(shared: &Shared) -> String {
+        if let Some(label) = &shared.config.cluster_label {
+            return label.clone();
+        }
+        host::property(&["xds", "cluster_name"])
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(|c| m::sanitize_label_value(&c).as_str().to_string())
+            .unwrap_or_else(|| NO_CLUSTER.to_string())
+    }
+}
+
+impl Context for Http {
+    fn on_done(&mut self) -> bool {
+        self.finish();
+        true
+    }
+}
+
+impl HttpContext for Http {
+    fn on_http_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
+        let Some(shared) = self.shared.clone() else {
+            return Action::Continue;
+        };
+        self.cluster = Self::cluster_label(&shared);
+        shared.register_cluster(&self.cluster);
+        let path = host::header(Headers::Request, ":path").unwrap_or_default();
+        // Bodies are inspected for requests that have one (the OpenAI API's POSTs) on a listed
+        // route; the method itself is not read (one host call less per request).
+        let method: &[u8] = if end_of_stream { b"GET" } else { b"POST" };
+        let mut signals = RequestSignals::new(shared.config.clone());
+        self.last_ms = now_ms();
+        let s = signals.on_request_headers(self.last_ms, &path, method);
+        self.signals = Some(signals);
+        self.apply(s);
+        Action::Continue
+    }
+
+    fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        let Some(signals) = self.signals.as_mut() else {
+            return Action::Continue;
+        };
+        if !signals.inspected() {
+            return Action::Continue;
+        }
+        let chunk = host::buffer(Buffer::RequestBody, 0, body_size).unwrap_or_default();
+        let s = signals.on_request_body(&chunk, end_of_stream);
+        self.apply(s);
+        Action::Continue
+    }
+
+    fn on_http_response_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
+        let Some(signals) = self.signals.as_mut() else {
+            return Action::Continue;
+        };
+        // The state machine takes no time from the response headers (the first token comes
+        // with the first body chunk): the clock is read only when the response ends here.
+        let now = if end_of_stream {
+            now_ms()
+        } else {
+            self.last_ms
+        };
+        self.last_ms = now;
+        let status = host::header(Headers::Response, ":status")
+            .and_then(|v| std::str::from_utf8(&v).ok()?.parse::<u16>().ok())
+            .unwrap_or(0);
+        let content_type = host::header(Headers::Response, "content-type").unwrap_or_default();
+        // Envoy's local replies (no route, no healthy upstream, timeouts, overflow) are errors:
+        // only then is the (slower) property read.
+        self.local_reply = (status == 0 || status >= 400)
+            && host::property(&["response", "code_details"]).is_some_and(|d| d != b"via_upstream");
+        let mut s = signals.on_response_headers(now, status, &content_type);
+        if end_of_stream {
+            self.response_ended = true;
+            let end = signals.on_response_body(now, &[], true);
+            s.malformed = end.malformed;
+        }
+        let model = signals.model();
+        self.apply(s);
+        if let Some(shared) = self.shared.as_ref().filter(|s| s.config.debug_headers) {
+            host::add_header(
+                Headers::Response,
+                "x-scalelens-model",
+                shared.config.model_label_value(model),
+            );
+            host::add_header(Headers::Response, "x-scalelens-cluster", &self.cluster);
+        }
+        Action::Continue
+    }
+
+    fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        let Some(signals) = self.signals.as_mut() else {
+            return Action::Continue;
+        };
+        if end_of_stream {
+            self.response_ended = true;
+        }
+        let now = now_ms();
+        self.last_ms = now;
+        let s = if signals.inspected() {
+            let chunk = host::buffer(Buffer::ResponseBody, 0, body_size).unwrap_or_default();
+            signals.on_response_body(now, &chunk, end_of_stream)
+        } else {
+            // Not inspected: the body is never copied into the VM; a one-byte marker tells the
+            // state machine that a non-empty chunk arrived (first byte, end of response).
+            let marker: &[u8] = if body_size > 0 { b" " } else { b"" };
+            signals.on_response_body(now, marker, end_of_stream)
+        };
+        self.apply(s);
+        Action::Continue
+    }
+
+    fn on_log(&mut self) {
+        self.finish();
+    }
+}

@@ -1,0 +1,29 @@
+//! Scalelens gateway filter: a proxy-wasm (ABI 0.2.1) HTTP filter for Envoy that computes load
+//! signals for LLM backends — in-flight requests, windowed concurrency, tokens, time to first
+//! token, errors — and a desired-pods recommendation from core's Knative KPA maths, exported
+//! as Envoy metrics for Prometheus (and so for a KEDA/HPA).
+//!
+//! Host glue only: the logic (configuration, SSE and JSON reading, the per-request state
+//! machine, windows, decider, metric names) is `scalelens_core::gateway`.
+//!
+//! - [`host`]: the ABI calls, none of which can panic;
+//! - [`root`]: configuration (`on_configure`), the tick, aggregation across workers;
+//! - [`http`]: per-request callbacks → `RequestSignals` → metric updates;
+//! - [`lease`]: which VM aggregates (a lease in shared data);
+//! - [`stats`]: metric ids, defined lazily per VM.
+//!
+//! Build: `cargo build -p scalelens-plugin --target wasm32-wasip1 --profile plugin-release`.
+//! On the host this crate builds too (for `cargo clippy`/`cargo test`), with host calls that
+//! always fail.
+
+pub mod host;
+pub mod http;
+pub mod lease;
+pub mod root;
+pub mod stats;
+
+proxy_wasm::main! {{
+    proxy_wasm::set_root_context(|_| -> Box<dyn proxy_wasm::traits::RootContext> {
+        Box::new(root::Root::new())
+    });
+}}
