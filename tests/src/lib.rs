@@ -1,5 +1,7 @@
 //! Shared helpers for Scalelens' cross-crate tests and benchmarks.
 
+pub mod browser;
+
 use scalelens_core::config;
 use scalelens_core::model::Autoscaler;
 
