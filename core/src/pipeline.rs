@@ -124,6 +124,9 @@ pub struct AutoscalerSummary {
     pub min_replicas: u32,
     /// `u32::MAX` when unlimited.
     pub max_replicas: u32,
+    /// Whether a decision's `observed` is a workload total against a per-pod target
+    /// ([`crate::model::Algorithm::observed_is_workload_total`]).
+    pub observed_is_total: bool,
 }
 
 /// What the samples import did.
@@ -204,6 +207,7 @@ pub fn summarize(a: &Autoscaler) -> AutoscalerSummary {
         target_type: metric.map(|m| target_type_str(m.target.target_type)),
         min_replicas: a.min_replicas.value,
         max_replicas: a.max_replicas.value,
+        observed_is_total: a.algorithm.observed_is_workload_total(),
     }
 }
 
