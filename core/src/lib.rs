@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod metrics;
 pub mod model;
+pub mod pipeline;
 pub mod quantity;
 pub mod samples;
 pub mod sim;
