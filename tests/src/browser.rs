@@ -29,7 +29,8 @@ pub fn dist_dir() -> Result<PathBuf, String> {
     let dir = std::env::var_os("SCALELENS_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("dist"));
-    let fix = "build it with `cargo xtask dist` (`cargo xtask test` builds it before the browser tests)";
+    let fix =
+        "build it with `cargo xtask dist` (`cargo xtask test` builds it before the browser tests)";
     if !dir.join("index.html").is_file() {
         return Err(format!(
             "the built playground is missing: no {}; {fix}",
@@ -230,7 +231,12 @@ fn handle_connection(conn: TcpStream, root: &Path) -> bool {
     let target = parts.next().unwrap_or("/");
     let mut conn = conn;
     let (status, ctype, body, sent) = if method != "GET" && method != "HEAD" {
-        ("405 Method Not Allowed", "text/plain", b"GET only".to_vec(), false)
+        (
+            "405 Method Not Allowed",
+            "text/plain",
+            b"GET only".to_vec(),
+            false,
+        )
     } else {
         match resolve(root, target).and_then(|p| {
             let mut f = std::fs::File::open(&p).ok()?;
@@ -425,10 +431,7 @@ mod tests {
     #[test]
     fn resolve_stays_inside_the_root() {
         let root = Path::new("/srv/dist");
-        assert_eq!(
-            resolve(root, "/app.wasm?x=1"),
-            Some(root.join("app.wasm"))
-        );
+        assert_eq!(resolve(root, "/app.wasm?x=1"), Some(root.join("app.wasm")));
         assert_eq!(resolve(root, "/a/./b.js"), Some(root.join("a/b.js")));
         assert_eq!(resolve(root, "/../etc/passwd"), None);
         assert_eq!(resolve(root, "/%2e%2e/etc/passwd"), None);
