@@ -307,6 +307,7 @@ tasks:
                     and ChromeDriver: apt-get install -y chromium chromium-driver)
   dist              the playground's static release build in dist/ (relative URLs), with its
                     gzipped wasm size
+  tools             install the playground's pinned tools when missing, check ChromeDriver
   replay            replay the seed example with the CLI in the terminal
   bench             cargo bench -p scalelens-tests
   bench-web         the playground's benchmark in headless Chromium (edit -> chart, first
@@ -318,6 +319,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("serve") => web::serve(args.get(1..).unwrap_or(&[])),
         Some("dist") => web::dist(),
+        Some("tools") => web::ensure_tools(web::Need::Browser),
         Some("replay") => replay(),
         Some("bench") => bench(),
         Some("bench-web") => web::bench_web(),
