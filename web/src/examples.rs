@@ -97,3 +97,50 @@ impl Example {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalelens_core::algorithm::Mode;
+    use scalelens_core::diagnostic::Severity;
+    use scalelens_core::pipeline::{run, PipelineOutput};
+
+    fn out(id: &str) -> PipelineOutput {
+        run(&find(id).expect(id).state().pipeline_input())
+    }
+
+    #[test]
+    fn every_example_replays_without_errors() {
+        assert_eq!(EXAMPLES.first().map(|e| e.id), Some("seed"));
+        for e in EXAMPLES {
+            let o = run(&e.state().pipeline_input());
+            let sim = o.sim.as_ref().unwrap_or_else(|| panic!("{}: no run", e.id));
+            assert!(sim.timeline.len() > 10, "{}", e.id);
+            let errors: Vec<_> = o
+                .findings
+                .iter()
+                .filter(|f| f.diagnostic.severity == Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", e.id);
+        }
+    }
+
+    #[test]
+    fn examples_show_what_their_titles_say() {
+        let seed = out("seed");
+        assert!(seed.has_code(scalelens_core::codes::UNIT_MISMATCH));
+        let knative = out("knative-panic");
+        let tl = &knative.sim.as_ref().expect("run").timeline;
+        assert!(tl.iter().any(|e| e.mode == Mode::Panic), "knative panics");
+        let keda = out("keda-activation");
+        let tl = &keda.sim.as_ref().expect("run").timeline;
+        assert_eq!(tl.first().map(|e| e.replicas), Some(0));
+        assert!(tl.iter().any(|e| e.desired > 1), "keda activates and scales");
+        for id in ["hpa-behavior", "aibrix-apa"] {
+            let o = out(id);
+            let tl = &o.sim.as_ref().expect("run").timeline;
+            let peak = tl.iter().map(|e| e.desired).max().unwrap_or(0);
+            assert!(peak > 2, "{id}: peak {peak}");
+        }
+    }
+}

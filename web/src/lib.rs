@@ -22,3 +22,8 @@ pub mod text;
 pub fn start() {
     yew::Renderer::<app::App>::new().render();
 }
+
+/// Mount the playground inside `root` (tests, pages that host it in an element).
+pub fn start_in(root: web_sys::Element) {
+    yew::Renderer::<app::App>::with_root(root).render();
+}
