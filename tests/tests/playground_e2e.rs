@@ -13,6 +13,8 @@
 //! Screenshots land in `target/e2e-artifacts/` (or `$CARGO_TARGET_DIR/e2e-artifacts/`); each
 //! path is printed.
 //!
+//! Tests without `#[ignore]` check what the browser tests rely on, without a browser.
+//!
 //! Expected values come from the engine, not from constants: the diagnostic position from the
 //! `scalelens check --samples … --format json` command line (in-process), the replica numbers
 //! from `scalelens_core::pipeline` on the same texts.
@@ -632,6 +634,107 @@ fn html_in_yaml_renders_as_text() {
             ensure!(report["allImgs"] == 0, "an <img src=x> exists in the page: {report}");
             ensure!(report["text"] == true, "the editor lost the payload text: {report}");
             screenshot(&c, "xss-01-as-text").await?;
+            Ok(())
+        }
+        .await;
+        (rig, outcome)
+    });
+}
+
+/// The gallery's example ids, as documented in README.md for docs pages to link.
+const EXAMPLE_IDS: &[&str] = &[
+    "seed",
+    "hpa-behavior",
+    "keda-activation",
+    "knative-panic",
+    "aibrix-apa",
+];
+
+/// The share-link fragment of an unedited gallery example (README.md documents the format).
+fn example_fragment(id: &str) -> String {
+    format!(
+        "#v1:{}",
+        lz_str::compress_to_encoded_uri_component(&format!("{{\"v\":1,\"example\":\"{id}\"}}"))
+    )
+}
+
+/// README.md's example link is the seed example's fragment, and every documented example id is
+/// the one the README lists.
+#[test]
+fn readme_example_link_is_the_seed_example() {
+    let readme =
+        std::fs::read_to_string(scalelens_tests::browser::workspace_root().join("README.md"))
+            .expect("README.md");
+    let link = readme
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.contains("#v1:"))
+        .expect("README.md has an example link with a #v1: fragment");
+    let fragment = link.get(link.find('#').unwrap_or(0)..).unwrap_or("");
+    assert_eq!(fragment, example_fragment("seed"), "README.md seed link");
+    for id in EXAMPLE_IDS {
+        assert!(
+            readme.contains(&format!("`{id}`")),
+            "README.md names example `{id}`"
+        );
+    }
+}
+
+/// Each documented example link opens its example; `?embed` gives the read-only layout with an
+/// "Open in playground" link carrying the same state.
+#[test]
+#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
+fn example_links_and_embed_mode() {
+    with_browser("examples", |rig, c| async move {
+        let outcome: R = async {
+            let url = rig.server.url();
+            for id in EXAMPLE_IDS {
+                c.goto("about:blank")
+                    .await
+                    .map_err(|e| format!("about:blank: {e}"))?;
+                open(&c, &format!("{url}{}", example_fragment(id))).await?;
+                let v = js(
+                    &c,
+                    "return [document.getElementById('example-select').value, \
+                             document.getElementById('yaml-editor').value.length, \
+                             document.getElementById('message').getAttribute('data-kind')];",
+                    vec![],
+                )
+                .await?;
+                ensure!(
+                    v[0] == json!(id) && v[1].as_u64().unwrap_or(0) > 0,
+                    "the link for example `{id}` opened {v}"
+                );
+                ensure!(
+                    !v[2].as_str().unwrap_or("").starts_with("link-"),
+                    "the link for example `{id}` was refused: {v}"
+                );
+            }
+            let fragment = example_fragment("knative-panic");
+            c.goto("about:blank")
+                .await
+                .map_err(|e| format!("about:blank: {e}"))?;
+            open(&c, &format!("{url}?embed{fragment}")).await?;
+            let v = js(
+                &c,
+                "const a = document.getElementById('open-playground'); \
+                 const y = document.getElementById('yaml-editor'); \
+                 return [a ? a.href : null, y ? y.readOnly : null, \
+                         !!document.getElementById('copy-link'), \
+                         !!document.getElementById('chart-replicas')];",
+                vec![],
+            )
+            .await?;
+            let open_href = v[0].as_str().unwrap_or("");
+            ensure!(
+                open_href.ends_with(&fragment) && !open_href.contains("embed"),
+                "embed mode's \"Open in playground\" link is {open_href:?}"
+            );
+            ensure!(v[1] == json!(true), "embed mode's YAML is editable: {v}");
+            ensure!(v[2] == json!(false), "embed mode shows the toolbar: {v}");
+            ensure!(v[3] == json!(true), "embed mode has no replicas chart: {v}");
+            screenshot(&c, "examples-01-embed").await?;
             Ok(())
         }
         .await;

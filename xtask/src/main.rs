@@ -319,7 +319,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("serve") => web::serve(args.get(1..).unwrap_or(&[])),
         Some("dist") => web::dist(),
-        Some("tools") => web::ensure_tools(web::Need::Browser),
+        Some("tools") => web::ensure_all(web::Need::Browser),
         Some("replay") => replay(),
         Some("bench") => bench(),
         Some("bench-web") => web::bench_web(),

@@ -379,10 +379,9 @@ fn ensure_chromedriver() -> Result<(), Failure> {
 }
 
 /// Install whatever the playground tasks need and is missing (visible progress), and set PATH
-/// so the children find the project-local tools.
+/// so the children find the project-local tools. (The rustup targets: [`ensure_all`].)
 pub fn ensure_tools(need: Need) -> Result<(), Failure> {
     set_tool_path();
-    super::ensure_targets()?;
     println!("==> playground tools (pinned; installed when missing)");
     ensure_wasm_bindgen()?;
     ensure_wasm_opt()?;
@@ -391,6 +390,12 @@ pub fn ensure_tools(need: Need) -> Result<(), Failure> {
         ensure_chromedriver()?;
     }
     Ok(())
+}
+
+/// The rustup targets and the tools: what `serve`, `dist`, `tools` and `bench-web` start with.
+pub fn ensure_all(need: Need) -> Result<(), Failure> {
+    super::ensure_targets()?;
+    ensure_tools(need)
 }
 
 /// `cargo xtask serve [--port N]`: the playground on 127.0.0.1 with live rebuilds.
@@ -414,7 +419,7 @@ pub fn serve(args: &[String]) -> Result<(), Failure> {
             }
         }
     }
-    ensure_tools(Need::Build)?;
+    ensure_all(Need::Build)?;
     let port_s = port.to_string();
     let url = format!("http://127.0.0.1:{port}/");
     println!("==> playground: trunk serve (first build takes a minute or two; Ctrl-C stops)");
@@ -482,7 +487,7 @@ pub fn absolute_refs(index_html: &str) -> Vec<String> {
 /// `cargo xtask dist`: the static, relocatable release build in `dist/`.
 pub fn dist() -> Result<(), Failure> {
     let step = "dist";
-    ensure_tools(Need::Build)?;
+    ensure_all(Need::Build)?;
     println!(
         "==> playground release build into {DIST_DIR}/ (relative URLs: host it under any path)"
     );
