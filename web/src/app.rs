@@ -76,6 +76,8 @@ pub enum Msg {
 pub struct App {
     state: State,
     output: PipelineOutput,
+    /// The last samples import, reused while the samples text is unchanged.
+    cache: pipeline::SamplesCache,
     pinned: Option<Pinned>,
     undo: Vec<String>,
     message: Option<(&'static str, String)>,
@@ -96,12 +98,28 @@ pub struct App {
     metric_canvas: NodeRef,
     replicas_canvas: NodeRef,
     summary_ref: NodeRef,
+    /// Gutter text per editor (YAML, samples) with the line count it was built for: rebuilt
+    /// only when the count changes, so typing in a long file stays cheap.
+    gutters: std::cell::RefCell<[(usize, AttrValue); 2]>,
 }
 
 impl App {
+    fn gutter_text(&self, input: InputText) -> AttrValue {
+        let (i, text) = match input {
+            InputText::Yaml => (0, &self.state.yaml),
+            InputText::Samples => (1, &self.state.samples),
+        };
+        let n = text::line_count(text);
+        let mut g = self.gutters.borrow_mut();
+        if g[i].0 != n {
+            g[i] = (n, AttrValue::from(text::gutter_numbers(n)));
+        }
+        g[i].1.clone()
+    }
+
     fn run(&mut self) {
         self.fired_at = dom::now();
-        self.output = pipeline::run(&self.state.pipeline_input());
+        self.output = pipeline::run_cached(&self.state.pipeline_input(), &mut self.cache);
         self.needs_draw = true;
     }
 
@@ -238,6 +256,7 @@ impl Component for App {
         let mut app = App {
             state,
             output: PipelineOutput::default(),
+            cache: pipeline::SamplesCache::default(),
             pinned: None,
             undo: Vec::new(),
             message,
@@ -257,6 +276,7 @@ impl Component for App {
             metric_canvas: NodeRef::default(),
             replicas_canvas: NodeRef::default(),
             summary_ref: NodeRef::default(),
+            gutters: Default::default(),
         };
         app.run();
         app
@@ -381,6 +401,8 @@ impl Component for App {
                 dom::replace_fragment(&self.state.to_fragment());
                 let url = self.link_url();
                 dom::copy_text(&url);
+                // Tests and users without clipboard access read it here.
+                dom::set_attr("copy-link", "data-link", &url);
                 self.say("info", "Link copied to the clipboard.");
             }
             Msg::CopyMarkdown => {
@@ -518,7 +540,7 @@ impl App {
                 if self.pinned.is_some() {
                     <button id="unpin" onclick={link.callback(|_| Msg::Unpin)}>{"Clear pin"}</button>
                 }
-                <button id="copy-link" data-link={self.link_url()} onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
+                <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
                 <button id="copy-markdown" onclick={link.callback(|_| Msg::CopyMarkdown)}>{"Copy as Markdown"}</button>
                 <button id="export-png" onclick={link.callback(|_| Msg::ExportPng)}>{"Chart PNG"}</button>
                 <button id="export-csv" onclick={link.callback(|_| Msg::ExportCsv)} disabled={self.output.sim.is_none()}>{"Timeline CSV"}</button>
@@ -610,7 +632,7 @@ impl App {
                 <div class="editor">
                     <div class="gutter" id={gutter_id} ref={g.clone()}>
                         <div class="gutter-inner">
-                            <pre class="numbers">{ text::gutter_numbers(text::line_count(text)) }</pre>
+                            <pre class="numbers">{ self.gutter_text(input) }</pre>
                             { self.marks(input) }
                         </div>
                     </div>
