@@ -152,6 +152,8 @@ pub struct PipelineOutput {
     pub autoscalers: Vec<(String, String)>,
     /// The autoscaler replayed.
     pub selected: Option<AutoscalerSummary>,
+    /// The autoscaler replayed, in full (for explanations of its decisions).
+    pub autoscaler: Option<Autoscaler>,
     /// The samples import, when samples were given and readable.
     pub import: Option<ImportReport>,
     /// The simulated run, when there was an autoscaler and a non-empty demand.
@@ -429,6 +431,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
     if let Some(a) = chosen {
         diags = only_about(&parsed, a, diags);
         out.selected = Some(summarize(a));
+        out.autoscaler = Some(a.clone());
         let generated;
         let demand: Option<&DemandSeries> = match &input.demand {
             DemandInput::None => None,

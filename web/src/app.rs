@@ -23,6 +23,8 @@ use crate::text;
 const RUN_DEBOUNCE_MS: u32 = 150;
 /// Delay between the last change and writing the URL fragment and localStorage.
 const SAVE_DEBOUNCE_MS: u32 = 400;
+/// States smaller than this (YAML + samples bytes) are saved on every keystroke.
+const IMMEDIATE_SAVE_BYTES: usize = 200_000;
 /// Editor line height in CSS pixels (gutter marks and scrolling to a line use it).
 const LINE_PX: u32 = 18;
 /// Canvas sizes (pixels); CSS scales them to the page width.
@@ -136,6 +138,27 @@ impl App {
         self.save_timer = Some(Timeout::new(SAVE_DEBOUNCE_MS, move || {
             link.send_message(Msg::Save)
         }));
+    }
+
+    /// Save to localStorage at once when the state is small (a reload right after typing
+    /// keeps the text); larger states wait for the debounced save.
+    fn save_small(&mut self) {
+        if self.state.yaml.len() + self.state.samples.len() < IMMEDIATE_SAVE_BYTES {
+            self.save_storage();
+        }
+    }
+
+    fn save_storage(&mut self) {
+        match self.state.to_storage() {
+            Ok(json) => {
+                if let Err(e) = dom::save_storage(&json) {
+                    self.say("storage-full", e);
+                } else if self.message.as_ref().is_some_and(|m| m.0 == "storage-full") {
+                    self.message = None;
+                }
+            }
+            Err(e) => self.say("storage-full", e),
+        }
     }
 
     fn say(&mut self, kind: &'static str, text: impl Into<String>) {
@@ -287,10 +310,12 @@ impl Component for App {
             Msg::YamlInput(v) => {
                 self.state.yaml = v;
                 self.schedule(ctx);
+                self.save_small();
             }
             Msg::SamplesInput(v) => {
                 self.state.samples = v;
                 self.schedule(ctx);
+                self.save_small();
             }
             Msg::Run => {
                 self.run_timer = None;
@@ -298,16 +323,7 @@ impl Component for App {
             }
             Msg::Save => {
                 self.save_timer = None;
-                match self.state.to_storage() {
-                    Ok(json) => {
-                        if let Err(e) = dom::save_storage(&json) {
-                            self.say("storage-full", e);
-                        } else if self.message.as_ref().is_some_and(|m| m.0 == "storage-full") {
-                            self.message = None;
-                        }
-                    }
-                    Err(e) => self.say("storage-full", e),
-                }
+                self.save_storage();
                 dom::replace_fragment(&self.state.to_fragment());
             }
             Msg::Pattern(v) => {
