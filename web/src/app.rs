@@ -825,8 +825,9 @@ impl App {
             <section class="diagnostics-block">
                 <h2>{ format!("Diagnostics ({})", self.output.findings.len()) }</h2>
                 <ul id="diagnostics">
-                    { for self.output.findings.iter().map(|f: &Finding| {
+                    { for self.output.findings.iter().enumerate().map(|(i, f): (usize, &Finding)| {
                         let d = &f.diagnostic;
+                        let fixable = f.input == InputText::Yaml;
                         let (line, col) = d.span.map_or((0, 0), |s| (s.start.line, s.start.column));
                         let input = f.input;
                         let onclick = link.callback(move |_| Msg::SelectLine(input, line));
@@ -842,6 +843,13 @@ impl App {
                                 {": "}<span class="msg">{ d.message.clone() }</span>
                                 if let Some(h) = &d.help {
                                     <div class="help">{ h.clone() }</div>
+                                }
+                                if fixable {
+                                    { for d.fixes.iter().enumerate().filter(|(_, x)| !x.edits.is_empty()).map(|(k, x)| html! {
+                                        <button class="apply-fix" data-fix-index={k.to_string()}
+                                            onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::ApplyFix(i, k) })}>
+                                            { format!("Fix: {}", x.description) }</button>
+                                    }) }
                                 }
                             </li>
                         }

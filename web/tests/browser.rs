@@ -151,6 +151,8 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = s.clear();
     }
+    // Opened from a damaged link: a message, and the editors still get a state.
+    scalelens_web::dom::replace_fragment("v1:damaged!!");
     let root = document().create_element("div").expect("div");
     document()
         .body()
@@ -166,6 +168,12 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
             == Some("true")
     })
     .await;
+
+    assert_eq!(attr("message", "data-kind"), "link-corrupt");
+    assert!(by_id("message")
+        .and_then(|m| m.text_content())
+        .unwrap_or_default()
+        .contains("damaged"));
 
     // The DOM contract.
     for id in [
@@ -254,6 +262,22 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     click(&by_id("undo").expect("undo"));
     wait_for("undo", || by_id("unit-banner").is_some()).await;
     assert!(ta.value().contains("targetValue: \"0.5\""));
+
+    // A demand pattern replaces the samples.
+    let sel: web_sys::HtmlSelectElement = by_id("pattern-select")
+        .expect("pattern-select")
+        .dyn_into()
+        .expect("select");
+    sel.set_value("spike");
+    let _ = sel.dispatch_event(&web_sys::Event::new("change").expect("event"));
+    wait_for("the pattern fields", || by_id("pattern-peak").is_some()).await;
+    wait_for("a run of the pattern", || {
+        !attr("timeline-summary", "data-peak-replicas").is_empty()
+    })
+    .await;
+    sel.set_value("");
+    let _ = sel.dispatch_event(&web_sys::Event::new("change").expect("event"));
+    wait_for("the samples again", || by_id("pattern-peak").is_none()).await;
 
     // User text is text: an <img onerror> in the YAML creates no element.
     let evil = "apiVersion: v1\nkind: <img src=x onerror=\"window.__pwned=1\">\nmetadata:\n  name: <b>x</b>\n";
