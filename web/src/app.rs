@@ -81,7 +81,8 @@ pub struct App {
     /// The last samples import, reused while the samples text is unchanged.
     cache: pipeline::SamplesCache,
     pinned: Option<Pinned>,
-    undo: Vec<String>,
+    /// States before each fix or example switch, newest last.
+    undo: Vec<State>,
     message: Option<(&'static str, String)>,
     cursor: Option<Millis>,
     hover: Option<Millis>,
@@ -103,9 +104,51 @@ pub struct App {
     /// Gutter text per editor (YAML, samples) with the line count it was built for: rebuilt
     /// only when the count changes, so typing in a long file stays cheap.
     gutters: std::cell::RefCell<[(usize, AttrValue); 2]>,
+    /// The typed text of each text field, as typed (so re-rendering never rewrites what the
+    /// user is typing); refreshed from the state when the state is replaced.
+    fields: [String; TYPED.len()],
+}
+
+/// The settings typed as text, in `App::fields` order.
+const TYPED: [Setting; 7] = [
+    Setting::InitialReplicas,
+    Setting::PodStartup,
+    Setting::Horizon,
+    Setting::PatternBase,
+    Setting::PatternPeak,
+    Setting::PatternDuration,
+    Setting::PatternStep,
+];
+
+/// The text fields' contents for `s`.
+fn field_texts(s: &State) -> [String; TYPED.len()] {
+    let p = s.pattern.as_ref();
+    [
+        opt_str(s.initial_replicas),
+        opt_str(s.pod_startup_s),
+        opt_str(s.horizon_s),
+        opt_str(p.map(|p| p.base)),
+        opt_str(p.map(|p| p.peak)),
+        opt_str(p.map(|p| p.duration_s)),
+        opt_str(p.map(|p| p.step_s)),
+    ]
 }
 
 impl App {
+    fn field(&self, which: Setting) -> String {
+        TYPED
+            .iter()
+            .position(|t| *t == which)
+            .and_then(|i| self.fields.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The state was replaced (start, example, undo, pattern): refresh the text fields.
+    fn refresh_fields(&mut self) {
+        self.fields = field_texts(&self.state);
+    }
+
     fn gutter_text(&self, input: InputText) -> AttrValue {
         let (i, text) = match input {
             InputText::Yaml => (0, &self.state.yaml),
@@ -300,7 +343,9 @@ impl Component for App {
             replicas_canvas: NodeRef::default(),
             summary_ref: NodeRef::default(),
             gutters: Default::default(),
+            fields: Default::default(),
         };
+        app.refresh_fields();
         app.run();
         app
     }
@@ -336,13 +381,15 @@ impl Component for App {
                     p.shape = shape.as_str().to_string();
                     p
                 });
+                self.refresh_fields();
                 self.run();
                 self.schedule_save(ctx);
             }
             Msg::Example(id) => {
                 if let Some(e) = crate::examples::find(&id) {
-                    self.undo.push(self.state.yaml.clone());
-                    self.state = e.state();
+                    self.undo
+                        .push(std::mem::replace(&mut self.state, e.state()));
+                    self.refresh_fields();
                     self.cursor = None;
                     self.hover = None;
                     self.run();
@@ -351,8 +398,25 @@ impl Component for App {
             }
             Msg::Set(which, v) => {
                 self.set(which, &v);
-                self.run();
-                self.schedule_save(ctx);
+                if let Some(i) = TYPED.iter().position(|t| *t == which) {
+                    if let Some(f) = self.fields.get_mut(i) {
+                        *f = v;
+                    }
+                }
+                match which {
+                    // Typed fields: re-run after the typing pause.
+                    Setting::InitialReplicas
+                    | Setting::PodStartup
+                    | Setting::Horizon
+                    | Setting::PatternBase
+                    | Setting::PatternPeak
+                    | Setting::PatternDuration
+                    | Setting::PatternStep => self.schedule(ctx),
+                    _ => {
+                        self.run();
+                        self.schedule_save(ctx);
+                    }
+                }
             }
             Msg::SelectLine(input, line) => {
                 let (r, text) = match input {
@@ -375,8 +439,8 @@ impl Component for App {
                 match text::apply_fix(&self.state.yaml, d, fix) {
                     Ok(fixed) => {
                         let what = d.fixes.get(fix).map(|f| f.description.clone());
-                        self.undo
-                            .push(std::mem::replace(&mut self.state.yaml, fixed));
+                        self.undo.push(self.state.clone());
+                        self.state.yaml = fixed;
                         self.say(
                             "info",
                             format!("Applied: {} (Undo reverts it)", what.unwrap_or_default()),
@@ -389,7 +453,8 @@ impl Component for App {
             }
             Msg::Undo => {
                 if let Some(prev) = self.undo.pop() {
-                    self.state.yaml = prev;
+                    self.state = prev;
+                    self.refresh_fields();
                     self.say("info", "Undone.");
                     self.run();
                     self.schedule_save(ctx);
@@ -668,7 +733,7 @@ impl App {
             html! {
                 <label>{label}
                     <input id={id} type="text" inputmode="decimal" value={v}
-                        onchange={link.callback(move |e: Event| Msg::Set(which, input_value(&e)))} />
+                        oninput={link.callback(move |e: InputEvent| Msg::Set(which, input_event_value(&e)))} />
                 </label>
             }
         };
@@ -682,12 +747,12 @@ impl App {
                         }) }
                     </select>
                 </label>
-                if let Some(p) = p {
+                if p.is_some() {
                     <div class="pattern" title="Total demand across the workload, in the metric's unit">
-                        { num("pattern-base", "base ", p.base.to_string(), Setting::PatternBase) }
-                        { num("pattern-peak", "peak ", p.peak.to_string(), Setting::PatternPeak) }
-                        { num("pattern-duration", "duration (s) ", p.duration_s.to_string(), Setting::PatternDuration) }
-                        { num("pattern-step", "step (s) ", p.step_s.to_string(), Setting::PatternStep) }
+                        { num("pattern-base", "base ", self.field(Setting::PatternBase), Setting::PatternBase) }
+                        { num("pattern-peak", "peak ", self.field(Setting::PatternPeak), Setting::PatternPeak) }
+                        { num("pattern-duration", "duration (s) ", self.field(Setting::PatternDuration), Setting::PatternDuration) }
+                        { num("pattern-step", "step (s) ", self.field(Setting::PatternStep), Setting::PatternStep) }
                     </div>
                 }
                 { self.view_editor(ctx, InputText::Samples) }
@@ -707,7 +772,7 @@ impl App {
             html! {
                 <label>{label}
                     <input id={id} type="text" value={value} placeholder={placeholder}
-                        onchange={link.callback(move |e: Event| Msg::Set(which, input_value(&e)))} />
+                        oninput={link.callback(move |e: InputEvent| Msg::Set(which, input_event_value(&e)))} />
                 </label>
             }
         };
@@ -723,11 +788,11 @@ impl App {
                         }) }
                     </select>
                 </label>
-                { field("initial-replicas", "Initial replicas ", opt_str(s.initial_replicas),
+                { field("initial-replicas", "Initial replicas ", self.field(Setting::InitialReplicas),
                     sim.map_or_else(String::new, |o| format!("default {}", o.initial_replicas)), Setting::InitialReplicas) }
-                { field("pod-startup", "Pod start-up (s) ", opt_str(s.pod_startup_s),
+                { field("pod-startup", "Pod start-up (s) ", self.field(Setting::PodStartup),
                     sim.map_or_else(String::new, |o| format!("default {}", o.pod_startup / 1000)), Setting::PodStartup) }
-                { field("horizon", "Horizon (s) ", opt_str(s.horizon_s),
+                { field("horizon", "Horizon (s) ", self.field(Setting::Horizon),
                     sim.map_or_else(String::new, |o| format!("default {}", o.duration / 1000)), Setting::Horizon) }
                 <label>{"AIBrix "}
                     <select id="aibrix-version" onchange={link.callback(|e: Event| Msg::Set(Setting::Aibrix, select_value(&e)))}>
@@ -889,7 +954,7 @@ fn select_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-fn input_value(e: &Event) -> String {
+fn input_event_value(e: &InputEvent) -> String {
     e.target()
         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
         .map(|t| t.value())
