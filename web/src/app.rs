@@ -72,6 +72,7 @@ pub enum Msg {
     ExportCsv,
     ExportYaml,
     ChartPointer(Panel, i32, bool),
+    PointerLeft,
     Scrolled(InputText),
 }
 
@@ -165,6 +166,12 @@ impl App {
     fn run(&mut self) {
         self.fired_at = dom::now();
         self.output = pipeline::run_cached(&self.state.pipeline_input(), &mut self.cache);
+        self.needs_draw = true;
+    }
+
+    /// Redraw the charts without a new run (pin, cursor); timed from now.
+    fn redraw(&mut self) {
+        self.fired_at = dom::now();
         self.needs_draw = true;
     }
 
@@ -471,12 +478,12 @@ impl Component for App {
                         label,
                         timeline: sim.timeline.clone(),
                     });
-                    self.needs_draw = true;
+                    self.redraw();
                 }
             }
             Msg::Unpin => {
                 self.pinned = None;
-                self.needs_draw = true;
+                self.redraw();
             }
             Msg::CopyLink => {
                 dom::replace_fragment(&self.state.to_fragment());
@@ -523,14 +530,21 @@ impl Component for App {
                     return false;
                 };
                 let t = g.and_then(|g| g.time_at(canvas::canvas_x(&c, offset_x)));
+                // Snap to the decision in effect, so moving within one decision re-renders nothing.
+                let t = t.map(|t| self.entry_at(t).map_or(t, |e| e.t));
                 if click {
                     self.cursor = t;
-                    self.needs_draw = true;
+                    self.redraw();
                 } else {
                     if self.hover == t {
                         return false;
                     }
                     self.hover = t;
+                }
+            }
+            Msg::PointerLeft => {
+                if self.hover.take().is_none() {
+                    return false;
                 }
             }
             Msg::Scrolled(input) => {
@@ -588,11 +602,13 @@ impl Component for App {
                         <canvas id="chart-metric" ref={self.metric_canvas.clone()}
                             width={CANVAS_W.to_string()} height={METRIC_H.to_string()}
                             onmousemove={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), false))}
-                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), true))}></canvas>
+                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), true))}
+                            onmouseleave={link.callback(|_| Msg::PointerLeft)}></canvas>
                         <canvas id="chart-replicas" ref={self.replicas_canvas.clone()}
                             width={CANVAS_W.to_string()} height={REPLICAS_H.to_string()}
                             onmousemove={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), false))}
-                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), true))}></canvas>
+                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), true))}
+                            onmouseleave={link.callback(|_| Msg::PointerLeft)}></canvas>
                         { self.view_trace() }
                         { self.view_diagnostics(ctx) }
                         { self.view_import(out) }
@@ -897,7 +913,7 @@ impl App {
                         let input = f.input;
                         let onclick = link.callback(move |_| Msg::SelectLine(input, line));
                         html! {
-                            <li class={classes!("diagnostic", d.severity.as_str())}
+                            <li class={classes!("diagnostic", d.severity.as_str())} tabindex="0"
                                 data-code={d.code} data-severity={d.severity.as_str()}
                                 data-input={f.input.as_str()}
                                 data-line={if line > 0 { line.to_string() } else { String::new() }}
