@@ -23,8 +23,9 @@ use crate::text;
 const RUN_DEBOUNCE_MS: u32 = 150;
 /// Delay between the last change and writing the URL fragment and localStorage.
 const SAVE_DEBOUNCE_MS: u32 = 400;
-/// States smaller than this (YAML + samples bytes) are saved on every keystroke.
-const IMMEDIATE_SAVE_BYTES: usize = 200_000;
+/// States whose JSON is smaller than this (texts equal to the example's are not in it) are
+/// saved, and written to the fragment, on every keystroke.
+const IMMEDIATE_SAVE_BYTES: usize = 64_000;
 /// Editor line height in CSS pixels (gutter marks and scrolling to a line use it).
 const LINE_PX: u32 = 18;
 /// Canvas sizes (pixels); CSS scales them to the page width.
@@ -193,8 +194,13 @@ impl App {
     /// Save to localStorage at once when the state is small (a reload right after typing
     /// keeps the text); larger states wait for the debounced save.
     fn save_small(&mut self) {
-        if self.state.yaml.len() + self.state.samples.len() < IMMEDIATE_SAVE_BYTES {
-            self.save_storage();
+        let json = self.state.to_json();
+        if json.len() < IMMEDIATE_SAVE_BYTES {
+            if let Err(e) = dom::save_storage(&json) {
+                self.say("storage-full", e);
+            }
+            // The fragment too: a reload prefers the fragment, which must not be older.
+            dom::replace_fragment(&State::fragment_of_json(&json));
         }
     }
 

@@ -230,9 +230,14 @@ impl State {
 
     /// The URL fragment (without `#`): `v1:<lz-string>`.
     pub fn to_fragment(&self) -> String {
+        Self::fragment_of_json(&self.to_json())
+    }
+
+    /// The fragment for [`State::to_json`]'s output.
+    pub fn fragment_of_json(json: &str) -> String {
         format!(
             "v{VERSION}:{}",
-            lz_str::compress_to_encoded_uri_component(self.to_json().as_str())
+            lz_str::compress_to_encoded_uri_component(json)
         )
     }
 
