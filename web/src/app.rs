@@ -636,6 +636,8 @@ impl App {
                         { for EXAMPLES.iter().map(|ex| html! {
                             <option value={ex.id} selected={ex.id == example}>{ex.title}</option>
                         }) }
+                        // Last, so the gallery's own options keep their order (seed first).
+                        <option value="" disabled=true hidden=true selected={example.is_empty()}>{"(your own input)"}</option>
                     </select>
                 </label>
                 <button id="undo" disabled={self.undo.is_empty()} onclick={link.callback(|_| Msg::Undo)}>{"Undo"}</button>
