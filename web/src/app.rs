@@ -920,13 +920,16 @@ impl App {
                         let (line, col) = d.span.map_or((0, 0), |s| (s.start.line, s.start.column));
                         let input = f.input;
                         let onclick = link.callback(move |_| Msg::SelectLine(input, line));
+                        let onkeydown = link.batch_callback(move |e: KeyboardEvent| {
+                            (e.key() == "Enter").then_some(Msg::SelectLine(input, line))
+                        });
                         html! {
                             <li class={classes!("diagnostic", d.severity.as_str())} tabindex="0"
                                 data-code={d.code} data-severity={d.severity.as_str()}
                                 data-input={f.input.as_str()}
                                 data-line={if line > 0 { line.to_string() } else { String::new() }}
                                 data-column={if col > 0 { col.to_string() } else { String::new() }}
-                                {onclick}>
+                                {onclick} {onkeydown}>
                                 <span class="loc">{ if line > 0 { format!("{}{line}:{col}", if f.input == InputText::Samples { "samples " } else { "" }) } else { String::new() } }</span>
                                 {" "}<span class="sev">{ format!("{}[{}]", d.severity.as_str(), d.code) }</span>
                                 {": "}<span class="msg">{ d.message.clone() }</span>
