@@ -535,7 +535,10 @@ fn draw_metric_panel<DB: DrawingBackend>(
         .x_labels(64)
         .x_label_formatter(&|v| hmm(*v))
         .y_labels(6)
-        .y_desc(input.metric_name)
+        .y_desc(match input.metric_unit.map(axis_unit) {
+            Some(u) => format!("{} [{u}]", input.metric_name),
+            None => input.metric_name.to_string(),
+        })
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 14))
         .draw()?;
@@ -724,6 +727,25 @@ fn legend<'a, DB: DrawingBackend + 'a>(
         .label_font(("sans-serif", 14))
         .draw()?;
     Ok(())
+}
+
+/// A unit short enough for an axis description: `fraction 0–1`, `%`, `count`, `tokens/s`, else
+/// the unit's words up to the first comma or parenthesis (at most 24 characters).
+pub fn axis_unit(unit: &str) -> String {
+    if unit.contains("percent 0–100") || unit.starts_with("percent") {
+        return "%".to_string();
+    }
+    if unit.contains("0–1") {
+        return "fraction 0–1".to_string();
+    }
+    if unit.contains("(count)") {
+        return "count".to_string();
+    }
+    if unit.contains("tokens per second") {
+        return "tokens/s".to_string();
+    }
+    let head = unit.split([',', '(']).next().unwrap_or(unit).trim();
+    head.chars().take(24).collect()
 }
 
 /// A short, readable number for labels: no trailing zeros, exponent for huge values.
@@ -972,6 +994,29 @@ mod tests {
         let (svg, g) = single_panel_svg(&[], &Overlay::default(), true);
         assert!(svg.contains("nothing to chart"));
         assert!(g.is_none());
+    }
+
+    #[test]
+    fn axis_units_are_short() {
+        assert_eq!(
+            axis_unit("fraction of KV-cache blocks in use, 0–1 (1 means 100 percent)"),
+            "fraction 0–1"
+        );
+        assert_eq!(axis_unit("percent of the pods' request"), "%");
+        assert_eq!(axis_unit("GPU utilization, percent 0–100"), "%");
+        assert_eq!(
+            axis_unit("requests waiting to be processed (count)"),
+            "count"
+        );
+        assert_eq!(axis_unit("generated tokens per second"), "tokens/s");
+        assert_eq!(
+            axis_unit("in-flight requests per pod (time-weighted average)"),
+            "in-flight requests per p"
+        );
+        assert_eq!(axis_unit("in-flight requests per p").chars().count(), 24);
+        let tl = small();
+        let svg = render_svg(&input(&tl), 1000, 700).expect("renders");
+        assert!(svg.contains("gpu_cache_usage_perc [fraction]"));
     }
 
     #[test]

@@ -152,6 +152,8 @@ pub struct PipelineOutput {
     pub autoscalers: Vec<(String, String)>,
     /// The autoscaler replayed.
     pub selected: Option<AutoscalerSummary>,
+    /// The autoscaler replayed, in full (for explanations of its decisions).
+    pub autoscaler: Option<Autoscaler>,
     /// The samples import, when samples were given and readable.
     pub import: Option<ImportReport>,
     /// The simulated run, when there was an autoscaler and a non-empty demand.
@@ -287,8 +289,125 @@ fn samples_diag(
     }
 }
 
+/// Samples read and turned into demand: what [`run_cached`] keeps between runs.
+#[derive(Debug, Clone, PartialEq)]
+struct Imported {
+    samples: samples::Samples,
+    demand: DemandSeries,
+    /// Import warnings, positioned in the samples text.
+    findings: Vec<Diagnostic>,
+    report: ImportReport,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct CacheEntry {
+    text: String,
+    metric: Option<String>,
+    interpretation: Interpretation,
+    /// The samples, or the `samples-unreadable` diagnostic.
+    import: Result<Imported, Diagnostic>,
+}
+
+/// The last samples import, reused by [`run_cached`] while the samples text, the metric it is
+/// read for and the interpretation are unchanged, so editing the YAML of a long recording does
+/// not parse the recording again. Plain data owned by the caller (core keeps no state).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SamplesCache {
+    entry: Option<CacheEntry>,
+}
+
+impl SamplesCache {
+    fn get(
+        &mut self,
+        text: &str,
+        metric: Option<&str>,
+        interpretation: Interpretation,
+    ) -> &CacheEntry {
+        let hit = self.entry.as_ref().is_some_and(|e| {
+            e.interpretation == interpretation && e.metric.as_deref() == metric && e.text == text
+        });
+        if !hit {
+            self.entry = Some(CacheEntry {
+                text: text.to_string(),
+                metric: metric.map(str::to_string),
+                interpretation,
+                import: import_samples(text, metric, interpretation),
+            });
+        }
+        // Just filled when it was not a hit.
+        self.entry.get_or_insert_with(|| CacheEntry {
+            text: String::new(),
+            metric: None,
+            interpretation,
+            import: Err(Diagnostic::error(SAMPLES_UNREADABLE, "no samples")),
+        })
+    }
+}
+
+/// Read `text` for `metric` and turn it into demand.
+fn import_samples(
+    text: &str,
+    metric: Option<&str>,
+    interpretation: Interpretation,
+) -> Result<Imported, Diagnostic> {
+    let hints = Hints {
+        metric: metric.map(str::to_string),
+        ..Hints::default()
+    };
+    let parsed = match samples::detect_and_parse(text, &hints) {
+        // The file may name the metric differently (a recording rule): take what it holds.
+        Err(e) if matches!(e.kind, samples::ErrorKind::MetricNotFound { .. }) => {
+            samples::detect_and_parse(text, &Hints::default())
+        }
+        r => r,
+    };
+    let s = parsed.map_err(|e| {
+        samples_diag(
+            text,
+            SAMPLES_UNREADABLE,
+            Severity::Error,
+            format!("cannot read the samples: {}", e.message()),
+            Some((e.line, e.column)),
+        )
+    })?;
+    let (demand, conv_notes) = samples::to_demand(&s, interpretation);
+    let notes: Vec<ImportNote> = s.notes.iter().chain(conv_notes.iter()).cloned().collect();
+    let findings = notes
+        .iter()
+        .filter(|n| n.severity != Severity::Note)
+        .map(|n| {
+            samples_diag(
+                text,
+                n.code,
+                n.severity,
+                n.message.clone(),
+                n.line.zip(n.column),
+            )
+        })
+        .collect();
+    let report = ImportReport {
+        format: s.format,
+        series: s.series.len(),
+        metric: s.metric.clone(),
+        interpretation,
+        notes,
+    };
+    Ok(Imported {
+        samples: s,
+        demand,
+        findings,
+        report,
+    })
+}
+
 /// Run the whole pipeline on `input`.
 pub fn run(input: &PipelineInput<'_>) -> PipelineOutput {
+    run_cached(input, &mut SamplesCache::default())
+}
+
+/// [`run`], reusing `cache`'s samples import when the samples text is unchanged (and filling
+/// it otherwise). Same output as [`run`], byte for byte.
+pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> PipelineOutput {
     let opts = &input.options;
     let parsed = config::parse_with(
         input.yaml,
@@ -312,58 +431,28 @@ pub fn run(input: &PipelineInput<'_>) -> PipelineOutput {
     if let Some(a) = chosen {
         diags = only_about(&parsed, a, diags);
         out.selected = Some(summarize(a));
-        let demand: Option<DemandSeries> = match &input.demand {
+        out.autoscaler = Some(a.clone());
+        let generated;
+        let demand: Option<&DemandSeries> = match &input.demand {
             DemandInput::None => None,
-            DemandInput::Pattern(p) => Some(p.generate()),
+            DemandInput::Pattern(p) => {
+                generated = p.generate();
+                Some(&generated)
+            }
             DemandInput::Samples(text) if text.trim().is_empty() => None,
             DemandInput::Samples(text) => {
-                let hints = Hints {
-                    metric: a.metrics.first().map(|m| m.name.value.clone()),
-                    ..Hints::default()
-                };
-                let parsed_samples = match samples::detect_and_parse(text, &hints) {
-                    // The file may name the metric differently (a recording rule): take what
-                    // it holds.
-                    Err(e) if matches!(e.kind, samples::ErrorKind::MetricNotFound { .. }) => {
-                        samples::detect_and_parse(text, &Hints::default())
-                    }
-                    r => r,
-                };
-                match parsed_samples {
-                    Err(e) => {
-                        samples_findings.push(samples_diag(
-                            text,
-                            SAMPLES_UNREADABLE,
-                            Severity::Error,
-                            format!("cannot read the samples: {}", e.message()),
-                            Some((e.line, e.column)),
-                        ));
+                let metric = a.metrics.first().map(|m| m.name.value.as_str());
+                let entry = cache.get(text, metric, opts.samples_are);
+                match &entry.import {
+                    Err(d) => {
+                        samples_findings.push(d.clone());
                         None
                     }
-                    Ok(s) => {
-                        let (d, conv_notes) = samples::to_demand(&s, opts.samples_are);
-                        diags.extend(analysis::check_samples(a, &s, opts.samples_are));
-                        let notes: Vec<ImportNote> =
-                            s.notes.iter().chain(conv_notes.iter()).cloned().collect();
-                        for n in &notes {
-                            if n.severity != Severity::Note {
-                                samples_findings.push(samples_diag(
-                                    text,
-                                    n.code,
-                                    n.severity,
-                                    n.message.clone(),
-                                    n.line.zip(n.column),
-                                ));
-                            }
-                        }
-                        out.import = Some(ImportReport {
-                            format: s.format,
-                            series: s.series.len(),
-                            metric: s.metric.clone(),
-                            interpretation: opts.samples_are,
-                            notes,
-                        });
-                        Some(d)
+                    Ok(imp) => {
+                        diags.extend(analysis::check_samples(a, &imp.samples, opts.samples_are));
+                        samples_findings.extend(imp.findings.iter().cloned());
+                        out.import = Some(imp.report.clone());
+                        Some(&imp.demand)
                     }
                 }
             }
@@ -374,7 +463,7 @@ pub fn run(input: &PipelineInput<'_>) -> PipelineOutput {
                 pod_startup: opts.pod_startup,
                 duration: opts.horizon,
             };
-            let output = sim::simulate(a, &demand, &sim_opts);
+            let output = sim::simulate(a, demand, &sim_opts);
             diags.extend(output.diagnostics.iter().cloned());
             diags.extend(analysis::check_timeline(a, &output));
             out.sim = Some(output);
@@ -627,6 +716,26 @@ mod tests {
         let out = run(&i);
         assert!(out.selected.is_none());
         assert!(out.has_code(codes::UNKNOWN_AUTOSCALER));
+    }
+
+    #[test]
+    fn the_samples_cache_gives_the_same_output_and_follows_the_text() {
+        let mut cache = SamplesCache::default();
+        let i = input(SEED_YAML, DemandInput::Samples(SEED_PERCENT));
+        let plain = run(&i);
+        assert_eq!(run_cached(&i, &mut cache), plain);
+        assert_eq!(run_cached(&i, &mut cache), plain, "from the cache");
+        // A YAML edit reuses the import; the result is what an uncached run gives.
+        let fixed = SEED_YAML.replace("\"0.5\"", "\"50\"");
+        let i2 = input(&fixed, DemandInput::Samples(SEED_PERCENT));
+        assert_eq!(run_cached(&i2, &mut cache), run(&i2));
+        // New samples text: re-imported.
+        let csv = "time,value\n0,0.2\n15,0.9\n30,0.1\n";
+        let i3 = input(SEED_YAML, DemandInput::Samples(csv));
+        assert_eq!(run_cached(&i3, &mut cache), run(&i3));
+        let bad = input(SEED_YAML, DemandInput::Samples("time,value\n0,x\n"));
+        assert_eq!(run_cached(&bad, &mut cache), run(&bad));
+        assert_eq!(run_cached(&bad, &mut cache), run(&bad));
     }
 
     fn edit(text: &str, from: (u32, u32), to: (u32, u32), r: &str) -> Edit {

@@ -23,6 +23,9 @@ use crate::text;
 const RUN_DEBOUNCE_MS: u32 = 150;
 /// Delay between the last change and writing the URL fragment and localStorage.
 const SAVE_DEBOUNCE_MS: u32 = 400;
+/// States whose JSON is smaller than this (texts equal to the example's are not in it) are
+/// saved, and written to the fragment, on every keystroke.
+const IMMEDIATE_SAVE_BYTES: usize = 64_000;
 /// Editor line height in CSS pixels (gutter marks and scrolling to a line use it).
 const LINE_PX: u32 = 18;
 /// Canvas sizes (pixels); CSS scales them to the page width.
@@ -70,14 +73,18 @@ pub enum Msg {
     ExportCsv,
     ExportYaml,
     ChartPointer(Panel, i32, bool),
+    PointerLeft,
     Scrolled(InputText),
 }
 
 pub struct App {
     state: State,
     output: PipelineOutput,
+    /// The last samples import, reused while the samples text is unchanged.
+    cache: pipeline::SamplesCache,
     pinned: Option<Pinned>,
-    undo: Vec<String>,
+    /// States before each fix or example switch, newest last.
+    undo: Vec<State>,
     message: Option<(&'static str, String)>,
     cursor: Option<Millis>,
     hover: Option<Millis>,
@@ -96,12 +103,76 @@ pub struct App {
     metric_canvas: NodeRef,
     replicas_canvas: NodeRef,
     summary_ref: NodeRef,
+    /// Gutter text per editor (YAML, samples) with the line count it was built for: rebuilt
+    /// only when the count changes, so typing in a long file stays cheap.
+    gutters: std::cell::RefCell<[(usize, AttrValue); 2]>,
+    /// The typed text of each text field, as typed (so re-rendering never rewrites what the
+    /// user is typing); refreshed from the state when the state is replaced.
+    fields: [String; TYPED.len()],
+}
+
+/// The settings typed as text, in `App::fields` order.
+const TYPED: [Setting; 7] = [
+    Setting::InitialReplicas,
+    Setting::PodStartup,
+    Setting::Horizon,
+    Setting::PatternBase,
+    Setting::PatternPeak,
+    Setting::PatternDuration,
+    Setting::PatternStep,
+];
+
+/// The text fields' contents for `s`.
+fn field_texts(s: &State) -> [String; TYPED.len()] {
+    let p = s.pattern.as_ref();
+    [
+        opt_str(s.initial_replicas),
+        opt_str(s.pod_startup_s),
+        opt_str(s.horizon_s),
+        opt_str(p.map(|p| p.base)),
+        opt_str(p.map(|p| p.peak)),
+        opt_str(p.map(|p| p.duration_s)),
+        opt_str(p.map(|p| p.step_s)),
+    ]
 }
 
 impl App {
+    fn field(&self, which: Setting) -> String {
+        TYPED
+            .iter()
+            .position(|t| *t == which)
+            .and_then(|i| self.fields.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The state was replaced (start, example, undo, pattern): refresh the text fields.
+    fn refresh_fields(&mut self) {
+        self.fields = field_texts(&self.state);
+    }
+
+    fn gutter_text(&self, input: InputText) -> AttrValue {
+        let (i, text) = match input {
+            InputText::Yaml => (0, &self.state.yaml),
+            InputText::Samples => (1, &self.state.samples),
+        };
+        let n = text::line_count(text);
+        let mut g = self.gutters.borrow_mut();
+        if g[i].0 != n {
+            g[i] = (n, AttrValue::from(text::gutter_numbers(n)));
+        }
+        g[i].1.clone()
+    }
+
     fn run(&mut self) {
         self.fired_at = dom::now();
-        self.output = pipeline::run(&self.state.pipeline_input());
+        self.output = pipeline::run_cached(&self.state.pipeline_input(), &mut self.cache);
+        self.needs_draw = true;
+    }
+
+    /// Redraw the charts without a new run (pin, cursor); timed from now.
+    fn redraw(&mut self) {
+        self.fired_at = dom::now();
         self.needs_draw = true;
     }
 
@@ -118,6 +189,32 @@ impl App {
         self.save_timer = Some(Timeout::new(SAVE_DEBOUNCE_MS, move || {
             link.send_message(Msg::Save)
         }));
+    }
+
+    /// Save to localStorage at once when the state is small (a reload right after typing
+    /// keeps the text); larger states wait for the debounced save.
+    fn save_small(&mut self) {
+        let json = self.state.to_json();
+        if json.len() < IMMEDIATE_SAVE_BYTES {
+            if let Err(e) = dom::save_storage(&json) {
+                self.say("storage-full", e);
+            }
+            // The fragment too: a reload prefers the fragment, which must not be older.
+            dom::replace_fragment(&State::fragment_of_json(&json));
+        }
+    }
+
+    fn save_storage(&mut self) {
+        match self.state.to_storage() {
+            Ok(json) => {
+                if let Err(e) = dom::save_storage(&json) {
+                    self.say("storage-full", e);
+                } else if self.message.as_ref().is_some_and(|m| m.0 == "storage-full") {
+                    self.message = None;
+                }
+            }
+            Err(e) => self.say("storage-full", e),
+        }
     }
 
     fn say(&mut self, kind: &'static str, text: impl Into<String>) {
@@ -238,6 +335,7 @@ impl Component for App {
         let mut app = App {
             state,
             output: PipelineOutput::default(),
+            cache: pipeline::SamplesCache::default(),
             pinned: None,
             undo: Vec::new(),
             message,
@@ -257,7 +355,10 @@ impl Component for App {
             metric_canvas: NodeRef::default(),
             replicas_canvas: NodeRef::default(),
             summary_ref: NodeRef::default(),
+            gutters: Default::default(),
+            fields: Default::default(),
         };
+        app.refresh_fields();
         app.run();
         app
     }
@@ -267,10 +368,12 @@ impl Component for App {
             Msg::YamlInput(v) => {
                 self.state.yaml = v;
                 self.schedule(ctx);
+                self.save_small();
             }
             Msg::SamplesInput(v) => {
                 self.state.samples = v;
                 self.schedule(ctx);
+                self.save_small();
             }
             Msg::Run => {
                 self.run_timer = None;
@@ -278,16 +381,7 @@ impl Component for App {
             }
             Msg::Save => {
                 self.save_timer = None;
-                match self.state.to_storage() {
-                    Ok(json) => {
-                        if let Err(e) = dom::save_storage(&json) {
-                            self.say("storage-full", e);
-                        } else if self.message.as_ref().is_some_and(|m| m.0 == "storage-full") {
-                            self.message = None;
-                        }
-                    }
-                    Err(e) => self.say("storage-full", e),
-                }
+                self.save_storage();
                 dom::replace_fragment(&self.state.to_fragment());
             }
             Msg::Pattern(v) => {
@@ -300,13 +394,15 @@ impl Component for App {
                     p.shape = shape.as_str().to_string();
                     p
                 });
+                self.refresh_fields();
                 self.run();
                 self.schedule_save(ctx);
             }
             Msg::Example(id) => {
                 if let Some(e) = crate::examples::find(&id) {
-                    self.undo.push(self.state.yaml.clone());
-                    self.state = e.state();
+                    self.undo
+                        .push(std::mem::replace(&mut self.state, e.state()));
+                    self.refresh_fields();
                     self.cursor = None;
                     self.hover = None;
                     self.run();
@@ -315,8 +411,25 @@ impl Component for App {
             }
             Msg::Set(which, v) => {
                 self.set(which, &v);
-                self.run();
-                self.schedule_save(ctx);
+                if let Some(i) = TYPED.iter().position(|t| *t == which) {
+                    if let Some(f) = self.fields.get_mut(i) {
+                        *f = v;
+                    }
+                }
+                match which {
+                    // Typed fields: re-run after the typing pause.
+                    Setting::InitialReplicas
+                    | Setting::PodStartup
+                    | Setting::Horizon
+                    | Setting::PatternBase
+                    | Setting::PatternPeak
+                    | Setting::PatternDuration
+                    | Setting::PatternStep => self.schedule(ctx),
+                    _ => {
+                        self.run();
+                        self.schedule_save(ctx);
+                    }
+                }
             }
             Msg::SelectLine(input, line) => {
                 let (r, text) = match input {
@@ -339,8 +452,8 @@ impl Component for App {
                 match text::apply_fix(&self.state.yaml, d, fix) {
                     Ok(fixed) => {
                         let what = d.fixes.get(fix).map(|f| f.description.clone());
-                        self.undo
-                            .push(std::mem::replace(&mut self.state.yaml, fixed));
+                        self.undo.push(self.state.clone());
+                        self.state.yaml = fixed;
                         self.say(
                             "info",
                             format!("Applied: {} (Undo reverts it)", what.unwrap_or_default()),
@@ -353,7 +466,8 @@ impl Component for App {
             }
             Msg::Undo => {
                 if let Some(prev) = self.undo.pop() {
-                    self.state.yaml = prev;
+                    self.state = prev;
+                    self.refresh_fields();
                     self.say("info", "Undone.");
                     self.run();
                     self.schedule_save(ctx);
@@ -370,17 +484,19 @@ impl Component for App {
                         label,
                         timeline: sim.timeline.clone(),
                     });
-                    self.needs_draw = true;
+                    self.redraw();
                 }
             }
             Msg::Unpin => {
                 self.pinned = None;
-                self.needs_draw = true;
+                self.redraw();
             }
             Msg::CopyLink => {
                 dom::replace_fragment(&self.state.to_fragment());
                 let url = self.link_url();
                 dom::copy_text(&url);
+                // Tests and users without clipboard access read it here.
+                dom::set_attr("copy-link", "data-link", &url);
                 self.say("info", "Link copied to the clipboard.");
             }
             Msg::CopyMarkdown => {
@@ -420,14 +536,21 @@ impl Component for App {
                     return false;
                 };
                 let t = g.and_then(|g| g.time_at(canvas::canvas_x(&c, offset_x)));
+                // Snap to the decision in effect, so moving within one decision re-renders nothing.
+                let t = t.map(|t| self.entry_at(t).map_or(t, |e| e.t));
                 if click {
                     self.cursor = t;
-                    self.needs_draw = true;
+                    self.redraw();
                 } else {
                     if self.hover == t {
                         return false;
                     }
                     self.hover = t;
+                }
+            }
+            Msg::PointerLeft => {
+                if self.hover.take().is_none() {
+                    return false;
                 }
             }
             Msg::Scrolled(input) => {
@@ -485,11 +608,13 @@ impl Component for App {
                         <canvas id="chart-metric" ref={self.metric_canvas.clone()}
                             width={CANVAS_W.to_string()} height={METRIC_H.to_string()}
                             onmousemove={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), false))}
-                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), true))}></canvas>
+                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), true))}
+                            onmouseleave={link.callback(|_| Msg::PointerLeft)}></canvas>
                         <canvas id="chart-replicas" ref={self.replicas_canvas.clone()}
                             width={CANVAS_W.to_string()} height={REPLICAS_H.to_string()}
                             onmousemove={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), false))}
-                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), true))}></canvas>
+                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), true))}
+                            onmouseleave={link.callback(|_| Msg::PointerLeft)}></canvas>
                         { self.view_trace() }
                         { self.view_diagnostics(ctx) }
                         { self.view_import(out) }
@@ -511,6 +636,8 @@ impl App {
                         { for EXAMPLES.iter().map(|ex| html! {
                             <option value={ex.id} selected={ex.id == example}>{ex.title}</option>
                         }) }
+                        // Last, so the gallery's own options keep their order (seed first).
+                        <option value="" disabled=true hidden=true selected={example.is_empty()}>{"(your own input)"}</option>
                     </select>
                 </label>
                 <button id="undo" disabled={self.undo.is_empty()} onclick={link.callback(|_| Msg::Undo)}>{"Undo"}</button>
@@ -518,7 +645,7 @@ impl App {
                 if self.pinned.is_some() {
                     <button id="unpin" onclick={link.callback(|_| Msg::Unpin)}>{"Clear pin"}</button>
                 }
-                <button id="copy-link" data-link={self.link_url()} onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
+                <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
                 <button id="copy-markdown" onclick={link.callback(|_| Msg::CopyMarkdown)}>{"Copy as Markdown"}</button>
                 <button id="export-png" onclick={link.callback(|_| Msg::ExportPng)}>{"Chart PNG"}</button>
                 <button id="export-csv" onclick={link.callback(|_| Msg::ExportCsv)} disabled={self.output.sim.is_none()}>{"Timeline CSV"}</button>
@@ -610,7 +737,7 @@ impl App {
                 <div class="editor">
                     <div class="gutter" id={gutter_id} ref={g.clone()}>
                         <div class="gutter-inner">
-                            <pre class="numbers">{ text::gutter_numbers(text::line_count(text)) }</pre>
+                            <pre class="numbers">{ self.gutter_text(input) }</pre>
                             { self.marks(input) }
                         </div>
                     </div>
@@ -630,7 +757,7 @@ impl App {
             html! {
                 <label>{label}
                     <input id={id} type="text" inputmode="decimal" value={v}
-                        onchange={link.callback(move |e: Event| Msg::Set(which, input_value(&e)))} />
+                        oninput={link.callback(move |e: InputEvent| Msg::Set(which, input_event_value(&e)))} />
                 </label>
             }
         };
@@ -644,12 +771,12 @@ impl App {
                         }) }
                     </select>
                 </label>
-                if let Some(p) = p {
+                if p.is_some() {
                     <div class="pattern" title="Total demand across the workload, in the metric's unit">
-                        { num("pattern-base", "base ", p.base.to_string(), Setting::PatternBase) }
-                        { num("pattern-peak", "peak ", p.peak.to_string(), Setting::PatternPeak) }
-                        { num("pattern-duration", "duration (s) ", p.duration_s.to_string(), Setting::PatternDuration) }
-                        { num("pattern-step", "step (s) ", p.step_s.to_string(), Setting::PatternStep) }
+                        { num("pattern-base", "base ", self.field(Setting::PatternBase), Setting::PatternBase) }
+                        { num("pattern-peak", "peak ", self.field(Setting::PatternPeak), Setting::PatternPeak) }
+                        { num("pattern-duration", "duration (s) ", self.field(Setting::PatternDuration), Setting::PatternDuration) }
+                        { num("pattern-step", "step (s) ", self.field(Setting::PatternStep), Setting::PatternStep) }
                     </div>
                 }
                 { self.view_editor(ctx, InputText::Samples) }
@@ -669,7 +796,7 @@ impl App {
             html! {
                 <label>{label}
                     <input id={id} type="text" value={value} placeholder={placeholder}
-                        onchange={link.callback(move |e: Event| Msg::Set(which, input_value(&e)))} />
+                        oninput={link.callback(move |e: InputEvent| Msg::Set(which, input_event_value(&e)))} />
                 </label>
             }
         };
@@ -685,11 +812,11 @@ impl App {
                         }) }
                     </select>
                 </label>
-                { field("initial-replicas", "Initial replicas ", opt_str(s.initial_replicas),
+                { field("initial-replicas", "Initial replicas ", self.field(Setting::InitialReplicas),
                     sim.map_or_else(String::new, |o| format!("default {}", o.initial_replicas)), Setting::InitialReplicas) }
-                { field("pod-startup", "Pod start-up (s) ", opt_str(s.pod_startup_s),
+                { field("pod-startup", "Pod start-up (s) ", self.field(Setting::PodStartup),
                     sim.map_or_else(String::new, |o| format!("default {}", o.pod_startup / 1000)), Setting::PodStartup) }
-                { field("horizon", "Horizon (s) ", opt_str(s.horizon_s),
+                { field("horizon", "Horizon (s) ", self.field(Setting::Horizon),
                     sim.map_or_else(String::new, |o| format!("default {}", o.duration / 1000)), Setting::Horizon) }
                 <label>{"AIBrix "}
                     <select id="aibrix-version" onchange={link.callback(|e: Event| Msg::Set(Setting::Aibrix, select_value(&e)))}>
@@ -787,23 +914,34 @@ impl App {
             <section class="diagnostics-block">
                 <h2>{ format!("Diagnostics ({})", self.output.findings.len()) }</h2>
                 <ul id="diagnostics">
-                    { for self.output.findings.iter().map(|f: &Finding| {
+                    { for self.output.findings.iter().enumerate().map(|(i, f): (usize, &Finding)| {
                         let d = &f.diagnostic;
+                        let fixable = f.input == InputText::Yaml;
                         let (line, col) = d.span.map_or((0, 0), |s| (s.start.line, s.start.column));
                         let input = f.input;
                         let onclick = link.callback(move |_| Msg::SelectLine(input, line));
+                        let onkeydown = link.batch_callback(move |e: KeyboardEvent| {
+                            (e.key() == "Enter").then_some(Msg::SelectLine(input, line))
+                        });
                         html! {
-                            <li class={classes!("diagnostic", d.severity.as_str())}
+                            <li class={classes!("diagnostic", d.severity.as_str())} tabindex="0"
                                 data-code={d.code} data-severity={d.severity.as_str()}
                                 data-input={f.input.as_str()}
                                 data-line={if line > 0 { line.to_string() } else { String::new() }}
                                 data-column={if col > 0 { col.to_string() } else { String::new() }}
-                                {onclick}>
+                                {onclick} {onkeydown}>
                                 <span class="loc">{ if line > 0 { format!("{}{line}:{col}", if f.input == InputText::Samples { "samples " } else { "" }) } else { String::new() } }</span>
                                 {" "}<span class="sev">{ format!("{}[{}]", d.severity.as_str(), d.code) }</span>
                                 {": "}<span class="msg">{ d.message.clone() }</span>
                                 if let Some(h) = &d.help {
                                     <div class="help">{ h.clone() }</div>
+                                }
+                                if fixable {
+                                    { for d.fixes.iter().enumerate().filter(|(_, x)| !x.edits.is_empty()).map(|(k, x)| html! {
+                                        <button class="apply-fix" data-fix-index={k.to_string()}
+                                            onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::ApplyFix(i, k) })}>
+                                            { format!("Fix: {}", x.description) }</button>
+                                    }) }
                                 }
                             </li>
                         }
@@ -843,7 +981,7 @@ fn select_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-fn input_value(e: &Event) -> String {
+fn input_event_value(e: &InputEvent) -> String {
     e.target()
         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
         .map(|t| t.value())

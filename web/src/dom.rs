@@ -160,3 +160,13 @@ pub fn set_app_ready() {
         let _ = b.set_attribute("data-app-ready", "true");
     }
 }
+
+/// Set attribute `name` of the element with `id`, if present.
+pub fn set_attr(id: &str, name: &str, value: &str) {
+    if let Some(e) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        let _ = e.set_attribute(name, value);
+    }
+}

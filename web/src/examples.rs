@@ -135,7 +135,10 @@ mod tests {
         let keda = out("keda-activation");
         let tl = &keda.sim.as_ref().expect("run").timeline;
         assert_eq!(tl.first().map(|e| e.replicas), Some(0));
-        assert!(tl.iter().any(|e| e.desired > 1), "keda activates and scales");
+        assert!(
+            tl.iter().any(|e| e.desired > 1),
+            "keda activates and scales"
+        );
         for id in ["hpa-behavior", "aibrix-apa"] {
             let o = out(id);
             let tl = &o.sim.as_ref().expect("run").timeline;

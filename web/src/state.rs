@@ -230,17 +230,29 @@ impl State {
 
     /// The URL fragment (without `#`): `v1:<lz-string>`.
     pub fn to_fragment(&self) -> String {
+        Self::fragment_of_json(&self.to_json())
+    }
+
+    /// The fragment for [`State::to_json`]'s output.
+    pub fn fragment_of_json(json: &str) -> String {
         format!(
             "v{VERSION}:{}",
-            lz_str::compress_to_encoded_uri_component(self.to_json().as_str())
+            lz_str::compress_to_encoded_uri_component(json)
         )
     }
 
-    /// Read a URL fragment (with or without the leading `#`). `Ok(None)` when there is none.
+    /// Read a URL fragment (with or without the leading `#`): `v1:<payload>`, or
+    /// `example=<id>` for an unedited gallery example. `Ok(None)` when there is none.
     pub fn from_fragment(fragment: &str) -> Result<Option<State>, DecodeError> {
         let f = fragment.strip_prefix('#').unwrap_or(fragment);
         if f.is_empty() {
             return Ok(None);
+        }
+        // `#example=<id>`: a gallery example, for docs pages that link one without encoding.
+        if let Some(id) = f.strip_prefix("example=") {
+            return examples::find(id)
+                .map(|e| Some(e.state()))
+                .ok_or_else(|| DecodeError::Corrupt(format!("unknown example `{id}`")));
         }
         let Some((version, payload)) = f.split_once(':') else {
             return Err(DecodeError::Corrupt("no `v1:` prefix".into()));
@@ -369,6 +381,14 @@ mod tests {
     #[test]
     fn corrupt_and_future_links_are_errors_with_messages() {
         assert_eq!(State::from_fragment(""), Ok(None));
+        assert_eq!(
+            State::from_fragment("#example=knative-panic").map(|s| s.and_then(|s| s.example)),
+            Ok(Some("knative-panic".to_string()))
+        );
+        assert!(matches!(
+            State::from_fragment("#example=nope"),
+            Err(DecodeError::Corrupt(_))
+        ));
         assert_eq!(State::from_fragment("#"), Ok(None));
         let good = edited().to_fragment();
         let truncated = &good[..good.len() / 2];

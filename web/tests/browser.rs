@@ -151,6 +151,8 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = s.clear();
     }
+    // Opened from a damaged link: a message, and the editors still get a state.
+    scalelens_web::dom::replace_fragment("v1:damaged!!");
     let root = document().create_element("div").expect("div");
     document()
         .body()
@@ -166,6 +168,12 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
             == Some("true")
     })
     .await;
+
+    assert_eq!(attr("message", "data-kind"), "link-corrupt");
+    assert!(by_id("message")
+        .and_then(|m| m.text_content())
+        .unwrap_or_default()
+        .contains("damaged"));
 
     // The DOM contract.
     for id in [
@@ -255,6 +263,22 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     wait_for("undo", || by_id("unit-banner").is_some()).await;
     assert!(ta.value().contains("targetValue: \"0.5\""));
 
+    // A demand pattern replaces the samples.
+    let sel: web_sys::HtmlSelectElement = by_id("pattern-select")
+        .expect("pattern-select")
+        .dyn_into()
+        .expect("select");
+    sel.set_value("spike");
+    let _ = sel.dispatch_event(&web_sys::Event::new("change").expect("event"));
+    wait_for("the pattern fields", || by_id("pattern-peak").is_some()).await;
+    wait_for("a run of the pattern", || {
+        !attr("timeline-summary", "data-peak-replicas").is_empty()
+    })
+    .await;
+    sel.set_value("");
+    let _ = sel.dispatch_event(&web_sys::Event::new("change").expect("event"));
+    wait_for("the samples again", || by_id("pattern-peak").is_none()).await;
+
     // User text is text: an <img onerror> in the YAML creates no element.
     let evil = "apiVersion: v1\nkind: <img src=x onerror=\"window.__pwned=1\">\nmetadata:\n  name: <b>x</b>\n";
     type_into("yaml-editor", evil);
@@ -294,4 +318,61 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
             .is_some_and(|s| s.yaml == evil)
     })
     .await;
+}
+
+/// A day of samples at 1 s: the pipeline and both charts, timed (printed, not asserted: the
+/// benchmark with its goal is `cargo xtask bench`; this keeps the path exercised).
+#[wasm_bindgen_test]
+fn a_day_at_one_second_runs_and_draws() {
+    let mut csv = String::from("time,value\n");
+    for t in 0..86_400u32 {
+        let v = 0.2
+            + 0.15
+                * (f64::from(t) / 86_400.0 * std::f64::consts::TAU)
+                    .sin()
+                    .abs();
+        csv.push_str(&format!("{t},{v:.4}\n"));
+    }
+    let mut state = State::initial();
+    state.samples = csv;
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    };
+    let mut cache = pipeline::SamplesCache::default();
+    let t0 = now();
+    let first = pipeline::run_cached(&state.pipeline_input(), &mut cache);
+    let t1 = now();
+    assert!(first.sim.is_some());
+    // An edit of the YAML: the samples import is reused.
+    state.yaml = state.yaml.replace("\"0.5\"", "\"0.6\"");
+    let t2 = now();
+    let out = pipeline::run_cached(&state.pipeline_input(), &mut cache);
+    let t3 = now();
+    let sim = out.sim.as_ref().expect("runs");
+    assert!(sim.duration >= 86_400_000);
+    let input = canvas::chart_input(out.selected.as_ref(), &sim.timeline);
+    let mut panels = Vec::new();
+    for panel in [
+        Panel::Metric,
+        Panel::Replicas,
+        Panel::Metric,
+        Panel::Replicas,
+    ] {
+        let c = new_canvas(960, 320);
+        let a = now();
+        canvas::draw(&c, panel, &input, &Overlay::default()).expect("draws");
+        panels.push(now() - a);
+    }
+    console_log!(
+        "1 day at 1 s: first run {:.1} ms; after a YAML edit: run {:.1} ms, charts {:.1} + {:.1} ms (again: {:.1} + {:.1}); {} decisions",
+        t1 - t0,
+        t3 - t2,
+        panels[0],
+        panels[1],
+        panels[2],
+        panels[3],
+        sim.timeline.len()
+    );
 }
