@@ -681,7 +681,7 @@ fn readme_example_link_is_the_seed_example() {
     }
 }
 
-/// Each documented example link opens its example; `?embed` gives the read-only layout with an
+/// Each documented example link (`#v1:` and `#example=<id>`) opens its example; `?embed` gives the read-only layout with an
 /// "Open in playground" link carrying the same state.
 #[test]
 #[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
@@ -689,11 +689,14 @@ fn example_links_and_embed_mode() {
     with_browser("examples", |rig, c| async move {
         let outcome: R = async {
             let url = rig.server.url();
-            for id in EXAMPLE_IDS {
+            let links = EXAMPLE_IDS
+                .iter()
+                .flat_map(|id| [(*id, example_fragment(id)), (*id, format!("#example={id}"))]);
+            for (id, fragment) in links {
                 c.goto("about:blank")
                     .await
                     .map_err(|e| format!("about:blank: {e}"))?;
-                open(&c, &format!("{url}{}", example_fragment(id))).await?;
+                open(&c, &format!("{url}{fragment}")).await?;
                 let v = js(
                     &c,
                     "return [document.getElementById('example-select').value, \
@@ -704,11 +707,11 @@ fn example_links_and_embed_mode() {
                 .await?;
                 ensure!(
                     v[0] == json!(id) && v[1].as_u64().unwrap_or(0) > 0,
-                    "the link for example `{id}` opened {v}"
+                    "the link {fragment} opened {v}"
                 );
                 ensure!(
                     !v[2].as_str().unwrap_or("").starts_with("link-"),
-                    "the link for example `{id}` was refused: {v}"
+                    "the link {fragment} was refused: {v}"
                 );
             }
             let fragment = example_fragment("knative-panic");
