@@ -31,6 +31,9 @@ pub const WASM_OPT_VERSION: &str = "version_132";
 pub const TOOLS_DIR: &str = ".tools";
 /// Where the static build goes (Trunk.toml `dist`).
 pub const DIST_DIR: &str = "dist";
+/// Where `serve`'s development builds go, so `dist/` always holds the release build the
+/// browser tests and the benchmark use.
+pub const SERVE_DIR: &str = "target/playground-serve";
 /// `trunk serve`'s port unless `--port N` is given (Trunk.toml `[serve] port`).
 pub const DEFAULT_PORT: u16 = 8080;
 /// The default ChromeDriver (Debian's chromium-driver).
@@ -437,6 +440,8 @@ pub fn serve(args: &[String]) -> Result<(), Failure> {
             "127.0.0.1",
             "--port",
             &port_s,
+            "--dist",
+            SERVE_DIR,
         ],
     )
 }
