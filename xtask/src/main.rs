@@ -3,7 +3,9 @@
 //! - `cargo xtask test`: everything CI checks, in order; stops at the first failing step.
 //! - `cargo xtask serve`: replays the seed example with the CLI (the browser playground comes
 //!   with the playground issue).
-//! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate.
+//! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate: `simulate` (a week at
+//!   1 s per algorithm vs parsing the CSV) and `samples_import` (a 7-day, 10-pod Prometheus
+//!   `query_range` import in MB/s vs `serde_json::Value`).
 //!
 //! To add a step (the web/ and plugin/ crates will), append to [`test_steps`].
 
@@ -285,8 +287,20 @@ fn serve() -> Result<(), Failure> {
 }
 
 fn bench() -> Result<(), Failure> {
-    println!("==> benchmarks (cargo bench -p scalelens-tests)");
-    run("bench", &["cargo", "bench", "-p", "scalelens-tests"])
+    println!("==> benchmarks (cargo bench -p scalelens-tests: simulate, samples_import)");
+    run(
+        "bench",
+        &[
+            "cargo",
+            "bench",
+            "-p",
+            "scalelens-tests",
+            "--bench",
+            "simulate",
+            "--bench",
+            "samples_import",
+        ],
+    )
 }
 
 const USAGE: &str = "usage: cargo xtask <task>
@@ -294,7 +308,7 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   test    everything CI checks: wasm targets, fmt, clippy, tests, wasm builds of the core
   serve   replay the seed example with the CLI (the browser playground comes later)
-  bench   cargo bench -p scalelens-tests";
+  bench   the benchmarks: simulate (week at 1 s vs CSV parse), samples_import (Prometheus JSON MB/s vs serde_json)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
