@@ -653,6 +653,17 @@ mod tests {
         assert!(!out2.has_code(codes::UNIT_MISMATCH));
         let sim = out2.sim.as_ref().expect("sim");
         assert_eq!(sim.timeline.last().map(|e| e.desired), Some(1));
+        // As `scalelens simulate --samples` replays it: each pod capped at the data's 100, so
+        // the percent target of 50 asks for at most 2 pods ("replicas ranged 1..2").
+        assert_eq!(peak(&out2), 2);
+        let scale = out2.import.as_ref().and_then(|i| i.scale).expect("percent scale");
+        assert_eq!((scale.registry_bound, scale.bound), (1.0, 100.0));
+        assert_eq!(out2.autoscaler.as_ref().and_then(|a| a.metrics[0].bound), Some(100.0));
+        let tab = out2
+            .yaml_diagnostics()
+            .find(|d| d.code == codes::TARGET_ABOVE_BOUND)
+            .expect("target-above-bound, deferred");
+        assert_eq!(tab.severity, Severity::Note);
     }
 
     #[test]
