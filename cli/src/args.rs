@@ -44,6 +44,63 @@ pub enum Command {
     Check(CheckArgs),
     /// Replay an autoscaler against a demand series and show what replicas it produces.
     Simulate(SimulateArgs),
+    /// Explain, in plain words, the decisions of a replay around one moment: the rule and the
+    /// setting (with its line:column or upstream default) behind each replica count.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// The decision trace in sentences.
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The autoscaler YAML (may hold several documents).
+    #[arg(value_name = "CONFIG.yaml")]
+    pub config: PathBuf,
+    /// Demand CSV: a header with `time` (seconds from start, or RFC 3339) and `value`.
+    #[arg(
+        long,
+        value_name = "FILE.csv",
+        required_unless_present = "samples",
+        conflicts_with = "samples"
+    )]
+    pub demand: Option<PathBuf>,
+    /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export) turned into the
+    /// demand (instead of --demand).
+    #[arg(long, value_name = "FILE")]
+    pub samples: Option<PathBuf>,
+    /// How the sample values relate to the demand (default: chosen from the data).
+    #[arg(long, value_enum, value_name = "HOW", requires = "samples")]
+    pub samples_are: Option<SamplesAre>,
+    /// The moment to explain: a time as the simulate table shows it (`15m`, `1h2m`, `0:40:00`),
+    /// seconds (`900`), or an RFC 3339 time when the input's times are (default: the first moment
+    /// replicas stopped following the load, else the first peak).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Show the decisions within this long of --at, e.g. 5m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
+    pub around: Millis,
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Replicas at time 0 (default: from the input, else minReplicas).
+    #[arg(long, value_name = "N")]
+    pub initial_replicas: Option<u32>,
+    /// Time from pod creation to ready, e.g. 30s, 2m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub pod_startup: Option<Millis>,
+    /// How long to simulate, e.g. 2h (default: to the end of the demand series).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Millis>,
+    /// The autoscaler with this `metadata.name` (default: the only or first one).
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// Which AIBrix release reads and replays PodAutoscalers.
+    #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
+    pub aibrix_version: AibrixVersionArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

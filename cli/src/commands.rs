@@ -11,13 +11,14 @@ use scalelens_core::demand;
 use scalelens_core::diagnostic::{self, has_errors};
 use scalelens_core::sim::{self, SimOptions};
 use scalelens_core::span::Origin;
-use scalelens_core::{Autoscaler, Diagnostic};
+use scalelens_core::{Autoscaler, Diagnostic, Millis};
 
 use scalelens_core::analysis;
 use scalelens_core::samples::{self, Hints, ImportNote, Interpretation, Samples};
 
 use crate::args::{
-    CheckArgs, CheckFormat, Cli, ColorChoice, Command, SamplesAre, SimulateArgs, SimulateFormat,
+    CheckArgs, CheckFormat, Cli, ColorChoice, Command, ExplainArgs, ExplainFormat, SamplesAre,
+    SimulateArgs, SimulateFormat,
 };
 use crate::render::timeline::SimReport;
 use crate::render::{github, json, sarif, text, timeline};
@@ -63,6 +64,7 @@ where
     let code = match &cli.command {
         Command::Check(args) => check(args, style, io),
         Command::Simulate(args) => simulate(args, style, io),
+        Command::Explain(args) => explain(args, style, io),
     };
     let _ = io.out.flush();
     code
@@ -165,6 +167,133 @@ fn samples_demand(
     (d, notes, interp)
 }
 
+/// The samples import as JSON (`"samples"` in `check`/`simulate`/`explain --format json`).
+fn import_json(
+    file: &str,
+    s: &Samples,
+    asked: Interpretation,
+    notes: &[&ImportNote],
+) -> serde_json::Value {
+    let used = samples::resolve_interpretation(s, asked);
+    serde_json::json!({
+        "file": file,
+        "format": s.format.as_str(),
+        "metric": s.metric,
+        "series": s.series.len(),
+        "time_base": s.time_base,
+        "interpretation": {"asked": asked.as_str(), "used": used.as_str()},
+        "notes": notes,
+    })
+}
+
+/// The demand of a replay, from `--demand` or `--samples`, and the import report.
+struct LoadedDemand {
+    series: demand::DemandSeries,
+    /// The import report as text (empty for `--demand`).
+    import_text: String,
+    /// The import report as JSON (`None` for `--demand`).
+    import_json: Option<serde_json::Value>,
+    /// The Unix time (ms) of the demand's time 0 when the input's times are absolute.
+    epoch_start: Option<i64>,
+    /// The samples' per-pod scale when it differs from the metric registry's (percent data
+    /// for a 0–1 metric).
+    scale: Option<sim::SamplesScale>,
+}
+
+impl LoadedDemand {
+    /// The autoscaler to replay: its metric's per-pod bound on the data's scale.
+    fn replayed(&self, a: &Autoscaler) -> Autoscaler {
+        match &self.scale {
+            Some(s) => s.apply(a),
+            None => a.clone(),
+        }
+    }
+}
+
+/// The import-report line about a per-pod scale that differs from the registry's.
+fn scale_line(s: &sim::SamplesScale) -> String {
+    format!(
+        "  note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}\n",
+        s.bound, s.median, s.max, s.registry_bound, s.bound
+    )
+}
+
+/// Read `--demand FILE.csv` or `--samples FILE` for `autoscaler`. On failure, what to print on
+/// stderr (already with `error: `).
+fn load_demand(
+    demand_path: Option<&Path>,
+    samples_path: Option<&Path>,
+    samples_are: Option<SamplesAre>,
+    autoscaler: &Autoscaler,
+) -> Result<LoadedDemand, String> {
+    match (demand_path, samples_path) {
+        (None, Some(path)) => {
+            let file = path.display().to_string();
+            let s = load_samples(path, autoscaler).map_err(|m| format!("error: {m}\n"))?;
+            let (d, conv_notes, interp) = samples_demand(&s, samples_are);
+            let notes: Vec<&ImportNote> = s.notes.iter().chain(conv_notes.iter()).collect();
+            let scale = sim::samples_scale(autoscaler, &s, interp);
+            let mut import_text = render_import(&file, &s, &notes);
+            let mut doc = import_json(&file, &s, interp, &notes);
+            if let Some(sc) = &scale {
+                import_text.push_str(&scale_line(sc));
+            }
+            doc["per_pod_bound"] = serde_json::json!(scale.map(|sc| sc.bound));
+            if d.points.is_empty() {
+                return Err(format!("{import_text}error: no demand in {file}\n"));
+            }
+            let epoch_start = (s.time_base == samples::TimeBase::Epoch)
+                .then(|| {
+                    s.series
+                        .iter()
+                        .filter_map(|x| x.points.first().map(|p| p.0))
+                        .min()
+                })
+                .flatten();
+            Ok(LoadedDemand {
+                series: d,
+                import_json: Some(doc),
+                import_text,
+                epoch_start,
+                scale,
+            })
+        }
+        (Some(path), _) => {
+            let file = path.display().to_string();
+            let text = read(path).map_err(|m| format!("error: {m}\n"))?;
+            let series = demand::parse_csv(&text).map_err(|e| {
+                format!(
+                    "error: bad demand CSV: {} ({file}:{}:{})\n",
+                    e.message, e.line, e.column
+                )
+            })?;
+            Ok(LoadedDemand {
+                series,
+                import_text: String::new(),
+                import_json: None,
+                epoch_start: rfc3339_start(&text),
+                scale: None,
+            })
+        }
+        (None, None) => Err("error: give --demand FILE.csv or --samples FILE\n".to_string()),
+    }
+}
+
+/// The first row's time of a demand CSV whose times are RFC 3339 (Unix ms), else `None`.
+fn rfc3339_start(text: &str) -> Option<i64> {
+    let mut rows = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let header = rows.next()?;
+    let col = header
+        .split(',')
+        .position(|h| h.trim().trim_matches('"').eq_ignore_ascii_case("time"))?;
+    let first = rows.next()?;
+    let field = first.split(',').nth(col)?.trim().trim_matches('"');
+    demand::parse_rfc3339(field)
+}
+
 fn no_autoscaler_message(file: &str, name: Option<&str>) -> String {
     match name {
         Some(name) => format!("no autoscaler named {name:?} in {file}"),
@@ -193,6 +322,7 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
         }
     }
     let mut import_text = String::new();
+    let mut import_doc = None;
     if let Some(path) = &args.samples {
         let (chosen, _) = select(&parsed, args.name.as_deref());
         if let Some(a) = chosen {
@@ -207,8 +337,21 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             let (demand, conv_notes, interp) = samples_demand(&s, args.samples_are);
             let notes: Vec<&ImportNote> = s.notes.iter().chain(conv_notes.iter()).collect();
             import_text = render_import(&samples_file, &s, &notes);
+            let mut doc = import_json(&samples_file, &s, interp, &notes);
+            let scale = sim::samples_scale(a, &s, interp);
+            if let Some(sc) = &scale {
+                import_text.push_str(&scale_line(sc));
+                sc.defer_static(a, &mut diags);
+            }
+            doc["per_pod_bound"] = serde_json::json!(scale.map(|sc| sc.bound));
+            import_doc = Some(doc);
             diags.extend(analysis::check_samples(a, &s, interp));
             if !demand.points.is_empty() {
+                let replayed = match &scale {
+                    Some(sc) => sc.apply(a),
+                    None => a.clone(),
+                };
+                let a = &replayed;
                 let out = sim::simulate(a, &demand, &SimOptions::default());
                 diags.extend(
                     out.diagnostics
@@ -232,7 +375,7 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     }
     let rendered = match args.format {
         CheckFormat::Text => text::render_diagnostics(&src, &diags, style),
-        CheckFormat::Json => json::render_check(&file, &diags),
+        CheckFormat::Json => json::render_check_with_samples(&file, &diags, import_doc.as_ref()),
         CheckFormat::Sarif => sarif::render(&file, &diags),
         CheckFormat::Github => github::render(&file, &diags),
     };
@@ -309,50 +452,30 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     };
     let mut diags = only_about(&parsed, autoscaler, diags);
 
-    let mut import_text = String::new();
-    let series = if args.demand.is_none() {
-        let s = match load_samples(demand_path, autoscaler) {
-            Ok(s) => s,
-            Err(msg) => {
-                let _ = writeln!(io.err, "error: {msg}");
-                return EXIT_UNUSABLE;
-            }
-        };
-        let (d, conv_notes, _) = samples_demand(&s, args.samples_are);
-        let notes: Vec<&ImportNote> = s.notes.iter().chain(conv_notes.iter()).collect();
-        import_text = render_import(&demand_file, &s, &notes);
-        if d.points.is_empty() {
-            let _ = io.err.write_all(import_text.as_bytes());
-            let _ = writeln!(io.err, "error: no demand in {demand_file}");
+    let loaded = match load_demand(
+        args.demand.as_deref(),
+        args.samples.as_deref(),
+        args.samples_are,
+        autoscaler,
+    ) {
+        Ok(l) => l,
+        Err(msg) => {
+            let _ = io.err.write_all(msg.as_bytes());
             return EXIT_UNUSABLE;
         }
-        d
-    } else {
-        let demand_text = match read(demand_path) {
-            Ok(s) => s,
-            Err(msg) => {
-                let _ = writeln!(io.err, "error: {msg}");
-                return EXIT_UNUSABLE;
-            }
-        };
-        match demand::parse_csv(&demand_text) {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = writeln!(
-                    io.err,
-                    "error: bad demand CSV: {} ({demand_file}:{}:{})",
-                    e.message, e.line, e.column
-                );
-                return EXIT_UNUSABLE;
-            }
-        }
     };
+    let import_text = loaded.import_text.clone();
+    let series = &loaded.series;
     let opts = SimOptions {
         initial_replicas: args.initial_replicas,
         pod_startup: args.pod_startup,
         duration: args.duration,
     };
-    let output = sim::simulate(autoscaler, &series, &opts);
+    let replayed = loaded.replayed(autoscaler);
+    if let Some(sc) = &loaded.scale {
+        sc.defer_static(autoscaler, &mut diags);
+    }
+    let output = sim::simulate(&replayed, series, &opts);
     diags.extend(output.diagnostics.iter().cloned());
     diagnostic::sort(&mut diags);
 
@@ -377,6 +500,7 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
         ),
         output: &output,
         diagnostics: &diags,
+        samples: loaded.import_json,
     };
     let diag_text = || text::render_diagnostics(&src, &diags, style);
     match args.format {
@@ -411,4 +535,145 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// Parse `--at`: RFC 3339 (needs `epoch_start`, the Unix ms of the demand's time 0), `h:mm:ss`,
+/// a duration (`15m`) or seconds (`900`). The result is in the timeline's time base (the demand
+/// file's times; `offset` is the demand's first time there).
+pub fn parse_at(s: &str, offset: Millis, epoch_start: Option<i64>) -> Result<Millis, String> {
+    let s = s.trim();
+    if let Some(ms) = demand::parse_rfc3339(s) {
+        let Some(start) = epoch_start else {
+            return Err(format!(
+                "--at {s:?} is an RFC 3339 time, but the input's times are relative (seconds from the start): give a time like 15m or 900"
+            ));
+        };
+        return match ms.checked_sub(start) {
+            Some(d) if d >= 0 => Ok(offset.saturating_add(d.unsigned_abs())),
+            _ => Err(format!(
+                "--at {s:?} is before the input's first time ({})",
+                rfc3339_of(start)
+            )),
+        };
+    }
+    let parts: Vec<&str> = s.split(':').collect();
+    if parts.len() == 3 || parts.len() == 2 {
+        let nums: Option<Vec<u64>> = parts.iter().map(|p| p.parse::<u64>().ok()).collect();
+        if let Some(n) = nums {
+            let secs = n
+                .iter()
+                .fold(0u64, |acc, x| acc.saturating_mul(60).saturating_add(*x));
+            return Ok(secs.saturating_mul(1000));
+        }
+    }
+    crate::duration::parse_arg(s).map_err(|e| {
+        format!(
+            "bad --at {s:?}: {e}; give a time like 15m, 1h2m, 0:40:00, seconds (900) or an RFC 3339 time"
+        )
+    })
+}
+
+/// Unix ms as `YYYY-MM-DDTHH:MM:SSZ` (for messages).
+fn rfc3339_of(ms: i64) -> String {
+    scalelens_core::samples::fmt_time(ms, samples::TimeBase::Epoch)
+}
+
+fn explain(args: &ExplainArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
+    let file = args.config.display().to_string();
+    let source = match read(&args.config) {
+        Ok(s) => s,
+        Err(msg) => {
+            let _ = writeln!(io.err, "error: {msg}");
+            return EXIT_UNUSABLE;
+        }
+    };
+    let src = SourceFile::new(&file, &source);
+    let parsed = config::parse_with(&source, &args.aibrix_version.parse_options());
+    let (chosen, about_choice) = select(&parsed, args.name.as_deref());
+    let mut diags = parsed.diagnostics.clone();
+    diags.extend(about_choice);
+    let Some(autoscaler) = chosen else {
+        diagnostic::sort(&mut diags);
+        let _ = io
+            .err
+            .write_all(text::render_diagnostics(&src, &diags, style).as_bytes());
+        let _ = writeln!(
+            io.err,
+            "error: {}",
+            no_autoscaler_message(&file, args.name.as_deref())
+        );
+        return EXIT_UNUSABLE;
+    };
+    let loaded = match load_demand(
+        args.demand.as_deref(),
+        args.samples.as_deref(),
+        args.samples_are,
+        autoscaler,
+    ) {
+        Ok(l) => l,
+        Err(msg) => {
+            let _ = io.err.write_all(msg.as_bytes());
+            return EXIT_UNUSABLE;
+        }
+    };
+    let opts = SimOptions {
+        initial_replicas: args.initial_replicas,
+        pod_startup: args.pod_startup,
+        duration: args.duration,
+    };
+    let replayed = loaded.replayed(autoscaler);
+    let autoscaler = &replayed;
+    let output = sim::simulate(autoscaler, &loaded.series, &opts);
+    let (at, why) = match &args.at {
+        Some(at) => match parse_at(at, loaded.series.offset, loaded.epoch_start) {
+            Ok(t) => (t, None),
+            Err(msg) => {
+                let _ = writeln!(io.err, "error: {msg}");
+                return EXIT_UNUSABLE;
+            }
+        },
+        None => match scalelens_core::explain::interesting_moment(autoscaler, &output) {
+            Some((t, kind)) => (t, Some(kind)),
+            None => {
+                let _ = writeln!(io.err, "error: the replay has no evaluations to explain");
+                return EXIT_UNUSABLE;
+            }
+        },
+    };
+    let ex = match scalelens_core::explain::explain(autoscaler, &output, at, args.around) {
+        Ok(ex) => ex,
+        Err(e) => {
+            let _ = writeln!(io.err, "error: --at: {e}");
+            return EXIT_UNUSABLE;
+        }
+    };
+    match args.format {
+        ExplainFormat::Text => {
+            let mut s = loaded.import_text.clone();
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            if let Some(kind) = why {
+                s.push_str(&format!(
+                    "No --at given: explaining {} ({}).\n",
+                    kind.describe(),
+                    scalelens_core::explain::clock(at)
+                ));
+            }
+            s.push_str(&ex.render_text(Some(&file)));
+            let _ = io.out.write_all(s.as_bytes());
+        }
+        ExplainFormat::Json => {
+            let _ = io.err.write_all(loaded.import_text.as_bytes());
+            let doc = serde_json::json!({
+                "file": file,
+                "demand_file": args.demand.as_ref().or(args.samples.as_ref()).map(|p| p.display().to_string()),
+                "samples": loaded.import_json,
+                "at_chosen_as": why,
+                "explanation": ex,
+            });
+            let _ = io.out.write_all(json::to_string(&doc).as_bytes());
+        }
+    }
+    EXIT_OK
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demand;
 pub mod diagnostic;
 pub mod duration;
+pub mod explain;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

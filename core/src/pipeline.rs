@@ -136,10 +136,13 @@ pub struct ImportReport {
     pub series: usize,
     /// The metric the samples are of, when they say.
     pub metric: Option<String>,
-    /// How the values were turned into demand (after `Auto` was resolved, as the notes say).
+    /// How the values were turned into demand (`Auto` resolved).
     pub interpretation: Interpretation,
     /// Import and conversion notes, in order.
     pub notes: Vec<ImportNote>,
+    /// The per-pod scale of the data when it differs from the metric registry's (percent data
+    /// for a 0–1 metric): the replay caps each pod at `scale.bound`.
+    pub scale: Option<sim::SamplesScale>,
 }
 
 /// Everything one run produces.
@@ -152,7 +155,8 @@ pub struct PipelineOutput {
     pub autoscalers: Vec<(String, String)>,
     /// The autoscaler replayed.
     pub selected: Option<AutoscalerSummary>,
-    /// The autoscaler replayed, in full (for explanations of its decisions).
+    /// The autoscaler replayed, in full (for explanations of its decisions): with the data's
+    /// per-pod bound when the samples are on a percent scale ([`sim::SamplesScale::apply`]).
     pub autoscaler: Option<Autoscaler>,
     /// The samples import, when samples were given and readable.
     pub import: Option<ImportReport>,
@@ -389,8 +393,9 @@ fn import_samples(
         format: s.format,
         series: s.series.len(),
         metric: s.metric.clone(),
-        interpretation,
+        interpretation: samples::resolve_interpretation(&s, interpretation),
         notes,
+        scale: None,
     };
     Ok(Imported {
         samples: s,
@@ -431,8 +436,8 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
     if let Some(a) = chosen {
         diags = only_about(&parsed, a, diags);
         out.selected = Some(summarize(a));
-        out.autoscaler = Some(a.clone());
         let generated;
+        let mut replayed: Option<Autoscaler> = None;
         let demand: Option<&DemandSeries> = match &input.demand {
             DemandInput::None => None,
             DemandInput::Pattern(p) => {
@@ -449,9 +454,19 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
                         None
                     }
                     Ok(imp) => {
+                        // Percent data for a 0–1 metric: replay with the data's per-pod bound,
+                        // and a static `target-above-bound` that the data contradicts becomes
+                        // a note (as `scalelens check/simulate --samples` do).
+                        let scale = sim::samples_scale(a, &imp.samples, opts.samples_are);
+                        if let Some(sc) = &scale {
+                            sc.defer_static(a, &mut diags);
+                            replayed = Some(sc.apply(a));
+                        }
                         diags.extend(analysis::check_samples(a, &imp.samples, opts.samples_are));
                         samples_findings.extend(imp.findings.iter().cloned());
-                        out.import = Some(imp.report.clone());
+                        let mut report = imp.report.clone();
+                        report.scale = scale;
+                        out.import = Some(report);
                         Some(&imp.demand)
                     }
                 }
@@ -463,11 +478,13 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
                 pod_startup: opts.pod_startup,
                 duration: opts.horizon,
             };
-            let output = sim::simulate(a, demand, &sim_opts);
+            let r = replayed.as_ref().unwrap_or(a);
+            let output = sim::simulate(r, demand, &sim_opts);
             diags.extend(output.diagnostics.iter().cloned());
-            diags.extend(analysis::check_timeline(a, &output));
+            diags.extend(analysis::check_timeline(r, &output));
             out.sim = Some(output);
         }
+        out.autoscaler = Some(replayed.unwrap_or_else(|| a.clone()));
     }
     diagnostic::sort(&mut diags);
     diagnostic::sort(&mut samples_findings);
@@ -636,6 +653,17 @@ mod tests {
         assert!(!out2.has_code(codes::UNIT_MISMATCH));
         let sim = out2.sim.as_ref().expect("sim");
         assert_eq!(sim.timeline.last().map(|e| e.desired), Some(1));
+        // As `scalelens simulate --samples` replays it: each pod capped at the data's 100, so
+        // the percent target of 50 asks for at most 2 pods ("replicas ranged 1..2").
+        assert_eq!(peak(&out2), 2);
+        let scale = out2.import.as_ref().and_then(|i| i.scale).expect("percent scale");
+        assert_eq!((scale.registry_bound, scale.bound), (1.0, 100.0));
+        assert_eq!(out2.autoscaler.as_ref().and_then(|a| a.metrics[0].bound), Some(100.0));
+        let tab = out2
+            .yaml_diagnostics()
+            .find(|d| d.code == codes::TARGET_ABOVE_BOUND)
+            .expect("target-above-bound, deferred");
+        assert_eq!(tab.severity, Severity::Note);
     }
 
     #[test]

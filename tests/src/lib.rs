@@ -73,6 +73,66 @@ pub fn week_demand_csv(peak: f64) -> String {
     out
 }
 
+/// Start of [`prometheus_range_json`]'s data: 2025-11-28T08:00:00Z (Unix seconds).
+pub const RANGE_T0: i64 = 1_764_316_800;
+
+/// A Prometheus `query_range` response as the HTTP API returns it (compact JSON, timestamps as
+/// numbers, values as strings in Go's shortest float format) for `vllm:gpu_cache_usage_perc`
+/// of `pods` vLLM pods over `days` days at a 15 s step: per-pod label sets (`pod`, `instance`,
+/// `namespace`, `job`, `model_name`, ...), a daily load cycle with noise (fixed LCG seed), and a
+/// few gaps (pod 3 misses 10 minutes a day; pod 7 is restarted for 5 minutes on day 2, with a
+/// new pod name afterwards, as a rollout does).
+pub fn prometheus_range_json(days: i64, pods: usize) -> String {
+    use std::fmt::Write as _;
+    let steps = days * 86_400 / 15;
+    let mut o = String::with_capacity((steps as usize) * pods * 30 + 4096);
+    o.push_str(r#"{"status":"success","data":{"resultType":"matrix","result":["#);
+    let mut seed: u64 = 0x5ca1_e1e5;
+    let mut first_series = true;
+    // Pod 7 is replaced: two series (the old pod until its restart, the new one after).
+    let mut series: Vec<(String, i64, i64)> = (0..pods)
+        .map(|p| (format!("llm-7b-5d9c8f6b7-{p:02}x"), 0, steps))
+        .collect();
+    if pods > 7 {
+        let restart = 86_400 / 15 + 1234;
+        series[7].2 = restart;
+        series.push(("llm-7b-5d9c8f6b7-07y".to_string(), restart + 20, steps));
+    }
+    for (idx, (pod, from, to)) in series.iter().enumerate() {
+        if !first_series {
+            o.push(',');
+        }
+        first_series = false;
+        let ip = 10 + idx;
+        let _ = write!(
+            o,
+            r#"{{"metric":{{"__name__":"vllm:gpu_cache_usage_perc","container":"vllm-openai","endpoint":"metrics","instance":"10.0.3.{ip}:8000","job":"vllm","model_name":"deepseek-llm-7b-chat","namespace":"default","pod":"{pod}","service":"deepseek-llm-7b-chat"}},"values":["#
+        );
+        let mut first = true;
+        for k in *from..*to {
+            // Pod 3 misses 10 minutes (40 scrapes) every day.
+            if idx == 3 && (k % (86_400 / 15)) >= 2_000 && (k % (86_400 / 15)) < 2_040 {
+                continue;
+            }
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let noise = ((seed >> 33) as f64 / (1u64 << 31) as f64) - 0.5;
+            let day = ((k * 15) % 86_400) as f64 / 86_400.0;
+            let base = 0.5 - 0.4 * (2.0 * std::f64::consts::PI * day).cos();
+            let v = (base * (1.0 + 0.3 * noise)).clamp(0.0, 1.0);
+            if !first {
+                o.push(',');
+            }
+            first = false;
+            let _ = write!(o, r#"[{},"{}"]"#, RANGE_T0 + 15 * k, v);
+        }
+        o.push_str("]}");
+    }
+    o.push_str("]}}");
+    o
+}
+
 /// What one in-process run of the `scalelens` command line produced.
 pub struct CliRun {
     pub code: u8,

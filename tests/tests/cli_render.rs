@@ -274,6 +274,7 @@ fn report<'a>(output: &'a SimOutput, diags: &'a [Diagnostic]) -> SimReport<'a> {
         initial_replicas_from: "minReplicas".into(),
         output,
         diagnostics: diags,
+        samples: None,
     }
 }
 

@@ -6,8 +6,10 @@ use scalelens_chart::{Overlay, PlotGeometry};
 use scalelens_core::codes;
 use scalelens_core::demand::pattern::Shape;
 use scalelens_core::diagnostic::Diagnostic;
+use scalelens_core::explain;
 use scalelens_core::pipeline::{self, Finding, InputText, PipelineOutput};
 use scalelens_core::sim::TimelineEntry;
+use scalelens_core::span::Origin;
 use scalelens_core::Millis;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -26,6 +28,10 @@ const SAVE_DEBOUNCE_MS: u32 = 400;
 /// States whose JSON is smaller than this (texts equal to the example's are not in it) are
 /// saved, and written to the fragment, on every keystroke.
 const IMMEDIATE_SAVE_BYTES: usize = 64_000;
+/// Half-width of the decision trace's window around the inspected time.
+const TRACE_SPAN: Millis = 120_000;
+/// Most steps the trace lists (changed ones, around the inspected one).
+const TRACE_STEPS: usize = 9;
 /// Editor line height in CSS pixels (gutter marks and scrolling to a line use it).
 const LINE_PX: u32 = 18;
 /// Canvas sizes (pixels); CSS scales them to the page width.
@@ -615,7 +621,7 @@ impl Component for App {
                             onmousemove={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), false))}
                             onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), true))}
                             onmouseleave={link.callback(|_| Msg::PointerLeft)}></canvas>
-                        { self.view_trace() }
+                        { self.view_trace(ctx) }
                         { self.view_diagnostics(ctx) }
                         { self.view_import(out) }
                     </section>
@@ -883,27 +889,62 @@ impl App {
         }
     }
 
-    fn view_trace(&self) -> Html {
-        let t = self.hover.or(self.cursor);
-        let e = t.and_then(|t| self.entry_at(t));
+    fn view_trace(&self, ctx: &Context<Self>) -> Html {
+        let hint = html! { <p class="hint">{"Hover over or click a chart to see that decision's trace."}</p> };
+        let (Some(a), Some(sim)) = (&self.output.autoscaler, &self.output.sim) else {
+            return html! { <div id="trace">{ hint }</div> };
+        };
+        // The pointer's time, else the moment core finds most telling ("why this many here?").
+        let picked = self.hover.or(self.cursor);
+        let at = picked.or_else(|| explain::interesting_moment(a, sim).map(|m| m.0));
+        let Some(at) = at else {
+            return html! { <div id="trace">{ hint }</div> };
+        };
+        let ex = match explain::explain(a, sim, at, TRACE_SPAN) {
+            Ok(ex) => ex,
+            Err(e) => return html! { <div id="trace"><p>{ e.to_string() }</p></div> },
+        };
+        let link = ctx.link();
+        let focus = ex.focus.and_then(|i| ex.steps.get(i));
+        // Changed steps and the focus, at most TRACE_STEPS around the focus.
+        let shown: Vec<(usize, &explain::Step)> = ex
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(i, st)| st.changed || Some(*i) == ex.focus)
+            .collect();
+        let fpos = shown
+            .iter()
+            .position(|(i, _)| Some(*i) == ex.focus)
+            .unwrap_or(0);
+        let from = fpos.saturating_sub(TRACE_STEPS / 2);
+        let shown = shown.iter().skip(from).take(TRACE_STEPS);
+        let cause = focus.and_then(|st| st.cause.as_ref());
         html! {
-            <div id="trace" data-t={opt_str(e.map(|e| e.t))}>
-                { match e {
-                    None => html! { <p class="hint">{"Hover over or click a chart to see that decision's trace."}</p> },
-                    Some(e) => html! {
-                        <>
-                            <p class="when"><strong>{ format!("at {}", scalelens_chart::hmm(e.t as f64)) }</strong>
-                                { format!(" ({} s) — mode {}", e.t / 1000, e.mode.as_str()) }</p>
-                            <ol>
-                                <li>{ format!("demand {} (total), {} ready of {} pods", scalelens_chart::number(e.demand), e.ready, e.replicas) }</li>
-                                <li>{ format!("observed {}", if e.observed.is_finite() { scalelens_chart::number(e.observed) } else { "nothing".to_string() }) }</li>
-                                <li>{ format!("metric-only recommendation {}", e.desired_raw) }</li>
-                                <li>{ format!("spec.replicas {} → {}", e.replicas, e.desired) }</li>
-                                <li class="reason">{ format!("why: {}", e.reason) }</li>
-                            </ol>
-                        </>
-                    },
-                } }
+            <div id="trace" data-t={opt_str(focus.map(|st| st.t))}>
+                <p class="headline">
+                    if picked.is_none() { <span class="default">{"Most telling moment: "}</span> }
+                    <strong>{ ex.headline.clone() }</strong>
+                </p>
+                if let Some(c) = cause {
+                    <p class="cause">{"Setting behind it: "}
+                        { match c.origin {
+                            Origin::Yaml { line, .. } => html! {
+                                <a href="#" class="cause-link" data-line={line.to_string()}
+                                    onclick={link.callback(move |e: MouseEvent| { e.prevent_default(); Msg::SelectLine(InputText::Yaml, line) })}>
+                                    { c.describe(None) }</a>
+                            },
+                            Origin::Default { .. } => html! { <span>{ c.describe(None) }</span> },
+                        } }
+                    </p>
+                }
+                <ol class="steps">
+                    { for shown.map(|(i, st)| html! {
+                        <li class={classes!((Some(*i) == ex.focus).then_some("focus"))} data-t={st.t.to_string()}>
+                            <span class="clock">{ st.clock.clone() }</span>{" "}{ st.sentence.clone() }
+                        </li>
+                    }) }
+                </ol>
             </div>
         }
     }
@@ -957,10 +998,18 @@ impl App {
         };
         html! {
             <details id="import" class="import">
-                <summary>{ format!("Samples: {}, {} series{}", imp.format.as_str(), imp.series,
-                    imp.metric.as_deref().map(|m| format!(" of `{m}`")).unwrap_or_default()) }</summary>
+                <summary>{ format!("Samples: {}, {} series{}, read as {}", imp.format.as_str(), imp.series,
+                    imp.metric.as_deref().map(|m| format!(" of `{m}`")).unwrap_or_default(),
+                    imp.interpretation.as_str()) }</summary>
                 <ul>
                     { for imp.notes.iter().map(|n| html! { <li>{ n.to_string() }</li> }) }
+                    if let Some(sc) = &imp.scale {
+                        <li class="scale">{ format!(
+                            "note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}",
+                            scalelens_chart::number(sc.bound), scalelens_chart::number(sc.median),
+                            scalelens_chart::number(sc.max), scalelens_chart::number(sc.registry_bound),
+                            scalelens_chart::number(sc.bound)) }</li>
+                    }
                 </ul>
             </details>
         }

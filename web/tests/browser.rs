@@ -203,6 +203,14 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
         assert!(by_id(id).is_some(), "missing #{id}");
     }
     assert_eq!(attr("timeline-summary", "data-peak-replicas"), "10");
+    // Before any pointer, the trace explains core's most telling moment.
+    assert!(document()
+        .query_selector("#trace .headline")
+        .ok()
+        .flatten()
+        .and_then(|h| h.text_content())
+        .is_some_and(|t| t.len() > 20));
+    assert!(!attr("trace", "data-t").is_empty());
     assert!(!attr("timeline-summary", "data-render-count").is_empty());
     let first_option = document()
         .query_selector("#example-select option")

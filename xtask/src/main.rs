@@ -5,8 +5,10 @@
 //!   `trunk serve` on 127.0.0.1); `cargo xtask dist`: its static release build in `dist/`
 //!   (both in `web.rs`).
 //! - `cargo xtask replay`: replays the seed example with the CLI in the terminal.
-//! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate; `cargo xtask
-//!   bench-web`: the playground's benchmark in headless Chromium.
+//! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate: `simulate` (a week at
+//!   1 s per algorithm vs parsing the CSV) and `samples_import` (a 7-day, 10-pod Prometheus
+//!   `query_range` import in MB/s vs `serde_json::Value`); `cargo xtask bench-web`: the
+//!   playground's benchmark in headless Chromium.
 //!
 //! To add a step (the web/ and plugin/ crates will), append to [`test_steps`].
 
@@ -293,8 +295,20 @@ fn replay() -> Result<(), Failure> {
 }
 
 fn bench() -> Result<(), Failure> {
-    println!("==> benchmarks (cargo bench -p scalelens-tests)");
-    run("bench", &["cargo", "bench", "-p", "scalelens-tests"])
+    println!("==> benchmarks (cargo bench -p scalelens-tests: simulate, samples_import)");
+    run(
+        "bench",
+        &[
+            "cargo",
+            "bench",
+            "-p",
+            "scalelens-tests",
+            "--bench",
+            "simulate",
+            "--bench",
+            "samples_import",
+        ],
+    )
 }
 
 const USAGE: &str = "usage: cargo xtask <task>
@@ -309,7 +323,8 @@ tasks:
                     gzipped wasm size
   tools             install the playground's pinned tools when missing, check ChromeDriver
   replay            replay the seed example with the CLI in the terminal
-  bench             cargo bench -p scalelens-tests
+  bench             the benchmarks: simulate (week at 1 s vs CSV parse), samples_import
+                    (Prometheus JSON MB/s vs serde_json)
   bench-web         the playground's benchmark in headless Chromium (edit -> chart, first
                     paint, wasm size)";
 

@@ -81,13 +81,26 @@ impl From<&Diagnostic> for DiagnosticJson {
 #[derive(Debug, Serialize)]
 pub struct CheckJson<'a> {
     pub file: &'a str,
+    /// The samples import report with `--samples` (omitted without).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<&'a serde_json::Value>,
     pub diagnostics: Vec<DiagnosticJson>,
 }
 
 /// Pretty-printed JSON for `check`, with a trailing newline.
 pub fn render_check(file: &str, diags: &[Diagnostic]) -> String {
+    render_check_with_samples(file, diags, None)
+}
+
+/// [`render_check`] with the samples import report (`check --samples`).
+pub fn render_check_with_samples(
+    file: &str,
+    diags: &[Diagnostic],
+    samples: Option<&serde_json::Value>,
+) -> String {
     let doc = CheckJson {
         file,
+        samples,
         diagnostics: diags.iter().map(DiagnosticJson::from).collect(),
     };
     to_string(&doc)
@@ -135,6 +148,9 @@ pub struct TimelineRowJson {
 pub struct SimulationJson<'a> {
     pub file: &'a str,
     pub demand_file: &'a str,
+    /// The samples import report with `--samples` (omitted with `--demand`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<&'a serde_json::Value>,
     pub upstream: &'a str,
     pub autoscaler: &'a serde_json::Value,
     pub options: OptionsJson,
@@ -148,6 +164,7 @@ pub fn render_simulation(report: &SimReport<'_>) -> String {
     let doc = SimulationJson {
         file: report.file,
         demand_file: report.demand_file,
+        samples: report.samples.as_ref(),
         upstream: report.upstream,
         autoscaler: &report.autoscaler,
         options: OptionsJson {
@@ -180,7 +197,7 @@ pub fn render_simulation(report: &SimReport<'_>) -> String {
     to_string(&doc)
 }
 
-fn to_string<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_string<T: Serialize>(value: &T) -> String {
     // Serializing these plain structs (string keys, no maps with non-string keys) cannot fail;
     // if it ever did, emit a JSON error object rather than panic.
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| {

@@ -27,6 +27,8 @@ pub struct SimReport<'a> {
     pub output: &'a SimOutput,
     /// All diagnostics (config, selection, simulation), sorted.
     pub diagnostics: &'a [Diagnostic],
+    /// The samples import report (`--samples`) as JSON, `None` with `--demand`.
+    pub samples: Option<serde_json::Value>,
 }
 
 /// `h:mm:ss`, with `.mmm` when the time is not a whole second.

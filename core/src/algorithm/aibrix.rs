@@ -52,8 +52,9 @@ struct MetricState {
 /// One metric's result for one reconcile.
 #[derive(Debug, Clone, Copy)]
 struct MetricResult {
-    /// The algorithm's count, before `applyConstraints`.
-    raw: u32,
+    /// The metric's count alone: `raw` without the max scale-up/down rate limit (the
+    /// timeline's `desired_raw`).
+    metric_only: u32,
     /// After `applyConstraints` (`[min, max]`).
     clamped: u32,
     stable_value: f64,
@@ -190,7 +191,7 @@ impl AibrixController {
         let Some(m) = self.metrics.get_mut(i) else {
             // Unreachable: `i` ranges over `self.metrics`. Keep the count if it ever happens.
             return MetricResult {
-                raw: current,
+                metric_only: current,
                 clamped: current,
                 stable_value: f64::NAN,
                 in_panic: false,
@@ -283,12 +284,38 @@ impl AibrixController {
                 (out.desired, false, reason)
             }
         };
+        // The count the metric asked for before the rate limit: the same formula as the algorithm
+        // (KPA `ceil(value / target)` outside the tolerance band, the panic value counting in
+        // panic mode; APA `ceil(current × value / target)`), without the clamp to the rate.
+        let rate_limited = matches!(
+            reason,
+            Reason::MaxScaleUpRate { .. } | Reason::MaxScaleDownRate { .. }
+        );
+        let metric_only = if rate_limited && target > 0.0 {
+            let outside = |v: f64| {
+                v > target * (1.0 + p.up_tolerance) || v < target * (1.0 - p.down_tolerance)
+            };
+            let count = |v: f64| {
+                if outside(v) {
+                    kpa::to_count((v / target).ceil())
+                } else {
+                    current
+                }
+            };
+            match strategy {
+                Strategy::Kpa if in_panic => count(stable_value).max(count(panic_value)),
+                Strategy::Kpa => count(stable_value),
+                Strategy::Apa => kpa::to_count((f64::from(current) * stable_value / target).ceil()),
+            }
+        } else {
+            raw
+        };
         let (clamped, reason) = match clamp_reason(raw, min, max) {
             Some((v, r)) => (v, r),
             None => (raw, reason),
         };
         MetricResult {
-            raw,
+            metric_only,
             clamped,
             stable_value,
             in_panic,
@@ -327,7 +354,7 @@ impl Controller for AibrixController {
         let mut raw_max = 0u32;
         for i in 0..self.metrics.len() {
             let r = self.evaluate_metric(i, view);
-            raw_max = raw_max.max(r.raw);
+            raw_max = raw_max.max(r.metric_only);
             if best.is_none_or(|b| r.clamped > b.clamped) {
                 best = Some(r);
             }

@@ -80,7 +80,29 @@ pub fn check_flapping(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         clock(from),
         changes,
     );
+    // AIBrix v0.7.0 `stabilizeRecommendation` (podautoscaler_controller.go) takes the MIN of the
+    // scale-down cooldown window: a scale-down jumps to a stale low recommendation from before
+    // the load rose, and the next resync scales back up. Upstream does this; say so, and do not
+    // advise a longer window (it looks further back for a low value).
+    let aibrix_min = matches!(&a.algorithm, Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p)
+        if p.version == crate::model::AibrixVersion::V0_7)
+        && out.timeline.iter().any(|e| {
+            e.t >= from
+                && e.t < from.saturating_add(HOUR)
+                && matches!(e.reason, crate::algorithm::Reason::CooldownMin { .. })
+        });
+    let message = if aibrix_min {
+        format!(
+            "{message}. This is what AIBrix v0.7.0 does: its scale-down cooldown window takes the LOWEST recommendation of the window (stabilizeRecommendation in pkg/controller/podautoscaler/podautoscaler_controller.go), so a scale-down drops to a stale recommendation from before the load rose and the next resync scales back up"
+        )
+    } else {
+        message
+    };
     let (hint, span) = match &a.algorithm {
+        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) if aibrix_min => (
+            "a longer `autoscaling.aibrix.ai/scale-down-cooldown-window` makes it worse (it looks further back for a low value); set it to \"0s\" so a scale-down follows the current recommendation (limited by `max-scale-down-rate`), and widen `autoscaling.aibrix.ai/scale-down-tolerance` to damp it",
+            p.scale_down_cooldown.span(),
+        ),
         Algorithm::Hpa(p) => (
             "lengthen `behavior.scaleDown.stabilizationWindowSeconds` (default 300) or widen `behavior.scaleDown.tolerance` / `scaleUp.tolerance`",
             p.behavior.as_ref().and_then(|b| b.scale_down.stabilization_window.span()),

@@ -48,6 +48,26 @@ impl Interpretation {
     }
 }
 
+/// The interpretation [`to_demand`] uses for `interpretation` (resolves [`Interpretation::Auto`]
+/// as the module doc says; any other value is returned as is).
+pub fn resolve_interpretation(samples: &Samples, interpretation: Interpretation) -> Interpretation {
+    if interpretation != Interpretation::Auto {
+        return interpretation;
+    }
+    let series = samples
+        .series
+        .iter()
+        .filter(|s| !s.points.is_empty())
+        .count();
+    if series > 1 || samples.has_pods() {
+        Interpretation::PerPod
+    } else if !samples.replicas.is_empty() {
+        Interpretation::Average
+    } else {
+        Interpretation::Total
+    }
+}
+
 /// The most steps an aligned grid may have (a week at 100 ms); beyond it the step is widened.
 const MAX_STEPS: u64 = 6_048_000;
 

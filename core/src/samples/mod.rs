@@ -41,7 +41,7 @@ use std::fmt::Write as _;
 use crate::diagnostic::Severity;
 use crate::model::Millis;
 
-pub use convert::{to_demand, Interpretation};
+pub use convert::{resolve_interpretation, to_demand, Interpretation};
 pub use csv::{parse_csv, parse_grafana_csv};
 pub use exposition::parse_exposition;
 pub use json::parse_prometheus_json;

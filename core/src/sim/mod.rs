@@ -18,6 +18,9 @@ use crate::demand::DemandSeries;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Algorithm, Autoscaler, Family, Millis, SECOND};
 
+pub mod scale;
+pub use scale::{samples_scale, SamplesScale};
+
 /// What the user can set about a run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SimOptions {
@@ -198,18 +201,43 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
         let peak = demand.points.iter().map(|p| p.1).fold(0.0, f64::max);
         let max = autoscaler.max_replicas.value;
         if max != u32::MAX && peak > b * f64::from(max) {
-            bounds[0] = None;
-            diagnostics.push(
+            let target = m.target.value.value;
+            let percent = peak <= 100.0 * b * f64::from(max);
+            // Percent data for a 0–1 metric: the data's per-pod cap is 100 × the bound. When the
+            // target is on that scale too, the input is consistent (a note); else the units
+            // disagree (a warning; `unit-mismatch` has the fixes).
+            bounds[0] = percent.then_some(100.0 * b);
+            let d = if percent && target > b && target <= 100.0 * b {
+                Diagnostic::note(
+                    codes::SIM_DEMAND_ABOVE_BOUND,
+                    format!(
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod, and the target {target} is on the same 0–{} scale: the metric reaches the autoscaler in percent; replaying with each pod capped at {}",
+                        m.name.value,
+                        100.0 * b,
+                        100.0 * b
+                    ),
+                )
+            } else if percent {
                 Diagnostic::warning(
                     codes::SIM_DEMAND_ABOVE_BOUND,
                     format!(
-                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit (percent instead of a fraction?); replaying without the bound",
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is in percent, not in the metric's unit; replaying with each pod capped at {}",
+                        m.name.value,
+                        100.0 * b
+                    ),
+                )
+                .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit")
+            } else {
+                Diagnostic::warning(
+                    codes::SIM_DEMAND_ABOVE_BOUND,
+                    format!(
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit; replaying without the bound",
                         m.name.value
                     ),
                 )
-                .at(m.name.span)
-                .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit"),
-            );
+                .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit")
+            };
+            diagnostics.push(d.at(m.name.span));
         }
     }
 
@@ -330,5 +358,71 @@ mod tests {
         assert_eq!((p.total, p.ready_at(50_000)), (1, 1));
         p.scale_to(0, 60_000, 30_000);
         assert_eq!((p.total, p.ready_at(60_000)), (0, 0));
+    }
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    fn kpa(target: &str) -> Autoscaler {
+        let yaml = format!(
+            "apiVersion: autoscaling.aibrix.ai/v1alpha1\nkind: PodAutoscaler\nmetadata:\n  name: p\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: d}}\n  minReplicas: 1\n  maxReplicas: 10\n  metricsSources:\n    - metricSourceType: pod\n      targetMetric: gpu_cache_usage_perc\n      targetValue: \"{target}\"\n  scalingStrategy: KPA\n"
+        );
+        match crate::config::parse(&yaml).autoscalers.first() {
+            Some(a) => a.clone(),
+            None => panic!("no autoscaler"),
+        }
+    }
+
+    fn run(target: &str, peak: f64) -> SimOutput {
+        let d = DemandSeries::from_points(vec![(0, peak), (600_000, 0.0), (1_800_000, 0.0)]);
+        let opts = SimOptions {
+            initial_replicas: Some(1),
+            pod_startup: Some(0),
+            ..SimOptions::default()
+        };
+        simulate(&kpa(target), &d, &opts)
+    }
+
+    fn bound_diag(out: &SimOutput) -> Option<&Diagnostic> {
+        out.diagnostics
+            .iter()
+            .find(|d| d.code == codes::SIM_DEMAND_ABOVE_BOUND)
+    }
+
+    /// (target, peak demand, expected severity, largest per-pod observed allowed).
+    #[test]
+    fn percent_demand_caps_each_pod_at_100() {
+        let cases: &[(&str, f64, Option<Severity>, f64)] = &[
+            // Percent demand, target in percent: consistent; capped at 100.
+            ("50", 300.0, Some(Severity::Note), 100.0),
+            // Percent demand, fraction target: the units disagree; still capped at 100.
+            ("0.5", 300.0, Some(Severity::Warning), 100.0),
+            // Beyond what 10 pods can report even in percent: replayed without a cap.
+            ("50", 5_000.0, Some(Severity::Warning), 5_000.0),
+            // Fraction demand within the bound: nothing to say, capped at 1.
+            ("0.5", 3.0, None, 1.0),
+        ];
+        for (target, peak, severity, cap) in cases {
+            let out = run(target, *peak);
+            assert_eq!(
+                bound_diag(&out).map(|d| d.severity),
+                *severity,
+                "{target} {peak}"
+            );
+            let max_obs = out
+                .timeline
+                .iter()
+                .map(|e| e.observed)
+                .filter(|o| o.is_finite())
+                .fold(0.0, f64::max);
+            assert!(
+                max_obs <= *cap,
+                "{target} {peak}: observed {max_obs} > {cap}"
+            );
+            assert!(max_obs > 0.0, "{target} {peak}");
+        }
     }
 }

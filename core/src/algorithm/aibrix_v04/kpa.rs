@@ -58,6 +58,10 @@ pub enum KpaV04Rule {
 /// One `Scale` call's result.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KpaStep {
+    /// The count from the metric alone — `ceil(stable / target)`, and in panic mode the larger
+    /// of that and `ceil(panic / target)` — before rate limits, activation scale, the panic
+    /// hold and the delay (the timeline's `desired_raw`).
+    pub metric_count: u32,
     /// After the panic logic, before the delay window.
     pub undelayed: u32,
     /// What `Scale` returns (the delay window's max when there is one).
@@ -202,6 +206,11 @@ impl KpaScaler {
             None => undelayed,
         };
         KpaStep {
+            metric_count: if self.in_panic() {
+                to_count(dspc.max(dppc))
+            } else {
+                to_count(dspc)
+            },
             undelayed,
             desired,
             in_panic: self.in_panic(),

@@ -202,7 +202,7 @@ impl AibrixV04Controller {
                 } else {
                     Mode::Stable
                 };
-                Some((stable, step.undelayed, step.desired, mode, reason))
+                Some((stable, step.metric_count, step.desired, mode, reason))
             }
             Strategy::Apa => {
                 let total = self.stable.avg()?;
@@ -211,6 +211,22 @@ impl AibrixV04Controller {
                 }
                 let u = total / f64::from(ready);
                 let (d, rule) = apa::compute_desired(ready, u, &self.apa);
+                // The metric's count before the rate limit (`ceil(ready × ratio)`), for the
+                // timeline's `desired_raw`.
+                let raw = match rule {
+                    ApaV04Rule::MaxScaleUpRate { .. } | ApaV04Rule::MaxScaleDownRate { .. }
+                        if self.apa.target > 0.0 =>
+                    {
+                        let x = (f64::from(ready) * u / self.apa.target).ceil();
+                        if x.is_nan() || x <= 0.0 {
+                            0
+                        } else {
+                            // `as` saturates at u32::MAX.
+                            x as u32
+                        }
+                    }
+                    _ => d,
+                };
                 let reason = match rule {
                     ApaV04Rule::Metric => Reason::Metric {
                         observed: u,
@@ -220,7 +236,7 @@ impl AibrixV04Controller {
                     ApaV04Rule::MaxScaleUpRate { limit } => Reason::MaxScaleUpRate { limit },
                     ApaV04Rule::MaxScaleDownRate { limit } => Reason::MaxScaleDownRate { limit },
                 };
-                Some((u, d, d, Mode::Stable, reason))
+                Some((u, raw, d, Mode::Stable, reason))
             }
         }
     }

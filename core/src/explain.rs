@@ -1,0 +1,1061 @@
+//! The decision trace in plain words around a moment of a replay: "why 7 here?".
+//!
+//! [`explain`] takes a replayed timeline ([`SimOutput`]) and a time, and returns an
+//! [`Explanation`]: every evaluation of the controller within `span` of that time, each as data
+//! (replica counts, what the metric step observed against the target, the mode, the rule that
+//! decided — [`Reason`] — and the **setting** behind that rule with its effective value and where
+//! it comes from: the YAML `line:column`, or the upstream default and its source file) plus one
+//! plain-words sentence. [`Explanation::render_text`] prints it for a terminal; front ends (the
+//! CLI's `explain --format json`, the browser playground's "why 7 here?") serialize it or read
+//! the fields.
+//!
+//! [`interesting_moment`] picks a default time when the user gives none: the first evaluation at
+//! which the controller keeps MORE replicas than its metric asks for while not scaling up
+//! (replicas stopped following the load down: a scale-down delay, a stabilization or cooldown
+//! window, a max scale-down rate, a panic hold), else the first time the replica count reaches
+//! its highest value (the first peak), else the start.
+//!
+//! **API stability:** the playground calls [`explain`], [`interesting_moment`] and reads
+//! [`Explanation`]/[`Step`]/[`Cause`]; fields are only ever added. Serialized field names are
+//! the Rust names (snake_case); times are milliseconds in the timeline's time base
+//! ([`crate::sim::TimelineEntry::t`]); non-finite numbers serialize as `null`.
+//!
+//! Pure: no I/O, deterministic; one `String` per step (its sentence) and per cause value.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::algorithm::{Mode, Reason};
+use crate::model::{
+    AibrixParams, AibrixVersion, Algorithm, Autoscaler, HpaParams, Millis, PolicyType,
+    ScalingRules, SelectPolicy, TargetType,
+};
+use crate::sim::{SimOutput, TimelineEntry};
+use crate::span::{Origin, Param, Span};
+
+/// The explanation of a replay around one moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The upstream algorithm replayed (project, version, file).
+    pub upstream: &'static str,
+    /// The moment asked about (ms, timeline time base).
+    pub at: Millis,
+    /// Half-width of the window shown: evaluations in `[at - span, at + span]`.
+    pub span: Millis,
+    /// The first metric (the one the demand drives) and its target.
+    pub metric: Option<MetricInfo>,
+    /// The evaluations in the window, in time order.
+    pub steps: Vec<Step>,
+    /// Index in `steps` of the evaluation in effect at `at` (the last one at or before it; the
+    /// first one when `at` is before every evaluation). `None` when `steps` is empty.
+    pub focus: Option<usize>,
+    /// One sentence about the focus step: what the replica count was and which rule and setting
+    /// made it so.
+    pub headline: String,
+}
+
+/// The metric the demand drives, with its target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricInfo {
+    pub name: String,
+    pub target_type: TargetType,
+    /// The target in the metric's unit (percent of request for `Utilization`).
+    pub target: f64,
+    /// Where the target is written (or the default it comes from).
+    pub target_origin: Origin,
+    /// The metric's unit when it is a well-known metric ([`crate::metrics`]), or "percent of
+    /// the pods' request" for a utilization target.
+    pub unit: Option<&'static str>,
+    /// Whether `Step::observed` is a total over the ready pods while the target is per pod
+    /// (Knative KPA, AIBrix v0.4 KPA): `Step::observed_per_pod` is then on the target's scale.
+    pub observed_is_total: bool,
+}
+
+/// Which way a decision moved the replica count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Up,
+    Down,
+    Hold,
+}
+
+/// One evaluation of the controller, explained.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// Time (ms, timeline time base).
+    pub t: Millis,
+    /// `h:mm:ss` of `t`.
+    pub clock: String,
+    /// Total demand at `t`, in the metric's unit.
+    pub demand: Option<f64>,
+    /// `spec.replicas` before the decision.
+    pub replicas: u32,
+    pub ready: u32,
+    /// The metric's recommendation alone (before rate limits, windows, min/max).
+    pub desired_raw: u32,
+    /// What the controller set `spec.replicas` to.
+    pub desired: u32,
+    pub change: Change,
+    /// What the algorithm's metric step observed (e.g. the stable-window average); `None` when
+    /// nothing.
+    pub observed: Option<f64>,
+    /// `observed` on the target's scale (divided by the ready pods when the algorithm windows a
+    /// total, see [`MetricInfo::observed_is_total`]).
+    pub observed_per_pod: Option<f64>,
+    /// `observed_per_pod / target`.
+    pub ratio: Option<f64>,
+    pub mode: Mode,
+    /// The rule that decided, as data (`{"rule": "scale_down_delay", "held": 7}`).
+    pub reason: Reason,
+    /// The rule in plain words (the simulate table's `reason`).
+    pub rule: String,
+    /// The setting behind the rule, when one is.
+    pub cause: Option<Cause>,
+    /// Whether replicas, ready pods, the decision, the mode or the rule differ from the previous
+    /// step (the first step counts as changed). Text output collapses unchanged runs.
+    pub changed: bool,
+    /// The whole step in one plain-words sentence.
+    pub sentence: String,
+}
+
+/// A setting that made a rule decide, with its effective value and origin.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cause {
+    /// What it is, in words ("the scale-down delay").
+    pub what: &'static str,
+    /// The key the user writes (annotation, spec field, controller flag or ConfigMap key).
+    pub setting: &'static str,
+    /// The effective value, in words ("30m", "2", "0.1", "4 pods per 15s").
+    pub value: String,
+    /// Written in the YAML at `line:column`, or the upstream default and its source.
+    pub origin: Origin,
+}
+
+impl Cause {
+    fn new(what: &'static str, setting: &'static str, value: String, origin: Origin) -> Self {
+        Cause {
+            what,
+            setting,
+            value,
+            origin,
+        }
+    }
+
+    fn of<T>(what: &'static str, setting: &'static str, p: &Param<T>, value: String) -> Self {
+        Cause::new(what, setting, value, p.origin)
+    }
+
+    /// "the scale-down delay 30m (kpa.autoscaling.aibrix.ai/scale-down-delay, autoscaler.yaml:12:5)"
+    /// — `file` prefixes YAML positions; defaults say "upstream default" and their source.
+    pub fn describe(&self, file: Option<&str>) -> String {
+        let mut s = format!("{} {} ({}, ", self.what, self.value, self.setting);
+        match self.origin {
+            Origin::Yaml { line, column, .. } => match file {
+                Some(f) => {
+                    let _ = write!(s, "{f}:{line}:{column})");
+                }
+                None => {
+                    let _ = write!(s, "line {line}:{column})");
+                }
+            },
+            Origin::Default { source } => {
+                let _ = write!(s, "upstream default: {source})");
+            }
+        }
+        s
+    }
+}
+
+/// Why [`explain`] could not explain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "error")]
+pub enum ExplainError {
+    /// The replay has no evaluation at all.
+    #[error("the replay has no evaluations to explain")]
+    EmptyTimeline,
+    /// `at` is outside the replayed horizon `[start, end]`.
+    #[error("{} is outside the replay, which runs from {} to {}", clock(*.at), clock(*.start), clock(*.end))]
+    OutsideHorizon {
+        at: Millis,
+        start: Millis,
+        end: Millis,
+    },
+}
+
+/// Why [`interesting_moment`] chose its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MomentKind {
+    /// The first evaluation where the controller kept more replicas than its metric asked for
+    /// (and more than `minReplicas`) without scaling up: replicas stopped following the load.
+    StoppedFollowing,
+    /// The first time the replica count reached its highest value.
+    FirstPeak,
+    /// Neither: the first evaluation.
+    Start,
+}
+
+impl MomentKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            MomentKind::StoppedFollowing => {
+                "the first moment replicas stopped following the load (the controller kept more than its metric asked for)"
+            }
+            MomentKind::FirstPeak => "the first time replicas reached their highest count",
+            MomentKind::Start => "the start of the replay",
+        }
+    }
+}
+
+/// The default moment to explain (see the module doc), or `None` for an empty timeline.
+pub fn interesting_moment(
+    autoscaler: &Autoscaler,
+    output: &SimOutput,
+) -> Option<(Millis, MomentKind)> {
+    let tl = &output.timeline;
+    let min = autoscaler.min_replicas.value;
+    if let Some(e) = tl.iter().find(|e| {
+        e.desired > e.desired_raw.max(min)
+                && e.desired <= e.replicas
+                // A panic decision follows the panic window (the load), not a hold.
+                && !matches!(e.reason, Reason::Panic { .. })
+    }) {
+        return Some((e.t, MomentKind::StoppedFollowing));
+    }
+    let peak = tl.iter().map(|e| e.desired).max()?;
+    let first = tl.first()?;
+    match tl.iter().find(|e| e.desired == peak) {
+        Some(e) if peak > first.replicas => Some((e.t, MomentKind::FirstPeak)),
+        _ => Some((first.t, MomentKind::Start)),
+    }
+}
+
+/// Explain the evaluations of `output` within `span` of `at` (both ms, timeline time base).
+///
+/// `at` must lie within the replay: from its first evaluation to its horizon
+/// (`output.duration`, shifted like the timeline's times).
+pub fn explain(
+    autoscaler: &Autoscaler,
+    output: &SimOutput,
+    at: Millis,
+    span: Millis,
+) -> Result<Explanation, ExplainError> {
+    let tl = &output.timeline;
+    let (Some(first), Some(last)) = (tl.first(), tl.last()) else {
+        return Err(ExplainError::EmptyTimeline);
+    };
+    // The replay covers its first evaluation to its last one, whose decision holds for one more
+    // evaluation interval (the horizon ends before the next one).
+    let interval = tl
+        .len()
+        .checked_sub(2)
+        .and_then(|i| tl.get(i))
+        .map_or(0, |p| last.t.saturating_sub(p.t));
+    let start = first.t;
+    let end = last.t.saturating_add(interval);
+    if at < start || at > end {
+        return Err(ExplainError::OutsideHorizon { at, start, end });
+    }
+    let metric = metric_info(autoscaler);
+    let lo = at.saturating_sub(span);
+    let hi = at.saturating_add(span);
+    let from = tl.partition_point(|e| e.t < lo);
+    let to = tl.partition_point(|e| e.t <= hi);
+    let window = tl.get(from..to).unwrap_or(&[]);
+    let prev = from.checked_sub(1).and_then(|i| tl.get(i));
+
+    let mut steps = Vec::with_capacity(window.len());
+    let mut before = prev;
+    for e in window {
+        steps.push(step(autoscaler, metric.as_ref(), e, before));
+        before = Some(e);
+    }
+    let focus = if steps.is_empty() {
+        None
+    } else {
+        Some(steps.iter().rposition(|s| s.t <= at).unwrap_or(0))
+    };
+    let headline = match focus.and_then(|i| steps.get(i)) {
+        Some(s) => headline(s, metric.as_ref(), None),
+        None => {
+            // No evaluation within the window: say what held from the last one before.
+            match tl.iter().rev().find(|e| e.t <= at) {
+                Some(e) => format!(
+                    "no evaluation within {} of {}; the last one, at {}, set {} replicas",
+                    human(span),
+                    clock(at),
+                    clock(e.t),
+                    e.desired
+                ),
+                None => format!("no evaluation within {} of {}", human(span), clock(at)),
+            }
+        }
+    };
+    Ok(Explanation {
+        upstream: autoscaler.algorithm.upstream(),
+        at,
+        span,
+        metric,
+        steps,
+        focus,
+        headline,
+    })
+}
+
+fn metric_info(a: &Autoscaler) -> Option<MetricInfo> {
+    let m = a.metrics.first()?;
+    let unit = if m.target.target_type == TargetType::Utilization {
+        Some("percent of the pods' resource request")
+    } else {
+        crate::metrics::lookup(&m.name.value).map(|k| k.unit)
+    };
+    Some(MetricInfo {
+        name: m.name.value.clone(),
+        target_type: m.target.target_type,
+        target: m.target.value.value,
+        target_origin: m.target.value.origin,
+        unit,
+        observed_is_total: a.algorithm.observed_is_workload_total(),
+    })
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn step(
+    a: &Autoscaler,
+    metric: Option<&MetricInfo>,
+    e: &TimelineEntry,
+    prev: Option<&TimelineEntry>,
+) -> Step {
+    let observed = finite(e.observed);
+    let observed_per_pod = match (observed, metric) {
+        (Some(o), Some(m)) if m.observed_is_total => (e.ready > 0).then(|| o / f64::from(e.ready)),
+        (o, _) => o,
+    };
+    let ratio = match (observed_per_pod, metric) {
+        (Some(o), Some(m)) if m.target > 0.0 => finite(o / m.target),
+        _ => None,
+    };
+    let change = if e.desired > e.replicas {
+        Change::Up
+    } else if e.desired < e.replicas {
+        Change::Down
+    } else {
+        Change::Hold
+    };
+    let changed = prev.is_none_or(|p| {
+        p.replicas != e.replicas
+            || p.ready != e.ready
+            || p.desired != e.desired
+            || p.desired_raw != e.desired_raw
+            || p.mode != e.mode
+            || std::mem::discriminant(&p.reason) != std::mem::discriminant(&e.reason)
+    });
+    let cause = cause(a, e);
+    let mut s = Step {
+        t: e.t,
+        clock: clock(e.t),
+        demand: finite(e.demand),
+        replicas: e.replicas,
+        ready: e.ready,
+        desired_raw: e.desired_raw,
+        desired: e.desired,
+        change,
+        observed,
+        observed_per_pod,
+        ratio,
+        mode: e.mode,
+        reason: e.reason,
+        rule: e.reason.to_string(),
+        cause,
+        changed,
+        sentence: String::new(),
+    };
+    s.sentence = sentence(&s, metric, None);
+    s
+}
+
+/// "held at 7" / "scaled up from 4 to 7" / "scaled down from 7 to 3".
+fn verdict(s: &Step) -> String {
+    match s.change {
+        Change::Hold => format!("held at {}", s.desired),
+        Change::Up => format!("scaled up from {} to {}", s.replicas, s.desired),
+        Change::Down => format!("scaled down from {} to {}", s.replicas, s.desired),
+    }
+}
+
+fn observed_words(s: &Step, metric: Option<&MetricInfo>) -> String {
+    let Some(m) = metric else {
+        return String::new();
+    };
+    match s.observed_per_pod {
+        None => format!("no `{}` reading", m.name),
+        Some(o) => {
+            let mut w = format!("`{}` {} vs target {}", m.name, num(o), num(m.target));
+            if m.observed_is_total {
+                if let Some(total) = s.observed {
+                    let _ = write!(w, " (total {} over {} ready)", num(total), s.ready);
+                }
+            }
+            if let Some(r) = s.ratio {
+                let _ = write!(w, ", {}× target", num(r));
+            }
+            w
+        }
+    }
+}
+
+fn sentence(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String {
+    let mut out = format!(
+        "{}: {} ({} ready); {}",
+        s.clock,
+        verdict(s),
+        s.ready,
+        observed_words(s, metric)
+    );
+    if s.mode == Mode::Panic {
+        out.push_str(" [panic mode]");
+    }
+    let _ = write!(
+        out,
+        "; the metric alone asks for {}; decided by: {}",
+        s.desired_raw, s.rule
+    );
+    if let Some(c) = &s.cause {
+        let _ = write!(out, " — {}", c.describe(file));
+    }
+    out
+}
+
+fn headline(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String {
+    let mut out = format!("at {} replicas were {} by ", s.clock, verdict(s));
+    match &s.cause {
+        Some(c) => out.push_str(&c.describe(file)),
+        None => out.push_str(&s.rule),
+    }
+    if s.mode == Mode::Panic {
+        out.push_str(", in panic mode");
+    }
+    if s.desired != s.desired_raw {
+        let _ = write!(
+            out,
+            "; without that rule it would have been {}",
+            s.desired_raw
+        );
+    }
+    let obs = observed_words(s, metric);
+    if !obs.is_empty() {
+        let _ = write!(out, "; {obs}");
+    }
+    out
+}
+
+impl Explanation {
+    /// The explanation as terminal text: the headline, the metric, then the steps (unchanged
+    /// runs collapsed to one `⋮ n unchanged` line; the focus step marked `>`). `file` names
+    /// the YAML so settings point at `file:line:column`.
+    pub fn render_text(&self, file: Option<&str>) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "Replaying {}", self.upstream);
+        if let Some(m) = &self.metric {
+            let _ = write!(
+                out,
+                "  metric  `{}`, target {} ({:?}",
+                m.name,
+                num(m.target),
+                m.target_type
+            );
+            match m.target_origin {
+                Origin::Yaml { line, column, .. } => match file {
+                    Some(f) => {
+                        let _ = write!(out, ", {f}:{line}:{column}");
+                    }
+                    None => {
+                        let _ = write!(out, ", line {line}:{column}");
+                    }
+                },
+                Origin::Default { source } => {
+                    let _ = write!(out, ", default: {source}");
+                }
+            }
+            out.push(')');
+            if let Some(u) = m.unit {
+                let _ = write!(out, "; unit: {u}");
+            }
+            out.push('\n');
+        }
+        let focus_step = self.focus.and_then(|i| self.steps.get(i));
+        let _ = writeln!(out, "  window  {} ± {}\n", clock(self.at), human(self.span));
+        match focus_step {
+            Some(s) => {
+                let _ = writeln!(out, "Why {} at {}?", s.desired, s.clock);
+                let _ = writeln!(
+                    out,
+                    "  {}.",
+                    capitalized(&headline(s, self.metric.as_ref(), file))
+                );
+            }
+            None => {
+                let _ = writeln!(out, "  {}.", capitalized(&self.headline));
+            }
+        }
+        let (Some(first), Some(last)) = (self.steps.first(), self.steps.last()) else {
+            return out;
+        };
+        let _ = writeln!(
+            out,
+            "\nDecisions from {} to {} (> marks {}; unchanged runs collapsed):",
+            first.clock,
+            last.clock,
+            clock(self.at)
+        );
+        let per_pod = if self.metric.as_ref().is_some_and(|m| m.observed_is_total) {
+            "per pod"
+        } else {
+            "observed"
+        };
+        let _ = writeln!(
+            out,
+            "  {:>8}  {:>8}  {:>5}  {:>9}  {:>8}  {:>7}  {:<6}  rule",
+            "time", "replicas", "ready", "by metric", per_pod, "×target", "mode"
+        );
+        let mut causes: Vec<&Cause> = Vec::new();
+        let mut skipped = 0usize;
+        for (i, s) in self.steps.iter().enumerate() {
+            let is_focus = Some(i) == self.focus;
+            let is_edge = i == 0 || i + 1 == self.steps.len();
+            if !(s.changed || is_focus || is_edge) {
+                skipped += 1;
+                continue;
+            }
+            if skipped > 0 {
+                let _ = writeln!(out, "  {:>8}  ({skipped} unchanged)", "⋮");
+                skipped = 0;
+            }
+            let mark = if is_focus { ">" } else { " " };
+            let replicas = if s.desired == s.replicas {
+                format!("{}", s.desired)
+            } else {
+                format!("{}→{}", s.replicas, s.desired)
+            };
+            let _ = write!(
+                out,
+                "{mark} {:>8}  {:>8}  {:>5}  {:>9}  {:>8}  {:>7}  {:<6}  {}",
+                s.clock,
+                replicas,
+                s.ready,
+                s.desired_raw,
+                s.observed_per_pod.map_or_else(|| "-".to_string(), num),
+                s.ratio
+                    .map_or_else(|| "-".to_string(), |r| format!("{:.2}", r)),
+                s.mode.as_str(),
+                s.rule
+            );
+            if let Some(c) = &s.cause {
+                let n = match causes.iter().position(|k| *k == c) {
+                    Some(n) => n,
+                    None => {
+                        causes.push(c);
+                        causes.len() - 1
+                    }
+                };
+                let _ = write!(out, " [{}]", n + 1);
+            }
+            out.push('\n');
+        }
+        if skipped > 0 {
+            let _ = writeln!(out, "  {:>8}  ({skipped} unchanged)", "⋮");
+        }
+        if !causes.is_empty() {
+            out.push_str("\nSettings behind these rules:\n");
+            for (i, c) in causes.iter().enumerate() {
+                let _ = writeln!(out, "  [{}] {}", i + 1, c.describe(file));
+            }
+        }
+        out
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The setting behind the rule of `e`, if any.
+pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
+    let up = e.desired_raw > e.desired || e.desired > e.replicas;
+    match (&a.algorithm, e.reason) {
+        (Algorithm::Keda(k), Reason::MinReplicas { .. } | Reason::ScalingDisabledAtZero) => {
+            Some(Cause::of(
+                "minReplicaCount",
+                "spec.minReplicaCount",
+                &k.min_replica_count,
+                k.min_replica_count.value.to_string(),
+            ))
+        }
+        (_, Reason::MinReplicas { .. } | Reason::ScalingDisabledAtZero) => Some(Cause::of(
+            "minReplicas",
+            min_setting(a),
+            &a.min_replicas,
+            a.min_replicas.value.to_string(),
+        )),
+        (_, Reason::MaxReplicas { .. }) => Some(Cause::of(
+            "maxReplicas",
+            max_setting(a),
+            &a.max_replicas,
+            a.max_replicas.value.to_string(),
+        )),
+        (_, Reason::Metric { .. }) | (_, Reason::KpaPerPodMean { .. }) => {
+            let m = a.metrics.first()?;
+            Some(Cause::of(
+                "the target",
+                target_setting(a),
+                &m.target.value,
+                num(m.target.value.value),
+            ))
+        }
+        (Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p), r) => {
+            aibrix_cause(p, r, up, a.metrics.first().map(|m| m.target.value.value))
+        }
+        (Algorithm::Hpa(p), r) => hpa_cause(p, e, r),
+        (Algorithm::Keda(k), r) => match r {
+            Reason::Cooldown { .. } | Reason::ScaleToZero => Some(Cause::of(
+                "the cooldown period",
+                "spec.cooldownPeriod",
+                &k.cooldown_period,
+                human(k.cooldown_period.value),
+            )),
+            Reason::Activated { .. } => {
+                let m = a.metrics.first()?;
+                let p = m.activation_threshold.as_ref()?;
+                Some(Cause::of(
+                    "the activation threshold",
+                    "spec.triggers[].metadata.activationThreshold",
+                    p,
+                    num(p.value),
+                ))
+            }
+            r => hpa_cause(&k.hpa, e, r),
+        },
+        (Algorithm::KnativeKpa(p), r) => knative_cause(p, r),
+    }
+}
+
+fn min_setting(a: &Autoscaler) -> &'static str {
+    match a.algorithm {
+        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) | Algorithm::Hpa(_) => "spec.minReplicas",
+        Algorithm::Keda(_) => "spec.minReplicaCount",
+        Algorithm::KnativeKpa(_) => "autoscaling.knative.dev/min-scale",
+    }
+}
+
+fn max_setting(a: &Autoscaler) -> &'static str {
+    match a.algorithm {
+        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) | Algorithm::Hpa(_) => "spec.maxReplicas",
+        Algorithm::Keda(_) => "spec.maxReplicaCount",
+        Algorithm::KnativeKpa(_) => "autoscaling.knative.dev/max-scale",
+    }
+}
+
+fn target_setting(a: &Autoscaler) -> &'static str {
+    match a.algorithm {
+        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) => "spec.metricsSources[].targetValue",
+        Algorithm::Hpa(_) => "spec.metrics[].*.target",
+        Algorithm::Keda(_) => "spec.triggers[].metadata (threshold / value)",
+        Algorithm::KnativeKpa(_) => "autoscaling.knative.dev/target",
+    }
+}
+
+/// "0.1 (no change while the metric is within 0.45–0.55)": a tolerance and the band it makes
+/// with the other direction's tolerance around `target`.
+fn band_value(tol: f64, up_tol: f64, down_tol: f64, target: Option<f64>) -> String {
+    match target {
+        Some(t) if t.is_finite() && t > 0.0 => format!(
+            "{} (no change while the metric is within {}–{})",
+            num(tol),
+            num(t * (1.0 - down_tol)),
+            num(t * (1.0 + up_tol))
+        ),
+        _ => num(tol),
+    }
+}
+
+fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool, target: Option<f64>) -> Option<Cause> {
+    let v04 = p.version == AibrixVersion::V0_4;
+    Some(match r {
+        Reason::MaxScaleUpRate { .. } => Cause::of(
+            "the max scale-up rate",
+            "autoscaling.aibrix.ai/max-scale-up-rate",
+            &p.max_scale_up_rate,
+            num(p.max_scale_up_rate.value),
+        ),
+        Reason::MaxScaleDownRate { .. } => Cause::of(
+            "the max scale-down rate",
+            "autoscaling.aibrix.ai/max-scale-down-rate",
+            &p.max_scale_down_rate,
+            num(p.max_scale_down_rate.value),
+        ),
+        Reason::Tolerance { ratio } => {
+            let going_up = ratio >= 1.0;
+            let (param, setting) = match (going_up, v04) {
+                (true, false) => (
+                    &p.scale_up_tolerance,
+                    "autoscaling.aibrix.ai/scale-up-tolerance",
+                ),
+                (false, false) => (
+                    &p.scale_down_tolerance,
+                    "autoscaling.aibrix.ai/scale-down-tolerance",
+                ),
+                (true, true) => (
+                    &p.scale_up_tolerance,
+                    "apa.autoscaling.aibrix.ai/up-fluctuation-tolerance",
+                ),
+                (false, true) => (
+                    &p.scale_down_tolerance,
+                    "apa.autoscaling.aibrix.ai/down-fluctuation-tolerance",
+                ),
+            };
+            Cause::of(
+                if going_up {
+                    "the scale-up tolerance"
+                } else {
+                    "the scale-down tolerance"
+                },
+                setting,
+                param,
+                band_value(
+                    param.value,
+                    p.scale_up_tolerance.value,
+                    p.scale_down_tolerance.value,
+                    target,
+                ),
+            )
+        }
+        Reason::ScaleDownDelay { .. } => Cause::of(
+            "the scale-down delay",
+            "kpa.autoscaling.aibrix.ai/scale-down-delay",
+            &p.scale_down_delay,
+            human(p.scale_down_delay.value),
+        ),
+        Reason::CooldownWindow { .. } | Reason::CooldownMin { .. } => {
+            let down = matches!(r, Reason::CooldownMin { .. }) || !up;
+            if down {
+                Cause::of(
+                    "the scale-down cooldown window",
+                    "autoscaling.aibrix.ai/scale-down-cooldown-window",
+                    &p.scale_down_cooldown,
+                    human(p.scale_down_cooldown.value),
+                )
+            } else {
+                Cause::of(
+                    "the scale-up cooldown window",
+                    "autoscaling.aibrix.ai/scale-up-cooldown-window",
+                    &p.scale_up_cooldown,
+                    human(p.scale_up_cooldown.value),
+                )
+            }
+        }
+        Reason::Panic { .. } | Reason::PanicNoScaleDown { .. } | Reason::PanicNoHold { .. } => {
+            Cause::of(
+                "the panic threshold",
+                if v04 {
+                    "kpa.autoscaling.aibrix.ai/panic-threshold"
+                } else {
+                    "autoscaling.aibrix.ai/panic-threshold"
+                },
+                &p.panic_threshold,
+                num(p.panic_threshold.value),
+            )
+        }
+        Reason::ActivationScale { .. } => Cause::of(
+            "the activation scale",
+            "kpa.autoscaling.aibrix.ai/activation-scale",
+            &p.activation_scale,
+            p.activation_scale.value.to_string(),
+        ),
+        _ => return None,
+    })
+}
+
+const HPA_LEGACY_SRC: &str = "kubernetes/kubernetes pkg/controller/podautoscaler/horizontal.go scaleUpLimitFactor 2, scaleUpLimitMinimum 4 (v1.34)";
+const HPA_POLICY_SRC: &str = "kubernetes/kubernetes pkg/apis/autoscaling/v2/defaults.go (v1.34)";
+
+fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
+    let down_dir = e.desired < e.replicas || e.desired_raw < e.desired;
+    Some(match r {
+        Reason::Tolerance { ratio } if p.behavior.is_none() => Cause::of(
+            if ratio >= 1.0 {
+                "the scale-up tolerance"
+            } else {
+                "the scale-down tolerance"
+            },
+            "--horizontal-pod-autoscaler-tolerance",
+            if ratio >= 1.0 {
+                &p.tolerance_up
+            } else {
+                &p.tolerance_down
+            },
+            ratio_band(
+                if ratio >= 1.0 {
+                    p.tolerance_up.value
+                } else {
+                    p.tolerance_down.value
+                },
+                p,
+            ),
+        ),
+        Reason::Tolerance { ratio } => {
+            if ratio >= 1.0 {
+                Cause::of(
+                    "the scale-up tolerance",
+                    "spec.behavior.scaleUp.tolerance",
+                    &p.tolerance_up,
+                    ratio_band(p.tolerance_up.value, p),
+                )
+            } else {
+                Cause::of(
+                    "the scale-down tolerance",
+                    "spec.behavior.scaleDown.tolerance",
+                    &p.tolerance_down,
+                    ratio_band(p.tolerance_down.value, p),
+                )
+            }
+        }
+        Reason::MaxScaleUpRate { .. } => Cause::new(
+            "the legacy scale-up limit",
+            "no spec.behavior: the legacy path",
+            "max(2 × current, 4)".to_string(),
+            Origin::Default {
+                source: HPA_LEGACY_SRC,
+            },
+        ),
+        Reason::StabilizationWindow { held } => match &p.behavior {
+            Some(b) if held > e.desired_raw || down_dir => Cause::of(
+                "the scale-down stabilization window",
+                "spec.behavior.scaleDown.stabilizationWindowSeconds",
+                &b.scale_down.stabilization_window,
+                human(b.scale_down.stabilization_window.value),
+            ),
+            Some(b) => Cause::of(
+                "the scale-up stabilization window",
+                "spec.behavior.scaleUp.stabilizationWindowSeconds",
+                &b.scale_up.stabilization_window,
+                human(b.scale_up.stabilization_window.value),
+            ),
+            None => Cause::of(
+                "the downscale stabilization window",
+                "--horizontal-pod-autoscaler-downscale-stabilization",
+                &p.downscale_stabilization,
+                human(p.downscale_stabilization.value),
+            ),
+        },
+        Reason::ScaleUpPolicy { .. } => {
+            let b = p.behavior.as_ref()?;
+            policy_cause(
+                "the scale-up policies",
+                "spec.behavior.scaleUp.policies",
+                &b.scale_up,
+            )
+        }
+        Reason::ScaleDownPolicy { .. } => {
+            let b = p.behavior.as_ref()?;
+            policy_cause(
+                "the scale-down policies",
+                "spec.behavior.scaleDown.policies",
+                &b.scale_down,
+            )
+        }
+        Reason::ScalingDisabledByPolicy => {
+            let b = p.behavior.as_ref()?;
+            let rules = if b.scale_down.select_policy.value == SelectPolicy::Disabled
+                && (down_dir || b.scale_up.select_policy.value != SelectPolicy::Disabled)
+            {
+                (&b.scale_down, "spec.behavior.scaleDown.selectPolicy")
+            } else {
+                (&b.scale_up, "spec.behavior.scaleUp.selectPolicy")
+            };
+            Cause::of(
+                "the select policy",
+                rules.1,
+                &rules.0.select_policy,
+                "Disabled".to_string(),
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// "0.1 (no change while usage / target is within 0.9–1.1)".
+fn ratio_band(tol: f64, p: &HpaParams) -> String {
+    format!(
+        "{} (no change while usage / target is within {}–{})",
+        num(tol),
+        num(1.0 - p.tolerance_down.value),
+        num(1.0 + p.tolerance_up.value)
+    )
+}
+
+fn policy_cause(what: &'static str, setting: &'static str, rules: &ScalingRules) -> Cause {
+    let mut value = String::new();
+    for (i, pol) in rules.policies.iter().enumerate() {
+        if i > 0 {
+            value.push_str(if rules.select_policy.value == SelectPolicy::Min {
+                " and "
+            } else {
+                " or "
+            });
+        }
+        let unit = match pol.policy_type {
+            PolicyType::Pods => " pods",
+            PolicyType::Percent => "%",
+        };
+        let _ = write!(value, "{}{unit} per {}", pol.value, human(pol.period));
+    }
+    let origin = match rules.policies_span {
+        Some(span) => yaml_origin(span),
+        None => Origin::Default {
+            source: HPA_POLICY_SRC,
+        },
+    };
+    Cause::new(what, setting, value, origin)
+}
+
+fn yaml_origin(span: Span) -> Origin {
+    Origin::Yaml {
+        span,
+        line: span.start.line,
+        column: span.start.column,
+    }
+}
+
+fn knative_cause(p: &crate::model::KnativeParams, r: Reason) -> Option<Cause> {
+    Some(match r {
+        Reason::MaxScaleUpRate { .. } => Cause::of(
+            "the max scale-up rate",
+            "config-autoscaler max-scale-up-rate",
+            &p.max_scale_up_rate,
+            num(p.max_scale_up_rate.value),
+        ),
+        Reason::MaxScaleDownRate { .. } => Cause::of(
+            "the max scale-down rate",
+            "config-autoscaler max-scale-down-rate",
+            &p.max_scale_down_rate,
+            num(p.max_scale_down_rate.value),
+        ),
+        Reason::ScaleDownDelay { .. } => Cause::of(
+            "the scale-down delay",
+            "autoscaling.knative.dev/scale-down-delay",
+            &p.scale_down_delay,
+            human(p.scale_down_delay.value),
+        ),
+        Reason::Panic { .. } | Reason::PanicNoScaleDown { .. } => Cause::of(
+            "the panic threshold",
+            "autoscaling.knative.dev/panic-threshold-percentage",
+            &p.panic_threshold_percentage,
+            format!("{}%", num(p.panic_threshold_percentage.value)),
+        ),
+        Reason::ActivationScale { .. } => Cause::of(
+            "the activation scale",
+            "autoscaling.knative.dev/activation-scale",
+            &p.activation_scale,
+            p.activation_scale.value.to_string(),
+        ),
+        Reason::InitialScale { .. } => Cause::of(
+            "the initial scale",
+            "autoscaling.knative.dev/initial-scale",
+            &p.initial_scale,
+            p.initial_scale.value.to_string(),
+        ),
+        Reason::ScaleToZeroGrace => Cause::of(
+            "the scale-to-zero grace period",
+            "config-autoscaler scale-to-zero-grace-period",
+            &p.scale_to_zero_grace_period,
+            human(p.scale_to_zero_grace_period.value),
+        ),
+        Reason::ScaleToZeroDisabled | Reason::ScaleToZero => Cause::of(
+            "scale to zero",
+            "config-autoscaler enable-scale-to-zero",
+            &p.enable_scale_to_zero,
+            p.enable_scale_to_zero.value.to_string(),
+        ),
+        _ => return None,
+    })
+}
+
+/// Compact, deterministic number: integers without a fraction, else up to 4 decimals.
+fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x == x.trunc() && x.abs() < 1e15 {
+        return format!("{}", x as i64);
+    }
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" || s.is_empty() {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// `h:mm:ss`, with `.mmm` when not a whole second.
+pub fn clock(t: Millis) -> String {
+    let s = t / 1000;
+    let ms = t % 1000;
+    let mut out = format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+    if ms != 0 {
+        let _ = write!(out, ".{ms:03}");
+    }
+    out
+}
+
+/// A short duration: `250ms`, `90s`, `5m`, `30m`, `1h30m`.
+pub fn human(ms: Millis) -> String {
+    if ms % 1000 != 0 {
+        return format!("{ms}ms");
+    }
+    let s = ms / 1000;
+    if s < 120 || (s < 3600 && s % 60 != 0) {
+        return format!("{s}s");
+    }
+    let (h, m, sec) = (s / 3600, (s / 60) % 60, s % 60);
+    let mut out = String::new();
+    if h > 0 {
+        let _ = write!(out, "{h}h");
+    }
+    if m > 0 {
+        let _ = write!(out, "{m}m");
+    }
+    if sec > 0 {
+        let _ = write!(out, "{sec}s");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_clock() {
+        assert_eq!(human(30 * 60_000), "30m");
+        assert_eq!(human(300_000), "5m");
+        assert_eq!(human(90_000), "90s");
+        assert_eq!(human(150_000), "150s");
+        assert_eq!(human(5_430_000), "1h30m30s");
+        assert_eq!(human(250), "250ms");
+        assert_eq!(clock(2_400_000), "0:40:00");
+        assert_eq!(clock(1_500), "0:00:01.500");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(7.0), "7");
+        assert_eq!(num(f64::NAN), "NaN");
+    }
+}

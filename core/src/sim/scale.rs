@@ -1,0 +1,138 @@
+//! The scale the data is on, when the samples prove it differs from the metric registry's.
+//!
+//! vLLM reports `gpu_cache_usage_perc` / `kv_cache_usage_perc` as 0–1 fractions
+//! ([`crate::metrics`]), but a recording rule or exporter may multiply them by 100 before the
+//! autoscaler sees them. When the per-pod samples are on a 0–100 scale (median of the positive
+//! values above the registry bound, none above 100 × the bound — the same evidence
+//! `unit-mismatch` uses), the data's per-pod bound is 100 × the registry bound:
+//! - the replay must cap per-pod values there ([`samples_scale`] → [`SamplesScale::apply`]),
+//!   not at the registry's 1, and not drop the cap;
+//! - the static `target-above-bound` (a target of 50 for a 0–1 metric) no longer holds: the
+//!   target matches the data. [`SamplesScale::defer_static`] turns it into a note that says why,
+//!   so it never contradicts `unit-mismatch` (which, for a 0.5 target with the same samples,
+//!   advises writing 50).
+
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Autoscaler;
+use crate::samples::{resolve_interpretation, Interpretation, Samples};
+
+/// Largest per-pod sample still read as a percent (a little over 100 for rounding).
+const PERCENT_SLACK: f64 = 1.005;
+
+/// The samples' per-pod values are on a scale 100 × the registry's bound.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SamplesScale {
+    /// Index of the metric (in the autoscaler's `metrics`).
+    pub metric: usize,
+    /// The registry's per-pod bound (1 for a fraction).
+    pub registry_bound: f64,
+    /// The bound in the data's unit (100 × `registry_bound`).
+    pub bound: f64,
+    /// Median of the positive per-pod samples.
+    pub median: f64,
+    /// Largest per-pod sample.
+    pub max: f64,
+}
+
+/// Whether the per-pod samples prove a 0–100 scale for a metric the registry bounds at 0–1 (see
+/// the module doc). `None` for totals (no per-pod values), unbounded metrics, or samples within
+/// the registry's bound.
+pub fn samples_scale(
+    autoscaler: &Autoscaler,
+    samples: &Samples,
+    interpretation: Interpretation,
+) -> Option<SamplesScale> {
+    if resolve_interpretation(samples, interpretation) == Interpretation::Total {
+        return None;
+    }
+    let metric = match &samples.metric {
+        Some(name) => autoscaler
+            .metrics
+            .iter()
+            .position(|m| crate::samples::name_matches(name, &m.name.value))
+            .unwrap_or(0),
+        None => 0,
+    };
+    let m = autoscaler.metrics.get(metric)?;
+    let b = m.bound?;
+    if !(b.is_finite() && b > 0.0) {
+        return None;
+    }
+    let mut values: Vec<f64> = samples
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let median = values.get(values.len() / 2).copied()?;
+    let max = values.last().copied()?;
+    let bound = b * 100.0;
+    (median > b && max <= bound * PERCENT_SLACK).then_some(SamplesScale {
+        metric,
+        registry_bound: b,
+        bound,
+        median,
+        max,
+    })
+}
+
+impl SamplesScale {
+    /// `autoscaler` with the metric's per-pod bound on the data's scale.
+    pub fn apply(&self, autoscaler: &Autoscaler) -> Autoscaler {
+        let mut a = autoscaler.clone();
+        if let Some(m) = a.metrics.get_mut(self.metric) {
+            m.bound = Some(self.bound);
+        }
+        a
+    }
+
+    /// Turn a static `target-above-bound` warning about this metric's target into a note: the
+    /// samples show the data on the target's scale (a recording rule or exporter × 100), so the
+    /// target can be reached. Only when the target fits the data's scale.
+    pub fn defer_static(&self, autoscaler: &Autoscaler, diags: &mut [Diagnostic]) {
+        let Some(m) = autoscaler.metrics.get(self.metric) else {
+            return;
+        };
+        let target = m.target.value.value;
+        if !(target > self.registry_bound && target <= self.bound) {
+            return;
+        }
+        let target_span = m.target.value.span();
+        for d in diags.iter_mut() {
+            let about_this =
+                d.span.is_some() && (d.span == target_span || d.span == Some(m.name.span));
+            if d.code != codes::TARGET_ABOVE_BOUND || !about_this {
+                continue;
+            }
+            d.severity = Severity::Note;
+            d.message = format!(
+                "target {} for `{}` is above the 0–{} range vLLM reports, but the samples are on a 0–{} scale (median {}, max {}): the metric reaches the autoscaler in percent (e.g. a recording rule × 100), so the target matches the data; the replay caps each pod at {}",
+                num(target),
+                m.name.value,
+                num(self.registry_bound),
+                num(self.bound),
+                num(self.median),
+                num(self.max),
+                num(self.bound)
+            );
+            d.help = Some(
+                "keep the target in percent as long as the autoscaler is fed the × 100 series; if it reads the pods' /metrics directly (AIBrix metricSourceType: pod), it sees 0–1 and the target must be a fraction".to_string(),
+            );
+            d.fixes.clear();
+        }
+    }
+}
+
+fn num(x: f64) -> String {
+    let r = (x * 1e4).round() / 1e4;
+    if r == r.trunc() && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r}")
+    }
+}
