@@ -148,6 +148,7 @@ const C_READY: RGBColor = RGBColor(44, 160, 44);
 const C_DESIRED: RGBColor = RGBColor(255, 127, 14);
 const C_BOUNDS: RGBColor = RGBColor(90, 90, 90);
 const C_PANIC: RGBColor = RGBColor(255, 228, 228);
+const C_PINNED: RGBColor = RGBColor(148, 103, 189);
 
 /// Draw the two panels (metric vs target on top, replicas below) on `area`.
 pub fn draw<DB: DrawingBackend>(
@@ -180,9 +181,142 @@ pub fn draw<DB: DrawingBackend>(
     let x_range = ms(t0)..ms(t1);
     let panic_spans = panic_spans(tl, t1);
 
-    draw_metric_panel(&top, input, x_range.clone(), &panic_spans)?;
-    draw_replica_panel(&bottom, input, x_range, &panic_spans, t1)?;
+    let overlay = Overlay::default();
+    draw_metric_panel(&top, input, x_range.clone(), &panic_spans, &overlay)?;
+    draw_replica_panel(&bottom, input, x_range, &panic_spans, t1, &overlay)?;
     area.present()?;
+    Ok(())
+}
+
+/// Extra layers for interactive front ends: a pinned earlier run drawn under the current one
+/// (before/after), and a time cursor (the decision being inspected).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overlay<'a> {
+    /// The pinned run's timeline, drawn dashed in grey.
+    pub pinned: Option<&'a [TimelineEntry]>,
+    /// A vertical line at this time.
+    pub cursor: Option<Millis>,
+}
+
+/// Where a panel's plot landed on the drawing area, to map a pointer position back to a time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlotGeometry {
+    /// Left and right pixel of the plot, relative to the drawing area.
+    pub x_pixels: (i32, i32),
+    /// Times (ms) at the left and right pixel.
+    pub t_range: (f64, f64),
+}
+
+impl PlotGeometry {
+    /// The time under pixel column `x` (relative to the drawing area), when inside the plot.
+    pub fn time_at(&self, x: f64) -> Option<Millis> {
+        let (l, r) = (f64::from(self.x_pixels.0), f64::from(self.x_pixels.1));
+        if !(l..=r).contains(&x) || r <= l {
+            return None;
+        }
+        let t = self.t_range.0 + (x - l) / (r - l) * (self.t_range.1 - self.t_range.0);
+        (t.is_finite() && t >= 0.0).then(|| t.round() as Millis)
+    }
+}
+
+/// The time axis of a single panel: the current run and the pinned one.
+fn single_panel_axis(
+    input: &ChartInput<'_>,
+    overlay: &Overlay<'_>,
+) -> (std::ops::Range<f64>, Millis) {
+    let runs = [Some(input.timeline), overlay.pinned];
+    let t0 = runs
+        .iter()
+        .flatten()
+        .filter_map(|tl| tl.first().map(|e| e.t))
+        .min()
+        .unwrap_or(0);
+    let t_last = runs
+        .iter()
+        .flatten()
+        .filter_map(|tl| tl.last().map(|e| e.t))
+        .max()
+        .unwrap_or(0);
+    let t1 = t_last.max(t0.saturating_add(60_000));
+    (ms(t0)..ms(t1), t1)
+}
+
+/// Draw a message instead of a panel (empty timeline).
+fn draw_empty<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+    let (_, ah) = area.dim_in_pixel();
+    area.draw_text(
+        "no decisions in the simulated time: nothing to chart",
+        &("sans-serif", 16).into_font().color(&BLACK),
+        (20, (ah / 2) as i32),
+    )?;
+    area.present()?;
+    Ok(())
+}
+
+/// Draw only the metric panel (observed metric and demand against the target, unit on the
+/// axis, panic periods shaded) on `area`, with `overlay`. For front ends that show the panels
+/// on separate canvases. Returns where the plot is, for pointer-to-time mapping.
+pub fn draw_metric<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &ChartInput<'_>,
+    overlay: &Overlay<'_>,
+) -> Result<Option<PlotGeometry>, ChartError> {
+    area.fill(&WHITE)?;
+    if input.timeline.is_empty() && overlay.pinned.is_none_or(|p| p.is_empty()) {
+        draw_empty(area)?;
+        return Ok(None);
+    }
+    let (x, t1) = single_panel_axis(input, overlay);
+    let panic = panic_spans(input.timeline, t1);
+    let g = draw_metric_panel(area, input, x, &panic, overlay)?;
+    area.present()?;
+    Ok(Some(g))
+}
+
+/// Draw only the replica panel (`spec.replicas`, ready pods, the metric-only recommendation,
+/// min/max, panic periods shaded) on `area`, with `overlay`. See [`draw_metric`].
+pub fn draw_replicas<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &ChartInput<'_>,
+    overlay: &Overlay<'_>,
+) -> Result<Option<PlotGeometry>, ChartError> {
+    area.fill(&WHITE)?;
+    if input.timeline.is_empty() && overlay.pinned.is_none_or(|p| p.is_empty()) {
+        draw_empty(area)?;
+        return Ok(None);
+    }
+    let (x, t1) = single_panel_axis(input, overlay);
+    let panic = panic_spans(input.timeline, t1);
+    let g = draw_replica_panel(area, input, x, &panic, t1, overlay)?;
+    area.present()?;
+    Ok(Some(g))
+}
+
+fn geometry<DB: DrawingBackend, Y: Ranged>(
+    chart: &ChartContext<'_, DB, Cartesian2d<TimeAxis, Y>>,
+    x: &std::ops::Range<f64>,
+) -> PlotGeometry {
+    // Backend pixels: for a drawing area that is a whole canvas, the canvas's own pixels.
+    let (px, _) = chart.plotting_area().get_pixel_range();
+    PlotGeometry {
+        x_pixels: (px.start, px.end),
+        t_range: (x.start, x.end),
+    }
+}
+
+/// A vertical line at `cursor` across the plot.
+fn draw_cursor<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<TimeAxis, RangedCoordf64>>,
+    cursor: Option<Millis>,
+    y: &std::ops::Range<f64>,
+) -> Result<(), ChartError> {
+    if let Some(c) = cursor {
+        let c = ms(c);
+        chart.draw_series(LineSeries::new(
+            [(c, y.start), (c, y.end)],
+            BLACK.stroke_width(1),
+        ))?;
+    }
     Ok(())
 }
 
@@ -351,7 +485,8 @@ fn draw_metric_panel<DB: DrawingBackend>(
     input: &ChartInput<'_>,
     x: std::ops::Range<f64>,
     panic: &[(f64, f64)],
-) -> Result<(), ChartError> {
+    overlay: &Overlay<'_>,
+) -> Result<PlotGeometry, ChartError> {
     let tl = input.timeline;
     let (pw, _) = area.dim_in_pixel();
     let demand = |e: &TimelineEntry| {
@@ -376,9 +511,11 @@ fn draw_metric_panel<DB: DrawingBackend>(
         "observed"
     };
     let target = input.target.filter(|t| t.is_finite()).map(clip);
+    let pinned = overlay.pinned.unwrap_or(&[]);
     let y = y_range(
         tl.iter()
             .flat_map(|e| [observed(e), demand(e)])
+            .chain(pinned.iter().map(observed))
             .chain(target),
     );
     let caption = match input.metric_unit {
@@ -398,7 +535,10 @@ fn draw_metric_panel<DB: DrawingBackend>(
         .x_labels(64)
         .x_label_formatter(&|v| hmm(*v))
         .y_labels(6)
-        .y_desc(input.metric_name)
+        .y_desc(match input.metric_unit.map(axis_unit) {
+            Some(u) => format!("{} [{u}]", input.metric_name),
+            None => input.metric_name.to_string(),
+        })
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 14))
         .draw()?;
@@ -442,7 +582,22 @@ fn draw_metric_panel<DB: DrawingBackend>(
             .label(format!("target {}", number(t)))
             .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_TARGET.stroke_width(2)));
     }
-    legend(&mut chart)
+    let mut first = true;
+    for run in finite_runs(pinned.iter().map(|e| (ms(e.t), observed(e)))) {
+        let s = chart.draw_series(DashedLineSeries::new(
+            reduce(run, x.start, x.end, columns),
+            6,
+            4,
+            C_PINNED.stroke_width(2),
+        ))?;
+        if std::mem::take(&mut first) {
+            s.label("pinned run: observed")
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_PINNED.stroke_width(2)));
+        }
+    }
+    draw_cursor(&mut chart, overlay.cursor, &y)?;
+    legend(&mut chart)?;
+    Ok(geometry(&chart, &x))
 }
 
 fn draw_replica_panel<DB: DrawingBackend>(
@@ -451,12 +606,15 @@ fn draw_replica_panel<DB: DrawingBackend>(
     x: std::ops::Range<f64>,
     panic: &[(f64, f64)],
     end: Millis,
-) -> Result<(), ChartError> {
+    overlay: &Overlay<'_>,
+) -> Result<PlotGeometry, ChartError> {
     let tl = input.timeline;
+    let pinned = overlay.pinned.unwrap_or(&[]);
     let (pw, _) = area.dim_in_pixel();
     let max_line = (input.max_replicas != u32::MAX).then_some(input.max_replicas);
     let top = tl
         .iter()
+        .chain(pinned)
         .flat_map(|e| [e.replicas, e.ready, e.desired, e.desired_raw])
         .chain(max_line)
         .chain([input.min_replicas, 1])
@@ -531,7 +689,20 @@ fn draw_replica_panel<DB: DrawingBackend>(
                 PathElement::new([(x, y), (x + 16, y)], color.stroke_width(width))
             });
     }
-    legend(&mut chart)
+    if !pinned.is_empty() {
+        let pts: Vec<(f64, f64)> = pinned
+            .iter()
+            .map(|e| (ms(e.t), f64::from(e.desired)))
+            .collect();
+        let pts = reduce(steps(&pts, end), x.start, x.end, pw);
+        chart
+            .draw_series(DashedLineSeries::new(pts, 6, 4, C_PINNED.stroke_width(2)))?
+            .label("pinned run: spec.replicas")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_PINNED.stroke_width(2)));
+    }
+    draw_cursor(&mut chart, overlay.cursor, &y)?;
+    legend(&mut chart)?;
+    Ok(geometry(&chart, &x))
 }
 
 /// A replica series: legend label, colour, stroke width, value of an entry.
@@ -556,6 +727,25 @@ fn legend<'a, DB: DrawingBackend + 'a>(
         .label_font(("sans-serif", 14))
         .draw()?;
     Ok(())
+}
+
+/// A unit short enough for an axis description: `fraction 0–1`, `%`, `count`, `tokens/s`, else
+/// the unit's words up to the first comma or parenthesis (at most 24 characters).
+pub fn axis_unit(unit: &str) -> String {
+    if unit.contains("percent 0–100") || unit.starts_with("percent") {
+        return "%".to_string();
+    }
+    if unit.contains("0–1") {
+        return "fraction 0–1".to_string();
+    }
+    if unit.contains("(count)") {
+        return "count".to_string();
+    }
+    if unit.contains("tokens per second") {
+        return "tokens/s".to_string();
+    }
+    let head = unit.split([',', '(']).next().unwrap_or(unit).trim();
+    head.chars().take(24).collect()
 }
 
 /// A short, readable number for labels: no trailing zeros, exponent for huge values.
@@ -753,6 +943,80 @@ mod tests {
         assert_eq!(number(0.5), "0.5");
         assert_eq!(number(10.0), "10");
         assert_eq!(number(1e300), "1.00e300");
+    }
+
+    fn single_panel_svg(
+        tl: &[TimelineEntry],
+        overlay: &Overlay<'_>,
+        metric: bool,
+    ) -> (String, Option<PlotGeometry>) {
+        let mut out = String::new();
+        let g = {
+            let area = SVGBackend::with_string(&mut out, (800, 300)).into_drawing_area();
+            if metric {
+                draw_metric(&area, &input(tl), overlay).expect("draws")
+            } else {
+                draw_replicas(&area, &input(tl), overlay).expect("draws")
+            }
+        };
+        (out, g)
+    }
+
+    #[test]
+    fn single_panels_draw_overlay_and_cursor_and_map_pixels_to_time() {
+        let tl = small();
+        let pinned: Vec<TimelineEntry> = small()
+            .into_iter()
+            .map(|mut e| {
+                e.desired += 3;
+                e
+            })
+            .collect();
+        let plain = single_panel_svg(&tl, &Overlay::default(), true).0;
+        assert!(plain.contains("gpu_cache_usage_perc"));
+        assert!(!plain.contains("pinned run"));
+        assert!(!plain.contains("spec.replicas"), "metric panel only");
+        let overlay = Overlay {
+            pinned: Some(&pinned),
+            cursor: Some(900_000),
+        };
+        let (svg, g) = single_panel_svg(&tl, &overlay, false);
+        assert!(svg.contains("pinned run: spec.replicas"));
+        assert!(svg.contains("spec.replicas"));
+        assert!(!svg.contains("vs target"), "replica panel only");
+        let g = g.expect("geometry");
+        assert!(g.x_pixels.0 > 0 && g.x_pixels.1 < 800 && g.x_pixels.0 < g.x_pixels.1);
+        assert_eq!(g.time_at(f64::from(g.x_pixels.0)), Some(0));
+        assert_eq!(g.time_at(f64::from(g.x_pixels.1)), Some(3_600_000));
+        assert_eq!(g.time_at(0.0), None);
+        let (svg, _) = single_panel_svg(&tl, &overlay, true);
+        assert!(svg.contains("pinned run: observed"));
+        let (svg, g) = single_panel_svg(&[], &Overlay::default(), true);
+        assert!(svg.contains("nothing to chart"));
+        assert!(g.is_none());
+    }
+
+    #[test]
+    fn axis_units_are_short() {
+        assert_eq!(
+            axis_unit("fraction of KV-cache blocks in use, 0–1 (1 means 100 percent)"),
+            "fraction 0–1"
+        );
+        assert_eq!(axis_unit("percent of the pods' request"), "%");
+        assert_eq!(axis_unit("GPU utilization, percent 0–100"), "%");
+        assert_eq!(
+            axis_unit("requests waiting to be processed (count)"),
+            "count"
+        );
+        assert_eq!(axis_unit("generated tokens per second"), "tokens/s");
+        assert_eq!(
+            axis_unit("in-flight requests per pod (time-weighted average)"),
+            "in-flight requests per p"
+        );
+        assert_eq!(axis_unit("in-flight requests per p").chars().count(), 24);
+        let tl = small();
+        let svg = render_svg(&input(&tl), 1000, 700).expect("renders");
+        assert!(svg.contains("gpu_cache_usage_perc [fraction]"));
     }
 
     #[test]

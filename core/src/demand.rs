@@ -4,6 +4,8 @@
 
 use crate::model::{Millis, SECOND};
 
+pub mod pattern;
+
 /// A step function of total demand. `points` are sorted by strictly increasing time; times are
 /// milliseconds from the first row (which is at 0). `offset_s` is the first row's time as
 /// written when the file uses seconds (0 for RFC 3339 files), so outputs can show the file's times.

@@ -15,6 +15,7 @@ pub mod explain;
 pub mod gateway;
 pub mod metrics;
 pub mod model;
+pub mod pipeline;
 pub mod quantity;
 pub mod samples;
 pub mod sim;

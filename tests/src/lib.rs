@@ -1,5 +1,6 @@
 //! Shared helpers for Scalelens' cross-crate tests and benchmarks.
 
+pub mod browser;
 pub mod envoy;
 
 use scalelens_core::config;

@@ -1,11 +1,14 @@
 //! `cargo xtask <task>`: the project's build and test runner (no dependencies).
 //!
 //! - `cargo xtask test`: everything CI checks, in order; stops at the first failing step.
-//! - `cargo xtask serve`: replays the seed example with the CLI (the browser playground comes
-//!   with the playground issue).
+//! - `cargo xtask serve`: the browser playground (installs its pinned tools when missing, then
+//!   `trunk serve` on 127.0.0.1); `cargo xtask dist`: its static release build in `dist/`
+//!   (both in `web.rs`).
+//! - `cargo xtask replay`: replays the seed example with the CLI in the terminal.
 //! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate: `simulate` (a week at
 //!   1 s per algorithm vs parsing the CSV) and `samples_import` (a 7-day, 10-pod Prometheus
-//!   `query_range` import in MB/s vs `serde_json::Value`).
+//!   `query_range` import in MB/s vs `serde_json::Value`); `cargo xtask bench-web`: the
+//!   playground's benchmark in headless Chromium.
 //!
 //! To add a step (the web/ and plugin/ crates will), append to [`test_steps`].
 
@@ -15,10 +18,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod web;
+
 /// Rust targets every build needs: the core must build for the browser and for Envoy.
 const WASM_TARGETS: &[&str] = &["wasm32-unknown-unknown", "wasm32-wasip1"];
 
-/// The seed example replayed by `cargo xtask serve`.
+/// The seed example replayed by `cargo xtask replay`.
 const SEED_DIR: &str = "tests/testdata/examples/seed-kpa-gpu-cache";
 
 /// One step of `cargo xtask test`.
@@ -35,7 +40,7 @@ struct Step {
 /// here, e.g. `cargo build -p scalelens-web --target wasm32-unknown-unknown` and
 /// `cargo build -p scalelens-plugin --target wasm32-wasip1 --release`, plus their own tests.
 fn test_steps() -> Vec<Step> {
-    vec![
+    let mut steps = vec![
         Step {
             name: "format (cargo fmt --all --check)",
             command: &["cargo", "fmt", "--all", "--check"],
@@ -89,7 +94,10 @@ fn test_steps() -> Vec<Step> {
                 "wasm32-wasip1",
             ],
         },
-    ]
+    ];
+    // The playground: release build, wasm-bindgen-test and end-to-end in Chromium (web.rs).
+    steps.extend(web::test_steps());
+    steps
 }
 
 /// A failed task: which step, and why.
@@ -213,6 +221,7 @@ fn ensure_targets() -> Result<(), Failure> {
 
 fn test() -> Result<(), Failure> {
     ensure_targets()?;
+    web::ensure_tools(web::Need::Browser)?; // playground tools and ChromeDriver, before any step
     for step in test_steps() {
         println!("==> {}", step.name);
         run(step.name, step.command)?;
@@ -302,10 +311,9 @@ fn seed_demand(dir: &Path) -> Option<PathBuf> {
     csvs.into_iter().next()
 }
 
-fn serve() -> Result<(), Failure> {
-    let step = "serve";
+fn replay() -> Result<(), Failure> {
+    let step = "replay";
     println!("==> replaying the seed example with the CLI");
-    println!("    (the browser playground comes with the playground issue; for now this prints the CLI report)");
     let dir = root().join(SEED_DIR);
     let config = dir.join("autoscaler.yaml");
     let demand = seed_demand(&dir);
@@ -373,18 +381,32 @@ fn bench() -> Result<(), Failure> {
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  test    everything CI checks: wasm targets, fmt, clippy, tests, wasm builds of the core
-  serve   replay the seed example with the CLI (the browser playground comes later)
-  bench   the benchmarks: simulate (week at 1 s vs CSV parse), samples_import (Prometheus JSON MB/s vs serde_json)
-  bench-plugin  the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size";
+  serve [--port N]  the playground at http://127.0.0.1:8080/ (installs trunk, wasm-bindgen-cli
+                    and wasm-opt when missing; the seed case is loaded)
+  test              everything CI checks: wasm targets, fmt, clippy, tests, wasm builds, the
+                    playground's release build, browser and end-to-end tests (needs Chromium
+                    and ChromeDriver: apt-get install -y chromium chromium-driver)
+  dist              the playground's static release build in dist/ (relative URLs), with its
+                    gzipped wasm size
+  tools             install the playground's pinned tools when missing, check ChromeDriver
+  replay            replay the seed example with the CLI in the terminal
+  bench             the benchmarks: simulate (week at 1 s vs CSV parse), samples_import
+                    (Prometheus JSON MB/s vs serde_json)
+  bench-web         the playground's benchmark in headless Chromium (edit -> chart, first
+                    paint, wasm size)
+  bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
-        Some("serve") => serve(),
+        Some("serve") => web::serve(args.get(1..).unwrap_or(&[])),
+        Some("dist") => web::dist(),
+        Some("tools") => web::ensure_all(web::Need::Browser),
+        Some("replay") => replay(),
         Some("bench") => bench(),
         Some("bench-plugin") => bench_plugin(),
+        Some("bench-web") => web::bench_web(),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

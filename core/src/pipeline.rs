@@ -1,0 +1,821 @@
+//! The whole check-and-replay in one call, for front ends: YAML text and a demand (samples text
+//! in any format [`crate::samples`] detects, or a generated [`Pattern`]) in; every diagnostic,
+//! the selected autoscaler's summary, the import report and the simulated timeline out.
+//!
+//! The playground calls [`run`] on every (debounced) edit; the CLI's `check` + `simulate` do
+//! the same steps. Nothing here renders: front ends turn [`PipelineOutput`] into text or DOM.
+//!
+//! Steps, in order:
+//! 1. parse the YAML ([`config::parse_with`], AIBrix generation from the options);
+//! 2. select the autoscaler (by name, else the first) and keep only the diagnostics about it;
+//! 3. import the samples for its first metric (a file that names the metric differently is
+//!    taken as it is), turn them into demand ([`samples::to_demand`]) and check them
+//!    ([`analysis::check_samples`]); or generate the pattern;
+//! 4. simulate ([`sim::simulate`]) and check the timeline ([`analysis::check_timeline`]).
+//!
+//! **Invariant:** pure, deterministic, never panics; every problem is a diagnostic.
+
+use std::fmt::Write as _;
+
+use crate::analysis;
+use crate::config::{self, ParseOptions, Parsed};
+use crate::demand::pattern::Pattern;
+use crate::demand::DemandSeries;
+use crate::diagnostic::{self, Diagnostic, Edit, Severity};
+use crate::metrics;
+use crate::model::{AibrixVersion, Autoscaler, Family, Millis, TargetType};
+use crate::samples::{self, Format, Hints, ImportNote, Interpretation};
+use crate::sim::{self, SimOptions, SimOutput};
+use crate::span::{Pos, Span};
+
+/// Code of the diagnostic for samples text that cannot be read (the message says why, at the
+/// line and column of the samples text).
+pub const SAMPLES_UNREADABLE: &str = "samples-unreadable";
+
+/// Where the demand comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DemandInput<'a> {
+    /// No demand: check the YAML only.
+    None,
+    /// Metric samples, in any format [`samples::detect`] recognises.
+    Samples(&'a str),
+    /// A generated pattern (total demand in the metric's unit).
+    Pattern(Pattern),
+}
+
+/// What the user can set about a run (the CLI's flags, the playground's settings).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PipelineOptions {
+    /// The autoscaler's `metadata.name` in a multi-document input (default: the first).
+    pub autoscaler: Option<String>,
+    /// Which AIBrix generation reads and replays `PodAutoscaler`s.
+    pub aibrix_version: AibrixVersion,
+    /// Replicas at time 0 (default: from the input, else minReplicas).
+    pub initial_replicas: Option<u32>,
+    /// Pod start-up delay (default: by workload, see [`sim`]).
+    pub pod_startup: Option<Millis>,
+    /// How long to simulate (default: to the end of the demand).
+    pub horizon: Option<Millis>,
+    /// How sample values relate to the demand (default: chosen from the data).
+    pub samples_are: Interpretation,
+}
+
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        PipelineOptions {
+            autoscaler: None,
+            aibrix_version: AibrixVersion::default(),
+            initial_replicas: None,
+            pod_startup: None,
+            horizon: None,
+            samples_are: Interpretation::Auto,
+        }
+    }
+}
+
+/// The input of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PipelineInput<'a> {
+    pub yaml: &'a str,
+    pub demand: DemandInput<'a>,
+    pub options: PipelineOptions,
+}
+
+/// Which input text a diagnostic's span is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InputText {
+    Yaml,
+    Samples,
+}
+
+impl InputText {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputText::Yaml => "yaml",
+            InputText::Samples => "samples",
+        }
+    }
+}
+
+/// A diagnostic and the text its span points into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub input: InputText,
+    pub diagnostic: Diagnostic,
+}
+
+/// The selected autoscaler, as front ends show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoscalerSummary {
+    pub name: String,
+    pub kind: String,
+    /// `aibrix`, `hpa`, `keda` or `knative`.
+    pub family: &'static str,
+    /// The upstream algorithm replayed ([`crate::model::Algorithm::upstream`]).
+    pub algorithm: &'static str,
+    /// The first metric (the one the demand drives).
+    pub metric: Option<String>,
+    /// The metric's unit in words, when known.
+    pub unit: Option<&'static str>,
+    /// The target in the metric's unit.
+    pub target: Option<f64>,
+    /// `Utilization`, `Value` or `AverageValue`.
+    pub target_type: Option<&'static str>,
+    pub min_replicas: u32,
+    /// `u32::MAX` when unlimited.
+    pub max_replicas: u32,
+    /// Whether a decision's `observed` is a workload total against a per-pod target
+    /// ([`crate::model::Algorithm::observed_is_workload_total`]).
+    pub observed_is_total: bool,
+}
+
+/// What the samples import did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportReport {
+    pub format: Format,
+    pub series: usize,
+    /// The metric the samples are of, when they say.
+    pub metric: Option<String>,
+    /// How the values were turned into demand (`Auto` resolved).
+    pub interpretation: Interpretation,
+    /// Import and conversion notes, in order.
+    pub notes: Vec<ImportNote>,
+    /// The per-pod scale of the data when it differs from the metric registry's (percent data
+    /// for a 0–1 metric): the replay caps each pod at `scale.bound`.
+    pub scale: Option<sim::SamplesScale>,
+}
+
+/// Everything one run produces.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PipelineOutput {
+    /// Every diagnostic: YAML (parse, static checks, samples and timeline analysis, simulator
+    /// notes) sorted by position, then the samples text's (unreadable input, import warnings).
+    pub findings: Vec<Finding>,
+    /// `(name, kind)` of every autoscaler read, in input order (for a picker).
+    pub autoscalers: Vec<(String, String)>,
+    /// The autoscaler replayed.
+    pub selected: Option<AutoscalerSummary>,
+    /// The autoscaler replayed, in full (for explanations of its decisions): with the data's
+    /// per-pod bound when the samples are on a percent scale ([`sim::SamplesScale::apply`]).
+    pub autoscaler: Option<Autoscaler>,
+    /// The samples import, when samples were given and readable.
+    pub import: Option<ImportReport>,
+    /// The simulated run, when there was an autoscaler and a non-empty demand.
+    pub sim: Option<SimOutput>,
+}
+
+impl PipelineOutput {
+    /// The YAML diagnostics alone.
+    pub fn yaml_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.findings
+            .iter()
+            .filter(|f| f.input == InputText::Yaml)
+            .map(|f| &f.diagnostic)
+    }
+
+    /// Whether any finding has this code.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.findings.iter().any(|f| f.diagnostic.code == code)
+    }
+}
+
+fn family_str(f: Family) -> &'static str {
+    match f {
+        Family::Aibrix => "aibrix",
+        Family::Hpa => "hpa",
+        Family::Keda => "keda",
+        Family::Knative => "knative",
+    }
+}
+
+fn target_type_str(t: TargetType) -> &'static str {
+    match t {
+        TargetType::Utilization => "Utilization",
+        TargetType::Value => "Value",
+        TargetType::AverageValue => "AverageValue",
+    }
+}
+
+/// The summary front ends show for `a`.
+pub fn summarize(a: &Autoscaler) -> AutoscalerSummary {
+    let metric = a.metrics.first();
+    AutoscalerSummary {
+        name: a.name.clone(),
+        kind: a.kind.clone(),
+        family: family_str(a.family),
+        algorithm: a.algorithm.upstream(),
+        metric: metric.map(|m| m.name.value.clone()),
+        unit: match metric.map(|m| m.target.target_type) {
+            Some(TargetType::Utilization) => Some("percent of the pods' request"),
+            _ => metric.and_then(|m| metrics::lookup(&m.name.value).map(|k| k.unit)),
+        },
+        target: metric.map(|m| m.target.value.value),
+        target_type: metric.map(|m| target_type_str(m.target.target_type)),
+        min_replicas: a.min_replicas.value,
+        max_replicas: a.max_replicas.value,
+        observed_is_total: a.algorithm.observed_is_workload_total(),
+    }
+}
+
+fn is_inside(inner: Span, outer: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Drop the diagnostics that point inside another autoscaler than `chosen`.
+fn only_about(parsed: &Parsed, chosen: &Autoscaler, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .filter(|d| {
+            let Some(span) = d.span else { return true };
+            !parsed
+                .autoscalers
+                .iter()
+                .any(|a| !std::ptr::eq(a, chosen) && is_inside(span, a.span))
+        })
+        .collect()
+}
+
+/// The position of 1-based `line`/`column` (characters) in `text`, with its character offset.
+/// Positions beyond the text are clamped to its end.
+pub fn pos_at(text: &str, line: u32, column: u32) -> Pos {
+    let mut offset = 0u32;
+    let mut cur = 1u32;
+    let mut chars = text.chars();
+    while cur < line {
+        match chars.next() {
+            Some('\n') => {
+                cur += 1;
+                offset = offset.saturating_add(1);
+            }
+            Some(_) => offset = offset.saturating_add(1),
+            None => {
+                return Pos {
+                    line: cur,
+                    column: 1,
+                    offset,
+                }
+            }
+        }
+    }
+    let mut col = 1u32;
+    while col < column {
+        match chars.next() {
+            Some('\n') | None => break,
+            Some(_) => {
+                col += 1;
+                offset = offset.saturating_add(1);
+            }
+        }
+    }
+    Pos {
+        line: cur,
+        column: col,
+        offset,
+    }
+}
+
+/// A diagnostic in the samples text at `line:column` (to the end of that line).
+fn samples_diag(
+    text: &str,
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    at: Option<(u32, u32)>,
+) -> Diagnostic {
+    let d = Diagnostic::new(code, severity, message);
+    match at {
+        Some((line, column)) => {
+            let start = pos_at(text, line, column);
+            let end = pos_at(text, line, u32::MAX);
+            d.at(Span::new(start, end.max(start)))
+        }
+        None => d,
+    }
+}
+
+/// Samples read and turned into demand: what [`run_cached`] keeps between runs.
+#[derive(Debug, Clone, PartialEq)]
+struct Imported {
+    samples: samples::Samples,
+    demand: DemandSeries,
+    /// Import warnings, positioned in the samples text.
+    findings: Vec<Diagnostic>,
+    report: ImportReport,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct CacheEntry {
+    text: String,
+    metric: Option<String>,
+    interpretation: Interpretation,
+    /// The samples, or the `samples-unreadable` diagnostic.
+    import: Result<Imported, Diagnostic>,
+}
+
+/// The last samples import, reused by [`run_cached`] while the samples text, the metric it is
+/// read for and the interpretation are unchanged, so editing the YAML of a long recording does
+/// not parse the recording again. Plain data owned by the caller (core keeps no state).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SamplesCache {
+    entry: Option<CacheEntry>,
+}
+
+impl SamplesCache {
+    fn get(
+        &mut self,
+        text: &str,
+        metric: Option<&str>,
+        interpretation: Interpretation,
+    ) -> &CacheEntry {
+        let hit = self.entry.as_ref().is_some_and(|e| {
+            e.interpretation == interpretation && e.metric.as_deref() == metric && e.text == text
+        });
+        if !hit {
+            self.entry = Some(CacheEntry {
+                text: text.to_string(),
+                metric: metric.map(str::to_string),
+                interpretation,
+                import: import_samples(text, metric, interpretation),
+            });
+        }
+        // Just filled when it was not a hit.
+        self.entry.get_or_insert_with(|| CacheEntry {
+            text: String::new(),
+            metric: None,
+            interpretation,
+            import: Err(Diagnostic::error(SAMPLES_UNREADABLE, "no samples")),
+        })
+    }
+}
+
+/// Read `text` for `metric` and turn it into demand.
+fn import_samples(
+    text: &str,
+    metric: Option<&str>,
+    interpretation: Interpretation,
+) -> Result<Imported, Diagnostic> {
+    let hints = Hints {
+        metric: metric.map(str::to_string),
+        ..Hints::default()
+    };
+    let parsed = match samples::detect_and_parse(text, &hints) {
+        // The file may name the metric differently (a recording rule): take what it holds.
+        Err(e) if matches!(e.kind, samples::ErrorKind::MetricNotFound { .. }) => {
+            samples::detect_and_parse(text, &Hints::default())
+        }
+        r => r,
+    };
+    let s = parsed.map_err(|e| {
+        samples_diag(
+            text,
+            SAMPLES_UNREADABLE,
+            Severity::Error,
+            format!("cannot read the samples: {}", e.message()),
+            Some((e.line, e.column)),
+        )
+    })?;
+    let (demand, conv_notes) = samples::to_demand(&s, interpretation);
+    let notes: Vec<ImportNote> = s.notes.iter().chain(conv_notes.iter()).cloned().collect();
+    let findings = notes
+        .iter()
+        .filter(|n| n.severity != Severity::Note)
+        .map(|n| {
+            samples_diag(
+                text,
+                n.code,
+                n.severity,
+                n.message.clone(),
+                n.line.zip(n.column),
+            )
+        })
+        .collect();
+    let report = ImportReport {
+        format: s.format,
+        series: s.series.len(),
+        metric: s.metric.clone(),
+        interpretation: samples::resolve_interpretation(&s, interpretation),
+        notes,
+        scale: None,
+    };
+    Ok(Imported {
+        samples: s,
+        demand,
+        findings,
+        report,
+    })
+}
+
+/// Run the whole pipeline on `input`.
+pub fn run(input: &PipelineInput<'_>) -> PipelineOutput {
+    run_cached(input, &mut SamplesCache::default())
+}
+
+/// [`run`], reusing `cache`'s samples import when the samples text is unchanged (and filling
+/// it otherwise). Same output as [`run`], byte for byte.
+pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> PipelineOutput {
+    let opts = &input.options;
+    let parsed = config::parse_with(
+        input.yaml,
+        &ParseOptions {
+            aibrix_version: opts.aibrix_version,
+        },
+    );
+    let mut out = PipelineOutput {
+        autoscalers: parsed
+            .autoscalers
+            .iter()
+            .map(|a| (a.name.clone(), a.kind.clone()))
+            .collect(),
+        ..PipelineOutput::default()
+    };
+    let (chosen, about_choice) = parsed.select(opts.autoscaler.as_deref());
+    let mut diags = parsed.diagnostics.clone();
+    diags.extend(about_choice);
+    let mut samples_findings = Vec::new();
+
+    if let Some(a) = chosen {
+        diags = only_about(&parsed, a, diags);
+        out.selected = Some(summarize(a));
+        let generated;
+        let mut replayed: Option<Autoscaler> = None;
+        let demand: Option<&DemandSeries> = match &input.demand {
+            DemandInput::None => None,
+            DemandInput::Pattern(p) => {
+                generated = p.generate();
+                Some(&generated)
+            }
+            DemandInput::Samples(text) if text.trim().is_empty() => None,
+            DemandInput::Samples(text) => {
+                let metric = a.metrics.first().map(|m| m.name.value.as_str());
+                let entry = cache.get(text, metric, opts.samples_are);
+                match &entry.import {
+                    Err(d) => {
+                        samples_findings.push(d.clone());
+                        None
+                    }
+                    Ok(imp) => {
+                        // Percent data for a 0–1 metric: replay with the data's per-pod bound,
+                        // and a static `target-above-bound` that the data contradicts becomes
+                        // a note (as `scalelens check/simulate --samples` do).
+                        let scale = sim::samples_scale(a, &imp.samples, opts.samples_are);
+                        if let Some(sc) = &scale {
+                            sc.defer_static(a, &mut diags);
+                            replayed = Some(sc.apply(a));
+                        }
+                        diags.extend(analysis::check_samples(a, &imp.samples, opts.samples_are));
+                        samples_findings.extend(imp.findings.iter().cloned());
+                        let mut report = imp.report.clone();
+                        report.scale = scale;
+                        out.import = Some(report);
+                        Some(&imp.demand)
+                    }
+                }
+            }
+        };
+        if let Some(demand) = demand.filter(|d| !d.points.is_empty()) {
+            let sim_opts = SimOptions {
+                initial_replicas: opts.initial_replicas,
+                pod_startup: opts.pod_startup,
+                duration: opts.horizon,
+            };
+            let r = replayed.as_ref().unwrap_or(a);
+            let output = sim::simulate(r, demand, &sim_opts);
+            diags.extend(output.diagnostics.iter().cloned());
+            diags.extend(analysis::check_timeline(r, &output));
+            out.sim = Some(output);
+        }
+        out.autoscaler = Some(replayed.unwrap_or_else(|| a.clone()));
+    }
+    diagnostic::sort(&mut diags);
+    diagnostic::sort(&mut samples_findings);
+    out.findings = diags
+        .into_iter()
+        .map(|diagnostic| Finding {
+            input: InputText::Yaml,
+            diagnostic,
+        })
+        .chain(samples_findings.into_iter().map(|diagnostic| Finding {
+            input: InputText::Samples,
+            diagnostic,
+        }))
+        .collect();
+    out
+}
+
+/// Why a set of edits could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("the edit at {line}:{column} is outside the text (it changed since the check)")]
+    OutOfRange { line: u32, column: u32 },
+    #[error("two edits overlap at {line}:{column}")]
+    Overlap { line: u32, column: u32 },
+}
+
+/// Apply `edits` (spans by character offset, as diagnostics carry them) to `text`. Edits may come
+/// in any order; overlapping or out-of-range edits are an error and leave nothing applied.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> Result<String, EditError> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.span.start.offset, e.span.end.offset));
+    // Byte index of every char boundary, indexed by character offset (plus the end).
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let byte = |p: Pos| {
+        bounds
+            .get(p.offset as usize)
+            .copied()
+            .ok_or(EditError::OutOfRange {
+                line: p.line,
+                column: p.column,
+            })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0usize;
+    for e in sorted {
+        let (s, end) = (byte(e.span.start)?, byte(e.span.end)?);
+        if s < at || end < s {
+            return Err(EditError::Overlap {
+                line: e.span.start.line,
+                column: e.span.start.column,
+            });
+        }
+        out.push_str(text.get(at..s).unwrap_or(""));
+        out.push_str(&e.replacement);
+        at = end;
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    Ok(out)
+}
+
+/// `ms` as seconds for CSV: whole seconds without decimals.
+fn seconds(ms: Millis) -> String {
+    if ms % 1000 == 0 {
+        format!("{}", ms / 1000)
+    } else {
+        format!("{}", ms as f64 / 1000.0)
+    }
+}
+
+fn csv_num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Every timeline row as CSV (the same columns as `scalelens simulate --format csv`): `t` in
+/// seconds, `observed` empty when there was none.
+pub fn timeline_csv(output: &SimOutput) -> String {
+    let mut s = String::from("t,demand,observed,ready,replicas,desired_raw,desired,mode,reason\n");
+    for e in &output.timeline {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{}",
+            seconds(e.t),
+            csv_num(e.demand),
+            csv_num(e.observed),
+            e.ready,
+            e.replicas,
+            e.desired_raw,
+            e.desired,
+            e.mode.as_str(),
+            csv_cell(&e.reason.to_string())
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes;
+    use crate::demand::pattern::Shape;
+
+    const SEED_YAML: &str =
+        include_str!("../../tests/testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml");
+    const SEED_PERCENT: &str =
+        include_str!("../../tests/testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json");
+
+    fn input<'a>(yaml: &'a str, demand: DemandInput<'a>) -> PipelineInput<'a> {
+        PipelineInput {
+            yaml,
+            demand,
+            options: PipelineOptions::default(),
+        }
+    }
+
+    fn peak(out: &PipelineOutput) -> u32 {
+        out.sim.as_ref().map_or(0, |s| {
+            s.timeline.iter().map(|e| e.desired).max().unwrap_or(0)
+        })
+    }
+
+    #[test]
+    fn seed_percent_samples_give_unit_mismatch_with_a_fix_that_brings_replicas_back() {
+        let out = run(&input(SEED_YAML, DemandInput::Samples(SEED_PERCENT)));
+        let sel = out.selected.as_ref().expect("selected");
+        assert_eq!(sel.name, "deepseek-llm-7b-chat-kpa");
+        assert_eq!(sel.family, "aibrix");
+        assert_eq!(sel.metric.as_deref(), Some("gpu_cache_usage_perc"));
+        assert_eq!(sel.target, Some(0.5));
+        assert_eq!((sel.min_replicas, sel.max_replicas), (1, 10));
+        let imp = out.import.as_ref().expect("import");
+        assert_eq!(imp.format, Format::PrometheusJson);
+        let um = out
+            .yaml_diagnostics()
+            .find(|d| d.code == codes::UNIT_MISMATCH)
+            .expect("unit-mismatch");
+        let span = um.span.expect("span");
+        assert_eq!(span.start.line, 52, "{um:?}");
+        assert!(!um.fixes.is_empty());
+        assert!(peak(&out) > 1, "percent data scales up");
+        // Sorted by position.
+        let lines: Vec<u32> = out
+            .yaml_diagnostics()
+            .filter_map(|d| d.span.map(|s| s.start.line))
+            .collect();
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]));
+
+        let fixed = apply_edits(SEED_YAML, &um.fixes[0].edits).expect("applies");
+        assert_ne!(fixed, SEED_YAML);
+        let out2 = run(&input(&fixed, DemandInput::Samples(SEED_PERCENT)));
+        assert!(!out2.has_code(codes::UNIT_MISMATCH));
+        let sim = out2.sim.as_ref().expect("sim");
+        assert_eq!(sim.timeline.last().map(|e| e.desired), Some(1));
+        // As `scalelens simulate --samples` replays it: each pod capped at the data's 100, so
+        // the percent target of 50 asks for at most 2 pods ("replicas ranged 1..2").
+        assert_eq!(peak(&out2), 2);
+        let scale = out2
+            .import
+            .as_ref()
+            .and_then(|i| i.scale)
+            .expect("percent scale");
+        assert_eq!((scale.registry_bound, scale.bound), (1.0, 100.0));
+        assert_eq!(
+            out2.autoscaler.as_ref().and_then(|a| a.metrics[0].bound),
+            Some(100.0)
+        );
+        let tab = out2
+            .yaml_diagnostics()
+            .find(|d| d.code == codes::TARGET_ABOVE_BOUND)
+            .expect("target-above-bound, deferred");
+        assert_eq!(tab.severity, Severity::Note);
+    }
+
+    #[test]
+    fn pattern_demand_runs_and_csv_has_every_row() {
+        let mut p = Pattern::new(Shape::Step, 0.2, 3.0);
+        p.step = 15_000;
+        let out = run(&input(SEED_YAML, DemandInput::Pattern(p)));
+        let sim = out.sim.as_ref().expect("sim");
+        // Per-pod values are capped at the fraction's bound 1.0, so the KPA climbs in steps.
+        assert!(peak(&out) > 1, "the step scales up");
+        let csv = timeline_csv(sim);
+        assert_eq!(csv.lines().count(), sim.timeline.len() + 1);
+        assert!(
+            csv.starts_with("t,demand,observed,ready,replicas,desired_raw,desired,mode,reason\n")
+        );
+        assert!(out.import.is_none());
+    }
+
+    #[test]
+    fn options_reach_the_simulator() {
+        let p = Pattern::new(Shape::Spike, 0.2, 3.0);
+        let mut i = input(SEED_YAML, DemandInput::Pattern(p));
+        i.options.initial_replicas = Some(4);
+        i.options.pod_startup = Some(5_000);
+        i.options.horizon = Some(600_000);
+        let out = run(&i);
+        let sim = out.sim.expect("sim");
+        assert_eq!(sim.initial_replicas, 4);
+        assert_eq!(sim.pod_startup, 5_000);
+        assert_eq!(sim.duration, 600_000);
+        assert!(sim.timeline.iter().all(|e| e.t <= 600_000));
+    }
+
+    #[test]
+    fn unreadable_samples_are_a_finding_in_the_samples_text() {
+        let out = run(&input(
+            SEED_YAML,
+            DemandInput::Samples("time,value\n0,1\n15,abc\n"),
+        ));
+        let f = out
+            .findings
+            .iter()
+            .find(|f| f.input == InputText::Samples)
+            .expect("samples finding");
+        assert_eq!(f.diagnostic.code, SAMPLES_UNREADABLE);
+        let span = f.diagnostic.span.expect("span");
+        assert_eq!(span.start.line, 3);
+        assert!(out.sim.is_none());
+        assert!(out.selected.is_some());
+    }
+
+    #[test]
+    fn no_autoscaler_and_bad_yaml_are_diagnostics_not_panics() {
+        for yaml in [
+            "",
+            "::: not yaml [",
+            "apiVersion: v1\nkind: ConfigMap\n",
+            "\u{1F600}: [",
+        ] {
+            let out = run(&input(yaml, DemandInput::Samples("garbage")));
+            assert!(out.selected.is_none());
+            assert!(out.sim.is_none());
+            assert!(!out.findings.is_empty(), "{yaml:?}");
+        }
+    }
+
+    #[test]
+    fn choosing_an_autoscaler_by_name() {
+        let yaml = include_str!("../../tests/testdata/config/general/multi.yaml");
+        let first = run(&input(yaml, DemandInput::None));
+        assert!(first.autoscalers.len() > 1);
+        let name = first.autoscalers[1].0.clone();
+        let mut i = input(yaml, DemandInput::None);
+        i.options.autoscaler = Some(name.clone());
+        let out = run(&i);
+        assert_eq!(out.selected.map(|s| s.name), Some(name));
+        i.options.autoscaler = Some("nope".into());
+        let out = run(&i);
+        assert!(out.selected.is_none());
+        assert!(out.has_code(codes::UNKNOWN_AUTOSCALER));
+    }
+
+    #[test]
+    fn the_samples_cache_gives_the_same_output_and_follows_the_text() {
+        let mut cache = SamplesCache::default();
+        let i = input(SEED_YAML, DemandInput::Samples(SEED_PERCENT));
+        let plain = run(&i);
+        assert_eq!(run_cached(&i, &mut cache), plain);
+        assert_eq!(run_cached(&i, &mut cache), plain, "from the cache");
+        // A YAML edit reuses the import; the result is what an uncached run gives.
+        let fixed = SEED_YAML.replace("\"0.5\"", "\"50\"");
+        let i2 = input(&fixed, DemandInput::Samples(SEED_PERCENT));
+        assert_eq!(run_cached(&i2, &mut cache), run(&i2));
+        // New samples text: re-imported.
+        let csv = "time,value\n0,0.2\n15,0.9\n30,0.1\n";
+        let i3 = input(SEED_YAML, DemandInput::Samples(csv));
+        assert_eq!(run_cached(&i3, &mut cache), run(&i3));
+        let bad = input(SEED_YAML, DemandInput::Samples("time,value\n0,x\n"));
+        assert_eq!(run_cached(&bad, &mut cache), run(&bad));
+        assert_eq!(run_cached(&bad, &mut cache), run(&bad));
+    }
+
+    fn edit(text: &str, from: (u32, u32), to: (u32, u32), r: &str) -> Edit {
+        Edit {
+            span: Span::new(pos_at(text, from.0, from.1), pos_at(text, to.0, to.1)),
+            replacement: r.to_string(),
+        }
+    }
+
+    #[test]
+    fn edits_apply_by_character_offset_in_any_order() {
+        let text = "a: \"0.5\"\nb: é1\nc: 3\n";
+        let e1 = edit(text, (1, 4), (1, 9), "\"50\"");
+        let e2 = edit(text, (2, 5), (2, 6), "2");
+        assert_eq!(e2.span.start.offset, 13);
+        assert_eq!(
+            apply_edits(text, &[e2.clone(), e1.clone()]).as_deref(),
+            Ok("a: \"50\"\nb: é2\nc: 3\n")
+        );
+        assert_eq!(apply_edits(text, &[]).as_deref(), Ok(text));
+        let far = Edit {
+            span: Span::point(Pos {
+                line: 9,
+                column: 1,
+                offset: 999,
+            }),
+            replacement: "x".into(),
+        };
+        assert!(matches!(
+            apply_edits(text, &[far]),
+            Err(EditError::OutOfRange { .. })
+        ));
+        let overlap = edit(text, (1, 1), (1, 6), "z");
+        assert!(matches!(
+            apply_edits(text, &[e1, overlap]),
+            Err(EditError::Overlap { .. })
+        ));
+    }
+
+    #[test]
+    fn pos_at_clamps() {
+        let t = "ab\ncd";
+        assert_eq!(pos_at(t, 2, 2).offset, 4);
+        assert_eq!(pos_at(t, 2, 99).offset, 5);
+        assert_eq!(pos_at(t, 9, 1).offset, 5);
+        assert_eq!(pos_at(t, 1, 99).offset, 2);
+    }
+}

@@ -1,0 +1,1038 @@
+//! The playground component: holds the [`State`], runs `core::pipeline` on (debounced) edits,
+//! renders the result as Yew nodes (user text only ever as text nodes) and draws the charts.
+
+use gloo::timers::callback::Timeout;
+use scalelens_chart::{Overlay, PlotGeometry};
+use scalelens_core::codes;
+use scalelens_core::demand::pattern::Shape;
+use scalelens_core::diagnostic::Diagnostic;
+use scalelens_core::explain;
+use scalelens_core::pipeline::{self, Finding, InputText, PipelineOutput};
+use scalelens_core::sim::TimelineEntry;
+use scalelens_core::span::Origin;
+use scalelens_core::Millis;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::canvas::{self, Panel};
+use crate::dom;
+use crate::examples::EXAMPLES;
+use crate::state::{PatternState, State};
+use crate::text;
+
+/// Delay between the last keystroke and the re-run.
+const RUN_DEBOUNCE_MS: u32 = 150;
+/// Delay between the last change and writing the URL fragment and localStorage.
+const SAVE_DEBOUNCE_MS: u32 = 400;
+/// States whose JSON is smaller than this (texts equal to the example's are not in it) are
+/// saved, and written to the fragment, on every keystroke.
+const IMMEDIATE_SAVE_BYTES: usize = 64_000;
+/// Half-width of the decision trace's window around the inspected time.
+const TRACE_SPAN: Millis = 120_000;
+/// Most steps the trace lists (changed ones, around the inspected one).
+const TRACE_STEPS: usize = 9;
+/// Editor line height in CSS pixels (gutter marks and scrolling to a line use it).
+const LINE_PX: u32 = 18;
+/// Canvas sizes (pixels); CSS scales them to the page width.
+const CANVAS_W: u32 = 960;
+const METRIC_H: u32 = 320;
+const REPLICAS_H: u32 = 300;
+
+/// A run kept for before/after comparison.
+struct Pinned {
+    label: String,
+    timeline: Vec<TimelineEntry>,
+}
+
+/// A settings field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Setting {
+    InitialReplicas,
+    PodStartup,
+    Horizon,
+    Autoscaler,
+    Aibrix,
+    SamplesAre,
+    PatternBase,
+    PatternPeak,
+    PatternDuration,
+    PatternStep,
+}
+
+pub enum Msg {
+    YamlInput(String),
+    SamplesInput(String),
+    Run,
+    Save,
+    Pattern(String),
+    Example(String),
+    Set(Setting, String),
+    SelectLine(InputText, u32),
+    ApplyFix(usize, usize),
+    Undo,
+    Pin,
+    Unpin,
+    CopyLink,
+    CopyMarkdown,
+    ExportPng,
+    ExportCsv,
+    ExportYaml,
+    ChartPointer(Panel, i32, bool),
+    PointerLeft,
+    Scrolled(InputText),
+}
+
+pub struct App {
+    state: State,
+    output: PipelineOutput,
+    /// The last samples import, reused while the samples text is unchanged.
+    cache: pipeline::SamplesCache,
+    pinned: Option<Pinned>,
+    /// States before each fix or example switch, newest last.
+    undo: Vec<State>,
+    message: Option<(&'static str, String)>,
+    cursor: Option<Millis>,
+    hover: Option<Millis>,
+    geometry: [Option<PlotGeometry>; 2],
+    render_count: u32,
+    /// `performance.now()` when the current output's run started (debounce fire).
+    fired_at: f64,
+    needs_draw: bool,
+    run_timer: Option<Timeout>,
+    save_timer: Option<Timeout>,
+    embed: bool,
+    yaml_ref: NodeRef,
+    samples_ref: NodeRef,
+    yaml_gutter: NodeRef,
+    samples_gutter: NodeRef,
+    metric_canvas: NodeRef,
+    replicas_canvas: NodeRef,
+    summary_ref: NodeRef,
+    /// Gutter text per editor (YAML, samples) with the line count it was built for: rebuilt
+    /// only when the count changes, so typing in a long file stays cheap.
+    gutters: std::cell::RefCell<[(usize, AttrValue); 2]>,
+    /// The typed text of each text field, as typed (so re-rendering never rewrites what the
+    /// user is typing); refreshed from the state when the state is replaced.
+    fields: [String; TYPED.len()],
+}
+
+/// The settings typed as text, in `App::fields` order.
+const TYPED: [Setting; 7] = [
+    Setting::InitialReplicas,
+    Setting::PodStartup,
+    Setting::Horizon,
+    Setting::PatternBase,
+    Setting::PatternPeak,
+    Setting::PatternDuration,
+    Setting::PatternStep,
+];
+
+/// The text fields' contents for `s`.
+fn field_texts(s: &State) -> [String; TYPED.len()] {
+    let p = s.pattern.as_ref();
+    [
+        opt_str(s.initial_replicas),
+        opt_str(s.pod_startup_s),
+        opt_str(s.horizon_s),
+        opt_str(p.map(|p| p.base)),
+        opt_str(p.map(|p| p.peak)),
+        opt_str(p.map(|p| p.duration_s)),
+        opt_str(p.map(|p| p.step_s)),
+    ]
+}
+
+impl App {
+    fn field(&self, which: Setting) -> String {
+        TYPED
+            .iter()
+            .position(|t| *t == which)
+            .and_then(|i| self.fields.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The state was replaced (start, example, undo, pattern): refresh the text fields.
+    fn refresh_fields(&mut self) {
+        self.fields = field_texts(&self.state);
+    }
+
+    fn gutter_text(&self, input: InputText) -> AttrValue {
+        let (i, text) = match input {
+            InputText::Yaml => (0, &self.state.yaml),
+            InputText::Samples => (1, &self.state.samples),
+        };
+        let n = text::line_count(text);
+        let mut g = self.gutters.borrow_mut();
+        if g[i].0 != n {
+            g[i] = (n, AttrValue::from(text::gutter_numbers(n)));
+        }
+        g[i].1.clone()
+    }
+
+    fn run(&mut self) {
+        self.fired_at = dom::now();
+        self.output = pipeline::run_cached(&self.state.pipeline_input(), &mut self.cache);
+        self.needs_draw = true;
+    }
+
+    /// Redraw the charts without a new run (pin, cursor); timed from now.
+    fn redraw(&mut self) {
+        self.fired_at = dom::now();
+        self.needs_draw = true;
+    }
+
+    fn schedule(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.run_timer = Some(Timeout::new(RUN_DEBOUNCE_MS, move || {
+            link.send_message(Msg::Run)
+        }));
+        self.schedule_save(ctx);
+    }
+
+    fn schedule_save(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.save_timer = Some(Timeout::new(SAVE_DEBOUNCE_MS, move || {
+            link.send_message(Msg::Save)
+        }));
+    }
+
+    /// Save to localStorage at once when the state is small (a reload right after typing
+    /// keeps the text); larger states wait for the debounced save.
+    fn save_small(&mut self) {
+        let json = self.state.to_json();
+        if json.len() < IMMEDIATE_SAVE_BYTES {
+            if let Err(e) = dom::save_storage(&json) {
+                self.say("storage-full", e);
+            }
+            // The fragment too: a reload prefers the fragment, which must not be older.
+            dom::replace_fragment(&State::fragment_of_json(&json));
+        }
+    }
+
+    fn save_storage(&mut self) {
+        match self.state.to_storage() {
+            Ok(json) => {
+                if let Err(e) = dom::save_storage(&json) {
+                    self.say("storage-full", e);
+                } else if self.message.as_ref().is_some_and(|m| m.0 == "storage-full") {
+                    self.message = None;
+                }
+            }
+            Err(e) => self.say("storage-full", e),
+        }
+    }
+
+    fn say(&mut self, kind: &'static str, text: impl Into<String>) {
+        self.message = Some((kind, text.into()));
+    }
+
+    fn link_url(&self) -> String {
+        dom::page_url(&self.state.to_fragment(), false)
+    }
+
+    fn target(&self) -> Option<f64> {
+        self.output.selected.as_ref().and_then(|s| s.target)
+    }
+
+    fn set(&mut self, which: Setting, v: &str) {
+        let v = v.trim();
+        let s = &mut self.state;
+        match which {
+            Setting::InitialReplicas => s.initial_replicas = v.parse().ok(),
+            Setting::PodStartup => s.pod_startup_s = parse_seconds(v),
+            Setting::Horizon => s.horizon_s = parse_seconds(v),
+            Setting::Autoscaler => s.autoscaler = (!v.is_empty()).then(|| v.to_string()),
+            Setting::Aibrix => s.aibrix = (v == "v0.4").then(|| v.to_string()),
+            Setting::SamplesAre => {
+                s.samples_are = (!v.is_empty() && v != "auto").then(|| v.to_string())
+            }
+            Setting::PatternBase
+            | Setting::PatternPeak
+            | Setting::PatternDuration
+            | Setting::PatternStep => {
+                if let Some(p) = s.pattern.as_mut() {
+                    match which {
+                        Setting::PatternBase => p.base = v.parse().unwrap_or(p.base),
+                        Setting::PatternPeak => p.peak = v.parse().unwrap_or(p.peak),
+                        Setting::PatternDuration => {
+                            p.duration_s = parse_seconds(v).unwrap_or(p.duration_s)
+                        }
+                        _ => p.step_s = parse_seconds(v).unwrap_or(p.step_s).max(1),
+                    }
+                }
+            }
+        }
+    }
+
+    fn draw(&mut self) {
+        let empty: &[TimelineEntry] = &[];
+        let timeline = self.output.sim.as_ref().map_or(empty, |s| &s.timeline);
+        let input = canvas::chart_input(self.output.selected.as_ref(), timeline);
+        let overlay = Overlay {
+            pinned: self.pinned.as_ref().map(|p| p.timeline.as_slice()),
+            cursor: self.cursor,
+        };
+        for (i, (r, panel)) in [
+            (&self.metric_canvas, Panel::Metric),
+            (&self.replicas_canvas, Panel::Replicas),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(c) = r.cast::<HtmlCanvasElement>() {
+                match canvas::draw(&c, panel, &input, &overlay) {
+                    Ok(g) => self.geometry[i] = g,
+                    Err(e) => self.message = Some(("error", e)),
+                }
+            }
+        }
+        self.render_count += 1;
+        let ms = dom::now() - self.fired_at;
+        if let Some(el) = self.summary_ref.cast::<web_sys::Element>() {
+            let _ = el.set_attribute("data-render-count", &self.render_count.to_string());
+            let _ = el.set_attribute("data-last-render-ms", &format!("{ms:.1}"));
+        }
+        dom::set_app_ready();
+    }
+
+    fn entry_at(&self, t: Millis) -> Option<&TimelineEntry> {
+        let tl = &self.output.sim.as_ref()?.timeline;
+        let i = tl.partition_point(|e| e.t <= t);
+        tl.get(i.checked_sub(1)?)
+    }
+}
+
+/// Seconds from `120`, `120s`, `2m`, `1h30m`; empty or unreadable is `None` (the default).
+fn parse_seconds(v: &str) -> Option<u64> {
+    if v.is_empty() {
+        return None;
+    }
+    if let Ok(n) = v.parse::<u64>() {
+        return Some(n);
+    }
+    scalelens_core::duration::parse_millis(v)
+        .ok()
+        .map(|ms| ms / 1000)
+}
+
+fn opt_str<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(_ctx: &Context<Self>) -> Self {
+        let mut message = None;
+        let state = match State::from_fragment(&dom::fragment()) {
+            Ok(Some(s)) => s,
+            other => {
+                if let Err(e) = other {
+                    message = Some((e.kind(), e.to_string()));
+                }
+                match dom::load_storage().map(|j| State::from_json(&j)) {
+                    Some(Ok(s)) => s,
+                    _ => State::initial(),
+                }
+            }
+        };
+        let mut app = App {
+            state,
+            output: PipelineOutput::default(),
+            cache: pipeline::SamplesCache::default(),
+            pinned: None,
+            undo: Vec::new(),
+            message,
+            cursor: None,
+            hover: None,
+            geometry: [None, None],
+            render_count: 0,
+            fired_at: 0.0,
+            needs_draw: true,
+            run_timer: None,
+            save_timer: None,
+            embed: dom::is_embed(),
+            yaml_ref: NodeRef::default(),
+            samples_ref: NodeRef::default(),
+            yaml_gutter: NodeRef::default(),
+            samples_gutter: NodeRef::default(),
+            metric_canvas: NodeRef::default(),
+            replicas_canvas: NodeRef::default(),
+            summary_ref: NodeRef::default(),
+            gutters: Default::default(),
+            fields: Default::default(),
+        };
+        app.refresh_fields();
+        app.run();
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::YamlInput(v) => {
+                self.state.yaml = v;
+                self.schedule(ctx);
+                self.save_small();
+            }
+            Msg::SamplesInput(v) => {
+                self.state.samples = v;
+                self.schedule(ctx);
+                self.save_small();
+            }
+            Msg::Run => {
+                self.run_timer = None;
+                self.run();
+            }
+            Msg::Save => {
+                self.save_timer = None;
+                self.save_storage();
+                dom::replace_fragment(&self.state.to_fragment());
+            }
+            Msg::Pattern(v) => {
+                self.state.pattern = Shape::parse(&v).map(|shape| {
+                    let mut p = self
+                        .state
+                        .pattern
+                        .clone()
+                        .unwrap_or_else(|| PatternState::around("", self.target()));
+                    p.shape = shape.as_str().to_string();
+                    p
+                });
+                self.refresh_fields();
+                self.run();
+                self.schedule_save(ctx);
+            }
+            Msg::Example(id) => {
+                if let Some(e) = crate::examples::find(&id) {
+                    self.undo
+                        .push(std::mem::replace(&mut self.state, e.state()));
+                    self.refresh_fields();
+                    self.cursor = None;
+                    self.hover = None;
+                    self.run();
+                    self.schedule_save(ctx);
+                }
+            }
+            Msg::Set(which, v) => {
+                self.set(which, &v);
+                if let Some(i) = TYPED.iter().position(|t| *t == which) {
+                    if let Some(f) = self.fields.get_mut(i) {
+                        *f = v;
+                    }
+                }
+                match which {
+                    // Typed fields: re-run after the typing pause.
+                    Setting::InitialReplicas
+                    | Setting::PodStartup
+                    | Setting::Horizon
+                    | Setting::PatternBase
+                    | Setting::PatternPeak
+                    | Setting::PatternDuration
+                    | Setting::PatternStep => self.schedule(ctx),
+                    _ => {
+                        self.run();
+                        self.schedule_save(ctx);
+                    }
+                }
+            }
+            Msg::SelectLine(input, line) => {
+                let (r, text) = match input {
+                    InputText::Yaml => (&self.yaml_ref, &self.state.yaml),
+                    InputText::Samples => (&self.samples_ref, &self.state.samples),
+                };
+                if let Some(ta) = r.cast::<HtmlTextAreaElement>() {
+                    let (a, b) = text::line_range_utf16(text, line);
+                    let _ = ta.focus();
+                    let _ = ta.set_selection_range(a, b);
+                    let top = line.saturating_sub(3).saturating_mul(LINE_PX);
+                    ta.set_scroll_top(i32::try_from(top).unwrap_or(i32::MAX));
+                }
+                return false;
+            }
+            Msg::ApplyFix(finding, fix) => {
+                let Some(d) = self.output.findings.get(finding).map(|f| &f.diagnostic) else {
+                    return false;
+                };
+                match text::apply_fix(&self.state.yaml, d, fix) {
+                    Ok(fixed) => {
+                        let what = d.fixes.get(fix).map(|f| f.description.clone());
+                        self.undo.push(self.state.clone());
+                        self.state.yaml = fixed;
+                        self.say(
+                            "info",
+                            format!("Applied: {} (Undo reverts it)", what.unwrap_or_default()),
+                        );
+                        self.run();
+                        self.schedule_save(ctx);
+                    }
+                    Err(e) => self.say("error", e),
+                }
+            }
+            Msg::Undo => {
+                if let Some(prev) = self.undo.pop() {
+                    self.state = prev;
+                    self.refresh_fields();
+                    self.say("info", "Undone.");
+                    self.run();
+                    self.schedule_save(ctx);
+                }
+            }
+            Msg::Pin => {
+                if let Some(sim) = &self.output.sim {
+                    let label = self
+                        .output
+                        .selected
+                        .as_ref()
+                        .map_or_else(String::new, |s| s.name.clone());
+                    self.pinned = Some(Pinned {
+                        label,
+                        timeline: sim.timeline.clone(),
+                    });
+                    self.redraw();
+                }
+            }
+            Msg::Unpin => {
+                self.pinned = None;
+                self.redraw();
+            }
+            Msg::CopyLink => {
+                dom::replace_fragment(&self.state.to_fragment());
+                let url = self.link_url();
+                dom::copy_text(&url);
+                // Tests and users without clipboard access read it here.
+                dom::set_attr("copy-link", "data-link", &url);
+                self.say("info", "Link copied to the clipboard.");
+            }
+            Msg::CopyMarkdown => {
+                dom::copy_text(&text::markdown(&self.output, &self.link_url()));
+                self.say("info", "Markdown copied to the clipboard.");
+            }
+            Msg::ExportPng => {
+                let canvases: Vec<HtmlCanvasElement> = [&self.metric_canvas, &self.replicas_canvas]
+                    .iter()
+                    .filter_map(|r| r.cast::<HtmlCanvasElement>())
+                    .collect();
+                if let Err(e) = dom::download_png(&canvases, "scalelens-chart.png") {
+                    self.say("error", e);
+                }
+                return false;
+            }
+            Msg::ExportCsv => {
+                if let Some(sim) = &self.output.sim {
+                    dom::download_text(
+                        &pipeline::timeline_csv(sim),
+                        "scalelens-timeline.csv",
+                        "text/csv",
+                    );
+                }
+                return false;
+            }
+            Msg::ExportYaml => {
+                dom::download_text(&self.state.yaml, "autoscaler.yaml", "application/yaml");
+                return false;
+            }
+            Msg::ChartPointer(panel, offset_x, click) => {
+                let (r, g) = match panel {
+                    Panel::Metric => (&self.metric_canvas, self.geometry[0]),
+                    Panel::Replicas => (&self.replicas_canvas, self.geometry[1]),
+                };
+                let Some(c) = r.cast::<HtmlCanvasElement>() else {
+                    return false;
+                };
+                let t = g.and_then(|g| g.time_at(canvas::canvas_x(&c, offset_x)));
+                // Snap to the decision in effect, so moving within one decision re-renders nothing.
+                let t = t.map(|t| self.entry_at(t).map_or(t, |e| e.t));
+                if click {
+                    self.cursor = t;
+                    self.redraw();
+                } else {
+                    if self.hover == t {
+                        return false;
+                    }
+                    self.hover = t;
+                }
+            }
+            Msg::PointerLeft => {
+                if self.hover.take().is_none() {
+                    return false;
+                }
+            }
+            Msg::Scrolled(input) => {
+                let (ta, g) = match input {
+                    InputText::Yaml => (&self.yaml_ref, &self.yaml_gutter),
+                    InputText::Samples => (&self.samples_ref, &self.samples_gutter),
+                };
+                if let (Some(ta), Some(g)) =
+                    (ta.cast::<web_sys::Element>(), g.cast::<web_sys::Element>())
+                {
+                    g.set_scroll_top(ta.scroll_top());
+                }
+                return false;
+            }
+        }
+        true
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if self.needs_draw {
+            self.needs_draw = false;
+            self.draw();
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let out = &self.output;
+        let embed = self.embed;
+        html! {
+            <div class={classes!("app", embed.then_some("embed"))}>
+                <header>
+                    <h1>{"Scalelens playground"}</h1>
+                    if embed {
+                        <a id="open-playground" href={dom::page_url(&self.state.to_fragment(), true)} target="_blank" rel="noopener">{"Open in playground"}</a>
+                    } else {
+                        { self.view_toolbar(ctx) }
+                    }
+                </header>
+                <div id="message" data-kind={self.message.as_ref().map_or("", |m| m.0)} role="status">
+                    { self.message.as_ref().map_or_else(String::new, |m| m.1.clone()) }
+                </div>
+                { self.view_banner(ctx) }
+                <main>
+                    <section class="inputs">
+                        { self.view_editor(ctx, InputText::Yaml) }
+                        if !embed {
+                            { self.view_demand(ctx) }
+                            { self.view_settings(ctx) }
+                        }
+                    </section>
+                    <section class="results">
+                        { self.view_selected() }
+                        { self.view_summary() }
+                        <canvas id="chart-metric" ref={self.metric_canvas.clone()}
+                            width={CANVAS_W.to_string()} height={METRIC_H.to_string()}
+                            onmousemove={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), false))}
+                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), true))}
+                            onmouseleave={link.callback(|_| Msg::PointerLeft)}></canvas>
+                        <canvas id="chart-replicas" ref={self.replicas_canvas.clone()}
+                            width={CANVAS_W.to_string()} height={REPLICAS_H.to_string()}
+                            onmousemove={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), false))}
+                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), true))}
+                            onmouseleave={link.callback(|_| Msg::PointerLeft)}></canvas>
+                        { self.view_trace(ctx) }
+                        { self.view_diagnostics(ctx) }
+                        { self.view_import(out) }
+                    </section>
+                </main>
+            </div>
+        }
+    }
+}
+
+impl App {
+    fn view_toolbar(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let example = self.state.example.clone().unwrap_or_default();
+        html! {
+            <nav class="toolbar">
+                <label>{"Example "}
+                    <select id="example-select" onchange={link.callback(|e: Event| Msg::Example(select_value(&e)))}>
+                        { for EXAMPLES.iter().map(|ex| html! {
+                            <option value={ex.id} selected={ex.id == example}>{ex.title}</option>
+                        }) }
+                        // Last, so the gallery's own options keep their order (seed first).
+                        <option value="" disabled=true hidden=true selected={example.is_empty()}>{"(your own input)"}</option>
+                    </select>
+                </label>
+                <button id="undo" disabled={self.undo.is_empty()} onclick={link.callback(|_| Msg::Undo)}>{"Undo"}</button>
+                <button id="pin-run" onclick={link.callback(|_| Msg::Pin)} title="Keep this run and overlay the next ones (before/after)">{"Pin run"}</button>
+                if self.pinned.is_some() {
+                    <button id="unpin" onclick={link.callback(|_| Msg::Unpin)}>{"Clear pin"}</button>
+                }
+                <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
+                <button id="copy-markdown" onclick={link.callback(|_| Msg::CopyMarkdown)}>{"Copy as Markdown"}</button>
+                <button id="export-png" onclick={link.callback(|_| Msg::ExportPng)}>{"Chart PNG"}</button>
+                <button id="export-csv" onclick={link.callback(|_| Msg::ExportCsv)} disabled={self.output.sim.is_none()}>{"Timeline CSV"}</button>
+                <button id="export-yaml" onclick={link.callback(|_| Msg::ExportYaml)}>{"YAML"}</button>
+            </nav>
+        }
+    }
+
+    fn view_banner(&self, ctx: &Context<Self>) -> Html {
+        let Some((i, d)) = self
+            .output
+            .findings
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.input == InputText::Yaml && f.diagnostic.code == codes::UNIT_MISMATCH)
+            .map(|(i, f)| (i, &f.diagnostic))
+        else {
+            return html! {};
+        };
+        let link = ctx.link();
+        html! {
+            <div id="unit-banner" role="alert">
+                <strong>{"Unit mismatch "}</strong>
+                <span class="where">{ text::location(d) }</span>{" "}
+                <span class="text">{ d.message.clone() }</span>
+                <div class="fixes">
+                    { for d.fixes.iter().enumerate().filter(|(_, f)| !f.edits.is_empty()).map(|(k, f)| html! {
+                        <button class="fix" data-fix-index={k.to_string()}
+                            onclick={link.callback(move |_| Msg::ApplyFix(i, k))}>{ format!("Fix: {}", f.description) }</button>
+                    }) }
+                </div>
+                { for d.fixes.iter().filter(|f| f.edits.is_empty()).map(|f| html! { <p class="advice">{ f.description.clone() }</p> }) }
+            </div>
+        }
+    }
+
+    fn marks(&self, input: InputText) -> Html {
+        let marks: Vec<&Diagnostic> = self
+            .output
+            .findings
+            .iter()
+            .filter(|f| f.input == input)
+            .map(|f| &f.diagnostic)
+            .filter(|d| d.span.is_some())
+            .collect();
+        html! {
+            { for marks.into_iter().map(|d| {
+                let line = d.span.map_or(1, |s| s.start.line);
+                let top = line.saturating_sub(1).saturating_mul(LINE_PX);
+                html! {
+                    <span class={classes!("gutter-mark", d.severity.as_str())}
+                        data-line={line.to_string()} data-code={d.code}
+                        style={format!("top: {top}px")} title={text::diagnostic_line(d)}>{"●"}</span>
+                }
+            }) }
+        }
+    }
+
+    fn view_editor(&self, ctx: &Context<Self>, input: InputText) -> Html {
+        let link = ctx.link();
+        let (id, gutter_id, text, r, g, label) = match input {
+            InputText::Yaml => (
+                "yaml-editor",
+                "yaml-gutter",
+                &self.state.yaml,
+                &self.yaml_ref,
+                &self.yaml_gutter,
+                "Autoscaler YAML",
+            ),
+            InputText::Samples => (
+                "samples-editor",
+                "samples-gutter",
+                &self.state.samples,
+                &self.samples_ref,
+                &self.samples_gutter,
+                "Metric samples (CSV, Prometheus text or JSON, Grafana CSV)",
+            ),
+        };
+        let oninput = match input {
+            InputText::Yaml => link.callback(|e: InputEvent| Msg::YamlInput(textarea_value(&e))),
+            InputText::Samples => {
+                link.callback(|e: InputEvent| Msg::SamplesInput(textarea_value(&e)))
+            }
+        };
+        let disabled = input == InputText::Samples && self.state.pattern.is_some();
+        html! {
+            <div class="editor-block">
+                <label for={id}>{label}</label>
+                <div class="editor">
+                    <div class="gutter" id={gutter_id} ref={g.clone()}>
+                        <div class="gutter-inner">
+                            <pre class="numbers">{ self.gutter_text(input) }</pre>
+                            { self.marks(input) }
+                        </div>
+                    </div>
+                    <textarea id={id} ref={r.clone()} spellcheck="false" wrap="off"
+                        value={text.clone()} {oninput} readonly={self.embed} disabled={disabled}
+                        onscroll={link.callback(move |_| Msg::Scrolled(input))} />
+                </div>
+            </div>
+        }
+    }
+
+    fn view_demand(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let p = self.state.pattern.as_ref();
+        let shape = p.map(|p| p.shape.as_str()).unwrap_or("");
+        let num = |id: &'static str, label: &'static str, v: String, which: Setting| {
+            html! {
+                <label>{label}
+                    <input id={id} type="text" inputmode="decimal" value={v}
+                        oninput={link.callback(move |e: InputEvent| Msg::Set(which, input_event_value(&e)))} />
+                </label>
+            }
+        };
+        html! {
+            <div class="demand">
+                <label>{"Demand "}
+                    <select id="pattern-select" onchange={link.callback(|e: Event| Msg::Pattern(select_value(&e)))}>
+                        <option value="" selected={shape.is_empty()}>{"the samples below"}</option>
+                        { for Shape::ALL.iter().map(|s| html! {
+                            <option value={s.as_str()} selected={s.as_str() == shape} title={s.describe()}>{ format!("pattern: {}", s.as_str()) }</option>
+                        }) }
+                    </select>
+                </label>
+                if p.is_some() {
+                    <div class="pattern" title="Total demand across the workload, in the metric's unit">
+                        { num("pattern-base", "base ", self.field(Setting::PatternBase), Setting::PatternBase) }
+                        { num("pattern-peak", "peak ", self.field(Setting::PatternPeak), Setting::PatternPeak) }
+                        { num("pattern-duration", "duration (s) ", self.field(Setting::PatternDuration), Setting::PatternDuration) }
+                        { num("pattern-step", "step (s) ", self.field(Setting::PatternStep), Setting::PatternStep) }
+                    </div>
+                }
+                { self.view_editor(ctx, InputText::Samples) }
+            </div>
+        }
+    }
+
+    fn view_settings(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let s = &self.state;
+        let sim = self.output.sim.as_ref();
+        let field = |id: &'static str,
+                     label: &'static str,
+                     value: String,
+                     placeholder: String,
+                     which: Setting| {
+            html! {
+                <label>{label}
+                    <input id={id} type="text" value={value} placeholder={placeholder}
+                        oninput={link.callback(move |e: InputEvent| Msg::Set(which, input_event_value(&e)))} />
+                </label>
+            }
+        };
+        let chosen = s.autoscaler.clone().unwrap_or_default();
+        html! {
+            <fieldset class="settings">
+                <legend>{"Settings"}</legend>
+                <label>{"Autoscaler "}
+                    <select id="autoscaler-select" onchange={link.callback(|e: Event| Msg::Set(Setting::Autoscaler, select_value(&e)))}>
+                        <option value="" selected={chosen.is_empty()}>{"the first one"}</option>
+                        { for self.output.autoscalers.iter().map(|(name, kind)| html! {
+                            <option value={name.clone()} selected={*name == chosen}>{ format!("{name} ({kind})") }</option>
+                        }) }
+                    </select>
+                </label>
+                { field("initial-replicas", "Initial replicas ", self.field(Setting::InitialReplicas),
+                    sim.map_or_else(String::new, |o| format!("default {}", o.initial_replicas)), Setting::InitialReplicas) }
+                { field("pod-startup", "Pod start-up (s) ", self.field(Setting::PodStartup),
+                    sim.map_or_else(String::new, |o| format!("default {}", o.pod_startup / 1000)), Setting::PodStartup) }
+                { field("horizon", "Horizon (s) ", self.field(Setting::Horizon),
+                    sim.map_or_else(String::new, |o| format!("default {}", o.duration / 1000)), Setting::Horizon) }
+                <label>{"AIBrix "}
+                    <select id="aibrix-version" onchange={link.callback(|e: Event| Msg::Set(Setting::Aibrix, select_value(&e)))}>
+                        <option value="v0.7" selected={s.aibrix.is_none()}>{"v0.7.0"}</option>
+                        <option value="v0.4" selected={s.aibrix.as_deref() == Some("v0.4")}>{"v0.4.0"}</option>
+                    </select>
+                </label>
+                <label>{"Samples are "}
+                    <select id="samples-are" onchange={link.callback(|e: Event| Msg::Set(Setting::SamplesAre, select_value(&e)))}>
+                        { for [("auto", "chosen from the data"), ("per-pod", "per pod (summed)"), ("average", "an average (× replicas)"), ("total", "the total")].into_iter().map(|(v, l)| html! {
+                            <option value={v} selected={s.samples_are.as_deref().unwrap_or("auto") == v}>{l}</option>
+                        }) }
+                    </select>
+                </label>
+            </fieldset>
+        }
+    }
+
+    fn view_selected(&self) -> Html {
+        let Some(a) = &self.output.selected else {
+            return html! { <p id="selected" class="none">{"No autoscaler to replay."}</p> };
+        };
+        let max = if a.max_replicas == u32::MAX {
+            "unlimited".to_string()
+        } else {
+            a.max_replicas.to_string()
+        };
+        html! {
+            <p id="selected" data-family={a.family}>
+                <strong>{ a.name.clone() }</strong>{ format!(" ({}) — {}", a.kind, a.algorithm) }<br/>
+                { format!(
+                    "metric {} · target {}{}{} · min {} · max {}",
+                    a.metric.as_deref().unwrap_or("-"),
+                    a.target.map_or_else(|| "-".to_string(), scalelens_chart::number),
+                    a.target_type.map(|t| format!(" {t}")).unwrap_or_default(),
+                    a.unit.map(|u| format!(" ({u})")).unwrap_or_default(),
+                    a.min_replicas, max
+                ) }
+            </p>
+        }
+    }
+
+    fn view_summary(&self) -> Html {
+        let stats = text::replica_stats(&self.output);
+        let pin = self.pinned.as_ref().map(|p| {
+            let peak = p.timeline.iter().map(|e| e.desired).max().unwrap_or(0);
+            let last = p.timeline.last().map_or(0, |e| e.desired);
+            format!(" · pinned run ({}): peak {peak}, final {last}", p.label)
+        });
+        html! {
+            <p id="timeline-summary" ref={self.summary_ref.clone()}
+                data-final-replicas={opt_str(stats.map(|s| s.0))}
+                data-peak-replicas={opt_str(stats.map(|s| s.1))}
+                data-min-replicas={opt_str(stats.map(|s| s.2))}>
+                { match stats {
+                    Some((last, peak, min)) => format!(
+                        "spec.replicas: min {min}, peak {peak}, final {last} over {} decisions",
+                        self.output.sim.as_ref().map_or(0, |s| s.timeline.len())
+                    ),
+                    None => "No simulation: give samples or pick a demand pattern.".to_string(),
+                } }
+                { pin.unwrap_or_default() }
+            </p>
+        }
+    }
+
+    fn view_trace(&self, ctx: &Context<Self>) -> Html {
+        let hint = html! { <p class="hint">{"Hover over or click a chart to see that decision's trace."}</p> };
+        let (Some(a), Some(sim)) = (&self.output.autoscaler, &self.output.sim) else {
+            return html! { <div id="trace">{ hint }</div> };
+        };
+        // The pointer's time, else the moment core finds most telling ("why this many here?").
+        let picked = self.hover.or(self.cursor);
+        let at = picked.or_else(|| explain::interesting_moment(a, sim).map(|m| m.0));
+        let Some(at) = at else {
+            return html! { <div id="trace">{ hint }</div> };
+        };
+        let ex = match explain::explain(a, sim, at, TRACE_SPAN) {
+            Ok(ex) => ex,
+            Err(e) => return html! { <div id="trace"><p>{ e.to_string() }</p></div> },
+        };
+        let link = ctx.link();
+        let focus = ex.focus.and_then(|i| ex.steps.get(i));
+        // Changed steps and the focus, at most TRACE_STEPS around the focus.
+        let shown: Vec<(usize, &explain::Step)> = ex
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(i, st)| st.changed || Some(*i) == ex.focus)
+            .collect();
+        let fpos = shown
+            .iter()
+            .position(|(i, _)| Some(*i) == ex.focus)
+            .unwrap_or(0);
+        let from = fpos.saturating_sub(TRACE_STEPS / 2);
+        let shown = shown.iter().skip(from).take(TRACE_STEPS);
+        let cause = focus.and_then(|st| st.cause.as_ref());
+        html! {
+            <div id="trace" data-t={opt_str(focus.map(|st| st.t))}>
+                <p class="headline">
+                    if picked.is_none() { <span class="default">{"Most telling moment: "}</span> }
+                    <strong>{ ex.headline.clone() }</strong>
+                </p>
+                if let Some(c) = cause {
+                    <p class="cause">{"Setting behind it: "}
+                        { match c.origin {
+                            Origin::Yaml { line, .. } => html! {
+                                <a href="#" class="cause-link" data-line={line.to_string()}
+                                    onclick={link.callback(move |e: MouseEvent| { e.prevent_default(); Msg::SelectLine(InputText::Yaml, line) })}>
+                                    { c.describe(None) }</a>
+                            },
+                            Origin::Default { .. } => html! { <span>{ c.describe(None) }</span> },
+                        } }
+                    </p>
+                }
+                <ol class="steps">
+                    { for shown.map(|(i, st)| html! {
+                        <li class={classes!((Some(*i) == ex.focus).then_some("focus"))} data-t={st.t.to_string()}>
+                            <span class="clock">{ st.clock.clone() }</span>{" "}{ st.sentence.clone() }
+                        </li>
+                    }) }
+                </ol>
+            </div>
+        }
+    }
+
+    fn view_diagnostics(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        html! {
+            <section class="diagnostics-block">
+                <h2>{ format!("Diagnostics ({})", self.output.findings.len()) }</h2>
+                <ul id="diagnostics">
+                    { for self.output.findings.iter().enumerate().map(|(i, f): (usize, &Finding)| {
+                        let d = &f.diagnostic;
+                        let fixable = f.input == InputText::Yaml;
+                        let (line, col) = d.span.map_or((0, 0), |s| (s.start.line, s.start.column));
+                        let input = f.input;
+                        let onclick = link.callback(move |_| Msg::SelectLine(input, line));
+                        let onkeydown = link.batch_callback(move |e: KeyboardEvent| {
+                            (e.key() == "Enter").then_some(Msg::SelectLine(input, line))
+                        });
+                        html! {
+                            <li class={classes!("diagnostic", d.severity.as_str())} tabindex="0"
+                                data-code={d.code} data-severity={d.severity.as_str()}
+                                data-input={f.input.as_str()}
+                                data-line={if line > 0 { line.to_string() } else { String::new() }}
+                                data-column={if col > 0 { col.to_string() } else { String::new() }}
+                                {onclick} {onkeydown}>
+                                <span class="loc">{ if line > 0 { format!("{}{line}:{col}", if f.input == InputText::Samples { "samples " } else { "" }) } else { String::new() } }</span>
+                                {" "}<span class="sev">{ format!("{}[{}]", d.severity.as_str(), d.code) }</span>
+                                {": "}<span class="msg">{ d.message.clone() }</span>
+                                if let Some(h) = &d.help {
+                                    <div class="help">{ h.clone() }</div>
+                                }
+                                if fixable {
+                                    { for d.fixes.iter().enumerate().filter(|(_, x)| !x.edits.is_empty()).map(|(k, x)| html! {
+                                        <button class="apply-fix" data-fix-index={k.to_string()}
+                                            onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::ApplyFix(i, k) })}>
+                                            { format!("Fix: {}", x.description) }</button>
+                                    }) }
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </section>
+        }
+    }
+
+    fn view_import(&self, out: &PipelineOutput) -> Html {
+        let Some(imp) = &out.import else {
+            return html! {};
+        };
+        html! {
+            <details id="import" class="import">
+                <summary>{ format!("Samples: {}, {} series{}, read as {}", imp.format.as_str(), imp.series,
+                    imp.metric.as_deref().map(|m| format!(" of `{m}`")).unwrap_or_default(),
+                    imp.interpretation.as_str()) }</summary>
+                <ul>
+                    { for imp.notes.iter().map(|n| html! { <li>{ n.to_string() }</li> }) }
+                    if let Some(sc) = &imp.scale {
+                        <li class="scale">{ format!(
+                            "note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}",
+                            scalelens_chart::number(sc.bound), scalelens_chart::number(sc.median),
+                            scalelens_chart::number(sc.max), scalelens_chart::number(sc.registry_bound),
+                            scalelens_chart::number(sc.bound)) }</li>
+                    }
+                </ul>
+            </details>
+        }
+    }
+}
+
+fn textarea_value(e: &InputEvent) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
+fn select_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
+fn input_event_value(e: &InputEvent) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|t| t.value())
+        .unwrap_or_default()
+}

@@ -1,0 +1,172 @@
+//! Small wrappers over browser APIs (location, history, localStorage, clipboard, downloads,
+//! performance). Every failure is absorbed or returned as a message: the page never panics.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
+
+use crate::state::STORAGE_KEY;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// `performance.now()` in ms (0 when unavailable).
+pub fn now() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The URL fragment, with its `#`.
+pub fn fragment() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Whether the page is in embed mode (`?embed` in the query).
+pub fn is_embed() -> bool {
+    window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|s| {
+            s.trim_start_matches('?')
+                .split('&')
+                .any(|p| p == "embed" || p.starts_with("embed="))
+        })
+}
+
+/// This page's URL with `fragment`; with `strip_embed`, without the query (the full
+/// playground, for the embed's "Open in playground" link).
+pub fn page_url(fragment: &str, strip_embed: bool) -> String {
+    let Some(loc) = window().map(|w| w.location()) else {
+        return format!("#{fragment}");
+    };
+    let origin = loc.origin().unwrap_or_default();
+    let path = loc.pathname().unwrap_or_default();
+    let search = if strip_embed {
+        String::new()
+    } else {
+        loc.search().unwrap_or_default()
+    };
+    format!("{origin}{path}{search}#{fragment}")
+}
+
+/// Replace the URL fragment without a history entry or a scroll.
+pub fn replace_fragment(fragment: &str) {
+    if let Some(h) = window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The saved state record, if any.
+pub fn load_storage() -> Option<String> {
+    storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+}
+
+/// Save the state record; on failure (quota, private mode) the message to show.
+pub fn save_storage(json: &str) -> Result<(), String> {
+    let s = storage()
+        .ok_or_else(|| "Not saved: this browser gives the page no local storage.".to_string())?;
+    s.set_item(STORAGE_KEY, json).map_err(|_| {
+        format!(
+            "Not saved in this browser: local storage is full ({} KB to write). Use Copy link to keep this state.",
+            json.len() / 1000
+        )
+    })
+}
+
+/// Write `text` to the clipboard (`navigator.clipboard.writeText`); silently nothing where the
+/// API is missing.
+pub fn copy_text(text: &str) {
+    let Some(w) = window() else { return };
+    let nav: JsValue = w.navigator().into();
+    let Ok(clip) = js_sys::Reflect::get(&nav, &JsValue::from_str("clipboard")) else {
+        return;
+    };
+    if clip.is_undefined() || clip.is_null() {
+        return;
+    }
+    if let Ok(f) = js_sys::Reflect::get(&clip, &JsValue::from_str("writeText")) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            // The returned promise may reject (no permission): nothing to do about it.
+            let _ = f.call1(&clip, &JsValue::from_str(text));
+        }
+    }
+}
+
+fn click_download(href: &str, name: &str) -> Option<()> {
+    let doc = window()?.document()?;
+    let a: HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(href);
+    a.set_download(name);
+    let body = doc.body()?;
+    body.append_child(&a).ok()?;
+    a.click();
+    body.remove_child(&a).ok()?;
+    Some(())
+}
+
+/// Offer `text` as a file download.
+pub fn download_text(text: &str, name: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
+        click_download(&url, name);
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+}
+
+/// Stack `canvases` vertically into one PNG and offer it as a download.
+pub fn download_png(canvases: &[HtmlCanvasElement], name: &str) -> Result<(), String> {
+    let doc = window().and_then(|w| w.document()).ok_or("no document")?;
+    let out: HtmlCanvasElement = doc
+        .create_element("canvas")
+        .ok()
+        .and_then(|e| e.dyn_into().ok())
+        .ok_or("cannot create a canvas")?;
+    let w = canvases.iter().map(|c| c.width()).max().unwrap_or(1);
+    let h: u32 = canvases.iter().map(|c| c.height()).sum();
+    out.set_width(w);
+    out.set_height(h.max(1));
+    let ctx: web_sys::CanvasRenderingContext2d = out
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or("no 2D canvas")?;
+    let mut y = 0.0;
+    for c in canvases {
+        ctx.draw_image_with_html_canvas_element(c, 0.0, y)
+            .map_err(|_| "cannot copy the chart")?;
+        y += f64::from(c.height());
+    }
+    let url = out
+        .to_data_url_with_type("image/png")
+        .map_err(|_| "cannot encode the PNG")?;
+    click_download(&url, name).ok_or_else(|| "cannot start the download".to_string())
+}
+
+/// Mark the page ready (`<body data-app-ready="true">`) for tests and benchmarks.
+pub fn set_app_ready() {
+    if let Some(b) = window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = b.set_attribute("data-app-ready", "true");
+    }
+}
+
+/// Set attribute `name` of the element with `id`, if present.
+pub fn set_attr(id: &str, name: &str, value: &str) {
+    if let Some(e) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        let _ = e.set_attribute(name, value);
+    }
+}

@@ -1,0 +1,29 @@
+//! The Scalelens playground (Yew, client-side rendering).
+//!
+//! A thin translation layer: the DOM in, [`scalelens_core::pipeline::run`] in the middle, Yew
+//! nodes and `scalelens-chart` canvases out. No product logic lives here.
+//!
+//! - [`state`]: what the user controls, the share-link fragment (`#v1:<lz-string>`) and the
+//!   localStorage record (plain Rust, tested natively);
+//! - [`text`]: positions for the editors, fix application, the Markdown summary (plain Rust);
+//! - [`examples`]: the gallery;
+//! - [`app`]: the component; [`canvas`]: drawing; [`dom`]: browser APIs.
+//!
+//! Everything user-supplied is rendered through Yew text nodes (never `inner_html`).
+
+pub mod app;
+pub mod canvas;
+pub mod dom;
+pub mod examples;
+pub mod state;
+pub mod text;
+
+/// Mount the playground on the page's `<body>`.
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}
+
+/// Mount the playground inside `root` (tests, pages that host it in an element).
+pub fn start_in(root: web_sys::Element) {
+    yew::Renderer::<app::App>::with_root(root).render();
+}

@@ -1,0 +1,463 @@
+//! The playground's state (what the user typed and chose) and its two encodings: the share
+//! link's URL fragment and the localStorage record. Plain Rust: no DOM, tested natively.
+//!
+//! Fragment format: `#v1:<payload>` where `<payload>` is lz-string's
+//! `compressToEncodedURIComponent` of a JSON object (`lz_str`, byte-for-byte compatible with the
+//! JS library). Fields equal to their default are left out; `yaml`/`samples` are left out
+//! when equal to the loaded example's text, so an unedited example is a few dozen characters.
+//! A link with a version above [`VERSION`] is refused with a message, never half-read.
+
+use serde::{Deserialize, Serialize};
+
+use scalelens_core::demand::pattern::{Pattern, Shape};
+use scalelens_core::model::{AibrixVersion, SECOND};
+use scalelens_core::pipeline::{DemandInput, PipelineInput, PipelineOptions};
+use scalelens_core::samples::Interpretation;
+
+use crate::examples;
+
+/// The current state version (fragment prefix `v1:` and the storage record's `v`).
+pub const VERSION: u32 = 1;
+
+/// The localStorage key.
+pub const STORAGE_KEY: &str = "scalelens.playground";
+
+/// Largest state saved to localStorage (bytes of JSON). Browsers allow about 5 MB per origin;
+/// beyond this the state is not saved and the user is told so.
+pub const STORAGE_CAP: usize = 2_000_000;
+
+/// A generated demand pattern, as the picker holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatternState {
+    /// `step`, `ramp`, `spike` or `diurnal`.
+    pub shape: String,
+    /// Total demand outside the burst, in the metric's unit.
+    pub base: f64,
+    /// Highest total demand, in the metric's unit.
+    pub peak: f64,
+    pub duration_s: u64,
+    pub step_s: u64,
+}
+
+impl PatternState {
+    /// Defaults for `shape` around a target: base half the target, peak four times it (one hour
+    /// at 15 s).
+    pub fn around(shape: &str, target: Option<f64>) -> Self {
+        let t = target.filter(|t| t.is_finite() && *t > 0.0).unwrap_or(10.0);
+        PatternState {
+            shape: shape.to_string(),
+            base: t * 0.5,
+            peak: t * 4.0,
+            duration_s: 3600,
+            step_s: 15,
+        }
+    }
+
+    /// The core pattern (`None` for an unknown shape).
+    pub fn pattern(&self) -> Option<Pattern> {
+        let shape = Shape::parse(&self.shape)?;
+        let mut p = Pattern::new(shape, self.base, self.peak);
+        p.duration = self.duration_s.saturating_mul(SECOND);
+        p.step = self.step_s.saturating_mul(SECOND);
+        Some(p)
+    }
+}
+
+/// Everything the user controls.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct State {
+    /// The gallery example this state started from (texts are stored relative to it).
+    pub example: Option<String>,
+    pub yaml: String,
+    pub samples: String,
+    /// A generated demand instead of the samples text.
+    pub pattern: Option<PatternState>,
+    /// `metadata.name` of the autoscaler to replay (default: the first).
+    pub autoscaler: Option<String>,
+    /// `v0.4` to replay AIBrix v0.4.0 (default v0.7.0).
+    pub aibrix: Option<String>,
+    pub initial_replicas: Option<u32>,
+    pub pod_startup_s: Option<u64>,
+    pub horizon_s: Option<u64>,
+    /// `per-pod`, `average` or `total` (default: from the data).
+    pub samples_are: Option<String>,
+}
+
+/// The state as written in links and storage: defaults left out.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Wire {
+    v: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    example: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    yaml: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    samples: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pattern: Option<PatternState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    autoscaler: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aibrix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    initial_replicas: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pod_startup_s: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    horizon_s: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    samples_are: Option<String>,
+}
+
+/// Why a link or a stored record could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not `v<N>:<payload>`, not lz-string, not UTF-16, not our JSON.
+    Corrupt(String),
+    /// Written by a newer playground.
+    Future(u32),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Corrupt(why) => write!(
+                f,
+                "This link is damaged and cannot be opened ({why}); showing your last state instead."
+            ),
+            DecodeError::Future(v) => write!(
+                f,
+                "This link was made by a newer version of the playground (state v{v}, this one reads v{VERSION}); showing your last state instead."
+            ),
+        }
+    }
+}
+
+impl DecodeError {
+    /// The `data-kind` of the message shown for it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DecodeError::Corrupt(_) => "link-corrupt",
+            DecodeError::Future(_) => "link-future",
+        }
+    }
+}
+
+impl State {
+    /// The default state: the seed example.
+    pub fn initial() -> State {
+        examples::EXAMPLES
+            .first()
+            .map(|e| e.state())
+            .unwrap_or_default()
+    }
+
+    fn to_wire(&self) -> Wire {
+        let ex = self.example.as_deref().and_then(examples::find);
+        let (ex_yaml, ex_samples) = ex.map_or(("", ""), |e| (e.yaml, e.samples));
+        Wire {
+            v: VERSION,
+            example: ex.map(|e| e.id.to_string()),
+            yaml: (self.yaml != ex_yaml).then(|| self.yaml.clone()),
+            samples: (self.samples != ex_samples).then(|| self.samples.clone()),
+            pattern: self.pattern.clone(),
+            autoscaler: self.autoscaler.clone(),
+            aibrix: self.aibrix.clone(),
+            initial_replicas: self.initial_replicas,
+            pod_startup_s: self.pod_startup_s,
+            horizon_s: self.horizon_s,
+            samples_are: self.samples_are.clone(),
+        }
+    }
+
+    fn from_wire(w: Wire) -> Result<State, DecodeError> {
+        if w.v > VERSION {
+            return Err(DecodeError::Future(w.v));
+        }
+        if w.v != VERSION {
+            return Err(DecodeError::Corrupt(format!(
+                "unknown state version {}",
+                w.v
+            )));
+        }
+        let ex = match w.example.as_deref() {
+            Some(id) => Some(
+                examples::find(id)
+                    .ok_or_else(|| DecodeError::Corrupt(format!("unknown example `{id}`")))?,
+            ),
+            None => None,
+        };
+        let (ex_yaml, ex_samples) = ex.map_or(("", ""), |e| (e.yaml, e.samples));
+        Ok(State {
+            example: w.example,
+            yaml: w.yaml.unwrap_or_else(|| ex_yaml.to_string()),
+            samples: w.samples.unwrap_or_else(|| ex_samples.to_string()),
+            pattern: w.pattern,
+            autoscaler: w.autoscaler,
+            aibrix: w.aibrix,
+            initial_replicas: w.initial_replicas,
+            pod_startup_s: w.pod_startup_s,
+            horizon_s: w.horizon_s,
+            samples_are: w.samples_are,
+        })
+    }
+
+    /// The state as JSON with defaults left out.
+    pub fn to_json(&self) -> String {
+        // Serializing plain strings and numbers cannot fail.
+        serde_json::to_string(&self.to_wire()).unwrap_or_default()
+    }
+
+    /// Read [`State::to_json`]'s output.
+    pub fn from_json(json: &str) -> Result<State, DecodeError> {
+        // Look at the version first, so a newer record with new fields says "newer".
+        let v = serde_json::from_str::<serde_json::Value>(json)
+            .map_err(|e| DecodeError::Corrupt(format!("not JSON: {e}")))?
+            .get("v")
+            .and_then(serde_json::Value::as_u64);
+        match v {
+            None => return Err(DecodeError::Corrupt("no state version".into())),
+            Some(v) if v > u64::from(VERSION) => {
+                return Err(DecodeError::Future(u32::try_from(v).unwrap_or(u32::MAX)))
+            }
+            Some(_) => {}
+        }
+        let w: Wire = serde_json::from_str(json)
+            .map_err(|e| DecodeError::Corrupt(format!("unexpected content: {e}")))?;
+        State::from_wire(w)
+    }
+
+    /// The URL fragment (without `#`): `v1:<lz-string>`.
+    pub fn to_fragment(&self) -> String {
+        Self::fragment_of_json(&self.to_json())
+    }
+
+    /// The fragment for [`State::to_json`]'s output.
+    pub fn fragment_of_json(json: &str) -> String {
+        format!(
+            "v{VERSION}:{}",
+            lz_str::compress_to_encoded_uri_component(json)
+        )
+    }
+
+    /// Read a URL fragment (with or without the leading `#`): `v1:<payload>`, or
+    /// `example=<id>` for an unedited gallery example. `Ok(None)` when there is none.
+    pub fn from_fragment(fragment: &str) -> Result<Option<State>, DecodeError> {
+        let f = fragment.strip_prefix('#').unwrap_or(fragment);
+        if f.is_empty() {
+            return Ok(None);
+        }
+        // `#example=<id>`: a gallery example, for docs pages that link one without encoding.
+        if let Some(id) = f.strip_prefix("example=") {
+            return examples::find(id)
+                .map(|e| Some(e.state()))
+                .ok_or_else(|| DecodeError::Corrupt(format!("unknown example `{id}`")));
+        }
+        let Some((version, payload)) = f.split_once(':') else {
+            return Err(DecodeError::Corrupt("no `v1:` prefix".into()));
+        };
+        let v: u32 = version
+            .strip_prefix('v')
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| DecodeError::Corrupt(format!("bad version `{version}`")))?;
+        if v > VERSION {
+            return Err(DecodeError::Future(v));
+        }
+        if v != VERSION {
+            return Err(DecodeError::Corrupt(format!("unknown version v{v}")));
+        }
+        let wide = lz_str::decompress_from_encoded_uri_component(payload)
+            .filter(|w| !w.is_empty())
+            .ok_or_else(|| DecodeError::Corrupt("the compressed data is truncated".into()))?;
+        let json = String::from_utf16(&wide)
+            .map_err(|_| DecodeError::Corrupt("the compressed data is not text".into()))?;
+        State::from_json(&json).map(Some)
+    }
+
+    /// The localStorage record, or why it is not saved (over [`STORAGE_CAP`]).
+    pub fn to_storage(&self) -> Result<String, String> {
+        let json = self.to_json();
+        if json.len() > STORAGE_CAP {
+            return Err(format!(
+                "Not saved in this browser: the state is {} KB, over the {} KB limit for local storage. Shorten the samples, or use Copy link to keep it.",
+                json.len() / 1000,
+                STORAGE_CAP / 1000
+            ));
+        }
+        Ok(json)
+    }
+
+    /// The pipeline input for this state (borrowing the texts).
+    pub fn pipeline_input(&self) -> PipelineInput<'_> {
+        let demand = match self.pattern.as_ref().and_then(PatternState::pattern) {
+            Some(p) => DemandInput::Pattern(p),
+            None => DemandInput::Samples(&self.samples),
+        };
+        PipelineInput {
+            yaml: &self.yaml,
+            demand,
+            options: PipelineOptions {
+                autoscaler: self.autoscaler.clone(),
+                aibrix_version: match self.aibrix.as_deref() {
+                    Some("v0.4") => AibrixVersion::V0_4,
+                    _ => AibrixVersion::V0_7,
+                },
+                initial_replicas: self.initial_replicas,
+                pod_startup: self.pod_startup_s.map(|s| s.saturating_mul(SECOND)),
+                horizon: self.horizon_s.map(|s| s.saturating_mul(SECOND)),
+                samples_are: match self.samples_are.as_deref() {
+                    Some("per-pod") => Interpretation::PerPod,
+                    Some("average") => Interpretation::Average,
+                    Some("total") => Interpretation::Total,
+                    _ => Interpretation::Auto,
+                },
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edited() -> State {
+        let mut s = State::initial();
+        s.yaml = s.yaml.replace("\"0.5\"", "\"50\"");
+        s.initial_replicas = Some(3);
+        s.pod_startup_s = Some(45);
+        s.horizon_s = Some(7200);
+        s.aibrix = Some("v0.4".into());
+        s.samples_are = Some("total".into());
+        s.autoscaler = Some("deepseek-llm-7b-chat-kpa".into());
+        s
+    }
+
+    #[test]
+    fn fragment_round_trips_exactly() {
+        for s in [
+            State::initial(),
+            edited(),
+            State::default(),
+            State {
+                yaml: "a: <img src=x onerror=alert(1)> \u{1F600} é".into(),
+                samples: "time,value\n0,1\n".into(),
+                pattern: Some(PatternState::around("diurnal", Some(0.5))),
+                ..State::default()
+            },
+        ] {
+            let f = s.to_fragment();
+            assert!(f.starts_with("v1:"), "{f}");
+            assert_eq!(State::from_fragment(&f), Ok(Some(s.clone())));
+            assert_eq!(State::from_fragment(&format!("#{f}")), Ok(Some(s.clone())));
+            assert_eq!(State::from_json(&s.to_json()), Ok(s));
+        }
+    }
+
+    #[test]
+    fn defaults_and_unedited_example_texts_are_left_out() {
+        assert_eq!(State::initial().to_json(), r#"{"v":1,"example":"seed"}"#);
+        assert_eq!(State::default().to_json(), r#"{"v":1}"#);
+        let f = State::initial().to_fragment();
+        assert!(f.len() < 60, "{f}");
+        // The edited YAML is in, the unchanged samples are not.
+        let j = edited().to_json();
+        assert!(j.contains("\"yaml\""));
+        assert!(!j.contains("\"samples\""));
+    }
+
+    #[test]
+    fn fragment_is_lz_string_compatible() {
+        // `LZString.compressToEncodedURIComponent('{"v":1}')` in lz-string 1.5.0.
+        let f = State::default().to_fragment();
+        let payload = f.strip_prefix("v1:").unwrap_or_default();
+        let back = lz_str::decompress_from_encoded_uri_component(payload).unwrap_or_default();
+        assert_eq!(String::from_utf16_lossy(&back), r#"{"v":1}"#);
+        assert!(payload
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-$".contains(c)));
+    }
+
+    #[test]
+    fn corrupt_and_future_links_are_errors_with_messages() {
+        assert_eq!(State::from_fragment(""), Ok(None));
+        assert_eq!(
+            State::from_fragment("#example=knative-panic").map(|s| s.and_then(|s| s.example)),
+            Ok(Some("knative-panic".to_string()))
+        );
+        assert!(matches!(
+            State::from_fragment("#example=nope"),
+            Err(DecodeError::Corrupt(_))
+        ));
+        assert_eq!(State::from_fragment("#"), Ok(None));
+        let good = edited().to_fragment();
+        let truncated = &good[..good.len() / 2];
+        for bad in [
+            "garbage",
+            "v1:",
+            "v1:%%%%",
+            truncated,
+            "vX:abc",
+            "v0:abc",
+            &format!(
+                "v1:{}",
+                lz_str::compress_to_encoded_uri_component("not json")
+            ),
+            &format!(
+                "v1:{}",
+                lz_str::compress_to_encoded_uri_component(r#"{"v":1,"example":"nope"}"#)
+            ),
+            &format!(
+                "v1:{}",
+                lz_str::compress_to_encoded_uri_component(r#"{"v":1,"yaml":3}"#)
+            ),
+        ] {
+            let e = State::from_fragment(bad).expect_err(bad);
+            assert!(matches!(e, DecodeError::Corrupt(_)), "{bad}: {e:?}");
+            assert_eq!(e.kind(), "link-corrupt");
+            assert!(e.to_string().contains("damaged"));
+        }
+        let e = State::from_fragment("v2:whatever").expect_err("future");
+        assert_eq!(e, DecodeError::Future(2));
+        assert_eq!(e.kind(), "link-future");
+        assert!(e.to_string().contains("newer version"));
+        // A v1 prefix around a newer record is still "newer".
+        let newer = format!(
+            "v1:{}",
+            lz_str::compress_to_encoded_uri_component(r#"{"v":7,"shiny":true}"#)
+        );
+        assert_eq!(State::from_fragment(&newer), Err(DecodeError::Future(7)));
+    }
+
+    #[test]
+    fn storage_has_a_cap_with_a_message() {
+        assert!(State::initial().to_storage().is_ok());
+        let big = State {
+            samples: "x".repeat(STORAGE_CAP + 1),
+            ..State::default()
+        };
+        let msg = big.to_storage().expect_err("over the cap");
+        assert!(msg.contains("Not saved"), "{msg}");
+        assert_eq!(
+            State::from_json(&State::initial().to_storage().unwrap_or_default()),
+            Ok(State::initial())
+        );
+    }
+
+    #[test]
+    fn pipeline_input_maps_every_setting() {
+        let s = edited();
+        let i = s.pipeline_input();
+        assert_eq!(i.options.initial_replicas, Some(3));
+        assert_eq!(i.options.pod_startup, Some(45_000));
+        assert_eq!(i.options.horizon, Some(7_200_000));
+        assert_eq!(i.options.aibrix_version, AibrixVersion::V0_4);
+        assert_eq!(i.options.samples_are, Interpretation::Total);
+        assert!(matches!(i.demand, DemandInput::Samples(_)));
+        let p = State {
+            pattern: Some(PatternState::around("ramp", Some(0.5))),
+            ..State::default()
+        };
+        assert!(matches!(p.pipeline_input().demand, DemandInput::Pattern(_)));
+    }
+}

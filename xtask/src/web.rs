@@ -1,0 +1,612 @@
+//! The playground's tasks: its tools (installed when missing, pinned), `serve`, `dist`,
+//! `bench-web`, and its steps of `cargo xtask test`.
+//!
+//! Pinned tools (see `../shared/toolchain.md`; `Trunk.toml` names the same versions and sets
+//! `offline = true`, so trunk never downloads and uses the PATH tools only at these versions):
+//! - trunk [`TRUNK_VERSION`]: `cargo install --locked` (about 7.5 minutes on 2 cores).
+//! - wasm-bindgen-cli [`WASM_BINDGEN_VERSION`]: must equal the `wasm-bindgen` crate in
+//!   `Cargo.lock`; `cargo install` WITHOUT `--locked` (its lockfile pins a `webpki-roots`
+//!   version the registry lacks). Also provides `wasm-bindgen-test-runner`.
+//! - wasm-opt from npm [`BINARYEN_NPM`] into the project-local, git-ignored [`TOOLS_DIR`]
+//!   (Debian's binaryen is too old for Rust 1.95's output).
+//! - Chromium + ChromeDriver (tests only): Debian packages, installed by `.ci/run`; here only
+//!   checked, with the command that installs them.
+
+use super::{fail, root, run, Failure, Step};
+use std::env;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// `cargo install --locked trunk --version TRUNK_VERSION` (0.22 needs a newer Rust).
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// wasm-bindgen-cli; must equal the `wasm-bindgen` crate locked in `Cargo.lock`.
+pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// The npm package that ships wasm-opt.
+pub const BINARYEN_NPM: &str = "binaryen@132.0.0";
+/// What `wasm-opt --version` must contain (Trunk.toml: `wasm_opt = "version_132"`).
+pub const WASM_OPT_VERSION: &str = "version_132";
+/// Project-local tools (npm packages), git-ignored.
+pub const TOOLS_DIR: &str = ".tools";
+/// Where the static build goes (Trunk.toml `dist`).
+pub const DIST_DIR: &str = "dist";
+/// Where `serve`'s development builds go, so `dist/` always holds the release build the
+/// browser tests and the benchmark use.
+pub const SERVE_DIR: &str = "target/playground-serve";
+/// `trunk serve`'s port unless `--port N` is given (Trunk.toml `[serve] port`).
+pub const DEFAULT_PORT: u16 = 8080;
+/// The default ChromeDriver (Debian's chromium-driver).
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The playground's steps of `cargo xtask test` (after the workspace tests).
+pub fn test_steps() -> Vec<Step> {
+    vec![
+        Step {
+            name: "playground build (cargo xtask dist: trunk build --release --public-url ./)",
+            command: &["cargo", "xtask", "dist"],
+        },
+        Step {
+            name: "playground in headless Chromium (wasm-bindgen-test: cargo test --target wasm32-unknown-unknown -p scalelens-web)",
+            command: &[
+                "cargo",
+                "test",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "scalelens-web",
+            ],
+        },
+        Step {
+            name: "playground end to end (fantoccini + ChromeDriver over dist/: tests/tests/playground_e2e.rs)",
+            command: &[
+                "cargo",
+                "test",
+                "-p",
+                "scalelens-tests",
+                "--test",
+                "playground_e2e",
+                "--",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ],
+        },
+    ]
+}
+
+/// Which tools a task needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// trunk, wasm-bindgen, wasm-opt.
+    Build,
+    /// The build tools plus Chromium/ChromeDriver (browser tests, benchmark).
+    Browser,
+}
+
+fn cargo_bin_dir() -> PathBuf {
+    env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+fn npm_bin_dir() -> PathBuf {
+    root().join(TOOLS_DIR).join("node_modules").join(".bin")
+}
+
+/// Put the project-local npm tools and cargo's bin directory first on this process's PATH
+/// (inherited by trunk, cargo test's wasm runner, ...).
+fn set_tool_path() {
+    let mut dirs = vec![npm_bin_dir(), cargo_bin_dir()];
+    if let Some(path) = env::var_os("PATH") {
+        dirs.extend(env::split_paths(&path));
+    }
+    if let Ok(joined) = env::join_paths(dirs) {
+        // Single-threaded here; edition 2021 keeps `set_var` safe.
+        env::set_var("PATH", joined);
+    }
+}
+
+/// First line of `program --version`, or None when it cannot run.
+fn version_of(program: &str) -> Option<String> {
+    let out = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .map(|l| l.trim().to_string())
+}
+
+/// The version of `crate_name` locked in `lock` (Cargo.lock text); None if absent.
+pub fn locked_version(lock: &str, crate_name: &str) -> Option<String> {
+    let wanted = format!("name = \"{crate_name}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == wanted {
+            for next in lines.by_ref() {
+                let next = next.trim();
+                if let Some(v) = next.strip_prefix("version = ") {
+                    return Some(v.trim_matches('"').to_string());
+                }
+                if next.is_empty() || next.starts_with('[') {
+                    break;
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The pinned wasm-bindgen-cli version must be the crate's locked version (the CLI refuses
+/// a module built by another version) and Trunk.toml's `[tools] wasm_bindgen`.
+fn check_wasm_bindgen_pins() -> Result<(), Failure> {
+    let step = "wasm-bindgen version";
+    let lock_path = root().join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path)
+        .map_err(|e| fail(step, format!("cannot read {}: {e}", lock_path.display())))?;
+    match locked_version(&lock, "wasm-bindgen") {
+        Some(v) if v == WASM_BINDGEN_VERSION => {}
+        Some(v) => {
+            return Err(fail(
+                step,
+                format!(
+                    "Cargo.lock locks the wasm-bindgen crate at {v} but the tools are pinned to \
+                     wasm-bindgen-cli {WASM_BINDGEN_VERSION} (xtask/src/web.rs WASM_BINDGEN_VERSION, \
+                     Trunk.toml [tools] wasm_bindgen): they must be equal; pin the crate with \
+                     `cargo update -p wasm-bindgen --precise {WASM_BINDGEN_VERSION}` or move all pins \
+                     to {v}"
+                ),
+            ))
+        }
+        None => {
+            return Err(fail(
+                step,
+                "Cargo.lock has no wasm-bindgen crate (is the web/ crate a workspace member?)",
+            ))
+        }
+    }
+    if let Ok(trunk_toml) = std::fs::read_to_string(root().join("Trunk.toml")) {
+        let pinned = trunk_toml.lines().find_map(|l| {
+            let l = l.trim();
+            let rest = l
+                .strip_prefix("wasm_bindgen")?
+                .trim_start()
+                .strip_prefix('=')?;
+            Some(rest.trim().trim_matches('"').to_string())
+        });
+        if let Some(p) = pinned {
+            if p != WASM_BINDGEN_VERSION {
+                return Err(fail(
+                    step,
+                    format!(
+                        "Trunk.toml pins wasm_bindgen = \"{p}\" but xtask and Cargo.lock use \
+                         {WASM_BINDGEN_VERSION}: make them equal"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Run an installer command with a heading and its duration.
+fn install(step: &str, what: &str, expect: &str, command: &[&str]) -> Result<(), Failure> {
+    println!("    installing {what} ({expect})");
+    let _ = std::io::stdout().flush();
+    let start = Instant::now();
+    run(step, command)?;
+    println!(
+        "    installed {what} in {:.0} s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn ensure_wasm_bindgen() -> Result<(), Failure> {
+    let step = "wasm-bindgen-cli";
+    check_wasm_bindgen_pins()?;
+    let want = format!("wasm-bindgen {WASM_BINDGEN_VERSION}");
+    let have = version_of("wasm-bindgen");
+    let runner = version_of("wasm-bindgen-test-runner");
+    let runner_want = format!("wasm-bindgen-test-runner {WASM_BINDGEN_VERSION}");
+    if have.as_deref() == Some(want.as_str()) && runner.as_deref() == Some(runner_want.as_str()) {
+        println!("    {want} (matches Cargo.lock)");
+        return Ok(());
+    }
+    println!(
+        "    found {}; need {want}",
+        have.as_deref().unwrap_or("no wasm-bindgen")
+    );
+    // Not --locked: the CLI's own lockfile pins a webpki-roots version the registry lacks.
+    let version = format!("={WASM_BINDGEN_VERSION}");
+    install(
+        step,
+        &format!("wasm-bindgen-cli {WASM_BINDGEN_VERSION}"),
+        "cargo install, about 2 minutes",
+        &[
+            "cargo",
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+            "--force",
+        ],
+    )?;
+    match version_of("wasm-bindgen") {
+        Some(v) if v == want => Ok(()),
+        other => Err(fail(
+            step,
+            format!(
+                "after installing, `wasm-bindgen --version` says {other:?}, not `{want}`: is {} on PATH \
+                 before another wasm-bindgen?",
+                cargo_bin_dir().display()
+            ),
+        )),
+    }
+}
+
+fn ensure_trunk() -> Result<(), Failure> {
+    let step = "trunk";
+    let want = format!("trunk {TRUNK_VERSION}");
+    let have = version_of("trunk");
+    if have.as_deref() == Some(want.as_str()) {
+        println!("    {want}");
+        return Ok(());
+    }
+    println!(
+        "    found {}; need {want}",
+        have.as_deref().unwrap_or("no trunk")
+    );
+    let version = format!("={TRUNK_VERSION}");
+    install(
+        step,
+        &want,
+        "cargo install --locked, about 7.5 minutes and 2 GB of RAM on 2 cores",
+        &[
+            "cargo",
+            "install",
+            "--locked",
+            "trunk",
+            "--version",
+            &version,
+            "--force",
+        ],
+    )?;
+    match version_of("trunk") {
+        Some(v) if v == want => Ok(()),
+        other => Err(fail(
+            step,
+            format!("after installing, `trunk --version` says {other:?}, not `{want}`"),
+        )),
+    }
+}
+
+fn ensure_wasm_opt() -> Result<(), Failure> {
+    let step = "wasm-opt";
+    let ok = |v: &Option<String>| v.as_deref().is_some_and(|v| v.contains(WASM_OPT_VERSION));
+    let have = version_of("wasm-opt");
+    if ok(&have) {
+        println!("    {}", have.unwrap_or_default());
+        return Ok(());
+    }
+    println!(
+        "    found {}; need wasm-opt {WASM_OPT_VERSION} (npm {BINARYEN_NPM} into {TOOLS_DIR}/)",
+        have.as_deref().unwrap_or("no wasm-opt")
+    );
+    if version_of("npm").is_none() {
+        return Err(fail(
+            step,
+            format!(
+                "npm is needed to install {BINARYEN_NPM} (wasm-opt): install Node.js and npm \
+                 (Debian: `apt-get install -y nodejs npm`), then run this again"
+            ),
+        ));
+    }
+    let tools = root().join(TOOLS_DIR);
+    std::fs::create_dir_all(&tools)
+        .map_err(|e| fail(step, format!("cannot create {}: {e}", tools.display())))?;
+    let (name, version) = BINARYEN_NPM.split_once('@').unwrap_or((BINARYEN_NPM, ""));
+    let manifest = format!(
+        "{{\n  \"private\": true,\n  \"description\": \"Scalelens build tools (cargo xtask installs them)\",\n  \"dependencies\": {{ \"{name}\": \"{version}\" }}\n}}\n"
+    );
+    std::fs::write(tools.join("package.json"), manifest)
+        .map_err(|e| fail(step, format!("cannot write {TOOLS_DIR}/package.json: {e}")))?;
+    install(
+        step,
+        BINARYEN_NPM,
+        "npm, a few seconds",
+        &[
+            "npm",
+            "install",
+            "--prefix",
+            TOOLS_DIR,
+            "--no-audit",
+            "--no-fund",
+            "--loglevel",
+            "error",
+        ],
+    )?;
+    let have = version_of("wasm-opt");
+    if ok(&have) {
+        println!("    {}", have.unwrap_or_default());
+        Ok(())
+    } else {
+        Err(fail(
+            step,
+            format!(
+                "after `npm install`, `wasm-opt --version` says {have:?}; expected {WASM_OPT_VERSION} \
+                 from {}",
+                npm_bin_dir().display()
+            ),
+        ))
+    }
+}
+
+/// The ChromeDriver to use: `$CHROMEDRIVER`, else [`CHROMEDRIVER`]; also exported as
+/// `CHROMEDRIVER` for wasm-bindgen-test-runner and the end-to-end tests.
+fn ensure_chromedriver() -> Result<(), Failure> {
+    let step = "chromedriver";
+    let path = env::var_os("CHROMEDRIVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(CHROMEDRIVER));
+    let path_str = path.display().to_string();
+    match version_of(&path_str) {
+        Some(v) => {
+            println!("    {v} ({path_str})");
+            env::set_var("CHROMEDRIVER", &path);
+        }
+        None => {
+            return Err(fail(
+                step,
+                format!(
+                    "no working ChromeDriver at {path_str} (set CHROMEDRIVER to another path); on \
+                     Debian, as root: `apt-get update && apt-get install -y chromium chromium-driver` \
+                     (.ci/run does this)"
+                ),
+            ))
+        }
+    }
+    let chromium = Path::new("/usr/bin/chromium");
+    if env::var_os("CHROMIUM").is_none() && !chromium.is_file() {
+        println!("    note: no /usr/bin/chromium; ChromeDriver will look for a Chrome itself");
+    }
+    Ok(())
+}
+
+/// Install whatever the playground tasks need and is missing (visible progress), and set PATH
+/// so the children find the project-local tools. (The rustup targets: [`ensure_all`].)
+pub fn ensure_tools(need: Need) -> Result<(), Failure> {
+    set_tool_path();
+    println!("==> playground tools (pinned; installed when missing)");
+    ensure_wasm_bindgen()?;
+    ensure_wasm_opt()?;
+    ensure_trunk()?;
+    if need == Need::Browser {
+        ensure_chromedriver()?;
+    }
+    Ok(())
+}
+
+/// The rustup targets and the tools: what `serve`, `dist`, `tools` and `bench-web` start with.
+pub fn ensure_all(need: Need) -> Result<(), Failure> {
+    super::ensure_targets()?;
+    ensure_tools(need)
+}
+
+/// `cargo xtask serve [--port N]`: the playground on 127.0.0.1 with live rebuilds.
+pub fn serve(args: &[String]) -> Result<(), Failure> {
+    let step = "serve";
+    let mut port = DEFAULT_PORT;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--port" => {
+                port = it
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or_else(|| fail(step, "--port needs a number"))?;
+            }
+            other => {
+                return Err(fail(
+                    step,
+                    format!("unknown option `{other}` (try --port N)"),
+                ))
+            }
+        }
+    }
+    ensure_all(Need::Build)?;
+    let port_s = port.to_string();
+    let url = format!("http://127.0.0.1:{port}/");
+    println!("==> playground: trunk serve (first build takes a minute or two; Ctrl-C stops)");
+    println!();
+    println!("    open {url}");
+    println!("    (the seed case is loaded when the browser has no saved state; the");
+    println!("     examples menu brings it back)");
+    println!();
+    run(
+        step,
+        &[
+            "trunk",
+            "serve",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &port_s,
+            "--dist",
+            SERVE_DIR,
+        ],
+    )
+}
+
+/// `gzip -9` size of a file (via the system gzip), None if gzip is unavailable.
+fn gzip_size(path: &Path) -> Option<u64> {
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout.len() as u64)
+}
+
+/// The built wasm module in `dist/` (the largest `.wasm`).
+pub fn dist_wasm() -> Option<PathBuf> {
+    let dir = root().join(DIST_DIR);
+    let mut wasm: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .map(|p| (std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0), p))
+        .collect();
+    wasm.sort();
+    wasm.pop().map(|(_, p)| p)
+}
+
+/// Absolute asset references (`"/x.js"`, `'/x.wasm'`: a quoted path starting with one `/` and
+/// naming a file) in the built index.html: each breaks hosting under a sub-path.
+pub fn absolute_refs(index_html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for quote in ['"', '\'', '`'] {
+        for piece in index_html.split(quote).skip(1).step_by(2) {
+            let is_file = piece.starts_with('/')
+                && !piece.starts_with("//")
+                && !piece.contains([' ', '<', '>', '\n'])
+                && piece.rsplit('/').next().is_some_and(|f| f.contains('.'));
+            if is_file && !found.iter().any(|f| f == piece) {
+                found.push(piece.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// `cargo xtask dist`: the static, relocatable release build in `dist/`.
+pub fn dist() -> Result<(), Failure> {
+    let step = "dist";
+    ensure_all(Need::Build)?;
+    println!(
+        "==> playground release build into {DIST_DIR}/ (relative URLs: host it under any path)"
+    );
+    let start = Instant::now();
+    run(
+        step,
+        &[
+            "trunk",
+            "build",
+            "--release",
+            "--public-url",
+            "./",
+            "--dist",
+            DIST_DIR,
+        ],
+    )?;
+    let secs = start.elapsed().as_secs_f64();
+    let dir = root().join(DIST_DIR);
+    let index = std::fs::read_to_string(dir.join("index.html")).map_err(|e| {
+        fail(
+            step,
+            format!("no {DIST_DIR}/index.html after the build: {e}"),
+        )
+    })?;
+    let absolute = absolute_refs(&index);
+    if !absolute.is_empty() {
+        return Err(fail(
+            step,
+            format!(
+                "{DIST_DIR}/index.html references assets by absolute path, so it only works at a \
+                 site root: {absolute:?}"
+            ),
+        ));
+    }
+    let wasm = dist_wasm().ok_or_else(|| fail(step, format!("no .wasm file in {DIST_DIR}/")))?;
+    let raw = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
+    let name = wasm
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    println!("    built in {secs:.0} s");
+    match gzip_size(&wasm) {
+        Some(gz) => println!(
+            "    wasm size: {name} {:.0} KB raw, {:.0} KB gzipped (goal <= 400 KB gzipped)",
+            raw as f64 / 1024.0,
+            gz as f64 / 1024.0
+        ),
+        None => println!(
+            "    wasm size: {name} {:.0} KB raw (gzip not found: gzipped size unknown)",
+            raw as f64 / 1024.0
+        ),
+    }
+    println!(
+        "    static site: {} (serve it with any web server; see README \"Embedding\")",
+        dir.display()
+    );
+    Ok(())
+}
+
+/// `cargo xtask bench-web`: build `dist/`, then the browser benchmark (tests/benches/web.rs).
+pub fn bench_web() -> Result<(), Failure> {
+    dist()?;
+    ensure_tools(Need::Browser)?;
+    println!("==> browser benchmark (cargo bench -p scalelens-tests --bench web)");
+    env::set_var("SCALELENS_BENCH_WEB", "1");
+    run(
+        "bench-web",
+        &["cargo", "bench", "-p", "scalelens-tests", "--bench", "web"],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_locked_versions() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\nsource = \"x\"\n\n[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"0.2.99\"\n";
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen-macro").as_deref(),
+            Some("0.2.99")
+        );
+        assert_eq!(locked_version(lock, "trunk"), None);
+    }
+
+    #[test]
+    fn flags_absolute_asset_paths_only() {
+        let relative = r#"<link rel="stylesheet" href="./style-1.css"><script type="module">import init from './app-1.js';init({ module_or_path: './app-1_bg.wasm' });</script><a href="/">x</a>"#;
+        assert!(
+            absolute_refs(relative).is_empty(),
+            "{:?}",
+            absolute_refs(relative)
+        );
+        let absolute =
+            r#"<link href="/style-1.css"><script>import init from '/app-1.js';</script>"#;
+        assert_eq!(
+            absolute_refs(absolute).len(),
+            2,
+            "{:?}",
+            absolute_refs(absolute)
+        );
+    }
+
+    #[test]
+    fn pins_match_the_lockfile() {
+        let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
+        assert_eq!(
+            locked_version(&lock, "wasm-bindgen").as_deref(),
+            Some(WASM_BINDGEN_VERSION),
+            "Cargo.lock vs xtask pin"
+        );
+    }
+}
