@@ -941,7 +941,7 @@ impl App {
                 <ol class="steps">
                     { for shown.map(|(i, st)| html! {
                         <li class={classes!((Some(*i) == ex.focus).then_some("focus"))} data-t={st.t.to_string()}>
-                            <span class="clock">{ st.clock.clone() }</span>{" "}{ st.sentence.clone() }
+                            { st.sentence.clone() }
                         </li>
                     }) }
                 </ol>
