@@ -28,6 +28,9 @@ const SAVE_DEBOUNCE_MS: u32 = 400;
 /// States whose JSON is smaller than this (texts equal to the example's are not in it) are
 /// saved, and written to the fragment, on every keystroke.
 const IMMEDIATE_SAVE_BYTES: usize = 64_000;
+/// Largest state JSON written to the URL fragment (bytes); beyond it links are refused with a
+/// message (a multi-megabyte URL is not shareable, and compressing it would stall typing).
+const LINK_CAP: usize = 256_000;
 /// Half-width of the decision trace's window around the inspected time.
 const TRACE_SPAN: Millis = 120_000;
 /// Most steps the trace lists (changed ones, around the inspected one).
@@ -210,6 +213,18 @@ impl App {
         }
     }
 
+    /// Write the state to the URL fragment; a state too large for a link clears the fragment
+    /// instead (so a reload takes the saved state, never an older link). Whether written.
+    fn write_fragment(&mut self) -> bool {
+        let json = self.state.to_json();
+        if json.len() > LINK_CAP {
+            dom::clear_fragment();
+            return false;
+        }
+        dom::replace_fragment(&State::fragment_of_json(&json));
+        true
+    }
+
     fn save_storage(&mut self) {
         match self.state.to_storage() {
             Ok(json) => {
@@ -227,8 +242,10 @@ impl App {
         self.message = Some((kind, text.into()));
     }
 
-    fn link_url(&self) -> String {
-        dom::page_url(&self.state.to_fragment(), false)
+    /// The share link, unless the state is too large for one ([`LINK_CAP`]).
+    fn link_url(&self) -> Option<String> {
+        let json = self.state.to_json();
+        (json.len() <= LINK_CAP).then(|| dom::page_url(&State::fragment_of_json(&json), false))
     }
 
     fn target(&self) -> Option<f64> {
@@ -388,7 +405,7 @@ impl Component for App {
             Msg::Save => {
                 self.save_timer = None;
                 self.save_storage();
-                dom::replace_fragment(&self.state.to_fragment());
+                self.write_fragment();
             }
             Msg::Pattern(v) => {
                 self.state.pattern = Shape::parse(&v).map(|shape| {
@@ -498,15 +515,26 @@ impl Component for App {
                 self.redraw();
             }
             Msg::CopyLink => {
-                dom::replace_fragment(&self.state.to_fragment());
-                let url = self.link_url();
+                if !self.write_fragment() {
+                    self.say(
+                        "error",
+                        format!(
+                            "No link: the state is {} KB, over the {} KB a link can carry. Shorten the samples (or use a demand pattern); the state is kept in this browser.",
+                            self.state.to_json().len() / 1000,
+                            LINK_CAP / 1000
+                        ),
+                    );
+                    return true;
+                }
+                let url = self.link_url().unwrap_or_default();
                 dom::copy_text(&url);
                 // Tests and users without clipboard access read it here.
                 dom::set_attr("copy-link", "data-link", &url);
                 self.say("info", "Link copied to the clipboard.");
             }
             Msg::CopyMarkdown => {
-                dom::copy_text(&text::markdown(&self.output, &self.link_url()));
+                let link = self.link_url();
+                dom::copy_text(&text::markdown(&self.output, link.as_deref()));
                 self.say("info", "Markdown copied to the clipboard.");
             }
             Msg::ExportPng => {
@@ -941,7 +969,7 @@ impl App {
                 <ol class="steps">
                     { for shown.map(|(i, st)| html! {
                         <li class={classes!((Some(*i) == ex.focus).then_some("focus"))} data-t={st.t.to_string()}>
-                            <span class="clock">{ st.clock.clone() }</span>{" "}{ st.sentence.clone() }
+                            { st.sentence.clone() }
                         </li>
                     }) }
                 </ol>

@@ -58,6 +58,20 @@ pub fn replace_fragment(fragment: &str) {
     }
 }
 
+/// Remove the URL fragment (no history entry).
+pub fn clear_fragment() {
+    let Some(w) = window() else { return };
+    let loc = w.location();
+    let url = format!(
+        "{}{}",
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default()
+    );
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     window().and_then(|w| w.local_storage().ok().flatten())
 }

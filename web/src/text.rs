@@ -80,7 +80,7 @@ pub fn replica_stats(out: &PipelineOutput) -> Option<(u32, u32, u32)> {
 }
 
 /// "Copy as Markdown": what was replayed, the replica outcome, every YAML diagnostic, the link.
-pub fn markdown(out: &PipelineOutput, link: &str) -> String {
+pub fn markdown(out: &PipelineOutput, link: Option<&str>) -> String {
     let mut s = String::from("### Scalelens playground\n\n");
     match &out.selected {
         Some(a) => {
@@ -102,7 +102,12 @@ pub fn markdown(out: &PipelineOutput, link: &str) -> String {
             let _ = writeln!(s, "- `{}`", diagnostic_line(d).replace('`', "'"));
         }
     }
-    let _ = writeln!(s, "\n[Open in the playground]({link})");
+    match link {
+        Some(link) => {
+            let _ = writeln!(s, "\n[Open in the playground]({link})");
+        }
+        None => s.push_str("\n(the input is too large for a playground link)\n"),
+    }
     s
 }
 
@@ -138,7 +143,8 @@ mod tests {
         assert!(fixed.contains("targetValue: \"50\""), "{fixed}");
         assert!(apply_fix(&state.yaml, &d, 1).is_err(), "fix 1 is advice");
         assert!(apply_fix(&state.yaml, &d, 9).is_err());
-        let md = markdown(&out, "https://x/#v1:abc");
+        assert!(markdown(&out, None).contains("too large"));
+        let md = markdown(&out, Some("https://x/#v1:abc"));
         assert!(md.contains("deepseek-llm-7b-chat-kpa"));
         assert!(md.contains("warning[unit-mismatch]"));
         assert!(md.contains("52:20"));
