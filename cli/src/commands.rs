@@ -416,6 +416,29 @@ fn initial_replicas_from(args: &SimulateArgs, file: &str, a: &Autoscaler, initia
     }
 }
 
+/// The autoscaler to replay and the diagnostics so far (parse + choice). When there is none,
+/// prints the diagnostics and why to stderr and gives the exit code.
+fn choose<'p>(
+    parsed: &'p Parsed,
+    src: &SourceFile,
+    name: Option<&str>,
+    style: text::Style,
+    io: &mut Io<'_>,
+) -> Result<(&'p Autoscaler, Vec<Diagnostic>), u8> {
+    let (chosen, about_choice) = select(parsed, name);
+    let mut diags = parsed.diagnostics.clone();
+    diags.extend(about_choice);
+    let Some(autoscaler) = chosen else {
+        diagnostic::sort(&mut diags);
+        let _ = io
+            .err
+            .write_all(text::render_diagnostics(src, &diags, style).as_bytes());
+        let _ = writeln!(io.err, "error: {}", no_autoscaler_message(src.name, name));
+        return Err(EXIT_UNUSABLE);
+    };
+    Ok((autoscaler, diags))
+}
+
 fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     let file = args.config.display().to_string();
     let demand_path = match (&args.demand, &args.samples) {
@@ -435,20 +458,9 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     };
     let src = SourceFile::new(&file, &source);
     let parsed = config::parse_with(&source, &args.aibrix_version.parse_options());
-    let (chosen, about_choice) = select(&parsed, args.name.as_deref());
-    let mut diags = parsed.diagnostics.clone();
-    diags.extend(about_choice);
-    let Some(autoscaler) = chosen else {
-        diagnostic::sort(&mut diags);
-        let _ = io
-            .err
-            .write_all(text::render_diagnostics(&src, &diags, style).as_bytes());
-        let _ = writeln!(
-            io.err,
-            "error: {}",
-            no_autoscaler_message(&file, args.name.as_deref())
-        );
-        return EXIT_UNUSABLE;
+    let (autoscaler, diags) = match choose(&parsed, &src, args.name.as_deref(), style, io) {
+        Ok(chosen) => chosen,
+        Err(code) => return code,
     };
     let mut diags = only_about(&parsed, autoscaler, diags);
 
@@ -589,20 +601,9 @@ fn explain(args: &ExplainArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     };
     let src = SourceFile::new(&file, &source);
     let parsed = config::parse_with(&source, &args.aibrix_version.parse_options());
-    let (chosen, about_choice) = select(&parsed, args.name.as_deref());
-    let mut diags = parsed.diagnostics.clone();
-    diags.extend(about_choice);
-    let Some(autoscaler) = chosen else {
-        diagnostic::sort(&mut diags);
-        let _ = io
-            .err
-            .write_all(text::render_diagnostics(&src, &diags, style).as_bytes());
-        let _ = writeln!(
-            io.err,
-            "error: {}",
-            no_autoscaler_message(&file, args.name.as_deref())
-        );
-        return EXIT_UNUSABLE;
+    let (autoscaler, _) = match choose(&parsed, &src, args.name.as_deref(), style, io) {
+        Ok(chosen) => chosen,
+        Err(code) => return code,
     };
     let loaded = match load_demand(
         args.demand.as_deref(),

@@ -600,6 +600,15 @@ pub fn timeline_csv(output: &SimOutput) -> String {
 mod tests {
     use super::*;
     use crate::codes;
+
+    #[test]
+    fn csv_cells_are_quoted_only_when_needed() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("plain words"), "plain words");
+        assert_eq!(csv_num(f64::NAN), "");
+        assert_eq!(csv_num(0.25), "0.25");
+    }
     use crate::demand::pattern::Shape;
 
     const SEED_YAML: &str =

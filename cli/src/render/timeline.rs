@@ -6,8 +6,6 @@ use std::mem::discriminant;
 use scalelens_core::sim::{SimOutput, TimelineEntry};
 use scalelens_core::{Diagnostic, Millis};
 
-use crate::render::json::seconds;
-
 /// Everything the `simulate` renderers show. Built by the command from the parsed autoscaler
 /// and the simulator's output, so renderers (and their tests) don't need a model instance.
 #[derive(Debug, Clone)]
@@ -214,41 +212,10 @@ pub fn render_text(report: &SimReport<'_>) -> String {
     s
 }
 
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv_num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
-}
-
-/// Every timeline row as CSV; `t` in seconds; `observed` empty when there was none.
+/// Every timeline row as CSV; `t` in seconds; `observed` empty when there was none. The same
+/// CSV the playground exports: one writer, in `core::pipeline`.
 pub fn render_csv(output: &SimOutput) -> String {
-    let mut s = String::from("t,demand,observed,ready,replicas,desired_raw,desired,mode,reason\n");
-    for e in &output.timeline {
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},{},{},{},{}",
-            seconds(e.t),
-            csv_num(e.demand),
-            csv_num(e.observed),
-            e.ready,
-            e.replicas,
-            e.desired_raw,
-            e.desired,
-            e.mode.as_str(),
-            csv_cell(&e.reason.to_string())
-        );
-    }
-    s
+    scalelens_core::pipeline::timeline_csv(output)
 }
 
 #[cfg(test)]
@@ -270,6 +237,5 @@ mod tests {
         assert_eq!(num(3.0), "3");
         assert_eq!(num(0.30360), "0.3036");
         assert_eq!(num(-0.00001), "0");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
     }
 }
