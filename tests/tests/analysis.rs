@@ -117,3 +117,70 @@ fn samples_errors_are_positioned_and_exit_2() {
     ]);
     assert_eq!(r.code, 2);
 }
+
+/// Issue 3's acceptance on the seed case, fix by fix: the `unit-mismatch` diagnostic's own fixes
+/// are applied (the YAML edit of the first through `core::pipeline::apply_edits`; the second,
+/// "convert the metric", by dividing the samples by 100 as it says), and each replay scales with
+/// the load and is back at minReplicas after the load stops.
+#[test]
+fn seed_either_fix_scales_with_load_and_returns_to_min() {
+    use scalelens_core::demand::DemandSeries;
+    use scalelens_core::pipeline::apply_edits;
+
+    let yaml = scalelens_tests::read_testdata("examples/seed-kpa-gpu-cache/autoscaler.yaml");
+    let original = scalelens_tests::one_autoscaler(&yaml);
+    let text =
+        scalelens_tests::read_testdata("examples/seed-kpa-gpu-cache/samples-percent.prom.json");
+    let s = samples::detect_and_parse(&text, &Hints::default()).expect("imports");
+    let diags = analysis::check_samples(&original, &s, Interpretation::Auto);
+    let d = diags
+        .iter()
+        .find(|d| d.code == "unit-mismatch")
+        .expect("unit-mismatch fires on the percent samples");
+    assert_eq!(d.fixes.len(), 2, "both fixes offered: {d:?}");
+    let (percent, _) = samples::to_demand(&s, Interpretation::Auto);
+
+    let check_replay = |a: &scalelens_core::Autoscaler, demand: &DemandSeries, what: &str| {
+        let out = sim::simulate(a, demand, &SimOptions::default());
+        let tl = &out.timeline;
+        let peak = tl.iter().map(|e| e.replicas).max().unwrap_or(0);
+        assert!(peak >= 2, "{what}: scales with the load (peak {peak})");
+        let stop = tl
+            .iter()
+            .rposition(|e| e.demand > 0.0)
+            .expect("there is load");
+        let min = a.min_replicas.value.max(1);
+        let last = tl.last().expect("a timeline");
+        assert_eq!(last.replicas, min, "{what}: back at minReplicas at the end");
+        assert!(
+            tl[stop..].iter().any(|e| e.replicas == min),
+            "{what}: returns to minReplicas after the load stops"
+        );
+        assert!(
+            analysis::check_never_scales_down(a, &out).is_none(),
+            "{what}: no never-scales-down"
+        );
+    };
+
+    // Fix 1: the YAML edit (target "0.5" -> "50"), replayed on the percent samples.
+    let fixed_yaml = apply_edits(&yaml, &d.fixes[0].edits).expect("the fix applies");
+    assert_ne!(fixed_yaml, yaml, "the first fix is a YAML edit");
+    let fixed = scalelens_tests::one_autoscaler(&fixed_yaml);
+    assert_eq!(fixed.metrics[0].target.value.value, 50.0);
+    assert!(analysis::check_samples(&fixed, &s, Interpretation::Auto)
+        .iter()
+        .all(|d| d.code != "unit-mismatch"));
+    check_replay(&fixed, &percent, "target rewritten");
+
+    // Fix 2: keep the target, convert the metric (the samples / 100).
+    assert!(d.fixes[1].description.contains("divide it by 100"), "{d:?}");
+    let fraction = DemandSeries {
+        points: percent
+            .points
+            .iter()
+            .map(|&(t, v)| (t, v / 100.0))
+            .collect(),
+        offset: percent.offset,
+    };
+    check_replay(&original, &fraction, "metric converted");
+}
