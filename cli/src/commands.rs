@@ -96,24 +96,6 @@ fn read(path: &Path) -> Result<String, String> {
     })
 }
 
-fn is_inside(inner: scalelens_core::Span, outer: scalelens_core::Span) -> bool {
-    outer.start <= inner.start && inner.end <= outer.end
-}
-
-/// Drop the diagnostics that point inside another autoscaler than `chosen`.
-fn only_about(parsed: &Parsed, chosen: &Autoscaler, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diags
-        .into_iter()
-        .filter(|d| {
-            let Some(span) = d.span else { return true };
-            !parsed
-                .autoscalers
-                .iter()
-                .any(|a| !std::ptr::eq(a, chosen) && is_inside(span, a.span))
-        })
-        .collect()
-}
-
 /// Read and import a samples file for `autoscaler`'s metric. On failure, the message to print
 /// (with file:line:column for malformed input).
 fn load_samples(path: &Path, autoscaler: &Autoscaler) -> Result<Samples, String> {
@@ -317,7 +299,7 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
         let (chosen, about_choice) = select(&parsed, args.name.as_deref());
         diags.extend(about_choice);
         match chosen {
-            Some(a) => diags = only_about(&parsed, a, diags),
+            Some(a) => diags = parsed.only_about(a, diags),
             None => usable = false,
         }
     }
@@ -462,7 +444,7 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
         Ok(chosen) => chosen,
         Err(code) => return code,
     };
-    let mut diags = only_about(&parsed, autoscaler, diags);
+    let mut diags = parsed.only_about(autoscaler, diags);
 
     let loaded = match load_demand(
         args.demand.as_deref(),

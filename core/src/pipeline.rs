@@ -18,7 +18,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis;
-use crate::config::{self, ParseOptions, Parsed};
+use crate::config::{self, ParseOptions};
 use crate::demand::pattern::Pattern;
 use crate::demand::DemandSeries;
 use crate::diagnostic::{self, Diagnostic, Edit, Severity};
@@ -215,24 +215,6 @@ pub fn summarize(a: &Autoscaler) -> AutoscalerSummary {
         max_replicas: a.max_replicas.value,
         observed_is_total: a.algorithm.observed_is_workload_total(),
     }
-}
-
-fn is_inside(inner: Span, outer: Span) -> bool {
-    outer.start <= inner.start && inner.end <= outer.end
-}
-
-/// Drop the diagnostics that point inside another autoscaler than `chosen`.
-fn only_about(parsed: &Parsed, chosen: &Autoscaler, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diags
-        .into_iter()
-        .filter(|d| {
-            let Some(span) = d.span else { return true };
-            !parsed
-                .autoscalers
-                .iter()
-                .any(|a| !std::ptr::eq(a, chosen) && is_inside(span, a.span))
-        })
-        .collect()
 }
 
 /// The position of 1-based `line`/`column` (characters) in `text`, with its character offset.
@@ -434,7 +416,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
     let mut samples_findings = Vec::new();
 
     if let Some(a) = chosen {
-        diags = only_about(&parsed, a, diags);
+        diags = parsed.only_about(a, diags);
         out.selected = Some(summarize(a));
         let generated;
         let mut replayed: Option<Autoscaler> = None;

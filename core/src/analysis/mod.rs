@@ -117,7 +117,23 @@ pub(crate) fn median(v: &mut [f64]) -> Option<f64> {
 #[cfg(test)]
 pub(crate) mod test_util {
     use crate::config;
-    use crate::model::Autoscaler;
+    use crate::demand::parse_csv;
+    use crate::model::{Autoscaler, SECOND};
+    use crate::sim::{simulate, SimOptions, SimOutput};
+
+    /// `a` replayed on the demand CSV `demand`, from 1 replica, with 60 s pod start-up.
+    pub fn run(a: &Autoscaler, demand: &str) -> SimOutput {
+        let d = parse_csv(demand).expect("csv");
+        simulate(
+            a,
+            &d,
+            &SimOptions {
+                initial_replicas: Some(1),
+                pod_startup: Some(60 * SECOND),
+                duration: None,
+            },
+        )
+    }
 
     /// The one autoscaler of `yaml` (panics otherwise: tests only).
     pub fn autoscaler(yaml: &str) -> Autoscaler {

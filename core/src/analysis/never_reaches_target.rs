@@ -201,23 +201,7 @@ fn never_reached(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_util::kpa;
-    use crate::demand::parse_csv;
-    use crate::model::SECOND;
-    use crate::sim::{simulate, SimOptions};
-
-    fn run(a: &Autoscaler, demand: &str) -> SimOutput {
-        let d = parse_csv(demand).expect("csv");
-        simulate(
-            a,
-            &d,
-            &SimOptions {
-                initial_replicas: Some(1),
-                pod_startup: Some(60 * SECOND),
-                duration: None,
-            },
-        )
-    }
+    use crate::analysis::test_util::{kpa, run};
 
     #[test]
     fn aibrix_kpa_fraction_saturates_below_max() {

@@ -109,23 +109,7 @@ pub fn check_pinned_at_max(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_util::kpa;
-    use crate::demand::parse_csv;
-    use crate::model::SECOND;
-    use crate::sim::{simulate, SimOptions};
-
-    fn run(a: &Autoscaler, demand: &str) -> SimOutput {
-        let d = parse_csv(demand).expect("csv");
-        simulate(
-            a,
-            &d,
-            &SimOptions {
-                initial_replicas: Some(1),
-                pod_startup: Some(60 * SECOND),
-                duration: None,
-            },
-        )
-    }
+    use crate::analysis::test_util::{kpa, run};
 
     #[test]
     fn percent_demand_on_fraction_target_pins() {

@@ -36,6 +36,23 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// `diags` without those that point inside another autoscaler of this input than `chosen`
+    /// (a multi-document file's other autoscalers are not about the one replayed).
+    pub fn only_about(&self, chosen: &Autoscaler, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let is_inside =
+            |inner: Span, outer: Span| outer.start <= inner.start && inner.end <= outer.end;
+        diags
+            .into_iter()
+            .filter(|d| {
+                let Some(span) = d.span else { return true };
+                !self
+                    .autoscalers
+                    .iter()
+                    .any(|a| !std::ptr::eq(a, chosen) && is_inside(span, a.span))
+            })
+            .collect()
+    }
+
     /// Choose the autoscaler to replay: by `metadata.name` when `name` is given, else the
     /// first one (with a `multiple-autoscalers` note when there are several). An unknown
     /// name gives `None` and an `unknown-autoscaler` error listing the names.
