@@ -261,16 +261,9 @@ pub fn draw_metric<DB: DrawingBackend>(
     input: &ChartInput<'_>,
     overlay: &Overlay<'_>,
 ) -> Result<Option<PlotGeometry>, ChartError> {
-    area.fill(&WHITE)?;
-    if input.timeline.is_empty() && overlay.pinned.is_none_or(|p| p.is_empty()) {
-        draw_empty(area)?;
-        return Ok(None);
-    }
-    let (x, t1) = single_panel_axis(input, overlay);
-    let panic = panic_spans(input.timeline, t1);
-    let g = draw_metric_panel(area, input, x, &panic, overlay)?;
-    area.present()?;
-    Ok(Some(g))
+    draw_single(area, input, overlay, |x, panic, _| {
+        draw_metric_panel(area, input, x, panic, overlay)
+    })
 }
 
 /// Draw only the replica panel (`spec.replicas`, ready pods, the metric-only recommendation,
@@ -280,6 +273,19 @@ pub fn draw_replicas<DB: DrawingBackend>(
     input: &ChartInput<'_>,
     overlay: &Overlay<'_>,
 ) -> Result<Option<PlotGeometry>, ChartError> {
+    draw_single(area, input, overlay, |x, panic, t1| {
+        draw_replica_panel(area, input, x, panic, t1, overlay)
+    })
+}
+
+/// The frame of [`draw_metric`] and [`draw_replicas`]: a white area, the empty-state text when
+/// there is nothing to draw, else `panel` over the single-panel time axis and panic spans.
+fn draw_single<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &ChartInput<'_>,
+    overlay: &Overlay<'_>,
+    panel: impl FnOnce(std::ops::Range<f64>, &[(f64, f64)], Millis) -> Result<PlotGeometry, ChartError>,
+) -> Result<Option<PlotGeometry>, ChartError> {
     area.fill(&WHITE)?;
     if input.timeline.is_empty() && overlay.pinned.is_none_or(|p| p.is_empty()) {
         draw_empty(area)?;
@@ -287,7 +293,7 @@ pub fn draw_replicas<DB: DrawingBackend>(
     }
     let (x, t1) = single_panel_axis(input, overlay);
     let panic = panic_spans(input.timeline, t1);
-    let g = draw_replica_panel(area, input, x, &panic, t1, overlay)?;
+    let g = panel(x, &panic, t1)?;
     area.present()?;
     Ok(Some(g))
 }
