@@ -72,6 +72,11 @@ extern "C" {
         return_value_data: *mut *mut u8,
         return_value_size: *mut usize,
     ) -> u32;
+    fn proxy_get_header_map_pairs(
+        map_type: u32,
+        return_map_data: *mut *mut u8,
+        return_map_size: *mut usize,
+    ) -> u32;
     fn proxy_add_header_map_value(
         map_type: u32,
         key_data: *const u8,
@@ -140,6 +145,9 @@ mod native {
         _: *mut *mut u8,
         _: *mut usize,
     ) -> u32 {
+        1
+    }
+    pub unsafe fn proxy_get_header_map_pairs(_: u32, _: *mut *mut u8, _: *mut usize) -> u32 {
         1
     }
     pub unsafe fn proxy_add_header_map_value(
@@ -264,6 +272,48 @@ pub fn header(map: Headers, name: &str) -> Option<Vec<u8>> {
     }
 }
 
+/// A whole header map in the ABI's serialized form (see [`find_header`]): one host call (and
+/// one buffer handed back) for several headers, where [`header`] costs one per header.
+pub fn header_pairs(map: Headers) -> Option<Vec<u8>> {
+    let mut data = null_mut();
+    let mut size = 0usize;
+    // SAFETY: as `buffer`.
+    unsafe {
+        if proxy_get_header_map_pairs(map as u32, &mut data, &mut size) != OK {
+            return None;
+        }
+        owned(data, size)
+    }
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
+    let b: [u8; 4] = bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+    usize::try_from(u32::from_le_bytes(b)).ok()
+}
+
+/// The first value of header `name` (lower-case, as Envoy keeps them) in a serialized map:
+/// `u32` pair count, then per pair `u32` key length and `u32` value length, then per pair the
+/// key, a NUL, the value, a NUL (proxy-wasm ABI spec, "Header maps"; little-endian). `None` when
+/// absent or when the bytes are not such a map (never panics, whatever the bytes).
+pub fn find_header<'a>(pairs: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    let n = u32_at(pairs, 0)?;
+    let mut sizes = 4usize;
+    let mut data = n.checked_mul(8)?.checked_add(4)?;
+    for _ in 0..n {
+        let key_len = u32_at(pairs, sizes)?;
+        let value_len = u32_at(pairs, sizes + 4)?;
+        sizes += 8;
+        let key = pairs.get(data..data.checked_add(key_len)?)?;
+        let value_at = data.checked_add(key_len)?.checked_add(1)?;
+        let value = pairs.get(value_at..value_at.checked_add(value_len)?)?;
+        if key == name.as_bytes() {
+            return Some(value);
+        }
+        data = value_at.checked_add(value_len)?.checked_add(1)?;
+    }
+    None
+}
+
 /// Add a header (debug response headers).
 pub fn add_header(map: Headers, name: &str, value: &str) -> bool {
     // SAFETY: pointers and lengths of live &str.
@@ -345,4 +395,62 @@ pub fn record_metric(id: u32, value: u64) -> bool {
 pub fn increment_metric(id: u32, offset: i64) -> bool {
     // SAFETY: plain values.
     unsafe { proxy_increment_metric(id, offset) == OK }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_header;
+
+    /// A map serialized as the ABI does.
+    fn serialize(pairs: &[(&str, &str)]) -> Vec<u8> {
+        let mut out = (pairs.len() as u32).to_le_bytes().to_vec();
+        for (k, v) in pairs {
+            out.extend((k.len() as u32).to_le_bytes());
+            out.extend((v.len() as u32).to_le_bytes());
+        }
+        for (k, v) in pairs {
+            out.extend(k.as_bytes());
+            out.push(0);
+            out.extend(v.as_bytes());
+            out.push(0);
+        }
+        out
+    }
+
+    #[test]
+    fn finds_headers_in_a_serialized_map() {
+        let map = serialize(&[
+            (":status", "200"),
+            ("content-type", "text/event-stream"),
+            ("x-empty", ""),
+            ("content-type", "second"),
+        ]);
+        let cases: &[(&str, Option<&[u8]>)] = &[
+            (":status", Some(b"200")),
+            ("content-type", Some(b"text/event-stream")),
+            ("x-empty", Some(b"")),
+            ("missing", None),
+            ("", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(find_header(&map, name), *want, "{name}");
+        }
+        assert_eq!(find_header(&serialize(&[]), ":status"), None);
+    }
+
+    #[test]
+    fn malformed_maps_give_none_never_a_panic() {
+        let good = serialize(&[(":status", "503"), ("content-type", "application/json")]);
+        // Every truncation, and a count or a length that points past the end.
+        for cut in 0..good.len() {
+            let found = find_header(&good[..cut], "content-type");
+            assert!(found.is_none() || found == Some(&b"application/json"[..]));
+        }
+        let mut huge_count = good.clone();
+        huge_count[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(find_header(&huge_count, "content-type"), None);
+        let mut huge_len = good.clone();
+        huge_len[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(find_header(&huge_len, ":status"), None);
+    }
 }

@@ -14,8 +14,10 @@
 
 use crate::host::{self, Buffer, Headers};
 use crate::root::Shared;
+use crate::stats;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
+use scalelens_core::gateway::config::ModelLabel;
 use scalelens_core::gateway::metrics::{self as m, histogram_value};
 use scalelens_core::gateway::request::{Outcome, RequestSignals, Signals};
 use std::rc::Rc;
@@ -25,9 +27,12 @@ const NO_CLUSTER: &str = "unknown";
 
 pub struct Http {
     shared: Option<Rc<Shared>>,
+    /// From the VM's pool (returned there when the request finishes).
     signals: Option<RequestSignals>,
     /// The cluster label, fixed at request headers so `+1` and `-1` hit the same gauge.
     cluster: String,
+    /// The cluster's slot in the VM's id cache (`None` past the cluster bound: name path).
+    slot: Option<usize>,
     started: bool,
     finished: bool,
     response_ended: bool,
@@ -46,6 +51,7 @@ impl Http {
             shared,
             signals: None,
             cluster: String::new(),
+            slot: None,
             started: false,
             finished: false,
             response_ended: false,
@@ -54,7 +60,8 @@ impl Http {
         }
     }
 
-    /// Apply the metric updates of one call.
+    /// Apply the metric updates of one call. The frequent updates go through ids cached per
+    /// (cluster, model); errors and malformed bodies (rare) through the name path.
     fn apply(&mut self, s: Signals) {
         let Some(shared) = self.shared.as_ref() else {
             return;
@@ -62,42 +69,70 @@ impl Http {
         let config = &shared.config;
         let mut stats = shared.stats.borrow_mut();
         let cluster = self.cluster.as_str();
-        let model = s.model.map_or("unknown", |l| config.model_label_value(l));
+        let label = s.model.unwrap_or(ModelLabel::Unknown);
+        let model = config.model_label_value(label);
         let cm = [cluster, model];
+        let ids = match self.slot {
+            Some(slot) if s.ttft_seconds.is_some() || s.finished.is_some() => {
+                stats.request_ids(slot, label, config)
+            }
+            _ => None,
+        };
         if s.started {
-            stats.add(&m::IN_FLIGHT_REQUESTS, &[cluster], 1);
+            match self.slot {
+                Some(slot) => stats.in_flight(slot, 1),
+                None => stats.add(&m::IN_FLIGHT_REQUESTS, &[cluster], 1),
+            }
             self.started = true;
         }
         if let Some(ttft) = s.ttft_seconds {
-            stats.record(&m::TIME_TO_FIRST_TOKEN, &cm, histogram_value(ttft));
+            match ids {
+                Some(ids) => stats::record(ids.ttft, histogram_value(ttft)),
+                None => stats.record(&m::TIME_TO_FIRST_TOKEN, &cm, histogram_value(ttft)),
+            }
         }
         for (kind, n) in s.malformed.counts() {
             stats.add(&m::MALFORMED_BODIES_TOTAL, &[cluster, kind], i64::from(n));
         }
-        if let Some(f) = s.finished {
-            if self.started {
-                stats.add(&m::IN_FLIGHT_REQUESTS, &[cluster], -1);
-                self.started = false;
+        let Some(f) = s.finished else {
+            return;
+        };
+        if self.started {
+            match self.slot {
+                Some(slot) => stats.in_flight(slot, -1),
+                None => stats.add(&m::IN_FLIGHT_REQUESTS, &[cluster], -1),
             }
-            stats.add(&m::REQUESTS_TOTAL, &cm, 1);
-            stats.record(
-                &m::REQUEST_DURATION,
-                &cm,
-                histogram_value(f.duration_seconds),
-            );
-            let tokens = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-            stats.add(&m::PROMPT_TOKENS_TOTAL, &cm, tokens(f.prompt_tokens));
-            stats.add(
-                &m::COMPLETION_TOKENS_TOTAL,
-                &cm,
-                tokens(f.completion_tokens),
-            );
-            if let Some(tpot) = f.time_per_output_token_seconds {
-                stats.record(&m::TIME_PER_OUTPUT_TOKEN, &cm, histogram_value(tpot));
+            self.started = false;
+        }
+        let tokens = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let duration = histogram_value(f.duration_seconds);
+        let tpot = f.time_per_output_token_seconds.map(histogram_value);
+        match ids {
+            Some(ids) => {
+                stats.add_later(ids.requests, 1);
+                stats.add_later(ids.prompt_tokens, tokens(f.prompt_tokens));
+                stats.add_later(ids.completion_tokens, tokens(f.completion_tokens));
+                stats::record(ids.duration, duration);
+                if let Some(v) = tpot {
+                    stats::record(ids.tpot, v);
+                }
             }
-            if let Some(class) = f.error {
-                stats.add(&m::ERRORS_TOTAL, &[cluster, model, class.label()], 1);
+            None => {
+                stats.add(&m::REQUESTS_TOTAL, &cm, 1);
+                stats.record(&m::REQUEST_DURATION, &cm, duration);
+                stats.add(&m::PROMPT_TOKENS_TOTAL, &cm, tokens(f.prompt_tokens));
+                stats.add(
+                    &m::COMPLETION_TOKENS_TOTAL,
+                    &cm,
+                    tokens(f.completion_tokens),
+                );
+                if let Some(v) = tpot {
+                    stats.record(&m::TIME_PER_OUTPUT_TOKEN, &cm, v);
+                }
             }
+        }
+        if let Some(class) = f.error {
+            stats.add(&m::ERRORS_TOTAL, &[cluster, model, class.label()], 1);
         }
     }
 
@@ -122,6 +157,9 @@ impl Http {
         };
         if let Some(s) = self.signals.as_mut().map(|r| r.on_done(now, outcome)) {
             self.apply(s);
+        }
+        if let (Some(shared), Some(signals)) = (self.shared.as_ref(), self.signals.take()) {
+            shared.recycle(signals);
         }
     }
 
@@ -150,11 +188,20 @@ impl HttpContext for Http {
         };
         self.cluster = Self::cluster_label(&shared);
         shared.register_cluster(&self.cluster);
-        let path = host::header(Headers::Request, ":path").unwrap_or_default();
+        self.slot = shared
+            .stats
+            .borrow_mut()
+            .cluster_slot(&self.cluster, crate::root::MAX_CLUSTERS);
         // Bodies are inspected for requests that have one (the OpenAI API's POSTs) on a listed
-        // route; the method itself is not read (one host call less per request).
+        // route; the method itself is not read, nor the path of a request without a body (one
+        // host call less each).
         let method: &[u8] = if end_of_stream { b"GET" } else { b"POST" };
-        let mut signals = RequestSignals::new(shared.config.clone());
+        let path = if end_of_stream {
+            Vec::new()
+        } else {
+            host::header(Headers::Request, ":path").unwrap_or_default()
+        };
+        let mut signals = shared.request();
         self.last_ms = now_ms();
         let s = signals.on_request_headers(self.last_ms, &path, method);
         self.signals = Some(signals);
@@ -187,15 +234,17 @@ impl HttpContext for Http {
             self.last_ms
         };
         self.last_ms = now;
-        let status = host::header(Headers::Response, ":status")
-            .and_then(|v| std::str::from_utf8(&v).ok()?.parse::<u16>().ok())
+        // Status and content type in one host call.
+        let pairs = host::header_pairs(Headers::Response).unwrap_or_default();
+        let status = host::find_header(&pairs, ":status")
+            .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u16>().ok())
             .unwrap_or(0);
-        let content_type = host::header(Headers::Response, "content-type").unwrap_or_default();
+        let content_type = host::find_header(&pairs, "content-type").unwrap_or_default();
         // Envoy's local replies (no route, no healthy upstream, timeouts, overflow) are errors:
         // only then is the (slower) property read.
         self.local_reply = (status == 0 || status >= 400)
             && host::property(&["response", "code_details"]).is_some_and(|d| d != b"via_upstream");
-        let mut s = signals.on_response_headers(now, status, &content_type);
+        let mut s = signals.on_response_headers(now, status, content_type);
         if end_of_stream {
             self.response_ended = true;
             let end = signals.on_response_body(now, &[], true);
@@ -221,8 +270,11 @@ impl HttpContext for Http {
         if end_of_stream {
             self.response_ended = true;
         }
-        let now = now_ms();
-        self.last_ms = now;
+        // Mid-stream chunks need no clock (one host call less per SSE chunk).
+        if signals.response_body_needs_clock(end_of_stream) {
+            self.last_ms = now_ms();
+        }
+        let now = self.last_ms;
         let s = if signals.inspected() {
             let chunk = host::buffer(Buffer::ResponseBody, 0, body_size).unwrap_or_default();
             signals.on_response_body(now, &chunk, end_of_stream)

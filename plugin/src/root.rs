@@ -21,6 +21,7 @@ use proxy_wasm::types::ContextType;
 use scalelens_core::gateway::config::GatewayConfig;
 use scalelens_core::gateway::load::LoadAggregator;
 use scalelens_core::gateway::metrics::{self as m, gauge_value};
+use scalelens_core::gateway::request::RequestSignals;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -45,9 +46,34 @@ pub struct Shared {
     pub stats: RefCell<Stats>,
     /// Clusters this VM already registered in [`CLUSTERS_KEY`].
     pub registered: RefCell<Vec<String>>,
+    /// Finished requests' state, reset and reused: a request allocates nothing in steady state
+    /// (the SSE buffer alone is `max_sse_event_bytes`).
+    pub pool: RefCell<Vec<RequestSignals>>,
 }
 
+/// Requests kept for reuse per VM (more concurrent requests than this allocate afresh).
+pub const POOL_MAX: usize = 256;
+
 impl Shared {
+    /// A request state machine: a recycled one, else a new one.
+    pub fn request(&self) -> RequestSignals {
+        match self.pool.borrow_mut().pop() {
+            Some(mut r) => {
+                r.reset();
+                r
+            }
+            None => RequestSignals::new(Rc::clone(&self.config)),
+        }
+    }
+
+    /// Give a finished request back to the pool (dropped when the pool is full).
+    pub fn recycle(&self, r: RequestSignals) {
+        let mut pool = self.pool.borrow_mut();
+        if pool.len() < POOL_MAX {
+            pool.push(r);
+        }
+    }
+
     /// Make sure the leader knows `cluster` (once per VM and cluster; bounded).
     pub fn register_cluster(&self, cluster: &str) {
         {
@@ -282,6 +308,7 @@ impl RootContext for Root {
                     config: Rc::new(config),
                     stats: RefCell::new(Stats::default()),
                     registered: RefCell::new(Vec::new()),
+                    pool: RefCell::new(Vec::new()),
                 }));
                 self.loads.clear();
                 host::set_tick_period_ms(TICK_MS as u32);
@@ -302,6 +329,8 @@ impl RootContext for Root {
         let Some(shared) = self.shared.clone() else {
             return;
         };
+        // This worker's batched counter updates (see `stats`), before anyone reads them.
+        shared.stats.borrow_mut().flush();
         let Some(now) = host::now_ms() else {
             return;
         };

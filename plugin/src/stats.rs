@@ -6,9 +6,22 @@
 //! total of all workers (checked by `tests/tests/gateway_envoy.rs`). Names come from
 //! `core::gateway::metrics::envoy_name`; their label values are bounded there (allow-listed
 //! models, fixed classes), and this cache refuses to grow past [`MAX_NAMES`] anyway.
+//!
+//! Two levels: [`Stats`] maps a full name to its id (building the name costs a format and a
+//! search, paid once per name); [`RequestIds`] keeps the ids every finished request updates,
+//! per (cluster, model) pair, so the per-request path makes no name at all.
+//!
+//! **Batched counters.** Each host call costs the request path about as much as a few hundred
+//! bytes of body scanning, so the per-request counter and gauge updates (in-flight `+1`/`-1`,
+//! requests, tokens) are summed in this VM ([`Stats::add_later`]) and sent to Envoy on the next
+//! tick ([`Stats::flush`], every `root::TICK_MS` = 100 ms, on every worker). A scrape sees each
+//! worker's updates at most one tick late; the in-flight gauge is then each worker's in-flight
+//! count at its last tick, which is what the aggregator samples every tick anyway. Histograms
+//! (one sample per request) are recorded at once.
 
 use crate::host::{self, MetricKind};
-use scalelens_core::gateway::metrics::{envoy_name, MetricDef, MetricType};
+use scalelens_core::gateway::config::{GatewayConfig, ModelLabel};
+use scalelens_core::gateway::metrics::{self as m, envoy_name, MetricDef, MetricType};
 
 /// Upper bound of distinct metric names one VM defines (a guard: the label sets are bounded
 /// by configuration long before this).
@@ -19,6 +32,10 @@ pub const MAX_NAMES: usize = 4096;
 #[derive(Default)]
 pub struct Stats {
     ids: Vec<(String, u32)>,
+    /// Per cluster slot (see [`RequestIds`]).
+    clusters: Vec<ClusterIds>,
+    /// Counter and gauge deltas not yet sent: (metric id, sum).
+    pending: Vec<(u32, i64)>,
 }
 
 fn kind(t: MetricType) -> MetricKind {
@@ -27,6 +44,26 @@ fn kind(t: MetricType) -> MetricKind {
         MetricType::Gauge => MetricKind::Gauge,
         MetricType::Histogram => MetricKind::Histogram,
     }
+}
+
+/// The metrics a request updates, for one (cluster, model) pair: counters as slots of the
+/// pending sums ([`Stats::add_later`]), histograms as ids.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestIds {
+    pub requests: Option<usize>,
+    pub prompt_tokens: Option<usize>,
+    pub completion_tokens: Option<usize>,
+    pub duration: Option<u32>,
+    pub ttft: Option<u32>,
+    pub tpot: Option<u32>,
+}
+
+struct ClusterIds {
+    name: String,
+    /// Pending slot of the in-flight gauge.
+    in_flight: Option<usize>,
+    /// Resolved per model label, in the order first used (at most the allow-list + 2).
+    models: Vec<(ModelLabel, RequestIds)>,
 }
 
 impl Stats {
@@ -67,5 +104,97 @@ impl Stats {
     pub fn read(&mut self, def: &MetricDef, labels: &[&str]) -> Option<u64> {
         let id = self.id(def, labels)?;
         host::metric_value(id)
+    }
+
+    /// A pending-sum slot for a counter or gauge id.
+    fn slot(&mut self, id: Option<u32>) -> Option<usize> {
+        let id = id?;
+        self.pending.push((id, 0));
+        Some(self.pending.len() - 1)
+    }
+
+    /// Add `by` to a pending sum (sent by the next [`flush`](Self::flush)).
+    pub fn add_later(&mut self, slot: Option<usize>, by: i64) {
+        if let Some((_, sum)) = slot.and_then(|s| self.pending.get_mut(s)) {
+            *sum = sum.saturating_add(by);
+        }
+    }
+
+    /// Send every non-zero pending sum to Envoy (one host call each).
+    pub fn flush(&mut self) {
+        for (id, sum) in self.pending.iter_mut() {
+            if *sum != 0 {
+                host::increment_metric(*id, *sum);
+                *sum = 0;
+            }
+        }
+    }
+
+    /// The slot of a cluster label (its index in this VM's list), resolving its in-flight
+    /// gauge on first sight; `None` past `max` clusters (the caller then uses the name path).
+    pub fn cluster_slot(&mut self, cluster: &str, max: usize) -> Option<usize> {
+        if let Some(i) = self.clusters.iter().position(|c| c.name == cluster) {
+            return Some(i);
+        }
+        if self.clusters.len() >= max {
+            return None;
+        }
+        let id = self.id(&m::IN_FLIGHT_REQUESTS, &[cluster]);
+        let in_flight = self.slot(id);
+        self.clusters.push(ClusterIds {
+            name: cluster.to_string(),
+            in_flight,
+            models: Vec::new(),
+        });
+        Some(self.clusters.len() - 1)
+    }
+
+    /// `+1`/`-1` on a cluster slot's in-flight gauge (batched).
+    pub fn in_flight(&mut self, slot: usize, by: i64) {
+        let pending = self.clusters.get(slot).and_then(|c| c.in_flight);
+        self.add_later(pending, by);
+    }
+
+    /// The request metrics of a (cluster slot, model) pair, defined on first use.
+    pub fn request_ids(
+        &mut self,
+        slot: usize,
+        model: ModelLabel,
+        config: &GatewayConfig,
+    ) -> Option<RequestIds> {
+        let cluster = self.clusters.get(slot)?;
+        if let Some((_, ids)) = cluster.models.iter().find(|(l, _)| *l == model) {
+            return Some(*ids);
+        }
+        let name = cluster.name.clone();
+        let labels = [name.as_str(), config.model_label_value(model)];
+        let requests = self.id(&m::REQUESTS_TOTAL, &labels);
+        let prompt = self.id(&m::PROMPT_TOKENS_TOTAL, &labels);
+        let completion = self.id(&m::COMPLETION_TOKENS_TOTAL, &labels);
+        let ids = RequestIds {
+            requests: self.slot(requests),
+            prompt_tokens: self.slot(prompt),
+            completion_tokens: self.slot(completion),
+            duration: self.id(&m::REQUEST_DURATION, &labels),
+            ttft: self.id(&m::TIME_TO_FIRST_TOKEN, &labels),
+            tpot: self.id(&m::TIME_PER_OUTPUT_TOKEN, &labels),
+        };
+        self.clusters.get_mut(slot)?.models.push((model, ids));
+        Some(ids)
+    }
+}
+
+/// A configuration replaced while requests were in flight leaves their `Shared` (and these
+/// stats) alive until the last of them finishes: what they added is sent then.
+impl Drop for Stats {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Record a histogram sample by id.
+pub fn record(id: Option<u32>, value: u64) {
+    if let Some(id) = id {
+        host::record_metric(id, value);
     }
 }

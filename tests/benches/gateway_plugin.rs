@@ -2,17 +2,23 @@
 //! nothing). Envoy 1.40 with one worker (`--concurrency 1`), the same loopback upstream, the
 //! example `plugin/envoy.yaml` with and without the filter block, runs alternating:
 //!
-//! 1. requests/s with wrk (keep-alive, `POST /v1/chat/completions`, JSON completions: the
-//!    filter inspects the request body and the JSON response) — goal ≥ 0.80 of the baseline;
-//! 2. Envoy CPU per SSE chunk: concurrent streaming requests whose chunks arrive 1 ms apart
-//!    (so each is its own body callback), Envoy's user+system CPU from `/proc/<pid>/stat`
-//!    divided by the chunks sent — the difference is the filter's cost per chunk (goal ≤ 3 µs);
+//! 1. requests/s with wrk (keep-alive, 16 connections) on two workloads: a plain proxied
+//!    `GET /v1/models` (counted and timed, bodies not inspected) and `POST /v1/chat/completions`
+//!    with JSON completions (the filter reads the request body and the JSON response) — goal
+//!    ≥ 0.80 of the baseline; Envoy's CPU per request beside it. Envoy is pinned to CPU 0, wrk
+//!    and the upstream to the others (`BENCH_PIN=0`: off);
+//! 2. Envoy CPU per SSE chunk: streaming requests whose chunks arrive 1 ms apart (so each is
+//!    its own body callback), sent to every Envoy at the same time (machine drift hits all
+//!    alike); each Envoy's CPU from the scheduler (`/proc/<pid>/task/*/schedstat`, ns) divided
+//!    by the chunks sent — the difference is the filter's cost per chunk (goal ≤ 3 µs);
 //! 3. the `.wasm` size, raw and after `wasm-opt -Oz` (goal ≤ 200 KB).
 //!
 //! Environment: `WRK` (default `wrk` on PATH), `WASM_OPT` (default `wasm-opt` on PATH, then
 //! `node_modules/.bin/wasm-opt` under the workspace or /work/node-tools), `BENCH_SECONDS`
 //! (default 5), `BENCH_ROUNDS` (default 3), `BENCH_PLUGIN_JSON` (the filter's configuration;
-//! default: the example's).
+//! default: the example's), `BENCH_BEFORE_WASM` (earlier builds of the filter, `:`-separated,
+//! measured in the same alternating rounds, for before/after ratios from one run), `BENCH_ONLY`
+//! (`rps` or `sse`: one part only).
 
 use scalelens_tests::envoy::*;
 use std::path::{Path, PathBuf};
@@ -27,26 +33,28 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn start_envoy(upstream: &Upstream, with_filter: bool) -> Envoy {
+/// Envoy with the example config: no filter (`wasm: None`) or the filter built at `wasm`, with
+/// the filter configuration `BENCH_PLUGIN_JSON` (default: the example's).
+fn start_envoy(upstream: &Upstream, wasm: Option<&Path>) -> Envoy {
     let config = EnvoyConfig {
         listener_port: free_port(),
         admin_port: free_port(),
         upstream_port: upstream.port,
-        wasm: plugin_wasm(),
+        wasm: wasm.map_or_else(plugin_wasm, Path::to_path_buf),
         plugin_json: std::env::var("BENCH_PLUGIN_JSON").ok(),
-        without_filter: !with_filter,
+        without_filter: wasm.is_none(),
     };
     Envoy::start_with(&config, 1)
         .unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log))
 }
 
-/// wrk's `Requests/sec`.
-fn wrk(port: u16, seconds: u64, script: &Path) -> f64 {
+/// wrk's `Requests/sec` for `path`.
+fn wrk(port: u16, seconds: u64, script: &Path, path: &str) -> f64 {
     let wrk = std::env::var("WRK").unwrap_or_else(|_| "wrk".to_string());
     let out = Command::new(&wrk)
         .args(["-t1", "-c16", &format!("-d{seconds}s"), "-s"])
         .arg(script)
-        .arg(format!("http://127.0.0.1:{port}/v1/chat/completions"))
+        .arg(format!("http://127.0.0.1:{port}{path}"))
         .output()
         .unwrap_or_else(|e| panic!("cannot run {wrk} ({e}): apt-get install -y wrk, or set WRK"));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -61,8 +69,25 @@ fn wrk(port: u16, seconds: u64, script: &Path) -> f64 {
     rps
 }
 
-/// User + system CPU of a process, in microseconds (`/proc/<pid>/stat` fields 14 and 15).
+/// CPU time of a process (all its threads), in microseconds, from the scheduler's
+/// nanosecond accounting (`/proc/<pid>/task/*/schedstat`, first field); `/proc/<pid>/stat`
+/// ticks (10 ms) are the fallback.
 fn cpu_us(pid: u32) -> u64 {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task"));
+    let ns: Option<u64> = tasks.ok().map(|dir| {
+        dir.filter_map(Result::ok)
+            .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+            .filter_map(|l| l.split_whitespace().next()?.parse::<u64>().ok())
+            .sum()
+    });
+    match ns {
+        Some(ns) if ns > 0 => ns / 1_000,
+        _ => stat_cpu_us(pid),
+    }
+}
+
+/// User + system CPU from `/proc/<pid>/stat` (fields 14 and 15, in 10 ms ticks).
+fn stat_cpu_us(pid: u32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // The command name (field 2) is in parentheses and may contain spaces.
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
@@ -75,17 +100,22 @@ fn cpu_us(pid: u32) -> u64 {
     ticks * 10_000
 }
 
-const SSE_CLIENTS: usize = 8;
+/// Streaming clients per Envoy (all Envoys are loaded at once, see [`sse_round`]).
+const SSE_CLIENTS: usize = 4;
 const SSE_REQUESTS: usize = 12;
 const SSE_CHUNKS: u64 = 200;
 
-/// Envoy CPU µs spent on `SSE_CLIENTS × SSE_REQUESTS` streams of `SSE_CHUNKS` chunks.
-fn sse_cpu(envoy: &Envoy) -> (u64, u64) {
-    let port = envoy.listener_port;
-    let before = cpu_us(envoy.pid());
+/// One SSE round: every Envoy gets `SSE_CLIENTS × SSE_REQUESTS` streams of `SSE_CHUNKS`
+/// chunks (1 ms apart, so each is its own body callback) at the same time, so a machine that
+/// slows down or speeds up does so for all of them alike. Returns each Envoy's CPU µs over the
+/// round and the chunks each received.
+fn sse_round(envoys: &[&Envoy]) -> (Vec<u64>, u64) {
+    let before: Vec<u64> = envoys.iter().map(|e| cpu_us(e.pid())).collect();
     let chunks = SSE_CHUNKS.to_string();
-    let clients: Vec<_> = (0..SSE_CLIENTS)
-        .map(|_| {
+    let clients: Vec<_> = envoys
+        .iter()
+        .flat_map(|e| std::iter::repeat_n(e.listener_port, SSE_CLIENTS))
+        .map(|port| {
             let chunks = chunks.clone();
             thread::spawn(move || {
                 for _ in 0..SSE_REQUESTS {
@@ -108,10 +138,14 @@ fn sse_cpu(envoy: &Envoy) -> (u64, u64) {
     for c in clients {
         c.join().expect("SSE client");
     }
-    let after = cpu_us(envoy.pid());
+    let cpu = envoys
+        .iter()
+        .zip(before)
+        .map(|(e, b)| cpu_us(e.pid()).saturating_sub(b))
+        .collect();
     // Content chunks + usage + [DONE] per stream.
     let sent = (SSE_CLIENTS * SSE_REQUESTS) as u64 * (SSE_CHUNKS + 2);
-    (after.saturating_sub(before), sent)
+    (cpu, sent)
 }
 
 fn wasm_opt() -> Option<PathBuf> {
@@ -171,69 +205,215 @@ fn sizes() {
     }
 }
 
+/// Pin a process (all its threads) to `cpus` with util-linux `taskset`; false if not possible.
+fn pin(pid: u32, cpus: &str) -> bool {
+    Command::new("taskset")
+        .args(["-a", "-p", "-c", cpus, &pid.to_string()])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The median of per-round values (robust to one disturbed round on a shared machine).
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// One Envoy of the comparison and its measurements.
+struct Variant {
+    name: String,
+    envoy: Envoy,
+    cpu_us: u64,
+    chunks: u64,
+}
+
+impl Variant {
+    fn new(name: &str, upstream: &Upstream, wasm: Option<&Path>, pinned: bool) -> Variant {
+        let envoy = start_envoy(upstream, wasm);
+        if pinned {
+            pin(envoy.pid(), "0");
+        }
+        Variant {
+            name: name.to_string(),
+            envoy,
+            cpu_us: 0,
+            chunks: 0,
+        }
+    }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
+
+/// A wrk workload: the path and the Lua script that sets method, body and headers.
+struct Workload {
+    name: &'static str,
+    path: &'static str,
+    lua: String,
+}
+
+/// Alternating wrk rounds over the variants: requests/s, Envoy CPU per request, and each
+/// filter's ratio to the first variant (no filter).
+fn throughput(variants: &[Variant], w: &Workload, script: &Path, rounds: u64, seconds: u64) {
+    println!("  -- requests/s: {} ({})", w.name, w.path);
+    let n = variants.len();
+    let mut rps = vec![Vec::new(); n];
+    let (mut cpu, mut requests) = (vec![0u64; n], vec![0f64; n]);
+    for round in 1..=rounds {
+        let mut line = format!("  round {round}:");
+        for (i, v) in variants.iter().enumerate() {
+            let before = cpu_us(v.envoy.pid());
+            let r = wrk(v.envoy.listener_port, seconds, script, w.path);
+            cpu[i] += cpu_us(v.envoy.pid()).saturating_sub(before);
+            requests[i] += r * seconds as f64;
+            line += &format!("   {} {r:>8.0}", v.name);
+            rps[i].push(r);
+        }
+        println!("{line}");
+    }
+    let per_request: Vec<f64> = (0..n)
+        .map(|i| cpu[i] as f64 / requests[i].max(1.0))
+        .collect();
+    for (i, v) in variants.iter().enumerate().skip(1) {
+        // Each round's ratio pairs runs seconds apart (slow drift of the machine cancels);
+        // the median of the rounds is the result, the ratio of the sums is shown beside it.
+        let per_round: Vec<f64> = rps[i].iter().zip(&rps[0]).map(|(f, b)| f / b).collect();
+        let ratio = median(per_round);
+        let of_sums = rps[i].iter().sum::<f64>() / rps[0].iter().sum::<f64>();
+        println!(
+            "  requests/s ratio ({} / without): median {ratio:.3}, of sums {of_sums:.3}   (goal >= 0.80: {});   Envoy CPU per request {:.1} us vs {:.1} us (+{:.1} us)",
+            v.name,
+            verdict(ratio >= 0.80),
+            per_request[i],
+            per_request[0],
+            per_request[i] - per_request[0],
+        );
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     let seconds = env_u64("BENCH_SECONDS", 5);
     let rounds = env_u64("BENCH_ROUNDS", 3);
+    // Earlier builds, `:`-separated like PATH (each named by its file stem).
+    let before: Vec<PathBuf> = std::env::var_os("BENCH_BEFORE_WASM")
+        .map(|v| std::env::split_paths(&v).collect())
+        .unwrap_or_default();
+    let filter = plugin_wasm();
     println!("gateway filter benchmark: Envoy 1.40, 1 worker, {rounds} alternating rounds");
     sizes();
 
-    let upstream = Upstream::start();
-    let script = std::env::temp_dir().join(format!("scalelens-wrk-{}.lua", std::process::id()));
-    std::fs::write(
-        &script,
-        format!(
-            "wrk.method = \"POST\"\nwrk.body = '{}'\nwrk.headers[\"content-type\"] = \"application/json\"\nwrk.headers[\"x-test-scenario\"] = \"json\"\n",
-            chat_body("llama-3-8b", false)
-        ),
-    )
-    .expect("write wrk script");
-
-    let base = start_envoy(&upstream, false);
-    let filtered = start_envoy(&upstream, true);
-    // Warm up both (connection pools, the VM).
-    wrk(base.listener_port, 1, &script);
-    wrk(filtered.listener_port, 1, &script);
-
-    let (mut rps_base, mut rps_filter) = (Vec::new(), Vec::new());
-    for round in 1..=rounds {
-        let b = wrk(base.listener_port, seconds, &script);
-        let f = wrk(filtered.listener_port, seconds, &script);
-        println!(
-            "  round {round}: requests/s without {b:>9.0}   with filter {f:>9.0}   ratio {:.3}",
-            f / b
-        );
-        rps_base.push(b);
-        rps_filter.push(f);
-    }
-    let sum = |v: &[f64]| v.iter().sum::<f64>();
-    let ratio = sum(&rps_filter) / sum(&rps_base);
+    // Envoy alone on CPU 0, this process (the upstream's threads) and wrk on the others: Envoy
+    // is then the bottleneck and its cost is not mixed with the load generator's. Off with
+    // BENCH_PIN=0 or on a single CPU.
+    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
+    let pinned = std::env::var("BENCH_PIN").map_or(true, |v| v != "0")
+        && cpus >= 2
+        && pin(std::process::id(), &format!("1-{}", cpus - 1));
     println!(
-        "  requests/s ratio (with / without, proxied JSON chat completions): {ratio:.3}   (goal >= 0.80: {})",
-        if ratio >= 0.80 { "met" } else { "NOT met" }
+        "  CPU pinning: {}",
+        if pinned {
+            "Envoy on CPU 0; upstream and wrk on the others"
+        } else {
+            "off"
+        }
     );
+    let upstream = Upstream::start();
+    let workloads = [
+        Workload {
+            name: "plain proxied GET, not inspected",
+            path: "/v1/models",
+            lua: "wrk.method = \"GET\"\nwrk.headers[\"x-test-scenario\"] = \"json\"\n".to_string(),
+        },
+        Workload {
+            name: "JSON chat completions, bodies inspected",
+            path: "/v1/chat/completions",
+            lua: format!(
+                "wrk.method = \"POST\"\nwrk.body = '{}'\nwrk.headers[\"content-type\"] = \"application/json\"\nwrk.headers[\"x-test-scenario\"] = \"json\"\n",
+                chat_body("llama-3-8b", false)
+            ),
+        },
+    ];
+    let scripts: Vec<PathBuf> = workloads
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let p =
+                std::env::temp_dir().join(format!("scalelens-wrk-{}-{i}.lua", std::process::id()));
+            std::fs::write(&p, &w.lua).expect("write wrk script");
+            p
+        })
+        .collect();
 
-    let (mut cpu_base, mut cpu_filter, mut chunks) = (0u64, 0u64, 0u64);
+    // The first variant is the baseline; `BENCH_BEFORE_WASM` adds an earlier build of the
+    // filter, measured in the same alternating rounds (before/after ratios from one run).
+    let mut variants = vec![
+        Variant::new("without filter", &upstream, None, pinned),
+        Variant::new("with filter", &upstream, Some(&filter), pinned),
+    ];
+    for b in &before {
+        let name = b
+            .file_stem()
+            .map_or("before".into(), |n| n.to_string_lossy());
+        println!("  {name}: {}", b.display());
+        variants.push(Variant::new(&name, &upstream, Some(b), pinned));
+    }
+    // Warm up (connection pools, the VMs).
+    for v in &variants {
+        for (w, script) in workloads.iter().zip(&scripts) {
+            wrk(v.envoy.listener_port, 1, script, w.path);
+        }
+    }
+    // BENCH_ONLY=rps | sse runs one part (while investigating); default both.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only != "sse" {
+        for (w, script) in workloads.iter().zip(&scripts) {
+            throughput(&variants, w, script, rounds, seconds);
+        }
+    }
+    if only == "rps" {
+        return;
+    }
+
+    let mut per_chunk_rounds: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     for round in 1..=rounds {
         let start = Instant::now();
-        let (b, n) = sse_cpu(&base);
-        let (f, _) = sse_cpu(&filtered);
+        let envoys: Vec<&Envoy> = variants.iter().map(|v| &v.envoy).collect();
+        let (cpu, n) = sse_round(&envoys);
+        let mut line = format!("  round {round}: SSE Envoy CPU us");
+        for (i, v) in variants.iter_mut().enumerate() {
+            line += &format!("   {} {:>8}", v.name, cpu[i]);
+            v.cpu_us += cpu[i];
+            v.chunks += n;
+            per_chunk_rounds[i].push((cpu[i] as f64 - cpu[0] as f64) / n.max(1) as f64);
+        }
         println!(
-            "  round {round}: SSE Envoy CPU without {:>7} us   with filter {:>7} us   ({n} chunks each, {:.1} s)",
-            b,
-            f,
+            "{line}   ({n} chunks each, {:.1} s)",
             start.elapsed().as_secs_f64()
         );
-        cpu_base += b;
-        cpu_filter += f;
-        chunks += n;
     }
-    let per_chunk = (cpu_filter as f64 - cpu_base as f64) / chunks.max(1) as f64;
-    println!(
-        "  extra Envoy CPU per SSE chunk: {per_chunk:.2} us   (goal <= 3 us: {}; /proc CPU has 10 ms resolution)",
-        if per_chunk <= 3.0 { "met" } else { "NOT met" }
-    );
-    let _ = std::fs::remove_file(&script);
-    drop((base, filtered));
+    let base = &variants[0];
+    for (i, v) in variants.iter().enumerate().skip(1) {
+        let of_sums = (v.cpu_us as f64 - base.cpu_us as f64) / v.chunks.max(1) as f64;
+        let per_chunk = median(per_chunk_rounds[i].clone());
+        println!(
+            "  extra Envoy CPU per SSE chunk ({}): median {per_chunk:.2} us, of sums {of_sums:.2} us   (goal <= 3 us: {})",
+            v.name,
+            verdict(per_chunk <= 3.0)
+        );
+    }
+    for script in &scripts {
+        let _ = std::fs::remove_file(script);
+    }
+    drop(variants);
     thread::sleep(Duration::from_millis(100));
 }

@@ -56,15 +56,22 @@ fn a_request_allocates_nothing_after_construction() {
     let sse = data("vllm-chat-stream-usage.sse");
     let json = data("vllm-chat-response.json");
     let malformed = b"data: {\"choices\": [\n\ndata: not json\n\n".to_vec();
-    for (ct, body) in [
-        ("text/event-stream", &sse),
-        ("application/json", &json),
-        ("text/event-stream", &malformed),
+    // The filter recycles requests (`reset`) from a pool: the second round reuses one.
+    let mut recycled = RequestSignals::new(Rc::clone(&cfg));
+    for (ct, body, reuse) in [
+        ("text/event-stream", &sse, false),
+        ("application/json", &json, false),
+        ("text/event-stream", &malformed, false),
+        ("text/event-stream", &sse, true),
+        ("application/json", &json, true),
+        ("text/event-stream", &malformed, true),
     ] {
-        let mut r = RequestSignals::new(Rc::clone(&cfg));
+        let mut fresh = RequestSignals::new(Rc::clone(&cfg));
+        let r = if reuse { &mut recycled } else { &mut fresh };
         let chunks: Vec<&[u8]> = body.chunks(33).collect();
         let n = chunks.len();
         let before = allocs();
+        r.reset();
         let mut tokens = 0;
         let mut bad = 0;
         r.on_request_headers(0, b"/v1/chat/completions", b"POST");

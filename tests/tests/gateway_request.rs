@@ -370,3 +370,141 @@ fn without_usage_content_events_are_the_output_tokens() {
     // (200 − 100) / (3 − 1) = 50 ms.
     assert_eq!(f.time_per_output_token_seconds, Some(0.05));
 }
+
+/// Every call's signals, with a glue that reads the clock only when
+/// `response_body_needs_clock` says so (else it passes a poisoned time, which must not matter).
+fn signals_of(r: &mut RequestSignals, steps: &[Step<'_>], lazy_clock: bool) -> Vec<Signals> {
+    const POISON: u64 = 987_654_321;
+    steps
+        .iter()
+        .map(|s| match *s {
+            Headers(now, path, method) => {
+                r.on_request_headers(now, path.as_bytes(), method.as_bytes())
+            }
+            Body(c, end) => r.on_request_body(c, end),
+            RespHeaders(now, status, ct) => r.on_response_headers(now, status, ct.as_bytes()),
+            RespBody(now, c, end) => {
+                let now = if lazy_clock && !r.response_body_needs_clock(end) {
+                    POISON
+                } else {
+                    now
+                };
+                r.on_response_body(now, c, end)
+            }
+            Done(now, o) => r.on_done(now, o),
+        })
+        .collect()
+}
+
+#[test]
+fn a_reset_request_is_a_new_one_and_mid_stream_chunks_need_no_clock() {
+    let sse_steps = |chunk: usize| -> Vec<Step<'static>> {
+        let mut v = vec![
+            Headers(1000, CHAT, "POST"),
+            Body(REQ, true),
+            RespHeaders(1010, 200, "text/event-stream"),
+        ];
+        let chunks: Vec<&'static [u8]> = SSE.chunks(chunk).collect();
+        let n = chunks.len();
+        for (k, c) in chunks.into_iter().enumerate() {
+            v.push(RespBody(1100 + 10 * k as u64, c, k + 1 == n));
+        }
+        v.push(Done(2000, Outcome::Completed));
+        v
+    };
+    let scenarios: Vec<(&str, Vec<Step<'static>>)> = vec![
+        ("SSE in 7-byte chunks", sse_steps(7)),
+        ("SSE in 60-byte chunks", sse_steps(60)),
+        ("SSE in one chunk", sse_steps(SSE.len())),
+        (
+            "SSE: empty chunks first, then content",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(5, 200, "text/event-stream"),
+                RespBody(6, b"", false),
+                RespBody(7, b": keep-alive\n\n", false),
+                RespBody(8, &SSE[..50], false),
+                RespBody(9, &SSE[50..], false),
+                RespBody(30, b"", true),
+                Done(31, Outcome::Completed),
+            ],
+        ),
+        (
+            "JSON in chunks",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(5, 200, "application/json"),
+                RespBody(6, &JSON_OK[..20], false),
+                RespBody(7, &JSON_OK[20..], false),
+                RespBody(9, b"", true),
+                Done(10, Outcome::Completed),
+            ],
+        ),
+        (
+            "reset mid-stream",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(5, 200, "text/event-stream"),
+                RespBody(9, &SSE[..70], false),
+                RespBody(12, &SSE[70..90], false),
+                Done(40, Outcome::Reset),
+            ],
+        ),
+        (
+            "route not inspected",
+            vec![
+                Headers(0, "/v1/embeddings", "POST"),
+                Body(REQ, true),
+                RespHeaders(1, 200, "application/json"),
+                RespBody(2, b" ", false),
+                RespBody(3, b" ", true),
+                Done(4, Outcome::Completed),
+            ],
+        ),
+        (
+            "malformed SSE",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(b"model=llama", true),
+                RespHeaders(1, 200, "text/event-stream"),
+                RespBody(2, b"data: {\"choices\":[\n\n", false),
+                RespBody(4, b"data: {\"choices\":[]}\n\ndata: {\"cho", true),
+                Done(5, Outcome::Completed),
+            ],
+        ),
+    ];
+    let c = cfg();
+    // One recycled request runs every scenario in turn (after each of the others).
+    let mut recycled = RequestSignals::new(Rc::clone(&c));
+    for round in 0..2 {
+        for (name, steps) in &scenarios {
+            let want = signals_of(&mut RequestSignals::new(Rc::clone(&c)), steps, false);
+            // The scenarios do produce signals (the comparison below is not vacuous).
+            assert!(want.iter().any(|s| s.finished.is_some()), "{name}");
+            recycled.reset();
+            let got = signals_of(&mut recycled, steps, round == 1);
+            assert_eq!(got, want, "{name} (round {round})");
+            let lazy = signals_of(&mut RequestSignals::new(Rc::clone(&c)), steps, true);
+            assert_eq!(lazy, want, "{name}: lazy clock");
+        }
+    }
+    // The lazy clock does skip reads: a long stream needs the clock only at its start and end.
+    let mut r = RequestSignals::new(Rc::clone(&c));
+    let steps = sse_steps(7);
+    let mut reads = 0;
+    for s in &steps {
+        if let RespBody(_, _, end) = *s {
+            reads += usize::from(r.response_body_needs_clock(end));
+        }
+        signals_of(&mut r, std::slice::from_ref(s), true);
+    }
+    // Reads: every chunk up to the one that completes the first content event, then the last.
+    let first_event_end = SSE.windows(2).position(|w| w == b"\n\n").unwrap() + 2;
+    let until_first_content = first_event_end.div_ceil(7);
+    let chunks = SSE.len().div_ceil(7);
+    assert_eq!(reads, until_first_content + 1, "of {chunks} chunks");
+    assert!(chunks > 3 * reads);
+}

@@ -205,6 +205,40 @@ impl RequestSignals {
         }
     }
 
+    /// Back to the state of [`RequestSignals::new`] with the same configuration, keeping the
+    /// SSE buffer: the glue recycles finished requests instead of allocating a new one each
+    /// time (a pool per VM), so the whole per-request path is allocation-free.
+    pub fn reset(&mut self) {
+        self.phase = Phase::Idle;
+        self.inspect = false;
+        self.start = 0;
+        self.req.reset();
+        self.req_open = false;
+        self.model = ModelLabel::Unknown;
+        self.status = 0;
+        self.body = Body::Skip;
+        self.streamed = false;
+        self.json.reset();
+        self.sse.reset();
+        self.first_byte = None;
+        self.first_content = None;
+        self.end = None;
+        self.usage = Usage::default();
+        self.content_events = 0;
+        self.stream_error = false;
+    }
+
+    /// Whether [`on_response_body`](Self::on_response_body) with this `end` reads its `now_ms`:
+    /// at the first byte, until the first content-bearing SSE event, and at the end. A body
+    /// chunk in the middle of a stream needs no clock, so the glue can skip the host call
+    /// (one per chunk saved on long streams).
+    pub fn response_body_needs_clock(&self, end: bool) -> bool {
+        self.phase == Phase::Active
+            && (end
+                || self.first_byte.is_none()
+                || (self.body == Body::Sse && self.first_content.is_none()))
+    }
+
     /// Whether the route's bodies are inspected.
     pub fn inspected(&self) -> bool {
         self.inspect
