@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use scalelens_core::model::AibrixVersion;
+use scalelens_core::pipeline::PipelineOptions;
 use scalelens_core::Millis;
 
 /// What `--version` prints: the crate version and the upstream versions whose behaviour is
@@ -58,24 +60,8 @@ pub enum ExplainFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// The autoscaler YAML (may hold several documents).
-    #[arg(value_name = "CONFIG.yaml")]
-    pub config: PathBuf,
-    /// Demand CSV: a header with `time` (seconds from start, or RFC 3339) and `value`.
-    #[arg(
-        long,
-        value_name = "FILE.csv",
-        required_unless_present = "samples",
-        conflicts_with = "samples"
-    )]
-    pub demand: Option<PathBuf>,
-    /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export) turned into the
-    /// demand (instead of --demand).
-    #[arg(long, value_name = "FILE")]
-    pub samples: Option<PathBuf>,
-    /// How the sample values relate to the demand (default: chosen from the data).
-    #[arg(long, value_enum, value_name = "HOW", requires = "samples")]
-    pub samples_are: Option<SamplesAre>,
+    #[command(flatten)]
+    pub replay: ReplayArgs,
     /// The moment to explain: a time as the simulate table shows it (`15m`, `1h2m`, `0:40:00`),
     /// seconds (`900`), or an RFC 3339 time when the input's times are (default: the first moment
     /// replicas stopped following the load, else the first peak).
@@ -86,21 +72,6 @@ pub struct ExplainArgs {
     pub around: Millis,
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
-    /// Replicas at time 0 (default: from the input, else minReplicas).
-    #[arg(long, value_name = "N")]
-    pub initial_replicas: Option<u32>,
-    /// Time from pod creation to ready, e.g. 30s, 2m.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub pod_startup: Option<Millis>,
-    /// How long to simulate, e.g. 2h (default: to the end of the demand series).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub duration: Option<Millis>,
-    /// The autoscaler with this `metadata.name` (default: the only or first one).
-    #[arg(long, value_name = "N")]
-    pub name: Option<String>,
-    /// Which AIBrix release reads and replays PodAutoscalers.
-    #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
-    pub aibrix_version: AibrixVersionArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -136,13 +107,11 @@ pub enum AibrixVersionArg {
 }
 
 impl AibrixVersionArg {
-    /// The parse options this selects.
-    pub fn parse_options(self) -> scalelens_core::config::ParseOptions {
-        scalelens_core::config::ParseOptions {
-            aibrix_version: match self {
-                AibrixVersionArg::V04 => scalelens_core::model::AibrixVersion::V0_4,
-                AibrixVersionArg::V07 => scalelens_core::model::AibrixVersion::V0_7,
-            },
+    /// The AIBrix generation this selects.
+    pub fn version(self) -> AibrixVersion {
+        match self {
+            AibrixVersionArg::V04 => AibrixVersion::V0_4,
+            AibrixVersionArg::V07 => AibrixVersion::V0_7,
         }
     }
 }
@@ -193,8 +162,9 @@ pub struct CheckArgs {
     pub samples_are: Option<SamplesAre>,
 }
 
+/// What `simulate` and `explain` replay, and how.
 #[derive(Debug, clap::Args)]
-pub struct SimulateArgs {
+pub struct ReplayArgs {
     /// The autoscaler YAML (may hold several documents).
     #[arg(value_name = "CONFIG.yaml")]
     pub config: PathBuf,
@@ -222,14 +192,34 @@ pub struct SimulateArgs {
     /// How long to simulate, e.g. 2h (default: to the end of the demand series).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub duration: Option<Millis>,
-    #[arg(long, value_enum, default_value_t = SimulateFormat::Text)]
-    pub format: SimulateFormat,
     /// The autoscaler with this `metadata.name` (default: the only or first one).
     #[arg(long, value_name = "N")]
     pub name: Option<String>,
     /// Which AIBrix release reads and replays PodAutoscalers.
     #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
     pub aibrix_version: AibrixVersionArg,
+}
+
+impl ReplayArgs {
+    /// The pipeline options these flags set.
+    pub fn pipeline_options(&self) -> PipelineOptions {
+        PipelineOptions {
+            autoscaler: self.name.clone(),
+            aibrix_version: self.aibrix_version.version(),
+            initial_replicas: self.initial_replicas,
+            pod_startup: self.pod_startup,
+            horizon: self.duration,
+            samples_are: SamplesAre::interpretation(self.samples_are),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub replay: ReplayArgs,
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Text)]
+    pub format: SimulateFormat,
     /// Also write the charts (observed metric vs target, replicas over time) as SVG to FILE.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,

@@ -1,4 +1,4 @@
-//! `check` and `simulate`: read the files, call the core, render.
+//! `check`, `simulate` and `explain`: read the files, run [`scalelens_core::pipeline`], render.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -6,23 +6,22 @@ use std::path::Path;
 
 use clap::Parser;
 
-use scalelens_core::config::{self, Parsed};
-use scalelens_core::demand;
-use scalelens_core::diagnostic::{self, has_errors};
-use scalelens_core::sim::{self, SimOptions};
+use scalelens_core::demand::{self, DemandSeries};
+use scalelens_core::diagnostic::{self, has_errors, Severity};
+use scalelens_core::pipeline::{
+    self, DemandInput, Finding, ImportReport, InputText, PipelineInput, PipelineOptions, Step,
+};
+use scalelens_core::samples::{self, Interpretation};
+use scalelens_core::sim::SimOutput;
 use scalelens_core::span::Origin;
 use scalelens_core::{Autoscaler, Diagnostic, Millis};
 
-use scalelens_core::analysis;
-use scalelens_core::samples::{self, Hints, ImportNote, Interpretation, Samples};
-
 use crate::args::{
-    CheckArgs, CheckFormat, Cli, ColorChoice, Command, ExplainArgs, ExplainFormat, SamplesAre,
-    SimulateArgs, SimulateFormat,
+    CheckArgs, CheckFormat, Cli, ColorChoice, Command, ExplainArgs, ExplainFormat, ReplayArgs,
+    SamplesAre, SimulateArgs, SimulateFormat,
 };
 use crate::render::timeline::SimReport;
 use crate::render::{github, json, sarif, text, timeline};
-use crate::select::select;
 use crate::source::SourceFile;
 use crate::{EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE};
 
@@ -70,21 +69,17 @@ where
     code
 }
 
-/// Read a UTF-8 text file, or say why not.
 /// Size of the `--chart` SVG, in pixels.
 const CHART_SIZE: (u32, u32) = (1200, 800);
 
-fn write_chart(
-    path: &Path,
-    autoscaler: &Autoscaler,
-    output: &sim::SimOutput,
-) -> Result<(), String> {
+fn write_chart(path: &Path, autoscaler: &Autoscaler, output: &SimOutput) -> Result<(), String> {
     let input = scalelens_chart::ChartInput::new(autoscaler, output);
     let svg = scalelens_chart::render_svg(&input, CHART_SIZE.0, CHART_SIZE.1)
         .map_err(|e| format!("cannot draw the chart for {}: {e}", path.display()))?;
     std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// Read a UTF-8 text file, or say why not.
 fn read(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -96,169 +91,61 @@ fn read(path: &Path) -> Result<String, String> {
     })
 }
 
-/// Read and import a samples file for `autoscaler`'s metric. On failure, the message to print
-/// (with file:line:column for malformed input).
-fn load_samples(path: &Path, autoscaler: &Autoscaler) -> Result<Samples, String> {
-    let file = path.display().to_string();
-    let text = read(path)?;
-    let hints = Hints {
-        metric: autoscaler.metrics.first().map(|m| m.name.value.clone()),
-        ..Hints::default()
-    };
-    let parsed = match samples::detect_and_parse(&text, &hints) {
-        // The file may name the metric differently (a recording rule): take what it holds.
-        Err(e) if matches!(e.kind, samples::ErrorKind::MetricNotFound { .. }) => {
-            samples::detect_and_parse(&text, &Hints::default())
-        }
-        r => r,
-    };
-    parsed.map_err(|e| {
-        format!(
-            "bad samples file: {} ({file}:{}:{})",
-            e.message(),
-            e.line,
-            e.column
-        )
-    })
+/// Why the samples file `file` cannot be read, at its line and column.
+fn bad_samples(file: &str, e: &samples::SampleError) -> String {
+    format!(
+        "bad samples file: {} ({file}:{}:{})",
+        e.message(),
+        e.line,
+        e.column
+    )
 }
 
-/// The import report as text: a header line and one line per note.
-fn render_import(file: &str, s: &Samples, notes: &[&ImportNote]) -> String {
+/// The import report as text: a header line, one line per note, and the per-pod scale when it
+/// differs from the registry's.
+fn render_import(file: &str, imp: &ImportReport) -> String {
     let mut out = format!(
         "samples {file}: {}, {} series{}\n",
-        s.format.as_str(),
-        s.series.len(),
-        s.metric
+        imp.format.as_str(),
+        imp.series,
+        imp.metric
             .as_deref()
             .map(|m| format!(" of `{m}`"))
             .unwrap_or_default()
     );
-    for n in notes {
+    for n in &imp.notes {
         out.push_str(&format!("  {n}\n"));
+    }
+    if let Some(s) = &imp.scale {
+        out.push_str(&format!(
+            "  note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}\n",
+            s.bound, s.median, s.max, s.registry_bound, s.bound
+        ));
     }
     out
 }
 
-/// The samples' demand and the notes of both steps (import, then conversion).
-fn samples_demand(
-    s: &Samples,
-    how: Option<SamplesAre>,
-) -> (demand::DemandSeries, Vec<ImportNote>, Interpretation) {
-    let interp = SamplesAre::interpretation(how);
-    let (d, notes) = samples::to_demand(s, interp);
-    (d, notes, interp)
-}
-
 /// The samples import as JSON (`"samples"` in `check`/`simulate`/`explain --format json`).
-fn import_json(
-    file: &str,
-    s: &Samples,
-    asked: Interpretation,
-    notes: &[&ImportNote],
-) -> serde_json::Value {
-    let used = samples::resolve_interpretation(s, asked);
+fn import_json(file: &str, imp: &ImportReport, asked: Interpretation) -> serde_json::Value {
     serde_json::json!({
         "file": file,
-        "format": s.format.as_str(),
-        "metric": s.metric,
-        "series": s.series.len(),
-        "time_base": s.time_base,
-        "interpretation": {"asked": asked.as_str(), "used": used.as_str()},
-        "notes": notes,
+        "format": imp.format.as_str(),
+        "metric": imp.metric,
+        "series": imp.series,
+        "time_base": imp.time_base,
+        "interpretation": {"asked": asked.as_str(), "used": imp.interpretation.as_str()},
+        "notes": imp.notes,
+        "per_pod_bound": imp.scale.map(|sc| sc.bound),
     })
 }
 
-/// The demand of a replay, from `--demand` or `--samples`, and the import report.
-struct LoadedDemand {
-    series: demand::DemandSeries,
-    /// The import report as text (empty for `--demand`).
-    import_text: String,
-    /// The import report as JSON (`None` for `--demand`).
-    import_json: Option<serde_json::Value>,
-    /// The Unix time (ms) of the demand's time 0 when the input's times are absolute.
-    epoch_start: Option<i64>,
-    /// The samples' per-pod scale when it differs from the metric registry's (percent data
-    /// for a 0–1 metric).
-    scale: Option<sim::SamplesScale>,
-}
-
-impl LoadedDemand {
-    /// The autoscaler to replay: its metric's per-pod bound on the data's scale.
-    fn replayed(&self, a: &Autoscaler) -> Autoscaler {
-        match &self.scale {
-            Some(s) => s.apply(a),
-            None => a.clone(),
-        }
-    }
-}
-
-/// The import-report line about a per-pod scale that differs from the registry's.
-fn scale_line(s: &sim::SamplesScale) -> String {
-    format!(
-        "  note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}\n",
-        s.bound, s.median, s.max, s.registry_bound, s.bound
-    )
-}
-
-/// Read `--demand FILE.csv` or `--samples FILE` for `autoscaler`. On failure, what to print on
-/// stderr (already with `error: `).
-fn load_demand(
-    demand_path: Option<&Path>,
-    samples_path: Option<&Path>,
-    samples_are: Option<SamplesAre>,
-    autoscaler: &Autoscaler,
-) -> Result<LoadedDemand, String> {
-    match (demand_path, samples_path) {
-        (None, Some(path)) => {
-            let file = path.display().to_string();
-            let s = load_samples(path, autoscaler).map_err(|m| format!("error: {m}\n"))?;
-            let (d, conv_notes, interp) = samples_demand(&s, samples_are);
-            let notes: Vec<&ImportNote> = s.notes.iter().chain(conv_notes.iter()).collect();
-            let scale = sim::samples_scale(autoscaler, &s, interp);
-            let mut import_text = render_import(&file, &s, &notes);
-            let mut doc = import_json(&file, &s, interp, &notes);
-            if let Some(sc) = &scale {
-                import_text.push_str(&scale_line(sc));
-            }
-            doc["per_pod_bound"] = serde_json::json!(scale.map(|sc| sc.bound));
-            if d.points.is_empty() {
-                return Err(format!("{import_text}error: no demand in {file}\n"));
-            }
-            let epoch_start = (s.time_base == samples::TimeBase::Epoch)
-                .then(|| {
-                    s.series
-                        .iter()
-                        .filter_map(|x| x.points.first().map(|p| p.0))
-                        .min()
-                })
-                .flatten();
-            Ok(LoadedDemand {
-                series: d,
-                import_json: Some(doc),
-                import_text,
-                epoch_start,
-                scale,
-            })
-        }
-        (Some(path), _) => {
-            let file = path.display().to_string();
-            let text = read(path).map_err(|m| format!("error: {m}\n"))?;
-            let series = demand::parse_csv(&text).map_err(|e| {
-                format!(
-                    "error: bad demand CSV: {} ({file}:{}:{})\n",
-                    e.message, e.line, e.column
-                )
-            })?;
-            Ok(LoadedDemand {
-                series,
-                import_text: String::new(),
-                import_json: None,
-                epoch_start: rfc3339_start(&text),
-                scale: None,
-            })
-        }
-        (None, None) => Err("error: give --demand FILE.csv or --samples FILE\n".to_string()),
-    }
+/// The diagnostics about the YAML that `keep` selects, in output order.
+fn yaml_diagnostics(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> Vec<Diagnostic> {
+    findings
+        .iter()
+        .filter(|f| f.input == InputText::Yaml && keep(f))
+        .map(|f| f.diagnostic.clone())
+        .collect()
 }
 
 /// The first row's time of a demand CSV whose times are RFC 3339 (Unix ms), else `None`.
@@ -292,60 +179,54 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    let parsed = config::parse_with(&source, &args.aibrix_version.parse_options());
-    let mut diags = parsed.diagnostics.clone();
-    let mut usable = true;
-    if args.name.is_some() || parsed.autoscalers.is_empty() {
-        let (chosen, about_choice) = select(&parsed, args.name.as_deref());
-        diags.extend(about_choice);
-        match chosen {
-            Some(a) => diags = parsed.only_about(a, diags),
-            None => usable = false,
-        }
-    }
+    let samples_text = args.samples.as_deref().map(read);
+    let asked = SamplesAre::interpretation(args.samples_are);
+    let out = pipeline::run(&PipelineInput {
+        yaml: &source,
+        demand: match &samples_text {
+            Some(Ok(text)) => DemandInput::SamplesFile(text),
+            _ => DemandInput::None,
+        },
+        options: PipelineOptions {
+            autoscaler: args.name.clone(),
+            aibrix_version: args.aibrix_version.version(),
+            samples_are: asked,
+            ..PipelineOptions::default()
+        },
+    });
+    // The samples are read for the selected autoscaler: without one, there is nothing to say
+    // about them.
     let mut import_text = String::new();
     let mut import_doc = None;
-    if let Some(path) = &args.samples {
-        let (chosen, _) = select(&parsed, args.name.as_deref());
-        if let Some(a) = chosen {
-            let samples_file = path.display().to_string();
-            let s = match load_samples(path, a) {
-                Ok(s) => s,
-                Err(msg) => {
-                    let _ = writeln!(io.err, "error: {msg}");
-                    return EXIT_UNUSABLE;
-                }
-            };
-            let (demand, conv_notes, interp) = samples_demand(&s, args.samples_are);
-            let notes: Vec<&ImportNote> = s.notes.iter().chain(conv_notes.iter()).collect();
-            import_text = render_import(&samples_file, &s, &notes);
-            let mut doc = import_json(&samples_file, &s, interp, &notes);
-            let scale = sim::samples_scale(a, &s, interp);
-            if let Some(sc) = &scale {
-                import_text.push_str(&scale_line(sc));
-                sc.defer_static(a, &mut diags);
-            }
-            doc["per_pod_bound"] = serde_json::json!(scale.map(|sc| sc.bound));
-            import_doc = Some(doc);
-            diags.extend(analysis::check_samples(a, &s, interp));
-            if !demand.points.is_empty() {
-                let replayed = match &scale {
-                    Some(sc) => sc.apply(a),
-                    None => a.clone(),
-                };
-                let a = &replayed;
-                let out = sim::simulate(a, &demand, &SimOptions::default());
-                diags.extend(
-                    out.diagnostics
-                        .iter()
-                        .filter(|d| d.severity != diagnostic::Severity::Note)
-                        .cloned(),
-                );
-                diags.extend(analysis::check_timeline(a, &out));
-            }
+    if let (Some(path), Some(_)) = (&args.samples, &out.selected) {
+        let samples_file = path.display().to_string();
+        if let Some(Err(msg)) = &samples_text {
+            let _ = writeln!(io.err, "error: {msg}");
+            return EXIT_UNUSABLE;
+        }
+        if let Some(e) = &out.samples_error {
+            let _ = writeln!(io.err, "error: {}", bad_samples(&samples_file, e));
+            return EXIT_UNUSABLE;
+        }
+        if let Some(imp) = &out.import {
+            import_text = render_import(&samples_file, imp);
+            import_doc = Some(import_json(&samples_file, imp, asked));
         }
     }
-    diagnostic::sort(&mut diags);
+    // Without --name the whole file is checked: every autoscaler's diagnostics, and no note
+    // about which one the samples were replayed with. The simulator's notes (defaults taken)
+    // are `simulate`'s to show.
+    let whole_file = args.name.is_none();
+    let mut diags = yaml_diagnostics(&out.findings, |f| match f.step {
+        Step::Select => !whole_file,
+        Step::Replay => f.diagnostic.severity != Severity::Note,
+        _ => true,
+    });
+    if whole_file && !out.about_others.is_empty() {
+        // First, as the YAML's diagnostics were reported before the other steps'.
+        diags.splice(0..0, out.about_others.iter().cloned());
+        diagnostic::sort(&mut diags);
+    }
     let src = SourceFile::new(&file, &source);
     if args.format == CheckFormat::Text {
         let _ = io.out.write_all(import_text.as_bytes());
@@ -362,7 +243,7 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
         CheckFormat::Github => github::render(&file, &diags),
     };
     let _ = io.out.write_all(rendered.as_bytes());
-    if !usable {
+    if out.selected.is_none() {
         let _ = writeln!(
             io.err,
             "error: {}",
@@ -384,7 +265,7 @@ fn autoscaler_label(a: &Autoscaler) -> String {
     }
 }
 
-fn initial_replicas_from(args: &SimulateArgs, file: &str, a: &Autoscaler, initial: u32) -> String {
+fn initial_replicas_from(args: &ReplayArgs, file: &str, a: &Autoscaler, initial: u32) -> String {
     if args.initial_replicas.is_some() {
         return "--initial-replicas".to_string();
     }
@@ -398,103 +279,175 @@ fn initial_replicas_from(args: &SimulateArgs, file: &str, a: &Autoscaler, initia
     }
 }
 
-/// The autoscaler to replay and the diagnostics so far (parse + choice). When there is none,
-/// prints the diagnostics and why to stderr and gives the exit code.
-fn choose<'p>(
-    parsed: &'p Parsed,
-    src: &SourceFile,
-    name: Option<&str>,
-    style: text::Style,
-    io: &mut Io<'_>,
-) -> Result<(&'p Autoscaler, Vec<Diagnostic>), u8> {
-    let (chosen, about_choice) = select(parsed, name);
-    let mut diags = parsed.diagnostics.clone();
-    diags.extend(about_choice);
-    let Some(autoscaler) = chosen else {
-        diagnostic::sort(&mut diags);
-        let _ = io
-            .err
-            .write_all(text::render_diagnostics(src, &diags, style).as_bytes());
-        let _ = writeln!(io.err, "error: {}", no_autoscaler_message(src.name, name));
+/// The demand file of a replay, read (a demand CSV is parsed here: its errors are the CLI's).
+enum DemandFile {
+    Csv {
+        series: DemandSeries,
+        /// The Unix time (ms) of the demand's time 0 when the file's times are RFC 3339.
+        epoch_start: Option<i64>,
+    },
+    Samples(String),
+}
+
+/// A replay of `--demand` or `--samples` by the pipeline, for `simulate` and `explain`.
+struct Replay {
+    /// The config's text.
+    source: String,
+    /// The demand file's name.
+    demand_file: String,
+    /// The autoscaler as the YAML reads it.
+    as_read: Autoscaler,
+    /// The autoscaler replayed (with the samples' per-pod bound when they are on a percent
+    /// scale).
+    replayed: Autoscaler,
+    output: SimOutput,
+    findings: Vec<Finding>,
+    /// The import report as text (empty for `--demand`).
+    import_text: String,
+    /// The import report as JSON (`None` for `--demand`).
+    import_json: Option<serde_json::Value>,
+    /// The Unix time (ms) of the demand's time 0 when the input's times are absolute.
+    epoch_start: Option<i64>,
+    /// The demand's first time in the input's time base.
+    offset: Millis,
+}
+
+/// Read the config and the demand and replay them. On failure, prints why (the diagnostics
+/// too when no autoscaler is usable) and gives the exit code.
+fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Replay, u8> {
+    let file = args.config.display().to_string();
+    let Some(demand_path) = args.demand.as_ref().or(args.samples.as_ref()) else {
+        let _ = writeln!(io.err, "error: give --demand FILE.csv or --samples FILE");
         return Err(EXIT_UNUSABLE);
     };
-    Ok((autoscaler, diags))
+    let demand_file = demand_path.display().to_string();
+    let source = read(&args.config).map_err(|msg| {
+        let _ = writeln!(io.err, "error: {msg}");
+        EXIT_UNUSABLE
+    })?;
+    let loaded = read(demand_path).and_then(|text| match args.demand {
+        Some(_) => match demand::parse_csv(&text) {
+            Ok(series) => Ok(DemandFile::Csv {
+                series,
+                epoch_start: rfc3339_start(&text),
+            }),
+            Err(e) => Err(format!(
+                "bad demand CSV: {} ({demand_file}:{}:{})",
+                e.message, e.line, e.column
+            )),
+        },
+        None => Ok(DemandFile::Samples(text)),
+    });
+    let mut out = pipeline::run(&PipelineInput {
+        yaml: &source,
+        demand: match &loaded {
+            Ok(DemandFile::Csv { series, .. }) => DemandInput::Series(series),
+            Ok(DemandFile::Samples(text)) => DemandInput::SamplesFile(text),
+            Err(_) => DemandInput::None,
+        },
+        options: args.pipeline_options(),
+    });
+    // No autoscaler comes first, then the demand's problems.
+    if out.selected.is_none() {
+        let src = SourceFile::new(&file, &source);
+        let diags = yaml_diagnostics(&out.findings, |_| true);
+        let _ = io
+            .err
+            .write_all(text::render_diagnostics(&src, &diags, style).as_bytes());
+        let _ = writeln!(
+            io.err,
+            "error: {}",
+            no_autoscaler_message(&file, args.name.as_deref())
+        );
+        return Err(EXIT_UNUSABLE);
+    }
+    let loaded = loaded.map_err(|msg| {
+        let _ = writeln!(io.err, "error: {msg}");
+        EXIT_UNUSABLE
+    })?;
+    if let Some(e) = &out.samples_error {
+        let _ = writeln!(io.err, "error: {}", bad_samples(&demand_file, e));
+        return Err(EXIT_UNUSABLE);
+    }
+    let (import_text, import_json, epoch_start, offset) = match (&loaded, &out.import) {
+        (
+            DemandFile::Csv {
+                series,
+                epoch_start,
+            },
+            _,
+        ) => (String::new(), None, *epoch_start, series.offset),
+        (DemandFile::Samples(_), Some(imp)) => (
+            render_import(&demand_file, imp),
+            Some(import_json(
+                &demand_file,
+                imp,
+                SamplesAre::interpretation(args.samples_are),
+            )),
+            imp.epoch_start,
+            imp.demand_offset,
+        ),
+        // Unreadable samples were reported above: readable ones have an import report.
+        (DemandFile::Samples(_), None) => (String::new(), None, None, 0),
+    };
+    let (Some(as_read), Some(replayed), Some(output)) =
+        (out.as_read.take(), out.autoscaler.take(), out.sim.take())
+    else {
+        let _ = writeln!(io.err, "{import_text}error: no demand in {demand_file}");
+        return Err(EXIT_UNUSABLE);
+    };
+    Ok(Replay {
+        source,
+        demand_file,
+        as_read,
+        replayed,
+        output,
+        findings: out.findings,
+        import_text,
+        import_json,
+        epoch_start,
+        offset,
+    })
 }
 
 fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
-    let file = args.config.display().to_string();
-    let demand_path = match (&args.demand, &args.samples) {
-        (Some(p), _) | (None, Some(p)) => p,
-        (None, None) => {
-            let _ = writeln!(io.err, "error: give --demand FILE.csv or --samples FILE");
-            return EXIT_UNUSABLE;
-        }
-    };
-    let demand_file = demand_path.display().to_string();
-    let source = match read(&args.config) {
-        Ok(s) => s,
-        Err(msg) => {
-            let _ = writeln!(io.err, "error: {msg}");
-            return EXIT_UNUSABLE;
-        }
-    };
-    let src = SourceFile::new(&file, &source);
-    let parsed = config::parse_with(&source, &args.aibrix_version.parse_options());
-    let (autoscaler, diags) = match choose(&parsed, &src, args.name.as_deref(), style, io) {
-        Ok(chosen) => chosen,
+    let r = match replay(&args.replay, style, io) {
+        Ok(r) => r,
         Err(code) => return code,
     };
-    let mut diags = parsed.only_about(autoscaler, diags);
-
-    let loaded = match load_demand(
-        args.demand.as_deref(),
-        args.samples.as_deref(),
-        args.samples_are,
-        autoscaler,
-    ) {
-        Ok(l) => l,
-        Err(msg) => {
-            let _ = io.err.write_all(msg.as_bytes());
-            return EXIT_UNUSABLE;
-        }
-    };
-    let import_text = loaded.import_text.clone();
-    let series = &loaded.series;
-    let opts = SimOptions {
-        initial_replicas: args.initial_replicas,
-        pod_startup: args.pod_startup,
-        duration: args.duration,
-    };
-    let replayed = loaded.replayed(autoscaler);
-    if let Some(sc) = &loaded.scale {
-        sc.defer_static(autoscaler, &mut diags);
-    }
-    let output = sim::simulate(&replayed, series, &opts);
-    diags.extend(output.diagnostics.iter().cloned());
-    diagnostic::sort(&mut diags);
+    let file = args.replay.config.display().to_string();
+    let src = SourceFile::new(&file, &r.source);
+    let autoscaler = &r.as_read;
+    let output = &r.output;
+    // The YAML's own diagnostics and the simulator's; the checks of the samples and of the
+    // timeline are `check`'s to show.
+    let diags = yaml_diagnostics(&r.findings, |f| {
+        matches!(f.step, Step::Config | Step::Select | Step::Replay)
+    });
 
     if let Some(path) = &args.chart {
-        if let Err(msg) = write_chart(path, autoscaler, &output) {
+        if let Err(msg) = write_chart(path, autoscaler, output) {
             let _ = writeln!(io.err, "error: {msg}");
             return EXIT_UNUSABLE;
         }
     }
 
+    let import_text = &r.import_text;
     let report = SimReport {
         file: &file,
-        demand_file: &demand_file,
+        demand_file: &r.demand_file,
         upstream: autoscaler.algorithm.upstream(),
         autoscaler_label: autoscaler_label(autoscaler),
         autoscaler: serde_json::to_value(autoscaler).unwrap_or(serde_json::Value::Null),
         initial_replicas_from: initial_replicas_from(
-            args,
+            &args.replay,
             &file,
             autoscaler,
             output.initial_replicas,
         ),
-        output: &output,
+        output,
         diagnostics: &diags,
-        samples: loaded.import_json,
+        samples: r.import_json.clone(),
     };
     let diag_text = || text::render_diagnostics(&src, &diags, style);
     match args.format {
@@ -518,7 +471,7 @@ fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
         }
         SimulateFormat::Csv => {
             let _ = io.err.write_all(import_text.as_bytes());
-            let _ = io.out.write_all(timeline::render_csv(&output).as_bytes());
+            let _ = io.out.write_all(timeline::render_csv(output).as_bytes());
             if !diags.is_empty() {
                 let _ = io.err.write_all(diag_text().as_bytes());
             }
@@ -573,49 +526,22 @@ fn rfc3339_of(ms: i64) -> String {
 }
 
 fn explain(args: &ExplainArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
-    let file = args.config.display().to_string();
-    let source = match read(&args.config) {
-        Ok(s) => s,
-        Err(msg) => {
-            let _ = writeln!(io.err, "error: {msg}");
-            return EXIT_UNUSABLE;
-        }
-    };
-    let src = SourceFile::new(&file, &source);
-    let parsed = config::parse_with(&source, &args.aibrix_version.parse_options());
-    let (autoscaler, _) = match choose(&parsed, &src, args.name.as_deref(), style, io) {
-        Ok(chosen) => chosen,
+    let r = match replay(&args.replay, style, io) {
+        Ok(r) => r,
         Err(code) => return code,
     };
-    let loaded = match load_demand(
-        args.demand.as_deref(),
-        args.samples.as_deref(),
-        args.samples_are,
-        autoscaler,
-    ) {
-        Ok(l) => l,
-        Err(msg) => {
-            let _ = io.err.write_all(msg.as_bytes());
-            return EXIT_UNUSABLE;
-        }
-    };
-    let opts = SimOptions {
-        initial_replicas: args.initial_replicas,
-        pod_startup: args.pod_startup,
-        duration: args.duration,
-    };
-    let replayed = loaded.replayed(autoscaler);
-    let autoscaler = &replayed;
-    let output = sim::simulate(autoscaler, &loaded.series, &opts);
+    let file = args.replay.config.display().to_string();
+    let autoscaler = &r.replayed;
+    let output = &r.output;
     let (at, why) = match &args.at {
-        Some(at) => match parse_at(at, loaded.series.offset, loaded.epoch_start) {
+        Some(at) => match parse_at(at, r.offset, r.epoch_start) {
             Ok(t) => (t, None),
             Err(msg) => {
                 let _ = writeln!(io.err, "error: {msg}");
                 return EXIT_UNUSABLE;
             }
         },
-        None => match scalelens_core::explain::interesting_moment(autoscaler, &output) {
+        None => match scalelens_core::explain::interesting_moment(autoscaler, output) {
             Some((t, kind)) => (t, Some(kind)),
             None => {
                 let _ = writeln!(io.err, "error: the replay has no evaluations to explain");
@@ -623,7 +549,7 @@ fn explain(args: &ExplainArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             }
         },
     };
-    let ex = match scalelens_core::explain::explain(autoscaler, &output, at, args.around) {
+    let ex = match scalelens_core::explain::explain(autoscaler, output, at, args.around) {
         Ok(ex) => ex,
         Err(e) => {
             let _ = writeln!(io.err, "error: --at: {e}");
@@ -632,7 +558,7 @@ fn explain(args: &ExplainArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     };
     match args.format {
         ExplainFormat::Text => {
-            let mut s = loaded.import_text.clone();
+            let mut s = r.import_text.clone();
             if !s.is_empty() {
                 s.push('\n');
             }
@@ -647,11 +573,11 @@ fn explain(args: &ExplainArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             let _ = io.out.write_all(s.as_bytes());
         }
         ExplainFormat::Json => {
-            let _ = io.err.write_all(loaded.import_text.as_bytes());
+            let _ = io.err.write_all(r.import_text.as_bytes());
             let doc = serde_json::json!({
                 "file": file,
-                "demand_file": args.demand.as_ref().or(args.samples.as_ref()).map(|p| p.display().to_string()),
-                "samples": loaded.import_json,
+                "demand_file": r.demand_file,
+                "samples": r.import_json,
                 "at_chosen_as": why,
                 "explanation": ex,
             });

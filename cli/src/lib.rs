@@ -9,7 +9,6 @@ pub mod args;
 pub mod commands;
 pub mod duration;
 pub mod render;
-pub mod select;
 pub mod source;
 
 pub use commands::{run, Io};

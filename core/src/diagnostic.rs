@@ -113,13 +113,17 @@ impl Diagnostic {
 
 /// Sort diagnostics for output: by position, then severity, then code. Stable and deterministic.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        let pa = a.span.map(|s| s.start);
-        let pb = b.span.map(|s| s.start);
-        pa.cmp(&pb)
-            .then(a.severity.cmp(&b.severity))
-            .then(a.code.cmp(b.code))
-    });
+    diags.sort_by(order);
+}
+
+/// The output order of [`sort`]: by position, then severity, then code (for sorting values that
+/// carry a diagnostic).
+pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    let pa = a.span.map(|s| s.start);
+    let pb = b.span.map(|s| s.start);
+    pa.cmp(&pb)
+        .then(a.severity.cmp(&b.severity))
+        .then(a.code.cmp(b.code))
 }
 
 /// True if any diagnostic is an error.

@@ -2,15 +2,16 @@
 //! in any format [`crate::samples`] detects, or a generated [`Pattern`]) in; every diagnostic,
 //! the selected autoscaler's summary, the import report and the simulated timeline out.
 //!
-//! The playground calls [`run`] on every (debounced) edit; the CLI's `check` + `simulate` do
-//! the same steps. Nothing here renders: front ends turn [`PipelineOutput`] into text or DOM.
+//! The playground calls [`run`] on every (debounced) edit; the CLI's `check`, `simulate` and
+//! `explain` call it once. Nothing here renders: front ends turn [`PipelineOutput`] into text or
+//! DOM, each showing the findings of the [`Step`]s it is about.
 //!
 //! Steps, in order:
 //! 1. parse the YAML ([`config::parse_with`], AIBrix generation from the options);
 //! 2. select the autoscaler (by name, else the first) and keep only the diagnostics about it;
 //! 3. import the samples for its first metric (a file that names the metric differently is
 //!    taken as it is), turn them into demand ([`samples::to_demand`]) and check them
-//!    ([`analysis::check_samples`]); or generate the pattern;
+//!    ([`analysis::check_samples`]); or generate the pattern, or take the given series;
 //! 4. simulate ([`sim::simulate`]) and check the timeline ([`analysis::check_timeline`]).
 //!
 //! **Invariant:** pure, deterministic, never panics; every problem is a diagnostic.
@@ -24,7 +25,7 @@ use crate::demand::DemandSeries;
 use crate::diagnostic::{self, Diagnostic, Edit, Severity};
 use crate::metrics;
 use crate::model::{AibrixVersion, Autoscaler, Family, Millis, TargetType};
-use crate::samples::{self, Format, Hints, ImportNote, Interpretation};
+use crate::samples::{self, Format, Hints, ImportNote, Interpretation, SampleError, TimeBase};
 use crate::sim::{self, SimOptions, SimOutput};
 use crate::span::{Pos, Span};
 
@@ -37,10 +38,17 @@ pub const SAMPLES_UNREADABLE: &str = "samples-unreadable";
 pub enum DemandInput<'a> {
     /// No demand: check the YAML only.
     None,
-    /// Metric samples, in any format [`samples::detect`] recognises.
+    /// Metric samples, in any format [`samples::detect`] recognises. Blank text is no demand
+    /// (an empty editor).
     Samples(&'a str),
+    /// The text of a samples file: as [`DemandInput::Samples`], but blank text is unreadable
+    /// (an empty file is a `samples-unreadable` error, not "no samples").
+    SamplesFile(&'a str),
     /// A generated pattern (total demand in the metric's unit).
     Pattern(Pattern),
+    /// A demand series the front end already has (e.g. a demand CSV it read with
+    /// [`crate::demand::parse_csv`]).
+    Series(&'a DemandSeries),
 }
 
 /// What the user can set about a run (the CLI's flags, the playground's settings).
@@ -97,10 +105,28 @@ impl InputText {
     }
 }
 
-/// A diagnostic and the text its span points into.
+/// The step of a run a diagnostic comes from (for front ends that show only some of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    /// Reading the YAML, with its static checks ([`config::parse_with`]).
+    Config,
+    /// Choosing the autoscaler: `multiple-autoscalers`, `unknown-autoscaler`.
+    Select,
+    /// Reading the samples text: `samples-unreadable` and the import's warnings.
+    Import,
+    /// The checks of the samples against the autoscaler ([`analysis::check_samples`]).
+    SamplesCheck,
+    /// The simulator's notes and warnings ([`sim::simulate`]).
+    Replay,
+    /// The checks of the replayed timeline ([`analysis::check_timeline`]).
+    TimelineCheck,
+}
+
+/// A diagnostic, the text its span points into and the step that reported it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub input: InputText,
+    pub step: Step,
     pub diagnostic: Diagnostic,
 }
 
@@ -143,6 +169,13 @@ pub struct ImportReport {
     /// The per-pod scale of the data when it differs from the metric registry's (percent data
     /// for a 0–1 metric): the replay caps each pod at `scale.bound`.
     pub scale: Option<sim::SamplesScale>,
+    /// Whether the sample times are Unix times or offsets from a start.
+    pub time_base: TimeBase,
+    /// The earliest first sample time of any series (Unix ms) when the times are Unix times
+    /// (for reading RFC 3339 times against the replay).
+    pub epoch_start: Option<i64>,
+    /// The demand's time 0 in the samples' time base ([`DemandSeries::offset`]).
+    pub demand_offset: Millis,
 }
 
 /// Everything one run produces.
@@ -158,8 +191,17 @@ pub struct PipelineOutput {
     /// The autoscaler replayed, in full (for explanations of its decisions): with the data's
     /// per-pod bound when the samples are on a percent scale ([`sim::SamplesScale::apply`]).
     pub autoscaler: Option<Autoscaler>,
+    /// The selected autoscaler as the YAML reads it (the registry's per-pod bound, whatever the
+    /// samples' scale).
+    pub as_read: Option<Autoscaler>,
+    /// YAML diagnostics inside the input's other autoscalers: left out of `findings`, which are
+    /// about the selected one (a whole-file check shows them too).
+    pub about_others: Vec<Diagnostic>,
     /// The samples import, when samples were given and readable.
     pub import: Option<ImportReport>,
+    /// Why the samples text could not be read (also a `samples-unreadable` finding), at the
+    /// parser's line and column.
+    pub samples_error: Option<SampleError>,
     /// The simulated run, when there was an autoscaler and a non-empty demand.
     pub sim: Option<SimOutput>,
 }
@@ -290,8 +332,8 @@ struct CacheEntry {
     text: String,
     metric: Option<String>,
     interpretation: Interpretation,
-    /// The samples, or the `samples-unreadable` diagnostic.
-    import: Result<Imported, Diagnostic>,
+    /// The samples, or why they cannot be read.
+    import: Result<Imported, SampleError>,
 }
 
 /// The last samples import, reused by [`run_cached`] while the samples text, the metric it is
@@ -309,24 +351,21 @@ impl SamplesCache {
         metric: Option<&str>,
         interpretation: Interpretation,
     ) -> &CacheEntry {
-        let hit = self.entry.as_ref().is_some_and(|e| {
-            e.interpretation == interpretation && e.metric.as_deref() == metric && e.text == text
-        });
-        if !hit {
-            self.entry = Some(CacheEntry {
+        match self.entry.take() {
+            Some(e)
+                if e.interpretation == interpretation
+                    && e.metric.as_deref() == metric
+                    && e.text == text =>
+            {
+                self.entry.insert(e)
+            }
+            _ => self.entry.insert(CacheEntry {
                 text: text.to_string(),
                 metric: metric.map(str::to_string),
                 interpretation,
                 import: import_samples(text, metric, interpretation),
-            });
+            }),
         }
-        // Just filled when it was not a hit.
-        self.entry.get_or_insert_with(|| CacheEntry {
-            text: String::new(),
-            metric: None,
-            interpretation,
-            import: Err(Diagnostic::error(SAMPLES_UNREADABLE, "no samples")),
-        })
     }
 }
 
@@ -335,7 +374,7 @@ fn import_samples(
     text: &str,
     metric: Option<&str>,
     interpretation: Interpretation,
-) -> Result<Imported, Diagnostic> {
+) -> Result<Imported, SampleError> {
     let hints = Hints {
         metric: metric.map(str::to_string),
         ..Hints::default()
@@ -347,15 +386,7 @@ fn import_samples(
         }
         r => r,
     };
-    let s = parsed.map_err(|e| {
-        samples_diag(
-            text,
-            SAMPLES_UNREADABLE,
-            Severity::Error,
-            format!("cannot read the samples: {}", e.message()),
-            Some((e.line, e.column)),
-        )
-    })?;
+    let s = parsed?;
     let (demand, conv_notes) = samples::to_demand(&s, interpretation);
     let notes: Vec<ImportNote> = s.notes.iter().chain(conv_notes.iter()).cloned().collect();
     let findings = notes
@@ -371,6 +402,14 @@ fn import_samples(
             )
         })
         .collect();
+    let epoch_start = (s.time_base == TimeBase::Epoch)
+        .then(|| {
+            s.series
+                .iter()
+                .filter_map(|x| x.points.first().map(|p| p.0))
+                .min()
+        })
+        .flatten();
     let report = ImportReport {
         format: s.format,
         series: s.series.len(),
@@ -378,6 +417,9 @@ fn import_samples(
         interpretation: samples::resolve_interpretation(&s, interpretation),
         notes,
         scale: None,
+        time_base: s.time_base,
+        epoch_start,
+        demand_offset: demand.offset,
     };
     Ok(Imported {
         samples: s,
@@ -411,12 +453,19 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
         ..PipelineOutput::default()
     };
     let (chosen, about_choice) = parsed.select(opts.autoscaler.as_deref());
-    let mut diags = parsed.diagnostics.clone();
-    diags.extend(about_choice);
+    let mut config = parsed.diagnostics.clone();
+    let mut select: Vec<Diagnostic> = about_choice.into_iter().collect();
+    // After the YAML's, in the order they are reported (sorting is stable).
+    let mut later: Vec<(Step, Diagnostic)> = Vec::new();
     let mut samples_findings = Vec::new();
 
     if let Some(a) = chosen {
-        diags = parsed.only_about(a, diags);
+        let (mine, others) = config
+            .into_iter()
+            .partition(|d| !parsed.is_about_another(a, d));
+        config = mine;
+        out.about_others = others;
+        select = parsed.only_about(a, select);
         out.selected = Some(summarize(a));
         let generated;
         let mut replayed: Option<Autoscaler> = None;
@@ -426,25 +475,37 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
                 generated = p.generate();
                 Some(&generated)
             }
+            DemandInput::Series(d) => Some(d),
             DemandInput::Samples(text) if text.trim().is_empty() => None,
-            DemandInput::Samples(text) => {
+            DemandInput::Samples(text) | DemandInput::SamplesFile(text) => {
                 let metric = a.metrics.first().map(|m| m.name.value.as_str());
                 let entry = cache.get(text, metric, opts.samples_are);
                 match &entry.import {
-                    Err(d) => {
-                        samples_findings.push(d.clone());
+                    Err(e) => {
+                        samples_findings.push(samples_diag(
+                            text,
+                            SAMPLES_UNREADABLE,
+                            Severity::Error,
+                            format!("cannot read the samples: {}", e.message()),
+                            Some((e.line, e.column)),
+                        ));
+                        out.samples_error = Some(e.clone());
                         None
                     }
                     Ok(imp) => {
                         // Percent data for a 0–1 metric: replay with the data's per-pod bound,
                         // and a static `target-above-bound` that the data contradicts becomes
-                        // a note (as `scalelens check/simulate --samples` do).
+                        // a note.
                         let scale = sim::samples_scale(a, &imp.samples, opts.samples_are);
                         if let Some(sc) = &scale {
-                            sc.defer_static(a, &mut diags);
+                            sc.defer_static(a, &mut config);
                             replayed = Some(sc.apply(a));
                         }
-                        diags.extend(analysis::check_samples(a, &imp.samples, opts.samples_are));
+                        later.extend(
+                            analysis::check_samples(a, &imp.samples, opts.samples_are)
+                                .into_iter()
+                                .map(|d| (Step::SamplesCheck, d)),
+                        );
                         samples_findings.extend(imp.findings.iter().cloned());
                         let mut report = imp.report.clone();
                         report.scale = scale;
@@ -462,24 +523,38 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
             };
             let r = replayed.as_ref().unwrap_or(a);
             let output = sim::simulate(r, demand, &sim_opts);
-            diags.extend(output.diagnostics.iter().cloned());
-            diags.extend(analysis::check_timeline(r, &output));
+            later.extend(output.diagnostics.iter().map(|d| (Step::Replay, d.clone())));
+            later.extend(
+                analysis::check_timeline(r, &output)
+                    .into_iter()
+                    .map(|d| (Step::TimelineCheck, d)),
+            );
             out.sim = Some(output);
         }
+        out.as_read = Some(a.clone());
         out.autoscaler = Some(replayed.unwrap_or_else(|| a.clone()));
     }
-    diagnostic::sort(&mut diags);
-    diagnostic::sort(&mut samples_findings);
-    out.findings = diags
+    let finding = |input, (step, diagnostic)| Finding {
+        input,
+        step,
+        diagnostic,
+    };
+    let mut yaml: Vec<Finding> = config
         .into_iter()
-        .map(|diagnostic| Finding {
-            input: InputText::Yaml,
-            diagnostic,
-        })
-        .chain(samples_findings.into_iter().map(|diagnostic| Finding {
-            input: InputText::Samples,
-            diagnostic,
-        }))
+        .map(|d| (Step::Config, d))
+        .chain(select.into_iter().map(|d| (Step::Select, d)))
+        .chain(later)
+        .map(|sd| finding(InputText::Yaml, sd))
+        .collect();
+    yaml.sort_by(|x, y| diagnostic::order(&x.diagnostic, &y.diagnostic));
+    diagnostic::sort(&mut samples_findings);
+    out.findings = yaml
+        .into_iter()
+        .chain(
+            samples_findings
+                .into_iter()
+                .map(|d| finding(InputText::Samples, (Step::Import, d))),
+        )
         .collect();
     out
 }
@@ -762,6 +837,146 @@ mod tests {
         let bad = input(SEED_YAML, DemandInput::Samples("time,value\n0,x\n"));
         assert_eq!(run_cached(&bad, &mut cache), run(&bad));
         assert_eq!(run_cached(&bad, &mut cache), run(&bad));
+    }
+
+    fn steps_of(out: &PipelineOutput, code: &str) -> Vec<Step> {
+        out.findings
+            .iter()
+            .filter(|f| f.diagnostic.code == code)
+            .map(|f| f.step)
+            .collect()
+    }
+
+    #[test]
+    fn every_finding_names_its_step() {
+        let out = run(&input(SEED_YAML, DemandInput::Samples(SEED_PERCENT)));
+        assert_eq!(steps_of(&out, codes::UNIT_MISMATCH), [Step::SamplesCheck]);
+        assert_eq!(
+            steps_of(&out, codes::SIM_DEFAULT_POD_STARTUP),
+            [Step::Replay]
+        );
+        assert!(out
+            .findings
+            .iter()
+            .all(|f| (f.step == Step::Import) == (f.input == InputText::Samples)));
+        let bad = run(&input(SEED_YAML, DemandInput::Samples("time,value\n0,x\n")));
+        assert_eq!(steps_of(&bad, SAMPLES_UNREADABLE), [Step::Import]);
+        let multi = include_str!("../../tests/testdata/config/general/multi.yaml");
+        let out = run(&input(multi, DemandInput::None));
+        assert_eq!(steps_of(&out, codes::MULTIPLE_AUTOSCALERS), [Step::Select]);
+        let mut i = input(multi, DemandInput::None);
+        i.options.autoscaler = Some("nope".into());
+        assert_eq!(
+            steps_of(&run(&i), codes::UNKNOWN_AUTOSCALER),
+            [Step::Select]
+        );
+        // Tagging changes nothing else: still sorted by position, YAML first.
+        let out = run(&input(SEED_YAML, DemandInput::Samples(SEED_PERCENT)));
+        let lines: Vec<u32> = out
+            .yaml_diagnostics()
+            .filter_map(|d| d.span.map(|s| s.start.line))
+            .collect();
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+    }
+
+    #[test]
+    fn diagnostics_about_other_autoscalers_are_kept_apart() {
+        // The second autoscaler has minReplicas above maxReplicas.
+        let yaml = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: first\nspec:\n  scaleTargetRef:\n    kind: Deployment\n    name: a\n  maxReplicas: 3\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: second\nspec:\n  scaleTargetRef:\n    kind: Deployment\n    name: b\n  minReplicas: 5\n  maxReplicas: 3\n";
+        let out = run(&input(yaml, DemandInput::None));
+        assert_eq!(
+            out.selected.as_ref().map(|s| s.name.as_str()),
+            Some("first")
+        );
+        assert!(!out.has_code(codes::MIN_ABOVE_MAX));
+        let codes_elsewhere: Vec<&str> = out.about_others.iter().map(|d| d.code).collect();
+        assert!(
+            codes_elsewhere.contains(&codes::MIN_ABOVE_MAX),
+            "{codes_elsewhere:?}"
+        );
+        let mut i = input(yaml, DemandInput::None);
+        i.options.autoscaler = Some("second".into());
+        let out = run(&i);
+        assert!(out.has_code(codes::MIN_ABOVE_MAX));
+        assert!(out.about_others.is_empty(), "{:?}", out.about_others);
+    }
+
+    #[test]
+    fn the_autoscaler_as_read_keeps_the_registry_bound() {
+        let fixed = SEED_YAML.replace("\"0.5\"", "\"50\"");
+        let out = run(&input(&fixed, DemandInput::Samples(SEED_PERCENT)));
+        let bound = |a: &Option<Autoscaler>| a.as_ref().and_then(|a| a.metrics[0].bound);
+        assert_eq!(bound(&out.autoscaler), Some(100.0));
+        assert_eq!(bound(&out.as_read), Some(1.0));
+        let out = run(&input(SEED_YAML, DemandInput::None));
+        assert_eq!(out.as_read, out.autoscaler);
+        assert!(out.as_read.is_some());
+    }
+
+    #[test]
+    fn the_import_report_says_how_times_map_to_the_demand() {
+        let out = run(&input(SEED_YAML, DemandInput::Samples(SEED_PERCENT)));
+        let imp = out.import.as_ref().expect("import");
+        assert_eq!(imp.time_base, TimeBase::Epoch);
+        let start = imp.epoch_start.expect("epoch start");
+        assert!(start > 1_000_000_000_000, "{start}");
+        assert_eq!(imp.demand_offset, 0);
+        let csv = "time,value\n30,0.2\n45,0.9\n60,0.1\n";
+        let out = run(&input(SEED_YAML, DemandInput::Samples(csv)));
+        let imp = out.import.as_ref().expect("import");
+        assert_eq!(imp.time_base, TimeBase::Relative);
+        assert_eq!(imp.epoch_start, None);
+        assert_eq!(imp.demand_offset, 30_000);
+    }
+
+    #[test]
+    fn a_blank_samples_file_is_unreadable_but_a_blank_editor_is_no_demand() {
+        for blank in ["", "  \n\n"] {
+            let editor = run(&input(SEED_YAML, DemandInput::Samples(blank)));
+            assert!(editor.findings.iter().all(|f| f.input == InputText::Yaml));
+            assert_eq!(editor.samples_error, None);
+            let file = run(&input(SEED_YAML, DemandInput::SamplesFile(blank)));
+            let e = file.samples_error.as_ref().expect("an error");
+            assert_eq!((e.line, e.column), (1, 1));
+            assert_eq!(steps_of(&file, SAMPLES_UNREADABLE), [Step::Import]);
+            assert!(file.sim.is_none() && file.import.is_none());
+        }
+    }
+
+    #[test]
+    fn unreadable_samples_keep_the_parsers_position() {
+        let text = "time,value\n0,1\n15,abc\n";
+        let out = run(&input(SEED_YAML, DemandInput::SamplesFile(text)));
+        let e = out.samples_error.as_ref().expect("error");
+        let f = out
+            .findings
+            .iter()
+            .find(|f| f.diagnostic.code == SAMPLES_UNREADABLE)
+            .expect("finding");
+        let span = f.diagnostic.span.expect("span");
+        assert_eq!((span.start.line, span.start.column), (e.line, e.column));
+        assert_eq!(
+            f.diagnostic.message,
+            format!("cannot read the samples: {}", e.message())
+        );
+        // The same text as editor samples gives the same output.
+        let editor = run(&input(SEED_YAML, DemandInput::Samples(text)));
+        assert_eq!(editor, out);
+    }
+
+    #[test]
+    fn a_given_series_replays_as_its_pattern_does() {
+        let mut p = Pattern::new(Shape::Step, 0.2, 3.0);
+        p.step = 15_000;
+        let series = p.generate();
+        let from_pattern = run(&input(SEED_YAML, DemandInput::Pattern(p)));
+        let from_series = run(&input(SEED_YAML, DemandInput::Series(&series)));
+        assert_eq!(from_series, from_pattern);
+        assert!(from_series.sim.is_some());
+        let empty = DemandSeries::default();
+        assert!(run(&input(SEED_YAML, DemandInput::Series(&empty)))
+            .sim
+            .is_none());
     }
 
     fn edit(text: &str, from: (u32, u32), to: (u32, u32), r: &str) -> Edit {

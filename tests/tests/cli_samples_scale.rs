@@ -54,32 +54,84 @@ fn target_replacements(v: &serde_json::Value) -> Vec<String> {
     out
 }
 
-/// Fix "write the target in percent" applied, percent samples: the replay caps each pod at 100
-/// (the data's scale), neither drops the bound nor caps at the registry's 1, scales with the
-/// load (to the KPA's ceiling of 2 for a target at half the bound) and returns to minReplicas.
-#[test]
-fn percent_samples_replay_with_a_percent_bound() {
-    let v = json(&["simulate", FIXED, "--samples", PERCENT]);
-    assert_eq!(v["samples"]["per_pod_bound"], 100.0);
-    let tl = v["timeline"].as_array().expect("timeline");
-    let observed: Vec<f64> = tl.iter().filter_map(|e| e["observed"].as_f64()).collect();
-    let max_obs = observed.iter().copied().fold(0.0, f64::max);
-    assert!(max_obs > 90.0 && max_obs <= 100.0, "per-pod mean {max_obs}");
-    let desired: Vec<u64> = tl.iter().filter_map(|e| e["desired"].as_u64()).collect();
-    assert_eq!(desired.iter().max(), Some(&2));
-    assert_eq!(desired.last(), Some(&1));
-    let c = codes(&v);
-    assert!(
-        !c.iter().any(|(k, _)| k == "sim-demand-above-bound"),
-        "{c:?}"
-    );
-    assert!(!c.iter().any(|(k, _)| k == "flapping"), "{c:?}");
-    assert!(
-        c.iter().all(|(_, s)| s != "warning" && s != "error"),
-        "{c:?}"
-    );
+/// A replay of samples and what it must show.
+struct ReplayCase {
+    name: &'static str,
+    yaml: &'static str,
+    samples: &'static str,
+    /// `samples.per_pod_bound` in the JSON.
+    per_pod_bound: serde_json::Value,
+    /// Every observed per-pod value is at most this.
+    observed_cap: f64,
+    /// The largest observed value is above this (the load reaches the data's scale).
+    observed_peak_above: Option<f64>,
+    /// No flapping and no warning or error at all.
+    quiet: bool,
+}
 
-    // The same replay from the demand CSV in percent: the simulator infers the percent cap.
+/// Both unit fixes replayed from samples. "Write the target in percent" (percent samples, target
+/// 50): the replay caps each pod at 100 (the data's scale), neither drops the bound nor caps at
+/// the registry's 1. "Convert the metric" (fraction samples, target 0.5): the registry's bound
+/// of 1 holds. Either way no bound warning, the KPA scales with the load (to its ceiling of 2
+/// for a target at half the bound) and returns to minReplicas.
+#[test]
+fn samples_replay_with_the_bound_of_their_scale() {
+    let cases = [
+        ReplayCase {
+            name: "target in percent, percent samples",
+            yaml: FIXED,
+            samples: PERCENT,
+            per_pod_bound: serde_json::json!(100.0),
+            observed_cap: 100.0,
+            observed_peak_above: Some(90.0),
+            quiet: true,
+        },
+        ReplayCase {
+            name: "metric converted, fraction samples",
+            yaml: SEED,
+            samples: FRACTION,
+            per_pod_bound: serde_json::Value::Null,
+            observed_cap: 1.0,
+            observed_peak_above: None,
+            quiet: false,
+        },
+    ];
+    for case in &cases {
+        let name = case.name;
+        let v = json(&["simulate", case.yaml, "--samples", case.samples]);
+        assert_eq!(v["samples"]["per_pod_bound"], case.per_pod_bound, "{name}");
+        let tl = v["timeline"].as_array().expect("timeline");
+        let observed: Vec<f64> = tl.iter().filter_map(|e| e["observed"].as_f64()).collect();
+        assert!(
+            observed.iter().all(|o| *o <= case.observed_cap),
+            "{name}: observed above {}",
+            case.observed_cap
+        );
+        if let Some(above) = case.observed_peak_above {
+            let max_obs = observed.iter().copied().fold(0.0, f64::max);
+            assert!(max_obs > above, "{name}: per-pod mean {max_obs}");
+        }
+        let desired: Vec<u64> = tl.iter().filter_map(|e| e["desired"].as_u64()).collect();
+        assert_eq!(desired.iter().max(), Some(&2), "{name}");
+        assert_eq!(desired.last(), Some(&1), "{name}");
+        let c = codes(&v);
+        assert!(
+            !c.iter().any(|(k, _)| k == "sim-demand-above-bound"),
+            "{name}: {c:?}"
+        );
+        if case.quiet {
+            assert!(!c.iter().any(|(k, _)| k == "flapping"), "{name}: {c:?}");
+            assert!(
+                c.iter().all(|(_, s)| s != "warning" && s != "error"),
+                "{name}: {c:?}"
+            );
+        }
+    }
+}
+
+/// The percent replay from the demand CSV in percent: the simulator infers the percent cap.
+#[test]
+fn percent_demand_csv_replays_with_a_percent_cap() {
     let v = json(&[
         "simulate",
         FIXED,
@@ -101,70 +153,99 @@ fn percent_samples_replay_with_a_percent_bound() {
         .all(|o| o <= 100.0));
 }
 
-/// Fix "convert the metric" applied (fraction samples, target 0.5): the registry's bound of 1
-/// holds, no bound warning, scales with load and back to minReplicas.
-#[test]
-fn fraction_samples_keep_the_registry_bound() {
-    let v = json(&["simulate", SEED, "--samples", FRACTION]);
-    assert_eq!(v["samples"]["per_pod_bound"], serde_json::Value::Null);
-    let tl = v["timeline"].as_array().expect("timeline");
-    assert!(tl
-        .iter()
-        .filter_map(|e| e["observed"].as_f64())
-        .all(|o| o <= 1.0));
-    let desired: Vec<u64> = tl.iter().filter_map(|e| e["desired"].as_u64()).collect();
-    assert_eq!(desired.iter().max(), Some(&2));
-    assert_eq!(desired.last(), Some(&1));
-    let c = codes(&v);
-    assert!(
-        !c.iter().any(|(k, _)| k == "sim-demand-above-bound"),
-        "{c:?}"
-    );
+/// What the fixes may propose for the target.
+enum TargetFix {
+    /// No fix edits the target.
+    None,
+    /// Exactly these replacements.
+    Exactly(&'static [&'static str]),
+    /// At least one, all this value.
+    AllOf(&'static str),
+}
+
+/// A `check` and the advice it must give.
+struct AdviceCase {
+    name: &'static str,
+    yaml: &'static str,
+    samples: Option<&'static str>,
+    /// (code, severity) reported.
+    reported: &'static [(&'static str, &'static str)],
+    /// Codes not reported.
+    absent: &'static [&'static str],
+    target_fix: TargetFix,
 }
 
 /// The static `target-above-bound` and the sample-based `unit-mismatch` never advise opposite
 /// targets, in either order of units.
 #[test]
 fn static_and_sample_advice_agree() {
-    // Target 50, percent samples: consistent. target-above-bound defers (a note, no fix);
-    // no unit-mismatch.
-    let v = json(&["check", FIXED, "--samples", PERCENT]);
-    let c = codes(&v);
-    assert!(
-        c.contains(&("target-above-bound".into(), "note".into())),
-        "{c:?}"
-    );
-    assert!(!c.iter().any(|(k, _)| k == "unit-mismatch"), "{c:?}");
-    assert!(
-        target_replacements(&v).is_empty(),
-        "{:?}",
-        target_replacements(&v)
-    );
-
-    // Target 0.5, percent samples: unit-mismatch advises 50 (or converting); no static warning.
-    let v = json(&["check", SEED, "--samples", PERCENT]);
-    let c = codes(&v);
-    assert!(
-        c.contains(&("unit-mismatch".into(), "warning".into())),
-        "{c:?}"
-    );
-    assert!(!c.iter().any(|(k, _)| k == "target-above-bound"), "{c:?}");
-    assert_eq!(target_replacements(&v), vec!["50".to_string()]);
-
-    // Target 50, fraction samples: both the static check and unit-mismatch advise 0.5.
-    let v = json(&["check", FIXED, "--samples", FRACTION]);
-    let c = codes(&v);
-    assert!(
-        c.contains(&("target-above-bound".into(), "warning".into())),
-        "{c:?}"
-    );
-    let r = target_replacements(&v);
-    assert!(!r.is_empty() && r.iter().all(|x| x == "0.5"), "{r:?}");
-
-    // Without samples the registry's 0–1 stands: target 50 is a warning with the 0.5 fix.
-    let v = json(&["check", FIXED]);
-    assert!(codes(&v).contains(&("target-above-bound".into(), "warning".into())));
-    assert_eq!(target_replacements(&v), vec!["0.5".to_string()]);
+    let cases = [
+        // Consistent: target-above-bound defers (a note, no fix); no unit-mismatch.
+        AdviceCase {
+            name: "target 50, percent samples",
+            yaml: FIXED,
+            samples: Some(PERCENT),
+            reported: &[("target-above-bound", "note")],
+            absent: &["unit-mismatch"],
+            target_fix: TargetFix::None,
+        },
+        // unit-mismatch advises 50 (or converting); no static warning.
+        AdviceCase {
+            name: "target 0.5, percent samples",
+            yaml: SEED,
+            samples: Some(PERCENT),
+            reported: &[("unit-mismatch", "warning")],
+            absent: &["target-above-bound"],
+            target_fix: TargetFix::Exactly(&["50"]),
+        },
+        // Both the static check and unit-mismatch advise 0.5.
+        AdviceCase {
+            name: "target 50, fraction samples",
+            yaml: FIXED,
+            samples: Some(FRACTION),
+            reported: &[("target-above-bound", "warning")],
+            absent: &[],
+            target_fix: TargetFix::AllOf("0.5"),
+        },
+        // Without samples the registry's 0–1 stands: a warning with the 0.5 fix.
+        AdviceCase {
+            name: "target 50, no samples",
+            yaml: FIXED,
+            samples: None,
+            reported: &[("target-above-bound", "warning")],
+            absent: &[],
+            target_fix: TargetFix::Exactly(&["0.5"]),
+        },
+    ];
+    for case in &cases {
+        let name = case.name;
+        let mut args = vec!["check", case.yaml];
+        if let Some(s) = case.samples {
+            args.extend(["--samples", s]);
+        }
+        let v = json(&args);
+        let c = codes(&v);
+        for (code, severity) in case.reported {
+            assert!(
+                c.contains(&(code.to_string(), severity.to_string())),
+                "{name}: no {severity} {code}: {c:?}"
+            );
+        }
+        for code in case.absent {
+            assert!(!c.iter().any(|(k, _)| k == code), "{name}: {code}: {c:?}");
+        }
+        let r = target_replacements(&v);
+        match case.target_fix {
+            TargetFix::None => assert!(r.is_empty(), "{name}: {r:?}"),
+            TargetFix::Exactly(want) => assert_eq!(r, want, "{name}"),
+            TargetFix::AllOf(want) => {
+                assert!(
+                    !r.is_empty() && r.iter().all(|x| x == want),
+                    "{name}: {r:?}"
+                )
+            }
+        }
+    }
 }
 
 /// AIBrix v0.7.0's scale-down cooldown takes the MIN of the window (upstream

@@ -6,6 +6,7 @@
 use scalelens_core::explain::{self, ExplainError, MomentKind};
 use scalelens_core::sim::{self, SimOptions, SimOutput};
 use scalelens_core::span::Origin;
+use scalelens_core::Autoscaler;
 use scalelens_tests::{one_autoscaler, read_testdata, run_cli};
 
 const SEED: &str = "testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml";
@@ -130,17 +131,28 @@ fn explain_text_snapshots() {
     }
 }
 
-fn seed_v04() -> (scalelens_core::Autoscaler, SimOutput) {
-    let a = scalelens_tests::one_autoscaler_with(
-        &read_testdata("examples/seed-kpa-gpu-cache/autoscaler.yaml"),
+/// `a` replayed against the demand CSV `demand` (under `tests/testdata/`), with the defaults.
+fn replay(a: &Autoscaler, demand: &str) -> SimOutput {
+    let d = scalelens_core::demand::parse_csv(&read_testdata(demand))
+        .unwrap_or_else(|e| panic!("{demand}: {e:?}"));
+    sim::simulate(a, &d, &SimOptions::default())
+}
+
+/// The only autoscaler of `yaml`, read as AIBrix v0.4.
+fn v04(yaml: &str) -> Autoscaler {
+    scalelens_tests::one_autoscaler_with(
+        yaml,
         &scalelens_core::config::ParseOptions {
             aibrix_version: scalelens_core::model::AibrixVersion::V0_4,
         },
-    );
-    let d =
-        scalelens_core::demand::parse_csv(&read_testdata("examples/seed-kpa-gpu-cache/demand.csv"))
-            .expect("seed demand parses");
-    let out = sim::simulate(&a, &d, &SimOptions::default());
+    )
+}
+
+fn seed_v04() -> (Autoscaler, SimOutput) {
+    let a = v04(&read_testdata(
+        "examples/seed-kpa-gpu-cache/autoscaler.yaml",
+    ));
+    let out = replay(&a, "examples/seed-kpa-gpu-cache/demand.csv");
     (a, out)
 }
 
@@ -183,16 +195,8 @@ fn written_settings_point_at_their_yaml_span() {
         "  name: deepseek-llm-7b-chat-kpa\n",
         "  name: deepseek-llm-7b-chat-kpa\n  annotations:\n    kpa.autoscaling.aibrix.ai/scale-down-delay: \"10m\"\n",
     );
-    let a = scalelens_tests::one_autoscaler_with(
-        &yaml,
-        &scalelens_core::config::ParseOptions {
-            aibrix_version: scalelens_core::model::AibrixVersion::V0_4,
-        },
-    );
-    let d =
-        scalelens_core::demand::parse_csv(&read_testdata("examples/seed-kpa-gpu-cache/demand.csv"))
-            .expect("seed demand parses");
-    let out = sim::simulate(&a, &d, &SimOptions::default());
+    let a = v04(&yaml);
+    let out = replay(&a, "examples/seed-kpa-gpu-cache/demand.csv");
     let (at, _) = explain::interesting_moment(&a, &out).expect("a moment");
     let ex = explain::explain(&a, &out, at, 0).expect("explains");
     let cause = ex.steps[0].cause.as_ref().expect("a cause");
@@ -237,24 +241,32 @@ fn flat_demand_explains_the_start() {
     assert_eq!((at, kind), (0, MomentKind::Start));
 }
 
+/// `scalelens explain ARGS --format json`, which must succeed (`case` names it in failures).
+fn explain_json(case: &str, args: &[&str]) -> serde_json::Value {
+    let mut argv = vec!["explain"];
+    argv.extend_from_slice(args);
+    argv.extend(["--format", "json"]);
+    let run = run_cli(&argv);
+    assert_eq!(run.code, 0, "{case}: {}", run.err);
+    serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{case}: {e}\n{}", run.out))
+}
+
 #[test]
 fn json_is_the_explanation_as_data() {
-    let run = run_cli(&[
-        "explain",
-        SEED,
-        "--demand",
-        SEED_DEMAND,
-        "--aibrix-version",
-        "v0.4",
-        "--at",
-        "40m",
-        "--around",
-        "30s",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.err);
-    let v: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
+    let v = explain_json(
+        "seed v0.4 at 40m",
+        &[
+            SEED,
+            "--demand",
+            SEED_DEMAND,
+            "--aibrix-version",
+            "v0.4",
+            "--at",
+            "40m",
+            "--around",
+            "30s",
+        ],
+    );
     let ex = &v["explanation"];
     assert_eq!(ex["at"], 2_400_000);
     assert_eq!(ex["steps"].as_array().map(Vec::len), Some(7));
@@ -278,20 +290,18 @@ fn json_is_the_explanation_as_data() {
 #[test]
 fn at_forms_agree() {
     for at in ["40m", "2400", "0:40:00", "40:00"] {
-        let run = run_cli(&[
-            "explain",
-            SEED,
-            "--demand",
-            SEED_DEMAND,
-            "--aibrix-version",
-            "v0.4",
-            "--at",
+        let v = explain_json(
             at,
-            "--format",
-            "json",
-        ]);
-        assert_eq!(run.code, 0, "{at}: {}", run.err);
-        let v: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
+            &[
+                SEED,
+                "--demand",
+                SEED_DEMAND,
+                "--aibrix-version",
+                "v0.4",
+                "--at",
+                at,
+            ],
+        );
         assert_eq!(v["explanation"]["at"], 2_400_000, "{at}");
     }
 }
@@ -299,16 +309,14 @@ fn at_forms_agree() {
 /// RFC 3339 `--at` against samples with Unix times.
 #[test]
 fn rfc3339_at_on_epoch_samples() {
-    let run = run_cli(&[
-        "explain",
-        SEED,
-        "--samples",
-        "testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.err);
-    let v: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
+    let v = explain_json(
+        "seed, percent samples",
+        &[
+            SEED,
+            "--samples",
+            "testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json",
+        ],
+    );
     assert_eq!(v["samples"]["format"], "prometheus-json");
     assert!(v["at_chosen_as"].is_string());
 }
@@ -337,22 +345,86 @@ fn bad_at_is_a_clear_error() {
     }
 }
 
+/// A `check` or `simulate --format json` and the import report it must hold.
+struct ImportCase {
+    name: &'static str,
+    /// The arguments before `--format json`.
+    args: &'static [&'static str],
+    /// The interpretation asked and used; `None`: no import report.
+    interpretation: Option<(&'static str, &'static str)>,
+}
+
 /// Item C: the samples import (notes and interpretation) is in the JSON of `check` and
 /// `simulate` with `--samples`, and absent without.
 #[test]
 fn import_report_in_json_outputs() {
-    let samples = "testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json";
-    for cmd in ["check", "simulate"] {
-        let run = run_cli(&[cmd, SEED, "--samples", samples, "--format", "json"]);
-        assert!(run.code <= 1, "{cmd}: {}", run.err);
-        let v: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
+    const SAMPLES: &str = "testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json";
+    let cases = [
+        ImportCase {
+            name: "check --samples",
+            args: &["check", SEED, "--samples", SAMPLES],
+            interpretation: Some(("auto", "per-pod")),
+        },
+        ImportCase {
+            name: "simulate --samples",
+            args: &["simulate", SEED, "--samples", SAMPLES],
+            interpretation: Some(("auto", "per-pod")),
+        },
+        ImportCase {
+            name: "check --samples-are total",
+            args: &[
+                "check",
+                SEED,
+                "--samples",
+                SAMPLES,
+                "--samples-are",
+                "total",
+            ],
+            interpretation: Some(("total", "total")),
+        },
+        ImportCase {
+            name: "simulate --samples-are total",
+            args: &[
+                "simulate",
+                SEED,
+                "--samples",
+                SAMPLES,
+                "--samples-are",
+                "total",
+            ],
+            interpretation: Some(("total", "total")),
+        },
+        ImportCase {
+            name: "simulate --demand",
+            args: &["simulate", SEED, "--demand", SEED_DEMAND],
+            interpretation: None,
+        },
+        ImportCase {
+            name: "check without samples",
+            args: &["check", SEED],
+            interpretation: None,
+        },
+    ];
+    for c in &cases {
+        let case = c.name;
+        let mut argv = c.args.to_vec();
+        argv.extend(["--format", "json"]);
+        let run = run_cli(&argv);
+        assert!(run.code <= 1, "{case}: {}", run.err);
+        let v: serde_json::Value =
+            serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{case}: {e}\n{}", run.out));
+        let Some((asked, used)) = c.interpretation else {
+            assert!(v.get("samples").is_none(), "{case}: {}", v["samples"]);
+            continue;
+        };
         let s = &v["samples"];
-        assert_eq!(s["file"], samples, "{cmd}");
-        assert_eq!(s["format"], "prometheus-json", "{cmd}");
-        assert_eq!(s["interpretation"]["asked"], "auto", "{cmd}");
-        assert_eq!(s["interpretation"]["used"], "per-pod", "{cmd}");
-        assert_eq!(s["time_base"], "epoch", "{cmd}");
+        assert_eq!(s["file"], SAMPLES, "{case}");
+        assert_eq!(s["format"], "prometheus-json", "{case}");
+        assert_eq!(s["interpretation"]["asked"], asked, "{case}");
+        assert_eq!(s["interpretation"]["used"], used, "{case}");
+        assert_eq!(s["time_base"], "epoch", "{case}");
         let notes = s["notes"].as_array().expect("notes");
+        let read_as = format!("read as {used}");
         assert!(
             notes
                 .iter()
@@ -360,36 +432,10 @@ fn import_report_in_json_outputs() {
                     && n["severity"] == "note"
                     && n["message"]
                         .as_str()
-                        .is_some_and(|m| m.starts_with("read as per-pod"))),
-            "{cmd}: {notes:?}"
+                        .is_some_and(|m| m.starts_with(&read_as))),
+            "{case}: {notes:?}"
         );
-        let run = run_cli(&[
-            cmd,
-            SEED,
-            "--samples",
-            samples,
-            "--samples-are",
-            "total",
-            "--format",
-            "json",
-        ]);
-        let v: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
-        assert_eq!(v["samples"]["interpretation"]["asked"], "total", "{cmd}");
-        assert_eq!(v["samples"]["interpretation"]["used"], "total", "{cmd}");
     }
-    let run = run_cli(&[
-        "simulate",
-        SEED,
-        "--demand",
-        SEED_DEMAND,
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
-    assert!(v.get("samples").is_none());
-    let run = run_cli(&["check", SEED, "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
-    assert!(v.get("samples").is_none());
 }
 
 /// `desired_raw` is the metric's count before rate limits, windows and min/max (the contract of
@@ -401,11 +447,7 @@ fn desired_raw_is_the_metric_count_before_rate_limits() {
     let a = one_autoscaler(&read_testdata(
         "examples/seed-kpa-gpu-cache/autoscaler.yaml",
     ));
-    let d = scalelens_core::demand::parse_csv(&read_testdata(
-        "examples/seed-kpa-gpu-cache/demand-percent.csv",
-    ))
-    .expect("parses");
-    let out = sim::simulate(&a, &d, &SimOptions::default());
+    let out = replay(&a, "examples/seed-kpa-gpu-cache/demand-percent.csv");
     let first = &out.timeline[0];
     assert_eq!((first.desired_raw, first.desired), (61, 2));
     assert!(matches!(

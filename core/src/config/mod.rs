@@ -39,18 +39,21 @@ impl Parsed {
     /// `diags` without those that point inside another autoscaler of this input than `chosen`
     /// (a multi-document file's other autoscalers are not about the one replayed).
     pub fn only_about(&self, chosen: &Autoscaler, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let is_inside =
-            |inner: Span, outer: Span| outer.start <= inner.start && inner.end <= outer.end;
         diags
             .into_iter()
-            .filter(|d| {
-                let Some(span) = d.span else { return true };
-                !self
-                    .autoscalers
-                    .iter()
-                    .any(|a| !std::ptr::eq(a, chosen) && is_inside(span, a.span))
-            })
+            .filter(|d| !self.is_about_another(chosen, d))
             .collect()
+    }
+
+    /// Whether `d` points inside another autoscaler of this input than `chosen` (what
+    /// [`Parsed::only_about`] leaves out).
+    pub fn is_about_another(&self, chosen: &Autoscaler, d: &Diagnostic) -> bool {
+        let is_inside =
+            |inner: Span, outer: Span| outer.start <= inner.start && inner.end <= outer.end;
+        let Some(span) = d.span else { return false };
+        self.autoscalers
+            .iter()
+            .any(|a| !std::ptr::eq(a, chosen) && is_inside(span, a.span))
     }
 
     /// Choose the autoscaler to replay: by `metadata.name` when `name` is given, else the
