@@ -368,9 +368,15 @@ impl Tokenizer {
         if !whole {
             return KEY_OTHER;
         }
+        // Length and first byte first: most keys of a payload are not in the table, and a
+        // byte loop over a few bytes beats a `memcmp` call (Wasm has no vectorised one).
+        let first = raw.first();
         self.keys
             .iter()
-            .position(|k| k.as_bytes() == raw)
+            .position(|k| {
+                let k = k.as_bytes();
+                k.len() == raw.len() && k.first() == first && k.iter().zip(raw).all(|(a, b)| a == b)
+            })
             .and_then(|i| u8::try_from(i).ok())
             .filter(|&i| i != KEY_OTHER)
             .unwrap_or(KEY_OTHER)
@@ -660,7 +666,17 @@ impl Tokenizer {
                 }
                 Tok::Number => {
                     if matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
-                        self.push_byte(c);
+                        // The run of number bytes at once (like strings).
+                        let start = k - 1;
+                        let rest = chunk.get(start..).unwrap_or(&[]);
+                        let n = rest
+                            .iter()
+                            .position(|b| {
+                                !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                            })
+                            .unwrap_or(rest.len());
+                        self.push_run(rest.get(..n).unwrap_or(&[]));
+                        k = start + n;
                         continue;
                     }
                     if !self.end_number(v) {
