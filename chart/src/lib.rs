@@ -1,7 +1,17 @@
 //! Scalelens charts: the observed metric against the target, and the replica counts, over the
 //! simulated time. One drawing routine, [`draw`], takes any plotters [`DrawingArea`]: the CLI
 //! renders it with plotters' SVG backend ([`render_svg`]), the playground with
-//! `plotters-canvas`.
+//! `plotters-canvas`. [`draw_metric`] and [`draw_replicas`] draw one panel each, with an
+//! [`Overlay`] (a pinned earlier run, a time cursor), and return the plot's [`PlotGeometry`] for
+//! pointer-to-time mapping. [`ChartInput`] borrows a `SimOutput` timeline and the autoscaler's
+//! target, min/max and metric.
+//!
+//! Two panels: the observed metric against the target (with the demand, per ready pod unless the
+//! target is a `Value`), and `spec.replicas`, ready pods and the metric-only recommendation as
+//! step lines with min/max dashed; panic periods shaded; time in `h:mm` on round minute/hour
+//! ticks; the title names the upstream algorithm. Long timelines are reduced per pixel column
+//! (first/min/max/last), NaN/infinite values break a line, huge values are clipped, an empty
+//! timeline draws a message.
 //!
 //! **Invariant:** pure and deterministic. No I/O, no clock; same input, same drawing commands
 //! (and so the same SVG bytes). Never panics on any timeline: empty, a single point, NaN or
@@ -9,6 +19,8 @@
 //!
 //! Text goes through the backend (SVG `<text>` elements, canvas `fillText`): no font files and
 //! no system font libraries are involved. Text extents on native targets are plotters' estimate.
+//! plotters is built with `default-features = false` and only `svg_backend` + `line_series` (no
+//! `ttf`/font-kit). The crate builds for `wasm32-unknown-unknown` (a `cargo xtask test` step).
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;

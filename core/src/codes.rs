@@ -4,7 +4,8 @@
 //! Every code is documented with the same five headings — `# What it does`, `# Why is this
 //! bad`, `# Example`, `# Fix`, `# References` — and has a positive and a negative fixture under
 //! `tests/testdata/`; `tests/tests/diagnostic_coverage.rs` parses this file and fails when either
-//! is missing.
+//! is missing (for input-validation and run-setup codes, any fixture that does not report the
+//! code counts as the negative).
 
 /// # What it does
 /// Reports input that is not valid YAML, at the scanner's position. Nothing after the error can be
@@ -668,9 +669,11 @@ pub const DUPLICATE_NAME: &str = "duplicate-name";
 pub const UNSUPPORTED_FEATURE: &str = "unsupported-feature";
 
 /// # What it does
-/// Simulation warning: the demand exceeds what `maxReplicas` pods can report at the metric's bound
-/// (e.g. 342 for a 0–1 fraction with max 10). The simulation drops the bound rather than guess a
-/// conversion.
+/// Simulation warning or note: the demand exceeds what `maxReplicas` pods can report at the
+/// metric's bound (e.g. 342 for a 0–1 fraction with max 10). When it fits 100 × that (percent
+/// data), the replay caps each pod at 100 × the bound, and the finding is a note if the target is
+/// on that scale too; beyond, the simulation drops the bound rather than guess a conversion (see
+/// [`crate::sim::scale`]).
 ///
 /// # Why is this bad
 /// The demand is in another unit than the metric (usually percent for a fraction): the replay

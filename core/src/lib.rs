@@ -1,8 +1,9 @@
 //! Scalelens core: parses autoscaler YAML (AIBrix, Kubernetes HPA, KEDA, Knative), replays the
 //! real controllers' algorithms against a demand series, and emits diagnostics.
 //!
-//! **Architecture invariant:** no I/O, no clocks, no threads, no `wasm-bindgen`. The same code
-//! runs natively (CLI), in the browser (web) and inside Envoy (plugin). Same input, same output.
+//! **Architecture invariant:** no I/O, no clocks, no threads, no randomness, no `wasm-bindgen`.
+//! The same code runs natively (CLI), in the browser (web) and inside Envoy (plugin): it builds
+//! for the host, `wasm32-unknown-unknown` and `wasm32-wasip1`. Same input, same output.
 
 pub mod algorithm;
 pub mod analysis;

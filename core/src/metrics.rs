@@ -1,5 +1,6 @@
 //! Well-known metric names: unit, upper bound of the per-pod value, and where the fact comes
-//! from. Used to fill [`crate::model::Metric::bound`] and to check units.
+//! from (vLLM, NVIDIA DCGM, Kubernetes). Used to fill [`crate::model::Metric::bound`] and to
+//! check units.
 //!
 //! Names match with or without the `vllm:` prefix, as AIBrix's fetcher does (AIBrix v0.7.0
 //! `pkg/metrics/metrics.go` maps its registry keys to `vllm:<name>` engine metrics).

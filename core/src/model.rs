@@ -1,6 +1,10 @@
 //! The normalized autoscaler model: what every family's YAML is read into, and what the
 //! algorithms and the simulator consume. Every parameter carries its origin (a YAML span, or the
 //! upstream default with the file it comes from), so the output can say why a value is what it is.
+//!
+//! An [`Autoscaler`] holds the scale target reference, min/max replicas, the metrics (each with
+//! its target type and value, and the per-pod bound from [`crate::metrics`]) and the
+//! [`Algorithm`]: every parameter of the replayed controller, per family.
 
 use serde::Serialize;
 

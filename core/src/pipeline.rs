@@ -14,6 +14,13 @@
 //!    ([`analysis::check_samples`]); or generate the pattern, or take the given series;
 //! 4. simulate ([`sim::simulate`]) and check the timeline ([`analysis::check_timeline`]).
 //!
+//! Each diagnostic comes out as a [`Finding`]: tagged with the text it points into
+//! ([`InputText`]) and the [`Step`] that reported it. When the samples are on a percent scale
+//! for a 0–1 metric, step 3 applies [`sim::samples_scale`] before the replay. [`run_cached`]
+//! keeps the parsed samples in a caller-owned [`SamplesCache`] (the playground edits the YAML of
+//! a long recording without parsing it again). Also for front ends: [`apply_edits`] (a
+//! diagnostic's fix, by character offset) and [`timeline_csv`].
+//!
 //! **Invariant:** pure, deterministic, never panics; every problem is a diagnostic.
 
 use std::fmt::Write as _;

@@ -1,5 +1,9 @@
 //! Source positions. Every value read from YAML carries the span it came from, so diagnostics can
 //! point at `line:column` in the user's file.
+//!
+//! [`Pos`] and [`Span`] count 1-based lines and character (not byte) columns; [`Spanned`] pairs a
+//! value with its span; [`Param`] is an effective parameter value with its [`Origin`]: the YAML
+//! span, or the upstream default and the upstream file it comes from.
 
 use serde::Serialize;
 

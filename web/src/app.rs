@@ -1,5 +1,14 @@
 //! The playground component: holds the [`State`], runs `core::pipeline` on (debounced) edits,
 //! renders the result as Yew nodes (user text only ever as text nodes) and draws the charts.
+//!
+//! Edits re-run `core::pipeline::run_cached` 150 ms (`RUN_DEBOUNCE_MS`) after the last keystroke
+//! (the parsed samples are kept while their text is unchanged); the charts redraw after the
+//! render; the trace panel renders `core::explain` for the hovered or clicked time (core's most
+//! telling moment, `explain::interesting_moment`, before any).
+//!
+//! **The pipeline runs on the UI thread**, debounced, not in a Web Worker: a day at 1 s replays
+//! in milliseconds, and a worker would need a second wasm bundle and message passing for every
+//! edit. Revisit if a week-long input makes typing lag.
 
 use gloo::timers::callback::Timeout;
 use scalelens_chart::{Overlay, PlotGeometry};

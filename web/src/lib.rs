@@ -9,7 +9,12 @@
 //! - [`examples`]: the gallery;
 //! - [`app`]: the component; [`canvas`]: drawing; [`dom`]: browser APIs.
 //!
-//! Everything user-supplied is rendered through Yew text nodes (never `inner_html`).
+//! Everything user-supplied is rendered through Yew text nodes (never `inner_html`); a link or
+//! stored state that cannot be read is a message, never a panic or a lost editor.
+//!
+//! Tests: the plain-Rust modules natively; `web/tests/browser.rs` (wasm-bindgen-test in headless
+//! Chromium) reads canvas pixels back and drives the mounted app; `tests/tests/playground_e2e.rs`
+//! drives the built `dist/` through ChromeDriver. DOM contract and link format: `web/README.md`.
 
 pub mod app;
 pub mod canvas;

@@ -6,6 +6,10 @@
 //! JS library). Fields equal to their default are left out; `yaml`/`samples` are left out
 //! when equal to the loaded example's text, so an unedited example is a few dozen characters.
 //! A link with a version above [`VERSION`] is refused with a message, never half-read.
+//!
+//! **Share links are example-relative:** an unedited gallery example is
+//! `{"v":1,"example":id}` (or the plain fragment `#example=<id>`); only edited texts travel in the
+//! link, so the seed case's 100 KB of samples do not.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,16 +1,20 @@
 //! `cargo xtask <task>`: the project's build and test runner (no dependencies).
 //!
-//! - `cargo xtask test`: everything CI checks, in order; stops at the first failing step.
+//! - `cargo xtask test`: everything CI checks, in order; stops at the first failing step. It
+//!   installs missing rustup targets (the wasm32 ones), then runs fmt, clippy, the tests, the
+//!   core and chart wasm builds ([`test_steps`]), the playground's release build, browser and
+//!   end-to-end tests (`web.rs`), and the filter's build and Envoy tests ([`plugin_steps`]).
 //! - `cargo xtask serve`: the browser playground (installs its pinned tools when missing, then
-//!   `trunk serve` on 127.0.0.1); `cargo xtask dist`: its static release build in `dist/`
-//!   (both in `web.rs`).
+//!   `trunk serve` on 127.0.0.1); `cargo xtask dist`: its static release build in `dist/`;
+//!   `cargo xtask tools`: the pinned tools only (all in `web.rs`).
 //! - `cargo xtask replay`: replays the seed example with the CLI in the terminal.
 //! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate: `simulate` (a week at
 //!   1 s per algorithm vs parsing the CSV) and `samples_import` (a 7-day, 10-pod Prometheus
 //!   `query_range` import in MB/s vs `serde_json::Value`); `cargo xtask bench-web`: the
-//!   playground's benchmark in headless Chromium.
+//!   playground's benchmark in headless Chromium; `cargo xtask bench-plugin`: the gateway
+//!   filter in Envoy (requests/s ratio, CPU per SSE chunk, `.wasm` size).
 //!
-//! To add a step (the web/ and plugin/ crates will), append to [`test_steps`].
+//! To add a step, append to [`test_steps`] (or to the playground's / filter's step lists).
 
 use std::env;
 use std::ffi::OsStr;
@@ -34,11 +38,8 @@ struct Step {
     command: &'static [&'static str],
 }
 
-/// The steps of `cargo xtask test`, in order.
-///
-/// Extension point: the web/ (playground) and plugin/ (Envoy filter) crates add their steps
-/// here, e.g. `cargo build -p scalelens-web --target wasm32-unknown-unknown` and
-/// `cargo build -p scalelens-plugin --target wasm32-wasip1 --release`, plus their own tests.
+/// The steps of `cargo xtask test`, in order, the playground's ([`web::test_steps`]) last; the
+/// filter's ([`plugin_steps`]) run after these.
 fn test_steps() -> Vec<Step> {
     let mut steps = vec![
         Step {

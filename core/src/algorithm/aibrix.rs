@@ -13,9 +13,19 @@
 //! - `algorithm/kpa.go`, `algorithm/apa.go`: see [`kpa`] and [`apa`];
 //! - `algorithm/algorithm.go` `applyConstraints`: each metric's count clamped to `[min, max]`.
 //!
+//! Submodules: [`window`] (1 s buckets, eviction on record), [`kpa`], [`apa`], [`stabilize`]
+//! (cooldown windows: max up / min down).
+//!
+//! **Modelled as v0.7.0 does it, not as Knative:** the per-pod mean, `ceil(avg / target)`, a
+//! stateless panic, the MIN over the scale-down cooldown window. The decisions' [`Reason`]s say
+//! so where it changes the outcome. The v0.4.0 generation is [`super::aibrix_v04`].
+//!
 //! Not modelled: schedules (`spec.schedules`), the HPA strategy (a real Kubernetes HPA, replayed by
 //! the HPA module), StormService roles, fetch failures (upstream a pod whose scrape fails counts as
-//! 0.0 in the mean; here only ready pods report, as the simulator's [`ClusterView`] says).
+//! 0.0 in the mean — a vLLM pod loading its weights has an IP but no server; here only ready pods
+//! report, as the simulator's [`ClusterView`] says), and an immediate re-reconcile after the
+//! controller's own status update (an extra wake-up after each scale, which would speed up
+//! rate-limited scale-ups). These are recorded so they can be revisited with evidence.
 
 pub mod apa;
 pub mod kpa;

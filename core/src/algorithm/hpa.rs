@@ -6,6 +6,14 @@
 //! `metrics/utilization.go`. The pure pieces live in the submodules; [`HpaEngine`] is one HPA
 //! object's controller memory (recommendations and scale events, kept in controller memory
 //! upstream too) and [`HpaController`] wakes it every `--horizontal-pod-autoscaler-sync-period`.
+//!
+//! Submodules: [`replica_calculator`] (integer milli arithmetic, unready and missing pods,
+//! per-direction tolerance), [`normalize`] (the legacy and `behavior` paths, scale events),
+//! [`milli`] (`f64` → Quantity milli values without float drift).
+//!
+//! Pods as the simulator shows them ([`metric_from_view`]): a starting pod is Pending (unready,
+//! no metric). A known simplification: a real pod spends most of its start-up Running but not
+//! Ready, which the HPA treats as "missing" for non-CPU metrics; not modelled yet.
 
 pub mod milli;
 pub mod normalize;

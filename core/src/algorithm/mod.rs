@@ -5,6 +5,17 @@
 //! a [`ClusterView`]: what the real controller could see (replica counts and metric readings).
 //! A wake-up that is an evaluation returns a [`Decision`]; a wake-up that only collects metrics
 //! (Knative scrapes every second, decides every two) returns `None`.
+//!
+//! **One trait, wake-up driven.** Each controller keeps its own cadence (HPA 15 s sync, AIBrix
+//! 10 s resync, Knative 1 s scrape + 2 s tick, KEDA polling + HPA sync), and the simulator only
+//! jumps between wake-ups, so a week at 1 s resolution stays cheap. The rule that decided is a
+//! [`Reason`], data that renders as plain words without allocating.
+//!
+//! One module per controller: [`aibrix`] (AIBrix v0.7.0 KPA/APA), [`aibrix_v04`] (v0.4.0),
+//! [`hpa`] (Kubernetes v1.34), [`keda`] (KEDA v2.18, around its HPA), [`knative`] (Knative
+//! Serving v1.20 KPA). Besides its `Controller`, each exposes the upstream functions as pure
+//! functions, which the reference-vector tests (`tests/tests/vectors_*.rs`) call directly; each
+//! names its upstream project, file and version in its doc comments.
 
 use std::fmt;
 

@@ -1,8 +1,14 @@
-//! Diagnostics from data: what the autoscaler will do with the user's real metric samples
+//! Diagnostics from the whole model ([`check_static`], run by [`crate::config::parse_with`]),
+//! from data: what the autoscaler will do with the user's real metric samples
 //! ([`check_samples`]) and what a simulated run shows ([`check_timeline`]).
 //!
 //! One file per diagnostic, each documented with What it does / Why is this bad / Example /
 //! Fix / References. Everything here is pure and deterministic.
+//!
+//! **One cause, one diagnostic.** `target-unreachable` (from a run) stays silent when
+//! `pinned-at-max` fires; `never-reaches-target` counts only evaluations below maxReplicas;
+//! `target-above-bound` (target > bound) and `target-unreachable` (target ≤ bound, threshold with
+//! tolerance ≥ bound) do not overlap.
 
 mod flapping;
 mod never_reaches_target;

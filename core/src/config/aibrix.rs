@@ -1,5 +1,5 @@
 //! AIBrix `autoscaling.aibrix.ai/v1alpha1` `PodAutoscaler`, as read by AIBrix v0.7.0 (the
-//! default) or v0.4.0 ([`AibrixVersion::V0_4`], see [`read_annotations_v04`]).
+//! default) or v0.4.0 ([`AibrixVersion::V0_4`], see `read_annotations_v04`).
 //!
 //! Upstream (vllm-project/aibrix v0.7.0): `api/autoscaling/v1alpha1/podautoscaler_types.go`
 //! (spec), `pkg/controller/podautoscaler/types/annotations.go` (annotation keys),

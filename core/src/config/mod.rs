@@ -12,7 +12,15 @@
 //! - `apps/v1` `Deployment` / `StatefulSet`: `spec.replicas` becomes the
 //!   [`Autoscaler::initial_replicas`] of the autoscaler that targets it.
 //!
-//! Other documents are skipped with an `ignored-document` note.
+//! Other documents are skipped with an `ignored-document` note. [`read`] holds the typed field
+//! readers; [`Parsed::select`] picks the autoscaler to replay by name.
+//!
+//! Checks that read one field live in the family readers. Those that combine several (scale to
+//! zero against `config-autoscaler`, windows against the controller's cadence, a target against
+//! the metric's bound and the tolerance) live in [`crate::analysis`], and [`parse_with`] runs
+//! [`crate::analysis::check_static`] for every autoscaler it reads, so every front end gets them
+//! without wiring. The KEDA query check runs in the trigger reader, where the query's span is
+//! known.
 
 use crate::codes;
 use crate::diagnostic::{self, Diagnostic};

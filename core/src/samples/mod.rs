@@ -1,7 +1,8 @@
 //! Metric samples in: importers for what users really have (a per-pod CSV, Prometheus text
 //! exposition scrapes, a Prometheus HTTP API response, a Grafana panel's CSV export), one common
 //! representation ([`Samples`]), and the step from samples to the simulator's demand
-//! ([`to_demand`]).
+//! ([`to_demand`]). [`detect_and_parse`] picks the format from the text ([`detect`]) unless the
+//! caller names it.
 //!
 //! # Representation
 //!

@@ -6,9 +6,27 @@
 //! would see: for the metric the demand series is in, ready pods each report
 //! `min(demand / ready, bound)`, a whole-workload query reports `demand`. Pods created by a
 //! scale-up become ready after the start-up delay; a scale-down removes pods at once, the
-//! not-yet-ready ones first (as a ReplicaSet does), then the most recently ready.
+//! not-yet-ready ones first (as a ReplicaSet does), then the most recently ready. The simulator
+//! only jumps between wake-ups, so a week at 1 s resolution stays cheap.
 //!
-//! **Invariant:** deterministic. Same inputs, same timeline, byte for byte.
+//! Choices, each reported or documented:
+//! - **Defaults are notes.** The pod start-up delay and the initial replicas, when the input and
+//!   the options do not give them, are chosen here ([`SimOptions`]) and reported as notes.
+//! - **The demand drives the first metric.** With several metrics the others read 0
+//!   (`sim-demand-metric`, a note).
+//! - **A bound follows the data's scale** ([`scale`]): percent data for a 0–1 metric is capped
+//!   per pod at 100, not 1 (`sim-demand-above-bound`).
+//! - **Starting pods report nothing.** Between creation and readiness a pod has no metric: the
+//!   HPA sees it as Pending (unready), AIBrix leaves it out of the mean, Knative out of the
+//!   scrape. The known simplifications this implies (AIBrix counting a failed scrape as 0.0, a
+//!   Kubernetes pod Running-but-not-Ready for most of its start-up) are recorded in
+//!   [`crate::algorithm::aibrix`] and [`crate::algorithm::hpa`].
+//! - **Same-instant events.** When a KEDA poll and an HPA sync fall at the same time the poll
+//!   runs first and, when it changed the count, the HPA syncs 1 ms later on the new count
+//!   ([`crate::algorithm::keda`]); Knative scrapes before it decides.
+//!
+//! **Invariant:** deterministic. Simulated time is integer milliseconds; same inputs, same
+//! timeline, byte for byte.
 
 use std::collections::VecDeque;
 

@@ -6,11 +6,17 @@
 //! values above the registry bound, none above 100 × the bound — the same evidence
 //! `unit-mismatch` uses), the data's per-pod bound is 100 × the registry bound:
 //! - the replay must cap per-pod values there ([`samples_scale`] → [`SamplesScale::apply`]),
-//!   not at the registry's 1, and not drop the cap;
+//!   not at the registry's 1, and not drop the cap (dropping it for percent data let per-pod
+//!   values exceed 100 and made the fixed seed replay flap);
 //! - the static `target-above-bound` (a target of 50 for a 0–1 metric) no longer holds: the
 //!   target matches the data. [`SamplesScale::defer_static`] turns it into a note that says why,
 //!   so it never contradicts `unit-mismatch` (which, for a 0.5 target with the same samples,
 //!   advises writing 50).
+//!
+//! A demand CSV carries no per-pod values, so [`super::simulate`] applies the same rule to the
+//! demand: above what `maxReplicas` pods can report at the bound but within 100 × that, each pod
+//! is capped at 100 × the bound (`sim-demand-above-bound`: a note when the target is on that scale
+//! too, else a warning); a demand beyond even that is replayed without the cap (a warning).
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
