@@ -12,6 +12,17 @@
 //! - [`lease`]: which VM aggregates (a lease in shared data);
 //! - [`stats`]: metric ids, defined lazily per VM.
 //!
+//! Beside the code: `plugin/envoy.yaml` is the documented working Envoy configuration (the
+//! end-to-end tests in `tests/tests/gateway_envoy.rs` load that very file), `plugin/deploy/`
+//! holds the Istio, Envoy Gateway, KEDA and HPA recipes (parsed and checked by tests), and
+//! `plugin/stats_tags.py` regenerates the `stats_tags` blocks from core's catalogue. The
+//! `plugin-release` profile (workspace `Cargo.toml`, with its reasons) optimises core for size.
+//!
+//! Cost levers deliberately not taken: skipping the request body when no `models` allow-list
+//! is configured would save one body read per request, but `malformed_bodies_total{kind=
+//! "request"}` would then mean "only when models are listed"; the measured cost per request and
+//! per SSE chunk is in the README ("Tests and benchmark").
+//!
 //! Build: `cargo build -p scalelens-plugin --target wasm32-wasip1 --profile plugin-release`.
 //! On the host this crate builds too (for `cargo clippy`/`cargo test`), with host calls that
 //! always fail.

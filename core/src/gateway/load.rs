@@ -1,8 +1,10 @@
 //! The cluster-level load signals and the KPA recommendation, fed once per tick.
 //!
-//! One [`LoadAggregator`] per upstream cluster, fed by a single ticker (the filter's singleton
-//! service, about once a second) with the cluster's in-flight count and a cumulative token
-//! counter, both read from Envoy's shared metrics so they cover every worker.
+//! One [`LoadAggregator`] per upstream cluster, fed once per second by the one VM that holds
+//! the aggregation lease (`plugin/src/root.rs`, `plugin/src/lease.rs`) with the cluster's
+//! average concurrency over that second ([`LoadAggregator::tick_average`]: ten in-flight
+//! samples, one per 100 ms tick) and a cumulative token counter, both read from Envoy's shared
+//! metrics so they cover every worker.
 //!
 //! The maths are core's Knative KPA, not a copy:
 //! - the stable and panic windows are [`MetricWindow`]s (knative/serving v1.20
@@ -11,10 +13,11 @@
 //! - each tick records one sample per bucket, as Knative's collector scrapes once per second
 //!   (`collector.go`); further ticks in the same second are ignored (a value recorded twice into
 //!   a bucket would be summed);
-//! - concurrency is the in-flight count sampled at the tick (Knative's queue-proxy reports the
-//!   average concurrency over its 1 s report period, `pkg/queue/stats.go`; a point sample is
-//!   the closest a gateway-side ticker gets: bursts shorter than a second are averaged out by
-//!   the window instead of by the reporter);
+//! - concurrency is the average of the in-flight gauge sampled every 100 ms over the second
+//!   (Knative's queue-proxy integrates concurrency exactly over its 1 s report period,
+//!   `pkg/queue/stats.go`; sampling at 100 ms is the closest the gateway gets without two more
+//!   per-request updates of start/end time sums, which would cost each request more than the
+//!   resolution is worth); [`LoadAggregator::tick`] takes a single point sample instead;
 //! - tokens per second is the counter's increase since the previous tick divided by the
 //!   elapsed time, recorded like Knative's `rps` (request count per second); a counter that
 //!   goes backwards (Envoy restart) restarts the rate from the new value;
