@@ -18,7 +18,9 @@ use crate::stats;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
 use scalelens_core::gateway::config::ModelLabel;
-use scalelens_core::gateway::metrics::{self as m, histogram_value};
+use scalelens_core::gateway::metrics::{
+    self as m, histogram_value, sanitize_label_value, LabelValue,
+};
 use scalelens_core::gateway::request::{Outcome, RequestSignals, Signals};
 use std::rc::Rc;
 
@@ -27,10 +29,12 @@ const NO_CLUSTER: &str = "unknown";
 
 pub struct Http {
     shared: Option<Rc<Shared>>,
-    /// From the VM's pool (returned there when the request finishes).
-    signals: Option<RequestSignals>,
-    /// The cluster label, fixed at request headers so `+1` and `-1` hit the same gauge.
-    cluster: String,
+    /// From the VM's pool (returned there when the request finishes); boxed, so taking it from
+    /// the pool and giving it back moves a pointer, not the state machine's kilobyte.
+    signals: Option<Box<RequestSignals>>,
+    /// The cluster label, fixed at request headers so `+1` and `-1` hit the same gauge (a
+    /// fixed buffer: no allocation per request).
+    cluster: LabelValue,
     /// The cluster's slot in the VM's id cache (`None` past the cluster bound: name path).
     slot: Option<usize>,
     started: bool,
@@ -50,7 +54,7 @@ impl Http {
         Http {
             shared,
             signals: None,
-            cluster: String::new(),
+            cluster: sanitize_label_value(NO_CLUSTER),
             slot: None,
             started: false,
             finished: false,
@@ -163,14 +167,13 @@ impl Http {
         }
     }
 
-    fn cluster_label(shared: &Shared) -> String {
+    fn cluster_label(shared: &Shared) -> LabelValue {
         if let Some(label) = &shared.config.cluster_label {
-            return label.clone();
+            return sanitize_label_value(label);
         }
         host::property(&["xds", "cluster_name"])
-            .and_then(|b| String::from_utf8(b).ok())
-            .map(|c| m::sanitize_label_value(&c).as_str().to_string())
-            .unwrap_or_else(|| NO_CLUSTER.to_string())
+            .and_then(|b| std::str::from_utf8(&b).ok().map(sanitize_label_value))
+            .unwrap_or_else(|| sanitize_label_value(NO_CLUSTER))
     }
 }
 
@@ -187,11 +190,11 @@ impl HttpContext for Http {
             return Action::Continue;
         };
         self.cluster = Self::cluster_label(&shared);
-        shared.register_cluster(&self.cluster);
+        shared.register_cluster(self.cluster.as_str());
         self.slot = shared
             .stats
             .borrow_mut()
-            .cluster_slot(&self.cluster, crate::root::MAX_CLUSTERS);
+            .cluster_slot(self.cluster.as_str(), crate::root::MAX_CLUSTERS);
         // Bodies are inspected for requests that have one (the OpenAI API's POSTs) on a listed
         // route; the method itself is not read, nor the path of a request without a body (one
         // host call less each).
@@ -258,7 +261,11 @@ impl HttpContext for Http {
                 "x-scalelens-model",
                 shared.config.model_label_value(model),
             );
-            host::add_header(Headers::Response, "x-scalelens-cluster", &self.cluster);
+            host::add_header(
+                Headers::Response,
+                "x-scalelens-cluster",
+                self.cluster.as_str(),
+            );
         }
         Action::Continue
     }

@@ -48,7 +48,7 @@ pub struct Shared {
     pub registered: RefCell<Vec<String>>,
     /// Finished requests' state, reset and reused: a request allocates nothing in steady state
     /// (the SSE buffer alone is `max_sse_event_bytes`).
-    pub pool: RefCell<Vec<RequestSignals>>,
+    pub pool: RefCell<Vec<Box<RequestSignals>>>,
 }
 
 /// Requests kept for reuse per VM (more concurrent requests than this allocate afresh).
@@ -56,18 +56,18 @@ pub const POOL_MAX: usize = 256;
 
 impl Shared {
     /// A request state machine: a recycled one, else a new one.
-    pub fn request(&self) -> RequestSignals {
+    pub fn request(&self) -> Box<RequestSignals> {
         match self.pool.borrow_mut().pop() {
             Some(mut r) => {
                 r.reset();
                 r
             }
-            None => RequestSignals::new(Rc::clone(&self.config)),
+            None => Box::new(RequestSignals::new(Rc::clone(&self.config))),
         }
     }
 
     /// Give a finished request back to the pool (dropped when the pool is full).
-    pub fn recycle(&self, r: RequestSignals) {
+    pub fn recycle(&self, r: Box<RequestSignals>) {
         let mut pool = self.pool.borrow_mut();
         if pool.len() < POOL_MAX {
             pool.push(r);
