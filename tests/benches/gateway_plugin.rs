@@ -5,8 +5,10 @@
 //! 1. requests/s with wrk (keep-alive, 16 connections) on two workloads: a plain proxied
 //!    `GET /v1/models` (counted and timed, bodies not inspected) and `POST /v1/chat/completions`
 //!    with JSON completions (the filter reads the request body and the JSON response) — goal
-//!    ≥ 0.80 of the baseline; Envoy's CPU per request beside it. Envoy is pinned to CPU 0, wrk
-//!    and the upstream to the others (`BENCH_PIN=0`: off);
+//!    ≥ 0.80 of the baseline; Envoy's CPU per request beside it, and the same load sent to
+//!    every Envoy at once, whose CPU-per-request ratio (no filter / filter) is the throughput
+//!    ratio free of drift between runs. Envoy is pinned to CPU 0, wrk and the upstream to the
+//!    others (`BENCH_PIN=0`: off);
 //! 2. Envoy CPU per SSE chunk: streaming requests whose chunks arrive 1 ms apart (so each is
 //!    its own body callback), sent to every Envoy at the same time (machine drift hits all
 //!    alike); each Envoy's CPU from the scheduler (`/proc/<pid>/task/*/schedstat`, ns) divided
@@ -283,6 +285,33 @@ fn throughput(variants: &[Variant], w: &Workload, script: &Path, rounds: u64, se
     let per_request: Vec<f64> = (0..n)
         .map(|i| cpu[i] as f64 / requests[i].max(1.0))
         .collect();
+    // The same load on every Envoy at once: each one's CPU per request, measured under the
+    // same machine conditions (drift cancels). With Envoy the bottleneck, requests/s goes as
+    // 1 / CPU per request, so the ratio of the two is the throughput ratio without the noise
+    // of runs seconds apart.
+    let mut implied = vec![Vec::new(); n];
+    for _ in 0..rounds {
+        let before: Vec<u64> = variants.iter().map(|v| cpu_us(v.envoy.pid())).collect();
+        let runs: Vec<_> = variants
+            .iter()
+            .map(|v| {
+                let (port, script, path) = (v.envoy.listener_port, script.to_path_buf(), w.path);
+                thread::spawn(move || wrk(port, seconds, &script, path))
+            })
+            .collect();
+        let rps: Vec<f64> = runs.into_iter().map(|r| r.join().expect("wrk")).collect();
+        let cpu_per: Vec<f64> = variants
+            .iter()
+            .zip(&before)
+            .zip(&rps)
+            .map(|((v, b), r)| {
+                cpu_us(v.envoy.pid()).saturating_sub(*b) as f64 / (r * seconds as f64).max(1.0)
+            })
+            .collect();
+        for i in 0..n {
+            implied[i].push(cpu_per[0] / cpu_per[i]);
+        }
+    }
     for (i, v) in variants.iter().enumerate().skip(1) {
         // Each round's ratio pairs runs seconds apart (slow drift of the machine cancels);
         // the median of the rounds is the result, the ratio of the sums is shown beside it.
@@ -290,12 +319,13 @@ fn throughput(variants: &[Variant], w: &Workload, script: &Path, rounds: u64, se
         let ratio = median(per_round);
         let of_sums = rps[i].iter().sum::<f64>() / rps[0].iter().sum::<f64>();
         println!(
-            "  requests/s ratio ({} / without): median {ratio:.3}, of sums {of_sums:.3}   (goal >= 0.80: {});   Envoy CPU per request {:.1} us vs {:.1} us (+{:.1} us)",
+            "  requests/s ratio ({} / without): median {ratio:.3}, of sums {of_sums:.3}   (goal >= 0.80: {});   Envoy CPU per request {:.1} us vs {:.1} us (+{:.1} us); all at once: CPU per request ratio {:.3}",
             v.name,
             verdict(ratio >= 0.80),
             per_request[i],
             per_request[0],
             per_request[i] - per_request[0],
+            median(implied[i].clone()),
         );
     }
 }
