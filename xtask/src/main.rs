@@ -363,7 +363,9 @@ fn replay() -> Result<(), Failure> {
 }
 
 fn bench() -> Result<(), Failure> {
-    println!("==> benchmarks (cargo bench -p scalelens-tests: simulate, samples_import)");
+    println!(
+        "==> benchmarks (cargo bench -p scalelens-tests: simulate, samples_import, gateway_scan)"
+    );
     run(
         "bench",
         &[
@@ -375,6 +377,8 @@ fn bench() -> Result<(), Failure> {
             "simulate",
             "--bench",
             "samples_import",
+            "--bench",
+            "gateway_scan",
         ],
     )
 }
@@ -392,7 +396,8 @@ tasks:
   tools             install the playground's pinned tools when missing, check ChromeDriver
   replay            replay the seed example with the CLI in the terminal
   bench             the benchmarks: simulate (week at 1 s vs CSV parse), samples_import
-                    (Prometheus JSON MB/s vs serde_json)
+                    (Prometheus JSON MB/s vs serde_json), gateway_scan (the filter's body
+                    scanning, natively)
   bench-web         the playground's benchmark in headless Chromium (edit -> chart, first
                     paint, wasm size)
   bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size";
