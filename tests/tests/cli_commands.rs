@@ -216,48 +216,56 @@ fn simulate_formats() {
     assert!(value["timeline"].as_array().is_some_and(|t| !t.is_empty()));
 }
 
+/// One `check` run on the two-autoscaler file.
+struct NamedCase {
+    name: Option<&'static str>,
+    code: u8,
+    has: &'static [&'static str],
+    has_not: &'static [&'static str],
+}
+
 /// A file with two autoscalers: `check` without `--name` reports both (each diagnostic at its
 /// own line), `--name` reports only the chosen one's, and the exit code follows what is reported.
 #[test]
 fn check_reports_every_autoscaler_unless_one_is_named() {
     let file = fixture("two-autoscalers.yaml");
-    // (name, exit code, must contain, must not contain)
-    let cases: &[(Option<&str>, u8, &[&str], &[&str])] = &[
-        (
-            None,
-            1,
-            &[
+    let cases = [
+        NamedCase {
+            name: None,
+            code: 1,
+            has: &[
                 "two-autoscalers.yaml:18:21",
                 "error[min-above-max]",
                 "two-autoscalers.yaml:31:16",
             ],
-            &["multiple autoscalers"],
-        ),
-        (
-            Some("llm-kpa"),
-            0,
-            &["note[deprecated-metric]", "two-autoscalers.yaml:18:21"],
-            &["min-above-max", ":31:16"],
-        ),
-        (
-            Some("web"),
-            1,
-            &["error[min-above-max]", "two-autoscalers.yaml:31:16"],
-            &["deprecated-metric"],
-        ),
+            has_not: &["multiple autoscalers"],
+        },
+        NamedCase {
+            name: Some("llm-kpa"),
+            code: 0,
+            has: &["note[deprecated-metric]", "two-autoscalers.yaml:18:21"],
+            has_not: &["min-above-max", ":31:16"],
+        },
+        NamedCase {
+            name: Some("web"),
+            code: 1,
+            has: &["error[min-above-max]", "two-autoscalers.yaml:31:16"],
+            has_not: &["deprecated-metric"],
+        },
     ];
-    for (name, code, has, has_not) in cases {
+    for c in &cases {
         let mut args = vec!["check", file.as_str()];
-        if let Some(n) = name {
+        if let Some(n) = c.name {
             args.extend(["--name", n]);
         }
         let r = run(&args);
         let all = format!("{}{}", r.out, r.err);
-        assert_eq!(r.code, *code, "{name:?}: {all}");
-        for s in *has {
+        let name = c.name;
+        assert_eq!(r.code, c.code, "{name:?}: {all}");
+        for s in c.has {
             assert!(all.contains(s), "{name:?}: `{s}` missing in {all}");
         }
-        for s in *has_not {
+        for s in c.has_not {
             assert!(!all.contains(s), "{name:?}: `{s}` unexpected in {all}");
         }
     }
