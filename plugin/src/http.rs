@@ -13,7 +13,7 @@
 //! reset.
 
 use crate::host::{self, Buffer, Headers};
-use crate::root::Shared;
+use crate::root::{Shared, MAX_CLUSTERS};
 use crate::stats;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
@@ -26,6 +26,8 @@ use std::rc::Rc;
 
 /// Cluster label when Envoy has not chosen an upstream cluster (no route).
 const NO_CLUSTER: &str = "unknown";
+/// Cluster label shared by the clusters past [`MAX_CLUSTERS`].
+const OVERFLOW_CLUSTER: &str = "other";
 
 pub struct Http {
     shared: Option<Rc<Shared>>,
@@ -35,8 +37,8 @@ pub struct Http {
     /// The cluster label, fixed at request headers so `+1` and `-1` hit the same gauge (a
     /// fixed buffer: no allocation per request).
     cluster: LabelValue,
-    /// The cluster's slot in the VM's id cache (`None` past the cluster bound: name path).
-    slot: Option<usize>,
+    /// The cluster's slot in the VM's id cache.
+    slot: usize,
     started: bool,
     finished: bool,
     response_ended: bool,
@@ -55,7 +57,7 @@ impl Http {
             shared,
             signals: None,
             cluster: sanitize_label_value(NO_CLUSTER),
-            slot: None,
+            slot: 0,
             started: false,
             finished: false,
             response_ended: false,
@@ -64,37 +66,29 @@ impl Http {
         }
     }
 
-    /// Apply the metric updates of one call. The frequent updates go through ids cached per
-    /// (cluster, model); errors and malformed bodies (rare) through the name path.
+    /// Apply the metric updates of one call: the frequent ones through ids cached per
+    /// (cluster, model), errors and malformed bodies (rare) by name.
     fn apply(&mut self, s: Signals) {
         let Some(shared) = self.shared.as_ref() else {
             return;
         };
         let config = &shared.config;
         let mut stats = shared.stats.borrow_mut();
-        let cluster = self.cluster.as_str();
+        let slot = self.slot;
         let label = s.model.unwrap_or(ModelLabel::Unknown);
-        let model = config.model_label_value(label);
-        let cm = [cluster, model];
-        let ids = match self.slot {
-            Some(slot) if s.ttft_seconds.is_some() || s.finished.is_some() => {
-                stats.request_ids(slot, label, config)
-            }
-            _ => None,
-        };
         if s.started {
-            match self.slot {
-                Some(slot) => stats.in_flight(slot, 1),
-                None => stats.add(&m::IN_FLIGHT_REQUESTS, &[cluster], 1),
-            }
+            stats.in_flight(slot, 1);
             self.started = true;
         }
-        if let Some(ttft) = s.ttft_seconds {
-            match ids {
-                Some(ids) => stats::record(ids.ttft, histogram_value(ttft)),
-                None => stats.record(&m::TIME_TO_FIRST_TOKEN, &cm, histogram_value(ttft)),
-            }
+        let ids = if s.ttft_seconds.is_some() || s.finished.is_some() {
+            stats.request_ids(slot, label, config)
+        } else {
+            None
+        };
+        if let (Some(ttft), Some(ids)) = (s.ttft_seconds, ids) {
+            stats::record(ids.ttft, histogram_value(ttft));
         }
+        let cluster = self.cluster.as_str();
         for (kind, n) in s.malformed.counts() {
             stats.add(&m::MALFORMED_BODIES_TOTAL, &[cluster, kind], i64::from(n));
         }
@@ -102,40 +96,21 @@ impl Http {
             return;
         };
         if self.started {
-            match self.slot {
-                Some(slot) => stats.in_flight(slot, -1),
-                None => stats.add(&m::IN_FLIGHT_REQUESTS, &[cluster], -1),
-            }
+            stats.in_flight(slot, -1);
             self.started = false;
         }
-        let tokens = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        let duration = histogram_value(f.duration_seconds);
-        let tpot = f.time_per_output_token_seconds.map(histogram_value);
-        match ids {
-            Some(ids) => {
-                stats.add_later(ids.requests, 1);
-                stats.add_later(ids.prompt_tokens, tokens(f.prompt_tokens));
-                stats.add_later(ids.completion_tokens, tokens(f.completion_tokens));
-                stats::record(ids.duration, duration);
-                if let Some(v) = tpot {
-                    stats::record(ids.tpot, v);
-                }
-            }
-            None => {
-                stats.add(&m::REQUESTS_TOTAL, &cm, 1);
-                stats.record(&m::REQUEST_DURATION, &cm, duration);
-                stats.add(&m::PROMPT_TOKENS_TOTAL, &cm, tokens(f.prompt_tokens));
-                stats.add(
-                    &m::COMPLETION_TOKENS_TOTAL,
-                    &cm,
-                    tokens(f.completion_tokens),
-                );
-                if let Some(v) = tpot {
-                    stats.record(&m::TIME_PER_OUTPUT_TOKEN, &cm, v);
-                }
+        if let Some(ids) = ids {
+            let tokens = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            stats.add_later(ids.requests, 1);
+            stats.add_later(ids.prompt_tokens, tokens(f.prompt_tokens));
+            stats.add_later(ids.completion_tokens, tokens(f.completion_tokens));
+            stats::record(ids.duration, histogram_value(f.duration_seconds));
+            if let Some(tpot) = f.time_per_output_token_seconds {
+                stats::record(ids.tpot, histogram_value(tpot));
             }
         }
         if let Some(class) = f.error {
+            let model = config.model_label_value(label);
             stats.add(&m::ERRORS_TOTAL, &[cluster, model, class.label()], 1);
         }
     }
@@ -189,12 +164,20 @@ impl HttpContext for Http {
         let Some(shared) = self.shared.clone() else {
             return Action::Continue;
         };
+        // Past `MAX_CLUSTERS` distinct clusters, the rest share one `other` label (bounded
+        // label values: every distinct metric name lives forever in Envoy).
         self.cluster = Self::cluster_label(&shared);
+        self.slot = {
+            let mut stats = shared.stats.borrow_mut();
+            match stats.cluster_slot(self.cluster.as_str(), MAX_CLUSTERS) {
+                Some(slot) => slot,
+                None => {
+                    self.cluster = sanitize_label_value(OVERFLOW_CLUSTER);
+                    stats.overflow_slot(OVERFLOW_CLUSTER)
+                }
+            }
+        };
         shared.register_cluster(self.cluster.as_str());
-        self.slot = shared
-            .stats
-            .borrow_mut()
-            .cluster_slot(self.cluster.as_str(), crate::root::MAX_CLUSTERS);
         // Bodies are inspected for requests that have one (the OpenAI API's POSTs) on a listed
         // route; the method itself is not read, nor the path of a request without a body (one
         // host call less each).

@@ -131,22 +131,32 @@ impl Stats {
     }
 
     /// The slot of a cluster label (its index in this VM's list), resolving its in-flight
-    /// gauge on first sight; `None` past `max` clusters (the caller then uses the name path).
+    /// gauge on first sight; `None` past `max` clusters (see [`overflow_slot`](Self::overflow_slot)).
     pub fn cluster_slot(&mut self, cluster: &str, max: usize) -> Option<usize> {
-        if let Some(i) = self.clusters.iter().position(|c| c.name == cluster) {
-            return Some(i);
+        match self.clusters.iter().position(|c| c.name == cluster) {
+            Some(i) => Some(i),
+            None if self.clusters.len() >= max => None,
+            None => Some(self.push_cluster(cluster)),
         }
-        if self.clusters.len() >= max {
-            return None;
+    }
+
+    /// The slot of `label` whatever the bound (the one label the clusters past it share).
+    pub fn overflow_slot(&mut self, label: &str) -> usize {
+        match self.clusters.iter().position(|c| c.name == label) {
+            Some(i) => i,
+            None => self.push_cluster(label),
         }
-        let id = self.id(&m::IN_FLIGHT_REQUESTS, &[cluster]);
+    }
+
+    fn push_cluster(&mut self, name: &str) -> usize {
+        let id = self.id(&m::IN_FLIGHT_REQUESTS, &[name]);
         let in_flight = self.slot(id);
         self.clusters.push(ClusterIds {
-            name: cluster.to_string(),
+            name: name.to_string(),
             in_flight,
             models: Vec::new(),
         });
-        Some(self.clusters.len() - 1)
+        self.clusters.len() - 1
     }
 
     /// `+1`/`-1` on a cluster slot's in-flight gauge (batched).
@@ -196,5 +206,27 @@ impl Drop for Stats {
 pub fn record(id: Option<u32>, value: u64) {
     if let Some(id) = id {
         host::record_metric(id, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stats;
+
+    #[test]
+    fn cluster_slots_are_bounded_and_the_rest_share_one() {
+        // Natively every host call fails (no ids), but the slot bookkeeping is the same.
+        let mut s = Stats::default();
+        assert_eq!(s.cluster_slot("a", 2), Some(0));
+        assert_eq!(s.cluster_slot("b", 2), Some(1));
+        assert_eq!(s.cluster_slot("a", 2), Some(0));
+        assert_eq!(s.cluster_slot("c", 2), None, "past the bound");
+        assert_eq!(s.overflow_slot("other"), 2);
+        assert_eq!(s.overflow_slot("other"), 2, "one shared slot");
+        assert_eq!(s.cluster_slot("d", 2), None);
+        // Pending sums without an id are dropped, never a panic.
+        s.in_flight(0, 1);
+        s.in_flight(99, 1);
+        s.flush();
     }
 }
