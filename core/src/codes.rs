@@ -583,7 +583,10 @@ pub const AIBRIX_KEY_IN_LABELS: &str = "aibrix-key-in-labels";
 /// truncates to an integer (`int64(target)`).
 ///
 /// # Why is this bad
-/// "0.5" becomes 0: an HPA that cannot work (or a target 1.9 that is really 1).
+/// "0.5" becomes 0: an HPA that cannot work (or a target 1.9 that is really 1). Later AIBrix
+/// versions (after v0.7.0: `hpa_resources.go` with `pametrics.ParseHPATargetValue`) round up
+/// instead (`math.Ceil`): "0.5" becomes 1, still not the fraction meant; Scalelens models
+/// v0.7.0.
 ///
 /// # Example
 /// ```text
