@@ -55,7 +55,10 @@ fn percent_scale_note_is_true_whatever_the_target() {
             line.contains("`unit-mismatch` check compares their scale with the target's"),
             "{case}: {line}"
         );
-        assert!(!line.contains("0.5") && !line.contains("\"50\""), "{case}: {line}");
+        assert!(
+            !line.contains("0.5") && !line.contains("\"50\""),
+            "{case}: {line}"
+        );
     }
 }
 
