@@ -118,6 +118,10 @@ pub struct ChartInput<'a> {
     pub min_replicas: u32,
     /// `u32::MAX` means "no limit" (no line drawn).
     pub max_replicas: u32,
+    /// Whether the algorithm enters panic mode with no load (AIBrix v0.7.0 KPA,
+    /// `Algorithm::panics_without_load`): its panic decisions with `observed` ≤ 0 are shaded
+    /// and labelled apart from a real panic ([`PANIC_NO_LOAD_LABEL`]).
+    pub panics_without_load: bool,
 }
 
 impl<'a> ChartInput<'a> {
@@ -139,6 +143,7 @@ impl<'a> ChartInput<'a> {
             observed_is_total: autoscaler.algorithm.observed_is_workload_total(),
             min_replicas: autoscaler.min_replicas.value,
             max_replicas: autoscaler.max_replicas.value,
+            panics_without_load: autoscaler.algorithm.panics_without_load(),
         }
     }
 }
@@ -159,7 +164,23 @@ const C_REPLICAS: RGBColor = RGBColor(31, 119, 180);
 const C_READY: RGBColor = RGBColor(44, 160, 44);
 const C_DESIRED: RGBColor = RGBColor(255, 127, 14);
 const C_BOUNDS: RGBColor = RGBColor(90, 90, 90);
-const C_PANIC: RGBColor = RGBColor(255, 228, 228);
+/// Panic mode under load.
+pub const C_PANIC: RGBColor = RGBColor(255, 228, 228);
+/// Panic mode with no load (an upstream quirk, not a surge): a neutral grey, not alarm red.
+pub const C_PANIC_NO_LOAD: RGBColor = RGBColor(232, 232, 240);
+
+/// The legend of a panic with load.
+pub const PANIC_LABEL: &str = "panic mode";
+/// The legend of a panic-mode span with no load ([`ChartInput::panics_without_load`]).
+pub const PANIC_NO_LOAD_LABEL: &str = "panic (no load: upstream AIBrix quirk)";
+
+/// A run of panic-mode decisions: `[start, end)` in ms, and whether it had no load.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PanicSpan {
+    start: f64,
+    end: f64,
+    no_load: bool,
+}
 const C_PINNED: RGBColor = RGBColor(148, 103, 189);
 
 /// Draw the two panels (metric vs target on top, replicas below) on `area`.
@@ -191,7 +212,7 @@ pub fn draw<DB: DrawingBackend>(
     // A single point (or a zero-length run) still gets a minute of axis.
     let t1 = t_last.max(t0.saturating_add(60_000));
     let x_range = ms(t0)..ms(t1);
-    let panic_spans = panic_spans(tl, t1);
+    let panic_spans = panic_spans(tl, t1, input.panics_without_load);
 
     let overlay = Overlay::default();
     draw_metric_panel(&top, input, x_range.clone(), &panic_spans, &overlay)?;
@@ -296,7 +317,7 @@ fn draw_single<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     input: &ChartInput<'_>,
     overlay: &Overlay<'_>,
-    panel: impl FnOnce(std::ops::Range<f64>, &[(f64, f64)], Millis) -> Result<PlotGeometry, ChartError>,
+    panel: impl FnOnce(std::ops::Range<f64>, &[PanicSpan], Millis) -> Result<PlotGeometry, ChartError>,
 ) -> Result<Option<PlotGeometry>, ChartError> {
     area.fill(&WHITE)?;
     if input.timeline.is_empty() && overlay.pinned.is_none_or(|p| p.is_empty()) {
@@ -304,7 +325,7 @@ fn draw_single<DB: DrawingBackend>(
         return Ok(None);
     }
     let (x, t1) = single_panel_axis(input, overlay);
-    let panic = panic_spans(input.timeline, t1);
+    let panic = panic_spans(input.timeline, t1, input.panics_without_load);
     let g = panel(x, &panic, t1)?;
     area.present()?;
     Ok(Some(g))
@@ -346,17 +367,26 @@ fn clip(v: f64) -> f64 {
     v.clamp(-MAX_PLOTTED, MAX_PLOTTED)
 }
 
-/// `[start, end)` of each run of panic-mode decisions (a decision's mode holds until the next).
-fn panic_spans(tl: &[TimelineEntry], end: Millis) -> Vec<(f64, f64)> {
+/// Each run of panic-mode decisions (a decision's mode holds until the next), split where the
+/// load stops or starts when the algorithm panics with no load (`panics_without_load`): a
+/// decision is "no load" when [`TimelineEntry::is_panic_without_load`].
+fn panic_spans(tl: &[TimelineEntry], end: Millis, panics_without_load: bool) -> Vec<PanicSpan> {
+    let kind = |e: &TimelineEntry| {
+        (e.mode == Mode::Panic).then(|| e.is_panic_without_load(panics_without_load))
+    };
     let mut spans = Vec::new();
     let mut start: Option<Millis> = None;
     for (i, e) in tl.iter().enumerate() {
         let next = tl.get(i + 1).map_or(end, |n| n.t);
-        if e.mode == Mode::Panic {
+        if let Some(no_load) = kind(e) {
             start.get_or_insert(e.t);
-            if tl.get(i + 1).is_none_or(|n| n.mode != Mode::Panic) {
+            if tl.get(i + 1).and_then(kind) != Some(no_load) {
                 if let Some(s) = start.take() {
-                    spans.push((ms(s), ms(next.max(s))));
+                    spans.push(PanicSpan {
+                        start: ms(s),
+                        end: ms(next.max(s)),
+                        no_load,
+                    });
                 }
             }
         }
@@ -453,23 +483,31 @@ fn y_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     (lo - if lo < 0.0 { pad } else { 0.0 })..(hi + pad)
 }
 
+/// Shade the panic spans: with load in light red ([`PANIC_LABEL`]), with no load in grey
+/// ([`PANIC_NO_LOAD_LABEL`]); a legend entry for each kind present.
 fn shade_panic<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
-    spans: &[(f64, f64)],
+    spans: &[PanicSpan],
     y: &std::ops::Range<f64>,
 ) -> Result<(), ChartError> {
-    if spans.is_empty() {
-        return Ok(());
+    for (no_load, color, label) in [
+        (false, C_PANIC, PANIC_LABEL),
+        (true, C_PANIC_NO_LOAD, PANIC_NO_LOAD_LABEL),
+    ] {
+        let rects: Vec<_> = spans
+            .iter()
+            .filter(|s| s.no_load == no_load)
+            .map(|s| Rectangle::new([(s.start, y.start), (s.end, y.end)], color.filled()))
+            .collect();
+        if rects.is_empty() {
+            continue;
+        }
+        chart
+            .draw_series(rects)
+            .map_err(|e| ChartError::Backend(e.to_string()))?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled()));
     }
-    chart
-        .draw_series(
-            spans
-                .iter()
-                .map(|&(a, b)| Rectangle::new([(a, y.start), (b, y.end)], C_PANIC.filled())),
-        )
-        .map_err(|e| ChartError::Backend(e.to_string()))?
-        .label("panic mode")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], C_PANIC.filled()));
     Ok(())
 }
 
@@ -502,7 +540,7 @@ fn draw_metric_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     input: &ChartInput<'_>,
     x: std::ops::Range<f64>,
-    panic: &[(f64, f64)],
+    panic: &[PanicSpan],
     overlay: &Overlay<'_>,
 ) -> Result<PlotGeometry, ChartError> {
     let tl = input.timeline;
@@ -622,7 +660,7 @@ fn draw_replica_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     input: &ChartInput<'_>,
     x: std::ops::Range<f64>,
-    panic: &[(f64, f64)],
+    panic: &[PanicSpan],
     end: Millis,
     overlay: &Overlay<'_>,
 ) -> Result<PlotGeometry, ChartError> {
@@ -832,6 +870,7 @@ mod tests {
             observed_is_total: false,
             min_replicas: 1,
             max_replicas: 10,
+            panics_without_load: true,
         }
     }
 
@@ -1037,12 +1076,82 @@ mod tests {
         assert!(svg.contains("gpu_cache_usage_perc [fraction]"));
     }
 
+    fn span(start: f64, end: f64, no_load: bool) -> PanicSpan {
+        PanicSpan {
+            start,
+            end,
+            no_load,
+        }
+    }
+
     #[test]
     fn panic_spans_cover_consecutive_panic_decisions() {
         let tl = small();
         assert_eq!(
-            panic_spans(&tl, 3_600_000),
-            vec![(1_200_000.0, 1_800_000.0)]
+            panic_spans(&tl, 3_600_000, true),
+            vec![span(1_200_000.0, 1_800_000.0, false)]
         );
+    }
+
+    /// The seed case's shape: a panic with load, then the load stops and AIBrix v0.7.0 stays in
+    /// panic because its stable value is 0. The two runs are split, and only an algorithm that
+    /// panics without load gets the "no load" kind (a NaN observation is not "no load").
+    fn surge_then_idle() -> Vec<TimelineEntry> {
+        vec![
+            entry(0, 0.3, 1, 1, Mode::Stable),
+            entry(600, 1.0, 1, 2, Mode::Panic),
+            entry(900, 0.0, 2, 1, Mode::Panic),
+            entry(1200, 0.0, 1, 1, Mode::Panic),
+            entry(1500, f64::NAN, 1, 1, Mode::Panic),
+            entry(1800, 0.0, 1, 1, Mode::Panic),
+        ]
+    }
+
+    #[test]
+    fn panic_with_no_load_is_its_own_span_for_aibrix_v07() {
+        let tl = surge_then_idle();
+        assert_eq!(
+            panic_spans(&tl, 3_600_000, true),
+            vec![
+                span(600_000.0, 900_000.0, false),
+                span(900_000.0, 1_500_000.0, true),
+                span(1_500_000.0, 1_800_000.0, false),
+                span(1_800_000.0, 3_600_000.0, true),
+            ]
+        );
+        assert_eq!(
+            panic_spans(&tl, 3_600_000, false),
+            vec![span(600_000.0, 3_600_000.0, false)]
+        );
+    }
+
+    #[test]
+    fn svg_labels_a_panic_with_no_load_apart() {
+        let tl = surge_then_idle();
+        let svg = render_svg(&input(&tl), 1000, 700).expect("renders");
+        for text in [PANIC_LABEL, PANIC_NO_LOAD_LABEL] {
+            assert!(
+                svg.contains(&format!(">\n{text}\n</text>")),
+                "missing legend {text:?}"
+            );
+        }
+        // Both shades, each in both panels (plus its legend swatch).
+        assert!(svg.matches("fill=\"#FFE4E4\"").count() >= 4, "panic shade");
+        assert!(
+            svg.matches("fill=\"#E8E8F0\"").count() >= 4,
+            "no-load shade"
+        );
+        // Another algorithm: one kind of panic, no quirk label.
+        let mut other = input(&tl);
+        other.panics_without_load = false;
+        let svg = render_svg(&other, 1000, 700).expect("renders");
+        assert!(svg.contains(PANIC_LABEL));
+        assert!(!svg.contains(PANIC_NO_LOAD_LABEL));
+        assert!(!svg.contains("#E8E8F0"));
+        // Only idle panic: no "panic mode" legend at all.
+        let idle: Vec<TimelineEntry> = tl.iter().filter(|e| e.observed == 0.0).copied().collect();
+        let svg = render_svg(&input(&idle), 1000, 700).expect("renders");
+        assert!(svg.contains(PANIC_NO_LOAD_LABEL));
+        assert!(!svg.contains(&format!(">\n{PANIC_LABEL}\n</text>")));
     }
 }

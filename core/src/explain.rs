@@ -107,6 +107,9 @@ pub struct Step {
     /// `observed_per_pod / target`.
     pub ratio: Option<f64>,
     pub mode: Mode,
+    /// Panic mode with no load: AIBrix v0.7.0's KPA panics on a stable value ≤ 0
+    /// ([`TimelineEntry::is_panic_without_load`]), an upstream quirk rather than a surge.
+    pub panic_without_load: bool,
     /// The rule that decided, as data (`{"rule": "scale_down_delay", "held": 7}`).
     pub reason: Reason,
     /// The rule in plain words (the simulate table's `reason`).
@@ -369,6 +372,7 @@ fn step(
         observed_per_pod,
         ratio,
         mode: e.mode,
+        panic_without_load: e.is_panic_without_load(a.algorithm.panics_without_load()),
         reason: e.reason,
         rule: e.reason.to_string(),
         cause,
@@ -409,6 +413,10 @@ fn observed_words(s: &Step, metric: Option<&MetricInfo>) -> String {
     }
 }
 
+/// Why a panic with no load is not a surge, in words (sentences and headlines).
+pub const PANIC_WITHOUT_LOAD: &str =
+    "an upstream AIBrix v0.7.0 quirk: its KPA enters panic mode when the stable value is 0 or less, not on a surge";
+
 fn sentence(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String {
     let mut out = format!(
         "{}: {} ({} ready); {}",
@@ -417,7 +425,11 @@ fn sentence(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String
         s.ready,
         observed_words(s, metric)
     );
-    if s.mode == Mode::Panic {
+    if s.panic_without_load {
+        out.push_str(" [panic mode with no load: ");
+        out.push_str(PANIC_WITHOUT_LOAD);
+        out.push(']');
+    } else if s.mode == Mode::Panic {
         out.push_str(" [panic mode]");
     }
     let _ = write!(
@@ -437,7 +449,9 @@ fn headline(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String
         Some(c) => out.push_str(&c.describe(file)),
         None => out.push_str(&s.rule),
     }
-    if s.mode == Mode::Panic {
+    if s.panic_without_load {
+        let _ = write!(out, ", in panic mode with no load ({PANIC_WITHOUT_LOAD})");
+    } else if s.mode == Mode::Panic {
         out.push_str(", in panic mode");
     }
     if s.desired != s.desired_raw {

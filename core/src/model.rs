@@ -159,6 +159,15 @@ impl Algorithm {
         }
     }
 
+    /// Whether the replayed controller enters panic mode when there is no load at all: AIBrix
+    /// v0.7.0's KPA `shouldEnterPanicMode` returns true for a stable value ≤ 0 (upstream
+    /// `pkg/controller/podautoscaler/algorithm/kpa.go`), so its timeline shows "panic" once
+    /// the load stops. Faithful, but not a surge: front ends label those decisions apart
+    /// (a panic decision whose `observed`, the stable value, is ≤ 0).
+    pub fn panics_without_load(&self) -> bool {
+        matches!(self, Algorithm::AibrixKpa(p) if p.version == AibrixVersion::V0_7)
+    }
+
     /// The upstream project, version and algorithm being replayed, for output headers.
     pub fn upstream(&self) -> &'static str {
         match self {

@@ -160,6 +160,9 @@ pub struct AutoscalerSummary {
     /// Whether a decision's `observed` is a workload total against a per-pod target
     /// ([`crate::model::Algorithm::observed_is_workload_total`]).
     pub observed_is_total: bool,
+    /// Whether panic mode also means "no load" when `observed` is ≤ 0
+    /// ([`crate::model::Algorithm::panics_without_load`]).
+    pub panics_without_load: bool,
 }
 
 /// What the samples import did.
@@ -263,6 +266,7 @@ pub fn summarize(a: &Autoscaler) -> AutoscalerSummary {
         min_replicas: a.min_replicas.value,
         max_replicas: a.max_replicas.value,
         observed_is_total: a.algorithm.observed_is_workload_total(),
+        panics_without_load: a.algorithm.panics_without_load(),
     }
 }
 

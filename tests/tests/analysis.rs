@@ -40,6 +40,28 @@ fn seed_percent_unit_mismatch_points_at_target_with_both_fixes() {
     assert!(d.contains("divide it by 100"), "{d}");
 }
 
+/// The `samples-percent-scale` note is written without the config: it names no target value,
+/// so it reads true whether the target is `"0.5"` (seed-percent) or `"50"` (seed-percent-fixed).
+#[test]
+fn percent_scale_note_is_true_whatever_the_target() {
+    for case in ["seed-percent", "seed-percent-fixed"] {
+        let (_, report) = check(case);
+        let line = report
+            .lines()
+            .find(|l| l.contains("[samples-percent-scale]"))
+            .unwrap_or_else(|| panic!("{case}: no percent-scale note in\n{report}"));
+        assert!(line.contains("look like percent (0-100)"), "{case}: {line}");
+        assert!(
+            line.contains("`unit-mismatch` check compares their scale with the target's"),
+            "{case}: {line}"
+        );
+        assert!(
+            !line.contains("0.5") && !line.contains("\"50\""),
+            "{case}: {line}"
+        );
+    }
+}
+
 /// After the target fix (`"50"`), the replay of the percent samples scales with the load and
 /// returns to minReplicas after the load stops (minute 40 of 90).
 #[test]

@@ -45,6 +45,8 @@ fn simulate_chart_writes_the_seed_svg() {
         "time (h:mm)",
         ">\n0:40\n</text>",
         ">\n1:30\n</text>",
+        // After the load stops AIBrix v0.7.0 panics on a stable value of 0: labelled apart.
+        ">\npanic (no load: upstream AIBrix quirk)\n</text>",
     ] {
         assert!(svg.contains(text), "missing {text:?}");
     }

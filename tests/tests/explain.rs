@@ -188,6 +188,57 @@ fn seed_v04_names_the_scale_down_delay() {
     assert!(ex.steps.windows(2).all(|w| w[0].t < w[1].t));
 }
 
+/// After the seed case's load stops, AIBrix v0.7.0 stays in panic mode because its stable value
+/// is 0 (upstream `shouldEnterPanicMode`): the trace says it is a panic with no load, an
+/// upstream quirk, and keeps plain "panic mode" for the panics under load (AIBrix v0.4 and
+/// Knative have no such quirk).
+#[test]
+fn panic_with_no_load_is_named_an_upstream_quirk() {
+    let a = one_autoscaler(&read_testdata(
+        "examples/seed-kpa-gpu-cache/autoscaler.yaml",
+    ));
+    let out = replay(&a, "examples/seed-kpa-gpu-cache/demand-percent.csv");
+    // 0:43:20: minReplicas 1 in panic mode, the stable value 0 (the load stopped at 0:40).
+    let at = (43 * 60 + 20) * 1000;
+    let ex = explain::explain(&a, &out, at, 0).expect("explains");
+    let focus = &ex.steps[ex.focus.expect("focus")];
+    assert_eq!(focus.mode.as_str(), "panic");
+    assert_eq!(focus.observed, Some(0.0));
+    assert!(focus.panic_without_load);
+    assert!(
+        focus
+            .sentence
+            .contains("[panic mode with no load: an upstream AIBrix v0.7.0 quirk"),
+        "{}",
+        focus.sentence
+    );
+    assert!(
+        ex.headline.contains("in panic mode with no load ("),
+        "{}",
+        ex.headline
+    );
+    let json = serde_json::to_value(focus).expect("serializes");
+    assert_eq!(json["panic_without_load"], true);
+    // Panics with load, and the other generation, keep the plain words.
+    let surge: Vec<_> = out
+        .timeline
+        .iter()
+        .filter(|e| e.mode.as_str() == "panic" && e.observed > 0.0)
+        .collect();
+    for e in surge {
+        let ex = explain::explain(&a, &out, e.t, 0).expect("explains");
+        let st = &ex.steps[ex.focus.expect("focus")];
+        assert!(
+            !st.panic_without_load && st.sentence.contains("[panic mode]"),
+            "{}",
+            st.sentence
+        );
+    }
+    let (a4, out4) = seed_v04();
+    let ex = explain::explain(&a4, &out4, 0, out4.duration).expect("explains");
+    assert!(ex.steps.iter().all(|s| !s.panic_without_load));
+}
+
 /// A setting written in the YAML points at its line and column.
 #[test]
 fn written_settings_point_at_their_yaml_span() {

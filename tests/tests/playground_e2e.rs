@@ -571,6 +571,72 @@ fn reload_keeps_text_and_bad_links_keep_it_too() {
     });
 }
 
+/// A reload right after typing, before the 400 ms save rewrote the link in the URL, keeps what
+/// was typed: the stored record and the tab's save mark win over the older fragment. A small
+/// state is stored on every keystroke; a large one (over 64 KB) when the page goes away
+/// (`pagehide`). The reload is started in the same script as the typing, so no save timer can
+/// fire in between.
+#[test]
+#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
+fn reload_while_typing_keeps_the_text() {
+    with_browser("reload-typing", |rig, c| async move {
+        let outcome: R = async {
+            let url = rig.server.url();
+            open(&c, &url).await?;
+            let seed = read_testdata(SEED_YAML);
+            for (label, padding) in [("small", 0usize), ("large", 100_000)] {
+                // A state whose link is in the URL (the save after the pause has run).
+                let base = format!("# {label}: {}\n{seed}", "x".repeat(padding));
+                let before = js(&c, "return window.location.hash;", vec![]).await?;
+                paste(&c, "yaml-editor", &base).await?;
+                let linked = wait_for("the link of the pasted state", || async {
+                    let h = js(&c, "return window.location.hash;", vec![]).await?;
+                    Ok(h.as_str()
+                        .filter(|h| h.starts_with("#v1:") && Some(*h) != before.as_str())
+                        .map(str::to_string))
+                })
+                .await?;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                // Type and reload at once.
+                let typed = format!("{base}# typed just before the reload\n");
+                js(
+                    &c,
+                    "window.__before_reload = true;                      const el = document.getElementById('yaml-editor'); el.value = arguments[0];                      el.dispatchEvent(new Event('input', { bubbles: true }));                      window.location.reload(); return true;",
+                    vec![json!(typed)],
+                )
+                .await?;
+                wait_for("the reloaded page", || async {
+                    let v = js(
+                        &c,
+                        "return !window.__before_reload && !!document.body \
+                         && document.body.getAttribute('data-app-ready') === 'true';",
+                        vec![],
+                    )
+                    .await
+                    .unwrap_or(json!(false));
+                    Ok((v == json!(true)).then_some(()))
+                })
+                .await?;
+                let hash = js(&c, "return window.location.hash;", vec![]).await?;
+                ensure!(
+                    hash.as_str() == Some(linked.as_str()),
+                    "{label}: the reload did not keep the older link in the URL (now {hash})"
+                );
+                let back = editor_value(&c, "yaml-editor").await?;
+                ensure!(
+                    back == typed,
+                    "{label}: after a reload while typing the YAML ends with …{}",
+                    back.chars().rev().take(60).collect::<String>().chars().rev().collect::<String>()
+                );
+                screenshot(&c, &format!("reload-typing-{label}")).await?;
+            }
+            Ok(())
+        }
+        .await;
+        (rig, outcome)
+    });
+}
+
 /// YAML with an `<img onerror>` is shown as text: no script runs, no element is created.
 #[test]
 #[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]

@@ -12,6 +12,7 @@
 
 use gloo::timers::callback::Timeout;
 use scalelens_chart::{Overlay, PlotGeometry};
+use scalelens_core::algorithm::Mode;
 use scalelens_core::codes;
 use scalelens_core::demand::pattern::Shape;
 use scalelens_core::diagnostic::Diagnostic;
@@ -35,10 +36,11 @@ const RUN_DEBOUNCE_MS: u32 = 150;
 /// Delay between the last change and writing the URL fragment and localStorage.
 const SAVE_DEBOUNCE_MS: u32 = 400;
 /// States whose JSON is smaller than this (texts equal to the example's are not in it) are
-/// saved, and written to the fragment, on every keystroke.
+/// also saved to localStorage on every keystroke (about 0.1 ms at this size). The link is
+/// never computed per keystroke: lz-string takes about 10 ms for 64 KB in the browser.
 const IMMEDIATE_SAVE_BYTES: usize = 64_000;
 /// Largest state JSON written to the URL fragment (bytes); beyond it links are refused with a
-/// message (a multi-megabyte URL is not shareable, and compressing it would stall typing).
+/// message (a multi-megabyte URL is not shareable, and compressing 1 MB takes about 200 ms).
 const LINK_CAP: usize = 256_000;
 /// Half-width of the decision trace's window around the inspected time.
 const TRACE_SPAN: Millis = 120_000;
@@ -93,6 +95,8 @@ pub enum Msg {
     ChartPointer(Panel, i32, bool),
     PointerLeft,
     Scrolled(InputText),
+    /// The page is going away: save what the debounce has not saved yet.
+    PageHide,
 }
 
 pub struct App {
@@ -112,8 +116,13 @@ pub struct App {
     fired_at: f64,
     needs_draw: bool,
     run_timer: Option<Timeout>,
+    /// The debounced save (fragment and localStorage); `Some` while changes are unsaved.
     save_timer: Option<Timeout>,
+    /// Saves what is unsaved when the page goes away (a reload while typing).
+    _pagehide: Option<gloo::events::EventListener>,
     embed: bool,
+    /// The embed's "Open in playground" URL, computed once (the embed is read-only).
+    open_url: String,
     yaml_ref: NodeRef,
     samples_ref: NodeRef,
     yaml_gutter: NodeRef,
@@ -209,16 +218,14 @@ impl App {
         }));
     }
 
-    /// Save to localStorage at once when the state is small (a reload right after typing
-    /// keeps the text); larger states wait for the debounced save.
+    /// Save to localStorage at once when the state is small, so a reload right after typing
+    /// keeps the text; larger states wait for the debounced save (or the page going away).
+    /// The fragment is left as it is (compressing is the expensive part): the save mark tells
+    /// a reload that the record is newer ([`State::start`]).
     fn save_small(&mut self) {
         let json = self.state.to_json();
         if json.len() < IMMEDIATE_SAVE_BYTES {
-            if let Err(e) = dom::save_storage(&json) {
-                self.say("storage-full", e);
-            }
-            // The fragment too: a reload prefers the fragment, which must not be older.
-            dom::replace_fragment(&State::fragment_of_json(&json));
+            self.store(Ok(json));
         }
     }
 
@@ -235,15 +242,25 @@ impl App {
     }
 
     fn save_storage(&mut self) {
-        match self.state.to_storage() {
+        let record = self.state.to_storage();
+        self.store(record);
+    }
+
+    /// Write `record` to localStorage and this tab's save mark (against the fragment now in
+    /// the URL) to sessionStorage; on failure, say why and drop the mark, so a reload takes
+    /// the link rather than an older record.
+    fn store(&mut self, record: Result<String, String>) {
+        match record.and_then(|json| dom::save_storage(&json).map(|()| json)) {
             Ok(json) => {
-                if let Err(e) = dom::save_storage(&json) {
-                    self.say("storage-full", e);
-                } else if self.message.as_ref().is_some_and(|m| m.0 == "storage-full") {
+                dom::set_mark(Some(&State::save_mark(&dom::fragment(), &json)));
+                if self.message.as_ref().is_some_and(|m| m.0 == "storage-full") {
                     self.message = None;
                 }
             }
-            Err(e) => self.say("storage-full", e),
+            Err(e) => {
+                dom::set_mark(None);
+                self.say("storage-full", e);
+            }
         }
     }
 
@@ -350,20 +367,29 @@ impl Component for App {
     type Message = Msg;
     type Properties = ();
 
-    fn create(_ctx: &Context<Self>) -> Self {
-        let mut message = None;
-        let state = match State::from_fragment(&dom::fragment()) {
-            Ok(Some(s)) => s,
-            other => {
-                if let Err(e) = other {
-                    message = Some((e.kind(), e.to_string()));
-                }
-                match dom::load_storage().map(|j| State::from_json(&j)) {
-                    Some(Ok(s)) => s,
-                    _ => State::initial(),
-                }
-            }
+    fn create(ctx: &Context<Self>) -> Self {
+        let fragment = dom::fragment();
+        let (state, error) = State::start(
+            &fragment,
+            dom::load_storage().as_deref(),
+            dom::load_mark().as_deref(),
+        );
+        let message = error.map(|e| (e.kind(), e.to_string()));
+        let embed = dom::is_embed();
+        // The embed cannot be edited: its link is the state it opened with, made once.
+        let open_url = if embed {
+            let json = state.to_json();
+            let f = if json.len() <= LINK_CAP {
+                State::fragment_of_json(&json)
+            } else {
+                String::new()
+            };
+            dom::page_url(&f, true)
+        } else {
+            String::new()
         };
+        let link = ctx.link().clone();
+        let pagehide = dom::on_pagehide(move || link.send_message(Msg::PageHide));
         let mut app = App {
             state,
             output: PipelineOutput::default(),
@@ -379,7 +405,9 @@ impl Component for App {
             needs_draw: true,
             run_timer: None,
             save_timer: None,
-            embed: dom::is_embed(),
+            _pagehide: pagehide,
+            embed,
+            open_url,
             yaml_ref: NodeRef::default(),
             samples_ref: NodeRef::default(),
             yaml_gutter: NodeRef::default(),
@@ -413,8 +441,17 @@ impl Component for App {
             }
             Msg::Save => {
                 self.save_timer = None;
-                self.save_storage();
+                // The fragment first: the save mark is made against it.
                 self.write_fragment();
+                self.save_storage();
+            }
+            Msg::PageHide => {
+                // Only localStorage (and the mark): compressing the link would delay the
+                // navigation. The timer stays, for a page restored from the back-forward cache.
+                if self.save_timer.is_some() {
+                    self.save_storage();
+                }
+                return false;
             }
             Msg::Pattern(v) => {
                 self.state.pattern = Shape::parse(&v).map(|shape| {
@@ -628,7 +665,7 @@ impl Component for App {
                 <header>
                     <h1>{"Scalelens playground"}</h1>
                     if embed {
-                        <a id="open-playground" href={dom::page_url(&self.state.to_fragment(), true)} target="_blank" rel="noopener">{"Open in playground"}</a>
+                        <a id="open-playground" href={self.open_url.clone()} target="_blank" rel="noopener">{"Open in playground"}</a>
                     } else {
                         { self.view_toolbar(ctx) }
                     }
@@ -977,7 +1014,8 @@ impl App {
                 }
                 <ol class="steps">
                     { for shown.map(|(i, st)| html! {
-                        <li class={classes!((Some(*i) == ex.focus).then_some("focus"))} data-t={st.t.to_string()}>
+                        <li class={classes!((Some(*i) == ex.focus).then_some("focus"))} data-t={st.t.to_string()}
+                            data-panic={(st.mode == Mode::Panic).then_some(if st.panic_without_load { "no-load" } else { "load" })}>
                             { st.sentence.clone() }
                         </li>
                     }) }

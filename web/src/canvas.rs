@@ -25,6 +25,7 @@ pub fn chart_input<'a>(
         observed_is_total: summary.is_some_and(|s| s.observed_is_total),
         min_replicas: summary.map_or(0, |s| s.min_replicas),
         max_replicas: summary.map_or(u32::MAX, |s| s.max_replicas),
+        panics_without_load: summary.is_some_and(|s| s.panics_without_load),
     }
 }
 

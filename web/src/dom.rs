@@ -4,7 +4,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
 
-use crate::state::STORAGE_KEY;
+use crate::state::{MARK_KEY, STORAGE_KEY};
 
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -91,6 +91,38 @@ pub fn save_storage(json: &str) -> Result<(), String> {
             json.len() / 1000
         )
     })
+}
+
+fn session() -> Option<web_sys::Storage> {
+    window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// This tab's save mark (sessionStorage), if any.
+pub fn load_mark() -> Option<String> {
+    session().and_then(|s| s.get_item(MARK_KEY).ok().flatten())
+}
+
+/// Keep `mark` for this tab; `None` removes it. Failures are ignored: without a mark a reload
+/// takes the link, as before any typing.
+pub fn set_mark(mark: Option<&str>) {
+    if let Some(s) = session() {
+        let _ = match mark {
+            Some(m) => s.set_item(MARK_KEY, m),
+            None => s.remove_item(MARK_KEY),
+        };
+    }
+}
+
+/// Call `f` when the page is hidden for a reload, a navigation or a close (`pagehide`); the
+/// listener lives as long as the returned value.
+pub fn on_pagehide(f: impl FnMut() + 'static) -> Option<gloo::events::EventListener> {
+    let mut f = f;
+    let w = window()?;
+    Some(gloo::events::EventListener::new(
+        &w,
+        "pagehide",
+        move |_| f(),
+    ))
 }
 
 /// Write `text` to the clipboard (`navigator.clipboard.writeText`); silently nothing where the

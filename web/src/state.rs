@@ -26,6 +26,10 @@ pub const VERSION: u32 = 1;
 /// The localStorage key.
 pub const STORAGE_KEY: &str = "scalelens.playground";
 
+/// The sessionStorage key of the tab's save mark ([`State::save_mark`]). sessionStorage lives
+/// as long as the tab, across reloads, and is not shared with other tabs.
+pub const MARK_KEY: &str = "scalelens.playground.saved";
+
 /// Largest state saved to localStorage (bytes of JSON). Browsers allow about 5 MB per origin;
 /// beyond this the state is not saved and the user is told so.
 pub const STORAGE_CAP: usize = 2_000_000;
@@ -279,6 +283,44 @@ impl State {
         State::from_json(&json).map(Some)
     }
 
+    /// Where a page load starts, from the URL fragment, the localStorage record and this tab's
+    /// save mark (sessionStorage), and the message for a link that cannot be read.
+    ///
+    /// A readable link wins over the stored record, except when this tab saved the record
+    /// while that very link was in the address bar (the mark says so): then the record is the
+    /// link plus what was typed after it (the fragment is only rewritten 400 ms after the last
+    /// change, so a reload while typing finds it older than the record). Another tab opening
+    /// the same link has no mark and gets the link; a record since overwritten by another tab
+    /// no longer matches the mark and the link wins. Without a readable link: the record, else
+    /// the seed example.
+    pub fn start(
+        fragment: &str,
+        stored: Option<&str>,
+        mark: Option<&str>,
+    ) -> (State, Option<DecodeError>) {
+        let stored_state = || stored.and_then(|j| State::from_json(j).ok());
+        match State::from_fragment(fragment) {
+            Ok(Some(linked)) => {
+                let typed_after = match (stored, mark) {
+                    (Some(record), Some(mark)) => mark == Self::save_mark(fragment, record),
+                    _ => false,
+                };
+                let newer = if typed_after { stored_state() } else { None };
+                (newer.unwrap_or(linked), None)
+            }
+            Ok(None) => (stored_state().unwrap_or_else(State::initial), None),
+            Err(e) => (stored_state().unwrap_or_else(State::initial), Some(e)),
+        }
+    }
+
+    /// The mark a tab keeps in sessionStorage after saving `record` to localStorage while the
+    /// URL fragment is `fragment`: digests of both, so [`State::start`] can tell that the record
+    /// continues that link and is this tab's own.
+    pub fn save_mark(fragment: &str, record: &str) -> String {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        format!("{:016x}:{:016x}", digest(fragment), digest(record))
+    }
+
     /// The localStorage record, or why it is not saved (over [`STORAGE_CAP`]).
     pub fn to_storage(&self) -> Result<String, String> {
         let json = self.to_json();
@@ -319,6 +361,14 @@ impl State {
             },
         }
     }
+}
+
+/// FNV-1a (64 bits) of `text`: a cheap fingerprint (about 1 ms per MB in the browser), not a
+/// security measure.
+fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -446,6 +496,61 @@ mod tests {
             State::from_json(&State::initial().to_storage().unwrap_or_default()),
             Ok(State::initial())
         );
+    }
+
+    #[test]
+    fn a_reload_while_typing_keeps_the_typed_state_and_other_links_win() {
+        let linked = edited();
+        let fragment = format!("#{}", linked.to_fragment());
+        let mut typed = linked.clone();
+        typed.yaml.push_str("# typed after the link was written\n");
+        let record = typed.to_json();
+        let mark = State::save_mark(&fragment, &record);
+        assert_eq!(
+            mark,
+            State::save_mark(&fragment[1..], &record),
+            "with or without `#`"
+        );
+
+        // This tab saved `typed` while `fragment` was in the address bar: the record is newer.
+        assert_eq!(
+            State::start(&fragment, Some(&record), Some(&mark)),
+            (typed.clone(), None)
+        );
+        // Another tab (no mark), or a mark made under another link, or a record since
+        // rewritten by another tab: the link.
+        let other_tab = State::initial().to_json();
+        let other_link = format!("#{}", State::initial().to_fragment());
+        for (record, mark) in [
+            (Some(record.as_str()), None),
+            (
+                Some(record.as_str()),
+                Some(State::save_mark(&other_link, &record)),
+            ),
+            (Some(other_tab.as_str()), Some(mark.clone())),
+            (None, Some(mark.clone())),
+        ] {
+            assert_eq!(
+                State::start(&fragment, record, mark.as_deref()),
+                (linked.clone(), None),
+                "{mark:?}"
+            );
+        }
+        // An unreadable stored record never replaces a readable link, even with a mark.
+        let bad = "{not json";
+        let bad_mark = State::save_mark(&fragment, bad);
+        assert_eq!(
+            State::start(&fragment, Some(bad), Some(&bad_mark)),
+            (linked.clone(), None)
+        );
+        // No link: the record, else the seed; a bad link: the same, with its message.
+        assert_eq!(State::start("", Some(&record), None), (typed.clone(), None));
+        assert_eq!(State::start("", None, None), (State::initial(), None));
+        let (s, e) = State::start("#v1:garbage", Some(&record), Some(&mark));
+        assert_eq!(s, typed);
+        assert!(matches!(e, Some(DecodeError::Corrupt(_))));
+        let (s, e) = State::start("#v9:x", None, None);
+        assert_eq!((s, e), (State::initial(), Some(DecodeError::Future(9))));
     }
 
     #[test]

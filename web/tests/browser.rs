@@ -44,6 +44,25 @@ fn new_canvas(w: u32, h: u32) -> HtmlCanvasElement {
     c
 }
 
+/// Pixels in `rect` of `canvas` of exactly the colour `rgb`.
+fn pixels_of(canvas: &HtmlCanvasElement, rect: (i32, i32, i32, i32), rgb: (u8, u8, u8)) -> usize {
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .expect("2d")
+        .dyn_into()
+        .expect("2d context");
+    let (x, y, w, h) = rect;
+    let data = ctx
+        .get_image_data(f64::from(x), f64::from(y), f64::from(w), f64::from(h))
+        .expect("image data")
+        .data();
+    data.chunks(4)
+        .filter(|p| p.len() == 4 && (p[0], p[1], p[2]) == rgb && p[3] == 255)
+        .count()
+}
+
 /// Pixels in `rect` of `canvas` that are painted and not white.
 fn ink(canvas: &HtmlCanvasElement, x: i32, y: i32, w: i32, h: i32) -> usize {
     let ctx: web_sys::CanvasRenderingContext2d = canvas
@@ -83,6 +102,29 @@ fn charts_draw_series_in_the_plot_area() {
         );
         // The time under the plot's left edge is the run's start.
         assert_eq!(g.time_at(f64::from(l)), Some(0));
+        // After the load stops, AIBrix v0.7.0 panics on a stable value of 0: that span is
+        // shaded in the no-load grey, not in the panic red (the seed run has no panic under
+        // load).
+        let c_of = |c: plotters::style::RGBColor| (c.0, c.1, c.2);
+        let no_load = pixels_of(
+            &c,
+            (l, 0, r - l, 300),
+            c_of(scalelens_chart::C_PANIC_NO_LOAD),
+        );
+        assert!(
+            no_load > 1000,
+            "{panel:?}: {no_load} pixels of the no-load shade"
+        );
+        let panic_red = sim
+            .timeline
+            .iter()
+            .any(|e| e.mode.as_str() == "panic" && e.observed > 0.0);
+        let red = pixels_of(&c, (l, 0, r - l, 300), c_of(scalelens_chart::C_PANIC));
+        assert_eq!(
+            red > 0,
+            panic_red,
+            "{panel:?}: {red} pixels of the panic shade"
+        );
     }
     // A blank canvas has no ink: the check above is not vacuous.
     assert_eq!(ink(&new_canvas(100, 100), 0, 0, 100, 100), 0);
@@ -324,6 +366,33 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
             .ok()
             .flatten()
             .is_some_and(|s| s.yaml == evil)
+    })
+    .await;
+
+    // Typing again: the link waits for the pause (it is never compressed per keystroke), the
+    // stored record and this tab's save mark do not, so a reload now starts from what was typed.
+    let more = format!("{evil}# typed after the link\n");
+    type_into("yaml-editor", &more);
+    sleep(50).await;
+    let frag = scalelens_web::dom::fragment();
+    assert!(
+        State::from_fragment(&frag)
+            .ok()
+            .flatten()
+            .is_some_and(|s| s.yaml == evil),
+        "the fragment is rewritten after the pause, not per keystroke"
+    );
+    let (start, _) = State::start(
+        &frag,
+        scalelens_web::dom::load_storage().as_deref(),
+        scalelens_web::dom::load_mark().as_deref(),
+    );
+    assert_eq!(start.yaml, more, "a reload would start from the typed text");
+    wait_for("the fragment after the pause", || {
+        State::from_fragment(&scalelens_web::dom::fragment())
+            .ok()
+            .flatten()
+            .is_some_and(|s| s.yaml == more)
     })
     .await;
 }

@@ -646,8 +646,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 Severity::Warning,
                 format!(
                     "vLLM exports `{m}` as a fraction (0-1, despite the name), but these values \
-                     reach {max}: they look like percent (0-100), 100× the unit of a target such \
-                     as \"0.5\""
+                     reach {max}: they look like percent (0-100), 100× the fraction vLLM exports; \
+                     the `unit-mismatch` check compares their scale with the target's"
                 ),
             ));
         }

@@ -72,6 +72,15 @@ pub struct TimelineEntry {
     pub reason: Reason,
 }
 
+impl TimelineEntry {
+    /// A panic-mode decision taken with no load at all: the algorithm panics on a stable value
+    /// ≤ 0 (`panics_without_load`, [`Algorithm::panics_without_load`]: AIBrix v0.7.0 KPA) and
+    /// `observed`, its stable value, is ≤ 0. Faithful to upstream, but not a surge.
+    pub fn is_panic_without_load(&self, panics_without_load: bool) -> bool {
+        panics_without_load && self.mode == Mode::Panic && self.observed <= 0.0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimOutput {
     pub timeline: Vec<TimelineEntry>,
