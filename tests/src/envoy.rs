@@ -905,6 +905,27 @@ impl Prometheus {
         self.samples.get(&Self::key(name, labels)).copied()
     }
 
+    /// The sum of the series `name` whose labels include all of `labels` (others free).
+    pub fn sum(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
+        let wanted: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+        self.samples
+            .iter()
+            .filter(|(key, _)| {
+                let Some(rest) = key.strip_prefix(name) else {
+                    return false;
+                };
+                let inner = match rest.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+                    Some(inner) => inner,
+                    None if rest.is_empty() => "",
+                    None => return false,
+                };
+                let pairs: Vec<&str> = inner.split(',').collect();
+                wanted.iter().all(|w| pairs.contains(&w.as_str()))
+            })
+            .map(|(_, v)| v)
+            .sum()
+    }
+
     /// The series whose name starts with `prefix` (for failure messages).
     pub fn dump(&self, prefix: &str) -> String {
         self.samples
