@@ -44,8 +44,8 @@ fn new_canvas(w: u32, h: u32) -> HtmlCanvasElement {
     c
 }
 
-/// Pixels in `rect` of `canvas` of exactly the colour `rgb`.
-fn pixels_of(canvas: &HtmlCanvasElement, rect: (i32, i32, i32, i32), rgb: (u8, u8, u8)) -> usize {
+/// The RGBA bytes of `rect` (x, y, w, h) of `canvas`.
+fn rgba(canvas: &HtmlCanvasElement, rect: (i32, i32, i32, i32)) -> Vec<u8> {
     let ctx: web_sys::CanvasRenderingContext2d = canvas
         .get_context("2d")
         .ok()
@@ -54,28 +54,23 @@ fn pixels_of(canvas: &HtmlCanvasElement, rect: (i32, i32, i32, i32), rgb: (u8, u
         .dyn_into()
         .expect("2d context");
     let (x, y, w, h) = rect;
-    let data = ctx
-        .get_image_data(f64::from(x), f64::from(y), f64::from(w), f64::from(h))
+    ctx.get_image_data(f64::from(x), f64::from(y), f64::from(w), f64::from(h))
         .expect("image data")
-        .data();
-    data.chunks(4)
+        .data()
+        .to_vec()
+}
+
+/// Pixels in `rect` of `canvas` of exactly the colour `rgb`.
+fn pixels_of(canvas: &HtmlCanvasElement, rect: (i32, i32, i32, i32), rgb: (u8, u8, u8)) -> usize {
+    rgba(canvas, rect)
+        .chunks(4)
         .filter(|p| p.len() == 4 && (p[0], p[1], p[2]) == rgb && p[3] == 255)
         .count()
 }
 
 /// Pixels in `rect` of `canvas` that are painted and not white.
 fn ink(canvas: &HtmlCanvasElement, x: i32, y: i32, w: i32, h: i32) -> usize {
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .expect("2d")
-        .dyn_into()
-        .expect("2d context");
-    let data = ctx
-        .get_image_data(f64::from(x), f64::from(y), f64::from(w), f64::from(h))
-        .expect("image data")
-        .data();
+    let data = rgba(canvas, (x, y, w, h));
     data.chunks(4)
         .filter(|p| p.len() == 4 && p[3] > 0 && (p[0] < 240 || p[1] < 240 || p[2] < 240))
         .count()
