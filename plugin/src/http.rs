@@ -167,17 +167,21 @@ impl HttpContext for Http {
         // Past `MAX_CLUSTERS` distinct clusters, the rest share one `other` label (bounded
         // label values: every distinct metric name lives forever in Envoy).
         self.cluster = Self::cluster_label(&shared);
-        self.slot = {
+        {
             let mut stats = shared.stats.borrow_mut();
-            match stats.cluster_slot(self.cluster.as_str(), MAX_CLUSTERS) {
+            self.slot = match stats.cluster_slot(self.cluster.as_str(), MAX_CLUSTERS) {
                 Some(slot) => slot,
                 None => {
                     self.cluster = sanitize_label_value(OVERFLOW_CLUSTER);
                     stats.overflow_slot(OVERFLOW_CLUSTER)
                 }
+            };
+            // Once per VM and cluster (retried by the next request until confirmed).
+            if stats.needs_registration(self.slot) && shared.register_cluster(self.cluster.as_str())
+            {
+                stats.set_registered(self.slot);
             }
-        };
-        shared.register_cluster(self.cluster.as_str());
+        }
         // Bodies are inspected for requests that have one (the OpenAI API's POSTs) on a listed
         // route; the method itself is not read, nor the path of a request without a body (one
         // host call less each).

@@ -43,9 +43,9 @@ const CAS_ATTEMPTS: usize = 4;
 /// What the HTTP contexts of one VM share with their root context (single-threaded).
 pub struct Shared {
     pub config: Rc<GatewayConfig>,
+    /// Metric ids, pending counter sums, and the clusters this VM has seen (each marked once
+    /// registered in [`CLUSTERS_KEY`]).
     pub stats: RefCell<Stats>,
-    /// Clusters this VM already registered in [`CLUSTERS_KEY`].
-    pub registered: RefCell<Vec<String>>,
     /// Finished requests' state, reset and reused: a request allocates nothing in steady state
     /// (the SSE buffer alone is `max_sse_event_bytes`).
     pub pool: RefCell<Vec<Box<RequestSignals>>>,
@@ -74,25 +74,16 @@ impl Shared {
         }
     }
 
-    /// Make sure the leader knows `cluster` (once per VM and cluster; bounded).
-    pub fn register_cluster(&self, cluster: &str) {
-        {
-            let reg = self.registered.borrow();
-            if reg.iter().any(|c| c == cluster) || reg.len() >= MAX_CLUSTERS {
-                return;
-            }
-        }
+    /// Make sure the leader knows `cluster`; true once nothing is left to do (the cluster is
+    /// in the list, or the list is full: it never shrinks), so the caller stops asking.
+    pub fn register_cluster(&self, cluster: &str) -> bool {
         // Registered once this VM has read the cluster back from the list: a write with CAS 0
         // (key still absent) is unconditional and could race with another worker's.
         for _ in 0..CAS_ATTEMPTS {
             let (current, cas) = host::shared_get(CLUSTERS_KEY).unwrap_or_default();
             let list = parse_clusters(&current);
-            if list.iter().any(|c| c == cluster) {
-                self.registered.borrow_mut().push(cluster.to_string());
-                return;
-            }
-            if list.len() >= MAX_CLUSTERS {
-                return;
+            if list.iter().any(|c| c == cluster) || list.len() >= MAX_CLUSTERS {
+                return true;
             }
             let mut value = current;
             if !value.is_empty() {
@@ -102,6 +93,7 @@ impl Shared {
             host::shared_set(CLUSTERS_KEY, &value, cas);
         }
         // Not confirmed: the next request of this cluster tries again.
+        false
     }
 }
 
@@ -307,7 +299,6 @@ impl RootContext for Root {
                 self.shared = Some(Rc::new(Shared {
                     config: Rc::new(config),
                     stats: RefCell::new(Stats::default()),
-                    registered: RefCell::new(Vec::new()),
                     pool: RefCell::new(Vec::new()),
                 }));
                 self.loads.clear();

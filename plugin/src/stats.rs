@@ -64,6 +64,8 @@ struct ClusterIds {
     in_flight: Option<usize>,
     /// Resolved per model label, in the order first used (at most the allow-list + 2).
     models: Vec<(ModelLabel, RequestIds)>,
+    /// The aggregator knows this cluster (`root::Shared::register_cluster` confirmed it).
+    registered: bool,
 }
 
 impl Stats {
@@ -155,8 +157,20 @@ impl Stats {
             name: name.to_string(),
             in_flight,
             models: Vec::new(),
+            registered: false,
         });
         self.clusters.len() - 1
+    }
+
+    /// Whether a cluster slot still has to be registered for the aggregator.
+    pub fn needs_registration(&self, slot: usize) -> bool {
+        self.clusters.get(slot).is_some_and(|c| !c.registered)
+    }
+
+    pub fn set_registered(&mut self, slot: usize) {
+        if let Some(c) = self.clusters.get_mut(slot) {
+            c.registered = true;
+        }
     }
 
     /// `+1`/`-1` on a cluster slot's in-flight gauge (batched).
@@ -224,6 +238,14 @@ mod tests {
         assert_eq!(s.overflow_slot("other"), 2);
         assert_eq!(s.overflow_slot("other"), 2, "one shared slot");
         assert_eq!(s.cluster_slot("d", 2), None);
+        // Registration is remembered per slot.
+        assert!(s.needs_registration(1));
+        s.set_registered(1);
+        assert!(!s.needs_registration(1) && s.needs_registration(0));
+        assert!(
+            !s.needs_registration(99),
+            "no such slot: nothing to register"
+        );
         // Pending sums without an id are dropped, never a panic.
         s.in_flight(0, 1);
         s.in_flight(99, 1);
