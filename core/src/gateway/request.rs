@@ -183,6 +183,10 @@ impl RequestSignals {
     /// Allocates the SSE buffer (`max_sse_event_bytes`); nothing allocates afterwards.
     pub fn new(config: Rc<GatewayConfig>) -> Self {
         let sse = SseScanner::new(config.max_sse_event_bytes);
+        Self::with_scanner(config, sse)
+    }
+
+    fn with_scanner(config: Rc<GatewayConfig>, sse: SseScanner) -> Self {
         RequestSignals {
             config,
             phase: Phase::Idle,
@@ -209,23 +213,9 @@ impl RequestSignals {
     /// SSE buffer: the glue recycles finished requests instead of allocating a new one each
     /// time (a pool per VM), so the whole per-request path is allocation-free.
     pub fn reset(&mut self) {
-        self.phase = Phase::Idle;
-        self.inspect = false;
-        self.start = 0;
-        self.req.reset();
-        self.req_open = false;
-        self.model = ModelLabel::Unknown;
-        self.status = 0;
-        self.body = Body::Skip;
-        self.streamed = false;
-        self.json.reset();
-        self.sse.reset();
-        self.first_byte = None;
-        self.first_content = None;
-        self.end = None;
-        self.usage = Usage::default();
-        self.content_events = 0;
-        self.stream_error = false;
+        let mut sse = std::mem::replace(&mut self.sse, SseScanner::unallocated());
+        sse.reset();
+        *self = Self::with_scanner(Rc::clone(&self.config), sse);
     }
 
     /// Whether [`on_response_body`](Self::on_response_body) with this `end` reads its `now_ms`:

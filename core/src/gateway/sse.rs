@@ -64,8 +64,18 @@ pub struct SseScanner {
 impl SseScanner {
     /// A scanner keeping events of up to `capacity` bytes of data.
     pub fn new(capacity: usize) -> Self {
+        Self::with_buffer(vec![0u8; capacity.max(1)].into_boxed_slice())
+    }
+
+    /// A scanner with no buffer (every event is oversize) that owns no memory: a placeholder
+    /// while a real scanner is moved out and back (no allocation).
+    pub(crate) fn unallocated() -> Self {
+        Self::with_buffer(Box::default())
+    }
+
+    fn with_buffer(buf: Box<[u8]>) -> Self {
         SseScanner {
-            buf: vec![0u8; capacity.max(1)].into_boxed_slice(),
+            buf,
             len: 0,
             total: 0,
             has_data: false,
