@@ -107,44 +107,59 @@ const SSE_CLIENTS: usize = 4;
 const SSE_REQUESTS: usize = 12;
 const SSE_CHUNKS: u64 = 200;
 
-/// One SSE round: every Envoy gets `SSE_CLIENTS × SSE_REQUESTS` streams of `SSE_CHUNKS`
-/// chunks (1 ms apart, so each is its own body callback) at the same time, so a machine that
-/// slows down or speeds up does so for all of them alike. Returns each Envoy's CPU µs over the
-/// round and the chunks each received.
-fn sse_round(envoys: &[&Envoy]) -> (Vec<u64>, u64) {
+/// Load every Envoy at the same time, `clients` threads each running `work(port)`, so a
+/// machine that slows down or speeds up does so for all of them alike. Returns each Envoy's
+/// CPU µs over the run and, per Envoy, its clients' results.
+fn all_at_once<R, F>(envoys: &[&Envoy], clients: usize, work: F) -> (Vec<u64>, Vec<Vec<R>>)
+where
+    R: Send + 'static,
+    F: Fn(u16) -> R + Send + Clone + 'static,
+{
     let before: Vec<u64> = envoys.iter().map(|e| cpu_us(e.pid())).collect();
-    let chunks = SSE_CHUNKS.to_string();
-    let clients: Vec<_> = envoys
+    let threads: Vec<Vec<_>> = envoys
         .iter()
-        .flat_map(|e| std::iter::repeat_n(e.listener_port, SSE_CLIENTS))
-        .map(|port| {
-            let chunks = chunks.clone();
-            thread::spawn(move || {
-                for _ in 0..SSE_REQUESTS {
-                    let r = http(
-                        port,
-                        "POST",
-                        "/v1/chat/completions",
-                        &[
-                            ("x-test-scenario", "sse"),
-                            ("x-test-chunks", &chunks),
-                            ("x-test-delay-ms", "1"),
-                        ],
-                        &chat_body("llama-3-8b", true),
-                    );
-                    assert!(r.is_ok_and(|r| r.status == 200), "SSE request failed");
-                }
-            })
+        .map(|e| {
+            (0..clients)
+                .map(|_| {
+                    let (work, port) = (work.clone(), e.listener_port);
+                    thread::spawn(move || work(port))
+                })
+                .collect()
         })
         .collect();
-    for c in clients {
-        c.join().expect("SSE client");
-    }
+    let results = threads
+        .into_iter()
+        .map(|ts| ts.into_iter().map(|t| t.join().expect("client")).collect())
+        .collect();
     let cpu = envoys
         .iter()
         .zip(before)
         .map(|(e, b)| cpu_us(e.pid()).saturating_sub(b))
         .collect();
+    (cpu, results)
+}
+
+/// One SSE round: every Envoy gets `SSE_CLIENTS × SSE_REQUESTS` streams of `SSE_CHUNKS`
+/// chunks (1 ms apart, so each is its own body callback), all at once. Returns each Envoy's CPU
+/// µs over the round and the chunks each received.
+fn sse_round(envoys: &[&Envoy]) -> (Vec<u64>, u64) {
+    let (cpu, _) = all_at_once(envoys, SSE_CLIENTS, |port| {
+        let chunks = SSE_CHUNKS.to_string();
+        for _ in 0..SSE_REQUESTS {
+            let r = http(
+                port,
+                "POST",
+                "/v1/chat/completions",
+                &[
+                    ("x-test-scenario", "sse"),
+                    ("x-test-chunks", &chunks),
+                    ("x-test-delay-ms", "1"),
+                ],
+                &chat_body("llama-3-8b", true),
+            );
+            assert!(r.is_ok_and(|r| r.status == 200), "SSE request failed");
+        }
+    });
     // Content chunks + usage + [DONE] per stream.
     let sent = (SSE_CLIENTS * SSE_REQUESTS) as u64 * (SSE_CHUNKS + 2);
     (cpu, sent)
@@ -290,23 +305,14 @@ fn throughput(variants: &[Variant], w: &Workload, script: &Path, rounds: u64, se
     // 1 / CPU per request, so the ratio of the two is the throughput ratio without the noise
     // of runs seconds apart.
     let mut implied = vec![Vec::new(); n];
+    let envoys: Vec<&Envoy> = variants.iter().map(|v| &v.envoy).collect();
     for _ in 0..rounds {
-        let before: Vec<u64> = variants.iter().map(|v| cpu_us(v.envoy.pid())).collect();
-        let runs: Vec<_> = variants
+        let (script, path) = (script.to_path_buf(), w.path);
+        let (cpu, rps) = all_at_once(&envoys, 1, move |port| wrk(port, seconds, &script, path));
+        let cpu_per: Vec<f64> = cpu
             .iter()
-            .map(|v| {
-                let (port, script, path) = (v.envoy.listener_port, script.to_path_buf(), w.path);
-                thread::spawn(move || wrk(port, seconds, &script, path))
-            })
-            .collect();
-        let rps: Vec<f64> = runs.into_iter().map(|r| r.join().expect("wrk")).collect();
-        let cpu_per: Vec<f64> = variants
-            .iter()
-            .zip(&before)
             .zip(&rps)
-            .map(|((v, b), r)| {
-                cpu_us(v.envoy.pid()).saturating_sub(*b) as f64 / (r * seconds as f64).max(1.0)
-            })
+            .map(|(c, r)| *c as f64 / (r.iter().sum::<f64>() * seconds as f64).max(1.0))
             .collect();
         for i in 0..n {
             implied[i].push(cpu_per[0] / cpu_per[i]);
