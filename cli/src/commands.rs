@@ -390,8 +390,9 @@ fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Repl
         // Unreadable samples were reported above: readable ones have an import report.
         (DemandFile::Samples(_), None) => (String::new(), None, None, 0),
     };
+    let replayed = out.autoscaler().cloned();
     let (Some(as_read), Some(replayed), Some(output)) =
-        (out.as_read.take(), out.autoscaler.take(), out.sim.take())
+        (out.as_read.take(), replayed, out.sim.take())
     else {
         let _ = writeln!(io.err, "{import_text}error: no demand in {demand_file}");
         return Err(EXIT_UNUSABLE);

@@ -198,12 +198,12 @@ pub struct PipelineOutput {
     pub autoscalers: Vec<(String, String)>,
     /// The autoscaler replayed.
     pub selected: Option<AutoscalerSummary>,
-    /// The autoscaler replayed, in full (for explanations of its decisions): with the data's
-    /// per-pod bound when the samples are on a percent scale ([`sim::SamplesScale::apply`]).
-    pub autoscaler: Option<Autoscaler>,
     /// The selected autoscaler as the YAML reads it (the registry's per-pod bound, whatever the
     /// samples' scale).
     pub as_read: Option<Autoscaler>,
+    /// The same with the data's per-pod bound, when the samples are on a percent scale
+    /// ([`sim::SamplesScale::apply`]); [`PipelineOutput::autoscaler`] is the one replayed.
+    pub rescaled: Option<Autoscaler>,
     /// YAML diagnostics inside the input's other autoscalers: left out of `findings`, which are
     /// about the selected one (a whole-file check shows them too).
     pub about_others: Vec<Diagnostic>,
@@ -223,6 +223,12 @@ impl PipelineOutput {
             .iter()
             .filter(|f| f.input == InputText::Yaml)
             .map(|f| &f.diagnostic)
+    }
+
+    /// The autoscaler replayed, in full (for explanations of its decisions): [`Self::rescaled`]
+    /// when the samples' scale changed the bound, else [`Self::as_read`].
+    pub fn autoscaler(&self) -> Option<&Autoscaler> {
+        self.rescaled.as_ref().or(self.as_read.as_ref())
     }
 
     /// Whether any finding has this code.
@@ -543,7 +549,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
             out.sim = Some(output);
         }
         out.as_read = Some(a.clone());
-        out.autoscaler = Some(replayed.unwrap_or_else(|| a.clone()));
+        out.rescaled = replayed;
     }
     let finding = |input, (step, diagnostic)| Finding {
         input,
@@ -740,7 +746,7 @@ mod tests {
             .expect("percent scale");
         assert_eq!((scale.registry_bound, scale.bound), (1.0, 100.0));
         assert_eq!(
-            out2.autoscaler.as_ref().and_then(|a| a.metrics[0].bound),
+            out2.autoscaler().and_then(|a| a.metrics[0].bound),
             Some(100.0)
         );
         let tab = out2
@@ -916,12 +922,12 @@ mod tests {
     fn the_autoscaler_as_read_keeps_the_registry_bound() {
         let fixed = SEED_YAML.replace("\"0.5\"", "\"50\"");
         let out = run(&input(&fixed, DemandInput::Samples(SEED_PERCENT)));
-        let bound = |a: &Option<Autoscaler>| a.as_ref().and_then(|a| a.metrics[0].bound);
-        assert_eq!(bound(&out.autoscaler), Some(100.0));
-        assert_eq!(bound(&out.as_read), Some(1.0));
+        let bound = |a: Option<&Autoscaler>| a.and_then(|a| a.metrics[0].bound);
+        assert_eq!(bound(out.autoscaler()), Some(100.0));
+        assert_eq!(bound(out.as_read.as_ref()), Some(1.0));
         let out = run(&input(SEED_YAML, DemandInput::None));
-        assert_eq!(out.as_read, out.autoscaler);
-        assert!(out.as_read.is_some());
+        assert_eq!(out.as_read.as_ref(), out.autoscaler());
+        assert!(out.as_read.is_some() && out.rescaled.is_none());
     }
 
     #[test]

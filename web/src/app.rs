@@ -965,7 +965,7 @@ impl App {
 
     fn view_trace(&self, ctx: &Context<Self>) -> Html {
         let hint = html! { <p class="hint">{"Hover over or click a chart to see that decision's trace."}</p> };
-        let (Some(a), Some(sim)) = (&self.output.autoscaler, &self.output.sim) else {
+        let (Some(a), Some(sim)) = (self.output.autoscaler(), &self.output.sim) else {
             return html! { <div id="trace">{ hint }</div> };
         };
         // The pointer's time, else the moment core finds most telling ("why this many here?").
