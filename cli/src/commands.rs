@@ -148,21 +148,6 @@ fn yaml_diagnostics(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> Ve
         .collect()
 }
 
-/// The first row's time of a demand CSV whose times are RFC 3339 (Unix ms), else `None`.
-fn rfc3339_start(text: &str) -> Option<i64> {
-    let mut rows = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'));
-    let header = rows.next()?;
-    let col = header
-        .split(',')
-        .position(|h| h.trim().trim_matches('"').eq_ignore_ascii_case("time"))?;
-    let first = rows.next()?;
-    let field = first.split(',').nth(col)?.trim().trim_matches('"');
-    demand::parse_rfc3339(field)
-}
-
 fn no_autoscaler_message(file: &str, name: Option<&str>) -> String {
     match name {
         Some(name) => format!("no autoscaler named {name:?} in {file}"),
@@ -281,11 +266,7 @@ fn initial_replicas_from(args: &ReplayArgs, file: &str, a: &Autoscaler, initial:
 
 /// The demand file of a replay, read (a demand CSV is parsed here: its errors are the CLI's).
 enum DemandFile {
-    Csv {
-        series: DemandSeries,
-        /// The Unix time (ms) of the demand's time 0 when the file's times are RFC 3339.
-        epoch_start: Option<i64>,
-    },
+    Csv(DemandSeries),
     Samples(String),
 }
 
@@ -327,10 +308,7 @@ fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Repl
     })?;
     let loaded = read(demand_path).and_then(|text| match args.demand {
         Some(_) => match demand::parse_csv(&text) {
-            Ok(series) => Ok(DemandFile::Csv {
-                series,
-                epoch_start: rfc3339_start(&text),
-            }),
+            Ok(series) => Ok(DemandFile::Csv(series)),
             Err(e) => Err(format!(
                 "bad demand CSV: {} ({demand_file}:{}:{})",
                 e.message, e.line, e.column
@@ -341,7 +319,7 @@ fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Repl
     let mut out = pipeline::run(&PipelineInput {
         yaml: &source,
         demand: match &loaded {
-            Ok(DemandFile::Csv { series, .. }) => DemandInput::Series(series),
+            Ok(DemandFile::Csv(series)) => DemandInput::Series(series),
             Ok(DemandFile::Samples(text)) => DemandInput::SamplesFile(text),
             Err(_) => DemandInput::None,
         },
@@ -370,13 +348,7 @@ fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Repl
         return Err(EXIT_UNUSABLE);
     }
     let (import_text, import_json, epoch_start, offset) = match (&loaded, &out.import) {
-        (
-            DemandFile::Csv {
-                series,
-                epoch_start,
-            },
-            _,
-        ) => (String::new(), None, *epoch_start, series.offset),
+        (DemandFile::Csv(series), _) => (String::new(), None, series.epoch_start, series.offset),
         (DemandFile::Samples(_), Some(imp)) => (
             render_import(&demand_file, imp),
             Some(import_json(

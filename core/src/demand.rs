@@ -14,13 +14,20 @@ pub struct DemandSeries {
     pub points: Vec<(Millis, f64)>,
     /// The file's time of the first row, in milliseconds (seconds form), or 0 (RFC 3339 form).
     pub offset: Millis,
+    /// The Unix time (ms) of time 0 when the input's times are absolute (RFC 3339 rows, Unix
+    /// sample times), for reading wall-clock times against the replay.
+    pub epoch_start: Option<i64>,
 }
 
 impl DemandSeries {
     /// A series from `(seconds, value)` pairs (for tests and front ends that build demand in code).
     /// Times must be strictly increasing and start at 0.
     pub fn from_points(points: Vec<(Millis, f64)>) -> Self {
-        DemandSeries { points, offset: 0 }
+        DemandSeries {
+            points,
+            offset: 0,
+            epoch_start: None,
+        }
     }
 
     /// Time of the last row (ms from the first).
@@ -212,10 +219,10 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
     let Some(&(_, _, t0, _)) = raw.first() else {
         return Err(err(hline + 1, 1, "no data rows after the header"));
     };
-    let offset = if form == Some(TimeForm::Seconds) {
-        t0 as Millis
+    let (offset, epoch_start) = if form == Some(TimeForm::Seconds) {
+        (t0 as Millis, None)
     } else {
-        0
+        (0, Some(t0))
     };
     Ok(DemandSeries {
         points: raw
@@ -223,6 +230,7 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
             .map(|&(_, _, t, v)| ((t - t0) as Millis, v))
             .collect(),
         offset,
+        epoch_start,
     })
 }
 
@@ -311,9 +319,11 @@ mod tests {
     fn seconds_and_rfc3339() {
         let s = parse_csv("time,value\n0,1\n15,2.5\n").unwrap();
         assert_eq!(s.points, vec![(0, 1.0), (15_000, 2.5)]);
+        assert_eq!(s.epoch_start, None);
         let s = parse_csv("value,time\n3,2025-01-23T10:00:00Z\n4,2025-01-23T10:00:15.5+00:00\n")
             .unwrap();
         assert_eq!(s.points, vec![(0, 3.0), (15_500, 4.0)]);
+        assert_eq!(s.epoch_start, parse_rfc3339("2025-01-23T10:00:00Z"));
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(
             parse_rfc3339("2025-11-28T08:00:00Z"),

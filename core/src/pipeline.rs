@@ -419,14 +419,6 @@ fn import_samples(
             )
         })
         .collect();
-    let epoch_start = (s.time_base == TimeBase::Epoch)
-        .then(|| {
-            s.series
-                .iter()
-                .filter_map(|x| x.points.first().map(|p| p.0))
-                .min()
-        })
-        .flatten();
     let report = ImportReport {
         format: s.format,
         series: s.series.len(),
@@ -435,7 +427,7 @@ fn import_samples(
         notes,
         scale: None,
         time_base: s.time_base,
-        epoch_start,
+        epoch_start: demand.epoch_start,
         demand_offset: demand.offset,
     };
     Ok(Imported {

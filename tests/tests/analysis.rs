@@ -203,6 +203,7 @@ fn seed_either_fix_scales_with_load_and_returns_to_min() {
             .map(|&(t, v)| (t, v / 100.0))
             .collect(),
         offset: percent.offset,
+        epoch_start: percent.epoch_start,
     };
     check_replay(&original, &fraction, "metric converted");
 }

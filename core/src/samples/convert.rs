@@ -217,6 +217,7 @@ pub fn to_demand(
             .map(|(t, v)| (t.saturating_sub(t0).unsigned_abs() as Millis, v))
             .collect(),
         offset,
+        epoch_start: (base == TimeBase::Epoch).then_some(t0),
     };
     (demand, notes)
 }
