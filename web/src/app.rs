@@ -42,6 +42,13 @@ const IMMEDIATE_SAVE_BYTES: usize = 64_000;
 /// Largest state JSON written to the URL fragment (bytes); beyond it links are refused with a
 /// message (a multi-megabyte URL is not shareable, and compressing 1 MB takes about 200 ms).
 const LINK_CAP: usize = 256_000;
+
+/// The share fragment of `state`, unless the state is too large for a link ([`LINK_CAP`]).
+fn link_fragment(state: &State) -> Option<String> {
+    let json = state.to_json();
+    (json.len() <= LINK_CAP).then(|| State::fragment_of_json(&json))
+}
+
 /// Half-width of the decision trace's window around the inspected time.
 const TRACE_SPAN: Millis = 120_000;
 /// Most steps the trace lists (changed ones, around the inspected one).
@@ -232,13 +239,16 @@ impl App {
     /// Write the state to the URL fragment; a state too large for a link clears the fragment
     /// instead (so a reload takes the saved state, never an older link). Whether written.
     fn write_fragment(&mut self) -> bool {
-        let json = self.state.to_json();
-        if json.len() > LINK_CAP {
-            dom::clear_fragment();
-            return false;
+        match link_fragment(&self.state) {
+            Some(f) => {
+                dom::replace_fragment(&f);
+                true
+            }
+            None => {
+                dom::clear_fragment();
+                false
+            }
         }
-        dom::replace_fragment(&State::fragment_of_json(&json));
-        true
     }
 
     fn save_storage(&mut self) {
@@ -270,8 +280,7 @@ impl App {
 
     /// The share link, unless the state is too large for one ([`LINK_CAP`]).
     fn link_url(&self) -> Option<String> {
-        let json = self.state.to_json();
-        (json.len() <= LINK_CAP).then(|| dom::page_url(&State::fragment_of_json(&json), false))
+        link_fragment(&self.state).map(|f| dom::page_url(&f, false))
     }
 
     fn target(&self) -> Option<f64> {
@@ -378,13 +387,7 @@ impl Component for App {
         let embed = dom::is_embed();
         // The embed cannot be edited: its link is the state it opened with, made once.
         let open_url = if embed {
-            let json = state.to_json();
-            let f = if json.len() <= LINK_CAP {
-                State::fragment_of_json(&json)
-            } else {
-                String::new()
-            };
-            dom::page_url(&f, true)
+            dom::page_url(&link_fragment(&state).unwrap_or_default(), true)
         } else {
             String::new()
         };
