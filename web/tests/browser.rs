@@ -14,24 +14,12 @@ use scalelens_web::canvas::{self, Panel};
 use scalelens_web::state::{DecodeError, State};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlCanvasElement, HtmlElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlTextAreaElement};
+
+mod common;
+use common::{document, sleep};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document")
-}
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-}
 
 fn new_canvas(w: u32, h: u32) -> HtmlCanvasElement {
     let c: HtmlCanvasElement = document()
