@@ -17,7 +17,7 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlTextAreaElement};
 
 mod common;
-use common::{document, sleep};
+use common::{document, new_root, sleep};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -178,12 +178,7 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     }
     // Opened from a damaged link: a message, and the editors still get a state.
     scalelens_web::dom::replace_fragment("v1:damaged!!");
-    let root = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
+    let root = new_root();
     scalelens_web::start_in(root);
     wait_for("app ready", || {
         document()

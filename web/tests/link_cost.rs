@@ -19,7 +19,7 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlTextAreaElement};
 
 mod common;
-use common::{document, sleep};
+use common::{new_root, sleep};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -99,12 +99,7 @@ async fn typing_cost_with_large_states() {
             let _ = s.clear();
             let _ = s.set_item(scalelens_web::state::STORAGE_KEY, &json);
         }
-        let root = document().create_element("div").expect("div");
-        document()
-            .body()
-            .expect("body")
-            .append_child(&root)
-            .expect("append");
+        let root = new_root();
         let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
         for _ in 0..200 {
             if find(&root, "#timeline-summary[data-render-count]").is_some() {
