@@ -1,16 +1,16 @@
 //! The host calls the filter makes, as functions that never panic.
 //!
-//! The `proxy-wasm` 0.2.5 SDK's own `hostcalls` (and the `Context` trait methods built on them)
-//! `panic!` on any status they do not expect, and the trait methods `unwrap` those results. A
-//! panic inside Envoy's Wasm VM kills the VM (with `FAIL_CLOSED`, every later request on that
-//! worker gets a 503), so the filter declares the few ABI imports it needs itself, with `u32`
-//! statuses, and maps every failure to `None`/`false`. The SDK is still used for the context
-//! traits, the dispatcher and the memory allocator (`proxy_on_memory_allocate`), which is how
-//! the host hands buffers back to us: each returned buffer is owned memory from that allocator
-//! and is freed here as a `Vec<u8>`.
+//! The filter declares the ABI imports it needs itself, with `u32` statuses, and maps every
+//! failure to `None`/`false` (the `proxy-wasm` SDK's `hostcalls` `panic!` on statuses they do
+//! not expect, and a panic kills the VM: with `FAIL_CLOSED` every later request on that worker
+//! would get a 503). Bytes the host returns come back as [`HostBytes`] (see
+//! [`crate::memory`]): owned, freed on drop, and for the calls made on every request or
+//! chunk written into the VM's scratch region instead of a fresh heap block.
 //!
 //! ABI: proxy-wasm 0.2.1 (`proxy_abi_version_0_2_1`), the version Envoy 1.40 loads.
 
+use crate::memory::with_scratch;
+pub use crate::memory::HostBytes;
 use std::ptr::null_mut;
 
 /// `Ok` status of the ABI.
@@ -201,17 +201,15 @@ mod native {
 #[cfg(not(target_arch = "wasm32"))]
 use native::*;
 
-/// Take ownership of a buffer the host allocated through `proxy_on_memory_allocate`.
-///
-/// # Safety
-/// `data`/`size` must come from a successful host call that returns allocated memory.
-unsafe fn owned(data: *mut u8, size: usize) -> Option<Vec<u8>> {
-    if data.is_null() {
-        return None;
-    }
-    // SAFETY: the host allocated `size` bytes with the SDK's allocator (a `Vec<u8>` with that
-    // capacity) and gave up ownership.
-    Some(unsafe { Vec::from_raw_parts(data, size, size) })
+/// Make a host call that returns bytes (through the out pointers it is given), offering it
+/// the scratch region; `None` when the status is not `Ok`.
+fn returned(call: impl FnOnce(*mut *mut u8, *mut usize) -> u32) -> Option<HostBytes> {
+    let mut data = null_mut();
+    let mut size = 0usize;
+    let status = with_scratch(|| call(&mut data, &mut size));
+    // SAFETY: on `Ok` the host wrote a pointer it got from `proxy_on_memory_allocate` during
+    // this call (or null) and the number of bytes it wrote there, and gave up ownership.
+    (status == OK).then(|| unsafe { HostBytes::adopt(data, size) })
 }
 
 /// Log a line at `level`. Never logs bodies or Authorization: callers pass only their own text.
@@ -242,48 +240,27 @@ pub fn set_tick_period_ms(ms: u32) -> bool {
 }
 
 /// Up to `max` bytes of a buffer from `start`.
-pub fn buffer(which: Buffer, start: usize, max: usize) -> Option<Vec<u8>> {
+pub fn buffer(which: Buffer, start: usize, max: usize) -> Option<HostBytes> {
     if max == 0 {
         return None;
     }
-    let mut data = null_mut();
-    let mut size = 0usize;
-    // SAFETY: valid out pointers; on OK the host transfers ownership of `data`.
-    unsafe {
-        if proxy_get_buffer_bytes(which as u32, start, max, &mut data, &mut size) != OK {
-            return None;
-        }
-        owned(data, size)
-    }
+    // SAFETY: valid out pointers.
+    returned(|data, size| unsafe { proxy_get_buffer_bytes(which as u32, start, max, data, size) })
 }
 
 /// One header value (the first), as bytes.
-pub fn header(map: Headers, name: &str) -> Option<Vec<u8>> {
-    let mut data = null_mut();
-    let mut size = 0usize;
-    // SAFETY: as `buffer`.
-    unsafe {
-        if proxy_get_header_map_value(map as u32, name.as_ptr(), name.len(), &mut data, &mut size)
-            != OK
-        {
-            return None;
-        }
-        owned(data, size)
-    }
+pub fn header(map: Headers, name: &str) -> Option<HostBytes> {
+    // SAFETY: pointer and length of a live &str, valid out pointers.
+    returned(|data, size| unsafe {
+        proxy_get_header_map_value(map as u32, name.as_ptr(), name.len(), data, size)
+    })
 }
 
 /// A whole header map in the ABI's serialized form (see [`find_header`]): one host call (and
 /// one buffer handed back) for several headers, where [`header`] costs one per header.
-pub fn header_pairs(map: Headers) -> Option<Vec<u8>> {
-    let mut data = null_mut();
-    let mut size = 0usize;
-    // SAFETY: as `buffer`.
-    unsafe {
-        if proxy_get_header_map_pairs(map as u32, &mut data, &mut size) != OK {
-            return None;
-        }
-        owned(data, size)
-    }
+pub fn header_pairs(map: Headers) -> Option<HostBytes> {
+    // SAFETY: valid out pointers.
+    returned(|data, size| unsafe { proxy_get_header_map_pairs(map as u32, data, size) })
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
@@ -328,36 +305,35 @@ pub fn add_header(map: Headers, name: &str, value: &str) -> bool {
     }
 }
 
+/// Longest property path (segments joined with NUL) [`property`] takes.
+const PROPERTY_PATH_MAX: usize = 64;
+
 /// A property by path (e.g. `["xds", "cluster_name"]`): the ABI joins segments with NUL.
-pub fn property(path: &[&str]) -> Option<Vec<u8>> {
-    let mut joined = Vec::new();
+/// `None` also for a path longer than [`PROPERTY_PATH_MAX`] (the filter's paths are short
+/// constants; the join uses a stack buffer, no allocation).
+pub fn property(path: &[&str]) -> Option<HostBytes> {
+    let mut joined = [0u8; PROPERTY_PATH_MAX];
+    let mut len = 0usize;
     for segment in path {
-        joined.extend_from_slice(segment.as_bytes());
-        joined.push(0);
+        let end = len.checked_add(segment.len())?;
+        joined
+            .get_mut(len..end)?
+            .copy_from_slice(segment.as_bytes());
+        *joined.get_mut(end)? = 0;
+        len = end + 1;
     }
-    let mut data = null_mut();
-    let mut size = 0usize;
-    // SAFETY: as `buffer`.
-    unsafe {
-        if proxy_get_property(joined.as_ptr(), joined.len(), &mut data, &mut size) != OK {
-            return None;
-        }
-        owned(data, size)
-    }
+    // SAFETY: pointer and length within `joined`, valid out pointers.
+    returned(|data, size| unsafe { proxy_get_property(joined.as_ptr(), len, data, size) })
 }
 
 /// A shared-data value and its CAS token; `None` when absent or on error.
-pub fn shared_get(key: &str) -> Option<(Vec<u8>, u32)> {
-    let mut data = null_mut();
-    let mut size = 0usize;
+pub fn shared_get(key: &str) -> Option<(HostBytes, u32)> {
     let mut cas = 0u32;
-    // SAFETY: as `buffer`.
-    unsafe {
-        if proxy_get_shared_data(key.as_ptr(), key.len(), &mut data, &mut size, &mut cas) != OK {
-            return None;
-        }
-        Some((owned(data, size).unwrap_or_default(), cas))
-    }
+    // SAFETY: pointer and length of a live &str, valid out pointers.
+    let value = returned(|data, size| unsafe {
+        proxy_get_shared_data(key.as_ptr(), key.len(), data, size, &mut cas)
+    })?;
+    Some((value, cas))
 }
 
 /// Set a shared-data value; with `cas` (from [`shared_get`]) it fails if someone wrote since.

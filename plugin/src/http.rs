@@ -12,11 +12,9 @@
 //! `response.code_details` is not `via_upstream`, completed when the response body ended, else
 //! reset.
 
-use crate::host::{self, Buffer, Headers};
+use crate::host::{self, Buffer, Headers, HostBytes};
 use crate::root::{Shared, MAX_CLUSTERS};
 use crate::stats;
-use proxy_wasm::traits::{Context, HttpContext};
-use proxy_wasm::types::Action;
 use scalelens_core::gateway::config::ModelLabel;
 use scalelens_core::gateway::metrics::{
     self as m, histogram_value, sanitize_label_value, LabelValue,
@@ -152,17 +150,15 @@ impl Http {
     }
 }
 
-impl Context for Http {
-    fn on_done(&mut self) -> bool {
+/// The ABI callbacks (see [`crate::abi`]); every one lets traffic continue.
+impl Http {
+    pub fn on_done(&mut self) {
         self.finish();
-        true
     }
-}
 
-impl HttpContext for Http {
-    fn on_http_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
+    pub fn on_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) {
         let Some(shared) = self.shared.clone() else {
-            return Action::Continue;
+            return;
         };
         // Past `MAX_CLUSTERS` distinct clusters, the rest share one `other` label (bounded
         // label values: every distinct metric name lives forever in Envoy).
@@ -187,7 +183,7 @@ impl HttpContext for Http {
         // host call less each).
         let method: &[u8] = if end_of_stream { b"GET" } else { b"POST" };
         let path = if end_of_stream {
-            Vec::new()
+            HostBytes::empty()
         } else {
             host::header(Headers::Request, ":path").unwrap_or_default()
         };
@@ -196,25 +192,23 @@ impl HttpContext for Http {
         let s = signals.on_request_headers(self.last_ms, &path, method);
         self.signals = Some(signals);
         self.apply(s);
-        Action::Continue
     }
 
-    fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+    pub fn on_request_body(&mut self, body_size: usize, end_of_stream: bool) {
         let Some(signals) = self.signals.as_mut() else {
-            return Action::Continue;
+            return;
         };
         if !signals.inspected() {
-            return Action::Continue;
+            return;
         }
         let chunk = host::buffer(Buffer::RequestBody, 0, body_size).unwrap_or_default();
         let s = signals.on_request_body(&chunk, end_of_stream);
         self.apply(s);
-        Action::Continue
     }
 
-    fn on_http_response_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
+    pub fn on_response_headers(&mut self, _num_headers: usize, end_of_stream: bool) {
         let Some(signals) = self.signals.as_mut() else {
-            return Action::Continue;
+            return;
         };
         // The state machine takes no time from the response headers (the first token comes
         // with the first body chunk): the clock is read only when the response ends here.
@@ -233,7 +227,8 @@ impl HttpContext for Http {
         // Envoy's local replies (no route, no healthy upstream, timeouts, overflow) are errors:
         // only then is the (slower) property read.
         self.local_reply = (status == 0 || status >= 400)
-            && host::property(&["response", "code_details"]).is_some_and(|d| d != b"via_upstream");
+            && host::property(&["response", "code_details"])
+                .is_some_and(|d| *d != *b"via_upstream");
         let mut s = signals.on_response_headers(now, status, content_type);
         if end_of_stream {
             self.response_ended = true;
@@ -254,12 +249,11 @@ impl HttpContext for Http {
                 self.cluster.as_str(),
             );
         }
-        Action::Continue
     }
 
-    fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+    pub fn on_response_body(&mut self, body_size: usize, end_of_stream: bool) {
         let Some(signals) = self.signals.as_mut() else {
-            return Action::Continue;
+            return;
         };
         if end_of_stream {
             self.response_ended = true;
@@ -279,10 +273,9 @@ impl HttpContext for Http {
             signals.on_response_body(now, marker, end_of_stream)
         };
         self.apply(s);
-        Action::Continue
     }
 
-    fn on_log(&mut self) {
+    pub fn on_log(&mut self) {
         self.finish();
     }
 }

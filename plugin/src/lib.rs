@@ -6,7 +6,9 @@
 //! Host glue only: the logic (configuration, SSE and JSON reading, the per-request state
 //! machine, windows, decider, metric names) is `scalelens_core::gateway`.
 //!
+//! - [`abi`]: the ABI's entry points (`proxy_on_*`) and the table of contexts;
 //! - [`host`]: the ABI calls, none of which can panic;
+//! - [`memory`]: the allocator the host returns bytes through, and their owner;
 //! - [`root`]: configuration (`on_configure`), the tick, aggregation across workers;
 //! - [`http`]: per-request callbacks → `RequestSignals` → metric updates;
 //! - [`lease`]: which VM aggregates (a lease in shared data);
@@ -27,14 +29,10 @@
 //! On the host this crate builds too (for `cargo clippy`/`cargo test`), with host calls that
 //! always fail.
 
+pub mod abi;
 pub mod host;
 pub mod http;
 pub mod lease;
+pub mod memory;
 pub mod root;
 pub mod stats;
-
-proxy_wasm::main! {{
-    proxy_wasm::set_root_context(|_| -> Box<dyn proxy_wasm::traits::RootContext> {
-        Box::new(root::Root::new())
-    });
-}}

@@ -13,11 +13,8 @@
 //!   The set of clusters seen by any worker is kept in shared data ([`CLUSTERS_KEY`]).
 
 use crate::host::{self, Buffer, Level};
-use crate::http::Http;
 use crate::lease::{self, Lease};
 use crate::stats::Stats;
-use proxy_wasm::traits::{Context, HttpContext, RootContext};
-use proxy_wasm::types::ContextType;
 use scalelens_core::gateway::config::GatewayConfig;
 use scalelens_core::gateway::load::LoadAggregator;
 use scalelens_core::gateway::metrics::{self as m, gauge_value};
@@ -85,7 +82,7 @@ impl Shared {
             if list.iter().any(|c| c == cluster) || list.len() >= MAX_CLUSTERS {
                 return true;
             }
-            let mut value = current;
+            let mut value = current.to_vec();
             if !value.is_empty() {
                 value.push(b'\n');
             }
@@ -274,10 +271,15 @@ impl Default for Root {
     }
 }
 
-impl Context for Root {}
+impl Root {
+    /// What this root's HTTP contexts share (none until a configuration is accepted).
+    pub fn shared(&self) -> Option<Rc<Shared>> {
+        self.shared.clone()
+    }
 
-impl RootContext for Root {
-    fn on_configure(&mut self, _size: usize) -> bool {
+    /// Read and validate the plugin configuration; `false` (Envoy refuses the plugin) with
+    /// one log line naming the field when it is invalid.
+    pub fn on_configure(&mut self, _size: usize) -> bool {
         let bytes = host::buffer(Buffer::PluginConfiguration, 0, 1 << 20).unwrap_or_default();
         let text = match std::str::from_utf8(&bytes) {
             Ok(t) => t,
@@ -316,7 +318,8 @@ impl RootContext for Root {
         }
     }
 
-    fn on_tick(&mut self) {
+    /// Every [`TICK_MS`]: flush this VM's batched counters; the lease holder aggregates.
+    pub fn on_tick(&mut self) {
         let Some(shared) = self.shared.clone() else {
             return;
         };
@@ -328,14 +331,5 @@ impl RootContext for Root {
         if self.lead(now) {
             self.aggregate(&shared, now);
         }
-    }
-
-    fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
-        // Always a context (the SDK panics on None); without a configuration it does nothing.
-        Some(Box::new(Http::new(self.shared.clone())))
-    }
-
-    fn get_type(&self) -> Option<ContextType> {
-        Some(ContextType::HttpContext)
     }
 }
