@@ -13,7 +13,11 @@
 //! calls back only `proxy_on_memory_allocate` (which does not touch it) while a callback runs,
 //! and a re-entrant call would find the table busy and return `Continue`, never panic.
 
+#[cfg(not(any(feature = "probe-count", feature = "probe-floor")))]
 use crate::http::Http;
+// The benchmark's cost probes take the HTTP contexts' place (see `crate::probe`).
+#[cfg(any(feature = "probe-count", feature = "probe-floor"))]
+use crate::probe::Probe as Http;
 use crate::root::Root;
 use std::cell::RefCell;
 use std::collections::HashMap;

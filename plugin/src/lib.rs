@@ -12,7 +12,9 @@
 //! - [`root`]: configuration (`on_configure`), the tick, aggregation across workers;
 //! - [`http`]: per-request callbacks → `RequestSignals` → metric updates;
 //! - [`lease`]: which VM aggregates (a lease in shared data);
-//! - [`stats`]: metric ids, defined lazily per VM.
+//! - [`stats`]: metric ids, defined lazily per VM;
+//! - `probe` (only with the `probe-count`/`probe-floor` features, for the benchmark): HTTP
+//!   contexts that measure the cost of counting alone and of the host calls alone.
 //!
 //! Beside the code: `plugin/envoy.yaml` is the documented working Envoy configuration (the
 //! end-to-end tests in `tests/tests/gateway_envoy.rs` load that very file), `plugin/deploy/`
@@ -34,5 +36,7 @@ pub mod host;
 pub mod http;
 pub mod lease;
 pub mod memory;
+#[cfg(any(feature = "probe-count", feature = "probe-floor"))]
+pub mod probe;
 pub mod root;
 pub mod stats;
