@@ -145,12 +145,23 @@ fn show(args: &[&str]) -> String {
 
 /// Run a command in the workspace root, inheriting stdout/stderr; error unless it exits 0.
 fn run(step: &str, command: &[&str]) -> Result<(), Failure> {
+    run_env(step, command, &[])
+}
+
+/// [`run`] with environment variables set for the command.
+fn run_env(step: &str, command: &[&str], vars: &[(&str, &OsStr)]) -> Result<(), Failure> {
     let Some((name, args)) = command.split_first() else {
         return Err(fail(step, "empty command"));
     };
-    println!("    $ {}", show(command));
+    let shown: Vec<&str> = vars.iter().map(|(k, _)| *k).collect();
+    if shown.is_empty() {
+        println!("    $ {}", show(command));
+    } else {
+        println!("    $ {}=... {}", shown.join("=... "), show(command));
+    }
     let status = Command::new(program(name))
         .args(args)
+        .envs(vars.iter().copied())
         .current_dir(root())
         .status()
         .map_err(|e| fail(step, format!("cannot start `{name}`: {e}")))?;
@@ -273,17 +284,52 @@ fn plugin_steps() -> Vec<Step> {
     ]
 }
 
-/// `cargo xtask bench-plugin`: build the filter, then run the Envoy benchmark (it prints the
-/// requests/s ratio, the extra CPU per SSE chunk and the .wasm size before/after wasm-opt).
+/// The benchmark's cost probes (`plugin/src/probe.rs`): cargo features of the filter crate.
+const PROBES: &[&str] = &["probe-count", "probe-floor"];
+
+/// The workspace's cargo target directory (`CARGO_TARGET_DIR`, else `target/`).
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
+/// `cargo xtask bench-plugin`: build the cost probes and the filter, then run the Envoy
+/// benchmark (it prints the ratios and the `.wasm` size; it asserts nothing).
 fn bench_plugin() -> Result<(), Failure> {
+    let step = "bench-plugin";
     ensure_targets()?;
+    // Each probe is the filter crate built with one feature; copied aside, since the next
+    // build writes the same file. The filter itself is built last.
+    let built = target_dir()
+        .join("wasm32-wasip1")
+        .join("plugin-release")
+        .join("scalelens_plugin.wasm");
+    let probes_dir = target_dir().join("bench-probes");
+    std::fs::create_dir_all(&probes_dir)
+        .map_err(|e| fail(step, format!("cannot create {}: {e}", probes_dir.display())))?;
+    let mut probes = Vec::new();
+    for probe in PROBES {
+        println!("==> cost probe {probe} (plugin/src/probe.rs)");
+        let mut command = PLUGIN_BUILD.to_vec();
+        command.extend(["--features", probe]);
+        run(step, &command)?;
+        let to = probes_dir.join(format!("{probe}.wasm"));
+        std::fs::copy(&built, &to)
+            .map_err(|e| fail(step, format!("cannot copy {}: {e}", built.display())))?;
+        probes.push(to);
+    }
     println!("==> gateway filter (release build for wasm32-wasip1)");
-    run("bench-plugin", PLUGIN_BUILD)?;
+    run(step, PLUGIN_BUILD)?;
+    let probes =
+        std::env::join_paths(&probes).map_err(|e| fail(step, format!("probe paths: {e}")))?;
     println!(
         "==> gateway filter benchmark (cargo bench -p scalelens-tests --bench gateway_plugin)"
     );
-    run(
-        "bench-plugin",
+    run_env(
+        step,
         &[
             "cargo",
             "bench",
@@ -292,6 +338,7 @@ fn bench_plugin() -> Result<(), Failure> {
             "--bench",
             "gateway_plugin",
         ],
+        &[("BENCH_PROBES", &probes)],
     )
 }
 
