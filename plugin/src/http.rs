@@ -198,10 +198,18 @@ impl Http {
         let Some(signals) = self.signals.as_mut() else {
             return;
         };
-        if !signals.inspected() {
+        // Only what the state machine reads is copied into the VM (nothing once the model is
+        // known, at most `max_body_bytes` + 1).
+        // An empty last chunk still ends the body (a cut JSON body is malformed).
+        let wanted = signals.request_body_wanted(body_size);
+        if wanted == 0 && !end_of_stream {
             return;
         }
-        let chunk = host::buffer(Buffer::RequestBody, 0, body_size).unwrap_or_default();
+        let chunk = if wanted > 0 {
+            host::buffer(Buffer::RequestBody, 0, wanted).unwrap_or_default()
+        } else {
+            HostBytes::empty()
+        };
         let s = signals.on_request_body(&chunk, end_of_stream);
         self.apply(s);
     }
@@ -263,12 +271,14 @@ impl Http {
             self.last_ms = now_ms();
         }
         let now = self.last_ms;
-        let s = if signals.inspected() {
-            let chunk = host::buffer(Buffer::ResponseBody, 0, body_size).unwrap_or_default();
+        let wanted = signals.response_body_wanted(body_size);
+        let s = if wanted > 0 {
+            let chunk = host::buffer(Buffer::ResponseBody, 0, wanted).unwrap_or_default();
             signals.on_response_body(now, &chunk, end_of_stream)
         } else {
-            // Not inspected: the body is never copied into the VM; a one-byte marker tells the
-            // state machine that a non-empty chunk arrived (first byte, end of response).
+            // Not read (route not inspected, not JSON/SSE, past the limit): the body is never
+            // copied into the VM; a one-byte marker tells the state machine that a non-empty
+            // chunk arrived (first byte, end of response).
             let marker: &[u8] = if body_size > 0 { b" " } else { b"" };
             signals.on_response_body(now, marker, end_of_stream)
         };

@@ -59,6 +59,11 @@ const REQ: &[u8] = br#"{"model":"llama","stream":true,"messages":[]}"#;
 const SSE: &[u8] = b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,\"total_tokens\":6}}\n\ndata: [DONE]\n\n";
 const JSON_OK: &[u8] = br#"{"choices":[{"message":{"content":"ab"}}],"usage":{"prompt_tokens":4,"completion_tokens":2,"total_tokens":6}}"#;
 
+/// A request and a response body longer than `cfg()`'s 1024-byte inspection limit (the
+/// request's model comes after the limit: its label is unknown).
+const BIG_REQ: &[u8] = &[b' '; 1500];
+const BIG_JSON: &[u8] = &[b' '; 3000];
+
 fn cfg() -> Rc<GatewayConfig> {
     Rc::new(GatewayConfig::from_json(r#"{"models":["llama"],"max_body_bytes":1024}"#).unwrap())
 }
@@ -371,29 +376,67 @@ fn without_usage_content_events_are_the_output_tokens() {
     assert_eq!(f.time_per_output_token_seconds, Some(0.05));
 }
 
-/// Every call's signals, with a glue that reads the clock only when
-/// `response_body_needs_clock` says so (else it passes a poisoned time, which must not matter).
-fn signals_of(r: &mut RequestSignals, steps: &[Step<'_>], lazy_clock: bool) -> Vec<Signals> {
+/// How the simulated glue calls the state machine.
+#[derive(Clone, Copy)]
+struct Glue {
+    /// Read the clock only when `response_body_needs_clock` says so (else pass a poisoned
+    /// time, which must not matter).
+    lazy_clock: bool,
+    /// Copy only `request_body_wanted`/`response_body_wanted` bytes of each chunk, as the
+    /// plugin does (a response chunk not read becomes the one-byte marker).
+    trim: bool,
+}
+
+const EAGER: Glue = Glue {
+    lazy_clock: false,
+    trim: false,
+};
+
+/// Every call's signals, and the body bytes the glue copied.
+fn signals_of(r: &mut RequestSignals, steps: &[Step<'_>], glue: Glue) -> (Vec<Signals>, usize) {
     const POISON: u64 = 987_654_321;
-    steps
+    let mut copied = 0;
+    let signals = steps
         .iter()
-        .map(|s| match *s {
+        .filter_map(|s| match *s {
             Headers(now, path, method) => {
-                r.on_request_headers(now, path.as_bytes(), method.as_bytes())
+                Some(r.on_request_headers(now, path.as_bytes(), method.as_bytes()))
             }
-            Body(c, end) => r.on_request_body(c, end),
-            RespHeaders(now, status, ct) => r.on_response_headers(now, status, ct.as_bytes()),
+            Body(c, end) => {
+                let n = if glue.trim {
+                    r.request_body_wanted(c.len())
+                } else {
+                    c.len()
+                };
+                if n == 0 && !end {
+                    return None;
+                }
+                copied += n;
+                Some(r.on_request_body(&c[..n], end))
+            }
+            RespHeaders(now, status, ct) => Some(r.on_response_headers(now, status, ct.as_bytes())),
             RespBody(now, c, end) => {
-                let now = if lazy_clock && !r.response_body_needs_clock(end) {
+                let now = if glue.lazy_clock && !r.response_body_needs_clock(end) {
                     POISON
                 } else {
                     now
                 };
-                r.on_response_body(now, c, end)
+                let n = if glue.trim {
+                    r.response_body_wanted(c.len())
+                } else {
+                    c.len()
+                };
+                copied += n;
+                let chunk: &[u8] = match (n, c.is_empty()) {
+                    (0, false) => b" ",
+                    _ => &c[..n],
+                };
+                Some(r.on_response_body(now, chunk, end))
             }
-            Done(now, o) => r.on_done(now, o),
+            Done(now, o) => Some(r.on_done(now, o)),
         })
-        .collect()
+        .collect();
+    (signals, copied)
 }
 
 #[test]
@@ -465,6 +508,40 @@ fn a_reset_request_is_a_new_one_and_mid_stream_chunks_need_no_clock() {
             ],
         ),
         (
+            "request and JSON response past the inspection limit",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(BIG_REQ, false),
+                Body(BIG_REQ, true),
+                RespHeaders(1, 200, "application/json"),
+                RespBody(2, BIG_JSON, false),
+                RespBody(3, BIG_JSON, true),
+                Done(4, Outcome::Completed),
+            ],
+        ),
+        (
+            "inspected route, response neither JSON nor SSE",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(REQ, true),
+                RespHeaders(1, 200, "text/plain"),
+                RespBody(2, BIG_JSON, false),
+                RespBody(3, b"", true),
+                Done(4, Outcome::Completed),
+            ],
+        ),
+        (
+            "request body cut (empty last chunk), model known early",
+            vec![
+                Headers(0, CHAT, "POST"),
+                Body(&REQ[..20], false),
+                Body(b"", true),
+                RespHeaders(1, 200, "application/json"),
+                RespBody(2, JSON_OK, true),
+                Done(4, Outcome::Completed),
+            ],
+        ),
+        (
             "malformed SSE",
             vec![
                 Headers(0, CHAT, "POST"),
@@ -477,20 +554,52 @@ fn a_reset_request_is_a_new_one_and_mid_stream_chunks_need_no_clock() {
         ),
     ];
     let c = cfg();
+    let glues = [
+        EAGER,
+        Glue {
+            lazy_clock: true,
+            trim: false,
+        },
+        Glue {
+            lazy_clock: false,
+            trim: true,
+        },
+        Glue {
+            lazy_clock: true,
+            trim: true,
+        },
+    ];
     // One recycled request runs every scenario in turn (after each of the others).
     let mut recycled = RequestSignals::new(Rc::clone(&c));
+    let (mut all_bytes, mut trimmed_bytes) = (0, 0);
     for round in 0..2 {
         for (name, steps) in &scenarios {
-            let want = signals_of(&mut RequestSignals::new(Rc::clone(&c)), steps, false);
+            let (want, full) = signals_of(&mut RequestSignals::new(Rc::clone(&c)), steps, EAGER);
             // The scenarios do produce signals (the comparison below is not vacuous).
             assert!(want.iter().any(|s| s.finished.is_some()), "{name}");
             recycled.reset();
-            let got = signals_of(&mut recycled, steps, round == 1);
+            let (got, _) = signals_of(&mut recycled, steps, glues[round * 3]);
             assert_eq!(got, want, "{name} (round {round})");
-            let lazy = signals_of(&mut RequestSignals::new(Rc::clone(&c)), steps, true);
-            assert_eq!(lazy, want, "{name}: lazy clock");
+            for glue in glues {
+                let (got, copied) =
+                    signals_of(&mut RequestSignals::new(Rc::clone(&c)), steps, glue);
+                assert_eq!(
+                    got, want,
+                    "{name}: lazy clock {}, trim {}",
+                    glue.lazy_clock, glue.trim
+                );
+                if glue.trim {
+                    all_bytes += full;
+                    trimmed_bytes += copied;
+                }
+            }
         }
     }
+    // Trimming does save copies (bodies past the limit, bodies not read).
+    assert!(
+        trimmed_bytes < all_bytes / 2,
+        "{trimmed_bytes} of {all_bytes}"
+    );
     // The lazy clock does skip reads: a long stream needs the clock only at its start and end.
     let mut r = RequestSignals::new(Rc::clone(&c));
     let steps = sse_steps(7);
@@ -499,7 +608,14 @@ fn a_reset_request_is_a_new_one_and_mid_stream_chunks_need_no_clock() {
         if let RespBody(_, _, end) = *s {
             reads += usize::from(r.response_body_needs_clock(end));
         }
-        signals_of(&mut r, std::slice::from_ref(s), true);
+        signals_of(
+            &mut r,
+            std::slice::from_ref(s),
+            Glue {
+                lazy_clock: true,
+                trim: false,
+            },
+        );
     }
     // Reads: every chunk up to the one that completes the first content event, then the last.
     let first_event_end = SSE.windows(2).position(|w| w == b"\n\n").unwrap() + 2;

@@ -255,6 +255,42 @@ impl RequestSignals {
         ]
     }
 
+    /// How many bytes of a request body chunk of `size` bytes [`on_request_body`] needs to
+    /// see: none once the body is not read any more, else up to one past the inspection limit
+    /// (that byte tells it the limit was reached). The glue copies no more than this into the
+    /// VM, so the memory a request costs stays bounded by `max_body_bytes` whatever the chunk
+    /// sizes.
+    ///
+    /// [`on_request_body`]: Self::on_request_body
+    pub fn request_body_wanted(&self, size: usize) -> usize {
+        if self.phase != Phase::Active || !self.req_open {
+            return 0;
+        }
+        let room = self.config.max_body_bytes.saturating_sub(self.req.offset());
+        size.min(room.saturating_add(1))
+    }
+
+    /// As [`request_body_wanted`](Self::request_body_wanted), for a response body chunk: an
+    /// SSE chunk whole (its events are bounded by the scanner's buffer), a JSON body up to one
+    /// past the limit, nothing for a body not inspected (the glue then passes a one-byte
+    /// marker for a non-empty chunk: the first byte and the end are still timed).
+    pub fn response_body_wanted(&self, size: usize) -> usize {
+        if self.phase != Phase::Active {
+            return 0;
+        }
+        match self.body {
+            Body::Skip => 0,
+            Body::Sse => size,
+            Body::Json => {
+                let room = self
+                    .config
+                    .max_body_bytes
+                    .saturating_sub(self.json.offset());
+                size.min(room.saturating_add(1))
+            }
+        }
+    }
+
     /// The request's `stream` field, if read.
     pub fn stream_requested(&self) -> Option<bool> {
         self.req.info().stream
