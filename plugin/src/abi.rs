@@ -148,24 +148,21 @@ pub extern "C" fn proxy_on_tick(root_context_id: u32) {
     with(|c| c.tick(root_context_id));
 }
 
-#[no_mangle]
-pub extern "C" fn proxy_on_request_headers(id: u32, headers: usize, end_of_stream: bool) -> u32 {
-    on_http(id, |h| h.on_request_headers(headers, end_of_stream))
+/// The HTTP callbacks that take a size (headers count or body bytes) and `end_of_stream`.
+macro_rules! http_callbacks {
+    ($($export:ident => $method:ident),* $(,)?) => {$(
+        #[no_mangle]
+        pub extern "C" fn $export(id: u32, size: usize, end_of_stream: bool) -> u32 {
+            on_http(id, |h| h.$method(size, end_of_stream))
+        }
+    )*};
 }
 
-#[no_mangle]
-pub extern "C" fn proxy_on_request_body(id: u32, body_size: usize, end_of_stream: bool) -> u32 {
-    on_http(id, |h| h.on_request_body(body_size, end_of_stream))
-}
-
-#[no_mangle]
-pub extern "C" fn proxy_on_response_headers(id: u32, headers: usize, end_of_stream: bool) -> u32 {
-    on_http(id, |h| h.on_response_headers(headers, end_of_stream))
-}
-
-#[no_mangle]
-pub extern "C" fn proxy_on_response_body(id: u32, body_size: usize, end_of_stream: bool) -> u32 {
-    on_http(id, |h| h.on_response_body(body_size, end_of_stream))
+http_callbacks! {
+    proxy_on_request_headers => on_request_headers,
+    proxy_on_request_body => on_request_body,
+    proxy_on_response_headers => on_response_headers,
+    proxy_on_response_body => on_response_body,
 }
 
 #[no_mangle]
