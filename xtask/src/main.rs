@@ -310,21 +310,18 @@ fn bench_plugin() -> Result<(), Failure> {
     let probes_dir = target_dir().join("bench-probes");
     std::fs::create_dir_all(&probes_dir)
         .map_err(|e| fail(step, format!("cannot create {}: {e}", probes_dir.display())))?;
-    let mut probes = Vec::new();
-    for probe in PROBES {
+    for (probe, to) in PROBES.iter().zip(probes_paths(&probes_dir)) {
         println!("==> cost probe {probe} (plugin/src/probe.rs)");
         let mut command = PLUGIN_BUILD.to_vec();
         command.extend(["--features", probe]);
         run(step, &command)?;
-        let to = probes_dir.join(format!("{probe}.wasm"));
         std::fs::copy(&built, &to)
             .map_err(|e| fail(step, format!("cannot copy {}: {e}", built.display())))?;
-        probes.push(to);
     }
     println!("==> gateway filter (release build for wasm32-wasip1)");
     run(step, PLUGIN_BUILD)?;
-    let probes =
-        std::env::join_paths(&probes).map_err(|e| fail(step, format!("probe paths: {e}")))?;
+    let probes = std::env::join_paths(probes_paths(&probes_dir))
+        .map_err(|e| fail(step, format!("probe paths: {e}")))?;
     println!(
         "==> gateway filter benchmark (cargo bench -p scalelens-tests --bench gateway_plugin)"
     );
@@ -339,7 +336,21 @@ fn bench_plugin() -> Result<(), Failure> {
             "gateway_plugin",
         ],
         &[("BENCH_PROBES", &probes)],
-    )
+    )?;
+    // The filter's own code without Envoy: Node's V8 with a stand-in host (steadier figures).
+    println!("==> the filter's own code in V8 (node plugin/bench/v8-host.mjs)");
+    let wasm: Vec<String> = probes_paths(&probes_dir)
+        .chain([built])
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut command = vec!["node", "--no-warnings", "plugin/bench/v8-host.mjs"];
+    command.extend(wasm.iter().map(String::as_str));
+    run(step, &command)
+}
+
+/// The probes' `.wasm` files as [`bench_plugin`] copies them.
+fn probes_paths(dir: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    PROBES.iter().map(move |p| dir.join(format!("{p}.wasm")))
 }
 
 // ---- end of gateway filter ----------------------------------------------------------------
@@ -447,7 +458,8 @@ tasks:
                     scanning, natively)
   bench-web         the playground's benchmark in headless Chromium (edit -> chart, first
                     paint, wasm size)
-  bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size";
+  bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size,
+                    beside cost probes; then its own code in Node's V8 (plugin/bench/v8-host.mjs)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
