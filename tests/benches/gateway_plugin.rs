@@ -109,7 +109,7 @@ fn stat_cpu_us(pid: u32) -> u64 {
 
 /// Streaming clients per Envoy (all Envoys are loaded at once, see [`sse_round`]).
 const SSE_CLIENTS: usize = 4;
-const SSE_REQUESTS: usize = 12;
+const SSE_REQUESTS: usize = 24;
 const SSE_CHUNKS: u64 = 200;
 
 /// Load every Envoy at the same time, `clients` threads each running `work(port)`, so a

@@ -107,7 +107,8 @@ pub fn free_port() -> u16 {
 
 /// What the fake OpenAI server does for one request, chosen by the `x-test-scenario` header
 /// (default `json`). Numbers come from `x-test-prompt`, `x-test-completion`, `x-test-chunks`,
-/// `x-test-delay-ms` headers.
+/// `x-test-delay-ms` headers; `x-test-pad: N` puts N spaces before a JSON body (still valid
+/// JSON, longer than an inspection limit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
     /// 200, `application/json` chat completion with `usage`.
@@ -377,7 +378,8 @@ fn respond(w: &mut TcpStream, req: &SeenRequest) -> std::io::Result<bool> {
             if scenario == Scenario::Hold {
                 thread::sleep(delay);
             }
-            let body = completion_json(&model, prompt, completion);
+            let pad = " ".repeat(header_num(h, "x-test-pad", 0).min(1 << 20) as usize);
+            let body = pad + &completion_json(&model, prompt, completion);
             w.write_all(format!("{}{body}", json_head("200 OK", body.len())).as_bytes())?;
         }
         Scenario::Error500 | Scenario::Error503 => {

@@ -413,6 +413,65 @@ fn malformed_bodies_never_change_the_response() {
     }
 }
 
+/// Bodies longer than `max_body_bytes` pass whole and unchanged; the filter reads (and copies
+/// into the VM) only up to the limit: a 100 KB request whose model comes first is labelled by
+/// its model, and a response whose usage lies past the limit adds no tokens and is not
+/// malformed.
+#[test]
+#[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
+fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
+    let rig = start(Some(&format!(
+        r#"{{"models":["{MODEL}"],"max_body_bytes":1024}}"#
+    )));
+    let long_request = format!(
+        r#"{{"model":"{MODEL}","messages":[{{"role":"user","content":"{}"}}]}}"#,
+        "x".repeat(100_000)
+    );
+    let cases: [(&str, &[(&str, &str)]); 2] = [
+        (&long_request, &[("x-test-scenario", "json")]),
+        (
+            &chat_body(MODEL, false),
+            &[("x-test-scenario", "json"), ("x-test-pad", "4096")],
+        ),
+    ];
+    for (body, headers) in cases {
+        let direct = http(rig.upstream.port, "POST", CHAT, headers, body)
+            .unwrap_or_else(|e| panic!("direct: {e}"));
+        let via = rig
+            .envoy
+            .request(CHAT, headers, body)
+            .unwrap_or_else(|e| panic!("via Envoy: {e}"));
+        assert_eq!(via.status, 200);
+        assert_eq!(via.body, direct.body, "body changed");
+    }
+    let cm = [("cluster", "vllm"), ("model", MODEL)];
+    // Both requests ran twice (direct and via Envoy); Envoy saw two, both labelled by model.
+    let p = scrape_until(&rig.envoy, |p| {
+        p.get("scalelens_gateway_requests_total", &cm) == Some(2.0)
+    });
+    let dump = p.dump("scalelens_");
+    let v = |name: &str, labels: &[(&str, &str)]| value(&p, name, labels);
+    assert_eq!(v("scalelens_gateway_requests_total", &cm), 2.0, "{dump}");
+    // Only the first response's usage (10 + 5) lies within the limit.
+    assert_eq!(
+        v("scalelens_gateway_prompt_tokens_total", &cm),
+        10.0,
+        "{dump}"
+    );
+    assert_eq!(
+        v("scalelens_gateway_completion_tokens_total", &cm),
+        5.0,
+        "{dump}"
+    );
+    for kind in ["request", "response"] {
+        let malformed = p.get(
+            "scalelens_gateway_malformed_bodies_total",
+            &[("cluster", "vllm"), ("kind", kind)],
+        );
+        assert!(malformed.unwrap_or(0.0) == 0.0, "{kind}: {dump}");
+    }
+}
+
 /// 4 requests held open for 9 s with a target of 1 concurrent request per pod: the gauges
 /// report 4 in flight across both workers and a recommendation of 4 pods.
 #[test]
