@@ -60,8 +60,49 @@ fn sse_events(chunks: &[&[u8]], cap: usize) -> (Vec<String>, Option<usize>) {
     (out, s.finish())
 }
 
+/// SSE streams as servers send them (one `data:` line per event, LF LF) mixed with every other
+/// form the standard allows, so both the scanner's fast path and its byte-by-byte path run.
+fn sse_stream() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop::sample::select(vec![
+        &b"data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n"[..],
+        b"data:{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2}}\n\n",
+        b"data: [DONE]\n\n",
+        b"data:[DONE]\n\n",
+        b"data:  two spaces\n\n",
+        b"data:\n\n",
+        b"data: \n\n",
+        b"data\n\n",
+        b"data: 0123456789abcdefghij0123456789abcdefghij\n\n",
+        b"data: a\ndata: b\n\n",
+        b"data: cr\r\r",
+        b"data: crlf\r\n\r\n",
+        b"data: lf-cr\n\r",
+        b": comment\n",
+        b"event: e\n",
+        b"id: 1\n",
+        b"datax: no\n\n",
+        b"\n",
+        b"\r",
+        b"data: cut",
+        b"da",
+        b"ta: x\n",
+    ]);
+    prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The scanner's fast path (whole `data:` events read straight from a chunk) gives what the
+    /// byte-by-byte path gives: the stream fed whole, byte by byte (never the fast path) and cut
+    /// anywhere, with capacities below and above the events' sizes.
+    #[test]
+    fn sse_fast_path_equals_byte_by_byte(bytes in sse_stream(), raw in prop::collection::vec(any::<usize>(), 0..6), cap in 1usize..80) {
+        let whole = sse_events(&[&bytes], cap);
+        let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
+        prop_assert_eq!(&sse_events(&bytewise, cap), &whole);
+        prop_assert_eq!(&sse_events(&pieces(&bytes, &cuts(bytes.len(), &raw)), cap), &whole);
+    }
 
     /// Clinger's fast path answers exactly what a full parser answers, or nothing.
     #[test]
