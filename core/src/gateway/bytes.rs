@@ -1,4 +1,4 @@
-//! Word-at-a-time byte search for the scanners' hot loops (SSE lines).
+//! Word-at-a-time byte search for the scanners' hot loops (strings, SSE lines).
 //!
 //! The filter runs as Wasm in Envoy's V8, without SIMD: a byte loop costs a load, a few
 //! compares and a branch per byte, so the searches here read eight bytes as one `u64` (a native
@@ -42,6 +42,17 @@ fn find(s: &[u8], word: impl Fn(u64) -> u64, byte: impl Fn(u8) -> bool) -> usize
     at + tail.iter().position(|&b| byte(b)).unwrap_or(tail.len())
 }
 
+/// Length of the leading run of bytes a JSON string takes as they are (RFC 8259 §7): up to a
+/// quote, a backslash or a control character (below 0x20).
+#[inline]
+pub(crate) fn string_run(s: &[u8]) -> usize {
+    find(
+        s,
+        |w| below(w, 0x20) | equal(w, b'"') | equal(w, b'\\'),
+        |b| b == b'"' || b == b'\\' || b < 0x20,
+    )
+}
+
 /// Index of the first CR or LF in `s` (a line end in `text/event-stream`), else `s.len()`.
 #[inline]
 pub(crate) fn line_end(s: &[u8]) -> usize {
@@ -60,6 +71,7 @@ mod tests {
     /// every alignment, gives the byte loop's answer.
     #[test]
     fn word_search_equals_the_byte_loop() {
+        let plain = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
         let eol = |b: u8| b == b'\n' || b == b'\r';
         for len in 0..20 {
             for at in 0..=len {
@@ -69,6 +81,8 @@ mod tests {
                         if let Some(x) = s.get_mut(at) {
                             *x = stop;
                         }
+                        let want = s.iter().position(|&b| plain(b)).unwrap_or(len);
+                        assert_eq!(string_run(&s), want, "{s:?}");
                         let want = s.iter().position(|&b| eol(b)).unwrap_or(len);
                         assert_eq!(line_end(&s), want, "{s:?}");
                     }
