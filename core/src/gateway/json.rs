@@ -178,6 +178,11 @@ pub enum Event<'t> {
 
 /// Receives the events; returning `false` stops the tokenizer (the rest is ignored).
 pub trait Visitor {
+    /// Whether the visitor reads [`Event::Key`]: one that ignores keys (returns `true` for
+    /// them and does nothing else; paths still carry the key ids) sets `false`, and the
+    /// tokenizer does not call it for them.
+    const KEY_EVENTS: bool = true;
+
     /// `at` is the byte offset (from the first byte fed) where the token starts.
     fn event(&mut self, path: Path<'_>, event: Event<'_>, at: usize) -> bool;
 }
@@ -295,8 +300,7 @@ const LITERALS: [&[u8]; 3] = [b"true", b"false", b"null"];
 /// The tokenizer. `keys` maps key strings to ids (index in the table; at most 254 keys).
 #[derive(Debug, Clone)]
 pub struct Tokenizer {
-    keys: &'static [&'static str],
-    filter: KeyFilter,
+    keys: Keys,
     expect: Expect,
     tok: Tok,
     tok_at: usize,
@@ -315,9 +319,18 @@ pub struct Tokenizer {
 
 impl Tokenizer {
     pub fn new(keys: &'static [&'static str]) -> Self {
+        Self::with_keys(Keys::Table(keys))
+    }
+
+    /// A tokenizer over an indexed key table (same ids as [`Tokenizer::new`] with its keys,
+    /// found faster; for the per-request readers).
+    pub fn with_index(index: &'static KeyIndex) -> Self {
+        Self::with_keys(Keys::Index(index))
+    }
+
+    fn with_keys(keys: Keys) -> Self {
         Tokenizer {
             keys,
-            filter: KeyFilter::new(keys),
             expect: Expect::Value,
             tok: Tok::None,
             tok_at: 0,
@@ -499,10 +512,12 @@ impl Tokenizer {
             len: self.len,
         };
         if key {
-            let id = lookup_key(self.keys, self.filter, prefix, self.len == self.kept);
+            let id = self.keys.id(prefix, self.len == self.kept);
             set_key(&mut self.frames, self.depth, id);
-            let ev = Event::Key { id, raw };
-            deliver(&self.frames, self.depth, &mut self.stopped, v, ev, at);
+            if V::KEY_EVENTS {
+                let ev = Event::Key { id, raw };
+                deliver(&self.frames, self.depth, &mut self.stopped, v, ev, at);
+            }
             self.expect = Expect::Colon;
         } else {
             let ev = Event::Value(Scalar::Str(raw));
@@ -581,9 +596,11 @@ impl Tokenizer {
         let prefix = run.get(..TOKEN_BYTES).unwrap_or(run);
         let raw = Str { prefix, len: n };
         if key {
-            let id = lookup_key(self.keys, self.filter, prefix, n <= TOKEN_BYTES);
+            let id = self.keys.id(prefix, n <= TOKEN_BYTES);
             set_key(&mut self.frames, self.depth, id);
-            self.emit(v, Event::Key { id, raw }, at);
+            if V::KEY_EVENTS {
+                self.emit(v, Event::Key { id, raw }, at);
+            }
             self.expect = Expect::Colon;
         } else {
             self.emit(v, Event::Value(Scalar::Str(raw)), at);
@@ -960,50 +977,112 @@ fn is_number_byte(b: u8) -> bool {
     matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
 }
 
-/// A quick test over the key table: a key whose length or first byte no table key has is not
-/// in the table (most keys of a payload), decided without walking the table. Bits are taken
-/// modulo 64, so the filter may pass a key the table lacks, never the reverse.
-#[derive(Debug, Clone, Copy)]
-struct KeyFilter {
-    lens: u64,
-    firsts: u64,
+/// A key table with its lookup index, built at compile time (`static T: KeyIndex =
+/// KeyIndex::new(KEYS)`): for each key length and each first byte, the set of the table's keys
+/// with it, so a key is compared with the few table keys sharing both (usually none or one)
+/// instead of with the whole table.
+#[derive(Debug)]
+pub struct KeyIndex {
+    keys: &'static [&'static str],
+    /// Bit `i` of `by_len[n]`: key `i` is `n` bytes long.
+    by_len: [u64; 64],
+    /// Bit `i` of `by_first[b % 64]`: key `i` starts with byte `b` (`b` = 0 for the empty key).
+    by_first: [u64; 64],
+    /// At most 64 keys, each shorter than 64 bytes (else lookups walk the table).
+    indexed: bool,
 }
 
-impl KeyFilter {
-    fn new(keys: &[&str]) -> Self {
-        let mut f = KeyFilter { lens: 0, firsts: 0 };
-        for k in keys {
-            let k = k.as_bytes();
-            f.lens |= 1u64 << (k.len() % 64);
-            f.firsts |= 1u64 << (k.first().map_or(0, |&b| b % 64));
+impl KeyIndex {
+    pub const fn new(keys: &'static [&'static str]) -> Self {
+        let mut by_len = [0u64; 64];
+        let mut by_first = [0u64; 64];
+        let mut indexed = keys.len() <= 64;
+        let mut i = 0;
+        while i < keys.len() && i < 64 {
+            let k = keys[i].as_bytes();
+            if k.len() < 64 {
+                by_len[k.len()] |= 1 << i;
+                let first = match k.first() {
+                    Some(&b) => (b % 64) as usize,
+                    None => 0,
+                };
+                by_first[first] |= 1 << i;
+            } else {
+                indexed = false;
+            }
+            i += 1;
         }
-        f
+        KeyIndex {
+            keys,
+            by_len,
+            by_first,
+            indexed,
+        }
     }
 
-    #[inline]
-    fn may_hold(&self, raw: &[u8]) -> bool {
-        self.lens & (1u64 << (raw.len() % 64)) != 0
-            && self.firsts & (1u64 << (raw.first().map_or(0, |&b| b % 64))) != 0
+    /// The id of `raw` (the first table key equal to it).
+    fn id(&self, raw: &[u8]) -> KeyId {
+        if !self.indexed {
+            return table_id(self.keys, raw);
+        }
+        // No key is 64 bytes or longer.
+        let Some(&lens) = self.by_len.get(raw.len()) else {
+            return KEY_OTHER;
+        };
+        let first = raw.first().map_or(0, |&b| usize::from(b % 64));
+        let mut m = lens & self.by_first.get(first).copied().unwrap_or(0);
+        while m != 0 {
+            let i = m.trailing_zeros() as usize;
+            if self.keys.get(i).is_some_and(|k| same(k.as_bytes(), raw)) {
+                return u8::try_from(i).unwrap_or(KEY_OTHER);
+            }
+            m &= m - 1;
+        }
+        KEY_OTHER
     }
 }
 
-/// The id of key `raw` (exact bytes, escapes already decoded) in `keys`; `whole` is false when
-/// `raw` is only the prefix of a longer key.
-fn lookup_key(keys: &[&str], filter: KeyFilter, raw: &[u8], whole: bool) -> KeyId {
-    if !whole || !filter.may_hold(raw) {
-        return KEY_OTHER;
-    }
-    // Length and first byte first, and a byte loop over a few bytes beats a `memcmp` call
-    // (Wasm has no vectorised one).
+/// Equal byte strings, by a byte loop: keys are a few bytes, and Wasm has no vectorised
+/// `memcmp` to call.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The id of `raw` in a table without an index: the first equal key, by a walk.
+fn table_id(keys: &[&str], raw: &[u8]) -> KeyId {
+    // Length and first byte first: most keys of a payload are not in the table.
     let first = raw.first();
     keys.iter()
         .position(|k| {
             let k = k.as_bytes();
-            k.len() == raw.len() && k.first() == first && k.iter().zip(raw).all(|(a, b)| a == b)
+            k.len() == raw.len() && k.first() == first && same(k, raw)
         })
         .and_then(|i| u8::try_from(i).ok())
         .filter(|&i| i != KEY_OTHER)
         .unwrap_or(KEY_OTHER)
+}
+
+/// Where the tokenizer looks keys up.
+#[derive(Debug, Clone, Copy)]
+enum Keys {
+    Table(&'static [&'static str]),
+    Index(&'static KeyIndex),
+}
+
+impl Keys {
+    /// The id of key `raw` (exact bytes, escapes decoded); `whole` is false when `raw` is only
+    /// the prefix of a longer key (which is then no table key).
+    #[inline]
+    fn id(self, raw: &[u8], whole: bool) -> KeyId {
+        if !whole {
+            return KEY_OTHER;
+        }
+        match self {
+            Keys::Table(t) => table_id(t, raw),
+            Keys::Index(x) => x.id(raw),
+        }
+    }
 }
 
 fn hex(c: u8) -> Option<u8> {
@@ -1309,6 +1388,30 @@ mod tests {
         assert_eq!(run(&deep).1.unwrap_err().kind, JsonErrorKind::TooDeep);
         // A bare number at the root ends at the end of input.
         assert_eq!(run("42").0, vec!["@0 num 42"]);
+    }
+
+    #[test]
+    fn indexed_keys_have_the_ids_of_the_table_walk() {
+        static T: &[&str] = &["usage", "model", "mode", "", "m", "model", "Usage", "é"];
+        static X: KeyIndex = KeyIndex::new(T);
+        let long = "k".repeat(70);
+        let long: &'static str = Box::leak(long.into_boxed_str());
+        let with_long: &'static [&'static str] = Box::leak(vec!["a", long].into_boxed_slice());
+        let xl = KeyIndex::new(with_long);
+        assert!(X.indexed && !xl.indexed);
+        for raw in [
+            "usage", "model", "mode", "", "m", "Usage", "é", "usagE", "model_", "n", "ü", "mx",
+        ] {
+            let r = raw.as_bytes();
+            assert_eq!(X.id(r), table_id(T, r), "{raw}");
+            assert_eq!(Keys::Index(&X).id(r, false), KEY_OTHER);
+            assert_eq!(xl.id(r), table_id(with_long, r), "{raw}");
+        }
+        // Duplicates: the first one's id.
+        assert_eq!(X.id(b"model"), 1);
+        assert_eq!(xl.id(long.as_bytes()), 1);
+        // Length ≥ 64 in an indexed table: no key.
+        assert_eq!(X.id(long.as_bytes()), KEY_OTHER);
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //! allocation, any chunking. Malformed or cut JSON is a [`UsageError`], never a panic.
 
 use super::json::{
-    Container, Event, JsonError, KeyId, Path, Scalar, Step, Tokenizer, Visitor, TOKEN_BYTES,
+    Container, Event, JsonError, KeyId, KeyIndex, Path, Scalar, Step, Tokenizer, Visitor,
+    TOKEN_BYTES,
 };
 use core::fmt;
 
@@ -52,6 +53,9 @@ pub const KEYS: &[&str] = &[
     "error",
     "reasoning_content",
 ];
+
+/// [`KEYS`] indexed for the tokenizer.
+static KEY_INDEX: KeyIndex = KeyIndex::new(KEYS);
 
 /// `usage` of a response or chunk.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -125,6 +129,8 @@ struct ResponseVisitor {
 }
 
 impl Visitor for ResponseVisitor {
+    const KEY_EVENTS: bool = false;
+
     fn event(&mut self, path: Path<'_>, ev: Event<'_>, _at: usize) -> bool {
         match ev {
             Event::Begin(c) if path.depth == 0 => {
@@ -207,7 +213,7 @@ impl Default for ResponseScan {
 impl ResponseScan {
     pub fn new() -> Self {
         ResponseScan {
-            tok: Tokenizer::new(KEYS),
+            tok: Tokenizer::with_index(&KEY_INDEX),
             info: PayloadInfo::default(),
             not_object: false,
             bad_count: false,
@@ -306,6 +312,8 @@ struct RequestVisitor<'r> {
 }
 
 impl Visitor for RequestVisitor<'_> {
+    const KEY_EVENTS: bool = false;
+
     fn event(&mut self, path: Path<'_>, ev: Event<'_>, _at: usize) -> bool {
         match ev {
             Event::Begin(Container::Array) | Event::Value(_) if path.depth == 0 => {
@@ -352,7 +360,7 @@ impl Default for RequestScan {
 impl RequestScan {
     pub fn new() -> Self {
         RequestScan {
-            tok: Tokenizer::new(KEYS),
+            tok: Tokenizer::with_index(&KEY_INDEX),
             info: RequestInfo::default(),
             not_object: false,
         }
