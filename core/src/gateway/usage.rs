@@ -265,13 +265,21 @@ impl ResponseScan {
         r.map_err(UsageError::Json)?;
         Ok(self.info)
     }
+
+    /// Read one complete payload with a reader that has read nothing yet, and leave it so:
+    /// what [`scan_payload`] does, without building a reader (and clearing its token buffer)
+    /// each time.
+    pub fn scan_and_reset(&mut self, payload: &[u8]) -> Result<PayloadInfo, UsageError> {
+        self.feed(payload);
+        let r = self.finish();
+        self.reset();
+        r
+    }
 }
 
 /// Read one complete payload (an SSE event's data, or a whole response body).
 pub fn scan_payload(payload: &[u8]) -> Result<PayloadInfo, UsageError> {
-    let mut s = ResponseScan::new();
-    s.feed(payload);
-    s.finish()
+    ResponseScan::new().scan_and_reset(payload)
 }
 
 /// What a request body says.
