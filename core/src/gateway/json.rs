@@ -5,9 +5,19 @@
 //! stack (a bit set, up to [`MAX_DEPTH`] levels), the path of the last [`PATH_FRAMES`] levels
 //! (each object level remembers the id of its current key), and one token buffer of
 //! [`TOKEN_BYTES`] bytes. No tree is built and nothing is allocated: each key, scalar and
-//! container boundary is handed to a [`Visitor`] with its path and byte offset. A string longer
-//! than the token buffer is still read to its end (its length counted), only its first
-//! [`TOKEN_BYTES`] bytes are kept.
+//! container boundary is handed to a [`Visitor`] with its path and byte offset (a visitor that
+//! ignores keys or container ends says so, [`Visitor::KEY_EVENTS`], [`Visitor::END_EVENTS`], and
+//! is not called for them). A string longer than the token buffer is still read to its end
+//! (its length counted), only its first [`TOKEN_BYTES`] bytes are kept.
+//!
+//! Speed (the filter runs as Wasm in V8, without SIMD, where every byte of a per-byte state
+//! machine costs a dispatch): a token that lies whole in the fed chunk (a string without
+//! escapes, a number followed by its terminator, a literal) is read in one step and handed to
+//! the visitor as a slice of the chunk, without the token buffer; a token cut by the end of a
+//! chunk, or a string with an escape, continues byte by byte through the buffer. Both give the
+//! same events and errors (the property tests feed inputs whole and byte by byte). String runs
+//! are searched eight bytes at a time, and keys are looked up in a [`KeyIndex`] built at
+//! compile time.
 //!
 //! Why not `samples::json`: that reader works on a whole `&str` already in memory, decodes
 //! escapes into `String`s and builds `String` error messages, which suits a file import but not
@@ -182,6 +192,8 @@ pub trait Visitor {
     /// them and does nothing else; paths still carry the key ids) sets `false`, and the
     /// tokenizer does not call it for them.
     const KEY_EVENTS: bool = true;
+    /// Likewise for [`Event::End`] (container ends).
+    const END_EVENTS: bool = true;
 
     /// `at` is the byte offset (from the first byte fed) where the token starts.
     fn event(&mut self, path: Path<'_>, event: Event<'_>, at: usize) -> bool;
@@ -391,6 +403,7 @@ impl Tokenizer {
     }
 
     /// An event that carries no token bytes (a container boundary, a literal).
+    #[inline(always)]
     fn emit<V: Visitor>(&mut self, v: &mut V, ev: Event<'_>, at: usize) {
         deliver(&self.frames, self.depth, &mut self.stopped, v, ev, at);
     }
@@ -433,7 +446,7 @@ impl Tokenizer {
     }
 
     /// The container at depth `d` is an array.
-    #[inline]
+    #[inline(always)]
     fn is_array(&self, d: u32) -> bool {
         self.kinds
             .get(d as usize / 64)
@@ -441,6 +454,7 @@ impl Tokenizer {
     }
 
     /// A value ended: move the grammar on.
+    #[inline(always)]
     fn after_value(&mut self) {
         if self.depth == 0 {
             self.expect = Expect::Done;
@@ -481,7 +495,9 @@ impl Tokenizer {
 
     fn close<V: Visitor>(&mut self, v: &mut V, c: Container, at: usize) {
         self.depth -= 1;
-        self.emit(v, Event::End(c), at);
+        if V::END_EVENTS {
+            self.emit(v, Event::End(c), at);
+        }
         self.after_value();
     }
 
@@ -929,6 +945,7 @@ impl Tokenizer {
 }
 
 /// The kept frames of a path at `depth`.
+#[inline(always)]
 fn path_of(frames: &[Frame; PATH_FRAMES], depth: u32) -> Path<'_> {
     let n = (depth as usize).min(PATH_FRAMES);
     Path {
@@ -939,7 +956,7 @@ fn path_of(frames: &[Frame; PATH_FRAMES], depth: u32) -> Path<'_> {
 
 /// Hands one event to the visitor, unless it stopped the tokenizer already; records a stop.
 /// (A free function over the tokenizer's fields, so the event may borrow its token buffer.)
-#[inline]
+#[inline(always)]
 fn deliver<V: Visitor>(
     frames: &[Frame; PATH_FRAMES],
     depth: u32,
@@ -954,6 +971,7 @@ fn deliver<V: Visitor>(
 }
 
 /// The innermost level (an object) now reads the value of key `id`.
+#[inline(always)]
 fn set_key(frames: &mut [Frame; PATH_FRAMES], depth: u32, id: KeyId) {
     if let Some(Frame::Object(k)) = depth
         .checked_sub(1)

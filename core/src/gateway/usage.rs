@@ -130,6 +130,7 @@ struct ResponseVisitor {
 
 impl Visitor for ResponseVisitor {
     const KEY_EVENTS: bool = false;
+    const END_EVENTS: bool = false;
 
     fn event(&mut self, path: Path<'_>, ev: Event<'_>, _at: usize) -> bool {
         match ev {
@@ -321,6 +322,7 @@ struct RequestVisitor<'r> {
 
 impl Visitor for RequestVisitor<'_> {
     const KEY_EVENTS: bool = false;
+    const END_EVENTS: bool = false;
 
     fn event(&mut self, path: Path<'_>, ev: Event<'_>, _at: usize) -> bool {
         match ev {
