@@ -72,6 +72,7 @@ pub struct Path<'p> {
 
 impl Path<'_> {
     /// True when the path is exactly `steps` (same depth, same keys, any array index).
+    #[inline]
     pub fn is(&self, steps: &[Step]) -> bool {
         if self.depth as usize != steps.len() || self.frames.len() != steps.len() {
             return false;
@@ -84,6 +85,7 @@ impl Path<'_> {
     }
 
     /// The key id of the innermost level, if it is an object.
+    #[inline]
     pub fn key(&self) -> Option<KeyId> {
         match self.frames.last() {
             Some(Frame::Object(k)) if self.depth as usize == self.frames.len() => Some(*k),
