@@ -208,6 +208,15 @@ proptest! {
         let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
         prop_assert_eq!(&sse_events(&bytewise, cap), &whole);
         prop_assert_eq!(&sse_events(&pieces(&bytes, &cuts(bytes.len(), &raw)), cap), &whole);
+        // The dispatched-events counter too.
+        let count = |chunks: &[&[u8]]| {
+            let mut s = SseScanner::new(cap);
+            for c in chunks {
+                s.feed(c, |_| {});
+            }
+            s.events()
+        };
+        prop_assert_eq!(count(&[&bytes]), count(&bytewise));
     }
 
     /// Clinger's fast path answers exactly what a full parser answers, or nothing.
