@@ -1018,6 +1018,8 @@ impl KeyIndex {
         let mut by_first = [0u64; 64];
         let mut indexed = keys.len() <= 64;
         let mut i = 0;
+        // Indexing (a const fn cannot call `get`) stays in bounds: `i < keys.len()`,
+        // `k.len() < 64` and `first < 64` are tested first.
         while i < keys.len() && i < 64 {
             let k = keys[i].as_bytes();
             if k.len() < 64 {
