@@ -1,10 +1,17 @@
-//! The gateway filter's body scanning, natively (the same code runs in Envoy's Wasm VM, about
-//! 2–3× slower there): one 176-byte SSE content event as vLLM streams it, the final usage event,
-//! and one whole JSON chat completion request/response through the per-request state machine.
+//! The gateway filter's body scanning, natively (the same code runs in Envoy's Wasm VM, slower
+//! there): one 176-byte SSE content event as vLLM streams it, the final usage event, and one
+//! whole JSON chat completion request/response through the per-request state machine.
 //! `cargo bench -p scalelens-tests --bench gateway_scan`; throughput in bytes/s.
 //!
-//! Why it matters: in Envoy an SSE chunk costs the filter about 5.7 µs, of which about 1.7 µs is
-//! this scanning (README, "Tests and benchmark").
+//! Why it matters: in Envoy an SSE chunk cost the filter about 5.7 µs, of which about 1.7 µs was
+//! this scanning (README, "Tests and benchmark"; measured before the scanners' fast paths).
+//!
+//! Before → after the fast paths (zero-copy SSE events, whole JSON tokens, word-at-a-time
+//! search, indexed keys), 2026-12-02 on a shared 2-core machine, ranges over alternating runs:
+//! natively, sse_content_event 424–460 → 210–216 ns, sse_usage_event 446–494 → 215–282 ns,
+//! json_request_and_response 674–770 → 417–499 ns; the same code built for wasm32 with the
+//! plugin's opt-levels, in Node 20's V8 (not Envoy), 649–668 → 347–356 ns, 695–697 → 395–425 ns
+//! and 1203–1342 → 851–938 ns.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use scalelens_core::gateway::{GatewayConfig, Outcome, RequestSignals};

@@ -60,8 +60,164 @@ fn sse_events(chunks: &[&[u8]], cap: usize) -> (Vec<String>, Option<usize>) {
     (out, s.finish())
 }
 
+/// SSE streams as servers send them (one `data:` line per event, LF LF) mixed with every other
+/// form the standard allows, so both the scanner's fast path and its byte-by-byte path run.
+fn sse_stream() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop::sample::select(vec![
+        &b"data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n"[..],
+        b"data:{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2}}\n\n",
+        b"data: [DONE]\n\n",
+        b"data:[DONE]\n\n",
+        b"data:  two spaces\n\n",
+        b"data:\n\n",
+        b"data: \n\n",
+        b"data\n\n",
+        b"data: 0123456789abcdefghij0123456789abcdefghij\n\n",
+        b"data: a\ndata: b\n\n",
+        b"data: cr\r\r",
+        b"data: crlf\r\n\r\n",
+        b"data: lf-cr\n\r",
+        b": comment\n",
+        b"event: e\n",
+        b"id: 1\n",
+        b"datax: no\n\n",
+        b"\n",
+        b"\r",
+        b"data: cut",
+        b"da",
+        b"ta: x\n",
+    ]);
+    prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+}
+
+/// JSON-shaped bytes from tokens, well formed or not: keys of the usage table and others,
+/// strings with escapes, control bytes and UTF-8, strings longer than the token buffer, numbers
+/// valid, malformed and longer than the buffer, literals whole and misspelt, whitespace.
+fn json_tokens() -> impl Strategy<Value = Vec<u8>> {
+    let long = format!("\"{}\"", "x".repeat(140));
+    let long_number = "1".repeat(130);
+    let pieces: Vec<Vec<u8>> = [
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        " ",
+        "\n",
+        "\t",
+        "\"usage\"",
+        "\"prompt_tokens\"",
+        "\"completion_tokens\"",
+        "\"choices\"",
+        "\"delta\"",
+        "\"content\"",
+        "\"model\"",
+        "\"stream\"",
+        "\"id\"",
+        "\"finish_reason\"",
+        "\"x\"",
+        "\"\"",
+        "\"a\\\"b\"",
+        "\"\\u00e9\\n\"",
+        "\"\\ud83d\\ude00\"",
+        "\"\\ud800x\"",
+        "\"\\q\"",
+        "\"\u{1}\"",
+        "\"é\"",
+        "\"cut",
+        "0",
+        "-0",
+        "12",
+        "1700000000",
+        "1.5e-3",
+        "01",
+        "1.",
+        "-",
+        "1e",
+        "true",
+        "false",
+        "null",
+        "tru",
+        "nul",
+        "x",
+        &long,
+        &long_number,
+    ]
+    .iter()
+    .map(|p| p.as_bytes().to_vec())
+    .collect();
+    prop::collection::vec(prop::sample::select(pieces), 0..40).prop_map(|v| v.concat())
+}
+
+/// Every event, then the tokenizer's final state, as text; the visitor stops after `stop`
+/// events.
+fn json_events(chunks: &[&[u8]], stop: usize) -> Vec<String> {
+    use scalelens_core::gateway::json::{Event, Path, Tokenizer, Visitor};
+    struct Log(Vec<String>, usize);
+    impl Visitor for Log {
+        fn event(&mut self, path: Path<'_>, ev: Event<'_>, at: usize) -> bool {
+            self.0
+                .push(format!("{:?}/{} {ev:?} @{at}", path.frames, path.depth));
+            self.0.len() < self.1
+        }
+    }
+    let mut t = Tokenizer::new(scalelens_core::gateway::usage::KEYS);
+    let mut log = Log(Vec::new(), stop);
+    for c in chunks {
+        t.feed(c, &mut log);
+    }
+    let state = format!(
+        "error {:?} stopped {} done {} offset {} path {:?}",
+        t.error(),
+        t.is_stopped(),
+        t.is_done(),
+        t.offset(),
+        t.current_path()
+    );
+    let finish = t.finish(&mut log);
+    let mut out = log.0;
+    out.push(state);
+    out.push(format!("finish {finish:?} done {}", t.is_done()));
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The tokenizer's whole-token path (tokens read straight from the chunk) gives what the
+    /// byte-by-byte path gives: the same events, paths, offsets, errors and final state, fed
+    /// whole, byte by byte (never the whole-token path) and cut anywhere, also when the visitor
+    /// stops it.
+    #[test]
+    fn json_whole_tokens_equal_byte_by_byte(bytes in json_tokens(), raw in prop::collection::vec(any::<usize>(), 0..6), stop in 1usize..40) {
+        let whole = json_events(&[&bytes], stop);
+        let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
+        prop_assert_eq!(&json_events(&bytewise, stop), &whole);
+        prop_assert_eq!(&json_events(&pieces(&bytes, &cuts(bytes.len(), &raw)), stop), &whole);
+        let all = json_events(&[&bytes], usize::MAX);
+        prop_assert_eq!(&json_events(&bytewise, usize::MAX), &all);
+    }
+
+    /// The scanner's fast path (whole `data:` events read straight from a chunk) gives what the
+    /// byte-by-byte path gives: the stream fed whole, byte by byte (never the fast path) and cut
+    /// anywhere, with capacities below and above the events' sizes.
+    #[test]
+    fn sse_fast_path_equals_byte_by_byte(bytes in sse_stream(), raw in prop::collection::vec(any::<usize>(), 0..6), cap in 1usize..80) {
+        let whole = sse_events(&[&bytes], cap);
+        let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
+        prop_assert_eq!(&sse_events(&bytewise, cap), &whole);
+        prop_assert_eq!(&sse_events(&pieces(&bytes, &cuts(bytes.len(), &raw)), cap), &whole);
+        // The dispatched-events counter too.
+        let count = |chunks: &[&[u8]]| {
+            let mut s = SseScanner::new(cap);
+            for c in chunks {
+                s.feed(c, |_| {});
+            }
+            s.events()
+        };
+        prop_assert_eq!(count(&[&bytes]), count(&bytewise));
+    }
 
     /// Clinger's fast path answers exactly what a full parser answers, or nothing.
     #[test]

@@ -5,15 +5,26 @@
 //! stack (a bit set, up to [`MAX_DEPTH`] levels), the path of the last [`PATH_FRAMES`] levels
 //! (each object level remembers the id of its current key), and one token buffer of
 //! [`TOKEN_BYTES`] bytes. No tree is built and nothing is allocated: each key, scalar and
-//! container boundary is handed to a [`Visitor`] with its path and byte offset. A string longer
-//! than the token buffer is still read to its end (its length counted), only its first
-//! [`TOKEN_BYTES`] bytes are kept.
+//! container boundary is handed to a [`Visitor`] with its path and byte offset (a visitor that
+//! ignores keys or container ends says so, [`Visitor::KEY_EVENTS`], [`Visitor::END_EVENTS`], and
+//! is not called for them). A string longer than the token buffer is still read to its end
+//! (its length counted), only its first [`TOKEN_BYTES`] bytes are kept.
+//!
+//! Speed (the filter runs as Wasm in V8, without SIMD, where every byte of a per-byte state
+//! machine costs a dispatch): a token that lies whole in the fed chunk (a string without
+//! escapes, a number followed by its terminator, a literal) is read in one step and handed to
+//! the visitor as a slice of the chunk, without the token buffer; a token cut by the end of a
+//! chunk, or a string with an escape, continues byte by byte through the buffer. Both give the
+//! same events and errors (the property tests feed inputs whole and byte by byte). String runs
+//! are searched eight bytes at a time, and keys are looked up in a [`KeyIndex`] built at
+//! compile time.
 //!
 //! Why not `samples::json`: that reader works on a whole `&str` already in memory, decodes
 //! escapes into `String`s and builds `String` error messages, which suits a file import but not
 //! a per-request path that must not allocate and must survive any chunking. The two share the
 //! grammar, not the code.
 
+use super::bytes::string_run;
 use core::fmt;
 
 /// Nesting limit (deeper input is an error, never unbounded work).
@@ -61,6 +72,7 @@ pub struct Path<'p> {
 
 impl Path<'_> {
     /// True when the path is exactly `steps` (same depth, same keys, any array index).
+    #[inline]
     pub fn is(&self, steps: &[Step]) -> bool {
         if self.depth as usize != steps.len() || self.frames.len() != steps.len() {
             return false;
@@ -73,6 +85,7 @@ impl Path<'_> {
     }
 
     /// The key id of the innermost level, if it is an object.
+    #[inline]
     pub fn key(&self) -> Option<KeyId> {
         match self.frames.last() {
             Some(Frame::Object(k)) if self.depth as usize == self.frames.len() => Some(*k),
@@ -177,6 +190,13 @@ pub enum Event<'t> {
 
 /// Receives the events; returning `false` stops the tokenizer (the rest is ignored).
 pub trait Visitor {
+    /// Whether the visitor reads [`Event::Key`]: one that ignores keys (returns `true` for
+    /// them and does nothing else; paths still carry the key ids) sets `false`, and the
+    /// tokenizer does not call it for them.
+    const KEY_EVENTS: bool = true;
+    /// Likewise for [`Event::End`] (container ends).
+    const END_EVENTS: bool = true;
+
     /// `at` is the byte offset (from the first byte fed) where the token starts.
     fn event(&mut self, path: Path<'_>, event: Event<'_>, at: usize) -> bool;
 }
@@ -294,12 +314,13 @@ const LITERALS: [&[u8]; 3] = [b"true", b"false", b"null"];
 /// The tokenizer. `keys` maps key strings to ids (index in the table; at most 254 keys).
 #[derive(Debug, Clone)]
 pub struct Tokenizer {
-    keys: &'static [&'static str],
+    keys: Keys,
     expect: Expect,
     tok: Tok,
     tok_at: usize,
-    /// Container kinds, bit `d` = 1 for an array at depth `d` (depth ≤ 128).
-    kinds: u128,
+    /// Container kinds, bit `d % 64` of word `d / 64` = 1 for an array at depth `d`
+    /// (depth ≤ 128; two `u64` rather than a `u128`, whose shifts are library calls in Wasm).
+    kinds: [u64; 2],
     depth: u32,
     frames: [Frame; PATH_FRAMES],
     buf: [u8; TOKEN_BYTES],
@@ -312,12 +333,22 @@ pub struct Tokenizer {
 
 impl Tokenizer {
     pub fn new(keys: &'static [&'static str]) -> Self {
+        Self::with_keys(Keys::Table(keys))
+    }
+
+    /// A tokenizer over an indexed key table (same ids as [`Tokenizer::new`] with its keys,
+    /// found faster; for the per-request readers).
+    pub fn with_index(index: &'static KeyIndex) -> Self {
+        Self::with_keys(Keys::Index(index))
+    }
+
+    fn with_keys(keys: Keys) -> Self {
         Tokenizer {
             keys,
             expect: Expect::Value,
             tok: Tok::None,
             tok_at: 0,
-            kinds: 0,
+            kinds: [0; 2],
             depth: 0,
             frames: [Frame::DEEP; PATH_FRAMES],
             buf: [0; TOKEN_BYTES],
@@ -334,7 +365,7 @@ impl Tokenizer {
         self.expect = Expect::Value;
         self.tok = Tok::None;
         self.tok_at = 0;
-        self.kinds = 0;
+        self.kinds = [0; 2];
         self.depth = 0;
         self.kept = 0;
         self.len = 0;
@@ -363,31 +394,8 @@ impl Tokenizer {
         self.stopped
     }
 
-    /// The key id for `raw` (exact bytes, escapes already decoded).
-    fn key_id(&self, raw: &[u8], whole: bool) -> KeyId {
-        if !whole {
-            return KEY_OTHER;
-        }
-        // Length and first byte first: most keys of a payload are not in the table, and a
-        // byte loop over a few bytes beats a `memcmp` call (Wasm has no vectorised one).
-        let first = raw.first();
-        self.keys
-            .iter()
-            .position(|k| {
-                let k = k.as_bytes();
-                k.len() == raw.len() && k.first() == first && k.iter().zip(raw).all(|(a, b)| a == b)
-            })
-            .and_then(|i| u8::try_from(i).ok())
-            .filter(|&i| i != KEY_OTHER)
-            .unwrap_or(KEY_OTHER)
-    }
-
     fn path(&self) -> Path<'_> {
-        let n = (self.depth as usize).min(PATH_FRAMES);
-        Path {
-            frames: self.frames.get(..n).unwrap_or(&[]),
-            depth: self.depth,
-        }
+        path_of(&self.frames, self.depth)
     }
 
     fn fail(&mut self, at: usize, kind: JsonErrorKind) {
@@ -396,40 +404,10 @@ impl Tokenizer {
         }
     }
 
-    fn emit<V: Visitor>(&mut self, v: &mut V, ev_kind: EvKind, at: usize) {
-        if self.stopped {
-            return;
-        }
-        let kept = self.kept.min(TOKEN_BYTES);
-        let path = {
-            let n = (self.depth as usize).min(PATH_FRAMES);
-            Path {
-                frames: self.frames.get(..n).unwrap_or(&[]),
-                depth: self.depth,
-            }
-        };
-        let prefix = self.buf.get(..kept).unwrap_or(&[]);
-        let ev = match ev_kind {
-            EvKind::Key(id) => Event::Key {
-                id,
-                raw: Str {
-                    prefix,
-                    len: self.len,
-                },
-            },
-            EvKind::Begin(c) => Event::Begin(c),
-            EvKind::End(c) => Event::End(c),
-            EvKind::Str => Event::Value(Scalar::Str(Str {
-                prefix,
-                len: self.len,
-            })),
-            EvKind::Number => Event::Value(Scalar::Number(prefix)),
-            EvKind::Bool(b) => Event::Value(Scalar::Bool(b)),
-            EvKind::Null => Event::Value(Scalar::Null),
-        };
-        if !v.event(path, ev, at) {
-            self.stopped = true;
-        }
+    /// An event that carries no token bytes (a container boundary, a literal).
+    #[inline(always)]
+    fn emit<V: Visitor>(&mut self, v: &mut V, ev: Event<'_>, at: usize) {
+        deliver(&self.frames, self.depth, &mut self.stopped, v, ev, at);
     }
 
     #[inline]
@@ -469,11 +447,20 @@ impl Tokenizer {
         self.len = 0;
     }
 
+    /// The container at depth `d` is an array.
+    #[inline(always)]
+    fn is_array(&self, d: u32) -> bool {
+        self.kinds
+            .get(d as usize / 64)
+            .is_some_and(|w| w & (1u64 << (d % 64)) != 0)
+    }
+
     /// A value ended: move the grammar on.
+    #[inline(always)]
     fn after_value(&mut self) {
         if self.depth == 0 {
             self.expect = Expect::Done;
-        } else if self.kinds & (1u128 << (self.depth - 1)) != 0 {
+        } else if self.is_array(self.depth - 1) {
             self.expect = Expect::ArrayNext;
         } else {
             self.expect = Expect::ObjectNext;
@@ -485,12 +472,15 @@ impl Tokenizer {
             self.fail(at, JsonErrorKind::TooDeep);
             return;
         }
-        self.emit(v, EvKind::Begin(c), at);
+        self.emit(v, Event::Begin(c), at);
         let d = self.depth;
-        if c == Container::Array {
-            self.kinds |= 1u128 << d;
-        } else {
-            self.kinds &= !(1u128 << d);
+        if let Some(w) = self.kinds.get_mut(d as usize / 64) {
+            let bit = 1u64 << (d % 64);
+            if c == Container::Array {
+                *w |= bit;
+            } else {
+                *w &= !bit;
+            }
         }
         if let Some(f) = self.frames.get_mut(d as usize) {
             *f = match c {
@@ -507,44 +497,61 @@ impl Tokenizer {
 
     fn close<V: Visitor>(&mut self, v: &mut V, c: Container, at: usize) {
         self.depth -= 1;
-        self.emit(v, EvKind::End(c), at);
+        if V::END_EVENTS {
+            self.emit(v, Event::End(c), at);
+        }
         self.after_value();
     }
 
+    /// The buffered number token ended (its next byte is not a number byte, or the input
+    /// ended). False on a malformed number.
     fn end_number<V: Visitor>(&mut self, v: &mut V) -> bool {
         let at = self.tok_at;
         self.tok = Tok::None;
-        if self.len > TOKEN_BYTES || !valid_number(self.buf.get(..self.kept).unwrap_or(&[])) {
+        let kept = self.kept.min(TOKEN_BYTES);
+        if self.len > TOKEN_BYTES || !valid_number(self.buf.get(..kept).unwrap_or(&[])) {
             self.fail(at, JsonErrorKind::BadNumber);
             return false;
         }
-        self.emit(v, EvKind::Number, at);
+        let n = self.buf.get(..kept).unwrap_or(&[]);
+        let ev = Event::Value(Scalar::Number(n));
+        deliver(&self.frames, self.depth, &mut self.stopped, v, ev, at);
         self.after_value();
         true
     }
 
+    /// The buffered string token ended at its closing quote.
     fn end_string<V: Visitor>(&mut self, v: &mut V, key: bool) {
         let at = self.tok_at;
         self.tok = Tok::None;
+        let prefix = self.buf.get(..self.kept.min(TOKEN_BYTES)).unwrap_or(&[]);
+        let raw = Str {
+            prefix,
+            len: self.len,
+        };
         if key {
-            let whole = self.len == self.kept;
-            let id = self.key_id(self.buf.get(..self.kept).unwrap_or(&[]), whole);
-            if let Some(Frame::Object(k)) = self
-                .depth
-                .checked_sub(1)
-                .and_then(|d| self.frames.get_mut(d as usize))
-            {
-                *k = id;
+            let id = self.keys.id(prefix, self.len == self.kept);
+            set_key(&mut self.frames, self.depth, id);
+            if V::KEY_EVENTS {
+                let ev = Event::Key { id, raw };
+                deliver(&self.frames, self.depth, &mut self.stopped, v, ev, at);
             }
-            self.emit(v, EvKind::Key(id), at);
             self.expect = Expect::Colon;
         } else {
-            self.emit(v, EvKind::Str, at);
+            let ev = Event::Value(Scalar::Str(raw));
+            deliver(&self.frames, self.depth, &mut self.stopped, v, ev, at);
             self.after_value();
         }
     }
 
     /// Feed the next bytes. After an error (or a stop) the rest is ignored.
+    ///
+    /// A token that lies whole in `chunk` (a string without escapes, a number followed by its
+    /// terminator, a literal) is read in one step and handed to the visitor straight from
+    /// `chunk`, without going through the token buffer; a token cut by the end of `chunk`, or
+    /// a string with an escape, goes on byte by byte through the buffer (the same events and
+    /// errors: the token-by-token tests and the whole-versus-byte-by-byte property tests pin
+    /// the two paths to each other).
     pub fn feed<V: Visitor>(&mut self, chunk: &[u8], v: &mut V) {
         let base = self.offset;
         self.offset = self.offset.saturating_add(chunk.len());
@@ -554,172 +561,292 @@ impl Tokenizer {
                 return;
             }
             let at = base.saturating_add(k);
-            k += 1;
-            match self.tok {
-                Tok::None => {}
-                Tok::Str { key } => {
-                    // Fast path: copy the run of plain bytes up to a quote, a backslash or a
-                    // control character at once.
-                    let start = k - 1;
-                    let rest = chunk.get(start..).unwrap_or(&[]);
-                    let n = rest
-                        .iter()
-                        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-                        .unwrap_or(rest.len());
-                    if n > 0 {
-                        self.push_run(rest.get(..n).unwrap_or(&[]));
-                        k = start + n;
-                        continue;
-                    }
-                    match c {
-                        b'"' => self.end_string(v, key),
-                        b'\\' => self.tok = Tok::Escape { key },
-                        0..=0x1f => self.fail(at, JsonErrorKind::ControlCharacter),
-                        _ => self.push_byte(c),
-                    }
-                    continue;
+            if self.tok != Tok::None {
+                k = self.token_byte(v, chunk, k, c, at);
+                continue;
+            }
+            let value = matches!(self.expect, Expect::Value | Expect::ValueOrEnd);
+            k = match c {
+                b' ' | b'\n' | b'\r' | b'\t' => k + 1,
+                // The two most frequent structural steps, as `structural` takes them.
+                b':' if self.expect == Expect::Colon => {
+                    self.expect = Expect::Value;
+                    k + 1
                 }
-                Tok::Escape { key } => {
-                    let d = match c {
-                        b'"' => b'"',
-                        b'\\' => b'\\',
-                        b'/' => b'/',
-                        b'b' => 8,
-                        b'f' => 12,
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'u' => {
-                            self.tok = Tok::Unicode {
-                                key,
-                                n: 0,
-                                acc: 0,
-                                high: 0,
-                            };
-                            continue;
-                        }
-                        _ => {
-                            self.fail(at, JsonErrorKind::BadEscape);
-                            continue;
-                        }
-                    };
-                    self.push_byte(d);
-                    self.tok = Tok::Str { key };
-                    continue;
+                b',' if self.expect == Expect::ObjectNext => {
+                    self.expect = Expect::Key;
+                    k + 1
                 }
-                Tok::Unicode { key, n, acc, high } => {
-                    let Some(h) = hex(c) else {
-                        self.fail(at, JsonErrorKind::BadEscape);
-                        continue;
-                    };
-                    let acc = (acc << 4) | u16::from(h);
-                    if n < 3 {
-                        self.tok = Tok::Unicode {
-                            key,
-                            n: n + 1,
-                            acc,
-                            high,
-                        };
-                        continue;
-                    }
-                    if high != 0 {
-                        if (0xDC00..0xE000).contains(&acc) {
-                            let cp = 0x10000
-                                + ((u32::from(high) - 0xD800) << 10)
-                                + (u32::from(acc) - 0xDC00);
-                            self.push_char(char::from_u32(cp).unwrap_or('\u{fffd}'));
-                        } else {
-                            self.fail(at, JsonErrorKind::BadEscape);
-                            continue;
-                        }
-                        self.tok = Tok::Str { key };
-                    } else if (0xD800..0xDC00).contains(&acc) {
-                        self.tok = Tok::LowBackslash { key, high: acc };
-                    } else if (0xDC00..0xE000).contains(&acc) {
-                        self.fail(at, JsonErrorKind::BadEscape);
-                    } else {
-                        self.push_char(char::from_u32(u32::from(acc)).unwrap_or('\u{fffd}'));
-                        self.tok = Tok::Str { key };
-                    }
-                    continue;
+                b'"' if value => self.whole_string(v, chunk, k, at, false),
+                b'"' if matches!(self.expect, Expect::KeyOrEnd | Expect::Key) => {
+                    self.whole_string(v, chunk, k, at, true)
                 }
-                Tok::LowBackslash { key, high } => {
-                    if c == b'\\' {
-                        self.tok = Tok::LowU { key, high };
-                    } else {
-                        self.fail(at, JsonErrorKind::BadEscape);
-                    }
-                    continue;
+                b'-' | b'0'..=b'9' if value => self.whole_number(v, chunk, k, base),
+                b't' | b'f' | b'n' if value => self.whole_literal(v, chunk, k, c, at),
+                _ => {
+                    self.structural(v, c, at);
+                    k + 1
                 }
-                Tok::LowU { key, high } => {
-                    if c == b'u' {
+            };
+        }
+    }
+
+    /// A string whose opening quote is `chunk[k]`. Returns where reading goes on.
+    #[inline]
+    fn whole_string<V: Visitor>(
+        &mut self,
+        v: &mut V,
+        chunk: &[u8],
+        k: usize,
+        at: usize,
+        key: bool,
+    ) -> usize {
+        let body = chunk.get(k + 1..).unwrap_or(&[]);
+        let n = string_run(body);
+        let run = body.get(..n).unwrap_or(&[]);
+        if body.get(n) != Some(&b'"') {
+            // An escape, a control character or the end of the chunk: byte by byte.
+            self.start_token(Tok::Str { key }, at);
+            self.push_run(run);
+            return k + 1 + n;
+        }
+        self.tok_at = at;
+        let prefix = run.get(..TOKEN_BYTES).unwrap_or(run);
+        let raw = Str { prefix, len: n };
+        if key {
+            let id = self.keys.id(prefix, n <= TOKEN_BYTES);
+            set_key(&mut self.frames, self.depth, id);
+            if V::KEY_EVENTS {
+                self.emit(v, Event::Key { id, raw }, at);
+            }
+            self.expect = Expect::Colon;
+        } else {
+            self.emit(v, Event::Value(Scalar::Str(raw)), at);
+            self.after_value();
+        }
+        k + n + 2
+    }
+
+    /// A number whose first byte is `chunk[k]`. Returns where reading goes on.
+    #[inline]
+    fn whole_number<V: Visitor>(
+        &mut self,
+        v: &mut V,
+        chunk: &[u8],
+        k: usize,
+        base: usize,
+    ) -> usize {
+        let at = base.saturating_add(k);
+        let rest = chunk.get(k..).unwrap_or(&[]);
+        let n = rest
+            .iter()
+            .position(|&b| !is_number_byte(b))
+            .unwrap_or(rest.len());
+        let num = rest.get(..n).unwrap_or(&[]);
+        let Some(&next) = rest.get(n) else {
+            // The number may go on in the next chunk.
+            self.start_token(Tok::Number, at);
+            self.push_run(num);
+            return chunk.len();
+        };
+        self.tok_at = at;
+        if n > TOKEN_BYTES || !valid_number(num) {
+            self.fail(at, JsonErrorKind::BadNumber);
+            return k + n;
+        }
+        self.emit(v, Event::Value(Scalar::Number(num)), at);
+        self.after_value();
+        // The byte after the number, in the same step (as [`Self::token_byte`] does).
+        self.outside(v, next, base.saturating_add(k + n));
+        k + n + 1
+    }
+
+    /// A literal whose first byte is `c` at `chunk[k]`. Returns where reading goes on.
+    #[inline]
+    fn whole_literal<V: Visitor>(
+        &mut self,
+        v: &mut V,
+        chunk: &[u8],
+        k: usize,
+        c: u8,
+        at: usize,
+    ) -> usize {
+        let which: u8 = match c {
+            b't' => 0,
+            b'f' => 1,
+            _ => 2,
+        };
+        let word = LITERALS.get(usize::from(which)).copied().unwrap_or(b"");
+        if chunk.get(k..k + word.len()) != Some(word) {
+            // A cut or misspelt literal: byte by byte (which reports where it goes wrong).
+            self.start_token(Tok::Literal { which, i: 1 }, at);
+            return k + 1;
+        }
+        self.tok_at = at;
+        self.kept = 0;
+        self.len = 0;
+        self.emit(v, literal_event(which), at);
+        self.after_value();
+        k + word.len()
+    }
+
+    /// A byte outside any token: whitespace or structure.
+    #[inline]
+    fn outside<V: Visitor>(&mut self, v: &mut V, c: u8, at: usize) {
+        if !matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+            self.structural(v, c, at);
+        }
+    }
+
+    /// The byte `c` = `chunk[k]` inside the buffered token `self.tok`. Returns where reading
+    /// goes on.
+    fn token_byte<V: Visitor>(
+        &mut self,
+        v: &mut V,
+        chunk: &[u8],
+        k: usize,
+        c: u8,
+        at: usize,
+    ) -> usize {
+        match self.tok {
+            Tok::None => {
+                self.outside(v, c, at);
+            }
+            Tok::Str { key } => {
+                // The run of plain bytes up to a quote, a backslash or a control character
+                // at once.
+                let rest = chunk.get(k..).unwrap_or(&[]);
+                let n = string_run(rest);
+                if n > 0 {
+                    self.push_run(rest.get(..n).unwrap_or(&[]));
+                    return k + n;
+                }
+                match c {
+                    b'"' => self.end_string(v, key),
+                    b'\\' => self.tok = Tok::Escape { key },
+                    0..=0x1f => self.fail(at, JsonErrorKind::ControlCharacter),
+                    _ => self.push_byte(c),
+                }
+            }
+            Tok::Escape { key } => {
+                let d = match c {
+                    b'"' => b'"',
+                    b'\\' => b'\\',
+                    b'/' => b'/',
+                    b'b' => 8,
+                    b'f' => 12,
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    b'u' => {
                         self.tok = Tok::Unicode {
                             key,
                             n: 0,
                             acc: 0,
-                            high,
+                            high: 0,
                         };
+                        return k + 1;
+                    }
+                    _ => {
+                        self.fail(at, JsonErrorKind::BadEscape);
+                        return k + 1;
+                    }
+                };
+                self.push_byte(d);
+                self.tok = Tok::Str { key };
+            }
+            Tok::Unicode { key, n, acc, high } => {
+                let Some(h) = hex(c) else {
+                    self.fail(at, JsonErrorKind::BadEscape);
+                    return k + 1;
+                };
+                let acc = (acc << 4) | u16::from(h);
+                if n < 3 {
+                    self.tok = Tok::Unicode {
+                        key,
+                        n: n + 1,
+                        acc,
+                        high,
+                    };
+                } else if high != 0 {
+                    if (0xDC00..0xE000).contains(&acc) {
+                        let cp = 0x10000
+                            + ((u32::from(high) - 0xD800) << 10)
+                            + (u32::from(acc) - 0xDC00);
+                        self.push_char(char::from_u32(cp).unwrap_or('\u{fffd}'));
+                        self.tok = Tok::Str { key };
                     } else {
                         self.fail(at, JsonErrorKind::BadEscape);
                     }
-                    continue;
+                } else if (0xD800..0xDC00).contains(&acc) {
+                    self.tok = Tok::LowBackslash { key, high: acc };
+                } else if (0xDC00..0xE000).contains(&acc) {
+                    self.fail(at, JsonErrorKind::BadEscape);
+                } else {
+                    self.push_char(char::from_u32(u32::from(acc)).unwrap_or('\u{fffd}'));
+                    self.tok = Tok::Str { key };
                 }
-                Tok::Number => {
-                    if matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
-                        // The run of number bytes at once (like strings).
-                        let start = k - 1;
-                        let rest = chunk.get(start..).unwrap_or(&[]);
-                        let n = rest
-                            .iter()
-                            .position(|b| {
-                                !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
-                            })
-                            .unwrap_or(rest.len());
-                        self.push_run(rest.get(..n).unwrap_or(&[]));
-                        k = start + n;
-                        continue;
-                    }
-                    if !self.end_number(v) {
-                        continue;
-                    }
-                    // The byte after the number is structural: fall through.
+            }
+            Tok::LowBackslash { key, high } => {
+                if c == b'\\' {
+                    self.tok = Tok::LowU { key, high };
+                } else {
+                    self.fail(at, JsonErrorKind::BadEscape);
                 }
-                Tok::Literal { which, i } => {
-                    let word = LITERALS.get(usize::from(which)).copied().unwrap_or(b"");
-                    if word.get(usize::from(i)) == Some(&c) {
-                        if usize::from(i) + 1 == word.len() {
-                            self.tok = Tok::None;
-                            let ev = match which {
-                                0 => EvKind::Bool(true),
-                                1 => EvKind::Bool(false),
-                                _ => EvKind::Null,
-                            };
-                            let at0 = self.tok_at;
-                            self.kept = 0;
-                            self.len = 0;
-                            self.emit(v, ev, at0);
-                            self.after_value();
-                        } else {
-                            self.tok = Tok::Literal { which, i: i + 1 };
-                        }
+            }
+            Tok::LowU { key, high } => {
+                if c == b'u' {
+                    self.tok = Tok::Unicode {
+                        key,
+                        n: 0,
+                        acc: 0,
+                        high,
+                    };
+                } else {
+                    self.fail(at, JsonErrorKind::BadEscape);
+                }
+            }
+            Tok::Number => {
+                if is_number_byte(c) {
+                    // The run of number bytes at once (like strings).
+                    let rest = chunk.get(k..).unwrap_or(&[]);
+                    let n = rest
+                        .iter()
+                        .position(|&b| !is_number_byte(b))
+                        .unwrap_or(rest.len());
+                    self.push_run(rest.get(..n).unwrap_or(&[]));
+                    return k + n;
+                }
+                // The byte after the number is structural (or whitespace), in the same step.
+                if self.end_number(v) {
+                    self.outside(v, c, at);
+                }
+            }
+            Tok::Literal { which, i } => {
+                let word = LITERALS.get(usize::from(which)).copied().unwrap_or(b"");
+                if word.get(usize::from(i)) == Some(&c) {
+                    if usize::from(i) + 1 == word.len() {
+                        self.tok = Tok::None;
+                        let at0 = self.tok_at;
+                        self.kept = 0;
+                        self.len = 0;
+                        self.emit(v, literal_event(which), at0);
+                        self.after_value();
                     } else {
-                        self.fail(
-                            at,
-                            JsonErrorKind::Unexpected {
-                                found: c,
-                                expected: "a literal (`true`, `false` or `null`)",
-                            },
-                        );
+                        self.tok = Tok::Literal { which, i: i + 1 };
                     }
-                    continue;
+                } else {
+                    self.fail(
+                        at,
+                        JsonErrorKind::Unexpected {
+                            found: c,
+                            expected: "a literal (`true`, `false` or `null`)",
+                        },
+                    );
                 }
             }
-            // Outside a token.
-            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
-                continue;
-            }
-            self.structural(v, c, at);
         }
+        k + 1
     }
 
     fn structural<V: Visitor>(&mut self, v: &mut V, c: u8, at: usize) {
@@ -819,15 +946,165 @@ impl Tokenizer {
     }
 }
 
-#[derive(Clone, Copy)]
-enum EvKind {
-    Key(KeyId),
-    Begin(Container),
-    End(Container),
-    Str,
-    Number,
-    Bool(bool),
-    Null,
+/// The kept frames of a path at `depth`.
+#[inline(always)]
+fn path_of(frames: &[Frame; PATH_FRAMES], depth: u32) -> Path<'_> {
+    let n = (depth as usize).min(PATH_FRAMES);
+    Path {
+        frames: frames.get(..n).unwrap_or(&[]),
+        depth,
+    }
+}
+
+/// Hands one event to the visitor, unless it stopped the tokenizer already; records a stop.
+/// (A free function over the tokenizer's fields, so the event may borrow its token buffer.)
+#[inline(always)]
+fn deliver<V: Visitor>(
+    frames: &[Frame; PATH_FRAMES],
+    depth: u32,
+    stopped: &mut bool,
+    v: &mut V,
+    ev: Event<'_>,
+    at: usize,
+) {
+    if !*stopped && !v.event(path_of(frames, depth), ev, at) {
+        *stopped = true;
+    }
+}
+
+/// The innermost level (an object) now reads the value of key `id`.
+#[inline(always)]
+fn set_key(frames: &mut [Frame; PATH_FRAMES], depth: u32, id: KeyId) {
+    if let Some(Frame::Object(k)) = depth
+        .checked_sub(1)
+        .and_then(|d| frames.get_mut(d as usize))
+    {
+        *k = id;
+    }
+}
+
+fn literal_event(which: u8) -> Event<'static> {
+    match which {
+        0 => Event::Value(Scalar::Bool(true)),
+        1 => Event::Value(Scalar::Bool(false)),
+        _ => Event::Value(Scalar::Null),
+    }
+}
+
+/// Bytes that can continue a number token (the grammar is checked when it ends).
+#[inline]
+fn is_number_byte(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+}
+
+/// A key table with its lookup index, built at compile time (`static T: KeyIndex =
+/// KeyIndex::new(KEYS)`): for each key length and each first byte, the set of the table's keys
+/// with it, so a key is compared with the few table keys sharing both (usually none or one)
+/// instead of with the whole table.
+#[derive(Debug)]
+pub struct KeyIndex {
+    keys: &'static [&'static str],
+    /// Bit `i` of `by_len[n]`: key `i` is `n` bytes long.
+    by_len: [u64; 64],
+    /// Bit `i` of `by_first[b % 64]`: key `i` starts with byte `b` (`b` = 0 for the empty key).
+    by_first: [u64; 64],
+    /// At most 64 keys, each shorter than 64 bytes (else lookups walk the table).
+    indexed: bool,
+}
+
+impl KeyIndex {
+    pub const fn new(keys: &'static [&'static str]) -> Self {
+        let mut by_len = [0u64; 64];
+        let mut by_first = [0u64; 64];
+        let mut indexed = keys.len() <= 64;
+        let mut i = 0;
+        // Indexing (a const fn cannot call `get`) stays in bounds: `i < keys.len()`,
+        // `k.len() < 64` and `first < 64` are tested first.
+        while i < keys.len() && i < 64 {
+            let k = keys[i].as_bytes();
+            if k.len() < 64 {
+                by_len[k.len()] |= 1 << i;
+                let first = match k.first() {
+                    Some(&b) => (b % 64) as usize,
+                    None => 0,
+                };
+                by_first[first] |= 1 << i;
+            } else {
+                indexed = false;
+            }
+            i += 1;
+        }
+        KeyIndex {
+            keys,
+            by_len,
+            by_first,
+            indexed,
+        }
+    }
+
+    /// The id of `raw` (the first table key equal to it).
+    fn id(&self, raw: &[u8]) -> KeyId {
+        if !self.indexed {
+            return table_id(self.keys, raw);
+        }
+        // No key is 64 bytes or longer.
+        let Some(&lens) = self.by_len.get(raw.len()) else {
+            return KEY_OTHER;
+        };
+        let first = raw.first().map_or(0, |&b| usize::from(b % 64));
+        let mut m = lens & self.by_first.get(first).copied().unwrap_or(0);
+        while m != 0 {
+            let i = m.trailing_zeros() as usize;
+            if self.keys.get(i).is_some_and(|k| same(k.as_bytes(), raw)) {
+                return u8::try_from(i).unwrap_or(KEY_OTHER);
+            }
+            m &= m - 1;
+        }
+        KEY_OTHER
+    }
+}
+
+/// Equal byte strings, by a byte loop: keys are a few bytes, and Wasm has no vectorised
+/// `memcmp` to call.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The id of `raw` in a table without an index: the first equal key, by a walk.
+fn table_id(keys: &[&str], raw: &[u8]) -> KeyId {
+    // Length and first byte first: most keys of a payload are not in the table.
+    let first = raw.first();
+    keys.iter()
+        .position(|k| {
+            let k = k.as_bytes();
+            k.len() == raw.len() && k.first() == first && same(k, raw)
+        })
+        .and_then(|i| u8::try_from(i).ok())
+        .filter(|&i| i != KEY_OTHER)
+        .unwrap_or(KEY_OTHER)
+}
+
+/// Where the tokenizer looks keys up.
+#[derive(Debug, Clone, Copy)]
+enum Keys {
+    Table(&'static [&'static str]),
+    Index(&'static KeyIndex),
+}
+
+impl Keys {
+    /// The id of key `raw` (exact bytes, escapes decoded); `whole` is false when `raw` is only
+    /// the prefix of a longer key (which is then no table key).
+    #[inline]
+    fn id(self, raw: &[u8], whole: bool) -> KeyId {
+        if !whole {
+            return KEY_OTHER;
+        }
+        match self {
+            Keys::Table(t) => table_id(t, raw),
+            Keys::Index(x) => x.id(raw),
+        }
+    }
 }
 
 fn hex(c: u8) -> Option<u8> {
@@ -1133,6 +1410,30 @@ mod tests {
         assert_eq!(run(&deep).1.unwrap_err().kind, JsonErrorKind::TooDeep);
         // A bare number at the root ends at the end of input.
         assert_eq!(run("42").0, vec!["@0 num 42"]);
+    }
+
+    #[test]
+    fn indexed_keys_have_the_ids_of_the_table_walk() {
+        static T: &[&str] = &["usage", "model", "mode", "", "m", "model", "Usage", "é"];
+        static X: KeyIndex = KeyIndex::new(T);
+        let long = "k".repeat(70);
+        let long: &'static str = Box::leak(long.into_boxed_str());
+        let with_long: &'static [&'static str] = Box::leak(vec!["a", long].into_boxed_slice());
+        let xl = KeyIndex::new(with_long);
+        assert!(X.indexed && !xl.indexed);
+        for raw in [
+            "usage", "model", "mode", "", "m", "Usage", "é", "usagE", "model_", "n", "ü", "mx",
+        ] {
+            let r = raw.as_bytes();
+            assert_eq!(X.id(r), table_id(T, r), "{raw}");
+            assert_eq!(Keys::Index(&X).id(r, false), KEY_OTHER);
+            assert_eq!(xl.id(r), table_id(with_long, r), "{raw}");
+        }
+        // Duplicates: the first one's id.
+        assert_eq!(X.id(b"model"), 1);
+        assert_eq!(xl.id(long.as_bytes()), 1);
+        // Length ≥ 64 in an indexed table: no key.
+        assert_eq!(X.id(long.as_bytes()), KEY_OTHER);
     }
 
     #[test]

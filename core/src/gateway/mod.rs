@@ -16,6 +16,7 @@
 //! `tests/tests/gateway_alloc.rs` enforces it with a counting allocator; the scanning speed is
 //! `cargo bench -p scalelens-tests --bench gateway_scan`.
 
+mod bytes;
 pub mod config;
 pub mod json;
 pub mod load;

@@ -170,6 +170,8 @@ pub struct RequestSignals {
     body: Body,
     streamed: bool,
     json: ResponseScan,
+    /// `json` read a body (else it is as new, and reads SSE events).
+    json_fed: bool,
     sse: SseScanner,
     first_byte: Option<Millis>,
     first_content: Option<Millis>,
@@ -199,6 +201,7 @@ impl RequestSignals {
             body: Body::Skip,
             streamed: false,
             json: ResponseScan::new(),
+            json_fed: false,
             sse,
             first_byte: None,
             first_content: None,
@@ -403,6 +406,7 @@ impl RequestSignals {
         match self.body {
             Body::Skip => {}
             Body::Json => {
+                self.json_fed = true;
                 let room = self
                     .config
                     .max_body_bytes
@@ -430,9 +434,17 @@ impl RequestSignals {
                 let mut content = 0u64;
                 let mut first_content = self.first_content;
                 let mut stream_error = self.stream_error;
+                // The JSON body reader, if it never read a body (the usual case: it reads
+                // `application/json` responses only), reads each event and is left as new;
+                // otherwise each event gets a new reader.
+                let mut json = (!self.json_fed).then_some(&mut self.json);
+                let mut scan = |d: &[u8]| match json.as_deref_mut() {
+                    Some(json) => json.scan_and_reset(d),
+                    None => scan_payload(d),
+                };
                 self.sse.feed(chunk, |ev| match ev {
                     SseEvent::Data([]) => {}
-                    SseEvent::Data(d) => match scan_payload(d) {
+                    SseEvent::Data(d) => match scan(d) {
                         Ok(info) => {
                             if info.usage.is_some() {
                                 usage = info.usage;

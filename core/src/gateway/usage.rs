@@ -16,7 +16,8 @@
 //! allocation, any chunking. Malformed or cut JSON is a [`UsageError`], never a panic.
 
 use super::json::{
-    Container, Event, JsonError, KeyId, Path, Scalar, Step, Tokenizer, Visitor, TOKEN_BYTES,
+    Container, Event, JsonError, KeyId, KeyIndex, Path, Scalar, Step, Tokenizer, Visitor,
+    TOKEN_BYTES,
 };
 use core::fmt;
 
@@ -52,6 +53,9 @@ pub const KEYS: &[&str] = &[
     "error",
     "reasoning_content",
 ];
+
+/// [`KEYS`] indexed for the tokenizer.
+static KEY_INDEX: KeyIndex = KeyIndex::new(KEYS);
 
 /// `usage` of a response or chunk.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -125,6 +129,9 @@ struct ResponseVisitor {
 }
 
 impl Visitor for ResponseVisitor {
+    const KEY_EVENTS: bool = false;
+    const END_EVENTS: bool = false;
+
     fn event(&mut self, path: Path<'_>, ev: Event<'_>, _at: usize) -> bool {
         match ev {
             Event::Begin(c) if path.depth == 0 => {
@@ -207,7 +214,7 @@ impl Default for ResponseScan {
 impl ResponseScan {
     pub fn new() -> Self {
         ResponseScan {
-            tok: Tokenizer::new(KEYS),
+            tok: Tokenizer::with_index(&KEY_INDEX),
             info: PayloadInfo::default(),
             not_object: false,
             bad_count: false,
@@ -259,13 +266,21 @@ impl ResponseScan {
         r.map_err(UsageError::Json)?;
         Ok(self.info)
     }
+
+    /// Read one complete payload with a reader that has read nothing yet, and leave it so:
+    /// what [`scan_payload`] does, without building a reader (and clearing its token buffer)
+    /// each time.
+    pub fn scan_and_reset(&mut self, payload: &[u8]) -> Result<PayloadInfo, UsageError> {
+        self.feed(payload);
+        let r = self.finish();
+        self.reset();
+        r
+    }
 }
 
 /// Read one complete payload (an SSE event's data, or a whole response body).
 pub fn scan_payload(payload: &[u8]) -> Result<PayloadInfo, UsageError> {
-    let mut s = ResponseScan::new();
-    s.feed(payload);
-    s.finish()
+    ResponseScan::new().scan_and_reset(payload)
 }
 
 /// What a request body says.
@@ -306,6 +321,9 @@ struct RequestVisitor<'r> {
 }
 
 impl Visitor for RequestVisitor<'_> {
+    const KEY_EVENTS: bool = false;
+    const END_EVENTS: bool = false;
+
     fn event(&mut self, path: Path<'_>, ev: Event<'_>, _at: usize) -> bool {
         match ev {
             Event::Begin(Container::Array) | Event::Value(_) if path.depth == 0 => {
@@ -352,7 +370,7 @@ impl Default for RequestScan {
 impl RequestScan {
     pub fn new() -> Self {
         RequestScan {
-            tok: Tokenizer::new(KEYS),
+            tok: Tokenizer::with_index(&KEY_INDEX),
             info: RequestInfo::default(),
             not_object: false,
         }
