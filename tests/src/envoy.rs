@@ -849,8 +849,21 @@ impl Drop for Envoy {
 /// [`Prometheus::key`]) to value.
 #[derive(Debug, Default)]
 pub struct Prometheus {
-    pub samples: BTreeMap<String, f64>,
+    /// Value per series: the metric name and its labels sorted by key.
+    pub samples: BTreeMap<Series, f64>,
     pub text: String,
+}
+
+/// A series of a scrape: metric name, labels sorted by key.
+pub type Series = (String, Vec<(String, String)>);
+
+fn series(name: &str, labels: &[(&str, &str)]) -> Series {
+    let mut labels: Vec<(String, String)> = labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    labels.sort();
+    (name.to_string(), labels)
 }
 
 impl Prometheus {
@@ -860,30 +873,25 @@ impl Prometheus {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
-            let Some((series, value)) = line.rsplit_once(' ') else {
+            let Some((name_labels, value)) = line.rsplit_once(' ') else {
                 continue;
             };
             let Ok(value) = value.parse::<f64>() else {
                 continue;
             };
-            let (name, labels) = match series.split_once('{') {
+            let (name, labels) = match name_labels.split_once('{') {
                 Some((n, rest)) => (n, rest.trim_end_matches('}')),
-                None => (series, ""),
+                None => (name_labels, ""),
             };
-            let mut pairs: Vec<(String, String)> = labels
+            let pairs: Vec<(&str, &str)> = labels
                 .split("\",")
                 .filter(|p| !p.is_empty())
                 .filter_map(|p| {
                     let (k, v) = p.split_once('=')?;
-                    Some((k.to_string(), v.trim_matches('"').to_string()))
+                    Some((k, v.trim_matches('"')))
                 })
                 .collect();
-            pairs.sort();
-            let refs: Vec<(&str, &str)> = pairs
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            samples.insert(Self::key(name, &refs), value);
+            samples.insert(series(name, &pairs), value);
         }
         Prometheus {
             samples,
@@ -891,12 +899,11 @@ impl Prometheus {
         }
     }
 
-    /// `name{k="v",...}` with labels sorted by key.
+    /// `name{k="v",...}` with labels sorted by key (for messages).
     pub fn key(name: &str, labels: &[(&str, &str)]) -> String {
-        let mut labels = labels.to_vec();
-        labels.sort();
+        let (name, labels) = series(name, labels);
         if labels.is_empty() {
-            return name.to_string();
+            return name;
         }
         let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
         format!("{name}{{{}}}", inner.join(","))
@@ -904,25 +911,18 @@ impl Prometheus {
 
     /// The value of a series, or `None` if absent.
     pub fn get(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-        self.samples.get(&Self::key(name, labels)).copied()
+        self.samples.get(&series(name, labels)).copied()
     }
 
     /// The sum of the series `name` whose labels include all of `labels` (others free).
     pub fn sum(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
-        let wanted: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
         self.samples
             .iter()
-            .filter(|(key, _)| {
-                let Some(rest) = key.strip_prefix(name) else {
-                    return false;
-                };
-                let inner = match rest.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-                    Some(inner) => inner,
-                    None if rest.is_empty() => "",
-                    None => return false,
-                };
-                let pairs: Vec<&str> = inner.split(',').collect();
-                wanted.iter().all(|w| pairs.contains(&w.as_str()))
+            .filter(|((n, have), _)| {
+                n == name
+                    && labels
+                        .iter()
+                        .all(|(k, v)| have.iter().any(|(hk, hv)| hk == k && hv == v))
             })
             .map(|(_, v)| v)
             .sum()
@@ -932,8 +932,54 @@ impl Prometheus {
     pub fn dump(&self, prefix: &str) -> String {
         self.samples
             .iter()
-            .filter(|(k, _)| k.starts_with(prefix))
-            .map(|(k, v)| format!("{k} {v}\n"))
+            .filter(|((name, _), _)| name.starts_with(prefix))
+            .map(|((name, labels), v)| {
+                let refs: Vec<(&str, &str)> = labels
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                format!("{} {v}\n", Self::key(name, &refs))
+            })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Prometheus;
+
+    #[test]
+    fn a_scrape_reads_by_series_and_sums_over_free_labels() {
+        let p = Prometheus::parse(
+            "# TYPE scalelens_gateway_requests_total counter\n\
+             scalelens_gateway_requests_total{model=\"m\",cluster=\"vllm\"} 3\n\
+             scalelens_gateway_requests_total{cluster=\"vllm\",model=\"other\"} 2\n\
+             scalelens_gateway_requests_total{cluster=\"b\",model=\"m\"} 7\n\
+             scalelens_gateway_requests_total_x{cluster=\"vllm\"} 100\n\
+             envoy_up 1\n\
+             not a sample\n",
+        );
+        let name = "scalelens_gateway_requests_total";
+        // Labels in any order.
+        assert_eq!(
+            p.get(name, &[("cluster", "vllm"), ("model", "m")]),
+            Some(3.0)
+        );
+        assert_eq!(
+            p.get(name, &[("model", "m"), ("cluster", "vllm")]),
+            Some(3.0)
+        );
+        assert_eq!(p.get(name, &[("cluster", "vllm")]), None);
+        assert_eq!(p.get("envoy_up", &[]), Some(1.0));
+        // Sums: a longer name with the same prefix is another metric.
+        assert_eq!(p.sum(name, &[("cluster", "vllm")]), 5.0);
+        assert_eq!(p.sum(name, &[("model", "m")]), 10.0);
+        assert_eq!(p.sum(name, &[]), 12.0);
+        assert_eq!(p.sum(name, &[("cluster", "none")]), 0.0);
+        assert_eq!(p.dump("envoy_"), "envoy_up 1\n");
+        assert_eq!(
+            Prometheus::key(name, &[("model", "m"), ("cluster", "vllm")]),
+            "scalelens_gateway_requests_total{cluster=\"vllm\",model=\"m\"}"
+        );
     }
 }
