@@ -15,6 +15,10 @@
 //! - heap blocks carry their size in a header, so they are freed with the size they were
 //!   allocated with whatever size the host reports.
 //!
+//! The module must export no `malloc`: proxy-wasm-cpp-host uses a `malloc` export in preference
+//! to `proxy_on_memory_allocate`, and blocks from it would have no size header (the export list
+//! of the built `.wasm` is pinned by `tests/tests/gateway_envoy.rs`).
+//!
 //! Single-threaded: a Wasm VM runs one callback at a time (the state is thread-local, which
 //! in wasm32-wasip1 without threads is a plain static; native tests get one per thread).
 
@@ -73,6 +77,15 @@ fn heap_alloc(size: usize) -> *mut u8 {
     }
 }
 
+/// The size a block from [`heap_alloc`] was allocated with.
+///
+/// # Safety
+/// `ptr` must come from [`heap_alloc`] and not have been freed.
+unsafe fn heap_size(ptr: *mut u8) -> usize {
+    // SAFETY: the caller's contract: the header sits HEADER bytes before `ptr`.
+    unsafe { ptr.sub(HEADER).cast::<usize>().read() }
+}
+
 /// Free a block from [`heap_alloc`].
 ///
 /// # Safety
@@ -80,10 +93,9 @@ fn heap_alloc(size: usize) -> *mut u8 {
 unsafe fn heap_free(ptr: *mut u8) {
     // SAFETY: the caller's contract: the header sits HEADER bytes before `ptr`.
     unsafe {
-        let base = ptr.sub(HEADER);
-        let size = base.cast::<usize>().read();
+        let size = heap_size(ptr);
         if let Some(layout) = heap_layout(size) {
-            dealloc(base, layout);
+            dealloc(ptr.sub(HEADER), layout);
         }
     }
 }
@@ -134,7 +146,7 @@ impl HostBytes {
     ///
     /// # Safety
     /// `data` must be null or the pointer [`proxy_on_memory_allocate`] gave the host in that
-    /// call, and `len` no more than what was asked for then; nothing else may own it.
+    /// call, and nothing else may own it. `len` beyond what was allocated is cut to it.
     pub unsafe fn adopt(data: *mut u8, len: usize) -> HostBytes {
         let Some(ptr) = NonNull::new(data) else {
             return HostBytes::empty();
@@ -143,9 +155,16 @@ impl HostBytes {
         if scratch {
             SCRATCH.with(|s| s.lent.set(true));
         }
+        // Never more than was allocated, whatever size the host reports.
+        let allocated = if scratch {
+            SCRATCH_BYTES
+        } else {
+            // SAFETY: `adopt`'s contract: a heap block from `proxy_on_memory_allocate`.
+            unsafe { heap_size(data) }
+        };
         HostBytes {
             ptr: Some(ptr),
-            len: if scratch { len.min(SCRATCH_BYTES) } else { len },
+            len: len.min(allocated),
             scratch,
         }
     }
@@ -234,6 +253,24 @@ mod tests {
         assert!(e.is_empty());
         // SAFETY: null is allowed.
         assert!(unsafe { HostBytes::adopt(null_mut(), 5) }.is_empty());
+    }
+
+    #[test]
+    fn a_size_over_what_was_allocated_is_cut_to_it() {
+        let p = proxy_on_memory_allocate(4);
+        // SAFETY: `p` is valid for 4 bytes; the host then claims 1000.
+        let h = unsafe {
+            p.copy_from_nonoverlapping(b"abcd".as_ptr(), 4);
+            HostBytes::adopt(p, 1000)
+        };
+        assert_eq!(&*h, b"abcd");
+        let s = with_scratch(|| {
+            let p = proxy_on_memory_allocate(4);
+            // SAFETY: as above, in the scratch region.
+            unsafe { HostBytes::adopt(p, SCRATCH_BYTES + 5) }
+        });
+        assert!(s.in_scratch());
+        assert_eq!(s.len(), SCRATCH_BYTES);
     }
 
     #[test]
