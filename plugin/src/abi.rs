@@ -4,7 +4,10 @@
 //! The filter exports only the callbacks it uses (proxy-wasm spec, abi-versions/v0.2.1:
 //! every callback is optional and the host calls only those the module exports): the context
 //! life cycle, configuration and tick for root contexts, and the HTTP request/response
-//! callbacks. Trailers, TCP streams, HTTP/gRPC callouts and queues are not exported.
+//! callbacks including trailers (a body followed by trailers ends at the trailers, not with
+//! an `end_of_stream` body chunk). TCP streams, HTTP/gRPC callouts and queues are not
+//! exported. Flags arrive as `u32` (the ABI's i32), tested `!= 0`: no value the host passes
+//! can be an invalid `bool`.
 //!
 //! Why not the `proxy-wasm` SDK's dispatcher: it `panic!`s on a context id it does not know
 //! (a panic kills the VM), boxes every HTTP context (an allocation per request), and carries
@@ -83,9 +86,12 @@ impl Contexts {
         true
     }
 
+    /// The context is gone. An HTTP context is finished first if the host skipped `on_done`
+    /// (Envoy does not), so the in-flight count stays balanced.
     pub fn delete(&mut self, id: u32) {
-        if self.http.remove(&id).is_none() {
-            self.roots.retain(|(r, _)| *r != id);
+        match self.http.remove(&id) {
+            Some(mut h) => h.on_done(),
+            None => self.roots.retain(|(r, _)| *r != id),
         }
     }
 
@@ -152,8 +158,8 @@ pub extern "C" fn proxy_on_tick(root_context_id: u32) {
 macro_rules! http_callbacks {
     ($($export:ident => $method:ident),* $(,)?) => {$(
         #[no_mangle]
-        pub extern "C" fn $export(id: u32, size: usize, end_of_stream: bool) -> u32 {
-            on_http(id, |h| h.$method(size, end_of_stream))
+        pub extern "C" fn $export(id: u32, size: usize, end_of_stream: u32) -> u32 {
+            on_http(id, |h| h.$method(size, end_of_stream != 0))
         }
     )*};
 }
@@ -163,6 +169,16 @@ http_callbacks! {
     proxy_on_request_body => on_request_body,
     proxy_on_response_headers => on_response_headers,
     proxy_on_response_body => on_response_body,
+}
+
+#[no_mangle]
+pub extern "C" fn proxy_on_request_trailers(id: u32, _trailers: usize) -> u32 {
+    on_http(id, Http::on_request_trailers)
+}
+
+#[no_mangle]
+pub extern "C" fn proxy_on_response_trailers(id: u32, _trailers: usize) -> u32 {
+    on_http(id, Http::on_response_trailers)
 }
 
 #[no_mangle]
@@ -197,8 +213,9 @@ mod tests {
 
     #[test]
     fn unknown_ids_are_ignored_never_a_panic() {
-        assert_eq!(proxy_on_request_headers(99, 3, false), CONTINUE);
-        assert_eq!(proxy_on_response_body(99, 10, true), CONTINUE);
+        assert_eq!(proxy_on_request_headers(99, 3, 0), CONTINUE);
+        assert_eq!(proxy_on_response_body(99, 10, 1), CONTINUE);
+        assert_eq!(proxy_on_response_trailers(99, 1), CONTINUE);
         proxy_on_log(99);
         assert!(proxy_on_done(99));
         proxy_on_delete(99);

@@ -13,6 +13,7 @@
 //! reset.
 
 use crate::host::{self, Buffer, Headers, HostBytes};
+use crate::memory::SCRATCH_BYTES;
 use crate::root::{Shared, MAX_CLUSTERS};
 use crate::stats;
 use scalelens_core::gateway::config::ModelLabel;
@@ -47,6 +48,20 @@ pub struct Http {
 
 fn now_ms() -> u64 {
     host::now_ms().unwrap_or(0)
+}
+
+/// Read the first `wanted` bytes of a body chunk in windows of at most [`SCRATCH_BYTES`]
+/// (each lands in the VM's scratch region, so a chunk of any size costs the VM no more
+/// memory), handing each window to `f` with whether it is the last. The state machine reads
+/// any cut of a body, so windows give what the whole chunk gives.
+fn read_windows(which: Buffer, wanted: usize, mut f: impl FnMut(&[u8], bool)) {
+    let mut start = 0;
+    while start < wanted {
+        let len = (wanted - start).min(SCRATCH_BYTES);
+        let window = host::buffer(which, start, len).unwrap_or_default();
+        start += len;
+        f(&window, start >= wanted);
+    }
 }
 
 impl Http {
@@ -198,20 +213,28 @@ impl Http {
         let Some(signals) = self.signals.as_mut() else {
             return;
         };
-        // Only what the state machine reads is copied into the VM (nothing once the model is
-        // known, at most `max_body_bytes` + 1).
-        // An empty last chunk still ends the body (a cut JSON body is malformed).
+        // Only what the state machine reads is copied into the VM (nothing once the model and
+        // `stream` are known, at most `max_body_bytes` + 1), window by window.
         let wanted = signals.request_body_wanted(body_size);
-        if wanted == 0 && !end_of_stream {
+        if wanted == 0 {
+            // An empty last chunk still ends the body (a cut JSON body is malformed).
+            if end_of_stream {
+                let s = signals.on_request_body(&[], true);
+                self.apply(s);
+            }
             return;
         }
-        let chunk = if wanted > 0 {
-            host::buffer(Buffer::RequestBody, 0, wanted).unwrap_or_default()
-        } else {
-            HostBytes::empty()
-        };
-        let s = signals.on_request_body(&chunk, end_of_stream);
-        self.apply(s);
+        read_windows(Buffer::RequestBody, wanted, |chunk, last| {
+            if let Some(signals) = self.signals.as_mut() {
+                let s = signals.on_request_body(chunk, end_of_stream && last);
+                self.apply(s);
+            }
+        });
+    }
+
+    /// Request trailers end the request body (no body chunk then says `end_of_stream`).
+    pub fn on_request_trailers(&mut self) {
+        self.on_request_body(0, true);
     }
 
     pub fn on_response_headers(&mut self, _num_headers: usize, end_of_stream: bool) {
@@ -272,17 +295,30 @@ impl Http {
         }
         let now = self.last_ms;
         let wanted = signals.response_body_wanted(body_size);
-        let s = if wanted > 0 {
-            let chunk = host::buffer(Buffer::ResponseBody, 0, wanted).unwrap_or_default();
-            signals.on_response_body(now, &chunk, end_of_stream)
-        } else {
+        if wanted == 0 {
             // Not read (route not inspected, not JSON/SSE, past the limit): the body is never
             // copied into the VM; a one-byte marker tells the state machine that a non-empty
             // chunk arrived (first byte, end of response).
             let marker: &[u8] = if body_size > 0 { b" " } else { b"" };
-            signals.on_response_body(now, marker, end_of_stream)
-        };
-        self.apply(s);
+            let s = signals.on_response_body(now, marker, end_of_stream);
+            self.apply(s);
+            return;
+        }
+        read_windows(Buffer::ResponseBody, wanted, |chunk, last| {
+            if let Some(signals) = self.signals.as_mut() {
+                let s = signals.on_response_body(now, chunk, end_of_stream && last);
+                self.apply(s);
+            }
+        });
+    }
+
+    /// Response trailers end the response (its last body chunk did not say
+    /// `end_of_stream`): as an empty last chunk, so the request completes instead of counting
+    /// as reset and a JSON body is finished.
+    pub fn on_response_trailers(&mut self) {
+        if !self.response_ended {
+            self.on_response_body(0, true);
+        }
     }
 
     pub fn on_log(&mut self) {

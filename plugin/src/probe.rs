@@ -80,5 +80,9 @@ impl Probe {
         }
     }
 
+    pub fn on_request_trailers(&mut self) {}
+
+    pub fn on_response_trailers(&mut self) {}
+
     pub fn on_done(&mut self) {}
 }

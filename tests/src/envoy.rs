@@ -96,6 +96,47 @@ pub fn plugin_wasm() -> PathBuf {
     path
 }
 
+/// The export names of a Wasm module (binary format: the export section, id 7), sorted;
+/// `None` if the bytes are not a well-formed module header and sections.
+pub fn wasm_exports(bytes: &[u8]) -> Option<Vec<String>> {
+    fn leb(b: &[u8], at: &mut usize) -> Option<usize> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let byte = *b.get(*at)?;
+            *at += 1;
+            value |= usize::from(byte & 0x7f).checked_shl(shift)?;
+            if byte < 0x80 {
+                return Some(value);
+            }
+            shift += 7;
+        }
+    }
+    if bytes.get(..4)? != b"\0asm" {
+        return None;
+    }
+    let mut at = 8;
+    let mut names = Vec::new();
+    while at < bytes.len() {
+        let id = *bytes.get(at)?;
+        at += 1;
+        let size = leb(bytes, &mut at)?;
+        let end = at.checked_add(size)?;
+        if id == 7 {
+            let mut p = at;
+            for _ in 0..leb(bytes, &mut p)? {
+                let len = leb(bytes, &mut p)?;
+                let name = bytes.get(p..p.checked_add(len)?)?;
+                names.push(String::from_utf8_lossy(name).into_owned());
+                p += len + 1; // the name, then the kind byte
+                leb(bytes, &mut p)?; // the index
+            }
+        }
+        at = end;
+    }
+    names.sort();
+    Some(names)
+}
+
 /// A free loopback port (bound then released; the race is acceptable in tests).
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
@@ -108,7 +149,8 @@ pub fn free_port() -> u16 {
 /// What the fake OpenAI server does for one request, chosen by the `x-test-scenario` header
 /// (default `json`). Numbers come from `x-test-prompt`, `x-test-completion`, `x-test-chunks`,
 /// `x-test-delay-ms` headers; `x-test-pad: N` puts N spaces before a JSON body (still valid
-/// JSON, longer than an inspection limit).
+/// JSON, longer than an inspection limit); `x-test-trailer: 1` sends a JSON or SSE body
+/// chunked and ends it with a trailer (`x-test-trailer: done`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
     /// 200, `application/json` chat completion with `usage`.
@@ -352,6 +394,9 @@ fn serve_connection(conn: TcpStream, seen: &Mutex<Vec<SeenRequest>>, served: &At
     }
 }
 
+/// The end of a chunked body with one trailer field.
+const LAST_CHUNK_WITH_TRAILER: &[u8] = b"0\r\nx-test-trailer: done\r\n\r\n";
+
 /// Answer one request per its scenario; `Ok(true)` when the connection may serve another.
 fn respond(w: &mut TcpStream, req: &SeenRequest) -> std::io::Result<bool> {
     let h = &req.headers;
@@ -361,6 +406,7 @@ fn respond(w: &mut TcpStream, req: &SeenRequest) -> std::io::Result<bool> {
     let chunks = header_num(h, "x-test-chunks", 3);
     let delay = Duration::from_millis(header_num(h, "x-test-delay-ms", 0));
     let close = header(h, "connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
+    let trailer = header(h, "x-test-trailer").is_some();
     let conn_header = if close { "close" } else { "keep-alive" };
     let model = request_model(&req.body);
     let json_head = |status: &str, len: usize| {
@@ -380,7 +426,19 @@ fn respond(w: &mut TcpStream, req: &SeenRequest) -> std::io::Result<bool> {
             }
             let pad = " ".repeat(header_num(h, "x-test-pad", 0).min(1 << 20) as usize);
             let body = pad + &completion_json(&model, prompt, completion);
-            w.write_all(format!("{}{body}", json_head("200 OK", body.len())).as_bytes())?;
+            if trailer {
+                w.write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                         transfer-encoding: chunked\r\nconnection: {conn_header}\r\n\r\n"
+                    )
+                    .as_bytes(),
+                )?;
+                write_chunk(w, body.as_bytes())?;
+                w.write_all(LAST_CHUNK_WITH_TRAILER)?;
+            } else {
+                w.write_all(format!("{}{body}", json_head("200 OK", body.len())).as_bytes())?;
+            }
         }
         Scenario::Error500 | Scenario::Error503 => {
             let status = if scenario == Scenario::Error500 {
@@ -405,7 +463,11 @@ fn respond(w: &mut TcpStream, req: &SeenRequest) -> std::io::Result<bool> {
             }
             write_chunk(w, sse_usage(&model, prompt, completion).as_bytes())?;
             write_chunk(w, b"data: [DONE]\n\n")?;
-            w.write_all(b"0\r\n\r\n")?;
+            w.write_all(if trailer {
+                LAST_CHUNK_WITH_TRAILER
+            } else {
+                b"0\r\n\r\n"
+            })?;
         }
         Scenario::Reset => {
             w.write_all(sse_head.as_bytes())?;
@@ -756,9 +818,19 @@ impl Envoy {
 
     /// [`Envoy::start`] with `concurrency` worker threads (the benchmark uses 1).
     pub fn start_with(config: &EnvoyConfig, concurrency: u32) -> Result<Envoy, EnvoyExit> {
+        Envoy::start_rendered(&config.render(), config, concurrency)
+    }
+
+    /// Envoy with `yaml` (`config` rendered, then edited by the caller; its ports are
+    /// `config`'s).
+    pub fn start_rendered(
+        yaml: &str,
+        config: &EnvoyConfig,
+        concurrency: u32,
+    ) -> Result<Envoy, EnvoyExit> {
         let dir = scratch_dir("run");
         let path = dir.join("envoy.yaml");
-        std::fs::write(&path, config.render()).expect("write config");
+        std::fs::write(&path, yaml).expect("write config");
         let log_path = dir.join("envoy.log");
         let child = envoy_command(&path, &log_path, concurrency, &[])
             .spawn()

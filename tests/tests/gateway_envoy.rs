@@ -76,6 +76,36 @@ fn value(p: &Prometheus, name: &str, labels: &[(&str, &str)]) -> f64 {
     })
 }
 
+/// The filter exports its ABI callbacks and nothing that changes how Envoy drives it: above
+/// all no `malloc` (proxy-wasm-cpp-host would allocate through it instead of
+/// `proxy_on_memory_allocate`, and plugin/src/memory.rs frees blocks by their size header).
+#[test]
+#[ignore = "needs the built .wasm; run by `cargo xtask test`"]
+fn the_wasm_exports_its_callbacks_and_no_malloc() {
+    let bytes = std::fs::read(plugin_wasm()).expect("read the .wasm");
+    let exports = wasm_exports(&bytes).expect("a Wasm module");
+    let want = [
+        "_initialize",
+        "memory",
+        "proxy_abi_version_0_2_1",
+        "proxy_on_configure",
+        "proxy_on_context_create",
+        "proxy_on_delete",
+        "proxy_on_done",
+        "proxy_on_log",
+        "proxy_on_memory_allocate",
+        "proxy_on_request_body",
+        "proxy_on_request_headers",
+        "proxy_on_request_trailers",
+        "proxy_on_response_body",
+        "proxy_on_response_headers",
+        "proxy_on_response_trailers",
+        "proxy_on_tick",
+        "proxy_on_vm_start",
+    ];
+    assert_eq!(exports, want);
+}
+
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn example_config_passes_envoy_validate() {
@@ -470,6 +500,91 @@ fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
         );
         assert!(malformed.unwrap_or(0.0) == 0.0, "{kind}: {dump}");
     }
+}
+
+/// Envoy parses HTTP/1.1 trailers from the upstream only when told to (the cluster's protocol
+/// options); added under the example's cluster for the trailers test.
+const UPSTREAM_TRAILERS: &str = "    typed_extension_protocol_options:
+      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+        \"@type\": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+        explicit_http_config:
+          http_protocol_options:
+            enable_trailers: true
+";
+
+/// Responses that end with trailers (HTTP/2 and gRPC-style upstreams; here HTTP/1.1 chunked
+/// trailers): no body chunk says `end_of_stream`, the trailers end the response. The filter
+/// ends the body there: the requests complete (no `reset` error), the JSON body's usage is
+/// counted, in-flight returns to 0.
+#[test]
+#[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
+fn responses_ending_with_trailers_complete() {
+    let upstream = Upstream::start();
+    let config = EnvoyConfig {
+        listener_port: free_port(),
+        admin_port: free_port(),
+        upstream_port: upstream.port,
+        wasm: plugin_wasm(),
+        plugin_json: Some(format!(r#"{{"models":["{MODEL}"]}}"#)),
+        without_filter: false,
+    };
+    let yaml = config.render();
+    let cluster = "    connect_timeout: 5s\n";
+    assert_eq!(yaml.matches(cluster).count(), 1, "the example's cluster");
+    let yaml = yaml.replace(cluster, &format!("{cluster}{UPSTREAM_TRAILERS}"));
+    let envoy = Envoy::start_rendered(&yaml, &config, 2)
+        .unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log));
+    let rig = Rig { upstream, envoy };
+    let json = chat(&rig, "json", MODEL, false, &[("x-test-trailer", "1")]);
+    assert_eq!(json.status, 200);
+    assert!(json.text().ends_with("}"), "{}", json.text());
+    let sse = chat(
+        &rig,
+        "sse",
+        MODEL,
+        true,
+        &[
+            ("x-test-trailer", "1"),
+            ("x-test-prompt", "7"),
+            ("x-test-completion", "4"),
+        ],
+    );
+    assert!(sse.text().ends_with("data: [DONE]\n\n"), "{}", sse.text());
+    let cm = [("cluster", "vllm"), ("model", MODEL)];
+    let p = scrape_until(&rig.envoy, |p| {
+        p.get("scalelens_gateway_requests_total", &cm) == Some(2.0)
+            && p.get(
+                "scalelens_gateway_in_flight_requests",
+                &[("cluster", "vllm")],
+            ) == Some(0.0)
+    });
+    let dump = p.dump("scalelens_");
+    let v = |name: &str, labels: &[(&str, &str)]| value(&p, name, labels);
+    assert_eq!(v("scalelens_gateway_requests_total", &cm), 2.0, "{dump}");
+    // 10 + 5 from the JSON body (finished at its trailers), 7 + 4 from the stream's usage.
+    assert_eq!(
+        v("scalelens_gateway_prompt_tokens_total", &cm),
+        17.0,
+        "{dump}"
+    );
+    assert_eq!(
+        v("scalelens_gateway_completion_tokens_total", &cm),
+        9.0,
+        "{dump}"
+    );
+    assert_eq!(
+        p.sum("scalelens_gateway_errors_total", &[("cluster", "vllm")]),
+        0.0,
+        "{dump}"
+    );
+    assert_eq!(
+        v(
+            "scalelens_gateway_in_flight_requests",
+            &[("cluster", "vllm")]
+        ),
+        0.0,
+        "{dump}"
+    );
 }
 
 /// 4 requests held open for 9 s with a target of 1 concurrent request per pod: the gauges

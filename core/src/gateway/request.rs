@@ -194,7 +194,7 @@ impl RequestSignals {
             phase: Phase::Idle,
             inspect: false,
             start: 0,
-            req: RequestScan::new(),
+            req: RequestScan::until_model_and_stream(),
             req_open: false,
             model: ModelLabel::Unknown,
             status: 0,
@@ -274,9 +274,10 @@ impl RequestSignals {
     }
 
     /// As [`request_body_wanted`](Self::request_body_wanted), for a response body chunk: an
-    /// SSE chunk whole (its events are bounded by the scanner's buffer), a JSON body up to one
-    /// past the limit, nothing for a body not inspected (the glue then passes a one-byte
-    /// marker for a non-empty chunk: the first byte and the end are still timed).
+    /// SSE chunk whole (every event is read; the glue copies it in bounded windows, which the
+    /// scanner reads as any other cut), a JSON body up to one past the limit, nothing for a
+    /// body not inspected (the glue then passes a one-byte marker for a non-empty chunk: the
+    /// first byte and the end are still timed).
     pub fn response_body_wanted(&self, size: usize) -> usize {
         if self.phase != Phase::Active {
             return 0;

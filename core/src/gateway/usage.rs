@@ -318,6 +318,8 @@ impl RequestInfo {
 struct RequestVisitor<'r> {
     info: &'r mut RequestInfo,
     not_object: bool,
+    /// Stop once `model` and `stream` are read (see [`RequestScan::until_model_and_stream`]).
+    stop_when_known: bool,
 }
 
 impl Visitor for RequestVisitor<'_> {
@@ -349,7 +351,7 @@ impl Visitor for RequestVisitor<'_> {
             }
             _ => {}
         }
-        true
+        !(self.stop_when_known && self.info.has_model && self.info.stream.is_some())
     }
 }
 
@@ -359,6 +361,7 @@ pub struct RequestScan {
     tok: Tokenizer,
     info: RequestInfo,
     not_object: bool,
+    stop_when_known: bool,
 }
 
 impl Default for RequestScan {
@@ -373,6 +376,18 @@ impl RequestScan {
             tok: Tokenizer::with_index(&KEY_INDEX),
             info: RequestInfo::default(),
             not_object: false,
+            stop_when_known: false,
+        }
+    }
+
+    /// A reader that stops at the value that makes both `model` and `stream` known (what
+    /// the per-request state machine needs): nothing after it is read, not even a syntax
+    /// error, so what it reports does not depend on where the body's chunks are cut (a reader
+    /// stopped by the caller between chunks would otherwise see more or less of the body).
+    pub fn until_model_and_stream() -> Self {
+        RequestScan {
+            stop_when_known: true,
+            ..Self::new()
         }
     }
 
@@ -394,6 +409,7 @@ impl RequestScan {
         let mut v = RequestVisitor {
             info: &mut self.info,
             not_object: self.not_object,
+            stop_when_known: self.stop_when_known,
         };
         self.tok.feed(chunk, &mut v);
         self.not_object = v.not_object;
@@ -407,6 +423,7 @@ impl RequestScan {
         let mut v = RequestVisitor {
             info: &mut self.info,
             not_object: false,
+            stop_when_known: self.stop_when_known,
         };
         self.tok.finish(&mut v).map_err(UsageError::Json)?;
         if v.not_object {
@@ -523,5 +540,23 @@ mod tests {
                 ..
             }))
         ));
+    }
+
+    #[test]
+    fn the_state_machines_reader_stops_once_model_and_stream_are_known() {
+        let body = br#"{"model":"m","stream":false,"model":"later", !!!"#;
+        // Fed whole or byte by byte: the same answer, nothing after `"stream":false` read.
+        for cut in [body.len(), 1] {
+            let mut r = RequestScan::until_model_and_stream();
+            body.chunks(cut).for_each(|c| r.feed(c));
+            assert_eq!(r.error(), None);
+            assert_eq!(r.info().model(), Some(b"m".as_slice()));
+            assert_eq!(r.info().stream, Some(false));
+        }
+        // The plain reader reads on: the later model, then the syntax error.
+        let mut r = RequestScan::new();
+        r.feed(body);
+        assert_eq!(r.info().model(), Some(b"later".as_slice()));
+        assert!(r.error().is_some());
     }
 }
