@@ -79,6 +79,23 @@ fn value(p: &Prometheus, name: &str, labels: &[(&str, &str)]) -> f64 {
 /// The filter exports its ABI callbacks and nothing that changes how Envoy drives it: above
 /// all no `malloc` (proxy-wasm-cpp-host would allocate through it instead of
 /// `proxy_on_memory_allocate`, and plugin/src/memory.rs frees blocks by their size header).
+/// Requests, prompt tokens and completion tokens of one (cluster, model), asserted together
+/// (the scrape's `scalelens_` series in the message).
+fn assert_totals(p: &Prometheus, labels: &[(&str, &str)], want: [f64; 3]) {
+    let got = [
+        "scalelens_gateway_requests_total",
+        "scalelens_gateway_prompt_tokens_total",
+        "scalelens_gateway_completion_tokens_total",
+    ]
+    .map(|name| value(p, name, labels));
+    assert_eq!(
+        got,
+        want,
+        "requests, prompt, completion\n{}",
+        p.dump("scalelens_")
+    );
+}
+
 #[test]
 #[ignore = "needs the built .wasm; run by `cargo xtask test`"]
 fn the_wasm_exports_its_callbacks_and_no_malloc() {
@@ -261,8 +278,11 @@ fn known_traffic_gives_exact_metrics() {
     });
     let dump = p.dump("scalelens_");
     let v = |name: &str, labels: &[(&str, &str)]| value(&p, name, labels);
-    // 4 json + 3 sse + 3 errors + reset + truncated + 2 malformed = 14 with the model label.
-    assert_eq!(v("scalelens_gateway_requests_total", &cm), 14.0, "{dump}");
+    // Requests: 4 json + 3 sse + 3 errors + reset + truncated + 2 malformed = 14 with the
+    // model label. Tokens: 4 × 10 + 3 × 7 + malformed-sse's final usage 10 = 71 prompt;
+    // 4 × 5 + 3 × 4 + malformed-sse 5 + the reset stream's 2 content chunks (no usage: the
+    // content events count) = 39 completion.
+    assert_totals(&p, &cm, [14.0, 71.0, 39.0]);
     assert_eq!(
         v(
             "scalelens_gateway_requests_total",
@@ -278,19 +298,6 @@ fn known_traffic_gives_exact_metrics() {
             &[("cluster", "vllm"), ("model", "unknown")]
         ),
         1.0,
-        "{dump}"
-    );
-    // Tokens: 4 × 10 + 3 × 7 + malformed-sse's final usage 10 = 71 prompt;
-    // 4 × 5 + 3 × 4 + malformed-sse 5 + the reset stream's 2 content chunks (no usage: the
-    // content events count) = 39 completion.
-    assert_eq!(
-        v("scalelens_gateway_prompt_tokens_total", &cm),
-        71.0,
-        "{dump}"
-    );
-    assert_eq!(
-        v("scalelens_gateway_completion_tokens_total", &cm),
-        39.0,
         "{dump}"
     );
     assert_eq!(
@@ -480,19 +487,8 @@ fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
         p.get("scalelens_gateway_requests_total", &cm) == Some(2.0)
     });
     let dump = p.dump("scalelens_");
-    let v = |name: &str, labels: &[(&str, &str)]| value(&p, name, labels);
-    assert_eq!(v("scalelens_gateway_requests_total", &cm), 2.0, "{dump}");
     // Only the first response's usage (10 + 5) lies within the limit.
-    assert_eq!(
-        v("scalelens_gateway_prompt_tokens_total", &cm),
-        10.0,
-        "{dump}"
-    );
-    assert_eq!(
-        v("scalelens_gateway_completion_tokens_total", &cm),
-        5.0,
-        "{dump}"
-    );
+    assert_totals(&p, &cm, [2.0, 10.0, 5.0]);
     for kind in ["request", "response"] {
         let malformed = p.get(
             "scalelens_gateway_malformed_bodies_total",
@@ -560,18 +556,8 @@ fn responses_ending_with_trailers_complete() {
     });
     let dump = p.dump("scalelens_");
     let v = |name: &str, labels: &[(&str, &str)]| value(&p, name, labels);
-    assert_eq!(v("scalelens_gateway_requests_total", &cm), 2.0, "{dump}");
     // 10 + 5 from the JSON body (finished at its trailers), 7 + 4 from the stream's usage.
-    assert_eq!(
-        v("scalelens_gateway_prompt_tokens_total", &cm),
-        17.0,
-        "{dump}"
-    );
-    assert_eq!(
-        v("scalelens_gateway_completion_tokens_total", &cm),
-        9.0,
-        "{dump}"
-    );
+    assert_totals(&p, &cm, [2.0, 17.0, 9.0]);
     assert_eq!(
         p.sum("scalelens_gateway_errors_total", &[("cluster", "vllm")]),
         0.0,
