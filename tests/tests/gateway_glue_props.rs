@@ -37,6 +37,22 @@ fn windows(body: &[u8], window: usize) -> Vec<(&[u8], bool)> {
     out
 }
 
+/// What the plugin applies for the calls of one chunk's windows, as one `Signals`: metric
+/// updates add up (malformed counts), happen once (start, first token, finish) or label by
+/// the model known last.
+fn applied(calls: impl Iterator<Item = Signals>) -> Signals {
+    calls.fold(Signals::default(), |mut all, s| {
+        all.started |= s.started;
+        all.ttft_seconds = all.ttft_seconds.or(s.ttft_seconds);
+        all.malformed.request += s.malformed.request;
+        all.malformed.response += s.malformed.response;
+        all.malformed.sse += s.malformed.sse;
+        all.finished = s.finished.or(all.finished);
+        all.model = s.model.or(all.model);
+        all
+    })
+}
+
 fn run(cfg: &Rc<GatewayConfig>, steps: &[St], glue: Glue) -> Vec<Signals> {
     let mut r = RequestSignals::new(Rc::clone(cfg));
     let mut out = Vec::new();
@@ -56,9 +72,10 @@ fn run(cfg: &Rc<GatewayConfig>, steps: &[St], glue: Glue) -> Vec<Signals> {
                     }
                     continue;
                 }
-                for (w, last) in windows(&c[..n], window) {
-                    out.push(r.on_request_body(w, *end && last));
-                }
+                let calls = windows(&c[..n], window)
+                    .into_iter()
+                    .map(|(w, last)| r.on_request_body(w, *end && last));
+                out.push(applied(calls));
             }
             (St::RespHeaders(st, ct), _) => {
                 out.push(r.on_response_headers(now, *st, ct.as_bytes()))
@@ -71,9 +88,10 @@ fn run(cfg: &Rc<GatewayConfig>, steps: &[St], glue: Glue) -> Vec<Signals> {
                     out.push(r.on_response_body(now, marker, *end));
                     continue;
                 }
-                for (w, last) in windows(&c[..n], window) {
-                    out.push(r.on_response_body(now, w, *end && last));
-                }
+                let calls = windows(&c[..n], window)
+                    .into_iter()
+                    .map(|(w, last)| r.on_response_body(now, w, *end && last));
+                out.push(applied(calls));
             }
             (St::Done(o), _) => {
                 let o = match o % 3 {
