@@ -264,6 +264,38 @@ const PLUGIN_BUILD: &[&str] = &[
 /// against the real Envoy (`#[ignore]`d in a plain `cargo test`, which has neither).
 fn plugin_steps() -> Vec<Step> {
     vec![
+        // The host clippy does not see the filter's wasm32-only code (its ABI imports, the
+        // reactor's `_initialize`), nor the benchmark's cost probes.
+        Step {
+            name: "lint the filter for Envoy (cargo clippy -p scalelens-plugin --target wasm32-wasip1)",
+            command: &[
+                "cargo",
+                "clippy",
+                "-p",
+                "scalelens-plugin",
+                "--target",
+                "wasm32-wasip1",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        },
+        Step {
+            name: "lint the cost probes (cargo clippy -p scalelens-plugin --target wasm32-wasip1 --features probe-count,probe-floor)",
+            command: &[
+                "cargo",
+                "clippy",
+                "-p",
+                "scalelens-plugin",
+                "--target",
+                "wasm32-wasip1",
+                "--features",
+                "probe-count,probe-floor",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        },
         Step {
             name: "gateway filter (cargo build -p scalelens-plugin --target wasm32-wasip1 --profile plugin-release)",
             command: PLUGIN_BUILD,
