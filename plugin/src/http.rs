@@ -126,6 +126,20 @@ impl Http {
             let model = config.model_label_value(label);
             stats.add(&m::ERRORS_TOTAL, &[cluster, model, class.label()], 1);
         }
+        // Per endpoint (opt-in): where Envoy sent the request, if it reached an upstream.
+        if config.max_endpoints > 0 {
+            let endpoint = host::property(&["upstream", "address"])
+                .and_then(|b| std::str::from_utf8(&b).ok().map(sanitize_label_value));
+            if let Some(e) = endpoint {
+                if let Some(ids) = stats.endpoint_ids(slot, e.as_str(), config.max_endpoints) {
+                    stats.add_later(ids.requests, 1);
+                    stats.add_later(
+                        ids.completion_tokens,
+                        i64::try_from(f.completion_tokens).unwrap_or(i64::MAX),
+                    );
+                }
+            }
+        }
     }
 
     /// The first of `on_log`/`on_done`: finish the request once.

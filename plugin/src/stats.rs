@@ -64,6 +64,8 @@ struct ClusterIds {
     in_flight: Option<usize>,
     /// Resolved per model label, in the order first used (at most the allow-list + 2).
     models: Vec<(ModelLabel, RequestIds)>,
+    /// Per endpoint label, in the order first seen (at most `max_endpoints` + `other`).
+    endpoints: Vec<(String, EndpointIds)>,
     /// The aggregator knows this cluster (`root::Shared::register_cluster` confirmed it).
     registered: bool,
 }
@@ -157,6 +159,7 @@ impl Stats {
             name: name.to_string(),
             in_flight,
             models: Vec::new(),
+            endpoints: Vec::new(),
             registered: false,
         });
         self.clusters.len() - 1
@@ -208,6 +211,61 @@ impl Stats {
     }
 }
 
+impl Stats {
+    /// The per-endpoint counters of `endpoint` (a sanitized label) under a cluster slot,
+    /// defined on first use; past `max` endpoints of that cluster, the rest share the label
+    /// `other` (bounded label values).
+    pub fn endpoint_ids(&mut self, slot: usize, endpoint: &str, max: usize) -> Option<EndpointIds> {
+        let cluster = self.clusters.get(slot)?;
+        let find = |label: &str| {
+            cluster
+                .endpoints
+                .iter()
+                .find(|(e, _)| e == label)
+                .map(|(_, ids)| *ids)
+        };
+        if let Some(ids) = find(endpoint) {
+            return Some(ids);
+        }
+        let known = cluster
+            .endpoints
+            .iter()
+            .filter(|(e, _)| e != OVERFLOW_ENDPOINT)
+            .count();
+        let label = if known >= max {
+            if let Some(ids) = find(OVERFLOW_ENDPOINT) {
+                return Some(ids);
+            }
+            OVERFLOW_ENDPOINT
+        } else {
+            endpoint
+        };
+        let labels = [cluster.name.clone(), label.to_string()];
+        let labels = [labels[0].as_str(), labels[1].as_str()];
+        let requests = self.id(&m::ENDPOINT_REQUESTS_TOTAL, &labels);
+        let completion = self.id(&m::ENDPOINT_COMPLETION_TOKENS_TOTAL, &labels);
+        let ids = EndpointIds {
+            requests: self.slot(requests),
+            completion_tokens: self.slot(completion),
+        };
+        self.clusters
+            .get_mut(slot)?
+            .endpoints
+            .push((label.to_string(), ids));
+        Some(ids)
+    }
+}
+
+/// The label the endpoints past `max_endpoints` share.
+pub const OVERFLOW_ENDPOINT: &str = "other";
+
+/// The per-endpoint counters, as pending-sum slots.
+#[derive(Debug, Clone, Copy)]
+pub struct EndpointIds {
+    pub requests: Option<usize>,
+    pub completion_tokens: Option<usize>,
+}
+
 /// A configuration replaced while requests were in flight leaves their `Shared` (and these
 /// stats) alive until the last of them finishes: what they added is sent then.
 impl Drop for Stats {
@@ -250,5 +308,35 @@ mod tests {
         s.in_flight(0, 1);
         s.in_flight(99, 1);
         s.flush();
+    }
+
+    #[test]
+    fn endpoint_labels_are_bounded_per_cluster_and_the_rest_share_other() {
+        let mut s = Stats::default();
+        let (a, b) = (
+            s.cluster_slot("a", 4).unwrap_or(0),
+            s.cluster_slot("b", 4).unwrap_or(1),
+        );
+        let labels = |s: &Stats, slot: usize| -> Vec<String> {
+            s.clusters[slot]
+                .endpoints
+                .iter()
+                .map(|(e, _)| e.clone())
+                .collect()
+        };
+        for e in [
+            "10_0_0_1_8000",
+            "10_0_0_2_8000",
+            "10_0_0_3_8000",
+            "10_0_0_1_8000",
+        ] {
+            assert!(s.endpoint_ids(a, e, 2).is_some());
+        }
+        assert!(s.endpoint_ids(a, "10_0_0_4_8000", 2).is_some());
+        assert_eq!(labels(&s, a), ["10_0_0_1_8000", "10_0_0_2_8000", "other"]);
+        // Each cluster has its own bound; an unknown slot has none.
+        assert!(s.endpoint_ids(b, "10_0_0_9_8000", 2).is_some());
+        assert_eq!(labels(&s, b), ["10_0_0_9_8000"]);
+        assert!(s.endpoint_ids(99, "x", 2).is_none());
     }
 }

@@ -214,6 +214,14 @@ const CASES: &[Case] = &[
         message: "is not a label value",
     },
     Case {
+        name: "max_endpoints: over the bound",
+        json: r#"{"max_endpoints": 300}"#,
+        path: "max_endpoints",
+        line: 1,
+        column: 19,
+        message: "300 is out of range: must be a whole number in [0, 256]",
+    },
+    Case {
         name: "duplicate field",
         json: r#"{"debug_headers": true, "debug_headers": false}"#,
         path: "debug_headers",

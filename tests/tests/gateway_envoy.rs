@@ -489,6 +489,11 @@ fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
     let dump = p.dump("scalelens_");
     // Only the first response's usage (10 + 5) lies within the limit.
     assert_totals(&p, &cm, [2.0, 10.0, 5.0]);
+    assert_eq!(
+        p.dump("scalelens_gateway_endpoint_"),
+        "",
+        "per-endpoint metrics are off by default"
+    );
     for kind in ["request", "response"] {
         let malformed = p.get(
             "scalelens_gateway_malformed_bodies_total",
@@ -496,6 +501,46 @@ fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
         );
         assert!(malformed.unwrap_or(0.0) == 0.0, "{kind}: {dump}");
     }
+}
+
+/// Per-endpoint metrics (opt-in, `max_endpoints`): labelled by the upstream address Envoy
+/// chose (`upstream.address`, sanitized), counted across both workers; off by default.
+#[test]
+#[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
+fn endpoint_metrics_are_labelled_by_the_upstream_address() {
+    let rig = start(Some(&format!(
+        r#"{{"models":["{MODEL}"],"max_endpoints":4}}"#
+    )));
+    for _ in 0..3 {
+        assert_eq!(chat(&rig, "json", MODEL, false, &[]).status, 200);
+    }
+    let sse = chat(&rig, "sse", MODEL, true, &[("x-test-completion", "4")]);
+    assert_eq!(sse.status, 200);
+    let endpoint = format!("127_0_0_1_{}", rig.upstream.port);
+    let ce = [("cluster", "vllm"), ("endpoint", endpoint.as_str())];
+    let p = scrape_until(&rig.envoy, |p| {
+        p.get("scalelens_gateway_endpoint_requests_total", &ce) == Some(4.0)
+    });
+    let dump = p.dump("scalelens_");
+    // 3 JSON completions of 5 tokens and a stream whose usage says 4.
+    assert_eq!(
+        [
+            value(&p, "scalelens_gateway_endpoint_requests_total", &ce),
+            value(
+                &p,
+                "scalelens_gateway_endpoint_completion_tokens_total",
+                &ce
+            ),
+        ],
+        [4.0, 19.0],
+        "{dump}"
+    );
+    // The same requests, per cluster and model.
+    assert_totals(
+        &p,
+        &[("cluster", "vllm"), ("model", MODEL)],
+        [4.0, 40.0, 19.0],
+    );
 }
 
 /// Envoy parses HTTP/1.1 trailers from the upstream only when told to (the cluster's protocol

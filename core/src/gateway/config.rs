@@ -21,6 +21,7 @@
 //! | `max_sse_event_bytes` | `16384` | largest SSE event kept (longer ones are counted malformed), [256, 1 MiB] |
 //! | `debug_headers` | `false` | add `x-scalelens-*` response headers |
 //! | `cluster_label` | – | label value for `cluster` instead of Envoy's cluster name, `[A-Za-z0-9_-]{1,64}` |
+//! | `max_endpoints` | `0` | per-endpoint metrics for the first N upstream endpoints (pods) each worker sees, the rest labelled `other`; 0 = off, [0, 256] |
 //!
 //! The effective per-pod target is `max(0.01, value × utilization / 100)` (Knative
 //! `ResolveMetricTarget`, `pkg/reconciler/autoscaling/resources/target.go`): 70 concurrent
@@ -61,6 +62,8 @@ pub const DEFAULT_MAX_SSE_EVENT_BYTES: usize = 16_384;
 /// in Envoy).
 pub const MAX_MODELS: usize = 32;
 pub const MAX_ROUTES: usize = 16;
+/// Upper bound of `max_endpoints` (per worker; each endpoint costs two counters per cluster).
+pub const MAX_ENDPOINTS: usize = 256;
 const MAX_ROUTE_BYTES: usize = 128;
 /// Knative `WindowMin` / `WindowMax` (`pkg/apis/autoscaling/register.go`).
 const WINDOW_MIN: Millis = 6_000;
@@ -127,6 +130,8 @@ pub struct GatewayConfig {
     pub max_sse_event_bytes: usize,
     pub debug_headers: bool,
     pub cluster_label: Option<String>,
+    /// Endpoints per worker with their own `endpoint` label (0: no per-endpoint metrics).
+    pub max_endpoints: usize,
 }
 
 impl Default for GatewayConfig {
@@ -148,6 +153,7 @@ impl Default for GatewayConfig {
             max_sse_event_bytes: DEFAULT_MAX_SSE_EVENT_BYTES,
             debug_headers: false,
             cluster_label: None,
+            max_endpoints: 0,
         }
     }
 }
@@ -198,10 +204,11 @@ const K_MAX_BODY: KeyId = 8;
 const K_MAX_SSE: KeyId = 9;
 const K_DEBUG_HEADERS: KeyId = 10;
 const K_CLUSTER_LABEL: KeyId = 11;
-const K_CONCURRENCY: KeyId = 12;
-const K_TOKENS: KeyId = 13;
-const K_UTILIZATION: KeyId = 14;
-const TOP_LEVEL: usize = 12;
+const K_MAX_ENDPOINTS: KeyId = 12;
+const K_CONCURRENCY: KeyId = 13;
+const K_TOKENS: KeyId = 14;
+const K_UTILIZATION: KeyId = 15;
+const TOP_LEVEL: usize = 13;
 
 /// The field names, in key-id order.
 pub const FIELDS: &[&str] = &[
@@ -217,6 +224,7 @@ pub const FIELDS: &[&str] = &[
     "max_sse_event_bytes",
     "debug_headers",
     "cluster_label",
+    "max_endpoints",
     "concurrency_per_pod",
     "tokens_per_second_per_pod",
     "utilization_percentage",
@@ -318,6 +326,7 @@ struct Raw {
     max_sse: Option<(f64, usize)>,
     debug_headers: Option<bool>,
     cluster_label: Option<(String, usize)>,
+    max_endpoints: Option<(f64, usize)>,
 }
 
 struct Reader {
@@ -418,6 +427,7 @@ impl Reader {
             K_MAX_DOWN => self.number(path, at, ev, |r| &mut r.max_down),
             K_MAX_BODY => self.number(path, at, ev, |r| &mut r.max_body),
             K_MAX_SSE => self.number(path, at, ev, |r| &mut r.max_sse),
+            K_MAX_ENDPOINTS => self.number(path, at, ev, |r| &mut r.max_endpoints),
             K_DEBUG_HEADERS => match ev {
                 Event::Value(Scalar::Null) => true,
                 Event::Value(Scalar::Bool(b)) => {
@@ -727,6 +737,9 @@ impl GatewayConfig {
         if let Some(v) = bytes(raw.max_sse, "max_sse_event_bytes", 256, 1 << 20)? {
             c.max_sse_event_bytes = v;
         }
+        if let Some(v) = bytes(raw.max_endpoints, "max_endpoints", 0, MAX_ENDPOINTS)? {
+            c.max_endpoints = v;
+        }
         if let Some(b) = raw.debug_headers {
             c.debug_headers = b;
         }
@@ -888,10 +901,12 @@ mod tests {
             "target":{"tokens_per_second_per_pod":2000,"utilization_percentage":80},
             "max_scale_up_rate":10,"max_scale_down_rate":4,"routes":["/v1/"],
             "models":["meta-llama/Llama-3.1-8B-Instruct","qwen"],"max_body_bytes":4096,
-            "max_sse_event_bytes":1024,"debug_headers":true,"cluster_label":"vllm-a"}"#,
+            "max_sse_event_bytes":1024,"debug_headers":true,"cluster_label":"vllm-a",
+            "max_endpoints":16}"#,
         )
         .unwrap();
         assert_eq!(c.stable_window, 120_000);
+        assert_eq!(c.max_endpoints, 16);
         assert_eq!(c.panic_window(), 6_000);
         assert_eq!(c.target.metric, TargetMetric::TokensPerSecond);
         assert!((c.target.value() - 1600.0).abs() < 1e-9);

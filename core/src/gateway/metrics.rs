@@ -21,7 +21,8 @@
 //! turned back into a Prometheus label by a `stats_config.stats_tags` regex
 //! ([`STATS_TAGS`]). Envoy prefixes custom wasm metrics with `wasmcustom.` and strips that
 //! namespace in the Prometheus output. Label values are bounded (the configured cluster label or
-//! Envoy cluster names, the model allow-list plus `other`/`unknown`, fixed class sets) and
+//! Envoy cluster names, the model allow-list plus `other`/`unknown`, fixed class sets, at most
+//! `max_endpoints` upstream endpoints per cluster and worker plus `other`) and
 //! sanitized to `[A-Za-z0-9_-]`, at most [`LABEL_VALUE_MAX`] bytes: every distinct name lives
 //! forever in Envoy.
 
@@ -47,6 +48,9 @@ pub enum Label {
     Class,
     /// Where a malformed body was seen: `request`, `response`, `sse`.
     Kind,
+    /// Upstream endpoint (Envoy's `upstream.address`, `ip:port` sanitized: `10_0_0_7_8000`),
+    /// the first `max_endpoints` per worker, the rest `other`.
+    Endpoint,
 }
 
 impl Label {
@@ -56,6 +60,7 @@ impl Label {
             Label::Model => "model",
             Label::Class => "class",
             Label::Kind => "kind",
+            Label::Endpoint => "endpoint",
         }
     }
 }
@@ -73,6 +78,7 @@ pub struct MetricDef {
 
 const CM: &[Label] = &[Label::Cluster, Label::Model];
 const C: &[Label] = &[Label::Cluster];
+const CE: &[Label] = &[Label::Cluster, Label::Endpoint];
 
 pub const REQUESTS_TOTAL: MetricDef = MetricDef {
     name: "scalelens_gateway_requests_total",
@@ -173,6 +179,23 @@ pub const PANIC_MODE: MetricDef = MetricDef {
     labels: C,
 };
 
+/// Per endpoint (only with `max_endpoints` > 0): the load each pod behind a cluster gets.
+pub const ENDPOINT_REQUESTS_TOTAL: MetricDef = MetricDef {
+    name: "scalelens_gateway_endpoint_requests_total",
+    kind: MetricType::Counter,
+    unit: "requests",
+    help: "Requests finished per upstream endpoint (pod), as Envoy chose it.",
+    labels: CE,
+};
+
+pub const ENDPOINT_COMPLETION_TOKENS_TOTAL: MetricDef = MetricDef {
+    name: "scalelens_gateway_endpoint_completion_tokens_total",
+    kind: MetricType::Counter,
+    unit: "tokens",
+    help: "Completion tokens per upstream endpoint (pod), as for completion_tokens_total.",
+    labels: CE,
+};
+
 /// Every metric the filter defines.
 pub const CATALOGUE: &[MetricDef] = &[
     REQUESTS_TOTAL,
@@ -189,6 +212,8 @@ pub const CATALOGUE: &[MetricDef] = &[
     TOKENS_PER_SECOND,
     DESIRED_PODS,
     PANIC_MODE,
+    ENDPOINT_REQUESTS_TOTAL,
+    ENDPOINT_COMPLETION_TOKENS_TOTAL,
 ];
 
 /// Envoy gauges are integers (`record_metric(id, u64)`): averages are exported rounded to the
@@ -355,6 +380,10 @@ pub const STATS_TAGS: &[(&str, &str)] = &[
     (
         "kind",
         r"^wasmcustom\.scalelens_gateway_[a-z_]+(?:\.cluster\.[A-Za-z0-9_-]+)?(\.kind\.([A-Za-z0-9_-]+))",
+    ),
+    (
+        "endpoint",
+        r"^wasmcustom\.scalelens_gateway_[a-z_]+(?:\.cluster\.[A-Za-z0-9_-]+)?(\.endpoint\.([A-Za-z0-9_-]+))",
     ),
 ];
 
