@@ -269,8 +269,7 @@ impl RequestSignals {
         if self.phase != Phase::Active || !self.req_open {
             return 0;
         }
-        let room = self.config.max_body_bytes.saturating_sub(self.req.offset());
-        size.min(room.saturating_add(1))
+        size.min(self.room(self.req.offset()).saturating_add(1))
     }
 
     /// As [`request_body_wanted`](Self::request_body_wanted), for a response body chunk: an
@@ -285,14 +284,13 @@ impl RequestSignals {
         match self.body {
             Body::Skip => 0,
             Body::Sse => size,
-            Body::Json => {
-                let room = self
-                    .config
-                    .max_body_bytes
-                    .saturating_sub(self.json.offset());
-                size.min(room.saturating_add(1))
-            }
+            Body::Json => size.min(self.room(self.json.offset()).saturating_add(1)),
         }
+    }
+
+    /// Bytes of a body still inspected after `read` of them (`max_body_bytes` at most).
+    fn room(&self, read: usize) -> usize {
+        self.config.max_body_bytes.saturating_sub(read)
     }
 
     /// The request's `stream` field, if read.
@@ -338,8 +336,7 @@ impl RequestSignals {
             return Signals::default();
         }
         let mut s = Signals::default();
-        let room = self.config.max_body_bytes.saturating_sub(self.req.offset());
-        let take = chunk.len().min(room);
+        let take = chunk.len().min(self.room(self.req.offset()));
         self.req.feed(chunk.get(..take).unwrap_or(&[]));
         let info = self.req.info();
         let early = info.has_model && info.stream.is_some();
@@ -408,11 +405,7 @@ impl RequestSignals {
             Body::Skip => {}
             Body::Json => {
                 self.json_fed = true;
-                let room = self
-                    .config
-                    .max_body_bytes
-                    .saturating_sub(self.json.offset());
-                let take = chunk.len().min(room);
+                let take = chunk.len().min(self.room(self.json.offset()));
                 self.json.feed(chunk.get(..take).unwrap_or(&[]));
                 if take < chunk.len() {
                     // Over the limit: stop reading (not malformed; usage unknown).
