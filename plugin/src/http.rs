@@ -3,8 +3,8 @@
 //!
 //! Never breaks traffic: every callback returns `Continue` (bodies are never paused or
 //! buffered), nothing is modified except the optional `x-scalelens-*` debug response headers,
-//! and no header value or body byte is ever logged. Only bodies of inspected routes are copied
-//! into the VM (one chunk at a time; the state machine bounds what it reads).
+//! and no header value or body byte is ever logged. Only the body bytes the state machine reads
+//! are copied into the VM, in windows of at most the scratch region's size.
 //!
 //! In-flight balance: `+1` when the request headers arrive, `-1` exactly once at the first of
 //! `on_log`/`on_done` (Envoy calls both for every stream: completion, reset, timeout, local
@@ -48,6 +48,16 @@ pub struct Http {
 
 fn now_ms() -> u64 {
     host::now_ms().unwrap_or(0)
+}
+
+/// A property as a sanitized label value (cluster name, upstream address).
+fn label_property(path: &[&str]) -> Option<LabelValue> {
+    host::property(path).and_then(|b| std::str::from_utf8(&b).ok().map(sanitize_label_value))
+}
+
+/// A token or request count as a counter increment.
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// Read the first `wanted` bytes of a body chunk in windows of at most [`SCRATCH_BYTES`]
@@ -113,10 +123,9 @@ impl Http {
             self.started = false;
         }
         if let Some(ids) = ids {
-            let tokens = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
             stats.add_later(ids.requests, 1);
-            stats.add_later(ids.prompt_tokens, tokens(f.prompt_tokens));
-            stats.add_later(ids.completion_tokens, tokens(f.completion_tokens));
+            stats.add_later(ids.prompt_tokens, count(f.prompt_tokens));
+            stats.add_later(ids.completion_tokens, count(f.completion_tokens));
             stats::record(ids.duration, histogram_value(f.duration_seconds));
             if let Some(tpot) = f.time_per_output_token_seconds {
                 stats::record(ids.tpot, histogram_value(tpot));
@@ -128,16 +137,11 @@ impl Http {
         }
         // Per endpoint (opt-in): where Envoy sent the request, if it reached an upstream.
         if config.max_endpoints > 0 {
-            let endpoint = host::property(&["upstream", "address"])
-                .and_then(|b| std::str::from_utf8(&b).ok().map(sanitize_label_value));
-            if let Some(e) = endpoint {
-                if let Some(ids) = stats.endpoint_ids(slot, e.as_str(), config.max_endpoints) {
-                    stats.add_later(ids.requests, 1);
-                    stats.add_later(
-                        ids.completion_tokens,
-                        i64::try_from(f.completion_tokens).unwrap_or(i64::MAX),
-                    );
-                }
+            let ids = label_property(&["upstream", "address"])
+                .and_then(|e| stats.endpoint_ids(slot, e.as_str(), config.max_endpoints));
+            if let Some(ids) = ids {
+                stats.add_later(ids.requests, 1);
+                stats.add_later(ids.completion_tokens, count(f.completion_tokens));
             }
         }
     }
@@ -173,9 +177,7 @@ impl Http {
         if let Some(label) = &shared.config.cluster_label {
             return sanitize_label_value(label);
         }
-        host::property(&["xds", "cluster_name"])
-            .and_then(|b| std::str::from_utf8(&b).ok().map(sanitize_label_value))
-            .unwrap_or_else(|| sanitize_label_value(NO_CLUSTER))
+        label_property(&["xds", "cluster_name"]).unwrap_or_else(|| sanitize_label_value(NO_CLUSTER))
     }
 }
 

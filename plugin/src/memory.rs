@@ -173,10 +173,6 @@ impl HostBytes {
     pub fn in_scratch(&self) -> bool {
         self.scratch
     }
-
-    pub fn to_vec(&self) -> Vec<u8> {
-        self.deref().to_vec()
-    }
 }
 
 impl Default for HostBytes {

@@ -209,9 +209,7 @@ impl Stats {
         self.clusters.get_mut(slot)?.models.push((model, ids));
         Some(ids)
     }
-}
 
-impl Stats {
     /// The per-endpoint counters of `endpoint` (a sanitized label) under a cluster slot,
     /// defined on first use; past `max` endpoints of that cluster, the rest share the label
     /// `other` (bounded label values).
@@ -240,8 +238,8 @@ impl Stats {
         } else {
             endpoint
         };
-        let labels = [cluster.name.clone(), label.to_string()];
-        let labels = [labels[0].as_str(), labels[1].as_str()];
+        let name = cluster.name.clone();
+        let labels = [name.as_str(), label];
         let requests = self.id(&m::ENDPOINT_REQUESTS_TOTAL, &labels);
         let completion = self.id(&m::ENDPOINT_COMPLETION_TOKENS_TOTAL, &labels);
         let ids = EndpointIds {
