@@ -29,6 +29,60 @@
 pub const YAML_SYNTAX: &str = "yaml-syntax";
 
 /// # What it does
+/// Reports a YAML document that goes past one of the reader's bounds: nesting deeper than 128
+/// levels, aliases standing for more than 400 000 nodes, a document longer than 3 MiB, or more
+/// than 100 000 documents. The message names the bound; the document is not read, the others
+/// are.
+///
+/// # Why is this bad
+/// No real manifest reaches these bounds: such input is an alias bomb ("billion laughs"), a
+/// generated file gone wrong, or not a manifest at all. Reading it whole would take the
+/// memory and time of the machine (or the browser tab) checking it.
+///
+/// # Example
+/// ```text
+/// a: &a [x, x, x, x, x, x, x, x, x]
+/// b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+/// c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+/// # ... nine levels: 9^9 nodes from 500 bytes
+/// ```
+///
+/// # Fix
+/// Check the file is the manifest you meant; write the repeated parts out, or render the
+/// generator's output (`helm template`, `kustomize build`) and check that.
+///
+/// # References
+/// - go-yaml v3 `decode.go` (`allowedAliasRatio`: at most 400 000 alias-driven decodes); the
+///   Kubernetes API server's request body limit (3 MiB); Scalelens `core/src/yaml.rs` (`Limits`).
+pub const YAML_LIMIT: &str = "yaml-limit";
+
+/// # What it does
+/// Reports a Helm / Go template action (`{{ .Values.x }}`, `{{- if ... }}`) in a file that
+/// otherwise reads as YAML: the file is a chart's template, not a rendered manifest. When the
+/// template makes the YAML invalid, `yaml-syntax` says so instead.
+///
+/// # Why is this bad
+/// Scalelens reads what the cluster would receive. In a template, values such as
+/// `targetValue: "{{ .Values.target }}"` are template text, not the value the chart renders,
+/// so the replay and the checks would be about text nobody deploys.
+///
+/// # Example
+/// ```text
+/// spec:
+///   maxReplicas: 10
+///   metricsSources:
+///     - targetValue: "{{ .Values.autoscaling.target }}"
+/// ```
+///
+/// # Fix
+/// Render the chart with your values and check the output:
+/// `helm template <release> <chart> -f values.yaml > rendered.yaml`.
+///
+/// # References
+/// - Helm docs, "helm template" (renders chart templates locally).
+pub const HELM_TEMPLATE: &str = "helm-template";
+
+/// # What it does
 /// Simulation note: the pod start-up delay was not given, so a default for the workload was used
 /// (120 s for vLLM/GPU model servers, 30 s otherwise).
 ///

@@ -451,6 +451,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
         input.yaml,
         &ParseOptions {
             aibrix_version: opts.aibrix_version,
+            ..Default::default()
         },
     );
     let mut out = PipelineOutput {

@@ -115,3 +115,182 @@ impl<T> Param<T> {
         matches!(self.origin, Origin::Default { .. })
     }
 }
+
+/// Characters between two checkpoints of a [`LineIndex`] over non-ASCII text: a lookup walks
+/// at most this many characters after its binary search.
+const CHECKPOINT_CHARS: usize = 256;
+
+/// Byte offsets, character offsets and `line:column` of one source text, built once in one
+/// pass and then looked up by binary search. Every reader that turns an offset into a
+/// position goes through one of these, so no lookup rescans the text: with `n` bytes, building
+/// costs O(n) and each lookup O(log n + [`CHECKPOINT_CHARS`]).
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each line (line 1 first). Lines end at `\n`.
+    line_starts: Vec<usize>,
+    /// `(character offset, byte offset)` every [`CHECKPOINT_CHARS`] characters, starting at
+    /// `(0, 0)`; empty when the text is ASCII (then both offsets are equal).
+    checkpoints: Vec<(usize, usize)>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        let checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .step_by(CHECKPOINT_CHARS)
+                .enumerate()
+                .map(|(k, (byte, _))| (k * CHECKPOINT_CHARS, byte))
+                .collect()
+        };
+        LineIndex {
+            text,
+            line_starts,
+            checkpoints,
+        }
+    }
+
+    /// The text this index is over.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The byte offset of the `char_offset`-th character (the text's length for one past the
+    /// last); `None` beyond that.
+    pub fn byte_of_char(&self, char_offset: usize) -> Option<usize> {
+        if self.checkpoints.is_empty() {
+            return (char_offset <= self.text.len()).then_some(char_offset);
+        }
+        let k = self
+            .checkpoints
+            .partition_point(|&(c, _)| c <= char_offset)
+            .checked_sub(1)?;
+        let &(c, b) = self.checkpoints.get(k)?;
+        let rest = self.text.get(b..)?;
+        let skip = char_offset - c;
+        match rest.char_indices().nth(skip) {
+            Some((i, _)) => Some(b + i),
+            None => (rest.chars().count() == skip).then_some(self.text.len()),
+        }
+    }
+
+    /// The character offset of byte `byte` (clamped to the text; a byte inside a character
+    /// counts as that character's start).
+    pub fn char_of_byte(&self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if self.checkpoints.is_empty() {
+            return byte;
+        }
+        let k = self
+            .checkpoints
+            .partition_point(|&(_, b)| b <= byte)
+            .saturating_sub(1);
+        let (c, b) = self.checkpoints.get(k).copied().unwrap_or((0, 0));
+        c + self
+            .text
+            .get(b..)
+            .unwrap_or("")
+            .char_indices()
+            .take_while(|&(i, _)| b + i < byte)
+            .count()
+    }
+
+    /// The 1-based line and character column of byte `byte` (clamped to the text), with its
+    /// character offset.
+    pub fn pos_of_byte(&self, byte: usize) -> Pos {
+        let byte = byte.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= byte).max(1);
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let offset = self.char_of_byte(byte);
+        let column = offset - self.char_of_byte(start) + 1;
+        Pos {
+            line: saturating_u32(line),
+            column: saturating_u32(column),
+            offset: saturating_u32(offset),
+        }
+    }
+
+    /// The byte offset of the start of 1-based `line`, if the text has it.
+    pub fn line_start(&self, line: u32) -> Option<usize> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        self.line_starts.get(index).copied()
+    }
+
+    /// The number of lines (a text without a final newline still ends its last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// `n` as a `u32`, saturating: positions past 4 GiB are never reached (inputs are bounded far
+/// below), but a conversion must not wrap.
+pub(crate) fn saturating_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::*;
+
+    /// The reference: positions by walking the text from its start.
+    fn walk(text: &str, byte: usize) -> Pos {
+        let mut p = Pos {
+            line: 1,
+            column: 1,
+            offset: 0,
+        };
+        for (i, c) in text.char_indices() {
+            if i >= byte {
+                break;
+            }
+            p.offset += 1;
+            if c == '\n' {
+                p.line += 1;
+                p.column = 1;
+            } else {
+                p.column += 1;
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn every_byte_and_char_matches_a_walk_from_the_start() {
+        let long: String = "é".repeat(600) + "\nab\n" + &"x".repeat(700) + "€\n";
+        for text in ["", "a", "a\nb\n", "é\r\nü\n\nx", long.as_str()] {
+            let index = LineIndex::new(text);
+            for byte in 0..=text.len() {
+                if text.is_char_boundary(byte) {
+                    let want = walk(text, byte);
+                    assert_eq!(index.pos_of_byte(byte), want, "{text:?} byte {byte}");
+                    assert_eq!(
+                        index.byte_of_char(want.offset as usize),
+                        Some(byte),
+                        "{text:?} char {}",
+                        want.offset
+                    );
+                }
+            }
+            let chars = text.chars().count();
+            assert_eq!(index.byte_of_char(chars + 1), None);
+        }
+    }
+
+    #[test]
+    fn lines() {
+        let index = LineIndex::new("ab\ncd\n");
+        assert_eq!(index.line_start(2), Some(3));
+        assert_eq!(index.line_start(0), None);
+        assert_eq!(index.line_count(), 3);
+    }
+}

@@ -4,14 +4,25 @@
 //! serde-based YAML crates throw positions away once a value is deserialized, and every
 //! diagnostic Scalelens emits must point at `line:column` in the user's file.
 //!
-//! **Invariant:** parsing never panics. Syntax errors come back as [`YamlError`] with the position
-//! the scanner reported.
+//! **Invariant:** parsing never panics and is bounded in time and memory by [`Limits`]: a
+//! syntax error or a limit hit is a [`YamlError`] at the offending position, the document it
+//! is in is dropped, and the other documents of the stream are still read (after a syntax
+//! error, reading resumes at the next `---` line).
+//!
+//! - Aliases share their anchor's children (`Arc`), so an alias costs O(1) memory; the nodes
+//!   an alias stands for are still counted against [`Limits::max_alias_nodes`], because every
+//!   reader that walks the tree walks them.
+//! - Nesting is capped at [`Limits::max_depth`], so the tree's recursive drop and the readers'
+//!   recursion stay shallow on every stack, wasm's included.
+//! - Positions come from the parser's markers (characters) and one [`LineIndex`] per source
+//!   for the byte offsets of quoted scalars: no lookup rescans the text.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use crate::span::{Pos, Span, Spanned};
+use crate::span::{saturating_u32, LineIndex, Pos, Span, Spanned};
 
 /// One YAML node.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,25 +31,93 @@ pub struct Node {
     pub span: Span,
 }
 
+/// A mapping's entries, in source order.
+pub type Entries = Arc<[(Spanned<String>, Node)]>;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     /// A scalar as written. `quoted` is true for `'...'`, `"..."` and block scalars: such a
     /// scalar is always a string, whatever it looks like.
-    Scalar {
-        text: String,
-        quoted: bool,
-    },
-    Sequence(Vec<Node>),
-    Mapping(Vec<(Spanned<String>, Node)>),
+    Scalar { text: Arc<str>, quoted: bool },
+    /// Items are shared with every alias of the same anchor.
+    Sequence(Arc<[Node]>),
+    /// Entries are shared with every alias of the same anchor.
+    Mapping(Entries),
 }
 
-/// A syntax error with its position.
+/// How much of a YAML stream is read. The defaults are far above anything a real Kubernetes
+/// manifest reaches and keep hostile input (alias bombs, deep nesting) to bounded work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest nesting of sequences and mappings (block and flow alike). 128: Kubernetes
+    /// manifests nest a few tens of levels at most (a CRD's `openAPIV3Schema` is the deepest
+    /// real case); saphyr itself stops flow nesting at 255 but not block nesting.
+    pub max_depth: usize,
+    /// Nodes that aliases may stand for in one document, counted as if each alias were
+    /// expanded. 400 000: the most alias-driven decodes go-yaml v3 (`decode.go`,
+    /// `allowedAliasRatio`), which reads manifests for kubectl, accepts in a document.
+    pub max_alias_nodes: u64,
+    /// Longest document, in characters. 3 MiB: the Kubernetes API server refuses larger
+    /// request bodies (`request entity too large: limit is 3145728`), so no object that can
+    /// exist in a cluster is larger.
+    pub max_document_chars: usize,
+    /// Most documents read from one stream; those after it are not read.
+    pub max_documents: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 128,
+            max_alias_nodes: 400_000,
+            max_document_chars: 3 * 1024 * 1024,
+            max_documents: 100_000,
+        }
+    }
+}
+
+/// What went wrong reading a YAML stream.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{message}")]
+pub enum YamlErrorKind {
+    /// The scanner or parser's own message.
+    #[error("{0}")]
+    Syntax(String),
+    #[error("alias refers to an unknown anchor")]
+    UnknownAnchor,
+    #[error("nesting deeper than {limit} levels: the document is not read (no Kubernetes manifest nests this deep)")]
+    TooDeep { limit: usize },
+    #[error("aliases in this document stand for more than {limit} nodes: the document is not read (an alias bomb?)")]
+    TooManyAliasNodes { limit: u64 },
+    #[error("document longer than {limit} characters (the Kubernetes API server's request limit): the document is not read")]
+    DocumentTooLarge { limit: usize },
+    #[error("more than {limit} documents: the documents from here on are not read")]
+    TooManyDocuments { limit: usize },
+}
+
+/// A YAML error with its position.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{kind}")]
 pub struct YamlError {
-    pub message: String,
+    pub kind: YamlErrorKind,
     pub pos: Pos,
 }
+
+impl YamlError {
+    /// True for a hit [`Limits`] bound (as opposed to invalid YAML).
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self.kind,
+            YamlErrorKind::TooDeep { .. }
+                | YamlErrorKind::TooManyAliasNodes { .. }
+                | YamlErrorKind::DocumentTooLarge { .. }
+                | YamlErrorKind::TooManyDocuments { .. }
+        )
+    }
+}
+
+/// The flow nesting at which saphyr-parser 0.3.4's scanner stops (`scanner.rs`, "recursion limit
+/// exceeded"); deeper flow input is reported with this limit.
+const SAPHYR_FLOW_DEPTH: usize = 255;
 
 /// One `---`-separated document.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,165 +125,387 @@ pub struct Document {
     pub root: Node,
 }
 
-fn pos(m: &saphyr_parser::Marker) -> Pos {
-    // saphyr markers: line is 1-based, col 0-based, index in characters.
-    Pos {
-        line: m.line() as u32,
-        column: m.col() as u32 + 1,
-        offset: m.index() as u32,
+/// Everything read from a YAML stream: the documents that could be read, in order, and one
+/// error per document that could not.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Stream {
+    pub documents: Vec<Document>,
+    pub errors: Vec<YamlError>,
+}
+
+/// Parse a multi-document YAML stream with the default [`Limits`]; the first error, if any.
+/// Empty documents are skipped.
+pub fn parse_documents(source: &str) -> Result<Vec<Document>, YamlError> {
+    let mut stream = parse_stream(&LineIndex::new(source), &Limits::default());
+    match stream.errors.is_empty() {
+        true => Ok(stream.documents),
+        false => Err(stream.errors.swap_remove(0)),
     }
 }
 
-fn span(s: &saphyr_parser::Span) -> Span {
-    Span::new(pos(&s.start), pos(&s.end))
+/// Parse a multi-document YAML stream, the text of `index`, within `limits`. Empty documents
+/// are skipped.
+pub fn parse_stream(index: &LineIndex, limits: &Limits) -> Stream {
+    let source = index.text();
+    let mut stream = Stream::default();
+    let mut from = Resume::start();
+    while let Some(rest) = source.get(from.byte..) {
+        let mut reader = Reader::new(index, limits, from.base);
+        match reader.read(rest, &mut stream) {
+            Outcome::End | Outcome::Stop => break,
+            Outcome::SyntaxError(at) => match next_document_line(index, at.line) {
+                Some(next) => from = next,
+                None => break,
+            },
+        }
+    }
+    stream
+}
+
+/// Where a parser starts: its byte offset in the source and the position of that byte.
+#[derive(Debug, Clone, Copy)]
+struct Resume {
+    byte: usize,
+    base: Pos,
+}
+
+impl Resume {
+    fn start() -> Self {
+        Resume {
+            byte: 0,
+            base: Pos {
+                line: 1,
+                column: 1,
+                offset: 0,
+            },
+        }
+    }
+}
+
+/// The first line after `line` that starts a document (`---` alone or followed by a space),
+/// where reading resumes after a syntax error.
+fn next_document_line(index: &LineIndex, line: u32) -> Option<Resume> {
+    let text = index.text();
+    let mut l = line.checked_add(1)?;
+    while let Some(byte) = index.line_start(l) {
+        let rest = text.get(byte..)?;
+        if let Some(after) = rest.strip_prefix("---") {
+            if after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']) {
+                return Some(Resume {
+                    byte,
+                    base: index.pos_of_byte(byte),
+                });
+            }
+        }
+        l = l.checked_add(1)?;
+    }
+    None
+}
+
+/// How one parser's run ended.
+enum Outcome {
+    /// The stream's end.
+    End,
+    /// A limit that ends the stream (too many documents).
+    Stop,
+    /// A syntax error at this position (already recorded).
+    SyntaxError(Pos),
 }
 
 enum Frame {
-    Seq(Vec<Node>, Span, usize),
-    Map(
-        Vec<(Spanned<String>, Node)>,
-        Span,
-        usize,
-        Option<Spanned<String>>,
-    ),
+    Seq {
+        items: Vec<Node>,
+        span: Span,
+        anchor: usize,
+        /// Nodes under this one as if every alias were expanded (this one included).
+        size: u64,
+    },
+    Map {
+        entries: Vec<(Spanned<String>, Node)>,
+        span: Span,
+        anchor: usize,
+        size: u64,
+        key: Option<Spanned<String>>,
+    },
 }
 
-/// Parse a multi-document YAML stream. Empty documents are skipped.
-pub fn parse_documents(source: &str) -> Result<Vec<Document>, YamlError> {
-    let mut docs = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
-    let mut root: Option<Node> = None;
-    let mut last_pos = Pos {
-        line: 1,
-        column: 1,
-        offset: 0,
-    };
+/// The per-parser state: the node stack of the current document and its budgets.
+struct Reader<'i, 'l> {
+    index: &'i LineIndex<'i>,
+    limits: &'l Limits,
+    /// Position of the first character this parser reads, in the whole source.
+    base: Pos,
+    stack: Vec<Frame>,
+    /// Anchored nodes with their expanded sizes.
+    anchors: HashMap<usize, (Node, u64)>,
+    root: Option<Node>,
+    /// Character offset (in the source) where the current document started.
+    doc_start: u32,
+    alias_nodes: u64,
+    /// Set once the current document hit a limit: its remaining events are skipped.
+    skipping: bool,
+}
 
-    for item in Parser::new_from_str(source) {
-        let (event, sp) = item.map_err(|e| YamlError {
-            message: e.info().to_string(),
-            pos: pos(e.marker()),
-        })?;
-        let sp = span(&sp);
-        last_pos = sp.end;
-        let finished: Option<(Node, usize)> = match event {
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
-            Event::DocumentStart(_) => {
-                root = None;
-                None
-            }
-            Event::DocumentEnd => {
-                if let Some(r) = root.take().filter(|r| !r.is_null()) {
-                    docs.push(Document { root: r });
-                }
-                None
-            }
-            Event::Alias(id) => match anchors.get(&id) {
-                Some(n) => Some((
-                    Node {
-                        kind: n.kind.clone(),
-                        span: sp,
-                    },
-                    0,
-                )),
-                None => {
-                    return Err(YamlError {
-                        message: "alias refers to an unknown anchor".into(),
-                        pos: sp.start,
-                    })
-                }
+impl<'i, 'l> Reader<'i, 'l> {
+    fn new(index: &'i LineIndex<'i>, limits: &'l Limits, base: Pos) -> Self {
+        Reader {
+            index,
+            limits,
+            base,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            root: None,
+            doc_start: base.offset,
+            alias_nodes: 0,
+            skipping: false,
+        }
+    }
+
+    /// A parser marker (relative to this parser's start) as a position in the whole source.
+    fn pos(&self, m: &saphyr_parser::Marker) -> Pos {
+        let line = saturating_u32(m.line());
+        let col = saturating_u32(m.col());
+        Pos {
+            line: self.base.line.saturating_add(line.saturating_sub(1)),
+            column: if line <= 1 {
+                self.base.column.saturating_add(col)
+            } else {
+                col.saturating_add(1)
             },
+            offset: self.base.offset.saturating_add(saturating_u32(m.index())),
+        }
+    }
+
+    fn span(&self, s: &saphyr_parser::Span) -> Span {
+        Span::new(self.pos(&s.start), self.pos(&s.end))
+    }
+
+    /// Drop the current document (a limit was hit) and skip the rest of its events.
+    fn abandon(&mut self, stream: &mut Stream, kind: YamlErrorKind, pos: Pos) {
+        stream.errors.push(YamlError { kind, pos });
+        self.stack.clear();
+        self.root = None;
+        self.skipping = true;
+    }
+
+    fn start_document(&mut self, at: Pos) {
+        self.stack.clear();
+        self.root = None;
+        self.doc_start = at.offset;
+        self.alias_nodes = 0;
+        self.skipping = false;
+    }
+
+    fn end_document(&mut self, stream: &mut Stream) {
+        if let Some(r) = self.root.take().filter(|r| !r.is_null()) {
+            if !self.skipping {
+                stream.documents.push(Document { root: r });
+            }
+        }
+        self.stack.clear();
+    }
+
+    fn read(&mut self, text: &str, stream: &mut Stream) -> Outcome {
+        for item in Parser::new_from_str(text) {
+            let (event, sp) = match item {
+                Ok(ok) => ok,
+                Err(e) => {
+                    let at = self.pos(e.marker());
+                    // saphyr's scanner stops flow nesting (`[[[`, `{{{`) at 255 levels on its
+                    // own, looking ahead of the events that would reach our depth limit.
+                    let kind = if e.info() == "recursion limit exceeded" {
+                        YamlErrorKind::TooDeep {
+                            limit: SAPHYR_FLOW_DEPTH,
+                        }
+                    } else {
+                        YamlErrorKind::Syntax(e.info().to_string())
+                    };
+                    stream.errors.push(YamlError { kind, pos: at });
+                    return Outcome::SyntaxError(at);
+                }
+            };
+            let sp = self.span(&sp);
+            if matches!(event, Event::DocumentStart(_)) {
+                if stream.documents.len() >= self.limits.max_documents {
+                    stream.errors.push(YamlError {
+                        kind: YamlErrorKind::TooManyDocuments {
+                            limit: self.limits.max_documents,
+                        },
+                        pos: sp.start,
+                    });
+                    return Outcome::Stop;
+                }
+                self.start_document(sp.start);
+                continue;
+            }
+            if matches!(event, Event::DocumentEnd) {
+                self.end_document(stream);
+                continue;
+            }
+            if self.skipping {
+                continue;
+            }
+            let length = sp.end.offset.saturating_sub(self.doc_start) as usize;
+            if length > self.limits.max_document_chars {
+                let limit = self.limits.max_document_chars;
+                self.abandon(stream, YamlErrorKind::DocumentTooLarge { limit }, sp.start);
+                continue;
+            }
+            if let Err(kind) = self.event(event, sp) {
+                self.abandon(stream, kind, sp.start);
+            }
+        }
+        self.end_document(stream);
+        if !self.stack.is_empty() {
+            stream.errors.push(YamlError {
+                kind: YamlErrorKind::Syntax("unexpected end of input".into()),
+                pos: self.index.pos_of_byte(self.index.text().len()),
+            });
+        }
+        Outcome::End
+    }
+
+    /// One event of the current document.
+    fn event(&mut self, event: Event<'_>, sp: Span) -> Result<(), YamlErrorKind> {
+        let finished: (Node, usize, u64) = match event {
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::Nothing
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd => return Ok(()),
+            Event::Alias(id) => {
+                let Some((n, size)) = self.anchors.get(&id) else {
+                    return Err(YamlErrorKind::UnknownAnchor);
+                };
+                self.alias_nodes = self.alias_nodes.saturating_add(*size);
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(YamlErrorKind::TooManyAliasNodes {
+                        limit: self.limits.max_alias_nodes,
+                    });
+                }
+                let node = Node {
+                    kind: n.kind.clone(),
+                    span: sp,
+                };
+                (node, 0, *size)
+            }
             Event::Scalar(text, style, anchor, _tag) => {
                 let sp = match style {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-                        quoted_span(source, sp.start).unwrap_or(sp)
+                        quoted_span(self.index, sp.start).unwrap_or(sp)
                     }
                     _ => sp,
                 };
-                Some((
-                    Node {
-                        kind: NodeKind::Scalar {
-                            text: text.into_owned(),
-                            quoted: !matches!(style, ScalarStyle::Plain),
-                        },
+                let node = Node {
+                    kind: NodeKind::Scalar {
+                        text: Arc::from(text.as_ref()),
+                        quoted: !matches!(style, ScalarStyle::Plain),
+                    },
+                    span: sp,
+                };
+                (node, anchor, 1)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= self.limits.max_depth {
+                    return Err(YamlErrorKind::TooDeep {
+                        limit: self.limits.max_depth,
+                    });
+                }
+                self.stack.push(match event {
+                    Event::SequenceStart(..) => Frame::Seq {
+                        items: Vec::new(),
                         span: sp,
+                        anchor,
+                        size: 1,
                     },
+                    _ => Frame::Map {
+                        entries: Vec::new(),
+                        span: sp,
+                        anchor,
+                        size: 1,
+                        key: None,
+                    },
+                });
+                return Ok(());
+            }
+            Event::SequenceEnd => match self.stack.pop() {
+                Some(Frame::Seq {
+                    items,
+                    span,
                     anchor,
-                ))
-            }
-            Event::SequenceStart(anchor, _) => {
-                stack.push(Frame::Seq(Vec::new(), sp, anchor));
-                None
-            }
-            Event::MappingStart(anchor, _) => {
-                stack.push(Frame::Map(Vec::new(), sp, anchor, None));
-                None
-            }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq(items, start, anchor)) => Some((
+                    size,
+                }) => (
                     Node {
-                        kind: NodeKind::Sequence(items),
-                        span: start.to(sp),
+                        kind: NodeKind::Sequence(items.into()),
+                        span: span.to(sp),
                     },
                     anchor,
-                )),
-                _ => return Err(internal(sp.start)),
+                    size,
+                ),
+                _ => return Err(unbalanced()),
             },
-            Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(entries, start, anchor, _)) => Some((
+            Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Map {
+                    entries,
+                    span,
+                    anchor,
+                    size,
+                    ..
+                }) => (
                     Node {
-                        kind: NodeKind::Mapping(entries),
-                        span: start.to(sp),
+                        kind: NodeKind::Mapping(entries.into()),
+                        span: span.to(sp),
                     },
                     anchor,
-                )),
-                _ => return Err(internal(sp.start)),
+                    size,
+                ),
+                _ => return Err(unbalanced()),
             },
         };
-        if let Some((node, anchor)) = finished {
-            if anchor != 0 {
-                anchors.insert(anchor, node.clone());
+        let (node, anchor, size) = finished;
+        if anchor != 0 {
+            // Cheap: a container's children are shared, a scalar's text too.
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq {
+                items, size: total, ..
+            }) => {
+                *total = total.saturating_add(size);
+                items.push(node);
             }
-            match stack.last_mut() {
-                None => root = Some(node),
-                Some(Frame::Seq(items, ..)) => items.push(node),
-                Some(Frame::Map(entries, _, _, pending)) => match pending.take() {
+            Some(Frame::Map {
+                entries,
+                key,
+                size: total,
+                ..
+            }) => {
+                *total = total.saturating_add(size);
+                match key.take() {
                     None => {
                         // A key. Complex (non-scalar) keys are kept as their text form.
-                        let key = match &node.kind {
-                            NodeKind::Scalar { text, .. } => text.clone(),
+                        let k = match &node.kind {
+                            NodeKind::Scalar { text, .. } => text.to_string(),
                             _ => String::from("<complex key>"),
                         };
-                        *pending = Some(Spanned::new(key, node.span));
+                        *key = Some(Spanned::new(k, node.span));
                     }
-                    Some(key) => entries.push((key, node)),
-                },
+                    Some(k) => entries.push((k, node)),
+                }
             }
         }
+        Ok(())
     }
-    if let Some(r) = root.take().filter(|r| !r.is_null()) {
-        docs.push(Document { root: r });
-    }
-    if !stack.is_empty() {
-        return Err(YamlError {
-            message: "unexpected end of input".into(),
-            pos: last_pos,
-        });
-    }
-    Ok(docs)
 }
 
 /// The exact span of a quoted scalar starting at `start` (its opening quote): from the quote
 /// to just after the closing quote. The parser's own end marker for quoted scalars runs on to
 /// the next token (over trailing comments), which would make carets and fixes cover too much.
-fn quoted_span(source: &str, start: Pos) -> Option<Span> {
-    let byte = if source.is_ascii() {
-        start.offset as usize
-    } else {
-        source.char_indices().nth(start.offset as usize)?.0
-    };
-    let rest = source.get(byte..)?;
+/// Costs the scalar's length (the byte offset comes from the index, not a scan).
+fn quoted_span(index: &LineIndex, start: Pos) -> Option<Span> {
+    let byte = index.byte_of_char(start.offset as usize)?;
+    let rest = index.text().get(byte..)?;
     let mut chars = rest.chars();
     let quote = chars.next()?;
     if quote != '"' && quote != '\'' {
@@ -212,12 +513,12 @@ fn quoted_span(source: &str, start: Pos) -> Option<Span> {
     }
     let mut end = start;
     let advance = |c: char, p: &mut Pos| {
-        p.offset += 1;
+        p.offset = p.offset.saturating_add(1);
         if c == '\n' {
-            p.line += 1;
+            p.line = p.line.saturating_add(1);
             p.column = 1;
         } else {
-            p.column += 1;
+            p.column = p.column.saturating_add(1);
         }
     };
     advance(quote, &mut end);
@@ -245,11 +546,8 @@ fn quoted_span(source: &str, start: Pos) -> Option<Span> {
     None
 }
 
-fn internal(pos: Pos) -> YamlError {
-    YamlError {
-        message: "unbalanced YAML structure".into(),
-        pos,
-    }
+fn unbalanced() -> YamlErrorKind {
+    YamlErrorKind::Syntax("unbalanced YAML structure".into())
 }
 
 impl Node {
@@ -325,9 +623,7 @@ impl Node {
             NodeKind::Scalar { quoted: true, .. } => "a string",
             NodeKind::Scalar { text, .. } if is_null(text) => "null",
             NodeKind::Scalar { text, .. } if text.parse::<f64>().is_ok() => "a number",
-            NodeKind::Scalar { text, .. } if matches!(text.as_str(), "true" | "false") => {
-                "a boolean"
-            }
+            NodeKind::Scalar { text, .. } if matches!(&**text, "true" | "false") => "a boolean",
             NodeKind::Scalar { .. } => "a string",
             NodeKind::Sequence(_) => "a list",
             NodeKind::Mapping(_) => "a mapping",
@@ -389,6 +685,156 @@ mod tests {
         let c = r.get("c").unwrap();
         assert_eq!(c.as_str(), Some("x\"y"));
         assert_eq!((c.span.start.column, c.span.end.column), (4, 10));
+    }
+
+    /// `levels` levels of anchors, each alias used `fan` times: `fan^levels` nodes expanded.
+    fn laughs(levels: usize, fan: usize) -> String {
+        let mut s = format!("l0: &l0 [{}]\n", vec!["x"; fan].join(", "));
+        for i in 1..=levels {
+            s += &format!(
+                "l{i}: &l{i} [{}]\n",
+                vec![format!("*l{}", i - 1); fan].join(", ")
+            );
+        }
+        s
+    }
+
+    fn errors(src: &str) -> Vec<(YamlErrorKind, u32, u32)> {
+        parse_stream(&LineIndex::new(src), &Limits::default())
+            .errors
+            .into_iter()
+            .map(|e| (e.kind, e.pos.line, e.pos.column))
+            .collect()
+    }
+
+    #[test]
+    fn limits_are_diagnosed_where_they_are_hit_and_other_documents_still_read() {
+        let limits = Limits::default();
+        let deep_block = format!("{}x\n", "- ".repeat(limits.max_depth + 1));
+        let deep_flow = format!("{}{}\n", "[".repeat(200), "]".repeat(200));
+        let deeper_flow = format!("{}{}\n", "[".repeat(300), "]".repeat(300));
+        let big = format!("k: \"{}\"\n", "x".repeat(limits.max_document_chars));
+        let cases: Vec<(&str, String, YamlErrorKind, (u32, u32))> = vec![
+            (
+                "billion laughs: the alias that crosses the budget",
+                laughs(9, 9),
+                YamlErrorKind::TooManyAliasNodes { limit: 400_000 },
+                // Levels 1-4 stand for 74 718 nodes, each `*l4` for 66 430 more: the fifth
+                // `*l4` crosses 400 000.
+                (6, 30),
+            ),
+            (
+                "block nesting",
+                deep_block,
+                YamlErrorKind::TooDeep { limit: 128 },
+                (1, 257),
+            ),
+            (
+                "flow nesting (before saphyr's own 255)",
+                deep_flow,
+                YamlErrorKind::TooDeep { limit: 128 },
+                (1, 129),
+            ),
+            (
+                "flow nesting past saphyr's 255 (its scanner looks ahead of our events)",
+                deeper_flow,
+                YamlErrorKind::TooDeep { limit: 255 },
+                (1, 256),
+            ),
+            (
+                "a document over 3 MiB",
+                big,
+                YamlErrorKind::DocumentTooLarge {
+                    limit: 3 * 1024 * 1024,
+                },
+                (1, 4),
+            ),
+        ];
+        for (name, doc, kind, at) in cases {
+            let src = format!("a: 1\n---\n{doc}---\nb: 2\n");
+            let stream = parse_stream(&LineIndex::new(&src), &Limits::default());
+            let got: Vec<_> = stream
+                .errors
+                .iter()
+                .map(|e| (e.kind.clone(), e.pos.line - 2, e.pos.column))
+                .collect();
+            assert_eq!(got, vec![(kind, at.0, at.1)], "{name}");
+            let roots: Vec<_> = stream.documents.iter().map(|d| &d.root).collect();
+            assert_eq!(roots.len(), 2, "{name}: the documents around it are read");
+            assert!(
+                roots[0].get("a").is_some() && roots[1].get("b").is_some(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn aliases_share_their_anchor_and_count_as_expanded() {
+        // Four levels: aliases stand for 74 718 nodes, within the budget, and cheap.
+        let docs = parse_documents(&laughs(4, 9)).unwrap();
+        let l5 = docs[0].root.get("l4").unwrap().as_sequence().unwrap();
+        let (a, b) = (&l5[0], &l5[1]);
+        match (&a.kind, &b.kind) {
+            (NodeKind::Sequence(x), NodeKind::Sequence(y)) => assert!(Arc::ptr_eq(x, y)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            errors(&laughs(5, 9)).len(),
+            1,
+            "five levels are over 400 000"
+        );
+    }
+
+    #[test]
+    fn too_many_documents_stop_the_stream_with_the_documents_before_kept() {
+        let src = "a: 1\n---\nb: 2\n---\nc: 3\n";
+        let limits = Limits {
+            max_documents: 2,
+            ..Limits::default()
+        };
+        let stream = parse_stream(&LineIndex::new(src), &limits);
+        assert_eq!(stream.documents.len(), 2);
+        assert_eq!(
+            stream
+                .errors
+                .iter()
+                .map(|e| (&e.kind, e.pos.line))
+                .collect::<Vec<_>>(),
+            vec![(&YamlErrorKind::TooManyDocuments { limit: 2 }, 4)]
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_drops_its_document_only() {
+        let src = "a: 1\n---\nb: [1, 2\nc: 3\n---\nd: 4\n";
+        let stream = parse_stream(&LineIndex::new(src), &Limits::default());
+        let keys: Vec<_> = stream
+            .documents
+            .iter()
+            .filter_map(|d| {
+                d.root
+                    .as_mapping()
+                    .and_then(|m| m.first())
+                    .map(|e| e.0.value.clone())
+            })
+            .collect();
+        assert_eq!(keys, ["a", "d"]);
+        assert_eq!(stream.errors.len(), 1);
+        assert!(matches!(stream.errors[0].kind, YamlErrorKind::Syntax(_)));
+        // Positions after the resumption are in the whole source.
+        let d = stream.documents[1].root.get("d").unwrap();
+        assert_eq!((d.span.start.line, d.span.start.column), (6, 4));
+        assert_eq!(d.span.start.offset as usize, src.find('4').unwrap());
+    }
+
+    #[test]
+    fn quoted_spans_after_non_ascii_text() {
+        let src = "# é ü\nk: \"v\" # c\nj: 'w'\n";
+        let docs = parse_documents(src).unwrap();
+        let k = docs[0].root.get("k").unwrap().span;
+        assert_eq!((k.start.line, k.start.column, k.end.column), (2, 4, 7));
+        let j = docs[0].root.get("j").unwrap().span;
+        assert_eq!((j.start.line, j.start.column, j.end.column), (3, 4, 7));
     }
 
     #[test]

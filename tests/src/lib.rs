@@ -14,6 +14,7 @@ pub fn fixture_autoscaler(name: &str) -> Autoscaler {
             &read_testdata(&format!("bench/{base}.yaml")),
             &config::ParseOptions {
                 aibrix_version: scalelens_core::model::AibrixVersion::V0_4,
+                ..Default::default()
             },
         ),
         None => one_autoscaler(&read_testdata(&format!("bench/{name}.yaml"))),

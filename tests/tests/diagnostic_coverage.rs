@@ -26,6 +26,8 @@ use scalelens_core::model::AibrixVersion;
 /// run with the input given explicitly).
 const ANY_CLEAN_NEGATIVE: &[&str] = &[
     "yaml-syntax",
+    "yaml-limit",
+    "helm-template",
     "no-autoscaler",
     "unknown-autoscaler",
     "multiple-autoscalers",

@@ -144,6 +144,7 @@ fn v04(yaml: &str) -> Autoscaler {
         yaml,
         &scalelens_core::config::ParseOptions {
             aibrix_version: scalelens_core::model::AibrixVersion::V0_4,
+            ..Default::default()
         },
     )
 }

@@ -718,8 +718,9 @@ fn stats_tags_of_every_recipe_match_core() {
 fn to_json(node: &Node) -> String {
     match &node.kind {
         NodeKind::Scalar { text, quoted } => {
+            let text: &str = text;
             if !quoted && (text.parse::<f64>().is_ok() || text == "true" || text == "false") {
-                text.clone()
+                text.to_string()
             } else {
                 serde_json::to_string(text).expect("string")
             }

@@ -56,6 +56,7 @@ fn parse_and_replay(src: &str) {
             src,
             &ParseOptions {
                 aibrix_version: version,
+                ..Default::default()
             },
         );
         for a in &parsed.autoscalers {

@@ -127,6 +127,7 @@ fn vectors() -> Vectors {
 fn v04() -> ParseOptions {
     ParseOptions {
         aibrix_version: AibrixVersion::V0_4,
+        ..Default::default()
     }
 }
 

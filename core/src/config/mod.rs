@@ -25,10 +25,11 @@
 use crate::codes;
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::{AibrixVersion, Autoscaler, Family};
-use crate::span::{Param, Span, Spanned};
+use crate::span::{LineIndex, Param, Span, Spanned};
 use crate::yaml::{self, Node};
 
 pub mod aibrix;
+pub mod helm;
 pub mod hpa;
 pub mod keda;
 pub mod knative;
@@ -213,6 +214,8 @@ struct Workload {
 pub struct ParseOptions {
     /// The AIBrix controller generation that reads `PodAutoscaler`s (default v0.7.0).
     pub aibrix_version: AibrixVersion,
+    /// Bounds on the YAML stream (nesting, aliases, document size and count).
+    pub yaml_limits: yaml::Limits,
 }
 
 /// Parse a (multi-document) YAML input with the default [`ParseOptions`].
@@ -223,24 +226,25 @@ pub fn parse(source: &str) -> Parsed {
 /// Parse a (multi-document) YAML input.
 pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     let mut cx = Cx::default();
-    let docs = match yaml::parse_documents(source) {
-        Ok(d) => d,
-        Err(e) => {
-            let mut diags =
-                vec![
-                    Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.message))
-                        .at(Span::point(e.pos)),
-                ];
-            diags.push(Diagnostic::error(
-                codes::NO_AUTOSCALER,
-                "no autoscaler could be read: the YAML is invalid",
-            ));
-            return Parsed {
-                autoscalers: Vec::new(),
-                diagnostics: diags,
-            };
+    let index = LineIndex::new(source);
+    let stream = yaml::parse_stream(&index, &options.yaml_limits);
+    let helm = helm::first_action(&index);
+    for e in &stream.errors {
+        cx.push(yaml_error(e, helm.as_ref()));
+    }
+    if stream.errors.is_empty() {
+        if let Some((span, action)) = &helm {
+            cx.push(
+                Diagnostic::warning(
+                    codes::HELM_TEMPLATE,
+                    format!("`{action}` is a Helm template action: this file is a chart template, and Scalelens reads the text between the braces as the value"),
+                )
+                .at(*span)
+                .with_help("render the chart first: `helm template <release> <chart> > rendered.yaml`, then check rendered.yaml"),
+            );
         }
-    };
+    }
+    let docs = stream.documents;
 
     // Pass 1: workloads and the Knative config-autoscaler ConfigMap.
     let mut workloads = Vec::new();
@@ -352,7 +356,8 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         }
     }
 
-    if autoscalers.is_empty() {
+    // Without any, the YAML errors above are the cause: one error, not a second one after it.
+    if autoscalers.is_empty() && stream.errors.is_empty() {
         cx.push(Diagnostic::error(
             codes::NO_AUTOSCALER,
             "no autoscaler found: expected a PodAutoscaler (autoscaling.aibrix.ai), a HorizontalPodAutoscaler, a KEDA ScaledObject or a Knative Service",
@@ -363,6 +368,27 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     Parsed {
         autoscalers,
         diagnostics,
+    }
+}
+
+/// A YAML error as a diagnostic: a syntax error says first when the file is a Helm template
+/// (`helm`: the first template action), a limit names itself.
+fn yaml_error(e: &yaml::YamlError, helm: Option<&(Span, String)>) -> Diagnostic {
+    let at = Span::point(e.pos);
+    if e.is_limit() {
+        return Diagnostic::error(codes::YAML_LIMIT, e.kind.to_string()).at(at);
+    }
+    match helm {
+        Some((span, action)) => Diagnostic::error(
+            codes::YAML_SYNTAX,
+            format!(
+                "invalid YAML: this is an unrendered Helm template (`{action}` at {}:{}); render it first: `helm template <release> <chart> > rendered.yaml`",
+                span.start.line, span.start.column
+            ),
+        )
+        .at(at)
+        .with_help(format!("the YAML parser stopped here: {}", e.kind)),
+        None => Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.kind)).at(at),
     }
 }
 

@@ -54,7 +54,7 @@ pub fn short(node: &Node) -> String {
                 let t: String = text.chars().take(37).collect();
                 format!("{t}...")
             } else {
-                text.clone()
+                text.to_string()
             }
         }
         NodeKind::Sequence(_) => "[...]".into(),
@@ -171,7 +171,7 @@ pub fn int(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanned<
                     format!("`{path}` must be an integer, found the string \"{text}\""),
                 )
                 .at(v.span)
-                .with_fix("remove the quotes", v.span, text.clone()),
+                .with_fix("remove the quotes", v.span, text.to_string()),
             );
             None
         }
