@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use scalelens_core::demand::pattern::{Pattern, Shape};
 use scalelens_core::model::{AibrixVersion, SECOND};
-use scalelens_core::pipeline::{DemandInput, PipelineInput, PipelineOptions};
+use scalelens_core::pipeline::{DemandInput, InputText, PipelineInput, PipelineOptions};
 use scalelens_core::samples::Interpretation;
 
 use crate::examples;
@@ -48,6 +48,40 @@ pub const STORAGE_CAP: usize = 2_000_000;
 /// this many bytes has at most this many units), so every link the playground writes opens
 /// and a decompression bomb stops here.
 pub const LINK_CAP: usize = 256_000;
+
+/// Largest YAML text the playground runs (bytes). The pipeline runs on the UI thread and every
+/// edit re-reads the YAML. Measured in headless Chromium on a loaded 2-core machine (load
+/// average about 7): the pipeline alone takes about 500 ms per MB for the slowest kind
+/// (thousands of autoscaler documents, each read and checked; other objects about 300 ms per
+/// MB: `web/tests/input_cost.rs`), and the whole app, paste to chart, held the page for 1.8 s
+/// at 2 MB (`tests/tests/playground_e2e.rs`, which prints it): 1 MB keeps a run under about
+/// 1 s. Real manifests are far smaller. A larger text stays in its editor with a message
+/// naming this limit and the command line (which reads files up to 20 MB); a larger paste is
+/// refused.
+pub const YAML_CAP: usize = 1_000_000;
+
+/// Largest samples text the playground runs (bytes). Per-pod CSV, the slowest format to
+/// import, took about 80 ms per MB for the pipeline alone (Prometheus JSON about 35), and the
+/// whole app held the page for 2.2 s at 10 MB in the same measurements: 5 MB keeps it
+/// around 1 s (a week at 15 s of ten pods). The import is kept while only the YAML changes.
+/// Same message as [`YAML_CAP`].
+pub const SAMPLES_CAP: usize = 5_000_000;
+
+/// The run cap of `input`'s text ([`YAML_CAP`], [`SAMPLES_CAP`]).
+pub fn cap_of(input: InputText) -> usize {
+    match input {
+        InputText::Yaml => YAML_CAP,
+        InputText::Samples => SAMPLES_CAP,
+    }
+}
+
+/// `YAML` or `samples`, for messages.
+fn name_of(input: InputText) -> &'static str {
+    match input {
+        InputText::Yaml => "YAML",
+        InputText::Samples => "samples",
+    }
+}
 
 /// Longest link payload (characters after `v1:`) read at all. lz-string turns a
 /// [`LINK_CAP`]-byte state into at most about 1.4 characters per byte when nothing repeats
@@ -486,6 +520,40 @@ impl State {
         yaml + samples
     }
 
+    /// Why this state is not run: the YAML is over [`YAML_CAP`], or the samples (while they
+    /// are the demand, not with a generated pattern) over [`SAMPLES_CAP`].
+    pub fn too_large(&self) -> Option<String> {
+        let samples_used = self.pattern.is_none();
+        let (input, len) = [
+            (InputText::Yaml, self.yaml.len()),
+            (
+                InputText::Samples,
+                if samples_used { self.samples.len() } else { 0 },
+            ),
+        ]
+        .into_iter()
+        .find(|(input, len)| *len > cap_of(*input))?;
+        let (what, cap) = (name_of(input), cap_of(input) / 1_000_000);
+        // Over the cap is over the storage cap too: a reload cannot bring it back.
+        Some(format!(
+            "Not run: the {what} is {:.1} MB, over the playground's {cap} MB limit for the {what} (the page would stop responding). It stays in the editor, but is too large to be saved in this browser: a reload loses it. Shorten it, or check it with the command line: `scalelens check` reads files up to 20 MB.",
+            len as f64 / 1e6,
+        ))
+    }
+
+    /// Why a paste that would make `input`'s text `len` bytes long is refused (over its cap):
+    /// the editor keeps its text, the pasted text stays on the clipboard.
+    pub fn paste_refused(input: InputText, len: usize) -> Option<String> {
+        let (what, cap) = (name_of(input), cap_of(input));
+        (len > cap).then(|| {
+            format!(
+                "Not pasted: the {what} would be {:.1} MB, over the playground's {} MB limit for the {what} (the page would stop responding). The editor keeps its text; the pasted text is still on your clipboard: check it with the command line (`scalelens check` reads files up to 20 MB).",
+                len as f64 / 1e6,
+                cap / 1_000_000
+            )
+        })
+    }
+
     /// The pipeline input for this state (borrowing the texts).
     pub fn pipeline_input(&self) -> PipelineInput<'_> {
         let demand = match self.pattern.as_ref().and_then(PatternState::pattern) {
@@ -714,6 +782,45 @@ mod tests {
         // One more byte and there is no link.
         state.samples.push('x');
         assert_eq!(state.to_link_fragment(), None);
+    }
+
+    #[test]
+    fn texts_over_their_cap_are_not_run_and_the_message_names_the_limit() {
+        let mut s = State::initial();
+        assert_eq!(s.too_large(), None);
+        s.yaml = "#".repeat(YAML_CAP);
+        assert_eq!(s.too_large(), None, "the cap itself runs");
+        s.yaml.push('#');
+        let m = s.too_large().expect("over the cap");
+        assert!(
+            m.contains("the YAML is 1.0 MB, over the playground's 1 MB limit for the YAML"),
+            "{m}"
+        );
+        assert!(
+            m.contains("stays in the editor")
+                && m.contains("a reload loses it")
+                && m.contains("scalelens check"),
+            "{m}"
+        );
+        s.yaml = String::new();
+        s.samples = "1".repeat(SAMPLES_CAP + 1);
+        let m = s.too_large().expect("over the cap");
+        assert!(
+            m.contains("samples is 5.0 MB, over the playground's 5 MB limit"),
+            "{m}"
+        );
+        // The samples are not read with a generated pattern.
+        s.pattern = Some(PatternState::around("step", None));
+        assert_eq!(s.too_large(), None);
+        // Pastes: refused over the cap, with the size the text would have.
+        assert_eq!(State::paste_refused(InputText::Yaml, YAML_CAP), None);
+        let m = State::paste_refused(InputText::Samples, 25_000_000).expect("refused");
+        assert!(
+            m.contains(
+                "Not pasted: the samples would be 25.0 MB, over the playground's 5 MB limit"
+            ) && m.contains("still on your clipboard"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! asserted: timings on a shared machine are not a pass/fail signal). A measurement, so
 //! `#[ignore]`d (it takes longer than the runner's default 20 s in a debug build); run it on the
 //! build the playground ships (the `wasm-release` profile):
-//! `CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 cargo test --target wasm32-unknown-unknown --profile wasm-release -p scalelens-web --test link_cost -- --include-ignored --nocapture`
+//! `CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 cargo test --config 'profile.wasm-release.panic="unwind"' --target wasm32-unknown-unknown --profile wasm-release -p scalelens-web --test link_cost -- --include-ignored --nocapture`
+//! (unwinding: see `input_cost.rs` for why)
 //!
 //! - the codec alone: the state's JSON and its lz-string link for states of 60 KB, 200 KB and
 //!   1 MB of samples;
