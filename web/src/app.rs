@@ -29,7 +29,7 @@ use crate::canvas::{self, Panel};
 use crate::dom;
 use crate::examples::EXAMPLES;
 use crate::state::{PatternState, State, LINK_CAP};
-use crate::text;
+use crate::text::{self, PREVIEW_LINES};
 
 /// Delay between the last keystroke and the re-run.
 const RUN_DEBOUNCE_MS: u32 = 150;
@@ -54,6 +54,16 @@ fn state_kb(state: &State) -> usize {
 fn link_fragment(state: &State) -> Option<String> {
     state.to_link_fragment()
 }
+
+/// `#message[data-kind]` of a text over [`crate::state::YAML_CAP`] or
+/// [`crate::state::SAMPLES_CAP`], not run.
+const INPUT_TOO_LARGE: &str = "input-too-large";
+
+/// `#message[data-kind]` of an input the core refused at one of its bounds ([`LIMIT_CODES`]).
+const INPUT_LIMIT: &str = "input-limit";
+/// The diagnostics that mean "a bound was hit", repeated in `#message`: YAML nesting, alias
+/// expansion, document size and count (`yaml-limit`).
+const LIMIT_CODES: &[&str] = &[codes::YAML_LIMIT];
 
 /// Half-width of the decision trace's window around the inspected time.
 const TRACE_SPAN: Millis = 120_000;
@@ -110,6 +120,15 @@ pub enum Msg {
     Scrolled(InputText),
     /// The page is going away: save what the debounce has not saved yet.
     PageHide,
+    /// A paste the app makes itself (too long for the browser to insert and show quickly):
+    /// the pasted text and the editor's selection (UTF-16) it replaces.
+    Paste(InputText, String, u32, u32),
+    /// A paste refused over the cap: the editor and the length its text would have had.
+    PasteRefused(InputText, usize),
+    /// Show the whole of a text shown as a preview ([`text::too_long_to_show`]).
+    ShowAll(InputText),
+    /// Empty an editor (a text shown as a preview cannot be selected and deleted).
+    ClearText(InputText),
 }
 
 pub struct App {
@@ -127,6 +146,8 @@ pub struct App {
     render_count: u32,
     /// `performance.now()` when the current output's run started (debounce fire).
     fired_at: f64,
+    /// How long the last pipeline run took (ms), without rendering and drawing.
+    run_ms: f64,
     needs_draw: bool,
     run_timer: Option<Timeout>,
     /// The debounced save (fragment and localStorage); `Some` while changes are unsaved.
@@ -149,6 +170,9 @@ pub struct App {
     /// The typed text of each text field, as typed (so re-rendering never rewrites what the
     /// user is typing); refreshed from the state when the state is replaced.
     fields: [String; TYPED.len()],
+    /// Per editor (YAML, samples): show a text too long to show quickly in full anyway (the
+    /// user asked); reset when the text is replaced.
+    show_all: [bool; 2],
 }
 
 /// The settings typed as text, in `App::fields` order.
@@ -189,6 +213,26 @@ impl App {
     /// The state was replaced (start, example, undo, pattern): refresh the text fields.
     fn refresh_fields(&mut self) {
         self.fields = field_texts(&self.state);
+        self.show_all = [false; 2];
+    }
+
+    fn text_of(&self, input: InputText) -> &String {
+        match input {
+            InputText::Yaml => &self.state.yaml,
+            InputText::Samples => &self.state.samples,
+        }
+    }
+
+    fn set_text(&mut self, input: InputText, text: String) {
+        match input {
+            InputText::Yaml => self.state.yaml = text,
+            InputText::Samples => self.state.samples = text,
+        }
+    }
+
+    /// Whether `input`'s editor shows a preview instead of the whole text.
+    fn held(&self, input: InputText) -> bool {
+        !self.show_all[editor_index(input)] && text::too_long_to_show(self.text_of(input))
     }
 
     fn gutter_text(&self, input: InputText) -> AttrValue {
@@ -204,9 +248,44 @@ impl App {
         g[i].1.clone()
     }
 
+    /// Run the pipeline on the state, unless a text is over the input cap: then an empty
+    /// output and the `input-too-large` message (the editors keep the text).
     fn run(&mut self) {
         self.fired_at = dom::now();
-        self.output = pipeline::run_cached(&self.state.pipeline_input(), &mut self.cache);
+        match self.state.too_large() {
+            Some(why) => {
+                self.output = PipelineOutput::default();
+                self.say(INPUT_TOO_LARGE, why);
+            }
+            None => {
+                self.output = pipeline::run_cached(&self.state.pipeline_input(), &mut self.cache);
+                self.run_ms = dom::now() - self.fired_at;
+                // A bound the core refused the input at is also said at the top: the list
+                // may be long, and the user should know the input was cut, not just wrong.
+                let limit = self
+                    .output
+                    .findings
+                    .iter()
+                    .map(|f| &f.diagnostic)
+                    .find(|d| LIMIT_CODES.contains(&d.code));
+                match limit {
+                    Some(d) => {
+                        let text =
+                            format!("Input refused at a limit: {}", text::diagnostic_line(d));
+                        self.say(INPUT_LIMIT, text);
+                    }
+                    None => {
+                        if self
+                            .message
+                            .as_ref()
+                            .is_some_and(|m| m.0 == INPUT_TOO_LARGE || m.0 == INPUT_LIMIT)
+                        {
+                            self.message = None;
+                        }
+                    }
+                }
+            }
+        }
         self.needs_draw = true;
     }
 
@@ -279,7 +358,10 @@ impl App {
             }
             Err(e) => {
                 dom::set_mark(None);
-                self.say("storage-full", e);
+                // A text over the cap says so already (and that it is not saved): keep that.
+                if self.message.as_ref().is_none_or(|m| m.0 != INPUT_TOO_LARGE) {
+                    self.say("storage-full", e);
+                }
             }
         }
     }
@@ -354,6 +436,7 @@ impl App {
         if let Some(el) = self.summary_ref.cast::<web_sys::Element>() {
             let _ = el.set_attribute("data-render-count", &self.render_count.to_string());
             let _ = el.set_attribute("data-last-render-ms", &format!("{ms:.1}"));
+            let _ = el.set_attribute("data-last-run-ms", &format!("{:.1}", self.run_ms));
         }
         dom::set_app_ready();
     }
@@ -378,6 +461,14 @@ fn parse_seconds(v: &str) -> Option<u64> {
         .map(|ms| ms / 1000)
 }
 
+/// `App::show_all` and `App::gutters` index of an editor.
+fn editor_index(input: InputText) -> usize {
+    match input {
+        InputText::Yaml => 0,
+        InputText::Samples => 1,
+    }
+}
+
 fn opt_str<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -387,6 +478,9 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
+        // When the app starts: what comes before (loading, and Chromium's own handling of a
+        // long URL) is not the app's time.
+        dom::mark("scalelens:create");
         let fragment = dom::fragment();
         let (state, problem) = State::start(
             &fragment,
@@ -415,6 +509,7 @@ impl Component for App {
             geometry: [None, None],
             render_count: 0,
             fired_at: 0.0,
+            run_ms: 0.0,
             needs_draw: true,
             run_timer: None,
             save_timer: None,
@@ -430,6 +525,7 @@ impl Component for App {
             summary_ref: NodeRef::default(),
             gutters: Default::default(),
             fields: Default::default(),
+            show_all: [false; 2],
         };
         app.refresh_fields();
         app.run();
@@ -451,6 +547,34 @@ impl Component for App {
             Msg::Run => {
                 self.run_timer = None;
                 self.run();
+            }
+            Msg::Paste(input, pasted, start, end) => {
+                let text =
+                    text::splice_utf16(self.text_of(input), start as usize, end as usize, &pasted);
+                if let Some(why) = State::paste_refused(input, text.len()) {
+                    self.say(INPUT_TOO_LARGE, why);
+                    return true;
+                }
+                self.set_text(input, text);
+                self.show_all[editor_index(input)] = false;
+                self.schedule(ctx);
+                self.save_small();
+            }
+            Msg::PasteRefused(input, len) => {
+                if let Some(why) = State::paste_refused(input, len) {
+                    self.say(INPUT_TOO_LARGE, why);
+                }
+            }
+            Msg::ShowAll(input) => {
+                self.show_all[editor_index(input)] = true;
+            }
+            Msg::ClearText(input) => {
+                self.undo.push(self.state.clone());
+                self.set_text(input, String::new());
+                self.show_all[editor_index(input)] = false;
+                self.say("info", "Cleared (Undo brings the text back).");
+                self.run();
+                self.schedule_save(ctx);
             }
             Msg::Save => {
                 self.save_timer = None;
@@ -799,10 +923,11 @@ impl App {
 
     fn view_editor(&self, ctx: &Context<Self>, input: InputText) -> Html {
         let link = ctx.link();
-        let (id, gutter_id, text, r, g, label) = match input {
+        let (id, gutter_id, held_id, text, r, g, label) = match input {
             InputText::Yaml => (
                 "yaml-editor",
                 "yaml-gutter",
+                "yaml-held",
                 &self.state.yaml,
                 &self.yaml_ref,
                 &self.yaml_gutter,
@@ -811,6 +936,7 @@ impl App {
             InputText::Samples => (
                 "samples-editor",
                 "samples-gutter",
+                "samples-held",
                 &self.state.samples,
                 &self.samples_ref,
                 &self.samples_gutter,
@@ -823,19 +949,47 @@ impl App {
                 link.callback(|e: InputEvent| Msg::SamplesInput(textarea_value(&e)))
             }
         };
+        let onpaste = link.batch_callback(move |e: Event| {
+            let msg = large_paste(&e, input).map(|a| match a {
+                PasteAction::Insert(pasted, start, end) => Msg::Paste(input, pasted, start, end),
+                PasteAction::Refuse(len) => Msg::PasteRefused(input, len),
+            });
+            if msg.is_some() {
+                e.prevent_default();
+            }
+            msg
+        });
         let disabled = input == InputText::Samples && self.state.pattern.is_some();
+        let held = self.held(input);
         html! {
             <div class="editor-block">
                 <label for={id}>{label}</label>
-                <div class="editor">
+                if held {
+                    <div class="held" id={held_id} data-lines={text::line_count(text).to_string()}
+                        data-bytes={text.len().to_string()}>
+                        <p class="held-note">
+                            { format!(
+                                "{} lines, {:.1} MB: all of it is used, only its first {PREVIEW_LINES} lines are shown (the browser pauses for seconds laying out an editor this long, at every change). ",
+                                text::line_count(text), text.len() as f64 / 1e6
+                            ) }
+                            <button class="show-all" onclick={link.callback(move |_| Msg::ShowAll(input))}
+                                title="The page may pause for several seconds">{"Show and edit all"}</button>{" "}
+                            <button class="clear-text" onclick={link.callback(move |_| Msg::ClearText(input))}>{"Clear"}</button>
+                        </p>
+                        <pre class="held-preview">{ text::preview(text) }</pre>
+                    </div>
+                }
+                // Hidden (not removed) while a preview is shown: the textarea keeps the whole
+                // text (the DOM contract), and a hidden one costs no layout.
+                <div class="editor" hidden={held}>
                     <div class="gutter" id={gutter_id} ref={g.clone()}>
                         <div class="gutter-inner">
-                            <pre class="numbers">{ self.gutter_text(input) }</pre>
+                            <pre class="numbers">{ if held { AttrValue::default() } else { self.gutter_text(input) } }</pre>
                             { self.marks(input) }
                         </div>
                     </div>
                     <textarea id={id} ref={r.clone()} spellcheck="false" wrap="off"
-                        value={text.clone()} {oninput} readonly={self.embed} disabled={disabled}
+                        value={text.clone()} {oninput} {onpaste} readonly={self.embed} disabled={disabled}
                         onscroll={link.callback(move |_| Msg::Scrolled(input))} />
                 </div>
             </div>
@@ -1102,6 +1256,45 @@ impl App {
             </details>
         }
     }
+}
+
+/// What the app does with a paste instead of the browser ([`large_paste`]).
+enum PasteAction {
+    /// Splice this text in at the selection (UTF-16 start, end).
+    Insert(String, u32, u32),
+    /// Refuse it: the text would be about this many bytes.
+    Refuse(usize),
+}
+
+/// For a paste the app should handle itself, what to do; `None`: the browser pastes, as usual.
+/// A paste of more than [`text::SHOW_LINES`] lines or [`text::SHOW_BYTES`] would make Chromium
+/// insert and lay out the whole text before the app hears of it (seconds, and a minute for
+/// 25 MB); made by the app, the editor shows a preview instead. A paste longer than the cap
+/// ([`State::paste_refused`]) is refused before its text is copied out of the clipboard data.
+fn large_paste(e: &Event, input: InputText) -> Option<PasteAction> {
+    let ce = e.dyn_ref::<web_sys::ClipboardEvent>()?;
+    let data = ce.clipboard_data()?;
+    let ta = e.target()?.dyn_into::<HtmlTextAreaElement>().ok()?;
+    if ta.read_only() || ta.disabled() {
+        return None;
+    }
+    let start = ta.selection_start().ok().flatten().unwrap_or(0);
+    let end = ta.selection_end().ok().flatten().unwrap_or(start);
+    // The length first, in UTF-16 units (at most the UTF-8 bytes): no copy of a huge text.
+    let get = js_sys::Reflect::get(&data, &"getData".into()).ok()?;
+    let get = get.dyn_ref::<js_sys::Function>()?;
+    let pasted = get.call1(&data, &"text/plain".into()).ok()?;
+    let units = pasted.dyn_ref::<js_sys::JsString>()?.length() as usize;
+    if units > crate::state::cap_of(input) {
+        let kept = (ta.text_length() as usize).saturating_sub(end.abs_diff(start) as usize);
+        return Some(PasteAction::Refuse(kept + units));
+    }
+    let pasted = pasted.as_string()?;
+    let lines = pasted.bytes().filter(|b| *b == b'\n').count();
+    if pasted.len() <= text::SHOW_BYTES && lines < text::SHOW_LINES {
+        return None;
+    }
+    Some(PasteAction::Insert(pasted, start, end))
 }
 
 fn textarea_value(e: &InputEvent) -> String {

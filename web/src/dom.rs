@@ -17,6 +17,13 @@ pub fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// `performance.mark(name)` (tests and benchmarks read it back); nothing where unavailable.
+pub fn mark(name: &str) {
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// The URL fragment, with its `#`.
 pub fn fragment() -> String {
     window()
@@ -200,9 +207,14 @@ pub fn download_png(canvases: &[HtmlCanvasElement], name: &str) -> Result<(), St
     click_download(&url, name).ok_or_else(|| "cannot start the download".to_string())
 }
 
-/// Mark the page ready (`<body data-app-ready="true">`) for tests and benchmarks.
+/// Mark the page ready (`<body data-app-ready="true">`) for tests and benchmarks; the first
+/// time, also when (`data-app-ready-ms`: `performance.now()`, ms since the navigation started,
+/// so it includes reading the link and the first run).
 pub fn set_app_ready() {
     if let Some(b) = window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if !b.has_attribute("data-app-ready") {
+            let _ = b.set_attribute("data-app-ready-ms", &format!("{:.1}", now()));
+        }
         let _ = b.set_attribute("data-app-ready", "true");
     }
 }

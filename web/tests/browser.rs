@@ -176,7 +176,8 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = s.clear();
     }
-    // Opened from a damaged link: a message, and the editors still get a state.
+    // Opened from a damaged link with nothing saved: a message and empty editors (not the
+    // seed example, which could pass for the link's content); the gallery brings the seed.
     scalelens_web::dom::replace_fragment("v1:damaged!!");
     let root = new_root();
     scalelens_web::start_in(root);
@@ -190,10 +191,24 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     .await;
 
     assert_eq!(attr("message", "data-kind"), "link-corrupt");
-    assert!(by_id("message")
+    let said = by_id("message")
         .and_then(|m| m.text_content())
-        .unwrap_or_default()
-        .contains("damaged"));
+        .unwrap_or_default();
+    assert!(
+        said.contains("damaged") && said.contains("editors are empty"),
+        "{said}"
+    );
+    for id in ["yaml-editor", "samples-editor"] {
+        let ta: HtmlTextAreaElement = by_id(id).expect(id).dyn_into().expect("textarea");
+        assert_eq!(ta.value(), "", "#{id}");
+    }
+    let examples: web_sys::HtmlSelectElement = by_id("example-select")
+        .expect("example-select")
+        .dyn_into()
+        .expect("select");
+    examples.set_value("seed");
+    let _ = examples.dispatch_event(&web_sys::Event::new("change").expect("event"));
+    wait_for("the seed example", || by_id("unit-banner").is_some()).await;
 
     // The DOM contract.
     for id in [
