@@ -810,3 +810,521 @@ fn example_links_and_embed_mode() {
         (rig, outcome)
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile and unlucky input (issue 11): the page answers within about a second, says which
+// limit was hit, and never loses the editor text. Inputs are built here, not as fixtures.
+// ---------------------------------------------------------------------------------------------
+
+/// A freeze, not a slow machine: the asserts on in-page times use this; the times themselves
+/// are printed (the goal is under 1 s).
+const FROZEN_MS: f64 = 5_000.0;
+
+/// `ms` is under [`FROZEN_MS`] (a NaN is not).
+fn not_frozen(ms: f64) -> bool {
+    ms < FROZEN_MS
+}
+
+/// `#message`'s `data-kind` and text.
+async fn message(c: &Client) -> R<(String, String)> {
+    let m = js(
+        c,
+        "const m = document.getElementById('message'); \
+         return m ? [m.getAttribute('data-kind') || '', m.textContent.trim()] : null;",
+        vec![],
+    )
+    .await?;
+    let get = |i: usize| m.get(i).and_then(Value::as_str).unwrap_or("").to_string();
+    Ok((get(0), get(1)))
+}
+
+/// Start recording the page's long tasks (the Long Tasks API: every task that held the main
+/// thread over 50 ms) into `window.__longest` (ms).
+async fn watch_long_tasks(c: &Client) -> R {
+    js(
+        c,
+        "window.__longest = 0; \
+         if (!window.__watching) { window.__watching = true; \
+           new PerformanceObserver(l => { for (const e of l.getEntries()) \
+             window.__longest = Math.max(window.__longest, e.duration); }) \
+           .observe({ type: 'longtask' }); } \
+         return true;",
+        vec![],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The longest task since [`watch_long_tasks`] (ms), after the event loop answered a
+/// `setTimeout(0)` (so a task still running is over first); also that answer's delay.
+async fn longest_task(c: &Client) -> R<(f64, f64)> {
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const a = performance.now(); \
+             setTimeout(() => done([window.__longest || 0, performance.now() - a]), 0);",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("longest task: {e}"))?;
+    let get = |i: usize| v.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    Ok((get(0), get(1)))
+}
+
+/// `body[data-app-ready-ms]`: ms from the navigation to the first drawing.
+async fn ready_ms(c: &Client) -> R<f64> {
+    let v = js(
+        c,
+        "return Number(document.body.getAttribute('data-app-ready-ms'));",
+        vec![],
+    )
+    .await?;
+    v.as_f64()
+        .ok_or_else(|| format!("no data-app-ready-ms: {v}"))
+}
+
+/// A decompression bomb for lz-string's URI encoding: one literal, then `codes` codes each
+/// naming the entry being defined, so entry k is k units long and the whole about `codes`²/2
+/// units (60 000 codes: a 170 KB link asking for 1.8 G units).
+fn lz_bomb(codes: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+    let mut bits: Vec<bool> = Vec::new();
+    let put = |v: u64, n: u32, bits: &mut Vec<bool>| bits.extend((0..n).map(|i| v >> i & 1 == 1));
+    put(0, 2, &mut bits);
+    put(u64::from(b'a'), 8, &mut bits);
+    let (mut num_bits, mut enlarge_in) = (3u32, 4u64);
+    for next in (4u64..).take(codes) {
+        put(next, num_bits, &mut bits);
+        enlarge_in -= 1;
+        if enlarge_in == 0 {
+            enlarge_in = 1 << num_bits;
+            num_bits += 1;
+        }
+    }
+    put(2, num_bits, &mut bits);
+    bits.extend([false; 6]);
+    bits.chunks(6)
+        .map(|c| {
+            let v = c
+                .iter()
+                .enumerate()
+                .fold(0usize, |v, (i, b)| v | usize::from(*b) << (5 - i));
+            char::from(ALPHABET[v])
+        })
+        .collect()
+}
+
+/// The bomb really is one: lz-string (the crate) expands a small one quadratically.
+#[test]
+fn the_bomb_link_expands_quadratically() {
+    let units = |codes| {
+        lz_str::decompress_from_encoded_uri_component(&lz_bomb(codes))
+            .map(|v| v.len())
+            .unwrap_or(0)
+    };
+    assert_eq!(units(100), 1 + (2..=101).sum::<usize>());
+    assert_eq!(units(1000), 1 + (2..=1001).sum::<usize>());
+    assert!(lz_bomb(60_000).len() < 200_000);
+}
+
+/// A short HPA, typed with real keys into an emptied editor.
+const TYPED_HPA: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: typed-after-a-bad-link\nspec:\n  scaleTargetRef:\n    kind: Deployment\n    name: web\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Pods\n      pods:\n        metric:\n          name: requests_in_flight\n        target:\n          type: AverageValue\n          averageValue: \"10\"\n";
+
+/// Hostile share links (a decompression bomb, garbage, a 2 MB payload: the longest URL
+/// Chromium opens) in a fresh profile:
+/// the page opens within about a second with a message naming the problem and empty editors
+/// that work (typing an autoscaler and samples replays them). With a saved state, the same
+/// links keep it.
+#[test]
+#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
+fn hostile_links_open_to_a_message_and_a_working_editor() {
+    with_browser("hostile-links", |rig, c| async move {
+        let outcome: R = async {
+            let url = rig.server.url();
+            let cases = [
+                ("bomb", format!("#v1:{}", lz_bomb(60_000)), "link-too-large", "expands beyond 256 KB"),
+                ("garbage", "#v1:this*is(not)lz~string".to_string(), "link-corrupt", "This link is damaged and cannot be opened"),
+                ("binary garbage", "#v1:N4I%00%FF*@@".to_string(), "link-corrupt", "is not part of a link"),
+                // Chromium opens URLs up to 2 MiB: a longer one never reaches the page (it
+                // shows about:blank#blocked). A 10 MB link is tested in `web/tests/browser.rs`
+                // (the fragment set in the page, then the app mounted).
+                ("2 MB", format!("#v1:{}", "N4Ig".repeat(500_000)), "link-too-large", "2000 KB of data, over the 512 KB a playground link holds"),
+            ];
+            for (label, fragment, kind, says) in &cases {
+                // A fresh profile per link: nothing stored, so the editors must be empty.
+                let (b, profile) = rig.browser(&format!("hostile-{label}")).await?;
+                let r: R = async {
+                    open(&b, &format!("{url}{fragment}")).await?;
+                    let ready = ready_ms(&b).await?;
+                    let created = js(&b, "const m = performance.getEntriesByName('scalelens:create')[0]; return m ? m.startTime : null;", vec![]).await?;
+                    let created = created.as_f64().ok_or("no scalelens:create performance mark")?;
+                    let (k, text) = message(&b).await?;
+                    println!(
+                        "{label} link ({} characters): first drawing {ready:.0} ms after the navigation; the app started at {created:.0} ms (before: loading, and Chromium with that URL), so {:.0} ms are the app's; message ({k}): {text}",
+                        fragment.len(), ready - created
+                    );
+                    ensure!(k == *kind && text.contains(says), "{label} link: message ({k}) {text:?}, expected ({kind}) containing {says:?}");
+                    ensure!(not_frozen(ready - created), "{label} link: the app took {:.0} ms to open it", ready - created);
+                    let hash = js(&b, "return window.location.hash.length;", vec![]).await?;
+                    println!("  the address bar kept {hash} characters of it");
+                    for id in ["yaml-editor", "samples-editor"] {
+                        let v = editor_value(&b, id).await?;
+                        ensure!(v.is_empty(), "{label} link: #{id} is not empty: {} bytes", v.len());
+                    }
+                    // The empty editors work: type an autoscaler and samples, see the replay.
+                    let n = render_count(&b).await?;
+                    let yaml = b.find(Locator::Id("yaml-editor")).await.map_err(|e| format!("no #yaml-editor: {e}"))?;
+                    yaml.send_keys(TYPED_HPA).await.map_err(|e| format!("send_keys: {e}"))?;
+                    let samples = b.find(Locator::Id("samples-editor")).await.map_err(|e| format!("no #samples-editor: {e}"))?;
+                    samples.send_keys("time,value\n0,5\n60,50\n120,5\n").await.map_err(|e| format!("send_keys: {e}"))?;
+                    rendered_after(&b, n).await?;
+                    let shown = wait_for("the typed autoscaler replayed", || async {
+                        let v = js(&b, "const s = document.getElementById('selected'); \
+                            const t = document.getElementById('timeline-summary'); \
+                            return [s ? s.textContent : '', t ? t.getAttribute('data-peak-replicas') : null, \
+                                    t ? Number(t.getAttribute('data-last-render-ms')) : null];", vec![]).await?;
+                        let ok = v[0].as_str().is_some_and(|s| s.contains("typed-after-a-bad-link"))
+                            && v[1].as_str().is_some_and(|p| !p.is_empty());
+                        Ok(ok.then_some(v))
+                    })
+                    .await?;
+                    println!("  typed into the empty editors: replayed, peak {} replicas, run + draw {} ms", shown[1], shown[2]);
+                    screenshot(&b, &format!("hostile-link-{label}")).await
+                }
+                .await;
+                let _ = b.close().await;
+                drop(profile);
+                r?;
+            }
+
+            // With a saved state, a hostile link keeps it (same tab, a reload with the link).
+            open(&c, &url).await?;
+            let n = render_count(&c).await?;
+            let mine = format!("{TYPED_HPA}# mine, saved before the bad link\n");
+            paste(&c, "yaml-editor", &mine).await?;
+            rendered_after(&c, n).await?;
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            for (label, fragment, kind, _) in &cases {
+                c.goto("about:blank").await.map_err(|e| format!("about:blank: {e}"))?;
+                open(&c, &format!("{url}{fragment}")).await?;
+                let (k, text) = message(&c).await?;
+                ensure!(k == *kind && text.contains("last saved state"), "{label} link with a saved state: ({k}) {text}");
+                let kept = editor_value(&c, "yaml-editor").await?;
+                ensure!(kept == mine, "{label} link lost the saved YAML; now {} bytes", kept.len());
+            }
+            Ok(())
+        }
+        .await;
+        (rig, outcome)
+    });
+}
+
+/// The YAML billion laughs: nine levels of anchors, each alias used nine times.
+fn billion_laughs() -> String {
+    let mut y = String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    for i in 1..=9 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        y.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    y
+}
+
+/// How a case's text reaches the editor.
+#[derive(Clone, Copy, PartialEq)]
+enum Via {
+    /// `value` and an `input` event: typing, or a paste the browser makes itself.
+    Input,
+    /// A `paste` event carrying the text (what Ctrl+V fires; a synthetic one inserts nothing
+    /// by itself, so what lands in the editor is what the app does with it).
+    Paste,
+}
+
+/// Pasted input that the core refuses (YAML alias expansion, nesting depth), that is over the
+/// playground's caps, or that is too long to show: the message names the limit, the editor
+/// keeps the user's text (what was pasted, or for a refused paste what was there), the UI
+/// thread is never held for long (Long Tasks API: every task over 50 ms is seen), and typing
+/// still works.
+#[test]
+#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
+fn pasted_limits_keep_the_text_and_name_the_limit() {
+    /// A text (given here, or built in the page by `script` so 25 MB need not cross
+    /// WebDriver), the `#message` kind and words expected (`kind` empty: no message, the
+    /// text runs), the diagnostic code expected in the list, whether the editor then holds
+    /// the new text (else the one before), whether it is shown as a preview, and the editor
+    /// typed into afterwards.
+    struct Case {
+        label: &'static str,
+        editor: &'static str,
+        via: Via,
+        text: Option<String>,
+        script: &'static str,
+        kind: &'static str,
+        says: &'static [&'static str],
+        code: Option<&'static str>,
+        kept_new: bool,
+        preview: bool,
+        type_in: &'static str,
+    }
+    let seed = read_testdata(SEED_YAML);
+    let yaml_case = |label, text: String, says, code| Case {
+        label,
+        editor: "yaml-editor",
+        via: Via::Input,
+        text: Some(text),
+        script: "",
+        kind: "input-limit",
+        says,
+        code: Some(code),
+        kept_new: true,
+        preview: false,
+        type_in: "yaml-editor",
+    };
+    let cases = [
+        yaml_case(
+            "billion laughs",
+            format!("{seed}---\n{}", billion_laughs()),
+            &["yaml-limit", "aliases in this document stand for more than 400000 nodes"],
+            "yaml-limit",
+        ),
+        yaml_case(
+            "deep block nesting",
+            format!("{seed}---\n{}x\n", "- ".repeat(100_000)),
+            &["nesting deeper than 128 levels"],
+            "yaml-limit",
+        ),
+        yaml_case(
+            "deep flow nesting",
+            format!("{seed}---\nx: {}1{}\n", "[".repeat(5_000), "]".repeat(5_000)),
+            &["nesting deeper than"],
+            "yaml-limit",
+        ),
+        Case {
+            label: "25 MB of YAML pasted",
+            editor: "yaml-editor",
+            via: Via::Paste,
+            text: None,
+            script: "return '# a comment line of fifty characters, repeated...\\n'.repeat(500000);",
+            kind: "input-too-large",
+            says: &["Not pasted: the YAML would be 25.0 MB", "1 MB limit", "still on your clipboard"],
+            code: None,
+            kept_new: false,
+            preview: false,
+            type_in: "yaml-editor",
+        },
+        Case {
+            label: "21 MB of samples pasted",
+            editor: "samples-editor",
+            via: Via::Paste,
+            text: None,
+            script: "const row = []; for (let t = 0; t < 2000000; t++) row.push(t + ',' + (t % 97)); \
+                     return 'time,value\\n' + row.join('\\n');",
+            kind: "input-too-large",
+            says: &["Not pasted: the samples would be 20.7 MB", "5 MB limit"],
+            code: None,
+            kept_new: false,
+            preview: false,
+            type_in: "samples-editor",
+        },
+        Case {
+            label: "a day at 1 s of samples pasted",
+            editor: "samples-editor",
+            via: Via::Paste,
+            text: None,
+            script: "const row = []; for (let t = 0; t < 86400; t++) row.push(t + ',' + (40 + 30 * Math.sin(t / 9000)).toFixed(3)); \
+                     return 'time,value\\n' + row.join('\\n') + '\\n';",
+            kind: "",
+            says: &[],
+            code: None,
+            kept_new: true,
+            preview: true,
+            type_in: "yaml-editor",
+        },
+        // The largest texts that run, of the slowest kinds (`web/tests/input_cost.rs`): the
+        // cost of the caps themselves.
+        Case {
+            label: "0.99 MB of YAML pasted (HPA documents)",
+            editor: "yaml-editor",
+            via: Via::Paste,
+            text: None,
+            script: "const doc = i => '---\\napiVersion: autoscaling/v2\\nkind: HorizontalPodAutoscaler\\nmetadata:\\n  name: web-' + i + \
+                       '\\nspec:\\n  scaleTargetRef:\\n    kind: Deployment\\n    name: web\\n  minReplicas: 1\\n  maxReplicas: 20\\n  metrics:\\n    - type: Pods\\n      pods:\\n        metric:\\n          name: requests_in_flight\\n        target:\\n          type: AverageValue\\n          averageValue: \"10\"\\n'; \
+                     let s = ''; for (let i = 0; s.length < 990000; i++) s += doc(i); return s;",
+            kind: "",
+            says: &[],
+            code: None,
+            kept_new: true,
+            preview: true,
+            type_in: "samples-editor",
+        },
+        Case {
+            label: "4.9 MB of samples pasted (per-pod CSV)",
+            editor: "samples-editor",
+            via: Via::Paste,
+            text: None,
+            script: "const row = ['time,pod,value']; let n = 14; \
+                     for (let t = 0; n < 4900000; t++) for (let p = 0; p < 4; p++) { const r = t + ',pod-' + p + ',' + (2 + (t * 7 + p) % 97 / 8).toFixed(3); row.push(r); n += r.length + 1; } \
+                     return row.join('\\n') + '\\n';",
+            kind: "",
+            says: &[],
+            code: None,
+            kept_new: true,
+            preview: true,
+            type_in: "yaml-editor",
+        },
+        Case {
+            // Not a paste (a script, a drop): the browser inserts and lays out the text
+            // itself, then the app hides it behind a preview and does not run it.
+            label: "3 MB of YAML set by a script",
+            editor: "yaml-editor",
+            via: Via::Input,
+            text: None,
+            script: "return arguments[3] + '# ' + 'x'.repeat(3000000) + '\\n';",
+            kind: "input-too-large",
+            says: &["Not run: the YAML is 3.0 MB", "1 MB limit", "stays in the editor", "a reload loses it"],
+            code: None,
+            kept_new: true,
+            preview: true,
+            type_in: "samples-editor",
+        },
+    ];
+    with_browser("limits", |rig, c| async move {
+        let outcome: R = async {
+            for case in &cases {
+                // Each case from the seed state: nothing stored by the case before.
+                open(&c, &rig.server.url()).await?;
+                js(&c, "localStorage.clear(); sessionStorage.clear(); return true;", vec![]).await?;
+                c.goto("about:blank").await.map_err(|e| format!("about:blank: {e}"))?;
+                open(&c, &rig.server.url()).await?;
+                // The text is built first, by its own script: only what follows is watched.
+                js(
+                    &c,
+                    "const make = new Function(arguments[2]); \
+                     window.__pasted = arguments[1] !== null ? arguments[1] : make(...arguments); \
+                     const el = document.getElementById(arguments[0]); \
+                     window.__before = el.value; el.focus(); el.setSelectionRange(0, el.value.length); \
+                     return true;",
+                    vec![json!(case.editor), json!(case.text), json!(case.script), json!(seed)],
+                )
+                .await?;
+                watch_long_tasks(&c).await?;
+                let n = render_count(&c).await?;
+                let pasted = js(
+                    &c,
+                    "const text = window.__pasted; const el = document.getElementById(arguments[0]); \
+                     const a = performance.now(); \
+                     if (arguments[1] === 'paste') { \
+                       const dt = new DataTransfer(); dt.setData('text/plain', text); \
+                       el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true })); \
+                     } else { \
+                       el.value = text; el.dispatchEvent(new Event('input', { bubbles: true })); \
+                     } \
+                     return [text.length, performance.now() - a];",
+                    vec![
+                        json!(case.editor),
+                        json!(if case.via == Via::Paste { "paste" } else { "input" }),
+                    ],
+                )
+                .await?;
+                let len = pasted[0].as_u64().unwrap_or(0);
+                if case.kept_new {
+                    // A refused paste changes nothing: no run, no drawing.
+                    rendered_after(&c, n).await?;
+                }
+                let said = wait_for("the limit said", || async {
+                    let (kind, text) = message(&c).await?;
+                    if case.kind.is_empty() {
+                        // Runs: wait for its replay instead.
+                        let peak = summary(&c).await?.1;
+                        let run = !kind.starts_with("input-");
+                        return Ok(run.then(|| format!("ran: peak {peak:?} replicas, message ({kind}) {text}")));
+                    }
+                    let found = kind == case.kind && case.says.iter().all(|w| text.contains(w));
+                    Ok(found.then(|| format!("({kind}) {text}")))
+                })
+                .await;
+                let (longest, answer) = longest_task(&c).await?;
+                let times = js(&c, "const t = document.getElementById('timeline-summary'); \
+                    return [Number(t.getAttribute('data-last-run-ms')), Number(t.getAttribute('data-last-render-ms'))];", vec![]).await?;
+                let (run, render) = (&times[0], &times[1]);
+                println!(
+                    "{}: {len} characters; the event's own handling {:.0} ms; last run {run} ms, to the charts drawn {render} ms; longest task {longest:.0} ms; a setTimeout(0) answered in {answer:.0} ms",
+                    case.label,
+                    pasted[1].as_f64().unwrap_or(f64::NAN),
+                );
+                let said = match said {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let (kind, text) = message(&c).await?;
+                        return Err(format!("{}: {e}: expected ({}) with {:?}, #message is ({kind}) {text}", case.label, case.kind, case.says));
+                    }
+                };
+                println!("  said: {said}");
+                if let Some(code) = case.code {
+                    let listed = js(
+                        &c,
+                        "return document.querySelectorAll('#diagnostics li.diagnostic[data-code=\"' + arguments[0] + '\"]').length;",
+                        vec![json!(code)],
+                    )
+                    .await?;
+                    ensure!(listed.as_u64().unwrap_or(0) > 0, "{}: no {code} diagnostic in the list", case.label);
+                }
+                let kept = js(
+                    &c,
+                    "const v = document.getElementById(arguments[0]).value; \
+                     return [v === window.__pasted, v === window.__before];",
+                    vec![json!(case.editor)],
+                )
+                .await?;
+                let want = if case.kept_new { 0 } else { 1 };
+                ensure!(
+                    kept[want] == json!(true),
+                    "{}: the editor holds neither {} text ({kept})",
+                    case.label,
+                    if case.kept_new { "the new" } else { "the previous" }
+                );
+                let held_id = case.editor.replace("-editor", "-held");
+                let preview = js(
+                    &c,
+                    "const h = document.getElementById(arguments[0]); \
+                     return h ? [h.getAttribute('data-lines'), h.textContent.slice(0, 200)] : null;",
+                    vec![json!(held_id)],
+                )
+                .await?;
+                ensure!(
+                    preview.is_null() != case.preview,
+                    "{}: preview {preview} (expected {})",
+                    case.label,
+                    if case.preview { "one" } else { "none" }
+                );
+                if case.preview {
+                    println!("  shown as a preview: {} lines", preview[0]);
+                }
+                ensure!(not_frozen(longest), "{}: the page was frozen for {longest:.0} ms", case.label);
+                // Still responsive: a keystroke at the end of an editor re-renders.
+                watch_long_tasks(&c).await?;
+                let n = render_count(&c).await?;
+                js(&c, "const el = document.getElementById(arguments[0]); window.__typed_before = el.value; \
+                        el.focus(); el.setSelectionRange(el.value.length, el.value.length); return true;",
+                   vec![json!(case.type_in)]).await?;
+                let el = c.find(Locator::Id(case.type_in)).await.map_err(|e| format!("no #{}: {e}", case.type_in))?;
+                el.send_keys("#").await.map_err(|e| format!("{}: send_keys: {e}", case.label))?;
+                rendered_after(&c, n).await?;
+                let typed = js(
+                    &c,
+                    "return document.getElementById(arguments[0]).value === window.__typed_before + '#';",
+                    vec![json!(case.type_in)],
+                )
+                .await?;
+                ensure!(typed == json!(true), "{}: typing after the paste did not reach #{}", case.label, case.type_in);
+                let (longest, _) = longest_task(&c).await?;
+                let times = js(&c, "const t = document.getElementById('timeline-summary'); \
+                    return [Number(t.getAttribute('data-last-run-ms')), Number(t.getAttribute('data-last-render-ms'))];", vec![]).await?;
+                println!("  a keystroke in #{} after it: run {} ms, to the charts drawn {} ms; longest task {longest:.0} ms", case.type_in, times[0], times[1]);
+                ensure!(not_frozen(longest), "{}: a keystroke froze the page for {longest:.0} ms", case.label);
+                screenshot(&c, &format!("limits-{}", case.label.replace(' ', "-"))).await?;
+            }
+            Ok(())
+        }
+        .await;
+        (rig, outcome)
+    });
+}
