@@ -6,6 +6,7 @@
 //! - [`state`]: what the user controls, the share-link fragment (`#v1:<lz-string>`) and the
 //!   localStorage record (plain Rust, tested natively);
 //! - [`text`]: positions for the editors, fix application, the Markdown summary (plain Rust);
+//! - [`lz`]: the bounded decoder of share-link payloads (the crate's has no output bound);
 //! - [`examples`]: the gallery;
 //! - [`app`]: the component; [`canvas`]: drawing; [`dom`]: browser APIs.
 //!
