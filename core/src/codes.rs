@@ -31,7 +31,7 @@ pub const YAML_SYNTAX: &str = "yaml-syntax";
 /// # What it does
 /// Reports a YAML document that goes past one of the reader's bounds: nesting deeper than 128
 /// levels, aliases standing for more than 400 000 nodes, a document longer than 3 MiB, or more
-/// than 100 000 documents. The message names the bound; the document is not read, the others
+/// than 1 000 000 documents. The message names the bound; the document is not read, the others
 /// are.
 ///
 /// # Why is this bad

@@ -10,7 +10,8 @@
 //! - `cargo xtask replay`: replays the seed example with the CLI in the terminal.
 //! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate: `simulate` (a week at
 //!   1 s per algorithm vs parsing the CSV) and `samples_import` (a 7-day, 10-pod Prometheus
-//!   `query_range` import in MB/s vs `serde_json::Value`); `cargo xtask bench-web`: the
+//!   `query_range` import in MB/s vs `serde_json::Value`), `gateway_scan` and `yaml_check`
+//!   (`check` on 1, 10 and 50 MB manifests, time per MB); `cargo xtask bench-web`: the
 //!   playground's benchmark in headless Chromium; `cargo xtask bench-plugin`: the gateway
 //!   filter in Envoy (requests/s ratio, CPU per SSE chunk, `.wasm` size).
 //!
@@ -454,7 +455,7 @@ fn replay() -> Result<(), Failure> {
 
 fn bench() -> Result<(), Failure> {
     println!(
-        "==> benchmarks (cargo bench -p scalelens-tests: simulate, samples_import, gateway_scan)"
+        "==> benchmarks (cargo bench -p scalelens-tests: simulate, samples_import, gateway_scan, yaml_check)"
     );
     run(
         "bench",
@@ -469,6 +470,8 @@ fn bench() -> Result<(), Failure> {
             "samples_import",
             "--bench",
             "gateway_scan",
+            "--bench",
+            "yaml_check",
         ],
     )
 }
@@ -487,7 +490,7 @@ tasks:
   replay            replay the seed example with the CLI in the terminal
   bench             the benchmarks: simulate (week at 1 s vs CSV parse), samples_import
                     (Prometheus JSON MB/s vs serde_json), gateway_scan (the filter's body
-                    scanning, natively)
+                    scanning, natively), yaml_check (check on 1/10/50 MB manifests: linear)
   bench-web         the playground's benchmark in headless Chromium (edit -> chart, first
                     paint, wasm size)
   bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size,

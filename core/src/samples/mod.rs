@@ -41,6 +41,7 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::Severity;
 use crate::model::Millis;
+use crate::span::{saturating_u32, LineIndex};
 
 pub use convert::{resolve_interpretation, to_demand, Interpretation};
 pub use csv::{parse_csv, parse_grafana_csv};
@@ -324,56 +325,34 @@ impl SampleError {
 // ---------------------------------------------------------------------------------------------
 // Positions
 
-/// Converts byte offsets of the input into 1-based line and character column, building its line
-/// index only when first asked (error and note paths only).
+/// Converts byte offsets of the input into 1-based line and character column through the
+/// source's [`LineIndex`], built only when first asked (error and note paths only).
 pub(crate) struct Locator<'a> {
     text: &'a str,
-    starts: OnceCell<Vec<usize>>,
+    index: OnceCell<LineIndex<'a>>,
 }
 
 impl<'a> Locator<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         Locator {
             text,
-            starts: OnceCell::new(),
+            index: OnceCell::new(),
         }
     }
 
     /// Line and column of byte `offset` (clamped to the text; a split character counts whole).
     pub(crate) fn pos(&self, offset: usize) -> (u32, u32) {
-        let starts = self.starts.get_or_init(|| {
-            let mut v = vec![0];
-            v.extend(
-                self.text
-                    .bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
-            v
-        });
-        let offset = offset.min(self.text.len());
-        let line = starts.partition_point(|&s| s <= offset).max(1);
-        let start = starts.get(line - 1).copied().unwrap_or(0);
-        let col = self
-            .text
-            .get(start..)
-            .unwrap_or("")
-            .char_indices()
-            .take_while(|&(i, _)| start + i < offset)
-            .count()
-            + 1;
-        (sat_u32(line), sat_u32(col))
+        let p = self
+            .index
+            .get_or_init(|| LineIndex::new(self.text))
+            .pos_of_byte(offset);
+        (p.line, p.column)
     }
 
     pub(crate) fn err(&self, offset: usize, kind: ErrorKind) -> SampleError {
         let (l, c) = self.pos(offset);
         SampleError::new(l, c, kind)
     }
-}
-
-pub(crate) fn sat_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -518,7 +497,7 @@ impl RawSeries {
     #[inline]
     pub(crate) fn push(&mut self, t: TimeMs, v: f64, loc: usize) {
         self.points.push((t, v));
-        self.locs.push(sat_u32(loc));
+        self.locs.push(saturating_u32(loc));
     }
 
     pub(crate) fn missing(&mut self, loc: usize) {
