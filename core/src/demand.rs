@@ -93,8 +93,10 @@ enum TimeForm {
     Rfc3339,
 }
 
-/// Parse a demand CSV. Blank lines and lines starting with `#` are skipped.
+/// Parse a demand CSV. Blank lines and lines starting with `#` are skipped; a leading UTF-8
+/// byte-order mark (spreadsheets' "CSV UTF-8") is ignored.
 pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
+    let text = crate::text::strip_bom(text);
     let mut lines = text
         .lines()
         .enumerate()
@@ -335,6 +337,19 @@ mod tests {
         );
     }
 
+    /// What spreadsheets write for "CSV UTF-8": a byte-order mark, CRLF line ends.
+    #[test]
+    fn byte_order_mark_is_ignored() {
+        for input in [
+            "\u{feff}time,value\r\n0,1\r\n15,2.5\r\n",
+            "\u{feff}value,time\n1,0\n2.5,15\n",
+            "\u{feff}# exported\ntime,value\n0,1\n15,2.5\n",
+        ] {
+            let s = parse_csv(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(s.points, vec![(0, 1.0), (15_000, 2.5)], "{input:?}");
+        }
+    }
+
     #[test]
     fn offset_keeps_file_times() {
         let s = parse_csv("time,value\n30,1\n45,2\n").unwrap();
@@ -359,6 +374,9 @@ mod tests {
             ("time,value\nnoon,1\n", 2, 1, "not a time"),
             ("time,value\n-5,1\n", 2, 1, "negative"),
             ("time, value\n0,  x\n", 2, 5, "not a number"),
+            // After a byte-order mark, columns count from the first visible character.
+            ("\u{feff}time,value\n0,x\n", 2, 3, "not a number"),
+            ("\u{feff}time,vlaue\n", 1, 6, "unknown column `vlaue`"),
         ];
         for (input, line, col, msg) in cases {
             let e = parse_csv(input).unwrap_err();

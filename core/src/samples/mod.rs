@@ -976,7 +976,7 @@ fn label_text(labels: &[(String, String)]) -> String {
 ///   `sep=` line (Grafana's Excel mode) ⇒ Grafana; `Time,Value` whose first row's time is
 ///   epoch milliseconds ⇒ Grafana wide; else the plain CSV.
 pub fn detect(text: &str) -> Format {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::strip_bom(text);
     if text.trim_start().starts_with('{') {
         return Format::PrometheusJson;
     }
