@@ -39,3 +39,41 @@ fn demand_csv_with_byte_order_mark_replays() {
     assert!(!with_bom.err.contains("unknown column"), "{}", with_bom.err);
     assert_eq!(with_bom.out, plain.out);
 }
+
+/// The longest run of digits in `s`.
+fn longest_digits(s: &str) -> usize {
+    s.split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Huge demand values (2^64, 1e300) print in scientific form in the replay table, in the
+/// explanation's table and in messages, so the columns stay narrow; ordinary values print as
+/// before (`1`, `0.5`, `1.75`).
+#[test]
+fn huge_values_are_compact() {
+    let demand = "testdata/error_text/demand-huge.csv";
+    let common = [
+        "--demand",
+        demand,
+        "--pod-startup",
+        "30s",
+        "--duration",
+        "5m",
+    ];
+    for (name, command, extra) in [
+        ("huge-values-table", "simulate", &[][..]),
+        ("huge-values-explain", "explain", &["--at", "70s"][..]),
+    ] {
+        let mut args = vec![command, "testdata/cli/kpa.yaml"];
+        args.extend(common);
+        args.extend(extra);
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{name}: {}{}", r.out, r.err);
+        let all = format!("{}{}", r.out, r.err);
+        // 4294967295 (u32::MAX, the uncapped count) is the longest number left.
+        assert!(longest_digits(&all) <= 10, "{name}:\n{all}");
+        insta::assert_snapshot!(name, all);
+    }
+}

@@ -68,20 +68,14 @@ pub fn human(ms: Millis) -> String {
     out
 }
 
-/// A value for the table: `-` when not finite, an integer when whole, else up to 4 decimals.
+/// A value for the table: `-` when not finite, an integer when whole, else up to 4 decimals,
+/// huge values in scientific form (`1.845e19`) so a column never grows past 10 characters
+/// ([`scalelens_core::text::number`]).
 pub fn num(x: f64) -> String {
     if !x.is_finite() {
         "-".to_string()
-    } else if x == x.trunc() && x.abs() < 1e15 {
-        format!("{}", x as i64)
     } else {
-        let s = format!("{x:.4}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" {
-            "0".to_string()
-        } else {
-            s.to_string()
-        }
+        scalelens_core::text::number(x, 4)
     }
 }
 

@@ -553,7 +553,10 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             cx.error(
                 codes::INVALID_TARGET,
                 s.span,
-                format!("`{path}.targetValue` must be > 0, found {v}"),
+                format!(
+                    "`{path}.targetValue` must be > 0, found {}",
+                    crate::text::exact(v)
+                ),
             );
         }
     }
@@ -880,15 +883,16 @@ fn to_hpa(
         };
         if name != "cpu" && t.fract() != 0.0 {
             let zero = t.trunc() == 0.0;
+            let (t, whole) = (crate::text::exact(t), crate::text::exact(t.trunc()));
             let mut d = if zero {
                 Diagnostic::error(
                     codes::AIBRIX_TARGET_TRUNCATED,
-                    format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {} (int64 in hpa_resources.go): the generated HPA has a zero target and cannot scale", t.trunc()),
+                    format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {whole} (int64 in hpa_resources.go): the generated HPA has a zero target and cannot scale"),
                 )
             } else {
                 Diagnostic::warning(
                     codes::AIBRIX_TARGET_TRUNCATED,
-                    format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {} (int64 in hpa_resources.go)", t.trunc()),
+                    format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {whole} (int64 in hpa_resources.go)"),
                 )
             }
             .at_opt(tspan.or(Some(m.name.span)));

@@ -592,8 +592,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                                 format!(
                                     "{name}: counter reset at {} ({} -> {}): the process restarted",
                                     fmt_time(w[1].0, base),
-                                    w[0].1,
-                                    w[1].1
+                                    crate::text::exact(w[0].1),
+                                    crate::text::exact(w[1].1)
                                 ),
                             )
                             .at(at),
@@ -646,8 +646,9 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 Severity::Warning,
                 format!(
                     "vLLM exports `{m}` as a fraction (0-1, despite the name), but these values \
-                     reach {max}: they look like percent (0-100), 100× the fraction vLLM exports; \
-                     the `unit-mismatch` check compares their scale with the target's"
+                     reach {}: they look like percent (0-100), 100× the fraction vLLM exports; \
+                     the `unit-mismatch` check compares their scale with the target's",
+                    crate::text::exact(max)
                 ),
             ));
         }
