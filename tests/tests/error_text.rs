@@ -77,3 +77,33 @@ fn huge_values_are_compact() {
         insta::assert_snapshot!(name, all);
     }
 }
+
+/// Numbers beyond the field's type (int32 API fields, Go `ParseInt(s, 10, 32)` annotations,
+/// `float64`, Go durations, quantity milli-values) are out of range with the range and the type
+/// that sets it; none is a type error.
+#[test]
+fn out_of_range_numbers_name_the_range() {
+    let r = run(&["check", "testdata/error_text/out-of-range.yaml"]);
+    assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+    let heads: Vec<&str> = r
+        .out
+        .lines()
+        .filter(|l| l.starts_with("error[") || l.starts_with("warning["))
+        .collect();
+    for head in &heads {
+        assert!(!head.contains("wrong-type"), "{head}");
+        assert!(!head.contains("invalid-value"), "{head}");
+    }
+    for want in [
+        "`spec.minReplicas` is out of range: must be an integer from 0 to 2147483647 (int32, as the Kubernetes API reads it), found 18446744073709551615",
+        "`spec.replicas` is out of range: must be an integer from 0 to 2147483647 (int32, as the Kubernetes API reads it), found 3000000000",
+        "`spec.behavior.scaleUp.stabilizationWindowSeconds` is out of range: must be an integer from 0 to 3600, found 99999999999999999999",
+        "must be a number from -1.798e308 to 1.798e308 (float64, as Go's strconv.ParseFloat reads it), found \"1e400\"",
+        "(int32, as Go's strconv.ParseInt(s, 10, 32) reads it), found 18446744073709551615",
+        "must be a duration from 0 to 2562047h47m16.854775807s",
+        "must be from -9223372036854775.807 to 9223372036854775.807, found \"1e400\"",
+    ] {
+        assert!(r.out.contains(want), "missing {want:?} in\n{}", r.out);
+    }
+    insta::assert_snapshot!("out-of-range", heads.join("\n"));
+}

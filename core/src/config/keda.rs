@@ -504,13 +504,28 @@ fn read_trigger(
             let value = if mt == "Utilization" {
                 match v.value.parse::<i32>() {
                     Ok(u) if u >= 1 => f64::from(u),
+                    Err(_) if read::decimal_int_text(&v.value) != read::IntText::NotInt => {
+                        read::int_out_of_range(
+                            cx,
+                            v.span,
+                            &format!("{md_path}.value"),
+                            (1, i64::from(i32::MAX)),
+                            read::INT32_GO,
+                            &v.value,
+                        );
+                        return None;
+                    }
                     _ => {
-                        cx.error(codes::INVALID_TARGET, v.span, format!("`{md_path}.value` must be a whole percent ≥ 1 for Utilization, found \"{}\"", v.value));
+                        cx.error(codes::INVALID_TARGET, v.span, format!("`{md_path}.value` must be a whole percent ≥ 1 for Utilization, found \"{}\"", crate::text::quote(&v.value)));
                         return None;
                     }
                 }
             } else {
                 match crate::quantity::Quantity::parse(&v.value) {
+                    Ok(q) if q.signum() > 0 && !q.milli_value_fits() => {
+                        read::milli_out_of_range(cx, v.span, &format!("{md_path}.value"), &v.value);
+                        return None;
+                    }
                     Ok(q) if q.signum() > 0 => q.milli_value() as f64 / 1000.0,
                     Ok(_) => {
                         cx.error(

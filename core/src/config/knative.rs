@@ -81,7 +81,10 @@ fn range_err(cx: &mut Cx, s: &Spanned<String>, path: &str, range: &str) {
     cx.error(
         codes::OUT_OF_RANGE,
         s.span,
-        format!("`{path}` must be {range}, found \"{}\"", s.value),
+        format!(
+            "`{path}` must be {range}, found \"{}\"",
+            crate::text::quote(&s.value)
+        ),
     );
 }
 
@@ -100,14 +103,26 @@ fn f_in(
     Some(Param::yaml(f, s.span))
 }
 
+/// An integer annotation in `[min, max]`; `max` is `i32::MAX` at every call site: Knative parses
+/// these with `strconv.ParseInt(s, 10, 32)` ([`read::INT32_GO`]).
 fn u_in(cx: &mut Cx, s: &Spanned<String>, path: &str, min: i64, max: i64) -> Option<Param<u32>> {
-    let Ok(i) = s.value.parse::<i64>() else {
-        cx.error(
-            codes::INVALID_VALUE,
-            s.span,
-            format!("`{path}` must be an integer, found \"{}\"", s.value),
-        );
-        return None;
+    let i = match read::decimal_int_text(&s.value) {
+        read::IntText::Int(i) if i <= i64::from(i32::MAX) => i,
+        read::IntText::Int(_) | read::IntText::TooLarge => {
+            read::int_out_of_range(cx, s.span, path, (min, max), read::INT32_GO, &s.value);
+            return None;
+        }
+        read::IntText::NotInt => {
+            cx.error(
+                codes::INVALID_VALUE,
+                s.span,
+                format!(
+                    "`{path}` must be an integer, found \"{}\"",
+                    crate::text::quote(&s.value)
+                ),
+            );
+            return None;
+        }
     };
     if i < min || i > max {
         range_err(cx, s, path, &format!("in [{min}, {max}]"));
