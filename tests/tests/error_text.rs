@@ -107,3 +107,33 @@ fn out_of_range_numbers_name_the_range() {
     }
     insta::assert_snapshot!("out-of-range", heads.join("\n"));
 }
+
+/// 100 000 pods that each scrape once and go away: the import report has one pod-churn note
+/// with the count and the first examples, not 100 000 lines.
+#[test]
+fn many_pods_give_one_churn_note() {
+    let dir = std::env::temp_dir().join(format!("scalelens-error-text-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("pods.csv");
+    let mut csv = String::from("time,pod,value\n");
+    for i in 0..100_000 {
+        csv.push_str(&format!("0,p{i:06},0.01\n"));
+    }
+    csv.push_str("60,p000000,0.5\n120,p000000,0.5\n");
+    std::fs::write(&file, csv).expect("write");
+    let samples = file.display().to_string();
+    let r = run(&["check", "testdata/cli/kpa.yaml", "--samples", &samples]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let all = format!("{}{}", r.out, r.err).replace(&samples, "pods.csv");
+    assert!(
+        all.lines().count() < 60,
+        "{} lines:\n{all}",
+        all.lines().count()
+    );
+    let churn: Vec<&str> = all
+        .lines()
+        .filter(|l| l.contains("samples-pod-churn"))
+        .collect();
+    assert_eq!(churn.len(), 1, "{all}");
+    insta::assert_snapshot!("many-pods", all);
+}
