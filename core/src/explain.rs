@@ -58,6 +58,7 @@ pub struct Explanation {
 /// The metric the demand drives, with its target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricInfo {
+    /// The metric's name as shown: escaped and cut ([`crate::text::quote`]).
     pub name: String,
     pub target_type: TargetType,
     /// The target in the metric's unit (percent of request for `Utilization`).
@@ -315,7 +316,7 @@ fn metric_info(a: &Autoscaler) -> Option<MetricInfo> {
         crate::metrics::lookup(&m.name.value).map(|k| k.unit)
     };
     Some(MetricInfo {
-        name: m.name.value.clone(),
+        name: crate::text::quote(&m.name.value).into_owned(),
         target_type: m.target.target_type,
         target: m.target.value.value,
         target_origin: m.target.value.origin,

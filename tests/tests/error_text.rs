@@ -137,3 +137,73 @@ fn many_pods_give_one_churn_note() {
     assert_eq!(churn.len(), 1, "{all}");
     insta::assert_snapshot!("many-pods", all);
 }
+
+/// True when `s` holds a character a terminal or a viewer would act on or hide (besides the
+/// line breaks between lines).
+fn has_raw_special(s: &str) -> bool {
+    s.chars()
+        .any(|c| c != '\n' && scalelens_core::text::needs_escape(c))
+}
+
+/// Control characters, NUL, ANSI escapes, bidi overrides and zero-width characters in the input
+/// are escaped in every output format; in the text excerpt the carets stay under the escaped
+/// text.
+#[test]
+fn special_characters_are_escaped_everywhere() {
+    for name in ["invisible-chars", "nul-byte"] {
+        let file = format!("testdata/error_text/{name}.yaml");
+        for format in ["text", "github", "sarif", "json"] {
+            let r = run(&["check", &file, "--format", format]);
+            assert!(
+                !has_raw_special(&r.out) && !has_raw_special(&r.err),
+                "{name} as {format}:\n{}{}",
+                r.out,
+                r.err
+            );
+            // The NUL is only echoed in the text excerpt; the other file's characters are in
+            // messages, so every format shows them.
+            if format == "text" || name == "invisible-chars" {
+                assert!(
+                    r.out.contains("\\u{") || r.out.contains("\\\\u{"),
+                    "{name} as {format}: no escape shown\n{}",
+                    r.out
+                );
+            }
+            if format == "text" {
+                insta::assert_snapshot!(format!("escaped-{name}"), r.out);
+            }
+        }
+    }
+}
+
+/// A 1 MB scalar is quoted cut in the message (with its length) and the excerpt shows a window
+/// of its line: the report stays a few KB.
+#[test]
+fn a_huge_scalar_is_quoted_cut() {
+    let dir = std::env::temp_dir().join(format!("scalelens-huge-scalar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("huge.yaml");
+    let yaml = std::fs::read_to_string(cli_fixture("kpa.yaml"))
+        .expect("kpa.yaml")
+        .replace(
+            "targetValue: \"0.5\"",
+            &format!("targetValue: \"0.{}x\"", "5".repeat(1 << 20)),
+        );
+    std::fs::write(&file, yaml).expect("write");
+    let path = file.display().to_string();
+    for format in ["text", "github", "sarif", "json"] {
+        let r = run(&["check", &path, "--format", format]);
+        let all = format!("{}{}", r.out, r.err);
+        assert!(all.len() < 16_000, "{format}: {} bytes", all.len());
+        assert!(all.contains("(1048579 characters)"), "{format}:\n{all}");
+        if format == "text" {
+            let excerpt = all
+                .lines()
+                .find(|l| l.contains("targetValue:"))
+                .expect("excerpt line");
+            assert!(excerpt.ends_with('…'), "{excerpt}");
+            assert!(excerpt.chars().count() < 200, "{excerpt}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

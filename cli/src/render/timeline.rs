@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::mem::discriminant;
 
 use scalelens_core::sim::{SimOutput, TimelineEntry};
+use scalelens_core::text::escape;
 use scalelens_core::{Diagnostic, Millis};
 
 /// Everything the `simulate` renderers show. Built by the command from the parsed autoscaler
@@ -112,9 +113,10 @@ pub fn render_header(report: &SimReport<'_>) -> String {
     let _ = writeln!(
         s,
         "  autoscaler  {} ({})",
-        report.autoscaler_label, report.file
+        escape(&report.autoscaler_label),
+        escape(report.file)
     );
-    let _ = writeln!(s, "  demand      {}", report.demand_file);
+    let _ = writeln!(s, "  demand      {}", escape(report.demand_file));
     let startup = if out.pod_startup_is_default {
         format!(
             "pod start-up {} (Scalelens default, not read from the input; override with --pod-startup)",

@@ -246,9 +246,11 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
             };
             if let Some(text) = v.as_str() {
                 let s = Spanned::new(text.to_string(), v.span);
-                if let Some(b) =
-                    read::bool_str(cx, &s, &format!("metadata.annotations[{}]", k.value))
-                {
+                if let Some(b) = read::bool_str(
+                    cx,
+                    &s,
+                    &format!("metadata.annotations[{}]", crate::text::quote(&k.value)),
+                ) {
                     *slot = b;
                 }
             }
@@ -279,7 +281,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
                         cx.error(
                             codes::DUPLICATE_NAME,
                             n.span,
-                            format!("trigger name `{}` is already used on line {line}: trigger names must be unique", n.value),
+                            format!("trigger name `{}` is already used on line {line}: trigger names must be unique", crate::text::quote(&n.value)),
                         );
                     }
                     names.push(n);
@@ -566,7 +568,8 @@ fn read_trigger(
                 codes::UNSUPPORTED_FEATURE,
                 ty.span,
                 format!(
-                    "trigger type `{other}` is not replayed (supported: prometheus, cpu, memory)"
+                    "trigger type `{}` is not replayed (supported: prometheus, cpu, memory)",
+                    crate::text::quote(other)
                 ),
             );
             let _ = check_metric_unit;

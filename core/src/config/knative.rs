@@ -175,7 +175,7 @@ pub fn read_config_map(cx: &mut Cx, doc: &Doc) -> Config {
     for (k, v) in data.as_mapping().unwrap_or(&[]) {
         let Some(text) = v.as_scalar() else { continue };
         let s = Spanned::new(text.to_string(), v.span);
-        let path = format!("data.{}", k.value);
+        let path = format!("data.{}", crate::text::quote(&k.value));
         let p = path.as_str();
         match k.value.as_str() {
             "container-concurrency-target-percentage" => {
@@ -367,7 +367,10 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
                 if !KNOWN.contains(&bare) {
                     let mut d = Diagnostic::warning(
                         codes::UNKNOWN_FIELD,
-                        format!("unknown Knative annotation `{}`: it is ignored", k.value),
+                        format!(
+                            "unknown Knative annotation `{}`: it is ignored",
+                            crate::text::quote(&k.value)
+                        ),
                     )
                     .at(k.span);
                     if let Some(best) = read::closest(bare, KNOWN) {
@@ -399,7 +402,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         if class_v == "hpa.autoscaling.knative.dev" {
             cx.warning(codes::UNSUPPORTED_FEATURE, at, "only the KPA class (kpa.autoscaling.knative.dev) is replayed; this revision uses Knative's HPA class");
         } else {
-            cx.error(codes::UNKNOWN_VALUE, at, format!("unknown autoscaling class `{class_v}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)"));
+            cx.error(codes::UNKNOWN_VALUE, at, format!("unknown autoscaling class `{}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)", crate::text::quote(class_v)));
         }
         return None;
     }

@@ -114,11 +114,12 @@ pub fn string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spann
 pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanned<String>> {
     let (_, v) = entry(parent, key)?;
     if let NodeKind::Scalar {
-        text,
+        text: raw,
         quoted: false,
     } = &v.kind
     {
         let ty = v.type_name();
+        let text = crate::text::quote(raw);
         if ty == "a number" || ty == "a boolean" {
             cx.push(
                 Diagnostic::warning(
@@ -128,7 +129,7 @@ pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<S
                     ),
                 )
                 .at(v.span)
-                .with_fix("quote the value", v.span, format!("\"{text}\"")),
+                .with_fix("quote the value", v.span, format!("\"{raw}\"")),
             );
         }
     }
@@ -465,7 +466,10 @@ pub fn bool_str(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<bool> {
             cx.error(
                 codes::INVALID_VALUE,
                 s.span,
-                format!("`{path}` must be true or false, found \"{other}\""),
+                format!(
+                    "`{path}` must be true or false, found \"{}\"",
+                    crate::text::quote(other)
+                ),
             );
             None
         }
@@ -572,7 +576,10 @@ pub fn unknown_keys(cx: &mut Cx, node: &Node, known: &[&str], path: &str) {
         if !known.contains(&k.value.as_str()) {
             let mut d = Diagnostic::warning(
                 codes::UNKNOWN_FIELD,
-                format!("unknown field `{path}.{}`: it is ignored", k.value),
+                format!(
+                    "unknown field `{path}.{}`: it is ignored",
+                    crate::text::quote(&k.value)
+                ),
             )
             .at(k.span);
             if let Some(best) = closest(&k.value, known) {
@@ -629,7 +636,7 @@ pub fn one_of<'a>(
         format!(
             "`{path}` must be one of {}, found \"{}\"",
             variants.join(", "),
-            s.value
+            crate::text::quote(&s.value)
         ),
     )
     .at(s.span);

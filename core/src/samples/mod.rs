@@ -184,22 +184,15 @@ pub struct Series {
 
 impl Series {
     /// A short human name: the pod, else the label set, else `the series without labels`.
+    /// Names and values are quoted escaped and cut ([`crate::text::quote`]).
     pub fn name(&self) -> String {
         if let Some(p) = &self.pod {
-            return format!("pod {p}");
+            return format!("pod {}", crate::text::quote(p));
         }
         if self.labels.is_empty() {
             return "the series without labels".to_string();
         }
-        let mut s = String::from("{");
-        for (i, (k, v)) in self.labels.iter().enumerate() {
-            if i > 0 {
-                s.push_str(", ");
-            }
-            let _ = write!(s, "{k}={v:?}");
-        }
-        s.push('}');
-        s
+        label_text(&self.labels)
     }
 }
 
@@ -246,7 +239,8 @@ impl ImportNote {
             severity,
             line: None,
             column: None,
-            message: message.into(),
+            // Escaped and bounded, as diagnostics' messages are.
+            message: crate::text::bound_message(message.into()),
         }
     }
 
@@ -312,12 +306,49 @@ pub enum ErrorKind {
 
 impl SampleError {
     pub(crate) fn new(line: u32, column: u32, kind: ErrorKind) -> Self {
-        SampleError { line, column, kind }
+        SampleError {
+            line,
+            column,
+            kind: kind.bounded(),
+        }
     }
 
     /// The message without the position.
     pub fn message(&self) -> String {
         self.kind.to_string()
+    }
+}
+
+impl ErrorKind {
+    /// The kind with its text made safe to show: a value quoted from the input (a number, a time,
+    /// a metric name) escaped and cut at [`crate::text::QUOTE_MAX_CHARS`], longer texts (messages,
+    /// name lists, Prometheus' error) escaped and bounded ([`crate::text::bound_message`]).
+    fn bounded(self) -> Self {
+        use crate::text::{bound_message as msg, quote};
+        let q = |s: String| quote(&s).into_owned();
+        match self {
+            ErrorKind::Syntax(s) => ErrorKind::Syntax(msg(s)),
+            ErrorKind::NotANumber(s) => ErrorKind::NotANumber(q(s)),
+            ErrorKind::NotATime { text, expected } => ErrorKind::NotATime {
+                text: q(text),
+                expected,
+            },
+            ErrorKind::Header(s) => ErrorKind::Header(msg(s)),
+            ErrorKind::Prometheus { error_type, error } => ErrorKind::Prometheus {
+                error_type: q(error_type),
+                error: msg(error),
+            },
+            ErrorKind::MetricNotFound { wanted, available } => ErrorKind::MetricNotFound {
+                wanted: q(wanted),
+                available: msg(available),
+            },
+            ErrorKind::AmbiguousMetric { available } => ErrorKind::AmbiguousMetric {
+                available: msg(available),
+            },
+            ErrorKind::NoSamples(s) => ErrorKind::NoSamples(msg(s)),
+            ErrorKind::Invalid(s) => ErrorKind::Invalid(msg(s)),
+            k @ (ErrorKind::Empty(_) | ErrorKind::FieldCount { .. }) => k,
+        }
     }
 }
 
@@ -470,7 +501,7 @@ pub(crate) fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String
     let mut s = v
         .iter()
         .take(12)
-        .map(|x| format!("`{x}`"))
+        .map(|x| format!("`{}`", crate::text::quote(x)))
         .collect::<Vec<_>>()
         .join(", ");
     if n > 12 {
@@ -1040,8 +1071,21 @@ fn pod_notes(
     }
 }
 
+/// The most labels a label set shows in a message; a series with more says how many it left out.
+const LABELS_SHOWN: usize = 8;
+
+/// A label set for messages: `{k="v", ...}`, each name and value escaped and cut
+/// ([`crate::text::quote`]), at most [`LABELS_SHOWN`] labels.
 fn label_text(labels: &[(String, String)]) -> String {
-    let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    use crate::text::quote;
+    let mut inner: Vec<String> = labels
+        .iter()
+        .take(LABELS_SHOWN)
+        .map(|(k, v)| format!("{}=\"{}\"", quote(k), quote(v).replace('"', "\\\"")))
+        .collect();
+    if labels.len() > LABELS_SHOWN {
+        inner.push(format!("and {} more", labels.len() - LABELS_SHOWN));
+    }
     format!("{{{}}}", inner.join(", "))
 }
 
