@@ -119,7 +119,8 @@ fn render_import(file: &str, imp: &ImportReport) -> String {
     if let Some(s) = &imp.scale {
         out.push_str(&format!(
             "  note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}\n",
-            s.bound, s.median, s.max, s.registry_bound, s.bound
+            timeline::num(s.bound), timeline::num(s.median), timeline::num(s.max),
+            timeline::num(s.registry_bound), timeline::num(s.bound)
         ));
     }
     out

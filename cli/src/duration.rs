@@ -11,7 +11,13 @@ pub fn parse_arg(s: &str) -> Result<Millis, String> {
             .parse::<u64>()
             .ok()
             .and_then(|secs| secs.checked_mul(1000))
-            .ok_or_else(|| format!("{s:?} is too large"));
+            .ok_or_else(|| {
+                format!(
+                    "{:?} is out of range: at most {} seconds",
+                    scalelens_core::text::quote(s),
+                    u64::MAX / 1000
+                )
+            });
     }
     scalelens_core::duration::parse_millis(s).map_err(|e| e.to_string())
 }

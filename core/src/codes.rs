@@ -395,7 +395,10 @@ pub const INVALID_VALUE: &str = "invalid-value";
 /// # What it does
 /// Reports a number outside the range the API validation or the controller accepts (e.g. Knative
 /// `window` outside 6 s..1 h, HPA `stabilizationWindowSeconds` above 3600, HPA `minReplicas: 0`
-/// without the `HPAScaleToZero` gate).
+/// without the `HPAScaleToZero` gate), or beyond what the field's type holds, with that range
+/// and type: an `int32` API field above 2147483647, an annotation read by Go's
+/// `strconv.ParseInt(s, 10, 32)` or `ParseFloat(s, 64)` (`1e400`), a Go duration over about
+/// 292 years, a quantity target whose `MilliValue()` overflows `int64`.
 ///
 /// # Why is this bad
 /// The API server rejects the object, or the controller clamps or ignores the value.

@@ -57,11 +57,14 @@ pub struct DemandError {
     pub message: String,
 }
 
+/// An error at a 1-based line and column; the message is escaped and bounded, as diagnostics'
+/// are ([`crate::text::bound_message`]), and values quoted into it go through
+/// [`crate::text::quote`].
 fn err(line: usize, column: usize, message: impl Into<String>) -> DemandError {
     DemandError {
-        line: line as u32,
-        column: column as u32,
-        message: message.into(),
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+        message: crate::text::bound_message(message.into()),
     }
 }
 
@@ -93,8 +96,10 @@ enum TimeForm {
     Rfc3339,
 }
 
-/// Parse a demand CSV. Blank lines and lines starting with `#` are skipped.
+/// Parse a demand CSV. Blank lines and lines starting with `#` are skipped; a leading UTF-8
+/// byte-order mark (spreadsheets' "CSV UTF-8") is ignored.
 pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
+    let text = crate::text::strip_bom(text);
     let mut lines = text
         .lines()
         .enumerate()
@@ -130,8 +135,9 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
                     hline,
                     *col,
                     format!(
-                    "unknown column `{other}`: a demand file has the columns `time` and `value`"
-                ),
+                        "unknown column `{}`: a demand file has the columns `time` and `value`",
+                        crate::text::quote(other)
+                    ),
                 ))
             }
         }
@@ -164,7 +170,7 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
             err(
                 ln,
                 tcol(),
-                format!("`{traw}` is not a time: use seconds from start (e.g. 15) or RFC 3339 (e.g. 2025-01-23T10:00:00Z)"),
+                format!("`{}` is not a time: use seconds from start (e.g. 15) or RFC 3339 (e.g. 2025-01-23T10:00:00Z)", crate::text::quote(traw)),
             )
         })?;
         match form {
@@ -178,21 +184,36 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
             }
             _ => {}
         }
-        let v: f64 = vraw
-            .parse()
-            .map_err(|_| err(ln, vcol(), format!("`{vraw}` is not a number")))?;
+        let v: f64 = vraw.parse().map_err(|_| {
+            err(
+                ln,
+                vcol(),
+                format!("`{}` is not a number", crate::text::quote(vraw)),
+            )
+        })?;
         if !v.is_finite() {
             return Err(err(
                 ln,
                 vcol(),
-                format!("`{vraw}`: demand must be a finite number"),
+                if v.is_nan() {
+                    format!(
+                        "`{}`: demand must be a finite number",
+                        crate::text::quote(vraw)
+                    )
+                } else {
+                    format!(
+                        "`{}` is out of range: demand must be a finite number, at most {}",
+                        crate::text::quote(vraw),
+                        crate::text::number(f64::MAX, 0)
+                    )
+                },
             ));
         }
         if v < 0.0 {
             return Err(err(
                 ln,
                 vcol(),
-                format!("`{vraw}`: demand cannot be negative"),
+                format!("`{}`: demand cannot be negative", crate::text::quote(vraw)),
             ));
         }
         if let Some(&(pl, _, pt, _)) = raw.last() {
@@ -336,6 +357,31 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_field_is_quoted_cut() {
+        let input = format!("time,value\n0,{}\n", "9".repeat(1 << 20));
+        let e = parse_csv(&input).unwrap_err();
+        assert!(e.message.len() < 200, "{}", e.message.len());
+        assert!(
+            e.message.contains("… (1048576 characters)"),
+            "{}",
+            e.message
+        );
+    }
+
+    /// What spreadsheets write for "CSV UTF-8": a byte-order mark, CRLF line ends.
+    #[test]
+    fn byte_order_mark_is_ignored() {
+        for input in [
+            "\u{feff}time,value\r\n0,1\r\n15,2.5\r\n",
+            "\u{feff}value,time\n1,0\n2.5,15\n",
+            "\u{feff}# exported\ntime,value\n0,1\n15,2.5\n",
+        ] {
+            let s = parse_csv(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(s.points, vec![(0, 1.0), (15_000, 2.5)], "{input:?}");
+        }
+    }
+
+    #[test]
     fn offset_keeps_file_times() {
         let s = parse_csv("time,value\n30,1\n45,2\n").unwrap();
         assert_eq!(s.points, vec![(0, 1.0), (15_000, 2.0)]);
@@ -353,12 +399,29 @@ mod tests {
             ("time,value\n0,1\n0,2\n", 3, 1, "duplicate"),
             ("time,value\n5,1\n2,2\n", 3, 1, "backwards"),
             ("time,value\n0,NaN\n", 2, 3, "finite"),
+            (
+                "time,value\n0,1e400\n",
+                2,
+                3,
+                "out of range: demand must be a finite number, at most 1.798e308",
+            ),
             ("time,value\n0,-1\n", 2, 3, "negative"),
             ("time,value\n0,1,2\n", 2, 1, "expected 2 fields"),
             ("time,value\n0,1\n2025-01-01T00:00:00Z,1\n", 3, 1, "mixed"),
             ("time,value\nnoon,1\n", 2, 1, "not a time"),
             ("time,value\n-5,1\n", 2, 1, "negative"),
             ("time, value\n0,  x\n", 2, 5, "not a number"),
+            // After a byte-order mark, columns count from the first visible character.
+            ("\u{feff}time,value\n0,x\n", 2, 3, "not a number"),
+            ("\u{feff}time,vlaue\n", 1, 6, "unknown column `vlaue`"),
+            // User text is escaped and cut.
+            (
+                "time,val\u{202e}ue\n",
+                1,
+                6,
+                "unknown column `val\\u{202e}ue`",
+            ),
+            ("time,value\n0,1\u{0}\n", 2, 3, "`1\\u{0}` is not a number"),
         ];
         for (input, line, col, msg) in cases {
             let e = parse_csv(input).unwrap_err();

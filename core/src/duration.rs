@@ -21,13 +21,16 @@ pub enum DurationError {
     MissingUnit { input: String },
     #[error("{input:?} has an unknown unit {unit:?} (units: ns us µs ms s m h)")]
     UnknownUnit { input: String, unit: String },
-    #[error("{0:?} overflows a Go duration (about 292 years)")]
+    #[error("{0:?} is out of range: a Go duration is at most {GO_DURATION_MAX} (int64 nanoseconds, about 292 years)")]
     Overflow(String),
     #[error("{0:?} is negative; a duration here must be ≥ 0")]
     Negative(String),
 }
 
 const MAX: u64 = 1 << 63;
+
+/// The longest Go `time.Duration` (`math.MaxInt64` nanoseconds) as Go writes it.
+pub const GO_DURATION_MAX: &str = "2562047h47m16.854775807s";
 
 fn unit_nanos(u: &str) -> Option<u64> {
     Some(match u {
@@ -44,8 +47,10 @@ fn unit_nanos(u: &str) -> Option<u64> {
 impl GoDuration {
     /// Parse like Go's `time.ParseDuration`.
     pub fn parse(orig: &str) -> Result<GoDuration, DurationError> {
-        let invalid = || DurationError::Invalid(orig.to_string());
-        let overflow = || DurationError::Overflow(orig.to_string());
+        // Errors quote the input, cut to a readable length.
+        let shown = || crate::text::clip(orig, crate::text::QUOTE_MAX_CHARS).into_owned();
+        let invalid = || DurationError::Invalid(shown());
+        let overflow = || DurationError::Overflow(shown());
         let mut s = orig;
         let mut neg = false;
         if let Some(rest) = s.strip_prefix('-') {
@@ -102,15 +107,13 @@ impl GoDuration {
                 .find(|(_, c)| *c == '.' || c.is_ascii_digit())
                 .map_or(s.len(), |(i, _)| i);
             if unit_len == 0 {
-                return Err(DurationError::MissingUnit {
-                    input: orig.to_string(),
-                });
+                return Err(DurationError::MissingUnit { input: shown() });
             }
             let u = &s[..unit_len];
             s = &s[unit_len..];
             let unit = unit_nanos(u).ok_or_else(|| DurationError::UnknownUnit {
-                input: orig.to_string(),
-                unit: u.to_string(),
+                input: shown(),
+                unit: crate::text::clip(u, crate::text::QUOTE_MAX_CHARS).into_owned(),
             })?;
             if v > MAX / unit {
                 return Err(overflow());
@@ -155,7 +158,9 @@ impl GoDuration {
 pub fn parse_millis(s: &str) -> Result<Millis, DurationError> {
     let d = GoDuration::parse(s)?;
     if d.nanos < 0 {
-        return Err(DurationError::Negative(s.to_string()));
+        return Err(DurationError::Negative(
+            crate::text::clip(s, crate::text::QUOTE_MAX_CHARS).into_owned(),
+        ));
     }
     Ok(d.millis() as Millis)
 }

@@ -59,6 +59,21 @@ pub struct Quantity {
 
 /// 2⁶³ − 1, upstream `maxAllowed` (the cap for BinarySI values).
 const MAX_ALLOWED: i128 = i64::MAX as i128;
+/// The largest quantity whose `MilliValue()` fits `int64`: 9223372036854775.807, written as
+/// [`MAX_MILLI_VALUE`].
+const MAX_MILLI_QUANTITY: Quantity = Quantity {
+    unscaled: i64::MAX as i128,
+    exponent: -3,
+    format: Format::DecimalSI,
+};
+const MIN_MILLI_QUANTITY: Quantity = Quantity {
+    unscaled: -(i64::MAX as i128),
+    exponent: -3,
+    format: Format::DecimalSI,
+};
+/// [`MAX_MILLI_QUANTITY`] for messages.
+pub const MAX_MILLI_VALUE: &str = "9223372036854775.807";
+
 /// Upstream `maxInt64Factors`.
 const MAX_INT64_FACTORS: i32 = 18;
 
@@ -97,9 +112,14 @@ struct Split<'a> {
     suffix: &'a str,
 }
 
+/// A user's input for an error message, cut to a readable length (the error quotes it).
+fn shown(s: &str) -> String {
+    crate::text::clip(s, crate::text::QUOTE_MAX_CHARS).into_owned()
+}
+
 fn format_err(input: &str, position: usize) -> QuantityError {
     QuantityError::Format {
-        input: input.to_string(),
+        input: shown(input),
         found: input[position..].chars().next().unwrap_or(' '),
         position: position + 1,
     }
@@ -212,12 +232,10 @@ impl Quantity {
         let sp = split(s)?;
         let (base, exp, mut format) =
             interpret(sp.suffix).ok_or_else(|| QuantityError::Suffix {
-                input: s.to_string(),
-                suffix: sp.suffix.to_string(),
+                input: shown(s),
+                suffix: shown(sp.suffix),
             })?;
-        let too_large = || QuantityError::TooLarge {
-            input: s.to_string(),
-        };
+        let too_large = || QuantityError::TooLarge { input: shown(s) };
         let sign: i128 = if sp.positive { 1 } else { -1 };
         let ndigits = (sp.num.len() + sp.denom.len()) as i64;
         let denom_len = sp.denom.len() as i64;
@@ -357,6 +375,14 @@ impl Quantity {
         self.scaled_value(-3)
     }
 
+    /// Whether `MilliValue()` fits `int64`: upstream's `ScaledValue` wraps beyond it (Go's
+    /// `big.Int.Int64` of a larger value is undefined), so a target above
+    /// [`MAX_MILLI_VALUE`] reaches the controller as garbage.
+    pub fn milli_value_fits(&self) -> bool {
+        self.cmp_value(&MAX_MILLI_QUANTITY) != Ordering::Greater
+            && self.cmp_value(&MIN_MILLI_QUANTITY) != Ordering::Less
+    }
+
     /// `Value()`: ceil(q), rounding away from zero.
     pub fn value(&self) -> i64 {
         self.scaled_value(0)
@@ -489,6 +515,33 @@ mod tests {
         assert_eq!(q("-9Ei").value(), -i64::MAX);
         assert_eq!(q("0.000000000001Ki").format, Format::DecimalSI);
         assert_eq!(q("12E").to_string(), "12000000000000000000");
+    }
+
+    #[test]
+    fn milli_value_range() {
+        for (s, fits) in [
+            ("1", true),
+            ("9223372036854775807m", true),
+            ("9223372036854775.807", true),
+            ("-9223372036854775807m", true),
+            ("9223372036854775808m", false),
+            ("9223372036854776", false),
+            ("10P", false),
+            ("1e400", false),
+            ("-1e400", false),
+            ("8Ei", false),
+        ] {
+            assert_eq!(q(s).milli_value_fits(), fits, "{s}");
+        }
+        assert_eq!(MAX_MILLI_QUANTITY.to_string(), MAX_MILLI_VALUE);
+    }
+
+    #[test]
+    fn errors_quote_a_bounded_input() {
+        let long = format!("1{}x", "0".repeat(100_000));
+        let e = Quantity::parse(&long).unwrap_err().to_string();
+        assert!(e.len() < 400, "{e}");
+        assert!(e.contains("(100002 characters)"), "{e}");
     }
 
     #[test]

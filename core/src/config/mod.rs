@@ -495,8 +495,8 @@ pub(crate) fn check_metric_unit(
             let mut d = Diagnostic::warning(
                 codes::TARGET_ABOVE_BOUND,
                 format!(
-                    "target {target} for `{}` is above its maximum {b} ({}): the per-pod value can never reach it, so it never scales up",
-                    name.value, known.unit
+                    "target {} for `{}` is above its maximum {b} ({}): the per-pod value can never reach it, so it never scales up",
+                    crate::text::exact(target), name.value, known.unit
                 ),
             )
             .at_opt(target_span.or(Some(name.span)))

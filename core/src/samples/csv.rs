@@ -201,7 +201,7 @@ const TIME_HELP: &str = "use seconds from start (e.g. 15) or RFC 3339 (e.g. 2025
 /// that time). Other columns are ignored (with a note). Seconds must not be negative; every row
 /// uses the same time form.
 pub fn parse_csv(text: &str) -> Result<Samples, SampleError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::strip_bom(text);
     let loc = Locator::new(text);
     let mut it = lines(text);
     let Some((hoff, hline)) = it.next() else {
@@ -473,7 +473,7 @@ fn series_labels(name: &str) -> (Option<String>, Vec<(String, String)>) {
 /// `{pod="x"}` or `vllm:metric{pod="x"}` are read as label sets; legend names become the label
 /// `series`. Times are epoch times (see the time rules on the `Time` column).
 pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::strip_bom(text);
     let loc = Locator::new(text);
     let mut it = lines(text).peekable();
     let mut delim_forced = None;

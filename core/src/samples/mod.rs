@@ -185,22 +185,15 @@ pub struct Series {
 
 impl Series {
     /// A short human name: the pod, else the label set, else `the series without labels`.
+    /// Names and values are quoted escaped and cut ([`crate::text::quote`]).
     pub fn name(&self) -> String {
         if let Some(p) = &self.pod {
-            return format!("pod {p}");
+            return format!("pod {}", crate::text::quote(p));
         }
         if self.labels.is_empty() {
             return "the series without labels".to_string();
         }
-        let mut s = String::from("{");
-        for (i, (k, v)) in self.labels.iter().enumerate() {
-            if i > 0 {
-                s.push_str(", ");
-            }
-            let _ = write!(s, "{k}={v:?}");
-        }
-        s.push('}');
-        s
+        label_text(&self.labels)
     }
 }
 
@@ -247,7 +240,8 @@ impl ImportNote {
             severity,
             line: None,
             column: None,
-            message: message.into(),
+            // Escaped and bounded, as diagnostics' messages are.
+            message: crate::text::bound_message(message.into()),
         }
     }
 
@@ -313,12 +307,49 @@ pub enum ErrorKind {
 
 impl SampleError {
     pub(crate) fn new(line: u32, column: u32, kind: ErrorKind) -> Self {
-        SampleError { line, column, kind }
+        SampleError {
+            line,
+            column,
+            kind: kind.bounded(),
+        }
     }
 
     /// The message without the position.
     pub fn message(&self) -> String {
         self.kind.to_string()
+    }
+}
+
+impl ErrorKind {
+    /// The kind with its text made safe to show: a value quoted from the input (a number, a time,
+    /// a metric name) escaped and cut at [`crate::text::QUOTE_MAX_CHARS`], longer texts (messages,
+    /// name lists, Prometheus' error) escaped and bounded ([`crate::text::bound_message`]).
+    fn bounded(self) -> Self {
+        use crate::text::{bound_message as msg, quote};
+        let q = |s: String| quote(&s).into_owned();
+        match self {
+            ErrorKind::Syntax(s) => ErrorKind::Syntax(msg(s)),
+            ErrorKind::NotANumber(s) => ErrorKind::NotANumber(q(s)),
+            ErrorKind::NotATime { text, expected } => ErrorKind::NotATime {
+                text: q(text),
+                expected,
+            },
+            ErrorKind::Header(s) => ErrorKind::Header(msg(s)),
+            ErrorKind::Prometheus { error_type, error } => ErrorKind::Prometheus {
+                error_type: q(error_type),
+                error: msg(error),
+            },
+            ErrorKind::MetricNotFound { wanted, available } => ErrorKind::MetricNotFound {
+                wanted: q(wanted),
+                available: msg(available),
+            },
+            ErrorKind::AmbiguousMetric { available } => ErrorKind::AmbiguousMetric {
+                available: msg(available),
+            },
+            ErrorKind::NoSamples(s) => ErrorKind::NoSamples(msg(s)),
+            ErrorKind::Invalid(s) => ErrorKind::Invalid(msg(s)),
+            k @ (ErrorKind::Empty(_) | ErrorKind::FieldCount { .. }) => k,
+        }
     }
 }
 
@@ -449,7 +480,7 @@ pub(crate) fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String
     let mut s = v
         .iter()
         .take(12)
-        .map(|x| format!("`{x}`"))
+        .map(|x| format!("`{}`", crate::text::quote(x)))
         .collect::<Vec<_>>()
         .join(", ");
     if n > 12 {
@@ -571,8 +602,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                                 format!(
                                     "{name}: counter reset at {} ({} -> {}): the process restarted",
                                     fmt_time(w[1].0, base),
-                                    w[0].1,
-                                    w[1].1
+                                    crate::text::exact(w[0].1),
+                                    crate::text::exact(w[1].1)
                                 ),
                             )
                             .at(at),
@@ -625,8 +656,9 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 Severity::Warning,
                 format!(
                     "vLLM exports `{m}` as a fraction (0-1, despite the name), but these values \
-                     reach {max}: they look like percent (0-100), 100× the fraction vLLM exports; \
-                     the `unit-mismatch` check compares their scale with the target's"
+                     reach {}: they look like percent (0-100), 100× the fraction vLLM exports; \
+                     the `unit-mismatch` check compares their scale with the target's",
+                    crate::text::exact(max)
                 ),
             ));
         }
@@ -678,8 +710,88 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
         series: series.into_iter().map(|(s, _)| s).collect(),
         replicas,
         counter: c.counter,
-        notes,
+        notes: collapse_repeats(notes),
     }
+}
+
+/// More notes than this of one code in one import are collapsed into one note
+/// ([`collapse_repeats`]): a report of ten lines of one kind still reads as a list (the seed
+/// fixtures have six pods joining late), while 100 000 pods must not give 100 000 lines.
+pub const REPEAT_LIMIT: usize = 10;
+
+/// How many of the collapsed notes a collapsed note quotes.
+pub const REPEAT_EXAMPLES: usize = 3;
+
+/// The most characters of one quoted example in a collapsed note: a pod name with its labels
+/// and the note's own text fit; a pasted blob of labels is cut.
+const EXAMPLE_MAX_CHARS: usize = 200;
+
+/// What a kind of repeated note is about, for the collapsed note.
+fn repeated_kind(code: &str) -> &'static str {
+    match code {
+        codes::POD_CHURN => "pods present for part of the range only",
+        codes::GAP => "gaps in the samples",
+        codes::COUNTER_RESET => "counter resets",
+        codes::MISSING_VALUE => "series with empty or null values",
+        codes::NON_FINITE => "series with NaN or infinite values",
+        codes::UNSORTED => "series with times out of order",
+        codes::DUPLICATE_TIME => "series with repeated times",
+        codes::NO_POD => "series without a pod label",
+        codes::DUPLICATE_POD => "pods in several series",
+        codes::DEMAND_POD_ABSENT => "series with absent steps",
+        codes::IGNORED_COLUMN => "unused columns",
+        codes::PROMETHEUS_WARNING => "Prometheus warnings",
+        _ => "repeated notes",
+    }
+}
+
+/// Collapse every code that has more than [`REPEAT_LIMIT`] notes into one note, where the first
+/// of them was: its count, the first [`REPEAT_EXAMPLES`] messages, the most severe severity and
+/// the first position. Other notes keep their order. Linear in the number of notes.
+pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    for n in &notes {
+        *counts.entry(n.code).or_default() += 1;
+    }
+    if counts.values().all(|&c| c <= REPEAT_LIMIT) {
+        return notes;
+    }
+    // Per collapsed code: (index of its note in `out`, examples so far).
+    let mut slots: std::collections::BTreeMap<&'static str, (usize, usize)> = Default::default();
+    let mut out: Vec<ImportNote> = Vec::with_capacity(notes.len().min(64));
+    for n in notes {
+        let total = counts.get(n.code).copied().unwrap_or(0);
+        if total <= REPEAT_LIMIT {
+            out.push(n);
+            continue;
+        }
+        let example = crate::text::clip(&n.message, EXAMPLE_MAX_CHARS).into_owned();
+        match slots.get_mut(n.code) {
+            None => {
+                slots.insert(n.code, (out.len(), 1));
+                let message = format!(
+                    "{}: {total} notes, the first {REPEAT_EXAMPLES}: {example}",
+                    repeated_kind(n.code)
+                );
+                out.push(ImportNote { message, ..n });
+            }
+            Some((at, shown)) => {
+                let Some(first) = out.get_mut(*at) else {
+                    continue;
+                };
+                first.severity = first.severity.min(n.severity);
+                if *shown < REPEAT_EXAMPLES {
+                    *shown += 1;
+                    first.message.push_str("; ");
+                    first.message.push_str(&example);
+                    if *shown == REPEAT_EXAMPLES {
+                        let _ = write!(first.message, "; and {} more", total - REPEAT_EXAMPLES);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Drop non-finite values, sort by time (stable), keep the last of equal times, report gaps.
@@ -938,8 +1050,21 @@ fn pod_notes(
     }
 }
 
+/// The most labels a label set shows in a message; a series with more says how many it left out.
+const LABELS_SHOWN: usize = 8;
+
+/// A label set for messages: `{k="v", ...}`, each name and value escaped and cut
+/// ([`crate::text::quote`]), at most [`LABELS_SHOWN`] labels.
 fn label_text(labels: &[(String, String)]) -> String {
-    let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    use crate::text::quote;
+    let mut inner: Vec<String> = labels
+        .iter()
+        .take(LABELS_SHOWN)
+        .map(|(k, v)| format!("{}=\"{}\"", quote(k), quote(v).replace('"', "\\\"")))
+        .collect();
+    if labels.len() > LABELS_SHOWN {
+        inner.push(format!("and {} more", labels.len() - LABELS_SHOWN));
+    }
     format!("{{{}}}", inner.join(", "))
 }
 
@@ -955,7 +1080,7 @@ fn label_text(labels: &[(String, String)]) -> String {
 ///   `sep=` line (Grafana's Excel mode) ⇒ Grafana; `Time,Value` whose first row's time is
 ///   epoch milliseconds ⇒ Grafana wide; else the plain CSV.
 pub fn detect(text: &str) -> Format {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::strip_bom(text);
     if text.trim_start().starts_with('{') {
         return Format::PrometheusJson;
     }
@@ -1030,6 +1155,81 @@ pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn note(code: &'static str, severity: Severity, line: u32, message: &str) -> ImportNote {
+        ImportNote::new(code, severity, message).at(Some((line, 1)))
+    }
+
+    /// (notes of a repeated code, notes of another code) → what the report keeps.
+    #[test]
+    fn repeated_notes_collapse() {
+        let churn = |n: usize| -> Vec<ImportNote> {
+            (0..n)
+                .map(|i| {
+                    let sev = if i == 4 {
+                        Severity::Warning
+                    } else {
+                        Severity::Note
+                    };
+                    note(
+                        codes::POD_CHURN,
+                        sev,
+                        10 + i as u32,
+                        &format!("pod p{i}: went away"),
+                    )
+                })
+                .collect()
+        };
+        // At the limit: unchanged.
+        let mut notes = churn(REPEAT_LIMIT);
+        notes.insert(2, note(codes::GAP, Severity::Warning, 3, "gap"));
+        assert_eq!(collapse_repeats(notes.clone()), notes);
+
+        // Above it: one note where the first was, the others in order.
+        let mut notes = churn(100_000);
+        notes.insert(0, note(codes::FORMAT, Severity::Note, 1, "csv"));
+        notes.insert(3, note(codes::GAP, Severity::Warning, 3, "gap"));
+        let out = collapse_repeats(notes);
+        assert_eq!(out.len(), 3, "{out:#?}");
+        assert_eq!(out[0].code, codes::FORMAT);
+        assert_eq!(out[2].code, codes::GAP);
+        let c = &out[1];
+        assert_eq!(
+            (c.code, c.severity, c.line),
+            (codes::POD_CHURN, Severity::Warning, Some(10))
+        );
+        assert_eq!(
+            c.message,
+            "pods present for part of the range only: 100000 notes, the first 3: \
+             pod p0: went away; pod p1: went away; pod p2: went away; and 99997 more"
+        );
+    }
+
+    /// 100 000 pods that each leave early: one pod-churn note, not 100 000.
+    #[test]
+    fn many_pods_give_one_churn_note() {
+        let mut csv = String::from("time,pod,value\n");
+        for i in 0..100_000 {
+            let _ = writeln!(csv, "0,p{i:06},1");
+        }
+        csv.push_str("60,p000000,1\n120,p000000,1\n");
+        let s = parse_csv(&csv).expect("csv");
+        let churn: Vec<_> = s
+            .notes
+            .iter()
+            .filter(|n| n.code == codes::POD_CHURN)
+            .collect();
+        assert_eq!(churn.len(), 1, "{churn:#?}");
+        assert!(
+            churn[0].message.starts_with(
+                "pods present for part of the range only: 99999 notes, the first 3: \
+                 pod p000001: last sample at 0s (went away); pod p000002:"
+            ),
+            "{}",
+            churn[0].message
+        );
+        assert!(s.notes.len() < 10, "{:#?}", s.notes);
+    }
 
     #[test]
     fn formatting() {

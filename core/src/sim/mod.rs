@@ -229,6 +229,7 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
         let max = autoscaler.max_replicas.value;
         if max != u32::MAX && peak > b * f64::from(max) {
             let target = m.target.value.value;
+            let (peak_text, target_text) = (crate::text::exact(peak), crate::text::exact(target));
             let percent = peak <= 100.0 * b * f64::from(max);
             // Percent data for a 0–1 metric: the data's per-pod cap is 100 × the bound. When the
             // target is on that scale too, the input is consistent (a note); else the units
@@ -238,7 +239,7 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
                 Diagnostic::note(
                     codes::SIM_DEMAND_ABOVE_BOUND,
                     format!(
-                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod, and the target {target} is on the same 0–{} scale: the metric reaches the autoscaler in percent; replaying with each pod capped at {}",
+                        "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod, and the target {target_text} is on the same 0–{} scale: the metric reaches the autoscaler in percent; replaying with each pod capped at {}",
                         m.name.value,
                         100.0 * b,
                         100.0 * b
@@ -248,7 +249,7 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
                 Diagnostic::warning(
                     codes::SIM_DEMAND_ABOVE_BOUND,
                     format!(
-                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is in percent, not in the metric's unit; replaying with each pod capped at {}",
+                        "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is in percent, not in the metric's unit; replaying with each pod capped at {}",
                         m.name.value,
                         100.0 * b
                     ),
@@ -258,7 +259,7 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
                 Diagnostic::warning(
                     codes::SIM_DEMAND_ABOVE_BOUND,
                     format!(
-                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit; replaying without the bound",
+                        "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit; replaying without the bound",
                         m.name.value
                     ),
                 )
