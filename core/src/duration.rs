@@ -6,6 +6,7 @@
 //! `cooldownPeriod` are integer seconds and do not come through here.
 
 use crate::model::Millis;
+use crate::text::split_while;
 
 /// A parsed Go duration in nanoseconds (Go `time.Duration`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -68,24 +69,24 @@ impl GoDuration {
         let mut d: u64 = 0;
         while !s.is_empty() {
             // Integer part.
-            let int_len = s.bytes().take_while(u8::is_ascii_digit).count();
+            let (int, rest) = split_while(s, |c| c.is_ascii_digit());
             let mut v: u64 = 0;
-            for c in s[..int_len].bytes() {
+            for c in int.bytes() {
                 v = v
                     .checked_mul(10)
                     .and_then(|v| v.checked_add(u64::from(c - b'0')))
                     .filter(|v| *v <= MAX)
                     .ok_or_else(overflow)?;
             }
-            s = &s[int_len..];
-            let pre = int_len > 0;
+            s = rest;
+            let pre = !int.is_empty();
             // Fraction: Go keeps leading digits until the accumulator would overflow.
             let (mut f, mut scale, mut post) = (0u64, 1f64, false);
             if let Some(rest) = s.strip_prefix('.') {
                 s = rest;
-                let frac_len = s.bytes().take_while(u8::is_ascii_digit).count();
+                let (frac, rest) = split_while(s, |c| c.is_ascii_digit());
                 let mut overflowed = false;
-                for c in s[..frac_len].bytes() {
+                for c in frac.bytes() {
                     if overflowed {
                         continue;
                     }
@@ -96,21 +97,17 @@ impl GoDuration {
                     f = f * 10 + u64::from(c - b'0');
                     scale *= 10.0;
                 }
-                s = &s[frac_len..];
-                post = frac_len > 0;
+                s = rest;
+                post = !frac.is_empty();
             }
             if !pre && !post {
                 return Err(invalid());
             }
-            let unit_len = s
-                .char_indices()
-                .find(|(_, c)| *c == '.' || c.is_ascii_digit())
-                .map_or(s.len(), |(i, _)| i);
-            if unit_len == 0 {
+            let (u, rest) = split_while(s, |c| c != '.' && !c.is_ascii_digit());
+            if u.is_empty() {
                 return Err(DurationError::MissingUnit { input: shown() });
             }
-            let u = &s[..unit_len];
-            s = &s[unit_len..];
+            s = rest;
             let unit = unit_nanos(u).ok_or_else(|| DurationError::UnknownUnit {
                 input: shown(),
                 unit: crate::text::clip(u, crate::text::QUOTE_MAX_CHARS).into_owned(),
@@ -238,6 +235,12 @@ mod tests {
             "1d",
             "9223372036854775808ns",
             "3000000h",
+            // Non-ASCII text where a digit or unit is expected.
+            "é",
+            "1é",
+            "1.é",
+            "5sé",
+            "1µ",
         ] {
             assert!(GoDuration::parse(s).is_err(), "{s:?}");
         }

@@ -18,6 +18,7 @@
 //! [`QuantityError::TooLarge`] instead of being kept as a big decimal. No autoscaler setting
 //! comes near it.
 
+use crate::text::split_while;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -120,30 +121,22 @@ fn shown(s: &str) -> String {
 fn format_err(input: &str, position: usize) -> QuantityError {
     QuantityError::Format {
         input: shown(input),
-        found: input[position..].chars().next().unwrap_or(' '),
+        found: input
+            .get(position..)
+            .and_then(|r| r.chars().next())
+            .unwrap_or(' '),
         position: position + 1,
     }
 }
 
 /// Mirrors upstream `parseQuantityString`: sign, number, optional fraction, suffix.
 fn split(s: &str) -> Result<Split<'_>, QuantityError> {
-    let b = s.as_bytes();
-    let end = b.len();
-    let mut pos = 0;
-    let mut positive = true;
-    match b.first() {
-        Some(b'-') => {
-            positive = false;
-            pos = 1;
-        }
-        Some(b'+') => pos = 1,
-        _ => {}
-    }
-    // Leading zeros.
-    while pos < end && b[pos] == b'0' {
-        pos += 1;
-    }
-    if pos >= end {
+    let (positive, unsigned) = match s.strip_prefix('-') {
+        Some(r) => (false, r),
+        None => (true, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let rest = unsigned.trim_start_matches('0');
+    if rest.is_empty() {
         return Ok(Split {
             positive,
             num: "0",
@@ -151,42 +144,25 @@ fn split(s: &str) -> Result<Split<'_>, QuantityError> {
             suffix: "",
         });
     }
-    let num_start = pos;
-    while pos < end && b[pos].is_ascii_digit() {
-        pos += 1;
-    }
-    let mut num = &s[num_start..pos];
-    if num.is_empty() {
-        num = "0";
-    }
-    let mut denom = "";
-    if pos < end && b[pos] == b'.' {
-        pos += 1;
-        let d_start = pos;
-        while pos < end && b[pos].is_ascii_digit() {
-            pos += 1;
-        }
-        denom = &s[d_start..pos];
-    }
-    let suffix_start = pos;
-    while pos < end && b"eEinumkKMGTP".contains(&b[pos]) {
-        pos += 1;
-    }
-    if pos < end && (b[pos] == b'-' || b[pos] == b'+') {
-        pos += 1;
-    }
-    while pos < end && b[pos].is_ascii_digit() {
-        pos += 1;
-    }
-    if pos < end {
-        // `pos` is at an ASCII byte or the start of a multi-byte char: both char boundaries.
-        return Err(format_err(s, pos));
+    let (num, rest) = split_while(rest, |c| c.is_ascii_digit());
+    let num = if num.is_empty() { "0" } else { num };
+    let (denom, rest) = match rest.strip_prefix('.') {
+        Some(r) => split_while(r, |c| c.is_ascii_digit()),
+        None => ("", rest),
+    };
+    let suffix = rest;
+    let (_, tail) = split_while(rest, |c| "eEinumkKMGTP".contains(c));
+    let tail = tail.strip_prefix(['-', '+']).unwrap_or(tail);
+    let (_, tail) = split_while(tail, |c| c.is_ascii_digit());
+    if !tail.is_empty() {
+        // `tail` is a suffix of `s`, so this is a character boundary of `s`.
+        return Err(format_err(s, s.len() - tail.len()));
     }
     Ok(Split {
         positive,
         num,
         denom,
-        suffix: &s[suffix_start..],
+        suffix,
     })
 }
 
@@ -555,6 +531,29 @@ mod tests {
             Quantity::parse("1K"),
             Err(QuantityError::Suffix { .. })
         ));
+    }
+
+    /// Where the first character that fits no part of a quantity is, and which it is.
+    #[test]
+    fn format_errors_name_the_character() {
+        for (s, found, position) in [
+            ("1x", 'x', 2),
+            ("1.5é", 'é', 4),
+            ("é", 'é', 1),
+            ("12Ki!", '!', 5),
+            ("1 ", ' ', 2),
+            ("-0.5e-3z", 'z', 8),
+            ("1.1.M", '.', 4),
+        ] {
+            match Quantity::parse(s) {
+                Err(QuantityError::Format {
+                    found: f,
+                    position: p,
+                    ..
+                }) => assert_eq!((f, p), (found, position), "{s}"),
+                other => panic!("{s}: {other:?}"),
+            }
+        }
     }
 
     #[test]

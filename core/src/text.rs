@@ -31,6 +31,14 @@ pub fn strip_bom(text: &str) -> &str {
     text.strip_prefix(BOM).unwrap_or(text)
 }
 
+/// `s` split after its longest prefix of characters that satisfy `keep`: (prefix, rest). The
+/// tokenizers' primitive: it never cuts inside a character, so it cannot panic.
+pub fn split_while(s: &str, keep: impl Fn(char) -> bool) -> (&str, &str) {
+    let end = s.find(|c: char| !keep(c)).unwrap_or(s.len());
+    // `end` is a character boundary (from `find`) or the length: the split always succeeds.
+    s.split_at_checked(end).unwrap_or((s, ""))
+}
+
 /// From this magnitude on, [`number`] writes a number in scientific form (`1.845e19`): the
 /// integer part alone would be 16 digits or more (1e300 would be 301), wider than any table
 /// column and beyond the precision an `f64` holds (about 15.9 decimal digits), so the digits
@@ -232,6 +240,22 @@ mod tests {
     }
 
     #[test]
+    fn split_while_never_cuts_a_character() {
+        let digit = |c: char| c.is_ascii_digit();
+        for (s, want) in [
+            ("30s", ("30", "s")),
+            ("", ("", "")),
+            ("123", ("123", "")),
+            ("s30", ("", "s30")),
+            ("1é2", ("1", "é2")),
+            ("é", ("", "é")),
+        ] {
+            assert_eq!(split_while(s, digit), want, "{s:?}");
+        }
+        assert_eq!(split_while("éé!", |c| c == 'é'), ("éé", "!"));
+    }
+
+    #[test]
     fn numbers() {
         let cases: &[(f64, usize, &str)] = &[
             // Ordinary values: as before.
@@ -343,7 +367,7 @@ mod tests {
         assert!(
             m.ends_with("… (1048597 characters)"),
             "{}",
-            &m[m.len() - 40..]
+            m.get(m.len() - 40..).unwrap_or(&m)
         );
         assert_eq!(bound_message("a\nb\u{1b}".into()), "a\nb\\u{1b}");
     }

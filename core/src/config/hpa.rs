@@ -563,8 +563,8 @@ fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             ),
         )
         .at(tt.span);
-        if allowed.len() == 1 {
-            d = d.with_fix(format!("use {}", allowed[0]), tt.span, allowed[0]);
+        if let [only] = allowed {
+            d = d.with_fix(format!("use {only}"), tt.span, *only);
         }
         cx.push(d);
         return None;

@@ -112,8 +112,7 @@ impl Parsed {
             },
             None => {
                 let first = self.autoscalers.first();
-                let note = (self.autoscalers.len() > 1).then(|| {
-                    let a = &self.autoscalers[0];
+                let note = first.filter(|_| self.autoscalers.len() > 1).map(|a| {
                     Diagnostic::note(
                         codes::MULTIPLE_AUTOSCALERS,
                         format!(
@@ -305,9 +304,9 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
 
     // Pass 2: autoscalers.
     let mut autoscalers = Vec::new();
-    for (i, doc) in read.iter().enumerate() {
+    for (source_doc, doc) in docs.iter().zip(&read) {
         let Some(doc) = doc else {
-            let root = &docs[i].root;
+            let root = &source_doc.root;
             let at = root.span;
             if root.as_mapping().is_some() {
                 cx.push(
@@ -571,7 +570,10 @@ mod tests {
         let p = parse(&src);
         let (first, note) = p.select(None);
         let message = note.map(|n| n.message).unwrap_or_default();
-        assert!(message.contains("h9 (HorizontalPodAutoscaler) and 2 more"), "{message}");
+        assert!(
+            message.contains("h9 (HorizontalPodAutoscaler) and 2 more"),
+            "{message}"
+        );
         assert!(!message.contains("h10"), "{message}");
         // A diagnostic inside the fourth document is about the fourth autoscaler only.
         let at = p.autoscalers[3].name_span;

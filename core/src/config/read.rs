@@ -605,18 +605,26 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+    // One row of the Wagner–Fischer table, updated in place: before a cell is overwritten it
+    // holds the previous row's value (`up`); `diag` and `left` carry the two other neighbours.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = i;
+        let mut left = i + 1;
+        for (&cb, cell) in b.iter().zip(row.iter_mut().skip(1)) {
+            let up = *cell;
+            let d = (diag + usize::from(ca != cb)).min(up + 1).min(left + 1);
+            diag = up;
+            left = d;
+            *cell = d;
         }
-        prev = cur;
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
     }
-    prev[b.len()]
+    // The row always has `b.len() + 1` cells; "infinitely far" would only withhold a suggestion.
+    row.last().copied().unwrap_or(usize::MAX)
 }
 
 /// An enumerated string: returns the matched variant; an unknown value is an error with
@@ -725,6 +733,27 @@ mod tests {
         assert_eq!(decimal_int_text("3000000000"), Int(3_000_000_000));
         assert_eq!(decimal_int_text("18446744073709551615"), TooLarge);
         assert_eq!(decimal_int_text("0x10"), NotInt);
+    }
+
+    #[test]
+    fn edit_distances() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("", "abc", 3),
+            ("abc", "", 3),
+            ("kitten", "sitting", 3),
+            ("minReplicas", "minReplica", 1),
+            ("maxReplcias", "maxReplicas", 2),
+            ("métrics", "metrics", 1),
+            ("same", "same", 0),
+        ] {
+            assert_eq!(edit_distance(a, b), d, "{a:?} {b:?}");
+            assert_eq!(edit_distance(b, a), d, "{b:?} {a:?}");
+        }
+        let known = ["minReplicas", "maxReplicas", "metrics"];
+        assert_eq!(closest("MINREPLICAS", &known), Some("minReplicas"));
+        assert_eq!(closest("maxReplcias", &known), Some("maxReplicas"));
+        assert_eq!(closest("behavior", &known), None);
     }
 
     #[test]

@@ -230,6 +230,11 @@ pub const FIELDS: &[&str] = &[
     "utilization_percentage",
 ];
 
+/// The fields of the top level and of `target` (key ids `TOP_LEVEL..`). Split at compile time:
+/// a `TOP_LEVEL` past the end of [`FIELDS`] fails the build, not a request.
+const TOP_FIELDS: &[&str] = FIELDS.split_at(TOP_LEVEL).0;
+const TARGET_FIELDS: &[&str] = FIELDS.split_at(TOP_LEVEL).1;
+
 fn name(id: KeyId) -> &'static str {
     FIELDS.get(usize::from(id)).copied().unwrap_or("?")
 }
@@ -329,16 +334,25 @@ fn magnitude(n: &[u8]) -> Option<i64> {
 /// Levenshtein distance (small strings only: field names).
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    // One row of the Wagner–Fischer table, updated in place: before a cell is overwritten it
+    // holds the previous row's value (`up`); `diag` and `left` carry the two other neighbours.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        let mut diag = i;
+        let mut left = i + 1;
+        for (&cb, cell) in b.iter().zip(row.iter_mut().skip(1)) {
+            let up = *cell;
+            let d = (diag + usize::from(ca != cb)).min(up + 1).min(left + 1);
+            diag = up;
+            left = d;
+            *cell = d;
         }
-        prev = cur;
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
     }
-    prev[b.len()]
+    // The row always has `b.len() + 1` cells; "infinitely far" would only withhold a suggestion.
+    row.last().copied().unwrap_or(usize::MAX)
 }
 
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
@@ -540,9 +554,9 @@ impl Visitor for Reader {
                 if let Event::Key { id, raw } = ev {
                     let text = String::from_utf8_lossy(raw.prefix).into_owned();
                     if usize::from(id) >= TOP_LEVEL {
-                        let tops: Vec<&str> = FIELDS.iter().take(TOP_LEVEL).copied().collect();
+                        let tops = TOP_FIELDS;
                         let mut msg = format!("unknown field `{text}`");
-                        if let Some(s) = suggest(&text, &tops) {
+                        if let Some(s) = suggest(&text, tops) {
                             msg.push_str(&format!("; did you mean `{s}`?"));
                         } else if id != KEY_OTHER {
                             msg.push_str("; it belongs inside `target`");
@@ -566,7 +580,7 @@ impl Visitor for Reader {
             (2, [Frame::Object(K_TARGET), Frame::Object(k)]) => {
                 if let Event::Key { id, raw } = ev {
                     let text = String::from_utf8_lossy(raw.prefix).into_owned();
-                    let fields = &FIELDS[TOP_LEVEL..];
+                    let fields = TARGET_FIELDS;
                     if usize::from(id) < TOP_LEVEL || id == KEY_OTHER {
                         let mut msg = format!("unknown field `{text}` in `target`");
                         if let Some(s) = suggest(&text, fields) {
@@ -949,6 +963,23 @@ impl GatewayConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_and_suggestions() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("", "target", 6),
+            ("kitten", "sitting", 3),
+            ("stable_windw", "stable_window", 1),
+            ("concurency_per_pod", "concurrency_per_pod", 1),
+            ("routé", "route", 1),
+        ] {
+            assert_eq!(distance(a, b), d, "{a:?} {b:?}");
+            assert_eq!(distance(b, a), d, "{b:?} {a:?}");
+        }
+        assert_eq!(TOP_FIELDS.len() + TARGET_FIELDS.len(), FIELDS.len());
+        assert_eq!(TARGET_FIELDS.first(), Some(&"concurrency_per_pod"));
+    }
 
     #[test]
     fn magnitudes() {

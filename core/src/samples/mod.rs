@@ -590,8 +590,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
         let (points, locs) = clean_points(raw.points, raw.locs, &name, base, &loc, &mut notes);
         if c.counter {
             let mut resets = 0;
-            for (i, w) in points.windows(2).enumerate() {
-                if w[1].1 < w[0].1 {
+            for (i, (prev, next)) in pairs(&points).enumerate() {
+                if next.1 < prev.1 {
                     resets += 1;
                     if resets <= NOTE_CAP {
                         let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
@@ -601,9 +601,9 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                                 Severity::Warning,
                                 format!(
                                     "{name}: counter reset at {} ({} -> {}): the process restarted",
-                                    fmt_time(w[1].0, base),
-                                    crate::text::exact(w[0].1),
-                                    crate::text::exact(w[1].1)
+                                    fmt_time(next.0, base),
+                                    crate::text::exact(prev.1),
+                                    crate::text::exact(next.1)
                                 ),
                             )
                             .at(at),
@@ -796,46 +796,35 @@ pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
 
 /// Drop non-finite values, sort by time (stable), keep the last of equal times, report gaps.
 fn clean_points(
-    mut points: Vec<(TimeMs, f64)>,
-    mut locs: Vec<u32>,
+    points: Vec<(TimeMs, f64)>,
+    locs: Vec<u32>,
     name: &str,
     base: TimeBase,
     loc: &Locator,
     notes: &mut Vec<ImportNote>,
 ) -> (Vec<(TimeMs, f64)>, Vec<u32>) {
-    // `points` and `locs` are parallel (`RawSeries::push`); make sure before indexing both.
-    let n = points.len().min(locs.len());
-    points.truncate(n);
-    locs.truncate(n);
+    // `points` and `locs` are parallel (`RawSeries::push`); zipped, they stay so.
+    let mut rows: Vec<((TimeMs, f64), u32)> = points.into_iter().zip(locs).collect();
     // Non-finite values.
-    let mut dropped = [0usize; 3]; // NaN, +Inf, -Inf
+    let (mut nan, mut pos_inf, mut neg_inf) = (0usize, 0usize, 0usize);
     let mut first_drop: Option<u32> = None;
-    let mut w = 0;
-    for r in 0..points.len() {
-        let (t, v) = points[r];
+    rows.retain(|&((_, v), at)| {
         if v.is_finite() {
-            points[w] = (t, v);
-            locs[w] = locs[r];
-            w += 1;
-        } else {
-            let k = if v.is_nan() {
-                0
-            } else if v > 0.0 {
-                1
-            } else {
-                2
-            };
-            dropped[k] += 1;
-            first_drop.get_or_insert(locs[r]);
+            return true;
         }
-    }
-    points.truncate(w);
-    locs.truncate(w);
-    let total_dropped: usize = dropped.iter().sum();
-    if total_dropped > 0 {
-        let parts: Vec<String> = ["NaN", "+Inf", "-Inf"]
+        if v.is_nan() {
+            nan += 1;
+        } else if v > 0.0 {
+            pos_inf += 1;
+        } else {
+            neg_inf += 1;
+        }
+        first_drop.get_or_insert(at);
+        false
+    });
+    if nan + pos_inf + neg_inf > 0 {
+        let parts: Vec<String> = [("NaN", nan), ("+Inf", pos_inf), ("-Inf", neg_inf)]
             .iter()
-            .zip(dropped)
             .filter(|(_, n)| *n > 0)
             .map(|(s, n)| format!("{n} {s}"))
             .collect();
@@ -850,11 +839,10 @@ fn clean_points(
     }
 
     // Order.
-    if let Some(i) = points.windows(2).position(|w| w[1].0 < w[0].0) {
-        let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
-        let mut zipped: Vec<((TimeMs, f64), u32)> = points.into_iter().zip(locs).collect();
-        zipped.sort_by_key(|p| p.0 .0);
-        (points, locs) = zipped.into_iter().unzip();
+    let first_unsorted = pairs(&rows).position(|(a, b)| b.0 .0 < a.0 .0);
+    if let Some(i) = first_unsorted {
+        let at = rows.get(i + 1).map(|&(_, o)| loc.pos(o as usize));
+        rows.sort_by_key(|r| r.0 .0);
         notes.push(
             ImportNote::new(
                 codes::UNSORTED,
@@ -865,24 +853,20 @@ fn clean_points(
         );
     }
 
-    // Duplicates: the last in file order wins (the sort is stable).
+    // Duplicates: the last in file order wins (the sort is stable). `dedup_by` hands each row
+    // with the row kept before it; an equal time replaces the kept row.
     let mut dups = 0usize;
     let mut first_dup: Option<u32> = None;
-    let mut w = 0;
-    for r in 0..points.len() {
-        if w > 0 && points[w - 1].0 == points[r].0 {
-            dups += 1;
-            first_dup.get_or_insert(locs[r]);
-            points[w - 1] = points[r];
-            locs[w - 1] = locs[r];
-        } else {
-            points[w] = points[r];
-            locs[w] = locs[r];
-            w += 1;
+    rows.dedup_by(|next, kept| {
+        if next.0 .0 != kept.0 .0 {
+            return false;
         }
-    }
-    points.truncate(w);
-    locs.truncate(w);
+        dups += 1;
+        first_dup.get_or_insert(next.1);
+        *kept = *next;
+        true
+    });
+    let (points, locs): (Vec<(TimeMs, f64)>, Vec<u32>) = rows.into_iter().unzip();
     if dups > 0 {
         notes.push(
             ImportNote::new(
@@ -900,8 +884,8 @@ fn clean_points(
     // Gaps.
     if let Some(med) = median_spacing(&points) {
         let mut gaps = 0;
-        for (i, w) in points.windows(2).enumerate() {
-            let d = w[1].0.saturating_sub(w[0].0).unsigned_abs();
+        for (i, (prev, next)) in pairs(&points).enumerate() {
+            let d = next.0.saturating_sub(prev.0).unsigned_abs();
             if d > med.saturating_mul(2) {
                 gaps += 1;
                 if gaps <= NOTE_CAP {
@@ -913,8 +897,8 @@ fn clean_points(
                             format!(
                                 "{name}: no samples for {} between {} and {} (typical spacing {})",
                                 fmt_dur(d),
-                                fmt_time(w[0].0, base),
-                                fmt_time(w[1].0, base),
+                                fmt_time(prev.0, base),
+                                fmt_time(next.0, base),
                                 fmt_dur(med)
                             ),
                         )
@@ -934,15 +918,19 @@ fn clean_points(
     (points, locs)
 }
 
+/// Each element of `items` with the next one, in order: `(a, b), (b, c), ...`.
+fn pairs<T>(items: &[T]) -> impl Iterator<Item = (&T, &T)> {
+    items.iter().zip(items.iter().skip(1))
+}
+
 /// The median spacing of sorted, distinct times (None below two points).
 pub(crate) fn median_spacing(points: &[(TimeMs, f64)]) -> Option<u64> {
-    if points.len() < 2 {
+    let mut d: Vec<u64> = pairs(points)
+        .map(|(a, b)| b.0.saturating_sub(a.0).unsigned_abs())
+        .collect();
+    if d.is_empty() {
         return None;
     }
-    let mut d: Vec<u64> = points
-        .windows(2)
-        .map(|w| w[1].0.saturating_sub(w[0].0).unsigned_abs())
-        .collect();
     let mid = d.len() / 2;
     d.select_nth_unstable(mid);
     d.get(mid).copied()
@@ -970,20 +958,20 @@ fn pod_notes(
                 .at(locs.first().map(|&o| loc.pos(o as usize))),
             );
         }
-        for w in series.windows(2) {
-            if w[0].0.pod.is_some() && w[0].0.pod == w[1].0.pod {
+        for ((a, _), (b, b_locs)) in pairs(series) {
+            if a.pod.is_some() && a.pod == b.pod {
                 notes.push(
                     ImportNote::new(
                         codes::DUPLICATE_POD,
                         Severity::Warning,
                         format!(
                             "{} appears in several series ({} and {}): each is counted",
-                            w[0].0.name(),
-                            label_text(&w[0].0.labels),
-                            label_text(&w[1].0.labels)
+                            a.name(),
+                            label_text(&a.labels),
+                            label_text(&b.labels)
                         ),
                     )
-                    .at(w[1].1.first().map(|&o| loc.pos(o as usize))),
+                    .at(b_locs.first().map(|&o| loc.pos(o as usize))),
                 );
             }
         }
@@ -1229,6 +1217,62 @@ mod tests {
             churn[0].message
         );
         assert!(s.notes.len() < 10, "{:#?}", s.notes);
+    }
+
+    /// (points with their offsets) → the cleaned points, their offsets, the notes' codes and
+    /// the line each note points at (the text has one line per offset).
+    #[test]
+    fn clean_points_cases() {
+        type Case = (
+            &'static str,
+            Vec<(TimeMs, f64)>,
+            Vec<(TimeMs, f64)>,
+            Vec<u32>,
+            Vec<(&'static str, Option<u32>)>,
+        );
+        let cases: Vec<Case> = vec![
+            ("empty", vec![], vec![], vec![], vec![]),
+            (
+                "clean",
+                vec![(0, 1.0), (10, 2.0)],
+                vec![(0, 1.0), (10, 2.0)],
+                vec![0, 1],
+                vec![],
+            ),
+            (
+                "non-finite dropped, first one located",
+                vec![(0, 1.0), (10, f64::INFINITY), (20, f64::NAN), (30, 3.0)],
+                vec![(0, 1.0), (30, 3.0)],
+                vec![0, 3],
+                vec![(codes::NON_FINITE, Some(2))],
+            ),
+            (
+                "sorted stably, the last of equal times kept",
+                vec![(20, 1.0), (10, 2.0), (20, 3.0), (10, 4.0)],
+                vec![(10, 4.0), (20, 3.0)],
+                vec![3, 2],
+                vec![(codes::UNSORTED, Some(2)), (codes::DUPLICATE_TIME, Some(4))],
+            ),
+            (
+                "a gap of more than twice the typical step",
+                vec![(0, 1.0), (10, 1.0), (20, 1.0), (100, 1.0)],
+                vec![(0, 1.0), (10, 1.0), (20, 1.0), (100, 1.0)],
+                vec![0, 1, 2, 3],
+                vec![(codes::GAP, Some(4))],
+            ),
+        ];
+        let text = "a\n".repeat(10);
+        let loc = Locator::new(&text);
+        for (name, points, want_points, want_locs, want_notes) in cases {
+            let locs: Vec<u32> = (0..points.len() as u32).map(|i| 2 * i).collect();
+            let mut notes = Vec::new();
+            let (p, l) = clean_points(points, locs, "s", TimeBase::Relative, &loc, &mut notes);
+            assert_eq!(p, want_points, "{name}");
+            let want_locs: Vec<u32> = want_locs.iter().map(|i| 2 * i).collect();
+            assert_eq!(l, want_locs, "{name}");
+            let got: Vec<_> = notes.iter().map(|n| (n.code, n.line)).collect();
+            assert_eq!(got, want_notes, "{name}");
+        }
     }
 
     #[test]
