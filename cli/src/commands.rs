@@ -136,15 +136,24 @@ fn too_large(path: &Path, size: Option<u64>, limit: u64) -> String {
         .unwrap_or(limit.saturating_mul(2))
         .div_ceil(1_000_000)
         .max(1);
+    // Exact bytes when the rounded sizes would read alike ("20 MB, more than the 20 MB limit").
+    let exact = size.is_some_and(|n| size_text(n) == size_text(limit));
+    let shown = |n: u64| {
+        if exact {
+            format!("{n} bytes")
+        } else {
+            size_text(n)
+        }
+    };
     let what = match size {
-        Some(n) => format!("is {}, more", size_text(n)),
+        Some(n) => format!("is {}, more", shown(n)),
         None => "holds more".to_string(),
     };
     format!(
         "{} {what} than the {} input limit: refused before reading (time and memory grow with \
          the input); raise the limit with --max-input-size {suggest}MB",
         path.display(),
-        size_text(limit)
+        shown(limit)
     )
 }
 
