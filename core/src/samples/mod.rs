@@ -606,8 +606,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
         let points = &s.points;
         if c.counter {
             let mut resets = 0;
-            for (i, w) in points.windows(2).enumerate() {
-                if w[1].1 < w[0].1 {
+            for (i, (prev, cur)) in points.iter().zip(points.iter().skip(1)).enumerate() {
+                if cur.1 < prev.1 {
                     resets += 1;
                     if resets <= NOTE_CAP {
                         let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
@@ -617,9 +617,9 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                                 Severity::Warning,
                                 format!(
                                     "{name}: counter reset at {} ({} -> {}): the process restarted",
-                                    fmt_time(w[1].0, base),
-                                    w[0].1,
-                                    w[1].1
+                                    fmt_time(cur.0, base),
+                                    prev.1,
+                                    cur.1
                                 ),
                             )
                             .at(at),
