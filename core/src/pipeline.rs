@@ -1328,6 +1328,11 @@ mod tests {
     #[test]
     fn a_replay_beyond_the_limit_is_an_error_with_a_window_and_is_not_run() {
         let far = DemandSeries::from_points(vec![(0, 1.0), (1_000_000_000_000_000, 2.0)]);
+        // The other steps' diagnostics are still reported.
+        let seed = with(SEED_YAML, &far, |_| {});
+        assert!(seed.sim.is_none());
+        assert!(seed.has_code(codes::REPLAY_TOO_LONG));
+        assert!(seed.has_code(codes::DEPRECATED_METRIC));
         let out = with(HPA_YAML, &far, |_| {});
         assert!(out.sim.is_none() && out.replay_start.is_none());
         assert!(matches!(out.not_replayed, Some(NotReplayed::TooLong(_))));

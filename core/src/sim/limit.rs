@@ -298,6 +298,12 @@ mod tests {
         );
     }
 
+    /// The per-evaluation memory [`MAX_EVALUATIONS`] was derived with.
+    #[test]
+    fn a_timeline_entry_is_72_bytes() {
+        assert_eq!(std::mem::size_of::<super::super::TimelineEntry>(), 72);
+    }
+
     #[test]
     fn spans_and_numbers_in_words() {
         let cases: &[(Millis, &str)] = &[
