@@ -571,7 +571,10 @@ mod tests {
         let p = parse(&src);
         let (first, note) = p.select(None);
         let message = note.map(|n| n.message).unwrap_or_default();
-        assert!(message.contains("h9 (HorizontalPodAutoscaler) and 2 more"), "{message}");
+        assert!(
+            message.contains("h9 (HorizontalPodAutoscaler) and 2 more"),
+            "{message}"
+        );
         assert!(!message.contains("h10"), "{message}");
         // A diagnostic inside the fourth document is about the fourth autoscaler only.
         let at = p.autoscalers[3].name_span;
