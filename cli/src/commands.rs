@@ -6,6 +6,7 @@ use std::path::Path;
 
 use clap::Parser;
 
+use scalelens_core::codes;
 use scalelens_core::demand::{self, DemandSeries};
 use scalelens_core::diagnostic::{self, has_errors, Severity};
 use scalelens_core::pipeline::{
@@ -215,6 +216,14 @@ fn yaml_diagnostics(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> Ve
         .collect()
 }
 
+/// Whether the YAML could not be read (a syntax error or a limit): then no autoscaler is the
+/// consequence, and the error saying so is the whole story.
+fn yaml_unreadable(diags: &[Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| d.code == codes::YAML_SYNTAX || d.code == codes::YAML_LIMIT)
+}
+
 fn no_autoscaler_message(file: &str, name: Option<&str>) -> String {
     match name {
         Some(name) => format!("no autoscaler named {name:?} in {file}"),
@@ -304,11 +313,14 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
     };
     let _ = io.out.write_all(rendered.as_bytes());
     if out.selected.is_none() {
-        let _ = writeln!(
-            io.err,
-            "error: {}",
-            no_autoscaler_message(&file, args.name.as_deref())
-        );
+        // Unreadable YAML: the report above is the cause, one error; no second one after it.
+        if !(args.format == CheckFormat::Text && yaml_unreadable(&diags)) {
+            let _ = writeln!(
+                io.err,
+                "error: {}",
+                no_autoscaler_message(&file, args.name.as_deref())
+            );
+        }
         return EXIT_UNUSABLE;
     }
     if has_errors(&diags) {
@@ -412,11 +424,14 @@ fn replay(
         let _ = io
             .err
             .write_all(text::render_diagnostics(&src, &diags, style).as_bytes());
-        let _ = writeln!(
-            io.err,
-            "error: {}",
-            no_autoscaler_message(&file, args.name.as_deref())
-        );
+        // Unreadable YAML: the report above is the cause, one error; no second one after it.
+        if !yaml_unreadable(&diags) {
+            let _ = writeln!(
+                io.err,
+                "error: {}",
+                no_autoscaler_message(&file, args.name.as_deref())
+            );
+        }
         return Err(EXIT_UNUSABLE);
     }
     let loaded = loaded.map_err(|msg| {

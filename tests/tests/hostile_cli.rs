@@ -7,7 +7,6 @@
 //! A case is a row of [`cases`]: its input files (a fixture under `testdata/hostile/`, inline
 //! text, or a generator for large or odd inputs), the command line (run in a fresh directory
 //! holding those files), the exit codes it may end with and the text its output must contain.
-//! Add YAML cases (alias bombs, deep nesting, long quoted scalars) as rows with a generator.
 //!
 //! The binary: `$SCALELENS_BIN` when set (e.g. a release build, to read the times against the
 //! 2 s goal), else `cargo build -p scalelens-cli --bin scalelens` (same profile as this test) and copied to a temporary directory, so a concurrent build cannot
@@ -353,7 +352,101 @@ fn cases() -> Vec<Case> {
             exit: &[0, 1],
             says: &["prometheus-json, 10 series"],
         },
+        // --- YAML (issue 11, items 1-3) ----------------------------------------------------
+        Case {
+            name: "billion laughs (500 bytes, 9 levels of 9 aliases)",
+            files: vec![("bomb.yaml", Generated(billion_laughs))],
+            args: &["check", "bomb.yaml"],
+            exit: &[1, 2],
+            says: &["error[yaml-limit]", "400000 nodes", "bomb.yaml:6:"],
+        },
+        Case {
+            name: "billion laughs inside a PodAutoscaler's metricsSources (simulate)",
+            files: vec![
+                ("pa.yaml", Generated(laughs_in_pod_autoscaler)),
+                ("d.csv", Text("time,value\n0,1\n60,2\n")),
+            ],
+            args: &["simulate", "pa.yaml", "--demand", "d.csv"],
+            exit: &[1, 2],
+            says: &["error[yaml-limit]", "pa.yaml:"],
+        },
+        Case {
+            name: "140 000 levels of block nesting",
+            files: vec![("deep.yaml", Generated(deep_block))],
+            args: &["check", "deep.yaml"],
+            exit: &[1, 2],
+            says: &["error[yaml-limit]", "nesting deeper than 128 levels"],
+        },
+        Case {
+            name: "100 000 levels of flow nesting",
+            files: vec![("deep.yaml", Generated(deep_flow))],
+            args: &["check", "deep.yaml"],
+            exit: &[1, 2],
+            says: &["error[yaml-limit]", "nesting deeper than 255 levels"],
+        },
+        Case {
+            name: "one non-ASCII character and 40 000 quoted values",
+            files: vec![("quoted.yaml", Generated(quoted_values))],
+            args: &["check", "quoted.yaml"],
+            exit: &[1, 2],
+            says: &["quoted.yaml:2:1"],
+        },
+        Case {
+            name: "an unrendered Helm template",
+            files: vec![(
+                "hpa.yaml",
+                Text("{{- if .Values.autoscaling.enabled }}\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n{{- end }}\n"),
+            )],
+            args: &["check", "hpa.yaml"],
+            exit: &[2],
+            says: &["unrendered Helm template", "helm template"],
+        },
     ]
+}
+
+/// Nine levels of anchors, each alias used nine times: 9^9 nodes from about 500 bytes.
+fn billion_laughs(out: Out) -> io::Result<()> {
+    writeln!(out, "a0: &a0 [x, x, x, x, x, x, x, x, x]")?;
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        writeln!(out, "a{i}: &a{i} [{refs}]")?;
+    }
+    Ok(())
+}
+
+/// The same bomb as `metricsSources` items of a PodAutoscaler.
+fn laughs_in_pod_autoscaler(out: Out) -> io::Result<()> {
+    out.write_all(
+        b"apiVersion: autoscaling.aibrix.ai/v1alpha1\nkind: PodAutoscaler\nmetadata:\n  name: x\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: d}\n  minReplicas: 1\n  maxReplicas: 10\n  scalingStrategy: KPA\n  metricsSources:\n    - &m0 {metricSourceType: pod, targetMetric: m, targetValue: '1', x: [a, a, a, a, a, a, a, a, a]}\n",
+    )?;
+    for i in 1..9 {
+        let refs = vec![format!("*m{}", i - 1); 9].join(", ");
+        writeln!(out, "    - &m{i} {{x: [{refs}]}}")?;
+    }
+    Ok(())
+}
+
+/// `- - - ... x`, 140 000 levels (the depth that overflowed the stack in the tree's drop).
+fn deep_block(out: Out) -> io::Result<()> {
+    out.write_all("- ".repeat(140_000).as_bytes())?;
+    out.write_all(b"x\n")
+}
+
+/// `[[[ ... ]]]`, 100 000 levels.
+fn deep_flow(out: Out) -> io::Result<()> {
+    out.write_all("[".repeat(100_000).as_bytes())?;
+    out.write_all("]".repeat(100_000).as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// A comment with `é`, then 40 000 `kN: "vN"` lines (each quoted scalar once looked up its
+/// byte offset by walking the whole text: over 30 s).
+fn quoted_values(out: Out) -> io::Result<()> {
+    writeln!(out, "# é")?;
+    for i in 0..40_000 {
+        writeln!(out, "k{i}: \"v{i}\"")?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
