@@ -39,6 +39,10 @@ mod tests {
             ("5.s", 5_000),
             ("0", 0),
             ("1500us", 1),
+            // The largest bare seconds and Go duration: parsed exactly (the replay's own limit
+            // then refuses them with a message, see `scalelens_core::sim::limit`).
+            ("18446744073709551", 18_446_744_073_709_551_000),
+            ("2562047h47m16.854775807s", 9_223_372_036_854),
         ];
         for (s, ms) in ok {
             assert_eq!(parse_arg(s), Ok(*ms), "{s}");
@@ -51,6 +55,8 @@ mod tests {
             "5x",
             "1e3s",
             "99999999999999999999999h",
+            "18446744073709552",
+            "2562048h",
         ] {
             assert!(parse_arg(s).is_err(), "{s} should fail");
         }

@@ -358,6 +358,7 @@ impl State {
                     Some("total") => Interpretation::Total,
                     _ => Interpretation::Auto,
                 },
+                ..PipelineOptions::default()
             },
         }
     }

@@ -254,8 +254,9 @@ fn aligned(
     for s in series {
         spacings.extend(
             s.points
-                .windows(2)
-                .map(|w| w[1].0.saturating_sub(w[0].0).unsigned_abs()),
+                .iter()
+                .zip(s.points.iter().skip(1))
+                .map(|(a, b)| b.0.saturating_sub(a.0).unsigned_abs()),
         );
     }
     let mid = spacings.len() / 2;

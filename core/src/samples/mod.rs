@@ -22,6 +22,9 @@
 //! - Out-of-order times are sorted, stably ([`codes::UNSORTED`]).
 //! - **Duplicate timestamps: the last sample in file order wins** ([`codes::DUPLICATE_TIME`]):
 //!   concatenated, overlapping exports are common and the later export is the more complete one.
+//! - **Stray samples** far outside the body of the data (a stray epoch-0 point among samples at
+//!   1.7·10⁹ s) are dropped, all series together, with a note naming them ([`codes::STRAY`];
+//!   the rule, which never drops a recording's own outages, is in [`stray`]).
 //! - Gaps longer than twice a series' median spacing are reported ([`codes::GAP`]), never filled.
 //! - For counters (`# TYPE … counter`, or a name ending in `_total`), decreases are counter
 //!   resets ([`codes::COUNTER_RESET`]), and a note says a counter must be turned into a rate.
@@ -35,6 +38,7 @@ mod convert;
 mod csv;
 mod exposition;
 mod json;
+pub mod stray;
 
 use std::cell::OnceCell;
 use std::fmt::Write as _;
@@ -65,6 +69,8 @@ pub mod codes {
     pub const DUPLICATE_TIME: &str = "samples-duplicate-time";
     /// A gap longer than twice the series' median spacing.
     pub const GAP: &str = "samples-gap";
+    /// Samples far outside the body of the data were dropped ([`super::stray`]).
+    pub const STRAY: &str = "samples-stray";
     /// The metric is a cumulative counter: the demand is its rate, not its value.
     pub const COUNTER: &str = "samples-counter";
     /// A counter decreased: the process restarted.
@@ -562,7 +568,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     let mut notes = c.notes;
     let mut series: Vec<(Series, Vec<u32>)> = Vec::with_capacity(c.series.len());
     let mut aliases: Vec<&'static str> = Vec::new();
-
+    // Each series cleaned, with its own notes (kept in series order).
+    let mut cleaned: Vec<(Series, Vec<u32>, Vec<ImportNote>)> = Vec::with_capacity(c.series.len());
     for raw in c.series {
         let (pod, alias) = pod_of(&raw.labels);
         if let Some(a) = alias {
@@ -574,8 +581,9 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
             points: Vec::new(),
         };
         let name = s.name();
+        let mut own = Vec::new();
         if raw.missing > 0 {
-            notes.push(
+            own.push(
                 ImportNote::new(
                     codes::MISSING_VALUE,
                     Severity::Note,
@@ -587,15 +595,33 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 .at(Some(loc.pos(raw.first_missing))),
             );
         }
-        let (points, locs) = clean_points(raw.points, raw.locs, &name, base, &loc, &mut notes);
+        let (points, locs) = clean_points(raw.points, raw.locs, &name, &loc, &mut own);
+        cleaned.push((Series { points, ..s }, locs, own));
+    }
+    // Stray samples, over all series together (before the gaps they would make).
+    let all_times: Vec<TimeMs> = cleaned
+        .iter()
+        .flat_map(|(s, _, _)| s.points.iter().map(|p| p.0))
+        .collect();
+    let stray_note = stray::body_range(all_times).and_then(|keep| {
+        let mut views: Vec<stray::PointsAndLocs<'_>> = cleaned
+            .iter_mut()
+            .map(|(s, locs, _)| (&mut s.points, locs))
+            .collect();
+        stray::drop_outside(&mut views, keep, base, &loc)
+    });
+    for (s, locs, mut own) in cleaned {
+        let name = s.name();
+        gap_notes(&s.points, &locs, &name, base, &loc, &mut own);
+        let points = &s.points;
         if c.counter {
             let mut resets = 0;
-            for (i, (prev, next)) in pairs(&points).enumerate() {
+            for (i, (prev, next)) in pairs(points).enumerate() {
                 if next.1 < prev.1 {
                     resets += 1;
                     if resets <= NOTE_CAP {
                         let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
-                        notes.push(
+                        own.push(
                             ImportNote::new(
                                 codes::COUNTER_RESET,
                                 Severity::Warning,
@@ -612,19 +638,20 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 }
             }
             if resets > NOTE_CAP {
-                notes.push(ImportNote::new(
+                own.push(ImportNote::new(
                     codes::COUNTER_RESET,
                     Severity::Warning,
                     format!("{name}: {} counter resets in all", resets),
                 ));
             }
         }
-        if points.is_empty() {
+        notes.extend(own);
+        if s.points.is_empty() {
             continue;
         }
-        series.push((Series { points, ..s }, locs));
+        series.push((s, locs));
     }
-
+    notes.extend(stray_note);
     if c.counter {
         notes.push(ImportNote::new(
             codes::COUNTER,
@@ -794,12 +821,12 @@ pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
     out
 }
 
-/// Drop non-finite values, sort by time (stable), keep the last of equal times, report gaps.
+/// Drop non-finite values, sort by time (stable), keep the last of equal times (gaps are
+/// reported later, by [`gap_notes`], once stray samples are gone).
 fn clean_points(
     points: Vec<(TimeMs, f64)>,
     locs: Vec<u32>,
     name: &str,
-    base: TimeBase,
     loc: &Locator,
     notes: &mut Vec<ImportNote>,
 ) -> (Vec<(TimeMs, f64)>, Vec<u32>) {
@@ -881,10 +908,22 @@ fn clean_points(
         );
     }
 
-    // Gaps.
-    if let Some(med) = median_spacing(&points) {
+    (points, locs)
+}
+
+/// Report gaps longer than twice the median spacing of `points` (at most [`NOTE_CAP`], then a
+/// count).
+fn gap_notes(
+    points: &[(TimeMs, f64)],
+    locs: &[u32],
+    name: &str,
+    base: TimeBase,
+    loc: &Locator,
+    notes: &mut Vec<ImportNote>,
+) {
+    if let Some(med) = median_spacing(points) {
         let mut gaps = 0;
-        for (i, (prev, next)) in pairs(&points).enumerate() {
+        for (i, (prev, next)) in pairs(points).enumerate() {
             let d = next.0.saturating_sub(prev.0).unsigned_abs();
             if d > med.saturating_mul(2) {
                 gaps += 1;
@@ -915,7 +954,6 @@ fn clean_points(
             ));
         }
     }
-    (points, locs)
 }
 
 /// Each element of `items` with the next one, in order: `(a, b), (b, c), ...`.
@@ -1220,7 +1258,8 @@ mod tests {
     }
 
     /// (points with their offsets) → the cleaned points, their offsets, the notes' codes and
-    /// the line each note points at (the text has one line per offset).
+    /// the line each note points at (the text has one line per offset), through
+    /// `clean_points` then `gap_notes` as `finish` calls them.
     #[test]
     fn clean_points_cases() {
         type Case = (
@@ -1266,7 +1305,8 @@ mod tests {
         for (name, points, want_points, want_locs, want_notes) in cases {
             let locs: Vec<u32> = (0..points.len() as u32).map(|i| 2 * i).collect();
             let mut notes = Vec::new();
-            let (p, l) = clean_points(points, locs, "s", TimeBase::Relative, &loc, &mut notes);
+            let (p, l) = clean_points(points, locs, "s", &loc, &mut notes);
+            gap_notes(&p, &l, "s", TimeBase::Relative, &loc, &mut notes);
             assert_eq!(p, want_points, "{name}");
             let want_locs: Vec<u32> = want_locs.iter().map(|i| 2 * i).collect();
             assert_eq!(l, want_locs, "{name}");
