@@ -20,7 +20,6 @@ fn unusable_input_exits_2() {
     let missing = fixture("does-not-exist.yaml");
     let not_utf8 = fixture("not-utf8.yaml");
     let none = fixture("no-autoscaler.yaml");
-    let invalid = fixture("invalid.yaml");
     let demand = fixture("demand.csv");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["check", &missing], "error: cannot read "),
