@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Seeds for the fuzz targets: the repository's own fixtures (tests/testdata, the filter's
 # envoy.yaml configuration) and hand-written hostile inputs, in each target's input layout
-# (fuzz/src/lib.rs). Writes fuzz/seeds/<target>/ (git-ignored); the checked-in corpora
-# (fuzz/corpus/<target>/) are these plus what fuzzing found, minimised with `cargo fuzz cmin`:
+# (fuzz/src/lib.rs). Writes fuzz/seeds/<target>/ (git-ignored). The checked-in corpora
+# (fuzz/corpus/<target>/) are these plus what fuzzing found, minimised by edges only
+# (`-use_counters=0`) and cut to a few hundred bytes per input so all of them together stay
+# near 550 KB (the YAML targets keep the most; `pipeline` keeps only inputs with a demand):
 #
-#   fuzz/seed.sh && for t in $(cargo +nightly fuzz list); do
-#     cp fuzz/seeds/$t/* fuzz/corpus/$t/; cargo +nightly fuzz cmin -O $t -- -max_len=65536; done
+#   fuzz/seed.sh; t=samples_csv; cp fuzz/seeds/$t/* fuzz/corpus/$t/
+#   cargo +nightly fuzz run -O $t -- -max_total_time=600 -max_len=65536   # grow it
+#   cargo +nightly fuzz cmin -O $t -- -use_counters=0 -max_len=768         # shrink it
+#
+# max_len used: config 512, pipeline 1024, samples_prometheus_json and gateway_sse 1024,
+# demand_csv and gateway_config 512, the others 768.
 #
 # Inputs that still crash a target are not seeds (the run would stop at once): they are
 # regression tests (tests/tests/fuzz_regressions.rs) and join the seeds once fixed.
