@@ -14,7 +14,13 @@ pub fn run(data: &[u8]) {
     let src = text(data);
     let extent = Extent::of(&src);
     for aibrix_version in [AibrixVersion::V0_7, AibrixVersion::V0_4] {
-        let parsed = config::parse_with(&src, &ParseOptions { aibrix_version });
+        let parsed = config::parse_with(
+            &src,
+            &ParseOptions {
+                aibrix_version,
+                ..ParseOptions::default()
+            },
+        );
         for d in &parsed.diagnostics {
             if let Some(span) = &d.span {
                 extent.check_span(span, d.code);
