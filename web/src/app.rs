@@ -28,7 +28,7 @@ use yew::prelude::*;
 use crate::canvas::{self, Panel};
 use crate::dom;
 use crate::examples::EXAMPLES;
-use crate::state::{PatternState, State};
+use crate::state::{PatternState, State, LINK_CAP};
 use crate::text;
 
 /// Delay between the last keystroke and the re-run.
@@ -39,14 +39,20 @@ const SAVE_DEBOUNCE_MS: u32 = 400;
 /// also saved to localStorage on every keystroke (about 0.1 ms at this size). The link is
 /// never computed per keystroke: lz-string takes about 10 ms for 64 KB in the browser.
 const IMMEDIATE_SAVE_BYTES: usize = 64_000;
-/// Largest state JSON written to the URL fragment (bytes); beyond it links are refused with a
-/// message (a multi-megabyte URL is not shareable, and compressing 1 MB takes about 200 ms).
-const LINK_CAP: usize = 256_000;
+/// The size of `state`'s JSON in KB, without serializing a state whose texts are already over
+/// the link cap.
+fn state_kb(state: &State) -> usize {
+    let floor = state.json_len_floor();
+    if floor > LINK_CAP {
+        floor / 1000
+    } else {
+        state.to_json().len() / 1000
+    }
+}
 
 /// The share fragment of `state`, unless the state is too large for a link ([`LINK_CAP`]).
 fn link_fragment(state: &State) -> Option<String> {
-    let json = state.to_json();
-    (json.len() <= LINK_CAP).then(|| State::fragment_of_json(&json))
+    state.to_link_fragment()
 }
 
 /// Half-width of the decision trace's window around the inspected time.
@@ -230,6 +236,10 @@ impl App {
     /// The fragment is left as it is (compressing is the expensive part): the save mark tells
     /// a reload that the record is newer ([`State::start`]).
     fn save_small(&mut self) {
+        // The texts alone rule out most large states without serializing them.
+        if self.state.json_len_floor() >= IMMEDIATE_SAVE_BYTES {
+            return;
+        }
         let json = self.state.to_json();
         if json.len() < IMMEDIATE_SAVE_BYTES {
             self.store(Ok(json));
@@ -378,12 +388,12 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let fragment = dom::fragment();
-        let (state, error) = State::start(
+        let (state, problem) = State::start(
             &fragment,
             dom::load_storage().as_deref(),
             dom::load_mark().as_deref(),
         );
-        let message = error.map(|e| (e.kind(), e.to_string()));
+        let message = problem.map(|p| (p.kind(), p.to_string()));
         let embed = dom::is_embed();
         // The embed cannot be edited: its link is the state it opened with, made once.
         let open_url = if embed {
@@ -569,7 +579,7 @@ impl Component for App {
                         "error",
                         format!(
                             "No link: the state is {} KB, over the {} KB a link can carry. Shorten the samples (or use a demand pattern); the state is kept in this browser.",
-                            self.state.to_json().len() / 1000,
+                            state_kb(&self.state),
                             LINK_CAP / 1000
                         ),
                     );

@@ -20,6 +20,7 @@ pub mod app;
 pub mod canvas;
 pub mod dom;
 pub mod examples;
+pub mod lz;
 pub mod state;
 pub mod text;
 

@@ -7,6 +7,13 @@
 //! when equal to the loaded example's text, so an unedited example is a few dozen characters.
 //! A link with a version above [`VERSION`] is refused with a message, never half-read.
 //!
+//! **Links are untrusted input.** A payload over [`PAYLOAD_CAP`] characters is refused before
+//! decoding; decoding ([`crate::lz`], bounded, not the crate's unbounded decoder) stops once
+//! the text would pass [`LINK_CAP`] (a decompression bomb); the JSON is read without building
+//! a tree of arbitrary items, and its short fields are bounded by [`FIELD_CAP`]. Every refusal
+//! is a [`DecodeError`] with a message; nothing user-supplied is echoed beyond
+//! [`ECHO_CHARS`] characters.
+//!
 //! **Share links are example-relative:** an unedited gallery example is
 //! `{"v":1,"example":id}` (or the plain fragment `#example=<id>`); only edited texts travel in the
 //! link, so the seed case's 100 KB of samples do not.
@@ -19,6 +26,7 @@ use scalelens_core::pipeline::{DemandInput, PipelineInput, PipelineOptions};
 use scalelens_core::samples::Interpretation;
 
 use crate::examples;
+use crate::lz::{self, LzError};
 
 /// The current state version (fragment prefix `v1:` and the storage record's `v`).
 pub const VERSION: u32 = 1;
@@ -33,6 +41,37 @@ pub const MARK_KEY: &str = "scalelens.playground.saved";
 /// Largest state saved to localStorage (bytes of JSON). Browsers allow about 5 MB per origin;
 /// beyond this the state is not saved and the user is told so.
 pub const STORAGE_CAP: usize = 2_000_000;
+
+/// Largest state JSON (bytes) written to a link; beyond it the playground writes no link and
+/// says so (a multi-megabyte URL is not shareable, and compressing 1 MB takes about 200 ms),
+/// and reading a link stops once its text passes this many UTF-16 units (a JSON of at most
+/// this many bytes has at most this many units), so every link the playground writes opens
+/// and a decompression bomb stops here.
+pub const LINK_CAP: usize = 256_000;
+
+/// Longest link payload (characters after `v1:`) read at all. lz-string turns a
+/// [`LINK_CAP`]-byte state into at most about 1.4 characters per byte when nothing repeats
+/// (measured: 1.34 for random printable ASCII, 1.41 for random 7-bit text; a state of every
+/// UTF-16 unit once is tested below this cap), so twice [`LINK_CAP`] refuses only payloads no
+/// playground wrote. Longer links (a 10 MB paste) are refused before any decoding.
+pub const PAYLOAD_CAP: usize = 2 * LINK_CAP;
+
+/// Longest value of a short state field (`example`, `autoscaler`, `aibrix`, `samples_are`,
+/// `pattern.shape`): 253 characters, a Kubernetes object name's limit (the longest of them,
+/// `autoscaler`, is one). A longer value cannot come from the playground: the link is refused.
+pub const FIELD_CAP: usize = 253;
+
+/// Most characters of a link's own text quoted back in a message (an unknown example id, a
+/// bad version, a JSON error): enough to recognise it, never a megabyte in the page.
+pub const ECHO_CHARS: usize = 60;
+
+/// `text`, cut to [`ECHO_CHARS`] characters with `…` when longer.
+fn echo(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        Some((i, _)) => format!("{}…", text.get(..i).unwrap_or_default()),
+        None => text.to_string(),
+    }
+}
 
 /// A generated demand pattern, as the picker holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +164,8 @@ pub enum DecodeError {
     Corrupt(String),
     /// Written by a newer playground.
     Future(u32),
+    /// Over a size limit ([`PAYLOAD_CAP`], [`LINK_CAP`]): what was too large and the limit.
+    TooLarge(String),
 }
 
 impl std::fmt::Display for DecodeError {
@@ -132,11 +173,15 @@ impl std::fmt::Display for DecodeError {
         match self {
             DecodeError::Corrupt(why) => write!(
                 f,
-                "This link is damaged and cannot be opened ({why}); showing your last state instead."
+                "This link is damaged and cannot be opened ({why})."
             ),
             DecodeError::Future(v) => write!(
                 f,
-                "This link was made by a newer version of the playground (state v{v}, this one reads v{VERSION}); showing your last state instead."
+                "This link was made by a newer version of the playground (state v{v}, this one reads v{VERSION})."
+            ),
+            DecodeError::TooLarge(why) => write!(
+                f,
+                "This link is too large to open ({why})."
             ),
         }
     }
@@ -148,6 +193,36 @@ impl DecodeError {
         match self {
             DecodeError::Corrupt(_) => "link-corrupt",
             DecodeError::Future(_) => "link-future",
+            DecodeError::TooLarge(_) => "link-too-large",
+        }
+    }
+}
+
+/// A link that could not be opened, and what the page shows instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkProblem {
+    pub error: DecodeError,
+    /// The last saved state is shown (else empty editors).
+    pub kept: bool,
+}
+
+impl LinkProblem {
+    /// The `data-kind` of the message shown for it.
+    pub fn kind(&self) -> &'static str {
+        self.error.kind()
+    }
+}
+
+impl std::fmt::Display for LinkProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.kept {
+            write!(f, "{} Showing your last saved state instead.", self.error)
+        } else {
+            write!(
+                f,
+                "{} The editors are empty: type or paste an autoscaler, or pick an example.",
+                self.error
+            )
         }
     }
 }
@@ -189,13 +264,31 @@ impl State {
                 w.v
             )));
         }
-        let ex = match w.example.as_deref() {
-            Some(id) => Some(
-                examples::find(id)
-                    .ok_or_else(|| DecodeError::Corrupt(format!("unknown example `{id}`")))?,
+        let short = [
+            ("example", w.example.as_deref()),
+            ("autoscaler", w.autoscaler.as_deref()),
+            ("aibrix", w.aibrix.as_deref()),
+            ("samples_are", w.samples_are.as_deref()),
+            (
+                "pattern.shape",
+                w.pattern.as_ref().map(|p| p.shape.as_str()),
             ),
-            None => None,
-        };
+        ];
+        for (name, value) in short {
+            let n = value.map_or(0, |v| v.chars().count());
+            if n > FIELD_CAP {
+                return Err(DecodeError::Corrupt(format!(
+                    "field `{name}` is {n} characters long, at most {FIELD_CAP} in a playground state"
+                )));
+            }
+        }
+        let ex =
+            match w.example.as_deref() {
+                Some(id) => Some(examples::find(id).ok_or_else(|| {
+                    DecodeError::Corrupt(format!("unknown example `{}`", echo(id)))
+                })?),
+                None => None,
+            };
         let (ex_yaml, ex_samples) = ex.map_or(("", ""), |e| (e.yaml, e.samples));
         Ok(State {
             example: w.example,
@@ -219,10 +312,18 @@ impl State {
 
     /// Read [`State::to_json`]'s output.
     pub fn from_json(json: &str) -> Result<State, DecodeError> {
-        // Look at the version first, so a newer record with new fields says "newer".
-        let v = serde_json::from_str::<serde_json::Value>(json)
-            .map_err(|e| DecodeError::Corrupt(format!("not JSON: {e}")))?
-            .get("v")
+        // Look at the version first, so a newer record with new fields says "newer". The other
+        // fields are skipped unbuilt (serde ignores unknown fields without allocating): no
+        // tree of arbitrary items; serde_json stops nesting at 128 levels.
+        #[derive(Deserialize)]
+        struct Version {
+            #[serde(default)]
+            v: Option<serde_json::Value>,
+        }
+        let v = serde_json::from_str::<Version>(json)
+            .map_err(|e| DecodeError::Corrupt(format!("not JSON: {}", echo(&e.to_string()))))?
+            .v
+            .as_ref()
             .and_then(serde_json::Value::as_u64);
         match v {
             None => return Err(DecodeError::Corrupt("no state version".into())),
@@ -231,8 +332,9 @@ impl State {
             }
             Some(_) => {}
         }
-        let w: Wire = serde_json::from_str(json)
-            .map_err(|e| DecodeError::Corrupt(format!("unexpected content: {e}")))?;
+        let w: Wire = serde_json::from_str(json).map_err(|e| {
+            DecodeError::Corrupt(format!("unexpected content: {}", echo(&e.to_string())))
+        })?;
         State::from_wire(w)
     }
 
@@ -260,7 +362,7 @@ impl State {
         if let Some(id) = f.strip_prefix("example=") {
             return examples::find(id)
                 .map(|e| Some(e.state()))
-                .ok_or_else(|| DecodeError::Corrupt(format!("unknown example `{id}`")));
+                .ok_or_else(|| DecodeError::Corrupt(format!("unknown example `{}`", echo(id))));
         }
         let Some((version, payload)) = f.split_once(':') else {
             return Err(DecodeError::Corrupt("no `v1:` prefix".into()));
@@ -268,16 +370,27 @@ impl State {
         let v: u32 = version
             .strip_prefix('v')
             .and_then(|n| n.parse().ok())
-            .ok_or_else(|| DecodeError::Corrupt(format!("bad version `{version}`")))?;
+            .ok_or_else(|| DecodeError::Corrupt(format!("bad version `{}`", echo(version))))?;
         if v > VERSION {
             return Err(DecodeError::Future(v));
         }
         if v != VERSION {
             return Err(DecodeError::Corrupt(format!("unknown version v{v}")));
         }
-        let wide = lz_str::decompress_from_encoded_uri_component(payload)
-            .filter(|w| !w.is_empty())
-            .ok_or_else(|| DecodeError::Corrupt("the compressed data is truncated".into()))?;
+        if payload.len() > PAYLOAD_CAP {
+            return Err(DecodeError::TooLarge(format!(
+                "{} KB of data, over the {} KB a playground link holds",
+                payload.len() / 1000,
+                PAYLOAD_CAP / 1000
+            )));
+        }
+        let wide = lz::decompress_uri(payload, LINK_CAP).map_err(|e| match e {
+            LzError::TooLong { .. } => DecodeError::TooLarge(e.to_string()),
+            e => DecodeError::Corrupt(e.to_string()),
+        })?;
+        if wide.is_empty() {
+            return Err(DecodeError::Corrupt("the link holds no state".into()));
+        }
         let json = String::from_utf16(&wide)
             .map_err(|_| DecodeError::Corrupt("the compressed data is not text".into()))?;
         State::from_json(&json).map(Some)
@@ -291,13 +404,16 @@ impl State {
     /// link plus what was typed after it (the fragment is only rewritten 400 ms after the last
     /// change, so a reload while typing finds it older than the record). Another tab opening
     /// the same link has no mark and gets the link; a record since overwritten by another tab
-    /// no longer matches the mark and the link wins. Without a readable link: the record, else
-    /// the seed example.
+    /// no longer matches the mark and the link wins. Without a link: the record, else the seed
+    /// example. With a link that cannot be read: the record, else empty editors (not the seed
+    /// example, which could pass for the link's content), and the problem to show.
     pub fn start(
         fragment: &str,
         stored: Option<&str>,
         mark: Option<&str>,
-    ) -> (State, Option<DecodeError>) {
+    ) -> (State, Option<LinkProblem>) {
+        // A record over the cap was not written by this playground: not read.
+        let stored = stored.filter(|j| j.len() <= STORAGE_CAP);
         let stored_state = || stored.and_then(|j| State::from_json(j).ok());
         match State::from_fragment(fragment) {
             Ok(Some(linked)) => {
@@ -309,7 +425,10 @@ impl State {
                 (newer.unwrap_or(linked), None)
             }
             Ok(None) => (stored_state().unwrap_or_else(State::initial), None),
-            Err(e) => (stored_state().unwrap_or_else(State::initial), Some(e)),
+            Err(error) => match stored_state() {
+                Some(s) => (s, Some(LinkProblem { error, kept: true })),
+                None => (State::default(), Some(LinkProblem { error, kept: false })),
+            },
         }
     }
 
@@ -323,15 +442,48 @@ impl State {
 
     /// The localStorage record, or why it is not saved (over [`STORAGE_CAP`]).
     pub fn to_storage(&self) -> Result<String, String> {
-        let json = self.to_json();
-        if json.len() > STORAGE_CAP {
-            return Err(format!(
+        let floor = self.json_len_floor();
+        let json = if floor > STORAGE_CAP {
+            None
+        } else {
+            Some(self.to_json())
+        };
+        match json {
+            Some(json) if json.len() <= STORAGE_CAP => Ok(json),
+            other => Err(format!(
                 "Not saved in this browser: the state is {} KB, over the {} KB limit for local storage. Shorten the samples, or use Copy link to keep it.",
-                json.len() / 1000,
+                other.map_or(floor, |j| j.len()) / 1000,
                 STORAGE_CAP / 1000
-            ));
+            )),
         }
-        Ok(json)
+    }
+
+    /// The share fragment, unless the state's JSON is over [`LINK_CAP`].
+    pub fn to_link_fragment(&self) -> Option<String> {
+        if self.json_len_floor() > LINK_CAP {
+            return None;
+        }
+        let json = self.to_json();
+        (json.len() <= LINK_CAP).then(|| State::fragment_of_json(&json))
+    }
+
+    /// A lower bound of [`State::to_json`]'s length without building it: the edited texts it
+    /// carries (escaping only adds). Lets a multi-megabyte paste skip serializing for a link or
+    /// a record it can never fit in.
+    pub fn json_len_floor(&self) -> usize {
+        let ex = self.example.as_deref().and_then(examples::find);
+        let (ex_yaml, ex_samples) = ex.map_or(("", ""), |e| (e.yaml, e.samples));
+        let yaml = if self.yaml == ex_yaml {
+            0
+        } else {
+            self.yaml.len()
+        };
+        let samples = if self.samples == ex_samples {
+            0
+        } else {
+            self.samples.len()
+        };
+        yaml + samples
     }
 
     /// The pipeline input for this state (borrowing the texts).
@@ -484,6 +636,87 @@ mod tests {
         assert_eq!(State::from_fragment(&newer), Err(DecodeError::Future(7)));
     }
 
+    /// Hostile links: each is refused quickly with its kind and a message naming what was
+    /// wrong, and never quotes more than [`ECHO_CHARS`] of the link back.
+    #[test]
+    fn hostile_links_are_refused_quickly_with_a_message() {
+        let v1 = |json: &str| format!("v1:{}", lz_str::compress_to_encoded_uri_component(json));
+        let deep = format!(
+            "{{\"v\":1,\"yaml\":{}1{}}}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let many = format!("{{\"v\":1,\"junk\":[{}1]}}", "1,".repeat(100_000));
+        let long_field = |f: &str| format!("{{\"v\":1,\"{f}\":\"{}\"}}", "a".repeat(FIELD_CAP + 1));
+        let cases: Vec<(&str, String, &str, &str)> = vec![
+            ("bomb", format!("v1:{}", crate::lz::bomb(60_000)), "link-too-large", "expands beyond 256 KB"),
+            ("10 MB payload", format!("v1:{}", "A".repeat(10_000_000)), "link-too-large", "10000 KB of data, over the 512 KB"),
+            ("garbage", "v1:<script>alert(1)</script>".into(), "link-corrupt", "not part of a link"),
+            ("binary", "v1:\u{0}\u{1}\u{FFFF}".into(), "link-corrupt", "not part of a link"),
+            ("deep JSON", v1(&deep), "link-corrupt", "invalid type: sequence"),
+            ("many items", v1(&many), "link-corrupt", "unknown field `junk`"),
+            ("long autoscaler", v1(&long_field("autoscaler")), "link-corrupt", "field `autoscaler` is 254 characters long, at most 253"),
+            ("long example", v1(&long_field("example")), "link-corrupt", "field `example` is 254"),
+            ("long shape", v1(&format!("{{\"v\":1,\"pattern\":{{\"shape\":\"{}\",\"base\":1,\"peak\":2,\"duration_s\":60,\"step_s\":1}}}}", "s".repeat(300))), "link-corrupt", "field `pattern.shape` is 300"),
+            ("long example id", format!("example={}", "x".repeat(1_000_000)), "link-corrupt", "unknown example `xxxxx"),
+            ("long version", format!("v{}:abc", "9".repeat(1_000_000)), "link-corrupt", "bad version `v9999"),
+            ("empty state", "v1:Q".into(), "link-corrupt", "holds no state"),
+        ];
+        for (label, link, kind, says) in cases {
+            let t = std::time::Instant::now();
+            let e = State::from_fragment(&link).expect_err(label);
+            let took = t.elapsed();
+            assert_eq!(e.kind(), kind, "{label}: {e}");
+            let msg = e.to_string();
+            assert!(msg.contains(says), "{label}: {msg}");
+            assert!(
+                msg.chars().count() < 300,
+                "{label}: {} characters",
+                msg.chars().count()
+            );
+            // Generous (a debug build on a loaded machine): catches a hang or a quadratic blow-up.
+            assert!(took.as_secs() < 5, "{label}: {took:?}");
+        }
+    }
+
+    /// Every state whose JSON fits [`LINK_CAP`] gets a link under [`PAYLOAD_CAP`] that reads
+    /// back, even text lz-string cannot compress: every UTF-16 unit once, then random text.
+    #[test]
+    fn the_largest_links_fit_the_payload_cap_and_read_back() {
+        let every_unit: String = (0x20u32..=0xFFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| *c != '"' && *c != '\\')
+            .collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut state = State {
+            yaml: every_unit,
+            ..State::default()
+        };
+        // Random printable ASCII without `"` and `\` (one JSON byte each).
+        let room = LINK_CAP - state.to_json().len() - r#","samples":"""#.len();
+        state.samples = std::iter::repeat_with(|| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b' ' + (x % 95) as u8)
+        })
+        .filter(|c| *c != '"' && *c != '\\')
+        .take(room)
+        .collect();
+        assert_eq!(state.to_json().len(), LINK_CAP);
+        let f = state.to_link_fragment().expect("fits a link");
+        let payload = f.len() - 3;
+        assert!(payload <= PAYLOAD_CAP, "{payload} > {PAYLOAD_CAP}");
+        println!(
+            "worst-case link: {} bytes of JSON, {payload} characters",
+            state.to_json().len()
+        );
+        assert_eq!(State::from_fragment(&f), Ok(Some(state.clone())));
+        // One more byte and there is no link.
+        state.samples.push('x');
+        assert_eq!(state.to_link_fragment(), None);
+    }
+
     #[test]
     fn storage_has_a_cap_with_a_message() {
         assert!(State::initial().to_storage().is_ok());
@@ -549,9 +782,30 @@ mod tests {
         assert_eq!(State::start("", None, None), (State::initial(), None));
         let (s, e) = State::start("#v1:garbage", Some(&record), Some(&mark));
         assert_eq!(s, typed);
-        assert!(matches!(e, Some(DecodeError::Corrupt(_))));
+        let e = e.expect("a problem");
+        assert!(
+            matches!(e.error, DecodeError::Corrupt(_)) && e.kept,
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("last saved state"), "{e}");
+        // A bad link and nothing stored: empty editors (not the seed example, which would pass
+        // for the link's content).
         let (s, e) = State::start("#v9:x", None, None);
-        assert_eq!((s, e), (State::initial(), Some(DecodeError::Future(9))));
+        let e = e.expect("a problem");
+        assert_eq!(
+            (s, &e.error, e.kept),
+            (State::default(), &DecodeError::Future(9), false)
+        );
+        assert_eq!(e.kind(), "link-future");
+        assert!(e.to_string().contains("editors are empty"), "{e}");
+        // An unreadable or oversized record counts as nothing stored.
+        for record in [
+            "{not json".to_string(),
+            format!("{{\"v\":1,\"yaml\":\"{}\"}}", "x".repeat(STORAGE_CAP)),
+        ] {
+            let (s, e) = State::start("#v1:garbage", Some(&record), None);
+            assert_eq!((s, e.map(|e| e.kept)), (State::default(), Some(false)));
+        }
     }
 
     #[test]

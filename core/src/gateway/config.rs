@@ -38,6 +38,7 @@ use crate::algorithm::knative::decider::DeciderSpec;
 use crate::algorithm::knative::{panic_window, SCRAPE_INTERVAL};
 use crate::model::Millis;
 use core::fmt;
+use core::fmt::Write as _;
 
 /// Default stable window: Knative `stable-window` 60 s (`config.go`).
 pub const DEFAULT_STABLE_WINDOW: Millis = 60_000;
@@ -255,6 +256,28 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
         }
     }
     (line, col)
+}
+
+/// `s` with each control character (line breaks, tabs, escapes, NUL) written as `\n`, `\r`,
+/// `\t` or `\u{..}`: an error quotes the configuration's text, and must stay one line.
+/// (Not `{:?}`: its quoting brings Unicode tables into the filter's Wasm.)
+fn escape_controls(s: String) -> String {
+    if !s.chars().any(char::is_control) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A Go duration error in our own words (without `DurationError`'s `Display`, whose `{:?}`
@@ -643,12 +666,14 @@ impl GatewayConfig {
     pub fn from_json(text: &str) -> Result<GatewayConfig, ConfigError> {
         let mk = |path: String, at: usize, message: String| {
             let (line, column) = line_column(text, at);
+            // The path and message quote the configuration's own text (keys, values): its
+            // control characters are escaped so the error stays one line in Envoy's log.
             ConfigError {
-                path,
+                path: escape_controls(path),
                 offset: at,
                 line,
                 column,
-                message,
+                message: escape_controls(message),
             }
         };
         if text.trim().is_empty() {
