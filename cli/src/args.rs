@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use scalelens_core::model::AibrixVersion;
-use scalelens_core::pipeline::PipelineOptions;
+use scalelens_core::pipeline::{PipelineOptions, ReplayWindow, WindowBound};
 use scalelens_core::Millis;
 
 /// What `--version` prints: the crate version and the upstream versions whose behaviour is
@@ -30,7 +30,22 @@ pub struct Cli {
     /// Color the text output.
     #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Refuse input files (config, demand, samples) larger than this, e.g. 64MB, 1GB (time and
+    /// memory grow with the input).
+    #[arg(
+        long,
+        global = true,
+        value_name = "SIZE",
+        value_parser = parse_size,
+        default_value = "20MB"
+    )]
+    pub max_input_size: u64,
 }
+
+/// The default of `--max-input-size`: 20 MB. The command line answers within 2 s and 200 MB for
+/// any input up to this size (README, "Limits"); a bigger file is refused before it is read, and
+/// the message names the flag that raises the limit.
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 20_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -160,6 +175,23 @@ pub struct CheckArgs {
     /// How the sample values relate to the demand (default: chosen from the data).
     #[arg(long, value_enum, value_name = "HOW", requires = "samples")]
     pub samples_are: Option<SamplesAre>,
+    /// Replay the samples from this time: RFC 3339, or seconds in the input's own times (Unix
+    /// seconds for Prometheus/Grafana data, seconds from the start for CSV seconds).
+    #[arg(long, value_name = "TIME", value_parser = parse_bound, requires = "samples")]
+    pub from: Option<WindowBound>,
+    /// Replay the samples up to this time (as --from).
+    #[arg(long, value_name = "TIME", value_parser = parse_bound, requires = "samples")]
+    pub to: Option<WindowBound>,
+}
+
+impl CheckArgs {
+    /// The replay window these flags set.
+    pub fn window(&self) -> ReplayWindow {
+        ReplayWindow {
+            from: self.from,
+            to: self.to,
+        }
+    }
 }
 
 /// What `simulate` and `explain` replay, and how.
@@ -189,9 +221,17 @@ pub struct ReplayArgs {
     /// Time from pod creation to ready, e.g. 30s, 2m.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub pod_startup: Option<Millis>,
-    /// How long to simulate, e.g. 2h (default: to the end of the demand series).
+    /// How long to simulate, e.g. 2h (default: to the end of the demand series), from --from.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub duration: Option<Millis>,
+    /// Replay from this time: RFC 3339, or seconds in the input's own times (as the demand CSV
+    /// writes them; Unix seconds for Prometheus/Grafana samples). The value in force then holds
+    /// from the start.
+    #[arg(long, value_name = "TIME", value_parser = parse_bound)]
+    pub from: Option<WindowBound>,
+    /// Replay up to this time (as --from).
+    #[arg(long, value_name = "TIME", value_parser = parse_bound)]
+    pub to: Option<WindowBound>,
     /// The autoscaler with this `metadata.name` (default: the only or first one).
     #[arg(long, value_name = "N")]
     pub name: Option<String>,
@@ -209,6 +249,10 @@ impl ReplayArgs {
             initial_replicas: self.initial_replicas,
             pod_startup: self.pod_startup,
             horizon: self.duration,
+            window: ReplayWindow {
+                from: self.from,
+                to: self.to,
+            },
             samples_are: SamplesAre::interpretation(self.samples_are),
         }
     }
@@ -227,4 +271,116 @@ pub struct SimulateArgs {
 
 fn parse_duration(s: &str) -> Result<Millis, String> {
     crate::duration::parse_arg(s)
+}
+
+/// Largest `--from`/`--to` in seconds, either sign: 10^13 s (about 317 000 years) keeps every
+/// time in `i64` milliseconds with room to spare; real inputs are Unix times (about 1.7·10^9)
+/// or offsets from a start.
+const MAX_BOUND_SECONDS: f64 = 1e13;
+
+/// `--from`/`--to`: RFC 3339 (a Unix time) or seconds in the input's own times.
+pub fn parse_bound(s: &str) -> Result<WindowBound, String> {
+    let s = s.trim();
+    if let Some(ms) = scalelens_core::demand::parse_rfc3339(s) {
+        return Ok(WindowBound::Unix(ms));
+    }
+    let secs: f64 = s.parse().map_err(|_| {
+        format!("{s:?} is not a time: give RFC 3339 (2025-11-28T08:00:00Z) or seconds (3600)")
+    })?;
+    if !secs.is_finite() || secs.abs() > MAX_BOUND_SECONDS {
+        return Err(format!(
+            "{s:?} is out of range: seconds must be within ±{MAX_BOUND_SECONDS:e}"
+        ));
+    }
+    // Exact for integers; decimals to the millisecond.
+    let ms = match s.parse::<i64>() {
+        Ok(n) => n.saturating_mul(1000),
+        Err(_) => (secs * 1000.0).round() as i64,
+    };
+    Ok(WindowBound::InputTime(ms))
+}
+
+/// `--max-input-size`: bytes, or a number with `KB`, `MB`, `GB` (powers of 1000) or `KiB`,
+/// `MiB`, `GiB` (powers of 1024), any case.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {s:?}: use B, KB, MB, GB, KiB, MiB or GiB"
+            ))
+        }
+    };
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size: give e.g. 64MB"))?;
+    let bytes = n * factor as f64;
+    if !bytes.is_finite() || bytes < 1.0 || bytes >= u64::MAX as f64 {
+        return Err(format!(
+            "{s:?} is out of range: give at least 1 byte, e.g. 64MB"
+        ));
+    }
+    Ok(bytes as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_bounds() {
+        let ok: &[(&str, WindowBound)] = &[
+            ("3600", WindowBound::InputTime(3_600_000)),
+            ("0", WindowBound::InputTime(0)),
+            ("1.5", WindowBound::InputTime(1_500)),
+            ("1764316800", WindowBound::InputTime(1_764_316_800_000)),
+            ("2025-11-28T08:00:00Z", WindowBound::Unix(1_764_316_800_000)),
+            ("-30", WindowBound::InputTime(-30_000)),
+        ];
+        for (s, b) in ok {
+            assert_eq!(parse_bound(s), Ok(*b), "{s}");
+        }
+        for s in [
+            "",
+            "noon",
+            "1e14",
+            "NaN",
+            "inf",
+            "99999999999999999999",
+            "15m",
+        ] {
+            assert!(parse_bound(s).is_err(), "{s} should fail");
+        }
+    }
+
+    #[test]
+    fn sizes() {
+        let ok: &[(&str, u64)] = &[
+            ("20MB", 20_000_000),
+            ("64mb", 64_000_000),
+            ("1GB", 1_000_000_000),
+            ("1.5 MB", 1_500_000),
+            ("512KiB", 524_288),
+            ("2MiB", 2_097_152),
+            ("1000", 1_000),
+        ];
+        for (s, n) in ok {
+            assert_eq!(parse_size(s), Ok(*n), "{s}");
+        }
+        for s in ["", "MB", "0", "-5MB", "5TB", "1e30GB", "20 megabytes"] {
+            assert!(parse_size(s).is_err(), "{s} should fail");
+        }
+        assert_eq!(parse_size("20MB"), Ok(DEFAULT_MAX_INPUT_SIZE));
+    }
 }

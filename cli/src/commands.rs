@@ -1,15 +1,17 @@
 //! `check`, `simulate` and `explain`: read the files, run [`scalelens_core::pipeline`], render.
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use clap::Parser;
 
+use scalelens_core::codes;
 use scalelens_core::demand::{self, DemandSeries};
 use scalelens_core::diagnostic::{self, has_errors, Severity};
 use scalelens_core::pipeline::{
-    self, DemandInput, Finding, ImportReport, InputText, PipelineInput, PipelineOptions, Step,
+    self, DemandInput, Finding, ImportReport, InputText, NotReplayed, PipelineInput,
+    PipelineOptions, Step,
 };
 use scalelens_core::samples::{self, Interpretation};
 use scalelens_core::sim::SimOutput;
@@ -60,10 +62,11 @@ where
             ColorChoice::Auto => io.out_is_terminal,
         },
     };
+    let limit = cli.max_input_size;
     let code = match &cli.command {
-        Command::Check(args) => check(args, style, io),
-        Command::Simulate(args) => simulate(args, style, io),
-        Command::Explain(args) => explain(args, style, io),
+        Command::Check(args) => check(args, limit, style, io),
+        Command::Simulate(args) => simulate(args, limit, style, io),
+        Command::Explain(args) => explain(args, limit, style, io),
     };
     let _ = io.out.flush();
     code
@@ -79,9 +82,27 @@ fn write_chart(path: &Path, autoscaler: &Autoscaler, output: &SimOutput) -> Resu
     std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Read a UTF-8 text file, or say why not.
-fn read(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// Read a UTF-8 text file of at most `limit` bytes, or say why not. A regular file's size is
+/// checked before reading; anything else (a pipe, `/dev/stdin`, a device) is read up to one byte
+/// past the limit, so nothing larger is ever held in memory.
+fn read(path: &Path, limit: u64) -> Result<String, String> {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    if let Some(size) = size.filter(|&n| n > limit) {
+        return Err(too_large(path, Some(size), limit));
+    }
+    let mut bytes = Vec::with_capacity(size.and_then(|n| usize::try_from(n).ok()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(too_large(path, None, limit));
+    }
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "cannot read {}: not UTF-8 text (invalid byte at offset {})",
@@ -89,6 +110,52 @@ fn read(path: &Path) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// `n` bytes in words: `20 MB`, `25.3 MB`, `512 KB`, `900 bytes` (powers of 1000).
+fn size_text(n: u64) -> String {
+    let units = [(1_000_000_000u64, "GB"), (1_000_000, "MB"), (1_000, "KB")];
+    for (f, unit) in units {
+        if n >= f {
+            let whole = n / f;
+            let tenth = n % f * 10 / f;
+            return if tenth == 0 {
+                format!("{whole} {unit}")
+            } else {
+                format!("{whole}.{tenth} {unit}")
+            };
+        }
+    }
+    format!("{n} bytes")
+}
+
+/// Why `path` is refused: its size (when known), the limit, and the flag that raises it, with a
+/// value that would let it through.
+fn too_large(path: &Path, size: Option<u64>, limit: u64) -> String {
+    // Whole megabytes that let the file through (twice the limit when its size is unknown).
+    let suggest = size
+        .unwrap_or(limit.saturating_mul(2))
+        .div_ceil(1_000_000)
+        .max(1);
+    // Exact bytes when the rounded sizes would read alike ("20 MB, more than the 20 MB limit").
+    let exact = size.is_some_and(|n| size_text(n) == size_text(limit));
+    let shown = |n: u64| {
+        if exact {
+            format!("{n} bytes")
+        } else {
+            size_text(n)
+        }
+    };
+    let what = match size {
+        Some(n) => format!("is {}, more", shown(n)),
+        None => "holds more".to_string(),
+    };
+    format!(
+        "{} {what} than the {} input limit: refused before reading (time and memory grow with \
+         the input); raise the limit with --max-input-size {suggest}MB",
+        path.display(),
+        shown(limit)
+    )
 }
 
 /// Why the samples file `file` cannot be read, at its line and column.
@@ -119,7 +186,8 @@ fn render_import(file: &str, imp: &ImportReport) -> String {
     if let Some(s) = &imp.scale {
         out.push_str(&format!(
             "  note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}\n",
-            s.bound, s.median, s.max, s.registry_bound, s.bound
+            timeline::num(s.bound), timeline::num(s.median), timeline::num(s.max),
+            timeline::num(s.registry_bound), timeline::num(s.bound)
         ));
     }
     out
@@ -148,6 +216,14 @@ fn yaml_diagnostics(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> Ve
         .collect()
 }
 
+/// Whether the YAML could not be read (a syntax error or a limit): then no autoscaler is the
+/// consequence, and the error saying so is the whole story.
+fn yaml_unreadable(diags: &[Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| d.code == codes::YAML_SYNTAX || d.code == codes::YAML_LIMIT)
+}
+
 fn no_autoscaler_message(file: &str, name: Option<&str>) -> String {
     match name {
         Some(name) => format!("no autoscaler named {name:?} in {file}"),
@@ -155,16 +231,16 @@ fn no_autoscaler_message(file: &str, name: Option<&str>) -> String {
     }
 }
 
-fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
+fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u8 {
     let file = args.config.display().to_string();
-    let source = match read(&args.config) {
+    let source = match read(&args.config, limit) {
         Ok(s) => s,
         Err(msg) => {
             let _ = writeln!(io.err, "error: {msg}");
             return EXIT_UNUSABLE;
         }
     };
-    let samples_text = args.samples.as_deref().map(read);
+    let samples_text = args.samples.as_deref().map(|p| read(p, limit));
     let asked = SamplesAre::interpretation(args.samples_are);
     let out = pipeline::run(&PipelineInput {
         yaml: &source,
@@ -176,6 +252,7 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             autoscaler: args.name.clone(),
             aibrix_version: args.aibrix_version.version(),
             samples_are: asked,
+            window: args.window(),
             ..PipelineOptions::default()
         },
     });
@@ -193,8 +270,15 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
             let _ = writeln!(io.err, "error: {}", bad_samples(&samples_file, e));
             return EXIT_UNUSABLE;
         }
+        if let Some(NotReplayed::Window(e)) = &out.not_replayed {
+            let _ = writeln!(io.err, "error: {e}");
+            return EXIT_UNUSABLE;
+        }
         if let Some(imp) = &out.import {
             import_text = render_import(&samples_file, imp);
+            if let Some(why @ NotReplayed::ConfigErrors(_)) = &out.not_replayed {
+                import_text.push_str(&format!("  the samples were not replayed: {why}\n"));
+            }
             import_doc = Some(import_json(&samples_file, imp, asked));
         }
     }
@@ -229,11 +313,14 @@ fn check(args: &CheckArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
     };
     let _ = io.out.write_all(rendered.as_bytes());
     if out.selected.is_none() {
-        let _ = writeln!(
-            io.err,
-            "error: {}",
-            no_autoscaler_message(&file, args.name.as_deref())
-        );
+        // Unreadable YAML: the report above is the cause, one error; no second one after it.
+        if !(args.format == CheckFormat::Text && yaml_unreadable(&diags)) {
+            let _ = writeln!(
+                io.err,
+                "error: {}",
+                no_autoscaler_message(&file, args.name.as_deref())
+            );
+        }
         return EXIT_UNUSABLE;
     }
     if has_errors(&diags) {
@@ -287,26 +374,31 @@ struct Replay {
     import_text: String,
     /// The import report as JSON (`None` for `--demand`).
     import_json: Option<serde_json::Value>,
-    /// The Unix time (ms) of the demand's time 0 when the input's times are absolute.
+    /// The Unix time (ms) of the replay's time 0 when the input's times are absolute.
     epoch_start: Option<i64>,
-    /// The demand's first time in the input's time base.
+    /// The replay's first time in the input's time base (after `--from`).
     offset: Millis,
 }
 
 /// Read the config and the demand and replay them. On failure, prints why (the diagnostics
 /// too when no autoscaler is usable) and gives the exit code.
-fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Replay, u8> {
+fn replay(
+    args: &ReplayArgs,
+    limit: u64,
+    style: text::Style,
+    io: &mut Io<'_>,
+) -> Result<Replay, u8> {
     let file = args.config.display().to_string();
     let Some(demand_path) = args.demand.as_ref().or(args.samples.as_ref()) else {
         let _ = writeln!(io.err, "error: give --demand FILE.csv or --samples FILE");
         return Err(EXIT_UNUSABLE);
     };
     let demand_file = demand_path.display().to_string();
-    let source = read(&args.config).map_err(|msg| {
+    let source = read(&args.config, limit).map_err(|msg| {
         let _ = writeln!(io.err, "error: {msg}");
         EXIT_UNUSABLE
     })?;
-    let loaded = read(demand_path).and_then(|text| match args.demand {
+    let loaded = read(demand_path, limit).and_then(|text| match args.demand {
         Some(_) => match demand::parse_csv(&text) {
             Ok(series) => Ok(DemandFile::Csv(series)),
             Err(e) => Err(format!(
@@ -332,11 +424,14 @@ fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Repl
         let _ = io
             .err
             .write_all(text::render_diagnostics(&src, &diags, style).as_bytes());
-        let _ = writeln!(
-            io.err,
-            "error: {}",
-            no_autoscaler_message(&file, args.name.as_deref())
-        );
+        // Unreadable YAML: the report above is the cause, one error; no second one after it.
+        if !yaml_unreadable(&diags) {
+            let _ = writeln!(
+                io.err,
+                "error: {}",
+                no_autoscaler_message(&file, args.name.as_deref())
+            );
+        }
         return Err(EXIT_UNUSABLE);
     }
     let loaded = loaded.map_err(|msg| {
@@ -347,8 +442,7 @@ fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Repl
         let _ = writeln!(io.err, "error: {}", bad_samples(&demand_file, e));
         return Err(EXIT_UNUSABLE);
     }
-    let (import_text, import_json, epoch_start, offset) = match (&loaded, &out.import) {
-        (DemandFile::Csv(series), _) => (String::new(), None, series.epoch_start, series.offset),
+    let (import_text, import_json) = match (&loaded, &out.import) {
         (DemandFile::Samples(_), Some(imp)) => (
             render_import(&demand_file, imp),
             Some(import_json(
@@ -356,12 +450,38 @@ fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Repl
                 imp,
                 SamplesAre::interpretation(args.samples_are),
             )),
-            imp.epoch_start,
-            imp.demand_offset,
         ),
-        // Unreadable samples were reported above: readable ones have an import report.
-        (DemandFile::Samples(_), None) => (String::new(), None, None, 0),
+        // A demand CSV has no import report; unreadable samples were reported above.
+        _ => (String::new(), None),
     };
+    // Not replayed: the errors first (they are the answer), then why there is no timeline.
+    if let Some(why) = &out.not_replayed {
+        let src = SourceFile::new(&file, &source);
+        let diags = yaml_diagnostics(&out.findings, |f| {
+            matches!(f.step, Step::Config | Step::Select | Step::Replay)
+        });
+        let _ = io.err.write_all(import_text.as_bytes());
+        let _ = io
+            .err
+            .write_all(text::render_diagnostics(&src, &diags, style).as_bytes());
+        return Err(match why {
+            NotReplayed::ConfigErrors(_) => {
+                let label = out
+                    .as_read
+                    .as_ref()
+                    .map(autoscaler_label)
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    io.err,
+                    "error: not replaying {label}: {why}; fix them and run again"
+                );
+                EXIT_ERRORS
+            }
+            // The `replay-window` / `replay-too-long` error above says why and what to do.
+            NotReplayed::Window(_) | NotReplayed::TooLong(_) => EXIT_UNUSABLE,
+        });
+    }
+    let start = out.replay_start.unwrap_or_default();
     let replayed = out.autoscaler().cloned();
     let (Some(as_read), Some(replayed), Some(output)) =
         (out.as_read.take(), replayed, out.sim.take())
@@ -378,13 +498,13 @@ fn replay(args: &ReplayArgs, style: text::Style, io: &mut Io<'_>) -> Result<Repl
         findings: out.findings,
         import_text,
         import_json,
-        epoch_start,
-        offset,
+        epoch_start: start.epoch_start,
+        offset: start.offset,
     })
 }
 
-fn simulate(args: &SimulateArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
-    let r = match replay(&args.replay, style, io) {
+fn simulate(args: &SimulateArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u8 {
+    let r = match replay(&args.replay, limit, style, io) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -498,8 +618,8 @@ fn rfc3339_of(ms: i64) -> String {
     scalelens_core::samples::fmt_time(ms, samples::TimeBase::Epoch)
 }
 
-fn explain(args: &ExplainArgs, style: text::Style, io: &mut Io<'_>) -> u8 {
-    let r = match replay(&args.replay, style, io) {
+fn explain(args: &ExplainArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u8 {
+    let r = match replay(&args.replay, limit, style, io) {
         Ok(r) => r,
         Err(code) => return code,
     };

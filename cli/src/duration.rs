@@ -11,7 +11,13 @@ pub fn parse_arg(s: &str) -> Result<Millis, String> {
             .parse::<u64>()
             .ok()
             .and_then(|secs| secs.checked_mul(1000))
-            .ok_or_else(|| format!("{s:?} is too large"));
+            .ok_or_else(|| {
+                format!(
+                    "{:?} is out of range: at most {} seconds",
+                    scalelens_core::text::quote(s),
+                    u64::MAX / 1000
+                )
+            });
     }
     scalelens_core::duration::parse_millis(s).map_err(|e| e.to_string())
 }
@@ -33,6 +39,10 @@ mod tests {
             ("5.s", 5_000),
             ("0", 0),
             ("1500us", 1),
+            // The largest bare seconds and Go duration: parsed exactly (the replay's own limit
+            // then refuses them with a message, see `scalelens_core::sim::limit`).
+            ("18446744073709551", 18_446_744_073_709_551_000),
+            ("2562047h47m16.854775807s", 9_223_372_036_854),
         ];
         for (s, ms) in ok {
             assert_eq!(parse_arg(s), Ok(*ms), "{s}");
@@ -45,6 +55,8 @@ mod tests {
             "5x",
             "1e3s",
             "99999999999999999999999h",
+            "18446744073709552",
+            "2562048h",
         ] {
             assert!(parse_arg(s).is_err(), "{s} should fail");
         }

@@ -31,7 +31,7 @@ pub const YAML_SYNTAX: &str = "yaml-syntax";
 /// # What it does
 /// Reports a YAML document that goes past one of the reader's bounds: nesting deeper than 128
 /// levels, aliases standing for more than 400 000 nodes, a document longer than 3 MiB, or more
-/// than 100 000 documents. The message names the bound; the document is not read, the others
+/// than 1 000 000 documents. The message names the bound; the document is not read, the others
 /// are.
 ///
 /// # Why is this bad
@@ -146,6 +146,56 @@ pub const SIM_DEFAULT_INITIAL_REPLICAS: &str = "sim-default-initial-replicas";
 ///   (`computeReplicasForMetrics`: max over metrics); vllm-project/aibrix v0.7.0
 ///   `pkg/controller/podautoscaler/autoscaler.go` (max over metrics).
 pub const SIM_DEMAND_METRIC: &str = "sim-demand-metric";
+
+/// # What it does
+/// Reports a replay that would run more controller evaluations than one replay may
+/// ([`crate::sim::MAX_EVALUATIONS`], 200 000: 34 days 17 h of an HPA at its 15 s sync period,
+/// 4 days 15 h of Knative at its 2 s tick), checked from the horizon before anything runs. The
+/// replay is not run; the other diagnostics are still reported. The message names the span, the
+/// evaluations, the limit and the longest replay this autoscaler allows; the help suggests a
+/// window of the data in the input's own times.
+///
+/// # Why is this bad
+/// Such a horizon comes from a far-away time (a demand row or sample decades from the rest, RFC
+/// 3339 years 0001 and 9999) or a huge `--duration`; replaying it would take minutes and
+/// gigabytes, and a timeline that long answers no question about the autoscaler.
+///
+/// # Example
+/// ```text
+/// # demand.csv
+/// time,value
+/// 0,1
+/// 1000000000000,2
+/// ```
+///
+/// # Fix
+/// Replay a window of the data: `--from`/`--to` (RFC 3339, or seconds in the input's own time
+/// base), or a shorter `--duration`; remove the far-away rows.
+///
+/// # References
+/// - Scalelens `core/src/sim/limit.rs` (the cap and its measured costs).
+pub const REPLAY_TOO_LONG: &str = "replay-too-long";
+
+/// # What it does
+/// Reports a replay window (`--from`/`--to`, the playground's two fields) that cannot be
+/// replayed: `--from` not before `--to`, a bound outside the data (the message names the data's
+/// range in the input's own times), or an RFC 3339 bound for an input whose times are relative.
+/// Nothing is replayed.
+///
+/// # Why is this bad
+/// A window outside the data would replay a value the data never had, or nothing at all.
+///
+/// # Example
+/// ```text
+/// $ scalelens simulate hpa.yaml --demand demand.csv --from 7200 --to 3600
+/// ```
+///
+/// # Fix
+/// Give a window inside the range the message names, with `--from` before `--to`.
+///
+/// # References
+/// - Scalelens `core/src/pipeline.rs` (`ReplayWindow`).
+pub const REPLAY_WINDOW: &str = "replay-window";
 
 /// # What it does
 /// Reports an input in which no autoscaler (PodAutoscaler, HorizontalPodAutoscaler, ScaledObject,
@@ -395,7 +445,10 @@ pub const INVALID_VALUE: &str = "invalid-value";
 /// # What it does
 /// Reports a number outside the range the API validation or the controller accepts (e.g. Knative
 /// `window` outside 6 s..1 h, HPA `stabilizationWindowSeconds` above 3600, HPA `minReplicas: 0`
-/// without the `HPAScaleToZero` gate).
+/// without the `HPAScaleToZero` gate), or beyond what the field's type holds, with that range
+/// and type: an `int32` API field above 2147483647, an annotation read by Go's
+/// `strconv.ParseInt(s, 10, 32)` or `ParseFloat(s, 64)` (`1e400`), a Go duration over about
+/// 292 years, a quantity target whose `MilliValue()` overflows `int64`.
 ///
 /// # Why is this bad
 /// The API server rejects the object, or the controller clamps or ignores the value.

@@ -38,13 +38,58 @@ impl DemandSeries {
     /// The default horizon: the last row plus one typical step (the median spacing), so the last
     /// row is held as long as the others.
     pub fn default_duration(&self) -> Millis {
-        let n = self.points.len();
-        if n < 2 {
+        if self.points.len() < 2 {
             return 60 * SECOND;
         }
-        let mut steps: Vec<Millis> = self.points.windows(2).map(|w| w[1].0 - w[0].0).collect();
-        steps.sort_unstable();
-        self.last_time() + steps[steps.len() / 2]
+        let mut steps: Vec<Millis> = self
+            .points
+            .windows(2)
+            .filter_map(|w| match w {
+                [a, b] => Some(b.0.saturating_sub(a.0)),
+                _ => None,
+            })
+            .collect();
+        let mid = steps.len() / 2;
+        let step = if mid < steps.len() {
+            *steps.select_nth_unstable(mid).1
+        } else {
+            0
+        };
+        self.last_time().saturating_add(step)
+    }
+
+    /// Whether the times are absolute (RFC 3339 rows, Unix sample times): [`Self::epoch_start`]
+    /// is known.
+    pub fn is_absolute(&self) -> bool {
+        self.epoch_start.is_some()
+    }
+
+    /// The series from `from` (ms from the first row) on, re-based so that `from` is its time 0:
+    /// the value in force at `from` (the last row at or before it) becomes the first row, and
+    /// [`Self::offset`] / [`Self::epoch_start`] move by `from`, so outputs still show the input's
+    /// times. `from` beyond the last row keeps only the last row.
+    pub fn starting_at(&self, from: Millis) -> DemandSeries {
+        let first = self
+            .points
+            .partition_point(|p| p.0 <= from)
+            .saturating_sub(1);
+        let mut points: Vec<(Millis, f64)> = Vec::with_capacity(self.points.len() - first);
+        for (i, &(t, v)) in self.points.iter().enumerate().skip(first) {
+            let t = if i == first {
+                0
+            } else {
+                t.saturating_sub(from)
+            };
+            points.push((t, v));
+        }
+        let shift = i64::try_from(from).unwrap_or(i64::MAX);
+        DemandSeries {
+            points,
+            offset: self
+                .offset
+                .saturating_add(if self.is_absolute() { 0 } else { from }),
+            epoch_start: self.epoch_start.map(|e| e.saturating_add(shift)),
+        }
     }
 }
 
@@ -57,11 +102,14 @@ pub struct DemandError {
     pub message: String,
 }
 
+/// An error at a 1-based line and column; the message is escaped and bounded, as diagnostics'
+/// are ([`crate::text::bound_message`]), and values quoted into it go through
+/// [`crate::text::quote`].
 fn err(line: usize, column: usize, message: impl Into<String>) -> DemandError {
     DemandError {
-        line: line as u32,
-        column: column as u32,
-        message: message.into(),
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+        message: crate::text::bound_message(message.into()),
     }
 }
 
@@ -93,8 +141,14 @@ enum TimeForm {
     Rfc3339,
 }
 
-/// Parse a demand CSV. Blank lines and lines starting with `#` are skipped.
+/// Parse a demand CSV. Blank lines and lines starting with `#` are skipped; a UTF-8 byte order
+/// mark (what spreadsheets write for "CSV UTF-8") is ignored.
+///
+/// Memory: the text plus 16 bytes a row (the rows are turned into the series in place).
+/// Rows are not cleaned: rows far from the others make a replay too long to run
+/// (`replay-too-long`), they are not dropped as stray samples are ([`crate::samples::stray`]).
 pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
+    let text = crate::text::strip_bom(text);
     let mut lines = text
         .lines()
         .enumerate()
@@ -113,14 +167,14 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
     let mut time_col = None;
     let mut value_col = None;
     for (i, &(at, name)) in header.iter().enumerate() {
-        let col = &column(header_line, at);
+        let col = column(header_line, at);
         match name.to_ascii_lowercase().as_str() {
             "time" | "t" | "timestamp" => time_col = Some(i),
             "value" | "demand" => value_col = Some(i),
             "pod" => {
                 return Err(err(
                     hline,
-                    *col,
+                    col,
                     "a `pod` column means per-pod samples; a demand file holds one total per time \
                      (sum the pods, or pass the file as --samples)",
                 ))
@@ -128,10 +182,11 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
             other => {
                 return Err(err(
                     hline,
-                    *col,
+                    col,
                     format!(
-                    "unknown column `{other}`: a demand file has the columns `time` and `value`"
-                ),
+                        "unknown column `{}`: a demand file has the columns `time` and `value`",
+                        crate::text::quote(other)
+                    ),
                 ))
             }
         }
@@ -144,29 +199,26 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
         ));
     };
 
-    let mut raw: Vec<(usize, usize, i64, f64)> = Vec::with_capacity(text.len() / 16); // line, time byte offset, time ms, value
+    // (time ms as written, value); at most one row a line, so the line count bounds it.
+    let rows = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let mut raw: Vec<(i64, f64)> = Vec::with_capacity(rows);
+    let mut last_line = 0usize;
     let mut form: Option<TimeForm> = None;
     let mut f = Vec::with_capacity(header.len());
     for (ln, line) in lines {
         split_fields(line, &mut f);
-        if f.len() != header.len() {
+        let (Some(&(tat, traw)), Some(&(vat, vraw)), true) =
+            (f.get(tc), f.get(vc), f.len() == header.len())
+        else {
             return Err(err(
                 ln,
                 1,
                 format!("expected {} fields, found {}", header.len(), f.len()),
             ));
-        }
-        let (tat, traw) = f[tc];
-        let (vat, vraw) = f[vc];
+        };
         let tcol = || column(line, tat);
         let vcol = || column(line, vat);
-        let (t, this_form) = parse_time(traw).ok_or_else(|| {
-            err(
-                ln,
-                tcol(),
-                format!("`{traw}` is not a time: use seconds from start (e.g. 15) or RFC 3339 (e.g. 2025-01-23T10:00:00Z)"),
-            )
-        })?;
+        let (t, this_form) = parse_time(traw).map_err(|why| err(ln, tcol(), why))?;
         match form {
             None => form = Some(this_form),
             Some(f0) if f0 != this_form => {
@@ -178,71 +230,113 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
             }
             _ => {}
         }
-        let v: f64 = vraw
-            .parse()
-            .map_err(|_| err(ln, vcol(), format!("`{vraw}` is not a number")))?;
+        let v: f64 = vraw.parse().map_err(|_| {
+            err(
+                ln,
+                vcol(),
+                format!("`{}` is not a number", crate::text::quote(vraw)),
+            )
+        })?;
         if !v.is_finite() {
             return Err(err(
                 ln,
                 vcol(),
-                format!("`{vraw}`: demand must be a finite number"),
+                if v.is_nan() {
+                    format!(
+                        "`{}`: demand must be a finite number",
+                        crate::text::quote(vraw)
+                    )
+                } else {
+                    format!(
+                        "`{}` is out of range: demand must be a finite number, at most {}",
+                        crate::text::quote(vraw),
+                        crate::text::number(f64::MAX, 0)
+                    )
+                },
             ));
         }
         if v < 0.0 {
             return Err(err(
                 ln,
                 vcol(),
-                format!("`{vraw}`: demand cannot be negative"),
+                format!("`{}`: demand cannot be negative", crate::text::quote(vraw)),
             ));
         }
-        if let Some(&(pl, _, pt, _)) = raw.last() {
+        if let Some(&(pt, _)) = raw.last() {
             if t == pt {
                 return Err(err(
                     ln,
                     tcol(),
-                    format!("duplicate time (same as line {pl}): one total per time"),
+                    format!("duplicate time (same as line {last_line}): one total per time"),
                 ));
             }
             if t < pt {
                 return Err(err(
                     ln,
                     tcol(),
-                    format!("time goes backwards (line {pl} is later): sort the rows by time"),
+                    format!(
+                        "time goes backwards (line {last_line} is later): sort the rows by time"
+                    ),
                 ));
             }
         }
         if this_form == TimeForm::Seconds && t < 0 {
             return Err(err(ln, tcol(), "time in seconds cannot be negative"));
         }
-        raw.push((ln, tat, t, v));
+        raw.push((t, v));
+        last_line = ln;
     }
-    let Some(&(_, _, t0, _)) = raw.first() else {
+    let Some(&(t0, _)) = raw.first() else {
         return Err(err(hline + 1, 1, "no data rows after the header"));
     };
     let (offset, epoch_start) = if form == Some(TimeForm::Seconds) {
-        (t0 as Millis, None)
+        (t0.unsigned_abs(), None)
     } else {
         (0, Some(t0))
     };
+    // Sorted, so `t - t0 >= 0`; both are within ±MAX_SECONDS·1000, so it cannot overflow.
+    let points: Vec<(Millis, f64)> = raw
+        .into_iter()
+        .map(|(t, v)| (t.saturating_sub(t0).unsigned_abs(), v))
+        .collect();
     Ok(DemandSeries {
-        points: raw
-            .iter()
-            .map(|&(_, _, t, v)| ((t - t0) as Millis, v))
-            .collect(),
+        points,
         offset,
         epoch_start,
     })
 }
 
-/// Seconds (integer or decimal, up to millisecond precision) or RFC 3339; returns milliseconds.
-fn parse_time(s: &str) -> Option<(i64, TimeForm)> {
-    if let Ok(secs) = s.parse::<f64>() {
-        if !secs.is_finite() || secs.abs() > 1e12 {
-            return None;
+/// Largest time in seconds a demand CSV may write: 10^12 s (about 31 700 years). Every time then
+/// fits in `i64` milliseconds with room for any difference of two; RFC 3339 times (years
+/// 0000–9999) are far inside. Beyond it the row is an "out of range" error.
+pub const MAX_SECONDS: f64 = 1e12;
+
+/// Seconds (integer or decimal, up to millisecond precision) or RFC 3339; returns milliseconds,
+/// or why the text is not a time.
+fn parse_time(s: &str) -> Result<(i64, TimeForm), String> {
+    if let Ok(secs) = s.parse::<f64>().map(|x| x.is_finite().then_some(x)) {
+        let Some(secs) = secs else {
+            return Err(format!(
+                "`{}` is not a time: a time is a finite number of seconds",
+                crate::text::quote(s)
+            ));
+        };
+        if secs.abs() > MAX_SECONDS {
+            return Err(format!(
+                "`{}` is out of range: a time in seconds is at most {MAX_SECONDS:e} (about 31 700 years)",
+                crate::text::quote(s)
+            ));
         }
-        return Some(((secs * 1000.0).round() as i64, TimeForm::Seconds));
+        return Ok(((secs * 1000.0).round() as i64, TimeForm::Seconds));
     }
-    parse_rfc3339(s).map(|ms| (ms, TimeForm::Rfc3339))
+    parse_rfc3339(s)
+        .map(|ms| (ms, TimeForm::Rfc3339))
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not a time: use seconds from start (e.g. 15) or RFC 3339 (e.g. 2025-01-23T10:00:00Z)",
+                crate::text::quote(s)
+            )
+        })
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]` (also a space instead of `T`) to Unix milliseconds.
@@ -251,6 +345,7 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     if b.len() < 19 || !s.is_ascii() {
         return None;
     }
+    let at = |i: usize| b.get(i).copied();
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = s.get(r)?;
         if !part.bytes().all(|c| c.is_ascii_digit()) {
@@ -258,11 +353,11 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         }
         part.parse().ok()
     };
-    if b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
+    if at(4) != Some(b'-')
+        || at(7) != Some(b'-')
+        || !matches!(at(10), Some(b'T' | b't' | b' '))
+        || at(13) != Some(b':')
+        || at(16) != Some(b':')
     {
         return None;
     }
@@ -273,21 +368,21 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     }
     let mut i = 19;
     let mut ms = 0i64;
-    if b.get(i) == Some(&b'.') {
+    if at(i) == Some(b'.') {
         i += 1;
         let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
+        while at(i).is_some_and(|c| c.is_ascii_digit()) {
             i += 1;
         }
         if i == start {
             return None;
         }
-        let frac = &s[start..i.min(start + 3)];
+        let frac = s.get(start..i.min(start + 3))?;
         ms = frac.parse::<i64>().ok()? * 10i64.pow(3 - frac.len() as u32);
     }
-    let offset_min = match b.get(i) {
-        Some(b'Z') | Some(b'z') if i + 1 == b.len() => 0,
-        Some(&c @ (b'+' | b'-')) if i + 6 == b.len() && b[i + 3] == b':' => {
+    let offset_min = match at(i) {
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        Some(c @ (b'+' | b'-')) if i + 6 == b.len() && at(i + 3) == Some(b':') => {
             let oh = num(i + 1..i + 3)?;
             let om = num(i + 4..i + 6)?;
             let sign = if c == b'+' { 1 } else { -1 };
@@ -336,10 +431,73 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_field_is_quoted_cut() {
+        let input = format!("time,value\n0,{}\n", "9".repeat(1 << 20));
+        let e = parse_csv(&input).unwrap_err();
+        assert!(e.message.len() < 200, "{}", e.message.len());
+        assert!(
+            e.message.contains("… (1048576 characters)"),
+            "{}",
+            e.message
+        );
+    }
+
+    /// What spreadsheets write for "CSV UTF-8": a byte-order mark, CRLF line ends.
+    #[test]
+    fn byte_order_mark_is_ignored() {
+        for input in [
+            "\u{feff}time,value\r\n0,1\r\n15,2.5\r\n",
+            "\u{feff}value,time\n1,0\n2.5,15\n",
+            "\u{feff}# exported\ntime,value\n0,1\n15,2.5\n",
+        ] {
+            let s = parse_csv(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(s.points, vec![(0, 1.0), (15_000, 2.5)], "{input:?}");
+        }
+    }
+
+    #[test]
     fn offset_keeps_file_times() {
         let s = parse_csv("time,value\n30,1\n45,2\n").unwrap();
         assert_eq!(s.points, vec![(0, 1.0), (15_000, 2.0)]);
         assert_eq!(s.offset, 30_000);
+    }
+
+    #[test]
+    fn a_bom_is_ignored_and_extreme_times_are_exact() {
+        let s = parse_csv("\u{feff}time,value\n0,1\n").unwrap();
+        assert_eq!(s.points, vec![(0, 1.0)]);
+        let s = parse_csv("time,value\n0001-01-01T00:00:00Z,1\n9999-12-31T23:59:59Z,2\n").unwrap();
+        assert_eq!(s.epoch_start, Some(-62_135_596_800_000));
+        assert_eq!(s.last_time(), 315_537_897_599_000);
+        let s = parse_csv("time,value\n0,1\n1000000000000,2\n").unwrap();
+        assert_eq!(s.last_time(), 1_000_000_000_000_000);
+        assert_eq!(s.default_duration(), 2_000_000_000_000_000);
+    }
+
+    /// (from, expected points, offset): the value in force at `from` holds from 0.
+    type WindowCase<'a> = (Millis, &'a [(Millis, f64)], Millis);
+
+    #[test]
+    fn a_series_from_a_time_on_keeps_the_value_in_force() {
+        let s = parse_csv("time,value\n30,1\n45,2\n60,3\n").unwrap();
+        let cases: &[WindowCase] = &[
+            (0, &[(0, 1.0), (15_000, 2.0), (30_000, 3.0)], 30_000),
+            (10_000, &[(0, 1.0), (5_000, 2.0), (20_000, 3.0)], 40_000),
+            (15_000, &[(0, 2.0), (15_000, 3.0)], 45_000),
+            (99_000, &[(0, 3.0)], 129_000),
+        ];
+        for &(from, points, offset) in cases {
+            let w = s.starting_at(from);
+            assert_eq!((w.points.as_slice(), w.offset), (points, offset), "{from}");
+        }
+        let r = parse_csv("time,value\n2025-01-01T00:00:00Z,1\n2025-01-01T00:01:00Z,2\n").unwrap();
+        let w = r.starting_at(30_000);
+        assert_eq!(w.points, vec![(0, 1.0), (30_000, 2.0)]);
+        assert_eq!(
+            (w.offset, w.epoch_start),
+            (0, r.epoch_start.map(|e| e + 30_000))
+        );
+        assert_eq!(DemandSeries::default().starting_at(5).points, vec![]);
     }
 
     #[test]
@@ -353,12 +511,32 @@ mod tests {
             ("time,value\n0,1\n0,2\n", 3, 1, "duplicate"),
             ("time,value\n5,1\n2,2\n", 3, 1, "backwards"),
             ("time,value\n0,NaN\n", 2, 3, "finite"),
+            (
+                "time,value\n0,1e400\n",
+                2,
+                3,
+                "out of range: demand must be a finite number, at most 1.798e308",
+            ),
             ("time,value\n0,-1\n", 2, 3, "negative"),
             ("time,value\n0,1,2\n", 2, 1, "expected 2 fields"),
             ("time,value\n0,1\n2025-01-01T00:00:00Z,1\n", 3, 1, "mixed"),
             ("time,value\nnoon,1\n", 2, 1, "not a time"),
+            ("time,value\n0,1\n1e13,1\n", 3, 1, "out of range"),
+            ("time,value\n0,1\ninf,1\n", 3, 1, "not a time"),
+            ("\u{feff}time,value,pod\n", 1, 12, "per-pod"),
             ("time,value\n-5,1\n", 2, 1, "negative"),
             ("time, value\n0,  x\n", 2, 5, "not a number"),
+            // After a byte-order mark, columns count from the first visible character.
+            ("\u{feff}time,value\n0,x\n", 2, 3, "not a number"),
+            ("\u{feff}time,vlaue\n", 1, 6, "unknown column `vlaue`"),
+            // User text is escaped and cut.
+            (
+                "time,val\u{202e}ue\n",
+                1,
+                6,
+                "unknown column `val\\u{202e}ue`",
+            ),
+            ("time,value\n0,1\u{0}\n", 2, 3, "`1\\u{0}` is not a number"),
         ];
         for (input, line, col, msg) in cases {
             let e = parse_csv(input).unwrap_err();

@@ -1,5 +1,12 @@
 //! Diagnostics are data: a stable code, a severity, a message, the span it points at and, where
 //! possible, a concrete fix. Front ends (CLI text/JSON/SARIF/GitHub, the playground) render them.
+//!
+//! A message, help or fix description never holds a control, bidirectional or zero-width
+//! character (they are escaped, `\u{202e}`; `\n` separates lines) and never exceeds
+//! [`crate::text::MESSAGE_MAX_CHARS`]: the constructors pass them through
+//! [`crate::text::bound_message`], so user text quoted into a message cannot reorder, hide or
+//! flood what a terminal, a CI log or a code-scanning page shows. Fix replacements are edits of
+//! the input and stay as they are.
 
 use serde::Serialize;
 
@@ -59,7 +66,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity,
-            message: message.into(),
+            message: crate::text::bound_message(message.into()),
             span: None,
             help: None,
             fixes: Vec::new(),
@@ -89,7 +96,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(crate::text::bound_message(help.into()));
         self
     }
 
@@ -101,7 +108,7 @@ impl Diagnostic {
         replacement: impl Into<String>,
     ) -> Self {
         self.fixes.push(Fix {
-            description: description.into(),
+            description: crate::text::bound_message(description.into()),
             edits: vec![Edit {
                 span,
                 replacement: replacement.into(),
@@ -129,4 +136,25 @@ pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
 /// True if any diagnostic is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_is_escaped_and_bounded() {
+        let big = "x".repeat(1 << 20);
+        let d = Diagnostic::error("c", format!("found `a\u{0}\u{202e}b`\nline two: {big}"))
+            .with_help("h\u{1b}[2J")
+            .with_fix("use `\u{200b}`", Span::default(), "raw\u{0}");
+        assert!(d
+            .message
+            .starts_with("found `a\\u{0}\\u{202e}b`\nline two: xxx"));
+        assert!(d.message.chars().count() < crate::text::MESSAGE_MAX_CHARS + 30);
+        assert_eq!(d.help.as_deref(), Some("h\\u{1b}[2J"));
+        assert_eq!(d.fixes[0].description, "use `\\u{200b}`");
+        // The edit is the input's new text: unchanged.
+        assert_eq!(d.fixes[0].edits[0].replacement, "raw\u{0}");
+    }
 }

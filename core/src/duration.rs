@@ -6,6 +6,7 @@
 //! `cooldownPeriod` are integer seconds and do not come through here.
 
 use crate::model::Millis;
+use crate::text::split_while;
 
 /// A parsed Go duration in nanoseconds (Go `time.Duration`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -21,13 +22,16 @@ pub enum DurationError {
     MissingUnit { input: String },
     #[error("{input:?} has an unknown unit {unit:?} (units: ns us µs ms s m h)")]
     UnknownUnit { input: String, unit: String },
-    #[error("{0:?} overflows a Go duration (about 292 years)")]
+    #[error("{0:?} is out of range: a Go duration is at most {GO_DURATION_MAX} (int64 nanoseconds, about 292 years)")]
     Overflow(String),
     #[error("{0:?} is negative; a duration here must be ≥ 0")]
     Negative(String),
 }
 
 const MAX: u64 = 1 << 63;
+
+/// The longest Go `time.Duration` (`math.MaxInt64` nanoseconds) as Go writes it.
+pub const GO_DURATION_MAX: &str = "2562047h47m16.854775807s";
 
 fn unit_nanos(u: &str) -> Option<u64> {
     Some(match u {
@@ -44,8 +48,10 @@ fn unit_nanos(u: &str) -> Option<u64> {
 impl GoDuration {
     /// Parse like Go's `time.ParseDuration`.
     pub fn parse(orig: &str) -> Result<GoDuration, DurationError> {
-        let invalid = || DurationError::Invalid(orig.to_string());
-        let overflow = || DurationError::Overflow(orig.to_string());
+        // Errors quote the input, cut to a readable length.
+        let shown = || crate::text::clip(orig, crate::text::QUOTE_MAX_CHARS).into_owned();
+        let invalid = || DurationError::Invalid(shown());
+        let overflow = || DurationError::Overflow(shown());
         let mut s = orig;
         let mut neg = false;
         if let Some(rest) = s.strip_prefix('-') {
@@ -63,24 +69,24 @@ impl GoDuration {
         let mut d: u64 = 0;
         while !s.is_empty() {
             // Integer part.
-            let int_len = s.bytes().take_while(u8::is_ascii_digit).count();
+            let (int, rest) = split_while(s, |c| c.is_ascii_digit());
             let mut v: u64 = 0;
-            for c in s[..int_len].bytes() {
+            for c in int.bytes() {
                 v = v
                     .checked_mul(10)
                     .and_then(|v| v.checked_add(u64::from(c - b'0')))
                     .filter(|v| *v <= MAX)
                     .ok_or_else(overflow)?;
             }
-            s = &s[int_len..];
-            let pre = int_len > 0;
+            s = rest;
+            let pre = !int.is_empty();
             // Fraction: Go keeps leading digits until the accumulator would overflow.
             let (mut f, mut scale, mut post) = (0u64, 1f64, false);
             if let Some(rest) = s.strip_prefix('.') {
                 s = rest;
-                let frac_len = s.bytes().take_while(u8::is_ascii_digit).count();
+                let (frac, rest) = split_while(s, |c| c.is_ascii_digit());
                 let mut overflowed = false;
-                for c in s[..frac_len].bytes() {
+                for c in frac.bytes() {
                     if overflowed {
                         continue;
                     }
@@ -91,26 +97,20 @@ impl GoDuration {
                     f = f * 10 + u64::from(c - b'0');
                     scale *= 10.0;
                 }
-                s = &s[frac_len..];
-                post = frac_len > 0;
+                s = rest;
+                post = !frac.is_empty();
             }
             if !pre && !post {
                 return Err(invalid());
             }
-            let unit_len = s
-                .char_indices()
-                .find(|(_, c)| *c == '.' || c.is_ascii_digit())
-                .map_or(s.len(), |(i, _)| i);
-            if unit_len == 0 {
-                return Err(DurationError::MissingUnit {
-                    input: orig.to_string(),
-                });
+            let (u, rest) = split_while(s, |c| c != '.' && !c.is_ascii_digit());
+            if u.is_empty() {
+                return Err(DurationError::MissingUnit { input: shown() });
             }
-            let u = &s[..unit_len];
-            s = &s[unit_len..];
+            s = rest;
             let unit = unit_nanos(u).ok_or_else(|| DurationError::UnknownUnit {
-                input: orig.to_string(),
-                unit: u.to_string(),
+                input: shown(),
+                unit: crate::text::clip(u, crate::text::QUOTE_MAX_CHARS).into_owned(),
             })?;
             if v > MAX / unit {
                 return Err(overflow());
@@ -155,7 +155,9 @@ impl GoDuration {
 pub fn parse_millis(s: &str) -> Result<Millis, DurationError> {
     let d = GoDuration::parse(s)?;
     if d.nanos < 0 {
-        return Err(DurationError::Negative(s.to_string()));
+        return Err(DurationError::Negative(
+            crate::text::clip(s, crate::text::QUOTE_MAX_CHARS).into_owned(),
+        ));
     }
     Ok(d.millis() as Millis)
 }
@@ -233,6 +235,12 @@ mod tests {
             "1d",
             "9223372036854775808ns",
             "3000000h",
+            // Non-ASCII text where a digit or unit is expected.
+            "é",
+            "1é",
+            "1.é",
+            "5sé",
+            "1µ",
         ] {
             assert!(GoDuration::parse(s).is_err(), "{s:?}");
         }

@@ -58,6 +58,7 @@ pub struct Explanation {
 /// The metric the demand drives, with its target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricInfo {
+    /// The metric's name as shown: escaped and cut ([`crate::text::quote`]).
     pub name: String,
     pub target_type: TargetType,
     /// The target in the metric's unit (percent of request for `Utilization`).
@@ -315,7 +316,7 @@ fn metric_info(a: &Autoscaler) -> Option<MetricInfo> {
         crate::metrics::lookup(&m.name.value).map(|k| k.unit)
     };
     Some(MetricInfo {
-        name: m.name.value.clone(),
+        name: crate::text::quote(&m.name.value).into_owned(),
         target_type: m.target.target_type,
         target: m.target.value.value,
         target_origin: m.target.value.origin,
@@ -564,8 +565,7 @@ impl Explanation {
                 s.ready,
                 s.desired_raw,
                 s.observed_per_pod.map_or_else(|| "-".to_string(), num),
-                s.ratio
-                    .map_or_else(|| "-".to_string(), |r| format!("{:.2}", r)),
+                s.ratio.map_or_else(|| "-".to_string(), ratio),
                 s.mode.as_str(),
                 s.rule
             );
@@ -1003,20 +1003,19 @@ fn knative_cause(p: &crate::model::KnativeParams, r: Reason) -> Option<Cause> {
     })
 }
 
-/// Compact, deterministic number: integers without a fraction, else up to 4 decimals.
+/// Compact, deterministic number: integers without a fraction, else up to 4 decimals, huge
+/// values in scientific form ([`crate::text::number`]).
 fn num(x: f64) -> String {
-    if !x.is_finite() {
-        return format!("{x}");
-    }
-    if x == x.trunc() && x.abs() < 1e15 {
-        return format!("{}", x as i64);
-    }
-    let s = format!("{x:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" || s.is_empty() {
-        "0".to_string()
+    crate::text::number(x, 4)
+}
+
+/// A ratio to the target for the table: two decimals (`1.75`), huge ones in scientific form
+/// (`4.612e18`) so the column stays narrow.
+fn ratio(r: f64) -> String {
+    if r.abs() < crate::text::SCIENTIFIC_FROM {
+        format!("{r:.2}")
     } else {
-        s.to_string()
+        crate::text::number(r, 2)
     }
 }
 
@@ -1071,5 +1070,9 @@ mod tests {
         assert_eq!(num(0.5), "0.5");
         assert_eq!(num(7.0), "7");
         assert_eq!(num(f64::NAN), "NaN");
+        assert_eq!(num(1.8446744073709552e19), "1.845e19");
+        assert_eq!(ratio(1.75), "1.75");
+        assert_eq!(ratio(2.0), "2.00");
+        assert_eq!(ratio(4.611686018427388e18), "4.612e18");
     }
 }

@@ -21,6 +21,7 @@ pub mod quantity;
 pub mod samples;
 pub mod sim;
 pub mod span;
+pub mod text;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity};

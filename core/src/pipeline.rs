@@ -12,7 +12,18 @@
 //! 3. import the samples for its first metric (a file that names the metric differently is
 //!    taken as it is), turn them into demand ([`samples::to_demand`]) and check them
 //!    ([`analysis::check_samples`]); or generate the pattern, or take the given series;
-//! 4. simulate ([`sim::simulate`]) and check the timeline ([`analysis::check_timeline`]).
+//! 4. cut the demand to the replay window ([`ReplayWindow`], `--from`/`--to`), simulate
+//!    ([`sim::try_simulate`]) and check the timeline ([`analysis::check_timeline`]).
+//!
+//! The replay (step 4) is not run, and [`PipelineOutput::not_replayed`] says why, when:
+//! - the selected autoscaler's configuration has errors that make a replay meaningless
+//!   ([`blocks_replay`]: `min-above-max`, a value the API server rejects, …): the errors are the
+//!   answer, a timeline would only distract from them;
+//! - the window is invalid (a `replay-window` error naming the data's range);
+//! - the replay would run more than [`sim::MAX_EVALUATIONS`] evaluations (a `replay-too-long`
+//!   error whose help suggests a window in the input's own times).
+//!
+//! The other steps' diagnostics are reported either way.
 //!
 //! Each diagnostic comes out as a [`Finding`]: tagged with the text it points into
 //! ([`InputText`]) and the [`Step`] that reported it. When the samples are on a percent scale
@@ -39,6 +50,77 @@ use crate::span::{Pos, Span};
 /// Code of the diagnostic for samples text that cannot be read (the message says why, at the
 /// line and column of the samples text).
 pub const SAMPLES_UNREADABLE: &str = "samples-unreadable";
+
+/// One end of a replay window ([`ReplayWindow`]), in the input's own times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowBound {
+    /// Milliseconds as the input writes its times: seconds from the start for inputs with
+    /// relative times (a demand CSV in seconds, CSV samples, a generated pattern), Unix time for
+    /// inputs with absolute times (RFC 3339 rows, Prometheus and Grafana timestamps). `--from
+    /// 3600` is `InputTime(3_600_000)`.
+    InputTime(i64),
+    /// A Unix time in milliseconds (an RFC 3339 bound): only for inputs with absolute times.
+    Unix(i64),
+}
+
+/// The part of the demand to replay (`--from`/`--to`; the playground's two fields). The value in
+/// force at `from` (the last row at or before it) holds from the window's start; the controller
+/// starts fresh there (its windows and stabilization history are empty, as after a restart).
+/// Both bounds must lie within the data (its first row to its last row plus one typical step),
+/// `from` before `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReplayWindow {
+    /// Start of the replay (default: the data's start).
+    pub from: Option<WindowBound>,
+    /// End of the replay (default: the data's end, or `from` plus
+    /// [`PipelineOptions::horizon`]). With a horizon too, the replay ends at the earlier.
+    pub to: Option<WindowBound>,
+}
+
+impl ReplayWindow {
+    /// Whether no bound is set.
+    pub fn is_empty(&self) -> bool {
+        self.from.is_none() && self.to.is_none()
+    }
+}
+
+/// Why a replay window cannot be replayed (a `replay-window` error). Times are written in the
+/// input's own form: RFC 3339 for absolute times, seconds for relative ones.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WindowError {
+    #[error("--from {from} is not before --to {to}: the window is empty")]
+    Empty { from: String, to: String },
+    #[error("{which} {at} is outside the data, which runs from {start} to {end}")]
+    Outside {
+        /// `--from` or `--to`.
+        which: &'static str,
+        at: String,
+        start: String,
+        end: String,
+    },
+    #[error(
+        "{which} {at} is an absolute time, but the input's times are relative (from {start} to \
+         {end}): give seconds"
+    )]
+    AbsoluteForRelative {
+        which: &'static str,
+        at: String,
+        start: String,
+        end: String,
+    },
+}
+
+/// Why the pipeline did not replay (see the module doc).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotReplayed {
+    /// The configuration has errors that make a replay meaningless (their codes, in order).
+    #[error("the configuration has errors ({}) that make a replay meaningless", .0.join(", "))]
+    ConfigErrors(Vec<&'static str>),
+    #[error(transparent)]
+    Window(WindowError),
+    #[error(transparent)]
+    TooLong(sim::ReplayTooLong),
+}
 
 /// Where the demand comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,8 +151,10 @@ pub struct PipelineOptions {
     pub initial_replicas: Option<u32>,
     /// Pod start-up delay (default: by workload, see [`sim`]).
     pub pod_startup: Option<Millis>,
-    /// How long to simulate (default: to the end of the demand).
+    /// How long to simulate (default: to the end of the demand), from the window's start.
     pub horizon: Option<Millis>,
+    /// The part of the demand to replay (default: all of it).
+    pub window: ReplayWindow,
     /// How sample values relate to the demand (default: chosen from the data).
     pub samples_are: Interpretation,
 }
@@ -83,6 +167,7 @@ impl Default for PipelineOptions {
             initial_replicas: None,
             pod_startup: None,
             horizon: None,
+            window: ReplayWindow::default(),
             samples_are: Interpretation::Auto,
         }
     }
@@ -214,6 +299,21 @@ pub struct PipelineOutput {
     pub samples_error: Option<SampleError>,
     /// The simulated run, when there was an autoscaler and a non-empty demand.
     pub sim: Option<SimOutput>,
+    /// Why there is no [`Self::sim`] although there was an autoscaler and a demand.
+    pub not_replayed: Option<NotReplayed>,
+    /// Where the replayed demand starts, in the input's times (after the window).
+    pub replay_start: Option<ReplayStart>,
+}
+
+/// Where a replay's time 0 is in the input's times (front ends read times such as `--at`
+/// against it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReplayStart {
+    /// The timeline's first time ([`crate::demand::DemandSeries::offset`]): the input's time of
+    /// the replay's start for relative times, 0 for absolute ones.
+    pub offset: Millis,
+    /// The Unix time (ms) of the replay's start when the input's times are absolute.
+    pub epoch_start: Option<i64>,
 }
 
 impl PipelineOutput {
@@ -438,6 +538,166 @@ fn import_samples(
     })
 }
 
+/// Whether `d`, a diagnostic of the configuration, makes a replay of `a` meaningless: an error
+/// inside `a`'s document (or without a position). Such an error means the API server or the
+/// controller rejects the object (`min-above-max`, `out-of-range`, `missing-field`, …) or a
+/// value could not be read as written (`wrong-type`, `invalid-value`), so a replay would not be
+/// of the autoscaler as written. Not blocking: `aibrix-target-truncated` (the controller really
+/// runs with the truncated target: the replay shows what it does) and `yaml-syntax` (the text
+/// after the autoscaler; a syntax error inside it also leaves a field missing, which blocks).
+pub fn blocks_replay(a: &Autoscaler, d: &Diagnostic) -> bool {
+    let inside = d
+        .span
+        .is_none_or(|s| a.span.start <= s.start && s.end <= a.span.end);
+    d.severity == Severity::Error
+        && inside
+        && !matches!(
+            d.code,
+            crate::codes::AIBRIX_TARGET_TRUNCATED | crate::codes::YAML_SYNTAX
+        )
+}
+
+/// `ms` in the input's own form: RFC 3339 for absolute times, seconds for relative ones (as a
+/// user types them back into `--from`/`--to`).
+fn input_time(ms: i64, absolute: bool) -> String {
+    if absolute {
+        samples::fmt_time(ms, TimeBase::Epoch)
+    } else if ms % 1000 == 0 {
+        format!("{}", ms / 1000)
+    } else {
+        format!("{}", ms as f64 / 1000.0)
+    }
+}
+
+/// Cut `demand` to the window of `opts`, replay it, or say why not (with the diagnostic).
+fn replay(
+    a: &Autoscaler,
+    demand: &DemandSeries,
+    opts: &PipelineOptions,
+) -> Result<(SimOutput, ReplayStart), Box<(NotReplayed, Diagnostic)>> {
+    let absolute = demand.is_absolute();
+    // The data's start in the input's times, and its end relative to the start.
+    let start = demand
+        .epoch_start
+        .unwrap_or_else(|| i64::try_from(demand.offset).unwrap_or(i64::MAX));
+    let end = demand.default_duration();
+    let end_i = i64::try_from(end).unwrap_or(i64::MAX);
+    let shown = |rel: i64| input_time(start.saturating_add(rel), absolute);
+    let window_err = |e: WindowError| {
+        let d = Diagnostic::error(crate::codes::REPLAY_WINDOW, e.to_string()).with_help(format!(
+            "give --from and --to between {} and {}, --from before --to",
+            shown(0),
+            shown(end_i)
+        ));
+        Box::new((NotReplayed::Window(e), d))
+    };
+    // A bound as ms from the data's start, checked to lie within the data.
+    let resolve =
+        |bound: Option<WindowBound>, which: &'static str| -> Result<Option<Millis>, WindowError> {
+            let Some(bound) = bound else { return Ok(None) };
+            let at = match bound {
+                WindowBound::InputTime(ms) => ms,
+                WindowBound::Unix(ms) if absolute => ms,
+                WindowBound::Unix(ms) => {
+                    return Err(WindowError::AbsoluteForRelative {
+                        which,
+                        at: input_time(ms, true),
+                        start: shown(0),
+                        end: shown(end_i),
+                    })
+                }
+            };
+            let rel = at.checked_sub(start).filter(|r| (0..=end_i).contains(r));
+            match rel.and_then(|r| u64::try_from(r).ok()) {
+                Some(r) => Ok(Some(r)),
+                None => Err(WindowError::Outside {
+                    which,
+                    at: input_time(at, absolute),
+                    start: shown(0),
+                    end: shown(end_i),
+                }),
+            }
+        };
+    let from = resolve(opts.window.from, "--from").map_err(window_err)?;
+    let to = resolve(opts.window.to, "--to").map_err(window_err)?;
+    let f = from.unwrap_or(0);
+    if from.is_some() && f >= end {
+        return Err(window_err(WindowError::Outside {
+            which: "--from",
+            at: shown(i64::try_from(f).unwrap_or(i64::MAX)),
+            start: shown(0),
+            end: shown(end_i),
+        }));
+    }
+    if let Some(t) = to {
+        if t <= f {
+            return Err(window_err(WindowError::Empty {
+                from: shown(i64::try_from(f).unwrap_or(i64::MAX)),
+                to: shown(i64::try_from(t).unwrap_or(i64::MAX)),
+            }));
+        }
+    }
+    let windowed;
+    let series = match from {
+        Some(f) if f > 0 => {
+            windowed = demand.starting_at(f);
+            &windowed
+        }
+        _ => demand,
+    };
+    let horizon = match (to, opts.horizon) {
+        (Some(t), Some(h)) => Some(t.saturating_sub(f).min(h)),
+        (Some(t), None) => Some(t.saturating_sub(f)),
+        (None, Some(h)) => Some(h),
+        (None, None) => from.map(|f| end.saturating_sub(f)),
+    };
+    let sim_opts = SimOptions {
+        initial_replicas: opts.initial_replicas,
+        pod_startup: opts.pod_startup,
+        duration: horizon,
+    };
+    match sim::try_simulate(a, series, &sim_opts) {
+        Ok(output) => Ok((
+            output,
+            ReplayStart {
+                offset: series.offset,
+                epoch_start: series.epoch_start,
+            },
+        )),
+        Err(e) => {
+            // A window as long as the limit allows, from the replay's start: whole hours for
+            // spans over a day, whole minutes below.
+            let unit: Millis = if e.max_span >= 86_400_000 {
+                3_600_000
+            } else {
+                60_000
+            };
+            let span = (e.max_span - e.max_span % unit).max(e.max_span.min(unit));
+            let f_i = i64::try_from(f).unwrap_or(i64::MAX);
+            let span_i = i64::try_from(span).unwrap_or(i64::MAX);
+            let window = format!(
+                "--from {} --to {}",
+                shown(f_i),
+                shown(f_i.saturating_add(span_i))
+            );
+            let help = if opts.horizon.is_some() && to.is_none() {
+                format!(
+                    "replay at most {}: `--duration {}`; or a window of the data with --from/--to, e.g. `{window}`",
+                    sim::limit::human_span(span),
+                    samples::fmt_dur(span)
+                )
+            } else {
+                format!(
+                    "replay a window of the data with --from/--to, e.g. `{window}` (its first {}), or a shorter --duration",
+                    sim::limit::human_span(span)
+                )
+            };
+            let d = e.diagnostic_with_help(help);
+            Err(Box::new((NotReplayed::TooLong(e), d)))
+        }
+    }
+}
+
 /// Run the whole pipeline on `input`.
 pub fn run(input: &PipelineInput<'_>) -> PipelineOutput {
     run_cached(input, &mut SamplesCache::default())
@@ -526,20 +786,33 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
             }
         };
         if let Some(demand) = demand.filter(|d| !d.points.is_empty()) {
-            let sim_opts = SimOptions {
-                initial_replicas: opts.initial_replicas,
-                pod_startup: opts.pod_startup,
-                duration: opts.horizon,
-            };
+            let blocking: Vec<&'static str> = config
+                .iter()
+                .filter(|d| blocks_replay(a, d))
+                .map(|d| d.code)
+                .collect();
             let r = replayed.as_ref().unwrap_or(a);
-            let output = sim::simulate(r, demand, &sim_opts);
-            later.extend(output.diagnostics.iter().map(|d| (Step::Replay, d.clone())));
-            later.extend(
-                analysis::check_timeline(r, &output)
-                    .into_iter()
-                    .map(|d| (Step::TimelineCheck, d)),
-            );
-            out.sim = Some(output);
+            if !blocking.is_empty() {
+                out.not_replayed = Some(NotReplayed::ConfigErrors(blocking));
+            } else {
+                match replay(r, demand, opts) {
+                    Ok((output, start)) => {
+                        later.extend(output.diagnostics.iter().map(|d| (Step::Replay, d.clone())));
+                        later.extend(
+                            analysis::check_timeline(r, &output)
+                                .into_iter()
+                                .map(|d| (Step::TimelineCheck, d)),
+                        );
+                        out.sim = Some(output);
+                        out.replay_start = Some(start);
+                    }
+                    Err(refused) => {
+                        let (why, diagnostic) = *refused;
+                        later.push((Step::Replay, diagnostic));
+                        out.not_replayed = Some(why);
+                    }
+                }
+            }
         }
         out.as_read = Some(a.clone());
         out.rescaled = replayed;
@@ -1024,6 +1297,255 @@ mod tests {
             apply_edits(text, &[e1, overlap]),
             Err(EditError::Overlap { .. })
         ));
+    }
+
+    const HPA_YAML: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Resource\n      resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}\n";
+
+    const HOUR: Millis = 3_600_000;
+    const DAY: Millis = 24 * HOUR;
+
+    /// Hourly demand for `days` days from file time `start_s` (seconds), value = hour of day.
+    fn hourly(days: u64, start_s: u64) -> DemandSeries {
+        let mut csv = String::from("time,value\n");
+        for h in 0..days * 24 {
+            csv.push_str(&format!("{},{}\n", start_s + h * 3600, h % 24));
+        }
+        match crate::demand::parse_csv(&csv) {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn with(
+        yaml: &str,
+        demand: &DemandSeries,
+        f: impl FnOnce(&mut PipelineOptions),
+    ) -> PipelineOutput {
+        let mut i = input(yaml, DemandInput::Series(demand));
+        f(&mut i.options);
+        run(&i)
+    }
+
+    #[test]
+    fn a_replay_beyond_the_limit_is_an_error_with_a_window_and_is_not_run() {
+        let far = DemandSeries::from_points(vec![(0, 1.0), (1_000_000_000_000_000, 2.0)]);
+        // The other steps' diagnostics are still reported.
+        let seed = with(SEED_YAML, &far, |_| {});
+        assert!(seed.sim.is_none());
+        assert!(seed.has_code(codes::REPLAY_TOO_LONG));
+        assert!(seed.has_code(codes::DEPRECATED_METRIC));
+        let out = with(HPA_YAML, &far, |_| {});
+        assert!(out.sim.is_none() && out.replay_start.is_none());
+        assert!(matches!(out.not_replayed, Some(NotReplayed::TooLong(_))));
+        let f = out
+            .findings
+            .iter()
+            .find(|f| f.diagnostic.code == codes::REPLAY_TOO_LONG)
+            .expect("replay-too-long");
+        assert_eq!(
+            (f.step, f.diagnostic.severity),
+            (Step::Replay, Severity::Error)
+        );
+        assert_eq!(
+            f.diagnostic.help.as_deref(),
+            Some("replay a window of the data with --from/--to, e.g. `--from 0 --to 2998800` (its first 34 days 17h), or a shorter --duration")
+        );
+        // A horizon that is too long: the help gives a --duration that fits.
+        let out = with(HPA_YAML, &hourly(2, 0), |o| o.horizon = Some(u64::MAX));
+        let help = out
+            .findings
+            .iter()
+            .find(|f| f.diagnostic.code == codes::REPLAY_TOO_LONG)
+            .and_then(|f| f.diagnostic.help.clone());
+        assert_eq!(
+            help.as_deref(),
+            Some("replay at most 34 days 17h: `--duration 833h`; or a window of the data with --from/--to, e.g. `--from 0 --to 2998800`")
+        );
+        // 40 days of data: too long as a whole, fine in a window the help suggests.
+        let long = hourly(40, 0);
+        assert!(with(HPA_YAML, &long, |_| {}).sim.is_none());
+        let out = with(HPA_YAML, &long, |o| {
+            o.window.from = Some(WindowBound::InputTime(0));
+            o.window.to = Some(WindowBound::InputTime(2_998_800_000));
+        });
+        assert!(out.sim.is_some() && out.not_replayed.is_none());
+    }
+
+    #[test]
+    fn a_window_replays_part_of_the_data_from_the_value_in_force() {
+        // File times from 1000 s; the window from 10 days 30 min to 12 days.
+        let d = hourly(40, 1_000);
+        let from = 1_000_000 + 10 * DAY + 30 * 60_000;
+        let to = 1_000_000 + 12 * DAY;
+        let out = with(HPA_YAML, &d, |o| {
+            o.window.from = Some(WindowBound::InputTime(from as i64));
+            o.window.to = Some(WindowBound::InputTime(to as i64));
+        });
+        let sim = out.sim.as_ref().expect("replayed");
+        assert_eq!(sim.duration, to - from);
+        let first = sim.timeline.first().expect("an evaluation");
+        let last = sim.timeline.last().expect("an evaluation");
+        assert_eq!(first.t, from);
+        assert!(last.t <= to, "{} > {to}", last.t);
+        // At 10 days 30 min the hour-0 row (value 0) of day 10 is in force, then hour 1 from
+        // 10 days 1 h.
+        assert_eq!(first.demand, 0.0);
+        assert!(sim
+            .timeline
+            .iter()
+            .any(|e| e.t == from + 30 * 60_000 && e.demand == 1.0));
+        assert_eq!(
+            out.replay_start,
+            Some(ReplayStart {
+                offset: from,
+                epoch_start: None
+            })
+        );
+        // `to` alone, and `from` alone (to the data's end).
+        let out = with(HPA_YAML, &d, |o| {
+            o.window.to = Some(WindowBound::InputTime(2 * DAY as i64))
+        });
+        assert_eq!(out.sim.map(|s| s.duration), Some(2 * DAY - 1_000_000));
+        let out = with(HPA_YAML, &d, |o| {
+            o.window.from = Some(WindowBound::InputTime(from as i64))
+        });
+        assert_eq!(
+            out.sim.map(|s| s.duration),
+            Some(1_000_000 + 40 * DAY - from)
+        );
+        // With a horizon too: the earlier end.
+        let out = with(HPA_YAML, &d, |o| {
+            o.window.from = Some(WindowBound::InputTime(from as i64));
+            o.window.to = Some(WindowBound::InputTime(to as i64));
+            o.horizon = Some(HOUR);
+        });
+        assert_eq!(out.sim.map(|s| s.duration), Some(HOUR));
+    }
+
+    #[test]
+    fn absolute_inputs_take_rfc3339_and_unix_seconds_alike() {
+        let csv =
+            "time,value\n2025-11-28T08:00:00Z,1\n2025-11-28T09:00:00Z,5\n2025-11-28T10:00:00Z,2\n";
+        let d = crate::demand::parse_csv(csv).expect("csv");
+        let nine = 1_764_320_400_000i64;
+        for bound in [WindowBound::Unix(nine), WindowBound::InputTime(nine)] {
+            let out = with(HPA_YAML, &d, |o| o.window.from = Some(bound));
+            assert_eq!(
+                out.replay_start.and_then(|s| s.epoch_start),
+                Some(nine),
+                "{bound:?}"
+            );
+            let sim = out.sim.expect("replayed");
+            assert_eq!(sim.timeline.first().map(|e| e.demand), Some(5.0));
+        }
+    }
+
+    /// (from, to, the error's message) on data from file time 100 s to 3700 s (+1 h step).
+    #[test]
+    fn window_errors_name_the_datas_range() {
+        let d = crate::demand::parse_csv("time,value\n100,1\n3700,2\n").expect("csv");
+        let s = |secs: i64| Some(WindowBound::InputTime(secs * 1000));
+        let cases: &[(Option<WindowBound>, Option<WindowBound>, &str)] = &[
+            (s(3000), s(2000), "--from 3000 is not before --to 2000: the window is empty"),
+            (s(2000), s(2000), "--from 2000 is not before --to 2000: the window is empty"),
+            (s(50), None, "--from 50 is outside the data, which runs from 100 to 7300"),
+            (None, s(8000), "--to 8000 is outside the data, which runs from 100 to 7300"),
+            (s(7300), None, "--from 7300 is outside the data, which runs from 100 to 7300"),
+            (s(i64::MIN / 1000), None, "--from -9223372036854775 is outside the data, which runs from 100 to 7300"),
+            (
+                Some(WindowBound::Unix(1_764_316_800_000)),
+                None,
+                "--from 2025-11-28T08:00:00Z is an absolute time, but the input's times are relative (from 100 to 7300): give seconds",
+            ),
+        ];
+        for (from, to, message) in cases {
+            let out = with(HPA_YAML, &d, |o| {
+                o.window = ReplayWindow {
+                    from: *from,
+                    to: *to,
+                };
+            });
+            assert!(out.sim.is_none(), "{message}");
+            assert!(
+                matches!(out.not_replayed, Some(NotReplayed::Window(_))),
+                "{message}"
+            );
+            let f = out
+                .findings
+                .iter()
+                .find(|f| f.diagnostic.code == codes::REPLAY_WINDOW)
+                .expect("replay-window");
+            assert_eq!(f.diagnostic.message, *message);
+            assert_eq!(
+                f.diagnostic.help.as_deref(),
+                Some("give --from and --to between 100 and 7300, --from before --to")
+            );
+        }
+    }
+
+    /// (YAML, replayed?): errors that make the replay meaningless stop it; the others do not.
+    #[test]
+    fn configuration_errors_refuse_the_replay() {
+        let min_above_max = HPA_YAML.replace("minReplicas: 1", "minReplicas: 12");
+        let truncated = include_str!("../../tests/testdata/config/aibrix/hpa-truncated.yaml");
+        let d = hourly(1, 0);
+        let cases: &[(&str, Option<&[&str]>)] = &[
+            (HPA_YAML, None),
+            (&min_above_max, Some(&[codes::MIN_ABOVE_MAX])),
+            (truncated, None),
+        ];
+        for (yaml, refused) in cases {
+            let out = with(yaml, &d, |_| {});
+            match refused {
+                Some(codes) => {
+                    assert!(out.sim.is_none());
+                    assert_eq!(
+                        out.not_replayed,
+                        Some(NotReplayed::ConfigErrors(codes.to_vec()))
+                    );
+                    for c in *codes {
+                        assert!(out.has_code(c), "{c}");
+                    }
+                }
+                None => assert!(out.sim.is_some(), "{:?}", out.not_replayed),
+            }
+        }
+        let e = NotReplayed::ConfigErrors(vec![codes::MIN_ABOVE_MAX]);
+        assert_eq!(
+            e.to_string(),
+            "the configuration has errors (min-above-max) that make a replay meaningless"
+        );
+    }
+
+    #[test]
+    fn a_stray_sample_is_dropped_before_the_replay() {
+        let mut prom = String::from("time,value\n0,0.4\n");
+        for k in 0..240u64 {
+            prom.push_str(&format!("{},{}\n", 1_764_316_800 + 15 * k, 0.5));
+        }
+        // CSV samples in seconds are relative: the stray is at 0 s, the rest 55 years later.
+        let out = run(&input(HPA_YAML, DemandInput::Samples(&prom)));
+        let imp = out.import.as_ref().expect("import");
+        let stray: Vec<_> = imp
+            .notes
+            .iter()
+            .filter(|n| n.code == samples::codes::STRAY)
+            .collect();
+        assert_eq!(stray.len(), 1, "{:?}", imp.notes);
+        assert!(
+            stray[0]
+                .message
+                .starts_with("dropped 1 stray sample, up to 55 years"),
+            "{}",
+            stray[0].message
+        );
+        assert_eq!((stray[0].line, stray[0].column), (Some(2), Some(3)));
+        let sim = out.sim.as_ref().expect("replayed");
+        assert!(sim.duration <= HOUR, "{}", sim.duration);
+        assert!(out
+            .findings
+            .iter()
+            .any(|f| f.diagnostic.code == samples::codes::STRAY));
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! [`QuantityError::TooLarge`] instead of being kept as a big decimal. No autoscaler setting
 //! comes near it.
 
+use crate::text::split_while;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -59,6 +60,21 @@ pub struct Quantity {
 
 /// 2⁶³ − 1, upstream `maxAllowed` (the cap for BinarySI values).
 const MAX_ALLOWED: i128 = i64::MAX as i128;
+/// The largest quantity whose `MilliValue()` fits `int64`: 9223372036854775.807, written as
+/// [`MAX_MILLI_VALUE`].
+const MAX_MILLI_QUANTITY: Quantity = Quantity {
+    unscaled: i64::MAX as i128,
+    exponent: -3,
+    format: Format::DecimalSI,
+};
+const MIN_MILLI_QUANTITY: Quantity = Quantity {
+    unscaled: -(i64::MAX as i128),
+    exponent: -3,
+    format: Format::DecimalSI,
+};
+/// [`MAX_MILLI_QUANTITY`] for messages.
+pub const MAX_MILLI_VALUE: &str = "9223372036854775.807";
+
 /// Upstream `maxInt64Factors`.
 const MAX_INT64_FACTORS: i32 = 18;
 
@@ -97,33 +113,30 @@ struct Split<'a> {
     suffix: &'a str,
 }
 
+/// A user's input for an error message, cut to a readable length (the error quotes it).
+fn shown(s: &str) -> String {
+    crate::text::clip(s, crate::text::QUOTE_MAX_CHARS).into_owned()
+}
+
 fn format_err(input: &str, position: usize) -> QuantityError {
     QuantityError::Format {
-        input: input.to_string(),
-        found: input[position..].chars().next().unwrap_or(' '),
+        input: shown(input),
+        found: input
+            .get(position..)
+            .and_then(|r| r.chars().next())
+            .unwrap_or(' '),
         position: position + 1,
     }
 }
 
 /// Mirrors upstream `parseQuantityString`: sign, number, optional fraction, suffix.
 fn split(s: &str) -> Result<Split<'_>, QuantityError> {
-    let b = s.as_bytes();
-    let end = b.len();
-    let mut pos = 0;
-    let mut positive = true;
-    match b.first() {
-        Some(b'-') => {
-            positive = false;
-            pos = 1;
-        }
-        Some(b'+') => pos = 1,
-        _ => {}
-    }
-    // Leading zeros.
-    while pos < end && b[pos] == b'0' {
-        pos += 1;
-    }
-    if pos >= end {
+    let (positive, unsigned) = match s.strip_prefix('-') {
+        Some(r) => (false, r),
+        None => (true, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let rest = unsigned.trim_start_matches('0');
+    if rest.is_empty() {
         return Ok(Split {
             positive,
             num: "0",
@@ -131,42 +144,25 @@ fn split(s: &str) -> Result<Split<'_>, QuantityError> {
             suffix: "",
         });
     }
-    let num_start = pos;
-    while pos < end && b[pos].is_ascii_digit() {
-        pos += 1;
-    }
-    let mut num = &s[num_start..pos];
-    if num.is_empty() {
-        num = "0";
-    }
-    let mut denom = "";
-    if pos < end && b[pos] == b'.' {
-        pos += 1;
-        let d_start = pos;
-        while pos < end && b[pos].is_ascii_digit() {
-            pos += 1;
-        }
-        denom = &s[d_start..pos];
-    }
-    let suffix_start = pos;
-    while pos < end && b"eEinumkKMGTP".contains(&b[pos]) {
-        pos += 1;
-    }
-    if pos < end && (b[pos] == b'-' || b[pos] == b'+') {
-        pos += 1;
-    }
-    while pos < end && b[pos].is_ascii_digit() {
-        pos += 1;
-    }
-    if pos < end {
-        // `pos` is at an ASCII byte or the start of a multi-byte char: both char boundaries.
-        return Err(format_err(s, pos));
+    let (num, rest) = split_while(rest, |c| c.is_ascii_digit());
+    let num = if num.is_empty() { "0" } else { num };
+    let (denom, rest) = match rest.strip_prefix('.') {
+        Some(r) => split_while(r, |c| c.is_ascii_digit()),
+        None => ("", rest),
+    };
+    let suffix = rest;
+    let (_, tail) = split_while(rest, |c| "eEinumkKMGTP".contains(c));
+    let tail = tail.strip_prefix(['-', '+']).unwrap_or(tail);
+    let (_, tail) = split_while(tail, |c| c.is_ascii_digit());
+    if !tail.is_empty() {
+        // `tail` is a suffix of `s`, so this is a character boundary of `s`.
+        return Err(format_err(s, s.len() - tail.len()));
     }
     Ok(Split {
         positive,
         num,
         denom,
-        suffix: &s[suffix_start..],
+        suffix,
     })
 }
 
@@ -212,12 +208,10 @@ impl Quantity {
         let sp = split(s)?;
         let (base, exp, mut format) =
             interpret(sp.suffix).ok_or_else(|| QuantityError::Suffix {
-                input: s.to_string(),
-                suffix: sp.suffix.to_string(),
+                input: shown(s),
+                suffix: shown(sp.suffix),
             })?;
-        let too_large = || QuantityError::TooLarge {
-            input: s.to_string(),
-        };
+        let too_large = || QuantityError::TooLarge { input: shown(s) };
         let sign: i128 = if sp.positive { 1 } else { -1 };
         let ndigits = (sp.num.len() + sp.denom.len()) as i64;
         let denom_len = sp.denom.len() as i64;
@@ -357,6 +351,14 @@ impl Quantity {
         self.scaled_value(-3)
     }
 
+    /// Whether `MilliValue()` fits `int64`: upstream's `ScaledValue` wraps beyond it (Go's
+    /// `big.Int.Int64` of a larger value is undefined), so a target above
+    /// [`MAX_MILLI_VALUE`] reaches the controller as garbage.
+    pub fn milli_value_fits(&self) -> bool {
+        self.cmp_value(&MAX_MILLI_QUANTITY) != Ordering::Greater
+            && self.cmp_value(&MIN_MILLI_QUANTITY) != Ordering::Less
+    }
+
     /// `Value()`: ceil(q), rounding away from zero.
     pub fn value(&self) -> i64 {
         self.scaled_value(0)
@@ -492,6 +494,33 @@ mod tests {
     }
 
     #[test]
+    fn milli_value_range() {
+        for (s, fits) in [
+            ("1", true),
+            ("9223372036854775807m", true),
+            ("9223372036854775.807", true),
+            ("-9223372036854775807m", true),
+            ("9223372036854775808m", false),
+            ("9223372036854776", false),
+            ("10P", false),
+            ("1e400", false),
+            ("-1e400", false),
+            ("8Ei", false),
+        ] {
+            assert_eq!(q(s).milli_value_fits(), fits, "{s}");
+        }
+        assert_eq!(MAX_MILLI_QUANTITY.to_string(), MAX_MILLI_VALUE);
+    }
+
+    #[test]
+    fn errors_quote_a_bounded_input() {
+        let long = format!("1{}x", "0".repeat(100_000));
+        let e = Quantity::parse(&long).unwrap_err().to_string();
+        assert!(e.len() < 400, "{e}");
+        assert!(e.contains("(100002 characters)"), "{e}");
+    }
+
+    #[test]
     fn errors() {
         for s in [
             "", "1K", "1mi", " 1", "1 ", "aoeu", "-3.01e-", "1e", "1.1.M", "ä",
@@ -502,6 +531,29 @@ mod tests {
             Quantity::parse("1K"),
             Err(QuantityError::Suffix { .. })
         ));
+    }
+
+    /// Where the first character that fits no part of a quantity is, and which it is.
+    #[test]
+    fn format_errors_name_the_character() {
+        for (s, found, position) in [
+            ("1x", 'x', 2),
+            ("1.5é", 'é', 4),
+            ("é", 'é', 1),
+            ("12Ki!", '!', 5),
+            ("1 ", ' ', 2),
+            ("-0.5e-3z", 'z', 8),
+            ("1.1.M", '.', 4),
+        ] {
+            match Quantity::parse(s) {
+                Err(QuantityError::Format {
+                    found: f,
+                    position: p,
+                    ..
+                }) => assert_eq!((f, p), (found, position), "{s}"),
+                other => panic!("{s}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -220,6 +220,19 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The position of the `char_offset`-th character, clamped to the text: the end of a text
+    /// that ends with a newline is the end of its last line (not a line after it).
+    pub fn pos_of_char(&self, char_offset: usize) -> Pos {
+        let end = self.text.len();
+        let byte = self.byte_of_char(char_offset).unwrap_or(end);
+        let byte = if byte == end && self.text.ends_with('\n') {
+            end - 1
+        } else {
+            byte
+        };
+        self.pos_of_byte(byte)
+    }
+
     /// The byte offset of the start of 1-based `line`, if the text has it.
     pub fn line_start(&self, line: u32) -> Option<usize> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;

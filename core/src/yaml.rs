@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use crate::span::{saturating_u32, LineIndex, Pos, Span, Spanned};
+use crate::span::{LineIndex, Pos, Span, Spanned};
 
 /// One YAML node.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +61,9 @@ pub struct Limits {
     /// request bodies (`request entity too large: limit is 3145728`), so no object that can
     /// exist in a cluster is larger.
     pub max_document_chars: usize,
-    /// Most documents read from one stream; those after it are not read.
+    /// Most documents read from one stream; those after it are not read. 1 000 000: a 50 MB
+    /// dump of small objects (Services, ConfigMaps) holds about 100 000; the count bounds
+    /// the per-document work of inputs made of empty documents.
     pub max_documents: usize,
 }
 
@@ -71,7 +73,7 @@ impl Default for Limits {
             max_depth: 128,
             max_alias_nodes: 400_000,
             max_document_chars: 3 * 1024 * 1024,
-            max_documents: 100_000,
+            max_documents: 1_000_000,
         }
     }
 }
@@ -261,19 +263,13 @@ impl<'i, 'l> Reader<'i, 'l> {
         }
     }
 
-    /// A parser marker (relative to this parser's start) as a position in the whole source.
+    /// A parser marker (relative to this parser's start) as a position in the whole source,
+    /// from its character index through the line index: saphyr's own line and column count a
+    /// lone `\r` as a line break (the renderers do not), and a few of its error markers sit
+    /// past the end of the text, so only the index is trusted, clamped to the text.
     fn pos(&self, m: &saphyr_parser::Marker) -> Pos {
-        let line = saturating_u32(m.line());
-        let col = saturating_u32(m.col());
-        Pos {
-            line: self.base.line.saturating_add(line.saturating_sub(1)),
-            column: if line <= 1 {
-                self.base.column.saturating_add(col)
-            } else {
-                col.saturating_add(1)
-            },
-            offset: self.base.offset.saturating_add(saturating_u32(m.index())),
-        }
+        let offset = (self.base.offset as usize).saturating_add(m.index());
+        self.index.pos_of_char(offset)
     }
 
     fn span(&self, s: &saphyr_parser::Span) -> Span {
@@ -359,7 +355,7 @@ impl<'i, 'l> Reader<'i, 'l> {
         if !self.stack.is_empty() {
             stream.errors.push(YamlError {
                 kind: YamlErrorKind::Syntax("unexpected end of input".into()),
-                pos: self.index.pos_of_byte(self.index.text().len()),
+                pos: self.index.pos_of_char(usize::MAX),
             });
         }
         Outcome::End

@@ -20,7 +20,6 @@ fn unusable_input_exits_2() {
     let missing = fixture("does-not-exist.yaml");
     let not_utf8 = fixture("not-utf8.yaml");
     let none = fixture("no-autoscaler.yaml");
-    let invalid = fixture("invalid.yaml");
     let demand = fixture("demand.csv");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["check", &missing], "error: cannot read "),
@@ -34,7 +33,6 @@ fn unusable_input_exits_2() {
             vec!["check", &none, "--name", "web"],
             "error: no autoscaler named \"web\"",
         ),
-        (vec!["check", &invalid], "error: no autoscaler"),
         (
             vec!["simulate", &none, "--demand", &demand],
             "error: no autoscaler found in ",
@@ -80,6 +78,27 @@ fn unusable_input_exits_2() {
         let r = run(&args);
         assert_eq!(r.code, 2, "{args:?}: stdout {:?} stderr {:?}", r.out, r.err);
         assert!(r.err.contains(stderr), "{args:?}: stderr {:?}", r.err);
+    }
+}
+
+/// Invalid YAML is one error, the cause, and nothing after it: not `no-autoscaler`, not a
+/// "no autoscaler found" line (issue 11: it was reported three times with the cause last).
+#[test]
+fn invalid_yaml_is_one_error_cause_first() {
+    let invalid = fixture("invalid.yaml");
+    for args in [
+        vec!["check", invalid.as_str()],
+        vec!["simulate", invalid.as_str(), "--demand", "unused.csv"],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.out, r.err);
+        let all = format!("{}{}", r.out, r.err);
+        assert!(
+            all.starts_with("error[yaml-syntax]: invalid YAML"),
+            "{args:?}: {all}"
+        );
+        assert_eq!(all.matches("error[").count(), 1, "{args:?}: {all}");
+        assert!(!all.contains("no autoscaler"), "{args:?}: {all}");
     }
 }
 

@@ -245,6 +245,24 @@ const CASES: &[Case] = &[
         column: 1,
         message: "JSON syntax: expected a key (a string), found `}`",
     },
+    // Found by the `gateway_config` fuzz target: a key or value quoting a line break made the
+    // error two lines in Envoy's log.
+    Case {
+        name: "control characters in the quoted text are escaped",
+        json: r#"{"target": {"concurr\ncy_per_pod": 0}}"#,
+        path: "target.concurr\\ncy_per_pod",
+        line: 1,
+        column: 13,
+        message: "unknown field `concurr\\ncy_per_pod` in `target`",
+    },
+    Case {
+        name: "control characters in a value are escaped",
+        json: r#"{"routes": ["v1\t\u0000\u001b"]}"#,
+        path: "routes[0]",
+        line: 1,
+        column: 13,
+        message: "`v1\\t\\u{0}\\u{1b}` is not a path prefix",
+    },
     Case {
         name: "cut text",
         json: "{\"target\": {",

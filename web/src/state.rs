@@ -578,6 +578,7 @@ impl State {
                     Some("total") => Interpretation::Total,
                     _ => Interpretation::Auto,
                 },
+                ..PipelineOptions::default()
             },
         }
     }

@@ -10,9 +10,12 @@
 //! - `cargo xtask replay`: replays the seed example with the CLI in the terminal.
 //! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate: `simulate` (a week at
 //!   1 s per algorithm vs parsing the CSV) and `samples_import` (a 7-day, 10-pod Prometheus
-//!   `query_range` import in MB/s vs `serde_json::Value`); `cargo xtask bench-web`: the
+//!   `query_range` import in MB/s vs `serde_json::Value`), `gateway_scan` and `yaml_check`
+//!   (`check` on 1, 10 and 50 MB manifests, time per MB); `cargo xtask bench-web`: the
 //!   playground's benchmark in headless Chromium; `cargo xtask bench-plugin`: the gateway
 //!   filter in Envoy (requests/s ratio, CPU per SSE chunk, `.wasm` size).
+//! - `cargo xtask fuzz [--time S] [--max-len N] [--avoid-pending] [TARGET...]`: the
+//!   cargo-fuzz targets of `fuzz/` for a bounded time each, failing on any crash (`fuzz.rs`).
 //!
 //! To add a step, append to [`test_steps`] (or to the playground's / filter's step lists).
 
@@ -22,6 +25,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod fuzz;
 mod web;
 
 /// Rust targets every build needs: the core must build for the browser and for Envoy.
@@ -454,7 +458,7 @@ fn replay() -> Result<(), Failure> {
 
 fn bench() -> Result<(), Failure> {
     println!(
-        "==> benchmarks (cargo bench -p scalelens-tests: simulate, samples_import, gateway_scan)"
+        "==> benchmarks (cargo bench -p scalelens-tests: simulate, samples_import, gateway_scan, yaml_check)"
     );
     run(
         "bench",
@@ -469,6 +473,8 @@ fn bench() -> Result<(), Failure> {
             "samples_import",
             "--bench",
             "gateway_scan",
+            "--bench",
+            "yaml_check",
         ],
     )
 }
@@ -487,11 +493,18 @@ tasks:
   replay            replay the seed example with the CLI in the terminal
   bench             the benchmarks: simulate (week at 1 s vs CSV parse), samples_import
                     (Prometheus JSON MB/s vs serde_json), gateway_scan (the filter's body
-                    scanning, natively)
+                    scanning, natively), yaml_check (check on 1/10/50 MB manifests: linear)
   bench-web         the playground's benchmark in headless Chromium (edit -> chart, first
                     paint, wasm size)
   bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size,
-                    beside cost probes; then its own code in Node's V8 (plugin/bench/v8-host.mjs)";
+                    beside cost probes; then its own code in Node's V8 (plugin/bench/v8-host.mjs)
+  fuzz [--time S] [--max-len N] [--avoid-pending] [TARGET...]
+                    the cargo-fuzz targets of fuzz/ (nightly, AddressSanitizer), each S seconds
+                    (default 30) on its checked-in corpus, inputs up to N bytes (default 65536);
+                    fails on any crash, hang or out-of-memory; prints executions per target.
+                    --avoid-pending skips the input classes whose issue 11 fixes are in flight
+                    Installs nothing: needs `rustup toolchain install nightly --profile minimal`
+                    and `cargo install cargo-fuzz --locked --version 0.13.2`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -504,6 +517,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("bench-plugin") => bench_plugin(),
         Some("bench-web") => web::bench_web(),
+        Some("fuzz") => fuzz::fuzz(args.get(1..).unwrap_or(&[])),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -3,7 +3,9 @@
 //!
 //! Escaping follows the Actions toolkit (`@actions/core` `command.ts`): in the message `%`,
 //! `\r`, `\n` become `%25`, `%0D`, `%0A`; in property values `:` and `,` are escaped too
-//! (`%3A`, `%2C`). Notes become `::notice`.
+//! (`%3A`, `%2C`). Notes become `::notice`. Other control characters, bidirectional overrides
+//! and zero-width characters are escaped ([`scalelens_core::text::push_escaped`]): the
+//! Actions log would act on an ANSI escape, and a code-scanning page would reorder bidi text.
 
 use std::fmt::Write as _;
 
@@ -11,9 +13,16 @@ use scalelens_core::{Diagnostic, Severity};
 
 /// Escape a command's message (data).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => scalelens_core::text::push_escaped(&mut out, c),
+        }
+    }
+    out
 }
 
 /// Escape a property value.
@@ -69,5 +78,10 @@ mod tests {
     fn escapes() {
         assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(
+            escape_data("a\u{1b}[2J\u{202e}\nb"),
+            "a\\u{1b}[2J\\u{202e}%0Ab"
+        );
+        assert_eq!(escape_property("f\u{0}.yaml"), "f\\u{0}.yaml");
     }
 }

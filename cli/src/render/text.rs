@@ -14,16 +14,30 @@
 //! Columns are 1-based characters. A tab shows as [`TAB_WIDTH`] spaces. A span over several
 //! lines is underlined to the end of its first line; a span past the end of its line gets one
 //! caret just after the last character. Output is deterministic; ANSI colors only when asked.
+//!
+//! User text is shown escaped ([`scalelens_core::text::escape`]): control characters, NUL,
+//! bidirectional overrides (Trojan Source) and zero-width characters in an excerpt, a message or
+//! a fix appear as `\u{202e}`-style escapes, and the carets stay under the escaped text. A line
+//! wider than [`EXCERPT_MAX_COLUMNS`] is cut around the span, with `…` where text was left out.
 
 use std::fmt::Write as _;
 
 use scalelens_core::diagnostic::{Edit, Fix};
+use scalelens_core::text::{escape, escape_lines, escaped_width, push_escaped, quote};
 use scalelens_core::{Diagnostic, Severity, Span};
 
 use crate::source::SourceFile;
 
 /// How many columns a tab takes in a source excerpt.
 pub const TAB_WIDTH: usize = 4;
+
+/// The widest source line an excerpt shows, in columns: a terminal of 160 columns shows it
+/// whole beside the gutter. A longer line (minified JSON, a 1 MB scalar) is cut to this width
+/// around the span, so the excerpt stays readable and its size bounded.
+pub const EXCERPT_MAX_COLUMNS: usize = 160;
+
+/// Columns of context kept before the span when a long line is cut.
+const EXCERPT_CONTEXT: usize = 40;
 
 /// Whether to color the output (ANSI escapes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -96,59 +110,88 @@ fn digits(n: u32) -> usize {
     n.to_string().len()
 }
 
-/// Display width of a character in an excerpt.
+/// Display width of a character in an excerpt: a tab's spaces, an escape's characters, else 1.
 fn char_width(c: char) -> usize {
     if c == '\t' {
         TAB_WIDTH
     } else {
-        1
+        escaped_width(c)
     }
 }
 
-fn expand_tabs(line: &str) -> String {
-    line.chars()
-        .map(|c| {
-            if c == '\t' {
-                " ".repeat(TAB_WIDTH)
-            } else {
-                c.to_string()
+/// A source line as shown: tabs expanded, other special characters escaped.
+fn push_shown(out: &mut String, c: char) {
+    if c == '\t' {
+        out.push_str(&" ".repeat(TAB_WIDTH));
+    } else {
+        push_escaped(out, c);
+    }
+}
+
+/// A source line for an excerpt of `span`: the text shown (escaped, cut around the span when
+/// wider than [`EXCERPT_MAX_COLUMNS`]), the columns before the underline and its width.
+fn excerpt_line(line: &str, span: Span) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let n = chars.len();
+    // 0-based character range of the underline: the start clamped into 0..=n (n: just past the
+    // end, for spans at or after it), the end to the end of the line for multi-line spans.
+    let start = (span.start.column.max(1) as usize - 1).min(n);
+    let end = if span.end.line == span.start.line {
+        (span.end.column.max(1) as usize - 1).clamp(start, n)
+    } else {
+        n
+    };
+    let width = |r: &[char]| -> usize { r.iter().map(|&c| char_width(c)).sum() };
+    let (from, to) = if width(&chars) <= EXCERPT_MAX_COLUMNS {
+        (0, n)
+    } else {
+        // Keep up to EXCERPT_CONTEXT columns before the span, then fill the width.
+        let mut from = start;
+        let mut w = 0;
+        while let Some(&c) = from.checked_sub(1).and_then(|i| chars.get(i)) {
+            if w + char_width(c) > EXCERPT_CONTEXT {
+                break;
             }
-        })
-        .collect()
+            w += char_width(c);
+            from -= 1;
+        }
+        let mut to = from;
+        let mut w = 0;
+        while let Some(&c) = chars.get(to) {
+            if w + char_width(c) > EXCERPT_MAX_COLUMNS {
+                break;
+            }
+            w += char_width(c);
+            to += 1;
+        }
+        (from, to)
+    };
+    let mut shown = String::new();
+    let cut_left = from > 0;
+    if cut_left {
+        shown.push('…');
+    }
+    for &c in chars.get(from..to).unwrap_or(&[]) {
+        push_shown(&mut shown, c);
+    }
+    if to < n {
+        shown.push('…');
+    }
+    let before = usize::from(cut_left) + width(chars.get(from..start).unwrap_or(&[]));
+    let under = width(chars.get(start..end.min(to).max(start)).unwrap_or(&[]));
+    (shown, before, under.max(1))
 }
 
 /// (columns before the underline, underline width) for `span` on its first line.
+#[cfg(test)]
 fn underline(line: &str, span: Span) -> (usize, usize) {
-    let chars: Vec<char> = line.chars().collect();
-    // Clamp the 1-based start column into 1..=len+1 (one past the end for spans at/after it).
-    let start = (span.start.column.max(1) as usize).min(chars.len() + 1);
-    let end = if span.end.line == span.start.line {
-        (span.end.column as usize).clamp(start, chars.len() + 1)
-    } else {
-        chars.len() + 1
-    };
-    let before: usize = chars.iter().take(start - 1).map(|&c| char_width(c)).sum();
-    let width: usize = chars
-        .iter()
-        .skip(start - 1)
-        .take(end - start)
-        .map(|&c| char_width(c))
-        .sum();
-    (before, width.max(1))
+    let (_, before, width) = excerpt_line(line, span);
+    (before, width)
 }
 
-/// Escape line breaks and tabs so a string shows on one line.
+/// Our own text (a fix's description) on one line, escaped.
 fn inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s).into_owned()
 }
 
 fn pos_range(span: Span) -> String {
@@ -166,11 +209,11 @@ fn pos_range(span: Span) -> String {
 fn describe_edit(src: &SourceFile<'_>, edit: &Edit) -> String {
     let s = edit.span;
     let old = src.slice((s.start.line, s.start.column), (s.end.line, s.end.column));
-    let new = inline(&edit.replacement);
+    let new = quote(&edit.replacement);
     match old {
         Some(old) if old.is_empty() => format!("insert `{new}`"),
-        Some(old) if new.is_empty() => format!("delete `{}`", inline(&old)),
-        Some(old) => format!("replace `{}` with `{new}`", inline(&old)),
+        Some(old) if new.is_empty() => format!("delete `{}`", quote(&old)),
+        Some(old) => format!("replace `{}` with `{new}`", quote(&old)),
         None if new.is_empty() => format!("delete {}", pos_range(s)),
         None => format!("replace {} with `{new}`", pos_range(s)),
     }
@@ -211,7 +254,8 @@ pub fn render_diagnostic(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic,
     let head = format!("{}[{}]", d.severity.as_str(), d.code);
     // Continuation lines of a multi-line message line up under its first character.
     let indent = " ".repeat(head.chars().count() + 2);
-    let mut message = d.message.lines();
+    let message = escape_lines(&d.message);
+    let mut message = message.lines();
     let first = message.next().unwrap_or("");
     let _ = writeln!(
         out,
@@ -236,19 +280,18 @@ pub fn render_diagnostic(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic,
                 out,
                 "{pad}{} {}:{}:{}",
                 style.gutter("-->"),
-                src.name,
+                escape(src.name),
                 span.start.line,
                 span.start.column
             );
         }
         None => {
-            let _ = writeln!(out, "{pad}{} {}", style.gutter("-->"), src.name);
+            let _ = writeln!(out, "{pad}{} {}", style.gutter("-->"), escape(src.name));
         }
     }
     if let Some((span, line)) = excerpt {
-        let (before, len) = underline(line, span);
+        let (shown, before, len) = excerpt_line(line, span);
         let _ = writeln!(out, "{pad} {bar}");
-        let shown = expand_tabs(line);
         let number = style.gutter(&span.start.line.to_string());
         let _ = writeln!(out, "{}", format!("{number} {bar} {shown}").trim_end());
         let carets = style.severity(d.severity, &"^".repeat(len));
@@ -259,6 +302,7 @@ pub fn render_diagnostic(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic,
             let _ = writeln!(out, "{pad} {bar}");
         }
         if let Some(help) = &d.help {
+            let help = escape_lines(help);
             let mut lines = help.lines();
             let first = lines.next().unwrap_or("");
             let _ = writeln!(out, "{pad} {} {first}", style.bold("= help:"));
@@ -304,6 +348,45 @@ mod tests {
         assert_eq!(underline("", span(1, 0, 1, 0)), (0, 1));
         // end before start on the same line
         assert_eq!(underline("abcdef", span(1, 4, 1, 2)), (3, 1));
+    }
+
+    /// (line, span columns) → (shown text, carets line): escapes line up with their carets, and
+    /// long lines are cut around the span.
+    #[test]
+    fn excerpts_escape_and_cut() {
+        let long = format!("key: {}x{}", "a".repeat(300), "b".repeat(300));
+        let cases: Vec<(&str, (u32, u32), &str, &str)> = vec![
+            ("a\u{0}b: c", (6, 7), "a\\u{0}b: c", "         ^"),
+            (
+                "x: \u{202e}evil",
+                (4, 9),
+                "x: \\u{202e}evil",
+                "   ^^^^^^^^^^^^",
+            ),
+            ("\u{1b}[31m: 1", (8, 9), "\\u{1b}[31m: 1", "            ^"),
+            (
+                "k: \u{200b}\u{feff}v",
+                (6, 7),
+                "k: \\u{200b}\\u{feff}v",
+                "                   ^",
+            ),
+            ("\tv\u{7f}", (2, 4), "    v\\u{7f}", "    ^^^^^^^"),
+            (&long, (306, 307), "", ""),
+        ];
+        for (line, (from, to), shown, carets) in cases {
+            let (text, before, width) = excerpt_line(line, span(1, from, 1, to));
+            let under = format!("{}{}", " ".repeat(before), "^".repeat(width));
+            if shown.is_empty() {
+                // The long line: cut on both sides, 40 columns of context, the `x` underlined.
+                assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+                assert_eq!(text.chars().count(), EXCERPT_MAX_COLUMNS + 2);
+                assert_eq!(text.chars().nth(before), Some('x'), "{text}");
+                assert_eq!((before, width), (EXCERPT_CONTEXT + 1, 1));
+                continue;
+            }
+            assert_eq!(text, shown, "{line:?}");
+            assert_eq!(under, carets, "{line:?}");
+        }
     }
 
     #[test]

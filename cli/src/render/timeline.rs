@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::mem::discriminant;
 
 use scalelens_core::sim::{SimOutput, TimelineEntry};
+use scalelens_core::text::escape;
 use scalelens_core::{Diagnostic, Millis};
 
 /// Everything the `simulate` renderers show. Built by the command from the parsed autoscaler
@@ -68,20 +69,14 @@ pub fn human(ms: Millis) -> String {
     out
 }
 
-/// A value for the table: `-` when not finite, an integer when whole, else up to 4 decimals.
+/// A value for the table: `-` when not finite, an integer when whole, else up to 4 decimals,
+/// huge values in scientific form (`1.845e19`) so a column never grows past 10 characters
+/// ([`scalelens_core::text::number`]).
 pub fn num(x: f64) -> String {
     if !x.is_finite() {
         "-".to_string()
-    } else if x == x.trunc() && x.abs() < 1e15 {
-        format!("{}", x as i64)
     } else {
-        let s = format!("{x:.4}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" {
-            "0".to_string()
-        } else {
-            s.to_string()
-        }
+        scalelens_core::text::number(x, 4)
     }
 }
 
@@ -118,9 +113,10 @@ pub fn render_header(report: &SimReport<'_>) -> String {
     let _ = writeln!(
         s,
         "  autoscaler  {} ({})",
-        report.autoscaler_label, report.file
+        escape(&report.autoscaler_label),
+        escape(report.file)
     );
-    let _ = writeln!(s, "  demand      {}", report.demand_file);
+    let _ = writeln!(s, "  demand      {}", escape(report.demand_file));
     let startup = if out.pod_startup_is_default {
         format!(
             "pod start-up {} (Scalelens default, not read from the input; override with --pod-startup)",

@@ -152,13 +152,7 @@ pub enum Reason {
 
 fn num(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
     // Compact, deterministic rendering of observed values.
-    if x == x.trunc() && x.abs() < 1e15 {
-        write!(f, "{}", x as i64)
-    } else {
-        let s = format!("{x:.4}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        f.write_str(s)
-    }
+    f.write_str(&crate::text::number(x, 4))
 }
 
 impl fmt::Display for Reason {

@@ -57,8 +57,9 @@ pub fn check_flapping(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
     // The busiest one-hour window.
     let mut best = (0usize, 0usize); // (count, start index)
     let mut j = 0usize;
-    for i in 0..flips.len() {
-        while j < flips.len() && flips[j] < flips[i].saturating_add(HOUR) {
+    for (i, &start) in flips.iter().enumerate() {
+        let end = start.saturating_add(HOUR);
+        while flips.get(j).is_some_and(|&t| t < end) {
             j += 1;
         }
         if j - i > best.0 {

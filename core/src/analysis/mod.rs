@@ -97,18 +97,14 @@ pub(crate) fn metric_for<'a>(autoscaler: &'a Autoscaler, samples: &Samples) -> O
 }
 
 /// A number for messages and YAML edits: whole numbers without decimals, else at most 6
-/// significant decimals (so `0.3 × 100` prints `30`, not `30.000000000000004`).
+/// decimals (so `0.3 × 100` prints `30`, not `30.000000000000004`), huge values in scientific
+/// form (`1.845e19`, still a valid YAML number and Kubernetes quantity), `-` when not finite
+/// ([`crate::text::number`]).
 pub(crate) fn fmt_num(x: f64) -> String {
     if !x.is_finite() {
         return "-".to_string();
     }
-    let r = (x * 1e6).round() / 1e6;
-    if r == r.trunc() && r.abs() < 1e15 {
-        format!("{}", r as i64)
-    } else {
-        let s = format!("{r:.6}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
+    crate::text::number(x, 6)
 }
 
 /// The median of `v` (sorts it); `None` when empty.
@@ -174,6 +170,8 @@ mod tests {
         assert_eq!(fmt_num(50.0 / 100.0), "0.5");
         assert_eq!(fmt_num(1.0 / 3.0), "0.333333");
         assert_eq!(fmt_num(f64::NAN), "-");
+        assert_eq!(fmt_num(1e300), "1e300");
+        assert_eq!(fmt_num(0.9999999), "1");
         assert_eq!(median(&mut []), None);
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
     }

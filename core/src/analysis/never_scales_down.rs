@@ -72,7 +72,7 @@ pub fn check_never_scales_down(a: &Autoscaler, out: &SimOutput) -> Option<Diagno
         return None;
     }
     let (rule, hint, span) = explain(a, &last.reason);
-    let demand_text = if tl[start..].iter().all(|e| e.demand == 0.0) {
+    let demand_text = if tl.iter().skip(start).all(|e| e.demand == 0.0) {
         "went to zero".to_string()
     } else {
         format!(

@@ -98,8 +98,7 @@ pub(crate) fn paren_group(s: &str) -> Option<(&str, &str)> {
     let mut depth = 0usize;
     let mut quote: Option<u8> = None;
     let mut i = 0usize;
-    while i < bytes.len() {
-        let c = bytes[i];
+    while let Some(&c) = bytes.get(i) {
         match quote {
             Some(q) => {
                 if c == b'\\' {

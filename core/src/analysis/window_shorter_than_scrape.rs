@@ -58,6 +58,7 @@ use crate::model::{
 };
 use crate::samples::{Format, Samples, TimeBase};
 use crate::span::Param;
+use crate::text::split_while;
 
 /// Static window checks of one autoscaler.
 pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
@@ -155,20 +156,13 @@ pub fn prom_duration(s: &str) -> Option<Millis> {
     if s.is_empty() {
         return None;
     }
-    let b = s.as_bytes();
-    let mut i = 0usize;
+    let mut rest = s;
     let mut total: Millis = 0;
-    while i < b.len() {
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        let n: Millis = s.get(start..i)?.parse().ok()?;
-        let ustart = i;
-        while i < b.len() && b[i].is_ascii_alphabetic() {
-            i += 1;
-        }
-        let unit = s.get(ustart..i)?;
+    while !rest.is_empty() {
+        let (digits, tail) = split_while(rest, |c| c.is_ascii_digit());
+        let n: Millis = digits.parse().ok()?;
+        let (unit, tail) = split_while(tail, |c| c.is_ascii_alphabetic());
+        rest = tail;
         let ms: Millis = match unit {
             "ms" => 1,
             "s" => SECOND,
@@ -230,7 +224,12 @@ pub fn scrape_step(samples: &Samples) -> Option<Millis> {
     let mut steps: Vec<f64> = samples
         .series
         .iter()
-        .flat_map(|s| s.points.windows(2).map(|w| (w[1].0 - w[0].0) as f64))
+        .flat_map(|s| {
+            s.points
+                .iter()
+                .zip(s.points.iter().skip(1))
+                .map(|(a, b)| b.0.saturating_sub(a.0) as f64)
+        })
         .filter(|d| *d > 0.0)
         .collect();
     if steps.len() < 3 {

@@ -381,7 +381,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                         cx.error(
                             codes::OUT_OF_RANGE,
                             s.span,
-                            format!("`{path}` must be > 0, found {f}"),
+                            format!("`{path}` must be > 0, found {}", crate::text::exact(f)),
                         );
                     } else {
                         let param = Param::yaml(f, s.span);
@@ -403,17 +403,30 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                     cx.warning(codes::OUT_OF_RANGE, s.span, format!("`{path}` is {n}: AIBrix applies the activation scale only when it is > 1, so this behaves as 1"));
                     p.activation_scale = Param::yaml(1, s.span);
                 }
+                Err(_) if read::decimal_int_text(text.trim()) != read::IntText::NotInt => {
+                    read::int_out_of_range(
+                        cx,
+                        s.span,
+                        &path,
+                        (i64::from(i32::MIN), i64::from(i32::MAX)),
+                        read::INT32_GO,
+                        text,
+                    );
+                }
                 Err(_) => cx.error(
                     codes::INVALID_VALUE,
                     s.span,
-                    format!("`{path}` must be an integer (strconv.ParseInt), found `{text}`"),
+                    format!(
+                        "`{path}` must be an integer (strconv.ParseInt), found `{}`",
+                        crate::text::quote(text)
+                    ),
                 ),
             },
             _ => {
                 if let Some(d) = read::duration_str(cx, &s, &path) {
                     let ms = d.millis();
                     if ms < 0 {
-                        cx.error(codes::OUT_OF_RANGE, s.span, format!("`{path}` must not be negative (NewKpaAutoscaler: \"ScaleDownDelay must be positive\"), found {text}"));
+                        cx.error(codes::OUT_OF_RANGE, s.span, format!("`{path}` must not be negative (NewKpaAutoscaler: \"ScaleDownDelay must be positive\"), found {}", crate::text::quote(text)));
                     } else if ms == 0 && name != "scale-down-delay" {
                         cx.error(codes::OUT_OF_RANGE, s.span, format!("`{path}` is 0: the window holds no entry, so the autoscaler never has data and never scales"));
                     } else {
@@ -553,7 +566,10 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             cx.error(
                 codes::INVALID_TARGET,
                 s.span,
-                format!("`{path}.targetValue` must be > 0, found {v}"),
+                format!(
+                    "`{path}.targetValue` must be > 0, found {}",
+                    crate::text::exact(v)
+                ),
             );
         }
     }
@@ -880,15 +896,16 @@ fn to_hpa(
         };
         if name != "cpu" && t.fract() != 0.0 {
             let zero = t.trunc() == 0.0;
+            let (t, whole) = (crate::text::exact(t), crate::text::exact(t.trunc()));
             let mut d = if zero {
                 Diagnostic::error(
                     codes::AIBRIX_TARGET_TRUNCATED,
-                    format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {} (int64 in hpa_resources.go): the generated HPA has a zero target and cannot scale", t.trunc()),
+                    format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {whole} (int64 in hpa_resources.go): the generated HPA has a zero target and cannot scale"),
                 )
             } else {
                 Diagnostic::warning(
                     codes::AIBRIX_TARGET_TRUNCATED,
-                    format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {} (int64 in hpa_resources.go)", t.trunc()),
+                    format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {whole} (int64 in hpa_resources.go)"),
                 )
             }
             .at_opt(tspan.or(Some(m.name.span)));

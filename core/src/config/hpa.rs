@@ -563,8 +563,8 @@ fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             ),
         )
         .at(tt.span);
-        if allowed.len() == 1 {
-            d = d.with_fix(format!("use {}", allowed[0]), tt.span, allowed[0]);
+        if let [only] = allowed {
+            d = d.with_fix(format!("use {only}"), tt.span, *only);
         }
         cx.push(d);
         return None;
@@ -638,7 +638,7 @@ fn finish_metric(
 
 /// `averageUtilization` (int32 percent, ≥ 1).
 fn utilization(cx: &mut Cx, t: &Node, key: &str, path: &str) -> Option<Param<f64>> {
-    let u = read::int(cx, t, key, path)?;
+    let u = read::int_typed(cx, t, key, path, 1, i64::from(i32::MAX))?;
     if u.value < 1 {
         cx.error(
             codes::INVALID_TARGET,
@@ -647,14 +647,6 @@ fn utilization(cx: &mut Cx, t: &Node, key: &str, path: &str) -> Option<Param<f64
                 "`{path}` must be ≥ 1 (percent of the request), found {}",
                 u.value
             ),
-        );
-        return None;
-    }
-    if u.value > i64::from(i32::MAX) {
-        cx.error(
-            codes::OUT_OF_RANGE,
-            u.span,
-            format!("`{path}` is too large"),
         );
         return None;
     }
@@ -676,12 +668,21 @@ fn quantity_target(
         }
         return None;
     };
+    // As written (a quantity's plain decimal form of `-1e400` would be 401 characters).
+    let found = read::entry(t, key)
+        .and_then(|(_, v)| v.as_scalar())
+        .unwrap_or("")
+        .trim();
     if q.value.signum() <= 0 {
         cx.error(
             codes::INVALID_TARGET,
             q.span,
-            format!("`{path}` must be > 0, found {}", q.value),
+            format!("`{path}` must be > 0, found {}", crate::text::quote(found)),
         );
+        return None;
+    }
+    if !q.value.milli_value_fits() {
+        read::milli_out_of_range(cx, q.span, path, found);
         return None;
     }
     Some(Param::yaml(q.value.milli_value() as f64 / 1000.0, q.span))

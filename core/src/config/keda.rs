@@ -246,9 +246,11 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
             };
             if let Some(text) = v.as_str() {
                 let s = Spanned::new(text.to_string(), v.span);
-                if let Some(b) =
-                    read::bool_str(cx, &s, &format!("metadata.annotations[{}]", k.value))
-                {
+                if let Some(b) = read::bool_str(
+                    cx,
+                    &s,
+                    &format!("metadata.annotations[{}]", crate::text::quote(&k.value)),
+                ) {
                     *slot = b;
                 }
             }
@@ -279,7 +281,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
                         cx.error(
                             codes::DUPLICATE_NAME,
                             n.span,
-                            format!("trigger name `{}` is already used on line {line}: trigger names must be unique", n.value),
+                            format!("trigger name `{}` is already used on line {line}: trigger names must be unique", crate::text::quote(&n.value)),
                         );
                     }
                     names.push(n);
@@ -504,13 +506,28 @@ fn read_trigger(
             let value = if mt == "Utilization" {
                 match v.value.parse::<i32>() {
                     Ok(u) if u >= 1 => f64::from(u),
+                    Err(_) if read::decimal_int_text(&v.value) != read::IntText::NotInt => {
+                        read::int_out_of_range(
+                            cx,
+                            v.span,
+                            &format!("{md_path}.value"),
+                            (1, i64::from(i32::MAX)),
+                            read::INT32_GO,
+                            &v.value,
+                        );
+                        return None;
+                    }
                     _ => {
-                        cx.error(codes::INVALID_TARGET, v.span, format!("`{md_path}.value` must be a whole percent ≥ 1 for Utilization, found \"{}\"", v.value));
+                        cx.error(codes::INVALID_TARGET, v.span, format!("`{md_path}.value` must be a whole percent ≥ 1 for Utilization, found \"{}\"", crate::text::quote(&v.value)));
                         return None;
                     }
                 }
             } else {
                 match crate::quantity::Quantity::parse(&v.value) {
+                    Ok(q) if q.signum() > 0 && !q.milli_value_fits() => {
+                        read::milli_out_of_range(cx, v.span, &format!("{md_path}.value"), &v.value);
+                        return None;
+                    }
                     Ok(q) if q.signum() > 0 => q.milli_value() as f64 / 1000.0,
                     Ok(_) => {
                         cx.error(
@@ -551,7 +568,8 @@ fn read_trigger(
                 codes::UNSUPPORTED_FEATURE,
                 ty.span,
                 format!(
-                    "trigger type `{other}` is not replayed (supported: prometheus, cpu, memory)"
+                    "trigger type `{}` is not replayed (supported: prometheus, cpu, memory)",
+                    crate::text::quote(other)
                 ),
             );
             let _ = check_metric_unit;

@@ -81,7 +81,10 @@ fn range_err(cx: &mut Cx, s: &Spanned<String>, path: &str, range: &str) {
     cx.error(
         codes::OUT_OF_RANGE,
         s.span,
-        format!("`{path}` must be {range}, found \"{}\"", s.value),
+        format!(
+            "`{path}` must be {range}, found \"{}\"",
+            crate::text::quote(&s.value)
+        ),
     );
 }
 
@@ -100,14 +103,26 @@ fn f_in(
     Some(Param::yaml(f, s.span))
 }
 
+/// An integer annotation in `[min, max]`; `max` is `i32::MAX` at every call site: Knative parses
+/// these with `strconv.ParseInt(s, 10, 32)` ([`read::INT32_GO`]).
 fn u_in(cx: &mut Cx, s: &Spanned<String>, path: &str, min: i64, max: i64) -> Option<Param<u32>> {
-    let Ok(i) = s.value.parse::<i64>() else {
-        cx.error(
-            codes::INVALID_VALUE,
-            s.span,
-            format!("`{path}` must be an integer, found \"{}\"", s.value),
-        );
-        return None;
+    let i = match read::decimal_int_text(&s.value) {
+        read::IntText::Int(i) if i <= i64::from(i32::MAX) => i,
+        read::IntText::Int(_) | read::IntText::TooLarge => {
+            read::int_out_of_range(cx, s.span, path, (min, max), read::INT32_GO, &s.value);
+            return None;
+        }
+        read::IntText::NotInt => {
+            cx.error(
+                codes::INVALID_VALUE,
+                s.span,
+                format!(
+                    "`{path}` must be an integer, found \"{}\"",
+                    crate::text::quote(&s.value)
+                ),
+            );
+            return None;
+        }
     };
     if i < min || i > max {
         range_err(cx, s, path, &format!("in [{min}, {max}]"));
@@ -160,7 +175,7 @@ pub fn read_config_map(cx: &mut Cx, doc: &Doc) -> Config {
     for (k, v) in data.as_mapping().unwrap_or(&[]) {
         let Some(text) = v.as_scalar() else { continue };
         let s = Spanned::new(text.to_string(), v.span);
-        let path = format!("data.{}", k.value);
+        let path = format!("data.{}", crate::text::quote(&k.value));
         let p = path.as_str();
         match k.value.as_str() {
             "container-concurrency-target-percentage" => {
@@ -352,7 +367,10 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
                 if !KNOWN.contains(&bare) {
                     let mut d = Diagnostic::warning(
                         codes::UNKNOWN_FIELD,
-                        format!("unknown Knative annotation `{}`: it is ignored", k.value),
+                        format!(
+                            "unknown Knative annotation `{}`: it is ignored",
+                            crate::text::quote(&k.value)
+                        ),
                     )
                     .at(k.span);
                     if let Some(best) = read::closest(bare, KNOWN) {
@@ -384,7 +402,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         if class_v == "hpa.autoscaling.knative.dev" {
             cx.warning(codes::UNSUPPORTED_FEATURE, at, "only the KPA class (kpa.autoscaling.knative.dev) is replayed; this revision uses Knative's HPA class");
         } else {
-            cx.error(codes::UNKNOWN_VALUE, at, format!("unknown autoscaling class `{class_v}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)"));
+            cx.error(codes::UNKNOWN_VALUE, at, format!("unknown autoscaling class `{}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)", crate::text::quote(class_v)));
         }
         return None;
     }

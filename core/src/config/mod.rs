@@ -22,6 +22,8 @@
 //! without wiring. The KEDA query check runs in the trigger reader, where the query's span is
 //! known.
 
+use std::collections::HashMap;
+
 use crate::codes;
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::{AibrixVersion, Autoscaler, Family};
@@ -57,24 +59,41 @@ impl Parsed {
     /// Whether `d` points inside another autoscaler of this input than `chosen` (what
     /// [`Parsed::only_about`] leaves out).
     pub fn is_about_another(&self, chosen: &Autoscaler, d: &Diagnostic) -> bool {
-        let is_inside =
-            |inner: Span, outer: Span| outer.start <= inner.start && inner.end <= outer.end;
         let Some(span) = d.span else { return false };
-        self.autoscalers
-            .iter()
-            .any(|a| !std::ptr::eq(a, chosen) && is_inside(span, a.span))
+        self.autoscaler_at(span)
+            .is_some_and(|a| !std::ptr::eq(a, chosen))
+    }
+
+    /// The autoscaler whose document holds `span`. Autoscalers are in input order and their
+    /// documents do not overlap, so a binary search finds it: per diagnostic O(log n), not a
+    /// scan of every autoscaler (a 50 MB input has tens of thousands of both).
+    fn autoscaler_at(&self, span: Span) -> Option<&Autoscaler> {
+        let after = self
+            .autoscalers
+            .partition_point(|a| a.span.start <= span.start);
+        let a = self.autoscalers.get(after.checked_sub(1)?)?;
+        (span.end <= a.span.end).then_some(a)
     }
 
     /// Choose the autoscaler to replay: by `metadata.name` when `name` is given, else the
     /// first one (with a `multiple-autoscalers` note when there are several). An unknown
     /// name gives `None` and an `unknown-autoscaler` error listing the names.
     pub fn select(&self, name: Option<&str>) -> (Option<&Autoscaler>, Option<Diagnostic>) {
+        // The first few names; a file with thousands of autoscalers says how many more.
         let names = || {
-            self.autoscalers
+            let mut list = self
+                .autoscalers
                 .iter()
+                .take(MAX_LISTED_NAMES)
                 .map(|a| format!("{} ({})", a.name, a.kind))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", ");
+            if let Some(more) = self.autoscalers.len().checked_sub(MAX_LISTED_NAMES) {
+                if more > 0 {
+                    list.push_str(&format!(" and {more} more"));
+                }
+            }
+            list
         };
         match name {
             Some(n) => match self.autoscalers.iter().find(|a| a.name == n) {
@@ -93,8 +112,7 @@ impl Parsed {
             },
             None => {
                 let first = self.autoscalers.first();
-                let note = (self.autoscalers.len() > 1).then(|| {
-                    let a = &self.autoscalers[0];
+                let note = first.filter(|_| self.autoscalers.len() > 1).map(|a| {
                     Diagnostic::note(
                         codes::MULTIPLE_AUTOSCALERS,
                         format!(
@@ -116,6 +134,9 @@ impl Parsed {
         diagnostic::has_errors(&self.diagnostics)
     }
 }
+
+/// Autoscaler names listed in a message (`multiple-autoscalers`, `unknown-autoscaler`).
+const MAX_LISTED_NAMES: usize = 10;
 
 /// One YAML document with its `apiVersion`, `kind` and metadata read.
 pub struct Doc<'a> {
@@ -283,9 +304,9 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
 
     // Pass 2: autoscalers.
     let mut autoscalers = Vec::new();
-    for (i, doc) in read.iter().enumerate() {
+    for (source_doc, doc) in docs.iter().zip(&read) {
         let Some(doc) = doc else {
-            let root = &docs[i].root;
+            let root = &source_doc.root;
             let at = root.span;
             if root.as_mapping().is_some() {
                 cx.push(
@@ -335,15 +356,20 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         }
     }
 
-    // Initial replicas from the scale target.
+    // Initial replicas from the scale target (workloads by name: one lookup per autoscaler).
+    let mut by_name: HashMap<&str, Vec<&Workload>> = HashMap::new();
+    for w in &workloads {
+        by_name.entry(w.name.as_str()).or_default().push(w);
+    }
     for a in &mut autoscalers {
         if a.initial_replicas.is_some() {
             continue;
         }
         let Some(t) = &a.target else { continue };
-        let found = workloads
-            .iter()
-            .find(|w| w.name == t.name.value && t.kind.as_deref().is_none_or(|k| k == w.kind));
+        let found = by_name.get(t.name.value.as_str()).and_then(|ws| {
+            ws.iter()
+                .find(|w| t.kind.as_deref().is_none_or(|k| k == w.kind))
+        });
         if let Some(w) = found {
             a.initial_replicas = w.replicas;
         }
@@ -468,8 +494,8 @@ pub(crate) fn check_metric_unit(
             let mut d = Diagnostic::warning(
                 codes::TARGET_ABOVE_BOUND,
                 format!(
-                    "target {target} for `{}` is above its maximum {b} ({}): the per-pod value can never reach it, so it never scales up",
-                    name.value, known.unit
+                    "target {} for `{}` is above its maximum {b} ({}): the per-pod value can never reach it, so it never scales up",
+                    crate::text::exact(target), name.value, known.unit
                 ),
             )
             .at_opt(target_span.or(Some(name.span)))
@@ -533,6 +559,27 @@ mod tests {
             let p = parse(src);
             assert!(p.has_errors(), "{src:?}");
         }
+    }
+
+    #[test]
+    fn many_autoscalers_are_listed_by_their_first_names_and_found_by_position() {
+        let doc = |i: usize| {
+            format!("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h{i}\nspec:\n  scaleTargetRef: {{kind: Deployment, name: x}}\n  maxReplicas: 3\n")
+        };
+        let src = (0..12).map(doc).collect::<Vec<_>>().join("---\n");
+        let p = parse(&src);
+        let (first, note) = p.select(None);
+        let message = note.map(|n| n.message).unwrap_or_default();
+        assert!(
+            message.contains("h9 (HorizontalPodAutoscaler) and 2 more"),
+            "{message}"
+        );
+        assert!(!message.contains("h10"), "{message}");
+        // A diagnostic inside the fourth document is about the fourth autoscaler only.
+        let at = p.autoscalers[3].name_span;
+        let d = Diagnostic::note(codes::IGNORED_DOCUMENT, "x").at(at);
+        assert!(p.is_about_another(first.unwrap(), &d));
+        assert!(!p.is_about_another(&p.autoscalers[3], &d));
     }
 
     #[test]

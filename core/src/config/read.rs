@@ -4,9 +4,9 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::duration::GoDuration;
+use crate::duration::{DurationError, GoDuration};
 use crate::model::Millis;
-use crate::quantity::Quantity;
+use crate::quantity::{Quantity, QuantityError};
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::{Node, NodeKind};
 
@@ -46,17 +46,14 @@ impl Cx {
     }
 }
 
-/// A short rendering of a node for messages.
+/// The most characters of a scalar [`short`] shows: a type error quotes what was found, which
+/// is often a long string where a number belonged.
+const SHORT_MAX_CHARS: usize = 40;
+
+/// A short rendering of a node for messages: a scalar escaped and cut ([`crate::text::quote`]).
 pub fn short(node: &Node) -> String {
     match &node.kind {
-        NodeKind::Scalar { text, .. } => {
-            if text.chars().count() > 40 {
-                let t: String = text.chars().take(37).collect();
-                format!("{t}...")
-            } else {
-                text.to_string()
-            }
-        }
+        NodeKind::Scalar { text, .. } => crate::text::quote_max(text, SHORT_MAX_CHARS).into_owned(),
         NodeKind::Sequence(_) => "[...]".into(),
         NodeKind::Mapping(_) => "{...}".into(),
     }
@@ -117,11 +114,12 @@ pub fn string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spann
 pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanned<String>> {
     let (_, v) = entry(parent, key)?;
     if let NodeKind::Scalar {
-        text,
+        text: raw,
         quoted: false,
     } = &v.kind
     {
         let ty = v.type_name();
+        let text = crate::text::quote(raw);
         if ty == "a number" || ty == "a boolean" {
             cx.push(
                 Diagnostic::warning(
@@ -131,58 +129,197 @@ pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<S
                     ),
                 )
                 .at(v.span)
-                .with_fix("quote the value", v.span, format!("\"{text}\"")),
+                .with_fix("quote the value", v.span, format!("\"{raw}\"")),
             );
         }
     }
     string(cx, parent, key, path)
 }
 
-fn parse_int(text: &str) -> Option<i64> {
-    // YAML 1.2 core ints: decimal with optional sign; 0x/0o forms are accepted too.
-    let t = text.strip_prefix('+').unwrap_or(text);
-    if let Some(h) = t.strip_prefix("0x") {
-        return i64::from_str_radix(h, 16).ok();
-    }
-    if let Some(o) = t.strip_prefix("0o") {
-        return i64::from_str_radix(o, 8).ok();
-    }
-    t.parse().ok()
+/// How an integer written as text reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntText {
+    /// An integer that fits `i64`.
+    Int(i64),
+    /// Integer syntax, but beyond `i64` (e.g. `18446744073709551615`): out of range for every
+    /// integer field, not a wrong type.
+    TooLarge,
+    /// Not an integer.
+    NotInt,
 }
 
-/// An integer. A quoted number is a wrong type (the API server rejects `"3"` for an integer).
-pub fn int(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanned<i64>> {
-    let (_, v) = entry(parent, key)?;
+/// Read `text` as a YAML 1.2 core-schema integer: decimal with an optional sign, or `0x` / `0o`
+/// forms.
+pub fn int_text(text: &str) -> IntText {
+    let (sign, t) = match text.as_bytes().first() {
+        Some(b'+') => ("", text.get(1..).unwrap_or("")),
+        Some(b'-') => ("-", text.get(1..).unwrap_or("")),
+        _ => ("", text),
+    };
+    let (digits, radix) = if let Some(h) = t.strip_prefix("0x") {
+        (h, 16)
+    } else if let Some(o) = t.strip_prefix("0o") {
+        (o, 8)
+    } else {
+        (t, 10)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return IntText::NotInt;
+    }
+    match i64::from_str_radix(&format!("{sign}{digits}"), radix) {
+        Ok(i) => IntText::Int(i),
+        Err(_) => IntText::TooLarge,
+    }
+}
+
+/// Go `strconv.ParseInt(s, 10, 64)`'s syntax (annotation and metadata values): an optional
+/// sign and decimal digits.
+pub fn decimal_int_text(text: &str) -> IntText {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return IntText::NotInt;
+    }
+    match text.parse::<i64>() {
+        Ok(i) => IntText::Int(i),
+        Err(_) => IntText::TooLarge,
+    }
+}
+
+/// The type behind an API field's `i32::MAX` bound (every call site that passes `i32::MAX`
+/// reads a Go `int32` field): the API server fails to decode 3000000000 into it and rejects
+/// the object.
+pub const INT32_API: &str = "int32, as the Kubernetes API reads it";
+/// The type behind an annotation or metadata integer that the controller parses with
+/// `strconv.ParseInt(s, 10, 32)` (Knative `getIntGE0` in
+/// `pkg/apis/autoscaling/annotation_validation.go`, v1.20): `ErrRange` beyond it.
+pub const INT32_GO: &str = "int32, as Go's strconv.ParseInt(s, 10, 32) reads it";
+
+/// The type note for a field read by [`u32_in`] / [`int_typed`]: [`INT32_API`] when `max` is
+/// `i32::MAX`, `int64` for [`int`], nothing for a validation range.
+fn int_range_note(max: i64) -> &'static str {
+    if max == i64::from(i32::MAX) {
+        INT32_API
+    } else if max == i64::MAX {
+        "int64"
+    } else {
+        ""
+    }
+}
+
+/// Report an integer beyond its field's type or range: `` `path` is out of range: must be an
+/// integer from 0 to 2147483647 (int32, as the Kubernetes API reads it), found 3000000000 ``.
+/// `ty` names the type whose range it is (empty for a validation range).
+pub fn int_out_of_range(
+    cx: &mut Cx,
+    span: Span,
+    path: &str,
+    (min, max): (i64, i64),
+    ty: &str,
+    found: &str,
+) {
+    let ty = if ty.is_empty() {
+        String::new()
+    } else {
+        format!(" ({ty})")
+    };
+    cx.error(
+        codes::OUT_OF_RANGE,
+        span,
+        format!(
+            "`{path}` is out of range: must be an integer from {min} to {max}{ty}, found {}",
+            crate::text::quote(found)
+        ),
+    );
+}
+
+/// An integer scalar as read: `Ok(value)`, `Err(Some(text))` when it is integer syntax
+/// beyond `i64` (not reported: the caller knows the field's range), `Err(None)` when a
+/// diagnostic was pushed.
+fn int_scalar(cx: &mut Cx, v: &Node, path: &str) -> Result<Spanned<i64>, Option<String>> {
     match &v.kind {
         NodeKind::Scalar {
             text,
             quoted: false,
-        } => match parse_int(text) {
-            Some(i) => Some(Spanned::new(i, v.span)),
-            None => {
+        } => match int_text(text) {
+            IntText::Int(i) => Ok(Spanned::new(i, v.span)),
+            IntText::TooLarge => Err(Some(text.to_string())),
+            IntText::NotInt => {
                 cx.wrong_type(v, path, "an integer");
-                None
+                Err(None)
             }
         },
-        NodeKind::Scalar { text, quoted: true } if parse_int(text).is_some() => {
+        NodeKind::Scalar { text, quoted: true } if int_text(text) != IntText::NotInt => {
             cx.push(
                 Diagnostic::error(
                     codes::WRONG_TYPE,
-                    format!("`{path}` must be an integer, found the string \"{text}\""),
+                    format!(
+                        "`{path}` must be an integer, found the string \"{}\"",
+                        crate::text::quote(text)
+                    ),
                 )
                 .at(v.span)
                 .with_fix("remove the quotes", v.span, text.to_string()),
             );
-            None
+            Err(None)
         }
         _ => {
             cx.wrong_type(v, path, "an integer");
-            None
+            Err(None)
         }
     }
 }
 
-/// An integer in `[min, max]`, as `u32`.
+/// An integer (`int64`). A quoted number is a wrong type (the API server rejects `"3"` for an
+/// integer); integer syntax beyond `int64` is out of range.
+pub fn int(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanned<i64>> {
+    let (_, v) = entry(parent, key)?;
+    match int_scalar(cx, v, path) {
+        Ok(i) => Some(i),
+        Err(Some(text)) => {
+            int_out_of_range(cx, v.span, path, (i64::MIN, i64::MAX), "int64", &text);
+            None
+        }
+        Err(None) => None,
+    }
+}
+
+/// An integer of a field whose type tops out at `max`: integer syntax beyond `i64`, or a value
+/// above `max` when `max` is `i32::MAX` (an `int32` API field), is out of range (reported with
+/// `[min, max]`); any other value is returned for the caller to check against the field's
+/// validation rules.
+pub fn int_typed(
+    cx: &mut Cx,
+    parent: &Node,
+    key: &str,
+    path: &str,
+    min: i64,
+    max: i64,
+) -> Option<Spanned<i64>> {
+    let (_, v) = entry(parent, key)?;
+    match int_scalar(cx, v, path) {
+        Ok(i) if i.value > max && max == i64::from(i32::MAX) => {
+            int_out_of_range(
+                cx,
+                i.span,
+                path,
+                (min, max),
+                int_range_note(max),
+                &i.value.to_string(),
+            );
+            None
+        }
+        Ok(i) => Some(i),
+        Err(Some(text)) => {
+            int_out_of_range(cx, v.span, path, (min, max), int_range_note(max), &text);
+            None
+        }
+        Err(None) => None,
+    }
+}
+
+/// An integer in `[min, max]`, as `u32`. `max` = `i32::MAX` marks an `int32` API field: a
+/// value above it (or beyond `i64`) is reported with the type's range ([`int_typed`]); a value
+/// outside a validation range keeps the short form (`must be in [0, 3600], found 4000`).
 pub fn u32_in(
     cx: &mut Cx,
     parent: &Node,
@@ -191,7 +328,7 @@ pub fn u32_in(
     min: i64,
     max: i64,
 ) -> Option<Spanned<u32>> {
-    let i = int(cx, parent, key, path)?;
+    let i = int_typed(cx, parent, key, path, min, max)?;
     if i.value < min || i.value > max {
         let range = if max >= i64::from(i32::MAX) {
             format!("≥ {min}")
@@ -231,9 +368,13 @@ pub fn float(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanne
         NodeKind::Scalar {
             text,
             quoted: false,
-        } => match parse_float(text) {
-            Some(f) => Some(Spanned::new(f, v.span)),
-            None => {
+        } => match float_text(text) {
+            FloatText::Number(f) => Some(Spanned::new(f, v.span)),
+            FloatText::OutOfRange => {
+                float_out_of_range(cx, v.span, path, text);
+                None
+            }
+            FloatText::NotNumber => {
                 cx.wrong_type(v, path, "a number");
                 None
             }
@@ -245,28 +386,71 @@ pub fn float(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanne
     }
 }
 
-/// Go `strconv.ParseFloat(s, 64)` for the forms that matter: decimal and exponent, `inf`/`nan`
-/// rejected (never useful in a config). Returns `None` for anything else.
-pub fn parse_float(text: &str) -> Option<f64> {
+/// How a number written as text reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FloatText {
+    /// A finite `float64`.
+    Number(f64),
+    /// Number syntax, but beyond `float64` (`1e400`): Go's `strconv.ParseFloat` returns
+    /// `ErrRange` ("value out of range"), so the controller rejects it.
+    OutOfRange,
+    /// Not a number.
+    NotNumber,
+}
+
+/// Go `strconv.ParseFloat(s, 64)` for the forms that matter: decimal and exponent; `inf` and
+/// `nan` are not numbers here (never useful in a config).
+pub fn float_text(text: &str) -> FloatText {
     let t = text.trim_start_matches('+');
     let ok = !t.is_empty()
         && t.bytes()
             .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'-' | b'+'));
-    if !ok {
-        return None;
+    match t.parse::<f64>() {
+        Ok(f) if ok && f.is_finite() => FloatText::Number(f),
+        Ok(_) if ok => FloatText::OutOfRange,
+        _ => FloatText::NotNumber,
     }
-    t.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// [`float_text`] as an `Option`: the finite number, or `None`.
+pub fn parse_float(text: &str) -> Option<f64> {
+    match float_text(text) {
+        FloatText::Number(f) => Some(f),
+        _ => None,
+    }
+}
+
+/// Report a number beyond `float64`: `` `path` is out of range: must be a number from
+/// -1.798e308 to 1.798e308 (float64, as Go's strconv.ParseFloat reads it), found "1e400" ``.
+pub fn float_out_of_range(cx: &mut Cx, span: Span, path: &str, found: &str) {
+    let max = crate::text::number(f64::MAX, 0);
+    cx.error(
+        codes::OUT_OF_RANGE,
+        span,
+        format!(
+            "`{path}` is out of range: must be a number from -{max} to {max} (float64, as Go's \
+             strconv.ParseFloat reads it), found \"{}\"",
+            crate::text::quote(found)
+        ),
+    );
 }
 
 /// A float written as a string (annotation values, CRD string fields, KEDA metadata).
 pub fn float_str(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<f64> {
-    match parse_float(&s.value) {
-        Some(f) => Some(f),
-        None => {
+    match float_text(&s.value) {
+        FloatText::Number(f) => Some(f),
+        FloatText::OutOfRange => {
+            float_out_of_range(cx, s.span, path, &s.value);
+            None
+        }
+        FloatText::NotNumber => {
             cx.error(
                 codes::INVALID_VALUE,
                 s.span,
-                format!("`{path}` must be a number, found \"{}\"", s.value),
+                format!(
+                    "`{path}` must be a number, found \"{}\"",
+                    crate::text::quote(&s.value)
+                ),
             );
             None
         }
@@ -282,7 +466,10 @@ pub fn bool_str(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<bool> {
             cx.error(
                 codes::INVALID_VALUE,
                 s.span,
-                format!("`{path}` must be true or false, found \"{other}\""),
+                format!(
+                    "`{path}` must be true or false, found \"{}\"",
+                    crate::text::quote(other)
+                ),
             );
             None
         }
@@ -311,11 +498,27 @@ pub fn duration_str(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<GoDu
             cx.error(
                 codes::OUT_OF_RANGE,
                 s.span,
-                format!("`{path}` must not be negative, found \"{}\"", s.value),
+                format!(
+                    "`{path}` must not be negative, found \"{}\"",
+                    crate::text::quote(&s.value)
+                ),
             );
             None
         }
         Ok(d) => Some(d),
+        Err(DurationError::Overflow(_)) => {
+            cx.error(
+                codes::OUT_OF_RANGE,
+                s.span,
+                format!(
+                    "`{path}` is out of range: must be a duration from 0 to {} (a Go \
+                     time.Duration, int64 nanoseconds, about 292 years), found \"{}\"",
+                    crate::duration::GO_DURATION_MAX,
+                    crate::text::quote(&s.value)
+                ),
+            );
+            None
+        }
         Err(e) => {
             let mut d =
                 Diagnostic::error(codes::INVALID_VALUE, format!("`{path}`: {e}")).at(s.span);
@@ -338,11 +541,30 @@ pub fn quantity(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spa
     // JSON/YAML unmarshalling trims surrounding spaces (quantity.go UnmarshalJSON).
     match Quantity::parse(text.trim()) {
         Ok(q) => Some(Spanned::new(q, v.span)),
+        Err(e @ QuantityError::TooLarge { .. }) => {
+            cx.error(codes::OUT_OF_RANGE, v.span, format!("`{path}`: {e}"));
+            None
+        }
         Err(e) => {
             cx.error(codes::INVALID_VALUE, v.span, format!("`{path}`: {e}"));
             None
         }
     }
+}
+
+/// Report a quantity target whose `MilliValue()` does not fit `int64` (see
+/// [`Quantity::milli_value_fits`]).
+pub fn milli_out_of_range(cx: &mut Cx, span: Span, path: &str, found: &str) {
+    cx.error(
+        codes::OUT_OF_RANGE,
+        span,
+        format!(
+            "`{path}` is out of range: the controller reads it as MilliValue(), an int64 count of \
+             thousandths, so it must be from -{max} to {max}, found \"{}\"",
+            crate::text::quote(found),
+            max = crate::quantity::MAX_MILLI_VALUE
+        ),
+    );
 }
 
 /// Warn about keys not in `known` (typos silently fall back to defaults upstream).
@@ -354,7 +576,10 @@ pub fn unknown_keys(cx: &mut Cx, node: &Node, known: &[&str], path: &str) {
         if !known.contains(&k.value.as_str()) {
             let mut d = Diagnostic::warning(
                 codes::UNKNOWN_FIELD,
-                format!("unknown field `{path}.{}`: it is ignored", k.value),
+                format!(
+                    "unknown field `{path}.{}`: it is ignored",
+                    crate::text::quote(&k.value)
+                ),
             )
             .at(k.span);
             if let Some(best) = closest(&k.value, known) {
@@ -380,18 +605,26 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+    // One row of the Wagner–Fischer table, updated in place: before a cell is overwritten it
+    // holds the previous row's value (`up`); `diag` and `left` carry the two other neighbours.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = i;
+        let mut left = i + 1;
+        for (&cb, cell) in b.iter().zip(row.iter_mut().skip(1)) {
+            let up = *cell;
+            let d = (diag + usize::from(ca != cb)).min(up + 1).min(left + 1);
+            diag = up;
+            left = d;
+            *cell = d;
         }
-        prev = cur;
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
     }
-    prev[b.len()]
+    // The row always has `b.len() + 1` cells; "infinitely far" would only withhold a suggestion.
+    row.last().copied().unwrap_or(usize::MAX)
 }
 
 /// An enumerated string: returns the matched variant; an unknown value is an error with
@@ -411,7 +644,7 @@ pub fn one_of<'a>(
         format!(
             "`{path}` must be one of {}, found \"{}\"",
             variants.join(", "),
-            s.value
+            crate::text::quote(&s.value)
         ),
     )
     .at(s.span);
@@ -466,4 +699,81 @@ pub fn bounds(
         "Scalelens (maxReplicas missing)",
     ));
     (min, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_text() {
+        use IntText::*;
+        let cases = [
+            ("42", Int(42)),
+            ("+42", Int(42)),
+            ("-42", Int(-42)),
+            ("0x1F", Int(31)),
+            ("0o17", Int(15)),
+            ("9223372036854775807", Int(i64::MAX)),
+            ("-9223372036854775808", Int(i64::MIN)),
+            ("9223372036854775808", TooLarge),
+            ("18446744073709551615", TooLarge),
+            ("-99999999999999999999", TooLarge),
+            ("0xFFFFFFFFFFFFFFFFFF", TooLarge),
+            ("1.5", NotInt),
+            ("1e3", NotInt),
+            ("", NotInt),
+            ("-", NotInt),
+            ("0x", NotInt),
+            ("12a", NotInt),
+        ];
+        for (text, want) in cases {
+            assert_eq!(int_text(text), want, "{text:?}");
+        }
+        assert_eq!(decimal_int_text("3000000000"), Int(3_000_000_000));
+        assert_eq!(decimal_int_text("18446744073709551615"), TooLarge);
+        assert_eq!(decimal_int_text("0x10"), NotInt);
+    }
+
+    #[test]
+    fn edit_distances() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("", "abc", 3),
+            ("abc", "", 3),
+            ("kitten", "sitting", 3),
+            ("minReplicas", "minReplica", 1),
+            ("maxReplcias", "maxReplicas", 2),
+            ("métrics", "metrics", 1),
+            ("same", "same", 0),
+        ] {
+            assert_eq!(edit_distance(a, b), d, "{a:?} {b:?}");
+            assert_eq!(edit_distance(b, a), d, "{b:?} {a:?}");
+        }
+        let known = ["minReplicas", "maxReplicas", "metrics"];
+        assert_eq!(closest("MINREPLICAS", &known), Some("minReplicas"));
+        assert_eq!(closest("maxReplcias", &known), Some("maxReplicas"));
+        assert_eq!(closest("behavior", &known), None);
+    }
+
+    #[test]
+    fn float_text_ranges() {
+        use FloatText::*;
+        let cases = [
+            ("0.5", Number(0.5)),
+            ("+2", Number(2.0)),
+            ("-1e3", Number(-1000.0)),
+            ("1e-400", Number(0.0)),
+            ("1e400", OutOfRange),
+            ("-1e400", OutOfRange),
+            ("1797693134862315808e290", OutOfRange),
+            ("inf", NotNumber),
+            ("NaN", NotNumber),
+            ("1e", NotNumber),
+            ("fast", NotNumber),
+        ];
+        for (text, want) in cases {
+            assert_eq!(float_text(text), want, "{text:?}");
+        }
+    }
 }

@@ -38,6 +38,7 @@ use crate::algorithm::knative::decider::DeciderSpec;
 use crate::algorithm::knative::{panic_window, SCRAPE_INTERVAL};
 use crate::model::Millis;
 use core::fmt;
+use core::fmt::Write as _;
 
 /// Default stable window: Knative `stable-window` 60 s (`config.go`).
 pub const DEFAULT_STABLE_WINDOW: Millis = 60_000;
@@ -230,6 +231,11 @@ pub const FIELDS: &[&str] = &[
     "utilization_percentage",
 ];
 
+/// The fields of the top level and of `target` (key ids `TOP_LEVEL..`). Split at compile time:
+/// a `TOP_LEVEL` past the end of [`FIELDS`] fails the build, not a request.
+const TOP_FIELDS: &[&str] = FIELDS.split_at(TOP_LEVEL).0;
+const TARGET_FIELDS: &[&str] = FIELDS.split_at(TOP_LEVEL).1;
+
 fn name(id: KeyId) -> &'static str {
     FIELDS.get(usize::from(id)).copied().unwrap_or("?")
 }
@@ -252,6 +258,28 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// `s` with each control character (line breaks, tabs, escapes, NUL) written as `\n`, `\r`,
+/// `\t` or `\u{..}`: an error quotes the configuration's text, and must stay one line.
+/// (Not `{:?}`: its quoting brings Unicode tables into the filter's Wasm.)
+fn escape_controls(s: String) -> String {
+    if !s.chars().any(char::is_control) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A Go duration error in our own words (without `DurationError`'s `Display`, whose `{:?}`
 /// string quoting would bring Unicode tables into the filter's Wasm).
 fn duration_message(s: &str, e: &crate::duration::DurationError) -> String {
@@ -259,7 +287,7 @@ fn duration_message(s: &str, e: &crate::duration::DurationError) -> String {
     let why = match e {
         E::MissingUnit { .. } => "is missing a unit (write e.g. `60s`; units: ns us ms s m h)",
         E::UnknownUnit { .. } => "has an unknown unit (units: ns us ms s m h)",
-        E::Overflow(_) => "overflows a Go duration",
+        E::Overflow(_) => "is out of range: a Go duration is at most 2562047h47m16.854775807s",
         E::Negative(_) => "is negative",
         E::Invalid(_) => "is not a Go duration (expected e.g. `60s`, `1m30s`)",
     };
@@ -268,28 +296,86 @@ fn duration_message(s: &str, e: &crate::duration::DurationError) -> String {
 
 /// The number as written at byte `at` (messages quote the input instead of formatting an
 /// `f64`, which keeps float formatting out of the filter's Wasm).
-fn number_text(text: &str, at: usize) -> &str {
+fn number_text(text: &str, at: usize) -> std::borrow::Cow<'_, str> {
     let rest = text.get(at..).unwrap_or("");
     let n = rest
         .bytes()
         .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
         .unwrap_or(rest.len());
-    rest.get(..n).unwrap_or("")
+    crate::text::clip(rest.get(..n).unwrap_or(""), crate::text::QUOTE_MAX_CHARS)
+}
+
+/// A number from 10^15 in magnitude that the filter's float reader
+/// ([`crate::gateway::json::parse_decimal`]: at most 2^53 significant, |exponent| ≤ 22) cannot
+/// read is out of range for every field (the largest bound is `max_body_bytes` ≤ 16 MiB; rates
+/// that large mean nothing): it is reported as out of range with the field's range, not as
+/// unreadable. Smaller numbers it cannot read have too many digits ("too precise").
+const HUGE_FROM_DIGITS: i64 = 15;
+
+/// The decimal exponent of the first significant digit of a JSON number (`1500` → 3,
+/// `0.02e3` → 1), `None` for zero or a malformed number.
+fn magnitude(n: &[u8]) -> Option<i64> {
+    let body = n.strip_prefix(b"-").unwrap_or(n);
+    let (mantissa, exp) = match body.iter().position(|c| matches!(c, b'e' | b'E')) {
+        Some(i) => (body.get(..i)?, body.get(i + 1..)?),
+        None => (body, &b""[..]),
+    };
+    let exp = if exp.is_empty() && mantissa.len() == body.len() {
+        0
+    } else {
+        let (neg, digits) = match exp.first() {
+            Some(b'-') => (true, exp.get(1..)?),
+            Some(b'+') => (false, exp.get(1..)?),
+            _ => (false, exp),
+        };
+        if digits.is_empty() {
+            return None;
+        }
+        let x = digits.iter().try_fold(0i64, |x, &c| {
+            c.is_ascii_digit()
+                .then(|| (x * 10 + i64::from(c - b'0')).min(1 << 20))
+        })?;
+        if neg {
+            -x
+        } else {
+            x
+        }
+    };
+    let point = mantissa
+        .iter()
+        .position(|&c| c == b'.')
+        .unwrap_or(mantissa.len());
+    let first = mantissa.iter().position(|&c| matches!(c, b'1'..=b'9'))?;
+    let place = if first < point {
+        (point - first) as i64 - 1
+    } else {
+        -((first - point) as i64)
+    };
+    Some(place + exp)
 }
 
 /// Levenshtein distance (small strings only: field names).
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    // One row of the Wagner–Fischer table, updated in place: before a cell is overwritten it
+    // holds the previous row's value (`up`); `diag` and `left` carry the two other neighbours.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        let mut diag = i;
+        let mut left = i + 1;
+        for (&cb, cell) in b.iter().zip(row.iter_mut().skip(1)) {
+            let up = *cell;
+            let d = (diag + usize::from(ca != cb)).min(up + 1).min(left + 1);
+            diag = up;
+            left = d;
+            *cell = d;
         }
-        prev = cur;
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
     }
-    prev[b.len()]
+    // The row always has `b.len() + 1` cells; "infinitely far" would only withhold a suggestion.
+    row.last().copied().unwrap_or(usize::MAX)
 }
 
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
@@ -366,9 +452,20 @@ impl Reader {
     ) -> bool {
         match ev {
             Event::Value(Scalar::Null) => true,
-            Event::Value(s @ Scalar::Number(_)) => match s.as_f64() {
+            Event::Value(s @ Scalar::Number(n)) => match s.as_f64() {
                 Some(v) => {
                     *slot(&mut self.raw) = Some((v, at));
+                    true
+                }
+                // Out of range for every field: an infinity the range checks report with the
+                // field's range.
+                None if magnitude(n).is_some_and(|m| m >= HUGE_FROM_DIGITS) => {
+                    let inf = if n.first() == Some(&b'-') {
+                        f64::NEG_INFINITY
+                    } else {
+                        f64::INFINITY
+                    };
+                    *slot(&mut self.raw) = Some((inf, at));
                     true
                 }
                 None => self.fail(
@@ -480,9 +577,9 @@ impl Visitor for Reader {
                 if let Event::Key { id, raw } = ev {
                     let text = String::from_utf8_lossy(raw.prefix).into_owned();
                     if usize::from(id) >= TOP_LEVEL {
-                        let tops: Vec<&str> = FIELDS.iter().take(TOP_LEVEL).copied().collect();
+                        let tops = TOP_FIELDS;
                         let mut msg = format!("unknown field `{text}`");
-                        if let Some(s) = suggest(&text, &tops) {
+                        if let Some(s) = suggest(&text, tops) {
                             msg.push_str(&format!("; did you mean `{s}`?"));
                         } else if id != KEY_OTHER {
                             msg.push_str("; it belongs inside `target`");
@@ -506,7 +603,7 @@ impl Visitor for Reader {
             (2, [Frame::Object(K_TARGET), Frame::Object(k)]) => {
                 if let Event::Key { id, raw } = ev {
                     let text = String::from_utf8_lossy(raw.prefix).into_owned();
-                    let fields = &FIELDS[TOP_LEVEL..];
+                    let fields = TARGET_FIELDS;
                     if usize::from(id) < TOP_LEVEL || id == KEY_OTHER {
                         let mut msg = format!("unknown field `{text}` in `target`");
                         if let Some(s) = suggest(&text, fields) {
@@ -569,12 +666,14 @@ impl GatewayConfig {
     pub fn from_json(text: &str) -> Result<GatewayConfig, ConfigError> {
         let mk = |path: String, at: usize, message: String| {
             let (line, column) = line_column(text, at);
+            // The path and message quote the configuration's own text (keys, values): its
+            // control characters are escaped so the error stays one line in Envoy's log.
             ConfigError {
-                path,
+                path: escape_controls(path),
                 offset: at,
                 line,
                 column,
-                message,
+                message: escape_controls(message),
             }
         };
         if text.trim().is_empty() {
@@ -625,6 +724,15 @@ impl GatewayConfig {
          -> Result<Option<f64>, ConfigError> {
             match v {
                 None => Ok(None),
+                Some((x, at)) if !x.is_finite() => Err(mk(
+                    field.into(),
+                    at,
+                    format!(
+                        "{} is out of range: the filter reads numbers below 10^15; {}",
+                        number_text(text, at),
+                        rule.trim_start_matches("is out of range: ")
+                    ),
+                )),
                 Some((x, at)) if ok(x) => {
                     let _ = at;
                     Ok(Some(x))
@@ -716,7 +824,7 @@ impl GatewayConfig {
             match v {
                 None => Ok(None),
                 Some((x, at)) => {
-                    if x.fract() != 0.0 || x < lo as f64 || x > hi as f64 {
+                    if !x.is_finite() || x.fract() != 0.0 || x < lo as f64 || x > hi as f64 {
                         Err(mk(
                             field.into(),
                             at,
@@ -880,6 +988,78 @@ impl GatewayConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_and_suggestions() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("", "target", 6),
+            ("kitten", "sitting", 3),
+            ("stable_windw", "stable_window", 1),
+            ("concurency_per_pod", "concurrency_per_pod", 1),
+            ("routé", "route", 1),
+        ] {
+            assert_eq!(distance(a, b), d, "{a:?} {b:?}");
+            assert_eq!(distance(b, a), d, "{b:?} {a:?}");
+        }
+        assert_eq!(TOP_FIELDS.len() + TARGET_FIELDS.len(), FIELDS.len());
+        assert_eq!(TARGET_FIELDS.first(), Some(&"concurrency_per_pod"));
+    }
+
+    #[test]
+    fn magnitudes() {
+        for (n, m) in [
+            ("1500", Some(3)),
+            ("0.02e3", Some(1)),
+            ("-7", Some(0)),
+            ("0.005", Some(-3)),
+            ("1e400", Some(400)),
+            ("18446744073709551615", Some(19)),
+            ("0.000001e16", Some(10)),
+            ("0", None),
+            ("0.0e5", None),
+            ("1e", None),
+        ] {
+            assert_eq!(magnitude(n.as_bytes()), m, "{n}");
+        }
+    }
+
+    /// Numbers the filter cannot read: out of range with the field's range when huge, "too
+    /// precise" when they only have too many digits.
+    #[test]
+    fn huge_numbers_are_out_of_range() {
+        let cases = [
+            (
+                r#"{"max_body_bytes": 18446744073709551615}"#,
+                "18446744073709551615 is out of range: must be a whole number in [1024, 16777216]",
+            ),
+            (
+                r#"{"max_scale_up_rate": 1e400}"#,
+                "1e400 is out of range: the filter reads numbers below 10^15; must be > 1 (Knative max-scale-up-rate)",
+            ),
+            (
+                r#"{"target": {"concurrency_per_pod": -1e400}}"#,
+                "-1e400 is out of range: the filter reads numbers below 10^15; must be ≥ 0.01 (Knative TargetMin)",
+            ),
+            (
+                r#"{"panic_window_percentage": 10.000000000000000000001}"#,
+                "too precise",
+            ),
+        ];
+        for (json, want) in cases {
+            let e = GatewayConfig::from_json(json).unwrap_err();
+            assert!(e.message.contains(want), "{json}: {e}");
+        }
+        // The tokenizer keeps numbers up to its token buffer; the message quotes 80 characters.
+        let long = format!(r#"{{"max_body_bytes": 1{}}}"#, "0".repeat(120));
+        let e = GatewayConfig::from_json(&long).unwrap_err();
+        assert!(e.message.len() < 200, "{}", e.message.len());
+        assert!(
+            e.message.contains("… (121 characters) is out of range"),
+            "{}",
+            e.message
+        );
+    }
 
     #[test]
     fn defaults() {

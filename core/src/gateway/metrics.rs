@@ -277,16 +277,13 @@ pub fn sanitize_label_value(s: &str) -> LabelValue {
         buf: [0; LABEL_VALUE_MAX],
         len: 0,
     };
-    for ch in s.chars() {
-        if out.len >= LABEL_VALUE_MAX {
-            break;
-        }
-        let b = if ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' {
+    // One byte per character, until the buffer is full.
+    for (slot, ch) in out.buf.iter_mut().zip(s.chars()) {
+        *slot = if ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' {
             ch as u8
         } else {
             b'_'
         };
-        out.buf[out.len] = b;
         out.len += 1;
     }
     if out.len == 0 {

@@ -71,8 +71,17 @@ pub fn resolve_interpretation(samples: &Samples, interpretation: Interpretation)
 /// The most steps an aligned grid may have (a week at 100 ms); beyond it the step is widened.
 const MAX_STEPS: u64 = 6_048_000;
 
-/// Turn samples into demand, with notes on how (see the module doc).
+/// Turn samples into demand, with notes on how (see the module doc). Repeated notes of one kind
+/// are collapsed into one ([`super::collapse_repeats`]).
 pub fn to_demand(
+    samples: &Samples,
+    interpretation: Interpretation,
+) -> (DemandSeries, Vec<ImportNote>) {
+    let (demand, notes) = demand_and_notes(samples, interpretation);
+    (demand, super::collapse_repeats(notes))
+}
+
+fn demand_and_notes(
     samples: &Samples,
     interpretation: Interpretation,
 ) -> (DemandSeries, Vec<ImportNote>) {
@@ -245,8 +254,9 @@ fn aligned(
     for s in series {
         spacings.extend(
             s.points
-                .windows(2)
-                .map(|w| w[1].0.saturating_sub(w[0].0).unsigned_abs()),
+                .iter()
+                .zip(s.points.iter().skip(1))
+                .map(|(a, b)| b.0.saturating_sub(a.0).unsigned_abs()),
         );
     }
     let mid = spacings.len() / 2;
@@ -289,7 +299,6 @@ fn aligned(
             .min(n - 1)
     };
     let mut collapsed = 0usize;
-    let mut absent_notes = 0usize;
     for s in series {
         let mut cur: Option<(usize, TimeMs, f64)> = None;
         let mut filled = 0usize;
@@ -328,29 +337,20 @@ fn aligned(
         let lifetime = klast.saturating_sub(kfirst) + 1;
         let absent = lifetime.saturating_sub(filled);
         if absent > 0 {
-            absent_notes += 1;
-            if absent_notes <= 10 {
-                let at = first_absent.map_or(String::new(), |k| {
-                    format!(", first at {}", fmt_time(grid_time(t0, stepi, k), base))
-                });
-                notes.push(ImportNote::new(
-                    codes::DEMAND_POD_ABSENT,
-                    Severity::Warning,
-                    format!(
-                        "{}: no sample at {absent} of the {lifetime} steps of its lifetime{at}; \
-                         counted as absent there (adds nothing), not as 0",
-                        s.name()
-                    ),
-                ));
-            }
+            // Collapsed with the others by `collapse_repeats` when many series have some.
+            let at = first_absent.map_or(String::new(), |k| {
+                format!(", first at {}", fmt_time(grid_time(t0, stepi, k), base))
+            });
+            notes.push(ImportNote::new(
+                codes::DEMAND_POD_ABSENT,
+                Severity::Warning,
+                format!(
+                    "{}: no sample at {absent} of the {lifetime} steps of its lifetime{at}; \
+                     counted as absent there (adds nothing), not as 0",
+                    s.name()
+                ),
+            ));
         }
-    }
-    if absent_notes > 10 {
-        notes.push(ImportNote::new(
-            codes::DEMAND_POD_ABSENT,
-            Severity::Warning,
-            format!("{absent_notes} series with absent steps in all"),
-        ));
     }
     if collapsed > 0 {
         notes.push(ImportNote::new(

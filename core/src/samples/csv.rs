@@ -44,12 +44,18 @@ fn split<'a>(
     loc: &Locator,
 ) -> Result<Vec<Field<'a>>, SampleError> {
     let b = line.as_bytes();
+    // Blanks around a field: spaces, and tabs unless the tab is the delimiter.
+    let blanks_at = |at: usize| {
+        b.get(at..).map_or(0, |r| {
+            r.iter()
+                .take_while(|&&c| c == b' ' || (c == b'\t' && delim != b'\t'))
+                .count()
+        })
+    };
     let mut out = Vec::new();
     let mut i = 0;
     loop {
-        while i < b.len() && (b[i] == b' ' || (b[i] == b'\t' && delim != b'\t')) {
-            i += 1;
-        }
+        i += blanks_at(i);
         let start = i;
         if b.get(i) == Some(&b'"') {
             let mut s = String::new();
@@ -76,9 +82,7 @@ fn split<'a>(
                     Some(_) => j += 1,
                 }
             }
-            while j < b.len() && (b[j] == b' ' || (b[j] == b'\t' && delim != b'\t')) {
-                j += 1;
-            }
+            j += blanks_at(j);
             out.push(Field {
                 off: base + start,
                 text: Cow::Owned(s),
@@ -94,9 +98,9 @@ fn split<'a>(
                 }
             }
         } else {
-            let end = b[i..]
-                .iter()
-                .position(|&c| c == delim)
+            let end = b
+                .get(i..)
+                .and_then(|r| r.iter().position(|&c| c == delim))
                 .map_or(b.len(), |p| i + p);
             let f = line.get(start..end).unwrap_or("").trim_end();
             out.push(Field {
@@ -201,7 +205,7 @@ const TIME_HELP: &str = "use seconds from start (e.g. 15) or RFC 3339 (e.g. 2025
 /// that time). Other columns are ignored (with a note). Seconds must not be negative; every row
 /// uses the same time form.
 pub fn parse_csv(text: &str) -> Result<Samples, SampleError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::strip_bom(text);
     let loc = Locator::new(text);
     let mut it = lines(text);
     let Some((hoff, hline)) = it.next() else {
@@ -257,8 +261,13 @@ pub fn parse_csv(text: &str) -> Result<Samples, SampleError> {
         let f = split(line, off, delim, &loc)?;
         check_count(&f, header.len(), off, line, &loc)?;
         rows += 1;
-        // In bounds: `f` has exactly as many fields as the header, and tc, vc index the header.
-        let (tf, vf) = (&f[tc], &f[vc]);
+        // `f` has as many fields as the header and tc, vc index the header, so `col` finds
+        // them; were one missing, the row has the wrong field count and says so.
+        let col = |c: usize| {
+            f.get(c)
+                .ok_or_else(|| count_error(&f, header.len(), off, line, &loc))
+        };
+        let (tf, vf) = (col(tc)?, col(vc)?);
         let t_text = tf.text.as_ref();
         let (t, this) = if let Some(s) = parse_f64(t_text) {
             let ms = secs_to_ms(s).ok_or_else(|| not_time(&loc, tf, TIME_HELP))?;
@@ -406,18 +415,23 @@ fn check_count(
     if f.len() == expected {
         return Ok(());
     }
+    Err(count_error(f, expected, off, line, loc))
+}
+
+/// The error for a row of `f.len()` fields where the header has `expected`.
+fn count_error(f: &[Field], expected: usize, off: usize, line: &str, loc: &Locator) -> SampleError {
     let at = if f.len() > expected {
         f.get(expected).map_or(off, |x| x.off)
     } else {
         off + line.trim_end().len()
     };
-    Err(loc.err(
+    loc.err(
         at,
         ErrorKind::FieldCount {
             expected,
             found: f.len(),
         },
-    ))
+    )
 }
 
 const GRAFANA_TIME_HELP: &str =
@@ -473,7 +487,7 @@ fn series_labels(name: &str) -> (Option<String>, Vec<(String, String)>) {
 /// `{pod="x"}` or `vllm:metric{pod="x"}` are read as label sets; legend names become the label
 /// `series`. Times are epoch times (see the time rules on the `Time` column).
 pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::strip_bom(text);
     let loc = Locator::new(text);
     let mut it = lines(text).peekable();
     let mut delim_forced = None;
@@ -541,11 +555,16 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
         let f = split(line, off, delim, &loc)?;
         check_count(&f, header.len(), off, line, &loc)?;
         rows += 1;
-        // In bounds: `f` has exactly as many fields as the header, and every column index
-        // (tc, sc, vc, the wide columns) indexes the header.
-        let t = grafana_time(&f[tc], &loc, &mut zoneless, &mut secs)?;
+        // `f` has as many fields as the header and every column index (tc, sc, vc, the wide
+        // columns) indexes the header, so `col` finds them; were one missing, the row has the
+        // wrong field count and says so.
+        let col = |c: usize| {
+            f.get(c)
+                .ok_or_else(|| count_error(&f, header.len(), off, line, &loc))
+        };
+        let t = grafana_time(col(tc)?, &loc, &mut zoneless, &mut secs)?;
         if let Some((sc, _, vc)) = long {
-            let name = f[sc].text.to_string();
+            let name = col(sc)?.text.to_string();
             let key = match names.get(&name) {
                 Some(k) => k.clone(),
                 None => {
@@ -559,10 +578,10 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
                     key
                 }
             };
-            cell(&mut series, &key, &f[vc], t, &loc)?;
+            cell(&mut series, &key, col(vc)?, t, &loc)?;
         } else {
             for (c, key) in &wide_cols {
-                cell(&mut series, key, &f[*c], t, &loc)?;
+                cell(&mut series, key, col(*c)?, t, &loc)?;
             }
         }
     }

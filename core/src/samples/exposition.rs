@@ -293,7 +293,7 @@ struct Family {
 /// Parse exposition text and import one metric: `hints.metric` (matched with or without the
 /// `vllm:` prefix), or the only metric in the input. One series per label set.
 pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::strip_bom(text);
     let loc = Locator::new(text);
     let openmetrics = text.lines().any(|l| l.trim() == "# EOF");
     let interval = hints

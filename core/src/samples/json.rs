@@ -457,7 +457,7 @@ fn read_strings(p: &mut P, out: &mut Vec<(String, &'static str)>, kind: &'static
 /// Parse a Prometheus HTTP API response. With `hints.metric`, series whose `__name__` does not
 /// match are left out; without it, series of several metric names are an error.
 pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, SampleError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::strip_bom(text);
     let mut p = P {
         text,
         b: text.as_bytes(),

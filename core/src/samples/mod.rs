@@ -22,6 +22,9 @@
 //! - Out-of-order times are sorted, stably ([`codes::UNSORTED`]).
 //! - **Duplicate timestamps: the last sample in file order wins** ([`codes::DUPLICATE_TIME`]):
 //!   concatenated, overlapping exports are common and the later export is the more complete one.
+//! - **Stray samples** far outside the body of the data (a stray epoch-0 point among samples at
+//!   1.7·10⁹ s) are dropped, all series together, with a note naming them ([`codes::STRAY`];
+//!   the rule, which never drops a recording's own outages, is in [`stray`]).
 //! - Gaps longer than twice a series' median spacing are reported ([`codes::GAP`]), never filled.
 //! - For counters (`# TYPE … counter`, or a name ending in `_total`), decreases are counter
 //!   resets ([`codes::COUNTER_RESET`]), and a note says a counter must be turned into a rate.
@@ -35,12 +38,14 @@ mod convert;
 mod csv;
 mod exposition;
 mod json;
+pub mod stray;
 
 use std::cell::OnceCell;
 use std::fmt::Write as _;
 
 use crate::diagnostic::Severity;
 use crate::model::Millis;
+use crate::span::{saturating_u32, LineIndex};
 
 pub use convert::{resolve_interpretation, to_demand, Interpretation};
 pub use csv::{parse_csv, parse_grafana_csv};
@@ -64,6 +69,8 @@ pub mod codes {
     pub const DUPLICATE_TIME: &str = "samples-duplicate-time";
     /// A gap longer than twice the series' median spacing.
     pub const GAP: &str = "samples-gap";
+    /// Samples far outside the body of the data were dropped ([`super::stray`]).
+    pub const STRAY: &str = "samples-stray";
     /// The metric is a cumulative counter: the demand is its rate, not its value.
     pub const COUNTER: &str = "samples-counter";
     /// A counter decreased: the process restarted.
@@ -184,22 +191,15 @@ pub struct Series {
 
 impl Series {
     /// A short human name: the pod, else the label set, else `the series without labels`.
+    /// Names and values are quoted escaped and cut ([`crate::text::quote`]).
     pub fn name(&self) -> String {
         if let Some(p) = &self.pod {
-            return format!("pod {p}");
+            return format!("pod {}", crate::text::quote(p));
         }
         if self.labels.is_empty() {
             return "the series without labels".to_string();
         }
-        let mut s = String::from("{");
-        for (i, (k, v)) in self.labels.iter().enumerate() {
-            if i > 0 {
-                s.push_str(", ");
-            }
-            let _ = write!(s, "{k}={v:?}");
-        }
-        s.push('}');
-        s
+        label_text(&self.labels)
     }
 }
 
@@ -246,7 +246,8 @@ impl ImportNote {
             severity,
             line: None,
             column: None,
-            message: message.into(),
+            // Escaped and bounded, as diagnostics' messages are.
+            message: crate::text::bound_message(message.into()),
         }
     }
 
@@ -312,7 +313,11 @@ pub enum ErrorKind {
 
 impl SampleError {
     pub(crate) fn new(line: u32, column: u32, kind: ErrorKind) -> Self {
-        SampleError { line, column, kind }
+        SampleError {
+            line,
+            column,
+            kind: kind.bounded(),
+        }
     }
 
     /// The message without the position.
@@ -321,59 +326,70 @@ impl SampleError {
     }
 }
 
+impl ErrorKind {
+    /// The kind with its text made safe to show: a value quoted from the input (a number, a time,
+    /// a metric name) escaped and cut at [`crate::text::QUOTE_MAX_CHARS`], longer texts (messages,
+    /// name lists, Prometheus' error) escaped and bounded ([`crate::text::bound_message`]).
+    fn bounded(self) -> Self {
+        use crate::text::{bound_message as msg, quote};
+        let q = |s: String| quote(&s).into_owned();
+        match self {
+            ErrorKind::Syntax(s) => ErrorKind::Syntax(msg(s)),
+            ErrorKind::NotANumber(s) => ErrorKind::NotANumber(q(s)),
+            ErrorKind::NotATime { text, expected } => ErrorKind::NotATime {
+                text: q(text),
+                expected,
+            },
+            ErrorKind::Header(s) => ErrorKind::Header(msg(s)),
+            ErrorKind::Prometheus { error_type, error } => ErrorKind::Prometheus {
+                error_type: q(error_type),
+                error: msg(error),
+            },
+            ErrorKind::MetricNotFound { wanted, available } => ErrorKind::MetricNotFound {
+                wanted: q(wanted),
+                available: msg(available),
+            },
+            ErrorKind::AmbiguousMetric { available } => ErrorKind::AmbiguousMetric {
+                available: msg(available),
+            },
+            ErrorKind::NoSamples(s) => ErrorKind::NoSamples(msg(s)),
+            ErrorKind::Invalid(s) => ErrorKind::Invalid(msg(s)),
+            k @ (ErrorKind::Empty(_) | ErrorKind::FieldCount { .. }) => k,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Positions
 
-/// Converts byte offsets of the input into 1-based line and character column, building its line
-/// index only when first asked (error and note paths only).
+/// Converts byte offsets of the input into 1-based line and character column through the
+/// source's [`LineIndex`], built only when first asked (error and note paths only).
 pub(crate) struct Locator<'a> {
     text: &'a str,
-    starts: OnceCell<Vec<usize>>,
+    index: OnceCell<LineIndex<'a>>,
 }
 
 impl<'a> Locator<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         Locator {
             text,
-            starts: OnceCell::new(),
+            index: OnceCell::new(),
         }
     }
 
     /// Line and column of byte `offset` (clamped to the text; a split character counts whole).
     pub(crate) fn pos(&self, offset: usize) -> (u32, u32) {
-        let starts = self.starts.get_or_init(|| {
-            let mut v = vec![0];
-            v.extend(
-                self.text
-                    .bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
-            v
-        });
-        let offset = offset.min(self.text.len());
-        let line = starts.partition_point(|&s| s <= offset).max(1);
-        let start = starts.get(line - 1).copied().unwrap_or(0);
-        let col = self
-            .text
-            .get(start..)
-            .unwrap_or("")
-            .char_indices()
-            .take_while(|&(i, _)| start + i < offset)
-            .count()
-            + 1;
-        (sat_u32(line), sat_u32(col))
+        let p = self
+            .index
+            .get_or_init(|| LineIndex::new(self.text))
+            .pos_of_byte(offset);
+        (p.line, p.column)
     }
 
     pub(crate) fn err(&self, offset: usize, kind: ErrorKind) -> SampleError {
         let (l, c) = self.pos(offset);
         SampleError::new(l, c, kind)
     }
-}
-
-pub(crate) fn sat_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +486,7 @@ pub(crate) fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String
     let mut s = v
         .iter()
         .take(12)
-        .map(|x| format!("`{x}`"))
+        .map(|x| format!("`{}`", crate::text::quote(x)))
         .collect::<Vec<_>>()
         .join(", ");
     if n > 12 {
@@ -518,7 +534,7 @@ impl RawSeries {
     #[inline]
     pub(crate) fn push(&mut self, t: TimeMs, v: f64, loc: usize) {
         self.points.push((t, v));
-        self.locs.push(sat_u32(loc));
+        self.locs.push(saturating_u32(loc));
     }
 
     pub(crate) fn missing(&mut self, loc: usize) {
@@ -552,7 +568,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     let mut notes = c.notes;
     let mut series: Vec<(Series, Vec<u32>)> = Vec::with_capacity(c.series.len());
     let mut aliases: Vec<&'static str> = Vec::new();
-
+    // Each series cleaned, with its own notes (kept in series order).
+    let mut cleaned: Vec<(Series, Vec<u32>, Vec<ImportNote>)> = Vec::with_capacity(c.series.len());
     for raw in c.series {
         let (pod, alias) = pod_of(&raw.labels);
         if let Some(a) = alias {
@@ -564,8 +581,9 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
             points: Vec::new(),
         };
         let name = s.name();
+        let mut own = Vec::new();
         if raw.missing > 0 {
-            notes.push(
+            own.push(
                 ImportNote::new(
                     codes::MISSING_VALUE,
                     Severity::Note,
@@ -577,23 +595,41 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 .at(Some(loc.pos(raw.first_missing))),
             );
         }
-        let (points, locs) = clean_points(raw.points, raw.locs, &name, base, &loc, &mut notes);
+        let (points, locs) = clean_points(raw.points, raw.locs, &name, &loc, &mut own);
+        cleaned.push((Series { points, ..s }, locs, own));
+    }
+    // Stray samples, over all series together (before the gaps they would make).
+    let all_times: Vec<TimeMs> = cleaned
+        .iter()
+        .flat_map(|(s, _, _)| s.points.iter().map(|p| p.0))
+        .collect();
+    let stray_note = stray::body_range(all_times).and_then(|keep| {
+        let mut views: Vec<stray::PointsAndLocs<'_>> = cleaned
+            .iter_mut()
+            .map(|(s, locs, _)| (&mut s.points, locs))
+            .collect();
+        stray::drop_outside(&mut views, keep, base, &loc)
+    });
+    for (s, locs, mut own) in cleaned {
+        let name = s.name();
+        gap_notes(&s.points, &locs, &name, base, &loc, &mut own);
+        let points = &s.points;
         if c.counter {
             let mut resets = 0;
-            for (i, w) in points.windows(2).enumerate() {
-                if w[1].1 < w[0].1 {
+            for (i, (prev, next)) in pairs(points).enumerate() {
+                if next.1 < prev.1 {
                     resets += 1;
                     if resets <= NOTE_CAP {
                         let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
-                        notes.push(
+                        own.push(
                             ImportNote::new(
                                 codes::COUNTER_RESET,
                                 Severity::Warning,
                                 format!(
                                     "{name}: counter reset at {} ({} -> {}): the process restarted",
-                                    fmt_time(w[1].0, base),
-                                    w[0].1,
-                                    w[1].1
+                                    fmt_time(next.0, base),
+                                    crate::text::exact(prev.1),
+                                    crate::text::exact(next.1)
                                 ),
                             )
                             .at(at),
@@ -602,19 +638,20 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 }
             }
             if resets > NOTE_CAP {
-                notes.push(ImportNote::new(
+                own.push(ImportNote::new(
                     codes::COUNTER_RESET,
                     Severity::Warning,
                     format!("{name}: {} counter resets in all", resets),
                 ));
             }
         }
-        if points.is_empty() {
+        notes.extend(own);
+        if s.points.is_empty() {
             continue;
         }
-        series.push((Series { points, ..s }, locs));
+        series.push((s, locs));
     }
-
+    notes.extend(stray_note);
     if c.counter {
         notes.push(ImportNote::new(
             codes::COUNTER,
@@ -646,8 +683,9 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 Severity::Warning,
                 format!(
                     "vLLM exports `{m}` as a fraction (0-1, despite the name), but these values \
-                     reach {max}: they look like percent (0-100), 100× the fraction vLLM exports; \
-                     the `unit-mismatch` check compares their scale with the target's"
+                     reach {}: they look like percent (0-100), 100× the fraction vLLM exports; \
+                     the `unit-mismatch` check compares their scale with the target's",
+                    crate::text::exact(max)
                 ),
             ));
         }
@@ -699,52 +737,121 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
         series: series.into_iter().map(|(s, _)| s).collect(),
         replicas,
         counter: c.counter,
-        notes,
+        notes: collapse_repeats(notes),
     }
 }
 
-/// Drop non-finite values, sort by time (stable), keep the last of equal times, report gaps.
+/// More notes than this of one code in one import are collapsed into one note
+/// ([`collapse_repeats`]): a report of ten lines of one kind still reads as a list (the seed
+/// fixtures have six pods joining late), while 100 000 pods must not give 100 000 lines.
+pub const REPEAT_LIMIT: usize = 10;
+
+/// How many of the collapsed notes a collapsed note quotes.
+pub const REPEAT_EXAMPLES: usize = 3;
+
+/// The most characters of one quoted example in a collapsed note: a pod name with its labels
+/// and the note's own text fit; a pasted blob of labels is cut.
+const EXAMPLE_MAX_CHARS: usize = 200;
+
+/// What a kind of repeated note is about, for the collapsed note.
+fn repeated_kind(code: &str) -> &'static str {
+    match code {
+        codes::POD_CHURN => "pods present for part of the range only",
+        codes::GAP => "gaps in the samples",
+        codes::COUNTER_RESET => "counter resets",
+        codes::MISSING_VALUE => "series with empty or null values",
+        codes::NON_FINITE => "series with NaN or infinite values",
+        codes::UNSORTED => "series with times out of order",
+        codes::DUPLICATE_TIME => "series with repeated times",
+        codes::NO_POD => "series without a pod label",
+        codes::DUPLICATE_POD => "pods in several series",
+        codes::DEMAND_POD_ABSENT => "series with absent steps",
+        codes::IGNORED_COLUMN => "unused columns",
+        codes::PROMETHEUS_WARNING => "Prometheus warnings",
+        _ => "repeated notes",
+    }
+}
+
+/// Collapse every code that has more than [`REPEAT_LIMIT`] notes into one note, where the first
+/// of them was: its count, the first [`REPEAT_EXAMPLES`] messages, the most severe severity and
+/// the first position. Other notes keep their order. Linear in the number of notes.
+pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    for n in &notes {
+        *counts.entry(n.code).or_default() += 1;
+    }
+    if counts.values().all(|&c| c <= REPEAT_LIMIT) {
+        return notes;
+    }
+    // Per collapsed code: (index of its note in `out`, examples so far).
+    let mut slots: std::collections::BTreeMap<&'static str, (usize, usize)> = Default::default();
+    let mut out: Vec<ImportNote> = Vec::with_capacity(notes.len().min(64));
+    for n in notes {
+        let total = counts.get(n.code).copied().unwrap_or(0);
+        if total <= REPEAT_LIMIT {
+            out.push(n);
+            continue;
+        }
+        let example = crate::text::clip(&n.message, EXAMPLE_MAX_CHARS).into_owned();
+        match slots.get_mut(n.code) {
+            None => {
+                slots.insert(n.code, (out.len(), 1));
+                let message = format!(
+                    "{}: {total} notes, the first {REPEAT_EXAMPLES}: {example}",
+                    repeated_kind(n.code)
+                );
+                out.push(ImportNote { message, ..n });
+            }
+            Some((at, shown)) => {
+                let Some(first) = out.get_mut(*at) else {
+                    continue;
+                };
+                first.severity = first.severity.min(n.severity);
+                if *shown < REPEAT_EXAMPLES {
+                    *shown += 1;
+                    first.message.push_str("; ");
+                    first.message.push_str(&example);
+                    if *shown == REPEAT_EXAMPLES {
+                        let _ = write!(first.message, "; and {} more", total - REPEAT_EXAMPLES);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Drop non-finite values, sort by time (stable), keep the last of equal times (gaps are
+/// reported later, by [`gap_notes`], once stray samples are gone).
 fn clean_points(
-    mut points: Vec<(TimeMs, f64)>,
-    mut locs: Vec<u32>,
+    points: Vec<(TimeMs, f64)>,
+    locs: Vec<u32>,
     name: &str,
-    base: TimeBase,
     loc: &Locator,
     notes: &mut Vec<ImportNote>,
 ) -> (Vec<(TimeMs, f64)>, Vec<u32>) {
-    // `points` and `locs` are parallel (`RawSeries::push`); make sure before indexing both.
-    let n = points.len().min(locs.len());
-    points.truncate(n);
-    locs.truncate(n);
+    // `points` and `locs` are parallel (`RawSeries::push`); zipped, they stay so.
+    let mut rows: Vec<((TimeMs, f64), u32)> = points.into_iter().zip(locs).collect();
     // Non-finite values.
-    let mut dropped = [0usize; 3]; // NaN, +Inf, -Inf
+    let (mut nan, mut pos_inf, mut neg_inf) = (0usize, 0usize, 0usize);
     let mut first_drop: Option<u32> = None;
-    let mut w = 0;
-    for r in 0..points.len() {
-        let (t, v) = points[r];
+    rows.retain(|&((_, v), at)| {
         if v.is_finite() {
-            points[w] = (t, v);
-            locs[w] = locs[r];
-            w += 1;
-        } else {
-            let k = if v.is_nan() {
-                0
-            } else if v > 0.0 {
-                1
-            } else {
-                2
-            };
-            dropped[k] += 1;
-            first_drop.get_or_insert(locs[r]);
+            return true;
         }
-    }
-    points.truncate(w);
-    locs.truncate(w);
-    let total_dropped: usize = dropped.iter().sum();
-    if total_dropped > 0 {
-        let parts: Vec<String> = ["NaN", "+Inf", "-Inf"]
+        if v.is_nan() {
+            nan += 1;
+        } else if v > 0.0 {
+            pos_inf += 1;
+        } else {
+            neg_inf += 1;
+        }
+        first_drop.get_or_insert(at);
+        false
+    });
+    if nan + pos_inf + neg_inf > 0 {
+        let parts: Vec<String> = [("NaN", nan), ("+Inf", pos_inf), ("-Inf", neg_inf)]
             .iter()
-            .zip(dropped)
             .filter(|(_, n)| *n > 0)
             .map(|(s, n)| format!("{n} {s}"))
             .collect();
@@ -759,11 +866,10 @@ fn clean_points(
     }
 
     // Order.
-    if let Some(i) = points.windows(2).position(|w| w[1].0 < w[0].0) {
-        let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
-        let mut zipped: Vec<((TimeMs, f64), u32)> = points.into_iter().zip(locs).collect();
-        zipped.sort_by_key(|p| p.0 .0);
-        (points, locs) = zipped.into_iter().unzip();
+    let first_unsorted = pairs(&rows).position(|(a, b)| b.0 .0 < a.0 .0);
+    if let Some(i) = first_unsorted {
+        let at = rows.get(i + 1).map(|&(_, o)| loc.pos(o as usize));
+        rows.sort_by_key(|r| r.0 .0);
         notes.push(
             ImportNote::new(
                 codes::UNSORTED,
@@ -774,24 +880,20 @@ fn clean_points(
         );
     }
 
-    // Duplicates: the last in file order wins (the sort is stable).
+    // Duplicates: the last in file order wins (the sort is stable). `dedup_by` hands each row
+    // with the row kept before it; an equal time replaces the kept row.
     let mut dups = 0usize;
     let mut first_dup: Option<u32> = None;
-    let mut w = 0;
-    for r in 0..points.len() {
-        if w > 0 && points[w - 1].0 == points[r].0 {
-            dups += 1;
-            first_dup.get_or_insert(locs[r]);
-            points[w - 1] = points[r];
-            locs[w - 1] = locs[r];
-        } else {
-            points[w] = points[r];
-            locs[w] = locs[r];
-            w += 1;
+    rows.dedup_by(|next, kept| {
+        if next.0 .0 != kept.0 .0 {
+            return false;
         }
-    }
-    points.truncate(w);
-    locs.truncate(w);
+        dups += 1;
+        first_dup.get_or_insert(next.1);
+        *kept = *next;
+        true
+    });
+    let (points, locs): (Vec<(TimeMs, f64)>, Vec<u32>) = rows.into_iter().unzip();
     if dups > 0 {
         notes.push(
             ImportNote::new(
@@ -806,11 +908,23 @@ fn clean_points(
         );
     }
 
-    // Gaps.
-    if let Some(med) = median_spacing(&points) {
+    (points, locs)
+}
+
+/// Report gaps longer than twice the median spacing of `points` (at most [`NOTE_CAP`], then a
+/// count).
+fn gap_notes(
+    points: &[(TimeMs, f64)],
+    locs: &[u32],
+    name: &str,
+    base: TimeBase,
+    loc: &Locator,
+    notes: &mut Vec<ImportNote>,
+) {
+    if let Some(med) = median_spacing(points) {
         let mut gaps = 0;
-        for (i, w) in points.windows(2).enumerate() {
-            let d = w[1].0.saturating_sub(w[0].0).unsigned_abs();
+        for (i, (prev, next)) in pairs(points).enumerate() {
+            let d = next.0.saturating_sub(prev.0).unsigned_abs();
             if d > med.saturating_mul(2) {
                 gaps += 1;
                 if gaps <= NOTE_CAP {
@@ -822,8 +936,8 @@ fn clean_points(
                             format!(
                                 "{name}: no samples for {} between {} and {} (typical spacing {})",
                                 fmt_dur(d),
-                                fmt_time(w[0].0, base),
-                                fmt_time(w[1].0, base),
+                                fmt_time(prev.0, base),
+                                fmt_time(next.0, base),
                                 fmt_dur(med)
                             ),
                         )
@@ -840,18 +954,21 @@ fn clean_points(
             ));
         }
     }
-    (points, locs)
+}
+
+/// Each element of `items` with the next one, in order: `(a, b), (b, c), ...`.
+fn pairs<T>(items: &[T]) -> impl Iterator<Item = (&T, &T)> {
+    items.iter().zip(items.iter().skip(1))
 }
 
 /// The median spacing of sorted, distinct times (None below two points).
 pub(crate) fn median_spacing(points: &[(TimeMs, f64)]) -> Option<u64> {
-    if points.len() < 2 {
+    let mut d: Vec<u64> = pairs(points)
+        .map(|(a, b)| b.0.saturating_sub(a.0).unsigned_abs())
+        .collect();
+    if d.is_empty() {
         return None;
     }
-    let mut d: Vec<u64> = points
-        .windows(2)
-        .map(|w| w[1].0.saturating_sub(w[0].0).unsigned_abs())
-        .collect();
     let mid = d.len() / 2;
     d.select_nth_unstable(mid);
     d.get(mid).copied()
@@ -879,20 +996,20 @@ fn pod_notes(
                 .at(locs.first().map(|&o| loc.pos(o as usize))),
             );
         }
-        for w in series.windows(2) {
-            if w[0].0.pod.is_some() && w[0].0.pod == w[1].0.pod {
+        for ((a, _), (b, b_locs)) in pairs(series) {
+            if a.pod.is_some() && a.pod == b.pod {
                 notes.push(
                     ImportNote::new(
                         codes::DUPLICATE_POD,
                         Severity::Warning,
                         format!(
                             "{} appears in several series ({} and {}): each is counted",
-                            w[0].0.name(),
-                            label_text(&w[0].0.labels),
-                            label_text(&w[1].0.labels)
+                            a.name(),
+                            label_text(&a.labels),
+                            label_text(&b.labels)
                         ),
                     )
-                    .at(w[1].1.first().map(|&o| loc.pos(o as usize))),
+                    .at(b_locs.first().map(|&o| loc.pos(o as usize))),
                 );
             }
         }
@@ -959,8 +1076,21 @@ fn pod_notes(
     }
 }
 
+/// The most labels a label set shows in a message; a series with more says how many it left out.
+const LABELS_SHOWN: usize = 8;
+
+/// A label set for messages: `{k="v", ...}`, each name and value escaped and cut
+/// ([`crate::text::quote`]), at most [`LABELS_SHOWN`] labels.
 fn label_text(labels: &[(String, String)]) -> String {
-    let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    use crate::text::quote;
+    let mut inner: Vec<String> = labels
+        .iter()
+        .take(LABELS_SHOWN)
+        .map(|(k, v)| format!("{}=\"{}\"", quote(k), quote(v).replace('"', "\\\"")))
+        .collect();
+    if labels.len() > LABELS_SHOWN {
+        inner.push(format!("and {} more", labels.len() - LABELS_SHOWN));
+    }
     format!("{{{}}}", inner.join(", "))
 }
 
@@ -976,7 +1106,7 @@ fn label_text(labels: &[(String, String)]) -> String {
 ///   `sep=` line (Grafana's Excel mode) ⇒ Grafana; `Time,Value` whose first row's time is
 ///   epoch milliseconds ⇒ Grafana wide; else the plain CSV.
 pub fn detect(text: &str) -> Format {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::strip_bom(text);
     if text.trim_start().starts_with('{') {
         return Format::PrometheusJson;
     }
@@ -1051,6 +1181,139 @@ pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn note(code: &'static str, severity: Severity, line: u32, message: &str) -> ImportNote {
+        ImportNote::new(code, severity, message).at(Some((line, 1)))
+    }
+
+    /// (notes of a repeated code, notes of another code) → what the report keeps.
+    #[test]
+    fn repeated_notes_collapse() {
+        let churn = |n: usize| -> Vec<ImportNote> {
+            (0..n)
+                .map(|i| {
+                    let sev = if i == 4 {
+                        Severity::Warning
+                    } else {
+                        Severity::Note
+                    };
+                    note(
+                        codes::POD_CHURN,
+                        sev,
+                        10 + i as u32,
+                        &format!("pod p{i}: went away"),
+                    )
+                })
+                .collect()
+        };
+        // At the limit: unchanged.
+        let mut notes = churn(REPEAT_LIMIT);
+        notes.insert(2, note(codes::GAP, Severity::Warning, 3, "gap"));
+        assert_eq!(collapse_repeats(notes.clone()), notes);
+
+        // Above it: one note where the first was, the others in order.
+        let mut notes = churn(100_000);
+        notes.insert(0, note(codes::FORMAT, Severity::Note, 1, "csv"));
+        notes.insert(3, note(codes::GAP, Severity::Warning, 3, "gap"));
+        let out = collapse_repeats(notes);
+        assert_eq!(out.len(), 3, "{out:#?}");
+        assert_eq!(out[0].code, codes::FORMAT);
+        assert_eq!(out[2].code, codes::GAP);
+        let c = &out[1];
+        assert_eq!(
+            (c.code, c.severity, c.line),
+            (codes::POD_CHURN, Severity::Warning, Some(10))
+        );
+        assert_eq!(
+            c.message,
+            "pods present for part of the range only: 100000 notes, the first 3: \
+             pod p0: went away; pod p1: went away; pod p2: went away; and 99997 more"
+        );
+    }
+
+    /// 100 000 pods that each leave early: one pod-churn note, not 100 000.
+    #[test]
+    fn many_pods_give_one_churn_note() {
+        let mut csv = String::from("time,pod,value\n");
+        for i in 0..100_000 {
+            let _ = writeln!(csv, "0,p{i:06},1");
+        }
+        csv.push_str("60,p000000,1\n120,p000000,1\n");
+        let s = parse_csv(&csv).expect("csv");
+        let churn: Vec<_> = s
+            .notes
+            .iter()
+            .filter(|n| n.code == codes::POD_CHURN)
+            .collect();
+        assert_eq!(churn.len(), 1, "{churn:#?}");
+        assert!(
+            churn[0].message.starts_with(
+                "pods present for part of the range only: 99999 notes, the first 3: \
+                 pod p000001: last sample at 0s (went away); pod p000002:"
+            ),
+            "{}",
+            churn[0].message
+        );
+        assert!(s.notes.len() < 10, "{:#?}", s.notes);
+    }
+
+    /// (points with their offsets) → the cleaned points, their offsets, the notes' codes and
+    /// the line each note points at (the text has one line per offset), through
+    /// `clean_points` then `gap_notes` as `finish` calls them.
+    #[test]
+    fn clean_points_cases() {
+        type Case = (
+            &'static str,
+            Vec<(TimeMs, f64)>,
+            Vec<(TimeMs, f64)>,
+            Vec<u32>,
+            Vec<(&'static str, Option<u32>)>,
+        );
+        let cases: Vec<Case> = vec![
+            ("empty", vec![], vec![], vec![], vec![]),
+            (
+                "clean",
+                vec![(0, 1.0), (10, 2.0)],
+                vec![(0, 1.0), (10, 2.0)],
+                vec![0, 1],
+                vec![],
+            ),
+            (
+                "non-finite dropped, first one located",
+                vec![(0, 1.0), (10, f64::INFINITY), (20, f64::NAN), (30, 3.0)],
+                vec![(0, 1.0), (30, 3.0)],
+                vec![0, 3],
+                vec![(codes::NON_FINITE, Some(2))],
+            ),
+            (
+                "sorted stably, the last of equal times kept",
+                vec![(20, 1.0), (10, 2.0), (20, 3.0), (10, 4.0)],
+                vec![(10, 4.0), (20, 3.0)],
+                vec![3, 2],
+                vec![(codes::UNSORTED, Some(2)), (codes::DUPLICATE_TIME, Some(4))],
+            ),
+            (
+                "a gap of more than twice the typical step",
+                vec![(0, 1.0), (10, 1.0), (20, 1.0), (100, 1.0)],
+                vec![(0, 1.0), (10, 1.0), (20, 1.0), (100, 1.0)],
+                vec![0, 1, 2, 3],
+                vec![(codes::GAP, Some(4))],
+            ),
+        ];
+        let text = "a\n".repeat(10);
+        let loc = Locator::new(&text);
+        for (name, points, want_points, want_locs, want_notes) in cases {
+            let locs: Vec<u32> = (0..points.len() as u32).map(|i| 2 * i).collect();
+            let mut notes = Vec::new();
+            let (p, l) = clean_points(points, locs, "s", &loc, &mut notes);
+            gap_notes(&p, &l, "s", TimeBase::Relative, &loc, &mut notes);
+            assert_eq!(p, want_points, "{name}");
+            let want_locs: Vec<u32> = want_locs.iter().map(|i| 2 * i).collect();
+            assert_eq!(l, want_locs, "{name}");
+            let got: Vec<_> = notes.iter().map(|n| (n.code, n.line)).collect();
+            assert_eq!(got, want_notes, "{name}");
+        }
+    }
 
     #[test]
     fn formatting() {

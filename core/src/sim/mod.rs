@@ -25,6 +25,11 @@
 //!   runs first and, when it changed the count, the HPA syncs 1 ms later on the new count
 //!   ([`crate::algorithm::keda`]); Knative scrapes before it decides.
 //!
+//! - **Bounded.** A replay runs at most [`limit::MAX_EVALUATIONS`] evaluations of the
+//!   controller, checked from the horizon before anything is allocated or run
+//!   ([`try_simulate`] returns [`ReplayTooLong`]); the loop also stops a controller that wakes
+//!   more often than its cadence allows. Time arithmetic saturates.
+//!
 //! **Invariant:** deterministic. Simulated time is integer milliseconds; same inputs, same
 //! timeline, byte for byte.
 
@@ -34,9 +39,11 @@ use crate::algorithm::{controller_for, ClusterView, Controller, MetricReading, M
 use crate::codes;
 use crate::demand::DemandSeries;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Algorithm, Autoscaler, Family, Millis, SECOND};
+use crate::model::{Autoscaler, Family, Millis, SECOND};
 
+pub mod limit;
 pub mod scale;
+pub use limit::{ReplayTooLong, MAX_EVALUATIONS};
 pub use scale::{samples_scale, SamplesScale};
 
 /// What the user can set about a run.
@@ -139,7 +146,7 @@ impl Pods {
             let add = desired - self.total;
             let ready_at = t.saturating_add(startup);
             match self.groups.back_mut() {
-                Some(g) if g.0 == ready_at => g.1 += add,
+                Some(g) if g.0 == ready_at => g.1 = g.1.saturating_add(add),
                 _ => self.groups.push_back((ready_at, add)),
             }
         } else {
@@ -159,16 +166,37 @@ impl Pods {
         }
         self.total = desired;
         // Merge groups that are all ready, so the deque stays short in long runs.
-        while self.groups.len() > 1 && self.groups[1].0 <= t {
-            if let Some((_, n)) = self.groups.pop_front() {
-                self.groups[0].1 += n;
+        while self.groups.get(1).is_some_and(|g| g.0 <= t) {
+            if let (Some((_, n)), Some(next)) = (self.groups.pop_front(), self.groups.front_mut()) {
+                next.1 = next.1.saturating_add(n);
             }
         }
     }
 }
 
-/// Run `autoscaler` against `demand`.
+/// Run `autoscaler` against `demand`. A replay longer than [`MAX_EVALUATIONS`] allows is not
+/// run: the output then has an empty timeline and the `replay-too-long` error
+/// ([`ReplayTooLong::diagnostic`]). Front ends that want the error typed call [`try_simulate`].
 pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOptions) -> SimOutput {
+    try_simulate(autoscaler, demand, opts).unwrap_or_else(|e| SimOutput {
+        timeline: Vec::new(),
+        diagnostics: vec![e.diagnostic()],
+        initial_replicas: opts.initial_replicas.unwrap_or(0),
+        pod_startup: opts.pod_startup.unwrap_or(0),
+        pod_startup_is_default: opts.pod_startup.is_none(),
+        duration: e.span,
+    })
+}
+
+/// Run `autoscaler` against `demand`, or say why the replay is too long to run (checked before
+/// anything is allocated or run, see [`limit`]).
+pub fn try_simulate(
+    autoscaler: &Autoscaler,
+    demand: &DemandSeries,
+    opts: &SimOptions,
+) -> Result<SimOutput, ReplayTooLong> {
+    let duration = opts.duration.unwrap_or_else(|| demand.default_duration());
+    let evaluations = limit::check(autoscaler, duration)?;
     let mut diagnostics = Vec::new();
 
     let (pod_startup, pod_startup_is_default) = match opts.pod_startup {
@@ -212,33 +240,37 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
         }
     };
 
-    if autoscaler.metrics.len() > 1 {
+    if let (Some(first), true) = (autoscaler.metrics.first(), autoscaler.metrics.len() > 1) {
         diagnostics.push(Diagnostic::note(
             codes::SIM_DEMAND_METRIC,
             format!(
                 "the demand drives the first metric `{}`; the other {} metric(s) read 0",
-                autoscaler.metrics[0].name.value,
+                first.name.value,
                 autoscaler.metrics.len() - 1
             ),
         ));
     }
 
     let mut bounds: Vec<Option<f64>> = autoscaler.metrics.iter().map(|m| m.bound).collect();
-    if let (Some(Some(b)), Some(m)) = (bounds.first().copied(), autoscaler.metrics.first()) {
+    if let (Some(Some(b)), Some(m)) = (bounds.first_mut(), autoscaler.metrics.first()) {
+        let b = *b;
         let peak = demand.points.iter().map(|p| p.1).fold(0.0, f64::max);
         let max = autoscaler.max_replicas.value;
         if max != u32::MAX && peak > b * f64::from(max) {
             let target = m.target.value.value;
+            let (peak_text, target_text) = (crate::text::exact(peak), crate::text::exact(target));
             let percent = peak <= 100.0 * b * f64::from(max);
             // Percent data for a 0–1 metric: the data's per-pod cap is 100 × the bound. When the
             // target is on that scale too, the input is consistent (a note); else the units
             // disagree (a warning; `unit-mismatch` has the fixes).
-            bounds[0] = percent.then_some(100.0 * b);
+            if let Some(first) = bounds.first_mut() {
+                *first = percent.then_some(100.0 * b);
+            }
             let d = if percent && target > b && target <= 100.0 * b {
                 Diagnostic::note(
                     codes::SIM_DEMAND_ABOVE_BOUND,
                     format!(
-                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod, and the target {target} is on the same 0–{} scale: the metric reaches the autoscaler in percent; replaying with each pod capped at {}",
+                        "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod, and the target {target_text} is on the same 0–{} scale: the metric reaches the autoscaler in percent; replaying with each pod capped at {}",
                         m.name.value,
                         100.0 * b,
                         100.0 * b
@@ -248,7 +280,7 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
                 Diagnostic::warning(
                     codes::SIM_DEMAND_ABOVE_BOUND,
                     format!(
-                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is in percent, not in the metric's unit; replaying with each pod capped at {}",
+                        "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is in percent, not in the metric's unit; replaying with each pod capped at {}",
                         m.name.value,
                         100.0 * b
                     ),
@@ -258,7 +290,7 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
                 Diagnostic::warning(
                     codes::SIM_DEMAND_ABOVE_BOUND,
                     format!(
-                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit; replaying without the bound",
+                        "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit; replaying without the bound",
                         m.name.value
                     ),
                 )
@@ -268,17 +300,23 @@ pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOption
         }
     }
 
-    let duration = opts.duration.unwrap_or_else(|| demand.default_duration());
-    let timeline = run(autoscaler, &bounds, demand, initial, pod_startup, duration);
+    let timeline = run(
+        autoscaler,
+        &bounds,
+        demand,
+        initial,
+        pod_startup,
+        (duration, evaluations),
+    )?;
 
-    SimOutput {
+    Ok(SimOutput {
         timeline,
         diagnostics,
         initial_replicas: initial,
         pod_startup,
         pod_startup_is_default,
         duration,
-    }
+    })
 }
 
 fn run(
@@ -287,8 +325,8 @@ fn run(
     demand: &DemandSeries,
     initial: u32,
     pod_startup: Millis,
-    duration: Millis,
-) -> Vec<TimelineEntry> {
+    (duration, evaluations): (Millis, u64),
+) -> Result<Vec<TimelineEntry>, ReplayTooLong> {
     let mut controller: Box<dyn Controller> = controller_for(autoscaler);
     let mut readings = vec![
         MetricReading {
@@ -299,7 +337,10 @@ fn run(
         bounds.len().max(1)
     ];
     let mut pods = Pods::new(initial);
-    let mut timeline = Vec::with_capacity(estimate_evaluations(autoscaler, duration));
+    // `evaluations` passed `limit::check`: at most MAX_EVALUATIONS entries, safe to reserve.
+    let mut timeline = Vec::with_capacity(usize::try_from(evaluations).unwrap_or(0));
+    let guard = limit::wakeup_guard(autoscaler, duration);
+    let mut wakeups = 0u64;
     let mut idx = 0usize;
     let mut last_wake: Option<Millis> = None;
 
@@ -308,14 +349,25 @@ fn run(
         // A controller must move forward; never loop forever on a bad schedule.
         if let Some(prev) = last_wake {
             if t <= prev {
-                t = prev + SECOND;
+                t = prev.saturating_add(SECOND);
             }
         }
-        if t > duration {
+        if t > duration || t == Millis::MAX {
             break;
         }
+        wakeups += 1;
+        if wakeups > guard {
+            // More wake-ups than the controller's cadence allows: stop rather than run on.
+            return Err(ReplayTooLong {
+                span: duration,
+                evaluations: wakeups,
+                limit: guard,
+                cadence: "the controller's wake-ups".to_string(),
+                max_span: t,
+            });
+        }
         last_wake = Some(t);
-        while idx + 1 < demand.points.len() && demand.points[idx + 1].0 <= t {
+        while demand.points.get(idx + 1).is_some_and(|p| p.0 <= t) {
             idx += 1;
         }
         let d = demand.points.get(idx).map_or(0.0, |p| p.1);
@@ -340,7 +392,7 @@ fn run(
         };
         if let Some(dec) = controller.wake(&view) {
             timeline.push(TimelineEntry {
-                t: t + demand.offset,
+                t: t.saturating_add(demand.offset),
                 demand: d,
                 observed: dec.observed,
                 ready,
@@ -355,17 +407,7 @@ fn run(
             }
         }
     }
-    timeline
-}
-
-fn estimate_evaluations(a: &Autoscaler, duration: Millis) -> usize {
-    let every = match &a.algorithm {
-        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => p.resync_interval.value,
-        Algorithm::Hpa(p) => p.sync_period.value,
-        Algorithm::Keda(p) => p.hpa.sync_period.value.min(p.polling_interval.value),
-        Algorithm::KnativeKpa(p) => p.tick_interval.value,
-    };
-    (duration / every.max(1)) as usize + 1
+    Ok(timeline)
 }
 
 #[cfg(test)]

@@ -135,10 +135,5 @@ impl SamplesScale {
 }
 
 fn num(x: f64) -> String {
-    let r = (x * 1e4).round() / 1e4;
-    if r == r.trunc() && r.abs() < 1e15 {
-        format!("{}", r as i64)
-    } else {
-        format!("{r}")
-    }
+    crate::text::number(x, 4)
 }

@@ -79,8 +79,16 @@ impl TimedBuckets {
     }
 
     fn slot(&self, index: u64) -> usize {
-        // `buckets.len() >= 1` (constructor), so the modulo is defined and in range.
-        (index % self.buckets.len() as u64) as usize
+        // `buckets.len() >= 1` (constructor), so the modulo is defined and in range; an empty
+        // ring (impossible) maps everything to slot 0, which `get` then reports as absent, and
+        // the ring then holds nothing.
+        index.checked_rem(self.buckets.len() as u64).unwrap_or(0) as usize
+    }
+
+    /// The value of the bucket holding time index `index`; `0.0` (an empty bucket) if the ring
+    /// had no buckets, which the constructor rules out.
+    fn bucket(&self, index: u64) -> f64 {
+        self.buckets.get(self.slot(index)).copied().unwrap_or(0.0)
     }
 
     /// `Record(now, value)`.
@@ -122,16 +130,21 @@ impl TimedBuckets {
                     // Fewer than `window` buckets apart, so this loop is short.
                     for i in self.index(lw) + 1..=write_idx {
                         let s = self.slot(i);
-                        self.window_total -= self.buckets[s];
-                        self.buckets[s] = 0.0;
+                        if let Some(b) = self.buckets.get_mut(s) {
+                            self.window_total -= *b;
+                            *b = 0.0;
+                        }
                     }
                 }
                 self.last_write = Some(bucket_time);
             }
         }
+        // The total only counts what a bucket holds, so the two stay consistent.
         let s = self.slot(write_idx);
-        self.buckets[s] += value;
-        self.window_total += value;
+        if let Some(b) = self.buckets.get_mut(s) {
+            *b += value;
+            self.window_total += value;
+        }
     }
 
     /// `IsEmpty(now)`: nothing written during the last `window` (`now − lastWrite > window`).
@@ -171,7 +184,7 @@ impl TimedBuckets {
             let en = self.index(now);
             let mut total = self.window_total;
             for i in st + 1..=en {
-                total -= self.buckets[self.slot(i)];
+                total -= self.bucket(i);
             }
             let num = self.written_span(lw).min(nb.saturating_sub(en - st)).max(1);
             return round_to_n_digits(PRECISION_DIGITS, total / num as f64);
@@ -201,7 +214,7 @@ impl TimedBuckets {
         let start = self.index(lw) + total;
         let mut ret = 0.0;
         for i in 0..count {
-            ret += self.buckets[self.slot(start - i)] * multiplier;
+            ret += self.bucket(start - i) * multiplier;
             multiplier *= 1.0 - smoothing;
         }
         ret

@@ -1,0 +1,328 @@
+//! How long one replay may be: a cap on the controller evaluations it runs, checked from the
+//! horizon and the controller's cadence **before** anything is allocated or run.
+//!
+//! A replay costs time and memory per evaluation of the controller (one [`TimelineEntry`] each,
+//! and one output row in the front ends). The horizon comes from the user's input (the demand's
+//! last time, `--duration`, a stray sample in a recording), so without a bound a single far-away
+//! timestamp asks for gigabytes. [`check`] counts the evaluations the horizon implies
+//! ([`evaluations`]) and refuses a replay above [`MAX_EVALUATIONS`] with [`ReplayTooLong`],
+//! which says how long the replay was, the limit, and the longest replay the autoscaler allows
+//! ([`ReplayTooLong::max_span`]), so front ends can suggest a window.
+//!
+//! What counts as an evaluation, per family (the cadences are the controllers' own):
+//! - HPA: one per sync period (15 s, `--horizontal-pod-autoscaler-sync-period`);
+//! - AIBrix: one per resync (10 s);
+//! - Knative: one per decider tick (2 s); the 1 s scrapes between ticks are cheap and at most
+//!   one per tick;
+//! - KEDA: one per poll (`pollingInterval`, 30 s by default) plus one per sync of the HPA it
+//!   creates (15 s): an upper bound, since a poll is recorded only when it changes the count.
+//!
+//! [`TimelineEntry`]: super::TimelineEntry
+
+use std::fmt::Write as _;
+
+use crate::algorithm::knative::SCRAPE_INTERVAL;
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Algorithm, Autoscaler, Millis, SECOND};
+use crate::samples::fmt_dur;
+
+/// Most controller evaluations one replay runs (see the module doc for what counts).
+///
+/// **Why this value.** The command line must end within 2 s and 200 MB for any input file up to
+/// 20 MB, whatever the output format, and the playground runs the same pipeline. Measured on the
+/// release build (2 shared cores, `scalelens simulate --format …` on the bench configurations):
+/// - the replay and its timeline checks cost 0.4–2 µs and 72 bytes ([`TimelineEntry`]) per
+///   evaluation (Knative is the cheapest per tick, AIBrix KPA the dearest);
+/// - `--format json`, the dearest output, adds about 3 µs and 480 bytes per evaluation at its
+///   peak (a row struct, then the pretty-printed text); CSV adds about 70 bytes, the text table
+///   only its changes;
+/// - reading a 20 MB demand CSV or samples file takes up to about 1 s and 60–95 MB.
+///
+/// That leaves about 1 s and 100 MB for the replay and its output: 200 000 evaluations at
+/// 5 µs and 480 bytes each (1 s, 96 MB). In replayed time this is 34 days 17 h for an HPA
+/// (15 s), 23 days 3 h for AIBrix (10 s), 4 days 15 h for Knative (2 s tick) and 23 days 3 h for
+/// KEDA with its defaults (30 s polls, 15 s syncs): more than one sitting of a recording
+/// (Prometheus keeps 15 days by default), far below the decades a stray timestamp asks for.
+///
+/// **When it is hit:** the replay is not run and [`ReplayTooLong`] says by how much; replay a
+/// window of the data (`--from`/`--to`) or a shorter `--duration`.
+///
+/// [`TimelineEntry`]: super::TimelineEntry
+pub const MAX_EVALUATIONS: u64 = 200_000;
+
+/// How often `a`'s controller evaluates: `(interval, what)` pairs, one per cadence that records
+/// an evaluation (KEDA has two: its polls and its HPA's syncs).
+fn cadences(a: &Autoscaler) -> Vec<(Millis, &'static str)> {
+    match &a.algorithm {
+        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => {
+            vec![(p.resync_interval.value.max(1), "AIBrix resync")]
+        }
+        Algorithm::Hpa(p) => vec![(p.sync_period.value.max(1), "HPA sync period")],
+        Algorithm::Keda(p) => vec![
+            (p.polling_interval.value.max(1), "KEDA polling interval"),
+            (p.hpa.sync_period.value.max(1), "HPA sync period"),
+        ],
+        Algorithm::KnativeKpa(p) => vec![(p.tick_interval.value.max(1), "Knative decider tick")],
+    }
+}
+
+/// The evaluations a replay of `duration` runs at most (see the module doc): one per cadence
+/// interval, plus the one at time 0, summed over the cadences. Saturates; never overflows.
+pub fn evaluations(a: &Autoscaler, duration: Millis) -> u64 {
+    cadences(a)
+        .iter()
+        .map(|&(every, _)| (duration / every).saturating_add(1))
+        .fold(0u64, u64::saturating_add)
+}
+
+/// The controller's wake-ups a replay of `duration` may take: every evaluation, plus (Knative)
+/// the scrapes between ticks, plus (KEDA) an HPA sync 1 ms after a poll that changed the count.
+/// The simulator stops a replay that wakes more often (a controller bug, never a user's input).
+pub(crate) fn wakeup_guard(a: &Autoscaler, duration: Millis) -> u64 {
+    let extra = match &a.algorithm {
+        Algorithm::KnativeKpa(_) => (duration / SCRAPE_INTERVAL).saturating_add(1),
+        _ => evaluations(a, duration),
+    };
+    evaluations(a, duration)
+        .saturating_add(extra)
+        .saturating_add(2)
+}
+
+/// Refuse a replay of `duration` that would run more than [`MAX_EVALUATIONS`] evaluations.
+/// Returns the evaluations it runs at most (a bound safe to allocate for).
+pub fn check(a: &Autoscaler, duration: Millis) -> Result<u64, ReplayTooLong> {
+    let n = evaluations(a, duration);
+    if n <= MAX_EVALUATIONS {
+        return Ok(n);
+    }
+    Err(ReplayTooLong {
+        span: duration,
+        evaluations: n,
+        limit: MAX_EVALUATIONS,
+        cadence: describe_cadences(a),
+        max_span: max_span(a, MAX_EVALUATIONS),
+    })
+}
+
+/// The longest horizon whose replay runs at most `limit` evaluations (binary search on the
+/// monotonic [`evaluations`]).
+pub fn max_span(a: &Autoscaler, limit: u64) -> Millis {
+    if evaluations(a, 0) > limit {
+        return 0;
+    }
+    let (mut lo, mut hi) = (0u64, u64::MAX);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2 + 1;
+        if evaluations(a, mid) <= limit {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    lo
+}
+
+/// The cadences in words: `the HPA sync period (15s)`, `the KEDA polling interval (30s) and the
+/// HPA sync period (15s)`.
+fn describe_cadences(a: &Autoscaler) -> String {
+    cadences(a)
+        .iter()
+        .map(|&(every, what)| format!("the {what} ({})", human_span(every)))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// A replay longer than [`MAX_EVALUATIONS`] allows: not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the replay spans {}: {} evaluations at {}, more than the {} one replay may run ({} for this autoscaler)",
+    human_span(*.span),
+    group_digits(*.evaluations),
+    .cadence,
+    group_digits(*.limit),
+    human_span(*.max_span)
+)]
+pub struct ReplayTooLong {
+    /// The horizon asked for (ms).
+    pub span: Millis,
+    /// The evaluations it would run.
+    pub evaluations: u64,
+    /// [`MAX_EVALUATIONS`].
+    pub limit: u64,
+    /// The controller's cadence(s) in words.
+    pub cadence: String,
+    /// The longest horizon within the limit for this autoscaler (ms).
+    pub max_span: Millis,
+}
+
+impl ReplayTooLong {
+    /// The `replay-too-long` error, with a generic way out; front ends that know the input's
+    /// time base suggest a concrete window instead ([`ReplayTooLong::diagnostic_with_help`]).
+    pub fn diagnostic(&self) -> Diagnostic {
+        self.diagnostic_with_help(format!(
+            "replay a window of the data with --from/--to, or a --duration of at most {}",
+            fmt_dur(self.max_span)
+        ))
+    }
+
+    /// The `replay-too-long` error with `help`.
+    pub fn diagnostic_with_help(&self, help: String) -> Diagnostic {
+        Diagnostic::error(codes::REPLAY_TOO_LONG, self.to_string()).with_help(help)
+    }
+}
+
+/// A duration in words for messages about long spans: `250ms`, `1.5s`, `2h30m`,
+/// `34 days 17h`, `55 years 9 days` (a year is 365 days). Never overflows.
+pub fn human_span(ms: Millis) -> String {
+    const DAY: u64 = 86_400 * SECOND;
+    const YEAR: u64 = 365 * DAY;
+    let plural = |n: u64, what: &str| {
+        if n == 1 {
+            format!("1 {what}")
+        } else {
+            format!("{n} {what}s")
+        }
+    };
+    if ms >= YEAR {
+        let (y, d) = (ms / YEAR, ms % YEAR / DAY);
+        let mut s = plural(y, "year");
+        if d > 0 {
+            let _ = write!(s, " {}", plural(d, "day"));
+        }
+        return s;
+    }
+    if ms >= DAY {
+        let (d, h) = (ms / DAY, ms % DAY / (3600 * SECOND));
+        let mut s = plural(d, "day");
+        if h > 0 {
+            let _ = write!(s, " {h}h");
+        }
+        return s;
+    }
+    fmt_dur(ms)
+}
+
+/// `1234567` as `1,234,567`.
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn autoscaler(yaml: &str) -> Autoscaler {
+        match crate::config::parse(yaml).autoscalers.into_iter().next() {
+            Some(a) => a,
+            None => panic!("no autoscaler in {yaml}"),
+        }
+    }
+
+    const HPA: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: d}\n  maxReplicas: 5\n  metrics:\n    - type: Resource\n      resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}\n";
+    const KEDA: &str = "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: k}\nspec:\n  scaleTargetRef: {name: d}\n  triggers:\n    - type: prometheus\n      metadata: {serverAddress: 'http://p:9090', query: 'sum(x)', threshold: '5'}\n";
+    const KNATIVE: &str = "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: s}\nspec:\n  template:\n    spec:\n      containers: [{image: x}]\n";
+
+    const DAY: Millis = 86_400 * SECOND;
+
+    /// (autoscaler, horizon, evaluations, within the limit).
+    #[test]
+    fn evaluations_follow_each_controllers_cadence() {
+        let cases: &[(&str, Millis, u64, bool)] = &[
+            (HPA, 0, 1, true),
+            (HPA, 15 * SECOND, 2, true),
+            (HPA, DAY, 5_761, true),
+            (HPA, 34 * DAY, 195_841, true),
+            (HPA, 35 * DAY, 201_601, false),
+            // KEDA: 30 s polls plus 15 s syncs.
+            (KEDA, DAY, 2_881 + 5_761, true),
+            (KEDA, 30 * DAY, 86_401 + 172_801, false),
+            // Knative: one per 2 s tick.
+            (KNATIVE, DAY, 43_201, true),
+            (KNATIVE, 5 * DAY, 216_001, false),
+            // A stray epoch-0 sample against 2025 data, and `--duration 18446744073709551`.
+            (HPA, 1_764_316_800_000, 117_621_121, false),
+            (HPA, u64::MAX, u64::MAX / 15_000 + 1, false),
+        ];
+        for &(yaml, horizon, n, ok) in cases {
+            let a = autoscaler(yaml);
+            assert_eq!(evaluations(&a, horizon), n, "{horizon}");
+            assert_eq!(check(&a, horizon).is_ok(), ok, "{horizon}");
+        }
+    }
+
+    #[test]
+    fn the_longest_replay_is_exactly_at_the_limit() {
+        for yaml in [HPA, KEDA, KNATIVE] {
+            let a = autoscaler(yaml);
+            let span = max_span(&a, MAX_EVALUATIONS);
+            assert!(evaluations(&a, span) <= MAX_EVALUATIONS);
+            assert!(evaluations(&a, span + 1) > MAX_EVALUATIONS);
+            assert!(check(&a, span).is_ok());
+            let e = check(&a, span + 1).err();
+            assert_eq!(e.map(|e| e.max_span), Some(span));
+        }
+        assert_eq!(
+            human_span(max_span(&autoscaler(HPA), MAX_EVALUATIONS)),
+            "34 days 17h"
+        );
+        assert_eq!(
+            human_span(max_span(&autoscaler(KNATIVE), MAX_EVALUATIONS)),
+            "4 days 15h"
+        );
+        assert_eq!(
+            human_span(max_span(&autoscaler(KEDA), MAX_EVALUATIONS)),
+            "23 days 3h"
+        );
+    }
+
+    #[test]
+    fn the_error_names_the_span_the_limit_and_the_cadence() {
+        let e = match check(&autoscaler(KEDA), 1_764_316_800_000) {
+            Err(e) => e,
+            Ok(n) => panic!("{n} evaluations accepted"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the replay spans 55 years 345 days: 176,431,682 evaluations at the KEDA polling \
+             interval (30s) and the HPA sync period (15s), more than the 200,000 one replay may \
+             run (23 days 3h for this autoscaler)"
+        );
+    }
+
+    /// The per-evaluation memory [`MAX_EVALUATIONS`] was derived with.
+    #[test]
+    fn a_timeline_entry_is_72_bytes() {
+        assert_eq!(std::mem::size_of::<super::super::TimelineEntry>(), 72);
+    }
+
+    #[test]
+    fn spans_and_numbers_in_words() {
+        let cases: &[(Millis, &str)] = &[
+            (0, "0s"),
+            (250, "250ms"),
+            (1_500, "1.5s"),
+            (9_000_000, "2h30m"),
+            (DAY, "1 day"),
+            (3 * DAY + 3_600_000, "3 days 1h"),
+            (365 * DAY, "1 year"),
+            (800 * DAY, "2 years 70 days"),
+            (u64::MAX, "584942417 years 129 days"),
+        ];
+        for &(ms, s) in cases {
+            assert_eq!(human_span(ms), s, "{ms}");
+        }
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_000), "1,000");
+        assert_eq!(group_digits(u64::MAX), "18,446,744,073,709,551,615");
+    }
+}

@@ -1,0 +1,374 @@
+//! Text in and out: the byte-order mark a spreadsheet writes before CSV text, numbers as people
+//! read them, and user text made safe and short before it is shown back.
+//!
+//! Every reader of user text strips the byte-order mark with [`strip_bom`]; every number that
+//! goes into a message or a table goes through [`number`]; every piece of user text quoted in a
+//! message goes through [`quote`], and every source line shown in an excerpt through [`escape`].
+//!
+//! # Escaping
+//!
+//! Control characters (C0 but `\n` between message lines, DEL, C1), bidirectional controls
+//! (the "Trojan Source" characters, CVE-2021-42574: U+202A–U+202E, U+2066–U+2069, U+200E, U+200F,
+//! U+061C) and invisible characters (zero-width spaces and joiners U+200B–U+200D, word joiner and
+//! invisible operators U+2060–U+2064, U+FEFF, soft hyphen U+00AD, Mongolian vowel separator
+//! U+180E, line and paragraph separators U+2028/U+2029, interlinear annotations U+FFF9–U+FFFB)
+//! are written as Rust writes them in a string: `\t`, `\n`, `\r`, else `\u{hex}` (`\u{0}`,
+//! `\u{1b}`, `\u{202e}`). The escape is plain ASCII, so a terminal never acts on it, and it is
+//! idempotent. A backslash is not escaped: `\u{0}` typed by the user reads the same as an escaped
+//! NUL, which only matters to someone who wrote it on purpose.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// The UTF-8 byte-order mark (U+FEFF) that spreadsheets ("CSV UTF-8" in Excel, LibreOffice) and
+/// some Windows editors write at the start of a file. It is invisible, so a header `time`
+/// preceded by it would read as an unknown column.
+pub const BOM: char = '\u{feff}';
+
+/// `text` without a leading byte-order mark. Positions stay right: the mark sits before line 1,
+/// column 1, and is not a character the user sees.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix(BOM).unwrap_or(text)
+}
+
+/// `s` split after its longest prefix of characters that satisfy `keep`: (prefix, rest). The
+/// tokenizers' primitive: it never cuts inside a character, so it cannot panic.
+pub fn split_while(s: &str, keep: impl Fn(char) -> bool) -> (&str, &str) {
+    let end = s.find(|c: char| !keep(c)).unwrap_or(s.len());
+    // `end` is a character boundary (from `find`) or the length: the split always succeeds.
+    s.split_at_checked(end).unwrap_or((s, ""))
+}
+
+/// From this magnitude on, [`number`] writes a number in scientific form (`1.845e19`): the
+/// integer part alone would be 16 digits or more (1e300 would be 301), wider than any table
+/// column and beyond the precision an `f64` holds (about 15.9 decimal digits), so the digits
+/// would be noise. Below it, whole numbers print as integers, exactly as before.
+pub const SCIENTIFIC_FROM: f64 = 1e15;
+
+/// Decimals of the mantissa in scientific form (trailing zeros dropped): four significant
+/// digits, enough to tell huge values apart, short enough for a table column (`-1.845e308`
+/// is the widest, 10 characters).
+const SCIENTIFIC_DECIMALS: usize = 3;
+
+/// A number for messages and tables, compact and deterministic: whole numbers below
+/// [`SCIENTIFIC_FROM`] without a fraction (`30`), others rounded to `decimals` places with
+/// trailing zeros dropped (`0.5`, `0.3333`), huge ones in scientific form (`1.845e19`, `1e300`),
+/// `-0` as `0`, non-finite values as Rust writes them (`NaN`, `inf`, `-inf`); callers that show
+/// those otherwise (`-` in a table) test `is_finite` first.
+pub fn number(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x.abs() >= SCIENTIFIC_FROM {
+        let s = format!("{x:.SCIENTIFIC_DECIMALS$e}");
+        return match s.split_once('e') {
+            Some((mantissa, exp)) if mantissa.contains('.') => {
+                let m = mantissa.trim_end_matches('0').trim_end_matches('.');
+                format!("{m}e{exp}")
+            }
+            _ => s,
+        };
+    }
+    if x == x.trunc() {
+        return format!("{}", x as i64);
+    }
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
+    if s == "-0" || s.is_empty() {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Above this many characters, [`exact`] switches to scientific form: 20 holds every `f64`
+/// written with its shortest digits between 1e-6 and 1e20 (`0.000001234567890123`,
+/// `12345678901234567000`).
+const EXACT_MAX_CHARS: usize = 20;
+
+/// A number as Rust writes it, the shortest digits that read back as the same `f64` (`0.85`,
+/// `1.5`, `-3`), for quoting a user's value exactly; when that is longer than 20 characters
+/// (`1e300` would be 301 digits, `1.5e-300` 302), the same digits in scientific form
+/// (`1e300`, `1.5e-300`).
+pub fn exact(x: f64) -> String {
+    let s = format!("{x}");
+    if s.len() <= EXACT_MAX_CHARS {
+        s
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// Whether `c` is shown escaped (see the module doc).
+pub fn needs_escape(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{ad}'
+        | '\u{61c}'
+        | '\u{180e}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}')
+}
+
+/// Append `c` to `out`, escaped when [`needs_escape`] says so.
+pub fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if needs_escape(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+        c => out.push(c),
+    }
+}
+
+/// How many characters [`push_escaped`] writes for `c` (1 for a character shown as itself), for
+/// lining up carets under an escaped excerpt.
+pub fn escaped_width(c: char) -> usize {
+    match c {
+        '\n' | '\r' | '\t' => 2,
+        // `\u{` + hex digits + `}`.
+        c if needs_escape(c) => 4 + hex_digits(u32::from(c)),
+        _ => 1,
+    }
+}
+
+fn hex_digits(n: u32) -> usize {
+    (32 - n.leading_zeros()).div_ceil(4).max(1) as usize
+}
+
+/// `s` with every character [`needs_escape`] names escaped, line breaks included.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        push_escaped(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+/// [`escape`], but a `\n` stays a line break: for messages that have several lines.
+pub fn escape_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && needs_escape(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c == '\n' {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The most characters of one user value that [`quote`] shows: a Kubernetes name (at most 63
+/// characters for a label value, most object names), a metric name or a number fits whole; a
+/// longer value (a pasted blob, a 1 MB scalar) is cut so the message stays one readable line.
+/// The span still points at the whole value.
+pub const QUOTE_MAX_CHARS: usize = 80;
+
+/// The most characters a whole message keeps ([`bound_message`]): a safety net for any message
+/// that quotes user text without [`quote`]; no message Scalelens writes comes near it.
+pub const MESSAGE_MAX_CHARS: usize = 4096;
+
+/// `s` cut to `max` characters: the first `max` then `… (N characters)`, N the full length.
+pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some((end, _)) => {
+            let total = s.chars().count();
+            Cow::Owned(format!(
+                "{}… ({total} characters)",
+                s.get(..end).unwrap_or(s)
+            ))
+        }
+    }
+}
+
+/// A user's value for a message: at most [`QUOTE_MAX_CHARS`] characters ([`clip`]), escaped
+/// ([`escape`]).
+pub fn quote(s: &str) -> Cow<'_, str> {
+    quote_max(s, QUOTE_MAX_CHARS)
+}
+
+/// [`quote`] with another length limit.
+pub fn quote_max(s: &str, max: usize) -> Cow<'_, str> {
+    match clip(s, max) {
+        Cow::Borrowed(b) => escape(b),
+        Cow::Owned(o) => Cow::Owned(escape(&o).into_owned()),
+    }
+}
+
+/// A whole message made safe to show: escaped but for its line breaks ([`escape_lines`]), and
+/// cut at [`MESSAGE_MAX_CHARS`]. Diagnostics and import notes pass their message through it.
+pub fn bound_message(s: String) -> String {
+    let escaped = match escape_lines(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(o) => o,
+    };
+    match clip(&escaped, MESSAGE_MAX_CHARS) {
+        Cow::Borrowed(_) => escaped,
+        Cow::Owned(o) => o,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom() {
+        assert_eq!(strip_bom("\u{feff}time,value"), "time,value");
+        assert_eq!(strip_bom("time,value"), "time,value");
+        // Only one, only at the start.
+        assert_eq!(strip_bom("\u{feff}\u{feff}a"), "\u{feff}a");
+        assert_eq!(strip_bom("a\u{feff}"), "a\u{feff}");
+    }
+
+    #[test]
+    fn split_while_never_cuts_a_character() {
+        let digit = |c: char| c.is_ascii_digit();
+        for (s, want) in [
+            ("30s", ("30", "s")),
+            ("", ("", "")),
+            ("123", ("123", "")),
+            ("s30", ("", "s30")),
+            ("1é2", ("1", "é2")),
+            ("é", ("", "é")),
+        ] {
+            assert_eq!(split_while(s, digit), want, "{s:?}");
+        }
+        assert_eq!(split_while("éé!", |c| c == 'é'), ("éé", "!"));
+    }
+
+    #[test]
+    fn numbers() {
+        let cases: &[(f64, usize, &str)] = &[
+            // Ordinary values: as before.
+            (30.0, 4, "30"),
+            (0.5, 4, "0.5"),
+            (1.0 / 3.0, 4, "0.3333"),
+            (1.0 / 3.0, 6, "0.333333"),
+            (0.3 * 100.0, 6, "30"),
+            (-2.5, 4, "-2.5"),
+            (-0.00001, 4, "0"),
+            (0.00001, 4, "0"),
+            (999_999_999_999_999.0, 4, "999999999999999"),
+            (-42.0, 4, "-42"),
+            (0.0, 4, "0"),
+            // Huge values: scientific.
+            (1e15, 4, "1e15"),
+            (18_446_744_073_709_551_615.0, 4, "1.845e19"),
+            (1e300, 4, "1e300"),
+            (-1.7976931348623157e308, 4, "-1.798e308"),
+            (2.5e16 + 0.5, 4, "2.5e16"),
+            (9.9999e15, 4, "1e16"),
+            // Not finite.
+            (f64::NAN, 4, "NaN"),
+            (f64::INFINITY, 4, "inf"),
+            (f64::NEG_INFINITY, 4, "-inf"),
+        ];
+        for &(x, d, want) in cases {
+            assert_eq!(number(x, d), want, "{x:e} with {d} decimals");
+        }
+        // Never wider than a table column, whatever the value.
+        for x in [
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            1e15 - 0.5,
+        ] {
+            assert!(number(x, 6).len() <= 17, "{x:e}: {}", number(x, 6));
+        }
+    }
+
+    #[test]
+    fn exact_numbers() {
+        let cases: &[(f64, &str)] = &[
+            (0.85, "0.85"),
+            (-3.0, "-3"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (12345678901234567000.0, "12345678901234567000"),
+            (1e300, "1e300"),
+            (-1.5e-300, "-1.5e-300"),
+            (f64::MAX, "1.7976931348623157e308"),
+            (f64::NAN, "NaN"),
+        ];
+        for &(x, want) in cases {
+            assert_eq!(exact(x), want);
+        }
+    }
+
+    #[test]
+    fn escapes() {
+        let cases: &[(&str, &str)] = &[
+            ("plain text: é, 漢字, ✓", "plain text: é, 漢字, ✓"),
+            ("a\u{0}b", "a\\u{0}b"),
+            ("\u{1b}[31mred", "\\u{1b}[31mred"),
+            ("tab\there\r\n", "tab\\there\\r\\n"),
+            ("\u{7f}\u{85}\u{9f}", "\\u{7f}\\u{85}\\u{9f}"),
+            // Trojan Source: the bidi overrides and isolates, and invisible characters.
+            ("admin\u{202e}txt.exe", "admin\\u{202e}txt.exe"),
+            ("\u{2066}x\u{2069}", "\\u{2066}x\\u{2069}"),
+            (
+                "a\u{200b}b\u{200d}c\u{feff}",
+                "a\\u{200b}b\\u{200d}c\\u{feff}",
+            ),
+            (
+                "\u{61c}\u{200e}\u{200f}\u{2028}\u{2029}",
+                "\\u{61c}\\u{200e}\\u{200f}\\u{2028}\\u{2029}",
+            ),
+        ];
+        for &(input, want) in cases {
+            assert_eq!(escape(input), want, "{input:?}");
+            // Idempotent, and each escaped character's width is what it writes.
+            assert_eq!(escape(want), want, "{input:?}");
+            let width: usize = input.chars().map(escaped_width).sum();
+            assert_eq!(width, want.chars().count(), "{input:?}");
+        }
+        assert!(matches!(escape("ok"), Cow::Borrowed(_)));
+        assert_eq!(escape_lines("one\ntwo\u{0}"), "one\ntwo\\u{0}");
+    }
+
+    #[test]
+    fn clips() {
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abcd", 3), "abc… (4 characters)");
+        assert_eq!(clip("ééééé", 2), "éé… (5 characters)");
+        let big = "x".repeat(1 << 20);
+        let q = quote(&big);
+        assert_eq!(
+            q.chars().count(),
+            QUOTE_MAX_CHARS + " (1048576 characters)".len() + 1
+        );
+        assert!(q.ends_with("x… (1048576 characters)"), "{q}");
+        // Escaping comes after cutting: the cut never splits an escape.
+        assert_eq!(
+            quote_max("\u{0}\u{0}\u{0}", 2),
+            "\\u{0}\\u{0}… (3 characters)"
+        );
+        let m = bound_message(format!("found `{big}`\nsecond\u{1b}"));
+        assert!(m.chars().count() < MESSAGE_MAX_CHARS + 40, "{}", m.len());
+        assert!(
+            m.ends_with("… (1048597 characters)"),
+            "{}",
+            m.get(m.len() - 40..).unwrap_or(&m)
+        );
+        assert_eq!(bound_message("a\nb\u{1b}".into()), "a\nb\\u{1b}");
+    }
+}

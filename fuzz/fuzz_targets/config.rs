@@ -1,0 +1,5 @@
+//! The `config` target: `fuzz/src/targets/config.rs` (shared with the regression tests,
+//! tests/tests/fuzz_regressions.rs).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| scalelens_fuzz::targets::config::run(data));
