@@ -1328,3 +1328,48 @@ fn pasted_limits_keep_the_text_and_name_the_limit() {
         (rig, outcome)
     });
 }
+
+/// A horizon far beyond the replay cap (100 years, typed in the settings): the core refuses
+/// the replay with `replay-too-long`, the page says so at the top within the usual time, the
+/// YAML and samples are untouched, and clearing the field replays again.
+#[test]
+#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
+fn a_replay_over_the_cap_is_refused_and_said() {
+    with_browser("replay-cap", |rig, c| async move {
+        let outcome: R = async {
+            open(&c, &rig.server.url()).await?;
+            let before = (editor_value(&c, "yaml-editor").await?, editor_value(&c, "samples-editor").await?);
+            watch_long_tasks(&c).await?;
+            let n = render_count(&c).await?;
+            let horizon = c.find(Locator::Id("horizon")).await.map_err(|e| format!("no #horizon: {e}"))?;
+            horizon.send_keys("876000h").await.map_err(|e| format!("send_keys: {e}"))?;
+            rendered_after(&c, n).await?;
+            let said = wait_for("replay-too-long said", || async {
+                let (kind, text) = message(&c).await?;
+                Ok((kind == "input-limit" && text.contains("replay-too-long")).then_some(text))
+            })
+            .await?;
+            let (longest, _) = longest_task(&c).await?;
+            println!("100-year horizon: longest task {longest:.0} ms; said: {said}");
+            ensure!(not_frozen(longest), "the page was frozen for {longest:.0} ms");
+            let after = (editor_value(&c, "yaml-editor").await?, editor_value(&c, "samples-editor").await?);
+            ensure!(after == before, "the editors changed");
+            let listed = js(&c, "return document.querySelectorAll('#diagnostics li.diagnostic[data-code=\"replay-too-long\"]').length;", vec![]).await?;
+            ensure!(listed.as_u64().unwrap_or(0) > 0, "no replay-too-long diagnostic listed");
+            // Clearing the field replays the default horizon again.
+            let n = render_count(&c).await?;
+            js(&c, "const el = document.getElementById('horizon'); el.value = ''; \
+                    el.dispatchEvent(new Event('input', { bubbles: true })); return true;", vec![]).await?;
+            rendered_after(&c, n).await?;
+            wait_for("the replay back", || async {
+                let (kind, _) = message(&c).await?;
+                let peak = summary(&c).await?.1;
+                Ok((kind.is_empty() && peak.is_some()).then_some(()))
+            })
+            .await?;
+            screenshot(&c, "replay-cap").await
+        }
+        .await;
+        (rig, outcome)
+    });
+}

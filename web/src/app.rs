@@ -62,8 +62,9 @@ const INPUT_TOO_LARGE: &str = "input-too-large";
 /// `#message[data-kind]` of an input the core refused at one of its bounds ([`LIMIT_CODES`]).
 const INPUT_LIMIT: &str = "input-limit";
 /// The diagnostics that mean "a bound was hit", repeated in `#message`: YAML nesting, alias
-/// expansion, document size and count (`yaml-limit`).
-const LIMIT_CODES: &[&str] = &[codes::YAML_LIMIT];
+/// expansion, document size and count (`yaml-limit`); a replay over the evaluation cap
+/// (`replay-too-long`, which says how to narrow it).
+const LIMIT_CODES: &[&str] = &[codes::YAML_LIMIT, codes::REPLAY_TOO_LONG];
 
 /// Half-width of the decision trace's window around the inspected time.
 const TRACE_SPAN: Millis = 120_000;
