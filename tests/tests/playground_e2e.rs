@@ -1267,11 +1267,18 @@ fn pasted_limits_keep_the_text_and_name_the_limit() {
                     .await?;
                     ensure!(listed.as_u64().unwrap_or(0) > 0, "{}: no {code} diagnostic in the list", case.label);
                 }
+                // The editor's text, or for a preview the app's fingerprint of it (FNV-1a 64 of
+                // the UTF-8 bytes, `state::digest_hex`) against the pasted text's.
                 let kept = js(
                     &c,
-                    "const v = document.getElementById(arguments[0]).value; \
-                     return [v === window.__pasted, v === window.__before];",
-                    vec![json!(case.editor)],
+                    "const el = document.getElementById(arguments[0]); \
+                     const held = document.getElementById(arguments[1]); \
+                     if (el) return [el.value === window.__pasted, el.value === window.__before]; \
+                     if (!held) return [false, false]; \
+                     let h = 0xcbf29ce484222325n; const m = (1n << 64n) - 1n; \
+                     for (const b of new TextEncoder().encode(window.__pasted)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & m; \
+                     return [held.getAttribute('data-digest') === h.toString(16).padStart(16, '0'), false];",
+                    vec![json!(case.editor), json!(case.editor.replace("-editor", "-held"))],
                 )
                 .await?;
                 let want = if case.kept_new { 0 } else { 1 };

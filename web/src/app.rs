@@ -966,33 +966,49 @@ impl App {
             <div class="editor-block">
                 <label for={id}>{label}</label>
                 if held {
-                    <div class="held" id={held_id} data-lines={text::line_count(text).to_string()}
-                        data-bytes={text.len().to_string()}>
-                        <p class="held-note">
-                            { format!(
-                                "{} lines, {:.1} MB: all of it is used, only its first {PREVIEW_LINES} lines are shown (the browser pauses for seconds laying out an editor this long, at every change). ",
-                                text::line_count(text), text.len() as f64 / 1e6
-                            ) }
-                            <button class="show-all" onclick={link.callback(move |_| Msg::ShowAll(input))}
-                                title="The page may pause for several seconds">{"Show and edit all"}</button>{" "}
-                            <button class="clear-text" onclick={link.callback(move |_| Msg::ClearText(input))}>{"Clear"}</button>
-                        </p>
-                        <pre class="held-preview">{ text::preview(text) }</pre>
+                    { self.view_held(ctx, input, held_id, text) }
+                } else {
+                    <div class="editor">
+                        <div class="gutter" id={gutter_id} ref={g.clone()}>
+                            <div class="gutter-inner">
+                                <pre class="numbers">{ self.gutter_text(input) }</pre>
+                                { self.marks(input) }
+                            </div>
+                        </div>
+                        <textarea id={id} ref={r.clone()} spellcheck="false" wrap="off"
+                            value={text.clone()} {oninput} {onpaste} readonly={self.embed} disabled={disabled}
+                            onscroll={link.callback(move |_| Msg::Scrolled(input))} />
                     </div>
                 }
-                // Hidden (not removed) while a preview is shown: the textarea keeps the whole
-                // text (the DOM contract), and a hidden one costs no layout.
-                <div class="editor" hidden={held}>
-                    <div class="gutter" id={gutter_id} ref={g.clone()}>
-                        <div class="gutter-inner">
-                            <pre class="numbers">{ if held { AttrValue::default() } else { self.gutter_text(input) } }</pre>
-                            { self.marks(input) }
-                        </div>
-                    </div>
-                    <textarea id={id} ref={r.clone()} spellcheck="false" wrap="off"
-                        value={text.clone()} {oninput} {onpaste} readonly={self.embed} disabled={disabled}
-                        onscroll={link.callback(move |_| Msg::Scrolled(input))} />
-                </div>
+            </div>
+        }
+    }
+
+    /// A text too long to show ([`text::too_long_to_show`]): its preview, in place of the
+    /// editor. No textarea at all: even hidden, Chromium pays per line to set its value (about
+    /// 1.4 s for 270 000 lines here) and to read it back at every render.
+    fn view_held(
+        &self,
+        ctx: &Context<Self>,
+        input: InputText,
+        id: &'static str,
+        text: &str,
+    ) -> Html {
+        let link = ctx.link();
+        let lines = text::line_count(text);
+        html! {
+            <div class="held" id={id} data-lines={lines.to_string()}
+                data-bytes={text.len().to_string()} data-digest={crate::state::digest_hex(text)}>
+                <p class="held-note">
+                    { format!(
+                        "{lines} lines, {:.1} MB: all of it is used; only its first {PREVIEW_LINES} lines are shown, because the browser pauses for seconds at every change of an editor this long. ",
+                        text.len() as f64 / 1e6
+                    ) }
+                    <button class="show-all" onclick={link.callback(move |_| Msg::ShowAll(input))}
+                        title="The page may pause for several seconds">{"Show and edit all"}</button>{" "}
+                    <button class="clear-text" onclick={link.callback(move |_| Msg::ClearText(input))}>{"Clear"}</button>
+                </p>
+                <pre class="held-preview">{ text::preview(text) }</pre>
             </div>
         }
     }

@@ -584,6 +584,12 @@ impl State {
     }
 }
 
+/// [`digest`] as 16 hex digits: the fingerprint of a text shown as a preview (tests compare
+/// it with the text they pasted).
+pub fn digest_hex(text: &str) -> String {
+    format!("{:016x}", digest(text))
+}
+
 /// FNV-1a (64 bits) of `text`: a cheap fingerprint (about 1 ms per MB in the browser), not a
 /// security measure.
 fn digest(text: &str) -> u64 {

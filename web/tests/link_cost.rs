@@ -108,20 +108,26 @@ async fn typing_cost_with_large_states() {
             }
             sleep(50).await;
         }
-        let ta: HtmlTextAreaElement = find(&root, "#samples-editor")
-            .expect("the samples editor")
+        // The samples editor, or its preview when the text is too long to show.
+        let loaded = find(&root, "#samples-editor")
+            .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
+            .map(|t| t.value().len())
+            .or_else(|| {
+                find(&root, "#samples-held")
+                    .and_then(|h| h.get_attribute("data-bytes"))
+                    .and_then(|b| b.parse().ok())
+            });
+        assert_eq!(loaded, Some(state.samples.len()), "the state was loaded");
+        let ta: HtmlTextAreaElement = find(&root, "#yaml-editor")
+            .expect("the YAML editor")
             .dyn_into()
             .expect("a textarea");
-        assert_eq!(
-            ta.value().len(),
-            state.samples.len(),
-            "the state was loaded"
-        );
 
-        // Keystrokes: append a comment character, 250 ms apart (the re-run's 150 ms debounce
-        // fires between them, as in real typing; it is not timed).
+        // Keystrokes in the YAML (the samples may be a preview): append a comment character,
+        // 250 ms apart (the re-run's 150 ms debounce fires between them, as in real typing; it
+        // is not timed).
         let mut key_ms = Vec::new();
-        let mut text = state.samples.clone();
+        let mut text = state.yaml.clone();
         text.push('#');
         for i in 0..9 {
             text.push(char::from(b'a' + i as u8));
@@ -138,7 +144,7 @@ async fn typing_cost_with_large_states() {
         let stored = storage()
             .and_then(|s| s.get_item(scalelens_web::state::STORAGE_KEY).ok().flatten())
             .and_then(|j| State::from_json(&j).ok())
-            .is_some_and(|s| s.samples == text);
+            .is_some_and(|s| s.yaml == text);
         let fragment = scalelens_web::dom::fragment();
         let fragment_state = State::from_fragment(&fragment).ok().flatten();
         report.push(format!(
@@ -151,7 +157,7 @@ async fn typing_cost_with_large_states() {
             key_ms.iter().copied().fold(0.0, f64::max),
             if stored { "= typed" } else { "≠ typed" },
             match fragment_state {
-                Some(s) if s.samples == text => "= typed".to_string(),
+                Some(s) if s.yaml == text => "= typed".to_string(),
                 Some(_) => "older than typed".to_string(),
                 None if fragment.is_empty() => "none".to_string(),
                 None => "unreadable".to_string(),
