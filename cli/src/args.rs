@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use scalelens_core::model::AibrixVersion;
 use scalelens_core::pipeline::{PipelineOptions, ReplayWindow, WindowBound};
+use scalelens_core::sim::MAX_EVALUATIONS_CEILING;
 use scalelens_core::Millis;
 
 /// What `--version` prints: the crate version and the upstream versions whose behaviour is
@@ -182,6 +183,10 @@ pub struct CheckArgs {
     /// Replay the samples up to this time (as --from).
     #[arg(long, value_name = "TIME", value_parser = parse_bound, requires = "samples")]
     pub to: Option<WindowBound>,
+    /// Most controller evaluations one replay may run (default 200000: 34 days of an HPA, 4 days
+    /// 15 h of Knative); raise it, up to 32000000 (a year at 1 s), for a long replay you mean.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_EVALUATIONS_CEILING))]
+    pub max_evaluations: Option<u64>,
 }
 
 impl CheckArgs {
@@ -232,6 +237,10 @@ pub struct ReplayArgs {
     /// Replay up to this time (as --from).
     #[arg(long, value_name = "TIME", value_parser = parse_bound)]
     pub to: Option<WindowBound>,
+    /// Most controller evaluations one replay may run (default 200000: 34 days of an HPA, 4 days
+    /// 15 h of Knative); raise it, up to 32000000 (a year at 1 s), for a long replay you mean.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_EVALUATIONS_CEILING))]
+    pub max_evaluations: Option<u64>,
     /// The autoscaler with this `metadata.name` (default: the only or first one).
     #[arg(long, value_name = "N")]
     pub name: Option<String>,
@@ -254,6 +263,7 @@ impl ReplayArgs {
                 to: self.to,
             },
             samples_are: SamplesAre::interpretation(self.samples_are),
+            max_evaluations: self.max_evaluations,
         }
     }
 }

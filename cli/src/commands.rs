@@ -253,6 +253,7 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
             aibrix_version: args.aibrix_version.version(),
             samples_are: asked,
             window: args.window(),
+            max_evaluations: args.max_evaluations,
             ..PipelineOptions::default()
         },
     });

@@ -157,6 +157,9 @@ pub struct PipelineOptions {
     pub window: ReplayWindow,
     /// How sample values relate to the demand (default: chosen from the data).
     pub samples_are: Interpretation,
+    /// Most evaluations one replay may run (default: [`sim::MAX_EVALUATIONS`];
+    /// `--max-evaluations`).
+    pub max_evaluations: Option<u64>,
 }
 
 impl Default for PipelineOptions {
@@ -169,6 +172,7 @@ impl Default for PipelineOptions {
             horizon: None,
             window: ReplayWindow::default(),
             samples_are: Interpretation::Auto,
+            max_evaluations: None,
         }
     }
 }
@@ -655,6 +659,7 @@ fn replay(
         initial_replicas: opts.initial_replicas,
         pod_startup: opts.pod_startup,
         duration: horizon,
+        max_evaluations: opts.max_evaluations,
     };
     match sim::try_simulate(a, series, &sim_opts) {
         Ok(output) => Ok((
@@ -692,9 +697,22 @@ fn replay(
                     sim::limit::human_span(span)
                 )
             };
-            let d = e.diagnostic_with_help(help);
+            let d = e.diagnostic_with_help(help + &raise_limit(&e));
             Err(Box::new((NotReplayed::TooLong(e), d)))
         }
+    }
+}
+
+/// The end of a `replay-too-long` help: how to raise the limit when the replay is meant, if
+/// [`sim::MAX_EVALUATIONS_CEILING`] allows it (nothing for a stray timestamp's decades).
+fn raise_limit(e: &sim::ReplayTooLong) -> String {
+    if e.evaluations <= sim::MAX_EVALUATIONS_CEILING {
+        format!(
+            "; to replay all of it, raise the limit: `--max-evaluations {}`",
+            e.evaluations
+        )
+    } else {
+        String::new()
     }
 }
 

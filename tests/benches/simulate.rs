@@ -26,6 +26,7 @@ fn options() -> SimOptions {
         initial_replicas: Some(1),
         pod_startup: Some(30_000),
         duration: Some(604_800_000),
+        max_evaluations: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The messages of the replay's and the input's limits as the command line prints them (insta
 //! snapshots of stdout + stderr, run in-process): a replay refused for the configuration's
-//! errors, a window, an input over `--max-input-size`, `explain --at` inside a window.
+//! errors, a window, an input over `--max-input-size`, `explain --at` inside a window, a long
+//! replay the user allowed with `--max-evaluations`.
 
 use scalelens_tests::run_cli;
 
@@ -80,6 +81,43 @@ const CASES: &[(&str, &[&str], u8)] = &[
             "2",
         ],
         0,
+    ),
+    (
+        "explain-forty-days-raised-limit",
+        &[
+            "explain",
+            HPA,
+            "--demand",
+            FORTY_DAYS,
+            "--max-evaluations",
+            "240000",
+            "--at",
+            "900:00:00",
+            "--around",
+            "1m",
+            "--pod-startup",
+            "30s",
+            "--initial-replicas",
+            "2",
+        ],
+        0,
+    ),
+    (
+        "explain-forty-days-limit",
+        &["explain", HPA, "--demand", FORTY_DAYS, "--at", "900:00:00"],
+        2,
+    ),
+    (
+        "max-evaluations-above-ceiling",
+        &[
+            "simulate",
+            HPA,
+            "--demand",
+            DEMAND,
+            "--max-evaluations",
+            "32000001",
+        ],
+        2,
     ),
 ];
 

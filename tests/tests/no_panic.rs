@@ -65,6 +65,7 @@ fn parse_and_replay(src: &str) {
                 initial_replicas: None,
                 pod_startup: Some(10_000),
                 duration: Some(600_000),
+                max_evaluations: None,
             };
             let _ = simulate(a, &demand, &opts);
         }

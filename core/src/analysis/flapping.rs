@@ -161,6 +161,7 @@ mod tests {
                 initial_replicas: Some(5),
                 pod_startup: Some(10 * SECOND),
                 duration: None,
+                max_evaluations: None,
             },
         )
     }
@@ -192,6 +193,7 @@ mod tests {
                 initial_replicas: Some(5),
                 pod_startup: Some(10 * SECOND),
                 duration: None,
+                max_evaluations: None,
             },
         );
         assert!(check_flapping(&a, &out).is_none());

@@ -133,6 +133,7 @@ pub(crate) mod test_util {
                 initial_replicas: Some(1),
                 pod_startup: Some(60 * SECOND),
                 duration: None,
+                max_evaluations: None,
             },
         )
     }

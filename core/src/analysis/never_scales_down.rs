@@ -196,6 +196,7 @@ mod tests {
                 initial_replicas: Some(1),
                 pod_startup: Some(30 * SECOND),
                 duration: None,
+                max_evaluations: None,
             },
         )
     }

@@ -46,10 +46,18 @@ use crate::samples::fmt_dur;
 /// (Prometheus keeps 15 days by default), far below the decades a stray timestamp asks for.
 ///
 /// **When it is hit:** the replay is not run and [`ReplayTooLong`] says by how much; replay a
-/// window of the data (`--from`/`--to`) or a shorter `--duration`.
+/// window of the data (`--from`/`--to`), a shorter `--duration`, or raise the limit for a long
+/// replay that is meant (`--max-evaluations`, up to [`MAX_EVALUATIONS_CEILING`]).
 ///
 /// [`TimelineEntry`]: super::TimelineEntry
 pub const MAX_EVALUATIONS: u64 = 200_000;
+
+/// The most `--max-evaluations` accepts: a year of evaluations at a 1 s cadence (31 536 001,
+/// rounded up), so any controller can replay a year of data when the user asks for it. Such a
+/// replay takes time and memory in proportion (about 72 bytes per evaluation for the timeline,
+/// 2.3 GB here, plus the output: see [`MAX_EVALUATIONS`]); the limit only keeps a typo or a
+/// stray timestamp from asking for more than a machine has.
+pub const MAX_EVALUATIONS_CEILING: u64 = 32_000_000;
 
 /// How often `a`'s controller evaluates: `(interval, what)` pairs, one per cadence that records
 /// an evaluation (KEDA has two: its polls and its HPA's syncs).
@@ -89,19 +97,19 @@ pub(crate) fn wakeup_guard(a: &Autoscaler, duration: Millis) -> u64 {
         .saturating_add(2)
 }
 
-/// Refuse a replay of `duration` that would run more than [`MAX_EVALUATIONS`] evaluations.
-/// Returns the evaluations it runs at most (a bound safe to allocate for).
-pub fn check(a: &Autoscaler, duration: Millis) -> Result<u64, ReplayTooLong> {
+/// Refuse a replay of `duration` that would run more than `limit` evaluations
+/// ([`MAX_EVALUATIONS`] unless the user raised it). Returns the evaluations it runs at most.
+pub fn check(a: &Autoscaler, duration: Millis, limit: u64) -> Result<u64, ReplayTooLong> {
     let n = evaluations(a, duration);
-    if n <= MAX_EVALUATIONS {
+    if n <= limit {
         return Ok(n);
     }
     Err(ReplayTooLong {
         span: duration,
         evaluations: n,
-        limit: MAX_EVALUATIONS,
+        limit,
         cadence: describe_cadences(a),
-        max_span: max_span(a, MAX_EVALUATIONS),
+        max_span: max_span(a, limit),
     })
 }
 
@@ -148,7 +156,7 @@ pub struct ReplayTooLong {
     pub span: Millis,
     /// The evaluations it would run.
     pub evaluations: u64,
-    /// [`MAX_EVALUATIONS`].
+    /// The limit in force ([`MAX_EVALUATIONS`] unless the user raised it).
     pub limit: u64,
     /// The controller's cadence(s) in words.
     pub cadence: String,
@@ -255,7 +263,7 @@ mod tests {
         for &(yaml, horizon, n, ok) in cases {
             let a = autoscaler(yaml);
             assert_eq!(evaluations(&a, horizon), n, "{horizon}");
-            assert_eq!(check(&a, horizon).is_ok(), ok, "{horizon}");
+            assert_eq!(check(&a, horizon, MAX_EVALUATIONS).is_ok(), ok, "{horizon}");
         }
     }
 
@@ -266,8 +274,8 @@ mod tests {
             let span = max_span(&a, MAX_EVALUATIONS);
             assert!(evaluations(&a, span) <= MAX_EVALUATIONS);
             assert!(evaluations(&a, span + 1) > MAX_EVALUATIONS);
-            assert!(check(&a, span).is_ok());
-            let e = check(&a, span + 1).err();
+            assert!(check(&a, span, MAX_EVALUATIONS).is_ok());
+            let e = check(&a, span + 1, MAX_EVALUATIONS).err();
             assert_eq!(e.map(|e| e.max_span), Some(span));
         }
         assert_eq!(
@@ -286,7 +294,7 @@ mod tests {
 
     #[test]
     fn the_error_names_the_span_the_limit_and_the_cadence() {
-        let e = match check(&autoscaler(KEDA), 1_764_316_800_000) {
+        let e = match check(&autoscaler(KEDA), 1_764_316_800_000, MAX_EVALUATIONS) {
             Err(e) => e,
             Ok(n) => panic!("{n} evaluations accepted"),
         };

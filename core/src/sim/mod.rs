@@ -43,7 +43,7 @@ use crate::model::{Autoscaler, Family, Millis, SECOND};
 
 pub mod limit;
 pub mod scale;
-pub use limit::{ReplayTooLong, MAX_EVALUATIONS};
+pub use limit::{ReplayTooLong, MAX_EVALUATIONS, MAX_EVALUATIONS_CEILING};
 pub use scale::{samples_scale, SamplesScale};
 
 /// What the user can set about a run.
@@ -56,6 +56,9 @@ pub struct SimOptions {
     pub pod_startup: Option<Millis>,
     /// Horizon; else the demand's last row plus one step.
     pub duration: Option<Millis>,
+    /// Most evaluations the replay may run; else [`MAX_EVALUATIONS`]. The user raises it
+    /// (`--max-evaluations`) for a long replay they mean; see [`limit`] for its cost.
+    pub max_evaluations: Option<u64>,
 }
 
 /// One evaluation of the controller.
@@ -196,7 +199,8 @@ pub fn try_simulate(
     opts: &SimOptions,
 ) -> Result<SimOutput, ReplayTooLong> {
     let duration = opts.duration.unwrap_or_else(|| demand.default_duration());
-    let evaluations = limit::check(autoscaler, duration)?;
+    let max = opts.max_evaluations.unwrap_or(MAX_EVALUATIONS);
+    let evaluations = limit::check(autoscaler, duration, max)?;
     let mut diagnostics = Vec::new();
 
     let (pod_startup, pod_startup_is_default) = match opts.pod_startup {
@@ -337,8 +341,10 @@ fn run(
         bounds.len().max(1)
     ];
     let mut pods = Pods::new(initial);
-    // `evaluations` passed `limit::check`: at most MAX_EVALUATIONS entries, safe to reserve.
-    let mut timeline = Vec::with_capacity(usize::try_from(evaluations).unwrap_or(0));
+    // `evaluations` passed `limit::check`, an upper bound: reserve it up to the default limit
+    // (at most 14 MB); a replay the user allowed to be longer grows as it runs.
+    let reserve = evaluations.min(MAX_EVALUATIONS);
+    let mut timeline = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
     let guard = limit::wakeup_guard(autoscaler, duration);
     let mut wakeups = 0u64;
     let mut idx = 0usize;
