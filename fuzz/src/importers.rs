@@ -1,6 +1,6 @@
 //! The samples importers' invariants (the `samples_*` targets).
 
-use super::{check_demand, pending, Extent};
+use super::{check_demand, Extent};
 use scalelens_core::samples::{self, Hints, Interpretation, SampleError, Samples};
 
 /// Hints for an input of `len` bytes: none, a metric name (with and without the `vllm:`
@@ -65,9 +65,6 @@ pub fn check(src: &str, result: Result<Samples, SampleError>) {
     }
     for n in &s.notes {
         extent.check_line(n.line, n.column, n.code);
-    }
-    if pending::wide_alignment(&s) {
-        return;
     }
     for interpretation in [
         Interpretation::Auto,

@@ -18,8 +18,6 @@
 pub mod gateway;
 #[path = "importers.rs"]
 pub mod importers;
-#[path = "pending.rs"]
-pub mod pending;
 #[path = "targets/mod.rs"]
 pub mod targets;
 
@@ -118,8 +116,6 @@ pub fn text(data: &[u8]) -> String {
 pub struct Extent {
     /// Lines separated by LF (what the CLI's excerpts and the error messages count).
     pub lines: u32,
-    /// Lines separated by LF, CR or CRLF (what YAML counts).
-    pub yaml_lines: u32,
     pub chars: u32,
 }
 
@@ -127,36 +123,15 @@ impl Extent {
     pub fn of(text: &str) -> Self {
         let b = text.as_bytes();
         let lf = b.iter().filter(|&&c| c == b'\n').count();
-        let lone_cr = b
-            .iter()
-            .enumerate()
-            .filter(|&(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
-            .count();
         let n = |x: usize| u32::try_from(x + 1).unwrap_or(u32::MAX);
         Extent {
             lines: n(lf),
-            yaml_lines: n(lf + lone_cr),
             chars: u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
         }
     }
 
-    /// Panics (the fuzzer's finding) unless `span` lies in the text and is ordered. With
-    /// `avoid-pending` ([`pending`]) only its start is checked, against the lines as YAML
-    /// counts them (a lone CR breaks a line too), and may sit just past the text: YAML
-    /// positions at the end of a cut file, or after lone CRs, point past the lines the front
-    /// ends show (core/src/yaml.rs, issue 11's "linear positions", in flight).
+    /// Panics (the fuzzer's finding) unless `span` lies in the text and is ordered.
     pub fn check_span(&self, span: &Span, what: &str) {
-        if pending::ON {
-            let p = span.start;
-            assert!(
-                p.line >= 1 && p.line <= self.yaml_lines.saturating_add(1) && p.column >= 1,
-                "{what}: start {}:{} outside the text ({} lines)",
-                p.line,
-                p.column,
-                self.yaml_lines
-            );
-            return;
-        }
         for p in [span.start, span.end] {
             assert!(
                 p.line >= 1 && p.line <= self.lines,

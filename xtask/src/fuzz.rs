@@ -1,9 +1,6 @@
-//! `cargo xtask fuzz [--time S] [--max-len N] [--avoid-pending] [TARGET...]`: the cargo-fuzz
-//! targets of `fuzz/` (their own workspace, nightly, AddressSanitizer), each for a bounded time
-//! on its checked-in corpus; fails on any crash, timeout or out-of-memory, and prints the
-//! executions per target. `--avoid-pending` builds them with the `avoid-pending` feature
-//! (`fuzz/src/pending.rs`: skips the input classes whose issue 11 fixes are in flight, to find
-//! other bugs meanwhile); CI runs without it.
+//! `cargo xtask fuzz [--time S] [--max-len N] [TARGET...]`: the cargo-fuzz targets of `fuzz/`
+//! (their own workspace, nightly, AddressSanitizer), each for a bounded time on its checked-in
+//! corpus; fails on any crash, timeout or out-of-memory, and prints the executions per target.
 //!
 //! It installs nothing: without the nightly toolchain or cargo-fuzz it says the command that
 //! installs it ([`NIGHTLY_INSTALL`], [`CARGO_FUZZ_INSTALL`]), and every nightly call runs with
@@ -46,7 +43,6 @@ const YAML_DICT: &str = "dicts/yaml.dict";
 struct Args {
     seconds: u64,
     max_len: u64,
-    avoid_pending: bool,
     targets: Vec<String>,
 }
 
@@ -55,7 +51,6 @@ fn parse_args(args: &[String], known: &[String]) -> Result<Args, Failure> {
     let mut out = Args {
         seconds: DEFAULT_SECONDS,
         max_len: DEFAULT_MAX_LEN,
-        avoid_pending: false,
         targets: Vec::new(),
     };
     let mut it = args.iter();
@@ -72,7 +67,6 @@ fn parse_args(args: &[String], known: &[String]) -> Result<Args, Failure> {
         match a.as_str() {
             "--time" => out.seconds = number("--time")?,
             "--max-len" => out.max_len = number("--max-len")?,
-            "--avoid-pending" => out.avoid_pending = true,
             t if known.iter().any(|k| k == t) => out.targets.push(t.to_string()),
             other => {
                 return Err(fail(
@@ -285,30 +279,17 @@ fn run_target(bin_dir: &Path, target: &str, args: &Args) -> Result<Outcome, Fail
     })
 }
 
-/// `cargo xtask fuzz [--time S] [--max-len N] [--avoid-pending] [TARGET...]`.
+/// `cargo xtask fuzz [--time S] [--max-len N] [TARGET...]`.
 pub fn fuzz(args: &[String]) -> Result<(), Failure> {
     let known = targets()?;
     let args = parse_args(args, &known)?;
     println!("==> fuzz tools (nightly toolchain, cargo-fuzz {CARGO_FUZZ_VERSION})");
     let host = check_tools()?;
     let target_dir = fuzz_dir().join("target");
-    let features: &[&str] = if args.avoid_pending {
-        &["--features", "avoid-pending"]
-    } else {
-        &[]
-    };
-    println!(
-        "==> build the fuzz targets (cargo +nightly fuzz build -O{})",
-        if args.avoid_pending {
-            " --features avoid-pending"
-        } else {
-            ""
-        }
-    );
+    println!("==> build the fuzz targets (cargo +nightly fuzz build -O)");
     let build = Instant::now();
     let status = nightly_cargo()
         .args(["fuzz", "build", "-O"])
-        .args(features)
         .arg("--target-dir")
         .arg(&target_dir)
         .status()
@@ -394,21 +375,12 @@ mod tests {
         let known = vec!["config".to_string(), "pipeline".to_string()];
         let a =
             |v: &[&str]| parse_args(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &known);
-        let all = a(&[])
+        let all = a(&[]).ok().map(|x| (x.seconds, x.max_len, x.targets));
+        assert_eq!(all, Some((30, 65_536, known.clone())));
+        let some = a(&["--time", "5", "pipeline", "--max-len", "512"])
             .ok()
-            .map(|x| (x.seconds, x.max_len, x.avoid_pending, x.targets));
-        assert_eq!(all, Some((30, 65_536, false, known.clone())));
-        let some = a(&[
-            "--time",
-            "5",
-            "pipeline",
-            "--max-len",
-            "512",
-            "--avoid-pending",
-        ])
-        .ok()
-        .map(|x| (x.seconds, x.max_len, x.avoid_pending, x.targets));
-        assert_eq!(some, Some((5, 512, true, vec!["pipeline".to_string()])));
+            .map(|x| (x.seconds, x.max_len, x.targets));
+        assert_eq!(some, Some((5, 512, vec!["pipeline".to_string()])));
         assert!(a(&["--time"]).is_err());
         assert!(a(&["--time", "0"]).is_err());
         assert!(a(&["nope"]).is_err());

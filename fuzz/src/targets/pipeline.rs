@@ -4,22 +4,17 @@
 //! blow-up; every finding's span lies in its text; `run_cached` (cold, then warm) gives what
 //! `run` gives; the timeline renders as CSV; the default moment explains.
 //!
-//! The replay horizon is the demand's own (the default). Built with `avoid-pending`
-//! (`fuzz/src/pending.rs`), it is one of 1 min, 10 min, 1 h (picked by the input's
-//! length) and wide multi-series samples are skipped: an unbounded horizon (huge or stray
-//! timestamps) is issue 11's "bounded replay", fixed separately.
+//! The replay horizon is the demand's own (the default): huge or stray timestamps must end in
+//! `replay-too-long` or a `samples-stray` note, never an unbounded replay.
 
-use super::super::{pending, split_texts, Extent};
+use super::super::{split_texts, Extent};
 use scalelens_core::demand::{self, DemandSeries};
+use scalelens_core::explain;
 use scalelens_core::model::AibrixVersion;
 use scalelens_core::pipeline::{
     self, DemandInput, InputText, PipelineInput, PipelineOptions, SamplesCache,
 };
-use scalelens_core::samples::{self, Hints, Interpretation};
-use scalelens_core::{explain, Millis};
-
-/// The replay horizons the target picks from with `avoid-pending` (module doc).
-const HORIZONS: [Millis; 3] = [60_000, 600_000, 3_600_000];
+use scalelens_core::samples::Interpretation;
 
 /// The target: panics on a finding (module doc).
 pub fn run(data: &[u8]) {
@@ -34,21 +29,6 @@ pub fn run(data: &[u8]) {
         (None, Some(t)) => DemandInput::Samples(t),
         (None, None) => DemandInput::None,
     };
-    let horizon = if pending::ON {
-        HORIZONS.get((k / 2) % HORIZONS.len()).copied()
-    } else {
-        None
-    };
-    if pending::ON {
-        if let Some(Ok(s)) = demand_text
-            .as_deref()
-            .map(|t| samples::detect_and_parse(t, &Hints::default()))
-        {
-            if pending::wide_alignment(&s) {
-                return;
-            }
-        }
-    }
     let input = PipelineInput {
         yaml: &yaml,
         demand,
@@ -58,7 +38,6 @@ pub fn run(data: &[u8]) {
             } else {
                 AibrixVersion::V0_7
             },
-            horizon,
             samples_are: [
                 Interpretation::Auto,
                 Interpretation::PerPod,
