@@ -17,11 +17,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// The workspace root (the parent of the tests crate).
-pub fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}
+pub use crate::paths::workspace_root;
 
 /// The built playground: `$SCALELENS_DIST`, else `<workspace>/dist`. Errors (with the fix)
 /// unless it holds an `index.html` and a `.wasm` file.
@@ -53,10 +49,7 @@ pub fn dist_dir() -> Result<PathBuf, String> {
 /// Where the screenshots and driver logs go: `$CARGO_TARGET_DIR/e2e-artifacts`, else
 /// `<workspace>/target/e2e-artifacts` (created).
 pub fn artifacts_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
-    let dir = target.join("e2e-artifacts");
+    let dir = crate::paths::target_dir().join("e2e-artifacts");
     // A failure here shows up as a clear error when a file is written into it.
     let _ = std::fs::create_dir_all(&dir);
     dir

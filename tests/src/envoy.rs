@@ -53,27 +53,8 @@ pub fn envoy_binary() -> PathBuf {
     path
 }
 
-/// The workspace root.
-pub fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
-/// The cargo target directory this test binary was built in (`target/<profile>/deps/<exe>`).
-fn target_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        let dir = PathBuf::from(dir);
-        return if dir.is_absolute() {
-            dir
-        } else {
-            workspace_root().join(dir)
-        };
-    }
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.ancestors().nth(3).map(Path::to_path_buf))
-        .unwrap_or_else(|| workspace_root().join("target"))
-}
+use crate::paths::target_dir;
+pub use crate::paths::workspace_root;
 
 /// The filter built by `cargo xtask test` (`cargo build -p scalelens-plugin --target
 /// wasm32-wasip1 --profile plugin-release`), or `$SCALELENS_PLUGIN_WASM`.

@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod envoy;
+pub mod paths;
 
 use scalelens_core::config;
 use scalelens_core::model::Autoscaler;

@@ -17,6 +17,8 @@ use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+
+use scalelens_tests::paths::{target_dir, workspace_root};
 use std::time::{Duration, Instant};
 
 /// The most memory a case may use: the command line's budget for any input up to 20 MB.
@@ -561,30 +563,6 @@ fn prometheus_20_mb(out: Out) -> io::Result<()> {
 
 // ---------------------------------------------------------------------------------------------
 // Running
-
-/// The workspace root (the tests crate's parent).
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// The cargo target directory this test binary was built in (`<target>/<profile>/deps/<exe>`).
-fn target_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        let dir = PathBuf::from(dir);
-        return if dir.is_absolute() {
-            dir
-        } else {
-            workspace_root().join(dir)
-        };
-    }
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.ancestors().nth(3).map(Path::to_path_buf))
-        .unwrap_or_else(|| workspace_root().join("target"))
-}
 
 /// A fresh temporary directory for this test process.
 fn scratch() -> &'static Path {

@@ -1,0 +1,27 @@
+//! Where the workspace and its build output are, for harnesses that run what cargo built.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the tests crate's parent).
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// The cargo target directory: `$CARGO_TARGET_DIR` (relative to the workspace when relative),
+/// else the one this test binary was built in (`<target>/<profile>/deps/<exe>`), else
+/// `<workspace>/target`.
+pub fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        let dir = PathBuf::from(dir);
+        return if dir.is_absolute() {
+            dir
+        } else {
+            workspace_root().join(dir)
+        };
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.ancestors().nth(3).map(Path::to_path_buf))
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
