@@ -321,18 +321,13 @@ pub fn resource_utilization_replicas(
     if pods.is_empty() {
         return Err(CalcError::NoPods);
     }
-    let Grouped {
-        ready_count,
-        unready,
-        missing,
-        mut metrics,
-    } = group_and_filter(cfg, is_cpu, pods, samples)?;
+    let grouped = group_and_filter(cfg, is_cpu, pods, samples)?;
     let mut requests = BTreeMap::new();
     for pod in pods {
         requests.insert(pod.id, pod.request_milli.ok_or(CalcError::MissingRequest)?);
     }
     let (ratio, utilization, raw) =
-        resource_utilization_ratio(&metrics, &requests, target_utilization)?;
+        resource_utilization_ratio(&grouped.metrics, &requests, target_utilization)?;
     let proposal = |replicas: i32, held: bool| Proposal {
         replicas,
         usage: i64::from(utilization),
@@ -341,57 +336,21 @@ pub fn resource_utilization_replicas(
         held,
         new_ratio: None,
     };
-    let tol = &cfg.tolerances;
-    let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && missing.is_empty() {
-        if tol.is_within(ratio) {
-            return Ok(proposal(current, true));
-        }
-        return Ok(proposal(ceil_i32(ratio * ready_count as f64), false));
-    }
-    if !missing.is_empty() {
-        if ratio < 1.0 {
-            // Newest rule: max(100 %, target %) of the request.
+    decide(
+        &cfg.tolerances,
+        current,
+        ratio,
+        grouped,
+        // Newest rule: max(100 %, target %) of the request.
+        |id| {
             let fallback = i64::from(target_utilization.max(100));
-            for id in &missing {
-                let req = requests.get(id).copied().unwrap_or(0);
-                let v = (i128::from(req) * i128::from(fallback) / 100)
-                    .clamp(i128::from(i64::MIN), i128::from(i64::MAX))
-                    as i64;
-                metrics.insert(*id, v);
-            }
-        } else if ratio > 1.0 {
-            for id in &missing {
-                metrics.insert(*id, 0);
-            }
-        }
-    }
-    if scale_up_with_unready {
-        for id in &unready {
-            metrics.insert(*id, 0);
-        }
-    }
-    let (new_ratio, _, _) = resource_utilization_ratio(&metrics, &requests, target_utilization)?;
-    if tol.is_within(new_ratio)
-        || (ratio < 1.0 && new_ratio > 1.0)
-        || (ratio > 1.0 && new_ratio < 1.0)
-    {
-        return Ok(Proposal {
-            new_ratio: Some(new_ratio),
-            ..proposal(current, true)
-        });
-    }
-    let new_replicas = ceil_i32(new_ratio * metrics.len() as f64);
-    if (new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current) {
-        return Ok(Proposal {
-            new_ratio: Some(new_ratio),
-            ..proposal(current, true)
-        });
-    }
-    Ok(Proposal {
-        new_ratio: Some(new_ratio),
-        ..proposal(new_replicas, false)
-    })
+            let req = requests.get(&id).copied().unwrap_or(0);
+            (i128::from(req) * i128::from(fallback) / 100)
+                .clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+        },
+        |m| Ok(resource_utilization_ratio(m, &requests, target_utilization)?.0),
+        proposal,
+    )
 }
 
 /// `calcPlainMetricReplicas`: Pods metrics and Resource `averageValue` targets (milli per pod).
@@ -410,13 +369,8 @@ pub fn plain_metric_replicas(
     if pods.is_empty() {
         return Err(CalcError::NoPods);
     }
-    let Grouped {
-        ready_count,
-        unready,
-        missing,
-        mut metrics,
-    } = group_and_filter(cfg, is_cpu, pods, samples)?;
-    let (ratio, usage) = metric_usage_ratio(&metrics, target_milli);
+    let grouped = group_and_filter(cfg, is_cpu, pods, samples)?;
+    let (ratio, usage) = metric_usage_ratio(&grouped.metrics, target_milli);
     let proposal = |replicas: i32, held: bool| Proposal {
         replicas,
         usage,
@@ -425,7 +379,38 @@ pub fn plain_metric_replicas(
         held,
         new_ratio: None,
     };
-    let tol = &cfg.tolerances;
+    decide(
+        &cfg.tolerances,
+        current,
+        ratio,
+        grouped,
+        |_| target_milli,
+        |m| Ok(metric_usage_ratio(m, target_milli).0),
+        proposal,
+    )
+}
+
+/// The steps after the first usage ratio, which upstream writes out in both
+/// `GetResourceReplicas` and `calcPlainMetricReplicas`: with every pod ready and reporting,
+/// scale by the ratio unless it is within tolerance. Otherwise rebalance conservatively — pods
+/// without a sample count as `missing_below(pod)` when scaling down and 0 when scaling up,
+/// unready pods count as 0 when scaling up — recompute the ratio (`recompute`), and hold when
+/// it is within tolerance, flips direction, or would move replicas against it.
+fn decide(
+    tol: &Tolerances,
+    current: i32,
+    ratio: f64,
+    grouped: Grouped,
+    missing_below: impl Fn(u32) -> i64,
+    recompute: impl Fn(&BTreeMap<u32, i64>) -> Result<f64, CalcError>,
+    proposal: impl Fn(i32, bool) -> Proposal,
+) -> Result<Proposal, CalcError> {
+    let Grouped {
+        ready_count,
+        unready,
+        missing,
+        mut metrics,
+    } = grouped;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
     if !scale_up_with_unready && missing.is_empty() {
         if tol.is_within(ratio) {
@@ -433,15 +418,13 @@ pub fn plain_metric_replicas(
         }
         return Ok(proposal(ceil_i32(ratio * ready_count as f64), false));
     }
-    if !missing.is_empty() {
-        if ratio < 1.0 {
-            for id in &missing {
-                metrics.insert(*id, target_milli);
-            }
-        } else if ratio > 1.0 {
-            for id in &missing {
-                metrics.insert(*id, 0);
-            }
+    if ratio < 1.0 {
+        for id in &missing {
+            metrics.insert(*id, missing_below(*id));
+        }
+    } else if ratio > 1.0 {
+        for id in &missing {
+            metrics.insert(*id, 0);
         }
     }
     if scale_up_with_unready {
@@ -449,7 +432,7 @@ pub fn plain_metric_replicas(
             metrics.insert(*id, 0);
         }
     }
-    let (new_ratio, _) = metric_usage_ratio(&metrics, target_milli);
+    let new_ratio = recompute(&metrics)?;
     if tol.is_within(new_ratio)
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
