@@ -240,6 +240,46 @@ fn policy_limit_table() {
     }
 }
 
+/// The selection's starting value when no policy is listed (Go's `math.MinInt32` /
+/// `math.MaxInt32` in `calculateScaleUpLimitWithScalingRules` and
+/// `calculateScaleDownLimitWithBehaviors`, kubernetes v1.34 `pkg/controller/podautoscaler/
+/// horizontal.go`), `Disabled` holding `current`, and `Min`/`Max` picking opposite ends per
+/// direction. Not an upstream test case: the branches the upstream table leaves out.
+#[test]
+fn policy_limit_edges() {
+    let two: serde_json::Value = serde_json::json!([["Pods", 4, 60], ["Percent", 50, 60]]);
+    // (direction, select, policies, current, expect)
+    let cases: &[(&str, &str, serde_json::Value, i32, i64)] = &[
+        ("up", "Max", serde_json::json!([]), 5, i64::from(i32::MIN)),
+        ("up", "Min", serde_json::json!([]), 5, i64::from(i32::MAX)),
+        ("down", "Max", serde_json::json!([]), 5, i64::from(i32::MAX)),
+        ("down", "Min", serde_json::json!([]), 5, i64::from(i32::MIN)),
+        ("up", "Disabled", two.clone(), 5, 5),
+        ("down", "Disabled", two.clone(), 5, 5),
+        // Up from 10: Pods proposes 14, Percent 15.
+        ("up", "Max", two.clone(), 10, 15),
+        ("up", "Min", two.clone(), 10, 14),
+        // Down from 10: Pods proposes 6, Percent 5.
+        ("down", "Max", two.clone(), 10, 5),
+        ("down", "Min", two, 10, 6),
+    ];
+    for (dir, select, policies, current, expect) in cases {
+        let r = rules(
+            &serde_json::json!({"select": select, "policies": policies}),
+            default_behavior().scale_up,
+        );
+        let got = match *dir {
+            "up" => normalize::scale_up_limit(*current, &[], &[], &r, NOW),
+            _ => normalize::scale_down_limit(*current, &[], &[], &r, NOW),
+        };
+        assert_eq!(
+            i64::from(got),
+            *expect,
+            "{dir} {select} {policies} from {current}"
+        );
+    }
+}
+
 #[test]
 fn stabilization_table() {
     let doc = load("hpa-normalize.json");

@@ -178,33 +178,7 @@ pub fn scale_up_limit(
     rules: &ScalingRules,
     now: Millis,
 ) -> i32 {
-    let select = rules.select_policy.value;
-    if select == SelectPolicy::Disabled {
-        return current;
-    }
-    let mut result: Option<i64> = None;
-    for p in &rules.policies {
-        let added = replicas_change_per_period(p.period, up_events, now);
-        let deleted = replicas_change_per_period(p.period, down_events, now);
-        let start = i64::from(current) - added + deleted;
-        let proposed = match p.policy_type {
-            PolicyType::Pods => start + i64::from(p.value),
-            PolicyType::Percent => {
-                i64::from(ceil_i32(start as f64 * (1.0 + f64::from(p.value) / 100.0)))
-            }
-        };
-        result = Some(match (result, select) {
-            (None, _) => proposed,
-            (Some(r), SelectPolicy::Min) => r.min(proposed),
-            (Some(r), _) => r.max(proposed),
-        });
-    }
-    // No policies: Go returns its initial value (MinInt32 for Max, MaxInt32 for Min).
-    sat_i32(result.unwrap_or(if select == SelectPolicy::Min {
-        i64::from(i32::MAX)
-    } else {
-        i64::from(i32::MIN)
-    }))
+    policy_limit(Direction::Up, current, up_events, down_events, rules, now)
 }
 
 /// `calculateScaleDownLimitWithBehaviors`.
@@ -215,32 +189,65 @@ pub fn scale_down_limit(
     rules: &ScalingRules,
     now: Millis,
 ) -> i32 {
+    policy_limit(Direction::Down, current, up_events, down_events, rules, now)
+}
+
+/// Which way a rate limit applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Up,
+    Down,
+}
+
+/// The two upstream limit functions, which differ only in direction: each policy proposes a
+/// bound from the replicas at the start of its period (`current` minus what it added plus what
+/// it removed in that period); `selectPolicy: Max` keeps the most permissive proposal (the
+/// largest going up, the smallest going down), `Min` the strictest, `Disabled` allows no move.
+fn policy_limit(
+    dir: Direction,
+    current: i32,
+    up_events: &[ScaleEvent],
+    down_events: &[ScaleEvent],
+    rules: &ScalingRules,
+    now: Millis,
+) -> i32 {
     let select = rules.select_policy.value;
     if select == SelectPolicy::Disabled {
         return current;
     }
+    type Pick = fn(i64, i64) -> i64;
+    let (permissive, strict): (Pick, Pick) = match dir {
+        Direction::Up => (i64::max, i64::min),
+        Direction::Down => (i64::min, i64::max),
+    };
     let mut result: Option<i64> = None;
     for p in &rules.policies {
         let added = replicas_change_per_period(p.period, up_events, now);
         let deleted = replicas_change_per_period(p.period, down_events, now);
         let start = i64::from(current) - added + deleted;
-        let proposed = match p.policy_type {
-            PolicyType::Pods => start - i64::from(p.value),
+        let proposed = match (dir, p.policy_type) {
+            (Direction::Up, PolicyType::Pods) => start + i64::from(p.value),
+            (Direction::Up, PolicyType::Percent) => {
+                i64::from(ceil_i32(start as f64 * (1.0 + f64::from(p.value) / 100.0)))
+            }
+            (Direction::Down, PolicyType::Pods) => start - i64::from(p.value),
             // int32(float) truncates toward zero.
-            PolicyType::Percent => {
+            (Direction::Down, PolicyType::Percent) => {
                 i64::from((start as f64 * (1.0 - f64::from(p.value) / 100.0)) as i32)
             }
         };
         result = Some(match (result, select) {
             (None, _) => proposed,
-            (Some(r), SelectPolicy::Min) => r.max(proposed),
-            (Some(r), _) => r.min(proposed),
+            (Some(r), SelectPolicy::Min) => strict(r, proposed),
+            (Some(r), _) => permissive(r, proposed),
         });
     }
-    sat_i32(result.unwrap_or(if select == SelectPolicy::Min {
-        i64::from(i32::MIN)
-    } else {
-        i64::from(i32::MAX)
+    // No policies: Go returns its initial value, the extreme the selection moves away from
+    // (up: MinInt32 for Max, MaxInt32 for Min; down: the reverse).
+    let (lowest, highest) = (i64::from(i32::MIN), i64::from(i32::MAX));
+    sat_i32(result.unwrap_or(match (dir, select == SelectPolicy::Min) {
+        (Direction::Up, true) | (Direction::Down, false) => highest,
+        (Direction::Up, false) | (Direction::Down, true) => lowest,
     }))
 }
 
