@@ -308,3 +308,27 @@ pub fn run_cases_checked(kind: &str, min_cases: usize) -> Vec<CaseRun> {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     runs
 }
+
+/// Read `testdata/vectors/<name>` (a reference-vector file) as `T`; panics with the path.
+pub fn load_vectors<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    let path = testdata(&format!("vectors/{name}"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Run every reference-vector case (at least `min` of them, so a truncated file fails) and
+/// report all failures at once, one line each.
+pub fn check_vectors<C>(cases: &[C], min: usize, run: impl Fn(&C) -> Result<(), String>) {
+    assert!(
+        cases.len() >= min,
+        "{} cases, expected at least {min}",
+        cases.len()
+    );
+    let failures: Vec<String> = cases.iter().filter_map(|c| run(c).err()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

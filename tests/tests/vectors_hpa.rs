@@ -13,9 +13,7 @@ const SRC: &str = "test";
 const NOW: u64 = 600_000;
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/testdata/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    scalelens_tests::load_vectors(name)
 }
 
 fn i(v: &Value, k: &str) -> i64 {

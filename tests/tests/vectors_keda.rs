@@ -13,9 +13,7 @@ use scalelens_core::{Param, Span, Spanned};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/testdata/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    scalelens_tests::load_vectors(name)
 }
 
 fn opt_u32(v: &Value) -> Option<u32> {

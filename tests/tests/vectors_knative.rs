@@ -8,6 +8,7 @@ use scalelens_core::algorithm::knative::scaler::{Activity, PaState, ScalerSpec};
 use scalelens_core::algorithm::knative::window::{
     round_to_n_digits, smoothing_coefficient, MetricWindow,
 };
+use scalelens_tests::{check_vectors, load_vectors};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -300,44 +301,16 @@ fn run_window_case(c: &WindowCase) -> Result<(), String> {
     }
 }
 
-fn load<T: for<'de> Deserialize<'de>>(name: &str) -> T {
-    let path = format!("{}/testdata/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 #[test]
 fn knative_decider_vectors() {
-    let file: DeciderFile = load("knative.json");
-    assert!(file.cases.len() >= 30, "{} cases", file.cases.len());
-    let failures: Vec<String> = file
-        .cases
-        .iter()
-        .filter_map(|c| run_decider_case(c).err())
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} failing:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let file: DeciderFile = load_vectors("knative.json");
+    check_vectors(&file.cases, 30, run_decider_case);
 }
 
 #[test]
 fn knative_window_vectors() {
-    let file: WindowFile = load("knative-window.json");
-    assert!(file.cases.len() >= 26);
-    let failures: Vec<String> = file
-        .cases
-        .iter()
-        .filter_map(|c| run_window_case(c).err())
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} failing:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let file: WindowFile = load_vectors("knative-window.json");
+    check_vectors(&file.cases, 26, run_window_case);
 }
 
 #[derive(Debug, Deserialize)]
@@ -422,17 +395,6 @@ fn run_scaler_case(c: &ScalerCase) -> Result<(), String> {
 
 #[test]
 fn knative_scaler_vectors() {
-    let file: ScalerFile = load("knative-scaler.json");
-    assert!(file.cases.len() >= 30);
-    let failures: Vec<String> = file
-        .cases
-        .iter()
-        .filter_map(|c| run_scaler_case(c).err())
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} failing:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let file: ScalerFile = load_vectors("knative-scaler.json");
+    check_vectors(&file.cases, 30, run_scaler_case);
 }
