@@ -332,3 +332,46 @@ pub fn check_vectors<C>(cases: &[C], min: usize, run: impl Fn(&C) -> Result<(), 
         failures.join("\n")
     );
 }
+
+/// A minimal closed loop for controller tests: pods are ready the moment they are asked for,
+/// and the demand (`demand(t)`, a workload total) is spread evenly over them (0 per pod with
+/// none). Starts at `start` replicas; returns `(t, replicas after, decision)` for each wake-up
+/// up to `until` (ms) that decided something.
+pub fn instant_loop(
+    a: &Autoscaler,
+    start: u32,
+    demand: impl Fn(u64) -> f64,
+    until: u64,
+) -> Vec<(u64, u32, scalelens_core::algorithm::Decision)> {
+    use scalelens_core::algorithm::{controller_for, ClusterView, MetricReading};
+    let mut c = controller_for(a);
+    let mut replicas = start;
+    let mut out = Vec::new();
+    loop {
+        let t = c.next_wake();
+        if t > until {
+            break;
+        }
+        let total = demand(t);
+        let readings = [MetricReading {
+            total,
+            per_pod: if replicas > 0 {
+                total / f64::from(replicas)
+            } else {
+                0.0
+            },
+            reporting: replicas,
+        }];
+        let view = ClusterView {
+            t,
+            replicas,
+            ready: replicas,
+            metrics: &readings,
+        };
+        if let Some(d) = c.wake(&view) {
+            replicas = d.desired;
+            out.push((t, replicas, d));
+        }
+    }
+    out
+}

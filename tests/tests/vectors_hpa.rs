@@ -362,7 +362,7 @@ fn store_events_table() {
 // ---- closed loop through the Controller trait ----
 
 mod closed_loop {
-    use scalelens_core::algorithm::{controller_for, ClusterView, MetricReading, Reason};
+    use scalelens_core::algorithm::Reason;
     use scalelens_core::model::*;
     use scalelens_core::{Param, Span, Spanned};
 
@@ -402,38 +402,17 @@ mod closed_loop {
         }
     }
 
-    /// Pods become ready instantly; per-pod value = total / ready.
+    /// [`scalelens_tests::instant_loop`]; the HPA decides at every sync.
     fn run(
         a: &Autoscaler,
         start: u32,
         demand: impl Fn(u64) -> f64,
         until: u64,
     ) -> Vec<(u64, u32, Reason)> {
-        let mut c = controller_for(a);
-        let mut replicas = start;
-        let mut out = Vec::new();
-        loop {
-            let t = c.next_wake();
-            if t > until {
-                break;
-            }
-            let total = demand(t);
-            let readings = [MetricReading {
-                total,
-                per_pod: total / f64::from(replicas.max(1)),
-                reporting: replicas,
-            }];
-            let view = ClusterView {
-                t,
-                replicas,
-                ready: replicas,
-                metrics: &readings,
-            };
-            let d = c.wake(&view).expect("the HPA decides at every sync");
-            replicas = d.desired;
-            out.push((t, replicas, d.reason));
-        }
-        out
+        scalelens_tests::instant_loop(a, start, demand, until)
+            .into_iter()
+            .map(|(t, n, d)| (t, n, d.reason))
+            .collect()
     }
 
     #[test]

@@ -164,38 +164,12 @@ fn keda(min: u32, max: u32, metric: Metric) -> Autoscaler {
     }
 }
 
-/// A tiny loop: pods become ready instantly; returns (t, replicas, decision reason) per wake.
+/// [`scalelens_tests::instant_loop`] from 0 replicas: (t, replicas, reason, mode) per decision.
 fn run(a: &Autoscaler, demand: impl Fn(u64) -> f64, until: u64) -> Vec<(u64, u32, Reason, Mode)> {
-    let mut c = controller_for(a);
-    let mut replicas = 0u32;
-    let mut out = Vec::new();
-    loop {
-        let t = c.next_wake();
-        if t > until {
-            break;
-        }
-        let total = demand(t);
-        let readings = [MetricReading {
-            total,
-            per_pod: if replicas > 0 {
-                total / f64::from(replicas)
-            } else {
-                0.0
-            },
-            reporting: replicas,
-        }];
-        let view = ClusterView {
-            t,
-            replicas,
-            ready: replicas,
-            metrics: &readings,
-        };
-        if let Some(d) = c.wake(&view) {
-            replicas = d.desired;
-            out.push((t, replicas, d.reason, d.mode));
-        }
-    }
-    out
+    scalelens_tests::instant_loop(a, 0, demand, until)
+        .into_iter()
+        .map(|(t, n, d)| (t, n, d.reason, d.mode))
+        .collect()
 }
 
 #[test]
