@@ -354,6 +354,26 @@ fn cases() -> Vec<Case> {
             exit: &[0, 1],
             says: &["prometheus-json, 10 series"],
         },
+        Case {
+            name: "400 000 one-sample series in exposition text (13 MB)",
+            files: vec![
+                ("kpa.yaml", Fixture("kpa.yaml")),
+                ("s.prom", Generated(many_series)),
+            ],
+            args: &["check", "kpa.yaml", "--samples", "s.prom"],
+            exit: &[2],
+            says: &["more than 100000 series", "s.prom:100001:1"],
+        },
+        Case {
+            name: "one exposition line with 200 000 labels",
+            files: vec![
+                ("kpa.yaml", Fixture("kpa.yaml")),
+                ("s.prom", Generated(many_labels)),
+            ],
+            args: &["check", "kpa.yaml", "--samples", "s.prom"],
+            exit: &[0, 1],
+            says: &["exposition, 1 series"],
+        },
         // --- YAML (issue 11, items 1-3) ----------------------------------------------------
         Case {
             name: "billion laughs (500 bytes, 9 levels of 9 aliases)",
@@ -547,6 +567,24 @@ fn demand_20_mb(out: Out) -> io::Result<()> {
         n += row.len();
         t += 1;
     }
+}
+
+/// 400 000 series of one sample each, one per pod: past `samples::MAX_SERIES` (a label
+/// set costs about 1 KB to import, so this once took 6 s and 390 MB).
+fn many_series(out: Out) -> io::Result<()> {
+    for i in 0..400_000 {
+        writeln!(out, "x{{pod=\"p{i}\"}} 1 1764316800000")?;
+    }
+    Ok(())
+}
+
+/// One sample with 200 000 labels (the duplicate-label check was quadratic: minutes).
+fn many_labels(out: Out) -> io::Result<()> {
+    write!(out, "x{{")?;
+    for i in 0..200_000 {
+        write!(out, "{}l{i}=\"v\"", if i == 0 { "" } else { "," })?;
+    }
+    writeln!(out, "}} 1 1764316800000")
 }
 
 /// About 16 MB of Prometheus JSON: 10 pods, 80 000 samples each at 15 s (about 14 days).

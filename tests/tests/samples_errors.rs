@@ -208,3 +208,92 @@ fn no_panic_on_mangled_input() {
         }
     }
 }
+
+/// `samples::MAX_SERIES` in every format: exactly the limit is read; one series more is an error
+/// at the series that crossed it (its line), naming the limit and how to narrow the query.
+#[test]
+fn series_past_the_limit_are_refused_where_they_start() {
+    use scalelens_core::samples::MAX_SERIES;
+    type Gen = fn(usize) -> String;
+    // (format, generator of n series, line of series number MAX_SERIES + 1)
+    let cases: &[(Format, Gen, u32)] = &[
+        (
+            Format::Exposition,
+            |n| {
+                (0..n)
+                    .map(|i| format!("x{{pod=\"p{i}\"}} 1 1764316800000\n"))
+                    .collect()
+            },
+            MAX_SERIES as u32 + 1,
+        ),
+        (
+            Format::PrometheusJson,
+            |n| {
+                let series: Vec<String> = (0..n)
+                    .map(|i| {
+                        format!(
+                            "{{\"metric\":{{\"pod\":\"p{i}\"}},\"values\":[[1764316800,\"1\"]]}}"
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{{\"status\":\"success\",\"data\":{{\"resultType\":\"matrix\",\"result\":[\n{}\n]}}}}",
+                    series.join(",\n")
+                )
+            },
+            MAX_SERIES as u32 + 2,
+        ),
+        (
+            Format::Csv,
+            |n| {
+                let rows: String = (0..n).map(|i| format!("0,p{i},1\n")).collect();
+                format!("time,pod,value\n{rows}")
+            },
+            MAX_SERIES as u32 + 2,
+        ),
+        (
+            Format::GrafanaLong,
+            |n| {
+                let rows: String = (0..n)
+                    .map(|i| format!("\"{{pod=\"\"p{i}\"\"}}\",1764316800000,1\n"))
+                    .collect();
+                format!("Series,Time,Value\n{rows}")
+            },
+            MAX_SERIES as u32 + 2,
+        ),
+        (
+            Format::GrafanaWide,
+            |n| {
+                let cols: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+                let ones = vec!["1"; n].join(",");
+                format!("Time,{}\n1764316800000,{ones}\n", cols.join(","))
+            },
+            1,
+        ),
+    ];
+    for (i, (format, generate, line)) in cases.iter().enumerate() {
+        // Exactly at the limit reads (checked once: a debug build takes seconds per format).
+        if i == 0 {
+            let at_limit = run(*format, &generate(MAX_SERIES), None);
+            assert!(
+                at_limit.is_ok(),
+                "{format:?}: {:?}",
+                at_limit.err().map(|e| e.message())
+            );
+        }
+        let e =
+            run(*format, &generate(MAX_SERIES + 1), None).expect_err("one series past the limit");
+        assert!(
+            matches!(e.kind, ErrorKind::TooManySeries { limit } if limit == MAX_SERIES),
+            "{format:?}: {e:?}"
+        );
+        assert_eq!(e.line, *line, "{format:?}: {}", e.message());
+        assert!(
+            e.message()
+                .contains(&format!("more than {MAX_SERIES} series")),
+            "{}",
+            e.message()
+        );
+        assert!(e.message().contains("sum by (pod)"), "{}", e.message());
+    }
+}

@@ -301,6 +301,10 @@ pub fn parse_csv(text: &str) -> Result<Samples, SampleError> {
         }
         let pod = pc.and_then(|c| f.get(c)).map(|p| p.text.to_string());
         let pod = pod.filter(|p| !p.is_empty());
+        if by_pod.len() >= super::MAX_SERIES && !by_pod.contains_key(&pod) {
+            let at = pc.and_then(|c| f.get(c)).map_or(tf.off, |p| p.off);
+            return Err(super::too_many_series(&loc, at));
+        }
         let s = by_pod.entry(pod.clone()).or_insert_with(|| {
             RawSeries::new(
                 pod.map(|p| vec![("pod".to_string(), p)])
@@ -534,6 +538,9 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
             if i == tc {
                 continue;
             }
+            if series.len() >= super::MAX_SERIES {
+                return Err(super::too_many_series(&loc, f.off));
+            }
             let (m, labels) = series_labels(&f.text);
             metrics.extend(m);
             let key = RawSeries::new(labels).labels;
@@ -568,6 +575,9 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
             let key = match names.get(&name) {
                 Some(k) => k.clone(),
                 None => {
+                    if series.len() >= super::MAX_SERIES {
+                        return Err(super::too_many_series(&loc, col(sc)?.off));
+                    }
                     let (m, labels) = series_labels(&name);
                     metrics.extend(m);
                     let key = RawSeries::new(labels).labels;

@@ -399,6 +399,10 @@ fn read_result(p: &mut P, f: &mut Found) -> R<()> {
         return Err(p.err(save, "a `string` result holds no samples"));
     }
     p.array(|p| {
+        if f.series.len() >= super::MAX_SERIES {
+            p.ws();
+            return Err(super::too_many_series(&p.loc, p.i));
+        }
         let mut labels: Vec<(String, String)> = Vec::new();
         let mut s = RawSeries::default();
         p.object(|p, k, _| match k.as_ref() {
