@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use crate::codes::Code;
 use crate::span::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -49,8 +50,8 @@ pub struct Fix {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
-    /// Stable kebab-case code, one of [`crate::codes`].
-    pub code: &'static str,
+    /// The stable code ([`Code`]); serializes as its kebab-case string.
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     /// Where in the input; `None` for diagnostics about the input as a whole.
@@ -62,7 +63,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity,
@@ -73,15 +74,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, message)
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, message)
     }
 
-    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn note(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Note, message)
     }
 
@@ -130,7 +131,7 @@ pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
     let pb = b.span.map(|s| s.start);
     pa.cmp(&pb)
         .then(a.severity.cmp(&b.severity))
-        .then(a.code.cmp(b.code))
+        .then(a.code.cmp(&b.code))
 }
 
 /// True if any diagnostic is an error.
@@ -145,9 +146,12 @@ mod tests {
     #[test]
     fn user_text_is_escaped_and_bounded() {
         let big = "x".repeat(1 << 20);
-        let d = Diagnostic::error("c", format!("found `a\u{0}\u{202e}b`\nline two: {big}"))
-            .with_help("h\u{1b}[2J")
-            .with_fix("use `\u{200b}`", Span::default(), "raw\u{0}");
+        let d = Diagnostic::error(
+            Code::YamlSyntax,
+            format!("found `a\u{0}\u{202e}b`\nline two: {big}"),
+        )
+        .with_help("h\u{1b}[2J")
+        .with_fix("use `\u{200b}`", Span::default(), "raw\u{0}");
         assert!(d
             .message
             .starts_with("found `a\\u{0}\\u{202e}b`\nline two: xxx"));

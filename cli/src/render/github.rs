@@ -50,7 +50,7 @@ pub fn render(file: &str, diags: &[Diagnostic]) -> String {
                 span.start.line, span.start.column, span.end.line, span.end.column
             );
         }
-        let _ = write!(props, ",title={}", escape_property(d.code));
+        let _ = write!(props, ",title={}", escape_property(d.code.as_str()));
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push('\n');

@@ -64,7 +64,7 @@ pub struct DiagnosticJson {
 impl From<&Diagnostic> for DiagnosticJson {
     fn from(d: &Diagnostic) -> Self {
         DiagnosticJson {
-            code: d.code,
+            code: d.code.as_str(),
             severity: d.severity.as_str(),
             message: d.message.clone(),
             help: d.help.clone(),

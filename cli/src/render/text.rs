@@ -319,6 +319,7 @@ pub fn render_diagnostic(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scalelens_core::codes::Code;
     use scalelens_core::Pos;
 
     fn span(l: u32, c: u32, el: u32, ec: u32) -> Span {
@@ -391,8 +392,8 @@ mod tests {
 
     #[test]
     fn summary_counts() {
-        let e = Diagnostic::error("x", "m");
-        let w = Diagnostic::warning("x", "m");
+        let e = Diagnostic::error(Code::YamlSyntax, "m");
+        let w = Diagnostic::warning(Code::YamlSyntax, "m");
         assert_eq!(summary(&[]), "no problems found");
         assert_eq!(summary(&[e.clone(), e, w]), "2 errors, 1 warning");
     }

@@ -5,9 +5,10 @@
 //! versions export `;`), or what a Grafana `sep=` first line says.
 
 use super::{
-    codes, exposition, finish, Collected, ErrorKind, Format, ImportNote, Locator, RawSeries,
-    SampleError, Samples, TimeBase, TimeMs,
+    exposition, finish, Collected, ErrorKind, Format, ImportNote, Locator, RawSeries, SampleError,
+    Samples, TimeBase, TimeMs,
 };
+use crate::codes::Code;
 use crate::demand::parse_rfc3339;
 use crate::diagnostic::Severity;
 use std::borrow::Cow;
@@ -228,7 +229,7 @@ pub fn parse_csv(text: &str) -> Result<Samples, SampleError> {
             other => {
                 notes.push(
                     ImportNote::new(
-                        codes::IGNORED_COLUMN,
+                        Code::SamplesIgnoredColumn,
                         Severity::Note,
                         format!("column `{other}` is not used (the columns read are time, value, pod, replicas)"),
                     )
@@ -384,7 +385,7 @@ fn cell(
 
 fn zoneless_note(loc: &Locator, off: usize) -> ImportNote {
     ImportNote::new(
-        codes::ZONELESS_TIME,
+        Code::SamplesZonelessTime,
         Severity::Note,
         "times without a zone were read as UTC",
     )
@@ -600,7 +601,7 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
     if let Some(o) = secs {
         notes.push(
             ImportNote::new(
-                codes::EPOCH_SECONDS,
+                Code::SamplesEpochSeconds,
                 Severity::Note,
                 "numeric times below 10^11 were read as epoch seconds (Grafana writes epoch milliseconds)",
             )

@@ -16,9 +16,10 @@
 //! others is an error.
 
 use super::{
-    codes, finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, ImportNote,
-    Locator, RawSeries, SampleError, Samples, TimeBase, TimeMs, DEFAULT_SCRAPE_INTERVAL,
+    finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, ImportNote, Locator,
+    RawSeries, SampleError, Samples, TimeBase, TimeMs, DEFAULT_SCRAPE_INTERVAL,
 };
+use crate::codes::Code;
 use crate::diagnostic::Severity;
 use std::collections::BTreeMap;
 
@@ -442,7 +443,7 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
                 ),
             };
             notes.push(ImportNote::new(
-                codes::SCRAPE_INTERVAL,
+                Code::SamplesScrapeInterval,
                 sev,
                 format!(
                     "samples have no timestamps: successive scrapes are {} apart ({how})",
@@ -452,7 +453,7 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
         }
         if lo != hi {
             notes.push(ImportNote::new(
-                codes::UNEVEN_SCRAPES,
+                Code::SamplesUnevenScrapes,
                 Severity::Warning,
                 format!(
                     "series have {lo} to {hi} samples: without timestamps each series' k-th \

@@ -17,19 +17,19 @@
 //!
 //! # What the import does to the data (each reported as an [`ImportNote`])
 //!
-//! - NaN, +Inf and -Inf samples are dropped ([`codes::NON_FINITE`]); empty / `null` cells are
-//!   skipped ([`codes::MISSING_VALUE`]).
-//! - Out-of-order times are sorted, stably ([`codes::UNSORTED`]).
-//! - **Duplicate timestamps: the last sample in file order wins** ([`codes::DUPLICATE_TIME`]):
+//! - NaN, +Inf and -Inf samples are dropped ([`Code::SamplesNonFinite`]); empty / `null` cells are
+//!   skipped ([`Code::SamplesMissingValue`]).
+//! - Out-of-order times are sorted, stably ([`Code::SamplesUnsorted`]).
+//! - **Duplicate timestamps: the last sample in file order wins** ([`Code::SamplesDuplicateTime`]):
 //!   concatenated, overlapping exports are common and the later export is the more complete one.
 //! - **Stray samples** far outside the body of the data (a stray epoch-0 point among samples at
-//!   1.7·10⁹ s) are dropped, all series together, with a note naming them ([`codes::STRAY`];
+//!   1.7·10⁹ s) are dropped, all series together, with a note naming them ([`Code::SamplesStray`];
 //!   the rule, which never drops a recording's own outages, is in [`stray`]).
-//! - Gaps longer than twice a series' median spacing are reported ([`codes::GAP`]), never filled.
+//! - Gaps longer than twice a series' median spacing are reported ([`Code::SamplesGap`]), never filled.
 //! - For counters (`# TYPE … counter`, or a name ending in `_total`), decreases are counter
-//!   resets ([`codes::COUNTER_RESET`]), and a note says a counter must be turned into a rate.
-//! - Pods present for part of the range only (restarts, scale-ups) ([`codes::POD_CHURN`]), series
-//!   without a pod label ([`codes::NO_POD`]), one pod in several series ([`codes::DUPLICATE_POD`]).
+//!   resets ([`Code::SamplesCounterReset`]), and a note says a counter must be turned into a rate.
+//! - Pods present for part of the range only (restarts, scale-ups) ([`Code::SamplesPodChurn`]), series
+//!   without a pod label ([`Code::SamplesNoPod`]), one pod in several series ([`Code::SamplesDuplicatePod`]).
 //!
 //! Malformed input is a [`SampleError`] with a 1-based line and column (characters); nothing here
 //! panics on any input.
@@ -38,8 +38,10 @@ mod convert;
 mod csv;
 mod exposition;
 mod json;
+pub(crate) mod rules;
 pub mod stray;
 
+use crate::codes::Code;
 use std::cell::OnceCell;
 use std::fmt::Write as _;
 
@@ -54,75 +56,6 @@ pub use json::parse_prometheus_json;
 
 /// Milliseconds; Unix epoch or relative, see [`TimeBase`].
 pub type TimeMs = i64;
-
-/// Stable codes of [`ImportNote`]s. A code never changes meaning once released.
-pub mod codes {
-    /// Which format was detected (by [`super::detect_and_parse`]).
-    pub const FORMAT: &str = "samples-format";
-    /// NaN / +Inf / -Inf samples were dropped.
-    pub const NON_FINITE: &str = "samples-non-finite";
-    /// Empty or `null` cells were skipped (no sample at that time).
-    pub const MISSING_VALUE: &str = "samples-missing-value";
-    /// Times were out of order and have been sorted.
-    pub const UNSORTED: &str = "samples-unsorted";
-    /// Several samples of one series at the same time: the last in the file was kept.
-    pub const DUPLICATE_TIME: &str = "samples-duplicate-time";
-    /// A gap longer than twice the series' median spacing.
-    pub const GAP: &str = "samples-gap";
-    /// Samples far outside the body of the data were dropped ([`super::stray`]).
-    pub const STRAY: &str = "samples-stray";
-    /// The metric is a cumulative counter: the demand is its rate, not its value.
-    pub const COUNTER: &str = "samples-counter";
-    /// A counter decreased: the process restarted.
-    pub const COUNTER_RESET: &str = "samples-counter-reset";
-    /// A pod has samples for part of the range only (started late or went away).
-    pub const POD_CHURN: &str = "samples-pod-churn";
-    /// A series has no pod label.
-    pub const NO_POD: &str = "samples-no-pod";
-    /// The pod was read from `pod_name` or `kubernetes_pod_name`.
-    pub const POD_LABEL_ALIAS: &str = "samples-pod-label-alias";
-    /// One pod appears in several series (label sets).
-    pub const DUPLICATE_POD: &str = "samples-duplicate-pod";
-    /// Exposition scrapes without timestamps: the scrape interval used.
-    pub const SCRAPE_INTERVAL: &str = "samples-scrape-interval";
-    /// Exposition scrapes without timestamps: series have different numbers of scrapes.
-    pub const UNEVEN_SCRAPES: &str = "samples-uneven-scrapes";
-    /// Times without a zone were read as UTC.
-    pub const ZONELESS_TIME: &str = "samples-zoneless-time";
-    /// Numeric Grafana times were read as epoch seconds (too small for epoch milliseconds).
-    pub const EPOCH_SECONDS: &str = "samples-epoch-seconds";
-    /// A CSV column that the importer does not use.
-    pub const IGNORED_COLUMN: &str = "samples-ignored-column";
-    /// Conflicting `replicas` values at one time: the last was kept.
-    pub const REPLICAS_CONFLICT: &str = "samples-replicas-conflict";
-    /// Prometheus returned warnings or infos with the data.
-    pub const PROMETHEUS_WARNING: &str = "samples-prometheus-warning";
-    /// Native-histogram samples were skipped.
-    pub const HISTOGRAM_SKIPPED: &str = "samples-histogram-skipped";
-    /// A vLLM fraction metric whose values exceed 1: the exporter reports percent. vLLM's
-    /// `vllm:gpu_cache_usage_perc` (vllm-project/vllm `vllm/engine/metrics.py`, "GPU KV-cache
-    /// usage. 1 means 100 percent usage.") and its V1 successor `vllm:kv_cache_usage_perc`
-    /// (`vllm/v1/metrics/loggers.py`) are fractions 0-1 despite the name.
-    pub const PERCENT_SCALE: &str = "samples-percent-scale";
-    /// [`super::to_demand`]: which interpretation was used, and why.
-    pub const DEMAND_INTERPRETATION: &str = "samples-demand-interpretation";
-    /// [`super::to_demand`]: the common step the series were aligned on.
-    pub const DEMAND_STEP: &str = "samples-demand-step";
-    /// [`super::to_demand`]: a pod had no sample at some steps within its lifetime (absent, not 0).
-    pub const DEMAND_POD_ABSENT: &str = "samples-demand-pod-absent";
-    /// [`super::to_demand`]: steps where no series had a sample (the previous value holds).
-    pub const DEMAND_EMPTY_STEP: &str = "samples-demand-empty-step";
-    /// [`super::to_demand`]: several samples of one series fell on one step (the last was used).
-    pub const DEMAND_COLLAPSED: &str = "samples-demand-collapsed";
-    /// [`super::to_demand`]: negative values were clamped to 0.
-    pub const DEMAND_NEGATIVE: &str = "samples-demand-negative";
-    /// [`super::to_demand`]: `Average` without a `replicas` column (read as one replica).
-    pub const DEMAND_NO_REPLICAS: &str = "samples-demand-no-replicas";
-    /// [`super::to_demand`]: nothing to turn into demand.
-    pub const DEMAND_EMPTY: &str = "samples-demand-empty";
-    /// [`super::to_demand`]: the time base could not be kept as the demand's offset.
-    pub const DEMAND_OFFSET: &str = "samples-demand-offset";
-}
 
 /// The input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -230,7 +163,7 @@ impl Samples {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportNote {
     /// A stable code from [`codes`].
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     /// 1-based line of the input, where meaningful.
     pub line: Option<u32>,
@@ -240,7 +173,7 @@ pub struct ImportNote {
 }
 
 impl ImportNote {
-    pub(crate) fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {
         ImportNote {
             code,
             severity,
@@ -585,7 +518,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
         if raw.missing > 0 {
             own.push(
                 ImportNote::new(
-                    codes::MISSING_VALUE,
+                    Code::SamplesMissingValue,
                     Severity::Note,
                     format!(
                         "{name}: {} empty or null value(s) skipped (no sample at those times)",
@@ -623,7 +556,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                         let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
                         own.push(
                             ImportNote::new(
-                                codes::COUNTER_RESET,
+                                Code::SamplesCounterReset,
                                 Severity::Warning,
                                 format!(
                                     "{name}: counter reset at {} ({} -> {}): the process restarted",
@@ -639,7 +572,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
             }
             if resets > NOTE_CAP {
                 own.push(ImportNote::new(
-                    codes::COUNTER_RESET,
+                    Code::SamplesCounterReset,
                     Severity::Warning,
                     format!("{name}: {} counter resets in all", resets),
                 ));
@@ -654,7 +587,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     notes.extend(stray_note);
     if c.counter {
         notes.push(ImportNote::new(
-            codes::COUNTER,
+            Code::SamplesCounter,
             Severity::Warning,
             "the metric is a cumulative counter: its value is a running total, not a load; the \
              demand is its rate (query `rate(...)` instead)",
@@ -664,7 +597,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     aliases.dedup();
     for a in aliases {
         notes.push(ImportNote::new(
-            codes::POD_LABEL_ALIAS,
+            Code::SamplesPodLabelAlias,
             Severity::Note,
             format!("the pod was read from the `{a}` label (there is no `pod` label)"),
         ));
@@ -679,7 +612,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
             .fold(f64::NEG_INFINITY, f64::max);
         if fraction_metric && max > 1.0 {
             notes.push(ImportNote::new(
-                codes::PERCENT_SCALE,
+                Code::SamplesPercentScale,
                 Severity::Warning,
                 format!(
                     "vLLM exports `{m}` as a fraction (0-1, despite the name), but these values \
@@ -719,7 +652,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     if conflicts > 0 {
         notes.push(
             ImportNote::new(
-                codes::REPLICAS_CONFLICT,
+                Code::SamplesReplicasConflict,
                 Severity::Warning,
                 format!(
                     "{conflicts} row(s) give another `replicas` value for a time already seen: \
@@ -754,20 +687,20 @@ pub const REPEAT_EXAMPLES: usize = 3;
 const EXAMPLE_MAX_CHARS: usize = 200;
 
 /// What a kind of repeated note is about, for the collapsed note.
-fn repeated_kind(code: &str) -> &'static str {
+fn repeated_kind(code: Code) -> &'static str {
     match code {
-        codes::POD_CHURN => "pods present for part of the range only",
-        codes::GAP => "gaps in the samples",
-        codes::COUNTER_RESET => "counter resets",
-        codes::MISSING_VALUE => "series with empty or null values",
-        codes::NON_FINITE => "series with NaN or infinite values",
-        codes::UNSORTED => "series with times out of order",
-        codes::DUPLICATE_TIME => "series with repeated times",
-        codes::NO_POD => "series without a pod label",
-        codes::DUPLICATE_POD => "pods in several series",
-        codes::DEMAND_POD_ABSENT => "series with absent steps",
-        codes::IGNORED_COLUMN => "unused columns",
-        codes::PROMETHEUS_WARNING => "Prometheus warnings",
+        Code::SamplesPodChurn => "pods present for part of the range only",
+        Code::SamplesGap => "gaps in the samples",
+        Code::SamplesCounterReset => "counter resets",
+        Code::SamplesMissingValue => "series with empty or null values",
+        Code::SamplesNonFinite => "series with NaN or infinite values",
+        Code::SamplesUnsorted => "series with times out of order",
+        Code::SamplesDuplicateTime => "series with repeated times",
+        Code::SamplesNoPod => "series without a pod label",
+        Code::SamplesDuplicatePod => "pods in several series",
+        Code::SamplesDemandPodAbsent => "series with absent steps",
+        Code::SamplesIgnoredColumn => "unused columns",
+        Code::SamplesPrometheusWarning => "Prometheus warnings",
         _ => "repeated notes",
     }
 }
@@ -776,7 +709,7 @@ fn repeated_kind(code: &str) -> &'static str {
 /// of them was: its count, the first [`REPEAT_EXAMPLES`] messages, the most severe severity and
 /// the first position. Other notes keep their order. Linear in the number of notes.
 pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
-    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    let mut counts: std::collections::BTreeMap<Code, usize> = Default::default();
     for n in &notes {
         *counts.entry(n.code).or_default() += 1;
     }
@@ -784,16 +717,16 @@ pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
         return notes;
     }
     // Per collapsed code: (index of its note in `out`, examples so far).
-    let mut slots: std::collections::BTreeMap<&'static str, (usize, usize)> = Default::default();
+    let mut slots: std::collections::BTreeMap<Code, (usize, usize)> = Default::default();
     let mut out: Vec<ImportNote> = Vec::with_capacity(notes.len().min(64));
     for n in notes {
-        let total = counts.get(n.code).copied().unwrap_or(0);
+        let total = counts.get(&n.code).copied().unwrap_or(0);
         if total <= REPEAT_LIMIT {
             out.push(n);
             continue;
         }
         let example = crate::text::clip(&n.message, EXAMPLE_MAX_CHARS).into_owned();
-        match slots.get_mut(n.code) {
+        match slots.get_mut(&n.code) {
             None => {
                 slots.insert(n.code, (out.len(), 1));
                 let message = format!(
@@ -857,7 +790,7 @@ fn clean_points(
             .collect();
         notes.push(
             ImportNote::new(
-                codes::NON_FINITE,
+                Code::SamplesNonFinite,
                 Severity::Warning,
                 format!("{name}: dropped {} (not a usable value)", parts.join(", ")),
             )
@@ -872,7 +805,7 @@ fn clean_points(
         rows.sort_by_key(|r| r.0 .0);
         notes.push(
             ImportNote::new(
-                codes::UNSORTED,
+                Code::SamplesUnsorted,
                 Severity::Warning,
                 format!("{name}: times out of order (first here); sorted by time"),
             )
@@ -897,7 +830,7 @@ fn clean_points(
     if dups > 0 {
         notes.push(
             ImportNote::new(
-                codes::DUPLICATE_TIME,
+                Code::SamplesDuplicateTime,
                 Severity::Warning,
                 format!(
                     "{name}: {dups} sample(s) at a time already seen (first here); the last in \
@@ -931,7 +864,7 @@ fn gap_notes(
                     let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
                     notes.push(
                         ImportNote::new(
-                            codes::GAP,
+                            Code::SamplesGap,
                             Severity::Warning,
                             format!(
                                 "{name}: no samples for {} between {} and {} (typical spacing {})",
@@ -948,7 +881,7 @@ fn gap_notes(
         }
         if gaps > NOTE_CAP {
             notes.push(ImportNote::new(
-                codes::GAP,
+                Code::SamplesGap,
                 Severity::Warning,
                 format!("{name}: {gaps} gaps in all"),
             ));
@@ -986,7 +919,7 @@ fn pod_notes(
         for (s, locs) in series.iter().filter(|s| s.0.pod.is_none()) {
             notes.push(
                 ImportNote::new(
-                    codes::NO_POD,
+                    Code::SamplesNoPod,
                     Severity::Warning,
                     format!(
                         "{}: no pod label, while other series have one (counted as a pod of its own)",
@@ -1000,7 +933,7 @@ fn pod_notes(
             if a.pod.is_some() && a.pod == b.pod {
                 notes.push(
                     ImportNote::new(
-                        codes::DUPLICATE_POD,
+                        Code::SamplesDuplicatePod,
                         Severity::Warning,
                         format!(
                             "{} appears in several series ({} and {}): each is counted",
@@ -1015,7 +948,7 @@ fn pod_notes(
         }
     } else if series.len() > 1 {
         notes.push(ImportNote::new(
-            codes::NO_POD,
+            Code::SamplesNoPod,
             Severity::Note,
             format!(
                 "{} series without a pod label: each label set is a series",
@@ -1066,7 +999,7 @@ fn pod_notes(
             };
             notes.push(
                 ImportNote::new(
-                    codes::POD_CHURN,
+                    Code::SamplesPodChurn,
                     Severity::Note,
                     format!("{}: {what}", s.name()),
                 )
@@ -1155,7 +1088,7 @@ fn epoch_ms_first_column(header: &str, row: Option<&str>) -> bool {
 }
 
 /// Detect the format (unless `hints.format` says it) and parse. The result's `format` says which
-/// was used, and its first note (code [`codes::FORMAT`]) says so in words.
+/// was used, and its first note (code [`Code::SamplesFormat`]) says so in words.
 pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleError> {
     let (format, how) = match hints.format {
         Some(f) => (f, "given"),
@@ -1170,7 +1103,7 @@ pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleErro
     s.notes.insert(
         0,
         ImportNote::new(
-            codes::FORMAT,
+            Code::SamplesFormat,
             Severity::Note,
             format!("format {how}: {}", s.format.as_str()),
         ),
@@ -1182,7 +1115,7 @@ pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleErro
 mod tests {
     use super::*;
 
-    fn note(code: &'static str, severity: Severity, line: u32, message: &str) -> ImportNote {
+    fn note(code: Code, severity: Severity, line: u32, message: &str) -> ImportNote {
         ImportNote::new(code, severity, message).at(Some((line, 1)))
     }
 
@@ -1198,7 +1131,7 @@ mod tests {
                         Severity::Note
                     };
                     note(
-                        codes::POD_CHURN,
+                        Code::SamplesPodChurn,
                         sev,
                         10 + i as u32,
                         &format!("pod p{i}: went away"),
@@ -1208,21 +1141,21 @@ mod tests {
         };
         // At the limit: unchanged.
         let mut notes = churn(REPEAT_LIMIT);
-        notes.insert(2, note(codes::GAP, Severity::Warning, 3, "gap"));
+        notes.insert(2, note(Code::SamplesGap, Severity::Warning, 3, "gap"));
         assert_eq!(collapse_repeats(notes.clone()), notes);
 
         // Above it: one note where the first was, the others in order.
         let mut notes = churn(100_000);
-        notes.insert(0, note(codes::FORMAT, Severity::Note, 1, "csv"));
-        notes.insert(3, note(codes::GAP, Severity::Warning, 3, "gap"));
+        notes.insert(0, note(Code::SamplesFormat, Severity::Note, 1, "csv"));
+        notes.insert(3, note(Code::SamplesGap, Severity::Warning, 3, "gap"));
         let out = collapse_repeats(notes);
         assert_eq!(out.len(), 3, "{out:#?}");
-        assert_eq!(out[0].code, codes::FORMAT);
-        assert_eq!(out[2].code, codes::GAP);
+        assert_eq!(out[0].code, Code::SamplesFormat);
+        assert_eq!(out[2].code, Code::SamplesGap);
         let c = &out[1];
         assert_eq!(
             (c.code, c.severity, c.line),
-            (codes::POD_CHURN, Severity::Warning, Some(10))
+            (Code::SamplesPodChurn, Severity::Warning, Some(10))
         );
         assert_eq!(
             c.message,
@@ -1243,7 +1176,7 @@ mod tests {
         let churn: Vec<_> = s
             .notes
             .iter()
-            .filter(|n| n.code == codes::POD_CHURN)
+            .filter(|n| n.code == Code::SamplesPodChurn)
             .collect();
         assert_eq!(churn.len(), 1, "{churn:#?}");
         assert!(
@@ -1267,7 +1200,7 @@ mod tests {
             Vec<(TimeMs, f64)>,
             Vec<(TimeMs, f64)>,
             Vec<u32>,
-            Vec<(&'static str, Option<u32>)>,
+            Vec<(Code, Option<u32>)>,
         );
         let cases: Vec<Case> = vec![
             ("empty", vec![], vec![], vec![], vec![]),
@@ -1283,21 +1216,24 @@ mod tests {
                 vec![(0, 1.0), (10, f64::INFINITY), (20, f64::NAN), (30, 3.0)],
                 vec![(0, 1.0), (30, 3.0)],
                 vec![0, 3],
-                vec![(codes::NON_FINITE, Some(2))],
+                vec![(Code::SamplesNonFinite, Some(2))],
             ),
             (
                 "sorted stably, the last of equal times kept",
                 vec![(20, 1.0), (10, 2.0), (20, 3.0), (10, 4.0)],
                 vec![(10, 4.0), (20, 3.0)],
                 vec![3, 2],
-                vec![(codes::UNSORTED, Some(2)), (codes::DUPLICATE_TIME, Some(4))],
+                vec![
+                    (Code::SamplesUnsorted, Some(2)),
+                    (Code::SamplesDuplicateTime, Some(4)),
+                ],
             ),
             (
                 "a gap of more than twice the typical step",
                 vec![(0, 1.0), (10, 1.0), (20, 1.0), (100, 1.0)],
                 vec![(0, 1.0), (10, 1.0), (20, 1.0), (100, 1.0)],
                 vec![0, 1, 2, 3],
-                vec![(codes::GAP, Some(4))],
+                vec![(Code::SamplesGap, Some(4))],
             ),
         ];
         let text = "a\n".repeat(10);

@@ -21,7 +21,8 @@
 //! The demand CSV is not trimmed: it is the user's own demand, written on purpose, and rows far
 //! apart there make a replay too long to run (`replay-too-long`, with a window to replay).
 
-use super::{codes, fmt_time, ImportNote, Locator, TimeBase, TimeMs};
+use super::{fmt_time, ImportNote, Locator, TimeBase, TimeMs};
+use crate::codes::Code;
 use crate::diagnostic::Severity;
 use crate::sim::limit::human_span;
 
@@ -179,7 +180,7 @@ pub(crate) fn drop_outside(
     let n = dropped.len();
     Some(
         ImportNote::new(
-            codes::STRAY,
+            Code::SamplesStray,
             Severity::Warning,
             format!(
                 "dropped {n} stray sample{}, up to {} away from the rest of the data (at \
