@@ -41,10 +41,41 @@ pub struct Edit {
     pub replacement: String,
 }
 
-/// A concrete fix: a description and the edits that make it.
+/// How far a [`Fix`] can be trusted: whether a tool may apply it, a person should look first, or
+/// there is nothing to apply. Serializes as `safe-edit`, `needs-review`, `advice-only`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// The edits change how a value is written, not what it means (quote a value the CRD types
+    /// as a string, unquote an integer written as a string): apply without review.
+    SafeEdit,
+    /// The edits are the likely correction but change what the controller does or guess what
+    /// was meant (the closest known name, a target on another scale, a raised minimum): review
+    /// before applying.
+    NeedsReview,
+    /// No edits: a change to make by hand, outside the input or with a choice to make (convert
+    /// the metric, change the query, add a field).
+    AdviceOnly,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::SafeEdit => "safe-edit",
+            Applicability::NeedsReview => "needs-review",
+            Applicability::AdviceOnly => "advice-only",
+        }
+    }
+}
+
+/// A fix: a description, how far it can be trusted and the edits that make it. Advice has no
+/// edits, and only advice ([`Diagnostic::with_advice`]); a fix with edits is
+/// [`Applicability::SafeEdit`] ([`Diagnostic::with_safe_fix`]) or
+/// [`Applicability::NeedsReview`] ([`Diagnostic::with_fix`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fix {
     pub description: String,
+    pub applicability: Applicability,
     pub edits: Vec<Edit>,
 }
 
@@ -101,15 +132,47 @@ impl Diagnostic {
         self
     }
 
-    /// Add a fix that replaces `span` with `replacement`.
+    /// Add a fix that replaces `span` with `replacement`, to review before applying
+    /// ([`Applicability::NeedsReview`]).
     pub fn with_fix(
+        self,
+        description: impl Into<String>,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Self {
+        self.with_edit(Applicability::NeedsReview, description, span, replacement)
+    }
+
+    /// Add a fix that only changes how a value is written ([`Applicability::SafeEdit`]).
+    pub fn with_safe_fix(
+        self,
+        description: impl Into<String>,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Self {
+        self.with_edit(Applicability::SafeEdit, description, span, replacement)
+    }
+
+    /// Add advice: a fix without edits ([`Applicability::AdviceOnly`]).
+    pub fn with_advice(mut self, description: impl Into<String>) -> Self {
+        self.fixes.push(Fix {
+            description: crate::text::bound_message(description.into()),
+            applicability: Applicability::AdviceOnly,
+            edits: Vec::new(),
+        });
+        self
+    }
+
+    fn with_edit(
         mut self,
+        applicability: Applicability,
         description: impl Into<String>,
         span: Span,
         replacement: impl Into<String>,
     ) -> Self {
         self.fixes.push(Fix {
             description: crate::text::bound_message(description.into()),
+            applicability,
             edits: vec![Edit {
                 span,
                 replacement: replacement.into(),
@@ -160,5 +223,28 @@ mod tests {
         assert_eq!(d.fixes[0].description, "use `\\u{200b}`");
         // The edit is the input's new text: unchanged.
         assert_eq!(d.fixes[0].edits[0].replacement, "raw\u{0}");
+    }
+
+    /// Each constructor's applicability, and advice (only advice) without edits.
+    #[test]
+    fn fixes_carry_their_applicability() {
+        let d = Diagnostic::warning(Code::UnquotedString, "m")
+            .with_safe_fix("quote", Span::default(), "\"1\"")
+            .with_fix("rename", Span::default(), "x")
+            .with_advice("convert the metric");
+        let got: Vec<(Applicability, usize)> = d
+            .fixes
+            .iter()
+            .map(|f| (f.applicability, f.edits.len()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Applicability::SafeEdit, 1),
+                (Applicability::NeedsReview, 1),
+                (Applicability::AdviceOnly, 0)
+            ]
+        );
+        assert_eq!(Applicability::AdviceOnly.as_str(), "advice-only");
     }
 }

@@ -6,7 +6,7 @@ use scalelens_cli::render::{github, json, sarif, text, timeline};
 use scalelens_cli::source::SourceFile;
 use scalelens_core::algorithm::{Mode, Reason};
 use scalelens_core::codes::Code;
-use scalelens_core::diagnostic::{Edit, Fix};
+use scalelens_core::diagnostic::{Applicability, Edit, Fix};
 use scalelens_core::sim::{SimOutput, TimelineEntry};
 use scalelens_core::{Diagnostic, Pos, Span};
 
@@ -57,12 +57,14 @@ fn diagnostics() -> Vec<Diagnostic> {
             "write the target as a fraction",
             span(11, 20, 11, 24),
             "\"0.5\"",
-        ),
-        // A fix with two edits, and a second fix that inserts.
+        )
+        .with_advice("or convert the metric to percent (× 100) where it is exported"),
+        // A fix with two edits (to review), and a second, safe fix that inserts a comment.
         Diagnostic {
             fixes: vec![
                 Fix {
                     description: "raise minReplicas to 1".into(),
+                    applicability: Applicability::NeedsReview,
                     edits: vec![
                         Edit {
                             span: span(6, 16, 6, 17),
@@ -76,6 +78,7 @@ fn diagnostics() -> Vec<Diagnostic> {
                 },
                 Fix {
                     description: "add a comment".into(),
+                    applicability: Applicability::SafeEdit,
                     edits: vec![Edit {
                         span: span(6, 17, 6, 17),
                         replacement: " # scale to zero\n".into(),

@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use scalelens_core::codes::{Code, Section};
 use scalelens_core::config;
+use scalelens_core::diagnostic::Applicability;
 use scalelens_core::model::AibrixVersion;
 use scalelens_core::samples::{self, Format, Hints, Interpretation};
 
@@ -222,6 +223,19 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
             options.aibrix_version = AibrixVersion::V0_4;
         }
         let parsed = config::parse_with(&src, &options);
+        // Advice, and only advice, has no edits (`Applicability`).
+        for d in &parsed.diagnostics {
+            for fix in &d.fixes {
+                assert_eq!(
+                    fix.applicability == Applicability::AdviceOnly,
+                    fix.edits.is_empty(),
+                    "{}: {} fix {:?}",
+                    f.display(),
+                    d.code,
+                    fix.description
+                );
+            }
+        }
         let reported: BTreeSet<String> = parsed
             .diagnostics
             .iter()

@@ -9,6 +9,7 @@
 
 use std::fmt::Write as _;
 
+use scalelens_core::diagnostic::Applicability;
 use scalelens_core::{Diagnostic, Severity};
 
 /// Escape a command's message (data).
@@ -57,7 +58,10 @@ pub fn render(file: &str, diags: &[Diagnostic]) -> String {
             message.push_str(help);
         }
         if let Some(fix) = d.fixes.first() {
-            message.push_str("\nfix: ");
+            message.push_str(match fix.applicability {
+                Applicability::AdviceOnly => "\nadvice: ",
+                Applicability::SafeEdit | Applicability::NeedsReview => "\nfix: ",
+            });
             message.push_str(&fix.description);
         }
         let _ = writeln!(

@@ -2,7 +2,10 @@
 //!
 //! `check`: `{"file", "diagnostics": [...]}`; each diagnostic has `code`, `severity`, `message`,
 //! `help`, 1-based `line`/`column`/`end_line`/`end_column` (null without a span; the end is
-//! exclusive), `fix` (the first fix or null) and `fixes` (all of them).
+//! exclusive), `fix` (the first fix or null) and `fixes` (all of them). A fix has a
+//! `description`, an `applicability` (`safe-edit`: only how a value is written changes, a tool
+//! may apply it; `needs-review`: the likely correction, to look at first; `advice-only`: no
+//! edits, a change to make by hand) and its `edits` (empty for advice).
 //!
 //! `simulate`: see [`SimulationJson`].
 
@@ -25,6 +28,8 @@ pub struct EditJson {
 #[derive(Debug, Serialize)]
 pub struct FixJson {
     pub description: String,
+    /// `safe-edit`, `needs-review` or `advice-only` ([`scalelens_core::diagnostic::Applicability`]).
+    pub applicability: &'static str,
     pub edits: Vec<EditJson>,
 }
 
@@ -32,6 +37,7 @@ impl From<&Fix> for FixJson {
     fn from(fix: &Fix) -> Self {
         FixJson {
             description: fix.description.clone(),
+            applicability: fix.applicability.as_str(),
             edits: fix
                 .edits
                 .iter()

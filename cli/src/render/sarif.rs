@@ -5,13 +5,17 @@
 //! "What it does"; `help`: the five sections as text and Markdown; `helpUri`:
 //! [`Code::help_uri`]; `defaultConfiguration.level`: its default severity), one result per
 //! diagnostic with its `physicalLocation` region (1-based; `endColumn` is the column after the
-//! last character, as SARIF defines it), and the diagnostic's fixes as SARIF `fixes`.
+//! last character, as SARIF defines it), and the diagnostic's fixes with edits as SARIF `fixes`
+//! (each with `properties.applicability`: `safe-edit` or `needs-review`). Advice (a fix without
+//! edits) is not a SARIF fix, whose `artifactChanges` must hold a replacement: it is appended to
+//! the result's message as `advice: ...` lines.
 
 use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
 use scalelens_core::codes::{Code, Section};
+use scalelens_core::diagnostic::{Applicability, Fix};
 use scalelens_core::{Diagnostic, Severity, Span};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -82,6 +86,14 @@ pub fn render(file: &str, diags: &[Diagnostic]) -> String {
                 text.push('\n');
                 text.push_str(help);
             }
+            let (advice, edits): (Vec<&Fix>, Vec<&Fix>) = d
+                .fixes
+                .iter()
+                .partition(|f| f.applicability == Applicability::AdviceOnly || f.edits.is_empty());
+            for a in &advice {
+                text.push_str("\nadvice: ");
+                text.push_str(&a.description);
+            }
             let mut location = json!({ "artifactLocation": artifact });
             if let Some(span) = d.span {
                 location["region"] = region(span);
@@ -93,9 +105,8 @@ pub fn render(file: &str, diags: &[Diagnostic]) -> String {
                 "message": { "text": text },
                 "locations": [ { "physicalLocation": location } ],
             });
-            if !d.fixes.is_empty() {
-                let fixes: Vec<Value> = d
-                    .fixes
+            if !edits.is_empty() {
+                let fixes: Vec<Value> = edits
                     .iter()
                     .map(|fix| {
                         let replacements: Vec<Value> = fix
@@ -110,6 +121,7 @@ pub fn render(file: &str, diags: &[Diagnostic]) -> String {
                             .collect();
                         json!({
                             "description": { "text": fix.description },
+                            "properties": { "applicability": fix.applicability.as_str() },
                             "artifactChanges": [ {
                                 "artifactLocation": artifact,
                                 "replacements": replacements,

@@ -112,13 +112,10 @@ fn saturated(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         ),
         _ => "a saturated metric hides how far over target the load is: the recommendation grows only as fast as the capped value allows".to_string(),
     };
-    let mut d = Diagnostic::warning(Code::NeverReachesTarget, message)
+    let d = Diagnostic::warning(Code::NeverReachesTarget, message)
         .at_opt(m.target.value.span().or(Some(m.name.span)))
-        .with_help(help);
-    d.fixes.push(crate::diagnostic::Fix {
-        description: "scale on a metric that keeps growing with the load (e.g. `num_requests_waiting` or `num_requests_running`), or with a strategy that multiplies by the current pods (AIBrix APA, HPA)".to_string(),
-        edits: Vec::new(),
-    });
+        .with_help(help)
+        .with_advice("scale on a metric that keeps growing with the load (e.g. `num_requests_waiting` or `num_requests_running`), or with a strategy that multiplies by the current pods (AIBrix APA, HPA)");
     Some(d)
 }
 

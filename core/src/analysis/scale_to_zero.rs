@@ -212,12 +212,11 @@ pub fn check_keda_idle_floor(
                 format!("\"{suggested}\""),
             )
         }
-        None => d.fixes.push(crate::diagnostic::Fix {
-            description: format!(
+        None => {
+            d = d.with_advice(format!(
                 "add `activationThreshold: \"{suggested}\"` to the trigger's metadata, above the idle floor"
-            ),
-            edits: Vec::new(),
-        }),
+            ))
+        }
     }
     Some(d)
 }

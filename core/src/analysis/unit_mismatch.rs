@@ -16,7 +16,7 @@
 use super::{fmt_num, median, metric_for};
 use crate::codes::rule_doc;
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, Fix};
+use crate::diagnostic::Diagnostic;
 use crate::metrics;
 use crate::model::{Autoscaler, Metric, TargetType};
 use crate::samples::{Interpretation, Samples};
@@ -213,15 +213,9 @@ impl WithFixes for Diagnostic {
         let new = fmt_num(new_target);
         match metric.target.value.span() {
             Some(span) => self = self.with_fix(what, span, format!("\"{new}\"")),
-            None => self.fixes.push(Fix {
-                description: format!("{what}: set the target to {new}"),
-                edits: Vec::new(),
-            }),
+            None => self = self.with_advice(format!("{what}: set the target to {new}")),
         }
-        self.fixes.push(Fix {
-            description: convert.clone(),
-            edits: Vec::new(),
-        });
+        self = self.with_advice(convert.clone());
         self.with_help(format!(
             "the autoscaler divides the observed value by the target, so both must use one unit; {convert}"
         ))

@@ -206,18 +206,12 @@ pub fn check_keda_query(
         let desc = "use `metricType: Value`, the average's meaning: desired = ceil(pods × avg / threshold)";
         match metric_type {
             Some(m) => d = d.with_fix(desc, m.span, "Value"),
-            None => d.fixes.push(crate::diagnostic::Fix {
-                description: format!("{desc} (add `metricType: Value` to the trigger)"),
-                edits: Vec::new(),
-            }),
+            None => d = d.with_advice(format!("{desc} (add `metricType: Value` to the trigger)")),
         }
-        d.fixes.push(crate::diagnostic::Fix {
-            description: format!(
-                "or keep AverageValue and sum over the pods: `sum({})`",
-                agg.inner.trim()
-            ),
-            edits: Vec::new(),
-        });
+        d = d.with_advice(format!(
+            "or keep AverageValue and sum over the pods: `sum({})`",
+            agg.inner.trim()
+        ));
         return Some(d);
     }
     if is_value && agg.op == "sum" {
@@ -299,14 +293,10 @@ pub fn check_external_value_per_pod(a: &Autoscaler, samples: &Samples) -> Option
         fmt_num(t),
         fmt_num(as_average),
     );
-    let mut d = Diagnostic::warning(Code::ValueVsAveragevalue, message)
+    let d = Diagnostic::warning(Code::ValueVsAveragevalue, message)
         .at_opt(m.target.value.span().or(Some(m.name.span)))
         .with_help("evidence: the samples of this metric carry a pod label per series; GetExternalMetricReplicas sums every returned series (kubernetes/kubernetes v1.34 replica_calculator.go) and multiplies the ratio by the ready pods");
-    d.fixes.push(crate::diagnostic::Fix {
-        description: "use `target.type: AverageValue` with `averageValue` (desired = ceil(Σ / target), the target per pod), or a Pods metric".to_string(),
-        edits: Vec::new(),
-    });
-    Some(d)
+    Some(d.with_advice("use `target.type: AverageValue` with `averageValue` (desired = ceil(Σ / target), the target per pod), or a Pods metric"))
 }
 
 rule_doc! {

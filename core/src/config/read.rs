@@ -129,7 +129,7 @@ pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<S
                     ),
                 )
                 .at(v.span)
-                .with_fix("quote the value", v.span, format!("\"{raw}\"")),
+                .with_safe_fix("quote the value", v.span, format!("\"{raw}\"")),
             );
         }
     }
@@ -258,7 +258,7 @@ fn int_scalar(cx: &mut Cx, v: &Node, path: &str) -> Result<Spanned<i64>, Option<
                     ),
                 )
                 .at(v.span)
-                .with_fix("remove the quotes", v.span, text.to_string()),
+                .with_safe_fix("remove the quotes", v.span, text.to_string()),
             );
             Err(None)
         }
