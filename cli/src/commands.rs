@@ -182,7 +182,7 @@ fn render_import(file: &str, imp: &ImportReport) -> String {
             .unwrap_or_default()
     );
     for n in &imp.notes {
-        out.push_str(&format!("  {n}\n"));
+        out.push_str(&format!("  {}\n", samples::note_text(n)));
     }
     if let Some(s) = &imp.scale {
         out.push_str(&format!(
@@ -203,7 +203,7 @@ fn import_json(file: &str, imp: &ImportReport, asked: Interpretation) -> serde_j
         "series": imp.series,
         "time_base": imp.time_base,
         "interpretation": {"asked": asked.as_str(), "used": imp.interpretation.as_str()},
-        "notes": imp.notes,
+        "notes": imp.notes.iter().map(json::NoteJson::from).collect::<Vec<_>>(),
         "per_pod_bound": imp.scale.map(|sc| sc.bound),
     })
 }

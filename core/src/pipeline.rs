@@ -44,7 +44,7 @@ use crate::demand::DemandSeries;
 use crate::diagnostic::{self, Diagnostic, Edit, Severity};
 use crate::metrics;
 use crate::model::{AibrixVersion, Autoscaler, Family, Millis, TargetType};
-use crate::samples::{self, Format, Hints, ImportNote, Interpretation, SampleError, TimeBase};
+use crate::samples::{self, Format, Hints, Interpretation, SampleError, TimeBase};
 use crate::sim::{self, SimOptions, SimOutput};
 use crate::span::{Pos, Span};
 
@@ -265,7 +265,7 @@ pub struct ImportReport {
     /// How the values were turned into demand (`Auto` resolved).
     pub interpretation: Interpretation,
     /// Import and conversion notes, in order.
-    pub notes: Vec<ImportNote>,
+    pub notes: Vec<Diagnostic>,
     /// The per-pod scale of the data when it differs from the metric registry's (percent data
     /// for a 0–1 metric): the replay caps each pod at `scale.bound`.
     pub scale: Option<sim::SamplesScale>,
@@ -510,7 +510,7 @@ fn import_samples(
     };
     let s = parsed?;
     let (demand, conv_notes) = samples::to_demand(&s, interpretation);
-    let notes: Vec<ImportNote> = s.notes.iter().chain(conv_notes.iter()).cloned().collect();
+    let notes: Vec<Diagnostic> = s.notes.iter().chain(conv_notes.iter()).cloned().collect();
     let findings = notes
         .iter()
         .filter(|n| n.severity != Severity::Note)
@@ -520,7 +520,7 @@ fn import_samples(
                 n.code,
                 n.severity,
                 n.message.clone(),
-                n.line.zip(n.column),
+                n.span.map(|s| (s.start.line, s.start.column)),
             )
         })
         .collect();
@@ -1534,7 +1534,10 @@ mod tests {
             "{}",
             stray[0].message
         );
-        assert_eq!((stray[0].line, stray[0].column), (Some(2), Some(3)));
+        assert_eq!(
+            stray[0].span.map(|s| (s.start.line, s.start.column)),
+            Some((2, 3))
+        );
         let sim = out.sim.as_ref().expect("replayed");
         assert!(sim.duration <= HOUR, "{}", sim.duration);
         assert!(out

@@ -64,7 +64,11 @@ pub fn check(src: &str, result: Result<Samples, SampleError>) {
         }
     }
     for n in &s.notes {
-        extent.check_line(n.line, n.column, n.code.as_str());
+        extent.check_line(
+            n.span.map(|s| s.start.line),
+            n.span.map(|s| s.start.column),
+            n.code.as_str(),
+        );
     }
     if pending::wide_alignment(&s) {
         return;
@@ -79,7 +83,11 @@ pub fn check(src: &str, result: Result<Samples, SampleError>) {
         let (demand, notes) = samples::to_demand(&s, interpretation);
         check_demand(&demand.points, interpretation.as_str());
         for n in &notes {
-            extent.check_line(n.line, n.column, n.code.as_str());
+            extent.check_line(
+                n.span.map(|s| s.start.line),
+                n.span.map(|s| s.start.column),
+                n.code.as_str(),
+            );
         }
     }
 }

@@ -1261,7 +1261,7 @@ impl App {
                     imp.metric.as_deref().map(|m| format!(" of `{m}`")).unwrap_or_default(),
                     imp.interpretation.as_str()) }</summary>
                 <ul>
-                    { for imp.notes.iter().map(|n| html! { <li>{ n.to_string() }</li> }) }
+                    { for imp.notes.iter().map(|n| html! { <li>{ scalelens_core::samples::note_text(n) }</li> }) }
                     if let Some(sc) = &imp.scale {
                         <li class="scale">{ format!(
                             "note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}",

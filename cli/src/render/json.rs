@@ -84,6 +84,29 @@ impl From<&Diagnostic> for DiagnosticJson {
     }
 }
 
+/// One entry of the samples import report (`"samples": {"notes": [...]}`): the note's code,
+/// severity, 1-based line and column in the samples file (null without a position) and message.
+#[derive(Debug, Serialize)]
+pub struct NoteJson {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl From<&Diagnostic> for NoteJson {
+    fn from(d: &Diagnostic) -> Self {
+        NoteJson {
+            code: d.code.as_str(),
+            severity: d.severity.as_str(),
+            line: d.span.map(|s| s.start.line),
+            column: d.span.map(|s| s.start.column),
+            message: d.message.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct CheckJson<'a> {
     pub file: &'a str,

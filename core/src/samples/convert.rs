@@ -18,10 +18,10 @@
 //! its first point; `offset` is that point's time when the samples' times are relative (seconds
 //! from the start, as the demand CSV does) and 0 for epoch times.
 
-use super::{fmt_dur, fmt_time, ImportNote, Samples, Series, TimeBase, TimeMs};
+use super::{fmt_dur, fmt_time, Samples, Series, TimeBase, TimeMs};
 use crate::codes::Code;
 use crate::demand::DemandSeries;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Millis;
 
 /// How the sample values relate to the demand.
@@ -77,7 +77,7 @@ const MAX_STEPS: u64 = 6_048_000;
 pub fn to_demand(
     samples: &Samples,
     interpretation: Interpretation,
-) -> (DemandSeries, Vec<ImportNote>) {
+) -> (DemandSeries, Vec<Diagnostic>) {
     let (demand, notes) = demand_and_notes(samples, interpretation);
     (demand, super::collapse_repeats(notes))
 }
@@ -85,7 +85,7 @@ pub fn to_demand(
 fn demand_and_notes(
     samples: &Samples,
     interpretation: Interpretation,
-) -> (DemandSeries, Vec<ImportNote>) {
+) -> (DemandSeries, Vec<Diagnostic>) {
     let mut notes = Vec::new();
     let base = samples.time_base;
     let series: Vec<&Series> = samples
@@ -116,7 +116,7 @@ fn demand_and_notes(
                     "one series without a pod: taken as the total".to_string(),
                 )
             };
-            notes.push(ImportNote::new(
+            notes.push(Diagnostic::new(
                 Code::SamplesDemandInterpretation,
                 Severity::Note,
                 format!("read as {} ({why})", i.as_str()),
@@ -124,7 +124,7 @@ fn demand_and_notes(
             i
         }
         i => {
-            notes.push(ImportNote::new(
+            notes.push(Diagnostic::new(
                 Code::SamplesDemandInterpretation,
                 Severity::Note,
                 format!("read as {} (as asked)", i.as_str()),
@@ -133,7 +133,7 @@ fn demand_and_notes(
         }
     };
     if series.is_empty() {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesDemandEmpty,
             Severity::Error,
             "no samples to turn into demand",
@@ -142,7 +142,7 @@ fn demand_and_notes(
     }
     let average = interp == Interpretation::Average;
     if average && samples.replicas.is_empty() {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesDemandNoReplicas,
             Severity::Warning,
             "average asked but there is no `replicas` column: read as one replica (the values \
@@ -150,7 +150,7 @@ fn demand_and_notes(
         ));
     }
     if interp == Interpretation::Total && series.len() > 1 {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesDemandInterpretation,
             Severity::Warning,
             format!("{} series read as totals: they are summed", series.len()),
@@ -189,7 +189,7 @@ fn demand_and_notes(
         }
     }
     if let Some(t) = first_neg {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesDemandNegative,
             Severity::Warning,
             format!(
@@ -199,7 +199,7 @@ fn demand_and_notes(
         ));
     }
     let Some(&(t0, _)) = pts.first() else {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesDemandEmpty,
             Severity::Error,
             "no usable samples to turn into demand",
@@ -209,7 +209,7 @@ fn demand_and_notes(
     let offset = match base {
         TimeBase::Relative if t0 >= 0 => t0.unsigned_abs(),
         TimeBase::Relative => {
-            notes.push(ImportNote::new(
+            notes.push(Diagnostic::new(
                 Code::SamplesDemandOffset,
                 Severity::Note,
                 format!(
@@ -237,7 +237,7 @@ fn aligned(
     series: &[&Series],
     base: TimeBase,
     scale: &dyn Fn(TimeMs, f64) -> f64,
-    notes: &mut Vec<ImportNote>,
+    notes: &mut Vec<Diagnostic>,
 ) -> Vec<(TimeMs, f64)> {
     let t0 = series
         .iter()
@@ -278,7 +278,7 @@ fn aligned(
     if span / step > MAX_STEPS {
         step = span / MAX_STEPS + 1;
     }
-    notes.push(ImportNote::new(
+    notes.push(Diagnostic::new(
         Code::SamplesDemandStep,
         Severity::Note,
         format!(
@@ -342,7 +342,7 @@ fn aligned(
             let at = first_absent.map_or(String::new(), |k| {
                 format!(", first at {}", fmt_time(grid_time(t0, stepi, k), base))
             });
-            notes.push(ImportNote::new(
+            notes.push(Diagnostic::new(
                 Code::SamplesDemandPodAbsent,
                 Severity::Warning,
                 format!(
@@ -354,7 +354,7 @@ fn aligned(
         }
     }
     if collapsed > 0 {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesDemandCollapsed,
             Severity::Note,
             format!(
@@ -375,7 +375,7 @@ fn aligned(
         out.push((grid_time(t0, stepi, k), v));
     }
     if let Some(k) = first_empty {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesDemandEmptyStep,
             Severity::Warning,
             format!(

@@ -5,12 +5,12 @@
 //! versions export `;`), or what a Grafana `sep=` first line says.
 
 use super::{
-    exposition, finish, Collected, ErrorKind, Format, ImportNote, Locator, RawSeries, SampleError,
-    Samples, TimeBase, TimeMs,
+    exposition, finish, Collected, ErrorKind, Format, Locator, RawSeries, SampleError, Samples,
+    TimeBase, TimeMs,
 };
 use crate::codes::Code;
 use crate::demand::parse_rfc3339;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -228,12 +228,12 @@ pub fn parse_csv(text: &str) -> Result<Samples, SampleError> {
             "replicas" => &mut rc,
             other => {
                 notes.push(
-                    ImportNote::new(
+                    Diagnostic::new(
                         Code::SamplesIgnoredColumn,
                         Severity::Note,
                         format!("column `{other}` is not used (the columns read are time, value, pod, replicas)"),
                     )
-                    .at(Some(loc.pos(f.off))),
+                    .at(loc.point(f.off)),
                 );
                 continue;
             }
@@ -383,13 +383,13 @@ fn cell(
     Ok(())
 }
 
-fn zoneless_note(loc: &Locator, off: usize) -> ImportNote {
-    ImportNote::new(
+fn zoneless_note(loc: &Locator, off: usize) -> Diagnostic {
+    Diagnostic::new(
         Code::SamplesZonelessTime,
         Severity::Note,
         "times without a zone were read as UTC",
     )
-    .at(Some(loc.pos(off)))
+    .at(loc.point(off))
 }
 
 fn is_missing(v: &str) -> bool {
@@ -600,12 +600,12 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
     }
     if let Some(o) = secs {
         notes.push(
-            ImportNote::new(
+            Diagnostic::new(
                 Code::SamplesEpochSeconds,
                 Severity::Note,
                 "numeric times below 10^11 were read as epoch seconds (Grafana writes epoch milliseconds)",
             )
-            .at(Some(loc.pos(o))),
+            .at(loc.point(o)),
         );
     }
     metrics.sort();

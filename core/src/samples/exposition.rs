@@ -16,11 +16,11 @@
 //! others is an error.
 
 use super::{
-    finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, ImportNote, Locator,
-    RawSeries, SampleError, Samples, TimeBase, TimeMs, DEFAULT_SCRAPE_INTERVAL,
+    finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, Locator, RawSeries,
+    SampleError, Samples, TimeBase, TimeMs, DEFAULT_SCRAPE_INTERVAL,
 };
 use crate::codes::Code;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use std::collections::BTreeMap;
 
 fn is_name_start(c: u8) -> bool {
@@ -442,7 +442,7 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
                     "assumed; give the scrape interval to change it",
                 ),
             };
-            notes.push(ImportNote::new(
+            notes.push(Diagnostic::new(
                 Code::SamplesScrapeInterval,
                 sev,
                 format!(
@@ -452,7 +452,7 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
             ));
         }
         if lo != hi {
-            notes.push(ImportNote::new(
+            notes.push(Diagnostic::new(
                 Code::SamplesUnevenScrapes,
                 Severity::Warning,
                 format!(

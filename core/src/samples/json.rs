@@ -17,11 +17,11 @@
 //! reported at its line and column (converted from the byte offset).
 
 use super::{
-    finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, ImportNote, Locator,
-    RawSeries, SampleError, Samples, TimeBase, TimeMs,
+    finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, Locator, RawSeries,
+    SampleError, Samples, TimeBase, TimeMs,
 };
 use crate::codes::Code;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -626,14 +626,14 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
 
     let mut notes = Vec::new();
     for (w, kind) in f.warnings.iter().take(5) {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesPrometheusWarning,
             Severity::Warning,
             format!("Prometheus {kind}: {w}"),
         ));
     }
     if f.histograms > 0 {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesHistogramSkipped,
             Severity::Warning,
             format!(

@@ -15,7 +15,7 @@
 //!   a note). Series are sorted by pod (series without a pod last), then labels.
 //! - Points are sorted by strictly increasing time and hold only finite values.
 //!
-//! # What the import does to the data (each reported as an [`ImportNote`])
+//! # What the import does to the data (each reported as an [`Diagnostic`])
 //!
 //! - NaN, +Inf and -Inf samples are dropped ([`Code::SamplesNonFinite`]); empty / `null` cells are
 //!   skipped ([`Code::SamplesMissingValue`]).
@@ -45,7 +45,7 @@ use crate::codes::Code;
 use std::cell::OnceCell;
 use std::fmt::Write as _;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Millis;
 use crate::span::{saturating_u32, LineIndex};
 
@@ -149,7 +149,7 @@ pub struct Samples {
     /// Whether the metric is a cumulative counter.
     pub counter: bool,
     /// What the import did, in a deterministic order.
-    pub notes: Vec<ImportNote>,
+    pub notes: Vec<Diagnostic>,
 }
 
 impl Samples {
@@ -159,48 +159,17 @@ impl Samples {
     }
 }
 
-/// One entry of the import report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ImportNote {
-    /// A stable code from [`codes`].
-    pub code: Code,
-    pub severity: Severity,
-    /// 1-based line of the input, where meaningful.
-    pub line: Option<u32>,
-    /// 1-based column (characters), where meaningful.
-    pub column: Option<u32>,
-    pub message: String,
-}
-
-impl ImportNote {
-    pub(crate) fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {
-        ImportNote {
-            code,
-            severity,
-            line: None,
-            column: None,
-            // Escaped and bounded, as diagnostics' messages are.
-            message: crate::text::bound_message(message.into()),
-        }
+/// One entry of the import report as a line: `severity[code] line:column: message` (the
+/// position when the entry has one). Entries are [`Diagnostic`]s with [`Code`]s like every
+/// other finding; their span is the point in the samples text they are about.
+pub fn note_text(note: &Diagnostic) -> String {
+    let mut out = format!("{}[{}]", note.severity.as_str(), note.code);
+    if let Some(s) = note.span {
+        out.push_str(&format!(" {}:{}", s.start.line, s.start.column));
     }
-
-    pub(crate) fn at(mut self, pos: Option<(u32, u32)>) -> Self {
-        if let Some((l, c)) = pos {
-            self.line = Some(l);
-            self.column = Some(c);
-        }
-        self
-    }
-}
-
-impl std::fmt::Display for ImportNote {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}[{}]", self.severity.as_str(), self.code)?;
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            write!(f, " {l}:{c}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
+    out.push_str(": ");
+    out.push_str(&note.message);
+    out
 }
 
 /// Malformed input, at a 1-based line and column (characters).
@@ -308,6 +277,15 @@ impl<'a> Locator<'a> {
             text,
             index: OnceCell::new(),
         }
+    }
+
+    /// The point at byte `offset` (clamped as [`Self::pos`]), as the span of an import note.
+    pub(crate) fn point(&self, offset: usize) -> crate::span::Span {
+        let p = self
+            .index
+            .get_or_init(|| LineIndex::new(self.text))
+            .pos_of_byte(offset);
+        crate::span::Span::new(p, p)
     }
 
     /// Line and column of byte `offset` (clamped to the text; a split character counts whole).
@@ -490,7 +468,7 @@ pub(crate) struct Collected {
     /// `(time, replicas, byte offset)`, in file order.
     pub replicas: Vec<(TimeMs, f64, usize)>,
     pub counter: bool,
-    pub notes: Vec<ImportNote>,
+    pub notes: Vec<Diagnostic>,
 }
 
 /// The clean-up shared by every format: drop non-finite values, sort, resolve duplicates, and
@@ -502,7 +480,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     let mut series: Vec<(Series, Vec<u32>)> = Vec::with_capacity(c.series.len());
     let mut aliases: Vec<&'static str> = Vec::new();
     // Each series cleaned, with its own notes (kept in series order).
-    let mut cleaned: Vec<(Series, Vec<u32>, Vec<ImportNote>)> = Vec::with_capacity(c.series.len());
+    let mut cleaned: Vec<(Series, Vec<u32>, Vec<Diagnostic>)> = Vec::with_capacity(c.series.len());
     for raw in c.series {
         let (pod, alias) = pod_of(&raw.labels);
         if let Some(a) = alias {
@@ -517,7 +495,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
         let mut own = Vec::new();
         if raw.missing > 0 {
             own.push(
-                ImportNote::new(
+                Diagnostic::new(
                     Code::SamplesMissingValue,
                     Severity::Note,
                     format!(
@@ -525,7 +503,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                         raw.missing
                     ),
                 )
-                .at(Some(loc.pos(raw.first_missing))),
+                .at(loc.point(raw.first_missing)),
             );
         }
         let (points, locs) = clean_points(raw.points, raw.locs, &name, &loc, &mut own);
@@ -553,9 +531,9 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 if next.1 < prev.1 {
                     resets += 1;
                     if resets <= NOTE_CAP {
-                        let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
+                        let at = locs.get(i + 1).map(|&o| loc.point(o as usize));
                         own.push(
-                            ImportNote::new(
+                            Diagnostic::new(
                                 Code::SamplesCounterReset,
                                 Severity::Warning,
                                 format!(
@@ -565,13 +543,13 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                                     crate::text::exact(next.1)
                                 ),
                             )
-                            .at(at),
+                            .at_opt(at),
                         );
                     }
                 }
             }
             if resets > NOTE_CAP {
-                own.push(ImportNote::new(
+                own.push(Diagnostic::new(
                     Code::SamplesCounterReset,
                     Severity::Warning,
                     format!("{name}: {} counter resets in all", resets),
@@ -586,7 +564,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     }
     notes.extend(stray_note);
     if c.counter {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesCounter,
             Severity::Warning,
             "the metric is a cumulative counter: its value is a running total, not a load; the \
@@ -596,7 +574,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     aliases.sort_unstable();
     aliases.dedup();
     for a in aliases {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesPodLabelAlias,
             Severity::Note,
             format!("the pod was read from the `{a}` label (there is no `pod` label)"),
@@ -611,7 +589,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
             .flat_map(|s| s.0.points.iter().map(|p| p.1))
             .fold(f64::NEG_INFINITY, f64::max);
         if fraction_metric && max > 1.0 {
-            notes.push(ImportNote::new(
+            notes.push(Diagnostic::new(
                 Code::SamplesPercentScale,
                 Severity::Warning,
                 format!(
@@ -651,7 +629,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     }
     if conflicts > 0 {
         notes.push(
-            ImportNote::new(
+            Diagnostic::new(
                 Code::SamplesReplicasConflict,
                 Severity::Warning,
                 format!(
@@ -659,7 +637,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                      the last one was kept"
                 ),
             )
-            .at(Some(loc.pos(first_conflict))),
+            .at(loc.point(first_conflict)),
         );
     }
 
@@ -708,7 +686,7 @@ fn repeated_kind(code: Code) -> &'static str {
 /// Collapse every code that has more than [`REPEAT_LIMIT`] notes into one note, where the first
 /// of them was: its count, the first [`REPEAT_EXAMPLES`] messages, the most severe severity and
 /// the first position. Other notes keep their order. Linear in the number of notes.
-pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
+pub fn collapse_repeats(notes: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut counts: std::collections::BTreeMap<Code, usize> = Default::default();
     for n in &notes {
         *counts.entry(n.code).or_default() += 1;
@@ -718,7 +696,7 @@ pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
     }
     // Per collapsed code: (index of its note in `out`, examples so far).
     let mut slots: std::collections::BTreeMap<Code, (usize, usize)> = Default::default();
-    let mut out: Vec<ImportNote> = Vec::with_capacity(notes.len().min(64));
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(notes.len().min(64));
     for n in notes {
         let total = counts.get(&n.code).copied().unwrap_or(0);
         if total <= REPEAT_LIMIT {
@@ -733,7 +711,7 @@ pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
                     "{}: {total} notes, the first {REPEAT_EXAMPLES}: {example}",
                     repeated_kind(n.code)
                 );
-                out.push(ImportNote { message, ..n });
+                out.push(Diagnostic { message, ..n });
             }
             Some((at, shown)) => {
                 let Some(first) = out.get_mut(*at) else {
@@ -761,7 +739,7 @@ fn clean_points(
     locs: Vec<u32>,
     name: &str,
     loc: &Locator,
-    notes: &mut Vec<ImportNote>,
+    notes: &mut Vec<Diagnostic>,
 ) -> (Vec<(TimeMs, f64)>, Vec<u32>) {
     // `points` and `locs` are parallel (`RawSeries::push`); zipped, they stay so.
     let mut rows: Vec<((TimeMs, f64), u32)> = points.into_iter().zip(locs).collect();
@@ -789,27 +767,27 @@ fn clean_points(
             .map(|(s, n)| format!("{n} {s}"))
             .collect();
         notes.push(
-            ImportNote::new(
+            Diagnostic::new(
                 Code::SamplesNonFinite,
                 Severity::Warning,
                 format!("{name}: dropped {} (not a usable value)", parts.join(", ")),
             )
-            .at(first_drop.map(|o| loc.pos(o as usize))),
+            .at_opt(first_drop.map(|o| loc.point(o as usize))),
         );
     }
 
     // Order.
     let first_unsorted = pairs(&rows).position(|(a, b)| b.0 .0 < a.0 .0);
     if let Some(i) = first_unsorted {
-        let at = rows.get(i + 1).map(|&(_, o)| loc.pos(o as usize));
+        let at = rows.get(i + 1).map(|&(_, o)| loc.point(o as usize));
         rows.sort_by_key(|r| r.0 .0);
         notes.push(
-            ImportNote::new(
+            Diagnostic::new(
                 Code::SamplesUnsorted,
                 Severity::Warning,
                 format!("{name}: times out of order (first here); sorted by time"),
             )
-            .at(at),
+            .at_opt(at),
         );
     }
 
@@ -829,7 +807,7 @@ fn clean_points(
     let (points, locs): (Vec<(TimeMs, f64)>, Vec<u32>) = rows.into_iter().unzip();
     if dups > 0 {
         notes.push(
-            ImportNote::new(
+            Diagnostic::new(
                 Code::SamplesDuplicateTime,
                 Severity::Warning,
                 format!(
@@ -837,7 +815,7 @@ fn clean_points(
                      the file was kept"
                 ),
             )
-            .at(first_dup.map(|o| loc.pos(o as usize))),
+            .at_opt(first_dup.map(|o| loc.point(o as usize))),
         );
     }
 
@@ -852,7 +830,7 @@ fn gap_notes(
     name: &str,
     base: TimeBase,
     loc: &Locator,
-    notes: &mut Vec<ImportNote>,
+    notes: &mut Vec<Diagnostic>,
 ) {
     if let Some(med) = median_spacing(points) {
         let mut gaps = 0;
@@ -861,9 +839,9 @@ fn gap_notes(
             if d > med.saturating_mul(2) {
                 gaps += 1;
                 if gaps <= NOTE_CAP {
-                    let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
+                    let at = locs.get(i + 1).map(|&o| loc.point(o as usize));
                     notes.push(
-                        ImportNote::new(
+                        Diagnostic::new(
                             Code::SamplesGap,
                             Severity::Warning,
                             format!(
@@ -874,13 +852,13 @@ fn gap_notes(
                                 fmt_dur(med)
                             ),
                         )
-                        .at(at),
+                        .at_opt(at),
                     );
                 }
             }
         }
         if gaps > NOTE_CAP {
-            notes.push(ImportNote::new(
+            notes.push(Diagnostic::new(
                 Code::SamplesGap,
                 Severity::Warning,
                 format!("{name}: {gaps} gaps in all"),
@@ -912,13 +890,13 @@ fn pod_notes(
     series: &[(Series, Vec<u32>)],
     base: TimeBase,
     loc: &Locator,
-    notes: &mut Vec<ImportNote>,
+    notes: &mut Vec<Diagnostic>,
 ) {
     let with_pod = series.iter().filter(|s| s.0.pod.is_some()).count();
     if with_pod > 0 {
         for (s, locs) in series.iter().filter(|s| s.0.pod.is_none()) {
             notes.push(
-                ImportNote::new(
+                Diagnostic::new(
                     Code::SamplesNoPod,
                     Severity::Warning,
                     format!(
@@ -926,13 +904,13 @@ fn pod_notes(
                         s.name()
                     ),
                 )
-                .at(locs.first().map(|&o| loc.pos(o as usize))),
+                .at_opt(locs.first().map(|&o| loc.point(o as usize))),
             );
         }
         for ((a, _), (b, b_locs)) in pairs(series) {
             if a.pod.is_some() && a.pod == b.pod {
                 notes.push(
-                    ImportNote::new(
+                    Diagnostic::new(
                         Code::SamplesDuplicatePod,
                         Severity::Warning,
                         format!(
@@ -942,12 +920,12 @@ fn pod_notes(
                             label_text(&b.labels)
                         ),
                     )
-                    .at(b_locs.first().map(|&o| loc.pos(o as usize))),
+                    .at_opt(b_locs.first().map(|&o| loc.point(o as usize))),
                 );
             }
         }
     } else if series.len() > 1 {
-        notes.push(ImportNote::new(
+        notes.push(Diagnostic::new(
             Code::SamplesNoPod,
             Severity::Note,
             format!(
@@ -998,12 +976,12 @@ fn pod_notes(
                 _ => format!("last sample at {} (went away)", fmt_time(b.0, base)),
             };
             notes.push(
-                ImportNote::new(
+                Diagnostic::new(
                     Code::SamplesPodChurn,
                     Severity::Note,
                     format!("{}: {what}", s.name()),
                 )
-                .at(locs.first().map(|&o| loc.pos(o as usize))),
+                .at_opt(locs.first().map(|&o| loc.point(o as usize))),
             );
         }
     }
@@ -1102,7 +1080,7 @@ pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleErro
     }?;
     s.notes.insert(
         0,
-        ImportNote::new(
+        Diagnostic::new(
             Code::SamplesFormat,
             Severity::Note,
             format!("format {how}: {}", s.format.as_str()),
@@ -1115,14 +1093,19 @@ pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleErro
 mod tests {
     use super::*;
 
-    fn note(code: Code, severity: Severity, line: u32, message: &str) -> ImportNote {
-        ImportNote::new(code, severity, message).at(Some((line, 1)))
+    fn note(code: Code, severity: Severity, line: u32, message: &str) -> Diagnostic {
+        let p = crate::span::Pos {
+            line,
+            column: 1,
+            offset: 0,
+        };
+        Diagnostic::new(code, severity, message).at(crate::span::Span::new(p, p))
     }
 
     /// (notes of a repeated code, notes of another code) → what the report keeps.
     #[test]
     fn repeated_notes_collapse() {
-        let churn = |n: usize| -> Vec<ImportNote> {
+        let churn = |n: usize| -> Vec<Diagnostic> {
             (0..n)
                 .map(|i| {
                     let sev = if i == 4 {
@@ -1154,7 +1137,7 @@ mod tests {
         assert_eq!(out[2].code, Code::SamplesGap);
         let c = &out[1];
         assert_eq!(
-            (c.code, c.severity, c.line),
+            (c.code, c.severity, c.span.map(|s| s.start.line)),
             (Code::SamplesPodChurn, Severity::Warning, Some(10))
         );
         assert_eq!(
@@ -1246,7 +1229,10 @@ mod tests {
             assert_eq!(p, want_points, "{name}");
             let want_locs: Vec<u32> = want_locs.iter().map(|i| 2 * i).collect();
             assert_eq!(l, want_locs, "{name}");
-            let got: Vec<_> = notes.iter().map(|n| (n.code, n.line)).collect();
+            let got: Vec<_> = notes
+                .iter()
+                .map(|n| (n.code, n.span.map(|s| s.start.line)))
+                .collect();
             assert_eq!(got, want_notes, "{name}");
         }
     }
