@@ -5,7 +5,7 @@
 //! meaning once released. Each code has a default [`Severity`] (an emitter may report another,
 //! e.g. a note for the milder case) and its docs, a [`RuleDoc`].
 //!
-//! **The docs live next to the check that emits the code**, written once with [`rule_doc!`] as
+//! **The docs live next to the check that emits the code**, written once with `rule_doc!` as
 //! a doc comment: a one-line summary, then the five headings `# What it does`, `# Why is this
 //! bad`, `# Example`, `# Fix`, `# References` (ruff's shape). An analysis keeps its rule's docs
 //! in its own file (`analysis/flapping.rs` `DOC`); a code several readers report keeps them in
@@ -68,7 +68,7 @@ impl Section {
     }
 }
 
-/// A rule's docs: the doc comment written with [`rule_doc!`], as Markdown. Read it through
+/// A rule's docs: the doc comment written with `rule_doc!`, as Markdown. Read it through
 /// [`RuleDoc::summary`] and [`RuleDoc::section`]; intra-doc links (`` [`crate::x::y`] ``) read
 /// as code (`` `x::y` ``) there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub struct RuleDoc {
 }
 
 impl RuleDoc {
-    /// Used by [`rule_doc!`].
+    /// Used by `rule_doc!`.
     pub const fn from_doc_comment(raw: &'static str) -> Self {
         RuleDoc { raw }
     }
