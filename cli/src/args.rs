@@ -65,6 +65,34 @@ pub enum Command {
     /// Explain, in plain words, the decisions of a replay around one moment: the rule and the
     /// setting (with its line:column or upstream default) behind each replica count.
     Explain(ExplainArgs),
+    /// Print a diagnostic code's docs: what it reports, why it matters, an example, the fix and
+    /// the upstream references.
+    Rule(RuleArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleFormat {
+    /// The docs as text.
+    Text,
+    /// One object (`--all`: an array of them) with `code`, `severity`, `summary`, `what`, `why`,
+    /// `example`, `fix`, `references` and `help_uri`.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RuleArgs {
+    /// The code, as diagnostics show it (`flapping`, `unit-mismatch`, ...).
+    #[arg(
+        value_name = "CODE",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub code: Option<String>,
+    /// Every code, in registry order.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
+    pub format: RuleFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use clap::Parser;
 
-use scalelens_core::codes;
+use scalelens_core::codes::Code;
 use scalelens_core::demand::{self, DemandSeries};
 use scalelens_core::diagnostic::{self, has_errors, Severity};
 use scalelens_core::pipeline::{
@@ -20,7 +20,7 @@ use scalelens_core::{Autoscaler, Diagnostic, Millis};
 
 use crate::args::{
     CheckArgs, CheckFormat, Cli, ColorChoice, Command, ExplainArgs, ExplainFormat, ReplayArgs,
-    SamplesAre, SimulateArgs, SimulateFormat,
+    RuleArgs, RuleFormat, SamplesAre, SimulateArgs, SimulateFormat,
 };
 use crate::render::timeline::SimReport;
 use crate::render::{github, json, sarif, text, timeline};
@@ -67,6 +67,7 @@ where
         Command::Check(args) => check(args, limit, style, io),
         Command::Simulate(args) => simulate(args, limit, style, io),
         Command::Explain(args) => explain(args, limit, style, io),
+        Command::Rule(args) => rule(args, io),
     };
     let _ = io.out.flush();
     code
@@ -181,7 +182,7 @@ fn render_import(file: &str, imp: &ImportReport) -> String {
             .unwrap_or_default()
     );
     for n in &imp.notes {
-        out.push_str(&format!("  {n}\n"));
+        out.push_str(&format!("  {}\n", samples::note_text(n)));
     }
     if let Some(s) = &imp.scale {
         out.push_str(&format!(
@@ -202,7 +203,7 @@ fn import_json(file: &str, imp: &ImportReport, asked: Interpretation) -> serde_j
         "series": imp.series,
         "time_base": imp.time_base,
         "interpretation": {"asked": asked.as_str(), "used": imp.interpretation.as_str()},
-        "notes": imp.notes,
+        "notes": imp.notes.iter().map(json::NoteJson::from).collect::<Vec<_>>(),
         "per_pod_bound": imp.scale.map(|sc| sc.bound),
     })
 }
@@ -221,7 +222,7 @@ fn yaml_diagnostics(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> Ve
 fn yaml_unreadable(diags: &[Diagnostic]) -> bool {
     diags
         .iter()
-        .any(|d| d.code == codes::YAML_SYNTAX || d.code == codes::YAML_LIMIT)
+        .any(|d| d.code == Code::YamlSyntax || d.code == Code::YamlLimit)
 }
 
 fn no_autoscaler_message(file: &str, name: Option<&str>) -> String {
@@ -617,6 +618,26 @@ pub fn parse_at(s: &str, offset: Millis, epoch_start: Option<i64>) -> Result<Mil
 /// Unix ms as `YYYY-MM-DDTHH:MM:SSZ` (for messages).
 fn rfc3339_of(ms: i64) -> String {
     scalelens_core::samples::fmt_time(ms, samples::TimeBase::Epoch)
+}
+
+/// `scalelens rule CODE` / `--all`: the docs from the code registry. An unknown code is
+/// unusable input (exit 2) with the closest codes.
+fn rule(args: &RuleArgs, io: &mut Io<'_>) -> u8 {
+    use crate::render::rule as r;
+    let text = match (&args.code, args.format) {
+        (None, RuleFormat::Text) => r::render_all_text(),
+        (None, RuleFormat::Json) => r::render_all_json(),
+        (Some(typed), format) => match Code::from_str_opt(typed.trim()) {
+            Some(code) if format == RuleFormat::Text => r::render_text(code),
+            Some(code) => r::render_json(code),
+            None => {
+                let _ = io.err.write_all(r::unknown_code_message(typed).as_bytes());
+                return EXIT_UNUSABLE;
+            }
+        },
+    };
+    let _ = io.out.write_all(text.as_bytes());
+    EXIT_OK
 }
 
 fn explain(args: &ExplainArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u8 {

@@ -1,1049 +1,471 @@
-//! Stable diagnostic codes. A code never changes meaning once released; front ends and CI
-//! scripts match on them.
+//! The code registry: every diagnostic code the product emits, as one [`Code`] enum.
 //!
-//! Every code is documented with the same five headings — `# What it does`, `# Why is this
-//! bad`, `# Example`, `# Fix`, `# References` — and has a positive and a negative fixture under
-//! `tests/testdata/`; `tests/tests/diagnostic_coverage.rs` parses this file and fails when either
-//! is missing (for input-validation and run-setup codes, any fixture that does not report the
-//! code counts as the negative).
+//! A code is a stable interface: its kebab-case string ([`Code::as_str`]) is what JSON, SARIF,
+//! GitHub annotations, the CLI text and CI scripts show and match on, and it never changes
+//! meaning once released. Each code has a default [`Severity`] (an emitter may report another,
+//! e.g. a note for the milder case) and its docs, a [`RuleDoc`].
+//!
+//! **The docs live next to the check that emits the code**, written once with `rule_doc!` as
+//! a doc comment: a one-line summary, then the five headings `# What it does`, `# Why is this
+//! bad`, `# Example`, `# Fix`, `# References` (ruff's shape). An analysis keeps its rule's docs
+//! in its own file (`analysis/flapping.rs` `DOC`); a code several readers report keeps them in
+//! its area's `rules.rs` (`config/rules.rs`, `sim/rules.rs`, `samples/rules.rs`) or in the one
+//! reader that reports it. This file holds only the list below, one line per code:
+//! `Variant = "kebab-code", DefaultSeverity, path::to::DOC;`.
+//!
+//! `scalelens rule CODE` prints a rule's docs, SARIF carries them (`shortDescription`,
+//! `fullDescription`, `helpUri`: [`Code::help_uri`]), and `tests/tests/diagnostic_coverage.rs`
+//! iterates [`Code::ALL`]: each code has the five headings, a positive and a negative fixture
+//! (or a named unit test where no input file can reach the code).
 
-/// # What it does
-/// Reports input that is not valid YAML, at the scanner's position. Nothing after the error can be
-/// read.
+use crate::diagnostic::Severity;
+
+/// Where a rule's page is: the docs site's path for it, `docs/rules/<code>.md`, relative to the
+/// repository root (issue 16 generates those pages from [`RuleDoc`]s). SARIF's `helpUri` and
+/// `scalelens rule` print it. Once the site has a host, this one constant becomes its absolute
+/// URL; the `<code>.md` part stays.
+pub const RULE_DOCS_BASE: &str = "docs/rules/";
+
+/// The five sections every rule's docs have, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    What,
+    Why,
+    Example,
+    Fix,
+    References,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [
+        Section::What,
+        Section::Why,
+        Section::Example,
+        Section::Fix,
+        Section::References,
+    ];
+
+    /// The heading as written in the doc comment (after `# `).
+    pub const fn heading(self) -> &'static str {
+        match self {
+            Section::What => "What it does",
+            Section::Why => "Why is this bad",
+            Section::Example => "Example",
+            Section::Fix => "Fix",
+            Section::References => "References",
+        }
+    }
+
+    /// The key of the section in `scalelens rule --format json`.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Section::What => "what",
+            Section::Why => "why",
+            Section::Example => "example",
+            Section::Fix => "fix",
+            Section::References => "references",
+        }
+    }
+}
+
+/// A rule's docs: the doc comment written with `rule_doc!`, as Markdown. Read it through
+/// [`RuleDoc::summary`] and [`RuleDoc::section`]; intra-doc links (`` [`crate::x::y`] ``) read
+/// as code (`` `x::y` ``) there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleDoc {
+    /// The doc comment's lines joined with `\n`, each still with the one leading space a `///`
+    /// comment leaves.
+    raw: &'static str,
+}
+
+impl RuleDoc {
+    /// Used by `rule_doc!`.
+    pub const fn from_doc_comment(raw: &'static str) -> Self {
+        RuleDoc { raw }
+    }
+
+    /// The lines, each with whether it is inside a fenced code block (where `# x` is text).
+    fn lines(&self) -> impl Iterator<Item = (bool, String)> + '_ {
+        let mut fenced = false;
+        self.raw.lines().map(move |l| {
+            let l = l.strip_prefix(' ').unwrap_or(l);
+            let fence = l.trim_start().starts_with("```");
+            let inside = fenced || fence;
+            if fence {
+                fenced = !fenced;
+            }
+            (
+                inside,
+                if inside {
+                    l.to_string()
+                } else {
+                    clean_links(l)
+                },
+            )
+        })
+    }
+
+    /// A heading's text, for a line outside code blocks that is one.
+    fn heading_of((fenced, line): &(bool, String)) -> Option<&str> {
+        if *fenced {
+            return None;
+        }
+        line.strip_prefix("# ")
+    }
+
+    /// The first paragraph: one sentence saying what the code reports.
+    pub fn summary(&self) -> String {
+        let mut out = Vec::new();
+        for l in self.lines() {
+            if l.1.trim().is_empty() || Self::heading_of(&l).is_some() {
+                break;
+            }
+            out.push(l.1.trim().to_string());
+        }
+        out.join(" ")
+    }
+
+    /// The text under `section`'s heading, trimmed; `None` when the heading is missing (the
+    /// coverage test requires all five, in order, each with text).
+    pub fn section(&self, section: Section) -> Option<String> {
+        let mut lines = self
+            .lines()
+            .skip_while(|l| Self::heading_of(l) != Some(section.heading()));
+        lines.next()?;
+        let body: Vec<String> = lines
+            .take_while(|l| Self::heading_of(l).is_none())
+            .map(|l| l.1)
+            .collect();
+        Some(body.join("\n").trim().to_string())
+    }
+
+    /// The headings as written, in order (for the coverage test).
+    pub fn headings(&self) -> Vec<String> {
+        self.lines()
+            .filter_map(|l| Self::heading_of(&l).map(str::to_string))
+            .collect()
+    }
+
+    /// The docs as Markdown: the summary, then the five sections under `##` headings.
+    pub fn markdown(&self) -> String {
+        let mut out = self.summary();
+        for s in Section::ALL {
+            out.push_str("\n\n## ");
+            out.push_str(s.heading());
+            out.push_str("\n\n");
+            out.push_str(&self.section(s).unwrap_or_default());
+        }
+        out.push('\n');
+        out
+    }
+}
+
+/// `` [`crate::a::b`] `` → `` `a::b` `` (rustdoc's intra-doc links, for readers outside rustdoc).
+fn clean_links(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find("[`") {
+        let (before, after) = rest.split_at(i);
+        out.push_str(before);
+        let inner = after.get(2..).unwrap_or("");
+        match inner.find("`]") {
+            Some(j) if !inner.get(..j).unwrap_or(" ").contains(' ') => {
+                let target = inner.get(..j).unwrap_or("");
+                out.push('`');
+                out.push_str(target.strip_prefix("crate::").unwrap_or(target));
+                out.push('`');
+                rest = inner.get(j + 2..).unwrap_or("");
+            }
+            _ => {
+                out.push_str("[`");
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Declares a rule's docs as a `const` [`RuleDoc`] from its doc comment:
 ///
-/// # Why is this bad
-/// Neither `kubectl apply` nor Scalelens can read the file: no autoscaler is checked or replayed.
-///
-/// # Example
-/// ```text
-/// metadata:
-///   name: [llama
-/// spec: {}
+/// ```ignore
+/// rule_doc! {
+///     /// One sentence: what the code reports.
+///     ///
+///     /// # What it does
+///     /// ...
+///     /// # Why is this bad
+///     /// ...
+///     /// # Example
+///     /// # Fix
+///     /// # References
+///     pub(crate) const DOC;
+/// }
 /// ```
 ///
-/// # Fix
-/// Correct the syntax at the position shown (indentation, unclosed brackets or quotes, tabs).
-///
-/// # References
-/// - YAML 1.2 specification (yaml.org/spec/1.2.2), as read by `saphyr-parser`.
-pub const YAML_SYNTAX: &str = "yaml-syntax";
+/// then one line in [`Code`]'s list registers it.
+macro_rules! rule_doc {
+    ($(#[doc = $line:literal])* $vis:vis const $name:ident;) => {
+        $(#[doc = $line])*
+        $vis const $name: $crate::codes::RuleDoc =
+            $crate::codes::RuleDoc::from_doc_comment(concat!($($line, "\n"),*));
+    };
+}
+pub(crate) use rule_doc;
 
-/// # What it does
-/// Reports a YAML document that goes past one of the reader's bounds: nesting deeper than 128
-/// levels, aliases standing for more than 400 000 nodes, a document longer than 3 MiB, or more
-/// than 1 000 000 documents. The message names the bound; the document is not read, the others
-/// are.
-///
-/// # Why is this bad
-/// No real manifest reaches these bounds: such input is an alias bomb ("billion laughs"), a
-/// generated file gone wrong, or not a manifest at all. Reading it whole would take the
-/// memory and time of the machine (or the browser tab) checking it.
-///
-/// # Example
-/// ```text
-/// a: &a [x, x, x, x, x, x, x, x, x]
-/// b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
-/// c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-/// # ... nine levels: 9^9 nodes from 500 bytes
-/// ```
-///
-/// # Fix
-/// Check the file is the manifest you meant; write the repeated parts out, or render the
-/// generator's output (`helm template`, `kustomize build`) and check that.
-///
-/// # References
-/// - go-yaml v3 `decode.go` (`allowedAliasRatio`: at most 400 000 alias-driven decodes); the
-///   Kubernetes API server's request body limit (3 MiB); Scalelens `core/src/yaml.rs` (`Limits`).
-pub const YAML_LIMIT: &str = "yaml-limit";
+/// Builds [`Code`] from the list: `Variant = "code", DefaultSeverity, path::to::DOC;`.
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $severity:ident, $doc:path;)*) => {
+        /// Every diagnostic code the product emits. Serializes as its [`Code::as_str`] string;
+        /// ordered by that string (so output sorted by code is as it was with plain strings).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $(
+                #[doc = concat!("`", $code, "`")]
+                $variant,
+            )*
+        }
 
-/// # What it does
-/// Reports a Helm / Go template action (`{{ .Values.x }}`, `{{- if ... }}`) in a file that
-/// otherwise reads as YAML: the file is a chart's template, not a rendered manifest. When the
-/// template makes the YAML invalid, `yaml-syntax` says so instead.
-///
-/// # Why is this bad
-/// Scalelens reads what the cluster would receive. In a template, values such as
-/// `targetValue: "{{ .Values.target }}"` are template text, not the value the chart renders,
-/// so the replay and the checks would be about text nobody deploys.
-///
-/// # Example
-/// ```text
-/// spec:
-///   maxReplicas: 10
-///   metricsSources:
-///     - targetValue: "{{ .Values.autoscaling.target }}"
-/// ```
-///
-/// # Fix
-/// Render the chart with your values and check the output:
-/// `helm template <release> <chart> -f values.yaml > rendered.yaml`.
-///
-/// # References
-/// - Helm docs, "helm template" (renders chart templates locally).
-pub const HELM_TEMPLATE: &str = "helm-template";
+        impl Code {
+            /// Every code, in registry order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
 
-/// # What it does
-/// Simulation note: the pod start-up delay was not given, so a default for the workload was used
-/// (120 s for vLLM/GPU model servers, 30 s otherwise).
-///
-/// # Why is this bad
-/// The start-up delay decides how long new pods report nothing; a wrong guess shifts every
-/// scale-up in the replay.
-///
-/// # Example
-/// ```text
-/// $ scalelens simulate kpa.yaml --demand demand.csv      # no --pod-startup
-/// ```
-///
-/// # Fix
-/// Pass `--pod-startup` with the time your pods take from creation to Ready.
-///
-/// # References
-/// - Scalelens `core/src/sim/mod.rs` (the default); Kubernetes docs, "Pod Lifecycle" (readiness).
-pub const SIM_DEFAULT_POD_STARTUP: &str = "sim-default-pod-startup";
+            /// The stable kebab-case string.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)*
+                }
+            }
 
-/// # What it does
-/// Simulation note: the initial replica count was not in the input (no Deployment with
-/// `spec.replicas`, no Knative initial scale), so `max(minReplicas, 1)` was used.
-///
-/// # Why is this bad
-/// The first decisions depend on the current count (rate limits are relative to it).
-///
-/// # Example
-/// ```text
-/// # the autoscaler's file has no Deployment
-/// kind: HorizontalPodAutoscaler
-/// ```
-///
-/// # Fix
-/// Add the Deployment to the input, or pass `--initial-replicas N`.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go` (rate limits
-///   relative to `spec.replicas`).
-pub const SIM_DEFAULT_INITIAL_REPLICAS: &str = "sim-default-initial-replicas";
+            /// The severity the code is reported with unless its emitter says otherwise.
+            pub const fn default_severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
 
-/// # What it does
-/// Simulation note: the autoscaler has several metrics; the demand series drives the first one and
-/// the others read 0.
-///
-/// # Why is this bad
-/// With several metrics the controllers take the maximum recommendation; a replay driven by one
-/// metric may miss what another would ask for.
-///
-/// # Example
-/// ```text
-/// metricsSources:
-///   - targetMetric: gpu_cache_usage_perc   # driven by the demand
-///   - targetMetric: num_requests_waiting   # reads 0
-/// ```
-///
-/// # Fix
-/// Replay each metric separately (`--name`, a file per metric) when the others matter.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`
-///   (`computeReplicasForMetrics`: max over metrics); vllm-project/aibrix v0.7.0
-///   `pkg/controller/podautoscaler/autoscaler.go` (max over metrics).
-pub const SIM_DEMAND_METRIC: &str = "sim-demand-metric";
+            /// The rule's docs.
+            pub const fn doc(self) -> RuleDoc {
+                match self {
+                    $(Code::$variant => $doc,)*
+                }
+            }
+        }
+    };
+}
 
-/// # What it does
-/// Reports a replay that would run more controller evaluations than one replay may
-/// ([`crate::sim::MAX_EVALUATIONS`], 200 000: 34 days 17 h of an HPA at its 15 s sync period,
-/// 4 days 15 h of Knative at its 2 s tick), checked from the horizon before anything runs. The
-/// replay is not run; the other diagnostics are still reported. The message names the span, the
-/// evaluations, the limit and the longest replay this autoscaler allows; the help suggests a
-/// window of the data in the input's own times.
-///
-/// # Why is this bad
-/// Such a horizon comes from a far-away time (a demand row or sample decades from the rest, RFC
-/// 3339 years 0001 and 9999) or a huge `--duration`; replaying it would take minutes and
-/// gigabytes, and a timeline that long answers no question about the autoscaler.
-///
-/// # Example
-/// ```text
-/// # demand.csv
-/// time,value
-/// 0,1
-/// 1000000000000,2
-/// ```
-///
-/// # Fix
-/// Replay a window of the data: `--from`/`--to` (RFC 3339, or seconds in the input's own time
-/// base), or a shorter `--duration`; remove the far-away rows.
-///
-/// # References
-/// - Scalelens `core/src/sim/limit.rs` (the cap and its measured costs).
-pub const REPLAY_TOO_LONG: &str = "replay-too-long";
+codes! {
+    YamlSyntax = "yaml-syntax", Error, crate::yaml::YAML_SYNTAX;
+    YamlLimit = "yaml-limit", Error, crate::yaml::YAML_LIMIT;
+    HelmTemplate = "helm-template", Warning, crate::config::helm::HELM_TEMPLATE;
+    SimDefaultPodStartup = "sim-default-pod-startup", Note, crate::sim::rules::SIM_DEFAULT_POD_STARTUP;
+    SimDefaultInitialReplicas = "sim-default-initial-replicas", Note, crate::sim::rules::SIM_DEFAULT_INITIAL_REPLICAS;
+    SimDemandMetric = "sim-demand-metric", Note, crate::sim::rules::SIM_DEMAND_METRIC;
+    ReplayTooLong = "replay-too-long", Error, crate::sim::limit::REPLAY_TOO_LONG;
+    ReplayWindow = "replay-window", Error, crate::sim::rules::REPLAY_WINDOW;
+    NoAutoscaler = "no-autoscaler", Error, crate::config::rules::NO_AUTOSCALER;
+    MultipleAutoscalers = "multiple-autoscalers", Note, crate::config::rules::MULTIPLE_AUTOSCALERS;
+    UnknownAutoscaler = "unknown-autoscaler", Error, crate::config::rules::UNKNOWN_AUTOSCALER;
+    IgnoredDocument = "ignored-document", Note, crate::config::rules::IGNORED_DOCUMENT;
+    WrongType = "wrong-type", Error, crate::config::rules::WRONG_TYPE;
+    UnquotedString = "unquoted-string", Warning, crate::config::rules::UNQUOTED_STRING;
+    MissingField = "missing-field", Error, crate::config::rules::MISSING_FIELD;
+    UnknownField = "unknown-field", Warning, crate::config::rules::UNKNOWN_FIELD;
+    UnknownKind = "unknown-kind", Error, crate::config::rules::UNKNOWN_KIND;
+    UnknownApiVersion = "unknown-api-version", Error, crate::config::rules::UNKNOWN_API_VERSION;
+    RemovedApiVersion = "removed-api-version", Warning, crate::config::hpa::REMOVED_API_VERSION;
+    InvalidValue = "invalid-value", Error, crate::config::rules::INVALID_VALUE;
+    OutOfRange = "out-of-range", Error, crate::config::rules::OUT_OF_RANGE;
+    MinAboveMax = "min-above-max", Error, crate::config::rules::MIN_ABOVE_MAX;
+    InvalidTarget = "invalid-target", Error, crate::config::rules::INVALID_TARGET;
+    TargetAboveBound = "target-above-bound", Warning, crate::config::rules::TARGET_ABOVE_BOUND;
+    DeprecatedMetric = "deprecated-metric", Note, crate::config::rules::DEPRECATED_METRIC;
+    UnknownMetricSource = "unknown-metric-source", Error, crate::config::rules::UNKNOWN_METRIC_SOURCE;
+    UnknownTargetType = "unknown-target-type", Error, crate::config::rules::UNKNOWN_TARGET_TYPE;
+    UnknownPolicyType = "unknown-policy-type", Error, crate::config::hpa::UNKNOWN_POLICY_TYPE;
+    UnknownValue = "unknown-value", Error, crate::config::rules::UNKNOWN_VALUE;
+    AibrixIgnoredAnnotation = "aibrix-ignored-annotation", Warning, crate::config::aibrix::AIBRIX_IGNORED_ANNOTATION;
+    AibrixKeyInLabels = "aibrix-key-in-labels", Warning, crate::config::aibrix::AIBRIX_KEY_IN_LABELS;
+    AibrixTargetTruncated = "aibrix-target-truncated", Error, crate::config::aibrix::AIBRIX_TARGET_TRUNCATED;
+    KedaResourceOnlyZero = "keda-resource-only-zero", Error, crate::config::keda::KEDA_RESOURCE_ONLY_ZERO;
+    DuplicateName = "duplicate-name", Error, crate::config::keda::DUPLICATE_NAME;
+    UnsupportedFeature = "unsupported-feature", Warning, crate::config::rules::UNSUPPORTED_FEATURE;
+    SimDemandAboveBound = "sim-demand-above-bound", Warning, crate::sim::rules::SIM_DEMAND_ABOVE_BOUND;
+    UnitMismatch = "unit-mismatch", Warning, crate::analysis::unit_mismatch::DOC;
+    NeverScalesDown = "never-scales-down", Warning, crate::analysis::never_scales_down::DOC;
+    PinnedAtMax = "pinned-at-max", Warning, crate::analysis::pinned_at_max::DOC;
+    Flapping = "flapping", Warning, crate::analysis::flapping::DOC;
+    ValueVsAveragevalue = "value-vs-averagevalue", Warning, crate::analysis::value_vs_averagevalue::DOC;
+    NeverReachesTarget = "never-reaches-target", Warning, crate::analysis::never_reaches_target::DOC;
+    ScaleToZeroMisconfigured = "scale-to-zero-misconfigured", Warning, crate::analysis::scale_to_zero::DOC;
+    WindowShorterThanScrape = "window-shorter-than-scrape", Warning, crate::analysis::window_shorter_than_scrape::DOC;
+    TargetUnreachable = "target-unreachable", Warning, crate::analysis::target_unreachable::DOC;
+    SamplesFormat = "samples-format", Note, crate::samples::rules::FORMAT;
+    SamplesNonFinite = "samples-non-finite", Warning, crate::samples::rules::NON_FINITE;
+    SamplesMissingValue = "samples-missing-value", Warning, crate::samples::rules::MISSING_VALUE;
+    SamplesUnsorted = "samples-unsorted", Warning, crate::samples::rules::UNSORTED;
+    SamplesDuplicateTime = "samples-duplicate-time", Warning, crate::samples::rules::DUPLICATE_TIME;
+    SamplesGap = "samples-gap", Warning, crate::samples::rules::GAP;
+    SamplesStray = "samples-stray", Warning, crate::samples::rules::STRAY;
+    SamplesCounter = "samples-counter", Warning, crate::samples::rules::COUNTER;
+    SamplesCounterReset = "samples-counter-reset", Warning, crate::samples::rules::COUNTER_RESET;
+    SamplesPodChurn = "samples-pod-churn", Note, crate::samples::rules::POD_CHURN;
+    SamplesNoPod = "samples-no-pod", Warning, crate::samples::rules::NO_POD;
+    SamplesPodLabelAlias = "samples-pod-label-alias", Note, crate::samples::rules::POD_LABEL_ALIAS;
+    SamplesDuplicatePod = "samples-duplicate-pod", Warning, crate::samples::rules::DUPLICATE_POD;
+    SamplesScrapeInterval = "samples-scrape-interval", Warning, crate::samples::rules::SCRAPE_INTERVAL;
+    SamplesUnevenScrapes = "samples-uneven-scrapes", Warning, crate::samples::rules::UNEVEN_SCRAPES;
+    SamplesZonelessTime = "samples-zoneless-time", Note, crate::samples::rules::ZONELESS_TIME;
+    SamplesEpochSeconds = "samples-epoch-seconds", Note, crate::samples::rules::EPOCH_SECONDS;
+    SamplesIgnoredColumn = "samples-ignored-column", Note, crate::samples::rules::IGNORED_COLUMN;
+    SamplesReplicasConflict = "samples-replicas-conflict", Warning, crate::samples::rules::REPLICAS_CONFLICT;
+    SamplesPrometheusWarning = "samples-prometheus-warning", Warning, crate::samples::rules::PROMETHEUS_WARNING;
+    SamplesHistogramSkipped = "samples-histogram-skipped", Warning, crate::samples::rules::HISTOGRAM_SKIPPED;
+    SamplesPercentScale = "samples-percent-scale", Warning, crate::samples::rules::PERCENT_SCALE;
+    SamplesDemandInterpretation = "samples-demand-interpretation", Note, crate::samples::rules::DEMAND_INTERPRETATION;
+    SamplesDemandStep = "samples-demand-step", Note, crate::samples::rules::DEMAND_STEP;
+    SamplesDemandPodAbsent = "samples-demand-pod-absent", Warning, crate::samples::rules::DEMAND_POD_ABSENT;
+    SamplesDemandEmptyStep = "samples-demand-empty-step", Warning, crate::samples::rules::DEMAND_EMPTY_STEP;
+    SamplesDemandCollapsed = "samples-demand-collapsed", Note, crate::samples::rules::DEMAND_COLLAPSED;
+    SamplesDemandNegative = "samples-demand-negative", Warning, crate::samples::rules::DEMAND_NEGATIVE;
+    SamplesDemandNoReplicas = "samples-demand-no-replicas", Warning, crate::samples::rules::DEMAND_NO_REPLICAS;
+    SamplesDemandEmpty = "samples-demand-empty", Error, crate::samples::rules::DEMAND_EMPTY;
+    SamplesDemandOffset = "samples-demand-offset", Note, crate::samples::rules::DEMAND_OFFSET;
+    SamplesUnreadable = "samples-unreadable", Error, crate::samples::rules::UNREADABLE;
+}
 
-/// # What it does
-/// Reports a replay window (`--from`/`--to`, the playground's two fields) that cannot be
-/// replayed: `--from` not before `--to`, a bound outside the data (the message names the data's
-/// range in the input's own times), or an RFC 3339 bound for an input whose times are relative.
-/// Nothing is replayed.
-///
-/// # Why is this bad
-/// A window outside the data would replay a value the data never had, or nothing at all.
-///
-/// # Example
-/// ```text
-/// $ scalelens simulate hpa.yaml --demand demand.csv --from 7200 --to 3600
-/// ```
-///
-/// # Fix
-/// Give a window inside the range the message names, with `--from` before `--to`.
-///
-/// # References
-/// - Scalelens `core/src/pipeline.rs` (`ReplayWindow`).
-pub const REPLAY_WINDOW: &str = "replay-window";
+impl Code {
+    /// The code whose string is `s`.
+    pub fn from_str_opt(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
 
-/// # What it does
-/// Reports an input in which no autoscaler (PodAutoscaler, HorizontalPodAutoscaler, ScaledObject,
-/// Knative Service / Configuration / Revision) was found.
-///
-/// # Why is this bad
-/// There is nothing to check or replay; usually the wrong file was passed.
-///
-/// # Example
-/// ```text
-/// apiVersion: apps/v1
-/// kind: Deployment
-/// ```
-///
-/// # Fix
-/// Pass the file that contains the autoscaler.
-///
-/// # References
-/// - Scalelens `core/src/config/mod.rs` (the kinds it reads).
-pub const NO_AUTOSCALER: &str = "no-autoscaler";
+    /// The rule's page ([`RULE_DOCS_BASE`]`<code>.md`).
+    pub fn help_uri(self) -> String {
+        format!("{RULE_DOCS_BASE}{}.md", self.as_str())
+    }
 
-/// # What it does
-/// Note: the input holds several autoscalers and none was named; the first is replayed.
-///
-/// # Why is this bad
-/// The replay may be of another autoscaler than the one meant.
-///
-/// # Example
-/// ```text
-/// kind: HorizontalPodAutoscaler   # a
-/// ---
-/// kind: HorizontalPodAutoscaler   # b
-/// ```
-///
-/// # Fix
-/// Choose one with `--name <metadata.name>`.
-///
-/// # References
-/// - Scalelens `core/src/config/mod.rs` (`Parsed::select`).
-pub const MULTIPLE_AUTOSCALERS: &str = "multiple-autoscalers";
+    /// The known codes closest to `s` (edit distance at most a third of its length, at least 2),
+    /// best first: for "did you mean" on a mistyped code.
+    pub fn suggest(s: &str) -> Vec<Code> {
+        let limit = (s.chars().count() / 3).max(2);
+        let mut scored: Vec<(usize, Code)> = Code::ALL
+            .iter()
+            .map(|c| (edit_distance(s, c.as_str()), *c))
+            .filter(|(d, _)| *d <= limit)
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, c)| c).collect()
+    }
+}
 
-/// # What it does
-/// Reports a `--name` that matches no autoscaler in the input, listing the names there are.
-///
-/// # Why is this bad
-/// Nothing can be replayed.
-///
-/// # Example
-/// ```text
-/// $ scalelens simulate hpa.yaml --name lama   # the input has `llama`
-/// ```
-///
-/// # Fix
-/// Use one of the names listed.
-///
-/// # References
-/// - Scalelens `core/src/config/mod.rs` (`Parsed::select`).
-pub const UNKNOWN_AUTOSCALER: &str = "unknown-autoscaler";
+/// Levenshtein distance over characters (two rows; inputs are short codes).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
 
-/// # What it does
-/// Note: a document of a kind Scalelens does not replay (ConfigMaps other than
-/// `config-autoscaler`, Services, non-mapping documents) was skipped.
-///
-/// # Why is this bad
-/// Settings in that document do not take part in the replay; a misspelled kind also lands here.
-///
-/// # Example
-/// ```text
-/// apiVersion: v1
-/// kind: Service
-/// metadata: {name: llama}
-/// ```
-///
-/// # Fix
-/// None needed when the document is unrelated; otherwise correct its `apiVersion`/`kind`.
-///
-/// # References
-/// - Scalelens `core/src/config/mod.rs` (dispatch by apiVersion/kind).
-pub const IGNORED_DOCUMENT: &str = "ignored-document";
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
-/// # What it does
-/// Reports a field with the wrong YAML type: a string where an integer is required, a list where a
-/// mapping is required, and so on.
-///
-/// # Why is this bad
-/// The API server rejects the object; the controller never sees it.
-///
-/// # Example
-/// ```text
-/// spec:
-///   maxReplicas: "ten"
-/// ```
-///
-/// # Fix
-/// Write the type the field takes.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `staging/src/k8s.io/api/autoscaling/v2/types.go`; the CRD schemas
-///   of KEDA v2.18 and AIBrix v0.7.0.
-pub const WRONG_TYPE: &str = "wrong-type";
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
 
-/// # What it does
-/// Reports a CRD string field (AIBrix `targetValue`, KEDA trigger metadata) written as a bare
-/// number or boolean. Scalelens reads it as the string it spells.
-///
-/// # Why is this bad
-/// The API server rejects it: the CRD declares a string and YAML parses `0.5` as a number.
-///
-/// # Example
-/// ```text
-/// metricsSources:
-///   - targetValue: 0.5
-/// ```
-///
-/// # Fix
-/// Quote it: `targetValue: "0.5"`.
-///
-/// # References
-/// - vllm-project/aibrix v0.7.0 `api/autoscaling/v1alpha1/podautoscaler_types.go` (`TargetValue
-///   string`); kedacore/keda v2.18 `apis/keda/v1alpha1/scaledobject_types.go` (`Metadata
-///   map[string]string`).
-pub const UNQUOTED_STRING: &str = "unquoted-string";
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
-/// # What it does
-/// Reports a required field that is missing (`maxReplicas`, `scaleTargetRef`, a trigger's `query`,
-/// ...).
-///
-/// # Why is this bad
-/// The API server or the controller rejects the object, or the controller cannot compute anything.
-///
-/// # Example
-/// ```text
-/// spec:
-///   scaleTargetRef: {kind: Deployment, name: llama}
-///   # no maxReplicas
-/// ```
-///
-/// # Fix
-/// Add the field.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go`; kedacore/keda
-///   v2.18 `pkg/scalers/prometheus_scaler.go` (required metadata); vllm-project/aibrix v0.7.0
-///   `pkg/webhook/podautoscaler_webhook.go`.
-pub const MISSING_FIELD: &str = "missing-field";
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
-/// # What it does
-/// Reports a field that the family does not define; a close known name is suggested.
-///
-/// # Why is this bad
-/// The field is ignored, so a typo silently falls back to the default.
-///
-/// # Example
-/// ```text
-/// spec:
-///   maxReplica: 10
-/// ```
-///
-/// # Fix
-/// Rename it to the suggested field, or remove it.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `staging/src/k8s.io/api/autoscaling/v2/types.go`; the CRD schemas
-///   of KEDA v2.18 and AIBrix v0.7.0.
-pub const UNKNOWN_FIELD: &str = "unknown-field";
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
 
-/// # What it does
-/// Reports a kind that the API group does not define (e.g. `kind: PodAutoscalers`).
-///
-/// # Why is this bad
-/// The API server rejects the object.
-///
-/// # Example
-/// ```text
-/// apiVersion: autoscaling.aibrix.ai/v1alpha1
-/// kind: PodAutoscalers
-/// ```
-///
-/// # Fix
-/// Use the right kind (suggested).
-///
-/// # References
-/// - vllm-project/aibrix v0.7.0 `api/autoscaling/v1alpha1/podautoscaler_types.go`; kedacore/keda
-///   v2.18 `apis/keda/v1alpha1`.
-pub const UNKNOWN_KIND: &str = "unknown-kind";
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
-/// # What it does
-/// Reports an apiVersion that does not exist for this kind (e.g. `autoscaling/v3`).
-///
-/// # Why is this bad
-/// The API server rejects the object.
-///
-/// # Example
-/// ```text
-/// apiVersion: autoscaling/v3
-/// kind: HorizontalPodAutoscaler
-/// ```
-///
-/// # Fix
-/// Use a served version (suggested).
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling` (served versions v1, v2).
-pub const UNKNOWN_API_VERSION: &str = "unknown-api-version";
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// # What it does
-/// Reports an API version that Kubernetes removed (`autoscaling/v2beta1` in 1.25,
-/// `autoscaling/v2beta2` in 1.26). Scalelens still reads it.
-///
-/// # Why is this bad
-/// Current clusters reject the object.
-///
-/// # Example
-/// ```text
-/// apiVersion: autoscaling/v2beta2
-/// kind: HorizontalPodAutoscaler
-/// ```
-///
-/// # Fix
-/// Move to `autoscaling/v2` (field names changed for v2beta1: `targetAverageValue` became
-/// `target.averageValue`).
-///
-/// # References
-/// - Kubernetes docs, "Deprecated API Migration Guide" (v1.25, v1.26 removals).
-pub const REMOVED_API_VERSION: &str = "removed-api-version";
+    #[test]
+    fn codes_are_unique_kebab_case_and_round_trip() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Code::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            assert!(
+                s.split('-')
+                    .all(|w| !w.is_empty() && w.chars().all(|ch| ch.is_ascii_lowercase())),
+                "{s}"
+            );
+            assert_eq!(Code::from_str_opt(s), Some(*c));
+        }
+    }
 
-/// # What it does
-/// Reports a value that cannot be parsed: a bad Go duration, quantity, number or boolean.
-///
-/// # Why is this bad
-/// The controller rejects it or keeps its default, so the setting has no effect.
-///
-/// # Example
-/// ```text
-/// annotations:
-///   autoscaling.aibrix.ai/scale-down-cooldown-window: "5 minutes"
-/// ```
-///
-/// # Fix
-/// Write a valid value (`"5m"`).
-///
-/// # References
-/// - Go `time.ParseDuration`; kubernetes/apimachinery `pkg/api/resource/quantity.go`;
-///   vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/context/context.go`.
-pub const INVALID_VALUE: &str = "invalid-value";
+    #[test]
+    fn docs_read_as_summary_and_sections() {
+        let d = Code::Flapping.doc();
+        assert!(!d.summary().is_empty());
+        assert!(!d.summary().contains('#'));
+        for s in Section::ALL {
+            assert!(d.section(s).is_some_and(|t| !t.is_empty()), "{s:?}");
+        }
+        // Intra-doc links read as code.
+        assert!(!d.markdown().contains("[`"), "{}", d.markdown());
+    }
 
-/// # What it does
-/// Reports a number outside the range the API validation or the controller accepts (e.g. Knative
-/// `window` outside 6 s..1 h, HPA `stabilizationWindowSeconds` above 3600, HPA `minReplicas: 0`
-/// without the `HPAScaleToZero` gate), or beyond what the field's type holds, with that range
-/// and type: an `int32` API field above 2147483647, an annotation read by Go's
-/// `strconv.ParseInt(s, 10, 32)` or `ParseFloat(s, 64)` (`1e400`), a Go duration over about
-/// 292 years, a quantity target whose `MilliValue()` overflows `int64`.
-///
-/// # Why is this bad
-/// The API server rejects the object, or the controller clamps or ignores the value.
-///
-/// # Example
-/// ```text
-/// metadata:
-///   annotations:
-///     autoscaling.knative.dev/window: "2s"
-/// ```
-///
-/// # Fix
-/// A value in the range given in the message.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go`; knative/serving
-///   v1.20 `pkg/apis/autoscaling/annotation_validation.go`; vllm-project/aibrix v0.7.0
-///   `pkg/webhook/podautoscaler_webhook.go`.
-pub const OUT_OF_RANGE: &str = "out-of-range";
+    #[test]
+    fn suggestions_are_close_codes() {
+        let table: [(&str, &[Code]); 4] = [
+            ("flaping", &[Code::Flapping]),
+            ("yaml-sintax", &[Code::YamlSyntax]),
+            ("pinned-at-mx", &[Code::PinnedAtMax]),
+            ("zzzzzzzzzzzz", &[]),
+        ];
+        for (typed, want) in table {
+            let got = Code::suggest(typed);
+            assert_eq!(&got[..want.len().min(got.len())], want, "{typed}");
+            assert_eq!(got.is_empty(), want.is_empty(), "{typed}");
+        }
+    }
 
-/// # What it does
-/// Reports `minReplicas` greater than `maxReplicas` (or Knative `min-scale` above `max-scale`).
-///
-/// # Why is this bad
-/// The API server rejects it (HPA, KEDA, AIBrix webhook) or the autoscaler pins the count.
-///
-/// # Example
-/// ```text
-/// spec:
-///   minReplicas: 5
-///   maxReplicas: 2
-/// ```
-///
-/// # Fix
-/// Swap or correct the bounds.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go`; kedacore/keda
-///   v2.18 `apis/keda/v1alpha1/scaledobject_types.go` (`CheckReplicaCountBoundsAreValid`).
-pub const MIN_ABOVE_MAX: &str = "min-above-max";
-
-/// # What it does
-/// Reports a metric target ≤ 0 (or one that rounds to 0, like a KEDA threshold below 0.0005).
-///
-/// # Why is this bad
-/// Every algorithm divides by the target: the controller rejects it or produces nonsense.
-///
-/// # Example
-/// ```text
-/// target: {type: AverageValue, averageValue: "0"}
-/// ```
-///
-/// # Fix
-/// A positive target in the metric's unit.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go` (target values >
-///   0); kedacore/keda v2.18 `pkg/scalers/scaler.go` (`GetMetricTargetMili`).
-pub const INVALID_TARGET: &str = "invalid-target";
-
-/// # What it does
-/// Reports a metric target above the metric's known upper bound (e.g. `gpu_cache_usage_perc`, a
-/// 0–1 fraction, with target 50). A target within the bound that the tolerance still makes
-/// unreachable is `target-unreachable`.
-///
-/// # Why is this bad
-/// The per-pod value can never reach the target, so the autoscaler never scales up.
-///
-/// # Example
-/// ```text
-/// targetMetric: gpu_cache_usage_perc
-/// targetValue: "50"
-/// ```
-///
-/// # Fix
-/// Write the target in the metric's unit (`"0.5"`).
-///
-/// # References
-/// - vllm-project/vllm `vllm/engine/metrics.py` ("1 means 100 percent usage"); vllm-project/aibrix
-///   PR #356 ("the target value (50%) should be 0.5").
-pub const TARGET_ABOVE_BOUND: &str = "target-above-bound";
-
-/// # What it does
-/// Note: a metric that current engines no longer export (e.g. vLLM removed
-/// `vllm:gpu_cache_usage_perc`).
-///
-/// # Why is this bad
-/// Against a current engine the autoscaler reads 0 (AIBrix v0.7.0 turns a missing metric into 0.0)
-/// and scales down.
-///
-/// # Example
-/// ```text
-/// targetMetric: gpu_cache_usage_perc
-/// ```
-///
-/// # Fix
-/// Use the replacement named in the message (`kv_cache_usage_perc`).
-///
-/// # References
-/// - vllm-project/vllm PR #18354 (deprecation, v0.9.2) and PR #29330 (removal);
-///   vllm-project/aibrix v0.7.0 `pkg/metrics/metrics.go`.
-pub const DEPRECATED_METRIC: &str = "deprecated-metric";
-
-/// # What it does
-/// Reports an unknown metric source type (HPA `metrics[].type`, AIBrix `metricSourceType`).
-///
-/// # Why is this bad
-/// The API server rejects the object.
-///
-/// # Example
-/// ```text
-/// metrics:
-///   - type: Custom
-/// ```
-///
-/// # Fix
-/// One of the listed types (`Resource`, `Pods`, `Object`, `External`, `ContainerResource`; AIBrix
-/// `pod`, `resource`, `custom`, `external`, `domain`).
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `staging/src/k8s.io/api/autoscaling/v2/types.go`
-///   (`MetricSourceType`); vllm-project/aibrix v0.7.0
-///   `api/autoscaling/v1alpha1/podautoscaler_types.go`.
-pub const UNKNOWN_METRIC_SOURCE: &str = "unknown-metric-source";
-
-/// # What it does
-/// Reports an unknown target type (`target.type` not Utilization/Value/AverageValue) or a type the
-/// source does not accept (Utilization on a Pods metric, on a KEDA prometheus trigger).
-///
-/// # Why is this bad
-/// The API server or KEDA rejects the object.
-///
-/// # Example
-/// ```text
-/// pods:
-///   target: {type: Utilization, averageUtilization: 50}
-/// ```
-///
-/// # Fix
-/// A type the source accepts (Pods metrics take AverageValue).
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go`; kedacore/keda
-///   v2.18 `pkg/scalers/scaler.go` (`GetMetricTargetType`: Utilization is unsupported for external
-///   metrics).
-pub const UNKNOWN_TARGET_TYPE: &str = "unknown-target-type";
-
-/// # What it does
-/// Reports an unknown scaling policy type (not Pods/Percent) or select policy (not
-/// Max/Min/Disabled).
-///
-/// # Why is this bad
-/// The API server rejects the object.
-///
-/// # Example
-/// ```text
-/// behavior:
-///   scaleDown:
-///     policies: [{type: Replicas, value: 1, periodSeconds: 60}]
-/// ```
-///
-/// # Fix
-/// One of the listed values.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go`
-///   (`validateScalingRules`).
-pub const UNKNOWN_POLICY_TYPE: &str = "unknown-policy-type";
-
-/// # What it does
-/// Reports an unknown enumerated value elsewhere (AIBrix `scalingStrategy`, Knative `metric` or
-/// `class`, ...).
-///
-/// # Why is this bad
-/// The object is rejected, or the controller falls back to its default.
-///
-/// # Example
-/// ```text
-/// spec:
-///   scalingStrategy: KNATIVE
-/// ```
-///
-/// # Fix
-/// One of the listed values.
-///
-/// # References
-/// - vllm-project/aibrix v0.7.0 `api/autoscaling/v1alpha1/podautoscaler_types.go`; knative/serving
-///   v1.20 `pkg/apis/autoscaling/register.go`.
-pub const UNKNOWN_VALUE: &str = "unknown-value";
-
-/// # What it does
-/// Reports a legacy AIBrix annotation (`kpa.autoscaling.aibrix.ai/*`,
-/// `apa.autoscaling.aibrix.ai/*`, `autoscaling.aibrix.ai/{up,down}-fluctuation-tolerance`) that
-/// AIBrix v0.7.0 does not read (and, under `--aibrix-version v0.4`, a v0.7.0 key that v0.4.0 does
-/// not read).
-///
-/// # Why is this bad
-/// The default applies instead, silently: the samples' `scale-down-delay: 3m` is a 300 s cooldown
-/// in v0.7.0.
-///
-/// # Example
-/// ```text
-/// annotations:
-///   kpa.autoscaling.aibrix.ai/scale-down-delay: 3m
-/// ```
-///
-/// # Fix
-/// The key of the replayed version, when there is one (suggested).
-///
-/// # References
-/// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/types/annotations.go`; v0.4.0
-///   `pkg/controller/podautoscaler/scaler/kpa.go`.
-pub const AIBRIX_IGNORED_ANNOTATION: &str = "aibrix-ignored-annotation";
-
-/// # What it does
-/// Reports an `autoscaling.aibrix.ai/*` key written in `metadata.labels`.
-///
-/// # Why is this bad
-/// AIBrix v0.7.0 reads only annotations (labels were read only between PRs #409 and #665): the
-/// setting has no effect.
-///
-/// # Example
-/// ```text
-/// metadata:
-///   labels:
-///     autoscaling.aibrix.ai/max-scale-up-rate: "4"
-/// ```
-///
-/// # Fix
-/// Move it to `metadata.annotations`.
-///
-/// # References
-/// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/context/context.go`; issue #1159; PR
-///   #665.
-pub const AIBRIX_KEY_IN_LABELS: &str = "aibrix-key-in-labels";
-
-/// # What it does
-/// Reports AIBrix `scalingStrategy: HPA` with a fractional `targetValue`, which the generated HPA
-/// truncates to an integer (`int64(target)`).
-///
-/// # Why is this bad
-/// "0.5" becomes 0: an HPA that cannot work (or a target 1.9 that is really 1). Later AIBrix
-/// versions (after v0.7.0: `hpa_resources.go` with `pametrics.ParseHPATargetValue`) round up
-/// instead (`math.Ceil`): "0.5" becomes 1, still not the fraction meant; Scalelens models
-/// v0.7.0.
-///
-/// # Example
-/// ```text
-/// scalingStrategy: HPA
-/// metricsSources:
-///   - targetMetric: gpu_cache_usage_perc
-///     targetValue: "0.5"
-/// ```
-///
-/// # Fix
-/// An integer target in the metric's unit, or the KPA/APA strategy.
-///
-/// # References
-/// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/hpa_resources.go`
-///   (`makeHPAWithBounds`).
-pub const AIBRIX_TARGET_TRUNCATED: &str = "aibrix-target-truncated";
-
-/// # What it does
-/// Reports a KEDA ScaledObject whose triggers are all cpu/memory with `minReplicaCount: 0`.
-///
-/// # Why is this bad
-/// The KEDA webhook rejects it: with no pods there is no CPU to measure, so scale to zero cannot
-/// work.
-///
-/// # Example
-/// ```text
-/// minReplicaCount: 0
-/// triggers:
-///   - type: cpu
-///     metricType: Utilization
-///     metadata: {value: "60"}
-/// ```
-///
-/// # Fix
-/// `minReplicaCount: 1`, or add an external trigger.
-///
-/// # References
-/// - kedacore/keda v2.18 `apis/keda/v1alpha1/scaledobject_webhook.go` ("scale to zero doesn't work
-///   in this case").
-pub const KEDA_RESOURCE_ONLY_ZERO: &str = "keda-resource-only-zero";
-
-/// # What it does
-/// Reports two KEDA triggers with the same `name`.
-///
-/// # Why is this bad
-/// KEDA's `ValidateTriggers` rejects the ScaledObject.
-///
-/// # Example
-/// ```text
-/// triggers:
-///   - {type: prometheus, name: load, ...}
-///   - {type: prometheus, name: load, ...}
-/// ```
-///
-/// # Fix
-/// Give each trigger a unique name.
-///
-/// # References
-/// - kedacore/keda v2.18 `apis/keda/v1alpha1/scaletriggers_types.go` (`ValidateTriggers`: trigger
-///   names must be unique).
-pub const DUPLICATE_NAME: &str = "duplicate-name";
-
-/// # What it does
-/// Reports a feature Scalelens reads but does not replay (KEDA `scalingModifiers`/`fallback`,
-/// trigger types other than prometheus/cpu/memory, Knative's HPA class, AIBrix schedules).
-///
-/// # Why is this bad
-/// The replay ignores it, so its results may differ from the cluster's.
-///
-/// # Example
-/// ```text
-/// spec:
-///   fallback: {failureThreshold: 3, replicas: 6}
-/// ```
-///
-/// # Fix
-/// None needed; read the replay with that difference in mind.
-///
-/// # References
-/// - kedacore/keda v2.18 `pkg/fallback/fallback.go`; knative/serving v1.20
-///   `pkg/apis/autoscaling/register.go` (classes); vllm-project/aibrix v0.7.0
-///   `pkg/controller/podautoscaler/scheduled_bounds.go`.
-pub const UNSUPPORTED_FEATURE: &str = "unsupported-feature";
-
-/// # What it does
-/// Simulation warning or note: the demand exceeds what `maxReplicas` pods can report at the
-/// metric's bound (e.g. 342 for a 0–1 fraction with max 10). When it fits 100 × that (percent
-/// data), the replay caps each pod at 100 × the bound, and the finding is a note if the target is
-/// on that scale too; beyond, the simulation drops the bound rather than guess a conversion (see
-/// [`crate::sim::scale`]).
-///
-/// # Why is this bad
-/// The demand is in another unit than the metric (usually percent for a fraction): the replay
-/// shows what the controller would do with such values, not with the real metric.
-///
-/// # Example
-/// ```text
-/// targetMetric: gpu_cache_usage_perc   # 0–1
-/// # demand.csv: 0,342
-/// ```
-///
-/// # Fix
-/// Give the demand in the metric's unit, or fix the metric's unit (see `unit-mismatch`).
-///
-/// # References
-/// - vllm-project/vllm `vllm/engine/metrics.py` (0–1); Scalelens `core/src/sim/mod.rs` (per-pod
-///   value capped at the bound).
-pub const SIM_DEMAND_ABOVE_BOUND: &str = "sim-demand-above-bound";
-
-/// # What it does
-/// Compares the samples' scale with the target's: samples 0–100 (percent) with a target ≤ 1,
-/// samples ≤ 1 with a target > 1, or a metric the registry knows as a percent with a fractional
-/// target (see [`crate::analysis::check_unit_mismatch`]).
-///
-/// # Why is this bad
-/// The autoscaler divides observed by target: a factor 100 pins it at maxReplicas or keeps it at
-/// minReplicas.
-///
-/// # Example
-/// ```text
-/// targetValue: "0.5"
-/// # samples: vllm:gpu_cache_usage_perc 42
-/// ```
-///
-/// # Fix
-/// Write the target in the samples' unit (`"50"`), or convert the metric where it is produced.
-///
-/// # References
-/// - vllm-project/vllm `vllm/engine/metrics.py`; vllm-project/aibrix v0.7.0
-///   `pkg/controller/podautoscaler/algorithm/kpa.go`; vllm-project/aibrix issue #593.
-pub const UNIT_MISMATCH: &str = "unit-mismatch";
-
-/// # What it does
-/// From a replay: the demand fell to zero (or below what minReplicas serve) but the replicas did
-/// not return to minReplicas within the horizon; names the rule that held them (see
-/// [`crate::analysis::check_never_scales_down`]).
-///
-/// # Why is this bad
-/// Idle replicas (GPUs) cost money; it is the symptom users report first ("scaled 1 → 7 and stayed
-/// at 7").
-///
-/// # Example
-/// ```text
-/// behavior:
-///   scaleDown:
-///     stabilizationWindowSeconds: 3600
-/// ```
-///
-/// # Fix
-/// The setting of the rule named in the message.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`; vllm-project/aibrix
-///   v0.4.0 `pkg/controller/podautoscaler/scaler/kpa.go` (30 min delay) and issue #593.
-pub const NEVER_SCALES_DOWN: &str = "never-scales-down";
-
-/// # What it does
-/// From a replay: the desired count sat at maxReplicas for most of the loaded period while the
-/// metric asked for more (see [`crate::analysis::check_pinned_at_max`]).
-///
-/// # Why is this bad
-/// The bound hides the real demand; a recommendation far above the bound usually means a unit
-/// mismatch.
-///
-/// # Example
-/// ```text
-/// maxReplicas: 10
-/// # the metric asks for a median of 84 replicas
-/// ```
-///
-/// # Fix
-/// Raise maxReplicas, or check the metric's unit.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`
-///   (`ScalingLimited`/`TooManyReplicas`); vllm-project/aibrix v0.7.0
-///   `pkg/controller/podautoscaler/algorithm/kpa.go`.
-pub const PINNED_AT_MAX: &str = "pinned-at-max";
-
-/// # What it does
-/// From a replay: the replica count changes direction more than
-/// [`crate::analysis::FLAPPING_CHANGES_PER_HOUR`] times within an hour (see
-/// [`crate::analysis::check_flapping`]).
-///
-/// # Why is this bad
-/// Each scale-up starts pods that take minutes to load weights; each scale-down throws that away
-/// and drops in-flight requests.
-///
-/// # Example
-/// ```text
-/// behavior:
-///   scaleDown:
-///     stabilizationWindowSeconds: 0
-/// ```
-///
-/// # Fix
-/// A longer scale-down window (stabilization, cooldown, scale-down delay) or a wider tolerance.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go` (stabilization;
-///   KEP-4951 tolerances); knative/serving v1.20 `pkg/autoscaler/scaling/autoscaler.go`.
-pub const FLAPPING: &str = "flapping";
-
-/// # What it does
-/// Reads a KEDA prometheus trigger's `query`: `AverageValue` (the default) on an `avg(...)` across
-/// pods, or `Value` on a `sum(rate(...))` across pods (see [`crate::analysis::check_keda_query`]);
-/// from samples, an HPA `External` metric with a `Value` target whose samples hold one series per
-/// pod, which the HPA sums and then multiplies by the pods (see
-/// [`crate::analysis::check_external_value_per_pod`]). Fires only on that evidence and says what
-/// it is.
-///
-/// # Why is this bad
-/// AverageValue computes ceil(result / threshold) without the pods: on an average the effective
-/// per-pod target is N × threshold and it scales down under load. Value computes ceil(pods ×
-/// result / threshold): on a total that adding pods does not lower (a summed rate, a sum of
-/// per-pod series), it asks for N times too many and runs away to the maximum.
-///
-/// # Example
-/// ```text
-/// triggers:
-///   - type: prometheus
-///     metadata:
-///       query: avg(rate(vllm:request_success_total[2m]))
-///       threshold: "5"
-/// ```
-///
-/// # Fix
-/// `metricType: Value` with an average, or AverageValue with a `sum`.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
-///   (`GetExternalMetricReplicas`, `GetExternalPerPodMetricReplicas`); kedacore/keda v2.18
-///   `pkg/scalers/prometheus_scaler.go` and `pkg/scalers/scaler.go` (`GetMetricTargetType`: an
-///   empty metricType is AverageValue).
-pub const VALUE_VS_AVERAGEVALUE: &str = "value-vs-averagevalue";
-
-/// # What it does
-/// From a replay: a bounded metric saturates at its bound while the demand per ready pod exceeds
-/// it and the controller holds a count below maxReplicas (warning); or the observed value stays
-/// below half the target over at least 30 minutes of load with replicas at minReplicas throughout
-/// (note). See [`crate::analysis::check_never_reaches_target`]; it never reports evaluations at
-/// maxReplicas, which are `pinned-at-max`'s.
-///
-/// # Why is this bad
-/// A saturated metric cannot say how far over target the load is: AIBrix v0.7.0's KPA asks for at
-/// most ceil(bound / target) replicas whatever the load. A target never reached makes the
-/// autoscaler inert.
-///
-/// # Example
-/// ```text
-/// scalingStrategy: KPA
-/// metricsSources:
-///   - targetMetric: kv_cache_usage_perc
-///     targetValue: "0.5"   # at most ceil(1 / 0.5) = 2 replicas
-/// ```
-///
-/// # Fix
-/// Scale on a metric that keeps growing with the load (`num_requests_waiting`), or a strategy that
-/// multiplies by the pods; for a never-reached target, a target the real peak exceeds.
-///
-/// # References
-/// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/kpa.go`;
-///   vllm-project/aibrix PR #2671; vllm-project/vllm `vllm/v1/metrics/loggers.py`.
-pub const NEVER_REACHES_TARGET: &str = "never-reaches-target";
-
-/// # What it does
-/// Reports scale-to-zero settings the controller cannot honour: Knative `min-scale: "0"` with
-/// `enable-scale-to-zero: "false"`, or a pod retention period that never applies (note); AIBrix
-/// `minReplicas: 0` with per-pod metrics or APA (never comes back from 0), or with the HPA
-/// strategy (min dropped); from samples, KEDA `minReplicaCount: 0` with an idle floor above
-/// `activationThreshold`. See [`crate::analysis::check_scale_to_zero`],
-/// [`crate::analysis::check_keda_idle_floor`]. HPA `minReplicas: 0` is `out-of-range`.
-///
-/// # Why is this bad
-/// Idle pods are never released although the YAML says so, or a workload at 0 never comes back
-/// (AIBrix has no activator).
-///
-/// # Example
-/// ```text
-/// spec:
-///   minReplicas: 0
-///   scalingStrategy: KPA
-///   metricsSources:
-///     - metricSourceType: pod
-/// ```
-///
-/// # Fix
-/// Knative: drop `min-scale: "0"` or enable scale to zero; AIBrix: `minReplicas: 1`; KEDA: an
-/// `activationThreshold` above the idle floor.
-///
-/// # References
-/// - knative/serving v1.20 `pkg/reconciler/autoscaling/kpa/scaler.go` (`handleScaleToZero`);
-///   vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/metrics/client.go`,
-///   `hpa_resources.go`; kedacore/keda v2.18 `pkg/scaling/executor/scale_scaledobjects.go`;
-///   kubernetes/kubernetes v1.34 feature gate `HPAScaleToZero` (alpha, off).
-pub const SCALE_TO_ZERO_MISCONFIGURED: &str = "scale-to-zero-misconfigured";
-
-/// # What it does
-/// Reports a window that holds at most one sample: an AIBrix stable/panic window written shorter
-/// than the 10 s resync (one scrape per reconcile), an HPA/KEDA stabilization window written
-/// between 1 s and the 15 s sync period (one recommendation per sync), or, from samples, a KEDA
-/// query's `rate(...[d])` range shorter than two scrape intervals. See
-/// [`crate::analysis::check_windows`], [`crate::analysis::check_query_ranges`]. Knative (1 s
-/// scrape, windows ≥ 6 s) cannot have it.
-///
-/// # Why is this bad
-/// A one-sample window passes every spike to the count; a PromQL rate over a one-sample range
-/// returns nothing, which KEDA reads as 0.
-///
-/// # Example
-/// ```text
-/// metadata:
-///   query: sum(rate(vllm:request_success_total[30s]))   # scraped every 30 s
-/// ```
-///
-/// # Fix
-/// Windows of several sample intervals: AIBrix ≥ 30 s, HPA stabilization 0 or ≥ 15 s, PromQL
-/// ranges ≥ 4 × scrape interval.
-///
-/// # References
-/// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/podautoscaler_controller.go`
-///   (`DefaultResyncInterval`), `types/metrics.go`; kubernetes/kubernetes v1.34
-///   `pkg/controller/podautoscaler/horizontal.go`; prometheus/prometheus
-///   `docs/querying/functions.md` (`rate`); kedacore/keda v2.18 `pkg/scalers/prometheus_scaler.go`
-///   (`ignoreNullValues`).
-pub const WINDOW_SHORTER_THAN_SCRAPE: &str = "window-shorter-than-scrape";
-
-/// # What it does
-/// Reports a target the metric can never be brought past: statically, a bounded metric whose
-/// scale-up threshold target × (1 + tolerance) is at or above the bound (a target above the bound
-/// is `target-above-bound`); from a replay, a peak demand that keeps each of maxReplicas pods over
-/// target for at least a minute (silent when `pinned-at-max` fires for the run). See
-/// [`crate::analysis::check_target_unreachable_static`],
-/// [`crate::analysis::check_target_unreachable_run`].
-///
-/// # Why is this bad
-/// Statically the autoscaler never scales up; in the replay, peaks queue requests however well it
-/// reacts, because maxReplicas is below the load.
-///
-/// # Example
-/// ```text
-/// # HPA, tolerance 0.1: scale-up needs > 0.95 × 1.1 = 1.045, above the maximum 1
-/// target: {type: AverageValue, averageValue: "950m"}
-/// ```
-///
-/// # Fix
-/// A target below bound / (1 + tolerance); or maxReplicas at the count the message computes.
-///
-/// # References
-/// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
-///   (`Tolerances.isWithin`); vllm-project/aibrix v0.7.0
-///   `pkg/controller/podautoscaler/algorithm/kpa.go`, `apa.go`.
-pub const TARGET_UNREACHABLE: &str = "target-unreachable";
+    #[test]
+    fn clean_links_keeps_other_brackets() {
+        assert_eq!(clean_links("see [`crate::a::b`]."), "see `a::b`.");
+        assert_eq!(clean_links("[`a b`] [x]"), "[`a b`] [x]");
+    }
+}

@@ -34,6 +34,7 @@
 //!
 //! **Invariant:** pure, deterministic, never panics; every problem is a diagnostic.
 
+use crate::codes::Code;
 use std::fmt::Write as _;
 
 use crate::analysis;
@@ -43,13 +44,9 @@ use crate::demand::DemandSeries;
 use crate::diagnostic::{self, Diagnostic, Edit, Severity};
 use crate::metrics;
 use crate::model::{AibrixVersion, Autoscaler, Family, Millis, TargetType};
-use crate::samples::{self, Format, Hints, ImportNote, Interpretation, SampleError, TimeBase};
+use crate::samples::{self, Format, Hints, Interpretation, SampleError, TimeBase};
 use crate::sim::{self, SimOptions, SimOutput};
 use crate::span::{Pos, Span};
-
-/// Code of the diagnostic for samples text that cannot be read (the message says why, at the
-/// line and column of the samples text).
-pub const SAMPLES_UNREADABLE: &str = "samples-unreadable";
 
 /// One end of a replay window ([`ReplayWindow`]), in the input's own times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,12 +111,20 @@ pub enum WindowError {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NotReplayed {
     /// The configuration has errors that make a replay meaningless (their codes, in order).
-    #[error("the configuration has errors ({}) that make a replay meaningless", .0.join(", "))]
-    ConfigErrors(Vec<&'static str>),
+    #[error("the configuration has errors ({}) that make a replay meaningless", code_list(.0))]
+    ConfigErrors(Vec<Code>),
     #[error(transparent)]
     Window(WindowError),
     #[error(transparent)]
     TooLong(sim::ReplayTooLong),
+}
+
+fn code_list(codes: &[Code]) -> String {
+    codes
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Where the demand comes from.
@@ -264,7 +269,7 @@ pub struct ImportReport {
     /// How the values were turned into demand (`Auto` resolved).
     pub interpretation: Interpretation,
     /// Import and conversion notes, in order.
-    pub notes: Vec<ImportNote>,
+    pub notes: Vec<Diagnostic>,
     /// The per-pod scale of the data when it differs from the metric registry's (percent data
     /// for a 0–1 metric): the replay caps each pod at `scale.bound`.
     pub scale: Option<sim::SamplesScale>,
@@ -336,7 +341,7 @@ impl PipelineOutput {
     }
 
     /// Whether any finding has this code.
-    pub fn has_code(&self, code: &str) -> bool {
+    pub fn has_code(&self, code: Code) -> bool {
         self.findings.iter().any(|f| f.diagnostic.code == code)
     }
 }
@@ -422,7 +427,7 @@ pub fn pos_at(text: &str, line: u32, column: u32) -> Pos {
 /// A diagnostic in the samples text at `line:column` (to the end of that line).
 fn samples_diag(
     text: &str,
-    code: &'static str,
+    code: Code,
     severity: Severity,
     message: String,
     at: Option<(u32, u32)>,
@@ -509,7 +514,7 @@ fn import_samples(
     };
     let s = parsed?;
     let (demand, conv_notes) = samples::to_demand(&s, interpretation);
-    let notes: Vec<ImportNote> = s.notes.iter().chain(conv_notes.iter()).cloned().collect();
+    let notes: Vec<Diagnostic> = s.notes.iter().chain(conv_notes.iter()).cloned().collect();
     let findings = notes
         .iter()
         .filter(|n| n.severity != Severity::Note)
@@ -519,7 +524,7 @@ fn import_samples(
                 n.code,
                 n.severity,
                 n.message.clone(),
-                n.line.zip(n.column),
+                n.span.map(|s| (s.start.line, s.start.column)),
             )
         })
         .collect();
@@ -555,10 +560,7 @@ pub fn blocks_replay(a: &Autoscaler, d: &Diagnostic) -> bool {
         .is_none_or(|s| a.span.start <= s.start && s.end <= a.span.end);
     d.severity == Severity::Error
         && inside
-        && !matches!(
-            d.code,
-            crate::codes::AIBRIX_TARGET_TRUNCATED | crate::codes::YAML_SYNTAX
-        )
+        && !matches!(d.code, Code::AibrixTargetTruncated | Code::YamlSyntax)
 }
 
 /// `ms` in the input's own form: RFC 3339 for absolute times, seconds for relative ones (as a
@@ -588,7 +590,7 @@ fn replay(
     let end_i = i64::try_from(end).unwrap_or(i64::MAX);
     let shown = |rel: i64| input_time(start.saturating_add(rel), absolute);
     let window_err = |e: WindowError| {
-        let d = Diagnostic::error(crate::codes::REPLAY_WINDOW, e.to_string()).with_help(format!(
+        let d = Diagnostic::error(Code::ReplayWindow, e.to_string()).with_help(format!(
             "give --from and --to between {} and {}, --from before --to",
             shown(0),
             shown(end_i)
@@ -772,7 +774,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
                     Err(e) => {
                         samples_findings.push(samples_diag(
                             text,
-                            SAMPLES_UNREADABLE,
+                            Code::SamplesUnreadable,
                             Severity::Error,
                             format!("cannot read the samples: {}", e.message()),
                             Some((e.line, e.column)),
@@ -804,7 +806,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
             }
         };
         if let Some(demand) = demand.filter(|d| !d.points.is_empty()) {
-            let blocking: Vec<&'static str> = config
+            let blocking: Vec<Code> = config
                 .iter()
                 .filter(|d| blocks_replay(a, d))
                 .map(|d| d.code)
@@ -957,7 +959,6 @@ pub fn timeline_csv(output: &SimOutput) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes;
 
     #[test]
     fn csv_cells_are_quoted_only_when_needed() {
@@ -1001,7 +1002,7 @@ mod tests {
         assert_eq!(imp.format, Format::PrometheusJson);
         let um = out
             .yaml_diagnostics()
-            .find(|d| d.code == codes::UNIT_MISMATCH)
+            .find(|d| d.code == Code::UnitMismatch)
             .expect("unit-mismatch");
         let span = um.span.expect("span");
         assert_eq!(span.start.line, 52, "{um:?}");
@@ -1017,7 +1018,7 @@ mod tests {
         let fixed = apply_edits(SEED_YAML, &um.fixes[0].edits).expect("applies");
         assert_ne!(fixed, SEED_YAML);
         let out2 = run(&input(&fixed, DemandInput::Samples(SEED_PERCENT)));
-        assert!(!out2.has_code(codes::UNIT_MISMATCH));
+        assert!(!out2.has_code(Code::UnitMismatch));
         let sim = out2.sim.as_ref().expect("sim");
         assert_eq!(sim.timeline.last().map(|e| e.desired), Some(1));
         // As `scalelens simulate --samples` replays it: each pod capped at the data's 100, so
@@ -1035,7 +1036,7 @@ mod tests {
         );
         let tab = out2
             .yaml_diagnostics()
-            .find(|d| d.code == codes::TARGET_ABOVE_BOUND)
+            .find(|d| d.code == Code::TargetAboveBound)
             .expect("target-above-bound, deferred");
         assert_eq!(tab.severity, Severity::Note);
     }
@@ -1082,7 +1083,7 @@ mod tests {
             .iter()
             .find(|f| f.input == InputText::Samples)
             .expect("samples finding");
-        assert_eq!(f.diagnostic.code, SAMPLES_UNREADABLE);
+        assert_eq!(f.diagnostic.code, Code::SamplesUnreadable);
         let span = f.diagnostic.span.expect("span");
         assert_eq!(span.start.line, 3);
         assert!(out.sim.is_none());
@@ -1117,7 +1118,7 @@ mod tests {
         i.options.autoscaler = Some("nope".into());
         let out = run(&i);
         assert!(out.selected.is_none());
-        assert!(out.has_code(codes::UNKNOWN_AUTOSCALER));
+        assert!(out.has_code(Code::UnknownAutoscaler));
     }
 
     #[test]
@@ -1140,7 +1141,7 @@ mod tests {
         assert_eq!(run_cached(&bad, &mut cache), run(&bad));
     }
 
-    fn steps_of(out: &PipelineOutput, code: &str) -> Vec<Step> {
+    fn steps_of(out: &PipelineOutput, code: Code) -> Vec<Step> {
         out.findings
             .iter()
             .filter(|f| f.diagnostic.code == code)
@@ -1151,26 +1152,20 @@ mod tests {
     #[test]
     fn every_finding_names_its_step() {
         let out = run(&input(SEED_YAML, DemandInput::Samples(SEED_PERCENT)));
-        assert_eq!(steps_of(&out, codes::UNIT_MISMATCH), [Step::SamplesCheck]);
-        assert_eq!(
-            steps_of(&out, codes::SIM_DEFAULT_POD_STARTUP),
-            [Step::Replay]
-        );
+        assert_eq!(steps_of(&out, Code::UnitMismatch), [Step::SamplesCheck]);
+        assert_eq!(steps_of(&out, Code::SimDefaultPodStartup), [Step::Replay]);
         assert!(out
             .findings
             .iter()
             .all(|f| (f.step == Step::Import) == (f.input == InputText::Samples)));
         let bad = run(&input(SEED_YAML, DemandInput::Samples("time,value\n0,x\n")));
-        assert_eq!(steps_of(&bad, SAMPLES_UNREADABLE), [Step::Import]);
+        assert_eq!(steps_of(&bad, Code::SamplesUnreadable), [Step::Import]);
         let multi = include_str!("../../tests/testdata/config/general/multi.yaml");
         let out = run(&input(multi, DemandInput::None));
-        assert_eq!(steps_of(&out, codes::MULTIPLE_AUTOSCALERS), [Step::Select]);
+        assert_eq!(steps_of(&out, Code::MultipleAutoscalers), [Step::Select]);
         let mut i = input(multi, DemandInput::None);
         i.options.autoscaler = Some("nope".into());
-        assert_eq!(
-            steps_of(&run(&i), codes::UNKNOWN_AUTOSCALER),
-            [Step::Select]
-        );
+        assert_eq!(steps_of(&run(&i), Code::UnknownAutoscaler), [Step::Select]);
         // Tagging changes nothing else: still sorted by position, YAML first.
         let out = run(&input(SEED_YAML, DemandInput::Samples(SEED_PERCENT)));
         let lines: Vec<u32> = out
@@ -1189,16 +1184,16 @@ mod tests {
             out.selected.as_ref().map(|s| s.name.as_str()),
             Some("first")
         );
-        assert!(!out.has_code(codes::MIN_ABOVE_MAX));
-        let codes_elsewhere: Vec<&str> = out.about_others.iter().map(|d| d.code).collect();
+        assert!(!out.has_code(Code::MinAboveMax));
+        let codes_elsewhere: Vec<Code> = out.about_others.iter().map(|d| d.code).collect();
         assert!(
-            codes_elsewhere.contains(&codes::MIN_ABOVE_MAX),
+            codes_elsewhere.contains(&Code::MinAboveMax),
             "{codes_elsewhere:?}"
         );
         let mut i = input(yaml, DemandInput::None);
         i.options.autoscaler = Some("second".into());
         let out = run(&i);
-        assert!(out.has_code(codes::MIN_ABOVE_MAX));
+        assert!(out.has_code(Code::MinAboveMax));
         assert!(out.about_others.is_empty(), "{:?}", out.about_others);
     }
 
@@ -1239,7 +1234,7 @@ mod tests {
             let file = run(&input(SEED_YAML, DemandInput::SamplesFile(blank)));
             let e = file.samples_error.as_ref().expect("an error");
             assert_eq!((e.line, e.column), (1, 1));
-            assert_eq!(steps_of(&file, SAMPLES_UNREADABLE), [Step::Import]);
+            assert_eq!(steps_of(&file, Code::SamplesUnreadable), [Step::Import]);
             assert!(file.sim.is_none() && file.import.is_none());
         }
     }
@@ -1252,7 +1247,7 @@ mod tests {
         let f = out
             .findings
             .iter()
-            .find(|f| f.diagnostic.code == SAMPLES_UNREADABLE)
+            .find(|f| f.diagnostic.code == Code::SamplesUnreadable)
             .expect("finding");
         let span = f.diagnostic.span.expect("span");
         assert_eq!((span.start.line, span.start.column), (e.line, e.column));
@@ -1350,15 +1345,15 @@ mod tests {
         // The other steps' diagnostics are still reported.
         let seed = with(SEED_YAML, &far, |_| {});
         assert!(seed.sim.is_none());
-        assert!(seed.has_code(codes::REPLAY_TOO_LONG));
-        assert!(seed.has_code(codes::DEPRECATED_METRIC));
+        assert!(seed.has_code(Code::ReplayTooLong));
+        assert!(seed.has_code(Code::DeprecatedMetric));
         let out = with(HPA_YAML, &far, |_| {});
         assert!(out.sim.is_none() && out.replay_start.is_none());
         assert!(matches!(out.not_replayed, Some(NotReplayed::TooLong(_))));
         let f = out
             .findings
             .iter()
-            .find(|f| f.diagnostic.code == codes::REPLAY_TOO_LONG)
+            .find(|f| f.diagnostic.code == Code::ReplayTooLong)
             .expect("replay-too-long");
         assert_eq!(
             (f.step, f.diagnostic.severity),
@@ -1373,7 +1368,7 @@ mod tests {
         let help = out
             .findings
             .iter()
-            .find(|f| f.diagnostic.code == codes::REPLAY_TOO_LONG)
+            .find(|f| f.diagnostic.code == Code::ReplayTooLong)
             .and_then(|f| f.diagnostic.help.clone());
         assert_eq!(
             help.as_deref(),
@@ -1491,7 +1486,7 @@ mod tests {
             let f = out
                 .findings
                 .iter()
-                .find(|f| f.diagnostic.code == codes::REPLAY_WINDOW)
+                .find(|f| f.diagnostic.code == Code::ReplayWindow)
                 .expect("replay-window");
             assert_eq!(f.diagnostic.message, *message);
             assert_eq!(
@@ -1507,9 +1502,9 @@ mod tests {
         let min_above_max = HPA_YAML.replace("minReplicas: 1", "minReplicas: 12");
         let truncated = include_str!("../../tests/testdata/config/aibrix/hpa-truncated.yaml");
         let d = hourly(1, 0);
-        let cases: &[(&str, Option<&[&str]>)] = &[
+        let cases: &[(&str, Option<&[Code]>)] = &[
             (HPA_YAML, None),
-            (&min_above_max, Some(&[codes::MIN_ABOVE_MAX])),
+            (&min_above_max, Some(&[Code::MinAboveMax])),
             (truncated, None),
         ];
         for (yaml, refused) in cases {
@@ -1522,13 +1517,13 @@ mod tests {
                         Some(NotReplayed::ConfigErrors(codes.to_vec()))
                     );
                     for c in *codes {
-                        assert!(out.has_code(c), "{c}");
+                        assert!(out.has_code(*c), "{c}");
                     }
                 }
                 None => assert!(out.sim.is_some(), "{:?}", out.not_replayed),
             }
         }
-        let e = NotReplayed::ConfigErrors(vec![codes::MIN_ABOVE_MAX]);
+        let e = NotReplayed::ConfigErrors(vec![Code::MinAboveMax]);
         assert_eq!(
             e.to_string(),
             "the configuration has errors (min-above-max) that make a replay meaningless"
@@ -1547,7 +1542,7 @@ mod tests {
         let stray: Vec<_> = imp
             .notes
             .iter()
-            .filter(|n| n.code == samples::codes::STRAY)
+            .filter(|n| n.code == Code::SamplesStray)
             .collect();
         assert_eq!(stray.len(), 1, "{:?}", imp.notes);
         assert!(
@@ -1557,13 +1552,16 @@ mod tests {
             "{}",
             stray[0].message
         );
-        assert_eq!((stray[0].line, stray[0].column), (Some(2), Some(3)));
+        assert_eq!(
+            stray[0].span.map(|s| (s.start.line, s.start.column)),
+            Some((2, 3))
+        );
         let sim = out.sim.as_ref().expect("replayed");
         assert!(sim.duration <= HOUR, "{}", sim.duration);
         assert!(out
             .findings
             .iter()
-            .any(|f| f.diagnostic.code == samples::codes::STRAY));
+            .any(|f| f.diagnostic.code == Code::SamplesStray));
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! - Positions come from the parser's markers (characters) and one [`LineIndex`] per source
 //!   for the byte offsets of quoted scalars: no lookup rescans the text.
 
+use crate::codes::rule_doc;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -629,6 +630,63 @@ impl Node {
 
 fn is_null(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+rule_doc! {
+    /// The input is not valid YAML.
+    ///
+    /// # What it does
+    /// Reports input that is not valid YAML, at the scanner's position. Nothing after the error can be
+    /// read.
+    ///
+    /// # Why is this bad
+    /// Neither `kubectl apply` nor Scalelens can read the file: no autoscaler is checked or replayed.
+    ///
+    /// # Example
+    /// ```text
+    /// metadata:
+    ///   name: [llama
+    /// spec: {}
+    /// ```
+    ///
+    /// # Fix
+    /// Correct the syntax at the position shown (indentation, unclosed brackets or quotes, tabs).
+    ///
+    /// # References
+    /// - YAML 1.2 specification (yaml.org/spec/1.2.2), as read by `saphyr-parser`.
+    pub(crate) const YAML_SYNTAX;
+}
+
+rule_doc! {
+    /// A YAML document goes past one of the reader's bounds.
+    ///
+    /// # What it does
+    /// Reports a YAML document that goes past one of the reader's bounds: nesting deeper than 128
+    /// levels, aliases standing for more than 400 000 nodes, a document longer than 3 MiB, or more
+    /// than 1 000 000 documents. The message names the bound; the document is not read, the others
+    /// are.
+    ///
+    /// # Why is this bad
+    /// No real manifest reaches these bounds: such input is an alias bomb ("billion laughs"), a
+    /// generated file gone wrong, or not a manifest at all. Reading it whole would take the
+    /// memory and time of the machine (or the browser tab) checking it.
+    ///
+    /// # Example
+    /// ```text
+    /// a: &a [x, x, x, x, x, x, x, x, x]
+    /// b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+    /// c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+    /// # ... nine levels: 9^9 nodes from 500 bytes
+    /// ```
+    ///
+    /// # Fix
+    /// Check the file is the manifest you meant; write the repeated parts out, or render the
+    /// generator's output (`helm template`, `kustomize build`) and check that.
+    ///
+    /// # References
+    /// - go-yaml v3 `decode.go` (`allowedAliasRatio`: at most 400 000 alias-driven decodes); the
+    ///   Kubernetes API server's request body limit (3 MiB); Scalelens `core/src/yaml.rs` (`Limits`).
+    pub(crate) const YAML_LIMIT;
 }
 
 #[cfg(test)]

@@ -64,7 +64,11 @@ pub fn check(src: &str, result: Result<Samples, SampleError>) {
         }
     }
     for n in &s.notes {
-        extent.check_line(n.line, n.column, n.code);
+        extent.check_line(
+            n.span.map(|s| s.start.line),
+            n.span.map(|s| s.start.column),
+            n.code.as_str(),
+        );
     }
     for interpretation in [
         Interpretation::Auto,
@@ -76,7 +80,11 @@ pub fn check(src: &str, result: Result<Samples, SampleError>) {
         let (demand, notes) = samples::to_demand(&s, interpretation);
         check_demand(&demand.points, interpretation.as_str());
         for n in &notes {
-            extent.check_line(n.line, n.column, n.code);
+            extent.check_line(
+                n.span.map(|s| s.start.line),
+                n.span.map(|s| s.start.column),
+                n.code.as_str(),
+            );
         }
     }
 }

@@ -34,7 +34,7 @@ fn seed_percent_unit_mismatch_points_at_target_with_both_fixes() {
     );
     assert!(d.contains("= fix: write the target in percent, the samples' unit: replace `\"0.5\"` with `\"50\"`"), "{d}");
     assert!(
-        d.contains("= fix: or keep the target 0.5 and convert"),
+        d.contains("= advice: or keep the target 0.5 and convert"),
         "{d}"
     );
     assert!(d.contains("divide it by 100"), "{d}");

@@ -5,7 +5,8 @@ use scalelens_cli::render::timeline::SimReport;
 use scalelens_cli::render::{github, json, sarif, text, timeline};
 use scalelens_cli::source::SourceFile;
 use scalelens_core::algorithm::{Mode, Reason};
-use scalelens_core::diagnostic::{Edit, Fix};
+use scalelens_core::codes::Code;
+use scalelens_core::diagnostic::{Applicability, Edit, Fix};
 use scalelens_core::sim::{SimOutput, TimelineEntry};
 use scalelens_core::{Diagnostic, Pos, Span};
 
@@ -45,7 +46,7 @@ fn diagnostics() -> Vec<Diagnostic> {
     vec![
         // A single-line span with help over two lines and a one-edit fix.
         Diagnostic::error(
-            "unit-mismatch",
+            Code::UnitMismatch,
             "target 50 is a percent, but gpu_cache_usage_perc is a fraction (0.0-1.0)",
         )
         .at(span(11, 20, 11, 24))
@@ -56,12 +57,14 @@ fn diagnostics() -> Vec<Diagnostic> {
             "write the target as a fraction",
             span(11, 20, 11, 24),
             "\"0.5\"",
-        ),
-        // A fix with two edits, and a second fix that inserts.
+        )
+        .with_advice("or convert the metric to percent (× 100) where it is exported"),
+        // A fix with two edits (to review), and a second, safe fix that inserts a comment.
         Diagnostic {
             fixes: vec![
                 Fix {
                     description: "raise minReplicas to 1".into(),
+                    applicability: Applicability::NeedsReview,
                     edits: vec![
                         Edit {
                             span: span(6, 16, 6, 17),
@@ -75,6 +78,7 @@ fn diagnostics() -> Vec<Diagnostic> {
                 },
                 Fix {
                     description: "add a comment".into(),
+                    applicability: Applicability::SafeEdit,
                     edits: vec![Edit {
                         span: span(6, 17, 6, 17),
                         replacement: " # scale to zero\n".into(),
@@ -82,27 +86,29 @@ fn diagnostics() -> Vec<Diagnostic> {
                 },
             ],
             ..Diagnostic::warning(
-                "scale-to-zero-ignored",
+                Code::ScaleToZeroMisconfigured,
                 "minReplicas 0: AIBrix v0.7.0 never scales to zero",
             )
             .at(span(6, 3, 6, 17))
         },
         // No span at all.
         Diagnostic::note(
-            "defaults",
+            Code::SimDefaultPodStartup,
             "scale-down cooldown not set: the upstream default 300s applies",
         ),
         // A span past the end of its line.
-        Diagnostic::error("past-end", "expected a value after maxReplicas").at(span(7, 40, 7, 41)),
+        Diagnostic::error(Code::MissingField, "expected a value after maxReplicas")
+            .at(span(7, 40, 7, 41)),
         // A span over several lines: underlined to the end of the first.
-        Diagnostic::warning("multi-line", "this metric source is incomplete")
+        Diagnostic::warning(Code::InvalidTarget, "this metric source is incomplete")
             .at(span(10, 7, 12, 1)),
         // A span on a tab-indented line.
-        Diagnostic::note("tabbed", "comment indented with a tab").at(span(8, 2, 8, 3)),
+        Diagnostic::note(Code::IgnoredDocument, "comment indented with a tab").at(span(8, 2, 8, 3)),
         // A span beyond the end of the file: position only.
-        Diagnostic::error("beyond-file", "the document ends early").at(span(99, 1, 99, 2)),
+        Diagnostic::error(Code::YamlSyntax, "the document ends early").at(span(99, 1, 99, 2)),
         // Characters that GitHub commands must escape.
-        Diagnostic::warning("escape-me", "50% of pods: a,b\nsecond line").at(span(2, 7, 2, 20)),
+        Diagnostic::warning(Code::UnknownField, "50% of pods: a,b\nsecond line")
+            .at(span(2, 7, 2, 20)),
     ]
 }
 
@@ -160,8 +166,54 @@ fn sarif() {
         let index = result["ruleIndex"].as_u64().expect("index") as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
     }
+    // Each rule carries its docs from the registry.
+    for rule in rules {
+        for key in ["shortDescription", "fullDescription", "help"] {
+            assert!(
+                rule[key]["text"].as_str().is_some_and(|t| !t.is_empty()),
+                "{key}: {rule}"
+            );
+        }
+        let id = rule["id"].as_str().expect("id");
+        assert_eq!(rule["helpUri"], format!("docs/rules/{id}.md"));
+    }
     let out = out.replace(env!("CARGO_PKG_VERSION"), "[version]");
     insta::assert_snapshot!("sarif", out);
+}
+
+/// Every code's SARIF rule: the id, a one-line short description, a full description that
+/// starts with it, the five sections in `help`, the docs page and a default level.
+#[test]
+fn sarif_rule_of_every_code_carries_its_docs() {
+    for code in Code::ALL {
+        let rule = sarif::rule(*code);
+        let short = rule["shortDescription"]["text"].as_str().expect("short");
+        assert!(
+            !short.is_empty() && !short.contains('\n'),
+            "{code}: {short:?}"
+        );
+        let full = rule["fullDescription"]["text"].as_str().expect("full");
+        assert!(
+            full.starts_with(short) && full.len() > short.len(),
+            "{code}"
+        );
+        let help = rule["help"]["markdown"].as_str().expect("help");
+        for h in [
+            "## What it does",
+            "## Why is this bad",
+            "## Example",
+            "## Fix",
+            "## References",
+        ] {
+            assert!(help.contains(h), "{code}: {h}");
+        }
+        assert_eq!(rule["id"], code.as_str());
+        assert_eq!(rule["helpUri"], format!("docs/rules/{code}.md"));
+        assert_eq!(
+            rule["defaultConfiguration"]["level"],
+            code.default_severity().as_str()
+        );
+    }
 }
 
 #[test]
@@ -297,7 +349,10 @@ fn timeline_csv() {
 #[test]
 fn timeline_json() {
     let out = output();
-    let diags = vec![Diagnostic::note("defaults", "pod start-up not given")];
+    let diags = vec![Diagnostic::note(
+        Code::SimDefaultPodStartup,
+        "pod start-up not given",
+    )];
     let rendered = json::render_simulation(&report(&out, &diags));
     let value: serde_json::Value = serde_json::from_str(&rendered).expect("valid JSON");
     assert_eq!(value["timeline"][0]["observed"], serde_json::Value::Null);
@@ -331,7 +386,7 @@ mod never_panics {
             l in 0u32..8, c in 0u32..30, el in 0u32..8, ec in 0u32..30,
             replacement in "[a-z\n]{0,5}",
         ) {
-            let d = Diagnostic::error("x", "m\nn")
+            let d = Diagnostic::error(Code::YamlSyntax, "m\nn")
                 .at(span(l, c, el, ec))
                 .with_help("h")
                 .with_fix("f", span(el, ec, l, c), replacement);

@@ -284,7 +284,7 @@ fn fixtures_match_expectations_and_snapshots() {
             ));
         }
         for code in absent_codes(&src) {
-            if parsed.diagnostics.iter().any(|d| d.code == code) {
+            if parsed.diagnostics.iter().any(|d| d.code == code.as_str()) {
                 failures.push(format!(
                     "{rel}: `{code}` reported, `# expect-not` says absent"
                 ));

@@ -1,25 +1,34 @@
 //! Every diagnostic code is documented and has a positive and a negative fixture — checked, not
-//! trusted.
+//! trusted. The codes are `scalelens_core::codes::Code::ALL`, the registry every emitter uses.
 //!
-//! - Docs: `core/src/codes.rs` is parsed as text; each `pub const X: &str = "code";` must be
-//!   preceded by a doc comment with the headings `# What it does`, `# Why is this bad`,
-//!   `# Example`, `# Fix`, `# References`, in that order, each followed by text.
-//! - Fixtures: every config fixture (`testdata/config/**.yaml`) is parsed and every folder case
-//!   (`testdata/{analysis,timelines}/<case>/`) is run through the CLI, here, again. A fixture is a
-//!   **positive** for a code when it declares it (`# expect:`, `# expect-global:`,
-//!   `# expect-note:` in YAML; a `code` line in a case's `expect` file) and the code is really
-//!   reported. It is a **negative** when it declares the code absent (`# expect-not:`; a `!code`
-//!   line) and the code is really not reported.
+//! - Docs: each code's [`RuleDoc`](scalelens_core::codes::RuleDoc) has a one-line summary and
+//!   the headings `# What it does`, `# Why is this bad`, `# Example`, `# Fix`, `# References`,
+//!   in that order and nothing else, each followed by text.
+//! - Fixtures: every config fixture (`testdata/config/**.yaml`) is parsed, every folder case
+//!   (`testdata/{analysis,timelines}/<case>/`) is run through the CLI, and every samples fixture
+//!   with an `.expect` sidecar (`testdata/samples/**/<file>.expect`, see [`SamplesExpect`]) is
+//!   imported and turned into demand, here, again. A fixture is a **positive** for a code when
+//!   it declares it (`# expect:`, `# expect-global:`, `# expect-note:` in YAML; a `code` line in
+//!   a case's `expect` file or a sidecar) and the code is really reported. It is a **negative**
+//!   when it declares the code absent (`# expect-not:`; a `!code` line) and the code is really
+//!   not reported.
 //! - Rule: every code needs a positive and a negative. For the codes in [`ANY_CLEAN_NEGATIVE`]
-//!   (input-validation and run-setup codes, whose negative is simply a valid input), any fixture
-//!   that really does not report the code counts as the negative; all other codes need a declared
-//!   negative, a real-world case chosen to be close to the positive.
+//!   (input-validation and run-setup codes of the YAML and the replay, whose negative is simply
+//!   a valid input), any config fixture or CLI case that really does not report the code counts
+//!   as the negative; all other codes need a declared negative, a real-world case chosen to be
+//!   close to the positive. Samples codes are never in that list: a YAML fixture says nothing
+//!   about an import.
+//! - Codes no input file can reach are in [`UNIT_TESTED`] with the unit test that shows both
+//!   cases; the test checks that the named test exists.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use scalelens_core::codes::{Code, Section};
 use scalelens_core::config;
+use scalelens_core::diagnostic::Applicability;
 use scalelens_core::model::AibrixVersion;
+use scalelens_core::samples::{self, Format, Hints, Interpretation};
 
 /// Codes whose negative fixture is any fixture that does not report them: YAML, schema and
 /// selection errors (any valid input is their negative), and the simulator's set-up notes (any
@@ -54,57 +63,35 @@ const ANY_CLEAN_NEGATIVE: &[&str] = &[
     "sim-demand-metric",
 ];
 
-const HEADINGS: [&str; 5] = [
-    "# What it does",
-    "# Why is this bad",
-    "# Example",
-    "# Fix",
-    "# References",
-];
+/// Codes no input file can reach, with the unit test (file, `fn` name) that reports the code
+/// and shows its absence in the nearest case.
+const UNIT_TESTED: &[(&str, &str, &str)] = &[(
+    // Relative times below 0: CSV rejects negative seconds, untimed scrapes start at 0, every
+    // other importer reads epoch times.
+    "samples-demand-offset",
+    "core/src/samples/convert.rs",
+    "negative_relative_start_is_noted_as_demand_offset",
+)];
 
-/// (code, doc lines) of every code in `core/src/codes.rs`.
-fn codes_with_docs() -> Vec<(String, Vec<String>)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/src/codes.rs");
-    let text = std::fs::read_to_string(&path).expect("core/src/codes.rs");
-    let mut out = Vec::new();
-    let mut doc: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let t = line.trim();
-        if let Some(d) = t.strip_prefix("///") {
-            doc.push(d.strip_prefix(' ').unwrap_or(d).to_string());
-        } else if t.starts_with("pub const ") {
-            let code = t
-                .split('"')
-                .nth(1)
-                .unwrap_or_else(|| panic!("cannot read the code in {t:?}"))
-                .to_string();
-            out.push((code, std::mem::take(&mut doc)));
-        } else if !t.starts_with("#[") {
-            doc.clear();
+/// The headings a rule's docs have, in order.
+fn doc_problems(code: Code) -> Vec<String> {
+    let doc = code.doc();
+    let mut problems = Vec::new();
+    let want: Vec<&str> = Section::ALL.iter().map(|s| s.heading()).collect();
+    let got = doc.headings();
+    if got != want {
+        problems.push(format!("{code}: headings {got:?}, expected {want:?}"));
+    }
+    for s in Section::ALL {
+        if doc.section(s).is_none_or(|t| t.is_empty()) {
+            problems.push(format!("{code}: heading `# {}` has no text", s.heading()));
         }
     }
-    out
-}
-
-fn doc_problems(code: &str, doc: &[String]) -> Vec<String> {
-    let mut problems = Vec::new();
-    let mut at = 0usize;
-    for h in HEADINGS {
-        match doc.iter().skip(at).position(|l| l.trim() == h) {
-            Some(i) => {
-                let idx = at + i;
-                let body = doc
-                    .iter()
-                    .skip(idx + 1)
-                    .take_while(|l| !HEADINGS.contains(&l.trim()))
-                    .any(|l| !l.trim().is_empty());
-                if !body {
-                    problems.push(format!("{code}: heading `{h}` has no text"));
-                }
-                at = idx + 1;
-            }
-            None => problems.push(format!("{code}: heading `{h}` missing or out of order")),
-        }
+    let summary = doc.summary();
+    if summary.is_empty() || summary.len() > 120 {
+        problems.push(format!(
+            "{code}: the summary (first paragraph) must be one short sentence: {summary:?}"
+        ));
     }
     problems
 }
@@ -159,6 +146,7 @@ impl Coverage {
         reported: &BTreeSet<String>,
         pos: &BTreeSet<String>,
         neg: &BTreeSet<String>,
+        clean_counts: bool,
     ) {
         for c in pos {
             if reported.contains(c) {
@@ -167,8 +155,9 @@ impl Coverage {
                     .or_default()
                     .push(fixture.into());
             } else {
-                self.errors
-                    .push(format!("{fixture}: declares `{c}` but does not report it"));
+                self.errors.push(format!(
+                    "{fixture}: declares `{c}` but does not report it (reports {reported:?})"
+                ));
             }
         }
         for c in neg {
@@ -183,39 +172,38 @@ impl Coverage {
             }
         }
         self.clean.entry(String::new()).or_default();
-        for (code, _) in codes_cache() {
-            if !reported.contains(code) {
-                self.clean
-                    .entry(code.clone())
-                    .or_default()
-                    .push(fixture.into());
+        if clean_counts {
+            for code in Code::ALL {
+                if !reported.contains(code.as_str()) {
+                    self.clean
+                        .entry(code.as_str().to_string())
+                        .or_default()
+                        .push(fixture.into());
+                }
             }
         }
     }
 }
 
-fn codes_cache() -> &'static [(String, Vec<String>)] {
-    static CODES: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
-    CODES.get_or_init(codes_with_docs)
-}
-
 #[test]
 fn every_code_is_documented_with_the_five_headings() {
-    let codes = codes_cache();
-    assert!(codes.len() >= 41, "found {} codes", codes.len());
-    let problems: Vec<String> = codes
-        .iter()
-        .flat_map(|(c, doc)| doc_problems(c, doc))
-        .collect();
+    assert!(Code::ALL.len() >= 77, "found {} codes", Code::ALL.len());
+    let problems: Vec<String> = Code::ALL.iter().flat_map(|c| doc_problems(*c)).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    // The parser itself: a doc without headings is caught.
-    assert_eq!(doc_problems("x", &["only text".to_string()]).len(), 5);
 }
 
 #[test]
 fn every_code_has_a_positive_and_a_negative_fixture() {
-    let codes = codes_cache();
-    let known: BTreeSet<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
+    let known: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    for (c, file, test) in UNIT_TESTED {
+        assert!(known.contains(c), "UNIT_TESTED names unknown code {c}");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(file);
+        let src = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            src.contains(&format!("fn {test}()")) && src.contains(c),
+            "UNIT_TESTED: {file} has no `fn {test}()` about {c}"
+        );
+    }
     for c in ANY_CLEAN_NEGATIVE {
         assert!(
             known.contains(c),
@@ -235,6 +223,19 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
             options.aibrix_version = AibrixVersion::V0_4;
         }
         let parsed = config::parse_with(&src, &options);
+        // Advice, and only advice, has no edits (`Applicability`).
+        for d in &parsed.diagnostics {
+            for fix in &d.fixes {
+                assert_eq!(
+                    fix.applicability == Applicability::AdviceOnly,
+                    fix.edits.is_empty(),
+                    "{}: {} fix {:?}",
+                    f.display(),
+                    d.code,
+                    fix.description
+                );
+            }
+        }
         let reported: BTreeSet<String> = parsed
             .diagnostics
             .iter()
@@ -249,7 +250,7 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
             .unwrap_or(&f)
             .display()
             .to_string();
-        cov.record(&name, &reported, &pos, &neg);
+        cov.record(&name, &reported, &pos, &neg, true);
     }
     for kind in ["analysis", "timelines"] {
         for case in scalelens_tests::case_names(kind) {
@@ -257,12 +258,20 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
             let reported = scalelens_tests::reported_codes(&run.report);
             let pos: BTreeSet<String> = run.expect.fires.iter().cloned().collect();
             let neg: BTreeSet<String> = run.expect.absent.iter().cloned().collect();
-            cov.record(&format!("{kind}/{case}"), &reported, &pos, &neg);
+            cov.record(&format!("{kind}/{case}"), &reported, &pos, &neg, true);
         }
+    }
+    for (name, e) in samples_cases() {
+        let reported = import_codes(&name, &e);
+        cov.record(&name, &reported, &e.fires, &e.absent, false);
     }
 
     let mut missing = cov.errors.clone();
-    for (code, _) in codes {
+    for code in Code::ALL.iter().map(|c| c.as_str().to_string()) {
+        let code = &code;
+        if UNIT_TESTED.iter().any(|(c, _, _)| c == code) {
+            continue;
+        }
         if cov.positive.get(code).is_none_or(Vec::is_empty) {
             missing.push(format!("`{code}`: no positive fixture"));
         }
@@ -278,4 +287,110 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// A samples fixture's sidecar `<file>.expect`: one item a line (`#` starts a comment):
+/// `metric NAME` (the metric to import), `format F` (skip detection: `csv`, `grafana-wide`,
+/// `grafana-long`, `exposition`, `prometheus-json`), `interpretation I` (`auto`, `per-pod`,
+/// `total`, `average`), `code` (reported by the import or the step to demand), `!code` (not
+/// reported). An input no importer reads reports `samples-unreadable`, as the pipeline does.
+#[derive(Debug, Default)]
+struct SamplesExpect {
+    metric: Option<String>,
+    format: Option<Format>,
+    interpretation: Option<Interpretation>,
+    fires: BTreeSet<String>,
+    absent: BTreeSet<String>,
+}
+
+fn parse_samples_expect(text: &str) -> SamplesExpect {
+    let mut e = SamplesExpect::default();
+    for line in text.lines() {
+        let item = line.split('#').next().unwrap_or("").trim();
+        if item.is_empty() {
+            continue;
+        }
+        if let Some(m) = item.strip_prefix("metric ") {
+            e.metric = Some(m.trim().to_string());
+        } else if let Some(f) = item.strip_prefix("format ") {
+            let f = [
+                Format::Csv,
+                Format::GrafanaWide,
+                Format::GrafanaLong,
+                Format::Exposition,
+                Format::PrometheusJson,
+            ]
+            .into_iter()
+            .find(|x| x.as_str() == f.trim());
+            e.format = Some(f.unwrap_or_else(|| panic!("unknown format in {line:?}")));
+        } else if let Some(i) = item.strip_prefix("interpretation ") {
+            let i = [
+                Interpretation::Auto,
+                Interpretation::PerPod,
+                Interpretation::Average,
+                Interpretation::Total,
+            ]
+            .into_iter()
+            .find(|x| x.as_str() == i.trim());
+            e.interpretation =
+                Some(i.unwrap_or_else(|| panic!("unknown interpretation in {line:?}")));
+        } else if let Some(code) = item.strip_prefix('!') {
+            e.absent.insert(code.trim().to_string());
+        } else {
+            e.fires.insert(item.to_string());
+        }
+    }
+    e
+}
+
+/// `(fixture path relative to the tests crate, sidecar)` for every samples fixture with one.
+fn samples_cases() -> Vec<(String, SamplesExpect)> {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    let mut stack = vec![base.join("testdata/samples")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "expect") {
+                let data = p.with_extension("");
+                assert!(data.exists(), "{} has no data file", p.display());
+                let text = std::fs::read_to_string(&p).expect("sidecar");
+                let name = data
+                    .strip_prefix(base)
+                    .unwrap_or(&data)
+                    .display()
+                    .to_string();
+                out.push((name, parse_samples_expect(&text)));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(out.len() >= 20, "found {} samples cases", out.len());
+    out
+}
+
+/// The codes an import of `file` reports: the importer's notes and the step to demand's, or
+/// `samples-unreadable` when no importer reads it (as `core::pipeline` does).
+fn import_codes(file: &str, e: &SamplesExpect) -> BTreeSet<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let text = std::fs::read_to_string(&path).expect("samples fixture");
+    let hints = Hints {
+        metric: e.metric.clone(),
+        format: e.format,
+        ..Hints::default()
+    };
+    match samples::detect_and_parse(&text, &hints) {
+        Err(_) => BTreeSet::from([Code::SamplesUnreadable.as_str().to_string()]),
+        Ok(s) => {
+            let (_, conv) =
+                samples::to_demand(&s, e.interpretation.unwrap_or(Interpretation::Auto));
+            s.notes
+                .iter()
+                .chain(&conv)
+                .map(|n| n.code.as_str().to_string())
+                .collect()
+        }
+    }
 }

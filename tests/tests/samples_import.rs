@@ -68,7 +68,7 @@ fn summary(s: &Samples, interp: Interpretation) -> String {
     }
     let _ = writeln!(o, "notes:");
     for n in &s.notes {
-        let _ = writeln!(o, "  {n}");
+        let _ = writeln!(o, "  {}", scalelens_core::samples::note_text(n));
     }
     let (d, dnotes) = to_demand(s, interp);
     let _ = writeln!(
@@ -80,7 +80,7 @@ fn summary(s: &Samples, interp: Interpretation) -> String {
         d.last_time()
     );
     for n in &dnotes {
-        let _ = writeln!(o, "  {n}");
+        let _ = writeln!(o, "  {}", scalelens_core::samples::note_text(n));
     }
     for (t, v) in d.points.iter().take(8) {
         let _ = writeln!(o, "  {t} {}", num(*v));
@@ -303,7 +303,7 @@ fn duplicate_time_last_wins() {
         .iter()
         .find(|n| n.code == "samples-duplicate-time")
         .unwrap();
-    assert_eq!((n.line, n.column), (Some(4), Some(4)));
+    assert_eq!(n.span.map(|s| (s.start.line, s.start.column)), Some((4, 4)));
 }
 
 /// The seed's per-pod samples summed by `to_demand` give the demand files the lead derived

@@ -13,7 +13,7 @@
 use gloo::timers::callback::Timeout;
 use scalelens_chart::{Overlay, PlotGeometry};
 use scalelens_core::algorithm::Mode;
-use scalelens_core::codes;
+use scalelens_core::codes::Code;
 use scalelens_core::demand::pattern::Shape;
 use scalelens_core::diagnostic::Diagnostic;
 use scalelens_core::explain;
@@ -64,7 +64,7 @@ const INPUT_LIMIT: &str = "input-limit";
 /// The diagnostics that mean "a bound was hit", repeated in `#message`: YAML nesting, alias
 /// expansion, document size and count (`yaml-limit`); a replay over the evaluation cap
 /// (`replay-too-long`, which says how to narrow it).
-const LIMIT_CODES: &[&str] = &[codes::YAML_LIMIT, codes::REPLAY_TOO_LONG];
+const LIMIT_CODES: &[Code] = &[Code::YamlLimit, Code::ReplayTooLong];
 
 /// Half-width of the decision trace's window around the inspected time.
 const TRACE_SPAN: Millis = 120_000;
@@ -878,7 +878,7 @@ impl App {
             .findings
             .iter()
             .enumerate()
-            .find(|(_, f)| f.input == InputText::Yaml && f.diagnostic.code == codes::UNIT_MISMATCH)
+            .find(|(_, f)| f.input == InputText::Yaml && f.diagnostic.code == Code::UnitMismatch)
             .map(|(i, f)| (i, &f.diagnostic))
         else {
             return html! {};
@@ -915,7 +915,7 @@ impl App {
                 let top = line.saturating_sub(1).saturating_mul(LINE_PX);
                 html! {
                     <span class={classes!("gutter-mark", d.severity.as_str())}
-                        data-line={line.to_string()} data-code={d.code}
+                        data-line={line.to_string()} data-code={d.code.as_str()}
                         style={format!("top: {top}px")} title={text::diagnostic_line(d)}>{"●"}</span>
                 }
             }) }
@@ -1225,7 +1225,7 @@ impl App {
                         });
                         html! {
                             <li class={classes!("diagnostic", d.severity.as_str())} tabindex="0"
-                                data-code={d.code} data-severity={d.severity.as_str()}
+                                data-code={d.code.as_str()} data-severity={d.severity.as_str()}
                                 data-input={f.input.as_str()}
                                 data-line={if line > 0 { line.to_string() } else { String::new() }}
                                 data-column={if col > 0 { col.to_string() } else { String::new() }}
@@ -1261,7 +1261,7 @@ impl App {
                     imp.metric.as_deref().map(|m| format!(" of `{m}`")).unwrap_or_default(),
                     imp.interpretation.as_str()) }</summary>
                 <ul>
-                    { for imp.notes.iter().map(|n| html! { <li>{ n.to_string() }</li> }) }
+                    { for imp.notes.iter().map(|n| html! { <li>{ scalelens_core::samples::note_text(n) }</li> }) }
                     if let Some(sc) = &imp.scale {
                         <li class="scale">{ format!(
                             "note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}",

@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn examples_show_what_their_titles_say() {
         let seed = out("seed");
-        assert!(seed.has_code(scalelens_core::codes::UNIT_MISMATCH));
+        assert!(seed.has_code(scalelens_core::codes::Code::UnitMismatch));
         let knative = out("knative-panic");
         let tl = &knative.sim.as_ref().expect("run").timeline;
         assert!(tl.iter().any(|e| e.mode == Mode::Panic), "knative panics");

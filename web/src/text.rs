@@ -213,7 +213,7 @@ mod tests {
         assert_eq!(splice_utf16(t, 5, 0, ""), "");
         assert_eq!(splice_utf16(t, 99, 99, "!"), "aé😀b!");
     }
-    use scalelens_core::codes;
+    use scalelens_core::codes::Code;
     use scalelens_core::pipeline::run;
 
     #[test]
@@ -235,7 +235,7 @@ mod tests {
         let out = run(&state.pipeline_input());
         let d = out
             .yaml_diagnostics()
-            .find(|d| d.code == codes::UNIT_MISMATCH)
+            .find(|d| d.code == Code::UnitMismatch)
             .expect("unit-mismatch")
             .clone();
         let fixed = apply_fix(&state.yaml, &d, 0).expect("fix 0 applies");

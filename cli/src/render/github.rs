@@ -9,6 +9,7 @@
 
 use std::fmt::Write as _;
 
+use scalelens_core::diagnostic::Applicability;
 use scalelens_core::{Diagnostic, Severity};
 
 /// Escape a command's message (data).
@@ -50,14 +51,17 @@ pub fn render(file: &str, diags: &[Diagnostic]) -> String {
                 span.start.line, span.start.column, span.end.line, span.end.column
             );
         }
-        let _ = write!(props, ",title={}", escape_property(d.code));
+        let _ = write!(props, ",title={}", escape_property(d.code.as_str()));
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push('\n');
             message.push_str(help);
         }
         if let Some(fix) = d.fixes.first() {
-            message.push_str("\nfix: ");
+            message.push_str(match fix.applicability {
+                Applicability::AdviceOnly => "\nadvice: ",
+                Applicability::SafeEdit | Applicability::NeedsReview => "\nfix: ",
+            });
             message.push_str(&fix.description);
         }
         let _ = writeln!(

@@ -2,7 +2,10 @@
 //!
 //! `check`: `{"file", "diagnostics": [...]}`; each diagnostic has `code`, `severity`, `message`,
 //! `help`, 1-based `line`/`column`/`end_line`/`end_column` (null without a span; the end is
-//! exclusive), `fix` (the first fix or null) and `fixes` (all of them).
+//! exclusive), `fix` (the first fix or null) and `fixes` (all of them). A fix has a
+//! `description`, an `applicability` (`safe-edit`: only how a value is written changes, a tool
+//! may apply it; `needs-review`: the likely correction, to look at first; `advice-only`: no
+//! edits, a change to make by hand) and its `edits` (empty for advice).
 //!
 //! `simulate`: see [`SimulationJson`].
 
@@ -25,6 +28,8 @@ pub struct EditJson {
 #[derive(Debug, Serialize)]
 pub struct FixJson {
     pub description: String,
+    /// `safe-edit`, `needs-review` or `advice-only` ([`scalelens_core::diagnostic::Applicability`]).
+    pub applicability: &'static str,
     pub edits: Vec<EditJson>,
 }
 
@@ -32,6 +37,7 @@ impl From<&Fix> for FixJson {
     fn from(fix: &Fix) -> Self {
         FixJson {
             description: fix.description.clone(),
+            applicability: fix.applicability.as_str(),
             edits: fix
                 .edits
                 .iter()
@@ -64,7 +70,7 @@ pub struct DiagnosticJson {
 impl From<&Diagnostic> for DiagnosticJson {
     fn from(d: &Diagnostic) -> Self {
         DiagnosticJson {
-            code: d.code,
+            code: d.code.as_str(),
             severity: d.severity.as_str(),
             message: d.message.clone(),
             help: d.help.clone(),
@@ -74,6 +80,29 @@ impl From<&Diagnostic> for DiagnosticJson {
             end_column: d.span.map(|s| s.end.column),
             fix: d.fixes.first().map(FixJson::from),
             fixes: d.fixes.iter().map(FixJson::from).collect(),
+        }
+    }
+}
+
+/// One entry of the samples import report (`"samples": {"notes": [...]}`): the note's code,
+/// severity, 1-based line and column in the samples file (null without a position) and message.
+#[derive(Debug, Serialize)]
+pub struct NoteJson {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl From<&Diagnostic> for NoteJson {
+    fn from(d: &Diagnostic) -> Self {
+        NoteJson {
+            code: d.code.as_str(),
+            severity: d.severity.as_str(),
+            line: d.span.map(|s| s.start.line),
+            column: d.span.map(|s| s.start.column),
+            message: d.message.clone(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod github;
 pub mod json;
+pub mod rule;
 pub mod sarif;
 pub mod text;
 pub mod timeline;

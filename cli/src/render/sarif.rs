@@ -1,13 +1,21 @@
 //! SARIF 2.1.0 (OASIS Static Analysis Results Interchange Format), for code-scanning UIs.
 //!
-//! One run, tool driver `scalelens`, one rule per diagnostic code (sorted), one result per
+//! One run, tool driver `scalelens`, one rule per diagnostic code (sorted) with the rule's docs
+//! from the code registry (`shortDescription`: its summary; `fullDescription`: the same and
+//! "What it does"; `help`: the five sections as text and Markdown; `helpUri`:
+//! [`Code::help_uri`]; `defaultConfiguration.level`: its default severity), one result per
 //! diagnostic with its `physicalLocation` region (1-based; `endColumn` is the column after the
-//! last character, as SARIF defines it), and the diagnostic's fixes as SARIF `fixes`.
+//! last character, as SARIF defines it), and the diagnostic's fixes with edits as SARIF `fixes`
+//! (each with `properties.applicability`: `safe-edit` or `needs-review`). Advice (a fix without
+//! edits) is not a SARIF fix, whose `artifactChanges` must hold a replacement: it is appended to
+//! the result's message as `advice: ...` lines.
 
 use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
+use scalelens_core::codes::{Code, Section};
+use scalelens_core::diagnostic::{Applicability, Fix};
 use scalelens_core::{Diagnostic, Severity, Span};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -43,18 +51,32 @@ fn region(span: Span) -> Value {
     })
 }
 
+/// The SARIF `reportingDescriptor` of a code: its id and docs.
+pub fn rule(code: Code) -> Value {
+    let doc = code.doc();
+    let summary = doc.summary();
+    let what = doc.section(Section::What).unwrap_or_default();
+    let markdown = doc.markdown();
+    json!({
+        "id": code.as_str(),
+        "name": code.as_str(),
+        "shortDescription": { "text": summary },
+        "fullDescription": { "text": format!("{summary}\n\n{what}") },
+        "help": { "text": markdown, "markdown": markdown },
+        "helpUri": code.help_uri(),
+        "defaultConfiguration": { "level": level(code.default_severity()) },
+    })
+}
+
 /// The SARIF log for one file's diagnostics, pretty-printed with a trailing newline.
 pub fn render(file: &str, diags: &[Diagnostic]) -> String {
-    let codes: Vec<&str> = diags
+    let codes: Vec<Code> = diags
         .iter()
         .map(|d| d.code)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let rules: Vec<Value> = codes
-        .iter()
-        .map(|code| json!({ "id": code, "name": code }))
-        .collect();
+    let rules: Vec<Value> = codes.iter().map(|code| rule(*code)).collect();
     let artifact = json!({ "uri": uri(file) });
     let results: Vec<Value> = diags
         .iter()
@@ -64,20 +86,27 @@ pub fn render(file: &str, diags: &[Diagnostic]) -> String {
                 text.push('\n');
                 text.push_str(help);
             }
+            let (advice, edits): (Vec<&Fix>, Vec<&Fix>) = d
+                .fixes
+                .iter()
+                .partition(|f| f.applicability == Applicability::AdviceOnly || f.edits.is_empty());
+            for a in &advice {
+                text.push_str("\nadvice: ");
+                text.push_str(&a.description);
+            }
             let mut location = json!({ "artifactLocation": artifact });
             if let Some(span) = d.span {
                 location["region"] = region(span);
             }
             let mut result = json!({
-                "ruleId": d.code,
+                "ruleId": d.code.as_str(),
                 "ruleIndex": codes.iter().position(|c| *c == d.code).unwrap_or(0),
                 "level": level(d.severity),
                 "message": { "text": text },
                 "locations": [ { "physicalLocation": location } ],
             });
-            if !d.fixes.is_empty() {
-                let fixes: Vec<Value> = d
-                    .fixes
+            if !edits.is_empty() {
+                let fixes: Vec<Value> = edits
                     .iter()
                     .map(|fix| {
                         let replacements: Vec<Value> = fix
@@ -92,6 +121,7 @@ pub fn render(file: &str, diags: &[Diagnostic]) -> String {
                             .collect();
                         json!({
                             "description": { "text": fix.description },
+                            "properties": { "applicability": fix.applicability.as_str() },
                             "artifactChanges": [ {
                                 "artifactLocation": artifact,
                                 "replacements": replacements,

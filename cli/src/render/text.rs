@@ -22,7 +22,7 @@
 
 use std::fmt::Write as _;
 
-use scalelens_core::diagnostic::{Edit, Fix};
+use scalelens_core::diagnostic::{Applicability, Edit, Fix};
 use scalelens_core::text::{escape, escape_lines, escaped_width, push_escaped, quote};
 use scalelens_core::{Diagnostic, Severity, Span};
 
@@ -220,7 +220,11 @@ fn describe_edit(src: &SourceFile<'_>, edit: &Edit) -> String {
 }
 
 fn render_fix(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic, fix: &Fix, pad: &str) {
-    let label = "= fix:";
+    // Advice has nothing to apply: it is not called a fix.
+    let label = match fix.applicability {
+        Applicability::AdviceOnly => "= advice:",
+        Applicability::SafeEdit | Applicability::NeedsReview => "= fix:",
+    };
     match fix.edits.as_slice() {
         [edit] => {
             let at = if Some(edit.span) == d.span {
@@ -319,6 +323,7 @@ pub fn render_diagnostic(out: &mut String, src: &SourceFile<'_>, d: &Diagnostic,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scalelens_core::codes::Code;
     use scalelens_core::Pos;
 
     fn span(l: u32, c: u32, el: u32, ec: u32) -> Span {
@@ -391,8 +396,8 @@ mod tests {
 
     #[test]
     fn summary_counts() {
-        let e = Diagnostic::error("x", "m");
-        let w = Diagnostic::warning("x", "m");
+        let e = Diagnostic::error(Code::YamlSyntax, "m");
+        let w = Diagnostic::warning(Code::YamlSyntax, "m");
         assert_eq!(summary(&[]), "no problems found");
         assert_eq!(summary(&[e.clone(), e, w]), "2 errors, 1 warning");
     }

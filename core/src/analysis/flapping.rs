@@ -1,34 +1,15 @@
 //! `flapping`: the replica count keeps changing direction.
 //!
-//! # What it does
+//! How the check works (the rule's docs, what / why / example / fix / references, are
+//! [`DOC`], shown by `scalelens rule` and in SARIF):
 //! Walks the decisions of a simulated run that changed the count (up or down) and counts the
 //! direction changes (up after down, down after up). When more than
 //! [`FLAPPING_CHANGES_PER_HOUR`] fall within any one hour, it reports the busiest hour and the
 //! settings that damp it.
-//!
-//! # Why is this bad
-//! Every scale-up starts pods that take minutes to become ready (for model servers: load the
-//! weights); every scale-down throws that work away. Oscillation wastes capacity and, for LLM
-//! servers, drops in-flight requests and KV caches.
-//!
-//! # Example
-//! An HPA with `stabilizationWindowSeconds: 0` for scale-down and a noisy metric near the
-//! target: the count goes 4 → 5 → 4 → 5 every sync period.
-//!
-//! # Fix
-//! A longer scale-down window (stabilization window, cooldown, scale-down delay) or a wider
-//! tolerance band, so that short dips do not remove pods that the next peak needs.
-//!
-//! # References
-//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go` (stabilization,
-//!   per-direction tolerance, KEP-4951).
-//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/*.go` (tolerances,
-//!   cooldown windows).
-//! - knative/serving v1.20 `pkg/autoscaler/scaling/autoscaler.go` (stable window,
-//!   scale-down delay).
 
 use super::never_scales_down::clock;
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Algorithm, Autoscaler, Millis, MINUTE};
 use crate::sim::SimOutput;
@@ -122,10 +103,38 @@ pub fn check_flapping(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         ),
     };
     Some(
-        Diagnostic::warning(codes::FLAPPING, message)
+        Diagnostic::warning(Code::Flapping, message)
             .at(span.unwrap_or(a.name_span))
             .with_help(hint),
     )
+}
+
+rule_doc! {
+    /// The replica count keeps changing direction.
+    ///
+    /// # What it does
+    /// From a replay: the replica count changes direction more than
+    /// [`crate::analysis::FLAPPING_CHANGES_PER_HOUR`] times within an hour (see
+    /// [`crate::analysis::check_flapping`]).
+    ///
+    /// # Why is this bad
+    /// Each scale-up starts pods that take minutes to load weights; each scale-down throws that away
+    /// and drops in-flight requests.
+    ///
+    /// # Example
+    /// ```text
+    /// behavior:
+    ///   scaleDown:
+    ///     stabilizationWindowSeconds: 0
+    /// ```
+    ///
+    /// # Fix
+    /// A longer scale-down window (stabilization, cooldown, scale-down delay) or a wider tolerance.
+    ///
+    /// # References
+    /// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go` (stabilization;
+    ///   KEP-4951 tolerances); knative/serving v1.20 `pkg/autoscaler/scaling/autoscaler.go`.
+    pub(crate) const DOC;
 }
 
 #[cfg(test)]

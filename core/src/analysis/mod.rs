@@ -10,15 +10,15 @@
 //! `target-above-bound` (target > bound) and `target-unreachable` (target ≤ bound, threshold with
 //! tolerance ≥ bound) do not overlap.
 
-mod flapping;
-mod never_reaches_target;
-mod never_scales_down;
-mod pinned_at_max;
-mod scale_to_zero;
-mod target_unreachable;
-mod unit_mismatch;
-mod value_vs_averagevalue;
-mod window_shorter_than_scrape;
+pub(crate) mod flapping;
+pub(crate) mod never_reaches_target;
+pub(crate) mod never_scales_down;
+pub(crate) mod pinned_at_max;
+pub(crate) mod scale_to_zero;
+pub(crate) mod target_unreachable;
+pub(crate) mod unit_mismatch;
+pub(crate) mod value_vs_averagevalue;
+pub(crate) mod window_shorter_than_scrape;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Autoscaler, Metric};

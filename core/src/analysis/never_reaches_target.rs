@@ -1,6 +1,7 @@
 //! `never-reaches-target`: the observed metric cannot show, or never shows, the load.
 //!
-//! # What it does
+//! How the check works (the rule's docs, what / why / example / fix / references, are
+//! [`DOC`], shown by `scalelens rule` and in SARIF):
 //! Two findings from a simulated run:
 //! - **Saturation hides the demand** (warning): the metric has a bound (a 0–1 fraction such as
 //!   vLLM's KV-cache usage), the demand per ready pod exceeded that bound for at least
@@ -20,38 +21,12 @@
 //! the two never report the same evaluations. Demand beyond what maxReplicas pods can report at
 //! the bound is `sim-demand-above-bound` (the simulator then drops the bound, and this check
 //! stays silent).
-//!
-//! # Why is this bad
-//! A saturated gauge is a ceiling on what the autoscaler can learn: requests queue behind full
-//! KV caches while the autoscaler believes a few pods suffice. A target that is never reached
-//! makes the autoscaler decorative.
-//!
-//! # Example
-//! ```yaml
-//! # AIBrix v0.7.0 KPA: at most ceil(1.0 / 0.5) = 2 replicas, whatever the load
-//! spec:
-//!   scalingStrategy: KPA
-//!   metricsSources:
-//!     - targetMetric: kv_cache_usage_perc
-//!       targetValue: "0.5"
-//! ```
-//!
-//! # Fix
-//! Scale on a metric that keeps growing with the load (`num_requests_waiting`,
-//! `num_requests_running`, request rate), use a strategy that multiplies by the current pods
-//! (AIBrix APA, HPA), or, for a never-reached target, a target the real peak exceeds.
-//!
-//! # References
-//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/kpa.go`
-//!   (`ceil(value / target)`, not multiplied by the pods) and PR #2671's discussion of it.
-//! - vllm-project/vllm `vllm/v1/metrics/loggers.py` (`kv_cache_usage_perc`: 1 means 100 %).
-//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
-//!   (usage ratio = value / target).
 
 use super::fmt_num;
 use super::never_scales_down::clock;
 use super::target_unreachable::up_tolerance;
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{AibrixVersion, Algorithm, Autoscaler, Millis, TargetType, MINUTE};
 use crate::sim::SimOutput;
@@ -71,7 +46,7 @@ pub fn check_never_reaches_target(a: &Autoscaler, out: &SimOutput) -> Option<Dia
 fn bound_dropped(out: &SimOutput) -> bool {
     out.diagnostics
         .iter()
-        .any(|d| d.code == codes::SIM_DEMAND_ABOVE_BOUND)
+        .any(|d| d.code == Code::SimDemandAboveBound)
 }
 
 fn saturated(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
@@ -137,13 +112,10 @@ fn saturated(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         ),
         _ => "a saturated metric hides how far over target the load is: the recommendation grows only as fast as the capped value allows".to_string(),
     };
-    let mut d = Diagnostic::warning(codes::NEVER_REACHES_TARGET, message)
+    let d = Diagnostic::warning(Code::NeverReachesTarget, message)
         .at_opt(m.target.value.span().or(Some(m.name.span)))
-        .with_help(help);
-    d.fixes.push(crate::diagnostic::Fix {
-        description: "scale on a metric that keeps growing with the load (e.g. `num_requests_waiting` or `num_requests_running`), or with a strategy that multiplies by the current pods (AIBrix APA, HPA)".to_string(),
-        edits: Vec::new(),
-    });
+        .with_help(help)
+        .with_advice("scale on a metric that keeps growing with the load (e.g. `num_requests_waiting` or `num_requests_running`), or with a strategy that multiplies by the current pods (AIBrix APA, HPA)");
     Some(d)
 }
 
@@ -193,9 +165,42 @@ fn never_reached(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         fmt_num(trigger),
     );
     Some(
-        Diagnostic::note(codes::NEVER_REACHES_TARGET, message)
+        Diagnostic::note(Code::NeverReachesTarget, message)
             .at_opt(m.target.value.span().or(Some(m.name.span))),
     )
+}
+
+rule_doc! {
+    /// The observed metric cannot show, or never shows, the load.
+    ///
+    /// # What it does
+    /// From a replay: a bounded metric saturates at its bound while the demand per ready pod exceeds
+    /// it and the controller holds a count below maxReplicas (warning); or the observed value stays
+    /// below half the target over at least 30 minutes of load with replicas at minReplicas throughout
+    /// (note). See [`crate::analysis::check_never_reaches_target`]; it never reports evaluations at
+    /// maxReplicas, which are `pinned-at-max`'s.
+    ///
+    /// # Why is this bad
+    /// A saturated metric cannot say how far over target the load is: AIBrix v0.7.0's KPA asks for at
+    /// most ceil(bound / target) replicas whatever the load. A target never reached makes the
+    /// autoscaler inert.
+    ///
+    /// # Example
+    /// ```text
+    /// scalingStrategy: KPA
+    /// metricsSources:
+    ///   - targetMetric: kv_cache_usage_perc
+    ///     targetValue: "0.5"   # at most ceil(1 / 0.5) = 2 replicas
+    /// ```
+    ///
+    /// # Fix
+    /// Scale on a metric that keeps growing with the load (`num_requests_waiting`), or a strategy that
+    /// multiplies by the pods; for a never-reached target, a target the real peak exceeds.
+    ///
+    /// # References
+    /// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/kpa.go`;
+    ///   vllm-project/aibrix PR #2671; vllm-project/vllm `vllm/v1/metrics/loggers.py`.
+    pub(crate) const DOC;
 }
 
 #[cfg(test)]

@@ -1,36 +1,18 @@
 //! `never-scales-down`: the load went away, the replicas did not.
 //!
-//! # What it does
+//! How the check works (the rule's docs, what / why / example / fix / references, are
+//! [`DOC`], shown by `scalelens rule` and in SARIF):
 //! Looks at the end of a simulated run: when the demand has stayed at or below what minReplicas
 //! serve at the target (zero, or `target × minReplicas` for a per-pod target) for at least
 //! [`MIN_QUIET`] up to the end of the horizon, but the last decision still sets more than
 //! minReplicas, it reports the rule that held them (the reason of the last decision:
 //! stabilization window, scale-down delay, cooldown, panic, max scale-down rate, missing metrics,
 //! a metric that stays above target, ...).
-//!
-//! # Why is this bad
-//! Idle replicas cost money (GPUs for model servers), and a count that never comes down is the
-//! symptom users report first ("scaled 1 → 7 and stayed at 7").
-//!
-//! # Example
-//! An HPA with `behavior.scaleDown.stabilizationWindowSeconds: 3600` replayed on a load that
-//! stops 30 minutes before the end of the horizon: the window still holds the peak count.
-//!
-//! # Fix
-//! The setting of the rule named in the message (shorten the window, delay or cooldown, allow a
-//! faster scale-down rate), or, when the metric itself stays above target, check its unit and
-//! whether it really falls with the load.
-//!
-//! # References
-//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`
-//!   (`stabilizeRecommendationWithBehaviors`).
-//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/*.go` (cooldown windows).
-//! - knative/serving v1.20 `pkg/autoscaler/scaling/autoscaler.go` (scale-down delay, panic).
-//! - kedacore/keda v2.18 `pkg/scaling/executor/scale_scaledobjects.go` (cooldownPeriod).
 
 use super::fmt_num;
 use crate::algorithm::Reason;
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Algorithm, Autoscaler, Millis, TargetType, MINUTE, SECOND};
 use crate::sim::SimOutput;
@@ -87,7 +69,7 @@ pub fn check_never_scales_down(a: &Autoscaler, out: &SimOutput) -> Option<Diagno
         clock(quiet),
     );
     Some(
-        Diagnostic::warning(codes::NEVER_SCALES_DOWN, message)
+        Diagnostic::warning(Code::NeverScalesDown, message)
             .at(span.unwrap_or(a.name_span))
             .with_help(hint),
     )
@@ -171,6 +153,34 @@ fn explain(a: &Autoscaler, reason: &Reason) -> (String, String, Option<Span>) {
         ),
     };
     (rule, hint, span)
+}
+
+rule_doc! {
+    /// The load went away, the replicas did not.
+    ///
+    /// # What it does
+    /// From a replay: the demand fell to zero (or below what minReplicas serve) but the replicas did
+    /// not return to minReplicas within the horizon; names the rule that held them (see
+    /// [`crate::analysis::check_never_scales_down`]).
+    ///
+    /// # Why is this bad
+    /// Idle replicas (GPUs) cost money; it is the symptom users report first ("scaled 1 → 7 and stayed
+    /// at 7").
+    ///
+    /// # Example
+    /// ```text
+    /// behavior:
+    ///   scaleDown:
+    ///     stabilizationWindowSeconds: 3600
+    /// ```
+    ///
+    /// # Fix
+    /// The setting of the rule named in the message.
+    ///
+    /// # References
+    /// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`; vllm-project/aibrix
+    ///   v0.4.0 `pkg/controller/podautoscaler/scaler/kpa.go` (30 min delay) and issue #593.
+    pub(crate) const DOC;
 }
 
 #[cfg(test)]

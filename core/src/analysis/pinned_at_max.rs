@@ -1,32 +1,15 @@
 //! `pinned-at-max`: the desired count sits at maxReplicas while the metric asks for more.
 //!
-//! # What it does
+//! How the check works (the rule's docs, what / why / example / fix / references, are
+//! [`DOC`], shown by `scalelens rule` and in SARIF):
 //! Over the evaluations of a simulated run that had load (demand > 0), counts those whose
 //! decision was maxReplicas. When that is at least [`PINNED_SHARE`] of them and the metric's own
 //! recommendation (before min/max) was above maxReplicas at most of those, it reports how long
 //! and by how much.
-//!
-//! # Why is this bad
-//! At maxReplicas the autoscaler can no longer follow the load: requests queue, latency grows,
-//! and the metric that drives scaling no longer says how much capacity is missing. A
-//! recommendation many times maxReplicas usually means the metric and the target are in
-//! different units (`unit-mismatch`), and then the workload stays at maxReplicas under any load.
-//!
-//! # Example
-//! An AIBrix KPA on a percent metric (42) with a fraction target (0.5) recommends 84 pods: it is
-//! pinned at maxReplicas 10 while the load lasts.
-//!
-//! # Fix
-//! Raise maxReplicas to what the load needs, or, when the recommendation is far beyond it
-//! (more than [`UNIT_SUSPECT_FACTOR`] × maxReplicas), check the metric's unit against the target.
-//!
-//! # References
-//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go` (`ScalingLimited`
-//!   condition, `TooManyReplicas`).
-//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/kpa.go` (min/max clamp).
 
 use super::{fmt_num, median};
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Autoscaler, Family};
 use crate::sim::SimOutput;
@@ -85,7 +68,7 @@ pub fn check_pinned_at_max(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic
         loaded.len(),
         fmt_num(wanted),
     );
-    let mut d = Diagnostic::warning(codes::PINNED_AT_MAX, message)
+    let mut d = Diagnostic::warning(Code::PinnedAtMax, message)
         .at(a.max_replicas.span().unwrap_or(a.name_span));
     let suspect = wanted.max(per_pod_ratio);
     if suspect > UNIT_SUSPECT_FACTOR * f64::from(max) {
@@ -104,6 +87,33 @@ pub fn check_pinned_at_max(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic
         );
     }
     Some(d)
+}
+
+rule_doc! {
+    /// The desired count sits at maxReplicas while the metric asks for more.
+    ///
+    /// # What it does
+    /// From a replay: the desired count sat at maxReplicas for most of the loaded period while the
+    /// metric asked for more (see [`crate::analysis::check_pinned_at_max`]).
+    ///
+    /// # Why is this bad
+    /// The bound hides the real demand; a recommendation far above the bound usually means a unit
+    /// mismatch.
+    ///
+    /// # Example
+    /// ```text
+    /// maxReplicas: 10
+    /// # the metric asks for a median of 84 replicas
+    /// ```
+    ///
+    /// # Fix
+    /// Raise maxReplicas, or check the metric's unit.
+    ///
+    /// # References
+    /// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`
+    ///   (`ScalingLimited`/`TooManyReplicas`); vllm-project/aibrix v0.7.0
+    ///   `pkg/controller/podautoscaler/algorithm/kpa.go`.
+    pub(crate) const DOC;
 }
 
 #[cfg(test)]

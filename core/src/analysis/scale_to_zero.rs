@@ -1,7 +1,8 @@
 //! `scale-to-zero-misconfigured`: the configuration asks for scale to zero, or for one of its
 //! settings, in a way the controller cannot honour.
 //!
-//! # What it does
+//! How the check works (the rule's docs, what / why / example / fix / references, are
+//! [`DOC`], shown by `scalelens rule` and in SARIF):
 //! Static checks, per family:
 //! - **Knative**: the revision writes `autoscaling.knative.dev/min-scale: "0"` while the
 //!   `config-autoscaler` ConfigMap in the input sets `enable-scale-to-zero: "false"` (the PA
@@ -27,44 +28,10 @@
 //! The Kubernetes HPA's `minReplicas: 0` (the `HPAScaleToZero` alpha gate) is reported by
 //! `out-of-range` where the model is read, not here. KEDA's cpu/memory-only `minReplicaCount: 0`
 //! is `keda-resource-only-zero`.
-//!
-//! # Why is this bad
-//! Either the idle pods (GPUs for model servers) are never released although the YAML says
-//! they should be, or, worse for AIBrix, a workload that reached 0 never comes back: every
-//! request fails until someone scales it by hand.
-//!
-//! # Example
-//! ```yaml
-//! # AIBrix v0.7.0: at 0 replicas nothing reports gpu_cache_usage_perc again
-//! spec:
-//!   minReplicas: 0
-//!   scalingStrategy: KPA
-//!   metricsSources:
-//!     - metricSourceType: pod
-//!       targetMetric: gpu_cache_usage_perc
-//! ```
-//!
-//! # Fix
-//! Knative: remove `min-scale: "0"` (or enable scale to zero in `config-autoscaler`).
-//! AIBrix: `minReplicas: 1`, or scale to zero with a component that has an activator (KEDA
-//! with an external metric, Knative). KEDA: an `activationThreshold` above the idle floor.
-//!
-//! # References
-//! - knative/serving v1.20 `pkg/reconciler/autoscaling/kpa/scaler.go` (`handleScaleToZero`:
-//!   `enable-scale-to-zero: false` turns a desired 0 into 1; pod retention) and
-//!   `config/core/configmaps/autoscaler.yaml`.
-//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/podautoscaler_controller.go`
-//!   (scaling disabled at 0 when `minReplicas` ≠ 0), `metrics/client.go` (nothing recorded from
-//!   an empty snapshot), `algorithm/{kpa,apa}.go`, `hpa_resources.go` (`minReplicas` set only
-//!   when > 0).
-//! - kedacore/keda v2.18 `pkg/scalers/prometheus_scaler.go` (active when value >
-//!   `activationThreshold`) and `pkg/scaling/executor/scale_scaledobjects.go` (scale to zero
-//!   only when inactive for `cooldownPeriod`).
-//! - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go` and the
-//!   `HPAScaleToZero` feature gate (alpha since 1.16, default off).
 
 use super::fmt_num;
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{AibrixVersion, Algorithm, Autoscaler, MetricSource};
 use crate::samples::{Interpretation, Samples};
@@ -91,7 +58,7 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
                     .unwrap_or_default();
                 out.push(
                     Diagnostic::warning(
-                        codes::SCALE_TO_ZERO_MISCONFIGURED,
+                        Code::ScaleToZeroMisconfigured,
                         format!(
                             "`min-scale: \"0\"` asks for scale to zero, but `config-autoscaler` sets `enable-scale-to-zero: \"false\"`{at}: Knative turns a desired 0 into 1, so this revision never scales below 1 pod"
                         ),
@@ -116,7 +83,7 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
                     };
                     out.push(
                         Diagnostic::note(
-                            codes::SCALE_TO_ZERO_MISCONFIGURED,
+                            Code::ScaleToZeroMisconfigured,
                             format!(
                                 "`scale-to-zero-pod-retention-period` has no effect: {why}, so the revision never scales to zero and the last pod is never retained"
                             ),
@@ -152,7 +119,7 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
                     };
                     out.push(
                         Diagnostic::warning(
-                            codes::SCALE_TO_ZERO_MISCONFIGURED,
+                            Code::ScaleToZeroMisconfigured,
                             format!(
                                 "`minReplicas: 0` lets AIBrix {} scale the workload to 0, but nothing brings it back: at 0 replicas no pod reports the metric, and {why}; AIBrix has no activator to wake it on the first request",
                                 p.version.tag()
@@ -175,7 +142,7 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
 /// models that default (the written 0 is gone from the model afterwards).
 pub fn aibrix_hpa_min_zero(span: crate::span::Span) -> Diagnostic {
     Diagnostic::warning(
-        codes::SCALE_TO_ZERO_MISCONFIGURED,
+        Code::ScaleToZeroMisconfigured,
         "`minReplicas: 0` with `scalingStrategy: HPA`: AIBrix sets the generated HPA's minReplicas only when it is above 0, so Kubernetes' default 1 applies and the workload never scales to zero",
     )
     .at(span)
@@ -234,7 +201,7 @@ pub fn check_keda_idle_floor(
         fmt_num(peak),
     );
     let suggested = fmt_num(floor * 2.0);
-    let mut d = Diagnostic::warning(codes::SCALE_TO_ZERO_MISCONFIGURED, message)
+    let mut d = Diagnostic::warning(Code::ScaleToZeroMisconfigured, message)
         .at(at)
         .with_help("the prometheus scaler is active when value > activationThreshold (strict); KEDA scales to zero only after cooldownPeriod without an active trigger (kedacore/keda v2.18 pkg/scaling/executor/scale_scaledobjects.go)");
     match m.activation_threshold.as_ref().and_then(|t| t.span()) {
@@ -245,14 +212,49 @@ pub fn check_keda_idle_floor(
                 format!("\"{suggested}\""),
             )
         }
-        None => d.fixes.push(crate::diagnostic::Fix {
-            description: format!(
+        None => {
+            d = d.with_advice(format!(
                 "add `activationThreshold: \"{suggested}\"` to the trigger's metadata, above the idle floor"
-            ),
-            edits: Vec::new(),
-        }),
+            ))
+        }
     }
     Some(d)
+}
+
+rule_doc! {
+    /// The configuration asks for scale to zero, or for one of its
+    ///
+    /// # What it does
+    /// Reports scale-to-zero settings the controller cannot honour: Knative `min-scale: "0"` with
+    /// `enable-scale-to-zero: "false"`, or a pod retention period that never applies (note); AIBrix
+    /// `minReplicas: 0` with per-pod metrics or APA (never comes back from 0), or with the HPA
+    /// strategy (min dropped); from samples, KEDA `minReplicaCount: 0` with an idle floor above
+    /// `activationThreshold`. See [`crate::analysis::check_scale_to_zero`],
+    /// [`crate::analysis::check_keda_idle_floor`]. HPA `minReplicas: 0` is `out-of-range`.
+    ///
+    /// # Why is this bad
+    /// Idle pods are never released although the YAML says so, or a workload at 0 never comes back
+    /// (AIBrix has no activator).
+    ///
+    /// # Example
+    /// ```text
+    /// spec:
+    ///   minReplicas: 0
+    ///   scalingStrategy: KPA
+    ///   metricsSources:
+    ///     - metricSourceType: pod
+    /// ```
+    ///
+    /// # Fix
+    /// Knative: drop `min-scale: "0"` or enable scale to zero; AIBrix: `minReplicas: 1`; KEDA: an
+    /// `activationThreshold` above the idle floor.
+    ///
+    /// # References
+    /// - knative/serving v1.20 `pkg/reconciler/autoscaling/kpa/scaler.go` (`handleScaleToZero`);
+    ///   vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/metrics/client.go`,
+    ///   `hpa_resources.go`; kedacore/keda v2.18 `pkg/scaling/executor/scale_scaledobjects.go`;
+    ///   kubernetes/kubernetes v1.34 feature gate `HPAScaleToZero` (alpha, off).
+    pub(crate) const DOC;
 }
 
 #[cfg(test)]
@@ -305,7 +307,7 @@ mod tests {
                 crate::config::parse(&yaml)
                     .diagnostics
                     .into_iter()
-                    .filter(|d| d.code == codes::SCALE_TO_ZERO_MISCONFIGURED),
+                    .filter(|d| d.code == Code::ScaleToZeroMisconfigured),
             );
             d.dedup();
             assert_eq!(d.len(), usize::from(fires), "{strategy} {source}: {d:?}");

@@ -1,6 +1,7 @@
 //! `target-unreachable`: the metric can never be brought to (or above) its target.
 //!
-//! # What it does
+//! How the check works (the rule's docs, what / why / example / fix / references, are
+//! [`DOC`], shown by `scalelens rule` and in SARIF):
 //! Two definitions, one static and one from a simulated run:
 //! - **Static, tolerance above the bound**: a bounded metric (a 0–1 fraction, a percent) whose
 //!   target is within the bound (else it is `target-above-bound`) but so close to it that the
@@ -20,36 +21,11 @@
 //! (a mean of counts can be 0.5), Knative rejects targets below 0.01 and every family rejects
 //! targets ≤ 0 (`invalid-target`), so no replayed controller has a floor a valid target can sit
 //! under. AIBrix's HPA strategy rounding of fractional targets is `aibrix-target-truncated`.
-//!
-//! # Why is this bad
-//! In the static case the autoscaler is inert: load rises, pods saturate, nothing scales. In the
-//! run case, peaks queue requests (latency, timeouts) however well the autoscaler reacts,
-//! because the ceiling is below the load.
-//!
-//! # Example
-//! ```yaml
-//! # HPA tolerance 0.1: scale-up needs cache usage > 0.95 × 1.1 = 1.045, above its maximum 1
-//! metrics:
-//!   - type: Pods
-//!     pods:
-//!       metric: {name: vllm:kv_cache_usage_perc}
-//!       target: {type: AverageValue, averageValue: "950m"}
-//! ```
-//!
-//! # Fix
-//! Static: a target below bound / (1 + tolerance) (e.g. 0.8 for a 0–1 fraction). Run: raise
-//! maxReplicas to the count the message computes, or reduce the load per pod.
-//!
-//! # References
-//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
-//!   (`Tolerances.isWithin`: no change while usage / target ≤ 1 + scaleUp tolerance).
-//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/kpa.go` and `apa.go`
-//!   (scale up only above target × (1 + up tolerance)).
-//! - vllm-project/vllm `vllm/v1/metrics/loggers.py` (`kv_cache_usage_perc`, 1 means 100 %).
 
 use super::never_scales_down::clock;
 use super::{fmt_num, median};
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{AibrixVersion, Algorithm, Autoscaler, Millis, TargetType, SECOND};
 use crate::sim::SimOutput;
@@ -113,7 +89,7 @@ pub fn check_target_unreachable_static(a: &Autoscaler) -> Vec<Diagnostic> {
             )
         };
         let s = fmt_num(suggested_target(b, tol));
-        let mut d = Diagnostic::warning(codes::TARGET_UNREACHABLE, message)
+        let mut d = Diagnostic::warning(Code::TargetUnreachable, message)
             .at_opt(m.target.value.span().or(Some(m.name.span)));
         if let Some(span) = m.target.value.span() {
             d = d.with_fix(
@@ -145,7 +121,7 @@ pub fn check_target_unreachable_run(a: &Autoscaler, out: &SimOutput) -> Option<D
     if out
         .diagnostics
         .iter()
-        .any(|d| d.code == codes::SIM_DEMAND_ABOVE_BOUND)
+        .any(|d| d.code == Code::SimDemandAboveBound)
     {
         return None;
     }
@@ -191,7 +167,7 @@ pub fn check_target_unreachable_run(a: &Autoscaler, out: &SimOutput) -> Option<D
         clock(over),
         fmt_num((typical * 100.0).round() / 100.0),
     );
-    let mut d = Diagnostic::warning(codes::TARGET_UNREACHABLE, message)
+    let mut d = Diagnostic::warning(Code::TargetUnreachable, message)
         .at(a.max_replicas.span().unwrap_or(a.name_span));
     if let Some(span) = a.max_replicas.span() {
         d = d.with_fix(
@@ -204,6 +180,37 @@ pub fn check_target_unreachable_run(a: &Autoscaler, out: &SimOutput) -> Option<D
         );
     }
     Some(d)
+}
+
+rule_doc! {
+    /// The metric can never be brought to (or above) its target.
+    ///
+    /// # What it does
+    /// Reports a target the metric can never be brought past: statically, a bounded metric whose
+    /// scale-up threshold target × (1 + tolerance) is at or above the bound (a target above the bound
+    /// is `target-above-bound`); from a replay, a peak demand that keeps each of maxReplicas pods over
+    /// target for at least a minute (silent when `pinned-at-max` fires for the run). See
+    /// [`crate::analysis::check_target_unreachable_static`],
+    /// [`crate::analysis::check_target_unreachable_run`].
+    ///
+    /// # Why is this bad
+    /// Statically the autoscaler never scales up; in the replay, peaks queue requests however well it
+    /// reacts, because maxReplicas is below the load.
+    ///
+    /// # Example
+    /// ```text
+    /// # HPA, tolerance 0.1: scale-up needs > 0.95 × 1.1 = 1.045, above the maximum 1
+    /// target: {type: AverageValue, averageValue: "950m"}
+    /// ```
+    ///
+    /// # Fix
+    /// A target below bound / (1 + tolerance); or maxReplicas at the count the message computes.
+    ///
+    /// # References
+    /// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
+    ///   (`Tolerances.isWithin`); vllm-project/aibrix v0.7.0
+    ///   `pkg/controller/podautoscaler/algorithm/kpa.go`, `apa.go`.
+    pub(crate) const DOC;
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `unit-mismatch`: the samples and the target are on different scales.
 //!
-//! # What it does
+//! How the check works (the rule's docs, what / why / example / fix / references, are
+//! [`DOC`], shown by `scalelens rule` and in SARIF):
 //! Compares the per-pod values of the imported samples (and the metric registry's unit) with the
 //! scale of the metric's target:
 //! - samples on a 0–100 scale (their median above 1, none above 100) while the target is ≤ 1;
@@ -11,31 +12,11 @@
 //! It says what the autoscaler will see (`observed 42 vs target 0.5: 84× over target — will
 //! pin at maxReplicas 10`) and offers two fixes: rewrite the target in the samples' unit (a YAML
 //! edit of the target), or convert the metric to the target's unit.
-//!
-//! # Why is this bad
-//! Every algorithm divides the observed value by the target. A factor of 100 either pins the
-//! workload at maxReplicas for as long as there is any load (and longer: a 0–100 metric rarely
-//! falls below a fraction target) or keeps it at minReplicas whatever the load.
-//! vLLM's `vllm:gpu_cache_usage_perc` / `vllm:kv_cache_usage_perc` are 0–1 fractions despite the
-//! `_perc` name, while dashboards and some exporters present them in percent.
-//!
-//! # Example
-//! An AIBrix KPA on `gpu_cache_usage_perc` with `targetValue: "0.5"`, fed by an exporter that
-//! reports 42 (percent): `ceil(42 / 0.5) = 84`, clamped to maxReplicas 10, at every resync.
-//!
-//! # Fix
-//! Either write the target in the samples' unit (`targetValue: "50"`), or convert the metric
-//! where it is produced (divide by 100 in the recording rule or exporter) and keep the target.
-//!
-//! # References
-//! - vllm-project/vllm `vllm/engine/metrics.py`: "GPU KV-cache usage. 1 means 100 percent usage."
-//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/algorithm/kpa.go` (observed / target).
-//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
-//!   (usage ratio = observed / target).
 
 use super::{fmt_num, median, metric_for};
-use crate::codes;
-use crate::diagnostic::{Diagnostic, Fix};
+use crate::codes::rule_doc;
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
 use crate::metrics;
 use crate::model::{Autoscaler, Metric, TargetType};
 use crate::samples::{Interpretation, Samples};
@@ -217,7 +198,7 @@ fn fraction_samples(
 }
 
 fn base(metric: &Metric, message: String) -> Diagnostic {
-    Diagnostic::warning(codes::UNIT_MISMATCH, message)
+    Diagnostic::warning(Code::UnitMismatch, message)
         .at_opt(metric.target.value.span().or(Some(metric.name.span)))
 }
 
@@ -232,19 +213,40 @@ impl WithFixes for Diagnostic {
         let new = fmt_num(new_target);
         match metric.target.value.span() {
             Some(span) => self = self.with_fix(what, span, format!("\"{new}\"")),
-            None => self.fixes.push(Fix {
-                description: format!("{what}: set the target to {new}"),
-                edits: Vec::new(),
-            }),
+            None => self = self.with_advice(format!("{what}: set the target to {new}")),
         }
-        self.fixes.push(Fix {
-            description: convert.clone(),
-            edits: Vec::new(),
-        });
+        self = self.with_advice(convert.clone());
         self.with_help(format!(
             "the autoscaler divides the observed value by the target, so both must use one unit; {convert}"
         ))
     }
+}
+
+rule_doc! {
+    /// The samples and the target are on different scales.
+    ///
+    /// # What it does
+    /// Compares the samples' scale with the target's: samples 0–100 (percent) with a target ≤ 1,
+    /// samples ≤ 1 with a target > 1, or a metric the registry knows as a percent with a fractional
+    /// target (see [`crate::analysis::check_unit_mismatch`]).
+    ///
+    /// # Why is this bad
+    /// The autoscaler divides observed by target: a factor 100 pins it at maxReplicas or keeps it at
+    /// minReplicas.
+    ///
+    /// # Example
+    /// ```text
+    /// targetValue: "0.5"
+    /// # samples: vllm:gpu_cache_usage_perc 42
+    /// ```
+    ///
+    /// # Fix
+    /// Write the target in the samples' unit (`"50"`), or convert the metric where it is produced.
+    ///
+    /// # References
+    /// - vllm-project/vllm `vllm/engine/metrics.py`; vllm-project/aibrix v0.7.0
+    ///   `pkg/controller/podautoscaler/algorithm/kpa.go`; vllm-project/aibrix issue #593.
+    pub(crate) const DOC;
 }
 
 #[cfg(test)]

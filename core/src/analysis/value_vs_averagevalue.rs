@@ -1,6 +1,7 @@
 //! `value-vs-averagevalue`: the target type and the query's aggregation disagree.
 //!
-//! # What it does
+//! How the check works (the rule's docs, what / why / example / fix / references, are
+//! [`DOC`], shown by `scalelens rule` and in SARIF):
 //! Reads the PromQL `query` of a KEDA `prometheus` trigger. When the whole query is one
 //! aggregation across the pods (its outermost operator is `avg` or `sum`, without a `by`
 //! clause that keeps the pod or instance label), it compares that aggregation with the
@@ -27,37 +28,10 @@
 //!
 //! The HPA's External/Object metrics carry no query text, so without samples they are not
 //! checked; AIBrix has no target type (KPA/APA always read the per-pod mean).
-//!
-//! # Why is this bad
-//! The replica count no longer follows the load: with `AverageValue` on an average it scales
-//! *down* under load (4 pods each at twice the threshold ask for `ceil(2) = 2`); with `Value`
-//! on a summed rate it runs away to the maximum on any load above the threshold.
-//!
-//! # Example
-//! ```yaml
-//! triggers:
-//!   - type: prometheus
-//!     metadata:
-//!       query: avg(rate(vllm:request_success_total{model_name="llama"}[2m]))
-//!       threshold: "5"        # per pod, but AverageValue divides the AVERAGE again
-//! ```
-//!
-//! # Fix
-//! Either `metricType: Value` with the average (`desired = ceil(pods × avg / threshold)`), or
-//! keep `AverageValue` and `sum` over the pods (`desired = ceil(sum / threshold)`); for a summed
-//! rate, use `AverageValue`.
-//!
-//! # References
-//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`:
-//!   `GetExternalMetricReplicas` (Value: `ceil(usage / target × ready pods)`) and
-//!   `GetExternalPerPodMetricReplicas` (AverageValue: `ceil(usage / target)`).
-//! - kedacore/keda v2.18 `pkg/scalers/prometheus_scaler.go` (one series, the query's value) and
-//!   `pkg/scalers/scaler.go` (`GetMetricTargetType`: an empty `metricType` is `AverageValue`).
-//! - Kubernetes docs, "HorizontalPodAutoscaler Walkthrough", autoscaling on metrics not related
-//!   to Kubernetes objects (Value vs AverageValue for External metrics).
 
 use super::{fmt_num, metric_for};
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Autoscaler, Family, MetricSource, TargetType};
 use crate::samples::Samples;
@@ -224,7 +198,7 @@ pub fn check_keda_query(
         let message = format!(
             "`avg(...)` already averages over the pods, but {type_text} makes the HPA divide the result by the threshold as if it were a total: desired = ceil(result / {t}), without the pod count. At N pods the effective per-pod target is N × {t}: 4 pods each at {two} (twice the threshold) ask for ceil({two} / {t}) = 2, a scale-down under load"
         );
-        let mut d = Diagnostic::warning(codes::VALUE_VS_AVERAGEVALUE, message)
+        let mut d = Diagnostic::warning(Code::ValueVsAveragevalue, message)
             .at(query.span)
             .with_help(format!(
                 "{evidence}; AverageValue: desired = ceil(value / target) (replica_calculator.go GetExternalPerPodMetricReplicas), Value: desired = ceil(pods × value / target) (GetExternalMetricReplicas)"
@@ -232,18 +206,12 @@ pub fn check_keda_query(
         let desc = "use `metricType: Value`, the average's meaning: desired = ceil(pods × avg / threshold)";
         match metric_type {
             Some(m) => d = d.with_fix(desc, m.span, "Value"),
-            None => d.fixes.push(crate::diagnostic::Fix {
-                description: format!("{desc} (add `metricType: Value` to the trigger)"),
-                edits: Vec::new(),
-            }),
+            None => d = d.with_advice(format!("{desc} (add `metricType: Value` to the trigger)")),
         }
-        d.fixes.push(crate::diagnostic::Fix {
-            description: format!(
-                "or keep AverageValue and sum over the pods: `sum({})`",
-                agg.inner.trim()
-            ),
-            edits: Vec::new(),
-        });
+        d = d.with_advice(format!(
+            "or keep AverageValue and sum over the pods: `sum({})`",
+            agg.inner.trim()
+        ));
         return Some(d);
     }
     if is_value && agg.op == "sum" {
@@ -251,7 +219,7 @@ pub fn check_keda_query(
         let message = format!(
             "`sum({f}(...))` is the total rate over the pods, which adding pods does not lower, but `metricType: Value` makes the HPA multiply the current pods by result / {t}: desired = ceil(pods × result / {t}). Any result above {t} × 1.1 (the default 10 % tolerance) multiplies the count again at every sync: 3 pods at twice the threshold ask for 6, then 12, up to maxReplicaCount"
         );
-        let mut d = Diagnostic::warning(codes::VALUE_VS_AVERAGEVALUE, message)
+        let mut d = Diagnostic::warning(Code::ValueVsAveragevalue, message)
             .at(query.span)
             .with_help(format!(
                 "{evidence}; with AverageValue the threshold is per pod: desired = ceil(total / threshold)"
@@ -325,14 +293,47 @@ pub fn check_external_value_per_pod(a: &Autoscaler, samples: &Samples) -> Option
         fmt_num(t),
         fmt_num(as_average),
     );
-    let mut d = Diagnostic::warning(codes::VALUE_VS_AVERAGEVALUE, message)
+    let d = Diagnostic::warning(Code::ValueVsAveragevalue, message)
         .at_opt(m.target.value.span().or(Some(m.name.span)))
         .with_help("evidence: the samples of this metric carry a pod label per series; GetExternalMetricReplicas sums every returned series (kubernetes/kubernetes v1.34 replica_calculator.go) and multiplies the ratio by the ready pods");
-    d.fixes.push(crate::diagnostic::Fix {
-        description: "use `target.type: AverageValue` with `averageValue` (desired = ceil(Σ / target), the target per pod), or a Pods metric".to_string(),
-        edits: Vec::new(),
-    });
-    Some(d)
+    Some(d.with_advice("use `target.type: AverageValue` with `averageValue` (desired = ceil(Σ / target), the target per pod), or a Pods metric"))
+}
+
+rule_doc! {
+    /// The target type and the query's aggregation disagree.
+    ///
+    /// # What it does
+    /// Reads a KEDA prometheus trigger's `query`: `AverageValue` (the default) on an `avg(...)` across
+    /// pods, or `Value` on a `sum(rate(...))` across pods (see [`crate::analysis::check_keda_query`]);
+    /// from samples, an HPA `External` metric with a `Value` target whose samples hold one series per
+    /// pod, which the HPA sums and then multiplies by the pods (see
+    /// [`crate::analysis::check_external_value_per_pod`]). Fires only on that evidence and says what
+    /// it is.
+    ///
+    /// # Why is this bad
+    /// AverageValue computes ceil(result / threshold) without the pods: on an average the effective
+    /// per-pod target is N × threshold and it scales down under load. Value computes ceil(pods ×
+    /// result / threshold): on a total that adding pods does not lower (a summed rate, a sum of
+    /// per-pod series), it asks for N times too many and runs away to the maximum.
+    ///
+    /// # Example
+    /// ```text
+    /// triggers:
+    ///   - type: prometheus
+    ///     metadata:
+    ///       query: avg(rate(vllm:request_success_total[2m]))
+    ///       threshold: "5"
+    /// ```
+    ///
+    /// # Fix
+    /// `metricType: Value` with an average, or AverageValue with a `sum`.
+    ///
+    /// # References
+    /// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/replica_calculator.go`
+    ///   (`GetExternalMetricReplicas`, `GetExternalPerPodMetricReplicas`); kedacore/keda v2.18
+    ///   `pkg/scalers/prometheus_scaler.go` and `pkg/scalers/scaler.go` (`GetMetricTargetType`: an
+    ///   empty metricType is AverageValue).
+    pub(crate) const DOC;
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `window-shorter-than-scrape`: a window that cannot hold more than one sample.
 //!
-//! # What it does
+//! How the check works (the rule's docs, what / why / example / fix / references, are
+//! [`DOC`], shown by `scalelens rule` and in SARIF):
 //! Compares each averaging window with the interval at which its samples arrive:
 //! - **AIBrix** KPA/APA: a stable (`observeWindowSeconds`, v0.4.0 `kpa.../stable-window`) or
 //!   panic window written shorter than the controller's resync interval (10 s). AIBrix scrapes
@@ -20,38 +21,11 @@
 //! its windows are at least 6 s (`stable-window`) and 1 s (panic), so they always hold samples.
 //! Defaults are not reported (AIBrix v0.4.0's 10 s panic window equals its resync and holds
 //! one sample by upstream design).
-//!
-//! # Why is this bad
-//! A window exists to smooth noise. Holding one sample, it passes every spike straight to the
-//! replica count (flapping), or, for a PromQL range, yields no data at all: the autoscaler sees
-//! 0 and never scales up.
-//!
-//! # Example
-//! ```yaml
-//! # KEDA, Prometheus scraping every 30 s
-//! query: sum(rate(vllm:request_success_total[30s]))   # one sample per range: no rate
-//! ```
-//!
-//! # Fix
-//! Make the window at least a few sample intervals long: AIBrix windows ≥ 30 s (3 resyncs),
-//! HPA stabilization 0 or ≥ the sync period, PromQL ranges ≥ 4 × the scrape interval (the
-//! Prometheus documentation's advice for `rate`).
-//!
-//! # References
-//! - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/podautoscaler_controller.go`
-//!   (`DefaultResyncInterval` 10 s) and `types/metrics.go` (`TimeWindow`: 1 s buckets, eviction
-//!   on record).
-//! - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`
-//!   (`stabilizeRecommendationWithBehaviors`: recommendations newer than now − window) and the
-//!   15 s `--horizontal-pod-autoscaler-sync-period`.
-//! - prometheus/prometheus `docs/querying/functions.md` (`rate` needs at least two samples in
-//!   the range) and kedacore/keda v2.18 `pkg/scalers/prometheus_scaler.go` (`ignoreNullValues`).
-//! - knative/serving v1.20 `pkg/autoscaler/metrics/collector.go` (1 s scrape) and
-//!   `pkg/apis/autoscaling/register.go` (`WindowMin` 6 s).
 
 use super::never_scales_down::clock;
 use super::value_vs_averagevalue::paren_group;
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     AibrixVersion, Algorithm, Autoscaler, Behavior, HpaParams, MetricSource, Millis, SECOND,
@@ -82,7 +56,7 @@ pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
                 if w.value < resync {
                     out.push(
                         Diagnostic::warning(
-                            codes::WINDOW_SHORTER_THAN_SCRAPE,
+                            Code::WindowShorterThanScrape,
                             format!(
                                 "the {what} ({}) is shorter than AIBrix's metric collection interval ({}, one scrape of the pods per resync): it holds only the latest sample, so its average is a single reading",
                                 clock(w.value),
@@ -131,7 +105,7 @@ fn hpa_windows(p: &HpaParams, out: &mut Vec<Diagnostic>) {
         if w.value > 0 && w.value < sync {
             out.push(
                 Diagnostic::warning(
-                    codes::WINDOW_SHORTER_THAN_SCRAPE,
+                    Code::WindowShorterThanScrape,
                     format!(
                         "`{dir}.stabilizationWindowSeconds: {}` is shorter than the HPA sync period ({}): the controller records one recommendation per sync, so the window holds only the current one and behaves exactly like 0",
                         w.value / SECOND,
@@ -254,13 +228,47 @@ pub fn check_query_ranges(a: &Autoscaler, samples: &Samples) -> Option<Diagnosti
         clock(step),
     );
     Some(
-        Diagnostic::warning(codes::WINDOW_SHORTER_THAN_SCRAPE, message)
+        Diagnostic::warning(Code::WindowShorterThanScrape, message)
             .at(m.span)
             .with_help(format!(
                 "use a range of at least 4 × the scrape interval: [{}]",
                 clock(4 * step)
             )),
     )
+}
+
+rule_doc! {
+    /// A window that cannot hold more than one sample.
+    ///
+    /// # What it does
+    /// Reports a window that holds at most one sample: an AIBrix stable/panic window written shorter
+    /// than the 10 s resync (one scrape per reconcile), an HPA/KEDA stabilization window written
+    /// between 1 s and the 15 s sync period (one recommendation per sync), or, from samples, a KEDA
+    /// query's `rate(...[d])` range shorter than two scrape intervals. See
+    /// [`crate::analysis::check_windows`], [`crate::analysis::check_query_ranges`]. Knative (1 s
+    /// scrape, windows ≥ 6 s) cannot have it.
+    ///
+    /// # Why is this bad
+    /// A one-sample window passes every spike to the count; a PromQL rate over a one-sample range
+    /// returns nothing, which KEDA reads as 0.
+    ///
+    /// # Example
+    /// ```text
+    /// metadata:
+    ///   query: sum(rate(vllm:request_success_total[30s]))   # scraped every 30 s
+    /// ```
+    ///
+    /// # Fix
+    /// Windows of several sample intervals: AIBrix ≥ 30 s, HPA stabilization 0 or ≥ 15 s, PromQL
+    /// ranges ≥ 4 × scrape interval.
+    ///
+    /// # References
+    /// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/podautoscaler_controller.go`
+    ///   (`DefaultResyncInterval`), `types/metrics.go`; kubernetes/kubernetes v1.34
+    ///   `pkg/controller/podautoscaler/horizontal.go`; prometheus/prometheus
+    ///   `docs/querying/functions.md` (`rate`); kedacore/keda v2.18 `pkg/scalers/prometheus_scaler.go`
+    ///   (`ignoreNullValues`).
+    pub(crate) const DOC;
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! `pkg/webhook/podautoscaler_webhook.go` (validation), `pkg/controller/podautoscaler/hpa_resources.go`
 //! (the HPA built for `scalingStrategy: HPA`).
 
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::config::hpa::{self, read_target_ref};
 use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, check_min_max, unknown_kind, unknown_version, Doc};
@@ -137,7 +138,7 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixParams) {
         let path = format!("metadata.annotations[{key}]");
         if let Some((_, repl, why)) = LEGACY.iter().find(|(l, _, _)| *l == key) {
             let mut d = Diagnostic::warning(
-                codes::AIBRIX_IGNORED_ANNOTATION,
+                Code::AibrixIgnoredAnnotation,
                 match repl {
                     Some(r) => format!("AIBrix v0.7.0 ignores `{key}`: it reads `{r}` instead ({why})"),
                     None => format!("AIBrix v0.7.0 ignores `{key}` ({why})"),
@@ -156,7 +157,7 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixParams) {
             .filter(|n| KNOWN_ANNOTATIONS.contains(n))
         else {
             let mut d = Diagnostic::warning(
-                codes::AIBRIX_IGNORED_ANNOTATION,
+                Code::AibrixIgnoredAnnotation,
                 format!("AIBrix v0.7.0 does not read `{key}`: it is ignored"),
             )
             .at(k.span);
@@ -173,7 +174,7 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixParams) {
         };
         let Some(text) = v.as_scalar() else {
             cx.error(
-                codes::WRONG_TYPE,
+                Code::WrongType,
                 v.span,
                 format!("`{path}` must be a string"),
             );
@@ -193,7 +194,7 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixParams) {
                     let bad = if rate { f <= 0.0 } else { f < 0.0 };
                     if bad {
                         cx.error(
-                            codes::OUT_OF_RANGE,
+                            Code::OutOfRange,
                             s.span,
                             format!(
                                 "`{path}` must be {}, found {f}",
@@ -227,7 +228,7 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixParams) {
                     p.scale_to_zero = Param::yaml(b, s.span);
                     if b {
                         cx.note(
-                            codes::UNSUPPORTED_FEATURE,
+                            Code::UnsupportedFeature,
                             s.span,
                             "AIBrix v0.7.0 parses `scale-to-zero` but nothing reads it: it has no effect",
                         );
@@ -315,7 +316,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
             {
                 let repl = if is_apa { *apa } else { *kpa };
                 d = Diagnostic::warning(
-                    codes::AIBRIX_IGNORED_ANNOTATION,
+                    Code::AibrixIgnoredAnnotation,
                     match repl {
                         Some(r) => format!("AIBrix v0.4.0 ignores `{key}`: it reads `{r}` instead ({why})"),
                         None => format!("AIBrix v0.4.0 ignores `{key}` ({why})"),
@@ -333,7 +334,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                     _ => (PREFIX, V04_BASE_KEYS),
                 };
                 d = Diagnostic::warning(
-                    codes::AIBRIX_IGNORED_ANNOTATION,
+                    Code::AibrixIgnoredAnnotation,
                     format!("AIBrix v0.4.0 does not read `{key}`: it is ignored"),
                 )
                 .at(k.span);
@@ -351,7 +352,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
         if (group == "kpa" && !is_kpa) || (group == "apa" && !is_apa) {
             if strategy.is_some() {
                 cx.warning(
-                    codes::AIBRIX_IGNORED_ANNOTATION,
+                    Code::AibrixIgnoredAnnotation,
                     k.span,
                     format!(
                         "AIBrix v0.4.0 reads `{key}` only for scalingStrategy {}: it is ignored here",
@@ -363,7 +364,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
         }
         let Some(text) = v.as_scalar() else {
             cx.error(
-                codes::WRONG_TYPE,
+                Code::WrongType,
                 v.span,
                 format!("`{path}` must be a string"),
             );
@@ -379,7 +380,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                     let rate = name.starts_with("max-") || name == "panic-threshold";
                     if rate && f <= 0.0 {
                         cx.error(
-                            codes::OUT_OF_RANGE,
+                            Code::OutOfRange,
                             s.span,
                             format!("`{path}` must be > 0, found {}", crate::text::exact(f)),
                         );
@@ -400,7 +401,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                 Ok(n) if n >= 1 => p.activation_scale = Param::yaml(n.unsigned_abs(), s.span),
                 Ok(n) => {
                     // Only values > 1 have an effect (`Scale`), so ≤ 1 behaves as 1.
-                    cx.warning(codes::OUT_OF_RANGE, s.span, format!("`{path}` is {n}: AIBrix applies the activation scale only when it is > 1, so this behaves as 1"));
+                    cx.warning(Code::OutOfRange, s.span, format!("`{path}` is {n}: AIBrix applies the activation scale only when it is > 1, so this behaves as 1"));
                     p.activation_scale = Param::yaml(1, s.span);
                 }
                 Err(_) if read::decimal_int_text(text.trim()) != read::IntText::NotInt => {
@@ -414,7 +415,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                     );
                 }
                 Err(_) => cx.error(
-                    codes::INVALID_VALUE,
+                    Code::InvalidValue,
                     s.span,
                     format!(
                         "`{path}` must be an integer (strconv.ParseInt), found `{}`",
@@ -426,9 +427,9 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                 if let Some(d) = read::duration_str(cx, &s, &path) {
                     let ms = d.millis();
                     if ms < 0 {
-                        cx.error(codes::OUT_OF_RANGE, s.span, format!("`{path}` must not be negative (NewKpaAutoscaler: \"ScaleDownDelay must be positive\"), found {}", crate::text::quote(text)));
+                        cx.error(Code::OutOfRange, s.span, format!("`{path}` must not be negative (NewKpaAutoscaler: \"ScaleDownDelay must be positive\"), found {}", crate::text::quote(text)));
                     } else if ms == 0 && name != "scale-down-delay" {
-                        cx.error(codes::OUT_OF_RANGE, s.span, format!("`{path}` is 0: the window holds no entry, so the autoscaler never has data and never scales"));
+                        cx.error(Code::OutOfRange, s.span, format!("`{path}` is 0: the window holds no entry, so the autoscaler never has data and never scales"));
                     } else {
                         let param = Param::yaml(ms as Millis, s.span);
                         match name {
@@ -474,7 +475,7 @@ fn check_labels(cx: &mut Cx, meta: &Node, version: AibrixVersion) {
                 ),
             };
             cx.push(
-                Diagnostic::warning(codes::AIBRIX_KEY_IN_LABELS, msg)
+                Diagnostic::warning(Code::AibrixKeyInLabels, msg)
                     .at(k.span)
                     .with_help(help),
             );
@@ -487,7 +488,7 @@ const SOURCE_TYPES: &[&str] = &["pod", "resource", "custom", "external", "domain
 fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
     if m.as_mapping().is_none() {
         cx.error(
-            codes::WRONG_TYPE,
+            Code::WrongType,
             m.span,
             format!("`{path}` must be a mapping"),
         );
@@ -519,7 +520,7 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             s,
             SOURCE_TYPES,
             &format!("{path}.metricSourceType"),
-            codes::UNKNOWN_METRIC_SOURCE,
+            Code::UnknownMetricSource,
         ),
         None => {
             read::missing(
@@ -538,7 +539,7 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             p,
             &["http", "https"],
             &format!("{path}.protocolType"),
-            codes::UNKNOWN_VALUE,
+            Code::UnknownValue,
         );
     }
     let port = read::crd_string(cx, m, "port", &format!("{path}.port"));
@@ -564,7 +565,7 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
     if let (Some(v), Some(s)) = (value, &tv) {
         if v <= 0.0 {
             cx.error(
-                codes::INVALID_TARGET,
+                Code::InvalidTarget,
                 s.span,
                 format!(
                     "`{path}.targetValue` must be > 0, found {}",
@@ -585,7 +586,7 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             if present {
                 if let Some((k, _)) = m.entry(key) {
                     cx.error(
-                        codes::INVALID_VALUE,
+                        Code::InvalidValue,
                         k.span,
                         format!("`{path}.{key}` is not allowed for metricSourceType resource (podautoscaler_webhook.go)"),
                     );
@@ -598,7 +599,7 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
                 n,
                 &["cpu", "memory"],
                 &format!("{path}.targetMetric"),
-                codes::UNKNOWN_VALUE,
+                Code::UnknownValue,
             );
         }
     }
@@ -717,7 +718,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         ] {
             if let Some((k, _)) = spec.entry(field) {
                 cx.warning(
-                    codes::UNKNOWN_FIELD,
+                    Code::UnknownField,
                     k.span,
                     format!("AIBrix v0.4.0 has no `spec.{field}` (added in v0.5): it is ignored; use the annotation {instead}"),
                 );
@@ -748,7 +749,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
             let at = p.panic_window.span().or(p.stable_window.span());
             cx.push(
                 Diagnostic::error(
-                    codes::OUT_OF_RANGE,
+                    Code::OutOfRange,
                     format!(
                         "`spec.panicWindowSeconds` ({} s) must be ≤ `spec.observeWindowSeconds` ({} s) (podautoscaler_webhook.go)",
                         p.panic_window.value / 1000,
@@ -762,7 +763,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
     if read::entry(spec, "schedules").is_some() {
         if let Some((k, _)) = spec.entry("schedules") {
             cx.warning(
-                codes::UNSUPPORTED_FEATURE,
+                Code::UnsupportedFeature,
                 k.span,
                 "`spec.schedules` (time-based bounds) is not replayed: the base minReplicas/maxReplicas apply throughout",
             );
@@ -777,7 +778,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
             {
                 if let Some((k, _)) = spec.entry("metricsSources") {
                     cx.error(
-                        codes::INVALID_VALUE,
+                        Code::InvalidValue,
                         k.span,
                         format!("AIBrix v0.4.0 supports exactly one `spec.metricsSources` entry, found {} (GetPaMetricSources): it builds no scaler and never scales", list.len()),
                     );
@@ -790,7 +791,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         Some(_) => {
             if let Some((_, n)) = spec.entry("metricsSources") {
                 cx.error(
-                    codes::MISSING_FIELD,
+                    Code::MissingField,
                     n.span,
                     "`spec.metricsSources` needs at least one entry",
                 );
@@ -814,7 +815,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
             s,
             &["KPA", "APA", "HPA"],
             "spec.scalingStrategy",
-            codes::UNKNOWN_VALUE,
+            Code::UnknownValue,
         ),
         None => {
             read::missing(cx, spec_key, "spec.scalingStrategy", " (KPA, APA or HPA)");
@@ -868,7 +869,7 @@ fn to_hpa(
                     .iter()
                     .any(|m| m.span.start <= ds.start && ds.end <= m.span.end)
             });
-            if d.code != codes::TARGET_ABOVE_BOUND || !in_these_metrics {
+            if d.code != Code::TargetAboveBound || !in_these_metrics {
                 continue;
             }
             for f in d.fixes.iter_mut() {
@@ -899,12 +900,12 @@ fn to_hpa(
             let (t, whole) = (crate::text::exact(t), crate::text::exact(t.trunc()));
             let mut d = if zero {
                 Diagnostic::error(
-                    codes::AIBRIX_TARGET_TRUNCATED,
+                    Code::AibrixTargetTruncated,
                     format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {whole} (int64 in hpa_resources.go): the generated HPA has a zero target and cannot scale"),
                 )
             } else {
                 Diagnostic::warning(
-                    codes::AIBRIX_TARGET_TRUNCATED,
+                    Code::AibrixTargetTruncated,
                     format!("with scalingStrategy HPA, AIBrix truncates targetValue {t} to {whole} (int64 in hpa_resources.go)"),
                 )
             }
@@ -970,7 +971,7 @@ fn rate_percent(cx: &mut Cx, rate: &Param<f64>, up: bool) -> u32 {
     if r < 1.0 {
         if let Some(s) = rate.span() {
             cx.warning(
-                codes::OUT_OF_RANGE,
+                Code::OutOfRange,
                 s,
                 format!("max scale rate {r} is below 1: AIBrix's HPA strategy uses 100% per minute instead"),
             );
@@ -985,7 +986,7 @@ fn rate_percent(cx: &mut Cx, rate: &Param<f64>, up: bool) -> u32 {
     if !pct.is_finite() || pct < 1.0 {
         if let Some(s) = rate.span() {
             cx.warning(
-                codes::OUT_OF_RANGE,
+                Code::OutOfRange,
                 s,
                 format!("max scale rate {r} gives a {pct:.0}% HPA policy, which the API server rejects (value must be > 0); Scalelens replays 100%"),
             );
@@ -993,4 +994,88 @@ fn rate_percent(cx: &mut Cx, rate: &Param<f64>, up: bool) -> u32 {
         return 100;
     }
     pct.min(f64::from(i32::MAX)) as u32
+}
+
+rule_doc! {
+    /// A legacy AIBrix annotation the controller does not read.
+    ///
+    /// # What it does
+    /// Reports a legacy AIBrix annotation (`kpa.autoscaling.aibrix.ai/*`,
+    /// `apa.autoscaling.aibrix.ai/*`, `autoscaling.aibrix.ai/{up,down}-fluctuation-tolerance`) that
+    /// AIBrix v0.7.0 does not read (and, under `--aibrix-version v0.4`, a v0.7.0 key that v0.4.0 does
+    /// not read).
+    ///
+    /// # Why is this bad
+    /// The default applies instead, silently: the samples' `scale-down-delay: 3m` is a 300 s cooldown
+    /// in v0.7.0.
+    ///
+    /// # Example
+    /// ```text
+    /// annotations:
+    ///   kpa.autoscaling.aibrix.ai/scale-down-delay: 3m
+    /// ```
+    ///
+    /// # Fix
+    /// The key of the replayed version, when there is one (suggested).
+    ///
+    /// # References
+    /// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/types/annotations.go`; v0.4.0
+    ///   `pkg/controller/podautoscaler/scaler/kpa.go`.
+    pub(crate) const AIBRIX_IGNORED_ANNOTATION;
+}
+
+rule_doc! {
+    /// An AIBrix setting written as a label instead of an annotation.
+    ///
+    /// # What it does
+    /// Reports an `autoscaling.aibrix.ai/*` key written in `metadata.labels`.
+    ///
+    /// # Why is this bad
+    /// AIBrix v0.7.0 reads only annotations (labels were read only between PRs #409 and #665): the
+    /// setting has no effect.
+    ///
+    /// # Example
+    /// ```text
+    /// metadata:
+    ///   labels:
+    ///     autoscaling.aibrix.ai/max-scale-up-rate: "4"
+    /// ```
+    ///
+    /// # Fix
+    /// Move it to `metadata.annotations`.
+    ///
+    /// # References
+    /// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/context/context.go`; issue #1159; PR
+    ///   #665.
+    pub(crate) const AIBRIX_KEY_IN_LABELS;
+}
+
+rule_doc! {
+    /// AIBrix's HPA strategy truncates a fractional target to an integer.
+    ///
+    /// # What it does
+    /// Reports AIBrix `scalingStrategy: HPA` with a fractional `targetValue`, which the generated HPA
+    /// truncates to an integer (`int64(target)`).
+    ///
+    /// # Why is this bad
+    /// "0.5" becomes 0: an HPA that cannot work (or a target 1.9 that is really 1). Later AIBrix
+    /// versions (after v0.7.0: `hpa_resources.go` with `pametrics.ParseHPATargetValue`) round up
+    /// instead (`math.Ceil`): "0.5" becomes 1, still not the fraction meant; Scalelens models
+    /// v0.7.0.
+    ///
+    /// # Example
+    /// ```text
+    /// scalingStrategy: HPA
+    /// metricsSources:
+    ///   - targetMetric: gpu_cache_usage_perc
+    ///     targetValue: "0.5"
+    /// ```
+    ///
+    /// # Fix
+    /// An integer target in the metric's unit, or the KPA/APA strategy.
+    ///
+    /// # References
+    /// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/hpa_resources.go`
+    ///   (`makeHPAWithBounds`).
+    pub(crate) const AIBRIX_TARGET_TRUNCATED;
 }

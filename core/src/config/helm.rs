@@ -5,6 +5,7 @@
 //! template action lets the diagnostic say what the file is and how to render it, instead of a
 //! syntax error or a type error about a value the user never wrote.
 
+use crate::codes::rule_doc;
 use crate::span::{LineIndex, Span};
 
 /// Longest action text quoted in a message; longer ones end with `…`.
@@ -46,6 +47,36 @@ pub fn first_action(index: &LineIndex) -> Option<(Span, String)> {
         }
     }
     None
+}
+
+rule_doc! {
+    /// The file is a Helm chart template, not a rendered manifest.
+    ///
+    /// # What it does
+    /// Reports a Helm / Go template action (`{{ .Values.x }}`, `{{- if ... }}`) in a file that
+    /// otherwise reads as YAML: the file is a chart's template, not a rendered manifest. When the
+    /// template makes the YAML invalid, `yaml-syntax` says so instead.
+    ///
+    /// # Why is this bad
+    /// Scalelens reads what the cluster would receive. In a template, values such as
+    /// `targetValue: "{{ .Values.target }}"` are template text, not the value the chart renders,
+    /// so the replay and the checks would be about text nobody deploys.
+    ///
+    /// # Example
+    /// ```text
+    /// spec:
+    ///   maxReplicas: 10
+    ///   metricsSources:
+    ///     - targetValue: "{{ .Values.autoscaling.target }}"
+    /// ```
+    ///
+    /// # Fix
+    /// Render the chart with your values and check the output:
+    /// `helm template <release> <chart> -f values.yaml > rendered.yaml`.
+    ///
+    /// # References
+    /// - Helm docs, "helm template" (renders chart templates locally).
+    pub(crate) const HELM_TEMPLATE;
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! (CPU 80 %), `pkg/apis/autoscaling/validation/validation.go` (checks mirrored as diagnostics),
 //! `pkg/controller/podautoscaler/config/v1alpha1/defaults.go` (controller flags).
 
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, check_min_max, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
@@ -129,7 +130,7 @@ pub fn read_behavior(cx: &mut Cx, parent: &Node, path: &str, params: &mut HpaPar
                 &s,
                 &["Max", "Min", "Disabled"],
                 &format!("{rpath}.selectPolicy"),
-                codes::UNKNOWN_POLICY_TYPE,
+                Code::UnknownPolicyType,
             ) {
                 let p = match p {
                     "Min" => SelectPolicy::Min,
@@ -145,7 +146,7 @@ pub fn read_behavior(cx: &mut Cx, parent: &Node, path: &str, params: &mut HpaPar
                 if list.is_empty() {
                     cx.push(
                         Diagnostic::error(
-                            codes::MISSING_FIELD,
+                            Code::MissingField,
                             format!("`{ppath}` must not be empty when given (validation.go); remove it to use the defaults"),
                         )
                         .at(pol_node.span),
@@ -169,7 +170,7 @@ pub fn read_behavior(cx: &mut Cx, parent: &Node, path: &str, params: &mut HpaPar
         if let Some(t) = read::quantity(cx, r, "tolerance", &format!("{rpath}.tolerance")) {
             if t.value.signum() < 0 {
                 cx.error(
-                    codes::OUT_OF_RANGE,
+                    Code::OutOfRange,
                     t.span,
                     format!("`{rpath}.tolerance` must not be negative"),
                 );
@@ -189,7 +190,7 @@ pub fn read_behavior(cx: &mut Cx, parent: &Node, path: &str, params: &mut HpaPar
 fn read_policy(cx: &mut Cx, node: &Node, path: &str) -> Option<Policy> {
     if node.as_mapping().is_none() {
         cx.error(
-            codes::WRONG_TYPE,
+            Code::WrongType,
             node.span,
             format!("`{path}` must be a mapping with type, value and periodSeconds"),
         );
@@ -202,7 +203,7 @@ fn read_policy(cx: &mut Cx, node: &Node, path: &str) -> Option<Policy> {
             &t,
             &["Pods", "Percent"],
             &format!("{path}.type"),
-            codes::UNKNOWN_POLICY_TYPE,
+            Code::UnknownPolicyType,
         ),
         None => {
             read::missing(cx, node.span, &format!("{path}.type"), " (Pods or Percent)");
@@ -291,7 +292,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
             let removed = if version == "v2beta1" { "1.25" } else { "1.26" };
             cx.push(
                 Diagnostic::warning(
-                    codes::REMOVED_API_VERSION,
+                    Code::RemovedApiVersion,
                     format!(
                         "`autoscaling/{version}` was removed in Kubernetes {removed}: current clusters reject it; read as autoscaling/v2{}",
                         if version == "v2beta1" { " (the metric fields differ: see the v2 API)" } else { "" }
@@ -386,14 +387,14 @@ pub(crate) fn check_min_zero(cx: &mut Cx, min: &Param<u32>, metrics: &[Metric]) 
     });
     if has_ext {
         cx.warning(
-            codes::OUT_OF_RANGE,
+            Code::OutOfRange,
             span,
             "`spec.minReplicas: 0` needs the alpha feature gate HPAScaleToZero (off by default); without it the API server rejects it",
         );
     } else {
         cx.push(
             Diagnostic::error(
-                codes::OUT_OF_RANGE,
+                Code::OutOfRange,
                 "`spec.minReplicas` must be ≥ 1 (0 is allowed only with the HPAScaleToZero gate and an Object or External metric)",
             )
             .at(span)
@@ -437,7 +438,7 @@ fn source_key(ty: &str) -> &'static str {
 fn metric_type<'a>(cx: &mut Cx, m: &'a Node, path: &str) -> Option<(&'static str, &'a Node)> {
     if m.as_mapping().is_none() {
         cx.error(
-            codes::WRONG_TYPE,
+            Code::WrongType,
             m.span,
             format!("`{path}` must be a mapping"),
         );
@@ -457,7 +458,7 @@ fn metric_type<'a>(cx: &mut Cx, m: &'a Node, path: &str) -> Option<(&'static str
         &ty,
         V2_TYPES,
         &format!("{path}.type"),
-        codes::UNKNOWN_METRIC_SOURCE,
+        Code::UnknownMetricSource,
     )?;
     let key = source_key(ty);
     let spath = format!("{path}.{key}");
@@ -552,11 +553,11 @@ fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
         &tt,
         &all,
         &format!("{tpath}.type"),
-        codes::UNKNOWN_TARGET_TYPE,
+        Code::UnknownTargetType,
     )?;
     if !allowed.contains(&tt_str) {
         let mut d = Diagnostic::error(
-            codes::UNKNOWN_TARGET_TYPE,
+            Code::UnknownTargetType,
             format!(
                 "a {ty} metric takes target type {}, not {tt_str}",
                 allowed.join(" or ")
@@ -641,7 +642,7 @@ fn utilization(cx: &mut Cx, t: &Node, key: &str, path: &str) -> Option<Param<f64
     let u = read::int_typed(cx, t, key, path, 1, i64::from(i32::MAX))?;
     if u.value < 1 {
         cx.error(
-            codes::INVALID_TARGET,
+            Code::InvalidTarget,
             u.span,
             format!(
                 "`{path}` must be ≥ 1 (percent of the request), found {}",
@@ -675,7 +676,7 @@ fn quantity_target(
         .trim();
     if q.value.signum() <= 0 {
         cx.error(
-            codes::INVALID_TARGET,
+            Code::InvalidTarget,
             q.span,
             format!("`{path}` must be > 0, found {}", crate::text::quote(found)),
         );
@@ -717,7 +718,7 @@ fn read_metric_v2beta1(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             let has_v = read::entry(s, "targetAverageValue").is_some();
             if has_u && has_v {
                 cx.error(
-                    codes::INVALID_TARGET,
+                    Code::InvalidTarget,
                     s.span,
                     format!("`{spath}` may set targetAverageUtilization or targetAverageValue, not both"),
                 );
@@ -834,4 +835,55 @@ fn read_metric_v2beta1(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             finish_metric(cx, name?, MetricSource::External, tt, v, m.span)
         }
     }
+}
+
+rule_doc! {
+    /// An apiVersion that Kubernetes no longer serves.
+    ///
+    /// # What it does
+    /// Reports an API version that Kubernetes removed (`autoscaling/v2beta1` in 1.25,
+    /// `autoscaling/v2beta2` in 1.26). Scalelens still reads it.
+    ///
+    /// # Why is this bad
+    /// Current clusters reject the object.
+    ///
+    /// # Example
+    /// ```text
+    /// apiVersion: autoscaling/v2beta2
+    /// kind: HorizontalPodAutoscaler
+    /// ```
+    ///
+    /// # Fix
+    /// Move to `autoscaling/v2` (field names changed for v2beta1: `targetAverageValue` became
+    /// `target.averageValue`).
+    ///
+    /// # References
+    /// - Kubernetes docs, "Deprecated API Migration Guide" (v1.25, v1.26 removals).
+    pub(crate) const REMOVED_API_VERSION;
+}
+
+rule_doc! {
+    /// A scaling policy type the HPA does not know.
+    ///
+    /// # What it does
+    /// Reports an unknown scaling policy type (not Pods/Percent) or select policy (not
+    /// Max/Min/Disabled).
+    ///
+    /// # Why is this bad
+    /// The API server rejects the object.
+    ///
+    /// # Example
+    /// ```text
+    /// behavior:
+    ///   scaleDown:
+    ///     policies: [{type: Replicas, value: 1, periodSeconds: 60}]
+    /// ```
+    ///
+    /// # Fix
+    /// One of the listed values.
+    ///
+    /// # References
+    /// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go`
+    ///   (`validateScalingRules`).
+    pub(crate) const UNKNOWN_POLICY_TYPE;
 }

@@ -10,7 +10,8 @@
 //! [`KedaParams::hpa`] carries that HPA's settings (behavior from
 //! `advanced.horizontalPodAutoscalerConfig.behavior`).
 
-use crate::codes;
+use crate::codes::rule_doc;
+use crate::codes::Code;
 use crate::config::hpa::{self, read_target_ref};
 use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, unknown_kind, unknown_version, Doc};
@@ -33,7 +34,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         "ScaledObject" => {}
         "ScaledJob" | "TriggerAuthentication" | "ClusterTriggerAuthentication" => {
             cx.note(
-                codes::IGNORED_DOCUMENT,
+                Code::IgnoredDocument,
                 doc.kind.span,
                 format!(
                     "KEDA {} `{}` is not replayed: skipped",
@@ -143,7 +144,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         let at = min.span().or(max.span());
         cx.push(
             Diagnostic::error(
-                codes::MIN_ABOVE_MAX,
+                Code::MinAboveMax,
                 format!(
                     "MinReplicaCount={} must be less than MaxReplicaCount={}",
                     min.value, max.value
@@ -161,7 +162,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         if idle.value >= effective_min {
             cx.push(
                 Diagnostic::error(
-                    codes::OUT_OF_RANGE,
+                    Code::OutOfRange,
                     format!(
                         "IdleReplicaCount={} must be less than MinReplicaCount={}",
                         idle.value, effective_min
@@ -205,7 +206,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         }
         if let Some((k, _)) = read::entry(adv, "scalingModifiers") {
             cx.warning(
-                codes::UNSUPPORTED_FEATURE,
+                Code::UnsupportedFeature,
                 k.span,
                 "`spec.advanced.scalingModifiers` (composite metric) is not replayed: each trigger is replayed as its own metric",
             );
@@ -213,7 +214,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     }
     if let Some((k, _)) = read::entry(spec, "fallback") {
         cx.warning(
-            codes::UNSUPPORTED_FEATURE,
+            Code::UnsupportedFeature,
             k.span,
             "`spec.fallback` is not replayed (Scalelens' metrics never fail)",
         );
@@ -233,7 +234,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
                 "autoscaling.keda.sh/force-activation" => &mut flags.2,
                 "autoscaling.keda.sh/paused" | "autoscaling.keda.sh/paused-replicas" => {
                     cx.warning(
-                        codes::UNSUPPORTED_FEATURE,
+                        Code::UnsupportedFeature,
                         k.span,
                         format!(
                             "`{}` pauses the ScaledObject; the replay ignores it",
@@ -268,7 +269,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
                 let path = format!("spec.triggers[{i}]");
                 if t.as_mapping().is_none() {
                     cx.error(
-                        codes::WRONG_TYPE,
+                        Code::WrongType,
                         t.span,
                         format!("`{path}` must be a mapping"),
                     );
@@ -279,7 +280,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
                     if let Some(prev) = names.iter().find(|p| p.value == n.value) {
                         let line = prev.span.start.line;
                         cx.error(
-                            codes::DUPLICATE_NAME,
+                            Code::DuplicateName,
                             n.span,
                             format!("trigger name `{}` is already used on line {line}: trigger names must be unique", crate::text::quote(&n.value)),
                         );
@@ -306,7 +307,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
             if list.is_empty() {
                 if let Some((_, n)) = spec.entry("triggers") {
                     cx.error(
-                        codes::MISSING_FIELD,
+                        Code::MissingField,
                         n.span,
                         "`spec.triggers` needs at least one trigger",
                     );
@@ -321,7 +322,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     }
     if any_trigger && resource_only && min.value == 0 {
         let mut d = Diagnostic::error(
-            codes::KEDA_RESOURCE_ONLY_ZERO,
+            Code::KedaResourceOnlyZero,
             "all triggers are cpu/memory and minReplicaCount is 0: the KEDA webhook rejects this (scale to zero doesn't work without an external trigger)",
         )
         .at_opt(min.span().or(Some(spec_key)));
@@ -371,7 +372,7 @@ fn read_trigger(
             s,
             &["AverageValue", "Value", "Utilization"],
             &format!("{path}.metricType"),
-            codes::UNKNOWN_TARGET_TYPE,
+            Code::UnknownTargetType,
         )?,
         None => "AverageValue",
     };
@@ -388,7 +389,7 @@ fn read_trigger(
             if mt == "Utilization" {
                 if let Some(s) = &metric_type {
                     cx.error(
-                        codes::UNKNOWN_TARGET_TYPE,
+                        Code::UnknownTargetType,
                         s.span,
                         "metricType Utilization is only for cpu/memory triggers",
                     );
@@ -428,7 +429,7 @@ fn read_trigger(
             let th3 = (th * 1000.0).round() / 1000.0;
             if th3 <= 0.0 {
                 cx.error(
-                    codes::INVALID_TARGET,
+                    Code::InvalidTarget,
                     threshold.span,
                     format!(
                         "`{md_path}.threshold` must be > 0 (KEDA rounds it to 3 decimals: {th3})"
@@ -473,7 +474,7 @@ fn read_trigger(
                         &s,
                         &["Utilization", "AverageValue"],
                         &format!("{md_path}.type"),
-                        codes::UNKNOWN_TARGET_TYPE,
+                        Code::UnknownTargetType,
                     )?,
                     None => {
                         read::missing(
@@ -491,7 +492,7 @@ fn read_trigger(
             if mt == "Value" {
                 if let Some(s) = &metric_type {
                     cx.error(
-                        codes::UNKNOWN_TARGET_TYPE,
+                        Code::UnknownTargetType,
                         s.span,
                         "a cpu/memory trigger takes metricType Utilization or AverageValue",
                     );
@@ -518,7 +519,7 @@ fn read_trigger(
                         return None;
                     }
                     _ => {
-                        cx.error(codes::INVALID_TARGET, v.span, format!("`{md_path}.value` must be a whole percent ≥ 1 for Utilization, found \"{}\"", crate::text::quote(&v.value)));
+                        cx.error(Code::InvalidTarget, v.span, format!("`{md_path}.value` must be a whole percent ≥ 1 for Utilization, found \"{}\"", crate::text::quote(&v.value)));
                         return None;
                     }
                 }
@@ -531,7 +532,7 @@ fn read_trigger(
                     Ok(q) if q.signum() > 0 => q.milli_value() as f64 / 1000.0,
                     Ok(_) => {
                         cx.error(
-                            codes::INVALID_TARGET,
+                            Code::InvalidTarget,
                             v.span,
                             format!("`{md_path}.value` must be > 0"),
                         );
@@ -539,7 +540,7 @@ fn read_trigger(
                     }
                     Err(e) => {
                         cx.error(
-                            codes::INVALID_VALUE,
+                            Code::InvalidValue,
                             v.span,
                             format!("`{md_path}.value`: {e}"),
                         );
@@ -565,7 +566,7 @@ fn read_trigger(
         }
         other => {
             cx.warning(
-                codes::UNSUPPORTED_FEATURE,
+                Code::UnsupportedFeature,
                 ty.span,
                 format!(
                     "trigger type `{}` is not replayed (supported: prometheus, cpu, memory)",
@@ -576,4 +577,57 @@ fn read_trigger(
             None
         }
     }
+}
+
+rule_doc! {
+    /// A KEDA ScaledObject with minReplicaCount 0 and only cpu/memory triggers.
+    ///
+    /// # What it does
+    /// Reports a KEDA ScaledObject whose triggers are all cpu/memory with `minReplicaCount: 0`.
+    ///
+    /// # Why is this bad
+    /// The KEDA webhook rejects it: with no pods there is no CPU to measure, so scale to zero cannot
+    /// work.
+    ///
+    /// # Example
+    /// ```text
+    /// minReplicaCount: 0
+    /// triggers:
+    ///   - type: cpu
+    ///     metricType: Utilization
+    ///     metadata: {value: "60"}
+    /// ```
+    ///
+    /// # Fix
+    /// `minReplicaCount: 1`, or add an external trigger.
+    ///
+    /// # References
+    /// - kedacore/keda v2.18 `apis/keda/v1alpha1/scaledobject_webhook.go` ("scale to zero doesn't work
+    ///   in this case").
+    pub(crate) const KEDA_RESOURCE_ONLY_ZERO;
+}
+
+rule_doc! {
+    /// Two KEDA triggers share a name.
+    ///
+    /// # What it does
+    /// Reports two KEDA triggers with the same `name`.
+    ///
+    /// # Why is this bad
+    /// KEDA's `ValidateTriggers` rejects the ScaledObject.
+    ///
+    /// # Example
+    /// ```text
+    /// triggers:
+    ///   - {type: prometheus, name: load, ...}
+    ///   - {type: prometheus, name: load, ...}
+    /// ```
+    ///
+    /// # Fix
+    /// Give each trigger a unique name.
+    ///
+    /// # References
+    /// - kedacore/keda v2.18 `apis/keda/v1alpha1/scaletriggers_types.go` (`ValidateTriggers`: trigger
+    ///   names must be unique).
+    pub(crate) const DUPLICATE_NAME;
 }

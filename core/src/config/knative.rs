@@ -9,7 +9,7 @@
 //! Configuration, or `metadata.annotations` of a Revision. A `config-autoscaler` ConfigMap in
 //! the same input overrides the defaults.
 
-use crate::codes;
+use crate::codes::Code;
 use crate::config::read::{self, Cx};
 use crate::config::{check_min_max, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
@@ -79,7 +79,7 @@ impl Default for Config {
 
 fn range_err(cx: &mut Cx, s: &Spanned<String>, path: &str, range: &str) {
     cx.error(
-        codes::OUT_OF_RANGE,
+        Code::OutOfRange,
         s.span,
         format!(
             "`{path}` must be {range}, found \"{}\"",
@@ -114,7 +114,7 @@ fn u_in(cx: &mut Cx, s: &Spanned<String>, path: &str, min: i64, max: i64) -> Opt
         }
         read::IntText::NotInt => {
             cx.error(
-                codes::INVALID_VALUE,
+                Code::InvalidValue,
                 s.span,
                 format!(
                     "`{path}` must be an integer, found \"{}\"",
@@ -257,7 +257,7 @@ pub fn read_config_map(cx: &mut Cx, doc: &Doc) -> Config {
                     &s,
                     &["kpa.autoscaling.knative.dev", "hpa.autoscaling.knative.dev"],
                     p,
-                    codes::UNKNOWN_VALUE,
+                    Code::UnknownValue,
                 ) {
                     c.class = Param::yaml(v, s.span);
                 }
@@ -268,7 +268,7 @@ pub fn read_config_map(cx: &mut Cx, doc: &Doc) -> Config {
     if c.initial_scale.value == 0 && !c.allow_zero_initial_scale.value {
         if let Some(s) = c.initial_scale.span() {
             cx.error(
-                codes::OUT_OF_RANGE,
+                Code::OutOfRange,
                 s,
                 "`data.initial-scale` is 0 but `allow-zero-initial-scale` is false",
             );
@@ -328,7 +328,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         "Service" | "Configuration" | "Revision" => {}
         "Route" | "DomainMapping" => {
             cx.note(
-                codes::IGNORED_DOCUMENT,
+                Code::IgnoredDocument,
                 doc.kind.span,
                 format!("Knative {kind} is not an autoscaler: skipped"),
             );
@@ -366,7 +366,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
             if let Some(bare) = k.value.strip_prefix(PREFIX) {
                 if !KNOWN.contains(&bare) {
                     let mut d = Diagnostic::warning(
-                        codes::UNKNOWN_FIELD,
+                        Code::UnknownField,
                         format!(
                             "unknown Knative annotation `{}`: it is ignored",
                             crate::text::quote(&k.value)
@@ -400,9 +400,9 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
             .or(c.class.span())
             .unwrap_or(doc.kind.span);
         if class_v == "hpa.autoscaling.knative.dev" {
-            cx.warning(codes::UNSUPPORTED_FEATURE, at, "only the KPA class (kpa.autoscaling.knative.dev) is replayed; this revision uses Knative's HPA class");
+            cx.warning(Code::UnsupportedFeature, at, "only the KPA class (kpa.autoscaling.knative.dev) is replayed; this revision uses Knative's HPA class");
         } else {
-            cx.error(codes::UNKNOWN_VALUE, at, format!("unknown autoscaling class `{}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)", crate::text::quote(class_v)));
+            cx.error(Code::UnknownValue, at, format!("unknown autoscaling class `{}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)", crate::text::quote(class_v)));
         }
         return None;
     }
@@ -413,7 +413,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
             &s,
             &["concurrency", "rps"],
             &path("metric"),
-            codes::UNKNOWN_VALUE,
+            Code::UnknownValue,
         ) {
             Some("rps") => Param::yaml(KnativeMetric::Rps, s.span),
             Some(_) => Param::yaml(KnativeMetric::Concurrency, s.span),
@@ -544,7 +544,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
     {
         if let Some(s) = max_raw.span() {
             cx.error(
-                codes::OUT_OF_RANGE,
+                Code::OutOfRange,
                 s,
                 format!(
                     "max-scale must be in [1, {}] (max-scale-limit)",
@@ -568,7 +568,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
     let initial = match get("initial-scale", Some("initialScale")) {
         Some((_, s)) => u_in(cx, &s, &path("initial-scale"), 0, i64::from(i32::MAX)).and_then(|p| {
             if p.value == 0 && !allow_zero.value {
-                cx.error(codes::OUT_OF_RANGE, s.span, "`initial-scale: 0` requires `allow-zero-initial-scale: true` in config-autoscaler");
+                cx.error(Code::OutOfRange, s.span, "`initial-scale: 0` requires `allow-zero-initial-scale: true` in config-autoscaler");
                 None
             } else {
                 Some(p)
@@ -620,7 +620,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
             &s,
             &["linear", "weighted-exponential", "weightedExponential"],
             &path("metric-aggregation-algorithm"),
-            codes::UNKNOWN_VALUE,
+            Code::UnknownValue,
         ) {
             Some("linear") => Param::yaml(Aggregation::Linear, s.span),
             Some(_) => Param::yaml(Aggregation::WeightedExponential, s.span),

@@ -24,7 +24,7 @@
 
 use std::collections::HashMap;
 
-use crate::codes;
+use crate::codes::Code;
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::{AibrixVersion, Autoscaler, Family};
 use crate::span::{LineIndex, Param, Span, Spanned};
@@ -36,6 +36,7 @@ pub mod hpa;
 pub mod keda;
 pub mod knative;
 pub mod read;
+pub(crate) mod rules;
 
 use read::Cx;
 
@@ -101,7 +102,7 @@ impl Parsed {
                 None => (
                     None,
                     Some(Diagnostic::error(
-                        codes::UNKNOWN_AUTOSCALER,
+                        Code::UnknownAutoscaler,
                         if self.autoscalers.is_empty() {
                             format!("no autoscaler named `{n}`: the input has none")
                         } else {
@@ -114,7 +115,7 @@ impl Parsed {
                 let first = self.autoscalers.first();
                 let note = first.filter(|_| self.autoscalers.len() > 1).map(|a| {
                     Diagnostic::note(
-                        codes::MULTIPLE_AUTOSCALERS,
+                        Code::MultipleAutoscalers,
                         format!(
                             "the input has {} autoscalers ({}); replaying the first, `{}`; name one to choose",
                             self.autoscalers.len(),
@@ -257,7 +258,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         if let Some((span, action)) = &helm {
             cx.push(
                 Diagnostic::warning(
-                    codes::HELM_TEMPLATE,
+                    Code::HelmTemplate,
                     format!("`{action}` is a Helm template action: this file is a chart template, and Scalelens reads the text between the braces as the value"),
                 )
                 .at(*span)
@@ -311,14 +312,14 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             if root.as_mapping().is_some() {
                 cx.push(
                     Diagnostic::warning(
-                        codes::MISSING_FIELD,
+                        Code::MissingField,
                         "document has no `apiVersion` and `kind` strings: skipped",
                     )
                     .at(Span::point(at.start)),
                 );
             } else {
                 cx.note(
-                    codes::IGNORED_DOCUMENT,
+                    Code::IgnoredDocument,
                     Span::point(at.start),
                     "document is not a mapping: skipped",
                 );
@@ -341,7 +342,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             "" if kind == "ConfigMap" && doc.name.value == "config-autoscaler" => None,
             _ => {
                 cx.note(
-                    codes::IGNORED_DOCUMENT,
+                    Code::IgnoredDocument,
                     doc.kind.span,
                     format!(
                         "{} `{}` ({}) is not an autoscaler: skipped",
@@ -385,7 +386,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     // Without any, the YAML errors above are the cause: one error, not a second one after it.
     if autoscalers.is_empty() && stream.errors.is_empty() {
         cx.push(Diagnostic::error(
-            codes::NO_AUTOSCALER,
+            Code::NoAutoscaler,
             "no autoscaler found: expected a PodAutoscaler (autoscaling.aibrix.ai), a HorizontalPodAutoscaler, a KEDA ScaledObject or a Knative Service",
         ));
     }
@@ -402,11 +403,11 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
 fn yaml_error(e: &yaml::YamlError, helm: Option<&(Span, String)>) -> Diagnostic {
     let at = Span::point(e.pos);
     if e.is_limit() {
-        return Diagnostic::error(codes::YAML_LIMIT, e.kind.to_string()).at(at);
+        return Diagnostic::error(Code::YamlLimit, e.kind.to_string()).at(at);
     }
     match helm {
         Some((span, action)) => Diagnostic::error(
-            codes::YAML_SYNTAX,
+            Code::YamlSyntax,
             format!(
                 "invalid YAML: this is an unrendered Helm template (`{action}` at {}:{}); render it first: `helm template <release> <chart> > rendered.yaml`",
                 span.start.line, span.start.column
@@ -414,14 +415,14 @@ fn yaml_error(e: &yaml::YamlError, helm: Option<&(Span, String)>) -> Diagnostic 
         )
         .at(at)
         .with_help(format!("the YAML parser stopped here: {}", e.kind)),
-        None => Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.kind)).at(at),
+        None => Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.kind)).at(at),
     }
 }
 
 /// Report an unknown kind in a known API group.
 pub(crate) fn unknown_kind(cx: &mut Cx, doc: &Doc, known: &[&str]) {
     let mut d = Diagnostic::error(
-        codes::UNKNOWN_KIND,
+        Code::UnknownKind,
         format!(
             "`{}` has no kind `{}` (known: {})",
             doc.group(),
@@ -439,7 +440,7 @@ pub(crate) fn unknown_kind(cx: &mut Cx, doc: &Doc, known: &[&str]) {
 /// Report an unknown apiVersion of a known kind.
 pub(crate) fn unknown_version(cx: &mut Cx, doc: &Doc, known: &[&str]) {
     let mut d = Diagnostic::error(
-        codes::UNKNOWN_API_VERSION,
+        Code::UnknownApiVersion,
         format!(
             "{} has no apiVersion `{}` (served: {})",
             doc.kind.value,
@@ -459,7 +460,7 @@ pub(crate) fn check_min_max(cx: &mut Cx, min: &Param<u32>, max: &Param<u32>, wha
     if min.value > max.value {
         let at = min.span().or(max.span());
         let mut d = Diagnostic::error(
-            codes::MIN_ABOVE_MAX,
+            Code::MinAboveMax,
             format!(
                 "{what}: minimum {} is greater than maximum {}",
                 min.value, max.value
@@ -492,7 +493,7 @@ pub(crate) fn check_metric_unit(
     if let Some(b) = known.bound {
         if target > b {
             let mut d = Diagnostic::warning(
-                codes::TARGET_ABOVE_BOUND,
+                Code::TargetAboveBound,
                 format!(
                     "target {} for `{}` is above its maximum {b} ({}): the per-pod value can never reach it, so it never scales up",
                     crate::text::exact(target), name.value, known.unit
@@ -514,7 +515,7 @@ pub(crate) fn check_metric_unit(
     }
     if let Some(n) = known.note {
         cx.note(
-            codes::DEPRECATED_METRIC,
+            Code::DeprecatedMetric,
             name.span,
             format!("`{}`: {n}", name.value),
         );
@@ -533,14 +534,15 @@ mod tests {
         assert!(!p.has_errors(), "{:?}", p.diagnostics);
         let (a, note) = p.select(None);
         assert_eq!(a.map(|a| a.name.as_str()), Some("a"));
-        assert_eq!(note.map(|d| d.code), Some(codes::MULTIPLE_AUTOSCALERS));
+        assert_eq!(note.map(|d| d.code), Some(Code::MultipleAutoscalers));
         let (b, none) = p.select(Some("b"));
         assert_eq!(b.map(|a| a.max_replicas.value), Some(4));
         assert!(none.is_none());
         let (missing, err) = p.select(Some("c"));
         assert!(missing.is_none());
-        let err = err.map(|d| (d.code, d.message)).unwrap_or_default();
-        assert_eq!(err.0, codes::UNKNOWN_AUTOSCALER);
+        let err = err.map(|d| (d.code, d.message));
+        let err = err.expect("an unknown-autoscaler error");
+        assert_eq!(err.0, Code::UnknownAutoscaler);
         assert!(err.1.contains("a (HorizontalPodAutoscaler)") && err.1.contains('b'));
     }
 
@@ -577,7 +579,7 @@ mod tests {
         assert!(!message.contains("h10"), "{message}");
         // A diagnostic inside the fourth document is about the fourth autoscaler only.
         let at = p.autoscalers[3].name_span;
-        let d = Diagnostic::note(codes::IGNORED_DOCUMENT, "x").at(at);
+        let d = Diagnostic::note(Code::IgnoredDocument, "x").at(at);
         assert!(p.is_about_another(first.unwrap(), &d));
         assert!(!p.is_about_another(&p.autoscalers[3], &d));
     }
@@ -585,7 +587,7 @@ mod tests {
     #[test]
     fn yaml_error_points_at_scanner_position() {
         let p = parse("a: [1, 2\nb: 3\n");
-        let d = p.diagnostics.iter().find(|d| d.code == codes::YAML_SYNTAX);
+        let d = p.diagnostics.iter().find(|d| d.code == Code::YamlSyntax);
         assert!(d.and_then(|d| d.span).is_some());
     }
 }

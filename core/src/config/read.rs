@@ -2,7 +2,7 @@
 //! offending node's span) when the value has the wrong type or is out of range, and returns
 //! `None` so the caller falls back to the documented default, never silently.
 
-use crate::codes;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::duration::{DurationError, GoDuration};
 use crate::model::Millis;
@@ -21,21 +21,21 @@ impl Cx {
         self.diags.push(d);
     }
 
-    pub fn error(&mut self, code: &'static str, span: Span, msg: impl Into<String>) {
+    pub fn error(&mut self, code: Code, span: Span, msg: impl Into<String>) {
         self.diags.push(Diagnostic::error(code, msg).at(span));
     }
 
-    pub fn warning(&mut self, code: &'static str, span: Span, msg: impl Into<String>) {
+    pub fn warning(&mut self, code: Code, span: Span, msg: impl Into<String>) {
         self.diags.push(Diagnostic::warning(code, msg).at(span));
     }
 
-    pub fn note(&mut self, code: &'static str, span: Span, msg: impl Into<String>) {
+    pub fn note(&mut self, code: Code, span: Span, msg: impl Into<String>) {
         self.diags.push(Diagnostic::note(code, msg).at(span));
     }
 
     fn wrong_type(&mut self, node: &Node, path: &str, expected: &str) {
         self.error(
-            codes::WRONG_TYPE,
+            Code::WrongType,
             node.span,
             format!(
                 "`{path}` must be {expected}, found {} `{}`",
@@ -91,7 +91,7 @@ pub fn sequence<'n>(cx: &mut Cx, parent: &'n Node, key: &str, path: &str) -> Opt
 /// Report a missing required field at `at` (the parent key's span).
 pub fn missing(cx: &mut Cx, at: Span, path: &str, hint: &str) {
     cx.error(
-        codes::MISSING_FIELD,
+        Code::MissingField,
         at,
         format!("`{path}` is required{hint}"),
     );
@@ -123,13 +123,13 @@ pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<S
         if ty == "a number" || ty == "a boolean" {
             cx.push(
                 Diagnostic::warning(
-                    codes::UNQUOTED_STRING,
+                    Code::UnquotedString,
                     format!(
                         "`{path}` is a string in the CRD, but `{text}` is {ty}: the API server rejects it (read here as \"{text}\")"
                     ),
                 )
                 .at(v.span)
-                .with_fix("quote the value", v.span, format!("\"{raw}\"")),
+                .with_safe_fix("quote the value", v.span, format!("\"{raw}\"")),
             );
         }
     }
@@ -223,7 +223,7 @@ pub fn int_out_of_range(
         format!(" ({ty})")
     };
     cx.error(
-        codes::OUT_OF_RANGE,
+        Code::OutOfRange,
         span,
         format!(
             "`{path}` is out of range: must be an integer from {min} to {max}{ty}, found {}",
@@ -251,14 +251,14 @@ fn int_scalar(cx: &mut Cx, v: &Node, path: &str) -> Result<Spanned<i64>, Option<
         NodeKind::Scalar { text, quoted: true } if int_text(text) != IntText::NotInt => {
             cx.push(
                 Diagnostic::error(
-                    codes::WRONG_TYPE,
+                    Code::WrongType,
                     format!(
                         "`{path}` must be an integer, found the string \"{}\"",
                         crate::text::quote(text)
                     ),
                 )
                 .at(v.span)
-                .with_fix("remove the quotes", v.span, text.to_string()),
+                .with_safe_fix("remove the quotes", v.span, text.to_string()),
             );
             Err(None)
         }
@@ -336,7 +336,7 @@ pub fn u32_in(
             format!("in [{min}, {max}]")
         };
         cx.error(
-            codes::OUT_OF_RANGE,
+            Code::OutOfRange,
             i.span,
             format!("`{path}` must be {range}, found {}", i.value),
         );
@@ -425,7 +425,7 @@ pub fn parse_float(text: &str) -> Option<f64> {
 pub fn float_out_of_range(cx: &mut Cx, span: Span, path: &str, found: &str) {
     let max = crate::text::number(f64::MAX, 0);
     cx.error(
-        codes::OUT_OF_RANGE,
+        Code::OutOfRange,
         span,
         format!(
             "`{path}` is out of range: must be a number from -{max} to {max} (float64, as Go's \
@@ -445,7 +445,7 @@ pub fn float_str(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<f64> {
         }
         FloatText::NotNumber => {
             cx.error(
-                codes::INVALID_VALUE,
+                Code::InvalidValue,
                 s.span,
                 format!(
                     "`{path}` must be a number, found \"{}\"",
@@ -464,7 +464,7 @@ pub fn bool_str(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<bool> {
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
         other => {
             cx.error(
-                codes::INVALID_VALUE,
+                Code::InvalidValue,
                 s.span,
                 format!(
                     "`{path}` must be true or false, found \"{}\"",
@@ -496,7 +496,7 @@ pub fn duration_str(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<GoDu
     match GoDuration::parse(&s.value) {
         Ok(d) if d.nanos < 0 => {
             cx.error(
-                codes::OUT_OF_RANGE,
+                Code::OutOfRange,
                 s.span,
                 format!(
                     "`{path}` must not be negative, found \"{}\"",
@@ -508,7 +508,7 @@ pub fn duration_str(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<GoDu
         Ok(d) => Some(d),
         Err(DurationError::Overflow(_)) => {
             cx.error(
-                codes::OUT_OF_RANGE,
+                Code::OutOfRange,
                 s.span,
                 format!(
                     "`{path}` is out of range: must be a duration from 0 to {} (a Go \
@@ -520,8 +520,7 @@ pub fn duration_str(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<GoDu
             None
         }
         Err(e) => {
-            let mut d =
-                Diagnostic::error(codes::INVALID_VALUE, format!("`{path}`: {e}")).at(s.span);
+            let mut d = Diagnostic::error(Code::InvalidValue, format!("`{path}`: {e}")).at(s.span);
             if parse_float(&s.value).is_some() {
                 d = d.with_fix("add the unit (seconds)", s.span, format!("{}s", s.value));
             }
@@ -542,11 +541,11 @@ pub fn quantity(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spa
     match Quantity::parse(text.trim()) {
         Ok(q) => Some(Spanned::new(q, v.span)),
         Err(e @ QuantityError::TooLarge { .. }) => {
-            cx.error(codes::OUT_OF_RANGE, v.span, format!("`{path}`: {e}"));
+            cx.error(Code::OutOfRange, v.span, format!("`{path}`: {e}"));
             None
         }
         Err(e) => {
-            cx.error(codes::INVALID_VALUE, v.span, format!("`{path}`: {e}"));
+            cx.error(Code::InvalidValue, v.span, format!("`{path}`: {e}"));
             None
         }
     }
@@ -556,7 +555,7 @@ pub fn quantity(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spa
 /// [`Quantity::milli_value_fits`]).
 pub fn milli_out_of_range(cx: &mut Cx, span: Span, path: &str, found: &str) {
     cx.error(
-        codes::OUT_OF_RANGE,
+        Code::OutOfRange,
         span,
         format!(
             "`{path}` is out of range: the controller reads it as MilliValue(), an int64 count of \
@@ -575,7 +574,7 @@ pub fn unknown_keys(cx: &mut Cx, node: &Node, known: &[&str], path: &str) {
     for (k, _) in entries {
         if !known.contains(&k.value.as_str()) {
             let mut d = Diagnostic::warning(
-                codes::UNKNOWN_FIELD,
+                Code::UnknownField,
                 format!(
                     "unknown field `{path}.{}`: it is ignored",
                     crate::text::quote(&k.value)
@@ -634,7 +633,7 @@ pub fn one_of<'a>(
     s: &Spanned<String>,
     variants: &[&'a str],
     path: &str,
-    code: &'static str,
+    code: Code,
 ) -> Option<&'a str> {
     if let Some(v) = variants.iter().find(|v| **v == s.value) {
         return Some(v);

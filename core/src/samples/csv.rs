@@ -5,11 +5,12 @@
 //! versions export `;`), or what a Grafana `sep=` first line says.
 
 use super::{
-    codes, exposition, finish, Collected, ErrorKind, Format, ImportNote, Locator, RawSeries,
-    SampleError, Samples, TimeBase, TimeMs,
+    exposition, finish, Collected, ErrorKind, Format, Locator, RawSeries, SampleError, Samples,
+    TimeBase, TimeMs,
 };
+use crate::codes::Code;
 use crate::demand::parse_rfc3339;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -227,12 +228,12 @@ pub fn parse_csv(text: &str) -> Result<Samples, SampleError> {
             "replicas" => &mut rc,
             other => {
                 notes.push(
-                    ImportNote::new(
-                        codes::IGNORED_COLUMN,
+                    Diagnostic::new(
+                        Code::SamplesIgnoredColumn,
                         Severity::Note,
                         format!("column `{other}` is not used (the columns read are time, value, pod, replicas)"),
                     )
-                    .at(Some(loc.pos(f.off))),
+                    .at(loc.point(f.off)),
                 );
                 continue;
             }
@@ -386,13 +387,13 @@ fn cell(
     Ok(())
 }
 
-fn zoneless_note(loc: &Locator, off: usize) -> ImportNote {
-    ImportNote::new(
-        codes::ZONELESS_TIME,
+fn zoneless_note(loc: &Locator, off: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::SamplesZonelessTime,
         Severity::Note,
         "times without a zone were read as UTC",
     )
-    .at(Some(loc.pos(off)))
+    .at(loc.point(off))
 }
 
 fn is_missing(v: &str) -> bool {
@@ -609,12 +610,12 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
     }
     if let Some(o) = secs {
         notes.push(
-            ImportNote::new(
-                codes::EPOCH_SECONDS,
+            Diagnostic::new(
+                Code::SamplesEpochSeconds,
                 Severity::Note,
                 "numeric times below 10^11 were read as epoch seconds (Grafana writes epoch milliseconds)",
             )
-            .at(Some(loc.pos(o))),
+            .at(loc.point(o)),
         );
     }
     metrics.sort();

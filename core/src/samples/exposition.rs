@@ -16,10 +16,11 @@
 //! others is an error.
 
 use super::{
-    codes, finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, ImportNote,
-    Locator, RawSeries, SampleError, Samples, TimeBase, TimeMs, DEFAULT_SCRAPE_INTERVAL,
+    finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, Locator, RawSeries,
+    SampleError, Samples, TimeBase, TimeMs, DEFAULT_SCRAPE_INTERVAL,
 };
-use crate::diagnostic::Severity;
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Severity};
 use std::collections::BTreeMap;
 
 fn is_name_start(c: u8) -> bool {
@@ -450,8 +451,8 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
                     "assumed; give the scrape interval to change it",
                 ),
             };
-            notes.push(ImportNote::new(
-                codes::SCRAPE_INTERVAL,
+            notes.push(Diagnostic::new(
+                Code::SamplesScrapeInterval,
                 sev,
                 format!(
                     "samples have no timestamps: successive scrapes are {} apart ({how})",
@@ -460,8 +461,8 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
             ));
         }
         if lo != hi {
-            notes.push(ImportNote::new(
-                codes::UNEVEN_SCRAPES,
+            notes.push(Diagnostic::new(
+                Code::SamplesUnevenScrapes,
                 Severity::Warning,
                 format!(
                     "series have {lo} to {hi} samples: without timestamps each series' k-th \

@@ -17,10 +17,11 @@
 //! reported at its line and column (converted from the byte offset).
 
 use super::{
-    codes, finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, ImportNote,
-    Locator, RawSeries, SampleError, Samples, TimeBase, TimeMs,
+    finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, Locator, RawSeries,
+    SampleError, Samples, TimeBase, TimeMs,
 };
-use crate::diagnostic::Severity;
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Severity};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -629,15 +630,15 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
 
     let mut notes = Vec::new();
     for (w, kind) in f.warnings.iter().take(5) {
-        notes.push(ImportNote::new(
-            codes::PROMETHEUS_WARNING,
+        notes.push(Diagnostic::new(
+            Code::SamplesPrometheusWarning,
             Severity::Warning,
             format!("Prometheus {kind}: {w}"),
         ));
     }
     if f.histograms > 0 {
-        notes.push(ImportNote::new(
-            codes::HISTOGRAM_SKIPPED,
+        notes.push(Diagnostic::new(
+            Code::SamplesHistogramSkipped,
             Severity::Warning,
             format!(
                 "{} native-histogram sample(s) skipped (only float samples are imported)",

@@ -15,21 +15,21 @@
 //!   a note). Series are sorted by pod (series without a pod last), then labels.
 //! - Points are sorted by strictly increasing time and hold only finite values.
 //!
-//! # What the import does to the data (each reported as an [`ImportNote`])
+//! # What the import does to the data (each reported as an [`Diagnostic`])
 //!
-//! - NaN, +Inf and -Inf samples are dropped ([`codes::NON_FINITE`]); empty / `null` cells are
-//!   skipped ([`codes::MISSING_VALUE`]).
-//! - Out-of-order times are sorted, stably ([`codes::UNSORTED`]).
-//! - **Duplicate timestamps: the last sample in file order wins** ([`codes::DUPLICATE_TIME`]):
+//! - NaN, +Inf and -Inf samples are dropped ([`Code::SamplesNonFinite`]); empty / `null` cells are
+//!   skipped ([`Code::SamplesMissingValue`]).
+//! - Out-of-order times are sorted, stably ([`Code::SamplesUnsorted`]).
+//! - **Duplicate timestamps: the last sample in file order wins** ([`Code::SamplesDuplicateTime`]):
 //!   concatenated, overlapping exports are common and the later export is the more complete one.
 //! - **Stray samples** far outside the body of the data (a stray epoch-0 point among samples at
-//!   1.7·10⁹ s) are dropped, all series together, with a note naming them ([`codes::STRAY`];
+//!   1.7·10⁹ s) are dropped, all series together, with a note naming them ([`Code::SamplesStray`];
 //!   the rule, which never drops a recording's own outages, is in [`stray`]).
-//! - Gaps longer than twice a series' median spacing are reported ([`codes::GAP`]), never filled.
+//! - Gaps longer than twice a series' median spacing are reported ([`Code::SamplesGap`]), never filled.
 //! - For counters (`# TYPE … counter`, or a name ending in `_total`), decreases are counter
-//!   resets ([`codes::COUNTER_RESET`]), and a note says a counter must be turned into a rate.
-//! - Pods present for part of the range only (restarts, scale-ups) ([`codes::POD_CHURN`]), series
-//!   without a pod label ([`codes::NO_POD`]), one pod in several series ([`codes::DUPLICATE_POD`]).
+//!   resets ([`Code::SamplesCounterReset`]), and a note says a counter must be turned into a rate.
+//! - Pods present for part of the range only (restarts, scale-ups) ([`Code::SamplesPodChurn`]), series
+//!   without a pod label ([`Code::SamplesNoPod`]), one pod in several series ([`Code::SamplesDuplicatePod`]).
 //!
 //! Malformed input is a [`SampleError`] with a 1-based line and column (characters); nothing here
 //! panics on any input.
@@ -38,12 +38,14 @@ mod convert;
 mod csv;
 mod exposition;
 mod json;
+pub(crate) mod rules;
 pub mod stray;
 
+use crate::codes::Code;
 use std::cell::OnceCell;
 use std::fmt::Write as _;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Millis;
 use crate::span::{saturating_u32, LineIndex};
 
@@ -54,75 +56,6 @@ pub use json::parse_prometheus_json;
 
 /// Milliseconds; Unix epoch or relative, see [`TimeBase`].
 pub type TimeMs = i64;
-
-/// Stable codes of [`ImportNote`]s. A code never changes meaning once released.
-pub mod codes {
-    /// Which format was detected (by [`super::detect_and_parse`]).
-    pub const FORMAT: &str = "samples-format";
-    /// NaN / +Inf / -Inf samples were dropped.
-    pub const NON_FINITE: &str = "samples-non-finite";
-    /// Empty or `null` cells were skipped (no sample at that time).
-    pub const MISSING_VALUE: &str = "samples-missing-value";
-    /// Times were out of order and have been sorted.
-    pub const UNSORTED: &str = "samples-unsorted";
-    /// Several samples of one series at the same time: the last in the file was kept.
-    pub const DUPLICATE_TIME: &str = "samples-duplicate-time";
-    /// A gap longer than twice the series' median spacing.
-    pub const GAP: &str = "samples-gap";
-    /// Samples far outside the body of the data were dropped ([`super::stray`]).
-    pub const STRAY: &str = "samples-stray";
-    /// The metric is a cumulative counter: the demand is its rate, not its value.
-    pub const COUNTER: &str = "samples-counter";
-    /// A counter decreased: the process restarted.
-    pub const COUNTER_RESET: &str = "samples-counter-reset";
-    /// A pod has samples for part of the range only (started late or went away).
-    pub const POD_CHURN: &str = "samples-pod-churn";
-    /// A series has no pod label.
-    pub const NO_POD: &str = "samples-no-pod";
-    /// The pod was read from `pod_name` or `kubernetes_pod_name`.
-    pub const POD_LABEL_ALIAS: &str = "samples-pod-label-alias";
-    /// One pod appears in several series (label sets).
-    pub const DUPLICATE_POD: &str = "samples-duplicate-pod";
-    /// Exposition scrapes without timestamps: the scrape interval used.
-    pub const SCRAPE_INTERVAL: &str = "samples-scrape-interval";
-    /// Exposition scrapes without timestamps: series have different numbers of scrapes.
-    pub const UNEVEN_SCRAPES: &str = "samples-uneven-scrapes";
-    /// Times without a zone were read as UTC.
-    pub const ZONELESS_TIME: &str = "samples-zoneless-time";
-    /// Numeric Grafana times were read as epoch seconds (too small for epoch milliseconds).
-    pub const EPOCH_SECONDS: &str = "samples-epoch-seconds";
-    /// A CSV column that the importer does not use.
-    pub const IGNORED_COLUMN: &str = "samples-ignored-column";
-    /// Conflicting `replicas` values at one time: the last was kept.
-    pub const REPLICAS_CONFLICT: &str = "samples-replicas-conflict";
-    /// Prometheus returned warnings or infos with the data.
-    pub const PROMETHEUS_WARNING: &str = "samples-prometheus-warning";
-    /// Native-histogram samples were skipped.
-    pub const HISTOGRAM_SKIPPED: &str = "samples-histogram-skipped";
-    /// A vLLM fraction metric whose values exceed 1: the exporter reports percent. vLLM's
-    /// `vllm:gpu_cache_usage_perc` (vllm-project/vllm `vllm/engine/metrics.py`, "GPU KV-cache
-    /// usage. 1 means 100 percent usage.") and its V1 successor `vllm:kv_cache_usage_perc`
-    /// (`vllm/v1/metrics/loggers.py`) are fractions 0-1 despite the name.
-    pub const PERCENT_SCALE: &str = "samples-percent-scale";
-    /// [`super::to_demand`]: which interpretation was used, and why.
-    pub const DEMAND_INTERPRETATION: &str = "samples-demand-interpretation";
-    /// [`super::to_demand`]: the common step the series were aligned on.
-    pub const DEMAND_STEP: &str = "samples-demand-step";
-    /// [`super::to_demand`]: a pod had no sample at some steps within its lifetime (absent, not 0).
-    pub const DEMAND_POD_ABSENT: &str = "samples-demand-pod-absent";
-    /// [`super::to_demand`]: steps where no series had a sample (the previous value holds).
-    pub const DEMAND_EMPTY_STEP: &str = "samples-demand-empty-step";
-    /// [`super::to_demand`]: several samples of one series fell on one step (the last was used).
-    pub const DEMAND_COLLAPSED: &str = "samples-demand-collapsed";
-    /// [`super::to_demand`]: negative values were clamped to 0.
-    pub const DEMAND_NEGATIVE: &str = "samples-demand-negative";
-    /// [`super::to_demand`]: `Average` without a `replicas` column (read as one replica).
-    pub const DEMAND_NO_REPLICAS: &str = "samples-demand-no-replicas";
-    /// [`super::to_demand`]: nothing to turn into demand.
-    pub const DEMAND_EMPTY: &str = "samples-demand-empty";
-    /// [`super::to_demand`]: the time base could not be kept as the demand's offset.
-    pub const DEMAND_OFFSET: &str = "samples-demand-offset";
-}
 
 /// The input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -216,7 +149,7 @@ pub struct Samples {
     /// Whether the metric is a cumulative counter.
     pub counter: bool,
     /// What the import did, in a deterministic order.
-    pub notes: Vec<ImportNote>,
+    pub notes: Vec<Diagnostic>,
 }
 
 impl Samples {
@@ -226,48 +159,17 @@ impl Samples {
     }
 }
 
-/// One entry of the import report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ImportNote {
-    /// A stable code from [`codes`].
-    pub code: &'static str,
-    pub severity: Severity,
-    /// 1-based line of the input, where meaningful.
-    pub line: Option<u32>,
-    /// 1-based column (characters), where meaningful.
-    pub column: Option<u32>,
-    pub message: String,
-}
-
-impl ImportNote {
-    pub(crate) fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
-        ImportNote {
-            code,
-            severity,
-            line: None,
-            column: None,
-            // Escaped and bounded, as diagnostics' messages are.
-            message: crate::text::bound_message(message.into()),
-        }
+/// One entry of the import report as a line: `severity[code] line:column: message` (the
+/// position when the entry has one). Entries are [`Diagnostic`]s with [`Code`]s like every
+/// other finding; their span is the point in the samples text they are about.
+pub fn note_text(note: &Diagnostic) -> String {
+    let mut out = format!("{}[{}]", note.severity.as_str(), note.code);
+    if let Some(s) = note.span {
+        out.push_str(&format!(" {}:{}", s.start.line, s.start.column));
     }
-
-    pub(crate) fn at(mut self, pos: Option<(u32, u32)>) -> Self {
-        if let Some((l, c)) = pos {
-            self.line = Some(l);
-            self.column = Some(c);
-        }
-        self
-    }
-}
-
-impl std::fmt::Display for ImportNote {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}[{}]", self.severity.as_str(), self.code)?;
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            write!(f, " {l}:{c}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
+    out.push_str(": ");
+    out.push_str(&note.message);
+    out
 }
 
 /// Malformed input, at a 1-based line and column (characters).
@@ -382,6 +284,15 @@ impl<'a> Locator<'a> {
             text,
             index: OnceCell::new(),
         }
+    }
+
+    /// The point at byte `offset` (clamped as [`Self::pos`]), as the span of an import note.
+    pub(crate) fn point(&self, offset: usize) -> crate::span::Span {
+        let p = self
+            .index
+            .get_or_init(|| LineIndex::new(self.text))
+            .pos_of_byte(offset);
+        crate::span::Span::new(p, p)
     }
 
     /// Line and column of byte `offset` (clamped to the text; a split character counts whole).
@@ -582,7 +493,7 @@ pub(crate) struct Collected {
     /// `(time, replicas, byte offset)`, in file order.
     pub replicas: Vec<(TimeMs, f64, usize)>,
     pub counter: bool,
-    pub notes: Vec<ImportNote>,
+    pub notes: Vec<Diagnostic>,
 }
 
 /// The clean-up shared by every format: drop non-finite values, sort, resolve duplicates, and
@@ -594,7 +505,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     let mut series: Vec<(Series, Vec<u32>)> = Vec::with_capacity(c.series.len());
     let mut aliases: Vec<&'static str> = Vec::new();
     // Each series cleaned, with its own notes (kept in series order).
-    let mut cleaned: Vec<(Series, Vec<u32>, Vec<ImportNote>)> = Vec::with_capacity(c.series.len());
+    let mut cleaned: Vec<(Series, Vec<u32>, Vec<Diagnostic>)> = Vec::with_capacity(c.series.len());
     for raw in c.series {
         let (pod, alias) = pod_of(&raw.labels);
         if let Some(a) = alias {
@@ -609,15 +520,15 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
         let mut own = Vec::new();
         if raw.missing > 0 {
             own.push(
-                ImportNote::new(
-                    codes::MISSING_VALUE,
+                Diagnostic::new(
+                    Code::SamplesMissingValue,
                     Severity::Note,
                     format!(
                         "{name}: {} empty or null value(s) skipped (no sample at those times)",
                         raw.missing
                     ),
                 )
-                .at(Some(loc.pos(raw.first_missing))),
+                .at(loc.point(raw.first_missing)),
             );
         }
         let (points, locs) = clean_points(raw.points, raw.locs, &name, &loc, &mut own);
@@ -645,10 +556,10 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                 if next.1 < prev.1 {
                     resets += 1;
                     if resets <= NOTE_CAP {
-                        let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
+                        let at = locs.get(i + 1).map(|&o| loc.point(o as usize));
                         own.push(
-                            ImportNote::new(
-                                codes::COUNTER_RESET,
+                            Diagnostic::new(
+                                Code::SamplesCounterReset,
                                 Severity::Warning,
                                 format!(
                                     "{name}: counter reset at {} ({} -> {}): the process restarted",
@@ -657,14 +568,14 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                                     crate::text::exact(next.1)
                                 ),
                             )
-                            .at(at),
+                            .at_opt(at),
                         );
                     }
                 }
             }
             if resets > NOTE_CAP {
-                own.push(ImportNote::new(
-                    codes::COUNTER_RESET,
+                own.push(Diagnostic::new(
+                    Code::SamplesCounterReset,
                     Severity::Warning,
                     format!("{name}: {} counter resets in all", resets),
                 ));
@@ -678,8 +589,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     }
     notes.extend(stray_note);
     if c.counter {
-        notes.push(ImportNote::new(
-            codes::COUNTER,
+        notes.push(Diagnostic::new(
+            Code::SamplesCounter,
             Severity::Warning,
             "the metric is a cumulative counter: its value is a running total, not a load; the \
              demand is its rate (query `rate(...)` instead)",
@@ -688,8 +599,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     aliases.sort_unstable();
     aliases.dedup();
     for a in aliases {
-        notes.push(ImportNote::new(
-            codes::POD_LABEL_ALIAS,
+        notes.push(Diagnostic::new(
+            Code::SamplesPodLabelAlias,
             Severity::Note,
             format!("the pod was read from the `{a}` label (there is no `pod` label)"),
         ));
@@ -703,8 +614,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
             .flat_map(|s| s.0.points.iter().map(|p| p.1))
             .fold(f64::NEG_INFINITY, f64::max);
         if fraction_metric && max > 1.0 {
-            notes.push(ImportNote::new(
-                codes::PERCENT_SCALE,
+            notes.push(Diagnostic::new(
+                Code::SamplesPercentScale,
                 Severity::Warning,
                 format!(
                     "vLLM exports `{m}` as a fraction (0-1, despite the name), but these values \
@@ -743,15 +654,15 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
     }
     if conflicts > 0 {
         notes.push(
-            ImportNote::new(
-                codes::REPLICAS_CONFLICT,
+            Diagnostic::new(
+                Code::SamplesReplicasConflict,
                 Severity::Warning,
                 format!(
                     "{conflicts} row(s) give another `replicas` value for a time already seen: \
                      the last one was kept"
                 ),
             )
-            .at(Some(loc.pos(first_conflict))),
+            .at(loc.point(first_conflict)),
         );
     }
 
@@ -779,20 +690,20 @@ pub const REPEAT_EXAMPLES: usize = 3;
 const EXAMPLE_MAX_CHARS: usize = 200;
 
 /// What a kind of repeated note is about, for the collapsed note.
-fn repeated_kind(code: &str) -> &'static str {
+fn repeated_kind(code: Code) -> &'static str {
     match code {
-        codes::POD_CHURN => "pods present for part of the range only",
-        codes::GAP => "gaps in the samples",
-        codes::COUNTER_RESET => "counter resets",
-        codes::MISSING_VALUE => "series with empty or null values",
-        codes::NON_FINITE => "series with NaN or infinite values",
-        codes::UNSORTED => "series with times out of order",
-        codes::DUPLICATE_TIME => "series with repeated times",
-        codes::NO_POD => "series without a pod label",
-        codes::DUPLICATE_POD => "pods in several series",
-        codes::DEMAND_POD_ABSENT => "series with absent steps",
-        codes::IGNORED_COLUMN => "unused columns",
-        codes::PROMETHEUS_WARNING => "Prometheus warnings",
+        Code::SamplesPodChurn => "pods present for part of the range only",
+        Code::SamplesGap => "gaps in the samples",
+        Code::SamplesCounterReset => "counter resets",
+        Code::SamplesMissingValue => "series with empty or null values",
+        Code::SamplesNonFinite => "series with NaN or infinite values",
+        Code::SamplesUnsorted => "series with times out of order",
+        Code::SamplesDuplicateTime => "series with repeated times",
+        Code::SamplesNoPod => "series without a pod label",
+        Code::SamplesDuplicatePod => "pods in several series",
+        Code::SamplesDemandPodAbsent => "series with absent steps",
+        Code::SamplesIgnoredColumn => "unused columns",
+        Code::SamplesPrometheusWarning => "Prometheus warnings",
         _ => "repeated notes",
     }
 }
@@ -800,8 +711,8 @@ fn repeated_kind(code: &str) -> &'static str {
 /// Collapse every code that has more than [`REPEAT_LIMIT`] notes into one note, where the first
 /// of them was: its count, the first [`REPEAT_EXAMPLES`] messages, the most severe severity and
 /// the first position. Other notes keep their order. Linear in the number of notes.
-pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
-    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+pub fn collapse_repeats(notes: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut counts: std::collections::BTreeMap<Code, usize> = Default::default();
     for n in &notes {
         *counts.entry(n.code).or_default() += 1;
     }
@@ -809,23 +720,23 @@ pub fn collapse_repeats(notes: Vec<ImportNote>) -> Vec<ImportNote> {
         return notes;
     }
     // Per collapsed code: (index of its note in `out`, examples so far).
-    let mut slots: std::collections::BTreeMap<&'static str, (usize, usize)> = Default::default();
-    let mut out: Vec<ImportNote> = Vec::with_capacity(notes.len().min(64));
+    let mut slots: std::collections::BTreeMap<Code, (usize, usize)> = Default::default();
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(notes.len().min(64));
     for n in notes {
-        let total = counts.get(n.code).copied().unwrap_or(0);
+        let total = counts.get(&n.code).copied().unwrap_or(0);
         if total <= REPEAT_LIMIT {
             out.push(n);
             continue;
         }
         let example = crate::text::clip(&n.message, EXAMPLE_MAX_CHARS).into_owned();
-        match slots.get_mut(n.code) {
+        match slots.get_mut(&n.code) {
             None => {
                 slots.insert(n.code, (out.len(), 1));
                 let message = format!(
                     "{}: {total} notes, the first {REPEAT_EXAMPLES}: {example}",
                     repeated_kind(n.code)
                 );
-                out.push(ImportNote { message, ..n });
+                out.push(Diagnostic { message, ..n });
             }
             Some((at, shown)) => {
                 let Some(first) = out.get_mut(*at) else {
@@ -853,7 +764,7 @@ fn clean_points(
     locs: Vec<u32>,
     name: &str,
     loc: &Locator,
-    notes: &mut Vec<ImportNote>,
+    notes: &mut Vec<Diagnostic>,
 ) -> (Vec<(TimeMs, f64)>, Vec<u32>) {
     // `points` and `locs` are parallel (`RawSeries::push`); zipped, they stay so.
     let mut rows: Vec<((TimeMs, f64), u32)> = points.into_iter().zip(locs).collect();
@@ -881,27 +792,27 @@ fn clean_points(
             .map(|(s, n)| format!("{n} {s}"))
             .collect();
         notes.push(
-            ImportNote::new(
-                codes::NON_FINITE,
+            Diagnostic::new(
+                Code::SamplesNonFinite,
                 Severity::Warning,
                 format!("{name}: dropped {} (not a usable value)", parts.join(", ")),
             )
-            .at(first_drop.map(|o| loc.pos(o as usize))),
+            .at_opt(first_drop.map(|o| loc.point(o as usize))),
         );
     }
 
     // Order.
     let first_unsorted = pairs(&rows).position(|(a, b)| b.0 .0 < a.0 .0);
     if let Some(i) = first_unsorted {
-        let at = rows.get(i + 1).map(|&(_, o)| loc.pos(o as usize));
+        let at = rows.get(i + 1).map(|&(_, o)| loc.point(o as usize));
         rows.sort_by_key(|r| r.0 .0);
         notes.push(
-            ImportNote::new(
-                codes::UNSORTED,
+            Diagnostic::new(
+                Code::SamplesUnsorted,
                 Severity::Warning,
                 format!("{name}: times out of order (first here); sorted by time"),
             )
-            .at(at),
+            .at_opt(at),
         );
     }
 
@@ -921,15 +832,15 @@ fn clean_points(
     let (points, locs): (Vec<(TimeMs, f64)>, Vec<u32>) = rows.into_iter().unzip();
     if dups > 0 {
         notes.push(
-            ImportNote::new(
-                codes::DUPLICATE_TIME,
+            Diagnostic::new(
+                Code::SamplesDuplicateTime,
                 Severity::Warning,
                 format!(
                     "{name}: {dups} sample(s) at a time already seen (first here); the last in \
                      the file was kept"
                 ),
             )
-            .at(first_dup.map(|o| loc.pos(o as usize))),
+            .at_opt(first_dup.map(|o| loc.point(o as usize))),
         );
     }
 
@@ -944,7 +855,7 @@ fn gap_notes(
     name: &str,
     base: TimeBase,
     loc: &Locator,
-    notes: &mut Vec<ImportNote>,
+    notes: &mut Vec<Diagnostic>,
 ) {
     if let Some(med) = median_spacing(points) {
         let mut gaps = 0;
@@ -953,10 +864,10 @@ fn gap_notes(
             if d > med.saturating_mul(2) {
                 gaps += 1;
                 if gaps <= NOTE_CAP {
-                    let at = locs.get(i + 1).map(|&o| loc.pos(o as usize));
+                    let at = locs.get(i + 1).map(|&o| loc.point(o as usize));
                     notes.push(
-                        ImportNote::new(
-                            codes::GAP,
+                        Diagnostic::new(
+                            Code::SamplesGap,
                             Severity::Warning,
                             format!(
                                 "{name}: no samples for {} between {} and {} (typical spacing {})",
@@ -966,14 +877,14 @@ fn gap_notes(
                                 fmt_dur(med)
                             ),
                         )
-                        .at(at),
+                        .at_opt(at),
                     );
                 }
             }
         }
         if gaps > NOTE_CAP {
-            notes.push(ImportNote::new(
-                codes::GAP,
+            notes.push(Diagnostic::new(
+                Code::SamplesGap,
                 Severity::Warning,
                 format!("{name}: {gaps} gaps in all"),
             ));
@@ -1004,28 +915,28 @@ fn pod_notes(
     series: &[(Series, Vec<u32>)],
     base: TimeBase,
     loc: &Locator,
-    notes: &mut Vec<ImportNote>,
+    notes: &mut Vec<Diagnostic>,
 ) {
     let with_pod = series.iter().filter(|s| s.0.pod.is_some()).count();
     if with_pod > 0 {
         for (s, locs) in series.iter().filter(|s| s.0.pod.is_none()) {
             notes.push(
-                ImportNote::new(
-                    codes::NO_POD,
+                Diagnostic::new(
+                    Code::SamplesNoPod,
                     Severity::Warning,
                     format!(
                         "{}: no pod label, while other series have one (counted as a pod of its own)",
                         s.name()
                     ),
                 )
-                .at(locs.first().map(|&o| loc.pos(o as usize))),
+                .at_opt(locs.first().map(|&o| loc.point(o as usize))),
             );
         }
         for ((a, _), (b, b_locs)) in pairs(series) {
             if a.pod.is_some() && a.pod == b.pod {
                 notes.push(
-                    ImportNote::new(
-                        codes::DUPLICATE_POD,
+                    Diagnostic::new(
+                        Code::SamplesDuplicatePod,
                         Severity::Warning,
                         format!(
                             "{} appears in several series ({} and {}): each is counted",
@@ -1034,13 +945,13 @@ fn pod_notes(
                             label_text(&b.labels)
                         ),
                     )
-                    .at(b_locs.first().map(|&o| loc.pos(o as usize))),
+                    .at_opt(b_locs.first().map(|&o| loc.point(o as usize))),
                 );
             }
         }
     } else if series.len() > 1 {
-        notes.push(ImportNote::new(
-            codes::NO_POD,
+        notes.push(Diagnostic::new(
+            Code::SamplesNoPod,
             Severity::Note,
             format!(
                 "{} series without a pod label: each label set is a series",
@@ -1090,12 +1001,12 @@ fn pod_notes(
                 _ => format!("last sample at {} (went away)", fmt_time(b.0, base)),
             };
             notes.push(
-                ImportNote::new(
-                    codes::POD_CHURN,
+                Diagnostic::new(
+                    Code::SamplesPodChurn,
                     Severity::Note,
                     format!("{}: {what}", s.name()),
                 )
-                .at(locs.first().map(|&o| loc.pos(o as usize))),
+                .at_opt(locs.first().map(|&o| loc.point(o as usize))),
             );
         }
     }
@@ -1180,7 +1091,7 @@ fn epoch_ms_first_column(header: &str, row: Option<&str>) -> bool {
 }
 
 /// Detect the format (unless `hints.format` says it) and parse. The result's `format` says which
-/// was used, and its first note (code [`codes::FORMAT`]) says so in words.
+/// was used, and its first note (code [`Code::SamplesFormat`]) says so in words.
 pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleError> {
     let (format, how) = match hints.format {
         Some(f) => (f, "given"),
@@ -1194,8 +1105,8 @@ pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleErro
     }?;
     s.notes.insert(
         0,
-        ImportNote::new(
-            codes::FORMAT,
+        Diagnostic::new(
+            Code::SamplesFormat,
             Severity::Note,
             format!("format {how}: {}", s.format.as_str()),
         ),
@@ -1207,14 +1118,19 @@ pub fn detect_and_parse(text: &str, hints: &Hints) -> Result<Samples, SampleErro
 mod tests {
     use super::*;
 
-    fn note(code: &'static str, severity: Severity, line: u32, message: &str) -> ImportNote {
-        ImportNote::new(code, severity, message).at(Some((line, 1)))
+    fn note(code: Code, severity: Severity, line: u32, message: &str) -> Diagnostic {
+        let p = crate::span::Pos {
+            line,
+            column: 1,
+            offset: 0,
+        };
+        Diagnostic::new(code, severity, message).at(crate::span::Span::new(p, p))
     }
 
     /// (notes of a repeated code, notes of another code) → what the report keeps.
     #[test]
     fn repeated_notes_collapse() {
-        let churn = |n: usize| -> Vec<ImportNote> {
+        let churn = |n: usize| -> Vec<Diagnostic> {
             (0..n)
                 .map(|i| {
                     let sev = if i == 4 {
@@ -1223,7 +1139,7 @@ mod tests {
                         Severity::Note
                     };
                     note(
-                        codes::POD_CHURN,
+                        Code::SamplesPodChurn,
                         sev,
                         10 + i as u32,
                         &format!("pod p{i}: went away"),
@@ -1233,21 +1149,21 @@ mod tests {
         };
         // At the limit: unchanged.
         let mut notes = churn(REPEAT_LIMIT);
-        notes.insert(2, note(codes::GAP, Severity::Warning, 3, "gap"));
+        notes.insert(2, note(Code::SamplesGap, Severity::Warning, 3, "gap"));
         assert_eq!(collapse_repeats(notes.clone()), notes);
 
         // Above it: one note where the first was, the others in order.
         let mut notes = churn(100_000);
-        notes.insert(0, note(codes::FORMAT, Severity::Note, 1, "csv"));
-        notes.insert(3, note(codes::GAP, Severity::Warning, 3, "gap"));
+        notes.insert(0, note(Code::SamplesFormat, Severity::Note, 1, "csv"));
+        notes.insert(3, note(Code::SamplesGap, Severity::Warning, 3, "gap"));
         let out = collapse_repeats(notes);
         assert_eq!(out.len(), 3, "{out:#?}");
-        assert_eq!(out[0].code, codes::FORMAT);
-        assert_eq!(out[2].code, codes::GAP);
+        assert_eq!(out[0].code, Code::SamplesFormat);
+        assert_eq!(out[2].code, Code::SamplesGap);
         let c = &out[1];
         assert_eq!(
-            (c.code, c.severity, c.line),
-            (codes::POD_CHURN, Severity::Warning, Some(10))
+            (c.code, c.severity, c.span.map(|s| s.start.line)),
+            (Code::SamplesPodChurn, Severity::Warning, Some(10))
         );
         assert_eq!(
             c.message,
@@ -1268,7 +1184,7 @@ mod tests {
         let churn: Vec<_> = s
             .notes
             .iter()
-            .filter(|n| n.code == codes::POD_CHURN)
+            .filter(|n| n.code == Code::SamplesPodChurn)
             .collect();
         assert_eq!(churn.len(), 1, "{churn:#?}");
         assert!(
@@ -1292,7 +1208,7 @@ mod tests {
             Vec<(TimeMs, f64)>,
             Vec<(TimeMs, f64)>,
             Vec<u32>,
-            Vec<(&'static str, Option<u32>)>,
+            Vec<(Code, Option<u32>)>,
         );
         let cases: Vec<Case> = vec![
             ("empty", vec![], vec![], vec![], vec![]),
@@ -1308,21 +1224,24 @@ mod tests {
                 vec![(0, 1.0), (10, f64::INFINITY), (20, f64::NAN), (30, 3.0)],
                 vec![(0, 1.0), (30, 3.0)],
                 vec![0, 3],
-                vec![(codes::NON_FINITE, Some(2))],
+                vec![(Code::SamplesNonFinite, Some(2))],
             ),
             (
                 "sorted stably, the last of equal times kept",
                 vec![(20, 1.0), (10, 2.0), (20, 3.0), (10, 4.0)],
                 vec![(10, 4.0), (20, 3.0)],
                 vec![3, 2],
-                vec![(codes::UNSORTED, Some(2)), (codes::DUPLICATE_TIME, Some(4))],
+                vec![
+                    (Code::SamplesUnsorted, Some(2)),
+                    (Code::SamplesDuplicateTime, Some(4)),
+                ],
             ),
             (
                 "a gap of more than twice the typical step",
                 vec![(0, 1.0), (10, 1.0), (20, 1.0), (100, 1.0)],
                 vec![(0, 1.0), (10, 1.0), (20, 1.0), (100, 1.0)],
                 vec![0, 1, 2, 3],
-                vec![(codes::GAP, Some(4))],
+                vec![(Code::SamplesGap, Some(4))],
             ),
         ];
         let text = "a\n".repeat(10);
@@ -1335,7 +1254,10 @@ mod tests {
             assert_eq!(p, want_points, "{name}");
             let want_locs: Vec<u32> = want_locs.iter().map(|i| 2 * i).collect();
             assert_eq!(l, want_locs, "{name}");
-            let got: Vec<_> = notes.iter().map(|n| (n.code, n.line)).collect();
+            let got: Vec<_> = notes
+                .iter()
+                .map(|n| (n.code, n.span.map(|s| s.start.line)))
+                .collect();
             assert_eq!(got, want_notes, "{name}");
         }
     }

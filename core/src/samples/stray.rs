@@ -21,8 +21,9 @@
 //! The demand CSV is not trimmed: it is the user's own demand, written on purpose, and rows far
 //! apart there make a replay too long to run (`replay-too-long`, with a window to replay).
 
-use super::{codes, fmt_time, ImportNote, Locator, TimeBase, TimeMs};
-use crate::diagnostic::Severity;
+use super::{fmt_time, Locator, TimeBase, TimeMs};
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::sim::limit::human_span;
 
 /// Gaps up to a day never separate stray samples from the body: a night, a weekend's scrape
@@ -122,7 +123,7 @@ pub(crate) fn drop_outside(
     keep: (TimeMs, TimeMs),
     base: TimeBase,
     loc: &Locator,
-) -> Option<ImportNote> {
+) -> Option<Diagnostic> {
     let mut dropped: Vec<(TimeMs, u32)> = Vec::new();
     for (points, locs) in series.iter_mut() {
         let n = points.len().min(locs.len());
@@ -147,7 +148,7 @@ pub(crate) fn drop_outside(
         return None;
     }
     dropped.sort_unstable();
-    let at = dropped.first().map(|&(_, o)| loc.pos(o as usize));
+    let at = dropped.first().map(|&(_, o)| loc.point(o as usize));
     let mut times: Vec<String> = Vec::new();
     for (t, _) in &dropped {
         let s = fmt_time(*t, base);
@@ -178,8 +179,8 @@ pub(crate) fn drop_outside(
         .unwrap_or(0);
     let n = dropped.len();
     Some(
-        ImportNote::new(
-            codes::STRAY,
+        Diagnostic::new(
+            Code::SamplesStray,
             Severity::Warning,
             format!(
                 "dropped {n} stray sample{}, up to {} away from the rest of the data (at \
@@ -191,7 +192,7 @@ pub(crate) fn drop_outside(
                 fmt_time(keep.1, base),
             ),
         )
-        .at(at),
+        .at_opt(at),
     )
 }
 
@@ -308,7 +309,10 @@ mod tests {
         assert_eq!(a, vec![(T0, 2.0), (T0 + 15 * S, 3.0)]);
         assert_eq!(b, vec![(T0, 2.0)]);
         assert_eq!((a_locs.len(), b_locs.len()), (2, 1));
-        assert_eq!((note.line, note.column), (Some(2), Some(1)));
+        assert_eq!(
+            note.span.map(|s| (s.start.line, s.start.column)),
+            Some((2, 1))
+        );
         assert_eq!(note.severity, Severity::Warning);
         assert_eq!(
             note.message,

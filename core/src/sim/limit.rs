@@ -19,10 +19,11 @@
 //!
 //! [`TimelineEntry`]: super::TimelineEntry
 
+use crate::codes::rule_doc;
 use std::fmt::Write as _;
 
 use crate::algorithm::knative::SCRAPE_INTERVAL;
-use crate::codes;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Algorithm, Autoscaler, Millis, SECOND};
 use crate::samples::fmt_dur;
@@ -176,7 +177,7 @@ impl ReplayTooLong {
 
     /// The `replay-too-long` error with `help`.
     pub fn diagnostic_with_help(&self, help: String) -> Diagnostic {
-        Diagnostic::error(codes::REPLAY_TOO_LONG, self.to_string()).with_help(help)
+        Diagnostic::error(Code::ReplayTooLong, self.to_string()).with_help(help)
     }
 }
 
@@ -222,6 +223,39 @@ pub fn group_digits(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+rule_doc! {
+    /// The replay would run more controller evaluations than one replay may.
+    ///
+    /// # What it does
+    /// Reports a replay that would run more controller evaluations than one replay may
+    /// ([`crate::sim::MAX_EVALUATIONS`], 200 000: 34 days 17 h of an HPA at its 15 s sync period,
+    /// 4 days 15 h of Knative at its 2 s tick), checked from the horizon before anything runs. The
+    /// replay is not run; the other diagnostics are still reported. The message names the span, the
+    /// evaluations, the limit and the longest replay this autoscaler allows; the help suggests a
+    /// window of the data in the input's own times.
+    ///
+    /// # Why is this bad
+    /// Such a horizon comes from a far-away time (a demand row or sample decades from the rest, RFC
+    /// 3339 years 0001 and 9999) or a huge `--duration`; replaying it would take minutes and
+    /// gigabytes, and a timeline that long answers no question about the autoscaler.
+    ///
+    /// # Example
+    /// ```text
+    /// # demand.csv
+    /// time,value
+    /// 0,1
+    /// 1000000000000,2
+    /// ```
+    ///
+    /// # Fix
+    /// Replay a window of the data: `--from`/`--to` (RFC 3339, or seconds in the input's own time
+    /// base), or a shorter `--duration`; remove the far-away rows.
+    ///
+    /// # References
+    /// - Scalelens `core/src/sim/limit.rs` (the cap and its measured costs).
+    pub(crate) const REPLAY_TOO_LONG;
 }
 
 #[cfg(test)]

@@ -36,12 +36,13 @@
 use std::collections::VecDeque;
 
 use crate::algorithm::{controller_for, ClusterView, Controller, MetricReading, Mode, Reason};
-use crate::codes;
+use crate::codes::Code;
 use crate::demand::DemandSeries;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Autoscaler, Family, Millis, SECOND};
 
 pub mod limit;
+pub(crate) mod rules;
 pub mod scale;
 pub use limit::{ReplayTooLong, MAX_EVALUATIONS, MAX_EVALUATIONS_CEILING};
 pub use scale::{samples_scale, SamplesScale};
@@ -218,7 +219,7 @@ pub fn try_simulate(
                 )
             };
             diagnostics.push(Diagnostic::note(
-                codes::SIM_DEFAULT_POD_STARTUP,
+                Code::SimDefaultPodStartup,
                 format!(
                     "new pods become ready {}s after they are created: the default for {why}; set --pod-startup to match your workload",
                     d / SECOND
@@ -235,7 +236,7 @@ pub fn try_simulate(
         (None, None) => {
             let n = min.max(1);
             diagnostics.push(Diagnostic::note(
-                codes::SIM_DEFAULT_INITIAL_REPLICAS,
+                Code::SimDefaultInitialReplicas,
                 format!(
                     "the input does not say how many replicas run at the start: starting at {n} (minReplicas, at least 1); set --initial-replicas, or include the scale target's Deployment"
                 ),
@@ -246,7 +247,7 @@ pub fn try_simulate(
 
     if let (Some(first), true) = (autoscaler.metrics.first(), autoscaler.metrics.len() > 1) {
         diagnostics.push(Diagnostic::note(
-            codes::SIM_DEMAND_METRIC,
+            Code::SimDemandMetric,
             format!(
                 "the demand drives the first metric `{}`; the other {} metric(s) read 0",
                 first.name.value,
@@ -272,7 +273,7 @@ pub fn try_simulate(
             }
             let d = if percent && target > b && target <= 100.0 * b {
                 Diagnostic::note(
-                    codes::SIM_DEMAND_ABOVE_BOUND,
+                    Code::SimDemandAboveBound,
                     format!(
                         "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod, and the target {target_text} is on the same 0–{} scale: the metric reaches the autoscaler in percent; replaying with each pod capped at {}",
                         m.name.value,
@@ -282,7 +283,7 @@ pub fn try_simulate(
                 )
             } else if percent {
                 Diagnostic::warning(
-                    codes::SIM_DEMAND_ABOVE_BOUND,
+                    Code::SimDemandAboveBound,
                     format!(
                         "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is in percent, not in the metric's unit; replaying with each pod capped at {}",
                         m.name.value,
@@ -292,7 +293,7 @@ pub fn try_simulate(
                 .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit")
             } else {
                 Diagnostic::warning(
-                    codes::SIM_DEMAND_ABOVE_BOUND,
+                    Code::SimDemandAboveBound,
                     format!(
                         "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit; replaying without the bound",
                         m.name.value
@@ -464,7 +465,7 @@ mod bound_tests {
     fn bound_diag(out: &SimOutput) -> Option<&Diagnostic> {
         out.diagnostics
             .iter()
-            .find(|d| d.code == codes::SIM_DEMAND_ABOVE_BOUND)
+            .find(|d| d.code == Code::SimDemandAboveBound)
     }
 
     /// (target, peak demand, expected severity, largest per-pod observed allowed).

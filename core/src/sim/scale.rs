@@ -18,7 +18,7 @@
 //! is capped at 100 × the bound (`sim-demand-above-bound`: a note when the target is on that scale
 //! too, else a warning); a demand beyond even that is replayed without the cap (a warning).
 
-use crate::codes;
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Autoscaler;
 use crate::samples::{resolve_interpretation, Interpretation, Samples};
@@ -112,7 +112,7 @@ impl SamplesScale {
         for d in diags.iter_mut() {
             let about_this =
                 d.span.is_some() && (d.span == target_span || d.span == Some(m.name.span));
-            if d.code != codes::TARGET_ABOVE_BOUND || !about_this {
+            if d.code != Code::TargetAboveBound || !about_this {
                 continue;
             }
             d.severity = Severity::Note;

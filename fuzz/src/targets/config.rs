@@ -23,7 +23,7 @@ pub fn run(data: &[u8]) {
         );
         for d in &parsed.diagnostics {
             if let Some(span) = &d.span {
-                extent.check_span(span, d.code);
+                extent.check_span(span, d.code.as_str());
             }
             assert!(!d.message.is_empty(), "{}: empty message", d.code);
         }

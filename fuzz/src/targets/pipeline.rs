@@ -57,7 +57,7 @@ pub fn run(data: &[u8]) {
                 InputText::Yaml => &yaml_extent,
                 InputText::Samples => &samples_extent,
             };
-            extent.check_span(span, f.diagnostic.code);
+            extent.check_span(span, f.diagnostic.code.as_str());
         }
     }
 
