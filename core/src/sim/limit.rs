@@ -251,7 +251,9 @@ rule_doc! {
     ///
     /// # Fix
     /// Replay a window of the data: `--from`/`--to` (RFC 3339, or seconds in the input's own time
-    /// base), or a shorter `--duration`; remove the far-away rows.
+    /// base; the playground's two fields), or a shorter `--duration`; remove the far-away rows.
+    /// For a long replay you mean, raise the limit: `--max-evaluations N` (the help names the N
+    /// that replays all of it; at most 32 000 000, a year at a 1 s cadence).
     ///
     /// # References
     /// - Scalelens `core/src/sim/limit.rs` (the cap and its measured costs).
