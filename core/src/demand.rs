@@ -248,9 +248,9 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
                     )
                 } else {
                     format!(
-                        "`{}` is out of range: demand must be a finite number, at most {}",
+                        "`{}` is out of range: demand must be a finite number, at most {:.0}",
                         crate::text::quote(vraw),
-                        crate::text::number(f64::MAX, 0)
+                        crate::display::Num(f64::MAX)
                     )
                 },
             ));
@@ -329,7 +329,7 @@ fn parse_time(s: &str) -> Result<(i64, TimeForm), String> {
         }
         return Ok(((secs * 1000.0).round() as i64, TimeForm::Seconds));
     }
-    parse_rfc3339(s)
+    crate::rfc3339::parse(s)
         .map(|ms| (ms, TimeForm::Rfc3339))
         .ok_or_else(|| {
             format!(
@@ -339,76 +339,10 @@ fn parse_time(s: &str) -> Result<(i64, TimeForm), String> {
         })
 }
 
-/// `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]` (also a space instead of `T`) to Unix milliseconds.
-pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 19 || !s.is_ascii() {
-        return None;
-    }
-    let at = |i: usize| b.get(i).copied();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = s.get(r)?;
-        if !part.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        part.parse().ok()
-    };
-    if at(4) != Some(b'-')
-        || at(7) != Some(b'-')
-        || !matches!(at(10), Some(b'T' | b't' | b' '))
-        || at(13) != Some(b':')
-        || at(16) != Some(b':')
-    {
-        return None;
-    }
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    let mut i = 19;
-    let mut ms = 0i64;
-    if at(i) == Some(b'.') {
-        i += 1;
-        let start = i;
-        while at(i).is_some_and(|c| c.is_ascii_digit()) {
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
-        let frac = s.get(start..i.min(start + 3))?;
-        ms = frac.parse::<i64>().ok()? * 10i64.pow(3 - frac.len() as u32);
-    }
-    let offset_min = match at(i) {
-        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
-        Some(c @ (b'+' | b'-')) if i + 6 == b.len() && at(i + 3) == Some(b':') => {
-            let oh = num(i + 1..i + 3)?;
-            let om = num(i + 4..i + 6)?;
-            let sign = if c == b'+' { 1 } else { -1 };
-            sign * (oh * 60 + om)
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(y, mo, d);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60;
-    Some(secs * 1000 + ms)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rfc3339::parse as parse_rfc3339;
 
     #[test]
     fn seconds_and_rfc3339() {

@@ -561,7 +561,7 @@ pub fn blocks_replay(a: &Autoscaler, d: &Diagnostic) -> bool {
 /// user types them back into `--from`/`--to`).
 fn input_time(ms: i64, absolute: bool) -> String {
     if absolute {
-        samples::fmt_time(ms, TimeBase::Epoch)
+        crate::display::Utc(ms).to_string()
     } else if ms % 1000 == 0 {
         format!("{}", ms / 1000)
     } else {
@@ -682,17 +682,17 @@ fn replay(
             );
             let help = if opts.horizon.is_some() && to.is_none() {
                 format!(
-                    "replay at most {}: `--duration {}`; or a window of the data with --from/--to, e.g. `{window}`",
-                    sim::limit::human_span(span),
-                    samples::fmt_dur(span)
+                    "replay at most {:#}: `--duration {}`; or a window of the data with --from/--to, e.g. `{window}`",
+                    crate::display::Dur(span),
+                    crate::display::Dur(span)
                 )
             } else {
                 format!(
-                    "replay a window of the data with --from/--to, e.g. `{window}` (its first {}), or a shorter --duration",
-                    sim::limit::human_span(span)
+                    "replay a window of the data with --from/--to, e.g. `{window}` (its first {:#}), or a shorter --duration",
+                    crate::display::Dur(span)
                 )
             };
-            let d = e.diagnostic_with_help(help);
+            let d = analysis::replay_too_long(&e, Some(help));
             Err(Box::new((NotReplayed::TooLong(e), d)))
         }
     }
@@ -797,7 +797,11 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
             } else {
                 match replay(r, demand, opts) {
                     Ok((output, start)) => {
-                        later.extend(output.diagnostics.iter().map(|d| (Step::Replay, d.clone())));
+                        later.extend(
+                            analysis::check_replay(r, &output)
+                                .into_iter()
+                                .map(|d| (Step::Replay, d)),
+                        );
                         later.extend(
                             analysis::check_timeline(r, &output)
                                 .into_iter()

@@ -27,9 +27,9 @@
 //! - knative/serving v1.20 `pkg/autoscaler/scaling/autoscaler.go` (stable window,
 //!   scale-down delay).
 
-use super::never_scales_down::clock;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::display::Clock;
 use crate::model::{Algorithm, Autoscaler, Millis, MINUTE};
 use crate::sim::SimOutput;
 
@@ -78,7 +78,7 @@ pub fn check_flapping(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
     let message = format!(
         "replicas changed direction {} times within an hour (from {}; {} scaling decisions), more than {FLAPPING_CHANGES_PER_HOUR}: the count oscillates instead of following the load",
         best.0,
-        clock(from),
+        Clock(from),
         changes,
     );
     // AIBrix v0.7.0 `stabilizeRecommendation` (podautoscaler_controller.go) takes the MIN of the

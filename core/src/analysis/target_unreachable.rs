@@ -47,10 +47,10 @@
 //!   (scale up only above target × (1 + up tolerance)).
 //! - vllm-project/vllm `vllm/v1/metrics/loggers.py` (`kv_cache_usage_perc`, 1 means 100 %).
 
-use super::never_scales_down::clock;
 use super::{fmt_num, median};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::display::{Clock, Dur};
 use crate::model::{AibrixVersion, Algorithm, Autoscaler, Millis, TargetType, SECOND};
 use crate::sim::SimOutput;
 
@@ -143,9 +143,9 @@ pub fn check_target_unreachable_run(a: &Autoscaler, out: &SimOutput) -> Option<D
         return None;
     }
     if out
-        .diagnostics
+        .facts
         .iter()
-        .any(|d| d.code == codes::SIM_DEMAND_ABOVE_BOUND)
+        .any(|f| matches!(f, crate::sim::SimFact::DemandAboveBound { .. }))
     {
         return None;
     }
@@ -184,11 +184,11 @@ pub fn check_target_unreachable_run(a: &Autoscaler, out: &SimOutput) -> Option<D
     let message = format!(
         "at the peak (demand {} at {}), maxReplicas {max} pods would each see {} vs target {}: even at maxReplicas the target cannot be reached; the peak needs {} replicas (over capacity for {} of the run; median demand {})",
         fmt_num(peak_demand),
-        clock(at),
+        Clock(at),
         fmt_num((per * 100.0).round() / 100.0),
         fmt_num(t),
         fmt_num(need),
-        clock(over),
+        Dur(over),
         fmt_num((typical * 100.0).round() / 100.0),
     );
     let mut d = Diagnostic::warning(codes::TARGET_UNREACHABLE, message)

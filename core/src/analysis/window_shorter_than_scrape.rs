@@ -49,10 +49,10 @@
 //! - knative/serving v1.20 `pkg/autoscaler/metrics/collector.go` (1 s scrape) and
 //!   `pkg/apis/autoscaling/register.go` (`WindowMin` 6 s).
 
-use super::never_scales_down::clock;
 use super::value_vs_averagevalue::paren_group;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::display::Dur;
 use crate::model::{
     AibrixVersion, Algorithm, Autoscaler, Behavior, HpaParams, MetricSource, Millis, SECOND,
 };
@@ -85,14 +85,14 @@ pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
                             codes::WINDOW_SHORTER_THAN_SCRAPE,
                             format!(
                                 "the {what} ({}) is shorter than AIBrix's metric collection interval ({}, one scrape of the pods per resync): it holds only the latest sample, so its average is a single reading",
-                                clock(w.value),
-                                clock(resync)
+                                Dur(w.value),
+                                Dur(resync)
                             ),
                         )
                         .at(span)
                         .with_help("AIBrix records one mean per reconcile into 1 s buckets and evicts buckets older than the window when it records (vllm-project/aibrix v0.7.0 types/metrics.go TimeWindow)")
                         .with_fix(
-                            format!("hold at least 3 samples: {}", clock(3 * resync)),
+                            format!("hold at least 3 samples: {}", Dur(3 * resync)),
                             span,
                             window_text(p.version, 3 * resync),
                         ),
@@ -135,7 +135,7 @@ fn hpa_windows(p: &HpaParams, out: &mut Vec<Diagnostic>) {
                     format!(
                         "`{dir}.stabilizationWindowSeconds: {}` is shorter than the HPA sync period ({}): the controller records one recommendation per sync, so the window holds only the current one and behaves exactly like 0",
                         w.value / SECOND,
-                        clock(sync)
+                        Dur(sync)
                     ),
                 )
                 .at(span)
@@ -250,15 +250,15 @@ pub fn check_query_ranges(a: &Autoscaler, samples: &Samples) -> Option<Diagnosti
         .find(|(_, r)| *r < 2 * step)?;
     let message = format!(
         "`{f}(...[{}])` in the query spans less than two scrape intervals (the samples arrive every {}): the range holds at most one sample, `{f}` needs two, so the query returns no data and KEDA's prometheus scaler reads 0 (`ignoreNullValues` defaults to true): the HPA never sees the load",
-        clock(range),
-        clock(step),
+        Dur(range),
+        Dur(step),
     );
     Some(
         Diagnostic::warning(codes::WINDOW_SHORTER_THAN_SCRAPE, message)
             .at(m.span)
             .with_help(format!(
                 "use a range of at least 4 × the scrape interval: [{}]",
-                clock(4 * step)
+                Dur(4 * step)
             )),
     )
 }

@@ -8,8 +8,8 @@ use super::{
     codes, exposition, finish, Collected, ErrorKind, Format, ImportNote, Locator, RawSeries,
     SampleError, Samples, TimeBase, TimeMs,
 };
-use crate::demand::parse_rfc3339;
 use crate::diagnostic::Severity;
+use crate::rfc3339::parse as parse_rfc3339;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 

@@ -20,6 +20,7 @@
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::display::Num;
 use crate::model::Autoscaler;
 use crate::samples::{resolve_interpretation, Interpretation, Samples};
 
@@ -118,13 +119,13 @@ impl SamplesScale {
             d.severity = Severity::Note;
             d.message = format!(
                 "target {} for `{}` is above the 0–{} range vLLM reports, but the samples are on a 0–{} scale (median {}, max {}): the metric reaches the autoscaler in percent (e.g. a recording rule × 100), so the target matches the data; the replay caps each pod at {}",
-                num(target),
+                Num(target),
                 m.name.value,
-                num(self.registry_bound),
-                num(self.bound),
-                num(self.median),
-                num(self.max),
-                num(self.bound)
+                Num(self.registry_bound),
+                Num(self.bound),
+                Num(self.median),
+                Num(self.max),
+                Num(self.bound)
             );
             d.help = Some(
                 "keep the target in percent as long as the autoscaler is fed the × 100 series; if it reads the pods' /metrics directly (AIBrix metricSourceType: pod), it sees 0–1 and the target must be a fraction".to_string(),
@@ -132,8 +133,4 @@ impl SamplesScale {
             d.fixes.clear();
         }
     }
-}
-
-fn num(x: f64) -> String {
-    crate::text::number(x, 4)
 }
