@@ -955,10 +955,9 @@ mod tests {
     }
     use crate::demand::pattern::Shape;
 
-    const SEED_YAML: &str =
-        include_str!("../../tests/testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml");
+    const SEED_YAML: &str = include_str!("../../examples/seed-kpa-gpu-cache/autoscaler.yaml");
     const SEED_PERCENT: &str =
-        include_str!("../../tests/testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json");
+        include_str!("../../examples/seed-kpa-gpu-cache/samples-percent.prom.json");
 
     fn input<'a>(yaml: &'a str, demand: DemandInput<'a>) -> PipelineInput<'a> {
         PipelineInput {
