@@ -113,21 +113,16 @@ fn err(line: usize, column: usize, message: impl Into<String>) -> DemandError {
     }
 }
 
-/// Split a CSV line into trimmed fields (surrounding quotes removed), each with the byte
-/// offset where its text starts. Reuses `out` so the per-row path does not allocate.
-fn split_fields<'a>(line: &'a str, out: &mut Vec<(usize, &'a str)>) {
-    out.clear();
-    let mut start = 0;
-    for part in line.split(',') {
-        let lead = part.len() - part.trim_start().len();
-        let f = part.trim();
-        let f = f
-            .strip_prefix('"')
-            .and_then(|f| f.strip_suffix('"'))
-            .unwrap_or(f);
-        out.push((start + lead, f));
-        start += part.len() + 1;
-    }
+/// Split a CSV line into fields with the byte offset where each starts ([`crate::csv`]:
+/// quoted fields may hold a comma); an unterminated quote or text after a closing quote is an
+/// error at line `ln`. Reuses `out` so the per-row path does not allocate for unquoted rows.
+fn split_fields<'a>(
+    line: &'a str,
+    ln: usize,
+    out: &mut Vec<crate::csv::Field<'a>>,
+) -> Result<(), DemandError> {
+    crate::csv::split(line, 0, b',', out)
+        .map_err(|e| err(ln, column(line, e.offset()), e.to_string()))
 }
 
 /// 1-based character column of byte offset `at` in `line`.
@@ -142,7 +137,8 @@ enum TimeForm {
 }
 
 /// Parse a demand CSV. Blank lines and lines starting with `#` are skipped; a UTF-8 byte order
-/// mark (what spreadsheets write for "CSV UTF-8") is ignored.
+/// mark (what spreadsheets write for "CSV UTF-8") is ignored; fields may be quoted (`"1,5"`,
+/// [`crate::csv`]).
 ///
 /// Memory: the text plus 16 bytes a row (the rows are turned into the series in place).
 /// Rows are not cleaned: rows far from the others make a replay too long to run
@@ -163,10 +159,11 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
     };
     let header_line = header;
     let mut header = Vec::new();
-    split_fields(header_line, &mut header);
+    split_fields(header_line, hline, &mut header)?;
     let mut time_col = None;
     let mut value_col = None;
-    for (i, &(at, name)) in header.iter().enumerate() {
+    for (i, field) in header.iter().enumerate() {
+        let (at, name) = (field.off, field.text.as_ref());
         let col = column(header_line, at);
         match name.to_ascii_lowercase().as_str() {
             "time" | "t" | "timestamp" => time_col = Some(i),
@@ -206,16 +203,15 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
     let mut form: Option<TimeForm> = None;
     let mut f = Vec::with_capacity(header.len());
     for (ln, line) in lines {
-        split_fields(line, &mut f);
-        let (Some(&(tat, traw)), Some(&(vat, vraw)), true) =
-            (f.get(tc), f.get(vc), f.len() == header.len())
-        else {
+        split_fields(line, ln, &mut f)?;
+        let (Some(tf), Some(vf), true) = (f.get(tc), f.get(vc), f.len() == header.len()) else {
             return Err(err(
                 ln,
                 1,
                 format!("expected {} fields, found {}", header.len(), f.len()),
             ));
         };
+        let (tat, traw, vat, vraw) = (tf.off, tf.text.as_ref(), vf.off, vf.text.as_ref());
         let tcol = || column(line, tat);
         let vcol = || column(line, vat);
         let (t, this_form) = parse_time(traw).map_err(|why| err(ln, tcol(), why))?;
@@ -362,6 +358,27 @@ mod tests {
             parse_rfc3339("2025-11-28T09:00:00+01:00"),
             Some(1_764_316_800_000)
         );
+    }
+
+    /// A quoted field is one field, commas and all (the reader is [`crate::csv`]'s).
+    #[test]
+    fn quoted_fields_keep_their_commas() {
+        let s = parse_csv("\"time\", \"value\"\n\"0\",\"1.5\"\n15, 2\n").unwrap();
+        assert_eq!(s.points, vec![(0, 1.5), (15_000, 2.0)]);
+        let cases: &[(&str, (u32, u32), &str)] = &[
+            ("time,value\n0,\"1,5\"\n", (2, 3), "`1,5` is not a number"),
+            ("time,value\n0,\"1\n", (2, 3), "unterminated quoted field"),
+            (
+                "time,value\n0,\"1\"x\n",
+                (2, 6),
+                "unexpected text after a closing quote",
+            ),
+        ];
+        for (input, (line, column), message) in cases {
+            let e = parse_csv(input).unwrap_err();
+            assert_eq!((e.line, e.column), (*line, *column), "{input:?}");
+            assert_eq!(e.message, *message, "{input:?}");
+        }
     }
 
     #[test]

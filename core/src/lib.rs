@@ -9,6 +9,7 @@ pub mod algorithm;
 pub mod analysis;
 pub mod codes;
 pub mod config;
+pub mod csv;
 pub mod demand;
 pub mod diagnostic;
 pub mod display;
