@@ -18,7 +18,8 @@
 //!   duration shown can be pasted back into a Go duration field) without trailing zero units
 //!   (`4m`, not `4m0s`), and whole seconds below two minutes as seconds (`90s`), as kubectl's
 //!   age column shows them (kubernetes/apimachinery `pkg/util/duration/duration.go`,
-//!   `HumanDuration`). `explain` printed 150 s as `150s`, `simulate` 240 s as `240s` and fixes
+//!   `HumanDuration`, as of v0.25.1: `seconds < 60*2` prints `%ds`; beyond that it rounds,
+//!   which this does not: a duration shown here is exact). `explain` printed 150 s as `150s`, `simulate` 240 s as `240s` and fixes
 //!   300 s as `300s`; they now print `2m30s`, `4m`, `5m`.
 //! - a time in the replay is `h:mm:ss`, the `time` column of `simulate` and `explain`, also in
 //!   the analyses' messages (which wrote `40m` for both a time and a duration).
@@ -99,7 +100,8 @@ const SCIENTIFIC_DECIMALS: usize = 3;
 pub const EXACT_MAX_CHARS: usize = 20;
 
 /// Below this many whole seconds, [`Dur`] writes seconds (`90s`, `119s`); from it on, minutes
-/// (`2m`, `2m30s`). Two minutes, as kubectl's `HumanDuration` (see the module doc).
+/// (`2m`, `2m30s`). Two minutes: kubernetes/apimachinery v0.25.1
+/// `pkg/util/duration/duration.go` `HumanDuration` (`seconds < 60*2`), what kubectl shows.
 const SECONDS_BELOW: u64 = 120;
 
 const SECOND: u64 = 1000;
