@@ -768,7 +768,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
                         // a note.
                         let scale = sim::samples_scale(a, &imp.samples, opts.samples_are);
                         if let Some(sc) = &scale {
-                            sc.defer_static(a, &mut config);
+                            analysis::defer_target_above_bound(sc, a, &mut config);
                             replayed = Some(sc.apply(a));
                         }
                         later.extend(

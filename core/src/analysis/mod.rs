@@ -30,7 +30,7 @@ pub use flapping::{check_flapping, FLAPPING_CHANGES_PER_HOUR};
 pub use never_reaches_target::check_never_reaches_target;
 pub use never_scales_down::check_never_scales_down;
 pub use pinned_at_max::check_pinned_at_max;
-pub use replay::{check_replay, replay_too_long};
+pub use replay::{check_replay, defer_target_above_bound, replay_too_long};
 pub use scale_to_zero::{aibrix_hpa_min_zero, check_keda_idle_floor, check_scale_to_zero};
 pub use target_unreachable::{check_target_unreachable_run, check_target_unreachable_static};
 pub use unit_mismatch::check_unit_mismatch;

@@ -2,16 +2,17 @@
 //! ([`SimFact`]): the defaults it took (`sim-default-pod-startup`,
 //! `sim-default-initial-replicas`), which metric the demand drives (`sim-demand-metric`), a
 //! demand beyond the metric's bound (`sim-demand-above-bound`), and a replay too long to run
-//! (`replay-too-long`). The codes' documentation is in [`crate::codes`].
+//! (`replay-too-long`); and a static `target-above-bound` the samples' scale explains
+//! ([`defer_target_above_bound`]). The codes' documentation is in [`crate::codes`].
 //!
 //! The simulator keeps to what happened; the words a user reads are written here, next to the
 //! other analyses.
 
 use crate::codes;
-use crate::diagnostic::Diagnostic;
-use crate::display::{Dur, Exact};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::display::{Dur, Exact, Num};
 use crate::model::Autoscaler;
-use crate::sim::{ReplayTooLong, SimFact, SimOutput};
+use crate::sim::{ReplayTooLong, SamplesScale, SimFact, SimOutput};
 
 /// The diagnostics of every fact of `output` (replayed from `autoscaler`), in order.
 pub fn check_replay(autoscaler: &Autoscaler, output: &SimOutput) -> Vec<Diagnostic> {
@@ -112,5 +113,44 @@ fn fact_diagnostic(a: &Autoscaler, fact: &SimFact) -> Diagnostic {
             }
         }
         SimFact::TooLong(ref e) => replay_too_long(e, None),
+    }
+}
+
+/// Turn a static `target-above-bound` warning about this metric's target into a note: the
+/// samples show the data on the target's scale (a recording rule or exporter × 100), so the
+/// target can be reached. Only when the target fits the data's scale.
+pub fn defer_target_above_bound(
+    scale: &SamplesScale,
+    autoscaler: &Autoscaler,
+    diags: &mut [Diagnostic],
+) {
+    let Some(m) = autoscaler.metrics.get(scale.metric) else {
+        return;
+    };
+    let target = m.target.value.value;
+    if !(target > scale.registry_bound && target <= scale.bound) {
+        return;
+    }
+    let target_span = m.target.value.span();
+    for d in diags.iter_mut() {
+        let about_this = d.span.is_some() && (d.span == target_span || d.span == Some(m.name.span));
+        if d.code != codes::TARGET_ABOVE_BOUND || !about_this {
+            continue;
+        }
+        d.severity = Severity::Note;
+        d.message = format!(
+            "target {} for `{}` is above the 0–{} range vLLM reports, but the samples are on a 0–{} scale (median {}, max {}): the metric reaches the autoscaler in percent (e.g. a recording rule × 100), so the target matches the data; the replay caps each pod at {}",
+            Num(target),
+            m.name.value,
+            Num(scale.registry_bound),
+            Num(scale.bound),
+            Num(scale.median),
+            Num(scale.max),
+            Num(scale.bound)
+        );
+        d.help = Some(
+            "keep the target in percent as long as the autoscaler is fed the × 100 series; if it reads the pods' /metrics directly (AIBrix metricSourceType: pod), it sees 0–1 and the target must be a fraction".to_string(),
+        );
+        d.fixes.clear();
     }
 }
