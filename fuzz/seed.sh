@@ -37,7 +37,7 @@ repeat() {
 }
 
 # ---- config: every YAML fixture, and hostile YAML below the known limits ---------------------
-for f in $(find "$data/config" "$data/analysis" "$data/timelines" "$data/examples" "$data/cli" \
+for f in $(find "$data/config" "$data/analysis" "$data/timelines" examples "$data/cli" \
   "$data/bench" -name '*.yaml' | sort); do
   put config "$(echo "${f#"$data"/}" | tr / _)" <"$f"
 done
@@ -50,7 +50,7 @@ printf '\xef\xbb\xbfapiVersion: v1\r\nkind: ConfigMap\r\n\x00\t---\n---\n...\n' 
 printf 'spec:\n  maxReplicas: 18446744073709551616\n  minReplicas: 1e400\n  targetCPUUtilizationPercentage: .nan\n' | put config huge-numbers.yaml
 
 # ---- samples importers ----------------------------------------------------------------------
-for f in "$data"/samples/*.csv "$data"/examples/*/*.csv "$data"/analysis/*/samples.csv \
+for f in "$data"/samples/*.csv examples/*/*.csv "$data"/analysis/*/samples.csv \
   "$data"/timelines/_demand/*.csv "$data"/cli/*.csv; do
   put samples_csv "$(echo "${f#"$data"/}" | tr / _)" <"$f"
 done
@@ -58,7 +58,7 @@ printf '\xef\xbb\xbftime,value,pod\n0,1,a\n0,2,b\n15,NaN,a\n15,inf,b\n15,-3,a\n'
 printf 'time,value\n0,1\n1700000000,2\n1700000015,3\n' | put samples_csv stray-epoch.csv
 printf 'sep=;\nTime;"a b";"c,d"\n2025-01-01 00:00:00;1;2\n2025-01-01 00:00:15;;3\n' | put samples_csv grafana-sep.csv
 printf 'Series,Time,Value\n"x{pod=""a""}",1700000000000,1e308\n"x{pod=""b""}",1700000000000,1e308\n' | put samples_csv grafana-long-huge.csv
-for f in "$data"/samples/*.json "$data"/examples/*/*.json; do
+for f in "$data"/samples/*.json examples/*/*.json; do
   put samples_prometheus_json "$(basename "$f")" <"$f"
 done
 printf '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"x","pod":"\\ud800"},"values":[[0,"1"],[1700000000,"NaN"],[1700000015,"+Inf"],[1e300,"2"]]}]}}' | put samples_prometheus_json hostile-times.json
@@ -71,7 +71,7 @@ printf '# TYPE x counter\nx_total{pod="a\\"b\\\\"} 5 0\nx_total{pod="a\\"b\\\\"}
 printf '# HELP x h\n# TYPE x gauge\n# UNIT x seconds\nx{le="0.5",quantile="1"} 1e308 9223372036854775807\nx 1e308 -9223372036854775808\n' | put samples_exposition huge.prom
 
 # ---- demand CSV -----------------------------------------------------------------------------
-for f in "$data"/timelines/_demand/*.csv "$data"/examples/*/demand*.csv "$data"/cli/*.csv; do
+for f in "$data"/timelines/_demand/*.csv examples/demand/*.csv examples/*/demand*.csv "$data"/cli/*.csv; do
   put demand_csv "$(echo "${f#"$data"/}" | tr / _)" <"$f"
 done
 printf 'value,time\n1,0001-01-01T00:00:00Z\n2,9999-12-31T23:59:60.999+23:59\n' | put demand_csv rfc3339-range.csv
@@ -86,15 +86,15 @@ for d in "$data"/analysis/*/; do
   n=$(basename "$d")
   if [ -f "$d/samples.csv" ]; then pair "$n" "$d/autoscaler.yaml" "$d/samples.csv"; fi
 done
-ex="$data/examples/seed-kpa-gpu-cache"
+ex="examples/seed-kpa-gpu-cache"
 pair seed-demand "$ex/autoscaler.yaml" "$ex/demand.csv"
 pair seed-fraction "$ex/autoscaler.yaml" "$ex/samples-fraction.csv"
 pair seed-percent-json "$ex/autoscaler.yaml" "$ex/samples-percent.prom.json"
-for f in "$data"/timelines/*/autoscaler.yaml; do
+for f in "$data"/timelines/*/autoscaler.yaml examples/*/autoscaler.yaml; do
   n=$(basename "$(dirname "$f")")
-  pair "timeline-$n" "$f" "$data/timelines/_demand/requests.csv"
+  pair "timeline-$n" "$f" "examples/demand/requests.csv"
 done
-pair exposition "$data/timelines/keda-prometheus/autoscaler.yaml" "$data/samples/exposition-scrapes.prom"
+pair exposition "examples/keda-activation/autoscaler.yaml" "$data/samples/exposition-scrapes.prom"
 
 # ---- gateway bodies: [knob, 0x00] ++ body ---------------------------------------------------
 gw="$data/gateway"

@@ -319,7 +319,7 @@ const MAX_BOUND_SECONDS: f64 = 1e13;
 /// `--from`/`--to`: RFC 3339 (a Unix time) or seconds in the input's own times.
 pub fn parse_bound(s: &str) -> Result<WindowBound, String> {
     let s = s.trim();
-    if let Some(ms) = scalelens_core::demand::parse_rfc3339(s) {
+    if let Some(ms) = scalelens_core::rfc3339::parse(s) {
         return Ok(WindowBound::Unix(ms));
     }
     let secs: f64 = s.parse().map_err(|_| {

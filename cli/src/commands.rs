@@ -187,8 +187,8 @@ fn render_import(file: &str, imp: &ImportReport) -> String {
     if let Some(s) = &imp.scale {
         out.push_str(&format!(
             "  note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}\n",
-            timeline::num(s.bound), timeline::num(s.median), timeline::num(s.max),
-            timeline::num(s.registry_bound), timeline::num(s.bound)
+            scalelens_core::display::Num(s.bound), scalelens_core::display::Num(s.median), scalelens_core::display::Num(s.max),
+            scalelens_core::display::Num(s.registry_bound), scalelens_core::display::Num(s.bound)
         ));
     }
     out
@@ -584,7 +584,7 @@ fn simulate(args: &SimulateArgs, limit: u64, style: text::Style, io: &mut Io<'_>
 /// file's times; `offset` is the demand's first time there).
 pub fn parse_at(s: &str, offset: Millis, epoch_start: Option<i64>) -> Result<Millis, String> {
     let s = s.trim();
-    if let Some(ms) = demand::parse_rfc3339(s) {
+    if let Some(ms) = scalelens_core::rfc3339::parse(s) {
         let Some(start) = epoch_start else {
             return Err(format!(
                 "--at {s:?} is an RFC 3339 time, but the input's times are relative (seconds from the start): give a time like 15m or 900"
@@ -594,7 +594,7 @@ pub fn parse_at(s: &str, offset: Millis, epoch_start: Option<i64>) -> Result<Mil
             Some(d) if d >= 0 => Ok(offset.saturating_add(d.unsigned_abs())),
             _ => Err(format!(
                 "--at {s:?} is before the input's first time ({})",
-                rfc3339_of(start)
+                scalelens_core::display::Utc(start)
             )),
         };
     }
@@ -613,11 +613,6 @@ pub fn parse_at(s: &str, offset: Millis, epoch_start: Option<i64>) -> Result<Mil
             "bad --at {s:?}: {e}; give a time like 15m, 1h2m, 0:40:00, seconds (900) or an RFC 3339 time"
         )
     })
-}
-
-/// Unix ms as `YYYY-MM-DDTHH:MM:SSZ` (for messages).
-fn rfc3339_of(ms: i64) -> String {
-    scalelens_core::samples::fmt_time(ms, samples::TimeBase::Epoch)
 }
 
 /// `scalelens rule CODE` / `--all`: the docs from the code registry. An unknown code is
@@ -681,10 +676,10 @@ fn explain(args: &ExplainArgs, limit: u64, style: text::Style, io: &mut Io<'_>) 
                 s.push_str(&format!(
                     "No --at given: explaining {} ({}).\n",
                     kind.describe(),
-                    scalelens_core::explain::clock(at)
+                    scalelens_core::display::Clock(at)
                 ));
             }
-            s.push_str(&ex.render_text(Some(&file)));
+            s.push_str(&crate::render::explain::render_text(&ex, Some(&file)));
             let _ = io.out.write_all(s.as_bytes());
         }
         ExplainFormat::Json => {

@@ -113,21 +113,16 @@ fn err(line: usize, column: usize, message: impl Into<String>) -> DemandError {
     }
 }
 
-/// Split a CSV line into trimmed fields (surrounding quotes removed), each with the byte
-/// offset where its text starts. Reuses `out` so the per-row path does not allocate.
-fn split_fields<'a>(line: &'a str, out: &mut Vec<(usize, &'a str)>) {
-    out.clear();
-    let mut start = 0;
-    for part in line.split(',') {
-        let lead = part.len() - part.trim_start().len();
-        let f = part.trim();
-        let f = f
-            .strip_prefix('"')
-            .and_then(|f| f.strip_suffix('"'))
-            .unwrap_or(f);
-        out.push((start + lead, f));
-        start += part.len() + 1;
-    }
+/// Split a CSV line into fields with the byte offset where each starts ([`crate::csv`]:
+/// quoted fields may hold a comma); an unterminated quote or text after a closing quote is an
+/// error at line `ln`. Reuses `out` so the per-row path does not allocate for unquoted rows.
+fn split_fields<'a>(
+    line: &'a str,
+    ln: usize,
+    out: &mut Vec<crate::csv::Field<'a>>,
+) -> Result<(), DemandError> {
+    crate::csv::split(line, 0, b',', out)
+        .map_err(|e| err(ln, column(line, e.offset()), e.to_string()))
 }
 
 /// 1-based character column of byte offset `at` in `line`.
@@ -142,7 +137,8 @@ enum TimeForm {
 }
 
 /// Parse a demand CSV. Blank lines and lines starting with `#` are skipped; a UTF-8 byte order
-/// mark (what spreadsheets write for "CSV UTF-8") is ignored.
+/// mark (what spreadsheets write for "CSV UTF-8") is ignored; fields may be quoted (`"1,5"`,
+/// [`crate::csv`]).
 ///
 /// Memory: the text plus 16 bytes a row (the rows are turned into the series in place).
 /// Rows are not cleaned: rows far from the others make a replay too long to run
@@ -163,10 +159,11 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
     };
     let header_line = header;
     let mut header = Vec::new();
-    split_fields(header_line, &mut header);
+    split_fields(header_line, hline, &mut header)?;
     let mut time_col = None;
     let mut value_col = None;
-    for (i, &(at, name)) in header.iter().enumerate() {
+    for (i, field) in header.iter().enumerate() {
+        let (at, name) = (field.off, field.text.as_ref());
         let col = column(header_line, at);
         match name.to_ascii_lowercase().as_str() {
             "time" | "t" | "timestamp" => time_col = Some(i),
@@ -206,16 +203,15 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
     let mut form: Option<TimeForm> = None;
     let mut f = Vec::with_capacity(header.len());
     for (ln, line) in lines {
-        split_fields(line, &mut f);
-        let (Some(&(tat, traw)), Some(&(vat, vraw)), true) =
-            (f.get(tc), f.get(vc), f.len() == header.len())
-        else {
+        split_fields(line, ln, &mut f)?;
+        let (Some(tf), Some(vf), true) = (f.get(tc), f.get(vc), f.len() == header.len()) else {
             return Err(err(
                 ln,
                 1,
                 format!("expected {} fields, found {}", header.len(), f.len()),
             ));
         };
+        let (tat, traw, vat, vraw) = (tf.off, tf.text.as_ref(), vf.off, vf.text.as_ref());
         let tcol = || column(line, tat);
         let vcol = || column(line, vat);
         let (t, this_form) = parse_time(traw).map_err(|why| err(ln, tcol(), why))?;
@@ -248,9 +244,9 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
                     )
                 } else {
                     format!(
-                        "`{}` is out of range: demand must be a finite number, at most {}",
+                        "`{}` is out of range: demand must be a finite number, at most {:.0}",
                         crate::text::quote(vraw),
-                        crate::text::number(f64::MAX, 0)
+                        crate::display::Num(f64::MAX)
                     )
                 },
             ));
@@ -329,7 +325,7 @@ fn parse_time(s: &str) -> Result<(i64, TimeForm), String> {
         }
         return Ok(((secs * 1000.0).round() as i64, TimeForm::Seconds));
     }
-    parse_rfc3339(s)
+    crate::rfc3339::parse(s)
         .map(|ms| (ms, TimeForm::Rfc3339))
         .ok_or_else(|| {
             format!(
@@ -339,76 +335,10 @@ fn parse_time(s: &str) -> Result<(i64, TimeForm), String> {
         })
 }
 
-/// `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]` (also a space instead of `T`) to Unix milliseconds.
-pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 19 || !s.is_ascii() {
-        return None;
-    }
-    let at = |i: usize| b.get(i).copied();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = s.get(r)?;
-        if !part.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        part.parse().ok()
-    };
-    if at(4) != Some(b'-')
-        || at(7) != Some(b'-')
-        || !matches!(at(10), Some(b'T' | b't' | b' '))
-        || at(13) != Some(b':')
-        || at(16) != Some(b':')
-    {
-        return None;
-    }
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    let mut i = 19;
-    let mut ms = 0i64;
-    if at(i) == Some(b'.') {
-        i += 1;
-        let start = i;
-        while at(i).is_some_and(|c| c.is_ascii_digit()) {
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
-        let frac = s.get(start..i.min(start + 3))?;
-        ms = frac.parse::<i64>().ok()? * 10i64.pow(3 - frac.len() as u32);
-    }
-    let offset_min = match at(i) {
-        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
-        Some(c @ (b'+' | b'-')) if i + 6 == b.len() && at(i + 3) == Some(b':') => {
-            let oh = num(i + 1..i + 3)?;
-            let om = num(i + 4..i + 6)?;
-            let sign = if c == b'+' { 1 } else { -1 };
-            sign * (oh * 60 + om)
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(y, mo, d);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60;
-    Some(secs * 1000 + ms)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rfc3339::parse as parse_rfc3339;
 
     #[test]
     fn seconds_and_rfc3339() {
@@ -428,6 +358,27 @@ mod tests {
             parse_rfc3339("2025-11-28T09:00:00+01:00"),
             Some(1_764_316_800_000)
         );
+    }
+
+    /// A quoted field is one field, commas and all (the reader is [`crate::csv`]'s).
+    #[test]
+    fn quoted_fields_keep_their_commas() {
+        let s = parse_csv("\"time\", \"value\"\n\"0\",\"1.5\"\n15, 2\n").unwrap();
+        assert_eq!(s.points, vec![(0, 1.5), (15_000, 2.0)]);
+        let cases: &[(&str, (u32, u32), &str)] = &[
+            ("time,value\n0,\"1,5\"\n", (2, 3), "`1,5` is not a number"),
+            ("time,value\n0,\"1\n", (2, 3), "unterminated quoted field"),
+            (
+                "time,value\n0,\"1\"x\n",
+                (2, 6),
+                "unexpected text after a closing quote",
+            ),
+        ];
+        for (input, (line, column), message) in cases {
+            let e = parse_csv(input).unwrap_err();
+            assert_eq!((e.line, e.column), (*line, *column), "{input:?}");
+            assert_eq!(e.message, *message, "{input:?}");
+        }
     }
 
     #[test]

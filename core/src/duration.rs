@@ -162,18 +162,6 @@ pub fn parse_millis(s: &str) -> Result<Millis, DurationError> {
     Ok(d.millis() as Millis)
 }
 
-/// Render milliseconds as a short Go-style duration (`"5m0s"` style is avoided: `"300s"`,
-/// `"1.5s"`, `"250ms"`), for messages and fixes.
-pub fn format_millis(ms: Millis) -> String {
-    if ms % 1000 == 0 {
-        format!("{}s", ms / 1000)
-    } else if ms < 1000 {
-        format!("{ms}ms")
-    } else {
-        format!("{}s", ms as f64 / 1000.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,8 @@
 //! (replica counts, what the metric step observed against the target, the mode, the rule that
 //! decided — [`Reason`] — and the **setting** behind that rule with its effective value and where
 //! it comes from: the YAML `line:column`, or the upstream default and its source file) plus one
-//! plain-words sentence. [`Explanation::render_text`] prints it for a terminal; front ends (the
-//! CLI's `explain --format json`, the browser playground's "why 7 here?") serialize it or read
+//! plain-words sentence. Front ends render it: the CLI's `explain` as terminal text
+//! (`scalelens-cli`'s `render::explain`) or JSON, the browser playground's "why 7 here?" from
 //! the fields.
 //!
 //! [`interesting_moment`] picks a default time when the user gives none: the first evaluation at
@@ -27,6 +27,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::algorithm::{Mode, Reason};
+use crate::display::{Clock, Dur, Num};
 use crate::model::{
     AibrixParams, AibrixVersion, Algorithm, Autoscaler, HpaParams, Millis, PolicyType,
     ScalingRules, SelectPolicy, TargetType,
@@ -180,7 +181,7 @@ pub enum ExplainError {
     #[error("the replay has no evaluations to explain")]
     EmptyTimeline,
     /// `at` is outside the replayed horizon `[start, end]`.
-    #[error("{} is outside the replay, which runs from {} to {}", clock(*.at), clock(*.start), clock(*.end))]
+    #[error("{} is outside the replay, which runs from {} to {}", Clock(*.at), Clock(*.start), Clock(*.end))]
     OutsideHorizon {
         at: Millis,
         start: Millis,
@@ -288,12 +289,12 @@ pub fn explain(
             match tl.iter().rev().find(|e| e.t <= at) {
                 Some(e) => format!(
                     "no evaluation within {} of {}; the last one, at {}, set {} replicas",
-                    human(span),
-                    clock(at),
-                    clock(e.t),
+                    Dur(span),
+                    Clock(at),
+                    Clock(e.t),
                     e.desired
                 ),
-                None => format!("no evaluation within {} of {}", human(span), clock(at)),
+                None => format!("no evaluation within {} of {}", Dur(span), Clock(at)),
             }
         }
     };
@@ -362,7 +363,7 @@ fn step(
     let cause = cause(a, e);
     let mut s = Step {
         t: e.t,
-        clock: clock(e.t),
+        clock: Clock(e.t).to_string(),
         demand: finite(e.demand),
         replicas: e.replicas,
         ready: e.ready,
@@ -400,14 +401,14 @@ fn observed_words(s: &Step, metric: Option<&MetricInfo>) -> String {
     match s.observed_per_pod {
         None => format!("no `{}` reading", m.name),
         Some(o) => {
-            let mut w = format!("`{}` {} vs target {}", m.name, num(o), num(m.target));
+            let mut w = format!("`{}` {} vs target {}", m.name, Num(o), Num(m.target));
             if m.observed_is_total {
                 if let Some(total) = s.observed {
-                    let _ = write!(w, " (total {} over {} ready)", num(total), s.ready);
+                    let _ = write!(w, " (total {} over {} ready)", Num(total), s.ready);
                 }
             }
             if let Some(r) = s.ratio {
-                let _ = write!(w, ", {}× target", num(r));
+                let _ = write!(w, ", {}× target", Num(r));
             }
             w
         }
@@ -444,7 +445,10 @@ fn sentence(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String
     out
 }
 
-fn headline(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String {
+/// One sentence about `s`: what the replica count was and which rule and setting made it so
+/// (the [`Explanation::headline`] of a focus step); `file` names the YAML so the setting points
+/// at `file:line:column`.
+pub fn headline(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String {
     let mut out = format!("at {} replicas were {} by ", s.clock, verdict(s));
     match &s.cause {
         Some(c) => out.push_str(&c.describe(file)),
@@ -467,139 +471,6 @@ fn headline(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String
         let _ = write!(out, "; {obs}");
     }
     out
-}
-
-impl Explanation {
-    /// The explanation as terminal text: the headline, the metric, then the steps (unchanged
-    /// runs collapsed to one `⋮ n unchanged` line; the focus step marked `>`). `file` names
-    /// the YAML so settings point at `file:line:column`.
-    pub fn render_text(&self, file: Option<&str>) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "Replaying {}", self.upstream);
-        if let Some(m) = &self.metric {
-            let _ = write!(
-                out,
-                "  metric  `{}`, target {} ({:?}",
-                m.name,
-                num(m.target),
-                m.target_type
-            );
-            match m.target_origin {
-                Origin::Yaml { line, column, .. } => match file {
-                    Some(f) => {
-                        let _ = write!(out, ", {f}:{line}:{column}");
-                    }
-                    None => {
-                        let _ = write!(out, ", line {line}:{column}");
-                    }
-                },
-                Origin::Default { source } => {
-                    let _ = write!(out, ", default: {source}");
-                }
-            }
-            out.push(')');
-            if let Some(u) = m.unit {
-                let _ = write!(out, "; unit: {u}");
-            }
-            out.push('\n');
-        }
-        let focus_step = self.focus.and_then(|i| self.steps.get(i));
-        let _ = writeln!(out, "  window  {} ± {}\n", clock(self.at), human(self.span));
-        match focus_step {
-            Some(s) => {
-                let _ = writeln!(out, "Why {} at {}?", s.desired, s.clock);
-                let _ = writeln!(
-                    out,
-                    "  {}.",
-                    capitalized(&headline(s, self.metric.as_ref(), file))
-                );
-            }
-            None => {
-                let _ = writeln!(out, "  {}.", capitalized(&self.headline));
-            }
-        }
-        let (Some(first), Some(last)) = (self.steps.first(), self.steps.last()) else {
-            return out;
-        };
-        let _ = writeln!(
-            out,
-            "\nDecisions from {} to {} (> marks {}; unchanged runs collapsed):",
-            first.clock,
-            last.clock,
-            clock(self.at)
-        );
-        let per_pod = if self.metric.as_ref().is_some_and(|m| m.observed_is_total) {
-            "per pod"
-        } else {
-            "observed"
-        };
-        let _ = writeln!(
-            out,
-            "  {:>8}  {:>8}  {:>5}  {:>9}  {:>8}  {:>7}  {:<6}  rule",
-            "time", "replicas", "ready", "by metric", per_pod, "×target", "mode"
-        );
-        let mut causes: Vec<&Cause> = Vec::new();
-        let mut skipped = 0usize;
-        for (i, s) in self.steps.iter().enumerate() {
-            let is_focus = Some(i) == self.focus;
-            let is_edge = i == 0 || i + 1 == self.steps.len();
-            if !(s.changed || is_focus || is_edge) {
-                skipped += 1;
-                continue;
-            }
-            if skipped > 0 {
-                let _ = writeln!(out, "  {:>8}  ({skipped} unchanged)", "⋮");
-                skipped = 0;
-            }
-            let mark = if is_focus { ">" } else { " " };
-            let replicas = if s.desired == s.replicas {
-                format!("{}", s.desired)
-            } else {
-                format!("{}→{}", s.replicas, s.desired)
-            };
-            let _ = write!(
-                out,
-                "{mark} {:>8}  {:>8}  {:>5}  {:>9}  {:>8}  {:>7}  {:<6}  {}",
-                s.clock,
-                replicas,
-                s.ready,
-                s.desired_raw,
-                s.observed_per_pod.map_or_else(|| "-".to_string(), num),
-                s.ratio.map_or_else(|| "-".to_string(), ratio),
-                s.mode.as_str(),
-                s.rule
-            );
-            if let Some(c) = &s.cause {
-                let n = match causes.iter().position(|k| *k == c) {
-                    Some(n) => n,
-                    None => {
-                        causes.push(c);
-                        causes.len() - 1
-                    }
-                };
-                let _ = write!(out, " [{}]", n + 1);
-            }
-            out.push('\n');
-        }
-        if skipped > 0 {
-            let _ = writeln!(out, "  {:>8}  ({skipped} unchanged)", "⋮");
-        }
-        if !causes.is_empty() {
-            out.push_str("\nSettings behind these rules:\n");
-            for (i, c) in causes.iter().enumerate() {
-                let _ = writeln!(out, "  [{}] {}", i + 1, c.describe(file));
-            }
-        }
-        out
-    }
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// The setting behind the rule of `e`, if any.
@@ -632,7 +503,7 @@ pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
                 "the target",
                 target_setting(a),
                 &m.target.value,
-                num(m.target.value.value),
+                Num(m.target.value.value).to_string(),
             ))
         }
         (Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p), r) => {
@@ -644,7 +515,7 @@ pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
                 "the cooldown period",
                 "spec.cooldownPeriod",
                 &k.cooldown_period,
-                human(k.cooldown_period.value),
+                Dur(k.cooldown_period.value).to_string(),
             )),
             Reason::Activated { .. } => {
                 let m = a.metrics.first()?;
@@ -653,7 +524,7 @@ pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
                     "the activation threshold",
                     "spec.triggers[].metadata.activationThreshold",
                     p,
-                    num(p.value),
+                    Num(p.value).to_string(),
                 ))
             }
             r => hpa_cause(&k.hpa, e, r),
@@ -693,11 +564,11 @@ fn band_value(tol: f64, up_tol: f64, down_tol: f64, target: Option<f64>) -> Stri
     match target {
         Some(t) if t.is_finite() && t > 0.0 => format!(
             "{} (no change while the metric is within {}–{})",
-            num(tol),
-            num(t * (1.0 - down_tol)),
-            num(t * (1.0 + up_tol))
+            Num(tol),
+            Num(t * (1.0 - down_tol)),
+            Num(t * (1.0 + up_tol))
         ),
-        _ => num(tol),
+        _ => Num(tol).to_string(),
     }
 }
 
@@ -708,13 +579,13 @@ fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool, target: Option<f64>) -> O
             "the max scale-up rate",
             "autoscaling.aibrix.ai/max-scale-up-rate",
             &p.max_scale_up_rate,
-            num(p.max_scale_up_rate.value),
+            Num(p.max_scale_up_rate.value).to_string(),
         ),
         Reason::MaxScaleDownRate { .. } => Cause::of(
             "the max scale-down rate",
             "autoscaling.aibrix.ai/max-scale-down-rate",
             &p.max_scale_down_rate,
-            num(p.max_scale_down_rate.value),
+            Num(p.max_scale_down_rate.value).to_string(),
         ),
         Reason::Tolerance { ratio } => {
             let going_up = ratio >= 1.0;
@@ -756,7 +627,7 @@ fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool, target: Option<f64>) -> O
             "the scale-down delay",
             "kpa.autoscaling.aibrix.ai/scale-down-delay",
             &p.scale_down_delay,
-            human(p.scale_down_delay.value),
+            Dur(p.scale_down_delay.value).to_string(),
         ),
         Reason::CooldownWindow { .. } | Reason::CooldownMin { .. } => {
             let down = matches!(r, Reason::CooldownMin { .. }) || !up;
@@ -765,14 +636,14 @@ fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool, target: Option<f64>) -> O
                     "the scale-down cooldown window",
                     "autoscaling.aibrix.ai/scale-down-cooldown-window",
                     &p.scale_down_cooldown,
-                    human(p.scale_down_cooldown.value),
+                    Dur(p.scale_down_cooldown.value).to_string(),
                 )
             } else {
                 Cause::of(
                     "the scale-up cooldown window",
                     "autoscaling.aibrix.ai/scale-up-cooldown-window",
                     &p.scale_up_cooldown,
-                    human(p.scale_up_cooldown.value),
+                    Dur(p.scale_up_cooldown.value).to_string(),
                 )
             }
         }
@@ -785,7 +656,7 @@ fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool, target: Option<f64>) -> O
                     "autoscaling.aibrix.ai/panic-threshold"
                 },
                 &p.panic_threshold,
-                num(p.panic_threshold.value),
+                Num(p.panic_threshold.value).to_string(),
             )
         }
         Reason::ActivationScale { .. } => Cause::of(
@@ -855,19 +726,19 @@ fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
                 "the scale-down stabilization window",
                 "spec.behavior.scaleDown.stabilizationWindowSeconds",
                 &b.scale_down.stabilization_window,
-                human(b.scale_down.stabilization_window.value),
+                Dur(b.scale_down.stabilization_window.value).to_string(),
             ),
             Some(b) => Cause::of(
                 "the scale-up stabilization window",
                 "spec.behavior.scaleUp.stabilizationWindowSeconds",
                 &b.scale_up.stabilization_window,
-                human(b.scale_up.stabilization_window.value),
+                Dur(b.scale_up.stabilization_window.value).to_string(),
             ),
             None => Cause::of(
                 "the downscale stabilization window",
                 "--horizontal-pod-autoscaler-downscale-stabilization",
                 &p.downscale_stabilization,
-                human(p.downscale_stabilization.value),
+                Dur(p.downscale_stabilization.value).to_string(),
             ),
         },
         Reason::ScaleUpPolicy { .. } => {
@@ -910,9 +781,9 @@ fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
 fn ratio_band(tol: f64, p: &HpaParams) -> String {
     format!(
         "{} (no change while usage / target is within {}–{})",
-        num(tol),
-        num(1.0 - p.tolerance_down.value),
-        num(1.0 + p.tolerance_up.value)
+        Num(tol),
+        Num(1.0 - p.tolerance_down.value),
+        Num(1.0 + p.tolerance_up.value)
     )
 }
 
@@ -930,7 +801,7 @@ fn policy_cause(what: &'static str, setting: &'static str, rules: &ScalingRules)
             PolicyType::Pods => " pods",
             PolicyType::Percent => "%",
         };
-        let _ = write!(value, "{}{unit} per {}", pol.value, human(pol.period));
+        let _ = write!(value, "{}{unit} per {}", pol.value, Dur(pol.period));
     }
     let origin = match rules.policies_span {
         Some(span) => yaml_origin(span),
@@ -955,25 +826,25 @@ fn knative_cause(p: &crate::model::KnativeParams, r: Reason) -> Option<Cause> {
             "the max scale-up rate",
             "config-autoscaler max-scale-up-rate",
             &p.max_scale_up_rate,
-            num(p.max_scale_up_rate.value),
+            Num(p.max_scale_up_rate.value).to_string(),
         ),
         Reason::MaxScaleDownRate { .. } => Cause::of(
             "the max scale-down rate",
             "config-autoscaler max-scale-down-rate",
             &p.max_scale_down_rate,
-            num(p.max_scale_down_rate.value),
+            Num(p.max_scale_down_rate.value).to_string(),
         ),
         Reason::ScaleDownDelay { .. } => Cause::of(
             "the scale-down delay",
             "autoscaling.knative.dev/scale-down-delay",
             &p.scale_down_delay,
-            human(p.scale_down_delay.value),
+            Dur(p.scale_down_delay.value).to_string(),
         ),
         Reason::Panic { .. } | Reason::PanicNoScaleDown { .. } => Cause::of(
             "the panic threshold",
             "autoscaling.knative.dev/panic-threshold-percentage",
             &p.panic_threshold_percentage,
-            format!("{}%", num(p.panic_threshold_percentage.value)),
+            format!("{}%", Num(p.panic_threshold_percentage.value)),
         ),
         Reason::ActivationScale { .. } => Cause::of(
             "the activation scale",
@@ -991,7 +862,7 @@ fn knative_cause(p: &crate::model::KnativeParams, r: Reason) -> Option<Cause> {
             "the scale-to-zero grace period",
             "config-autoscaler scale-to-zero-grace-period",
             &p.scale_to_zero_grace_period,
-            human(p.scale_to_zero_grace_period.value),
+            Dur(p.scale_to_zero_grace_period.value).to_string(),
         ),
         Reason::ScaleToZeroDisabled | Reason::ScaleToZero => Cause::of(
             "scale to zero",
@@ -1001,78 +872,4 @@ fn knative_cause(p: &crate::model::KnativeParams, r: Reason) -> Option<Cause> {
         ),
         _ => return None,
     })
-}
-
-/// Compact, deterministic number: integers without a fraction, else up to 4 decimals, huge
-/// values in scientific form ([`crate::text::number`]).
-fn num(x: f64) -> String {
-    crate::text::number(x, 4)
-}
-
-/// A ratio to the target for the table: two decimals (`1.75`), huge ones in scientific form
-/// (`4.612e18`) so the column stays narrow.
-fn ratio(r: f64) -> String {
-    if r.abs() < crate::text::SCIENTIFIC_FROM {
-        format!("{r:.2}")
-    } else {
-        crate::text::number(r, 2)
-    }
-}
-
-/// `h:mm:ss`, with `.mmm` when not a whole second.
-pub fn clock(t: Millis) -> String {
-    let s = t / 1000;
-    let ms = t % 1000;
-    let mut out = format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
-    if ms != 0 {
-        let _ = write!(out, ".{ms:03}");
-    }
-    out
-}
-
-/// A short duration: `250ms`, `90s`, `5m`, `30m`, `1h30m`.
-pub fn human(ms: Millis) -> String {
-    if ms % 1000 != 0 {
-        return format!("{ms}ms");
-    }
-    let s = ms / 1000;
-    if s < 120 || (s < 3600 && s % 60 != 0) {
-        return format!("{s}s");
-    }
-    let (h, m, sec) = (s / 3600, (s / 60) % 60, s % 60);
-    let mut out = String::new();
-    if h > 0 {
-        let _ = write!(out, "{h}h");
-    }
-    if m > 0 {
-        let _ = write!(out, "{m}m");
-    }
-    if sec > 0 {
-        let _ = write!(out, "{sec}s");
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_and_clock() {
-        assert_eq!(human(30 * 60_000), "30m");
-        assert_eq!(human(300_000), "5m");
-        assert_eq!(human(90_000), "90s");
-        assert_eq!(human(150_000), "150s");
-        assert_eq!(human(5_430_000), "1h30m30s");
-        assert_eq!(human(250), "250ms");
-        assert_eq!(clock(2_400_000), "0:40:00");
-        assert_eq!(clock(1_500), "0:00:01.500");
-        assert_eq!(num(0.5), "0.5");
-        assert_eq!(num(7.0), "7");
-        assert_eq!(num(f64::NAN), "NaN");
-        assert_eq!(num(1.8446744073709552e19), "1.845e19");
-        assert_eq!(ratio(1.75), "1.75");
-        assert_eq!(ratio(2.0), "2.00");
-        assert_eq!(ratio(4.611686018427388e18), "4.612e18");
-    }
 }

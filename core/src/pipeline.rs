@@ -567,7 +567,7 @@ pub fn blocks_replay(a: &Autoscaler, d: &Diagnostic) -> bool {
 /// user types them back into `--from`/`--to`).
 fn input_time(ms: i64, absolute: bool) -> String {
     if absolute {
-        samples::fmt_time(ms, TimeBase::Epoch)
+        crate::display::Utc(ms).to_string()
     } else if ms % 1000 == 0 {
         format!("{}", ms / 1000)
     } else {
@@ -689,17 +689,17 @@ fn replay(
             );
             let help = if opts.horizon.is_some() && to.is_none() {
                 format!(
-                    "replay at most {}: `--duration {}`; or a window of the data with --from/--to, e.g. `{window}`",
-                    sim::limit::human_span(span),
-                    samples::fmt_dur(span)
+                    "replay at most {:#}: `--duration {}`; or a window of the data with --from/--to, e.g. `{window}`",
+                    crate::display::Dur(span),
+                    crate::display::Dur(span)
                 )
             } else {
                 format!(
-                    "replay a window of the data with --from/--to, e.g. `{window}` (its first {}), or a shorter --duration",
-                    sim::limit::human_span(span)
+                    "replay a window of the data with --from/--to, e.g. `{window}` (its first {:#}), or a shorter --duration",
+                    crate::display::Dur(span)
                 )
             };
-            let d = e.diagnostic_with_help(help + &raise_limit(&e));
+            let d = analysis::replay_too_long(&e, Some(help + &raise_limit(&e)));
             Err(Box::new((NotReplayed::TooLong(e), d)))
         }
     }
@@ -788,7 +788,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
                         // a note.
                         let scale = sim::samples_scale(a, &imp.samples, opts.samples_are);
                         if let Some(sc) = &scale {
-                            sc.defer_static(a, &mut config);
+                            analysis::defer_target_above_bound(sc, a, &mut config);
                             replayed = Some(sc.apply(a));
                         }
                         later.extend(
@@ -817,7 +817,11 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
             } else {
                 match replay(r, demand, opts) {
                     Ok((output, start)) => {
-                        later.extend(output.diagnostics.iter().map(|d| (Step::Replay, d.clone())));
+                        later.extend(
+                            analysis::check_replay(r, &output)
+                                .into_iter()
+                                .map(|d| (Step::Replay, d)),
+                        );
                         later.extend(
                             analysis::check_timeline(r, &output)
                                 .into_iter()
@@ -970,10 +974,9 @@ mod tests {
     }
     use crate::demand::pattern::Shape;
 
-    const SEED_YAML: &str =
-        include_str!("../../tests/testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml");
+    const SEED_YAML: &str = include_str!("../../examples/seed-kpa-gpu-cache/autoscaler.yaml");
     const SEED_PERCENT: &str =
-        include_str!("../../tests/testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json");
+        include_str!("../../examples/seed-kpa-gpu-cache/samples-percent.prom.json");
 
     fn input<'a>(yaml: &'a str, demand: DemandInput<'a>) -> PipelineInput<'a> {
         PipelineInput {

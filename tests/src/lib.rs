@@ -7,26 +7,56 @@ pub mod paths;
 use scalelens_core::config;
 use scalelens_core::model::Autoscaler;
 
+/// The YAML of a bench/property fixture: the product examples (`examples/`) for the families
+/// they show, `tests/testdata/bench/` for the others.
+fn fixture_path(name: &str) -> String {
+    match name {
+        "hpa" => "examples/hpa-behavior/autoscaler.yaml".to_string(),
+        "keda" => "examples/keda-activation/autoscaler.yaml".to_string(),
+        "knative-kpa" => "examples/knative-panic/autoscaler.yaml".to_string(),
+        "aibrix-apa" => "examples/aibrix-apa/autoscaler.yaml".to_string(),
+        other => format!("bench/{other}.yaml"),
+    }
+}
+
 /// Parse a bench/property fixture by name: `aibrix-kpa-v04` is the `aibrix-kpa` fixture read
 /// as AIBrix v0.4.
 pub fn fixture_autoscaler(name: &str) -> Autoscaler {
     match name.strip_suffix("-v04") {
         Some(base) => one_autoscaler_with(
-            &read_testdata(&format!("bench/{base}.yaml")),
+            &read_testdata(&fixture_path(base)),
             &config::ParseOptions {
                 aibrix_version: scalelens_core::model::AibrixVersion::V0_4,
                 ..Default::default()
             },
         ),
-        None => one_autoscaler(&read_testdata(&format!("bench/{name}.yaml"))),
+        None => one_autoscaler(&read_testdata(&fixture_path(name))),
     }
 }
 
-/// Path of a file under `tests/testdata/`.
+/// Path of a file under `tests/testdata/`, or of a product example when `rel` starts with
+/// `examples/` (the repository's top-level `examples/`, which the playground and `cargo xtask
+/// replay` read too).
 pub fn testdata(rel: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata")
-        .join(rel)
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    if rel.starts_with("examples/") {
+        tests.join("..").join(rel)
+    } else {
+        tests.join("testdata").join(rel)
+    }
+}
+
+/// The YAML a folder case runs: its `autoscaler.yaml`, or the file its `config` file names
+/// (a path relative to `tests/`, as in `args`: `../examples/seed-kpa-gpu-cache/autoscaler.yaml`),
+/// so a case can replay a product example without a copy of it.
+pub fn case_config(kind: &str, case: &str) -> Option<String> {
+    let dir = testdata(&format!("{kind}/{case}"));
+    if dir.join("autoscaler.yaml").exists() {
+        return Some(format!("testdata/{kind}/{case}/autoscaler.yaml"));
+    }
+    std::fs::read_to_string(dir.join("config"))
+        .ok()
+        .map(|t| t.trim().to_string())
 }
 
 /// Read a file under `tests/testdata/`.
@@ -164,7 +194,8 @@ pub fn run_cli(args: &[&str]) -> CliRun {
     }
 }
 
-/// The folder-driven CLI cases: `tests/testdata/<kind>/<case>/` holds an `autoscaler.yaml`, an
+/// The folder-driven CLI cases: `tests/testdata/<kind>/<case>/` holds an `autoscaler.yaml` (or
+/// a `config` file naming one, [`case_config`]), an
 /// `args` file (the rest of the command line) and, optionally, an `expect` file. `kind` is
 /// `analysis` (run as `scalelens check`) or `timelines` (run as `scalelens simulate`).
 ///
@@ -216,13 +247,17 @@ pub fn reported_codes(report: &str) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-/// The case names under `tests/testdata/<kind>/` (folders with an `autoscaler.yaml`), sorted.
+/// The case names under `tests/testdata/<kind>/` (folders with an `autoscaler.yaml` or a
+/// `config` file, [`case_config`]), sorted.
 pub fn case_names(kind: &str) -> Vec<String> {
     let root = testdata(kind);
     let mut cases: Vec<String> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()))
         .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("autoscaler.yaml").exists())
+        .filter(|e| {
+            let p = e.path();
+            p.join("autoscaler.yaml").exists() || p.join("config").exists()
+        })
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     cases.sort();
@@ -245,9 +280,9 @@ pub fn run_case(kind: &str, case: &str) -> CaseRun {
         "timelines" => "simulate",
         other => panic!("unknown case kind {other}"),
     };
-    let dir = format!("testdata/{kind}/{case}");
     let args = read_testdata(&format!("{kind}/{case}/args"));
-    let config = format!("{dir}/autoscaler.yaml");
+    let config = case_config(kind, case)
+        .unwrap_or_else(|| panic!("{kind}/{case}: no autoscaler.yaml and no config file"));
     let mut argv = vec![command, config.as_str()];
     argv.extend(args.split_whitespace());
     let r = run_cli(&argv);

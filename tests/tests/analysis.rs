@@ -29,7 +29,7 @@ fn seed_percent_unit_mismatch_points_at_target_with_both_fixes() {
     let d = &report[at..];
     assert!(d.contains("will pin at maxReplicas 10"), "{d}");
     assert!(
-        d.contains("--> testdata/analysis/seed-percent/autoscaler.yaml:52:20"),
+        d.contains("--> ../examples/seed-kpa-gpu-cache/autoscaler.yaml:52:20"),
         "{d}"
     );
     assert!(d.contains("= fix: write the target in percent, the samples' unit: replace `\"0.5\"` with `\"50\"`"), "{d}");
@@ -98,7 +98,7 @@ fn seed_after_target_fix_scales_up_and_back_to_min() {
         "simulate",
         "testdata/analysis/seed-percent-fixed/autoscaler.yaml",
         "--samples",
-        "testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json",
+        "../examples/seed-kpa-gpu-cache/samples-percent.prom.json",
         "--format",
         "csv",
     ]);
@@ -116,7 +116,7 @@ fn samples_errors_are_positioned_and_exit_2() {
     for cmd in ["check", "simulate"] {
         let r = scalelens_tests::run_cli(&[
             cmd,
-            "testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml",
+            "../examples/seed-kpa-gpu-cache/autoscaler.yaml",
             "--samples",
             &bad,
         ]);
@@ -124,18 +124,16 @@ fn samples_errors_are_positioned_and_exit_2() {
         assert!(r.err.contains(&format!("{bad}:3:")), "{cmd}: {}", r.err);
     }
     // Exactly one of --demand and --samples.
-    let r = scalelens_tests::run_cli(&[
-        "simulate",
-        "testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml",
-    ]);
+    let r =
+        scalelens_tests::run_cli(&["simulate", "../examples/seed-kpa-gpu-cache/autoscaler.yaml"]);
     assert_eq!(r.code, 2);
     let r = scalelens_tests::run_cli(&[
         "simulate",
-        "testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml",
+        "../examples/seed-kpa-gpu-cache/autoscaler.yaml",
         "--demand",
-        "testdata/examples/seed-kpa-gpu-cache/demand.csv",
+        "../examples/seed-kpa-gpu-cache/demand.csv",
         "--samples",
-        "testdata/examples/seed-kpa-gpu-cache/samples-fraction.csv",
+        "../examples/seed-kpa-gpu-cache/samples-fraction.csv",
     ]);
     assert_eq!(r.code, 2);
 }

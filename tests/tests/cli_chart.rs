@@ -3,7 +3,7 @@
 
 use scalelens_tests::run_cli;
 
-const SEED: &str = "testdata/examples/seed-kpa-gpu-cache";
+const SEED: &str = "../examples/seed-kpa-gpu-cache";
 
 fn temp_svg(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("scalelens-chart-test-{}", std::process::id()));
@@ -74,16 +74,16 @@ fn simulate_chart_unwritable_path_is_an_error() {
 #[test]
 fn observed_totals_are_drawn_per_ready_pod() {
     let cases: [(&[&str], bool); 3] = [
-        (&["testdata/timelines/knative-kpa/autoscaler.yaml"], true),
+        (&["../examples/knative-panic/autoscaler.yaml"], true),
         (
             &[
-                "testdata/timelines/seed-fraction/autoscaler.yaml",
+                "../examples/seed-kpa-gpu-cache/autoscaler.yaml",
                 "--aibrix-version",
                 "v0.4",
             ],
             true,
         ),
-        (&["testdata/timelines/hpa-behavior/autoscaler.yaml"], false),
+        (&["../examples/hpa-behavior/autoscaler.yaml"], false),
     ];
     for (i, (config, per_ready_pod)) in cases.into_iter().enumerate() {
         let out = temp_svg(&format!("scope-{i}.svg"));
@@ -92,7 +92,7 @@ fn observed_totals_are_drawn_per_ready_pod() {
         args.extend_from_slice(config);
         args.extend([
             "--demand",
-            "testdata/timelines/_demand/requests.csv",
+            "../examples/demand/requests.csv",
             "--chart",
             &out_s,
         ]);

@@ -307,7 +307,7 @@ fn output() -> SimOutput {
     ));
     SimOutput {
         timeline,
-        diagnostics: Vec::new(),
+        facts: Vec::new(),
         initial_replicas: 1,
         pod_startup: 120_000,
         pod_startup_is_default: true,

@@ -5,9 +5,9 @@
 use scalelens_tests::run_cli;
 
 const FIXED: &str = "testdata/analysis/seed-percent-fixed/autoscaler.yaml"; // target "50"
-const SEED: &str = "testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml"; // target "0.5"
-const PERCENT: &str = "testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json";
-const FRACTION: &str = "testdata/examples/seed-kpa-gpu-cache/samples-fraction.csv";
+const SEED: &str = "../examples/seed-kpa-gpu-cache/autoscaler.yaml"; // target "0.5"
+const PERCENT: &str = "../examples/seed-kpa-gpu-cache/samples-percent.prom.json";
+const FRACTION: &str = "../examples/seed-kpa-gpu-cache/samples-fraction.csv";
 
 fn json(args: &[&str]) -> serde_json::Value {
     let mut argv = args.to_vec();
@@ -136,7 +136,7 @@ fn percent_demand_csv_replays_with_a_percent_cap() {
         "simulate",
         FIXED,
         "--demand",
-        "testdata/examples/seed-kpa-gpu-cache/demand-percent.csv",
+        "../examples/seed-kpa-gpu-cache/demand-percent.csv",
     ]);
     let d = v["diagnostics"]
         .as_array()

@@ -296,6 +296,9 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
 /// reported). An input no importer reads reports `samples-unreadable`, as the pipeline does.
 #[derive(Debug, Default)]
 struct SamplesExpect {
+    /// `data PATH`: the samples file, relative to the tests crate, when it lives elsewhere
+    /// (a product example under `examples/`); else the sidecar's name without `.expect`.
+    data: Option<String>,
     metric: Option<String>,
     format: Option<Format>,
     interpretation: Option<Interpretation>,
@@ -310,7 +313,9 @@ fn parse_samples_expect(text: &str) -> SamplesExpect {
         if item.is_empty() {
             continue;
         }
-        if let Some(m) = item.strip_prefix("metric ") {
+        if let Some(d) = item.strip_prefix("data ") {
+            e.data = Some(d.trim().to_string());
+        } else if let Some(m) = item.strip_prefix("metric ") {
             e.metric = Some(m.trim().to_string());
         } else if let Some(f) = item.strip_prefix("format ") {
             let f = [
@@ -354,15 +359,19 @@ fn samples_cases() -> Vec<(String, SamplesExpect)> {
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "expect") {
-                let data = p.with_extension("");
-                assert!(data.exists(), "{} has no data file", p.display());
                 let text = std::fs::read_to_string(&p).expect("sidecar");
+                let expect = parse_samples_expect(&text);
+                let data = match &expect.data {
+                    Some(rel) => base.join(rel),
+                    None => p.with_extension(""),
+                };
+                assert!(data.exists(), "{} has no data file", p.display());
                 let name = data
                     .strip_prefix(base)
                     .unwrap_or(&data)
                     .display()
                     .to_string();
-                out.push((name, parse_samples_expect(&text)));
+                out.push((name, expect));
             }
         }
     }

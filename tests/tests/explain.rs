@@ -9,9 +9,9 @@ use scalelens_core::span::Origin;
 use scalelens_core::Autoscaler;
 use scalelens_tests::{one_autoscaler, read_testdata, run_cli};
 
-const SEED: &str = "testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml";
-const SEED_DEMAND: &str = "testdata/examples/seed-kpa-gpu-cache/demand.csv";
-const SEED_PERCENT: &str = "testdata/examples/seed-kpa-gpu-cache/demand-percent.csv";
+const SEED: &str = "../examples/seed-kpa-gpu-cache/autoscaler.yaml";
+const SEED_DEMAND: &str = "../examples/seed-kpa-gpu-cache/demand.csv";
+const SEED_PERCENT: &str = "../examples/seed-kpa-gpu-cache/demand-percent.csv";
 
 /// (snapshot name, arguments after `explain`).
 fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
@@ -53,9 +53,9 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
         (
             "aibrix_apa",
             vec![
-                "testdata/timelines/aibrix-apa/autoscaler.yaml",
+                "../examples/aibrix-apa/autoscaler.yaml",
                 "--demand",
-                "testdata/timelines/_demand/requests.csv",
+                "../examples/demand/requests.csv",
                 "--pod-startup",
                 "120s",
                 "--around",
@@ -65,9 +65,9 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
         (
             "hpa_behavior",
             vec![
-                "testdata/timelines/hpa-behavior/autoscaler.yaml",
+                "../examples/hpa-behavior/autoscaler.yaml",
                 "--demand",
-                "testdata/timelines/_demand/requests.csv",
+                "../examples/demand/requests.csv",
                 "--pod-startup",
                 "30s",
                 "--initial-replicas",
@@ -81,7 +81,7 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
             vec![
                 "testdata/timelines/hpa-legacy/autoscaler.yaml",
                 "--demand",
-                "testdata/timelines/_demand/requests.csv",
+                "../examples/demand/requests.csv",
                 "--pod-startup",
                 "30s",
                 "--initial-replicas",
@@ -93,9 +93,9 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
         (
             "keda_prometheus",
             vec![
-                "testdata/timelines/keda-prometheus/autoscaler.yaml",
+                "../examples/keda-activation/autoscaler.yaml",
                 "--demand",
-                "testdata/timelines/_demand/requests.csv",
+                "../examples/demand/requests.csv",
                 "--pod-startup",
                 "30s",
                 "--initial-replicas",
@@ -107,9 +107,9 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
         (
             "knative_kpa",
             vec![
-                "testdata/timelines/knative-kpa/autoscaler.yaml",
+                "../examples/knative-panic/autoscaler.yaml",
                 "--demand",
-                "testdata/timelines/_demand/requests.csv",
+                "../examples/demand/requests.csv",
                 "--pod-startup",
                 "10s",
                 "--around",
@@ -286,7 +286,7 @@ fn outside_the_replay_and_empty_timelines_are_errors() {
 /// The replay of a flat demand never departs from its start: the moment is the start.
 #[test]
 fn flat_demand_explains_the_start() {
-    let a = one_autoscaler(&read_testdata("timelines/aibrix-kpa/autoscaler.yaml"));
+    let a = one_autoscaler(&read_testdata("bench/aibrix-kpa.yaml"));
     let d = scalelens_core::demand::DemandSeries::from_points(vec![(0, 0.0), (600_000, 0.0)]);
     let out = sim::simulate(&a, &d, &SimOptions::default());
     let (at, kind) = explain::interesting_moment(&a, &out).expect("a moment");
@@ -366,7 +366,7 @@ fn rfc3339_at_on_epoch_samples() {
         &[
             SEED,
             "--samples",
-            "testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json",
+            "../examples/seed-kpa-gpu-cache/samples-percent.prom.json",
         ],
     );
     assert_eq!(v["samples"]["format"], "prometheus-json");
@@ -410,7 +410,7 @@ struct ImportCase {
 /// `simulate` with `--samples`, and absent without.
 #[test]
 fn import_report_in_json_outputs() {
-    const SAMPLES: &str = "testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json";
+    const SAMPLES: &str = "../examples/seed-kpa-gpu-cache/samples-percent.prom.json";
     let cases = [
         ImportCase {
             name: "check --samples",

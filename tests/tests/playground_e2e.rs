@@ -223,9 +223,9 @@ async fn screenshot(c: &Client, name: &str) -> R {
 fn cli_unit_mismatch() -> (u64, u64, Value) {
     let run = run_cli(&[
         "check",
-        &format!("testdata/{SEED_YAML}"),
+        &format!("../{SEED_YAML}"),
         "--samples",
-        &format!("testdata/{SEED_SAMPLES}"),
+        &format!("../{SEED_SAMPLES}"),
         "--format",
         "json",
     ]);

@@ -90,8 +90,20 @@ fn summary(s: &Samples, interp: Interpretation) -> String {
     o
 }
 
+/// The seed's samples are the product example's (`examples/seed-kpa-gpu-cache/`); the other
+/// fixtures are under `tests/testdata/samples/`.
+fn fixture(file: &str) -> String {
+    match file {
+        "seed-fraction.csv" => "examples/seed-kpa-gpu-cache/samples-fraction.csv".to_string(),
+        "seed-percent.prom.json" => {
+            "examples/seed-kpa-gpu-cache/samples-percent.prom.json".to_string()
+        }
+        other => format!("samples/{other}"),
+    }
+}
+
 fn import(file: &str, metric: Option<&str>) -> Samples {
-    let text = read_testdata(&format!("samples/{file}"));
+    let text = read_testdata(&fixture(file));
     match detect_and_parse(&text, &hints(metric)) {
         Ok(s) => s,
         Err(e) => panic!("{file}: {e}"),
@@ -307,7 +319,7 @@ fn duplicate_time_last_wins() {
 }
 
 /// The seed's per-pod samples summed by `to_demand` give the demand files the lead derived
-/// by hand (tests/testdata/examples/seed-kpa-gpu-cache/demand.csv, demand-percent.csv), row by
+/// by hand (examples/seed-kpa-gpu-cache/demand.csv, demand-percent.csv), row by
 /// row, with the same offset.
 #[test]
 fn seed_samples_give_the_seed_demand() {

@@ -498,7 +498,7 @@ fn closed_loop(
 }
 
 /// The seed case's demand, total KV-cache use in pods' worth (0–1 per pod): 0.3 for 10 min, a
-/// ramp to 3.4 over the next 10 min, held until minute 40, then 0 (tests/testdata/examples/
+/// ramp to 3.4 over the next 10 min, held until minute 40, then 0 (examples/
 /// seed-kpa-gpu-cache/demand.csv, smoothed).
 fn seed_demand(t: Millis) -> f64 {
     let s = t as f64 / 1000.0;

@@ -16,6 +16,7 @@ use scalelens_core::algorithm::Mode;
 use scalelens_core::codes::Code;
 use scalelens_core::demand::pattern::Shape;
 use scalelens_core::diagnostic::Diagnostic;
+use scalelens_core::display::Num;
 use scalelens_core::explain;
 use scalelens_core::pipeline::{self, Finding, InputText, PipelineOutput};
 use scalelens_core::sim::TimelineEntry;
@@ -1114,7 +1115,7 @@ impl App {
                 { format!(
                     "metric {} · target {}{}{} · min {} · max {}",
                     a.metric.as_deref().unwrap_or("-"),
-                    a.target.map_or_else(|| "-".to_string(), scalelens_chart::number),
+                    Num(a.target.unwrap_or(f64::NAN)),
                     a.target_type.map(|t| format!(" {t}")).unwrap_or_default(),
                     a.unit.map(|u| format!(" ({u})")).unwrap_or_default(),
                     a.min_replicas, max
@@ -1265,9 +1266,8 @@ impl App {
                     if let Some(sc) = &imp.scale {
                         <li class="scale">{ format!(
                             "note: per-pod values are on a 0–{} scale (median {}, max {}) for a metric the registry bounds at {}: the replay caps each pod at {}",
-                            scalelens_chart::number(sc.bound), scalelens_chart::number(sc.median),
-                            scalelens_chart::number(sc.max), scalelens_chart::number(sc.registry_bound),
-                            scalelens_chart::number(sc.bound)) }</li>
+                            Num(sc.bound), Num(sc.median), Num(sc.max), Num(sc.registry_bound),
+                            Num(sc.bound)) }</li>
                     }
                 </ul>
             </details>

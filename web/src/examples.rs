@@ -1,4 +1,4 @@
-//! The examples gallery: real inputs from the repository's test data, the seed case first.
+//! The examples gallery: the repository's product examples (`examples/`), the seed case first.
 
 use crate::state::{PatternState, State};
 
@@ -17,17 +17,15 @@ pub struct Example {
     pub pod_startup_s: Option<u64>,
 }
 
-const REQUESTS: &str = include_str!("../../tests/testdata/timelines/_demand/requests.csv");
+const REQUESTS: &str = include_str!("../../examples/demand/requests.csv");
 
 /// The gallery, in display order. The seed case comes first (it is also the default state).
 pub const EXAMPLES: &[Example] = &[
     Example {
         id: "seed",
         title: "Seed case: AIBrix KPA on gpu_cache_usage_perc, samples in percent",
-        yaml: include_str!("../../tests/testdata/examples/seed-kpa-gpu-cache/autoscaler.yaml"),
-        samples: include_str!(
-            "../../tests/testdata/examples/seed-kpa-gpu-cache/samples-percent.prom.json"
-        ),
+        yaml: include_str!("../../examples/seed-kpa-gpu-cache/autoscaler.yaml"),
+        samples: include_str!("../../examples/seed-kpa-gpu-cache/samples-percent.prom.json"),
         pattern: None,
         initial_replicas: None,
         pod_startup_s: None,
@@ -35,7 +33,7 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         id: "hpa-behavior",
         title: "Kubernetes HPA with behavior (scale-down stabilization 120 s)",
-        yaml: include_str!("../../tests/testdata/timelines/hpa-behavior/autoscaler.yaml"),
+        yaml: include_str!("../../examples/hpa-behavior/autoscaler.yaml"),
         samples: REQUESTS,
         pattern: None,
         initial_replicas: Some(1),
@@ -44,7 +42,7 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         id: "keda-activation",
         title: "KEDA ScaledObject with activationThreshold (scale from zero)",
-        yaml: include_str!("../../tests/testdata/timelines/keda-prometheus/autoscaler.yaml"),
+        yaml: include_str!("../../examples/keda-activation/autoscaler.yaml"),
         samples: REQUESTS,
         pattern: None,
         initial_replicas: Some(0),
@@ -53,7 +51,7 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         id: "knative-panic",
         title: "Knative KPA: a burst puts it in panic mode",
-        yaml: include_str!("../../tests/testdata/timelines/knative-kpa/autoscaler.yaml"),
+        yaml: include_str!("../../examples/knative-panic/autoscaler.yaml"),
         samples: "",
         pattern: Some(("spike", 20.0, 300.0, 1800, 2)),
         initial_replicas: None,
@@ -62,7 +60,7 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         id: "aibrix-apa",
         title: "AIBrix APA on num_requests_running",
-        yaml: include_str!("../../tests/testdata/timelines/aibrix-apa/autoscaler.yaml"),
+        yaml: include_str!("../../examples/aibrix-apa/autoscaler.yaml"),
         samples: REQUESTS,
         pattern: None,
         initial_replicas: None,

@@ -32,7 +32,7 @@ mod web;
 const WASM_TARGETS: &[&str] = &["wasm32-unknown-unknown", "wasm32-wasip1"];
 
 /// The seed example replayed by `cargo xtask replay`.
-const SEED_DIR: &str = "tests/testdata/examples/seed-kpa-gpu-cache";
+const SEED_DIR: &str = "examples/seed-kpa-gpu-cache";
 
 /// One step of `cargo xtask test`.
 struct Step {

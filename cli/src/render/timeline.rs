@@ -3,9 +3,10 @@
 use std::fmt::Write as _;
 use std::mem::discriminant;
 
+use scalelens_core::display::{Clock, Dur, Num};
 use scalelens_core::sim::{SimOutput, TimelineEntry};
 use scalelens_core::text::escape;
-use scalelens_core::{Diagnostic, Millis};
+use scalelens_core::Diagnostic;
 
 /// Everything the `simulate` renderers show. Built by the command from the parsed autoscaler
 /// and the simulator's output, so renderers (and their tests) don't need a model instance.
@@ -28,56 +29,6 @@ pub struct SimReport<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// The samples import report (`--samples`) as JSON, `None` with `--demand`.
     pub samples: Option<serde_json::Value>,
-}
-
-/// `h:mm:ss`, with `.mmm` when the time is not a whole second.
-pub fn clock(t: Millis) -> String {
-    let s = t / 1000;
-    let ms = t % 1000;
-    let base = format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
-    if ms == 0 {
-        base
-    } else {
-        format!("{base}.{ms:03}")
-    }
-}
-
-/// A short duration: `250ms`, `1.5s`, `120s`, `10m`, `1h30m`.
-pub fn human(ms: Millis) -> String {
-    if ms % 1000 != 0 {
-        return if ms < 1000 {
-            format!("{ms}ms")
-        } else {
-            format!("{}s", ms as f64 / 1000.0)
-        };
-    }
-    let s = ms / 1000;
-    if s < 300 {
-        return format!("{s}s");
-    }
-    let (h, m, sec) = (s / 3600, (s / 60) % 60, s % 60);
-    let mut out = String::new();
-    if h > 0 {
-        let _ = write!(out, "{h}h");
-    }
-    if m > 0 || (h > 0 && sec > 0) {
-        let _ = write!(out, "{m}m");
-    }
-    if sec > 0 {
-        let _ = write!(out, "{sec}s");
-    }
-    out
-}
-
-/// A value for the table: `-` when not finite, an integer when whole, else up to 4 decimals,
-/// huge values in scientific form (`1.845e19`) so a column never grows past 10 characters
-/// ([`scalelens_core::text::number`]).
-pub fn num(x: f64) -> String {
-    if !x.is_finite() {
-        "-".to_string()
-    } else {
-        scalelens_core::text::number(x, 4)
-    }
 }
 
 /// True when `e` differs from `prev` in something the table shows a row for.
@@ -120,17 +71,17 @@ pub fn render_header(report: &SimReport<'_>) -> String {
     let startup = if out.pod_startup_is_default {
         format!(
             "pod start-up {} (Scalelens default, not read from the input; override with --pod-startup)",
-            human(out.pod_startup)
+            Dur(out.pod_startup)
         )
     } else {
-        format!("pod start-up {}", human(out.pod_startup))
+        format!("pod start-up {}", Dur(out.pod_startup))
     };
     let _ = writeln!(
         s,
         "  options     initial replicas {} ({}), {startup}, duration {}",
         out.initial_replicas,
         report.initial_replicas_from,
-        human(out.duration)
+        Dur(out.duration)
     );
     s
 }
@@ -152,9 +103,9 @@ pub fn render_text(report: &SimReport<'_>) -> String {
         .filter_map(|i| timeline.get(i))
         .map(|e| {
             [
-                clock(e.t),
-                num(e.demand),
-                num(e.observed),
+                Clock(e.t).to_string(),
+                Num(e.demand).to_string(),
+                Num(e.observed).to_string(),
                 e.ready.to_string(),
                 e.replicas.to_string(),
                 e.desired.to_string(),
@@ -202,7 +153,7 @@ pub fn render_text(report: &SimReport<'_>) -> String {
             s,
             "replicas ranged {min}..{max}; {} at the end ({})",
             last.replicas,
-            clock(last.t)
+            Clock(last.t)
         );
     }
     s
@@ -212,26 +163,4 @@ pub fn render_text(report: &SimReport<'_>) -> String {
 /// CSV the playground exports: one writer, in `core::pipeline`.
 pub fn render_csv(output: &SimOutput) -> String {
     scalelens_core::pipeline::timeline_csv(output)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats() {
-        assert_eq!(clock(0), "0:00:00");
-        assert_eq!(clock(5_415_000), "1:30:15");
-        assert_eq!(clock(1_500), "0:00:01.500");
-        assert_eq!(human(120_000), "120s");
-        assert_eq!(human(5_400_000), "1h30m");
-        assert_eq!(human(3_605_000), "1h0m5s");
-        assert_eq!(human(600_000), "10m");
-        assert_eq!(human(250), "250ms");
-        assert_eq!(human(1_500), "1.5s");
-        assert_eq!(num(f64::NAN), "-");
-        assert_eq!(num(3.0), "3");
-        assert_eq!(num(0.30360), "0.3036");
-        assert_eq!(num(-0.00001), "0");
-    }
 }

@@ -152,7 +152,7 @@ pub enum Reason {
 
 fn num(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
     // Compact, deterministic rendering of observed values.
-    f.write_str(&crate::text::number(x, 4))
+    write!(f, "{}", crate::display::Num(x))
 }
 
 impl fmt::Display for Reason {

@@ -7,10 +7,10 @@
 //! [`FLAPPING_CHANGES_PER_HOUR`] fall within any one hour, it reports the busiest hour and the
 //! settings that damp it.
 
-use super::never_scales_down::clock;
 use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::display::Clock;
 use crate::model::{Algorithm, Autoscaler, Millis, MINUTE};
 use crate::sim::SimOutput;
 
@@ -59,7 +59,7 @@ pub fn check_flapping(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
     let message = format!(
         "replicas changed direction {} times within an hour (from {}; {} scaling decisions), more than {FLAPPING_CHANGES_PER_HOUR}: the count oscillates instead of following the load",
         best.0,
-        clock(from),
+        Clock(from),
         changes,
     );
     // AIBrix v0.7.0 `stabilizeRecommendation` (podautoscaler_controller.go) takes the MIN of the

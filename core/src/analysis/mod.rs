@@ -14,6 +14,7 @@ pub(crate) mod flapping;
 pub(crate) mod never_reaches_target;
 pub(crate) mod never_scales_down;
 pub(crate) mod pinned_at_max;
+pub(crate) mod replay;
 pub(crate) mod scale_to_zero;
 pub(crate) mod target_unreachable;
 pub(crate) mod unit_mismatch;
@@ -29,6 +30,7 @@ pub use flapping::{check_flapping, FLAPPING_CHANGES_PER_HOUR};
 pub use never_reaches_target::check_never_reaches_target;
 pub use never_scales_down::check_never_scales_down;
 pub use pinned_at_max::check_pinned_at_max;
+pub use replay::{check_replay, defer_target_above_bound, replay_too_long};
 pub use scale_to_zero::{aibrix_hpa_min_zero, check_keda_idle_floor, check_scale_to_zero};
 pub use target_unreachable::{check_target_unreachable_run, check_target_unreachable_static};
 pub use unit_mismatch::check_unit_mismatch;
@@ -96,15 +98,10 @@ pub(crate) fn metric_for<'a>(autoscaler: &'a Autoscaler, samples: &Samples) -> O
     autoscaler.metrics.first()
 }
 
-/// A number for messages and YAML edits: whole numbers without decimals, else at most 6
-/// decimals (so `0.3 × 100` prints `30`, not `30.000000000000004`), huge values in scientific
-/// form (`1.845e19`, still a valid YAML number and Kubernetes quantity), `-` when not finite
-/// ([`crate::text::number`]).
+/// A number for messages and YAML edits: [`crate::display::Num`] with 6 decimals (so
+/// `0.3 × 100` prints `30`, not `30.000000000000004`, and a suggested target keeps its digits).
 pub(crate) fn fmt_num(x: f64) -> String {
-    if !x.is_finite() {
-        return "-".to_string();
-    }
-    crate::text::number(x, 6)
+    format!("{:.6}", crate::display::Num(x))
 }
 
 /// The median of `v` (sorts it); `None` when empty.

@@ -23,11 +23,11 @@
 //! stays silent).
 
 use super::fmt_num;
-use super::never_scales_down::clock;
 use super::target_unreachable::up_tolerance;
 use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::display::{Clock, Dur};
 use crate::model::{AibrixVersion, Algorithm, Autoscaler, Millis, TargetType, MINUTE};
 use crate::sim::SimOutput;
 
@@ -44,9 +44,9 @@ pub fn check_never_reaches_target(a: &Autoscaler, out: &SimOutput) -> Option<Dia
 }
 
 fn bound_dropped(out: &SimOutput) -> bool {
-    out.diagnostics
+    out.facts
         .iter()
-        .any(|d| d.code == Code::SimDemandAboveBound)
+        .any(|f| matches!(f, crate::sim::SimFact::DemandAboveBound { .. }))
 }
 
 fn saturated(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
@@ -94,12 +94,12 @@ fn saturated(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         "`{}` cannot exceed {} per pod, but from {} the demand per ready pod reached {}: the pods report {}, so the autoscaler saw at most {} vs target {} and held {held} replicas (below maxReplicas {max}) for {} in total, while the load needed {}",
         m.name.value,
         fmt_num(b),
-        clock(from),
+        Clock(from),
         fmt_num((worst * 100.0).round() / 100.0),
         fmt_num(b),
         fmt_num(b),
         fmt_num(t),
-        clock(total),
+        Dur(total),
         fmt_num(need),
     );
     let help = match &a.algorithm {
@@ -158,7 +158,7 @@ fn never_reached(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
     let trigger = t * (1.0 + tol);
     let message = format!(
         "over {} of load the observed value never came near the target: peak {} vs target {} ({}% of it; scaling up starts above {}), so replicas stayed at minReplicas {min} the whole run; if this load is a real peak, the target is too high to ever trigger scaling",
-        clock(loaded),
+        Dur(loaded),
         fmt_num((peak * 1000.0).round() / 1000.0),
         fmt_num(t),
         fmt_num((peak / t * 1000.0).round() / 10.0),

@@ -14,7 +14,8 @@ use crate::algorithm::Reason;
 use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Algorithm, Autoscaler, Millis, TargetType, MINUTE, SECOND};
+use crate::display::{Clock, Dur};
+use crate::model::{Algorithm, Autoscaler, Millis, TargetType, MINUTE};
 use crate::sim::SimOutput;
 use crate::span::Span;
 
@@ -64,32 +65,15 @@ pub fn check_never_scales_down(a: &Autoscaler, out: &SimOutput) -> Option<Diagno
     };
     let message = format!(
         "the demand {demand_text} at {} but replicas never returned to minReplicas {min}: still {} at the end of the run, {} later; held by: {rule}",
-        clock(first_quiet.t),
+        Clock(first_quiet.t),
         last.desired,
-        clock(quiet),
+        Dur(quiet),
     );
     Some(
         Diagnostic::warning(Code::NeverScalesDown, message)
             .at(span.unwrap_or(a.name_span))
             .with_help(hint),
     )
-}
-
-/// Minutes and seconds, e.g. `40m`, `1h30m`, `45s`.
-pub(crate) fn clock(ms: Millis) -> String {
-    let s = ms / SECOND;
-    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if sec > 0 || out.is_empty() {
-        out.push_str(&format!("{sec}s"));
-    }
-    out
 }
 
 /// The rule in words, what to change, and where it is written.
@@ -188,6 +172,7 @@ mod tests {
     use super::*;
     use crate::analysis::test_util::autoscaler;
     use crate::demand::parse_csv;
+    use crate::model::SECOND;
     use crate::sim::{simulate, SimOptions};
 
     fn hpa(window: u32) -> Autoscaler {
@@ -222,7 +207,11 @@ mod tests {
             "{}",
             d.message
         );
-        assert!(d.message.contains("went to zero at 20m"), "{}", d.message);
+        assert!(
+            d.message.contains("went to zero at 0:20:00"),
+            "{}",
+            d.message
+        );
         assert_eq!(d.span.map(|s| s.start.line), Some(16));
     }
 
@@ -232,12 +221,5 @@ mod tests {
         let out = run(&a);
         assert_eq!(out.timeline.last().map(|e| e.desired), Some(1));
         assert!(check_never_scales_down(&a, &out).is_none());
-    }
-
-    #[test]
-    fn clock_format() {
-        assert_eq!(clock(0), "0s");
-        assert_eq!(clock(2_400_000), "40m");
-        assert_eq!(clock(5_445_000), "1h30m45s");
     }
 }

@@ -22,11 +22,11 @@
 //! targets ≤ 0 (`invalid-target`), so no replayed controller has a floor a valid target can sit
 //! under. AIBrix's HPA strategy rounding of fractional targets is `aibrix-target-truncated`.
 
-use super::never_scales_down::clock;
 use super::{fmt_num, median};
 use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::display::{Clock, Dur};
 use crate::model::{AibrixVersion, Algorithm, Autoscaler, Millis, TargetType, SECOND};
 use crate::sim::SimOutput;
 
@@ -119,9 +119,9 @@ pub fn check_target_unreachable_run(a: &Autoscaler, out: &SimOutput) -> Option<D
         return None;
     }
     if out
-        .diagnostics
+        .facts
         .iter()
-        .any(|d| d.code == Code::SimDemandAboveBound)
+        .any(|f| matches!(f, crate::sim::SimFact::DemandAboveBound { .. }))
     {
         return None;
     }
@@ -160,11 +160,11 @@ pub fn check_target_unreachable_run(a: &Autoscaler, out: &SimOutput) -> Option<D
     let message = format!(
         "at the peak (demand {} at {}), maxReplicas {max} pods would each see {} vs target {}: even at maxReplicas the target cannot be reached; the peak needs {} replicas (over capacity for {} of the run; median demand {})",
         fmt_num(peak_demand),
-        clock(at),
+        Clock(at),
         fmt_num((per * 100.0).round() / 100.0),
         fmt_num(t),
         fmt_num(need),
-        clock(over),
+        Dur(over),
         fmt_num((typical * 100.0).round() / 100.0),
     );
     let mut d = Diagnostic::warning(Code::TargetUnreachable, message)

@@ -22,11 +22,11 @@
 //! Defaults are not reported (AIBrix v0.4.0's 10 s panic window equals its resync and holds
 //! one sample by upstream design).
 
-use super::never_scales_down::clock;
 use super::value_vs_averagevalue::paren_group;
 use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::display::Dur;
 use crate::model::{
     AibrixVersion, Algorithm, Autoscaler, Behavior, HpaParams, MetricSource, Millis, SECOND,
 };
@@ -59,14 +59,14 @@ pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
                             Code::WindowShorterThanScrape,
                             format!(
                                 "the {what} ({}) is shorter than AIBrix's metric collection interval ({}, one scrape of the pods per resync): it holds only the latest sample, so its average is a single reading",
-                                clock(w.value),
-                                clock(resync)
+                                Dur(w.value),
+                                Dur(resync)
                             ),
                         )
                         .at(span)
                         .with_help("AIBrix records one mean per reconcile into 1 s buckets and evicts buckets older than the window when it records (vllm-project/aibrix v0.7.0 types/metrics.go TimeWindow)")
                         .with_fix(
-                            format!("hold at least 3 samples: {}", clock(3 * resync)),
+                            format!("hold at least 3 samples: {}", Dur(3 * resync)),
                             span,
                             window_text(p.version, 3 * resync),
                         ),
@@ -109,7 +109,7 @@ fn hpa_windows(p: &HpaParams, out: &mut Vec<Diagnostic>) {
                     format!(
                         "`{dir}.stabilizationWindowSeconds: {}` is shorter than the HPA sync period ({}): the controller records one recommendation per sync, so the window holds only the current one and behaves exactly like 0",
                         w.value / SECOND,
-                        clock(sync)
+                        Dur(sync)
                     ),
                 )
                 .at(span)
@@ -224,15 +224,15 @@ pub fn check_query_ranges(a: &Autoscaler, samples: &Samples) -> Option<Diagnosti
         .find(|(_, r)| *r < 2 * step)?;
     let message = format!(
         "`{f}(...[{}])` in the query spans less than two scrape intervals (the samples arrive every {}): the range holds at most one sample, `{f}` needs two, so the query returns no data and KEDA's prometheus scaler reads 0 (`ignoreNullValues` defaults to true): the HPA never sees the load",
-        clock(range),
-        clock(step),
+        Dur(range),
+        Dur(step),
     );
     Some(
         Diagnostic::warning(Code::WindowShorterThanScrape, message)
             .at(m.span)
             .with_help(format!(
                 "use a range of at least 4 × the scrape interval: [{}]",
-                clock(4 * step)
+                Dur(4 * step)
             )),
     )
 }

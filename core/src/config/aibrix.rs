@@ -382,7 +382,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                         cx.error(
                             Code::OutOfRange,
                             s.span,
-                            format!("`{path}` must be > 0, found {}", crate::text::exact(f)),
+                            format!("`{path}` must be > 0, found {}", crate::display::Exact(f)),
                         );
                     } else {
                         let param = Param::yaml(f, s.span);
@@ -569,7 +569,7 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
                 s.span,
                 format!(
                     "`{path}.targetValue` must be > 0, found {}",
-                    crate::text::exact(v)
+                    crate::display::Exact(v)
                 ),
             );
         }
@@ -897,7 +897,10 @@ fn to_hpa(
         };
         if name != "cpu" && t.fract() != 0.0 {
             let zero = t.trunc() == 0.0;
-            let (t, whole) = (crate::text::exact(t), crate::text::exact(t.trunc()));
+            let (t, whole) = (
+                crate::display::Exact(t).to_string(),
+                crate::display::Exact(t.trunc()).to_string(),
+            );
             let mut d = if zero {
                 Diagnostic::error(
                     Code::AibrixTargetTruncated,

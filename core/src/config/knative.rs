@@ -152,8 +152,8 @@ fn dur_in(
             path,
             &format!(
                 "in [{}, {}]",
-                crate::duration::format_millis(min),
-                crate::duration::format_millis(max)
+                crate::display::Dur(min),
+                crate::display::Dur(max)
             ),
         );
         return None;

@@ -496,7 +496,7 @@ pub(crate) fn check_metric_unit(
                 Code::TargetAboveBound,
                 format!(
                     "target {} for `{}` is above its maximum {b} ({}): the per-pod value can never reach it, so it never scales up",
-                    crate::text::exact(target), name.value, known.unit
+                    crate::display::Exact(target), name.value, known.unit
                 ),
             )
             .at_opt(target_span.or(Some(name.span)))

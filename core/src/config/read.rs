@@ -423,7 +423,7 @@ pub fn parse_float(text: &str) -> Option<f64> {
 /// Report a number beyond `float64`: `` `path` is out of range: must be a number from
 /// -1.798e308 to 1.798e308 (float64, as Go's strconv.ParseFloat reads it), found "1e400" ``.
 pub fn float_out_of_range(cx: &mut Cx, span: Span, path: &str, found: &str) {
-    let max = crate::text::number(f64::MAX, 0);
+    let max = format!("{:.0}", crate::display::Num(f64::MAX));
     cx.error(
         Code::OutOfRange,
         span,

@@ -18,7 +18,7 @@
 //! its first point; `offset` is that point's time when the samples' times are relative (seconds
 //! from the start, as the demand CSV does) and 0 for epoch times.
 
-use super::{fmt_dur, fmt_time, Samples, Series, TimeBase, TimeMs};
+use super::{fmt_time, Samples, Series, TimeBase, TimeMs};
 use crate::codes::Code;
 use crate::demand::DemandSeries;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -284,7 +284,7 @@ fn aligned(
         format!(
             "{} series aligned on a {} step ({why}), from {} to {}",
             series.len(),
-            fmt_dur(step),
+            crate::display::Dur(step),
             fmt_time(t0, base),
             fmt_time(tn, base)
         ),

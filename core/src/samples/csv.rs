@@ -1,143 +1,30 @@
 //! CSV importers: the plain samples CSV and Grafana's panel "Export CSV" (wide and long).
 //!
-//! Fields may be quoted (`"a ""b"""`, RFC 4180 doubling); a quoted field cannot span lines. The
-//! delimiter is `,`, or `;` / tab when the header holds no `,` outside quotes (old Grafana
-//! versions export `;`), or what a Grafana `sep=` first line says.
+//! Lines and fields come from [`crate::csv`] (quotes, positions; the demand CSV reads them the
+//! same way). The delimiter is `,`, or `;` / tab when the header holds no `,` outside quotes
+//! (old Grafana versions export `;`), or what a Grafana `sep=` first line says.
 
 use super::{
     exposition, finish, Collected, ErrorKind, Format, Locator, RawSeries, SampleError, Samples,
     TimeBase, TimeMs,
 };
 use crate::codes::Code;
-use crate::demand::parse_rfc3339;
+use crate::csv::{delimiter, lines, Field};
 use crate::diagnostic::{Diagnostic, Severity};
-use std::borrow::Cow;
+use crate::rfc3339::parse as parse_rfc3339;
 use std::collections::BTreeMap;
 
-/// One CSV field: its byte offset in the whole text (for positions) and its unquoted text.
-struct Field<'a> {
-    off: usize,
-    text: Cow<'a, str>,
-}
-
-/// The data lines of a CSV: `(byte offset of the line, line without the line break)`, skipping
-/// blank lines and lines starting with `#`.
-fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut off = 0usize;
-    text.split_inclusive('\n').filter_map(move |raw| {
-        let start = off;
-        off += raw.len();
-        let l = raw.trim_end_matches(['\n', '\r']);
-        let t = l.trim();
-        if t.is_empty() || t.starts_with('#') {
-            None
-        } else {
-            Some((start, l))
-        }
-    })
-}
-
-/// Split one line at `delim`, honouring quotes. `base` is the line's offset in the text.
+/// Split one line at `delim` ([`crate::csv::split`]); `base` is the line's offset in the text.
 fn split<'a>(
     line: &'a str,
     base: usize,
     delim: u8,
     loc: &Locator,
 ) -> Result<Vec<Field<'a>>, SampleError> {
-    let b = line.as_bytes();
-    // Blanks around a field: spaces, and tabs unless the tab is the delimiter.
-    let blanks_at = |at: usize| {
-        b.get(at..).map_or(0, |r| {
-            r.iter()
-                .take_while(|&&c| c == b' ' || (c == b'\t' && delim != b'\t'))
-                .count()
-        })
-    };
     let mut out = Vec::new();
-    let mut i = 0;
-    loop {
-        i += blanks_at(i);
-        let start = i;
-        if b.get(i) == Some(&b'"') {
-            let mut s = String::new();
-            let mut j = i + 1;
-            let mut seg = j;
-            loop {
-                match b.get(j) {
-                    None => {
-                        return Err(loc.err(
-                            base + start,
-                            ErrorKind::Syntax("unterminated quoted field".into()),
-                        ))
-                    }
-                    Some(b'"') if b.get(j + 1) == Some(&b'"') => {
-                        s.push_str(line.get(seg..j + 1).unwrap_or(""));
-                        j += 2;
-                        seg = j;
-                    }
-                    Some(b'"') => {
-                        s.push_str(line.get(seg..j).unwrap_or(""));
-                        j += 1;
-                        break;
-                    }
-                    Some(_) => j += 1,
-                }
-            }
-            j += blanks_at(j);
-            out.push(Field {
-                off: base + start,
-                text: Cow::Owned(s),
-            });
-            match b.get(j) {
-                None => return Ok(out),
-                Some(&c) if c == delim => i = j + 1,
-                Some(_) => {
-                    return Err(loc.err(
-                        base + j,
-                        ErrorKind::Syntax("unexpected text after a closing quote".into()),
-                    ))
-                }
-            }
-        } else {
-            let end = b
-                .get(i..)
-                .and_then(|r| r.iter().position(|&c| c == delim))
-                .map_or(b.len(), |p| i + p);
-            let f = line.get(start..end).unwrap_or("").trim_end();
-            out.push(Field {
-                off: base + start,
-                text: Cow::Borrowed(f),
-            });
-            if end >= b.len() {
-                return Ok(out);
-            }
-            i = end + 1;
-        }
-    }
-}
-
-/// The delimiter of a header line: `,` if present outside quotes, else `;`, else tab, else `,`.
-fn delimiter(header: &str) -> u8 {
-    let mut inq = false;
-    let (mut comma, mut semi, mut tab) = (false, false, false);
-    for c in header.bytes() {
-        match c {
-            b'"' => inq = !inq,
-            b',' if !inq => comma = true,
-            b';' if !inq => semi = true,
-            b'\t' if !inq => tab = true,
-            _ => {}
-        }
-    }
-    if comma {
-        b','
-    } else if semi {
-        b';'
-    } else if tab {
-        b'\t'
-    } else {
-        b','
-    }
+    crate::csv::split(line, base, delim, &mut out)
+        .map_err(|e| loc.err(e.offset(), ErrorKind::Syntax(e.to_string())))?;
+    Ok(out)
 }
 
 fn unquoted_names(header: &str) -> Vec<String> {
@@ -647,16 +534,6 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn split_quotes() {
-        let line = r#""Time", "{pod=""a""}",x"#;
-        let loc = Locator::new(line);
-        let f = split(line, 0, b',', &loc).unwrap();
-        let t: Vec<&str> = f.iter().map(|f| f.text.as_ref()).collect();
-        assert_eq!(t, ["Time", r#"{pod="a"}"#, "x"]);
-        assert_eq!(f[1].off, 8);
-    }
 
     #[test]
     fn classify() {

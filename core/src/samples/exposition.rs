@@ -456,7 +456,7 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
                 sev,
                 format!(
                     "samples have no timestamps: successive scrapes are {} apart ({how})",
-                    super::fmt_dur(interval.unsigned_abs())
+                    crate::display::Dur(interval.unsigned_abs())
                 ),
             ));
         }

@@ -46,6 +46,7 @@ use std::cell::OnceCell;
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::display;
 use crate::model::Millis;
 use crate::span::{saturating_u32, LineIndex};
 
@@ -311,77 +312,15 @@ impl<'a> Locator<'a> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time and duration formatting for messages
+// Times in messages
 
-/// A time for messages: RFC 3339 UTC for epoch times, seconds for relative ones.
+/// A time for messages: RFC 3339 UTC for epoch times ([`display::Utc`]), seconds for relative
+/// ones ([`display::Seconds`]).
 pub fn fmt_time(t: TimeMs, base: TimeBase) -> String {
     match base {
-        TimeBase::Relative => {
-            let sign = if t < 0 { "-" } else { "" };
-            let a = t.unsigned_abs();
-            if a % 1000 == 0 {
-                format!("{sign}{}s", a / 1000)
-            } else {
-                format!("{sign}{}.{:03}s", a / 1000, a % 1000)
-            }
-        }
-        TimeBase::Epoch => {
-            let secs = t.div_euclid(1000);
-            let ms = t.rem_euclid(1000);
-            let days = secs.div_euclid(86_400);
-            let sod = secs.rem_euclid(86_400);
-            let (y, m, d) = civil_from_days(days);
-            let mut s = format!(
-                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-                sod / 3600,
-                sod % 3600 / 60,
-                sod % 60
-            );
-            if ms != 0 {
-                let _ = write!(s, ".{ms:03}");
-            }
-            s.push('Z');
-            s
-        }
+        TimeBase::Relative => display::Seconds(t).to_string(),
+        TimeBase::Epoch => display::Utc(t).to_string(),
     }
-}
-
-/// A duration for messages: `1h2m3s`, `15s`, `1.5s`, `250ms`.
-pub fn fmt_dur(ms: u64) -> String {
-    if ms == 0 {
-        return "0s".into();
-    }
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let (h, m, s, rest) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    let mut out = String::new();
-    if h > 0 {
-        let _ = write!(out, "{h}h");
-    }
-    if m > 0 {
-        let _ = write!(out, "{m}m");
-    }
-    if rest != 0 {
-        let _ = write!(out, "{s}.{}s", format!("{rest:03}").trim_end_matches('0'));
-    } else if s > 0 {
-        let _ = write!(out, "{s}s");
-    }
-    out
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,8 +503,8 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                                 format!(
                                     "{name}: counter reset at {} ({} -> {}): the process restarted",
                                     fmt_time(next.0, base),
-                                    crate::text::exact(prev.1),
-                                    crate::text::exact(next.1)
+                                    crate::display::Exact(prev.1),
+                                    crate::display::Exact(next.1)
                                 ),
                             )
                             .at_opt(at),
@@ -621,7 +560,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
                     "vLLM exports `{m}` as a fraction (0-1, despite the name), but these values \
                      reach {}: they look like percent (0-100), 100× the fraction vLLM exports; \
                      the `unit-mismatch` check compares their scale with the target's",
-                    crate::text::exact(max)
+                    crate::display::Exact(max)
                 ),
             ));
         }
@@ -871,10 +810,10 @@ fn gap_notes(
                             Severity::Warning,
                             format!(
                                 "{name}: no samples for {} between {} and {} (typical spacing {})",
-                                fmt_dur(d),
+                                display::Dur(d),
                                 fmt_time(prev.0, base),
                                 fmt_time(next.0, base),
-                                fmt_dur(med)
+                                display::Dur(med)
                             ),
                         )
                         .at_opt(at),
@@ -1260,23 +1199,6 @@ mod tests {
                 .collect();
             assert_eq!(got, want_notes, "{name}");
         }
-    }
-
-    #[test]
-    fn formatting() {
-        assert_eq!(
-            fmt_time(1_764_316_800_000, TimeBase::Epoch),
-            "2025-11-28T08:00:00Z"
-        );
-        assert_eq!(fmt_time(1_500, TimeBase::Epoch), "1970-01-01T00:00:01.500Z");
-        assert_eq!(fmt_time(-1, TimeBase::Epoch), "1969-12-31T23:59:59.999Z");
-        assert_eq!(fmt_time(15_000, TimeBase::Relative), "15s");
-        assert_eq!(fmt_time(1_500, TimeBase::Relative), "1.500s");
-        assert_eq!(fmt_dur(15_000), "15s");
-        assert_eq!(fmt_dur(3_661_000), "1h1m1s");
-        assert_eq!(fmt_dur(300_000), "5m");
-        assert_eq!(fmt_dur(1_500), "1.5s");
-        assert_eq!(fmt_dur(250), "250ms");
     }
 
     #[test]

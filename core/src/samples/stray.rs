@@ -24,7 +24,7 @@
 use super::{fmt_time, Locator, TimeBase, TimeMs};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::sim::limit::human_span;
+use crate::display::Dur;
 
 /// Gaps up to a day never separate stray samples from the body: a night, a weekend's scrape
 /// outage or a restart leave gaps of hours, and replaying them holds the last value, which is
@@ -183,11 +183,11 @@ pub(crate) fn drop_outside(
             Code::SamplesStray,
             Severity::Warning,
             format!(
-                "dropped {n} stray sample{}, up to {} away from the rest of the data (at \
+                "dropped {n} stray sample{}, up to {:#} away from the rest of the data (at \
                  {list}): the rest runs from {} to {}; a replay across the gap would hold one \
                  value for all that time",
                 if n == 1 { "" } else { "s" },
-                human_span(farthest),
+                Dur(farthest),
                 fmt_time(keep.0, base),
                 fmt_time(keep.1, base),
             ),

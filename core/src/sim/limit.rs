@@ -19,14 +19,10 @@
 //!
 //! [`TimelineEntry`]: super::TimelineEntry
 
-use crate::codes::rule_doc;
-use std::fmt::Write as _;
-
 use crate::algorithm::knative::SCRAPE_INTERVAL;
-use crate::codes::Code;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Algorithm, Autoscaler, Millis, SECOND};
-use crate::samples::fmt_dur;
+use crate::codes::rule_doc;
+use crate::display::{Dur, Grouped};
+use crate::model::{Algorithm, Autoscaler, Millis};
 
 /// Most controller evaluations one replay runs (see the module doc for what counts).
 ///
@@ -137,7 +133,7 @@ pub fn max_span(a: &Autoscaler, limit: u64) -> Millis {
 fn describe_cadences(a: &Autoscaler) -> String {
     cadences(a)
         .iter()
-        .map(|&(every, what)| format!("the {what} ({})", human_span(every)))
+        .map(|&(every, what)| format!("the {what} ({:#})", Dur(every)))
         .collect::<Vec<_>>()
         .join(" and ")
 }
@@ -145,12 +141,12 @@ fn describe_cadences(a: &Autoscaler) -> String {
 /// A replay longer than [`MAX_EVALUATIONS`] allows: not run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the replay spans {}: {} evaluations at {}, more than the {} one replay may run ({} for this autoscaler)",
-    human_span(*.span),
-    group_digits(*.evaluations),
+    "the replay spans {:#}: {} evaluations at {}, more than the {} one replay may run ({:#} for this autoscaler)",
+    Dur(*.span),
+    Grouped(*.evaluations),
     .cadence,
-    group_digits(*.limit),
-    human_span(*.max_span)
+    Grouped(*.limit),
+    Dur(*.max_span)
 )]
 pub struct ReplayTooLong {
     /// The horizon asked for (ms).
@@ -163,66 +159,6 @@ pub struct ReplayTooLong {
     pub cadence: String,
     /// The longest horizon within the limit for this autoscaler (ms).
     pub max_span: Millis,
-}
-
-impl ReplayTooLong {
-    /// The `replay-too-long` error, with a generic way out; front ends that know the input's
-    /// time base suggest a concrete window instead ([`ReplayTooLong::diagnostic_with_help`]).
-    pub fn diagnostic(&self) -> Diagnostic {
-        self.diagnostic_with_help(format!(
-            "replay a window of the data with --from/--to, or a --duration of at most {}",
-            fmt_dur(self.max_span)
-        ))
-    }
-
-    /// The `replay-too-long` error with `help`.
-    pub fn diagnostic_with_help(&self, help: String) -> Diagnostic {
-        Diagnostic::error(Code::ReplayTooLong, self.to_string()).with_help(help)
-    }
-}
-
-/// A duration in words for messages about long spans: `250ms`, `1.5s`, `2h30m`,
-/// `34 days 17h`, `55 years 9 days` (a year is 365 days). Never overflows.
-pub fn human_span(ms: Millis) -> String {
-    const DAY: u64 = 86_400 * SECOND;
-    const YEAR: u64 = 365 * DAY;
-    let plural = |n: u64, what: &str| {
-        if n == 1 {
-            format!("1 {what}")
-        } else {
-            format!("{n} {what}s")
-        }
-    };
-    if ms >= YEAR {
-        let (y, d) = (ms / YEAR, ms % YEAR / DAY);
-        let mut s = plural(y, "year");
-        if d > 0 {
-            let _ = write!(s, " {}", plural(d, "day"));
-        }
-        return s;
-    }
-    if ms >= DAY {
-        let (d, h) = (ms / DAY, ms % DAY / (3600 * SECOND));
-        let mut s = plural(d, "day");
-        if h > 0 {
-            let _ = write!(s, " {h}h");
-        }
-        return s;
-    }
-    fmt_dur(ms)
-}
-
-/// `1234567` as `1,234,567`.
-pub fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 rule_doc! {
@@ -263,6 +199,7 @@ rule_doc! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SECOND;
 
     fn autoscaler(yaml: &str) -> Autoscaler {
         match crate::config::parse(yaml).autoscalers.into_iter().next() {
@@ -315,15 +252,15 @@ mod tests {
             assert_eq!(e.map(|e| e.max_span), Some(span));
         }
         assert_eq!(
-            human_span(max_span(&autoscaler(HPA), MAX_EVALUATIONS)),
+            format!("{:#}", Dur(max_span(&autoscaler(HPA), MAX_EVALUATIONS))),
             "34 days 17h"
         );
         assert_eq!(
-            human_span(max_span(&autoscaler(KNATIVE), MAX_EVALUATIONS)),
+            format!("{:#}", Dur(max_span(&autoscaler(KNATIVE), MAX_EVALUATIONS))),
             "4 days 15h"
         );
         assert_eq!(
-            human_span(max_span(&autoscaler(KEDA), MAX_EVALUATIONS)),
+            format!("{:#}", Dur(max_span(&autoscaler(KEDA), MAX_EVALUATIONS))),
             "23 days 3h"
         );
     }
@@ -346,27 +283,5 @@ mod tests {
     #[test]
     fn a_timeline_entry_is_72_bytes() {
         assert_eq!(std::mem::size_of::<super::super::TimelineEntry>(), 72);
-    }
-
-    #[test]
-    fn spans_and_numbers_in_words() {
-        let cases: &[(Millis, &str)] = &[
-            (0, "0s"),
-            (250, "250ms"),
-            (1_500, "1.5s"),
-            (9_000_000, "2h30m"),
-            (DAY, "1 day"),
-            (3 * DAY + 3_600_000, "3 days 1h"),
-            (365 * DAY, "1 year"),
-            (800 * DAY, "2 years 70 days"),
-            (u64::MAX, "584942417 years 129 days"),
-        ];
-        for &(ms, s) in cases {
-            assert_eq!(human_span(ms), s, "{ms}");
-        }
-        assert_eq!(group_digits(0), "0");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(group_digits(1_000), "1,000");
-        assert_eq!(group_digits(u64::MAX), "18,446,744,073,709,551,615");
     }
 }

@@ -10,6 +10,9 @@
 //! only jumps between wake-ups, so a week at 1 s resolution stays cheap.
 //!
 //! Choices, each reported or documented:
+//! - **Facts, not diagnostics.** What the simulator chose or found is a [`SimFact`] in
+//!   [`SimOutput::facts`]; `analysis::replay` turns each into the diagnostic a user reads, as
+//!   the other analyses do with the timeline.
 //! - **Defaults are notes.** The pod start-up delay and the initial replicas, when the input and
 //!   the options do not give them, are chosen here ([`SimOptions`]) and reported as notes.
 //! - **The demand drives the first metric.** With several metrics the others read 0
@@ -36,9 +39,7 @@
 use std::collections::VecDeque;
 
 use crate::algorithm::{controller_for, ClusterView, Controller, MetricReading, Mode, Reason};
-use crate::codes::Code;
 use crate::demand::DemandSeries;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Autoscaler, Family, Millis, SECOND};
 
 pub mod limit;
@@ -92,11 +93,39 @@ impl TimelineEntry {
     }
 }
 
+/// What the simulator chose or found about a run, as data: `analysis::replay` turns each into
+/// a diagnostic (`sim-default-pod-startup`, `sim-default-initial-replicas`,
+/// `sim-demand-metric`, `sim-demand-above-bound`, `replay-too-long`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SimFact {
+    /// No start-up delay was given: `startup` is the default, for an LLM model server when
+    /// `llm` ([`LLM_POD_STARTUP`]), else [`DEFAULT_POD_STARTUP`].
+    DefaultPodStartup { startup: Millis, llm: bool },
+    /// Neither the options nor the input give the initial replicas: `replicas` is
+    /// `max(minReplicas, 1)`.
+    DefaultInitialReplicas { replicas: u32 },
+    /// Several metrics: the demand drives the first; `others` read 0.
+    DemandDrivesFirstMetric { others: usize },
+    /// The demand's `peak` is more than `max_replicas` pods can report for the first metric,
+    /// bounded at `bound` per pod. `percent`: it fits 100 × the bound (percent data), and the
+    /// replay caps each pod at 100 × `bound`; else the replay runs without the bound.
+    /// `target_on_data_scale`: the target is within that percent scale too (consistent input).
+    DemandAboveBound {
+        peak: f64,
+        bound: f64,
+        max_replicas: u32,
+        percent: bool,
+        target_on_data_scale: bool,
+    },
+    /// The replay was not run: too long ([`simulate`] only; [`try_simulate`] returns it).
+    TooLong(ReplayTooLong),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimOutput {
     pub timeline: Vec<TimelineEntry>,
-    /// Notes about how the run was set up (defaults taken), and warnings about the input.
-    pub diagnostics: Vec<Diagnostic>,
+    /// How the run was set up (defaults taken) and what it found about the input.
+    pub facts: Vec<SimFact>,
     pub initial_replicas: u32,
     pub pod_startup: Millis,
     pub pod_startup_is_default: bool,
@@ -179,12 +208,12 @@ impl Pods {
 }
 
 /// Run `autoscaler` against `demand`. A replay longer than [`MAX_EVALUATIONS`] allows is not
-/// run: the output then has an empty timeline and the `replay-too-long` error
-/// ([`ReplayTooLong::diagnostic`]). Front ends that want the error typed call [`try_simulate`].
+/// run: the output then has an empty timeline and [`SimFact::TooLong`]. Front ends that want the
+/// error typed call [`try_simulate`].
 pub fn simulate(autoscaler: &Autoscaler, demand: &DemandSeries, opts: &SimOptions) -> SimOutput {
     try_simulate(autoscaler, demand, opts).unwrap_or_else(|e| SimOutput {
         timeline: Vec::new(),
-        diagnostics: vec![e.diagnostic()],
+        facts: vec![SimFact::TooLong(e.clone())],
         initial_replicas: opts.initial_replicas.unwrap_or(0),
         pod_startup: opts.pod_startup.unwrap_or(0),
         pod_startup_is_default: opts.pod_startup.is_none(),
@@ -202,29 +231,18 @@ pub fn try_simulate(
     let duration = opts.duration.unwrap_or_else(|| demand.default_duration());
     let max = opts.max_evaluations.unwrap_or(MAX_EVALUATIONS);
     let evaluations = limit::check(autoscaler, duration, max)?;
-    let mut diagnostics = Vec::new();
+    let mut facts = Vec::new();
 
     let (pod_startup, pod_startup_is_default) = match opts.pod_startup {
         Some(s) => (s, false),
         None => {
-            let (d, why) = if is_llm_workload(autoscaler) {
-                (
-                    LLM_POD_STARTUP,
-                    "a vLLM/GPU model server (schedule, pull, load weights)",
-                )
+            let llm = is_llm_workload(autoscaler);
+            let d = if llm {
+                LLM_POD_STARTUP
             } else {
-                (
-                    DEFAULT_POD_STARTUP,
-                    "the Kubernetes HPA's initial readiness delay",
-                )
+                DEFAULT_POD_STARTUP
             };
-            diagnostics.push(Diagnostic::note(
-                Code::SimDefaultPodStartup,
-                format!(
-                    "new pods become ready {}s after they are created: the default for {why}; set --pod-startup to match your workload",
-                    d / SECOND
-                ),
-            ));
+            facts.push(SimFact::DefaultPodStartup { startup: d, llm });
             (d, true)
         }
     };
@@ -235,25 +253,15 @@ pub fn try_simulate(
         (None, Some(p)) => p.value,
         (None, None) => {
             let n = min.max(1);
-            diagnostics.push(Diagnostic::note(
-                Code::SimDefaultInitialReplicas,
-                format!(
-                    "the input does not say how many replicas run at the start: starting at {n} (minReplicas, at least 1); set --initial-replicas, or include the scale target's Deployment"
-                ),
-            ));
+            facts.push(SimFact::DefaultInitialReplicas { replicas: n });
             n
         }
     };
 
-    if let (Some(first), true) = (autoscaler.metrics.first(), autoscaler.metrics.len() > 1) {
-        diagnostics.push(Diagnostic::note(
-            Code::SimDemandMetric,
-            format!(
-                "the demand drives the first metric `{}`; the other {} metric(s) read 0",
-                first.name.value,
-                autoscaler.metrics.len() - 1
-            ),
-        ));
+    if autoscaler.metrics.len() > 1 {
+        facts.push(SimFact::DemandDrivesFirstMetric {
+            others: autoscaler.metrics.len() - 1,
+        });
     }
 
     let mut bounds: Vec<Option<f64>> = autoscaler.metrics.iter().map(|m| m.bound).collect();
@@ -263,7 +271,6 @@ pub fn try_simulate(
         let max = autoscaler.max_replicas.value;
         if max != u32::MAX && peak > b * f64::from(max) {
             let target = m.target.value.value;
-            let (peak_text, target_text) = (crate::text::exact(peak), crate::text::exact(target));
             let percent = peak <= 100.0 * b * f64::from(max);
             // Percent data for a 0–1 metric: the data's per-pod cap is 100 × the bound. When the
             // target is on that scale too, the input is consistent (a note); else the units
@@ -271,37 +278,13 @@ pub fn try_simulate(
             if let Some(first) = bounds.first_mut() {
                 *first = percent.then_some(100.0 * b);
             }
-            let d = if percent && target > b && target <= 100.0 * b {
-                Diagnostic::note(
-                    Code::SimDemandAboveBound,
-                    format!(
-                        "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod, and the target {target_text} is on the same 0–{} scale: the metric reaches the autoscaler in percent; replaying with each pod capped at {}",
-                        m.name.value,
-                        100.0 * b,
-                        100.0 * b
-                    ),
-                )
-            } else if percent {
-                Diagnostic::warning(
-                    Code::SimDemandAboveBound,
-                    format!(
-                        "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is in percent, not in the metric's unit; replaying with each pod capped at {}",
-                        m.name.value,
-                        100.0 * b
-                    ),
-                )
-                .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit")
-            } else {
-                Diagnostic::warning(
-                    Code::SimDemandAboveBound,
-                    format!(
-                        "the demand reaches {peak_text}, more than maxReplicas ({max}) pods can report when `{}` is bounded at {b} per pod: the demand is not in the metric's unit; replaying without the bound",
-                        m.name.value
-                    ),
-                )
-                .with_help("check the unit the autoscaler really sees; scale the demand or the target so both use the same unit")
-            };
-            diagnostics.push(d.at(m.name.span));
+            facts.push(SimFact::DemandAboveBound {
+                peak,
+                bound: b,
+                max_replicas: max,
+                percent,
+                target_on_data_scale: percent && target > b && target <= 100.0 * b,
+            });
         }
     }
 
@@ -316,7 +299,7 @@ pub fn try_simulate(
 
     Ok(SimOutput {
         timeline,
-        diagnostics,
+        facts,
         initial_replicas: initial,
         pod_startup,
         pod_startup_is_default,
@@ -440,6 +423,7 @@ mod tests {
 #[cfg(test)]
 mod bound_tests {
     use super::*;
+    use crate::diagnostic::Diagnostic;
     use crate::diagnostic::Severity;
 
     fn kpa(target: &str) -> Autoscaler {
@@ -462,10 +446,10 @@ mod bound_tests {
         simulate(&kpa(target), &d, &opts)
     }
 
-    fn bound_diag(out: &SimOutput) -> Option<&Diagnostic> {
-        out.diagnostics
-            .iter()
-            .find(|d| d.code == Code::SimDemandAboveBound)
+    fn bound_diag(target: &str, out: &SimOutput) -> Option<Diagnostic> {
+        crate::analysis::check_replay(&kpa(target), out)
+            .into_iter()
+            .find(|d| d.code == crate::codes::Code::SimDemandAboveBound)
     }
 
     /// (target, peak demand, expected severity, largest per-pod observed allowed).
@@ -484,7 +468,7 @@ mod bound_tests {
         for (target, peak, severity, cap) in cases {
             let out = run(target, *peak);
             assert_eq!(
-                bound_diag(&out).map(|d| d.severity),
+                bound_diag(target, &out).map(|d| d.severity),
                 *severity,
                 "{target} {peak}"
             );

@@ -9,7 +9,7 @@
 //!   not at the registry's 1, and not drop the cap (dropping it for percent data let per-pod
 //!   values exceed 100 and made the fixed seed replay flap);
 //! - the static `target-above-bound` (a target of 50 for a 0–1 metric) no longer holds: the
-//!   target matches the data. [`SamplesScale::defer_static`] turns it into a note that says why,
+//!   target matches the data. `analysis::defer_target_above_bound` turns it into a note that says why,
 //!   so it never contradicts `unit-mismatch` (which, for a 0.5 target with the same samples,
 //!   advises writing 50).
 //!
@@ -18,8 +18,6 @@
 //! is capped at 100 × the bound (`sim-demand-above-bound`: a note when the target is on that scale
 //! too, else a warning); a demand beyond even that is replayed without the cap (a warning).
 
-use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Autoscaler;
 use crate::samples::{resolve_interpretation, Interpretation, Samples};
 
@@ -96,44 +94,4 @@ impl SamplesScale {
         }
         a
     }
-
-    /// Turn a static `target-above-bound` warning about this metric's target into a note: the
-    /// samples show the data on the target's scale (a recording rule or exporter × 100), so the
-    /// target can be reached. Only when the target fits the data's scale.
-    pub fn defer_static(&self, autoscaler: &Autoscaler, diags: &mut [Diagnostic]) {
-        let Some(m) = autoscaler.metrics.get(self.metric) else {
-            return;
-        };
-        let target = m.target.value.value;
-        if !(target > self.registry_bound && target <= self.bound) {
-            return;
-        }
-        let target_span = m.target.value.span();
-        for d in diags.iter_mut() {
-            let about_this =
-                d.span.is_some() && (d.span == target_span || d.span == Some(m.name.span));
-            if d.code != Code::TargetAboveBound || !about_this {
-                continue;
-            }
-            d.severity = Severity::Note;
-            d.message = format!(
-                "target {} for `{}` is above the 0–{} range vLLM reports, but the samples are on a 0–{} scale (median {}, max {}): the metric reaches the autoscaler in percent (e.g. a recording rule × 100), so the target matches the data; the replay caps each pod at {}",
-                num(target),
-                m.name.value,
-                num(self.registry_bound),
-                num(self.bound),
-                num(self.median),
-                num(self.max),
-                num(self.bound)
-            );
-            d.help = Some(
-                "keep the target in percent as long as the autoscaler is fed the × 100 series; if it reads the pods' /metrics directly (AIBrix metricSourceType: pod), it sees 0–1 and the target must be a fraction".to_string(),
-            );
-            d.fixes.clear();
-        }
-    }
-}
-
-fn num(x: f64) -> String {
-    crate::text::number(x, 4)
 }

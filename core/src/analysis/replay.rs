@@ -1,0 +1,156 @@
+//! The diagnostics about how a replay was set up, from the facts the simulator reports
+//! ([`SimFact`]): the defaults it took (`sim-default-pod-startup`,
+//! `sim-default-initial-replicas`), which metric the demand drives (`sim-demand-metric`), a
+//! demand beyond the metric's bound (`sim-demand-above-bound`), and a replay too long to run
+//! (`replay-too-long`); and a static `target-above-bound` the samples' scale explains
+//! ([`defer_target_above_bound`]). The codes' documentation is in [`crate::codes`].
+//!
+//! The simulator keeps to what happened; the words a user reads are written here, next to the
+//! other analyses.
+
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::display::{Dur, Exact, Num};
+use crate::model::Autoscaler;
+use crate::sim::{ReplayTooLong, SamplesScale, SimFact, SimOutput};
+
+/// The diagnostics of every fact of `output` (replayed from `autoscaler`), in order.
+pub fn check_replay(autoscaler: &Autoscaler, output: &SimOutput) -> Vec<Diagnostic> {
+    output
+        .facts
+        .iter()
+        .map(|f| fact_diagnostic(autoscaler, f))
+        .collect()
+}
+
+/// The `replay-too-long` error with `help` (front ends that know the input's time base suggest
+/// a concrete window; `None` gives the generic way out).
+pub fn replay_too_long(e: &ReplayTooLong, help: Option<String>) -> Diagnostic {
+    let help = help.unwrap_or_else(|| {
+        format!(
+            "replay a window of the data with --from/--to, or a --duration of at most {}",
+            Dur(e.max_span)
+        )
+    });
+    Diagnostic::error(Code::ReplayTooLong, e.to_string()).with_help(help)
+}
+
+/// The help of both `sim-demand-above-bound` warnings.
+const UNIT_HELP: &str =
+    "check the unit the autoscaler really sees; scale the demand or the target so both use the same unit";
+
+fn fact_diagnostic(a: &Autoscaler, fact: &SimFact) -> Diagnostic {
+    match *fact {
+        SimFact::DefaultPodStartup { startup, llm } => {
+            let why = if llm {
+                "a vLLM/GPU model server (schedule, pull, load weights)"
+            } else {
+                "the Kubernetes HPA's initial readiness delay"
+            };
+            Diagnostic::note(
+                Code::SimDefaultPodStartup,
+                format!(
+                    "new pods become ready {} after they are created: the default for {why}; set --pod-startup to match your workload",
+                    Dur(startup)
+                ),
+            )
+        }
+        SimFact::DefaultInitialReplicas { replicas } => Diagnostic::note(
+            Code::SimDefaultInitialReplicas,
+            format!(
+                "the input does not say how many replicas run at the start: starting at {replicas} (minReplicas, at least 1); set --initial-replicas, or include the scale target's Deployment"
+            ),
+        ),
+        SimFact::DemandDrivesFirstMetric { others } => Diagnostic::note(
+            Code::SimDemandMetric,
+            format!(
+                "the demand drives the first metric `{}`; the other {others} metric(s) read 0",
+                a.metrics.first().map_or("", |m| m.name.value.as_str()),
+            ),
+        ),
+        SimFact::DemandAboveBound {
+            peak,
+            bound: b,
+            max_replicas: max,
+            percent,
+            target_on_data_scale,
+        } => {
+            let m = a.metrics.first();
+            let name = m.map_or("", |m| m.name.value.as_str());
+            let target = m.map_or(f64::NAN, |m| m.target.value.value);
+            let peak = Exact(peak);
+            let d = if target_on_data_scale {
+                Diagnostic::note(
+                    Code::SimDemandAboveBound,
+                    format!(
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{name}` is bounded at {b} per pod, and the target {} is on the same 0–{} scale: the metric reaches the autoscaler in percent; replaying with each pod capped at {}",
+                        Exact(target),
+                        100.0 * b,
+                        100.0 * b
+                    ),
+                )
+            } else if percent {
+                Diagnostic::warning(
+                    Code::SimDemandAboveBound,
+                    format!(
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{name}` is bounded at {b} per pod: the demand is in percent, not in the metric's unit; replaying with each pod capped at {}",
+                        100.0 * b
+                    ),
+                )
+                .with_help(UNIT_HELP)
+            } else {
+                Diagnostic::warning(
+                    Code::SimDemandAboveBound,
+                    format!(
+                        "the demand reaches {peak}, more than maxReplicas ({max}) pods can report when `{name}` is bounded at {b} per pod: the demand is not in the metric's unit; replaying without the bound"
+                    ),
+                )
+                .with_help(UNIT_HELP)
+            };
+            match m {
+                Some(m) => d.at(m.name.span),
+                None => d,
+            }
+        }
+        SimFact::TooLong(ref e) => replay_too_long(e, None),
+    }
+}
+
+/// Turn a static `target-above-bound` warning about this metric's target into a note: the
+/// samples show the data on the target's scale (a recording rule or exporter × 100), so the
+/// target can be reached. Only when the target fits the data's scale.
+pub fn defer_target_above_bound(
+    scale: &SamplesScale,
+    autoscaler: &Autoscaler,
+    diags: &mut [Diagnostic],
+) {
+    let Some(m) = autoscaler.metrics.get(scale.metric) else {
+        return;
+    };
+    let target = m.target.value.value;
+    if !(target > scale.registry_bound && target <= scale.bound) {
+        return;
+    }
+    let target_span = m.target.value.span();
+    for d in diags.iter_mut() {
+        let about_this = d.span.is_some() && (d.span == target_span || d.span == Some(m.name.span));
+        if d.code != Code::TargetAboveBound || !about_this {
+            continue;
+        }
+        d.severity = Severity::Note;
+        d.message = format!(
+            "target {} for `{}` is above the 0–{} range vLLM reports, but the samples are on a 0–{} scale (median {}, max {}): the metric reaches the autoscaler in percent (e.g. a recording rule × 100), so the target matches the data; the replay caps each pod at {}",
+            Num(target),
+            m.name.value,
+            Num(scale.registry_bound),
+            Num(scale.bound),
+            Num(scale.median),
+            Num(scale.max),
+            Num(scale.bound)
+        );
+        d.help = Some(
+            "keep the target in percent as long as the autoscaler is fed the × 100 series; if it reads the pods' /metrics directly (AIBrix metricSourceType: pod), it sees 0–1 and the target must be a fraction".to_string(),
+        );
+        d.fixes.clear();
+    }
+}
