@@ -13,7 +13,6 @@ pub mod demand;
 pub mod diagnostic;
 pub mod duration;
 pub mod explain;
-pub mod gateway;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

@@ -24,21 +24,21 @@
 //! a per-request path that must not allocate and must survive any chunking. The two share the
 //! grammar, not the code.
 
-use super::bytes::string_run;
+use crate::bytes::string_run;
 use core::fmt;
 
 /// Nesting limit (deeper input is an error, never unbounded work).
-pub const MAX_DEPTH: u32 = 128;
+pub(crate) const MAX_DEPTH: u32 = 128;
 /// Levels of the path kept for the visitor; deeper levels are not kept ([`Path::depth`] still
 /// counts them, so a deeper value never matches a [`Path::is`] pattern).
-pub const PATH_FRAMES: usize = 8;
+pub(crate) const PATH_FRAMES: usize = 8;
 /// Bytes of a key or scalar kept for the visitor.
-pub const TOKEN_BYTES: usize = 128;
+pub(crate) const TOKEN_BYTES: usize = 128;
 
 /// Id of a key in the tokenizer's key table; [`KEY_OTHER`] for any other key.
 pub type KeyId = u8;
 /// A key not in the table (or longer than the token buffer).
-pub const KEY_OTHER: KeyId = u8::MAX;
+pub(crate) const KEY_OTHER: KeyId = u8::MAX;
 
 /// One level of the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub enum Frame {
 
 impl Frame {
     /// The initial value of the kept frames.
-    pub const DEEP: Frame = Frame::Object(KEY_OTHER);
+    pub(crate) const DEEP: Frame = Frame::Object(KEY_OTHER);
 }
 
 /// A path step to match: a key id, or any array element.
@@ -158,7 +158,7 @@ impl Scalar<'_> {
     }
 
     /// A short name of the JSON type, for messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Scalar::Str(_) => "a string",
             Scalar::Number(_) => "a number",
@@ -338,7 +338,7 @@ impl Tokenizer {
 
     /// A tokenizer over an indexed key table (same ids as [`Tokenizer::new`] with its keys,
     /// found faster; for the per-request readers).
-    pub fn with_index(index: &'static KeyIndex) -> Self {
+    pub(crate) fn with_index(index: &'static KeyIndex) -> Self {
         Self::with_keys(Keys::Index(index))
     }
 
@@ -1002,7 +1002,7 @@ fn is_number_byte(b: u8) -> bool {
 /// with it, so a key is compared with the few table keys sharing both (usually none or one)
 /// instead of with the whole table.
 #[derive(Debug)]
-pub struct KeyIndex {
+pub(crate) struct KeyIndex {
     keys: &'static [&'static str],
     /// Bit `i` of `by_len[n]`: key `i` is `n` bytes long.
     by_len: [u64; 64],
