@@ -39,6 +39,7 @@ use core::fmt::Write as _;
 use scalelens_core::algorithm::knative::decider::DeciderSpec;
 use scalelens_core::algorithm::knative::{panic_window, SCRAPE_INTERVAL};
 use scalelens_core::model::Millis;
+use scalelens_core::text::edit_distance_within;
 
 /// Default stable window: Knative `stable-window` 60 s (`config.go`).
 pub(crate) const DEFAULT_STABLE_WINDOW: Millis = 60_000;
@@ -357,30 +358,6 @@ fn magnitude(n: &[u8]) -> Option<i64> {
     Some(place + exp)
 }
 
-/// Levenshtein distance (small strings only: field names).
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    // One row of the Wagner–Fischer table, updated in place: before a cell is overwritten it
-    // holds the previous row's value (`up`); `diag` and `left` carry the two other neighbours.
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = i;
-        let mut left = i + 1;
-        for (&cb, cell) in b.iter().zip(row.iter_mut().skip(1)) {
-            let up = *cell;
-            let d = (diag + usize::from(ca != cb)).min(up + 1).min(left + 1);
-            diag = up;
-            left = d;
-            *cell = d;
-        }
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-    }
-    // The row always has `b.len() + 1` cells; "infinitely far" would only withhold a suggestion.
-    row.last().copied().unwrap_or(usize::MAX)
-}
-
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
 fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let w = word.to_ascii_lowercase().replace('-', "_");
@@ -391,8 +368,7 @@ fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     }
     candidates
         .iter()
-        .map(|c| (distance(&w, c), *c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .filter_map(|c| Some((edit_distance_within(&w, c, (c.len() / 3).max(2))?, *c)))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -993,18 +969,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn distances_and_suggestions() {
-        for (a, b, d) in [
-            ("", "", 0),
-            ("", "target", 6),
-            ("kitten", "sitting", 3),
-            ("stable_windw", "stable_window", 1),
-            ("concurency_per_pod", "concurrency_per_pod", 1),
-            ("routé", "route", 1),
+    fn suggestions() {
+        for (word, want) in [
+            ("stable_windw", Some("stable_window")),
+            ("concurency_per_pod", Some("concurrency_per_pod")),
+            ("Stable-Window", Some("stable_window")),
+            ("max_body", Some("max_body_bytes")),
+            ("nothing_like_it", None),
         ] {
-            assert_eq!(distance(a, b), d, "{a:?} {b:?}");
-            assert_eq!(distance(b, a), d, "{b:?} {a:?}");
+            assert_eq!(suggest(word, FIELDS), want, "{word:?}");
         }
+        assert_eq!(suggest(&"x".repeat(100_000), FIELDS), None);
         assert_eq!(TOP_FIELDS.len() + TARGET_FIELDS.len(), FIELDS.len());
         assert_eq!(TARGET_FIELDS.first(), Some(&"concurrency_per_pod"));
     }
