@@ -8,6 +8,8 @@
 //!
 //! - [`abi`]: the ABI's entry points (`proxy_on_*`) and the table of contexts;
 //! - [`host`]: the ABI calls, none of which can panic;
+//! - `in_memory_host` (native builds only): the same calls answered from memory, so the glue's
+//!   success paths are tested with `cargo test -p scalelens-plugin` (`plugin/tests/glue.rs`);
 //! - [`memory`]: the allocator the host returns bytes through, and their owner;
 //! - [`root`]: configuration (`on_configure`), the tick, aggregation across workers;
 //! - [`http`]: per-request callbacks → `RequestSignals` → metric updates;
@@ -29,12 +31,14 @@
 //! per SSE chunk is in the README ("Tests and benchmark").
 //!
 //! Build: `cargo build -p scalelens-plugin --target wasm32-wasip1 --profile plugin-release`.
-//! On the host this crate builds too (for `cargo clippy`/`cargo test`), with host calls that
-//! always fail.
+//! On the host this crate builds too (for `cargo clippy`/`cargo test`), its host calls answered
+//! by `in_memory_host`.
 
 pub mod abi;
 pub mod host;
 pub mod http;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod in_memory_host;
 pub mod lease;
 pub mod memory;
 #[cfg(any(feature = "probe-count", feature = "probe-floor"))]

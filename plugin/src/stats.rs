@@ -285,7 +285,7 @@ mod tests {
 
     #[test]
     fn cluster_slots_are_bounded_and_the_rest_share_one() {
-        // Natively every host call fails (no ids), but the slot bookkeeping is the same.
+        // The in-memory host defines every metric; the slot bookkeeping is what is tested.
         let mut s = Stats::default();
         assert_eq!(s.cluster_slot("a", 2), Some(0));
         assert_eq!(s.cluster_slot("b", 2), Some(1));
