@@ -104,7 +104,7 @@ pub struct Target {
 
 impl Target {
     /// `TargetValue = max(0.01, total × utilization)`.
-    pub fn value(&self) -> f64 {
+    pub(crate) fn value(&self) -> f64 {
         (self.per_pod * self.utilization).max(TARGET_MIN)
     }
 }

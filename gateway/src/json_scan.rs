@@ -73,7 +73,7 @@ pub struct Path<'p> {
 impl Path<'_> {
     /// True when the path is exactly `steps` (same depth, same keys, any array index).
     #[inline]
-    pub fn is(&self, steps: &[Step]) -> bool {
+    pub(crate) fn is(&self, steps: &[Step]) -> bool {
         if self.depth as usize != steps.len() || self.frames.len() != steps.len() {
             return false;
         }
@@ -86,7 +86,7 @@ impl Path<'_> {
 
     /// The key id of the innermost level, if it is an object.
     #[inline]
-    pub fn key(&self) -> Option<KeyId> {
+    pub(crate) fn key(&self) -> Option<KeyId> {
         match self.frames.last() {
             Some(Frame::Object(k)) if self.depth as usize == self.frames.len() => Some(*k),
             _ => None,
@@ -104,7 +104,7 @@ pub struct Str<'t> {
 }
 
 impl<'t> Str<'t> {
-    pub fn truncated(&self) -> bool {
+    pub(crate) fn truncated(&self) -> bool {
         self.len > self.prefix.len()
     }
 
@@ -131,7 +131,7 @@ pub enum Scalar<'t> {
 impl Scalar<'_> {
     /// A non-negative integer that fits `u64` (`12`, `12.0` and `1.2e1` are not accepted:
     /// token counts are JSON integers).
-    pub fn as_u64(&self) -> Option<u64> {
+    pub(crate) fn as_u64(&self) -> Option<u64> {
         let Scalar::Number(n) = self else {
             return None;
         };
@@ -150,7 +150,7 @@ impl Scalar<'_> {
 
     /// The number as `f64`, correctly rounded, when [`parse_decimal`] can read it exactly
     /// (every number a configuration needs); `None` otherwise.
-    pub fn as_f64(&self) -> Option<f64> {
+    pub(crate) fn as_f64(&self) -> Option<f64> {
         let Scalar::Number(n) = self else {
             return None;
         };

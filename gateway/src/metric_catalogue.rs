@@ -54,7 +54,7 @@ pub enum Label {
 }
 
 impl Label {
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Label::Cluster => "cluster",
             Label::Model => "model",

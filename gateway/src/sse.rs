@@ -106,10 +106,6 @@ impl SseScanner {
         self.events = 0;
     }
 
-    pub fn capacity(&self) -> usize {
-        self.buf.len()
-    }
-
     /// Events dispatched so far (data, done and oversize).
     pub fn events(&self) -> u64 {
         self.events

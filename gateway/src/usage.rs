@@ -66,7 +66,7 @@ pub struct Usage {
 }
 
 impl Usage {
-    pub fn is_some(&self) -> bool {
+    pub(crate) fn is_some(&self) -> bool {
         self.prompt_tokens.is_some() || self.completion_tokens.is_some()
     }
 }
