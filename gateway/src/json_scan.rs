@@ -16,7 +16,7 @@
 //! the visitor as a slice of the chunk, without the token buffer; a token cut by the end of a
 //! chunk, or a string with an escape, continues byte by byte through the buffer. Both give the
 //! same events and errors (the property tests feed inputs whole and byte by byte). String runs
-//! are searched eight bytes at a time, and keys are looked up in a [`KeyIndex`] built at
+//! are searched eight bytes at a time, and keys are looked up in a `KeyIndex` built at
 //! compile time.
 //!
 //! Why not `samples::json`: that reader works on a whole `&str` already in memory, decodes
@@ -28,17 +28,17 @@ use crate::bytes::string_run;
 use core::fmt;
 
 /// Nesting limit (deeper input is an error, never unbounded work).
-pub(crate) const MAX_DEPTH: u32 = 128;
+pub const MAX_DEPTH: u32 = 128;
 /// Levels of the path kept for the visitor; deeper levels are not kept ([`Path::depth`] still
-/// counts them, so a deeper value never matches a [`Path::is`] pattern).
-pub(crate) const PATH_FRAMES: usize = 8;
+/// counts them, so a deeper value never matches a `Path::is` pattern).
+pub const PATH_FRAMES: usize = 8;
 /// Bytes of a key or scalar kept for the visitor.
-pub(crate) const TOKEN_BYTES: usize = 128;
+pub const TOKEN_BYTES: usize = 128;
 
 /// Id of a key in the tokenizer's key table; [`KEY_OTHER`] for any other key.
 pub type KeyId = u8;
 /// A key not in the table (or longer than the token buffer).
-pub(crate) const KEY_OTHER: KeyId = u8::MAX;
+pub const KEY_OTHER: KeyId = u8::MAX;
 
 /// One level of the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

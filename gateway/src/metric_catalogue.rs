@@ -248,7 +248,7 @@ pub fn histogram_value(seconds: f64) -> u64 {
 }
 
 /// Longest label value kept.
-pub(crate) const LABEL_VALUE_MAX: usize = 64;
+pub const LABEL_VALUE_MAX: usize = 64;
 
 /// A sanitized label value in a fixed buffer.
 #[derive(Clone, Copy)]
