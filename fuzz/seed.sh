@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Seeds for the fuzz targets: the repository's own fixtures (tests/testdata, the filter's
-# envoy.yaml configuration) and hand-written hostile inputs, in each target's input layout
-# (fuzz/src/lib.rs). Writes fuzz/seeds/<target>/ (git-ignored). The checked-in corpora
-# (fuzz/corpus/<target>/) are these plus what fuzzing found, minimised by edges only
-# (`-use_counters=0`) and cut to a few hundred bytes per input so all of them together stay
-# near 550 KB (the YAML targets keep the most; `pipeline` keeps only inputs with a demand):
+# Seeds for the fuzz targets: the repository's own fixtures (tests/testdata,
+# gateway/tests/testdata, the filter's envoy.yaml configuration) and hand-written hostile
+# inputs, in each target's input layout (fuzz/src/lib.rs). Writes fuzz/seeds/<target>/
+# (git-ignored). The checked-in corpora (fuzz/corpus/<target>/) are these plus what fuzzing
+# found, minimised by edges only (`-use_counters=0`) and cut to a few hundred bytes per input
+# so all of them together stay near 550 KB (the YAML targets keep the most; `pipeline` keeps
+# only inputs with a demand):
 #
 #   fuzz/seed.sh; t=samples_csv; cp fuzz/seeds/$t/* fuzz/corpus/$t/
 #   cargo +nightly fuzz run -O $t -- -max_total_time=600 -max_len=65536   # grow it
@@ -97,7 +98,7 @@ done
 pair exposition "examples/keda-activation/autoscaler.yaml" "$data/samples/exposition-scrapes.prom"
 
 # ---- gateway bodies: [knob, 0x00] ++ body ---------------------------------------------------
-gw="$data/gateway"
+gw=gateway/tests/testdata
 chunked gateway_request_body chat-request.json 00 <"$gw/chat-request.json"
 printf '{"messages":[{"content":"\\ud83d\\ude00\\u00e9\\n"}],"stream_options":{"include_usage":true},"model":"meta-llama/Llama-3.1-8B-Instruct","stream":true}' | chunked gateway_request_body escapes.json 41
 { printf '{"model":"'; repeat 140 'm'; printf '","stream":false}'; } | chunked gateway_request_body long-model.json 00

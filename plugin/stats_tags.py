@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Copy core::gateway::metrics::STATS_TAGS into the recipes' `# STATS_TAGS_BEGIN/END` blocks.
+"""Copy scalelens_gateway::metric_catalogue::STATS_TAGS into the recipes' `# STATS_TAGS_BEGIN/END` blocks.
 
-Run from the repository root after changing the regexes in core/src/gateway/metrics.rs;
+Run from the repository root after changing the regexes in gateway/src/metric_catalogue.rs;
 tests/tests/gateway_envoy.rs (`stats_tags_of_every_recipe_match_core`) fails until you do.
 """
 import re
 
-src = open("core/src/gateway/metrics.rs").read()
+src = open("gateway/src/metric_catalogue.rs").read()
 block = src[src.index("pub const STATS_TAGS"):]
 block = block[: block.index("];")]
 pairs = re.findall(r'\(\s*"([a-z]+)",\s*r"([^"]+)",?\s*\)', block)

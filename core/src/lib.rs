@@ -15,7 +15,6 @@ pub mod diagnostic;
 pub mod display;
 pub mod duration;
 pub mod explain;
-pub mod gateway;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

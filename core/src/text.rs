@@ -121,6 +121,33 @@ pub const QUOTE_MAX_CHARS: usize = 80;
 /// that quotes user text without [`quote`]; no message Scalelens writes comes near it.
 pub const MESSAGE_MAX_CHARS: usize = 4096;
 
+/// The longest word (in characters) [`edit_distance_within`] compares: a typo suggestion is for
+/// names (YAML keys, annotation and field names; the longest Scalelens knows is under 50
+/// characters), and the comparison costs the product of the two lengths, so a pasted 1 MB key
+/// must not reach it. Longer words get no suggestion.
+pub const EDIT_DISTANCE_MAX_CHARS: usize = 64;
+
+/// The Levenshtein distance between `a` and `b` counted in characters (`strsim::levenshtein`),
+/// when it is at most `max`: `None` when it is larger, or when either word is longer than
+/// [`EDIT_DISTANCE_MAX_CHARS`] (bounded cost on user text: at most 64 × 64 steps). The one edit
+/// distance behind every "did you mean" (the YAML readers' `closest`, the gateway filter's
+/// configuration).
+pub fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let (la, lb) = (short_len(a)?, short_len(b)?);
+    // The distance is at least the difference in length: no need to compare.
+    if la.abs_diff(lb) > max {
+        return None;
+    }
+    Some(strsim::levenshtein(a, b)).filter(|d| *d <= max)
+}
+
+/// The length of `s` in characters, `None` past [`EDIT_DISTANCE_MAX_CHARS`] (reads at most that
+/// many characters).
+fn short_len(s: &str) -> Option<usize> {
+    let n = s.chars().take(EDIT_DISTANCE_MAX_CHARS + 1).count();
+    (n <= EDIT_DISTANCE_MAX_CHARS).then_some(n)
+}
+
 /// `s` cut to `max` characters: the first `max` then `… (N characters)`, N the full length.
 pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
     match s.char_indices().nth(max) {
@@ -220,6 +247,44 @@ mod tests {
         }
         assert!(matches!(escape("ok"), Cow::Borrowed(_)));
         assert_eq!(escape_lines("one\ntwo\u{0}"), "one\ntwo\\u{0}");
+    }
+
+    #[test]
+    fn edit_distances() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("", "abc", 3),
+            ("kitten", "sitting", 3),
+            ("minReplicas", "minReplica", 1),
+            ("maxReplcias", "maxReplicas", 2),
+            ("stable_windw", "stable_window", 1),
+            ("métrics", "metrics", 1),
+            ("routé", "route", 1),
+            ("same", "same", 0),
+        ] {
+            assert_eq!(edit_distance_within(a, b, 10), Some(d), "{a:?} {b:?}");
+            assert_eq!(edit_distance_within(b, a, 10), Some(d), "{b:?} {a:?}");
+            assert_eq!(
+                edit_distance_within(a, b, d),
+                Some(d),
+                "{a:?} {b:?} at its bound"
+            );
+            if d > 0 {
+                assert_eq!(
+                    edit_distance_within(a, b, d - 1),
+                    None,
+                    "{a:?} {b:?} past max"
+                );
+            }
+        }
+        // Past the length cap: no answer, however close (and no quadratic work).
+        let long = "a".repeat(EDIT_DISTANCE_MAX_CHARS + 1);
+        let just = "a".repeat(EDIT_DISTANCE_MAX_CHARS);
+        assert_eq!(edit_distance_within(&just, &just, 2), Some(0));
+        assert_eq!(edit_distance_within(&long, &just, 2), None);
+        assert_eq!(edit_distance_within(&just, &long, 2), None);
+        let huge = "é".repeat(1 << 20);
+        assert_eq!(edit_distance_within(&huge, "metrics", usize::MAX), None);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The gateway readers' runs, as comparable text.
 
-use scalelens_core::gateway::json::{Event, Path, Tokenizer, Visitor};
-use scalelens_core::gateway::usage::KEYS;
-use scalelens_core::gateway::{GatewayConfig, Outcome, RequestSignals, SseEvent, SseScanner};
+use super::Chunked;
+use scalelens_gateway::json_scan::{Event, Path, Tokenizer, Visitor};
+use scalelens_gateway::usage::KEYS;
+use scalelens_gateway::{GatewayConfig, Outcome, RequestSignals, SseEvent, SseScanner};
 use std::fmt::Write;
 use std::rc::Rc;
 
@@ -79,7 +80,7 @@ pub fn signals_log(
     let mut ttft = Vec::new();
     let (mut bad_req, mut bad_resp, mut bad_sse) = (0u32, 0u32, 0u32);
     let mut finished = None;
-    let mut add = |s: scalelens_core::gateway::Signals| {
+    let mut add = |s: scalelens_gateway::Signals| {
         started += u32::from(s.started);
         ttft.extend(s.ttft_seconds);
         bad_req += u32::from(s.malformed.request);
@@ -124,4 +125,40 @@ pub fn signals_log(
          model {model:?} then {:?} stream {stream:?} finished {finished:?}",
         r.model()
     )
+}
+
+/// `log` of the whole body, after checking that each chunking of it (the cut pieces, the
+/// strided chunks) gives the same text; panics naming `what` and the chunk count if not.
+pub fn same_for_every_chunking(
+    c: &Chunked<'_>,
+    what: &str,
+    mut log: impl FnMut(&[&[u8]]) -> String,
+) -> String {
+    let whole = log(&[c.body]);
+    for chunks in [&c.pieces, &c.strided] {
+        assert_eq!(log(chunks), whole, "{what}, {} chunks", chunks.len());
+    }
+    whole
+}
+
+/// The state machine (`run`: chunks and how they are fed → [`signals_log`]) reports for the cut
+/// pieces, fed directly and as the glue feeds them, and for the strided chunks, fed as
+/// `strided_feed`, what it reports for the whole body fed directly; panics if not.
+pub fn same_signals_for_every_feed(
+    c: &Chunked<'_>,
+    strided_feed: Feed,
+    run: impl Fn(&[&[u8]], Feed) -> String,
+) {
+    let signals = run(&[c.body], Feed::Direct);
+    for (chunks, feed, what) in [
+        (&c.pieces, Feed::Direct, "cut"),
+        (&c.pieces, Feed::Glue, "cut"),
+        (&c.strided, strided_feed, "strided"),
+    ] {
+        assert_eq!(
+            run(chunks, feed),
+            signals,
+            "state machine, {what}, fed {feed:?}"
+        );
+    }
 }

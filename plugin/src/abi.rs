@@ -228,7 +228,7 @@ mod tests {
         let mut c = Contexts::default();
         c.create(1, 0);
         // A stream of a known root and one of an unknown root: both exist, both inert here
-        // (the root has no configuration on the host: every host call fails natively).
+        // (the root was never configured: its streams have no shared state).
         c.create(2, 1);
         c.create(3, 42);
         assert_eq!(c.http_count(), 2);

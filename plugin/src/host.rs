@@ -115,91 +115,15 @@ extern "C" {
     fn proxy_increment_metric(metric_id: u32, offset: i64) -> u32;
 }
 
-/// Host stand-ins for native builds (`cargo clippy`/`cargo test` on the host): every call
-/// fails, so the glue's error paths are what runs. The filter itself only runs in Envoy.
+// Native builds (`cargo test`, `cargo clippy` on the host): the same imports answered by an
+// in-memory host that tests set up and read back. The `.wasm` has only the real imports.
 #[cfg(not(target_arch = "wasm32"))]
-#[allow(clippy::missing_safety_doc)]
-mod native {
-    pub unsafe fn proxy_log(_: u32, _: *const u8, _: usize) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_get_current_time_nanoseconds(_: *mut u64) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_set_tick_period_milliseconds(_: u32) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_get_buffer_bytes(
-        _: u32,
-        _: usize,
-        _: usize,
-        _: *mut *mut u8,
-        _: *mut usize,
-    ) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_get_header_map_value(
-        _: u32,
-        _: *const u8,
-        _: usize,
-        _: *mut *mut u8,
-        _: *mut usize,
-    ) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_get_header_map_pairs(_: u32, _: *mut *mut u8, _: *mut usize) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_add_header_map_value(
-        _: u32,
-        _: *const u8,
-        _: usize,
-        _: *const u8,
-        _: usize,
-    ) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_get_property(
-        _: *const u8,
-        _: usize,
-        _: *mut *mut u8,
-        _: *mut usize,
-    ) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_get_shared_data(
-        _: *const u8,
-        _: usize,
-        _: *mut *mut u8,
-        _: *mut usize,
-        _: *mut u32,
-    ) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_set_shared_data(
-        _: *const u8,
-        _: usize,
-        _: *const u8,
-        _: usize,
-        _: u32,
-    ) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_define_metric(_: u32, _: *const u8, _: usize, _: *mut u32) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_get_metric(_: u32, _: *mut u64) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_record_metric(_: u32, _: u64) -> u32 {
-        1
-    }
-    pub unsafe fn proxy_increment_metric(_: u32, _: i64) -> u32 {
-        1
-    }
-}
-#[cfg(not(target_arch = "wasm32"))]
-use native::*;
+use crate::in_memory_host::{
+    proxy_add_header_map_value, proxy_define_metric, proxy_get_buffer_bytes,
+    proxy_get_current_time_nanoseconds, proxy_get_header_map_pairs, proxy_get_header_map_value,
+    proxy_get_metric, proxy_get_property, proxy_get_shared_data, proxy_increment_metric, proxy_log,
+    proxy_record_metric, proxy_set_shared_data, proxy_set_tick_period_milliseconds,
+};
 
 /// Make a host call that returns bytes (through the out pointers it is given), offering it
 /// the scratch region; `None` when the status is not `Ok`.
@@ -376,22 +300,7 @@ pub fn increment_metric(id: u32, offset: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::find_header;
-
-    /// A map serialized as the ABI does.
-    fn serialize(pairs: &[(&str, &str)]) -> Vec<u8> {
-        let mut out = (pairs.len() as u32).to_le_bytes().to_vec();
-        for (k, v) in pairs {
-            out.extend((k.len() as u32).to_le_bytes());
-            out.extend((v.len() as u32).to_le_bytes());
-        }
-        for (k, v) in pairs {
-            out.extend(k.as_bytes());
-            out.push(0);
-            out.extend(v.as_bytes());
-            out.push(0);
-        }
-        out
-    }
+    use crate::in_memory_host::serialize;
 
     #[test]
     fn finds_headers_in_a_serialized_map() {
@@ -411,7 +320,7 @@ mod tests {
         for (name, want) in cases {
             assert_eq!(find_header(&map, name), *want, "{name}");
         }
-        assert_eq!(find_header(&serialize(&[]), ":status"), None);
+        assert_eq!(find_header(&serialize::<&str, &str>(&[]), ":status"), None);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The HTTP context: maps Envoy's stream callbacks onto core's [`RequestSignals`] and turns the
+//! The HTTP context: maps Envoy's stream callbacks onto the gateway's [`RequestSignals`] and turns the
 //! [`Signals`] it returns into metric updates.
 //!
 //! Never breaks traffic: every callback returns `Continue` (bodies are never paused or
@@ -16,11 +16,11 @@ use crate::host::{self, Buffer, Headers, HostBytes};
 use crate::memory::SCRATCH_BYTES;
 use crate::root::{Shared, MAX_CLUSTERS};
 use crate::stats;
-use scalelens_core::gateway::config::ModelLabel;
-use scalelens_core::gateway::metrics::{
+use scalelens_gateway::filter_config::ModelLabel;
+use scalelens_gateway::metric_catalogue::{
     self as m, histogram_value, sanitize_label_value, LabelValue,
 };
-use scalelens_core::gateway::request::{Outcome, RequestSignals, Signals};
+use scalelens_gateway::request::{Outcome, RequestSignals, Signals};
 use std::rc::Rc;
 
 /// Cluster label when Envoy has not chosen an upstream cluster (no route).

@@ -9,16 +9,16 @@
 //!   totals. Each VM's root context ticks every 100 ms; the one holding the lease (see
 //!   [`crate::lease`]) reads the totals back with `proxy_get_metric` (which returns the value of
 //!   the shared stat, not a per-VM copy), averages ten in-flight samples per second, feeds that
-//!   second's average to core's [`LoadAggregator`], runs the decider and sets the gauges.
+//!   second's average to the gateway's [`LoadAggregator`], runs the decider and sets the gauges.
 //!   The set of clusters seen by any worker is kept in shared data ([`CLUSTERS_KEY`]).
 
 use crate::host::{self, Buffer, Level};
 use crate::lease::{self, Lease};
 use crate::stats::Stats;
-use scalelens_core::gateway::config::GatewayConfig;
-use scalelens_core::gateway::load::LoadAggregator;
-use scalelens_core::gateway::metrics::{self as m, gauge_value};
-use scalelens_core::gateway::request::RequestSignals;
+use scalelens_gateway::filter_config::GatewayConfig;
+use scalelens_gateway::load::LoadAggregator;
+use scalelens_gateway::metric_catalogue::{self as m, gauge_value};
+use scalelens_gateway::request::RequestSignals;
 use std::cell::RefCell;
 use std::rc::Rc;
 

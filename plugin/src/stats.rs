@@ -4,7 +4,7 @@
 //! one object in Envoy's store: every worker that defines `scalelens_gateway_requests_total.
 //! cluster.vllm.model.m` adds to the same counter, and `proxy_get_metric` on any VM reads the
 //! total of all workers (checked by `tests/tests/gateway_envoy.rs`). Names come from
-//! `core::gateway::metrics::envoy_name`; their label values are bounded there (allow-listed
+//! `scalelens_gateway::metric_catalogue::envoy_name`; their label values are bounded there (allow-listed
 //! models, fixed classes), and this cache refuses to grow past [`MAX_NAMES`] anyway.
 //!
 //! Two levels: [`Stats`] maps a full name to its id (building the name costs a format and a
@@ -20,8 +20,8 @@
 //! (one sample per request) are recorded at once.
 
 use crate::host::{self, MetricKind};
-use scalelens_core::gateway::config::{GatewayConfig, ModelLabel};
-use scalelens_core::gateway::metrics::{self as m, envoy_name, MetricDef, MetricType};
+use scalelens_gateway::filter_config::{GatewayConfig, ModelLabel};
+use scalelens_gateway::metric_catalogue::{self as m, envoy_name, MetricDef, MetricType};
 
 /// Upper bound of distinct metric names one VM defines (a guard: the label sets are bounded
 /// by configuration long before this).
@@ -285,7 +285,7 @@ mod tests {
 
     #[test]
     fn cluster_slots_are_bounded_and_the_rest_share_one() {
-        // Natively every host call fails (no ids), but the slot bookkeeping is the same.
+        // The in-memory host defines every metric; the slot bookkeeping is what is tested.
         let mut s = Stats::default();
         assert_eq!(s.cluster_slot("a", 2), Some(0));
         assert_eq!(s.cluster_slot("b", 2), Some(1));

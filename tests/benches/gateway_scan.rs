@@ -14,7 +14,7 @@
 //! and 1203–1342 → 851–938 ns.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use scalelens_core::gateway::{GatewayConfig, Outcome, RequestSignals};
+use scalelens_gateway::{GatewayConfig, Outcome, RequestSignals};
 use scalelens_tests::envoy::{chat_body, sse_content, sse_usage};
 use std::hint::black_box;
 use std::rc::Rc;

@@ -8,9 +8,9 @@
 //! FAILS them with a message saying how to get it. The recipe tests (deploy/ YAML, stats tags)
 //! need neither and always run.
 
-use scalelens_core::gateway::config::GatewayConfig;
-use scalelens_core::gateway::metrics::STATS_TAGS;
 use scalelens_core::yaml::{self, Node, NodeKind};
+use scalelens_gateway::filter_config::GatewayConfig;
+use scalelens_gateway::metric_catalogue::STATS_TAGS;
 use scalelens_tests::envoy::*;
 use std::thread;
 use std::time::{Duration, Instant};

@@ -89,12 +89,14 @@ fn test_steps() -> Vec<Step> {
             ],
         },
         Step {
-            name: "core for Envoy (cargo build -p scalelens-core --target wasm32-wasip1)",
+            name: "core and the gateway logic for Envoy (cargo build -p scalelens-core -p scalelens-gateway --target wasm32-wasip1)",
             command: &[
                 "cargo",
                 "build",
                 "-p",
                 "scalelens-core",
+                "-p",
+                "scalelens-gateway",
                 "--target",
                 "wasm32-wasip1",
             ],

@@ -5,7 +5,7 @@
 //! load aggregator without panicking.
 
 use super::super::{text, Extent};
-use scalelens_core::gateway::{
+use scalelens_gateway::{
     GatewayConfig, LoadAggregator, ModelLabel, Outcome, RequestSignals, TargetMetric,
 };
 use std::fmt::Write;
@@ -120,7 +120,7 @@ pub fn run(data: &[u8]) {
     // Utilization is stored as a fraction: written back in percent, it may move by an ulp.
     assert!((again.target.utilization - c.target.utilization).abs() <= 1e-12);
     let again = GatewayConfig {
-        target: scalelens_core::gateway::Target {
+        target: scalelens_gateway::Target {
             utilization: c.target.utilization,
             ..again.target
         },

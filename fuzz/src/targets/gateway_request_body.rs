@@ -7,10 +7,12 @@
 //! Input: a knob byte (bits 0-1: the inspection limit `max_body_bytes`, 1 KiB to the default
 //! 64 KiB), the cut points, the body (`chunked` in `fuzz/src/lib.rs`).
 
-use super::super::gateway::{json_log, signals_log, Feed};
-use super::super::{chunked, Chunked};
-use scalelens_core::gateway::usage::{scan_request, RequestInfo, RequestScan};
-use scalelens_core::gateway::GatewayConfig;
+use super::super::chunked;
+use super::super::gateway::{
+    json_log, same_for_every_chunking, same_signals_for_every_feed, signals_log, Feed,
+};
+use scalelens_gateway::usage::{scan_request, RequestInfo, RequestScan};
+use scalelens_gateway::GatewayConfig;
 use std::rc::Rc;
 
 /// `max_body_bytes` values the knob picks from: the smallest allowed, two small ones (so a
@@ -40,64 +42,28 @@ fn scan(mut s: RequestScan, chunks: &[&[u8]]) -> String {
 
 /// The target: panics on a finding (module doc).
 pub fn run(data: &[u8]) {
-    let Chunked {
-        knob,
-        pieces,
-        strided,
-        body,
-        ..
-    } = chunked(data);
-    let whole: &[&[u8]] = &[body];
-
-    let expected = scan(RequestScan::new(), whole);
-    let (info, result) = scan_request(body);
+    let c = chunked(data);
+    let expected =
+        same_for_every_chunking(&c, "RequestScan", |chunks| scan(RequestScan::new(), chunks));
+    let (info, result) = scan_request(c.body);
     assert!(
         expected.ends_with(&format!("finish {:?}", result.map(|()| info_text(&info)))),
         "scan_request: {expected}"
     );
-    for chunks in [&pieces, &strided] {
-        assert_eq!(
-            scan(RequestScan::new(), chunks),
-            expected,
-            "RequestScan, {} chunks",
-            chunks.len()
-        );
-    }
-    let stop = scan(RequestScan::until_model_and_stream(), whole);
-    for chunks in [&pieces, &strided] {
-        assert_eq!(
-            scan(RequestScan::until_model_and_stream(), chunks),
-            stop,
-            "until_model_and_stream"
-        );
-    }
-
-    let tokens = json_log(whole);
-    for chunks in [&pieces, &strided] {
-        assert_eq!(json_log(chunks), tokens, "tokenizer events");
-    }
+    same_for_every_chunking(&c, "until_model_and_stream", |chunks| {
+        scan(RequestScan::until_model_and_stream(), chunks)
+    });
+    same_for_every_chunking(&c, "tokenizer events", json_log);
 
     let config = Rc::new(
         GatewayConfig::from_json(&format!(
             r#"{{"models": ["m", "meta-llama/Llama-3.1-8B-Instruct"], "max_body_bytes": {}}}"#,
-            LIMITS[usize::from(knob & 3)]
+            LIMITS[usize::from(c.knob & 3)]
         ))
         .unwrap_or_else(|e| panic!("the target's own configuration: {e}")),
     );
     let response: &[&[u8]] = &[br#"{"usage":{"prompt_tokens":3,"completion_tokens":2}}"#];
-    let run = |chunks: &[&[u8]], feed| {
+    same_signals_for_every_feed(&c, Feed::Glue, |chunks, feed| {
         signals_log(&config, chunks, 200, b"application/json", response, feed)
-    };
-    let signals = run(whole, Feed::Direct);
-    assert_eq!(run(&pieces, Feed::Direct), signals, "state machine, cut");
-    assert_eq!(
-        run(&pieces, Feed::Glue),
-        signals,
-        "state machine, cut, as the glue feeds"
-    );
-    assert_eq!(
-        run(&strided, Feed::Glue),
-        signals,
-        "state machine, strided, as the glue feeds"
-    );
+    });
 }

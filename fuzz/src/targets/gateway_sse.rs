@@ -8,9 +8,11 @@
 //! Input: a knob byte (bits 0-2: the event capacity, 1 byte to the default 16 KiB), the cut
 //! points, the stream (`chunked` in `fuzz/src/lib.rs`).
 
-use super::super::gateway::{signals_log, sse_log, Feed};
-use super::super::{chunked, Chunked};
-use scalelens_core::gateway::GatewayConfig;
+use super::super::chunked;
+use super::super::gateway::{
+    same_for_every_chunking, same_signals_for_every_feed, signals_log, sse_log, Feed,
+};
+use scalelens_gateway::GatewayConfig;
 use std::rc::Rc;
 
 /// Event capacities the knob picks from: tiny ones (most events oversize, events cut at the
@@ -19,38 +21,16 @@ const CAPACITIES: [usize; 8] = [1, 2, 7, 16, 64, 256, 1024, 16_384];
 
 /// The target: panics on a finding (module doc).
 pub fn run(data: &[u8]) {
-    let Chunked {
-        knob,
-        pieces,
-        strided,
-        body,
-        ..
-    } = chunked(data);
-    let whole: &[&[u8]] = &[body];
-    let capacity = CAPACITIES[usize::from(knob & 7)];
-
-    let events = sse_log(whole, capacity);
-    assert_eq!(sse_log(&pieces, capacity), events, "scanner, cut");
-    assert_eq!(sse_log(&strided, capacity), events, "scanner, strided");
+    let c = chunked(data);
+    let capacity = CAPACITIES[usize::from(c.knob & 7)];
+    same_for_every_chunking(&c, "scanner", |chunks| sse_log(chunks, capacity));
 
     let config = Rc::new(GatewayConfig {
         max_sse_event_bytes: capacity,
         ..GatewayConfig::default()
     });
     let request: &[&[u8]] = &[br#"{"model":"m","stream":true}"#];
-    let run = |chunks: &[&[u8]], feed| {
+    same_signals_for_every_feed(&c, Feed::Direct, |chunks, feed| {
         signals_log(&config, request, 200, b"text/event-stream", chunks, feed)
-    };
-    let signals = run(whole, Feed::Direct);
-    assert_eq!(run(&pieces, Feed::Direct), signals, "state machine, cut");
-    assert_eq!(
-        run(&pieces, Feed::Glue),
-        signals,
-        "state machine, cut, as the glue feeds"
-    );
-    assert_eq!(
-        run(&strided, Feed::Direct),
-        signals,
-        "state machine, strided"
-    );
+    });
 }

@@ -4,13 +4,14 @@
 //! (`knative.json`, from `pkg/autoscaler/scaling/autoscaler_test.go`), driven through the
 //! aggregator's own input: one in-flight sample per tick.
 
-use scalelens_core::gateway::config::{GatewayConfig, Target, TargetMetric};
-use scalelens_core::gateway::LoadAggregator;
+use scalelens_gateway::filter_config::{GatewayConfig, Target, TargetMetric};
+use scalelens_gateway::LoadAggregator;
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
-    let p = format!("{}/testdata/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
+    let p = crate::vectors_path(name);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text).unwrap()
 }
 
 fn config(stable_window: u64, target: f64, up: f64, down: f64) -> GatewayConfig {

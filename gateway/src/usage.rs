@@ -15,7 +15,7 @@
 //! Each reader is a [`Tokenizer`] plus a visitor with fixed-size state: no tree, no
 //! allocation, any chunking. Malformed or cut JSON is a [`UsageError`], never a panic.
 
-use super::json::{
+use crate::json_scan::{
     Container, Event, JsonError, KeyId, KeyIndex, Path, Scalar, Step, Tokenizer, Visitor,
     TOKEN_BYTES,
 };
@@ -66,7 +66,7 @@ pub struct Usage {
 }
 
 impl Usage {
-    pub fn is_some(&self) -> bool {
+    pub(crate) fn is_some(&self) -> bool {
         self.prompt_tokens.is_some() || self.completion_tokens.is_some()
     }
 }
@@ -453,7 +453,7 @@ pub fn scan_request(body: &[u8]) -> (RequestInfo, Result<(), UsageError>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gateway::json::JsonErrorKind;
+    use crate::json_scan::JsonErrorKind;
 
     #[test]
     fn chat_completion_body() {

@@ -2,10 +2,8 @@
 //! and the in-flight balance on every exit path (completion, 5xx, reset, local reply, double
 //! `on_done`, `on_done` without a start).
 
-use scalelens_core::gateway::config::ModelLabel;
-use scalelens_core::gateway::{
-    ErrorClass, GatewayConfig, Malformed, Outcome, RequestSignals, Signals,
-};
+use scalelens_gateway::filter_config::ModelLabel;
+use scalelens_gateway::{ErrorClass, GatewayConfig, Malformed, Outcome, RequestSignals, Signals};
 use std::rc::Rc;
 
 #[derive(Clone, Copy)]

@@ -4,8 +4,8 @@
 //! reader (`scan_and_reset`) against fresh ones; the production readers (indexed keys, no
 //! key/end events) fed whole (fast paths) against byte by byte; SSE fast-path edge cases.
 use proptest::prelude::*;
-use scalelens_core::gateway::usage::{scan_payload, ResponseScan};
-use scalelens_core::gateway::{GatewayConfig, Outcome, RequestSignals, Signals};
+use scalelens_gateway::usage::{scan_payload, ResponseScan};
+use scalelens_gateway::{GatewayConfig, Outcome, RequestSignals, Signals};
 use std::rc::Rc;
 
 #[derive(Debug, Clone)]
@@ -235,12 +235,12 @@ proptest! {
             r.feed(b);
         }
         prop_assert_eq!(format!("{:?}", r.finish()), format!("{:?}", scan_payload(&p)));
-        let mut q = scalelens_core::gateway::usage::RequestScan::new();
+        let mut q = scalelens_gateway::usage::RequestScan::new();
         for b in p.chunks(1) {
             q.feed(b);
         }
         let bytewise = format!("{:?} {:?}", q.finish().map(|i| format!("{i:?}")), q.error());
-        let mut w = scalelens_core::gateway::usage::RequestScan::new();
+        let mut w = scalelens_gateway::usage::RequestScan::new();
         w.feed(&p);
         let whole = format!("{:?} {:?}", w.finish().map(|i| format!("{i:?}")), w.error());
         prop_assert_eq!(bytewise, whole);
@@ -251,7 +251,7 @@ proptest! {
 /// `data:` events right after other fields, fed whole and byte by byte.
 #[test]
 fn sse_fast_path_edge_cases() {
-    use scalelens_core::gateway::SseScanner;
+    use scalelens_gateway::SseScanner;
     let cases: &[&[u8]] = &[
         b"data: a\rb\n\n",
         b"event: error\ndata: {\"x\":1}\n\n",

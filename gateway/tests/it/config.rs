@@ -1,7 +1,7 @@
 //! Gateway configuration errors: one per field kind, each with the JSON path of the field, its
 //! line:column and a one-line message naming the field.
 
-use scalelens_core::gateway::config::{GatewayConfig, TargetMetric};
+use scalelens_gateway::filter_config::{GatewayConfig, TargetMetric};
 
 struct Case {
     name: &'static str,

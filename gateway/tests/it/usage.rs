@@ -2,15 +2,12 @@
 //! object, chat completion chunk, completion object; vLLM `protocol.py` `UsageInfo`), and the
 //! request fields `model` / `stream` / `stream_options.include_usage`.
 
-use scalelens_core::gateway::json::{JsonError, JsonErrorKind};
-use scalelens_core::gateway::usage::{
+use scalelens_gateway::json_scan::{JsonError, JsonErrorKind};
+use scalelens_gateway::usage::{
     scan_payload, scan_request, PayloadInfo, ResponseScan, Usage, UsageError,
 };
 
-fn data(name: &str) -> Vec<u8> {
-    let p = format!("{}/testdata/gateway/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
+use crate::data;
 
 fn usage(p: u64, c: u64, t: u64) -> Usage {
     Usage {

@@ -2,13 +2,10 @@
 //! short stream, every 3-way split) of realistic vLLM streams: the events, tokens and content
 //! counts must not depend on how Envoy cuts the body.
 
-use scalelens_core::gateway::{GatewayConfig, Outcome, RequestSignals, SseEvent, SseScanner};
+use scalelens_gateway::{GatewayConfig, Outcome, RequestSignals, SseEvent, SseScanner};
 use std::rc::Rc;
 
-fn data(name: &str) -> Vec<u8> {
-    let p = format!("{}/testdata/gateway/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
+use crate::data;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Ev {

@@ -25,10 +25,10 @@
 //!
 //! After construction nothing allocates: the scanners are fixed-size, bodies are borrowed.
 
-use super::config::{GatewayConfig, ModelLabel};
-use super::sse::{SseEvent, SseScanner};
-use super::usage::{scan_payload, RequestScan, ResponseScan, Usage};
-use crate::model::Millis;
+use crate::filter_config::{GatewayConfig, ModelLabel};
+use crate::sse::{SseEvent, SseScanner};
+use crate::usage::{scan_payload, RequestScan, ResponseScan, Usage};
+use scalelens_core::model::Millis;
 use std::rc::Rc;
 
 /// How a request ended, as the glue saw it.

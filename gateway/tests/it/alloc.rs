@@ -3,7 +3,7 @@
 //! aggregator's ticks and recommendations after its construction. Counted by a global allocator
 //! that counts per thread.
 
-use scalelens_core::gateway::{GatewayConfig, LoadAggregator, Outcome, RequestSignals};
+use scalelens_gateway::{GatewayConfig, LoadAggregator, Outcome, RequestSignals};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -38,10 +38,7 @@ fn allocs() -> u64 {
     ALLOCS.with(Cell::get)
 }
 
-fn data(name: &str) -> Vec<u8> {
-    let p = format!("{}/testdata/gateway/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(p).unwrap()
-}
+use crate::data;
 
 #[test]
 fn a_request_allocates_nothing_after_construction() {

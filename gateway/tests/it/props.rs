@@ -2,8 +2,8 @@
 //! result never depends on how the bytes are cut, and the in-flight count always balances.
 
 use proptest::prelude::*;
-use scalelens_core::gateway::usage::{scan_payload, scan_request, RequestScan, ResponseScan};
-use scalelens_core::gateway::{GatewayConfig, Outcome, RequestSignals, SseEvent, SseScanner};
+use scalelens_gateway::usage::{scan_payload, scan_request, RequestScan, ResponseScan};
+use scalelens_gateway::{GatewayConfig, Outcome, RequestSignals, SseEvent, SseScanner};
 use std::rc::Rc;
 
 /// Bytes drawn mostly from JSON/SSE punctuation, so inputs get deep into the grammars.
@@ -153,7 +153,7 @@ fn json_tokens() -> impl Strategy<Value = Vec<u8>> {
 /// Every event, then the tokenizer's final state, as text; the visitor stops after `stop`
 /// events.
 fn json_events(chunks: &[&[u8]], stop: usize) -> Vec<String> {
-    use scalelens_core::gateway::json::{Event, Path, Tokenizer, Visitor};
+    use scalelens_gateway::json_scan::{Event, Path, Tokenizer, Visitor};
     struct Log(Vec<String>, usize);
     impl Visitor for Log {
         fn event(&mut self, path: Path<'_>, ev: Event<'_>, at: usize) -> bool {
@@ -162,7 +162,7 @@ fn json_events(chunks: &[&[u8]], stop: usize) -> Vec<String> {
             self.0.len() < self.1
         }
     }
-    let mut t = Tokenizer::new(scalelens_core::gateway::usage::KEYS);
+    let mut t = Tokenizer::new(scalelens_gateway::usage::KEYS);
     let mut log = Log(Vec::new(), stop);
     for c in chunks {
         t.feed(c, &mut log);
@@ -229,7 +229,7 @@ proptest! {
             if digits > 0 { "." } else { "" },
             &f[..digits]
         );
-        if let Some(v) = scalelens_core::gateway::json::parse_decimal(text.as_bytes()) {
+        if let Some(v) = scalelens_gateway::json_scan::parse_decimal(text.as_bytes()) {
             let want: f64 = text.parse().unwrap();
             prop_assert_eq!(v.to_bits(), want.to_bits(), "{}", text);
         } else {

@@ -20,7 +20,7 @@
 //! event per chunk) and hands its data to the callback straight from the chunk, without a copy;
 //! anything else is left to the byte-by-byte path.
 
-use super::bytes::line_end;
+use crate::bytes::line_end;
 
 /// What the scanner reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,10 +104,6 @@ impl SseScanner {
         self.field_len = 0;
         self.after_cr = false;
         self.events = 0;
-    }
-
-    pub fn capacity(&self) -> usize {
-        self.buf.len()
     }
 
     /// Events dispatched so far (data, done and oversize).

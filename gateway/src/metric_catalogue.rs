@@ -14,7 +14,7 @@
 //! integers would lose everything below a second, so the histograms are recorded in whole
 //! **milliseconds** and their names say so (`_milliseconds`), which keeps the unit explicit and
 //! the default buckets meaningful (they are Envoy's own millisecond buckets, e.g.
-//! `upstream_rq_time`). [`RequestSignals`](super::request::RequestSignals) reports seconds as
+//! `upstream_rq_time`). [`RequestSignals`](crate::request::RequestSignals) reports seconds as
 //! `f64`; [`histogram_value`] converts. The plugin's Envoy test checks the exported buckets.
 //!
 //! **Labels.** Envoy stats have no labels; a label is a `.key.value` segment of the metric name,
@@ -43,7 +43,7 @@ pub enum Label {
     Cluster,
     /// Model label (allow-listed name, `other`, `unknown`).
     Model,
-    /// Error class: [`ErrorClass`](super::request::ErrorClass) (`5xx`, `reset`, `local`,
+    /// Error class: [`ErrorClass`](crate::request::ErrorClass) (`5xx`, `reset`, `local`,
     /// `stream`).
     Class,
     /// Where a malformed body was seen: `request`, `response`, `sse`.
@@ -54,7 +54,7 @@ pub enum Label {
 }
 
 impl Label {
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Label::Cluster => "cluster",
             Label::Model => "model",
@@ -294,7 +294,7 @@ pub fn sanitize_label_value(s: &str) -> LabelValue {
 }
 
 /// Longest Envoy metric name built here.
-pub const NAME_MAX: usize = 256;
+pub(crate) const NAME_MAX: usize = 256;
 
 /// An Envoy metric name in a fixed buffer.
 #[derive(Clone, Copy)]

@@ -26,11 +26,11 @@
 //!   averages, panic mode included; like upstream, an empty stable window gives no valid
 //!   recommendation.
 
-use super::config::{GatewayConfig, TargetMetric};
-use crate::algorithm::knative::decider::{Decider, DeciderSpec, ScaleResult};
-use crate::algorithm::knative::window::MetricWindow;
-use crate::algorithm::knative::SCRAPE_INTERVAL;
-use crate::model::Millis;
+use crate::filter_config::{GatewayConfig, TargetMetric};
+use scalelens_core::algorithm::knative::decider::{Decider, DeciderSpec, ScaleResult};
+use scalelens_core::algorithm::knative::window::MetricWindow;
+use scalelens_core::algorithm::knative::SCRAPE_INTERVAL;
+use scalelens_core::model::Millis;
 
 /// The averages after a tick.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,7 +42,7 @@ pub struct Load {
     /// Tokens per second over the stable window.
     pub stable_tokens_per_second: f64,
     /// Tokens per second over the panic window.
-    pub panic_tokens_per_second: f64,
+    pub(crate) panic_tokens_per_second: f64,
 }
 
 /// A recommendation.
@@ -53,8 +53,8 @@ pub struct Recommendation {
     /// The decider is in panic mode.
     pub panicking: bool,
     /// The stable and panic observations the decision used, in the target's metric.
-    pub observed_stable: f64,
-    pub observed_panic: f64,
+    pub(crate) observed_stable: f64,
+    pub(crate) observed_panic: f64,
     /// The full decider result (reason, dspc/dppc).
     pub result: ScaleResult,
 }

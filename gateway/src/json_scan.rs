@@ -16,7 +16,7 @@
 //! the visitor as a slice of the chunk, without the token buffer; a token cut by the end of a
 //! chunk, or a string with an escape, continues byte by byte through the buffer. Both give the
 //! same events and errors (the property tests feed inputs whole and byte by byte). String runs
-//! are searched eight bytes at a time, and keys are looked up in a [`KeyIndex`] built at
+//! are searched eight bytes at a time, and keys are looked up in a `KeyIndex` built at
 //! compile time.
 //!
 //! Why not `samples::json`: that reader works on a whole `&str` already in memory, decodes
@@ -24,13 +24,13 @@
 //! a per-request path that must not allocate and must survive any chunking. The two share the
 //! grammar, not the code.
 
-use super::bytes::string_run;
+use crate::bytes::string_run;
 use core::fmt;
 
 /// Nesting limit (deeper input is an error, never unbounded work).
 pub const MAX_DEPTH: u32 = 128;
 /// Levels of the path kept for the visitor; deeper levels are not kept ([`Path::depth`] still
-/// counts them, so a deeper value never matches a [`Path::is`] pattern).
+/// counts them, so a deeper value never matches a `Path::is` pattern).
 pub const PATH_FRAMES: usize = 8;
 /// Bytes of a key or scalar kept for the visitor.
 pub const TOKEN_BYTES: usize = 128;
@@ -51,7 +51,7 @@ pub enum Frame {
 
 impl Frame {
     /// The initial value of the kept frames.
-    pub const DEEP: Frame = Frame::Object(KEY_OTHER);
+    pub(crate) const DEEP: Frame = Frame::Object(KEY_OTHER);
 }
 
 /// A path step to match: a key id, or any array element.
@@ -73,7 +73,7 @@ pub struct Path<'p> {
 impl Path<'_> {
     /// True when the path is exactly `steps` (same depth, same keys, any array index).
     #[inline]
-    pub fn is(&self, steps: &[Step]) -> bool {
+    pub(crate) fn is(&self, steps: &[Step]) -> bool {
         if self.depth as usize != steps.len() || self.frames.len() != steps.len() {
             return false;
         }
@@ -86,7 +86,7 @@ impl Path<'_> {
 
     /// The key id of the innermost level, if it is an object.
     #[inline]
-    pub fn key(&self) -> Option<KeyId> {
+    pub(crate) fn key(&self) -> Option<KeyId> {
         match self.frames.last() {
             Some(Frame::Object(k)) if self.depth as usize == self.frames.len() => Some(*k),
             _ => None,
@@ -104,7 +104,7 @@ pub struct Str<'t> {
 }
 
 impl<'t> Str<'t> {
-    pub fn truncated(&self) -> bool {
+    pub(crate) fn truncated(&self) -> bool {
         self.len > self.prefix.len()
     }
 
@@ -131,7 +131,7 @@ pub enum Scalar<'t> {
 impl Scalar<'_> {
     /// A non-negative integer that fits `u64` (`12`, `12.0` and `1.2e1` are not accepted:
     /// token counts are JSON integers).
-    pub fn as_u64(&self) -> Option<u64> {
+    pub(crate) fn as_u64(&self) -> Option<u64> {
         let Scalar::Number(n) = self else {
             return None;
         };
@@ -150,7 +150,7 @@ impl Scalar<'_> {
 
     /// The number as `f64`, correctly rounded, when [`parse_decimal`] can read it exactly
     /// (every number a configuration needs); `None` otherwise.
-    pub fn as_f64(&self) -> Option<f64> {
+    pub(crate) fn as_f64(&self) -> Option<f64> {
         let Scalar::Number(n) = self else {
             return None;
         };
@@ -158,7 +158,7 @@ impl Scalar<'_> {
     }
 
     /// A short name of the JSON type, for messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Scalar::Str(_) => "a string",
             Scalar::Number(_) => "a number",
@@ -338,7 +338,7 @@ impl Tokenizer {
 
     /// A tokenizer over an indexed key table (same ids as [`Tokenizer::new`] with its keys,
     /// found faster; for the per-request readers).
-    pub fn with_index(index: &'static KeyIndex) -> Self {
+    pub(crate) fn with_index(index: &'static KeyIndex) -> Self {
         Self::with_keys(Keys::Index(index))
     }
 
@@ -1002,7 +1002,7 @@ fn is_number_byte(b: u8) -> bool {
 /// with it, so a key is compared with the few table keys sharing both (usually none or one)
 /// instead of with the whole table.
 #[derive(Debug)]
-pub struct KeyIndex {
+pub(crate) struct KeyIndex {
     keys: &'static [&'static str],
     /// Bit `i` of `by_len[n]`: key `i` is `n` bytes long.
     by_len: [u64; 64],
