@@ -21,13 +21,10 @@ use scalelens_core::pipeline::{self, DemandInput, PipelineInput, PipelineOptions
 use scalelens_web::state::State;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod common;
+use common::now;
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 const HPA: &str = "apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler

@@ -1,4 +1,4 @@
-//! Helpers shared by the browser test binaries (`browser.rs`, `hostile_link.rs`,
+//! Helpers shared by the browser test binaries (`browser.rs`, `hostile_link.rs`, `input_cost.rs`,
 //! `link_cost.rs`, `replay_window.rs`); each binary uses some of them.
 #![allow(dead_code)]
 
