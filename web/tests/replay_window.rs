@@ -19,30 +19,13 @@ use wasm_bindgen_test::*;
 use web_sys::Element;
 
 mod common;
-use common::{attr, clear_storage, find, new_root, now, set_value, text, value, wait_for};
+use common::{attr, clear_storage, find, hpa, new_root, now, set_value, text, value, wait_for};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// An HPA: 15 s sync period, so the replay cap (200 000 evaluations) is 34 days 17 h.
-const HPA: &str = "apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: long-recording
-spec:
-  scaleTargetRef:
-    kind: Deployment
-    name: web
-  minReplicas: 1
-  maxReplicas: 20
-  metrics:
-    - type: Pods
-      pods:
-        metric:
-          name: requests_in_flight
-        target:
-          type: AverageValue
-          averageValue: \"10\"
-";
+/// The autoscaler: an HPA (15 s sync period, so the replay cap of 200 000 evaluations is
+/// 34 days 17 h).
+const NAME: &str = "long-recording";
 
 const DAY_S: u64 = 86_400;
 
@@ -67,7 +50,7 @@ async fn app_with_long_samples() -> (Element, yew::AppHandle<scalelens_web::app:
         !attr(&root, "#timeline-summary", "data-render-count").is_empty()
     })
     .await;
-    set_value(&root, "#yaml-editor", HPA);
+    set_value(&root, "#yaml-editor", &hpa(NAME));
     set_value(&root, "#samples-editor", &forty_days());
     (root, handle)
 }
@@ -288,7 +271,7 @@ async fn bad_values_are_said_at_the_field_and_nothing_is_lost() {
             "true"
         );
         // The editors are as typed; the field keeps the text (cut to 253 characters).
-        assert_eq!(value(&root, "#yaml-editor"), HPA);
+        assert_eq!(value(&root, "#yaml-editor"), hpa(NAME));
         assert_eq!(value(&root, "#samples-editor"), samples);
         let kept = value(&root, &input);
         assert_eq!(kept, typed.chars().take(253).collect::<String>());

@@ -105,3 +105,29 @@ pub fn clear_storage() {
         let _ = s.clear();
     }
 }
+
+/// An HPA named `name` (`requests_in_flight`, 10 per pod, 1 to 20 replicas, 15 s sync period).
+pub fn hpa(name: &str) -> String {
+    format!(
+        "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {name}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: 1
+  maxReplicas: 20
+  metrics:
+    - type: Pods
+      pods:
+        metric:
+          name: requests_in_flight
+        target:
+          type: AverageValue
+          averageValue: \"10\"
+"
+    )
+}
