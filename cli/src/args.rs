@@ -290,6 +290,7 @@ impl ReplayArgs {
                 from: self.from,
                 to: self.to,
             },
+            replay: true,
             samples_are: SamplesAre::interpretation(self.samples_are),
             max_evaluations: self.max_evaluations,
         }
@@ -311,31 +312,10 @@ fn parse_duration(s: &str) -> Result<Millis, String> {
     crate::duration::parse_arg(s)
 }
 
-/// Largest `--from`/`--to` in seconds, either sign: 10^13 s (about 317 000 years) keeps every
-/// time in `i64` milliseconds with room to spare; real inputs are Unix times (about 1.7·10^9)
-/// or offsets from a start.
-const MAX_BOUND_SECONDS: f64 = 1e13;
-
-/// `--from`/`--to`: RFC 3339 (a Unix time) or seconds in the input's own times.
+/// `--from`/`--to`: RFC 3339 (a Unix time) or seconds in the input's own times
+/// ([`WindowBound::parse`], shared with the playground).
 pub fn parse_bound(s: &str) -> Result<WindowBound, String> {
-    let s = s.trim();
-    if let Some(ms) = scalelens_core::rfc3339::parse(s) {
-        return Ok(WindowBound::Unix(ms));
-    }
-    let secs: f64 = s.parse().map_err(|_| {
-        format!("{s:?} is not a time: give RFC 3339 (2025-11-28T08:00:00Z) or seconds (3600)")
-    })?;
-    if !secs.is_finite() || secs.abs() > MAX_BOUND_SECONDS {
-        return Err(format!(
-            "{s:?} is out of range: seconds must be within ±{MAX_BOUND_SECONDS:e}"
-        ));
-    }
-    // Exact for integers; decimals to the millisecond.
-    let ms = match s.parse::<i64>() {
-        Ok(n) => n.saturating_mul(1000),
-        Err(_) => (secs * 1000.0).round() as i64,
-    };
-    Ok(WindowBound::InputTime(ms))
+    WindowBound::parse(s).map_err(|e| e.to_string())
 }
 
 /// `--max-input-size`: bytes, or a number with `KB`, `MB`, `GB` (powers of 1000) or `KiB`,

@@ -23,7 +23,9 @@
 //! - the replay would run more than [`sim::MAX_EVALUATIONS`] evaluations (a `replay-too-long`
 //!   error whose help suggests a window in the input's own times).
 //!
-//! The other steps' diagnostics are reported either way.
+//! The other steps' diagnostics are reported either way. A front end can also ask for no replay
+//! ([`PipelineOptions::replay`]); window bounds as users type them are read by
+//! [`WindowBound::parse`] (the CLI's `--from`/`--to`, the playground's fields).
 //!
 //! Each diagnostic comes out as a [`Finding`]: tagged with the text it points into
 //! ([`InputText`]) and the [`Step`] that reported it. When the samples are on a percent scale
@@ -58,6 +60,67 @@ pub enum WindowBound {
     InputTime(i64),
     /// A Unix time in milliseconds (an RFC 3339 bound): only for inputs with absolute times.
     Unix(i64),
+}
+
+/// Largest window bound in seconds, either sign: 10^13 s (about 317 000 years) keeps every
+/// time in `i64` milliseconds with room to spare (`i64::MAX` ms is about 9.2·10^15 s); real
+/// inputs are Unix times (about 1.7·10^9 s) or offsets from a start.
+pub const MAX_BOUND_SECONDS: f64 = 1e13;
+
+/// Why a text is not a window bound ([`WindowBound::parse`]). The text is quoted back through
+/// [`crate::text::quote`] (escaped, cut at 80 characters).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BoundError {
+    /// Neither RFC 3339 nor a number of seconds (also: an empty text).
+    #[error("\"{text}\" is not a time: give RFC 3339 (2025-11-28T08:00:00Z) or seconds (3600)")]
+    NotATime {
+        /// The text, quoted.
+        text: String,
+    },
+    /// A number of seconds beyond [`MAX_BOUND_SECONDS`] either way, or not finite.
+    #[error("\"{text}\" is out of range: seconds must be within ±1e13")]
+    OutOfRange {
+        /// The text, quoted.
+        text: String,
+    },
+}
+
+impl WindowBound {
+    /// Read a bound as a user writes it (`--from`/`--to`, the playground's fields): RFC 3339
+    /// with `Z` or an offset (`2025-11-28T08:00:00Z`, `…T09:00:00.5+01:00`; a Unix time), or
+    /// seconds in the input's own times (`3600`, `1.5`, `-30`, `1764316800`; decimals to the
+    /// millisecond, within ±[`MAX_BOUND_SECONDS`]). Surrounding white space is ignored.
+    pub fn parse(s: &str) -> Result<WindowBound, BoundError> {
+        let s = s.trim();
+        if let Some(ms) = crate::rfc3339::parse(s) {
+            return Ok(WindowBound::Unix(ms));
+        }
+        let quoted = || crate::text::quote(s).into_owned();
+        // `f64`'s grammar also takes `inf` and `NaN`: words, not times.
+        let secs: f64 = s
+            .parse()
+            .ok()
+            .filter(|_| s.bytes().any(|b| b.is_ascii_digit()))
+            .ok_or_else(|| BoundError::NotATime { text: quoted() })?;
+        if !secs.is_finite() || secs.abs() > MAX_BOUND_SECONDS {
+            return Err(BoundError::OutOfRange { text: quoted() });
+        }
+        // Exact for integers; decimals rounded to the millisecond. Within ±1e13 s both fit
+        // `i64` milliseconds (checked above).
+        let ms = match s.parse::<i64>() {
+            Ok(n) => n.saturating_mul(1000),
+            Err(_) => (secs * 1000.0).round() as i64,
+        };
+        Ok(WindowBound::InputTime(ms))
+    }
+}
+
+impl std::str::FromStr for WindowBound {
+    type Err = BoundError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        WindowBound::parse(s)
+    }
 }
 
 /// The part of the demand to replay (`--from`/`--to`; the playground's two fields). The value in
@@ -160,6 +223,11 @@ pub struct PipelineOptions {
     pub horizon: Option<Millis>,
     /// The part of the demand to replay (default: all of it).
     pub window: ReplayWindow,
+    /// Whether to replay at all (step 4; default `true`). A front end that cannot read the
+    /// window the user asked for sets `false` rather than replay another one (the playground,
+    /// while its from/to field is not a time): the other steps run and report as usual,
+    /// [`PipelineOutput::sim`] and [`PipelineOutput::not_replayed`] stay `None`.
+    pub replay: bool,
     /// How sample values relate to the demand (default: chosen from the data).
     pub samples_are: Interpretation,
     /// Most evaluations one replay may run (default: [`sim::MAX_EVALUATIONS`];
@@ -176,6 +244,7 @@ impl Default for PipelineOptions {
             pod_startup: None,
             horizon: None,
             window: ReplayWindow::default(),
+            replay: true,
             samples_are: Interpretation::Auto,
             max_evaluations: None,
         }
@@ -312,6 +381,19 @@ pub struct PipelineOutput {
     pub not_replayed: Option<NotReplayed>,
     /// Where the replayed demand starts, in the input's times (after the window).
     pub replay_start: Option<ReplayStart>,
+    /// With [`NotReplayed::TooLong`]: the longest window from the replay's start that fits
+    /// the cap (the one the `replay-too-long` help names).
+    pub suggested_window: Option<SuggestedWindow>,
+}
+
+/// A replay window in the input's own form (RFC 3339 for absolute times, seconds for relative
+/// ones), as a user types it into `--from`/`--to` or the playground's fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuggestedWindow {
+    pub from: String,
+    pub to: String,
+    /// `to - from` (ms).
+    pub span: Millis,
 }
 
 /// Where a replay's time 0 is in the input's times (front ends read times such as `--at`
@@ -575,12 +657,20 @@ fn input_time(ms: i64, absolute: bool) -> String {
     }
 }
 
+/// Why [`replay`] did not run: the reason, its diagnostic, and for a replay too long the
+/// window to suggest.
+struct Refused {
+    why: NotReplayed,
+    diagnostic: Diagnostic,
+    suggested: Option<SuggestedWindow>,
+}
+
 /// Cut `demand` to the window of `opts`, replay it, or say why not (with the diagnostic).
 fn replay(
     a: &Autoscaler,
     demand: &DemandSeries,
     opts: &PipelineOptions,
-) -> Result<(SimOutput, ReplayStart), Box<(NotReplayed, Diagnostic)>> {
+) -> Result<(SimOutput, ReplayStart), Box<Refused>> {
     let absolute = demand.is_absolute();
     // The data's start in the input's times, and its end relative to the start.
     let start = demand
@@ -595,7 +685,11 @@ fn replay(
             shown(0),
             shown(end_i)
         ));
-        Box::new((NotReplayed::Window(e), d))
+        Box::new(Refused {
+            why: NotReplayed::Window(e),
+            diagnostic: d,
+            suggested: None,
+        })
     };
     // A bound as ms from the data's start, checked to lie within the data.
     let resolve =
@@ -682,11 +776,12 @@ fn replay(
             let span = (e.max_span - e.max_span % unit).max(e.max_span.min(unit));
             let f_i = i64::try_from(f).unwrap_or(i64::MAX);
             let span_i = i64::try_from(span).unwrap_or(i64::MAX);
-            let window = format!(
-                "--from {} --to {}",
-                shown(f_i),
-                shown(f_i.saturating_add(span_i))
-            );
+            let suggested = SuggestedWindow {
+                from: shown(f_i),
+                to: shown(f_i.saturating_add(span_i)),
+                span,
+            };
+            let window = format!("--from {} --to {}", suggested.from, suggested.to);
             let help = if opts.horizon.is_some() && to.is_none() {
                 format!(
                     "replay at most {:#}: `--duration {}`; or a window of the data with --from/--to, e.g. `{window}`",
@@ -699,8 +794,12 @@ fn replay(
                     crate::display::Dur(span)
                 )
             };
-            let d = analysis::replay_too_long(&e, Some(help + &raise_limit(&e)));
-            Err(Box::new((NotReplayed::TooLong(e), d)))
+            let diagnostic = analysis::replay_too_long(&e, Some(help + &raise_limit(&e)));
+            Err(Box::new(Refused {
+                why: NotReplayed::TooLong(e),
+                diagnostic,
+                suggested: Some(suggested),
+            }))
         }
     }
 }
@@ -805,7 +904,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
                 }
             }
         };
-        if let Some(demand) = demand.filter(|d| !d.points.is_empty()) {
+        if let Some(demand) = demand.filter(|d| opts.replay && !d.points.is_empty()) {
             let blocking: Vec<Code> = config
                 .iter()
                 .filter(|d| blocks_replay(a, d))
@@ -831,9 +930,14 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
                         out.replay_start = Some(start);
                     }
                     Err(refused) => {
-                        let (why, diagnostic) = *refused;
+                        let Refused {
+                            why,
+                            diagnostic,
+                            suggested,
+                        } = *refused;
                         later.push((Step::Replay, diagnostic));
                         out.not_replayed = Some(why);
+                        out.suggested_window = suggested;
                     }
                 }
             }
@@ -1377,14 +1481,118 @@ mod tests {
             help.as_deref(),
             Some("replay at most 34 days 17h: `--duration 833h`; or a window of the data with --from/--to, e.g. `--from 0 --to 2998800`")
         );
-        // 40 days of data: too long as a whole, fine in a window the help suggests.
+        // 40 days of data: too long as a whole, fine in the window the output suggests (the
+        // one the help names), read back as a user would type it.
         let long = hourly(40, 0);
-        assert!(with(HPA_YAML, &long, |_| {}).sim.is_none());
+        let refused = with(HPA_YAML, &long, |_| {});
+        assert!(refused.sim.is_none());
+        let w = refused.suggested_window.expect("a window is suggested");
+        assert_eq!(
+            (w.from.as_str(), w.to.as_str(), w.span),
+            ("0", "2998800", 2_998_800_000)
+        );
         let out = with(HPA_YAML, &long, |o| {
-            o.window.from = Some(WindowBound::InputTime(0));
-            o.window.to = Some(WindowBound::InputTime(2_998_800_000));
+            o.window.from = WindowBound::parse(&w.from).ok();
+            o.window.to = WindowBound::parse(&w.to).ok();
         });
         assert!(out.sim.is_some() && out.not_replayed.is_none());
+        assert_eq!(out.suggested_window, None);
+    }
+
+    #[test]
+    fn window_bounds_parse_as_users_write_them() {
+        use BoundError::{NotATime, OutOfRange};
+        let unix = |ms| Ok(WindowBound::Unix(ms));
+        let input = |ms| Ok(WindowBound::InputTime(ms));
+        let not_a_time = |t: &str| Err(NotATime { text: t.into() });
+        let out_of_range = |t: &str| Err(OutOfRange { text: t.into() });
+        let cases: &[(&str, Result<WindowBound, BoundError>)] = &[
+            // RFC 3339: a Unix time, with `Z`, an offset, fractions, `t`/space separators.
+            ("2025-11-28T08:00:00Z", unix(1_764_316_800_000)),
+            ("2025-11-28T09:00:00+01:00", unix(1_764_316_800_000)),
+            ("2025-11-28T02:30:00-05:30", unix(1_764_316_800_000)),
+            ("2025-11-28T08:00:00.250Z", unix(1_764_316_800_250)),
+            ("2025-11-28 08:00:00z", unix(1_764_316_800_000)),
+            ("  2025-11-28T08:00:00Z\n", unix(1_764_316_800_000)),
+            ("1969-12-31T23:59:59Z", unix(-1_000)),
+            // Seconds in the input's own times.
+            ("3600", input(3_600_000)),
+            ("0", input(0)),
+            ("+60", input(60_000)),
+            (" 3600 ", input(3_600_000)),
+            ("1764316800", input(1_764_316_800_000)),
+            ("1.5", input(1_500)),
+            ("0.0004", input(0)),
+            ("2.0005", input(2_001)),
+            ("1e3", input(1_000_000)),
+            ("-30", input(-30_000)),
+            ("-0.25", input(-250)),
+            ("10000000000000", input(10_000_000_000_000_000)),
+            ("-10000000000000", input(-10_000_000_000_000_000)),
+            // Out of range: beyond ±1e13 s, or not finite.
+            ("10000000000001", out_of_range("10000000000001")),
+            ("1e14", out_of_range("1e14")),
+            ("-1e14", out_of_range("-1e14")),
+            ("99999999999999999999", out_of_range("99999999999999999999")),
+            ("1e400", out_of_range("1e400")),
+            // Not a time at all.
+            ("", not_a_time("")),
+            ("   ", not_a_time("")),
+            ("noon", not_a_time("noon")),
+            ("15m", not_a_time("15m")),
+            ("NaN", not_a_time("NaN")),
+            ("inf", not_a_time("inf")),
+            ("-infinity", not_a_time("-infinity")),
+            ("1,5", not_a_time("1,5")),
+            ("0x10", not_a_time("0x10")),
+            ("2025-11-28", not_a_time("2025-11-28")),
+            ("2025-11-28T08:00", not_a_time("2025-11-28T08:00")),
+            ("2025-11-28T08:00:00", not_a_time("2025-11-28T08:00:00")),
+            ("2025-13-28T08:00:00Z", not_a_time("2025-13-28T08:00:00Z")),
+            (
+                "2025-11-28T08:00:00+0100",
+                not_a_time("2025-11-28T08:00:00+0100"),
+            ),
+            ("1.5.2", not_a_time("1.5.2")),
+            // User text comes back escaped and cut.
+            ("\u{202e}12", not_a_time("\\u{202e}12")),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&WindowBound::parse(text), want, "{text:?}");
+            assert_eq!(&text.parse::<WindowBound>(), want, "FromStr {text:?}");
+        }
+        // The messages the CLI prints for `--from`/`--to` (kept from before the move).
+        let msg = |t: &str| WindowBound::parse(t).map_err(|e| e.to_string());
+        assert_eq!(
+            msg("noon"),
+            Err(
+                "\"noon\" is not a time: give RFC 3339 (2025-11-28T08:00:00Z) or seconds (3600)"
+                    .into()
+            )
+        );
+        assert_eq!(
+            msg("1e14"),
+            Err("\"1e14\" is out of range: seconds must be within ±1e13".into())
+        );
+        let long = "x".repeat(1_000_000);
+        let m = msg(&long).expect_err("not a time");
+        assert!(m.len() < 200 && m.contains("(1000000 characters)"), "{m}");
+    }
+
+    #[test]
+    fn without_replay_the_other_steps_still_report() {
+        let long = hourly(40, 0);
+        let out = with(SEED_YAML, &long, |o| o.replay = false);
+        assert!(out.sim.is_none() && out.not_replayed.is_none() && out.replay_start.is_none());
+        assert!(!out.has_code(Code::ReplayTooLong));
+        assert!(out.has_code(Code::DeprecatedMetric));
+        assert!(out.selected.is_some());
+        // Samples are still read and checked.
+        let mut i = input(SEED_YAML, DemandInput::Samples(SEED_PERCENT));
+        i.options.replay = false;
+        let samples = run(&i);
+        assert!(samples.import.is_some() && samples.sim.is_none());
+        assert!(samples.has_code(Code::UnitMismatch));
     }
 
     #[test]

@@ -70,15 +70,21 @@ impl Rig {
             .map_err(|e| format!("cannot start Chromium through ChromeDriver: {e}"))?;
         Ok((client, profile))
     }
+
+    /// Run `scenario` in a new Chromium with an empty profile (another user, another browser),
+    /// then close it whatever the outcome.
+    async fn in_fresh_browser(&self, label: &str, scenario: impl AsyncFnOnce(&Client) -> R) -> R {
+        let (other, profile) = self.browser(label).await?;
+        let outcome = scenario(&other).await;
+        let _ = other.close().await;
+        drop(profile);
+        outcome
+    }
 }
 
 /// Run `scenario` with a fresh browser; always close the browser, then fail with the scenario's
 /// error (after a screenshot named `<label>-failure`).
-fn with_browser<F, Fut>(label: &str, scenario: F)
-where
-    F: FnOnce(Rig, Client) -> Fut,
-    Fut: Future<Output = (Rig, R)>,
-{
+fn with_browser(label: &str, scenario: impl AsyncFnOnce(&Rig, &Client) -> R) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -87,7 +93,7 @@ where
     let rig = Rig::start();
     let result: R = rt.block_on(async {
         let (client, profile) = rig.browser(label).await?;
-        let (rig, outcome) = scenario(rig, client.clone()).await;
+        let outcome = scenario(&rig, &client).await;
         if outcome.is_err() {
             if let Ok(png) = client.screenshot().await {
                 let _ = save_artifact(&format!("{label}-failure"), &png);
@@ -95,9 +101,9 @@ where
         }
         let _ = client.close().await;
         drop(profile);
-        drop(rig);
         outcome
     });
+    drop(rig);
     if let Err(e) = result {
         panic!("playground e2e `{label}`: {e}");
     }
@@ -127,6 +133,15 @@ where
     }
 }
 
+/// Leave the page (so nothing of it survives), then [`open`] `url`: a new page load in the same
+/// profile, its storage kept.
+async fn reopen(c: &Client, url: &str) -> R {
+    c.goto("about:blank")
+        .await
+        .map_err(|e| format!("about:blank: {e}"))?;
+    open(c, url).await
+}
+
 /// Load `url` and wait for `body[data-app-ready="true"]` (set after the first render).
 async fn open(c: &Client, url: &str) -> R {
     c.goto(url)
@@ -142,6 +157,20 @@ async fn open(c: &Client, url: &str) -> R {
         Ok((v.as_str() == Some("true")).then_some(()))
     })
     .await
+}
+
+/// The last 60 characters of `text` (what an assertion message shows of a long editor text).
+fn tail(text: &str) -> &str {
+    let start = text.char_indices().rev().nth(59).map_or(0, |(i, _)| i);
+    &text[start..]
+}
+
+/// The YAML and samples editors' texts.
+async fn editors(c: &Client) -> R<(String, String)> {
+    Ok((
+        editor_value(c, "yaml-editor").await?,
+        editor_value(c, "samples-editor").await?,
+    ))
 }
 
 async fn editor_value(c: &Client, id: &str) -> R<String> {
@@ -168,7 +197,8 @@ async fn render_count(c: &Client) -> R<u64> {
     Ok(v.as_str().and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
-/// Set a long text with JavaScript: `value` then a bubbling `input` event (what typing fires).
+/// Set a text field's value with JavaScript (a long text, or none to empty it): `value` then a
+/// bubbling `input` event (what typing fires).
 async fn paste(c: &Client, id: &str, text: &str) -> R {
     let done = js(
         c,
@@ -322,9 +352,7 @@ fn engine_expectations_for_the_browser_tests() {
 /// Load the app, paste the seed YAML and percent samples, see `unit-mismatch` where the CLI puts
 /// it, click the fix, see the replicas return to minReplicas; share the link and open it in a
 /// fresh profile with the same editors.
-#[test]
-#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
-fn seed_case_unit_fix_and_share_link() {
+async fn seed_case_unit_fix_and_share_link(rig: &Rig, c: &Client) -> R {
     let yaml = read_testdata(SEED_YAML);
     let samples = read_testdata(SEED_SAMPLES);
     let (line, column, _) = cli_unit_mismatch();
@@ -332,243 +360,203 @@ fn seed_case_unit_fix_and_share_link() {
     let fixed_yaml = engine_fixed_yaml(&yaml, &samples);
     let (after, _) = engine_replicas(&fixed_yaml, &samples);
 
-    with_browser("seed", |rig, c| async move {
-        let outcome: R = async {
-            open(&c, &rig.server.url()).await?;
-            screenshot(&c, "seed-01-loaded").await?;
-            let n = render_count(&c).await?;
-            paste(&c, "yaml-editor", &yaml).await?;
-            paste(&c, "samples-editor", &samples).await?;
-            rendered_after(&c, n).await?;
+    open(c, &rig.server.url()).await?;
+    screenshot(c, "seed-01-loaded").await?;
+    let n = render_count(c).await?;
+    paste(c, "yaml-editor", &yaml).await?;
+    paste(c, "samples-editor", &samples).await?;
+    rendered_after(c, n).await?;
 
-            // The diagnostic, at the CLI's position, in the list and in the gutter.
-            let sel = "li.diagnostic[data-code=\"unit-mismatch\"]";
-            let pos = wait_for("the unit-mismatch diagnostic", || async {
-                let v = js(
-                    &c,
-                    "const el = document.querySelector(arguments[0]); \
-                     return el ? [el.getAttribute('data-line'), el.getAttribute('data-column'), \
-                                  el.getAttribute('data-severity')] : null;",
-                    vec![json!(sel)],
-                )
-                .await?;
-                Ok((!v.is_null()).then_some(v))
-            })
-            .await?;
-            let shown = (pos.get(0).cloned(), pos.get(1).cloned());
-            let want = (Some(json!(line.to_string())), Some(json!(column.to_string())));
-            ensure!(
-                shown == want,
-                "unit-mismatch shown at {pos} in the browser, the CLI says {line}:{column}"
-            );
-            let gutter = js(
-                &c,
-                "return document.querySelectorAll(\
-                 '#yaml-gutter .gutter-mark[data-line=\"' + arguments[0] + '\"], \
-                  .gutter-mark[data-line=\"' + arguments[0] + '\"][data-code=\"unit-mismatch\"]').length;",
-                vec![json!(line.to_string())],
-            )
-            .await?;
-            ensure!(
-                gutter.as_u64().unwrap_or(0) > 0,
-                "no .gutter-mark[data-line=\"{line}\"] for the unit mismatch"
-            );
-            let s = summary(&c).await?;
-            ensure!(
-                s == (Some(before.0), Some(before.1), Some(before.2)),
-                "before the fix the browser shows (final, peak, min) replicas {s:?}; the engine {before:?}"
-            );
-            screenshot(&c, "seed-02-unit-mismatch").await?;
+    // The diagnostic, at the CLI's position, in the list and in the gutter.
+    let sel = "li.diagnostic[data-code=\"unit-mismatch\"]";
+    let pos = wait_for("the unit-mismatch diagnostic", || async {
+        let v = js(
+            c,
+            "const el = document.querySelector(arguments[0]); \
+             return el ? [el.getAttribute('data-line'), el.getAttribute('data-column'), \
+                          el.getAttribute('data-severity')] : null;",
+            vec![json!(sel)],
+        )
+        .await?;
+        Ok((!v.is_null()).then_some(v))
+    })
+    .await?;
+    let shown = (pos.get(0).cloned(), pos.get(1).cloned());
+    let want = (
+        Some(json!(line.to_string())),
+        Some(json!(column.to_string())),
+    );
+    ensure!(
+        shown == want,
+        "unit-mismatch shown at {pos} in the browser, the CLI says {line}:{column}"
+    );
+    let gutter = js(
+        c,
+        "return document.querySelectorAll(\
+         '#yaml-gutter .gutter-mark[data-line=\"' + arguments[0] + '\"], \
+          .gutter-mark[data-line=\"' + arguments[0] + '\"][data-code=\"unit-mismatch\"]').length;",
+        vec![json!(line.to_string())],
+    )
+    .await?;
+    ensure!(
+        gutter.as_u64().unwrap_or(0) > 0,
+        "no .gutter-mark[data-line=\"{line}\"] for the unit mismatch"
+    );
+    let s = summary(c).await?;
+    ensure!(
+        s == (Some(before.0), Some(before.1), Some(before.2)),
+        "before the fix the browser shows (final, peak, min) replicas {s:?}; the engine {before:?}"
+    );
+    screenshot(c, "seed-02-unit-mismatch").await?;
 
-            // The one-click fix edits the YAML in place and re-runs.
-            let n = render_count(&c).await?;
-            let fix = c
-                .find(Locator::Css("#unit-banner button.fix"))
-                .await
-                .map_err(|e| format!("no #unit-banner button.fix: {e}"))?;
-            fix.click().await.map_err(|e| format!("click fix: {e}"))?;
-            rendered_after(&c, n).await?;
-            let final_replicas = wait_for("data-final-replicas = minReplicas", || async {
-                let s = summary(&c).await?;
-                Ok((s.0 == Some(min_r)).then_some(s))
-            })
-            .await?;
-            ensure!(
-                final_replicas == (Some(after.0), Some(after.1), Some(after.2)),
-                "after the fix the browser shows {final_replicas:?}; the engine {after:?}"
-            );
-            let edited = editor_value(&c, "yaml-editor").await?;
-            ensure!(
-                edited == fixed_yaml,
-                "the fixed YAML in the editor differs from the engine's fix:\n{edited}"
-            );
-            let left = js(
-                &c,
-                "return document.querySelectorAll('li.diagnostic[data-code=\"unit-mismatch\"]').length;",
-                vec![],
-            )
-            .await?;
-            ensure!(left == json!(0), "unit-mismatch still listed after the fix");
-            screenshot(&c, "seed-03-fixed").await?;
+    // The one-click fix edits the YAML in place and re-runs.
+    let n = render_count(c).await?;
+    let fix = c
+        .find(Locator::Css("#unit-banner button.fix"))
+        .await
+        .map_err(|e| format!("no #unit-banner button.fix: {e}"))?;
+    fix.click().await.map_err(|e| format!("click fix: {e}"))?;
+    rendered_after(c, n).await?;
+    let final_replicas = wait_for("data-final-replicas = minReplicas", || async {
+        let s = summary(c).await?;
+        Ok((s.0 == Some(min_r)).then_some(s))
+    })
+    .await?;
+    ensure!(
+        final_replicas == (Some(after.0), Some(after.1), Some(after.2)),
+        "after the fix the browser shows {final_replicas:?}; the engine {after:?}"
+    );
+    let edited = editor_value(c, "yaml-editor").await?;
+    ensure!(
+        edited == fixed_yaml,
+        "the fixed YAML in the editor differs from the engine's fix:\n{edited}"
+    );
+    let left = js(
+        c,
+        "return document.querySelectorAll('li.diagnostic[data-code=\"unit-mismatch\"]').length;",
+        vec![],
+    )
+    .await?;
+    ensure!(left == json!(0), "unit-mismatch still listed after the fix");
+    screenshot(c, "seed-03-fixed").await?;
 
-            // Share: the link is the page URL with the state in the fragment.
-            c.find(Locator::Css("#copy-link"))
-                .await
-                .map_err(|e| format!("no #copy-link: {e}"))?
-                .click()
-                .await
-                .map_err(|e| format!("click #copy-link: {e}"))?;
-            let href = wait_for("a #v1: fragment in the URL", || async {
-                let v = js(&c, "return window.location.href;", vec![]).await?;
-                Ok(v.as_str()
-                    .filter(|h| h.contains("#v1:"))
-                    .map(str::to_string))
-            })
-            .await?;
-            let shown = js(
-                &c,
-                "return document.getElementById('copy-link').getAttribute('data-link');",
-                vec![],
-            )
-            .await?;
-            ensure!(
-                shown.as_str() == Some(href.as_str()),
-                "#copy-link data-link {shown} differs from location.href {href}"
-            );
-            let here = (
-                editor_value(&c, "yaml-editor").await?,
-                editor_value(&c, "samples-editor").await?,
-            );
-            println!("share link: {} characters", href.len());
+    // Share: the link is the page URL with the state in the fragment.
+    c.find(Locator::Css("#copy-link"))
+        .await
+        .map_err(|e| format!("no #copy-link: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("click #copy-link: {e}"))?;
+    let href = wait_for("a #v1: fragment in the URL", || async {
+        let v = js(c, "return window.location.href;", vec![]).await?;
+        Ok(v.as_str()
+            .filter(|h| h.contains("#v1:"))
+            .map(str::to_string))
+    })
+    .await?;
+    let shown = js(
+        c,
+        "return document.getElementById('copy-link').getAttribute('data-link');",
+        vec![],
+    )
+    .await?;
+    ensure!(
+        shown.as_str() == Some(href.as_str()),
+        "#copy-link data-link {shown} differs from location.href {href}"
+    );
+    let here = editors(c).await?;
+    println!("share link: {} characters", href.len());
 
-            // A fresh profile (no localStorage) opening the link gets the same editors.
-            let (other, profile) = rig.browser("seed-link").await?;
-            let opened: R = async {
-                open(&other, &href).await?;
-                let there = (
-                    editor_value(&other, "yaml-editor").await?,
-                    editor_value(&other, "samples-editor").await?,
-                );
-                ensure!(there.0 == here.0, "the link restored another YAML:\n{}", there.0);
-                ensure!(
-                    there.1 == here.1,
-                    "the link restored other samples ({} vs {} bytes)",
-                    there.1.len(),
-                    here.1.len()
-                );
-                let s = wait_for("a summary in the linked page", || async {
-                    let s = summary(&other).await?;
-                    Ok(s.0.is_some().then_some(s))
-                })
-                .await?;
-                ensure!(
-                    s == (Some(after.0), Some(after.1), Some(after.2)),
-                    "the linked page replays to {s:?}; the engine {after:?}"
-                );
-                screenshot(&other, "seed-04-opened-link").await
-            }
-            .await;
-            let _ = other.close().await;
-            drop(profile);
-            opened
-        }
-        .await;
-        (rig, outcome)
-    });
+    // A fresh profile (no localStorage) opening the link gets the same editors.
+    rig.in_fresh_browser("seed-link", async |other| {
+        open(other, &href).await?;
+        let there = editors(other).await?;
+        ensure!(
+            there.0 == here.0,
+            "the link restored another YAML:\n{}",
+            there.0
+        );
+        ensure!(
+            there.1 == here.1,
+            "the link restored other samples ({} vs {} bytes)",
+            there.1.len(),
+            here.1.len()
+        );
+        let s = wait_for("a summary in the linked page", || async {
+            let s = summary(other).await?;
+            Ok(s.0.is_some().then_some(s))
+        })
+        .await?;
+        ensure!(
+            s == (Some(after.0), Some(after.1), Some(after.2)),
+            "the linked page replays to {s:?}; the engine {after:?}"
+        );
+        screenshot(other, "seed-04-opened-link").await
+    })
+    .await
 }
 
 /// A reload keeps what was typed (localStorage), and corrupt or future-version links give a
 /// message and keep the editor content.
-#[test]
-#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
-fn reload_keeps_text_and_bad_links_keep_it_too() {
-    with_browser("persist", |rig, c| async move {
-        let outcome: R = async {
-            let url = rig.server.url();
-            open(&c, &url).await?;
-            let n = render_count(&c).await?;
-            let yaml = read_testdata(SEED_YAML);
-            paste(&c, "yaml-editor", &yaml).await?;
-            // Typed with real key events at the end of the text.
-            let editor = c
-                .find(Locator::Id("yaml-editor"))
-                .await
-                .map_err(|e| format!("no #yaml-editor: {e}"))?;
-            js(
-                &c,
-                "const el = document.getElementById('yaml-editor'); el.focus(); \
-                 el.setSelectionRange(el.value.length, el.value.length); return true;",
-                vec![],
-            )
-            .await?;
-            editor
-                .send_keys("# typed by the e2e test\n")
-                .await
-                .map_err(|e| format!("send_keys: {e}"))?;
-            rendered_after(&c, n).await?;
-            let typed = editor_value(&c, "yaml-editor").await?;
-            ensure!(
-                typed.ends_with("# typed by the e2e test\n"),
-                "send_keys did not reach the editor: …{}",
-                typed
-                    .chars()
-                    .rev()
-                    .take(60)
-                    .collect::<String>()
-                    .chars()
-                    .rev()
-                    .collect::<String>()
-            );
-            // Wait past the save debounce: the fragment is written at the same time.
-            wait_for("the state saved (fragment written)", || async {
-                let v = js(&c, "return window.location.hash;", vec![]).await?;
-                Ok(v.as_str().filter(|h| h.starts_with("#v1:")).map(|_| ()))
-            })
-            .await?;
-            tokio::time::sleep(Duration::from_millis(200)).await;
+async fn reload_keeps_text_and_bad_links_keep_it_too(rig: &Rig, c: &Client) -> R {
+    let url = rig.server.url();
+    open(c, &url).await?;
+    let n = render_count(c).await?;
+    let yaml = read_testdata(SEED_YAML);
+    paste(c, "yaml-editor", &yaml).await?;
+    // Typed with real key events at the end of the text.
+    let editor = c
+        .find(Locator::Id("yaml-editor"))
+        .await
+        .map_err(|e| format!("no #yaml-editor: {e}"))?;
+    js(
+        c,
+        "const el = document.getElementById('yaml-editor'); el.focus(); \
+         el.setSelectionRange(el.value.length, el.value.length); return true;",
+        vec![],
+    )
+    .await?;
+    editor
+        .send_keys("# typed by the e2e test\n")
+        .await
+        .map_err(|e| format!("send_keys: {e}"))?;
+    rendered_after(c, n).await?;
+    let typed = editor_value(c, "yaml-editor").await?;
+    ensure!(
+        typed.ends_with("# typed by the e2e test\n"),
+        "send_keys did not reach the editor: …{}",
+        tail(&typed)
+    );
+    // Wait past the save debounce: the fragment is written at the same time.
+    wait_for("the state saved (fragment written)", || async {
+        let v = js(c, "return window.location.hash;", vec![]).await?;
+        Ok(v.as_str().filter(|h| h.starts_with("#v1:")).map(|_| ()))
+    })
+    .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
 
-            // Reload without the fragment: localStorage alone must bring the text back.
-            open(&c, &url).await?;
-            let back = editor_value(&c, "yaml-editor").await?;
-            ensure!(back == typed, "after a reload the YAML is:\n{back}");
-            screenshot(&c, "persist-01-reloaded").await?;
+    // Reload without the fragment: localStorage alone must bring the text back.
+    open(c, &url).await?;
+    let back = editor_value(c, "yaml-editor").await?;
+    ensure!(back == typed, "after a reload the YAML is:\n{back}");
+    screenshot(c, "persist-01-reloaded").await?;
 
-            for (label, fragment) in [("corrupt", "#v1:garbage"), ("future", "#v9:N4Ig")] {
-                c.goto("about:blank")
-                    .await
-                    .map_err(|e| format!("about:blank: {e}"))?;
-                open(&c, &format!("{url}{fragment}")).await?;
-                let m = js(
-                    &c,
-                    "const m = document.getElementById('message'); \
-                     return m ? [m.getAttribute('data-kind'), m.textContent] : null;",
-                    vec![],
-                )
-                .await?;
-                let kind = m.get(0).and_then(Value::as_str).unwrap_or("");
-                let text = m
-                    .get(1)
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
-                ensure!(
-                    !kind.is_empty() && kind != "info" && !text.is_empty(),
-                    "a {label} link ({fragment}) shows no warning in #message: {m}"
-                );
-                println!("{label} link message ({kind}): {text}");
-                let kept = editor_value(&c, "yaml-editor").await?;
-                ensure!(
-                    kept == typed,
-                    "a {label} link lost the editor content; now:\n{kept}"
-                );
-                screenshot(&c, &format!("persist-02-{label}-link")).await?;
-            }
-            Ok(())
-        }
-        .await;
-        (rig, outcome)
-    });
+    for (label, fragment) in [("corrupt", "#v1:garbage"), ("future", "#v9:N4Ig")] {
+        reopen(c, &format!("{url}{fragment}")).await?;
+        let (kind, text) = message(c).await?;
+        ensure!(
+            !kind.is_empty() && kind != "info" && !text.is_empty(),
+            "a {label} link ({fragment}) shows no warning in #message: ({kind}) {text:?}"
+        );
+        println!("{label} link message ({kind}): {text}");
+        let kept = editor_value(c, "yaml-editor").await?;
+        ensure!(
+            kept == typed,
+            "a {label} link lost the editor content; now:\n{kept}"
+        );
+        screenshot(c, &format!("persist-02-{label}-link")).await?;
+    }
+    Ok(())
 }
 
 /// A reload right after typing, before the 400 ms save rewrote the link in the URL, keeps what
@@ -576,135 +564,125 @@ fn reload_keeps_text_and_bad_links_keep_it_too() {
 /// state is stored on every keystroke; a large one (over 64 KB) when the page goes away
 /// (`pagehide`). The reload is started in the same script as the typing, so no save timer can
 /// fire in between.
-#[test]
-#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
-fn reload_while_typing_keeps_the_text() {
-    with_browser("reload-typing", |rig, c| async move {
-        let outcome: R = async {
-            let url = rig.server.url();
-            open(&c, &url).await?;
-            let seed = read_testdata(SEED_YAML);
-            for (label, padding) in [("small", 0usize), ("large", 100_000)] {
-                // A state whose link is in the URL (the save after the pause has run).
-                let base = format!("# {label}: {}\n{seed}", "x".repeat(padding));
-                let before = js(&c, "return window.location.hash;", vec![]).await?;
-                paste(&c, "yaml-editor", &base).await?;
-                let linked = wait_for("the link of the pasted state", || async {
-                    let h = js(&c, "return window.location.hash;", vec![]).await?;
-                    Ok(h.as_str()
-                        .filter(|h| h.starts_with("#v1:") && Some(*h) != before.as_str())
-                        .map(str::to_string))
-                })
-                .await?;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                // Type and reload at once.
-                let typed = format!("{base}# typed just before the reload\n");
-                js(
-                    &c,
-                    "window.__before_reload = true;                      const el = document.getElementById('yaml-editor'); el.value = arguments[0];                      el.dispatchEvent(new Event('input', { bubbles: true }));                      window.location.reload(); return true;",
-                    vec![json!(typed)],
-                )
-                .await?;
-                wait_for("the reloaded page", || async {
-                    let v = js(
-                        &c,
-                        "return !window.__before_reload && !!document.body \
-                         && document.body.getAttribute('data-app-ready') === 'true';",
-                        vec![],
-                    )
-                    .await
-                    .unwrap_or(json!(false));
-                    Ok((v == json!(true)).then_some(()))
-                })
-                .await?;
-                let hash = js(&c, "return window.location.hash;", vec![]).await?;
-                ensure!(
-                    hash.as_str() == Some(linked.as_str()),
-                    "{label}: the reload did not keep the older link in the URL (now {hash})"
-                );
-                let back = editor_value(&c, "yaml-editor").await?;
-                ensure!(
-                    back == typed,
-                    "{label}: after a reload while typing the YAML ends with …{}",
-                    back.chars().rev().take(60).collect::<String>().chars().rev().collect::<String>()
-                );
-                screenshot(&c, &format!("reload-typing-{label}")).await?;
-            }
-            Ok(())
-        }
-        .await;
-        (rig, outcome)
-    });
+async fn reload_while_typing_keeps_the_text(rig: &Rig, c: &Client) -> R {
+    let url = rig.server.url();
+    open(c, &url).await?;
+    let seed = read_testdata(SEED_YAML);
+    for (label, padding) in [("small", 0usize), ("large", 100_000)] {
+        // A state whose link is in the URL (the save after the pause has run).
+        let base = format!("# {label}: {}\n{seed}", "x".repeat(padding));
+        let before = js(c, "return window.location.hash;", vec![]).await?;
+        paste(c, "yaml-editor", &base).await?;
+        let linked = wait_for("the link of the pasted state", || async {
+            let h = js(c, "return window.location.hash;", vec![]).await?;
+            Ok(h.as_str()
+                .filter(|h| h.starts_with("#v1:") && Some(*h) != before.as_str())
+                .map(str::to_string))
+        })
+        .await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Type and reload at once.
+        let typed = format!("{base}# typed just before the reload\n");
+        js(
+            c,
+            "window.__before_reload = true;                      const el = document.getElementById('yaml-editor'); el.value = arguments[0];                      el.dispatchEvent(new Event('input', { bubbles: true }));                      window.location.reload(); return true;",
+            vec![json!(typed)],
+        )
+        .await?;
+        wait_for("the reloaded page", || async {
+            let v = js(
+                c,
+                "return !window.__before_reload && !!document.body \
+                 && document.body.getAttribute('data-app-ready') === 'true';",
+                vec![],
+            )
+            .await
+            .unwrap_or(json!(false));
+            Ok((v == json!(true)).then_some(()))
+        })
+        .await?;
+        let hash = js(c, "return window.location.hash;", vec![]).await?;
+        ensure!(
+            hash.as_str() == Some(linked.as_str()),
+            "{label}: the reload did not keep the older link in the URL (now {hash})"
+        );
+        let back = editor_value(c, "yaml-editor").await?;
+        ensure!(
+            back == typed,
+            "{label}: after a reload while typing the YAML ends with …{}",
+            tail(&back)
+        );
+        screenshot(c, &format!("reload-typing-{label}")).await?;
+    }
+    Ok(())
 }
 
 /// YAML with an `<img onerror>` is shown as text: no script runs, no element is created.
-#[test]
-#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
-fn html_in_yaml_renders_as_text() {
-    with_browser("xss", |rig, c| async move {
-        let outcome: R = async {
-            open(&c, &rig.server.url()).await?;
-            let payload = r#"<img src=x onerror="window.__xss=1">"#;
-            // An error at a place that echoes the text back in a diagnostic message, plus the
-            // payload as a YAML key and value.
-            let yaml = format!(
-                "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: '{payload}'\nspec:\n  scaleTargetRef:\n    kind: Deployment\n    name: '{payload}'\n  minReplicas: 1\n  maxReplicas: '{payload}'\n  metrics:\n    - type: Pods\n      pods:\n        metric:\n          name: '{payload}'\n        target:\n          type: AverageValue\n          averageValue: '{payload}'\n{payload}: 1\n"
-            );
-            let n = render_count(&c).await?;
-            paste(&c, "yaml-editor", &yaml).await?;
-            rendered_after(&c, n).await?;
-            // Typed too, as real keys, into the samples editor (a short text).
-            let samples = c
-                .find(Locator::Id("samples-editor"))
-                .await
-                .map_err(|e| format!("no #samples-editor: {e}"))?;
-            let enabled = samples.is_enabled().await.unwrap_or(false);
-            if enabled {
-                let n = render_count(&c).await?;
-                js(
-                    &c,
-                    "const el = document.getElementById('samples-editor'); el.value = ''; \
-                     el.dispatchEvent(new Event('input', { bubbles: true })); return true;",
-                    vec![],
-                )
-                .await?;
-                samples
-                    .send_keys(&format!("time,value\n0,{payload}\n"))
-                    .await
-                    .map_err(|e| format!("send_keys: {e}"))?;
-                rendered_after(&c, n).await?;
-            }
-            wait_for("diagnostics for the payload YAML", || async {
-                let v = js(
-                    &c,
-                    "return document.querySelectorAll('#diagnostics li.diagnostic').length;",
-                    vec![],
-                )
-                .await?;
-                Ok((v.as_u64().unwrap_or(0) > 0).then_some(()))
-            })
-            .await?;
-            // Give a stray onerror time to fire.
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            let report = js(
-                &c,
-                "return { xss: typeof window.__xss, \
-                          imgs: document.querySelectorAll('#diagnostics img, .editor img, #message img, #unit-banner img, #trace img, #timeline-summary img, #selected img').length, \
-                          allImgs: document.querySelectorAll('img[src=\"x\"]').length, \
-                          text: document.getElementById('yaml-editor').value.includes(arguments[0]) };",
-                vec![json!(payload)],
-            )
-            .await?;
-            ensure!(report["xss"] == "undefined", "the payload ran: window.__xss is set ({report})");
-            ensure!(report["imgs"] == 0, "an <img> was created in the app: {report}");
-            ensure!(report["allImgs"] == 0, "an <img src=x> exists in the page: {report}");
-            ensure!(report["text"] == true, "the editor lost the payload text: {report}");
-            screenshot(&c, "xss-01-as-text").await?;
-            Ok(())
-        }
-        .await;
-        (rig, outcome)
-    });
+async fn html_in_yaml_renders_as_text(rig: &Rig, c: &Client) -> R {
+    open(c, &rig.server.url()).await?;
+    let payload = r#"<img src=x onerror="window.__xss=1">"#;
+    // An error at a place that echoes the text back in a diagnostic message, plus the
+    // payload as a YAML key and value.
+    let yaml = format!(
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: '{payload}'\nspec:\n  scaleTargetRef:\n    kind: Deployment\n    name: '{payload}'\n  minReplicas: 1\n  maxReplicas: '{payload}'\n  metrics:\n    - type: Pods\n      pods:\n        metric:\n          name: '{payload}'\n        target:\n          type: AverageValue\n          averageValue: '{payload}'\n{payload}: 1\n"
+    );
+    let n = render_count(c).await?;
+    paste(c, "yaml-editor", &yaml).await?;
+    rendered_after(c, n).await?;
+    // Typed too, as real keys, into the samples editor (a short text).
+    let samples = c
+        .find(Locator::Id("samples-editor"))
+        .await
+        .map_err(|e| format!("no #samples-editor: {e}"))?;
+    let enabled = samples.is_enabled().await.unwrap_or(false);
+    if enabled {
+        let n = render_count(c).await?;
+        paste(c, "samples-editor", "").await?;
+        samples
+            .send_keys(&format!("time,value\n0,{payload}\n"))
+            .await
+            .map_err(|e| format!("send_keys: {e}"))?;
+        rendered_after(c, n).await?;
+    }
+    wait_for("diagnostics for the payload YAML", || async {
+        let v = js(
+            c,
+            "return document.querySelectorAll('#diagnostics li.diagnostic').length;",
+            vec![],
+        )
+        .await?;
+        Ok((v.as_u64().unwrap_or(0) > 0).then_some(()))
+    })
+    .await?;
+    // Give a stray onerror time to fire.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let report = js(
+        c,
+        "return { xss: typeof window.__xss, \
+                  imgs: document.querySelectorAll('#diagnostics img, .editor img, #message img, #unit-banner img, #trace img, #timeline-summary img, #selected img').length, \
+                  allImgs: document.querySelectorAll('img[src=\"x\"]').length, \
+                  text: document.getElementById('yaml-editor').value.includes(arguments[0]) };",
+        vec![json!(payload)],
+    )
+    .await?;
+    ensure!(
+        report["xss"] == "undefined",
+        "the payload ran: window.__xss is set ({report})"
+    );
+    ensure!(
+        report["imgs"] == 0,
+        "an <img> was created in the app: {report}"
+    );
+    ensure!(
+        report["allImgs"] == 0,
+        "an <img src=x> exists in the page: {report}"
+    );
+    ensure!(
+        report["text"] == true,
+        "the editor lost the payload text: {report}"
+    );
+    screenshot(c, "xss-01-as-text").await?;
+    Ok(())
 }
 
 /// The gallery's example ids, as documented in README.md for docs pages to link.
@@ -749,66 +727,52 @@ fn readme_example_link_is_the_seed_example() {
 
 /// Each documented example link (`#v1:` and `#example=<id>`) opens its example; `?embed` gives the read-only layout with an
 /// "Open in playground" link carrying the same state.
-#[test]
-#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
-fn example_links_and_embed_mode() {
-    with_browser("examples", |rig, c| async move {
-        let outcome: R = async {
-            let url = rig.server.url();
-            let links = EXAMPLE_IDS
-                .iter()
-                .flat_map(|id| [(*id, example_fragment(id)), (*id, format!("#example={id}"))]);
-            for (id, fragment) in links {
-                c.goto("about:blank")
-                    .await
-                    .map_err(|e| format!("about:blank: {e}"))?;
-                open(&c, &format!("{url}{fragment}")).await?;
-                let v = js(
-                    &c,
-                    "return [document.getElementById('example-select').value, \
-                             document.getElementById('yaml-editor').value.length, \
-                             document.getElementById('message').getAttribute('data-kind')];",
-                    vec![],
-                )
-                .await?;
-                ensure!(
-                    v[0] == json!(id) && v[1].as_u64().unwrap_or(0) > 0,
-                    "the link {fragment} opened {v}"
-                );
-                ensure!(
-                    !v[2].as_str().unwrap_or("").starts_with("link-"),
-                    "the link {fragment} was refused: {v}"
-                );
-            }
-            let fragment = example_fragment("knative-panic");
-            c.goto("about:blank")
-                .await
-                .map_err(|e| format!("about:blank: {e}"))?;
-            open(&c, &format!("{url}?embed{fragment}")).await?;
-            let v = js(
-                &c,
-                "const a = document.getElementById('open-playground'); \
-                 const y = document.getElementById('yaml-editor'); \
-                 return [a ? a.href : null, y ? y.readOnly : null, \
-                         !!document.getElementById('copy-link'), \
-                         !!document.getElementById('chart-replicas')];",
-                vec![],
-            )
-            .await?;
-            let open_href = v[0].as_str().unwrap_or("");
-            ensure!(
-                open_href.ends_with(&fragment) && !open_href.contains("embed"),
-                "embed mode's \"Open in playground\" link is {open_href:?}"
-            );
-            ensure!(v[1] == json!(true), "embed mode's YAML is editable: {v}");
-            ensure!(v[2] == json!(false), "embed mode shows the toolbar: {v}");
-            ensure!(v[3] == json!(true), "embed mode has no replicas chart: {v}");
-            screenshot(&c, "examples-01-embed").await?;
-            Ok(())
-        }
-        .await;
-        (rig, outcome)
-    });
+async fn example_links_and_embed_mode(rig: &Rig, c: &Client) -> R {
+    let url = rig.server.url();
+    let links = EXAMPLE_IDS
+        .iter()
+        .flat_map(|id| [(*id, example_fragment(id)), (*id, format!("#example={id}"))]);
+    for (id, fragment) in links {
+        reopen(c, &format!("{url}{fragment}")).await?;
+        let v = js(
+            c,
+            "return [document.getElementById('example-select').value, \
+                     document.getElementById('yaml-editor').value.length, \
+                     document.getElementById('message').getAttribute('data-kind')];",
+            vec![],
+        )
+        .await?;
+        ensure!(
+            v[0] == json!(id) && v[1].as_u64().unwrap_or(0) > 0,
+            "the link {fragment} opened {v}"
+        );
+        ensure!(
+            !v[2].as_str().unwrap_or("").starts_with("link-"),
+            "the link {fragment} was refused: {v}"
+        );
+    }
+    let fragment = example_fragment("knative-panic");
+    reopen(c, &format!("{url}?embed{fragment}")).await?;
+    let v = js(
+        c,
+        "const a = document.getElementById('open-playground'); \
+         const y = document.getElementById('yaml-editor'); \
+         return [a ? a.href : null, y ? y.readOnly : null, \
+                 !!document.getElementById('copy-link'), \
+                 !!document.getElementById('chart-replicas')];",
+        vec![],
+    )
+    .await?;
+    let open_href = v[0].as_str().unwrap_or("");
+    ensure!(
+        open_href.ends_with(&fragment) && !open_href.contains("embed"),
+        "embed mode's \"Open in playground\" link is {open_href:?}"
+    );
+    ensure!(v[1] == json!(true), "embed mode's YAML is editable: {v}");
+    ensure!(v[2] == json!(false), "embed mode shows the toolbar: {v}");
+    ensure!(v[3] == json!(true), "embed mode has no replicas chart: {v}");
+    screenshot(c, "examples-01-embed").await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -882,48 +846,17 @@ async fn ready_ms(c: &Client) -> R<f64> {
         .ok_or_else(|| format!("no data-app-ready-ms: {v}"))
 }
 
-/// A decompression bomb for lz-string's URI encoding: one literal, then `codes` codes each
-/// naming the entry being defined, so entry k is k units long and the whole about `codes`²/2
-/// units (60 000 codes: a 170 KB link asking for 1.8 G units).
-fn lz_bomb(codes: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
-    let mut bits: Vec<bool> = Vec::new();
-    let put = |v: u64, n: u32, bits: &mut Vec<bool>| bits.extend((0..n).map(|i| v >> i & 1 == 1));
-    put(0, 2, &mut bits);
-    put(u64::from(b'a'), 8, &mut bits);
-    let (mut num_bits, mut enlarge_in) = (3u32, 4u64);
-    for next in (4u64..).take(codes) {
-        put(next, num_bits, &mut bits);
-        enlarge_in -= 1;
-        if enlarge_in == 0 {
-            enlarge_in = 1 << num_bits;
-            num_bits += 1;
-        }
-    }
-    put(2, num_bits, &mut bits);
-    bits.extend([false; 6]);
-    bits.chunks(6)
-        .map(|c| {
-            let v = c
-                .iter()
-                .enumerate()
-                .fold(0usize, |v, (i, b)| v | usize::from(*b) << (5 - i));
-            char::from(ALPHABET[v])
-        })
-        .collect()
-}
-
 /// The bomb really is one: lz-string (the crate) expands a small one quadratically.
 #[test]
 fn the_bomb_link_expands_quadratically() {
     let units = |codes| {
-        lz_str::decompress_from_encoded_uri_component(&lz_bomb(codes))
+        lz_str::decompress_from_encoded_uri_component(&scalelens_web::lz::bomb(codes))
             .map(|v| v.len())
             .unwrap_or(0)
     };
     assert_eq!(units(100), 1 + (2..=101).sum::<usize>());
     assert_eq!(units(1000), 1 + (2..=1001).sum::<usize>());
-    assert!(lz_bomb(60_000).len() < 200_000);
+    assert!(scalelens_web::lz::bomb(60_000).len() < 200_000);
 }
 
 /// A short HPA, typed with real keys into an emptied editor.
@@ -934,88 +867,102 @@ const TYPED_HPA: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscal
 /// the page opens within about a second with a message naming the problem and empty editors
 /// that work (typing an autoscaler and samples replays them). With a saved state, the same
 /// links keep it.
-#[test]
-#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
-fn hostile_links_open_to_a_message_and_a_working_editor() {
-    with_browser("hostile-links", |rig, c| async move {
-        let outcome: R = async {
-            let url = rig.server.url();
-            let cases = [
-                ("bomb", format!("#v1:{}", lz_bomb(60_000)), "link-too-large", "expands beyond 256 KB"),
-                ("garbage", "#v1:this*is(not)lz~string".to_string(), "link-corrupt", "This link is damaged and cannot be opened"),
-                ("binary garbage", "#v1:N4I%00%FF*@@".to_string(), "link-corrupt", "is not part of a link"),
-                // Chromium opens URLs up to 2 MiB: a longer one never reaches the page (it
-                // shows about:blank#blocked). A 10 MB link is tested in `web/tests/browser.rs`
-                // (the fragment set in the page, then the app mounted).
-                ("2 MB", format!("#v1:{}", "N4Ig".repeat(500_000)), "link-too-large", "2000 KB of data, over the 512 KB a playground link holds"),
-            ];
-            for (label, fragment, kind, says) in &cases {
-                // A fresh profile per link: nothing stored, so the editors must be empty.
-                let (b, profile) = rig.browser(&format!("hostile-{label}")).await?;
-                let r: R = async {
-                    open(&b, &format!("{url}{fragment}")).await?;
-                    let ready = ready_ms(&b).await?;
-                    let created = js(&b, "const m = performance.getEntriesByName('scalelens:create')[0]; return m ? m.startTime : null;", vec![]).await?;
-                    let created = created.as_f64().ok_or("no scalelens:create performance mark")?;
-                    let (k, text) = message(&b).await?;
-                    println!(
-                        "{label} link ({} characters): first drawing {ready:.0} ms after the navigation; the app started at {created:.0} ms (before: loading, and Chromium with that URL), so {:.0} ms are the app's; message ({k}): {text}",
-                        fragment.len(), ready - created
-                    );
-                    ensure!(k == *kind && text.contains(says), "{label} link: message ({k}) {text:?}, expected ({kind}) containing {says:?}");
-                    ensure!(not_frozen(ready - created), "{label} link: the app took {:.0} ms to open it", ready - created);
-                    let hash = js(&b, "return window.location.hash.length;", vec![]).await?;
-                    println!("  the address bar kept {hash} characters of it");
-                    for id in ["yaml-editor", "samples-editor"] {
-                        let v = editor_value(&b, id).await?;
-                        ensure!(v.is_empty(), "{label} link: #{id} is not empty: {} bytes", v.len());
-                    }
-                    // The empty editors work: type an autoscaler and samples, see the replay.
-                    let n = render_count(&b).await?;
-                    let yaml = b.find(Locator::Id("yaml-editor")).await.map_err(|e| format!("no #yaml-editor: {e}"))?;
-                    yaml.send_keys(TYPED_HPA).await.map_err(|e| format!("send_keys: {e}"))?;
-                    let samples = b.find(Locator::Id("samples-editor")).await.map_err(|e| format!("no #samples-editor: {e}"))?;
-                    samples.send_keys("time,value\n0,5\n60,50\n120,5\n").await.map_err(|e| format!("send_keys: {e}"))?;
-                    rendered_after(&b, n).await?;
-                    let shown = wait_for("the typed autoscaler replayed", || async {
-                        let v = js(&b, "const s = document.getElementById('selected'); \
-                            const t = document.getElementById('timeline-summary'); \
-                            return [s ? s.textContent : '', t ? t.getAttribute('data-peak-replicas') : null, \
-                                    t ? Number(t.getAttribute('data-last-render-ms')) : null];", vec![]).await?;
-                        let ok = v[0].as_str().is_some_and(|s| s.contains("typed-after-a-bad-link"))
-                            && v[1].as_str().is_some_and(|p| !p.is_empty());
-                        Ok(ok.then_some(v))
-                    })
-                    .await?;
-                    println!("  typed into the empty editors: replayed, peak {} replicas, run + draw {} ms", shown[1], shown[2]);
-                    screenshot(&b, &format!("hostile-link-{label}")).await
-                }
-                .await;
-                let _ = b.close().await;
-                drop(profile);
-                r?;
+async fn hostile_links_open_to_a_message_and_a_working_editor(rig: &Rig, c: &Client) -> R {
+    let url = rig.server.url();
+    let cases = [
+        (
+            "bomb",
+            format!("#v1:{}", scalelens_web::lz::bomb(60_000)),
+            "link-too-large",
+            "expands beyond 256 KB",
+        ),
+        (
+            "garbage",
+            "#v1:this*is(not)lz~string".to_string(),
+            "link-corrupt",
+            "This link is damaged and cannot be opened",
+        ),
+        (
+            "binary garbage",
+            "#v1:N4I%00%FF*@@".to_string(),
+            "link-corrupt",
+            "is not part of a link",
+        ),
+        // Chromium opens URLs up to 2 MiB: a longer one never reaches the page (it
+        // shows about:blank#blocked). A 10 MB link is tested in `web/tests/browser.rs`
+        // (the fragment set in the page, then the app mounted).
+        (
+            "2 MB",
+            format!("#v1:{}", "N4Ig".repeat(500_000)),
+            "link-too-large",
+            "2000 KB of data, over the 512 KB a playground link holds",
+        ),
+    ];
+    for (label, fragment, kind, says) in &cases {
+        // A fresh profile per link: nothing stored, so the editors must be empty.
+        rig.in_fresh_browser(&format!("hostile-{label}"), async |b| {
+            open(b, &format!("{url}{fragment}")).await?;
+            let ready = ready_ms(b).await?;
+            let created = js(b, "const m = performance.getEntriesByName('scalelens:create')[0]; return m ? m.startTime : null;", vec![]).await?;
+            let created = created.as_f64().ok_or("no scalelens:create performance mark")?;
+            let (k, text) = message(b).await?;
+            println!(
+                "{label} link ({} characters): first drawing {ready:.0} ms after the navigation; the app started at {created:.0} ms (before: loading, and Chromium with that URL), so {:.0} ms are the app's; message ({k}): {text}",
+                fragment.len(), ready - created
+            );
+            ensure!(k == *kind && text.contains(says), "{label} link: message ({k}) {text:?}, expected ({kind}) containing {says:?}");
+            ensure!(not_frozen(ready - created), "{label} link: the app took {:.0} ms to open it", ready - created);
+            let hash = js(b, "return window.location.hash.length;", vec![]).await?;
+            println!("  the address bar kept {hash} characters of it");
+            for id in ["yaml-editor", "samples-editor"] {
+                let v = editor_value(b, id).await?;
+                ensure!(v.is_empty(), "{label} link: #{id} is not empty: {} bytes", v.len());
             }
+            // The empty editors work: type an autoscaler and samples, see the replay.
+            let n = render_count(b).await?;
+            let yaml = b.find(Locator::Id("yaml-editor")).await.map_err(|e| format!("no #yaml-editor: {e}"))?;
+            yaml.send_keys(TYPED_HPA).await.map_err(|e| format!("send_keys: {e}"))?;
+            let samples = b.find(Locator::Id("samples-editor")).await.map_err(|e| format!("no #samples-editor: {e}"))?;
+            samples.send_keys("time,value\n0,5\n60,50\n120,5\n").await.map_err(|e| format!("send_keys: {e}"))?;
+            rendered_after(b, n).await?;
+            let shown = wait_for("the typed autoscaler replayed", || async {
+                let v = js(b, "const s = document.getElementById('selected'); \
+                    const t = document.getElementById('timeline-summary'); \
+                    return [s ? s.textContent : '', t ? t.getAttribute('data-peak-replicas') : null, \
+                            t ? Number(t.getAttribute('data-last-render-ms')) : null];", vec![]).await?;
+                let ok = v[0].as_str().is_some_and(|s| s.contains("typed-after-a-bad-link"))
+                    && v[1].as_str().is_some_and(|p| !p.is_empty());
+                Ok(ok.then_some(v))
+            })
+            .await?;
+            println!("  typed into the empty editors: replayed, peak {} replicas, run + draw {} ms", shown[1], shown[2]);
+            screenshot(b, &format!("hostile-link-{label}")).await
+        })
+        .await?;
+    }
 
-            // With a saved state, a hostile link keeps it (same tab, a reload with the link).
-            open(&c, &url).await?;
-            let n = render_count(&c).await?;
-            let mine = format!("{TYPED_HPA}# mine, saved before the bad link\n");
-            paste(&c, "yaml-editor", &mine).await?;
-            rendered_after(&c, n).await?;
-            tokio::time::sleep(Duration::from_millis(700)).await;
-            for (label, fragment, kind, _) in &cases {
-                c.goto("about:blank").await.map_err(|e| format!("about:blank: {e}"))?;
-                open(&c, &format!("{url}{fragment}")).await?;
-                let (k, text) = message(&c).await?;
-                ensure!(k == *kind && text.contains("last saved state"), "{label} link with a saved state: ({k}) {text}");
-                let kept = editor_value(&c, "yaml-editor").await?;
-                ensure!(kept == mine, "{label} link lost the saved YAML; now {} bytes", kept.len());
-            }
-            Ok(())
-        }
-        .await;
-        (rig, outcome)
-    });
+    // With a saved state, a hostile link keeps it (same tab, a reload with the link).
+    open(c, &url).await?;
+    let n = render_count(c).await?;
+    let mine = format!("{TYPED_HPA}# mine, saved before the bad link\n");
+    paste(c, "yaml-editor", &mine).await?;
+    rendered_after(c, n).await?;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    for (label, fragment, kind, _) in &cases {
+        reopen(c, &format!("{url}{fragment}")).await?;
+        let (k, text) = message(c).await?;
+        ensure!(
+            k == *kind && text.contains("last saved state"),
+            "{label} link with a saved state: ({k}) {text}"
+        );
+        let kept = editor_value(c, "yaml-editor").await?;
+        ensure!(
+            kept == mine,
+            "{label} link lost the saved YAML; now {} bytes",
+            kept.len()
+        );
+    }
+    Ok(())
 }
 
 /// The YAML billion laughs: nine levels of anchors, each alias used nine times.
@@ -1043,9 +990,7 @@ enum Via {
 /// keeps the user's text (what was pasted, or for a refused paste what was there), the UI
 /// thread is never held for long (Long Tasks API: every task over 50 ms is seen), and typing
 /// still works.
-#[test]
-#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
-fn pasted_limits_keep_the_text_and_name_the_limit() {
+async fn pasted_limits_keep_the_text_and_name_the_limit(rig: &Rig, c: &Client) -> R {
     /// A text (given here, or built in the page by `script` so 25 MB need not cross
     /// WebDriver), the `#message` kind and words expected (`kind` empty: no message, the
     /// text runs), the diagnostic code expected in the list, whether the editor then holds
@@ -1077,6 +1022,20 @@ fn pasted_limits_keep_the_text_and_name_the_limit() {
         kept_new: true,
         preview: false,
         type_in: "yaml-editor",
+    };
+    // A paste of a text the app builds in the page that runs, too long to show: a preview.
+    let runs_as_preview = |label, editor, script, type_in| Case {
+        label,
+        editor,
+        via: Via::Paste,
+        text: None,
+        script,
+        kind: "",
+        says: &[],
+        code: None,
+        kept_new: true,
+        preview: true,
+        type_in,
     };
     let cases = [
         yaml_case(
@@ -1124,52 +1083,31 @@ fn pasted_limits_keep_the_text_and_name_the_limit() {
             preview: false,
             type_in: "samples-editor",
         },
-        Case {
-            label: "a day at 1 s of samples pasted",
-            editor: "samples-editor",
-            via: Via::Paste,
-            text: None,
-            script: "const row = []; for (let t = 0; t < 86400; t++) row.push(t + ',' + (40 + 30 * Math.sin(t / 9000)).toFixed(3)); \
+        runs_as_preview(
+            "a day at 1 s of samples pasted",
+            "samples-editor",
+            "const row = []; for (let t = 0; t < 86400; t++) row.push(t + ',' + (40 + 30 * Math.sin(t / 9000)).toFixed(3)); \
                      return 'time,value\\n' + row.join('\\n') + '\\n';",
-            kind: "",
-            says: &[],
-            code: None,
-            kept_new: true,
-            preview: true,
-            type_in: "yaml-editor",
-        },
+            "yaml-editor",
+        ),
         // The largest texts that run, of the slowest kinds (`web/tests/input_cost.rs`): the
         // cost of the caps themselves.
-        Case {
-            label: "0.99 MB of YAML pasted (HPA documents)",
-            editor: "yaml-editor",
-            via: Via::Paste,
-            text: None,
-            script: "const doc = i => '---\\napiVersion: autoscaling/v2\\nkind: HorizontalPodAutoscaler\\nmetadata:\\n  name: web-' + i + \
+        runs_as_preview(
+            "0.99 MB of YAML pasted (HPA documents)",
+            "yaml-editor",
+            "const doc = i => '---\\napiVersion: autoscaling/v2\\nkind: HorizontalPodAutoscaler\\nmetadata:\\n  name: web-' + i + \
                        '\\nspec:\\n  scaleTargetRef:\\n    kind: Deployment\\n    name: web\\n  minReplicas: 1\\n  maxReplicas: 20\\n  metrics:\\n    - type: Pods\\n      pods:\\n        metric:\\n          name: requests_in_flight\\n        target:\\n          type: AverageValue\\n          averageValue: \"10\"\\n'; \
                      let s = ''; for (let i = 0; s.length < 990000; i++) s += doc(i); return s;",
-            kind: "",
-            says: &[],
-            code: None,
-            kept_new: true,
-            preview: true,
-            type_in: "samples-editor",
-        },
-        Case {
-            label: "4.9 MB of samples pasted (per-pod CSV)",
-            editor: "samples-editor",
-            via: Via::Paste,
-            text: None,
-            script: "const row = ['time,pod,value']; let n = 14; \
+            "samples-editor",
+        ),
+        runs_as_preview(
+            "4.9 MB of samples pasted (per-pod CSV)",
+            "samples-editor",
+            "const row = ['time,pod,value']; let n = 14; \
                      for (let t = 0; n < 4900000; t++) for (let p = 0; p < 4; p++) { const r = t + ',pod-' + p + ',' + (2 + (t * 7 + p) % 97 / 8).toFixed(3); row.push(r); n += r.length + 1; } \
                      return row.join('\\n') + '\\n';",
-            kind: "",
-            says: &[],
-            code: None,
-            kept_new: true,
-            preview: true,
-            type_in: "yaml-editor",
-        },
+            "yaml-editor",
+        ),
         Case {
             // Not a paste (a script, a drop): the browser inserts and lays out the text
             // itself, then the app hides it behind a preview and does not run it.
@@ -1186,197 +1124,265 @@ fn pasted_limits_keep_the_text_and_name_the_limit() {
             type_in: "samples-editor",
         },
     ];
-    with_browser("limits", |rig, c| async move {
-        let outcome: R = async {
-            for case in &cases {
-                // Each case from the seed state: nothing stored by the case before.
-                open(&c, &rig.server.url()).await?;
-                js(&c, "localStorage.clear(); sessionStorage.clear(); return true;", vec![]).await?;
-                c.goto("about:blank").await.map_err(|e| format!("about:blank: {e}"))?;
-                open(&c, &rig.server.url()).await?;
-                // The text is built first, by its own script: only what follows is watched.
-                js(
-                    &c,
-                    "const make = new Function(arguments[2]); \
-                     window.__pasted = arguments[1] !== null ? arguments[1] : make(...arguments); \
-                     const el = document.getElementById(arguments[0]); \
-                     window.__before = el.value; el.focus(); el.setSelectionRange(0, el.value.length); \
-                     return true;",
-                    vec![json!(case.editor), json!(case.text), json!(case.script), json!(seed)],
-                )
-                .await?;
-                watch_long_tasks(&c).await?;
-                let n = render_count(&c).await?;
-                let pasted = js(
-                    &c,
-                    "const text = window.__pasted; const el = document.getElementById(arguments[0]); \
-                     const a = performance.now(); \
-                     if (arguments[1] === 'paste') { \
-                       const dt = new DataTransfer(); dt.setData('text/plain', text); \
-                       el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true })); \
-                     } else { \
-                       el.value = text; el.dispatchEvent(new Event('input', { bubbles: true })); \
-                     } \
-                     return [text.length, performance.now() - a];",
-                    vec![
-                        json!(case.editor),
-                        json!(if case.via == Via::Paste { "paste" } else { "input" }),
-                    ],
-                )
-                .await?;
-                let len = pasted[0].as_u64().unwrap_or(0);
-                if case.kept_new {
-                    // A refused paste changes nothing: no run, no drawing.
-                    rendered_after(&c, n).await?;
-                }
-                let said = wait_for("the limit said", || async {
-                    let (kind, text) = message(&c).await?;
-                    if case.kind.is_empty() {
-                        // Runs: wait for its replay instead.
-                        let peak = summary(&c).await?.1;
-                        let run = !kind.starts_with("input-");
-                        return Ok(run.then(|| format!("ran: peak {peak:?} replicas, message ({kind}) {text}")));
-                    }
-                    let found = kind == case.kind && case.says.iter().all(|w| text.contains(w));
-                    Ok(found.then(|| format!("({kind}) {text}")))
-                })
-                .await;
-                let (longest, answer) = longest_task(&c).await?;
-                let times = js(&c, "const t = document.getElementById('timeline-summary'); \
-                    return [Number(t.getAttribute('data-last-run-ms')), Number(t.getAttribute('data-last-render-ms'))];", vec![]).await?;
-                let (run, render) = (&times[0], &times[1]);
-                println!(
-                    "{}: {len} characters; the event's own handling {:.0} ms; last run {run} ms, to the charts drawn {render} ms; longest task {longest:.0} ms; a setTimeout(0) answered in {answer:.0} ms",
-                    case.label,
-                    pasted[1].as_f64().unwrap_or(f64::NAN),
-                );
-                let said = match said {
-                    Ok(s) => s,
-                    Err(e) => {
-                        let (kind, text) = message(&c).await?;
-                        return Err(format!("{}: {e}: expected ({}) with {:?}, #message is ({kind}) {text}", case.label, case.kind, case.says));
-                    }
-                };
-                println!("  said: {said}");
-                if let Some(code) = case.code {
-                    let listed = js(
-                        &c,
-                        "return document.querySelectorAll('#diagnostics li.diagnostic[data-code=\"' + arguments[0] + '\"]').length;",
-                        vec![json!(code)],
-                    )
-                    .await?;
-                    ensure!(listed.as_u64().unwrap_or(0) > 0, "{}: no {code} diagnostic in the list", case.label);
-                }
-                // The editor's text, or for a preview the app's fingerprint of it (FNV-1a 64 of
-                // the UTF-8 bytes, `state::digest_hex`) against the pasted text's.
-                let kept = js(
-                    &c,
-                    "const el = document.getElementById(arguments[0]); \
-                     const held = document.getElementById(arguments[1]); \
-                     if (el) return [el.value === window.__pasted, el.value === window.__before]; \
-                     if (!held) return [false, false]; \
-                     let h = 0xcbf29ce484222325n; const m = (1n << 64n) - 1n; \
-                     for (const b of new TextEncoder().encode(window.__pasted)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & m; \
-                     return [held.getAttribute('data-digest') === h.toString(16).padStart(16, '0'), false];",
-                    vec![json!(case.editor), json!(case.editor.replace("-editor", "-held"))],
-                )
-                .await?;
-                let want = if case.kept_new { 0 } else { 1 };
-                ensure!(
-                    kept[want] == json!(true),
-                    "{}: the editor holds neither {} text ({kept})",
-                    case.label,
-                    if case.kept_new { "the new" } else { "the previous" }
-                );
-                let held_id = case.editor.replace("-editor", "-held");
-                let preview = js(
-                    &c,
-                    "const h = document.getElementById(arguments[0]); \
-                     return h ? [h.getAttribute('data-lines'), h.textContent.slice(0, 200)] : null;",
-                    vec![json!(held_id)],
-                )
-                .await?;
-                ensure!(
-                    preview.is_null() != case.preview,
-                    "{}: preview {preview} (expected {})",
-                    case.label,
-                    if case.preview { "one" } else { "none" }
-                );
-                if case.preview {
-                    println!("  shown as a preview: {} lines", preview[0]);
-                }
-                ensure!(not_frozen(longest), "{}: the page was frozen for {longest:.0} ms", case.label);
-                // Still responsive: a keystroke at the end of an editor re-renders.
-                watch_long_tasks(&c).await?;
-                let n = render_count(&c).await?;
-                js(&c, "const el = document.getElementById(arguments[0]); window.__typed_before = el.value; \
-                        el.focus(); el.setSelectionRange(el.value.length, el.value.length); return true;",
-                   vec![json!(case.type_in)]).await?;
-                let el = c.find(Locator::Id(case.type_in)).await.map_err(|e| format!("no #{}: {e}", case.type_in))?;
-                el.send_keys("#").await.map_err(|e| format!("{}: send_keys: {e}", case.label))?;
-                rendered_after(&c, n).await?;
-                let typed = js(
-                    &c,
-                    "return document.getElementById(arguments[0]).value === window.__typed_before + '#';",
-                    vec![json!(case.type_in)],
-                )
-                .await?;
-                ensure!(typed == json!(true), "{}: typing after the paste did not reach #{}", case.label, case.type_in);
-                let (longest, _) = longest_task(&c).await?;
-                let times = js(&c, "const t = document.getElementById('timeline-summary'); \
-                    return [Number(t.getAttribute('data-last-run-ms')), Number(t.getAttribute('data-last-render-ms'))];", vec![]).await?;
-                println!("  a keystroke in #{} after it: run {} ms, to the charts drawn {} ms; longest task {longest:.0} ms", case.type_in, times[0], times[1]);
-                ensure!(not_frozen(longest), "{}: a keystroke froze the page for {longest:.0} ms", case.label);
-                screenshot(&c, &format!("limits-{}", case.label.replace(' ', "-"))).await?;
-            }
-            Ok(())
+    for case in &cases {
+        // Each case from the seed state: nothing stored by the case before.
+        open(c, &rig.server.url()).await?;
+        js(
+            c,
+            "localStorage.clear(); sessionStorage.clear(); return true;",
+            vec![],
+        )
+        .await?;
+        reopen(c, &rig.server.url()).await?;
+        // The text is built first, by its own script: only what follows is watched.
+        js(
+            c,
+            "const make = new Function(arguments[2]); \
+             window.__pasted = arguments[1] !== null ? arguments[1] : make(...arguments); \
+             const el = document.getElementById(arguments[0]); \
+             window.__before = el.value; el.focus(); el.setSelectionRange(0, el.value.length); \
+             return true;",
+            vec![
+                json!(case.editor),
+                json!(case.text),
+                json!(case.script),
+                json!(seed),
+            ],
+        )
+        .await?;
+        watch_long_tasks(c).await?;
+        let n = render_count(c).await?;
+        let pasted = js(
+            c,
+            "const text = window.__pasted; const el = document.getElementById(arguments[0]); \
+             const a = performance.now(); \
+             if (arguments[1] === 'paste') { \
+               const dt = new DataTransfer(); dt.setData('text/plain', text); \
+               el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true })); \
+             } else { \
+               el.value = text; el.dispatchEvent(new Event('input', { bubbles: true })); \
+             } \
+             return [text.length, performance.now() - a];",
+            vec![
+                json!(case.editor),
+                json!(if case.via == Via::Paste { "paste" } else { "input" }),
+            ],
+        )
+        .await?;
+        let len = pasted[0].as_u64().unwrap_or(0);
+        if case.kept_new {
+            // A refused paste changes nothing: no run, no drawing.
+            rendered_after(c, n).await?;
         }
+        let said = wait_for("the limit said", || async {
+            let (kind, text) = message(c).await?;
+            if case.kind.is_empty() {
+                // Runs: wait for its replay instead.
+                let peak = summary(c).await?.1;
+                let run = !kind.starts_with("input-");
+                return Ok(
+                    run.then(|| format!("ran: peak {peak:?} replicas, message ({kind}) {text}"))
+                );
+            }
+            let found = kind == case.kind && case.says.iter().all(|w| text.contains(w));
+            Ok(found.then(|| format!("({kind}) {text}")))
+        })
         .await;
-        (rig, outcome)
-    });
+        let (longest, answer) = longest_task(c).await?;
+        let times = js(c, "const t = document.getElementById('timeline-summary'); \
+            return [Number(t.getAttribute('data-last-run-ms')), Number(t.getAttribute('data-last-render-ms'))];", vec![]).await?;
+        let (run, render) = (&times[0], &times[1]);
+        println!(
+            "{}: {len} characters; the event's own handling {:.0} ms; last run {run} ms, to the charts drawn {render} ms; longest task {longest:.0} ms; a setTimeout(0) answered in {answer:.0} ms",
+            case.label,
+            pasted[1].as_f64().unwrap_or(f64::NAN),
+        );
+        let said = match said {
+            Ok(s) => s,
+            Err(e) => {
+                let (kind, text) = message(c).await?;
+                return Err(format!(
+                    "{}: {e}: expected ({}) with {:?}, #message is ({kind}) {text}",
+                    case.label, case.kind, case.says
+                ));
+            }
+        };
+        println!("  said: {said}");
+        if let Some(code) = case.code {
+            let listed = js(
+                c,
+                "return document.querySelectorAll('#diagnostics li.diagnostic[data-code=\"' + arguments[0] + '\"]').length;",
+                vec![json!(code)],
+            )
+            .await?;
+            ensure!(
+                listed.as_u64().unwrap_or(0) > 0,
+                "{}: no {code} diagnostic in the list",
+                case.label
+            );
+        }
+        // The editor's text, or for a preview the app's fingerprint of it (FNV-1a 64 of
+        // the UTF-8 bytes, `state::digest_hex`) against the pasted text's.
+        let kept = js(
+            c,
+            "const el = document.getElementById(arguments[0]); \
+             const held = document.getElementById(arguments[1]); \
+             if (el) return [el.value === window.__pasted, el.value === window.__before]; \
+             if (!held) return [false, false]; \
+             let h = 0xcbf29ce484222325n; const m = (1n << 64n) - 1n; \
+             for (const b of new TextEncoder().encode(window.__pasted)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & m; \
+             return [held.getAttribute('data-digest') === h.toString(16).padStart(16, '0'), false];",
+            vec![json!(case.editor), json!(case.editor.replace("-editor", "-held"))],
+        )
+        .await?;
+        let want = if case.kept_new { 0 } else { 1 };
+        ensure!(
+            kept[want] == json!(true),
+            "{}: the editor holds neither {} text ({kept})",
+            case.label,
+            if case.kept_new {
+                "the new"
+            } else {
+                "the previous"
+            }
+        );
+        let held_id = case.editor.replace("-editor", "-held");
+        let preview = js(
+            c,
+            "const h = document.getElementById(arguments[0]); \
+             return h ? [h.getAttribute('data-lines'), h.textContent.slice(0, 200)] : null;",
+            vec![json!(held_id)],
+        )
+        .await?;
+        ensure!(
+            preview.is_null() != case.preview,
+            "{}: preview {preview} (expected {})",
+            case.label,
+            if case.preview { "one" } else { "none" }
+        );
+        if case.preview {
+            println!("  shown as a preview: {} lines", preview[0]);
+        }
+        ensure!(
+            not_frozen(longest),
+            "{}: the page was frozen for {longest:.0} ms",
+            case.label
+        );
+        // Still responsive: a keystroke at the end of an editor re-renders.
+        watch_long_tasks(c).await?;
+        let n = render_count(c).await?;
+        js(
+            c,
+            "const el = document.getElementById(arguments[0]); window.__typed_before = el.value; \
+                el.focus(); el.setSelectionRange(el.value.length, el.value.length); return true;",
+            vec![json!(case.type_in)],
+        )
+        .await?;
+        let el = c
+            .find(Locator::Id(case.type_in))
+            .await
+            .map_err(|e| format!("no #{}: {e}", case.type_in))?;
+        el.send_keys("#")
+            .await
+            .map_err(|e| format!("{}: send_keys: {e}", case.label))?;
+        rendered_after(c, n).await?;
+        let typed = js(
+            c,
+            "return document.getElementById(arguments[0]).value === window.__typed_before + '#';",
+            vec![json!(case.type_in)],
+        )
+        .await?;
+        ensure!(
+            typed == json!(true),
+            "{}: typing after the paste did not reach #{}",
+            case.label,
+            case.type_in
+        );
+        let (longest, _) = longest_task(c).await?;
+        let times = js(c, "const t = document.getElementById('timeline-summary'); \
+            return [Number(t.getAttribute('data-last-run-ms')), Number(t.getAttribute('data-last-render-ms'))];", vec![]).await?;
+        println!("  a keystroke in #{} after it: run {} ms, to the charts drawn {} ms; longest task {longest:.0} ms", case.type_in, times[0], times[1]);
+        ensure!(
+            not_frozen(longest),
+            "{}: a keystroke froze the page for {longest:.0} ms",
+            case.label
+        );
+        screenshot(c, &format!("limits-{}", case.label.replace(' ', "-"))).await?;
+    }
+    Ok(())
 }
 
 /// A horizon far beyond the replay cap (100 years, typed in the settings): the core refuses
 /// the replay with `replay-too-long`, the page says so at the top within the usual time, the
 /// YAML and samples are untouched, and clearing the field replays again.
-#[test]
-#[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
-fn a_replay_over_the_cap_is_refused_and_said() {
-    with_browser("replay-cap", |rig, c| async move {
-        let outcome: R = async {
-            open(&c, &rig.server.url()).await?;
-            let before = (editor_value(&c, "yaml-editor").await?, editor_value(&c, "samples-editor").await?);
-            watch_long_tasks(&c).await?;
-            let n = render_count(&c).await?;
-            let horizon = c.find(Locator::Id("horizon")).await.map_err(|e| format!("no #horizon: {e}"))?;
-            horizon.send_keys("876000h").await.map_err(|e| format!("send_keys: {e}"))?;
-            rendered_after(&c, n).await?;
-            let said = wait_for("replay-too-long said", || async {
-                let (kind, text) = message(&c).await?;
-                Ok((kind == "input-limit" && text.contains("replay-too-long")).then_some(text))
-            })
-            .await?;
-            let (longest, _) = longest_task(&c).await?;
-            println!("100-year horizon: longest task {longest:.0} ms; said: {said}");
-            ensure!(not_frozen(longest), "the page was frozen for {longest:.0} ms");
-            let after = (editor_value(&c, "yaml-editor").await?, editor_value(&c, "samples-editor").await?);
-            ensure!(after == before, "the editors changed");
-            let listed = js(&c, "return document.querySelectorAll('#diagnostics li.diagnostic[data-code=\"replay-too-long\"]').length;", vec![]).await?;
-            ensure!(listed.as_u64().unwrap_or(0) > 0, "no replay-too-long diagnostic listed");
-            // Clearing the field replays the default horizon again.
-            let n = render_count(&c).await?;
-            js(&c, "const el = document.getElementById('horizon'); el.value = ''; \
-                    el.dispatchEvent(new Event('input', { bubbles: true })); return true;", vec![]).await?;
-            rendered_after(&c, n).await?;
-            wait_for("the replay back", || async {
-                let (kind, _) = message(&c).await?;
-                let peak = summary(&c).await?.1;
-                Ok((kind.is_empty() && peak.is_some()).then_some(()))
-            })
-            .await?;
-            screenshot(&c, "replay-cap").await
+async fn a_replay_over_the_cap_is_refused_and_said(rig: &Rig, c: &Client) -> R {
+    open(c, &rig.server.url()).await?;
+    let before = editors(c).await?;
+    watch_long_tasks(c).await?;
+    let n = render_count(c).await?;
+    let horizon = c
+        .find(Locator::Id("horizon"))
+        .await
+        .map_err(|e| format!("no #horizon: {e}"))?;
+    horizon
+        .send_keys("876000h")
+        .await
+        .map_err(|e| format!("send_keys: {e}"))?;
+    rendered_after(c, n).await?;
+    let said = wait_for("replay-too-long said", || async {
+        let (kind, text) = message(c).await?;
+        Ok((kind == "input-limit" && text.contains("replay-too-long")).then_some(text))
+    })
+    .await?;
+    let (longest, _) = longest_task(c).await?;
+    println!("100-year horizon: longest task {longest:.0} ms; said: {said}");
+    ensure!(
+        not_frozen(longest),
+        "the page was frozen for {longest:.0} ms"
+    );
+    let after = editors(c).await?;
+    ensure!(after == before, "the editors changed");
+    let listed = js(c, "return document.querySelectorAll('#diagnostics li.diagnostic[data-code=\"replay-too-long\"]').length;", vec![]).await?;
+    ensure!(
+        listed.as_u64().unwrap_or(0) > 0,
+        "no replay-too-long diagnostic listed"
+    );
+    // Clearing the field replays the default horizon again.
+    let n = render_count(c).await?;
+    paste(c, "horizon", "").await?;
+    rendered_after(c, n).await?;
+    wait_for("the replay back", || async {
+        let (kind, _) = message(c).await?;
+        let peak = summary(c).await?.1;
+        Ok((kind.is_empty() && peak.is_some()).then_some(()))
+    })
+    .await?;
+    screenshot(c, "replay-cap").await
+}
+
+/// The browser tests: each scenario above as a `#[test]` (`<scenario>::in_chromium`) that a
+/// plain `cargo test` skips (it needs `dist/` and ChromeDriver; `cargo xtask test` runs them with
+/// `--ignored`), run in a fresh browser by [`with_browser`] under its label (profile and
+/// screenshot names).
+macro_rules! browser_tests {
+    ($($scenario:ident($label:literal),)+) => {$(
+        mod $scenario {
+            #[test]
+            #[ignore = "browser: needs dist/ and ChromeDriver; run by `cargo xtask test`"]
+            fn in_chromium() {
+                super::with_browser($label, super::$scenario);
+            }
         }
-        .await;
-        (rig, outcome)
-    });
+    )+};
+}
+
+browser_tests! {
+    seed_case_unit_fix_and_share_link("seed"),
+    reload_keeps_text_and_bad_links_keep_it_too("persist"),
+    reload_while_typing_keeps_the_text("reload-typing"),
+    html_in_yaml_renders_as_text("xss"),
+    example_links_and_embed_mode("examples"),
+    hostile_links_open_to_a_message_and_a_working_editor("hostile-links"),
+    pasted_limits_keep_the_text_and_name_the_limit("limits"),
+    a_replay_over_the_cap_is_refused_and_said("replay-cap"),
 }

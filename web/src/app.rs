@@ -18,7 +18,9 @@ use scalelens_core::demand::pattern::Shape;
 use scalelens_core::diagnostic::Diagnostic;
 use scalelens_core::display::Num;
 use scalelens_core::explain;
-use scalelens_core::pipeline::{self, Finding, InputText, PipelineOutput};
+use scalelens_core::pipeline::{
+    self, Finding, InputText, NotReplayed, PipelineOutput, WindowError,
+};
 use scalelens_core::sim::TimelineEntry;
 use scalelens_core::span::Origin;
 use scalelens_core::Millis;
@@ -29,7 +31,7 @@ use yew::prelude::*;
 use crate::canvas::{self, Panel};
 use crate::dom;
 use crate::examples::EXAMPLES;
-use crate::state::{PatternState, State, LINK_CAP};
+use crate::state::{PatternState, State, WindowField, FIELD_CAP, LINK_CAP};
 use crate::text::{self, PREVIEW_LINES};
 
 /// Delay between the last keystroke and the re-run.
@@ -66,6 +68,11 @@ const INPUT_LIMIT: &str = "input-limit";
 /// expansion, document size and count (`yaml-limit`); a replay over the evaluation cap
 /// (`replay-too-long`, which says how to narrow it).
 const LIMIT_CODES: &[Code] = &[Code::YamlLimit, Code::ReplayTooLong];
+/// `#message[data-kind]` of a replay window field that is not a time: nothing is replayed
+/// ([`State::pipeline_input`]), the field says why.
+const WINDOW_INVALID: &str = "window-invalid";
+/// The messages [`App::run`] sets and clears by itself.
+const RUN_MESSAGES: &[&str] = &[INPUT_TOO_LARGE, INPUT_LIMIT, WINDOW_INVALID];
 
 /// Half-width of the decision trace's window around the inspected time.
 const TRACE_SPAN: Millis = 120_000;
@@ -97,6 +104,8 @@ pub enum Setting {
     PatternPeak,
     PatternDuration,
     PatternStep,
+    WindowFrom,
+    WindowTo,
 }
 
 pub enum Msg {
@@ -131,6 +140,8 @@ pub enum Msg {
     ShowAll(InputText),
     /// Empty an editor (a text shown as a preview cannot be selected and deleted).
     ClearText(InputText),
+    /// Fill the replay window fields with the window `replay-too-long` suggests.
+    UseSuggestedWindow,
 }
 
 pub struct App {
@@ -178,7 +189,7 @@ pub struct App {
 }
 
 /// The settings typed as text, in `App::fields` order.
-const TYPED: [Setting; 7] = [
+const TYPED: [Setting; 9] = [
     Setting::InitialReplicas,
     Setting::PodStartup,
     Setting::Horizon,
@@ -186,6 +197,8 @@ const TYPED: [Setting; 7] = [
     Setting::PatternPeak,
     Setting::PatternDuration,
     Setting::PatternStep,
+    Setting::WindowFrom,
+    Setting::WindowTo,
 ];
 
 /// The text fields' contents for `s`.
@@ -199,6 +212,8 @@ fn field_texts(s: &State) -> [String; TYPED.len()] {
         opt_str(p.map(|p| p.peak)),
         opt_str(p.map(|p| p.duration_s)),
         opt_str(p.map(|p| p.step_s)),
+        s.window_from.clone().unwrap_or_default(),
+        s.window_to.clone().unwrap_or_default(),
     ]
 }
 
@@ -270,21 +285,37 @@ impl App {
                     .iter()
                     .map(|f| &f.diagnostic)
                     .find(|d| LIMIT_CODES.contains(&d.code));
-                match limit {
-                    Some(d) => {
-                        let text =
-                            format!("Input refused at a limit: {}", text::diagnostic_line(d));
-                        self.say(INPUT_LIMIT, text);
+                if let Err(errors) = self.state.window() {
+                    // Said at the fields too; here, why there is no chart.
+                    let text = errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    self.say(WINDOW_INVALID, text);
+                } else if let Some(d) = limit {
+                    let mut text =
+                        format!("Input refused at a limit: {}.", text::diagnostic_line(d));
+                    if let Some(w) = &self.output.suggested_window {
+                        text.push_str(&format!(
+                            " Replay a window of the data instead: from {} to {} (its first {:#}), in the replay window fields beside the samples{}.",
+                            w.from,
+                            w.to,
+                            scalelens_core::display::Dur(w.span),
+                            if self.state.horizon_s.is_some() {
+                                ", or a shorter horizon"
+                            } else {
+                                ""
+                            }
+                        ));
                     }
-                    None => {
-                        if self
-                            .message
-                            .as_ref()
-                            .is_some_and(|m| m.0 == INPUT_TOO_LARGE || m.0 == INPUT_LIMIT)
-                        {
-                            self.message = None;
-                        }
-                    }
+                    self.say(INPUT_LIMIT, text);
+                } else if self
+                    .message
+                    .as_ref()
+                    .is_some_and(|m| RUN_MESSAGES.contains(&m.0))
+                {
+                    self.message = None;
                 }
             }
         }
@@ -393,6 +424,8 @@ impl App {
             Setting::SamplesAre => {
                 s.samples_are = (!v.is_empty() && v != "auto").then(|| v.to_string())
             }
+            Setting::WindowFrom => s.window_from = (!v.is_empty()).then(|| v.to_string()),
+            Setting::WindowTo => s.window_to = (!v.is_empty()).then(|| v.to_string()),
             Setting::PatternBase
             | Setting::PatternPeak
             | Setting::PatternDuration
@@ -617,7 +650,13 @@ impl Component for App {
                     self.schedule_save(ctx);
                 }
             }
-            Msg::Set(which, v) => {
+            Msg::Set(which, mut v) => {
+                if matches!(which, Setting::WindowFrom | Setting::WindowTo) {
+                    // The input's `maxlength` stops typing; a script or a drop can go beyond.
+                    if let Some((cut, _)) = v.char_indices().nth(FIELD_CAP) {
+                        v.truncate(cut);
+                    }
+                }
                 self.set(which, &v);
                 if let Some(i) = TYPED.iter().position(|t| *t == which) {
                     if let Some(f) = self.fields.get_mut(i) {
@@ -632,7 +671,9 @@ impl Component for App {
                     | Setting::PatternBase
                     | Setting::PatternPeak
                     | Setting::PatternDuration
-                    | Setting::PatternStep => self.schedule(ctx),
+                    | Setting::PatternStep
+                    | Setting::WindowFrom
+                    | Setting::WindowTo => self.schedule(ctx),
                     _ => {
                         self.run();
                         self.schedule_save(ctx);
@@ -670,6 +711,16 @@ impl Component for App {
                         self.schedule_save(ctx);
                     }
                     Err(e) => self.say("error", e),
+                }
+            }
+            Msg::UseSuggestedWindow => {
+                if let Some(w) = self.output.suggested_window.clone() {
+                    self.undo.push(self.state.clone());
+                    self.state.window_from = Some(w.from);
+                    self.state.window_to = Some(w.to);
+                    self.refresh_fields();
+                    self.run();
+                    self.schedule_save(ctx);
                 }
             }
             Msg::Undo => {
@@ -811,6 +862,12 @@ impl Component for App {
                 </header>
                 <div id="message" data-kind={self.message.as_ref().map_or("", |m| m.0)} role="status">
                     { self.message.as_ref().map_or_else(String::new, |m| m.1.clone()) }
+                    if !embed && self.message.as_ref().is_some_and(|m| m.0 == INPUT_LIMIT) {
+                        if let Some(w) = &self.output.suggested_window {
+                            {" "}<button id="use-window" data-from={w.from.clone()} data-to={w.to.clone()}
+                                onclick={link.callback(|_| Msg::UseSuggestedWindow)}>{"Use this window"}</button>
+                        }
+                    }
                 </div>
                 { self.view_banner(ctx) }
                 <main>
@@ -1036,6 +1093,7 @@ impl App {
                         }) }
                     </select>
                 </label>
+                { self.view_window(ctx) }
                 if p.is_some() {
                     <div class="pattern" title="Total demand across the workload, in the metric's unit">
                         { num("pattern-base", "base ", self.field(Setting::PatternBase), Setting::PatternBase) }
@@ -1046,6 +1104,65 @@ impl App {
                 }
                 { self.view_editor(ctx, InputText::Samples) }
             </div>
+        }
+    }
+
+    /// What is wrong with a replay window field: its text is not a time (nothing replayed), or
+    /// the core refused the window (`replay-window`: outside the data, empty, an absolute time
+    /// for relative data; also in the diagnostics list).
+    fn window_error(&self, field: WindowField) -> Option<String> {
+        if let Err(errors) = self.state.window() {
+            return errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.error.to_string());
+        }
+        let Some(NotReplayed::Window(e)) = &self.output.not_replayed else {
+            return None;
+        };
+        let which = match e {
+            WindowError::Empty { .. } => WindowField::To,
+            WindowError::Outside { which, .. } | WindowError::AbsoluteForRelative { which, .. } => {
+                if *which == "--from" {
+                    WindowField::From
+                } else {
+                    WindowField::To
+                }
+            }
+        };
+        (which == field).then(|| e.to_string())
+    }
+
+    /// The replay window: two text fields (`#window-from`, `#window-to`), each with its error
+    /// under it (`#window-from-error`, `#window-to-error`), and a hint.
+    fn view_window(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let field = |field: WindowField, which: Setting, placeholder: &'static str| {
+            let id = format!("window-{}", field.label());
+            let error_id = format!("{id}-error");
+            let error = self.window_error(field);
+            html! {
+                <label class={classes!("window-field", error.is_some().then_some("invalid"))}>{ format!("{} ", field.label()) }
+                    <input id={id} type="text" value={self.field(which)} placeholder={placeholder}
+                        maxlength={FIELD_CAP.to_string()} spellcheck="false" autocomplete="off"
+                        aria-invalid={error.is_some().then_some("true")}
+                        aria-describedby={format!("{error_id} window-hint")}
+                        oninput={link.callback(move |e: InputEvent| Msg::Set(which, input_event_value(&e)))} />
+                    if let Some(text) = error {
+                        <span class="field-error" id={error_id} role="alert">{ text }</span>
+                    }
+                </label>
+            }
+        };
+        html! {
+            <fieldset class="window" id="replay-window">
+                <legend>{"Replay window"}</legend>
+                { field(WindowField::From, Setting::WindowFrom, "start of the data") }
+                { field(WindowField::To, Setting::WindowTo, "end of the data") }
+                <p class="hint" id="window-hint">
+                    {"RFC 3339 (2025-11-28T08:00:00Z) or seconds in the input's own times: seconds from the start for CSV seconds and patterns, Unix seconds for Prometheus and Grafana data. Empty: the whole data."}
+                </p>
+            </fieldset>
         }
     }
 
@@ -1135,13 +1252,18 @@ impl App {
             <p id="timeline-summary" ref={self.summary_ref.clone()}
                 data-final-replicas={opt_str(stats.map(|s| s.0))}
                 data-peak-replicas={opt_str(stats.map(|s| s.1))}
-                data-min-replicas={opt_str(stats.map(|s| s.2))}>
+                data-min-replicas={opt_str(stats.map(|s| s.2))}
+                data-duration-ms={opt_str(self.output.sim.as_ref().map(|s| s.duration))}>
                 { match stats {
                     Some((last, peak, min)) => format!(
                         "spec.replicas: min {min}, peak {peak}, final {last} over {} decisions",
                         self.output.sim.as_ref().map_or(0, |s| s.timeline.len())
                     ),
-                    None => "No simulation: give samples or pick a demand pattern.".to_string(),
+                    None => match (&self.output.not_replayed, self.state.window()) {
+                        (_, Err(_)) => "Not replayed: a replay window field is not a time.".to_string(),
+                        (Some(why), _) => format!("Not replayed: {why}."),
+                        (None, _) => "No simulation: give samples or pick a demand pattern.".to_string(),
+                    },
                 } }
                 { pin.unwrap_or_default() }
             </p>

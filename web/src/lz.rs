@@ -274,10 +274,11 @@ fn write_entry(dict: &[Entry], entry: Entry, out: &mut Vec<u16>) -> Result<(), L
     }
 }
 
-#[cfg(test)]
-/// A bomb payload (tests): after one literal, every code names the entry being defined (w + w[0]), so
-/// entry k has k units and n codes expand to about n²/2 units.
-pub(crate) fn bomb(codes: usize) -> String {
+/// A decompression bomb for lz-string's URI encoding, for tests (this crate's, and the
+/// end-to-end `tests/tests/playground_e2e.rs`); the app never makes one. After one literal,
+/// every code names the entry being defined (w + w[0]), so entry k has k units and n codes
+/// expand to about n²/2 units (60 000 codes: a 170 KB link asking for 1.8 G units).
+pub fn bomb(codes: usize) -> String {
     let mut bits: Vec<bool> = Vec::new();
     let put = |v: u64, n: u32, bits: &mut Vec<bool>| {
         for i in 0..n {

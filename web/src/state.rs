@@ -22,7 +22,9 @@ use serde::{Deserialize, Serialize};
 
 use scalelens_core::demand::pattern::{Pattern, Shape};
 use scalelens_core::model::{AibrixVersion, SECOND};
-use scalelens_core::pipeline::{DemandInput, InputText, PipelineInput, PipelineOptions};
+use scalelens_core::pipeline::{
+    BoundError, DemandInput, InputText, PipelineInput, PipelineOptions, ReplayWindow, WindowBound,
+};
 use scalelens_core::samples::Interpretation;
 
 use crate::examples;
@@ -91,8 +93,10 @@ fn name_of(input: InputText) -> &'static str {
 pub const PAYLOAD_CAP: usize = 2 * LINK_CAP;
 
 /// Longest value of a short state field (`example`, `autoscaler`, `aibrix`, `samples_are`,
-/// `pattern.shape`): 253 characters, a Kubernetes object name's limit (the longest of them,
-/// `autoscaler`, is one). A longer value cannot come from the playground: the link is refused.
+/// `pattern.shape`, `from`, `to`): 253 characters, a Kubernetes object name's limit (the
+/// longest of them, `autoscaler`, is one; a window bound is at most about 35). A longer value
+/// cannot come from the playground (the from/to fields keep at most this many characters): the
+/// link is refused.
 pub const FIELD_CAP: usize = 253;
 
 /// Most characters of a link's own text quoted back in a message (an unknown example id, a
@@ -162,6 +166,51 @@ pub struct State {
     pub horizon_s: Option<u64>,
     /// `per-pod`, `average` or `total` (default: from the data).
     pub samples_are: Option<String>,
+    /// The replay window's start as typed ([`WindowBound::parse`]: RFC 3339 or seconds in the
+    /// input's own times; default: the data's start). Kept as text, so a value that is not a
+    /// time survives a reload and a link with its message.
+    pub window_from: Option<String>,
+    /// The replay window's end as typed (default: the data's end).
+    pub window_to: Option<String>,
+}
+
+/// One of the replay window's two fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowField {
+    From,
+    To,
+}
+
+impl WindowField {
+    /// The field's name, as its label shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            WindowField::From => "from",
+            WindowField::To => "to",
+        }
+    }
+}
+
+/// A window field whose text is not a time: the run does not replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowFieldError {
+    pub field: WindowField,
+    pub error: BoundError,
+}
+
+impl std::fmt::Display for WindowFieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Not replayed: the replay window's \"{}\" field is wrong: {}. Correct it, or empty it to replay {} the data.",
+            self.field.label(),
+            self.error,
+            match self.field {
+                WindowField::From => "from the start of",
+                WindowField::To => "to the end of",
+            }
+        )
+    }
 }
 
 /// The state as written in links and storage: defaults left out.
@@ -189,6 +238,10 @@ struct Wire {
     horizon_s: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     samples_are: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<String>,
 }
 
 /// Why a link or a stored record could not be read.
@@ -285,6 +338,8 @@ impl State {
             pod_startup_s: self.pod_startup_s,
             horizon_s: self.horizon_s,
             samples_are: self.samples_are.clone(),
+            from: self.window_from.clone(),
+            to: self.window_to.clone(),
         }
     }
 
@@ -307,6 +362,8 @@ impl State {
                 "pattern.shape",
                 w.pattern.as_ref().map(|p| p.shape.as_str()),
             ),
+            ("from", w.from.as_deref()),
+            ("to", w.to.as_deref()),
         ];
         for (name, value) in short {
             let n = value.map_or(0, |v| v.chars().count());
@@ -335,6 +392,8 @@ impl State {
             pod_startup_s: w.pod_startup_s,
             horizon_s: w.horizon_s,
             samples_are: w.samples_are,
+            window_from: w.from,
+            window_to: w.to,
         })
     }
 
@@ -554,8 +613,30 @@ impl State {
         })
     }
 
-    /// The pipeline input for this state (borrowing the texts).
+    /// The replay window the two fields ask for, or the fields that are not a time (each
+    /// with its reason; an empty field is no bound).
+    pub fn window(&self) -> Result<ReplayWindow, Vec<WindowFieldError>> {
+        let read = |field, text: &Option<String>| match text.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(t) => WindowBound::parse(t)
+                .map(Some)
+                .map_err(|error| WindowFieldError { field, error }),
+        };
+        match (
+            read(WindowField::From, &self.window_from),
+            read(WindowField::To, &self.window_to),
+        ) {
+            (Ok(from), Ok(to)) => Ok(ReplayWindow { from, to }),
+            (from, to) => Err([from.err(), to.err()].into_iter().flatten().collect()),
+        }
+    }
+
+    /// The pipeline input for this state (borrowing the texts). With a window field that is not
+    /// a time ([`State::window`]) nothing is replayed (`replay: false`): replaying another
+    /// window than the one asked for would show a chart the user did not ask for (and the
+    /// whole of a long recording may be over the replay cap); the other checks still run.
     pub fn pipeline_input(&self) -> PipelineInput<'_> {
+        let window = self.window();
         let demand = match self.pattern.as_ref().and_then(PatternState::pattern) {
             Some(p) => DemandInput::Pattern(p),
             None => DemandInput::Samples(&self.samples),
@@ -578,7 +659,9 @@ impl State {
                     Some("total") => Interpretation::Total,
                     _ => Interpretation::Auto,
                 },
-                ..PipelineOptions::default()
+                replay: window.is_ok(),
+                window: window.unwrap_or_default(),
+                max_evaluations: None,
             },
         }
     }
@@ -611,6 +694,8 @@ mod tests {
         s.aibrix = Some("v0.4".into());
         s.samples_are = Some("total".into());
         s.autoscaler = Some("deepseek-llm-7b-chat-kpa".into());
+        s.window_from = Some("2025-11-28T08:00:00+01:00".into());
+        s.window_to = Some("not a time yet".into());
         s
     }
 
@@ -731,6 +816,8 @@ mod tests {
             ("many items", v1(&many), "link-corrupt", "unknown field `junk`"),
             ("long autoscaler", v1(&long_field("autoscaler")), "link-corrupt", "field `autoscaler` is 254 characters long, at most 253"),
             ("long example", v1(&long_field("example")), "link-corrupt", "field `example` is 254"),
+            ("long from", v1(&long_field("from")), "link-corrupt", "field `from` is 254"),
+            ("long to", v1(&long_field("to")), "link-corrupt", "field `to` is 254"),
             ("long shape", v1(&format!("{{\"v\":1,\"pattern\":{{\"shape\":\"{}\",\"base\":1,\"peak\":2,\"duration_s\":60,\"step_s\":1}}}}", "s".repeat(300))), "link-corrupt", "field `pattern.shape` is 300"),
             ("long example id", format!("example={}", "x".repeat(1_000_000)), "link-corrupt", "unknown example `xxxxx"),
             ("long version", format!("v{}:abc", "9".repeat(1_000_000)), "link-corrupt", "bad version `v9999"),
@@ -936,5 +1023,130 @@ mod tests {
             ..State::default()
         };
         assert!(matches!(p.pipeline_input().demand, DemandInput::Pattern(_)));
+    }
+
+    /// The from/to fields: empty is no bound, a time is a bound, anything else stops the replay
+    /// and names the field (both when both are wrong).
+    #[test]
+    fn window_fields_reach_the_pipeline_or_stop_the_replay() {
+        use scalelens_core::pipeline::BoundError;
+        let with = |from: Option<&str>, to: Option<&str>| State {
+            window_from: from.map(str::to_string),
+            window_to: to.map(str::to_string),
+            ..State::initial()
+        };
+        let bound = |ms| Some(WindowBound::InputTime(ms));
+        let ok: &[(Option<&str>, Option<&str>, ReplayWindow)] = &[
+            (None, None, ReplayWindow::default()),
+            (Some(""), Some("  "), ReplayWindow::default()),
+            (
+                Some(" 60 "),
+                None,
+                ReplayWindow {
+                    from: bound(60_000),
+                    to: None,
+                },
+            ),
+            (
+                Some("1.5"),
+                Some("2025-11-28T08:00:00Z"),
+                ReplayWindow {
+                    from: bound(1_500),
+                    to: Some(WindowBound::Unix(1_764_316_800_000)),
+                },
+            ),
+        ];
+        for (from, to, want) in ok {
+            let s = with(*from, *to);
+            assert_eq!(s.window(), Ok(*want), "{from:?} {to:?}");
+            let i = s.pipeline_input();
+            assert!(i.options.replay);
+            assert_eq!(i.options.window, *want);
+        }
+        let not_a_time = |t: &str| BoundError::NotATime { text: t.into() };
+        /// (from, to, the fields that are wrong and why)
+        type Bad<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            Vec<(WindowField, BoundError)>,
+        );
+        let bad: &[Bad] = &[
+            (
+                Some("noon"),
+                None,
+                vec![(WindowField::From, not_a_time("noon"))],
+            ),
+            (
+                Some("60"),
+                Some("1e20"),
+                vec![(
+                    WindowField::To,
+                    BoundError::OutOfRange {
+                        text: "1e20".into(),
+                    },
+                )],
+            ),
+            (
+                Some("2025-11-28T08:00"),
+                Some("x"),
+                vec![
+                    (WindowField::From, not_a_time("2025-11-28T08:00")),
+                    (WindowField::To, not_a_time("x")),
+                ],
+            ),
+        ];
+        for (from, to, want) in bad {
+            let s = with(*from, *to);
+            let errors = s.window().expect_err("not a time");
+            let got: Vec<(WindowField, BoundError)> =
+                errors.iter().map(|e| (e.field, e.error.clone())).collect();
+            assert_eq!(&got, want, "{from:?} {to:?}");
+            let i = s.pipeline_input();
+            assert!(!i.options.replay, "{from:?} {to:?}: not replayed");
+            assert_eq!(i.options.window, ReplayWindow::default());
+        }
+        let msg = with(Some("noon"), None).window().expect_err("bad")[0].to_string();
+        assert_eq!(
+            msg,
+            "Not replayed: the replay window's \"from\" field is wrong: \"noon\" is not a time: give RFC 3339 (2025-11-28T08:00:00Z) or seconds (3600). Correct it, or empty it to replay from the start of the data."
+        );
+    }
+
+    /// Links and records written before the from/to fields existed still open (without a
+    /// window); the fields travel in both when set, as typed, even when not a time.
+    #[test]
+    fn window_fields_are_saved_and_old_states_still_open() {
+        // `{"v":1,"example":"seed","horizon_s":7200}`, as a playground without the fields wrote it.
+        let old = format!(
+            "v1:{}",
+            lz_str::compress_to_encoded_uri_component(
+                r#"{"v":1,"example":"seed","horizon_s":7200}"#
+            )
+        );
+        let s = State::from_fragment(&old)
+            .expect("an old link opens")
+            .expect("a state");
+        assert_eq!(
+            (s.window_from.as_deref(), s.window_to.as_deref()),
+            (None, None)
+        );
+        assert_eq!(s.horizon_s, Some(7200));
+        assert_eq!(
+            State::from_json(r#"{"v":1,"example":"seed"}"#).map(|s| s.window_from),
+            Ok(None)
+        );
+        let typed = State {
+            window_from: Some("2025-11-28T08:00:00Z".into()),
+            window_to: Some("tomorrow".into()),
+            ..State::initial()
+        };
+        let json = typed.to_json();
+        assert_eq!(
+            json,
+            r#"{"v":1,"example":"seed","from":"2025-11-28T08:00:00Z","to":"tomorrow"}"#
+        );
+        assert_eq!(State::from_json(&json), Ok(typed.clone()));
+        let f = typed.to_link_fragment().expect("a link");
+        assert_eq!(State::from_fragment(&f), Ok(Some(typed)));
     }
 }

@@ -12,49 +12,17 @@
 use scalelens_web::state::{State, PAYLOAD_CAP};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlTextAreaElement};
+use web_sys::HtmlTextAreaElement;
 
 mod common;
-use common::{new_root, sleep};
+use common::{attr, clear_storage, find, new_root, now, wait_for};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-fn find(root: &Element, sel: &str) -> Option<Element> {
-    root.query_selector(sel).ok().flatten()
-}
-
-fn attr(root: &Element, sel: &str, name: &str) -> String {
-    find(root, sel)
-        .and_then(|e| e.get_attribute(name))
-        .unwrap_or_default()
-}
-
-async fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
-    for _ in 0..400 {
-        if ok() {
-            return;
-        }
-        sleep(50).await;
-    }
-    panic!("timed out waiting for {what}");
-}
 
 #[wasm_bindgen_test]
 async fn a_10_mb_link_opens_to_a_message_and_working_empty_editors() {
     let window = web_sys::window().expect("window");
-    for s in [window.local_storage(), window.session_storage()]
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let _ = s.clear();
-    }
+    clear_storage();
     let link = format!("#v1:{}", "N4Ig".repeat(2_500_000));
     assert!(link.len() > 10_000_000 && link.len() > PAYLOAD_CAP);
     window

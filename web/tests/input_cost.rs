@@ -21,34 +21,10 @@ use scalelens_core::pipeline::{self, DemandInput, PipelineInput, PipelineOptions
 use scalelens_web::state::State;
 use wasm_bindgen_test::*;
 
+mod common;
+use common::{hpa, now};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-const HPA: &str = "apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: NAME
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: web
-  minReplicas: 1
-  maxReplicas: 20
-  metrics:
-    - type: Pods
-      pods:
-        metric:
-          name: requests_in_flight
-        target:
-          type: AverageValue
-          averageValue: \"10\"
-";
 
 /// Many autoscaler documents (`---`-separated HPAs with distinct names).
 fn yaml_documents(bytes: usize) -> String {
@@ -56,7 +32,7 @@ fn yaml_documents(bytes: usize) -> String {
     let mut i = 0u64;
     while y.len() < bytes {
         y.push_str("---\n");
-        y.push_str(&HPA.replace("NAME", &format!("web-{i}")));
+        y.push_str(&hpa(&format!("web-{i}")));
         i += 1;
     }
     y
@@ -65,7 +41,7 @@ fn yaml_documents(bytes: usize) -> String {
 /// One HPA, then a ConfigMap of quoted values (the quoted-scalar path), with a non-ASCII
 /// character first when `accent`.
 fn yaml_quoted(bytes: usize, accent: bool) -> String {
-    let mut y = HPA.replace("NAME", "web");
+    let mut y = hpa("web");
     y.push_str("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n");
     if accent {
         y.push_str("  note: \"é\"\n");
@@ -127,7 +103,7 @@ fn run(yaml: &str, samples: &str) -> (f64, usize) {
 #[wasm_bindgen_test]
 #[ignore = "a measurement: run it with --include-ignored on a wasm-release build"]
 fn pipeline_cost_of_large_inputs() {
-    let small_yaml = HPA.replace("NAME", "web");
+    let small_yaml = hpa("web");
     let small_samples = "time,value\n0,10\n60,40\n120,5\n";
     type Gen = fn(usize) -> String;
     let kinds: [(&str, Gen, bool); 5] = [

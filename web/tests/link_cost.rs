@@ -20,15 +20,9 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlTextAreaElement};
 
 mod common;
-use common::{new_root, sleep};
+use common::{new_root, now, sleep};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
 
 /// Let queued microtasks run (Yew's scheduler runs its updates and renders in one).
 async fn microtasks() {
