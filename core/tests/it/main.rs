@@ -18,6 +18,7 @@
 mod common;
 mod fixtures;
 
+mod analysis;
 mod config_fixtures;
 mod explain;
 mod no_panic;
