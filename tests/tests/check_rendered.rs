@@ -1,7 +1,7 @@
 //! Rendered-text snapshots of `scalelens check` on every config fixture
 //! (`tests/testdata/config/<family>/<case>.yaml`): the diagnostics exactly as a user reads them,
 //! with the source line and caret. The (line, code) pairs themselves are asserted by
-//! `config_fixtures.rs` from the fixtures' `# expect:` comments.
+//! `core/tests/it/config_fixtures.rs` from the fixtures' `# expect:` comments.
 
 use std::path::Path;
 

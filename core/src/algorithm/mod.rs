@@ -14,7 +14,7 @@
 //! One module per controller: [`aibrix`] (AIBrix v0.7.0 KPA/APA), [`aibrix_v04`] (v0.4.0),
 //! [`hpa`] (Kubernetes v1.34), [`keda`] (KEDA v2.18, around its HPA), [`knative`] (Knative
 //! Serving v1.20 KPA). Besides its `Controller`, each exposes the upstream functions as pure
-//! functions, which the reference-vector tests (`tests/tests/vectors_*.rs`) call directly; each
+//! functions, which the reference-vector tests (`core/tests/it/vectors_*.rs`) call directly; each
 //! names its upstream project, file and version in its doc comments.
 
 use std::fmt;

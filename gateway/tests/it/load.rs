@@ -1,5 +1,5 @@
 //! The gateway's load aggregator against Knative's reference vectors: its windows are core's
-//! Knative windows (`tests/testdata/vectors/knative-window.json`, from knative/serving
+//! Knative windows (`core/tests/testdata/vectors/knative-window.json`, from knative/serving
 //! `pkg/autoscaler/aggregation/bucketing_test.go`) and its recommendation is core's KPA decider
 //! (`knative.json`, from `pkg/autoscaler/scaling/autoscaler_test.go`), driven through the
 //! aggregator's own input: one in-flight sample per tick.

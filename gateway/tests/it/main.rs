@@ -41,10 +41,10 @@ pub(crate) fn data(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-/// A reference-vector file shared with core's tests (`tests/testdata/vectors/`, each naming
+/// A reference-vector file shared with core's tests (`core/tests/testdata/vectors/`, each naming
 /// its upstream test): one copy, read from where the core tests keep it.
 pub(crate) fn vectors_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/testdata/vectors")
+        .join("../core/tests/testdata/vectors")
         .join(name)
 }

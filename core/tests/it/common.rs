@@ -1,0 +1,79 @@
+//! Helpers only core's tests use: the reference vectors (`core/tests/testdata/vectors/`, each
+//! case naming its upstream test) and a minimal closed loop for controller tests.
+
+use scalelens_core::algorithm::{controller_for, ClusterView, Decision, MetricReading};
+use scalelens_core::model::Autoscaler;
+
+/// Path of a reference-vector file (`core/tests/testdata/vectors/<name>`); the gateway's tests
+/// read the Knative ones from there too.
+pub fn vectors_path(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/testdata/vectors")
+        .join(name)
+}
+
+/// Read `core/tests/testdata/vectors/<name>` as `T`; panics with the path.
+pub fn load_vectors<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    let path = vectors_path(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Run every reference-vector case (at least `min` of them, so a truncated file fails) and
+/// report all failures at once, one line each.
+pub fn check_vectors<C>(cases: &[C], min: usize, run: impl Fn(&C) -> Result<(), String>) {
+    assert!(
+        cases.len() >= min,
+        "{} cases, expected at least {min}",
+        cases.len()
+    );
+    let failures: Vec<String> = cases.iter().filter_map(|c| run(c).err()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// A minimal closed loop for controller tests: pods are ready the moment they are asked for,
+/// and the demand (`demand(t)`, a workload total) is spread evenly over them (0 per pod with
+/// none). Starts at `start` replicas; returns `(t, replicas after, decision)` for each wake-up
+/// up to `until` (ms) that decided something.
+pub fn instant_loop(
+    a: &Autoscaler,
+    start: u32,
+    demand: impl Fn(u64) -> f64,
+    until: u64,
+) -> Vec<(u64, u32, Decision)> {
+    let mut c = controller_for(a);
+    let mut replicas = start;
+    let mut out = Vec::new();
+    loop {
+        let t = c.next_wake();
+        if t > until {
+            break;
+        }
+        let total = demand(t);
+        let readings = [MetricReading {
+            total,
+            per_pod: if replicas > 0 {
+                total / f64::from(replicas)
+            } else {
+                0.0
+            },
+            reporting: replicas,
+        }];
+        let view = ClusterView {
+            t,
+            replicas,
+            ready: replicas,
+            metrics: &readings,
+        };
+        if let Some(d) = c.wake(&view) {
+            replicas = d.desired;
+            out.push((t, replicas, d));
+        }
+    }
+    out
+}

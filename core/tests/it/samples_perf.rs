@@ -1,0 +1,35 @@
+//! The data of the import benchmark (`tests/benches/samples_import.rs`) imports right: speed goals
+//! live in the benchmark, this checks the bytes it measures mean what it says.
+
+use crate::fixtures::{prometheus_range_json, RANGE_T0};
+use scalelens_core::samples::{parse_prometheus_json, to_demand, Hints, Interpretation};
+
+#[test]
+fn benchmark_range_json_imports_right() {
+    let text = prometheus_range_json(2, 10);
+    let s = parse_prometheus_json(&text, &Hints::default()).expect("imports");
+    // 10 pods, pod 7 replaced by a new pod name after its restart.
+    assert_eq!(s.series.len(), 11);
+    assert_eq!(s.metric.as_deref(), Some("vllm:gpu_cache_usage_perc"));
+    let per_day = 86_400 / 15;
+    let full = s
+        .series
+        .iter()
+        .find(|x| x.pod.as_deref() == Some("llm-7b-5d9c8f6b7-00x"));
+    let full = full.expect("pod 00");
+    assert_eq!(full.points.len(), 2 * per_day);
+    assert_eq!(full.points[1].0, (RANGE_T0 + 15) * 1000);
+    assert!(full.points.iter().all(|p| (0.0..=1.0).contains(&p.1)));
+    // Pod 3 misses 40 scrapes a day.
+    let gappy = s
+        .series
+        .iter()
+        .find(|x| x.pod.as_deref() == Some("llm-7b-5d9c8f6b7-03x"));
+    assert_eq!(gappy.expect("pod 03").points.len(), 2 * per_day - 80);
+    let (demand, notes) = to_demand(&s, Interpretation::Auto);
+    assert_eq!(demand.points.len(), 2 * per_day);
+    assert!(
+        notes.iter().any(|n| n.code == "samples-demand-pod-absent"),
+        "{notes:#?}"
+    );
+}

@@ -1,0 +1,325 @@
+//! `scalelens explain`: the decision trace around a moment as a user reads it. Snapshots of the
+//! text on the seed case (AIBrix v0.4 and v0.7) and one case per other family; JSON structure;
+//! clear errors for a bad or out-of-range `--at`. The engine behind it (`core::explain`) is
+//! tested in `core/tests/it/explain.rs`.
+
+use scalelens_tests::run_cli;
+
+const SEED: &str = "../examples/seed-kpa-gpu-cache/autoscaler.yaml";
+const SEED_DEMAND: &str = "../examples/seed-kpa-gpu-cache/demand.csv";
+const SEED_PERCENT: &str = "../examples/seed-kpa-gpu-cache/demand-percent.csv";
+
+/// (snapshot name, arguments after `explain`).
+fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "seed_v04_default_moment",
+            vec![SEED, "--demand", SEED_DEMAND, "--aibrix-version", "v0.4"],
+        ),
+        (
+            "seed_v04_at_1h",
+            vec![
+                SEED,
+                "--demand",
+                SEED_DEMAND,
+                "--aibrix-version",
+                "v0.4",
+                "--at",
+                "1:09:50",
+                "--around",
+                "1m",
+            ],
+        ),
+        (
+            "seed_v07_fraction",
+            vec![SEED, "--demand", SEED_DEMAND, "--around", "2m"],
+        ),
+        (
+            "seed_v07_percent",
+            vec![
+                SEED,
+                "--demand",
+                SEED_PERCENT,
+                "--at",
+                "0:42:50",
+                "--around",
+                "1m",
+            ],
+        ),
+        (
+            "aibrix_apa",
+            vec![
+                "../examples/aibrix-apa/autoscaler.yaml",
+                "--demand",
+                "../examples/demand/requests.csv",
+                "--pod-startup",
+                "120s",
+                "--around",
+                "2m",
+            ],
+        ),
+        (
+            "hpa_behavior",
+            vec![
+                "../examples/hpa-behavior/autoscaler.yaml",
+                "--demand",
+                "../examples/demand/requests.csv",
+                "--pod-startup",
+                "30s",
+                "--initial-replicas",
+                "1",
+                "--around",
+                "2m",
+            ],
+        ),
+        (
+            "hpa_legacy",
+            vec![
+                "testdata/timelines/hpa-legacy/autoscaler.yaml",
+                "--demand",
+                "../examples/demand/requests.csv",
+                "--pod-startup",
+                "30s",
+                "--initial-replicas",
+                "1",
+                "--around",
+                "2m",
+            ],
+        ),
+        (
+            "keda_prometheus",
+            vec![
+                "../examples/keda-activation/autoscaler.yaml",
+                "--demand",
+                "../examples/demand/requests.csv",
+                "--pod-startup",
+                "30s",
+                "--initial-replicas",
+                "0",
+                "--around",
+                "2m",
+            ],
+        ),
+        (
+            "knative_kpa",
+            vec![
+                "../examples/knative-panic/autoscaler.yaml",
+                "--demand",
+                "../examples/demand/requests.csv",
+                "--pod-startup",
+                "10s",
+                "--around",
+                "30s",
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn explain_text_snapshots() {
+    for (name, args) in cases() {
+        let mut argv = vec!["explain"];
+        argv.extend(args.iter().copied());
+        let run = run_cli(&argv);
+        assert_eq!(run.code, 0, "{name}: {}", run.err);
+        assert!(run.out.contains("Why "), "{name}: {}", run.out);
+        insta::assert_snapshot!(name, run.out);
+    }
+}
+
+/// `scalelens explain ARGS --format json`, which must succeed (`case` names it in failures).
+fn explain_json(case: &str, args: &[&str]) -> serde_json::Value {
+    let mut argv = vec!["explain"];
+    argv.extend_from_slice(args);
+    argv.extend(["--format", "json"]);
+    let run = run_cli(&argv);
+    assert_eq!(run.code, 0, "{case}: {}", run.err);
+    serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{case}: {e}\n{}", run.out))
+}
+
+#[test]
+fn json_is_the_explanation_as_data() {
+    let v = explain_json(
+        "seed v0.4 at 40m",
+        &[
+            SEED,
+            "--demand",
+            SEED_DEMAND,
+            "--aibrix-version",
+            "v0.4",
+            "--at",
+            "40m",
+            "--around",
+            "30s",
+        ],
+    );
+    let ex = &v["explanation"];
+    assert_eq!(ex["at"], 2_400_000);
+    assert_eq!(ex["steps"].as_array().map(Vec::len), Some(7));
+    let focus = ex["focus"].as_u64().expect("focus") as usize;
+    let step = &ex["steps"][focus];
+    assert_eq!(step["reason"]["rule"], "scale_down_delay");
+    assert_eq!(step["reason"]["held"], 7);
+    assert_eq!(step["change"], "hold");
+    assert_eq!(
+        step["cause"]["setting"],
+        "kpa.autoscaling.aibrix.ai/scale-down-delay"
+    );
+    assert_eq!(step["cause"]["origin"]["from"], "default");
+    assert_eq!(ex["metric"]["name"], "gpu_cache_usage_perc");
+    assert_eq!(ex["metric"]["target_origin"]["line"], 52);
+    assert_eq!(v["at_chosen_as"], serde_json::Value::Null);
+    assert_eq!(v["samples"], serde_json::Value::Null);
+}
+
+/// `--at` in every accepted form lands on the same moment.
+#[test]
+fn at_forms_agree() {
+    for at in ["40m", "2400", "0:40:00", "40:00"] {
+        let v = explain_json(
+            at,
+            &[
+                SEED,
+                "--demand",
+                SEED_DEMAND,
+                "--aibrix-version",
+                "v0.4",
+                "--at",
+                at,
+            ],
+        );
+        assert_eq!(v["explanation"]["at"], 2_400_000, "{at}");
+    }
+}
+
+/// RFC 3339 `--at` against samples with Unix times.
+#[test]
+fn rfc3339_at_on_epoch_samples() {
+    let v = explain_json(
+        "seed, percent samples",
+        &[
+            SEED,
+            "--samples",
+            "../examples/seed-kpa-gpu-cache/samples-percent.prom.json",
+        ],
+    );
+    assert_eq!(v["samples"]["format"], "prometheus-json");
+    assert!(v["at_chosen_as"].is_string());
+}
+
+#[test]
+fn bad_at_is_a_clear_error() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--at", "soon"], "error: bad --at \"soon\""),
+        (
+            &["--at", "9h"],
+            "error: --at: 9:00:00 is outside the replay, which runs from 0:00:00 to 1:30:20",
+        ),
+        (
+            &["--at", "2024-05-01T10:00:00Z"],
+            "is an RFC 3339 time, but the input's times are relative",
+        ),
+        (&["--around", "x"], "invalid value 'x' for '--around"),
+    ];
+    for (extra, expected) in cases {
+        let mut argv = vec!["explain", SEED, "--demand", SEED_DEMAND];
+        argv.extend_from_slice(extra);
+        let run = run_cli(&argv);
+        assert_eq!(run.code, 2, "{extra:?}: {}", run.out);
+        assert!(run.err.contains(expected), "{extra:?}: {}", run.err);
+        assert!(run.out.is_empty(), "{extra:?}: {}", run.out);
+    }
+}
+
+/// A `check` or `simulate --format json` and the import report it must hold.
+struct ImportCase {
+    name: &'static str,
+    /// The arguments before `--format json`.
+    args: &'static [&'static str],
+    /// The interpretation asked and used; `None`: no import report.
+    interpretation: Option<(&'static str, &'static str)>,
+}
+
+/// Item C: the samples import (notes and interpretation) is in the JSON of `check` and
+/// `simulate` with `--samples`, and absent without.
+#[test]
+fn import_report_in_json_outputs() {
+    const SAMPLES: &str = "../examples/seed-kpa-gpu-cache/samples-percent.prom.json";
+    let cases = [
+        ImportCase {
+            name: "check --samples",
+            args: &["check", SEED, "--samples", SAMPLES],
+            interpretation: Some(("auto", "per-pod")),
+        },
+        ImportCase {
+            name: "simulate --samples",
+            args: &["simulate", SEED, "--samples", SAMPLES],
+            interpretation: Some(("auto", "per-pod")),
+        },
+        ImportCase {
+            name: "check --samples-are total",
+            args: &[
+                "check",
+                SEED,
+                "--samples",
+                SAMPLES,
+                "--samples-are",
+                "total",
+            ],
+            interpretation: Some(("total", "total")),
+        },
+        ImportCase {
+            name: "simulate --samples-are total",
+            args: &[
+                "simulate",
+                SEED,
+                "--samples",
+                SAMPLES,
+                "--samples-are",
+                "total",
+            ],
+            interpretation: Some(("total", "total")),
+        },
+        ImportCase {
+            name: "simulate --demand",
+            args: &["simulate", SEED, "--demand", SEED_DEMAND],
+            interpretation: None,
+        },
+        ImportCase {
+            name: "check without samples",
+            args: &["check", SEED],
+            interpretation: None,
+        },
+    ];
+    for c in &cases {
+        let case = c.name;
+        let mut argv = c.args.to_vec();
+        argv.extend(["--format", "json"]);
+        let run = run_cli(&argv);
+        assert!(run.code <= 1, "{case}: {}", run.err);
+        let v: serde_json::Value =
+            serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{case}: {e}\n{}", run.out));
+        let Some((asked, used)) = c.interpretation else {
+            assert!(v.get("samples").is_none(), "{case}: {}", v["samples"]);
+            continue;
+        };
+        let s = &v["samples"];
+        assert_eq!(s["file"], SAMPLES, "{case}");
+        assert_eq!(s["format"], "prometheus-json", "{case}");
+        assert_eq!(s["interpretation"]["asked"], asked, "{case}");
+        assert_eq!(s["interpretation"]["used"], used, "{case}");
+        assert_eq!(s["time_base"], "epoch", "{case}");
+        let notes = s["notes"].as_array().expect("notes");
+        let read_as = format!("read as {used}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n["code"] == "samples-demand-interpretation"
+                    && n["severity"] == "note"
+                    && n["message"]
+                        .as_str()
+                        .is_some_and(|m| m.starts_with(&read_as))),
+            "{case}: {notes:?}"
+        );
+    }
+}
