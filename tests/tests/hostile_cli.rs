@@ -374,6 +374,16 @@ fn cases() -> Vec<Case> {
             exit: &[0, 1],
             says: &["exposition, 1 series"],
         },
+        Case {
+            name: "an HPA with 20 000 metrics replayed for a day",
+            files: vec![
+                ("hpa.yaml", Generated(hpa_many_metrics)),
+                ("d.csv", Text("time,value\n0,1\n86400,2\n")),
+            ],
+            args: &["simulate", "hpa.yaml", "--demand", "d.csv"],
+            exit: &[2],
+            says: &["error[replay-too-long]", "with 20,000 metrics"],
+        },
         // --- YAML (issue 11, items 1-3) ----------------------------------------------------
         Case {
             name: "billion laughs (500 bytes, 9 levels of 9 aliases)",
@@ -574,6 +584,22 @@ fn demand_20_mb(out: Out) -> io::Result<()> {
 fn many_series(out: Out) -> io::Result<()> {
     for i in 0..400_000 {
         writeln!(out, "x{{pod=\"p{i}\"}} 1 1764316800000")?;
+    }
+    Ok(())
+}
+
+/// A 2 MB HPA with 20 000 Pods metrics: each evaluation reads them all (a day of them took
+/// 24 s before `sim::limit::METRICS_PER_EVALUATION` weighed the replay by its metrics).
+fn hpa_many_metrics(out: Out) -> io::Result<()> {
+    write!(
+        out,
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: h}}\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: d}}\n  maxReplicas: 5\n  metrics:\n"
+    )?;
+    for i in 0..20_000 {
+        writeln!(
+            out,
+            "    - type: Pods\n      pods: {{metric: {{name: m{i}}}, target: {{type: AverageValue, averageValue: '1'}}}}"
+        )?;
     }
     Ok(())
 }
