@@ -10,7 +10,8 @@ pub mod paths;
 mod fixtures;
 
 pub use fixtures::{
-    fixture_autoscaler, one_autoscaler, prometheus_range_json, read_testdata, testdata, RANGE_T0,
+    files_under, fixture_autoscaler, one_autoscaler, prometheus_range_json, read_testdata,
+    testdata, RANGE_T0,
 };
 
 /// A deterministic week of demand at 1 s resolution (604 800 rows) as CSV text: a daily cycle

@@ -97,21 +97,10 @@ fn doc_problems(code: Code) -> Vec<String> {
 }
 
 fn config_fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/config");
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "yaml") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    scalelens_tests::files_under(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/config"),
+        "yaml",
+    )
 }
 
 /// Codes after `marker` anywhere in `src`.
@@ -352,28 +341,20 @@ fn parse_samples_expect(text: &str) -> SamplesExpect {
 fn samples_cases() -> Vec<(String, SamplesExpect)> {
     let base = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    let mut stack = vec![base.join("testdata/samples")];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "expect") {
-                let text = std::fs::read_to_string(&p).expect("sidecar");
-                let expect = parse_samples_expect(&text);
-                let data = match &expect.data {
-                    Some(rel) => base.join(rel),
-                    None => p.with_extension(""),
-                };
-                assert!(data.exists(), "{} has no data file", p.display());
-                let name = data
-                    .strip_prefix(base)
-                    .unwrap_or(&data)
-                    .display()
-                    .to_string();
-                out.push((name, expect));
-            }
-        }
+    for p in scalelens_tests::files_under(&base.join("testdata/samples"), "expect") {
+        let text = std::fs::read_to_string(&p).expect("sidecar");
+        let expect = parse_samples_expect(&text);
+        let data = match &expect.data {
+            Some(rel) => base.join(rel),
+            None => p.with_extension(""),
+        };
+        assert!(data.exists(), "{} has no data file", p.display());
+        let name = data
+            .strip_prefix(base)
+            .unwrap_or(&data)
+            .display()
+            .to_string();
+        out.push((name, expect));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     assert!(out.len() >= 20, "found {} samples cases", out.len());

@@ -16,24 +16,7 @@ use scalelens_core::Severity;
 use serde_json::Value;
 
 fn fixtures() -> Vec<PathBuf> {
-    let root = crate::fixtures::testdata("config");
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "yaml") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    crate::fixtures::files_under(&crate::fixtures::testdata("config"), "yaml")
 }
 
 /// Parse options from a first line `# options: aibrix-version=v0.4` (space-separated

@@ -53,6 +53,24 @@ pub fn testdata(rel: &str) -> PathBuf {
     }
 }
 
+/// Every file under `dir` (recursively) whose extension is `extension`, sorted.
+pub fn files_under(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == extension) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Read a file under `tests/testdata/` (or `examples/`, see [`testdata`]).
 pub fn read_testdata(rel: &str) -> String {
     let p = testdata(rel);
