@@ -94,11 +94,16 @@ fn metric_weight(a: &Autoscaler) -> u64 {
 /// interval, plus the one at time 0, summed over the cadences, each counted once per started
 /// group of [`METRICS_PER_EVALUATION`] metrics. Saturates; never overflows.
 pub fn evaluations(a: &Autoscaler, duration: Millis) -> u64 {
+    scheduled(a, duration).saturating_mul(metric_weight(a))
+}
+
+/// The controller evaluations a replay of `duration` schedules, each counted once whatever
+/// its metrics (what the timeline holds). Saturates; never overflows.
+fn scheduled(a: &Autoscaler, duration: Millis) -> u64 {
     cadences(a)
         .iter()
         .map(|&(every, _)| (duration / every).saturating_add(1))
         .fold(0u64, u64::saturating_add)
-        .saturating_mul(metric_weight(a))
 }
 
 /// The controller's wake-ups a replay of `duration` may take: every evaluation, plus (Knative)
@@ -107,19 +112,20 @@ pub fn evaluations(a: &Autoscaler, duration: Millis) -> u64 {
 pub(crate) fn wakeup_guard(a: &Autoscaler, duration: Millis) -> u64 {
     let extra = match &a.algorithm {
         Algorithm::KnativeKpa(_) => (duration / SCRAPE_INTERVAL).saturating_add(1),
-        _ => evaluations(a, duration),
+        _ => scheduled(a, duration),
     };
-    evaluations(a, duration)
+    scheduled(a, duration)
         .saturating_add(extra)
         .saturating_add(2)
 }
 
 /// Refuse a replay of `duration` that would run more than `limit` evaluations
-/// ([`MAX_EVALUATIONS`] unless the user raised it). Returns the evaluations it runs at most.
+/// ([`MAX_EVALUATIONS`] unless the user raised it). Returns the evaluations it schedules at
+/// most (one timeline entry each, whatever the metrics).
 pub fn check(a: &Autoscaler, duration: Millis, limit: u64) -> Result<u64, ReplayTooLong> {
     let n = evaluations(a, duration);
     if n <= limit {
-        return Ok(n);
+        return Ok(scheduled(a, duration));
     }
     Err(ReplayTooLong {
         span: duration,
