@@ -669,9 +669,6 @@ fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool, target: Option<f64>) -> O
     })
 }
 
-const HPA_LEGACY_SRC: &str = "kubernetes/kubernetes pkg/controller/podautoscaler/horizontal.go scaleUpLimitFactor 2, scaleUpLimitMinimum 4 (v1.34)";
-const HPA_POLICY_SRC: &str = "kubernetes/kubernetes pkg/apis/autoscaling/v2/defaults.go (v1.34)";
-
 fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
     let down_dir = e.desired < e.replicas || e.desired_raw < e.desired;
     Some(match r {
@@ -718,7 +715,7 @@ fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
             "no spec.behavior: the legacy path",
             "max(2 × current, 4)".to_string(),
             Origin::Default {
-                source: HPA_LEGACY_SRC,
+                source: &crate::upstream::kubernetes::LEGACY_SCALE_UP,
             },
         ),
         Reason::StabilizationWindow { held } => match &p.behavior {
@@ -806,7 +803,7 @@ fn policy_cause(what: &'static str, setting: &'static str, rules: &ScalingRules)
     let origin = match rules.policies_span {
         Some(span) => yaml_origin(span),
         None => Origin::Default {
-            source: HPA_POLICY_SRC,
+            source: &crate::upstream::kubernetes::V2_DEFAULTS,
         },
     };
     Cause::new(what, setting, value, origin)

@@ -24,6 +24,7 @@ pub mod samples;
 pub mod sim;
 pub mod span;
 pub mod text;
+pub mod upstream;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity};

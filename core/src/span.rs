@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::upstream::Source;
+
 /// A position in the source text. `line` and `column` are 1-based; `column` counts characters
 /// (not bytes), like rustc. `offset` is the 0-based character index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
@@ -71,7 +73,7 @@ pub enum Origin {
         column: u32,
     },
     /// Not written: the upstream default, named by its source file.
-    Default { source: &'static str },
+    Default { source: &'static Source },
 }
 
 /// An algorithm parameter: its effective value and where that value comes from.
@@ -96,7 +98,7 @@ impl<T> Param<T> {
     }
 
     /// An upstream default; `source` names the upstream file (and version) it comes from.
-    pub const fn default(value: T, source: &'static str) -> Self {
+    pub const fn default(value: T, source: &'static Source) -> Self {
         Param {
             value,
             origin: Origin::Default { source },

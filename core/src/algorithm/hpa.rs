@@ -20,7 +20,7 @@ pub mod normalize;
 pub mod replica_calculator;
 
 use super::{ClusterView, Controller, Decision, MetricReading, Mode, Reason};
-use crate::model::{Algorithm, Autoscaler, HpaParams, Metric, MetricSource, Millis, TargetType};
+use crate::model::{Autoscaler, HpaParams, Metric, MetricSource, Millis, TargetType};
 use milli::{keda_milli, milli_value};
 use normalize::{Limit, Recommendation, ScaleEvent};
 use replica_calculator::{
@@ -568,12 +568,9 @@ pub struct HpaController {
 }
 
 impl HpaController {
-    pub fn new(autoscaler: &Autoscaler) -> Self {
-        let params = match &autoscaler.algorithm {
-            Algorithm::Hpa(p) => p.clone(),
-            Algorithm::Keda(k) => k.hpa.clone(),
-            _ => default_params(),
-        };
+    /// The controller for `autoscaler` with its HPA settings `params`.
+    pub fn new(autoscaler: &Autoscaler, params: &HpaParams) -> Self {
+        let params = params.clone();
         let metrics = autoscaler
             .metrics
             .iter()
@@ -594,54 +591,6 @@ impl HpaController {
 
     pub fn engine(&self) -> &HpaEngine {
         &self.engine
-    }
-}
-
-/// The kube-controller-manager defaults (`pkg/controller/podautoscaler/config/v1alpha1/
-/// defaults.go`), for a non-HPA autoscaler handed to this controller by mistake.
-pub fn default_params() -> HpaParams {
-    use crate::span::Param;
-    const SRC: &str = "kubernetes v1.34 pkg/controller/podautoscaler/config/v1alpha1/defaults.go";
-    HpaParams {
-        sync_period: Param::default(15_000, SRC),
-        tolerance_up: Param::default(0.1, SRC),
-        tolerance_down: Param::default(0.1, SRC),
-        downscale_stabilization: Param::default(300_000, SRC),
-        cpu_initialization_period: Param::default(300_000, SRC),
-        initial_readiness_delay: Param::default(30_000, SRC),
-        behavior: None,
-    }
-}
-
-/// `spec.behavior` defaulted as by `pkg/apis/autoscaling/v2/defaults.go` when written as `{}`:
-/// scale-up window 0, Max, [Pods 4/15 s, Percent 100/15 s]; scale-down window from the
-/// controller flag, Max, [Percent 100/15 s].
-pub fn default_behavior(downscale_stabilization: Millis) -> crate::model::Behavior {
-    use crate::model::{Behavior, Policy, PolicyType, ScalingRules, SelectPolicy};
-    use crate::span::Param;
-    const SRC: &str = "kubernetes v1.34 pkg/apis/autoscaling/v2/defaults.go";
-    let policy = |policy_type, value| Policy {
-        policy_type,
-        value,
-        period: 15_000,
-        span: None,
-    };
-    Behavior {
-        scale_up: ScalingRules {
-            stabilization_window: Param::default(0, SRC),
-            select_policy: Param::default(SelectPolicy::Max, SRC),
-            policies: vec![
-                policy(PolicyType::Pods, 4),
-                policy(PolicyType::Percent, 100),
-            ],
-            policies_span: None,
-        },
-        scale_down: ScalingRules {
-            stabilization_window: Param::default(downscale_stabilization, SRC),
-            select_policy: Param::default(SelectPolicy::Max, SRC),
-            policies: vec![policy(PolicyType::Percent, 100)],
-            policies_span: None,
-        },
     }
 }
 

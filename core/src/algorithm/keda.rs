@@ -11,7 +11,7 @@
 
 use super::hpa::{HpaEngine, HpaMetric};
 use super::{ClusterView, Controller, Decision, Mode, Reason};
-use crate::model::{Algorithm, Autoscaler, KedaParams, MetricSource, Millis};
+use crate::model::{Autoscaler, KedaParams, MetricSource, Millis};
 
 /// The ScaledObject fields the executor reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,21 +229,8 @@ pub struct KedaController {
 }
 
 impl KedaController {
-    pub fn new(autoscaler: &Autoscaler) -> Self {
-        let params: KedaParams = match &autoscaler.algorithm {
-            Algorithm::Keda(k) => k.clone(),
-            _ => KedaParams {
-                polling_interval: crate::span::Param::default(30_000, SRC),
-                cooldown_period: crate::span::Param::default(300_000, SRC),
-                initial_cooldown_period: crate::span::Param::default(0, SRC),
-                min_replica_count: crate::span::Param::default(0, SRC),
-                idle_replica_count: None,
-                hpa: super::hpa::default_params(),
-                paused_scale_in: false,
-                paused_scale_out: false,
-                force_activation: false,
-            },
-        };
+    /// The controller for `autoscaler` with its ScaledObject settings `params`.
+    pub fn new(autoscaler: &Autoscaler, params: &KedaParams) -> Self {
         let spec = ExecutorSpec {
             min_replica_count: params.min_replica_count.value,
             idle_replica_count: params.idle_replica_count.map(|p| p.value),
@@ -262,7 +249,7 @@ impl KedaController {
         let hpa = HpaEngine::new(
             hpa_min_replicas(Some(spec.min_replica_count)),
             autoscaler.max_replicas.value,
-            generated_hpa_params(&params),
+            generated_hpa_params(params),
             metrics,
         );
         KedaController {
@@ -356,7 +343,7 @@ pub fn generated_hpa_params(params: &KedaParams) -> crate::model::HpaParams {
         let mut b = hpa
             .behavior
             .take()
-            .unwrap_or_else(|| super::hpa::default_behavior(hpa.downscale_stabilization.value));
+            .unwrap_or_else(|| crate::upstream::kubernetes::behavior(hpa.downscale_stabilization));
         if params.paused_scale_in {
             b.scale_down.select_policy.value = SelectPolicy::Disabled;
         }
@@ -367,8 +354,6 @@ pub fn generated_hpa_params(params: &KedaParams) -> crate::model::HpaParams {
     }
     hpa
 }
-
-const SRC: &str = "kedacore/keda v2.18 apis/keda/v1alpha1/scaledobject_types.go";
 
 impl Controller for KedaController {
     fn next_wake(&self) -> Millis {

@@ -267,8 +267,8 @@ pub fn controller_for(autoscaler: &Autoscaler) -> Box<dyn Controller> {
         Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) => {
             Box::new(aibrix::AibrixController::new(autoscaler))
         }
-        Algorithm::Hpa(_) => Box::new(hpa::HpaController::new(autoscaler)),
-        Algorithm::Keda(_) => Box::new(keda::KedaController::new(autoscaler)),
-        Algorithm::KnativeKpa(_) => Box::new(knative::KnativeController::new(autoscaler)),
+        Algorithm::Hpa(p) => Box::new(hpa::HpaController::new(autoscaler, p)),
+        Algorithm::Keda(p) => Box::new(keda::KedaController::new(autoscaler, p)),
+        Algorithm::KnativeKpa(p) => Box::new(knative::KnativeController::new(autoscaler, p)),
     }
 }

@@ -21,47 +21,30 @@ use crate::model::{
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
 
-const CONTEXT_SRC: &str =
-    "vllm-project/aibrix pkg/controller/podautoscaler/context/context.go (v0.7.0)";
-const WINDOWS_SRC: &str =
-    "vllm-project/aibrix pkg/controller/podautoscaler/metrics/client.go (v0.7.0)";
-const BOUNDS_SRC: &str =
-    "vllm-project/aibrix pkg/utils/paschedules/schedules.go BaseBounds (v0.7.0)";
-const CONTROLLER_SRC: &str =
-    "vllm-project/aibrix pkg/controller/podautoscaler/podautoscaler_controller.go DefaultResyncInterval (v0.7.0)";
-const HPA_SRC: &str = "vllm-project/aibrix pkg/controller/podautoscaler/hpa_resources.go (v0.7.0)";
+use crate::upstream::aibrix::{v04, v07};
 
 const PREFIX: &str = "autoscaling.aibrix.ai/";
-
-const V04_BASE_SRC: &str =
-    "vllm-project/aibrix pkg/controller/podautoscaler/common/context.go NewBaseScalingContext (v0.4.0)";
-const V04_KPA_SRC: &str =
-    "vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go NewKpaScalingContext (v0.4.0)";
-const V04_APA_SRC: &str =
-    "vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go NewApaScalingContext (v0.4.0)";
-const V04_CONTROLLER_SRC: &str =
-    "vllm-project/aibrix pkg/controller/podautoscaler/podautoscaler_controller.go resyncInterval (v0.4.0)";
 
 /// The v0.7.0 scaling-context defaults (`NewBaseScalingContext`, `metrics/client.go`); the
 /// v0.4.0-only fields carry their v0.4.0 defaults (unused by v0.7.0).
 pub fn default_params() -> AibrixParams {
     AibrixParams {
         version: AibrixVersion::V0_7,
-        scale_down_delay: Param::default(30 * crate::model::MINUTE, V04_KPA_SRC),
-        activation_scale: Param::default(1, V04_KPA_SRC),
-        target_burst_capacity: Param::default(2.0, V04_KPA_SRC),
-        apa_window: Param::default(60 * SECOND, V04_APA_SRC),
-        max_scale_up_rate: Param::default(2.0, CONTEXT_SRC),
-        max_scale_down_rate: Param::default(2.0, CONTEXT_SRC),
-        scale_up_tolerance: Param::default(0.1, CONTEXT_SRC),
-        scale_down_tolerance: Param::default(0.1, CONTEXT_SRC),
-        panic_threshold: Param::default(2.0, CONTEXT_SRC),
-        scale_up_cooldown: Param::default(0, CONTEXT_SRC),
-        scale_down_cooldown: Param::default(300 * SECOND, CONTEXT_SRC),
-        scale_to_zero: Param::default(false, CONTEXT_SRC),
-        stable_window: Param::default(180 * SECOND, WINDOWS_SRC),
-        panic_window: Param::default(60 * SECOND, WINDOWS_SRC),
-        resync_interval: Param::default(10 * SECOND, CONTROLLER_SRC),
+        scale_down_delay: v04::SCALE_DOWN_DELAY.param(),
+        activation_scale: v04::ACTIVATION_SCALE.param(),
+        target_burst_capacity: v04::TARGET_BURST_CAPACITY.param(),
+        apa_window: v04::APA_WINDOW.param(),
+        max_scale_up_rate: v07::MAX_SCALE_UP_RATE.param(),
+        max_scale_down_rate: v07::MAX_SCALE_DOWN_RATE.param(),
+        scale_up_tolerance: v07::SCALE_UP_TOLERANCE.param(),
+        scale_down_tolerance: v07::SCALE_DOWN_TOLERANCE.param(),
+        panic_threshold: v07::PANIC_THRESHOLD.param(),
+        scale_up_cooldown: v07::SCALE_UP_COOLDOWN.param(),
+        scale_down_cooldown: v07::SCALE_DOWN_COOLDOWN.param(),
+        scale_to_zero: v07::SCALE_TO_ZERO.param(),
+        stable_window: v07::STABLE_WINDOW.param(),
+        panic_window: v07::PANIC_WINDOW.param(),
+        resync_interval: v07::RESYNC_INTERVAL.param(),
     }
 }
 
@@ -72,21 +55,21 @@ pub fn default_params() -> AibrixParams {
 pub fn default_params_v04() -> AibrixParams {
     AibrixParams {
         version: AibrixVersion::V0_4,
-        max_scale_up_rate: Param::default(2.0, V04_BASE_SRC),
-        max_scale_down_rate: Param::default(2.0, V04_BASE_SRC),
-        scale_up_tolerance: Param::default(0.1, V04_APA_SRC),
-        scale_down_tolerance: Param::default(0.2, V04_APA_SRC),
-        panic_threshold: Param::default(2.0, V04_KPA_SRC),
-        scale_up_cooldown: Param::default(0, CONTEXT_SRC),
-        scale_down_cooldown: Param::default(300 * SECOND, CONTEXT_SRC),
-        scale_to_zero: Param::default(false, CONTEXT_SRC),
-        stable_window: Param::default(60 * SECOND, V04_KPA_SRC),
-        panic_window: Param::default(10 * SECOND, V04_KPA_SRC),
-        resync_interval: Param::default(10 * SECOND, V04_CONTROLLER_SRC),
-        scale_down_delay: Param::default(30 * crate::model::MINUTE, V04_KPA_SRC),
-        activation_scale: Param::default(1, V04_KPA_SRC),
-        target_burst_capacity: Param::default(2.0, V04_KPA_SRC),
-        apa_window: Param::default(60 * SECOND, V04_APA_SRC),
+        max_scale_up_rate: v04::MAX_SCALE_UP_RATE.param(),
+        max_scale_down_rate: v04::MAX_SCALE_DOWN_RATE.param(),
+        scale_up_tolerance: v04::UP_FLUCTUATION_TOLERANCE.param(),
+        scale_down_tolerance: v04::DOWN_FLUCTUATION_TOLERANCE.param(),
+        panic_threshold: v04::PANIC_THRESHOLD.param(),
+        scale_up_cooldown: v07::SCALE_UP_COOLDOWN.param(),
+        scale_down_cooldown: v07::SCALE_DOWN_COOLDOWN.param(),
+        scale_to_zero: v07::SCALE_TO_ZERO.param(),
+        stable_window: v04::STABLE_WINDOW.param(),
+        panic_window: v04::PANIC_WINDOW.param(),
+        resync_interval: v04::RESYNC_INTERVAL.param(),
+        scale_down_delay: v04::SCALE_DOWN_DELAY.param(),
+        activation_scale: v04::ACTIVATION_SCALE.param(),
+        target_burst_capacity: v04::TARGET_BURST_CAPACITY.param(),
+        apa_window: v04::APA_WINDOW.param(),
     }
 }
 
@@ -708,7 +691,12 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         check_labels(cx, meta, version);
     }
     let target = read_target_ref(cx, spec, spec_key, "spec");
-    let (min, max) = read::bounds(cx, spec, spec_key, BOUNDS_SRC);
+    let (min, max) = read::bounds(
+        cx,
+        spec,
+        spec_key,
+        if v04 { &v04::BOUNDS } else { &v07::BOUNDS },
+    );
     check_min_max(cx, &min, &max, "PodAutoscaler");
     if v04 {
         // Added to the CRD in v0.5+ (PR #2522); the v0.4.0 API server prunes unknown fields.
@@ -841,7 +829,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         if let Some(span) = min.span() {
             cx.push(crate::analysis::aibrix_hpa_min_zero(span));
         }
-        a.min_replicas = Param::default(1, HPA_SRC);
+        a.min_replicas = Param::default(1, &v07::HPA);
     }
     a.target = target;
     a.metrics = metrics;
@@ -929,7 +917,7 @@ fn to_hpa(
                 target_type,
                 value: match tspan {
                     Some(s) => Param::yaml(value, s),
-                    None => Param::default(value, HPA_SRC),
+                    None => Param::default(value, &v07::HPA),
                 },
             },
             bound: if name == "cpu" || name == "memory" {
@@ -953,13 +941,13 @@ fn to_hpa(
     params.behavior = Some(Behavior {
         scale_up: ScalingRules {
             stabilization_window: p.scale_up_cooldown,
-            select_policy: Param::default(SelectPolicy::Max, HPA_SRC),
+            select_policy: Param::default(SelectPolicy::Max, &v07::HPA),
             policies: vec![policy(up_pct)],
             policies_span: None,
         },
         scale_down: ScalingRules {
             stabilization_window: p.scale_down_cooldown,
-            select_policy: Param::default(SelectPolicy::Min, HPA_SRC),
+            select_policy: Param::default(SelectPolicy::Min, &v07::HPA),
             policies: vec![policy(down_pct)],
             policies_span: None,
         },

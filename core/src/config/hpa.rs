@@ -12,72 +12,17 @@ use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, check_min_max, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Algorithm, Autoscaler, Behavior, Family, HpaParams, Metric, MetricSource, MetricTarget, Policy,
-    PolicyType, ScalingRules, SelectPolicy, TargetRef, TargetType, SECOND,
+    Algorithm, Autoscaler, Family, HpaParams, Metric, MetricSource, MetricTarget, Policy,
+    PolicyType, SelectPolicy, TargetRef, TargetType, SECOND,
 };
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
 
-/// Controller flag defaults.
-pub const FLAGS_SRC: &str =
-    "kubernetes/kubernetes pkg/controller/podautoscaler/config/v1alpha1/defaults.go (v1.34)";
-/// API defaults for `autoscaling/v2` (minReplicas, metrics, behavior).
-pub const V2_DEFAULTS_SRC: &str =
-    "kubernetes/kubernetes pkg/apis/autoscaling/v2/defaults.go (v1.34)";
-/// API defaults for `autoscaling/v1` (targetCPUUtilizationPercentage).
-pub const V1_DEFAULTS_SRC: &str =
-    "kubernetes/kubernetes pkg/apis/autoscaling/v1/defaults.go (v1.34)";
+use crate::upstream::kubernetes as k8s;
 
 /// The kube-controller-manager's HPA settings with their defaults; `behavior: None`.
 pub fn default_params() -> HpaParams {
-    HpaParams {
-        sync_period: Param::default(15 * SECOND, FLAGS_SRC),
-        tolerance_up: Param::default(0.1, FLAGS_SRC),
-        tolerance_down: Param::default(0.1, FLAGS_SRC),
-        downscale_stabilization: Param::default(300 * SECOND, FLAGS_SRC),
-        cpu_initialization_period: Param::default(300 * SECOND, FLAGS_SRC),
-        initial_readiness_delay: Param::default(30 * SECOND, FLAGS_SRC),
-        behavior: None,
-    }
-}
-
-/// `scaleUp` defaults (`GenerateHPAScaleUpRules`).
-fn default_scale_up() -> ScalingRules {
-    ScalingRules {
-        stabilization_window: Param::default(0, V2_DEFAULTS_SRC),
-        select_policy: Param::default(SelectPolicy::Max, V2_DEFAULTS_SRC),
-        policies: vec![
-            Policy {
-                policy_type: PolicyType::Pods,
-                value: 4,
-                period: 15 * SECOND,
-                span: None,
-            },
-            Policy {
-                policy_type: PolicyType::Percent,
-                value: 100,
-                period: 15 * SECOND,
-                span: None,
-            },
-        ],
-        policies_span: None,
-    }
-}
-
-/// `scaleDown` defaults (`GenerateHPAScaleDownRules`); the stabilization window is left nil by
-/// the API and filled from `--horizontal-pod-autoscaler-downscale-stabilization` (300 s).
-fn default_scale_down() -> ScalingRules {
-    ScalingRules {
-        stabilization_window: Param::default(300 * SECOND, FLAGS_SRC),
-        select_policy: Param::default(SelectPolicy::Max, V2_DEFAULTS_SRC),
-        policies: vec![Policy {
-            policy_type: PolicyType::Percent,
-            value: 100,
-            period: 15 * SECOND,
-            span: None,
-        }],
-        policies_span: None,
-    }
+    k8s::hpa_params()
 }
 
 /// Read `behavior` (HPA `spec.behavior`, KEDA `advanced.horizontalPodAutoscalerConfig.behavior`)
@@ -89,10 +34,7 @@ pub fn read_behavior(cx: &mut Cx, parent: &Node, path: &str, params: &mut HpaPar
         return;
     };
     read::unknown_keys(cx, b, &["scaleUp", "scaleDown"], &bpath);
-    let mut behavior = Behavior {
-        scale_up: default_scale_up(),
-        scale_down: default_scale_down(),
-    };
+    let mut behavior = k8s::behavior(params.downscale_stabilization);
     for (key, up) in [("scaleUp", true), ("scaleDown", false)] {
         let rpath = format!("{bpath}.{key}");
         let Some(r) = read::mapping(cx, b, key, &rpath) else {
@@ -323,7 +265,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     read::unknown_keys(cx, spec, &known, "spec");
 
     let target = read_target_ref(cx, spec, spec_key, "spec");
-    let (min, max) = read::bounds(cx, spec, spec_key, V2_DEFAULTS_SRC);
+    let (min, max) = read::bounds(cx, spec, spec_key, &k8s::V2_DEFAULTS);
     let mut params = default_params();
     let mut metrics = Vec::new();
     match version.as_str() {
@@ -337,7 +279,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
                 i64::from(i32::MAX),
             ) {
                 Some(s) => (Param::yaml(f64::from(s.value), s.span), s.span),
-                None => (Param::default(80.0, V1_DEFAULTS_SRC), doc.kind.span),
+                None => (k8s::V1_CPU_UTILIZATION.param(), doc.kind.span),
             };
             metrics.push(cpu_metric(value, span));
         }
@@ -355,10 +297,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
             }
             if read::entry(spec, "metrics").is_none() {
                 // SetDefaults_HorizontalPodAutoscaler: no metrics ⇒ CPU Utilization 80.
-                metrics.push(cpu_metric(
-                    Param::default(80.0, V2_DEFAULTS_SRC),
-                    doc.kind.span,
-                ));
+                metrics.push(cpu_metric(k8s::V2_CPU_UTILIZATION.param(), doc.kind.span));
             }
             if version != "v2beta1" {
                 read_behavior(cx, spec, "spec", &mut params);

@@ -18,15 +18,11 @@ use crate::config::{check_metric_unit, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Algorithm, Autoscaler, Family, KedaParams, Metric, MetricSource, MetricTarget, TargetType,
-    SECOND,
 };
 use crate::span::{Param, Spanned};
 use crate::yaml::Node;
 
-const TYPES_SRC: &str = "kedacore/keda apis/keda/v1alpha1/scaledobject_types.go (v2.18)";
-const EXECUTOR_SRC: &str = "kedacore/keda pkg/scaling/executor/scale_executor.go (v2.18)";
-const HPA_SRC: &str = "kedacore/keda controllers/keda/hpa.go defaultHPAMaxReplicas (v2.18)";
-const SCALER_SRC: &str = "kedacore/keda pkg/scalers/prometheus_scaler.go (v2.18)";
+use crate::upstream::keda as up;
 
 /// Read one ScaledObject document.
 pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
@@ -95,9 +91,9 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         1,
         i32max,
     )
-    .unwrap_or(Param::default(30 * SECOND, TYPES_SRC));
+    .unwrap_or(up::POLLING_INTERVAL.param());
     let cooldown = read::seconds_in(cx, spec, "cooldownPeriod", "spec.cooldownPeriod", 0, i32max)
-        .unwrap_or(Param::default(300 * SECOND, TYPES_SRC));
+        .unwrap_or(up::COOLDOWN_PERIOD.param());
     let initial_cooldown = read::seconds_in(
         cx,
         spec,
@@ -106,7 +102,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         0,
         i32max,
     )
-    .unwrap_or(Param::default(0, TYPES_SRC));
+    .unwrap_or(up::INITIAL_COOLDOWN_PERIOD.param());
     let min_written = read::u32_in(
         cx,
         spec,
@@ -118,7 +114,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     let min = min_written
         .as_ref()
         .map(|s| Param::yaml(s.value, s.span))
-        .unwrap_or(Param::default(0, EXECUTOR_SRC));
+        .unwrap_or(up::MIN_REPLICA_COUNT.param());
     let max = read::u32_in(
         cx,
         spec,
@@ -128,7 +124,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         i32max,
     )
     .map(|s| Param::yaml(s.value, s.span))
-    .unwrap_or(Param::default(100, HPA_SRC));
+    .unwrap_or(up::MAX_REPLICA_COUNT.param());
     let idle = read::u32_in(
         cx,
         spec,
@@ -421,7 +417,7 @@ fn read_trigger(
             let act = match &activation {
                 Some(s) => read::float_str(cx, s, &format!("{md_path}.activationThreshold"))
                     .map(|f| Param::yaml(f, s.span)),
-                None => Some(Param::default(0.0, SCALER_SRC)),
+                None => Some(up::ACTIVATION_THRESHOLD.param()),
             };
             let threshold = threshold?;
             // GetMetricTargetMili: fmt "%.3f" → Quantity; negative/NaN become 0.

@@ -21,10 +21,9 @@ use crate::model::{
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
 
-const CONFIG_SRC: &str = "knative/serving pkg/autoscaler/config/config.go defaultConfig (v1.20)";
-const REGISTER_SRC: &str = "knative/serving pkg/apis/autoscaling/register.go (v1.20)";
-const TICK_SRC: &str = "knative/serving pkg/autoscaler/scaling/multiscaler.go tickInterval (v1.20)";
-const PREFIX: &str = "autoscaling.knative.dev/";
+use crate::upstream::knative as up;
+
+const PREFIX: &str = up::ANNOTATION_PREFIX;
 
 /// `config-autoscaler` values (defaults, or the ConfigMap's data).
 #[derive(Debug, Clone)]
@@ -52,27 +51,26 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let d = |v| Param::default(v, CONFIG_SRC);
         Config {
-            target_percentage: d(0.7),
-            cc_target_default: d(100.0),
-            rps_target_default: d(200.0),
-            target_burst_capacity: d(211.0),
-            stable_window: Param::default(60 * SECOND, CONFIG_SRC),
-            panic_window_percentage: d(10.0),
-            panic_threshold_percentage: d(200.0),
-            max_scale_up_rate: d(1000.0),
-            max_scale_down_rate: d(2.0),
-            enable_scale_to_zero: Param::default(true, CONFIG_SRC),
-            scale_to_zero_grace_period: Param::default(30 * SECOND, CONFIG_SRC),
-            scale_to_zero_pod_retention_period: Param::default(0, CONFIG_SRC),
-            scale_down_delay: Param::default(0, CONFIG_SRC),
-            initial_scale: Param::default(1, CONFIG_SRC),
-            allow_zero_initial_scale: Param::default(false, CONFIG_SRC),
-            min_scale: Param::default(0, CONFIG_SRC),
-            max_scale: Param::default(0, CONFIG_SRC),
-            max_scale_limit: Param::default(0, CONFIG_SRC),
-            class: Param::default("kpa.autoscaling.knative.dev", CONFIG_SRC),
+            target_percentage: up::TARGET_PERCENTAGE.param(),
+            cc_target_default: up::CONCURRENCY_TARGET.param(),
+            rps_target_default: up::RPS_TARGET.param(),
+            target_burst_capacity: up::TARGET_BURST_CAPACITY.param(),
+            stable_window: up::STABLE_WINDOW.param(),
+            panic_window_percentage: up::PANIC_WINDOW_PERCENTAGE.param(),
+            panic_threshold_percentage: up::PANIC_THRESHOLD_PERCENTAGE.param(),
+            max_scale_up_rate: up::MAX_SCALE_UP_RATE.param(),
+            max_scale_down_rate: up::MAX_SCALE_DOWN_RATE.param(),
+            enable_scale_to_zero: up::ENABLE_SCALE_TO_ZERO.param(),
+            scale_to_zero_grace_period: up::SCALE_TO_ZERO_GRACE_PERIOD.param(),
+            scale_to_zero_pod_retention_period: up::SCALE_TO_ZERO_POD_RETENTION_PERIOD.param(),
+            scale_down_delay: up::SCALE_DOWN_DELAY.param(),
+            initial_scale: up::INITIAL_SCALE.param(),
+            allow_zero_initial_scale: up::ALLOW_ZERO_INITIAL_SCALE.param(),
+            min_scale: up::MIN_SCALE.param(),
+            max_scale: up::MAX_SCALE.param(),
+            max_scale_limit: up::MAX_SCALE_LIMIT.param(),
+            class: up::CLASS.param(),
         }
     }
 }
@@ -273,7 +271,7 @@ pub fn read_config_map(cx: &mut Cx, doc: &Doc) -> Config {
                 "`data.initial-scale` is 0 but `allow-zero-initial-scale` is false",
             );
         }
-        c.initial_scale = Param::default(1, CONFIG_SRC);
+        c.initial_scale = up::INITIAL_SCALE.param();
     }
     c
 }
@@ -417,15 +415,9 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         ) {
             Some("rps") => Param::yaml(KnativeMetric::Rps, s.span),
             Some(_) => Param::yaml(KnativeMetric::Concurrency, s.span),
-            None => Param::default(
-                KnativeMetric::Concurrency,
-                "knative/serving pkg/apis/autoscaling/v1alpha1/pa_defaults.go (v1.20)",
-            ),
+            None => up::METRIC.param(),
         },
-        None => Param::default(
-            KnativeMetric::Concurrency,
-            "knative/serving pkg/apis/autoscaling/v1alpha1/pa_defaults.go (v1.20)",
-        ),
+        None => up::METRIC.param(),
     };
     let target_ann = get("target", None)
         .and_then(|(_, s)| f_in(cx, &s, &path("target"), |f| f >= 0.01, "≥ 0.01"));
@@ -456,13 +448,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
 
     // ResolveMetricTarget (target.go).
     let (mut total, mut tu): (Param<f64>, Param<f64>) = match metric.value {
-        KnativeMetric::Rps => (
-            c.rps_target_default,
-            Param::default(
-                0.7,
-                "knative/serving pkg/apis/autoscaling/register.go DefaultTargetUtilization (v1.20)",
-            ),
-        ),
+        KnativeMetric::Rps => (c.rps_target_default, up::RPS_TARGET_UTILIZATION.param()),
         KnativeMetric::Concurrency => match container_concurrency {
             Some(cc) if cc.value > 0 => (
                 Param {
@@ -595,7 +581,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         }
         None => None,
     }
-    .unwrap_or(Param::default(1, REGISTER_SRC));
+    .unwrap_or(up::ACTIVATION_SCALE.param());
     let sdd = get("scale-down-delay", Some("scaleDownDelay"))
         .and_then(|(_, s)| dur_in(cx, &s, &path("scale-down-delay"), 0, 3600 * SECOND, true))
         .unwrap_or(c.scale_down_delay);
@@ -624,9 +610,9 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         ) {
             Some("linear") => Param::yaml(Aggregation::Linear, s.span),
             Some(_) => Param::yaml(Aggregation::WeightedExponential, s.span),
-            None => Param::default(Aggregation::Linear, REGISTER_SRC),
+            None => up::AGGREGATION.param(),
         },
-        None => Param::default(Aggregation::Linear, REGISTER_SRC),
+        None => up::AGGREGATION.param(),
     };
 
     let metric_span = annotations.map_or(doc.kind.span, |a| a.span);
@@ -659,7 +645,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         activation_scale: activation,
         target_burst_capacity: tbc,
         aggregation,
-        tick_interval: Param::default(2 * SECOND, TICK_SRC),
+        tick_interval: up::TICK_INTERVAL.param(),
     };
     let mut a = doc.autoscaler(Family::Knative, min, max, Algorithm::KnativeKpa(params));
     a.target = Some(TargetRef {

@@ -646,7 +646,7 @@ pub fn bounds(
     cx: &mut Cx,
     spec: &Node,
     spec_key: Span,
-    min_default_source: &'static str,
+    min_default_source: &'static crate::upstream::Source,
 ) -> (Param<u32>, Param<u32>) {
     let min = u32_in(
         cx,
@@ -675,7 +675,7 @@ pub fn bounds(
     };
     let max = max.unwrap_or(Param::default(
         min.value.max(1),
-        "Scalelens (maxReplicas missing)",
+        &crate::upstream::MISSING_MAX_REPLICAS,
     ));
     (min, max)
 }

@@ -77,3 +77,11 @@ pub fn instant_loop(
     }
     out
 }
+
+/// The origin of parameters a test writes itself (not an upstream default).
+pub static TEST_SOURCE: scalelens_core::upstream::Source = scalelens_core::upstream::Source::new(
+    scalelens_core::upstream::Project::Scalelens,
+    "test fixture",
+    "",
+    "test",
+);

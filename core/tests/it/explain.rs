@@ -53,7 +53,7 @@ fn seed_v04_names_the_scale_down_delay() {
     assert_eq!(cause.setting, "kpa.autoscaling.aibrix.ai/scale-down-delay");
     assert_eq!(cause.value, "30m");
     assert!(
-        matches!(cause.origin, Origin::Default { source } if source.contains("v0.4.0")),
+        matches!(cause.origin, Origin::Default { source } if source.tag == "v0.4.0"),
         "{:?}",
         cause.origin
     );

@@ -20,7 +20,7 @@ use scalelens_core::model::{
 use scalelens_core::{Param, Span, Spanned};
 use serde::Deserialize;
 
-const SRC: &str = "vllm-project/aibrix v0.7.0 (test fixture)";
+const SRC: &scalelens_core::upstream::Source = &crate::common::TEST_SOURCE;
 
 // ---------------------------------------------------------------------------------------------
 // Building autoscalers in code (the config parser is another module's job).

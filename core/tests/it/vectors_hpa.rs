@@ -9,7 +9,7 @@ use scalelens_core::model::{Behavior, Policy, PolicyType, ScalingRules, SelectPo
 use scalelens_core::Param;
 use serde_json::Value;
 
-const SRC: &str = "test";
+const SRC: &scalelens_core::upstream::Source = &crate::common::TEST_SOURCE;
 const NOW: u64 = 600_000;
 
 fn load(name: &str) -> Value {
@@ -60,7 +60,9 @@ fn rules(v: &Value, default: ScalingRules) -> ScalingRules {
 }
 
 fn default_behavior() -> Behavior {
-    scalelens_core::algorithm::hpa::default_behavior(300_000)
+    scalelens_core::upstream::kubernetes::behavior(
+        scalelens_core::upstream::kubernetes::DOWNSCALE_STABILIZATION.param(),
+    )
 }
 
 fn events(v: &Value, now: u64) -> Vec<ScaleEvent> {
@@ -366,7 +368,7 @@ mod closed_loop {
     use scalelens_core::model::*;
     use scalelens_core::{Param, Span, Spanned};
 
-    const SRC: &str = "test";
+    const SRC: &scalelens_core::upstream::Source = &crate::common::TEST_SOURCE;
 
     fn pods_metric(target: f64) -> Metric {
         Metric {
@@ -383,7 +385,7 @@ mod closed_loop {
     }
 
     fn hpa(min: u32, max: u32, behavior: Option<Behavior>) -> Autoscaler {
-        let mut params = scalelens_core::algorithm::hpa::default_params();
+        let mut params = scalelens_core::upstream::kubernetes::hpa_params();
         params.behavior = behavior;
         Autoscaler {
             family: Family::Hpa,
@@ -457,7 +459,9 @@ mod closed_loop {
 
     #[test]
     fn behavior_default_policies_limit_scale_up() {
-        let b = scalelens_core::algorithm::hpa::default_behavior(300_000);
+        let b = scalelens_core::upstream::kubernetes::behavior(
+            scalelens_core::upstream::kubernetes::DOWNSCALE_STABILIZATION.param(),
+        );
         let log = run(&hpa(1, 100, Some(b)), 2, |_| 400.0, 60_000);
         // Pods 4 / Percent 100 per 15 s (previous event exactly 15 s old does not count):
         // 2 → max(6, 4) = 6 → 12 → 24 → 41: at 24 pods the per-pod value 400/24 reads as
@@ -492,7 +496,7 @@ mod hostile {
     use scalelens_core::model::*;
     use scalelens_core::{Param, Span, Spanned};
 
-    const SRC: &str = "test";
+    const SRC: &scalelens_core::upstream::Source = &crate::common::TEST_SOURCE;
 
     fn metric(source: MetricSource, target_type: TargetType, target: f64) -> Metric {
         Metric {
@@ -522,7 +526,7 @@ mod hostile {
             max_replicas: Param::default(max, SRC),
             initial_replicas: None,
             metrics,
-            algorithm: Algorithm::Hpa(scalelens_core::algorithm::hpa::default_params()),
+            algorithm: Algorithm::Hpa(scalelens_core::upstream::kubernetes::hpa_params()),
         }
     }
 

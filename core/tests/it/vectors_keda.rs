@@ -113,7 +113,7 @@ fn prometheus_hpa_table() {
 
 // ---- closed loop through the Controller trait ----
 
-const SRC: &str = "test";
+const SRC: &scalelens_core::upstream::Source = &crate::common::TEST_SOURCE;
 
 fn prom_metric(threshold: f64, activation: f64) -> Metric {
     Metric {
@@ -133,7 +133,7 @@ fn prom_metric(threshold: f64, activation: f64) -> Metric {
 }
 
 fn hpa_defaults() -> HpaParams {
-    scalelens_core::algorithm::hpa::default_params()
+    scalelens_core::upstream::kubernetes::hpa_params()
 }
 
 fn keda(min: u32, max: u32, metric: Metric) -> Autoscaler {

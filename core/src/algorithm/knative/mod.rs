@@ -25,57 +25,13 @@ pub mod scaler;
 pub mod window;
 
 use super::{ClusterView, Controller, Decision, Mode, Reason};
-use crate::model::{Aggregation, Algorithm, Autoscaler, KnativeMetric, KnativeParams, Millis};
-use crate::span::Param;
+use crate::model::{Aggregation, Autoscaler, KnativeParams, Millis};
 
 use decider::{Decider, DeciderSpec, ScaleResult};
 use scaler::{Activity, PaState, ScalerSpec, SCALE_UNKNOWN};
 use window::MetricWindow;
 
-/// Scrape period and bucket size (`scrapeTickInterval`, `BucketSize`, `collector.go`).
-pub const SCRAPE_INTERVAL: Millis = 1_000;
-/// `ProgressDeadline` default (600 s, `pkg/apis/serving/v1/revision_defaults.go` /
-/// `config-deployment`) + `activationTimeoutBuffer` (30 s, `kpa/scaler.go`).
-pub const ACTIVATION_TIMEOUT: Millis = 630_000;
-
-const CONFIG_GO: &str = "knative/serving v1.20 pkg/autoscaler/config/config.go";
-
-/// Upstream defaults of `config-autoscaler` (`defaultConfig()`, `config.go`) for the
-/// concurrency metric: target 100 × 70 % = 70 per pod.
-pub fn default_params() -> KnativeParams {
-    KnativeParams {
-        metric: Param::default(
-            KnativeMetric::Concurrency,
-            "knative/serving v1.20 pkg/apis/autoscaling/v1alpha1/pa_defaults.go",
-        ),
-        target_value: 70.0,
-        total_value: 100.0,
-        target: Param::default(100.0, CONFIG_GO),
-        target_utilization: Param::default(0.7, CONFIG_GO),
-        container_concurrency: None,
-        stable_window: Param::default(60_000, CONFIG_GO),
-        panic_window_percentage: Param::default(10.0, CONFIG_GO),
-        panic_threshold_percentage: Param::default(200.0, CONFIG_GO),
-        max_scale_up_rate: Param::default(1000.0, CONFIG_GO),
-        max_scale_down_rate: Param::default(2.0, CONFIG_GO),
-        enable_scale_to_zero: Param::default(true, CONFIG_GO),
-        scale_to_zero_grace_period: Param::default(30_000, CONFIG_GO),
-        scale_to_zero_pod_retention_period: Param::default(0, CONFIG_GO),
-        initial_scale: Param::default(1, CONFIG_GO),
-        allow_zero_initial_scale: Param::default(false, CONFIG_GO),
-        scale_down_delay: Param::default(0, CONFIG_GO),
-        activation_scale: Param::default(1, CONFIG_GO),
-        target_burst_capacity: Param::default(211.0, CONFIG_GO),
-        aggregation: Param::default(
-            Aggregation::Linear,
-            "knative/serving v1.20 pkg/apis/autoscaling/register.go",
-        ),
-        tick_interval: Param::default(
-            2_000,
-            "knative/serving v1.20 pkg/autoscaler/scaling/multiscaler.go",
-        ),
-    }
-}
+pub use crate::upstream::knative::{ACTIVATION_TIMEOUT, SCRAPE_INTERVAL};
 
 /// `PanicWindow` (`pkg/reconciler/autoscaling/resources/metric.go` `MakeMetric`):
 /// stable window × percentage / 100, rounded to whole seconds, at least one bucket (1 s).
@@ -152,15 +108,8 @@ pub struct KnativeController {
 }
 
 impl KnativeController {
-    pub fn new(autoscaler: &Autoscaler) -> Self {
-        let params = match &autoscaler.algorithm {
-            Algorithm::KnativeKpa(p) => p.clone(),
-            _ => default_params(),
-        };
-        Self::from_params(autoscaler, &params)
-    }
-
-    pub fn from_params(autoscaler: &Autoscaler, p: &KnativeParams) -> Self {
+    /// The controller for `autoscaler` with its KPA settings `p`.
+    pub fn new(autoscaler: &Autoscaler, p: &KnativeParams) -> Self {
         let stable_w = p.stable_window.value.max(SCRAPE_INTERVAL);
         let panic_w = panic_window(stable_w, p.panic_window_percentage.value);
         let (stable, panic) = match p.aggregation.value {

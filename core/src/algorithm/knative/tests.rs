@@ -2,8 +2,16 @@
 
 use super::*;
 use crate::algorithm::MetricReading;
-use crate::model::{Family, Metric, MetricSource, MetricTarget, TargetType};
+use crate::model::{Algorithm, Family, Metric, MetricSource, MetricTarget, TargetType};
+use crate::span::Param;
 use crate::span::{Span, Spanned};
+use crate::upstream::{Project, Source};
+
+static TEST: Source = Source::new(Project::Scalelens, "test", "", "test");
+
+fn default_params() -> KnativeParams {
+    crate::upstream::knative::params()
+}
 
 fn autoscaler(p: KnativeParams, min: u32, max: u32) -> Autoscaler {
     Autoscaler {
@@ -15,15 +23,15 @@ fn autoscaler(p: KnativeParams, min: u32, max: u32) -> Autoscaler {
         span: Span::default(),
         name_span: Span::default(),
         target: None,
-        min_replicas: Param::default(min, "test"),
-        max_replicas: Param::default(max, "test"),
+        min_replicas: Param::default(min, &TEST),
+        max_replicas: Param::default(max, &TEST),
         initial_replicas: None,
         metrics: vec![Metric {
             name: Spanned::new("concurrency".into(), Span::default()),
             source: MetricSource::KnativeConcurrency,
             target: MetricTarget {
                 target_type: TargetType::AverageValue,
-                value: Param::default(70.0, "test"),
+                value: Param::default(70.0, &TEST),
             },
             bound: None,
             activation_threshold: None,
@@ -103,7 +111,7 @@ fn run(
 #[test]
 fn constant_demand_settles_at_five() {
     let a = autoscaler(default_params(), 0, u32::MAX);
-    let mut c = KnativeController::new(&a);
+    let mut c = KnativeController::new(&a, &knative_params(&a));
     let mut cl = Cluster::with_ready(1, 10_000);
     let out = run(&mut c, &mut cl, |_| 350.0, 300_000);
     assert_eq!(out.last().map(|x| x.1.desired), Some(5));
@@ -120,7 +128,7 @@ fn constant_demand_settles_at_five() {
 
 fn decisions_after_drop(p: KnativeParams) -> Vec<(Millis, Decision)> {
     let a = autoscaler(p, 0, u32::MAX);
-    let mut c = KnativeController::new(&a);
+    let mut c = KnativeController::new(&a, &knative_params(&a));
     let mut cl = Cluster::with_ready(5, 10_000);
     let stop = 300_000;
     run(
@@ -161,7 +169,7 @@ fn demand_drop_default_tbc_scales_to_zero_via_proxy_fast_path() {
 #[test]
 fn demand_drop_zero_tbc_waits_stable_window_plus_grace() {
     let mut p = default_params();
-    p.target_burst_capacity = Param::default(0.0, "test");
+    p.target_burst_capacity = Param::default(0.0, &TEST);
     let out = decisions_after_drop(p);
     assert_eq!(first_zero(&out), Some(390_000));
     let at388 = out
@@ -175,7 +183,7 @@ fn demand_drop_zero_tbc_waits_stable_window_plus_grace() {
 #[test]
 fn scale_to_zero_disabled_keeps_one() {
     let mut p = default_params();
-    p.enable_scale_to_zero = Param::default(false, "test");
+    p.enable_scale_to_zero = Param::default(false, &TEST);
     let out = decisions_after_drop(p);
     assert_eq!(first_zero(&out), None);
     let last = out.last().map(|x| (x.1.desired, x.1.reason));
@@ -187,7 +195,7 @@ fn scale_to_zero_disabled_keeps_one() {
 #[test]
 fn pod_retention_holds_last_pod() {
     let mut p = default_params();
-    p.scale_to_zero_pod_retention_period = Param::default(90_000, "test");
+    p.scale_to_zero_pod_retention_period = Param::default(90_000, &TEST);
     let out = decisions_after_drop(p);
     assert_eq!(first_zero(&out), Some(450_000));
 }
@@ -196,7 +204,7 @@ fn pod_retention_holds_last_pod() {
 #[test]
 fn bounds_apply_after_the_decider() {
     let a = autoscaler(default_params(), 2, 3);
-    let mut c = KnativeController::new(&a);
+    let mut c = KnativeController::new(&a, &knative_params(&a));
     let mut cl = Cluster::with_ready(2, 10_000);
     let out = run(
         &mut c,
@@ -222,7 +230,7 @@ fn bounds_apply_after_the_decider() {
 #[test]
 fn scale_from_zero_through_the_activator() {
     let a = autoscaler(default_params(), 0, u32::MAX);
-    let mut c = KnativeController::new(&a);
+    let mut c = KnativeController::new(&a, &knative_params(&a));
     let mut cl = Cluster::with_ready(0, 10_000);
     let out = run(
         &mut c,
@@ -260,9 +268,9 @@ fn panic_window_rounding() {
 #[test]
 fn weighted_aggregation_first_decision() {
     let mut p = default_params();
-    p.aggregation = Param::default(Aggregation::WeightedExponential, "test");
+    p.aggregation = Param::default(Aggregation::WeightedExponential, &TEST);
     let a = autoscaler(p, 0, u32::MAX);
-    let mut c = KnativeController::new(&a);
+    let mut c = KnativeController::new(&a, &knative_params(&a));
     let mut cl = Cluster::with_ready(1, 10_000);
     let out = run(&mut c, &mut cl, |_| 350.0, 2_000);
     // Scrapes at 1 s and 2 s record 350 each; at 2 s: 350·0.2 + 350·0.2·0.8 = 126.
@@ -277,12 +285,12 @@ fn weighted_aggregation_first_decision() {
 fn hostile_inputs_do_not_panic() {
     let mut p = default_params();
     p.target_value = 0.0;
-    p.max_scale_up_rate = Param::default(f64::NAN, "test");
-    p.max_scale_down_rate = Param::default(0.0, "test");
-    p.stable_window = Param::default(0, "test");
-    p.tick_interval = Param::default(0, "test");
+    p.max_scale_up_rate = Param::default(f64::NAN, &TEST);
+    p.max_scale_down_rate = Param::default(0.0, &TEST);
+    p.stable_window = Param::default(0, &TEST);
+    p.tick_interval = Param::default(0, &TEST);
     let a = autoscaler(p, 0, u32::MAX);
-    let mut c = KnativeController::new(&a);
+    let mut c = KnativeController::new(&a, &knative_params(&a));
     let mut cl = Cluster::with_ready(1, 1_000);
     let out = run(
         &mut c,
@@ -296,4 +304,11 @@ fn hostile_inputs_do_not_panic() {
     );
     assert!(!out.is_empty());
     assert!(out.iter().all(|x| !x.1.observed.is_infinite()));
+}
+
+fn knative_params(a: &Autoscaler) -> KnativeParams {
+    match &a.algorithm {
+        Algorithm::KnativeKpa(p) => p.clone(),
+        _ => default_params(),
+    }
 }

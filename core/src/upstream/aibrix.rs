@@ -1,0 +1,135 @@
+//! AIBrix PodAutoscaler (vllm-project/aibrix): the two controller generations replayed, each at
+//! its release tag. `V04` is v0.4.0 (Gen A: `scaler/{kpa,apa}.go`), `V07` is v0.7.0 (Gen B:
+//! `algorithm/*.go`, `context/context.go`). A fact of one generation is never used by the other.
+
+use super::{Fact, Project, Source};
+use crate::model::{Millis, MINUTE, SECOND};
+
+/// AIBrix v0.7.0 (Gen B).
+pub mod v07 {
+    use super::*;
+
+    const TAG: &str = "v0.7.0";
+
+    /// Scaling-context defaults (`NewBaseScalingContext`).
+    pub static CONTEXT: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/context/context.go",
+        "NewBaseScalingContext",
+        TAG,
+    );
+    /// The fixed metric windows (`stableWindowDuration`, `panicWindowDuration`).
+    pub static WINDOWS: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/metrics/client.go",
+        "stableWindowDuration, panicWindowDuration",
+        TAG,
+    );
+    /// The controller: resync interval and the min/max guards (`computeScaleDecision`).
+    pub static CONTROLLER: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/podautoscaler_controller.go",
+        "DefaultResyncInterval",
+        TAG,
+    );
+    /// `minReplicas` when unset (`computeScaleDecision`).
+    pub static BOUNDS: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/podautoscaler_controller.go",
+        "computeScaleDecision",
+        TAG,
+    );
+    /// The HPA the HPA strategy creates (`makeHPAWithBounds`).
+    pub static HPA: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/hpa_resources.go",
+        "",
+        TAG,
+    );
+
+    pub const MAX_SCALE_UP_RATE: Fact<f64> = Fact::new(2.0, &CONTEXT);
+    pub const MAX_SCALE_DOWN_RATE: Fact<f64> = Fact::new(2.0, &CONTEXT);
+    pub const SCALE_UP_TOLERANCE: Fact<f64> = Fact::new(0.1, &CONTEXT);
+    pub const SCALE_DOWN_TOLERANCE: Fact<f64> = Fact::new(0.1, &CONTEXT);
+    pub const PANIC_THRESHOLD: Fact<f64> = Fact::new(2.0, &CONTEXT);
+    pub const SCALE_UP_COOLDOWN: Fact<Millis> = Fact::new(0, &CONTEXT);
+    pub const SCALE_DOWN_COOLDOWN: Fact<Millis> = Fact::new(300 * SECOND, &CONTEXT);
+    /// Parsed but unused upstream (no caller of `GetScaleToZero()`).
+    pub const SCALE_TO_ZERO: Fact<bool> = Fact::new(false, &CONTEXT);
+    pub const STABLE_WINDOW: Fact<Millis> = Fact::new(180 * SECOND, &WINDOWS);
+    pub const PANIC_WINDOW: Fact<Millis> = Fact::new(60 * SECOND, &WINDOWS);
+    pub const RESYNC_INTERVAL: Fact<Millis> = Fact::new(10 * SECOND, &CONTROLLER);
+    pub const MIN_REPLICAS: Fact<u32> = Fact::new(1, &BOUNDS);
+}
+
+/// AIBrix v0.4.0 (Gen A).
+pub mod v04 {
+    use super::*;
+
+    const TAG: &str = "v0.4.0";
+
+    /// Base scaling context (`NewBaseScalingContext`).
+    pub static BASE: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/common/context.go",
+        "NewBaseScalingContext",
+        TAG,
+    );
+    /// KPA scaling context (`NewKpaScalingContext`).
+    pub static KPA: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/scaler/kpa.go",
+        "NewKpaScalingContext",
+        TAG,
+    );
+    /// APA scaling context (`NewApaScalingContext`).
+    pub static APA: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/scaler/apa.go",
+        "NewApaScalingContext",
+        TAG,
+    );
+    /// The controller: resync interval.
+    pub static CONTROLLER: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/podautoscaler_controller.go",
+        "resyncInterval",
+        TAG,
+    );
+    /// `minReplicas` when unset (`reconcileCustomPA`).
+    pub static BOUNDS: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/podautoscaler_controller.go",
+        "reconcileCustomPA",
+        TAG,
+    );
+
+    pub const MAX_SCALE_UP_RATE: Fact<f64> = Fact::new(2.0, &BASE);
+    pub const MAX_SCALE_DOWN_RATE: Fact<f64> = Fact::new(2.0, &BASE);
+    /// APA `up-fluctuation-tolerance`.
+    pub const UP_FLUCTUATION_TOLERANCE: Fact<f64> = Fact::new(0.1, &APA);
+    /// APA `down-fluctuation-tolerance`.
+    pub const DOWN_FLUCTUATION_TOLERANCE: Fact<f64> = Fact::new(0.2, &APA);
+    pub const PANIC_THRESHOLD: Fact<f64> = Fact::new(2.0, &KPA);
+    pub const STABLE_WINDOW: Fact<Millis> = Fact::new(60 * SECOND, &KPA);
+    pub const PANIC_WINDOW: Fact<Millis> = Fact::new(10 * SECOND, &KPA);
+    pub const SCALE_DOWN_DELAY: Fact<Millis> = Fact::new(30 * MINUTE, &KPA);
+    pub const ACTIVATION_SCALE: Fact<u32> = Fact::new(1, &KPA);
+    pub const TARGET_BURST_CAPACITY: Fact<f64> = Fact::new(2.0, &KPA);
+    pub const APA_WINDOW: Fact<Millis> = Fact::new(60 * SECOND, &APA);
+    pub const RESYNC_INTERVAL: Fact<Millis> = Fact::new(10 * SECOND, &CONTROLLER);
+    pub const MIN_REPLICAS: Fact<u32> = Fact::new(1, &BOUNDS);
+}
+
+pub static SOURCES: &[&Source] = &[
+    &v07::CONTEXT,
+    &v07::WINDOWS,
+    &v07::CONTROLLER,
+    &v07::BOUNDS,
+    &v07::HPA,
+    &v04::BASE,
+    &v04::KPA,
+    &v04::APA,
+    &v04::CONTROLLER,
+    &v04::BOUNDS,
+];

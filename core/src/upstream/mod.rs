@@ -1,0 +1,119 @@
+//! Upstream facts: every default, limit and constant Scalelens replays, once, with the
+//! upstream file (project, path, symbol, release tag) it comes from.
+//!
+//! One module per project. Readers take their defaults from here (through the family's knob
+//! table, [`crate::knobs`]), controllers their constants; nothing else writes an upstream
+//! number down. A [`Param`] that was not written in the YAML points at its [`Source`], which is
+//! what `explain` and the JSON output name as "upstream default".
+
+pub mod aibrix;
+pub mod keda;
+pub mod knative;
+pub mod kubernetes;
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::span::Param;
+
+/// The upstream projects whose controllers are replayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Project {
+    Kubernetes,
+    Knative,
+    Keda,
+    Aibrix,
+    /// Scalelens itself: a stand-in value where the input is broken (never a replayed default).
+    Scalelens,
+}
+
+impl Project {
+    /// The GitHub repository (`owner/name`).
+    pub const fn repo(self) -> &'static str {
+        match self {
+            Project::Kubernetes => "kubernetes/kubernetes",
+            Project::Knative => "knative/serving",
+            Project::Keda => "kedacore/keda",
+            Project::Aibrix => "vllm-project/aibrix",
+            Project::Scalelens => "scalelens",
+        }
+    }
+}
+
+/// Where an upstream fact is written: a file of a project at a release tag, and the symbol in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Source {
+    pub project: Project,
+    /// Path inside the repository at `tag`.
+    pub path: &'static str,
+    /// The constant, function or struct field that holds the fact; `""` when the file is enough.
+    pub symbol: &'static str,
+    /// The release replayed (`v1.34`, `v0.7.0`, ...).
+    pub tag: &'static str,
+}
+
+impl Source {
+    pub const fn new(
+        project: Project,
+        path: &'static str,
+        symbol: &'static str,
+        tag: &'static str,
+    ) -> Self {
+        Source {
+            project,
+            path,
+            symbol,
+            tag,
+        }
+    }
+}
+
+/// `kubernetes/kubernetes pkg/controller/podautoscaler/horizontal.go calculateScaleUpLimit (v1.34)`
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.project.repo(), self.path)?;
+        if !self.symbol.is_empty() {
+            write!(f, " {}", self.symbol)?;
+        }
+        write!(f, " ({})", self.tag)
+    }
+}
+
+impl Serialize for Source {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// An upstream value and where it is written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fact<T: 'static> {
+    pub value: T,
+    pub source: &'static Source,
+}
+
+impl<T: Copy> Fact<T> {
+    pub const fn new(value: T, source: &'static Source) -> Self {
+        Fact { value, source }
+    }
+
+    /// The fact as an unwritten parameter (origin: this upstream default).
+    pub const fn param(self) -> Param<T> {
+        Param::default(self.value, self.source)
+    }
+}
+
+/// The stand-in `maxReplicas` when it is missing (an error is reported; later checks go on).
+pub static MISSING_MAX_REPLICAS: Source =
+    Source::new(Project::Scalelens, "maxReplicas missing", "", "this input");
+
+/// Every source cited by the upstream modules (tests check each names a file of its tag).
+pub fn all_sources() -> impl Iterator<Item = &'static Source> {
+    aibrix::SOURCES
+        .iter()
+        .chain(keda::SOURCES)
+        .chain(knative::SOURCES)
+        .chain(kubernetes::SOURCES)
+        .copied()
+}
