@@ -28,12 +28,10 @@ use serde::Serialize;
 
 use crate::algorithm::{Mode, Reason};
 use crate::display::{Clock, Dur, Num};
-use crate::model::{
-    AibrixParams, AibrixVersion, Algorithm, Autoscaler, HpaParams, Millis, PolicyType,
-    ScalingRules, SelectPolicy, TargetType,
-};
+use crate::knobs::{self, Concept, Setting};
+use crate::model::{Autoscaler, Millis, TargetType};
 use crate::sim::{SimOutput, TimelineEntry};
-use crate::span::{Origin, Param, Span};
+use crate::span::Origin;
 
 /// The explanation of a replay around one moment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -125,33 +123,11 @@ pub struct Step {
     pub sentence: String,
 }
 
-/// A setting that made a rule decide, with its effective value and origin.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Cause {
-    /// What it is, in words ("the scale-down delay").
-    pub what: &'static str,
-    /// The key the user writes (annotation, spec field, controller flag or ConfigMap key).
-    pub setting: &'static str,
-    /// The effective value, in words ("30m", "2", "0.1", "4 pods per 15s").
-    pub value: String,
-    /// Written in the YAML at `line:column`, or the upstream default and its source.
-    pub origin: Origin,
-}
+/// A setting that made a rule decide, with its effective value and origin (from the family's
+/// knob table, [`crate::knobs`]).
+pub type Cause = Setting;
 
-impl Cause {
-    fn new(what: &'static str, setting: &'static str, value: String, origin: Origin) -> Self {
-        Cause {
-            what,
-            setting,
-            value,
-            origin,
-        }
-    }
-
-    fn of<T>(what: &'static str, setting: &'static str, p: &Param<T>, value: String) -> Self {
-        Cause::new(what, setting, value, p.origin)
-    }
-
+impl Setting {
     /// "the scale-down delay 30m (kpa.autoscaling.aibrix.ai/scale-down-delay, autoscaler.yaml:12:5)"
     /// — `file` prefixes YAML positions; defaults say "upstream default" and their source.
     pub fn describe(&self, file: Option<&str>) -> String {
@@ -473,400 +449,54 @@ pub fn headline(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> St
     out
 }
 
-/// The setting behind the rule of `e`, if any.
+/// The setting behind the rule of `e`, if any: the rule names what kind of setting decided
+/// ([`Concept`]), the autoscaler's family table says which of its knobs that is.
 pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
+    // Scaling up: the rule held the count below the metric's, or the count rose.
     let up = e.desired_raw > e.desired || e.desired > e.replicas;
-    match (&a.algorithm, e.reason) {
-        (Algorithm::Keda(k), Reason::MinReplicas { .. } | Reason::ScalingDisabledAtZero) => {
-            Some(Cause::of(
-                "minReplicaCount",
-                "spec.minReplicaCount",
-                &k.min_replica_count,
-                k.min_replica_count.value.to_string(),
-            ))
+    // Scaling down: the count fell, or the rule held it above the metric's.
+    let down = e.desired < e.replicas || e.desired_raw < e.desired;
+    let concept = match e.reason {
+        Reason::MinReplicas { .. } | Reason::ScalingDisabledAtZero => Concept::MinReplicas,
+        Reason::MaxReplicas { .. } => Concept::MaxReplicas,
+        Reason::Metric { .. } | Reason::KpaPerPodMean { .. } => Concept::Target,
+        Reason::MaxScaleUpRate { .. } => Concept::MaxScaleUpRate,
+        Reason::MaxScaleDownRate { .. } => Concept::MaxScaleDownRate,
+        Reason::Tolerance { ratio } if ratio >= 1.0 => Concept::ScaleUpTolerance,
+        Reason::Tolerance { .. } => Concept::ScaleDownTolerance,
+        Reason::ScaleDownDelay { .. } => Concept::ScaleDownDelay,
+        Reason::CooldownMin { .. } => Concept::ScaleDownWindow,
+        Reason::CooldownWindow { .. } if !up => Concept::ScaleDownWindow,
+        Reason::CooldownWindow { .. } => Concept::ScaleUpWindow,
+        Reason::StabilizationWindow { held } if held > e.desired_raw || down => {
+            Concept::ScaleDownWindow
         }
-        (_, Reason::MinReplicas { .. } | Reason::ScalingDisabledAtZero) => Some(Cause::of(
-            "minReplicas",
-            min_setting(a),
-            &a.min_replicas,
-            a.min_replicas.value.to_string(),
-        )),
-        (_, Reason::MaxReplicas { .. }) => Some(Cause::of(
-            "maxReplicas",
-            max_setting(a),
-            &a.max_replicas,
-            a.max_replicas.value.to_string(),
-        )),
-        (_, Reason::Metric { .. }) | (_, Reason::KpaPerPodMean { .. }) => {
-            let m = a.metrics.first()?;
-            Some(Cause::of(
-                "the target",
-                target_setting(a),
-                &m.target.value,
-                Num(m.target.value.value).to_string(),
-            ))
-        }
-        (Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p), r) => {
-            aibrix_cause(p, r, up, a.metrics.first().map(|m| m.target.value.value))
-        }
-        (Algorithm::Hpa(p), r) => hpa_cause(p, e, r),
-        (Algorithm::Keda(k), r) => match r {
-            Reason::Cooldown { .. } | Reason::ScaleToZero => Some(Cause::of(
-                "the cooldown period",
-                "spec.cooldownPeriod",
-                &k.cooldown_period,
-                Dur(k.cooldown_period.value).to_string(),
-            )),
-            Reason::Activated { .. } => {
-                let m = a.metrics.first()?;
-                let p = m.activation_threshold.as_ref()?;
-                Some(Cause::of(
-                    "the activation threshold",
-                    "spec.triggers[].metadata.activationThreshold",
-                    p,
-                    Num(p.value).to_string(),
-                ))
-            }
-            r => hpa_cause(&k.hpa, e, r),
-        },
-        (Algorithm::KnativeKpa(p), r) => knative_cause(p, r),
-    }
-}
-
-fn min_setting(a: &Autoscaler) -> &'static str {
-    match a.algorithm {
-        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) | Algorithm::Hpa(_) => "spec.minReplicas",
-        Algorithm::Keda(_) => "spec.minReplicaCount",
-        Algorithm::KnativeKpa(_) => "autoscaling.knative.dev/min-scale",
-    }
-}
-
-fn max_setting(a: &Autoscaler) -> &'static str {
-    match a.algorithm {
-        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) | Algorithm::Hpa(_) => "spec.maxReplicas",
-        Algorithm::Keda(_) => "spec.maxReplicaCount",
-        Algorithm::KnativeKpa(_) => "autoscaling.knative.dev/max-scale",
-    }
-}
-
-fn target_setting(a: &Autoscaler) -> &'static str {
-    match a.algorithm {
-        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) => "spec.metricsSources[].targetValue",
-        Algorithm::Hpa(_) => "spec.metrics[].*.target",
-        Algorithm::Keda(_) => "spec.triggers[].metadata (threshold / value)",
-        Algorithm::KnativeKpa(_) => "autoscaling.knative.dev/target",
-    }
-}
-
-/// "0.1 (no change while the metric is within 0.45–0.55)": a tolerance and the band it makes
-/// with the other direction's tolerance around `target`.
-fn band_value(tol: f64, up_tol: f64, down_tol: f64, target: Option<f64>) -> String {
-    match target {
-        Some(t) if t.is_finite() && t > 0.0 => format!(
-            "{} (no change while the metric is within {}–{})",
-            Num(tol),
-            Num(t * (1.0 - down_tol)),
-            Num(t * (1.0 + up_tol))
-        ),
-        _ => Num(tol).to_string(),
-    }
-}
-
-fn aibrix_cause(p: &AibrixParams, r: Reason, up: bool, target: Option<f64>) -> Option<Cause> {
-    let v04 = p.version == AibrixVersion::V0_4;
-    Some(match r {
-        Reason::MaxScaleUpRate { .. } => Cause::of(
-            "the max scale-up rate",
-            "autoscaling.aibrix.ai/max-scale-up-rate",
-            &p.max_scale_up_rate,
-            Num(p.max_scale_up_rate.value).to_string(),
-        ),
-        Reason::MaxScaleDownRate { .. } => Cause::of(
-            "the max scale-down rate",
-            "autoscaling.aibrix.ai/max-scale-down-rate",
-            &p.max_scale_down_rate,
-            Num(p.max_scale_down_rate.value).to_string(),
-        ),
-        Reason::Tolerance { ratio } => {
-            let going_up = ratio >= 1.0;
-            let (param, setting) = match (going_up, v04) {
-                (true, false) => (
-                    &p.scale_up_tolerance,
-                    "autoscaling.aibrix.ai/scale-up-tolerance",
-                ),
-                (false, false) => (
-                    &p.scale_down_tolerance,
-                    "autoscaling.aibrix.ai/scale-down-tolerance",
-                ),
-                (true, true) => (
-                    &p.scale_up_tolerance,
-                    "apa.autoscaling.aibrix.ai/up-fluctuation-tolerance",
-                ),
-                (false, true) => (
-                    &p.scale_down_tolerance,
-                    "apa.autoscaling.aibrix.ai/down-fluctuation-tolerance",
-                ),
-            };
-            Cause::of(
-                if going_up {
-                    "the scale-up tolerance"
-                } else {
-                    "the scale-down tolerance"
-                },
-                setting,
-                param,
-                band_value(
-                    param.value,
-                    p.scale_up_tolerance.value,
-                    p.scale_down_tolerance.value,
-                    target,
-                ),
-            )
-        }
-        Reason::ScaleDownDelay { .. } => Cause::of(
-            "the scale-down delay",
-            "kpa.autoscaling.aibrix.ai/scale-down-delay",
-            &p.scale_down_delay,
-            Dur(p.scale_down_delay.value).to_string(),
-        ),
-        Reason::CooldownWindow { .. } | Reason::CooldownMin { .. } => {
-            let down = matches!(r, Reason::CooldownMin { .. }) || !up;
-            if down {
-                Cause::of(
-                    "the scale-down cooldown window",
-                    "autoscaling.aibrix.ai/scale-down-cooldown-window",
-                    &p.scale_down_cooldown,
-                    Dur(p.scale_down_cooldown.value).to_string(),
-                )
-            } else {
-                Cause::of(
-                    "the scale-up cooldown window",
-                    "autoscaling.aibrix.ai/scale-up-cooldown-window",
-                    &p.scale_up_cooldown,
-                    Dur(p.scale_up_cooldown.value).to_string(),
-                )
-            }
-        }
+        Reason::StabilizationWindow { .. } => Concept::ScaleUpWindow,
         Reason::Panic { .. } | Reason::PanicNoScaleDown { .. } | Reason::PanicNoHold { .. } => {
-            Cause::of(
-                "the panic threshold",
-                if v04 {
-                    "kpa.autoscaling.aibrix.ai/panic-threshold"
-                } else {
-                    "autoscaling.aibrix.ai/panic-threshold"
-                },
-                &p.panic_threshold,
-                Num(p.panic_threshold.value).to_string(),
-            )
+            Concept::PanicThreshold
         }
-        Reason::ActivationScale { .. } => Cause::of(
-            "the activation scale",
-            "kpa.autoscaling.aibrix.ai/activation-scale",
-            &p.activation_scale,
-            p.activation_scale.value.to_string(),
-        ),
-        _ => return None,
-    })
-}
-
-fn hpa_cause(p: &HpaParams, e: &TimelineEntry, r: Reason) -> Option<Cause> {
-    let down_dir = e.desired < e.replicas || e.desired_raw < e.desired;
-    Some(match r {
-        Reason::Tolerance { ratio } if p.behavior.is_none() => Cause::of(
-            if ratio >= 1.0 {
-                "the scale-up tolerance"
-            } else {
-                "the scale-down tolerance"
-            },
-            "--horizontal-pod-autoscaler-tolerance",
-            if ratio >= 1.0 {
-                &p.tolerance_up
-            } else {
-                &p.tolerance_down
-            },
-            ratio_band(
-                if ratio >= 1.0 {
-                    p.tolerance_up.value
-                } else {
-                    p.tolerance_down.value
-                },
-                p,
-            ),
-        ),
-        Reason::Tolerance { ratio } => {
-            if ratio >= 1.0 {
-                Cause::of(
-                    "the scale-up tolerance",
-                    "spec.behavior.scaleUp.tolerance",
-                    &p.tolerance_up,
-                    ratio_band(p.tolerance_up.value, p),
-                )
-            } else {
-                Cause::of(
-                    "the scale-down tolerance",
-                    "spec.behavior.scaleDown.tolerance",
-                    &p.tolerance_down,
-                    ratio_band(p.tolerance_down.value, p),
-                )
-            }
-        }
-        Reason::MaxScaleUpRate { .. } => Cause::new(
-            "the legacy scale-up limit",
-            "no spec.behavior: the legacy path",
-            "max(2 × current, 4)".to_string(),
-            Origin::Default {
-                source: &crate::upstream::kubernetes::LEGACY_SCALE_UP,
-            },
-        ),
-        Reason::StabilizationWindow { held } => match &p.behavior {
-            Some(b) if held > e.desired_raw || down_dir => Cause::of(
-                "the scale-down stabilization window",
-                "spec.behavior.scaleDown.stabilizationWindowSeconds",
-                &b.scale_down.stabilization_window,
-                Dur(b.scale_down.stabilization_window.value).to_string(),
-            ),
-            Some(b) => Cause::of(
-                "the scale-up stabilization window",
-                "spec.behavior.scaleUp.stabilizationWindowSeconds",
-                &b.scale_up.stabilization_window,
-                Dur(b.scale_up.stabilization_window.value).to_string(),
-            ),
-            None => Cause::of(
-                "the downscale stabilization window",
-                "--horizontal-pod-autoscaler-downscale-stabilization",
-                &p.downscale_stabilization,
-                Dur(p.downscale_stabilization.value).to_string(),
-            ),
-        },
-        Reason::ScaleUpPolicy { .. } => {
-            let b = p.behavior.as_ref()?;
-            policy_cause(
-                "the scale-up policies",
-                "spec.behavior.scaleUp.policies",
-                &b.scale_up,
-            )
-        }
-        Reason::ScaleDownPolicy { .. } => {
-            let b = p.behavior.as_ref()?;
-            policy_cause(
-                "the scale-down policies",
-                "spec.behavior.scaleDown.policies",
-                &b.scale_down,
-            )
-        }
+        Reason::ActivationScale { .. } => Concept::ActivationScale,
+        Reason::InitialScale { .. } => Concept::InitialScale,
+        Reason::ScaleUpPolicy { .. } => Concept::ScaleUpPolicies,
+        Reason::ScaleDownPolicy { .. } => Concept::ScaleDownPolicies,
         Reason::ScalingDisabledByPolicy => {
-            let b = p.behavior.as_ref()?;
-            let rules = if b.scale_down.select_policy.value == SelectPolicy::Disabled
-                && (down_dir || b.scale_up.select_policy.value != SelectPolicy::Disabled)
-            {
-                (&b.scale_down, "spec.behavior.scaleDown.selectPolicy")
+            // The direction whose select policy is Disabled, the scale direction first.
+            let order = if down {
+                [Concept::ScaleDownSelectPolicy, Concept::ScaleUpSelectPolicy]
             } else {
-                (&b.scale_up, "spec.behavior.scaleUp.selectPolicy")
+                [Concept::ScaleUpSelectPolicy, Concept::ScaleDownSelectPolicy]
             };
-            Cause::of(
-                "the select policy",
-                rules.1,
-                &rules.0.select_policy,
-                "Disabled".to_string(),
-            )
+            let found: Vec<Cause> = order.iter().filter_map(|&c| knobs::setting(a, c)).collect();
+            return found
+                .iter()
+                .find(|s| s.value == "Disabled")
+                .or(found.first())
+                .cloned();
         }
-        _ => return None,
-    })
-}
-
-/// "0.1 (no change while usage / target is within 0.9–1.1)".
-fn ratio_band(tol: f64, p: &HpaParams) -> String {
-    format!(
-        "{} (no change while usage / target is within {}–{})",
-        Num(tol),
-        Num(1.0 - p.tolerance_down.value),
-        Num(1.0 + p.tolerance_up.value)
-    )
-}
-
-fn policy_cause(what: &'static str, setting: &'static str, rules: &ScalingRules) -> Cause {
-    let mut value = String::new();
-    for (i, pol) in rules.policies.iter().enumerate() {
-        if i > 0 {
-            value.push_str(if rules.select_policy.value == SelectPolicy::Min {
-                " and "
-            } else {
-                " or "
-            });
-        }
-        let unit = match pol.policy_type {
-            PolicyType::Pods => " pods",
-            PolicyType::Percent => "%",
-        };
-        let _ = write!(value, "{}{unit} per {}", pol.value, Dur(pol.period));
-    }
-    let origin = match rules.policies_span {
-        Some(span) => yaml_origin(span),
-        None => Origin::Default {
-            source: &crate::upstream::kubernetes::V2_DEFAULTS,
-        },
+        Reason::ScaleToZeroGrace | Reason::Cooldown { .. } => Concept::ScaleToZeroDelay,
+        Reason::ScaleToZeroDisabled | Reason::ScaleToZero => Concept::ScaleToZero,
+        Reason::Activated { .. } => Concept::ActivationThreshold,
+        Reason::DirectionFlipHold { .. } | Reason::NoMetrics | Reason::Activating => return None,
     };
-    Cause::new(what, setting, value, origin)
-}
-
-fn yaml_origin(span: Span) -> Origin {
-    Origin::Yaml {
-        span,
-        line: span.start.line,
-        column: span.start.column,
-    }
-}
-
-fn knative_cause(p: &crate::model::KnativeParams, r: Reason) -> Option<Cause> {
-    Some(match r {
-        Reason::MaxScaleUpRate { .. } => Cause::of(
-            "the max scale-up rate",
-            "config-autoscaler max-scale-up-rate",
-            &p.max_scale_up_rate,
-            Num(p.max_scale_up_rate.value).to_string(),
-        ),
-        Reason::MaxScaleDownRate { .. } => Cause::of(
-            "the max scale-down rate",
-            "config-autoscaler max-scale-down-rate",
-            &p.max_scale_down_rate,
-            Num(p.max_scale_down_rate.value).to_string(),
-        ),
-        Reason::ScaleDownDelay { .. } => Cause::of(
-            "the scale-down delay",
-            "autoscaling.knative.dev/scale-down-delay",
-            &p.scale_down_delay,
-            Dur(p.scale_down_delay.value).to_string(),
-        ),
-        Reason::Panic { .. } | Reason::PanicNoScaleDown { .. } => Cause::of(
-            "the panic threshold",
-            "autoscaling.knative.dev/panic-threshold-percentage",
-            &p.panic_threshold_percentage,
-            format!("{}%", Num(p.panic_threshold_percentage.value)),
-        ),
-        Reason::ActivationScale { .. } => Cause::of(
-            "the activation scale",
-            "autoscaling.knative.dev/activation-scale",
-            &p.activation_scale,
-            p.activation_scale.value.to_string(),
-        ),
-        Reason::InitialScale { .. } => Cause::of(
-            "the initial scale",
-            "autoscaling.knative.dev/initial-scale",
-            &p.initial_scale,
-            p.initial_scale.value.to_string(),
-        ),
-        Reason::ScaleToZeroGrace => Cause::of(
-            "the scale-to-zero grace period",
-            "config-autoscaler scale-to-zero-grace-period",
-            &p.scale_to_zero_grace_period,
-            Dur(p.scale_to_zero_grace_period.value).to_string(),
-        ),
-        Reason::ScaleToZeroDisabled | Reason::ScaleToZero => Cause::of(
-            "scale to zero",
-            "config-autoscaler enable-scale-to-zero",
-            &p.enable_scale_to_zero,
-            p.enable_scale_to_zero.value.to_string(),
-        ),
-        _ => return None,
-    })
+    knobs::setting(a, concept)
 }

@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod display;
 pub mod duration;
 pub mod explain;
+pub mod knobs;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

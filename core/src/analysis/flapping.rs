@@ -11,6 +11,7 @@ use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::display::Clock;
+use crate::knobs::{self, Concept};
 use crate::model::{Algorithm, Autoscaler, Millis, MINUTE};
 use crate::sim::SimOutput;
 
@@ -80,27 +81,45 @@ pub fn check_flapping(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
     } else {
         message
     };
-    let (hint, span) = match &a.algorithm {
-        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) if aibrix_min => (
-            "a longer `autoscaling.aibrix.ai/scale-down-cooldown-window` makes it worse (it looks further back for a low value); set it to \"0s\" so a scale-down follows the current recommendation (limited by `max-scale-down-rate`), and widen `autoscaling.aibrix.ai/scale-down-tolerance` to damp it",
-            p.scale_down_cooldown.span(),
-        ),
-        Algorithm::Hpa(p) => (
-            "lengthen `behavior.scaleDown.stabilizationWindowSeconds` (default 300) or widen `behavior.scaleDown.tolerance` / `scaleUp.tolerance`",
-            p.behavior.as_ref().and_then(|b| b.scale_down.stabilization_window.span()),
-        ),
-        Algorithm::Keda(p) => (
-            "lengthen `advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds`, or `cooldownPeriod` for 1 ↔ 0",
-            p.hpa.behavior.as_ref().and_then(|b| b.scale_down.stabilization_window.span()),
-        ),
-        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => (
-            "lengthen `autoscaling.aibrix.ai/scale-down-cooldown-window` or widen `autoscaling.aibrix.ai/scale-down-tolerance` / `scale-up-tolerance`",
-            p.scale_down_cooldown.span(),
-        ),
-        Algorithm::KnativeKpa(p) => (
-            "lengthen `autoscaling.knative.dev/window` (stable window) or set `autoscaling.knative.dev/scale-down-delay`",
-            p.stable_window.span(),
-        ),
+    let at = |c| knobs::change(a, c);
+    let quoted = |c| at(c).map(|(place, _)| format!("`{place}`"));
+    let (hint, span) = if aibrix_min {
+        let window = at(Concept::ScaleDownWindow);
+        (
+            format!(
+                "a longer {} makes it worse (it looks further back for a low value); set it to \"0s\" so a scale-down follows the current recommendation (limited by {}), and widen {} to damp it",
+                quoted(Concept::ScaleDownWindow).unwrap_or_default(),
+                quoted(Concept::MaxScaleDownRate).unwrap_or_default(),
+                quoted(Concept::ScaleDownTolerance).unwrap_or_default(),
+            ),
+            window.and_then(|(_, span)| span),
+        )
+    } else {
+        // Damp it: hold scale-downs longer, widen the band, delay, or (1 <-> 0) wait longer.
+        let hold = at(Concept::ScaleDownWindow).or_else(|| at(Concept::StableWindow));
+        let mut advice = Vec::new();
+        if let Some((place, _)) = &hold {
+            advice.push(format!("lengthen `{place}`"));
+        }
+        if let (Some(down), Some(up)) = (
+            quoted(Concept::ScaleDownTolerance),
+            quoted(Concept::ScaleUpTolerance),
+        ) {
+            advice.push(if down == up {
+                format!("widen {down}")
+            } else {
+                format!("widen {down} / {up}")
+            });
+        }
+        if let Some(delay) = quoted(Concept::ScaleDownDelay) {
+            advice.push(format!("set {delay}"));
+        }
+        if a.min_replicas.value == 0 {
+            if let Some(zero) = quoted(Concept::ScaleToZeroDelay) {
+                advice.push(format!("{zero} for 1 ↔ 0"));
+            }
+        }
+        (advice.join(", or "), hold.and_then(|(_, span)| span))
     };
     Some(
         Diagnostic::warning(Code::Flapping, message)

@@ -15,7 +15,8 @@ use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::display::{Clock, Dur};
-use crate::model::{Algorithm, Autoscaler, Millis, TargetType, MINUTE};
+use crate::knobs::{self, Concept};
+use crate::model::{Autoscaler, Millis, TargetType, MINUTE};
 use crate::sim::SimOutput;
 use crate::span::Span;
 
@@ -79,55 +80,38 @@ pub fn check_never_scales_down(a: &Autoscaler, out: &SimOutput) -> Option<Diagno
 /// The rule in words, what to change, and where it is written.
 fn explain(a: &Autoscaler, reason: &Reason) -> (String, String, Option<Span>) {
     let rule = reason.to_string();
-    let (hint, span): (String, Option<Span>) = match (reason, &a.algorithm) {
-        (Reason::StabilizationWindow { .. }, Algorithm::Hpa(p)) => (
-            "the scale-down stabilization window keeps the highest recommendation of the window: shorten `behavior.scaleDown.stabilizationWindowSeconds`".into(),
-            p.behavior.as_ref().and_then(|b| b.scale_down.stabilization_window.span()),
-        ),
-        (Reason::StabilizationWindow { .. }, Algorithm::Keda(p)) => (
-            "the scale-down stabilization window keeps the highest recommendation of the window: shorten `advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds`".into(),
-            p.hpa.behavior.as_ref().and_then(|b| b.scale_down.stabilization_window.span()),
-        ),
-        (Reason::ScaleDownDelay { .. }, Algorithm::KnativeKpa(p)) => (
-            "the scale-down delay keeps the highest count of the delay window: shorten `autoscaling.knative.dev/scale-down-delay`".into(),
-            p.scale_down_delay.span(),
-        ),
-        (Reason::ScaleDownDelay { .. }, Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p)) => (
-            "the scale-down delay keeps the highest count of the delay window: shorten `kpa.autoscaling.aibrix.ai/scale-down-delay`".into(),
-            p.scale_down_delay.span(),
-        ),
-        (
-            Reason::CooldownWindow { .. } | Reason::CooldownMin { .. },
-            Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p),
-        ) => (
-            "the scale-down cooldown window holds the count: shorten `autoscaling.aibrix.ai/scale-down-cooldown-window`".into(),
-            p.scale_down_cooldown.span(),
-        ),
-        (Reason::Cooldown { .. }, Algorithm::Keda(p)) => (
-            "KEDA waits `cooldownPeriod` after the last active trigger before scaling to zero: shorten it".into(),
-            p.cooldown_period.span(),
-        ),
-        (Reason::PanicNoScaleDown { .. }, _) => (
+    // The setting that holds the count, from the family's knob table, and what it does.
+    let held_by = match reason {
+        Reason::StabilizationWindow { .. } => Some((Concept::ScaleDownWindow, "the scale-down stabilization window keeps the highest recommendation of the window: shorten")),
+        Reason::ScaleDownDelay { .. } => Some((Concept::ScaleDownDelay, "the scale-down delay keeps the highest count of the delay window: shorten")),
+        Reason::CooldownWindow { .. } | Reason::CooldownMin { .. } => Some((Concept::ScaleDownWindow, "the scale-down cooldown window holds the count: shorten")),
+        Reason::Cooldown { .. } => Some((Concept::ScaleToZeroDelay, "KEDA waits this long after the last active trigger before scaling to zero: shorten")),
+        _ => None,
+    }
+    .and_then(|(c, words)| knobs::change(a, c).map(|(place, span)| (format!("{words} `{place}`"), span)));
+    let (hint, span): (String, Option<Span>) = match (held_by, reason) {
+        (Some(h), _) => h,
+        (None, Reason::PanicNoScaleDown { .. }) => (
             "panic mode never scales down until the panic window has been calm: raise the panic threshold, or lengthen the panic window".into(),
             None,
         ),
-        (Reason::MaxScaleDownRate { .. } | Reason::ScaleDownPolicy { .. }, _) => (
+        (None, Reason::MaxScaleDownRate { .. } | Reason::ScaleDownPolicy { .. }) => (
             "the scale-down rate limit allows only a few pods per period: allow a larger scale-down rate or policy".into(),
             None,
         ),
-        (Reason::ScalingDisabledByPolicy, _) => (
+        (None, Reason::ScalingDisabledByPolicy) => (
             "scale-down is disabled (`selectPolicy: Disabled`): enable it".into(),
             None,
         ),
-        (Reason::NoMetrics, _) => (
+        (None, Reason::NoMetrics) => (
             "without metric data the controller keeps the last count: make sure the metric is reported when idle (0, not absent)".into(),
             None,
         ),
-        (Reason::Tolerance { .. }, _) => (
+        (None, Reason::Tolerance { .. }) => (
             "the change is inside the tolerance band: lower the scale-down tolerance".into(),
             None,
         ),
-        (Reason::MinReplicas { .. }, _) => (
+        (None, Reason::MinReplicas { .. }) => (
             "minReplicas itself holds the count".into(),
             a.min_replicas.span(),
         ),

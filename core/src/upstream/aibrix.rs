@@ -39,6 +39,13 @@ pub mod v07 {
         "computeScaleDecision",
         TAG,
     );
+    /// The KPA's activation scale: a constant, no setting changes it.
+    pub static ACTIVATION: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/context/context.go",
+        "DefaultActivationScale",
+        TAG,
+    );
     /// The HPA the HPA strategy creates (`makeHPAWithBounds`).
     pub static HPA: Source = Source::new(
         Project::Aibrix,
@@ -60,6 +67,7 @@ pub mod v07 {
     pub const PANIC_WINDOW: Fact<Millis> = Fact::new(60 * SECOND, &WINDOWS);
     pub const RESYNC_INTERVAL: Fact<Millis> = Fact::new(10 * SECOND, &CONTROLLER);
     pub const MIN_REPLICAS: Fact<u32> = Fact::new(1, &BOUNDS);
+    pub const ACTIVATION_SCALE: Fact<u32> = Fact::new(1, &ACTIVATION);
 }
 
 /// AIBrix v0.4.0 (Gen A).
@@ -126,6 +134,7 @@ pub static SOURCES: &[&Source] = &[
     &v07::WINDOWS,
     &v07::CONTROLLER,
     &v07::BOUNDS,
+    &v07::ACTIVATION,
     &v07::HPA,
     &v04::BASE,
     &v04::KPA,

@@ -21,6 +21,7 @@ mod fixtures;
 mod analysis;
 mod config_fixtures;
 mod explain;
+mod knobs;
 mod no_panic;
 mod properties;
 mod quantity;
