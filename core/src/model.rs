@@ -154,7 +154,7 @@ impl Algorithm {
         match self {
             Algorithm::KnativeKpa(_) => true,
             // v0.4 APA reports the windowed sum divided by the ready pods: per pod.
-            Algorithm::AibrixKpa(p) => p.version == AibrixVersion::V0_4,
+            Algorithm::AibrixKpa(p) => p.version() == AibrixVersion::V0_4,
             Algorithm::AibrixApa(_) | Algorithm::Hpa(_) | Algorithm::Keda(_) => false,
         }
     }
@@ -165,14 +165,14 @@ impl Algorithm {
     /// the load stops. Faithful, but not a surge: front ends label those decisions apart
     /// (a panic decision whose `observed`, the stable value, is ≤ 0).
     pub fn panics_without_load(&self) -> bool {
-        matches!(self, Algorithm::AibrixKpa(p) if p.version == AibrixVersion::V0_7)
+        matches!(self, Algorithm::AibrixKpa(AibrixParams::V07(_)))
     }
 
     /// The upstream project, version and algorithm being replayed, for output headers.
     pub fn upstream(&self) -> &'static str {
         match self {
-            Algorithm::AibrixKpa(p) if p.version == AibrixVersion::V0_4 => "AIBrix v0.4.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go)",
-            Algorithm::AibrixApa(p) if p.version == AibrixVersion::V0_4 => "AIBrix v0.4.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go)",
+            Algorithm::AibrixKpa(AibrixParams::V04(_)) => "AIBrix v0.4.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go)",
+            Algorithm::AibrixApa(AibrixParams::V04(_)) => "AIBrix v0.4.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go)",
             Algorithm::AibrixKpa(_) => "AIBrix v0.7.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/kpa.go)",
             Algorithm::AibrixApa(_) => "AIBrix v0.7.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/apa.go)",
             Algorithm::Hpa(_) => "Kubernetes v1.34 HPA (kubernetes/kubernetes pkg/controller/podautoscaler)",
@@ -209,22 +209,56 @@ impl AibrixVersion {
     }
 }
 
-/// AIBrix scaling context: v0.7.0 (`pkg/controller/podautoscaler/context/context.go`,
-/// `metrics/client.go`, `podautoscaler_controller.go`) or v0.4.0 (`common/context.go`,
-/// `scaler/kpa.go`, `scaler/apa.go`), as [`AibrixParams::version`] says.
-///
-/// Fields used by one generation only are still filled (with that generation's defaults) for
-/// both; the other generation ignores them:
-/// - v0.7.0 only: `scale_up_cooldown`, `scale_down_cooldown`, `scale_to_zero`;
-/// - v0.4.0 only: `scale_down_delay`, `activation_scale`, `target_burst_capacity`, `apa_window`.
-///
-/// Under v0.4.0, `scale_up_tolerance` / `scale_down_tolerance` are the APA fluctuation
-/// tolerances (0.1 / 0.2; the KPA has no tolerance band), and `stable_window` / `panic_window`
-/// are the KPA windows (60 s / 10 s).
+/// AIBrix scaling parameters of the controller generation being replayed: each generation has
+/// its own fields, so a replay never mixes two releases.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AibrixParams {
-    /// Which controller generation replays these parameters.
-    pub version: AibrixVersion,
+#[serde(tag = "version")]
+pub enum AibrixParams {
+    #[serde(rename = "v0_4")]
+    V04(AibrixV04Params),
+    #[serde(rename = "v0_7")]
+    V07(AibrixV07Params),
+}
+
+impl AibrixParams {
+    /// The release replayed.
+    pub fn version(&self) -> AibrixVersion {
+        match self {
+            AibrixParams::V04(_) => AibrixVersion::V0_4,
+            AibrixParams::V07(_) => AibrixVersion::V0_7,
+        }
+    }
+
+    /// The max scale-up rate (both generations read `autoscaling.aibrix.ai/max-scale-up-rate`).
+    pub fn max_scale_up_rate(&self) -> &Param<f64> {
+        match self {
+            AibrixParams::V04(p) => &p.max_scale_up_rate,
+            AibrixParams::V07(p) => &p.max_scale_up_rate,
+        }
+    }
+
+    /// The max scale-down rate (both generations).
+    pub fn max_scale_down_rate(&self) -> &Param<f64> {
+        match self {
+            AibrixParams::V04(p) => &p.max_scale_down_rate,
+            AibrixParams::V07(p) => &p.max_scale_down_rate,
+        }
+    }
+
+    /// The controller resync interval: one metric collection and one decision per interval.
+    pub fn resync_interval(&self) -> &Param<Millis> {
+        match self {
+            AibrixParams::V04(p) => &p.resync_interval,
+            AibrixParams::V07(p) => &p.resync_interval,
+        }
+    }
+}
+
+/// AIBrix v0.7.0 ("Gen B", v0.5.0 onwards) scaling context: `context/context.go`
+/// (`NewBaseScalingContext`, annotations `autoscaling.aibrix.ai/*`), `metrics/client.go` (fixed
+/// windows), `podautoscaler_controller.go` (resync).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AibrixV07Params {
     pub max_scale_up_rate: Param<f64>,
     pub max_scale_down_rate: Param<f64>,
     pub scale_up_tolerance: Param<f64>,
@@ -234,23 +268,42 @@ pub struct AibrixParams {
     pub scale_down_cooldown: Param<Millis>,
     /// Parsed but unused upstream (no caller of `GetScaleToZero()` in v0.7.0).
     pub scale_to_zero: Param<bool>,
-    /// `observeWindowSeconds`.
+    /// `stableWindowDuration` (180 s, `metrics/client.go`): no setting changes it in v0.7.0.
     pub stable_window: Param<Millis>,
-    /// `panicWindowSeconds`.
+    /// `panicWindowDuration` (60 s, `metrics/client.go`): no setting changes it in v0.7.0.
     pub panic_window: Param<Millis>,
     /// Controller resync interval (`DefaultResyncInterval`).
     pub resync_interval: Param<Millis>,
-    /// v0.4.0 `kpa.autoscaling.aibrix.ai/scale-down-delay` (default 30 min; 0 = no delay
-    /// window). Unused by v0.7.0.
+}
+
+/// AIBrix v0.4.0 ("Gen A", v0.2.0 – v0.4.1) scaling context: `common/context.go` (rates,
+/// `autoscaling.aibrix.ai/*`), `scaler/kpa.go` (`kpa.autoscaling.aibrix.ai/*`), `scaler/apa.go`
+/// (`apa.autoscaling.aibrix.ai/*`), `podautoscaler_controller.go` (resync).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AibrixV04Params {
+    pub max_scale_up_rate: Param<f64>,
+    pub max_scale_down_rate: Param<f64>,
+    /// APA `up-fluctuation-tolerance` (the KPA has no tolerance band).
+    pub up_fluctuation_tolerance: Param<f64>,
+    /// APA `down-fluctuation-tolerance`.
+    pub down_fluctuation_tolerance: Param<f64>,
+    /// KPA `panic-threshold`.
+    pub panic_threshold: Param<f64>,
+    /// KPA `stable-window`.
+    pub stable_window: Param<Millis>,
+    /// KPA `panic-window`.
+    pub panic_window: Param<Millis>,
+    /// KPA `scale-down-delay` (default 30 min; 0 = no delay window).
     pub scale_down_delay: Param<Millis>,
-    /// v0.4.0 `kpa.autoscaling.aibrix.ai/activation-scale` (default 1). v0.7.0 fixes it at 1.
+    /// KPA `activation-scale`.
     pub activation_scale: Param<u32>,
-    /// v0.4.0 `kpa.autoscaling.aibrix.ai/target-burst-capacity` (default 2.0); only affects the
-    /// reported excess burst capacity, never the replica count. Unused by v0.7.0.
+    /// KPA `target-burst-capacity`: only affects the reported excess burst capacity, never the
+    /// replica count.
     pub target_burst_capacity: Param<f64>,
-    /// v0.4.0 `apa.autoscaling.aibrix.ai/window` (default 60 s). v0.7.0's APA uses
-    /// `stable_window`.
+    /// APA `window`.
     pub apa_window: Param<Millis>,
+    /// Controller resync interval (`resyncInterval`).
+    pub resync_interval: Param<Millis>,
 }
 
 /// Kubernetes HPA controller settings and the object's `behavior`.

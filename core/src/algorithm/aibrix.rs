@@ -38,10 +38,10 @@ pub use stabilize::{RecommendationHistory, Stabilized};
 pub use window::TimeWindow;
 
 use super::{ClusterView, Controller, Decision, Mode, Reason};
-use crate::model::{AibrixParams, Algorithm, Autoscaler, MetricSource, Millis, SECOND};
+use crate::model::{AibrixV07Params, Autoscaler, MetricSource, Millis};
 
 /// `DefaultResyncInterval` (`podautoscaler_controller.go`, v0.7.0): used when the params say 0.
-pub const DEFAULT_RESYNC_INTERVAL: Millis = 10 * SECOND;
+pub const DEFAULT_RESYNC_INTERVAL: Millis = crate::upstream::aibrix::v07::RESYNC_INTERVAL.value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Strategy {
@@ -84,7 +84,7 @@ pub struct AibrixController {
     next: Millis,
 }
 
-/// The parameter values used (from [`AibrixParams`]).
+/// The parameter values used (from [`AibrixV07Params`]).
 #[derive(Debug, Clone, Copy)]
 struct Params {
     max_scale_up_rate: f64,
@@ -98,7 +98,7 @@ struct Params {
 }
 
 impl Params {
-    fn from(p: &AibrixParams) -> Self {
+    fn from(p: &AibrixV07Params) -> Self {
         Params {
             max_scale_up_rate: p.max_scale_up_rate.value,
             max_scale_down_rate: p.max_scale_down_rate.value,
@@ -134,33 +134,12 @@ fn clamp_reason(value: u32, min: u32, max: u32) -> Option<(u32, Reason)> {
 }
 
 impl AibrixController {
-    /// The controller for `autoscaler`, whose algorithm must be `AibrixKpa` or `AibrixApa`
-    /// (any other algorithm is replayed as KPA with AIBrix defaults — `controller_for` never
-    /// does that).
-    pub fn new(autoscaler: &Autoscaler) -> Self {
-        let (strategy, p) = match &autoscaler.algorithm {
-            Algorithm::AibrixKpa(p) => (Strategy::Kpa, Params::from(p)),
-            Algorithm::AibrixApa(p) => (Strategy::Apa, Params::from(p)),
-            _ => (
-                Strategy::Kpa,
-                Params {
-                    max_scale_up_rate: 2.0,
-                    max_scale_down_rate: 2.0,
-                    up_tolerance: 0.1,
-                    down_tolerance: 0.1,
-                    panic_threshold: 2.0,
-                    up_cooldown: 0,
-                    down_cooldown: 300 * SECOND,
-                    resync: DEFAULT_RESYNC_INTERVAL,
-                },
-            ),
-        };
-        let (stable_window, panic_window) = match &autoscaler.algorithm {
-            Algorithm::AibrixKpa(a) | Algorithm::AibrixApa(a) => {
-                (a.stable_window.value, a.panic_window.value)
-            }
-            _ => (180 * SECOND, 60 * SECOND),
-        };
+    /// The v0.7.0 controller for `autoscaler` with its scaling context `params`: the APA
+    /// when `apa`, else the KPA.
+    pub fn new(autoscaler: &Autoscaler, apa: bool, params: &AibrixV07Params) -> Self {
+        let strategy = if apa { Strategy::Apa } else { Strategy::Kpa };
+        let p = Params::from(params);
+        let (stable_window, panic_window) = (params.stable_window.value, params.panic_window.value);
         let metrics = autoscaler
             .metrics
             .iter()

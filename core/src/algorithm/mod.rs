@@ -21,7 +21,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{Algorithm, Autoscaler, Millis};
+use crate::model::{AibrixParams, Algorithm, Autoscaler, Millis};
 
 pub mod aibrix;
 pub mod aibrix_v04;
@@ -259,13 +259,14 @@ pub trait Controller {
 /// The controller that replays `autoscaler`'s algorithm, starting at time 0.
 pub fn controller_for(autoscaler: &Autoscaler) -> Box<dyn Controller> {
     match &autoscaler.algorithm {
-        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p)
-            if p.version == crate::model::AibrixVersion::V0_4 =>
-        {
-            Box::new(aibrix_v04::AibrixV04Controller::new(autoscaler))
-        }
-        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) => {
-            Box::new(aibrix::AibrixController::new(autoscaler))
+        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => {
+            let apa = matches!(autoscaler.algorithm, Algorithm::AibrixApa(_));
+            match p {
+                AibrixParams::V04(p) => {
+                    Box::new(aibrix_v04::AibrixV04Controller::new(autoscaler, apa, p))
+                }
+                AibrixParams::V07(p) => Box::new(aibrix::AibrixController::new(autoscaler, apa, p)),
+            }
         }
         Algorithm::Hpa(p) => Box::new(hpa::HpaController::new(autoscaler, p)),
         Algorithm::Keda(p) => Box::new(keda::KedaController::new(autoscaler, p)),

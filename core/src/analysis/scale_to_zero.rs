@@ -105,7 +105,7 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
                     )
                 });
                 if let Some(m) = per_pod {
-                    let why = if apa && p.version == AibrixVersion::V0_4 {
+                    let why = if apa && p.version() == AibrixVersion::V0_4 {
                         "APA v0.4.0 makes no decision without a ready pod to average over"
                             .to_string()
                     } else if apa {
@@ -122,7 +122,7 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
                             Code::ScaleToZeroMisconfigured,
                             format!(
                                 "`minReplicas: 0` lets AIBrix {} scale the workload to 0, but nothing brings it back: at 0 replicas no pod reports the metric, and {why}; AIBrix has no activator to wake it on the first request",
-                                p.version.tag()
+                                p.version().tag()
                             ),
                         )
                         .at(span)

@@ -27,7 +27,7 @@ use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::display::{Clock, Dur};
-use crate::model::{AibrixVersion, Algorithm, Autoscaler, Millis, TargetType, SECOND};
+use crate::model::{AibrixParams, Algorithm, Autoscaler, Millis, TargetType, SECOND};
 use crate::sim::SimOutput;
 
 /// The load must stay over capacity at least this long (summed) to be reported.
@@ -39,8 +39,11 @@ pub(crate) fn up_tolerance(a: &Autoscaler) -> f64 {
     match &a.algorithm {
         Algorithm::Hpa(p) => p.tolerance_up.value,
         Algorithm::Keda(p) => p.hpa.tolerance_up.value,
-        Algorithm::AibrixKpa(p) if p.version == AibrixVersion::V0_4 => 0.0,
-        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => p.scale_up_tolerance.value,
+        Algorithm::AibrixKpa(AibrixParams::V04(_)) => 0.0,
+        Algorithm::AibrixApa(AibrixParams::V04(p)) => p.up_fluctuation_tolerance.value,
+        Algorithm::AibrixKpa(AibrixParams::V07(p)) | Algorithm::AibrixApa(AibrixParams::V07(p)) => {
+            p.scale_up_tolerance.value
+        }
         Algorithm::KnativeKpa(_) => 0.0,
     }
 }

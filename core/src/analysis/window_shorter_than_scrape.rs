@@ -28,7 +28,7 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::display::Dur;
 use crate::model::{
-    AibrixVersion, Algorithm, Autoscaler, Behavior, HpaParams, MetricSource, Millis, SECOND,
+    AibrixParams, Algorithm, Autoscaler, Behavior, HpaParams, MetricSource, Millis, SECOND,
 };
 use crate::samples::{Format, Samples, TimeBase};
 use crate::span::Param;
@@ -38,18 +38,19 @@ use crate::text::split_while;
 pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     match &a.algorithm {
-        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => {
+        // v0.7.0's windows are fixed (180 s / 60 s, `metrics/client.go`), far above its 10 s
+        // resync: only v0.4.0's annotation windows can be too short.
+        Algorithm::AibrixKpa(AibrixParams::V04(p)) | Algorithm::AibrixApa(AibrixParams::V04(p)) => {
             let resync = p.resync_interval.value;
             let kpa = matches!(a.algorithm, Algorithm::AibrixKpa(_));
-            // KPA reads the stable and panic windows; APA one window: v0.7.0 the stable window
-            // (`observeWindowSeconds`), v0.4.0 `apa.autoscaling.aibrix.ai/window`.
-            let windows: Vec<(&str, &Param<Millis>)> = match (kpa, p.version) {
-                (true, _) => vec![
+            // KPA reads the stable and panic windows; APA `apa.autoscaling.aibrix.ai/window`.
+            let windows: Vec<(&str, &Param<Millis>)> = if kpa {
+                vec![
                     ("stable window", &p.stable_window),
                     ("panic window", &p.panic_window),
-                ],
-                (false, AibrixVersion::V0_7) => vec![("stable window", &p.stable_window)],
-                (false, AibrixVersion::V0_4) => vec![("APA window", &p.apa_window)],
+                ]
+            } else {
+                vec![("APA window", &p.apa_window)]
             };
             for (what, w) in windows {
                 let Some(span) = w.span() else { continue };
@@ -64,30 +65,23 @@ pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
                             ),
                         )
                         .at(span)
-                        .with_help("AIBrix records one mean per reconcile into 1 s buckets and evicts buckets older than the window when it records (vllm-project/aibrix v0.7.0 types/metrics.go TimeWindow)")
+                        .with_help("AIBrix v0.4.0 records one sample per reconcile and averages the samples of the window (vllm-project/aibrix v0.4.0 pkg/controller/podautoscaler/aggregation/window.go)")
                         .with_fix(
                             format!("hold at least 3 samples: {}", Dur(3 * resync)),
                             span,
-                            window_text(p.version, 3 * resync),
+                            format!("\"{}s\"", 3 * resync / SECOND),
                         ),
                     );
                 }
             }
+        }
+        Algorithm::AibrixKpa(AibrixParams::V07(_)) | Algorithm::AibrixApa(AibrixParams::V07(_)) => {
         }
         Algorithm::Hpa(p) => hpa_windows(p, &mut out),
         Algorithm::Keda(p) => hpa_windows(&p.hpa, &mut out),
         Algorithm::KnativeKpa(_) => {}
     }
     out
-}
-
-/// The replacement text for a window: v0.7.0 writes integer seconds in the spec
-/// (`observeWindowSeconds`), v0.4.0 Go durations in annotations (`"30s"`).
-fn window_text(version: AibrixVersion, ms: Millis) -> String {
-    match version {
-        AibrixVersion::V0_7 => format!("{}", ms / SECOND),
-        AibrixVersion::V0_4 => format!("\"{}s\"", ms / SECOND),
-    }
 }
 
 fn hpa_windows(p: &HpaParams, out: &mut Vec<Diagnostic>) {
@@ -275,6 +269,7 @@ rule_doc! {
 mod tests {
     use super::*;
     use crate::analysis::test_util::autoscaler;
+    use crate::model::AibrixVersion;
 
     #[test]
     fn durations_and_ranges() {
@@ -291,34 +286,49 @@ mod tests {
         assert!(rate_ranges("sum(my_rate_total)").is_empty());
     }
 
+    /// v0.4.0 windows come from annotations; v0.7.0 has fixed 180 s / 60 s windows (the spec
+    /// fields are in no release) and never fires.
     #[test]
     fn aibrix_windows_below_resync() {
-        let y = |extra: &str, strategy: &str| {
-            crate::analysis::test_util::kpa_yaml("num_requests_waiting", "8", "").replace(
+        let y = |ann: &str, strategy: &str| {
+            crate::analysis::test_util::kpa_yaml("num_requests_waiting", "8", ann).replace(
                 "  scalingStrategy: KPA\n",
-                &format!("{extra}  scalingStrategy: {strategy}\n"),
+                &format!("  scalingStrategy: {strategy}\n"),
             )
         };
-        // (spec lines, strategy, diagnostics)
-        for (extra, strategy, n) in [
-            ("  panicWindowSeconds: 5\n", "KPA", 1),
-            ("  panicWindowSeconds: 5\n", "APA", 0), // APA reads only the stable window
+        let v04 = crate::config::ParseOptions {
+            aibrix_version: AibrixVersion::V0_4,
+            ..Default::default()
+        };
+        let stable = "    kpa.autoscaling.aibrix.ai/stable-window: \"8s\"\n";
+        let panic = "    kpa.autoscaling.aibrix.ai/panic-window: \"5s\"\n";
+        let apa = "    apa.autoscaling.aibrix.ai/window: \"5s\"\n";
+        // (annotations, strategy, version, diagnostics)
+        for (ann, strategy, options, n) in [
+            (panic.to_string(), "KPA", &v04, 1),
+            (panic.to_string(), "APA", &v04, 0), // APA reads only its own window
+            (apa.to_string(), "APA", &v04, 1),
+            (format!("{stable}{panic}"), "KPA", &v04, 2),
             (
-                "  observeWindowSeconds: 8\n  panicWindowSeconds: 5\n",
+                "    kpa.autoscaling.aibrix.ai/panic-window: \"10s\"\n".to_string(),
                 "KPA",
-                2,
-            ),
-            (
-                "  observeWindowSeconds: 30\n  panicWindowSeconds: 10\n",
-                "KPA",
+                &v04,
                 0,
             ),
-            ("", "KPA", 0),
+            (String::new(), "KPA", &v04, 0),
+            (
+                String::new(),
+                "KPA",
+                &crate::config::ParseOptions::default(),
+                0,
+            ),
         ] {
-            let d = check_windows(&autoscaler(&y(extra, strategy)));
-            assert_eq!(d.len(), n, "{extra} {strategy}: {d:?}");
+            let parsed = crate::config::parse_with(&y(&ann, strategy), options);
+            let a = parsed.autoscalers.first().expect("one autoscaler");
+            let d = check_windows(a);
+            assert_eq!(d.len(), n, "{ann} {strategy}: {d:?}");
             if let Some(d) = d.first() {
-                assert_eq!(d.fixes[0].edits[0].replacement, "30");
+                assert_eq!(d.fixes[0].edits[0].replacement, "\"30s\"");
             }
         }
     }

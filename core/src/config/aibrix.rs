@@ -15,8 +15,9 @@ use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, check_min_max, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    AibrixParams, AibrixVersion, Algorithm, Autoscaler, Behavior, Family, Metric, MetricSource,
-    MetricTarget, Millis, Policy, PolicyType, ScalingRules, SelectPolicy, TargetType, SECOND,
+    AibrixParams, AibrixV04Params, AibrixV07Params, AibrixVersion, Algorithm, Autoscaler, Behavior,
+    Family, Metric, MetricSource, MetricTarget, Millis, Policy, PolicyType, ScalingRules,
+    SelectPolicy, TargetType, SECOND,
 };
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
@@ -25,52 +26,14 @@ use crate::upstream::aibrix::{v04, v07};
 
 const PREFIX: &str = "autoscaling.aibrix.ai/";
 
-/// The v0.7.0 scaling-context defaults (`NewBaseScalingContext`, `metrics/client.go`); the
-/// v0.4.0-only fields carry their v0.4.0 defaults (unused by v0.7.0).
-pub fn default_params() -> AibrixParams {
-    AibrixParams {
-        version: AibrixVersion::V0_7,
-        scale_down_delay: v04::SCALE_DOWN_DELAY.param(),
-        activation_scale: v04::ACTIVATION_SCALE.param(),
-        target_burst_capacity: v04::TARGET_BURST_CAPACITY.param(),
-        apa_window: v04::APA_WINDOW.param(),
-        max_scale_up_rate: v07::MAX_SCALE_UP_RATE.param(),
-        max_scale_down_rate: v07::MAX_SCALE_DOWN_RATE.param(),
-        scale_up_tolerance: v07::SCALE_UP_TOLERANCE.param(),
-        scale_down_tolerance: v07::SCALE_DOWN_TOLERANCE.param(),
-        panic_threshold: v07::PANIC_THRESHOLD.param(),
-        scale_up_cooldown: v07::SCALE_UP_COOLDOWN.param(),
-        scale_down_cooldown: v07::SCALE_DOWN_COOLDOWN.param(),
-        scale_to_zero: v07::SCALE_TO_ZERO.param(),
-        stable_window: v07::STABLE_WINDOW.param(),
-        panic_window: v07::PANIC_WINDOW.param(),
-        resync_interval: v07::RESYNC_INTERVAL.param(),
-    }
+/// The v0.7.0 scaling context when no annotation is written.
+pub fn default_params() -> AibrixV07Params {
+    v07::params()
 }
 
-/// The v0.4.0 defaults: `common/context.go` (rates 2/2), `scaler/kpa.go` (panic threshold 2,
-/// stable 60 s, panic 10 s, scale-down delay 30 min, activation scale 1, burst capacity 2),
-/// `scaler/apa.go` (tolerances 0.1 up / 0.2 down, window 60 s), the controller's 10 s resync.
-/// The v0.7.0-only cooldown fields keep their v0.7.0 defaults (unused by v0.4.0).
-pub fn default_params_v04() -> AibrixParams {
-    AibrixParams {
-        version: AibrixVersion::V0_4,
-        max_scale_up_rate: v04::MAX_SCALE_UP_RATE.param(),
-        max_scale_down_rate: v04::MAX_SCALE_DOWN_RATE.param(),
-        scale_up_tolerance: v04::UP_FLUCTUATION_TOLERANCE.param(),
-        scale_down_tolerance: v04::DOWN_FLUCTUATION_TOLERANCE.param(),
-        panic_threshold: v04::PANIC_THRESHOLD.param(),
-        scale_up_cooldown: v07::SCALE_UP_COOLDOWN.param(),
-        scale_down_cooldown: v07::SCALE_DOWN_COOLDOWN.param(),
-        scale_to_zero: v07::SCALE_TO_ZERO.param(),
-        stable_window: v04::STABLE_WINDOW.param(),
-        panic_window: v04::PANIC_WINDOW.param(),
-        resync_interval: v04::RESYNC_INTERVAL.param(),
-        scale_down_delay: v04::SCALE_DOWN_DELAY.param(),
-        activation_scale: v04::ACTIVATION_SCALE.param(),
-        target_burst_capacity: v04::TARGET_BURST_CAPACITY.param(),
-        apa_window: v04::APA_WINDOW.param(),
-    }
+/// The v0.4.0 scaling context when no annotation is written.
+pub fn default_params_v04() -> AibrixV04Params {
+    v04::params()
 }
 
 /// Legacy (Gen A, ≤ v0.4) keys that v0.7.0 ignores, with what v0.7.0 reads instead:
@@ -78,13 +41,13 @@ pub fn default_params_v04() -> AibrixParams {
 const LEGACY: &[(&str, Option<&str>, &str)] = &[
     ("kpa.autoscaling.aibrix.ai/scale-down-delay", Some("autoscaling.aibrix.ai/scale-down-cooldown-window"), "v0.7.0 has no scale-down delay; the scale-down cooldown window (default 300s) is the closest setting (it keeps the minimum recommendation of the window, not the maximum)"),
     ("kpa.autoscaling.aibrix.ai/panic-threshold", Some("autoscaling.aibrix.ai/panic-threshold"), "same meaning"),
-    ("kpa.autoscaling.aibrix.ai/stable-window", None, "use `spec.observeWindowSeconds` (default 180)"),
-    ("kpa.autoscaling.aibrix.ai/panic-window", None, "use `spec.panicWindowSeconds` (default 60)"),
+    ("kpa.autoscaling.aibrix.ai/stable-window", None, "v0.7.0's stable window is fixed at 180s (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
+    ("kpa.autoscaling.aibrix.ai/panic-window", None, "v0.7.0's panic window is fixed at 60s (panicWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
     ("kpa.autoscaling.aibrix.ai/target-burst-capacity", None, "v0.7.0 has no burst capacity"),
     ("kpa.autoscaling.aibrix.ai/activation-scale", None, "v0.7.0 fixes the activation scale at 1"),
     ("apa.autoscaling.aibrix.ai/up-fluctuation-tolerance", Some("autoscaling.aibrix.ai/scale-up-tolerance"), "same meaning"),
     ("apa.autoscaling.aibrix.ai/down-fluctuation-tolerance", Some("autoscaling.aibrix.ai/scale-down-tolerance"), "same meaning"),
-    ("apa.autoscaling.aibrix.ai/window", None, "use `spec.observeWindowSeconds` (default 180)"),
+    ("apa.autoscaling.aibrix.ai/window", None, "v0.7.0's APA averages over the fixed 180s stable window (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
     ("autoscaling.aibrix.ai/up-fluctuation-tolerance", Some("autoscaling.aibrix.ai/scale-up-tolerance"), "same meaning"),
     ("autoscaling.aibrix.ai/down-fluctuation-tolerance", Some("autoscaling.aibrix.ai/scale-down-tolerance"), "same meaning"),
 ];
@@ -108,7 +71,7 @@ fn is_aibrix_key(k: &str) -> bool {
 }
 
 /// Read the annotations into `p`.
-fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixParams) {
+fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
     let Some(ann) = read::mapping(cx, meta, "annotations", "metadata.annotations") else {
         return;
     };
@@ -267,7 +230,7 @@ const V07_ONLY: &[(&str, Option<&str>, Option<&str>, &str)] = &[
 /// `scaler/apa.go` `UpdateByPaTypes`): the base keys for both strategies, `kpa.*` keys for
 /// KPA, `apa.*` keys for APA; everything else is ignored (warned here). A value that does not
 /// parse makes `UpdateByPaTypes` fail: upstream then never builds the scaler.
-fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy: Option<&str>) {
+fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixV04Params, strategy: Option<&str>) {
     let Some(ann) = read::mapping(cx, meta, "annotations", "metadata.annotations") else {
         return;
     };
@@ -374,8 +337,8 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixParams, strategy
                             "max-scale-down-rate" => p.max_scale_down_rate = param,
                             "panic-threshold" => p.panic_threshold = param,
                             "target-burst-capacity" => p.target_burst_capacity = param,
-                            "up-fluctuation-tolerance" => p.scale_up_tolerance = param,
-                            _ => p.scale_down_tolerance = param,
+                            "up-fluctuation-tolerance" => p.up_fluctuation_tolerance = param,
+                            _ => p.down_fluctuation_tolerance = param,
                         }
                     }
                 }
@@ -672,22 +635,25 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         "spec",
     );
     let v04 = version == AibrixVersion::V0_4;
-    let mut p = if v04 {
-        default_params_v04()
-    } else {
-        default_params()
-    };
-    if let Some(meta) = doc
+    let meta = doc
         .root
         .get("metadata")
-        .filter(|m| m.as_mapping().is_some())
-    {
-        if v04 {
+        .filter(|m| m.as_mapping().is_some());
+    let p = if v04 {
+        let mut p = default_params_v04();
+        if let Some(meta) = meta {
             let strategy = spec.get("scalingStrategy").and_then(Node::as_str);
             read_annotations_v04(cx, meta, &mut p, strategy);
-        } else {
+        }
+        AibrixParams::V04(p)
+    } else {
+        let mut p = default_params();
+        if let Some(meta) = meta {
             read_annotations(cx, meta, &mut p);
         }
+        AibrixParams::V07(p)
+    };
+    if let Some(meta) = meta {
         check_labels(cx, meta, version);
     }
     let target = read_target_ref(cx, spec, spec_key, "spec");
@@ -698,64 +664,13 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         if v04 { &v04::BOUNDS } else { &v07::BOUNDS },
     );
     check_min_max(cx, &min, &max, "PodAutoscaler");
-    if v04 {
-        // Added to the CRD in v0.5+ (PR #2522); the v0.4.0 API server prunes unknown fields.
-        for (field, instead) in [
-            ("observeWindowSeconds", "kpa.autoscaling.aibrix.ai/stable-window (KPA) or apa.autoscaling.aibrix.ai/window (APA)"),
-            ("panicWindowSeconds", "kpa.autoscaling.aibrix.ai/panic-window"),
-        ] {
-            if let Some((k, _)) = spec.entry(field) {
-                cx.warning(
-                    Code::UnknownField,
-                    k.span,
-                    format!("AIBrix v0.4.0 has no `spec.{field}` (added in v0.5): it is ignored; use the annotation {instead}"),
-                );
-            }
-        }
-    } else {
-        if let Some(w) = read::seconds_in(
-            cx,
-            spec,
-            "observeWindowSeconds",
-            "spec.observeWindowSeconds",
-            1,
-            3600,
-        ) {
-            p.stable_window = w;
-        }
-        if let Some(w) = read::seconds_in(
-            cx,
-            spec,
-            "panicWindowSeconds",
-            "spec.panicWindowSeconds",
-            1,
-            3600,
-        ) {
-            p.panic_window = w;
-        }
-        if p.panic_window.value > p.stable_window.value {
-            let at = p.panic_window.span().or(p.stable_window.span());
-            cx.push(
-                Diagnostic::error(
-                    Code::OutOfRange,
-                    format!(
-                        "`spec.panicWindowSeconds` ({} s) must be ≤ `spec.observeWindowSeconds` ({} s) (podautoscaler_webhook.go)",
-                        p.panic_window.value / 1000,
-                        p.stable_window.value / 1000
-                    ),
-                )
-                .at_opt(at),
-            );
-        }
-    }
-    if read::entry(spec, "schedules").is_some() {
-        if let Some((k, _)) = spec.entry("schedules") {
-            cx.warning(
-                Code::UnsupportedFeature,
-                k.span,
-                "`spec.schedules` (time-based bounds) is not replayed: the base minReplicas/maxReplicas apply throughout",
-            );
-        }
+    check_unreleased_windows(cx, spec, version);
+    if let Some((k, _)) = spec.entry("schedules") {
+        cx.warning(
+            Code::UnknownField,
+            k.span,
+            format!("AIBrix {} has no `spec.schedules`: it was added after v0.7.0, on main only (commit 0372379c, PR #2529) and is in no release yet, so the API server drops it and the base minReplicas/maxReplicas apply throughout", version.tag()),
+        );
     }
     let mut metrics = Vec::new();
     match read::sequence(cx, spec, "metricsSources", "spec.metricsSources") {
@@ -814,11 +729,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         "KPA" => Algorithm::AibrixKpa(p),
         "APA" => Algorithm::AibrixApa(p),
         _ => {
-            let (mut hpa_params, hpa_metrics) = to_hpa(cx, &p, &metrics, strategy_span(spec));
-            if v04 {
-                // v0.4.0 `makeHPA` sets no `behavior` (added in v0.5.0, PR #1622).
-                hpa_params.behavior = None;
-            }
+            let (hpa_params, hpa_metrics) = to_hpa(cx, &p, &metrics, strategy_span(spec));
             metrics = hpa_metrics;
             Algorithm::Hpa(hpa_params)
         }
@@ -838,6 +749,37 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
 
 fn strategy_span(spec: &Node) -> Option<Span> {
     spec.get("scalingStrategy").map(|n| n.span)
+}
+
+/// `spec.observeWindowSeconds` / `spec.panicWindowSeconds`: added by PR #2522 (commit b7db6193,
+/// 2026-08-04) after v0.7.0 (2026-06-17) and in no release. The API server of every release prunes
+/// them and the windows stay what the release fixes: v0.7.0 `metrics/client.go`
+/// (`stableWindowDuration` 180 s, `panicWindowDuration` 60 s), v0.4.0 the KPA/APA annotations.
+fn check_unreleased_windows(cx: &mut Cx, spec: &Node, version: AibrixVersion) {
+    let instead = |field: &str| {
+        match (version, field) {
+        (AibrixVersion::V0_4, "observeWindowSeconds") => "use the annotation `kpa.autoscaling.aibrix.ai/stable-window` (KPA) or `apa.autoscaling.aibrix.ai/window` (APA)",
+        (AibrixVersion::V0_4, _) => "use the annotation `kpa.autoscaling.aibrix.ai/panic-window`",
+        (AibrixVersion::V0_7, "observeWindowSeconds") => "v0.7.0 always averages over 180 s (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it",
+        (AibrixVersion::V0_7, _) => "v0.7.0 always uses a 60 s panic window (panicWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it",
+    }
+    };
+    for field in ["observeWindowSeconds", "panicWindowSeconds"] {
+        if let Some((k, _)) = spec.entry(field) {
+            cx.push(
+                Diagnostic::warning(
+                    Code::UnknownField,
+                    format!(
+                        "AIBrix {} has no `spec.{field}`: it is ignored; {}",
+                        version.tag(),
+                        instead(field)
+                    ),
+                )
+                .at(k.span)
+                .with_help("`spec.observeWindowSeconds` and `spec.panicWindowSeconds` were added after v0.7.0, on main only (commit b7db6193, PR #2522), and are in no release yet; the API server drops them"),
+            );
+        }
+    }
 }
 
 /// Build the Kubernetes HPA that AIBrix creates for `scalingStrategy: HPA`
@@ -930,6 +872,11 @@ fn to_hpa(
         });
     }
     let mut params = hpa::default_params();
+    // v0.4.0 `makeHPA` sets no `behavior`: the Kubernetes defaults apply (added in v0.5.0,
+    // `buildHPABehavior`, PR #1622).
+    let AibrixParams::V07(p) = p else {
+        return (params, out);
+    };
     let up_pct = rate_percent(cx, &p.max_scale_up_rate, true);
     let down_pct = rate_percent(cx, &p.max_scale_down_rate, false);
     let policy = |v: u32| Policy {

@@ -61,7 +61,7 @@ pub const MAX_EVALUATIONS_CEILING: u64 = 32_000_000;
 fn cadences(a: &Autoscaler) -> Vec<(Millis, &'static str)> {
     match &a.algorithm {
         Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => {
-            vec![(p.resync_interval.value.max(1), "AIBrix resync")]
+            vec![(p.resync_interval().value.max(1), "AIBrix resync")]
         }
         Algorithm::Hpa(p) => vec![(p.sync_period.value.max(1), "HPA sync period")],
         Algorithm::Keda(p) => vec![

@@ -68,6 +68,23 @@ pub mod v07 {
     pub const RESYNC_INTERVAL: Fact<Millis> = Fact::new(10 * SECOND, &CONTROLLER);
     pub const MIN_REPLICAS: Fact<u32> = Fact::new(1, &BOUNDS);
     pub const ACTIVATION_SCALE: Fact<u32> = Fact::new(1, &ACTIVATION);
+
+    /// The v0.7.0 scaling context when no annotation is written.
+    pub fn params() -> crate::model::AibrixV07Params {
+        crate::model::AibrixV07Params {
+            max_scale_up_rate: MAX_SCALE_UP_RATE.param(),
+            max_scale_down_rate: MAX_SCALE_DOWN_RATE.param(),
+            scale_up_tolerance: SCALE_UP_TOLERANCE.param(),
+            scale_down_tolerance: SCALE_DOWN_TOLERANCE.param(),
+            panic_threshold: PANIC_THRESHOLD.param(),
+            scale_up_cooldown: SCALE_UP_COOLDOWN.param(),
+            scale_down_cooldown: SCALE_DOWN_COOLDOWN.param(),
+            scale_to_zero: SCALE_TO_ZERO.param(),
+            stable_window: STABLE_WINDOW.param(),
+            panic_window: PANIC_WINDOW.param(),
+            resync_interval: RESYNC_INTERVAL.param(),
+        }
+    }
 }
 
 /// AIBrix v0.4.0 (Gen A).
@@ -127,6 +144,24 @@ pub mod v04 {
     pub const APA_WINDOW: Fact<Millis> = Fact::new(60 * SECOND, &APA);
     pub const RESYNC_INTERVAL: Fact<Millis> = Fact::new(10 * SECOND, &CONTROLLER);
     pub const MIN_REPLICAS: Fact<u32> = Fact::new(1, &BOUNDS);
+
+    /// The v0.4.0 scaling context when no annotation is written.
+    pub fn params() -> crate::model::AibrixV04Params {
+        crate::model::AibrixV04Params {
+            max_scale_up_rate: MAX_SCALE_UP_RATE.param(),
+            max_scale_down_rate: MAX_SCALE_DOWN_RATE.param(),
+            up_fluctuation_tolerance: UP_FLUCTUATION_TOLERANCE.param(),
+            down_fluctuation_tolerance: DOWN_FLUCTUATION_TOLERANCE.param(),
+            panic_threshold: PANIC_THRESHOLD.param(),
+            stable_window: STABLE_WINDOW.param(),
+            panic_window: PANIC_WINDOW.param(),
+            scale_down_delay: SCALE_DOWN_DELAY.param(),
+            activation_scale: ACTIVATION_SCALE.param(),
+            target_burst_capacity: TARGET_BURST_CAPACITY.param(),
+            apa_window: APA_WINDOW.param(),
+            resync_interval: RESYNC_INTERVAL.param(),
+        }
+    }
 }
 
 pub static SOURCES: &[&Source] = &[

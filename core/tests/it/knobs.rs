@@ -4,7 +4,7 @@
 
 use scalelens_core::config::ParseOptions;
 use scalelens_core::knobs::{self, Concept, KnobInfo, Setting};
-use scalelens_core::model::{AibrixVersion, Algorithm};
+use scalelens_core::model::{AibrixParams, AibrixVersion, Algorithm};
 use scalelens_core::span::Origin;
 use scalelens_core::Autoscaler;
 
@@ -97,8 +97,13 @@ fn unwritten_knobs_show_their_table_default() {
                     + check(name, &knobs::hpa::TABLE, &a, &k.hpa)
             }
             Algorithm::KnativeKpa(p) => check(name, &knobs::knative::TABLE, &a, p),
-            Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) => {
-                check(name, &knobs::aibrix::TABLE, &a, p)
+            Algorithm::AibrixKpa(AibrixParams::V07(p))
+            | Algorithm::AibrixApa(AibrixParams::V07(p)) => {
+                check(name, &knobs::aibrix::TABLE_V07, &a, p)
+            }
+            Algorithm::AibrixKpa(AibrixParams::V04(p))
+            | Algorithm::AibrixApa(AibrixParams::V04(p)) => {
+                check(name, &knobs::aibrix::TABLE_V04, &a, p)
             }
         };
     }

@@ -14,8 +14,8 @@ use scalelens_core::algorithm::aibrix::{
 };
 use scalelens_core::algorithm::{ClusterView, Controller, Decision, MetricReading, Mode, Reason};
 use scalelens_core::model::{
-    AibrixParams, Algorithm, Autoscaler, Family, Metric, MetricSource, MetricTarget, Millis,
-    TargetType, SECOND,
+    AibrixParams, AibrixV07Params, Algorithm, Autoscaler, Family, Metric, MetricSource,
+    MetricTarget, Millis, TargetType, SECOND,
 };
 use scalelens_core::{Param, Span, Spanned};
 use serde::Deserialize;
@@ -51,8 +51,8 @@ fn pod_metric(name: &str, target: f64, bound: Option<f64>) -> MetricSpec {
     }
 }
 
-fn default_params() -> AibrixParams {
-    AibrixParams {
+fn default_params() -> AibrixV07Params {
+    AibrixV07Params {
         max_scale_up_rate: Param::default(2.0, SRC),
         max_scale_down_rate: Param::default(2.0, SRC),
         scale_up_tolerance: Param::default(0.1, SRC),
@@ -64,7 +64,6 @@ fn default_params() -> AibrixParams {
         stable_window: Param::default(180 * SECOND, SRC),
         panic_window: Param::default(60 * SECOND, SRC),
         resync_interval: Param::default(10 * SECOND, SRC),
-        ..scalelens_core::config::aibrix::default_params()
     }
 }
 
@@ -73,7 +72,7 @@ fn autoscaler(
     min: u32,
     max: u32,
     metrics: &[MetricSpec],
-    params: AibrixParams,
+    params: AibrixV07Params,
 ) -> Autoscaler {
     Autoscaler {
         family: Family::Aibrix,
@@ -102,8 +101,8 @@ fn autoscaler(
             })
             .collect(),
         algorithm: match strategy {
-            Strategy::Kpa => Algorithm::AibrixKpa(params),
-            Strategy::Apa => Algorithm::AibrixApa(params),
+            Strategy::Kpa => Algorithm::AibrixKpa(AibrixParams::V07(params)),
+            Strategy::Apa => Algorithm::AibrixApa(AibrixParams::V07(params)),
         },
     }
 }
@@ -359,7 +358,7 @@ fn pipeline_vectors() {
     for c in &file.cases {
         assert!(!c.source.is_empty(), "{}: cite the source", c.name);
         let a = build_pipeline_case(c);
-        let mut ctl = AibrixController::new(&a);
+        let mut ctl = new_controller(&a);
         let mut last: Option<Decision> = None;
         for tick in &c.ticks {
             assert!(ctl.next_wake() <= tick.t_s * SECOND, "{}", c.name);
@@ -434,7 +433,7 @@ fn closed_loop(
     duration: Millis,
     demand: impl Fn(Millis) -> f64,
 ) -> Vec<Step> {
-    let mut ctl = AibrixController::new(a);
+    let mut ctl = new_controller(a);
     let bound = a.metrics.first().and_then(|m| m.bound);
     // (ready_at, count), oldest first.
     let mut groups: Vec<(Millis, u32)> = vec![(0, initial)];
@@ -658,7 +657,7 @@ fn controller_wakes_every_resync_from_zero() {
 #[test]
 fn no_metrics_keeps_replicas() {
     let a = autoscaler(Strategy::Kpa, 1, 5, &[], default_params());
-    let mut ctl = AibrixController::new(&a);
+    let mut ctl = new_controller(&a);
     let d = ctl
         .wake(&ClusterView {
             t: 0,
@@ -688,7 +687,7 @@ fn hostile_inputs_do_not_panic() {
         ],
         params,
     );
-    let mut ctl = AibrixController::new(&a);
+    let mut ctl = new_controller(&a);
     for (i, v) in [f64::NAN, f64::INFINITY, -5.0, 1e308, 0.0]
         .iter()
         .enumerate()
@@ -714,5 +713,14 @@ fn hostile_inputs_do_not_panic() {
             metrics: &readings,
         });
         assert!(d.is_some());
+    }
+}
+
+/// The v0.7.0 controller for an autoscaler built by [`autoscaler`].
+fn new_controller(a: &Autoscaler) -> AibrixController {
+    match &a.algorithm {
+        Algorithm::AibrixKpa(AibrixParams::V07(p)) => AibrixController::new(a, false, p),
+        Algorithm::AibrixApa(AibrixParams::V07(p)) => AibrixController::new(a, true, p),
+        other => panic!("not an AIBrix v0.7.0 autoscaler: {other:?}"),
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use scalelens_core::algorithm::aibrix_v04::{apa, ApaSpec, KpaScaler, KpaSpec, RingWindow};
 use scalelens_core::algorithm::{controller_for, ClusterView, MetricReading, Mode, Reason};
 use scalelens_core::config::{self, ParseOptions};
-use scalelens_core::model::{AibrixVersion, Algorithm, Millis, SECOND};
+use scalelens_core::model::{AibrixParams, AibrixVersion, Algorithm, Millis, SECOND};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -253,11 +253,12 @@ fn kpa_update_context_parses_v04_annotations() {
             .collect();
         let parsed = config::parse_with(&pa_yaml("KPA", &ann, 1), &v04());
         assert!(!parsed.has_errors(), "{}: {:?}", c.name, parsed.diagnostics);
-        let Some(Algorithm::AibrixKpa(p)) = parsed.autoscalers.first().map(|a| &a.algorithm) else {
-            panic!("{} ({}): no KPA", c.name, c.source);
+        let Some(Algorithm::AibrixKpa(AibrixParams::V04(p))) =
+            parsed.autoscalers.first().map(|a| &a.algorithm)
+        else {
+            panic!("{} ({}): no v0.4.0 KPA", c.name, c.source);
         };
         let e = &c.expected;
-        assert_eq!(p.version, AibrixVersion::V0_4);
         assert_eq!(
             p.max_scale_up_rate.value, e.max_scale_up_rate,
             "{}",
@@ -277,11 +278,16 @@ fn kpa_update_context_parses_v04_annotations() {
 #[test]
 fn v04_defaults() {
     let parsed = config::parse_with(&pa_yaml("APA", &[], 1), &v04());
-    let Some(Algorithm::AibrixApa(p)) = parsed.autoscalers.first().map(|a| &a.algorithm) else {
-        panic!("no APA");
+    let Some(Algorithm::AibrixApa(AibrixParams::V04(p))) =
+        parsed.autoscalers.first().map(|a| &a.algorithm)
+    else {
+        panic!("no v0.4.0 APA");
     };
     assert_eq!(
-        (p.scale_up_tolerance.value, p.scale_down_tolerance.value),
+        (
+            p.up_fluctuation_tolerance.value,
+            p.down_fluctuation_tolerance.value
+        ),
         (0.1, 0.2)
     );
     assert_eq!(p.apa_window.value, 60 * SECOND);

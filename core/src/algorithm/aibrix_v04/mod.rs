@@ -28,10 +28,10 @@ pub use kpa::{KpaScaler, KpaSpec, KpaStep, KpaV04Rule};
 pub use window::RingWindow;
 
 use super::{ClusterView, Controller, Decision, Mode, Reason};
-use crate::model::{AibrixParams, Algorithm, Autoscaler, MetricSource, Millis, SECOND};
+use crate::model::{AibrixV04Params, Autoscaler, MetricSource, Millis};
 
 /// `resyncInterval` (`podautoscaler_controller.go`, v0.4.0): used when the params say 0.
-pub const RESYNC_INTERVAL: Millis = 10 * SECOND;
+pub const RESYNC_INTERVAL: Millis = crate::upstream::aibrix::v04::RESYNC_INTERVAL.value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Strategy {
@@ -66,11 +66,6 @@ struct MetricSpec {
     whole_workload: bool,
 }
 
-/// v0.4.0 defaults used when the autoscaler is not an AIBrix one (never via `controller_for`).
-fn fallback() -> AibrixParams {
-    crate::config::aibrix::default_params_v04()
-}
-
 fn clamp_reason(value: u32, min: u32, max: u32) -> Option<(u32, Reason)> {
     if value < min {
         Some((min, Reason::MinReplicas { min }))
@@ -82,13 +77,10 @@ fn clamp_reason(value: u32, min: u32, max: u32) -> Option<(u32, Reason)> {
 }
 
 impl AibrixV04Controller {
-    /// The controller for `autoscaler` (an `AibrixKpa` / `AibrixApa` algorithm).
-    pub fn new(autoscaler: &Autoscaler) -> Self {
-        let (strategy, p) = match &autoscaler.algorithm {
-            Algorithm::AibrixKpa(p) => (Strategy::Kpa, p.clone()),
-            Algorithm::AibrixApa(p) => (Strategy::Apa, p.clone()),
-            _ => (Strategy::Kpa, fallback()),
-        };
+    /// The v0.4.0 controller for `autoscaler` with its scaling context `p`: the APA when
+    /// `apa`, else the KPA.
+    pub fn new(autoscaler: &Autoscaler, apa: bool, p: &AibrixV04Params) -> Self {
+        let strategy = if apa { Strategy::Apa } else { Strategy::Kpa };
         let metric = match autoscaler.metrics.as_slice() {
             [m] => Some(MetricSpec {
                 target: m.target.value.value,
@@ -121,8 +113,8 @@ impl AibrixV04Controller {
             },
             apa: ApaSpec {
                 target,
-                up_tolerance: p.scale_up_tolerance.value,
-                down_tolerance: p.scale_down_tolerance.value,
+                up_tolerance: p.up_fluctuation_tolerance.value,
+                down_tolerance: p.down_fluctuation_tolerance.value,
                 max_scale_up_rate: p.max_scale_up_rate.value,
                 max_scale_down_rate: p.max_scale_down_rate.value,
             },
