@@ -280,6 +280,7 @@ codes! {
     InvalidTarget = "invalid-target", Error, crate::config::rules::INVALID_TARGET;
     TargetAboveBound = "target-above-bound", Warning, crate::config::rules::TARGET_ABOVE_BOUND;
     DeprecatedMetric = "deprecated-metric", Note, crate::config::rules::DEPRECATED_METRIC;
+    DeprecatedValue = "deprecated-value", Note, crate::config::rules::DEPRECATED_VALUE;
     UnknownMetricSource = "unknown-metric-source", Error, crate::config::rules::UNKNOWN_METRIC_SOURCE;
     UnknownTargetType = "unknown-target-type", Error, crate::config::rules::UNKNOWN_TARGET_TYPE;
     UnknownPolicyType = "unknown-policy-type", Error, crate::config::hpa::UNKNOWN_POLICY_TYPE;
@@ -287,6 +288,7 @@ codes! {
     AibrixIgnoredAnnotation = "aibrix-ignored-annotation", Warning, crate::config::aibrix::AIBRIX_IGNORED_ANNOTATION;
     AibrixKeyInLabels = "aibrix-key-in-labels", Warning, crate::config::aibrix::AIBRIX_KEY_IN_LABELS;
     AibrixTargetTruncated = "aibrix-target-truncated", Error, crate::config::aibrix::AIBRIX_TARGET_TRUNCATED;
+    AibrixExternalReadsZero = "aibrix-external-reads-zero", Warning, crate::config::aibrix::AIBRIX_EXTERNAL_READS_ZERO;
     KedaResourceOnlyZero = "keda-resource-only-zero", Error, crate::config::keda::KEDA_RESOURCE_ONLY_ZERO;
     DuplicateName = "duplicate-name", Error, crate::config::keda::DUPLICATE_NAME;
     UnsupportedFeature = "unsupported-feature", Warning, crate::config::rules::UNSUPPORTED_FEATURE;

@@ -76,7 +76,14 @@ pub enum MetricSource {
     /// AIBrix `custom` (custom.metrics.k8s.io, per pod).
     AibrixCustom,
     /// AIBrix `external` / `domain` (one value for the whole workload).
-    AibrixExternal { endpoint: Option<String> },
+    AibrixExternal {
+        endpoint: Option<String>,
+        /// The replayed release reads 0 for this source whatever the endpoint serves: v0.5.0 –
+        /// v0.7.0 look the metric up under engine `"external"` in the metric registry, where no
+        /// metric has that engine, and `fetchFromGPUOptimizer` returns 0 on that failure
+        /// ([`crate::upstream::aibrix::v07::EXTERNAL_FETCH`]).
+        reads_zero: bool,
+    },
     /// HPA `Resource`.
     Resource,
     /// HPA `ContainerResource`.

@@ -431,7 +431,7 @@ fn check_labels(cx: &mut Cx, meta: &Node, version: AibrixVersion) {
 
 const SOURCE_TYPES: &[&str] = &["pod", "resource", "custom", "external", "domain"];
 
-fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
+fn read_source(cx: &mut Cx, m: &Node, path: &str, version: AibrixVersion) -> Option<Metric> {
     if m.as_mapping().is_none() {
         cx.error(
             Code::WrongType,
@@ -567,6 +567,9 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
             );
         }
     }
+    let reads_zero = version == AibrixVersion::V0_7
+        && matches!(st, "external" | "domain")
+        && check_external_v07(cx, m, path, st, endpoint.is_some(), name.as_ref());
     let name = name?;
     let tv = tv?;
     let value = value.filter(|v| *v > 0.0)?;
@@ -583,6 +586,7 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
         _ => (
             MetricSource::AibrixExternal {
                 endpoint: endpoint.map(|e| e.value),
+                reads_zero,
             },
             TargetType::Value,
         ),
@@ -599,6 +603,53 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
         activation_threshold: None,
         span: m.span,
     })
+}
+
+/// An `external` / `domain` source as AIBrix v0.7.0 sees it (`upstream::aibrix::v07`
+/// `EXTERNAL_FETCH`, `WEBHOOK`, `TYPES`): `domain` is deprecated; without an endpoint the
+/// webhook rejects the PodAutoscaler (and the controller would mark it invalid and never scale
+/// it); with one, the fetcher reads 0. Returns whether the source reads 0.
+fn check_external_v07(
+    cx: &mut Cx,
+    m: &Node,
+    path: &str,
+    st: &str,
+    has_endpoint: bool,
+    name: Option<&Spanned<String>>,
+) -> bool {
+    if st == "domain" {
+        if let Some((_, v)) = m.entry("metricSourceType") {
+            cx.push(
+                Diagnostic::note(
+                    Code::DeprecatedValue,
+                    format!("`{path}.metricSourceType: domain` is deprecated in AIBrix v0.7.0 (\"use EXTERNAL instead\", api/autoscaling/v1alpha1/podautoscaler_types.go); it behaves exactly like `external`"),
+                )
+                .at(v.span)
+                .with_fix("use `external`", v.span, "external"),
+            );
+        }
+    }
+    if !has_endpoint {
+        cx.push(
+            Diagnostic::error(
+                Code::MissingField,
+                format!("`{path}.endpoint` is required for metricSourceType {st} on AIBrix v0.7.0: the admission webhook rejects the PodAutoscaler (podautoscaler_webhook.go validatePodAutoscaler), and one that gets past it is marked ValidSpec=False and never scales"),
+            )
+            .at(m.span)
+            .with_help("v0.7.0 has no client for the Kubernetes external.metrics API (fetchFromK8sExternalMetrics: \"not implemented yet\"); it came after v0.7.0, on main only (PR #2367)"),
+        );
+        return false;
+    }
+    let metric = name.map_or("the metric", |n| n.value.as_str());
+    cx.push(
+        Diagnostic::warning(
+            Code::AibrixExternalReadsZero,
+            format!("AIBrix v0.7.0 reads 0 for `{metric}` from an external endpoint, whatever it serves: the fetcher looks the metric up under engine \"external\" in its registry (pkg/metrics/metrics.go), which no metric has, and fetchFromGPUOptimizer returns 0 when that fails; the replay feeds 0, so this PodAutoscaler scales toward minReplicas"),
+        )
+        .at_opt(name.map(|n| n.span).or(Some(m.span)))
+        .with_help("scale on a metric AIBrix v0.7.0 does read: `metricSourceType: pod` with an engine metric (e.g. num_requests_waiting), or a Kubernetes HPA / KEDA ScaledObject on the external metric"),
+    );
+    true
 }
 
 /// Read one PodAutoscaler document as AIBrix `version` does.
@@ -675,6 +726,18 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
     let mut metrics = Vec::new();
     match read::sequence(cx, spec, "metricsSources", "spec.metricsSources") {
         Some(list) if !list.is_empty() => {
+            if !v04 && list.len() > 1 {
+                if let Some((k, _)) = spec.entry("metricsSources") {
+                    cx.push(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            format!("AIBrix v0.7.0's admission webhook requires exactly one `spec.metricsSources` entry, found {} (podautoscaler_webhook.go validatePodAutoscaler: \"exactly one metricsSource is required\"): the API server refuses the PodAutoscaler", list.len()),
+                        )
+                        .at(k.span)
+                        .with_help("the webhook is on by default (kustomize and Helm); with it disabled, the controller would take the highest recommendation over the sources. Several sources are accepted only after v0.7.0, on main"),
+                    );
+                }
+            }
             if v04
                 && list.len() > 1
                 && spec.get("scalingStrategy").and_then(Node::as_str) != Some("HPA")
@@ -688,7 +751,12 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
                 }
             }
             for (i, m) in list.iter().enumerate() {
-                metrics.extend(read_source(cx, m, &format!("spec.metricsSources[{i}]")));
+                metrics.extend(read_source(
+                    cx,
+                    m,
+                    &format!("spec.metricsSources[{i}]"),
+                    version,
+                ));
             }
         }
         Some(_) => {
@@ -1016,4 +1084,36 @@ rule_doc! {
     /// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/hpa_resources.go`
     ///   (`makeHPAWithBounds`).
     pub(crate) const AIBRIX_TARGET_TRUNCATED;
+}
+
+rule_doc! {
+    /// AIBrix v0.7.0 reads 0 for an external metric.
+    ///
+    /// # What it does
+    /// Reports a `metricSourceType: external` (or `domain`) source with an `endpoint` when the
+    /// replayed release is v0.7.0 (the same code runs in v0.5.0 and v0.6.0), and replays it as
+    /// reading 0.
+    ///
+    /// # Why is this bad
+    /// The fetcher asks the metric registry for the metric under engine `"external"`, which no
+    /// metric has, and returns 0 when that fails (logging a warning only): whatever the endpoint
+    /// serves, the autoscaler sees 0 and scales toward `minReplicas`.
+    ///
+    /// # Example
+    /// ```text
+    /// metricsSources:
+    ///   - metricSourceType: external
+    ///     endpoint: gpu-optimizer.aibrix-system.svc.cluster.local:8080
+    ///     targetMetric: vllm:deployment_replicas
+    /// ```
+    ///
+    /// # Fix
+    /// Scale on a metric v0.7.0 reads (`metricSourceType: pod` with an engine metric), or use a
+    /// Kubernetes HPA or KEDA ScaledObject on the external metric.
+    ///
+    /// # References
+    /// - vllm-project/aibrix v0.7.0 `pkg/controller/podautoscaler/metrics/fetcher.go`
+    ///   (`fetchFromGPUOptimizer`), `pkg/metrics/engine_fetcher.go` (`FetchTypedMetric`),
+    ///   `pkg/metrics/metrics.go` (`Metrics`).
+    pub(crate) const AIBRIX_EXTERNAL_READS_ZERO;
 }

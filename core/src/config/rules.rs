@@ -403,6 +403,31 @@ rule_doc! {
 }
 
 rule_doc! {
+    /// A value the replayed release still accepts but has deprecated.
+    ///
+    /// # What it does
+    /// Reports a value that the replayed release marks deprecated, with the value to use instead
+    /// (AIBrix v0.7.0 `metricSourceType: domain`, "use EXTERNAL instead").
+    ///
+    /// # Why is this bad
+    /// It works today and is replayed as the release runs it, but a later release may drop it.
+    ///
+    /// # Example
+    /// ```text
+    /// metricsSources:
+    ///   - metricSourceType: domain
+    /// ```
+    ///
+    /// # Fix
+    /// The replacement value (a safe edit: the release treats both alike).
+    ///
+    /// # References
+    /// - vllm-project/aibrix v0.7.0 `api/autoscaling/v1alpha1/podautoscaler_types.go`
+    ///   (`MetricSourceType`, `+deprecated`).
+    pub(crate) const DEPRECATED_VALUE;
+}
+
+rule_doc! {
     /// A metric source type the controller does not know.
     ///
     /// # What it does

@@ -316,6 +316,20 @@ fn run(
     (duration, evaluations): (Millis, u64),
 ) -> Result<Vec<TimelineEntry>, ReplayTooLong> {
     let mut controller: Box<dyn Controller> = controller_for(autoscaler);
+    // Sources the replayed release reads as 0 whatever the data says (AIBrix v0.7.0 external).
+    let reads_zero: Vec<bool> = autoscaler
+        .metrics
+        .iter()
+        .map(|m| {
+            matches!(
+                m.source,
+                crate::model::MetricSource::AibrixExternal {
+                    reads_zero: true,
+                    ..
+                }
+            )
+        })
+        .collect();
     let mut readings = vec![
         MetricReading {
             total: 0.0,
@@ -363,7 +377,8 @@ fn run(
         let d = demand.points.get(idx).map_or(0.0, |p| p.1);
         let ready = pods.ready_at(t);
         for (i, r) in readings.iter_mut().enumerate() {
-            let total = if i == 0 { d } else { 0.0 };
+            let zero = reads_zero.get(i).copied().unwrap_or(false);
+            let total = if i == 0 && !zero { d } else { 0.0 };
             let mut per_pod = if ready > 0 { total / ready as f64 } else { 0.0 };
             if let Some(Some(b)) = bounds.get(i) {
                 per_pod = per_pod.min(*b);

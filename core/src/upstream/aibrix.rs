@@ -46,6 +46,31 @@ pub mod v07 {
         "DefaultActivationScale",
         TAG,
     );
+    /// How an `external` / `domain` source is fetched: `fetchFromGPUOptimizer` asks
+    /// `FetchTypedMetric` (`pkg/metrics/engine_fetcher.go`) for the metric under engine
+    /// `"external"`, which no entry of the registry (`pkg/metrics/metrics.go` `Metrics`) maps, and
+    /// returns 0 with a warning when that fails; without an endpoint,
+    /// `fetchFromK8sExternalMetrics` is "not implemented yet".
+    pub static EXTERNAL_FETCH: Source = Source::new(
+        Project::Aibrix,
+        "pkg/controller/podautoscaler/metrics/fetcher.go",
+        "fetchFromGPUOptimizer",
+        TAG,
+    );
+    /// The admission webhook: exactly one metricsSource; `external`/`domain` need an endpoint.
+    pub static WEBHOOK: Source = Source::new(
+        Project::Aibrix,
+        "pkg/webhook/podautoscaler_webhook.go",
+        "validatePodAutoscaler",
+        TAG,
+    );
+    /// `MetricSourceType` (`DOMAIN` is `+deprecated`: "use EXTERNAL instead").
+    pub static TYPES: Source = Source::new(
+        Project::Aibrix,
+        "api/autoscaling/v1alpha1/podautoscaler_types.go",
+        "MetricSourceType",
+        TAG,
+    );
     /// The HPA the HPA strategy creates (`makeHPAWithBounds`).
     pub static HPA: Source = Source::new(
         Project::Aibrix,
@@ -170,6 +195,9 @@ pub static SOURCES: &[&Source] = &[
     &v07::CONTROLLER,
     &v07::BOUNDS,
     &v07::ACTIVATION,
+    &v07::EXTERNAL_FETCH,
+    &v07::WEBHOOK,
+    &v07::TYPES,
     &v07::HPA,
     &v04::BASE,
     &v04::KPA,

@@ -28,6 +28,7 @@ mod quantity;
 mod samples_errors;
 mod samples_import;
 mod samples_perf;
+mod upstream;
 mod vectors_aibrix;
 mod vectors_aibrix_v04;
 mod vectors_hpa;

@@ -335,7 +335,10 @@ fn build_pipeline_case(c: &PipelineCase) -> Autoscaler {
                 },
                 "resource" => MetricSource::AibrixResource,
                 "custom" => MetricSource::AibrixCustom,
-                "external" => MetricSource::AibrixExternal { endpoint: None },
+                "external" => MetricSource::AibrixExternal {
+                    endpoint: None,
+                    reads_zero: false,
+                },
                 other => panic!("{}: unknown source {other}", c.name),
             },
             target: m.target,
