@@ -512,7 +512,14 @@ pub fn fetch(q: &RangeQuery, access: &Access, limit: u64) -> Result<String, Prom
         }
         Err(e) => return Err(transport_error(&url, access.timeout, e)),
     };
-    let text = String::from_utf8_lossy(&bytes);
+    // Messages quote the body even when it is not UTF-8; the importer only ever gets UTF-8.
+    let (text, bad_utf8) = match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
     let body = scalelens_core::text::strip_bom(&text).trim_start();
     if !(200..300).contains(&status) {
         return Err(PrometheusError::Status {
@@ -530,14 +537,11 @@ pub fn fetch(q: &RangeQuery, access: &Access, limit: u64) -> Result<String, Prom
             excerpt: excerpt(body),
         });
     }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        Err(e) => Err(PrometheusError::Response {
+    match bad_utf8 {
+        None => Ok(text),
+        Some(at) => Err(PrometheusError::Response {
             request: q.describe(),
-            message: format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
+            message: format!("not UTF-8 text (invalid byte at offset {at})"),
             line: 1,
             column: 1,
         }),
@@ -616,7 +620,10 @@ fn transport_error(url: &str, timeout: Millis, e: ureq::Error) -> PrometheusErro
         ureq::Error::Timeout(t) => PrometheusError::Timeout {
             url: url.to_string(),
             after: match t {
-                ureq::Timeout::Connect => Dur(CONNECT_TIMEOUT.as_millis() as u64).to_string(),
+                ureq::Timeout::Connect => {
+                    let connect = u64::try_from(CONNECT_TIMEOUT.as_millis()).unwrap_or(u64::MAX);
+                    Dur(connect.min(timeout)).to_string()
+                }
                 _ => Dur(timeout).to_string(),
             },
             what: match t {

@@ -254,7 +254,7 @@ pub enum Reply {
     Canned {
         status: u16,
         content_type: &'static str,
-        body: String,
+        body: Vec<u8>,
     },
     /// Read the request, then say nothing (until the server is dropped).
     Silence,
@@ -334,9 +334,10 @@ fn serve(conn: TcpStream, reply: &Reply, seen: &Mutex<Vec<String>>, stop: &Atomi
         } => {
             let _ = write!(
                 w,
-                "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
             );
+            let _ = w.write_all(body);
         }
         Reply::Silence => {
             while !stop.load(Ordering::Relaxed) {

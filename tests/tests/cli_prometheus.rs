@@ -6,7 +6,8 @@
 //!   OpenMetrics text Prometheus was fed): same timeline, same explanation, same diagnostics.
 //! - Every failure is one clear line, exit 2 (table: bad URLs, Prometheus' own 400 error, a query
 //!   with no series, too many points, connection refused, a missing token variable, non-JSON,
-//!   `"status": "error"`, a truncated body, an oversized body, no answer in time).
+//!   `"status": "error"`, a truncated body, a body not UTF-8, an oversized body, no answer in
+//!   time).
 //! - A bearer token from the environment is sent as `Authorization: Bearer`, never printed.
 //! - https with a private CA (`--prometheus-ca`), and the refusal without it.
 //!
@@ -221,11 +222,11 @@ fn replay_through_prometheus_equals_the_file_replay() {
 }
 
 /// A canned response of the fake server.
-fn canned(status: u16, content_type: &'static str, body: &str) -> Reply {
+fn canned(status: u16, content_type: &'static str, body: impl AsRef<[u8]>) -> Reply {
     Reply::Canned {
         status,
         content_type,
-        body: body.to_string(),
+        body: body.as_ref().to_vec(),
     }
 }
 
@@ -270,6 +271,12 @@ fn failures_are_one_clear_error() {
         "application/json",
         r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{}"#,
     ));
+    let latin1 = FakeServer::start(canned(
+        200,
+        "application/json",
+        b"{\"status\":\"success\xff\"}",
+    ));
+    let latin1_url = latin1.url();
     let big = FakeServer::start(canned(200, "application/json", &response(200)));
     let silent = FakeServer::start(Reply::Silence);
     let (html_url, status_error_url, unauthorized_url) =
@@ -365,6 +372,11 @@ fn failures_are_one_clear_error() {
             "a truncated body",
             vec!["--prometheus", &truncated_url, "--query", "up"],
             vec!["bad response to query `up`", "(response line 1, column"],
+        ),
+        (
+            "not UTF-8",
+            vec!["--prometheus", &latin1_url, "--query", "up"],
+            vec!["not UTF-8 text (invalid byte at offset 18)"],
         ),
         (
             "an oversized body",
