@@ -277,7 +277,7 @@ fn failures_are_one_clear_error() {
         b"{\"status\":\"success\xff\"}",
     ));
     let latin1_url = latin1.url();
-    let big = FakeServer::start(canned(200, "application/json", &response(200)));
+    let big = FakeServer::start(canned(200, "application/json", response(200)));
     let silent = FakeServer::start(Reply::Silence);
     let (html_url, status_error_url, unauthorized_url) =
         (html.url(), status_error.url(), unauthorized.url());
@@ -492,7 +492,7 @@ fn failures_are_one_clear_error() {
 #[test]
 fn bearer_token_comes_from_the_environment() {
     // No Prometheus needed: the loopback server records what the CLI sends.
-    let server = FakeServer::start(canned(200, "application/json", &response(5)));
+    let server = FakeServer::start(canned(200, "application/json", response(5)));
     let url = server.url();
     let base = [
         "simulate",
