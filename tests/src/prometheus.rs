@@ -25,9 +25,16 @@ use std::time::{Duration, Instant};
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `$SCALELENS_PROMETHEUS`, else `prometheus` on `PATH` (Debian: `/usr/bin/prometheus`).
+/// Panics when `$SCALELENS_PROMETHEUS` names no file (a mistake, not an absence).
 pub fn prometheus_binary() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("SCALELENS_PROMETHEUS") {
-        return Some(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        assert!(
+            p.is_file(),
+            "SCALELENS_PROMETHEUS={} is not a file",
+            p.display()
+        );
+        return Some(p);
     }
     on_path("prometheus")
 }

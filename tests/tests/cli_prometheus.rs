@@ -12,7 +12,8 @@
 //! - https with a private CA (`--prometheus-ca`), and the refusal without it.
 //!
 //! These tests skip, saying so, when Prometheus is not installed (`apt-get install -y
-//! prometheus`; `.ci/run` installs it); they never skip because of anything else.
+//! prometheus`); they never skip because of anything else, and `.ci/run` (which installs it)
+//! sets `SCALELENS_REQUIRE_PROMETHEUS=1` so that there a missing binary fails.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,10 +31,17 @@ const CONFIG: &str = "examples/seed-kpa-gpu-cache/autoscaler.yaml";
 /// The data's last time: 120 steps of 15 s after [`RANGE_T0`].
 const RANGE_END: i64 = RANGE_T0 + 120 * 15;
 
-/// Prometheus, or `None` (and a message on stderr) when it is not installed.
+/// Prometheus, or `None` (and a message on stderr) when it is not installed. With
+/// `SCALELENS_REQUIRE_PROMETHEUS` set (`.ci/run` sets it), a missing binary fails instead.
 fn prometheus_or_skip(test: &str) -> Option<PathBuf> {
     match (prometheus_binary(), promtool_binary()) {
         (Some(p), Some(_)) => Some(p),
+        _ if std::env::var_os("SCALELENS_REQUIRE_PROMETHEUS").is_some_and(|v| !v.is_empty()) => {
+            panic!(
+                "{test}: SCALELENS_REQUIRE_PROMETHEUS is set but the prometheus and promtool \
+                 binaries are not installed (Debian: apt-get install -y prometheus)"
+            )
+        }
         _ => {
             eprintln!(
                 "SKIPPED {test}: the prometheus and promtool binaries are not installed \
