@@ -81,10 +81,19 @@ pub fn free_port() -> u16 {
 pub struct Options {
     /// OpenMetrics text (timestamps in seconds, ending with `# EOF`) backfilled before start.
     pub openmetrics: Option<String>,
-    /// `host:port` targets scraped every second (job `scalelens`), each with its metrics path.
-    pub scrape: Vec<(String, String)>,
+    /// Loopback targets scraped every second.
+    pub scrape: Vec<Scrape>,
     /// Serve https with this certificate and key (PEM files).
     pub tls: Option<(PathBuf, PathBuf)>,
+}
+
+/// One scrape job: `job` (the `job` label), a `host:port` target and its metrics path (Envoy's
+/// admin: `/stats/prometheus`).
+#[derive(Debug, Clone)]
+pub struct Scrape {
+    pub job: String,
+    pub target: String,
+    pub metrics_path: String,
 }
 
 /// A running Prometheus, killed (and its directory removed) on drop.
@@ -122,14 +131,42 @@ impl Prometheus {
             String::from("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
         if !options.scrape.is_empty() {
             config.push_str("scrape_configs:\n");
-            for (target, path) in &options.scrape {
+            for Scrape {
+                job,
+                target,
+                metrics_path,
+            } in &options.scrape
+            {
                 config.push_str(&format!(
-                    "  - job_name: scalelens\n    metrics_path: {path}\n    static_configs:\n      - targets: [\"{target}\"]\n"
+                    "  - job_name: {job}\n    metrics_path: {metrics_path}\n    static_configs:\n      - targets: [\"{target}\"]\n"
                 ));
             }
         }
         std::fs::write(dir.join("prometheus.yml"), config).expect("write the configuration");
-        let port = free_port();
+        // The port is free when picked; another process may take it before Prometheus binds it:
+        // then try another.
+        for attempt in 1.. {
+            let port = free_port();
+            match Self::spawn(binary, options, &dir, &data, port) {
+                Ok(p) => return p,
+                Err(log) if attempt < 3 && log.contains("address already in use") => continue,
+                Err(log) => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    panic!("prometheus did not start on port {port}:\n{log}")
+                }
+            }
+        }
+        unreachable!("the loop returns or panics")
+    }
+
+    /// Start on `port` and wait until ready; the log on failure.
+    fn spawn(
+        binary: &Path,
+        options: &Options,
+        dir: &Path,
+        data: &Path,
+        port: u16,
+    ) -> Result<Prometheus, String> {
         let log = dir.join("prometheus.log");
         let mut cmd = Command::new(binary);
         cmd.arg(format!(
@@ -156,31 +193,26 @@ impl Prometheus {
             .expect("write the web configuration");
             cmd.arg(format!("--web.config.file={}", web.display()));
         }
-        let child = cmd.spawn().expect("prometheus starts");
-        let mut p = Prometheus {
-            child,
-            dir,
-            port,
-            https: options.tls.is_some(),
-        };
-        p.wait_ready(&log);
-        p
-    }
-
-    fn wait_ready(&mut self, log: &Path) {
+        let mut child = cmd.spawn().expect("prometheus starts");
         let start = Instant::now();
         loop {
-            let text = std::fs::read_to_string(log).unwrap_or_default();
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
             if text.contains("Server is ready to receive web requests") {
-                return;
+                return Ok(Prometheus {
+                    child,
+                    dir: dir.to_path_buf(),
+                    port,
+                    https: options.tls.is_some(),
+                });
             }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("prometheus exited ({status}) before it was ready:\n{text}");
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("exited ({status}) before it was ready:\n{text}"));
             }
-            assert!(
-                start.elapsed() < READY_TIMEOUT,
-                "prometheus not ready within {READY_TIMEOUT:?}:\n{text}"
-            );
+            if start.elapsed() > READY_TIMEOUT {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("not ready within {READY_TIMEOUT:?}:\n{text}"));
+            }
             thread::sleep(Duration::from_millis(50));
         }
     }
