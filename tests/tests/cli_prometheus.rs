@@ -10,6 +10,7 @@
 //!   time).
 //! - A bearer token from the environment is sent as `Authorization: Bearer`, never printed.
 //! - https with a private CA (`--prometheus-ca`), and the refusal without it.
+//! - The harness itself scrapes a loopback target (what the Envoy tests build on).
 //!
 //! These tests skip, saying so, when Prometheus is not installed (`apt-get install -y
 //! prometheus`); they never skip because of anything else, and `.ci/run` (which installs it)
@@ -22,7 +23,7 @@ use std::sync::OnceLock;
 use scalelens_tests::paths::{target_dir, workspace_root};
 use scalelens_tests::prometheus::{
     free_port, prometheus_binary, promtool_binary, scratch_dir, FakeServer, Options, Prometheus,
-    Reply,
+    Reply, Scrape,
 };
 use scalelens_tests::RANGE_T0;
 
@@ -616,4 +617,49 @@ fn https_with_a_private_ca() {
         "{}",
         r.err
     );
+}
+
+#[test]
+fn harness_scrapes_a_loopback_target() {
+    let Some(bin) = prometheus_or_skip("harness_scrapes_a_loopback_target") else {
+        return;
+    };
+    let target = FakeServer::start(canned(
+        200,
+        "text/plain; version=0.0.4",
+        "# TYPE scalelens_harness_probe gauge\nscalelens_harness_probe{cluster=\"vllm\"} 7\n",
+    ));
+    let prom = Prometheus::start(
+        &bin,
+        &Options {
+            scrape: vec![Scrape {
+                job: "probe".into(),
+                target: target.url().trim_start_matches("http://").to_string(),
+                metrics_path: "/metrics".into(),
+            }],
+            ..Options::default()
+        },
+    );
+    let start = std::time::Instant::now();
+    loop {
+        let (status, body) = prom.get("/api/v1/query?query=scalelens_harness_probe");
+        assert_eq!(status, 200, "{body}");
+        let v = json(&body);
+        let result = &v["data"]["result"][0];
+        if !result.is_null() {
+            assert_eq!(result["metric"]["job"], "probe", "{body}");
+            assert_eq!(result["metric"]["cluster"], "vllm", "{body}");
+            assert_eq!(result["value"][1], "7", "{body}");
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "no scrape within 20 s: {body}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert!(target
+        .requests()
+        .iter()
+        .any(|r| r.starts_with("GET /metrics ")));
 }
