@@ -2,12 +2,14 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 
 use scalelens_core::model::AibrixVersion;
 use scalelens_core::pipeline::{PipelineOptions, ReplayWindow, WindowBound};
 use scalelens_core::sim::MAX_EVALUATIONS_CEILING;
 use scalelens_core::Millis;
+
+use crate::prometheus::{Access, PrometheusError, RangeQuery};
 
 /// What `--version` prints: the crate version and the upstream versions whose behaviour is
 /// replayed.
@@ -184,7 +186,89 @@ impl SamplesAre {
     }
 }
 
+/// `--prometheus URL --query PROMQL`: the samples from a Prometheus server's range query
+/// ([`crate::prometheus`]) instead of a file. `--from`/`--to` then choose the range fetched.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PrometheusArgs {
+    /// Read the samples from this Prometheus server's HTTP API (/api/v1/query_range) instead of a
+    /// file: its base URL, http:// or https:// (a path prefix is kept), e.g.
+    /// http://127.0.0.1:9090. --from/--to choose the range fetched (default: the last hour).
+    #[arg(long, value_name = "URL", requires = "query")]
+    pub prometheus: Option<String>,
+    /// The PromQL expression for --prometheus, e.g. 'vllm:gpu_cache_usage_perc{model_name="m"}'.
+    #[arg(long, value_name = "PROMQL", requires = "prometheus")]
+    pub query: Option<String>,
+    /// The query's resolution: a Go or Prometheus duration (15s, 1m, 1d) or seconds (default:
+    /// 15s, coarser when needed to fit Prometheus' 11000 points per series).
+    #[arg(long, value_name = "DURATION", value_parser = crate::prometheus::parse_step, requires = "prometheus")]
+    pub step: Option<Millis>,
+    /// The environment variable holding a bearer token for --prometheus (default:
+    /// SCALELENS_PROMETHEUS_TOKEN when it is set). The token is never a command-line argument.
+    #[arg(long, value_name = "NAME", requires = "prometheus")]
+    pub prometheus_token_env: Option<String>,
+    /// PEM CA certificates to trust for an https:// --prometheus (default: the Mozilla roots).
+    #[arg(long, value_name = "FILE.pem", requires = "prometheus")]
+    pub prometheus_ca: Option<PathBuf>,
+    /// Give up on the Prometheus request after this long, e.g. 30s (default 2m; connecting at
+    /// most 10s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "prometheus")]
+    pub prometheus_timeout: Option<Millis>,
+}
+
+impl PrometheusArgs {
+    /// A flag of `--prometheus` given without it. clap's `requires` lets it pass when
+    /// `--samples` or `--demand` is there (it conflicts with `--prometheus`), and a flag must
+    /// never be silently ignored.
+    pub fn stray_flag(&self) -> Option<&'static str> {
+        if self.prometheus.is_some() {
+            return None;
+        }
+        [
+            (self.query.is_some(), "--query"),
+            (self.step.is_some(), "--step"),
+            (
+                self.prometheus_token_env.is_some(),
+                "--prometheus-token-env",
+            ),
+            (self.prometheus_ca.is_some(), "--prometheus-ca"),
+            (self.prometheus_timeout.is_some(), "--prometheus-timeout"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+
+    /// The range query and access these flags describe (`None` without `--prometheus`), with
+    /// the process environment for the token and `now` (Unix ms) for the default range.
+    pub fn request(
+        &self,
+        from: Option<WindowBound>,
+        to: Option<WindowBound>,
+        now: i64,
+    ) -> Option<Result<(RangeQuery, Access), PrometheusError>> {
+        let url = self.prometheus.as_deref()?;
+        let query = self.query.as_deref().unwrap_or("");
+        Some((|| {
+            let q = RangeQuery::new(url, query, from, to, self.step, now)?;
+            let token =
+                crate::prometheus::token_from_env(self.prometheus_token_env.as_deref(), |name| {
+                    std::env::var_os(name)
+                })?;
+            Ok((
+                q,
+                Access {
+                    token,
+                    ca: self.prometheus_ca.clone(),
+                    timeout: self
+                        .prometheus_timeout
+                        .unwrap_or(crate::prometheus::DEFAULT_TIMEOUT),
+                },
+            ))
+        })())
+    }
+}
+
 #[derive(Debug, clap::Args)]
+#[command(group(ArgGroup::new("samples_source").args(["samples", "prometheus"])))]
 pub struct CheckArgs {
     /// The autoscaler YAML (may hold several documents).
     #[arg(value_name = "CONFIG.yaml")]
@@ -201,15 +285,19 @@ pub struct CheckArgs {
     /// against real data (unit mismatch) and the checks of a replay of their demand.
     #[arg(long, value_name = "FILE")]
     pub samples: Option<PathBuf>,
+    #[command(flatten)]
+    pub prometheus: PrometheusArgs,
     /// How the sample values relate to the demand (default: chosen from the data).
-    #[arg(long, value_enum, value_name = "HOW", requires = "samples")]
+    #[arg(long, value_enum, value_name = "HOW", requires = "samples_source")]
     pub samples_are: Option<SamplesAre>,
     /// Replay the samples from this time: RFC 3339, or seconds in the input's own times (Unix
-    /// seconds for Prometheus/Grafana data, seconds from the start for CSV seconds).
-    #[arg(long, value_name = "TIME", value_parser = parse_bound, requires = "samples")]
+    /// seconds for Prometheus/Grafana data, seconds from the start for CSV seconds). With
+    /// --prometheus: the start of the range fetched.
+    #[arg(long, value_name = "TIME", value_parser = parse_bound, requires = "samples_source")]
     pub from: Option<WindowBound>,
-    /// Replay the samples up to this time (as --from).
-    #[arg(long, value_name = "TIME", value_parser = parse_bound, requires = "samples")]
+    /// Replay the samples up to this time (as --from). With --prometheus: the end of the range
+    /// fetched (default: now).
+    #[arg(long, value_name = "TIME", value_parser = parse_bound, requires = "samples_source")]
     pub to: Option<WindowBound>,
     /// Most controller evaluations one replay may run (default 200000: 34 days of an HPA, 4 days
     /// 15 h of Knative); raise it, up to 32000000 (a year at 1 s), for a long replay you mean.
@@ -218,8 +306,12 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
-    /// The replay window these flags set.
+    /// The replay window these flags set (none with `--prometheus`: there they set the range
+    /// fetched, and the replay covers what came back).
     pub fn window(&self) -> ReplayWindow {
+        if self.prometheus.prometheus.is_some() {
+            return ReplayWindow::default();
+        }
         ReplayWindow {
             from: self.from,
             to: self.to,
@@ -229,6 +321,7 @@ impl CheckArgs {
 
 /// What `simulate` and `explain` replay, and how.
 #[derive(Debug, clap::Args)]
+#[command(group(ArgGroup::new("samples_source").args(["samples", "prometheus"])))]
 pub struct ReplayArgs {
     /// The autoscaler YAML (may hold several documents).
     #[arg(value_name = "CONFIG.yaml")]
@@ -237,16 +330,18 @@ pub struct ReplayArgs {
     #[arg(
         long,
         value_name = "FILE.csv",
-        required_unless_present = "samples",
-        conflicts_with = "samples"
+        required_unless_present_any = ["samples", "prometheus"],
+        conflicts_with = "samples_source"
     )]
     pub demand: Option<PathBuf>,
     /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export) turned into the
     /// demand (instead of --demand).
     #[arg(long, value_name = "FILE")]
     pub samples: Option<PathBuf>,
+    #[command(flatten)]
+    pub prometheus: PrometheusArgs,
     /// How the sample values relate to the demand (default: chosen from the data).
-    #[arg(long, value_enum, value_name = "HOW", requires = "samples")]
+    #[arg(long, value_enum, value_name = "HOW", requires = "samples_source")]
     pub samples_are: Option<SamplesAre>,
     /// Replicas at time 0 (default: from the input, else minReplicas).
     #[arg(long, value_name = "N")]
@@ -259,10 +354,11 @@ pub struct ReplayArgs {
     pub duration: Option<Millis>,
     /// Replay from this time: RFC 3339, or seconds in the input's own times (as the demand CSV
     /// writes them; Unix seconds for Prometheus/Grafana samples). The value in force then holds
-    /// from the start.
+    /// from the start. With --prometheus: the start of the range fetched.
     #[arg(long, value_name = "TIME", value_parser = parse_bound)]
     pub from: Option<WindowBound>,
-    /// Replay up to this time (as --from).
+    /// Replay up to this time (as --from). With --prometheus: the end of the range fetched
+    /// (default: now).
     #[arg(long, value_name = "TIME", value_parser = parse_bound)]
     pub to: Option<WindowBound>,
     /// Most controller evaluations one replay may run (default 200000: 34 days of an HPA, 4 days
@@ -286,9 +382,14 @@ impl ReplayArgs {
             initial_replicas: self.initial_replicas,
             pod_startup: self.pod_startup,
             horizon: self.duration,
-            window: ReplayWindow {
-                from: self.from,
-                to: self.to,
+            // With --prometheus, --from/--to chose the range fetched: the replay covers it.
+            window: if self.prometheus.prometheus.is_some() {
+                ReplayWindow::default()
+            } else {
+                ReplayWindow {
+                    from: self.from,
+                    to: self.to,
+                }
             },
             replay: true,
             samples_are: SamplesAre::interpretation(self.samples_are),

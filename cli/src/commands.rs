@@ -11,7 +11,7 @@ use scalelens_core::demand::{self, DemandSeries};
 use scalelens_core::diagnostic::{self, has_errors, Severity};
 use scalelens_core::pipeline::{
     self, DemandInput, Finding, ImportReport, InputText, NotReplayed, PipelineInput,
-    PipelineOptions, Step,
+    PipelineOptions, Step, WindowBound,
 };
 use scalelens_core::samples::{self, Interpretation};
 use scalelens_core::sim::SimOutput;
@@ -19,9 +19,10 @@ use scalelens_core::span::Origin;
 use scalelens_core::{Autoscaler, Diagnostic, Millis};
 
 use crate::args::{
-    CheckArgs, CheckFormat, Cli, ColorChoice, Command, ExplainArgs, ExplainFormat, ReplayArgs,
-    RuleArgs, RuleFormat, SamplesAre, SimulateArgs, SimulateFormat,
+    CheckArgs, CheckFormat, Cli, ColorChoice, Command, ExplainArgs, ExplainFormat, PrometheusArgs,
+    ReplayArgs, RuleArgs, RuleFormat, SamplesAre, SimulateArgs, SimulateFormat,
 };
+use crate::prometheus::RangeQuery;
 use crate::render::timeline::SimReport;
 use crate::render::{github, json, sarif, text, timeline};
 use crate::source::SourceFile;
@@ -114,7 +115,7 @@ fn read(path: &Path, limit: u64) -> Result<String, String> {
 }
 
 /// `n` bytes in words: `20 MB`, `25.3 MB`, `512 KB`, `900 bytes` (powers of 1000).
-fn size_text(n: u64) -> String {
+pub(crate) fn size_text(n: u64) -> String {
     let units = [(1_000_000_000u64, "GB"), (1_000_000, "MB"), (1_000, "KB")];
     for (f, unit) in units {
         if n >= f {
@@ -157,6 +158,65 @@ fn too_large(path: &Path, size: Option<u64>, limit: u64) -> String {
         path.display(),
         shown(limit)
     )
+}
+
+/// Samples for `--samples FILE` or `--prometheus URL --query Q`: their name for the report, the
+/// text (or why there is none) and, from Prometheus, the query (its words for import errors).
+struct SamplesIn {
+    name: String,
+    text: Result<String, String>,
+    query: Option<RangeQuery>,
+}
+
+impl SamplesIn {
+    /// Why the importer refused the text, at its position (a file) or in the words of the
+    /// request (Prometheus: its error, an empty result).
+    fn import_error(&self, e: &samples::SampleError) -> String {
+        match &self.query {
+            Some(q) => q.import_error(e).to_string(),
+            None => bad_samples(&self.name, e),
+        }
+    }
+}
+
+/// The current Unix time in whole seconds, as milliseconds (the default end of a
+/// `--prometheus` range; whole seconds read better in the report).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 1000) * 1000)
+        .unwrap_or(0)
+}
+
+/// Read the samples the flags name: `file`, or Prometheus' answer to the range query
+/// (`--from`/`--to` its range), at most `limit` bytes either way. `None` when neither is given.
+fn load_samples(
+    file: Option<&Path>,
+    prom: &PrometheusArgs,
+    from: Option<WindowBound>,
+    to: Option<WindowBound>,
+    limit: u64,
+) -> Option<SamplesIn> {
+    if let Some(path) = file {
+        return Some(SamplesIn {
+            name: path.display().to_string(),
+            text: read(path, limit),
+            query: None,
+        });
+    }
+    let request = prom.request(from, to, now_ms())?;
+    Some(match request {
+        Ok((q, access)) => SamplesIn {
+            name: q.describe(),
+            text: crate::prometheus::fetch(&q, &access, limit).map_err(|e| e.to_string()),
+            query: Some(q),
+        },
+        Err(e) => SamplesIn {
+            name: prom.prometheus.clone().unwrap_or_default(),
+            text: Err(e.to_string()),
+            query: None,
+        },
+    })
 }
 
 /// Why the samples file `file` cannot be read, at its line and column.
@@ -232,7 +292,20 @@ fn no_autoscaler_message(file: &str, name: Option<&str>) -> String {
     }
 }
 
+/// The error for a `--prometheus` flag given without `--prometheus`.
+fn stray_prometheus_flag(prom: &PrometheusArgs, io: &mut Io<'_>) -> Option<u8> {
+    let flag = prom.stray_flag()?;
+    let _ = writeln!(
+        io.err,
+        "error: {flag} applies to --prometheus URL, which is not given"
+    );
+    Some(EXIT_UNUSABLE)
+}
+
 fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u8 {
+    if let Some(code) = stray_prometheus_flag(&args.prometheus, io) {
+        return code;
+    }
     let file = args.config.display().to_string();
     let source = match read(&args.config, limit) {
         Ok(s) => s,
@@ -241,11 +314,17 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
             return EXIT_UNUSABLE;
         }
     };
-    let samples_text = args.samples.as_deref().map(|p| read(p, limit));
+    let samples_in = load_samples(
+        args.samples.as_deref(),
+        &args.prometheus,
+        args.from,
+        args.to,
+        limit,
+    );
     let asked = SamplesAre::interpretation(args.samples_are);
     let out = pipeline::run(&PipelineInput {
         yaml: &source,
-        demand: match &samples_text {
+        demand: match samples_in.as_ref().map(|s| &s.text) {
             Some(Ok(text)) => DemandInput::SamplesFile(text),
             _ => DemandInput::None,
         },
@@ -262,14 +341,14 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
     // about them.
     let mut import_text = String::new();
     let mut import_doc = None;
-    if let (Some(path), Some(_)) = (&args.samples, &out.selected) {
-        let samples_file = path.display().to_string();
-        if let Some(Err(msg)) = &samples_text {
+    if let (Some(samples_in), Some(_)) = (&samples_in, &out.selected) {
+        let samples_file = &samples_in.name;
+        if let Err(msg) = &samples_in.text {
             let _ = writeln!(io.err, "error: {msg}");
             return EXIT_UNUSABLE;
         }
         if let Some(e) = &out.samples_error {
-            let _ = writeln!(io.err, "error: {}", bad_samples(&samples_file, e));
+            let _ = writeln!(io.err, "error: {}", samples_in.import_error(e));
             return EXIT_UNUSABLE;
         }
         if let Some(NotReplayed::Window(e)) = &out.not_replayed {
@@ -277,11 +356,11 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
             return EXIT_UNUSABLE;
         }
         if let Some(imp) = &out.import {
-            import_text = render_import(&samples_file, imp);
+            import_text = render_import(samples_file, imp);
             if let Some(why @ NotReplayed::ConfigErrors(_)) = &out.not_replayed {
                 import_text.push_str(&format!("  the samples were not replayed: {why}\n"));
             }
-            import_doc = Some(import_json(&samples_file, imp, asked));
+            import_doc = Some(import_json(samples_file, imp, asked));
         }
     }
     // Without --name the whole file is checked: every autoscaler's diagnostics, and no note
@@ -391,25 +470,47 @@ fn replay(
     io: &mut Io<'_>,
 ) -> Result<Replay, u8> {
     let file = args.config.display().to_string();
-    let Some(demand_path) = args.demand.as_ref().or(args.samples.as_ref()) else {
-        let _ = writeln!(io.err, "error: give --demand FILE.csv or --samples FILE");
+    if let Some(code) = stray_prometheus_flag(&args.prometheus, io) {
+        return Err(code);
+    }
+    if args.demand.is_none() && args.samples.is_none() && args.prometheus.prometheus.is_none() {
+        let _ = writeln!(
+            io.err,
+            "error: give --demand FILE.csv, --samples FILE or --prometheus URL --query PROMQL"
+        );
         return Err(EXIT_UNUSABLE);
-    };
-    let demand_file = demand_path.display().to_string();
+    }
     let source = read(&args.config, limit).map_err(|msg| {
         let _ = writeln!(io.err, "error: {msg}");
         EXIT_UNUSABLE
     })?;
-    let loaded = read(demand_path, limit).and_then(|text| match args.demand {
-        Some(_) => match demand::parse_csv(&text) {
-            Ok(series) => Ok(DemandFile::Csv(series)),
-            Err(e) => Err(format!(
-                "bad demand CSV: {} ({demand_file}:{}:{})",
-                e.message, e.line, e.column
-            )),
-        },
-        None => Ok(DemandFile::Samples(text)),
-    });
+    let (demand_file, loaded, samples_in) = match &args.demand {
+        Some(path) => {
+            let demand_file = path.display().to_string();
+            let loaded = read(path, limit).and_then(|text| match demand::parse_csv(&text) {
+                Ok(series) => Ok(DemandFile::Csv(series)),
+                Err(e) => Err(format!(
+                    "bad demand CSV: {} ({demand_file}:{}:{})",
+                    e.message, e.line, e.column
+                )),
+            });
+            (demand_file, loaded, None)
+        }
+        None => {
+            let Some(mut s) = load_samples(
+                args.samples.as_deref(),
+                &args.prometheus,
+                args.from,
+                args.to,
+                limit,
+            ) else {
+                let _ = writeln!(io.err, "error: give --samples FILE or --prometheus URL");
+                return Err(EXIT_UNUSABLE);
+            };
+            let text = std::mem::replace(&mut s.text, Err(String::new()));
+            (s.name.clone(), text.map(DemandFile::Samples), Some(s))
+        }
+    };
     let mut out = pipeline::run(&PipelineInput {
         yaml: &source,
         demand: match &loaded {
@@ -441,7 +542,11 @@ fn replay(
         EXIT_UNUSABLE
     })?;
     if let Some(e) = &out.samples_error {
-        let _ = writeln!(io.err, "error: {}", bad_samples(&demand_file, e));
+        let msg = match &samples_in {
+            Some(s) => s.import_error(e),
+            None => bad_samples(&demand_file, e),
+        };
+        let _ = writeln!(io.err, "error: {msg}");
         return Err(EXIT_UNUSABLE);
     }
     let (import_text, import_json) = match (&loaded, &out.import) {

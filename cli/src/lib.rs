@@ -3,13 +3,15 @@
 //!
 //! Everything is callable in-process ([`run`]) so tests can exercise the commands and the
 //! renderers without spawning a process. The core ([`scalelens_core`]) does the work; this
-//! crate only reads files and formats output: `check`, `simulate` and `explain` each run
+//! crate only reads files (or a Prometheus range query's response, [`prometheus`]) and formats
+//! output: `check`, `simulate` and `explain` each run
 //! [`scalelens_core::pipeline`] once ([`commands`]) and hand its output to a renderer
 //! ([`render`]); `simulate --chart` writes the SVG of `scalelens-chart`'s `render_svg`.
 
 pub mod args;
 pub mod commands;
 pub mod duration;
+pub mod prometheus;
 pub mod render;
 pub mod source;
 
