@@ -467,3 +467,54 @@ fn every_documented_query_returns_the_expected_values_from_a_real_prometheus() {
         envoy.prometheus().dump("scalelens_")
     );
 }
+
+/// README's metric table lists every metric the filter defines, with its type and labels
+/// (`scalelens_gateway::metric_catalogue::CATALOGUE`), and nothing else.
+#[test]
+fn readme_metric_table_matches_the_catalogue() {
+    use scalelens_gateway::metric_catalogue::{MetricType, CATALOGUE};
+    let readme = read("README.md");
+    let rows: Vec<Vec<String>> = readme
+        .lines()
+        .filter(|l| l.starts_with("| `scalelens_gateway_"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    let names: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.first())
+        .map(|n| n.trim_matches('`'))
+        .collect();
+    let mut want: Vec<&str> = CATALOGUE.iter().map(|m| m.name).collect();
+    let mut got = names.clone();
+    want.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(got, want, "README's metric table and CATALOGUE");
+    for def in CATALOGUE {
+        let row = rows
+            .iter()
+            .find(|r| r.first().map(|n| n.trim_matches('`')) == Some(def.name))
+            .expect("a row");
+        let kind = match def.kind {
+            MetricType::Counter => "counter",
+            MetricType::Gauge => "gauge",
+            MetricType::Histogram => "histogram",
+        };
+        assert_eq!(row.get(1).map(String::as_str), Some(kind), "{}", def.name);
+        let labels: Vec<String> = def
+            .labels
+            .iter()
+            .map(|l| format!("{l:?}").to_lowercase())
+            .collect();
+        assert_eq!(
+            row.get(3).cloned(),
+            Some(labels.join(", ")),
+            "{}: labels",
+            def.name
+        );
+    }
+}
