@@ -130,7 +130,7 @@ pub const COMPLETION_TOKENS_TOTAL: MetricDef = MetricDef {
     name: "scalelens_gateway_completion_tokens_total",
     kind: MetricType::Counter,
     unit: "tokens",
-    help: "Completion tokens from `usage.completion_tokens` (or content chunks when absent).",
+    help: "Completion tokens from `usage.completion_tokens` (or content chunks when absent), credited as a stream runs.",
     labels: CM,
 };
 pub const ERRORS_TOTAL: MetricDef = MetricDef {
