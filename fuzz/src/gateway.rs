@@ -65,7 +65,8 @@ pub enum Feed {
 
 /// A request body and a response through [`RequestSignals`], every call's signals summed:
 /// in-flight starts, times to first token, malformed counts, the model label after each
-/// call that sets it, and the finished request. All body chunks arrive at the same
+/// call that sets it, the finished request, the completion tokens credited (their sum, not
+/// when: that depends on the chunks) and the uninspected bodies. All body chunks arrive at the same
 /// millisecond, so nothing here depends on where the bodies are cut.
 pub fn signals_log(
     config: &Rc<GatewayConfig>,
@@ -80,7 +81,11 @@ pub fn signals_log(
     let mut ttft = Vec::new();
     let (mut bad_req, mut bad_resp, mut bad_sse) = (0u32, 0u32, 0u32);
     let mut finished = None;
+    let mut credited = 0u64;
+    let mut uninspected = Vec::new();
     let mut add = |s: scalelens_gateway::Signals| {
+        credited = credited.saturating_add(s.completion_tokens);
+        uninspected.extend(s.uninspected);
         started += u32::from(s.started);
         ttft.extend(s.ttft_seconds);
         bad_req += u32::from(s.malformed.request);
@@ -122,7 +127,8 @@ pub fn signals_log(
     add(r.on_done(40, Outcome::Completed));
     format!(
         "started {started} ttft {ttft:?} malformed {bad_req}/{bad_resp}/{bad_sse} \
-         model {model:?} then {:?} stream {stream:?} finished {finished:?}",
+         model {model:?} then {:?} stream {stream:?} finished {finished:?} \
+         credited {credited} uninspected {uninspected:?}",
         r.model()
     )
 }

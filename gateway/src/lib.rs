@@ -33,5 +33,7 @@ pub mod usage;
 
 pub use filter_config::{ConfigError, GatewayConfig, ModelLabel, Target, TargetMetric};
 pub use load::{Load, LoadAggregator, Recommendation};
-pub use request::{ErrorClass, Finished, Malformed, Outcome, RequestSignals, Signals};
+pub use request::{
+    cut_by_client, ErrorClass, Finished, Malformed, Outcome, RequestSignals, Signals, Uninspected,
+};
 pub use sse::{SseEvent, SseScanner};

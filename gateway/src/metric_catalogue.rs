@@ -43,11 +43,14 @@ pub enum Label {
     Cluster,
     /// Model label (allow-listed name, `other`, `unknown`).
     Model,
-    /// Error class: [`ErrorClass`](crate::request::ErrorClass) (`5xx`, `reset`, `local`,
-    /// `stream`).
+    /// Error class: [`ErrorClass`](crate::request::ErrorClass) (`5xx`, `reset`,
+    /// `client_cancel`, `local`, `stream`).
     Class,
     /// Where a malformed body was seen: `request`, `response`, `sse`.
     Kind,
+    /// Why a body was not inspected: [`Uninspected`](crate::request::Uninspected)
+    /// (`request_too_large`, `response_too_large`).
+    Reason,
     /// Upstream endpoint (Envoy's `upstream.address`, `ip:port` sanitized: `10_0_0_7_8000`),
     /// the first `max_endpoints` per worker, the rest `other`.
     Endpoint,
@@ -60,6 +63,7 @@ impl Label {
             Label::Model => "model",
             Label::Class => "class",
             Label::Kind => "kind",
+            Label::Reason => "reason",
             Label::Endpoint => "endpoint",
         }
     }
@@ -126,14 +130,14 @@ pub const COMPLETION_TOKENS_TOTAL: MetricDef = MetricDef {
     name: "scalelens_gateway_completion_tokens_total",
     kind: MetricType::Counter,
     unit: "tokens",
-    help: "Completion tokens from `usage.completion_tokens` (or content chunks when absent).",
+    help: "Completion tokens from `usage.completion_tokens` (or content chunks when absent), credited as a stream runs.",
     labels: CM,
 };
 pub const ERRORS_TOTAL: MetricDef = MetricDef {
     name: "scalelens_gateway_errors_total",
     kind: MetricType::Counter,
     unit: "requests",
-    help: "Failed requests by class: 5xx (upstream status), reset, local (Envoy's local reply), stream (an error event in an SSE stream).",
+    help: "Failed requests by class: 5xx (upstream status), reset (cut upstream), client_cancel (the client left before the end), local (Envoy's local reply), stream (an error event in an SSE stream).",
     labels: &[Label::Cluster, Label::Model, Label::Class],
 };
 pub const MALFORMED_BODIES_TOTAL: MetricDef = MetricDef {
@@ -142,6 +146,13 @@ pub const MALFORMED_BODIES_TOTAL: MetricDef = MetricDef {
     unit: "bodies",
     help: "Bodies or SSE events that could not be read (bad or cut JSON, oversize SSE event).",
     labels: &[Label::Cluster, Label::Kind],
+};
+pub const UNINSPECTED_TOTAL: MetricDef = MetricDef {
+    name: "scalelens_gateway_uninspected_total",
+    kind: MetricType::Counter,
+    unit: "bodies",
+    help: "Bodies not inspected, by reason: request_too_large (model not found within max_body_bytes), response_too_large (JSON response over max_body_bytes: usage lost).",
+    labels: &[Label::Cluster, Label::Reason],
 };
 pub const STABLE_CONCURRENCY: MetricDef = MetricDef {
     name: "scalelens_gateway_stable_concurrency",
@@ -207,6 +218,7 @@ pub const CATALOGUE: &[MetricDef] = &[
     COMPLETION_TOKENS_TOTAL,
     ERRORS_TOTAL,
     MALFORMED_BODIES_TOTAL,
+    UNINSPECTED_TOTAL,
     STABLE_CONCURRENCY,
     PANIC_CONCURRENCY,
     TOKENS_PER_SECOND,
@@ -377,6 +389,10 @@ pub const STATS_TAGS: &[(&str, &str)] = &[
     (
         "kind",
         r"^wasmcustom\.scalelens_gateway_[a-z_]+(?:\.cluster\.[A-Za-z0-9_-]+)?(\.kind\.([A-Za-z0-9_-]+))",
+    ),
+    (
+        "reason",
+        r"^wasmcustom\.scalelens_gateway_[a-z_]+(?:\.cluster\.[A-Za-z0-9_-]+)?(\.reason\.([A-Za-z0-9_-]+))",
     ),
     (
         "endpoint",

@@ -21,7 +21,23 @@
 //!   benchmark definition, `(latency − ttft) / (output_len − 1)` (vllm-project/vllm
 //!   `benchmarks/backend_request_func.py`, `benchmark_serving.py` `calculate_metrics`);
 //! - tokens: the last `usage` seen (vLLM's `continuous_usage_stats` repeats cumulative usage
-//!   in every chunk, so the last one is the total, never a sum).
+//!   in every chunk, so the last one is the total, never a sum). Completion tokens are
+//!   **credited as they stream** ([`Signals::completion_tokens`]): each chunk credits what the
+//!   stream has shown so far (its content events, or a larger cumulative `usage`), and the end
+//!   credits the rest up to the final count (`usage.completion_tokens`, else the content
+//!   events), so a counter and a tokens/s rate move during a long generation instead of
+//!   jumping at its end. A counter cannot go down: if the final usage is *smaller* than the
+//!   content events already credited (a server that streams empty-token events with text),
+//!   the counter keeps the content events.
+//!
+//! **Complete streams.** An SSE stream that delivered `data: [DONE]` or its final usage chunk
+//! (a `usage` payload with no choice: `stream_options.include_usage`'s last chunk) is
+//! complete, whatever happens to the connection afterwards: the official OpenAI Python SDK
+//! (sync client) closes the connection as soon as it reads `[DONE]`, often before the chunked
+//! terminator arrives, and Envoy then reports a downstream disconnect. Such a stream is
+//! [`Outcome::Completed`] (no error, time per output token recorded, to the end Envoy saw). A
+//! stream cut before that is [`ErrorClass::ClientCancel`] when the client went away
+//! ([`Outcome::ClientCancel`], see [`cut_by_client`]) and [`ErrorClass::Reset`] otherwise.
 //!
 //! After construction nothing allocates: the scanners are fixed-size, bodies are borrowed.
 
@@ -36,8 +52,12 @@ use std::rc::Rc;
 pub enum Outcome {
     /// The response was sent (whatever its status).
     Completed,
-    /// The stream was reset (downstream or upstream) before the response completed.
+    /// The stream was reset before the response completed, by the upstream or by Envoy
+    /// (anything but the client going away).
     Reset,
+    /// The client went away before the response completed (Envoy's response code details
+    /// `downstream_remote_disconnect`: [`cut_by_client`]).
+    ClientCancel,
     /// Envoy answered locally (no healthy upstream, timeout, filter reply).
     LocalReply,
 }
@@ -47,7 +67,12 @@ pub enum Outcome {
 pub enum ErrorClass {
     /// An upstream response with status ≥ 500.
     Status5xx,
+    /// The response was cut upstream (or by Envoy) before it ended.
     Reset,
+    /// The client went away before the response ended (a complete SSE stream, `[DONE]` or its
+    /// final usage chunk delivered, is not an error).
+    ClientCancel,
+    /// Envoy answered locally (no route, no healthy upstream, timeout, overflow).
     Local,
     /// A completed 2xx-4xx SSE stream that carried an error event (vLLM sends
     /// `data: {"error": {...}}` when generation fails after the headers went out:
@@ -60,6 +85,7 @@ impl ErrorClass {
         match self {
             ErrorClass::Status5xx => "5xx",
             ErrorClass::Reset => "reset",
+            ErrorClass::ClientCancel => "client_cancel",
             ErrorClass::Local => "local",
             ErrorClass::Stream => "stream",
         }
@@ -94,6 +120,43 @@ impl Malformed {
     }
 }
 
+/// Why a body was not (fully) inspected: `uninspected_total{reason}`. Nothing breaks (the
+/// body passes unchanged) but a signal is lost, so it is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uninspected {
+    /// A request body reached `max_body_bytes` before its `model` field: the model label is
+    /// `unknown`.
+    RequestTooLarge,
+    /// A JSON response body is longer than `max_body_bytes`: its `usage` (tokens) is lost.
+    ResponseTooLarge,
+}
+
+impl Uninspected {
+    /// Every reason, in label order.
+    pub const ALL: [Uninspected; 2] = [Uninspected::RequestTooLarge, Uninspected::ResponseTooLarge];
+
+    /// The `reason` label value.
+    pub fn label(self) -> &'static str {
+        match self {
+            Uninspected::RequestTooLarge => "request_too_large",
+            Uninspected::ResponseTooLarge => "response_too_large",
+        }
+    }
+}
+
+/// Whether Envoy's `response.code_details` of a stream cut before its end says the client went
+/// away: `downstream_remote_disconnect` (Envoy `envoy/stream_info/stream_info.h`
+/// `ResponseCodeDetailValues::DownstreamRemoteDisconnect`, "the client disconnected
+/// unexpectedly"; measured with Envoy 1.40 for an HTTP/1.1 client closing mid-stream, while an
+/// upstream closing mid-body gave `upstream_reset_after_response_started{protocol_error}`), or
+/// another `downstream_remote…` detail. Anything else (`upstream_reset_…{…}`, timeouts,
+/// `downstream_local_disconnect`, an unreadable property) is not the client:
+/// [`Outcome::Reset`]. An HTTP/2 client's `RST_STREAM` was not measured. Checked against
+/// Envoy 1.40 by `tests/tests/gateway_envoy.rs`.
+pub fn cut_by_client(code_details: &[u8]) -> bool {
+    code_details.starts_with(b"downstream_remote")
+}
+
 /// The request is over.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Finished {
@@ -105,6 +168,7 @@ pub struct Finished {
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
     /// Tokens came from `usage` (else completion tokens are counted content events, or 0).
+    /// [`Signals::completion_tokens`] credits them, some already during the stream.
     pub tokens_from_usage: bool,
     pub time_per_output_token_seconds: Option<f64>,
     /// The response was an SSE stream.
@@ -121,6 +185,12 @@ pub struct Signals {
     pub malformed: Malformed,
     /// In-flight −1, requests +1, and the rest of [`Finished`].
     pub finished: Option<Finished>,
+    /// Completion tokens to add to the counter now: during a stream as content events arrive,
+    /// the rest at the end (their sum is [`Finished::completion_tokens`], unless the final
+    /// usage is below what was already credited).
+    pub completion_tokens: u64,
+    /// A body was not inspected (count it now).
+    pub uninspected: Option<Uninspected>,
     /// The model label at this point (for labelling the updates above).
     pub model: Option<ModelLabel>,
 }
@@ -179,6 +249,10 @@ pub struct RequestSignals {
     usage: Usage,
     content_events: u64,
     stream_error: bool,
+    /// `[DONE]` or the final usage chunk was seen: the stream is complete.
+    stream_complete: bool,
+    /// Completion tokens already credited through [`Signals::completion_tokens`].
+    credited: u64,
 }
 
 impl RequestSignals {
@@ -209,6 +283,8 @@ impl RequestSignals {
             usage: Usage::default(),
             content_events: 0,
             stream_error: false,
+            stream_complete: false,
+            credited: 0,
         }
     }
 
@@ -351,6 +427,9 @@ impl RequestSignals {
             self.req_open = false;
         } else if take < chunk.len() || early {
             // Inspection limit reached (not malformed), or everything needed is read.
+            if !early && !info.has_model {
+                s.uninspected = Some(Uninspected::RequestTooLarge);
+            }
             self.req_open = false;
         }
         if !self.req_open {
@@ -408,7 +487,8 @@ impl RequestSignals {
                 let take = chunk.len().min(self.room(self.json.offset()));
                 self.json.feed(chunk.get(..take).unwrap_or(&[]));
                 if take < chunk.len() {
-                    // Over the limit: stop reading (not malformed; usage unknown).
+                    // Over the limit: stop reading (not malformed; usage unknown, counted).
+                    s.uninspected = Some(Uninspected::ResponseTooLarge);
                     self.body = Body::Skip;
                 } else if end {
                     match self.json.finish() {
@@ -428,6 +508,7 @@ impl RequestSignals {
                 let mut content = 0u64;
                 let mut first_content = self.first_content;
                 let mut stream_error = self.stream_error;
+                let mut complete = self.stream_complete;
                 // The JSON body reader, if it never read a body (the usual case: it reads
                 // `application/json` responses only), reads each event and is left as new;
                 // otherwise each event gets a new reader.
@@ -448,16 +529,27 @@ impl RequestSignals {
                                 content += 1;
                                 first_content.get_or_insert(now_ms);
                             }
+                            if info.usage.completion_tokens.is_some() && !info.has_choice {
+                                // The final usage chunk (`include_usage`: empty `choices`).
+                                complete = true;
+                            }
                         }
                         Err(_) => bad = bad.saturating_add(1),
                     },
-                    SseEvent::Done => {}
+                    SseEvent::Done => complete = true,
                     SseEvent::Oversize { .. } => bad = bad.saturating_add(1),
                 });
                 self.usage = usage;
                 self.content_events = self.content_events.saturating_add(content);
                 self.first_content = first_content;
                 self.stream_error = stream_error;
+                self.stream_complete = complete;
+                // Credit what the stream has shown so far: the content events, or a larger
+                // cumulative usage (`continuous_usage_stats`).
+                let shown = self
+                    .content_events
+                    .max(self.usage.completion_tokens.unwrap_or(0));
+                s.completion_tokens = self.credit(shown);
                 if end {
                     if self.sse.finish().is_some() {
                         bad = bad.saturating_add(1);
@@ -473,7 +565,16 @@ impl RequestSignals {
         s
     }
 
+    /// Credit up to `total` completion tokens; returns the increase (never negative).
+    fn credit(&mut self, total: u64) -> u64 {
+        let add = total.saturating_sub(self.credited);
+        self.credited = self.credited.max(total);
+        add
+    }
+
     /// The stream is over (Envoy's `on_log` / stream done). Returns `finished` once.
+    /// A [`Outcome::Reset`] or [`Outcome::ClientCancel`] of a complete SSE stream (`[DONE]` or
+    /// its final usage chunk seen) is [`Outcome::Completed`].
     pub fn on_done(&mut self, now_ms: Millis, outcome: Outcome) -> Signals {
         if self.phase != Phase::Active {
             self.phase = Phase::Done;
@@ -484,9 +585,21 @@ impl RequestSignals {
             self.req_open = false;
             self.resolve_model();
         }
-        let end = self.end.unwrap_or(now_ms);
+        let outcome = match outcome {
+            Outcome::Reset | Outcome::ClientCancel if self.stream_complete => Outcome::Completed,
+            o => o,
+        };
+        // A complete stream cut afterwards ends when Envoy saw the cut (a few ms after
+        // `[DONE]`); any other cut request has no response end.
+        let last = match self.end {
+            Some(t) => Some(t),
+            None if outcome == Outcome::Completed => Some(now_ms),
+            None => None,
+        };
+        let end = last.unwrap_or(now_ms);
         let error = match outcome {
             Outcome::Reset => Some(ErrorClass::Reset),
+            Outcome::ClientCancel => Some(ErrorClass::ClientCancel),
             Outcome::LocalReply => Some(ErrorClass::Local),
             Outcome::Completed if self.status >= 500 => Some(ErrorClass::Status5xx),
             Outcome::Completed if self.stream_error => Some(ErrorClass::Stream),
@@ -498,11 +611,8 @@ impl RequestSignals {
             None if self.streamed => self.content_events,
             None => 0,
         };
-        let tpot = match (
-            self.streamed,
-            self.first_content.or(self.first_byte),
-            self.end,
-        ) {
+        let credit = self.credit(completion);
+        let tpot = match (self.streamed, self.first_content.or(self.first_byte), last) {
             (true, Some(first), Some(last)) if completion >= 2 && last >= first => {
                 Some(ms_to_s(last - first) / (completion - 1) as f64)
             }
@@ -520,6 +630,7 @@ impl RequestSignals {
                 time_per_output_token_seconds: tpot,
                 streamed: self.streamed,
             }),
+            completion_tokens: credit,
             ..self.signals()
         }
     }

@@ -79,6 +79,10 @@ pub struct PayloadInfo {
     pub content: bool,
     /// A top-level `error` member.
     pub error: bool,
+    /// `choices` has at least one element. A stream chunk with `usage` and no choice is the
+    /// final usage chunk of `stream_options.include_usage` (vLLM's `continuous_usage_stats`
+    /// puts usage in chunks that do carry choices).
+    pub has_choice: bool,
 }
 
 /// Why a body could not be read.
@@ -119,6 +123,7 @@ const DELTA_REASONING: &[Step] = &[
     Step::Key(K_DELTA),
     Step::Key(K_REASONING),
 ];
+const CHOICE: &[Step] = &[Step::Key(K_CHOICES), Step::Index];
 const CHOICE_TEXT: &[Step] = &[Step::Key(K_CHOICES), Step::Index, Step::Key(K_TEXT)];
 
 #[derive(Default)]
@@ -142,8 +147,10 @@ impl Visitor for ResponseVisitor {
                 true
             }
             Event::Begin(_) => {
-                if path.is(&[Step::Key(K_ERROR)]) {
+                if path.depth == 1 && path.is(&[Step::Key(K_ERROR)]) {
                     self.info.error = true;
+                } else if path.depth == 2 && path.is(CHOICE) {
+                    self.info.has_choice = true;
                 }
                 true
             }
@@ -151,6 +158,9 @@ impl Visitor for ResponseVisitor {
                 if path.depth == 0 {
                     self.not_object = true;
                     return false;
+                }
+                if path.depth == 2 && path.is(CHOICE) {
+                    self.info.has_choice = true;
                 }
                 if path.depth == 1 {
                     if path.key() == Some(K_ERROR) && v != Scalar::Null {

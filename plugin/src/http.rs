@@ -10,7 +10,9 @@
 //! `on_log`/`on_done` (Envoy calls both for every stream: completion, reset, timeout, local
 //! reply). The outcome is: a local reply when the status is an error (or absent) and Envoy's
 //! `response.code_details` is not `via_upstream`, completed when the response body ended, else
-//! reset.
+//! a client cancel when `response.code_details` says the client went away
+//! ([`scalelens_gateway::cut_by_client`]: read only for a cut stream), else reset; the state
+//! machine turns a cut after a complete SSE stream back into a completion.
 
 use crate::host::{self, Buffer, Headers, HostBytes};
 use crate::memory::SCRATCH_BYTES;
@@ -20,7 +22,7 @@ use scalelens_gateway::filter_config::ModelLabel;
 use scalelens_gateway::metric_catalogue::{
     self as m, histogram_value, sanitize_label_value, LabelValue,
 };
-use scalelens_gateway::request::{Outcome, RequestSignals, Signals};
+use scalelens_gateway::request::{cut_by_client, Outcome, RequestSignals, Signals};
 use std::rc::Rc;
 
 /// Cluster label when Envoy has not chosen an upstream cluster (no route).
@@ -103,7 +105,7 @@ impl Http {
             stats.in_flight(slot, 1);
             self.started = true;
         }
-        let ids = if s.ttft_seconds.is_some() || s.finished.is_some() {
+        let ids = if s.ttft_seconds.is_some() || s.finished.is_some() || s.completion_tokens > 0 {
             stats.request_ids(slot, label, config)
         } else {
             None
@@ -111,9 +113,16 @@ impl Http {
         if let (Some(ttft), Some(ids)) = (s.ttft_seconds, ids) {
             stats::record(ids.ttft, histogram_value(ttft));
         }
+        // Completion tokens as they stream (and the rest at the end).
+        if let Some(ids) = ids {
+            stats.add_later(ids.completion_tokens, count(s.completion_tokens));
+        }
         let cluster = self.cluster.as_str();
         for (kind, n) in s.malformed.counts() {
             stats.add(&m::MALFORMED_BODIES_TOTAL, &[cluster, kind], i64::from(n));
+        }
+        if let Some(reason) = s.uninspected {
+            stats.add(&m::UNINSPECTED_TOTAL, &[cluster, reason.label()], 1);
         }
         let Some(f) = s.finished else {
             return;
@@ -125,7 +134,6 @@ impl Http {
         if let Some(ids) = ids {
             stats.add_later(ids.requests, 1);
             stats.add_later(ids.prompt_tokens, count(f.prompt_tokens));
-            stats.add_later(ids.completion_tokens, count(f.completion_tokens));
             stats::record(ids.duration, histogram_value(f.duration_seconds));
             if let Some(tpot) = f.time_per_output_token_seconds {
                 stats::record(ids.tpot, histogram_value(tpot));
@@ -156,6 +164,8 @@ impl Http {
             Outcome::LocalReply
         } else if self.response_ended {
             Outcome::Completed
+        } else if host::property(&["response", "code_details"]).is_some_and(|d| cut_by_client(&d)) {
+            Outcome::ClientCancel
         } else {
             Outcome::Reset
         };

@@ -269,3 +269,115 @@ fn debug_headers_name_the_model_and_cluster() {
     );
     finish(2);
 }
+
+fn content_event(i: usize) -> String {
+    format!(
+        "data: {{\"object\":\"chat.completion.chunk\",\"model\":\"{MODEL}\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"tok{i} \"}}}}]}}\n\n"
+    )
+}
+
+/// A stream cut before its end: the glue reads Envoy's `response.code_details` (only then)
+/// and reports a client that went away as `client_cancel`, anything else as `reset`; a cut
+/// after `[DONE]` is a completion.
+#[test]
+fn a_cut_stream_is_classed_by_envoys_code_details() {
+    assert!(configure(CONFIG));
+    // (request id, events before the cut, [DONE] sent, code details, error class)
+    let cases: [(u32, usize, bool, &str, Option<&str>); 4] = [
+        (
+            2,
+            2,
+            false,
+            "downstream_remote_disconnect",
+            Some("client_cancel"),
+        ),
+        (
+            3,
+            2,
+            false,
+            "upstream_reset_after_response_started{connection_termination}",
+            Some("reset"),
+        ),
+        (4, 3, true, "downstream_remote_disconnect", None),
+        (
+            5,
+            0,
+            false,
+            "upstream_reset_before_response_started{remote_reset}",
+            Some("reset"),
+        ),
+    ];
+    for (id, events, done, details, class) in cases {
+        request(id, 1_000, "/v1/chat/completions", &chat(true));
+        response_headers(id, "200", "text/event-stream");
+        for i in 0..events {
+            response_chunk(id, 1_100 + 10 * i as u64, &content_event(i), false);
+        }
+        if done {
+            response_chunk(id, 1_200, "data: [DONE]\n\n", false);
+        }
+        with_host(|h| h.set_property(&["response", "code_details"], details));
+        clock(1_250);
+        let errors = || ["client_cancel", "reset"].map(|c| value(&m::ERRORS_TOTAL, &[MODEL, c]));
+        let before = errors();
+        finish(id);
+        let after = errors();
+        let counted = [after[0] - before[0], after[1] - before[1]];
+        let want = match class {
+            Some("client_cancel") => [1, 0],
+            Some(_) => [0, 1],
+            None => [0, 0],
+        };
+        assert_eq!(
+            counted, want,
+            "{details} after {events} events, [DONE] {done}"
+        );
+    }
+    assert_eq!(value(&m::ERRORS_TOTAL, &[MODEL, "client_cancel"]), 1);
+    assert_eq!(value(&m::ERRORS_TOTAL, &[MODEL, "reset"]), 2);
+    // The complete stream (id 4) has a time per output token: (1 250 − 1 100) / 2.
+    assert_eq!(samples(&m::TIME_PER_OUTPUT_TOKEN, &[MODEL]), [75]);
+}
+
+/// Completion tokens reach Envoy on the tick after the chunks that carry them, before the
+/// stream ends; the end adds the rest up to the usage.
+#[test]
+fn completion_tokens_are_sent_on_the_tick_while_a_stream_runs() {
+    assert!(configure(CONFIG));
+    request(2, 5_000, "/v1/chat/completions", &chat(true));
+    response_headers(2, "200", "text/event-stream");
+    for i in 0..4 {
+        response_chunk(2, 5_100 + 100 * i as u64, &content_event(i), false);
+    }
+    tick(5_450);
+    assert_eq!(
+        value(&m::COMPLETION_TOKENS_TOTAL, &[MODEL]),
+        4,
+        "before the end"
+    );
+    let usage = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":6,\"total_tokens\":15}}\n\ndata: [DONE]\n\n";
+    response_chunk(2, 5_500, usage, true);
+    finish(2);
+    tick(5_600);
+    assert_eq!(value(&m::COMPLETION_TOKENS_TOTAL, &[MODEL]), 6);
+    assert_eq!(value(&m::REQUESTS_TOTAL, &[MODEL]), 1);
+}
+
+/// A JSON response longer than `max_body_bytes` is counted in `uninspected_total`.
+#[test]
+fn an_oversize_json_response_is_counted_as_uninspected() {
+    assert!(configure(
+        r#"{"models":["llama-3-8b"],"max_body_bytes":1024}"#
+    ));
+    request(2, 1_000, "/v1/chat/completions", &chat(false));
+    response_headers(2, "200", "application/json");
+    let body = format!(
+        "{}{{\"usage\":{{\"prompt_tokens\":1,\"completion_tokens\":2}}}}",
+        " ".repeat(2_000)
+    );
+    response_chunk(2, 1_100, &body, true);
+    finish(2);
+    tick(1_200);
+    assert_eq!(value(&m::UNINSPECTED_TOTAL, &["response_too_large"]), 1);
+    assert_eq!(value(&m::COMPLETION_TOKENS_TOTAL, &[MODEL]), 0);
+}

@@ -129,7 +129,8 @@ pub fn free_port() -> u16 {
 
 /// What the fake OpenAI server does for one request, chosen by the `x-test-scenario` header
 /// (default `json`). Numbers come from `x-test-prompt`, `x-test-completion`, `x-test-chunks`,
-/// `x-test-delay-ms` headers; `x-test-pad: N` puts N spaces before a JSON body (still valid
+/// `x-test-delay-ms` headers (`x-test-end-delay-ms`: the gap between an SSE stream's
+/// `data: [DONE]` and its chunked terminator); `x-test-pad: N` puts N spaces before a JSON body (still valid
 /// JSON, longer than an inspection limit); `x-test-trailer: 1` sends a JSON or SSE body
 /// chunked and ends it with a trailer (`x-test-trailer: done`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -386,6 +387,7 @@ fn respond(w: &mut TcpStream, req: &SeenRequest) -> std::io::Result<bool> {
     let completion = header_num(h, "x-test-completion", 5);
     let chunks = header_num(h, "x-test-chunks", 3);
     let delay = Duration::from_millis(header_num(h, "x-test-delay-ms", 0));
+    let end_delay = Duration::from_millis(header_num(h, "x-test-end-delay-ms", 0));
     let close = header(h, "connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
     let trailer = header(h, "x-test-trailer").is_some();
     let conn_header = if close { "close" } else { "keep-alive" };
@@ -444,6 +446,9 @@ fn respond(w: &mut TcpStream, req: &SeenRequest) -> std::io::Result<bool> {
             }
             write_chunk(w, sse_usage(&model, prompt, completion).as_bytes())?;
             write_chunk(w, b"data: [DONE]\n\n")?;
+            if !end_delay.is_zero() {
+                thread::sleep(end_delay);
+            }
             w.write_all(if trailer {
                 LAST_CHUNK_WITH_TRAILER
             } else {
@@ -618,6 +623,45 @@ pub fn http(
         body,
         incomplete,
     })
+}
+
+/// Send one request and read the raw response bytes (head and chunked body as they arrive)
+/// until `stop` says so or the connection ends, then close the connection: a client that
+/// leaves early (the sync OpenAI SDK after `data: [DONE]`, a user cancelling a generation).
+pub fn stream_until(
+    port: u16,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    stop: impl Fn(&[u8]) -> bool,
+) -> Result<Vec<u8>, String> {
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+    conn.set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(|e| e.to_string())?;
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    conn.write_all(head.as_bytes())
+        .and_then(|_| conn.write_all(body.as_bytes()))
+        .map_err(|e| format!("write: {e}"))?;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !stop(&got) {
+        match conn.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(buf.get(..n).unwrap_or_default()),
+            Err(e) => return Err(format!("read: {e}")),
+        }
+    }
+    // Close at once (no lingering read of what follows).
+    let _ = conn.shutdown(Shutdown::Both);
+    Ok(got)
 }
 
 /// A chat-completion request body.

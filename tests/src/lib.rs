@@ -4,6 +4,7 @@ pub mod browser;
 pub mod envoy;
 pub mod paths;
 pub mod prometheus;
+pub mod promql;
 
 // The fixture readers core's tests use too: one copy, in core's test suite (this crate
 // depends on core, so core's tests cannot depend on it).

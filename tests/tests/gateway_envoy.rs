@@ -453,7 +453,8 @@ fn malformed_bodies_never_change_the_response() {
 /// Bodies longer than `max_body_bytes` pass whole and unchanged; the filter reads (and copies
 /// into the VM) only up to the limit: a 100 KB request whose model comes first is labelled by
 /// its model, and a response whose usage lies past the limit adds no tokens and is not
-/// malformed.
+/// malformed; that response and a request whose model lies past the limit are counted in
+/// `uninspected_total` by reason.
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
@@ -464,12 +465,18 @@ fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
         r#"{{"model":"{MODEL}","messages":[{{"role":"user","content":"{}"}}]}}"#,
         "x".repeat(100_000)
     );
-    let cases: [(&str, &[(&str, &str)]); 2] = [
+    // The model past the limit: labelled `unknown`, counted as uninspected.
+    let late_model = format!(
+        r#"{{"messages":[{{"role":"user","content":"{}"}}],"model":"{MODEL}"}}"#,
+        "x".repeat(2_000)
+    );
+    let cases: [(&str, &[(&str, &str)]); 3] = [
         (&long_request, &[("x-test-scenario", "json")]),
         (
             &chat_body(MODEL, false),
             &[("x-test-scenario", "json"), ("x-test-pad", "4096")],
         ),
+        (&late_model, &[("x-test-scenario", "json")]),
     ];
     for (body, headers) in cases {
         let direct = http(rig.upstream.port, "POST", CHAT, headers, body)
@@ -485,10 +492,28 @@ fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
     // Both requests ran twice (direct and via Envoy); Envoy saw two, both labelled by model.
     let p = scrape_until(&rig.envoy, |p| {
         p.get("scalelens_gateway_requests_total", &cm) == Some(2.0)
+            && p.sum("scalelens_gateway_requests_total", &[("cluster", "vllm")]) == 3.0
     });
     let dump = p.dump("scalelens_");
     // Only the first response's usage (10 + 5) lies within the limit.
     assert_totals(&p, &cm, [2.0, 10.0, 5.0]);
+    // What the limit hid is counted: the padded response's usage, the late model.
+    for reason in ["response_too_large", "request_too_large"] {
+        assert_eq!(
+            value(
+                &p,
+                "scalelens_gateway_uninspected_total",
+                &[("cluster", "vllm"), ("reason", reason)]
+            ),
+            1.0,
+            "{reason}\n{dump}"
+        );
+    }
+    assert_totals(
+        &p,
+        &[("cluster", "vllm"), ("model", "unknown")],
+        [1.0, 10.0, 5.0],
+    );
     assert_eq!(
         p.dump("scalelens_gateway_endpoint_"),
         "",
@@ -672,6 +697,174 @@ fn recommendation_follows_known_concurrency() {
     assert_eq!(value(&p, "scalelens_gateway_in_flight_requests", &c), 0.0);
 }
 
+/// The sync OpenAI SDK closes the connection as soon as it reads `data: [DONE]`; the upstream's
+/// chunked terminator comes a few ms later, and Envoy reports a downstream disconnect. Such
+/// a stream is complete: no error, a time per output token. The async SDK reads to the end
+/// (completed as always). A client that leaves mid-stream is `client_cancel`; a stream the
+/// upstream cuts stays `reset`. Each kind has its own model label, so each total is exact.
+#[test]
+#[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
+fn a_client_leaving_after_done_is_complete_and_a_cancel_is_not_a_reset() {
+    const SYNC: &str = "sync-sdk";
+    const ASYNC: &str = "async-sdk";
+    const CANCEL: &str = "cancel";
+    const CUT: &str = "cut";
+    let rig = start(Some(&format!(
+        r#"{{"models":["{SYNC}","{ASYNC}","{CANCEL}","{CUT}"]}}"#
+    )));
+    let port = rig.envoy.listener_port;
+    // 3 content chunks 10 ms apart, usage 7 + 4, [DONE], the terminator 20 ms later.
+    let sse = [
+        ("x-test-scenario", "sse"),
+        ("x-test-chunks", "3"),
+        ("x-test-delay-ms", "10"),
+        ("x-test-prompt", "7"),
+        ("x-test-completion", "4"),
+        ("x-test-end-delay-ms", "20"),
+    ];
+    let has_done = |b: &[u8]| b.windows(12).any(|w| w == b"data: [DONE]");
+    for _ in 0..6 {
+        let got = stream_until(port, CHAT, &sse, &chat_body(SYNC, true), has_done)
+            .unwrap_or_else(|e| panic!("sync client: {e}"));
+        assert!(has_done(&got));
+        // The client is gone before the terminator: give Envoy the 20 ms to see it.
+        thread::sleep(Duration::from_millis(40));
+    }
+    for _ in 0..3 {
+        let r = rig
+            .envoy
+            .request(CHAT, &sse, &chat_body(ASYNC, true))
+            .expect("async client");
+        assert!(r.text().ends_with("data: [DONE]\n\n") && !r.incomplete);
+    }
+    // Cancels: 40 chunks 50 ms apart, the client leaves after the second content event.
+    let long = [
+        ("x-test-scenario", "sse"),
+        ("x-test-chunks", "40"),
+        ("x-test-delay-ms", "50"),
+    ];
+    let two_events = |b: &[u8]| b.windows(9).filter(|w| w == b"\"content\"").count() >= 2;
+    for _ in 0..2 {
+        let got = stream_until(port, CHAT, &long, &chat_body(CANCEL, true), two_events)
+            .unwrap_or_else(|e| panic!("cancelling client: {e}"));
+        assert!(!has_done(&got));
+    }
+    // The upstream cuts a stream (no terminator, connection closed).
+    let cut = chat(&rig, "reset", CUT, true, &[("x-test-delay-ms", "20")]);
+    assert!(cut.incomplete);
+
+    let c = [("cluster", "vllm")];
+    let labels = |m: &'static str| [("cluster", "vllm"), ("model", m)];
+    let p = scrape_until(&rig.envoy, |p| {
+        p.sum("scalelens_gateway_requests_total", &c) == 12.0
+            && p.get("scalelens_gateway_in_flight_requests", &c) == Some(0.0)
+            && p.sum(
+                "scalelens_gateway_time_per_output_token_milliseconds_count",
+                &c,
+            ) >= 9.0
+    });
+    let dump = p.dump("scalelens_");
+    assert_totals(&p, &labels(SYNC), [6.0, 42.0, 24.0]);
+    assert_totals(&p, &labels(ASYNC), [3.0, 21.0, 12.0]);
+    let errors = |model: &'static str, class: &str| {
+        let mut l = labels(model).to_vec();
+        l.push(("class", class));
+        p.sum("scalelens_gateway_errors_total", &l)
+    };
+    for model in [SYNC, ASYNC] {
+        assert_eq!(
+            p.sum("scalelens_gateway_errors_total", &labels(model)),
+            0.0,
+            "{model}: a complete stream is no error\n{dump}"
+        );
+        assert_eq!(
+            value(
+                &p,
+                "scalelens_gateway_time_per_output_token_milliseconds_count",
+                &labels(model)
+            ),
+            if model == SYNC { 6.0 } else { 3.0 },
+            "{model}: every complete stream has a time per output token\n{dump}"
+        );
+    }
+    assert_eq!(errors(CANCEL, "client_cancel"), 2.0, "{dump}");
+    assert_eq!(errors(CANCEL, "reset"), 0.0, "{dump}");
+    assert_eq!(errors(CUT, "reset"), 1.0, "{dump}");
+    assert_eq!(errors(CUT, "client_cancel"), 0.0, "{dump}");
+    assert_eq!(p.sum("scalelens_gateway_errors_total", &c), 3.0, "{dump}");
+    // A cancelled stream's tokens are the content events the filter saw before the cut.
+    let cancelled = value(
+        &p,
+        "scalelens_gateway_completion_tokens_total",
+        &labels(CANCEL),
+    );
+    assert!((4.0..=20.0).contains(&cancelled), "{cancelled}\n{dump}");
+    assert_eq!(value(&p, "scalelens_gateway_in_flight_requests", &c), 0.0);
+}
+
+/// Completion tokens are credited as they stream: during a 6 s stream (60 content events,
+/// 100 ms apart, final usage 75) the token counter and the tokens/s gauge are above 0 before
+/// the end, and the counter ends at the usage's exact total.
+#[test]
+#[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
+fn tokens_are_credited_during_a_long_stream() {
+    let rig = start(Some(&format!(
+        r#"{{"models":["{MODEL}"],"stable_window":"6s"}}"#
+    )));
+    let port = rig.envoy.listener_port;
+    let client = thread::spawn(move || {
+        http(
+            port,
+            "POST",
+            CHAT,
+            &[
+                ("x-test-scenario", "sse"),
+                ("x-test-chunks", "60"),
+                ("x-test-delay-ms", "100"),
+                ("x-test-prompt", "9"),
+                ("x-test-completion", "75"),
+            ],
+            &chat_body(MODEL, true),
+        )
+    });
+    let c = [("cluster", "vllm")];
+    let cm = [("cluster", "vllm"), ("model", MODEL)];
+    let start = Instant::now();
+    // (seconds into the stream, completion tokens, tokens/s) while the stream runs.
+    let mut during = Vec::new();
+    while start.elapsed() < Duration::from_millis(5_000) {
+        thread::sleep(Duration::from_millis(500));
+        let p = rig.envoy.prometheus();
+        during.push((
+            start.elapsed().as_secs_f64(),
+            p.get("scalelens_gateway_completion_tokens_total", &cm)
+                .unwrap_or(0.0),
+            p.get("scalelens_gateway_tokens_per_second", &c)
+                .unwrap_or(0.0),
+        ));
+    }
+    let r = client.join().expect("client").expect("stream");
+    assert!(r.text().ends_with("data: [DONE]\n\n"));
+    let ended = start.elapsed().as_secs_f64();
+    assert!(ended >= 5.5, "the stream lasted {ended} s: 60 × 100 ms");
+    assert!(
+        during
+            .iter()
+            .any(|&(t, tokens, _)| t < 3.0 && tokens > 0.0 && tokens < 75.0),
+        "tokens credited in the first 3 s of the stream: {during:?}"
+    );
+    assert!(
+        during.iter().any(|&(_, _, rate)| rate > 0.0),
+        "the tokens/s gauge moves during the stream: {during:?}"
+    );
+    // Monotonic: a counter.
+    assert!(during.windows(2).all(|w| w[0].1 <= w[1].1), "{during:?}");
+    let p = scrape_until(&rig.envoy, |p| {
+        p.get("scalelens_gateway_requests_total", &cm) == Some(1.0)
+    });
+    assert_totals(&p, &cm, [1.0, 9.0, 75.0]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Recipes: no Envoy needed.
 
@@ -773,6 +966,52 @@ fn example_root_id() -> String {
     line.trim().to_string()
 }
 
+/// The `cluster` label value the KEDA and HPA recipes select (`cluster="…"` in the KEDA
+/// query, `matchLabels.cluster` of the HPA's External metric): they must agree.
+fn scaling_recipes_cluster() -> String {
+    let keda = documents("plugin/deploy/keda-scaledobject.yaml");
+    let query = keda
+        .iter()
+        .find_map(|d| {
+            d.path(&["spec", "triggers"])
+                .and_then(Node::as_sequence)
+                .and_then(|t| t.first())
+                .and_then(|t| t.path(&["metadata", "query"]))
+                .and_then(Node::as_str)
+        })
+        .expect("the KEDA trigger's query");
+    let keda_cluster = query
+        .split("cluster=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no cluster=\"…\" in the KEDA query {query}"));
+    let hpa = documents("plugin/deploy/hpa.yaml");
+    let hpa_cluster = hpa
+        .iter()
+        .find_map(|d| {
+            d.path(&["spec", "metrics"])
+                .and_then(Node::as_sequence)
+                .and_then(|m| m.first())
+                .and_then(|m| m.path(&["external", "metric", "selector", "matchLabels", "cluster"]))
+                .and_then(Node::as_str)
+        })
+        .expect("the HPA's External metric selector");
+    assert_eq!(keda_cluster, hpa_cluster, "KEDA and HPA select one cluster");
+    keda_cluster.to_string()
+}
+
+/// Istio and Envoy Gateway name upstream clusters themselves: their recipes set
+/// `cluster_label` to the value the scaling recipes query, or those queries match nothing.
+fn assert_cluster_label(file: &str, config: &str) {
+    let parsed = GatewayConfig::from_json(config)
+        .unwrap_or_else(|e| panic!("{file}: configuration {config} refused: {e}"));
+    assert_eq!(
+        parsed.cluster_label.as_deref(),
+        Some(scaling_recipes_cluster().as_str()),
+        "{file}: cluster_label must be what the KEDA/HPA recipes query"
+    );
+}
+
 #[test]
 fn istio_wasmplugin_fields() {
     let docs = documents("plugin/deploy/istio-wasmplugin.yaml");
@@ -786,8 +1025,7 @@ fn istio_wasmplugin_fields() {
     assert_eq!(str_at(wp, &["spec", "type"]), "HTTP");
     assert!(str_at(wp, &["spec", "url"]).starts_with("oci://"));
     let config = to_json(wp.path(&["spec", "pluginConfig"]).expect("pluginConfig"));
-    GatewayConfig::from_json(&config)
-        .unwrap_or_else(|e| panic!("pluginConfig {config} refused: {e}"));
+    assert_cluster_label("plugin/deploy/istio-wasmplugin.yaml", &config);
     let ef = docs
         .iter()
         .find(|d| d.get("kind").and_then(Node::as_str) == Some("EnvoyFilter"))
@@ -825,7 +1063,7 @@ fn envoy_gateway_policy_fields() {
     assert_eq!(str_at(wasm, &["failOpen"]), "true");
     assert_eq!(str_at(wasm, &["code", "type"]), "Image");
     let config = to_json(wasm.get("config").expect("config"));
-    GatewayConfig::from_json(&config).unwrap_or_else(|e| panic!("config {config} refused: {e}"));
+    assert_cluster_label("plugin/deploy/envoy-gateway.yaml", &config);
     let proxy = docs
         .iter()
         .find(|d| d.get("kind").and_then(Node::as_str) == Some("EnvoyProxy"))
@@ -838,6 +1076,96 @@ fn envoy_gateway_policy_fields() {
         .and_then(Node::as_sequence)
         .expect("stats_tags");
     assert_eq!(tags.len(), STATS_TAGS.len());
+}
+
+/// The plugin configuration of the Istio `WasmPlugin` and of the Envoy Gateway policy, as the
+/// JSON each platform hands the filter.
+fn platform_configs() -> [(&'static str, String); 2] {
+    let istio = documents("plugin/deploy/istio-wasmplugin.yaml");
+    let wp = istio
+        .iter()
+        .find(|d| d.get("kind").and_then(Node::as_str) == Some("WasmPlugin"))
+        .and_then(|d| d.path(&["spec", "pluginConfig"]))
+        .expect("pluginConfig");
+    let eg = documents("plugin/deploy/envoy-gateway.yaml");
+    let policy = eg
+        .iter()
+        .find(|d| d.get("kind").and_then(Node::as_str) == Some("EnvoyExtensionPolicy"))
+        .and_then(|d| d.path(&["spec", "wasm"]))
+        .and_then(Node::as_sequence)
+        .and_then(|s| s.first())
+        .and_then(|w| w.get("config"))
+        .expect("spec.wasm[0].config");
+    [
+        ("plugin/deploy/istio-wasmplugin.yaml", to_json(wp)),
+        ("plugin/deploy/envoy-gateway.yaml", to_json(policy)),
+    ]
+}
+
+/// Under Istio and Envoy Gateway the upstream cluster has a generated name; with each
+/// recipe's configuration the filter still labels its metrics `cluster="vllm"`, the value
+/// the KEDA and HPA recipes select (without `cluster_label` it would be the sanitized
+/// generated name and those queries would match nothing).
+#[test]
+#[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
+fn platform_recipes_label_the_cluster_as_the_scaling_recipes_query() {
+    let generated = [
+        "outbound|8000||vllm.llm.svc.cluster.local",
+        "httproute/llm/vllm/rule/0",
+    ];
+    let want = scaling_recipes_cluster();
+    for ((file, json), cluster) in platform_configs().into_iter().zip(generated) {
+        let upstream = Upstream::start();
+        let config = EnvoyConfig {
+            listener_port: free_port(),
+            admin_port: free_port(),
+            upstream_port: upstream.port,
+            wasm: plugin_wasm(),
+            plugin_json: Some(json.clone()),
+            without_filter: false,
+        };
+        let mut yaml = config.render();
+        for (old, new) in [
+            (
+                "route: { cluster: vllm,",
+                format!("route: {{ cluster: \"{cluster}\","),
+            ),
+            ("  - name: vllm\n", format!("  - name: \"{cluster}\"\n")),
+            (
+                "cluster_name: vllm\n",
+                format!("cluster_name: \"{cluster}\"\n"),
+            ),
+        ] {
+            assert_eq!(yaml.matches(old).count(), 1, "plugin/envoy.yaml: {old}");
+            yaml = yaml.replace(old, &new);
+        }
+        let envoy = Envoy::start_rendered(&yaml, &config, 2)
+            .unwrap_or_else(|e| panic!("{file}: Envoy exited ({:?}):\n{}", e.code, e.log));
+        let r = envoy
+            .request(
+                CHAT,
+                &[("x-test-scenario", "json")],
+                &chat_body(MODEL, false),
+            )
+            .expect("request");
+        assert_eq!(r.status, 200, "{file}");
+        let c = [("cluster", want.as_str())];
+        let p = scrape_until(&envoy, |p| {
+            p.sum("scalelens_gateway_requests_total", &c) == 1.0
+        });
+        assert_eq!(
+            p.sum("scalelens_gateway_requests_total", &c),
+            1.0,
+            "{file} with Envoy cluster {cluster}: {json}\n{}",
+            p.dump("scalelens_")
+        );
+        assert_eq!(
+            p.sum("scalelens_gateway_requests_total", &[]),
+            1.0,
+            "{file}: no other cluster label\n{}",
+            p.dump("scalelens_")
+        );
+    }
 }
 
 #[test]

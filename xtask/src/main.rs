@@ -267,7 +267,8 @@ const PLUGIN_BUILD: &[&str] = &[
 ];
 
 /// The filter's steps of `cargo xtask test`: build the .wasm, then run the end-to-end tests
-/// against the real Envoy (`#[ignore]`d in a plain `cargo test`, which has neither).
+/// against the real Envoy and a real Prometheus (`#[ignore]`d in a plain `cargo test`, which
+/// has neither).
 fn plugin_steps() -> Vec<Step> {
     vec![
         // The host clippy does not see the filter's wasm32-only code (its ABI imports, the
@@ -317,6 +318,24 @@ fn plugin_steps() -> Vec<Step> {
                 "gateway_envoy",
                 "--",
                 "--ignored",
+            ],
+        },
+        // Every PromQL query of README, the deploy recipes and the Grafana dashboard through a
+        // real Prometheus scraping the filter in Envoy (about 30 s). Without a `prometheus`
+        // binary it prints `SKIPPED: …` (hence `--nocapture`) and passes, unless
+        // SCALELENS_PROMETHEUS or CI is set (`.ci/run` installs it): then it fails.
+        Step {
+            name: "gateway queries in Prometheus (cargo test -p scalelens-tests --test gateway_prometheus -- --ignored --nocapture)",
+            command: &[
+                "cargo",
+                "test",
+                "-p",
+                "scalelens-tests",
+                "--test",
+                "gateway_prometheus",
+                "--",
+                "--ignored",
+                "--nocapture",
             ],
         },
     ]

@@ -38,7 +38,7 @@ fn windows(body: &[u8], window: usize) -> Vec<(&[u8], bool)> {
 }
 
 /// What the plugin applies for the calls of one chunk's windows, as one `Signals`: metric
-/// updates add up (malformed counts), happen once (start, first token, finish) or label by
+/// updates add up (malformed counts, completion token credits), happen once (start, first token, finish) or label by
 /// the model known last.
 fn applied(calls: impl Iterator<Item = Signals>) -> Signals {
     calls.fold(Signals::default(), |mut all, s| {
@@ -48,6 +48,8 @@ fn applied(calls: impl Iterator<Item = Signals>) -> Signals {
         all.malformed.response += s.malformed.response;
         all.malformed.sse += s.malformed.sse;
         all.finished = s.finished.or(all.finished);
+        all.completion_tokens += s.completion_tokens;
+        all.uninspected = all.uninspected.or(s.uninspected);
         all.model = s.model.or(all.model);
         all
     })

@@ -3,7 +3,10 @@
 //! `on_done`, `on_done` without a start).
 
 use scalelens_gateway::filter_config::ModelLabel;
-use scalelens_gateway::{ErrorClass, GatewayConfig, Malformed, Outcome, RequestSignals, Signals};
+use scalelens_gateway::{
+    cut_by_client, ErrorClass, GatewayConfig, Malformed, Outcome, RequestSignals, Signals,
+    Uninspected,
+};
 use std::rc::Rc;
 
 #[derive(Clone, Copy)]
@@ -24,6 +27,9 @@ struct Totals {
     malformed: Malformed,
     ttft: Vec<f64>,
     last: Option<Signals>,
+    /// Completion tokens credited, call by call (0 where a call credited none).
+    credits: Vec<u64>,
+    uninspected: Vec<Uninspected>,
 }
 
 fn run(cfg: &Rc<GatewayConfig>, steps: &[Step<'_>]) -> (Totals, RequestSignals) {
@@ -48,6 +54,8 @@ fn run(cfg: &Rc<GatewayConfig>, steps: &[Step<'_>]) -> (Totals, RequestSignals) 
         t.malformed.response += sig.malformed.response;
         t.malformed.sse += sig.malformed.sse;
         t.ttft.extend(sig.ttft_seconds);
+        t.credits.push(sig.completion_tokens);
+        t.uninspected.extend(sig.uninspected);
     }
     (t, r)
 }
@@ -621,4 +629,279 @@ fn a_reset_request_is_a_new_one_and_mid_stream_chunks_need_no_clock() {
     let chunks = SSE.len().div_ceil(7);
     assert_eq!(reads, until_first_content + 1, "of {chunks} chunks");
     assert!(chunks > 3 * reads);
+}
+
+/// (case, response chunks before the cut, outcome the glue reports, error, TPOT recorded)
+type CutCase<'a> = (&'a str, &'a [&'a [u8]], Outcome, Option<ErrorClass>, bool);
+/// (case, response chunks, credits per response chunk then at the end, final count)
+type CreditCase<'a> = (&'a str, &'a [&'a [u8]], &'a [u64], u64);
+/// (case, request body, response chunks, reasons counted)
+type UninspectedCase<'a> = (&'a str, &'a [u8], &'a [&'a [u8]], &'a [Uninspected]);
+
+/// One content event, one final usage chunk.
+const CONTENT: &[u8] = b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n";
+const USAGE_5: &[u8] =
+    b"data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":5,\"total_tokens\":9}}\n\n";
+const DONE: &[u8] = b"data: [DONE]\n\n";
+
+/// The sync OpenAI SDK closes the connection right after `[DONE]` (Envoy: a downstream
+/// disconnect before the chunked terminator); the async one reads to the end. A stream that
+/// delivered `[DONE]` or its final usage chunk is complete, whatever the cut; a cut before
+/// that is the client's (`client_cancel`) or the upstream's (`reset`).
+#[test]
+fn complete_streams_cut_afterwards_are_completions() {
+    let c = cfg();
+    // (case, response chunks before the cut, outcome the glue reports, error, TPOT recorded)
+    let cases: &[CutCase<'_>] = &[
+        (
+            "sync SDK: [DONE] then the client leaves",
+            &[CONTENT, CONTENT, USAGE_5, DONE],
+            Outcome::ClientCancel,
+            None,
+            true,
+        ),
+        (
+            "[DONE] then an upstream reset",
+            &[CONTENT, CONTENT, USAGE_5, DONE],
+            Outcome::Reset,
+            None,
+            true,
+        ),
+        (
+            "[DONE] without usage",
+            &[CONTENT, CONTENT, DONE],
+            Outcome::ClientCancel,
+            None,
+            true,
+        ),
+        (
+            "the final usage chunk, no [DONE] yet",
+            &[CONTENT, CONTENT, USAGE_5],
+            Outcome::ClientCancel,
+            None,
+            true,
+        ),
+        (
+            "client cancel mid-stream",
+            &[CONTENT, CONTENT],
+            Outcome::ClientCancel,
+            Some(ErrorClass::ClientCancel),
+            false,
+        ),
+        (
+            "upstream reset mid-stream",
+            &[CONTENT, CONTENT],
+            Outcome::Reset,
+            Some(ErrorClass::Reset),
+            false,
+        ),
+        (
+            "client cancel before the first byte",
+            &[],
+            Outcome::ClientCancel,
+            Some(ErrorClass::ClientCancel),
+            false,
+        ),
+    ];
+    for (case, chunks, outcome, error, tpot) in cases {
+        let mut steps = vec![
+            Headers(1000, CHAT, "POST"),
+            Body(REQ, true),
+            RespHeaders(1010, 200, "text/event-stream"),
+        ];
+        for (i, chunk) in chunks.iter().enumerate() {
+            steps.push(RespBody(1100 + 100 * i as u64, chunk, false));
+        }
+        steps.push(Done(1600, *outcome));
+        let (t, _) = run(&c, &steps);
+        let f = t.last.unwrap().finished.unwrap();
+        assert_eq!(f.error, *error, "{case}");
+        let completed = error.is_none();
+        assert_eq!(f.outcome == Outcome::Completed, completed, "{case}: {f:?}");
+        assert_eq!(
+            f.time_per_output_token_seconds.is_some(),
+            *tpot,
+            "{case}: {f:?}"
+        );
+        if *tpot {
+            // Ends at the cut Envoy saw (1 600 ms): the whole request, not an error.
+            assert_eq!(f.duration_seconds, 0.6, "{case}");
+        }
+    }
+    // The async SDK reads to the end: completed as before.
+    let (t, _) = run(
+        &c,
+        &[
+            Headers(1000, CHAT, "POST"),
+            Body(REQ, true),
+            RespHeaders(1010, 200, "text/event-stream"),
+            RespBody(1100, CONTENT, false),
+            RespBody(1200, DONE, false),
+            RespBody(1210, b"", true),
+            Done(1210, Outcome::Completed),
+        ],
+    );
+    assert_eq!(t.last.unwrap().finished.unwrap().error, None);
+    // A cut JSON response is never complete.
+    let (t, _) = run(
+        &c,
+        &[
+            Headers(0, CHAT, "POST"),
+            Body(REQ, true),
+            RespHeaders(1, 200, "application/json"),
+            RespBody(2, &JSON_OK[..20], false),
+            Done(3, Outcome::ClientCancel),
+        ],
+    );
+    let f = t.last.unwrap().finished.unwrap();
+    assert_eq!(
+        (f.outcome, f.error),
+        (Outcome::ClientCancel, Some(ErrorClass::ClientCancel))
+    );
+    // `continuous_usage_stats`: usage in chunks that carry choices (the first one with an
+    // empty content) does not complete the stream.
+    let role = b"data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}],\"usage\":{\"completion_tokens\":0}}\n\n";
+    let (t, _) = run(
+        &c,
+        &[
+            Headers(0, CHAT, "POST"),
+            Body(REQ, true),
+            RespHeaders(1, 200, "text/event-stream"),
+            RespBody(2, role, false),
+            RespBody(3, CONTENT, false),
+            Done(4, Outcome::ClientCancel),
+        ],
+    );
+    assert_eq!(
+        t.last.unwrap().finished.unwrap().error,
+        Some(ErrorClass::ClientCancel)
+    );
+}
+
+#[test]
+fn envoy_code_details_of_a_client_that_left() {
+    for (details, client) in [
+        (&b"downstream_remote_disconnect"[..], true),
+        (b"downstream_remote_reset", true),
+        (
+            b"upstream_reset_after_response_started{protocol_error}",
+            false,
+        ),
+        (
+            b"upstream_reset_after_response_started{connection_termination}",
+            false,
+        ),
+        (b"downstream_local_disconnect", false),
+        (b"via_upstream", false),
+        (b"", false),
+    ] {
+        assert_eq!(
+            cut_by_client(details),
+            client,
+            "{}",
+            String::from_utf8_lossy(details)
+        );
+    }
+}
+
+/// Completion tokens are credited chunk by chunk and reconciled with the final usage: a
+/// counter moves during a long stream and ends at the exact total.
+#[test]
+fn completion_tokens_are_credited_as_they_stream() {
+    let c = cfg();
+    let stream = |chunks: &[&'static [u8]], outcome: Outcome| {
+        let mut steps = vec![
+            Headers(0, CHAT, "POST"),
+            Body(REQ, true),
+            RespHeaders(1, 200, "text/event-stream"),
+        ];
+        for chunk in chunks {
+            steps.push(RespBody(2, chunk, false));
+        }
+        steps.push(Done(3, outcome));
+        let (t, _) = run(&c, &steps);
+        let f = t.last.as_ref().unwrap().finished.unwrap();
+        // Credits of the response chunks, then of the end.
+        let credits = t.credits.get(3..).unwrap().to_vec();
+        (credits, f.completion_tokens)
+    };
+    // (case, chunks, credits per response chunk then at the end, final count)
+    let cases: &[CreditCase<'_>] = &[
+        ("usage above the events: the rest at the usage chunk", &[CONTENT, CONTENT, CONTENT, USAGE_5, DONE], &[1, 1, 1, 2, 0, 0], 5),
+        ("no usage: the events", &[CONTENT, CONTENT, DONE], &[1, 1, 0, 0], 2),
+        ("cut mid-stream: what was shown", &[CONTENT, CONTENT], &[1, 1, 0], 2),
+        ("two events in one chunk", &[b"data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"choices\":[{\"text\":\"b\"}]}\n\n", DONE], &[2, 0, 0], 2),
+        // A counter cannot go down: 3 events credited, usage says 2.
+        ("usage below the events", &[CONTENT, CONTENT, CONTENT, b"data: {\"choices\":[],\"usage\":{\"completion_tokens\":2}}\n\n"], &[1, 1, 1, 0, 0], 2),
+    ];
+    for (case, chunks, want, total) in cases {
+        let (credits, final_count) = stream(chunks, Outcome::Completed);
+        assert_eq!(credits, *want, "{case}");
+        assert_eq!(final_count, *total, "{case}");
+    }
+    // A JSON response is credited once, at its end.
+    let (t, _) = run(
+        &c,
+        &[
+            Headers(0, CHAT, "POST"),
+            Body(REQ, true),
+            RespHeaders(1, 200, "application/json"),
+            RespBody(2, JSON_OK, true),
+            Done(3, Outcome::Completed),
+        ],
+    );
+    assert_eq!(t.credits, [0, 0, 0, 0, 2]);
+}
+
+/// Bodies the limit keeps from being read are counted once, with their reason.
+#[test]
+fn uninspected_bodies_are_counted_with_their_reason() {
+    let c = cfg();
+    let late_model = format!(r#"{{"messages":["{}"],"model":"llama"}}"#, "x".repeat(2000));
+    let early_model = format!(r#"{{"model":"llama","messages":["{}"]}}"#, "x".repeat(2000));
+    let big_json = format!(
+        r#"{{"choices":[{{"message":{{"content":"{}"}}}}],"usage":{{"prompt_tokens":4,"completion_tokens":2}}}}"#,
+        "y".repeat(2000)
+    );
+    let (a, b) = big_json.as_bytes().split_at(700);
+    // (case, request body, response chunks, reasons)
+    let cases: &[UninspectedCase<'_>] = &[
+        (
+            "the model after the limit",
+            late_model.as_bytes(),
+            &[JSON_OK],
+            &[Uninspected::RequestTooLarge],
+        ),
+        (
+            "the model before the limit",
+            early_model.as_bytes(),
+            &[JSON_OK],
+            &[],
+        ),
+        (
+            "a JSON response over the limit, in two chunks",
+            REQ,
+            &[a, b],
+            &[Uninspected::ResponseTooLarge],
+        ),
+        ("within the limits", REQ, &[JSON_OK], &[]),
+    ];
+    for (case, req, chunks, want) in cases {
+        let mut steps = vec![
+            Headers(0, CHAT, "POST"),
+            Body(req, true),
+            RespHeaders(1, 200, "application/json"),
+        ];
+        for (i, chunk) in chunks.iter().enumerate() {
+            steps.push(RespBody(2, chunk, i + 1 == chunks.len()));
+        }
+        steps.push(Done(3, Outcome::Completed));
+        let (t, _) = run(&c, &steps);
+        assert_eq!(t.uninspected, *want, "{case}");
+        assert!(t.malformed.is_empty(), "{case}");
+    }
+    assert_eq!(
+        Uninspected::ALL.map(Uninspected::label),
+        ["request_too_large", "response_too_large"]
+    );
 }

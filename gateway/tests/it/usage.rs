@@ -192,9 +192,37 @@ fn incremental_response_scan_equals_one_shot() {
         PayloadInfo {
             usage: usage(17, 7, 24),
             content: false,
-            error: false
+            error: false,
+            has_choice: true,
         }
     );
+}
+
+/// `has_choice` tells the final usage chunk (`choices: []`) from chunks that carry usage and
+/// choices (vLLM's `continuous_usage_stats`).
+#[test]
+fn a_chunk_without_a_choice_is_told_apart() {
+    let cases: &[(&str, bool)] = &[
+        (r#"{"choices":[],"usage":{"completion_tokens":3}}"#, false),
+        (r#"{"usage":{"completion_tokens":3}}"#, false),
+        (
+            r#"{"choices":[{"delta":{"role":"assistant","content":""}}],"usage":{"completion_tokens":0}}"#,
+            true,
+        ),
+        (
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":0}]}}],"usage":{"completion_tokens":4}}"#,
+            true,
+        ),
+        (r#"{"choices":[null]}"#, true),
+        (r#"{"x":{"choices":[{}]}}"#, false),
+    ];
+    for (payload, want) in cases {
+        assert_eq!(
+            scan_payload(payload.as_bytes()).unwrap().has_choice,
+            *want,
+            "{payload}"
+        );
+    }
 }
 
 #[test]
