@@ -48,7 +48,7 @@ use crate::metrics;
 use crate::model::{AibrixVersion, Autoscaler, Family, Millis, TargetType};
 use crate::samples::{self, Format, Hints, Interpretation, SampleError, TimeBase};
 use crate::sim::{self, SimOptions, SimOutput};
-use crate::span::{Pos, Span};
+use crate::span::{LineIndex, Pos, Span};
 
 /// One end of a replay window ([`ReplayWindow`]), in the input's own times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -467,43 +467,10 @@ pub fn summarize(a: &Autoscaler) -> AutoscalerSummary {
     }
 }
 
-/// The position of 1-based `line`/`column` (characters) in `text`, with its character offset.
-/// Positions beyond the text are clamped to its end.
+/// The position of 1-based `line`/`column` (characters) in `text`, with its character offset,
+/// clamped to the end of the line (and of the text).
 pub fn pos_at(text: &str, line: u32, column: u32) -> Pos {
-    let mut offset = 0u32;
-    let mut cur = 1u32;
-    let mut chars = text.chars();
-    while cur < line {
-        match chars.next() {
-            Some('\n') => {
-                cur += 1;
-                offset = offset.saturating_add(1);
-            }
-            Some(_) => offset = offset.saturating_add(1),
-            None => {
-                return Pos {
-                    line: cur,
-                    column: 1,
-                    offset,
-                }
-            }
-        }
-    }
-    let mut col = 1u32;
-    while col < column {
-        match chars.next() {
-            Some('\n') | None => break,
-            Some(_) => {
-                col += 1;
-                offset = offset.saturating_add(1);
-            }
-        }
-    }
-    Pos {
-        line: cur,
-        column: col,
-        offset,
-    }
+    LineIndex::new(text).pos_of_line_column(line, column)
 }
 
 /// A diagnostic in the samples text at `line:column` (to the end of that line).
@@ -517,8 +484,9 @@ fn samples_diag(
     let d = Diagnostic::new(code, severity, message);
     match at {
         Some((line, column)) => {
-            let start = pos_at(text, line, column);
-            let end = pos_at(text, line, u32::MAX);
+            let index = LineIndex::new(text);
+            let start = index.pos_of_line_column(line, column);
+            let end = index.pos_of_line_column(line, u32::MAX);
             d.at(Span::new(start, end.max(start)))
         }
         None => d,

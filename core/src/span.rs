@@ -235,6 +235,23 @@ impl<'a> LineIndex<'a> {
         self.pos_of_byte(byte)
     }
 
+    /// The position of 1-based `line` and character `column`, clamped to the end of that line;
+    /// a line past the text is its end.
+    pub fn pos_of_line_column(&self, line: u32, column: u32) -> Pos {
+        let Some(start) = self.line_start(line) else {
+            return self.pos_of_byte(self.text.len());
+        };
+        let rest = self.text.get(start..).unwrap_or("");
+        let wanted = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+        let len: usize = rest
+            .chars()
+            .take_while(|&c| c != '\n')
+            .take(wanted)
+            .map(char::len_utf8)
+            .sum();
+        self.pos_of_byte(start + len)
+    }
+
     /// The byte offset of the start of 1-based `line`, if the text has it.
     pub fn line_start(&self, line: u32) -> Option<usize> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;

@@ -251,22 +251,10 @@ fn name(id: KeyId) -> &'static str {
     FIELDS.get(usize::from(id)).copied().unwrap_or("?")
 }
 
-/// Line and column (1-based, in characters) of a byte offset.
+/// Line and column (1-based, in characters) of a byte offset: core's one line index.
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut line = 1;
-    let mut col = 1;
-    for (i, c) in text.char_indices() {
-        if i >= offset {
-            break;
-        }
-        if c == '\n' {
-            line += 1;
-            col = 1;
-        } else {
-            col += 1;
-        }
-    }
-    (line, col)
+    let pos = scalelens_core::span::LineIndex::new(text).pos_of_byte(offset);
+    (pos.line as usize, pos.column as usize)
 }
 
 /// `s` with each control character (line breaks, tabs, escapes, NUL) written as `\n`, `\r`,

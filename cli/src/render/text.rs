@@ -110,12 +110,15 @@ fn digits(n: u32) -> usize {
     n.to_string().len()
 }
 
-/// Display width of a character in an excerpt: a tab's spaces, an escape's characters, else 1.
+/// Display width of a character in an excerpt: a tab's spaces, an escape's characters, else its
+/// terminal columns (2 for East Asian wide characters, as `unicode-width` says).
 fn char_width(c: char) -> usize {
     if c == '\t' {
         TAB_WIDTH
-    } else {
+    } else if scalelens_core::text::needs_escape(c) {
         escaped_width(c)
+    } else {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)
     }
 }
 
@@ -353,6 +356,9 @@ mod tests {
         assert_eq!(underline("", span(1, 0, 1, 0)), (0, 1));
         // end before start on the same line
         assert_eq!(underline("abcdef", span(1, 4, 1, 2)), (3, 1));
+        // East Asian wide characters take two terminal columns, before and under the span
+        assert_eq!(underline("名前: x", span(1, 5, 1, 6)), (6, 1));
+        assert_eq!(underline("a: 模型", span(1, 4, 1, 6)), (3, 4));
     }
 
     /// (line, span columns) → (shown text, carets line): escapes line up with their carets, and
