@@ -509,7 +509,7 @@ rule_doc! {
     ///
     /// # What it does
     /// Reports a feature Scalelens reads but does not replay (KEDA `scalingModifiers`/`fallback`,
-    /// trigger types other than prometheus/cpu/memory, Knative's HPA class, AIBrix schedules).
+    /// trigger types other than prometheus/cpu/memory, Knative's HPA class).
     ///
     /// # Why is this bad
     /// The replay ignores it, so its results may differ from the cluster's.
@@ -525,7 +525,6 @@ rule_doc! {
     ///
     /// # References
     /// - kedacore/keda v2.18 `pkg/fallback/fallback.go`; knative/serving v1.20
-    ///   `pkg/apis/autoscaling/register.go` (classes); vllm-project/aibrix v0.7.0
-    ///   `pkg/controller/podautoscaler/scheduled_bounds.go`.
+    ///   `pkg/apis/autoscaling/register.go` (classes).
     pub(crate) const UNSUPPORTED_FEATURE;
 }
