@@ -500,7 +500,10 @@ pub(crate) fn check_metric_unit(
                 ),
             )
             .at_opt(target_span.or(Some(name.span)))
-            .with_help(format!("unit source: {}", known.source));
+            .with_help(format!(
+                "unit source: {}; the bound holds for vLLM's own metric: an app that reports it in percent instead (AIBrix's mock app does) needs the target on that scale, and imported samples show which scale yours uses",
+                known.source
+            ));
             if b == 1.0 && target > 1.0 && target <= 100.0 {
                 if let Some(s) = target_span {
                     d = d.with_fix(
