@@ -682,6 +682,8 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
             "observeWindowSeconds",
             "panicWindowSeconds",
             "scalingStrategy",
+            "targetMetric",
+            "targetValue",
         ],
         "spec",
     );
@@ -716,6 +718,16 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
     );
     check_min_max(cx, &min, &max, "PodAutoscaler");
     check_unreleased_windows(cx, spec, version);
+    check_top_level_target(cx, spec, version);
+    if version == AibrixVersion::V0_4 {
+        if let Some((k, _)) = spec.entry("subTargetSelector") {
+            cx.warning(
+                Code::UnknownField,
+                k.span,
+                "AIBrix v0.4.0 has no `spec.subTargetSelector` (added in v0.5.0): it is ignored and the whole scale target is scaled",
+            );
+        }
+    }
     if let Some((k, _)) = spec.entry("schedules") {
         cx.warning(
             Code::UnknownField,
@@ -847,6 +859,78 @@ fn check_unreleased_windows(cx: &mut Cx, spec: &Node, version: AibrixVersion) {
                 .with_help("`spec.observeWindowSeconds` and `spec.panicWindowSeconds` were added after v0.7.0, on main only (commit b7db6193, PR #2522), and are in no release yet; the API server drops them"),
             );
         }
+    }
+}
+
+/// `spec.targetMetric` / `spec.targetValue`: read only by AIBrix v0.1.x (moved into
+/// `metricsSources[]` by PR #511, first released in v0.2.0; still in some of the repo's samples).
+/// Flagged on every replayed release, with the `metricsSources` entry to write instead when both
+/// stand next to each other and no `metricsSources` is written.
+fn check_top_level_target(cx: &mut Cx, spec: &Node, version: AibrixVersion) {
+    let metric = spec.entry("targetMetric");
+    let value = spec.entry("targetValue");
+    let migration = match (metric, value) {
+        (Some((mk, mv)), Some((vk, vv))) if spec.get("metricsSources").is_none() => {
+            let (first, last) = if mk.span.start <= vk.span.start {
+                (mk.span, vv.span)
+            } else {
+                (vk.span, mv.span)
+            };
+            // Adjacent entries only: nothing else is between them.
+            let between = spec.as_mapping().unwrap_or(&[]).iter().any(|(k, _)| {
+                k.span.start > first.start
+                    && k.span.start < last.start
+                    && k.value != "targetMetric"
+                    && k.value != "targetValue"
+            });
+            let name = mv.as_scalar().unwrap_or("").trim().to_string();
+            let target = vv.as_scalar().unwrap_or("").trim().to_string();
+            (!between && !name.is_empty() && !target.is_empty()).then(|| {
+                (
+                    first.to(last),
+                    metrics_source_block(&name, &target, first.start.column),
+                )
+            })
+        }
+        _ => None,
+    };
+    for (entry, field) in [(metric, "targetMetric"), (value, "targetValue")] {
+        let Some((k, _)) = entry else { continue };
+        let mut d = Diagnostic::warning(
+            Code::UnknownField,
+            format!(
+                "AIBrix {} has no `spec.{field}`: only v0.1.x read the target at the top level; since v0.2.0 it is `spec.metricsSources[].{field}`, so this PodAutoscaler has no metric",
+                version.tag()
+            ),
+        )
+        .at(k.span)
+        .with_help("moved into metricsSources by vllm-project/aibrix PR #511 (first released in v0.2.0); some samples in the repo still use the old form");
+        if let (Some((span, block)), "targetMetric") = (&migration, field) {
+            d = d.with_fix(
+                "move the target into `metricsSources`",
+                *span,
+                block.clone(),
+            );
+        }
+        cx.push(d);
+    }
+}
+
+/// The `metricsSources` entry for a v0.1 target: `cpu`/`memory` are resource metrics, anything
+/// else is scraped from the pods (vLLM's port 8000, `/metrics`: review them), indented for a key
+/// at `column`.
+fn metrics_source_block(name: &str, target: &str, column: u32) -> String {
+    let indent = " ".repeat(column.saturating_sub(1) as usize);
+    let lower = name.to_ascii_lowercase();
+    let target = target.replace('\\', "\\\\").replace('"', "\\\"");
+    if lower == "cpu" || lower == "memory" {
+        format!(
+            "metricsSources:\n{indent}  - metricSourceType: resource\n{indent}    targetMetric: {lower}\n{indent}    targetValue: \"{target}\""
+        )
+    } else {
+        format!(
+            "metricsSources:\n{indent}  - metricSourceType: pod\n{indent}    protocolType: http\n{indent}    port: \"8000\"\n{indent}    path: /metrics\n{indent}    targetMetric: {name}\n{indent}    targetValue: \"{target}\""
+        )
     }
 }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use crate::fixtures::read_testdata;
 use scalelens_core::config::{self, Parsed};
 use scalelens_core::model::AibrixVersion;
 use scalelens_core::Severity;
@@ -306,4 +307,25 @@ fn fixtures_match_snapshots() {
             insta::assert_snapshot!(format!("config__{name}"), render(&parsed));
         });
     }
+}
+
+/// AIBrix v0.1's top-level target: the fix writes the `metricsSources` entry v0.2.0 onwards read,
+/// and the fixed YAML parses without errors into the same metric and target.
+#[test]
+fn v01_target_moves_into_metrics_sources() {
+    use scalelens_core::pipeline::apply_edits;
+    let text = read_testdata("config/aibrix/v01-top-level-target.yaml");
+    let parsed = config::parse(&text);
+    let fix = parsed
+        .diagnostics
+        .iter()
+        .flat_map(|d| &d.fixes)
+        .find(|f| f.description.contains("metricsSources"))
+        .expect("a migration fix");
+    let fixed = apply_edits(&text, &fix.edits).expect("edits apply");
+    let again = config::parse(&fixed);
+    assert!(!again.has_errors(), "{fixed}\n{:#?}", again.diagnostics);
+    let a = again.autoscalers.first().expect("the PodAutoscaler");
+    let m = a.metrics.first().expect("its metric");
+    assert_eq!((m.name.value.as_str(), m.target.value.value), ("cpu", 50.0));
 }
