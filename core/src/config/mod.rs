@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 
 use crate::codes::Code;
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::model::{AibrixVersion, Autoscaler, Family};
 use crate::span::{LineIndex, Param, Span, Spanned};
 use crate::yaml::{self, Node};
@@ -305,6 +305,8 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
 
     // Pass 2: autoscalers.
     let mut autoscalers = Vec::new();
+    // Autoscaler documents that could not be read, with the first reason.
+    let mut unread: Vec<String> = Vec::new();
     for (source_doc, doc) in docs.iter().zip(&read) {
         let Some(doc) = doc else {
             let root = &source_doc.root;
@@ -328,6 +330,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         };
         let group = doc.group();
         let kind = doc.kind.value.as_str();
+        let before = cx.diags.len();
         let parsed = match group {
             "autoscaling.aibrix.ai" => aibrix::read(&mut cx, doc, options.aibrix_version),
             "autoscaling" => hpa::read(&mut cx, doc),
@@ -352,8 +355,30 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
                 None
             }
         };
-        if let Some(a) = parsed {
-            autoscalers.push(a);
+        let family = matches!(
+            group,
+            "autoscaling.aibrix.ai" | "autoscaling" | "keda.sh" | "serving.knative.dev"
+        );
+        match parsed {
+            Some(a) => autoscalers.push(a),
+            None if family => {
+                // The first problem its reader reported: why it is not replayed.
+                let new = cx.diags.get(before..).unwrap_or(&[]);
+                let why = new
+                    .iter()
+                    .find(|d| d.severity == Severity::Error)
+                    .or_else(|| new.iter().find(|d| d.severity == Severity::Warning))
+                    .or_else(|| new.first())
+                    .map(|d| format!("{}: {}", d.code, d.message));
+                unread.push(format!(
+                    "{kind} `{}` (line {}){}",
+                    doc.name.value,
+                    doc.kind.span.start.line,
+                    why.map(|w| format!(", not replayed ({w})"))
+                        .unwrap_or_default()
+                ));
+            }
+            None => {}
         }
     }
 
@@ -385,10 +410,26 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
 
     // Without any, the YAML errors above are the cause: one error, not a second one after it.
     if autoscalers.is_empty() && stream.errors.is_empty() {
-        cx.push(Diagnostic::error(
-            Code::NoAutoscaler,
-            "no autoscaler found: expected a PodAutoscaler (autoscaling.aibrix.ai), a HorizontalPodAutoscaler, a KEDA ScaledObject or a Knative Service",
-        ));
+        let message = if unread.is_empty() {
+            "no autoscaler found: expected a PodAutoscaler (autoscaling.aibrix.ai), a HorizontalPodAutoscaler, a KEDA ScaledObject or a Knative Service".to_string()
+        } else {
+            let listed: Vec<&str> = unread
+                .iter()
+                .take(MAX_LISTED_NAMES)
+                .map(String::as_str)
+                .collect();
+            let more = unread.len().saturating_sub(MAX_LISTED_NAMES);
+            format!(
+                "no autoscaler to replay: found {}{}",
+                listed.join("; "),
+                if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        cx.push(Diagnostic::error(Code::NoAutoscaler, message));
     }
     let mut diagnostics = cx.diags;
     diagnostic::sort(&mut diagnostics);
