@@ -364,12 +364,12 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             None if family => {
                 // The first problem its reader reported: why it is not replayed.
                 let new = cx.diags.get(before..).unwrap_or(&[]);
-                let why = new
-                    .iter()
-                    .find(|d| d.severity == Severity::Error)
-                    .or_else(|| new.iter().find(|d| d.severity == Severity::Warning))
-                    .or_else(|| new.first())
-                    .map(|d| format!("{}: {}", d.code, d.message));
+                let why = match new.iter().find(|d| d.severity == Severity::Error) {
+                    Some(d) => Some(format!("its first error: {}: {}", d.code, d.message)),
+                    None => new
+                        .first()
+                        .map(|d| format!("its first problem: {}: {}", d.code, d.message)),
+                };
                 unread.push(format!(
                     "{kind} `{}` (line {}){}",
                     doc.name.value,
