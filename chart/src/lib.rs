@@ -612,51 +612,32 @@ fn draw_metric_panel<DB: DrawingBackend>(
     } else {
         "demand per ready pod"
     };
-    let mut first = true;
-    for run in finite_runs(tl.iter().map(|e| (ms(e.t), demand(e)))) {
-        let s = chart.draw_series(LineSeries::new(
-            reduce(run, x.start, x.end, columns),
-            C_DEMAND.stroke_width(1),
-        ))?;
-        if std::mem::take(&mut first) {
-            s.label(demand_label)
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_DEMAND.stroke_width(1)));
-        }
-    }
-    let mut first = true;
-    for run in finite_runs(tl.iter().map(|e| (ms(e.t), observed(e)))) {
-        let s = chart.draw_series(LineSeries::new(
-            reduce(run, x.start, x.end, columns),
-            C_OBSERVED.stroke_width(2),
-        ))?;
-        if std::mem::take(&mut first) {
-            s.label(observed_label).legend(|(x, y)| {
-                PathElement::new([(x, y), (x + 16, y)], C_OBSERVED.stroke_width(2))
-            });
-        }
-    }
+    let runs = |points: &mut dyn Iterator<Item = (f64, f64)>| -> Vec<Vec<(f64, f64)>> {
+        finite_runs(points)
+            .into_iter()
+            .map(|run| reduce(run, x.start, x.end, columns))
+            .collect()
+    };
+    let demand_runs = runs(&mut tl.iter().map(|e| (ms(e.t), demand(e))));
+    let style = C_DEMAND.stroke_width(1);
+    draw_lines(&mut chart, demand_runs, None, style, demand_label)?;
+    let observed_runs = runs(&mut tl.iter().map(|e| (ms(e.t), observed(e))));
+    let style = C_OBSERVED.stroke_width(2);
+    draw_lines(&mut chart, observed_runs, None, style, observed_label)?;
     if let Some(t) = target {
-        chart
-            .draw_series(LineSeries::new(
-                [(x.start, t), (x.end, t)],
-                C_TARGET.stroke_width(2),
-            ))?
-            .label(format!("target {}", number(t)))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_TARGET.stroke_width(2)));
+        let line = vec![vec![(x.start, t), (x.end, t)]];
+        let label = format!("target {}", number(t));
+        draw_lines(&mut chart, line, None, C_TARGET.stroke_width(2), &label)?;
     }
-    let mut first = true;
-    for run in finite_runs(pinned.iter().map(|e| (ms(e.t), observed(e)))) {
-        let s = chart.draw_series(DashedLineSeries::new(
-            reduce(run, x.start, x.end, columns),
-            6,
-            4,
-            C_PINNED.stroke_width(2),
-        ))?;
-        if std::mem::take(&mut first) {
-            s.label("pinned run: observed")
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_PINNED.stroke_width(2)));
-        }
-    }
+    let pinned_runs = runs(&mut pinned.iter().map(|e| (ms(e.t), observed(e))));
+    let style = C_PINNED.stroke_width(2);
+    draw_lines(
+        &mut chart,
+        pinned_runs,
+        Some((6, 4)),
+        style,
+        "pinned run: observed",
+    )?;
     draw_cursor(&mut chart, overlay.cursor, &y)?;
     legend(&mut chart)?;
     Ok(geometry(&chart, &x))
@@ -704,36 +685,20 @@ fn draw_replica_panel<DB: DrawingBackend>(
         .draw()?;
     shade_panic(&mut chart, panic, &y)?;
 
-    let dash = |chart: &mut ChartContext<'_, DB, Cartesian2d<TimeAxis, RangedCoordf64>>,
-                v: u32,
-                label: &str|
-     -> Result<(), ChartError> {
-        let v = f64::from(v);
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(x.start, v), (x.end, v)],
-                8,
-                5,
-                C_BOUNDS.stroke_width(1),
-            ))?
-            .label(label)
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_BOUNDS.stroke_width(1)));
-        Ok(())
-    };
-    dash(
+    // min and max as one legend entry: the first line carries the label.
+    let bound_lines = [Some(input.min_replicas), max_line]
+        .into_iter()
+        .flatten()
+        .map(|v| vec![(x.start, f64::from(v)), (x.end, f64::from(v))])
+        .collect();
+    let label = format!("min/max {}", bounds_label(input));
+    draw_lines(
         &mut chart,
-        input.min_replicas,
-        &format!("min/max {}", bounds_label(input)),
+        bound_lines,
+        Some((8, 5)),
+        C_BOUNDS.stroke_width(1),
+        &label,
     )?;
-    if let Some(m) = max_line {
-        let v = f64::from(m);
-        chart.draw_series(DashedLineSeries::new(
-            [(x.start, v), (x.end, v)],
-            8,
-            5,
-            C_BOUNDS.stroke_width(1),
-        ))?;
-    }
 
     let end = ms(end);
     let series: [ReplicaSeries; 3] = [
@@ -744,12 +709,13 @@ fn draw_replica_panel<DB: DrawingBackend>(
     for (label, color, width, value) in series {
         let pts: Vec<(f64, f64)> = tl.iter().map(|e| (ms(e.t), f64::from(value(e)))).collect();
         let pts = reduce(steps(&pts, end), x.start, x.end, pw);
-        chart
-            .draw_series(LineSeries::new(pts, color.stroke_width(width)))?
-            .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new([(x, y), (x + 16, y)], color.stroke_width(width))
-            });
+        draw_lines(
+            &mut chart,
+            vec![pts],
+            None,
+            color.stroke_width(width),
+            label,
+        )?;
     }
     if !pinned.is_empty() {
         let pts: Vec<(f64, f64)> = pinned
@@ -757,14 +723,37 @@ fn draw_replica_panel<DB: DrawingBackend>(
             .map(|e| (ms(e.t), f64::from(e.desired)))
             .collect();
         let pts = reduce(steps(&pts, end), x.start, x.end, pw);
-        chart
-            .draw_series(DashedLineSeries::new(pts, 6, 4, C_PINNED.stroke_width(2)))?
-            .label("pinned run: spec.replicas")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_PINNED.stroke_width(2)));
+        let (style, label) = (C_PINNED.stroke_width(2), "pinned run: spec.replicas");
+        draw_lines(&mut chart, vec![pts], Some((6, 4)), style, label)?;
     }
     draw_cursor(&mut chart, overlay.cursor, &y)?;
     legend(&mut chart)?;
     Ok(geometry(&chart, &x))
+}
+
+/// Draw `lines` in `style`, solid or dashed (`dash`: dash size and spacing in pixels); the
+/// first carries the legend entry `label` (a line drawn in its style).
+fn draw_lines<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<TimeAxis, RangedCoordf64>>,
+    lines: Vec<Vec<(f64, f64)>>,
+    dash: Option<(u32, u32)>,
+    style: ShapeStyle,
+    label: &str,
+) -> Result<(), ChartError> {
+    for (i, pts) in lines.into_iter().enumerate() {
+        let series = match dash {
+            Some((size, spacing)) => {
+                chart.draw_series(DashedLineSeries::new(pts, size, spacing, style))?
+            }
+            None => chart.draw_series(LineSeries::new(pts, style))?,
+        };
+        if i == 0 {
+            series
+                .label(label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
+        }
+    }
+    Ok(())
 }
 
 /// A replica series: legend label, colour, stroke width, value of an entry.
