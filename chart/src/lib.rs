@@ -584,26 +584,11 @@ fn draw_metric_panel<DB: DrawingBackend>(
         Some(u) => format!("observed {} vs target ({u})", input.metric_name),
         None => format!("observed {} vs target", input.metric_name),
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 16))
-        .margin(8)
-        .margin_right(16)
-        .x_label_area_size(28)
-        .y_label_area_size(64)
-        .build_cartesian_2d(TimeAxis::new(x.clone()), y.clone())?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(235, 235, 235))
-        .x_labels(64)
-        .x_label_formatter(&|v| hmm(*v))
-        .y_labels(6)
-        .y_desc(match input.metric_unit.map(axis_unit) {
-            Some(u) => format!("{} [{u}]", input.metric_name),
-            None => input.metric_name.to_string(),
-        })
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 14))
-        .draw()?;
+    let y_desc = match input.metric_unit.map(axis_unit) {
+        Some(u) => format!("{} [{u}]", input.metric_name),
+        None => input.metric_name.to_string(),
+    };
+    let mut chart = panel(area, &caption, (&x, &y), (None, &y_desc), false)?;
     shade_panic(&mut chart, panic, &y)?;
 
     let columns = pw;
@@ -664,25 +649,8 @@ fn draw_replica_panel<DB: DrawingBackend>(
         .max()
         .unwrap_or(1);
     let y = 0.0..(f64::from(top) * 1.1).max(f64::from(top) + 1.0);
-    let mut chart = ChartBuilder::on(area)
-        .caption("replicas", ("sans-serif", 16))
-        .margin(8)
-        .margin_right(16)
-        .x_label_area_size(36)
-        .y_label_area_size(64)
-        .build_cartesian_2d(TimeAxis::new(x.clone()), y.clone())?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(235, 235, 235))
-        .x_labels(64)
-        .x_label_formatter(&|v| hmm(*v))
-        .x_desc("time (h:mm)")
-        .y_labels(6)
-        .y_label_formatter(&|v| number(*v))
-        .y_desc("pods")
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 14))
-        .draw()?;
+    let descs = (Some("time (h:mm)"), "pods");
+    let mut chart = panel(area, "replicas", (&x, &y), descs, true)?;
     shade_panic(&mut chart, panic, &y)?;
 
     // min and max as one legend entry: the first line carries the label.
@@ -729,6 +697,41 @@ fn draw_replica_panel<DB: DrawingBackend>(
     draw_cursor(&mut chart, overlay.cursor, &y)?;
     legend(&mut chart)?;
     Ok(geometry(&chart, &x))
+}
+
+/// A panel on `area` with `caption`, time on x and `y` on y, its mesh drawn with the axis
+/// descriptions (`x_desc` only on the bottom panel, which gets the room for it) and, with
+/// `y_numbers`, [`number`]s on the y axis.
+fn panel<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+    (x, y): (&std::ops::Range<f64>, &std::ops::Range<f64>),
+    (x_desc, y_desc): (Option<&str>, &str),
+    y_numbers: bool,
+) -> Result<ChartContext<'a, DB, Cartesian2d<TimeAxis, RangedCoordf64>>, ChartError> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 16))
+        .margin(8)
+        .margin_right(16)
+        .x_label_area_size(if x_desc.is_some() { 36 } else { 28 })
+        .y_label_area_size(64)
+        .build_cartesian_2d(TimeAxis::new(x.clone()), y.clone())?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(RGBColor(235, 235, 235))
+        .x_labels(64)
+        .x_label_formatter(&|v| hmm(*v));
+    if let Some(d) = x_desc {
+        mesh.x_desc(d);
+    }
+    mesh.y_labels(6);
+    if y_numbers {
+        mesh.y_label_formatter(&|v| number(*v));
+    }
+    mesh.y_desc(y_desc)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 14))
+        .draw()?;
+    Ok(chart)
 }
 
 /// Draw `lines` in `style`, solid or dashed (`dash`: dash size and spacing in pixels); the

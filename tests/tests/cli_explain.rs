@@ -33,6 +33,9 @@ fn explain_text_snapshots() {
     }
 }
 
+/// The seed case replayed as AIBrix v0.4.
+const SEED_V04: &[&str] = &[SEED, "--demand", SEED_DEMAND, "--aibrix-version", "v0.4"];
+
 /// `scalelens explain ARGS --format json`, which must succeed (`case` names it in failures).
 fn explain_json(case: &str, args: &[&str]) -> serde_json::Value {
     let mut argv = vec!["explain"];
@@ -45,20 +48,8 @@ fn explain_json(case: &str, args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn json_is_the_explanation_as_data() {
-    let v = explain_json(
-        "seed v0.4 at 40m",
-        &[
-            SEED,
-            "--demand",
-            SEED_DEMAND,
-            "--aibrix-version",
-            "v0.4",
-            "--at",
-            "40m",
-            "--around",
-            "30s",
-        ],
-    );
+    let args = [SEED_V04, &["--at", "40m", "--around", "30s"]].concat();
+    let v = explain_json("seed v0.4 at 40m", &args);
     let ex = &v["explanation"];
     assert_eq!(ex["at"], 2_400_000);
     assert_eq!(ex["steps"].as_array().map(Vec::len), Some(7));
@@ -82,18 +73,7 @@ fn json_is_the_explanation_as_data() {
 #[test]
 fn at_forms_agree() {
     for at in ["40m", "2400", "0:40:00", "40:00"] {
-        let v = explain_json(
-            at,
-            &[
-                SEED,
-                "--demand",
-                SEED_DEMAND,
-                "--aibrix-version",
-                "v0.4",
-                "--at",
-                at,
-            ],
-        );
+        let v = explain_json(at, &[SEED_V04, &["--at", at]].concat());
         assert_eq!(v["explanation"]["at"], 2_400_000, "{at}");
     }
 }
