@@ -200,14 +200,7 @@ pub fn draw<DB: DrawingBackend>(
     let area = area.titled(&title, ("sans-serif", 20).into_font().color(&BLACK))?;
     let tl = input.timeline;
     if tl.is_empty() {
-        let (_, ah) = area.dim_in_pixel();
-        area.draw_text(
-            "no decisions in the simulated time: nothing to chart",
-            &("sans-serif", 16).into_font().color(&BLACK),
-            (20, (ah / 2) as i32),
-        )?;
-        area.present()?;
-        return Ok(());
+        return draw_empty(&area);
     }
     let _ = (w, h);
     let (_, ah) = area.dim_in_pixel();

@@ -279,14 +279,22 @@ struct Grouped {
     metrics: BTreeMap<u32, i64>,
 }
 
-/// The first steps shared by `GetResourceReplicas` and `calcPlainMetricReplicas`: group the
-/// pods, drop the ignored and unready pods' samples, and fail when none is left.
+/// The first steps shared by `GetResourceReplicas` and `calcPlainMetricReplicas`: fail on a
+/// zero target (`zero_target`) or no pods, group the pods, drop the ignored and unready pods'
+/// samples, and fail when none is left.
 fn group_and_filter(
     cfg: &CalcConfig,
+    zero_target: bool,
     is_cpu: bool,
     pods: &[Pod],
     samples: &[Sample],
 ) -> Result<Grouped, CalcError> {
+    if zero_target {
+        return Err(CalcError::InvalidTarget);
+    }
+    if pods.is_empty() {
+        return Err(CalcError::NoPods);
+    }
     let all = samples_map(samples);
     let (ready_count, unready, missing, ignored) = group_pods(pods, &all, is_cpu, cfg);
     let metrics: BTreeMap<u32, i64> = all
@@ -315,13 +323,7 @@ pub fn resource_utilization_replicas(
     pods: &[Pod],
     samples: &[Sample],
 ) -> Result<Proposal, CalcError> {
-    if target_utilization == 0 {
-        return Err(CalcError::InvalidTarget);
-    }
-    if pods.is_empty() {
-        return Err(CalcError::NoPods);
-    }
-    let grouped = group_and_filter(cfg, is_cpu, pods, samples)?;
+    let grouped = group_and_filter(cfg, target_utilization == 0, is_cpu, pods, samples)?;
     let mut requests = BTreeMap::new();
     for pod in pods {
         requests.insert(pod.id, pod.request_milli.ok_or(CalcError::MissingRequest)?);
@@ -356,13 +358,7 @@ pub fn plain_metric_replicas(
     pods: &[Pod],
     samples: &[Sample],
 ) -> Result<Proposal, CalcError> {
-    if target_milli == 0 {
-        return Err(CalcError::InvalidTarget);
-    }
-    if pods.is_empty() {
-        return Err(CalcError::NoPods);
-    }
-    let grouped = group_and_filter(cfg, is_cpu, pods, samples)?;
+    let grouped = group_and_filter(cfg, target_milli == 0, is_cpu, pods, samples)?;
     let (ratio, usage) = metric_usage_ratio(&grouped.metrics, target_milli);
     let proposal = proposal_of(usage, usage, ratio);
     decide(
