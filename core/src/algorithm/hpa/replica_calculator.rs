@@ -241,10 +241,19 @@ pub fn resource_utilization_ratio(
             n += 1;
         }
     }
+    utilization_ratio((metrics_total, requests_total, n), target_utilization)
+}
+
+/// `GetResourceUtilizationRatio`'s result from the usage and request totals of `n` pods:
+/// (ratio, utilization % clamped to int32, raw average milli).
+fn utilization_ratio(
+    (metrics_total, requests_total, n): (i128, i128, i128),
+    target_utilization: i32,
+) -> Result<(f64, i32, i64), CalcError> {
     if requests_total == 0 {
         return Err(CalcError::NoMetricsMatchedKnownPods);
     }
-    let pct = (metrics_total * 100) / requests_total;
+    let pct = metrics_total.saturating_mul(100) / requests_total;
     let utilization = pct.clamp(i128::from(i32::MIN), i128::from(i32::MAX)) as i32;
     let raw = if n > 0 {
         (metrics_total / n).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
@@ -258,12 +267,17 @@ pub fn resource_utilization_ratio(
     ))
 }
 
+/// `GetMetricUsageRatio`'s result from the total of `len` pods: (ratio, average milli with
+/// int64 truncation).
+fn usage_ratio(total: i128, len: i128, target: i64) -> (f64, i64) {
+    let usage = (total / len).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+    (usage as f64 / target as f64, usage)
+}
+
 /// `GetMetricUsageRatio`: (ratio, average milli with int64 truncation).
 pub fn metric_usage_ratio(metrics: &BTreeMap<u32, i64>, target: i64) -> (f64, i64) {
     let total: i128 = metrics.values().map(|v| i128::from(*v)).sum();
-    let len = metrics.len().max(1) as i128;
-    let usage = (total / len).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-    (usage as f64 / target as f64, usage)
+    usage_ratio(total, metrics.len().max(1) as i128, target)
 }
 
 fn samples_map(samples: &[Sample]) -> BTreeMap<u32, Sample> {
@@ -641,22 +655,8 @@ fn grouped_utilization_ratio(
         metrics_total = metrics_total.saturating_add(i128::from(e.value).saturating_mul(n));
         requests_total = requests_total.saturating_add(i128::from(e.request).saturating_mul(n));
     }
-    if requests_total == 0 {
-        return Err(CalcError::NoMetricsMatchedKnownPods);
-    }
     let n = i128::try_from(entries_len(entries)).unwrap_or(i128::MAX);
-    let pct = metrics_total.saturating_mul(100) / requests_total;
-    let utilization = pct.clamp(i128::from(i32::MIN), i128::from(i32::MAX)) as i32;
-    let raw = if n > 0 {
-        (metrics_total / n).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
-    } else {
-        0
-    };
-    Ok((
-        f64::from(utilization) / f64::from(target_utilization),
-        utilization,
-        raw,
-    ))
+    utilization_ratio((metrics_total, requests_total, n), target_utilization)
 }
 
 /// `GetMetricUsageRatio` over grouped entries.
@@ -666,8 +666,7 @@ fn grouped_usage_ratio(entries: &[Entry], target: i64) -> (f64, i64) {
         total = total.saturating_add(i128::from(e.value).saturating_mul(i128::from(e.count)));
     }
     let len = i128::try_from(entries_len(entries).max(1)).unwrap_or(i128::MAX);
-    let usage = (total / len).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-    (usage as f64 / target as f64, usage)
+    usage_ratio(total, len, target)
 }
 
 /// How the two plain/utilization calculators differ.
