@@ -200,14 +200,7 @@ pub fn draw<DB: DrawingBackend>(
     let area = area.titled(&title, ("sans-serif", 20).into_font().color(&BLACK))?;
     let tl = input.timeline;
     if tl.is_empty() {
-        let (_, ah) = area.dim_in_pixel();
-        area.draw_text(
-            "no decisions in the simulated time: nothing to chart",
-            &("sans-serif", 16).into_font().color(&BLACK),
-            (20, (ah / 2) as i32),
-        )?;
-        area.present()?;
-        return Ok(());
+        return draw_empty(&area);
     }
     let _ = (w, h);
     let (_, ah) = area.dim_in_pixel();
@@ -584,26 +577,11 @@ fn draw_metric_panel<DB: DrawingBackend>(
         Some(u) => format!("observed {} vs target ({u})", input.metric_name),
         None => format!("observed {} vs target", input.metric_name),
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 16))
-        .margin(8)
-        .margin_right(16)
-        .x_label_area_size(28)
-        .y_label_area_size(64)
-        .build_cartesian_2d(TimeAxis::new(x.clone()), y.clone())?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(235, 235, 235))
-        .x_labels(64)
-        .x_label_formatter(&|v| hmm(*v))
-        .y_labels(6)
-        .y_desc(match input.metric_unit.map(axis_unit) {
-            Some(u) => format!("{} [{u}]", input.metric_name),
-            None => input.metric_name.to_string(),
-        })
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 14))
-        .draw()?;
+    let y_desc = match input.metric_unit.map(axis_unit) {
+        Some(u) => format!("{} [{u}]", input.metric_name),
+        None => input.metric_name.to_string(),
+    };
+    let mut chart = panel(area, &caption, (&x, &y), (None, &y_desc), false)?;
     shade_panic(&mut chart, panic, &y)?;
 
     let columns = pw;
@@ -612,51 +590,32 @@ fn draw_metric_panel<DB: DrawingBackend>(
     } else {
         "demand per ready pod"
     };
-    let mut first = true;
-    for run in finite_runs(tl.iter().map(|e| (ms(e.t), demand(e)))) {
-        let s = chart.draw_series(LineSeries::new(
-            reduce(run, x.start, x.end, columns),
-            C_DEMAND.stroke_width(1),
-        ))?;
-        if std::mem::take(&mut first) {
-            s.label(demand_label)
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_DEMAND.stroke_width(1)));
-        }
-    }
-    let mut first = true;
-    for run in finite_runs(tl.iter().map(|e| (ms(e.t), observed(e)))) {
-        let s = chart.draw_series(LineSeries::new(
-            reduce(run, x.start, x.end, columns),
-            C_OBSERVED.stroke_width(2),
-        ))?;
-        if std::mem::take(&mut first) {
-            s.label(observed_label).legend(|(x, y)| {
-                PathElement::new([(x, y), (x + 16, y)], C_OBSERVED.stroke_width(2))
-            });
-        }
-    }
+    let runs = |points: &mut dyn Iterator<Item = (f64, f64)>| -> Vec<Vec<(f64, f64)>> {
+        finite_runs(points)
+            .into_iter()
+            .map(|run| reduce(run, x.start, x.end, columns))
+            .collect()
+    };
+    let demand_runs = runs(&mut tl.iter().map(|e| (ms(e.t), demand(e))));
+    let style = C_DEMAND.stroke_width(1);
+    draw_lines(&mut chart, demand_runs, None, style, demand_label)?;
+    let observed_runs = runs(&mut tl.iter().map(|e| (ms(e.t), observed(e))));
+    let style = C_OBSERVED.stroke_width(2);
+    draw_lines(&mut chart, observed_runs, None, style, observed_label)?;
     if let Some(t) = target {
-        chart
-            .draw_series(LineSeries::new(
-                [(x.start, t), (x.end, t)],
-                C_TARGET.stroke_width(2),
-            ))?
-            .label(format!("target {}", number(t)))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_TARGET.stroke_width(2)));
+        let line = vec![vec![(x.start, t), (x.end, t)]];
+        let label = format!("target {}", number(t));
+        draw_lines(&mut chart, line, None, C_TARGET.stroke_width(2), &label)?;
     }
-    let mut first = true;
-    for run in finite_runs(pinned.iter().map(|e| (ms(e.t), observed(e)))) {
-        let s = chart.draw_series(DashedLineSeries::new(
-            reduce(run, x.start, x.end, columns),
-            6,
-            4,
-            C_PINNED.stroke_width(2),
-        ))?;
-        if std::mem::take(&mut first) {
-            s.label("pinned run: observed")
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_PINNED.stroke_width(2)));
-        }
-    }
+    let pinned_runs = runs(&mut pinned.iter().map(|e| (ms(e.t), observed(e))));
+    let style = C_PINNED.stroke_width(2);
+    draw_lines(
+        &mut chart,
+        pinned_runs,
+        Some((6, 4)),
+        style,
+        "pinned run: observed",
+    )?;
     draw_cursor(&mut chart, overlay.cursor, &y)?;
     legend(&mut chart)?;
     Ok(geometry(&chart, &x))
@@ -683,57 +642,24 @@ fn draw_replica_panel<DB: DrawingBackend>(
         .max()
         .unwrap_or(1);
     let y = 0.0..(f64::from(top) * 1.1).max(f64::from(top) + 1.0);
-    let mut chart = ChartBuilder::on(area)
-        .caption("replicas", ("sans-serif", 16))
-        .margin(8)
-        .margin_right(16)
-        .x_label_area_size(36)
-        .y_label_area_size(64)
-        .build_cartesian_2d(TimeAxis::new(x.clone()), y.clone())?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(235, 235, 235))
-        .x_labels(64)
-        .x_label_formatter(&|v| hmm(*v))
-        .x_desc("time (h:mm)")
-        .y_labels(6)
-        .y_label_formatter(&|v| number(*v))
-        .y_desc("pods")
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 14))
-        .draw()?;
+    let descs = (Some("time (h:mm)"), "pods");
+    let mut chart = panel(area, "replicas", (&x, &y), descs, true)?;
     shade_panic(&mut chart, panic, &y)?;
 
-    let dash = |chart: &mut ChartContext<'_, DB, Cartesian2d<TimeAxis, RangedCoordf64>>,
-                v: u32,
-                label: &str|
-     -> Result<(), ChartError> {
-        let v = f64::from(v);
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(x.start, v), (x.end, v)],
-                8,
-                5,
-                C_BOUNDS.stroke_width(1),
-            ))?
-            .label(label)
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_BOUNDS.stroke_width(1)));
-        Ok(())
-    };
-    dash(
+    // min and max as one legend entry: the first line carries the label.
+    let bound_lines = [Some(input.min_replicas), max_line]
+        .into_iter()
+        .flatten()
+        .map(|v| vec![(x.start, f64::from(v)), (x.end, f64::from(v))])
+        .collect();
+    let label = format!("min/max {}", bounds_label(input));
+    draw_lines(
         &mut chart,
-        input.min_replicas,
-        &format!("min/max {}", bounds_label(input)),
+        bound_lines,
+        Some((8, 5)),
+        C_BOUNDS.stroke_width(1),
+        &label,
     )?;
-    if let Some(m) = max_line {
-        let v = f64::from(m);
-        chart.draw_series(DashedLineSeries::new(
-            [(x.start, v), (x.end, v)],
-            8,
-            5,
-            C_BOUNDS.stroke_width(1),
-        ))?;
-    }
 
     let end = ms(end);
     let series: [ReplicaSeries; 3] = [
@@ -744,12 +670,13 @@ fn draw_replica_panel<DB: DrawingBackend>(
     for (label, color, width, value) in series {
         let pts: Vec<(f64, f64)> = tl.iter().map(|e| (ms(e.t), f64::from(value(e)))).collect();
         let pts = reduce(steps(&pts, end), x.start, x.end, pw);
-        chart
-            .draw_series(LineSeries::new(pts, color.stroke_width(width)))?
-            .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new([(x, y), (x + 16, y)], color.stroke_width(width))
-            });
+        draw_lines(
+            &mut chart,
+            vec![pts],
+            None,
+            color.stroke_width(width),
+            label,
+        )?;
     }
     if !pinned.is_empty() {
         let pts: Vec<(f64, f64)> = pinned
@@ -757,14 +684,72 @@ fn draw_replica_panel<DB: DrawingBackend>(
             .map(|e| (ms(e.t), f64::from(e.desired)))
             .collect();
         let pts = reduce(steps(&pts, end), x.start, x.end, pw);
-        chart
-            .draw_series(DashedLineSeries::new(pts, 6, 4, C_PINNED.stroke_width(2)))?
-            .label("pinned run: spec.replicas")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], C_PINNED.stroke_width(2)));
+        let (style, label) = (C_PINNED.stroke_width(2), "pinned run: spec.replicas");
+        draw_lines(&mut chart, vec![pts], Some((6, 4)), style, label)?;
     }
     draw_cursor(&mut chart, overlay.cursor, &y)?;
     legend(&mut chart)?;
     Ok(geometry(&chart, &x))
+}
+
+/// A panel on `area` with `caption`, time on x and `y` on y, its mesh drawn with the axis
+/// descriptions (`x_desc` only on the bottom panel, which gets the room for it) and, with
+/// `y_numbers`, [`number`]s on the y axis.
+fn panel<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+    (x, y): (&std::ops::Range<f64>, &std::ops::Range<f64>),
+    (x_desc, y_desc): (Option<&str>, &str),
+    y_numbers: bool,
+) -> Result<ChartContext<'a, DB, Cartesian2d<TimeAxis, RangedCoordf64>>, ChartError> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 16))
+        .margin(8)
+        .margin_right(16)
+        .x_label_area_size(if x_desc.is_some() { 36 } else { 28 })
+        .y_label_area_size(64)
+        .build_cartesian_2d(TimeAxis::new(x.clone()), y.clone())?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(RGBColor(235, 235, 235))
+        .x_labels(64)
+        .x_label_formatter(&|v| hmm(*v));
+    if let Some(d) = x_desc {
+        mesh.x_desc(d);
+    }
+    mesh.y_labels(6);
+    if y_numbers {
+        mesh.y_label_formatter(&|v| number(*v));
+    }
+    mesh.y_desc(y_desc)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 14))
+        .draw()?;
+    Ok(chart)
+}
+
+/// Draw `lines` in `style`, solid or dashed (`dash`: dash size and spacing in pixels); the
+/// first carries the legend entry `label` (a line drawn in its style).
+fn draw_lines<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<TimeAxis, RangedCoordf64>>,
+    lines: Vec<Vec<(f64, f64)>>,
+    dash: Option<(u32, u32)>,
+    style: ShapeStyle,
+    label: &str,
+) -> Result<(), ChartError> {
+    for (i, pts) in lines.into_iter().enumerate() {
+        let series = match dash {
+            Some((size, spacing)) => {
+                chart.draw_series(DashedLineSeries::new(pts, size, spacing, style))?
+            }
+            None => chart.draw_series(LineSeries::new(pts, style))?,
+        };
+        if i == 0 {
+            series
+                .label(label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
+        }
+    }
+    Ok(())
 }
 
 /// A replica series: legend label, colour, stroke width, value of an entry.

@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | `stable_window` | `"60s"` | Go duration in [6s, 1h], whole seconds (`stable-window`, `WindowMin`/`WindowMax`) |
 //! | `panic_window_percentage` | `10.0` | [1, 100] (`panic-window-percentage`) |
-//! | `panic_threshold_percentage` | `200.0` | [110, 1000] (the annotation's range, `register.go`) |
+//! | `panic_threshold_percentage` | `200.0` | [110, 1000] (the annotation's range, `register.go`: `upstream::knative::PANIC_THRESHOLD_PERCENTAGE_RANGE`) |
 //! | `target.concurrency_per_pod` | `100` | ≥ 0.01 (`container-concurrency-target-default`, `TargetMin`) |
 //! | `target.tokens_per_second_per_pod` | – | ≥ 0.01; replaces the concurrency target |
 //! | `target.utilization_percentage` | `70` | [1, 100] (`container-concurrency-target-percentage`) |
@@ -50,6 +50,7 @@ use scalelens_core::algorithm::knative::decider::DeciderSpec;
 use scalelens_core::algorithm::knative::{panic_window, SCRAPE_INTERVAL};
 use scalelens_core::model::Millis;
 use scalelens_core::text::edit_distance_within;
+use scalelens_core::upstream::knative;
 
 /// Default stable window: Knative `stable-window` 60 s (`config.go`).
 pub(crate) const DEFAULT_STABLE_WINDOW: Millis = 60_000;
@@ -721,19 +722,25 @@ impl GatewayConfig {
                 )),
             }
         };
+        let (pw_min, pw_max) = knative::PANIC_WINDOW_PERCENTAGE_RANGE;
         if let Some(v) = range(
             raw.panic_window_percentage,
             "panic_window_percentage",
-            &|x| (1.0..=100.0).contains(&x),
-            "is out of range: must be in [1, 100] (Knative panic-window-percentage)",
+            &|x| (pw_min..=pw_max).contains(&x),
+            &format!(
+                "is out of range: must be in [{pw_min}, {pw_max}] (Knative panic-window-percentage)"
+            ),
         )? {
             c.panic_window_percentage = v;
         }
+        let (pt_min, pt_max) = knative::PANIC_THRESHOLD_PERCENTAGE_RANGE;
         if let Some(v) = range(
             raw.panic_threshold_percentage,
             "panic_threshold_percentage",
-            &|x| (110.0..=1000.0).contains(&x),
-            "is out of range: must be in [110, 1000] (Knative panic-threshold-percentage)",
+            &|x| (pt_min..=pt_max).contains(&x),
+            &format!(
+                "is out of range: must be in [{pt_min}, {pt_max}] (Knative panic-threshold-percentage)"
+            ),
         )? {
             c.panic_threshold_percentage = v;
         }

@@ -11,19 +11,23 @@ fn temp_svg(name: &str) -> std::path::PathBuf {
     dir.join(name)
 }
 
-#[test]
-fn simulate_chart_writes_the_seed_svg() {
-    let out = temp_svg("seed.svg");
-    let _ = std::fs::remove_file(&out);
-    let out_s = out.display().to_string();
-    let run = run_cli(&[
+/// `scalelens simulate` of the seed case with `--chart out`.
+fn simulate_seed_chart(out: &std::path::Path) -> scalelens_tests::CliRun {
+    run_cli(&[
         "simulate",
         &format!("{SEED}/autoscaler.yaml"),
         "--demand",
         &format!("{SEED}/demand.csv"),
         "--chart",
-        &out_s,
-    ]);
+        &out.display().to_string(),
+    ])
+}
+
+#[test]
+fn simulate_chart_writes_the_seed_svg() {
+    let out = temp_svg("seed.svg");
+    let _ = std::fs::remove_file(&out);
+    let run = simulate_seed_chart(&out);
     assert_eq!(run.code, 0, "stderr: {}", run.err);
     assert!(
         run.out.contains("Replaying AIBrix v0.7.0 KPA"),
@@ -57,14 +61,7 @@ fn simulate_chart_writes_the_seed_svg() {
 #[test]
 fn simulate_chart_unwritable_path_is_an_error() {
     let out = temp_svg("no-such-dir/x/seed.svg");
-    let run = run_cli(&[
-        "simulate",
-        &format!("{SEED}/autoscaler.yaml"),
-        "--demand",
-        &format!("{SEED}/demand.csv"),
-        "--chart",
-        &out.display().to_string(),
-    ]);
+    let run = simulate_seed_chart(&out);
     assert_eq!(run.code, 2);
     assert!(run.err.starts_with("error: cannot write "), "{}", run.err);
 }

@@ -7,125 +7,34 @@ use scalelens_tests::run_cli;
 
 const SEED: &str = "../examples/seed-kpa-gpu-cache/autoscaler.yaml";
 const SEED_DEMAND: &str = "../examples/seed-kpa-gpu-cache/demand.csv";
-const SEED_PERCENT: &str = "../examples/seed-kpa-gpu-cache/demand-percent.csv";
 
-/// (snapshot name, arguments after `explain`).
-fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
-    vec![
-        (
-            "seed_v04_default_moment",
-            vec![SEED, "--demand", SEED_DEMAND, "--aibrix-version", "v0.4"],
-        ),
-        (
-            "seed_v04_at_1h",
-            vec![
-                SEED,
-                "--demand",
-                SEED_DEMAND,
-                "--aibrix-version",
-                "v0.4",
-                "--at",
-                "1:09:50",
-                "--around",
-                "1m",
-            ],
-        ),
-        (
-            "seed_v07_fraction",
-            vec![SEED, "--demand", SEED_DEMAND, "--around", "2m"],
-        ),
-        (
-            "seed_v07_percent",
-            vec![
-                SEED,
-                "--demand",
-                SEED_PERCENT,
-                "--at",
-                "0:42:50",
-                "--around",
-                "1m",
-            ],
-        ),
-        (
-            "aibrix_apa",
-            vec![
-                "../examples/aibrix-apa/autoscaler.yaml",
-                "--demand",
-                "../examples/demand/requests.csv",
-                "--pod-startup",
-                "120s",
-                "--around",
-                "2m",
-            ],
-        ),
-        (
-            "hpa_behavior",
-            vec![
-                "../examples/hpa-behavior/autoscaler.yaml",
-                "--demand",
-                "../examples/demand/requests.csv",
-                "--pod-startup",
-                "30s",
-                "--initial-replicas",
-                "1",
-                "--around",
-                "2m",
-            ],
-        ),
-        (
-            "hpa_legacy",
-            vec![
-                "testdata/timelines/hpa-legacy/autoscaler.yaml",
-                "--demand",
-                "../examples/demand/requests.csv",
-                "--pod-startup",
-                "30s",
-                "--initial-replicas",
-                "1",
-                "--around",
-                "2m",
-            ],
-        ),
-        (
-            "keda_prometheus",
-            vec![
-                "../examples/keda-activation/autoscaler.yaml",
-                "--demand",
-                "../examples/demand/requests.csv",
-                "--pod-startup",
-                "30s",
-                "--initial-replicas",
-                "0",
-                "--around",
-                "2m",
-            ],
-        ),
-        (
-            "knative_kpa",
-            vec![
-                "../examples/knative-panic/autoscaler.yaml",
-                "--demand",
-                "../examples/demand/requests.csv",
-                "--pod-startup",
-                "10s",
-                "--around",
-                "30s",
-            ],
-        ),
-    ]
-}
+/// (snapshot name, the command line after `scalelens explain`).
+const CASES: &[(&str, &str)] = &[
+    ("seed_v04_default_moment", "../examples/seed-kpa-gpu-cache/autoscaler.yaml --demand ../examples/seed-kpa-gpu-cache/demand.csv --aibrix-version v0.4"),
+    ("seed_v04_at_1h", "../examples/seed-kpa-gpu-cache/autoscaler.yaml --demand ../examples/seed-kpa-gpu-cache/demand.csv --aibrix-version v0.4 --at 1:09:50 --around 1m"),
+    ("seed_v07_fraction", "../examples/seed-kpa-gpu-cache/autoscaler.yaml --demand ../examples/seed-kpa-gpu-cache/demand.csv --around 2m"),
+    ("seed_v07_percent", "../examples/seed-kpa-gpu-cache/autoscaler.yaml --demand ../examples/seed-kpa-gpu-cache/demand-percent.csv --at 0:42:50 --around 1m"),
+    ("aibrix_apa", "../examples/aibrix-apa/autoscaler.yaml --demand ../examples/demand/requests.csv --pod-startup 120s --around 2m"),
+    ("hpa_behavior", "../examples/hpa-behavior/autoscaler.yaml --demand ../examples/demand/requests.csv --pod-startup 30s --initial-replicas 1 --around 2m"),
+    ("hpa_legacy", "testdata/timelines/hpa-legacy/autoscaler.yaml --demand ../examples/demand/requests.csv --pod-startup 30s --initial-replicas 1 --around 2m"),
+    ("keda_prometheus", "../examples/keda-activation/autoscaler.yaml --demand ../examples/demand/requests.csv --pod-startup 30s --initial-replicas 0 --around 2m"),
+    ("knative_kpa", "../examples/knative-panic/autoscaler.yaml --demand ../examples/demand/requests.csv --pod-startup 10s --around 30s"),
+];
 
 #[test]
 fn explain_text_snapshots() {
-    for (name, args) in cases() {
+    for (name, line) in CASES {
         let mut argv = vec!["explain"];
-        argv.extend(args.iter().copied());
+        argv.extend(line.split_whitespace());
         let run = run_cli(&argv);
         assert_eq!(run.code, 0, "{name}: {}", run.err);
         assert!(run.out.contains("Why "), "{name}: {}", run.out);
-        insta::assert_snapshot!(name, run.out);
+        insta::assert_snapshot!(*name, run.out);
     }
 }
+
+/// The seed case replayed as AIBrix v0.4.
+const SEED_V04: &[&str] = &[SEED, "--demand", SEED_DEMAND, "--aibrix-version", "v0.4"];
 
 /// `scalelens explain ARGS --format json`, which must succeed (`case` names it in failures).
 fn explain_json(case: &str, args: &[&str]) -> serde_json::Value {
@@ -139,20 +48,8 @@ fn explain_json(case: &str, args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn json_is_the_explanation_as_data() {
-    let v = explain_json(
-        "seed v0.4 at 40m",
-        &[
-            SEED,
-            "--demand",
-            SEED_DEMAND,
-            "--aibrix-version",
-            "v0.4",
-            "--at",
-            "40m",
-            "--around",
-            "30s",
-        ],
-    );
+    let args = [SEED_V04, &["--at", "40m", "--around", "30s"]].concat();
+    let v = explain_json("seed v0.4 at 40m", &args);
     let ex = &v["explanation"];
     assert_eq!(ex["at"], 2_400_000);
     assert_eq!(ex["steps"].as_array().map(Vec::len), Some(7));
@@ -176,18 +73,7 @@ fn json_is_the_explanation_as_data() {
 #[test]
 fn at_forms_agree() {
     for at in ["40m", "2400", "0:40:00", "40:00"] {
-        let v = explain_json(
-            at,
-            &[
-                SEED,
-                "--demand",
-                SEED_DEMAND,
-                "--aibrix-version",
-                "v0.4",
-                "--at",
-                at,
-            ],
-        );
+        let v = explain_json(at, &[SEED_V04, &["--at", at]].concat());
         assert_eq!(v["explanation"]["at"], 2_400_000, "{at}");
     }
 }
@@ -231,75 +117,35 @@ fn bad_at_is_a_clear_error() {
     }
 }
 
-/// A `check` or `simulate --format json` and the import report it must hold.
-struct ImportCase {
-    name: &'static str,
-    /// The arguments before `--format json`.
-    args: &'static [&'static str],
-    /// The interpretation asked and used; `None`: no import report.
-    interpretation: Option<(&'static str, &'static str)>,
-}
-
 /// Item C: the samples import (notes and interpretation) is in the JSON of `check` and
 /// `simulate` with `--samples`, and absent without.
 #[test]
 fn import_report_in_json_outputs() {
     const SAMPLES: &str = "../examples/seed-kpa-gpu-cache/samples-percent.prom.json";
-    let cases = [
-        ImportCase {
-            name: "check --samples",
-            args: &["check", SEED, "--samples", SAMPLES],
-            interpretation: Some(("auto", "per-pod")),
-        },
-        ImportCase {
-            name: "simulate --samples",
-            args: &["simulate", SEED, "--samples", SAMPLES],
-            interpretation: Some(("auto", "per-pod")),
-        },
-        ImportCase {
-            name: "check --samples-are total",
-            args: &[
-                "check",
-                SEED,
-                "--samples",
-                SAMPLES,
-                "--samples-are",
-                "total",
-            ],
-            interpretation: Some(("total", "total")),
-        },
-        ImportCase {
-            name: "simulate --samples-are total",
-            args: &[
-                "simulate",
-                SEED,
-                "--samples",
-                SAMPLES,
-                "--samples-are",
-                "total",
-            ],
-            interpretation: Some(("total", "total")),
-        },
-        ImportCase {
-            name: "simulate --demand",
-            args: &["simulate", SEED, "--demand", SEED_DEMAND],
-            interpretation: None,
-        },
-        ImportCase {
-            name: "check without samples",
-            args: &["check", SEED],
-            interpretation: None,
-        },
+    let samples: &[&str] = &["--samples", SAMPLES];
+    let total: &[&str] = &["--samples", SAMPLES, "--samples-are", "total"];
+    // (command, the arguments after the config, the interpretation asked and used; `None`: no
+    // import report).
+    type Interpretation = Option<(&'static str, &'static str)>;
+    let per_pod = Some(("auto", "per-pod"));
+    let cases: [(&str, &[&str], Interpretation); 6] = [
+        ("check", samples, per_pod),
+        ("simulate", samples, per_pod),
+        ("check", total, Some(("total", "total"))),
+        ("simulate", total, Some(("total", "total"))),
+        ("simulate", &["--demand", SEED_DEMAND], None),
+        ("check", &[], None),
     ];
-    for c in &cases {
-        let case = c.name;
-        let mut argv = c.args.to_vec();
+    for (command, args, interpretation) in cases {
+        let mut argv = vec![command, SEED];
+        argv.extend_from_slice(args);
+        let case = argv.join(" ");
         argv.extend(["--format", "json"]);
         let run = run_cli(&argv);
         assert!(run.code <= 1, "{case}: {}", run.err);
         let v: serde_json::Value =
             serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{case}: {e}\n{}", run.out));
-        let Some((asked, used)) = c.interpretation else {
+        let Some((asked, used)) = interpretation else {
             assert!(v.get("samples").is_none(), "{case}: {}", v["samples"]);
             continue;
         };

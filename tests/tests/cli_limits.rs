@@ -5,126 +5,25 @@
 
 use scalelens_tests::run_cli;
 
-const HPA: &str = "testdata/hostile/hpa.yaml";
-const MIN_ABOVE_MAX: &str = "testdata/hostile/min-above-max.yaml";
-const KPA: &str = "testdata/hostile/kpa.yaml";
-const DEMAND: &str = "testdata/hostile/demand.csv";
-const FORTY_DAYS: &str = "testdata/timelines/_demand/cpu-40-days.csv";
-const STRAY: &str = "testdata/analysis/stray-sample/samples.prom.json";
-
-/// (snapshot name, command line, exit code).
-const CASES: &[(&str, &[&str], u8)] = &[
-    (
-        "check-samples-min-above-max",
-        &["check", MIN_ABOVE_MAX, "--samples", DEMAND],
-        1,
-    ),
-    (
-        "check-samples-window-outside",
-        &[
-            "check",
-            KPA,
-            "--samples",
-            STRAY,
-            "--from",
-            "2025-11-29T08:00:00Z",
-        ],
-        2,
-    ),
-    (
-        "check-samples-window",
-        &[
-            "check",
-            KPA,
-            "--samples",
-            STRAY,
-            "--from",
-            "2025-11-28T09:00:00Z",
-            "--to",
-            "1764331200",
-        ],
-        0,
-    ),
-    (
-        "explain-min-above-max",
-        &["explain", MIN_ABOVE_MAX, "--demand", DEMAND],
-        1,
-    ),
-    (
-        "input-too-large",
-        &["check", HPA, "--max-input-size", "0.1KB"],
-        2,
-    ),
-    (
-        "simulate-duration-too-long",
-        &["simulate", HPA, "--demand", DEMAND, "--duration", "1000h"],
-        2,
-    ),
-    (
-        "explain-at-inside-a-window",
-        &[
-            "explain",
-            HPA,
-            "--demand",
-            FORTY_DAYS,
-            "--from",
-            "864000",
-            "--to",
-            "950400",
-            "--at",
-            "241:00:00",
-            "--around",
-            "1m",
-            "--pod-startup",
-            "30s",
-            "--initial-replicas",
-            "2",
-        ],
-        0,
-    ),
-    (
-        "explain-forty-days-raised-limit",
-        &[
-            "explain",
-            HPA,
-            "--demand",
-            FORTY_DAYS,
-            "--max-evaluations",
-            "240000",
-            "--at",
-            "900:00:00",
-            "--around",
-            "1m",
-            "--pod-startup",
-            "30s",
-            "--initial-replicas",
-            "2",
-        ],
-        0,
-    ),
-    (
-        "explain-forty-days-limit",
-        &["explain", HPA, "--demand", FORTY_DAYS, "--at", "900:00:00"],
-        2,
-    ),
-    (
-        "max-evaluations-above-ceiling",
-        &[
-            "simulate",
-            HPA,
-            "--demand",
-            DEMAND,
-            "--max-evaluations",
-            "32000001",
-        ],
-        2,
-    ),
+/// (snapshot name, command line as typed after `scalelens`, exit code).
+const CASES: &[(&str, &str, u8)] = &[
+    ("check-samples-min-above-max", "check testdata/hostile/min-above-max.yaml --samples testdata/hostile/demand.csv", 1),
+    ("check-samples-window-outside", "check testdata/hostile/kpa.yaml --samples testdata/analysis/stray-sample/samples.prom.json --from 2025-11-29T08:00:00Z", 2),
+    ("check-samples-window", "check testdata/hostile/kpa.yaml --samples testdata/analysis/stray-sample/samples.prom.json --from 2025-11-28T09:00:00Z --to 1764331200", 0),
+    ("explain-min-above-max", "explain testdata/hostile/min-above-max.yaml --demand testdata/hostile/demand.csv", 1),
+    ("input-too-large", "check testdata/hostile/hpa.yaml --max-input-size 0.1KB", 2),
+    ("simulate-duration-too-long", "simulate testdata/hostile/hpa.yaml --demand testdata/hostile/demand.csv --duration 1000h", 2),
+    ("explain-at-inside-a-window", "explain testdata/hostile/hpa.yaml --demand testdata/timelines/_demand/cpu-40-days.csv --from 864000 --to 950400 --at 241:00:00 --around 1m --pod-startup 30s --initial-replicas 2", 0),
+    ("explain-forty-days-raised-limit", "explain testdata/hostile/hpa.yaml --demand testdata/timelines/_demand/cpu-40-days.csv --max-evaluations 240000 --at 900:00:00 --around 1m --pod-startup 30s --initial-replicas 2", 0),
+    ("explain-forty-days-limit", "explain testdata/hostile/hpa.yaml --demand testdata/timelines/_demand/cpu-40-days.csv --at 900:00:00", 2),
+    ("max-evaluations-above-ceiling", "simulate testdata/hostile/hpa.yaml --demand testdata/hostile/demand.csv --max-evaluations 32000001", 2),
 ];
 
 #[test]
 fn limit_messages() {
-    for (name, args, code) in CASES {
-        let r = run_cli(args);
+    for (name, line, code) in CASES {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let r = run_cli(&args);
         let report = format!(
             "$ scalelens {}\nexit code {}\n\n{}{}",
             args.join(" "),

@@ -44,7 +44,8 @@ struct Case {
     name: &'static str,
     /// `(file name, content)`: written to the case's directory before the run.
     files: Vec<(&'static str, Content)>,
-    args: &'static [&'static str],
+    /// The command line after `scalelens`, split at spaces.
+    args: &'static str,
     /// The exit codes the case may end with.
     exit: &'static [i32],
     /// Text that stdout + stderr must contain (the problem named).
@@ -53,29 +54,39 @@ struct Case {
 
 use Content::{Fixture, Generated, Text};
 
+/// A fixture under its own name.
+fn fixture(name: &'static str) -> (&'static str, Content) {
+    (name, Fixture(name))
+}
+
+/// `hpa.yaml` and the demand fixture as `d.csv`.
+fn hpa_and_demand() -> Vec<(&'static str, Content)> {
+    vec![fixture("hpa.yaml"), ("d.csv", Fixture("demand.csv"))]
+}
+
 fn cases() -> Vec<Case> {
     vec![
         // --- Replay horizon (issue 11, item 4) ---------------------------------------------
         Case {
             name: "demand rows 1e12 s apart",
             files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
+                fixture("hpa.yaml"),
                 ("d.csv", Text("time,value\n0,1\n1000000000000,2\n")),
             ],
-            args: &["simulate", "hpa.yaml", "--demand", "d.csv"],
+            args: "simulate hpa.yaml --demand d.csv",
             exit: &[2],
             says: &["error[replay-too-long]", "--from 0 --to 2998800"],
         },
         Case {
             name: "RFC 3339 years 0001 to 9999",
             files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
+                fixture("hpa.yaml"),
                 (
                     "d.csv",
                     Text("time,value\n0001-01-01T00:00:00Z,1\n9999-12-31T23:59:59Z,2\n"),
                 ),
             ],
-            args: &["simulate", "hpa.yaml", "--demand", "d.csv"],
+            args: "simulate hpa.yaml --demand d.csv",
             exit: &[2],
             says: &[
                 "error[replay-too-long]",
@@ -84,35 +95,15 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "--duration 18446744073709551",
-            files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
-                ("d.csv", Fixture("demand.csv")),
-            ],
-            args: &[
-                "simulate",
-                "hpa.yaml",
-                "--demand",
-                "d.csv",
-                "--duration",
-                "18446744073709551",
-            ],
+            files: hpa_and_demand(),
+            args: "simulate hpa.yaml --demand d.csv --duration 18446744073709551",
             exit: &[2],
             says: &["error[replay-too-long]", "`--duration 833h`"],
         },
         Case {
             name: "--duration 240000h",
-            files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
-                ("d.csv", Fixture("demand.csv")),
-            ],
-            args: &[
-                "explain",
-                "hpa.yaml",
-                "--demand",
-                "d.csv",
-                "--duration",
-                "240000h",
-            ],
+            files: hpa_and_demand(),
+            args: "explain hpa.yaml --demand d.csv --duration 240000h",
             exit: &[2],
             says: &[
                 "error[replay-too-long]",
@@ -121,18 +112,8 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "--duration beyond u64 milliseconds",
-            files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
-                ("d.csv", Fixture("demand.csv")),
-            ],
-            args: &[
-                "simulate",
-                "hpa.yaml",
-                "--demand",
-                "d.csv",
-                "--duration",
-                "99999999999999999999h",
-            ],
+            files: hpa_and_demand(),
+            args: "simulate hpa.yaml --demand d.csv --duration 99999999999999999999h",
             exit: &[2],
             says: &["--duration"],
         },
@@ -142,24 +123,17 @@ fn cases() -> Vec<Case> {
                 ("keda.yaml", Fixture("keda-fast-poll.yaml")),
                 ("d.csv", Fixture("demand.csv")),
             ],
-            args: &[
-                "simulate",
-                "keda.yaml",
-                "--demand",
-                "d.csv",
-                "--duration",
-                "168h",
-            ],
+            args: "simulate keda.yaml --demand d.csv --duration 168h",
             exit: &[2],
             says: &["error[replay-too-long]", "KEDA polling interval (1s)"],
         },
         Case {
             name: "a demand time of 1e13 s",
             files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
+                fixture("hpa.yaml"),
                 ("d.csv", Text("time,value\n0,1\n1e13,2\n")),
             ],
-            args: &["simulate", "hpa.yaml", "--demand", "d.csv"],
+            args: "simulate hpa.yaml --demand d.csv",
             exit: &[2],
             says: &["out of range", "d.csv:3:1"],
         },
@@ -167,82 +141,62 @@ fn cases() -> Vec<Case> {
         Case {
             name: "a Prometheus range with a stray sample at Unix time 0 (simulate)",
             files: vec![
-                ("kpa.yaml", Fixture("kpa.yaml")),
+                fixture("kpa.yaml"),
                 ("s.json", Generated(stray_epoch_zero)),
             ],
-            args: &["simulate", "kpa.yaml", "--samples", "s.json"],
+            args: "simulate kpa.yaml --samples s.json",
             exit: &[0],
             says: &["warning[samples-stray]", "at 1970-01-01T00:00:00Z"],
         },
         Case {
             name: "a Prometheus range with a stray sample at Unix time 0 (check)",
             files: vec![
-                ("kpa.yaml", Fixture("kpa.yaml")),
+                fixture("kpa.yaml"),
                 ("s.json", Generated(stray_epoch_zero)),
             ],
-            args: &["check", "kpa.yaml", "--samples", "s.json"],
+            args: "check kpa.yaml --samples s.json",
             exit: &[0, 1],
             says: &["warning[samples-stray]"],
         },
         Case {
             name: "two recordings of a week, a year apart (check)",
             files: vec![
-                ("kpa.yaml", Fixture("kpa.yaml")),
+                fixture("kpa.yaml"),
                 ("s.json", Generated(two_weeks_a_year_apart)),
             ],
-            args: &["check", "kpa.yaml", "--samples", "s.json"],
+            args: "check kpa.yaml --samples s.json",
             exit: &[1],
             says: &["error[replay-too-long]", "--from 2025-11-28T08:00:00Z"],
         },
         Case {
             name: "a dense burst and a sparse tail (aligned grid widened)",
             files: vec![
-                ("kpa.yaml", Fixture("kpa.yaml")),
+                fixture("kpa.yaml"),
                 ("s.csv", Generated(dense_burst_sparse_tail)),
             ],
-            args: &["check", "kpa.yaml", "--samples", "s.csv"],
+            args: "check kpa.yaml --samples s.csv",
             exit: &[0, 1],
             says: &["samples-demand-step"],
         },
         // --- Windows (item 3) --------------------------------------------------------------
         Case {
             name: "--from after --to",
-            files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
-                ("d.csv", Fixture("demand.csv")),
-            ],
-            args: &[
-                "simulate", "hpa.yaml", "--demand", "d.csv", "--from", "2400", "--to", "600",
-            ],
+            files: hpa_and_demand(),
+            args: "simulate hpa.yaml --demand d.csv --from 2400 --to 600",
             exit: &[2],
             says: &["error[replay-window]", "--from 2400 is not before --to 600"],
         },
         Case {
             name: "--from outside the data",
-            files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
-                ("d.csv", Fixture("demand.csv")),
-            ],
-            args: &[
-                "simulate",
-                "hpa.yaml",
-                "--demand",
-                "d.csv",
-                "--from",
-                "2025-11-28T08:00:00Z",
-            ],
+            files: hpa_and_demand(),
+            args: "simulate hpa.yaml --demand d.csv --from 2025-11-28T08:00:00Z",
             exit: &[2],
             says: &["error[replay-window]", "the input's times are relative"],
         },
         Case {
             name: "--from that is not a time",
-            files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
-                ("d.csv", Fixture("demand.csv")),
-            ],
-            args: &[
-                "simulate", "hpa.yaml", "--demand", "d.csv", "--from", "noon",
-            ],
+            files: hpa_and_demand(),
+            args: "simulate hpa.yaml --demand d.csv --from noon",
             exit: &[2],
             says: &["is not a time"],
         },
@@ -253,7 +207,7 @@ fn cases() -> Vec<Case> {
                 ("c.yaml", Fixture("min-above-max.yaml")),
                 ("d.csv", Fixture("demand.csv")),
             ],
-            args: &["simulate", "c.yaml", "--demand", "d.csv"],
+            args: "simulate c.yaml --demand d.csv",
             exit: &[1],
             says: &["error[min-above-max]", "error: not replaying"],
         },
@@ -263,7 +217,7 @@ fn cases() -> Vec<Case> {
                 ("c.yaml", Fixture("min-above-max.yaml")),
                 ("d.csv", Fixture("demand.csv")),
             ],
-            args: &["explain", "c.yaml", "--demand", "d.csv"],
+            args: "explain c.yaml --demand d.csv",
             exit: &[1],
             says: &["error[min-above-max]", "error: not replaying"],
         },
@@ -271,7 +225,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "a 21 MB config",
             files: vec![("big.yaml", Generated(config_21_mb))],
-            args: &["check", "big.yaml"],
+            args: "check big.yaml",
             exit: &[2],
             says: &[
                 "big.yaml is 21 MB, more than the 20 MB input limit",
@@ -280,15 +234,15 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "an endless device as samples",
-            files: vec![("kpa.yaml", Fixture("kpa.yaml"))],
-            args: &["check", "kpa.yaml", "--samples", "/dev/zero"],
+            files: vec![fixture("kpa.yaml")],
+            args: "check kpa.yaml --samples /dev/zero",
             exit: &[2],
             says: &["/dev/zero holds more than the 20 MB input limit"],
         },
         Case {
             name: "--max-input-size below a small file",
-            files: vec![("hpa.yaml", Fixture("hpa.yaml"))],
-            args: &["check", "hpa.yaml", "--max-input-size", "100B"],
+            files: vec![fixture("hpa.yaml")],
+            args: "check hpa.yaml --max-input-size 100B",
             exit: &[2],
             says: &[
                 "more than the 100 bytes input limit",
@@ -302,26 +256,17 @@ fn cases() -> Vec<Case> {
                 ("kn.yaml", Fixture("knative.yaml")),
                 ("d.csv", Generated(demand_20_mb)),
             ],
-            args: &["simulate", "kn.yaml", "--demand", "d.csv"],
+            args: "simulate kn.yaml --demand d.csv",
             exit: &[2],
             says: &["error[replay-too-long]", "4 days 15h"],
         },
         Case {
             name: "a 20 MB demand CSV, 18 days at 1 s, HPA, CSV out",
             files: vec![
-                ("hpa.yaml", Fixture("hpa.yaml")),
+                fixture("hpa.yaml"),
                 ("d.csv", Generated(demand_20_mb)),
             ],
-            args: &[
-                "simulate",
-                "hpa.yaml",
-                "--demand",
-                "d.csv",
-                "--pod-startup",
-                "30s",
-                "--format",
-                "csv",
-            ],
+            args: "simulate hpa.yaml --demand d.csv --pod-startup 30s --format csv",
             exit: &[0],
             says: &["t,demand,observed"],
         },
@@ -331,46 +276,37 @@ fn cases() -> Vec<Case> {
                 ("kn.yaml", Fixture("knative.yaml")),
                 ("d.csv", Generated(demand_20_mb)),
             ],
-            args: &[
-                "simulate",
-                "kn.yaml",
-                "--demand",
-                "d.csv",
-                "--pod-startup",
-                "30s",
-                "--to",
-                "399600",
-            ],
+            args: "simulate kn.yaml --demand d.csv --pod-startup 30s --to 399600",
             exit: &[0],
             says: &["Replaying Knative"],
         },
         Case {
             name: "20 MB of per-pod Prometheus samples (check)",
             files: vec![
-                ("kpa.yaml", Fixture("kpa.yaml")),
+                fixture("kpa.yaml"),
                 ("s.json", Generated(prometheus_20_mb)),
             ],
-            args: &["check", "kpa.yaml", "--samples", "s.json"],
+            args: "check kpa.yaml --samples s.json",
             exit: &[0, 1],
             says: &["prometheus-json, 10 series"],
         },
         Case {
             name: "400 000 one-sample series in exposition text (13 MB)",
             files: vec![
-                ("kpa.yaml", Fixture("kpa.yaml")),
+                fixture("kpa.yaml"),
                 ("s.prom", Generated(many_series)),
             ],
-            args: &["check", "kpa.yaml", "--samples", "s.prom"],
+            args: "check kpa.yaml --samples s.prom",
             exit: &[2],
             says: &["more than 100000 series", "s.prom:100001:1"],
         },
         Case {
             name: "one exposition line with 200 000 labels",
             files: vec![
-                ("kpa.yaml", Fixture("kpa.yaml")),
+                fixture("kpa.yaml"),
                 ("s.prom", Generated(many_labels)),
             ],
-            args: &["check", "kpa.yaml", "--samples", "s.prom"],
+            args: "check kpa.yaml --samples s.prom",
             exit: &[0, 1],
             says: &["exposition, 1 series"],
         },
@@ -380,7 +316,7 @@ fn cases() -> Vec<Case> {
                 ("hpa.yaml", Generated(hpa_many_metrics)),
                 ("d.csv", Text("time,value\n0,1\n86400,2\n")),
             ],
-            args: &["simulate", "hpa.yaml", "--demand", "d.csv"],
+            args: "simulate hpa.yaml --demand d.csv",
             exit: &[2],
             says: &["error[replay-too-long]", "with 20,000 metrics"],
         },
@@ -388,7 +324,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "billion laughs (500 bytes, 9 levels of 9 aliases)",
             files: vec![("bomb.yaml", Generated(billion_laughs))],
-            args: &["check", "bomb.yaml"],
+            args: "check bomb.yaml",
             exit: &[1, 2],
             says: &["error[yaml-limit]", "400000 nodes", "bomb.yaml:6:"],
         },
@@ -398,28 +334,28 @@ fn cases() -> Vec<Case> {
                 ("pa.yaml", Generated(laughs_in_pod_autoscaler)),
                 ("d.csv", Text("time,value\n0,1\n60,2\n")),
             ],
-            args: &["simulate", "pa.yaml", "--demand", "d.csv"],
+            args: "simulate pa.yaml --demand d.csv",
             exit: &[1, 2],
             says: &["error[yaml-limit]", "pa.yaml:"],
         },
         Case {
             name: "140 000 levels of block nesting",
             files: vec![("deep.yaml", Generated(deep_block))],
-            args: &["check", "deep.yaml"],
+            args: "check deep.yaml",
             exit: &[1, 2],
             says: &["error[yaml-limit]", "nesting deeper than 128 levels"],
         },
         Case {
             name: "100 000 levels of flow nesting",
             files: vec![("deep.yaml", Generated(deep_flow))],
-            args: &["check", "deep.yaml"],
+            args: "check deep.yaml",
             exit: &[1, 2],
             says: &["error[yaml-limit]", "nesting deeper than 255 levels"],
         },
         Case {
             name: "one non-ASCII character and 40 000 quoted values",
             files: vec![("quoted.yaml", Generated(quoted_values))],
-            args: &["check", "quoted.yaml"],
+            args: "check quoted.yaml",
             exit: &[1, 2],
             says: &["quoted.yaml:2:1"],
         },
@@ -429,7 +365,7 @@ fn cases() -> Vec<Case> {
                 "hpa.yaml",
                 Text("{{- if .Values.autoscaling.enabled }}\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n{{- end }}\n"),
             )],
-            args: &["check", "hpa.yaml"],
+            args: "check hpa.yaml",
             exit: &[2],
             says: &["unrendered Helm template", "helm template"],
         },
@@ -745,7 +681,7 @@ fn run_case(case: &Case, index: usize) -> Outcome {
     let start = Instant::now();
     // Output to files, not pipes: a case that writes a lot can never block on a full pipe.
     let mut child = Command::new(scalelens())
-        .args(case.args)
+        .args(case.args.split_whitespace())
         .current_dir(&dir)
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).expect("stdout file"))

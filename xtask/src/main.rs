@@ -38,8 +38,9 @@ const SEED_DIR: &str = "examples/seed-kpa-gpu-cache";
 struct Step {
     /// Shown in the progress line (`==> name`) and in the failure message.
     name: &'static str,
-    /// The program and its arguments; `cargo` means the cargo running this xtask.
-    command: &'static [&'static str],
+    /// The program and its arguments, split at spaces; `cargo` means the cargo running this
+    /// xtask.
+    command: &'static str,
 }
 
 /// The steps of `cargo xtask test`, in order, the playground's ([`web::test_steps`]) last; the
@@ -48,58 +49,27 @@ fn test_steps() -> Vec<Step> {
     let mut steps = vec![
         Step {
             name: "format (cargo fmt --all --check)",
-            command: &["cargo", "fmt", "--all", "--check"],
+            command: "cargo fmt --all --check",
         },
         Step {
             name: "lint (cargo clippy --workspace --all-targets -- -D warnings)",
-            command: &[
-                "cargo",
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
+            command: "cargo clippy --workspace --all-targets -- -D warnings",
         },
         Step {
             name: "tests (cargo test --workspace)",
-            command: &["cargo", "test", "--workspace"],
+            command: "cargo test --workspace",
         },
         Step {
             name: "core for the browser (cargo build -p scalelens-core --target wasm32-unknown-unknown)",
-            command: &[
-                "cargo",
-                "build",
-                "-p",
-                "scalelens-core",
-                "--target",
-                "wasm32-unknown-unknown",
-            ],
+            command: "cargo build -p scalelens-core --target wasm32-unknown-unknown",
         },
         Step {
             name: "charts for the browser (cargo build -p scalelens-chart --target wasm32-unknown-unknown)",
-            command: &[
-                "cargo",
-                "build",
-                "-p",
-                "scalelens-chart",
-                "--target",
-                "wasm32-unknown-unknown",
-            ],
+            command: "cargo build -p scalelens-chart --target wasm32-unknown-unknown",
         },
         Step {
             name: "core and the gateway logic for Envoy (cargo build -p scalelens-core -p scalelens-gateway --target wasm32-wasip1)",
-            command: &[
-                "cargo",
-                "build",
-                "-p",
-                "scalelens-core",
-                "-p",
-                "scalelens-gateway",
-                "--target",
-                "wasm32-wasip1",
-            ],
+            command: "cargo build -p scalelens-core -p scalelens-gateway --target wasm32-wasip1",
         },
     ];
     // The playground: release build, wasm-bindgen-test and end-to-end in Chromium (web.rs).
@@ -150,6 +120,11 @@ fn show(args: &[&str]) -> String {
 }
 
 /// Run a command in the workspace root, inheriting stdout/stderr; error unless it exits 0.
+/// A command line's words (no word of a step's command has a space).
+fn words(command: &str) -> Vec<&str> {
+    command.split_whitespace().collect()
+}
+
 fn run(step: &str, command: &[&str]) -> Result<(), Failure> {
     run_env(step, command, &[])
 }
@@ -242,11 +217,11 @@ fn test() -> Result<(), Failure> {
     web::ensure_tools(web::Need::Browser)?; // playground tools and ChromeDriver, before any step
     for step in test_steps() {
         println!("==> {}", step.name);
-        run(step.name, step.command)?;
+        run(step.name, &words(step.command))?;
     }
     for step in plugin_steps() {
         println!("==> {}", step.name);
-        run(step.name, step.command)?;
+        run(step.name, &words(step.command))?;
     }
     Ok(())
 }
@@ -255,16 +230,8 @@ fn test() -> Result<(), Failure> {
 
 /// Build command of the Envoy filter; the .wasm lands in
 /// `<target>/wasm32-wasip1/plugin-release/scalelens_plugin.wasm`.
-const PLUGIN_BUILD: &[&str] = &[
-    "cargo",
-    "build",
-    "-p",
-    "scalelens-plugin",
-    "--target",
-    "wasm32-wasip1",
-    "--profile",
-    "plugin-release",
-];
+const PLUGIN_BUILD: &str =
+    "cargo build -p scalelens-plugin --target wasm32-wasip1 --profile plugin-release";
 
 /// The filter's steps of `cargo xtask test`: build the .wasm, then run the end-to-end tests
 /// against the real Envoy and a real Prometheus (`#[ignore]`d in a plain `cargo test`, which
@@ -275,33 +242,11 @@ fn plugin_steps() -> Vec<Step> {
         // reactor's `_initialize`), nor the benchmark's cost probes.
         Step {
             name: "lint the filter for Envoy (cargo clippy -p scalelens-plugin --target wasm32-wasip1)",
-            command: &[
-                "cargo",
-                "clippy",
-                "-p",
-                "scalelens-plugin",
-                "--target",
-                "wasm32-wasip1",
-                "--",
-                "-D",
-                "warnings",
-            ],
+            command: "cargo clippy -p scalelens-plugin --target wasm32-wasip1 -- -D warnings",
         },
         Step {
             name: "lint the cost probes (cargo clippy -p scalelens-plugin --target wasm32-wasip1 --features probe-count,probe-floor)",
-            command: &[
-                "cargo",
-                "clippy",
-                "-p",
-                "scalelens-plugin",
-                "--target",
-                "wasm32-wasip1",
-                "--features",
-                "probe-count,probe-floor",
-                "--",
-                "-D",
-                "warnings",
-            ],
+            command: "cargo clippy -p scalelens-plugin --target wasm32-wasip1 --features probe-count,probe-floor -- -D warnings",
         },
         Step {
             name: "gateway filter (cargo build -p scalelens-plugin --target wasm32-wasip1 --profile plugin-release)",
@@ -309,16 +254,7 @@ fn plugin_steps() -> Vec<Step> {
         },
         Step {
             name: "gateway filter in Envoy (cargo test -p scalelens-tests --test gateway_envoy -- --ignored)",
-            command: &[
-                "cargo",
-                "test",
-                "-p",
-                "scalelens-tests",
-                "--test",
-                "gateway_envoy",
-                "--",
-                "--ignored",
-            ],
+            command: "cargo test -p scalelens-tests --test gateway_envoy -- --ignored",
         },
         // Every PromQL query of README, the deploy recipes and the Grafana dashboard through a
         // real Prometheus scraping the filter in Envoy (about 30 s). Without a `prometheus`
@@ -326,17 +262,7 @@ fn plugin_steps() -> Vec<Step> {
         // SCALELENS_PROMETHEUS or CI is set (`.ci/run` installs it): then it fails.
         Step {
             name: "gateway queries in Prometheus (cargo test -p scalelens-tests --test gateway_prometheus -- --ignored --nocapture)",
-            command: &[
-                "cargo",
-                "test",
-                "-p",
-                "scalelens-tests",
-                "--test",
-                "gateway_prometheus",
-                "--",
-                "--ignored",
-                "--nocapture",
-            ],
+            command: "cargo test -p scalelens-tests --test gateway_prometheus -- --ignored --nocapture",
         },
     ]
 }
@@ -369,14 +295,14 @@ fn bench_plugin() -> Result<(), Failure> {
         .map_err(|e| fail(step, format!("cannot create {}: {e}", probes_dir.display())))?;
     for (probe, to) in PROBES.iter().zip(probes_paths(&probes_dir)) {
         println!("==> cost probe {probe} (plugin/src/probe.rs)");
-        let mut command = PLUGIN_BUILD.to_vec();
+        let mut command = words(PLUGIN_BUILD);
         command.extend(["--features", probe]);
         run(step, &command)?;
         std::fs::copy(&built, &to)
             .map_err(|e| fail(step, format!("cannot copy {}: {e}", built.display())))?;
     }
     println!("==> gateway filter (release build for wasm32-wasip1)");
-    run(step, PLUGIN_BUILD)?;
+    run(step, &words(PLUGIN_BUILD))?;
     let probes = std::env::join_paths(probes_paths(&probes_dir))
         .map_err(|e| fail(step, format!("probe paths: {e}")))?;
     println!(

@@ -44,33 +44,15 @@ pub fn test_steps() -> Vec<Step> {
     vec![
         Step {
             name: "playground build (cargo xtask dist: trunk build --release --public-url ./)",
-            command: &["cargo", "xtask", "dist"],
+            command: "cargo xtask dist",
         },
         Step {
             name: "playground in headless Chromium (wasm-bindgen-test: cargo test --target wasm32-unknown-unknown -p scalelens-web)",
-            command: &[
-                "cargo",
-                "test",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "scalelens-web",
-            ],
+            command: "cargo test --target wasm32-unknown-unknown -p scalelens-web",
         },
         Step {
             name: "playground end to end (fantoccini + ChromeDriver over dist/: tests/tests/playground_e2e.rs)",
-            command: &[
-                "cargo",
-                "test",
-                "-p",
-                "scalelens-tests",
-                "--test",
-                "playground_e2e",
-                "--",
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ],
+            command: "cargo test -p scalelens-tests --test playground_e2e -- --ignored --nocapture --test-threads=1",
         },
     ]
 }

@@ -164,6 +164,17 @@ pub struct MetricOutcome {
     pub target: f64,
 }
 
+impl MetricOutcome {
+    /// A proposal whose usage and target are in milli-units (values and averages).
+    fn in_milli(proposal: Proposal, target_milli: i64) -> Self {
+        MetricOutcome {
+            proposal,
+            observed: proposal.usage as f64 / 1000.0,
+            target: target_milli as f64 / 1000.0,
+        }
+    }
+}
+
 /// Compute one metric's proposal from what the simulator shows.
 ///
 /// Pods: the `ready` pods are Running/Ready (long past their CPU initialisation period); the
@@ -200,7 +211,6 @@ pub fn metric_from_view(
     } else {
         0.0
     };
-    let milli_to_unit = |m: i64| m as f64 / 1000.0;
     // The pods as three homogeneous groups (the simulator can hold billions of pods, so the
     // calculator works on counts): ready pods reporting `value`, ready pods without a sample
     // ("missing"), and starting pods (Pending: unready, no sample).
@@ -264,11 +274,7 @@ pub fn metric_from_view(
                 metric.is_cpu,
                 &groups(value),
             )?;
-            Ok(MetricOutcome {
-                proposal: p,
-                observed: milli_to_unit(p.usage),
-                target: milli_to_unit(metric.target_milli),
-            })
+            Ok(MetricOutcome::in_milli(p, metric.target_milli))
         }
         MetricKind::ObjectValue | MetricKind::ExternalValue => {
             let usage = metric.conv.apply(total);
@@ -279,11 +285,7 @@ pub fn metric_from_view(
                 usage,
                 &groups(0),
             )?;
-            Ok(MetricOutcome {
-                proposal: p,
-                observed: milli_to_unit(p.usage),
-                target: milli_to_unit(metric.target_milli),
-            })
+            Ok(MetricOutcome::in_milli(p, metric.target_milli))
         }
         MetricKind::ObjectAverageValue | MetricKind::ExternalAverageValue => {
             let usage = metric.conv.apply(total);
@@ -293,11 +295,7 @@ pub fn metric_from_view(
                 metric.target_milli,
                 usage,
             )?;
-            Ok(MetricOutcome {
-                proposal: p,
-                observed: milli_to_unit(p.usage),
-                target: milli_to_unit(metric.target_milli),
-            })
+            Ok(MetricOutcome::in_milli(p, metric.target_milli))
         }
         MetricKind::Invalid => Err(CalcError::InvalidTarget),
     }

@@ -160,45 +160,28 @@ rule_doc! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_util::autoscaler;
-    use crate::demand::parse_csv;
+    use crate::analysis::test_util::{hpa_with_scale_down_window as hpa, run_from};
     use crate::model::SECOND;
-    use crate::sim::{simulate, SimOptions};
-
-    fn hpa(window: u32) -> Autoscaler {
-        autoscaler(&format!(
-            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  scaleTargetRef: {{kind: Deployment, name: x}}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Pods\n      pods:\n        metric: {{name: rps}}\n        target: {{type: AverageValue, averageValue: \"10\"}}\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: {window}\n"
-        ))
-    }
 
     /// Load alternating between 50 and 20 every minute, for an hour.
-    fn sawtooth() -> SimOutput {
+    fn sawtooth_csv() -> String {
         let mut csv = String::from("time,value\n");
         for k in 0..60 {
-            csv.push_str(&format!(
-                "{},{}\n",
-                k * 60,
-                if k % 2 == 0 { 50 } else { 20 }
-            ));
+            let v = if k % 2 == 0 { 50 } else { 20 };
+            csv.push_str(&format!("{},{v}\n", k * 60));
         }
-        let d = parse_csv(&csv).expect("csv");
-        let a = hpa(0);
-        simulate(
-            &a,
-            &d,
-            &SimOptions {
-                initial_replicas: Some(5),
-                pod_startup: Some(10 * SECOND),
-                duration: None,
-                max_evaluations: None,
-            },
-        )
+        csv
+    }
+
+    /// `a` on [`sawtooth_csv`] from 5 replicas, pods starting in 10 s.
+    fn sawtooth(a: &Autoscaler) -> SimOutput {
+        run_from(a, &sawtooth_csv(), 5, 10 * SECOND)
     }
 
     #[test]
     fn zero_window_flaps() {
         let a = hpa(0);
-        let d = check_flapping(&a, &sawtooth()).expect("fires");
+        let d = check_flapping(&a, &sawtooth(&a)).expect("fires");
         assert!(d.message.contains("changed direction"), "{}", d.message);
         assert_eq!(d.span.map(|s| s.start.line), Some(16));
     }
@@ -206,25 +189,6 @@ mod tests {
     #[test]
     fn default_window_holds_steady() {
         let a = hpa(300);
-        let mut csv = String::from("time,value\n");
-        for k in 0..60 {
-            csv.push_str(&format!(
-                "{},{}\n",
-                k * 60,
-                if k % 2 == 0 { 50 } else { 20 }
-            ));
-        }
-        let d = parse_csv(&csv).expect("csv");
-        let out = simulate(
-            &a,
-            &d,
-            &SimOptions {
-                initial_replicas: Some(5),
-                pod_startup: Some(10 * SECOND),
-                duration: None,
-                max_evaluations: None,
-            },
-        );
-        assert!(check_flapping(&a, &out).is_none());
+        assert!(check_flapping(&a, &sawtooth(&a)).is_none());
     }
 }

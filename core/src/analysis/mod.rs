@@ -117,22 +117,36 @@ pub(crate) fn median(v: &mut [f64]) -> Option<f64> {
 pub(crate) mod test_util {
     use crate::config;
     use crate::demand::parse_csv;
-    use crate::model::{Autoscaler, SECOND};
+    use crate::model::{Autoscaler, Millis, SECOND};
     use crate::sim::{simulate, SimOptions, SimOutput};
 
     /// `a` replayed on the demand CSV `demand`, from 1 replica, with 60 s pod start-up.
     pub fn run(a: &Autoscaler, demand: &str) -> SimOutput {
+        run_from(a, demand, 1, 60 * SECOND)
+    }
+
+    /// `a` replayed on the demand CSV `demand`, from `initial` replicas, pods starting in
+    /// `pod_startup`.
+    pub fn run_from(a: &Autoscaler, demand: &str, initial: u32, pod_startup: Millis) -> SimOutput {
         let d = parse_csv(demand).expect("csv");
         simulate(
             a,
             &d,
             &SimOptions {
-                initial_replicas: Some(1),
-                pod_startup: Some(60 * SECOND),
+                initial_replicas: Some(initial),
+                pod_startup: Some(pod_startup),
                 duration: None,
                 max_evaluations: None,
             },
         )
+    }
+
+    /// An HPA on a Pods metric (`rps`, average 10), 1 to 10 replicas, with a scale-down
+    /// stabilization window of `window` seconds (written on line 16).
+    pub fn hpa_with_scale_down_window(window: u32) -> Autoscaler {
+        autoscaler(&format!(
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  scaleTargetRef: {{kind: Deployment, name: x}}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Pods\n      pods:\n        metric: {{name: rps}}\n        target: {{type: AverageValue, averageValue: \"10\"}}\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: {window}\n"
+        ))
     }
 
     /// The one autoscaler of `yaml` (panics otherwise: tests only).

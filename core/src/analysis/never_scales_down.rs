@@ -154,30 +154,12 @@ rule_doc! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_util::autoscaler;
-    use crate::demand::parse_csv;
+    use crate::analysis::test_util::{hpa_with_scale_down_window as hpa, run_from};
     use crate::model::SECOND;
-    use crate::sim::{simulate, SimOptions};
-
-    fn hpa(window: u32) -> Autoscaler {
-        autoscaler(&format!(
-            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  scaleTargetRef: {{kind: Deployment, name: x}}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Pods\n      pods:\n        metric: {{name: rps}}\n        target: {{type: AverageValue, averageValue: \"10\"}}\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: {window}\n"
-        ))
-    }
 
     fn run(a: &Autoscaler) -> SimOutput {
         // 60 rps for 20 minutes, then nothing (the horizon ends at 60 minutes).
-        let d = parse_csv("time,value\n0,60\n1200,0\n2400,0\n").expect("csv");
-        simulate(
-            a,
-            &d,
-            &SimOptions {
-                initial_replicas: Some(1),
-                pod_startup: Some(30 * SECOND),
-                duration: None,
-                max_evaluations: None,
-            },
-        )
+        run_from(a, "time,value\n0,60\n1200,0\n2400,0\n", 1, 30 * SECOND)
     }
 
     #[test]

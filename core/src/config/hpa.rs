@@ -8,9 +8,11 @@
 
 use crate::codes::rule_doc;
 use crate::codes::Code;
+use crate::config::cursor::Cursor;
 use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, check_min_max, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
+use crate::knobs::hpa as knob;
 use crate::model::{
     Algorithm, Autoscaler, Family, HpaParams, Metric, MetricSource, MetricTarget, Policy,
     PolicyType, SelectPolicy, TargetRef, TargetType, SECOND,
@@ -20,101 +22,84 @@ use crate::yaml::Node;
 
 use crate::upstream::kubernetes as k8s;
 
+/// The Kubernetes API's `int32` bound ([`read::INT32_API`]).
+const I32_MAX: i64 = i32::MAX as i64;
+
 /// The kube-controller-manager's HPA settings with their defaults; `behavior: None`.
 pub fn default_params() -> HpaParams {
     k8s::hpa_params()
 }
 
-/// Read `behavior` (HPA `spec.behavior`, KEDA `advanced.horizontalPodAutoscalerConfig.behavior`)
+/// Read `behavior` under `parent` (HPA `spec`, KEDA `advanced.horizontalPodAutoscalerConfig`)
 /// into `params`: each direction is defaulted field by field, a `policies` list replaces the
 /// default list as a whole, and `tolerance` sets that direction's tolerance.
-pub fn read_behavior(cx: &mut Cx, parent: &Node, path: &str, params: &mut HpaParams) {
-    let bpath = format!("{path}.behavior");
-    let Some(b) = read::mapping(cx, parent, "behavior", &bpath) else {
+pub fn read_behavior(cx: &mut Cx, parent: &Cursor, params: &mut HpaParams) {
+    let Some(b) = parent.field(cx, "behavior") else {
         return;
     };
-    read::unknown_keys(cx, b, &["scaleUp", "scaleDown"], &bpath);
+    b.unknown_keys(cx, &["scaleUp", "scaleDown"]);
+    // One direction's fields, named by the knob table (the same under scaleUp and scaleDown).
+    let window_key = knob::SCALE_UP_STABILIZATION.place.key();
+    let select_key = knob::SCALE_UP_SELECT_POLICY.place.key();
+    let policies_key = knob::SCALE_UP_POLICIES.key();
+    let tolerance_key = knob::SCALE_UP_TOLERANCE.place.key();
     let mut behavior = k8s::behavior(params.downscale_stabilization);
     for (key, up) in [("scaleUp", true), ("scaleDown", false)] {
-        let rpath = format!("{bpath}.{key}");
-        let Some(r) = read::mapping(cx, b, key, &rpath) else {
+        let Some(r) = b.field(cx, key) else {
             continue;
         };
-        read::unknown_keys(
-            cx,
-            r,
-            &[
-                "stabilizationWindowSeconds",
-                "selectPolicy",
-                "policies",
-                "tolerance",
-            ],
-            &rpath,
-        );
+        r.unknown_keys(cx, &[window_key, select_key, policies_key, tolerance_key]);
         let rules = if up {
             &mut behavior.scale_up
         } else {
             &mut behavior.scale_down
         };
-        if let Some(w) = read::seconds_in(
-            cx,
-            r,
-            "stabilizationWindowSeconds",
-            &format!("{rpath}.stabilizationWindowSeconds"),
-            0,
-            3600,
-        ) {
+        if let Some(w) = r.seconds_in(cx, window_key, 0, 3600) {
             rules.stabilization_window = w;
         }
-        if let Some(s) = read::string(cx, r, "selectPolicy", &format!("{rpath}.selectPolicy")) {
-            if let Some(p) = read::one_of(
-                cx,
-                &s,
-                &["Max", "Min", "Disabled"],
-                &format!("{rpath}.selectPolicy"),
-                Code::UnknownPolicyType,
-            ) {
-                let p = match p {
-                    "Min" => SelectPolicy::Min,
-                    "Disabled" => SelectPolicy::Disabled,
-                    _ => SelectPolicy::Max,
-                };
-                rules.select_policy = Param::yaml(p, s.span);
-            }
+        let select = r.one_of(
+            cx,
+            select_key,
+            &["Max", "Min", "Disabled"],
+            Code::UnknownPolicyType,
+        );
+        if let Some(p) = select {
+            let policy = match p.value {
+                "Min" => SelectPolicy::Min,
+                "Disabled" => SelectPolicy::Disabled,
+                _ => SelectPolicy::Max,
+            };
+            rules.select_policy = Param::yaml(policy, p.span);
         }
-        if let Some((k, pol_node)) = read::entry(r, "policies") {
-            let ppath = format!("{rpath}.policies");
-            if let Some(list) = read::sequence(cx, r, "policies", &ppath) {
-                if list.is_empty() {
-                    cx.push(
-                        Diagnostic::error(
-                            Code::MissingField,
-                            format!("`{ppath}` must not be empty when given (validation.go); remove it to use the defaults"),
-                        )
-                        .at(pol_node.span),
-                    );
-                } else {
-                    let mut policies = Vec::new();
-                    for (i, p) in list.iter().enumerate() {
-                        if let Some(p) = read_policy(cx, p, &format!("{ppath}[{i}]")) {
-                            policies.push(p);
-                        }
-                    }
+        if let Some((k, list_node)) = r.entry(policies_key) {
+            match r.sequence(cx, policies_key) {
+                Some(list) if list.is_empty() => cx.push(
+                    Diagnostic::error(
+                        Code::MissingField,
+                        format!("`{}` must not be empty when given (validation.go); remove it to use the defaults", r.at(policies_key)),
+                    )
+                    .at(list_node.span),
+                ),
+                Some(list) => {
+                    let policies: Vec<Policy> =
+                        list.iter().filter_map(|p| read_policy(cx, p)).collect();
                     // All entries invalid (each reported): keep the defaults so the replay
                     // still has a rate limit; the errors say the object is rejected.
                     if !policies.is_empty() {
                         rules.policies = policies;
-                        rules.policies_span = Some(k.span.to(pol_node.span));
+                        rules.policies_span = Some(k.span.to(list_node.span));
                     }
                 }
+                None => {}
             }
         }
-        if let Some(t) = read::quantity(cx, r, "tolerance", &format!("{rpath}.tolerance")) {
+        if let Some(t) = r.quantity(cx, tolerance_key) {
             if t.value.signum() < 0 {
+                let path = r.at(tolerance_key);
                 cx.error(
                     Code::OutOfRange,
                     t.span,
-                    format!("`{rpath}.tolerance` must not be negative"),
+                    format!("`{path}` must not be negative"),
                 );
             } else {
                 let p = Param::yaml(t.value.as_f64(), t.span);
@@ -129,62 +114,27 @@ pub fn read_behavior(cx: &mut Cx, parent: &Node, path: &str, params: &mut HpaPar
     params.behavior = Some(behavior);
 }
 
-fn read_policy(cx: &mut Cx, node: &Node, path: &str) -> Option<Policy> {
-    if node.as_mapping().is_none() {
-        cx.error(
-            Code::WrongType,
-            node.span,
-            format!("`{path}` must be a mapping with type, value and periodSeconds"),
-        );
+fn read_policy(cx: &mut Cx, p: &Cursor) -> Option<Policy> {
+    if !p.expect_mapping(cx, " with type, value and periodSeconds") {
         return None;
     }
-    read::unknown_keys(cx, node, &["type", "value", "periodSeconds"], path);
-    let ty = match read::string(cx, node, "type", &format!("{path}.type")) {
+    p.unknown_keys(cx, &["type", "value", "periodSeconds"]);
+    let at = p.node.span;
+    let ty = match p.string(cx, "type") {
         Some(t) => read::one_of(
             cx,
             &t,
             &["Pods", "Percent"],
-            &format!("{path}.type"),
+            &p.at("type"),
             Code::UnknownPolicyType,
         ),
         None => {
-            read::missing(cx, node.span, &format!("{path}.type"), " (Pods or Percent)");
+            p.missing(cx, at, "type", " (Pods or Percent)");
             None
         }
     };
-    let value = match read::entry(node, "value") {
-        Some(_) => read::u32_in(
-            cx,
-            node,
-            "value",
-            &format!("{path}.value"),
-            1,
-            i64::from(i32::MAX),
-        ),
-        None => {
-            read::missing(cx, node.span, &format!("{path}.value"), "");
-            None
-        }
-    };
-    let period = match read::entry(node, "periodSeconds") {
-        Some(_) => read::u32_in(
-            cx,
-            node,
-            "periodSeconds",
-            &format!("{path}.periodSeconds"),
-            1,
-            1800,
-        ),
-        None => {
-            read::missing(
-                cx,
-                node.span,
-                &format!("{path}.periodSeconds"),
-                " (1 to 1800)",
-            );
-            None
-        }
-    };
+    let value = p.required_u32(cx, "value", (1, I32_MAX), at, "");
+    let period = p.required_u32(cx, "periodSeconds", (1, 1800), at, " (1 to 1800)");
     Some(Policy {
         policy_type: if ty? == "Pods" {
             PolicyType::Pods
@@ -193,30 +143,25 @@ fn read_policy(cx: &mut Cx, node: &Node, path: &str) -> Option<Policy> {
         },
         value: value?.value,
         period: u64::from(period?.value) * SECOND,
-        span: Some(node.span),
+        span: Some(at),
     })
 }
 
-/// `scaleTargetRef` (HPA, KEDA, AIBrix): `name` required.
+/// `scaleTargetRef` under `spec` at `path` (AIBrix's reader): see [`target_ref`].
 pub fn read_target_ref(cx: &mut Cx, spec: &Node, spec_key: Span, path: &str) -> Option<TargetRef> {
-    let tpath = format!("{path}.scaleTargetRef");
-    let Some(t) = read::mapping(cx, spec, "scaleTargetRef", &tpath) else {
-        if read::entry(spec, "scaleTargetRef").is_none() {
-            read::missing(cx, spec_key, &tpath, "");
-        }
-        return None;
-    };
-    let name = read::string(cx, t, "name", &format!("{tpath}.name"));
-    if name.is_none() && read::entry(t, "name").is_none() {
-        let at = spec
-            .entry("scaleTargetRef")
-            .map_or(spec_key, |(k, _)| k.span);
-        read::missing(cx, at, &format!("{tpath}.name"), "");
+    target_ref(cx, &Cursor::new(spec, path), spec_key)
+}
+
+/// `scaleTargetRef` (HPA, KEDA, AIBrix): `name` required.
+pub fn target_ref(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> Option<TargetRef> {
+    let t = spec.required(cx, "scaleTargetRef", spec_key, "")?;
+    let name = t.string(cx, "name");
+    if name.is_none() && !t.has("name") {
+        t.missing(cx, spec.key_span("scaleTargetRef", spec_key), "name", "");
     }
     Some(TargetRef {
-        api_version: read::string(cx, t, "apiVersion", &format!("{tpath}.apiVersion"))
-            .map(|s| s.value),
-        kind: read::string(cx, t, "kind", &format!("{tpath}.kind")).map(|s| s.value),
+        api_version: t.string(cx, "apiVersion").map(|s| s.value),
+        kind: t.string(cx, "kind").map(|s| s.value),
         name: name?,
     })
 }
@@ -227,81 +172,53 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         unknown_kind(cx, doc, &["HorizontalPodAutoscaler"]);
         return None;
     }
-    let version = doc.version().to_string();
-    match version.as_str() {
+    let version = doc.version();
+    match version {
         "v1" | "v2" => {}
-        "v2beta1" | "v2beta2" => {
-            let removed = if version == "v2beta1" { "1.25" } else { "1.26" };
-            cx.push(
-                Diagnostic::warning(
-                    Code::RemovedApiVersion,
-                    format!(
-                        "`autoscaling/{version}` was removed in Kubernetes {removed}: current clusters reject it; read as autoscaling/v2{}",
-                        if version == "v2beta1" { " (the metric fields differ: see the v2 API)" } else { "" }
-                    ),
-                )
-                .at(doc.api_version.span)
-                .with_fix("use autoscaling/v2", doc.api_version.span, "autoscaling/v2"),
-            );
-        }
+        "v2beta1" | "v2beta2" => removed_version(cx, doc),
         _ => {
             unknown_version(cx, doc, &["autoscaling/v2", "autoscaling/v1"]);
             return None;
         }
     }
     let spec_key = doc.key_span("spec");
-    let Some(spec) = read::mapping(cx, doc.root, "spec", "spec") else {
-        if read::entry(doc.root, "spec").is_none() {
-            read::missing(cx, doc.kind.span, "spec", "");
-        }
-        return None;
-    };
-    let common = ["scaleTargetRef", "minReplicas", "maxReplicas"];
-    let known: Vec<&str> = match version.as_str() {
+    let spec = Cursor::root(doc.root).required(cx, "spec", doc.kind.span, "")?;
+    let common = [
+        "scaleTargetRef",
+        knob::MIN_REPLICAS.place.key(),
+        knob::MAX_REPLICAS.place.key(),
+    ];
+    let known: Vec<&str> = match version {
         "v1" => [&common[..], &["targetCPUUtilizationPercentage"]].concat(),
         "v2beta1" => [&common[..], &["metrics"]].concat(),
         _ => [&common[..], &["metrics", "behavior"]].concat(),
     };
-    read::unknown_keys(cx, spec, &known, "spec");
+    spec.unknown_keys(cx, &known);
 
-    let target = read_target_ref(cx, spec, spec_key, "spec");
-    let (min, max) = read::bounds(cx, spec, spec_key, &k8s::V2_DEFAULTS);
+    let target = target_ref(cx, &spec, spec_key);
+    let (min, max) = read::bounds(cx, spec.node, spec_key, &k8s::V2_DEFAULTS);
     let mut params = default_params();
     let mut metrics = Vec::new();
-    match version.as_str() {
-        "v1" => {
-            let (value, span) = match read::u32_in(
-                cx,
-                spec,
-                "targetCPUUtilizationPercentage",
-                "spec.targetCPUUtilizationPercentage",
-                1,
-                i64::from(i32::MAX),
-            ) {
-                Some(s) => (Param::yaml(f64::from(s.value), s.span), s.span),
-                None => (k8s::V1_CPU_UTILIZATION.param(), doc.kind.span),
-            };
-            metrics.push(cpu_metric(value, span));
+    if version == "v1" {
+        let (value, span) = match spec.u32_in(cx, "targetCPUUtilizationPercentage", 1, I32_MAX) {
+            Some(s) => (Param::yaml(f64::from(s.value), s.span), s.span),
+            None => (k8s::V1_CPU_UTILIZATION.param(), doc.kind.span),
+        };
+        metrics.push(cpu_metric(value, span));
+    } else {
+        for m in spec.sequence(cx, "metrics").unwrap_or_default() {
+            metrics.extend(if version == "v2beta1" {
+                read_metric_v2beta1(cx, &m)
+            } else {
+                read_metric_v2(cx, &m)
+            });
         }
-        _ => {
-            if let Some(list) = read::sequence(cx, spec, "metrics", "spec.metrics") {
-                for (i, m) in list.iter().enumerate() {
-                    let path = format!("spec.metrics[{i}]");
-                    let metric = if version == "v2beta1" {
-                        read_metric_v2beta1(cx, m, &path)
-                    } else {
-                        read_metric_v2(cx, m, &path)
-                    };
-                    metrics.extend(metric);
-                }
-            }
-            if read::entry(spec, "metrics").is_none() {
-                // SetDefaults_HorizontalPodAutoscaler: no metrics ⇒ CPU Utilization 80.
-                metrics.push(cpu_metric(k8s::V2_CPU_UTILIZATION.param(), doc.kind.span));
-            }
-            if version != "v2beta1" {
-                read_behavior(cx, spec, "spec", &mut params);
-            }
+        if !spec.has("metrics") {
+            // SetDefaults_HorizontalPodAutoscaler: no metrics ⇒ CPU Utilization 80.
+            metrics.push(cpu_metric(k8s::V2_CPU_UTILIZATION.param(), doc.kind.span));
+        }
+        if version != "v2beta1" {
+            read_behavior(cx, &spec, &mut params);
         }
     }
     check_min_zero(cx, &min, &metrics);
@@ -310,6 +227,26 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     a.target = target;
     a.metrics = metrics;
     Some(a)
+}
+
+/// `autoscaling/v2beta1` and `v2beta2`: removed, read as `autoscaling/v2` with a warning.
+fn removed_version(cx: &mut Cx, doc: &Doc) {
+    let version = doc.version();
+    let (removed, differs) = if version == "v2beta1" {
+        ("1.25", " (the metric fields differ: see the v2 API)")
+    } else {
+        ("1.26", "")
+    };
+    cx.push(
+        Diagnostic::warning(
+            Code::RemovedApiVersion,
+            format!(
+                "`autoscaling/{version}` was removed in Kubernetes {removed}: current clusters reject it; read as autoscaling/v2{differs}"
+            ),
+        )
+        .at(doc.api_version.span)
+        .with_fix("use autoscaling/v2", doc.api_version.span, "autoscaling/v2"),
+    );
 }
 
 /// minReplicas 0 needs the `HPAScaleToZero` alpha gate and an Object or External metric.
@@ -374,109 +311,89 @@ fn source_key(ty: &str) -> &'static str {
     }
 }
 
-fn metric_type<'a>(cx: &mut Cx, m: &'a Node, path: &str) -> Option<(&'static str, &'a Node)> {
-    if m.as_mapping().is_none() {
-        cx.error(
-            Code::WrongType,
-            m.span,
-            format!("`{path}` must be a mapping"),
-        );
+/// A metric's `type` and its source mapping (`resource:` for `type: Resource`, ...), with the
+/// span of the source's key.
+fn metric_type<'n>(cx: &mut Cx, m: &Cursor<'n>) -> Option<(&'static str, Cursor<'n>, Span)> {
+    if !m.expect_mapping(cx, "") {
         return None;
     }
-    let Some(ty) = read::string(cx, m, "type", &format!("{path}.type")) else {
-        read::missing(
+    let Some(ty) = m.string(cx, "type") else {
+        m.missing(
             cx,
-            m.span,
-            &format!("{path}.type"),
+            m.node.span,
+            "type",
             " (Resource, Pods, Object, External or ContainerResource)",
         );
         return None;
     };
-    let ty = read::one_of(
-        cx,
-        &ty,
-        V2_TYPES,
-        &format!("{path}.type"),
-        Code::UnknownMetricSource,
-    )?;
+    let ty = read::one_of(cx, &ty, V2_TYPES, &m.at("type"), Code::UnknownMetricSource)?;
     let key = source_key(ty);
-    let spath = format!("{path}.{key}");
-    match read::mapping(cx, m, key, &spath) {
-        Some(s) => Some((ty, s)),
-        None => {
-            if read::entry(m, key).is_none() {
-                read::missing(cx, m.span, &spath, &format!(" for type {ty}"));
-            }
-            None
-        }
+    let s = m.required(cx, key, m.node.span, &format!(" for type {ty}"))?;
+    Some((ty, s, m.key_span(key, m.node.span)))
+}
+
+/// The string under `key`, reported missing at `at` when it cannot be read.
+fn named(cx: &mut Cx, s: &Cursor, key: &str, at: Span, hint: &str) -> Option<Spanned<String>> {
+    let name = s.string(cx, key);
+    if name.is_none() {
+        s.missing(cx, at, key, hint);
     }
+    name
+}
+
+/// `kind/name` of an Object metric's described object, as written.
+fn described(node: Option<&Node>) -> Option<String> {
+    node.map(|d| {
+        format!(
+            "{}/{}",
+            d.get("kind").and_then(Node::as_str).unwrap_or("?"),
+            d.get("name").and_then(Node::as_str).unwrap_or("?")
+        )
+    })
 }
 
 /// Read an `autoscaling/v2` (or v2beta2) `MetricSpec`.
-fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
-    let (ty, s) = metric_type(cx, m, path)?;
-    let spath = format!("{path}.{}", source_key(ty));
-    let s_key = read::key_span(m, source_key(ty), m.span);
+fn read_metric_v2(cx: &mut Cx, m: &Cursor) -> Option<Metric> {
+    let (ty, s, s_key) = metric_type(cx, m)?;
     let (name, source) = match ty {
-        "Resource" | "ContainerResource" => {
-            let name = read::string(cx, s, "name", &format!("{spath}.name"));
-            if name.is_none() {
-                read::missing(cx, s_key, &format!("{spath}.name"), " (cpu or memory)");
-            }
-            let source = if ty == "Resource" {
-                MetricSource::Resource
-            } else {
-                let c = read::string(cx, s, "container", &format!("{spath}.container"));
-                if c.is_none() {
-                    read::missing(cx, s_key, &format!("{spath}.container"), "");
-                }
-                MetricSource::ContainerResource {
-                    container: c.map(|c| c.value).unwrap_or_default(),
-                }
-            };
-            (name?, source)
+        "Resource" => (
+            named(cx, &s, "name", s_key, " (cpu or memory)"),
+            MetricSource::Resource,
+        ),
+        "ContainerResource" => {
+            let name = named(cx, &s, "name", s_key, " (cpu or memory)");
+            let container = named(cx, &s, "container", s_key, "");
+            let container = container.map(|c| c.value).unwrap_or_default();
+            (name, MetricSource::ContainerResource { container })
         }
         _ => {
-            let mpath = format!("{spath}.metric");
-            let name = read::mapping(cx, s, "metric", &mpath)
-                .and_then(|mm| read::string(cx, mm, "name", &format!("{mpath}.name")));
+            let name = s.field(cx, "metric").and_then(|mm| mm.string(cx, "name"));
             if name.is_none() {
-                read::missing(cx, s_key, &format!("{mpath}.name"), "");
+                s.missing(cx, s_key, "metric.name", "");
             }
             let source = match ty {
                 "Pods" => MetricSource::Pods,
                 "External" => MetricSource::External,
                 _ => {
-                    let d = s.get("describedObject");
+                    let d = s.node.get("describedObject");
                     if d.is_none() {
-                        read::missing(cx, s_key, &format!("{spath}.describedObject"), "");
+                        s.missing(cx, s_key, "describedObject", "");
                     }
                     MetricSource::Object {
-                        described: d.map(|d| {
-                            format!(
-                                "{}/{}",
-                                d.get("kind").and_then(Node::as_str).unwrap_or("?"),
-                                d.get("name").and_then(Node::as_str).unwrap_or("?")
-                            )
-                        }),
+                        described: described(d),
                     }
                 }
             };
-            (name?, source)
+            (name, source)
         }
     };
-    let tpath = format!("{spath}.target");
-    let Some(t) = read::mapping(cx, s, "target", &tpath) else {
-        if read::entry(s, "target").is_none() {
-            read::missing(cx, s_key, &tpath, "");
-        }
-        return None;
-    };
-    let Some(tt) = read::string(cx, t, "type", &format!("{tpath}.type")) else {
-        read::missing(
+    let name = name?;
+    let t = s.required(cx, "target", s_key, "")?;
+    let Some(tt) = t.string(cx, "type") else {
+        t.missing(
             cx,
-            t.span,
-            &format!("{tpath}.type"),
+            t.node.span,
+            "type",
             " (Utilization, Value or AverageValue)",
         );
         return None;
@@ -487,13 +404,7 @@ fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
         _ => &["Value", "AverageValue"],
     };
     let all = ["Utilization", "Value", "AverageValue"];
-    let tt_str = read::one_of(
-        cx,
-        &tt,
-        &all,
-        &format!("{tpath}.type"),
-        Code::UnknownTargetType,
-    )?;
+    let tt_str = read::one_of(cx, &tt, &all, &t.at("type"), Code::UnknownTargetType)?;
     if !allowed.contains(&tt_str) {
         let mut d = Diagnostic::error(
             Code::UnknownTargetType,
@@ -511,40 +422,22 @@ fn read_metric_v2(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
     }
     let (target_type, value) = match tt_str {
         "Utilization" => {
-            let Some(u) = utilization(
-                cx,
-                t,
-                "averageUtilization",
-                &format!("{tpath}.averageUtilization"),
-            ) else {
-                if read::entry(t, "averageUtilization").is_none() {
-                    read::missing(
-                        cx,
-                        tt.span,
-                        &format!("{tpath}.averageUtilization"),
-                        " for type Utilization",
-                    );
-                }
-                return None;
-            };
-            (TargetType::Utilization, u)
+            let u = utilization(cx, &t, "averageUtilization");
+            if u.is_none() && !t.has("averageUtilization") {
+                t.missing(cx, tt.span, "averageUtilization", " for type Utilization");
+            }
+            (TargetType::Utilization, u?)
         }
         "Value" => (
             TargetType::Value,
-            quantity_target(cx, t, "value", &format!("{tpath}.value"), tt.span)?,
+            quantity_target(cx, &t, "value", tt.span)?,
         ),
         _ => (
             TargetType::AverageValue,
-            quantity_target(
-                cx,
-                t,
-                "averageValue",
-                &format!("{tpath}.averageValue"),
-                tt.span,
-            )?,
+            quantity_target(cx, &t, "averageValue", tt.span)?,
         ),
     };
-    finish_metric(cx, name, source, target_type, value, m.span)
+    finish_metric(cx, name, source, target_type, value, m.node.span)
 }
 
 fn finish_metric(
@@ -577,14 +470,15 @@ fn finish_metric(
 }
 
 /// `averageUtilization` (int32 percent, ≥ 1).
-fn utilization(cx: &mut Cx, t: &Node, key: &str, path: &str) -> Option<Param<f64>> {
-    let u = read::int_typed(cx, t, key, path, 1, i64::from(i32::MAX))?;
+fn utilization(cx: &mut Cx, t: &Cursor, key: &str) -> Option<Param<f64>> {
+    let u = t.int_typed(cx, key, 1, I32_MAX)?;
     if u.value < 1 {
         cx.error(
             Code::InvalidTarget,
             u.span,
             format!(
-                "`{path}` must be ≥ 1 (percent of the request), found {}",
+                "`{}` must be ≥ 1 (percent of the request), found {}",
+                t.at(key),
                 u.value
             ),
         );
@@ -594,22 +488,18 @@ fn utilization(cx: &mut Cx, t: &Node, key: &str, path: &str) -> Option<Param<f64
 }
 
 /// A Quantity target (`value` / `averageValue`), read as `MilliValue()/1000` like the
-/// controller; must be > 0.
-fn quantity_target(
-    cx: &mut Cx,
-    t: &Node,
-    key: &str,
-    path: &str,
-    type_span: Span,
-) -> Option<Param<f64>> {
-    let Some(q) = read::quantity(cx, t, key, path) else {
-        if read::entry(t, key).is_none() {
-            read::missing(cx, type_span, path, "");
+/// controller; must be > 0. Missing: an error at `type_span`.
+fn quantity_target(cx: &mut Cx, t: &Cursor, key: &str, type_span: Span) -> Option<Param<f64>> {
+    let path = t.at(key);
+    let Some(q) = t.quantity(cx, key) else {
+        if !t.has(key) {
+            read::missing(cx, type_span, &path, "");
         }
         return None;
     };
     // As written (a quantity's plain decimal form of `-1e400` would be 401 characters).
-    let found = read::entry(t, key)
+    let found = t
+        .entry(key)
         .and_then(|(_, v)| v.as_scalar())
         .unwrap_or("")
         .trim();
@@ -622,158 +512,86 @@ fn quantity_target(
         return None;
     }
     if !q.value.milli_value_fits() {
-        read::milli_out_of_range(cx, q.span, path, found);
+        read::milli_out_of_range(cx, q.span, &path, found);
         return None;
     }
     Some(Param::yaml(q.value.milli_value() as f64 / 1000.0, q.span))
 }
 
+/// A v2beta1 quantity target: `key` (an average) when written, else `targetValue`.
+fn average_or_value(cx: &mut Cx, s: &Cursor, key: &str) -> Option<(TargetType, Param<f64>)> {
+    if s.has(key) {
+        let v = quantity_target(cx, s, key, s.node.span)?;
+        Some((TargetType::AverageValue, v))
+    } else {
+        let v = quantity_target(cx, s, "targetValue", s.node.span)?;
+        Some((TargetType::Value, v))
+    }
+}
+
 /// Read an `autoscaling/v2beta1` `MetricSpec` (targetAverageUtilization / targetAverageValue /
 /// targetValue fields).
-fn read_metric_v2beta1(cx: &mut Cx, m: &Node, path: &str) -> Option<Metric> {
-    let (ty, s) = metric_type(cx, m, path)?;
-    let spath = format!("{path}.{}", source_key(ty));
-    let s_key = read::key_span(m, source_key(ty), m.span);
-    let req_name = |cx: &mut Cx, key: &str| {
-        let n = read::string(cx, s, key, &format!("{spath}.{key}"));
-        if n.is_none() {
-            read::missing(cx, s_key, &format!("{spath}.{key}"), "");
-        }
-        n
-    };
-    match ty {
+fn read_metric_v2beta1(cx: &mut Cx, m: &Cursor) -> Option<Metric> {
+    let (ty, s, s_key) = metric_type(cx, m)?;
+    let at = s.node.span;
+    let (name, source, (tt, v)) = match ty {
         "Resource" | "ContainerResource" => {
-            let name = req_name(cx, "name");
+            let name = named(cx, &s, "name", s_key, "");
             let source = if ty == "Resource" {
                 MetricSource::Resource
             } else {
+                let container = named(cx, &s, "container", s_key, "");
                 MetricSource::ContainerResource {
-                    container: req_name(cx, "container")
-                        .map(|c| c.value)
-                        .unwrap_or_default(),
+                    container: container.map(|c| c.value).unwrap_or_default(),
                 }
             };
-            let has_u = read::entry(s, "targetAverageUtilization").is_some();
-            let has_v = read::entry(s, "targetAverageValue").is_some();
+            let has_u = s.has("targetAverageUtilization");
+            let has_v = s.has("targetAverageValue");
             if has_u && has_v {
                 cx.error(
                     Code::InvalidTarget,
-                    s.span,
-                    format!("`{spath}` may set targetAverageUtilization or targetAverageValue, not both"),
+                    at,
+                    format!(
+                        "`{}` may set targetAverageUtilization or targetAverageValue, not both",
+                        s.path
+                    ),
                 );
             }
-            let (tt, v) = if has_u {
-                (
-                    TargetType::Utilization,
-                    utilization(
-                        cx,
-                        s,
-                        "targetAverageUtilization",
-                        &format!("{spath}.targetAverageUtilization"),
-                    )?,
-                )
+            let target = if has_u {
+                let u = utilization(cx, &s, "targetAverageUtilization")?;
+                (TargetType::Utilization, u)
             } else if has_v {
-                (
-                    TargetType::AverageValue,
-                    quantity_target(
-                        cx,
-                        s,
-                        "targetAverageValue",
-                        &format!("{spath}.targetAverageValue"),
-                        s.span,
-                    )?,
-                )
+                let v = quantity_target(cx, &s, "targetAverageValue", at)?;
+                (TargetType::AverageValue, v)
             } else {
-                read::missing(
+                s.missing(
                     cx,
-                    s.span,
-                    &format!("{spath}.targetAverageUtilization"),
+                    at,
+                    "targetAverageUtilization",
                     " (or targetAverageValue)",
                 );
                 return None;
             };
-            finish_metric(cx, name?, source, tt, v, m.span)
+            (name, source, target)
         }
         "Pods" => {
-            let name = req_name(cx, "metricName");
-            let v = quantity_target(
-                cx,
-                s,
-                "targetAverageValue",
-                &format!("{spath}.targetAverageValue"),
-                s.span,
-            )?;
-            finish_metric(
-                cx,
-                name?,
-                MetricSource::Pods,
-                TargetType::AverageValue,
-                v,
-                m.span,
-            )
+            let name = named(cx, &s, "metricName", s_key, "");
+            let v = quantity_target(cx, &s, "targetAverageValue", at)?;
+            (name, MetricSource::Pods, (TargetType::AverageValue, v))
         }
         "Object" => {
-            let name = req_name(cx, "metricName");
-            let described = s.get("target").map(|d| {
-                format!(
-                    "{}/{}",
-                    d.get("kind").and_then(Node::as_str).unwrap_or("?"),
-                    d.get("name").and_then(Node::as_str).unwrap_or("?")
-                )
-            });
-            let (tt, v) = if read::entry(s, "averageValue").is_some() {
-                (
-                    TargetType::AverageValue,
-                    quantity_target(
-                        cx,
-                        s,
-                        "averageValue",
-                        &format!("{spath}.averageValue"),
-                        s.span,
-                    )?,
-                )
-            } else {
-                (
-                    TargetType::Value,
-                    quantity_target(
-                        cx,
-                        s,
-                        "targetValue",
-                        &format!("{spath}.targetValue"),
-                        s.span,
-                    )?,
-                )
-            };
-            finish_metric(cx, name?, MetricSource::Object { described }, tt, v, m.span)
+            let name = named(cx, &s, "metricName", s_key, "");
+            let described = described(s.node.get("target"));
+            let target = average_or_value(cx, &s, "averageValue")?;
+            (name, MetricSource::Object { described }, target)
         }
         _ => {
-            let name = req_name(cx, "metricName");
-            let (tt, v) = if read::entry(s, "targetAverageValue").is_some() {
-                (
-                    TargetType::AverageValue,
-                    quantity_target(
-                        cx,
-                        s,
-                        "targetAverageValue",
-                        &format!("{spath}.targetAverageValue"),
-                        s.span,
-                    )?,
-                )
-            } else {
-                (
-                    TargetType::Value,
-                    quantity_target(
-                        cx,
-                        s,
-                        "targetValue",
-                        &format!("{spath}.targetValue"),
-                        s.span,
-                    )?,
-                )
-            };
-            finish_metric(cx, name?, MetricSource::External, tt, v, m.span)
+            let name = named(cx, &s, "metricName", s_key, "");
+            let target = average_or_value(cx, &s, "targetAverageValue")?;
+            (name, MetricSource::External, target)
         }
-    }
+    };
+    finish_metric(cx, name?, source, tt, v, m.node.span)
 }
 
 rule_doc! {

@@ -12,311 +12,80 @@
 
 use crate::codes::rule_doc;
 use crate::codes::Code;
-use crate::config::hpa::{self, read_target_ref};
+use crate::config::cursor::Cursor;
+use crate::config::hpa::{self, target_ref};
 use crate::config::read::{self, Cx};
-use crate::config::{check_metric_unit, unknown_kind, unknown_version, Doc};
+use crate::config::{unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
+use crate::knobs::keda as knob;
 use crate::model::{
-    Algorithm, Autoscaler, Family, KedaParams, Metric, MetricSource, MetricTarget, TargetType,
+    Algorithm, Autoscaler, Family, HpaParams, KedaParams, Metric, MetricSource, MetricTarget,
+    TargetType,
 };
-use crate::span::{Param, Spanned};
+use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
 
 use crate::upstream::keda as up;
 
+/// The Kubernetes API's `int32` bound ([`read::INT32_API`]).
+const I32_MAX: i64 = i32::MAX as i64;
+
 /// Read one ScaledObject document.
 pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
-    match doc.kind.value.as_str() {
-        "ScaledObject" => {}
-        "ScaledJob" | "TriggerAuthentication" | "ClusterTriggerAuthentication" => {
-            cx.note(
-                Code::IgnoredDocument,
-                doc.kind.span,
-                format!(
-                    "KEDA {} `{}` is not replayed: skipped",
-                    doc.kind.value, doc.name.value
-                ),
-            );
-            return None;
-        }
-        _ => {
-            unknown_kind(
-                cx,
-                doc,
-                &[
-                    "ScaledObject",
-                    "ScaledJob",
-                    "TriggerAuthentication",
-                    "ClusterTriggerAuthentication",
-                ],
-            );
-            return None;
-        }
-    }
-    if doc.version() != "v1alpha1" {
-        unknown_version(cx, doc, &["keda.sh/v1alpha1"]);
+    if !is_scaled_object(cx, doc) {
         return None;
     }
     let spec_key = doc.key_span("spec");
-    let Some(spec) = read::mapping(cx, doc.root, "spec", "spec") else {
-        if read::entry(doc.root, "spec").is_none() {
-            read::missing(cx, doc.kind.span, "spec", "");
-        }
-        return None;
-    };
-    read::unknown_keys(
+    let spec = Cursor::root(doc.root).required(cx, "spec", doc.kind.span, "")?;
+    let [min_key, max_key, polling_key, cooldown_key, initial_cooldown_key] = [
+        knob::MIN_REPLICA_COUNT.place,
+        knob::MAX_REPLICA_COUNT.place,
+        knob::POLLING_INTERVAL.place,
+        knob::COOLDOWN_PERIOD.place,
+        knob::INITIAL_COOLDOWN_PERIOD.place,
+    ]
+    .map(|p| p.key());
+    spec.unknown_keys(
         cx,
-        spec,
         &[
             "scaleTargetRef",
-            "pollingInterval",
-            "cooldownPeriod",
-            "initialCooldownPeriod",
+            polling_key,
+            cooldown_key,
+            initial_cooldown_key,
             "idleReplicaCount",
-            "minReplicaCount",
-            "maxReplicaCount",
+            min_key,
+            max_key,
             "advanced",
             "triggers",
             "fallback",
         ],
-        "spec",
     );
-    let target = read_target_ref(cx, spec, spec_key, "spec");
-    let i32max = i64::from(i32::MAX);
-    let polling = read::seconds_in(
-        cx,
-        spec,
-        "pollingInterval",
-        "spec.pollingInterval",
-        1,
-        i32max,
-    )
-    .unwrap_or(up::POLLING_INTERVAL.param());
-    let cooldown = read::seconds_in(cx, spec, "cooldownPeriod", "spec.cooldownPeriod", 0, i32max)
-        .unwrap_or(up::COOLDOWN_PERIOD.param());
-    let initial_cooldown = read::seconds_in(
-        cx,
-        spec,
-        "initialCooldownPeriod",
-        "spec.initialCooldownPeriod",
-        0,
-        i32max,
-    )
-    .unwrap_or(up::INITIAL_COOLDOWN_PERIOD.param());
-    let min_written = read::u32_in(
-        cx,
-        spec,
-        "minReplicaCount",
-        "spec.minReplicaCount",
-        0,
-        i32max,
-    );
-    let min = min_written
-        .as_ref()
-        .map(|s| Param::yaml(s.value, s.span))
-        .unwrap_or(up::MIN_REPLICA_COUNT.param());
-    let max = read::u32_in(
-        cx,
-        spec,
-        "maxReplicaCount",
-        "spec.maxReplicaCount",
-        0,
-        i32max,
-    )
-    .map(|s| Param::yaml(s.value, s.span))
-    .unwrap_or(up::MAX_REPLICA_COUNT.param());
-    let idle = read::u32_in(
-        cx,
-        spec,
-        "idleReplicaCount",
-        "spec.idleReplicaCount",
-        0,
-        i32max,
-    )
-    .map(|s| Param::yaml(s.value, s.span));
-
-    // CheckReplicaCountBoundsAreValid.
-    if min.value > max.value {
-        let at = min.span().or(max.span());
-        cx.push(
-            Diagnostic::error(
-                Code::MinAboveMax,
-                format!(
-                    "MinReplicaCount={} must be less than MaxReplicaCount={}",
-                    min.value, max.value
-                ),
-            )
-            .at_opt(at),
-        );
-    }
-    if let Some(idle) = &idle {
-        let effective_min = if min_written.is_some() {
-            min.value.max(1)
-        } else {
-            0
-        };
-        if idle.value >= effective_min {
-            cx.push(
-                Diagnostic::error(
-                    Code::OutOfRange,
-                    format!(
-                        "IdleReplicaCount={} must be less than MinReplicaCount={}",
-                        idle.value, effective_min
-                    ),
-                )
-                .at_opt(idle.span()),
-            );
-        }
-    }
+    let target = target_ref(cx, &spec, spec_key);
+    let polling = spec.seconds_in(cx, polling_key, 1, I32_MAX);
+    let cooldown = spec.seconds_in(cx, cooldown_key, 0, I32_MAX);
+    let initial_cooldown = spec.seconds_in(cx, initial_cooldown_key, 0, I32_MAX);
+    let min_written = spec.count_in(cx, min_key, 0, I32_MAX);
+    let min = min_written.unwrap_or(up::MIN_REPLICA_COUNT.param());
+    let max = spec
+        .count_in(cx, max_key, 0, I32_MAX)
+        .unwrap_or(up::MAX_REPLICA_COUNT.param());
+    let idle = spec.count_in(cx, "idleReplicaCount", 0, I32_MAX);
+    check_replica_counts(cx, &min, min_written.is_some(), &max, idle.as_ref());
 
     let mut hpa_params = hpa::default_params();
-    if let Some(adv) = read::mapping(cx, spec, "advanced", "spec.advanced") {
-        read::unknown_keys(
-            cx,
-            adv,
-            &[
-                "horizontalPodAutoscalerConfig",
-                "restoreToOriginalReplicaCount",
-                "scalingModifiers",
-            ],
-            "spec.advanced",
-        );
-        if let Some(h) = read::mapping(
-            cx,
-            adv,
-            "horizontalPodAutoscalerConfig",
-            "spec.advanced.horizontalPodAutoscalerConfig",
-        ) {
-            read::unknown_keys(
-                cx,
-                h,
-                &["name", "behavior"],
-                "spec.advanced.horizontalPodAutoscalerConfig",
-            );
-            hpa::read_behavior(
-                cx,
-                h,
-                "spec.advanced.horizontalPodAutoscalerConfig",
-                &mut hpa_params,
-            );
-        }
-        if let Some((k, _)) = read::entry(adv, "scalingModifiers") {
-            cx.warning(
-                Code::UnsupportedFeature,
-                k.span,
-                "`spec.advanced.scalingModifiers` (composite metric) is not replayed: each trigger is replayed as its own metric",
-            );
-        }
+    if let Some(adv) = spec.field(cx, "advanced") {
+        read_advanced(cx, &adv, &mut hpa_params);
     }
-    if let Some((k, _)) = read::entry(spec, "fallback") {
+    if let Some((k, _)) = spec.entry("fallback") {
         cx.warning(
             Code::UnsupportedFeature,
             k.span,
             "`spec.fallback` is not replayed (Scalelens' metrics never fail)",
         );
     }
-
-    // Annotations.
-    let mut flags = (false, false, false);
-    if let Some(ann) = doc
-        .root
-        .path(&["metadata", "annotations"])
-        .and_then(Node::as_mapping)
-    {
-        for (k, v) in ann {
-            let slot = match k.value.as_str() {
-                "autoscaling.keda.sh/paused-scale-in" => &mut flags.0,
-                "autoscaling.keda.sh/paused-scale-out" => &mut flags.1,
-                "autoscaling.keda.sh/force-activation" => &mut flags.2,
-                "autoscaling.keda.sh/paused" | "autoscaling.keda.sh/paused-replicas" => {
-                    cx.warning(
-                        Code::UnsupportedFeature,
-                        k.span,
-                        format!(
-                            "`{}` pauses the ScaledObject; the replay ignores it",
-                            k.value
-                        ),
-                    );
-                    continue;
-                }
-                _ => continue,
-            };
-            if let Some(text) = v.as_str() {
-                let s = Spanned::new(text.to_string(), v.span);
-                if let Some(b) = read::bool_str(
-                    cx,
-                    &s,
-                    &format!("metadata.annotations[{}]", crate::text::quote(&k.value)),
-                ) {
-                    *slot = b;
-                }
-            }
-        }
-    }
-
-    // Triggers.
-    let mut metrics = Vec::new();
-    let mut resource_only = true;
-    let mut any_trigger = false;
-    let mut names: Vec<Spanned<String>> = Vec::new();
-    match read::sequence(cx, spec, "triggers", "spec.triggers") {
-        Some(list) => {
-            for (i, t) in list.iter().enumerate() {
-                let path = format!("spec.triggers[{i}]");
-                if t.as_mapping().is_none() {
-                    cx.error(
-                        Code::WrongType,
-                        t.span,
-                        format!("`{path}` must be a mapping"),
-                    );
-                    continue;
-                }
-                any_trigger = true;
-                if let Some(n) = read::string(cx, t, "name", &format!("{path}.name")) {
-                    if let Some(prev) = names.iter().find(|p| p.value == n.value) {
-                        let line = prev.span.start.line;
-                        cx.error(
-                            Code::DuplicateName,
-                            n.span,
-                            format!("trigger name `{}` is already used on line {line}: trigger names must be unique", crate::text::quote(&n.value)),
-                        );
-                    }
-                    names.push(n);
-                }
-                let ty = read::string(cx, t, "type", &format!("{path}.type"));
-                let Some(ty) = ty else {
-                    read::missing(
-                        cx,
-                        t.span,
-                        &format!("{path}.type"),
-                        " (e.g. prometheus, cpu, memory)",
-                    );
-                    continue;
-                };
-                if !matches!(ty.value.as_str(), "cpu" | "memory") {
-                    resource_only = false;
-                }
-                if let Some(m) = read_trigger(cx, t, &ty, i, &path) {
-                    metrics.push(m);
-                }
-            }
-            if list.is_empty() {
-                if let Some((_, n)) = spec.entry("triggers") {
-                    cx.error(
-                        Code::MissingField,
-                        n.span,
-                        "`spec.triggers` needs at least one trigger",
-                    );
-                }
-            }
-        }
-        None => {
-            if read::entry(spec, "triggers").is_none() {
-                read::missing(cx, spec_key, "spec.triggers", " (at least one trigger)");
-            }
-        }
-    }
-    if any_trigger && resource_only && min.value == 0 {
+    let flags = read_annotations(cx, doc.root);
+    let (metrics, resource_only) = read_triggers(cx, &spec, spec_key);
+    if resource_only && min.value == 0 {
         let mut d = Diagnostic::error(
             Code::KedaResourceOnlyZero,
             "all triggers are cpu/memory and minReplicaCount is 0: the KEDA webhook rejects this (scale to zero doesn't work without an external trigger)",
@@ -333,15 +102,16 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         min,
         max,
         Algorithm::Keda(KedaParams {
-            polling_interval: polling,
-            cooldown_period: cooldown,
-            initial_cooldown_period: initial_cooldown,
+            polling_interval: polling.unwrap_or(up::POLLING_INTERVAL.param()),
+            cooldown_period: cooldown.unwrap_or(up::COOLDOWN_PERIOD.param()),
+            initial_cooldown_period: initial_cooldown
+                .unwrap_or(up::INITIAL_COOLDOWN_PERIOD.param()),
             min_replica_count: min,
             idle_replica_count: idle,
             hpa: hpa_params,
-            paused_scale_in: flags.0,
-            paused_scale_out: flags.1,
-            force_activation: flags.2,
+            paused_scale_in: flags.paused_scale_in,
+            paused_scale_out: flags.paused_scale_out,
+            force_activation: flags.force_activation,
         }),
     );
     a.target = target;
@@ -349,217 +119,225 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     Some(a)
 }
 
-/// Metadata value as a string (KEDA metadata is `map[string]string`).
-fn meta_str(cx: &mut Cx, md: &Node, key: &str, path: &str) -> Option<Spanned<String>> {
-    read::crd_string(cx, md, key, &format!("{path}.metadata.{key}"))
+/// A `keda.sh/v1alpha1` ScaledObject; the other KEDA kinds are skipped with a note.
+fn is_scaled_object(cx: &mut Cx, doc: &Doc) -> bool {
+    match doc.kind.value.as_str() {
+        "ScaledObject" => {}
+        "ScaledJob" | "TriggerAuthentication" | "ClusterTriggerAuthentication" => {
+            cx.note(
+                Code::IgnoredDocument,
+                doc.kind.span,
+                format!(
+                    "KEDA {} `{}` is not replayed: skipped",
+                    doc.kind.value, doc.name.value
+                ),
+            );
+            return false;
+        }
+        _ => {
+            unknown_kind(
+                cx,
+                doc,
+                &[
+                    "ScaledObject",
+                    "ScaledJob",
+                    "TriggerAuthentication",
+                    "ClusterTriggerAuthentication",
+                ],
+            );
+            return false;
+        }
+    }
+    if doc.version() != "v1alpha1" {
+        unknown_version(cx, doc, &["keda.sh/v1alpha1"]);
+        return false;
+    }
+    true
 }
 
-fn read_trigger(
+/// `CheckReplicaCountBoundsAreValid`: min ≤ max, idle < the effective min.
+fn check_replica_counts(
     cx: &mut Cx,
-    t: &Node,
-    ty: &Spanned<String>,
-    i: usize,
-    path: &str,
-) -> Option<Metric> {
-    let metric_type = read::string(cx, t, "metricType", &format!("{path}.metricType"));
+    min: &Param<u32>,
+    min_written: bool,
+    max: &Param<u32>,
+    idle: Option<&Param<u32>>,
+) {
+    if min.value > max.value {
+        let at = min.span().or(max.span());
+        cx.push(
+            Diagnostic::error(
+                Code::MinAboveMax,
+                format!(
+                    "MinReplicaCount={} must be less than MaxReplicaCount={}",
+                    min.value, max.value
+                ),
+            )
+            .at_opt(at),
+        );
+    }
+    let Some(idle) = idle else { return };
+    let effective_min = if min_written { min.value.max(1) } else { 0 };
+    if idle.value >= effective_min {
+        cx.push(
+            Diagnostic::error(
+                Code::OutOfRange,
+                format!(
+                    "IdleReplicaCount={} must be less than MinReplicaCount={}",
+                    idle.value, effective_min
+                ),
+            )
+            .at_opt(idle.span()),
+        );
+    }
+}
+
+/// `spec.advanced`: the generated HPA's `behavior`; `scalingModifiers` is not replayed.
+fn read_advanced(cx: &mut Cx, adv: &Cursor, hpa_params: &mut HpaParams) {
+    adv.unknown_keys(
+        cx,
+        &[
+            "horizontalPodAutoscalerConfig",
+            "restoreToOriginalReplicaCount",
+            "scalingModifiers",
+        ],
+    );
+    if let Some(h) = adv.field(cx, "horizontalPodAutoscalerConfig") {
+        h.unknown_keys(cx, &["name", "behavior"]);
+        hpa::read_behavior(cx, &h, hpa_params);
+    }
+    if let Some((k, _)) = adv.entry("scalingModifiers") {
+        cx.warning(
+            Code::UnsupportedFeature,
+            k.span,
+            "`spec.advanced.scalingModifiers` (composite metric) is not replayed: each trigger is replayed as its own metric",
+        );
+    }
+}
+
+/// The ScaledObject annotations the replay honours.
+#[derive(Debug, Default)]
+struct Flags {
+    paused_scale_in: bool,
+    paused_scale_out: bool,
+    force_activation: bool,
+}
+
+/// `metadata.annotations`: the pause-one-direction and force-activation flags; a full pause is
+/// not replayed.
+fn read_annotations(cx: &mut Cx, root: &Node) -> Flags {
+    let mut flags = Flags::default();
+    let Some(ann) = root
+        .path(&["metadata", "annotations"])
+        .and_then(Node::as_mapping)
+    else {
+        return flags;
+    };
+    for (k, v) in ann {
+        let slot = match k.value.as_str() {
+            "autoscaling.keda.sh/paused-scale-in" => &mut flags.paused_scale_in,
+            "autoscaling.keda.sh/paused-scale-out" => &mut flags.paused_scale_out,
+            "autoscaling.keda.sh/force-activation" => &mut flags.force_activation,
+            "autoscaling.keda.sh/paused" | "autoscaling.keda.sh/paused-replicas" => {
+                cx.warning(
+                    Code::UnsupportedFeature,
+                    k.span,
+                    format!(
+                        "`{}` pauses the ScaledObject; the replay ignores it",
+                        k.value
+                    ),
+                );
+                continue;
+            }
+            _ => continue,
+        };
+        if let Some(text) = v.as_str() {
+            let s = Spanned::new(text.to_string(), v.span);
+            let path = format!("metadata.annotations[{}]", crate::text::quote(&k.value));
+            if let Some(b) = read::bool_str(cx, &s, &path) {
+                *slot = b;
+            }
+        }
+    }
+    flags
+}
+
+/// `spec.triggers`: the metrics, and whether every trigger is cpu/memory (at least one).
+fn read_triggers(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> (Vec<Metric>, bool) {
+    let mut metrics = Vec::new();
+    let mut resource_only = true;
+    let mut any_trigger = false;
+    let mut names: Vec<Spanned<String>> = Vec::new();
+    let Some(list) = spec.sequence(cx, "triggers") else {
+        if !spec.has("triggers") {
+            spec.missing(cx, spec_key, "triggers", " (at least one trigger)");
+        }
+        return (metrics, false);
+    };
+    for (i, t) in list.iter().enumerate() {
+        if !t.expect_mapping(cx, "") {
+            continue;
+        }
+        any_trigger = true;
+        if let Some(n) = t.string(cx, "name") {
+            if let Some(prev) = names.iter().find(|p| p.value == n.value) {
+                let line = prev.span.start.line;
+                cx.error(
+                    Code::DuplicateName,
+                    n.span,
+                    format!("trigger name `{}` is already used on line {line}: trigger names must be unique", crate::text::quote(&n.value)),
+                );
+            }
+            names.push(n);
+        }
+        let Some(ty) = t.string(cx, "type") else {
+            t.missing(cx, t.node.span, "type", " (e.g. prometheus, cpu, memory)");
+            continue;
+        };
+        if !matches!(ty.value.as_str(), "cpu" | "memory") {
+            resource_only = false;
+        }
+        metrics.extend(read_trigger(cx, t, &ty, i));
+    }
+    if list.is_empty() {
+        if let Some((_, n)) = spec.node.entry("triggers") {
+            cx.error(
+                Code::MissingField,
+                n.span,
+                "`spec.triggers` needs at least one trigger",
+            );
+        }
+    }
+    (metrics, any_trigger && resource_only)
+}
+
+/// One trigger: its `metricType` and `metadata` (KEDA metadata is `map[string]string`).
+struct Trigger<'n> {
+    cursor: &'n Cursor<'n>,
+    metric_type: Option<Spanned<String>>,
+    /// The `metricType`, `AverageValue` when not written.
+    mt: &'static str,
+    metadata: Cursor<'n>,
+    /// The span of the `metadata` key (or the trigger's).
+    md_key: Span,
+}
+
+fn read_trigger(cx: &mut Cx, t: &Cursor, ty: &Spanned<String>, i: usize) -> Option<Metric> {
+    let metric_type = t.string(cx, "metricType");
     let mt = match &metric_type {
         Some(s) => read::one_of(
             cx,
             s,
             &["AverageValue", "Value", "Utilization"],
-            &format!("{path}.metricType"),
+            &t.at("metricType"),
             Code::UnknownTargetType,
         )?,
         None => "AverageValue",
     };
-    let md_path = format!("{path}.metadata");
-    let md = read::mapping(cx, t, "metadata", &md_path);
-    let md_key = read::key_span(t, "metadata", t.span);
-    let name = Spanned::new(format!("s{i}-{}", ty.value), ty.span);
-    match ty.value.as_str() {
-        "prometheus" => {
-            let Some(md) = md else {
-                read::missing(cx, t.span, &md_path, " (serverAddress, query, threshold)");
-                return None;
-            };
-            if mt == "Utilization" {
-                if let Some(s) = &metric_type {
-                    cx.error(
-                        Code::UnknownTargetType,
-                        s.span,
-                        "metricType Utilization is only for cpu/memory triggers",
-                    );
-                }
-                return None;
-            }
-            let server = meta_str(cx, md, "serverAddress", path);
-            if server.is_none() {
-                read::missing(cx, md_key, &format!("{md_path}.serverAddress"), "");
-            }
-            let query = meta_str(cx, md, "query", path);
-            if query.is_none() {
-                read::missing(cx, md_key, &format!("{md_path}.query"), "");
-            }
-            let threshold = meta_str(cx, md, "threshold", path);
-            let th = match &threshold {
-                Some(s) => read::float_str(cx, s, &format!("{md_path}.threshold")),
-                None => {
-                    read::missing(
-                        cx,
-                        md.span,
-                        &format!("{md_path}.threshold"),
-                        " (a number as a string, e.g. \"100\")",
-                    );
-                    None
-                }
-            };
-            let activation = meta_str(cx, md, "activationThreshold", path);
-            let act = match &activation {
-                Some(s) => read::float_str(cx, s, &format!("{md_path}.activationThreshold"))
-                    .map(|f| Param::yaml(f, s.span)),
-                None => Some(up::ACTIVATION_THRESHOLD.param()),
-            };
-            let threshold = threshold?;
-            // GetMetricTargetMili: fmt "%.3f" → Quantity; negative/NaN become 0.
-            let th = th?;
-            let th3 = (th * 1000.0).round() / 1000.0;
-            if th3 <= 0.0 {
-                cx.error(
-                    Code::InvalidTarget,
-                    threshold.span,
-                    format!(
-                        "`{md_path}.threshold` must be > 0 (KEDA rounds it to 3 decimals: {th3})"
-                    ),
-                );
-                return None;
-            }
-            if let Some(q) = &query {
-                if let Some(d) = crate::analysis::check_keda_query(q, metric_type.as_ref(), th3) {
-                    cx.push(d);
-                }
-            }
-            Some(Metric {
-                name,
-                source: MetricSource::KedaPrometheus {
-                    query: query?.value,
-                    server_address: server.map(|s| s.value),
-                },
-                target: MetricTarget {
-                    target_type: if mt == "Value" {
-                        TargetType::Value
-                    } else {
-                        TargetType::AverageValue
-                    },
-                    value: Param::yaml(th3, threshold.span),
-                },
-                bound: None,
-                activation_threshold: act,
-                span: t.span,
-            })
-        }
-        "cpu" | "memory" => {
-            // cpu_memory_scaler.go: trigger-level metricType (or legacy metadata.type).
-            let Some(md) = md else {
-                read::missing(cx, t.span, &md_path, " (value)");
-                return None;
-            };
-            let mt = if metric_type.is_none() {
-                match meta_str(cx, md, "type", path) {
-                    Some(s) => read::one_of(
-                        cx,
-                        &s,
-                        &["Utilization", "AverageValue"],
-                        &format!("{md_path}.type"),
-                        Code::UnknownTargetType,
-                    )?,
-                    None => {
-                        read::missing(
-                            cx,
-                            t.span,
-                            &format!("{path}.metricType"),
-                            " for a cpu/memory trigger (Utilization or AverageValue)",
-                        );
-                        return None;
-                    }
-                }
-            } else {
-                mt
-            };
-            if mt == "Value" {
-                if let Some(s) = &metric_type {
-                    cx.error(
-                        Code::UnknownTargetType,
-                        s.span,
-                        "a cpu/memory trigger takes metricType Utilization or AverageValue",
-                    );
-                }
-                return None;
-            }
-            let v = meta_str(cx, md, "value", path);
-            let Some(v) = v else {
-                read::missing(cx, md_key, &format!("{md_path}.value"), "");
-                return None;
-            };
-            let value = if mt == "Utilization" {
-                match v.value.parse::<i32>() {
-                    Ok(u) if u >= 1 => f64::from(u),
-                    Err(_) if read::decimal_int_text(&v.value) != read::IntText::NotInt => {
-                        read::int_out_of_range(
-                            cx,
-                            v.span,
-                            &format!("{md_path}.value"),
-                            (1, i64::from(i32::MAX)),
-                            read::INT32_GO,
-                            &v.value,
-                        );
-                        return None;
-                    }
-                    _ => {
-                        cx.error(Code::InvalidTarget, v.span, format!("`{md_path}.value` must be a whole percent ≥ 1 for Utilization, found \"{}\"", crate::text::quote(&v.value)));
-                        return None;
-                    }
-                }
-            } else {
-                match crate::quantity::Quantity::parse(&v.value) {
-                    Ok(q) if q.signum() > 0 && !q.milli_value_fits() => {
-                        read::milli_out_of_range(cx, v.span, &format!("{md_path}.value"), &v.value);
-                        return None;
-                    }
-                    Ok(q) if q.signum() > 0 => q.milli_value() as f64 / 1000.0,
-                    Ok(_) => {
-                        cx.error(
-                            Code::InvalidTarget,
-                            v.span,
-                            format!("`{md_path}.value` must be > 0"),
-                        );
-                        return None;
-                    }
-                    Err(e) => {
-                        cx.error(
-                            Code::InvalidValue,
-                            v.span,
-                            format!("`{md_path}.value`: {e}"),
-                        );
-                        return None;
-                    }
-                }
-            };
-            Some(Metric {
-                name: Spanned::new(ty.value.clone(), ty.span),
-                source: MetricSource::KedaResource,
-                target: MetricTarget {
-                    target_type: if mt == "Utilization" {
-                        TargetType::Utilization
-                    } else {
-                        TargetType::AverageValue
-                    },
-                    value: Param::yaml(value, v.span),
-                },
-                bound: None,
-                activation_threshold: None,
-                span: t.span,
-            })
-        }
+    let md = t.field(cx, "metadata");
+    let hint = match ty.value.as_str() {
+        "prometheus" => " (serverAddress, query, threshold)",
+        "cpu" | "memory" => " (value)",
         other => {
             cx.warning(
                 Code::UnsupportedFeature,
@@ -569,7 +347,202 @@ fn read_trigger(
                     crate::text::quote(other)
                 ),
             );
-            let _ = check_metric_unit;
+            return None;
+        }
+    };
+    let Some(metadata) = md else {
+        t.missing(cx, t.node.span, "metadata", hint);
+        return None;
+    };
+    let trigger = Trigger {
+        cursor: t,
+        metric_type,
+        mt,
+        metadata,
+        md_key: t.key_span("metadata", t.node.span),
+    };
+    if ty.value == "prometheus" {
+        let name = Spanned::new(format!("s{i}-{}", ty.value), ty.span);
+        prometheus(cx, &trigger, name)
+    } else {
+        resource(cx, &trigger, ty)
+    }
+}
+
+/// A `prometheus` trigger (`prometheus_scaler.go`).
+fn prometheus(cx: &mut Cx, t: &Trigger, name: Spanned<String>) -> Option<Metric> {
+    let md = &t.metadata;
+    if t.mt == "Utilization" {
+        if let Some(s) = &t.metric_type {
+            cx.error(
+                Code::UnknownTargetType,
+                s.span,
+                "metricType Utilization is only for cpu/memory triggers",
+            );
+        }
+        return None;
+    }
+    let server = md.crd_string(cx, "serverAddress");
+    if server.is_none() {
+        md.missing(cx, t.md_key, "serverAddress", "");
+    }
+    let query = md.crd_string(cx, "query");
+    if query.is_none() {
+        md.missing(cx, t.md_key, "query", "");
+    }
+    let threshold = md.crd_string(cx, "threshold");
+    let th = match &threshold {
+        Some(s) => read::float_str(cx, s, &md.at("threshold")),
+        None => {
+            md.missing(
+                cx,
+                md.node.span,
+                "threshold",
+                " (a number as a string, e.g. \"100\")",
+            );
+            None
+        }
+    };
+    let activation_key = knob::ACTIVATION_THRESHOLD.place.key();
+    let act = match &md.crd_string(cx, activation_key) {
+        Some(s) => read::float_str(cx, s, &md.at(activation_key)).map(|f| Param::yaml(f, s.span)),
+        None => Some(up::ACTIVATION_THRESHOLD.param()),
+    };
+    let threshold = threshold?;
+    // GetMetricTargetMili: fmt "%.3f" → Quantity; negative/NaN become 0.
+    let th3 = (th? * 1000.0).round() / 1000.0;
+    if th3 <= 0.0 {
+        cx.error(
+            Code::InvalidTarget,
+            threshold.span,
+            format!(
+                "`{}` must be > 0 (KEDA rounds it to 3 decimals: {th3})",
+                md.at("threshold")
+            ),
+        );
+        return None;
+    }
+    if let Some(q) = &query {
+        if let Some(d) = crate::analysis::check_keda_query(q, t.metric_type.as_ref(), th3) {
+            cx.push(d);
+        }
+    }
+    let target_type = if t.mt == "Value" {
+        TargetType::Value
+    } else {
+        TargetType::AverageValue
+    };
+    Some(Metric {
+        name,
+        source: MetricSource::KedaPrometheus {
+            query: query?.value,
+            server_address: server.map(|s| s.value),
+        },
+        target: MetricTarget {
+            target_type,
+            value: Param::yaml(th3, threshold.span),
+        },
+        bound: None,
+        activation_threshold: act,
+        span: t.cursor.node.span,
+    })
+}
+
+/// A `cpu` / `memory` trigger (`cpu_memory_scaler.go`): trigger-level `metricType` (or the
+/// legacy `metadata.type`).
+fn resource(cx: &mut Cx, t: &Trigger, ty: &Spanned<String>) -> Option<Metric> {
+    let md = &t.metadata;
+    let mt = if t.metric_type.is_some() {
+        t.mt
+    } else {
+        match md.crd_string(cx, "type") {
+            Some(s) => read::one_of(
+                cx,
+                &s,
+                &["Utilization", "AverageValue"],
+                &md.at("type"),
+                Code::UnknownTargetType,
+            )?,
+            None => {
+                t.cursor.missing(
+                    cx,
+                    t.cursor.node.span,
+                    "metricType",
+                    " for a cpu/memory trigger (Utilization or AverageValue)",
+                );
+                return None;
+            }
+        }
+    };
+    if mt == "Value" {
+        if let Some(s) = &t.metric_type {
+            cx.error(
+                Code::UnknownTargetType,
+                s.span,
+                "a cpu/memory trigger takes metricType Utilization or AverageValue",
+            );
+        }
+        return None;
+    }
+    let Some(v) = md.crd_string(cx, "value") else {
+        md.missing(cx, t.md_key, "value", "");
+        return None;
+    };
+    let path = md.at("value");
+    let (target_type, value) = if mt == "Utilization" {
+        (TargetType::Utilization, utilization(cx, &v, &path)?)
+    } else {
+        (TargetType::AverageValue, average_value(cx, &v, &path)?)
+    };
+    Some(Metric {
+        name: ty.clone(),
+        source: MetricSource::KedaResource,
+        target: MetricTarget {
+            target_type,
+            value: Param::yaml(value, v.span),
+        },
+        bound: None,
+        activation_threshold: None,
+        span: t.cursor.node.span,
+    })
+}
+
+/// A Utilization `value`: a whole percent ≥ 1 (Go `strconv.Atoi` into an int32).
+fn utilization(cx: &mut Cx, v: &Spanned<String>, path: &str) -> Option<f64> {
+    match v.value.parse::<i32>() {
+        Ok(u) if u >= 1 => Some(f64::from(u)),
+        Err(_) if read::decimal_int_text(&v.value) != read::IntText::NotInt => {
+            read::int_out_of_range(cx, v.span, path, (1, I32_MAX), read::INT32_GO, &v.value);
+            None
+        }
+        _ => {
+            cx.error(
+                Code::InvalidTarget,
+                v.span,
+                format!(
+                    "`{path}` must be a whole percent ≥ 1 for Utilization, found \"{}\"",
+                    crate::text::quote(&v.value)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// An AverageValue `value`: a quantity > 0, read as `MilliValue()/1000`.
+fn average_value(cx: &mut Cx, v: &Spanned<String>, path: &str) -> Option<f64> {
+    match crate::quantity::Quantity::parse(&v.value) {
+        Ok(q) if q.signum() > 0 && !q.milli_value_fits() => {
+            read::milli_out_of_range(cx, v.span, path, &v.value);
+            None
+        }
+        Ok(q) if q.signum() > 0 => Some(q.milli_value() as f64 / 1000.0),
+        Ok(_) => {
+            cx.error(Code::InvalidTarget, v.span, format!("`{path}` must be > 0"));
+            None
+        }
+        Err(e) => {
+            cx.error(Code::InvalidValue, v.span, format!("`{path}`: {e}"));
             None
         }
     }

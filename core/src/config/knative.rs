@@ -8,17 +8,25 @@
 //! Annotations are read from `spec.template.metadata.annotations` of a Service or
 //! Configuration, or `metadata.annotations` of a Revision. A `config-autoscaler` ConfigMap in
 //! the same input overrides the defaults.
+//!
+//! Each annotation is one row of `ANNOTATIONS` (key, legacy spelling, `Kind` with its
+//! range, and its fallback: the `config-autoscaler` key of `CONFIG_KEYS` or an upstream
+//! default); a row with a knob in [`crate::knobs::knative`] takes its key from the knob.
 
 use crate::codes::Code;
+use crate::config::cursor::Cursor;
 use crate::config::read::{self, Cx};
 use crate::config::{check_min_max, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
 use crate::duration::GoDuration;
+use crate::knobs::knative as kn;
+use crate::knobs::Place;
 use crate::model::{
     Aggregation, Algorithm, Autoscaler, Family, KnativeMetric, KnativeParams, Metric, MetricSource,
-    MetricTarget, Millis, TargetRef, TargetType, SECOND,
+    MetricTarget, Millis, TargetRef, TargetType,
 };
-use crate::span::{Param, Span, Spanned};
+use crate::span::{Param, Spanned};
+use crate::upstream::Fact;
 use crate::yaml::Node;
 
 use crate::upstream::knative as up;
@@ -86,82 +94,521 @@ fn range_err(cx: &mut Cx, s: &Spanned<String>, path: &str, range: &str) {
     );
 }
 
-fn f_in(
-    cx: &mut Cx,
-    s: &Spanned<String>,
-    path: &str,
-    ok: impl Fn(f64) -> bool,
-    range: &str,
-) -> Option<Param<f64>> {
-    let f = read::float_str(cx, s, path)?;
-    if !ok(f) {
-        range_err(cx, s, path, range);
-        return None;
-    }
-    Some(Param::yaml(f, s.span))
+/// How an annotation or a `config-autoscaler` value (both strings) reads, and its valid range
+/// (`annotation_validation.go`, `config.go`).
+pub(crate) trait Kind: Sync {
+    type Value: Copy + 'static;
+    /// The value of `s`, or a diagnostic naming `path` and `None`.
+    fn read(&self, cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<Param<Self::Value>>;
 }
 
-/// An integer annotation in `[min, max]`; `max` is `i32::MAX` at every call site: Knative parses
-/// these with `strconv.ParseInt(s, 10, 32)` ([`read::INT32_GO`]).
-fn u_in(cx: &mut Cx, s: &Spanned<String>, path: &str, min: i64, max: i64) -> Option<Param<u32>> {
-    let i = match read::decimal_int_text(&s.value) {
-        read::IntText::Int(i) if i <= i64::from(i32::MAX) => i,
-        read::IntText::Int(_) | read::IntText::TooLarge => {
-            read::int_out_of_range(cx, s.span, path, (min, max), read::INT32_GO, &s.value);
+/// A number (Go `strconv.ParseFloat`) and its valid range.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Number {
+    /// In `[min, max]`.
+    In((f64, f64)),
+    /// `≥ min`.
+    AtLeast(f64),
+    /// `> min`.
+    Above(f64),
+    /// `≥ 0`, or `-1` (unlimited): target burst capacity.
+    BurstCapacity,
+    /// A percentage in (0, 100], read as a fraction; a value ≤ 1 is already one
+    /// (`container-concurrency-target-percentage`).
+    Percentage,
+}
+
+impl Number {
+    /// The value to keep when `f` is valid.
+    fn check(self, f: f64) -> Option<f64> {
+        let (ok, value) = match self {
+            Number::In((min, max)) => ((min..=max).contains(&f), f),
+            Number::AtLeast(min) => (f >= min, f),
+            Number::Above(min) => (f > min, f),
+            Number::BurstCapacity => (f >= 0.0 || f == -1.0, f),
+            Number::Percentage => {
+                let frac = if f > 1.0 { f / 100.0 } else { f };
+                (frac > 0.0 && frac <= 1.0, frac)
+            }
+        };
+        ok.then_some(value)
+    }
+
+    /// The range in words (`in [1, 100]`, `≥ 0.01`).
+    fn range(self) -> String {
+        match self {
+            Number::In((min, max)) => format!("in [{min}, {max}]"),
+            Number::AtLeast(min) => format!("≥ {min}"),
+            Number::Above(min) => format!("> {min}"),
+            Number::BurstCapacity => "≥ 0 or -1".into(),
+            Number::Percentage => "in (0, 100]".into(),
+        }
+    }
+}
+
+impl Kind for Number {
+    type Value = f64;
+    fn read(&self, cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<Param<f64>> {
+        let f = read::float_str(cx, s, path)?;
+        match self.check(f) {
+            Some(v) => Some(Param::yaml(v, s.span)),
+            None => {
+                range_err(cx, s, path, &self.range());
+                None
+            }
+        }
+    }
+}
+
+/// An integer from `min` to `i32::MAX`: Knative parses these with `strconv.ParseInt(s, 10, 32)`
+/// ([`read::INT32_GO`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Count {
+    pub min: i64,
+}
+
+impl Kind for Count {
+    type Value = u32;
+    fn read(&self, cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<Param<u32>> {
+        let (min, max) = (self.min, i64::from(i32::MAX));
+        let i = match read::decimal_int_text(&s.value) {
+            read::IntText::Int(i) if i <= max => i,
+            read::IntText::Int(_) | read::IntText::TooLarge => {
+                read::int_out_of_range(cx, s.span, path, (min, max), read::INT32_GO, &s.value);
+                return None;
+            }
+            read::IntText::NotInt => {
+                cx.error(
+                    Code::InvalidValue,
+                    s.span,
+                    format!(
+                        "`{path}` must be an integer, found \"{}\"",
+                        crate::text::quote(&s.value)
+                    ),
+                );
+                return None;
+            }
+        };
+        if i < min {
+            range_err(cx, s, path, &format!("in [{min}, {max}]"));
             return None;
         }
-        read::IntText::NotInt => {
-            cx.error(
-                Code::InvalidValue,
-                s.span,
-                format!(
-                    "`{path}` must be an integer, found \"{}\"",
-                    crate::text::quote(&s.value)
-                ),
-            );
+        Some(Param::yaml(i as u32, s.span))
+    }
+}
+
+/// A Go duration in `[min, max]`, in whole seconds when `whole`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Duration {
+    pub min: Millis,
+    pub max: Millis,
+    pub whole: bool,
+}
+
+impl Kind for Duration {
+    type Value = Millis;
+    fn read(&self, cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<Param<Millis>> {
+        let d: GoDuration = read::duration_str(cx, s, path)?;
+        let ms = d.millis().max(0) as Millis;
+        if self.whole && !d.is_whole_seconds() {
+            range_err(cx, s, path, "a whole number of seconds");
             return None;
         }
-    };
-    if i < min || i > max {
-        range_err(cx, s, path, &format!("in [{min}, {max}]"));
-        return None;
+        if ms < self.min || ms > self.max {
+            let (min, max) = (crate::display::Dur(self.min), crate::display::Dur(self.max));
+            range_err(cx, s, path, &format!("in [{min}, {max}]"));
+            return None;
+        }
+        Some(Param::yaml(ms, s.span))
     }
-    Some(Param::yaml(i as u32, s.span))
 }
 
-fn dur_in(
-    cx: &mut Cx,
-    s: &Spanned<String>,
-    path: &str,
-    min: Millis,
-    max: Millis,
-    whole: bool,
-) -> Option<Param<Millis>> {
-    let d: GoDuration = read::duration_str(cx, s, path)?;
-    let ms = d.millis().max(0) as Millis;
-    if whole && !d.is_whole_seconds() {
-        range_err(cx, s, path, "a whole number of seconds");
-        return None;
+/// A bool (Go `strconv.ParseBool`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Flag;
+
+impl Kind for Flag {
+    type Value = bool;
+    fn read(&self, cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<Param<bool>> {
+        read::bool_str(cx, s, path).map(|v| Param::yaml(v, s.span))
     }
-    if ms < min || ms > max {
-        range_err(
-            cx,
-            s,
-            path,
-            &format!(
-                "in [{}, {}]",
-                crate::display::Dur(min),
-                crate::display::Dur(max)
-            ),
-        );
-        return None;
-    }
-    Some(Param::yaml(ms, s.span))
 }
 
-fn b(cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<Param<bool>> {
-    read::bool_str(cx, s, path).map(|v| Param::yaml(v, s.span))
+/// One of a list of words, each with its value (an unknown word is `unknown-value`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Word<T: 'static>(pub &'static [(&'static str, T)]);
+
+impl<T: Copy + Sync + 'static> Kind for Word<T> {
+    type Value = T;
+    fn read(&self, cx: &mut Cx, s: &Spanned<String>, path: &str) -> Option<Param<T>> {
+        let words: Vec<&str> = self.0.iter().map(|(w, _)| *w).collect();
+        let word = read::one_of(cx, s, &words, path, Code::UnknownValue)?;
+        let (_, v) = self.0.iter().find(|(w, _)| *w == word)?;
+        Some(Param::yaml(*v, s.span))
+    }
 }
+
+/// A `config-autoscaler` key: how it reads and the [`Config`] field it sets.
+pub(crate) struct ConfigKey<K: Kind> {
+    /// The data key (a knob's place where the knob table has one).
+    pub key: &'static str,
+    pub kind: K,
+    pub field: fn(&mut Config) -> &mut Param<K::Value>,
+}
+
+/// A [`ConfigKey`] of any kind.
+pub(crate) trait ConfigRead: Sync {
+    fn key(&self) -> &'static str;
+    /// Read `s` (the value at `path`) into its field of `c`; an invalid value keeps the default.
+    fn read_into(&self, cx: &mut Cx, s: &Spanned<String>, path: &str, c: &mut Config);
+}
+
+impl<K: Kind> ConfigRead for ConfigKey<K> {
+    fn key(&self) -> &'static str {
+        self.key
+    }
+
+    fn read_into(&self, cx: &mut Cx, s: &Spanned<String>, path: &str, c: &mut Config) {
+        if let Some(v) = self.kind.read(cx, s, path) {
+            *(self.field)(c) = v;
+        }
+    }
+}
+
+/// A per-revision annotation: its key, the legacy camelCase spelling Knative still reads, how
+/// it reads, and what applies when it is not written (`F`: a [`Fallback`], or [`Derived`]).
+pub(crate) struct Annotation<K, F = Fallback<K>> {
+    /// The full key (`autoscaling.knative.dev/window`): a knob's place where the knob table
+    /// has one.
+    pub key: &'static str,
+    /// The legacy spelling, without the prefix (`minScale`).
+    pub legacy: Option<&'static str>,
+    pub kind: K,
+    pub fallback: F,
+}
+
+/// What an unwritten (or invalid) annotation falls back to.
+pub(crate) enum Fallback<K: Kind + 'static> {
+    /// The `config-autoscaler` key that sets it for every revision.
+    Config(&'static ConfigKey<K>),
+    /// An upstream default (no ConfigMap key).
+    Upstream(Fact<K::Value>),
+}
+
+/// An annotation whose fallback the reader derives from other settings (`ResolveMetricTarget`).
+pub(crate) struct Derived;
+
+impl<K: Kind> Fallback<K> {
+    fn param(&self, c: &mut Config) -> Param<K::Value> {
+        match self {
+            Fallback::Config(key) => *(key.field)(c),
+            Fallback::Upstream(fact) => fact.param(),
+        }
+    }
+}
+
+/// A knob's annotation key (`""` for another place: `tests::table_keys` catches it).
+const fn annotation_key(place: Place) -> &'static str {
+    match place {
+        Place::Annotation(k) => k,
+        _ => "",
+    }
+}
+
+/// A knob's `config-autoscaler` key (`""` for another place: `tests::table_keys` catches it).
+const fn config_key(place: Place) -> &'static str {
+    match place {
+        Place::ConfigMap { key, .. } => key,
+        _ => "",
+    }
+}
+
+/// `[0, i32::MAX]`.
+const COUNT: Count = Count { min: 0 };
+/// Any duration ≥ `min`.
+const fn at_least(min: Millis, whole: bool) -> Duration {
+    Duration {
+        min,
+        max: Millis::MAX,
+        whole,
+    }
+}
+
+const CLASSES: Word<&str> = Word(&[
+    (up::KPA_CLASS, up::KPA_CLASS),
+    (up::HPA_CLASS, up::HPA_CLASS),
+]);
+
+pub(crate) static TARGET_PERCENTAGE_CM: ConfigKey<Number> = ConfigKey {
+    key: "container-concurrency-target-percentage",
+    kind: Number::Percentage,
+    field: |c| &mut c.target_percentage,
+};
+pub(crate) static CC_TARGET_CM: ConfigKey<Number> = ConfigKey {
+    key: "container-concurrency-target-default",
+    kind: Number::AtLeast(up::TARGET_MIN),
+    field: |c| &mut c.cc_target_default,
+};
+pub(crate) static RPS_TARGET_CM: ConfigKey<Number> = ConfigKey {
+    key: "requests-per-second-target-default",
+    kind: Number::AtLeast(up::TARGET_MIN),
+    field: |c| &mut c.rps_target_default,
+};
+pub(crate) static TARGET_BURST_CAPACITY_CM: ConfigKey<Number> = ConfigKey {
+    key: "target-burst-capacity",
+    kind: Number::BurstCapacity,
+    field: |c| &mut c.target_burst_capacity,
+};
+pub(crate) static STABLE_WINDOW_CM: ConfigKey<Duration> = ConfigKey {
+    key: "stable-window",
+    kind: Duration {
+        min: up::WINDOW_MIN,
+        max: up::WINDOW_MAX,
+        whole: true,
+    },
+    field: |c| &mut c.stable_window,
+};
+pub(crate) static PANIC_WINDOW_PERCENTAGE_CM: ConfigKey<Number> = ConfigKey {
+    key: "panic-window-percentage",
+    kind: Number::In(up::PANIC_WINDOW_PERCENTAGE_RANGE),
+    field: |c| &mut c.panic_window_percentage,
+};
+/// The ConfigMap only requires > 0 (`config.go`); the annotation's range is narrower.
+pub(crate) static PANIC_THRESHOLD_PERCENTAGE_CM: ConfigKey<Number> = ConfigKey {
+    key: "panic-threshold-percentage",
+    kind: Number::Above(0.0),
+    field: |c| &mut c.panic_threshold_percentage,
+};
+pub(crate) static MAX_SCALE_UP_RATE_CM: ConfigKey<Number> = ConfigKey {
+    key: config_key(kn::MAX_SCALE_UP_RATE.place),
+    kind: Number::Above(1.0),
+    field: |c| &mut c.max_scale_up_rate,
+};
+pub(crate) static MAX_SCALE_DOWN_RATE_CM: ConfigKey<Number> = ConfigKey {
+    key: config_key(kn::MAX_SCALE_DOWN_RATE.place),
+    kind: Number::Above(1.0),
+    field: |c| &mut c.max_scale_down_rate,
+};
+pub(crate) static ENABLE_SCALE_TO_ZERO_CM: ConfigKey<Flag> = ConfigKey {
+    key: config_key(kn::ENABLE_SCALE_TO_ZERO.place),
+    kind: Flag,
+    field: |c| &mut c.enable_scale_to_zero,
+};
+pub(crate) static SCALE_TO_ZERO_GRACE_PERIOD_CM: ConfigKey<Duration> = ConfigKey {
+    key: config_key(kn::SCALE_TO_ZERO_GRACE_PERIOD.place),
+    kind: at_least(1, false),
+    field: |c| &mut c.scale_to_zero_grace_period,
+};
+pub(crate) static SCALE_TO_ZERO_POD_RETENTION_PERIOD_CM: ConfigKey<Duration> = ConfigKey {
+    key: "scale-to-zero-pod-retention-period",
+    kind: at_least(0, false),
+    field: |c| &mut c.scale_to_zero_pod_retention_period,
+};
+pub(crate) static SCALE_DOWN_DELAY_CM: ConfigKey<Duration> = ConfigKey {
+    key: "scale-down-delay",
+    kind: at_least(0, true),
+    field: |c| &mut c.scale_down_delay,
+};
+pub(crate) static INITIAL_SCALE_CM: ConfigKey<Count> = ConfigKey {
+    key: "initial-scale",
+    kind: COUNT,
+    field: |c| &mut c.initial_scale,
+};
+pub(crate) static ALLOW_ZERO_INITIAL_SCALE_CM: ConfigKey<Flag> = ConfigKey {
+    key: "allow-zero-initial-scale",
+    kind: Flag,
+    field: |c| &mut c.allow_zero_initial_scale,
+};
+pub(crate) static MIN_SCALE_CM: ConfigKey<Count> = ConfigKey {
+    key: "min-scale",
+    kind: COUNT,
+    field: |c| &mut c.min_scale,
+};
+pub(crate) static MAX_SCALE_CM: ConfigKey<Count> = ConfigKey {
+    key: "max-scale",
+    kind: COUNT,
+    field: |c| &mut c.max_scale,
+};
+pub(crate) static MAX_SCALE_LIMIT_CM: ConfigKey<Count> = ConfigKey {
+    key: "max-scale-limit",
+    kind: COUNT,
+    field: |c| &mut c.max_scale_limit,
+};
+pub(crate) static CLASS_CM: ConfigKey<Word<&str>> = ConfigKey {
+    key: "pod-autoscaler-class",
+    kind: CLASSES,
+    field: |c| &mut c.class,
+};
+
+/// Every `config-autoscaler` key read (`NewConfigFromMap`); other keys are ignored.
+pub(crate) static CONFIG_KEYS: &[&dyn ConfigRead] = &[
+    &TARGET_PERCENTAGE_CM,
+    &CC_TARGET_CM,
+    &RPS_TARGET_CM,
+    &TARGET_BURST_CAPACITY_CM,
+    &STABLE_WINDOW_CM,
+    &PANIC_WINDOW_PERCENTAGE_CM,
+    &PANIC_THRESHOLD_PERCENTAGE_CM,
+    &MAX_SCALE_UP_RATE_CM,
+    &MAX_SCALE_DOWN_RATE_CM,
+    &ENABLE_SCALE_TO_ZERO_CM,
+    &SCALE_TO_ZERO_GRACE_PERIOD_CM,
+    &SCALE_TO_ZERO_POD_RETENTION_PERIOD_CM,
+    &SCALE_DOWN_DELAY_CM,
+    &INITIAL_SCALE_CM,
+    &ALLOW_ZERO_INITIAL_SCALE_CM,
+    &MIN_SCALE_CM,
+    &MAX_SCALE_CM,
+    &MAX_SCALE_LIMIT_CM,
+    &CLASS_CM,
+];
+
+pub(crate) static CLASS: Annotation<(), Derived> = Annotation {
+    key: "autoscaling.knative.dev/class",
+    legacy: None,
+    kind: (),
+    fallback: Derived,
+};
+pub(crate) static METRIC: Annotation<Word<KnativeMetric>> = Annotation {
+    key: "autoscaling.knative.dev/metric",
+    legacy: None,
+    kind: Word(&[
+        ("concurrency", KnativeMetric::Concurrency),
+        ("rps", KnativeMetric::Rps),
+    ]),
+    fallback: Fallback::Upstream(up::METRIC),
+};
+pub(crate) static TARGET: Annotation<Number, Derived> = Annotation {
+    key: annotation_key(kn::TARGET.place),
+    legacy: None,
+    kind: Number::AtLeast(up::TARGET_MIN),
+    fallback: Derived,
+};
+pub(crate) static TARGET_UTILIZATION: Annotation<Number, Derived> = Annotation {
+    key: "autoscaling.knative.dev/target-utilization-percentage",
+    legacy: Some("targetUtilizationPercentage"),
+    kind: Number::In((1.0, 100.0)),
+    fallback: Derived,
+};
+pub(crate) static WINDOW: Annotation<Duration> = Annotation {
+    key: annotation_key(kn::WINDOW.place),
+    legacy: None,
+    kind: Duration {
+        min: up::WINDOW_MIN,
+        max: up::WINDOW_MAX,
+        whole: true,
+    },
+    fallback: Fallback::Config(&STABLE_WINDOW_CM),
+};
+pub(crate) static PANIC_WINDOW_PERCENTAGE: Annotation<Number> = Annotation {
+    key: annotation_key(kn::PANIC_WINDOW_PERCENTAGE.place),
+    legacy: Some("panicWindowPercentage"),
+    kind: Number::In(up::PANIC_WINDOW_PERCENTAGE_RANGE),
+    fallback: Fallback::Config(&PANIC_WINDOW_PERCENTAGE_CM),
+};
+pub(crate) static PANIC_THRESHOLD_PERCENTAGE: Annotation<Number> = Annotation {
+    key: annotation_key(kn::PANIC_THRESHOLD_PERCENTAGE.place),
+    legacy: Some("panicThresholdPercentage"),
+    kind: Number::In(up::PANIC_THRESHOLD_PERCENTAGE_RANGE),
+    fallback: Fallback::Config(&PANIC_THRESHOLD_PERCENTAGE_CM),
+};
+pub(crate) static TARGET_BURST_CAPACITY: Annotation<Number> = Annotation {
+    key: "autoscaling.knative.dev/target-burst-capacity",
+    legacy: Some("targetBurstCapacity"),
+    kind: Number::BurstCapacity,
+    fallback: Fallback::Config(&TARGET_BURST_CAPACITY_CM),
+};
+pub(crate) static MIN_SCALE: Annotation<Count> = Annotation {
+    key: annotation_key(kn::MIN_SCALE.place),
+    legacy: Some("minScale"),
+    kind: COUNT,
+    fallback: Fallback::Config(&MIN_SCALE_CM),
+};
+pub(crate) static MAX_SCALE: Annotation<Count> = Annotation {
+    key: annotation_key(kn::MAX_SCALE.place),
+    legacy: Some("maxScale"),
+    kind: COUNT,
+    fallback: Fallback::Config(&MAX_SCALE_CM),
+};
+/// 0 needs `allow-zero-initial-scale` (checked by the reader).
+pub(crate) static INITIAL_SCALE: Annotation<Count> = Annotation {
+    key: annotation_key(kn::INITIAL_SCALE.place),
+    legacy: Some("initialScale"),
+    kind: COUNT,
+    fallback: Fallback::Config(&INITIAL_SCALE_CM),
+};
+/// Between min-scale and max-scale (checked by the reader).
+pub(crate) static ACTIVATION_SCALE: Annotation<Count> = Annotation {
+    key: annotation_key(kn::ACTIVATION_SCALE.place),
+    legacy: None,
+    kind: Count { min: 2 },
+    fallback: Fallback::Upstream(up::ACTIVATION_SCALE),
+};
+pub(crate) static SCALE_DOWN_DELAY: Annotation<Duration> = Annotation {
+    key: annotation_key(kn::SCALE_DOWN_DELAY.place),
+    legacy: Some("scaleDownDelay"),
+    kind: Duration {
+        min: 0,
+        max: up::SCALE_DOWN_DELAY_MAX,
+        whole: true,
+    },
+    fallback: Fallback::Config(&SCALE_DOWN_DELAY_CM),
+};
+pub(crate) static SCALE_TO_ZERO_POD_RETENTION_PERIOD: Annotation<Duration> = Annotation {
+    key: "autoscaling.knative.dev/scale-to-zero-pod-retention-period",
+    legacy: None,
+    kind: Duration {
+        min: 0,
+        max: up::WINDOW_MAX,
+        whole: false,
+    },
+    fallback: Fallback::Config(&SCALE_TO_ZERO_POD_RETENTION_PERIOD_CM),
+};
+pub(crate) static AGGREGATION: Annotation<Word<Aggregation>> = Annotation {
+    key: "autoscaling.knative.dev/metric-aggregation-algorithm",
+    legacy: Some("metricAggregationAlgorithm"),
+    kind: Word(&[
+        ("linear", Aggregation::Linear),
+        ("weighted-exponential", Aggregation::WeightedExponential),
+        ("weightedExponential", Aggregation::WeightedExponential),
+    ]),
+    fallback: Fallback::Upstream(up::AGGREGATION),
+};
+
+/// An annotation's spellings, whatever its kind.
+pub(crate) trait Spelling: Sync {
+    fn key(&self) -> &'static str;
+    fn legacy(&self) -> Option<&'static str>;
+}
+
+impl<K: Sync, F: Sync> Spelling for Annotation<K, F> {
+    fn key(&self) -> &'static str {
+        self.key
+    }
+    fn legacy(&self) -> Option<&'static str> {
+        self.legacy
+    }
+}
+
+/// Every annotation read, in reading order; any other `autoscaling.knative.dev/` key is an
+/// `unknown-field` warning.
+pub(crate) static ANNOTATIONS: &[&dyn Spelling] = &[
+    &CLASS,
+    &METRIC,
+    &TARGET,
+    &TARGET_UTILIZATION,
+    &WINDOW,
+    &PANIC_WINDOW_PERCENTAGE,
+    &PANIC_THRESHOLD_PERCENTAGE,
+    &TARGET_BURST_CAPACITY,
+    &MIN_SCALE,
+    &MAX_SCALE,
+    &INITIAL_SCALE,
+    &ACTIVATION_SCALE,
+    &SCALE_DOWN_DELAY,
+    &SCALE_TO_ZERO_POD_RETENTION_PERIOD,
+    &AGGREGATION,
+];
 
 /// Read the `config-autoscaler` ConfigMap (`NewConfigFromMap`).
 pub fn read_config_map(cx: &mut Cx, doc: &Doc) -> Config {
@@ -169,99 +616,14 @@ pub fn read_config_map(cx: &mut Cx, doc: &Doc) -> Config {
     let Some(data) = read::mapping(cx, doc.root, "data", "data") else {
         return c;
     };
-    const H: Millis = 3600 * SECOND;
     for (k, v) in data.as_mapping().unwrap_or(&[]) {
         let Some(text) = v.as_scalar() else { continue };
+        let Some(key) = CONFIG_KEYS.iter().find(|r| r.key() == k.value) else {
+            continue;
+        };
         let s = Spanned::new(text.to_string(), v.span);
         let path = format!("data.{}", crate::text::quote(&k.value));
-        let p = path.as_str();
-        match k.value.as_str() {
-            "container-concurrency-target-percentage" => {
-                if let Some(f) = read::float_str(cx, &s, p) {
-                    let frac = if f > 1.0 { f / 100.0 } else { f };
-                    if frac <= 0.0 || frac > 1.0 {
-                        range_err(cx, &s, p, "in (0, 100]");
-                    } else {
-                        c.target_percentage = Param::yaml(frac, s.span);
-                    }
-                }
-            }
-            "container-concurrency-target-default" => {
-                c.cc_target_default =
-                    f_in(cx, &s, p, |f| f >= 0.01, "≥ 0.01").unwrap_or(c.cc_target_default)
-            }
-            "requests-per-second-target-default" => {
-                c.rps_target_default =
-                    f_in(cx, &s, p, |f| f >= 0.01, "≥ 0.01").unwrap_or(c.rps_target_default)
-            }
-            "target-burst-capacity" => {
-                c.target_burst_capacity = f_in(cx, &s, p, |f| f >= 0.0 || f == -1.0, "≥ 0 or -1")
-                    .unwrap_or(c.target_burst_capacity)
-            }
-            "stable-window" => {
-                c.stable_window = dur_in(cx, &s, p, 6 * SECOND, H, true).unwrap_or(c.stable_window)
-            }
-            "panic-window-percentage" => {
-                c.panic_window_percentage =
-                    f_in(cx, &s, p, |f| (1.0..=100.0).contains(&f), "in [1, 100]")
-                        .unwrap_or(c.panic_window_percentage)
-            }
-            "panic-threshold-percentage" => {
-                c.panic_threshold_percentage =
-                    f_in(cx, &s, p, |f| f > 0.0, "> 0").unwrap_or(c.panic_threshold_percentage)
-            }
-            "max-scale-up-rate" => {
-                c.max_scale_up_rate =
-                    f_in(cx, &s, p, |f| f > 1.0, "> 1").unwrap_or(c.max_scale_up_rate)
-            }
-            "max-scale-down-rate" => {
-                c.max_scale_down_rate =
-                    f_in(cx, &s, p, |f| f > 1.0, "> 1").unwrap_or(c.max_scale_down_rate)
-            }
-            "enable-scale-to-zero" => {
-                c.enable_scale_to_zero = b(cx, &s, p).unwrap_or(c.enable_scale_to_zero)
-            }
-            "scale-to-zero-grace-period" => {
-                c.scale_to_zero_grace_period =
-                    dur_in(cx, &s, p, 1, Millis::MAX, false).unwrap_or(c.scale_to_zero_grace_period)
-            }
-            "scale-to-zero-pod-retention-period" => {
-                c.scale_to_zero_pod_retention_period = dur_in(cx, &s, p, 0, Millis::MAX, false)
-                    .unwrap_or(c.scale_to_zero_pod_retention_period)
-            }
-            "scale-down-delay" => {
-                c.scale_down_delay =
-                    dur_in(cx, &s, p, 0, Millis::MAX, true).unwrap_or(c.scale_down_delay)
-            }
-            "initial-scale" => {
-                c.initial_scale = u_in(cx, &s, p, 0, i64::from(i32::MAX)).unwrap_or(c.initial_scale)
-            }
-            "allow-zero-initial-scale" => {
-                c.allow_zero_initial_scale = b(cx, &s, p).unwrap_or(c.allow_zero_initial_scale)
-            }
-            "min-scale" => {
-                c.min_scale = u_in(cx, &s, p, 0, i64::from(i32::MAX)).unwrap_or(c.min_scale)
-            }
-            "max-scale" => {
-                c.max_scale = u_in(cx, &s, p, 0, i64::from(i32::MAX)).unwrap_or(c.max_scale)
-            }
-            "max-scale-limit" => {
-                c.max_scale_limit =
-                    u_in(cx, &s, p, 0, i64::from(i32::MAX)).unwrap_or(c.max_scale_limit)
-            }
-            "pod-autoscaler-class" => {
-                if let Some(v) = read::one_of(
-                    cx,
-                    &s,
-                    &["kpa.autoscaling.knative.dev", "hpa.autoscaling.knative.dev"],
-                    p,
-                    Code::UnknownValue,
-                ) {
-                    c.class = Param::yaml(v, s.span);
-                }
-            }
-            _ => {}
-        }
+        key.read_into(cx, &s, &path, &mut c);
     }
     if c.initial_scale.value == 0 && !c.allow_zero_initial_scale.value {
         if let Some(s) = c.initial_scale.span() {
@@ -276,51 +638,84 @@ pub fn read_config_map(cx: &mut Cx, doc: &Doc) -> Config {
     c
 }
 
-/// Annotation lookup: kebab-case key first, then the legacy camelCase spelling.
-fn ann(
-    annotations: Option<&Node>,
-    key: &str,
-    legacy: Option<&str>,
-) -> Option<(Span, Spanned<String>)> {
-    let a = annotations?;
-    let find = |k: &str| {
-        a.entry(&format!("{PREFIX}{k}")).and_then(|(ks, v)| {
-            v.as_scalar()
-                .map(|t| (ks.span, Spanned::new(t.to_string(), v.span)))
-        })
-    };
-    find(key).or_else(|| legacy.and_then(find))
+/// A revision's annotations (`None`: none written) and the path they are under.
+struct Annotations<'n> {
+    node: Option<&'n Node>,
+    path: &'static str,
 }
 
-const KNOWN: &[&str] = &[
-    "class",
-    "metric",
-    "target",
-    "target-utilization-percentage",
-    "targetUtilizationPercentage",
-    "window",
-    "panic-window-percentage",
-    "panicWindowPercentage",
-    "panic-threshold-percentage",
-    "panicThresholdPercentage",
-    "target-burst-capacity",
-    "targetBurstCapacity",
-    "min-scale",
-    "minScale",
-    "max-scale",
-    "maxScale",
-    "initial-scale",
-    "initialScale",
-    "activation-scale",
-    "scale-down-delay",
-    "scaleDownDelay",
-    "scale-to-zero-pod-retention-period",
-    "metric-aggregation-algorithm",
-    "metricAggregationAlgorithm",
-];
+impl Annotations<'_> {
+    /// The value written under `key`, else under its legacy spelling.
+    fn text<K, F>(&self, a: &Annotation<K, F>) -> Option<Spanned<String>> {
+        let node = self.node?;
+        let find = |k: &str| {
+            node.entry(k)
+                .and_then(|(_, v)| v.as_scalar().map(|t| Spanned::new(t.to_string(), v.span)))
+        };
+        find(a.key).or_else(|| a.legacy.and_then(|l| find(&format!("{PREFIX}{l}"))))
+    }
 
-/// Read a Knative Service / Configuration / Revision.
-pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> {
+    /// The path an annotation's diagnostics name (its kebab-case key, whichever was written).
+    fn path(&self, key: &str) -> String {
+        format!("{}[{key}]", self.path)
+    }
+
+    /// The annotation's value when written and valid.
+    fn written<K: Kind, F>(&self, cx: &mut Cx, a: &Annotation<K, F>) -> Option<Param<K::Value>> {
+        let s = self.text(a)?;
+        a.kind.read(cx, &s, &self.path(a.key))
+    }
+
+    /// The annotation's value, else its fallback.
+    fn value<K: Kind>(&self, cx: &mut Cx, a: &Annotation<K>, c: &mut Config) -> Param<K::Value> {
+        self.written(cx, a).unwrap_or_else(|| a.fallback.param(c))
+    }
+
+    /// Warn about `autoscaling.knative.dev/` keys that are not in [`ANNOTATIONS`].
+    fn unknown_keys(&self, cx: &mut Cx) {
+        let Some(entries) = self.node.and_then(Node::as_mapping) else {
+            return;
+        };
+        let known: Vec<&str> = ANNOTATIONS
+            .iter()
+            .flat_map(|a| {
+                [
+                    Some(a.key().strip_prefix(PREFIX).unwrap_or(a.key())),
+                    a.legacy(),
+                ]
+            })
+            .flatten()
+            .collect();
+        for (k, _) in entries {
+            let Some(bare) = k.value.strip_prefix(PREFIX) else {
+                continue;
+            };
+            if known.contains(&bare) {
+                continue;
+            }
+            let mut d = Diagnostic::warning(
+                Code::UnknownField,
+                format!(
+                    "unknown Knative annotation `{}`: it is ignored",
+                    crate::text::quote(&k.value)
+                ),
+            )
+            .at(k.span);
+            if let Some(best) = read::closest(bare, &known) {
+                d = d.with_fix(
+                    format!("rename to `{PREFIX}{best}`"),
+                    k.span,
+                    format!("{PREFIX}{best}"),
+                );
+            }
+            cx.push(d);
+        }
+    }
+}
+
+/// A Knative Service, Configuration or Revision (`serving.knative.dev/v1`); a Route or
+/// DomainMapping is skipped with a note.
+fn revision_kind<'d>(cx: &mut Cx, doc: &'d Doc) -> Option<&'d str> {
     let kind = doc.kind.value.as_str();
     match kind {
         "Service" | "Configuration" | "Revision" => {}
@@ -341,202 +736,82 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         unknown_version(cx, doc, &["serving.knative.dev/v1"]);
         return None;
     }
-    let default_cfg = Config::default();
-    let c = cfg.unwrap_or(&default_cfg);
-    let (meta, rspec) = if kind == "Revision" {
-        (doc.root.get("metadata"), doc.root.get("spec"))
-    } else {
-        let t = read::mapping(cx, doc.root, "spec", "spec")
-            .and_then(|s| read::mapping(cx, s, "template", "spec.template"));
-        let m = t.and_then(|t| read::mapping(cx, t, "metadata", "spec.template.metadata"));
-        let s = t.and_then(|t| read::mapping(cx, t, "spec", "spec.template.spec"));
-        (m, s)
-    };
-    let annotations =
-        meta.and_then(|m| read::mapping(cx, m, "annotations", "metadata.annotations"));
-    let apath = if kind == "Revision" {
-        "metadata.annotations"
-    } else {
-        "spec.template.metadata.annotations"
-    };
-    if let Some(a) = annotations.and_then(Node::as_mapping) {
-        for (k, _) in a {
-            if let Some(bare) = k.value.strip_prefix(PREFIX) {
-                if !KNOWN.contains(&bare) {
-                    let mut d = Diagnostic::warning(
-                        Code::UnknownField,
-                        format!(
-                            "unknown Knative annotation `{}`: it is ignored",
-                            crate::text::quote(&k.value)
-                        ),
-                    )
-                    .at(k.span);
-                    if let Some(best) = read::closest(bare, KNOWN) {
-                        d = d.with_fix(
-                            format!("rename to `{PREFIX}{best}`"),
-                            k.span,
-                            format!("{PREFIX}{best}"),
-                        );
-                    }
-                    cx.push(d);
-                }
-            }
-        }
-    }
-    let path = |k: &str| format!("{apath}[{PREFIX}{k}]");
-    let get = |k: &str, legacy: Option<&str>| ann(annotations, k, legacy);
+    Some(kind)
+}
 
-    // Class.
-    let class = get("class", None);
-    let class_v = class
+/// Only the KPA class is replayed: Knative's HPA class is a warning, another class an error.
+fn check_class(cx: &mut Cx, doc: &Doc, ann: &Annotations, c: &Config) -> bool {
+    let class = ann.text(&CLASS);
+    let class_v = class.as_ref().map_or(c.class.value, |s| s.value.as_str());
+    if class_v == up::KPA_CLASS {
+        return true;
+    }
+    let at = class
         .as_ref()
-        .map_or(c.class.value, |(_, s)| s.value.as_str());
-    if class_v != "kpa.autoscaling.knative.dev" {
-        let at = class
-            .as_ref()
-            .map(|(_, s)| s.span)
-            .or(c.class.span())
-            .unwrap_or(doc.kind.span);
-        if class_v == "hpa.autoscaling.knative.dev" {
-            cx.warning(Code::UnsupportedFeature, at, "only the KPA class (kpa.autoscaling.knative.dev) is replayed; this revision uses Knative's HPA class");
-        } else {
-            cx.error(Code::UnknownValue, at, format!("unknown autoscaling class `{}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)", crate::text::quote(class_v)));
-        }
-        return None;
+        .map(|s| s.span)
+        .or(c.class.span())
+        .unwrap_or(doc.kind.span);
+    if class_v == up::HPA_CLASS {
+        cx.warning(Code::UnsupportedFeature, at, "only the KPA class (kpa.autoscaling.knative.dev) is replayed; this revision uses Knative's HPA class");
+    } else {
+        cx.error(Code::UnknownValue, at, format!("unknown autoscaling class `{}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)", crate::text::quote(class_v)));
     }
+    false
+}
 
-    let metric = match get("metric", None) {
-        Some((_, s)) => match read::one_of(
-            cx,
-            &s,
-            &["concurrency", "rps"],
-            &path("metric"),
-            Code::UnknownValue,
-        ) {
-            Some("rps") => Param::yaml(KnativeMetric::Rps, s.span),
-            Some(_) => Param::yaml(KnativeMetric::Concurrency, s.span),
-            None => up::METRIC.param(),
-        },
-        None => up::METRIC.param(),
+/// `ResolveMetricTarget` (`target.go`): the per-pod total and the utilization.
+fn resolve_target(
+    metric: KnativeMetric,
+    target: Option<Param<f64>>,
+    utilization: Option<Param<f64>>,
+    container_concurrency: Option<Param<u32>>,
+    c: &Config,
+) -> (Param<f64>, Param<f64>) {
+    let cc = container_concurrency.filter(|cc| cc.value > 0);
+    let (mut total, mut tu) = match (metric, cc) {
+        (KnativeMetric::Rps, _) => (c.rps_target_default, up::RPS_TARGET_UTILIZATION.param()),
+        (KnativeMetric::Concurrency, Some(cc)) => (
+            Param {
+                value: f64::from(cc.value),
+                origin: cc.origin,
+            },
+            c.target_percentage,
+        ),
+        (KnativeMetric::Concurrency, None) => (c.cc_target_default, c.target_percentage),
     };
-    let target_ann = get("target", None)
-        .and_then(|(_, s)| f_in(cx, &s, &path("target"), |f| f >= 0.01, "≥ 0.01"));
-    let tu_ann = get(
-        "target-utilization-percentage",
-        Some("targetUtilizationPercentage"),
-    )
-    .and_then(|(_, s)| {
-        f_in(
-            cx,
-            &s,
-            &path("target-utilization-percentage"),
-            |f| (1.0..=100.0).contains(&f),
-            "in [1, 100]",
-        )
-    });
-    let container_concurrency = rspec.and_then(|s| {
-        read::u32_in(
-            cx,
-            s,
-            "containerConcurrency",
-            "spec.template.spec.containerConcurrency",
-            0,
-            1000,
-        )
-        .map(|v| Param::yaml(v.value, v.span))
-    });
-
-    // ResolveMetricTarget (target.go).
-    let (mut total, mut tu): (Param<f64>, Param<f64>) = match metric.value {
-        KnativeMetric::Rps => (c.rps_target_default, up::RPS_TARGET_UTILIZATION.param()),
-        KnativeMetric::Concurrency => match container_concurrency {
-            Some(cc) if cc.value > 0 => (
-                Param {
-                    value: f64::from(cc.value),
-                    origin: cc.origin,
-                },
-                c.target_percentage,
-            ),
-            _ => (c.cc_target_default, c.target_percentage),
-        },
-    };
-    if let Some(t) = target_ann {
+    if let Some(t) = target {
         let mut v = t.value;
-        if metric.value == KnativeMetric::Concurrency {
-            if let Some(cc) = container_concurrency.filter(|cc| cc.value > 0) {
-                v = v.min(f64::from(cc.value));
-            }
+        if let (KnativeMetric::Concurrency, Some(cc)) = (metric, cc) {
+            v = v.min(f64::from(cc.value));
         }
         total = Param {
             value: v,
             origin: t.origin,
         };
     }
-    if let Some(u) = tu_ann {
+    if let Some(u) = utilization {
         tu = Param {
             value: u.value / 100.0,
             origin: u.origin,
         };
     }
-    let target_value = (total.value * tu.value).max(0.01);
+    (total, tu)
+}
 
-    let stable_window = get("window", None)
-        .and_then(|(_, s)| dur_in(cx, &s, &path("window"), 6 * SECOND, 3600 * SECOND, true))
-        .unwrap_or(c.stable_window);
-    let pwp = get("panic-window-percentage", Some("panicWindowPercentage"))
-        .and_then(|(_, s)| {
-            f_in(
-                cx,
-                &s,
-                &path("panic-window-percentage"),
-                |f| (1.0..=100.0).contains(&f),
-                "in [1, 100]",
-            )
-        })
-        .unwrap_or(c.panic_window_percentage);
-    let ptp = get(
-        "panic-threshold-percentage",
-        Some("panicThresholdPercentage"),
-    )
-    .and_then(|(_, s)| {
-        f_in(
-            cx,
-            &s,
-            &path("panic-threshold-percentage"),
-            |f| (110.0..=1000.0).contains(&f),
-            "in [110, 1000]",
-        )
-    })
-    .unwrap_or(c.panic_threshold_percentage);
-    let tbc = get("target-burst-capacity", Some("targetBurstCapacity"))
-        .and_then(|(_, s)| {
-            f_in(
-                cx,
-                &s,
-                &path("target-burst-capacity"),
-                |f| f >= 0.0 || f == -1.0,
-                "≥ 0 or -1",
-            )
-        })
-        .unwrap_or(c.target_burst_capacity);
-    let min = get("min-scale", Some("minScale"))
-        .and_then(|(_, s)| u_in(cx, &s, &path("min-scale"), 0, i64::from(i32::MAX)))
-        .unwrap_or(c.min_scale);
-    let max_raw = get("max-scale", Some("maxScale"))
-        .and_then(|(_, s)| u_in(cx, &s, &path("max-scale"), 0, i64::from(i32::MAX)))
-        .unwrap_or(c.max_scale);
-    if c.max_scale_limit.value > 0
-        && (max_raw.value == 0 || max_raw.value > c.max_scale_limit.value)
-    {
+/// `min-scale` and `max-scale` as written (`max_raw`, 0: no limit) and as the model reads it
+/// (`u32::MAX` for no limit), checked against `max-scale-limit` and each other.
+fn scale_bounds(
+    cx: &mut Cx,
+    ann: &Annotations,
+    c: &mut Config,
+) -> (Param<u32>, Param<u32>, Param<u32>) {
+    let min = ann.value(cx, &MIN_SCALE, c);
+    let max_raw = ann.value(cx, &MAX_SCALE, c);
+    let limit = c.max_scale_limit.value;
+    if limit > 0 && (max_raw.value == 0 || max_raw.value > limit) {
         if let Some(s) = max_raw.span() {
-            cx.error(
-                Code::OutOfRange,
-                s,
-                format!(
-                    "max-scale must be in [1, {}] (max-scale-limit)",
-                    c.max_scale_limit.value
-                ),
-            );
+            let msg = format!("max-scale must be in [1, {limit}] (max-scale-limit)");
+            cx.error(Code::OutOfRange, s, msg);
         }
     }
     let max = Param {
@@ -550,79 +825,96 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
     if max_raw.value != 0 {
         check_min_max(cx, &min, &max, "Knative min-scale/max-scale");
     }
-    let allow_zero = c.allow_zero_initial_scale;
-    let initial = match get("initial-scale", Some("initialScale")) {
-        Some((_, s)) => u_in(cx, &s, &path("initial-scale"), 0, i64::from(i32::MAX)).and_then(|p| {
-            if p.value == 0 && !allow_zero.value {
-                cx.error(Code::OutOfRange, s.span, "`initial-scale: 0` requires `allow-zero-initial-scale: true` in config-autoscaler");
-                None
-            } else {
-                Some(p)
-            }
-        }),
-        None => None,
-    }
-    .unwrap_or(c.initial_scale);
-    let activation = match get("activation-scale", None) {
-        Some((_, s)) => {
-            u_in(cx, &s, &path("activation-scale"), 2, i64::from(i32::MAX)).and_then(|p| {
-                if p.value < min.value || (max_raw.value != 0 && p.value > max_raw.value) {
-                    range_err(
-                        cx,
-                        &s,
-                        &path("activation-scale"),
-                        "between min-scale and max-scale",
-                    );
-                    None
-                } else {
-                    Some(p)
-                }
-            })
-        }
-        None => None,
-    }
-    .unwrap_or(up::ACTIVATION_SCALE.param());
-    let sdd = get("scale-down-delay", Some("scaleDownDelay"))
-        .and_then(|(_, s)| dur_in(cx, &s, &path("scale-down-delay"), 0, 3600 * SECOND, true))
-        .unwrap_or(c.scale_down_delay);
-    let retention = get("scale-to-zero-pod-retention-period", None)
-        .and_then(|(_, s)| {
-            dur_in(
-                cx,
-                &s,
-                &path("scale-to-zero-pod-retention-period"),
-                0,
-                3600 * SECOND,
-                false,
-            )
-        })
-        .unwrap_or(c.scale_to_zero_pod_retention_period);
-    let aggregation = match get(
-        "metric-aggregation-algorithm",
-        Some("metricAggregationAlgorithm"),
-    ) {
-        Some((_, s)) => match read::one_of(
-            cx,
-            &s,
-            &["linear", "weighted-exponential", "weightedExponential"],
-            &path("metric-aggregation-algorithm"),
-            Code::UnknownValue,
-        ) {
-            Some("linear") => Param::yaml(Aggregation::Linear, s.span),
-            Some(_) => Param::yaml(Aggregation::WeightedExponential, s.span),
-            None => up::AGGREGATION.param(),
-        },
-        None => up::AGGREGATION.param(),
-    };
+    (min, max_raw, max)
+}
 
-    let metric_span = annotations.map_or(doc.kind.span, |a| a.span);
-    let source = match metric.value {
-        KnativeMetric::Concurrency => MetricSource::KnativeConcurrency,
-        KnativeMetric::Rps => MetricSource::KnativeRps,
+/// `initial-scale`: 0 needs `allow-zero-initial-scale` in the ConfigMap.
+fn initial_scale(cx: &mut Cx, ann: &Annotations, c: &mut Config) -> Param<u32> {
+    let allow_zero = c.allow_zero_initial_scale.value;
+    ann.written(cx, &INITIAL_SCALE)
+        .filter(|p| {
+            let ok = p.value != 0 || allow_zero;
+            if let (false, Some(at)) = (ok, p.span()) {
+                cx.error(Code::OutOfRange, at, "`initial-scale: 0` requires `allow-zero-initial-scale: true` in config-autoscaler");
+            }
+            ok
+        })
+        .unwrap_or_else(|| INITIAL_SCALE.fallback.param(c))
+}
+
+/// `activation-scale`: between min-scale and max-scale (`max_raw` 0: no limit).
+fn activation_scale(
+    cx: &mut Cx,
+    ann: &Annotations,
+    c: &mut Config,
+    min: &Param<u32>,
+    max_raw: &Param<u32>,
+) -> Param<u32> {
+    let path = ann.path(ACTIVATION_SCALE.key);
+    ann.text(&ACTIVATION_SCALE)
+        .and_then(|s| {
+            let p = ACTIVATION_SCALE.kind.read(cx, &s, &path)?;
+            if p.value < min.value || (max_raw.value != 0 && p.value > max_raw.value) {
+                range_err(cx, &s, &path, "between min-scale and max-scale");
+                return None;
+            }
+            Some(p)
+        })
+        .unwrap_or_else(|| ACTIVATION_SCALE.fallback.param(c))
+}
+
+/// Read a Knative Service / Configuration / Revision.
+pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> {
+    let kind = revision_kind(cx, doc)?;
+    let mut c = cfg.cloned().unwrap_or_default();
+    // The paths below are those the messages have always named, for a Revision too.
+    let (meta, rspec) = if kind == "Revision" {
+        let spec = doc.root.get("spec");
+        let spec = spec.map(|s| Cursor::new(s, "spec.template.spec"));
+        (doc.root.get("metadata"), spec)
+    } else {
+        let t = Cursor::root(doc.root)
+            .field(cx, "spec")
+            .and_then(|s| s.field(cx, "template"));
+        let m = t.as_ref().and_then(|t| t.field(cx, "metadata"));
+        let s = t.and_then(|t| t.field(cx, "spec"));
+        (m.map(|m| m.node), s)
     };
-    let name = match metric.value {
-        KnativeMetric::Concurrency => "concurrency",
-        KnativeMetric::Rps => "rps",
+    let ann = Annotations {
+        node: meta.and_then(|m| read::mapping(cx, m, "annotations", "metadata.annotations")),
+        path: if kind == "Revision" {
+            "metadata.annotations"
+        } else {
+            "spec.template.metadata.annotations"
+        },
+    };
+    ann.unknown_keys(cx);
+    if !check_class(cx, doc, &ann, &c) {
+        return None;
+    }
+
+    let metric = ann.value(cx, &METRIC, &mut c);
+    let target = ann.written(cx, &TARGET);
+    let utilization = ann.written(cx, &TARGET_UTILIZATION);
+    let container_concurrency = rspec.and_then(|s| s.count_in(cx, "containerConcurrency", 0, 1000));
+    let (total, tu) = resolve_target(metric.value, target, utilization, container_concurrency, &c);
+    let target_value = (total.value * tu.value).max(up::TARGET_MIN);
+
+    let stable_window = ann.value(cx, &WINDOW, &mut c);
+    let pwp = ann.value(cx, &PANIC_WINDOW_PERCENTAGE, &mut c);
+    let ptp = ann.value(cx, &PANIC_THRESHOLD_PERCENTAGE, &mut c);
+    let tbc = ann.value(cx, &TARGET_BURST_CAPACITY, &mut c);
+    let (min, max_raw, max) = scale_bounds(cx, &ann, &mut c);
+    let initial = initial_scale(cx, &ann, &mut c);
+    let activation = activation_scale(cx, &ann, &mut c, &min, &max_raw);
+    let sdd = ann.value(cx, &SCALE_DOWN_DELAY, &mut c);
+    let retention = ann.value(cx, &SCALE_TO_ZERO_POD_RETENTION_PERIOD, &mut c);
+    let aggregation = ann.value(cx, &AGGREGATION, &mut c);
+
+    let metric_span = ann.node.map_or(doc.kind.span, |a| a.span);
+    let (source, name) = match metric.value {
+        KnativeMetric::Concurrency => (MetricSource::KnativeConcurrency, "concurrency"),
+        KnativeMetric::Rps => (MetricSource::KnativeRps, "rps"),
     };
     let params = KnativeParams {
         metric,
@@ -640,7 +932,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         scale_to_zero_grace_period: c.scale_to_zero_grace_period,
         scale_to_zero_pod_retention_period: retention,
         initial_scale: initial,
-        allow_zero_initial_scale: allow_zero,
+        allow_zero_initial_scale: c.allow_zero_initial_scale,
         scale_down_delay: sdd,
         activation_scale: activation,
         target_burst_capacity: tbc,
@@ -669,4 +961,87 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         span: metric_span,
     }];
     Some(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key is spelled once: the knob-backed ones come from `knobs::knative` through the
+    /// const fns, which give `""` for a knob of another place.
+    #[test]
+    fn table_keys() {
+        for a in ANNOTATIONS {
+            assert!(a.key().starts_with(PREFIX), "{}", a.key());
+            assert!(a.key().len() > PREFIX.len(), "{}", a.key());
+        }
+        for k in CONFIG_KEYS {
+            assert!(!k.key().is_empty());
+        }
+    }
+
+    /// A knob's default is what the reader falls back to when nothing is written.
+    #[test]
+    fn knob_defaults_are_the_fallbacks() {
+        let mut c = Config::default();
+        let count = |d: Option<Fact<u32>>| d.map(|f| f.value);
+        assert_eq!(
+            count(kn::MIN_SCALE.default),
+            Some(MIN_SCALE.fallback.param(&mut c).value)
+        );
+        assert_eq!(
+            count(kn::MAX_SCALE.default),
+            Some(MAX_SCALE.fallback.param(&mut c).value)
+        );
+        assert_eq!(
+            count(kn::INITIAL_SCALE.default),
+            Some(INITIAL_SCALE.fallback.param(&mut c).value)
+        );
+        assert_eq!(
+            count(kn::ACTIVATION_SCALE.default),
+            Some(ACTIVATION_SCALE.fallback.param(&mut c).value)
+        );
+        let ms = |d: Option<Fact<Millis>>| d.map(|f| f.value);
+        assert_eq!(
+            ms(kn::WINDOW.default),
+            Some(WINDOW.fallback.param(&mut c).value)
+        );
+        assert_eq!(
+            ms(kn::SCALE_DOWN_DELAY.default),
+            Some(SCALE_DOWN_DELAY.fallback.param(&mut c).value)
+        );
+        let num = |d: Option<Fact<f64>>| d.map(|f| f.value);
+        assert_eq!(
+            num(kn::PANIC_WINDOW_PERCENTAGE.default),
+            Some(PANIC_WINDOW_PERCENTAGE.fallback.param(&mut c).value)
+        );
+        assert_eq!(
+            num(kn::PANIC_THRESHOLD_PERCENTAGE.default),
+            Some(PANIC_THRESHOLD_PERCENTAGE.fallback.param(&mut c).value)
+        );
+    }
+
+    #[test]
+    fn number_ranges_in_words() {
+        let cases = [
+            (
+                Number::In(up::PANIC_THRESHOLD_PERCENTAGE_RANGE),
+                "in [110, 1000]",
+            ),
+            (Number::In((1.0, 100.0)), "in [1, 100]"),
+            (Number::AtLeast(up::TARGET_MIN), "≥ 0.01"),
+            (Number::Above(0.0), "> 0"),
+            (Number::Above(1.0), "> 1"),
+            (Number::BurstCapacity, "≥ 0 or -1"),
+            (Number::Percentage, "in (0, 100]"),
+        ];
+        for (n, want) in cases {
+            assert_eq!(n.range(), want);
+        }
+        assert_eq!(Number::Percentage.check(70.0), Some(0.7));
+        assert_eq!(Number::Percentage.check(0.5), Some(0.5));
+        assert_eq!(Number::Percentage.check(0.0), None);
+        assert_eq!(Number::BurstCapacity.check(-1.0), Some(-1.0));
+        assert_eq!(Number::BurstCapacity.check(-2.0), None);
+    }
 }

@@ -31,6 +31,7 @@ use crate::span::{LineIndex, Param, Span, Spanned};
 use crate::yaml::{self, Node};
 
 pub mod aibrix;
+pub mod cursor;
 pub mod helm;
 pub mod hpa;
 pub mod keda;

@@ -641,42 +641,27 @@ pub fn key_span(parent: &Node, key: &str, fallback: Span) -> Span {
 }
 
 /// Read `spec.minReplicas` (default 1, from `min_default_source`) and `spec.maxReplicas`
-/// (required; when missing, an error and `max(min, 1)` so later checks can go on).
+/// (required; when missing, an error and `max(min, 1)` so later checks can go on). The keys are
+/// the HPA knob table's.
 pub fn bounds(
     cx: &mut Cx,
     spec: &Node,
     spec_key: Span,
     min_default_source: &'static crate::upstream::Source,
 ) -> (Param<u32>, Param<u32>) {
-    let min = u32_in(
-        cx,
-        spec,
-        "minReplicas",
-        "spec.minReplicas",
-        0,
-        i64::from(i32::MAX),
-    )
-    .map(|s| Param::yaml(s.value, s.span))
-    .unwrap_or(Param::default(1, min_default_source));
-    let max = match entry(spec, "maxReplicas") {
-        Some(_) => u32_in(
-            cx,
-            spec,
-            "maxReplicas",
-            "spec.maxReplicas",
-            1,
-            i64::from(i32::MAX),
-        )
-        .map(|s| Param::yaml(s.value, s.span)),
-        None => {
-            missing(cx, spec_key, "spec.maxReplicas", "");
-            None
-        }
-    };
-    let max = max.unwrap_or(Param::default(
-        min.value.max(1),
-        &crate::upstream::MISSING_MAX_REPLICAS,
-    ));
+    use crate::knobs::hpa::{MAX_REPLICAS, MIN_REPLICAS};
+    let spec = super::cursor::Cursor::new(spec, "spec");
+    let int32 = (0, i64::from(i32::MAX));
+    let min = spec
+        .count_in(cx, MIN_REPLICAS.place.key(), int32.0, int32.1)
+        .unwrap_or(Param::default(1, min_default_source));
+    let max = spec
+        .required_u32(cx, MAX_REPLICAS.place.key(), (1, int32.1), spec_key, "")
+        .map(|s| Param::yaml(s.value, s.span))
+        .unwrap_or(Param::default(
+            min.value.max(1),
+            &crate::upstream::MISSING_MAX_REPLICAS,
+        ));
     (min, max)
 }
 

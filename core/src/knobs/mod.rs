@@ -116,6 +116,19 @@ impl Place {
     }
 }
 
+impl Place {
+    /// What a reader looks up: the last key of a field's path (`stabilizationWindowSeconds` of
+    /// `behavior.scaleUp.stabilizationWindowSeconds`, `minReplicaCount` of
+    /// `spec.minReplicaCount`), the whole annotation key, the ConfigMap key, the flag.
+    pub fn key(&self) -> &'static str {
+        match *self {
+            Place::Field(p) | Place::Path(p) => p.rsplit('.').next().unwrap_or(p),
+            Place::Annotation(k) | Place::Flag(k) | Place::Fixed(k) => k,
+            Place::ConfigMap { key, .. } => key,
+        }
+    }
+}
+
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render("spec."))

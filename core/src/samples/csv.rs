@@ -146,16 +146,10 @@ pub fn parse_csv(text: &str) -> Result<Samples, SampleError> {
     let mut zoneless = None;
     let mut rows = 0usize;
     for (off, line) in it {
-        let f = split(line, off, delim, &loc)?;
-        check_count(&f, header.len(), off, line, &loc)?;
+        let row = Row::read(line, off, delim, header.len(), &loc)?;
+        let f = &row.fields;
         rows += 1;
-        // `f` has as many fields as the header and tc, vc index the header, so `col` finds
-        // them; were one missing, the row has the wrong field count and says so.
-        let col = |c: usize| {
-            f.get(c)
-                .ok_or_else(|| count_error(&f, header.len(), off, line, &loc))
-        };
-        let (tf, vf) = (col(tc)?, col(vc)?);
+        let (tf, vf) = (row.col(tc)?, row.col(vc)?);
         let t_text = tf.text.as_ref();
         let (t, this) = if let Some(s) = parse_f64(t_text) {
             let ms = secs_to_ms(s).ok_or_else(|| not_time(&loc, tf, TIME_HELP))?;
@@ -295,6 +289,43 @@ fn not_time(loc: &Locator, f: &Field, expected: &'static str) -> SampleError {
             expected,
         },
     )
+}
+
+/// A data row split into exactly the header's number of fields.
+struct Row<'a, 'l> {
+    fields: Vec<Field<'a>>,
+    off: usize,
+    line: &'a str,
+    loc: &'l Locator<'l>,
+}
+
+impl<'a, 'l> Row<'a, 'l> {
+    /// `line` (at byte `off`) split at `delim`; a field count other than `expected` is an error.
+    fn read(
+        line: &'a str,
+        off: usize,
+        delim: u8,
+        expected: usize,
+        loc: &'l Locator<'l>,
+    ) -> Result<Self, SampleError> {
+        let fields = split(line, off, delim, loc)?;
+        check_count(&fields, expected, off, line, loc)?;
+        Ok(Row {
+            fields,
+            off,
+            line,
+            loc,
+        })
+    }
+
+    /// Field `c`: a column index of the header, so the row (with the header's field count)
+    /// has it; were one missing, the row's field-count error.
+    fn col(&self, c: usize) -> Result<&Field<'a>, SampleError> {
+        let expected = self.fields.len();
+        self.fields
+            .get(c)
+            .ok_or_else(|| count_error(&self.fields, expected, self.off, self.line, self.loc))
+    }
 }
 
 fn check_count(
@@ -447,24 +478,16 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
     let mut rows = 0usize;
     let mut names: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for (off, line) in it {
-        let f = split(line, off, delim, &loc)?;
-        check_count(&f, header.len(), off, line, &loc)?;
+        let row = Row::read(line, off, delim, header.len(), &loc)?;
         rows += 1;
-        // `f` has as many fields as the header and every column index (tc, sc, vc, the wide
-        // columns) indexes the header, so `col` finds them; were one missing, the row has the
-        // wrong field count and says so.
-        let col = |c: usize| {
-            f.get(c)
-                .ok_or_else(|| count_error(&f, header.len(), off, line, &loc))
-        };
-        let t = grafana_time(col(tc)?, &loc, &mut zoneless, &mut secs)?;
+        let t = grafana_time(row.col(tc)?, &loc, &mut zoneless, &mut secs)?;
         if let Some((sc, _, vc)) = long {
-            let name = col(sc)?.text.to_string();
+            let name = row.col(sc)?.text.to_string();
             let key = match names.get(&name) {
                 Some(k) => k.clone(),
                 None => {
                     if series.len() >= super::MAX_SERIES {
-                        return Err(super::too_many_series(&loc, col(sc)?.off));
+                        return Err(super::too_many_series(&loc, row.col(sc)?.off));
                     }
                     let (m, labels) = series_labels(&name);
                     metrics.extend(m);
@@ -476,10 +499,10 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
                     key
                 }
             };
-            cell(&mut series, &key, col(vc)?, t, &loc)?;
+            cell(&mut series, &key, row.col(vc)?, t, &loc)?;
         } else {
             for (c, key) in &wide_cols {
-                cell(&mut series, key, col(*c)?, t, &loc)?;
+                cell(&mut series, key, row.col(*c)?, t, &loc)?;
             }
         }
     }

@@ -85,3 +85,70 @@ pub static TEST_SOURCE: scalelens_core::upstream::Source = scalelens_core::upstr
     "",
     "test",
 );
+
+/// An autoscaler a test builds itself: `family`'s object `kind` (`api_version`) named `name`,
+/// bounds and metric targets written by the test ([`TEST_SOURCE`]).
+pub fn test_autoscaler(
+    family: scalelens_core::model::Family,
+    (api_version, kind, name): (&str, &str, &str),
+    (min, max): (u32, u32),
+    metrics: Vec<scalelens_core::model::Metric>,
+    algorithm: scalelens_core::model::Algorithm,
+) -> Autoscaler {
+    use scalelens_core::{Param, Span};
+    Autoscaler {
+        family,
+        api_version: api_version.into(),
+        kind: kind.into(),
+        name: name.into(),
+        namespace: None,
+        span: Span::default(),
+        name_span: Span::default(),
+        target: None,
+        min_replicas: Param::default(min, &TEST_SOURCE),
+        max_replicas: Param::default(max, &TEST_SOURCE),
+        initial_replicas: None,
+        metrics,
+        algorithm,
+    }
+}
+
+/// A metric `name` of `source` with a `target_type` target written by the test.
+pub fn test_metric(
+    name: &str,
+    source: scalelens_core::model::MetricSource,
+    target_type: scalelens_core::model::TargetType,
+    target: f64,
+) -> scalelens_core::model::Metric {
+    use scalelens_core::{Param, Span, Spanned};
+    scalelens_core::model::Metric {
+        name: Spanned::new(name.to_string(), Span::default()),
+        source,
+        target: scalelens_core::model::MetricTarget {
+            target_type,
+            value: Param::default(target, &TEST_SOURCE),
+        },
+        bound: None,
+        activation_threshold: None,
+        span: Span::default(),
+    }
+}
+
+/// One metric's reading: the workload total, the per-pod value and how many pods reported.
+pub fn reading(total: f64, per_pod: f64, reporting: u32) -> MetricReading {
+    MetricReading {
+        total,
+        per_pod,
+        reporting,
+    }
+}
+
+/// What a controller sees at `t`: `replicas` asked for, `ready` of them, `metrics`.
+pub fn view(t: u64, replicas: u32, ready: u32, metrics: &[MetricReading]) -> ClusterView<'_> {
+    ClusterView {
+        t,
+        replicas,
+        ready,
+        metrics,
+    }
+}

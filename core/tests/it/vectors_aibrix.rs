@@ -12,12 +12,12 @@ use scalelens_core::algorithm::aibrix::{
     apa, apply_constraints, kpa, AibrixController, ApaContext, KpaContext, RecommendationHistory,
     TimeWindow,
 };
-use scalelens_core::algorithm::{ClusterView, Controller, Decision, MetricReading, Mode, Reason};
+use scalelens_core::algorithm::{Controller, Decision, MetricReading, Mode, Reason};
 use scalelens_core::model::{
-    AibrixParams, AibrixV07Params, Algorithm, Autoscaler, Family, Metric, MetricSource,
-    MetricTarget, Millis, TargetType, SECOND,
+    AibrixParams, AibrixV07Params, Algorithm, Autoscaler, Family, MetricSource, Millis, TargetType,
+    SECOND,
 };
-use scalelens_core::{Param, Span, Spanned};
+use scalelens_core::Param;
 use serde::Deserialize;
 
 const SRC: &scalelens_core::upstream::Source = &crate::common::TEST_SOURCE;
@@ -74,37 +74,24 @@ fn autoscaler(
     metrics: &[MetricSpec],
     params: AibrixV07Params,
 ) -> Autoscaler {
-    Autoscaler {
-        family: Family::Aibrix,
-        api_version: "autoscaling.aibrix.ai/v1alpha1".into(),
-        kind: "PodAutoscaler".into(),
-        name: "test".into(),
-        namespace: Some("default".into()),
-        span: Span::default(),
-        name_span: Span::default(),
-        target: None,
-        min_replicas: Param::default(min, SRC),
-        max_replicas: Param::default(max, SRC),
-        initial_replicas: None,
-        metrics: metrics
-            .iter()
-            .map(|m| Metric {
-                name: Spanned::new(m.name.clone(), Span::default()),
-                source: m.source.clone(),
-                target: MetricTarget {
-                    target_type: TargetType::AverageValue,
-                    value: Param::default(m.target, SRC),
-                },
-                bound: m.bound,
-                activation_threshold: None,
-                span: Span::default(),
-            })
-            .collect(),
-        algorithm: match strategy {
-            Strategy::Kpa => Algorithm::AibrixKpa(AibrixParams::V07(params)),
-            Strategy::Apa => Algorithm::AibrixApa(AibrixParams::V07(params)),
-        },
-    }
+    let metrics = metrics
+        .iter()
+        .map(|m| {
+            let ty = TargetType::AverageValue;
+            let mut metric = crate::common::test_metric(&m.name, m.source.clone(), ty, m.target);
+            metric.bound = m.bound;
+            metric
+        })
+        .collect();
+    let algorithm = match strategy {
+        Strategy::Kpa => Algorithm::AibrixKpa(AibrixParams::V07(params)),
+        Strategy::Apa => Algorithm::AibrixApa(AibrixParams::V07(params)),
+    };
+    let object = ("autoscaling.aibrix.ai/v1alpha1", "PodAutoscaler", "test");
+    let mut a =
+        crate::common::test_autoscaler(Family::Aibrix, object, (min, max), metrics, algorithm);
+    a.namespace = Some("default".into());
+    a
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,18 +355,9 @@ fn pipeline_vectors() {
             let readings: Vec<MetricReading> = tick
                 .values
                 .iter()
-                .map(|&v| MetricReading {
-                    total: v,
-                    per_pod: v,
-                    reporting: tick.ready,
-                })
+                .map(|&v| crate::common::reading(v, v, tick.ready))
                 .collect();
-            let view = ClusterView {
-                t: tick.t_s * SECOND,
-                replicas: tick.replicas,
-                ready: tick.ready,
-                metrics: &readings,
-            };
+            let view = crate::common::view(tick.t_s * SECOND, tick.replicas, tick.ready, &readings);
             last = ctl.wake(&view);
         }
         let d = last.unwrap_or_else(|| panic!("{}: no decision", c.name));
@@ -467,12 +445,7 @@ fn closed_loop(
             per_pod,
             reporting: ready,
         }];
-        let view = ClusterView {
-            t,
-            replicas,
-            ready,
-            metrics: &readings,
-        };
+        let view = crate::common::view(t, replicas, ready, &readings);
         if let Some(d) = ctl.wake(&view) {
             steps.push(Step {
                 t,
@@ -661,14 +634,7 @@ fn controller_wakes_every_resync_from_zero() {
 fn no_metrics_keeps_replicas() {
     let a = autoscaler(Strategy::Kpa, 1, 5, &[], default_params());
     let mut ctl = new_controller(&a);
-    let d = ctl
-        .wake(&ClusterView {
-            t: 0,
-            replicas: 3,
-            ready: 3,
-            metrics: &[],
-        })
-        .unwrap();
+    let d = ctl.wake(&crate::common::view(0, 3, 3, &[])).unwrap();
     assert_eq!(d.desired, 3);
     assert_eq!(d.reason, Reason::NoMetrics);
     assert!(d.observed.is_nan());
@@ -696,25 +662,12 @@ fn hostile_inputs_do_not_panic() {
         .enumerate()
     {
         let readings = [
-            MetricReading {
-                total: *v,
-                per_pod: *v,
-                reporting: 3,
-            },
-            MetricReading {
-                total: *v,
-                per_pod: *v,
-                reporting: 3,
-            },
+            crate::common::reading(*v, *v, 3),
+            crate::common::reading(*v, *v, 3),
         ];
         let t = ctl.next_wake();
         assert_eq!(t, i as u64 * 10 * SECOND);
-        let d = ctl.wake(&ClusterView {
-            t,
-            replicas: u32::MAX - 1,
-            ready: 3,
-            metrics: &readings,
-        });
+        let d = ctl.wake(&crate::common::view(t, u32::MAX - 1, 3, &readings));
         assert!(d.is_some());
     }
 }

@@ -343,12 +343,7 @@ fn v04_rejects_more_than_one_metric_source() {
 }
 
 fn view(t: Millis, replicas: u32, ready: u32, metrics: &[MetricReading]) -> ClusterView<'_> {
-    ClusterView {
-        t,
-        replicas,
-        ready,
-        metrics,
-    }
+    crate::common::view(t, replicas, ready, metrics)
 }
 
 /// Closed loop at the controller level: the per-tick SUM drives the KPA, and the 30-minute
@@ -381,11 +376,7 @@ fn controller_sums_pods_and_holds_the_peak_for_the_delay() {
     // Demand stops: 30 minutes later the count is still held.
     let mut held_reason = false;
     while t < 600 * SECOND + 29 * 60 * SECOND {
-        let m = [MetricReading {
-            total: 0.0,
-            per_pod: 0.0,
-            reporting: replicas,
-        }];
+        let m = [crate::common::reading(0.0, 0.0, replicas)];
         let d = c
             .wake(&view(t, replicas, replicas, &m))
             .expect("a decision");
@@ -415,11 +406,7 @@ fn kpa_without_delay() -> scalelens_core::Autoscaler {
 #[test]
 fn controller_keeps_count_without_data() {
     let mut c = controller_for(&kpa_without_delay());
-    let none = [MetricReading {
-        total: 0.0,
-        per_pod: 0.0,
-        reporting: 0,
-    }];
+    let none = [crate::common::reading(0.0, 0.0, 0)];
     let d = c.wake(&view(0, 4, 0, &none)).expect("decision");
     assert_eq!((d.desired, d.reason), (4, Reason::NoMetrics));
 }
@@ -429,11 +416,7 @@ fn controller_keeps_count_without_data() {
 #[test]
 fn controller_starts_in_panic_with_ready_above_one() {
     let mut c = controller_for(&kpa_without_delay());
-    let m = [MetricReading {
-        total: 0.4,
-        per_pod: 0.1,
-        reporting: 4,
-    }];
+    let m = [crate::common::reading(0.4, 0.1, 4)];
     let d = c.wake(&view(0, 4, 4, &m)).expect("decision");
     assert_eq!(d.mode, Mode::Panic);
     assert_eq!(d.desired, 4);

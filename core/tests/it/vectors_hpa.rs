@@ -363,45 +363,37 @@ fn store_events_table() {
 
 // ---- closed loop through the Controller trait ----
 
+/// An `autoscaling/v2` HPA a test builds, with `params`.
+fn hpa_object(
+    min: u32,
+    max: u32,
+    metrics: Vec<scalelens_core::model::Metric>,
+    params: scalelens_core::model::HpaParams,
+) -> scalelens_core::model::Autoscaler {
+    use scalelens_core::model::{Algorithm, Family};
+    let object = ("autoscaling/v2", "HorizontalPodAutoscaler", "h");
+    crate::common::test_autoscaler(
+        Family::Hpa,
+        object,
+        (min, max),
+        metrics,
+        Algorithm::Hpa(params),
+    )
+}
+
 mod closed_loop {
     use scalelens_core::algorithm::Reason;
     use scalelens_core::model::*;
-    use scalelens_core::{Param, Span, Spanned};
-
-    const SRC: &scalelens_core::upstream::Source = &crate::common::TEST_SOURCE;
 
     fn pods_metric(target: f64) -> Metric {
-        Metric {
-            name: Spanned::new("requests_in_flight".to_string(), Span::default()),
-            source: MetricSource::Pods,
-            target: MetricTarget {
-                target_type: TargetType::AverageValue,
-                value: Param::default(target, SRC),
-            },
-            bound: None,
-            activation_threshold: None,
-            span: Span::default(),
-        }
+        let (source, ty) = (MetricSource::Pods, TargetType::AverageValue);
+        crate::common::test_metric("requests_in_flight", source, ty, target)
     }
 
     fn hpa(min: u32, max: u32, behavior: Option<Behavior>) -> Autoscaler {
         let mut params = scalelens_core::upstream::kubernetes::hpa_params();
         params.behavior = behavior;
-        Autoscaler {
-            family: Family::Hpa,
-            api_version: "autoscaling/v2".into(),
-            kind: "HorizontalPodAutoscaler".into(),
-            name: "h".into(),
-            namespace: None,
-            span: Span::default(),
-            name_span: Span::default(),
-            target: None,
-            min_replicas: Param::default(min, SRC),
-            max_replicas: Param::default(max, SRC),
-            initial_replicas: None,
-            metrics: vec![pods_metric(10.0)],
-            algorithm: Algorithm::Hpa(params),
-        }
+        super::hpa_object(min, max, vec![pods_metric(10.0)], params)
     }
 
     /// [`crate::common::instant_loop`]; the HPA decides at every sync.
@@ -492,42 +484,16 @@ mod closed_loop {
 // ---- hostile inputs through the Controller trait ----
 
 mod hostile {
-    use scalelens_core::algorithm::{controller_for, ClusterView, MetricReading};
+    use scalelens_core::algorithm::{controller_for, MetricReading};
     use scalelens_core::model::*;
-    use scalelens_core::{Param, Span, Spanned};
-
-    const SRC: &scalelens_core::upstream::Source = &crate::common::TEST_SOURCE;
 
     fn metric(source: MetricSource, target_type: TargetType, target: f64) -> Metric {
-        Metric {
-            name: Spanned::new("cpu".to_string(), Span::default()),
-            source,
-            target: MetricTarget {
-                target_type,
-                value: Param::default(target, SRC),
-            },
-            bound: None,
-            activation_threshold: None,
-            span: Span::default(),
-        }
+        crate::common::test_metric("cpu", source, target_type, target)
     }
 
     fn hpa(min: u32, max: u32, metrics: Vec<Metric>) -> Autoscaler {
-        Autoscaler {
-            family: Family::Hpa,
-            api_version: "autoscaling/v2".into(),
-            kind: "HorizontalPodAutoscaler".into(),
-            name: "h".into(),
-            namespace: None,
-            span: Span::default(),
-            name_span: Span::default(),
-            target: None,
-            min_replicas: Param::default(min, SRC),
-            max_replicas: Param::default(max, SRC),
-            initial_replicas: None,
-            metrics,
-            algorithm: Algorithm::Hpa(scalelens_core::upstream::kubernetes::hpa_params()),
-        }
+        let params = scalelens_core::upstream::kubernetes::hpa_params();
+        super::hpa_object(min, max, metrics, params)
     }
 
     fn all_kinds() -> Vec<Metric> {
@@ -564,12 +530,7 @@ mod hostile {
                 reporting: ready,
             };
             let readings = [r, r, r, r];
-            let view = ClusterView {
-                t: 0,
-                replicas,
-                ready,
-                metrics: &readings,
-            };
+            let view = crate::common::view(0, replicas, ready, &readings);
             let d = c.wake(&view).expect("a decision");
             assert!(d.desired >= 1, "{d:?}");
         }
@@ -580,19 +541,10 @@ mod hostile {
     fn degenerate_bounds() {
         for (min, max, replicas) in [(0, 0, 0), (0, 0, 5), (5, 2, 3), (5, 2, 0), (1, 1, 1)] {
             let mut c = controller_for(&hpa(min, max, all_kinds()));
-            let r = MetricReading {
-                total: 0.0,
-                per_pod: 0.0,
-                reporting: 0,
-            };
+            let r = crate::common::reading(0.0, 0.0, 0);
             let readings = [r, r, r, r];
             for k in 0..3u64 {
-                let view = ClusterView {
-                    t: k * 15_000,
-                    replicas,
-                    ready: replicas,
-                    metrics: &readings,
-                };
+                let view = crate::common::view(k * 15_000, replicas, replicas, &readings);
                 let _ = c.wake(&view).expect("a decision");
             }
         }
@@ -611,17 +563,8 @@ mod hostile {
             20,
             vec![metric(MetricSource::Pods, TargetType::AverageValue, 10.0)],
         ));
-        let r = MetricReading {
-            total: 30.0,
-            per_pod: 15.0,
-            reporting: 2,
-        };
-        let view = ClusterView {
-            t: 0,
-            replicas: 4,
-            ready: 2,
-            metrics: &[r],
-        };
+        let r = [crate::common::reading(30.0, 15.0, 2)];
+        let view = crate::common::view(0, 4, 2, &r);
         let d = c.wake(&view).expect("a decision");
         assert_eq!(d.desired, 4, "{d:?}");
         assert!(
@@ -632,17 +575,8 @@ mod hostile {
         );
         // Inside the band after filling in the starting pods: that is the tolerance, at the new
         // ratio. 2 ready at 21 and 2 starting at 0: 1.05 (not a flip: still above 1).
-        let r = MetricReading {
-            total: 42.0,
-            per_pod: 21.0,
-            reporting: 2,
-        };
-        let view = ClusterView {
-            t: 15_000,
-            replicas: 4,
-            ready: 2,
-            metrics: &[r],
-        };
+        let r = [crate::common::reading(42.0, 21.0, 2)];
+        let view = crate::common::view(15_000, 4, 2, &r);
         let d = c.wake(&view).expect("a decision");
         assert_eq!(d.desired, 4, "{d:?}");
         match d.reason {

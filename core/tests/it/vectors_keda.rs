@@ -7,9 +7,9 @@ use scalelens_core::algorithm::keda::{
     check_replica_count_bounds, hpa_max_replicas, hpa_min_replicas, request_scale, ExecutorSpec,
     ExecutorState,
 };
-use scalelens_core::algorithm::{controller_for, ClusterView, MetricReading, Mode, Reason};
+use scalelens_core::algorithm::{controller_for, MetricReading, Mode, Reason};
 use scalelens_core::model::*;
-use scalelens_core::{Param, Span, Spanned};
+use scalelens_core::Param;
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
@@ -115,53 +115,38 @@ fn prometheus_hpa_table() {
 
 const SRC: &scalelens_core::upstream::Source = &crate::common::TEST_SOURCE;
 
-fn prom_metric(threshold: f64, activation: f64) -> Metric {
-    Metric {
-        name: Spanned::new("s0-prometheus".to_string(), Span::default()),
-        source: MetricSource::KedaPrometheus {
-            query: "sum(rate(x[1m]))".into(),
-            server_address: None,
-        },
-        target: MetricTarget {
-            target_type: TargetType::AverageValue,
-            value: Param::default(threshold, SRC),
-        },
-        bound: None,
-        activation_threshold: Some(Param::default(activation, SRC)),
-        span: Span::default(),
-    }
-}
+use crate::common::{test_autoscaler, test_metric};
 
-fn hpa_defaults() -> HpaParams {
-    scalelens_core::upstream::kubernetes::hpa_params()
+fn prom_metric(threshold: f64, activation: f64) -> Metric {
+    let source = MetricSource::KedaPrometheus {
+        query: "sum(rate(x[1m]))".into(),
+        server_address: None,
+    };
+    let mut m = test_metric("s0-prometheus", source, TargetType::AverageValue, threshold);
+    m.activation_threshold = Some(Param::default(activation, SRC));
+    m
 }
 
 fn keda(min: u32, max: u32, metric: Metric) -> Autoscaler {
-    Autoscaler {
-        family: Family::Keda,
-        api_version: "keda.sh/v1alpha1".into(),
-        kind: "ScaledObject".into(),
-        name: "so".into(),
-        namespace: None,
-        span: Span::default(),
-        name_span: Span::default(),
-        target: None,
-        min_replicas: Param::default(min, SRC),
-        max_replicas: Param::default(max, SRC),
-        initial_replicas: None,
-        metrics: vec![metric],
-        algorithm: Algorithm::Keda(KedaParams {
-            polling_interval: Param::default(30_000, SRC),
-            cooldown_period: Param::default(300_000, SRC),
-            initial_cooldown_period: Param::default(0, SRC),
-            min_replica_count: Param::default(min, SRC),
-            idle_replica_count: None,
-            hpa: hpa_defaults(),
-            paused_scale_in: false,
-            paused_scale_out: false,
-            force_activation: false,
-        }),
-    }
+    let params = KedaParams {
+        polling_interval: Param::default(30_000, SRC),
+        cooldown_period: Param::default(300_000, SRC),
+        initial_cooldown_period: Param::default(0, SRC),
+        min_replica_count: Param::default(min, SRC),
+        idle_replica_count: None,
+        hpa: scalelens_core::upstream::kubernetes::hpa_params(),
+        paused_scale_in: false,
+        paused_scale_out: false,
+        force_activation: false,
+    };
+    let object = ("keda.sh/v1alpha1", "ScaledObject", "so");
+    test_autoscaler(
+        Family::Keda,
+        object,
+        (min, max),
+        vec![metric],
+        Algorithm::Keda(params),
+    )
 }
 
 /// [`crate::common::instant_loop`] from 0 replicas: (t, replicas, reason, mode) per decision.
@@ -209,17 +194,8 @@ fn keda_stays_at_zero_below_activation_threshold() {
 }
 
 fn cpu_metric(utilization: f64) -> Metric {
-    Metric {
-        name: Spanned::new("cpu".to_string(), Span::default()),
-        source: MetricSource::KedaResource,
-        target: MetricTarget {
-            target_type: TargetType::Utilization,
-            value: Param::default(utilization, SRC),
-        },
-        bound: None,
-        activation_threshold: None,
-        span: Span::default(),
-    }
+    let (source, ty) = (MetricSource::KedaResource, TargetType::Utilization);
+    test_metric("cpu", source, ty, utilization)
 }
 
 /// kedacore/keda v2.18 `pkg/scaling/scale_handler.go` `getScaledObjectState`: a cpu/memory
@@ -236,23 +212,10 @@ fn cpu_trigger_never_counts_as_activity() {
     assert_eq!(c.next_wake(), 0);
     // Prometheus reads 0 (inactive); the cpu trigger reads 90 % per pod.
     let readings = [
-        MetricReading {
-            total: 0.0,
-            per_pod: 0.0,
-            reporting: 2,
-        },
-        MetricReading {
-            total: 180.0,
-            per_pod: 90.0,
-            reporting: 2,
-        },
+        crate::common::reading(0.0, 0.0, 2),
+        crate::common::reading(180.0, 90.0, 2),
     ];
-    let view = ClusterView {
-        t: 0,
-        replicas: 2,
-        ready: 2,
-        metrics: &readings,
-    };
+    let view = crate::common::view(0, 2, 2, &readings);
     // lastActiveTime is nil and the initial cooldown (0) has passed: scale to zero at once.
     let d = c.wake(&view).expect("a decision");
     assert_eq!((d.desired, d.reason), (0, Reason::ScaleToZero), "{d:?}");
@@ -263,17 +226,8 @@ fn cpu_trigger_never_counts_as_activity() {
         k.min_replica_count.value = 1;
     }
     let mut c = controller_for(&a);
-    let idle = [MetricReading {
-        total: 0.0,
-        per_pod: 0.0,
-        reporting: 0,
-    }];
-    let view = ClusterView {
-        t: 0,
-        replicas: 0,
-        ready: 0,
-        metrics: &idle,
-    };
+    let idle = [crate::common::reading(0.0, 0.0, 0)];
+    let view = crate::common::view(0, 0, 0, &idle);
     let d = c.wake(&view).expect("a decision");
     assert_eq!(d.desired, 1, "{d:?}");
 }
@@ -314,18 +268,9 @@ fn hostile_inputs_do_not_panic() {
                     per_pod,
                     reporting: ready,
                 },
-                MetricReading {
-                    total: 0.0,
-                    per_pod: 0.0,
-                    reporting: 0,
-                },
+                crate::common::reading(0.0, 0.0, 0),
             ];
-            let view = ClusterView {
-                t,
-                replicas,
-                ready,
-                metrics: &readings,
-            };
+            let view = crate::common::view(t, replicas, ready, &readings);
             if let Some(d) = c.wake(&view) {
                 replicas = d.desired;
             }

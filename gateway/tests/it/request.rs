@@ -20,6 +20,23 @@ enum Step<'a> {
 
 use Step::*;
 
+/// A chat completion (`REQ`) at 0, answered `status` with `content_type` at `resp_at`, then
+/// `rest`.
+fn chat<'a>(
+    resp_at: u64,
+    status: u16,
+    content_type: &'a str,
+    rest: impl IntoIterator<Item = Step<'a>>,
+) -> Vec<Step<'a>> {
+    let mut steps = vec![
+        Headers(0, CHAT, "POST"),
+        Body(REQ, true),
+        RespHeaders(resp_at, status, content_type),
+    ];
+    steps.extend(rest);
+    steps
+}
+
 #[derive(Debug, Default)]
 struct Totals {
     started: u32,
@@ -118,13 +135,10 @@ fn outcomes_and_error_classes() {
     let cases: &[(&str, Vec<Step<'_>>, Option<ErrorClass>, u16)] = &[
         (
             "200 JSON",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(5, 200, "application/json"),
+            chat(5, 200, "application/json", [
                 RespBody(9, JSON_OK, true),
                 Done(10, Outcome::Completed),
-            ],
+            ]),
             None,
             200,
         ),
@@ -141,13 +155,10 @@ fn outcomes_and_error_classes() {
         ),
         (
             "reset mid-stream",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(5, 200, "text/event-stream"),
+            chat(5, 200, "text/event-stream", [
                 RespBody(9, &SSE[..70], false),
                 Done(10, Outcome::Reset),
-            ],
+            ]),
             Some(ErrorClass::Reset),
             200,
         ),
@@ -163,25 +174,19 @@ fn outcomes_and_error_classes() {
         ),
         (
             "error event inside a 200 stream (vLLM)",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(5, 200, "text/event-stream"),
+            chat(5, 200, "text/event-stream", [
                 RespBody(9, b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"error\":{\"message\":\"oom\",\"code\":500}}\n\ndata: [DONE]\n\n", true),
                 Done(10, Outcome::Completed),
-            ],
+            ]),
             Some(ErrorClass::Stream),
             200,
         ),
         (
             "local reply (no healthy upstream)",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(1, 503, "text/plain"),
+            chat(1, 503, "text/plain", [
                 RespBody(1, b"no healthy upstream", true),
                 Done(2, Outcome::LocalReply),
-            ],
+            ]),
             Some(ErrorClass::Local),
             503,
         ),
@@ -280,13 +285,15 @@ fn inspection_rules() {
     );
     let (t, _) = run(
         &c,
-        &[
-            Headers(0, CHAT, "POST"),
-            Body(REQ, true),
-            RespHeaders(1, 200, "application/json"),
-            RespBody(2, big.as_bytes(), true),
-            Done(3, Outcome::Completed),
-        ],
+        &chat(
+            1,
+            200,
+            "application/json",
+            [
+                RespBody(2, big.as_bytes(), true),
+                Done(3, Outcome::Completed),
+            ],
+        ),
     );
     assert!(t.malformed.is_empty());
     assert_eq!(t.last.unwrap().finished.unwrap().completion_tokens, 0);
@@ -325,13 +332,15 @@ fn malformed_bodies_are_counted() {
         ),
         (
             "JSON response cut",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(1, 200, "application/json"),
-                RespBody(2, &JSON_OK[..40], true),
-                Done(3, Outcome::Completed),
-            ],
+            chat(
+                1,
+                200,
+                "application/json",
+                [
+                    RespBody(2, &JSON_OK[..40], true),
+                    Done(3, Outcome::Completed),
+                ],
+            ),
             Malformed {
                 response: 1,
                 ..Malformed::default()
@@ -339,15 +348,17 @@ fn malformed_bodies_are_counted() {
         ),
         (
             "SSE events: bad JSON, oversize, unfinished at the end",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(1, 200, "text/event-stream"),
-                RespBody(2, b"data: {\"choices\":[\n\n", false),
-                RespBody(3, oversize.as_bytes(), false),
-                RespBody(4, b"data: {\"choices\":[]}\n\ndata: {\"cho", true),
-                Done(5, Outcome::Completed),
-            ],
+            chat(
+                1,
+                200,
+                "text/event-stream",
+                [
+                    RespBody(2, b"data: {\"choices\":[\n\n", false),
+                    RespBody(3, oversize.as_bytes(), false),
+                    RespBody(4, b"data: {\"choices\":[]}\n\ndata: {\"cho", true),
+                    Done(5, Outcome::Completed),
+                ],
+            ),
             Malformed {
                 sse: 3,
                 ..Malformed::default()
@@ -467,40 +478,46 @@ fn a_reset_request_is_a_new_one_and_mid_stream_chunks_need_no_clock() {
         ("SSE in one chunk", sse_steps(SSE.len())),
         (
             "SSE: empty chunks first, then content",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(5, 200, "text/event-stream"),
-                RespBody(6, b"", false),
-                RespBody(7, b": keep-alive\n\n", false),
-                RespBody(8, &SSE[..50], false),
-                RespBody(9, &SSE[50..], false),
-                RespBody(30, b"", true),
-                Done(31, Outcome::Completed),
-            ],
+            chat(
+                5,
+                200,
+                "text/event-stream",
+                [
+                    RespBody(6, b"", false),
+                    RespBody(7, b": keep-alive\n\n", false),
+                    RespBody(8, &SSE[..50], false),
+                    RespBody(9, &SSE[50..], false),
+                    RespBody(30, b"", true),
+                    Done(31, Outcome::Completed),
+                ],
+            ),
         ),
         (
             "JSON in chunks",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(5, 200, "application/json"),
-                RespBody(6, &JSON_OK[..20], false),
-                RespBody(7, &JSON_OK[20..], false),
-                RespBody(9, b"", true),
-                Done(10, Outcome::Completed),
-            ],
+            chat(
+                5,
+                200,
+                "application/json",
+                [
+                    RespBody(6, &JSON_OK[..20], false),
+                    RespBody(7, &JSON_OK[20..], false),
+                    RespBody(9, b"", true),
+                    Done(10, Outcome::Completed),
+                ],
+            ),
         ),
         (
             "reset mid-stream",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(5, 200, "text/event-stream"),
-                RespBody(9, &SSE[..70], false),
-                RespBody(12, &SSE[70..90], false),
-                Done(40, Outcome::Reset),
-            ],
+            chat(
+                5,
+                200,
+                "text/event-stream",
+                [
+                    RespBody(9, &SSE[..70], false),
+                    RespBody(12, &SSE[70..90], false),
+                    Done(40, Outcome::Reset),
+                ],
+            ),
         ),
         (
             "route not inspected",
@@ -527,14 +544,16 @@ fn a_reset_request_is_a_new_one_and_mid_stream_chunks_need_no_clock() {
         ),
         (
             "inspected route, response neither JSON nor SSE",
-            vec![
-                Headers(0, CHAT, "POST"),
-                Body(REQ, true),
-                RespHeaders(1, 200, "text/plain"),
-                RespBody(2, BIG_JSON, false),
-                RespBody(3, b"", true),
-                Done(4, Outcome::Completed),
-            ],
+            chat(
+                1,
+                200,
+                "text/plain",
+                [
+                    RespBody(2, BIG_JSON, false),
+                    RespBody(3, b"", true),
+                    Done(4, Outcome::Completed),
+                ],
+            ),
         ),
         (
             "request body cut (empty last chunk), model known early",

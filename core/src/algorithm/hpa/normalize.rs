@@ -83,15 +83,18 @@ pub fn stabilize_legacy(
             max_rec = r.replicas;
         }
     }
-    let new = Recommendation {
-        replicas: prenormalized,
-        at: now,
-    };
+    record(recs, old, prenormalized, now);
+    max_rec
+}
+
+/// Record `replicas` at `now`, in the slot `old` (a record older than the windows) when there
+/// is one.
+fn record(recs: &mut Vec<Recommendation>, old: Option<usize>, replicas: i32, now: Millis) {
+    let new = Recommendation { replicas, at: now };
     match old.and_then(|i| recs.get_mut(i)) {
         Some(slot) => *slot = new,
         None => recs.push(new),
     }
-    max_rec
 }
 
 /// `calculateScaleUpLimit`: `max(2 × current, 4)`.
@@ -150,14 +153,7 @@ pub fn stabilize_with_behaviors(
     if rec > down_rec {
         rec = down_rec;
     }
-    let new = Recommendation {
-        replicas: desired,
-        at: now,
-    };
-    match old.and_then(|i| recs.get_mut(i)) {
-        Some(slot) => *slot = new,
-        None => recs.push(new),
-    }
+    record(recs, old, desired, now);
     rec
 }
 

@@ -241,10 +241,19 @@ pub fn resource_utilization_ratio(
             n += 1;
         }
     }
+    utilization_ratio((metrics_total, requests_total, n), target_utilization)
+}
+
+/// `GetResourceUtilizationRatio`'s result from the usage and request totals of `n` pods:
+/// (ratio, utilization % clamped to int32, raw average milli).
+fn utilization_ratio(
+    (metrics_total, requests_total, n): (i128, i128, i128),
+    target_utilization: i32,
+) -> Result<(f64, i32, i64), CalcError> {
     if requests_total == 0 {
         return Err(CalcError::NoMetricsMatchedKnownPods);
     }
-    let pct = (metrics_total * 100) / requests_total;
+    let pct = metrics_total.saturating_mul(100) / requests_total;
     let utilization = pct.clamp(i128::from(i32::MIN), i128::from(i32::MAX)) as i32;
     let raw = if n > 0 {
         (metrics_total / n).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
@@ -258,12 +267,17 @@ pub fn resource_utilization_ratio(
     ))
 }
 
+/// `GetMetricUsageRatio`'s result from the total of `len` pods: (ratio, average milli with
+/// int64 truncation).
+fn usage_ratio(total: i128, len: i128, target: i64) -> (f64, i64) {
+    let usage = (total / len).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+    (usage as f64 / target as f64, usage)
+}
+
 /// `GetMetricUsageRatio`: (ratio, average milli with int64 truncation).
 pub fn metric_usage_ratio(metrics: &BTreeMap<u32, i64>, target: i64) -> (f64, i64) {
     let total: i128 = metrics.values().map(|v| i128::from(*v)).sum();
-    let len = metrics.len().max(1) as i128;
-    let usage = (total / len).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-    (usage as f64 / target as f64, usage)
+    usage_ratio(total, metrics.len().max(1) as i128, target)
 }
 
 fn samples_map(samples: &[Sample]) -> BTreeMap<u32, Sample> {
@@ -279,14 +293,22 @@ struct Grouped {
     metrics: BTreeMap<u32, i64>,
 }
 
-/// The first steps shared by `GetResourceReplicas` and `calcPlainMetricReplicas`: group the
-/// pods, drop the ignored and unready pods' samples, and fail when none is left.
+/// The first steps shared by `GetResourceReplicas` and `calcPlainMetricReplicas`: fail on a
+/// zero target (`zero_target`) or no pods, group the pods, drop the ignored and unready pods'
+/// samples, and fail when none is left.
 fn group_and_filter(
     cfg: &CalcConfig,
+    zero_target: bool,
     is_cpu: bool,
     pods: &[Pod],
     samples: &[Sample],
 ) -> Result<Grouped, CalcError> {
+    if zero_target {
+        return Err(CalcError::InvalidTarget);
+    }
+    if pods.is_empty() {
+        return Err(CalcError::NoPods);
+    }
     let all = samples_map(samples);
     let (ready_count, unready, missing, ignored) = group_pods(pods, &all, is_cpu, cfg);
     let metrics: BTreeMap<u32, i64> = all
@@ -315,27 +337,14 @@ pub fn resource_utilization_replicas(
     pods: &[Pod],
     samples: &[Sample],
 ) -> Result<Proposal, CalcError> {
-    if target_utilization == 0 {
-        return Err(CalcError::InvalidTarget);
-    }
-    if pods.is_empty() {
-        return Err(CalcError::NoPods);
-    }
-    let grouped = group_and_filter(cfg, is_cpu, pods, samples)?;
+    let grouped = group_and_filter(cfg, target_utilization == 0, is_cpu, pods, samples)?;
     let mut requests = BTreeMap::new();
     for pod in pods {
         requests.insert(pod.id, pod.request_milli.ok_or(CalcError::MissingRequest)?);
     }
     let (ratio, utilization, raw) =
         resource_utilization_ratio(&grouped.metrics, &requests, target_utilization)?;
-    let proposal = |replicas: i32, held: bool| Proposal {
-        replicas,
-        usage: i64::from(utilization),
-        raw_usage: raw,
-        ratio,
-        held,
-        new_ratio: None,
-    };
+    let proposal = proposal_of(i64::from(utilization), raw, ratio);
     decide(
         &cfg.tolerances,
         current,
@@ -363,22 +372,9 @@ pub fn plain_metric_replicas(
     pods: &[Pod],
     samples: &[Sample],
 ) -> Result<Proposal, CalcError> {
-    if target_milli == 0 {
-        return Err(CalcError::InvalidTarget);
-    }
-    if pods.is_empty() {
-        return Err(CalcError::NoPods);
-    }
-    let grouped = group_and_filter(cfg, is_cpu, pods, samples)?;
+    let grouped = group_and_filter(cfg, target_milli == 0, is_cpu, pods, samples)?;
     let (ratio, usage) = metric_usage_ratio(&grouped.metrics, target_milli);
-    let proposal = |replicas: i32, held: bool| Proposal {
-        replicas,
-        usage,
-        raw_usage: usage,
-        ratio,
-        held,
-        new_ratio: None,
-    };
+    let proposal = proposal_of(usage, usage, ratio);
     decide(
         &cfg.tolerances,
         current,
@@ -413,10 +409,13 @@ fn decide(
     } = grouped;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
     if !scale_up_with_unready && missing.is_empty() {
-        if tol.is_within(ratio) {
-            return Ok(proposal(current, true));
-        }
-        return Ok(proposal(ceil_i32(ratio * ready_count as f64), false));
+        return Ok(scale_by_ratio(
+            tol,
+            current,
+            ratio,
+            ready_count as f64,
+            &proposal,
+        ));
     }
     if ratio < 1.0 {
         for id in &missing {
@@ -433,26 +432,61 @@ fn decide(
         }
     }
     let new_ratio = recompute(&metrics)?;
+    let len = metrics.len() as f64;
+    Ok(rebalanced(tol, current, (ratio, new_ratio), len, &proposal))
+}
+
+/// A proposal with the first ratio's usage (`new_ratio` none yet).
+fn proposal_of(usage: i64, raw_usage: i64, ratio: f64) -> impl Fn(i32, bool) -> Proposal {
+    move |replicas, held| Proposal {
+        replicas,
+        usage,
+        raw_usage,
+        ratio,
+        held,
+        new_ratio: None,
+    }
+}
+
+/// Every pod ready and reporting: scale by the ratio unless it is within tolerance.
+fn scale_by_ratio(
+    tol: &Tolerances,
+    current: i32,
+    ratio: f64,
+    ready: f64,
+    proposal: &impl Fn(i32, bool) -> Proposal,
+) -> Proposal {
+    if tol.is_within(ratio) {
+        proposal(current, true)
+    } else {
+        proposal(ceil_i32(ratio * ready), false)
+    }
+}
+
+/// After the rebalance (`len` pods counted, `new_ratio` recomputed): hold when the new ratio
+/// is within tolerance, flips direction, or would move replicas against it.
+fn rebalanced(
+    tol: &Tolerances,
+    current: i32,
+    (ratio, new_ratio): (f64, f64),
+    len: f64,
+    proposal: &impl Fn(i32, bool) -> Proposal,
+) -> Proposal {
+    let with_new_ratio = |replicas, held| Proposal {
+        new_ratio: Some(new_ratio),
+        ..proposal(replicas, held)
+    };
     if tol.is_within(new_ratio)
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
     {
-        return Ok(Proposal {
-            new_ratio: Some(new_ratio),
-            ..proposal(current, true)
-        });
+        return with_new_ratio(current, true);
     }
-    let new_replicas = ceil_i32(new_ratio * metrics.len() as f64);
+    let new_replicas = ceil_i32(new_ratio * len);
     if (new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current) {
-        return Ok(Proposal {
-            new_ratio: Some(new_ratio),
-            ..proposal(current, true)
-        });
+        return with_new_ratio(current, true);
     }
-    Ok(Proposal {
-        new_ratio: Some(new_ratio),
-        ..proposal(new_replicas, false)
-    })
+    with_new_ratio(new_replicas, false)
 }
 
 /// `getReadyPodsCount`: pods Running with `Ready=True`; an error when there are no pods.
@@ -460,13 +494,12 @@ pub fn ready_pods_count(pods: &[Pod]) -> Result<i64, CalcError> {
     if pods.is_empty() {
         return Err(CalcError::NoPods);
     }
-    Ok(pods
-        .iter()
-        .filter(|p| {
-            p.phase == PodPhase::Running
-                && p.ready.is_some_and(|c| c.status == ConditionStatus::True)
-        })
-        .count() as i64)
+    Ok(pods.iter().filter(|p| is_running_and_ready(p)).count() as i64)
+}
+
+/// Running with `Ready=True` (what `getReadyPodsCount` counts).
+fn is_running_and_ready(p: &Pod) -> bool {
+    p.phase == PodPhase::Running && p.ready.is_some_and(|c| c.status == ConditionStatus::True)
 }
 
 /// `getUsageRatioReplicaCount` (Object and External `Value` targets).
@@ -505,14 +538,7 @@ pub fn object_value_replicas(
     let ratio = usage_milli as f64 / target_milli as f64;
     let (replicas, held) =
         usage_ratio_replica_count(tol, current, ratio, || ready_pods_count(pods))?;
-    Ok(Proposal {
-        replicas,
-        usage: usage_milli,
-        raw_usage: usage_milli,
-        ratio,
-        held,
-        new_ratio: None,
-    })
+    Ok(proposal_of(usage_milli, usage_milli, ratio)(replicas, held))
 }
 
 /// `GetExternalMetricReplicas`: an External metric with a `value` target; `values` are the
@@ -570,14 +596,7 @@ pub fn per_pod_replicas(
             0
         }
     };
-    Ok(Proposal {
-        replicas,
-        usage: per_pod,
-        raw_usage: per_pod,
-        ratio,
-        held,
-        new_ratio: None,
-    })
+    Ok(proposal_of(per_pod, per_pod, ratio)(replicas, held))
 }
 
 /// `GetExternalPerPodMetricReplicas` with the series summed first.
@@ -636,22 +655,8 @@ fn grouped_utilization_ratio(
         metrics_total = metrics_total.saturating_add(i128::from(e.value).saturating_mul(n));
         requests_total = requests_total.saturating_add(i128::from(e.request).saturating_mul(n));
     }
-    if requests_total == 0 {
-        return Err(CalcError::NoMetricsMatchedKnownPods);
-    }
     let n = i128::try_from(entries_len(entries)).unwrap_or(i128::MAX);
-    let pct = metrics_total.saturating_mul(100) / requests_total;
-    let utilization = pct.clamp(i128::from(i32::MIN), i128::from(i32::MAX)) as i32;
-    let raw = if n > 0 {
-        (metrics_total / n).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
-    } else {
-        0
-    };
-    Ok((
-        f64::from(utilization) / f64::from(target_utilization),
-        utilization,
-        raw,
-    ))
+    utilization_ratio((metrics_total, requests_total, n), target_utilization)
 }
 
 /// `GetMetricUsageRatio` over grouped entries.
@@ -661,8 +666,7 @@ fn grouped_usage_ratio(entries: &[Entry], target: i64) -> (f64, i64) {
         total = total.saturating_add(i128::from(e.value).saturating_mul(i128::from(e.count)));
     }
     let len = i128::try_from(entries_len(entries).max(1)).unwrap_or(i128::MAX);
-    let usage = (total / len).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-    (usage as f64 / target as f64, usage)
+    usage_ratio(total, len, target)
 }
 
 /// How the two plain/utilization calculators differ.
@@ -735,21 +739,17 @@ fn grouped_replicas(
         return Err(CalcError::MissingRequest);
     }
     let (ratio, usage, raw_usage) = ratio_of(&entries)?;
-    let proposal = |replicas: i32, held: bool| Proposal {
-        replicas,
-        usage,
-        raw_usage,
-        ratio,
-        held,
-        new_ratio: None,
-    };
+    let proposal = proposal_of(usage, raw_usage, ratio);
     let tol = &cfg.tolerances;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
     if !scale_up_with_unready && missing.is_empty() {
-        if tol.is_within(ratio) {
-            return Ok(proposal(current, true));
-        }
-        return Ok(proposal(ceil_i32(ratio * ready_count as f64), false));
+        return Ok(scale_by_ratio(
+            tol,
+            current,
+            ratio,
+            ready_count as f64,
+            &proposal,
+        ));
     }
     for g in &missing {
         let request = g.pod.request_milli.unwrap_or(0);
@@ -781,26 +781,8 @@ fn grouped_replicas(
         }
     }
     let (new_ratio, _, _) = ratio_of(&entries)?;
-    if tol.is_within(new_ratio)
-        || (ratio < 1.0 && new_ratio > 1.0)
-        || (ratio > 1.0 && new_ratio < 1.0)
-    {
-        return Ok(Proposal {
-            new_ratio: Some(new_ratio),
-            ..proposal(current, true)
-        });
-    }
-    let new_replicas = ceil_i32(new_ratio * entries_len(&entries) as f64);
-    if (new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current) {
-        return Ok(Proposal {
-            new_ratio: Some(new_ratio),
-            ..proposal(current, true)
-        });
-    }
-    Ok(Proposal {
-        new_ratio: Some(new_ratio),
-        ..proposal(new_replicas, false)
-    })
+    let len = entries_len(&entries) as f64;
+    Ok(rebalanced(tol, current, (ratio, new_ratio), len, &proposal))
 }
 
 /// [`resource_utilization_replicas`] on pod groups.
@@ -855,25 +837,13 @@ pub fn object_value_replicas_grouped(
         }
         let n: u128 = groups
             .iter()
-            .filter(|g| {
-                g.pod.phase == PodPhase::Running
-                    && g.pod
-                        .ready
-                        .is_some_and(|c| c.status == ConditionStatus::True)
-            })
+            .filter(|g| is_running_and_ready(&g.pod))
             .map(|g| u128::from(g.count))
             .sum();
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     };
     let (replicas, held) = usage_ratio_replica_count(tol, current, ratio, ready_pods)?;
-    Ok(Proposal {
-        replicas,
-        usage: usage_milli,
-        raw_usage: usage_milli,
-        ratio,
-        held,
-        new_ratio: None,
-    })
+    Ok(proposal_of(usage_milli, usage_milli, ratio)(replicas, held))
 }
 
 #[cfg(test)]
