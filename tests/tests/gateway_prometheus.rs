@@ -1,5 +1,5 @@
 //! Every PromQL query the project gives for the gateway filter, run through a real Prometheus
-//! (Debian's `prometheus` 2.42, `tests/src/prometheus.rs`) scraping the real Envoy + filter
+//! (Debian's `prometheus` 2.42, `tests/src/prometheus.rs`; the readers: `tests/src/promql.rs`) scraping the real Envoy + filter
 //! (`tests/src/envoy.rs`) after known traffic, through the HTTP API (`/api/v1/query`). The
 //! queries are read from where they are written, so editing a recipe is what gets tested:
 //! README's ```` ```promql ```` block (and every inline query of README must be in it), the
@@ -9,14 +9,18 @@
 //!
 //! The live test is `#[ignore]`d (it needs Envoy and the built .wasm, like `gateway_envoy.rs`)
 //! and run by `cargo xtask test`. Without Prometheus it skips with a message, except in CI
-//! (`SCALELENS_PROMETHEUS` or `CI` set: `.ci/run` installs it), where it fails. The readers'
-//! checks need neither and always run.
+//! (`CI`, `SCALELENS_REQUIRE_PROMETHEUS` or `SCALELENS_PROMETHEUS` set: `.ci/run` installs it),
+//! where it fails. The readers' checks need neither and always run.
 
 use scalelens_core::yaml::{self, Node};
-use scalelens_tests::envoy::*;
+use scalelens_tests::envoy::{
+    chat_body, free_port, http, plugin_wasm, workspace_root, Envoy, EnvoyConfig, Upstream,
+};
+use scalelens_tests::prometheus::{
+    prometheus_or_skip, FakeServer, Options, Prometheus, Reply, Sample, Scrape,
+};
 use scalelens_tests::promql::{
-    self as prom, adapter_rules, inline_queries, keda_queries, prometheus_binary, promql_blocks,
-    substitute, Exposition, Query, Sample, Target, INSTALL,
+    self as prom, adapter_rules, inline_queries, keda_queries, promql_blocks, substitute, Query,
 };
 use std::thread;
 use std::time::{Duration, Instant};
@@ -289,7 +293,7 @@ fn every_source_gives_queries_with_an_expectation() {
 
 /// Run `promql` until `want` holds or `deadline`; the last error otherwise.
 fn run_until(
-    p: &prom::Prometheus,
+    p: &Prometheus,
     promql: &str,
     want: Want,
     deadline: Instant,
@@ -339,8 +343,9 @@ fn traffic_round(envoy: &Envoy) {
 #[test]
 #[ignore = "needs Envoy, the built .wasm and Prometheus; run by `cargo xtask test`"]
 fn every_documented_query_returns_the_expected_values_from_a_real_prometheus() {
-    let Some(binary) = prometheus_binary() else {
-        eprintln!("SKIPPED: Prometheus not found: {INSTALL}");
+    let Some(binary) = prometheus_or_skip(
+        "every_documented_query_returns_the_expected_values_from_a_real_prometheus",
+    ) else {
         return;
     };
     let upstream = Upstream::start();
@@ -357,26 +362,31 @@ fn every_documented_query_returns_the_expected_values_from_a_real_prometheus() {
     let envoy =
         Envoy::start(&config).unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log));
     // kube-state-metrics' Deployment series (its docs: metrics/workload/deployment-metrics.md).
-    let ksm = Exposition::serve(&format!(
-        "# TYPE kube_deployment_status_replicas_available gauge\n\
-         kube_deployment_status_replicas_available{{namespace=\"{NAMESPACE}\",deployment=\"vllm\"}} {REPLICAS}\n"
-    ));
-    let prometheus = prom::Prometheus::start(
+    let ksm = FakeServer::start(Reply::Canned {
+        status: 200,
+        content_type: "text/plain; version=0.0.4",
+        body: format!(
+            "# TYPE kube_deployment_status_replicas_available gauge\n\
+             kube_deployment_status_replicas_available{{namespace=\"{NAMESPACE}\",deployment=\"vllm\"}} {REPLICAS}\n"
+        )
+        .into_bytes(),
+    });
+    let prometheus = Prometheus::start(
         &binary,
-        &[
-            Target {
-                job: "envoy",
-                port: envoy.admin_port,
-                path: "/stats/prometheus",
-                labels: vec![("namespace", NAMESPACE), ("pod", "gateway-0")],
-            },
-            Target {
-                job: "kube-state-metrics",
-                port: ksm.port,
-                path: "/metrics",
-                labels: vec![],
-            },
-        ],
+        &Options {
+            scrape: vec![
+                Scrape::loopback("envoy", envoy.admin_port, "/stats/prometheus")
+                    .label("namespace", NAMESPACE)
+                    .label("pod", "gateway-0"),
+                Scrape {
+                    job: "kube-state-metrics".into(),
+                    target: ksm.url().trim_start_matches("http://").to_string(),
+                    metrics_path: "/metrics".into(),
+                    labels: vec![],
+                },
+            ],
+            ..Options::default()
+        },
     );
     let queries = all_queries();
 

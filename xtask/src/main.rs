@@ -322,8 +322,9 @@ fn plugin_steps() -> Vec<Step> {
         },
         // Every PromQL query of README, the deploy recipes and the Grafana dashboard through a
         // real Prometheus scraping the filter in Envoy (about 30 s). Without a `prometheus`
-        // binary it prints `SKIPPED: …` (hence `--nocapture`) and passes, unless
-        // SCALELENS_PROMETHEUS or CI is set (`.ci/run` installs it): then it fails.
+        // binary it prints `SKIPPED …` (hence `--nocapture`) and passes, unless CI,
+        // SCALELENS_REQUIRE_PROMETHEUS or SCALELENS_PROMETHEUS is set (`.ci/run` installs it
+        // and sets them): then it fails.
         Step {
             name: "gateway queries in Prometheus (cargo test -p scalelens-tests --test gateway_prometheus -- --ignored --nocapture)",
             command: &[
