@@ -19,9 +19,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
-use scalelens_tests::paths::{target_dir, workspace_root};
+use scalelens_tests::paths::{scalelens_binary, workspace_root};
 use scalelens_tests::prometheus::{
     free_port, prometheus_or_skip, scratch_dir, FakeServer, Options, Prometheus, Reply, Scrape,
 };
@@ -32,26 +31,8 @@ const CONFIG: &str = "examples/seed-kpa-gpu-cache/autoscaler.yaml";
 /// The data's last time: 120 steps of 15 s after [`RANGE_T0`].
 const RANGE_END: i64 = RANGE_T0 + 120 * 15;
 
-/// The `scalelens` binary of this test's profile, built once.
 fn scalelens() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let release = !cfg!(debug_assertions);
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "-q", "-p", "scalelens-cli", "--bin", "scalelens"])
-            .current_dir(workspace_root());
-        if release {
-            cmd.arg("--release");
-        }
-        assert!(
-            cmd.status().expect("cargo runs").success(),
-            "cargo build -p scalelens-cli failed"
-        );
-        target_dir()
-            .join(if release { "release" } else { "debug" })
-            .join(format!("scalelens{}", std::env::consts::EXE_SUFFIX))
-    })
+    scalelens_binary()
 }
 
 /// What one run of the binary gave.
