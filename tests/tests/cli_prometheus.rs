@@ -17,7 +17,7 @@
 //! `SCALELENS_REQUIRE_PROMETHEUS` which `.ci/run` sets, or `SCALELENS_PROMETHEUS`) a missing
 //! binary fails ([`prometheus_or_skip`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use scalelens_tests::paths::{scalelens_binary, workspace_root};
