@@ -13,7 +13,8 @@
 //!   `query_range` import in MB/s vs `serde_json::Value`), `gateway_scan` and `yaml_check`
 //!   (`check` on 1, 10 and 50 MB manifests, time per MB); `cargo xtask bench-web`: the
 //!   playground's benchmark in headless Chromium; `cargo xtask bench-plugin`: the gateway
-//!   filter in Envoy (requests/s ratio, CPU per SSE chunk, `.wasm` size).
+//!   filter in Envoy (requests/s ratio, CPU per request against a Lua peer, CPU per SSE chunk
+//!   against the cost probes, `.wasm` size).
 //! - `cargo xtask fuzz [--time S] [--max-len N] [--avoid-pending] [TARGET...]`: the
 //!   cargo-fuzz targets of `fuzz/` for a bounded time each, failing on any crash (`fuzz.rs`).
 //!
@@ -518,8 +519,9 @@ tasks:
                     scanning, natively), yaml_check (check on 1/10/50 MB manifests: linear)
   bench-web         the playground's benchmark in headless Chromium (edit -> chart, first
                     paint, wasm size)
-  bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size,
-                    beside cost probes; then its own code in Node's V8 (plugin/bench/v8-host.mjs)
+  bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per request vs a Lua peer
+                    (plugin/bench/lua-peer.lua), CPU per SSE chunk, .wasm size, beside cost
+                    probes; then its own code in Node's V8 (plugin/bench/v8-host.mjs)
   fuzz [--time S] [--max-len N] [--avoid-pending] [TARGET...]
                     the cargo-fuzz targets of fuzz/ (nightly, AddressSanitizer), each S seconds
                     (default 30) on its checked-in corpus, inputs up to N bytes (default 65536);
