@@ -322,7 +322,8 @@ fn plugin_steps() -> Vec<Step> {
             ],
         },
         // Every PromQL query of README, the deploy recipes and the Grafana dashboard through a
-        // real Prometheus scraping the filter in Envoy (about 30 s). Without a `prometheus`
+        // real Prometheus scraping the filter in Envoy, and `scalelens simulate --prometheus`
+        // replaying the HPA recipe on what it saw (about 45 s; the two tests run in parallel). Without a `prometheus`
         // binary it prints `SKIPPED …` (hence `--nocapture`) and passes, unless CI,
         // SCALELENS_REQUIRE_PROMETHEUS or SCALELENS_PROMETHEUS is set (`.ci/run` installs it
         // and sets them): then it fails.
