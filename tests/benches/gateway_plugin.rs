@@ -18,7 +18,14 @@
 //! Beside the filter, in the same rounds, the cost probes `cargo xtask bench-plugin` builds
 //! (`plugin/src/probe.rs`, passed in `BENCH_PROBES`): `probe-count` (the issue's minimal
 //! counting filter) and `probe-floor` (only the host calls the signals need, no computation):
-//! what the filter costs above the floor is its own code.
+//! what the filter costs above the floor is its own code. And the **peer**: Envoy's built-in
+//! Lua filter running `plugin/bench/lua-peer.lua` (counts SSE `data:` events, reads
+//! `completion_tokens` from the final chunk), what a team would write by hand instead.
+//!
+//! The summary gives the issue's goals, each a ratio within one round (every Envoy loaded at
+//! once), as the median and the spread (min–max) over the rounds: per route (GET, JSON, SSE)
+//! the filter's Envoy CPU per request over the Lua peer's (goal ≤ 1), and per SSE chunk the
+//! filter's CPU above `probe-floor`'s (goal ≤ 1 µs).
 //!
 //! Environment: `WRK` (default `wrk` on PATH), `WASM_OPT` (default `wasm-opt` on PATH, then
 //! `node_modules/.bin/wasm-opt` under the workspace or /work/node-tools), `BENCH_SECONDS`
@@ -111,6 +118,8 @@ fn stat_cpu_us(pid: u32) -> u64 {
 const SSE_CLIENTS: usize = 4;
 const SSE_REQUESTS: usize = 24;
 const SSE_CHUNKS: u64 = 200;
+/// Streams per Envoy per SSE round.
+const SSE_STREAMS: usize = SSE_CLIENTS * SSE_REQUESTS;
 
 /// Load every Envoy at the same time, `clients` threads each running `work(port)`, so a
 /// machine that slows down or speeds up does so for all of them alike. Returns each Envoy's
@@ -271,6 +280,97 @@ impl Variant {
     }
 }
 
+/// The Lua peer's script (`plugin/bench/lua-peer.lua`).
+const LUA_PEER: &str = "plugin/bench/lua-peer.lua";
+
+/// The example config without the scalelens filter and with Envoy's built-in Lua filter
+/// running [`LUA_PEER`] in its place (before the router).
+fn lua_peer_yaml(config: &EnvoyConfig) -> String {
+    let router = "          - name: envoy.filters.http.router";
+    let yaml = config.render();
+    assert_eq!(
+        yaml.matches(router).count(),
+        1,
+        "one router filter in plugin/envoy.yaml"
+    );
+    let script = workspace_root().join(LUA_PEER);
+    assert!(script.is_file(), "{} is missing", script.display());
+    let lua = format!(
+        "          - name: envoy.filters.http.lua\n            typed_config:\n              \
+         \"@type\": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua\n              \
+         default_source_code: {{ filename: \"{}\" }}\n",
+        script.display()
+    );
+    yaml.replace(router, &format!("{lua}{router}"))
+}
+
+impl Variant {
+    /// Envoy with the Lua peer instead of the filter.
+    fn lua_peer(upstream: &Upstream, pinned: bool) -> Variant {
+        let config = EnvoyConfig {
+            listener_port: free_port(),
+            admin_port: free_port(),
+            upstream_port: upstream.port,
+            wasm: PathBuf::new(),
+            plugin_json: None,
+            without_filter: true,
+        };
+        let envoy =
+            Envoy::start_rendered(&lua_peer_yaml(&config), &config, 1).unwrap_or_else(|e| {
+                panic!("Envoy with the Lua peer exited ({:?}):\n{}", e.code, e.log)
+            });
+        if pinned {
+            pin(envoy.pid(), "0");
+        }
+        Variant {
+            name: LUA_NAME.to_string(),
+            probe: false,
+            envoy,
+            cpu_us: 0,
+            chunks: 0,
+        }
+    }
+}
+
+/// Panics when the Lua peer's Envoy logged a Lua error (a script error is logged per request
+/// and the request passes unmeasured), after one SSE stream through it.
+fn lua_ran_clean(variants: &[Variant]) {
+    let Some(v) = variants.iter().find(|v| v.name == LUA_NAME) else {
+        return;
+    };
+    let r = http(
+        v.envoy.listener_port,
+        "POST",
+        "/v1/chat/completions",
+        &[("x-test-scenario", "sse"), ("x-test-chunks", "3")],
+        &chat_body("llama-3-8b", true),
+    );
+    assert!(r.is_ok_and(|r| r.status == 200), "SSE through the Lua peer");
+    let log = v.envoy.log();
+    let errors: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("[lua]") && (l.contains("[error]") || l.contains("[critical]")))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the Lua peer failed:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// The Lua peer's name in the output.
+const LUA_NAME: &str = "lua-peer";
+
+/// `median [min–max]` of per-round values.
+fn spread(v: &[f64], unit: &str, digits: usize) -> String {
+    let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!(
+        "{:.digits$}{unit} [{min:.digits$}–{max:.digits$}]",
+        median(v.to_vec())
+    )
+}
+
 /// The goal's verdict for `v`; a cost probe is a measurement, not a candidate.
 fn verdict(v: &Variant, goal: &str, met: bool) -> String {
     match (v.probe, met) {
@@ -282,6 +382,8 @@ fn verdict(v: &Variant, goal: &str, met: bool) -> String {
 
 /// A wrk workload: the path and the Lua script that sets method, body and headers.
 struct Workload {
+    /// The route's short name in the summary (`GET`, `JSON`).
+    short: &'static str,
     name: &'static str,
     path: &'static str,
     lua: String,
@@ -289,7 +391,14 @@ struct Workload {
 
 /// Alternating wrk rounds over the variants: requests/s, Envoy CPU per request, and each
 /// filter's ratio to the first variant (no filter).
-fn throughput(variants: &[Variant], w: &Workload, script: &Path, rounds: u64, seconds: u64) {
+/// Returns, per variant, its Envoy CPU µs per request in each all-at-once round.
+fn throughput(
+    variants: &[Variant],
+    w: &Workload,
+    script: &Path,
+    rounds: u64,
+    seconds: u64,
+) -> Vec<Vec<f64>> {
     println!("  -- requests/s: {} ({})", w.name, w.path);
     let n = variants.len();
     let mut rps = vec![Vec::new(); n];
@@ -314,6 +423,7 @@ fn throughput(variants: &[Variant], w: &Workload, script: &Path, rounds: u64, se
     // 1 / CPU per request, so the ratio of the two is the throughput ratio without the noise
     // of runs seconds apart.
     let mut implied = vec![Vec::new(); n];
+    let mut cpu_per_round = vec![Vec::new(); n];
     let envoys: Vec<&Envoy> = variants.iter().map(|v| &v.envoy).collect();
     for _ in 0..rounds {
         let (script, path) = (script.to_path_buf(), w.path);
@@ -325,6 +435,7 @@ fn throughput(variants: &[Variant], w: &Workload, script: &Path, rounds: u64, se
             .collect();
         for i in 0..n {
             implied[i].push(cpu_per[0] / cpu_per[i]);
+            cpu_per_round[i].push(cpu_per[i]);
         }
     }
     for (i, v) in variants.iter().enumerate().skip(1) {
@@ -342,6 +453,52 @@ fn throughput(variants: &[Variant], w: &Workload, script: &Path, rounds: u64, se
             per_request[i] - per_request[0],
             median(implied[i].clone()),
         );
+    }
+    cpu_per_round
+}
+
+/// The issue's cost goals, each a ratio within a round (every Envoy loaded at once, so drift
+/// cancels), as the median and spread over the rounds: per route, the filter's Envoy CPU per
+/// request over the Lua peer's (goal ≤ 1), and per SSE chunk, the filter's CPU above
+/// `probe-floor`'s (goal ≤ 1 µs).
+fn summary(variants: &[Variant], per_request: &[(&str, Vec<Vec<f64>>)], per_chunk: &[Vec<f64>]) {
+    let at = |name: &str| variants.iter().position(|v| v.name == name);
+    let (Some(ours), Some(lua)) = (at("with filter"), at(LUA_NAME)) else {
+        return;
+    };
+    let rounds = per_request.first().map_or(0, |(_, r)| r[ours].len());
+    println!(
+        "  == summary: median [min–max] over {rounds} rounds, each with every Envoy loaded at once"
+    );
+    for (route, cpu) in per_request {
+        let ratio: Vec<f64> = cpu[ours]
+            .iter()
+            .zip(&cpu[lua])
+            .map(|(o, l)| o / l)
+            .collect();
+        let median_ratio = median(ratio.clone());
+        println!(
+            "  {route:<4} Envoy CPU per request: filter {} / {LUA_NAME} {} / no filter {} = ratio {}   (goal <= 1: {})",
+            spread(&cpu[ours], " us", 1),
+            spread(&cpu[lua], " us", 1),
+            spread(&cpu[0], " us", 1),
+            spread(&ratio, "", 3),
+            if median_ratio <= 1.0 { "met" } else { "NOT met" }
+        );
+    }
+    if let Some(floor) = at("probe-floor") {
+        if let (Some(o), Some(f)) = (per_chunk.get(ours), per_chunk.get(floor)) {
+            let above: Vec<f64> = o.iter().zip(f).map(|(o, f)| o - f).collect();
+            let m = median(above.clone());
+            println!(
+                "  SSE  extra Envoy CPU per chunk: filter {}, probe-floor {}, {LUA_NAME} {}; filter − probe-floor {}   (goal <= 1 us: {})",
+                spread(o, " us", 2),
+                spread(f, " us", 2),
+                per_chunk.get(lua).map_or("-".into(), |l| spread(l, " us", 2)),
+                spread(&above, " us", 2),
+                if m <= 1.0 { "met" } else { "NOT met" }
+            );
+        }
     }
 }
 
@@ -380,11 +537,13 @@ fn main() {
     let upstream = Upstream::start();
     let workloads = [
         Workload {
+            short: "GET",
             name: "plain proxied GET, not inspected",
             path: "/v1/models",
             lua: "wrk.method = \"GET\"\nwrk.headers[\"x-test-scenario\"] = \"json\"\n".to_string(),
         },
         Workload {
+            short: "JSON",
             name: "JSON chat completions, bodies inspected",
             path: "/v1/chat/completions",
             lua: format!(
@@ -410,6 +569,11 @@ fn main() {
         Variant::new("without filter", &upstream, None, pinned),
         Variant::new("with filter", &upstream, Some(&filter), pinned),
     ];
+    variants.push(Variant::lua_peer(&upstream, pinned));
+    println!(
+        "  {LUA_NAME}: {LUA_PEER} in Envoy's built-in Lua filter (counts SSE `data:` events, \
+         reads completion_tokens from the final chunk; no metrics)"
+    );
     for b in before.iter().chain(&probes) {
         let name = b
             .file_stem()
@@ -430,18 +594,25 @@ fn main() {
             wrk(v.envoy.listener_port, 1, script, w.path);
         }
     }
+    // The Lua peer ran its script on every workload, or the comparison is void.
+    lua_ran_clean(&variants);
     // BENCH_ONLY=rps | sse runs one part (while investigating); default both.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    // Per workload (GET, JSON, then SSE), per variant, per round: Envoy CPU µs per request
+    // with every Envoy loaded at once.
+    let mut per_request: Vec<(&str, Vec<Vec<f64>>)> = Vec::new();
     if only != "sse" {
         for (w, script) in workloads.iter().zip(&scripts) {
-            throughput(&variants, w, script, rounds, seconds);
+            per_request.push((w.short, throughput(&variants, w, script, rounds, seconds)));
         }
     }
     if only == "rps" {
+        summary(&variants, &per_request, &[]);
         return;
     }
 
     let mut per_chunk_rounds: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    let mut sse_cpu_rounds: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     for round in 1..=rounds {
         let start = Instant::now();
         let envoys: Vec<&Envoy> = variants.iter().map(|v| &v.envoy).collect();
@@ -452,6 +623,7 @@ fn main() {
             v.cpu_us += cpu[i];
             v.chunks += n;
             per_chunk_rounds[i].push((cpu[i] as f64 - cpu[0] as f64) / n.max(1) as f64);
+            sse_cpu_rounds[i].push(cpu[i] as f64 / SSE_STREAMS as f64);
         }
         println!(
             "{line}   ({n} chunks each, {:.1} s)",
@@ -468,6 +640,8 @@ fn main() {
             verdict(v, "<= 3 us", per_chunk <= 3.0)
         );
     }
+    per_request.push(("SSE", sse_cpu_rounds));
+    summary(&variants, &per_request, &per_chunk_rounds);
     for script in &scripts {
         let _ = std::fs::remove_file(script);
     }

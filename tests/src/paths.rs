@@ -25,3 +25,27 @@ pub fn target_dir() -> PathBuf {
         .and_then(|exe| exe.ancestors().nth(3).map(Path::to_path_buf))
         .unwrap_or_else(|| workspace_root().join("target"))
 }
+
+/// The `scalelens` binary of the calling test's profile, built once per test process
+/// (`cargo build -p scalelens-cli`, `--release` for a release test build), for tests that run
+/// it as a user would.
+pub fn scalelens_binary() -> &'static Path {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let release = !cfg!(debug_assertions);
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut cmd = std::process::Command::new(cargo);
+        cmd.args(["build", "-q", "-p", "scalelens-cli", "--bin", "scalelens"])
+            .current_dir(workspace_root());
+        if release {
+            cmd.arg("--release");
+        }
+        assert!(
+            cmd.status().expect("cargo runs").success(),
+            "cargo build -p scalelens-cli failed"
+        );
+        target_dir()
+            .join(if release { "release" } else { "debug" })
+            .join(format!("scalelens{}", std::env::consts::EXE_SUFFIX))
+    })
+}

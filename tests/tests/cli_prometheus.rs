@@ -13,17 +13,16 @@
 //! - The harness itself scrapes a loopback target (what the Envoy tests build on).
 //!
 //! These tests skip, saying so, when Prometheus is not installed (`apt-get install -y
-//! prometheus`); they never skip because of anything else, and `.ci/run` (which installs it)
-//! sets `SCALELENS_REQUIRE_PROMETHEUS=1` so that there a missing binary fails.
+//! prometheus`); they never skip because of anything else, and in CI (`CI`, or
+//! `SCALELENS_REQUIRE_PROMETHEUS` which `.ci/run` sets, or `SCALELENS_PROMETHEUS`) a missing
+//! binary fails ([`prometheus_or_skip`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
-use scalelens_tests::paths::{target_dir, workspace_root};
+use scalelens_tests::paths::{scalelens_binary, workspace_root};
 use scalelens_tests::prometheus::{
-    free_port, prometheus_binary, promtool_binary, scratch_dir, FakeServer, Options, Prometheus,
-    Reply, Scrape,
+    free_port, prometheus_or_skip, scratch_dir, FakeServer, Options, Prometheus, Reply, Scrape,
 };
 use scalelens_tests::RANGE_T0;
 
@@ -32,47 +31,8 @@ const CONFIG: &str = "examples/seed-kpa-gpu-cache/autoscaler.yaml";
 /// The data's last time: 120 steps of 15 s after [`RANGE_T0`].
 const RANGE_END: i64 = RANGE_T0 + 120 * 15;
 
-/// Prometheus, or `None` (and a message on stderr) when it is not installed. With
-/// `SCALELENS_REQUIRE_PROMETHEUS` set (`.ci/run` sets it), a missing binary fails instead.
-fn prometheus_or_skip(test: &str) -> Option<PathBuf> {
-    match (prometheus_binary(), promtool_binary()) {
-        (Some(p), Some(_)) => Some(p),
-        _ if std::env::var_os("SCALELENS_REQUIRE_PROMETHEUS").is_some_and(|v| !v.is_empty()) => {
-            panic!(
-                "{test}: SCALELENS_REQUIRE_PROMETHEUS is set but the prometheus and promtool \
-                 binaries are not installed (Debian: apt-get install -y prometheus)"
-            )
-        }
-        _ => {
-            eprintln!(
-                "SKIPPED {test}: the prometheus and promtool binaries are not installed \
-                 (Debian: apt-get install -y prometheus; or set SCALELENS_PROMETHEUS)"
-            );
-            None
-        }
-    }
-}
-
-/// The `scalelens` binary of this test's profile, built once.
 fn scalelens() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let release = !cfg!(debug_assertions);
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "-q", "-p", "scalelens-cli", "--bin", "scalelens"])
-            .current_dir(workspace_root());
-        if release {
-            cmd.arg("--release");
-        }
-        assert!(
-            cmd.status().expect("cargo runs").success(),
-            "cargo build -p scalelens-cli failed"
-        );
-        target_dir()
-            .join(if release { "release" } else { "debug" })
-            .join(format!("scalelens{}", std::env::consts::EXE_SUFFIX))
-    })
+    scalelens_binary()
 }
 
 /// What one run of the binary gave.
@@ -636,28 +596,43 @@ fn harness_scrapes_a_loopback_target() {
                 job: "probe".into(),
                 target: target.url().trim_start_matches("http://").to_string(),
                 metrics_path: "/metrics".into(),
+                labels: vec![("namespace".into(), "llm".into())],
             }],
             ..Options::default()
         },
     );
-    let start = std::time::Instant::now();
-    loop {
-        let (status, body) = prom.get("/api/v1/query?query=scalelens_harness_probe");
-        assert_eq!(status, 200, "{body}");
-        let v = json(&body);
-        let result = &v["data"]["result"][0];
-        if !result.is_null() {
-            assert_eq!(result["metric"]["job"], "probe", "{body}");
-            assert_eq!(result["metric"]["cluster"], "vllm", "{body}");
-            assert_eq!(result["value"][1], "7", "{body}");
-            break;
-        }
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "no scrape within 20 s: {body}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    // `start` returned after the first scrape: the API client reads it at once.
+    let samples = prom
+        .query("scalelens_harness_probe")
+        .expect("the query runs");
+    assert_eq!(samples.len(), 1, "{samples:?}");
+    let labels: Vec<(&str, &str)> = samples[0]
+        .labels
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("__name__", "scalelens_harness_probe"),
+            ("cluster", "vllm"),
+            ("instance", target.url().trim_start_matches("http://")),
+            ("job", "probe"),
+            ("namespace", "llm"),
+        ]
+    );
+    assert_eq!(samples[0].value, 7.0);
+    assert_eq!(
+        prom.label_values("scalelens_harness_probe", "cluster"),
+        Ok(vec!["vllm".to_string()])
+    );
+    assert_eq!(
+        prom.series("{job=\"probe\"}").map(|s| s.is_empty()),
+        Ok(false)
+    );
+    // A query Prometheus refuses is its own error, not an empty result.
+    let refused = prom.query("sum(").expect_err("a parse error");
+    assert!(refused.starts_with("bad_data: "), "{refused}");
     assert!(target
         .requests()
         .iter()

@@ -1,5 +1,5 @@
 //! Every PromQL query the project gives for the gateway filter, run through a real Prometheus
-//! (Debian's `prometheus` 2.42, `tests/src/prometheus.rs`) scraping the real Envoy + filter
+//! (Debian's `prometheus` 2.42, `tests/src/prometheus.rs`; the readers: `tests/src/promql.rs`) scraping the real Envoy + filter
 //! (`tests/src/envoy.rs`) after known traffic, through the HTTP API (`/api/v1/query`). The
 //! queries are read from where they are written, so editing a recipe is what gets tested:
 //! README's ```` ```promql ```` block (and every inline query of README must be in it), the
@@ -9,14 +9,19 @@
 //!
 //! The live test is `#[ignore]`d (it needs Envoy and the built .wasm, like `gateway_envoy.rs`)
 //! and run by `cargo xtask test`. Without Prometheus it skips with a message, except in CI
-//! (`SCALELENS_PROMETHEUS` or `CI` set: `.ci/run` installs it), where it fails. The readers'
-//! checks need neither and always run.
+//! (`CI`, `SCALELENS_REQUIRE_PROMETHEUS` or `SCALELENS_PROMETHEUS` set: `.ci/run` installs it),
+//! where it fails. The readers' checks need neither and always run.
 
 use scalelens_core::yaml::{self, Node};
-use scalelens_tests::envoy::*;
+use scalelens_tests::envoy::{
+    chat_body, free_port, http, plugin_wasm, workspace_root, Envoy, EnvoyConfig, Upstream,
+};
+use scalelens_tests::paths::scalelens_binary;
+use scalelens_tests::prometheus::{
+    prometheus_or_skip, FakeServer, Options, Prometheus, Reply, Sample, Scrape,
+};
 use scalelens_tests::promql::{
-    self as prom, adapter_rules, inline_queries, keda_queries, prometheus_binary, promql_blocks,
-    substitute, Exposition, Query, Sample, Target, INSTALL,
+    self as prom, adapter_rules, inline_queries, keda_queries, promql_blocks, substitute, Query,
 };
 use std::thread;
 use std::time::{Duration, Instant};
@@ -289,7 +294,7 @@ fn every_source_gives_queries_with_an_expectation() {
 
 /// Run `promql` until `want` holds or `deadline`; the last error otherwise.
 fn run_until(
-    p: &prom::Prometheus,
+    p: &Prometheus,
     promql: &str,
     want: Want,
     deadline: Instant,
@@ -339,8 +344,9 @@ fn traffic_round(envoy: &Envoy) {
 #[test]
 #[ignore = "needs Envoy, the built .wasm and Prometheus; run by `cargo xtask test`"]
 fn every_documented_query_returns_the_expected_values_from_a_real_prometheus() {
-    let Some(binary) = prometheus_binary() else {
-        eprintln!("SKIPPED: Prometheus not found: {INSTALL}");
+    let Some(binary) = prometheus_or_skip(
+        "every_documented_query_returns_the_expected_values_from_a_real_prometheus",
+    ) else {
         return;
     };
     let upstream = Upstream::start();
@@ -357,26 +363,31 @@ fn every_documented_query_returns_the_expected_values_from_a_real_prometheus() {
     let envoy =
         Envoy::start(&config).unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log));
     // kube-state-metrics' Deployment series (its docs: metrics/workload/deployment-metrics.md).
-    let ksm = Exposition::serve(&format!(
-        "# TYPE kube_deployment_status_replicas_available gauge\n\
-         kube_deployment_status_replicas_available{{namespace=\"{NAMESPACE}\",deployment=\"vllm\"}} {REPLICAS}\n"
-    ));
-    let prometheus = prom::Prometheus::start(
+    let ksm = FakeServer::start(Reply::Canned {
+        status: 200,
+        content_type: "text/plain; version=0.0.4",
+        body: format!(
+            "# TYPE kube_deployment_status_replicas_available gauge\n\
+             kube_deployment_status_replicas_available{{namespace=\"{NAMESPACE}\",deployment=\"vllm\"}} {REPLICAS}\n"
+        )
+        .into_bytes(),
+    });
+    let prometheus = Prometheus::start(
         &binary,
-        &[
-            Target {
-                job: "envoy",
-                port: envoy.admin_port,
-                path: "/stats/prometheus",
-                labels: vec![("namespace", NAMESPACE), ("pod", "gateway-0")],
-            },
-            Target {
-                job: "kube-state-metrics",
-                port: ksm.port,
-                path: "/metrics",
-                labels: vec![],
-            },
-        ],
+        &Options {
+            scrape: vec![
+                Scrape::loopback("envoy", envoy.admin_port, "/stats/prometheus")
+                    .label("namespace", NAMESPACE)
+                    .label("pod", "gateway-0"),
+                Scrape {
+                    job: "kube-state-metrics".into(),
+                    target: ksm.url().trim_start_matches("http://").to_string(),
+                    metrics_path: "/metrics".into(),
+                    labels: vec![],
+                },
+            ],
+            ..Options::default()
+        },
     );
     let queries = all_queries();
 
@@ -517,4 +528,208 @@ fn readme_metric_table_matches_the_catalogue() {
             def.name
         );
     }
+}
+
+/// Requests held open together in the replay test's burst (3 pods' worth at the HPA
+/// recipe's 8 per pod).
+const BURST: u64 = 24;
+/// The replay window, in seconds from its start `t0`: the burst starts at 3 s and holds for
+/// 17 s, so the HPA recipe's syncs (every 15 s from `t0`: Kubernetes'
+/// `--horizontal-pod-autoscaler-sync-period` default) see 0 at 0 s, the burst at 15 s and 0
+/// again at 30 s, each at least 3 s from an edge.
+const BURST_FROM_S: u64 = 3;
+const BURST_HOLD_S: u64 = 17;
+const WINDOW_S: u64 = 30;
+
+/// Unix seconds now.
+fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs_f64()
+}
+
+/// Sleep until Unix time `t` (seconds).
+fn sleep_until(t: f64) {
+    let left = t - unix_now();
+    if left > 0.0 {
+        thread::sleep(Duration::from_secs_f64(left));
+    }
+}
+
+/// Traffic → the filter in Envoy → a real Prometheus scraping Envoy's admin endpoint →
+/// `scalelens simulate --prometheus URL --query Q` replaying the HPA recipe
+/// (`plugin/deploy/hpa.yaml`, 8 in-flight requests per pod) on what the gateway saw, end to
+/// end, in one test: 1 quick request, then 24 requests held 17 s together (about 45 s in all,
+/// loopback only). The query is README's first (the in-flight sum `hpa.yaml` scales on). The
+/// series Prometheus holds has a point every second with 24 during the burst and 0 around it;
+/// the replay reads that demand at each HPA sync and scales 1 → 3 at the sync in the burst
+/// (then holds 3: the recipe's 5-minute scale-down stabilization).
+#[test]
+#[ignore = "needs Envoy, the built .wasm and Prometheus; run by `cargo xtask test`"]
+fn a_replay_of_the_hpa_recipe_on_what_the_gateway_saw_follows_the_traffic() {
+    let Some(binary) = prometheus_or_skip(
+        "a_replay_of_the_hpa_recipe_on_what_the_gateway_saw_follows_the_traffic",
+    ) else {
+        return;
+    };
+    let query = promql_blocks(&read("README.md"))
+        .into_iter()
+        .next()
+        .expect("README's promql block");
+    assert_eq!(
+        query, "sum by (cluster) (scalelens_gateway_in_flight_requests{cluster=\"vllm\"})",
+        "README's first query is the in-flight sum the HPA recipe scales on"
+    );
+    let upstream = Upstream::start();
+    let config = EnvoyConfig {
+        listener_port: free_port(),
+        admin_port: free_port(),
+        upstream_port: upstream.port,
+        wasm: plugin_wasm(),
+        plugin_json: Some(format!(r#"{{"models":["{MODEL}"]}}"#)),
+        without_filter: false,
+    };
+    let envoy =
+        Envoy::start(&config).unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log));
+    let prometheus = Prometheus::start(
+        &binary,
+        &Options {
+            scrape: vec![Scrape::loopback(
+                "envoy",
+                envoy.admin_port,
+                "/stats/prometheus",
+            )],
+            ..Options::default()
+        },
+    );
+    // One request creates the in-flight series (at 0 once it is done); wait until Prometheus
+    // has scraped it, so that the window has a point every second from its start.
+    let r = envoy
+        .request(CHAT, &[], &chat_body(MODEL, false))
+        .expect("the first request");
+    assert_eq!(r.status, 200);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !prometheus
+        .query(&query)
+        .is_ok_and(|s| s.len() == 1 && s[0].value == 0.0)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no in-flight series at 0 in Prometheus: {:?}\n{}",
+            prometheus.query(&query),
+            envoy.prometheus().dump("scalelens_")
+        );
+        thread::sleep(Duration::from_millis(200));
+    }
+    let t0 = unix_now().ceil() as u64;
+    sleep_until((t0 + BURST_FROM_S) as f64);
+    let port = envoy.listener_port;
+    let hold = (BURST_HOLD_S * 1000).to_string();
+    let burst: Vec<_> = (0..BURST)
+        .map(|_| {
+            let hold = hold.clone();
+            thread::spawn(move || {
+                http(
+                    port,
+                    "POST",
+                    CHAT,
+                    &[("x-test-scenario", "hold"), ("x-test-delay-ms", &hold)],
+                    &chat_body(MODEL, false),
+                )
+            })
+        })
+        .collect();
+    for h in burst {
+        let r = h.join().expect("burst client").expect("burst request");
+        assert_eq!(r.status, 200);
+    }
+    // One scrape after the window's end.
+    sleep_until((t0 + WINDOW_S) as f64 + 1.5);
+    let (from, to) = (t0.to_string(), (t0 + WINDOW_S).to_string());
+
+    // What Prometheus holds: a point every second, 24 during the burst, 0 around it.
+    let range = prometheus
+        .api(
+            "query_range",
+            &[
+                ("query", &query),
+                ("start", &from),
+                ("end", &to),
+                ("step", "1"),
+            ],
+        )
+        .expect("query_range");
+    let values: Vec<(u64, f64)> = range["result"][0]["values"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| {
+            let t = p.get(0)?.as_f64()? as u64;
+            let v = p.get(1)?.as_str()?.parse().ok()?;
+            Some((t - t0, v))
+        })
+        .collect();
+    assert_eq!(
+        values.len() as u64,
+        WINDOW_S + 1,
+        "one point a second: {values:?}"
+    );
+    for &(t, v) in &values {
+        // 2 s at each edge for the 100 ms tick, the 1 s scrape and the requests' start.
+        let inside = (BURST_FROM_S + 2..=BURST_FROM_S + BURST_HOLD_S - 1).contains(&t);
+        let outside = !(BURST_FROM_S..=BURST_FROM_S + BURST_HOLD_S + 2).contains(&t);
+        if inside {
+            assert_eq!(v, BURST as f64, "in-flight at {t} s: {values:?}");
+        } else if outside {
+            assert_eq!(v, 0.0, "in-flight at {t} s: {values:?}");
+        } else {
+            assert!((0.0..=BURST as f64).contains(&v), "{t} s: {values:?}");
+        }
+    }
+
+    // The replay of the HPA recipe on it, as a user runs it.
+    let out = std::process::Command::new(scalelens_binary())
+        .current_dir(workspace_root())
+        .env_remove("SCALELENS_PROMETHEUS_TOKEN")
+        .args(["simulate", "plugin/deploy/hpa.yaml", "--format", "json"])
+        .args(["--prometheus", &prometheus.url(), "--query", &query])
+        .args(["--from", &from, "--to", &to, "--step", "1s"])
+        .args(["--pod-startup", "5s"])
+        .output()
+        .expect("scalelens runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(json["samples"]["format"], "prometheus-json", "{stdout}");
+    assert_eq!(json["samples"]["series"], 1, "{stdout}");
+    // (t, demand, replicas, desired) at each HPA sync: `replicas` is the count the sync
+    // found, `desired` what it decided.
+    let rows: Vec<(u64, f64, u64, u64)> = json["timeline"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            (
+                r["t"].as_u64().unwrap_or(u64::MAX),
+                r["demand"].as_f64().unwrap_or(f64::NAN),
+                r["replicas"].as_u64().unwrap_or(0),
+                r["desired"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let pods = BURST.div_ceil(8);
+    assert_eq!(
+        rows,
+        [
+            (0, 0.0, 1, 1),
+            (15, BURST as f64, 1, pods),
+            (30, 0.0, pods, pods)
+        ],
+        "(t, demand, replicas, desired) at each HPA sync:\n{stdout}"
+    );
 }

@@ -13,7 +13,8 @@
 //!   `query_range` import in MB/s vs `serde_json::Value`), `gateway_scan` and `yaml_check`
 //!   (`check` on 1, 10 and 50 MB manifests, time per MB); `cargo xtask bench-web`: the
 //!   playground's benchmark in headless Chromium; `cargo xtask bench-plugin`: the gateway
-//!   filter in Envoy (requests/s ratio, CPU per SSE chunk, `.wasm` size).
+//!   filter in Envoy (requests/s ratio, CPU per request against a Lua peer, CPU per SSE chunk
+//!   against the cost probes, `.wasm` size).
 //! - `cargo xtask fuzz [--time S] [--max-len N] [--avoid-pending] [TARGET...]`: the
 //!   cargo-fuzz targets of `fuzz/` for a bounded time each, failing on any crash (`fuzz.rs`).
 //!
@@ -257,9 +258,11 @@ fn plugin_steps() -> Vec<Step> {
             command: "cargo test -p scalelens-tests --test gateway_envoy -- --ignored",
         },
         // Every PromQL query of README, the deploy recipes and the Grafana dashboard through a
-        // real Prometheus scraping the filter in Envoy (about 30 s). Without a `prometheus`
-        // binary it prints `SKIPPED: …` (hence `--nocapture`) and passes, unless
-        // SCALELENS_PROMETHEUS or CI is set (`.ci/run` installs it): then it fails.
+        // real Prometheus scraping the filter in Envoy, and `scalelens simulate --prometheus`
+        // replaying the HPA recipe on what it saw (about 45 s; the two tests run in parallel). Without a `prometheus`
+        // binary it prints `SKIPPED …` (hence `--nocapture`) and passes, unless CI,
+        // SCALELENS_REQUIRE_PROMETHEUS or SCALELENS_PROMETHEUS is set (`.ci/run` installs it
+        // and sets them): then it fails.
         Step {
             name: "gateway queries in Prometheus (cargo test -p scalelens-tests --test gateway_prometheus -- --ignored --nocapture)",
             command: "cargo test -p scalelens-tests --test gateway_prometheus -- --ignored --nocapture",
@@ -443,8 +446,9 @@ tasks:
                     scanning, natively), yaml_check (check on 1/10/50 MB manifests: linear)
   bench-web         the playground's benchmark in headless Chromium (edit -> chart, first
                     paint, wasm size)
-  bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per SSE chunk, .wasm size,
-                    beside cost probes; then its own code in Node's V8 (plugin/bench/v8-host.mjs)
+  bench-plugin      the gateway filter in Envoy: requests/s ratio, CPU per request vs a Lua peer
+                    (plugin/bench/lua-peer.lua), CPU per SSE chunk, .wasm size, beside cost
+                    probes; then its own code in Node's V8 (plugin/bench/v8-host.mjs)
   fuzz [--time S] [--max-len N] [--avoid-pending] [TARGET...]
                     the cargo-fuzz targets of fuzz/ (nightly, AddressSanitizer), each S seconds
                     (default 30) on its checked-in corpus, inputs up to N bytes (default 65536);
