@@ -136,12 +136,15 @@ fn run() -> Result<(), String> {
 
     rt.block_on(async {
         let profile = Profile::fresh("bench")?;
-        let c = ClientBuilder::rustls()
-            .map_err(|e| e.to_string())?
-            .capabilities(chromium_capabilities(profile.path(), 1400, 1800))
-            .connect(&driver.url())
-            .await
-            .map_err(|e| format!("cannot start Chromium: {e}"))?;
+        let c = {
+            scalelens_tests::browser::tls_provider();
+            ClientBuilder::rustls()
+        }
+        .map_err(|e| e.to_string())?
+        .capabilities(chromium_capabilities(profile.path(), 1400, 1800))
+        .connect(&driver.url())
+        .await
+        .map_err(|e| format!("cannot start Chromium: {e}"))?;
         let result = measure(&c, &server.url()).await;
         let _ = c.close().await;
         result

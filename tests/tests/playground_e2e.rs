@@ -62,12 +62,15 @@ impl Rig {
     /// A new Chromium with an empty profile (its own localStorage).
     async fn browser(&self, label: &str) -> R<(Client, Profile)> {
         let profile = Profile::fresh(label)?;
-        let client = ClientBuilder::rustls()
-            .map_err(|e| format!("TLS set-up: {e}"))?
-            .capabilities(chromium_capabilities(profile.path(), 1400, 1800))
-            .connect(&self.driver.url())
-            .await
-            .map_err(|e| format!("cannot start Chromium through ChromeDriver: {e}"))?;
+        let client = {
+            scalelens_tests::browser::tls_provider();
+            ClientBuilder::rustls()
+        }
+        .map_err(|e| format!("TLS set-up: {e}"))?
+        .capabilities(chromium_capabilities(profile.path(), 1400, 1800))
+        .connect(&self.driver.url())
+        .await
+        .map_err(|e| format!("cannot start Chromium through ChromeDriver: {e}"))?;
         Ok((client, profile))
     }
 
