@@ -551,5 +551,18 @@ pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
         Reason::Activated { .. } => Concept::ActivationThreshold,
         Reason::DirectionFlipHold { .. } | Reason::NoMetrics | Reason::Activating => return None,
     };
-    knobs::setting(a, concept)
+    let setting = knobs::setting(a, concept)?;
+    // The family table names the first metric's target; another metric that decided has its
+    // own target, written where that metric is.
+    match (
+        concept,
+        e.metric.and_then(|i| a.metrics.get(usize::from(i))),
+    ) {
+        (Concept::Target, Some(m)) if e.metric != Some(0) => {
+            let mut s = setting.with_value(Num(m.target.value.value).to_string());
+            s.origin = m.target.value.origin;
+            Some(s)
+        }
+        _ => Some(setting),
+    }
 }

@@ -231,3 +231,64 @@ fn hpa_combination_rule() {
         assert_eq!(got, *want, "{name}");
     }
 }
+
+/// Samples that hold both metrics (a Prometheus range query per metric, saved together) feed
+/// each metric its own series, matched by metric name.
+#[test]
+fn samples_of_two_metrics_feed_both() {
+    use scalelens_core::pipeline::{run, DemandInput, PipelineInput, PipelineOptions};
+    let yaml = read_testdata("multi-metric/hpa-two-pods-metrics.yaml");
+    let samples = read_testdata("multi-metric/two-metrics.json");
+    let out = run(&PipelineInput {
+        yaml: &yaml,
+        demand: DemandInput::Samples(&samples),
+        options: PipelineOptions {
+            initial_replicas: Some(1),
+            pod_startup: Some(0),
+            ..PipelineOptions::default()
+        },
+    });
+    let sim = out.sim.expect("replayed");
+    assert!(
+        !sim.facts
+            .iter()
+            .any(|f| matches!(f, SimFact::MetricsWithoutData { .. })),
+        "{:?}",
+        sim.facts
+    );
+    // The surge of waiting requests at 30 s decides, as with the demand CSV.
+    let at_30 = sim.timeline.iter().find(|e| e.t == 30 * SECOND).unwrap();
+    assert_eq!(
+        (at_30.desired, at_30.metric),
+        (12, Some(1)),
+        "{:?}",
+        sim.timeline
+    );
+}
+
+/// KEDA: each trigger is an external metric of the HPA it generates (named `s<i>-<type>` as
+/// KEDA names them), so the larger trigger's recommendation wins at each sync.
+#[test]
+fn keda_triggers_each_read_their_series() {
+    let a = one_autoscaler(&read_testdata("multi-metric/keda-two-triggers.yaml"));
+    let demand =
+        parse_csv("time,s0-prometheus,s1-prometheus\n0,40,5\n30,40,60\n60,100,0\n").unwrap();
+    let opts = SimOptions {
+        initial_replicas: Some(1),
+        pod_startup: Some(0),
+        duration: Some(60 * SECOND),
+        ..SimOptions::default()
+    };
+    let out = simulate(&a, &demand, &opts);
+    let last_at = |t: u64| {
+        out.timeline
+            .iter()
+            .rev()
+            .find(|e| e.t == t * SECOND)
+            .map(|e| (e.desired, e.metric))
+    };
+    // 40 / 10 → 4 (s0); then 60 waiting on 4 pods at 5 each → 12 (s1); then 100 / 10 → 10.
+    assert_eq!(last_at(0), Some((4, Some(0))), "{:?}", out.timeline);
+    assert_eq!(last_at(30), Some((12, Some(1))), "{:?}", out.timeline);
+    assert_eq!(last_at(60), Some((10, Some(0))), "{:?}", out.timeline);
+}
