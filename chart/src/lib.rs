@@ -829,6 +829,7 @@ mod tests {
             desired,
             mode,
             reason: Reason::MinReplicas { min: 1 },
+            metric: None,
         }
     }
 

@@ -326,14 +326,17 @@ pub struct ReplayArgs {
     /// The autoscaler YAML (may hold several documents).
     #[arg(value_name = "CONFIG.yaml")]
     pub config: PathBuf,
-    /// Demand CSV: a header with `time` (seconds from start, or RFC 3339) and `value`.
+    /// Demand CSV: a header with `time` (seconds from start, or RFC 3339) and `value` (it
+    /// drives the first metric), or a column per metric named by the metric. Repeat as
+    /// `--demand NAME=FILE.csv` to give metric NAME its own series (one value column).
     #[arg(
         long,
-        value_name = "FILE.csv",
+        value_name = "[NAME=]FILE.csv",
+        value_parser = parse_demand_arg,
         required_unless_present_any = ["samples", "prometheus"],
         conflicts_with = "samples_source"
     )]
-    pub demand: Option<PathBuf>,
+    pub demand: Vec<DemandArg>,
     /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export) turned into the
     /// demand (instead of --demand).
     #[arg(long, value_name = "FILE")]
@@ -407,6 +410,37 @@ pub struct SimulateArgs {
     /// Also write the charts (observed metric vs target, replicas over time) as SVG to FILE.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
+}
+
+/// One `--demand`: a file, and the metric it is of when written `NAME=FILE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandArg {
+    pub name: Option<String>,
+    pub path: PathBuf,
+}
+
+/// `FILE` or `NAME=FILE`. A path that exists as written is a file even with a `=` in it.
+fn parse_demand_arg(s: &str) -> Result<DemandArg, String> {
+    if std::path::Path::new(s).exists() {
+        return Ok(DemandArg {
+            name: None,
+            path: PathBuf::from(s),
+        });
+    }
+    match s.split_once('=') {
+        Some((name, _)) if name.trim().is_empty() => {
+            Err("the metric name before `=` is empty: write NAME=FILE".to_string())
+        }
+        Some((_, "")) => Err("the file after `=` is empty: write NAME=FILE".to_string()),
+        Some((name, path)) => Ok(DemandArg {
+            name: Some(name.to_string()),
+            path: PathBuf::from(path),
+        }),
+        None => Ok(DemandArg {
+            name: None,
+            path: PathBuf::from(s),
+        }),
+    }
 }
 
 fn parse_duration(s: &str) -> Result<Millis, String> {

@@ -438,6 +438,42 @@ enum DemandFile {
     Samples(String),
 }
 
+/// Read and parse every `--demand` (`FILE` or `NAME=FILE`) into one series per metric
+/// ([`demand::combine`]), or say which file is wrong and why.
+fn load_demand(args: &[crate::args::DemandArg], limit: u64) -> Result<DemandFile, String> {
+    let mut parts = Vec::with_capacity(args.len());
+    for a in args {
+        let file = a.path.display().to_string();
+        let text = read(&a.path, limit)?;
+        let mut series = demand::parse_csv(&text).map_err(|e| {
+            format!(
+                "bad demand CSV: {} ({file}:{}:{})",
+                e.message, e.line, e.column
+            )
+        })?;
+        if let Some(name) = &a.name {
+            if !series.others.is_empty() {
+                return Err(format!(
+                    "bad demand CSV: `--demand {name}=FILE` takes a file with one value column; \
+                     {file} has {}: give it as `--demand {file}`",
+                    series.others.len() + 1
+                ));
+            }
+            if let Some(column) = series.name.as_deref().filter(|c| *c != name) {
+                return Err(format!(
+                    "bad demand CSV: {file} names its column `{column}`, not `{name}`: rename the \
+                     column to `value` or `{name}`"
+                ));
+            }
+            series.name = Some(name.clone());
+        }
+        parts.push(series);
+    }
+    demand::combine(parts)
+        .map(DemandFile::Csv)
+        .map_err(|e| format!("bad demand: {e}"))
+}
+
 /// A replay of `--demand` or `--samples` by the pipeline, for `simulate` and `explain`.
 struct Replay {
     /// The config's text.
@@ -473,7 +509,7 @@ fn replay(
     if let Some(code) = stray_prometheus_flag(&args.prometheus, io) {
         return Err(code);
     }
-    if args.demand.is_none() && args.samples.is_none() && args.prometheus.prometheus.is_none() {
+    if args.demand.is_empty() && args.samples.is_none() && args.prometheus.prometheus.is_none() {
         let _ = writeln!(
             io.err,
             "error: give --demand FILE.csv, --samples FILE or --prometheus URL --query PROMQL"
@@ -484,19 +520,17 @@ fn replay(
         let _ = writeln!(io.err, "error: {msg}");
         EXIT_UNUSABLE
     })?;
-    let (demand_file, loaded, samples_in) = match &args.demand {
-        Some(path) => {
-            let demand_file = path.display().to_string();
-            let loaded = read(path, limit).and_then(|text| match demand::parse_csv(&text) {
-                Ok(series) => Ok(DemandFile::Csv(series)),
-                Err(e) => Err(format!(
-                    "bad demand CSV: {} ({demand_file}:{}:{})",
-                    e.message, e.line, e.column
-                )),
-            });
-            (demand_file, loaded, None)
+    let (demand_file, loaded, samples_in) = match args.demand.as_slice() {
+        [_, ..] => {
+            let demand_file = args
+                .demand
+                .iter()
+                .map(|d| d.path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            (demand_file, load_demand(&args.demand, limit), None)
         }
-        None => {
+        [] => {
             let Some(mut s) = load_samples(
                 args.samples.as_deref(),
                 &args.prometheus,

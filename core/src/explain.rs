@@ -42,8 +42,10 @@ pub struct Explanation {
     pub at: Millis,
     /// Half-width of the window shown: evaluations in `[at - span, at + span]`.
     pub span: Millis,
-    /// The first metric (the one the demand drives) and its target.
+    /// The first metric and its target.
     pub metric: Option<MetricInfo>,
+    /// Every metric with its target, in the autoscaler's order ([`Step::metric`] indexes it).
+    pub metrics: Vec<MetricInfo>,
     /// The evaluations in the window, in time order.
     pub steps: Vec<Step>,
     /// Index in `steps` of the evaluation in effect at `at` (the last one at or before it; the
@@ -116,6 +118,13 @@ pub struct Step {
     pub rule: String,
     /// The setting behind the rule, when one is.
     pub cause: Option<Cause>,
+    /// The metric whose recommendation the controller took (index in
+    /// [`Explanation::metrics`]): the HPA's and KEDA's max over proposals, the KEDA trigger
+    /// that activated, AIBrix's max over sources. `None` when no metric's was taken.
+    pub metric: Option<usize>,
+    /// That metric's name (escaped and cut), when the autoscaler has several metrics: the
+    /// sentence and the headline then say which metric decided.
+    pub decided_by: Option<String>,
     /// Whether replicas, ready pods, the decision, the mode or the rule differ from the previous
     /// step (the first step counts as changed). Text output collapses unchanged runs.
     pub changed: bool,
@@ -239,7 +248,12 @@ pub fn explain(
     if at < start || at > end {
         return Err(ExplainError::OutsideHorizon { at, start, end });
     }
-    let metric = metric_info(autoscaler);
+    let metrics: Vec<MetricInfo> = autoscaler
+        .metrics
+        .iter()
+        .map(|m| metric_info(autoscaler, m))
+        .collect();
+    let metric = metrics.first().cloned();
     let lo = at.saturating_sub(span);
     let hi = at.saturating_add(span);
     let from = tl.partition_point(|e| e.t < lo);
@@ -250,7 +264,7 @@ pub fn explain(
     let mut steps = Vec::with_capacity(window.len());
     let mut before = prev;
     for e in window {
-        steps.push(step(autoscaler, metric.as_ref(), e, before));
+        steps.push(step(autoscaler, &metrics, e, before));
         before = Some(e);
     }
     let focus = if steps.is_empty() {
@@ -259,7 +273,7 @@ pub fn explain(
         Some(steps.iter().rposition(|s| s.t <= at).unwrap_or(0))
     };
     let headline = match focus.and_then(|i| steps.get(i)) {
-        Some(s) => headline(s, metric.as_ref(), None),
+        Some(s) => headline(s, metric_of(&metrics, s), None),
         None => {
             // No evaluation within the window: say what held from the last one before.
             match tl.iter().rev().find(|e| e.t <= at) {
@@ -279,27 +293,42 @@ pub fn explain(
         at,
         span,
         metric,
+        metrics,
         steps,
         focus,
         headline,
     })
 }
 
-fn metric_info(a: &Autoscaler) -> Option<MetricInfo> {
-    let m = a.metrics.first()?;
+/// The metric a step's observed value is of: the one that decided, else the first.
+fn metric_of<'a>(metrics: &'a [MetricInfo], s: &Step) -> Option<&'a MetricInfo> {
+    s.metric
+        .and_then(|i| metrics.get(i))
+        .or_else(|| metrics.first())
+}
+
+impl Explanation {
+    /// The metric `s`'s observed value is of (the one that decided, else the first): what
+    /// [`headline`] takes for `s`.
+    pub fn metric_of(&self, s: &Step) -> Option<&MetricInfo> {
+        metric_of(&self.metrics, s)
+    }
+}
+
+fn metric_info(a: &Autoscaler, m: &crate::model::Metric) -> MetricInfo {
     let unit = if m.target.target_type == TargetType::Utilization {
         Some("percent of the pods' resource request")
     } else {
         crate::metrics::lookup(&m.name.value).map(|k| k.unit)
     };
-    Some(MetricInfo {
+    MetricInfo {
         name: crate::text::quote(&m.name.value).into_owned(),
         target_type: m.target.target_type,
         target: m.target.value.value,
         target_origin: m.target.value.origin,
         unit,
         observed_is_total: a.algorithm.observed_is_workload_total(),
-    })
+    }
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -308,10 +337,14 @@ fn finite(x: f64) -> Option<f64> {
 
 fn step(
     a: &Autoscaler,
-    metric: Option<&MetricInfo>,
+    metrics: &[MetricInfo],
     e: &TimelineEntry,
     prev: Option<&TimelineEntry>,
 ) -> Step {
+    let metric = e
+        .metric
+        .and_then(|i| metrics.get(usize::from(i)))
+        .or_else(|| metrics.first());
     let observed = finite(e.observed);
     let observed_per_pod = match (observed, metric) {
         (Some(o), Some(m)) if m.observed_is_total => (e.ready > 0).then(|| o / f64::from(e.ready)),
@@ -354,6 +387,12 @@ fn step(
         reason: e.reason,
         rule: e.reason.to_string(),
         cause,
+        metric: e.metric.map(usize::from),
+        decided_by: e
+            .metric
+            .filter(|_| metrics.len() > 1)
+            .and_then(|i| metrics.get(usize::from(i)))
+            .map(|m| m.name.clone()),
         changed,
         sentence: String::new(),
     };
@@ -410,11 +449,22 @@ fn sentence(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String
     } else if s.mode == Mode::Panic {
         out.push_str(" [panic mode]");
     }
-    let _ = write!(
-        out,
-        "; the metric alone asks for {}; decided by: {}",
-        s.desired_raw, s.rule
-    );
+    match &s.decided_by {
+        Some(name) => {
+            let _ = write!(
+                out,
+                "; the metrics ask for {} (metric `{name}` decided); decided by: {}",
+                s.desired_raw, s.rule
+            );
+        }
+        None => {
+            let _ = write!(
+                out,
+                "; the metric alone asks for {}; decided by: {}",
+                s.desired_raw, s.rule
+            );
+        }
+    }
     if let Some(c) = &s.cause {
         let _ = write!(out, " — {}", c.describe(file));
     }
@@ -445,6 +495,9 @@ pub fn headline(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> St
     let obs = observed_words(s, metric);
     if !obs.is_empty() {
         let _ = write!(out, "; {obs}");
+    }
+    if let Some(name) = &s.decided_by {
+        let _ = write!(out, "; of the metrics, `{name}` decided");
     }
     out
 }
@@ -498,5 +551,18 @@ pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
         Reason::Activated { .. } => Concept::ActivationThreshold,
         Reason::DirectionFlipHold { .. } | Reason::NoMetrics | Reason::Activating => return None,
     };
-    knobs::setting(a, concept)
+    let setting = knobs::setting(a, concept)?;
+    // The family table names the first metric's target; another metric that decided has its
+    // own target, written where that metric is.
+    match (
+        concept,
+        e.metric.and_then(|i| a.metrics.get(usize::from(i))),
+    ) {
+        (Concept::Target, Some(m)) if e.metric != Some(0) => {
+            let mut s = setting.with_value(Num(m.target.value.value).to_string());
+            s.origin = m.target.value.origin;
+            Some(s)
+        }
+        _ => Some(setting),
+    }
 }

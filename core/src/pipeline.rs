@@ -506,7 +506,8 @@ struct Imported {
 #[derive(Debug, Clone, PartialEq)]
 struct CacheEntry {
     text: String,
-    metric: Option<String>,
+    /// The autoscaler's metric names the samples were matched to, in model order.
+    metrics: Vec<String>,
     interpretation: Interpretation,
     /// The samples, or why they cannot be read.
     import: Result<Imported, SampleError>,
@@ -521,32 +522,88 @@ pub struct SamplesCache {
 }
 
 impl SamplesCache {
-    fn get(
-        &mut self,
-        text: &str,
-        metric: Option<&str>,
-        interpretation: Interpretation,
-    ) -> &CacheEntry {
+    fn get(&mut self, text: &str, metrics: &[&str], interpretation: Interpretation) -> &CacheEntry {
         match self.entry.take() {
             Some(e)
                 if e.interpretation == interpretation
-                    && e.metric.as_deref() == metric
+                    && e.metrics
+                        .iter()
+                        .map(String::as_str)
+                        .eq(metrics.iter().copied())
                     && e.text == text =>
             {
                 self.entry.insert(e)
             }
             _ => self.entry.insert(CacheEntry {
                 text: text.to_string(),
-                metric: metric.map(str::to_string),
+                metrics: metrics.iter().map(|m| m.to_string()).collect(),
                 interpretation,
-                import: import_samples(text, metric, interpretation),
+                import: import_samples(text, metrics, interpretation),
             }),
         }
     }
 }
 
-/// Read `text` for `metric` and turn it into demand.
+/// Read `text` for the autoscaler's `metrics` and turn it into demand: the first metric's
+/// samples (or, when the text does not name it, what the text holds) as the primary series, and
+/// one named series per further metric the text holds samples of, matched by metric name
+/// ([`samples::name_matches`]: with or without `vllm:`, a counter's `_total`). Only inputs that
+/// name their metric (exposition, Prometheus JSON) can feed several metrics; a CSV of samples
+/// feeds the first. Import notes and checks are about the first metric's samples.
 fn import_samples(
+    text: &str,
+    metrics: &[&str],
+    interpretation: Interpretation,
+) -> Result<Imported, SampleError> {
+    let mut imported = import_first(text, metrics.first().copied(), interpretation)?;
+    // The primary series is another metric's when the text names that one.
+    let named_as = |m: &str| {
+        imported
+            .samples
+            .metric
+            .as_deref()
+            .is_some_and(|n| samples::name_matches(n, m) || samples::name_matches(m, n))
+    };
+    if let Some(other) = metrics.iter().skip(1).find(|m| named_as(m)) {
+        if !metrics.first().is_some_and(|m| named_as(m)) {
+            imported.demand.name = Some((*other).to_string());
+        }
+    }
+    let mut parts = vec![imported.demand.clone()];
+    for m in metrics.iter().skip(1) {
+        if named_as(m) {
+            continue;
+        }
+        let hints = Hints {
+            metric: Some((*m).to_string()),
+            ..Hints::default()
+        };
+        let Ok(s) = samples::detect_and_parse(text, &hints) else {
+            continue;
+        };
+        let names_it = s
+            .metric
+            .as_deref()
+            .is_some_and(|n| samples::name_matches(n, m) || samples::name_matches(m, n));
+        if !names_it {
+            continue;
+        }
+        let (mut d, _) = samples::to_demand(&s, interpretation);
+        d.name = Some((*m).to_string());
+        parts.push(d);
+    }
+    if parts.len() > 1 {
+        if let Ok(d) = crate::demand::combine(parts) {
+            imported.report.epoch_start = d.epoch_start;
+            imported.report.demand_offset = d.offset;
+            imported.demand = d;
+        }
+    }
+    Ok(imported)
+}
+
+/// Read `text` for `metric` and turn it into demand.
+fn import_first(
     text: &str,
     metric: Option<&str>,
     interpretation: Interpretation,
@@ -835,8 +892,8 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
             DemandInput::Series(d) => Some(d),
             DemandInput::Samples(text) if text.trim().is_empty() => None,
             DemandInput::Samples(text) | DemandInput::SamplesFile(text) => {
-                let metric = a.metrics.first().map(|m| m.name.value.as_str());
-                let entry = cache.get(text, metric, opts.samples_are);
+                let metrics: Vec<&str> = a.metrics.iter().map(|m| m.name.value.as_str()).collect();
+                let entry = cache.get(text, &metrics, opts.samples_are);
                 match &entry.import {
                     Err(e) => {
                         samples_findings.push(samples_diag(

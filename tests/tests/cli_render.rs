@@ -240,6 +240,7 @@ fn entry(
         desired,
         mode: Mode::Stable,
         reason,
+        metric: None,
     }
 }
 

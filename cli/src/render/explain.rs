@@ -40,6 +40,19 @@ pub fn render_text(ex: &Explanation, file: Option<&str>) -> String {
         }
         out.push('\n');
     }
+    if ex.metrics.len() > 1 {
+        let names: Vec<String> = ex
+            .metrics
+            .iter()
+            .skip(1)
+            .map(|m| format!("`{}` target {}", m.name, Num(m.target)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  also    {} (the controller takes the metric that asks for the most)",
+            names.join(", ")
+        );
+    }
     let focus_step = ex.focus.and_then(|i| ex.steps.get(i));
     let _ = writeln!(out, "  window  {} ± {}\n", Clock(ex.at), Dur(ex.span));
     match focus_step {
@@ -48,7 +61,7 @@ pub fn render_text(ex: &Explanation, file: Option<&str>) -> String {
             let _ = writeln!(
                 out,
                 "  {}.",
-                capitalized(&headline(s, ex.metric.as_ref(), file))
+                capitalized(&headline(s, ex.metric_of(s), file))
             );
         }
         None => {
@@ -106,6 +119,9 @@ pub fn render_text(ex: &Explanation, file: Option<&str>) -> String {
             s.mode.as_str(),
             s.rule
         );
+        if let Some(name) = &s.decided_by {
+            let _ = write!(out, " (by `{name}`)");
+        }
         if let Some(c) = &s.cause {
             let n = match causes.iter().position(|k| *k == c) {
                 Some(n) => n,

@@ -82,6 +82,8 @@ pub struct AibrixController {
     metrics: Vec<MetricState>,
     history: RecommendationHistory,
     next: Millis,
+    /// The source whose recommendation the last decision took.
+    last_metric: Option<usize>,
 }
 
 /// The parameter values used (from [`AibrixV07Params`]).
@@ -158,6 +160,7 @@ impl AibrixController {
             metrics,
             history: RecommendationHistory::new(),
             next: 0,
+            last_metric: None,
         }
     }
 
@@ -318,10 +321,15 @@ impl Controller for AibrixController {
         self.next
     }
 
+    fn deciding_metric(&self) -> Option<usize> {
+        self.last_metric
+    }
+
     fn wake(&mut self, view: &ClusterView<'_>) -> Option<Decision> {
         self.next = view.t.saturating_add(self.params.resync.max(1));
         let current = view.replicas;
         let (min, max) = (self.min, self.max);
+        self.last_metric = None;
 
         // Boundary checks, before any metric is read (nothing is recorded on these ticks).
         if current == 0 && min != 0 {
@@ -338,7 +346,10 @@ impl Controller for AibrixController {
             return Some(Self::boundary(current, current, Reason::NoMetrics));
         }
 
-        // One pipeline per metric; the max over them (the first one wins ties).
+        // One pipeline per metric; the max over them (the first one wins ties): v0.7.0
+        // `autoscaler.go ComputeDesiredReplicas` keeps `validResults[0]` and replaces it only
+        // with a strictly larger `DesiredReplicas`; a source whose pipeline fails is skipped
+        // (no HPA-like hold on partial data).
         let mut best: Option<MetricResult> = None;
         let mut raw_max = 0u32;
         for i in 0..self.metrics.len() {
@@ -346,6 +357,7 @@ impl Controller for AibrixController {
             raw_max = raw_max.max(r.metric_only);
             if best.is_none_or(|b| r.clamped > b.clamped) {
                 best = Some(r);
+                self.last_metric = Some(i);
             }
         }
         let Some(best) = best else {

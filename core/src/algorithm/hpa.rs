@@ -308,20 +308,39 @@ pub fn combine_proposals(
     outcomes: &[Result<MetricOutcome, CalcError>],
     spec_replicas: i32,
 ) -> Option<MetricOutcome> {
-    let mut best: Option<MetricOutcome> = None;
+    combine_proposals_indexed(outcomes, spec_replicas).map(|(_, m)| m)
+}
+
+/// [`combine_proposals`] with the index of the metric whose proposal won.
+///
+/// Upstream (kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`,
+/// `computeReplicasForMetrics`): metrics are read in spec order; an error counts the metric
+/// invalid and skips it; a valid proposal replaces the running `replicas` when `replicas == 0`
+/// or it is strictly larger (so ties keep the earlier metric, and a later metric replaces a
+/// first proposal of 0). Then, "if all metrics are invalid or some are invalid and we would
+/// scale down" (`invalidMetricsCount >= len(metricSpecs) || (invalidMetricsCount > 0 &&
+/// replicas < specReplicas)`), it returns -1 and an error, and `reconcileAutoscaler` keeps the
+/// replica count (condition `ScalingActive=False`). Pinned by the multi-metric cases of
+/// `horizontal_test.go` (`TestScaleUpOneMetricInvalid`, `TestScaleUpFromZeroOneMetricInvalid`,
+/// `TestScaleUpBothMetricsEmpty`) and the rule's own cases in `core/tests/it/multi_metric.rs`.
+pub fn combine_proposals_indexed(
+    outcomes: &[Result<MetricOutcome, CalcError>],
+    spec_replicas: i32,
+) -> Option<(usize, MetricOutcome)> {
+    let mut best: Option<(usize, MetricOutcome)> = None;
     let mut invalid = 0usize;
-    for o in outcomes {
+    for (i, o) in outcomes.iter().enumerate() {
         match o {
             Err(_) => invalid += 1,
             Ok(m) => match best {
-                Some(b)
+                Some((_, b))
                     if !(b.proposal.replicas == 0 || m.proposal.replicas > b.proposal.replicas) => {
                 }
-                _ => best = Some(*m),
+                _ => best = Some((i, *m)),
             },
         }
     }
-    let replicas = best.map(|b| b.proposal.replicas).unwrap_or(0);
+    let replicas = best.map(|(_, b)| b.proposal.replicas).unwrap_or(0);
     if invalid >= outcomes.len() || (invalid > 0 && replicas < spec_replicas) {
         return None;
     }
@@ -339,6 +358,8 @@ pub struct HpaEngine {
     pub up_events: Vec<ScaleEvent>,
     pub down_events: Vec<ScaleEvent>,
     initialized: bool,
+    /// The metric whose proposal the last reconcile took ([`combine_proposals_indexed`]).
+    pub last_metric: Option<usize>,
 }
 
 fn to_i32(x: u32) -> i32 {
@@ -360,6 +381,7 @@ impl HpaEngine {
             up_events: Vec::new(),
             down_events: Vec::new(),
             initialized: false,
+            last_metric: None,
         }
     }
 
@@ -374,6 +396,7 @@ impl HpaEngine {
     pub fn reconcile(&mut self, view: &ClusterView<'_>) -> Decision {
         let now = view.t;
         let current = to_i32(view.replicas);
+        self.last_metric = None;
         // recordInitialRecommendation
         if !self.initialized {
             self.initialized = true;
@@ -422,7 +445,7 @@ impl HpaEngine {
                     )
                 })
                 .collect();
-            let Some(best) = combine_proposals(&outcomes, current) else {
+            let Some((best_index, best)) = combine_proposals_indexed(&outcomes, current) else {
                 return Decision {
                     observed: f64::NAN,
                     desired_raw: view.replicas,
@@ -432,6 +455,7 @@ impl HpaEngine {
                 };
             };
             let proposal = best.proposal.replicas.max(0);
+            self.last_metric = Some(best_index);
             let metric_reason = if best.proposal.held && proposal == current {
                 match best.proposal.new_ratio {
                     // Held after filling in unready/missing pods: inside the band at the new
@@ -604,5 +628,9 @@ impl Controller for HpaController {
             self.next = view.t.saturating_add(self.period);
         }
         Some(self.engine.reconcile(view))
+    }
+
+    fn deciding_metric(&self) -> Option<usize> {
+        self.engine.last_metric
     }
 }

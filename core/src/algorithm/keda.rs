@@ -207,6 +207,18 @@ pub fn triggers_active(autoscaler: &Autoscaler, view: &ClusterView<'_>) -> Optio
     first
 }
 
+/// The trigger [`triggers_active`] found active first (index in `autoscaler.metrics`): an
+/// external trigger whose value is strictly above its activation threshold.
+pub fn active_trigger(autoscaler: &Autoscaler, view: &ClusterView<'_>) -> Option<usize> {
+    autoscaler.metrics.iter().enumerate().position(|(i, m)| {
+        m.source != MetricSource::KedaResource
+            && view
+                .metrics
+                .get(i)
+                .is_some_and(|r| r.total > m.activation_threshold.map(|p| p.value).unwrap_or(0.0))
+    })
+}
+
 /// The KEDA controller: the activation loop every `pollingInterval` and the generated HPA every
 /// HPA sync period, both starting at t = 0. When both are due at once the KEDA loop runs first;
 /// if it changes the replica count, that HPA sync runs 1 ms later on the new count.
@@ -226,6 +238,9 @@ pub struct KedaController {
     active: bool,
     /// The last poll was cooling down until this instant.
     cooling_until: Option<i64>,
+    /// The trigger behind the last decision: the one that activated the object, or the HPA's
+    /// winning metric ([`Controller::deciding_metric`]).
+    last_metric: Option<usize>,
 }
 
 impl KedaController {
@@ -268,6 +283,7 @@ impl KedaController {
             next_sync: 0,
             active: false,
             cooling_until: None,
+            last_metric: None,
         }
     }
 
@@ -371,6 +387,13 @@ impl Controller for KedaController {
                 self.next_poll = t.saturating_add(self.poll_period);
             }
             poll_decision = self.poll(view);
+            self.last_metric = match poll_decision {
+                Some(Decision {
+                    reason: Reason::Activated { .. },
+                    ..
+                }) => active_trigger(&self.autoscaler, view),
+                _ => None,
+            };
             let changes = poll_decision.is_some_and(|d| d.desired != view.replicas);
             if changes {
                 if sync_due {
@@ -387,6 +410,7 @@ impl Controller for KedaController {
             }
             self.next_sync = self.sync_slot;
             let mut d = self.hpa.reconcile(view);
+            self.last_metric = self.hpa.last_metric;
             if d.desired == view.replicas {
                 if let Some(Decision {
                     reason: r @ Reason::Cooldown { .. },
@@ -402,5 +426,9 @@ impl Controller for KedaController {
             return Some(d);
         }
         poll_decision
+    }
+
+    fn deciding_metric(&self) -> Option<usize> {
+        self.last_metric
     }
 }

@@ -254,6 +254,13 @@ pub trait Controller {
     fn next_wake(&self) -> Millis;
     /// Run at `view.t` (== the last `next_wake`). Returns a decision on evaluation ticks.
     fn wake(&mut self, view: &ClusterView<'_>) -> Option<Decision>;
+    /// Which metric (index in [`ClusterView::metrics`]) the last decision took its
+    /// recommendation from, when several could: the HPA's (and KEDA's) max over proposals, the
+    /// KEDA trigger that activated, AIBrix's max over sources. `None`: no metric decided (a
+    /// boundary, no data), or the controller reads one metric.
+    fn deciding_metric(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// The controller that replays `autoscaler`'s algorithm, starting at time 0.

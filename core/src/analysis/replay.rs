@@ -61,13 +61,48 @@ fn fact_diagnostic(a: &Autoscaler, fact: &SimFact) -> Diagnostic {
                 "the input does not say how many replicas run at the start: starting at {replicas} (minReplicas, at least 1); set --initial-replicas, or include the scale target's Deployment"
             ),
         ),
-        SimFact::DemandDrivesFirstMetric { others } => Diagnostic::note(
+        SimFact::MetricsWithoutData {
+            ref without,
+            metrics,
+        } => Diagnostic::note(
             Code::SimDemandMetric,
             format!(
-                "the demand drives the first metric `{}`; the other {others} metric(s) read 0",
-                a.metrics.first().map_or("", |m| m.name.value.as_str()),
+                "no demand series for {} of the {metrics} metric(s): {} read 0; give each metric \
+                 its series (a demand CSV column named by the metric, `--demand NAME=FILE`, or \
+                 samples of that metric)",
+                without.len(),
+                crate::samples::list_names(without.iter().map(String::as_str)),
             ),
         ),
+        SimFact::UnmatchedSeries {
+            ref series,
+            drives_first,
+        } => {
+            let names: Vec<String> = series
+                .iter()
+                .map(|n| match n {
+                    Some(n) => format!("`{}`", crate::text::quote(n)),
+                    None => "the unnamed series".to_string(),
+                })
+                .collect();
+            let has = crate::samples::list_names(a.metrics.iter().map(|m| m.name.value.as_str()));
+            let first = a.metrics.first().map_or("", |m| m.name.value.as_str());
+            let what = if drives_first {
+                format!(
+                    "the first one drives the first metric `{}`",
+                    crate::text::quote(first)
+                )
+            } else {
+                "not replayed".to_string()
+            };
+            Diagnostic::warning(
+                Code::SimDemandMetric,
+                format!(
+                    "demand series {} name(s) no metric of this autoscaler (it has {has}): {what}",
+                    names.join(", ")
+                ),
+            )
+        }
         SimFact::DemandAboveBound {
             peak,
             bound: b,

@@ -228,6 +228,7 @@ fn demand_and_notes(
             .collect(),
         offset,
         epoch_start: (base == TimeBase::Epoch).then_some(t0),
+        ..DemandSeries::default()
     };
     (demand, notes)
 }

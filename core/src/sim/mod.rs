@@ -15,8 +15,13 @@
 //!   the other analyses do with the timeline.
 //! - **Defaults are notes.** The pod start-up delay and the initial replicas, when the input and
 //!   the options do not give them, are chosen here ([`SimOptions`]) and reported as notes.
-//! - **The demand drives the first metric.** With several metrics the others read 0
-//!   (`sim-demand-metric`, a note).
+//! - **One series per metric.** Each metric reads the demand series named after it
+//!   ([`match_series`]: a CSV column, `--demand NAME=FILE`, samples of that metric); an
+//!   unnamed series drives the first metric. A metric with no series reads 0, and a named
+//!   series that matches no metric is not replayed: both are reported (`sim-demand-metric`).
+//!   The controller combines the metrics as upstream does (the HPA's and KEDA's max over
+//!   valid proposals, AIBrix's max over sources), and [`TimelineEntry::metric`] says which
+//!   metric decided.
 //! - **A bound follows the data's scale** ([`scale`]): percent data for a 0–1 metric is capped
 //!   per pod at 100, not 1 (`sim-demand-above-bound`).
 //! - **Starting pods report nothing.** Between creation and readiness a pod has no metric: the
@@ -39,7 +44,7 @@
 use std::collections::VecDeque;
 
 use crate::algorithm::{controller_for, ClusterView, Controller, MetricReading, Mode, Reason};
-use crate::demand::DemandSeries;
+use crate::demand::{value_at, DemandSeries};
 use crate::model::{Autoscaler, Family, Millis, SECOND};
 
 pub mod limit;
@@ -82,6 +87,11 @@ pub struct TimelineEntry {
     pub desired: u32,
     pub mode: Mode,
     pub reason: Reason,
+    /// The metric (index in `Autoscaler::metrics`) whose recommendation the controller took
+    /// ([`crate::algorithm::Controller::deciding_metric`]); `None` when no metric's did
+    /// (boundaries, no data, one-metric controllers that do not say), or past index 254. A
+    /// byte, so the entry stays 72 bytes ([`limit`]'s memory budget).
+    pub metric: Option<u8>,
 }
 
 impl TimelineEntry {
@@ -104,8 +114,20 @@ pub enum SimFact {
     /// Neither the options nor the input give the initial replicas: `replicas` is
     /// `max(minReplicas, 1)`.
     DefaultInitialReplicas { replicas: u32 },
-    /// Several metrics: the demand drives the first; `others` read 0.
-    DemandDrivesFirstMetric { others: usize },
+    /// Metrics without a demand series: they read 0. `without` are their names, in model
+    /// order; `metrics` is how many metrics the autoscaler has.
+    MetricsWithoutData {
+        without: Vec<String>,
+        metrics: usize,
+    },
+    /// Demand series named after no metric of the autoscaler: `series` are their names
+    /// (`None`: the unnamed series, when a named one already drives the first metric), not
+    /// replayed, or `drives_first` when the series drives the first metric anyway (it is the
+    /// only series the first metric could read).
+    UnmatchedSeries {
+        series: Vec<Option<String>>,
+        drives_first: bool,
+    },
     /// The demand's `peak` is more than `max_replicas` pods can report for the first metric,
     /// bounded at `bound` per pod. `percent`: it fits 100 × the bound (percent data), and the
     /// replay caps each pod at 100 × `bound`; else the replay runs without the bound.
@@ -258,16 +280,37 @@ pub fn try_simulate(
         }
     };
 
-    if autoscaler.metrics.len() > 1 {
-        facts.push(SimFact::DemandDrivesFirstMetric {
-            others: autoscaler.metrics.len() - 1,
+    let matched = match_series(autoscaler, demand);
+    if !matched.unmatched.is_empty() {
+        facts.push(SimFact::UnmatchedSeries {
+            series: matched.unmatched.clone(),
+            drives_first: matched.primary_drives_first_unnamed,
         });
     }
+    let without: Vec<String> = autoscaler
+        .metrics
+        .iter()
+        .zip(&matched.per_metric)
+        .filter(|(_, s)| s.is_none())
+        .map(|(m, _)| m.name.value.clone())
+        .collect();
+    if !without.is_empty() && (autoscaler.metrics.len() > 1 || demand.is_named()) {
+        facts.push(SimFact::MetricsWithoutData {
+            without,
+            metrics: autoscaler.metrics.len(),
+        });
+    }
+    let series: Vec<Option<&[(Millis, f64)]>> = matched
+        .per_metric
+        .iter()
+        .map(|i| i.and_then(|i| demand.series().nth(i).map(|(_, p)| p)))
+        .collect();
 
     let mut bounds: Vec<Option<f64>> = autoscaler.metrics.iter().map(|m| m.bound).collect();
     if let (Some(Some(b)), Some(m)) = (bounds.first_mut(), autoscaler.metrics.first()) {
         let b = *b;
-        let peak = demand.points.iter().map(|p| p.1).fold(0.0, f64::max);
+        let first_series = series.first().copied().flatten().unwrap_or(&[]);
+        let peak = first_series.iter().map(|p| p.1).fold(0.0, f64::max);
         let max = autoscaler.max_replicas.value;
         if max != u32::MAX && peak > b * f64::from(max) {
             let target = m.target.value.value;
@@ -292,6 +335,7 @@ pub fn try_simulate(
         autoscaler,
         &bounds,
         demand,
+        &series,
         initial,
         pod_startup,
         (duration, evaluations),
@@ -307,10 +351,85 @@ pub fn try_simulate(
     })
 }
 
+/// Which demand series each metric reads ([`match_series`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SeriesMatch {
+    /// Per metric (model order), the index of its series in [`DemandSeries::series`].
+    pub per_metric: Vec<Option<usize>>,
+    /// Series no metric reads (their names; `None`: the unnamed one).
+    pub unmatched: Vec<Option<String>>,
+    /// The primary series is named after no metric and drives the first metric anyway.
+    pub primary_drives_first_unnamed: bool,
+}
+
+/// Whether a demand series named `series` is metric `m`'s: its name as written, or the same
+/// name without a `vllm:` prefix or with a counter's `_total` ([`crate::samples::name_matches`]),
+/// either way round. KEDA triggers are named as KEDA names their external metrics
+/// (`s0-prometheus`, [`crate::config`]).
+pub fn series_names_metric(series: &str, m: &crate::model::Metric) -> bool {
+    let name = m.name.value.as_str();
+    series == name
+        || crate::samples::name_matches(series, name)
+        || crate::samples::name_matches(name, series)
+}
+
+/// Give each metric of `autoscaler` its demand series: a named series goes to the first metric
+/// it names (exact names first), the unnamed series to the first metric. When the first
+/// metric has no series yet and the primary series (the unnamed one, else the file's first
+/// column) is named after no metric, it drives the first metric: a one-metric autoscaler with
+/// a demand column named differently replays as before (reported).
+pub fn match_series(autoscaler: &Autoscaler, demand: &DemandSeries) -> SeriesMatch {
+    let metrics = &autoscaler.metrics;
+    if metrics.is_empty() {
+        return SeriesMatch::default();
+    }
+    let mut per_metric: Vec<Option<usize>> = vec![None; metrics.len()];
+    let mut unmatched = Vec::new();
+    let mut unnamed = None;
+    for (si, (name, _)) in demand.series().enumerate() {
+        let Some(name) = name else {
+            unnamed = Some(si);
+            continue;
+        };
+        let free = |i: &usize| per_metric.get(*i).is_some_and(Option::is_none);
+        let exact = metrics
+            .iter()
+            .enumerate()
+            .position(|(i, m)| free(&i) && m.name.value == name);
+        let loose = || {
+            metrics
+                .iter()
+                .enumerate()
+                .position(|(i, m)| free(&i) && series_names_metric(name, m))
+        };
+        match exact.or_else(loose).and_then(|i| per_metric.get_mut(i)) {
+            Some(slot) => *slot = Some(si),
+            None => unmatched.push((si, Some(name.to_string()))),
+        }
+    }
+    if let Some(si) = unnamed {
+        match per_metric.first_mut() {
+            Some(slot @ None) => *slot = Some(si),
+            _ => unmatched.insert(0, (si, None)),
+        }
+    }
+    let mut primary_drives_first_unnamed = false;
+    if let (Some(slot @ None), Some(0)) = (per_metric.first_mut(), unmatched.first().map(|u| u.0)) {
+        *slot = Some(0);
+        primary_drives_first_unnamed = true;
+    }
+    SeriesMatch {
+        per_metric,
+        unmatched: unmatched.into_iter().map(|(_, n)| n).collect(),
+        primary_drives_first_unnamed,
+    }
+}
+
 fn run(
     autoscaler: &Autoscaler,
     bounds: &[Option<f64>],
     demand: &DemandSeries,
+    series: &[Option<&[(Millis, f64)]>],
     initial: u32,
     pod_startup: Millis,
     (duration, evaluations): (Millis, u64),
@@ -345,7 +464,6 @@ fn run(
     let mut timeline = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
     let guard = limit::wakeup_guard(autoscaler, duration);
     let mut wakeups = 0u64;
-    let mut idx = 0usize;
     let mut last_wake: Option<Millis> = None;
 
     loop {
@@ -371,14 +489,18 @@ fn run(
             });
         }
         last_wake = Some(t);
-        while demand.points.get(idx + 1).is_some_and(|p| p.0 <= t) {
-            idx += 1;
-        }
-        let d = demand.points.get(idx).map_or(0.0, |p| p.1);
+        // The demand shown with the step: the first metric's series (else the primary one).
+        let d = value_at(
+            series.first().copied().flatten().unwrap_or(&demand.points),
+            t,
+        );
         let ready = pods.ready_at(t);
         for (i, r) in readings.iter_mut().enumerate() {
             let zero = reads_zero.get(i).copied().unwrap_or(false);
-            let total = if i == 0 && !zero { d } else { 0.0 };
+            let total = match series.get(i).copied().flatten() {
+                Some(points) if !zero => value_at(points, t),
+                _ => 0.0,
+            };
             let mut per_pod = if ready > 0 { total / ready as f64 } else { 0.0 };
             if let Some(Some(b)) = bounds.get(i) {
                 per_pod = per_pod.min(*b);
@@ -406,6 +528,9 @@ fn run(
                 desired: dec.desired,
                 mode: dec.mode,
                 reason: dec.reason,
+                metric: controller
+                    .deciding_metric()
+                    .and_then(|i| u8::try_from(i).ok()),
             });
             if dec.desired != pods.total {
                 pods.scale_to(dec.desired, t, pod_startup);

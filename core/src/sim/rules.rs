@@ -53,30 +53,38 @@ rule_doc! {
 }
 
 rule_doc! {
-    /// The demand drives the first of several metrics; the others read 0.
+    /// A metric has no demand series (it reads 0), or a demand series names no metric.
     ///
     /// # What it does
-    /// Simulation note: the autoscaler has several metrics; the demand series drives the first one and
-    /// the others read 0.
+    /// Each metric reads the demand series named after it: a demand CSV column named by the
+    /// metric, `--demand NAME=FILE`, or samples of that metric; an unnamed series (`value`)
+    /// drives the first metric. A note names the metrics that have no series and read 0; a
+    /// warning names the series that match no metric (not replayed, or, when the first metric
+    /// has nothing else, driving it). HPA metrics are named as written (`cpu`,
+    /// `vllm:num_requests_waiting`, with or without `vllm:`); KEDA triggers as KEDA names their
+    /// external metrics (`s0-prometheus`).
     ///
     /// # Why is this bad
-    /// With several metrics the controllers take the maximum recommendation; a replay driven by one
-    /// metric may miss what another would ask for.
+    /// With several metrics the controllers take the largest recommendation; a metric that
+    /// reads 0 never asks for more pods, so the replay may miss what it would ask for.
     ///
     /// # Example
     /// ```text
-    /// metricsSources:
-    ///   - targetMetric: gpu_cache_usage_perc   # driven by the demand
-    ///   - targetMetric: num_requests_waiting   # reads 0
+    /// metrics:
+    ///   - resource: {name: cpu, ...}                       # column `cpu`
+    ///   - pods: {metric: {name: num_requests_waiting}, ...} # no column: reads 0
     /// ```
     ///
     /// # Fix
-    /// Replay each metric separately (`--name`, a file per metric) when the others matter.
+    /// Give each metric its series: `time,cpu,num_requests_waiting` as the CSV header, or
+    /// `--demand cpu=cpu.csv --demand num_requests_waiting=queue.csv`, or samples that hold
+    /// every metric; or spell the column as the metric is named.
     ///
     /// # References
     /// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`
     ///   (`computeReplicasForMetrics`: max over metrics); vllm-project/aibrix v0.7.0
-    ///   `pkg/controller/podautoscaler/autoscaler.go` (max over metrics).
+    ///   `pkg/controller/podautoscaler/autoscaler.go` (`ComputeDesiredReplicas`: max over
+    ///   metric sources).
     pub(crate) const SIM_DEMAND_METRIC;
 }
 

@@ -103,6 +103,7 @@ fn seed_either_fix_scales_with_load_and_returns_to_min() {
             .collect(),
         offset: percent.offset,
         epoch_start: percent.epoch_start,
+        ..DemandSeries::default()
     };
     check_replay(&original, &fraction, "metric converted");
 }
