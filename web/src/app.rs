@@ -1343,8 +1343,15 @@ impl App {
                         let (line, col) = d.span.map_or((0, 0), |s| (s.start.line, s.start.column));
                         let input = f.input;
                         let onclick = link.callback(move |_| Msg::SelectLine(input, line));
+                        // Enter (and Space, like a button) selects the line. The key is the
+                        // app's: the focus moves to the editor with the line selected, where the
+                        // key's default action would replace the line (issue 14, item 1).
                         let onkeydown = link.batch_callback(move |e: KeyboardEvent| {
-                            (e.key() == "Enter").then_some(Msg::SelectLine(input, line))
+                            let key = e.key();
+                            (key == "Enter" || key == " ").then(|| {
+                                e.prevent_default();
+                                Msg::SelectLine(input, line)
+                            })
                         });
                         html! {
                             <li class={classes!("diagnostic", d.severity.as_str())} tabindex="0"
