@@ -828,10 +828,19 @@ impl Component for App {
                     InputText::Yaml => (&self.yaml_ref, &self.yaml_gutter),
                     InputText::Samples => (&self.samples_ref, &self.samples_gutter),
                 };
-                if let (Some(ta), Some(g)) =
-                    (ta.cast::<web_sys::Element>(), g.cast::<web_sys::Element>())
-                {
-                    g.set_scroll_top(ta.scroll_top());
+                // The gutter's lines move with the text by a translation, not by scrolling the
+                // gutter: with a horizontal scrollbar the textarea is shorter inside than the
+                // gutter, so at the bottom the gutter cannot scroll as far and its marks would
+                // sit one line low (issue 14, item 2).
+                if let (Some(ta), Some(inner)) = (
+                    ta.cast::<web_sys::Element>(),
+                    g.cast::<web_sys::Element>()
+                        .and_then(|g| g.first_element_child()),
+                ) {
+                    let _ = inner.set_attribute(
+                        "style",
+                        &format!("transform: translateY({}px)", -ta.scroll_top()),
+                    );
                 }
                 return false;
             }

@@ -36,6 +36,22 @@ fn remove(root: Element, handle: Handle) {
     scalelens_web::dom::clear_fragment();
 }
 
+/// The page's stylesheet (what Trunk links in `index.html`), so layout-dependent tests see the
+/// real editor: gutter beside the textarea, fixed line height, scrollbars.
+fn with_stylesheet() {
+    if document().get_element_by_id("test-style").is_some() {
+        return;
+    }
+    let style = document().create_element("style").expect("style");
+    style.set_id("test-style");
+    style.set_text_content(Some(include_str!("../static/style.css")));
+    document()
+        .head()
+        .expect("head")
+        .append_child(&style)
+        .expect("append");
+}
+
 fn textarea(root: &Element, sel: &str) -> HtmlTextAreaElement {
     find(root, sel)
         .unwrap_or_else(|| panic!("no {sel}"))
@@ -109,5 +125,44 @@ async fn enter_on_a_diagnostic_selects_its_line_and_deletes_nothing() {
     );
     let selected = String::from_utf16_lossy(&before.encode_utf16().collect::<Vec<u16>>()[a..b]);
     assert!(selected.contains("targetValue: \"0.5\""), "{selected:?}");
+    remove(root, handle);
+}
+
+/// Item 2: with a horizontal scrollbar (a long line, `wrap="off"`) the textarea is shorter
+/// inside than its gutter, so at the bottom the gutter could not scroll as far and every mark
+/// sat one line too low. The mark must sit on its line of text wherever the editor is scrolled.
+#[wasm_bindgen_test]
+async fn gutter_marks_stay_on_their_line_when_scrolled_to_the_bottom() {
+    with_stylesheet();
+    let (root, handle) = fresh_app().await;
+    let yaml = textarea(&root, "#yaml-editor");
+    let long = format!("{}# {}\n", yaml.value(), "a long comment ".repeat(40));
+    common::set_value(&root, "#yaml-editor", &long);
+    wait_for("the mark at line 52", || {
+        find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").is_some()
+    })
+    .await;
+    assert!(
+        yaml.scroll_width() > yaml.client_width(),
+        "the long line scrolls sideways"
+    );
+    let line_px = 18.0;
+    let pad_top = 4.0;
+    for scroll in [0, 60, i32::MAX] {
+        yaml.set_scroll_top(scroll);
+        let _ = yaml.dispatch_event(&web_sys::Event::new("scroll").expect("event"));
+        sleep(100).await;
+        let mark = find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").expect("the mark");
+        let ta_top = yaml.get_bounding_client_rect().top() + f64::from(yaml.client_top());
+        // Where line 52's text is drawn, in the page.
+        let line_top = ta_top + pad_top + 51.0 * line_px - f64::from(yaml.scroll_top());
+        let mark_top = mark.get_bounding_client_rect().top();
+        assert!(
+            (mark_top - line_top).abs() < 2.0,
+            "scrollTop {}: the mark is at {mark_top:.1}, its line at {line_top:.1} (scrollbar {} px)",
+            yaml.scroll_top(),
+            yaml.offset_height() - yaml.client_height()
+        );
+    }
     remove(root, handle);
 }
