@@ -142,6 +142,8 @@ pub enum Msg {
     ClearText(InputText),
     /// Fill the replay window fields with the window `replay-too-long` suggests.
     UseSuggestedWindow,
+    /// Replace samples of another metric by a demand pattern around the target (Undo reverts).
+    UseDemandPattern,
 }
 
 pub struct App {
@@ -186,6 +188,10 @@ pub struct App {
     /// Per editor (YAML, samples): show a text too long to show quickly in full anyway (the
     /// user asked); reset when the text is replaced.
     show_all: [bool; 2],
+    /// The target the demand pattern's base and peak were last set around: when a new YAML
+    /// brings another target, the pattern is rescaled by their ratio (issue 14, item 3).
+    /// `None` until a run with a pattern and a target (then that run's target).
+    pattern_target: Option<f64>,
 }
 
 /// The settings typed as text, in `App::fields` order.
@@ -231,6 +237,8 @@ impl App {
     fn refresh_fields(&mut self) {
         self.fields = field_texts(&self.state);
         self.show_all = [false; 2];
+        // A replaced pattern is relative to the target of its own first run.
+        self.pattern_target = None;
     }
 
     fn text_of(&self, input: InputText) -> &String {
@@ -265,10 +273,67 @@ impl App {
         g[i].1.clone()
     }
 
-    /// Run the pipeline on the state, unless a text is over the input cap: then an empty
-    /// output and the `input-too-large` message (the editors keep the text).
+    /// Run the pipeline on the state ([`App::run_pipeline`]); when the autoscaler's target
+    /// changed under a demand pattern, rescale the pattern and run again.
     fn run(&mut self) {
         self.fired_at = dom::now();
+        self.run_pipeline();
+        if self.follow_target() {
+            self.run_pipeline();
+        }
+    }
+
+    /// A demand pattern is total demand in the metric's unit, set around a target (base half
+    /// of it, peak four times it: [`PatternState::around`]). When the YAML now has another
+    /// target (an HPA at 60 % pasted over a 0–1 KPA), keep the pattern's relation to it:
+    /// scale base and peak by new target / old target, refresh their fields and say so.
+    /// Whether the pattern changed.
+    fn follow_target(&mut self) -> bool {
+        let usable = |t: Option<f64>| t.filter(|t| t.is_finite() && *t > 0.0);
+        let Some(new) = usable(self.target()) else {
+            return false;
+        };
+        let Some(p) = self.state.pattern.as_mut() else {
+            return false;
+        };
+        let Some(old) = usable(self.pattern_target.replace(new)) else {
+            return false;
+        };
+        if (new - old).abs() <= f64::EPSILON * new.max(old) {
+            return false;
+        }
+        let ratio = new / old;
+        p.base = significant(p.base * ratio);
+        p.peak = significant(p.peak * ratio);
+        let (base, peak) = (p.base, p.peak);
+        self.set_field(Setting::PatternBase, base.to_string());
+        self.set_field(Setting::PatternPeak, peak.to_string());
+        self.say(
+            "info",
+            format!(
+                "The target changed from {} to {}: the demand pattern follows it (base {}, peak {}).",
+                Num(old),
+                Num(new),
+                Num(base),
+                Num(peak)
+            ),
+        );
+        true
+    }
+
+    fn set_field(&mut self, which: Setting, text: String) {
+        if let Some(f) = TYPED
+            .iter()
+            .position(|t| *t == which)
+            .and_then(|i| self.fields.get_mut(i))
+        {
+            *f = text;
+        }
+    }
+
+    /// Run the pipeline on the state, unless a text is over the input cap: then an empty
+    /// output and the `input-too-large` message (the editors keep the text).
+    fn run_pipeline(&mut self) {
         match self.state.too_large() {
             Some(why) => {
                 self.output = PipelineOutput::default();
@@ -483,6 +548,30 @@ impl App {
     }
 }
 
+/// Significant digits a rescaled demand pattern keeps (so `0.25 × 120` shows as `30`, not as
+/// a float's `29.999999999999996`; six digits is finer than any demand a user types).
+const PATTERN_DIGITS: usize = 6;
+
+/// `x` rounded to [`PATTERN_DIGITS`] significant digits.
+fn significant(x: f64) -> f64 {
+    format!("{x:.*e}", PATTERN_DIGITS - 1).parse().unwrap_or(x)
+}
+
+/// The samples' metric and the replayed autoscaler's, when they differ (issue 14, item 3): the
+/// replay would read one metric's samples as the other's. Names the metric registry knows
+/// with one unit (`gpu_cache_usage_perc`, `vllm:gpu_cache_usage_perc`) are the same metric;
+/// samples that name no metric (CSV) or a demand pattern compare with nothing.
+fn samples_mismatch(out: &PipelineOutput, pattern: bool) -> Option<(&str, &str)> {
+    if pattern {
+        return None;
+    }
+    let samples = out.import.as_ref()?.metric.as_deref()?;
+    let scaled_on = out.selected.as_ref()?.metric.as_deref()?;
+    let unit = |m: &str| scalelens_core::metrics::lookup(m).map(|k| k.unit);
+    let same = samples == scaled_on || unit(samples).is_some_and(|u| Some(u) == unit(scaled_on));
+    (!same).then_some((samples, scaled_on))
+}
+
 /// Seconds from `120`, `120s`, `2m`, `1h30m`; empty or unreadable is `None` (the default).
 fn parse_seconds(v: &str) -> Option<u64> {
     if v.is_empty() {
@@ -561,6 +650,7 @@ impl Component for App {
             gutters: Default::default(),
             fields: Default::default(),
             show_all: [false; 2],
+            pattern_target: None,
         };
         app.refresh_fields();
         app.run();
@@ -712,6 +802,18 @@ impl Component for App {
                     }
                     Err(e) => self.say("error", e),
                 }
+            }
+            Msg::UseDemandPattern => {
+                self.undo.push(self.state.clone());
+                self.state.pattern =
+                    Some(PatternState::around(Shape::Spike.as_str(), self.target()));
+                self.refresh_fields();
+                self.say(
+                    "info",
+                    "The demand is a pattern around the target now (Undo brings the samples back).",
+                );
+                self.run();
+                self.schedule_save(ctx);
             }
             Msg::UseSuggestedWindow => {
                 if let Some(w) = self.output.suggested_window.clone() {
@@ -879,6 +981,7 @@ impl Component for App {
                     }
                 </div>
                 { self.view_banner(ctx) }
+                { self.view_samples_mismatch(ctx) }
                 <main>
                     <section class="inputs">
                         { self.view_editor(ctx, InputText::Yaml) }
@@ -963,6 +1066,36 @@ impl App {
                     }) }
                 </div>
                 { for d.fixes.iter().filter(|f| f.edits.is_empty()).map(|f| html! { <p class="advice">{ f.description.clone() }</p> }) }
+            </div>
+        }
+    }
+
+    /// Samples of another metric than the autoscaler's ([`samples_mismatch`]): said, with a
+    /// demand pattern around the target or no samples as ways out (not in the read-only embed).
+    fn view_samples_mismatch(&self, ctx: &Context<Self>) -> Html {
+        let Some((samples, scaled_on)) =
+            samples_mismatch(&self.output, self.state.pattern.is_some())
+        else {
+            return html! {};
+        };
+        let name = self
+            .output
+            .selected
+            .as_ref()
+            .map_or("the autoscaler", |a| a.name.as_str());
+        let link = ctx.link();
+        html! {
+            <div id="samples-mismatch" role="alert">
+                <strong>{"Samples of another metric "}</strong>
+                <span class="text">{ format!(
+                    "The samples are of `{samples}`, but {name} scales on `{scaled_on}`: the replay reads them as `{scaled_on}`."
+                ) }</span>
+                if !self.embed {
+                    <div class="fixes">
+                        <button class="use-pattern" onclick={link.callback(|_| Msg::UseDemandPattern)}>{"Use a demand pattern"}</button>{" "}
+                        <button class="clear-samples" onclick={link.callback(|_| Msg::ClearText(InputText::Samples))}>{"Clear samples"}</button>
+                    </div>
+                }
             </div>
         }
     }

@@ -166,3 +166,128 @@ async fn gutter_marks_stay_on_their_line_when_scrolled_to_the_bottom() {
     }
     remove(root, handle);
 }
+
+fn click(root: &Element, sel: &str) {
+    find(root, sel)
+        .unwrap_or_else(|| panic!("no {sel}"))
+        .dyn_into::<HtmlElement>()
+        .expect("an HTML element")
+        .click();
+}
+
+/// Choose `value` in the `<select>` under `root` matching `sel` (fires `change`).
+fn choose(root: &Element, sel: &str, value: &str) {
+    let s: web_sys::HtmlSelectElement = find(root, sel)
+        .unwrap_or_else(|| panic!("no {sel}"))
+        .dyn_into()
+        .expect("a select");
+    s.set_value(value);
+    let _ = s.dispatch_event(&web_sys::Event::new("change").expect("event"));
+}
+
+fn peak_replicas(root: &Element) -> Option<u32> {
+    attr(root, "#timeline-summary", "data-peak-replicas")
+        .parse()
+        .ok()
+}
+
+/// An HPA on CPU at `percent` % utilization, 1 to 10 replicas.
+fn cpu_hpa(name: &str, percent: u32) -> String {
+    format!(
+        "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {name}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {percent}
+"
+    )
+}
+
+/// Item 3: an autoscaler of its own pasted over the seed kept the seed's `gpu_cache_usage_perc`
+/// samples and replayed them as its `requests_in_flight`, without a word. Now it is said, with
+/// two ways out: a demand pattern around the new target, or no samples.
+#[wasm_bindgen_test]
+async fn samples_of_another_metric_are_said_with_a_way_out() {
+    let (root, handle) = fresh_app().await;
+    common::set_value(&root, "#yaml-editor", &common::hpa("my-hpa"));
+    wait_for("the HPA replayed", || {
+        common::text(&root, "#selected").contains("my-hpa")
+    })
+    .await;
+    wait_for("the samples' metric said", || {
+        find(&root, "#samples-mismatch").is_some()
+    })
+    .await;
+    let said = common::text(&root, "#samples-mismatch");
+    assert!(
+        said.contains("gpu_cache_usage_perc") && said.contains("requests_in_flight"),
+        "{said}"
+    );
+    click(&root, "#samples-mismatch button.use-pattern");
+    wait_for("a demand pattern", || {
+        find(&root, "#pattern-peak").is_some()
+    })
+    .await;
+    // Around the HPA's target of 10 per pod: half of it, then four times it.
+    assert_eq!(common::value(&root, "#pattern-base"), "5");
+    assert_eq!(common::value(&root, "#pattern-peak"), "40");
+    wait_for("the mismatch gone", || {
+        find(&root, "#samples-mismatch").is_none()
+    })
+    .await;
+    wait_for("a replay that scales", || {
+        peak_replicas(&root).is_some_and(|p| p > 1)
+    })
+    .await;
+
+    // Undo brings the samples (and the warning) back; "clear samples" empties them.
+    click(&root, "#undo");
+    wait_for("the samples again", || {
+        find(&root, "#samples-mismatch").is_some()
+    })
+    .await;
+    click(&root, "#samples-mismatch button.clear-samples");
+    wait_for("no samples", || {
+        common::value(&root, "#samples-editor").is_empty()
+            && find(&root, "#samples-mismatch").is_none()
+    })
+    .await;
+    remove(root, handle);
+}
+
+/// Item 3, second half: a demand pattern chosen for the seed (target 0.5: base 0.25, peak 2)
+/// kept its numbers when an HPA at 60 % replaced the YAML: a flat replay ("peak 1 vs target
+/// 60"). The pattern follows the target.
+#[wasm_bindgen_test]
+async fn a_demand_pattern_follows_a_new_target() {
+    let (root, handle) = fresh_app().await;
+    choose(&root, "#pattern-select", "spike");
+    wait_for("the pattern around 0.5", || {
+        find(&root, "#pattern-peak").is_some() && common::value(&root, "#pattern-peak") == "2"
+    })
+    .await;
+    common::set_value(&root, "#yaml-editor", &cpu_hpa("cpu-60", 60));
+    wait_for("the pattern around 60", || {
+        common::value(&root, "#pattern-peak") == "240"
+    })
+    .await;
+    assert_eq!(common::value(&root, "#pattern-base"), "30");
+    wait_for("a replay that scales", || {
+        peak_replicas(&root).is_some_and(|p| p > 1)
+    })
+    .await;
+    remove(root, handle);
+}
