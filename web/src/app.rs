@@ -142,6 +142,8 @@ pub enum Msg {
     ClearText(InputText),
     /// Fill the replay window fields with the window `replay-too-long` suggests.
     UseSuggestedWindow,
+    /// The URL fragment changed by a navigation: open the link it holds.
+    HashChange,
     /// Replace samples of another metric by a demand pattern around the target (Undo reverts).
     UseDemandPattern,
 }
@@ -169,6 +171,8 @@ pub struct App {
     save_timer: Option<Timeout>,
     /// Saves what is unsaved when the page goes away (a reload while typing).
     _pagehide: Option<gloo::events::EventListener>,
+    /// Opens a link put into the open tab ([`Msg::HashChange`]).
+    _hashchange: Option<gloo::events::EventListener>,
     embed: bool,
     /// The embed's "Open in playground" URL, computed once (the embed is read-only).
     open_url: String,
@@ -179,6 +183,8 @@ pub struct App {
     metric_canvas: NodeRef,
     replicas_canvas: NodeRef,
     summary_ref: NodeRef,
+    example_select: NodeRef,
+    autoscaler_select: NodeRef,
     /// Gutter text per editor (YAML, samples) with the line count it was built for: rebuilt
     /// only when the count changes, so typing in a long file stays cheap.
     gutters: std::cell::RefCell<[(usize, AttrValue); 2]>,
@@ -278,9 +284,34 @@ impl App {
     fn run(&mut self) {
         self.fired_at = dom::now();
         self.run_pipeline();
+        if self.follow_autoscalers() {
+            self.run_pipeline();
+        }
         if self.follow_target() {
             self.run_pipeline();
         }
+    }
+
+    /// The autoscaler chosen in the picker is gone from a new YAML: replay the first one and
+    /// say so, rather than nothing ("No autoscaler to replay", issue 14, item 4). A YAML with
+    /// no autoscaler at all (half typed) keeps the choice. Whether the choice changed.
+    fn follow_autoscalers(&mut self) -> bool {
+        let Some(chosen) = self.state.autoscaler.as_deref() else {
+            return false;
+        };
+        let found = &self.output.autoscalers;
+        let Some((first, _)) = found.first() else {
+            return false;
+        };
+        if found.iter().any(|(name, _)| name == chosen) {
+            return false;
+        }
+        let text = format!(
+            "The YAML has no autoscaler `{chosen}` any more: replaying the first one, `{first}`."
+        );
+        self.state.autoscaler = None;
+        self.say("info", text);
+        true
     }
 
     /// A demand pattern is total demand in the metric's unit, set around a target (base half
@@ -621,6 +652,8 @@ impl Component for App {
         };
         let link = ctx.link().clone();
         let pagehide = dom::on_pagehide(move || link.send_message(Msg::PageHide));
+        let link = ctx.link().clone();
+        let hashchange = dom::on_hashchange(move || link.send_message(Msg::HashChange));
         let mut app = App {
             state,
             output: PipelineOutput::default(),
@@ -638,6 +671,7 @@ impl Component for App {
             run_timer: None,
             save_timer: None,
             _pagehide: pagehide,
+            _hashchange: hashchange,
             embed,
             open_url,
             yaml_ref: NodeRef::default(),
@@ -647,6 +681,8 @@ impl Component for App {
             metric_canvas: NodeRef::default(),
             replicas_canvas: NodeRef::default(),
             summary_ref: NodeRef::default(),
+            example_select: NodeRef::default(),
+            autoscaler_select: NodeRef::default(),
             gutters: Default::default(),
             fields: Default::default(),
             show_all: [false; 2],
@@ -815,6 +851,25 @@ impl Component for App {
                 self.run();
                 self.schedule_save(ctx);
             }
+            Msg::HashChange => match State::from_fragment(&dom::fragment()) {
+                Ok(Some(linked)) if linked != self.state => {
+                    self.undo.push(std::mem::replace(&mut self.state, linked));
+                    if self.embed {
+                        self.open_url = dom::page_url(&dom::fragment(), true);
+                    }
+                    self.refresh_fields();
+                    self.cursor = None;
+                    self.hover = None;
+                    self.say(
+                        "info",
+                        "Opened the link from the address bar (Undo returns to what was here).",
+                    );
+                    self.run();
+                    self.schedule_save(ctx);
+                }
+                Ok(_) => return false,
+                Err(e) => self.say(e.kind(), format!("{e} The editors keep what they had.")),
+            },
             Msg::UseSuggestedWindow => {
                 if let Some(w) = self.output.suggested_window.clone() {
                     self.undo.push(self.state.clone());
@@ -951,6 +1006,24 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        // An `<option selected>` no longer moves a `<select>` the user has chosen in: set the
+        // menus' values to the state's, so they never name a stale choice (issue 14, item 4).
+        for (r, value) in [
+            (
+                &self.example_select,
+                self.state.unedited_example().unwrap_or_default(),
+            ),
+            (
+                &self.autoscaler_select,
+                self.state.autoscaler.as_deref().unwrap_or_default(),
+            ),
+        ] {
+            if let Some(s) = r.cast::<HtmlSelectElement>() {
+                if s.value() != value {
+                    s.set_value(value);
+                }
+            }
+        }
         if self.needs_draw {
             self.needs_draw = false;
             self.draw();
@@ -1016,11 +1089,11 @@ impl Component for App {
 impl App {
     fn view_toolbar(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let example = self.state.example.clone().unwrap_or_default();
+        let example = self.state.unedited_example().unwrap_or_default();
         html! {
             <nav class="toolbar">
                 <label>{"Example "}
-                    <select id="example-select" onchange={link.callback(|e: Event| Msg::Example(select_value(&e)))}>
+                    <select id="example-select" ref={self.example_select.clone()} onchange={link.callback(|e: Event| Msg::Example(select_value(&e)))}>
                         { for EXAMPLES.iter().map(|ex| html! {
                             <option value={ex.id} selected={ex.id == example}>{ex.title}</option>
                         }) }
@@ -1329,7 +1402,7 @@ impl App {
             <fieldset class="settings">
                 <legend>{"Settings"}</legend>
                 <label>{"Autoscaler "}
-                    <select id="autoscaler-select" onchange={link.callback(|e: Event| Msg::Set(Setting::Autoscaler, select_value(&e)))}>
+                    <select id="autoscaler-select" ref={self.autoscaler_select.clone()} onchange={link.callback(|e: Event| Msg::Set(Setting::Autoscaler, select_value(&e)))}>
                         <option value="" selected={chosen.is_empty()}>{"the first one"}</option>
                         { for self.output.autoscalers.iter().map(|(name, kind)| html! {
                             <option value={name.clone()} selected={*name == chosen}>{ format!("{name} ({kind})") }</option>

@@ -132,6 +132,18 @@ pub fn on_pagehide(f: impl FnMut() + 'static) -> Option<gloo::events::EventListe
     ))
 }
 
+/// Call `f` when the URL fragment changes by a navigation (a link or an address put into the
+/// tab, `location.hash = ...`); `history.replaceState`, which the app writes with, fires nothing.
+pub fn on_hashchange(f: impl FnMut() + 'static) -> Option<gloo::events::EventListener> {
+    let mut f = f;
+    let w = window()?;
+    Some(gloo::events::EventListener::new(
+        &w,
+        "hashchange",
+        move |_| f(),
+    ))
+}
+
 /// Write `text` to the clipboard (`navigator.clipboard.writeText`); silently nothing where the
 /// API is missing.
 pub fn copy_text(text: &str) {

@@ -291,3 +291,116 @@ async fn a_demand_pattern_follows_a_new_target() {
     .await;
     remove(root, handle);
 }
+
+/// Item 4, first control: the autoscaler picker named an HPA the new YAML no longer has, and
+/// the page said "No autoscaler to replay". Now the first one is replayed, with a note.
+#[wasm_bindgen_test]
+async fn a_chosen_autoscaler_gone_from_the_yaml_falls_back_to_the_first() {
+    let (root, handle) = fresh_app().await;
+    let three = [common::hpa("a"), common::hpa("b"), common::hpa("c")].join("---\n");
+    common::set_value(&root, "#yaml-editor", &three);
+    wait_for("three autoscalers to pick from", || {
+        find(&root, "#autoscaler-select option[value=\"c\"]").is_some()
+    })
+    .await;
+    choose(&root, "#autoscaler-select", "c");
+    wait_for("c replayed", || {
+        common::text(&root, "#selected").contains("c (HorizontalPodAutoscaler)")
+    })
+    .await;
+    let two = [common::hpa("a"), common::hpa("b")].join("---\n");
+    common::set_value(&root, "#yaml-editor", &two);
+    wait_for("a replayed", || {
+        common::text(&root, "#selected").contains("a (HorizontalPodAutoscaler)")
+    })
+    .await;
+    let said = common::text(&root, "#message");
+    assert!(said.contains("`c`") && said.contains("`a`"), "{said}");
+    assert_eq!(
+        find(&root, "#autoscaler-select")
+            .and_then(|s| s.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .map(|s| s.value())
+            .as_deref(),
+        Some(""),
+        "the picker says: the first one"
+    );
+    remove(root, handle);
+}
+
+fn select_value(root: &Element, sel: &str) -> String {
+    find(root, sel)
+        .and_then(|s| s.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+/// Item 4, second control: the Example menu kept naming the seed after its YAML was replaced,
+/// and choosing the seed again did nothing (the menu already showed it).
+#[wasm_bindgen_test]
+async fn the_example_menu_names_an_example_only_while_it_is_unedited() {
+    let (root, handle) = fresh_app().await;
+    assert_eq!(select_value(&root, "#example-select"), "seed");
+    let seed = common::value(&root, "#yaml-editor");
+    common::set_value(&root, "#yaml-editor", &common::hpa("mine"));
+    wait_for("the menu says: your own input", || {
+        select_value(&root, "#example-select").is_empty()
+    })
+    .await;
+    choose(&root, "#example-select", "seed");
+    wait_for("the seed again", || {
+        common::value(&root, "#yaml-editor") == seed
+    })
+    .await;
+    assert_eq!(select_value(&root, "#example-select"), "seed");
+    remove(root, handle);
+}
+
+/// Item 4, third control: a `#example=` or `#v1:` link put into a tab already open was
+/// ignored, then overwritten by the next keystroke's save. Now the tab opens it.
+#[wasm_bindgen_test]
+async fn a_link_put_into_an_open_tab_is_opened() {
+    let (root, handle) = fresh_app().await;
+    let knative = scalelens_web::examples::find("knative-panic").expect("the example");
+    web_sys::window()
+        .expect("window")
+        .location()
+        .set_hash("example=knative-panic")
+        .expect("hash");
+    wait_for("the linked example", || {
+        common::value(&root, "#yaml-editor") == knative.yaml
+    })
+    .await;
+    assert_eq!(select_value(&root, "#example-select"), "knative-panic");
+    // A keystroke then edits the linked state, and the link written after it is of that state.
+    let edited = format!("{}# edited\n", knative.yaml);
+    common::set_value(&root, "#yaml-editor", &edited);
+    wait_for("the edited link", || {
+        scalelens_web::state::State::from_fragment(&scalelens_web::dom::fragment())
+            .ok()
+            .flatten()
+            .is_some_and(|s| s.yaml == edited && s.pattern.is_some())
+    })
+    .await;
+
+    // A `v1:` link too, with Undo back to what the tab had.
+    let hpa = scalelens_web::state::State {
+        yaml: common::hpa("from-a-link"),
+        samples: "time,value\n0,5\n60,50\n".to_string(),
+        ..Default::default()
+    };
+    web_sys::window()
+        .expect("window")
+        .location()
+        .set_hash(&hpa.to_fragment())
+        .expect("hash");
+    wait_for("the linked HPA", || {
+        common::text(&root, "#selected").contains("from-a-link")
+    })
+    .await;
+    click(&root, "#undo");
+    wait_for("back to the edited example", || {
+        common::value(&root, "#yaml-editor") == edited
+    })
+    .await;
+    remove(root, handle);
+}
