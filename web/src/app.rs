@@ -144,6 +144,10 @@ pub enum Msg {
     UseSuggestedWindow,
     /// The URL fragment changed by a navigation: open the link it holds.
     HashChange,
+    /// An IndexedDB save settled: the save's generation ([`App::save_gen`]) and its result.
+    StoredLarge(u32, Result<(), String>),
+    /// The state kept in IndexedDB, read at start (`None`: none or unreadable).
+    LoadedLarge(Option<String>),
     /// Replace samples of another metric by a demand pattern around the target (Undo reverts).
     UseDemandPattern,
 }
@@ -198,6 +202,32 @@ pub struct App {
     /// brings another target, the pattern is rescaled by their ratio (issue 14, item 3).
     /// `None` until a run with a pattern and a target (then that run's target).
     pattern_target: Option<f64>,
+    /// Whether the current state is saved in this browser (what Copy link may claim).
+    saved: Saved,
+    /// Counts saves, so an IndexedDB save that settles after a newer save changes nothing.
+    save_gen: u32,
+    /// For messages from async work (IndexedDB).
+    scope: html::Scope<App>,
+}
+
+/// Whether the state is saved in this browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    Yes,
+    /// An IndexedDB write is under way.
+    Pending,
+    No,
+}
+
+impl Saved {
+    /// `.app[data-saved]`.
+    fn as_str(self) -> &'static str {
+        match self {
+            Saved::Yes => "yes",
+            Saved::Pending => "pending",
+            Saved::No => "no",
+        }
+    }
 }
 
 /// The settings typed as text, in `App::fields` order.
@@ -475,23 +505,51 @@ impl App {
     }
 
     /// Write `record` to localStorage and this tab's save mark (against the fragment now in
-    /// the URL) to sessionStorage; on failure, say why and drop the mark, so a reload takes
-    /// the link rather than an older record.
+    /// the URL) to sessionStorage. A state localStorage cannot take (over its cap, or full)
+    /// goes to IndexedDB ([`dom::idb_save`], settled by [`Msg::StoredLarge`]), unless a text
+    /// is over its run cap (its message says that a reload loses it). On failure, say why and
+    /// drop the mark, so a reload takes the link rather than an older record.
     fn store(&mut self, record: Result<String, String>) {
-        match record.and_then(|json| dom::save_storage(&json).map(|()| json)) {
-            Ok(json) => {
-                dom::set_mark(Some(&State::save_mark(&dom::fragment(), &json)));
-                if self.message.as_ref().is_some_and(|m| m.0 == "storage-full") {
-                    self.message = None;
+        self.save_gen = self.save_gen.wrapping_add(1);
+        let (why, json) = match record {
+            Ok(json) => match dom::save_storage(&json) {
+                Ok(()) => {
+                    dom::set_large_saved(false);
+                    dom::set_mark(Some(&State::save_mark(&dom::fragment(), &json)));
+                    self.saved = Saved::Yes;
+                    self.clear_message("storage-full");
+                    return;
                 }
+                Err(e) => (e, Some(json)),
+            },
+            Err(e) => (e, None),
+        };
+        dom::set_mark(None);
+        if self.state.too_large().is_none() {
+            let json = json.unwrap_or_else(|| self.state.to_json());
+            if json.len() > LINK_CAP {
+                // No link carries it: a reload must not take an older link over it.
+                dom::clear_fragment();
             }
-            Err(e) => {
-                dom::set_mark(None);
-                // A text over the cap says so already (and that it is not saved): keep that.
-                if self.message.as_ref().is_none_or(|m| m.0 != INPUT_TOO_LARGE) {
-                    self.say("storage-full", e);
-                }
-            }
+            self.saved = Saved::Pending;
+            let generation = self.save_gen;
+            let scope = self.scope.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = dom::idb_save(json).await;
+                scope.send_message(Msg::StoredLarge(generation, result));
+            });
+            return;
+        }
+        self.saved = Saved::No;
+        // A text over the cap says so already (and that it is not saved): keep that.
+        if self.message.as_ref().is_none_or(|m| m.0 != INPUT_TOO_LARGE) {
+            self.say("storage-full", why);
+        }
+    }
+
+    fn clear_message(&mut self, kind: &str) {
+        if self.message.as_ref().is_some_and(|m| m.0 == kind) {
+            self.message = None;
         }
     }
 
@@ -642,7 +700,25 @@ impl Component for App {
             dom::load_storage().as_deref(),
             dom::load_mark().as_deref(),
         );
-        let message = problem.map(|p| (p.kind(), p.to_string()));
+        let mut message = problem.map(|p| (p.kind(), p.to_string()));
+        // No link and no localStorage record, but a state kept in IndexedDB: start empty and
+        // open that one ([`Msg::LoadedLarge`]).
+        let large = matches!(State::from_fragment(&fragment), Ok(None))
+            && dom::load_storage().is_none()
+            && dom::large_saved();
+        let state = if large {
+            let scope = ctx.link().clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                scope.send_message(Msg::LoadedLarge(dom::idb_load().await));
+            });
+            message = Some((
+                "info",
+                "Opening the state saved in this browser…".to_string(),
+            ));
+            State::default()
+        } else {
+            state
+        };
         let embed = dom::is_embed();
         // The embed cannot be edited: its link is the state it opened with, made once.
         let open_url = if embed {
@@ -687,6 +763,9 @@ impl Component for App {
             fields: Default::default(),
             show_all: [false; 2],
             pattern_target: None,
+            saved: Saved::Yes,
+            save_gen: 0,
+            scope: ctx.link().clone(),
         };
         app.refresh_fields();
         app.run();
@@ -870,6 +949,45 @@ impl Component for App {
                 Ok(_) => return false,
                 Err(e) => self.say(e.kind(), format!("{e} The editors keep what they had.")),
             },
+            Msg::StoredLarge(generation, result) => {
+                if generation != self.save_gen {
+                    return false;
+                }
+                match result {
+                    Ok(()) => {
+                        dom::remove_storage();
+                        dom::set_large_saved(true);
+                        self.saved = Saved::Yes;
+                        self.clear_message("storage-full");
+                    }
+                    Err(e) => {
+                        self.saved = Saved::No;
+                        self.say(
+                            "storage-full",
+                            format!("Not saved in this browser ({e}): a reload loses this state."),
+                        );
+                    }
+                }
+            }
+            Msg::LoadedLarge(json) => {
+                if self.state != State::default() {
+                    // Typed into meanwhile: what was typed stays.
+                    return false;
+                }
+                self.clear_message("info");
+                match json.as_deref().map(State::from_json) {
+                    Some(Ok(saved)) => self.state = saved,
+                    _ => {
+                        self.state = State::initial();
+                        self.say(
+                            "storage-full",
+                            "The state saved in this browser could not be read: showing the seed example.",
+                        );
+                    }
+                }
+                self.refresh_fields();
+                self.run();
+            }
             Msg::UseSuggestedWindow => {
                 if let Some(w) = self.output.suggested_window.clone() {
                     self.undo.push(self.state.clone());
@@ -909,10 +1027,19 @@ impl Component for App {
             }
             Msg::CopyLink => {
                 if !self.write_fragment() {
+                    // Save what is unsaved now, so what the message says holds.
+                    if self.save_timer.take().is_some() {
+                        self.save_storage();
+                    }
+                    let kept = match self.saved {
+                        Saved::Yes => "It is saved in this browser: a reload keeps it.",
+                        Saved::Pending => "It is being saved in this browser.",
+                        Saved::No => "It is not saved in this browser either: a reload loses it. Export the YAML (and keep the samples' file).",
+                    };
                     self.say(
                         "error",
                         format!(
-                            "No link: the state is {} KB, over the {} KB a link can carry. Shorten the samples (or use a demand pattern); the state is kept in this browser.",
+                            "No link: the state is {} KB, over the {} KB a link can carry. Shorten the samples (or use a demand pattern). {kept}",
                             state_kb(&self.state),
                             LINK_CAP / 1000
                         ),
@@ -1035,7 +1162,7 @@ impl Component for App {
         let out = &self.output;
         let embed = self.embed;
         html! {
-            <div class={classes!("app", embed.then_some("embed"))}>
+            <div class={classes!("app", embed.then_some("embed"))} data-saved={self.saved.as_str()}>
                 <header>
                     <h1>{"Scalelens playground"}</h1>
                     if embed {

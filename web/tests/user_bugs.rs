@@ -404,3 +404,70 @@ async fn a_link_put_into_an_open_tab_is_opened() {
     .await;
     remove(root, handle);
 }
+
+/// Paste `text` over the text of the editor under `root` matching `sel` as a user's paste does (a
+/// `paste` event carrying the text; the app inserts long texts itself).
+fn paste_into(root: &Element, sel: &str, text: &str) {
+    let el = find(root, sel).unwrap_or_else(|| panic!("no {sel}"));
+    // Over the whole text, as after Ctrl+A.
+    if let Some(ta) = el.dyn_ref::<HtmlTextAreaElement>() {
+        ta.select();
+    }
+    let dt = web_sys::DataTransfer::new().expect("a DataTransfer");
+    dt.set_data("text/plain", text).expect("set data");
+    let init = web_sys::ClipboardEventInit::new();
+    init.set_clipboard_data(Some(&dt));
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::ClipboardEvent::new_with_event_init_dict("paste", &init).expect("paste");
+    let _ = el.dispatch_event(&ev);
+}
+
+/// Item 5: a 2.2 MB paste said "Not saved … use Copy link", Copy link said "the state is kept
+/// in this browser", and a reload lost it. A large state is kept (IndexedDB), a reload brings
+/// it back, and no message promises what is not so.
+#[wasm_bindgen_test]
+async fn a_large_state_survives_a_reload_and_the_messages_are_true() {
+    let (root, handle) = fresh_app().await;
+    let mut csv = String::from("time,value\n");
+    let mut t = 0u64;
+    while csv.len() < 2_200_000 {
+        csv.push_str(&format!("{t},{}\n", 20 + (t / 600) % 40));
+        t += 1;
+    }
+    paste_into(&root, "#samples-editor", &csv);
+    let digest = scalelens_web::state::digest_hex(&csv);
+    wait_for("the pasted samples", || {
+        attr(&root, "#samples-held", "data-digest") == digest
+    })
+    .await;
+    // The debounced run (150 ms) and save (400 ms), then the browser's write.
+    sleep(600).await;
+    wait_for("the state saved", || {
+        attr(&root, ".app", "data-saved") == "yes"
+    })
+    .await;
+    let said = common::text(&root, "#message");
+    assert!(
+        !said.contains("Copy link"),
+        "a link cannot carry 2.2 MB: {said}"
+    );
+    click(&root, "#copy-link");
+    sleep(100).await;
+    let said = common::text(&root, "#message");
+    assert!(
+        said.contains("No link") && said.contains("saved in this browser"),
+        "{said}"
+    );
+
+    // A reload: a new app on the same storage, no link.
+    handle.destroy();
+    root.remove();
+    let root = new_root();
+    let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
+    wait_for("the large state back", || {
+        attr(&root, "#samples-held", "data-digest") == digest
+    })
+    .await;
+    remove(root, handle);
+}
