@@ -471,3 +471,28 @@ async fn a_large_state_survives_a_reload_and_the_messages_are_true() {
     .await;
     remove(root, handle);
 }
+
+/// Item 6: a 23 KB link that decompresses to 10 MB froze the tab for two minutes. The link's
+/// decoder stops at the largest state a link carries (`LINK_CAP`), so the app opens at once
+/// to a message. (Fixed before this file, in 812bbaa, with a native test of the decoder; this
+/// is the mounted app's side.)
+#[wasm_bindgen_test]
+async fn a_small_link_that_expands_to_megabytes_opens_at_once() {
+    clear_storage();
+    // 15 000 codes: a 32 KB link asking for 112 M characters.
+    let link = format!("v1:{}", scalelens_web::lz::bomb(15_000));
+    assert!(link.len() < 40_000, "{}", link.len());
+    scalelens_web::dom::replace_fragment(&link);
+    let root = new_root();
+    let t0 = common::now();
+    let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
+    wait_for("the first drawing", || {
+        !attr(&root, "#timeline-summary", "data-render-count").is_empty()
+    })
+    .await;
+    let opened = common::now() - t0;
+    assert_eq!(attr(&root, "#message", "data-kind"), "link-too-large");
+    // Generous (a debug build on a loaded machine): the decoder stops at 256 KB of text.
+    assert!(opened < 3_000.0, "{opened:.0} ms");
+    remove(root, handle);
+}
