@@ -74,6 +74,15 @@ const WINDOW_INVALID: &str = "window-invalid";
 /// The messages [`App::run`] sets and clears by itself.
 const RUN_MESSAGES: &[&str] = &[INPUT_TOO_LARGE, INPUT_LIMIT, WINDOW_INVALID];
 
+/// Keystrokes in one editor closer together than this are one undo step (as editors group
+/// typing); a pause, the other editor or any other change starts a new step.
+const TYPING_STEP_MS: f64 = 1_000.0;
+/// Most undo steps kept (the oldest go first).
+const HISTORY_STEPS: usize = 200;
+/// Most text kept by the undo and redo history, in bytes (the oldest steps go first): a
+/// history of a 5 MB samples text keeps about ten steps of it.
+const HISTORY_BYTES: usize = 50_000_000;
+
 /// Half-width of the decision trace's window around the inspected time.
 const TRACE_SPAN: Millis = 120_000;
 /// Most steps the trace lists (changed ones, around the inspected one).
@@ -119,6 +128,7 @@ pub enum Msg {
     SelectLine(InputText, u32),
     ApplyFix(usize, usize),
     Undo,
+    Redo,
     Pin,
     Unpin,
     CopyLink,
@@ -158,8 +168,16 @@ pub struct App {
     /// The last samples import, reused while the samples text is unchanged.
     cache: pipeline::SamplesCache,
     pinned: Option<Pinned>,
-    /// States before each fix or example switch, newest last.
+    /// States before each change the history keeps (typing, a fix, an example, a link, a
+    /// cleared text...), newest last: the toolbar's Undo and Ctrl+Z in an editor pop it.
     undo: Vec<State>,
+    /// States undone, newest last (Redo, Ctrl+Shift+Z, Ctrl+Y); any new change clears it.
+    redo: Vec<State>,
+    /// The editor being typed in and the time of its last keystroke (`performance.now()`),
+    /// while keystrokes join one undo step ([`TYPING_STEP_MS`]).
+    typing: Option<(InputText, f64)>,
+    /// Where the focus and selection go after the next render (a fix, an undo in an editor).
+    focus_after: Option<(InputText, u32, u32)>,
     message: Option<(&'static str, String)>,
     cursor: Option<Millis>,
     hover: Option<Millis>,
@@ -547,6 +565,71 @@ impl App {
         }
     }
 
+    /// Keep the state before a change in the undo history (and drop the redo states).
+    fn remember(&mut self) {
+        let before = self.state.clone();
+        self.remember_state(before);
+    }
+
+    fn remember_state(&mut self, before: State) {
+        self.typing = None;
+        self.redo.clear();
+        self.undo.push(before);
+        let size = |s: &State| s.yaml.len() + s.samples.len();
+        let mut bytes: usize = self.undo.iter().map(size).sum();
+        let mut drop = 0;
+        while self.undo.len() - drop > HISTORY_STEPS
+            || (bytes > HISTORY_BYTES && self.undo.len() - drop > 1)
+        {
+            bytes -= self.undo.get(drop).map_or(0, size);
+            drop += 1;
+        }
+        self.undo.drain(..drop);
+    }
+
+    /// A keystroke in `input`'s editor: the state before it starts a new undo step unless it
+    /// continues the typing of the last one.
+    fn typed(&mut self, input: InputText) {
+        let now = dom::now();
+        let continues = self
+            .typing
+            .is_some_and(|(i, at)| i == input && now - at < TYPING_STEP_MS);
+        if !continues {
+            self.remember();
+        }
+        self.typing = Some((input, now));
+    }
+
+    /// Undo (`back`) or redo one step; in an editor with the focus, select what changed.
+    fn step_history(&mut self, back: bool) -> bool {
+        let (from, to) = if back {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some(state) = from.pop() else {
+            return false;
+        };
+        let was = std::mem::replace(&mut self.state, state);
+        to.push(was.clone());
+        self.typing = None;
+        let focused = dom::active_id();
+        for (input, id) in [
+            (InputText::Yaml, "yaml-editor"),
+            (InputText::Samples, "samples-editor"),
+        ] {
+            if focused.as_deref() == Some(id) {
+                let (old, new) = match input {
+                    InputText::Yaml => (&was.yaml, &self.state.yaml),
+                    InputText::Samples => (&was.samples, &self.state.samples),
+                };
+                let (a, b) = text::changed_range_utf16(old, new);
+                self.focus_after = Some((input, a, b));
+            }
+        }
+        true
+    }
+
     fn clear_message(&mut self, kind: &str) {
         if self.message.as_ref().is_some_and(|m| m.0 == kind) {
             self.message = None;
@@ -736,6 +819,9 @@ impl Component for App {
             cache: pipeline::SamplesCache::default(),
             pinned: None,
             undo: Vec::new(),
+            redo: Vec::new(),
+            typing: None,
+            focus_after: None,
             message,
             cursor: None,
             hover: None,
@@ -775,11 +861,13 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::YamlInput(v) => {
+                self.typed(InputText::Yaml);
                 self.state.yaml = v;
                 self.schedule(ctx);
                 self.save_small();
             }
             Msg::SamplesInput(v) => {
+                self.typed(InputText::Samples);
                 self.state.samples = v;
                 self.schedule(ctx);
                 self.save_small();
@@ -795,6 +883,7 @@ impl Component for App {
                     self.say(INPUT_TOO_LARGE, why);
                     return true;
                 }
+                self.remember();
                 self.set_text(input, text);
                 self.show_all[editor_index(input)] = false;
                 self.schedule(ctx);
@@ -809,7 +898,7 @@ impl Component for App {
                 self.show_all[editor_index(input)] = true;
             }
             Msg::ClearText(input) => {
-                self.undo.push(self.state.clone());
+                self.remember();
                 self.set_text(input, String::new());
                 self.show_all[editor_index(input)] = false;
                 self.say("info", "Cleared (Undo brings the text back).");
@@ -846,8 +935,8 @@ impl Component for App {
             }
             Msg::Example(id) => {
                 if let Some(e) = crate::examples::find(&id) {
-                    self.undo
-                        .push(std::mem::replace(&mut self.state, e.state()));
+                    self.remember();
+                    self.state = e.state();
                     self.refresh_fields();
                     self.cursor = None;
                     self.hover = None;
@@ -906,8 +995,12 @@ impl Component for App {
                 match text::apply_fix(&self.state.yaml, d, fix) {
                     Ok(fixed) => {
                         let what = d.fixes.get(fix).map(|f| f.description.clone());
-                        self.undo.push(self.state.clone());
+                        self.remember();
+                        let (a, b) = text::changed_range_utf16(&self.state.yaml, &fixed);
                         self.state.yaml = fixed;
+                        // The fix's button goes with the diagnostic: the focus goes to the
+                        // editor, on the fixed text, not to <body> (issue 14, item 8).
+                        self.focus_after = Some((InputText::Yaml, a, b));
                         self.say(
                             "info",
                             format!("Applied: {} (Undo reverts it)", what.unwrap_or_default()),
@@ -919,7 +1012,7 @@ impl Component for App {
                 }
             }
             Msg::UseDemandPattern => {
-                self.undo.push(self.state.clone());
+                self.remember();
                 self.state.pattern =
                     Some(PatternState::around(Shape::Spike.as_str(), self.target()));
                 self.refresh_fields();
@@ -932,7 +1025,8 @@ impl Component for App {
             }
             Msg::HashChange => match State::from_fragment(&dom::fragment()) {
                 Ok(Some(linked)) if linked != self.state => {
-                    self.undo.push(std::mem::replace(&mut self.state, linked));
+                    self.remember();
+                    self.state = linked;
                     if self.embed {
                         self.open_url = dom::page_url(&dom::fragment(), true);
                     }
@@ -990,7 +1084,7 @@ impl Component for App {
             }
             Msg::UseSuggestedWindow => {
                 if let Some(w) = self.output.suggested_window.clone() {
-                    self.undo.push(self.state.clone());
+                    self.remember();
                     self.state.window_from = Some(w.from);
                     self.state.window_to = Some(w.to);
                     self.refresh_fields();
@@ -998,14 +1092,15 @@ impl Component for App {
                     self.schedule_save(ctx);
                 }
             }
-            Msg::Undo => {
-                if let Some(prev) = self.undo.pop() {
-                    self.state = prev;
-                    self.refresh_fields();
-                    self.say("info", "Undone.");
-                    self.run();
-                    self.schedule_save(ctx);
+            Msg::Undo | Msg::Redo => {
+                let back = matches!(msg, Msg::Undo);
+                if !self.step_history(back) {
+                    return false;
                 }
+                self.refresh_fields();
+                self.say("info", if back { "Undone." } else { "Redone." });
+                self.run();
+                self.schedule_save(ctx);
             }
             Msg::Pin => {
                 if let Some(sim) = &self.output.sim {
@@ -1133,6 +1228,16 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if let Some((input, a, b)) = self.focus_after.take() {
+            let r = match input {
+                InputText::Yaml => &self.yaml_ref,
+                InputText::Samples => &self.samples_ref,
+            };
+            if let Some(ta) = r.cast::<HtmlTextAreaElement>() {
+                let _ = ta.focus();
+                let _ = ta.set_selection_range(a, b);
+            }
+        }
         // An `<option selected>` no longer moves a `<select>` the user has chosen in: set the
         // menus' values to the state's, so they never name a stale choice (issue 14, item 4).
         for (r, value) in [
@@ -1228,7 +1333,10 @@ impl App {
                         <option value="" disabled=true hidden=true selected={example.is_empty()}>{"(your own input)"}</option>
                     </select>
                 </label>
-                <button id="undo" disabled={self.undo.is_empty()} onclick={link.callback(|_| Msg::Undo)}>{"Undo"}</button>
+                <button id="undo" disabled={self.undo.is_empty()} onclick={link.callback(|_| Msg::Undo)}
+                    title="Undo (Ctrl+Z in an editor)">{"Undo"}</button>
+                <button id="redo" disabled={self.redo.is_empty()} onclick={link.callback(|_| Msg::Redo)}
+                    title="Redo (Ctrl+Shift+Z or Ctrl+Y in an editor)">{"Redo"}</button>
                 <button id="pin-run" onclick={link.callback(|_| Msg::Pin)} title="Keep this run and overlay the next ones (before/after)">{"Pin run"}</button>
                 if self.pinned.is_some() {
                     <button id="unpin" onclick={link.callback(|_| Msg::Unpin)}>{"Clear pin"}</button>
@@ -1360,6 +1468,21 @@ impl App {
             }
             msg
         });
+        // Ctrl+Z / Cmd+Z, Ctrl+Shift+Z and Ctrl+Y are the app's history, not the textarea's:
+        // one history for typing and fixes (issue 14, item 8).
+        let onkeydown = link.batch_callback(|e: KeyboardEvent| {
+            if !(e.ctrl_key() || e.meta_key()) || e.alt_key() {
+                return None;
+            }
+            let msg = match e.key().as_str() {
+                "z" | "Z" if e.shift_key() => Msg::Redo,
+                "z" | "Z" => Msg::Undo,
+                "y" | "Y" if !e.shift_key() => Msg::Redo,
+                _ => return None,
+            };
+            e.prevent_default();
+            Some(msg)
+        });
         let disabled = input == InputText::Samples && self.state.pattern.is_some();
         let held = self.held(input);
         html! {
@@ -1376,7 +1499,7 @@ impl App {
                             </div>
                         </div>
                         <textarea id={id} ref={r.clone()} spellcheck="false" wrap="off"
-                            value={text.clone()} {oninput} {onpaste} readonly={self.embed} disabled={disabled}
+                            value={text.clone()} {oninput} {onpaste} {onkeydown} readonly={self.embed} disabled={disabled}
                             onscroll={link.callback(move |_| Msg::Scrolled(input))} />
                     </div>
                 }

@@ -241,6 +241,11 @@ pub fn on_pagehide(f: impl FnMut() + 'static) -> Option<gloo::events::EventListe
     ))
 }
 
+/// The `id` of the element that has the focus, if any.
+pub fn active_id() -> Option<String> {
+    window()?.document()?.active_element().map(|e| e.id())
+}
+
 /// Call `f` when the URL fragment changes by a navigation (a link or an address put into the
 /// tab, `location.hash = ...`); `history.replaceState`, which the app writes with, fires nothing.
 pub fn on_hashchange(f: impl FnMut() + 'static) -> Option<gloo::events::EventListener> {

@@ -111,6 +111,26 @@ pub fn line_range_utf16(text: &str, line: u32) -> (u32, u32) {
     (end, end)
 }
 
+/// The UTF-16 range of `new` that differs from `old` (after their common start and end), for
+/// selecting what a fix or an undo changed; empty at the change when text was only removed.
+pub fn changed_range_utf16(old: &str, new: &str) -> (u32, u32) {
+    let (o, n): (Vec<u16>, Vec<u16>) = (old.encode_utf16().collect(), new.encode_utf16().collect());
+    let prefix = o.iter().zip(&n).take_while(|(a, b)| a == b).count();
+    let room = o.len().min(n.len()) - prefix;
+    let suffix = o
+        .iter()
+        .rev()
+        .zip(n.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let end = n.len() - suffix;
+    (
+        u32::try_from(prefix).unwrap_or(u32::MAX),
+        u32::try_from(end).unwrap_or(u32::MAX),
+    )
+}
+
 /// Apply fix `index` of `diagnostic` to `text`.
 pub fn apply_fix(text: &str, diagnostic: &Diagnostic, index: usize) -> Result<String, String> {
     let fix = diagnostic
@@ -186,6 +206,21 @@ pub fn markdown(out: &PipelineOutput, link: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_changed_range_is_what_differs() {
+        for (old, new, range) in [
+            ("targetValue: \"0.5\"", "targetValue: \"50\"", (14, 16)),
+            ("abc", "abc", (3, 3)),
+            ("abc", "abXc", (2, 3)),
+            ("abXc", "abc", (2, 2)),
+            ("", "new", (0, 3)),
+            ("aaa", "aa", (2, 2)),
+            ("é😀x", "é😀yx", (3, 4)),
+        ] {
+            assert_eq!(changed_range_utf16(old, new), range, "{old:?} -> {new:?}");
+        }
+    }
 
     #[test]
     fn long_texts_are_previewed_and_pastes_splice_at_the_selection() {

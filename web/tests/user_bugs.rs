@@ -496,3 +496,81 @@ async fn a_small_link_that_expands_to_megabytes_opens_at_once() {
     assert!(opened < 3_000.0, "{opened:.0} ms");
     remove(root, handle);
 }
+
+/// A cancelable `keydown` of `key` on `el` (with Ctrl, and Shift when `shift`); the event.
+fn key_down(el: &Element, key: &str, ctrl: bool, shift: bool) -> web_sys::KeyboardEvent {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("keydown");
+    let _ = el.dispatch_event(&ev);
+    ev
+}
+
+fn disabled(root: &Element, sel: &str) -> bool {
+    find(root, sel).is_some_and(|e| e.has_attribute("disabled"))
+}
+
+/// Item 8: two undo stacks (Ctrl+Z did not undo a fix, the toolbar's Undo did not undo typing:
+/// item 1's lost line could not be brought back), and the focus fell to `<body>` after a fix.
+/// One history now: typing, fixes and examples, undone and redone from the toolbar or the
+/// keyboard; after a fix the editor has the focus with the fixed text selected.
+#[wasm_bindgen_test]
+async fn one_undo_history_for_typing_and_fixes_and_the_focus_stays_in_the_editor() {
+    let (root, handle) = fresh_app().await;
+    let seed = common::value(&root, "#yaml-editor");
+    assert!(disabled(&root, "#undo"));
+
+    // Typing is undone by the toolbar's Undo.
+    common::set_value(&root, "#yaml-editor", &format!("{seed}# typed\n"));
+    wait_for("Undo enabled by typing", || !disabled(&root, "#undo")).await;
+    click(&root, "#undo");
+    wait_for("the typing undone", || {
+        common::value(&root, "#yaml-editor") == seed
+    })
+    .await;
+
+    // A fix: the focus is in the editor, on the fixed text.
+    wait_for("the banner", || find(&root, "#unit-banner").is_some()).await;
+    click(&root, "#unit-banner button.fix[data-fix-index=\"0\"]");
+    wait_for("the fixed YAML", || {
+        common::value(&root, "#yaml-editor").contains("targetValue: \"50\"")
+    })
+    .await;
+    sleep(100).await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("yaml-editor"),
+        "the focus after a fix"
+    );
+    let yaml = textarea(&root, "#yaml-editor");
+    let fixed = yaml.value();
+    let (a, b) = (
+        yaml.selection_start().ok().flatten().unwrap_or(0) as usize,
+        yaml.selection_end().ok().flatten().unwrap_or(0) as usize,
+    );
+    let selected = String::from_utf16_lossy(&fixed.encode_utf16().collect::<Vec<u16>>()[a..b]);
+    assert!(selected.contains('5'), "{selected:?}");
+
+    // Ctrl+Z in the editor undoes the fix; Ctrl+Shift+Z redoes it.
+    let el: Element = yaml.clone().into();
+    let undo = key_down(&el, "z", true, false);
+    wait_for("the fix undone by Ctrl+Z", || {
+        common::value(&root, "#yaml-editor") == seed
+    })
+    .await;
+    assert!(
+        undo.default_prevented(),
+        "the app's undo, not the textarea's"
+    );
+    key_down(&el, "Z", true, true);
+    wait_for("the fix redone by Ctrl+Shift+Z", || {
+        common::value(&root, "#yaml-editor") == fixed
+    })
+    .await;
+    remove(root, handle);
+}
