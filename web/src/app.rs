@@ -1366,14 +1366,14 @@ impl App {
             <div id="unit-banner" role="alert">
                 <strong>{"Unit mismatch "}</strong>
                 <span class="where">{ text::location(d) }</span>{" "}
-                <span class="text">{ d.message.clone() }</span>
+                <span class="text">{ text::for_the_page(&d.message) }</span>
                 <div class="fixes">
                     { for d.fixes.iter().enumerate().filter(|(_, f)| !f.edits.is_empty()).map(|(k, f)| html! {
                         <button class="fix" data-fix-index={k.to_string()}
-                            onclick={link.callback(move |_| Msg::ApplyFix(i, k))}>{ format!("Fix: {}", f.description) }</button>
+                            onclick={link.callback(move |_| Msg::ApplyFix(i, k))}>{ format!("Fix: {}", text::for_the_page(&f.description)) }</button>
                     }) }
                 </div>
-                { for d.fixes.iter().filter(|f| f.edits.is_empty()).map(|f| html! { <p class="advice">{ f.description.clone() }</p> }) }
+                { for d.fixes.iter().filter(|f| f.edits.is_empty()).map(|f| html! { <p class="advice">{ text::for_the_page(&f.description) }</p> }) }
             </div>
         }
     }
@@ -1595,7 +1595,7 @@ impl App {
                 }
             }
         };
-        (which == field).then(|| e.to_string())
+        (which == field).then(|| text::for_the_page(&e.to_string()))
     }
 
     /// The replay window: two text fields (`#window-from`, `#window-to`), each with its error
@@ -1726,7 +1726,7 @@ impl App {
                     ),
                     None => match (&self.output.not_replayed, self.state.window()) {
                         (_, Err(_)) => "Not replayed: a replay window field is not a time.".to_string(),
-                        (Some(why), _) => format!("Not replayed: {why}."),
+                        (Some(why), _) => format!("Not replayed: {}.", text::for_the_page(&why.to_string())),
                         (None, _) => "No simulation: give samples or pick a demand pattern.".to_string(),
                     },
                 } }
@@ -1827,15 +1827,15 @@ impl App {
                                 {onclick} {onkeydown}>
                                 <span class="loc">{ if line > 0 { format!("{}{line}:{col}", if f.input == InputText::Samples { "samples " } else { "" }) } else { String::new() } }</span>
                                 {" "}<span class="sev">{ format!("{}[{}]", d.severity.as_str(), d.code) }</span>
-                                {": "}<span class="msg">{ d.message.clone() }</span>
+                                {": "}<span class="msg">{ text::for_the_page(&d.message) }</span>
                                 if let Some(h) = &d.help {
-                                    <div class="help">{ h.clone() }</div>
+                                    <div class="help">{ text::for_the_page(h) }</div>
                                 }
                                 if fixable {
                                     { for d.fixes.iter().enumerate().filter(|(_, x)| !x.edits.is_empty()).map(|(k, x)| html! {
                                         <button class="apply-fix" data-fix-index={k.to_string()}
                                             onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::ApplyFix(i, k) })}>
-                                            { format!("Fix: {}", x.description) }</button>
+                                            { format!("Fix: {}", text::for_the_page(&x.description)) }</button>
                                     }) }
                                 }
                             </li>

@@ -230,3 +230,35 @@ async fn the_trace_keeps_its_height_as_the_pointer_moves() {
     );
     remove(root, handle);
 }
+
+/// Item 10, first part: the page said "set --pod-startup" and "set --initial-replicas", flags
+/// of the command line, where it has settings of its own. It names its settings now.
+#[wasm_bindgen_test]
+async fn the_page_names_its_settings_not_command_line_flags() {
+    let (root, handle) = fresh_app().await;
+    let listed = || common::text(&root, "#diagnostics");
+    wait_for("the pod start-up note", || {
+        find(
+            &root,
+            "li.diagnostic[data-code=\"sim-default-pod-startup\"]",
+        )
+        .is_some()
+    })
+    .await;
+    common::set_value(&root, "#yaml-editor", &common::hpa("no-deployment"));
+    wait_for("the initial replicas note", || {
+        find(
+            &root,
+            "li.diagnostic[data-code=\"sim-default-initial-replicas\"]",
+        )
+        .is_some()
+    })
+    .await;
+    let said = listed();
+    assert!(
+        !said.contains("--pod-startup") && !said.contains("--initial-replicas"),
+        "{said}"
+    );
+    assert!(said.contains("set Initial replicas in Settings"), "{said}");
+    remove(root, handle);
+}

@@ -13,8 +13,8 @@ use wasm_bindgen_test::*;
 
 mod common;
 use common::{
-    attr, choose, clear_storage, click, document, fresh_app, new_root, paste_into, remove, sleep,
-    wait_for,
+    attr, choose, clear_storage, click, document, find, fresh_app, new_root, paste_into, remove,
+    sleep, wait_for,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -199,4 +199,34 @@ fn charts_scale_to_what_they_draw_show_observed_on_top_and_start_at_a_round_time
         })
         .unwrap_or(0);
     assert!(seen > 200, "{seen} pixels of the observed line");
+}
+
+/// Item 10, a tab's error: saphyr marks the start of the plain scalar it was scanning, so a
+/// tab at the start of a line was reported one line early, at the value before it. It is
+/// reported at the tab now (core/src/yaml.rs).
+#[wasm_bindgen_test]
+async fn a_tab_is_reported_on_its_own_line() {
+    let (root, handle) = fresh_app().await;
+    let yaml = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  minReplicas: 1\n\tmaxReplicas: 5\n";
+    common::set_value(&root, "#yaml-editor", yaml);
+    wait_for("the syntax error", || {
+        find(&root, "li.diagnostic[data-code=\"yaml-syntax\"]").is_some()
+    })
+    .await;
+    assert_eq!(
+        (
+            attr(
+                &root,
+                "li.diagnostic[data-code=\"yaml-syntax\"]",
+                "data-line"
+            ),
+            attr(
+                &root,
+                "li.diagnostic[data-code=\"yaml-syntax\"]",
+                "data-column"
+            ),
+        ),
+        ("7".to_string(), "1".to_string())
+    );
+    remove(root, handle);
 }
