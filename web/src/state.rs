@@ -321,14 +321,13 @@ impl std::fmt::Display for LinkProblem {
 }
 
 impl State {
-    /// The gallery example this state still is: its texts and its demand as the example has
-    /// them (settings may differ). The Example menu names it; an edited example is "your own
-    /// input", so choosing the example again reloads it (issue 14, item 4).
+    /// The gallery example this state still is: its texts as the example has them (settings
+    /// and the demand pattern may differ: a `{"example":id}` link carries no pattern). The
+    /// Example menu names it; an edited example is "your own input", so choosing the example
+    /// again reloads it (issue 14, item 4).
     pub fn unedited_example(&self) -> Option<&'static str> {
         let ex = examples::find(self.example.as_deref()?)?;
-        let pattern = ex.state().pattern;
-        (self.yaml == ex.yaml && self.samples == ex.samples && self.pattern == pattern)
-            .then_some(ex.id)
+        (self.yaml == ex.yaml && self.samples == ex.samples).then_some(ex.id)
     }
 
     /// The default state: the seed example.
