@@ -163,7 +163,8 @@ fn number(v: f64) -> String {
     format!("{:.3}", Num(v))
 }
 
-const C_OBSERVED: RGBColor = RGBColor(31, 119, 180);
+/// The observed metric's line.
+pub const C_OBSERVED: RGBColor = RGBColor(31, 119, 180);
 const C_TARGET: RGBColor = RGBColor(214, 39, 40);
 const C_DEMAND: RGBColor = RGBColor(127, 127, 127);
 const C_REPLICAS: RGBColor = RGBColor(31, 119, 180);
@@ -206,7 +207,7 @@ pub fn draw<DB: DrawingBackend>(
     let (_, ah) = area.dim_in_pixel();
     let (top, bottom) = area.split_vertically(ah / 2);
 
-    let t0 = tl.first().map_or(0, |e| e.t);
+    let t0 = axis_start(tl.first().map_or(0, |e| e.t));
     let t_last = tl.last().map_or(0, |e| e.t);
     // A single point (or a zero-length run) still gets a minute of axis.
     let t1 = t_last.max(t0.saturating_add(60_000));
@@ -237,6 +238,8 @@ pub struct PlotGeometry {
     pub x_pixels: (i32, i32),
     /// Times (ms) at the left and right pixel.
     pub t_range: (f64, f64),
+    /// Values at the bottom and the top of the plot (the y axis).
+    pub y_range: (f64, f64),
 }
 
 impl PlotGeometry {
@@ -269,8 +272,16 @@ fn single_panel_axis(
         .filter_map(|tl| tl.last().map(|e| e.t))
         .max()
         .unwrap_or(0);
+    let t0 = axis_start(t0);
     let t1 = t_last.max(t0.saturating_add(60_000));
     (ms(t0)..ms(t1), t1)
+}
+
+/// Where a time axis starts: the first decision's time rounded down to a whole minute, so a
+/// run whose first decision comes a tick after its start (Knative decides every 2 s from
+/// 0:02) still has its 0:00 tick, and a replay window its round start (issue 14, item 9).
+fn axis_start(first: Millis) -> Millis {
+    first - first % 60_000
 }
 
 /// Draw a message instead of a panel (empty timeline).
@@ -333,12 +344,14 @@ fn draw_single<DB: DrawingBackend>(
 fn geometry<DB: DrawingBackend, Y: Ranged>(
     chart: &ChartContext<'_, DB, Cartesian2d<TimeAxis, Y>>,
     x: &std::ops::Range<f64>,
+    y: &std::ops::Range<f64>,
 ) -> PlotGeometry {
     // Backend pixels: for a drawing area that is a whole canvas, the canvas's own pixels.
     let (px, _) = chart.plotting_area().get_pixel_range();
     PlotGeometry {
         x_pixels: (px.start, px.end),
         t_range: (x.start, x.end),
+        y_range: (y.start, y.end),
     }
 }
 
@@ -599,14 +612,16 @@ fn draw_metric_panel<DB: DrawingBackend>(
     let demand_runs = runs(&mut tl.iter().map(|e| (ms(e.t), demand(e))));
     let style = C_DEMAND.stroke_width(1);
     draw_lines(&mut chart, demand_runs, None, style, demand_label)?;
-    let observed_runs = runs(&mut tl.iter().map(|e| (ms(e.t), observed(e))));
-    let style = C_OBSERVED.stroke_width(2);
-    draw_lines(&mut chart, observed_runs, None, style, observed_label)?;
+    // The target first: the observed line goes over it, so an observed value equal to the
+    // target stays visible (issue 14, item 9).
     if let Some(t) = target {
         let line = vec![vec![(x.start, t), (x.end, t)]];
         let label = format!("target {}", number(t));
         draw_lines(&mut chart, line, None, C_TARGET.stroke_width(2), &label)?;
     }
+    let observed_runs = runs(&mut tl.iter().map(|e| (ms(e.t), observed(e))));
+    let style = C_OBSERVED.stroke_width(2);
+    draw_lines(&mut chart, observed_runs, None, style, observed_label)?;
     let pinned_runs = runs(&mut pinned.iter().map(|e| (ms(e.t), observed(e))));
     let style = C_PINNED.stroke_width(2);
     draw_lines(
@@ -618,7 +633,7 @@ fn draw_metric_panel<DB: DrawingBackend>(
     )?;
     draw_cursor(&mut chart, overlay.cursor, &y)?;
     legend(&mut chart)?;
-    Ok(geometry(&chart, &x))
+    Ok(geometry(&chart, &x, &y))
 }
 
 fn draw_replica_panel<DB: DrawingBackend>(
@@ -633,10 +648,12 @@ fn draw_replica_panel<DB: DrawingBackend>(
     let pinned = overlay.pinned.unwrap_or(&[]);
     let (pw, _) = area.dim_in_pixel();
     let max_line = (input.max_replicas != u32::MAX).then_some(input.max_replicas);
+    // What is drawn sets the axis: of the pinned run, only its spec.replicas (issue 14,
+    // item 9: its metric-only recommendation, not drawn, stretched the axis to 0–70).
     let top = tl
         .iter()
-        .chain(pinned)
         .flat_map(|e| [e.replicas, e.ready, e.desired, e.desired_raw])
+        .chain(pinned.iter().map(|e| e.desired))
         .chain(max_line)
         .chain([input.min_replicas, 1])
         .max()
@@ -689,7 +706,7 @@ fn draw_replica_panel<DB: DrawingBackend>(
     }
     draw_cursor(&mut chart, overlay.cursor, &y)?;
     legend(&mut chart)?;
-    Ok(geometry(&chart, &x))
+    Ok(geometry(&chart, &x, &y))
 }
 
 /// A panel on `area` with `caption`, time on x and `y` on y, its mesh drawn with the axis

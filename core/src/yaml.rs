@@ -307,7 +307,16 @@ impl<'i, 'l> Reader<'i, 'l> {
             let (event, sp) = match item {
                 Ok(ok) => ok,
                 Err(e) => {
-                    let at = self.pos(e.marker());
+                    let mut at = self.pos(e.marker());
+                    // saphyr marks the start of the plain scalar it was scanning, not the tab
+                    // it found after it (often on the next line): point at the tab.
+                    if e.info().ends_with("found a tab") {
+                        let from = e.marker().index();
+                        if let Some(n) = text.chars().skip(from).position(|c| c == '\t') {
+                            let offset = (self.base.offset as usize).saturating_add(from + n);
+                            at = self.index.pos_of_char(offset);
+                        }
+                    }
                     // saphyr's scanner stops flow nesting (`[[[`, `{{{`) at 255 levels on its
                     // own, looking ahead of the events that would reach our depth limit.
                     let kind = if e.info() == "recursion limit exceeded" {
@@ -715,6 +724,14 @@ mod tests {
     fn syntax_error_has_position() {
         let err = parse_documents("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(err.pos.line >= 1, "{err:?}");
+    }
+
+    #[test]
+    fn a_tab_is_reported_where_it_is() {
+        // The scalar `1` is on line 2; the tab saphyr finds while scanning it starts line 3.
+        let err = parse_documents("spec:\n  minReplicas: 1\n\tmaxReplicas: 5\n").unwrap_err();
+        assert!(err.to_string().contains("found a tab"), "{err}");
+        assert_eq!((err.pos.line, err.pos.column), (3, 1), "{err:?}");
     }
 
     #[test]

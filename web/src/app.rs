@@ -74,6 +74,15 @@ const WINDOW_INVALID: &str = "window-invalid";
 /// The messages [`App::run`] sets and clears by itself.
 const RUN_MESSAGES: &[&str] = &[INPUT_TOO_LARGE, INPUT_LIMIT, WINDOW_INVALID];
 
+/// Keystrokes in one editor closer together than this are one undo step (as editors group
+/// typing); a pause, the other editor or any other change starts a new step.
+const TYPING_STEP_MS: f64 = 1_000.0;
+/// Most undo steps kept (the oldest go first).
+const HISTORY_STEPS: usize = 200;
+/// Most text kept by the undo and redo history, in bytes (the oldest steps go first): a
+/// history of a 5 MB samples text keeps about ten steps of it.
+const HISTORY_BYTES: usize = 50_000_000;
+
 /// Half-width of the decision trace's window around the inspected time.
 const TRACE_SPAN: Millis = 120_000;
 /// Most steps the trace lists (changed ones, around the inspected one).
@@ -119,6 +128,7 @@ pub enum Msg {
     SelectLine(InputText, u32),
     ApplyFix(usize, usize),
     Undo,
+    Redo,
     Pin,
     Unpin,
     CopyLink,
@@ -142,6 +152,14 @@ pub enum Msg {
     ClearText(InputText),
     /// Fill the replay window fields with the window `replay-too-long` suggests.
     UseSuggestedWindow,
+    /// The URL fragment changed by a navigation: open the link it holds.
+    HashChange,
+    /// An IndexedDB save settled: the save's generation ([`App::save_gen`]) and its result.
+    StoredLarge(u32, Result<(), String>),
+    /// The state kept in IndexedDB, read at start (`None`: none or unreadable).
+    LoadedLarge(Option<String>),
+    /// Replace samples of another metric by a demand pattern around the target (Undo reverts).
+    UseDemandPattern,
 }
 
 pub struct App {
@@ -150,8 +168,16 @@ pub struct App {
     /// The last samples import, reused while the samples text is unchanged.
     cache: pipeline::SamplesCache,
     pinned: Option<Pinned>,
-    /// States before each fix or example switch, newest last.
+    /// States before each change the history keeps (typing, a fix, an example, a link, a
+    /// cleared text...), newest last: the toolbar's Undo and Ctrl+Z in an editor pop it.
     undo: Vec<State>,
+    /// States undone, newest last (Redo, Ctrl+Shift+Z, Ctrl+Y); any new change clears it.
+    redo: Vec<State>,
+    /// The editor being typed in and the time of its last keystroke (`performance.now()`),
+    /// while keystrokes join one undo step ([`TYPING_STEP_MS`]).
+    typing: Option<(InputText, f64)>,
+    /// Where the focus and selection go after the next render (a fix, an undo in an editor).
+    focus_after: Option<(InputText, u32, u32)>,
     message: Option<(&'static str, String)>,
     cursor: Option<Millis>,
     hover: Option<Millis>,
@@ -167,6 +193,8 @@ pub struct App {
     save_timer: Option<Timeout>,
     /// Saves what is unsaved when the page goes away (a reload while typing).
     _pagehide: Option<gloo::events::EventListener>,
+    /// Opens a link put into the open tab ([`Msg::HashChange`]).
+    _hashchange: Option<gloo::events::EventListener>,
     embed: bool,
     /// The embed's "Open in playground" URL, computed once (the embed is read-only).
     open_url: String,
@@ -177,6 +205,8 @@ pub struct App {
     metric_canvas: NodeRef,
     replicas_canvas: NodeRef,
     summary_ref: NodeRef,
+    example_select: NodeRef,
+    autoscaler_select: NodeRef,
     /// Gutter text per editor (YAML, samples) with the line count it was built for: rebuilt
     /// only when the count changes, so typing in a long file stays cheap.
     gutters: std::cell::RefCell<[(usize, AttrValue); 2]>,
@@ -186,6 +216,36 @@ pub struct App {
     /// Per editor (YAML, samples): show a text too long to show quickly in full anyway (the
     /// user asked); reset when the text is replaced.
     show_all: [bool; 2],
+    /// The target the demand pattern's base and peak were last set around: when a new YAML
+    /// brings another target, the pattern is rescaled by their ratio (issue 14, item 3).
+    /// `None` until a run with a pattern and a target (then that run's target).
+    pattern_target: Option<f64>,
+    /// Whether the current state is saved in this browser (what Copy link may claim).
+    saved: Saved,
+    /// Counts saves, so an IndexedDB save that settles after a newer save changes nothing.
+    save_gen: u32,
+    /// For messages from async work (IndexedDB).
+    scope: html::Scope<App>,
+}
+
+/// Whether the state is saved in this browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    Yes,
+    /// An IndexedDB write is under way.
+    Pending,
+    No,
+}
+
+impl Saved {
+    /// `.app[data-saved]`.
+    fn as_str(self) -> &'static str {
+        match self {
+            Saved::Yes => "yes",
+            Saved::Pending => "pending",
+            Saved::No => "no",
+        }
+    }
 }
 
 /// The settings typed as text, in `App::fields` order.
@@ -231,6 +291,8 @@ impl App {
     fn refresh_fields(&mut self) {
         self.fields = field_texts(&self.state);
         self.show_all = [false; 2];
+        // A replaced pattern is relative to the target of its own first run.
+        self.pattern_target = None;
     }
 
     fn text_of(&self, input: InputText) -> &String {
@@ -265,10 +327,92 @@ impl App {
         g[i].1.clone()
     }
 
-    /// Run the pipeline on the state, unless a text is over the input cap: then an empty
-    /// output and the `input-too-large` message (the editors keep the text).
+    /// Run the pipeline on the state ([`App::run_pipeline`]); when the autoscaler's target
+    /// changed under a demand pattern, rescale the pattern and run again.
     fn run(&mut self) {
         self.fired_at = dom::now();
+        self.run_pipeline();
+        if self.follow_autoscalers() {
+            self.run_pipeline();
+        }
+        if self.follow_target() {
+            self.run_pipeline();
+        }
+    }
+
+    /// The autoscaler chosen in the picker is gone from a new YAML: replay the first one and
+    /// say so, rather than nothing ("No autoscaler to replay", issue 14, item 4). A YAML with
+    /// no autoscaler at all (half typed) keeps the choice. Whether the choice changed.
+    fn follow_autoscalers(&mut self) -> bool {
+        let Some(chosen) = self.state.autoscaler.as_deref() else {
+            return false;
+        };
+        let found = &self.output.autoscalers;
+        let Some((first, _)) = found.first() else {
+            return false;
+        };
+        if found.iter().any(|(name, _)| name == chosen) {
+            return false;
+        }
+        let text = format!(
+            "The YAML has no autoscaler `{chosen}` any more: replaying the first one, `{first}`."
+        );
+        self.state.autoscaler = None;
+        self.say("info", text);
+        true
+    }
+
+    /// A demand pattern is total demand in the metric's unit, set around a target (base half
+    /// of it, peak four times it: [`PatternState::around`]). When the YAML now has another
+    /// target (an HPA at 60 % pasted over a 0–1 KPA), keep the pattern's relation to it:
+    /// scale base and peak by new target / old target, refresh their fields and say so.
+    /// Whether the pattern changed.
+    fn follow_target(&mut self) -> bool {
+        let usable = |t: Option<f64>| t.filter(|t| t.is_finite() && *t > 0.0);
+        let Some(new) = usable(self.target()) else {
+            return false;
+        };
+        let Some(p) = self.state.pattern.as_mut() else {
+            return false;
+        };
+        let Some(old) = usable(self.pattern_target.replace(new)) else {
+            return false;
+        };
+        if (new - old).abs() <= f64::EPSILON * new.max(old) {
+            return false;
+        }
+        let ratio = new / old;
+        p.base = significant(p.base * ratio);
+        p.peak = significant(p.peak * ratio);
+        let (base, peak) = (p.base, p.peak);
+        self.set_field(Setting::PatternBase, base.to_string());
+        self.set_field(Setting::PatternPeak, peak.to_string());
+        self.say(
+            "info",
+            format!(
+                "The target changed from {} to {}: the demand pattern follows it (base {}, peak {}).",
+                Num(old),
+                Num(new),
+                Num(base),
+                Num(peak)
+            ),
+        );
+        true
+    }
+
+    fn set_field(&mut self, which: Setting, text: String) {
+        if let Some(f) = TYPED
+            .iter()
+            .position(|t| *t == which)
+            .and_then(|i| self.fields.get_mut(i))
+        {
+            *f = text;
+        }
+    }
+
+    /// Run the pipeline on the state, unless a text is over the input cap: then an empty
+    /// output and the `input-too-large` message (the editors keep the text).
+    fn run_pipeline(&mut self) {
         match self.state.too_large() {
             Some(why) => {
                 self.output = PipelineOutput::default();
@@ -379,23 +523,116 @@ impl App {
     }
 
     /// Write `record` to localStorage and this tab's save mark (against the fragment now in
-    /// the URL) to sessionStorage; on failure, say why and drop the mark, so a reload takes
-    /// the link rather than an older record.
+    /// the URL) to sessionStorage. A state localStorage cannot take (over its cap, or full)
+    /// goes to IndexedDB ([`dom::idb_save`], settled by [`Msg::StoredLarge`]), unless a text
+    /// is over its run cap (its message says that a reload loses it). On failure, say why and
+    /// drop the mark, so a reload takes the link rather than an older record.
     fn store(&mut self, record: Result<String, String>) {
-        match record.and_then(|json| dom::save_storage(&json).map(|()| json)) {
-            Ok(json) => {
-                dom::set_mark(Some(&State::save_mark(&dom::fragment(), &json)));
-                if self.message.as_ref().is_some_and(|m| m.0 == "storage-full") {
-                    self.message = None;
+        self.save_gen = self.save_gen.wrapping_add(1);
+        let (why, json) = match record {
+            Ok(json) => match dom::save_storage(&json) {
+                Ok(()) => {
+                    dom::set_large_saved(false);
+                    dom::set_mark(Some(&State::save_mark(&dom::fragment(), &json)));
+                    self.saved = Saved::Yes;
+                    self.clear_message("storage-full");
+                    return;
                 }
+                Err(e) => (e, Some(json)),
+            },
+            Err(e) => (e, None),
+        };
+        dom::set_mark(None);
+        if self.state.too_large().is_none() {
+            let json = json.unwrap_or_else(|| self.state.to_json());
+            if json.len() > LINK_CAP {
+                // No link carries it: a reload must not take an older link over it.
+                dom::clear_fragment();
             }
-            Err(e) => {
-                dom::set_mark(None);
-                // A text over the cap says so already (and that it is not saved): keep that.
-                if self.message.as_ref().is_none_or(|m| m.0 != INPUT_TOO_LARGE) {
-                    self.say("storage-full", e);
-                }
+            self.saved = Saved::Pending;
+            let generation = self.save_gen;
+            let scope = self.scope.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = dom::idb_save(json).await;
+                scope.send_message(Msg::StoredLarge(generation, result));
+            });
+            return;
+        }
+        self.saved = Saved::No;
+        // A text over the cap says so already (and that it is not saved): keep that.
+        if self.message.as_ref().is_none_or(|m| m.0 != INPUT_TOO_LARGE) {
+            self.say("storage-full", why);
+        }
+    }
+
+    /// Keep the state before a change in the undo history (and drop the redo states).
+    fn remember(&mut self) {
+        let before = self.state.clone();
+        self.remember_state(before);
+    }
+
+    fn remember_state(&mut self, before: State) {
+        self.typing = None;
+        self.redo.clear();
+        self.undo.push(before);
+        let size = |s: &State| s.yaml.len() + s.samples.len();
+        let mut bytes: usize = self.undo.iter().map(size).sum();
+        let mut drop = 0;
+        while self.undo.len() - drop > HISTORY_STEPS
+            || (bytes > HISTORY_BYTES && self.undo.len() - drop > 1)
+        {
+            bytes -= self.undo.get(drop).map_or(0, size);
+            drop += 1;
+        }
+        self.undo.drain(..drop);
+    }
+
+    /// A keystroke in `input`'s editor: the state before it starts a new undo step unless it
+    /// continues the typing of the last one.
+    fn typed(&mut self, input: InputText) {
+        let now = dom::now();
+        let continues = self
+            .typing
+            .is_some_and(|(i, at)| i == input && now - at < TYPING_STEP_MS);
+        if !continues {
+            self.remember();
+        }
+        self.typing = Some((input, now));
+    }
+
+    /// Undo (`back`) or redo one step; in an editor with the focus, select what changed.
+    fn step_history(&mut self, back: bool) -> bool {
+        let (from, to) = if back {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some(state) = from.pop() else {
+            return false;
+        };
+        let was = std::mem::replace(&mut self.state, state);
+        to.push(was.clone());
+        self.typing = None;
+        let focused = dom::active_id();
+        for (input, id) in [
+            (InputText::Yaml, "yaml-editor"),
+            (InputText::Samples, "samples-editor"),
+        ] {
+            if focused.as_deref() == Some(id) {
+                let (old, new) = match input {
+                    InputText::Yaml => (&was.yaml, &self.state.yaml),
+                    InputText::Samples => (&was.samples, &self.state.samples),
+                };
+                let (a, b) = text::changed_range_utf16(old, new);
+                self.focus_after = Some((input, a, b));
             }
+        }
+        true
+    }
+
+    fn clear_message(&mut self, kind: &str) {
+        if self.message.as_ref().is_some_and(|m| m.0 == kind) {
+            self.message = None;
         }
     }
 
@@ -483,6 +720,30 @@ impl App {
     }
 }
 
+/// Significant digits a rescaled demand pattern keeps (so `0.25 × 120` shows as `30`, not as
+/// a float's `29.999999999999996`; six digits is finer than any demand a user types).
+const PATTERN_DIGITS: usize = 6;
+
+/// `x` rounded to [`PATTERN_DIGITS`] significant digits.
+fn significant(x: f64) -> f64 {
+    format!("{x:.*e}", PATTERN_DIGITS - 1).parse().unwrap_or(x)
+}
+
+/// The samples' metric and the replayed autoscaler's, when they differ (issue 14, item 3): the
+/// replay would read one metric's samples as the other's. Names the metric registry knows
+/// with one unit (`gpu_cache_usage_perc`, `vllm:gpu_cache_usage_perc`) are the same metric;
+/// samples that name no metric (CSV) or a demand pattern compare with nothing.
+fn samples_mismatch(out: &PipelineOutput, pattern: bool) -> Option<(&str, &str)> {
+    if pattern {
+        return None;
+    }
+    let samples = out.import.as_ref()?.metric.as_deref()?;
+    let scaled_on = out.selected.as_ref()?.metric.as_deref()?;
+    let unit = |m: &str| scalelens_core::metrics::lookup(m).map(|k| k.unit);
+    let same = samples == scaled_on || unit(samples).is_some_and(|u| Some(u) == unit(scaled_on));
+    (!same).then_some((samples, scaled_on))
+}
+
 /// Seconds from `120`, `120s`, `2m`, `1h30m`; empty or unreadable is `None` (the default).
 fn parse_seconds(v: &str) -> Option<u64> {
     if v.is_empty() {
@@ -522,7 +783,25 @@ impl Component for App {
             dom::load_storage().as_deref(),
             dom::load_mark().as_deref(),
         );
-        let message = problem.map(|p| (p.kind(), p.to_string()));
+        let mut message = problem.map(|p| (p.kind(), p.to_string()));
+        // No link and no localStorage record, but a state kept in IndexedDB: start empty and
+        // open that one ([`Msg::LoadedLarge`]).
+        let large = matches!(State::from_fragment(&fragment), Ok(None))
+            && dom::load_storage().is_none()
+            && dom::large_saved();
+        let state = if large {
+            let scope = ctx.link().clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                scope.send_message(Msg::LoadedLarge(dom::idb_load().await));
+            });
+            message = Some((
+                "info",
+                "Opening the state saved in this browser…".to_string(),
+            ));
+            State::default()
+        } else {
+            state
+        };
         let embed = dom::is_embed();
         // The embed cannot be edited: its link is the state it opened with, made once.
         let open_url = if embed {
@@ -532,12 +811,17 @@ impl Component for App {
         };
         let link = ctx.link().clone();
         let pagehide = dom::on_pagehide(move || link.send_message(Msg::PageHide));
+        let link = ctx.link().clone();
+        let hashchange = dom::on_hashchange(move || link.send_message(Msg::HashChange));
         let mut app = App {
             state,
             output: PipelineOutput::default(),
             cache: pipeline::SamplesCache::default(),
             pinned: None,
             undo: Vec::new(),
+            redo: Vec::new(),
+            typing: None,
+            focus_after: None,
             message,
             cursor: None,
             hover: None,
@@ -549,6 +833,7 @@ impl Component for App {
             run_timer: None,
             save_timer: None,
             _pagehide: pagehide,
+            _hashchange: hashchange,
             embed,
             open_url,
             yaml_ref: NodeRef::default(),
@@ -558,9 +843,15 @@ impl Component for App {
             metric_canvas: NodeRef::default(),
             replicas_canvas: NodeRef::default(),
             summary_ref: NodeRef::default(),
+            example_select: NodeRef::default(),
+            autoscaler_select: NodeRef::default(),
             gutters: Default::default(),
             fields: Default::default(),
             show_all: [false; 2],
+            pattern_target: None,
+            saved: Saved::Yes,
+            save_gen: 0,
+            scope: ctx.link().clone(),
         };
         app.refresh_fields();
         app.run();
@@ -570,11 +861,13 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::YamlInput(v) => {
+                self.typed(InputText::Yaml);
                 self.state.yaml = v;
                 self.schedule(ctx);
                 self.save_small();
             }
             Msg::SamplesInput(v) => {
+                self.typed(InputText::Samples);
                 self.state.samples = v;
                 self.schedule(ctx);
                 self.save_small();
@@ -590,6 +883,7 @@ impl Component for App {
                     self.say(INPUT_TOO_LARGE, why);
                     return true;
                 }
+                self.remember();
                 self.set_text(input, text);
                 self.show_all[editor_index(input)] = false;
                 self.schedule(ctx);
@@ -604,7 +898,7 @@ impl Component for App {
                 self.show_all[editor_index(input)] = true;
             }
             Msg::ClearText(input) => {
-                self.undo.push(self.state.clone());
+                self.remember();
                 self.set_text(input, String::new());
                 self.show_all[editor_index(input)] = false;
                 self.say("info", "Cleared (Undo brings the text back).");
@@ -641,8 +935,8 @@ impl Component for App {
             }
             Msg::Example(id) => {
                 if let Some(e) = crate::examples::find(&id) {
-                    self.undo
-                        .push(std::mem::replace(&mut self.state, e.state()));
+                    self.remember();
+                    self.state = e.state();
                     self.refresh_fields();
                     self.cursor = None;
                     self.hover = None;
@@ -701,8 +995,12 @@ impl Component for App {
                 match text::apply_fix(&self.state.yaml, d, fix) {
                     Ok(fixed) => {
                         let what = d.fixes.get(fix).map(|f| f.description.clone());
-                        self.undo.push(self.state.clone());
+                        self.remember();
+                        let (a, b) = text::changed_range_utf16(&self.state.yaml, &fixed);
                         self.state.yaml = fixed;
+                        // The fix's button goes with the diagnostic: the focus goes to the
+                        // editor, on the fixed text, not to <body> (issue 14, item 8).
+                        self.focus_after = Some((InputText::Yaml, a, b));
                         self.say(
                             "info",
                             format!("Applied: {} (Undo reverts it)", what.unwrap_or_default()),
@@ -713,9 +1011,80 @@ impl Component for App {
                     Err(e) => self.say("error", e),
                 }
             }
+            Msg::UseDemandPattern => {
+                self.remember();
+                self.state.pattern =
+                    Some(PatternState::around(Shape::Spike.as_str(), self.target()));
+                self.refresh_fields();
+                self.say(
+                    "info",
+                    "The demand is a pattern around the target now (Undo brings the samples back).",
+                );
+                self.run();
+                self.schedule_save(ctx);
+            }
+            Msg::HashChange => match State::from_fragment(&dom::fragment()) {
+                Ok(Some(linked)) if linked != self.state => {
+                    self.remember();
+                    self.state = linked;
+                    if self.embed {
+                        self.open_url = dom::page_url(&dom::fragment(), true);
+                    }
+                    self.refresh_fields();
+                    self.cursor = None;
+                    self.hover = None;
+                    self.say(
+                        "info",
+                        "Opened the link from the address bar (Undo returns to what was here).",
+                    );
+                    self.run();
+                    self.schedule_save(ctx);
+                }
+                Ok(_) => return false,
+                Err(e) => self.say(e.kind(), format!("{e} The editors keep what they had.")),
+            },
+            Msg::StoredLarge(generation, result) => {
+                if generation != self.save_gen {
+                    return false;
+                }
+                match result {
+                    Ok(()) => {
+                        dom::remove_storage();
+                        dom::set_large_saved(true);
+                        self.saved = Saved::Yes;
+                        self.clear_message("storage-full");
+                    }
+                    Err(e) => {
+                        self.saved = Saved::No;
+                        self.say(
+                            "storage-full",
+                            format!("Not saved in this browser ({e}): a reload loses this state."),
+                        );
+                    }
+                }
+            }
+            Msg::LoadedLarge(json) => {
+                if self.state != State::default() {
+                    // Typed into meanwhile: what was typed stays.
+                    return false;
+                }
+                self.clear_message("info");
+                match json.as_deref().map(State::from_json) {
+                    Some(Ok(saved)) => self.state = saved,
+                    _ => {
+                        self.state = State::initial();
+                        self.say(
+                            "storage-full",
+                            "The state saved in this browser could not be read: showing the seed example.",
+                        );
+                    }
+                }
+                self.refresh_fields();
+                self.run();
+            }
             Msg::UseSuggestedWindow => {
                 if let Some(w) = self.output.suggested_window.clone() {
-                    self.undo.push(self.state.clone());
+                    self.remember();
                     self.state.window_from = Some(w.from);
                     self.state.window_to = Some(w.to);
                     self.refresh_fields();
@@ -723,14 +1092,15 @@ impl Component for App {
                     self.schedule_save(ctx);
                 }
             }
-            Msg::Undo => {
-                if let Some(prev) = self.undo.pop() {
-                    self.state = prev;
-                    self.refresh_fields();
-                    self.say("info", "Undone.");
-                    self.run();
-                    self.schedule_save(ctx);
+            Msg::Undo | Msg::Redo => {
+                let back = matches!(msg, Msg::Undo);
+                if !self.step_history(back) {
+                    return false;
                 }
+                self.refresh_fields();
+                self.say("info", if back { "Undone." } else { "Redone." });
+                self.run();
+                self.schedule_save(ctx);
             }
             Msg::Pin => {
                 if let Some(sim) = &self.output.sim {
@@ -752,10 +1122,19 @@ impl Component for App {
             }
             Msg::CopyLink => {
                 if !self.write_fragment() {
+                    // Save what is unsaved now, so what the message says holds.
+                    if self.save_timer.take().is_some() {
+                        self.save_storage();
+                    }
+                    let kept = match self.saved {
+                        Saved::Yes => "It is saved in this browser: a reload keeps it.",
+                        Saved::Pending => "It is being saved in this browser.",
+                        Saved::No => "It is not saved in this browser either: a reload loses it. Export the YAML (and keep the samples' file).",
+                    };
                     self.say(
                         "error",
                         format!(
-                            "No link: the state is {} KB, over the {} KB a link can carry. Shorten the samples (or use a demand pattern); the state is kept in this browser.",
+                            "No link: the state is {} KB, over the {} KB a link can carry. Shorten the samples (or use a demand pattern). {kept}",
                             state_kb(&self.state),
                             LINK_CAP / 1000
                         ),
@@ -828,10 +1207,19 @@ impl Component for App {
                     InputText::Yaml => (&self.yaml_ref, &self.yaml_gutter),
                     InputText::Samples => (&self.samples_ref, &self.samples_gutter),
                 };
-                if let (Some(ta), Some(g)) =
-                    (ta.cast::<web_sys::Element>(), g.cast::<web_sys::Element>())
-                {
-                    g.set_scroll_top(ta.scroll_top());
+                // The gutter's lines move with the text by a translation, not by scrolling the
+                // gutter: with a horizontal scrollbar the textarea is shorter inside than the
+                // gutter, so at the bottom the gutter cannot scroll as far and its marks would
+                // sit one line low (issue 14, item 2).
+                if let (Some(ta), Some(inner)) = (
+                    ta.cast::<web_sys::Element>(),
+                    g.cast::<web_sys::Element>()
+                        .and_then(|g| g.first_element_child()),
+                ) {
+                    let _ = inner.set_attribute(
+                        "style",
+                        &format!("transform: translateY({}px)", -ta.scroll_top()),
+                    );
                 }
                 return false;
             }
@@ -840,6 +1228,34 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if let Some((input, a, b)) = self.focus_after.take() {
+            let r = match input {
+                InputText::Yaml => &self.yaml_ref,
+                InputText::Samples => &self.samples_ref,
+            };
+            if let Some(ta) = r.cast::<HtmlTextAreaElement>() {
+                let _ = ta.focus();
+                let _ = ta.set_selection_range(a, b);
+            }
+        }
+        // An `<option selected>` no longer moves a `<select>` the user has chosen in: set the
+        // menus' values to the state's, so they never name a stale choice (issue 14, item 4).
+        for (r, value) in [
+            (
+                &self.example_select,
+                self.state.unedited_example().unwrap_or_default(),
+            ),
+            (
+                &self.autoscaler_select,
+                self.state.autoscaler.as_deref().unwrap_or_default(),
+            ),
+        ] {
+            if let Some(s) = r.cast::<HtmlSelectElement>() {
+                if s.value() != value {
+                    s.set_value(value);
+                }
+            }
+        }
         if self.needs_draw {
             self.needs_draw = false;
             self.draw();
@@ -851,7 +1267,7 @@ impl Component for App {
         let out = &self.output;
         let embed = self.embed;
         html! {
-            <div class={classes!("app", embed.then_some("embed"))}>
+            <div class={classes!("app", embed.then_some("embed"))} data-saved={self.saved.as_str()}>
                 <header>
                     <h1>{"Scalelens playground"}</h1>
                     if embed {
@@ -870,6 +1286,7 @@ impl Component for App {
                     }
                 </div>
                 { self.view_banner(ctx) }
+                { self.view_samples_mismatch(ctx) }
                 <main>
                     <section class="inputs">
                         { self.view_editor(ctx, InputText::Yaml) }
@@ -904,11 +1321,11 @@ impl Component for App {
 impl App {
     fn view_toolbar(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let example = self.state.example.clone().unwrap_or_default();
+        let example = self.state.unedited_example().unwrap_or_default();
         html! {
             <nav class="toolbar">
                 <label>{"Example "}
-                    <select id="example-select" onchange={link.callback(|e: Event| Msg::Example(select_value(&e)))}>
+                    <select id="example-select" ref={self.example_select.clone()} onchange={link.callback(|e: Event| Msg::Example(select_value(&e)))}>
                         { for EXAMPLES.iter().map(|ex| html! {
                             <option value={ex.id} selected={ex.id == example}>{ex.title}</option>
                         }) }
@@ -916,7 +1333,10 @@ impl App {
                         <option value="" disabled=true hidden=true selected={example.is_empty()}>{"(your own input)"}</option>
                     </select>
                 </label>
-                <button id="undo" disabled={self.undo.is_empty()} onclick={link.callback(|_| Msg::Undo)}>{"Undo"}</button>
+                <button id="undo" disabled={self.undo.is_empty()} onclick={link.callback(|_| Msg::Undo)}
+                    title="Undo (Ctrl+Z in an editor)">{"Undo"}</button>
+                <button id="redo" disabled={self.redo.is_empty()} onclick={link.callback(|_| Msg::Redo)}
+                    title="Redo (Ctrl+Shift+Z or Ctrl+Y in an editor)">{"Redo"}</button>
                 <button id="pin-run" onclick={link.callback(|_| Msg::Pin)} title="Keep this run and overlay the next ones (before/after)">{"Pin run"}</button>
                 if self.pinned.is_some() {
                     <button id="unpin" onclick={link.callback(|_| Msg::Unpin)}>{"Clear pin"}</button>
@@ -946,14 +1366,44 @@ impl App {
             <div id="unit-banner" role="alert">
                 <strong>{"Unit mismatch "}</strong>
                 <span class="where">{ text::location(d) }</span>{" "}
-                <span class="text">{ d.message.clone() }</span>
+                <span class="text">{ text::for_the_page(&d.message) }</span>
                 <div class="fixes">
                     { for d.fixes.iter().enumerate().filter(|(_, f)| !f.edits.is_empty()).map(|(k, f)| html! {
                         <button class="fix" data-fix-index={k.to_string()}
-                            onclick={link.callback(move |_| Msg::ApplyFix(i, k))}>{ format!("Fix: {}", f.description) }</button>
+                            onclick={link.callback(move |_| Msg::ApplyFix(i, k))}>{ format!("Fix: {}", text::for_the_page(&f.description)) }</button>
                     }) }
                 </div>
-                { for d.fixes.iter().filter(|f| f.edits.is_empty()).map(|f| html! { <p class="advice">{ f.description.clone() }</p> }) }
+                { for d.fixes.iter().filter(|f| f.edits.is_empty()).map(|f| html! { <p class="advice">{ text::for_the_page(&f.description) }</p> }) }
+            </div>
+        }
+    }
+
+    /// Samples of another metric than the autoscaler's ([`samples_mismatch`]): said, with a
+    /// demand pattern around the target or no samples as ways out (not in the read-only embed).
+    fn view_samples_mismatch(&self, ctx: &Context<Self>) -> Html {
+        let Some((samples, scaled_on)) =
+            samples_mismatch(&self.output, self.state.pattern.is_some())
+        else {
+            return html! {};
+        };
+        let name = self
+            .output
+            .selected
+            .as_ref()
+            .map_or("the autoscaler", |a| a.name.as_str());
+        let link = ctx.link();
+        html! {
+            <div id="samples-mismatch" role="alert">
+                <strong>{"Samples of another metric "}</strong>
+                <span class="text">{ format!(
+                    "The samples are of `{samples}`, but {name} scales on `{scaled_on}`: the replay reads them as `{scaled_on}`."
+                ) }</span>
+                if !self.embed {
+                    <div class="fixes">
+                        <button class="use-pattern" onclick={link.callback(|_| Msg::UseDemandPattern)}>{"Use a demand pattern"}</button>{" "}
+                        <button class="clear-samples" onclick={link.callback(|_| Msg::ClearText(InputText::Samples))}>{"Clear samples"}</button>
+                    </div>
+                }
             </div>
         }
     }
@@ -1018,6 +1468,21 @@ impl App {
             }
             msg
         });
+        // Ctrl+Z / Cmd+Z, Ctrl+Shift+Z and Ctrl+Y are the app's history, not the textarea's:
+        // one history for typing and fixes (issue 14, item 8).
+        let onkeydown = link.batch_callback(|e: KeyboardEvent| {
+            if !(e.ctrl_key() || e.meta_key()) || e.alt_key() {
+                return None;
+            }
+            let msg = match e.key().as_str() {
+                "z" | "Z" if e.shift_key() => Msg::Redo,
+                "z" | "Z" => Msg::Undo,
+                "y" | "Y" if !e.shift_key() => Msg::Redo,
+                _ => return None,
+            };
+            e.prevent_default();
+            Some(msg)
+        });
         let disabled = input == InputText::Samples && self.state.pattern.is_some();
         let held = self.held(input);
         html! {
@@ -1034,7 +1499,7 @@ impl App {
                             </div>
                         </div>
                         <textarea id={id} ref={r.clone()} spellcheck="false" wrap="off"
-                            value={text.clone()} {oninput} {onpaste} readonly={self.embed} disabled={disabled}
+                            value={text.clone()} {oninput} {onpaste} {onkeydown} readonly={self.embed} disabled={disabled}
                             onscroll={link.callback(move |_| Msg::Scrolled(input))} />
                     </div>
                 }
@@ -1130,7 +1595,7 @@ impl App {
                 }
             }
         };
-        (which == field).then(|| e.to_string())
+        (which == field).then(|| text::for_the_page(&e.to_string()))
     }
 
     /// The replay window: two text fields (`#window-from`, `#window-to`), each with its error
@@ -1187,7 +1652,7 @@ impl App {
             <fieldset class="settings">
                 <legend>{"Settings"}</legend>
                 <label>{"Autoscaler "}
-                    <select id="autoscaler-select" onchange={link.callback(|e: Event| Msg::Set(Setting::Autoscaler, select_value(&e)))}>
+                    <select id="autoscaler-select" ref={self.autoscaler_select.clone()} onchange={link.callback(|e: Event| Msg::Set(Setting::Autoscaler, select_value(&e)))}>
                         <option value="" selected={chosen.is_empty()}>{"the first one"}</option>
                         { for self.output.autoscalers.iter().map(|(name, kind)| html! {
                             <option value={name.clone()} selected={*name == chosen}>{ format!("{name} ({kind})") }</option>
@@ -1261,7 +1726,7 @@ impl App {
                     ),
                     None => match (&self.output.not_replayed, self.state.window()) {
                         (_, Err(_)) => "Not replayed: a replay window field is not a time.".to_string(),
-                        (Some(why), _) => format!("Not replayed: {why}."),
+                        (Some(why), _) => format!("Not replayed: {}.", text::for_the_page(&why.to_string())),
                         (None, _) => "No simulation: give samples or pick a demand pattern.".to_string(),
                     },
                 } }
@@ -1343,8 +1808,15 @@ impl App {
                         let (line, col) = d.span.map_or((0, 0), |s| (s.start.line, s.start.column));
                         let input = f.input;
                         let onclick = link.callback(move |_| Msg::SelectLine(input, line));
+                        // Enter (and Space, like a button) selects the line. The key is the
+                        // app's: the focus moves to the editor with the line selected, where the
+                        // key's default action would replace the line (issue 14, item 1).
                         let onkeydown = link.batch_callback(move |e: KeyboardEvent| {
-                            (e.key() == "Enter").then_some(Msg::SelectLine(input, line))
+                            let key = e.key();
+                            (key == "Enter" || key == " ").then(|| {
+                                e.prevent_default();
+                                Msg::SelectLine(input, line)
+                            })
                         });
                         html! {
                             <li class={classes!("diagnostic", d.severity.as_str())} tabindex="0"
@@ -1355,15 +1827,15 @@ impl App {
                                 {onclick} {onkeydown}>
                                 <span class="loc">{ if line > 0 { format!("{}{line}:{col}", if f.input == InputText::Samples { "samples " } else { "" }) } else { String::new() } }</span>
                                 {" "}<span class="sev">{ format!("{}[{}]", d.severity.as_str(), d.code) }</span>
-                                {": "}<span class="msg">{ d.message.clone() }</span>
+                                {": "}<span class="msg">{ text::for_the_page(&d.message) }</span>
                                 if let Some(h) = &d.help {
-                                    <div class="help">{ h.clone() }</div>
+                                    <div class="help">{ text::for_the_page(h) }</div>
                                 }
                                 if fixable {
                                     { for d.fixes.iter().enumerate().filter(|(_, x)| !x.edits.is_empty()).map(|(k, x)| html! {
                                         <button class="apply-fix" data-fix-index={k.to_string()}
                                             onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::ApplyFix(i, k) })}>
-                                            { format!("Fix: {}", x.description) }</button>
+                                            { format!("Fix: {}", text::for_the_page(&x.description)) }</button>
                                     }) }
                                 }
                             </li>

@@ -1,10 +1,10 @@
-//! Small wrappers over browser APIs (location, history, localStorage, clipboard, downloads,
-//! performance). Every failure is absorbed or returned as a message: the page never panics.
+//! Small wrappers over browser APIs (location, history, localStorage, IndexedDB, clipboard,
+//! downloads, performance). Every failure is absorbed or returned as a message: the page never panics.
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
 
-use crate::state::{MARK_KEY, STORAGE_KEY};
+use crate::state::{LARGE_KEY, MARK_KEY, STORAGE_KEY};
 
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -94,10 +94,119 @@ pub fn save_storage(json: &str) -> Result<(), String> {
         .ok_or_else(|| "Not saved: this browser gives the page no local storage.".to_string())?;
     s.set_item(STORAGE_KEY, json).map_err(|_| {
         format!(
-            "Not saved in this browser: local storage is full ({} KB to write). Use Copy link to keep this state.",
+            "Not saved in this browser: local storage is full ({} KB to write).",
             json.len() / 1000
         )
     })
+}
+
+/// Drop the localStorage record (a larger state is in IndexedDB now).
+pub fn remove_storage() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(STORAGE_KEY);
+    }
+}
+
+/// Whether the saved state is the one in IndexedDB ([`LARGE_KEY`] in localStorage).
+pub fn large_saved() -> bool {
+    storage().is_some_and(|s| s.get_item(LARGE_KEY).ok().flatten().is_some())
+}
+
+/// Say where the saved state is: IndexedDB (`true`) or the localStorage record (`false`).
+pub fn set_large_saved(large: bool) {
+    if let Some(s) = storage() {
+        let _ = if large {
+            s.set_item(LARGE_KEY, IDB_NAME)
+        } else {
+            s.remove_item(LARGE_KEY)
+        };
+    }
+}
+
+/// The IndexedDB database holding a state too large for localStorage, its object store and
+/// the one key in it.
+pub const IDB_NAME: &str = "scalelens";
+const IDB_STORE: &str = "state";
+const IDB_KEY: &str = "playground";
+/// The database's schema version (1: one object store, [`IDB_STORE`]).
+const IDB_VERSION: u32 = 1;
+
+/// Settle when `req` succeeds (`Ok`) or fails (`Err`).
+async fn request_done(req: &web_sys::IdbRequest) -> Result<JsValue, JsValue> {
+    let p = js_sys::Promise::new(&mut |resolve, reject| {
+        req.set_onsuccess(Some(&resolve));
+        req.set_onerror(Some(&reject));
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await
+}
+
+async fn idb_open() -> Result<web_sys::IdbDatabase, String> {
+    let refused = |_| "this browser gives the page no IndexedDB".to_string();
+    let factory = window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or_else(|| refused(()))?;
+    let req = factory
+        .open_with_u32(IDB_NAME, IDB_VERSION)
+        .map_err(|_| refused(()))?;
+    let on_upgrade = req.clone();
+    // A new database (or an older version): create the store, before the open succeeds.
+    let upgrade = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        if let Some(db) = on_upgrade
+            .result()
+            .ok()
+            .and_then(|r| r.dyn_into::<web_sys::IdbDatabase>().ok())
+        {
+            let _ = db.create_object_store(IDB_STORE);
+        }
+    });
+    req.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+    let opened = request_done(&req).await;
+    req.set_onupgradeneeded(None);
+    drop(upgrade);
+    opened.map_err(|_| "IndexedDB did not open".to_string())?;
+    req.result()
+        .ok()
+        .and_then(|r| r.dyn_into().ok())
+        .ok_or_else(|| "IndexedDB did not open".to_string())
+}
+
+/// Keep `json` in IndexedDB (replacing what was there); on failure the reason.
+pub async fn idb_save(json: String) -> Result<(), String> {
+    let db = idb_open().await?;
+    let failed = |_| "IndexedDB refused to write it".to_string();
+    let tx = db
+        .transaction_with_str_and_mode(IDB_STORE, web_sys::IdbTransactionMode::Readwrite)
+        .map_err(failed)?;
+    tx.object_store(IDB_STORE)
+        .and_then(|s| s.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(IDB_KEY)))
+        .map_err(failed)?;
+    let p = js_sys::Promise::new(&mut |resolve, reject| {
+        tx.set_oncomplete(Some(&resolve));
+        tx.set_onerror(Some(&reject));
+        tx.set_onabort(Some(&reject));
+    });
+    let done = wasm_bindgen_futures::JsFuture::from(p).await;
+    db.close();
+    done.map(|_| ()).map_err(failed)
+}
+
+/// The state kept in IndexedDB, if any.
+pub async fn idb_load() -> Option<String> {
+    let db = idb_open().await.ok()?;
+    let req = db
+        .transaction_with_str(IDB_STORE)
+        .and_then(|tx| tx.object_store(IDB_STORE))
+        .and_then(|s| s.get(&JsValue::from_str(IDB_KEY)))
+        .ok();
+    let json = match req {
+        Some(req) => match request_done(&req).await {
+            Ok(_) => req.result().ok().and_then(|v| v.as_string()),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    db.close();
+    json
 }
 
 fn session() -> Option<web_sys::Storage> {
@@ -128,6 +237,23 @@ pub fn on_pagehide(f: impl FnMut() + 'static) -> Option<gloo::events::EventListe
     Some(gloo::events::EventListener::new(
         &w,
         "pagehide",
+        move |_| f(),
+    ))
+}
+
+/// The `id` of the element that has the focus, if any.
+pub fn active_id() -> Option<String> {
+    window()?.document()?.active_element().map(|e| e.id())
+}
+
+/// Call `f` when the URL fragment changes by a navigation (a link or an address put into the
+/// tab, `location.hash = ...`); `history.replaceState`, which the app writes with, fires nothing.
+pub fn on_hashchange(f: impl FnMut() + 'static) -> Option<gloo::events::EventListener> {
+    let mut f = f;
+    let w = window()?;
+    Some(gloo::events::EventListener::new(
+        &w,
+        "hashchange",
         move |_| f(),
     ))
 }

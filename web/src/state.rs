@@ -41,8 +41,14 @@ pub const STORAGE_KEY: &str = "scalelens.playground";
 pub const MARK_KEY: &str = "scalelens.playground.saved";
 
 /// Largest state saved to localStorage (bytes of JSON). Browsers allow about 5 MB per origin;
-/// beyond this the state is not saved and the user is told so.
+/// a larger state (that runs: no text over its cap) is kept in IndexedDB instead, which has
+/// room for hundreds of MB, and [`LARGE_KEY`] says so.
 pub const STORAGE_CAP: usize = 2_000_000;
+
+/// localStorage key present while the saved state is the one in IndexedDB (too large for
+/// [`STORAGE_KEY`]); saving a state to [`STORAGE_KEY`] removes it, and saving one to
+/// IndexedDB removes the [`STORAGE_KEY`] record, so one of them is ever the saved state.
+pub const LARGE_KEY: &str = "scalelens.playground.large";
 
 /// Largest state JSON (bytes) written to a link; beyond it the playground writes no link and
 /// says so (a multi-megabyte URL is not shareable, and compressing 1 MB takes about 200 ms),
@@ -315,6 +321,15 @@ impl std::fmt::Display for LinkProblem {
 }
 
 impl State {
+    /// The gallery example this state still is: its texts as the example has them (settings
+    /// and the demand pattern may differ: a `{"example":id}` link carries no pattern). The
+    /// Example menu names it; an edited example is "your own input", so choosing the example
+    /// again reloads it (issue 14, item 4).
+    pub fn unedited_example(&self) -> Option<&'static str> {
+        let ex = examples::find(self.example.as_deref()?)?;
+        (self.yaml == ex.yaml && self.samples == ex.samples).then_some(ex.id)
+    }
+
     /// The default state: the seed example.
     pub fn initial() -> State {
         examples::EXAMPLES
@@ -544,7 +559,7 @@ impl State {
         match json {
             Some(json) if json.len() <= STORAGE_CAP => Ok(json),
             other => Err(format!(
-                "Not saved in this browser: the state is {} KB, over the {} KB limit for local storage. Shorten the samples, or use Copy link to keep it.",
+                "Not saved in local storage: the state is {} KB, over its {} KB limit.",
                 other.map_or(floor, |j| j.len()) / 1000,
                 STORAGE_CAP / 1000
             )),
@@ -925,7 +940,7 @@ mod tests {
             ..State::default()
         };
         let msg = big.to_storage().expect_err("over the cap");
-        assert!(msg.contains("Not saved"), "{msg}");
+        assert!(msg.contains("Not saved in local storage"), "{msg}");
         assert_eq!(
             State::from_json(&State::initial().to_storage().unwrap_or_default()),
             Ok(State::initial())

@@ -111,6 +111,70 @@ pub fn line_range_utf16(text: &str, line: u32) -> (u32, u32) {
     (end, end)
 }
 
+/// The UTF-16 range of `new` that differs from `old` (after their common start and end), for
+/// selecting what a fix or an undo changed; empty at the change when text was only removed.
+pub fn changed_range_utf16(old: &str, new: &str) -> (u32, u32) {
+    let (o, n): (Vec<u16>, Vec<u16>) = (old.encode_utf16().collect(), new.encode_utf16().collect());
+    let prefix = o.iter().zip(&n).take_while(|(a, b)| a == b).count();
+    let room = o.len().min(n.len()) - prefix;
+    let suffix = o
+        .iter()
+        .rev()
+        .zip(n.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let end = n.len() - suffix;
+    (
+        u32::try_from(prefix).unwrap_or(u32::MAX),
+        u32::try_from(end).unwrap_or(u32::MAX),
+    )
+}
+
+/// Core's words for a command line (`set --pod-startup`, `--from/--to`, `--duration`) and what
+/// the page calls the same controls, in the order they are replaced (longer phrases first).
+/// The core writes for the CLI; the page names its own settings, never a flag it does not have
+/// (issue 14, item 10).
+const FLAGS_ON_THE_PAGE: &[(&str, &str)] = &[
+    ("set --pod-startup", "set Pod start-up in Settings"),
+    ("set --initial-replicas", "set Initial replicas in Settings"),
+    ("with --from/--to", "with the replay window fields"),
+    ("a --duration of at most", "a horizon of at most"),
+    ("a shorter --duration", "a shorter Horizon in Settings"),
+    ("`--duration ", "a Horizon in Settings of `"),
+    (
+        "give --from and --to",
+        "give \u{201c}from\u{201d} and \u{201c}to\u{201d}",
+    ),
+    ("--from ", "\u{201c}from\u{201d} "),
+    ("--to ", "\u{201c}to\u{201d} "),
+    ("--from", "\u{201c}from\u{201d}"),
+    ("--to", "\u{201c}to\u{201d}"),
+];
+
+/// The end of a `replay-too-long` help that names a limit only the command line can raise.
+const CLI_ONLY_CLAUSE: &str = "; to replay all of it, raise the limit: `--max-evaluations ";
+
+/// `text` from the core (a message, a help, a fix) as the page says it: its settings and
+/// fields in place of command-line flags ([`FLAGS_ON_THE_PAGE`]), without advice that only
+/// the command line can follow ([`CLI_ONLY_CLAUSE`]).
+pub fn for_the_page(text: &str) -> String {
+    let mut out = text.to_string();
+    if let Some(i) = out.find(CLI_ONLY_CLAUSE) {
+        let rest = out.get(i + CLI_ONLY_CLAUSE.len()..).unwrap_or_default();
+        let end = rest
+            .find('`')
+            .map_or(out.len(), |j| i + CLI_ONLY_CLAUSE.len() + j + 1);
+        out.replace_range(i..end, "");
+    }
+    for (cli, page) in FLAGS_ON_THE_PAGE {
+        if out.contains(cli) {
+            out = out.replace(cli, page);
+        }
+    }
+    out
+}
+
 /// Apply fix `index` of `diagnostic` to `text`.
 pub fn apply_fix(text: &str, diagnostic: &Diagnostic, index: usize) -> Result<String, String> {
     let fix = diagnostic
@@ -138,7 +202,7 @@ pub fn diagnostic_line(d: &Diagnostic) -> String {
         "{loc}{sep}{}[{}]: {}",
         d.severity.as_str(),
         d.code,
-        d.message
+        for_the_page(&d.message)
     )
 }
 
@@ -186,6 +250,51 @@ pub fn markdown(out: &PipelineOutput, link: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_names_its_settings_not_flags() {
+        for (core, page) in [
+            (
+                "new pods become ready 3m after they are created: the default for x; set --pod-startup to match your workload",
+                "new pods become ready 3m after they are created: the default for x; set Pod start-up in Settings to match your workload",
+            ),
+            (
+                "starting at 1 (minReplicas, at least 1); set --initial-replicas, or include the scale target's Deployment",
+                "starting at 1 (minReplicas, at least 1); set Initial replicas in Settings, or include the scale target's Deployment",
+            ),
+            (
+                "replay a window of the data with --from/--to, e.g. `--from 0 --to 2998800` (its first 34 days 17h), or a shorter --duration; to replay all of it, raise the limit: `--max-evaluations 310102`",
+                "replay a window of the data with the replay window fields, e.g. `\u{201c}from\u{201d} 0 \u{201c}to\u{201d} 2998800` (its first 34 days 17h), or a shorter Horizon in Settings",
+            ),
+            (
+                "replay at most 34 days 17h: `--duration 833h`; or a window of the data with --from/--to, e.g. `--from 0 --to 1`",
+                "replay at most 34 days 17h: a Horizon in Settings of `833h`; or a window of the data with the replay window fields, e.g. `\u{201c}from\u{201d} 0 \u{201c}to\u{201d} 1`",
+            ),
+            (
+                "--from 3000 is not before --to 2000: the window is empty",
+                "\u{201c}from\u{201d} 3000 is not before \u{201c}to\u{201d} 2000: the window is empty",
+            ),
+            ("no flags here", "no flags here"),
+        ] {
+            assert_eq!(for_the_page(core), page);
+            assert!(!for_the_page(core).contains("--"), "{core}");
+        }
+    }
+
+    #[test]
+    fn the_changed_range_is_what_differs() {
+        for (old, new, range) in [
+            ("targetValue: \"0.5\"", "targetValue: \"50\"", (14, 16)),
+            ("abc", "abc", (3, 3)),
+            ("abc", "abXc", (2, 3)),
+            ("abXc", "abc", (2, 2)),
+            ("", "new", (0, 3)),
+            ("aaa", "aa", (2, 2)),
+            ("é😀x", "é😀yx", (3, 4)),
+        ] {
+            assert_eq!(changed_range_utf16(old, new), range, "{old:?} -> {new:?}");
+        }
+    }
 
     #[test]
     fn long_texts_are_previewed_and_pastes_splice_at_the_selection() {

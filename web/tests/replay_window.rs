@@ -229,7 +229,7 @@ async fn bad_values_are_said_at_the_field_and_nothing_is_lost() {
             "from",
             "200000",
             "to",
-            "is not before --to 172800: the window is empty",
+            "is not before \u{201c}to\u{201d} 172800: the window is empty",
             "replay-window",
         ),
     ];

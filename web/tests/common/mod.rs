@@ -1,9 +1,9 @@
 //! Helpers shared by the browser test binaries (`browser.rs`, `hostile_link.rs`, `input_cost.rs`,
-//! `link_cost.rs`, `replay_window.rs`); each binary uses some of them.
+//! `link_cost.rs`, `replay_window.rs`, `user_bugs_*.rs`); each binary uses some of them.
 #![allow(dead_code)]
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element};
+use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement};
 
 pub fn document() -> Document {
     web_sys::window()
@@ -130,4 +130,109 @@ spec:
           averageValue: \"10\"
 "
     )
+}
+
+pub type Handle = yew::AppHandle<scalelens_web::app::App>;
+
+/// A fresh app (no link, nothing stored: the seed example), after its first drawing.
+pub async fn fresh_app() -> (Element, Handle) {
+    clear_storage();
+    scalelens_web::dom::clear_fragment();
+    let root = new_root();
+    let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
+    wait_for("the first drawing", || {
+        !attr(&root, "#timeline-summary", "data-render-count").is_empty()
+    })
+    .await;
+    (root, handle)
+}
+
+pub fn remove(root: Element, handle: Handle) {
+    handle.destroy();
+    root.remove();
+    scalelens_web::dom::clear_fragment();
+}
+
+/// The page's stylesheet (what Trunk links in `index.html`), so layout-dependent tests see the
+/// real editor: gutter beside the textarea, fixed line height, scrollbars.
+pub fn with_stylesheet() {
+    if document().get_element_by_id("test-style").is_some() {
+        return;
+    }
+    let style = document().create_element("style").expect("style");
+    style.set_id("test-style");
+    style.set_text_content(Some(include_str!("../../static/style.css")));
+    document()
+        .head()
+        .expect("head")
+        .append_child(&style)
+        .expect("append");
+}
+
+pub fn textarea(root: &Element, sel: &str) -> HtmlTextAreaElement {
+    find(root, sel)
+        .unwrap_or_else(|| panic!("no {sel}"))
+        .dyn_into()
+        .expect("a textarea")
+}
+
+pub fn click(root: &Element, sel: &str) {
+    find(root, sel)
+        .unwrap_or_else(|| panic!("no {sel}"))
+        .dyn_into::<HtmlElement>()
+        .expect("an HTML element")
+        .click();
+}
+
+/// Choose `value` in the `<select>` under `root` matching `sel` (fires `change`).
+pub fn choose(root: &Element, sel: &str, value: &str) {
+    let s: web_sys::HtmlSelectElement = find(root, sel)
+        .unwrap_or_else(|| panic!("no {sel}"))
+        .dyn_into()
+        .expect("a select");
+    s.set_value(value);
+    let _ = s.dispatch_event(&web_sys::Event::new("change").expect("event"));
+}
+
+pub fn select_value(root: &Element, sel: &str) -> String {
+    find(root, sel)
+        .and_then(|s| s.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+/// Paste `text` over the text of the editor under `root` matching `sel` as a user's paste does (a
+/// `paste` event carrying the text; the app inserts long texts itself).
+pub fn paste_into(root: &Element, sel: &str, text: &str) {
+    let el = find(root, sel).unwrap_or_else(|| panic!("no {sel}"));
+    // Over the whole text, as after Ctrl+A.
+    if let Some(ta) = el.dyn_ref::<HtmlTextAreaElement>() {
+        ta.select();
+    }
+    let dt = web_sys::DataTransfer::new().expect("a DataTransfer");
+    dt.set_data("text/plain", text).expect("set data");
+    let init = web_sys::ClipboardEventInit::new();
+    init.set_clipboard_data(Some(&dt));
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::ClipboardEvent::new_with_event_init_dict("paste", &init).expect("paste");
+    let _ = el.dispatch_event(&ev);
+}
+
+/// A cancelable `keydown` of `key` on `el` (with Ctrl, and Shift when `shift`); the event.
+pub fn key_down(el: &Element, key: &str, ctrl: bool, shift: bool) -> web_sys::KeyboardEvent {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("keydown");
+    let _ = el.dispatch_event(&ev);
+    ev
+}
+
+pub fn disabled(root: &Element, sel: &str) -> bool {
+    find(root, sel).is_some_and(|e| e.has_attribute("disabled"))
 }

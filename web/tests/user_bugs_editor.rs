@@ -1,0 +1,264 @@
+//! Bugs a user hit in the editors (issue 14, "Bugs a user hit", items 1, 2, 8 and the trace
+//! of 9), each on the mounted app in headless Chromium (`CHROMEDRIVER=/usr/bin/chromedriver
+//! cargo test --target wasm32-unknown-unknown -p scalelens-web --test user_bugs_editor`).
+//! Every test here failed before its fix.
+//!
+//! Its own page (a test binary of its own: the runner gives a binary 20 s); each test mounts
+//! its app, and removes it.
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+
+mod common;
+use common::{
+    click, disabled, document, find, fresh_app, key_down, remove, sleep, textarea, wait_for,
+    with_stylesheet,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A trusted key press's default action, which a synthetic event does not have: when the
+/// app did not cancel the keydown, Chromium inserts the key's text into whatever holds the
+/// focus once the keydown handlers ran (`Enter`: a line break over the selection).
+fn browser_default_of_enter(keydown: &web_sys::KeyboardEvent) {
+    if keydown.default_prevented() {
+        return;
+    }
+    let Some(active) = document().active_element() else {
+        return;
+    };
+    if let Some(ta) = active.dyn_ref::<HtmlTextAreaElement>() {
+        let (a, b) = (
+            ta.selection_start().ok().flatten().unwrap_or(0),
+            ta.selection_end().ok().flatten().unwrap_or(0),
+        );
+        let _ = ta.set_range_text_with_start_and_end("\n", a, b);
+        let _ = ta.dispatch_event(&web_sys::Event::new("input").expect("event"));
+    }
+}
+
+/// Item 1: Enter on a focused diagnostic moved the focus to the editor with the line selected,
+/// and the Enter then replaced that line with a line break (data loss, and no Undo).
+#[wasm_bindgen_test]
+async fn enter_on_a_diagnostic_selects_its_line_and_deletes_nothing() {
+    let (root, handle) = fresh_app().await;
+    let yaml = textarea(&root, "#yaml-editor");
+    let before = yaml.value();
+    assert!(before.contains("targetValue: \"0.5\""));
+    let li: HtmlElement = find(&root, "li.diagnostic[data-code=\"unit-mismatch\"]")
+        .expect("unit-mismatch listed")
+        .dyn_into()
+        .expect("an HTML element");
+    li.focus().expect("focus");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("keydown");
+    let _ = li.dispatch_event(&enter);
+    // The app's handlers and what they schedule run before the browser's default action
+    // (microtasks run when the keydown's listeners return).
+    sleep(0).await;
+    browser_default_of_enter(&enter);
+    sleep(300).await;
+
+    assert!(
+        yaml.value() == before,
+        "the YAML changed: its line 52 is now {:?}",
+        yaml.value().lines().nth(51)
+    );
+    assert!(
+        enter.default_prevented(),
+        "the Enter is the app's, not the editor's"
+    );
+    // The line is selected in the editor, which has the focus.
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("yaml-editor")
+    );
+    let (a, b) = (
+        yaml.selection_start().ok().flatten().unwrap_or(0) as usize,
+        yaml.selection_end().ok().flatten().unwrap_or(0) as usize,
+    );
+    let selected = String::from_utf16_lossy(&before.encode_utf16().collect::<Vec<u16>>()[a..b]);
+    assert!(selected.contains("targetValue: \"0.5\""), "{selected:?}");
+    remove(root, handle);
+}
+
+/// Item 2: with a horizontal scrollbar (a long line, `wrap="off"`) the textarea is shorter
+/// inside than its gutter, so at the bottom the gutter could not scroll as far and every mark
+/// sat one line too low. The mark must sit on its line of text wherever the editor is scrolled.
+#[wasm_bindgen_test]
+async fn gutter_marks_stay_on_their_line_when_scrolled_to_the_bottom() {
+    with_stylesheet();
+    let (root, handle) = fresh_app().await;
+    let yaml = textarea(&root, "#yaml-editor");
+    let long = format!("{}# {}\n", yaml.value(), "a long comment ".repeat(40));
+    common::set_value(&root, "#yaml-editor", &long);
+    wait_for("the mark at line 52", || {
+        find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").is_some()
+    })
+    .await;
+    assert!(
+        yaml.scroll_width() > yaml.client_width(),
+        "the long line scrolls sideways"
+    );
+    let line_px = 18.0;
+    let pad_top = 4.0;
+    for scroll in [0, 60, i32::MAX] {
+        yaml.set_scroll_top(scroll);
+        let _ = yaml.dispatch_event(&web_sys::Event::new("scroll").expect("event"));
+        sleep(100).await;
+        let mark = find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").expect("the mark");
+        let ta_top = yaml.get_bounding_client_rect().top() + f64::from(yaml.client_top());
+        // Where line 52's text is drawn, in the page.
+        let line_top = ta_top + pad_top + 51.0 * line_px - f64::from(yaml.scroll_top());
+        let mark_top = mark.get_bounding_client_rect().top();
+        assert!(
+            (mark_top - line_top).abs() < 2.0,
+            "scrollTop {}: the mark is at {mark_top:.1}, its line at {line_top:.1} (scrollbar {} px)",
+            yaml.scroll_top(),
+            yaml.offset_height() - yaml.client_height()
+        );
+    }
+    remove(root, handle);
+}
+
+/// Item 8: two undo stacks (Ctrl+Z did not undo a fix, the toolbar's Undo did not undo typing:
+/// item 1's lost line could not be brought back), and the focus fell to `<body>` after a fix.
+/// One history now: typing, fixes and examples, undone and redone from the toolbar or the
+/// keyboard; after a fix the editor has the focus with the fixed text selected.
+#[wasm_bindgen_test]
+async fn one_undo_history_for_typing_and_fixes_and_the_focus_stays_in_the_editor() {
+    let (root, handle) = fresh_app().await;
+    let seed = common::value(&root, "#yaml-editor");
+    assert!(disabled(&root, "#undo"));
+
+    // Typing is undone by the toolbar's Undo.
+    common::set_value(&root, "#yaml-editor", &format!("{seed}# typed\n"));
+    wait_for("Undo enabled by typing", || !disabled(&root, "#undo")).await;
+    click(&root, "#undo");
+    wait_for("the typing undone", || {
+        common::value(&root, "#yaml-editor") == seed
+    })
+    .await;
+
+    // A fix: the focus is in the editor, on the fixed text.
+    wait_for("the banner", || find(&root, "#unit-banner").is_some()).await;
+    click(&root, "#unit-banner button.fix[data-fix-index=\"0\"]");
+    wait_for("the fixed YAML", || {
+        common::value(&root, "#yaml-editor").contains("targetValue: \"50\"")
+    })
+    .await;
+    sleep(100).await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("yaml-editor"),
+        "the focus after a fix"
+    );
+    let yaml = textarea(&root, "#yaml-editor");
+    let fixed = yaml.value();
+    let (a, b) = (
+        yaml.selection_start().ok().flatten().unwrap_or(0) as usize,
+        yaml.selection_end().ok().flatten().unwrap_or(0) as usize,
+    );
+    let selected = String::from_utf16_lossy(&fixed.encode_utf16().collect::<Vec<u16>>()[a..b]);
+    assert!(selected.contains('5'), "{selected:?}");
+
+    // Ctrl+Z in the editor undoes the fix; Ctrl+Shift+Z redoes it.
+    let el: Element = yaml.clone().into();
+    let undo = key_down(&el, "z", true, false);
+    wait_for("the fix undone by Ctrl+Z", || {
+        common::value(&root, "#yaml-editor") == seed
+    })
+    .await;
+    assert!(
+        undo.default_prevented(),
+        "the app's undo, not the textarea's"
+    );
+    key_down(&el, "Z", true, true);
+    wait_for("the fix redone by Ctrl+Shift+Z", || {
+        common::value(&root, "#yaml-editor") == fixed
+    })
+    .await;
+    remove(root, handle);
+}
+
+/// Item 9, trace: the decision trace's height jumped between 1 and 9 rows as the pointer
+/// moved, shifting the diagnostics below it. Its height is now the same at every time.
+#[wasm_bindgen_test]
+async fn the_trace_keeps_its_height_as_the_pointer_moves() {
+    with_stylesheet();
+    let (root, handle) = fresh_app().await;
+    let chart: HtmlElement = find(&root, "#chart-replicas")
+        .expect("the chart")
+        .dyn_into()
+        .expect("an element");
+    let rect = chart.get_bounding_client_rect();
+    let trace = || -> HtmlElement {
+        find(&root, "#trace")
+            .expect("the trace")
+            .dyn_into()
+            .expect("an element")
+    };
+    let mut heights = vec![(trace().offset_height(), "most telling moment".to_string())];
+    for f in [0.1, 0.12, 0.3, 0.5, 0.7, 0.9, 0.97] {
+        let init = web_sys::MouseEventInit::new();
+        init.set_client_x((rect.left() + rect.width() * f) as i32);
+        init.set_client_y((rect.top() + rect.height() / 2.0) as i32);
+        init.set_bubbles(true);
+        let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("mousemove", &init)
+            .expect("mousemove");
+        let _ = chart.dispatch_event(&ev);
+        sleep(50).await;
+        heights.push((
+            trace().offset_height(),
+            format!(
+                "{f}: {} rows",
+                trace().query_selector_all("li").map_or(0, |l| l.length())
+            ),
+        ));
+    }
+    let first = heights[0].0;
+    assert!(
+        heights.iter().all(|(h, _)| *h == first),
+        "trace heights: {heights:?}"
+    );
+    remove(root, handle);
+}
+
+/// Item 10, first part: the page said "set --pod-startup" and "set --initial-replicas", flags
+/// of the command line, where it has settings of its own. It names its settings now.
+#[wasm_bindgen_test]
+async fn the_page_names_its_settings_not_command_line_flags() {
+    let (root, handle) = fresh_app().await;
+    let listed = || common::text(&root, "#diagnostics");
+    wait_for("the pod start-up note", || {
+        find(
+            &root,
+            "li.diagnostic[data-code=\"sim-default-pod-startup\"]",
+        )
+        .is_some()
+    })
+    .await;
+    common::set_value(&root, "#yaml-editor", &common::hpa("no-deployment"));
+    wait_for("the initial replicas note", || {
+        find(
+            &root,
+            "li.diagnostic[data-code=\"sim-default-initial-replicas\"]",
+        )
+        .is_some()
+    })
+    .await;
+    let said = listed();
+    assert!(
+        !said.contains("--pod-startup") && !said.contains("--initial-replicas"),
+        "{said}"
+    );
+    assert!(said.contains("set Initial replicas in Settings"), "{said}");
+    remove(root, handle);
+}
