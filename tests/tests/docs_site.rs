@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use scalelens_core::codes::Code;
+use scalelens_core::knobs::Place;
 use scalelens_docgen::{self as docgen, Problem};
 use scalelens_gateway::metric_catalogue::CATALOGUE;
 
@@ -104,22 +105,27 @@ fn every_knob_is_on_its_controller_page() {
             );
             for r in &s.rows {
                 knobs += 1;
-                let place = r.rendered.replace('|', "\\|");
-                assert!(
-                    page.contains(&place),
-                    "{path}: knob `{}` at {place}",
-                    r.what
-                );
+                // The knob's row: its place's words, its default and its source's link.
+                let mut wanted: Vec<String> = match r.place {
+                    Place::ConfigMap { name, key } => vec![format!("`{name}`"), format!("`{key}`")],
+                    Place::Fixed(words) => vec![words.replace('|', "\\|")],
+                    _ => vec![format!("`{}`", r.rendered)],
+                };
                 if let Some((value, source)) = &r.default {
-                    assert!(
-                        page.contains(&format!("`{value}`")),
-                        "{path}: {} default",
-                        r.what
-                    );
+                    wanted.push(format!("`{value}`"));
                     if let Some(url) = source.url() {
-                        assert!(page.contains(&format!("({url})")), "{path}: {url}");
+                        wanted.push(format!("({url})"));
                     }
                 }
+                let row = page
+                    .lines()
+                    .filter(|l| l.starts_with(&format!("| {} |", r.what)))
+                    .find(|l| wanted.iter().all(|w| l.contains(w.as_str())));
+                assert!(
+                    row.is_some(),
+                    "{path}: no row for `{}` with {wanted:?}",
+                    r.what
+                );
             }
         }
         assert!(knobs >= 3, "{path}: only {knobs} knobs");
