@@ -20,11 +20,17 @@
 
 use crate::diagnostic::Severity;
 
-/// Where a rule's page is: the docs site's path for it, `docs/rules/<code>.md`, relative to the
-/// repository root (issue 16 generates those pages from [`RuleDoc`]s). SARIF's `helpUri` and
-/// `scalelens rule` print it. Once the site has a host, this one constant becomes its absolute
-/// URL; the `<code>.md` part stays.
-pub const RULE_DOCS_BASE: &str = "docs/rules/";
+/// Where a rule's page is: [`Code::help_uri`] is this base, the code, then `.md`. The docs site
+/// (`cargo xtask docs`, the `scalelens-docgen` crate) writes each rule's page at exactly that
+/// path, so SARIF's `helpUri`, `scalelens rule` and the site agree by construction, and the
+/// docs test fails when a page is missing.
+///
+/// No host is decided for the site yet, so this is relative to the repository root: the page's
+/// Markdown source, `docs/src/rules/<code>.md` (readable on any Git host's file view). The
+/// built site serves the same page at `rules/<code>.html`; once the site has a host, this one
+/// constant becomes `https://HOST/rules/` and [`Code::help_uri`]'s `.md` becomes `.html`
+/// (ARCHITECTURE.md, "The docs site").
+pub const RULE_DOCS_BASE: &str = "docs/src/rules/";
 
 /// The five sections every rule's docs have, in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -342,7 +348,7 @@ impl Code {
         Code::ALL.iter().copied().find(|c| c.as_str() == s)
     }
 
-    /// The rule's page ([`RULE_DOCS_BASE`]`<code>.md`).
+    /// The rule's page ([`RULE_DOCS_BASE`]`<code>.md`): its generated Markdown in the repository.
     pub fn help_uri(self) -> String {
         format!("{RULE_DOCS_BASE}{}.md", self.as_str())
     }

@@ -57,7 +57,9 @@ pub enum Label {
 }
 
 impl Label {
-    pub(crate) fn key(self) -> &'static str {
+    /// The label's key (the `.key.value` name segment and the Prometheus label name); public
+    /// for the docs site's metric table.
+    pub fn key(self) -> &'static str {
         match self {
             Label::Cluster => "cluster",
             Label::Model => "model",

@@ -175,7 +175,7 @@ fn sarif() {
             );
         }
         let id = rule["id"].as_str().expect("id");
-        assert_eq!(rule["helpUri"], format!("docs/rules/{id}.md"));
+        assert_eq!(rule["helpUri"], format!("docs/src/rules/{id}.md"));
     }
     let out = out.replace(env!("CARGO_PKG_VERSION"), "[version]");
     insta::assert_snapshot!("sarif", out);
@@ -208,7 +208,7 @@ fn sarif_rule_of_every_code_carries_its_docs() {
             assert!(help.contains(h), "{code}: {h}");
         }
         assert_eq!(rule["id"], code.as_str());
-        assert_eq!(rule["helpUri"], format!("docs/rules/{code}.md"));
+        assert_eq!(rule["helpUri"], format!("docs/src/rules/{code}.md"));
         assert_eq!(
             rule["defaultConfiguration"]["level"],
             code.default_severity().as_str()

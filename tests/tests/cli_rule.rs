@@ -35,7 +35,7 @@ fn rule_all_json_lists_every_code_with_its_sections() {
     assert_eq!(codes, registry);
     for (rule, code) in rules.iter().zip(Code::ALL) {
         assert_eq!(rule["severity"], code.default_severity().as_str(), "{code}");
-        assert_eq!(rule["help_uri"], format!("docs/rules/{code}.md"));
+        assert_eq!(rule["help_uri"], format!("docs/src/rules/{code}.md"));
         for key in ["summary"]
             .into_iter()
             .chain(Section::ALL.iter().map(|s| s.key()))

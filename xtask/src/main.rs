@@ -3,10 +3,12 @@
 //! - `cargo xtask test`: everything CI checks, in order; stops at the first failing step. It
 //!   installs missing rustup targets (the wasm32 ones), then runs fmt, clippy, the tests, the
 //!   core and chart wasm builds ([`test_steps`]), the playground's release build, browser and
-//!   end-to-end tests (`web.rs`), and the filter's build and Envoy tests ([`plugin_steps`]).
+//!   end-to-end tests (`web.rs`), the docs site (`docs.rs`), and the filter's build and Envoy
+//!   tests ([`plugin_steps`]).
 //! - `cargo xtask serve`: the browser playground (installs its pinned tools when missing, then
 //!   `trunk serve` on 127.0.0.1); `cargo xtask dist`: its static release build in `dist/`;
-//!   `cargo xtask tools`: the pinned tools only (all in `web.rs`).
+//!   `cargo xtask tools`: the pinned tools only (all in `web.rs`, and mdBook).
+//! - `cargo xtask docs`: the docs site (`docs.rs`): generated pages, mdBook, the playground.
 //! - `cargo xtask replay`: replays the seed example with the CLI in the terminal.
 //! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate: `simulate` (a week at
 //!   1 s per algorithm vs parsing the CSV) and `samples_import` (a 7-day, 10-pod Prometheus
@@ -26,6 +28,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod docs;
 mod fuzz;
 mod web;
 
@@ -75,6 +78,12 @@ fn test_steps() -> Vec<Step> {
     ];
     // The playground: release build, wasm-bindgen-test and end-to-end in Chromium (web.rs).
     steps.extend(web::test_steps());
+    // The docs site, after the playground's build it copies in (docs.rs; a few seconds). That
+    // the generated pages are up to date is `tests/tests/docs_site.rs`, run above.
+    steps.push(Step {
+        name: "docs site (cargo xtask docs: generated pages, mdbook build, playground copied in)",
+        command: &["cargo", "xtask", "docs"],
+    });
     steps
 }
 
@@ -216,6 +225,8 @@ fn ensure_targets() -> Result<(), Failure> {
 fn test() -> Result<(), Failure> {
     ensure_targets()?;
     web::ensure_tools(web::Need::Browser)?; // playground tools and ChromeDriver, before any step
+    println!("==> mdBook (pinned; installed when missing)");
+    docs::ensure_mdbook()?;
     for step in test_steps() {
         println!("==> {}", step.name);
         run(step.name, &words(step.command))?;
@@ -439,7 +450,12 @@ tasks:
                     and ChromeDriver: apt-get install -y chromium chromium-driver)
   dist              the playground's static release build in dist/ (relative URLs), with its
                     gzipped wasm size
-  tools             install the playground's pinned tools when missing, check ChromeDriver
+  tools             install the playground's pinned tools and mdBook when missing, check
+                    ChromeDriver
+  docs              the docs site: installs mdBook (pinned) when missing, writes the generated
+                    pages (docs/src/rules, controllers, reference), builds the book into
+                    <target>/docs-site/ with dist/ (the playground) copied to playground/, and
+                    prints the command that serves it
   replay            replay the seed example with the CLI in the terminal
   bench             the benchmarks: simulate (week at 1 s vs CSV parse), samples_import
                     (Prometheus JSON MB/s vs serde_json), gateway_scan (the filter's body
@@ -463,7 +479,11 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("serve") => web::serve(args.get(1..).unwrap_or(&[])),
         Some("dist") => web::dist(),
-        Some("tools") => web::ensure_all(web::Need::Browser),
+        Some("tools") => web::ensure_all(web::Need::Browser).and_then(|()| {
+            println!("==> mdBook (pinned; installed when missing)");
+            docs::ensure_mdbook()
+        }),
+        Some("docs") => docs::docs(),
         Some("replay") => replay(),
         Some("bench") => bench(),
         Some("bench-plugin") => bench_plugin(),

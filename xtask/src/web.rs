@@ -66,7 +66,7 @@ pub enum Need {
     Browser,
 }
 
-fn cargo_bin_dir() -> PathBuf {
+pub(crate) fn cargo_bin_dir() -> PathBuf {
     env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
@@ -80,7 +80,7 @@ fn npm_bin_dir() -> PathBuf {
 
 /// Put the project-local npm tools and cargo's bin directory first on this process's PATH
 /// (inherited by trunk, cargo test's wasm runner, ...).
-fn set_tool_path() {
+pub(crate) fn set_tool_path() {
     let mut dirs = vec![npm_bin_dir(), cargo_bin_dir()];
     if let Some(path) = env::var_os("PATH") {
         dirs.extend(env::split_paths(&path));
@@ -92,7 +92,7 @@ fn set_tool_path() {
 }
 
 /// First line of `program --version`, or None when it cannot run.
-fn version_of(program: &str) -> Option<String> {
+pub(crate) fn version_of(program: &str) -> Option<String> {
     let out = Command::new(program)
         .arg("--version")
         .stdin(Stdio::null())
@@ -180,7 +180,12 @@ fn check_wasm_bindgen_pins() -> Result<(), Failure> {
 }
 
 /// Run an installer command with a heading and its duration.
-fn install(step: &str, what: &str, expect: &str, command: &[&str]) -> Result<(), Failure> {
+pub(crate) fn install(
+    step: &str,
+    what: &str,
+    expect: &str,
+    command: &[&str],
+) -> Result<(), Failure> {
     println!("    installing {what} ({expect})");
     let _ = std::io::stdout().flush();
     let start = Instant::now();

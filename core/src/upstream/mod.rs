@@ -39,6 +39,28 @@ impl Project {
             Project::Scalelens => "scalelens",
         }
     }
+
+    /// The git tag of the release a [`Source::tag`] names, in [`Project::repo`]: Kubernetes and
+    /// KEDA tag patch releases and Scalelens cites their minor release (`v1.34` → `v1.34.0`,
+    /// `v2.18` → `v2.18.0`, the first release of that line); Knative Serving prefixes its tags
+    /// with `knative-` (`knative-v1.20.0`); AIBrix cites its tags as they are (`v0.7.0`). The
+    /// file lists under `core/tests/testdata/upstream/` were taken at these tags (their first
+    /// line names it). `None` for [`Project::Scalelens`], which has no upstream release.
+    pub fn git_tag(self, tag: &str) -> Option<String> {
+        let patch = |t: &str| {
+            if t.matches('.').count() >= 2 {
+                t.to_string()
+            } else {
+                format!("{t}.0")
+            }
+        };
+        match self {
+            Project::Kubernetes | Project::Keda => Some(patch(tag)),
+            Project::Knative => Some(format!("knative-{}", patch(tag))),
+            Project::Aibrix => Some(tag.to_string()),
+            Project::Scalelens => None,
+        }
+    }
 }
 
 /// Where an upstream fact is written: a file of a project at a release tag, and the symbol in it.
@@ -66,6 +88,20 @@ impl Source {
             symbol,
             tag,
         }
+    }
+}
+
+impl Source {
+    /// The file on GitHub at its release's tag ([`Project::git_tag`]):
+    /// `https://github.com/knative/serving/blob/knative-v1.20.0/pkg/autoscaler/config/config.go`.
+    /// `None` for Scalelens' own stand-ins.
+    pub fn url(&self) -> Option<String> {
+        let tag = self.project.git_tag(self.tag)?;
+        Some(format!(
+            "https://github.com/{}/blob/{tag}/{}",
+            self.project.repo(),
+            self.path
+        ))
     }
 }
 

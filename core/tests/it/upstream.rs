@@ -7,16 +7,63 @@ use std::collections::BTreeSet;
 
 use scalelens_core::upstream::{self, Project};
 
-fn recorded(project: &str, tag: &str) -> Option<BTreeSet<String>> {
+fn recorded_text(project: &str, tag: &str) -> Option<String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(format!("tests/testdata/upstream/{project}-{tag}.txt"));
-    let text = std::fs::read_to_string(path).ok()?;
+    std::fs::read_to_string(path).ok()
+}
+
+fn recorded(project: &str, tag: &str) -> Option<BTreeSet<String>> {
+    let text = recorded_text(project, tag)?;
     Some(
         text.lines()
             .filter(|l| !l.starts_with('#'))
             .map(str::to_string)
             .collect(),
     )
+}
+
+/// The docs site links each source to its file at `Project::git_tag`: that must be the tag the
+/// recorded file list was taken at (its first line, `# git ls-tree -r --name-only TAG -- ...`).
+#[test]
+fn source_links_use_the_recorded_tags() {
+    let mut checked = 0;
+    for s in upstream::all_sources() {
+        let project = match s.project {
+            Project::Aibrix => "aibrix",
+            Project::Knative => "knative",
+            Project::Keda => "keda",
+            Project::Kubernetes | Project::Scalelens => continue,
+        };
+        let Some(text) = recorded_text(project, s.tag) else {
+            continue; // every_cited_source_exists_at_its_tag reports it
+        };
+        let first = text.lines().next().unwrap_or_default();
+        let tag = s.project.git_tag(s.tag).unwrap_or_default();
+        assert!(
+            first.contains(&format!(" {tag} ")),
+            "{s}: git tag {tag} is not the one {project}-{}.txt was listed at: {first}",
+            s.tag
+        );
+        let url = s.url().unwrap_or_default();
+        assert_eq!(
+            url,
+            format!(
+                "https://github.com/{}/blob/{tag}/{}",
+                s.project.repo(),
+                s.path
+            )
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} sources checked");
+    // Kubernetes has no recorded list: its tag is the minor release's first patch.
+    assert_eq!(
+        Project::Kubernetes.git_tag("v1.34").as_deref(),
+        Some("v1.34.0")
+    );
+    assert_eq!(Project::Scalelens.git_tag("this input"), None);
+    assert_eq!(upstream::MISSING_MAX_REPLICAS.url(), None);
 }
 
 #[test]
