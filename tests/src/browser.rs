@@ -417,6 +417,13 @@ pub fn chromium_capabilities(
     caps
 }
 
+/// Install rustls' ring provider as the process default before a WebDriver client is built:
+/// the tests crate links rustls with two providers (aws-lc-rs through fantoccini, ring through
+/// the CLI's HTTP client), and then rustls refuses to choose one itself. Idempotent.
+pub fn tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,11 +471,4 @@ mod tests {
         drop(server);
         let _ = std::fs::remove_dir_all(&dir);
     }
-}
-
-/// Install rustls' ring provider as the process default before a WebDriver client is built:
-/// the tests crate links rustls with two providers (aws-lc-rs through fantoccini, ring through
-/// the CLI's HTTP client), and then rustls refuses to choose one itself. Idempotent.
-pub fn tls_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
