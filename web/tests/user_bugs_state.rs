@@ -111,6 +111,7 @@ fn decision(
         desired,
         mode: scalelens_core::algorithm::Mode::Stable,
         reason: scalelens_core::algorithm::Reason::MinReplicas { min: 1 },
+        metric: None,
     }
 }
 
