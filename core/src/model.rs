@@ -236,22 +236,6 @@ impl AibrixParams {
         }
     }
 
-    /// The max scale-up rate (both generations read `autoscaling.aibrix.ai/max-scale-up-rate`).
-    pub fn max_scale_up_rate(&self) -> &Param<f64> {
-        match self {
-            AibrixParams::V04(p) => &p.max_scale_up_rate,
-            AibrixParams::V07(p) => &p.max_scale_up_rate,
-        }
-    }
-
-    /// The max scale-down rate (both generations).
-    pub fn max_scale_down_rate(&self) -> &Param<f64> {
-        match self {
-            AibrixParams::V04(p) => &p.max_scale_down_rate,
-            AibrixParams::V07(p) => &p.max_scale_down_rate,
-        }
-    }
-
     /// The controller resync interval: one metric collection and one decision per interval.
     pub fn resync_interval(&self) -> &Param<Millis> {
         match self {

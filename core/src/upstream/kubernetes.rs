@@ -68,7 +68,7 @@ pub const SCALE_DOWN_PERCENT: u32 = 100;
 pub const POLICY_PERIOD: Millis = 15 * SECOND;
 
 /// Legacy scale-up limit `max(scaleUpLimitFactor × current, scaleUpLimitMinimum)`
-/// (`horizontal.go`).
+/// (`horizontal.go`; production values: the upstream test binary overrides the factor with 8).
 pub const SCALE_UP_LIMIT_FACTOR: f64 = 2.0;
 pub const SCALE_UP_LIMIT_MINIMUM: f64 = 4.0;
 

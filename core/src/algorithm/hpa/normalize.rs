@@ -14,10 +14,8 @@ use crate::model::{Behavior, Millis, PolicyType, ScalingRules, SelectPolicy};
 
 use super::milli::ceil_i32;
 
-/// `scaleUpLimitFactor` (production value; the upstream test binary overrides it with 8).
-pub const SCALE_UP_LIMIT_FACTOR: f64 = 2.0;
-/// `scaleUpLimitMinimum`.
-pub const SCALE_UP_LIMIT_MINIMUM: f64 = 4.0;
+/// The legacy scale-up limit `max(factor × current, minimum)` (`horizontal.go`).
+pub use crate::upstream::kubernetes::{SCALE_UP_LIMIT_FACTOR, SCALE_UP_LIMIT_MINIMUM};
 
 /// `timestampedRecommendation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
