@@ -435,13 +435,11 @@ pub const PANIC_WITHOUT_LOAD: &str =
     "an upstream AIBrix v0.7.0 quirk: its KPA enters panic mode when the stable value is 0 or less, not on a surge";
 
 fn sentence(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String {
-    let mut out = format!(
-        "{}: {} ({} ready); {}",
-        s.clock,
-        verdict(s),
-        s.ready,
-        observed_words(s, metric)
-    );
+    let mut out = format!("{}: {} ({} ready)", s.clock, verdict(s), s.ready);
+    let obs = observed_words(s, metric);
+    if !obs.is_empty() {
+        let _ = write!(out, "; {obs}");
+    }
     if s.panic_without_load {
         out.push_str(" [panic mode with no load: ");
         out.push_str(PANIC_WITHOUT_LOAD);
@@ -486,11 +484,9 @@ pub fn headline(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> St
         out.push_str(", in panic mode");
     }
     if s.desired != s.desired_raw {
-        let _ = write!(
-            out,
-            "; without that rule it would have been {}",
-            s.desired_raw
-        );
+        // What the metric asked for, not what the autoscaler "would have" done: below
+        // minReplicas an HPA never goes, whatever its metric asks.
+        let _ = write!(out, "; the metric alone asked for {}", s.desired_raw);
     }
     let obs = observed_words(s, metric);
     if !obs.is_empty() {

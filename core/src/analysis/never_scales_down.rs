@@ -5,7 +5,8 @@
 //! Looks at the end of a simulated run: when the demand has stayed at or below what minReplicas
 //! serve at the target (zero, or `target × minReplicas` for a per-pod target) for at least
 //! [`MIN_QUIET`] up to the end of the horizon, but the last decision still sets more than
-//! minReplicas, it reports the rule that held them (the reason of the last decision:
+//! minReplicas (more than one replica for a scale-to-zero autoscaler whose load is low but not
+//! zero: zero replicas serve nothing), it reports the rule that held them (the reason of the last decision:
 //! stabilization window, scale-down delay, cooldown, panic, max scale-down rate, missing metrics,
 //! a metric that stays above target, ...).
 
@@ -55,17 +56,33 @@ pub fn check_never_scales_down(a: &Autoscaler, out: &SimOutput) -> Option<Diagno
     if quiet < MIN_QUIET {
         return None;
     }
+    let all_zero = tl.iter().skip(start).all(|e| e.demand == 0.0);
+    // Zero replicas serve nothing: under a load that is low but not zero, one replica is the
+    // fewest a scale-to-zero autoscaler (minReplicas 0) can return to.
+    let floor = if all_zero { min } else { min.max(1) };
+    if last.desired <= floor {
+        return None;
+    }
     let (rule, hint, span) = explain(a, &last.reason);
-    let demand_text = if tl.iter().skip(start).all(|e| e.demand == 0.0) {
+    let demand_text = if all_zero {
         "went to zero".to_string()
     } else {
         format!(
-            "stayed at or below {} (what minReplicas {min} serve at the target)",
-            fmt_num(low)
+            "stayed at or below {} (what {} at the target)",
+            fmt_num(low),
+            match min {
+                0 | 1 => "one replica serves".to_string(),
+                n => format!("minReplicas {n} serve"),
+            }
         )
     };
+    let back_to = if floor == min {
+        format!("minReplicas {min}")
+    } else {
+        format!("{floor} (the fewest that serve a load above zero)")
+    };
     let message = format!(
-        "the demand {demand_text} at {} but replicas never returned to minReplicas {min}: still {} at the end of the run, {} later; held by: {rule}",
+        "the demand {demand_text} at {} but replicas never returned to {back_to}: still {} at the end of the run, {} later; held by: {rule}",
         Clock(first_quiet.t),
         last.desired,
         Dur(quiet),

@@ -11,7 +11,7 @@
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::display::{Dur, Exact, Num};
-use crate::model::Autoscaler;
+use crate::model::{Autoscaler, Family};
 use crate::sim::{ReplayTooLong, SamplesScale, SimFact, SimOutput};
 
 /// The diagnostics of every fact of `output` (replayed from `autoscaler`), in order.
@@ -42,10 +42,11 @@ const UNIT_HELP: &str =
 fn fact_diagnostic(a: &Autoscaler, fact: &SimFact) -> Diagnostic {
     match *fact {
         SimFact::DefaultPodStartup { startup, llm } => {
-            let why = if llm {
-                "a vLLM/GPU model server (schedule, pull, load weights)"
-            } else {
-                "the Kubernetes HPA's initial readiness delay"
+            let why = match (llm, a.family) {
+                (true, _) => "a vLLM/GPU model server (schedule, pull, load weights)",
+                (false, Family::Hpa) => "a workload that is not a model server (the Kubernetes HPA's initial readiness delay)",
+                (false, Family::Keda) => "a workload that is not a model server (the initial readiness delay of the HPA KEDA creates)",
+                (false, _) => "a workload that is not a model server (Scalelens's assumption)",
             };
             Diagnostic::note(
                 Code::SimDefaultPodStartup,

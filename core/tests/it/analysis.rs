@@ -107,3 +107,84 @@ fn seed_either_fix_scales_with_load_and_returns_to_min() {
     };
     check_replay(&original, &fraction, "metric converted");
 }
+
+/// `never-scales-down` on scale-to-zero autoscalers (minReplicas 0), issue 14's bug 10: zero
+/// replicas serve nothing, so under a low load that is not zero one replica is where the
+/// replicas belong, not a replica held too long. Each row: the YAML, the demand after a peak of
+/// 60 (per-pod target 10), and whether the rule fires.
+#[test]
+fn never_scales_down_on_scale_to_zero_counts_one_replica_under_load() {
+    const KNATIVE: &str = "apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: chat
+spec:
+  template:
+    metadata:
+      annotations:
+        autoscaling.knative.dev/target: \"10\"
+        autoscaling.knative.dev/target-utilization-percentage: \"100\"
+    spec:
+      containers:
+        - image: chat
+";
+    // A scale-down stabilization of an hour holds the peak whatever the tail.
+    const KEDA_HELD: &str = "apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: chat
+spec:
+  scaleTargetRef:
+    name: chat
+  minReplicaCount: 0
+  maxReplicaCount: 20
+  advanced:
+    horizontalPodAutoscalerConfig:
+      behavior:
+        scaleDown:
+          stabilizationWindowSeconds: 3600
+  triggers:
+    - type: prometheus
+      metadata:
+        serverAddress: http://prometheus:9090
+        query: sum(in_flight)
+        threshold: \"10\"
+";
+    let cases: [(&str, &str, f64, Option<&str>); 4] = [
+        ("knative, low load after the peak", KNATIVE, 2.0, None),
+        ("knative, no load after the peak", KNATIVE, 0.0, None),
+        (
+            "keda held by an hour's window, low load",
+            KEDA_HELD,
+            2.0,
+            Some("never returned to 1 (the fewest that serve a load above zero)"),
+        ),
+        // No load: the trigger is inactive and KEDA scales to zero after its cooldown period,
+        // whatever the HPA's window holds.
+        (
+            "keda held by an hour's window, no load",
+            KEDA_HELD,
+            0.0,
+            None,
+        ),
+    ];
+    for (what, yaml, tail, fires) in cases {
+        let a = one_autoscaler(yaml);
+        assert_eq!(a.min_replicas.value, 0, "{what}: scale-to-zero");
+        let mut points = vec![(0, 60.0)];
+        points.extend((1..=40).map(|m| (m * 30_000, if m <= 10 { 60.0 } else { tail })));
+        let demand = scalelens_core::demand::DemandSeries {
+            points,
+            ..Default::default()
+        };
+        let out = sim::simulate(&a, &demand, &SimOptions::default());
+        let d = analysis::check_never_scales_down(&a, &out);
+        match fires {
+            None => assert!(d.is_none(), "{what}: {d:?}"),
+            Some(words) => {
+                let d = d.unwrap_or_else(|| panic!("{what}: never-scales-down expected"));
+                assert!(d.message.contains(words), "{what}: {}", d.message);
+            }
+        }
+    }
+}
