@@ -270,9 +270,14 @@ impl PrometheusArgs {
 #[derive(Debug, clap::Args)]
 #[command(group(ArgGroup::new("samples_source").args(["samples", "prometheus"])))]
 pub struct CheckArgs {
-    /// The autoscaler YAML (may hold several documents).
-    #[arg(value_name = "CONFIG.yaml")]
-    pub config: PathBuf,
+    /// The autoscaler YAML (may hold several documents). Several files are checked one after
+    /// the other (JSON: an array of reports; SARIF: one log); the exit code is the worst.
+    #[arg(value_name = "CONFIG.yaml", required = true, num_args = 1..)]
+    pub config: Vec<PathBuf>,
+    /// A file with no autoscaler in it is not an error, unless something in it is (for
+    /// pre-commit hooks and CI steps that pass every YAML file of a repository).
+    #[arg(long)]
+    pub skip_without_autoscaler: bool,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
     /// Only the autoscaler with this `metadata.name`.

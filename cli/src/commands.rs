@@ -302,16 +302,81 @@ fn stray_prometheus_flag(prom: &PrometheusArgs, io: &mut Io<'_>) -> Option<u8> {
     Some(EXIT_UNUSABLE)
 }
 
+/// One checked file's report, kept for the formats that write one document for all files.
+struct Checked {
+    file: String,
+    diags: Vec<Diagnostic>,
+    samples: Option<serde_json::Value>,
+}
+
 fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u8 {
     if let Some(code) = stray_prometheus_flag(&args.prometheus, io) {
         return code;
     }
-    let file = args.config.display().to_string();
-    let source = match read(&args.config, limit) {
+    let several = args.config.len() > 1;
+    if several && (args.samples.is_some() || args.prometheus.prometheus.is_some()) {
+        let _ = writeln!(
+            io.err,
+            "error: --samples and --prometheus check one CONFIG file against the data; {} files are given",
+            args.config.len()
+        );
+        return EXIT_UNUSABLE;
+    }
+    let mut code = EXIT_OK;
+    let mut checked = Vec::new();
+    for path in &args.config {
+        let (c, report) = check_file(args, path, limit, style, io);
+        code = code.max(c);
+        checked.extend(report);
+    }
+    let rendered = match args.format {
+        CheckFormat::Json if several => {
+            let docs: Vec<String> = checked
+                .iter()
+                .map(|c| json::render_check_with_samples(&c.file, &c.diags, c.samples.as_ref()))
+                .collect();
+            format!(
+                "[{}]\n",
+                docs.iter()
+                    .map(|d| d.trim_end())
+                    .collect::<Vec<_>>()
+                    .join(",\n")
+            )
+        }
+        CheckFormat::Json => checked
+            .iter()
+            .map(|c| json::render_check_with_samples(&c.file, &c.diags, c.samples.as_ref()))
+            .collect(),
+        CheckFormat::Sarif => {
+            let files: Vec<(&str, &[Diagnostic])> = checked
+                .iter()
+                .map(|c| (c.file.as_str(), c.diags.as_slice()))
+                .collect();
+            sarif::render_files(&files)
+        }
+        CheckFormat::Text | CheckFormat::Github => String::new(),
+    };
+    let _ = io.out.write_all(rendered.as_bytes());
+    code
+}
+
+/// Check one file: text and GitHub output are written here, file by file; JSON and SARIF
+/// reports are returned, for [`check`] to write one document for every file. A file without an
+/// autoscaler is skipped (exit 0) under `--skip-without-autoscaler` when nothing in it is an
+/// error.
+fn check_file(
+    args: &CheckArgs,
+    path: &Path,
+    limit: u64,
+    style: text::Style,
+    io: &mut Io<'_>,
+) -> (u8, Option<Checked>) {
+    let file = path.display().to_string();
+    let source = match read(path, limit) {
         Ok(s) => s,
         Err(msg) => {
             let _ = writeln!(io.err, "error: {msg}");
-            return EXIT_UNUSABLE;
+            return (EXIT_UNUSABLE, None);
         }
     };
     let samples_in = load_samples(
@@ -345,15 +410,15 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
         let samples_file = &samples_in.name;
         if let Err(msg) = &samples_in.text {
             let _ = writeln!(io.err, "error: {msg}");
-            return EXIT_UNUSABLE;
+            return (EXIT_UNUSABLE, None);
         }
         if let Some(e) = &out.samples_error {
             let _ = writeln!(io.err, "error: {}", samples_in.import_error(e));
-            return EXIT_UNUSABLE;
+            return (EXIT_UNUSABLE, None);
         }
         if let Some(NotReplayed::Window(e)) = &out.not_replayed {
             let _ = writeln!(io.err, "error: {e}");
-            return EXIT_UNUSABLE;
+            return (EXIT_UNUSABLE, None);
         }
         if let Some(imp) = &out.import {
             import_text = render_import(samples_file, imp);
@@ -377,6 +442,18 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
         diags.splice(0..0, out.about_others.iter().cloned());
         diagnostic::sort(&mut diags);
     }
+    // Only "no autoscaler" itself may be an error in a skipped file.
+    let skipped = out.selected.is_none()
+        && args.skip_without_autoscaler
+        && !diags
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.code != Code::NoAutoscaler);
+    if skipped {
+        if args.format == CheckFormat::Text {
+            let _ = writeln!(io.err, "note: {file}: no autoscaler in it, skipped");
+        }
+        return (EXIT_OK, None);
+    }
     let src = SourceFile::new(&file, &source);
     if args.format == CheckFormat::Text {
         let _ = io.out.write_all(import_text.as_bytes());
@@ -388,12 +465,11 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
     }
     let rendered = match args.format {
         CheckFormat::Text => text::render_diagnostics(&src, &diags, style),
-        CheckFormat::Json => json::render_check_with_samples(&file, &diags, import_doc.as_ref()),
-        CheckFormat::Sarif => sarif::render(&file, &diags),
         CheckFormat::Github => github::render(&file, &diags),
+        CheckFormat::Json | CheckFormat::Sarif => String::new(),
     };
     let _ = io.out.write_all(rendered.as_bytes());
-    if out.selected.is_none() {
+    let code = if out.selected.is_none() {
         // Unreadable YAML: the report above is the cause, one error; no second one after it.
         if !(args.format == CheckFormat::Text && yaml_unreadable(&diags)) {
             let _ = writeln!(
@@ -402,13 +478,18 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
                 no_autoscaler_message(&file, args.name.as_deref())
             );
         }
-        return EXIT_UNUSABLE;
-    }
-    if has_errors(&diags) {
+        EXIT_UNUSABLE
+    } else if has_errors(&diags) {
         EXIT_ERRORS
     } else {
         EXIT_OK
-    }
+    };
+    let report = matches!(args.format, CheckFormat::Json | CheckFormat::Sarif).then(|| Checked {
+        file,
+        diags,
+        samples: import_doc,
+    });
+    (code, report)
 }
 
 fn autoscaler_label(a: &Autoscaler) -> String {

@@ -289,3 +289,72 @@ fn check_reports_every_autoscaler_unless_one_is_named() {
         }
     }
 }
+
+/// `check` with several files (what pre-commit and CI steps pass): each file is checked, the
+/// exit code is the worst of them, JSON is an array of the per-file reports and SARIF one log
+/// whose results name their own file; `--skip-without-autoscaler` lets a file with no
+/// autoscaler pass unless something in it is an error. Each row: the arguments, the exit code,
+/// text that must be on stdout, text that must be on stderr.
+#[test]
+fn check_takes_several_files() {
+    let good = fixture("kpa.yaml");
+    let bad = fixture("min-above-max.yaml");
+    let none = fixture("no-autoscaler.yaml");
+    let invalid = fixture("invalid.yaml");
+    let demand = fixture("demand.csv");
+    let cases: Vec<(Vec<&str>, u8, &str, &str)> = vec![
+        (vec!["check", &good, &good], 0, "", ""),
+        (vec!["check", &good, &bad], 1, "error[min-above-max]", ""),
+        (vec!["check", &bad, &none], 2, "error[min-above-max]", "error: no autoscaler found in "),
+        (
+            vec!["check", &good, &none, "--skip-without-autoscaler"],
+            0,
+            "",
+            "no-autoscaler.yaml: no autoscaler in it, skipped",
+        ),
+        (vec!["check", &none, "--skip-without-autoscaler"], 0, "", "skipped"),
+        // Broken YAML is an error even when it holds no autoscaler.
+        (vec!["check", &invalid, "--skip-without-autoscaler"], 2, "error[yaml-syntax]", ""),
+        (
+            vec!["check", &good, &bad, "--samples", &demand],
+            2,
+            "",
+            "error: --samples and --prometheus check one CONFIG file against the data; 2 files are given",
+        ),
+    ];
+    for (args, code, out, err) in cases {
+        let r = run(&args);
+        assert_eq!(r.code, code, "{args:?}: {}{}", r.out, r.err);
+        assert!(r.out.contains(out), "{args:?}: stdout {:?}", r.out);
+        assert!(r.err.contains(err), "{args:?}: stderr {:?}", r.err);
+    }
+
+    let json = run(&["check", &good, &bad, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.out).expect("one JSON document");
+    let files: Vec<&str> = v
+        .as_array()
+        .expect("an array of reports")
+        .iter()
+        .filter_map(|r| r["file"].as_str())
+        .collect();
+    assert_eq!(files, [good.as_str(), bad.as_str()]);
+    // One file: the report itself, as before.
+    let one = run(&["check", &bad, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&one.out).expect("JSON");
+    assert_eq!(v["file"].as_str(), Some(bad.as_str()));
+
+    let sarif = run(&["check", &good, &bad, "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&sarif.out).expect("SARIF JSON");
+    let runs = v["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1, "one run for every file");
+    let uris: Vec<&str> = runs[0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    // kpa.yaml has a note (a deprecated metric), min-above-max.yaml its error.
+    for file in ["kpa.yaml", "min-above-max.yaml"] {
+        assert!(uris.iter().any(|u| u.ends_with(file)), "{file}: {uris:?}");
+    }
+}

@@ -70,17 +70,23 @@ pub fn rule(code: Code) -> Value {
 
 /// The SARIF log for one file's diagnostics, pretty-printed with a trailing newline.
 pub fn render(file: &str, diags: &[Diagnostic]) -> String {
-    let codes: Vec<Code> = diags
+    render_files(&[(file, diags)])
+}
+
+/// One SARIF log for several checked files: one run, the rules of every code reported in any
+/// of them, and each file's results with its own artifact location.
+pub fn render_files(files: &[(&str, &[Diagnostic])]) -> String {
+    let codes: Vec<Code> = files
         .iter()
-        .map(|d| d.code)
+        .flat_map(|(_, diags)| diags.iter().map(|d| d.code))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     let rules: Vec<Value> = codes.iter().map(|code| rule(*code)).collect();
-    let artifact = json!({ "uri": uri(file) });
-    let results: Vec<Value> = diags
+    let results: Vec<Value> = files
         .iter()
-        .map(|d| {
+        .flat_map(|(file, diags)| diags.iter().map(move |d| (json!({ "uri": uri(file) }), d)))
+        .map(|(artifact, d)| {
             let mut text = d.message.clone();
             if let Some(help) = &d.help {
                 text.push('\n');
