@@ -325,7 +325,7 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
     let mut code = EXIT_OK;
     let mut checked = Vec::new();
     for path in &args.config {
-        let (c, report) = check_file(args, path, limit, style, io);
+        let (c, report) = check_file(args, path, several, limit, style, io);
         code = code.max(c);
         checked.extend(report);
     }
@@ -367,6 +367,7 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
 fn check_file(
     args: &CheckArgs,
     path: &Path,
+    several: bool,
     limit: u64,
     style: text::Style,
     io: &mut Io<'_>,
@@ -464,6 +465,8 @@ fn check_file(
         let _ = io.err.write_all(import_text.as_bytes());
     }
     let rendered = match args.format {
+        // Several files: say which one has nothing to report.
+        CheckFormat::Text if several && diags.is_empty() => format!("{file}: no problems found\n"),
         CheckFormat::Text => text::render_diagnostics(&src, &diags, style),
         CheckFormat::Github => github::render(&file, &diags),
         CheckFormat::Json | CheckFormat::Sarif => String::new(),

@@ -55,6 +55,7 @@ pub const WRITTEN: &[(&str, &str)] = &[
         "seed-story.md",
         "Why did my vLLM deployment scale to 7 and never come back?",
     ),
+    ("ci.md", "Using scalelens check in CI"),
 ];
 
 /// Where the playground's build lands in the built site (`cargo xtask docs` copies `dist/`

@@ -12,13 +12,10 @@ use std::process::Command;
 
 use scalelens_tests::paths::{scalelens_binary, workspace_root};
 
-/// The written pages with console examples (docgen's `WRITTEN` pages and the README).
-const PAGES: &[&str] = &["docs/src/getting-started.md", "docs/src/seed-story.md"];
-
 /// One `$ scalelens …` line of a page and the output shown under it.
 #[derive(Debug)]
 struct Example {
-    page: &'static str,
+    page: String,
     /// 1-based line of the command in the page.
     line: usize,
     args: Vec<String>,
@@ -26,7 +23,7 @@ struct Example {
 }
 
 /// The console examples of `text`.
-fn examples(page: &'static str, text: &str) -> Vec<Example> {
+fn examples(page: &str, text: &str) -> Vec<Example> {
     let mut out: Vec<Example> = Vec::new();
     let mut in_console = false;
     for (i, line) in text.lines().enumerate() {
@@ -48,7 +45,7 @@ fn examples(page: &'static str, text: &str) -> Vec<Example> {
             );
             words.remove(0);
             out.push(Example {
-                page,
+                page: page.to_string(),
                 line: i + 1,
                 args: words,
                 shown: Vec::new(),
@@ -104,10 +101,12 @@ fn mismatch(shown: &[String], actual: &[&str]) -> Option<String> {
 fn every_console_example_prints_what_its_page_shows() {
     let root = workspace_root();
     let mut count = 0;
-    for page in PAGES {
+    // Every written page of the site (docgen's `WRITTEN`).
+    for (name, _) in scalelens_docgen::WRITTEN {
+        let page = format!("docs/src/{name}");
         let text =
-            std::fs::read_to_string(root.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
-        for ex in examples(page, &text) {
+            std::fs::read_to_string(root.join(&page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        for ex in examples(&page, &text) {
             let out = Command::new(scalelens_binary())
                 .args(&ex.args)
                 .current_dir(&root)
