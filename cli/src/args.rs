@@ -19,13 +19,31 @@ pub const LONG_VERSION: &str = concat!(
      KEDA v2.18 (ScaledObject), Knative Serving v1.20 (KPA)"
 );
 
+/// The exit status of `check`, `simulate` and `explain`, in every help that runs them
+/// ([`crate::EXIT_OK`], [`crate::EXIT_ERRORS`], [`crate::EXIT_UNUSABLE`]).
+const EXIT_STATUS: &str = "Exit status: 0 no errors (warnings and notes allowed), 1 errors in the \
+                           input, 2 unusable input (unreadable file, no autoscaler, bad demand \
+                           CSV, bad arguments).";
+
+/// `--pod-startup`'s help, with the simulator's defaults (`core::sim`).
+static POD_STARTUP_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use scalelens_core::display::Dur;
+    use scalelens_core::sim::{DEFAULT_POD_STARTUP, LLM_POD_STARTUP};
+    format!(
+        "Time from pod creation to ready, e.g. 30s, 2m (default: {} for a vLLM/GPU model server \
+         (AIBrix, or a metric named for vLLM, GPU, KV cache or tokens), else {}; the output says \
+         which it took)",
+        Dur(LLM_POD_STARTUP),
+        Dur(DEFAULT_POD_STARTUP)
+    )
+});
+
 #[derive(Debug, Parser)]
 #[command(
     name = "scalelens",
     version = LONG_VERSION,
     about = "Replay Kubernetes autoscalers (AIBrix, HPA, KEDA, Knative) against a demand series and check their configuration",
-    after_help = "Exit status: 0 no errors (warnings allowed), 1 errors in the input, 2 unusable input \
-                  (unreadable file, no autoscaler, bad demand CSV, bad arguments)."
+    after_help = EXIT_STATUS
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -61,14 +79,18 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check an autoscaler configuration and report diagnostics.
+    #[command(after_help = EXIT_STATUS)]
     Check(CheckArgs),
     /// Replay an autoscaler against a demand series and show what replicas it produces.
+    #[command(after_help = EXIT_STATUS)]
     Simulate(SimulateArgs),
     /// Explain, in plain words, the decisions of a replay around one moment: the rule and the
     /// setting (with its line:column or upstream default) behind each replica count.
+    #[command(after_help = EXIT_STATUS)]
     Explain(ExplainArgs),
     /// Print a diagnostic code's docs: what it reports, why it matters, an example, the fix and
     /// the upstream references.
+    #[command(after_help = "Exit status: 0, or 2 for an unknown code or a bad argument.")]
     Rule(RuleArgs),
 }
 
@@ -109,8 +131,8 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub replay: ReplayArgs,
     /// The moment to explain: a time as the simulate table shows it (`15m`, `1h2m`, `0:40:00`),
-    /// seconds (`900`), or an RFC 3339 time when the input's times are (default: the first moment
-    /// replicas stopped following the load, else the first peak).
+    /// seconds (`900`), or an RFC 3339 time when the input's times are RFC 3339 or Unix times
+    /// (default: the first moment replicas stopped following the load, else the first peak).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Show the decisions within this long of --at, e.g. 5m.
@@ -354,8 +376,8 @@ pub struct ReplayArgs {
     /// Replicas at time 0 (default: from the input, else minReplicas).
     #[arg(long, value_name = "N")]
     pub initial_replicas: Option<u32>,
-    /// Time from pod creation to ready, e.g. 30s, 2m.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// Time from pod creation to ready, e.g. 30s, 2m ([`POD_STARTUP_HELP`] says the default).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help = POD_STARTUP_HELP.as_str())]
     pub pod_startup: Option<Millis>,
     /// How long to simulate, e.g. 2h (default: to the end of the demand series), from --from.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
