@@ -766,6 +766,11 @@ fn simulate(args: &SimulateArgs, limit: u64, style: text::Style, io: &mut Io<'_>
         output,
         diagnostics: &diags,
         samples: r.import_json.clone(),
+        metric_names: autoscaler
+            .metrics
+            .iter()
+            .map(|m| m.name.value.clone())
+            .collect(),
     };
     let diag_text = || text::render_diagnostics(&src, &diags, style);
     match args.format {

@@ -127,3 +127,33 @@ fn a_metric_without_a_series_is_named() {
         "{all}"
     );
 }
+
+/// `simulate --format json` names, at each sync, the metric whose proposal the HPA took: the
+/// requests-per-second one while it asks for more, the waiting-requests one from 30 s (60
+/// waiting over a target of 5 asks for 12), the first again once the queue is empty.
+#[test]
+fn the_json_timeline_names_the_deciding_metric() {
+    let run = simulate(&[RPS, WAITING], &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let v: serde_json::Value = serde_json::from_str(&run.out).expect("JSON");
+    let got: Vec<(u64, Option<&str>)> = v["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .map(|e| (e["t"].as_u64().unwrap_or(u64::MAX), e["metric"].as_str()))
+        .collect();
+    let (rps, waiting) = (
+        Some("requests_per_second"),
+        Some("vllm:num_requests_waiting"),
+    );
+    let want = vec![
+        (0, rps),
+        (15, rps),
+        (30, waiting),
+        (45, waiting),
+        (60, rps),
+        (75, rps),
+        (90, rps),
+    ];
+    assert_eq!(got, want, "{}", run.out);
+}

@@ -328,6 +328,7 @@ fn report<'a>(output: &'a SimOutput, diags: &'a [Diagnostic]) -> SimReport<'a> {
         output,
         diagnostics: diags,
         samples: None,
+        metric_names: vec!["gpu_cache_usage_perc".into()],
     }
 }
 

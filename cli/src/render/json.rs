@@ -170,6 +170,10 @@ pub struct TimelineRowJson {
     pub desired: u32,
     pub mode: &'static str,
     pub reason: String,
+    /// The metric whose recommendation the controller took (the HPA's and KEDA's max over
+    /// metrics, AIBrix's max over sources); null when no metric's was, or the controller does
+    /// not say.
+    pub metric: Option<String>,
 }
 
 /// `simulate --format json`.
@@ -215,6 +219,10 @@ pub fn render_simulation(report: &SimReport<'_>) -> String {
                 desired: e.desired,
                 mode: e.mode.as_str(),
                 reason: e.reason.to_string(),
+                metric: e
+                    .metric
+                    .and_then(|i| report.metric_names.get(usize::from(i)))
+                    .cloned(),
             })
             .collect(),
         diagnostics: report

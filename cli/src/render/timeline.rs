@@ -29,6 +29,8 @@ pub struct SimReport<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// The samples import report (`--samples`) as JSON, `None` with `--demand`.
     pub samples: Option<serde_json::Value>,
+    /// The autoscaler's metric names, in model order (a timeline entry's `metric` indexes it).
+    pub metric_names: Vec<String>,
 }
 
 /// True when `e` differs from `prev` in something the table shows a row for.
