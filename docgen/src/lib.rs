@@ -56,6 +56,16 @@ pub const WRITTEN: &[(&str, &str)] = &[
         "Why did my vLLM deployment scale to 7 and never come back?",
     ),
     ("ci.md", "Using scalelens check in CI"),
+    ("replay.md", "Replaying demand, samples and Prometheus"),
+    ("explain.md", "Why this replica count?"),
+    (
+        "playground.md",
+        "The playground on any web server or docs site",
+    ),
+    ("gateway.md", "Gateway filter (Envoy)"),
+    ("limits.md", "Limits"),
+    ("output.md", "Output schemas"),
+    ("development.md", "Developing Scalelens"),
 ];
 
 /// Where the playground's build lands in the built site (`cargo xtask docs` copies `dist/`

@@ -2,7 +2,8 @@
 //! (Debian's `prometheus` 2.42, `tests/src/prometheus.rs`; the readers: `tests/src/promql.rs`) scraping the real Envoy + filter
 //! (`tests/src/envoy.rs`) after known traffic, through the HTTP API (`/api/v1/query`). The
 //! queries are read from where they are written, so editing a recipe is what gets tested:
-//! README's ```` ```promql ```` block (and every inline query of README must be in it), the
+//! the gateway page's ```` ```promql ```` block (`docs/src/gateway.md`; every inline query of the
+//! page must be in it), the
 //! KEDA `ScaledObject`'s trigger, the prometheus-adapter rules expanded for the HPA's
 //! selector, and every panel of the Grafana dashboard. A query that Prometheus refuses, that
 //! returns nothing, or whose value is not the one the traffic implies fails the test.
@@ -37,6 +38,9 @@ const REPLICAS: f64 = 3.0;
 /// The namespace the stand-in for Kubernetes service discovery puts on the gateway's series
 /// (and the HPA's namespace: prometheus-adapter adds it to its matchers).
 const NAMESPACE: &str = "llm";
+
+/// The docs page that documents the gateway filter: its queries and metric table.
+const GATEWAY_PAGE: &str = "docs/src/gateway.md";
 
 fn read(file: &str) -> String {
     std::fs::read_to_string(workspace_root().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
@@ -105,10 +109,10 @@ fn dashboard_variables(d: &prom::Dashboard) -> Vec<(String, String)> {
 /// selector, dashboard variables substituted).
 fn all_queries() -> Vec<Query> {
     let mut out = Vec::new();
-    let readme = read("README.md");
+    let readme = read(GATEWAY_PAGE);
     for q in promql_blocks(&readme) {
         out.push(Query {
-            source: "README.md (promql block)".into(),
+            source: format!("{GATEWAY_PAGE} (promql block)"),
             promql: q,
         });
     }
@@ -225,23 +229,23 @@ fn check(samples: &[Sample], want: Want) -> Result<(), String> {
     Ok(())
 }
 
-/// What is read where, without Prometheus: each source gives queries, README's inline
+/// What is read where, without Prometheus: each source gives queries, the gateway page's inline
 /// queries are all in its promql block, the HPA's metric has an adapter rule, every
 /// dashboard variable and every query has an expectation.
 #[test]
 fn every_source_gives_queries_with_an_expectation() {
-    let readme = read("README.md");
+    let readme = read(GATEWAY_PAGE);
     let block = promql_blocks(&readme);
-    assert!(block.len() >= 5, "README's promql block: {block:?}");
+    assert!(block.len() >= 5, "{GATEWAY_PAGE}'s promql block: {block:?}");
     for q in inline_queries(&readme) {
         assert!(
             block.contains(&q),
-            "README writes the query `{q}` outside its ```promql block: add it there so a test runs it"
+            "{GATEWAY_PAGE} writes the query `{q}` outside its ```promql block: add it there so a test runs it"
         );
     }
     let queries = all_queries();
     for source in [
-        "README.md",
+        GATEWAY_PAGE,
         "keda-scaledobject.yaml",
         "prometheus-adapter.yaml",
         "grafana-dashboard.json",
@@ -479,12 +483,12 @@ fn every_documented_query_returns_the_expected_values_from_a_real_prometheus() {
     );
 }
 
-/// README's metric table lists every metric the filter defines, with its type and labels
+/// The gateway page's metric table lists every metric the filter defines, with its type and labels
 /// (`scalelens_gateway::metric_catalogue::CATALOGUE`), and nothing else.
 #[test]
 fn readme_metric_table_matches_the_catalogue() {
     use scalelens_gateway::metric_catalogue::{MetricType, CATALOGUE};
-    let readme = read("README.md");
+    let readme = read(GATEWAY_PAGE);
     let rows: Vec<Vec<String>> = readme
         .lines()
         .filter(|l| l.starts_with("| `scalelens_gateway_"))
@@ -504,7 +508,7 @@ fn readme_metric_table_matches_the_catalogue() {
     let mut got = names.clone();
     want.sort_unstable();
     got.sort_unstable();
-    assert_eq!(got, want, "README's metric table and CATALOGUE");
+    assert_eq!(got, want, "{GATEWAY_PAGE}'s metric table and CATALOGUE");
     for def in CATALOGUE {
         let row = rows
             .iter()
@@ -561,7 +565,7 @@ fn sleep_until(t: f64) {
 /// `scalelens simulate --prometheus URL --query Q` replaying the HPA recipe
 /// (`plugin/deploy/hpa.yaml`, 8 in-flight requests per pod) on what the gateway saw, end to
 /// end, in one test: 1 quick request, then 24 requests held 17 s together (about 45 s in all,
-/// loopback only). The query is README's first (the in-flight sum `hpa.yaml` scales on). The
+/// loopback only). The query is the gateway page's first (the in-flight sum `hpa.yaml` scales on). The
 /// series Prometheus holds has a point every second with 24 during the burst and 0 around it;
 /// the replay reads that demand at each HPA sync and scales 1 → 3 at the sync in the burst
 /// (then holds 3: the recipe's 5-minute scale-down stabilization).
@@ -573,13 +577,13 @@ fn a_replay_of_the_hpa_recipe_on_what_the_gateway_saw_follows_the_traffic() {
     ) else {
         return;
     };
-    let query = promql_blocks(&read("README.md"))
+    let query = promql_blocks(&read(GATEWAY_PAGE))
         .into_iter()
         .next()
-        .expect("README's promql block");
+        .expect("the gateway page's promql block");
     assert_eq!(
         query, "sum by (cluster) (scalelens_gateway_in_flight_requests{cluster=\"vllm\"})",
-        "README's first query is the in-flight sum the HPA recipe scales on"
+        "the gateway page's first query is the in-flight sum the HPA recipe scales on"
     );
     let upstream = Upstream::start();
     let config = EnvoyConfig {

@@ -688,7 +688,7 @@ async fn html_in_yaml_renders_as_text(rig: &Rig, c: &Client) -> R {
     Ok(())
 }
 
-/// The gallery's example ids, as documented in README.md for docs pages to link.
+/// The gallery's example ids, as documented in docs/src/playground.md for docs pages to link.
 const EXAMPLE_IDS: &[&str] = &[
     "seed",
     "hpa-behavior",
@@ -697,7 +697,8 @@ const EXAMPLE_IDS: &[&str] = &[
     "aibrix-apa",
 ];
 
-/// The share-link fragment of an unedited gallery example (README.md documents the format).
+/// The share-link fragment of an unedited gallery example (docs/src/playground.md documents
+/// the format).
 fn example_fragment(id: &str) -> String {
     format!(
         "#v1:{}",
@@ -705,25 +706,30 @@ fn example_fragment(id: &str) -> String {
     )
 }
 
-/// README.md's example link is the seed example's fragment, and every documented example id is
-/// the one the README lists.
+/// The playground page's example link is the seed example's fragment, and every documented
+/// example id is one the page lists.
 #[test]
 fn readme_example_link_is_the_seed_example() {
-    let readme =
-        std::fs::read_to_string(scalelens_tests::browser::workspace_root().join("README.md"))
-            .expect("README.md");
+    let readme = std::fs::read_to_string(
+        scalelens_tests::browser::workspace_root().join("docs/src/playground.md"),
+    )
+    .expect("docs/src/playground.md");
     let link = readme
         .split("href=\"")
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .find(|h| h.contains("#v1:"))
-        .expect("README.md has an example link with a #v1: fragment");
+        .expect("docs/src/playground.md has an example link with a #v1: fragment");
     let fragment = link.get(link.find('#').unwrap_or(0)..).unwrap_or("");
-    assert_eq!(fragment, example_fragment("seed"), "README.md seed link");
+    assert_eq!(
+        fragment,
+        example_fragment("seed"),
+        "docs/src/playground.md seed link"
+    );
     for id in EXAMPLE_IDS {
         assert!(
             readme.contains(&format!("`{id}`")),
-            "README.md names example `{id}`"
+            "docs/src/playground.md names example `{id}`"
         );
     }
 }

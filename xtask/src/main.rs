@@ -268,7 +268,7 @@ fn plugin_steps() -> Vec<Step> {
             name: "gateway filter in Envoy (cargo test -p scalelens-tests --test gateway_envoy -- --ignored)",
             command: "cargo test -p scalelens-tests --test gateway_envoy -- --ignored",
         },
-        // Every PromQL query of README, the deploy recipes and the Grafana dashboard through a
+        // Every PromQL query of docs/src/gateway.md, the deploy recipes and the Grafana dashboard through a
         // real Prometheus scraping the filter in Envoy, and `scalelens simulate --prometheus`
         // replaying the HPA recipe on what it saw (about 45 s; the two tests run in parallel). Without a `prometheus`
         // binary it prints `SKIPPED …` (hence `--nocapture`) and passes, unless CI,

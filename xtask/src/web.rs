@@ -533,7 +533,7 @@ pub fn dist() -> Result<(), Failure> {
         ),
     }
     println!(
-        "    static site: {} (serve it with any web server; see README \"Embedding\")",
+        "    static site: {} (serve it with any web server; see docs/src/playground.md)",
         dir.display()
     );
     Ok(())
