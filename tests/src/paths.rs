@@ -49,3 +49,25 @@ pub fn scalelens_binary() -> &'static Path {
             .join(format!("scalelens{}", std::env::consts::EXE_SUFFIX))
     })
 }
+
+/// `PATH` with [`scalelens_binary`]'s directory first, for tools that run `scalelens` the way
+/// a user's shell finds it (a CI workflow's steps, a pre-commit hook).
+pub fn path_with_scalelens() -> std::ffi::OsString {
+    let bin_dir = scalelens_binary()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&rest)))
+        .unwrap_or(rest)
+}
+
+/// A finished command's success and its standard output followed by its standard error.
+pub fn status_and_text(out: &std::process::Output) -> (bool, String) {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}

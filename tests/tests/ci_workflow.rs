@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use scalelens_core::yaml::{parse_documents, Node};
-use scalelens_tests::paths::{scalelens_binary, workspace_root};
+use scalelens_tests::paths::{path_with_scalelens, status_and_text, workspace_root};
 
 /// The page's workflow: the ```` ```yaml ```` block that starts with `name:` and has `jobs:`.
 fn workflow() -> String {
@@ -42,16 +42,6 @@ fn run_steps(workflow: &str) -> Vec<(String, String)> {
     steps
 }
 
-const BAD_HPA: &str = "apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: web
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  minReplicas: 5
-  maxReplicas: 2
-";
-
 const SERVICE: &str = "apiVersion: v1
 kind: Service
 metadata:
@@ -82,27 +72,18 @@ fn repo(name: &str, files: &[(&str, &str)]) -> PathBuf {
 
 /// Run one step's script as the runner does; its success and output.
 fn run_step(dir: &Path, script: &str) -> (bool, String) {
-    let bin_dir = scalelens_binary()
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    )))
-    .expect("PATH joins");
     let out = Command::new("bash")
         .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
         .current_dir(dir)
-        .env("PATH", path)
+        .env("PATH", path_with_scalelens())
         .output()
         .expect("bash runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    status_and_text(&out)
 }
+
+/// A repository's name, its files (name, text), whether the job passes, and the error codes
+/// its SARIF log holds.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, bool, &'a [&'a str]);
 
 #[test]
 fn the_documented_workflow_uploads_sarif_and_fails_on_errors() {
@@ -112,11 +93,14 @@ fn the_documented_workflow_uploads_sarif_and_fails_on_errors() {
         2,
         "the SARIF step and the failing step: {steps:?}"
     );
+    let bad =
+        std::fs::read_to_string(workspace_root().join("tests/testdata/cli/min-above-max.yaml"))
+            .expect("fixture");
     let good =
         std::fs::read_to_string(workspace_root().join("examples/hpa-behavior/autoscaler.yaml"))
             .expect("example");
     // Each row: the repository's files, whether the job passes, the diagnostics in the SARIF log.
-    let cases: [(&str, Vec<(&str, &str)>, bool, &[&str]); 2] = [
+    let cases: [Case; 2] = [
         (
             "clean",
             vec![("hpa.yaml", good.as_str()), ("service.yml", SERVICE)],
@@ -128,7 +112,7 @@ fn the_documented_workflow_uploads_sarif_and_fails_on_errors() {
             vec![
                 ("hpa.yaml", good.as_str()),
                 ("service.yml", SERVICE),
-                ("bad-hpa.yaml", BAD_HPA),
+                ("bad-hpa.yaml", bad.as_str()),
             ],
             false,
             &["min-above-max"],

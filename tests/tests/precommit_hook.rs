@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use scalelens_tests::paths::{scalelens_binary, workspace_root};
+use scalelens_tests::paths::{path_with_scalelens, status_and_text, workspace_root};
 
 const INSTALL: &str = "python3 -m venv /opt/scalelens-precommit && \
      /opt/scalelens-precommit/bin/pip install pre-commit==4.7.0, then set \
@@ -40,43 +40,6 @@ fn precommit_or_skip() -> Option<PathBuf> {
     }
 }
 
-const BAD_HPA: &str = "apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: web
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: web
-  minReplicas: 5
-  maxReplicas: 2
-  metrics:
-    - type: Resource
-      resource:
-        name: cpu
-        target:
-          type: Utilization
-          averageUtilization: 70
-";
-
-const DEPLOYMENT: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-";
-
 fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
         .args(args)
@@ -90,30 +53,17 @@ fn git(dir: &Path, args: &[&str]) {
 /// `pre-commit run scalelens-check --files FILES` in `dir` (a git repository whose
 /// `.pre-commit-config.yaml` names this repository); its exit status and output.
 fn run_hook(precommit: &Path, dir: &Path, files: &[&str]) -> (bool, String) {
-    let bin_dir = scalelens_binary()
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    )))
-    .expect("PATH joins");
     let out = Command::new(precommit)
         .args(["run", "scalelens-check", "--files"])
         .args(files)
         .current_dir(dir)
-        .env("PATH", path)
+        .env("PATH", path_with_scalelens())
         .env("PRE_COMMIT_HOME", dir.join(".pre-commit-home"))
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("NO_COLOR", "1")
         .output()
         .expect("pre-commit runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    status_and_text(&out)
 }
 
 /// This repository's `HEAD` commit.
@@ -137,9 +87,14 @@ fn the_hook_fails_on_an_autoscaler_error_and_passes_other_yaml() {
     let good =
         std::fs::read_to_string(workspace_root().join("examples/hpa-behavior/autoscaler.yaml"))
             .expect("example");
+    let fixture = |name: &str| {
+        std::fs::read_to_string(workspace_root().join("tests/testdata/cli").join(name))
+            .expect("fixture")
+    };
+    let (deployment, bad) = (fixture("no-autoscaler.yaml"), fixture("min-above-max.yaml"));
     for (name, text) in [
-        ("bad-hpa.yaml", BAD_HPA),
-        ("deployment.yaml", DEPLOYMENT),
+        ("bad-hpa.yaml", bad.as_str()),
+        ("deployment.yaml", deployment.as_str()),
         ("hpa.yaml", good.as_str()),
     ] {
         std::fs::write(dir.join(name), text).expect("write");
