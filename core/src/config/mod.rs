@@ -9,6 +9,8 @@
 //! - `keda.sh/v1alpha1` `ScaledObject` ([`keda`]);
 //! - `serving.knative.dev/v1` `Service` / `Configuration` / `Revision`, with the
 //!   `config-autoscaler` ConfigMap when present ([`knative`]);
+//! - `serving.kserve.io` `InferenceService` / `LLMInferenceService`: the autoscalers KServe
+//!   creates from them, read as their family ([`kserve`]);
 //! - `apps/v1` `Deployment` / `StatefulSet`: `spec.replicas` becomes the
 //!   [`Autoscaler::initial_replicas`] of the autoscaler that targets it.
 //!
@@ -36,6 +38,7 @@ pub mod helm;
 pub mod hpa;
 pub mod keda;
 pub mod knative;
+pub mod kserve;
 pub mod read;
 pub(crate) mod rules;
 
@@ -187,6 +190,7 @@ impl Doc<'_> {
             initial_replicas: None,
             metrics: Vec::new(),
             algorithm,
+            via: None,
         }
     }
 
@@ -239,6 +243,9 @@ pub struct ParseOptions {
     pub aibrix_version: AibrixVersion,
     /// Bounds on the YAML stream (nesting, aliases, document size and count).
     pub yaml_limits: yaml::Limits,
+    /// The KServe deployment mode of an `InferenceService` that does not write one (`None`:
+    /// the shipped `inferenceservice-config` default, Knative, with a note).
+    pub kserve_mode: Option<crate::upstream::kserve::DeploymentMode>,
 }
 
 /// Parse a (multi-document) YAML input with the default [`ParseOptions`].
@@ -337,6 +344,12 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             "autoscaling" => hpa::read(&mut cx, doc),
             "keda.sh" => keda::read(&mut cx, doc),
             "serving.knative.dev" => knative::read(&mut cx, doc, kn_config.as_ref()),
+            "serving.kserve.io" => {
+                let mut all = kserve::read(&mut cx, doc, options, kn_config.as_ref());
+                let last = all.pop();
+                autoscalers.extend(all);
+                last
+            }
             "apps" if matches!(kind, "Deployment" | "StatefulSet") => {
                 if doc.version() != "v1" {
                     unknown_version(&mut cx, doc, &["apps/v1"]);
@@ -358,7 +371,11 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         };
         let family = matches!(
             group,
-            "autoscaling.aibrix.ai" | "autoscaling" | "keda.sh" | "serving.knative.dev"
+            "autoscaling.aibrix.ai"
+                | "autoscaling"
+                | "keda.sh"
+                | "serving.knative.dev"
+                | "serving.kserve.io"
         );
         match parsed {
             Some(a) => autoscalers.push(a),
@@ -412,7 +429,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     // Without any, the YAML errors above are the cause: one error, not a second one after it.
     if autoscalers.is_empty() && stream.errors.is_empty() {
         let message = if unread.is_empty() {
-            "no autoscaler found: expected a PodAutoscaler (autoscaling.aibrix.ai), a HorizontalPodAutoscaler, a KEDA ScaledObject or a Knative Service".to_string()
+            "no autoscaler found: expected a PodAutoscaler (autoscaling.aibrix.ai), a HorizontalPodAutoscaler, a KEDA ScaledObject, a Knative Service or a KServe InferenceService".to_string()
         } else {
             let listed: Vec<&str> = unread
                 .iter()
