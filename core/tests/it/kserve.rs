@@ -154,3 +154,41 @@ fn deployment_mode_option_replaces_the_assumed_default() {
         Some(Family::Hpa)
     );
 }
+
+/// What `explain` says about a KServe replay: the header names the chain from the object
+/// written to the controller replayed, and a decision held at max names the KServe field.
+#[test]
+fn explain_names_the_kserve_object_and_its_fields() {
+    use scalelens_core::explain;
+    let mut text = String::new();
+    for (fixture, name, demand) in [
+        ("config/kserve/isvc-raw-cpu.yaml", "fraud-predictor", 900.0),
+        ("config/knative/hpa-class.yaml", "resnet", 560.0),
+        ("config/kserve/llmisvc.yaml", "llama-kserve-hpa", 3.0),
+    ] {
+        let yaml = read_testdata(fixture);
+        let csv = constant(demand);
+        let series = scalelens_core::demand::parse_csv(&csv).expect("demand");
+        let out = run(&PipelineInput {
+            yaml: &yaml,
+            demand: DemandInput::Series(&series),
+            options: PipelineOptions {
+                autoscaler: Some(name.to_string()),
+                initial_replicas: Some(1),
+                pod_startup: Some(0),
+                ..PipelineOptions::default()
+            },
+        });
+        let (a, sim) = (
+            out.autoscaler().expect("read"),
+            out.sim.as_ref().expect("replayed"),
+        );
+        let at = sim.timeline.last().map_or(0, |e| e.t);
+        let e = explain::explain(a, sim, at, 0).expect("explained");
+        text.push_str(&format!(
+            "{name} at {demand}:\n  {}\n  {}\n",
+            e.upstream, e.headline
+        ));
+    }
+    insta::assert_snapshot!(text);
+}
