@@ -358,11 +358,15 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             }
             "" if kind == "ConfigMap" && doc.name.value == "config-autoscaler" => None,
             _ => {
+                let what = match other_autoscaler(group, kind) {
+                    Some(why) => format!("is an autoscaler Scalelens does not replay: {why}"),
+                    None => "is not an autoscaler: skipped".to_string(),
+                };
                 cx.note(
                     Code::IgnoredDocument,
                     doc.kind.span,
                     format!(
-                        "{} `{}` ({}) is not an autoscaler: skipped",
+                        "{} `{}` ({}) {what}",
                         kind, doc.name.value, doc.api_version.value
                     ),
                 );
@@ -376,7 +380,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
                 | "keda.sh"
                 | "serving.knative.dev"
                 | "serving.kserve.io"
-        );
+        ) || other_autoscaler(group, kind).is_some();
         match parsed {
             Some(a) => autoscalers.push(a),
             None if family => {
@@ -454,6 +458,20 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     Parsed {
         autoscalers,
         diagnostics,
+    }
+}
+
+/// Autoscaler objects of other projects that are not replayed, with the reason a user reads
+/// (so "no autoscaler to replay" names them instead of "no autoscaler found").
+fn other_autoscaler(group: &str, kind: &str) -> Option<&'static str> {
+    match (group, kind) {
+        ("autoscaling.k8s.io", "VerticalPodAutoscaler") => Some(
+            "a VerticalPodAutoscaler changes each pod's resource requests, not the replica count",
+        ),
+        ("autoscaling.internal.knative.dev", "PodAutoscaler") => Some(
+            "Knative's internal PodAutoscaler is made from a Revision's annotations: check the Knative Service or Revision it comes from",
+        ),
+        _ => None,
     }
 }
 
