@@ -184,6 +184,28 @@ impl AibrixVersionArg {
     }
 }
 
+/// The KServe deployment mode assumed for an `InferenceService` that does not write one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KserveModeArg {
+    /// A Knative Service per component (Knative KPA, or Knative's HPA class).
+    #[value(name = "Knative", alias = "Serverless")]
+    Knative,
+    /// A Deployment per component, scaled by an HPA or a KEDA ScaledObject.
+    #[value(name = "Standard", alias = "RawDeployment")]
+    Standard,
+}
+
+impl KserveModeArg {
+    /// The deployment mode this selects.
+    pub fn mode(self) -> scalelens_core::upstream::kserve::DeploymentMode {
+        use scalelens_core::upstream::kserve::DeploymentMode;
+        match self {
+            KserveModeArg::Knative => DeploymentMode::Knative,
+            KserveModeArg::Standard => DeploymentMode::Standard,
+        }
+    }
+}
+
 /// How sample values relate to the demand (`--samples-are`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SamplesAre {
@@ -308,6 +330,11 @@ pub struct CheckArgs {
     /// Which AIBrix release reads PodAutoscalers.
     #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
     pub aibrix_version: AibrixVersionArg,
+    /// The KServe deployment mode of an InferenceService without the
+    /// `serving.kserve.io/deploymentMode` annotation (default: Knative, the shipped
+    /// inferenceservice-config's).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub kserve_deployment_mode: Option<KserveModeArg>,
     /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export): adds the checks
     /// against real data (unit mismatch) and the checks of a replay of their demand.
     #[arg(long, value_name = "FILE")]
@@ -401,6 +428,11 @@ pub struct ReplayArgs {
     /// Which AIBrix release reads and replays PodAutoscalers.
     #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
     pub aibrix_version: AibrixVersionArg,
+    /// The KServe deployment mode of an InferenceService without the
+    /// `serving.kserve.io/deploymentMode` annotation (default: Knative, the shipped
+    /// inferenceservice-config's).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub kserve_deployment_mode: Option<KserveModeArg>,
 }
 
 impl ReplayArgs {
@@ -409,6 +441,7 @@ impl ReplayArgs {
         PipelineOptions {
             autoscaler: self.name.clone(),
             aibrix_version: self.aibrix_version.version(),
+            kserve_mode: self.kserve_deployment_mode.map(KserveModeArg::mode),
             initial_replicas: self.initial_replicas,
             pod_startup: self.pod_startup,
             horizon: self.duration,

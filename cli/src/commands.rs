@@ -397,6 +397,9 @@ fn check_file(
         options: PipelineOptions {
             autoscaler: args.name.clone(),
             aibrix_version: args.aibrix_version.version(),
+            kserve_mode: args
+                .kserve_deployment_mode
+                .map(crate::args::KserveModeArg::mode),
             samples_are: asked,
             window: args.window(),
             max_evaluations: args.max_evaluations,
@@ -754,7 +757,7 @@ fn simulate(args: &SimulateArgs, limit: u64, style: text::Style, io: &mut Io<'_>
     let report = SimReport {
         file: &file,
         demand_file: &r.demand_file,
-        upstream: autoscaler.algorithm.upstream(),
+        upstream: autoscaler.upstream(),
         autoscaler_label: autoscaler_label(autoscaler),
         autoscaler: serde_json::to_value(autoscaler).unwrap_or(serde_json::Value::Null),
         initial_replicas_from: initial_replicas_from(

@@ -298,6 +298,9 @@ codes! {
     KedaResourceOnlyZero = "keda-resource-only-zero", Error, crate::config::keda::KEDA_RESOURCE_ONLY_ZERO;
     DuplicateName = "duplicate-name", Error, crate::config::keda::DUPLICATE_NAME;
     UnsupportedFeature = "unsupported-feature", Warning, crate::config::rules::UNSUPPORTED_FEATURE;
+    KnativeHpaClassIgnored = "knative-hpa-class-ignored", Warning, crate::config::knative::KNATIVE_HPA_CLASS_IGNORED;
+    KserveNotAutoscaled = "kserve-not-autoscaled", Warning, crate::config::kserve::KSERVE_NOT_AUTOSCALED;
+    KserveAssumedMode = "kserve-assumed-mode", Note, crate::config::kserve::KSERVE_ASSUMED_MODE;
     SimDemandAboveBound = "sim-demand-above-bound", Warning, crate::sim::rules::SIM_DEMAND_ABOVE_BOUND;
     UnitMismatch = "unit-mismatch", Warning, crate::analysis::unit_mismatch::DOC;
     NeverScalesDown = "never-scales-down", Warning, crate::analysis::never_scales_down::DOC;

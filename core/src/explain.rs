@@ -289,7 +289,7 @@ pub fn explain(
         }
     };
     Ok(Explanation {
-        upstream: autoscaler.algorithm.upstream(),
+        upstream: autoscaler.upstream(),
         at,
         span,
         metric,

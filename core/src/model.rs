@@ -53,6 +53,104 @@ pub struct Autoscaler {
     pub initial_replicas: Option<Param<u32>>,
     pub metrics: Vec<Metric>,
     pub algorithm: Algorithm,
+    /// The object the user wrote when it is not the autoscaler replayed: a KServe
+    /// `InferenceService` that becomes an HPA, a Knative revision of the HPA class, ...
+    /// `None` when the object read is the autoscaler itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<Via>,
+}
+
+/// What the user wrote, when the replayed autoscaler is one another controller creates from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "object")]
+pub enum Via {
+    /// A Knative Service / Configuration / Revision of the HPA class
+    /// (`hpa.autoscaling.knative.dev`): Knative creates a Kubernetes HPA from its annotations.
+    KnativeHpaClass,
+    /// A component (predictor, transformer, explainer) of a KServe `InferenceService`.
+    KserveInferenceService {
+        component: KserveComponent,
+        /// The Knative Service KServe creates is of the HPA class (Knative then creates an HPA).
+        knative_hpa_class: bool,
+    },
+    /// A workload (main / decode, or prefill) of a KServe `LLMInferenceService`: the HPA or
+    /// ScaledObject that follows the Workload Variant Autoscaler's `wva_desired_replicas`.
+    KserveLlmInferenceService { prefill: bool },
+}
+
+/// The `InferenceService` component an autoscaler scales (each gets its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KserveComponent {
+    Predictor,
+    Transformer,
+    Explainer,
+}
+
+impl KserveComponent {
+    /// The key under `spec` (`predictor`).
+    pub fn key(self) -> &'static str {
+        match self {
+            KserveComponent::Predictor => "predictor",
+            KserveComponent::Transformer => "transformer",
+            KserveComponent::Explainer => "explainer",
+        }
+    }
+}
+
+/// One upstream header string per (object, algorithm) pair: `&'static str` by `concat!`.
+macro_rules! upstream_text {
+    (aibrix_v04_kpa) => { "AIBrix v0.4.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go)" };
+    (aibrix_v04_apa) => { "AIBrix v0.4.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go)" };
+    (aibrix_kpa) => { "AIBrix v0.7.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/kpa.go)" };
+    (aibrix_apa) => { "AIBrix v0.7.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/apa.go)" };
+    (hpa) => { "Kubernetes v1.34 HPA (kubernetes/kubernetes pkg/controller/podautoscaler)" };
+    (keda) => { "KEDA v2.18 ScaledObject + Kubernetes v1.34 HPA (kedacore/keda pkg/scaling/executor)" };
+    (kpa) => { "Knative Serving v1.20 KPA (knative/serving pkg/autoscaler/scaling/autoscaler.go)" };
+    (knative_hpa) => { "Knative HPA class → Kubernetes HPA (what Knative Serving v1.20 creates: knative/serving pkg/reconciler/autoscaling/hpa/resources/hpa.go): " };
+    (isvc) => { "KServe v0.20.0 InferenceService → " };
+    (llmisvc) => { "KServe v0.20.0 LLMInferenceService → " };
+}
+
+impl Autoscaler {
+    /// The upstream project, version and algorithm being replayed, for output headers; when
+    /// the object read is not the autoscaler itself ([`Self::via`]), the chain from what the
+    /// user wrote to it ("KServe v0.20.0 InferenceService → Knative HPA class → Kubernetes HPA ...").
+    pub fn upstream(&self) -> &'static str {
+        use Algorithm as A;
+        match (self.via, &self.algorithm) {
+            (Some(Via::KnativeHpaClass), A::Hpa(_)) => {
+                concat!(upstream_text!(knative_hpa), upstream_text!(hpa))
+            }
+            (
+                Some(Via::KserveInferenceService {
+                    knative_hpa_class: true,
+                    ..
+                }),
+                A::Hpa(_),
+            ) => concat!(
+                upstream_text!(isvc),
+                upstream_text!(knative_hpa),
+                upstream_text!(hpa)
+            ),
+            (Some(Via::KserveInferenceService { .. }), A::Hpa(_)) => {
+                concat!(upstream_text!(isvc), upstream_text!(hpa))
+            }
+            (Some(Via::KserveInferenceService { .. }), A::Keda(_)) => {
+                concat!(upstream_text!(isvc), upstream_text!(keda))
+            }
+            (Some(Via::KserveInferenceService { .. }), A::KnativeKpa(_)) => {
+                concat!(upstream_text!(isvc), upstream_text!(kpa))
+            }
+            (Some(Via::KserveLlmInferenceService { .. }), A::Hpa(_)) => {
+                concat!(upstream_text!(llmisvc), upstream_text!(hpa))
+            }
+            (Some(Via::KserveLlmInferenceService { .. }), A::Keda(_)) => {
+                concat!(upstream_text!(llmisvc), upstream_text!(keda))
+            }
+            _ => self.algorithm.upstream(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -178,13 +276,13 @@ impl Algorithm {
     /// The upstream project, version and algorithm being replayed, for output headers.
     pub fn upstream(&self) -> &'static str {
         match self {
-            Algorithm::AibrixKpa(AibrixParams::V04(_)) => "AIBrix v0.4.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go)",
-            Algorithm::AibrixApa(AibrixParams::V04(_)) => "AIBrix v0.4.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go)",
-            Algorithm::AibrixKpa(_) => "AIBrix v0.7.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/kpa.go)",
-            Algorithm::AibrixApa(_) => "AIBrix v0.7.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/apa.go)",
-            Algorithm::Hpa(_) => "Kubernetes v1.34 HPA (kubernetes/kubernetes pkg/controller/podautoscaler)",
-            Algorithm::Keda(_) => "KEDA v2.18 ScaledObject + Kubernetes v1.34 HPA (kedacore/keda pkg/scaling/executor)",
-            Algorithm::KnativeKpa(_) => "Knative Serving v1.20 KPA (knative/serving pkg/autoscaler/scaling/autoscaler.go)",
+            Algorithm::AibrixKpa(AibrixParams::V04(_)) => upstream_text!(aibrix_v04_kpa),
+            Algorithm::AibrixApa(AibrixParams::V04(_)) => upstream_text!(aibrix_v04_apa),
+            Algorithm::AibrixKpa(_) => upstream_text!(aibrix_kpa),
+            Algorithm::AibrixApa(_) => upstream_text!(aibrix_apa),
+            Algorithm::Hpa(_) => upstream_text!(hpa),
+            Algorithm::Keda(_) => upstream_text!(keda),
+            Algorithm::KnativeKpa(_) => upstream_text!(kpa),
         }
     }
 }

@@ -215,6 +215,9 @@ pub struct PipelineOptions {
     pub autoscaler: Option<String>,
     /// Which AIBrix generation reads and replays `PodAutoscaler`s.
     pub aibrix_version: AibrixVersion,
+    /// The KServe deployment mode of an `InferenceService` that does not write one
+    /// ([`ParseOptions::kserve_mode`]).
+    pub kserve_mode: Option<crate::upstream::kserve::DeploymentMode>,
     /// Replicas at time 0 (default: from the input, else minReplicas).
     pub initial_replicas: Option<u32>,
     /// Pod start-up delay (default: by workload, see [`sim`]).
@@ -240,6 +243,7 @@ impl Default for PipelineOptions {
         PipelineOptions {
             autoscaler: None,
             aibrix_version: AibrixVersion::default(),
+            kserve_mode: None,
             initial_replicas: None,
             pod_startup: None,
             horizon: None,
@@ -452,7 +456,7 @@ pub fn summarize(a: &Autoscaler) -> AutoscalerSummary {
         name: a.name.clone(),
         kind: a.kind.clone(),
         family: family_str(a.family),
-        algorithm: a.algorithm.upstream(),
+        algorithm: a.upstream(),
         metric: metric.map(|m| m.name.value.clone()),
         unit: match metric.map(|m| m.target.target_type) {
             Some(TargetType::Utilization) => Some("percent of the pods' request"),
@@ -855,6 +859,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
         input.yaml,
         &ParseOptions {
             aibrix_version: opts.aibrix_version,
+            kserve_mode: opts.kserve_mode,
             ..Default::default()
         },
     );

@@ -665,6 +665,7 @@ impl State {
                     Some("v0.4") => AibrixVersion::V0_4,
                     _ => AibrixVersion::V0_7,
                 },
+                kserve_mode: None,
                 initial_replicas: self.initial_replicas,
                 pod_startup: self.pod_startup_s.map(|s| s.saturating_mul(SECOND)),
                 horizon: self.horizon_s.map(|s| s.saturating_mul(SECOND)),

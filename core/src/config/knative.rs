@@ -1,4 +1,6 @@
-//! Knative Serving autoscaling (KPA class), as of Knative Serving v1.20.
+//! Knative Serving autoscaling, as of Knative Serving v1.20: the KPA class, and the HPA class
+//! (`hpa.autoscaling.knative.dev`), read as the Kubernetes HPA Knative creates for it
+//! (`pkg/reconciler/autoscaling/hpa/resources/hpa.go`, [`up::HPA_RESOURCES`]).
 //!
 //! Upstream (knative/serving v1.20): `pkg/apis/autoscaling/register.go` (annotation keys and
 //! limits), `pkg/apis/autoscaling/annotation_validation.go` (ranges), `pkg/autoscaler/config/config.go`
@@ -13,6 +15,7 @@
 //! range, and its fallback: the `config-autoscaler` key of `CONFIG_KEYS` or an upstream
 //! default); a row with a knob in [`crate::knobs::knative`] takes its key from the knob.
 
+use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::config::cursor::Cursor;
 use crate::config::read::{self, Cx};
@@ -638,24 +641,68 @@ pub fn read_config_map(cx: &mut Cx, doc: &Doc) -> Config {
     c
 }
 
-/// A revision's annotations (`None`: none written) and the path they are under.
-struct Annotations<'n> {
-    node: Option<&'n Node>,
-    path: &'static str,
+/// One annotation as the revision gets it: its key and value with their spans, and, when it
+/// is written elsewhere (a KServe field KServe turns into this annotation), the path that
+/// diagnostics name instead of the annotation's.
+#[derive(Debug, Clone)]
+pub(crate) struct Written {
+    pub key: Spanned<String>,
+    pub value: Spanned<String>,
+    /// `spec.predictor.scaleTarget` for an annotation KServe writes; `None`: the annotation.
+    pub path: Option<String>,
 }
 
-impl Annotations<'_> {
-    /// The value written under `key`, else under its legacy spelling.
-    fn text<K, F>(&self, a: &Annotation<K, F>) -> Option<Spanned<String>> {
-        let node = self.node?;
-        let find = |k: &str| {
-            node.entry(k)
-                .and_then(|(_, v)| v.as_scalar().map(|t| Spanned::new(t.to_string(), v.span)))
-        };
+/// A revision's annotations and the path they are under.
+pub(crate) struct Annotations {
+    pub entries: Vec<Written>,
+    /// Span of the annotations (or of what they are read from), when there are any.
+    pub span: Option<crate::span::Span>,
+    pub path: &'static str,
+}
+
+impl Annotations {
+    /// The string-valued entries of an `annotations` mapping (`None`: none written).
+    pub(crate) fn of(node: Option<&Node>, path: &'static str) -> Self {
+        let entries = node
+            .and_then(Node::as_mapping)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|(k, v)| {
+                let value = Spanned::new(v.as_scalar()?.to_string(), v.span);
+                Some(Written {
+                    key: k.clone(),
+                    value,
+                    path: None,
+                })
+            })
+            .collect();
+        Annotations {
+            entries,
+            span: node.map(|n| n.span),
+            path,
+        }
+    }
+
+    /// The entry written under `key`, else under its legacy spelling.
+    fn entry<K, F>(&self, a: &Annotation<K, F>) -> Option<&Written> {
+        let find = |k: &str| self.entries.iter().find(|w| w.key.value == k);
         find(a.key).or_else(|| a.legacy.and_then(|l| find(&format!("{PREFIX}{l}"))))
     }
 
-    /// The path an annotation's diagnostics name (its kebab-case key, whichever was written).
+    /// The value written under `key`, else under its legacy spelling.
+    fn text<K, F>(&self, a: &Annotation<K, F>) -> Option<Spanned<String>> {
+        self.entry(a).map(|w| w.value.clone())
+    }
+
+    /// The path an annotation's diagnostics name (its kebab-case key, whichever was written,
+    /// or the field KServe wrote it from).
+    fn path_of<K, F>(&self, a: &Annotation<K, F>) -> String {
+        match self.entry(a).and_then(|w| w.path.clone()) {
+            Some(p) => p,
+            None => self.path(a.key),
+        }
+    }
+
     fn path(&self, key: &str) -> String {
         format!("{}[{key}]", self.path)
     }
@@ -663,7 +710,7 @@ impl Annotations<'_> {
     /// The annotation's value when written and valid.
     fn written<K: Kind, F>(&self, cx: &mut Cx, a: &Annotation<K, F>) -> Option<Param<K::Value>> {
         let s = self.text(a)?;
-        a.kind.read(cx, &s, &self.path(a.key))
+        a.kind.read(cx, &s, &self.path_of(a))
     }
 
     /// The annotation's value, else its fallback.
@@ -673,9 +720,6 @@ impl Annotations<'_> {
 
     /// Warn about `autoscaling.knative.dev/` keys that are not in [`ANNOTATIONS`].
     fn unknown_keys(&self, cx: &mut Cx) {
-        let Some(entries) = self.node.and_then(Node::as_mapping) else {
-            return;
-        };
         let known: Vec<&str> = ANNOTATIONS
             .iter()
             .flat_map(|a| {
@@ -686,7 +730,7 @@ impl Annotations<'_> {
             })
             .flatten()
             .collect();
-        for (k, _) in entries {
+        for Written { key: k, .. } in &self.entries {
             let Some(bare) = k.value.strip_prefix(PREFIX) else {
                 continue;
             };
@@ -739,24 +783,30 @@ fn revision_kind<'d>(cx: &mut Cx, doc: &'d Doc) -> Option<&'d str> {
     Some(kind)
 }
 
-/// Only the KPA class is replayed: Knative's HPA class is a warning, another class an error.
-fn check_class(cx: &mut Cx, doc: &Doc, ann: &Annotations, c: &Config) -> bool {
+/// The revision's autoscaling class: the KPA (replayed as itself), Knative's HPA class
+/// (replayed as the HPA Knative creates), or another one (an error: nothing to replay).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Kpa,
+    Hpa,
+}
+
+fn class(cx: &mut Cx, doc: &Doc, ann: &Annotations, c: &Config) -> Option<Class> {
     let class = ann.text(&CLASS);
     let class_v = class.as_ref().map_or(c.class.value, |s| s.value.as_str());
     if class_v == up::KPA_CLASS {
-        return true;
+        return Some(Class::Kpa);
+    }
+    if class_v == up::HPA_CLASS {
+        return Some(Class::Hpa);
     }
     let at = class
         .as_ref()
         .map(|s| s.span)
         .or(c.class.span())
         .unwrap_or(doc.kind.span);
-    if class_v == up::HPA_CLASS {
-        cx.warning(Code::UnsupportedFeature, at, "only the KPA class (kpa.autoscaling.knative.dev) is replayed; this revision uses Knative's HPA class");
-    } else {
-        cx.error(Code::UnknownValue, at, format!("unknown autoscaling class `{}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)", crate::text::quote(class_v)));
-    }
-    false
+    cx.error(Code::UnknownValue, at, format!("unknown autoscaling class `{}` (kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)", crate::text::quote(class_v)));
+    None
 }
 
 /// `ResolveMetricTarget` (`target.go`): the per-pod total and the utilization.
@@ -850,7 +900,7 @@ fn activation_scale(
     min: &Param<u32>,
     max_raw: &Param<u32>,
 ) -> Param<u32> {
-    let path = ann.path(ACTIVATION_SCALE.key);
+    let path = ann.path_of(&ACTIVATION_SCALE);
     ann.text(&ACTIVATION_SCALE)
         .and_then(|s| {
             let p = ACTIVATION_SCALE.kind.read(cx, &s, &path)?;
@@ -863,10 +913,165 @@ fn activation_scale(
         .unwrap_or_else(|| ACTIVATION_SCALE.fallback.param(c))
 }
 
+/// Annotations the HPA class does not read (`MakeHPA` and `ScaleBounds` are all it reads):
+/// Knative still validates them, then only the KPA would use them.
+static HPA_CLASS_UNREAD: &[&dyn Spelling] = &[
+    &TARGET_UTILIZATION,
+    &PANIC_WINDOW_PERCENTAGE,
+    &PANIC_THRESHOLD_PERCENTAGE,
+    &TARGET_BURST_CAPACITY,
+    &ACTIVATION_SCALE,
+    &SCALE_DOWN_DELAY,
+    &SCALE_TO_ZERO_POD_RETENTION_PERIOD,
+    &AGGREGATION,
+];
+
+/// A revision of Knative's HPA class, as the Kubernetes HPA Knative creates for it
+/// ([`up::HPA_RESOURCES`], `MakeHPA`): min from `min-scale` when > 0 (else the API's 1: no
+/// scale to zero), max from `max-scale` (0: `i32::MAX`), the metric from `metric` (default
+/// cpu) and `target` (none written: no metric, so the API's cpu 80 %), both stabilization
+/// windows from `window`. The KPA-only annotations are flagged as not read.
+fn hpa_class(cx: &mut Cx, doc: &Doc, ann: &Annotations, c: &mut Config) -> Autoscaler {
+    use crate::upstream::kubernetes as k8s;
+    for a in HPA_CLASS_UNREAD {
+        let written = ann.entries.iter().find(|w| {
+            w.key.value == a.key()
+                || a.legacy()
+                    .is_some_and(|l| w.key.value == format!("{PREFIX}{l}"))
+        });
+        if let Some(w) = written {
+            cx.warning(
+                Code::KnativeHpaClassIgnored,
+                w.key.span,
+                format!(
+                    "`{}` is ignored under the HPA class (hpa.autoscaling.knative.dev): only the KPA reads it; the HPA Knative creates has no such setting",
+                    a.key()
+                ),
+            );
+        }
+    }
+    let (min_scale, _max_raw, max_scale) = scale_bounds(cx, ann, c);
+    let min = if min_scale.value > 0 {
+        min_scale
+    } else {
+        if let Some(at) = min_scale.span() {
+            cx.warning(
+                Code::KnativeHpaClassIgnored,
+                at,
+                "`min-scale: 0` does not scale to zero under the HPA class: Knative leaves the HPA's minReplicas unset and Kubernetes makes it 1",
+            );
+        }
+        k8s::MIN_REPLICAS.param()
+    };
+    let max = if max_scale.value == u32::MAX {
+        up::HPA_CLASS_NO_MAX.param()
+    } else {
+        max_scale
+    };
+    let initial = initial_scale(cx, ann, c);
+
+    let metric = ann.text(&METRIC);
+    let target = ann.written(cx, &TARGET);
+    let at = ann.span.unwrap_or(doc.kind.span);
+    let metric_name = metric
+        .as_ref()
+        .map_or(up::HPA_CLASS_METRIC.value, |m| m.value.as_str());
+    let metric_span = metric.as_ref().map_or(at, |m| m.span);
+    let built = target.map(|t| {
+        let (source, target_type, value) = match metric_name {
+            // ceil(target) percent of the pods' cpu request.
+            "cpu" => (
+                MetricSource::Resource,
+                TargetType::Utilization,
+                t.value.ceil(),
+            ),
+            // int64(target) MiB per pod, in bytes.
+            "memory" => (
+                MetricSource::Resource,
+                TargetType::AverageValue,
+                t.value.trunc() * 1024.0 * 1024.0,
+            ),
+            _ => (
+                MetricSource::Pods,
+                TargetType::AverageValue,
+                t.value.trunc(),
+            ),
+        };
+        Metric {
+            name: Spanned::new(metric_name.to_string(), metric_span),
+            source,
+            target: MetricTarget {
+                target_type,
+                value: Param {
+                    value,
+                    origin: t.origin,
+                },
+            },
+            bound: None,
+            activation_threshold: None,
+            span: t.span().unwrap_or(at),
+        }
+    });
+    let metric = built.unwrap_or_else(|| Metric {
+        name: Spanned::new("cpu".to_string(), at),
+        source: MetricSource::Resource,
+        target: MetricTarget {
+            target_type: TargetType::Utilization,
+            value: k8s::V2_CPU_UTILIZATION.param(),
+        },
+        bound: None,
+        activation_threshold: None,
+        span: at,
+    });
+
+    let mut params = k8s::hpa_params();
+    if let Some(w) = ann.written(cx, &WINDOW) {
+        let mut behavior = k8s::behavior(params.downscale_stabilization);
+        behavior.scale_up.stabilization_window = w;
+        behavior.scale_down.stabilization_window = w;
+        params.behavior = Some(behavior);
+    }
+    let mut a = doc.autoscaler(Family::Hpa, min, max, Algorithm::Hpa(params));
+    a.metrics = vec![metric];
+    a.initial_replicas = Some(initial);
+    a.via = Some(crate::model::Via::KnativeHpaClass);
+    a
+}
+
+rule_doc! {
+    /// A Knative annotation that the HPA class does not read.
+    ///
+    /// # What it does
+    /// Under `autoscaling.knative.dev/class: hpa.autoscaling.knative.dev`, Knative creates a
+    /// Kubernetes HPA from `metric`, `target`, `min-scale`, `max-scale`, `window` and
+    /// `initial-scale` only (knative/serving `pkg/reconciler/autoscaling/hpa/resources/hpa.go`
+    /// `MakeHPA`). This reports the KPA-only annotations written on such a revision (panic
+    /// window and threshold, target burst capacity, target utilization, activation scale,
+    /// scale-down delay, pod retention, aggregation) and a `min-scale: 0`, which the HPA class
+    /// cannot honour.
+    ///
+    /// # Why is this bad
+    /// The setting looks active but changes nothing: the HPA has no panic mode, no burst
+    /// capacity and never scales to zero (its `minReplicas` is at least 1).
+    ///
+    /// # Example
+    /// ```text
+    /// autoscaling.knative.dev/class: hpa.autoscaling.knative.dev
+    /// autoscaling.knative.dev/panic-window-percentage: "20"
+    /// ```
+    ///
+    /// # Fix
+    /// Remove the annotation, or use the KPA class (the default) if you need that behaviour.
+    ///
+    /// # References
+    /// - knative/serving knative-v1.20.0 `pkg/reconciler/autoscaling/hpa/resources/hpa.go`.
+    /// - knative/serving knative-v1.20.0 `pkg/apis/autoscaling/v1alpha1/pa_lifecycle.go` (`ScaleBounds`).
+    pub(crate) const KNATIVE_HPA_CLASS_IGNORED;
+}
+
 /// Read a Knative Service / Configuration / Revision.
 pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> {
     let kind = revision_kind(cx, doc)?;
-    let mut c = cfg.cloned().unwrap_or_default();
     // The paths below are those the messages have always named, for a Revision too.
     let (meta, rspec) = if kind == "Revision" {
         let spec = doc.root.get("spec");
@@ -880,23 +1085,50 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         let s = t.and_then(|t| t.field(cx, "spec"));
         (m.map(|m| m.node), s)
     };
-    let ann = Annotations {
-        node: meta.and_then(|m| read::mapping(cx, m, "annotations", "metadata.annotations")),
-        path: if kind == "Revision" {
+    let ann = Annotations::of(
+        meta.and_then(|m| read::mapping(cx, m, "annotations", "metadata.annotations")),
+        if kind == "Revision" {
             "metadata.annotations"
         } else {
             "spec.template.metadata.annotations"
         },
+    );
+    let container_concurrency = |cx: &mut Cx| {
+        rspec
+            .as_ref()
+            .and_then(|s| s.count_in(cx, "containerConcurrency", 0, 1000))
     };
+    let mut a = read_revision(cx, doc, &ann, container_concurrency, cfg)?;
+    a.target = Some(TargetRef {
+        api_version: Some(doc.api_version.value.clone()),
+        kind: Some(kind.to_string()),
+        name: doc.name.clone(),
+    });
+    Some(a)
+}
+
+/// The autoscaler of a revision with these annotations: the KPA, or the HPA Knative creates
+/// for the HPA class ([`hpa_class`]). `container_concurrency` reads the revision's
+/// `containerConcurrency` (only the KPA does). KServe calls this with the annotations it
+/// writes on its Knative Service ([`crate::config::kserve`]).
+pub(crate) fn read_revision(
+    cx: &mut Cx,
+    doc: &Doc,
+    ann: &Annotations,
+    container_concurrency: impl FnOnce(&mut Cx) -> Option<Param<u32>>,
+    cfg: Option<&Config>,
+) -> Option<Autoscaler> {
+    let mut c = cfg.cloned().unwrap_or_default();
     ann.unknown_keys(cx);
-    if !check_class(cx, doc, &ann, &c) {
-        return None;
+    match class(cx, doc, ann, &c)? {
+        Class::Kpa => {}
+        Class::Hpa => return Some(hpa_class(cx, doc, ann, &mut c)),
     }
 
     let metric = ann.value(cx, &METRIC, &mut c);
     let target = ann.written(cx, &TARGET);
     let utilization = ann.written(cx, &TARGET_UTILIZATION);
-    let container_concurrency = rspec.and_then(|s| s.count_in(cx, "containerConcurrency", 0, 1000));
+    let container_concurrency = container_concurrency(cx);
     let (total, tu) = resolve_target(metric.value, target, utilization, container_concurrency, &c);
     let target_value = (total.value * tu.value).max(up::TARGET_MIN);
 
@@ -904,14 +1136,14 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
     let pwp = ann.value(cx, &PANIC_WINDOW_PERCENTAGE, &mut c);
     let ptp = ann.value(cx, &PANIC_THRESHOLD_PERCENTAGE, &mut c);
     let tbc = ann.value(cx, &TARGET_BURST_CAPACITY, &mut c);
-    let (min, max_raw, max) = scale_bounds(cx, &ann, &mut c);
-    let initial = initial_scale(cx, &ann, &mut c);
-    let activation = activation_scale(cx, &ann, &mut c, &min, &max_raw);
+    let (min, max_raw, max) = scale_bounds(cx, ann, &mut c);
+    let initial = initial_scale(cx, ann, &mut c);
+    let activation = activation_scale(cx, ann, &mut c, &min, &max_raw);
     let sdd = ann.value(cx, &SCALE_DOWN_DELAY, &mut c);
     let retention = ann.value(cx, &SCALE_TO_ZERO_POD_RETENTION_PERIOD, &mut c);
     let aggregation = ann.value(cx, &AGGREGATION, &mut c);
 
-    let metric_span = ann.node.map_or(doc.kind.span, |a| a.span);
+    let metric_span = ann.span.unwrap_or(doc.kind.span);
     let (source, name) = match metric.value {
         KnativeMetric::Concurrency => (MetricSource::KnativeConcurrency, "concurrency"),
         KnativeMetric::Rps => (MetricSource::KnativeRps, "rps"),
@@ -940,11 +1172,6 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         tick_interval: up::TICK_INTERVAL.param(),
     };
     let mut a = doc.autoscaler(Family::Knative, min, max, Algorithm::KnativeKpa(params));
-    a.target = Some(TargetRef {
-        api_version: Some(doc.api_version.value.clone()),
-        kind: Some(kind.to_string()),
-        name: doc.name.clone(),
-    });
     a.initial_replicas = Some(initial);
     a.metrics = vec![Metric {
         name: Spanned::new(name.to_string(), metric.span().unwrap_or(metric_span)),

@@ -9,6 +9,8 @@
 //! - `keda.sh/v1alpha1` `ScaledObject` ([`keda`]);
 //! - `serving.knative.dev/v1` `Service` / `Configuration` / `Revision`, with the
 //!   `config-autoscaler` ConfigMap when present ([`knative`]);
+//! - `serving.kserve.io` `InferenceService` / `LLMInferenceService`: the autoscalers KServe
+//!   creates from them, read as their family ([`kserve`]);
 //! - `apps/v1` `Deployment` / `StatefulSet`: `spec.replicas` becomes the
 //!   [`Autoscaler::initial_replicas`] of the autoscaler that targets it.
 //!
@@ -36,6 +38,7 @@ pub mod helm;
 pub mod hpa;
 pub mod keda;
 pub mod knative;
+pub mod kserve;
 pub mod read;
 pub(crate) mod rules;
 
@@ -187,6 +190,7 @@ impl Doc<'_> {
             initial_replicas: None,
             metrics: Vec::new(),
             algorithm,
+            via: None,
         }
     }
 
@@ -239,6 +243,9 @@ pub struct ParseOptions {
     pub aibrix_version: AibrixVersion,
     /// Bounds on the YAML stream (nesting, aliases, document size and count).
     pub yaml_limits: yaml::Limits,
+    /// The KServe deployment mode of an `InferenceService` that does not write one (`None`:
+    /// the shipped `inferenceservice-config` default, Knative, with a note).
+    pub kserve_mode: Option<crate::upstream::kserve::DeploymentMode>,
 }
 
 /// Parse a (multi-document) YAML input with the default [`ParseOptions`].
@@ -337,6 +344,12 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             "autoscaling" => hpa::read(&mut cx, doc),
             "keda.sh" => keda::read(&mut cx, doc),
             "serving.knative.dev" => knative::read(&mut cx, doc, kn_config.as_ref()),
+            "serving.kserve.io" => {
+                let mut all = kserve::read(&mut cx, doc, options, kn_config.as_ref());
+                let last = all.pop();
+                autoscalers.extend(all);
+                last
+            }
             "apps" if matches!(kind, "Deployment" | "StatefulSet") => {
                 if doc.version() != "v1" {
                     unknown_version(&mut cx, doc, &["apps/v1"]);
@@ -345,11 +358,15 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             }
             "" if kind == "ConfigMap" && doc.name.value == "config-autoscaler" => None,
             _ => {
+                let what = match other_autoscaler(group, kind) {
+                    Some(why) => format!("is an autoscaler Scalelens does not replay: {why}"),
+                    None => "is not an autoscaler: skipped".to_string(),
+                };
                 cx.note(
                     Code::IgnoredDocument,
                     doc.kind.span,
                     format!(
-                        "{} `{}` ({}) is not an autoscaler: skipped",
+                        "{} `{}` ({}) {what}",
                         kind, doc.name.value, doc.api_version.value
                     ),
                 );
@@ -358,8 +375,12 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         };
         let family = matches!(
             group,
-            "autoscaling.aibrix.ai" | "autoscaling" | "keda.sh" | "serving.knative.dev"
-        );
+            "autoscaling.aibrix.ai"
+                | "autoscaling"
+                | "keda.sh"
+                | "serving.knative.dev"
+                | "serving.kserve.io"
+        ) || other_autoscaler(group, kind).is_some();
         match parsed {
             Some(a) => autoscalers.push(a),
             None if family => {
@@ -412,7 +433,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     // Without any, the YAML errors above are the cause: one error, not a second one after it.
     if autoscalers.is_empty() && stream.errors.is_empty() {
         let message = if unread.is_empty() {
-            "no autoscaler found: expected a PodAutoscaler (autoscaling.aibrix.ai), a HorizontalPodAutoscaler, a KEDA ScaledObject or a Knative Service".to_string()
+            "no autoscaler found: expected a PodAutoscaler (autoscaling.aibrix.ai), a HorizontalPodAutoscaler, a KEDA ScaledObject, a Knative Service or a KServe InferenceService".to_string()
         } else {
             let listed: Vec<&str> = unread
                 .iter()
@@ -437,6 +458,20 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     Parsed {
         autoscalers,
         diagnostics,
+    }
+}
+
+/// Autoscaler objects of other projects that are not replayed, with the reason a user reads
+/// (so "no autoscaler to replay" names them instead of "no autoscaler found").
+fn other_autoscaler(group: &str, kind: &str) -> Option<&'static str> {
+    match (group, kind) {
+        ("autoscaling.k8s.io", "VerticalPodAutoscaler") => Some(
+            "a VerticalPodAutoscaler changes each pod's resource requests, not the replica count",
+        ),
+        ("autoscaling.internal.knative.dev", "PodAutoscaler") => Some(
+            "Knative's internal PodAutoscaler is made from a Revision's annotations: check the Knative Service or Revision it comes from",
+        ),
+        _ => None,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod aibrix;
 pub mod hpa;
 pub mod keda;
 pub mod knative;
+pub mod kserve;
 
 use std::fmt;
 
@@ -240,6 +241,9 @@ impl Setting {
 
 /// The setting of `a` that plays the part of `c`, if its family has one.
 pub fn setting(a: &Autoscaler, c: Concept) -> Option<Setting> {
+    if let Some(s) = kserve::setting(a, c) {
+        return Some(s);
+    }
     match &a.algorithm {
         Algorithm::Hpa(p) => hpa::setting(a, p, c, hpa::ROOT),
         Algorithm::Keda(k) => keda::setting(a, k, c),

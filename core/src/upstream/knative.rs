@@ -146,3 +146,23 @@ pub fn params() -> crate::model::KnativeParams {
         tick_interval: TICK_INTERVAL.param(),
     }
 }
+
+/// The HPA Knative creates for a revision of the HPA class (`MakeHPA`): `maxReplicas` from
+/// `max-scale` (0: `math.MaxInt32`), `minReplicas` only when `min-scale` > 0 (else the API's 1),
+/// metrics only when `target` is written (cpu: `Utilization ceil(target)`; memory: `AverageValue
+/// target MiB`; another metric: a `Pods` metric, `AverageValue int64(target)`), and both
+/// stabilization windows from `window` when written. Unchanged from v1.18 to v1.23.
+pub static HPA_RESOURCES: Source = Source::new(
+    Project::Knative,
+    "pkg/reconciler/autoscaling/hpa/resources/hpa.go",
+    "MakeHPA",
+    TAG,
+);
+
+/// The sources the HPA class adds (chained into [`super::all_sources`]).
+pub static HPA_CLASS_SOURCES: &[&Source] = &[&HPA_RESOURCES];
+
+/// The PodAutoscaler's metric under the HPA class when `metric` is not written (`defaultMetric`).
+pub const HPA_CLASS_METRIC: Fact<&str> = Fact::new("cpu", &PA_DEFAULTS);
+/// `maxReplicas` of the HPA when `max-scale` is 0 (`math.MaxInt32`, `MakeHPA`).
+pub const HPA_CLASS_NO_MAX: Fact<u32> = Fact::new(i32::MAX as u32, &HPA_RESOURCES);

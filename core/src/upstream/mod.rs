@@ -9,6 +9,7 @@
 pub mod aibrix;
 pub mod keda;
 pub mod knative;
+pub mod kserve;
 pub mod kubernetes;
 
 use std::fmt;
@@ -24,6 +25,7 @@ pub enum Project {
     Knative,
     Keda,
     Aibrix,
+    Kserve,
     /// Scalelens itself: a stand-in value where the input is broken (never a replayed default).
     Scalelens,
 }
@@ -36,6 +38,7 @@ impl Project {
             Project::Knative => "knative/serving",
             Project::Keda => "kedacore/keda",
             Project::Aibrix => "vllm-project/aibrix",
+            Project::Kserve => "kserve/kserve",
             Project::Scalelens => "scalelens",
         }
     }
@@ -43,7 +46,8 @@ impl Project {
     /// The git tag of the release a [`Source::tag`] names, in [`Project::repo`]: Kubernetes and
     /// KEDA tag patch releases and Scalelens cites their minor release (`v1.34` → `v1.34.0`,
     /// `v2.18` → `v2.18.0`, the first release of that line); Knative Serving prefixes its tags
-    /// with `knative-` (`knative-v1.20.0`); AIBrix cites its tags as they are (`v0.7.0`). The
+    /// with `knative-` (`knative-v1.20.0`); AIBrix and KServe cite their tags as they are (`v0.7.0`,
+    /// `v0.20.0`). The
     /// file lists under `core/tests/testdata/upstream/` were taken at these tags (their first
     /// line names it). `None` for [`Project::Scalelens`], which has no upstream release.
     pub fn git_tag(self, tag: &str) -> Option<String> {
@@ -57,7 +61,7 @@ impl Project {
         match self {
             Project::Kubernetes | Project::Keda => Some(patch(tag)),
             Project::Knative => Some(format!("knative-{}", patch(tag))),
-            Project::Aibrix => Some(tag.to_string()),
+            Project::Aibrix | Project::Kserve => Some(tag.to_string()),
             Project::Scalelens => None,
         }
     }
@@ -150,6 +154,8 @@ pub fn all_sources() -> impl Iterator<Item = &'static Source> {
         .iter()
         .chain(keda::SOURCES)
         .chain(knative::SOURCES)
+        .chain(knative::HPA_CLASS_SOURCES)
+        .chain(kserve::SOURCES)
         .chain(kubernetes::SOURCES)
         .copied()
 }

@@ -110,6 +110,7 @@ pub fn test_autoscaler(
         initial_replicas: None,
         metrics,
         algorithm,
+        via: None,
     }
 }
 

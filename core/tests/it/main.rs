@@ -22,6 +22,7 @@ mod analysis;
 mod config_fixtures;
 mod explain;
 mod knobs;
+mod kserve;
 mod multi_metric;
 mod no_panic;
 mod properties;

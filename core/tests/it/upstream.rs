@@ -33,6 +33,7 @@ fn source_links_use_the_recorded_tags() {
             Project::Aibrix => "aibrix",
             Project::Knative => "knative",
             Project::Keda => "keda",
+            Project::Kserve => "kserve",
             Project::Kubernetes | Project::Scalelens => continue,
         };
         let Some(text) = recorded_text(project, s.tag) else {
@@ -75,6 +76,7 @@ fn every_cited_source_exists_at_its_tag() {
             Project::Aibrix => "aibrix",
             Project::Knative => "knative",
             Project::Keda => "keda",
+            Project::Kserve => "kserve",
             // No stored snapshot of kubernetes/kubernetes to list; Scalelens' own stand-ins cite
             // no upstream file.
             Project::Kubernetes | Project::Scalelens => continue,

@@ -38,6 +38,7 @@ fn autoscaler(p: KnativeParams, min: u32, max: u32) -> Autoscaler {
             span: Span::default(),
         }],
         algorithm: Algorithm::KnativeKpa(p),
+        via: None,
     }
 }
 

@@ -1,0 +1,43 @@
+//! KServe `InferenceService` knobs (kserve/kserve v0.20.0): the component fields KServe turns
+//! into the min and max of the autoscaler it creates (`minReplicas` → the HPA's / ScaledObject's
+//! min or Knative's `min-scale`, `maxReplicas` → max or `max-scale`). The other settings of a
+//! KServe autoscaler are its family's ([`super::setting`] falls back to them); the fields are
+//! written under `spec.<component>.` ([`crate::model::KserveComponent::key`]).
+
+use super::{show_count, Concept, Knob, Place, Setting};
+use crate::model::{Autoscaler, Via};
+use crate::upstream::kserve as up;
+
+pub const MIN_REPLICAS: Knob<Autoscaler, u32> = Knob {
+    what: "minReplicas",
+    place: Place::Field("minReplicas"),
+    default: Some(up::MIN_REPLICAS),
+    get: |a| Some(&a.min_replicas),
+    show: show_count,
+};
+
+pub const MAX_REPLICAS: Knob<Autoscaler, u32> = Knob {
+    what: "maxReplicas",
+    place: Place::Field("maxReplicas"),
+    default: Some(up::MAX_REPLICAS_UNSET),
+    get: |a| Some(&a.max_replicas),
+    show: show_count,
+};
+
+/// The `InferenceService` (or `LLMInferenceService` `scaling`) field of `a` that plays the part of `c`, when `a` is one KServe
+/// creates and the field is KServe's; `None` otherwise (the family's knob applies).
+pub fn setting(a: &Autoscaler, c: Concept) -> Option<Setting> {
+    let root = match a.via {
+        Some(Via::KserveInferenceService { component, .. }) => format!("spec.{}.", component.key()),
+        Some(Via::KserveLlmInferenceService { prefill: false }) => "spec.scaling.".to_string(),
+        Some(Via::KserveLlmInferenceService { prefill: true }) => {
+            "spec.prefill.scaling.".to_string()
+        }
+        _ => return None,
+    };
+    match c {
+        Concept::MinReplicas => MIN_REPLICAS.setting_in(a, &root),
+        Concept::MaxReplicas => MAX_REPLICAS.setting_in(a, &root),
+        _ => None,
+    }
+}
