@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use scalelens_core::codes::{Code, Section};
-use scalelens_core::knobs::{self, KnobInfo, Place};
+use scalelens_core::knobs::{self, KnobInfo, Known, Place, Status};
 use scalelens_core::model::Autoscaler;
 use scalelens_core::upstream::{self, Source};
 use scalelens_gateway::metric_catalogue::{self, MetricType};
@@ -92,6 +92,8 @@ pub struct Controller {
     pub intro: &'static str,
     /// Its tables, each with a heading.
     pub sections: Vec<KnobSection>,
+    /// The settings its reader knows but does not replay.
+    pub known: &'static [Known],
 }
 
 /// One table of knobs on a controller's page.
@@ -154,6 +156,7 @@ pub fn controllers() -> Vec<Controller> {
                     rows: rows(hpa.params, knobs::hpa::ROOT),
                 },
             ],
+            known: hpa.known,
         },
         Controller {
             slug: format!("keda-{keda_tag}"),
@@ -175,6 +178,7 @@ pub fn controllers() -> Vec<Controller> {
                     rows: rows(hpa.params, knobs::keda::HPA_ROOT),
                 },
             ],
+            known: keda.known,
         },
         Controller {
             slug: format!("knative-{knative_tag}"),
@@ -192,6 +196,7 @@ pub fn controllers() -> Vec<Controller> {
                     rows: rows(knative.params, "spec."),
                 },
             ],
+            known: knative.known,
         },
         Controller {
             slug: format!("aibrix-{v04_tag}"),
@@ -209,6 +214,7 @@ pub fn controllers() -> Vec<Controller> {
                     rows: rows(v04.params, "spec."),
                 },
             ],
+            known: v04.known,
         },
         Controller {
             slug: format!("aibrix-{v07_tag}"),
@@ -226,6 +232,7 @@ pub fn controllers() -> Vec<Controller> {
                     rows: rows(v07.params, "spec."),
                 },
             ],
+            known: v07.known,
         },
     ]
 }
@@ -259,10 +266,25 @@ fn source_link(s: &Source) -> String {
     out
 }
 
-/// Where a knob is written, in words.
-fn place_cell(row: &KnobRow) -> String {
-    match row.place {
-        Place::Field(_) | Place::Path(_) => format!("field {}", code(&row.rendered)),
+/// What the reader does with a setting it does not replay, on the page of `release`.
+fn known_status(k: &Known, release: &str) -> String {
+    let mut out = match k.status {
+        Status::Checked(words) => format!("read and checked only: {words}"),
+        Status::NotRead { code: c, why } => format!(
+            "flagged as not read by {release} ([`{0}`](../rules/{0}.md)): {why}",
+            c.as_str()
+        ),
+    };
+    if let Some(instead) = k.instead {
+        out.push_str(&format!("; it reads {} instead", code(instead)));
+    }
+    out
+}
+
+/// Where a knob is written (`rendered`: the place under its family's root), in words.
+fn place_cell(place: Place, rendered: &str) -> String {
+    match place {
+        Place::Field(_) | Place::Path(_) => format!("field {}", code(rendered)),
         Place::Annotation(a) => format!("annotation {}", code(a)),
         Place::ConfigMap { name, key } => format!("ConfigMap {} key {}", code(name), code(key)),
         Place::Flag(f) => format!("controller flag {}", code(f)),
@@ -350,9 +372,24 @@ pub fn controller_page(c: &Controller) -> Page {
             t.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 cell(r.what),
-                cell(&place_cell(r)),
+                cell(&place_cell(r.place, &r.rendered)),
                 cell(&default),
                 cell(&source)
+            ));
+        }
+    }
+    if !c.known.is_empty() {
+        t.push_str(
+            "\n## Read, not replayed\n\nSettings the reader knows that do not change the replay: \
+             read and checked, or flagged because this release does not read them.\n\n\
+             | Setting | Where | What Scalelens does |\n|---|---|---|\n",
+        );
+        for k in c.known {
+            t.push_str(&format!(
+                "| {} | {} | {} |\n",
+                cell(&code(k.place.key())),
+                cell(&place_cell(k.place, &k.place.render("spec."))),
+                cell(&known_status(k, &c.title))
             ));
         }
     }
