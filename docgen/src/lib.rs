@@ -124,6 +124,11 @@ fn rows<P>(knobs: &[&dyn KnobInfo<P>], root: &str) -> Vec<KnobRow> {
         .collect()
 }
 
+/// A table of `rows` under `heading`.
+fn section(heading: &'static str, rows: Vec<KnobRow>) -> KnobSection {
+    KnobSection { heading, rows }
+}
+
 fn object_rows(knobs: &[&dyn KnobInfo<Autoscaler>], root: &str) -> Vec<KnobRow> {
     rows(knobs, root)
 }
@@ -147,14 +152,11 @@ pub fn controllers() -> Vec<Controller> {
             intro: "A `HorizontalPodAutoscaler` (`autoscaling/v2`, `autoscaling/v1`), replayed as \
                     kube-controller-manager's horizontal pod autoscaler controller decides.",
             sections: vec![
-                KnobSection {
-                    heading: "The object",
-                    rows: object_rows(hpa.object, knobs::hpa::ROOT),
-                },
-                KnobSection {
-                    heading: "Behavior and controller flags",
-                    rows: rows(hpa.params, knobs::hpa::ROOT),
-                },
+                section("The object", object_rows(hpa.object, knobs::hpa::ROOT)),
+                section(
+                    "Behavior and controller flags",
+                    rows(hpa.params, knobs::hpa::ROOT),
+                ),
             ],
             known: hpa.known,
         },
@@ -165,18 +167,15 @@ pub fn controllers() -> Vec<Controller> {
                     decide: KEDA's own settings, then the HPA's, written under \
                     `spec.advanced.horizontalPodAutoscalerConfig`.",
             sections: vec![
-                KnobSection {
-                    heading: "The ScaledObject",
-                    rows: object_rows(keda.object, knobs::keda::HPA_ROOT),
-                },
-                KnobSection {
-                    heading: "KEDA's settings",
-                    rows: rows(keda.params, knobs::keda::HPA_ROOT),
-                },
-                KnobSection {
-                    heading: "The HPA KEDA creates",
-                    rows: rows(hpa.params, knobs::keda::HPA_ROOT),
-                },
+                section(
+                    "The ScaledObject",
+                    object_rows(keda.object, knobs::keda::HPA_ROOT),
+                ),
+                section("KEDA's settings", rows(keda.params, knobs::keda::HPA_ROOT)),
+                section(
+                    "The HPA KEDA creates",
+                    rows(hpa.params, knobs::keda::HPA_ROOT),
+                ),
             ],
             known: keda.known,
         },
@@ -187,14 +186,11 @@ pub fn controllers() -> Vec<Controller> {
                     KPA class, replayed as Knative Serving's autoscaler decides: annotations on \
                     the revision template, else the `config-autoscaler` ConfigMap.",
             sections: vec![
-                KnobSection {
-                    heading: "The object",
-                    rows: object_rows(knative.object, "spec."),
-                },
-                KnobSection {
-                    heading: "Annotations and the config-autoscaler ConfigMap",
-                    rows: rows(knative.params, "spec."),
-                },
+                section("The object", object_rows(knative.object, "spec.")),
+                section(
+                    "Annotations and the config-autoscaler ConfigMap",
+                    rows(knative.params, "spec."),
+                ),
             ],
             known: knative.known,
         },
@@ -205,14 +201,8 @@ pub fn controllers() -> Vec<Controller> {
                     replay it: summed pod values, a stateful panic mode and a 30-minute \
                     scale-down delay (`scalelens simulate --aibrix-version v0.4`).",
             sections: vec![
-                KnobSection {
-                    heading: "The PodAutoscaler",
-                    rows: object_rows(v04.object, "spec."),
-                },
-                KnobSection {
-                    heading: "Annotations",
-                    rows: rows(v04.params, "spec."),
-                },
+                section("The PodAutoscaler", object_rows(v04.object, "spec.")),
+                section("Annotations", rows(v04.params, "spec.")),
             ],
             known: v04.known,
         },
@@ -223,14 +213,8 @@ pub fn controllers() -> Vec<Controller> {
                     replay it: the mean of pod values and scale-up/scale-down cooldown windows \
                     (the default of `scalelens simulate`).",
             sections: vec![
-                KnobSection {
-                    heading: "The PodAutoscaler",
-                    rows: object_rows(v07.object, "spec."),
-                },
-                KnobSection {
-                    heading: "Annotations",
-                    rows: rows(v07.params, "spec."),
-                },
+                section("The PodAutoscaler", object_rows(v07.object, "spec.")),
+                section("Annotations", rows(v07.params, "spec.")),
             ],
             known: v07.known,
         },
@@ -272,6 +256,10 @@ fn known_status(k: &Known, release: &str) -> String {
         Status::Checked(words) => format!("read and checked only: {words}"),
         Status::NotRead { code: c, why } => format!(
             "flagged as not read by {release} ([`{0}`](../rules/{0}.md)): {why}",
+            c.as_str()
+        ),
+        Status::NotReplayed { code: c, why } => format!(
+            "read by {release}, flagged as not replayed ([`{0}`](../rules/{0}.md)): {why}",
             c.as_str()
         ),
     };
@@ -381,7 +369,8 @@ pub fn controller_page(c: &Controller) -> Page {
     if !c.known.is_empty() {
         t.push_str(
             "\n## Read, not replayed\n\nSettings the reader knows that do not change the replay: \
-             read and checked, or flagged because this release does not read them.\n\n\
+             read and checked, or flagged because this release does not read them or the replay does not \
+             model them.\n\n\
              | Setting | Where | What Scalelens does |\n|---|---|---|\n",
         );
         for k in c.known {

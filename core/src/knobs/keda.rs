@@ -1,8 +1,9 @@
 //! KEDA ScaledObject knobs (kedacore/keda v2.18): its own fields, and the HPA it creates, whose
 //! `behavior` is written under `spec.advanced.horizontalPodAutoscalerConfig`.
 
-use super::Place::Path;
-use super::{knobs, show_count, show_dur, show_num, Concept, Setting};
+use super::Place::{Annotation, Path};
+use super::{knobs, show_count, show_dur, show_num, Concept, Known, Setting};
+use crate::codes::Code;
 use crate::model::{Autoscaler, KedaParams, Millis};
 use crate::upstream::keda as up;
 
@@ -51,5 +52,31 @@ pub static TABLE: super::Table<KedaParams> = super::Table {
         &POLLING_INTERVAL,
         &INITIAL_COOLDOWN_PERIOD,
     ],
-    known: &[],
+    known: &[
+        Known::not_replayed(
+            Path("spec.fallback"),
+            Code::UnsupportedFeature,
+            "Scalelens' metrics never fail",
+        ),
+        Known::not_replayed(
+            Path("spec.advanced.scalingModifiers"),
+            Code::UnsupportedFeature,
+            "a composite metric; each trigger is replayed as its own metric",
+        ),
+        Known::not_replayed(
+            Annotation("autoscaling.keda.sh/paused"),
+            Code::UnsupportedFeature,
+            "pauses the ScaledObject",
+        ),
+        Known::not_replayed(
+            Annotation("autoscaling.keda.sh/paused-replicas"),
+            Code::UnsupportedFeature,
+            "pauses the ScaledObject at a count",
+        ),
+        Known::not_replayed(
+            Path("spec.triggers[].type"),
+            Code::UnsupportedFeature,
+            "trigger types other than prometheus, cpu and memory",
+        ),
+    ],
 };

@@ -242,6 +242,9 @@ pub enum Status {
     Checked(&'static str),
     /// The release replayed does not read it; the reader flags it with `code`, saying `why`.
     NotRead { code: Code, why: &'static str },
+    /// The controller reads it but the replay does not model it; the reader flags it with
+    /// `code`, saying `why`.
+    NotReplayed { code: Code, why: &'static str },
 }
 
 /// A setting a family's reader knows that no knob replays: where it is written and what the
@@ -273,6 +276,15 @@ impl Known {
         }
     }
 
+    /// Read by the controller, not modelled by the replay: flagged with `code`, `why`.
+    pub const fn not_replayed(place: Place, code: Code, why: &'static str) -> Known {
+        Known {
+            place,
+            status: Status::NotReplayed { code, why },
+            instead: None,
+        }
+    }
+
     /// The same, naming the setting the release reads instead.
     pub const fn instead(self, setting: &'static str) -> Known {
         Known {
@@ -285,7 +297,7 @@ impl Known {
     pub fn not_read_why(&self) -> Option<&'static str> {
         match self.status {
             Status::NotRead { why, .. } => Some(why),
-            Status::Checked(_) => None,
+            Status::Checked(_) | Status::NotReplayed { .. } => None,
         }
     }
 }
