@@ -13,7 +13,7 @@ mod fixtures;
 
 pub use fixtures::{
     files_under, fixture_autoscaler, one_autoscaler, prometheus_range_json, read_testdata,
-    testdata, RANGE_T0,
+    testdata, ALGORITHM_FIXTURES, RANGE_T0,
 };
 
 /// The YAML documents of the workspace file `file` (a deploy recipe, the README's examples):
