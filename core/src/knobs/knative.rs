@@ -3,10 +3,7 @@
 //! `config-autoscaler` ConfigMap.
 
 use super::Place::{self, Annotation};
-use super::{
-    knobs, show_bool, show_count, show_dur, show_num, show_percent, Concept, Known, Setting,
-};
-use crate::codes::Code;
+use super::{knobs, show_bool, show_count, show_dur, show_num, show_percent, Concept, Setting};
 use crate::model::{Autoscaler, KnativeParams, Millis};
 use crate::upstream::knative as up;
 
@@ -90,9 +87,5 @@ pub static TABLE: super::Table<KnativeParams> = super::Table {
         &SCALE_TO_ZERO_GRACE_PERIOD,
         &ENABLE_SCALE_TO_ZERO,
     ],
-    known: &[Known::not_replayed(
-        Annotation("autoscaling.knative.dev/class"),
-        Code::UnsupportedFeature,
-        "only the KPA class (kpa.autoscaling.knative.dev) is replayed, not Knative's HPA class",
-    )],
+    known: &[],
 };
