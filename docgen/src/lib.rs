@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use scalelens_core::codes::{Code, Section};
-use scalelens_core::knobs::{self, KnobInfo, Place};
+use scalelens_core::knobs::{self, KnobInfo, Known, Place, Status};
 use scalelens_core::model::Autoscaler;
 use scalelens_core::upstream::{self, Source};
 use scalelens_gateway::metric_catalogue::{self, MetricType};
@@ -103,6 +103,8 @@ pub struct Controller {
     pub intro: &'static str,
     /// Its tables, each with a heading.
     pub sections: Vec<KnobSection>,
+    /// The settings its reader knows but does not replay.
+    pub known: &'static [Known],
 }
 
 /// One table of knobs on a controller's page.
@@ -133,6 +135,11 @@ fn rows<P>(knobs: &[&dyn KnobInfo<P>], root: &str) -> Vec<KnobRow> {
         .collect()
 }
 
+/// A table of `rows` under `heading`.
+fn section(heading: &'static str, rows: Vec<KnobRow>) -> KnobSection {
+    KnobSection { heading, rows }
+}
+
 fn object_rows(knobs: &[&dyn KnobInfo<Autoscaler>], root: &str) -> Vec<KnobRow> {
     rows(knobs, root)
 }
@@ -156,15 +163,13 @@ pub fn controllers() -> Vec<Controller> {
             intro: "A `HorizontalPodAutoscaler` (`autoscaling/v2`, `autoscaling/v1`), replayed as \
                     kube-controller-manager's horizontal pod autoscaler controller decides.",
             sections: vec![
-                KnobSection {
-                    heading: "The object",
-                    rows: object_rows(hpa.object, knobs::hpa::ROOT),
-                },
-                KnobSection {
-                    heading: "Behavior and controller flags",
-                    rows: rows(hpa.params, knobs::hpa::ROOT),
-                },
+                section("The object", object_rows(hpa.object, knobs::hpa::ROOT)),
+                section(
+                    "Behavior and controller flags",
+                    rows(hpa.params, knobs::hpa::ROOT),
+                ),
             ],
+            known: hpa.known,
         },
         Controller {
             slug: format!("keda-{keda_tag}"),
@@ -173,19 +178,17 @@ pub fn controllers() -> Vec<Controller> {
                     decide: KEDA's own settings, then the HPA's, written under \
                     `spec.advanced.horizontalPodAutoscalerConfig`.",
             sections: vec![
-                KnobSection {
-                    heading: "The ScaledObject",
-                    rows: object_rows(keda.object, knobs::keda::HPA_ROOT),
-                },
-                KnobSection {
-                    heading: "KEDA's settings",
-                    rows: rows(keda.params, knobs::keda::HPA_ROOT),
-                },
-                KnobSection {
-                    heading: "The HPA KEDA creates",
-                    rows: rows(hpa.params, knobs::keda::HPA_ROOT),
-                },
+                section(
+                    "The ScaledObject",
+                    object_rows(keda.object, knobs::keda::HPA_ROOT),
+                ),
+                section("KEDA's settings", rows(keda.params, knobs::keda::HPA_ROOT)),
+                section(
+                    "The HPA KEDA creates",
+                    rows(hpa.params, knobs::keda::HPA_ROOT),
+                ),
             ],
+            known: keda.known,
         },
         Controller {
             slug: format!("knative-{knative_tag}"),
@@ -194,15 +197,13 @@ pub fn controllers() -> Vec<Controller> {
                     KPA class, replayed as Knative Serving's autoscaler decides: annotations on \
                     the revision template, else the `config-autoscaler` ConfigMap.",
             sections: vec![
-                KnobSection {
-                    heading: "The object",
-                    rows: object_rows(knative.object, "spec."),
-                },
-                KnobSection {
-                    heading: "Annotations and the config-autoscaler ConfigMap",
-                    rows: rows(knative.params, "spec."),
-                },
+                section("The object", object_rows(knative.object, "spec.")),
+                section(
+                    "Annotations and the config-autoscaler ConfigMap",
+                    rows(knative.params, "spec."),
+                ),
             ],
+            known: knative.known,
         },
         Controller {
             slug: format!("aibrix-{v04_tag}"),
@@ -211,15 +212,10 @@ pub fn controllers() -> Vec<Controller> {
                     replay it: summed pod values, a stateful panic mode and a 30-minute \
                     scale-down delay (`scalelens simulate --aibrix-version v0.4`).",
             sections: vec![
-                KnobSection {
-                    heading: "The PodAutoscaler",
-                    rows: object_rows(v04.object, "spec."),
-                },
-                KnobSection {
-                    heading: "Annotations",
-                    rows: rows(v04.params, "spec."),
-                },
+                section("The PodAutoscaler", object_rows(v04.object, "spec.")),
+                section("Annotations", rows(v04.params, "spec.")),
             ],
+            known: v04.known,
         },
         Controller {
             slug: format!("aibrix-{v07_tag}"),
@@ -228,15 +224,10 @@ pub fn controllers() -> Vec<Controller> {
                     replay it: the mean of pod values and scale-up/scale-down cooldown windows \
                     (the default of `scalelens simulate`).",
             sections: vec![
-                KnobSection {
-                    heading: "The PodAutoscaler",
-                    rows: object_rows(v07.object, "spec."),
-                },
-                KnobSection {
-                    heading: "Annotations",
-                    rows: rows(v07.params, "spec."),
-                },
+                section("The PodAutoscaler", object_rows(v07.object, "spec.")),
+                section("Annotations", rows(v07.params, "spec.")),
             ],
+            known: v07.known,
         },
     ]
 }
@@ -270,10 +261,29 @@ fn source_link(s: &Source) -> String {
     out
 }
 
-/// Where a knob is written, in words.
-fn place_cell(row: &KnobRow) -> String {
-    match row.place {
-        Place::Field(_) | Place::Path(_) => format!("field {}", code(&row.rendered)),
+/// What the reader does with a setting it does not replay, on the page of `release`.
+fn known_status(k: &Known, release: &str) -> String {
+    let mut out = match k.status {
+        Status::Checked(words) => format!("read and checked only: {words}"),
+        Status::NotRead { code: c, why } => format!(
+            "flagged as not read by {release} ([`{0}`](../rules/{0}.md)): {why}",
+            c.as_str()
+        ),
+        Status::NotReplayed { code: c, why } => format!(
+            "read by {release}, flagged as not replayed ([`{0}`](../rules/{0}.md)): {why}",
+            c.as_str()
+        ),
+    };
+    if let Some(instead) = k.instead {
+        out.push_str(&format!("; it reads {} instead", code(instead)));
+    }
+    out
+}
+
+/// Where a knob is written (`rendered`: the place under its family's root), in words.
+fn place_cell(place: Place, rendered: &str) -> String {
+    match place {
+        Place::Field(_) | Place::Path(_) => format!("field {}", code(rendered)),
         Place::Annotation(a) => format!("annotation {}", code(a)),
         Place::ConfigMap { name, key } => format!("ConfigMap {} key {}", code(name), code(key)),
         Place::Flag(f) => format!("controller flag {}", code(f)),
@@ -361,9 +371,25 @@ pub fn controller_page(c: &Controller) -> Page {
             t.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 cell(r.what),
-                cell(&place_cell(r)),
+                cell(&place_cell(r.place, &r.rendered)),
                 cell(&default),
                 cell(&source)
+            ));
+        }
+    }
+    if !c.known.is_empty() {
+        t.push_str(
+            "\n## Read, not replayed\n\nSettings the reader knows that do not change the replay: \
+             read and checked, or flagged because this release does not read them or the replay does not \
+             model them.\n\n\
+             | Setting | Where | What Scalelens does |\n|---|---|---|\n",
+        );
+        for k in c.known {
+            t.push_str(&format!(
+                "| {} | {} | {} |\n",
+                cell(&code(k.place.key())),
+                cell(&place_cell(k.place, &k.place.render("spec."))),
+                cell(&known_status(k, &c.title))
             ));
         }
     }

@@ -9,17 +9,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use scalelens_core::demand::parse_csv;
 use scalelens_core::sim::{simulate, SimOptions};
-use scalelens_tests::{fixture_autoscaler, week_demand_csv};
-
-const ALGORITHMS: [&str; 7] = [
-    "knative-kpa",
-    "aibrix-kpa",
-    "aibrix-apa",
-    "aibrix-kpa-v04",
-    "aibrix-apa-v04",
-    "hpa",
-    "keda",
-];
+use scalelens_tests::{fixture_autoscaler, week_demand_csv, ALGORITHM_FIXTURES};
 
 fn options() -> SimOptions {
     SimOptions {
@@ -33,7 +23,7 @@ fn options() -> SimOptions {
 fn bench(c: &mut Criterion) {
     let csv = week_demand_csv(400.0);
     let demand = parse_csv(&csv).expect("generated CSV parses");
-    let autoscalers: Vec<_> = ALGORITHMS
+    let autoscalers: Vec<_> = ALGORITHM_FIXTURES
         .iter()
         .map(|n| (n, fixture_autoscaler(n)))
         .collect();

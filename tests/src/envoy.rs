@@ -1025,6 +1025,14 @@ impl Prometheus {
             .sum()
     }
 
+    /// Whether the filter reports no request in flight for `cluster` (the gauge is there, at 0).
+    pub fn idle(&self, cluster: &str) -> bool {
+        self.get(
+            "scalelens_gateway_in_flight_requests",
+            &[("cluster", cluster)],
+        ) == Some(0.0)
+    }
+
     /// The series whose name starts with `prefix` (for failure messages).
     pub fn dump(&self, prefix: &str) -> String {
         self.samples
@@ -1039,6 +1047,100 @@ impl Prometheus {
             })
             .collect()
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rig: the fake upstream and Envoy with the filter, as the end-to-end tests start them
+
+/// The model the end-to-end tests' requests name.
+pub const MODEL: &str = "llama-3-8b";
+/// The OpenAI chat completions path.
+pub const CHAT: &str = "/v1/chat/completions";
+
+impl EnvoyConfig {
+    /// The built filter on free ports in front of the upstream at `upstream_port`, configured
+    /// with `plugin_json` (`None`: the example's configuration).
+    pub fn in_front_of(upstream_port: u16, plugin_json: Option<String>) -> EnvoyConfig {
+        EnvoyConfig {
+            listener_port: free_port(),
+            admin_port: free_port(),
+            upstream_port,
+            wasm: plugin_wasm(),
+            plugin_json,
+            without_filter: false,
+        }
+    }
+}
+
+/// The fake upstream and an Envoy with the filter in front of it.
+pub struct Rig {
+    pub upstream: Upstream,
+    pub envoy: Envoy,
+}
+
+impl Rig {
+    /// Start both, the filter configured with `plugin_json` (`None`: the example's); panics
+    /// with Envoy's log when it exits at start-up.
+    pub fn start(plugin_json: Option<&str>) -> Rig {
+        let upstream = Upstream::start();
+        let config = EnvoyConfig::in_front_of(upstream.port, plugin_json.map(str::to_string));
+        let envoy = Envoy::start_or_panic(&config);
+        Rig { upstream, envoy }
+    }
+}
+
+impl Envoy {
+    /// [`Envoy::start`], panicking with Envoy's exit code and log when it exits at start-up.
+    pub fn start_or_panic(config: &EnvoyConfig) -> Envoy {
+        Envoy::start(config).unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log))
+    }
+
+    /// Scrape until `done` holds (histograms appear after Envoy's 5 s stats flush), at most
+    /// 20 s; the last scrape.
+    pub fn scrape_until(&self, done: impl Fn(&Prometheus) -> bool) -> Prometheus {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let p = self.prometheus();
+            if done(&p) || Instant::now() > deadline {
+                return p;
+            }
+            thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// A chat completion for `model` through the listener, the upstream playing `scenario`
+    /// (`x-test-scenario`, with the `extra` `x-test-*` headers); panics on a connection error.
+    pub fn chat(
+        &self,
+        scenario: &str,
+        model: &str,
+        stream: bool,
+        extra: &[(&str, &str)],
+    ) -> Response {
+        let mut headers = vec![("x-test-scenario", scenario)];
+        headers.extend_from_slice(extra);
+        self.request(CHAT, &headers, &chat_body(model, stream))
+            .unwrap_or_else(|e| panic!("request {scenario} through Envoy: {e}"))
+    }
+}
+
+/// `n` chat requests for [`MODEL`] sent together to the listener at `port`, each held
+/// `delay_ms` by the upstream (scenario `hold`); join the handles for the responses.
+pub fn hold(port: u16, n: u64, delay_ms: u64) -> Vec<thread::JoinHandle<Result<Response, String>>> {
+    (0..n)
+        .map(|_| {
+            thread::spawn(move || {
+                let delay = delay_ms.to_string();
+                http(
+                    port,
+                    "POST",
+                    CHAT,
+                    &[("x-test-scenario", "hold"), ("x-test-delay-ms", &delay)],
+                    &chat_body(MODEL, false),
+                )
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

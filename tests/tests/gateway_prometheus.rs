@@ -13,9 +13,9 @@
 //! (`CI`, `SCALELENS_REQUIRE_PROMETHEUS` or `SCALELENS_PROMETHEUS` set: `.ci/run` installs it),
 //! where it fails. The readers' checks need neither and always run.
 
-use scalelens_core::yaml::{self, Node};
+use scalelens_core::yaml::Node;
 use scalelens_tests::envoy::{
-    chat_body, free_port, http, plugin_wasm, workspace_root, Envoy, EnvoyConfig, Upstream,
+    chat_body, hold, http, workspace_root, Envoy, EnvoyConfig, Upstream, CHAT, MODEL,
 };
 use scalelens_tests::paths::scalelens_binary;
 use scalelens_tests::prometheus::{
@@ -24,11 +24,10 @@ use scalelens_tests::prometheus::{
 use scalelens_tests::promql::{
     self as prom, adapter_rules, inline_queries, keda_queries, promql_blocks, substitute, Query,
 };
+use scalelens_tests::{of_kind, yaml_documents};
 use std::thread;
 use std::time::{Duration, Instant};
 
-const MODEL: &str = "llama-3-8b";
-const CHAT: &str = "/v1/chat/completions";
 /// The cluster every recipe selects (`cluster="vllm"`): the example's cluster name.
 const CLUSTER: &str = "vllm";
 /// Requests held open while the queries run: 4 JSON requests and one long stream.
@@ -46,21 +45,10 @@ fn read(file: &str) -> String {
     std::fs::read_to_string(workspace_root().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-fn documents(file: &str) -> Vec<Node> {
-    yaml::parse_documents(&read(file))
-        .unwrap_or_else(|e| panic!("{file}: {e}"))
-        .into_iter()
-        .map(|d| d.root)
-        .collect()
-}
-
 /// The HPA's External metric: (name, `selector.matchLabels`, the HPA's namespace).
 fn hpa_external_metric() -> (String, Vec<(String, String)>, String) {
-    let docs = documents("plugin/deploy/hpa.yaml");
-    let hpa = docs
-        .iter()
-        .find(|d| d.get("kind").and_then(Node::as_str) == Some("HorizontalPodAutoscaler"))
-        .expect("an HPA in hpa.yaml");
+    let docs = yaml_documents("plugin/deploy/hpa.yaml");
+    let hpa = of_kind(&docs, "HorizontalPodAutoscaler");
     let namespace = hpa
         .path(&["metadata", "namespace"])
         .and_then(Node::as_str)
@@ -318,13 +306,8 @@ fn run_until(
 /// Requests that make every metric move (round 1 creates the series, round 2, after a scrape
 /// and Envoy's 5 s histogram flush, makes the rates non-zero).
 fn traffic_round(envoy: &Envoy) {
-    let send = |scenario: &str, stream: bool, extra: &[(&str, &str)]| {
-        let mut headers = vec![("x-test-scenario", scenario)];
-        headers.extend_from_slice(extra);
-        envoy
-            .request(CHAT, &headers, &chat_body(MODEL, stream))
-            .unwrap_or_else(|e| panic!("{scenario}: {e}"))
-    };
+    let send =
+        |scenario, stream, extra: &[(&str, &str)]| envoy.chat(scenario, MODEL, stream, extra);
     for _ in 0..3 {
         assert_eq!(send("json", false, &[]).status, 200);
         let r = send(
@@ -354,18 +337,13 @@ fn every_documented_query_returns_the_expected_values_from_a_real_prometheus() {
         return;
     };
     let upstream = Upstream::start();
-    let config = EnvoyConfig {
-        listener_port: free_port(),
-        admin_port: free_port(),
-        upstream_port: upstream.port,
-        wasm: plugin_wasm(),
-        plugin_json: Some(format!(
+    let config = EnvoyConfig::in_front_of(
+        upstream.port,
+        Some(format!(
             r#"{{"models":["{MODEL}"],"stable_window":"6s","max_body_bytes":1024,"target":{{"concurrency_per_pod":1,"utilization_percentage":100}}}}"#
         )),
-        without_filter: false,
-    };
-    let envoy =
-        Envoy::start(&config).unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log));
+    );
+    let envoy = Envoy::start_or_panic(&config);
     // kube-state-metrics' Deployment series (its docs: metrics/workload/deployment-metrics.md).
     let ksm = FakeServer::start(Reply::Canned {
         status: 200,
@@ -402,19 +380,7 @@ fn every_documented_query_returns_the_expected_values_from_a_real_prometheus() {
     // Hold 5 requests for 15 s: 4 JSON answers held by the upstream, and one stream of 150
     // content events 100 ms apart (tokens flow while the queries run).
     let port = envoy.listener_port;
-    let mut held: Vec<_> = (0..4)
-        .map(|_| {
-            thread::spawn(move || {
-                http(
-                    port,
-                    "POST",
-                    CHAT,
-                    &[("x-test-scenario", "hold"), ("x-test-delay-ms", "15000")],
-                    &chat_body(MODEL, false),
-                )
-            })
-        })
-        .collect();
+    let mut held = hold(port, 4, 15_000);
     held.push(thread::spawn(move || {
         http(
             port,
@@ -586,16 +552,9 @@ fn a_replay_of_the_hpa_recipe_on_what_the_gateway_saw_follows_the_traffic() {
         "the gateway page's first query is the in-flight sum the HPA recipe scales on"
     );
     let upstream = Upstream::start();
-    let config = EnvoyConfig {
-        listener_port: free_port(),
-        admin_port: free_port(),
-        upstream_port: upstream.port,
-        wasm: plugin_wasm(),
-        plugin_json: Some(format!(r#"{{"models":["{MODEL}"]}}"#)),
-        without_filter: false,
-    };
-    let envoy =
-        Envoy::start(&config).unwrap_or_else(|e| panic!("Envoy exited ({:?}):\n{}", e.code, e.log));
+    let config =
+        EnvoyConfig::in_front_of(upstream.port, Some(format!(r#"{{"models":["{MODEL}"]}}"#)));
+    let envoy = Envoy::start_or_panic(&config);
     let prometheus = Prometheus::start(
         &binary,
         &Options {
@@ -628,22 +587,7 @@ fn a_replay_of_the_hpa_recipe_on_what_the_gateway_saw_follows_the_traffic() {
     }
     let t0 = unix_now().ceil() as u64;
     sleep_until((t0 + BURST_FROM_S) as f64);
-    let port = envoy.listener_port;
-    let hold = (BURST_HOLD_S * 1000).to_string();
-    let burst: Vec<_> = (0..BURST)
-        .map(|_| {
-            let hold = hold.clone();
-            thread::spawn(move || {
-                http(
-                    port,
-                    "POST",
-                    CHAT,
-                    &[("x-test-scenario", "hold"), ("x-test-delay-ms", &hold)],
-                    &chat_body(MODEL, false),
-                )
-            })
-        })
-        .collect();
+    let burst = hold(envoy.listener_port, BURST, BURST_HOLD_S * 1000);
     for h in burst {
         let r = h.join().expect("burst client").expect("burst request");
         assert_eq!(r.status, 200);

@@ -19,7 +19,10 @@ use wasm_bindgen_test::*;
 use web_sys::Element;
 
 mod common;
-use common::{attr, clear_storage, find, hpa, new_root, now, set_value, text, value, wait_for};
+use common::{
+    attr, clear_storage, find, fresh_app, hpa, new_root, now, remove, set_value, text, value,
+    wait_for, Handle,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -41,15 +44,8 @@ fn forty_days() -> String {
 }
 
 /// A fresh app (no link, nothing stored) with the HPA and the 40 days typed in.
-async fn app_with_long_samples() -> (Element, yew::AppHandle<scalelens_web::app::App>) {
-    clear_storage();
-    scalelens_web::dom::clear_fragment();
-    let root = new_root();
-    let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
-    wait_for("the first drawing", || {
-        !attr(&root, "#timeline-summary", "data-render-count").is_empty()
-    })
-    .await;
+async fn app_with_long_samples() -> (Element, Handle) {
+    let (root, handle) = fresh_app().await;
     set_value(&root, "#yaml-editor", &hpa(NAME));
     set_value(&root, "#samples-editor", &forty_days());
     (root, handle)
@@ -81,12 +77,6 @@ fn trace_times(root: &Element) -> Vec<u64> {
                 .ok()
         })
         .collect()
-}
-
-fn remove(root: Element, handle: yew::AppHandle<scalelens_web::app::App>) {
-    handle.destroy();
-    root.remove();
-    scalelens_web::dom::clear_fragment();
 }
 
 #[wasm_bindgen_test]

@@ -25,26 +25,18 @@ fn peak_replicas(root: &Element) -> Option<u32> {
 
 /// An HPA on CPU at `percent` % utilization, 1 to 10 replicas.
 fn cpu_hpa(name: &str, percent: u32) -> String {
-    format!(
-        "apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: {name}
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: web
-  minReplicas: 1
-  maxReplicas: 10
-  metrics:
-    - type: Resource
+    common::hpa_with(
+        name,
+        10,
+        &format!(
+            "    - type: Resource
       resource:
         name: cpu
         target:
           type: Utilization
           averageUtilization: {percent}
 "
+        ),
     )
 }
 

@@ -121,18 +121,7 @@ impl Params {
 /// Upstream `algorithm.go` `applyConstraints` (and the controller's final clamp): raised to
 /// `min` when below it, else capped at `max`.
 pub fn apply_constraints(replicas: u32, min: u32, max: u32) -> u32 {
-    clamp_reason(replicas, min, max).map_or(replicas, |(v, _)| v)
-}
-
-fn clamp_reason(value: u32, min: u32, max: u32) -> Option<(u32, Reason)> {
-    // `applyConstraints` and the controller's final clamp: min first, then max.
-    if value < min {
-        Some((min, Reason::MinReplicas { min }))
-    } else if value > max {
-        Some((max, Reason::MaxReplicas { max }))
-    } else {
-        None
-    }
+    Reason::clamp(replicas, min, max).map_or(replicas, |(v, _)| v)
 }
 
 impl AibrixController {
@@ -163,18 +152,6 @@ impl AibrixController {
             last_metric: None,
         }
     }
-
-    /// A decision that did not run the metric pipeline (boundary checks, no metrics).
-    fn boundary(current: u32, desired: u32, reason: Reason) -> Decision {
-        Decision {
-            observed: f64::NAN,
-            desired_raw: current,
-            desired,
-            mode: Mode::Stable,
-            reason,
-        }
-    }
-
     /// Record this tick's value into metric `i`'s windows, then run the algorithm.
     fn evaluate_metric(&mut self, i: usize, view: &ClusterView<'_>) -> MetricResult {
         let current = view.replicas;
@@ -302,7 +279,7 @@ impl AibrixController {
         } else {
             raw
         };
-        let (clamped, reason) = match clamp_reason(raw, min, max) {
+        let (clamped, reason) = match Reason::clamp(raw, min, max) {
             Some((v, r)) => (v, r),
             None => (raw, reason),
         };
@@ -332,18 +309,16 @@ impl Controller for AibrixController {
         self.last_metric = None;
 
         // Boundary checks, before any metric is read (nothing is recorded on these ticks).
-        if current == 0 && min != 0 {
-            return Some(Self::boundary(current, 0, Reason::ScalingDisabledAtZero));
-        }
-        if current > max {
-            return Some(Self::boundary(current, max, Reason::MaxReplicas { max }));
-        }
-        if current < min {
-            return Some(Self::boundary(current, min, Reason::MinReplicas { min }));
+        if let Some(d) = Decision::aibrix_bounds(current, min, max) {
+            return Some(d);
         }
         if self.metrics.is_empty() {
             // "no metricsSources defined": the reconcile errors, replicas are kept.
-            return Some(Self::boundary(current, current, Reason::NoMetrics));
+            return Some(Decision::without_metric(
+                current,
+                current,
+                Reason::NoMetrics,
+            ));
         }
 
         // One pipeline per metric; the max over them (the first one wins ties): v0.7.0
@@ -361,7 +336,11 @@ impl Controller for AibrixController {
             }
         }
         let Some(best) = best else {
-            return Some(Self::boundary(current, current, Reason::NoMetrics));
+            return Some(Decision::without_metric(
+                current,
+                current,
+                Reason::NoMetrics,
+            ));
         };
 
         // Cooldown windows (stabilizeRecommendation), then the final clamp.
@@ -377,7 +356,7 @@ impl Controller for AibrixController {
             Stabilized::Down { changed: true } => Reason::CooldownMin { held: stabilized },
             _ => best.reason,
         };
-        let desired = match clamp_reason(stabilized, min, max) {
+        let desired = match Reason::clamp(stabilized, min, max) {
             Some((v, r)) => {
                 reason = r;
                 v

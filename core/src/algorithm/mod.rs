@@ -150,6 +150,21 @@ pub enum Reason {
     CooldownMin { held: u32 },
 }
 
+impl Reason {
+    /// `value` raised to `min` when below it, else capped at `max` (AIBrix `applyConstraints`
+    /// and its controller's final clamp, both generations: min first, then max), with the
+    /// bound's reason; `None` when it is within the bounds.
+    pub fn clamp(value: u32, min: u32, max: u32) -> Option<(u32, Reason)> {
+        if value < min {
+            Some((min, Reason::MinReplicas { min }))
+        } else if value > max {
+            Some((max, Reason::MaxReplicas { max }))
+        } else {
+            None
+        }
+    }
+}
+
 fn num(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
     // Compact, deterministic rendering of observed values.
     write!(f, "{}", crate::display::Num(x))
@@ -246,6 +261,36 @@ pub struct Decision {
     pub mode: Mode,
     /// The rule that decided `desired`.
     pub reason: Reason,
+}
+
+impl Decision {
+    /// A decision taken before any metric is read: `desired` for `reason` (stable mode, nothing
+    /// observed, the raw recommendation the current count).
+    pub fn without_metric(current: u32, desired: u32, reason: Reason) -> Decision {
+        Decision {
+            observed: f64::NAN,
+            desired_raw: current,
+            desired,
+            mode: Mode::Stable,
+            reason,
+        }
+    }
+
+    /// AIBrix's checks before any metric is read (`podautoscaler_controller.go`, v0.4.0 and
+    /// v0.7.0 alike): at 0 replicas with a floor above 0 scaling is disabled; a count above
+    /// `max` or below `min` is set to that bound. `None` when none applies.
+    pub fn aibrix_bounds(current: u32, min: u32, max: u32) -> Option<Decision> {
+        let (desired, reason) = if current == 0 && min != 0 {
+            (0, Reason::ScalingDisabledAtZero)
+        } else if current > max {
+            (max, Reason::MaxReplicas { max })
+        } else if current < min {
+            (min, Reason::MinReplicas { min })
+        } else {
+            return None;
+        };
+        Some(Decision::without_metric(current, desired, reason))
+    }
 }
 
 /// A controller's decision loop.

@@ -14,6 +14,10 @@ use crate::config::hpa::{self, read_target_ref};
 use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, check_min_max, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
+use crate::knobs;
+use crate::knobs::aibrix::{
+    OBSERVE_WINDOW_SECONDS, SCHEDULES, TOP_LEVEL_TARGET_METRIC, V04_SUB_TARGET_SELECTOR,
+};
 use crate::model::{
     AibrixParams, AibrixV04Params, AibrixV07Params, AibrixVersion, Algorithm, Autoscaler, Behavior,
     Family, Metric, MetricSource, MetricTarget, Millis, Policy, PolicyType, ScalingRules,
@@ -35,22 +39,6 @@ pub fn default_params() -> AibrixV07Params {
 pub fn default_params_v04() -> AibrixV04Params {
     v04::params()
 }
-
-/// Legacy (Gen A, ≤ v0.4) keys that v0.7.0 ignores, with what v0.7.0 reads instead:
-/// `(key, replacement annotation, explanation)`.
-const LEGACY: &[(&str, Option<&str>, &str)] = &[
-    ("kpa.autoscaling.aibrix.ai/scale-down-delay", Some("autoscaling.aibrix.ai/scale-down-cooldown-window"), "v0.7.0 has no scale-down delay; the scale-down cooldown window (default 300s) is the closest setting (it keeps the minimum recommendation of the window, not the maximum)"),
-    ("kpa.autoscaling.aibrix.ai/panic-threshold", Some("autoscaling.aibrix.ai/panic-threshold"), "same meaning"),
-    ("kpa.autoscaling.aibrix.ai/stable-window", None, "v0.7.0's stable window is fixed at 180s (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
-    ("kpa.autoscaling.aibrix.ai/panic-window", None, "v0.7.0's panic window is fixed at 60s (panicWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
-    ("kpa.autoscaling.aibrix.ai/target-burst-capacity", None, "v0.7.0 has no burst capacity"),
-    ("kpa.autoscaling.aibrix.ai/activation-scale", None, "v0.7.0 fixes the activation scale at 1"),
-    ("apa.autoscaling.aibrix.ai/up-fluctuation-tolerance", Some("autoscaling.aibrix.ai/scale-up-tolerance"), "same meaning"),
-    ("apa.autoscaling.aibrix.ai/down-fluctuation-tolerance", Some("autoscaling.aibrix.ai/scale-down-tolerance"), "same meaning"),
-    ("apa.autoscaling.aibrix.ai/window", None, "v0.7.0's APA averages over the fixed 180s stable window (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
-    ("autoscaling.aibrix.ai/up-fluctuation-tolerance", Some("autoscaling.aibrix.ai/scale-up-tolerance"), "same meaning"),
-    ("autoscaling.aibrix.ai/down-fluctuation-tolerance", Some("autoscaling.aibrix.ai/scale-down-tolerance"), "same meaning"),
-];
 
 const KNOWN_ANNOTATIONS: &[&str] = &[
     "max-scale-up-rate",
@@ -82,7 +70,8 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
             continue;
         }
         let path = format!("metadata.annotations[{key}]");
-        if let Some((_, repl, why)) = LEGACY.iter().find(|(l, _, _)| *l == key) {
+        let legacy = knobs::aibrix::TABLE_V07.known(key);
+        if let Some((repl, why)) = legacy.and_then(|k| Some((k.instead, k.not_read_why()?))) {
             let mut d = Diagnostic::warning(
                 Code::AibrixIgnoredAnnotation,
                 match repl {
@@ -93,7 +82,7 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
             .at(k.span)
             .with_help("legacy Gen-A key (AIBrix ≤ v0.4); v0.7.0 reads only the keys in pkg/controller/podautoscaler/types/annotations.go, so the default applies");
             if let Some(r) = repl {
-                d = d.with_fix(format!("rename to `{r}`"), k.span, *r);
+                d = d.with_fix(format!("rename to `{r}`"), k.span, r);
             }
             cx.push(d);
             continue;
@@ -724,7 +713,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
             cx.warning(
                 Code::UnknownField,
                 k.span,
-                "AIBrix v0.4.0 has no `spec.subTargetSelector` (added in v0.5.0): it is ignored and the whole scale target is scaled",
+                format!("AIBrix v0.4.0 has no `spec.subTargetSelector` ({}): it is ignored and the whole scale target is scaled", V04_SUB_TARGET_SELECTOR.not_read_why().unwrap_or_default()),
             );
         }
     }
@@ -732,7 +721,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         cx.warning(
             Code::UnknownField,
             k.span,
-            format!("AIBrix {} has no `spec.schedules`: it was added after v0.7.0, on main only (commit 0372379c, PR #2529) and is in no release yet, so the API server drops it and the base minReplicas/maxReplicas apply throughout", version.tag()),
+            format!("AIBrix {} has no `spec.schedules`: it was {}, so the API server drops it and the base minReplicas/maxReplicas apply throughout", version.tag(), SCHEDULES.not_read_why().unwrap_or_default()),
         );
     }
     let mut metrics = Vec::new();
@@ -856,7 +845,7 @@ fn check_unreleased_windows(cx: &mut Cx, spec: &Node, version: AibrixVersion) {
                     ),
                 )
                 .at(k.span)
-                .with_help("`spec.observeWindowSeconds` and `spec.panicWindowSeconds` were added after v0.7.0, on main only (commit b7db6193, PR #2522), and are in no release yet; the API server drops them"),
+                .with_help(format!("`spec.observeWindowSeconds` and `spec.panicWindowSeconds` were {}, and are in no release yet; the API server drops them", OBSERVE_WINDOW_SECONDS.not_read_why().unwrap_or_default())),
             );
         }
     }
@@ -904,7 +893,7 @@ fn check_top_level_target(cx: &mut Cx, spec: &Node, version: AibrixVersion) {
             ),
         )
         .at(k.span)
-        .with_help("moved into metricsSources by vllm-project/aibrix PR #511 (first released in v0.2.0); some samples in the repo still use the old form");
+        .with_help(format!("{}; some samples in the repo still use the old form", TOP_LEVEL_TARGET_METRIC.not_read_why().unwrap_or_default()));
         if let (Some((span, block)), "targetMetric") = (&migration, field) {
             d = d.with_fix(
                 "move the target into `metricsSources`",

@@ -4,189 +4,89 @@
 //! `apa.autoscaling.aibrix.ai/*` (APA) (`common/context.go`, `scaler/{kpa,apa}.go`). Each
 //! generation has its own params type and its own table.
 
-use super::{show_count, show_dur, show_num, Concept, Knob, Place, Setting};
+use super::Place::{Annotation, Fixed, Path};
+use super::{knobs, show_count, show_dur, show_num, Concept, Known, Setting};
+use crate::codes::Code;
 use crate::display::Num;
 use crate::model::{AibrixParams, AibrixV04Params, AibrixV07Params, Autoscaler, Millis};
 use crate::upstream::aibrix::{v04, v07};
 
-pub const MIN_REPLICAS: Knob<Autoscaler, u32> = Knob {
-    what: "minReplicas",
-    place: Place::Path("spec.minReplicas"),
-    default: Some(v07::MIN_REPLICAS),
-    get: |a| Some(&a.min_replicas),
-    show: show_count,
-};
+knobs! {
+    MIN_REPLICAS: Autoscaler, u32 = "minReplicas", Path("spec.minReplicas"),
+        Some(v07::MIN_REPLICAS), |a| Some(&a.min_replicas), show_count;
+    MAX_REPLICAS: Autoscaler, u32 = "maxReplicas", Path("spec.maxReplicas"),
+        None, |a| Some(&a.max_replicas), show_count;
+    TARGET: Autoscaler, f64 = "the target", Path("spec.metricsSources[].targetValue"),
+        None, |a| a.metrics.first().map(|m| &m.target.value), show_num;
+}
 
-pub const MAX_REPLICAS: Knob<Autoscaler, u32> = Knob {
-    what: "maxReplicas",
-    place: Place::Path("spec.maxReplicas"),
-    default: None,
-    get: |a| Some(&a.max_replicas),
-    show: show_count,
-};
+// v0.7.0 (`types/annotations.go`, `context/context.go`).
+knobs! {
+    MAX_SCALE_UP_RATE: AibrixV07Params, f64 = "the max scale-up rate",
+        Annotation("autoscaling.aibrix.ai/max-scale-up-rate"),
+        Some(v07::MAX_SCALE_UP_RATE), |p| Some(&p.max_scale_up_rate), show_num;
+    MAX_SCALE_DOWN_RATE: AibrixV07Params, f64 = "the max scale-down rate",
+        Annotation("autoscaling.aibrix.ai/max-scale-down-rate"),
+        Some(v07::MAX_SCALE_DOWN_RATE), |p| Some(&p.max_scale_down_rate), show_num;
+    SCALE_UP_TOLERANCE: AibrixV07Params, f64 = "the scale-up tolerance",
+        Annotation("autoscaling.aibrix.ai/scale-up-tolerance"),
+        Some(v07::SCALE_UP_TOLERANCE), |p| Some(&p.scale_up_tolerance), show_num;
+    SCALE_DOWN_TOLERANCE: AibrixV07Params, f64 = "the scale-down tolerance",
+        Annotation("autoscaling.aibrix.ai/scale-down-tolerance"),
+        Some(v07::SCALE_DOWN_TOLERANCE), |p| Some(&p.scale_down_tolerance), show_num;
+    PANIC_THRESHOLD: AibrixV07Params, f64 = "the panic threshold",
+        Annotation("autoscaling.aibrix.ai/panic-threshold"),
+        Some(v07::PANIC_THRESHOLD), |p| Some(&p.panic_threshold), show_num;
+    SCALE_UP_COOLDOWN: AibrixV07Params, Millis = "the scale-up cooldown window",
+        Annotation("autoscaling.aibrix.ai/scale-up-cooldown-window"),
+        Some(v07::SCALE_UP_COOLDOWN), |p| Some(&p.scale_up_cooldown), show_dur;
+    SCALE_DOWN_COOLDOWN: AibrixV07Params, Millis = "the scale-down cooldown window",
+        Annotation("autoscaling.aibrix.ai/scale-down-cooldown-window"),
+        Some(v07::SCALE_DOWN_COOLDOWN), |p| Some(&p.scale_down_cooldown), show_dur;
+    /// v0.7.0's stable window: fixed in `metrics/client.go`, no setting changes it.
+    FIXED_STABLE_WINDOW: AibrixV07Params, Millis = "the stable window",
+        Fixed("fixed in v0.7.0 (stableWindowDuration)"),
+        Some(v07::STABLE_WINDOW), |p| Some(&p.stable_window), show_dur;
+    /// v0.7.0's panic window: fixed in `metrics/client.go`, no setting changes it.
+    FIXED_PANIC_WINDOW: AibrixV07Params, Millis = "the panic window",
+        Fixed("fixed in v0.7.0 (panicWindowDuration)"),
+        Some(v07::PANIC_WINDOW), |p| Some(&p.panic_window), show_dur;
+}
 
-pub const TARGET: Knob<Autoscaler, f64> = Knob {
-    what: "the target",
-    place: Place::Path("spec.metricsSources[].targetValue"),
-    default: None,
-    get: |a| a.metrics.first().map(|m| &m.target.value),
-    show: show_num,
-};
-
-pub const MAX_SCALE_UP_RATE: Knob<AibrixV07Params, f64> = Knob {
-    what: "the max scale-up rate",
-    place: Place::Annotation("autoscaling.aibrix.ai/max-scale-up-rate"),
-    default: Some(v07::MAX_SCALE_UP_RATE),
-    get: |p| Some(&p.max_scale_up_rate),
-    show: show_num,
-};
-
-pub const MAX_SCALE_DOWN_RATE: Knob<AibrixV07Params, f64> = Knob {
-    what: "the max scale-down rate",
-    place: Place::Annotation("autoscaling.aibrix.ai/max-scale-down-rate"),
-    default: Some(v07::MAX_SCALE_DOWN_RATE),
-    get: |p| Some(&p.max_scale_down_rate),
-    show: show_num,
-};
-
-/// v0.4.0 reads the same key (`common/context.go`), with its own default.
-pub const V04_MAX_SCALE_UP_RATE: Knob<AibrixV04Params, f64> = Knob {
-    what: "the max scale-up rate",
-    place: Place::Annotation("autoscaling.aibrix.ai/max-scale-up-rate"),
-    default: Some(v04::MAX_SCALE_UP_RATE),
-    get: |p| Some(&p.max_scale_up_rate),
-    show: show_num,
-};
-
-pub const V04_MAX_SCALE_DOWN_RATE: Knob<AibrixV04Params, f64> = Knob {
-    what: "the max scale-down rate",
-    place: Place::Annotation("autoscaling.aibrix.ai/max-scale-down-rate"),
-    default: Some(v04::MAX_SCALE_DOWN_RATE),
-    get: |p| Some(&p.max_scale_down_rate),
-    show: show_num,
-};
-
-pub const SCALE_UP_TOLERANCE: Knob<AibrixV07Params, f64> = Knob {
-    what: "the scale-up tolerance",
-    place: Place::Annotation("autoscaling.aibrix.ai/scale-up-tolerance"),
-    default: Some(v07::SCALE_UP_TOLERANCE),
-    get: |p| Some(&p.scale_up_tolerance),
-    show: show_num,
-};
-
-pub const SCALE_DOWN_TOLERANCE: Knob<AibrixV07Params, f64> = Knob {
-    what: "the scale-down tolerance",
-    place: Place::Annotation("autoscaling.aibrix.ai/scale-down-tolerance"),
-    default: Some(v07::SCALE_DOWN_TOLERANCE),
-    get: |p| Some(&p.scale_down_tolerance),
-    show: show_num,
-};
-
-pub const V04_UP_FLUCTUATION_TOLERANCE: Knob<AibrixV04Params, f64> = Knob {
-    what: "the scale-up tolerance",
-    place: Place::Annotation("apa.autoscaling.aibrix.ai/up-fluctuation-tolerance"),
-    default: Some(v04::UP_FLUCTUATION_TOLERANCE),
-    get: |p| Some(&p.up_fluctuation_tolerance),
-    show: show_num,
-};
-
-pub const V04_DOWN_FLUCTUATION_TOLERANCE: Knob<AibrixV04Params, f64> = Knob {
-    what: "the scale-down tolerance",
-    place: Place::Annotation("apa.autoscaling.aibrix.ai/down-fluctuation-tolerance"),
-    default: Some(v04::DOWN_FLUCTUATION_TOLERANCE),
-    get: |p| Some(&p.down_fluctuation_tolerance),
-    show: show_num,
-};
-
-pub const PANIC_THRESHOLD: Knob<AibrixV07Params, f64> = Knob {
-    what: "the panic threshold",
-    place: Place::Annotation("autoscaling.aibrix.ai/panic-threshold"),
-    default: Some(v07::PANIC_THRESHOLD),
-    get: |p| Some(&p.panic_threshold),
-    show: show_num,
-};
-
-pub const V04_PANIC_THRESHOLD: Knob<AibrixV04Params, f64> = Knob {
-    what: "the panic threshold",
-    place: Place::Annotation("kpa.autoscaling.aibrix.ai/panic-threshold"),
-    default: Some(v04::PANIC_THRESHOLD),
-    get: |p| Some(&p.panic_threshold),
-    show: show_num,
-};
-
-pub const SCALE_UP_COOLDOWN: Knob<AibrixV07Params, Millis> = Knob {
-    what: "the scale-up cooldown window",
-    place: Place::Annotation("autoscaling.aibrix.ai/scale-up-cooldown-window"),
-    default: Some(v07::SCALE_UP_COOLDOWN),
-    get: |p| Some(&p.scale_up_cooldown),
-    show: show_dur,
-};
-
-pub const SCALE_DOWN_COOLDOWN: Knob<AibrixV07Params, Millis> = Knob {
-    what: "the scale-down cooldown window",
-    place: Place::Annotation("autoscaling.aibrix.ai/scale-down-cooldown-window"),
-    default: Some(v07::SCALE_DOWN_COOLDOWN),
-    get: |p| Some(&p.scale_down_cooldown),
-    show: show_dur,
-};
-
-pub const V04_SCALE_DOWN_DELAY: Knob<AibrixV04Params, Millis> = Knob {
-    what: "the scale-down delay",
-    place: Place::Annotation("kpa.autoscaling.aibrix.ai/scale-down-delay"),
-    default: Some(v04::SCALE_DOWN_DELAY),
-    get: |p| Some(&p.scale_down_delay),
-    show: show_dur,
-};
-
-pub const V04_ACTIVATION_SCALE: Knob<AibrixV04Params, u32> = Knob {
-    what: "the activation scale",
-    place: Place::Annotation("kpa.autoscaling.aibrix.ai/activation-scale"),
-    default: Some(v04::ACTIVATION_SCALE),
-    get: |p| Some(&p.activation_scale),
-    show: show_count,
-};
-
-/// v0.7.0's stable window: fixed in `metrics/client.go`, no setting changes it.
-pub const FIXED_STABLE_WINDOW: Knob<AibrixV07Params, Millis> = Knob {
-    what: "the stable window",
-    place: Place::Fixed("fixed in v0.7.0 (stableWindowDuration)"),
-    default: Some(v07::STABLE_WINDOW),
-    get: |p| Some(&p.stable_window),
-    show: show_dur,
-};
-
-/// v0.7.0's panic window: fixed in `metrics/client.go`, no setting changes it.
-pub const FIXED_PANIC_WINDOW: Knob<AibrixV07Params, Millis> = Knob {
-    what: "the panic window",
-    place: Place::Fixed("fixed in v0.7.0 (panicWindowDuration)"),
-    default: Some(v07::PANIC_WINDOW),
-    get: |p| Some(&p.panic_window),
-    show: show_dur,
-};
-
-pub const V04_APA_WINDOW: Knob<AibrixV04Params, Millis> = Knob {
-    what: "the APA window",
-    place: Place::Annotation("apa.autoscaling.aibrix.ai/window"),
-    default: Some(v04::APA_WINDOW),
-    get: |p| Some(&p.apa_window),
-    show: show_dur,
-};
-
-pub const V04_STABLE_WINDOW: Knob<AibrixV04Params, Millis> = Knob {
-    what: "the stable window",
-    place: Place::Annotation("kpa.autoscaling.aibrix.ai/stable-window"),
-    default: Some(v04::STABLE_WINDOW),
-    get: |p| Some(&p.stable_window),
-    show: show_dur,
-};
-
-pub const V04_PANIC_WINDOW: Knob<AibrixV04Params, Millis> = Knob {
-    what: "the panic window",
-    place: Place::Annotation("kpa.autoscaling.aibrix.ai/panic-window"),
-    default: Some(v04::PANIC_WINDOW),
-    get: |p| Some(&p.panic_window),
-    show: show_dur,
-};
+// v0.4.0 (`common/context.go`, `scaler/{kpa,apa}.go`).
+knobs! {
+    /// v0.4.0 reads the same key as v0.7.0 (`common/context.go`), with its own default.
+    V04_MAX_SCALE_UP_RATE: AibrixV04Params, f64 = "the max scale-up rate",
+        Annotation("autoscaling.aibrix.ai/max-scale-up-rate"),
+        Some(v04::MAX_SCALE_UP_RATE), |p| Some(&p.max_scale_up_rate), show_num;
+    V04_MAX_SCALE_DOWN_RATE: AibrixV04Params, f64 = "the max scale-down rate",
+        Annotation("autoscaling.aibrix.ai/max-scale-down-rate"),
+        Some(v04::MAX_SCALE_DOWN_RATE), |p| Some(&p.max_scale_down_rate), show_num;
+    V04_UP_FLUCTUATION_TOLERANCE: AibrixV04Params, f64 = "the scale-up tolerance",
+        Annotation("apa.autoscaling.aibrix.ai/up-fluctuation-tolerance"),
+        Some(v04::UP_FLUCTUATION_TOLERANCE), |p| Some(&p.up_fluctuation_tolerance), show_num;
+    V04_DOWN_FLUCTUATION_TOLERANCE: AibrixV04Params, f64 = "the scale-down tolerance",
+        Annotation("apa.autoscaling.aibrix.ai/down-fluctuation-tolerance"),
+        Some(v04::DOWN_FLUCTUATION_TOLERANCE), |p| Some(&p.down_fluctuation_tolerance), show_num;
+    V04_PANIC_THRESHOLD: AibrixV04Params, f64 = "the panic threshold",
+        Annotation("kpa.autoscaling.aibrix.ai/panic-threshold"),
+        Some(v04::PANIC_THRESHOLD), |p| Some(&p.panic_threshold), show_num;
+    V04_SCALE_DOWN_DELAY: AibrixV04Params, Millis = "the scale-down delay",
+        Annotation("kpa.autoscaling.aibrix.ai/scale-down-delay"),
+        Some(v04::SCALE_DOWN_DELAY), |p| Some(&p.scale_down_delay), show_dur;
+    V04_ACTIVATION_SCALE: AibrixV04Params, u32 = "the activation scale",
+        Annotation("kpa.autoscaling.aibrix.ai/activation-scale"),
+        Some(v04::ACTIVATION_SCALE), |p| Some(&p.activation_scale), show_count;
+    V04_APA_WINDOW: AibrixV04Params, Millis = "the APA window",
+        Annotation("apa.autoscaling.aibrix.ai/window"),
+        Some(v04::APA_WINDOW), |p| Some(&p.apa_window), show_dur;
+    V04_STABLE_WINDOW: AibrixV04Params, Millis = "the stable window",
+        Annotation("kpa.autoscaling.aibrix.ai/stable-window"),
+        Some(v04::STABLE_WINDOW), |p| Some(&p.stable_window), show_dur;
+    V04_PANIC_WINDOW: AibrixV04Params, Millis = "the panic window",
+        Annotation("kpa.autoscaling.aibrix.ai/panic-window"),
+        Some(v04::PANIC_WINDOW), |p| Some(&p.panic_window), show_dur;
+}
 
 /// The AIBrix setting of `a` (params `p`) that plays the part of `c`, for `p`'s generation.
 pub fn setting(a: &Autoscaler, p: &AibrixParams, c: Concept) -> Option<Setting> {
@@ -280,6 +180,58 @@ fn band(tol: f64, up_tol: f64, down_tol: f64, target: Option<f64>) -> String {
     }
 }
 
+/// `spec.observeWindowSeconds`: in no release (main only, after v0.7.0).
+pub const OBSERVE_WINDOW_SECONDS: Known = Known::not_read(
+    Path("spec.observeWindowSeconds"),
+    Code::UnknownField,
+    "added after v0.7.0, on main only (commit b7db6193, PR #2522)",
+);
+/// `spec.panicWindowSeconds`: added with [`OBSERVE_WINDOW_SECONDS`].
+pub const PANIC_WINDOW_SECONDS: Known = Known {
+    place: Path("spec.panicWindowSeconds"),
+    ..OBSERVE_WINDOW_SECONDS
+};
+/// `spec.schedules`: in no release (main only, after v0.7.0).
+pub const SCHEDULES: Known = Known::not_read(
+    Path("spec.schedules"),
+    Code::UnknownField,
+    "added after v0.7.0, on main only (commit 0372379c, PR #2529) and is in no release yet",
+);
+/// `spec.targetMetric`: read at the top level by v0.1.x only.
+pub const TOP_LEVEL_TARGET_METRIC: Known = Known::not_read(
+    Path("spec.targetMetric"),
+    Code::UnknownField,
+    "moved into metricsSources by vllm-project/aibrix PR #511 (first released in v0.2.0)",
+)
+.instead("spec.metricsSources[].targetMetric");
+/// `spec.targetValue`: moved with [`TOP_LEVEL_TARGET_METRIC`].
+pub const TOP_LEVEL_TARGET_VALUE: Known = Known {
+    place: Path("spec.targetValue"),
+    instead: Some("spec.metricsSources[].targetValue"),
+    ..TOP_LEVEL_TARGET_METRIC
+};
+/// `spec.subTargetSelector`: added in v0.5.0, so v0.4.0 scales the whole target.
+pub const V04_SUB_TARGET_SELECTOR: Known = Known::not_read(
+    Path("spec.subTargetSelector"),
+    Code::UnknownField,
+    "added in v0.5.0",
+);
+/// `spec.scaleTargetRef`: the workload the output names; the replay does not depend on it.
+const SCALE_TARGET_REF: Known = Known::checked(
+    Path("spec.scaleTargetRef"),
+    "names the scaled workload in the output",
+);
+/// `metricSourceType: domain` (`api/autoscaling/v1alpha1/podautoscaler_types.go`).
+const DOMAIN_SOURCE: Known = Known::checked(
+    Path("spec.metricsSources[].metricSourceType: domain"),
+    "deprecated (\"use EXTERNAL instead\") and read exactly like `external` (deprecated-value)",
+);
+
+/// A Gen-A (≤ v0.4) annotation v0.7.0 ignores, `why`.
+const fn legacy(key: &'static str, why: &'static str) -> Known {
+    Known::not_read(Annotation(key), Code::AibrixIgnoredAnnotation, why)
+}
+
 /// Every AIBrix v0.7.0 knob.
 pub static TABLE_V07: super::Table<AibrixV07Params> = super::Table {
     object: &[&MIN_REPLICAS, &MAX_REPLICAS, &TARGET],
@@ -293,6 +245,34 @@ pub static TABLE_V07: super::Table<AibrixV07Params> = super::Table {
         &SCALE_DOWN_COOLDOWN,
         &FIXED_STABLE_WINDOW,
         &FIXED_PANIC_WINDOW,
+    ],
+    known: &[
+        SCALE_TARGET_REF,
+        DOMAIN_SOURCE,
+        OBSERVE_WINDOW_SECONDS,
+        PANIC_WINDOW_SECONDS,
+        SCHEDULES,
+        TOP_LEVEL_TARGET_METRIC,
+        TOP_LEVEL_TARGET_VALUE,
+        // Gen-A (≤ v0.4) annotations v0.7.0 ignores, with what it reads instead where a key plays
+        // the same part (v0.7.0 reads only the keys of `types/annotations.go`).
+        legacy("kpa.autoscaling.aibrix.ai/scale-down-delay", "v0.7.0 has no scale-down delay; the scale-down cooldown window (default 300s) is the closest setting (it keeps the minimum recommendation of the window, not the maximum)")
+            .instead("autoscaling.aibrix.ai/scale-down-cooldown-window"),
+        legacy("kpa.autoscaling.aibrix.ai/panic-threshold", "same meaning")
+            .instead("autoscaling.aibrix.ai/panic-threshold"),
+        legacy("kpa.autoscaling.aibrix.ai/stable-window", "v0.7.0's stable window is fixed at 180s (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
+        legacy("kpa.autoscaling.aibrix.ai/panic-window", "v0.7.0's panic window is fixed at 60s (panicWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
+        legacy("kpa.autoscaling.aibrix.ai/target-burst-capacity", "v0.7.0 has no burst capacity"),
+        legacy("kpa.autoscaling.aibrix.ai/activation-scale", "v0.7.0 fixes the activation scale at 1"),
+        legacy("apa.autoscaling.aibrix.ai/up-fluctuation-tolerance", "same meaning")
+            .instead("autoscaling.aibrix.ai/scale-up-tolerance"),
+        legacy("apa.autoscaling.aibrix.ai/down-fluctuation-tolerance", "same meaning")
+            .instead("autoscaling.aibrix.ai/scale-down-tolerance"),
+        legacy("apa.autoscaling.aibrix.ai/window", "v0.7.0's APA averages over the fixed 180s stable window (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
+        legacy("autoscaling.aibrix.ai/up-fluctuation-tolerance", "same meaning")
+            .instead("autoscaling.aibrix.ai/scale-up-tolerance"),
+        legacy("autoscaling.aibrix.ai/down-fluctuation-tolerance", "same meaning")
+            .instead("autoscaling.aibrix.ai/scale-down-tolerance"),
     ],
 };
 
@@ -310,5 +290,14 @@ pub static TABLE_V04: super::Table<AibrixV04Params> = super::Table {
         &V04_STABLE_WINDOW,
         &V04_PANIC_WINDOW,
         &V04_APA_WINDOW,
+    ],
+    known: &[
+        SCALE_TARGET_REF,
+        V04_SUB_TARGET_SELECTOR,
+        OBSERVE_WINDOW_SECONDS,
+        PANIC_WINDOW_SECONDS,
+        SCHEDULES,
+        TOP_LEVEL_TARGET_METRIC,
+        TOP_LEVEL_TARGET_VALUE,
     ],
 };

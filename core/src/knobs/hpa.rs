@@ -2,123 +2,56 @@
 //! kube-controller-manager flags. KEDA's generated HPA uses the same table under its own root
 //! ([`super::keda`]).
 
-use super::{show_count, show_dur, show_num, Concept, Knob, Place, Setting};
+use super::Place::{self, Field, Flag};
+use super::{knobs, show_count, show_dur, show_num, Concept, Setting};
 use crate::display::{Dur, Num};
-use crate::model::{Autoscaler, HpaParams, PolicyType, ScalingRules, SelectPolicy};
+use crate::model::{Autoscaler, HpaParams, Millis, PolicyType, ScalingRules, SelectPolicy};
 use crate::span::Origin;
 use crate::upstream::kubernetes as k8s;
 
 /// Where an HPA's fields are written.
 pub const ROOT: &str = "spec.";
 
-pub const MIN_REPLICAS: Knob<Autoscaler, u32> = Knob {
-    what: "minReplicas",
-    place: Place::Field("minReplicas"),
-    default: Some(k8s::MIN_REPLICAS),
-    get: |a| Some(&a.min_replicas),
-    show: show_count,
-};
-
-pub const MAX_REPLICAS: Knob<Autoscaler, u32> = Knob {
-    what: "maxReplicas",
-    place: Place::Field("maxReplicas"),
-    default: None,
-    get: |a| Some(&a.max_replicas),
-    show: show_count,
-};
-
-pub const TARGET: Knob<Autoscaler, f64> = Knob {
-    what: "the target",
-    place: Place::Field("metrics[].*.target"),
-    default: None,
-    get: |a| a.metrics.first().map(|m| &m.target.value),
-    show: show_num,
-};
-
-pub const TOLERANCE_UP_FLAG: Knob<HpaParams, f64> = Knob {
-    what: "the scale-up tolerance",
-    place: Place::Flag("--horizontal-pod-autoscaler-tolerance"),
-    default: Some(k8s::TOLERANCE),
-    get: |p| Some(&p.tolerance_up),
-    show: show_num,
-};
-
-pub const TOLERANCE_DOWN_FLAG: Knob<HpaParams, f64> = Knob {
-    what: "the scale-down tolerance",
-    place: Place::Flag("--horizontal-pod-autoscaler-tolerance"),
-    default: Some(k8s::TOLERANCE),
-    get: |p| Some(&p.tolerance_down),
-    show: show_num,
-};
-
-pub const SCALE_UP_TOLERANCE: Knob<HpaParams, f64> = Knob {
-    what: "the scale-up tolerance",
-    place: Place::Field("behavior.scaleUp.tolerance"),
-    default: Some(k8s::TOLERANCE),
-    get: |p| Some(&p.tolerance_up),
-    show: show_num,
-};
-
-pub const SCALE_DOWN_TOLERANCE: Knob<HpaParams, f64> = Knob {
-    what: "the scale-down tolerance",
-    place: Place::Field("behavior.scaleDown.tolerance"),
-    default: Some(k8s::TOLERANCE),
-    get: |p| Some(&p.tolerance_down),
-    show: show_num,
-};
-
-pub const DOWNSCALE_STABILIZATION_FLAG: Knob<HpaParams, crate::Millis> = Knob {
-    what: "the downscale stabilization window",
-    place: Place::Flag("--horizontal-pod-autoscaler-downscale-stabilization"),
-    default: Some(k8s::DOWNSCALE_STABILIZATION),
-    get: |p| Some(&p.downscale_stabilization),
-    show: show_dur,
-};
-
-pub const SCALE_UP_STABILIZATION: Knob<HpaParams, crate::Millis> = Knob {
-    what: "the scale-up stabilization window",
-    place: Place::Field("behavior.scaleUp.stabilizationWindowSeconds"),
-    default: Some(k8s::SCALE_UP_STABILIZATION),
-    get: |p| {
-        p.behavior
-            .as_ref()
-            .map(|b| &b.scale_up.stabilization_window)
-    },
-    show: show_dur,
-};
-
-pub const SCALE_DOWN_STABILIZATION: Knob<HpaParams, crate::Millis> = Knob {
-    what: "the scale-down stabilization window",
-    place: Place::Field("behavior.scaleDown.stabilizationWindowSeconds"),
-    // Left nil by the API; the controller fills it from its flag.
-    default: Some(k8s::DOWNSCALE_STABILIZATION),
-    get: |p| {
-        p.behavior
-            .as_ref()
-            .map(|b| &b.scale_down.stabilization_window)
-    },
-    show: show_dur,
-};
-
-pub const SCALE_UP_SELECT_POLICY: Knob<HpaParams, SelectPolicy> = Knob {
-    what: "the select policy",
-    place: Place::Field("behavior.scaleUp.selectPolicy"),
-    default: Some(k8s::SELECT_POLICY),
-    get: |p| p.behavior.as_ref().map(|b| &b.scale_up.select_policy),
-    show: show_select,
-};
-
-pub const SCALE_DOWN_SELECT_POLICY: Knob<HpaParams, SelectPolicy> = Knob {
-    what: "the select policy",
-    place: Place::Field("behavior.scaleDown.selectPolicy"),
-    default: Some(k8s::SELECT_POLICY),
-    get: |p| p.behavior.as_ref().map(|b| &b.scale_down.select_policy),
-    show: show_select,
-};
+knobs! {
+    MIN_REPLICAS: Autoscaler, u32 = "minReplicas", Field("minReplicas"),
+        Some(k8s::MIN_REPLICAS), |a| Some(&a.min_replicas), show_count;
+    MAX_REPLICAS: Autoscaler, u32 = "maxReplicas", Field("maxReplicas"),
+        None, |a| Some(&a.max_replicas), show_count;
+    TARGET: Autoscaler, f64 = "the target", Field("metrics[].*.target"),
+        None, |a| a.metrics.first().map(|m| &m.target.value), show_num;
+    TOLERANCE_UP_FLAG: HpaParams, f64 = "the scale-up tolerance",
+        Flag("--horizontal-pod-autoscaler-tolerance"),
+        Some(k8s::TOLERANCE), |p| Some(&p.tolerance_up), show_num;
+    TOLERANCE_DOWN_FLAG: HpaParams, f64 = "the scale-down tolerance",
+        Flag("--horizontal-pod-autoscaler-tolerance"),
+        Some(k8s::TOLERANCE), |p| Some(&p.tolerance_down), show_num;
+    SCALE_UP_TOLERANCE: HpaParams, f64 = "the scale-up tolerance",
+        Field("behavior.scaleUp.tolerance"),
+        Some(k8s::TOLERANCE), |p| Some(&p.tolerance_up), show_num;
+    SCALE_DOWN_TOLERANCE: HpaParams, f64 = "the scale-down tolerance",
+        Field("behavior.scaleDown.tolerance"),
+        Some(k8s::TOLERANCE), |p| Some(&p.tolerance_down), show_num;
+    DOWNSCALE_STABILIZATION_FLAG: HpaParams, Millis = "the downscale stabilization window",
+        Flag("--horizontal-pod-autoscaler-downscale-stabilization"),
+        Some(k8s::DOWNSCALE_STABILIZATION), |p| Some(&p.downscale_stabilization), show_dur;
+    SCALE_UP_STABILIZATION: HpaParams, Millis = "the scale-up stabilization window",
+        Field("behavior.scaleUp.stabilizationWindowSeconds"), Some(k8s::SCALE_UP_STABILIZATION),
+        |p| p.behavior.as_ref().map(|b| &b.scale_up.stabilization_window), show_dur;
+    /// Left nil by the API; the controller fills it from its flag (hence that default).
+    SCALE_DOWN_STABILIZATION: HpaParams, Millis = "the scale-down stabilization window",
+        Field("behavior.scaleDown.stabilizationWindowSeconds"), Some(k8s::DOWNSCALE_STABILIZATION),
+        |p| p.behavior.as_ref().map(|b| &b.scale_down.stabilization_window), show_dur;
+    SCALE_UP_SELECT_POLICY: HpaParams, SelectPolicy = "the select policy",
+        Field("behavior.scaleUp.selectPolicy"), Some(k8s::SELECT_POLICY),
+        |p| p.behavior.as_ref().map(|b| &b.scale_up.select_policy), show_select;
+    SCALE_DOWN_SELECT_POLICY: HpaParams, SelectPolicy = "the select policy",
+        Field("behavior.scaleDown.selectPolicy"), Some(k8s::SELECT_POLICY),
+        |p| p.behavior.as_ref().map(|b| &b.scale_down.select_policy), show_select;
+}
 
 /// Where the scale-up policies are written (a list, not a `Param`: see [`policies`]).
-pub const SCALE_UP_POLICIES: Place = Place::Field("behavior.scaleUp.policies");
-pub const SCALE_DOWN_POLICIES: Place = Place::Field("behavior.scaleDown.policies");
+pub const SCALE_UP_POLICIES: Place = Field("behavior.scaleUp.policies");
+pub const SCALE_DOWN_POLICIES: Place = Field("behavior.scaleDown.policies");
 
 fn show_select(v: &SelectPolicy) -> String {
     match v {
@@ -266,4 +199,5 @@ pub static TABLE: super::Table<HpaParams> = super::Table {
         &SCALE_UP_SELECT_POLICY,
         &SCALE_DOWN_SELECT_POLICY,
     ],
+    known: &[],
 };

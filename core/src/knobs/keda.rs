@@ -1,72 +1,33 @@
 //! KEDA ScaledObject knobs (kedacore/keda v2.18): its own fields, and the HPA it creates, whose
 //! `behavior` is written under `spec.advanced.horizontalPodAutoscalerConfig`.
 
-use super::{show_count, show_dur, show_num, Concept, Knob, Place, Setting};
-use crate::model::{Autoscaler, KedaParams};
+use super::Place::{Annotation, Path};
+use super::{knobs, show_count, show_dur, show_num, Concept, Known, Setting};
+use crate::codes::Code;
+use crate::model::{Autoscaler, KedaParams, Millis};
 use crate::upstream::keda as up;
 
 /// Where the generated HPA's fields are written (see [`super::hpa`]).
 pub const HPA_ROOT: &str = "spec.advanced.horizontalPodAutoscalerConfig.";
 
-pub const MIN_REPLICA_COUNT: Knob<KedaParams, u32> = Knob {
-    what: "minReplicaCount",
-    place: Place::Path("spec.minReplicaCount"),
-    default: Some(up::MIN_REPLICA_COUNT),
-    get: |k| Some(&k.min_replica_count),
-    show: show_count,
-};
-
-pub const MAX_REPLICA_COUNT: Knob<Autoscaler, u32> = Knob {
-    what: "maxReplicas",
-    place: Place::Path("spec.maxReplicaCount"),
-    default: Some(up::MAX_REPLICA_COUNT),
-    get: |a| Some(&a.max_replicas),
-    show: show_count,
-};
-
-pub const TARGET: Knob<Autoscaler, f64> = Knob {
-    what: "the target",
-    place: Place::Path("spec.triggers[].metadata (threshold / value)"),
-    default: None,
-    get: |a| a.metrics.first().map(|m| &m.target.value),
-    show: show_num,
-};
-
-pub const ACTIVATION_THRESHOLD: Knob<Autoscaler, f64> = Knob {
-    what: "the activation threshold",
-    place: Place::Path("spec.triggers[].metadata.activationThreshold"),
-    default: Some(up::ACTIVATION_THRESHOLD),
-    get: |a| {
-        a.metrics
-            .first()
-            .and_then(|m| m.activation_threshold.as_ref())
-    },
-    show: show_num,
-};
-
-pub const COOLDOWN_PERIOD: Knob<KedaParams, crate::Millis> = Knob {
-    what: "the cooldown period",
-    place: Place::Path("spec.cooldownPeriod"),
-    default: Some(up::COOLDOWN_PERIOD),
-    get: |k| Some(&k.cooldown_period),
-    show: show_dur,
-};
-
-pub const POLLING_INTERVAL: Knob<KedaParams, crate::Millis> = Knob {
-    what: "the polling interval",
-    place: Place::Path("spec.pollingInterval"),
-    default: Some(up::POLLING_INTERVAL),
-    get: |k| Some(&k.polling_interval),
-    show: show_dur,
-};
-
-pub const INITIAL_COOLDOWN_PERIOD: Knob<KedaParams, crate::Millis> = Knob {
-    what: "the initial cooldown period",
-    place: Place::Path("spec.initialCooldownPeriod"),
-    default: Some(up::INITIAL_COOLDOWN_PERIOD),
-    get: |k| Some(&k.initial_cooldown_period),
-    show: show_dur,
-};
+knobs! {
+    MIN_REPLICA_COUNT: KedaParams, u32 = "minReplicaCount", Path("spec.minReplicaCount"),
+        Some(up::MIN_REPLICA_COUNT), |k| Some(&k.min_replica_count), show_count;
+    MAX_REPLICA_COUNT: Autoscaler, u32 = "maxReplicas", Path("spec.maxReplicaCount"),
+        Some(up::MAX_REPLICA_COUNT), |a| Some(&a.max_replicas), show_count;
+    TARGET: Autoscaler, f64 = "the target", Path("spec.triggers[].metadata (threshold / value)"),
+        None, |a| a.metrics.first().map(|m| &m.target.value), show_num;
+    ACTIVATION_THRESHOLD: Autoscaler, f64 = "the activation threshold",
+        Path("spec.triggers[].metadata.activationThreshold"), Some(up::ACTIVATION_THRESHOLD),
+        |a| a.metrics.first().and_then(|m| m.activation_threshold.as_ref()), show_num;
+    COOLDOWN_PERIOD: KedaParams, Millis = "the cooldown period", Path("spec.cooldownPeriod"),
+        Some(up::COOLDOWN_PERIOD), |k| Some(&k.cooldown_period), show_dur;
+    POLLING_INTERVAL: KedaParams, Millis = "the polling interval", Path("spec.pollingInterval"),
+        Some(up::POLLING_INTERVAL), |k| Some(&k.polling_interval), show_dur;
+    INITIAL_COOLDOWN_PERIOD: KedaParams, Millis = "the initial cooldown period",
+        Path("spec.initialCooldownPeriod"),
+        Some(up::INITIAL_COOLDOWN_PERIOD), |k| Some(&k.initial_cooldown_period), show_dur;
+}
 
 /// The ScaledObject setting of `a` that plays the part of `c`. KEDA has no on/off switch for
 /// scaling to zero: `minReplicaCount: 0` allows it and `cooldownPeriod` makes it, so both
@@ -90,5 +51,32 @@ pub static TABLE: super::Table<KedaParams> = super::Table {
         &COOLDOWN_PERIOD,
         &POLLING_INTERVAL,
         &INITIAL_COOLDOWN_PERIOD,
+    ],
+    known: &[
+        Known::not_replayed(
+            Path("spec.fallback"),
+            Code::UnsupportedFeature,
+            "Scalelens' metrics never fail",
+        ),
+        Known::not_replayed(
+            Path("spec.advanced.scalingModifiers"),
+            Code::UnsupportedFeature,
+            "a composite metric; each trigger is replayed as its own metric",
+        ),
+        Known::not_replayed(
+            Annotation("autoscaling.keda.sh/paused"),
+            Code::UnsupportedFeature,
+            "pauses the ScaledObject",
+        ),
+        Known::not_replayed(
+            Annotation("autoscaling.keda.sh/paused-replicas"),
+            Code::UnsupportedFeature,
+            "pauses the ScaledObject at a count",
+        ),
+        Known::not_replayed(
+            Path("spec.triggers[].type"),
+            Code::UnsupportedFeature,
+            "trigger types other than prometheus, cpu and memory",
+        ),
     ],
 };

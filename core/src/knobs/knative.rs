@@ -2,130 +2,55 @@
 //! (`autoscaling.knative.dev/*`, under `spec.template.metadata.annotations`) and the cluster's
 //! `config-autoscaler` ConfigMap.
 
-use super::{
-    show_bool, show_count, show_dur, show_num, show_percent, Concept, Knob, Place, Setting,
-};
+use super::Place::{self, Annotation};
+use super::{knobs, show_bool, show_count, show_dur, show_num, show_percent, Concept, Setting};
 use crate::model::{Autoscaler, KnativeParams, Millis};
 use crate::upstream::knative as up;
 
-const CONFIG: &str = "config-autoscaler";
+/// A key of the cluster's `config-autoscaler` ConfigMap.
+const fn config(key: &'static str) -> Place {
+    Place::ConfigMap {
+        name: "config-autoscaler",
+        key,
+    }
+}
 
-pub const MIN_SCALE: Knob<Autoscaler, u32> = Knob {
-    what: "minReplicas",
-    place: Place::Annotation("autoscaling.knative.dev/min-scale"),
-    default: Some(up::MIN_SCALE),
-    get: |a| Some(&a.min_replicas),
-    show: show_count,
-};
-
-pub const MAX_SCALE: Knob<Autoscaler, u32> = Knob {
-    what: "maxReplicas",
-    place: Place::Annotation("autoscaling.knative.dev/max-scale"),
-    default: Some(up::MAX_SCALE),
-    get: |a| Some(&a.max_replicas),
-    show: show_count,
-};
-
-pub const TARGET: Knob<Autoscaler, f64> = Knob {
-    what: "the target",
-    place: Place::Annotation("autoscaling.knative.dev/target"),
-    // `ResolveMetricTarget`: from containerConcurrency or the ConfigMap, times the utilization.
-    default: None,
-    get: |a| a.metrics.first().map(|m| &m.target.value),
-    show: show_num,
-};
-
-pub const WINDOW: Knob<KnativeParams, Millis> = Knob {
-    what: "the stable window",
-    place: Place::Annotation("autoscaling.knative.dev/window"),
-    default: Some(up::STABLE_WINDOW),
-    get: |p| Some(&p.stable_window),
-    show: show_dur,
-};
-
-pub const PANIC_WINDOW_PERCENTAGE: Knob<KnativeParams, f64> = Knob {
-    what: "the panic window",
-    place: Place::Annotation("autoscaling.knative.dev/panic-window-percentage"),
-    default: Some(up::PANIC_WINDOW_PERCENTAGE),
-    get: |p| Some(&p.panic_window_percentage),
-    show: show_percent,
-};
-
-pub const PANIC_THRESHOLD_PERCENTAGE: Knob<KnativeParams, f64> = Knob {
-    what: "the panic threshold",
-    place: Place::Annotation("autoscaling.knative.dev/panic-threshold-percentage"),
-    default: Some(up::PANIC_THRESHOLD_PERCENTAGE),
-    get: |p| Some(&p.panic_threshold_percentage),
-    show: show_percent,
-};
-
-pub const MAX_SCALE_UP_RATE: Knob<KnativeParams, f64> = Knob {
-    what: "the max scale-up rate",
-    place: Place::ConfigMap {
-        name: CONFIG,
-        key: "max-scale-up-rate",
-    },
-    default: Some(up::MAX_SCALE_UP_RATE),
-    get: |p| Some(&p.max_scale_up_rate),
-    show: show_num,
-};
-
-pub const MAX_SCALE_DOWN_RATE: Knob<KnativeParams, f64> = Knob {
-    what: "the max scale-down rate",
-    place: Place::ConfigMap {
-        name: CONFIG,
-        key: "max-scale-down-rate",
-    },
-    default: Some(up::MAX_SCALE_DOWN_RATE),
-    get: |p| Some(&p.max_scale_down_rate),
-    show: show_num,
-};
-
-pub const SCALE_DOWN_DELAY: Knob<KnativeParams, Millis> = Knob {
-    what: "the scale-down delay",
-    place: Place::Annotation("autoscaling.knative.dev/scale-down-delay"),
-    default: Some(up::SCALE_DOWN_DELAY),
-    get: |p| Some(&p.scale_down_delay),
-    show: show_dur,
-};
-
-pub const ACTIVATION_SCALE: Knob<KnativeParams, u32> = Knob {
-    what: "the activation scale",
-    place: Place::Annotation("autoscaling.knative.dev/activation-scale"),
-    default: Some(up::ACTIVATION_SCALE),
-    get: |p| Some(&p.activation_scale),
-    show: show_count,
-};
-
-pub const INITIAL_SCALE: Knob<KnativeParams, u32> = Knob {
-    what: "the initial scale",
-    place: Place::Annotation("autoscaling.knative.dev/initial-scale"),
-    default: Some(up::INITIAL_SCALE),
-    get: |p| Some(&p.initial_scale),
-    show: show_count,
-};
-
-pub const SCALE_TO_ZERO_GRACE_PERIOD: Knob<KnativeParams, Millis> = Knob {
-    what: "the scale-to-zero grace period",
-    place: Place::ConfigMap {
-        name: CONFIG,
-        key: "scale-to-zero-grace-period",
-    },
-    default: Some(up::SCALE_TO_ZERO_GRACE_PERIOD),
-    get: |p| Some(&p.scale_to_zero_grace_period),
-    show: show_dur,
-};
-
-pub const ENABLE_SCALE_TO_ZERO: Knob<KnativeParams, bool> = Knob {
-    what: "scale to zero",
-    place: Place::ConfigMap {
-        name: CONFIG,
-        key: "enable-scale-to-zero",
-    },
-    default: Some(up::ENABLE_SCALE_TO_ZERO),
-    get: |p| Some(&p.enable_scale_to_zero),
-    show: show_bool,
-};
+knobs! {
+    MIN_SCALE: Autoscaler, u32 = "minReplicas", Annotation("autoscaling.knative.dev/min-scale"),
+        Some(up::MIN_SCALE), |a| Some(&a.min_replicas), show_count;
+    MAX_SCALE: Autoscaler, u32 = "maxReplicas", Annotation("autoscaling.knative.dev/max-scale"),
+        Some(up::MAX_SCALE), |a| Some(&a.max_replicas), show_count;
+    /// No default: `ResolveMetricTarget` takes it from containerConcurrency or the ConfigMap,
+    /// times the utilization.
+    TARGET: Autoscaler, f64 = "the target", Annotation("autoscaling.knative.dev/target"),
+        None, |a| a.metrics.first().map(|m| &m.target.value), show_num;
+    WINDOW: KnativeParams, Millis = "the stable window", Annotation("autoscaling.knative.dev/window"),
+        Some(up::STABLE_WINDOW), |p| Some(&p.stable_window), show_dur;
+    PANIC_WINDOW_PERCENTAGE: KnativeParams, f64 = "the panic window",
+        Annotation("autoscaling.knative.dev/panic-window-percentage"),
+        Some(up::PANIC_WINDOW_PERCENTAGE), |p| Some(&p.panic_window_percentage), show_percent;
+    PANIC_THRESHOLD_PERCENTAGE: KnativeParams, f64 = "the panic threshold",
+        Annotation("autoscaling.knative.dev/panic-threshold-percentage"),
+        Some(up::PANIC_THRESHOLD_PERCENTAGE), |p| Some(&p.panic_threshold_percentage), show_percent;
+    MAX_SCALE_UP_RATE: KnativeParams, f64 = "the max scale-up rate", config("max-scale-up-rate"),
+        Some(up::MAX_SCALE_UP_RATE), |p| Some(&p.max_scale_up_rate), show_num;
+    MAX_SCALE_DOWN_RATE: KnativeParams, f64 = "the max scale-down rate", config("max-scale-down-rate"),
+        Some(up::MAX_SCALE_DOWN_RATE), |p| Some(&p.max_scale_down_rate), show_num;
+    SCALE_DOWN_DELAY: KnativeParams, Millis = "the scale-down delay",
+        Annotation("autoscaling.knative.dev/scale-down-delay"),
+        Some(up::SCALE_DOWN_DELAY), |p| Some(&p.scale_down_delay), show_dur;
+    ACTIVATION_SCALE: KnativeParams, u32 = "the activation scale",
+        Annotation("autoscaling.knative.dev/activation-scale"),
+        Some(up::ACTIVATION_SCALE), |p| Some(&p.activation_scale), show_count;
+    INITIAL_SCALE: KnativeParams, u32 = "the initial scale",
+        Annotation("autoscaling.knative.dev/initial-scale"),
+        Some(up::INITIAL_SCALE), |p| Some(&p.initial_scale), show_count;
+    SCALE_TO_ZERO_GRACE_PERIOD: KnativeParams, Millis = "the scale-to-zero grace period",
+        config("scale-to-zero-grace-period"),
+        Some(up::SCALE_TO_ZERO_GRACE_PERIOD), |p| Some(&p.scale_to_zero_grace_period), show_dur;
+    ENABLE_SCALE_TO_ZERO: KnativeParams, bool = "scale to zero", config("enable-scale-to-zero"),
+        Some(up::ENABLE_SCALE_TO_ZERO), |p| Some(&p.enable_scale_to_zero), show_bool;
+}
 
 /// The Knative setting of `a` that plays the part of `c`.
 pub fn setting(a: &Autoscaler, p: &KnativeParams, c: Concept) -> Option<Setting> {
@@ -162,4 +87,5 @@ pub static TABLE: super::Table<KnativeParams> = super::Table {
         &SCALE_TO_ZERO_GRACE_PERIOD,
         &ENABLE_SCALE_TO_ZERO,
     ],
+    known: &[],
 };

@@ -4,7 +4,8 @@
 //!
 //! `explain` asks "which setting is behind this rule" and the analyses ask "which setting would
 //! fix this" through [`setting`], by [`Concept`]: no YAML path is written anywhere else. A new
-//! knob is one [`Knob`] entry in its family's module (and the reader that fills its field).
+//! knob is one row of its family's [`knobs!`] table (and the reader that fills its field); a
+//! setting the reader knows but does not replay is one [`Known`] row of the family's [`Table`].
 
 pub mod aibrix;
 pub mod hpa;
@@ -14,6 +15,7 @@ pub mod kserve;
 
 use std::fmt;
 
+use crate::codes::Code;
 use crate::display::{Dur, Num};
 use crate::model::{Algorithm, Autoscaler, Millis};
 use crate::span::{Origin, Param, Span};
@@ -136,6 +138,28 @@ impl fmt::Display for Place {
     }
 }
 
+/// Declares a family's knobs, one row each:
+///
+/// `NAME: Params, Value = "what", place, default, get, show;`
+///
+/// which is `pub const NAME: Knob<Params, Value>` with those fields (see [`Knob`]): `default`
+/// is an `Option<Fact>`, `get` a closure from the params to their `Option<&Param>`, `show` a
+/// renderer (`show_dur`, `show_num`, ...). Doc comments go before a row.
+macro_rules! knobs {
+    ($($(#[$doc:meta])* $name:ident: $p:ty, $t:ty =
+        $what:literal, $place:expr, $default:expr, $get:expr, $show:expr;)*) => {
+        $($(#[$doc])*
+        pub const $name: $crate::knobs::Knob<$p, $t> = $crate::knobs::Knob {
+            what: $what,
+            place: $place,
+            default: $default,
+            get: $get,
+            show: $show,
+        };)*
+    };
+}
+pub(crate) use knobs;
+
 /// One knob of a family whose effective value is a `Param<T>` in the model `P`.
 pub struct Knob<P: 'static, T: 'static> {
     /// What it is, in words ("the scale-down delay").
@@ -203,10 +227,87 @@ impl<P, T: Copy + Sync> KnobInfo<P> for Knob<P, T> {
     }
 }
 
-/// One family's table: the knobs read from the autoscaler object and those of its params.
+/// One family's table: the knobs read from the autoscaler object and those of its params, and
+/// the settings its reader knows that no knob replays.
 pub struct Table<P: 'static> {
     pub object: &'static [&'static dyn KnobInfo<Autoscaler>],
     pub params: &'static [&'static dyn KnobInfo<P>],
+    pub known: &'static [Known],
+}
+
+/// What the reader does with a setting that is not replayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Read and checked (a diagnostic when it is wrong); the replay does not use it. The words
+    /// say what it is read for.
+    Checked(&'static str),
+    /// The release replayed does not read it; the reader flags it with `code`, saying `why`.
+    NotRead { code: Code, why: &'static str },
+    /// The controller reads it but the replay does not model it; the reader flags it with
+    /// `code`, saying `why`.
+    NotReplayed { code: Code, why: &'static str },
+}
+
+/// A setting a family's reader knows that no knob replays: where it is written and what the
+/// reader does with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Known {
+    pub place: Place,
+    pub status: Status,
+    /// What the release replayed reads instead, when a setting plays the same part.
+    pub instead: Option<&'static str>,
+}
+
+impl Known {
+    /// Read and checked only, for `words`.
+    pub const fn checked(place: Place, words: &'static str) -> Known {
+        Known {
+            place,
+            status: Status::Checked(words),
+            instead: None,
+        }
+    }
+
+    /// Not read by the release replayed: flagged with `code`, `why`.
+    pub const fn not_read(place: Place, code: Code, why: &'static str) -> Known {
+        Known {
+            place,
+            status: Status::NotRead { code, why },
+            instead: None,
+        }
+    }
+
+    /// Read by the controller, not modelled by the replay: flagged with `code`, `why`.
+    pub const fn not_replayed(place: Place, code: Code, why: &'static str) -> Known {
+        Known {
+            place,
+            status: Status::NotReplayed { code, why },
+            instead: None,
+        }
+    }
+
+    /// The same, naming the setting the release reads instead.
+    pub const fn instead(self, setting: &'static str) -> Known {
+        Known {
+            instead: Some(setting),
+            ..self
+        }
+    }
+
+    /// Why the release replayed does not read it (`None` when it does).
+    pub fn not_read_why(&self) -> Option<&'static str> {
+        match self.status {
+            Status::NotRead { why, .. } => Some(why),
+            Status::Checked(_) | Status::NotReplayed { .. } => None,
+        }
+    }
+}
+
+impl<P> Table<P> {
+    /// The row of a setting its reader knows but does not replay, by its key ([`Place::key`]).
+    pub fn known(&self, key: &str) -> Option<&'static Known> {
+        self.known.iter().find(|k| k.place.key() == key)
+    }
 }
 
 /// A knob's effective value in one autoscaler: what it is, where it is set, its value in words,

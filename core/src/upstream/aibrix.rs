@@ -2,82 +2,59 @@
 //! its release tag. `V04` is v0.4.0 (Gen A: `scaler/{kpa,apa}.go`), `V07` is v0.7.0 (Gen B:
 //! `algorithm/*.go`, `context/context.go`). A fact of one generation is never used by the other.
 
-use super::{Fact, Project, Source};
+use super::{Fact, Project, Release, Source};
 use crate::model::{Millis, MINUTE, SECOND};
+
+/// A file of the PodAutoscaler controller (`pkg/controller/podautoscaler/`, the directory
+/// every generation keeps it in) at release `$at`, and the symbol in it.
+macro_rules! controller {
+    ($at:expr, $file:literal, $symbol:literal) => {
+        $at.file(concat!("pkg/controller/podautoscaler/", $file), $symbol)
+    };
+}
 
 /// AIBrix v0.7.0 (Gen B).
 pub mod v07 {
     use super::*;
 
-    const TAG: &str = "v0.7.0";
+    /// Every fact of this generation is read at this release.
+    const AT: Release = Project::Aibrix.at("v0.7.0");
 
     /// Scaling-context defaults (`NewBaseScalingContext`).
-    pub static CONTEXT: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/context/context.go",
-        "NewBaseScalingContext",
-        TAG,
-    );
+    pub static CONTEXT: Source = controller!(AT, "context/context.go", "NewBaseScalingContext");
     /// The fixed metric windows (`stableWindowDuration`, `panicWindowDuration`).
-    pub static WINDOWS: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/metrics/client.go",
-        "stableWindowDuration, panicWindowDuration",
-        TAG,
+    pub static WINDOWS: Source = controller!(
+        AT,
+        "metrics/client.go",
+        "stableWindowDuration, panicWindowDuration"
     );
     /// The controller: resync interval and the min/max guards (`computeScaleDecision`).
-    pub static CONTROLLER: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/podautoscaler_controller.go",
-        "DefaultResyncInterval",
-        TAG,
-    );
+    pub static CONTROLLER: Source =
+        controller!(AT, "podautoscaler_controller.go", "DefaultResyncInterval");
     /// `minReplicas` when unset (`computeScaleDecision`).
-    pub static BOUNDS: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/podautoscaler_controller.go",
-        "computeScaleDecision",
-        TAG,
-    );
+    pub static BOUNDS: Source =
+        controller!(AT, "podautoscaler_controller.go", "computeScaleDecision");
     /// The KPA's activation scale: a constant, no setting changes it.
-    pub static ACTIVATION: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/context/context.go",
-        "DefaultActivationScale",
-        TAG,
-    );
+    pub static ACTIVATION: Source = controller!(AT, "context/context.go", "DefaultActivationScale");
     /// How an `external` / `domain` source is fetched: `fetchFromGPUOptimizer` asks
     /// `FetchTypedMetric` (`pkg/metrics/engine_fetcher.go`) for the metric under engine
     /// `"external"`, which no entry of the registry (`pkg/metrics/metrics.go` `Metrics`) maps, and
     /// returns 0 with a warning when that fails; without an endpoint,
     /// `fetchFromK8sExternalMetrics` is "not implemented yet".
-    pub static EXTERNAL_FETCH: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/metrics/fetcher.go",
-        "fetchFromGPUOptimizer",
-        TAG,
-    );
+    pub static EXTERNAL_FETCH: Source =
+        controller!(AT, "metrics/fetcher.go", "fetchFromGPUOptimizer");
     /// The admission webhook: exactly one metricsSource; `external`/`domain` need an endpoint.
-    pub static WEBHOOK: Source = Source::new(
-        Project::Aibrix,
+    pub static WEBHOOK: Source = AT.file(
         "pkg/webhook/podautoscaler_webhook.go",
         "validatePodAutoscaler",
-        TAG,
     );
     /// `MetricSourceType` (`DOMAIN` is `+deprecated`: "use EXTERNAL instead").
-    pub static TYPES: Source = Source::new(
-        Project::Aibrix,
+    pub static TYPES: Source = AT.file(
         "api/autoscaling/v1alpha1/podautoscaler_types.go",
         "MetricSourceType",
-        TAG,
     );
     /// The HPA the HPA strategy creates (`makeHPAWithBounds`).
-    pub static HPA: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/hpa_resources.go",
-        "",
-        TAG,
-    );
+    pub static HPA: Source = controller!(AT, "hpa_resources.go", "");
 
     pub const MAX_SCALE_UP_RATE: Fact<f64> = Fact::new(2.0, &CONTEXT);
     pub const MAX_SCALE_DOWN_RATE: Fact<f64> = Fact::new(2.0, &CONTEXT);
@@ -116,43 +93,20 @@ pub mod v07 {
 pub mod v04 {
     use super::*;
 
-    const TAG: &str = "v0.4.0";
+    /// Every fact of this generation is read at this release.
+    const AT: Release = Project::Aibrix.at("v0.4.0");
 
     /// Base scaling context (`NewBaseScalingContext`).
-    pub static BASE: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/common/context.go",
-        "NewBaseScalingContext",
-        TAG,
-    );
+    pub static BASE: Source = controller!(AT, "common/context.go", "NewBaseScalingContext");
     /// KPA scaling context (`NewKpaScalingContext`).
-    pub static KPA: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/scaler/kpa.go",
-        "NewKpaScalingContext",
-        TAG,
-    );
+    pub static KPA: Source = controller!(AT, "scaler/kpa.go", "NewKpaScalingContext");
     /// APA scaling context (`NewApaScalingContext`).
-    pub static APA: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/scaler/apa.go",
-        "NewApaScalingContext",
-        TAG,
-    );
+    pub static APA: Source = controller!(AT, "scaler/apa.go", "NewApaScalingContext");
     /// The controller: resync interval.
-    pub static CONTROLLER: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/podautoscaler_controller.go",
-        "resyncInterval",
-        TAG,
-    );
+    pub static CONTROLLER: Source =
+        controller!(AT, "podautoscaler_controller.go", "resyncInterval");
     /// `minReplicas` when unset (`reconcileCustomPA`).
-    pub static BOUNDS: Source = Source::new(
-        Project::Aibrix,
-        "pkg/controller/podautoscaler/podautoscaler_controller.go",
-        "reconcileCustomPA",
-        TAG,
-    );
+    pub static BOUNDS: Source = controller!(AT, "podautoscaler_controller.go", "reconcileCustomPA");
 
     pub const MAX_SCALE_UP_RATE: Fact<f64> = Fact::new(2.0, &BASE);
     pub const MAX_SCALE_DOWN_RATE: Fact<f64> = Fact::new(2.0, &BASE);

@@ -1,34 +1,19 @@
 //! KEDA (kedacore/keda v2.18): ScaledObject defaults.
 
-use super::{Fact, Project, Source};
+use super::{Fact, Project, Release, Source};
 use crate::model::{Millis, SECOND};
 
-const TAG: &str = "v2.18";
+/// Every fact of this module is read at this release.
+const AT: Release = Project::Keda.at("v2.18");
 
 /// `ScaledObject` field defaults.
-pub static TYPES: Source = Source::new(
-    Project::Keda,
-    "apis/keda/v1alpha1/scaledobject_types.go",
-    "",
-    TAG,
-);
+pub static TYPES: Source = AT.file("apis/keda/v1alpha1/scaledobject_types.go", "");
 /// The scale executor (`minReplicaCount` when unset).
-pub static EXECUTOR: Source = Source::new(
-    Project::Keda,
-    "pkg/scaling/executor/scale_executor.go",
-    "",
-    TAG,
-);
+pub static EXECUTOR: Source = AT.file("pkg/scaling/executor/scale_executor.go", "");
 /// The HPA KEDA creates.
-pub static HPA: Source = Source::new(
-    Project::Keda,
-    "controllers/keda/hpa.go",
-    "defaultHPAMaxReplicas",
-    TAG,
-);
+pub static HPA: Source = AT.file("controllers/keda/hpa.go", "defaultHPAMaxReplicas");
 /// The prometheus scaler (`activationThreshold`).
-pub static PROMETHEUS_SCALER: Source =
-    Source::new(Project::Keda, "pkg/scalers/prometheus_scaler.go", "", TAG);
+pub static PROMETHEUS_SCALER: Source = AT.file("pkg/scalers/prometheus_scaler.go", "");
 
 pub static SOURCES: &[&Source] = &[&TYPES, &EXECUTOR, &HPA, &PROMETHEUS_SCALER];
 

@@ -1,46 +1,22 @@
 //! Knative Serving (knative/serving v1.20): `config-autoscaler` defaults, annotation limits and
 //! the autoscaler's fixed intervals.
 
-use super::{Fact, Project, Source};
+use super::{Fact, Project, Release, Source};
 use crate::model::{Aggregation, KnativeMetric, Millis, SECOND};
 
-const TAG: &str = "v1.20";
+/// Every fact of this module is read at this release.
+const AT: Release = Project::Knative.at("v1.20");
 
 /// `config-autoscaler` defaults.
-pub static CONFIG: Source = Source::new(
-    Project::Knative,
-    "pkg/autoscaler/config/config.go",
-    "defaultConfig",
-    TAG,
-);
+pub static CONFIG: Source = AT.file("pkg/autoscaler/config/config.go", "defaultConfig");
 /// Annotation keys, limits and per-revision defaults.
-pub static REGISTER: Source = Source::new(
-    Project::Knative,
-    "pkg/apis/autoscaling/register.go",
-    "",
-    TAG,
-);
+pub static REGISTER: Source = AT.file("pkg/apis/autoscaling/register.go", "");
 /// The PodAutoscaler's default metric.
-pub static PA_DEFAULTS: Source = Source::new(
-    Project::Knative,
-    "pkg/apis/autoscaling/v1alpha1/pa_defaults.go",
-    "",
-    TAG,
-);
+pub static PA_DEFAULTS: Source = AT.file("pkg/apis/autoscaling/v1alpha1/pa_defaults.go", "");
 /// The decider tick.
-pub static MULTISCALER: Source = Source::new(
-    Project::Knative,
-    "pkg/autoscaler/scaling/multiscaler.go",
-    "tickInterval",
-    TAG,
-);
+pub static MULTISCALER: Source = AT.file("pkg/autoscaler/scaling/multiscaler.go", "tickInterval");
 /// The metric collector's scrape period.
-pub static COLLECTOR: Source = Source::new(
-    Project::Knative,
-    "pkg/autoscaler/metrics/collector.go",
-    "scrapeTickInterval",
-    TAG,
-);
+pub static COLLECTOR: Source = AT.file("pkg/autoscaler/metrics/collector.go", "scrapeTickInterval");
 
 pub static SOURCES: &[&Source] = &[&CONFIG, &REGISTER, &PA_DEFAULTS, &MULTISCALER, &COLLECTOR];
 
@@ -152,12 +128,8 @@ pub fn params() -> crate::model::KnativeParams {
 /// metrics only when `target` is written (cpu: `Utilization ceil(target)`; memory: `AverageValue
 /// target MiB`; another metric: a `Pods` metric, `AverageValue int64(target)`), and both
 /// stabilization windows from `window` when written. Unchanged from v1.18 to v1.23.
-pub static HPA_RESOURCES: Source = Source::new(
-    Project::Knative,
-    "pkg/reconciler/autoscaling/hpa/resources/hpa.go",
-    "MakeHPA",
-    TAG,
-);
+pub static HPA_RESOURCES: Source =
+    AT.file("pkg/reconciler/autoscaling/hpa/resources/hpa.go", "MakeHPA");
 
 /// The sources the HPA class adds (chained into [`super::all_sources`]).
 pub static HPA_CLASS_SOURCES: &[&Source] = &[&HPA_RESOURCES];

@@ -5,65 +5,47 @@
 //! since v0.16.0, the deployment-mode names `Knative` / `Standard` arrived in v0.16.0 and the
 //! `LLMInferenceService` `scaling` block in v0.17.0 (docs/research/kserve-hpa.md, C).
 
-use super::{Fact, Project, Source};
+use super::{Fact, Project, Release, Source};
 use crate::model::{Millis, SECOND};
 
 /// The release every KServe fact is read at.
 pub const TAG: &str = "v0.20.0";
+/// Every fact of this module is read at this release.
+const AT: Release = Project::Kserve.at(TAG);
 
 /// `DefaultMinReplicas`, `DefaultCPUUtilization`, `DefaultAutoscalerClass`, the deployment
 /// modes (`ParseDeploymentMode`) and the annotation keys.
-pub static CONSTANTS: Source = Source::new(Project::Kserve, "pkg/constants/constants.go", "", TAG);
+pub static CONSTANTS: Source = AT.file("pkg/constants/constants.go", "");
 /// The `InferenceService` component fields (`ComponentExtensionSpec`).
-pub static COMPONENT: Source = Source::new(
-    Project::Kserve,
+pub static COMPONENT: Source = AT.file(
     "pkg/apis/serving/v1beta1/component.go",
     "ComponentExtensionSpec",
-    TAG,
 );
 /// The shipped `inferenceservice-config` ConfigMap (`deploy.defaultDeploymentMode`, the
 /// `autoscaler` stabilization windows KServe writes on a ScaledObject).
-pub static CONFIG_MAP: Source = Source::new(
-    Project::Kserve,
-    "config/configmap/inferenceservice.yaml",
-    "",
-    TAG,
-);
+pub static CONFIG_MAP: Source = AT.file("config/configmap/inferenceservice.yaml", "");
 /// The annotations KServe writes on the Knative Service it creates.
-pub static KSVC_ANNOTATIONS: Source = Source::new(
-    Project::Kserve,
+pub static KSVC_ANNOTATIONS: Source = AT.file(
     "pkg/controller/v1alpha1/utils/utils.go",
     "SetAutoScalingAnnotations",
-    TAG,
 );
 /// The HPA KServe creates in Standard mode.
-pub static HPA_RECONCILER: Source = Source::new(
-    Project::Kserve,
+pub static HPA_RECONCILER: Source = AT.file(
     "pkg/controller/v1beta1/inferenceservice/reconcilers/hpa/hpa_reconciler.go",
     "createHPA",
-    TAG,
 );
 /// The KEDA ScaledObject KServe creates in Standard mode with `autoscalerClass: keda`.
-pub static KEDA_RECONCILER: Source = Source::new(
-    Project::Kserve,
+pub static KEDA_RECONCILER: Source = AT.file(
     "pkg/controller/v1beta1/inferenceservice/reconcilers/keda/keda_reconciler.go",
     "createKedaScaledObject",
-    TAG,
 );
 /// The webhook's checks of the autoscaling fields.
-pub static VALIDATION: Source = Source::new(
-    Project::Kserve,
+pub static VALIDATION: Source = AT.file(
     "pkg/apis/serving/v1beta1/inference_service_validation.go",
     "validateAutoScalingCompExtension",
-    TAG,
 );
 /// The `LLMInferenceService` HPA / ScaledObject on `wva_desired_replicas`.
-pub static LLM_SCALING: Source = Source::new(
-    Project::Kserve,
-    "pkg/controller/v1alpha2/llmisvc/scaling.go",
-    "",
-    TAG,
-);
+pub static LLM_SCALING: Source = AT.file("pkg/controller/v1alpha2/llmisvc/scaling.go", "");
 
 pub static SOURCES: &[&Source] = &[
     &CONSTANTS,

@@ -1,38 +1,25 @@
 //! Kubernetes HPA (kubernetes/kubernetes v1.34): controller flag defaults, API defaults of
 //! `autoscaling/v1` and `autoscaling/v2`, and the controller's fixed constants.
 
-use super::{Fact, Project, Source};
+use super::{Fact, Project, Release, Source};
 use crate::model::{Millis, SECOND};
 
-const TAG: &str = "v1.34";
+/// Every fact of this module is read at this release.
+const AT: Release = Project::Kubernetes.at("v1.34");
 
 /// kube-controller-manager `--horizontal-pod-autoscaler-*` flag defaults.
-pub static FLAGS: Source = Source::new(
-    Project::Kubernetes,
+pub static FLAGS: Source = AT.file(
     "pkg/controller/podautoscaler/config/v1alpha1/defaults.go",
     "RecommendedDefaultHPAControllerConfiguration",
-    TAG,
 );
 /// `autoscaling/v2` API defaults (minReplicas, metrics, behavior).
-pub static V2_DEFAULTS: Source = Source::new(
-    Project::Kubernetes,
-    "pkg/apis/autoscaling/v2/defaults.go",
-    "",
-    TAG,
-);
+pub static V2_DEFAULTS: Source = AT.file("pkg/apis/autoscaling/v2/defaults.go", "");
 /// `autoscaling/v1` API defaults (targetCPUUtilizationPercentage).
-pub static V1_DEFAULTS: Source = Source::new(
-    Project::Kubernetes,
-    "pkg/apis/autoscaling/v1/defaults.go",
-    "",
-    TAG,
-);
+pub static V1_DEFAULTS: Source = AT.file("pkg/apis/autoscaling/v1/defaults.go", "");
 /// The legacy (no `behavior`) scale-up limit.
-pub static LEGACY_SCALE_UP: Source = Source::new(
-    Project::Kubernetes,
+pub static LEGACY_SCALE_UP: Source = AT.file(
     "pkg/controller/podautoscaler/horizontal.go",
     "scaleUpLimitFactor, scaleUpLimitMinimum",
-    TAG,
 );
 
 pub static SOURCES: &[&Source] = &[&FLAGS, &V2_DEFAULTS, &V1_DEFAULTS, &LEGACY_SCALE_UP];

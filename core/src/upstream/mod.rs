@@ -43,6 +43,11 @@ impl Project {
         }
     }
 
+    /// Its release `tag` (`v1.34`, `v0.7.0`, ...), which each [`Source`] of it cites.
+    pub const fn at(self, tag: &'static str) -> Release {
+        Release { project: self, tag }
+    }
+
     /// The git tag of the release a [`Source::tag`] names, in [`Project::repo`]: Kubernetes and
     /// KEDA tag patch releases and Scalelens cites their minor release (`v1.34` → `v1.34.0`,
     /// `v2.18` → `v2.18.0`, the first release of that line); Knative Serving prefixes its tags
@@ -92,6 +97,21 @@ impl Source {
             symbol,
             tag,
         }
+    }
+}
+
+/// A project's release: what every [`Source`] of one upstream module shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Release {
+    pub project: Project,
+    /// The release replayed (`v1.34`, `v0.7.0`, ...).
+    pub tag: &'static str,
+}
+
+impl Release {
+    /// The file `path` of this release, and the `symbol` in it (`""` when the file is enough).
+    pub const fn file(self, path: &'static str, symbol: &'static str) -> Source {
+        Source::new(self.project, path, symbol, self.tag)
     }
 }
 

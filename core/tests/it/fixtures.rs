@@ -14,6 +14,17 @@ fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
+/// One bench/property fixture per replayed algorithm (the property tests add the seed example).
+pub const ALGORITHM_FIXTURES: [&str; 7] = [
+    "knative-kpa",
+    "aibrix-kpa",
+    "aibrix-apa",
+    "aibrix-kpa-v04",
+    "aibrix-apa-v04",
+    "hpa",
+    "keda",
+];
+
 /// The YAML of a bench/property fixture: the product examples (`examples/`) for the families
 /// they show, `tests/testdata/bench/` for the others.
 fn fixture_path(name: &str) -> String {

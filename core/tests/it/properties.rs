@@ -2,27 +2,23 @@
 //! sets stays within [minReplicas, maxReplicas] (or 0 where scale-to-zero applies), nothing
 //! panics, and the same input gives the same timeline.
 
-use crate::fixtures::{fixture_autoscaler, one_autoscaler, read_testdata};
+use crate::fixtures::{fixture_autoscaler, one_autoscaler, read_testdata, ALGORITHM_FIXTURES};
 use proptest::prelude::*;
 use scalelens_core::demand::DemandSeries;
 use scalelens_core::model::{Algorithm, Autoscaler};
 use scalelens_core::sim::{simulate, SimOptions};
 
-const FIXTURES: [&str; 8] = [
-    "knative-kpa",
-    "aibrix-kpa",
-    "aibrix-apa",
-    "aibrix-kpa-v04",
-    "aibrix-apa-v04",
-    "hpa",
-    "keda",
-    "seed",
-];
+/// The fixtures: every algorithm's, then the seed example.
+const FIXTURES: usize = ALGORITHM_FIXTURES.len() + 1;
+
+/// The name of fixture `i` (`i` < [`FIXTURES`]).
+fn name(i: usize) -> &'static str {
+    ALGORITHM_FIXTURES.get(i).copied().unwrap_or("seed")
+}
 
 fn autoscalers() -> Vec<Autoscaler> {
-    FIXTURES
-        .iter()
-        .map(|f| match *f {
+    (0..FIXTURES)
+        .map(|i| match name(i) {
             "seed" => one_autoscaler(&read_testdata(
                 "examples/seed-kpa-gpu-cache/autoscaler.yaml",
             )),
@@ -65,7 +61,7 @@ proptest! {
 
     #[test]
     fn replicas_stay_within_bounds(
-        which in 0..FIXTURES.len(),
+        which in 0..FIXTURES,
         demand in demand_strategy(),
         startup_s in 0u64..300,
         initial_frac in 0.0..1.0f64,
@@ -81,20 +77,20 @@ proptest! {
             max_evaluations: None,
         };
         let out = simulate(a, &demand, &opts);
-        prop_assert!(!out.timeline.is_empty(), "{}: no evaluation", FIXTURES[which]);
+        prop_assert!(!out.timeline.is_empty(), "{}: no evaluation", name(which));
         let lo = floor(a);
         for e in &out.timeline {
             prop_assert!(
                 e.desired >= lo && e.desired <= a.max_replicas.value,
                 "{}: desired {} outside [{lo}, {}] at t={} ({})",
-                FIXTURES[which], e.desired, a.max_replicas.value, e.t, e.reason
+                name(which), e.desired, a.max_replicas.value, e.t, e.reason
             );
             prop_assert!(e.ready <= e.replicas.max(e.ready));
         }
     }
 
     #[test]
-    fn same_input_same_timeline(which in 0..FIXTURES.len(), demand in demand_strategy()) {
+    fn same_input_same_timeline(which in 0..FIXTURES, demand in demand_strategy()) {
         let a = &autoscalers()[which];
         let opts = SimOptions { initial_replicas: None, pod_startup: None, duration: None, max_evaluations: None };
         let one = format!("{:?}", simulate(a, &demand, &opts));
@@ -104,7 +100,7 @@ proptest! {
 
     #[test]
     fn any_initial_replicas_and_startup_never_panic(
-        which in 0..FIXTURES.len(),
+        which in 0..FIXTURES,
         demand in demand_strategy(),
         initial in 0u32..2000,
         startup_s in prop_oneof![Just(0u64), 0u64..100_000],

@@ -23,18 +23,27 @@ fn recorded(project: &str, tag: &str) -> Option<BTreeSet<String>> {
     )
 }
 
+/// The name of `project`'s recorded file lists (`core/tests/testdata/upstream/<name>-<tag>.txt`):
+/// none for kubernetes/kubernetes (no stored snapshot to list) and for Scalelens' own stand-ins
+/// (they cite no upstream file).
+fn listed(project: Project) -> Option<&'static str> {
+    match project {
+        Project::Aibrix => Some("aibrix"),
+        Project::Knative => Some("knative"),
+        Project::Keda => Some("keda"),
+        Project::Kserve => Some("kserve"),
+        Project::Kubernetes | Project::Scalelens => None,
+    }
+}
+
 /// The docs site links each source to its file at `Project::git_tag`: that must be the tag the
 /// recorded file list was taken at (its first line, `# git ls-tree -r --name-only TAG -- ...`).
 #[test]
 fn source_links_use_the_recorded_tags() {
     let mut checked = 0;
     for s in upstream::all_sources() {
-        let project = match s.project {
-            Project::Aibrix => "aibrix",
-            Project::Knative => "knative",
-            Project::Keda => "keda",
-            Project::Kserve => "kserve",
-            Project::Kubernetes | Project::Scalelens => continue,
+        let Some(project) = listed(s.project) else {
+            continue;
         };
         let Some(text) = recorded_text(project, s.tag) else {
             continue; // every_cited_source_exists_at_its_tag reports it
@@ -72,14 +81,8 @@ fn every_cited_source_exists_at_its_tag() {
     let mut checked = 0;
     let mut unlisted = Vec::new();
     for s in upstream::all_sources() {
-        let project = match s.project {
-            Project::Aibrix => "aibrix",
-            Project::Knative => "knative",
-            Project::Keda => "keda",
-            Project::Kserve => "kserve",
-            // No stored snapshot of kubernetes/kubernetes to list; Scalelens' own stand-ins cite
-            // no upstream file.
-            Project::Kubernetes | Project::Scalelens => continue,
+        let Some(project) = listed(s.project) else {
+            continue;
         };
         match recorded(project, s.tag) {
             Some(files) => {

@@ -108,6 +108,23 @@ pub fn clear_storage() {
 
 /// An HPA named `name` (`requests_in_flight`, 10 per pod, 1 to 20 replicas, 15 s sync period).
 pub fn hpa(name: &str) -> String {
+    hpa_with(
+        name,
+        20,
+        "    - type: Pods
+      pods:
+        metric:
+          name: requests_in_flight
+        target:
+          type: AverageValue
+          averageValue: \"10\"
+",
+    )
+}
+
+/// An HPA named `name` on a `web` Deployment, 1 to `max` replicas, with the `metrics` list
+/// items given (indented under `spec.metrics`).
+pub fn hpa_with(name: &str, max: u32, metrics: &str) -> String {
     format!(
         "apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -119,16 +136,9 @@ spec:
     kind: Deployment
     name: web
   minReplicas: 1
-  maxReplicas: 20
+  maxReplicas: {max}
   metrics:
-    - type: Pods
-      pods:
-        metric:
-          name: requests_in_flight
-        target:
-          type: AverageValue
-          averageValue: \"10\"
-"
+{metrics}"
     )
 }
 

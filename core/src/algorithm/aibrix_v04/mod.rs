@@ -66,16 +66,6 @@ struct MetricSpec {
     whole_workload: bool,
 }
 
-fn clamp_reason(value: u32, min: u32, max: u32) -> Option<(u32, Reason)> {
-    if value < min {
-        Some((min, Reason::MinReplicas { min }))
-    } else if value > max {
-        Some((max, Reason::MaxReplicas { max }))
-    } else {
-        None
-    }
-}
-
 impl AibrixV04Controller {
     /// The v0.4.0 controller for `autoscaler` with its scaling context `p`: the APA when
     /// `apa`, else the KPA.
@@ -125,17 +115,6 @@ impl AibrixV04Controller {
             next: 0,
         }
     }
-
-    fn keep(current: u32, desired: u32, reason: Reason) -> Decision {
-        Decision {
-            observed: f64::NAN,
-            desired_raw: current,
-            desired,
-            mode: Mode::Stable,
-            reason,
-        }
-    }
-
     /// The metric count (before the controller clamp): `(observed, raw, desired, mode, reason)`,
     /// or `None` when `Scale` is invalid (empty window, no ready pod for APA).
     fn metric_count(&mut self, view: &ClusterView<'_>) -> Option<(f64, u32, u32, Mode, Reason)> {
@@ -248,19 +227,17 @@ impl Controller for AibrixV04Controller {
         self.next = view.t.saturating_add(self.resync.max(1));
         let current = view.replicas;
         let (min, max) = (self.min, self.max);
-        if current == 0 && min != 0 {
-            return Some(Self::keep(current, 0, Reason::ScalingDisabledAtZero));
-        }
-        if current > max {
-            return Some(Self::keep(current, max, Reason::MaxReplicas { max }));
-        }
-        if current < min {
-            return Some(Self::keep(current, min, Reason::MinReplicas { min }));
+        if let Some(d) = Decision::aibrix_bounds(current, min, max) {
+            return Some(d);
         }
         let Some((observed, raw, desired, mode, reason)) = self.metric_count(view) else {
-            return Some(Self::keep(current, current, Reason::NoMetrics));
+            return Some(Decision::without_metric(
+                current,
+                current,
+                Reason::NoMetrics,
+            ));
         };
-        let (desired, reason) = clamp_reason(desired, min, max).unwrap_or((desired, reason));
+        let (desired, reason) = Reason::clamp(desired, min, max).unwrap_or((desired, reason));
         Some(Decision {
             observed,
             desired_raw: raw,
