@@ -5,6 +5,7 @@
 use super::Place::{self, Annotation};
 use super::{knobs, show_bool, show_count, show_dur, show_num, show_percent, Concept, Setting};
 use crate::model::{Autoscaler, KnativeParams, Millis};
+use crate::span::Origin;
 use crate::upstream::knative as up;
 
 /// A key of the cluster's `config-autoscaler` ConfigMap.
@@ -52,12 +53,33 @@ knobs! {
         Some(up::ENABLE_SCALE_TO_ZERO), |p| Some(&p.enable_scale_to_zero), show_bool;
 }
 
+/// The target as Knative uses it: the written (or default) total times the target utilization
+/// (`ResolveMetricTarget`), so "7 (= 10 × 70% utilization, …)" rather than a 7 credited to the
+/// `"10"` alone.
+fn target(a: &Autoscaler, p: &KnativeParams) -> Option<Setting> {
+    let mut s = TARGET.setting(a)?;
+    let u = p.target_utilization;
+    if u.value != 1.0 {
+        let from = match u.origin {
+            Origin::Yaml { line, column, .. } => format!("line {line}:{column}"),
+            Origin::Default { source } => format!("upstream default: {source}"),
+        };
+        s.value = format!(
+            "{} (= {} × {} utilization, {from})",
+            s.value,
+            show_num(&p.target.value),
+            show_percent(&(u.value * 100.0))
+        );
+    }
+    Some(s)
+}
+
 /// The Knative setting of `a` that plays the part of `c`.
 pub fn setting(a: &Autoscaler, p: &KnativeParams, c: Concept) -> Option<Setting> {
     match c {
         Concept::MinReplicas => MIN_SCALE.setting(a),
         Concept::MaxReplicas => MAX_SCALE.setting(a),
-        Concept::Target => TARGET.setting(a),
+        Concept::Target => target(a, p),
         Concept::StableWindow => WINDOW.setting(p),
         Concept::PanicWindow => PANIC_WINDOW_PERCENTAGE.setting(p),
         Concept::PanicThreshold => PANIC_THRESHOLD_PERCENTAGE.setting(p),

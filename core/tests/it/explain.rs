@@ -204,3 +204,49 @@ fn desired_raw_is_the_metric_count_before_rate_limits() {
         .expect("an evaluation at 45m");
     assert_eq!((e.desired_raw, e.desired), (0, 7));
 }
+
+/// Knative's target as explain names it: the written total times the target utilization
+/// (`ResolveMetricTarget`), with where the utilization comes from, not a 7 credited to the
+/// `"10"` alone (issue 14, bug 10). Each row: the utilization annotation written (if any) and
+/// the setting's value in words.
+#[test]
+fn knative_target_names_its_utilization() {
+    use scalelens_core::knobs::{self, Concept};
+    let yaml = |utilization: &str| {
+        format!(
+            "apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: chat
+spec:
+  template:
+    metadata:
+      annotations:
+        autoscaling.knative.dev/target: \"10\"
+{utilization}    spec:
+      containers:
+        - image: chat
+"
+        )
+    };
+    let cases = [
+        (
+            "",
+            "7 (= 10 × 70% utilization, upstream default: knative/serving pkg/autoscaler/config/config.go defaultConfig (v1.20))",
+        ),
+        (
+            "        autoscaling.knative.dev/target-utilization-percentage: \"50\"\n",
+            "5 (= 10 × 50% utilization, line 10:64)",
+        ),
+        (
+            "        autoscaling.knative.dev/target-utilization-percentage: \"100\"\n",
+            "10",
+        ),
+    ];
+    for (utilization, want) in cases {
+        let a = one_autoscaler(&yaml(utilization));
+        let s = knobs::setting(&a, Concept::Target).expect("the target's setting");
+        assert_eq!(s.value, want, "{utilization:?}");
+        assert_eq!(s.setting, "autoscaling.knative.dev/target");
+    }
+}
