@@ -10,8 +10,9 @@
 //! `CheckReplicaCountBoundsAreValid`). The HPA part is [`super::hpa::HpaEngine`].
 
 use super::hpa::{HpaEngine, HpaMetric};
-use super::{ClusterView, Controller, Decision, Mode, Reason};
-use crate::model::{Autoscaler, KedaParams, MetricSource, Millis};
+use super::keda_cron::CronWindow;
+use super::{ClusterView, Controller, Decision, MetricReading, Mode, Reason};
+use crate::model::{Autoscaler, KedaParams, KedaPause, MetricSource, Millis};
 
 /// The ScaledObject fields the executor reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,6 +242,12 @@ pub struct KedaController {
     /// The trigger behind the last decision: the one that activated the object, or the HPA's
     /// winning metric ([`Controller::deciding_metric`]).
     last_metric: Option<usize>,
+    /// The pause annotations: no trigger is evaluated and no HPA exists
+    /// (`scaledobject_controller.go reconcileScaledObject` stops the loop and deletes the HPA).
+    pause: Option<KedaPause>,
+    /// Per metric, a cron trigger's window and `desiredReplicas`: its reading is computed from
+    /// the replay's clock, not the demand.
+    crons: Vec<Option<(CronWindow, f64)>>,
 }
 
 impl KedaController {
@@ -254,7 +261,10 @@ impl KedaController {
             paused_scale_in: params.paused_scale_in,
             paused_scale_out: params.paused_scale_out,
             force_activation: params.force_activation,
-            paused_replicas: None,
+            paused_replicas: match params.pause {
+                Some(KedaPause::Replicas { replicas }) => Some(replicas),
+                _ => None,
+            },
         };
         let metrics = autoscaler
             .metrics
@@ -280,11 +290,56 @@ impl KedaController {
             sync_period: params.hpa.sync_period.value.max(1),
             next_poll: 0,
             sync_slot: 0,
-            next_sync: 0,
+            // A paused object has no HPA: only the (stopped) loop's cadence shows the pause.
+            next_sync: if params.pause.is_some() {
+                Millis::MAX
+            } else {
+                0
+            },
             active: false,
             cooling_until: None,
             last_metric: None,
+            pause: params.pause,
+            crons: autoscaler
+                .metrics
+                .iter()
+                .map(|m| match &m.source {
+                    MetricSource::KedaCron(spec) => {
+                        CronWindow::new(spec).map(|w| (w, spec.desired_replicas as f64))
+                    }
+                    _ => None,
+                })
+                .collect(),
         }
+    }
+
+    /// The readings with each cron trigger's value at the view's absolute time
+    /// (`desiredReplicas` inside its window, 0 outside; `view.epoch` absent: time 0 is the
+    /// Unix epoch, reported by the simulator).
+    fn cron_readings(&mut self, view: &ClusterView<'_>) -> Option<Vec<MetricReading>> {
+        if self.crons.iter().all(Option::is_none) {
+            return None;
+        }
+        let now = view
+            .epoch
+            .unwrap_or(0)
+            .saturating_add(i64::try_from(view.t).unwrap_or(i64::MAX));
+        let mut readings = view.metrics.to_vec();
+        for (slot, cron) in readings.iter_mut().zip(self.crons.iter_mut()) {
+            if let Some((window, desired)) = cron {
+                let total = if window.active_at(now) { *desired } else { 0.0 };
+                *slot = MetricReading {
+                    total,
+                    per_pod: if view.ready > 0 {
+                        total / f64::from(view.ready)
+                    } else {
+                        0.0
+                    },
+                    reporting: view.ready,
+                };
+            }
+        }
+        Some(readings)
     }
 
     fn at_rest(&self, replicas: u32) -> bool {
@@ -378,6 +433,38 @@ impl Controller for KedaController {
 
     fn wake(&mut self, view: &ClusterView<'_>) -> Option<Decision> {
         let t = view.t;
+        let cron_readings = self.cron_readings(view);
+        let with_cron;
+        let view = match &cron_readings {
+            Some(r) => {
+                with_cron = ClusterView {
+                    metrics: r,
+                    ..*view
+                };
+                &with_cron
+            }
+            None => view,
+        };
+        if let Some(pause) = self.pause {
+            // Paused: at each polling instant, the count the pause holds.
+            self.next_poll = t.saturating_add(self.poll_period);
+            let desired = match pause {
+                KedaPause::Replicas { replicas } => replicas,
+                KedaPause::Frozen => view.replicas,
+            };
+            return Some(Decision {
+                observed: view.metrics.first().map(|r| r.total).unwrap_or(f64::NAN),
+                desired_raw: desired,
+                desired,
+                mode: Mode::Stable,
+                reason: Reason::Paused {
+                    replicas: match pause {
+                        KedaPause::Replicas { replicas } => Some(replicas),
+                        KedaPause::Frozen => None,
+                    },
+                },
+            });
+        }
         let poll_due = t >= self.next_poll;
         let sync_due = t >= self.next_sync;
         let mut poll_decision = None;

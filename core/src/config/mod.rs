@@ -35,6 +35,7 @@ pub mod cursor;
 pub mod helm;
 pub mod hpa;
 pub mod keda;
+pub mod keda_scaler;
 pub mod knative;
 pub mod read;
 pub(crate) mod rules;
