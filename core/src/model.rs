@@ -403,6 +403,22 @@ pub struct KedaParams {
     pub force_activation: bool,
     /// `autoscaling.keda.sh/paused-replicas` / `autoscaling.keda.sh/paused`: no autoscaling.
     pub pause: Option<KedaPause>,
+    /// `spec.advanced.scalingModifiers`: one composite metric replaces the external triggers.
+    pub modifiers: Option<ScalingModifiers>,
+}
+
+/// KEDA `advanced.scalingModifiers` (v2.18 `apis/keda/v1alpha1/scaledobject_types.go`
+/// `ScalingModifiers`; `controllers/keda/hpa.go`: the HPA gets one External metric
+/// `composite-metric` with this target instead of the triggers' metrics).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScalingModifiers {
+    pub formula: String,
+    pub target: Param<f64>,
+    /// `activationTarget` (0 when not written): active when the composite value is above it.
+    pub activation_target: Param<f64>,
+    pub target_type: TargetType,
+    /// The formula's variables: a named trigger's name and its index in `Autoscaler::metrics`.
+    pub variables: Vec<(String, usize)>,
 }
 
 /// How a paused ScaledObject holds its workload (KEDA v2.18

@@ -11,6 +11,7 @@
 
 use super::hpa::{HpaEngine, HpaMetric};
 use super::keda_cron::CronWindow;
+use super::keda_formula::Formula;
 use super::{ClusterView, Controller, Decision, MetricReading, Mode, Reason};
 use crate::model::{Autoscaler, KedaParams, KedaPause, MetricSource, Millis};
 
@@ -248,11 +249,123 @@ pub struct KedaController {
     /// Per metric, a cron trigger's window and `desiredReplicas`: its reading is computed from
     /// the replay's clock, not the demand.
     crons: Vec<Option<(CronWindow, f64)>>,
+    /// `advanced.scalingModifiers`: the HPA and the activity see one composite metric.
+    modifier: Option<Modifier>,
+}
+
+/// A ScaledObject's composite metric (`controllers/keda/hpa.go getScaledObjectMetricSpecs`,
+/// `pkg/scaling/scale_handler.go getScaledObjectState`): the formula over the named triggers'
+/// values replaces every external trigger; cpu/memory triggers stay beside it. The controller
+/// then works on a stand-in autoscaler whose metrics are `[composite, cpu/memory...]`.
+struct Modifier {
+    formula: Formula,
+    /// Metric index of each formula variable, in the formula's order.
+    variables: Vec<usize>,
+    /// Metric index of each cpu/memory trigger (the stand-in's metrics 1..).
+    resources: Vec<usize>,
+    /// The last value the formula gave: kept when an evaluation fails (the reader's dry runs
+    /// make that rare: a division by zero, a branch the dry runs did not take).
+    last: f64,
+}
+
+/// A reading of a whole-workload value (an External metric) as the simulator makes one.
+fn whole_workload(total: f64, view: &ClusterView<'_>) -> MetricReading {
+    MetricReading {
+        total,
+        per_pod: if view.ready > 0 {
+            total / f64::from(view.ready)
+        } else {
+            0.0
+        },
+        reporting: view.ready,
+    }
+}
+
+impl Modifier {
+    fn new(
+        autoscaler: &Autoscaler,
+        m: &crate::model::ScalingModifiers,
+    ) -> Option<(Self, Autoscaler)> {
+        let names: Vec<String> = m.variables.iter().map(|(n, _)| n.clone()).collect();
+        let formula = Formula::compile(&m.formula, &names).ok()?;
+        let resources: Vec<usize> = autoscaler
+            .metrics
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.source == MetricSource::KedaResource)
+            .map(|(i, _)| i)
+            .collect();
+        let composite = crate::model::Metric {
+            name: crate::span::Spanned::new("composite-metric".to_string(), Default::default()),
+            source: MetricSource::External,
+            target: crate::model::MetricTarget {
+                target_type: m.target_type,
+                value: m.target,
+            },
+            bound: None,
+            activation_threshold: Some(m.activation_target),
+            span: Default::default(),
+        };
+        let mut stand_in = autoscaler.clone();
+        stand_in.metrics = std::iter::once(composite)
+            .chain(
+                resources
+                    .iter()
+                    .filter_map(|&i| autoscaler.metrics.get(i).cloned()),
+            )
+            .collect();
+        let modifier = Modifier {
+            formula,
+            variables: m.variables.iter().map(|(_, i)| *i).collect(),
+            resources,
+            last: 0.0,
+        };
+        Some((modifier, stand_in))
+    }
+
+    /// The stand-in's readings: the composite value, then the cpu/memory triggers'.
+    fn readings(&mut self, view: &ClusterView<'_>) -> Vec<MetricReading> {
+        let values: Vec<f64> = self
+            .variables
+            .iter()
+            .map(|&i| view.metrics.get(i).map_or(0.0, |r| r.total))
+            .collect();
+        if let Ok(v) = self.formula.eval(&values) {
+            self.last = v;
+        }
+        let composite = whole_workload(self.last, view);
+        std::iter::once(composite)
+            .chain(
+                self.resources
+                    .iter()
+                    .filter_map(|&i| view.metrics.get(i).copied()),
+            )
+            .collect()
+    }
 }
 
 impl KedaController {
     /// The controller for `autoscaler` with its ScaledObject settings `params`.
     pub fn new(autoscaler: &Autoscaler, params: &KedaParams) -> Self {
+        let (modifier, stand_in) = match params
+            .modifiers
+            .as_ref()
+            .and_then(|m| Modifier::new(autoscaler, m))
+        {
+            Some((m, a)) => (Some(m), Some(a)),
+            None => (None, None),
+        };
+        let crons = autoscaler
+            .metrics
+            .iter()
+            .map(|m| match &m.source {
+                MetricSource::KedaCron(spec) => {
+                    CronWindow::new(spec).map(|w| (w, spec.desired_replicas as f64))
+                }
+                _ => None,
+            })
+            .collect();
+        let autoscaler = stand_in.as_ref().unwrap_or(autoscaler);
         let spec = ExecutorSpec {
             min_replica_count: params.min_replica_count.value,
             idle_replica_count: params.idle_replica_count.map(|p| p.value),
@@ -300,16 +413,8 @@ impl KedaController {
             cooling_until: None,
             last_metric: None,
             pause: params.pause,
-            crons: autoscaler
-                .metrics
-                .iter()
-                .map(|m| match &m.source {
-                    MetricSource::KedaCron(spec) => {
-                        CronWindow::new(spec).map(|w| (w, spec.desired_replicas as f64))
-                    }
-                    _ => None,
-                })
-                .collect(),
+            crons,
+            modifier,
         }
     }
 
@@ -328,15 +433,7 @@ impl KedaController {
         for (slot, cron) in readings.iter_mut().zip(self.crons.iter_mut()) {
             if let Some((window, desired)) = cron {
                 let total = if window.active_at(now) { *desired } else { 0.0 };
-                *slot = MetricReading {
-                    total,
-                    per_pod: if view.ready > 0 {
-                        total / f64::from(view.ready)
-                    } else {
-                        0.0
-                    },
-                    reporting: view.ready,
-                };
+                *slot = whole_workload(total, view);
             }
         }
         Some(readings)
@@ -433,15 +530,25 @@ impl Controller for KedaController {
 
     fn wake(&mut self, view: &ClusterView<'_>) -> Option<Decision> {
         let t = view.t;
-        let cron_readings = self.cron_readings(view);
-        let with_cron;
-        let view = match &cron_readings {
+        // Cron triggers read the clock; with scaling modifiers the HPA and the activity see
+        // the composite metric (and the cpu/memory triggers) instead of the triggers.
+        let cron = self.cron_readings(view);
+        let readings = match (&mut self.modifier, cron) {
+            (Some(m), Some(c)) => Some(m.readings(&ClusterView {
+                metrics: &c,
+                ..*view
+            })),
+            (Some(m), None) => Some(m.readings(view)),
+            (None, c) => c,
+        };
+        let replaced;
+        let view = match &readings {
             Some(r) => {
-                with_cron = ClusterView {
+                replaced = ClusterView {
                     metrics: r,
                     ..*view
                 };
-                &with_cron
+                &replaced
             }
             None => view,
         };
@@ -516,6 +623,13 @@ impl Controller for KedaController {
     }
 
     fn deciding_metric(&self) -> Option<usize> {
-        self.last_metric
+        match &self.modifier {
+            // The composite metric is no model metric; the cpu/memory ones are.
+            Some(m) => self
+                .last_metric
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| m.resources.get(i).copied()),
+            None => self.last_metric,
+        }
     }
 }

@@ -28,6 +28,7 @@ pub mod aibrix_v04;
 pub mod hpa;
 pub mod keda;
 pub mod keda_cron;
+pub mod keda_formula;
 pub mod knative;
 
 /// What one metric reads at a wake-up.

@@ -74,18 +74,24 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     check_replica_counts(cx, &min, min_written.is_some(), &max, idle.as_ref());
 
     let mut hpa_params = hpa::default_params();
-    if let Some(adv) = spec.field(cx, "advanced") {
-        read_advanced(cx, &adv, &mut hpa_params);
+    let adv = spec.field(cx, "advanced");
+    if let Some(adv) = &adv {
+        read_advanced(cx, adv, &mut hpa_params);
     }
     if let Some((k, _)) = spec.entry("fallback") {
         cx.warning(
             Code::UnsupportedFeature,
             k.span,
-            "`spec.fallback` is not replayed (Scalelens' metrics never fail)",
+            "`spec.fallback` is not replayed: the replay's metrics never fail, so KEDA's fallback (after failureThreshold failed reads, a metric worth `replicas` replicas) never applies; replaying a metric outage is not supported yet",
         );
     }
     let flags = read_annotations(cx, doc.root);
-    let (metrics, resource_only) = read_triggers(cx, &spec, spec_key);
+    let (metrics, resource_only, variables) = read_triggers(cx, &spec, spec_key);
+    let modifiers = adv.as_ref().and_then(|a| {
+        let key = a.key_span("scalingModifiers", a.node.span);
+        let m = a.field(cx, "scalingModifiers")?;
+        super::keda_scaler::modifiers(cx, &m, key, variables)
+    });
     if resource_only && min.value == 0 {
         let mut d = Diagnostic::error(
             Code::KedaResourceOnlyZero,
@@ -114,6 +120,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
             paused_scale_out: flags.paused_scale_out,
             force_activation: flags.force_activation,
             pause: flags.pause,
+            modifiers,
         }),
     );
     a.target = target;
@@ -222,7 +229,7 @@ fn check_replica_counts(
     }
 }
 
-/// `spec.advanced`: the generated HPA's `behavior`; `scalingModifiers` is not replayed.
+/// `spec.advanced`: the generated HPA's `behavior` (`scalingModifiers`: after the triggers).
 fn read_advanced(cx: &mut Cx, adv: &Cursor, hpa_params: &mut HpaParams) {
     adv.unknown_keys(
         cx,
@@ -235,13 +242,6 @@ fn read_advanced(cx: &mut Cx, adv: &Cursor, hpa_params: &mut HpaParams) {
     if let Some(h) = adv.field(cx, "horizontalPodAutoscalerConfig") {
         h.unknown_keys(cx, &["name", "behavior"]);
         hpa::read_behavior(cx, &h, hpa_params);
-    }
-    if let Some((k, _)) = adv.entry("scalingModifiers") {
-        cx.warning(
-            Code::UnsupportedFeature,
-            k.span,
-            "`spec.advanced.scalingModifiers` (composite metric) is not replayed: each trigger is replayed as its own metric",
-        );
     }
 }
 
@@ -332,7 +332,14 @@ fn paused_replicas(cx: &mut Cx, key: Span, v: &Node) -> KedaPause {
 }
 
 /// `spec.triggers`: the metrics, and whether every trigger is cpu/memory (at least one).
-fn read_triggers(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> (Vec<Metric>, bool) {
+/// Also the formula's variables: each named trigger other than cpu/memory and its metric's
+/// index (`validateScalingModifiersFormula`'s environment).
+fn read_triggers(
+    cx: &mut Cx,
+    spec: &Cursor,
+    spec_key: Span,
+) -> (Vec<Metric>, bool, Vec<(String, usize)>) {
+    let mut variables = Vec::new();
     let mut metrics = Vec::new();
     let mut resource_only = true;
     let mut any_trigger = false;
@@ -341,7 +348,7 @@ fn read_triggers(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> (Vec<Metric>, bo
         if !spec.has("triggers") {
             spec.missing(cx, spec_key, "triggers", " (at least one trigger)");
         }
-        return (metrics, false);
+        return (metrics, false, variables);
     };
     for (i, t) in list.iter().enumerate() {
         if !t.expect_mapping(cx, "") {
@@ -364,10 +371,17 @@ fn read_triggers(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> (Vec<Metric>, bo
             t.missing(cx, t.node.span, "type", " (e.g. prometheus, cpu, memory)");
             continue;
         };
-        if !matches!(ty.value.as_str(), "cpu" | "memory") {
+        let resource = matches!(ty.value.as_str(), "cpu" | "memory");
+        if !resource {
             resource_only = false;
         }
-        metrics.extend(read_trigger(cx, t, &ty, name, i));
+        let variable = name.as_ref().map(|n| n.value.clone());
+        if let Some(m) = read_trigger(cx, t, &ty, name, i) {
+            if let (false, Some(v)) = (resource, variable) {
+                variables.push((v, metrics.len()));
+            }
+            metrics.push(m);
+        }
     }
     if list.is_empty() {
         if let Some((_, n)) = spec.node.entry("triggers") {
@@ -378,7 +392,7 @@ fn read_triggers(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> (Vec<Metric>, bo
             );
         }
     }
-    (metrics, any_trigger && resource_only)
+    (metrics, any_trigger && resource_only, variables)
 }
 
 /// One trigger: its `metricType` and `metadata` (KEDA metadata is `map[string]string`).

@@ -15,10 +15,12 @@
 
 use super::keda::Trigger;
 use crate::algorithm::keda_cron::{self, CronSpec};
+use crate::algorithm::keda_formula::Formula;
 use crate::codes::{rule_doc, Code};
+use crate::config::cursor::Cursor;
 use crate::config::read::{self, Cx};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Metric, MetricSource, MetricTarget, TargetType};
+use crate::model::{Metric, MetricSource, MetricTarget, ScalingModifiers, TargetType};
 use crate::span::{Param, Spanned};
 use crate::upstream::keda_scalers::{self, Scaler};
 
@@ -273,6 +275,83 @@ pub(super) fn cron(cx: &mut Cx, t: &Trigger, ty: &Spanned<String>, i: usize) -> 
         bound: None,
         activation_threshold: Some(Param::default(0.0, &keda_scalers::CRON)),
         span: t.cursor.node.span,
+    })
+}
+
+/// `spec.advanced.scalingModifiers` (`ValidateAndCompileScalingModifiers`,
+/// `validateScalingModifiersTarget`): `formula` and `target` required, the target a float
+/// above 0, `activationTarget` a float (0 when not written), `metricType` AverageValue or
+/// Value, the formula compiled over the named triggers `variables`.
+pub(super) fn modifiers(
+    cx: &mut Cx,
+    m: &Cursor,
+    key: crate::span::Span,
+    variables: Vec<(String, usize)>,
+) -> Option<ScalingModifiers> {
+    m.unknown_keys(cx, &["formula", "target", "activationTarget", "metricType"]);
+    let formula = m.crd_string(cx, "formula");
+    if formula.is_none() && !m.has("formula") {
+        m.missing(
+            cx,
+            m.node.span,
+            "formula",
+            " (KEDA: ScalingModifiers.Formula is mandatory)",
+        );
+    }
+    let target = m.crd_string(cx, "target");
+    if target.is_none() && !m.has("target") {
+        m.missing(cx, key, "target", " (a number as a string)");
+    }
+    let target = target.and_then(|s| {
+        let v = read::float_str(cx, &s, &m.at("target"))?;
+        if v <= 0.0 {
+            cx.error(
+                Code::InvalidTarget,
+                s.span,
+                format!("`{}` must be > 0", m.at("target")),
+            );
+            return None;
+        }
+        Some(Param::yaml(v, s.span))
+    });
+    let activation = match m.crd_string(cx, "activationTarget") {
+        Some(s) => Param::yaml(read::float_str(cx, &s, &m.at("activationTarget"))?, s.span),
+        None => Param::default(0.0, &crate::upstream::keda::TYPES),
+    };
+    let target_type = match m.one_of(
+        cx,
+        "metricType",
+        &["AverageValue", "Value"],
+        Code::UnknownTargetType,
+    ) {
+        Some(v) if v.value == "Value" => TargetType::Value,
+        _ => TargetType::AverageValue,
+    };
+    let formula = formula?;
+    let names: Vec<String> = variables.iter().map(|(n, _)| n.clone()).collect();
+    if let Err(e) = Formula::compile(&formula.value, &names) {
+        let env = if names.is_empty() {
+            "no named trigger (only triggers with a `name`, not cpu/memory, are variables)"
+                .to_string()
+        } else {
+            names.join(", ")
+        };
+        cx.error(
+            Code::InvalidValue,
+            formula.span,
+            format!(
+                "`{}` cannot be evaluated: {e} (KEDA compiles it with expr-lang over the named triggers: {env})",
+                m.at("formula")
+            ),
+        );
+        return None;
+    }
+    Some(ScalingModifiers {
+        formula: formula.value,
+        target: target?,
+        activation_target: activation,
+        target_type,
+        variables,
     })
 }
 

@@ -137,6 +137,7 @@ fn keda(min: u32, max: u32, metric: Metric) -> Autoscaler {
         hpa: scalelens_core::upstream::kubernetes::hpa_params(),
         paused_scale_in: false,
         pause: None,
+        modifiers: None,
         paused_scale_out: false,
         force_activation: false,
     };
