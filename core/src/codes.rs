@@ -296,6 +296,9 @@ codes! {
     AibrixTargetTruncated = "aibrix-target-truncated", Error, crate::config::aibrix::AIBRIX_TARGET_TRUNCATED;
     AibrixExternalReadsZero = "aibrix-external-reads-zero", Warning, crate::config::aibrix::AIBRIX_EXTERNAL_READS_ZERO;
     KedaResourceOnlyZero = "keda-resource-only-zero", Error, crate::config::keda::KEDA_RESOURCE_ONLY_ZERO;
+    KedaScalerDemand = "keda-scaler-demand", Note, crate::config::keda_scaler::KEDA_SCALER_DEMAND;
+    KedaPaused = "keda-paused", Warning, crate::config::keda::KEDA_PAUSED;
+    KedaCronClock = "keda-cron-clock", Warning, crate::algorithm::keda_cron::KEDA_CRON_CLOCK;
     DuplicateName = "duplicate-name", Error, crate::config::keda::DUPLICATE_NAME;
     UnsupportedFeature = "unsupported-feature", Warning, crate::config::rules::UNSUPPORTED_FEATURE;
     KnativeHpaClassIgnored = "knative-hpa-class-ignored", Warning, crate::config::knative::KNATIVE_HPA_CLASS_IGNORED;

@@ -319,7 +319,9 @@ fn metric_info(a: &Autoscaler, m: &crate::model::Metric) -> MetricInfo {
     let unit = if m.target.target_type == TargetType::Utilization {
         Some("percent of the pods' resource request")
     } else {
-        crate::metrics::lookup(&m.name.value).map(|k| k.unit)
+        crate::metrics::lookup(&m.name.value)
+            .map(|k| k.unit)
+            .or_else(|| m.source.demand_unit())
     };
     MetricInfo {
         name: crate::text::quote(&m.name.value).into_owned(),
@@ -545,7 +547,10 @@ pub fn cause(a: &Autoscaler, e: &TimelineEntry) -> Option<Cause> {
         Reason::ScaleToZeroGrace | Reason::Cooldown { .. } => Concept::ScaleToZeroDelay,
         Reason::ScaleToZeroDisabled | Reason::ScaleToZero => Concept::ScaleToZero,
         Reason::Activated { .. } => Concept::ActivationThreshold,
-        Reason::DirectionFlipHold { .. } | Reason::NoMetrics | Reason::Activating => return None,
+        Reason::DirectionFlipHold { .. }
+        | Reason::NoMetrics
+        | Reason::Activating
+        | Reason::Paused { .. } => return None,
     };
     let setting = knobs::setting(a, concept)?;
     // The family table names the first metric's target; another metric that decided has its

@@ -160,6 +160,21 @@ pub struct TargetRef {
     pub name: Spanned<String>,
 }
 
+impl MetricSource {
+    /// What a demand series for this metric counts, when the source says (KEDA scalers).
+    pub fn demand_unit(&self) -> Option<&'static str> {
+        match self {
+            MetricSource::KedaScaler { unit, .. } => Some(unit),
+            _ => None,
+        }
+    }
+
+    /// Whether the metric reads a demand series (a KEDA cron trigger computes its own value).
+    pub fn reads_demand(&self) -> bool {
+        !matches!(self, MetricSource::KedaCron(_))
+    }
+}
+
 /// Where a metric comes from, in the family's own terms.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
@@ -199,6 +214,19 @@ pub enum MetricSource {
     },
     /// KEDA `cpu` / `memory` trigger.
     KedaResource,
+    /// A KEDA trigger replayed from the scaler table ([`crate::upstream::keda_scalers`]): an
+    /// External metric whose demand is in the scaler's own unit.
+    KedaScaler {
+        /// The trigger `type` as written (`kafka`, `redis-cluster`, ...).
+        scaler: String,
+        /// The trigger's `name`, when written: a demand series may use it too.
+        trigger_name: Option<String>,
+        /// What the metric value counts (the demand's unit).
+        unit: &'static str,
+    },
+    /// A KEDA `cron` trigger: it reads no demand; its value is `desiredReplicas` inside the
+    /// schedule's window and 0 outside ([`crate::algorithm::keda_cron`]).
+    KedaCron(crate::algorithm::keda_cron::CronSpec),
     /// Knative concurrency (in-flight requests per pod, from the queue-proxy).
     KnativeConcurrency,
     /// Knative requests per second.
@@ -471,6 +499,38 @@ pub struct KedaParams {
     pub paused_scale_out: bool,
     /// `autoscaling.keda.sh/force-activation`.
     pub force_activation: bool,
+    /// `autoscaling.keda.sh/paused-replicas` / `autoscaling.keda.sh/paused`: no autoscaling.
+    pub pause: Option<KedaPause>,
+    /// `spec.advanced.scalingModifiers`: one composite metric replaces the external triggers.
+    pub modifiers: Option<ScalingModifiers>,
+}
+
+/// KEDA `advanced.scalingModifiers` (v2.18 `apis/keda/v1alpha1/scaledobject_types.go`
+/// `ScalingModifiers`; `controllers/keda/hpa.go`: the HPA gets one External metric
+/// `composite-metric` with this target instead of the triggers' metrics).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScalingModifiers {
+    pub formula: String,
+    pub target: Param<f64>,
+    /// `activationTarget` (0 when not written): active when the composite value is above it.
+    pub activation_target: Param<f64>,
+    pub target_type: TargetType,
+    /// The formula's variables: a named trigger's name and its index in `Autoscaler::metrics`.
+    pub variables: Vec<(String, usize)>,
+}
+
+/// How a paused ScaledObject holds its workload (KEDA v2.18
+/// `apis/keda/v1alpha1/scaledobject_types.go NeedToBePausedByAnnotation`; `paused-replicas`
+/// wins when both are written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum KedaPause {
+    /// `paused-replicas: "N"`: the executor sets the workload to N and stops
+    /// (`executor.GetPausedReplicaCount`, `RequestScale`).
+    Replicas { replicas: u32 },
+    /// `paused: "true"` (or a `paused-replicas` that is not an integer): the scale loop stops and
+    /// the HPA is deleted, so the replicas stay where they are.
+    Frozen,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -460,7 +460,11 @@ pub fn summarize(a: &Autoscaler) -> AutoscalerSummary {
         metric: metric.map(|m| m.name.value.clone()),
         unit: match metric.map(|m| m.target.target_type) {
             Some(TargetType::Utilization) => Some("percent of the pods' request"),
-            _ => metric.and_then(|m| metrics::lookup(&m.name.value).map(|k| k.unit)),
+            _ => metric.and_then(|m| {
+                metrics::lookup(&m.name.value)
+                    .map(|k| k.unit)
+                    .or_else(|| m.source.demand_unit())
+            }),
         },
         target: metric.map(|m| m.target.value.value),
         target_type: metric.map(|m| target_type_str(m.target.target_type)),

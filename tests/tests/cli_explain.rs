@@ -18,6 +18,7 @@ const CASES: &[(&str, &str)] = &[
     ("hpa_behavior", "../examples/hpa-behavior/autoscaler.yaml --demand ../examples/demand/requests.csv --pod-startup 30s --initial-replicas 1 --around 2m"),
     ("hpa_legacy", "testdata/timelines/hpa-legacy/autoscaler.yaml --demand ../examples/demand/requests.csv --pod-startup 30s --initial-replicas 1 --around 2m"),
     ("keda_prometheus", "../examples/keda-activation/autoscaler.yaml --demand ../examples/demand/requests.csv --pod-startup 30s --initial-replicas 0 --around 2m"),
+    ("keda_kafka_lag", "testdata/config/keda/kafka-lag.yaml --demand testdata/timelines/_demand/kafka-lag.csv --pod-startup 20s --initial-replicas 0 --at 0:04:00 --around 30s"),
     ("knative_kpa", "../examples/knative-panic/autoscaler.yaml --demand ../examples/demand/requests.csv --pod-startup 10s --around 30s"),
 ];
 

@@ -96,6 +96,8 @@ impl HpaMetric {
             m.source,
             MetricSource::External
                 | MetricSource::KedaPrometheus { .. }
+                | MetricSource::KedaScaler { .. }
+                | MetricSource::KedaCron(_)
                 | MetricSource::AibrixExternal { .. }
         );
         let kind = if is_resource {

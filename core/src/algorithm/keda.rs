@@ -10,8 +10,10 @@
 //! `CheckReplicaCountBoundsAreValid`). The HPA part is [`super::hpa::HpaEngine`].
 
 use super::hpa::{HpaEngine, HpaMetric};
-use super::{ClusterView, Controller, Decision, Mode, Reason};
-use crate::model::{Autoscaler, KedaParams, MetricSource, Millis};
+use super::keda_cron::CronWindow;
+use super::keda_formula::Formula;
+use super::{ClusterView, Controller, Decision, MetricReading, Mode, Reason};
+use crate::model::{Autoscaler, KedaParams, KedaPause, MetricSource, Millis};
 
 /// The ScaledObject fields the executor reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,11 +243,129 @@ pub struct KedaController {
     /// The trigger behind the last decision: the one that activated the object, or the HPA's
     /// winning metric ([`Controller::deciding_metric`]).
     last_metric: Option<usize>,
+    /// The pause annotations: no trigger is evaluated and no HPA exists
+    /// (`scaledobject_controller.go reconcileScaledObject` stops the loop and deletes the HPA).
+    pause: Option<KedaPause>,
+    /// Per metric, a cron trigger's window and `desiredReplicas`: its reading is computed from
+    /// the replay's clock, not the demand.
+    crons: Vec<Option<(CronWindow, f64)>>,
+    /// `advanced.scalingModifiers`: the HPA and the activity see one composite metric.
+    modifier: Option<Modifier>,
+}
+
+/// A ScaledObject's composite metric (`controllers/keda/hpa.go getScaledObjectMetricSpecs`,
+/// `pkg/scaling/scale_handler.go getScaledObjectState`): the formula over the named triggers'
+/// values replaces every external trigger; cpu/memory triggers stay beside it. The controller
+/// then works on a stand-in autoscaler whose metrics are `[composite, cpu/memory...]`.
+struct Modifier {
+    formula: Formula,
+    /// Metric index of each formula variable, in the formula's order.
+    variables: Vec<usize>,
+    /// Metric index of each cpu/memory trigger (the stand-in's metrics 1..).
+    resources: Vec<usize>,
+    /// The last value the formula gave: kept when an evaluation fails (the reader's dry runs
+    /// make that rare: a division by zero, a branch the dry runs did not take).
+    last: f64,
+}
+
+/// A reading of a whole-workload value (an External metric) as the simulator makes one.
+fn whole_workload(total: f64, view: &ClusterView<'_>) -> MetricReading {
+    MetricReading {
+        total,
+        per_pod: if view.ready > 0 {
+            total / f64::from(view.ready)
+        } else {
+            0.0
+        },
+        reporting: view.ready,
+    }
+}
+
+impl Modifier {
+    fn new(
+        autoscaler: &Autoscaler,
+        m: &crate::model::ScalingModifiers,
+    ) -> Option<(Self, Autoscaler)> {
+        let names: Vec<String> = m.variables.iter().map(|(n, _)| n.clone()).collect();
+        let formula = Formula::compile(&m.formula, &names).ok()?;
+        let resources: Vec<usize> = autoscaler
+            .metrics
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.source == MetricSource::KedaResource)
+            .map(|(i, _)| i)
+            .collect();
+        let composite = crate::model::Metric {
+            name: crate::span::Spanned::new("composite-metric".to_string(), Default::default()),
+            source: MetricSource::External,
+            target: crate::model::MetricTarget {
+                target_type: m.target_type,
+                value: m.target,
+            },
+            bound: None,
+            activation_threshold: Some(m.activation_target),
+            span: Default::default(),
+        };
+        let mut stand_in = autoscaler.clone();
+        stand_in.metrics = std::iter::once(composite)
+            .chain(
+                resources
+                    .iter()
+                    .filter_map(|&i| autoscaler.metrics.get(i).cloned()),
+            )
+            .collect();
+        let modifier = Modifier {
+            formula,
+            variables: m.variables.iter().map(|(_, i)| *i).collect(),
+            resources,
+            last: 0.0,
+        };
+        Some((modifier, stand_in))
+    }
+
+    /// The stand-in's readings: the composite value, then the cpu/memory triggers'.
+    fn readings(&mut self, view: &ClusterView<'_>) -> Vec<MetricReading> {
+        let values: Vec<f64> = self
+            .variables
+            .iter()
+            .map(|&i| view.metrics.get(i).map_or(0.0, |r| r.total))
+            .collect();
+        if let Ok(v) = self.formula.eval(&values) {
+            self.last = v;
+        }
+        let composite = whole_workload(self.last, view);
+        std::iter::once(composite)
+            .chain(
+                self.resources
+                    .iter()
+                    .filter_map(|&i| view.metrics.get(i).copied()),
+            )
+            .collect()
+    }
 }
 
 impl KedaController {
     /// The controller for `autoscaler` with its ScaledObject settings `params`.
     pub fn new(autoscaler: &Autoscaler, params: &KedaParams) -> Self {
+        let (modifier, stand_in) = match params
+            .modifiers
+            .as_ref()
+            .and_then(|m| Modifier::new(autoscaler, m))
+        {
+            Some((m, a)) => (Some(m), Some(a)),
+            None => (None, None),
+        };
+        let crons = autoscaler
+            .metrics
+            .iter()
+            .map(|m| match &m.source {
+                MetricSource::KedaCron(spec) => {
+                    CronWindow::new(spec).map(|w| (w, spec.desired_replicas as f64))
+                }
+                _ => None,
+            })
+            .collect();
+        let autoscaler = stand_in.as_ref().unwrap_or(autoscaler);
         let spec = ExecutorSpec {
             min_replica_count: params.min_replica_count.value,
             idle_replica_count: params.idle_replica_count.map(|p| p.value),
@@ -254,7 +374,10 @@ impl KedaController {
             paused_scale_in: params.paused_scale_in,
             paused_scale_out: params.paused_scale_out,
             force_activation: params.force_activation,
-            paused_replicas: None,
+            paused_replicas: match params.pause {
+                Some(KedaPause::Replicas { replicas }) => Some(replicas),
+                _ => None,
+            },
         };
         let metrics = autoscaler
             .metrics
@@ -280,11 +403,40 @@ impl KedaController {
             sync_period: params.hpa.sync_period.value.max(1),
             next_poll: 0,
             sync_slot: 0,
-            next_sync: 0,
+            // A paused object has no HPA: only the (stopped) loop's cadence shows the pause.
+            next_sync: if params.pause.is_some() {
+                Millis::MAX
+            } else {
+                0
+            },
             active: false,
             cooling_until: None,
             last_metric: None,
+            pause: params.pause,
+            crons,
+            modifier,
         }
+    }
+
+    /// The readings with each cron trigger's value at the view's absolute time
+    /// (`desiredReplicas` inside its window, 0 outside; `view.epoch` absent: time 0 is the
+    /// Unix epoch, reported by the simulator).
+    fn cron_readings(&mut self, view: &ClusterView<'_>) -> Option<Vec<MetricReading>> {
+        if self.crons.iter().all(Option::is_none) {
+            return None;
+        }
+        let now = view
+            .epoch
+            .unwrap_or(0)
+            .saturating_add(i64::try_from(view.t).unwrap_or(i64::MAX));
+        let mut readings = view.metrics.to_vec();
+        for (slot, cron) in readings.iter_mut().zip(self.crons.iter_mut()) {
+            if let Some((window, desired)) = cron {
+                let total = if window.active_at(now) { *desired } else { 0.0 };
+                *slot = whole_workload(total, view);
+            }
+        }
+        Some(readings)
     }
 
     fn at_rest(&self, replicas: u32) -> bool {
@@ -378,6 +530,48 @@ impl Controller for KedaController {
 
     fn wake(&mut self, view: &ClusterView<'_>) -> Option<Decision> {
         let t = view.t;
+        // Cron triggers read the clock; with scaling modifiers the HPA and the activity see
+        // the composite metric (and the cpu/memory triggers) instead of the triggers.
+        let cron = self.cron_readings(view);
+        let readings = match (&mut self.modifier, cron) {
+            (Some(m), Some(c)) => Some(m.readings(&ClusterView {
+                metrics: &c,
+                ..*view
+            })),
+            (Some(m), None) => Some(m.readings(view)),
+            (None, c) => c,
+        };
+        let replaced;
+        let view = match &readings {
+            Some(r) => {
+                replaced = ClusterView {
+                    metrics: r,
+                    ..*view
+                };
+                &replaced
+            }
+            None => view,
+        };
+        if let Some(pause) = self.pause {
+            // Paused: at each polling instant, the count the pause holds.
+            self.next_poll = t.saturating_add(self.poll_period);
+            let desired = match pause {
+                KedaPause::Replicas { replicas } => replicas,
+                KedaPause::Frozen => view.replicas,
+            };
+            return Some(Decision {
+                observed: view.metrics.first().map(|r| r.total).unwrap_or(f64::NAN),
+                desired_raw: desired,
+                desired,
+                mode: Mode::Stable,
+                reason: Reason::Paused {
+                    replicas: match pause {
+                        KedaPause::Replicas { replicas } => Some(replicas),
+                        KedaPause::Frozen => None,
+                    },
+                },
+            });
+        }
         let poll_due = t >= self.next_poll;
         let sync_due = t >= self.next_sync;
         let mut poll_decision = None;
@@ -429,6 +623,13 @@ impl Controller for KedaController {
     }
 
     fn deciding_metric(&self) -> Option<usize> {
-        self.last_metric
+        match &self.modifier {
+            // The composite metric is no model metric; the cpu/memory ones are.
+            Some(m) => self
+                .last_metric
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| m.resources.get(i).copied()),
+            None => self.last_metric,
+        }
     }
 }

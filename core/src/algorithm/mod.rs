@@ -27,6 +27,8 @@ pub mod aibrix;
 pub mod aibrix_v04;
 pub mod hpa;
 pub mod keda;
+pub mod keda_cron;
+pub mod keda_formula;
 pub mod knative;
 
 /// What one metric reads at a wake-up.
@@ -46,6 +48,9 @@ pub struct MetricReading {
 #[derive(Debug, Clone, Copy)]
 pub struct ClusterView<'a> {
     pub t: Millis,
+    /// The Unix time (ms) of `t = 0` when the demand's times are absolute (RFC 3339 rows, Unix
+    /// sample times): the clock a KEDA cron trigger reads.
+    pub epoch: Option<i64>,
     /// `spec.replicas` of the scale target (pods that exist, ready or starting).
     pub replicas: u32,
     /// Pods that are ready.
@@ -139,6 +144,9 @@ pub enum Reason {
     Activated { value: f64, threshold: f64 },
     /// KEDA: no trigger active, waiting for `cooldownPeriod` before going to zero/idle.
     Cooldown { remaining_s: u64 },
+    /// KEDA: the ScaledObject is paused by an annotation (`paused-replicas: N`, `replicas`
+    /// Some; `paused`, None): no trigger is evaluated.
+    Paused { replicas: Option<u32> },
     /// AIBrix KPA: `ceil(per-pod mean / target)`, NOT multiplied by the pod count (unlike
     /// Knative and AIBrix APA).
     KpaPerPodMean { observed: f64, target: f64 },
@@ -219,6 +227,12 @@ impl fmt::Display for Reason {
             Reason::ScaleToZero => f.write_str("scale to zero"),
             Reason::ScaleToZeroDisabled => f.write_str("scale to zero disabled: kept 1"),
             Reason::Activating => f.write_str("activating: waiting for pods"),
+            Reason::Paused { replicas: Some(n) } => {
+                write!(f, "paused: autoscaling.keda.sh/paused-replicas {n}")
+            }
+            Reason::Paused { replicas: None } => {
+                f.write_str("paused: autoscaling.keda.sh/paused holds the replicas")
+            }
             Reason::InitialScale { scale } => write!(f, "initial scale {scale}"),
             Reason::Activated { value, threshold } => {
                 f.write_str("activated: ")?;

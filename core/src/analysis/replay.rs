@@ -149,6 +149,14 @@ fn fact_diagnostic(a: &Autoscaler, fact: &SimFact) -> Diagnostic {
             }
         }
         SimFact::TooLong(ref e) => replay_too_long(e, None),
+        SimFact::CronWithoutClock { ref triggers } => Diagnostic::warning(
+            Code::KedaCronClock,
+            format!(
+                "the demand's times are relative, so the cron trigger(s) {} replay time 0 as 1970-01-01T00:00:00Z (a Thursday, midnight UTC)",
+                crate::samples::list_names(triggers.iter().map(String::as_str)),
+            ),
+        )
+        .with_help("give the demand RFC 3339 times (e.g. 2026-03-02T08:00:00+01:00) to replay the schedule on real dates"),
     }
 }
 

@@ -19,13 +19,14 @@ use crate::config::{unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
 use crate::knobs::keda as knob;
 use crate::model::{
-    Algorithm, Autoscaler, Family, HpaParams, KedaParams, Metric, MetricSource, MetricTarget,
-    TargetType,
+    Algorithm, Autoscaler, Family, HpaParams, KedaParams, KedaPause, Metric, MetricSource,
+    MetricTarget, TargetType,
 };
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
 
 use crate::upstream::keda as up;
+use crate::upstream::keda_scalers;
 
 /// The Kubernetes API's `int32` bound ([`read::INT32_API`]).
 const I32_MAX: i64 = i32::MAX as i64;
@@ -73,18 +74,24 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     check_replica_counts(cx, &min, min_written.is_some(), &max, idle.as_ref());
 
     let mut hpa_params = hpa::default_params();
-    if let Some(adv) = spec.field(cx, "advanced") {
-        read_advanced(cx, &adv, &mut hpa_params);
+    let adv = spec.field(cx, "advanced");
+    if let Some(adv) = &adv {
+        read_advanced(cx, adv, &mut hpa_params);
     }
     if let Some((k, _)) = spec.entry("fallback") {
         cx.warning(
             Code::UnsupportedFeature,
             k.span,
-            "`spec.fallback` is not replayed (Scalelens' metrics never fail)",
+            "`spec.fallback` is not replayed: the replay's metrics never fail, so KEDA's fallback (after failureThreshold failed reads, a metric worth `replicas` replicas) never applies; replaying a metric outage is not supported yet",
         );
     }
     let flags = read_annotations(cx, doc.root);
-    let (metrics, resource_only) = read_triggers(cx, &spec, spec_key);
+    let (metrics, resource_only, variables) = read_triggers(cx, &spec, spec_key);
+    let modifiers = adv.as_ref().and_then(|a| {
+        let key = a.key_span("scalingModifiers", a.node.span);
+        let m = a.field(cx, "scalingModifiers")?;
+        super::keda_scaler::modifiers(cx, &m, key, variables)
+    });
     if resource_only && min.value == 0 {
         let mut d = Diagnostic::error(
             Code::KedaResourceOnlyZero,
@@ -112,6 +119,8 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
             paused_scale_in: flags.paused_scale_in,
             paused_scale_out: flags.paused_scale_out,
             force_activation: flags.force_activation,
+            pause: flags.pause,
+            modifiers,
         }),
     );
     a.target = target;
@@ -123,7 +132,11 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
 fn is_scaled_object(cx: &mut Cx, doc: &Doc) -> bool {
     match doc.kind.value.as_str() {
         "ScaledObject" => {}
-        "ScaledJob" | "TriggerAuthentication" | "ClusterTriggerAuthentication" => {
+        "ScaledJob" => {
+            scaled_job(cx, doc);
+            return false;
+        }
+        "TriggerAuthentication" | "ClusterTriggerAuthentication" => {
             cx.note(
                 Code::IgnoredDocument,
                 doc.kind.span,
@@ -153,6 +166,30 @@ fn is_scaled_object(cx: &mut Cx, doc: &Doc) -> bool {
         return false;
     }
     true
+}
+
+/// A ScaledJob: said to be read and not replayed, with what it would do (its scaling strategy,
+/// `default` when not written: `pkg/scaling/executor/scale_jobs.go NewScalingStrategy`).
+fn scaled_job(cx: &mut Cx, doc: &Doc) {
+    let strategy = doc
+        .root
+        .path(&["spec", "scalingStrategy", "strategy"])
+        .and_then(Node::as_str)
+        .unwrap_or("default");
+    let triggers = doc
+        .root
+        .path(&["spec", "triggers"])
+        .and_then(Node::as_sequence)
+        .map_or(0, <[Node]>::len);
+    cx.warning(
+        Code::UnsupportedFeature,
+        doc.kind.span,
+        format!(
+            "KEDA ScaledJob `{}` is read but not replayed: it starts one Job per pending item under scaling strategy `{}` instead of scaling a workload, and Scalelens replays ScaledObjects only; its {triggers} trigger(s) drive nothing here",
+            crate::text::quote(&doc.name.value),
+            crate::text::quote(strategy),
+        ),
+    );
 }
 
 /// `CheckReplicaCountBoundsAreValid`: min ≤ max, idle < the effective min.
@@ -192,7 +229,7 @@ fn check_replica_counts(
     }
 }
 
-/// `spec.advanced`: the generated HPA's `behavior`; `scalingModifiers` is not replayed.
+/// `spec.advanced`: the generated HPA's `behavior` (`scalingModifiers`: after the triggers).
 fn read_advanced(cx: &mut Cx, adv: &Cursor, hpa_params: &mut HpaParams) {
     adv.unknown_keys(
         cx,
@@ -206,13 +243,6 @@ fn read_advanced(cx: &mut Cx, adv: &Cursor, hpa_params: &mut HpaParams) {
         h.unknown_keys(cx, &["name", "behavior"]);
         hpa::read_behavior(cx, &h, hpa_params);
     }
-    if let Some((k, _)) = adv.entry("scalingModifiers") {
-        cx.warning(
-            Code::UnsupportedFeature,
-            k.span,
-            "`spec.advanced.scalingModifiers` (composite metric) is not replayed: each trigger is replayed as its own metric",
-        );
-    }
 }
 
 /// The ScaledObject annotations the replay honours.
@@ -221,10 +251,11 @@ struct Flags {
     paused_scale_in: bool,
     paused_scale_out: bool,
     force_activation: bool,
+    pause: Option<KedaPause>,
 }
 
-/// `metadata.annotations`: the pause-one-direction and force-activation flags; a full pause is
-/// not replayed.
+/// `metadata.annotations`: the pause-one-direction and force-activation flags, and the full
+/// pause (`paused-replicas`, else `paused`), each reported as `keda-paused`.
 fn read_annotations(cx: &mut Cx, root: &Node) -> Flags {
     let mut flags = Flags::default();
     let Some(ann) = root
@@ -233,20 +264,22 @@ fn read_annotations(cx: &mut Cx, root: &Node) -> Flags {
     else {
         return flags;
     };
+    let mut paused = None;
     for (k, v) in ann {
         let slot = match k.value.as_str() {
             "autoscaling.keda.sh/paused-scale-in" => &mut flags.paused_scale_in,
             "autoscaling.keda.sh/paused-scale-out" => &mut flags.paused_scale_out,
             "autoscaling.keda.sh/force-activation" => &mut flags.force_activation,
-            "autoscaling.keda.sh/paused" | "autoscaling.keda.sh/paused-replicas" => {
-                cx.warning(
-                    Code::UnsupportedFeature,
-                    k.span,
-                    format!(
-                        "`{}` pauses the ScaledObject; the replay ignores it",
-                        k.value
-                    ),
-                );
+            "autoscaling.keda.sh/paused-replicas" => {
+                flags.pause = Some(paused_replicas(cx, k.span, v));
+                continue;
+            }
+            "autoscaling.keda.sh/paused" => {
+                // getBoolAnnotation: a value strconv.ParseBool rejects counts as true.
+                let text = v.as_str().unwrap_or("true");
+                if !matches!(text, "0" | "f" | "F" | "false" | "FALSE" | "False") {
+                    paused = Some(k.span);
+                }
                 continue;
             }
             _ => continue,
@@ -259,11 +292,54 @@ fn read_annotations(cx: &mut Cx, root: &Node) -> Flags {
             }
         }
     }
+    if let (None, Some(at)) = (flags.pause, paused) {
+        flags.pause = Some(KedaPause::Frozen);
+        cx.warning(
+            Code::KedaPaused,
+            at,
+            "`autoscaling.keda.sh/paused` pauses the ScaledObject: KEDA stops its loop and deletes its HPA, so the replay holds the replicas where they start",
+        );
+    }
     flags
 }
 
+/// `autoscaling.keda.sh/paused-replicas`: KEDA pins the workload at the count
+/// (`GetPausedReplicaCount`, `strconv.ParseInt(v, 10, 32)`); a value that is not an int32
+/// leaves the object paused where it is.
+fn paused_replicas(cx: &mut Cx, key: Span, v: &Node) -> KedaPause {
+    let text = v.as_str().unwrap_or("");
+    match text.parse::<i32>().ok().and_then(|n| u32::try_from(n).ok()) {
+        Some(replicas) => {
+            cx.warning(
+                Code::KedaPaused,
+                key,
+                format!("`autoscaling.keda.sh/paused-replicas` pauses the ScaledObject at {replicas} replicas: the replay holds {replicas} and evaluates no trigger"),
+            );
+            KedaPause::Replicas { replicas }
+        }
+        None => {
+            cx.error(
+                Code::InvalidValue,
+                v.span,
+                format!(
+                    "`autoscaling.keda.sh/paused-replicas` must be a whole number of replicas, found \"{}\": KEDA stays paused at the current replicas and reports an error",
+                    crate::text::quote(text)
+                ),
+            );
+            KedaPause::Frozen
+        }
+    }
+}
+
 /// `spec.triggers`: the metrics, and whether every trigger is cpu/memory (at least one).
-fn read_triggers(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> (Vec<Metric>, bool) {
+/// Also the formula's variables: each named trigger other than cpu/memory and its metric's
+/// index (`validateScalingModifiersFormula`'s environment).
+fn read_triggers(
+    cx: &mut Cx,
+    spec: &Cursor,
+    spec_key: Span,
+) -> (Vec<Metric>, bool, Vec<(String, usize)>) {
+    let mut variables = Vec::new();
     let mut metrics = Vec::new();
     let mut resource_only = true;
     let mut any_trigger = false;
@@ -272,14 +348,15 @@ fn read_triggers(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> (Vec<Metric>, bo
         if !spec.has("triggers") {
             spec.missing(cx, spec_key, "triggers", " (at least one trigger)");
         }
-        return (metrics, false);
+        return (metrics, false, variables);
     };
     for (i, t) in list.iter().enumerate() {
         if !t.expect_mapping(cx, "") {
             continue;
         }
         any_trigger = true;
-        if let Some(n) = t.string(cx, "name") {
+        let name = t.string(cx, "name");
+        if let Some(n) = name.clone() {
             if let Some(prev) = names.iter().find(|p| p.value == n.value) {
                 let line = prev.span.start.line;
                 cx.error(
@@ -294,10 +371,17 @@ fn read_triggers(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> (Vec<Metric>, bo
             t.missing(cx, t.node.span, "type", " (e.g. prometheus, cpu, memory)");
             continue;
         };
-        if !matches!(ty.value.as_str(), "cpu" | "memory") {
+        let resource = matches!(ty.value.as_str(), "cpu" | "memory");
+        if !resource {
             resource_only = false;
         }
-        metrics.extend(read_trigger(cx, t, &ty, i));
+        let variable = name.as_ref().map(|n| n.value.clone());
+        if let Some(m) = read_trigger(cx, t, &ty, name, i) {
+            if let (false, Some(v)) = (resource, variable) {
+                variables.push((v, metrics.len()));
+            }
+            metrics.push(m);
+        }
     }
     if list.is_empty() {
         if let Some((_, n)) = spec.node.entry("triggers") {
@@ -308,21 +392,71 @@ fn read_triggers(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> (Vec<Metric>, bo
             );
         }
     }
-    (metrics, any_trigger && resource_only)
+    (metrics, any_trigger && resource_only, variables)
 }
 
 /// One trigger: its `metricType` and `metadata` (KEDA metadata is `map[string]string`).
-struct Trigger<'n> {
-    cursor: &'n Cursor<'n>,
-    metric_type: Option<Spanned<String>>,
+pub(super) struct Trigger<'n> {
+    pub(super) cursor: &'n Cursor<'n>,
+    /// The trigger's `name`, when written.
+    pub(super) name: Option<Spanned<String>>,
+    pub(super) metric_type: Option<Spanned<String>>,
     /// The `metricType`, `AverageValue` when not written.
-    mt: &'static str,
-    metadata: Cursor<'n>,
+    pub(super) mt: &'static str,
+    pub(super) metadata: Cursor<'n>,
     /// The span of the `metadata` key (or the trigger's).
-    md_key: Span,
+    pub(super) md_key: Span,
 }
 
-fn read_trigger(cx: &mut Cx, t: &Cursor, ty: &Spanned<String>, i: usize) -> Option<Metric> {
+impl Trigger<'_> {
+    /// `metricType: Utilization` on a trigger other than cpu/memory: reported (KEDA's
+    /// `GetMetricTargetType` rejects it), and the trigger is not read further.
+    pub(super) fn utilization(&self, cx: &mut Cx) -> bool {
+        if self.mt != "Utilization" {
+            return false;
+        }
+        if let Some(s) = &self.metric_type {
+            cx.error(
+                Code::UnknownTargetType,
+                s.span,
+                "metricType Utilization is only for cpu/memory triggers",
+            );
+        }
+        true
+    }
+}
+
+/// The trigger types with a reader of their own; the others are the scaler table's
+/// ([`keda_scalers::SCALERS`]).
+const OWN_READERS: &[&str] = &["prometheus", "cpu", "memory", "cron"];
+
+/// An unknown trigger type: not replayed, said with what is.
+fn unknown_trigger_type(cx: &mut Cx, ty: &Spanned<String>) {
+    let mut known: Vec<&str> = OWN_READERS.to_vec();
+    known.extend(keda_scalers::SCALERS.iter().map(|s| s.name()));
+    let mut d = Diagnostic::warning(
+        Code::UnsupportedFeature,
+        format!(
+            "trigger type `{}` is not replayed: it is not in Scalelens' KEDA scaler table, so this trigger reads nothing",
+            crate::text::quote(&ty.value),
+        ),
+    )
+    .at(ty.span)
+    .with_help(format!("replayed trigger types: {}", known.join(", ")));
+    known.extend(keda_scalers::types());
+    if let Some(best) = read::closest(&ty.value, &known) {
+        d = d.with_fix(format!("use `{best}`"), ty.span, best);
+    }
+    cx.push(d);
+}
+
+fn read_trigger(
+    cx: &mut Cx,
+    t: &Cursor,
+    ty: &Spanned<String>,
+    name: Option<Spanned<String>>,
+    i: usize,
+) -> Option<Metric> {
     let metric_type = t.string(cx, "metricType");
     let mt = match &metric_type {
         Some(s) => read::one_of(
@@ -335,18 +469,14 @@ fn read_trigger(cx: &mut Cx, t: &Cursor, ty: &Spanned<String>, i: usize) -> Opti
         None => "AverageValue",
     };
     let md = t.field(cx, "metadata");
+    let scaler = keda_scalers::scaler(&ty.value);
     let hint = match ty.value.as_str() {
         "prometheus" => " (serverAddress, query, threshold)",
         "cpu" | "memory" => " (value)",
-        other => {
-            cx.warning(
-                Code::UnsupportedFeature,
-                ty.span,
-                format!(
-                    "trigger type `{}` is not replayed (supported: prometheus, cpu, memory)",
-                    crate::text::quote(other)
-                ),
-            );
+        "cron" => " (timezone, start, end, desiredReplicas)",
+        _ if scaler.is_some() => " (the scaler's settings)",
+        _ => {
+            unknown_trigger_type(cx, ty);
             return None;
         }
     };
@@ -356,30 +486,27 @@ fn read_trigger(cx: &mut Cx, t: &Cursor, ty: &Spanned<String>, i: usize) -> Opti
     };
     let trigger = Trigger {
         cursor: t,
+        name,
         metric_type,
         mt,
         metadata,
         md_key: t.key_span("metadata", t.node.span),
     };
-    if ty.value == "prometheus" {
-        let name = Spanned::new(format!("s{i}-{}", ty.value), ty.span);
-        prometheus(cx, &trigger, name)
-    } else {
-        resource(cx, &trigger, ty)
+    match scaler {
+        Some(s) => super::keda_scaler::generic(cx, &trigger, s, ty, i),
+        None if ty.value == "prometheus" => {
+            let name = Spanned::new(format!("s{i}-{}", ty.value), ty.span);
+            prometheus(cx, &trigger, name)
+        }
+        None if ty.value == "cron" => super::keda_scaler::cron(cx, &trigger, ty, i),
+        None => resource(cx, &trigger, ty),
     }
 }
 
 /// A `prometheus` trigger (`prometheus_scaler.go`).
 fn prometheus(cx: &mut Cx, t: &Trigger, name: Spanned<String>) -> Option<Metric> {
     let md = &t.metadata;
-    if t.mt == "Utilization" {
-        if let Some(s) = &t.metric_type {
-            cx.error(
-                Code::UnknownTargetType,
-                s.span,
-                "metricType Utilization is only for cpu/memory triggers",
-            );
-        }
+    if t.utilization(cx) {
         return None;
     }
     let server = md.crd_string(cx, "serverAddress");
@@ -599,4 +726,33 @@ rule_doc! {
     /// - kedacore/keda v2.18 `apis/keda/v1alpha1/scaletriggers_types.go` (`ValidateTriggers`: trigger
     ///   names must be unique).
     pub(crate) const DUPLICATE_NAME;
+}
+
+rule_doc! {
+    /// A KEDA ScaledObject paused by an annotation: it does not autoscale.
+    ///
+    /// # What it does
+    /// Reports `autoscaling.keda.sh/paused-replicas` (the workload is pinned at that count) and
+    /// `autoscaling.keda.sh/paused: "true"` (the replicas stay where they are), and replays
+    /// them: no trigger is evaluated and no HPA acts.
+    ///
+    /// # Why is this bad
+    /// A pause left in a manifest after maintenance keeps the workload at a fixed size whatever
+    /// the load: the triggers and the HPA settings of the object do nothing.
+    ///
+    /// # Example
+    /// ```text
+    /// metadata:
+    ///   annotations:
+    ///     autoscaling.keda.sh/paused-replicas: "2"
+    /// ```
+    ///
+    /// # Fix
+    /// Remove the annotation when the pause is over.
+    ///
+    /// # References
+    /// - kedacore/keda v2.18 `apis/keda/v1alpha1/scaledobject_types.go`
+    ///   (`NeedToBePausedByAnnotation`), `pkg/scaling/executor/scale_scaledobjects.go`
+    ///   (`RequestScale`, `GetPausedReplicaCount`), `controllers/keda/scaledobject_controller.go`.
+    pub(crate) const KEDA_PAUSED;
 }

@@ -37,6 +37,7 @@ pub mod cursor;
 pub mod helm;
 pub mod hpa;
 pub mod keda;
+pub mod keda_scaler;
 pub mod knative;
 pub mod kserve;
 pub mod read;

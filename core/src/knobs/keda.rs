@@ -36,11 +36,40 @@ pub fn setting(a: &Autoscaler, k: &KedaParams, c: Concept) -> Option<Setting> {
     match c {
         Concept::MinReplicas => MIN_REPLICA_COUNT.setting(k),
         Concept::MaxReplicas => MAX_REPLICA_COUNT.setting(a),
-        Concept::Target => TARGET.setting(a),
-        Concept::ActivationThreshold => ACTIVATION_THRESHOLD.setting(a),
+        Concept::Target => scaler_setting(a, true).or_else(|| TARGET.setting(a)),
+        Concept::ActivationThreshold => {
+            scaler_setting(a, false).or_else(|| ACTIVATION_THRESHOLD.setting(a))
+        }
         Concept::ScaleToZero | Concept::ScaleToZeroDelay => COOLDOWN_PERIOD.setting(k),
         c => super::hpa::setting(a, &k.hpa, c, HPA_ROOT),
     }
+}
+
+/// The target (`target`) or activation threshold of a first trigger from the scaler table,
+/// under that scaler's own key (`spec.triggers[].metadata.lagThreshold` for kafka), with its
+/// default from the table ([`crate::upstream::keda_scalers`]).
+fn scaler_setting(a: &Autoscaler, target: bool) -> Option<Setting> {
+    let m = a.metrics.first()?;
+    let crate::model::MetricSource::KedaScaler { scaler, .. } = &m.source else {
+        return None;
+    };
+    let row = crate::upstream::keda_scalers::scaler(scaler)?;
+    let (what, key, param) = if target {
+        (TARGET.what, row.target_keys.first(), Some(&m.target.value))
+    } else {
+        (
+            ACTIVATION_THRESHOLD.what,
+            row.activation_keys.first(),
+            m.activation_threshold.as_ref(),
+        )
+    };
+    let param = param?;
+    Some(Setting {
+        what,
+        setting: format!("spec.triggers[].metadata.{}", key?),
+        value: show_num(&param.value),
+        origin: param.origin,
+    })
 }
 
 /// Every ScaledObject knob (the generated HPA's are [`super::hpa::TABLE`] under [`HPA_ROOT`]).

@@ -141,6 +141,9 @@ pub enum SimFact {
     },
     /// The replay was not run: too long ([`simulate`] only; [`try_simulate`] returns it).
     TooLong(ReplayTooLong),
+    /// KEDA cron triggers (their metric names) replayed on a demand without absolute times:
+    /// time 0 is read as the Unix epoch, 1970-01-01T00:00:00Z.
+    CronWithoutClock { triggers: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -280,6 +283,15 @@ pub fn try_simulate(
         }
     };
 
+    let crons: Vec<String> = autoscaler
+        .metrics
+        .iter()
+        .filter(|m| !m.source.reads_demand())
+        .map(|m| m.name.value.clone())
+        .collect();
+    if !crons.is_empty() && !demand.is_absolute() {
+        facts.push(SimFact::CronWithoutClock { triggers: crons });
+    }
     let matched = match_series(autoscaler, demand);
     if !matched.unmatched.is_empty() {
         facts.push(SimFact::UnmatchedSeries {
@@ -291,7 +303,7 @@ pub fn try_simulate(
         .metrics
         .iter()
         .zip(&matched.per_metric)
-        .filter(|(_, s)| s.is_none())
+        .filter(|(m, s)| s.is_none() && m.source.reads_demand())
         .map(|(m, _)| m.name.value.clone())
         .collect();
     if !without.is_empty() && (autoscaler.metrics.len() > 1 || demand.is_named()) {
@@ -366,8 +378,18 @@ pub struct SeriesMatch {
 /// name without a `vllm:` prefix or with a counter's `_total` ([`crate::samples::name_matches`]),
 /// either way round. KEDA triggers are named as KEDA names their external metrics
 /// (`s0-prometheus`, [`crate::config`]).
+/// A KEDA table scaler's metric (`s0-kafka`) also answers to the trigger's `name` and to the
+/// full name KEDA gives it (`s0-kafka-orders`: the scaler appends its own part).
 pub fn series_names_metric(series: &str, m: &crate::model::Metric) -> bool {
     let name = m.name.value.as_str();
+    if let crate::model::MetricSource::KedaScaler { trigger_name, .. } = &m.source {
+        let keda_full = series
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('-'));
+        if keda_full || trigger_name.as_deref() == Some(series) {
+            return true;
+        }
+    }
     series == name
         || crate::samples::name_matches(series, name)
         || crate::samples::name_matches(name, series)
@@ -391,7 +413,10 @@ pub fn match_series(autoscaler: &Autoscaler, demand: &DemandSeries) -> SeriesMat
             unnamed = Some(si);
             continue;
         };
-        let free = |i: &usize| per_metric.get(*i).is_some_and(Option::is_none);
+        let free = |i: &usize| {
+            per_metric.get(*i).is_some_and(Option::is_none)
+                && metrics.get(*i).is_some_and(|m| m.source.reads_demand())
+        };
         let exact = metrics
             .iter()
             .enumerate()
@@ -407,14 +432,19 @@ pub fn match_series(autoscaler: &Autoscaler, demand: &DemandSeries) -> SeriesMat
             None => unmatched.push((si, Some(name.to_string()))),
         }
     }
+    // The first metric that reads demand (a KEDA cron trigger does not).
+    let first = metrics.iter().position(|m| m.source.reads_demand());
     if let Some(si) = unnamed {
-        match per_metric.first_mut() {
+        match first.and_then(|i| per_metric.get_mut(i)) {
             Some(slot @ None) => *slot = Some(si),
             _ => unmatched.insert(0, (si, None)),
         }
     }
     let mut primary_drives_first_unnamed = false;
-    if let (Some(slot @ None), Some(0)) = (per_metric.first_mut(), unmatched.first().map(|u| u.0)) {
+    if let (Some(slot @ None), Some(0)) = (
+        first.and_then(|i| per_metric.get_mut(i)),
+        unmatched.first().map(|u| u.0),
+    ) {
         *slot = Some(0);
         primary_drives_first_unnamed = true;
     }
@@ -513,6 +543,7 @@ fn run(
         }
         let view = ClusterView {
             t,
+            epoch: demand.epoch_start,
             replicas: pods.total,
             ready,
             metrics: &readings,

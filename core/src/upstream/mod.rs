@@ -8,6 +8,7 @@
 
 pub mod aibrix;
 pub mod keda;
+pub mod keda_scalers;
 pub mod knative;
 pub mod kserve;
 pub mod kubernetes;
@@ -173,6 +174,7 @@ pub fn all_sources() -> impl Iterator<Item = &'static Source> {
     aibrix::SOURCES
         .iter()
         .chain(keda::SOURCES)
+        .chain(keda_scalers::SOURCES)
         .chain(knative::SOURCES)
         .chain(knative::HPA_CLASS_SOURCES)
         .chain(kserve::SOURCES)

@@ -66,6 +66,7 @@ pub fn instant_loop(
         }];
         let view = ClusterView {
             t,
+            epoch: None,
             replicas,
             ready: replicas,
             metrics: &readings,
@@ -148,6 +149,7 @@ pub fn reading(total: f64, per_pod: f64, reporting: u32) -> MetricReading {
 pub fn view(t: u64, replicas: u32, ready: u32, metrics: &[MetricReading]) -> ClusterView<'_> {
     ClusterView {
         t,
+        epoch: None,
         replicas,
         ready,
         metrics,

@@ -136,6 +136,8 @@ fn keda(min: u32, max: u32, metric: Metric) -> Autoscaler {
         idle_replica_count: None,
         hpa: scalelens_core::upstream::kubernetes::hpa_params(),
         paused_scale_in: false,
+        pause: None,
+        modifiers: None,
         paused_scale_out: false,
         force_activation: false,
     };

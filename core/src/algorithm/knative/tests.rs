@@ -96,6 +96,7 @@ fn run(
         let replicas = cluster.ready_at.len() as u32;
         let view = ClusterView {
             t,
+            epoch: None,
             replicas,
             ready,
             metrics: &m,
