@@ -20,7 +20,14 @@
 //! grammar and hands croner a normalised pattern.
 
 use chrono::{DateTime, TimeZone};
-use chrono_tz::Tz;
+
+/// A cron trigger's time zone: the IANA database with the `tz` feature (the command line);
+/// without it (the playground, for size) only UTC, and other names are a diagnostic.
+#[cfg(feature = "tz")]
+pub type Tz = chrono_tz::Tz;
+/// A cron trigger's time zone: only UTC in a build without the `tz` feature.
+#[cfg(not(feature = "tz"))]
+pub type Tz = chrono::Utc;
 use croner::parser::{CronParser, Seconds};
 use croner::Cron;
 use serde::Serialize;
@@ -100,14 +107,29 @@ pub enum CronError {
     },
     #[error("unknown time zone `{0}` (an IANA name such as Europe/Berlin)")]
     Zone(String),
+    /// The zone exists, but this build has no time-zone database (the playground leaves it out
+    /// for size).
+    #[error("time zone `{0}` is not in this build: the playground reads cron triggers in UTC only (its download leaves the time-zone database out); `scalelens simulate` replays every IANA zone")]
+    ZoneNotInBuild(String),
     #[error("the schedule is not valid: {0}")]
     Croner(String),
 }
 
 /// An IANA time zone as Go's `time.LoadLocation` reads it (`UTC` and the database's names).
+#[cfg(feature = "tz")]
 pub fn parse_zone(name: &str) -> Result<Tz, CronError> {
     name.parse::<Tz>()
         .map_err(|_| CronError::Zone(name.to_string()))
+}
+
+/// UTC only: this build leaves the IANA database out (the playground's size budget), so any
+/// other zone is [`CronError::ZoneNotInBuild`], which says where it is replayed.
+#[cfg(not(feature = "tz"))]
+pub fn parse_zone(name: &str) -> Result<Tz, CronError> {
+    match name {
+        "UTC" | "Etc/UTC" => Ok(chrono::Utc),
+        _ => Err(CronError::ZoneNotInBuild(name.to_string())),
+    }
 }
 
 /// One value of a field: a number in bounds or one of its names (case-insensitive).

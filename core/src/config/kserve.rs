@@ -737,6 +737,9 @@ fn keda_algorithm(
         paused_scale_in: false,
         paused_scale_out: false,
         force_activation: false,
+        // KServe writes neither pause annotations nor scalingModifiers on its ScaledObject.
+        pause: None,
+        modifiers: None,
     })
 }
 
