@@ -331,6 +331,7 @@ fn check(args: &CheckArgs, limit: u64, style: text::Style, io: &mut Io<'_>) -> u
         options: PipelineOptions {
             autoscaler: args.name.clone(),
             aibrix_version: args.aibrix_version.version(),
+            feature_gates: args.feature_gates.unwrap_or_default(),
             samples_are: asked,
             window: args.window(),
             max_evaluations: args.max_evaluations,

@@ -280,6 +280,8 @@ codes! {
     UnknownKind = "unknown-kind", Error, crate::config::rules::UNKNOWN_KIND;
     UnknownApiVersion = "unknown-api-version", Error, crate::config::rules::UNKNOWN_API_VERSION;
     RemovedApiVersion = "removed-api-version", Warning, crate::config::hpa::REMOVED_API_VERSION;
+    HpaAnnotationIgnored = "hpa-annotation-ignored", Warning, crate::config::hpa_v1::HPA_ANNOTATION_IGNORED;
+    FeatureGateOff = "feature-gate-off", Note, crate::config::hpa::FEATURE_GATE_OFF;
     InvalidValue = "invalid-value", Error, crate::config::rules::INVALID_VALUE;
     OutOfRange = "out-of-range", Error, crate::config::rules::OUT_OF_RANGE;
     MinAboveMax = "min-above-max", Error, crate::config::rules::MIN_ABOVE_MAX;

@@ -233,6 +233,9 @@ pub struct PipelineOptions {
     /// Most evaluations one replay may run (default: [`sim::MAX_EVALUATIONS`];
     /// `--max-evaluations`).
     pub max_evaluations: Option<u64>,
+    /// The Kubernetes feature gates the cluster sets (`--feature-gates`; default: the
+    /// replayed release's).
+    pub feature_gates: config::feature_gates::FeatureGates,
 }
 
 impl Default for PipelineOptions {
@@ -247,6 +250,7 @@ impl Default for PipelineOptions {
             replay: true,
             samples_are: Interpretation::Auto,
             max_evaluations: None,
+            feature_gates: config::feature_gates::FeatureGates::default(),
         }
     }
 }
@@ -855,6 +859,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
         input.yaml,
         &ParseOptions {
             aibrix_version: opts.aibrix_version,
+            feature_gates: opts.feature_gates,
             ..Default::default()
         },
     );

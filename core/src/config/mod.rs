@@ -32,12 +32,16 @@ use crate::yaml::{self, Node};
 
 pub mod aibrix;
 pub mod cursor;
+pub mod feature_gates;
 pub mod helm;
 pub mod hpa;
+pub mod hpa_migrate;
+pub mod hpa_v1;
 pub mod keda;
 pub mod knative;
 pub mod read;
 pub(crate) mod rules;
+pub mod scalar_span;
 
 use read::Cx;
 
@@ -239,6 +243,8 @@ pub struct ParseOptions {
     pub aibrix_version: AibrixVersion,
     /// Bounds on the YAML stream (nesting, aliases, document size and count).
     pub yaml_limits: yaml::Limits,
+    /// The Kubernetes feature gates the cluster sets (default: the replayed release's).
+    pub feature_gates: feature_gates::FeatureGates,
 }
 
 /// Parse a (multi-document) YAML input with the default [`ParseOptions`].
@@ -381,6 +387,10 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             }
             None => {}
         }
+    }
+
+    for a in &mut autoscalers {
+        hpa::apply_feature_gates(&mut cx, a, &options.feature_gates);
     }
 
     // Initial replicas from the scale target (workloads by name: one lookup per autoscaler).

@@ -10,6 +10,7 @@ pub mod aibrix;
 pub mod keda;
 pub mod knative;
 pub mod kubernetes;
+pub mod kubernetes_conversion;
 
 use std::fmt;
 
@@ -151,5 +152,6 @@ pub fn all_sources() -> impl Iterator<Item = &'static Source> {
         .chain(keda::SOURCES)
         .chain(knative::SOURCES)
         .chain(kubernetes::SOURCES)
+        .chain(kubernetes_conversion::SOURCES)
         .copied()
 }
