@@ -306,6 +306,9 @@ codes! {
     PinnedAtMax = "pinned-at-max", Warning, crate::analysis::pinned_at_max::DOC;
     Flapping = "flapping", Warning, crate::analysis::flapping::DOC;
     ValueVsAveragevalue = "value-vs-averagevalue", Warning, crate::analysis::value_vs_averagevalue::DOC;
+    PromqlSyntax = "promql-syntax", Warning, crate::analysis::promql_series::SYNTAX;
+    PromqlMultipleSeries = "promql-multiple-series", Warning, crate::analysis::promql_series::MULTIPLE_SERIES;
+    PromqlUnitMismatch = "promql-unit-mismatch", Warning, crate::analysis::promql_unit::DOC;
     NeverReachesTarget = "never-reaches-target", Warning, crate::analysis::never_reaches_target::DOC;
     ScaleToZeroMisconfigured = "scale-to-zero-misconfigured", Warning, crate::analysis::scale_to_zero::DOC;
     WindowShorterThanScrape = "window-shorter-than-scrape", Warning, crate::analysis::window_shorter_than_scrape::DOC;
