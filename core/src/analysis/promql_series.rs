@@ -329,4 +329,18 @@ mod tests {
             assert_eq!(count(&e), *want, "{q}");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Query text made of PromQL's tokens and stray characters never panics the parser
+        /// or the checks (the CLI runs them on user input).
+        #[test]
+        fn any_query_text_is_checked_without_panic(q in "[a-z_:{}()\\[\\]=~!\"',.0-9smh +*/^%<>-]{0,60}|(sum|rate|topk|by|without|on|group_left|offset|@|bool|or|and) ?[(\\[{a-z0-9 ,\"\\]})]{0,40}") {
+            let node = crate::yaml::Node {
+                kind: crate::yaml::NodeKind::Scalar { text: q.as_str().into(), quoted: true },
+                span: crate::span::Span::default(),
+            };
+            let _ = super::check_promql(Some(&node), 5.0, "AverageValue");
+        }
+    }
 }
