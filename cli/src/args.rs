@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 
+use scalelens_core::config::feature_gates::FeatureGates;
 use scalelens_core::model::AibrixVersion;
 use scalelens_core::pipeline::{PipelineOptions, ReplayWindow, WindowBound};
 use scalelens_core::sim::MAX_EVALUATIONS_CEILING;
@@ -335,6 +336,11 @@ pub struct CheckArgs {
     /// inferenceservice-config's).
     #[arg(long, value_enum, value_name = "MODE")]
     pub kserve_deployment_mode: Option<KserveModeArg>,
+    /// Kubernetes feature gates the cluster sets, as kube-apiserver's flag takes them
+    /// (`HPAConfigurableTolerance=true`: replay `behavior.*.tolerance`, which v1.34 drops by
+    /// default).
+    #[arg(long, value_name = "NAME=BOOL,...", value_parser = parse_feature_gates)]
+    pub feature_gates: Option<FeatureGates>,
     /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export): adds the checks
     /// against real data (unit mismatch) and the checks of a replay of their demand.
     #[arg(long, value_name = "FILE")]
@@ -433,6 +439,11 @@ pub struct ReplayArgs {
     /// inferenceservice-config's).
     #[arg(long, value_enum, value_name = "MODE")]
     pub kserve_deployment_mode: Option<KserveModeArg>,
+    /// Kubernetes feature gates the cluster sets, as kube-apiserver's flag takes them
+    /// (`HPAConfigurableTolerance=true`: replay `behavior.*.tolerance`, which v1.34 drops by
+    /// default).
+    #[arg(long, value_name = "NAME=BOOL,...", value_parser = parse_feature_gates)]
+    pub feature_gates: Option<FeatureGates>,
 }
 
 impl ReplayArgs {
@@ -457,6 +468,7 @@ impl ReplayArgs {
             replay: true,
             samples_are: SamplesAre::interpretation(self.samples_are),
             max_evaluations: self.max_evaluations,
+            feature_gates: self.feature_gates.unwrap_or_default(),
         }
     }
 }
@@ -509,6 +521,11 @@ fn parse_duration(s: &str) -> Result<Millis, String> {
 
 /// `--from`/`--to`: RFC 3339 (a Unix time) or seconds in the input's own times
 /// ([`WindowBound::parse`], shared with the playground).
+/// `--feature-gates`: [`FeatureGates::parse`]'s error as clap's message.
+pub fn parse_feature_gates(s: &str) -> Result<FeatureGates, String> {
+    FeatureGates::parse(s).map_err(|e| e.to_string())
+}
+
 pub fn parse_bound(s: &str) -> Result<WindowBound, String> {
     WindowBound::parse(s).map_err(|e| e.to_string())
 }

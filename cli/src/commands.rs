@@ -400,6 +400,7 @@ fn check_file(
             kserve_mode: args
                 .kserve_deployment_mode
                 .map(crate::args::KserveModeArg::mode),
+            feature_gates: args.feature_gates.unwrap_or_default(),
             samples_are: asked,
             window: args.window(),
             max_evaluations: args.max_evaluations,

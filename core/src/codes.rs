@@ -280,6 +280,8 @@ codes! {
     UnknownKind = "unknown-kind", Error, crate::config::rules::UNKNOWN_KIND;
     UnknownApiVersion = "unknown-api-version", Error, crate::config::rules::UNKNOWN_API_VERSION;
     RemovedApiVersion = "removed-api-version", Warning, crate::config::hpa::REMOVED_API_VERSION;
+    HpaAnnotationIgnored = "hpa-annotation-ignored", Warning, crate::config::hpa_v1::HPA_ANNOTATION_IGNORED;
+    FeatureGateOff = "feature-gate-off", Note, crate::config::hpa::FEATURE_GATE_OFF;
     InvalidValue = "invalid-value", Error, crate::config::rules::INVALID_VALUE;
     OutOfRange = "out-of-range", Error, crate::config::rules::OUT_OF_RANGE;
     MinAboveMax = "min-above-max", Error, crate::config::rules::MIN_ABOVE_MAX;
@@ -310,6 +312,9 @@ codes! {
     PinnedAtMax = "pinned-at-max", Warning, crate::analysis::pinned_at_max::DOC;
     Flapping = "flapping", Warning, crate::analysis::flapping::DOC;
     ValueVsAveragevalue = "value-vs-averagevalue", Warning, crate::analysis::value_vs_averagevalue::DOC;
+    PromqlSyntax = "promql-syntax", Warning, crate::analysis::promql_series::SYNTAX;
+    PromqlMultipleSeries = "promql-multiple-series", Warning, crate::analysis::promql_series::MULTIPLE_SERIES;
+    PromqlUnitMismatch = "promql-unit-mismatch", Warning, crate::analysis::promql_unit::DOC;
     NeverReachesTarget = "never-reaches-target", Warning, crate::analysis::never_reaches_target::DOC;
     ScaleToZeroMisconfigured = "scale-to-zero-misconfigured", Warning, crate::analysis::scale_to_zero::DOC;
     WindowShorterThanScrape = "window-shorter-than-scrape", Warning, crate::analysis::window_shorter_than_scrape::DOC;

@@ -236,6 +236,9 @@ pub struct PipelineOptions {
     /// Most evaluations one replay may run (default: [`sim::MAX_EVALUATIONS`];
     /// `--max-evaluations`).
     pub max_evaluations: Option<u64>,
+    /// The Kubernetes feature gates the cluster sets (`--feature-gates`; default: the
+    /// replayed release's).
+    pub feature_gates: config::feature_gates::FeatureGates,
 }
 
 impl Default for PipelineOptions {
@@ -251,6 +254,7 @@ impl Default for PipelineOptions {
             replay: true,
             samples_are: Interpretation::Auto,
             max_evaluations: None,
+            feature_gates: config::feature_gates::FeatureGates::default(),
         }
     }
 }
@@ -864,6 +868,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
         &ParseOptions {
             aibrix_version: opts.aibrix_version,
             kserve_mode: opts.kserve_mode,
+            feature_gates: opts.feature_gates,
             ..Default::default()
         },
     );

@@ -357,4 +357,25 @@ fn check_takes_several_files() {
     for file in ["kpa.yaml", "min-above-max.yaml"] {
         assert!(uris.iter().any(|u| u.ends_with(file)), "{file}: {uris:?}");
     }
+/// `--feature-gates HPAConfigurableTolerance=true` replays the written tolerance (no
+/// `feature-gate-off` note); without it the note says the field is dropped; a gate Scalelens
+/// does not replay is a usage error.
+#[test]
+fn feature_gates_flag_sets_the_tolerance_gate() {
+    let yaml = "testdata/config/hpa/tolerance-gate.yaml";
+    let off = run(&["check", yaml, "--format", "json"]);
+    let on = run(&[
+        "check",
+        yaml,
+        "--format",
+        "json",
+        "--feature-gates",
+        "HPAConfigurableTolerance=true",
+    ]);
+    assert_eq!((off.code, on.code), (0, 0), "{}{}", off.err, on.err);
+    assert!(off.out.contains("feature-gate-off"), "{}", off.out);
+    assert!(!on.out.contains("feature-gate-off"), "{}", on.out);
+    let bad = run(&["check", yaml, "--feature-gates", "HPAScaleToZero=true"]);
+    assert_eq!(bad.code, 2, "{}", bad.err);
+    assert!(bad.err.contains("unknown feature gate"), "{}", bad.err);
 }

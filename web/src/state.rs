@@ -678,6 +678,8 @@ impl State {
                 replay: window.is_ok(),
                 window: window.unwrap_or_default(),
                 max_evaluations: None,
+                // Not a playground setting yet: the replayed release's defaults.
+                feature_gates: Default::default(),
             },
         }
     }

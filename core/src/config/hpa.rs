@@ -11,7 +11,7 @@ use crate::codes::Code;
 use crate::config::cursor::Cursor;
 use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, check_min_max, unknown_kind, unknown_version, Doc};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knobs::hpa as knob;
 use crate::model::{
     Algorithm, Autoscaler, Family, HpaParams, Metric, MetricSource, MetricTarget, Policy,
@@ -20,7 +20,9 @@ use crate::model::{
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
 
+use crate::config::feature_gates::FeatureGates;
 use crate::upstream::kubernetes as k8s;
+use crate::upstream::kubernetes_conversion as conv;
 
 /// The Kubernetes API's `int32` bound ([`read::INT32_API`]).
 const I32_MAX: i64 = i32::MAX as i64;
@@ -34,9 +36,14 @@ pub fn default_params() -> HpaParams {
 /// into `params`: each direction is defaulted field by field, a `policies` list replaces the
 /// default list as a whole, and `tolerance` sets that direction's tolerance.
 pub fn read_behavior(cx: &mut Cx, parent: &Cursor, params: &mut HpaParams) {
-    let Some(b) = parent.field(cx, "behavior") else {
-        return;
-    };
+    if let Some(b) = parent.field(cx, "behavior") {
+        read_behavior_node(cx, &b, params);
+    }
+}
+
+/// Read a `behavior` mapping `b` (a field, or `autoscaling/v1`'s behavior annotation) into
+/// `params`, as [`read_behavior`] does.
+pub(crate) fn read_behavior_node(cx: &mut Cx, b: &Cursor, params: &mut HpaParams) {
     b.unknown_keys(cx, &["scaleUp", "scaleDown"]);
     // One direction's fields, named by the knob table (the same under scaleUp and scaleDown).
     let window_key = knob::SCALE_UP_STABILIZATION.place.key();
@@ -175,7 +182,7 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     let version = doc.version();
     match version {
         "v1" | "v2" => {}
-        "v2beta1" | "v2beta2" => removed_version(cx, doc),
+        "v2beta1" | "v2beta2" => removed_version(cx, doc, version),
         _ => {
             unknown_version(cx, doc, &["autoscaling/v2", "autoscaling/v1"]);
             return None;
@@ -200,11 +207,16 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     let mut params = default_params();
     let mut metrics = Vec::new();
     if version == "v1" {
-        let (value, span) = match spec.u32_in(cx, "targetCPUUtilizationPercentage", 1, I32_MAX) {
-            Some(s) => (Param::yaml(f64::from(s.value), s.span), s.span),
-            None => (k8s::V1_CPU_UTILIZATION.param(), doc.kind.span),
-        };
-        metrics.push(cpu_metric(value, span));
+        // Annotation metrics first, then the CPU field's metric; neither: CPU at 80 %.
+        let annotations = super::hpa_v1::read(cx, doc.root, &mut params);
+        metrics.extend(annotations.metrics.unwrap_or_default());
+        if let Some(s) = spec.u32_in(cx, "targetCPUUtilizationPercentage", 1, I32_MAX) {
+            metrics.push(cpu_metric(Param::yaml(f64::from(s.value), s.span), s.span));
+        }
+        if metrics.is_empty() {
+            let cpu = crate::upstream::kubernetes_conversion::V1_DEFAULT_CPU_UTILIZATION;
+            metrics.push(cpu_metric(cpu.param(), doc.kind.span));
+        }
     } else {
         for m in spec.sequence(cx, "metrics").unwrap_or_default() {
             metrics.extend(if version == "v2beta1" {
@@ -229,24 +241,88 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     Some(a)
 }
 
-/// `autoscaling/v2beta1` and `v2beta2`: removed, read as `autoscaling/v2` with a warning.
-fn removed_version(cx: &mut Cx, doc: &Doc) {
-    let version = doc.version();
+/// `autoscaling/v2beta1` and `v2beta2`: removed, read as `autoscaling/v2` with a warning. The
+/// fix writes `autoscaling/v2`, and for v2beta1 each metric in the v2 shape
+/// ([`super::hpa_migrate`]), so the fixed object is valid v2.
+fn removed_version(cx: &mut Cx, doc: &Doc, version: &str) {
     let (removed, differs) = if version == "v2beta1" {
         ("1.25", " (the metric fields differ: see the v2 API)")
     } else {
         ("1.26", "")
     };
-    cx.push(
-        Diagnostic::warning(
-            Code::RemovedApiVersion,
-            format!(
-                "`autoscaling/{version}` was removed in Kubernetes {removed}: current clusters reject it; read as autoscaling/v2{differs}"
-            ),
-        )
-        .at(doc.api_version.span)
-        .with_fix("use autoscaling/v2", doc.api_version.span, "autoscaling/v2"),
-    );
+    let at = doc.api_version.span;
+    let api_version = Edit {
+        span: at,
+        replacement: "autoscaling/v2".into(),
+    };
+    let metrics = doc
+        .root
+        .path(&["spec", "metrics"])
+        .and_then(Node::as_sequence)
+        .unwrap_or_default();
+    let (description, edits) = if version != "v2beta1" {
+        ("use autoscaling/v2", vec![api_version])
+    } else {
+        match super::hpa_migrate::v2beta1_metric_edits(metrics) {
+            Some(mut e) if !e.is_empty() => {
+                e.insert(0, api_version);
+                ("use autoscaling/v2 and its metric fields (`target: {type, ...}`, `metric: {name, selector}`)", e)
+            }
+            Some(_) => ("use autoscaling/v2", vec![api_version]),
+            None => ("use autoscaling/v2 (then move each metric to the v2 fields: a metric here could not be read)", vec![api_version]),
+        }
+    };
+    let mut d = Diagnostic::warning(
+        Code::RemovedApiVersion,
+        format!(
+            "`autoscaling/{version}` was removed in Kubernetes {removed}: current clusters reject it; read as autoscaling/v2{differs}"
+        ),
+    )
+    .at(at);
+    d.fixes.push(Fix {
+        description: description.into(),
+        applicability: Applicability::NeedsReview,
+        edits,
+    });
+    cx.push(d);
+}
+
+/// Apply the feature gates the user says the cluster sets to a read HPA (or KEDA's HPA):
+/// with `HPAConfigurableTolerance` off (v1.34's default), the API server drops
+/// `behavior.*.tolerance` on write (`dropDisabledFields`), so the controller uses its flag's
+/// tolerance; each written tolerance gets a `feature-gate-off` note at the field and the
+/// replay uses the default.
+pub(crate) fn apply_feature_gates(cx: &mut Cx, a: &mut Autoscaler, gates: &FeatureGates) {
+    let params = match &mut a.algorithm {
+        Algorithm::Hpa(p) => p,
+        Algorithm::Keda(k) => &mut k.hpa,
+        _ => return,
+    };
+    if gates.hpa_configurable_tolerance {
+        return;
+    }
+    for (direction, t) in [
+        ("scaleUp", &mut params.tolerance_up),
+        ("scaleDown", &mut params.tolerance_down),
+    ] {
+        let Some(span) = t.span() else { continue };
+        cx.push(
+            Diagnostic::note(
+                Code::FeatureGateOff,
+                format!(
+                    "`behavior.{direction}.tolerance` needs the {gate} feature gate (alpha in Kubernetes 1.33 and 1.34, off by default): the API server drops the field on write, so the replay uses the controller's tolerance {}",
+                    crate::display::Num(k8s::TOLERANCE.value),
+                    gate = conv::CONFIGURABLE_TOLERANCE_GATE,
+                ),
+            )
+            .at(span)
+            .with_help(format!(
+                "if the cluster enables it (kube-apiserver and kube-controller-manager `--feature-gates {gate}=true`; on by default from 1.35), replay with `--feature-gates {gate}=true`",
+                gate = conv::CONFIGURABLE_TOLERANCE_GATE,
+            )),
+        );
+        *t = k8s::TOLERANCE.param();
+    }
 }
 
 /// minReplicas 0 needs the `HPAScaleToZero` alpha gate and an Object or External metric.
@@ -531,7 +607,7 @@ fn average_or_value(cx: &mut Cx, s: &Cursor, key: &str) -> Option<(TargetType, P
 
 /// Read an `autoscaling/v2beta1` `MetricSpec` (targetAverageUtilization / targetAverageValue /
 /// targetValue fields).
-fn read_metric_v2beta1(cx: &mut Cx, m: &Cursor) -> Option<Metric> {
+pub(crate) fn read_metric_v2beta1(cx: &mut Cx, m: &Cursor) -> Option<Metric> {
     let (ty, s, s_key) = metric_type(cx, m)?;
     let at = s.node.span;
     let (name, source, (tt, v)) = match ty {
@@ -611,11 +687,17 @@ rule_doc! {
     /// ```
     ///
     /// # Fix
-    /// Move to `autoscaling/v2` (field names changed for v2beta1: `targetAverageValue` became
-    /// `target.averageValue`).
+    /// Move to `autoscaling/v2`. For v2beta2 only `apiVersion` changes; v2beta1's metric fields
+    /// changed too, and the fix rewrites each metric as the API server converts it:
+    /// `targetAverageUtilization: N` → `target: {type: Utilization, averageUtilization: N}`,
+    /// `targetAverageValue` → `target: {type: AverageValue, averageValue}`, `targetValue` →
+    /// `target: {type: Value, value}`, `metricName` / `selector` / `metricSelector` →
+    /// `metric: {name, selector}`, an Object metric's `target` → `describedObject`.
     ///
     /// # References
     /// - Kubernetes docs, "Deprecated API Migration Guide" (v1.25, v1.26 removals).
+    /// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/v2beta1/conversion.go` (the field
+    ///   mapping the fix writes).
     pub(crate) const REMOVED_API_VERSION;
 }
 
@@ -643,4 +725,38 @@ rule_doc! {
     /// - kubernetes/kubernetes v1.34 `pkg/apis/autoscaling/validation/validation.go`
     ///   (`validateScalingRules`).
     pub(crate) const UNKNOWN_POLICY_TYPE;
+}
+
+rule_doc! {
+    /// A field the replayed Kubernetes release drops because its feature gate is off.
+    ///
+    /// # What it does
+    /// Notes `behavior.scaleUp.tolerance` / `behavior.scaleDown.tolerance` (an HPA's, or a KEDA
+    /// ScaledObject's `advanced.horizontalPodAutoscalerConfig.behavior`) when the
+    /// `HPAConfigurableTolerance` gate is off, Kubernetes 1.33 and 1.34's default, and replays
+    /// the controller's `--horizontal-pod-autoscaler-tolerance` (0.1) instead.
+    ///
+    /// # Why is this bad
+    /// With the gate off, the API server removes the field when the object is written (unless
+    /// the stored object already had one), so the tolerance you wrote never reaches the
+    /// controller: the HPA holds or moves on a 10 % band, not yours.
+    ///
+    /// # Example
+    /// ```text
+    /// behavior:
+    ///   scaleUp:
+    ///     tolerance: 0.02
+    /// ```
+    ///
+    /// # Fix
+    /// Enable the gate on kube-apiserver and kube-controller-manager
+    /// (`--feature-gates HPAConfigurableTolerance=true`; beta and on by default from 1.35) and
+    /// replay with `--feature-gates HPAConfigurableTolerance=true`, or drop the field.
+    ///
+    /// # References
+    /// - kubernetes/enhancements KEP-4951 `keps/sig-autoscaling/4951-configurable-hpa-tolerance/kep.yaml`
+    ///   (alpha 1.33, beta 1.35).
+    /// - kubernetes/kubernetes v1.34 `pkg/features/kube_features.go` (`HPAConfigurableTolerance`),
+    ///   `pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go` (`dropDisabledFields`).
+    pub(crate) const FEATURE_GATE_OFF;
 }

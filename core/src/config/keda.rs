@@ -550,6 +550,11 @@ fn prometheus(cx: &mut Cx, t: &Trigger, name: Spanned<String>) -> Option<Metric>
         return None;
     }
     if let Some(q) = &query {
+        cx.diags.extend(crate::analysis::check_promql(
+            md.node.get("query"),
+            th3,
+            t.mt,
+        ));
         if let Some(d) = crate::analysis::check_keda_query(q, t.metric_type.as_ref(), th3) {
             cx.push(d);
         }

@@ -34,14 +34,18 @@ use crate::yaml::{self, Node};
 
 pub mod aibrix;
 pub mod cursor;
+pub mod feature_gates;
 pub mod helm;
 pub mod hpa;
+pub mod hpa_migrate;
+pub mod hpa_v1;
 pub mod keda;
 pub mod keda_scaler;
 pub mod knative;
 pub mod kserve;
 pub mod read;
 pub(crate) mod rules;
+pub mod scalar_span;
 
 use read::Cx;
 
@@ -247,6 +251,8 @@ pub struct ParseOptions {
     /// The KServe deployment mode of an `InferenceService` that does not write one (`None`:
     /// the shipped `inferenceservice-config` default, Knative, with a note).
     pub kserve_mode: Option<crate::upstream::kserve::DeploymentMode>,
+    /// The Kubernetes feature gates the cluster sets (default: the replayed release's).
+    pub feature_gates: feature_gates::FeatureGates,
 }
 
 /// Parse a (multi-document) YAML input with the default [`ParseOptions`].
@@ -403,6 +409,10 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             }
             None => {}
         }
+    }
+
+    for a in &mut autoscalers {
+        hpa::apply_feature_gates(&mut cx, a, &options.feature_gates);
     }
 
     // Initial replicas from the scale target (workloads by name: one lookup per autoscaler).

@@ -12,6 +12,7 @@ pub mod keda_scalers;
 pub mod knative;
 pub mod kserve;
 pub mod kubernetes;
+pub mod kubernetes_conversion;
 
 use std::fmt;
 
@@ -179,5 +180,6 @@ pub fn all_sources() -> impl Iterator<Item = &'static Source> {
         .chain(knative::HPA_CLASS_SOURCES)
         .chain(kserve::SOURCES)
         .chain(kubernetes::SOURCES)
+        .chain(kubernetes_conversion::SOURCES)
         .copied()
 }

@@ -30,6 +30,12 @@ fn options(src: &str) -> config::ParseOptions {
             match kv {
                 "aibrix-version=v0.4" => o.aibrix_version = AibrixVersion::V0_4,
                 "aibrix-version=v0.7" => o.aibrix_version = AibrixVersion::V0_7,
+                other if other.starts_with("feature-gates=") => {
+                    o.feature_gates = config::feature_gates::FeatureGates::parse(
+                        other.trim_start_matches("feature-gates="),
+                    )
+                    .expect("fixture feature gates");
+                }
                 other => panic!("unknown fixture option `{other}`"),
             }
         }

@@ -21,6 +21,7 @@ mod fixtures;
 mod analysis;
 mod config_fixtures;
 mod explain;
+mod hpa_conversion;
 mod knobs;
 mod kserve;
 mod multi_metric;
