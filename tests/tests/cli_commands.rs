@@ -357,6 +357,8 @@ fn check_takes_several_files() {
     for file in ["kpa.yaml", "min-above-max.yaml"] {
         assert!(uris.iter().any(|u| u.ends_with(file)), "{file}: {uris:?}");
     }
+}
+
 /// `--feature-gates HPAConfigurableTolerance=true` replays the written tolerance (no
 /// `feature-gate-off` note); without it the note says the field is dropped; a gate Scalelens
 /// does not replay is a usage error.
