@@ -12,13 +12,15 @@ use scalelens_core::Millis;
 
 use crate::prometheus::{Access, PrometheusError, RangeQuery};
 
-/// What `--version` prints: the crate version and the upstream versions whose behaviour is
-/// replayed.
-pub const LONG_VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    "\nreplays: AIBrix v0.7.0 (PodAutoscaler KPA, APA), Kubernetes v1.34 (HorizontalPodAutoscaler), \
-     KEDA v2.18 (ScaledObject), Knative Serving v1.20 (KPA)"
-);
+/// What `--version` prints: the crate version and every upstream release whose behaviour is
+/// replayed (`core::upstream::REPLAYED`, the one list of them).
+pub static LONG_VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let mut text = format!("{}\nreplays:", env!("CARGO_PKG_VERSION"));
+    for r in scalelens_core::upstream::REPLAYED {
+        text.push_str(&format!("\n  {}: {}", r.release, r.objects));
+    }
+    text
+});
 
 /// The exit status of `check`, `simulate` and `explain`, in every help that runs them
 /// ([`crate::EXIT_OK`], [`crate::EXIT_ERRORS`], [`crate::EXIT_UNUSABLE`]).
@@ -42,7 +44,7 @@ static POD_STARTUP_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(
 #[derive(Debug, Parser)]
 #[command(
     name = "scalelens",
-    version = LONG_VERSION,
+    version = LONG_VERSION.as_str(),
     about = "Replay Kubernetes autoscalers (AIBrix, HPA, KEDA, Knative) against a demand series and check their configuration",
     after_help = EXIT_STATUS
 )]

@@ -118,13 +118,23 @@ fn no_autoscaler_still_reports_diagnostics() {
 fn version_names_the_upstream_versions() {
     let r = run(&["--version"]);
     assert_eq!(r.code, 0);
+    // Every release of the one list, and the list holds every generation replayed.
+    let listed: Vec<String> = scalelens_core::upstream::REPLAYED
+        .iter()
+        .map(|r| r.release.to_string())
+        .collect();
     for v in [
         "AIBrix v0.7.0",
+        "AIBrix v0.4.0",
         "Kubernetes v1.34",
         "KEDA v2.18",
         "Knative Serving v1.20",
+        "KServe v0.20.0",
     ] {
-        assert!(r.out.contains(v), "{v} missing from {:?}", r.out);
+        assert!(listed.iter().any(|l| l == v), "{v} missing from REPLAYED");
+    }
+    for v in &listed {
+        assert!(r.out.contains(v.as_str()), "{v} missing from {:?}", r.out);
     }
 }
 

@@ -18,7 +18,7 @@ pub mod v07 {
     use super::*;
 
     /// Every fact of this generation is read at this release.
-    const AT: Release = Project::Aibrix.at("v0.7.0");
+    pub const AT: Release = Project::Aibrix.at("v0.7.0");
 
     /// Scaling-context defaults (`NewBaseScalingContext`).
     pub static CONTEXT: Source = controller!(AT, "context/context.go", "NewBaseScalingContext");
@@ -94,7 +94,7 @@ pub mod v04 {
     use super::*;
 
     /// Every fact of this generation is read at this release.
-    const AT: Release = Project::Aibrix.at("v0.4.0");
+    pub const AT: Release = Project::Aibrix.at("v0.4.0");
 
     /// Base scaling context (`NewBaseScalingContext`).
     pub static BASE: Source = controller!(AT, "common/context.go", "NewBaseScalingContext");

@@ -4,7 +4,7 @@ use super::{Fact, Project, Release, Source};
 use crate::model::{Millis, SECOND};
 
 /// Every fact of this module is read at this release.
-const AT: Release = Project::Keda.at("v2.18");
+pub const AT: Release = Project::Keda.at("v2.18");
 
 /// `ScaledObject` field defaults.
 pub static TYPES: Source = AT.file("apis/keda/v1alpha1/scaledobject_types.go", "");

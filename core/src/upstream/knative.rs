@@ -5,7 +5,7 @@ use super::{Fact, Project, Release, Source};
 use crate::model::{Aggregation, KnativeMetric, Millis, SECOND};
 
 /// Every fact of this module is read at this release.
-const AT: Release = Project::Knative.at("v1.20");
+pub const AT: Release = Project::Knative.at("v1.20");
 
 /// `config-autoscaler` defaults.
 pub static CONFIG: Source = AT.file("pkg/autoscaler/config/config.go", "defaultConfig");

@@ -11,7 +11,7 @@ use crate::model::{Millis, SECOND};
 /// The release every KServe fact is read at.
 pub const TAG: &str = "v0.20.0";
 /// Every fact of this module is read at this release.
-const AT: Release = Project::Kserve.at(TAG);
+pub const AT: Release = Project::Kserve.at(TAG);
 
 /// `DefaultMinReplicas`, `DefaultCPUUtilization`, `DefaultAutoscalerClass`, the deployment
 /// modes (`ParseDeploymentMode`) and the annotation keys.

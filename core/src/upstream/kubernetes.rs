@@ -5,7 +5,7 @@ use super::{Fact, Project, Release, Source};
 use crate::model::{Millis, SECOND};
 
 /// Every fact of this module is read at this release.
-const AT: Release = Project::Kubernetes.at("v1.34");
+pub const AT: Release = Project::Kubernetes.at("v1.34");
 
 /// kube-controller-manager `--horizontal-pod-autoscaler-*` flag defaults.
 pub static FLAGS: Source = AT.file(

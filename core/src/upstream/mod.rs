@@ -33,6 +33,18 @@ pub enum Project {
 }
 
 impl Project {
+    /// The project's name as users know it (`AIBrix`, `Knative Serving`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Project::Kubernetes => "Kubernetes",
+            Project::Knative => "Knative Serving",
+            Project::Keda => "KEDA",
+            Project::Aibrix => "AIBrix",
+            Project::Kserve => "KServe",
+            Project::Scalelens => "Scalelens",
+        }
+    }
+
     /// The GitHub repository (`owner/name`).
     pub const fn repo(self) -> &'static str {
         match self {
@@ -165,6 +177,50 @@ impl<T: Copy> Fact<T> {
         Param::default(self.value, self.source)
     }
 }
+
+/// `AIBrix v0.7.0`, `Knative Serving v1.20`.
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.project.name(), self.tag)
+    }
+}
+
+/// A replayed upstream release and the objects Scalelens replays as it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replayed {
+    pub release: Release,
+    /// What of it is replayed (`PodAutoscaler KPA, APA`).
+    pub objects: &'static str,
+}
+
+/// Every upstream release Scalelens replays, newest generation first within a project: the
+/// one list `scalelens --version`, the docs site and tests read.
+pub const REPLAYED: [Replayed; 6] = [
+    Replayed {
+        release: aibrix::v07::AT,
+        objects: "PodAutoscaler KPA, APA, HPA (the default generation)",
+    },
+    Replayed {
+        release: aibrix::v04::AT,
+        objects: "PodAutoscaler KPA, APA, HPA (--aibrix-version v0.4)",
+    },
+    Replayed {
+        release: kubernetes::AT,
+        objects: "HorizontalPodAutoscaler autoscaling/v2, v2beta2, v2beta1, v1",
+    },
+    Replayed {
+        release: keda::AT,
+        objects: "ScaledObject",
+    },
+    Replayed {
+        release: knative::AT,
+        objects: "Service, Configuration, Revision, PodAutoscaler (KPA and HPA classes)",
+    },
+    Replayed {
+        release: kserve::AT,
+        objects: "InferenceService, LLMInferenceService (as the autoscaler each becomes)",
+    },
+];
 
 /// The stand-in `maxReplicas` when it is missing (an error is reported; later checks go on).
 pub static MISSING_MAX_REPLICAS: Source =
