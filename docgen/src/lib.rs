@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use scalelens_core::codes::{Code, Section};
+use scalelens_core::knobs::kserve::Translation;
 use scalelens_core::knobs::{self, KnobInfo, Known, Place, Status};
 use scalelens_core::model::Autoscaler;
 use scalelens_core::upstream::{self, Source};
@@ -105,6 +106,18 @@ pub struct Controller {
     pub sections: Vec<KnobSection>,
     /// The settings its reader knows but does not replay.
     pub known: &'static [Known],
+    /// For what is replayed as another family (KServe): what each setting becomes.
+    pub translations: Vec<TranslationSection>,
+}
+
+/// A table of what each setting of an object becomes in the autoscaler(s) created from it.
+pub struct TranslationSection {
+    pub heading: &'static str,
+    /// What the settings' places are relative to (`spec.<component>.`).
+    pub root: &'static str,
+    /// The headings of the `knative`, `hpa` and `keda` columns.
+    pub columns: [&'static str; 3],
+    pub rows: &'static [Translation],
 }
 
 /// One table of knobs on a controller's page.
@@ -151,6 +164,7 @@ pub fn controllers() -> Vec<Controller> {
     let knative_tag = upstream::knative::CONFIG.tag;
     let v04_tag = upstream::aibrix::v04::BASE.tag;
     let v07_tag = upstream::aibrix::v07::CONTEXT.tag;
+    let kserve_tag = upstream::kserve::AT.tag;
     let hpa = &knobs::hpa::TABLE;
     let keda = &knobs::keda::TABLE;
     let knative = &knobs::knative::TABLE;
@@ -170,6 +184,7 @@ pub fn controllers() -> Vec<Controller> {
                 ),
             ],
             known: hpa.known,
+            translations: Vec::new(),
         },
         Controller {
             slug: format!("keda-{keda_tag}"),
@@ -189,6 +204,7 @@ pub fn controllers() -> Vec<Controller> {
                 ),
             ],
             known: keda.known,
+            translations: Vec::new(),
         },
         Controller {
             slug: format!("knative-{knative_tag}"),
@@ -204,6 +220,7 @@ pub fn controllers() -> Vec<Controller> {
                 ),
             ],
             known: knative.known,
+            translations: Vec::new(),
         },
         Controller {
             slug: format!("aibrix-{v04_tag}"),
@@ -216,6 +233,7 @@ pub fn controllers() -> Vec<Controller> {
                 section("Annotations", rows(v04.params, "spec.")),
             ],
             known: v04.known,
+            translations: Vec::new(),
         },
         Controller {
             slug: format!("aibrix-{v07_tag}"),
@@ -228,6 +246,36 @@ pub fn controllers() -> Vec<Controller> {
                 section("Annotations", rows(v07.params, "spec.")),
             ],
             known: v07.known,
+            translations: Vec::new(),
+        },
+        Controller {
+            slug: format!("kserve-{kserve_tag}"),
+            title: format!("KServe {kserve_tag}"),
+            intro: "A KServe `InferenceService` or `LLMInferenceService`, replayed as the \
+                    autoscaler KServe creates from it: a Knative Service (the Knative mode, \
+                    replayed as on the Knative page), an HPA or a KEDA ScaledObject (the Standard \
+                    mode, replayed as on those pages). Diagnostics point at the KServe fields; \
+                    `scalelens explain` says which autoscaler it became.",
+            sections: Vec::new(),
+            known: &[],
+            translations: vec![
+                TranslationSection {
+                    heading: "InferenceService (each of predictor, transformer, explainer)",
+                    root: knobs::kserve::COMPONENT_ROOT,
+                    columns: [
+                        "Knative mode (a Knative Service)",
+                        "Standard mode, `hpa` class (an HPA)",
+                        "Standard mode, `keda` class (a ScaledObject)",
+                    ],
+                    rows: knobs::kserve::INFERENCE_SERVICE,
+                },
+                TranslationSection {
+                    heading: "LLMInferenceService (the main workload; the prefill one under spec.prefill)",
+                    root: knobs::kserve::LLM_ROOT,
+                    columns: ["", "`scaling.wva.hpa` (an HPA)", "`scaling.wva.keda` (a ScaledObject)"],
+                    rows: knobs::kserve::LLM_INFERENCE_SERVICE,
+                },
+            ],
         },
     ]
 }
@@ -393,7 +441,48 @@ pub fn controller_page(c: &Controller) -> Page {
             ));
         }
     }
+    for s in &c.translations {
+        t.push_str(&translation_table(s));
+    }
     Page::new(format!("{CONTROLLERS_DIR}/{}.md", c.slug), t)
+}
+
+/// What each setting of `s` becomes, a column per autoscaler KServe creates (a column with
+/// nothing in it is left out).
+fn translation_table(s: &TranslationSection) -> String {
+    type Column = (&'static str, fn(&Translation) -> &'static str);
+    let [knative, hpa, keda] = s.columns;
+    let columns: [Column; 3] = [
+        (knative, |r| r.knative),
+        (hpa, |r| r.hpa),
+        (keda, |r| r.keda),
+    ];
+    let used: Vec<&Column> = columns
+        .iter()
+        .filter(|(_, get)| s.rows.iter().any(|r| !get(r).is_empty()))
+        .collect();
+    let mut t = format!("\n## {}\n\n| Setting |", s.heading);
+    for (heading, _) in &used {
+        t.push_str(&format!(" {heading} |"));
+    }
+    t.push_str(" Upstream source |\n|---|");
+    t.push_str(&"---|".repeat(used.len() + 1));
+    t.push('\n');
+    for r in s.rows {
+        t.push_str(&format!(
+            "| {} |",
+            cell(&place_cell(r.place, &r.place.render(s.root)))
+        ));
+        for (_, get) in &used {
+            let words = get(r);
+            t.push_str(&format!(
+                " {} |",
+                cell(if words.is_empty() { "—" } else { words })
+            ));
+        }
+        t.push_str(&format!(" {} |\n", cell(&source_link(r.source))));
+    }
+    t
 }
 
 fn controllers_index(cs: &[Controller]) -> Page {

@@ -90,9 +90,22 @@ fn every_knob_is_on_its_controller_page() {
             "keda-v2.18",
             "knative-v1.20",
             "aibrix-v0.4.0",
-            "aibrix-v0.7.0"
+            "aibrix-v0.7.0",
+            "kserve-v0.20.0"
         ]
     );
+    // Every replayed release has its page (the page's title names the project and tag).
+    for r in scalelens_core::upstream::REPLAYED {
+        let (project, tag) = (r.release.project.name(), r.release.tag);
+        assert!(
+            controllers.iter().any(|c| c
+                .title
+                .starts_with(project.split(' ').next().unwrap_or(project))
+                && c.title.ends_with(tag)),
+            "no controller page for {}",
+            r.release
+        );
+    }
     for c in &controllers {
         let path = format!("{}/{}.md", docgen::CONTROLLERS_DIR, c.slug);
         let page = read(&path);
@@ -126,6 +139,26 @@ fn every_knob_is_on_its_controller_page() {
                     "{path}: no row for `{}` with {wanted:?}",
                     r.what
                 );
+            }
+        }
+        // What each setting of an object replayed as another family becomes (KServe).
+        for s in &c.translations {
+            assert!(
+                page.contains(&format!("## {}\n", s.heading)),
+                "{path}: {}",
+                s.heading
+            );
+            for r in s.rows {
+                knobs += 1;
+                let place = format!("`{}`", r.place.render(s.root));
+                let row = page.lines().find(|l| {
+                    l.contains(place.as_str())
+                        && [r.knative, r.hpa, r.keda]
+                            .iter()
+                            .all(|w| l.contains(&w.replace('|', "\\|")))
+                        && r.source.url().is_some_and(|u| l.contains(&u))
+                });
+                assert!(row.is_some(), "{path}: no row for {place}");
             }
         }
         assert!(knobs >= 3, "{path}: only {knobs} knobs");
