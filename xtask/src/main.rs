@@ -30,6 +30,7 @@ use std::process::{Command, ExitCode};
 
 mod docs;
 mod fuzz;
+mod serve;
 mod web;
 
 /// Rust targets every build needs: the core must build for the browser and for Envoy.
@@ -477,7 +478,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
-        Some("serve") => web::serve(args.get(1..).unwrap_or(&[])),
+        Some("serve") => serve::serve(args.get(1..).unwrap_or(&[])),
         Some("dist") => web::dist(),
         Some("tools") => web::ensure_all(web::Need::Browser).and_then(|()| {
             println!("==> mdBook (pinned; installed when missing)");

@@ -11,6 +11,11 @@
 //!   (Debian's binaryen is too old for Rust 1.95's output).
 //! - Chromium + ChromeDriver (tests only): Debian packages, installed by `.ci/run`; here only
 //!   checked, with the command that installs them.
+//!
+//! A tool already on PATH at the pinned version is used as it is. A missing one or one at
+//! another version is installed into the project's git-ignored [`TOOLS_DIR`] (`cargo install
+//! --root .tools`, npm `--prefix .tools`), never into `~/.cargo/bin`: a user's own `trunk` or
+//! `wasm-bindgen` there stays as it was, and xtask puts `.tools/bin` first on its own PATH.
 
 use super::{fail, root, run, Failure, Step};
 use std::env;
@@ -66,22 +71,19 @@ pub enum Need {
     Browser,
 }
 
-pub(crate) fn cargo_bin_dir() -> PathBuf {
-    env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .unwrap_or_else(|| PathBuf::from(".cargo"))
-        .join("bin")
+/// Where `cargo install --root` puts the pinned cargo tools: `.tools/bin`.
+pub(crate) fn tools_bin_dir() -> PathBuf {
+    root().join(TOOLS_DIR).join("bin")
 }
 
 fn npm_bin_dir() -> PathBuf {
     root().join(TOOLS_DIR).join("node_modules").join(".bin")
 }
 
-/// Put the project-local npm tools and cargo's bin directory first on this process's PATH
-/// (inherited by trunk, cargo test's wasm runner, ...).
+/// Put the project-local tools (npm's and cargo's) first on this process's PATH (inherited by
+/// trunk, cargo test's wasm runner, ...).
 pub(crate) fn set_tool_path() {
-    let mut dirs = vec![npm_bin_dir(), cargo_bin_dir()];
+    let mut dirs = vec![npm_bin_dir(), tools_bin_dir()];
     if let Some(path) = env::var_os("PATH") {
         dirs.extend(env::split_paths(&path));
     }
@@ -179,6 +181,35 @@ fn check_wasm_bindgen_pins() -> Result<(), Failure> {
     Ok(())
 }
 
+/// `cargo install` the crate `name` at exactly `version` into [`TOOLS_DIR`] (`--locked` when
+/// its lockfile resolves from the registry), with a heading and its duration.
+pub(crate) fn cargo_install(
+    step: &str,
+    name: &str,
+    version: &str,
+    locked: bool,
+    expect: &str,
+) -> Result<(), Failure> {
+    let command = cargo_install_args(&root().join(TOOLS_DIR), name, version, locked);
+    let command: Vec<&str> = command.iter().map(String::as_str).collect();
+    install(step, &format!("{name} {version}"), expect, &command)
+}
+
+/// The `cargo install` command line of [`cargo_install`].
+fn cargo_install_args(tools: &Path, name: &str, version: &str, locked: bool) -> Vec<String> {
+    let mut command = vec![
+        "cargo".to_string(),
+        "install".to_string(),
+        "--root".to_string(),
+    ];
+    command.push(tools.to_string_lossy().into_owned());
+    if locked {
+        command.push("--locked".to_string());
+    }
+    command.extend([name, "--version", &format!("={version}"), "--force"].map(String::from));
+    command
+}
+
 /// Run an installer command with a heading and its duration.
 pub(crate) fn install(
     step: &str,
@@ -213,19 +244,12 @@ fn ensure_wasm_bindgen() -> Result<(), Failure> {
         have.as_deref().unwrap_or("no wasm-bindgen")
     );
     // Not --locked: the CLI's own lockfile pins a webpki-roots version the registry lacks.
-    let version = format!("={WASM_BINDGEN_VERSION}");
-    install(
+    cargo_install(
         step,
-        &format!("wasm-bindgen-cli {WASM_BINDGEN_VERSION}"),
+        "wasm-bindgen-cli",
+        WASM_BINDGEN_VERSION,
+        false,
         "cargo install, about 2 minutes",
-        &[
-            "cargo",
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &version,
-            "--force",
-        ],
     )?;
     match version_of("wasm-bindgen") {
         Some(v) if v == want => Ok(()),
@@ -234,7 +258,7 @@ fn ensure_wasm_bindgen() -> Result<(), Failure> {
             format!(
                 "after installing, `wasm-bindgen --version` says {other:?}, not `{want}`: is {} on PATH \
                  before another wasm-bindgen?",
-                cargo_bin_dir().display()
+                tools_bin_dir().display()
             ),
         )),
     }
@@ -252,20 +276,12 @@ fn ensure_trunk() -> Result<(), Failure> {
         "    found {}; need {want}",
         have.as_deref().unwrap_or("no trunk")
     );
-    let version = format!("={TRUNK_VERSION}");
-    install(
+    cargo_install(
         step,
-        &want,
+        "trunk",
+        TRUNK_VERSION,
+        true,
         "cargo install --locked, about 7.5 minutes and 2 GB of RAM on 2 cores",
-        &[
-            "cargo",
-            "install",
-            "--locked",
-            "trunk",
-            "--version",
-            &version,
-            "--force",
-        ],
     )?;
     match version_of("trunk") {
         Some(v) if v == want => Ok(()),
@@ -386,51 +402,6 @@ pub fn ensure_tools(need: Need) -> Result<(), Failure> {
 pub fn ensure_all(need: Need) -> Result<(), Failure> {
     super::ensure_targets()?;
     ensure_tools(need)
-}
-
-/// `cargo xtask serve [--port N]`: the playground on 127.0.0.1 with live rebuilds.
-pub fn serve(args: &[String]) -> Result<(), Failure> {
-    let step = "serve";
-    let mut port = DEFAULT_PORT;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--port" => {
-                port = it
-                    .next()
-                    .and_then(|p| p.parse().ok())
-                    .ok_or_else(|| fail(step, "--port needs a number"))?;
-            }
-            other => {
-                return Err(fail(
-                    step,
-                    format!("unknown option `{other}` (try --port N)"),
-                ))
-            }
-        }
-    }
-    ensure_all(Need::Build)?;
-    let port_s = port.to_string();
-    let url = format!("http://127.0.0.1:{port}/");
-    println!("==> playground: trunk serve (first build takes a minute or two; Ctrl-C stops)");
-    println!();
-    println!("    open {url}");
-    println!("    (the seed case is loaded when the browser has no saved state; the");
-    println!("     examples menu brings it back)");
-    println!();
-    run(
-        step,
-        &[
-            "trunk",
-            "serve",
-            "--address",
-            "127.0.0.1",
-            "--port",
-            &port_s,
-            "--dist",
-            SERVE_DIR,
-        ],
-    )
 }
 
 /// `gzip -9` size of a file (via the system gzip), None if gzip is unavailable.
@@ -595,5 +566,31 @@ mod tests {
             Some(WASM_BINDGEN_VERSION),
             "Cargo.lock vs xtask pin"
         );
+    }
+
+    #[test]
+    fn tools_install_into_the_project_never_into_cargo_home() {
+        let tools = Path::new("/repo/.tools");
+        let trunk = cargo_install_args(tools, "trunk", TRUNK_VERSION, true);
+        assert_eq!(
+            trunk,
+            [
+                "cargo",
+                "install",
+                "--root",
+                "/repo/.tools",
+                "--locked",
+                "trunk",
+                "--version",
+                "=0.21.14",
+                "--force"
+            ]
+        );
+        let bindgen = cargo_install_args(tools, "wasm-bindgen-cli", WASM_BINDGEN_VERSION, false);
+        assert!(!bindgen.iter().any(|a| a == "--locked"));
+        assert_eq!(tools_bin_dir(), root().join(".tools").join("bin"));
+        // `.tools` is git-ignored, so nothing installed there shows in `git status`.
+        let ignore = std::fs::read_to_string(root().join(".gitignore")).unwrap_or_default();
+        assert!(ignore.lines().any(|l| l.trim() == format!("/{TOOLS_DIR}")));
     }
 }
