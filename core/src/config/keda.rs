@@ -222,7 +222,7 @@ fn read_fallback(cx: &mut Cx, f: &Cursor, key: Span, spec: &Cursor) -> Option<Bo
                 ),
             )
             .at(at)
-            .with_help("write the composite target as a whole number, e.g. \"2\" for 2.0 (scale the formula if needed)"),
+            .with_help(whole_target_help(modifier_target.unwrap_or(""))),
         );
     }
     let u = |v: &Spanned<i64>| Param::yaml(u32::try_from(v.value).unwrap_or(0), v.span);
@@ -232,6 +232,28 @@ fn read_fallback(cx: &mut Cx, f: &Cursor, key: Span, spec: &Cursor) -> Option<Bo
         behavior,
         valid,
     }))
+}
+
+/// How to write a composite `target` KEDA's fallback accepts: scale the formula and the
+/// target together by the smallest power of ten that makes the target whole.
+fn whole_target_help(target: &str) -> String {
+    let generic =
+        "scale the formula and the target together so that the target is a whole number above 0"
+            .to_string();
+    let Some(v) = read::parse_float(target).filter(|v| v.is_finite() && *v > 0.0) else {
+        return generic;
+    };
+    for k in [10.0_f64, 100.0, 1000.0] {
+        let scaled = v * k;
+        if (scaled - scaled.round()).abs() < 1e-9 && scaled.round() >= 1.0 {
+            return format!(
+                "{generic}: multiply the formula by {} and write target \"{}\"",
+                crate::display::Num(k),
+                crate::display::Num(scaled.round())
+            );
+        }
+    }
+    generic
 }
 
 /// A `keda.sh/v1alpha1` ScaledObject; the other KEDA kinds are skipped with a note.

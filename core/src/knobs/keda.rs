@@ -96,6 +96,30 @@ pub static TABLE: super::Table<KedaParams> = super::Table {
         &FALLBACK_BEHAVIOR,
     ],
     known: &[
+        Known::replayed(
+            Path("spec.advanced.scalingModifiers"),
+            "formula, target, activationTarget, metricType: the composite metric KEDA gives the HPA in place of the triggers (algorithm/keda_formula.rs)",
+        ),
+        Known::replayed(
+            Annotation("autoscaling.keda.sh/paused"),
+            "the scale loop stops and the HPA is deleted: the replicas stay",
+        ),
+        Known::replayed(
+            Annotation("autoscaling.keda.sh/paused-replicas"),
+            "the workload is held at the count (wins over paused)",
+        ),
+        Known::replayed(
+            Annotation("autoscaling.keda.sh/paused-scale-in"),
+            "the generated HPA's scale-down selectPolicy becomes Disabled",
+        ),
+        Known::replayed(
+            Annotation("autoscaling.keda.sh/paused-scale-out"),
+            "the generated HPA's scale-up selectPolicy becomes Disabled",
+        ),
+        Known::replayed(
+            Annotation("autoscaling.keda.sh/force-activation"),
+            "the object counts as active at every poll",
+        ),
         Known::not_replayed(
             Path("ScaledJob spec.scalingStrategy.strategy"),
             Code::UnsupportedFeature,
@@ -132,24 +156,9 @@ pub static TABLE: super::Table<KedaParams> = super::Table {
             "read (default 100; KEDA uses maxReplicaCount − minReplicaCount)",
         ),
         Known::not_replayed(
-            Path("spec.advanced.scalingModifiers"),
-            Code::UnsupportedFeature,
-            "a composite metric; each trigger is replayed as its own metric",
-        ),
-        Known::not_replayed(
-            Annotation("autoscaling.keda.sh/paused"),
-            Code::UnsupportedFeature,
-            "pauses the ScaledObject",
-        ),
-        Known::not_replayed(
-            Annotation("autoscaling.keda.sh/paused-replicas"),
-            Code::UnsupportedFeature,
-            "pauses the ScaledObject at a count",
-        ),
-        Known::not_replayed(
             Path("spec.triggers[].type"),
             Code::UnsupportedFeature,
-            "trigger types other than prometheus, cpu and memory",
+            "trigger types outside Scalelens' scaler table (upstream/keda_scalers.rs, plus prometheus, cpu, memory and cron): such a trigger reads nothing",
         ),
     ],
 };
