@@ -346,10 +346,10 @@ pub struct CheckArgs {
     /// `global.scrape_interval`, 1m; the message says which it assumed).
     #[arg(long, value_name = "DURATION", value_parser = parse_scrape_interval)]
     pub scrape_interval: Option<Millis>,
-    /// Replay a metric outage: from FROM to TO (times as --from/--to take them, e.g.
-    /// 600..1200 or two RFC 3339 times) every metric read through a metrics API (not
-    /// cpu/memory) fails, for HPAs and KEDA ScaledObjects (KEDA's `spec.fallback` applies).
-    #[arg(long, value_name = "FROM..TO", value_parser = parse_outage)]
+    /// Replay a metric outage in the replay of the samples: from FROM to TO (times as
+    /// --from/--to take them, e.g. 600..1200 or two RFC 3339 times) every metric read through a
+    /// metrics API (not cpu/memory) fails, for HPAs and KEDA ScaledObjects (`spec.fallback`).
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_outage, requires = "samples_source")]
     pub metric_outage: Option<OutageWindow>,
     /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export): adds the checks
     /// against real data (unit mismatch) and the checks of a replay of their demand.

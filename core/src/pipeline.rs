@@ -767,11 +767,27 @@ fn replay(
     let end_i = i64::try_from(end).unwrap_or(i64::MAX);
     let shown = |rel: i64| input_time(start.saturating_add(rel), absolute);
     let window_err = |e: WindowError| {
-        let d = Diagnostic::error(Code::ReplayWindow, e.to_string()).with_help(format!(
-            "give --from and --to between {} and {}, --from before --to",
-            shown(0),
-            shown(end_i)
-        ));
+        let outage = match &e {
+            WindowError::OutageEmpty { .. } => true,
+            WindowError::Outside { which, .. } | WindowError::AbsoluteForRelative { which, .. } => {
+                which.starts_with("--metric-outage")
+            }
+            WindowError::Empty { .. } => false,
+        };
+        let help = if outage {
+            format!(
+                "give --metric-outage FROM..TO between {} and {}, FROM before TO",
+                shown(0),
+                shown(end_i)
+            )
+        } else {
+            format!(
+                "give --from and --to between {} and {}, --from before --to",
+                shown(0),
+                shown(end_i)
+            )
+        };
+        let d = Diagnostic::error(Code::ReplayWindow, e.to_string()).with_help(help);
         Box::new(Refused {
             why: NotReplayed::Window(e),
             diagnostic: d,
@@ -1501,6 +1517,34 @@ mod tests {
             span: Span::new(pos_at(text, from.0, from.1), pos_at(text, to.0, to.1)),
             replacement: r.to_string(),
         }
+    }
+
+    #[test]
+    fn outage_windows_parse_as_two_bounds() {
+        let w = OutageWindow::parse("600..1200");
+        assert_eq!(
+            w,
+            Ok(OutageWindow {
+                from: WindowBound::InputTime(600_000),
+                to: WindowBound::InputTime(1_200_000),
+            })
+        );
+        let w = OutageWindow::parse("2025-11-28T08:00:00Z..2025-11-28T08:10:00Z");
+        assert!(matches!(
+            w,
+            Ok(OutageWindow {
+                from: WindowBound::Unix(_),
+                to: WindowBound::Unix(_)
+            })
+        ));
+        assert!(matches!(
+            OutageWindow::parse("600"),
+            Err(OutageError::NoRange { .. })
+        ));
+        assert!(matches!(
+            OutageWindow::parse("600..soon"),
+            Err(OutageError::Bound(_))
+        ));
     }
 
     #[test]

@@ -201,3 +201,67 @@ fn behaviors_and_short_outages() {
     assert_eq!((s.first, s.max_failures), (None, 4), "{s:?}");
     assert_eq!(replicas_at(&out, 1500 * SECOND), 4);
 }
+
+/// A plain HPA under the same outage: its only metric is invalid at every sync
+/// (`computeReplicasForMetrics`), so it keeps 4 replicas however the demand moves, and follows
+/// the demand again once the metric is back.
+#[test]
+fn hpa_outage_keeps_replicas() {
+    let yaml = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  scaleTargetRef: {kind: Deployment, name: app}\n  minReplicas: 1\n  maxReplicas: 20\n  metrics:\n    - type: External\n      external:\n        metric: {name: queue}\n        target: {type: AverageValue, averageValue: \"10\"}\n";
+    let parsed = scalelens_core::config::parse(yaml);
+    let a = parsed.autoscalers.first().expect("an HPA");
+    let demand =
+        scalelens_core::demand::parse_csv("time,value\n0,40\n400,120\n1500,120\n").unwrap();
+    let out = simulate(
+        a,
+        &demand,
+        &SimOptions {
+            initial_replicas: Some(4),
+            pod_startup: Some(10 * SECOND),
+            duration: Some(1500 * SECOND),
+            max_evaluations: None,
+            outage: Some((300 * SECOND, 900 * SECOND)),
+        },
+    );
+    assert_eq!(
+        replicas_at(&out, 899 * SECOND),
+        4,
+        "invalid metric: no scaling"
+    );
+    assert_eq!(replicas_at(&out, 1000 * SECOND), 12, "back to the demand");
+    assert!(out.facts.iter().any(|f| matches!(
+        f,
+        SimFact::MetricOutage { replayed: true, metrics, .. } if metrics == &["queue".to_string()]
+    )));
+    assert!(!out
+        .facts
+        .iter()
+        .any(|f| matches!(f, SimFact::KedaFallback(_))));
+}
+
+/// Families whose controllers do not replay failed reads (AIBrix, Knative) ignore the
+/// outage, and say so: the replay is the one without it.
+#[test]
+fn aibrix_outage_is_not_replayed() {
+    let yaml = "apiVersion: autoscaling.aibrix.ai/v1alpha1\nkind: PodAutoscaler\nmetadata:\n  name: kpa\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: d}\n  minReplicas: 1\n  maxReplicas: 10\n  metricsSources:\n    - metricSourceType: pod\n      protocolType: http\n      port: \"8000\"\n      path: /metrics\n      targetMetric: num_requests_waiting\n      targetValue: \"8\"\n  scalingStrategy: KPA\n";
+    let parsed = scalelens_core::config::parse(yaml);
+    let a = parsed.autoscalers.first().expect("a KPA");
+    let demand = scalelens_core::demand::parse_csv("time,value\n0,40\n600,80\n").unwrap();
+    let opts = |outage| SimOptions {
+        initial_replicas: Some(2),
+        pod_startup: Some(10 * SECOND),
+        duration: Some(900 * SECOND),
+        max_evaluations: None,
+        outage,
+    };
+    let with = simulate(a, &demand, &opts(Some((100 * SECOND, 700 * SECOND))));
+    let without = simulate(a, &demand, &opts(None));
+    assert_eq!(with.timeline, without.timeline);
+    assert!(with.facts.iter().any(|f| matches!(
+        f,
+        SimFact::MetricOutage {
+            replayed: false,
+            ..
+        }
+    )));
+}
