@@ -134,24 +134,21 @@ fn read_fallback(cx: &mut Cx, f: &Cursor, key: Span, spec: &Cursor) -> Option<Bo
     use crate::algorithm::keda_fallback::{check_fallback_valid, has_valid_fallback};
     f.unknown_keys(cx, &["failureThreshold", "replicas", "behavior"]);
     let int32 = (i64::from(i32::MIN), I32_MAX);
-    let threshold = f.int_typed(cx, "failureThreshold", int32.0, int32.1);
-    if threshold.is_none() && !f.has("failureThreshold") {
-        f.missing(
-            cx,
-            key,
+    // Both numbers are required int32s (the CRD lists them under `required`).
+    let [threshold, replicas] = [
+        (
             "failureThreshold",
             " (failed reads before the fallback applies)",
-        );
-    }
-    let replicas = f.int_typed(cx, "replicas", int32.0, int32.1);
-    if replicas.is_none() && !f.has("replicas") {
-        f.missing(
-            cx,
-            key,
-            "replicas",
-            " (the replicas the fallback stands for)",
-        );
-    }
+        ),
+        ("replicas", " (the replicas the fallback stands for)"),
+    ]
+    .map(|(k, hint)| {
+        let v = f.int_typed(cx, k, int32.0, int32.1);
+        if v.is_none() && !f.has(k) {
+            f.missing(cx, key, k, hint);
+        }
+        v
+    });
     let names: Vec<&str> = FallbackBehavior::ALL.iter().map(|(n, _)| *n).collect();
     let behavior = match f.entry("behavior") {
         None => Some(up::FALLBACK_BEHAVIOR.param()),

@@ -111,7 +111,16 @@ fn replay(fallback: &str, outage: Option<(Millis, Millis)>) -> SimOutput {
         .autoscalers
         .first()
         .unwrap_or_else(|| panic!("{:#?}", parsed.diagnostics));
-    let demand = scalelens_core::demand::parse_csv("time,value\n0,40\n1500,40\n").unwrap();
+    run(a, "time,value\n0,40\n1500,40\n", outage)
+}
+
+/// `a` on the demand CSV `demand` for 1500 s from 4 replicas (pods ready in 10 s).
+fn run(
+    a: &scalelens_core::model::Autoscaler,
+    demand: &str,
+    outage: Option<(Millis, Millis)>,
+) -> SimOutput {
+    let demand = scalelens_core::demand::parse_csv(demand).unwrap();
     simulate(
         a,
         &demand,
@@ -210,18 +219,10 @@ fn hpa_outage_keeps_replicas() {
     let yaml = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  scaleTargetRef: {kind: Deployment, name: app}\n  minReplicas: 1\n  maxReplicas: 20\n  metrics:\n    - type: External\n      external:\n        metric: {name: queue}\n        target: {type: AverageValue, averageValue: \"10\"}\n";
     let parsed = scalelens_core::config::parse(yaml);
     let a = parsed.autoscalers.first().expect("an HPA");
-    let demand =
-        scalelens_core::demand::parse_csv("time,value\n0,40\n400,120\n1500,120\n").unwrap();
-    let out = simulate(
+    let out = run(
         a,
-        &demand,
-        &SimOptions {
-            initial_replicas: Some(4),
-            pod_startup: Some(10 * SECOND),
-            duration: Some(1500 * SECOND),
-            max_evaluations: None,
-            outage: Some((300 * SECOND, 900 * SECOND)),
-        },
+        "time,value\n0,40\n400,120\n1500,120\n",
+        Some((300 * SECOND, 900 * SECOND)),
     );
     assert_eq!(
         replicas_at(&out, 899 * SECOND),
