@@ -6,7 +6,7 @@ use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 
 use scalelens_core::config::feature_gates::FeatureGates;
 use scalelens_core::model::AibrixVersion;
-use scalelens_core::pipeline::{PipelineOptions, ReplayWindow, WindowBound};
+use scalelens_core::pipeline::{OutageWindow, PipelineOptions, ReplayWindow, WindowBound};
 use scalelens_core::sim::MAX_EVALUATIONS_CEILING;
 use scalelens_core::Millis;
 
@@ -343,6 +343,16 @@ pub struct CheckArgs {
     /// default).
     #[arg(long, value_name = "NAME=BOOL,...", value_parser = parse_feature_gates)]
     pub feature_gates: Option<FeatureGates>,
+    /// Prometheus' scrape interval, e.g. 15s, 30s: a rate()/irate()/increase() range in a
+    /// PromQL query shorter than twice it is flagged (default: Prometheus' default
+    /// `global.scrape_interval`, 1m; the message says which it assumed).
+    #[arg(long, value_name = "DURATION", value_parser = parse_scrape_interval)]
+    pub scrape_interval: Option<Millis>,
+    /// Replay a metric outage in the replay of the samples: from FROM to TO (times as
+    /// --from/--to take them, e.g. 600..1200 or two RFC 3339 times) every metric read through a
+    /// metrics API (not cpu/memory) fails, for HPAs and KEDA ScaledObjects (`spec.fallback`).
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_outage, requires = "samples_source")]
+    pub metric_outage: Option<OutageWindow>,
     /// Metric samples (CSV, Prometheus text or API JSON, Grafana CSV export): adds the checks
     /// against real data (unit mismatch) and the checks of a replay of their demand.
     #[arg(long, value_name = "FILE")]
@@ -446,6 +456,16 @@ pub struct ReplayArgs {
     /// default).
     #[arg(long, value_name = "NAME=BOOL,...", value_parser = parse_feature_gates)]
     pub feature_gates: Option<FeatureGates>,
+    /// Prometheus' scrape interval, e.g. 15s, 30s: a rate()/irate()/increase() range in a
+    /// PromQL query shorter than twice it is flagged (default: Prometheus' default
+    /// `global.scrape_interval`, 1m; the message says which it assumed).
+    #[arg(long, value_name = "DURATION", value_parser = parse_scrape_interval)]
+    pub scrape_interval: Option<Millis>,
+    /// Replay a metric outage: from FROM to TO (times as --from/--to take them, e.g.
+    /// 600..1200 or two RFC 3339 times) every metric read through a metrics API (not
+    /// cpu/memory) fails, for HPAs and KEDA ScaledObjects (KEDA's `spec.fallback` applies).
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_outage)]
+    pub metric_outage: Option<OutageWindow>,
 }
 
 impl ReplayArgs {
@@ -471,6 +491,8 @@ impl ReplayArgs {
             samples_are: SamplesAre::interpretation(self.samples_are),
             max_evaluations: self.max_evaluations,
             feature_gates: self.feature_gates.unwrap_or_default(),
+            scrape_interval: scrape_interval(self.scrape_interval),
+            metric_outage: self.metric_outage,
         }
     }
 }
@@ -526,6 +548,25 @@ fn parse_duration(s: &str) -> Result<Millis, String> {
 /// `--feature-gates`: [`FeatureGates::parse`]'s error as clap's message.
 pub fn parse_feature_gates(s: &str) -> Result<FeatureGates, String> {
     FeatureGates::parse(s).map_err(|e| e.to_string())
+}
+
+/// `--metric-outage`: [`OutageWindow::parse`]'s error as clap's message.
+fn parse_outage(s: &str) -> Result<OutageWindow, String> {
+    OutageWindow::parse(s).map_err(|e| e.to_string())
+}
+
+/// `--scrape-interval`: a duration above 0.
+fn parse_scrape_interval(s: &str) -> Result<Millis, String> {
+    match crate::duration::parse_arg(s)? {
+        0 => Err("the scrape interval must be above 0".to_string()),
+        ms => Ok(ms),
+    }
+}
+
+/// The scrape interval the pipeline measures PromQL ranges against.
+pub fn scrape_interval(given: Option<Millis>) -> scalelens_core::analysis::ScrapeInterval {
+    use scalelens_core::analysis::ScrapeInterval;
+    given.map_or(ScrapeInterval::Assumed, ScrapeInterval::Given)
 }
 
 pub fn parse_bound(s: &str) -> Result<WindowBound, String> {

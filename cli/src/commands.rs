@@ -401,6 +401,8 @@ fn check_file(
                 .kserve_deployment_mode
                 .map(crate::args::KserveModeArg::mode),
             feature_gates: args.feature_gates.unwrap_or_default(),
+            scrape_interval: crate::args::scrape_interval(args.scrape_interval),
+            metric_outage: args.metric_outage,
             samples_are: asked,
             window: args.window(),
             max_evaluations: args.max_evaluations,

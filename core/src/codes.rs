@@ -301,6 +301,8 @@ codes! {
     KedaScalerDemand = "keda-scaler-demand", Note, crate::config::keda_scaler::KEDA_SCALER_DEMAND;
     KedaPaused = "keda-paused", Warning, crate::config::keda::KEDA_PAUSED;
     KedaCronClock = "keda-cron-clock", Warning, crate::algorithm::keda_cron::KEDA_CRON_CLOCK;
+    KedaFallbackInvalid = "keda-fallback-invalid", Error, crate::config::keda::FALLBACK_INVALID;
+    SimMetricOutage = "sim-metric-outage", Note, crate::sim::rules::SIM_METRIC_OUTAGE;
     DuplicateName = "duplicate-name", Error, crate::config::keda::DUPLICATE_NAME;
     UnsupportedFeature = "unsupported-feature", Warning, crate::config::rules::UNSUPPORTED_FEATURE;
     KnativeHpaClassIgnored = "knative-hpa-class-ignored", Warning, crate::config::knative::KNATIVE_HPA_CLASS_IGNORED;
@@ -315,6 +317,7 @@ codes! {
     PromqlSyntax = "promql-syntax", Warning, crate::analysis::promql_series::SYNTAX;
     PromqlMultipleSeries = "promql-multiple-series", Warning, crate::analysis::promql_series::MULTIPLE_SERIES;
     PromqlUnitMismatch = "promql-unit-mismatch", Warning, crate::analysis::promql_unit::DOC;
+    PromqlRateWindow = "promql-rate-window", Warning, crate::analysis::promql_rate::DOC;
     NeverReachesTarget = "never-reaches-target", Warning, crate::analysis::never_reaches_target::DOC;
     ScaleToZeroMisconfigured = "scale-to-zero-misconfigured", Warning, crate::analysis::scale_to_zero::DOC;
     WindowShorterThanScrape = "window-shorter-than-scrape", Warning, crate::analysis::window_shorter_than_scrape::DOC;

@@ -503,6 +503,63 @@ pub struct KedaParams {
     pub pause: Option<KedaPause>,
     /// `spec.advanced.scalingModifiers`: one composite metric replaces the external triggers.
     pub modifiers: Option<ScalingModifiers>,
+    /// `spec.fallback`: what the HPA is fed once a trigger's metric fails more than
+    /// `failureThreshold` times in a row ([`crate::algorithm::keda_fallback`]).
+    pub fallback: Option<Box<KedaFallback>>,
+}
+
+/// KEDA `spec.fallback` (v2.18 `apis/keda/v1alpha1/scaledobject_types.go` `Fallback`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct KedaFallback {
+    /// `failureThreshold`: fallback applies from failure `failureThreshold + 1` on.
+    pub failure_threshold: Param<u32>,
+    /// `replicas`.
+    pub replicas: Param<u32>,
+    /// `behavior` (default `static`).
+    pub behavior: Param<FallbackBehavior>,
+    /// `HasValidFallback` holds at run time (`pkg/fallback/fallback.go`): with
+    /// `scalingModifiers`, its `target` must be an integer above 0, else KEDA never falls back.
+    pub valid: bool,
+}
+
+/// `spec.fallback.behavior` (v2.18 `FallbackBehavior*` constants; the CRD's enum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FallbackBehavior {
+    /// `fallback.replicas`.
+    Static,
+    /// The workload's current replicas.
+    CurrentReplicas,
+    /// The larger of the current replicas and `fallback.replicas`.
+    CurrentReplicasIfHigher,
+    /// The smaller of the current replicas and `fallback.replicas`.
+    CurrentReplicasIfLower,
+}
+
+impl FallbackBehavior {
+    /// Every value as the CRD spells it.
+    pub const ALL: [(&'static str, FallbackBehavior); 4] = [
+        ("static", FallbackBehavior::Static),
+        ("currentReplicas", FallbackBehavior::CurrentReplicas),
+        (
+            "currentReplicasIfHigher",
+            FallbackBehavior::CurrentReplicasIfHigher,
+        ),
+        (
+            "currentReplicasIfLower",
+            FallbackBehavior::CurrentReplicasIfLower,
+        ),
+    ];
+
+    /// The value as the CRD spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FallbackBehavior::Static => "static",
+            FallbackBehavior::CurrentReplicas => "currentReplicas",
+            FallbackBehavior::CurrentReplicasIfHigher => "currentReplicasIfHigher",
+            FallbackBehavior::CurrentReplicasIfLower => "currentReplicasIfLower",
+        }
+    }
 }
 
 /// KEDA `advanced.scalingModifiers` (v2.18 `apis/keda/v1alpha1/scaledobject_types.go`

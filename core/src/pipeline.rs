@@ -123,6 +123,47 @@ impl std::str::FromStr for WindowBound {
     }
 }
 
+/// A metric outage to replay (`--metric-outage FROM..TO`): from `from` (included) to `to`
+/// (excluded), in the input's own times as [`WindowBound`]s, within the data. The metrics read
+/// through a metrics API fail in it ([`crate::sim::SimOptions::outage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutageWindow {
+    pub from: WindowBound,
+    pub to: WindowBound,
+}
+
+/// Why a text is not an outage window ([`OutageWindow::parse`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutageError {
+    /// No `..` between the two times.
+    #[error(
+        "\"{text}\" is not FROM..TO: give two times joined by `..` (600..1200, or RFC 3339 times)"
+    )]
+    NoRange {
+        /// The text, quoted.
+        text: String,
+    },
+    /// One of the two times is not a time.
+    #[error(transparent)]
+    Bound(#[from] BoundError),
+}
+
+impl OutageWindow {
+    /// Read `FROM..TO`, each side as [`WindowBound::parse`] reads `--from`/`--to`
+    /// (`600..1200`, `2025-11-28T08:00:00Z..2025-11-28T08:10:00Z`).
+    pub fn parse(s: &str) -> Result<OutageWindow, OutageError> {
+        let Some((from, to)) = s.split_once("..") else {
+            return Err(OutageError::NoRange {
+                text: crate::text::quote(s.trim()).into_owned(),
+            });
+        };
+        Ok(OutageWindow {
+            from: WindowBound::parse(from)?,
+            to: WindowBound::parse(to)?,
+        })
+    }
+}
+
 /// The part of the demand to replay (`--from`/`--to`; the playground's two fields). The value in
 /// force at `from` (the last row at or before it) holds from the window's start; the controller
 /// starts fresh there (its windows and stabilization history are empty, as after a restart).
@@ -150,6 +191,8 @@ impl ReplayWindow {
 pub enum WindowError {
     #[error("--from {from} is not before --to {to}: the window is empty")]
     Empty { from: String, to: String },
+    #[error("--metric-outage {from}..{to} is empty: its start must be before its end")]
+    OutageEmpty { from: String, to: String },
     #[error("{which} {at} is outside the data, which runs from {start} to {end}")]
     Outside {
         /// `--from` or `--to`.
@@ -239,6 +282,11 @@ pub struct PipelineOptions {
     /// The Kubernetes feature gates the cluster sets (`--feature-gates`; default: the
     /// replayed release's).
     pub feature_gates: config::feature_gates::FeatureGates,
+    /// The scrape interval PromQL ranges are measured against (`--scrape-interval`; default:
+    /// Prometheus' default, assumed and said so).
+    pub scrape_interval: crate::analysis::ScrapeInterval,
+    /// A metric outage to replay (`--metric-outage`; default: none).
+    pub metric_outage: Option<OutageWindow>,
 }
 
 impl Default for PipelineOptions {
@@ -255,6 +303,8 @@ impl Default for PipelineOptions {
             samples_are: Interpretation::Auto,
             max_evaluations: None,
             feature_gates: config::feature_gates::FeatureGates::default(),
+            scrape_interval: crate::analysis::ScrapeInterval::default(),
+            metric_outage: None,
         }
     }
 }
@@ -717,11 +767,27 @@ fn replay(
     let end_i = i64::try_from(end).unwrap_or(i64::MAX);
     let shown = |rel: i64| input_time(start.saturating_add(rel), absolute);
     let window_err = |e: WindowError| {
-        let d = Diagnostic::error(Code::ReplayWindow, e.to_string()).with_help(format!(
-            "give --from and --to between {} and {}, --from before --to",
-            shown(0),
-            shown(end_i)
-        ));
+        let outage = match &e {
+            WindowError::OutageEmpty { .. } => true,
+            WindowError::Outside { which, .. } | WindowError::AbsoluteForRelative { which, .. } => {
+                which.starts_with("--metric-outage")
+            }
+            WindowError::Empty { .. } => false,
+        };
+        let help = if outage {
+            format!(
+                "give --metric-outage FROM..TO between {} and {}, FROM before TO",
+                shown(0),
+                shown(end_i)
+            )
+        } else {
+            format!(
+                "give --from and --to between {} and {}, --from before --to",
+                shown(0),
+                shown(end_i)
+            )
+        };
+        let d = Diagnostic::error(Code::ReplayWindow, e.to_string()).with_help(help);
         Box::new(Refused {
             why: NotReplayed::Window(e),
             diagnostic: d,
@@ -774,6 +840,24 @@ fn replay(
             }));
         }
     }
+    // The outage in the replay's time (ms from the window's start), cut to the replay.
+    let outage = match opts.metric_outage {
+        None => None,
+        Some(o) => {
+            let a = resolve(Some(o.from), "--metric-outage start").map_err(window_err)?;
+            let b = resolve(Some(o.to), "--metric-outage end").map_err(window_err)?;
+            match (a, b) {
+                (Some(a), Some(b)) if a < b => Some((a.saturating_sub(f), b.saturating_sub(f))),
+                (Some(a), Some(b)) => {
+                    return Err(window_err(WindowError::OutageEmpty {
+                        from: shown(i64::try_from(a).unwrap_or(i64::MAX)),
+                        to: shown(i64::try_from(b).unwrap_or(i64::MAX)),
+                    }))
+                }
+                _ => None,
+            }
+        }
+    };
     let windowed;
     let series = match from {
         Some(f) if f > 0 => {
@@ -793,6 +877,7 @@ fn replay(
         pod_startup: opts.pod_startup,
         duration: horizon,
         max_evaluations: opts.max_evaluations,
+        outage,
     };
     match sim::try_simulate(a, series, &sim_opts) {
         Ok(output) => Ok((
@@ -869,6 +954,7 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
             aibrix_version: opts.aibrix_version,
             kserve_mode: opts.kserve_mode,
             feature_gates: opts.feature_gates,
+            scrape_interval: opts.scrape_interval,
             ..Default::default()
         },
     );
@@ -930,9 +1016,14 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
                             replayed = Some(sc.apply(a));
                         }
                         later.extend(
-                            analysis::check_samples(a, &imp.samples, opts.samples_are)
-                                .into_iter()
-                                .map(|d| (Step::SamplesCheck, d)),
+                            analysis::check_samples(
+                                a,
+                                &imp.samples,
+                                opts.samples_are,
+                                opts.scrape_interval,
+                            )
+                            .into_iter()
+                            .map(|d| (Step::SamplesCheck, d)),
                         );
                         samples_findings.extend(imp.findings.iter().cloned());
                         let mut report = imp.report.clone();
@@ -1426,6 +1517,34 @@ mod tests {
             span: Span::new(pos_at(text, from.0, from.1), pos_at(text, to.0, to.1)),
             replacement: r.to_string(),
         }
+    }
+
+    #[test]
+    fn outage_windows_parse_as_two_bounds() {
+        let w = OutageWindow::parse("600..1200");
+        assert_eq!(
+            w,
+            Ok(OutageWindow {
+                from: WindowBound::InputTime(600_000),
+                to: WindowBound::InputTime(1_200_000),
+            })
+        );
+        let w = OutageWindow::parse("2025-11-28T08:00:00Z..2025-11-28T08:10:00Z");
+        assert!(matches!(
+            w,
+            Ok(OutageWindow {
+                from: WindowBound::Unix(_),
+                to: WindowBound::Unix(_)
+            })
+        ));
+        assert!(matches!(
+            OutageWindow::parse("600"),
+            Err(OutageError::NoRange { .. })
+        ));
+        assert!(matches!(
+            OutageWindow::parse("600..soon"),
+            Err(OutageError::Bound(_))
+        ));
     }
 
     #[test]

@@ -312,6 +312,7 @@ fn source_link(s: &Source) -> String {
 /// What the reader does with a setting it does not replay, on the page of `release`.
 fn known_status(k: &Known, release: &str) -> String {
     let mut out = match k.status {
+        Status::Replayed(words) => format!("read and replayed: {words}"),
         Status::Checked(words) => format!("read and checked only: {words}"),
         Status::NotRead { code: c, why } => format!(
             "flagged as not read by {release} ([`{0}`](../rules/{0}.md)): {why}",
@@ -427,9 +428,9 @@ pub fn controller_page(c: &Controller) -> Page {
     }
     if !c.known.is_empty() {
         t.push_str(
-            "\n## Read, not replayed\n\nSettings the reader knows that do not change the replay: \
-             read and checked, or flagged because this release does not read them or the replay does not \
-             model them.\n\n\
+            "\n## Other settings read\n\nSettings the reader knows beyond the rows above: replayed \
+             without a row of their own, read and checked, or flagged because this release does \
+             not read them or the replay does not model them.\n\n\
              | Setting | Where | What Scalelens does |\n|---|---|---|\n",
         );
         for k in c.known {

@@ -17,6 +17,7 @@ fn options() -> SimOptions {
         pod_startup: Some(30_000),
         duration: Some(604_800_000),
         max_evaluations: None,
+        outage: None,
     }
 }
 

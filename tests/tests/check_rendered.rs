@@ -6,15 +6,23 @@
 use std::path::Path;
 
 fn check(rel: &str) -> String {
-    // A fixture's `# options: aibrix-version=v0.4` first line becomes the CLI flag.
+    // A fixture's `# options: aibrix-version=v0.4 scrape-interval=15s` first line becomes the
+    // CLI flags of the same names (`--aibrix-version v0.4 --scrape-interval 15s`).
     let first = scalelens_tests::read_testdata(rel.trim_start_matches("testdata/"));
-    let v04 = first
+    let options: Vec<(String, String)> = first
         .lines()
         .next()
-        .is_some_and(|l| l.starts_with("# options:") && l.contains("aibrix-version=v0.4"));
+        .and_then(|l| l.strip_prefix("# options:"))
+        .map(|rest| {
+            rest.split_whitespace()
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (format!("--{k}"), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut args = vec!["check", rel];
-    if v04 {
-        args.extend(["--aibrix-version", "v0.4"]);
+    for (k, v) in &options {
+        args.extend([k.as_str(), v.as_str()]);
     }
     let r = scalelens_tests::run_cli(&args);
     format!(

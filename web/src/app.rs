@@ -1587,11 +1587,13 @@ impl App {
         };
         let which = match e {
             WindowError::Empty { .. } => WindowField::To,
+            // The playground sets no metric outage: not about its fields.
+            WindowError::OutageEmpty { .. } => return None,
             WindowError::Outside { which, .. } | WindowError::AbsoluteForRelative { which, .. } => {
-                if *which == "--from" {
-                    WindowField::From
-                } else {
-                    WindowField::To
+                match *which {
+                    "--from" => WindowField::From,
+                    "--to" => WindowField::To,
+                    _ => return None,
                 }
             }
         };

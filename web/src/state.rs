@@ -680,6 +680,10 @@ impl State {
                 max_evaluations: None,
                 // Not a playground setting yet: the replayed release's defaults.
                 feature_gates: Default::default(),
+                // No PromQL parser in the playground: nothing measures ranges against it.
+                scrape_interval: Default::default(),
+                // Not a playground setting yet: no outage.
+                metric_outage: None,
             },
         }
     }

@@ -435,6 +435,9 @@ impl HpaEngine {
                         per_pod: 0.0,
                         reporting: 0,
                     });
+                    if reading.failed() {
+                        return Err(CalcError::MetricUnavailable);
+                    }
                     metric_from_view(
                         m,
                         &reading,

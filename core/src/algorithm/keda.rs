@@ -8,12 +8,20 @@
 //! `controllers/keda/hpa.go` (`newHPAForScaledObject`: min = max(minReplicaCount, 1)) and
 //! `apis/keda/v1alpha1/scaledobject_types.go` (`GetHPAMinReplicas`,
 //! `CheckReplicaCountBoundsAreValid`). The HPA part is [`super::hpa::HpaEngine`].
+//!
+//! A failed metric read (a replayed outage, [`MetricReading::failed`]) goes through
+//! `spec.fallback` as [`super::keda_fallback`] describes: at each HPA sync the metric's failure
+//! count rises, and past `failureThreshold` the HPA is fed the fallback value; at each poll
+//! the failed trigger is not active and the object is in error (`RequestScale` with `isError`).
 
 use super::hpa::{HpaEngine, HpaMetric};
 use super::keda_cron::CronWindow;
+use super::keda_fallback::{fallback_replicas, fallback_value, Health, Read};
 use super::keda_formula::Formula;
 use super::{ClusterView, Controller, Decision, MetricReading, Mode, Reason};
-use crate::model::{Autoscaler, KedaParams, KedaPause, MetricSource, Millis};
+use crate::model::{
+    Autoscaler, FallbackBehavior, KedaParams, KedaPause, MetricSource, Millis, TargetType,
+};
 
 /// The ScaledObject fields the executor reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +36,8 @@ pub struct ExecutorSpec {
     pub force_activation: bool,
     /// `autoscaling.keda.sh/paused-replicas`.
     pub paused_replicas: Option<u32>,
+    /// `spec.fallback.replicas` when `spec.fallback` is written.
+    pub fallback_replicas: Option<u32>,
 }
 
 /// ScaledObject status/metadata the executor reads and writes. Times are signed milliseconds
@@ -55,6 +65,12 @@ pub enum ExecutorAction {
     ScaleOutPaused,
     /// Active with replicas: lastActiveTime = now, the HPA scales.
     KeepActive,
+    /// Active with replicas, but some trigger failed (`PartialTriggerError`): the HPA scales,
+    /// lastActiveTime is not updated.
+    PartialTriggerError,
+    /// Inactive because triggers failed, with no fallback or fallback replicas ≠ 0: nothing is
+    /// done (no scale to zero; the HPA, or the fallback it is fed, decides).
+    TriggerError,
     /// `scaleToZeroOrIdle` after the cooldown: set to idleReplicaCount or minReplicaCount.
     ScaleToZeroOrIdle {
         to: u32,
@@ -94,6 +110,20 @@ pub fn request_scale(
     current: u32,
     is_active: bool,
 ) -> ExecutorAction {
+    request_scale_with_errors(spec, state, now, current, is_active, false)
+}
+
+/// `scale_scaledobjects.go RequestScale` when some trigger may have failed (`is_error`): an
+/// active object with errors keeps its lastActiveTime; an inactive one with errors is left
+/// alone unless `spec.fallback.replicas` is written as 0 (then it scales to zero as usual).
+pub fn request_scale_with_errors(
+    spec: &ExecutorSpec,
+    state: &mut ExecutorState,
+    now: i64,
+    current: u32,
+    is_active: bool,
+    is_error: bool,
+) -> ExecutorAction {
     if let Some(p) = spec.paused_replicas {
         return ExecutorAction::Paused { replicas: p };
     }
@@ -107,8 +137,14 @@ pub fn request_scale(
             state.last_active = Some(now);
             return ExecutorAction::ScaleFromZeroOrIdle { to: min.max(1) };
         }
+        if is_error {
+            return ExecutorAction::PartialTriggerError;
+        }
         state.last_active = Some(now);
         return ExecutorAction::KeepActive;
+    }
+    if is_error && spec.fallback_replicas != Some(0) {
+        return ExecutorAction::TriggerError;
     }
     let above_idle = spec.idle_replica_count.is_some_and(|idle| current > idle);
     if above_idle || (current > 0 && min == 0) {
@@ -251,6 +287,48 @@ pub struct KedaController {
     crons: Vec<Option<(CronWindow, f64)>>,
     /// `advanced.scalingModifiers`: the HPA and the activity see one composite metric.
     modifier: Option<Modifier>,
+    /// `spec.fallback` as replayed.
+    fallback: Option<FallbackRun>,
+    /// Per model metric, its `status.health` (failures counted at each HPA sync).
+    health: Vec<Health>,
+    /// Per model metric, whether it is read through KEDA (an external trigger, not cpu/memory).
+    external: Vec<bool>,
+    /// The model metrics' targets (value, `Value` type), for the fallback value.
+    targets: Vec<(f64, bool)>,
+    /// What fallback did so far.
+    summary: FallbackSummary,
+}
+
+/// `spec.fallback` as the controller applies it.
+#[derive(Debug, Clone, Copy)]
+struct FallbackRun {
+    /// `failureThreshold` when `HasValidFallback` holds (else KEDA never falls back).
+    threshold: Option<u32>,
+    replicas: u32,
+    behavior: FallbackBehavior,
+}
+
+/// What `spec.fallback` did in a replay: failed reads counted at HPA syncs, and the syncs at
+/// which the HPA was fed the fallback value ([`Controller::fallback_summary`]).
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct FallbackSummary {
+    /// `spec.fallback` is written.
+    pub configured: bool,
+    /// Its `failureThreshold` when KEDA would apply it (`HasValidFallback`).
+    pub threshold: Option<u32>,
+    /// `spec.fallback.behavior`.
+    pub behavior: Option<FallbackBehavior>,
+    /// HPA syncs at which some metric read failed.
+    pub failed_syncs: u32,
+    /// The most consecutive failures one metric reached.
+    pub max_failures: u32,
+    /// The first and last sync that fed the fallback value.
+    pub first: Option<Millis>,
+    pub last: Option<Millis>,
+    /// The fewest and most replicas a fallback value stood for.
+    pub replicas: Option<(u32, u32)>,
+    /// Syncs at which fallback was due but gave no value (`Value` target, no ready pod).
+    pub no_ready_pods: u32,
 }
 
 /// A ScaledObject's composite metric (`controllers/keda/hpa.go getScaledObjectMetricSpecs`,
@@ -330,10 +408,16 @@ impl Modifier {
             .iter()
             .map(|&i| view.metrics.get(i).map_or(0.0, |r| r.total))
             .collect();
-        if let Ok(v) = self.formula.eval(&values) {
-            self.last = v;
-        }
-        let composite = whole_workload(self.last, view);
+        // A failed trigger fails the composite metric (`GetScaledObjectMetrics` returns the
+        // error unless a fallback is fed, [`KedaController::sync_readings`]).
+        let composite = if values.iter().any(|v| v.is_nan()) {
+            MetricReading::FAILED
+        } else {
+            if let Ok(v) = self.formula.eval(&values) {
+                self.last = v;
+            }
+            whole_workload(self.last, view)
+        };
         std::iter::once(composite)
             .chain(
                 self.resources
@@ -365,6 +449,7 @@ impl KedaController {
                 _ => None,
             })
             .collect();
+        let stand_in_source = autoscaler;
         let autoscaler = stand_in.as_ref().unwrap_or(autoscaler);
         let spec = ExecutorSpec {
             min_replica_count: params.min_replica_count.value,
@@ -378,7 +463,31 @@ impl KedaController {
                 Some(KedaPause::Replicas { replicas }) => Some(replicas),
                 _ => None,
             },
+            fallback_replicas: params.fallback.as_deref().map(|f| f.replicas.value),
         };
+        let model = stand_in_source;
+        let external: Vec<bool> = model
+            .metrics
+            .iter()
+            .map(|m| m.source != MetricSource::KedaResource && m.source.reads_demand())
+            .collect();
+        // The fallback value's target: the trigger's own, or the composite's with modifiers.
+        let targets: Vec<(f64, bool)> = model
+            .metrics
+            .iter()
+            .map(|m| match &params.modifiers {
+                Some(md) => (md.target.value, md.target_type == TargetType::Value),
+                None => (
+                    m.target.value.value,
+                    m.target.target_type == TargetType::Value,
+                ),
+            })
+            .collect();
+        let fallback = params.fallback.as_deref().map(|f| FallbackRun {
+            threshold: f.valid.then_some(f.failure_threshold.value),
+            replicas: f.replicas.value,
+            behavior: f.behavior.value,
+        });
         let metrics = autoscaler
             .metrics
             .iter()
@@ -415,7 +524,97 @@ impl KedaController {
             pause: params.pause,
             crons,
             modifier,
+            health: vec![Health::default(); external.len()],
+            summary: FallbackSummary {
+                configured: fallback.is_some(),
+                threshold: fallback.and_then(|f| f.threshold),
+                behavior: fallback.map(|f| f.behavior),
+                ..FallbackSummary::default()
+            },
+            fallback,
+            external,
+            targets,
         }
+    }
+
+    /// The HPA's readings at a sync (`GetScaledObjectMetrics`, once per metric per sync): each
+    /// external trigger's read counts in its health; a failed one past the threshold of a
+    /// valid fallback is fed the fallback value, else stays failed (an error for the HPA).
+    /// `raw`: the model metrics' readings; `hpa`: what the HPA would see without failures
+    /// (the model's, or the stand-in's with modifiers).
+    fn sync_readings(
+        &mut self,
+        raw: &ClusterView<'_>,
+        hpa: &[MetricReading],
+    ) -> Option<Vec<MetricReading>> {
+        let any_failed = raw
+            .metrics
+            .iter()
+            .zip(&self.external)
+            .any(|(r, e)| *e && r.failed());
+        if !any_failed {
+            for h in &mut self.health {
+                h.failures = 0;
+            }
+            return None;
+        }
+        self.summary.failed_syncs = self.summary.failed_syncs.saturating_add(1);
+        let threshold = self.fallback.and_then(|f| f.threshold);
+        let mut reads = Vec::with_capacity(self.health.len());
+        for ((h, r), e) in self.health.iter_mut().zip(raw.metrics).zip(&self.external) {
+            let read = if *e {
+                h.read(!r.failed(), threshold)
+            } else {
+                Read::Value
+            };
+            self.summary.max_failures = self.summary.max_failures.max(h.failures);
+            reads.push(read);
+        }
+        let mut out = hpa.to_vec();
+        let fallback_for = |i: usize, s: &mut FallbackSummary| -> Option<MetricReading> {
+            let f = self.fallback?;
+            let (target, value_type) = *self.targets.get(i)?;
+            let replicas = fallback_replicas(f.behavior, f.replicas, raw.replicas);
+            match fallback_value(target, replicas, value_type, raw.ready) {
+                Some(v) => {
+                    s.first.get_or_insert(raw.t);
+                    s.last = Some(raw.t);
+                    s.replicas = Some(match s.replicas {
+                        Some((lo, hi)) => (lo.min(replicas), hi.max(replicas)),
+                        None => (replicas, replicas),
+                    });
+                    Some(whole_workload(v, raw))
+                }
+                None => {
+                    s.no_ready_pods = s.no_ready_pods.saturating_add(1);
+                    None
+                }
+            }
+        };
+        let mut summary = self.summary;
+        if self.modifier.is_some() {
+            // The composite metric (the stand-in's first): the fallback value when any trigger
+            // falls back (`HandleScalingModifiers`), else failed when any trigger failed.
+            if let Some(i) = reads.iter().position(|r| *r == Read::Fallback) {
+                if let Some(slot) = out.first_mut() {
+                    *slot = fallback_for(i, &mut summary).unwrap_or(MetricReading::FAILED);
+                }
+            }
+        } else {
+            for (i, read) in reads.iter().enumerate() {
+                if let Some(slot) = out.get_mut(i) {
+                    match read {
+                        Read::Value => {}
+                        Read::Error => *slot = MetricReading::FAILED,
+                        Read::Fallback => {
+                            *slot = fallback_for(i, &mut summary).unwrap_or(MetricReading::FAILED)
+                        }
+                    }
+                }
+            }
+        }
+        self.summary = summary;
+        Some(out)
     }
 
     /// The readings with each cron trigger's value at the view's absolute time
@@ -443,16 +642,17 @@ impl KedaController {
         replicas == 0 || self.spec.idle_replica_count.is_some_and(|i| replicas <= i)
     }
 
-    fn poll(&mut self, view: &ClusterView<'_>) -> Option<Decision> {
+    fn poll(&mut self, view: &ClusterView<'_>, is_error: bool) -> Option<Decision> {
         let now = i64::try_from(view.t).unwrap_or(i64::MAX);
         let activity = triggers_active(&self.autoscaler, view);
         self.active = activity.is_some() || self.spec.force_activation;
-        let action = request_scale(
+        let action = request_scale_with_errors(
             &self.spec,
             &mut self.state,
             now,
             view.replicas,
             activity.is_some(),
+            is_error,
         );
         self.cooling_until = None;
         let observed = view.metrics.first().map(|r| r.total).unwrap_or(f64::NAN);
@@ -530,6 +730,12 @@ impl Controller for KedaController {
 
     fn wake(&mut self, view: &ClusterView<'_>) -> Option<Decision> {
         let t = view.t;
+        let raw = *view;
+        let is_error = raw
+            .metrics
+            .iter()
+            .zip(&self.external)
+            .any(|(r, e)| *e && r.failed());
         // Cron triggers read the clock; with scaling modifiers the HPA and the activity see
         // the composite metric (and the cpu/memory triggers) instead of the triggers.
         let cron = self.cron_readings(view);
@@ -580,7 +786,7 @@ impl Controller for KedaController {
             if self.next_poll <= t {
                 self.next_poll = t.saturating_add(self.poll_period);
             }
-            poll_decision = self.poll(view);
+            poll_decision = self.poll(view, is_error);
             self.last_metric = match poll_decision {
                 Some(Decision {
                     reason: Reason::Activated { .. },
@@ -603,6 +809,18 @@ impl Controller for KedaController {
                 self.sync_slot = t.saturating_add(self.sync_period);
             }
             self.next_sync = self.sync_slot;
+            let fed = self.sync_readings(&raw, view.metrics);
+            let fed_view;
+            let view = match &fed {
+                Some(m) => {
+                    fed_view = ClusterView {
+                        metrics: m,
+                        ..*view
+                    };
+                    &fed_view
+                }
+                None => view,
+            };
             let mut d = self.hpa.reconcile(view);
             self.last_metric = self.hpa.last_metric;
             if d.desired == view.replicas {
@@ -631,5 +849,9 @@ impl Controller for KedaController {
                 .and_then(|i| m.resources.get(i).copied()),
             None => self.last_metric,
         }
+    }
+
+    fn fallback_summary(&self) -> Option<FallbackSummary> {
+        Some(self.summary)
     }
 }

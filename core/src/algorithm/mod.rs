@@ -28,7 +28,9 @@ pub mod aibrix_v04;
 pub mod hpa;
 pub mod keda;
 pub mod keda_cron;
+pub mod keda_fallback;
 pub mod keda_formula;
+pub mod keda_job;
 pub mod knative;
 
 /// What one metric reads at a wake-up.
@@ -57,6 +59,22 @@ pub struct ClusterView<'a> {
     pub ready: u32,
     /// One reading per metric of the autoscaler, in model order.
     pub metrics: &'a [MetricReading],
+}
+
+impl MetricReading {
+    /// A read that failed (the metric's source is down: a replayed outage). The simulator
+    /// marks it with a `NaN` total, which no demand produces (the demand readers reject
+    /// non-finite values); controllers that replay failures check [`MetricReading::failed`].
+    pub const FAILED: MetricReading = MetricReading {
+        total: f64::NAN,
+        per_pod: f64::NAN,
+        reporting: 0,
+    };
+
+    /// Whether this read failed ([`MetricReading::FAILED`]).
+    pub fn failed(&self) -> bool {
+        self.total.is_nan()
+    }
 }
 
 impl ClusterView<'_> {
@@ -318,6 +336,10 @@ pub trait Controller {
     /// KEDA trigger that activated, AIBrix's max over sources. `None`: no metric decided (a
     /// boundary, no data), or the controller reads one metric.
     fn deciding_metric(&self) -> Option<usize> {
+        None
+    }
+    /// KEDA: what `spec.fallback` did in the replay so far (`None`: not a ScaledObject).
+    fn fallback_summary(&self) -> Option<keda::FallbackSummary> {
         None
     }
 }

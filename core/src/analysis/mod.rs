@@ -14,6 +14,7 @@ pub(crate) mod flapping;
 pub(crate) mod never_reaches_target;
 pub(crate) mod never_scales_down;
 pub(crate) mod pinned_at_max;
+pub(crate) mod promql_rate;
 pub(crate) mod promql_series;
 pub(crate) mod promql_unit;
 pub(crate) mod replay;
@@ -32,6 +33,7 @@ pub use flapping::{check_flapping, FLAPPING_CHANGES_PER_HOUR};
 pub use never_reaches_target::check_never_reaches_target;
 pub use never_scales_down::check_never_scales_down;
 pub use pinned_at_max::check_pinned_at_max;
+pub use promql_rate::ScrapeInterval;
 pub use promql_series::check_promql;
 pub use replay::{check_replay, defer_target_above_bound, replay_too_long};
 pub use scale_to_zero::{aibrix_hpa_min_zero, check_keda_idle_floor, check_scale_to_zero};
@@ -60,12 +62,13 @@ pub fn check_samples(
     autoscaler: &Autoscaler,
     samples: &Samples,
     interpretation: Interpretation,
+    scrape: ScrapeInterval,
 ) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = check_unit_mismatch(autoscaler, samples, interpretation)
         .into_iter()
         .collect();
     out.extend(check_keda_idle_floor(autoscaler, samples, interpretation));
-    out.extend(check_query_ranges(autoscaler, samples));
+    out.extend(check_query_ranges(autoscaler, samples, scrape));
     out.extend(check_external_value_per_pod(autoscaler, samples));
     out
 }
@@ -140,6 +143,7 @@ pub(crate) mod test_util {
                 pod_startup: Some(pod_startup),
                 duration: None,
                 max_evaluations: None,
+                outage: None,
             },
         )
     }

@@ -158,10 +158,16 @@ fn by_le_only(e: &Expr) -> bool {
 }
 
 /// The PromQL checks of a KEDA prometheus trigger's `query` (`node`, a scalar) with its
-/// `threshold` and `metricType` (`Value` or `AverageValue`): `promql-syntax`,
-/// `promql-multiple-series`, `promql-unit-mismatch`.
+/// `threshold` and `metricType` (`Value` or `AverageValue`), its ranges measured against
+/// `scrape`: `promql-syntax`, `promql-multiple-series`, `promql-unit-mismatch`,
+/// `promql-rate-window`.
 #[cfg(feature = "promql")]
-pub fn check_promql(node: Option<&Node>, threshold: f64, metric_type: &str) -> Vec<Diagnostic> {
+pub fn check_promql(
+    node: Option<&Node>,
+    threshold: f64,
+    metric_type: &str,
+    scrape: super::ScrapeInterval,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Some(node) = node else { return out };
     let Some(query) = node.as_str() else {
@@ -177,12 +183,18 @@ pub fn check_promql(node: Option<&Node>, threshold: f64, metric_type: &str) -> V
         threshold,
         metric_type,
     ));
+    out.extend(super::promql_rate::check_rate_window(node, &expr, scrape));
     out
 }
 
 /// Without the `promql` feature (the playground's build) the checks report nothing.
 #[cfg(not(feature = "promql"))]
-pub fn check_promql(_node: Option<&Node>, _threshold: f64, _metric_type: &str) -> Vec<Diagnostic> {
+pub fn check_promql(
+    _node: Option<&Node>,
+    _threshold: f64,
+    _metric_type: &str,
+    _scrape: super::ScrapeInterval,
+) -> Vec<Diagnostic> {
     Vec::new()
 }
 
@@ -340,7 +352,7 @@ mod tests {
                 kind: crate::yaml::NodeKind::Scalar { text: q.as_str().into(), quoted: true },
                 span: crate::span::Span::default(),
             };
-            let _ = super::check_promql(Some(&node), 5.0, "AverageValue");
+            let _ = super::check_promql(Some(&node), 5.0, "AverageValue", super::super::ScrapeInterval::Given(1));
         }
     }
 }

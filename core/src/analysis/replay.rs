@@ -10,7 +10,7 @@
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::display::{Dur, Exact, Num};
+use crate::display::{Clock, Dur, Exact, Num};
 use crate::model::{Autoscaler, Family};
 use crate::sim::{ReplayTooLong, SamplesScale, SimFact, SimOutput};
 
@@ -157,6 +157,115 @@ fn fact_diagnostic(a: &Autoscaler, fact: &SimFact) -> Diagnostic {
             ),
         )
         .with_help("give the demand RFC 3339 times (e.g. 2026-03-02T08:00:00+01:00) to replay the schedule on real dates"),
+        SimFact::MetricOutage {
+            from,
+            to,
+            ref metrics,
+            replayed,
+        } => outage_diagnostic(a, from, to, metrics, replayed),
+        SimFact::KedaFallback(s) => fallback_diagnostic(a, &s),
+    }
+}
+
+/// `sim-metric-outage`: which metrics the outage failed, and what the family's controller does
+/// with a failed read.
+fn outage_diagnostic(
+    a: &Autoscaler,
+    from: crate::model::Millis,
+    to: crate::model::Millis,
+    metrics: &[String],
+    replayed: bool,
+) -> Diagnostic {
+    let when = format!("from {} to {}", Clock(from), Clock(to));
+    if !replayed {
+        return Diagnostic::warning(
+            Code::SimMetricOutage,
+            format!(
+                "the metric outage ({when}) is not replayed for this {} {}: its metrics read the demand throughout; Scalelens replays failed reads for the HPA and KEDA only",
+                a.kind,
+                crate::text::quote(&a.name)
+            ),
+        );
+    }
+    if metrics.is_empty() {
+        return Diagnostic::note(
+            Code::SimMetricOutage,
+            format!(
+                "the metric outage ({when}) fails no metric of this autoscaler: cpu and memory come from metrics-server and a cron trigger from the clock, so the replay is unchanged"
+            ),
+        );
+    }
+    let names = crate::samples::list_names(metrics.iter().map(String::as_str));
+    let what = match a.family {
+        Family::Keda => "KEDA returns an error for each failed read: the HPA counts the metric invalid and keeps its replicas unless another metric asks for more, the polling loop sees the trigger inactive but in error and does not scale to zero; `spec.fallback` decides the rest (below)",
+        _ => "the HPA counts each failed metric invalid (`computeReplicasForMetrics`): it keeps its replicas unless a valid metric asks for more",
+    };
+    Diagnostic::note(
+        Code::SimMetricOutage,
+        format!("the metric outage ({when}) fails the reads of {names}: {what}"),
+    )
+}
+
+/// `sim-metric-outage`: what KEDA's `spec.fallback` did in the outage.
+fn fallback_diagnostic(a: &Autoscaler, s: &crate::algorithm::keda::FallbackSummary) -> Diagnostic {
+    let failed = format!(
+        "{} HPA sync(s) saw a failed read, at most {} failure(s) in a row",
+        s.failed_syncs, s.max_failures
+    );
+    if !s.configured {
+        return Diagnostic::note(
+            Code::SimMetricOutage,
+            format!(
+                "no `spec.fallback`: {failed}; each failed read went to the HPA as an error, so it held its replicas through the outage"
+            ),
+        )
+        .with_help("`spec.fallback` (failureThreshold, replicas) feeds the HPA a value worth `replicas` replicas after failureThreshold failed reads");
+    }
+    let behavior = s.behavior.map_or("static", |b| b.as_str());
+    let Some(threshold) = s.threshold else {
+        return Diagnostic::warning(
+            Code::SimMetricOutage,
+            format!(
+                "`spec.fallback` is written but KEDA does not apply it (HasValidFallback fails, see keda-fallback-invalid): {failed}, each an error for the HPA, which held its replicas"
+            ),
+        );
+    };
+    match (s.first, s.last, s.replicas) {
+        (Some(first), Some(last), Some((lo, hi))) => {
+            let replicas = if lo == hi {
+                format!("{lo} replicas")
+            } else {
+                format!("{lo} to {hi} replicas")
+            };
+            let target = if a.metrics.iter().any(|m| m.target.target_type == crate::model::TargetType::Value) {
+                "target × replicas (÷ ready pods for a Value target)"
+            } else {
+                "target × replicas"
+            };
+            let mut d = Diagnostic::note(
+                Code::SimMetricOutage,
+                format!(
+                    "KEDA fell back from {} to {} (failure {} of a metric, above failureThreshold {threshold}; {failed}): the HPA was fed {target} for {replicas} (behavior {behavior}) and scaled to it through its own tolerance, behavior and stabilization",
+                    Clock(first),
+                    Clock(last),
+                    threshold.saturating_add(1),
+                ),
+            );
+            if s.no_ready_pods > 0 {
+                d = d.with_help(format!(
+                    "at {} sync(s) no pod was ready: a Value target's fallback divides by the ready pods, so KEDA returned an error instead",
+                    s.no_ready_pods
+                ));
+            }
+            d
+        }
+        _ => Diagnostic::note(
+            Code::SimMetricOutage,
+            format!(
+                "KEDA never fell back: {failed}, never more than failureThreshold {threshold} (fallback starts at failure {}); each failed read went to the HPA as an error, so it held its replicas",
+                threshold.saturating_add(1)
+            ),
+        ),
     }
 }
 

@@ -206,16 +206,28 @@ pub fn scrape_step(samples: &Samples) -> Option<Millis> {
     super::median(&mut steps).map(|m| m as Millis)
 }
 
-/// KEDA prometheus triggers whose rate ranges are shorter than two scrape intervals.
-pub fn check_query_ranges(a: &Autoscaler, samples: &Samples) -> Option<Diagnostic> {
+/// KEDA prometheus triggers whose rate ranges are shorter than two scrape intervals, as the
+/// samples' step measures them. A range `promql-rate-window` already reported against
+/// `scrape` (the given or assumed interval, [`super::promql_rate`]) is not reported twice.
+pub fn check_query_ranges(
+    a: &Autoscaler,
+    samples: &Samples,
+    scrape: super::ScrapeInterval,
+) -> Option<Diagnostic> {
     let step = scrape_step(samples)?;
     let m = a.metrics.first()?;
     let MetricSource::KedaPrometheus { query, .. } = &m.source else {
         return None;
     };
+    // Without the PromQL parser (the playground) nothing was reported before.
+    let reported = if cfg!(feature = "promql") {
+        2u64.saturating_mul(scrape.millis())
+    } else {
+        0
+    };
     let (f, range) = rate_ranges(query)
         .into_iter()
-        .find(|(_, r)| *r < 2 * step)?;
+        .find(|(_, r)| *r < 2 * step && *r >= reported)?;
     let message = format!(
         "`{f}(...[{}])` in the query spans less than two scrape intervals (the samples arrive every {}): the range holds at most one sample, `{f}` needs two, so the query returns no data and KEDA's prometheus scaler reads 0 (`ignoreNullValues` defaults to true): the HPA never sees the load",
         Dur(range),

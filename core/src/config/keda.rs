@@ -19,8 +19,8 @@ use crate::config::{unknown_kind, unknown_version, Doc};
 use crate::diagnostic::Diagnostic;
 use crate::knobs::keda as knob;
 use crate::model::{
-    Algorithm, Autoscaler, Family, HpaParams, KedaParams, KedaPause, Metric, MetricSource,
-    MetricTarget, TargetType,
+    Algorithm, Autoscaler, FallbackBehavior, Family, HpaParams, KedaFallback, KedaParams,
+    KedaPause, Metric, MetricSource, MetricTarget, TargetType,
 };
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
@@ -78,13 +78,6 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
     if let Some(adv) = &adv {
         read_advanced(cx, adv, &mut hpa_params);
     }
-    if let Some((k, _)) = spec.entry("fallback") {
-        cx.warning(
-            Code::UnsupportedFeature,
-            k.span,
-            "`spec.fallback` is not replayed: the replay's metrics never fail, so KEDA's fallback (after failureThreshold failed reads, a metric worth `replicas` replicas) never applies; replaying a metric outage is not supported yet",
-        );
-    }
     let flags = read_annotations(cx, doc.root);
     let (metrics, resource_only, variables) = read_triggers(cx, &spec, spec_key);
     let modifiers = adv.as_ref().and_then(|a| {
@@ -92,6 +85,9 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
         let m = a.field(cx, "scalingModifiers")?;
         super::keda_scaler::modifiers(cx, &m, key, variables)
     });
+    let fallback = spec
+        .field(cx, "fallback")
+        .and_then(|f| read_fallback(cx, &f, spec.key_span("fallback", spec_key), &spec));
     if resource_only && min.value == 0 {
         let mut d = Diagnostic::error(
             Code::KedaResourceOnlyZero,
@@ -121,11 +117,140 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
             force_activation: flags.force_activation,
             pause: flags.pause,
             modifiers,
+            fallback,
         }),
     );
     a.target = target;
     a.metrics = metrics;
     Some(a)
+}
+
+/// `spec.fallback` (`Fallback`: `failureThreshold` and `replicas` required int32, `behavior`
+/// one of the CRD's enum, default `static`), checked as the admission webhook checks it
+/// (`CheckFallbackValid`: `keda-fallback-invalid`, an error) and as KEDA checks it at run
+/// time (`HasValidFallback`: a `scalingModifiers.target` that is not an integer above 0 turns
+/// fallback off, a warning). `None` when it cannot be read or the webhook rejects it.
+fn read_fallback(cx: &mut Cx, f: &Cursor, key: Span, spec: &Cursor) -> Option<Box<KedaFallback>> {
+    use crate::algorithm::keda_fallback::{check_fallback_valid, has_valid_fallback};
+    f.unknown_keys(cx, &["failureThreshold", "replicas", "behavior"]);
+    let int32 = (i64::from(i32::MIN), I32_MAX);
+    // Both numbers are required int32s (the CRD lists them under `required`).
+    let [threshold, replicas] = [
+        (
+            "failureThreshold",
+            " (failed reads before the fallback applies)",
+        ),
+        ("replicas", " (the replicas the fallback stands for)"),
+    ]
+    .map(|(k, hint)| {
+        let v = f.int_typed(cx, k, int32.0, int32.1);
+        if v.is_none() && !f.has(k) {
+            f.missing(cx, key, k, hint);
+        }
+        v
+    });
+    let names: Vec<&str> = FallbackBehavior::ALL.iter().map(|(n, _)| *n).collect();
+    let behavior = match f.entry("behavior") {
+        None => Some(up::FALLBACK_BEHAVIOR.param()),
+        Some(_) => f
+            .one_of(cx, "behavior", &names, Code::UnknownValue)
+            .and_then(|s| {
+                FallbackBehavior::ALL
+                    .iter()
+                    .find(|(n, _)| *n == s.value)
+                    .map(|(_, b)| Param::yaml(*b, s.span))
+            }),
+    };
+    let (threshold, replicas, behavior) = (threshold?, replicas?, behavior?);
+    // `IsUsingModifiers`: a non-empty `advanced.scalingModifiers`.
+    let modifiers = spec
+        .node
+        .path(&["advanced", "scalingModifiers"])
+        .and_then(Node::as_mapping)
+        .filter(|m| !m.is_empty());
+    let modifier_target = modifiers.map(|_| {
+        spec.node
+            .path(&["advanced", "scalingModifiers", "target"])
+            .and_then(Node::as_str)
+            .unwrap_or("")
+    });
+    let types: Vec<&str> = spec
+        .node
+        .get("triggers")
+        .and_then(Node::as_sequence)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|t| t.get("type").and_then(Node::as_str))
+        .collect();
+    if let Err(e) =
+        check_fallback_valid(threshold.value, replicas.value, &types, modifiers.is_some())
+    {
+        let why = match e {
+            crate::algorithm::keda_fallback::FallbackInvalid::Negative { .. } => {
+                "both must be 0 or more"
+            }
+            crate::algorithm::keda_fallback::FallbackInvalid::OnlyCpuMemory => {
+                "every trigger is cpu or memory, which metrics-server serves, not KEDA: no read of KEDA's could fail and fall back (v2.18 accepts any other trigger, AverageValue or Value, despite the message)"
+            }
+        };
+        cx.push(
+            Diagnostic::error(
+                Code::KedaFallbackInvalid,
+                format!("KEDA's admission webhook rejects this `spec.fallback`: \"{e}\" ({why})"),
+            )
+            .at(key)
+            .with_help("kedacore/keda v2.18 apis/keda/v1alpha1/scaledobject_types.go CheckFallbackValid, run by the webhook's verifyFallback"),
+        );
+        return None;
+    }
+    let valid = has_valid_fallback(threshold.value, replicas.value, modifier_target);
+    if !valid {
+        let at = spec
+            .node
+            .path(&["advanced", "scalingModifiers"])
+            .and_then(|m| m.entry("target"))
+            .map_or(key, |(k, _)| k.span);
+        cx.push(
+            Diagnostic::warning(
+                Code::KedaFallbackInvalid,
+                format!(
+                    "`spec.fallback` never applies: with `scalingModifiers`, KEDA v2.18 reads `target` (\"{}\") with strconv.ParseInt for the fallback and needs an integer above 0 (HasValidFallback); a failed metric then goes to the HPA as an error however long it fails",
+                    crate::text::quote(modifier_target.unwrap_or(""))
+                ),
+            )
+            .at(at)
+            .with_help(whole_target_help(modifier_target.unwrap_or(""))),
+        );
+    }
+    let u = |v: &Spanned<i64>| Param::yaml(u32::try_from(v.value).unwrap_or(0), v.span);
+    Some(Box::new(KedaFallback {
+        failure_threshold: u(&threshold),
+        replicas: u(&replicas),
+        behavior,
+        valid,
+    }))
+}
+
+/// How to write a composite `target` KEDA's fallback accepts: scale the formula and the
+/// target together by the smallest power of ten that makes the target whole.
+fn whole_target_help(target: &str) -> String {
+    let generic =
+        "scale the formula and the target together so that the target is a whole number above 0"
+            .to_string();
+    let Some(v) = read::parse_float(target).filter(|v| v.is_finite() && *v > 0.0) else {
+        return generic;
+    };
+    for k in [10.0_f64, 100.0, 1000.0] {
+        let scaled = v * k;
+        if (scaled - scaled.round()).abs() < 1e-9 && scaled.round() >= 1.0 {
+            return format!(
+                "{generic}: multiply the formula by {} and write target \"{}\"",
+                crate::display::Num(k),
+                crate::display::Num(scaled.round())
+            );
+        }
+    }
+    generic
 }
 
 /// A `keda.sh/v1alpha1` ScaledObject; the other KEDA kinds are skipped with a note.
@@ -168,26 +293,144 @@ fn is_scaled_object(cx: &mut Cx, doc: &Doc) -> bool {
     true
 }
 
-/// A ScaledJob: said to be read and not replayed, with what it would do (its scaling strategy,
-/// `default` when not written: `pkg/scaling/executor/scale_jobs.go NewScalingStrategy`).
+/// A ScaledJob: its scaling strategy and limits read, and one precise diagnostic saying what
+/// KEDA does at each poll (the strategy's Jobs-to-create rule with this object's numbers,
+/// [`crate::algorithm::keda_job`]) and what Scalelens does not replay (a timeline: Job run
+/// times and the queue's drain are the workload's). Not an autoscaler: it is not replayed.
 fn scaled_job(cx: &mut Cx, doc: &Doc) {
-    let strategy = doc
-        .root
-        .path(&["spec", "scalingStrategy", "strategy"])
-        .and_then(Node::as_str)
-        .unwrap_or("default");
+    use crate::algorithm::keda_job::{replica_counts, Strategy};
+    let root = Cursor::root(doc.root);
+    let Some(spec) = root.field(cx, "spec") else {
+        return;
+    };
+    let strategy_node = spec.field(cx, "scalingStrategy");
+    let text = |key: &str| -> Option<String> {
+        strategy_node
+            .as_ref()
+            .and_then(|s| s.node.get(key))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
+    let name = text("strategy").unwrap_or_default();
+    let deduction = strategy_node
+        .as_ref()
+        .and_then(|s| {
+            s.int_typed(
+                cx,
+                "customScalingQueueLengthDeduction",
+                i64::from(i32::MIN),
+                I32_MAX,
+            )
+        })
+        .and_then(|v| i32::try_from(v.value).ok());
+    let percentage = text("customScalingRunningJobPercentage").unwrap_or_default();
+    let calculation = text("multipleScalersCalculation").unwrap_or_default();
+    let strategy = Strategy::select(&name, deduction, &percentage);
+    let polling = spec
+        .seconds_in(cx, "pollingInterval", 1, I32_MAX)
+        .unwrap_or(up::JOB_POLLING_INTERVAL.param());
+    let min = spec
+        .int_typed(cx, "minReplicaCount", 0, I32_MAX)
+        .map(|v| v.value);
+    let max = spec
+        .int_typed(cx, "maxReplicaCount", 0, I32_MAX)
+        .map(|v| v.value);
+    let (min_eff, max_eff) = replica_counts(min, max);
+    // The first trigger's target, from the scaler table (its key, else its default).
     let triggers = doc
         .root
         .path(&["spec", "triggers"])
         .and_then(Node::as_sequence)
-        .map_or(0, <[Node]>::len);
+        .unwrap_or(&[]);
+    let first = triggers.first().and_then(|t| {
+        let ty = t.get("type").and_then(Node::as_str)?;
+        let row = keda_scalers::scaler(ty)?;
+        let md = t.get("metadata");
+        let written = row.target_keys.iter().find_map(|k| {
+            md.and_then(|m| m.get(k))
+                .and_then(Node::as_str)
+                .and_then(read::parse_float)
+                .map(|v| (*k, v))
+        });
+        let target = match written {
+            Some((k, v)) => format!("{ty} trigger's {k} {}", crate::display::Num(v)),
+            None => match row.fixed_target.or(row.target_default) {
+                Some(v) => format!(
+                    "{ty} trigger's target {} (its default)",
+                    crate::display::Num(v)
+                ),
+                None => format!("{ty} trigger's target"),
+            },
+        };
+        Some(target)
+    });
+    let target = first.unwrap_or_else(|| "trigger's target".to_string());
+    let unknown = match name.as_str() {
+        "" | "default" | "custom" | "accurate" | "eager" => String::new(),
+        other => format!(
+            " (`{}` is no KEDA strategy: KEDA runs default)",
+            crate::text::quote(other)
+        ),
+    };
+    let custom_fallback = if name == "custom" && strategy == Strategy::Default {
+        " (customScalingRunningJobPercentage is not a number: KEDA runs default)"
+    } else {
+        ""
+    };
+    let m = max_eff;
+    let effective = match strategy {
+        Strategy::Default => "E = maxScale − running".to_string(),
+        Strategy::Custom {
+            deduction,
+            percentage,
+        } => format!(
+            "E = min(maxScale − {deduction} − ⌊running × {}⌋, {m})",
+            crate::display::Num(percentage)
+        ),
+        Strategy::Accurate => {
+            format!("E = {m} − running when maxScale + running > {m}, else maxScale − pending")
+        }
+        Strategy::Eager => format!("E = min({m} − running − pending, maxScale)"),
+    };
+    // Eager raises scaleTo to the max, so it creates all of E.
+    let creates = if strategy == Strategy::Eager {
+        "E Jobs".to_string()
+    } else {
+        "min(ceil(q), E) Jobs".to_string()
+    };
+    let max_words = if min_eff > 0 {
+        format!("{m} (maxReplicaCount − minReplicaCount)")
+    } else {
+        m.to_string()
+    };
+    let several = if triggers.len() > 1 {
+        format!(
+            "; its {} triggers combine by {}",
+            triggers.len(),
+            if calculation.is_empty() {
+                "max"
+            } else {
+                calculation.as_str()
+            }
+        )
+    } else {
+        String::new()
+    };
+    let floor = if min_eff > 0 {
+        format!(
+            "; below minReplicaCount {min_eff} unfinished Jobs it creates the missing ones, above it `running` counts only the Jobs beyond {min_eff}"
+        )
+    } else {
+        String::new()
+    };
     cx.warning(
         Code::UnsupportedFeature,
         doc.kind.span,
         format!(
-            "KEDA ScaledJob `{}` is read but not replayed: it starts one Job per pending item under scaling strategy `{}` instead of scaling a workload, and Scalelens replays ScaledObjects only; its {triggers} trigger(s) drive nothing here",
+            "KEDA ScaledJob `{}` is read, not replayed over time: every {} KEDA reads the queue q, sets maxScale = ceil(min(q / target, {max_words})) with the {target}{several}, and creates {creates} under strategy `{}`{unknown}{custom_fallback}: {effective} (running: unfinished Jobs, pending: Jobs without a running pod){floor}. That rule is replayed as KEDA's code computes it; Job run times and how the queue drains are not, so no demand drives this object",
             crate::text::quote(&doc.name.value),
-            crate::text::quote(strategy),
+            crate::display::Dur(polling.value),
+            strategy.name(),
         ),
     );
 }
@@ -554,6 +797,7 @@ fn prometheus(cx: &mut Cx, t: &Trigger, name: Spanned<String>) -> Option<Metric>
             md.node.get("query"),
             th3,
             t.mt,
+            cx.scrape_interval,
         ));
         if let Some(d) = crate::analysis::check_keda_query(q, t.metric_type.as_ref(), th3) {
             cx.push(d);
@@ -706,6 +950,42 @@ rule_doc! {
     /// - kedacore/keda v2.18 `apis/keda/v1alpha1/scaledobject_webhook.go` ("scale to zero doesn't work
     ///   in this case").
     pub(crate) const KEDA_RESOURCE_ONLY_ZERO;
+}
+
+rule_doc! {
+    /// A KEDA `spec.fallback` that the admission webhook rejects, or that KEDA never applies.
+    ///
+    /// # What it does
+    /// Checks `spec.fallback` as KEDA v2.18 does. An error where the admission webhook rejects
+    /// the ScaledObject (`CheckFallbackValid`): a negative `failureThreshold` or `replicas`,
+    /// or, without `scalingModifiers`, only cpu/memory triggers. A warning where the object is
+    /// admitted but KEDA never falls back (`HasValidFallback`): with `scalingModifiers`, a
+    /// `target` that is not an integer above 0 (`"2.5"`).
+    ///
+    /// # Why is this bad
+    /// A rejected object is never applied. A fallback that never applies leaves the HPA
+    /// without a metric for the whole outage: it holds its replicas, whatever the load.
+    /// cpu and memory are served by metrics-server, not by KEDA, so they cannot fall back.
+    ///
+    /// # Example
+    /// ```text
+    /// spec:
+    ///   fallback: {failureThreshold: 3, replicas: 6}
+    ///   triggers:
+    ///     - type: cpu
+    ///       metricType: Utilization
+    ///       metadata: {value: "60"}
+    /// ```
+    ///
+    /// # Fix
+    /// Give the object an external trigger (prometheus, a queue scaler) for the fallback to
+    /// stand in for, use non-negative numbers, and write a modifiers `target` as an integer.
+    ///
+    /// # References
+    /// - kedacore/keda v2.18 `apis/keda/v1alpha1/scaledobject_types.go` (`CheckFallbackValid`),
+    ///   `scaledobject_webhook.go` (`verifyFallback`), `pkg/fallback/fallback.go`
+    ///   (`HasValidFallback`).
+    pub(crate) const FALLBACK_INVALID;
 }
 
 rule_doc! {

@@ -737,9 +737,11 @@ fn keda_algorithm(
         paused_scale_in: false,
         paused_scale_out: false,
         force_activation: false,
-        // KServe writes neither pause annotations nor scalingModifiers on its ScaledObject.
+        // KServe writes neither pause annotations, scalingModifiers nor fallback on its
+        // ScaledObject.
         pause: None,
         modifiers: None,
+        fallback: None,
     })
 }
 
@@ -772,6 +774,16 @@ fn external_trigger(cx: &mut Cx, ext: &Cursor) -> Option<Metric> {
         );
         return None;
     };
+    // The ScaledObject KServe writes carries this query: the same PromQL checks as a KEDA
+    // prometheus trigger's (AverageValue: KServe sets no `metricType`).
+    if query.is_some() {
+        cx.diags.extend(crate::analysis::check_promql(
+            metric.node.get("query"),
+            value.value.as_f64(),
+            "AverageValue",
+            cx.scrape_interval,
+        ));
+    }
     let name = Spanned::new("prometheus".to_string(), backend.span);
     Some(Metric {
         name,

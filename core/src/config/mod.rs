@@ -253,6 +253,9 @@ pub struct ParseOptions {
     pub kserve_mode: Option<crate::upstream::kserve::DeploymentMode>,
     /// The Kubernetes feature gates the cluster sets (default: the replayed release's).
     pub feature_gates: feature_gates::FeatureGates,
+    /// The scrape interval PromQL ranges are measured against (`promql-rate-window`; default:
+    /// Prometheus' default `global.scrape_interval`, assumed and said so).
+    pub scrape_interval: crate::analysis::ScrapeInterval,
 }
 
 /// Parse a (multi-document) YAML input with the default [`ParseOptions`].
@@ -262,7 +265,10 @@ pub fn parse(source: &str) -> Parsed {
 
 /// Parse a (multi-document) YAML input.
 pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
-    let mut cx = Cx::default();
+    let mut cx = Cx {
+        scrape_interval: options.scrape_interval,
+        ..Cx::default()
+    };
     let index = LineIndex::new(source);
     let stream = yaml::parse_stream(&index, &options.yaml_limits);
     let helm = helm::first_action(&index);

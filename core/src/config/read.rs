@@ -14,6 +14,10 @@ use crate::yaml::{Node, NodeKind};
 #[derive(Debug, Default)]
 pub struct Cx {
     pub diags: Vec<Diagnostic>,
+    /// The scrape interval PromQL ranges are measured against ([`ParseOptions`]'s).
+    ///
+    /// [`ParseOptions`]: super::ParseOptions
+    pub scrape_interval: crate::analysis::ScrapeInterval,
 }
 
 impl Cx {

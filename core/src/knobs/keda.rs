@@ -4,7 +4,7 @@
 use super::Place::{Annotation, Path};
 use super::{knobs, show_count, show_dur, show_num, Concept, Known, Setting};
 use crate::codes::Code;
-use crate::model::{Autoscaler, KedaParams, Millis};
+use crate::model::{Autoscaler, FallbackBehavior, KedaParams, Millis};
 use crate::upstream::keda as up;
 
 /// Where the generated HPA's fields are written (see [`super::hpa`]).
@@ -27,6 +27,17 @@ knobs! {
     INITIAL_COOLDOWN_PERIOD: KedaParams, Millis = "the initial cooldown period",
         Path("spec.initialCooldownPeriod"),
         Some(up::INITIAL_COOLDOWN_PERIOD), |k| Some(&k.initial_cooldown_period), show_dur;
+    /// Replayed under `--metric-outage` ([`crate::algorithm::keda_fallback`]).
+    FALLBACK_FAILURE_THRESHOLD: KedaParams, u32 =
+        "the failed reads before the fallback applies (spec.fallback, required)",
+        Path("spec.fallback.failureThreshold"), None,
+        |k| k.fallback.as_ref().map(|f| &f.failure_threshold), show_count;
+    FALLBACK_REPLICAS: KedaParams, u32 = "the fallback replicas (spec.fallback, required)",
+        Path("spec.fallback.replicas"), None,
+        |k| k.fallback.as_ref().map(|f| &f.replicas), show_count;
+    FALLBACK_BEHAVIOR: KedaParams, FallbackBehavior = "the fallback behavior",
+        Path("spec.fallback.behavior"), Some(up::FALLBACK_BEHAVIOR),
+        |k| k.fallback.as_ref().map(|f| &f.behavior), |b| b.as_str().to_string();
 }
 
 /// The ScaledObject setting of `a` that plays the part of `c`. KEDA has no on/off switch for
@@ -80,32 +91,74 @@ pub static TABLE: super::Table<KedaParams> = super::Table {
         &COOLDOWN_PERIOD,
         &POLLING_INTERVAL,
         &INITIAL_COOLDOWN_PERIOD,
+        &FALLBACK_FAILURE_THRESHOLD,
+        &FALLBACK_REPLICAS,
+        &FALLBACK_BEHAVIOR,
     ],
     known: &[
-        Known::not_replayed(
-            Path("spec.fallback"),
-            Code::UnsupportedFeature,
-            "Scalelens' metrics never fail",
-        ),
-        Known::not_replayed(
+        Known::replayed(
             Path("spec.advanced.scalingModifiers"),
-            Code::UnsupportedFeature,
-            "a composite metric; each trigger is replayed as its own metric",
+            "formula, target, activationTarget, metricType: the composite metric KEDA gives the HPA in place of the triggers (algorithm/keda_formula.rs)",
         ),
-        Known::not_replayed(
+        Known::replayed(
             Annotation("autoscaling.keda.sh/paused"),
-            Code::UnsupportedFeature,
-            "pauses the ScaledObject",
+            "the scale loop stops and the HPA is deleted: the replicas stay",
+        ),
+        Known::replayed(
+            Annotation("autoscaling.keda.sh/paused-replicas"),
+            "the workload is held at the count (wins over paused)",
+        ),
+        Known::replayed(
+            Annotation("autoscaling.keda.sh/paused-scale-in"),
+            "the generated HPA's scale-down selectPolicy becomes Disabled",
+        ),
+        Known::replayed(
+            Annotation("autoscaling.keda.sh/paused-scale-out"),
+            "the generated HPA's scale-up selectPolicy becomes Disabled",
+        ),
+        Known::replayed(
+            Annotation("autoscaling.keda.sh/force-activation"),
+            "the object counts as active at every poll",
         ),
         Known::not_replayed(
-            Annotation("autoscaling.keda.sh/paused-replicas"),
+            Path("ScaledJob spec.scalingStrategy.strategy"),
             Code::UnsupportedFeature,
-            "pauses the ScaledObject at a count",
+            "read (default, custom, accurate, eager; an unknown name runs default); the Jobs one poll creates is computed as KEDA's GetEffectiveMaxScale (reference vectors from scale_jobs_test.go) and shown in the diagnostic, but a ScaledJob is not replayed over time",
+        ),
+        Known::not_replayed(
+            Path("ScaledJob spec.scalingStrategy.customScalingQueueLengthDeduction"),
+            Code::UnsupportedFeature,
+            "read with strategy custom (unset: 0)",
+        ),
+        Known::not_replayed(
+            Path("ScaledJob spec.scalingStrategy.customScalingRunningJobPercentage"),
+            Code::UnsupportedFeature,
+            "read with strategy custom; not a float: KEDA runs default",
+        ),
+        Known::not_replayed(
+            Path("ScaledJob spec.scalingStrategy.multipleScalersCalculation"),
+            Code::UnsupportedFeature,
+            "read (max by default; min, avg, sum): how several triggers' queues combine",
+        ),
+        Known::not_replayed(
+            Path("ScaledJob spec.scalingStrategy.pendingPodConditions"),
+            Code::UnsupportedFeature,
+            "read: which pod conditions end a Job's pending state (accurate and eager subtract pending Jobs)",
+        ),
+        Known::not_replayed(
+            Path("ScaledJob spec.pollingInterval"),
+            Code::UnsupportedFeature,
+            "read (default 30s): one Job-creating poll per interval",
+        ),
+        Known::not_replayed(
+            Path("ScaledJob spec.maxReplicaCount"),
+            Code::UnsupportedFeature,
+            "read (default 100; KEDA uses maxReplicaCount − minReplicaCount)",
         ),
         Known::not_replayed(
             Path("spec.triggers[].type"),
             Code::UnsupportedFeature,
-            "trigger types other than prometheus, cpu and memory",
+            "trigger types outside Scalelens' scaler table (upstream/keda_scalers.rs, plus prometheus, cpu, memory and cron): such a trigger reads nothing",
         ),
     ],
 };

@@ -238,6 +238,9 @@ pub struct Table<P: 'static> {
 /// What the reader does with a setting that is not replayed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
+    /// Read and replayed without a knob row of its own (an annotation that pauses, a
+    /// formula, a block of fields); the words say how.
+    Replayed(&'static str),
     /// Read and checked (a diagnostic when it is wrong); the replay does not use it. The words
     /// say what it is read for.
     Checked(&'static str),
@@ -259,6 +262,16 @@ pub struct Known {
 }
 
 impl Known {
+    /// Read and replayed, though no knob row holds it (a switch or a whole block), `words`
+    /// saying how.
+    pub const fn replayed(place: Place, words: &'static str) -> Known {
+        Known {
+            place,
+            status: Status::Replayed(words),
+            instead: None,
+        }
+    }
+
     /// Read and checked only, for `words`.
     pub const fn checked(place: Place, words: &'static str) -> Known {
         Known {
@@ -298,7 +311,7 @@ impl Known {
     pub fn not_read_why(&self) -> Option<&'static str> {
         match self.status {
             Status::NotRead { why, .. } => Some(why),
-            Status::Checked(_) | Status::NotReplayed { .. } => None,
+            Status::Checked(_) | Status::NotReplayed { .. } | Status::Replayed(_) => None,
         }
     }
 }

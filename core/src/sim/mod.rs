@@ -66,6 +66,10 @@ pub struct SimOptions {
     /// Most evaluations the replay may run; else [`MAX_EVALUATIONS`]. The user raises it
     /// (`--max-evaluations`) for a long replay they mean; see [`limit`] for its cost.
     pub max_evaluations: Option<u64>,
+    /// A metric outage `[from, to)` in replay time (`--metric-outage`): every metric read
+    /// through a metrics API other than metrics-server (not cpu/memory, not a KEDA cron
+    /// trigger) fails in it, for the HPA and KEDA families ([`MetricReading::FAILED`]).
+    pub outage: Option<(Millis, Millis)>,
 }
 
 /// One evaluation of the controller.
@@ -144,6 +148,17 @@ pub enum SimFact {
     /// KEDA cron triggers (their metric names) replayed on a demand without absolute times:
     /// time 0 is read as the Unix epoch, 1970-01-01T00:00:00Z.
     CronWithoutClock { triggers: Vec<String> },
+    /// A metric outage `[from, to)` (replay time) failed these metrics' reads; `replayed`:
+    /// the family's controller replays failed reads (HPA, KEDA), else the outage was ignored.
+    /// `metrics` is empty when no metric of the autoscaler can fail (cpu/memory, cron only).
+    MetricOutage {
+        from: Millis,
+        to: Millis,
+        metrics: Vec<String>,
+        replayed: bool,
+    },
+    /// What KEDA's `spec.fallback` did during the outage.
+    KedaFallback(crate::algorithm::keda::FallbackSummary),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -343,15 +358,48 @@ pub fn try_simulate(
         }
     }
 
-    let timeline = run(
+    // A replayed outage fails the metrics read through a metrics API (not metrics-server's
+    // cpu/memory, not a cron trigger's clock), for the controllers that replay failed reads.
+    let replays_failures = matches!(
+        autoscaler.algorithm,
+        crate::model::Algorithm::Hpa(_) | crate::model::Algorithm::Keda(_)
+    );
+    let can_fail: Vec<bool> = autoscaler.metrics.iter().map(can_fail).collect();
+    let outage = opts.outage.filter(|(f, t)| f < t);
+    if let Some((from, to)) = outage {
+        facts.push(SimFact::MetricOutage {
+            from: from.saturating_add(demand.offset),
+            to: to.saturating_add(demand.offset),
+            metrics: autoscaler
+                .metrics
+                .iter()
+                .zip(&can_fail)
+                .filter(|(_, c)| **c)
+                .map(|(m, _)| m.name.value.clone())
+                .collect(),
+            replayed: replays_failures,
+        });
+    }
+    let failing = match outage {
+        Some(o) if replays_failures => Some((o, can_fail.as_slice())),
+        _ => None,
+    };
+    let (timeline, fallback) = run(
         autoscaler,
         &bounds,
         demand,
         &series,
+        failing,
         initial,
         pod_startup,
         (duration, evaluations),
     )?;
+    if let (Some(mut summary), Some(_)) = (fallback, failing) {
+        // In the timeline's times.
+        summary.first = summary.first.map(|t| t.saturating_add(demand.offset));
+        summary.last = summary.last.map(|t| t.saturating_add(demand.offset));
+        facts.push(SimFact::KedaFallback(summary));
+    }
 
     Ok(SimOutput {
         timeline,
@@ -455,15 +503,40 @@ pub fn match_series(autoscaler: &Autoscaler, demand: &DemandSeries) -> SeriesMat
     }
 }
 
+/// Whether a metric's reads fail in an outage: read through a metrics API other than
+/// metrics-server (cpu/memory) and not computed from the clock (a KEDA cron trigger).
+fn can_fail(m: &crate::model::Metric) -> bool {
+    use crate::model::MetricSource;
+    m.source.reads_demand()
+        && !matches!(
+            m.source,
+            MetricSource::Resource
+                | MetricSource::ContainerResource { .. }
+                | MetricSource::KedaResource
+                | MetricSource::AibrixResource
+        )
+}
+
+/// The metric outage of a run: `[from, to)` and, per metric, whether it fails in it.
+type Failing<'a> = Option<((Millis, Millis), &'a [bool])>;
+
+#[allow(clippy::too_many_arguments)]
 fn run(
     autoscaler: &Autoscaler,
     bounds: &[Option<f64>],
     demand: &DemandSeries,
     series: &[Option<&[(Millis, f64)]>],
+    failing: Failing<'_>,
     initial: u32,
     pod_startup: Millis,
     (duration, evaluations): (Millis, u64),
-) -> Result<Vec<TimelineEntry>, ReplayTooLong> {
+) -> Result<
+    (
+        Vec<TimelineEntry>,
+        Option<crate::algorithm::keda::FallbackSummary>,
+    ),
+    ReplayTooLong,
+> {
     let mut controller: Box<dyn Controller> = controller_for(autoscaler);
     // Sources the replayed release reads as 0 whatever the data says (AIBrix v0.7.0 external).
     let reads_zero: Vec<bool> = autoscaler
@@ -540,6 +613,11 @@ fn run(
                 per_pod,
                 reporting: ready,
             };
+            if let Some(((from, to), fails)) = failing {
+                if (from..to).contains(&t) && fails.get(i).copied().unwrap_or(false) {
+                    *r = MetricReading::FAILED;
+                }
+            }
         }
         let view = ClusterView {
             t,
@@ -568,7 +646,7 @@ fn run(
             }
         }
     }
-    Ok(timeline)
+    Ok((timeline, controller.fallback_summary()))
 }
 
 #[cfg(test)]

@@ -141,3 +141,37 @@ rule_doc! {
     ///   value capped at the bound).
     pub(crate) const SIM_DEMAND_ABOVE_BOUND;
 }
+
+rule_doc! {
+    /// What a replayed metric outage (`--metric-outage`) did: failed reads and KEDA's fallback.
+    ///
+    /// # What it does
+    /// Simulation note: between the outage's two times every metric read through a metrics
+    /// API (Prometheus, a KEDA scaler's backend; not metrics-server's cpu/memory, not a cron
+    /// trigger) fails. The HPA counts a failed metric invalid and keeps its replicas unless a
+    /// valid metric asks for more. KEDA counts each failed read per metric at each HPA sync
+    /// and, past `spec.fallback.failureThreshold`, feeds the HPA a value worth
+    /// `fallback.replicas` (per `behavior`): the note says when it fell back, for how many
+    /// replicas, or why it did not. AIBrix and Knative outages are not replayed (a warning).
+    ///
+    /// # Why is this bad
+    /// Nothing is wrong by itself: it shows what the cluster does when the metric source goes
+    /// down, which is when a fallback that never triggers (or triggers too late) matters.
+    ///
+    /// # Example
+    /// ```text
+    /// $ scalelens simulate scaledobject.yaml --demand demand.csv --metric-outage 600..1200
+    /// ```
+    ///
+    /// # Fix
+    /// Set `spec.fallback` (`failureThreshold` × the HPA sync period is how long KEDA waits)
+    /// with `replicas` enough for the load you expect while blind.
+    ///
+    /// # References
+    /// - kedacore/keda v2.18 `pkg/fallback/fallback.go` (`GetMetricsWithFallback`,
+    ///   `doFallback`), `pkg/scaling/scale_handler.go` (`GetScaledObjectMetrics`),
+    ///   `pkg/scaling/executor/scale_scaledobjects.go` (`RequestScale`, `isError`).
+    /// - kubernetes/kubernetes v1.34 `pkg/controller/podautoscaler/horizontal.go`
+    ///   (`computeReplicasForMetrics`: invalid metrics).
+    pub(crate) const SIM_METRIC_OUTAGE;
+}

@@ -13,6 +13,7 @@ pub mod knative;
 pub mod kserve;
 pub mod kubernetes;
 pub mod kubernetes_conversion;
+pub mod prometheus;
 
 use std::fmt;
 
@@ -28,6 +29,8 @@ pub enum Project {
     Keda,
     Aibrix,
     Kserve,
+    /// Prometheus (the scrape interval a PromQL range is measured against).
+    Prometheus,
     /// Scalelens itself: a stand-in value where the input is broken (never a replayed default).
     Scalelens,
 }
@@ -53,6 +56,7 @@ impl Project {
             Project::Keda => "kedacore/keda",
             Project::Aibrix => "vllm-project/aibrix",
             Project::Kserve => "kserve/kserve",
+            Project::Prometheus => "prometheus/prometheus",
             Project::Scalelens => "scalelens",
         }
     }
@@ -66,7 +70,7 @@ impl Project {
     /// KEDA tag patch releases and Scalelens cites their minor release (`v1.34` → `v1.34.0`,
     /// `v2.18` → `v2.18.0`, the first release of that line); Knative Serving prefixes its tags
     /// with `knative-` (`knative-v1.20.0`); AIBrix and KServe cite their tags as they are (`v0.7.0`,
-    /// `v0.20.0`). The
+    /// `v0.20.0`), and so does Prometheus (`v3.5.0`). The
     /// file lists under `core/tests/testdata/upstream/` were taken at these tags (their first
     /// line names it). `None` for [`Project::Scalelens`], which has no upstream release.
     pub fn git_tag(self, tag: &str) -> Option<String> {
@@ -80,7 +84,7 @@ impl Project {
         match self {
             Project::Kubernetes | Project::Keda => Some(patch(tag)),
             Project::Knative => Some(format!("knative-{}", patch(tag))),
-            Project::Aibrix | Project::Kserve => Some(tag.to_string()),
+            Project::Aibrix | Project::Kserve | Project::Prometheus => Some(tag.to_string()),
             Project::Scalelens => None,
         }
     }
@@ -237,5 +241,6 @@ pub fn all_sources() -> impl Iterator<Item = &'static Source> {
         .chain(kserve::SOURCES)
         .chain(kubernetes::SOURCES)
         .chain(kubernetes_conversion::SOURCES)
+        .chain(prometheus::SOURCES)
         .copied()
 }

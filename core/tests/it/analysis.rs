@@ -18,7 +18,7 @@ fn seed_after_target_fix_scales_up_and_back_to_min() {
     assert_eq!(a.metrics[0].target.value.value, 50.0);
     let text = read_testdata("examples/seed-kpa-gpu-cache/samples-percent.prom.json");
     let s = samples::detect_and_parse(&text, &Hints::default()).expect("imports");
-    assert!(analysis::check_samples(&a, &s, Interpretation::Auto).is_empty());
+    assert!(analysis::check_samples(&a, &s, Interpretation::Auto, Default::default()).is_empty());
     let (demand, _) = samples::to_demand(&s, Interpretation::Auto);
     let out = sim::simulate(&a, &demand, &SimOptions::default());
     let tl = &out.timeline;
@@ -53,7 +53,7 @@ fn seed_either_fix_scales_with_load_and_returns_to_min() {
     let original = one_autoscaler(&yaml);
     let text = read_testdata("examples/seed-kpa-gpu-cache/samples-percent.prom.json");
     let s = samples::detect_and_parse(&text, &Hints::default()).expect("imports");
-    let diags = analysis::check_samples(&original, &s, Interpretation::Auto);
+    let diags = analysis::check_samples(&original, &s, Interpretation::Auto, Default::default());
     let d = diags
         .iter()
         .find(|d| d.code == "unit-mismatch")
@@ -88,9 +88,11 @@ fn seed_either_fix_scales_with_load_and_returns_to_min() {
     assert_ne!(fixed_yaml, yaml, "the first fix is a YAML edit");
     let fixed = one_autoscaler(&fixed_yaml);
     assert_eq!(fixed.metrics[0].target.value.value, 50.0);
-    assert!(analysis::check_samples(&fixed, &s, Interpretation::Auto)
-        .iter()
-        .all(|d| d.code != "unit-mismatch"));
+    assert!(
+        analysis::check_samples(&fixed, &s, Interpretation::Auto, Default::default())
+            .iter()
+            .all(|d| d.code != "unit-mismatch")
+    );
     check_replay(&fixed, &percent, "target rewritten");
 
     // Fix 2: keep the target, convert the metric (the samples / 100).

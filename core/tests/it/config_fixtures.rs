@@ -20,7 +20,7 @@ fn fixtures() -> Vec<PathBuf> {
     crate::fixtures::files_under(&crate::fixtures::testdata("config"), "yaml")
 }
 
-/// Parse options from a first line `# options: aibrix-version=v0.4` (space-separated
+/// Parse options from a first line `# options: aibrix-version=v0.4 scrape-interval=15s` (space-separated
 /// `key=value`); defaults otherwise.
 fn options(src: &str) -> config::ParseOptions {
     let mut o = config::ParseOptions::default();
@@ -35,6 +35,12 @@ fn options(src: &str) -> config::ParseOptions {
                         other.trim_start_matches("feature-gates="),
                     )
                     .expect("fixture feature gates");
+                }
+                other if other.starts_with("scrape-interval=") => {
+                    let d = other.trim_start_matches("scrape-interval=");
+                    let ms =
+                        scalelens_core::duration::parse_millis(d).expect("fixture scrape interval");
+                    o.scrape_interval = scalelens_core::analysis::ScrapeInterval::Given(ms);
                 }
                 other => panic!("unknown fixture option `{other}`"),
             }

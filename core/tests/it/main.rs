@@ -36,4 +36,6 @@ mod vectors_aibrix;
 mod vectors_aibrix_v04;
 mod vectors_hpa;
 mod vectors_keda;
+mod vectors_keda_fallback;
+mod vectors_keda_job;
 mod vectors_knative;

@@ -66,6 +66,7 @@ fn parse_and_replay(src: &str) {
                 pod_startup: Some(10_000),
                 duration: Some(600_000),
                 max_evaluations: None,
+                outage: None,
             };
             let _ = simulate(a, &demand, &opts);
         }

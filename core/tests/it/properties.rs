@@ -75,6 +75,7 @@ proptest! {
             pod_startup: Some(startup_s * 1000),
             duration: Some(demand.last_time() + 1_800_000),
             max_evaluations: None,
+            outage: None,
         };
         let out = simulate(a, &demand, &opts);
         prop_assert!(!out.timeline.is_empty(), "{}: no evaluation", name(which));
@@ -92,7 +93,7 @@ proptest! {
     #[test]
     fn same_input_same_timeline(which in 0..FIXTURES, demand in demand_strategy()) {
         let a = &autoscalers()[which];
-        let opts = SimOptions { initial_replicas: None, pod_startup: None, duration: None, max_evaluations: None };
+        let opts = SimOptions { initial_replicas: None, pod_startup: None, duration: None, max_evaluations: None, outage: None };
         let one = format!("{:?}", simulate(a, &demand, &opts));
         let two = format!("{:?}", simulate(a, &demand, &opts));
         prop_assert_eq!(one, two);
@@ -111,6 +112,7 @@ proptest! {
             pod_startup: Some(startup_s * 1000),
             duration: Some(demand.last_time() + 600_000),
             max_evaluations: None,
+            outage: None,
         };
         let _ = simulate(a, &demand, &opts);
     }

@@ -32,6 +32,7 @@ fn listed(project: Project) -> Option<&'static str> {
         Project::Knative => Some("knative"),
         Project::Keda => Some("keda"),
         Project::Kserve => Some("kserve"),
+        Project::Prometheus => Some("prometheus"),
         Project::Kubernetes | Project::Scalelens => None,
     }
 }

@@ -37,6 +37,7 @@ fn executor_table() {
             paused_scale_out: c["paused_scale_out"].as_bool().unwrap_or(false),
             force_activation: c["force_activation"].as_bool().unwrap_or(false),
             paused_replicas: opt_u32(&c["paused_replicas"]),
+            fallback_replicas: None,
         };
         let mut state = ExecutorState {
             last_active: c["last_active_age_s"].as_i64().map(|a| now - a * 1000),
@@ -138,6 +139,7 @@ fn keda(min: u32, max: u32, metric: Metric) -> Autoscaler {
         paused_scale_in: false,
         pause: None,
         modifiers: None,
+        fallback: None,
         paused_scale_out: false,
         force_activation: false,
     };

@@ -120,6 +120,10 @@ pub enum CalcError {
     NoMetricsMatchedKnownPods,
     MissingRequest,
     InvalidTarget,
+    /// The metrics API returned an error for the metric (a replayed outage): `horizontal.go`
+    /// `computeReplicasForMetric` fails with "unable to get external metric" (or the custom
+    /// metric's equivalent) and counts the metric invalid.
+    MetricUnavailable,
 }
 
 impl fmt::Display for CalcError {
@@ -132,6 +136,9 @@ impl fmt::Display for CalcError {
             CalcError::NoMetricsMatchedKnownPods => "no metrics returned matched known pods",
             CalcError::MissingRequest => "missing request for resource",
             CalcError::InvalidTarget => "invalid metric target",
+            CalcError::MetricUnavailable => {
+                "unable to get the metric: the metrics API returned an error"
+            }
         })
     }
 }
