@@ -44,6 +44,7 @@ impl Project {
             Project::Keda => "KEDA",
             Project::Aibrix => "AIBrix",
             Project::Kserve => "KServe",
+            Project::Prometheus => "Prometheus",
             Project::Scalelens => "Scalelens",
         }
     }
