@@ -9,7 +9,10 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 
-/// What trunk prints when a build is done and the site is served (trunk 0.21: `✅ success`).
+/// What trunk prints when a build succeeded (trunk 0.21.14 `src/build.rs`, `BuildSystem::build`:
+/// `✅ success`). `trunk serve` runs its first build before it starts the server
+/// (`src/serve/mod.rs`, `ServeSystem::run`), which then listens within milliseconds; a failed
+/// first build prints no banner until a rebuild succeeds.
 const BUILD_DONE: &str = "success";
 
 pub fn serve(args: &[String]) -> Result<(), Failure> {
