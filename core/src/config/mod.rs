@@ -208,6 +208,59 @@ impl Doc<'_> {
     }
 }
 
+/// The documents with each list replaced by its items, every item a document of its own:
+/// `kubectl get ... -o yaml` writes `apiVersion: v1`, `kind: List` with whole objects as
+/// `items`, and the API's own typed lists (`kind: HorizontalPodAutoscalerList`, as `kubectl get
+/// --raw` or a client dump returns them) leave each item's `apiVersion` and `kind` to the list's,
+/// which an item then takes (spanned at the list's). One level: a list inside a list's items
+/// stays a document.
+fn list_items(docs: Vec<yaml::Document>) -> Vec<yaml::Document> {
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        let kind = d.root.get("kind").and_then(Node::as_str).unwrap_or("");
+        let items = d.root.get("items").and_then(Node::as_sequence);
+        let (Some(items), Some(item_kind)) = (items, kind.strip_suffix("List")) else {
+            out.push(d);
+            continue;
+        };
+        let api_version = d.root.entry("apiVersion");
+        let kind_entry = d.root.entry("kind");
+        for item in items {
+            let root = match (item.as_mapping(), item_kind, api_version, kind_entry) {
+                // A typed list: the item takes the list's apiVersion and kind where it has none.
+                (Some(entries), k, Some(av), Some((kk, kv)))
+                    if !k.is_empty()
+                        && (item.get("apiVersion").is_none() || item.get("kind").is_none()) =>
+                {
+                    let mut e: Vec<(Spanned<String>, Node)> = Vec::with_capacity(entries.len() + 2);
+                    if item.get("apiVersion").is_none() {
+                        e.push((av.0.clone(), av.1.clone()));
+                    }
+                    if item.get("kind").is_none() {
+                        let text: std::sync::Arc<str> = std::sync::Arc::from(k);
+                        let node = Node {
+                            kind: yaml::NodeKind::Scalar {
+                                text,
+                                quoted: false,
+                            },
+                            span: kv.span,
+                        };
+                        e.push((kk.clone(), node));
+                    }
+                    e.extend(entries.iter().cloned());
+                    Node {
+                        kind: yaml::NodeKind::Mapping(e.into()),
+                        span: item.span,
+                    }
+                }
+                _ => item.clone(),
+            };
+            out.push(yaml::Document { root });
+        }
+    }
+    out
+}
+
 fn read_doc(root: &Node) -> Option<Doc<'_>> {
     root.as_mapping()?;
     let sv = |key: &str| {
@@ -281,7 +334,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             );
         }
     }
-    let docs = stream.documents;
+    let docs = list_items(stream.documents);
 
     // Pass 1: workloads and the Knative config-autoscaler ConfigMap.
     let mut workloads = Vec::new();
@@ -635,6 +688,46 @@ mod tests {
         let err = err.expect("an unknown-autoscaler error");
         assert_eq!(err.0, Code::UnknownAutoscaler);
         assert!(err.1.contains("a (HorizontalPodAutoscaler)") && err.1.contains('b'));
+    }
+
+    #[test]
+    fn list_items_are_read_as_documents() {
+        // (source, names read, maxReplicas of each)
+        let typed = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscalerList\nmetadata: {resourceVersion: \"7\"}\nitems:\n- metadata: {name: a}\n  spec:\n    scaleTargetRef: {kind: Deployment, name: x}\n    maxReplicas: 3\n";
+        let kubectl = format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}",
+            TWO.split("---\n")
+                .map(|d| format!("- {}", d.trim_end().replace('\n', "\n  ")))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let cases = [
+            (
+                "kubectl get -o yaml",
+                kubectl.as_str(),
+                vec![("a", 3), ("b", 4)],
+            ),
+            ("a typed list", typed, vec![("a", 3)]),
+            (
+                "an empty list",
+                "apiVersion: v1\nkind: List\nitems: []\n",
+                Vec::new(),
+            ),
+        ];
+        for (what, src, want) in cases {
+            let p = parse(src);
+            let got: Vec<(&str, u32)> = p
+                .autoscalers
+                .iter()
+                .map(|a| (a.name.as_str(), a.max_replicas.value))
+                .collect();
+            assert_eq!(got, want, "{what}: {src}\n{:#?}", p.diagnostics);
+            assert!(!want.is_empty() || p.has_errors(), "{what}");
+        }
+        // An item keeps its own position: b's maxReplicas is on line 17 of the list.
+        let p = parse(&kubectl);
+        let b = p.autoscalers.iter().find(|a| a.name == "b").expect("b");
+        assert_eq!(b.max_replicas.span().map(|s| s.start.line), Some(17));
     }
 
     #[test]
