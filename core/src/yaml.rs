@@ -421,6 +421,9 @@ impl<'i, 'l> Reader<'i, 'l> {
     fn start_document(&mut self, at: Pos) {
         self.stack.clear();
         self.root = None;
+        // An anchor is defined for its own document only (YAML 1.2 §3.2.2.2; go-yaml decodes
+        // each document apart, so kubectl reports an alias to another document's anchor).
+        self.anchors.clear();
         self.doc_start = at.offset;
         self.alias_nodes = 0;
         self.skipping = false;
@@ -989,6 +992,9 @@ mod tests {
         }
         let err = parse_documents("a: &a 1\nm:\n  <<: *a\n").unwrap_err();
         assert!(err.to_string().contains("map merge requires"), "{err}");
+        // Anchors do not cross documents.
+        let err = parse_documents("a: &a {x: 1}\n---\nm:\n  <<: *a\n").unwrap_err();
+        assert_eq!(err.kind, YamlErrorKind::UnknownAnchor, "{err}");
     }
 
     #[test]
