@@ -261,6 +261,38 @@ fn list_items(docs: Vec<yaml::Document>) -> Vec<yaml::Document> {
     out
 }
 
+/// `metadata.annotations` and `metadata.labels` (and those of a `spec.template`, where Knative
+/// reads its annotations) are maps of strings in every object (`ObjectMeta`): a bare number or boolean there is rejected by kubectl ("cannot unmarshal
+/// number into Go struct field ObjectMeta.metadata.annotations of type string"), though the
+/// readers take it as written. One `unquoted-string` warning each, whose fix quotes it.
+fn metadata_strings(cx: &mut Cx, doc: &Doc) {
+    let metas = [
+        ("metadata", doc.root.get("metadata")),
+        (
+            "spec.template.metadata",
+            doc.root.path(&["spec", "template", "metadata"]),
+        ),
+    ];
+    for ((at, meta), field) in metas
+        .iter()
+        .flat_map(|m| [(m, "annotations"), (m, "labels")])
+    {
+        let Some(map) = meta.and_then(|m| m.get(field)).and_then(Node::as_mapping) else {
+            continue;
+        };
+        for (k, v) in map {
+            let path = format!("{at}.{field}[{}]", k.value);
+            read::unquoted_string(
+                cx,
+                v,
+                &path,
+                "(a map of strings in every object)",
+                "kubectl",
+            );
+        }
+    }
+}
+
 fn read_doc(root: &Node) -> Option<Doc<'_>> {
     root.as_mapping()?;
     let sv = |key: &str| {
@@ -399,6 +431,17 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         let group = doc.group();
         let kind = doc.kind.value.as_str();
         let before = cx.diags.len();
+        let family = matches!(
+            group,
+            "autoscaling.aibrix.ai"
+                | "autoscaling"
+                | "keda.sh"
+                | "serving.knative.dev"
+                | "serving.kserve.io"
+        ) || other_autoscaler(group, kind).is_some();
+        if family {
+            metadata_strings(&mut cx, doc);
+        }
         let parsed = match group {
             "autoscaling.aibrix.ai" => aibrix::read(&mut cx, doc, options.aibrix_version),
             "autoscaling" => hpa::read(&mut cx, doc),
@@ -433,14 +476,6 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
                 None
             }
         };
-        let family = matches!(
-            group,
-            "autoscaling.aibrix.ai"
-                | "autoscaling"
-                | "keda.sh"
-                | "serving.knative.dev"
-                | "serving.kserve.io"
-        ) || other_autoscaler(group, kind).is_some();
         match parsed {
             Some(a) => autoscalers.push(a),
             None if family => {

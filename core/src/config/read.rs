@@ -113,6 +113,13 @@ pub fn string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spann
 /// `unquoted-string` warning whose fix quotes it: the API server would reject it.
 pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanned<String>> {
     let (_, v) = entry(parent, key)?;
+    unquoted_string(cx, v, path, "in the CRD", "the API server");
+    string(cx, parent, key, path)
+}
+
+/// The `unquoted-string` warning for `v`, a value of `path` whose schema is a string (`schema`
+/// says whose: "in the CRD"), when it is a bare YAML number or boolean, which `who` rejects.
+pub(crate) fn unquoted_string(cx: &mut Cx, v: &Node, path: &str, schema: &str, who: &str) {
     if let NodeKind::Scalar {
         text: raw,
         quoted: false,
@@ -125,7 +132,7 @@ pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<S
                 Diagnostic::warning(
                     Code::UnquotedString,
                     format!(
-                        "`{path}` is a string in the CRD, but `{text}` is {ty}: the API server rejects it (read here as \"{text}\")"
+                        "`{path}` is a string {schema}, but `{text}` is {ty}: {who} rejects it (read here as \"{text}\")"
                     ),
                 )
                 .at(v.span)
@@ -133,7 +140,6 @@ pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<S
             );
         }
     }
-    string(cx, parent, key, path)
 }
 
 /// How an integer written as text reads.
