@@ -570,6 +570,15 @@ fn other_autoscaler(group: &str, kind: &str) -> Option<&'static str> {
         ("autoscaling.internal.knative.dev", "PodAutoscaler") => Some(
             "Knative's internal PodAutoscaler is made from a Revision's annotations: check the Knative Service or Revision it comes from",
         ),
+        ("http.keda.sh", "HTTPScaledObject") => Some(
+            "KEDA's HTTP add-on creates a ScaledObject on its interceptor's pending-request count: check that ScaledObject (`kubectl get scaledobject -o yaml`)",
+        ),
+        ("llmd.ai", "VariantAutoscaling") => Some(
+            "llm-d's workload-variant-autoscaler publishes its desired replicas as a metric that an HPA or a KEDA ScaledObject scales on: check that HPA or ScaledObject",
+        ),
+        ("autoscaling.gke.io", "MultidimPodAutoscaler") => Some(
+            "GKE's MultidimPodAutoscaler scales replicas on CPU and pod memory requests together: Scalelens replays replica autoscalers only",
+        ),
         _ => None,
     }
 }
