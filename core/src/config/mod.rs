@@ -30,7 +30,7 @@ use crate::codes::Code;
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::model::{AibrixVersion, Autoscaler, Family};
 use crate::span::{LineIndex, Param, Span, Spanned};
-use crate::yaml::{self, Node};
+use crate::yaml::{self, Node, NodeKind};
 
 pub mod aibrix;
 pub mod cursor;
@@ -293,6 +293,32 @@ fn metadata_strings(cx: &mut Cx, doc: &Doc) {
     }
 }
 
+/// The replica count a dumped object's `status` reports (`kubectl get -o yaml` keeps it):
+/// an HPA's `status.currentReplicas`, a Knative Revision's `status.actualReplicas`, an AIBrix
+/// PodAutoscaler's `status.actualScale`. Only a plain integer in `0..=i32::MAX` counts; the
+/// status is not checked otherwise (the API server writes it, not the user).
+fn status_replicas(doc: &Doc) -> Option<Param<u32>> {
+    let key = match (doc.group(), doc.kind.value.as_str()) {
+        ("autoscaling", "HorizontalPodAutoscaler") => "currentReplicas",
+        ("serving.knative.dev", "Revision") => "actualReplicas",
+        ("autoscaling.aibrix.ai", "PodAutoscaler") => "actualScale",
+        _ => return None,
+    };
+    let v = doc.root.path(&["status", key])?;
+    let NodeKind::Scalar {
+        text,
+        quoted: false,
+    } = &v.kind
+    else {
+        return None;
+    };
+    let n = text
+        .parse::<u32>()
+        .ok()
+        .filter(|&n| i32::try_from(n).is_ok())?;
+    Some(Param::yaml(n, v.span))
+}
+
 fn read_doc(root: &Node) -> Option<Doc<'_>> {
     root.as_mapping()?;
     let sv = |key: &str| {
@@ -407,6 +433,8 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     let mut autoscalers = Vec::new();
     // Autoscaler documents that could not be read, with the first reason.
     let mut unread: Vec<String> = Vec::new();
+    // The replicas a dumped object's `status` says were running (by autoscaler index).
+    let mut observed: Vec<(usize, Param<u32>)> = Vec::new();
     for (source_doc, doc) in docs.iter().zip(&read) {
         let Some(doc) = doc else {
             let root = &source_doc.root;
@@ -477,7 +505,12 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             }
         };
         match parsed {
-            Some(a) => autoscalers.push(a),
+            Some(a) => {
+                if let Some(r) = status_replicas(doc) {
+                    observed.push((autoscalers.len(), r));
+                }
+                autoscalers.push(a);
+            }
             None if family => {
                 // The first problem its reader reported: why it is not replayed.
                 let new = cx.diags.get(before..).unwrap_or(&[]);
@@ -519,6 +552,15 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         });
         if let Some(w) = found {
             a.initial_replicas = w.replicas;
+        }
+    }
+    // Else what the object's own status says ran (a `kubectl get -o yaml` dump).
+    for (i, r) in observed {
+        if let Some(a) = autoscalers
+            .get_mut(i)
+            .filter(|a| a.initial_replicas.is_none())
+        {
+            a.initial_replicas = Some(r);
         }
     }
 
