@@ -531,7 +531,15 @@ impl<'i, 'l> Reader<'i, 'l> {
                 };
                 (node, 0, *size)
             }
-            Event::Scalar(text, style, anchor, _tag) => {
+            Event::Scalar(text, style, anchor, tag) => {
+                // A core-schema tag decides the type as go-yaml does: `!!str 2` is a string,
+                // `!!int "5"` the integer 5; other tags leave the style to decide.
+                let core = tag.as_ref().filter(|t| t.is_yaml_core_schema());
+                let quoted = match core.map(|t| t.suffix.as_str()) {
+                    Some("str") => true,
+                    Some("int" | "float" | "bool" | "null") => false,
+                    _ => !matches!(style, ScalarStyle::Plain),
+                };
                 let sp = match style {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                         quoted_span(self.index, sp.start).unwrap_or(sp)
@@ -544,7 +552,7 @@ impl<'i, 'l> Reader<'i, 'l> {
                 let node = Node {
                     kind: NodeKind::Scalar {
                         text: Arc::from(text.as_ref()),
-                        quoted: !matches!(style, ScalarStyle::Plain),
+                        quoted,
                     },
                     span: sp,
                 };
@@ -995,6 +1003,21 @@ mod tests {
         // Anchors do not cross documents.
         let err = parse_documents("a: &a {x: 1}\n---\nm:\n  <<: *a\n").unwrap_err();
         assert_eq!(err.kind, YamlErrorKind::UnknownAnchor, "{err}");
+    }
+
+    #[test]
+    fn core_schema_tags_decide_the_type() {
+        let docs =
+            parse_documents("a: !!int \"5\"\nb: !!str 2\nc: !!float '1.5'\nd: !x 3\n").unwrap();
+        let r = &docs[0].root;
+        let quoted = |k: &str| match &r.get(k).unwrap().kind {
+            NodeKind::Scalar { text, quoted } => (text.to_string(), *quoted),
+            _ => panic!("{k}"),
+        };
+        assert_eq!(quoted("a"), ("5".into(), false));
+        assert_eq!(quoted("b"), ("2".into(), true));
+        assert_eq!(quoted("c"), ("1.5".into(), false));
+        assert_eq!(quoted("d"), ("3".into(), false));
     }
 
     #[test]
