@@ -105,6 +105,9 @@ fn read(path: &Path, limit: u64) -> Result<String, String> {
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
         return Err(too_large(path, None, limit));
     }
+    if let Some(text) = scalelens_core::text::utf16_with_bom(&bytes) {
+        return Ok(text);
+    }
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "cannot read {}: not UTF-8 text (invalid byte at offset {})",

@@ -31,6 +31,29 @@ pub fn strip_bom(text: &str) -> &str {
     text.strip_prefix(BOM).unwrap_or(text)
 }
 
+/// The text of UTF-16 bytes that start with a byte-order mark (`FF FE` little-endian, `FE FF`
+/// big-endian: what Windows PowerShell's `>` and "Unicode" saves write), without the mark; an
+/// unpaired surrogate or a trailing odd byte reads as U+FFFD. `None` for bytes without such a
+/// mark. kubectl reads these files the same way (k8s.io/cli-runtime `pkg/resource/visitor.go`,
+/// `FileVisitor`: `unicode.BOMOverride`).
+pub fn utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let (rest, little) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, true),
+        [0xFE, 0xFF, rest @ ..] => (rest, false),
+        _ => return None,
+    };
+    let units = rest.chunks(2).map(|c| match (c, little) {
+        ([a, b], true) => u16::from_le_bytes([*a, *b]),
+        ([a, b], false) => u16::from_be_bytes([*a, *b]),
+        _ => 0xFFFD,
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
 /// `s` split after its longest prefix of characters that satisfy `keep`: (prefix, rest). The
 /// tokenizers' primitive: it never cuts inside a character, so it cannot panic.
 pub fn split_while(s: &str, keep: impl Fn(char) -> bool) -> (&str, &str) {
@@ -192,6 +215,28 @@ pub fn bound_message(s: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_text() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a: é\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("a: 😀".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let cases: [(&[u8], Option<&str>); 5] = [
+            (&le, Some("a: é\n")),
+            (&be, Some("a: 😀")),
+            (&[0xFF, 0xFE, 0x00, 0xD8, 0x61], Some("\u{fffd}\u{fffd}")),
+            (b"a: 1\n", None),
+            (&[0xEF, 0xBB, 0xBF, b'a'], None),
+        ];
+        for (bytes, want) in cases {
+            assert_eq!(utf16_with_bom(bytes).as_deref(), want, "{bytes:?}");
+        }
+    }
 
     #[test]
     fn bom() {

@@ -152,17 +152,142 @@ pub fn parse_stream(index: &LineIndex, limits: &Limits) -> Stream {
     let source = index.text();
     let mut stream = Stream::default();
     let mut from = Resume::start();
-    while let Some(rest) = source.get(from.byte..) {
+    // Set once saphyr rejects a tab after `:`, which kubectl accepts (below).
+    let mut tabs: Option<TabsAfterColons> = None;
+    let mut rereads = 0;
+    loop {
+        let text = tabs.as_ref().map_or(source, |t| t.text.as_str());
+        let Some(rest) = text.get(from.byte..) else {
+            break;
+        };
+        let kept = (stream.documents.len(), stream.errors.len());
         let mut reader = Reader::new(index, limits, from.base);
-        match reader.read(rest, &mut stream) {
+        reader.record_scalars = tabs.is_some();
+        let outcome = reader.read(rest, &mut stream);
+        let restored = tabs
+            .as_mut()
+            .is_some_and(|t| t.restore_inside(index, &reader.scalar_spans));
+        let tab_error = is_tab_after_colon(&stream);
+        if (restored || (tab_error && tabs.is_none())) && rereads < MAX_TAB_REREADS {
+            // Read this stretch again, from where this parser started.
+            rereads += 1;
+            tabs.get_or_insert_with(|| TabsAfterColons::new(source));
+            stream.documents.truncate(kept.0);
+            stream.errors.truncate(kept.1);
+            continue;
+        }
+        match outcome {
             Outcome::End | Outcome::Stop => break,
-            Outcome::SyntaxError(at) => match next_document_line(index, at.line) {
-                Some(next) => from = next,
-                None => break,
-            },
+            Outcome::SyntaxError(at) => {
+                if tab_error {
+                    if let Some(e) = stream.errors.last_mut() {
+                        e.kind = YamlErrorKind::Syntax(TAB_AFTER_COLON_HELP.into());
+                    }
+                }
+                match next_document_line(index, at.line) {
+                    Some(next) => from = next,
+                    None => break,
+                }
+                rereads = 0;
+            }
         }
     }
     stream
+}
+
+/// saphyr-parser 0.3.4's message for `key:<TAB>value` (`scanner.rs`, `fetch_value`, when a
+/// letter, digit, `_` or `-` follows the tabs). YAML 1.2 (`s-separate-in-line` is spaces or
+/// tabs) and go-yaml, hence kubectl, accept it: after a simple key's `:` go-yaml's
+/// `yaml_parser_scan_to_next_token` skips tabs as it does spaces (`simple_key_allowed` is
+/// false there). saphyr 0.3.4 is its latest release.
+const TAB_AFTER_COLON: &str = "':' must be followed by a valid YAML whitespace";
+
+/// What is said of such a tab when it is still rejected.
+const TAB_AFTER_COLON_HELP: &str =
+    "a tab between ':' and its value: kubectl reads it as a space; replace it with a space";
+
+/// Re-reads of one stretch of the stream for [`TabsAfterColons`]: one once the first such tab
+/// is found, one when a replaced tab turns out to sit inside a quoted or block scalar (put
+/// back, which changes no structure), and one spare, so the work stays linear.
+const MAX_TAB_REREADS: u32 = 3;
+
+/// True when the last error of `stream` is saphyr's tab-after-colon error.
+fn is_tab_after_colon(stream: &Stream) -> bool {
+    stream
+        .errors
+        .last()
+        .is_some_and(|e| matches!(&e.kind, YamlErrorKind::Syntax(m) if m == TAB_AFTER_COLON))
+}
+
+/// The source with every tab run saphyr would reject after a `:` turned into spaces: the same
+/// length byte for byte, so every position stays right. A run inside a quoted or block scalar
+/// (where it is text, not a separator) is put back once a read shows it there.
+struct TabsAfterColons {
+    text: String,
+    /// Byte offsets of the replaced tabs, ascending.
+    replaced: Vec<usize>,
+}
+
+impl TabsAfterColons {
+    fn new(source: &str) -> Self {
+        let mut bytes = source.as_bytes().to_vec();
+        let mut replaced = Vec::new();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            i += 1;
+            if b != b':' || bytes.get(i) != Some(&b'\t') {
+                continue;
+            }
+            let mut j = i;
+            while bytes.get(j) == Some(&b'\t') {
+                j += 1;
+            }
+            let rejected = bytes
+                .get(j)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-');
+            if rejected {
+                for k in i..j {
+                    if let Some(t) = bytes.get_mut(k) {
+                        *t = b' ';
+                    }
+                    replaced.push(k);
+                }
+            }
+            i = j;
+        }
+        // Only ASCII tabs became ASCII spaces: still UTF-8.
+        let text = String::from_utf8(bytes).unwrap_or_else(|_| source.to_string());
+        TabsAfterColons { text, replaced }
+    }
+
+    /// Put back the replaced tabs that lie inside `spans` (the quoted and block scalars a read
+    /// found); true when there was any.
+    fn restore_inside(&mut self, index: &LineIndex, spans: &[Span]) -> bool {
+        let mut back = Vec::new();
+        for s in spans {
+            let (Some(a), Some(b)) = (
+                index.byte_of_char(s.start.offset as usize),
+                index.byte_of_char(s.end.offset as usize),
+            ) else {
+                continue;
+            };
+            let lo = self.replaced.partition_point(|&p| p < a);
+            let hi = self.replaced.partition_point(|&p| p < b);
+            back.extend(self.replaced.get(lo..hi).unwrap_or(&[]).iter().copied());
+        }
+        if back.is_empty() {
+            return false;
+        }
+        back.sort_unstable();
+        back.dedup();
+        for &p in &back {
+            if self.text.get(p..p + 1) == Some(" ") {
+                self.text.replace_range(p..p + 1, "\t");
+            }
+        }
+        self.replaced.retain(|p| back.binary_search(p).is_err());
+        true
+    }
 }
 
 /// Where a parser starts: its byte offset in the source and the position of that byte.
@@ -229,6 +354,8 @@ enum Frame {
         anchor: usize,
         size: u64,
         key: Option<Spanned<String>>,
+        /// Where in `entries` the plain `<<` keys (YAML 1.1 merges) are.
+        merges: Vec<usize>,
     },
 }
 
@@ -247,6 +374,10 @@ struct Reader<'i, 'l> {
     alias_nodes: u64,
     /// Set once the current document hit a limit: its remaining events are skipped.
     skipping: bool,
+    /// Whether to keep the spans of quoted and block scalars in `scalar_spans` (for
+    /// [`TabsAfterColons`]).
+    record_scalars: bool,
+    scalar_spans: Vec<Span>,
 }
 
 impl<'i, 'l> Reader<'i, 'l> {
@@ -261,6 +392,8 @@ impl<'i, 'l> Reader<'i, 'l> {
             doc_start: base.offset,
             alias_nodes: 0,
             skipping: false,
+            record_scalars: false,
+            scalar_spans: Vec::new(),
         }
     }
 
@@ -288,6 +421,9 @@ impl<'i, 'l> Reader<'i, 'l> {
     fn start_document(&mut self, at: Pos) {
         self.stack.clear();
         self.root = None;
+        // An anchor is defined for its own document only (YAML 1.2 §3.2.2.2; go-yaml decodes
+        // each document apart, so kubectl reports an alias to another document's anchor).
+        self.anchors.clear();
         self.doc_start = at.offset;
         self.alias_nodes = 0;
         self.skipping = false;
@@ -395,17 +531,28 @@ impl<'i, 'l> Reader<'i, 'l> {
                 };
                 (node, 0, *size)
             }
-            Event::Scalar(text, style, anchor, _tag) => {
+            Event::Scalar(text, style, anchor, tag) => {
+                // A core-schema tag decides the type as go-yaml does: `!!str 2` is a string,
+                // `!!int "5"` the integer 5; other tags leave the style to decide.
+                let core = tag.as_ref().filter(|t| t.is_yaml_core_schema());
+                let quoted = match core.map(|t| t.suffix.as_str()) {
+                    Some("str") => true,
+                    Some("int" | "float" | "bool" | "null") => false,
+                    _ => !matches!(style, ScalarStyle::Plain),
+                };
                 let sp = match style {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                         quoted_span(self.index, sp.start).unwrap_or(sp)
                     }
                     _ => sp,
                 };
+                if self.record_scalars && !matches!(style, ScalarStyle::Plain) {
+                    self.scalar_spans.push(sp);
+                }
                 let node = Node {
                     kind: NodeKind::Scalar {
                         text: Arc::from(text.as_ref()),
-                        quoted: !matches!(style, ScalarStyle::Plain),
+                        quoted,
                     },
                     span: sp,
                 };
@@ -430,6 +577,7 @@ impl<'i, 'l> Reader<'i, 'l> {
                         anchor,
                         size: 1,
                         key: None,
+                        merges: Vec::new(),
                     },
                 });
                 return Ok(());
@@ -456,10 +604,15 @@ impl<'i, 'l> Reader<'i, 'l> {
                     span,
                     anchor,
                     size,
+                    merges,
                     ..
                 }) => (
                     Node {
-                        kind: NodeKind::Mapping(entries.into()),
+                        kind: NodeKind::Mapping(if merges.is_empty() {
+                            entries.into()
+                        } else {
+                            merge_keys(entries, &merges)?.into()
+                        }),
                         span: span.to(sp),
                     },
                     anchor,
@@ -485,6 +638,7 @@ impl<'i, 'l> Reader<'i, 'l> {
                 entries,
                 key,
                 size: total,
+                merges,
                 ..
             }) => {
                 *total = total.saturating_add(size);
@@ -492,7 +646,12 @@ impl<'i, 'l> Reader<'i, 'l> {
                     None => {
                         // A key. Complex (non-scalar) keys are kept as their text form.
                         let k = match &node.kind {
-                            NodeKind::Scalar { text, .. } => text.to_string(),
+                            NodeKind::Scalar { text, quoted } => {
+                                if !*quoted && &**text == "<<" {
+                                    merges.push(entries.len());
+                                }
+                                text.to_string()
+                            }
                             _ => String::from("<complex key>"),
                         };
                         *key = Some(Spanned::new(k, node.span));
@@ -503,6 +662,44 @@ impl<'i, 'l> Reader<'i, 'l> {
         }
         Ok(())
     }
+}
+
+/// A mapping's entries with its `<<` entries (at `merges`) replaced by the entries they merge,
+/// as go-yaml v2 reads them for kubectl (`decode.go`, `merge`): the merged mapping's entries
+/// stand where `<<` was, so a key written after it wins (lookups take the last entry) and one
+/// written before it is overridden; of a sequence of mappings the earlier ones win. A merge of
+/// anything else is go-yaml's error.
+fn merge_keys(
+    entries: Vec<(Spanned<String>, Node)>,
+    merges: &[usize],
+) -> Result<Vec<(Spanned<String>, Node)>, YamlErrorKind> {
+    let mut out = Vec::with_capacity(entries.len());
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        if merges.binary_search(&i).is_err() {
+            out.push((k, v));
+            continue;
+        }
+        match &v.kind {
+            NodeKind::Mapping(m) => out.extend(m.iter().cloned()),
+            NodeKind::Sequence(items) => {
+                for item in items.iter().rev() {
+                    match &item.kind {
+                        NodeKind::Mapping(m) => out.extend(m.iter().cloned()),
+                        _ => return Err(merge_needs_maps()),
+                    }
+                }
+            }
+            NodeKind::Scalar { .. } => return Err(merge_needs_maps()),
+        }
+    }
+    Ok(out)
+}
+
+fn merge_needs_maps() -> YamlErrorKind {
+    YamlErrorKind::Syntax(
+        "map merge requires map or sequence of maps as the value (go-yaml, which kubectl uses)"
+            .into(),
+    )
 }
 
 /// The exact span of a quoted scalar starting at `start` (its opening quote): from the quote
@@ -732,6 +929,95 @@ mod tests {
         let err = parse_documents("spec:\n  minReplicas: 1\n\tmaxReplicas: 5\n").unwrap_err();
         assert!(err.to_string().contains("found a tab"), "{err}");
         assert_eq!((err.pos.line, err.pos.column), (3, 1), "{err:?}");
+    }
+
+    #[test]
+    fn a_tab_after_a_colon_is_a_space_as_in_kubectl() {
+        // (source, key, value it reads, its line and column): go-yaml skips tabs after a
+        // simple key's `:`; saphyr 0.3.4 rejects them before a letter or `-`.
+        let cases = [
+            ("name:\tweb\n", "name", "web", (1, 7)),
+            ("a: 1\nkind:\t\tDeployment\n", "kind", "Deployment", (2, 8)),
+            ("n:\t-1\n", "n", "-1", (1, 4)),
+            ("q: \"x:\ty\"\nk:\tv\n", "q", "x:\ty", (1, 4)),
+            ("---\nx: ]\n---\nk:\tv\n", "k", "v", (4, 4)),
+        ];
+        for (src, key, value, (line, column)) in cases {
+            let stream = parse_stream(&LineIndex::new(src), &Limits::default());
+            let doc = stream.documents.last().unwrap_or_else(|| panic!("{src:?}"));
+            let node = doc.root.get(key).unwrap_or_else(|| panic!("{src:?}"));
+            assert_eq!(node.as_str(), Some(value), "{src:?}");
+            assert_eq!(
+                (node.span.start.line, node.span.start.column),
+                (line, column)
+            );
+            let syntax = stream.errors.iter().filter(|e| !e.is_limit()).count();
+            assert_eq!(
+                syntax,
+                usize::from(src.contains(']')),
+                "{src:?} {:?}",
+                stream.errors
+            );
+        }
+        // Inside a block scalar such a tab is text, and stays.
+        let docs = parse_documents("b: |\n  p:\tq\nk:\tv\n").unwrap();
+        assert_eq!(
+            docs[0].root.get("b").and_then(Node::as_str),
+            Some("p:\tq\n")
+        );
+        assert_eq!(docs[0].root.get("k").and_then(Node::as_str), Some("v"));
+        // Every line of a large document so written reads (the file is read twice, not once
+        // per tab).
+        let many: String = (0..20_000).map(|i| format!("k{i}:\tv{i}\n")).collect();
+        let stream = parse_stream(&LineIndex::new(&many), &Limits::default());
+        assert!(stream.errors.is_empty(), "{:?}", stream.errors.first());
+        let root = &stream.documents[0].root;
+        assert_eq!(root.get("k19999").and_then(Node::as_str), Some("v19999"));
+    }
+
+    #[test]
+    fn merge_keys_merge_as_in_kubectl() {
+        // (source, key looked up in the last document, the value kubectl's go-yaml v2 reads)
+        let base = "b: &b {x: 1, y: 2}\nc: &c {x: 3, z: 4}\n---\n";
+        let cases = [
+            ("m:\n  <<: *b\n  y: 9\n", "y", Some("9")),
+            ("m:\n  <<: *b\n  y: 9\n", "x", Some("1")),
+            ("m:\n  y: 9\n  <<: *b\n", "y", Some("2")),
+            ("m:\n  <<: [*b, *c]\n", "x", Some("1")),
+            ("m:\n  <<: [*b, *c]\n", "z", Some("4")),
+            ("m:\n  <<: {x: 5}\n", "x", Some("5")),
+            ("m:\n  \"<<\": {x: 5}\n", "x", None),
+            ("m:\n  \"<<\": {x: 5}\n", "<<", Some("")),
+        ];
+        for (doc, key, want) in cases {
+            // The anchors are in the same document (they do not cross documents).
+            let src = format!("{}{}", base.trim_end_matches("---\n"), doc);
+            let docs = parse_documents(&src).unwrap_or_else(|e| panic!("{src}: {e}"));
+            let m = docs[0].root.get("m").unwrap();
+            let got = m.get(key).map(|n| n.as_str().unwrap_or(""));
+            assert_eq!(got, want, "{src} [{key}]");
+            assert!(m.get("<<").is_none() || doc.contains('"'), "{src}");
+        }
+        let err = parse_documents("a: &a 1\nm:\n  <<: *a\n").unwrap_err();
+        assert!(err.to_string().contains("map merge requires"), "{err}");
+        // Anchors do not cross documents.
+        let err = parse_documents("a: &a {x: 1}\n---\nm:\n  <<: *a\n").unwrap_err();
+        assert_eq!(err.kind, YamlErrorKind::UnknownAnchor, "{err}");
+    }
+
+    #[test]
+    fn core_schema_tags_decide_the_type() {
+        let docs =
+            parse_documents("a: !!int \"5\"\nb: !!str 2\nc: !!float '1.5'\nd: !x 3\n").unwrap();
+        let r = &docs[0].root;
+        let quoted = |k: &str| match &r.get(k).unwrap().kind {
+            NodeKind::Scalar { text, quoted } => (text.to_string(), *quoted),
+            _ => panic!("{k}"),
+        };
+        assert_eq!(quoted("a"), ("5".into(), false));
+        assert_eq!(quoted("b"), ("2".into(), true));
+        assert_eq!(quoted("c"), ("1.5".into(), false));
+        assert_eq!(quoted("d"), ("3".into(), false));
     }
 
     #[test]

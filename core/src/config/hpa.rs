@@ -225,8 +225,12 @@ pub fn read(cx: &mut Cx, doc: &Doc) -> Option<Autoscaler> {
                 read_metric_v2(cx, &m)
             });
         }
-        if !spec.has("metrics") {
-            // SetDefaults_HorizontalPodAutoscaler: no metrics ⇒ CPU Utilization 80.
+        let written = spec.node.get("metrics");
+        let none =
+            written.is_none_or(|m| m.is_null() || m.as_sequence().is_some_and(<[_]>::is_empty));
+        if none {
+            // SetDefaults_HorizontalPodAutoscaler: `len(obj.Spec.Metrics) == 0` ⇒ CPU
+            // Utilization 80, for an absent, null or empty (`metrics: []`) list alike.
             metrics.push(cpu_metric(k8s::V2_CPU_UTILIZATION.param(), doc.kind.span));
         }
         if version != "v2beta1" {

@@ -824,21 +824,33 @@ fn prometheus(cx: &mut Cx, t: &Trigger, name: Spanned<String>) -> Option<Metric>
     })
 }
 
-/// A `cpu` / `memory` trigger (`cpu_memory_scaler.go`): trigger-level `metricType` (or the
-/// legacy `metadata.type`).
+/// A `cpu` / `memory` trigger (`cpu_memory_scaler.go`): trigger-level `metricType`. The legacy
+/// `metadata.type` is still parsed by v2.18.0 (`cpuMemoryMetadata.Type`, "removed in v2.18")
+/// but `parseResourceMetadata` no longer uses it, so without `metricType` the scaler fails
+/// with "unknown metric type": an error at it, with the field to write instead.
 fn resource(cx: &mut Cx, t: &Trigger, ty: &Spanned<String>) -> Option<Metric> {
     let md = &t.metadata;
     let mt = if t.metric_type.is_some() {
         t.mt
     } else {
         match md.crd_string(cx, "type") {
-            Some(s) => read::one_of(
-                cx,
-                &s,
-                &["Utilization", "AverageValue"],
-                &md.at("type"),
-                Code::UnknownTargetType,
-            )?,
+            Some(s) => {
+                cx.push(
+                    Diagnostic::error(
+                        Code::MissingField,
+                        format!(
+                            "`{}` was removed in KEDA v2.18 (cpu_memory_scaler.go reads only the trigger's `metricType`): without `metricType` this trigger fails with \"unknown metric type\" and KEDA does not scale",
+                            md.at("type")
+                        ),
+                    )
+                    .at(s.span)
+                    .with_advice(format!(
+                        "write `metricType: {}` on the trigger and remove `metadata.type`",
+                        crate::text::quote(&s.value)
+                    )),
+                );
+                return None;
+            }
             None => {
                 t.cursor.missing(
                     cx,

@@ -1072,6 +1072,9 @@ rule_doc! {
 /// Read a Knative Service / Configuration / Revision.
 pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> {
     let kind = revision_kind(cx, doc)?;
+    if kind != "Revision" {
+        outer_annotations(cx, doc, kind);
+    }
     // The paths below are those the messages have always named, for a Revision too.
     let (meta, rspec) = if kind == "Revision" {
         let spec = doc.root.get("spec");
@@ -1105,6 +1108,33 @@ pub fn read(cx: &mut Cx, doc: &Doc, cfg: Option<&Config>) -> Option<Autoscaler> 
         name: doc.name.clone(),
     });
     Some(a)
+}
+
+/// Autoscaling annotations on a Service's or Configuration's own `metadata`: a revision takes
+/// its annotations from `spec.template.metadata` only (knative/serving
+/// `pkg/reconciler/configuration/resources/revision.go`, `MakeRevision`), so the autoscaler
+/// never sees these. Each is reported where it is written, with where it belongs.
+fn outer_annotations(cx: &mut Cx, doc: &Doc, kind: &str) {
+    let Some(entries) = doc
+        .root
+        .path(&["metadata", "annotations"])
+        .and_then(Node::as_mapping)
+    else {
+        return;
+    };
+    for (k, _) in entries.iter().filter(|(k, _)| k.value.starts_with(PREFIX)) {
+        cx.push(
+            Diagnostic::warning(
+                Code::UnknownField,
+                format!(
+                    "`{}` on the {kind}'s own `metadata.annotations` is ignored: Knative's autoscaler reads the revision's annotations, which come from `spec.template.metadata.annotations` only",
+                    crate::text::quote(&k.value)
+                ),
+            )
+            .at(k.span)
+            .with_advice("move the annotation to `spec.template.metadata.annotations`"),
+        );
+    }
 }
 
 /// The autoscaler of a revision with these annotations: the KPA, or the HPA Knative creates

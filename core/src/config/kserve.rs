@@ -182,6 +182,7 @@ fn inference_service(
     kn_config: Option<&knative::Config>,
 ) -> Vec<Autoscaler> {
     let meta = annotations(cx, doc.root.get("metadata"), "metadata.annotations");
+    legacy_annotations(cx, &meta.entries);
     let mode = deployment_mode(cx, doc, &meta, options);
     let Some(spec) = Cursor::root(doc.root).required(cx, "spec", doc.kind.span, "") else {
         return Vec::new();
@@ -411,6 +412,33 @@ fn autoscaler_class(cx: &mut Cx, entries: &[Written]) -> Option<(&'static str, b
 }
 
 /// Standard mode: the autoscaler class decides.
+/// The annotations that chose the raw-deployment HPA's metric and target up to KServe v0.14
+/// (`serving.kserve.io/metrics`, `serving.kserve.io/targetUtilizationPercentage`, read by
+/// `hpa_reconciler.go` `getHPAMetrics`): kserve PR #4349 (v0.15.0) stopped reading them, so
+/// the replayed release takes `scaleMetric` / `scaleTarget` or its defaults. Each one written
+/// is a warning naming the field that replaces it.
+fn legacy_annotations(cx: &mut Cx, entries: &[Written]) {
+    for (key, field) in [
+        ("serving.kserve.io/metrics", "scaleMetric"),
+        (
+            "serving.kserve.io/targetUtilizationPercentage",
+            "scaleTarget",
+        ),
+    ] {
+        if let Some(w) = find(entries, key) {
+            cx.warning(
+                Code::UnsupportedFeature,
+                w.key.span,
+                format!(
+                    "`{key}` is not read by KServe {}: KServe read it up to v0.14 (kserve PR #4349 removed it in v0.15.0), so the replay uses the component's `{field}` or its default; write `spec.predictor.{field}: {}` instead",
+                    up::TAG,
+                    crate::text::quote(&w.value.value)
+                ),
+            );
+        }
+    }
+}
+
 fn standard_mode(cx: &mut Cx, doc: &Doc, c: &Component, entries: &[Written]) -> Option<Autoscaler> {
     let (class, explicit) = autoscaler_class(cx, entries)?;
     let at = find(entries, AUTOSCALER_CLASS_KEY).map_or(c.key_span, |w| w.value.span);

@@ -30,7 +30,7 @@ use crate::codes::Code;
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::model::{AibrixVersion, Autoscaler, Family};
 use crate::span::{LineIndex, Param, Span, Spanned};
-use crate::yaml::{self, Node};
+use crate::yaml::{self, Node, NodeKind};
 
 pub mod aibrix;
 pub mod cursor;
@@ -208,6 +208,117 @@ impl Doc<'_> {
     }
 }
 
+/// The documents with each list replaced by its items, every item a document of its own:
+/// `kubectl get ... -o yaml` writes `apiVersion: v1`, `kind: List` with whole objects as
+/// `items`, and the API's own typed lists (`kind: HorizontalPodAutoscalerList`, as `kubectl get
+/// --raw` or a client dump returns them) leave each item's `apiVersion` and `kind` to the list's,
+/// which an item then takes (spanned at the list's). One level: a list inside a list's items
+/// stays a document.
+fn list_items(docs: Vec<yaml::Document>) -> Vec<yaml::Document> {
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        let kind = d.root.get("kind").and_then(Node::as_str).unwrap_or("");
+        let items = d.root.get("items").and_then(Node::as_sequence);
+        let (Some(items), Some(item_kind)) = (items, kind.strip_suffix("List")) else {
+            out.push(d);
+            continue;
+        };
+        let api_version = d.root.entry("apiVersion");
+        let kind_entry = d.root.entry("kind");
+        for item in items {
+            let root = match (item.as_mapping(), item_kind, api_version, kind_entry) {
+                // A typed list: the item takes the list's apiVersion and kind where it has none.
+                (Some(entries), k, Some(av), Some((kk, kv)))
+                    if !k.is_empty()
+                        && (item.get("apiVersion").is_none() || item.get("kind").is_none()) =>
+                {
+                    let mut e: Vec<(Spanned<String>, Node)> = Vec::with_capacity(entries.len() + 2);
+                    if item.get("apiVersion").is_none() {
+                        e.push((av.0.clone(), av.1.clone()));
+                    }
+                    if item.get("kind").is_none() {
+                        let text: std::sync::Arc<str> = std::sync::Arc::from(k);
+                        let node = Node {
+                            kind: yaml::NodeKind::Scalar {
+                                text,
+                                quoted: false,
+                            },
+                            span: kv.span,
+                        };
+                        e.push((kk.clone(), node));
+                    }
+                    e.extend(entries.iter().cloned());
+                    Node {
+                        kind: yaml::NodeKind::Mapping(e.into()),
+                        span: item.span,
+                    }
+                }
+                _ => item.clone(),
+            };
+            out.push(yaml::Document { root });
+        }
+    }
+    out
+}
+
+/// `metadata.annotations` and `metadata.labels` (and those of a `spec.template`, where Knative
+/// reads its annotations) are maps of strings in every object (`ObjectMeta`): a bare number or boolean there is rejected by kubectl ("cannot unmarshal
+/// number into Go struct field ObjectMeta.metadata.annotations of type string"), though the
+/// readers take it as written. One `unquoted-string` warning each, whose fix quotes it.
+fn metadata_strings(cx: &mut Cx, doc: &Doc) {
+    let metas = [
+        ("metadata", doc.root.get("metadata")),
+        (
+            "spec.template.metadata",
+            doc.root.path(&["spec", "template", "metadata"]),
+        ),
+    ];
+    for ((at, meta), field) in metas
+        .iter()
+        .flat_map(|m| [(m, "annotations"), (m, "labels")])
+    {
+        let Some(map) = meta.and_then(|m| m.get(field)).and_then(Node::as_mapping) else {
+            continue;
+        };
+        for (k, v) in map {
+            let path = format!("{at}.{field}[{}]", k.value);
+            read::unquoted_string(
+                cx,
+                v,
+                &path,
+                "(a map of strings in every object)",
+                "kubectl",
+            );
+        }
+    }
+}
+
+/// The replica count a dumped object's `status` reports (`kubectl get -o yaml` keeps it):
+/// an HPA's `status.currentReplicas`, a Knative Revision's `status.actualReplicas`, an AIBrix
+/// PodAutoscaler's `status.actualScale`. Only a plain integer in `0..=i32::MAX` counts; the
+/// status is not checked otherwise (the API server writes it, not the user).
+fn status_replicas(doc: &Doc) -> Option<Param<u32>> {
+    let key = match (doc.group(), doc.kind.value.as_str()) {
+        ("autoscaling", "HorizontalPodAutoscaler") => "currentReplicas",
+        ("serving.knative.dev", "Revision") => "actualReplicas",
+        ("autoscaling.aibrix.ai", "PodAutoscaler") => "actualScale",
+        _ => return None,
+    };
+    let v = doc.root.path(&["status", key])?;
+    let NodeKind::Scalar {
+        text,
+        quoted: false,
+    } = &v.kind
+    else {
+        return None;
+    };
+    let n = text
+        .parse::<u32>()
+        .ok()
+        .filter(|&n| i32::try_from(n).is_ok())?;
+    Some(Param::yaml(n, v.span))
+}
+
 fn read_doc(root: &Node) -> Option<Doc<'_>> {
     root.as_mapping()?;
     let sv = |key: &str| {
@@ -287,7 +398,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             );
         }
     }
-    let docs = stream.documents;
+    let docs = list_items(stream.documents);
 
     // Pass 1: workloads and the Knative config-autoscaler ConfigMap.
     let mut workloads = Vec::new();
@@ -328,6 +439,8 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     let mut autoscalers = Vec::new();
     // Autoscaler documents that could not be read, with the first reason.
     let mut unread: Vec<String> = Vec::new();
+    // The replicas a dumped object's `status` says were running (by autoscaler index).
+    let mut observed: Vec<(usize, Param<u32>)> = Vec::new();
     for (source_doc, doc) in docs.iter().zip(&read) {
         let Some(doc) = doc else {
             let root = &source_doc.root;
@@ -352,6 +465,17 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         let group = doc.group();
         let kind = doc.kind.value.as_str();
         let before = cx.diags.len();
+        let family = matches!(
+            group,
+            "autoscaling.aibrix.ai"
+                | "autoscaling"
+                | "keda.sh"
+                | "serving.knative.dev"
+                | "serving.kserve.io"
+        ) || other_autoscaler(group, kind).is_some();
+        if family {
+            metadata_strings(&mut cx, doc);
+        }
         let parsed = match group {
             "autoscaling.aibrix.ai" => aibrix::read(&mut cx, doc, options.aibrix_version),
             "autoscaling" => hpa::read(&mut cx, doc),
@@ -386,16 +510,13 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
                 None
             }
         };
-        let family = matches!(
-            group,
-            "autoscaling.aibrix.ai"
-                | "autoscaling"
-                | "keda.sh"
-                | "serving.knative.dev"
-                | "serving.kserve.io"
-        ) || other_autoscaler(group, kind).is_some();
         match parsed {
-            Some(a) => autoscalers.push(a),
+            Some(a) => {
+                if let Some(r) = status_replicas(doc) {
+                    observed.push((autoscalers.len(), r));
+                }
+                autoscalers.push(a);
+            }
             None if family => {
                 // The first problem its reader reported: why it is not replayed.
                 let new = cx.diags.get(before..).unwrap_or(&[]);
@@ -437,6 +558,15 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
         });
         if let Some(w) = found {
             a.initial_replicas = w.replicas;
+        }
+    }
+    // Else what the object's own status says ran (a `kubectl get -o yaml` dump).
+    for (i, r) in observed {
+        if let Some(a) = autoscalers
+            .get_mut(i)
+            .filter(|a| a.initial_replicas.is_none())
+        {
+            a.initial_replicas = Some(r);
         }
     }
 
@@ -487,6 +617,15 @@ fn other_autoscaler(group: &str, kind: &str) -> Option<&'static str> {
         ),
         ("autoscaling.internal.knative.dev", "PodAutoscaler") => Some(
             "Knative's internal PodAutoscaler is made from a Revision's annotations: check the Knative Service or Revision it comes from",
+        ),
+        ("http.keda.sh", "HTTPScaledObject") => Some(
+            "KEDA's HTTP add-on creates a ScaledObject on its interceptor's pending-request count: check that ScaledObject (`kubectl get scaledobject -o yaml`)",
+        ),
+        ("llmd.ai", "VariantAutoscaling") => Some(
+            "llm-d's workload-variant-autoscaler publishes its desired replicas as a metric that an HPA or a KEDA ScaledObject scales on: check that HPA or ScaledObject",
+        ),
+        ("autoscaling.gke.io", "MultidimPodAutoscaler") => Some(
+            "GKE's MultidimPodAutoscaler scales replicas on CPU and pod memory requests together: Scalelens replays replica autoscalers only",
         ),
         _ => None,
     }
@@ -641,6 +780,46 @@ mod tests {
         let err = err.expect("an unknown-autoscaler error");
         assert_eq!(err.0, Code::UnknownAutoscaler);
         assert!(err.1.contains("a (HorizontalPodAutoscaler)") && err.1.contains('b'));
+    }
+
+    #[test]
+    fn list_items_are_read_as_documents() {
+        // (source, names read, maxReplicas of each)
+        let typed = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscalerList\nmetadata: {resourceVersion: \"7\"}\nitems:\n- metadata: {name: a}\n  spec:\n    scaleTargetRef: {kind: Deployment, name: x}\n    maxReplicas: 3\n";
+        let kubectl = format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}",
+            TWO.split("---\n")
+                .map(|d| format!("- {}", d.trim_end().replace('\n', "\n  ")))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let cases = [
+            (
+                "kubectl get -o yaml",
+                kubectl.as_str(),
+                vec![("a", 3), ("b", 4)],
+            ),
+            ("a typed list", typed, vec![("a", 3)]),
+            (
+                "an empty list",
+                "apiVersion: v1\nkind: List\nitems: []\n",
+                Vec::new(),
+            ),
+        ];
+        for (what, src, want) in cases {
+            let p = parse(src);
+            let got: Vec<(&str, u32)> = p
+                .autoscalers
+                .iter()
+                .map(|a| (a.name.as_str(), a.max_replicas.value))
+                .collect();
+            assert_eq!(got, want, "{what}: {src}\n{:#?}", p.diagnostics);
+            assert!(!want.is_empty() || p.has_errors(), "{what}");
+        }
+        // An item keeps its own position: b's maxReplicas is on line 17 of the list.
+        let p = parse(&kubectl);
+        let b = p.autoscalers.iter().find(|a| a.name == "b").expect("b");
+        assert_eq!(b.max_replicas.span().map(|s| s.start.line), Some(17));
     }
 
     #[test]

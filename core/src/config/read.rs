@@ -117,6 +117,13 @@ pub fn string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spann
 /// `unquoted-string` warning whose fix quotes it: the API server would reject it.
 pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanned<String>> {
     let (_, v) = entry(parent, key)?;
+    unquoted_string(cx, v, path, "in the CRD", "the API server");
+    string(cx, parent, key, path)
+}
+
+/// The `unquoted-string` warning for `v`, a value of `path` whose schema is a string (`schema`
+/// says whose: "in the CRD"), when it is a bare YAML number or boolean, which `who` rejects.
+pub(crate) fn unquoted_string(cx: &mut Cx, v: &Node, path: &str, schema: &str, who: &str) {
     if let NodeKind::Scalar {
         text: raw,
         quoted: false,
@@ -129,7 +136,7 @@ pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<S
                 Diagnostic::warning(
                     Code::UnquotedString,
                     format!(
-                        "`{path}` is a string in the CRD, but `{text}` is {ty}: the API server rejects it (read here as \"{text}\")"
+                        "`{path}` is a string {schema}, but `{text}` is {ty}: {who} rejects it (read here as \"{text}\")"
                     ),
                 )
                 .at(v.span)
@@ -137,7 +144,6 @@ pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<S
             );
         }
     }
-    string(cx, parent, key, path)
 }
 
 /// How an integer written as text reads.
@@ -152,20 +158,31 @@ pub enum IntText {
     NotInt,
 }
 
-/// Read `text` as a YAML 1.2 core-schema integer: decimal with an optional sign, or `0x` / `0o`
-/// forms.
+/// Read `text` as an integer the way kubectl's YAML reader does: go-yaml v2 (`resolve.go`, YAML
+/// 1.1) drops `_` and parses with Go's `strconv.ParseInt(s, 0, 64)`, so besides decimal with an
+/// optional sign it reads `0x` / `0o` / `0b` forms and a leading `0` as octal (`010` is 8, not
+/// 10, in a manifest kubectl applies).
 pub fn int_text(text: &str) -> IntText {
     let (sign, t) = match text.as_bytes().first() {
         Some(b'+') => ("", text.get(1..).unwrap_or("")),
         Some(b'-') => ("-", text.get(1..).unwrap_or("")),
         _ => ("", text),
     };
-    let (digits, radix) = if let Some(h) = t.strip_prefix("0x") {
+    let t = t.replace('_', "");
+    let prefixed = |p: &str| {
+        t.strip_prefix(p)
+            .or_else(|| t.strip_prefix(&p.to_ascii_uppercase()))
+    };
+    let (digits, radix) = if let Some(h) = prefixed("0x") {
         (h, 16)
-    } else if let Some(o) = t.strip_prefix("0o") {
+    } else if let Some(o) = prefixed("0o") {
+        (o, 8)
+    } else if let Some(b) = prefixed("0b") {
+        (b, 2)
+    } else if let Some(o) = t.strip_prefix('0').filter(|o| !o.is_empty()) {
         (o, 8)
     } else {
-        (t, 10)
+        (t.as_str(), 10)
     };
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return IntText::NotInt;
@@ -682,6 +699,13 @@ mod tests {
             ("-42", Int(-42)),
             ("0x1F", Int(31)),
             ("0o17", Int(15)),
+            ("010", Int(8)),
+            ("0", Int(0)),
+            ("-010", Int(-8)),
+            ("0b101", Int(5)),
+            ("0X1f", Int(31)),
+            ("1_000", Int(1000)),
+            ("09", NotInt),
             ("9223372036854775807", Int(i64::MAX)),
             ("-9223372036854775808", Int(i64::MIN)),
             ("9223372036854775808", TooLarge),
