@@ -245,19 +245,32 @@ impl<'a> P<'a> {
             let k = self.string()?;
             self.expect(b':', "`:`")?;
             f(self, k, at)?;
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => {
-                    return Err(self.err(
-                        self.i,
-                        format!("expected `,` or `}}`, found {}", self.found()),
-                    ))
-                }
+            if self.comma_or(b'}')? {
+                return Ok(());
             }
+        }
+    }
+
+    /// After a member or an element: a `,` (false: another follows) or `close` (true: the
+    /// object or array ends).
+    fn comma_or(&mut self, close: u8) -> R<bool> {
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(true)
+            }
+            _ => Err(self.err(
+                self.i,
+                format!(
+                    "expected `,` or `{}`, found {}",
+                    char::from(close),
+                    self.found()
+                ),
+            )),
         }
     }
 
@@ -270,18 +283,8 @@ impl<'a> P<'a> {
         }
         loop {
             f(self)?;
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b']') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => {
-                    return Err(self.err(
-                        self.i,
-                        format!("expected `,` or `]`, found {}", self.found()),
-                    ))
-                }
+            if self.comma_or(b']')? {
+                return Ok(());
             }
         }
     }
@@ -646,18 +649,16 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
             ),
         ));
     }
-    let counter = metric.as_deref().is_some_and(|m| m.ends_with("_total"));
+    let series = merged.into_values().collect();
     Ok(finish(
         text,
-        Collected {
-            format: Format::PrometheusJson,
+        Collected::series(
+            Format::PrometheusJson,
             metric,
-            time_base: TimeBase::Epoch,
-            series: merged.into_values().collect(),
-            replicas: Vec::new(),
-            counter,
+            TimeBase::Epoch,
+            series,
             notes,
-        },
+        ),
     ))
 }
 
