@@ -107,15 +107,9 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
             cx.push(d);
             continue;
         };
-        let Some(text) = v.as_scalar() else {
-            cx.error(
-                Code::WrongType,
-                v.span,
-                format!("`{path}` must be a string"),
-            );
+        let Some(s) = read::annotation_value(cx, v, &path) else {
             continue;
         };
-        let s = Spanned::new(text.to_string(), v.span);
         let abort_help = "AIBrix stops reading annotations at the first value it cannot parse (in map order), so other annotations may fall back to their defaults too";
         let before = cx.diags.len();
         match name {
@@ -297,15 +291,10 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixV04Params, strat
             }
             continue;
         }
-        let Some(text) = v.as_scalar() else {
-            cx.error(
-                Code::WrongType,
-                v.span,
-                format!("`{path}` must be a string"),
-            );
+        let Some(s) = read::annotation_value(cx, v, &path) else {
             continue;
         };
-        let s = Spanned::new(text.to_string(), v.span);
+        let text = s.value.as_str();
         let before = cx.diags.len();
         match (group, name) {
             ("base", _)

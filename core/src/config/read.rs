@@ -108,6 +108,21 @@ pub fn string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spann
     }
 }
 
+/// An annotation's value `v`: a scalar, as written (anything else is `wrong-type`).
+pub fn annotation_value(cx: &mut Cx, v: &Node, path: &str) -> Option<Spanned<String>> {
+    match v.as_scalar() {
+        Some(text) => Some(Spanned::new(text.to_string(), v.span)),
+        None => {
+            cx.error(
+                Code::WrongType,
+                v.span,
+                format!("`{path}` must be a string"),
+            );
+            None
+        }
+    }
+}
+
 /// A string field of a CRD (`type: string`). A bare YAML number or boolean is accepted with an
 /// `unquoted-string` warning whose fix quotes it: the API server would reject it.
 pub fn crd_string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spanned<String>> {
