@@ -155,3 +155,23 @@ pub fn view(t: u64, replicas: u32, ready: u32, metrics: &[MetricReading]) -> Clu
         metrics,
     }
 }
+
+/// A Knative Service `chat` with a per-pod target of 10 and `annotations` (whole lines, at the
+/// annotations' indent) after it.
+pub fn knative_chat(annotations: &str) -> String {
+    format!(
+        "apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: chat
+spec:
+  template:
+    metadata:
+      annotations:
+        autoscaling.knative.dev/target: \"10\"
+{annotations}    spec:
+      containers:
+        - image: chat
+"
+    )
+}
