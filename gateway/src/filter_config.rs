@@ -722,25 +722,28 @@ impl GatewayConfig {
                 )),
             }
         };
-        let (pw_min, pw_max) = knative::PANIC_WINDOW_PERCENTAGE_RANGE;
-        if let Some(v) = range(
+        // A value in Knative's `[min, max]` for its `setting`.
+        let within = |v, field: &str, (min, max): (f64, f64), setting: &str| {
+            range(
+                v,
+                field,
+                &|x| (min..=max).contains(&x),
+                &format!("is out of range: must be in [{min}, {max}] (Knative {setting})"),
+            )
+        };
+        if let Some(v) = within(
             raw.panic_window_percentage,
             "panic_window_percentage",
-            &|x| (pw_min..=pw_max).contains(&x),
-            &format!(
-                "is out of range: must be in [{pw_min}, {pw_max}] (Knative panic-window-percentage)"
-            ),
+            knative::PANIC_WINDOW_PERCENTAGE_RANGE,
+            "panic-window-percentage",
         )? {
             c.panic_window_percentage = v;
         }
-        let (pt_min, pt_max) = knative::PANIC_THRESHOLD_PERCENTAGE_RANGE;
-        if let Some(v) = range(
+        if let Some(v) = within(
             raw.panic_threshold_percentage,
             "panic_threshold_percentage",
-            &|x| (pt_min..=pt_max).contains(&x),
-            &format!(
-                "is out of range: must be in [{pt_min}, {pt_max}] (Knative panic-threshold-percentage)"
-            ),
+            knative::PANIC_THRESHOLD_PERCENTAGE_RANGE,
+            "panic-threshold-percentage",
         )? {
             c.panic_threshold_percentage = v;
         }
