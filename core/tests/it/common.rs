@@ -175,3 +175,18 @@ spec:
 "
     )
 }
+
+/// The fixture `rel` (under `tests/testdata/`) and the same text after the first fix whose
+/// description contains `words`.
+pub fn fixed_by(rel: &str, words: &str) -> (String, String) {
+    let text = crate::fixtures::read_testdata(rel);
+    let parsed = scalelens_core::config::parse(&text);
+    let fix = parsed
+        .diagnostics
+        .iter()
+        .flat_map(|d| &d.fixes)
+        .find(|f| f.description.contains(words))
+        .unwrap_or_else(|| panic!("{rel}: no fix `{words}`"));
+    let fixed = scalelens_core::pipeline::apply_edits(&text, &fix.edits).expect("edits apply");
+    (text, fixed)
+}
