@@ -34,44 +34,21 @@ pub fn site_dir() -> PathBuf {
 
 /// Install the pinned mdBook when `mdbook --version` is not it.
 pub fn ensure_mdbook() -> Result<(), Failure> {
-    let step = "mdbook";
     web::set_tool_path();
     let want = format!("mdbook v{MDBOOK_VERSION}");
-    let have = web::version_of("mdbook");
-    if have.as_deref() == Some(want.as_str()) {
-        println!("    {want}");
-        return Ok(());
-    }
-    println!(
-        "    found {}; need {want}",
-        have.as_deref().unwrap_or("no mdbook")
-    );
-    let version = format!("={MDBOOK_VERSION}");
-    web::install(
-        step,
-        &want,
-        "cargo install --locked; 36 min measured on 2 busy cores, far less on an idle machine",
-        &[
-            "cargo",
-            "install",
-            "--locked",
-            "mdbook",
-            "--version",
-            &version,
-            "--force",
-        ],
-    )?;
-    match web::version_of("mdbook") {
-        Some(v) if v == want => Ok(()),
-        other => Err(fail(
-            step,
-            format!(
-                "after installing, `mdbook --version` says {other:?}, not `{want}`: is {} on PATH \
-                 before another mdbook?",
-                web::cargo_bin_dir().display()
-            ),
-        )),
-    }
+    let tool = web::CargoTool {
+        krate: "mdbook",
+        bin: "mdbook",
+        version: MDBOOK_VERSION,
+        want: &want,
+        locked: true,
+        cost:
+            "cargo install --locked; 36 min measured on 2 busy cores, far less on an idle machine",
+    };
+    web::ensure_cargo_tool(
+        &tool,
+        web::version_of("mdbook").as_deref() == Some(want.as_str()),
+    )
 }
 
 /// Copy the directory `from` into `to` (created), recursively.

@@ -197,83 +197,89 @@ pub(crate) fn install(
     Ok(())
 }
 
-fn ensure_wasm_bindgen() -> Result<(), Failure> {
-    let step = "wasm-bindgen-cli";
-    check_wasm_bindgen_pins()?;
-    let want = format!("wasm-bindgen {WASM_BINDGEN_VERSION}");
-    let have = version_of("wasm-bindgen");
-    let runner = version_of("wasm-bindgen-test-runner");
-    let runner_want = format!("wasm-bindgen-test-runner {WASM_BINDGEN_VERSION}");
-    if have.as_deref() == Some(want.as_str()) && runner.as_deref() == Some(runner_want.as_str()) {
-        println!("    {want} (matches Cargo.lock)");
-        return Ok(());
-    }
-    println!(
-        "    found {}; need {want}",
-        have.as_deref().unwrap_or("no wasm-bindgen")
-    );
-    // Not --locked: the CLI's own lockfile pins a webpki-roots version the registry lacks.
-    let version = format!("={WASM_BINDGEN_VERSION}");
-    install(
-        step,
-        &format!("wasm-bindgen-cli {WASM_BINDGEN_VERSION}"),
-        "cargo install, about 2 minutes",
-        &[
-            "cargo",
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &version,
-            "--force",
-        ],
-    )?;
-    match version_of("wasm-bindgen") {
-        Some(v) if v == want => Ok(()),
-        other => Err(fail(
-            step,
-            format!(
-                "after installing, `wasm-bindgen --version` says {other:?}, not `{want}`: is {} on PATH \
-                 before another wasm-bindgen?",
-                cargo_bin_dir().display()
-            ),
-        )),
-    }
+/// A tool `cargo install`ed at a pinned version.
+pub(crate) struct CargoTool<'a> {
+    /// The crate and the step's name (`trunk`, `wasm-bindgen-cli`).
+    pub krate: &'static str,
+    /// The binary whose `--version` is checked.
+    pub bin: &'static str,
+    pub version: &'static str,
+    /// What `bin --version` prints at that version.
+    pub want: &'a str,
+    /// `cargo install --locked` (the crate's own lockfile).
+    pub locked: bool,
+    /// What the install costs, in words.
+    pub cost: &'static str,
 }
 
-fn ensure_trunk() -> Result<(), Failure> {
-    let step = "trunk";
-    let want = format!("trunk {TRUNK_VERSION}");
-    let have = version_of("trunk");
-    if have.as_deref() == Some(want.as_str()) {
+/// Install `tool` unless `ready` (its binaries already print the pinned version); then check
+/// that `bin --version` is the pinned one.
+pub(crate) fn ensure_cargo_tool(tool: &CargoTool<'_>, ready: bool) -> Result<(), Failure> {
+    let (step, want) = (tool.krate, tool.want);
+    if ready {
         println!("    {want}");
         return Ok(());
     }
     println!(
         "    found {}; need {want}",
-        have.as_deref().unwrap_or("no trunk")
+        version_of(tool.bin).unwrap_or_else(|| format!("no {}", tool.bin))
     );
-    let version = format!("={TRUNK_VERSION}");
+    let version = format!("={}", tool.version);
+    let mut command = vec!["cargo", "install"];
+    if tool.locked {
+        command.push("--locked");
+    }
+    command.extend([tool.krate, "--version", &version, "--force"]);
     install(
         step,
-        &want,
-        "cargo install --locked, about 7.5 minutes and 2 GB of RAM on 2 cores",
-        &[
-            "cargo",
-            "install",
-            "--locked",
-            "trunk",
-            "--version",
-            &version,
-            "--force",
-        ],
+        &format!("{} {}", tool.krate, tool.version),
+        tool.cost,
+        &command,
     )?;
-    match version_of("trunk") {
+    match version_of(tool.bin) {
         Some(v) if v == want => Ok(()),
         other => Err(fail(
             step,
-            format!("after installing, `trunk --version` says {other:?}, not `{want}`"),
+            format!(
+                "after installing, `{} --version` says {other:?}, not `{want}`: is {} on PATH \
+                 before another {}?",
+                tool.bin,
+                cargo_bin_dir().display(),
+                tool.bin
+            ),
         )),
     }
+}
+
+fn ensure_wasm_bindgen() -> Result<(), Failure> {
+    check_wasm_bindgen_pins()?;
+    let want = format!("wasm-bindgen {WASM_BINDGEN_VERSION}");
+    let runner_want = format!("wasm-bindgen-test-runner {WASM_BINDGEN_VERSION}");
+    let ready = version_of("wasm-bindgen").as_deref() == Some(want.as_str())
+        && version_of("wasm-bindgen-test-runner").as_deref() == Some(runner_want.as_str());
+    // Not --locked: the CLI's own lockfile pins a webpki-roots version the registry lacks.
+    let tool = CargoTool {
+        krate: "wasm-bindgen-cli",
+        bin: "wasm-bindgen",
+        version: WASM_BINDGEN_VERSION,
+        want: &want,
+        locked: false,
+        cost: "cargo install, about 2 minutes",
+    };
+    ensure_cargo_tool(&tool, ready)
+}
+
+fn ensure_trunk() -> Result<(), Failure> {
+    let want = format!("trunk {TRUNK_VERSION}");
+    let tool = CargoTool {
+        krate: "trunk",
+        bin: "trunk",
+        version: TRUNK_VERSION,
+        want: &want,
+        locked: true,
+        cost: "cargo install --locked, about 7.5 minutes and 2 GB of RAM on 2 cores",
+    };
+    ensure_cargo_tool(&tool, version_of("trunk").as_deref() == Some(want.as_str()))
 }
 
 fn ensure_wasm_opt() -> Result<(), Failure> {
