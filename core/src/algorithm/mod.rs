@@ -174,6 +174,14 @@ impl Reason {
     }
 }
 
+/// A controller's resync interval: the one written, or `default` when it is 0 (not set).
+pub(crate) fn resync_interval(written: &crate::span::Param<Millis>, default: Millis) -> Millis {
+    match written.value {
+        0 => default,
+        v => v,
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
