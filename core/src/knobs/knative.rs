@@ -5,7 +5,6 @@
 use super::Place::{self, Annotation};
 use super::{knobs, show_percent, Concept, Knob, Setting, Show};
 use crate::model::{Autoscaler, KnativeParams, Millis};
-use crate::span::Origin;
 use crate::upstream::knative as up;
 
 /// A key of the cluster's `config-autoscaler` ConfigMap.
@@ -62,10 +61,7 @@ fn target(a: &Autoscaler, p: &KnativeParams) -> Option<Setting> {
     let mut s = TARGET.setting(a)?;
     let u = p.target_utilization;
     if u.value != 1.0 {
-        let from = match u.origin {
-            Origin::Yaml { line, column, .. } => format!("line {line}:{column}"),
-            Origin::Default { source } => format!("upstream default: {source}"),
-        };
+        let from = u.origin.describe(None, "upstream default: ");
         s.value = format!(
             "{} (= {} × {} utilization, {from})",
             s.value,
