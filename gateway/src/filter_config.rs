@@ -747,20 +747,19 @@ impl GatewayConfig {
         )? {
             c.panic_threshold_percentage = v;
         }
-        if let Some(v) = range(
-            raw.max_up,
-            "max_scale_up_rate",
-            &|x| x > 1.0,
-            "is out of range: must be > 1 (Knative max-scale-up-rate)",
-        )? {
+        // A rate above 1 for Knative's `setting`.
+        let rate = |v, field: &str, setting: &str| {
+            range(
+                v,
+                field,
+                &|x| x > 1.0,
+                &format!("is out of range: must be > 1 (Knative {setting})"),
+            )
+        };
+        if let Some(v) = rate(raw.max_up, "max_scale_up_rate", "max-scale-up-rate")? {
             c.max_scale_up_rate = v;
         }
-        if let Some(v) = range(
-            raw.max_down,
-            "max_scale_down_rate",
-            &|x| x > 1.0,
-            "is out of range: must be > 1 (Knative max-scale-down-rate)",
-        )? {
+        if let Some(v) = rate(raw.max_down, "max_scale_down_rate", "max-scale-down-rate")? {
             c.max_scale_down_rate = v;
         }
         if let (Some(_), Some((_, at))) = (raw.concurrency, raw.tokens) {

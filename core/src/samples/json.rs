@@ -77,6 +77,13 @@ impl<'a> P<'a> {
     }
 
     /// A string at the current position (after blanks).
+    /// A string after blanks, owned, with its offset (for the messages that quote it).
+    fn string_at(&mut self) -> R<(String, usize)> {
+        self.ws();
+        let at = self.i;
+        Ok((self.string()?.into_owned(), at))
+    }
+
     fn string(&mut self) -> R<Cow<'a, str>> {
         if self.peek() != Some(b'"') {
             return Err(self.err(self.i, format!("expected a string, found {}", self.found())));
@@ -482,10 +489,7 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
     let mut f = Found::default();
     p.object(|p, k, _| match k.as_ref() {
         "status" => {
-            p.ws();
-            let at = p.i;
-            let s = p.string()?;
-            f.status = Some((s.into_owned(), at));
+            f.status = Some(p.string_at()?);
             Ok(())
         }
         "errorType" => {
@@ -502,10 +506,7 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
             f.data = true;
             p.object(|p, k, _| match k.as_ref() {
                 "resultType" => {
-                    p.ws();
-                    let at = p.i;
-                    let s = p.string()?;
-                    f.result_type = Some((s.into_owned(), at));
+                    f.result_type = Some(p.string_at()?);
                     Ok(())
                 }
                 "result" => read_result(p, &mut f),
