@@ -259,19 +259,13 @@ fn single_panel_axis(
     input: &ChartInput<'_>,
     overlay: &Overlay<'_>,
 ) -> (std::ops::Range<f64>, Millis) {
-    let runs = [Some(input.timeline), overlay.pinned];
-    let t0 = runs
-        .iter()
+    // The first and last decision of either run.
+    let (t0, t_last) = [Some(input.timeline), overlay.pinned]
+        .into_iter()
         .flatten()
-        .filter_map(|tl| tl.first().map(|e| e.t))
-        .min()
-        .unwrap_or(0);
-    let t_last = runs
-        .iter()
-        .flatten()
-        .filter_map(|tl| tl.last().map(|e| e.t))
-        .max()
-        .unwrap_or(0);
+        .filter_map(|tl| Some((tl.first()?.t, tl.last()?.t)))
+        .reduce(|(a0, a1), (b0, b1)| (a0.min(b0), a1.max(b1)))
+        .unwrap_or((0, 0));
     let t0 = axis_start(t0);
     let t1 = t_last.max(t0.saturating_add(60_000));
     (ms(t0)..ms(t1), t1)

@@ -15,7 +15,6 @@ use scalelens_core::pipeline::{
 };
 use scalelens_core::samples::{self, Interpretation};
 use scalelens_core::sim::SimOutput;
-use scalelens_core::span::Origin;
 use scalelens_core::{Autoscaler, Diagnostic, Millis};
 
 use crate::args::{
@@ -516,10 +515,7 @@ fn initial_replicas_from(args: &ReplayArgs, file: &str, a: &Autoscaler, initial:
         return "--initial-replicas".to_string();
     }
     match &a.initial_replicas {
-        Some(p) if p.value == initial => match p.origin {
-            Origin::Yaml { line, column, .. } => format!("{file}:{line}:{column}"),
-            Origin::Default { source } => format!("default, {source}"),
-        },
+        Some(p) if p.value == initial => p.origin.describe(Some(file), "default, "),
         _ if a.min_replicas.value == initial => "minReplicas".to_string(),
         _ => "simulator default; set with --initial-replicas".to_string(),
     }

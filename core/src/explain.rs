@@ -140,21 +140,13 @@ impl Setting {
     /// "the scale-down delay 30m (kpa.autoscaling.aibrix.ai/scale-down-delay, autoscaler.yaml:12:5)"
     /// — `file` prefixes YAML positions; defaults say "upstream default" and their source.
     pub fn describe(&self, file: Option<&str>) -> String {
-        let mut s = format!("{} {} ({}, ", self.what, self.value, self.setting);
-        match self.origin {
-            Origin::Yaml { line, column, .. } => match file {
-                Some(f) => {
-                    let _ = write!(s, "{f}:{line}:{column})");
-                }
-                None => {
-                    let _ = write!(s, "line {line}:{column})");
-                }
-            },
-            Origin::Default { source } => {
-                let _ = write!(s, "upstream default: {source})");
-            }
-        }
-        s
+        format!(
+            "{} {} ({}, {})",
+            self.what,
+            self.value,
+            self.setting,
+            self.origin.describe(file, "upstream default: ")
+        )
     }
 }
 

@@ -76,6 +76,19 @@ pub enum Origin {
     Default { source: &'static Source },
 }
 
+impl Origin {
+    /// Where the value comes from, in words: `file:line:column` (`line line:column` without a
+    /// file) when written, else `default` (the front end's words, "upstream default: ") and
+    /// the source.
+    pub fn describe(&self, file: Option<&str>, default: &str) -> String {
+        match (self, file) {
+            (Origin::Yaml { line, column, .. }, Some(f)) => format!("{f}:{line}:{column}"),
+            (Origin::Yaml { line, column, .. }, None) => format!("line {line}:{column}"),
+            (Origin::Default { source }, _) => format!("{default}{source}"),
+        }
+    }
+}
+
 /// An algorithm parameter: its effective value and where that value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Param<T> {

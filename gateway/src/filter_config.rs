@@ -722,42 +722,44 @@ impl GatewayConfig {
                 )),
             }
         };
-        let (pw_min, pw_max) = knative::PANIC_WINDOW_PERCENTAGE_RANGE;
-        if let Some(v) = range(
+        // A value in Knative's `[min, max]` for its `setting`.
+        let within = |v, field: &str, (min, max): (f64, f64), setting: &str| {
+            range(
+                v,
+                field,
+                &|x| (min..=max).contains(&x),
+                &format!("is out of range: must be in [{min}, {max}] (Knative {setting})"),
+            )
+        };
+        if let Some(v) = within(
             raw.panic_window_percentage,
             "panic_window_percentage",
-            &|x| (pw_min..=pw_max).contains(&x),
-            &format!(
-                "is out of range: must be in [{pw_min}, {pw_max}] (Knative panic-window-percentage)"
-            ),
+            knative::PANIC_WINDOW_PERCENTAGE_RANGE,
+            "panic-window-percentage",
         )? {
             c.panic_window_percentage = v;
         }
-        let (pt_min, pt_max) = knative::PANIC_THRESHOLD_PERCENTAGE_RANGE;
-        if let Some(v) = range(
+        if let Some(v) = within(
             raw.panic_threshold_percentage,
             "panic_threshold_percentage",
-            &|x| (pt_min..=pt_max).contains(&x),
-            &format!(
-                "is out of range: must be in [{pt_min}, {pt_max}] (Knative panic-threshold-percentage)"
-            ),
+            knative::PANIC_THRESHOLD_PERCENTAGE_RANGE,
+            "panic-threshold-percentage",
         )? {
             c.panic_threshold_percentage = v;
         }
-        if let Some(v) = range(
-            raw.max_up,
-            "max_scale_up_rate",
-            &|x| x > 1.0,
-            "is out of range: must be > 1 (Knative max-scale-up-rate)",
-        )? {
+        // A rate above 1 for Knative's `setting`.
+        let rate = |v, field: &str, setting: &str| {
+            range(
+                v,
+                field,
+                &|x| x > 1.0,
+                &format!("is out of range: must be > 1 (Knative {setting})"),
+            )
+        };
+        if let Some(v) = rate(raw.max_up, "max_scale_up_rate", "max-scale-up-rate")? {
             c.max_scale_up_rate = v;
         }
-        if let Some(v) = range(
-            raw.max_down,
-            "max_scale_down_rate",
-            &|x| x > 1.0,
-            "is out of range: must be > 1 (Knative max-scale-down-rate)",
-        )? {
+        if let Some(v) = rate(raw.max_down, "max_scale_down_rate", "max-scale-down-rate")? {
             c.max_scale_down_rate = v;
         }
         if let (Some(_), Some((_, at))) = (raw.concurrency, raw.tokens) {

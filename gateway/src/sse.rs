@@ -287,12 +287,9 @@ impl SseScanner {
     /// length in bytes (`Some`) so the caller can count a truncated stream.
     pub fn finish(&mut self) -> Option<usize> {
         let pending = self.has_data.then_some(self.total);
-        self.len = 0;
-        self.total = 0;
-        self.has_data = false;
-        self.line = Line::Start;
-        self.field_len = 0;
-        self.after_cr = false;
+        let events = self.events;
+        self.reset();
+        self.events = events;
         pending
     }
 }

@@ -85,12 +85,9 @@ const RENDERS: &str = "const el = document.getElementById('timeline-summary'); \
 fn day_samples() -> String {
     let mut s = String::with_capacity(86_400 * 14);
     s.push_str("time,value\n");
-    let mut seed: u64 = 42;
+    let mut noise = scalelens_tests::Noise::new(42);
     for t in 0..86_400u32 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let noise = ((seed >> 33) as f64 / (1u64 << 31) as f64) - 0.5;
+        let noise = noise.sample();
         let day = f64::from(t) / 86_400.0;
         let v = (0.5 - 0.5 * (2.0 * std::f64::consts::PI * day).cos()) * 3.0 + 0.2 * noise;
         s.push_str(&format!("{t},{:.3}\n", v.max(0.0)));

@@ -13,7 +13,7 @@ mod fixtures;
 
 pub use fixtures::{
     files_under, fixture_autoscaler, one_autoscaler, prometheus_range_json, read_testdata,
-    testdata, ALGORITHM_FIXTURES, RANGE_T0,
+    testdata, week_demand_csv, Noise, ALGORITHM_FIXTURES, RANGE_T0,
 };
 
 /// The YAML documents of the workspace file `file` (a deploy recipe, the README's examples):
@@ -36,26 +36,6 @@ pub fn of_kind<'a>(
     docs.iter()
         .find(|d| d.get("kind").and_then(scalelens_core::yaml::Node::as_str) == Some(kind))
         .unwrap_or_else(|| panic!("no {kind} among the documents"))
-}
-
-/// A deterministic week of demand at 1 s resolution (604 800 rows) as CSV text: a daily cycle
-/// between 0 and `peak`, with bursts and quiet nights, and pseudo-random noise (fixed LCG seed).
-pub fn week_demand_csv(peak: f64) -> String {
-    let mut out = String::with_capacity(604_800 * 14);
-    out.push_str("time,value\n");
-    let mut seed: u64 = 0x5ca1_e1e5;
-    for t in 0..604_800u64 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let noise = ((seed >> 33) as f64 / (1u64 << 31) as f64) - 0.5; // [-0.5, 0.5)
-        let day = (t % 86_400) as f64 / 86_400.0;
-        let base = (0.5 - 0.5 * (2.0 * std::f64::consts::PI * day).cos()).powi(2);
-        let burst = if (t / 600) % 17 == 3 { 0.6 } else { 0.0 };
-        let v = ((base + burst) * peak * (1.0 + 0.2 * noise)).max(0.0);
-        out.push_str(&format!("{t},{v:.2}\n"));
-    }
-    out
 }
 
 /// What one in-process run of the `scalelens` command line produced.

@@ -10,10 +10,10 @@
 //!   `cargo xtask tools`: the pinned tools only (all in `web.rs`, and mdBook).
 //! - `cargo xtask docs`: the docs site (`docs.rs`): generated pages, mdBook, the playground.
 //! - `cargo xtask replay`: replays the seed example with the CLI in the terminal.
-//! - `cargo xtask bench`: the benchmarks of the `scalelens-tests` crate: `simulate` (a week at
-//!   1 s per algorithm vs parsing the CSV) and `samples_import` (a 7-day, 10-pod Prometheus
-//!   `query_range` import in MB/s vs `serde_json::Value`), `gateway_scan` and `yaml_check`
-//!   (`check` on 1, 10 and 50 MB manifests, time per MB); `cargo xtask bench-web`: the
+//! - `cargo xtask bench`: core's benchmarks (`core/benches/`): `simulate` (a week at 1 s per
+//!   algorithm vs parsing the CSV), `samples_import` (a 7-day, 10-pod Prometheus `query_range`
+//!   import in MB/s vs `serde_json::Value`) and `yaml_check` (`check` on 1, 10 and 50 MB
+//!   manifests, time per MB); then the gateway's `gateway_scan` (`tests/benches/`); `cargo xtask bench-web`: the
 //!   playground's benchmark in headless Chromium; `cargo xtask bench-plugin`: the gateway
 //!   filter in Envoy (requests/s ratio, CPU per request against a Lua peer, CPU per SSE chunk
 //!   against the cost probes, `.wasm` size).
@@ -419,24 +419,32 @@ fn replay() -> Result<(), Failure> {
 }
 
 fn bench() -> Result<(), Failure> {
-    println!(
-        "==> benchmarks (cargo bench -p scalelens-tests: simulate, samples_import, gateway_scan, yaml_check)"
-    );
+    println!("==> core's benchmarks (cargo bench -p scalelens-core: simulate, samples_import, yaml_check)");
     run(
-        "bench",
+        "bench core",
+        &[
+            "cargo",
+            "bench",
+            "-p",
+            "scalelens-core",
+            "--bench",
+            "simulate",
+            "--bench",
+            "samples_import",
+            "--bench",
+            "yaml_check",
+        ],
+    )?;
+    println!("==> the gateway's benchmark (cargo bench -p scalelens-tests --bench gateway_scan)");
+    run(
+        "bench gateway",
         &[
             "cargo",
             "bench",
             "-p",
             "scalelens-tests",
             "--bench",
-            "simulate",
-            "--bench",
-            "samples_import",
-            "--bench",
             "gateway_scan",
-            "--bench",
-            "yaml_check",
         ],
     )
 }

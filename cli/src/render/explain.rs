@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use scalelens_core::display::{Clock, Dur, Num, Ratio};
 use scalelens_core::explain::{headline, Cause, Explanation};
-use scalelens_core::span::Origin;
 
 /// The explanation as terminal text: the headline, the metric, then the steps (unchanged
 /// runs collapsed to one `⋮ n unchanged` line; the focus step marked `>`). `file` names
@@ -21,20 +20,7 @@ pub fn render_text(ex: &Explanation, file: Option<&str>) -> String {
             Num(m.target),
             m.target_type
         );
-        match m.target_origin {
-            Origin::Yaml { line, column, .. } => match file {
-                Some(f) => {
-                    let _ = write!(out, ", {f}:{line}:{column}");
-                }
-                None => {
-                    let _ = write!(out, ", line {line}:{column}");
-                }
-            },
-            Origin::Default { source } => {
-                let _ = write!(out, ", default: {source}");
-            }
-        }
-        out.push(')');
+        let _ = write!(out, ", {})", m.target_origin.describe(file, "default: "));
         if let Some(u) = m.unit {
             let _ = write!(out, "; unit: {u}");
         }

@@ -109,11 +109,7 @@ impl Params {
             panic_threshold: p.panic_threshold.value,
             up_cooldown: p.scale_up_cooldown.value,
             down_cooldown: p.scale_down_cooldown.value,
-            resync: if p.resync_interval.value == 0 {
-                DEFAULT_RESYNC_INTERVAL
-            } else {
-                p.resync_interval.value
-            },
+            resync: super::resync_interval(&p.resync_interval, DEFAULT_RESYNC_INTERVAL),
         }
     }
 }

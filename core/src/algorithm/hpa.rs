@@ -261,46 +261,39 @@ pub fn metric_from_view(
                 metric.is_cpu,
                 &groups(value),
             )?;
-            Ok(MetricOutcome {
+            return Ok(MetricOutcome {
                 proposal: p,
                 observed: p.usage as f64,
                 target: f64::from(metric.target_utilization),
-            })
+            });
         }
-        MetricKind::PodsAverageValue => {
-            let value = metric.conv.apply(per_pod);
-            let p = replica_calculator::plain_metric_replicas_grouped(
-                &cfg,
-                current,
-                metric.target_milli,
-                metric.is_cpu,
-                &groups(value),
-            )?;
-            Ok(MetricOutcome::in_milli(p, metric.target_milli))
-        }
+        MetricKind::PodsAverageValue => replica_calculator::plain_metric_replicas_grouped(
+            &cfg,
+            current,
+            metric.target_milli,
+            metric.is_cpu,
+            &groups(metric.conv.apply(per_pod)),
+        ),
         MetricKind::ObjectValue | MetricKind::ExternalValue => {
-            let usage = metric.conv.apply(total);
-            let p = replica_calculator::object_value_replicas_grouped(
+            replica_calculator::object_value_replicas(
                 tol,
                 current,
                 metric.target_milli,
-                usage,
+                metric.conv.apply(total),
                 &groups(0),
-            )?;
-            Ok(MetricOutcome::in_milli(p, metric.target_milli))
+            )
         }
         MetricKind::ObjectAverageValue | MetricKind::ExternalAverageValue => {
-            let usage = metric.conv.apply(total);
-            let p = replica_calculator::per_pod_replicas(
+            replica_calculator::per_pod_replicas(
                 tol,
                 status_replicas,
                 metric.target_milli,
-                usage,
-            )?;
-            Ok(MetricOutcome::in_milli(p, metric.target_milli))
+                metric.conv.apply(total),
+            )
         }
         MetricKind::Invalid => Err(CalcError::InvalidTarget),
     }
+    .map(|p| MetricOutcome::in_milli(p, metric.target_milli))
 }
 
 /// `computeReplicasForMetrics`: the max over valid proposals (the first one taken while the

@@ -21,6 +21,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::display::Num;
 use crate::model::{AibrixParams, Algorithm, Autoscaler, Millis};
 
 pub mod aibrix;
@@ -191,31 +192,27 @@ impl Reason {
     }
 }
 
-fn num(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
-    // Compact, deterministic rendering of observed values.
-    write!(f, "{}", crate::display::Num(x))
+/// A controller's resync interval: the one written, or `default` when it is 0 (not set).
+pub(crate) fn resync_interval(written: &crate::span::Param<Millis>, default: Millis) -> Millis {
+    match written.value {
+        0 => default,
+        v => v,
+    }
 }
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Reason::Tolerance { ratio } => {
-                f.write_str("tolerance (ratio ")?;
-                num(f, ratio)?;
-                f.write_str(")")
-            }
-            Reason::DirectionFlipHold { ratio, new_ratio } => {
-                f.write_str("kept replicas: counting not-ready and missing pods turns ratio ")?;
-                num(f, ratio)?;
-                f.write_str(" into ")?;
-                num(f, new_ratio)?;
-                f.write_str(" (against the scale direction)")
-            }
+            Reason::Tolerance { ratio } => write!(f, "tolerance (ratio {})", Num(ratio)),
+            Reason::DirectionFlipHold { ratio, new_ratio } => write!(
+                f,
+                "kept replicas: counting not-ready and missing pods turns ratio {} into {} \
+                 (against the scale direction)",
+                Num(ratio),
+                Num(new_ratio)
+            ),
             Reason::Metric { observed, target } => {
-                f.write_str("metric ")?;
-                num(f, observed)?;
-                f.write_str(" vs target ")?;
-                num(f, target)
+                write!(f, "metric {} vs target {}", Num(observed), Num(target))
             }
             Reason::MinReplicas { min } => write!(f, "minReplicas {min}"),
             Reason::MaxReplicas { max } => write!(f, "maxReplicas {max}"),
@@ -227,12 +224,12 @@ impl fmt::Display for Reason {
             Reason::ScaleDownDelay { held } => write!(f, "scale-down delay held {held}"),
             Reason::CooldownWindow { held } => write!(f, "cooldown window held {held}"),
             Reason::PanicNoScaleDown { held } => write!(f, "panic: never scale down (held {held})"),
-            Reason::Panic { observed, target } => {
-                f.write_str("panic: panic-window metric ")?;
-                num(f, observed)?;
-                f.write_str(" vs target ")?;
-                num(f, target)
-            }
+            Reason::Panic { observed, target } => write!(
+                f,
+                "panic: panic-window metric {} vs target {}",
+                Num(observed),
+                Num(target)
+            ),
             Reason::ActivationScale { scale } => write!(f, "activation scale {scale}"),
             Reason::ScaleUpPolicy { limit } => write!(f, "scale-up policy (limit {limit})"),
             Reason::ScaleDownPolicy { limit } => write!(f, "scale-down policy (limit {limit})"),
@@ -253,21 +250,17 @@ impl fmt::Display for Reason {
             }
             Reason::InitialScale { scale } => write!(f, "initial scale {scale}"),
             Reason::Activated { value, threshold } => {
-                f.write_str("activated: ")?;
-                num(f, value)?;
-                f.write_str(" > activation threshold ")?;
-                num(f, threshold)
+                write!(f, "activated: {} > activation threshold {}", Num(value), Num(threshold))
             }
             Reason::Cooldown { remaining_s } => {
                 write!(f, "cooldown: {remaining_s}s before scale to zero")
             }
-            Reason::KpaPerPodMean { observed, target } => {
-                f.write_str("ceil(per-pod mean ")?;
-                num(f, observed)?;
-                f.write_str(" / target ")?;
-                num(f, target)?;
-                f.write_str("), not multiplied by pods (AIBrix KPA)")
-            }
+            Reason::KpaPerPodMean { observed, target } => write!(
+                f,
+                "ceil(per-pod mean {} / target {}), not multiplied by pods (AIBrix KPA)",
+                Num(observed),
+                Num(target)
+            ),
             Reason::PanicNoHold { current } => write!(
                 f,
                 "panic without hold: AIBrix keeps no panic state, so it scales down from {current}"

@@ -58,6 +58,56 @@ fn is_aibrix_key(k: &str) -> bool {
         || k.starts_with("apa.autoscaling.aibrix.ai/")
 }
 
+/// Annotation `key` that `release` ignores (`why`, and `help`), with the key it reads instead,
+/// if one plays the same part, as a rename.
+fn ignored(
+    release: &str,
+    key: &Spanned<String>,
+    instead: Option<&str>,
+    why: &str,
+    help: &str,
+) -> Diagnostic {
+    let k = &key.value;
+    let message = match instead {
+        Some(r) => format!("AIBrix {release} ignores `{k}`: it reads `{r}` instead ({why})"),
+        None => format!("AIBrix {release} ignores `{k}` ({why})"),
+    };
+    let d = Diagnostic::warning(Code::AibrixIgnoredAnnotation, message)
+        .at(key.span)
+        .with_help(help);
+    match instead {
+        Some(r) => d.with_fix(format!("rename to `{r}`"), key.span, r),
+        None => d,
+    }
+}
+
+/// Annotation `key` that `release` does not read, with the closest of `keys` (to `name`, its
+/// part after `prefix`) as a rename.
+fn not_read(
+    release: &str,
+    key: &Spanned<String>,
+    name: &str,
+    prefix: &str,
+    keys: &[&str],
+) -> Diagnostic {
+    let d = Diagnostic::warning(
+        Code::AibrixIgnoredAnnotation,
+        format!(
+            "AIBrix {release} does not read `{}`: it is ignored",
+            key.value
+        ),
+    )
+    .at(key.span);
+    match read::closest(name, keys) {
+        Some(best) => d.with_fix(
+            format!("rename to `{prefix}{best}`"),
+            key.span,
+            format!("{prefix}{best}"),
+        ),
+        None => d,
+    }
+}
+
 /// Read the annotations into `p`.
 fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
     let Some(ann) = read::mapping(cx, meta, "annotations", "metadata.annotations") else {
@@ -72,50 +122,20 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
         let path = format!("metadata.annotations[{key}]");
         let legacy = knobs::aibrix::TABLE_V07.known(key);
         if let Some((repl, why)) = legacy.and_then(|k| Some((k.instead, k.not_read_why()?))) {
-            let mut d = Diagnostic::warning(
-                Code::AibrixIgnoredAnnotation,
-                match repl {
-                    Some(r) => format!("AIBrix v0.7.0 ignores `{key}`: it reads `{r}` instead ({why})"),
-                    None => format!("AIBrix v0.7.0 ignores `{key}` ({why})"),
-                },
-            )
-            .at(k.span)
-            .with_help("legacy Gen-A key (AIBrix ≤ v0.4); v0.7.0 reads only the keys in pkg/controller/podautoscaler/types/annotations.go, so the default applies");
-            if let Some(r) = repl {
-                d = d.with_fix(format!("rename to `{r}`"), k.span, r);
-            }
-            cx.push(d);
+            cx.push(ignored("v0.7.0", k, repl, why, "legacy Gen-A key (AIBrix ≤ v0.4); v0.7.0 reads only the keys in pkg/controller/podautoscaler/types/annotations.go, so the default applies"));
             continue;
         }
         let Some(name) = key
             .strip_prefix(PREFIX)
             .filter(|n| KNOWN_ANNOTATIONS.contains(n))
         else {
-            let mut d = Diagnostic::warning(
-                Code::AibrixIgnoredAnnotation,
-                format!("AIBrix v0.7.0 does not read `{key}`: it is ignored"),
-            )
-            .at(k.span);
             let bare = key.rsplit('/').next().unwrap_or(key);
-            if let Some(best) = read::closest(bare, KNOWN_ANNOTATIONS) {
-                d = d.with_fix(
-                    format!("rename to `{PREFIX}{best}`"),
-                    k.span,
-                    format!("{PREFIX}{best}"),
-                );
-            }
-            cx.push(d);
+            cx.push(not_read("v0.7.0", k, bare, PREFIX, KNOWN_ANNOTATIONS));
             continue;
         };
-        let Some(text) = v.as_scalar() else {
-            cx.error(
-                Code::WrongType,
-                v.span,
-                format!("`{path}` must be a string"),
-            );
+        let Some(s) = read::annotation_value(cx, v, &path) else {
             continue;
         };
-        let s = Spanned::new(text.to_string(), v.span);
         let abort_help = "AIBrix stops reading annotations at the first value it cannot parse (in map order), so other annotations may fall back to their defaults too";
         let before = cx.diags.len();
         match name {
@@ -244,43 +264,20 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixV04Params, strat
             _ => V04_BASE_KEYS.contains(&name),
         };
         if !known {
-            let mut d;
-            if let Some((_, kpa, apa, why)) = V07_ONLY
+            let d = if let Some((_, kpa, apa, why)) = V07_ONLY
                 .iter()
                 .find(|(n, _, _, _)| group == "base" && *n == name)
             {
                 let repl = if is_apa { *apa } else { *kpa };
-                d = Diagnostic::warning(
-                    Code::AibrixIgnoredAnnotation,
-                    match repl {
-                        Some(r) => format!("AIBrix v0.4.0 ignores `{key}`: it reads `{r}` instead ({why})"),
-                        None => format!("AIBrix v0.4.0 ignores `{key}` ({why})"),
-                    },
-                )
-                .at(k.span)
-                .with_help("v0.4.0 reads only autoscaling.aibrix.ai/max-scale-{up,down}-rate and the kpa./apa.-prefixed keys, so the default applies");
-                if let Some(r) = repl {
-                    d = d.with_fix(format!("rename to `{r}`"), k.span, r);
-                }
+                ignored("v0.4.0", k, repl, why, "v0.4.0 reads only autoscaling.aibrix.ai/max-scale-{up,down}-rate and the kpa./apa.-prefixed keys, so the default applies")
             } else {
                 let (prefix, keys) = match group {
                     "kpa" => (KPA_PREFIX, V04_KPA_KEYS),
                     "apa" => (APA_PREFIX, V04_APA_KEYS),
                     _ => (PREFIX, V04_BASE_KEYS),
                 };
-                d = Diagnostic::warning(
-                    Code::AibrixIgnoredAnnotation,
-                    format!("AIBrix v0.4.0 does not read `{key}`: it is ignored"),
-                )
-                .at(k.span);
-                if let Some(best) = read::closest(name, keys) {
-                    d = d.with_fix(
-                        format!("rename to `{prefix}{best}`"),
-                        k.span,
-                        format!("{prefix}{best}"),
-                    );
-                }
-            }
+                not_read("v0.4.0", k, name, prefix, keys)
+            };
             cx.push(d);
             continue;
         }
@@ -297,15 +294,10 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixV04Params, strat
             }
             continue;
         }
-        let Some(text) = v.as_scalar() else {
-            cx.error(
-                Code::WrongType,
-                v.span,
-                format!("`{path}` must be a string"),
-            );
+        let Some(s) = read::annotation_value(cx, v, &path) else {
             continue;
         };
-        let s = Spanned::new(text.to_string(), v.span);
+        let text = s.value.as_str();
         let before = cx.diags.len();
         match (group, name) {
             ("base", _)

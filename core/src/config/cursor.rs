@@ -148,9 +148,29 @@ impl<'n> Cursor<'n> {
         read::int_typed(cx, self.node, key, &self.at(key), min, max)
     }
 
-    /// An integer in `[min, max]` ([`read::u32_in`]).
+    /// An integer in `[min, max]`, as `u32`. `max` = `i32::MAX` marks an `int32` API field: a
+    /// value above it (or beyond `i64`) is reported with the type's range ([`read::int_typed`]);
+    /// a value outside a validation range keeps the short form (`must be in [0, 3600], found
+    /// 4000`).
     pub fn u32_in(&self, cx: &mut Cx, key: &str, min: i64, max: i64) -> Option<Spanned<u32>> {
-        read::u32_in(cx, self.node, key, &self.at(key), min, max)
+        let i = self.int_typed(cx, key, min, max)?;
+        if i.value < min || i.value > max {
+            let range = if max >= i64::from(i32::MAX) {
+                format!("≥ {min}")
+            } else {
+                format!("in [{min}, {max}]")
+            };
+            cx.error(
+                Code::OutOfRange,
+                i.span,
+                format!("`{}` must be {range}, found {}", self.at(key), i.value),
+            );
+            return None;
+        }
+        Some(Spanned::new(
+            i.value.clamp(0, i64::from(u32::MAX)) as u32,
+            i.span,
+        ))
     }
 
     /// [`Cursor::u32_in`] of a required field: when it is not written, a `missing-field` error
@@ -177,9 +197,10 @@ impl<'n> Cursor<'n> {
             .map(|s| Param::yaml(s.value, s.span))
     }
 
-    /// Whole seconds in `[min, max]`, as milliseconds ([`read::seconds_in`]).
+    /// Whole seconds in `[min, max]` ([`Cursor::u32_in`]), as milliseconds.
     pub fn seconds_in(&self, cx: &mut Cx, key: &str, min: i64, max: i64) -> Option<Param<Millis>> {
-        read::seconds_in(cx, self.node, key, &self.at(key), min, max)
+        let s = self.u32_in(cx, key, min, max)?;
+        Some(Param::yaml(u64::from(s.value) * 1000, s.span))
     }
 
     /// A Kubernetes quantity ([`read::quantity`]).

@@ -47,6 +47,7 @@ pub mod read;
 pub(crate) mod rules;
 pub mod scalar_span;
 
+use cursor::Cursor;
 use read::Cx;
 
 /// Everything read from one input file.
@@ -412,16 +413,13 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
                     .get("spec")
                     .filter(|s| s.as_mapping().is_some())
                     .and_then(|spec| {
-                        read::u32_in(
+                        Cursor::new(spec, "spec").count_in(
                             &mut cx,
-                            spec,
                             "replicas",
-                            "spec.replicas",
                             0,
                             i64::from(i32::MAX),
                         )
-                    })
-                    .map(|s| Param::yaml(s.value, s.span));
+                    });
                 workloads.push(Workload {
                     kind: doc.kind.value.clone(),
                     name: doc.name.value.clone(),

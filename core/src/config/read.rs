@@ -5,7 +5,6 @@
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::duration::{DurationError, GoDuration};
-use crate::model::Millis;
 use crate::quantity::{Quantity, QuantityError};
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::{Node, NodeKind};
@@ -108,6 +107,21 @@ pub fn string(cx: &mut Cx, parent: &Node, key: &str, path: &str) -> Option<Spann
         Some(s) => Some(Spanned::new(s.to_string(), v.span)),
         None => {
             cx.wrong_type(v, path, "a string");
+            None
+        }
+    }
+}
+
+/// An annotation's value `v`: a scalar, as written (anything else is `wrong-type`).
+pub fn annotation_value(cx: &mut Cx, v: &Node, path: &str) -> Option<Spanned<String>> {
+    match v.as_scalar() {
+        Some(text) => Some(Spanned::new(text.to_string(), v.span)),
+        None => {
+            cx.error(
+                Code::WrongType,
+                v.span,
+                format!("`{path}` must be a string"),
+            );
             None
         }
     }
@@ -336,50 +350,6 @@ pub fn int_typed(
         }
         Err(None) => None,
     }
-}
-
-/// An integer in `[min, max]`, as `u32`. `max` = `i32::MAX` marks an `int32` API field: a
-/// value above it (or beyond `i64`) is reported with the type's range ([`int_typed`]); a value
-/// outside a validation range keeps the short form (`must be in [0, 3600], found 4000`).
-pub fn u32_in(
-    cx: &mut Cx,
-    parent: &Node,
-    key: &str,
-    path: &str,
-    min: i64,
-    max: i64,
-) -> Option<Spanned<u32>> {
-    let i = int_typed(cx, parent, key, path, min, max)?;
-    if i.value < min || i.value > max {
-        let range = if max >= i64::from(i32::MAX) {
-            format!("≥ {min}")
-        } else {
-            format!("in [{min}, {max}]")
-        };
-        cx.error(
-            Code::OutOfRange,
-            i.span,
-            format!("`{path}` must be {range}, found {}", i.value),
-        );
-        return None;
-    }
-    Some(Spanned::new(
-        i.value.clamp(0, i64::from(u32::MAX)) as u32,
-        i.span,
-    ))
-}
-
-/// Seconds as an integer in `[min, max]`, returned as milliseconds.
-pub fn seconds_in(
-    cx: &mut Cx,
-    parent: &Node,
-    key: &str,
-    path: &str,
-    min: i64,
-    max: i64,
-) -> Option<Param<Millis>> {
-    let s = u32_in(cx, parent, key, path, min, max)?;
-    Some(Param::yaml(u64::from(s.value) * 1000, s.span))
 }
 
 /// A float from a plain number.

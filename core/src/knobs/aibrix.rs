@@ -5,87 +5,67 @@
 //! generation has its own params type and its own table.
 
 use super::Place::{Annotation, Fixed, Path};
-use super::{knobs, show_count, show_dur, show_num, Concept, Known, Setting};
+use super::{knobs, Concept, Knob, Known, Setting};
 use crate::codes::Code;
 use crate::display::Num;
 use crate::model::{AibrixParams, AibrixV04Params, AibrixV07Params, Autoscaler, Millis};
 use crate::upstream::aibrix::{v04, v07};
 
-knobs! {
-    MIN_REPLICAS: Autoscaler, u32 = "minReplicas", Path("spec.minReplicas"),
-        Some(v07::MIN_REPLICAS), |a| Some(&a.min_replicas), show_count;
-    MAX_REPLICAS: Autoscaler, u32 = "maxReplicas", Path("spec.maxReplicas"),
-        None, |a| Some(&a.max_replicas), show_count;
-    TARGET: Autoscaler, f64 = "the target", Path("spec.metricsSources[].targetValue"),
-        None, |a| a.metrics.first().map(|m| &m.target.value), show_num;
-}
+pub const MIN_REPLICAS: Knob<Autoscaler, u32> =
+    super::min_replicas(Path("spec.minReplicas"), Some(v07::MIN_REPLICAS));
+pub const MAX_REPLICAS: Knob<Autoscaler, u32> = super::max_replicas(Path("spec.maxReplicas"), None);
+pub const TARGET: Knob<Autoscaler, f64> = super::target(Path("spec.metricsSources[].targetValue"));
 
 // v0.7.0 (`types/annotations.go`, `context/context.go`).
 knobs! {
-    MAX_SCALE_UP_RATE: AibrixV07Params, f64 = "the max scale-up rate",
-        Annotation("autoscaling.aibrix.ai/max-scale-up-rate"),
-        Some(v07::MAX_SCALE_UP_RATE), |p| Some(&p.max_scale_up_rate), show_num;
-    MAX_SCALE_DOWN_RATE: AibrixV07Params, f64 = "the max scale-down rate",
-        Annotation("autoscaling.aibrix.ai/max-scale-down-rate"),
-        Some(v07::MAX_SCALE_DOWN_RATE), |p| Some(&p.max_scale_down_rate), show_num;
-    SCALE_UP_TOLERANCE: AibrixV07Params, f64 = "the scale-up tolerance",
-        Annotation("autoscaling.aibrix.ai/scale-up-tolerance"),
-        Some(v07::SCALE_UP_TOLERANCE), |p| Some(&p.scale_up_tolerance), show_num;
-    SCALE_DOWN_TOLERANCE: AibrixV07Params, f64 = "the scale-down tolerance",
-        Annotation("autoscaling.aibrix.ai/scale-down-tolerance"),
-        Some(v07::SCALE_DOWN_TOLERANCE), |p| Some(&p.scale_down_tolerance), show_num;
-    PANIC_THRESHOLD: AibrixV07Params, f64 = "the panic threshold",
-        Annotation("autoscaling.aibrix.ai/panic-threshold"),
-        Some(v07::PANIC_THRESHOLD), |p| Some(&p.panic_threshold), show_num;
-    SCALE_UP_COOLDOWN: AibrixV07Params, Millis = "the scale-up cooldown window",
-        Annotation("autoscaling.aibrix.ai/scale-up-cooldown-window"),
-        Some(v07::SCALE_UP_COOLDOWN), |p| Some(&p.scale_up_cooldown), show_dur;
-    SCALE_DOWN_COOLDOWN: AibrixV07Params, Millis = "the scale-down cooldown window",
-        Annotation("autoscaling.aibrix.ai/scale-down-cooldown-window"),
-        Some(v07::SCALE_DOWN_COOLDOWN), |p| Some(&p.scale_down_cooldown), show_dur;
+    MAX_SCALE_UP_RATE: AibrixV07Params.max_scale_up_rate: f64 = "the max scale-up rate",
+        Annotation("autoscaling.aibrix.ai/max-scale-up-rate"), Some(v07::MAX_SCALE_UP_RATE);
+    MAX_SCALE_DOWN_RATE: AibrixV07Params.max_scale_down_rate: f64 = "the max scale-down rate",
+        Annotation("autoscaling.aibrix.ai/max-scale-down-rate"), Some(v07::MAX_SCALE_DOWN_RATE);
+    SCALE_UP_TOLERANCE: AibrixV07Params.scale_up_tolerance: f64 = "the scale-up tolerance",
+        Annotation("autoscaling.aibrix.ai/scale-up-tolerance"), Some(v07::SCALE_UP_TOLERANCE);
+    SCALE_DOWN_TOLERANCE: AibrixV07Params.scale_down_tolerance: f64 = "the scale-down tolerance",
+        Annotation("autoscaling.aibrix.ai/scale-down-tolerance"), Some(v07::SCALE_DOWN_TOLERANCE);
+    PANIC_THRESHOLD: AibrixV07Params.panic_threshold: f64 = "the panic threshold",
+        Annotation("autoscaling.aibrix.ai/panic-threshold"), Some(v07::PANIC_THRESHOLD);
+    SCALE_UP_COOLDOWN: AibrixV07Params.scale_up_cooldown: Millis = "the scale-up cooldown window",
+        Annotation("autoscaling.aibrix.ai/scale-up-cooldown-window"), Some(v07::SCALE_UP_COOLDOWN);
+    SCALE_DOWN_COOLDOWN: AibrixV07Params.scale_down_cooldown: Millis =
+        "the scale-down cooldown window", Annotation("autoscaling.aibrix.ai/scale-down-cooldown-window"),
+        Some(v07::SCALE_DOWN_COOLDOWN);
     /// v0.7.0's stable window: fixed in `metrics/client.go`, no setting changes it.
-    FIXED_STABLE_WINDOW: AibrixV07Params, Millis = "the stable window",
-        Fixed("fixed in v0.7.0 (stableWindowDuration)"),
-        Some(v07::STABLE_WINDOW), |p| Some(&p.stable_window), show_dur;
+    FIXED_STABLE_WINDOW: AibrixV07Params.stable_window: Millis = "the stable window",
+        Fixed("fixed in v0.7.0 (stableWindowDuration)"), Some(v07::STABLE_WINDOW);
     /// v0.7.0's panic window: fixed in `metrics/client.go`, no setting changes it.
-    FIXED_PANIC_WINDOW: AibrixV07Params, Millis = "the panic window",
-        Fixed("fixed in v0.7.0 (panicWindowDuration)"),
-        Some(v07::PANIC_WINDOW), |p| Some(&p.panic_window), show_dur;
+    FIXED_PANIC_WINDOW: AibrixV07Params.panic_window: Millis = "the panic window",
+        Fixed("fixed in v0.7.0 (panicWindowDuration)"), Some(v07::PANIC_WINDOW);
 }
 
 // v0.4.0 (`common/context.go`, `scaler/{kpa,apa}.go`).
 knobs! {
     /// v0.4.0 reads the same key as v0.7.0 (`common/context.go`), with its own default.
-    V04_MAX_SCALE_UP_RATE: AibrixV04Params, f64 = "the max scale-up rate",
-        Annotation("autoscaling.aibrix.ai/max-scale-up-rate"),
-        Some(v04::MAX_SCALE_UP_RATE), |p| Some(&p.max_scale_up_rate), show_num;
-    V04_MAX_SCALE_DOWN_RATE: AibrixV04Params, f64 = "the max scale-down rate",
-        Annotation("autoscaling.aibrix.ai/max-scale-down-rate"),
-        Some(v04::MAX_SCALE_DOWN_RATE), |p| Some(&p.max_scale_down_rate), show_num;
-    V04_UP_FLUCTUATION_TOLERANCE: AibrixV04Params, f64 = "the scale-up tolerance",
-        Annotation("apa.autoscaling.aibrix.ai/up-fluctuation-tolerance"),
-        Some(v04::UP_FLUCTUATION_TOLERANCE), |p| Some(&p.up_fluctuation_tolerance), show_num;
-    V04_DOWN_FLUCTUATION_TOLERANCE: AibrixV04Params, f64 = "the scale-down tolerance",
-        Annotation("apa.autoscaling.aibrix.ai/down-fluctuation-tolerance"),
-        Some(v04::DOWN_FLUCTUATION_TOLERANCE), |p| Some(&p.down_fluctuation_tolerance), show_num;
-    V04_PANIC_THRESHOLD: AibrixV04Params, f64 = "the panic threshold",
-        Annotation("kpa.autoscaling.aibrix.ai/panic-threshold"),
-        Some(v04::PANIC_THRESHOLD), |p| Some(&p.panic_threshold), show_num;
-    V04_SCALE_DOWN_DELAY: AibrixV04Params, Millis = "the scale-down delay",
-        Annotation("kpa.autoscaling.aibrix.ai/scale-down-delay"),
-        Some(v04::SCALE_DOWN_DELAY), |p| Some(&p.scale_down_delay), show_dur;
-    V04_ACTIVATION_SCALE: AibrixV04Params, u32 = "the activation scale",
-        Annotation("kpa.autoscaling.aibrix.ai/activation-scale"),
-        Some(v04::ACTIVATION_SCALE), |p| Some(&p.activation_scale), show_count;
-    V04_APA_WINDOW: AibrixV04Params, Millis = "the APA window",
-        Annotation("apa.autoscaling.aibrix.ai/window"),
-        Some(v04::APA_WINDOW), |p| Some(&p.apa_window), show_dur;
-    V04_STABLE_WINDOW: AibrixV04Params, Millis = "the stable window",
-        Annotation("kpa.autoscaling.aibrix.ai/stable-window"),
-        Some(v04::STABLE_WINDOW), |p| Some(&p.stable_window), show_dur;
-    V04_PANIC_WINDOW: AibrixV04Params, Millis = "the panic window",
-        Annotation("kpa.autoscaling.aibrix.ai/panic-window"),
-        Some(v04::PANIC_WINDOW), |p| Some(&p.panic_window), show_dur;
+    V04_MAX_SCALE_UP_RATE: AibrixV04Params.max_scale_up_rate: f64 = "the max scale-up rate",
+        Annotation("autoscaling.aibrix.ai/max-scale-up-rate"), Some(v04::MAX_SCALE_UP_RATE);
+    V04_MAX_SCALE_DOWN_RATE: AibrixV04Params.max_scale_down_rate: f64 = "the max scale-down rate",
+        Annotation("autoscaling.aibrix.ai/max-scale-down-rate"), Some(v04::MAX_SCALE_DOWN_RATE);
+    V04_UP_FLUCTUATION_TOLERANCE: AibrixV04Params.up_fluctuation_tolerance: f64 =
+        "the scale-up tolerance", Annotation("apa.autoscaling.aibrix.ai/up-fluctuation-tolerance"),
+        Some(v04::UP_FLUCTUATION_TOLERANCE);
+    V04_DOWN_FLUCTUATION_TOLERANCE: AibrixV04Params.down_fluctuation_tolerance: f64 =
+        "the scale-down tolerance", Annotation("apa.autoscaling.aibrix.ai/down-fluctuation-tolerance"),
+        Some(v04::DOWN_FLUCTUATION_TOLERANCE);
+    V04_PANIC_THRESHOLD: AibrixV04Params.panic_threshold: f64 = "the panic threshold",
+        Annotation("kpa.autoscaling.aibrix.ai/panic-threshold"), Some(v04::PANIC_THRESHOLD);
+    V04_SCALE_DOWN_DELAY: AibrixV04Params.scale_down_delay: Millis = "the scale-down delay",
+        Annotation("kpa.autoscaling.aibrix.ai/scale-down-delay"), Some(v04::SCALE_DOWN_DELAY);
+    V04_ACTIVATION_SCALE: AibrixV04Params.activation_scale: u32 = "the activation scale",
+        Annotation("kpa.autoscaling.aibrix.ai/activation-scale"), Some(v04::ACTIVATION_SCALE);
+    V04_APA_WINDOW: AibrixV04Params.apa_window: Millis = "the APA window",
+        Annotation("apa.autoscaling.aibrix.ai/window"), Some(v04::APA_WINDOW);
+    V04_STABLE_WINDOW: AibrixV04Params.stable_window: Millis = "the stable window",
+        Annotation("kpa.autoscaling.aibrix.ai/stable-window"), Some(v04::STABLE_WINDOW);
+    V04_PANIC_WINDOW: AibrixV04Params.panic_window: Millis = "the panic window",
+        Annotation("kpa.autoscaling.aibrix.ai/panic-window"), Some(v04::PANIC_WINDOW);
 }
 
 /// The AIBrix setting of `a` (params `p`) that plays the part of `c`, for `p`'s generation.
@@ -101,25 +81,57 @@ pub fn setting(a: &Autoscaler, p: &AibrixParams, c: Concept) -> Option<Setting> 
     }
 }
 
+/// The knobs both generations have, under their own keys and defaults.
+struct Shared<P: 'static> {
+    max_scale_up_rate: &'static Knob<P, f64>,
+    max_scale_down_rate: &'static Knob<P, f64>,
+    scale_up_tolerance: &'static Knob<P, f64>,
+    scale_down_tolerance: &'static Knob<P, f64>,
+    panic_threshold: &'static Knob<P, f64>,
+}
+
+const V07: Shared<AibrixV07Params> = Shared {
+    max_scale_up_rate: &MAX_SCALE_UP_RATE,
+    max_scale_down_rate: &MAX_SCALE_DOWN_RATE,
+    scale_up_tolerance: &SCALE_UP_TOLERANCE,
+    scale_down_tolerance: &SCALE_DOWN_TOLERANCE,
+    panic_threshold: &PANIC_THRESHOLD,
+};
+
+const V04: Shared<AibrixV04Params> = Shared {
+    max_scale_up_rate: &V04_MAX_SCALE_UP_RATE,
+    max_scale_down_rate: &V04_MAX_SCALE_DOWN_RATE,
+    scale_up_tolerance: &V04_UP_FLUCTUATION_TOLERANCE,
+    scale_down_tolerance: &V04_DOWN_FLUCTUATION_TOLERANCE,
+    panic_threshold: &V04_PANIC_THRESHOLD,
+};
+
+impl<P> Shared<P> {
+    /// The setting of a part both generations play; a tolerance with its band.
+    fn setting(&self, a: &Autoscaler, p: &P, c: Concept) -> Option<Setting> {
+        let value = |k: &Knob<P, f64>| (k.get)(p).map_or(0.0, |v| v.value);
+        let (up_tol, down_tol) = (
+            value(self.scale_up_tolerance),
+            value(self.scale_down_tolerance),
+        );
+        let target = a.metrics.first().map(|m| m.target.value.value);
+        let with_band = |k: &Knob<P, f64>, tol: f64| {
+            k.setting(p)
+                .map(|s| s.with_value(band(tol, up_tol, down_tol, target)))
+        };
+        match c {
+            Concept::MaxScaleUpRate => self.max_scale_up_rate.setting(p),
+            Concept::MaxScaleDownRate => self.max_scale_down_rate.setting(p),
+            Concept::ScaleUpTolerance => with_band(self.scale_up_tolerance, up_tol),
+            Concept::ScaleDownTolerance => with_band(self.scale_down_tolerance, down_tol),
+            Concept::PanicThreshold => self.panic_threshold.setting(p),
+            _ => None,
+        }
+    }
+}
+
 fn v07_setting(a: &Autoscaler, p: &AibrixV07Params, c: Concept) -> Option<Setting> {
-    let band = |tol: f64| {
-        band(
-            tol,
-            p.scale_up_tolerance.value,
-            p.scale_down_tolerance.value,
-            a.metrics.first().map(|m| m.target.value.value),
-        )
-    };
     match c {
-        Concept::MaxScaleUpRate => MAX_SCALE_UP_RATE.setting(p),
-        Concept::MaxScaleDownRate => MAX_SCALE_DOWN_RATE.setting(p),
-        Concept::ScaleUpTolerance => SCALE_UP_TOLERANCE
-            .setting(p)
-            .map(|s| s.with_value(band(p.scale_up_tolerance.value))),
-        Concept::ScaleDownTolerance => SCALE_DOWN_TOLERANCE
-            .setting(p)
-            .map(|s| s.with_value(band(p.scale_down_tolerance.value))),
-        Concept::PanicThreshold => PANIC_THRESHOLD.setting(p),
         Concept::ScaleUpWindow => SCALE_UP_COOLDOWN.setting(p),
         Concept::ScaleDownWindow => SCALE_DOWN_COOLDOWN.setting(p),
         Concept::StableWindow => FIXED_STABLE_WINDOW.setting(p),
@@ -132,29 +144,12 @@ fn v07_setting(a: &Autoscaler, p: &AibrixV07Params, c: Concept) -> Option<Settin
                 source: v07::ACTIVATION_SCALE.source,
             },
         }),
-        _ => None,
+        c => V07.setting(a, p, c),
     }
 }
 
 fn v04_setting(a: &Autoscaler, p: &AibrixV04Params, c: Concept) -> Option<Setting> {
-    let band = |tol: f64| {
-        band(
-            tol,
-            p.up_fluctuation_tolerance.value,
-            p.down_fluctuation_tolerance.value,
-            a.metrics.first().map(|m| m.target.value.value),
-        )
-    };
     match c {
-        Concept::MaxScaleUpRate => V04_MAX_SCALE_UP_RATE.setting(p),
-        Concept::MaxScaleDownRate => V04_MAX_SCALE_DOWN_RATE.setting(p),
-        Concept::ScaleUpTolerance => V04_UP_FLUCTUATION_TOLERANCE
-            .setting(p)
-            .map(|s| s.with_value(band(p.up_fluctuation_tolerance.value))),
-        Concept::ScaleDownTolerance => V04_DOWN_FLUCTUATION_TOLERANCE
-            .setting(p)
-            .map(|s| s.with_value(band(p.down_fluctuation_tolerance.value))),
-        Concept::PanicThreshold => V04_PANIC_THRESHOLD.setting(p),
         Concept::ScaleDownDelay => V04_SCALE_DOWN_DELAY.setting(p),
         Concept::ActivationScale => V04_ACTIVATION_SCALE.setting(p),
         Concept::StableWindow if matches!(a.algorithm, crate::model::Algorithm::AibrixApa(_)) => {
@@ -162,7 +157,7 @@ fn v04_setting(a: &Autoscaler, p: &AibrixV04Params, c: Concept) -> Option<Settin
         }
         Concept::StableWindow => V04_STABLE_WINDOW.setting(p),
         Concept::PanicWindow => V04_PANIC_WINDOW.setting(p),
-        _ => None,
+        c => V04.setting(a, p, c),
     }
 }
 

@@ -3,7 +3,7 @@
 //! ([`super::keda`]).
 
 use super::Place::{self, Field, Flag};
-use super::{knobs, show_count, show_dur, show_num, Concept, Setting};
+use super::{knobs, Concept, Knob, Setting, Show};
 use crate::display::{Dur, Num};
 use crate::model::{Autoscaler, HpaParams, Millis, PolicyType, ScalingRules, SelectPolicy};
 use crate::span::Origin;
@@ -12,54 +12,52 @@ use crate::upstream::kubernetes as k8s;
 /// Where an HPA's fields are written.
 pub const ROOT: &str = "spec.";
 
+pub const MIN_REPLICAS: Knob<Autoscaler, u32> =
+    super::min_replicas(Field("minReplicas"), Some(k8s::MIN_REPLICAS));
+pub const MAX_REPLICAS: Knob<Autoscaler, u32> = super::max_replicas(Field("maxReplicas"), None);
+pub const TARGET: Knob<Autoscaler, f64> = super::target(Field("metrics[].*.target"));
+
 knobs! {
-    MIN_REPLICAS: Autoscaler, u32 = "minReplicas", Field("minReplicas"),
-        Some(k8s::MIN_REPLICAS), |a| Some(&a.min_replicas), show_count;
-    MAX_REPLICAS: Autoscaler, u32 = "maxReplicas", Field("maxReplicas"),
-        None, |a| Some(&a.max_replicas), show_count;
-    TARGET: Autoscaler, f64 = "the target", Field("metrics[].*.target"),
-        None, |a| a.metrics.first().map(|m| &m.target.value), show_num;
-    TOLERANCE_UP_FLAG: HpaParams, f64 = "the scale-up tolerance",
-        Flag("--horizontal-pod-autoscaler-tolerance"),
-        Some(k8s::TOLERANCE), |p| Some(&p.tolerance_up), show_num;
-    TOLERANCE_DOWN_FLAG: HpaParams, f64 = "the scale-down tolerance",
-        Flag("--horizontal-pod-autoscaler-tolerance"),
-        Some(k8s::TOLERANCE), |p| Some(&p.tolerance_down), show_num;
-    SCALE_UP_TOLERANCE: HpaParams, f64 = "the scale-up tolerance",
-        Field("behavior.scaleUp.tolerance"),
-        Some(k8s::TOLERANCE), |p| Some(&p.tolerance_up), show_num;
-    SCALE_DOWN_TOLERANCE: HpaParams, f64 = "the scale-down tolerance",
-        Field("behavior.scaleDown.tolerance"),
-        Some(k8s::TOLERANCE), |p| Some(&p.tolerance_down), show_num;
-    DOWNSCALE_STABILIZATION_FLAG: HpaParams, Millis = "the downscale stabilization window",
+    TOLERANCE_UP_FLAG: HpaParams.tolerance_up: f64 = "the scale-up tolerance",
+        Flag("--horizontal-pod-autoscaler-tolerance"), Some(k8s::TOLERANCE);
+    TOLERANCE_DOWN_FLAG: HpaParams.tolerance_down: f64 = "the scale-down tolerance",
+        Flag("--horizontal-pod-autoscaler-tolerance"), Some(k8s::TOLERANCE);
+    SCALE_UP_TOLERANCE: HpaParams.tolerance_up: f64 = "the scale-up tolerance",
+        Field("behavior.scaleUp.tolerance"), Some(k8s::TOLERANCE);
+    SCALE_DOWN_TOLERANCE: HpaParams.tolerance_down: f64 = "the scale-down tolerance",
+        Field("behavior.scaleDown.tolerance"), Some(k8s::TOLERANCE);
+    DOWNSCALE_STABILIZATION_FLAG: HpaParams.downscale_stabilization: Millis =
+        "the downscale stabilization window",
         Flag("--horizontal-pod-autoscaler-downscale-stabilization"),
-        Some(k8s::DOWNSCALE_STABILIZATION), |p| Some(&p.downscale_stabilization), show_dur;
+        Some(k8s::DOWNSCALE_STABILIZATION);
     SCALE_UP_STABILIZATION: HpaParams, Millis = "the scale-up stabilization window",
         Field("behavior.scaleUp.stabilizationWindowSeconds"), Some(k8s::SCALE_UP_STABILIZATION),
-        |p| p.behavior.as_ref().map(|b| &b.scale_up.stabilization_window), show_dur;
+        |p| p.behavior.as_ref().map(|b| &b.scale_up.stabilization_window);
     /// Left nil by the API; the controller fills it from its flag (hence that default).
     SCALE_DOWN_STABILIZATION: HpaParams, Millis = "the scale-down stabilization window",
         Field("behavior.scaleDown.stabilizationWindowSeconds"), Some(k8s::DOWNSCALE_STABILIZATION),
-        |p| p.behavior.as_ref().map(|b| &b.scale_down.stabilization_window), show_dur;
+        |p| p.behavior.as_ref().map(|b| &b.scale_down.stabilization_window);
     SCALE_UP_SELECT_POLICY: HpaParams, SelectPolicy = "the select policy",
         Field("behavior.scaleUp.selectPolicy"), Some(k8s::SELECT_POLICY),
-        |p| p.behavior.as_ref().map(|b| &b.scale_up.select_policy), show_select;
+        |p| p.behavior.as_ref().map(|b| &b.scale_up.select_policy);
     SCALE_DOWN_SELECT_POLICY: HpaParams, SelectPolicy = "the select policy",
         Field("behavior.scaleDown.selectPolicy"), Some(k8s::SELECT_POLICY),
-        |p| p.behavior.as_ref().map(|b| &b.scale_down.select_policy), show_select;
+        |p| p.behavior.as_ref().map(|b| &b.scale_down.select_policy);
 }
 
 /// Where the scale-up policies are written (a list, not a `Param`: see [`policies`]).
 pub const SCALE_UP_POLICIES: Place = Field("behavior.scaleUp.policies");
 pub const SCALE_DOWN_POLICIES: Place = Field("behavior.scaleDown.policies");
 
-fn show_select(v: &SelectPolicy) -> String {
-    match v {
-        SelectPolicy::Max => "Max",
-        SelectPolicy::Min => "Min",
-        SelectPolicy::Disabled => "Disabled",
+impl Show for SelectPolicy {
+    fn show(&self) -> String {
+        match self {
+            SelectPolicy::Max => "Max",
+            SelectPolicy::Min => "Min",
+            SelectPolicy::Disabled => "Disabled",
+        }
+        .into()
     }
-    .into()
 }
 
 /// The HPA setting of `a` (params `p`, fields under `root`) that plays the part of `c`.

@@ -2,7 +2,7 @@
 //! `behavior` is written under `spec.advanced.horizontalPodAutoscalerConfig`.
 
 use super::Place::{Annotation, Path};
-use super::{knobs, show_count, show_dur, show_num, Concept, Known, Setting};
+use super::{knobs, Concept, Knob, Known, Setting, Show};
 use crate::codes::Code;
 use crate::model::{Autoscaler, FallbackBehavior, KedaParams, Millis};
 use crate::upstream::keda as up;
@@ -10,31 +10,32 @@ use crate::upstream::keda as up;
 /// Where the generated HPA's fields are written (see [`super::hpa`]).
 pub const HPA_ROOT: &str = "spec.advanced.horizontalPodAutoscalerConfig.";
 
+pub const MAX_REPLICA_COUNT: Knob<Autoscaler, u32> =
+    super::max_replicas(Path("spec.maxReplicaCount"), Some(up::MAX_REPLICA_COUNT));
+pub const TARGET: Knob<Autoscaler, f64> =
+    super::target(Path("spec.triggers[].metadata (threshold / value)"));
+
 knobs! {
-    MIN_REPLICA_COUNT: KedaParams, u32 = "minReplicaCount", Path("spec.minReplicaCount"),
-        Some(up::MIN_REPLICA_COUNT), |k| Some(&k.min_replica_count), show_count;
-    MAX_REPLICA_COUNT: Autoscaler, u32 = "maxReplicas", Path("spec.maxReplicaCount"),
-        Some(up::MAX_REPLICA_COUNT), |a| Some(&a.max_replicas), show_count;
-    TARGET: Autoscaler, f64 = "the target", Path("spec.triggers[].metadata (threshold / value)"),
-        None, |a| a.metrics.first().map(|m| &m.target.value), show_num;
+    MIN_REPLICA_COUNT: KedaParams.min_replica_count: u32 = "minReplicaCount",
+        Path("spec.minReplicaCount"), Some(up::MIN_REPLICA_COUNT);
     ACTIVATION_THRESHOLD: Autoscaler, f64 = "the activation threshold",
         Path("spec.triggers[].metadata.activationThreshold"), Some(up::ACTIVATION_THRESHOLD),
-        |a| a.metrics.first().and_then(|m| m.activation_threshold.as_ref()), show_num;
-    COOLDOWN_PERIOD: KedaParams, Millis = "the cooldown period", Path("spec.cooldownPeriod"),
-        Some(up::COOLDOWN_PERIOD), |k| Some(&k.cooldown_period), show_dur;
-    POLLING_INTERVAL: KedaParams, Millis = "the polling interval", Path("spec.pollingInterval"),
-        Some(up::POLLING_INTERVAL), |k| Some(&k.polling_interval), show_dur;
-    INITIAL_COOLDOWN_PERIOD: KedaParams, Millis = "the initial cooldown period",
-        Path("spec.initialCooldownPeriod"),
-        Some(up::INITIAL_COOLDOWN_PERIOD), |k| Some(&k.initial_cooldown_period), show_dur;
+        |a| a.metrics.first().and_then(|m| m.activation_threshold.as_ref());
+    COOLDOWN_PERIOD: KedaParams.cooldown_period: Millis = "the cooldown period",
+        Path("spec.cooldownPeriod"), Some(up::COOLDOWN_PERIOD);
+    POLLING_INTERVAL: KedaParams.polling_interval: Millis = "the polling interval",
+        Path("spec.pollingInterval"), Some(up::POLLING_INTERVAL);
+    INITIAL_COOLDOWN_PERIOD: KedaParams.initial_cooldown_period: Millis =
+        "the initial cooldown period", Path("spec.initialCooldownPeriod"),
+        Some(up::INITIAL_COOLDOWN_PERIOD);
     /// Replayed under `--metric-outage` ([`crate::algorithm::keda_fallback`]).
     FALLBACK_FAILURE_THRESHOLD: KedaParams, u32 =
         "the failed reads before the fallback applies (spec.fallback, required)",
         Path("spec.fallback.failureThreshold"), None,
-        |k| k.fallback.as_ref().map(|f| &f.failure_threshold), show_count;
+        |k| k.fallback.as_ref().map(|f| &f.failure_threshold);
     FALLBACK_REPLICAS: KedaParams, u32 = "the fallback replicas (spec.fallback, required)",
         Path("spec.fallback.replicas"), None,
-        |k| k.fallback.as_ref().map(|f| &f.replicas), show_count;
+        |k| k.fallback.as_ref().map(|f| &f.replicas);
     FALLBACK_BEHAVIOR: KedaParams, FallbackBehavior = "the fallback behavior",
         Path("spec.fallback.behavior"), Some(up::FALLBACK_BEHAVIOR),
         |k| k.fallback.as_ref().map(|f| &f.behavior), |b| b.as_str().to_string();
@@ -78,7 +79,7 @@ fn scaler_setting(a: &Autoscaler, target: bool) -> Option<Setting> {
     Some(Setting {
         what,
         setting: format!("spec.triggers[].metadata.{}", key?),
-        value: show_num(&param.value),
+        value: param.value.show(),
         origin: param.origin,
     })
 }

@@ -3,9 +3,8 @@
 //! `config-autoscaler` ConfigMap.
 
 use super::Place::{self, Annotation};
-use super::{knobs, show_bool, show_count, show_dur, show_num, show_percent, Concept, Setting};
+use super::{knobs, show_percent, Concept, Knob, Setting, Show};
 use crate::model::{Autoscaler, KnativeParams, Millis};
-use crate::span::Origin;
 use crate::upstream::knative as up;
 
 /// A key of the cluster's `config-autoscaler` ConfigMap.
@@ -16,41 +15,43 @@ const fn config(key: &'static str) -> Place {
     }
 }
 
+pub const MIN_SCALE: Knob<Autoscaler, u32> = super::min_replicas(
+    Annotation("autoscaling.knative.dev/min-scale"),
+    Some(up::MIN_SCALE),
+);
+pub const MAX_SCALE: Knob<Autoscaler, u32> = super::max_replicas(
+    Annotation("autoscaling.knative.dev/max-scale"),
+    Some(up::MAX_SCALE),
+);
+/// No default: `ResolveMetricTarget` takes it from containerConcurrency or the ConfigMap, times
+/// the utilization.
+pub const TARGET: Knob<Autoscaler, f64> =
+    super::target(Annotation("autoscaling.knative.dev/target"));
+
 knobs! {
-    MIN_SCALE: Autoscaler, u32 = "minReplicas", Annotation("autoscaling.knative.dev/min-scale"),
-        Some(up::MIN_SCALE), |a| Some(&a.min_replicas), show_count;
-    MAX_SCALE: Autoscaler, u32 = "maxReplicas", Annotation("autoscaling.knative.dev/max-scale"),
-        Some(up::MAX_SCALE), |a| Some(&a.max_replicas), show_count;
-    /// No default: `ResolveMetricTarget` takes it from containerConcurrency or the ConfigMap,
-    /// times the utilization.
-    TARGET: Autoscaler, f64 = "the target", Annotation("autoscaling.knative.dev/target"),
-        None, |a| a.metrics.first().map(|m| &m.target.value), show_num;
-    WINDOW: KnativeParams, Millis = "the stable window", Annotation("autoscaling.knative.dev/window"),
-        Some(up::STABLE_WINDOW), |p| Some(&p.stable_window), show_dur;
-    PANIC_WINDOW_PERCENTAGE: KnativeParams, f64 = "the panic window",
+    WINDOW: KnativeParams.stable_window: Millis = "the stable window",
+        Annotation("autoscaling.knative.dev/window"), Some(up::STABLE_WINDOW);
+    PANIC_WINDOW_PERCENTAGE: KnativeParams.panic_window_percentage: f64 = "the panic window",
         Annotation("autoscaling.knative.dev/panic-window-percentage"),
-        Some(up::PANIC_WINDOW_PERCENTAGE), |p| Some(&p.panic_window_percentage), show_percent;
-    PANIC_THRESHOLD_PERCENTAGE: KnativeParams, f64 = "the panic threshold",
-        Annotation("autoscaling.knative.dev/panic-threshold-percentage"),
-        Some(up::PANIC_THRESHOLD_PERCENTAGE), |p| Some(&p.panic_threshold_percentage), show_percent;
-    MAX_SCALE_UP_RATE: KnativeParams, f64 = "the max scale-up rate", config("max-scale-up-rate"),
-        Some(up::MAX_SCALE_UP_RATE), |p| Some(&p.max_scale_up_rate), show_num;
-    MAX_SCALE_DOWN_RATE: KnativeParams, f64 = "the max scale-down rate", config("max-scale-down-rate"),
-        Some(up::MAX_SCALE_DOWN_RATE), |p| Some(&p.max_scale_down_rate), show_num;
-    SCALE_DOWN_DELAY: KnativeParams, Millis = "the scale-down delay",
-        Annotation("autoscaling.knative.dev/scale-down-delay"),
-        Some(up::SCALE_DOWN_DELAY), |p| Some(&p.scale_down_delay), show_dur;
-    ACTIVATION_SCALE: KnativeParams, u32 = "the activation scale",
-        Annotation("autoscaling.knative.dev/activation-scale"),
-        Some(up::ACTIVATION_SCALE), |p| Some(&p.activation_scale), show_count;
-    INITIAL_SCALE: KnativeParams, u32 = "the initial scale",
-        Annotation("autoscaling.knative.dev/initial-scale"),
-        Some(up::INITIAL_SCALE), |p| Some(&p.initial_scale), show_count;
-    SCALE_TO_ZERO_GRACE_PERIOD: KnativeParams, Millis = "the scale-to-zero grace period",
-        config("scale-to-zero-grace-period"),
-        Some(up::SCALE_TO_ZERO_GRACE_PERIOD), |p| Some(&p.scale_to_zero_grace_period), show_dur;
-    ENABLE_SCALE_TO_ZERO: KnativeParams, bool = "scale to zero", config("enable-scale-to-zero"),
-        Some(up::ENABLE_SCALE_TO_ZERO), |p| Some(&p.enable_scale_to_zero), show_bool;
+        Some(up::PANIC_WINDOW_PERCENTAGE), show_percent;
+    PANIC_THRESHOLD_PERCENTAGE: KnativeParams.panic_threshold_percentage: f64 =
+        "the panic threshold", Annotation("autoscaling.knative.dev/panic-threshold-percentage"),
+        Some(up::PANIC_THRESHOLD_PERCENTAGE), show_percent;
+    MAX_SCALE_UP_RATE: KnativeParams.max_scale_up_rate: f64 = "the max scale-up rate",
+        config("max-scale-up-rate"), Some(up::MAX_SCALE_UP_RATE);
+    MAX_SCALE_DOWN_RATE: KnativeParams.max_scale_down_rate: f64 = "the max scale-down rate",
+        config("max-scale-down-rate"), Some(up::MAX_SCALE_DOWN_RATE);
+    SCALE_DOWN_DELAY: KnativeParams.scale_down_delay: Millis = "the scale-down delay",
+        Annotation("autoscaling.knative.dev/scale-down-delay"), Some(up::SCALE_DOWN_DELAY);
+    ACTIVATION_SCALE: KnativeParams.activation_scale: u32 = "the activation scale",
+        Annotation("autoscaling.knative.dev/activation-scale"), Some(up::ACTIVATION_SCALE);
+    INITIAL_SCALE: KnativeParams.initial_scale: u32 = "the initial scale",
+        Annotation("autoscaling.knative.dev/initial-scale"), Some(up::INITIAL_SCALE);
+    SCALE_TO_ZERO_GRACE_PERIOD: KnativeParams.scale_to_zero_grace_period: Millis =
+        "the scale-to-zero grace period", config("scale-to-zero-grace-period"),
+        Some(up::SCALE_TO_ZERO_GRACE_PERIOD);
+    ENABLE_SCALE_TO_ZERO: KnativeParams.enable_scale_to_zero: bool = "scale to zero",
+        config("enable-scale-to-zero"), Some(up::ENABLE_SCALE_TO_ZERO);
 }
 
 /// The target as Knative uses it: the written (or default) total times the target utilization
@@ -60,14 +61,11 @@ fn target(a: &Autoscaler, p: &KnativeParams) -> Option<Setting> {
     let mut s = TARGET.setting(a)?;
     let u = p.target_utilization;
     if u.value != 1.0 {
-        let from = match u.origin {
-            Origin::Yaml { line, column, .. } => format!("line {line}:{column}"),
-            Origin::Default { source } => format!("upstream default: {source}"),
-        };
+        let from = u.origin.describe(None, "upstream default: ");
         s.value = format!(
             "{} (= {} × {} utilization, {from})",
             s.value,
-            show_num(&p.target.value),
+            p.target.value.show(),
             show_percent(&(u.value * 100.0))
         );
     }

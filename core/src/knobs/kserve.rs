@@ -4,25 +4,14 @@
 //! KServe autoscaler are its family's ([`super::setting`] falls back to them); the fields are
 //! written under `spec.<component>.` ([`crate::model::KserveComponent::key`]).
 
-use super::{show_count, Concept, Knob, Place, Setting};
+use super::{Concept, Knob, Place, Setting};
 use crate::model::{Autoscaler, Via};
 use crate::upstream::kserve as up;
 
-pub const MIN_REPLICAS: Knob<Autoscaler, u32> = Knob {
-    what: "minReplicas",
-    place: Place::Field("minReplicas"),
-    default: Some(up::MIN_REPLICAS),
-    get: |a| Some(&a.min_replicas),
-    show: show_count,
-};
-
-pub const MAX_REPLICAS: Knob<Autoscaler, u32> = Knob {
-    what: "maxReplicas",
-    place: Place::Field("maxReplicas"),
-    default: Some(up::MAX_REPLICAS_UNSET),
-    get: |a| Some(&a.max_replicas),
-    show: show_count,
-};
+pub const MIN_REPLICAS: Knob<Autoscaler, u32> =
+    super::min_replicas(Place::Field("minReplicas"), Some(up::MIN_REPLICAS));
+pub const MAX_REPLICAS: Knob<Autoscaler, u32> =
+    super::max_replicas(Place::Field("maxReplicas"), Some(up::MAX_REPLICAS_UNSET));
 
 /// The `InferenceService` (or `LLMInferenceService` `scaling`) field of `a` that plays the part of `c`, when `a` is one KServe
 /// creates and the field is KServe's; `None` otherwise (the family's knob applies).

@@ -138,24 +138,39 @@ impl fmt::Display for Place {
     }
 }
 
-/// Declares a family's knobs, one row each:
+/// Declares a family's knobs, one row each, in one of two forms:
 ///
-/// `NAME: Params, Value = "what", place, default, get, show;`
+/// - `NAME: Params.field: Value = "what", place, default;` for a knob whose effective value is
+///   the field `field` of `Params` (a `Param<Value>`);
+/// - `NAME: Params, Value = "what", place, default, get;` where `get` is a closure from the
+///   params to their `Option<&Param>` (a field that is not always there).
 ///
-/// which is `pub const NAME: Knob<Params, Value>` with those fields (see [`Knob`]): `default`
-/// is an `Option<Fact>`, `get` a closure from the params to their `Option<&Param>`, `show` a
-/// renderer (`show_dur`, `show_num`, ...). Doc comments go before a row.
+/// Either is `pub const NAME: Knob<Params, Value>` (see [`Knob`]); `default` is an
+/// `Option<Fact>`. The value reads as its type's [`Show`] unless a renderer follows
+/// (`, show_percent`). Doc comments go before a row.
 macro_rules! knobs {
-    ($($(#[$doc:meta])* $name:ident: $p:ty, $t:ty =
-        $what:literal, $place:expr, $default:expr, $get:expr, $show:expr;)*) => {
-        $($(#[$doc])*
+    () => {};
+    ($(#[$doc:meta])* $name:ident: $p:ident.$field:ident: $t:ty = $what:literal, $place:expr,
+        $default:expr $(, $show:expr)?; $($rest:tt)*) => {
+        $crate::knobs::knobs!($(#[$doc])* $name: $p, $t = $what, $place, $default,
+            |p| Some(&p.$field) $(, $show)?; $($rest)*);
+    };
+    ($(#[$doc:meta])* $name:ident: $p:ty, $t:ty = $what:literal, $place:expr, $default:expr,
+        $get:expr; $($rest:tt)*) => {
+        $crate::knobs::knobs!($(#[$doc])* $name: $p, $t = $what, $place, $default, $get,
+            <$t as $crate::knobs::Show>::show; $($rest)*);
+    };
+    ($(#[$doc:meta])* $name:ident: $p:ty, $t:ty = $what:literal, $place:expr, $default:expr,
+        $get:expr, $show:expr; $($rest:tt)*) => {
+        $(#[$doc])*
         pub const $name: $crate::knobs::Knob<$p, $t> = $crate::knobs::Knob {
             what: $what,
             place: $place,
             default: $default,
             get: $get,
             show: $show,
-        };)*
+        };
+        $crate::knobs::knobs!($($rest)*);
     };
 }
 pub(crate) use knobs;
@@ -195,6 +210,41 @@ impl<P, T> Knob<P, T> {
     /// Where the value is written, when it is.
     pub fn span(&self, p: &P) -> Option<Span> {
         (self.get)(p).and_then(Param::span)
+    }
+}
+
+/// A replica count of the object.
+type Count = Knob<Autoscaler, u32>;
+
+/// The object's `minReplicas`, written at `place` (every family has one).
+pub(crate) const fn min_replicas(place: Place, default: Option<Fact<u32>>) -> Count {
+    Knob {
+        what: "minReplicas",
+        place,
+        default,
+        get: |a| Some(&a.min_replicas),
+        show: u32::show,
+    }
+}
+
+/// The object's `maxReplicas`, written at `place`.
+pub(crate) const fn max_replicas(place: Place, default: Option<Fact<u32>>) -> Count {
+    let min = min_replicas(place, default);
+    Knob {
+        what: "maxReplicas",
+        get: |a| Some(&a.max_replicas),
+        ..min
+    }
+}
+
+/// The first metric's target, written at `place`; no family has one default for it.
+pub(crate) const fn target(place: Place) -> Knob<Autoscaler, f64> {
+    Knob {
+        what: "the target",
+        place,
+        default: None,
+        get: |a| a.metrics.first().map(|m| &m.target.value),
+        show: f64::show,
     }
 }
 
@@ -366,25 +416,39 @@ pub fn setting(a: &Autoscaler, c: Concept) -> Option<Setting> {
     }
 }
 
-/// Value renderings for [`Knob::show`].
-pub(crate) fn show_dur(v: &Millis) -> String {
-    Dur(*v).to_string()
+/// How a knob's value reads, by its type ([`Knob::show`]; a row may name another renderer).
+pub(crate) trait Show {
+    fn show(&self) -> String;
 }
 
-pub(crate) fn show_num(v: &f64) -> String {
-    Num(*v).to_string()
+/// A duration (`4m`, `1h0m5s`).
+impl Show for Millis {
+    fn show(&self) -> String {
+        Dur(*self).to_string()
+    }
 }
 
+impl Show for f64 {
+    fn show(&self) -> String {
+        Num(*self).to_string()
+    }
+}
+
+impl Show for u32 {
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Show for bool {
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A percentage (`200%`), for Knative's `*-percentage` settings.
 pub(crate) fn show_percent(v: &f64) -> String {
     format!("{}%", Num(*v))
-}
-
-pub(crate) fn show_count(v: &u32) -> String {
-    v.to_string()
-}
-
-pub(crate) fn show_bool(v: &bool) -> String {
-    v.to_string()
 }
 
 /// Where the user writes `c` to change it in `a`, and the span it is written at (if it is):

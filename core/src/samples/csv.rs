@@ -535,22 +535,15 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
     } else {
         None
     };
-    let counter = metric.as_deref().is_some_and(|m| m.ends_with("_total"));
+    let format = if long.is_some() {
+        Format::GrafanaLong
+    } else {
+        Format::GrafanaWide
+    };
+    let series = series.into_values().collect();
     Ok(finish(
         text,
-        Collected {
-            format: if long.is_some() {
-                Format::GrafanaLong
-            } else {
-                Format::GrafanaWide
-            },
-            metric,
-            time_base: TimeBase::Epoch,
-            series: series.into_values().collect(),
-            replicas: Vec::new(),
-            counter,
-            notes,
-        },
+        Collected::series(format, metric, TimeBase::Epoch, series, notes),
     ))
 }
 

@@ -101,6 +101,15 @@ fn quoted(l: &str, i: usize) -> Result<(String, usize), LineErr> {
     }
 }
 
+/// The end of the word at `i`: the next blank or tab, or the end of the line.
+fn word_end(b: &[u8], i: usize) -> usize {
+    b.get(i..)
+        .unwrap_or(&[])
+        .iter()
+        .position(|&c| c == b' ' || c == b'\t')
+        .map_or(b.len(), |p| i + p)
+}
+
 fn skip_blank(b: &[u8], mut i: usize) -> usize {
     while matches!(b.get(i), Some(b' ' | b'\t')) {
         i += 1;
@@ -231,12 +240,7 @@ fn sample(l: &str, openmetrics: bool) -> Result<Sample, LineErr> {
     if v == i {
         return Err((i, "expected a blank and a value after the metric".into()));
     }
-    let vend = b
-        .get(v..)
-        .unwrap_or(&[])
-        .iter()
-        .position(|&c| c == b' ' || c == b'\t')
-        .map_or(b.len(), |p| v + p);
+    let vend = word_end(b, v);
     let vtext = l.get(v..vend).unwrap_or("");
     if vtext.is_empty() {
         return Err((v, "expected a value".into()));
@@ -245,12 +249,7 @@ fn sample(l: &str, openmetrics: bool) -> Result<Sample, LineErr> {
     let t = skip_blank(b, vend);
     let mut ts = None;
     if t < b.len() && b.get(t) != Some(&b'#') {
-        let tend = b
-            .get(t..)
-            .unwrap_or(&[])
-            .iter()
-            .position(|&c| c == b' ' || c == b'\t')
-            .map_or(b.len(), |p| t + p);
+        let tend = word_end(b, t);
         let ttext = l.get(t..tend).unwrap_or("");
         let parsed = if openmetrics {
             ttext
@@ -472,24 +471,20 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
             ));
         }
     }
-    let base_name = chosen.strip_suffix("_total");
-    let counter = types.get(&chosen).map(String::as_str) == Some("counter")
-        || base_name.is_some_and(|b| types.get(b).map(String::as_str) == Some("counter"))
-        || base_name.is_some();
+    // A `*_total` name is a counter whatever its `# TYPE` says ([`Collected::series`]).
+    let typed_counter = types.get(&chosen).map(String::as_str) == Some("counter");
+    let time_base = if untimed {
+        TimeBase::Relative
+    } else {
+        TimeBase::Epoch
+    };
+    let series = fam.series.into_values().collect();
+    let c = Collected::series(Format::Exposition, Some(chosen), time_base, series, notes);
     Ok(finish(
         text,
         Collected {
-            format: Format::Exposition,
-            metric: Some(chosen),
-            time_base: if untimed {
-                TimeBase::Relative
-            } else {
-                TimeBase::Epoch
-            },
-            series: fam.series.into_values().collect(),
-            replicas: Vec::new(),
-            counter,
-            notes,
+            counter: c.counter || typed_counter,
+            ..c
         },
     ))
 }

@@ -77,6 +77,13 @@ impl<'a> P<'a> {
     }
 
     /// A string at the current position (after blanks).
+    /// A string after blanks, owned, with its offset (for the messages that quote it).
+    fn string_at(&mut self) -> R<(String, usize)> {
+        self.ws();
+        let at = self.i;
+        Ok((self.string()?.into_owned(), at))
+    }
+
     fn string(&mut self) -> R<Cow<'a, str>> {
         if self.peek() != Some(b'"') {
             return Err(self.err(self.i, format!("expected a string, found {}", self.found())));
@@ -245,19 +252,32 @@ impl<'a> P<'a> {
             let k = self.string()?;
             self.expect(b':', "`:`")?;
             f(self, k, at)?;
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => {
-                    return Err(self.err(
-                        self.i,
-                        format!("expected `,` or `}}`, found {}", self.found()),
-                    ))
-                }
+            if self.comma_or(b'}')? {
+                return Ok(());
             }
+        }
+    }
+
+    /// After a member or an element: a `,` (false: another follows) or `close` (true: the
+    /// object or array ends).
+    fn comma_or(&mut self, close: u8) -> R<bool> {
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(true)
+            }
+            _ => Err(self.err(
+                self.i,
+                format!(
+                    "expected `,` or `{}`, found {}",
+                    char::from(close),
+                    self.found()
+                ),
+            )),
         }
     }
 
@@ -270,18 +290,8 @@ impl<'a> P<'a> {
         }
         loop {
             f(self)?;
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b']') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => {
-                    return Err(self.err(
-                        self.i,
-                        format!("expected `,` or `]`, found {}", self.found()),
-                    ))
-                }
+            if self.comma_or(b']')? {
+                return Ok(());
             }
         }
     }
@@ -479,10 +489,7 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
     let mut f = Found::default();
     p.object(|p, k, _| match k.as_ref() {
         "status" => {
-            p.ws();
-            let at = p.i;
-            let s = p.string()?;
-            f.status = Some((s.into_owned(), at));
+            f.status = Some(p.string_at()?);
             Ok(())
         }
         "errorType" => {
@@ -499,10 +506,7 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
             f.data = true;
             p.object(|p, k, _| match k.as_ref() {
                 "resultType" => {
-                    p.ws();
-                    let at = p.i;
-                    let s = p.string()?;
-                    f.result_type = Some((s.into_owned(), at));
+                    f.result_type = Some(p.string_at()?);
                     Ok(())
                 }
                 "result" => read_result(p, &mut f),
@@ -646,18 +650,16 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
             ),
         ));
     }
-    let counter = metric.as_deref().is_some_and(|m| m.ends_with("_total"));
+    let series = merged.into_values().collect();
     Ok(finish(
         text,
-        Collected {
-            format: Format::PrometheusJson,
+        Collected::series(
+            Format::PrometheusJson,
             metric,
-            time_base: TimeBase::Epoch,
-            series: merged.into_values().collect(),
-            replicas: Vec::new(),
-            counter,
+            TimeBase::Epoch,
+            series,
             notes,
-        },
+        ),
     ))
 }
 

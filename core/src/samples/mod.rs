@@ -435,6 +435,28 @@ pub(crate) struct Collected {
     pub notes: Vec<Diagnostic>,
 }
 
+impl Collected {
+    /// Metric series with no replicas column; a metric named `*_total` is a counter.
+    pub(crate) fn series(
+        format: Format,
+        metric: Option<String>,
+        time_base: TimeBase,
+        series: Vec<RawSeries>,
+        notes: Vec<Diagnostic>,
+    ) -> Collected {
+        let counter = metric.as_deref().is_some_and(|m| m.ends_with("_total"));
+        Collected {
+            format,
+            metric,
+            time_base,
+            series,
+            replicas: Vec::new(),
+            counter,
+            notes,
+        }
+    }
+}
+
 /// The clean-up shared by every format: drop non-finite values, sort, resolve duplicates, and
 /// report gaps, counter resets, pod churn and pod labels.
 pub(crate) fn finish(text: &str, c: Collected) -> Samples {

@@ -116,20 +116,9 @@ fn seed_either_fix_scales_with_load_and_returns_to_min() {
 /// 60 (per-pod target 10), and whether the rule fires.
 #[test]
 fn never_scales_down_on_scale_to_zero_counts_one_replica_under_load() {
-    const KNATIVE: &str = "apiVersion: serving.knative.dev/v1
-kind: Service
-metadata:
-  name: chat
-spec:
-  template:
-    metadata:
-      annotations:
-        autoscaling.knative.dev/target: \"10\"
-        autoscaling.knative.dev/target-utilization-percentage: \"100\"
-    spec:
-      containers:
-        - image: chat
-";
+    let knative = crate::common::knative_chat(
+        "        autoscaling.knative.dev/target-utilization-percentage: \"100\"\n",
+    );
     // A scale-down stabilization of an hour holds the peak whatever the tail.
     const KEDA_HELD: &str = "apiVersion: keda.sh/v1alpha1
 kind: ScaledObject
@@ -153,8 +142,8 @@ spec:
         threshold: \"10\"
 ";
     let cases: [(&str, &str, f64, Option<&str>); 4] = [
-        ("knative, low load after the peak", KNATIVE, 2.0, None),
-        ("knative, no load after the peak", KNATIVE, 0.0, None),
+        ("knative, low load after the peak", &knative, 2.0, None),
+        ("knative, no load after the peak", &knative, 0.0, None),
         (
             "keda held by an hour's window, low load",
             KEDA_HELD,

@@ -155,3 +155,38 @@ pub fn view(t: u64, replicas: u32, ready: u32, metrics: &[MetricReading]) -> Clu
         metrics,
     }
 }
+
+/// A Knative Service `chat` with a per-pod target of 10 and `annotations` (whole lines, at the
+/// annotations' indent) after it.
+pub fn knative_chat(annotations: &str) -> String {
+    format!(
+        "apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: chat
+spec:
+  template:
+    metadata:
+      annotations:
+        autoscaling.knative.dev/target: \"10\"
+{annotations}    spec:
+      containers:
+        - image: chat
+"
+    )
+}
+
+/// The fixture `rel` (under `tests/testdata/`) and the same text after the first fix whose
+/// description contains `words`.
+pub fn fixed_by(rel: &str, words: &str) -> (String, String) {
+    let text = crate::fixtures::read_testdata(rel);
+    let parsed = scalelens_core::config::parse(&text);
+    let fix = parsed
+        .diagnostics
+        .iter()
+        .flat_map(|d| &d.fixes)
+        .find(|f| f.description.contains(words))
+        .unwrap_or_else(|| panic!("{rel}: no fix `{words}`"));
+    let fixed = scalelens_core::pipeline::apply_edits(&text, &fix.edits).expect("edits apply");
+    (text, fixed)
+}

@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::fixtures::read_testdata;
 use scalelens_core::config::{self, Parsed};
 use scalelens_core::model::AibrixVersion;
 use scalelens_core::Severity;
@@ -325,16 +324,8 @@ fn fixtures_match_snapshots() {
 /// and the fixed YAML parses without errors into the same metric and target.
 #[test]
 fn v01_target_moves_into_metrics_sources() {
-    use scalelens_core::pipeline::apply_edits;
-    let text = read_testdata("config/aibrix/v01-top-level-target.yaml");
-    let parsed = config::parse(&text);
-    let fix = parsed
-        .diagnostics
-        .iter()
-        .flat_map(|d| &d.fixes)
-        .find(|f| f.description.contains("metricsSources"))
-        .expect("a migration fix");
-    let fixed = apply_edits(&text, &fix.edits).expect("edits apply");
+    let (_, fixed) =
+        crate::common::fixed_by("config/aibrix/v01-top-level-target.yaml", "metricsSources");
     let again = config::parse(&fixed);
     assert!(!again.has_errors(), "{fixed}\n{:#?}", again.diagnostics);
     let a = again.autoscalers.first().expect("the PodAutoscaler");

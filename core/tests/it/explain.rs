@@ -212,23 +212,6 @@ fn desired_raw_is_the_metric_count_before_rate_limits() {
 #[test]
 fn knative_target_names_its_utilization() {
     use scalelens_core::knobs::{self, Concept};
-    let yaml = |utilization: &str| {
-        format!(
-            "apiVersion: serving.knative.dev/v1
-kind: Service
-metadata:
-  name: chat
-spec:
-  template:
-    metadata:
-      annotations:
-        autoscaling.knative.dev/target: \"10\"
-{utilization}    spec:
-      containers:
-        - image: chat
-"
-        )
-    };
     let cases = [
         (
             "",
@@ -244,7 +227,7 @@ spec:
         ),
     ];
     for (utilization, want) in cases {
-        let a = one_autoscaler(&yaml(utilization));
+        let a = one_autoscaler(&crate::common::knative_chat(utilization));
         let s = knobs::setting(&a, Concept::Target).expect("the target's setting");
         assert_eq!(s.value, want, "{utilization:?}");
         assert_eq!(s.setting, "autoscaling.knative.dev/target");

@@ -108,6 +108,43 @@ pub fn one_autoscaler_with(yaml: &str, options: &config::ParseOptions) -> Autosc
         None => panic!("no autoscaler in input: {:#?}", parsed.diagnostics),
     }
 }
+
+/// Noise for the generated data: a fixed LCG (the same data on every run), each value in
+/// `[-0.5, 0.5)`.
+pub struct Noise(u64);
+
+impl Noise {
+    pub fn new(seed: u64) -> Noise {
+        Noise(seed)
+    }
+
+    pub fn sample(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as f64 / (1u64 << 31) as f64) - 0.5
+    }
+}
+
+/// A deterministic week of demand at 1 s resolution (604 800 rows) as CSV text: a daily cycle
+/// between 0 and `peak`, with bursts and quiet nights, and noise (the simulate benchmark's).
+pub fn week_demand_csv(peak: f64) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(604_800 * 14);
+    out.push_str("time,value\n");
+    let mut noise = Noise::new(0x5ca1_e1e5);
+    for t in 0..604_800u64 {
+        let noise = noise.sample();
+        let day = (t % 86_400) as f64 / 86_400.0;
+        let base = (0.5 - 0.5 * (2.0 * std::f64::consts::PI * day).cos()).powi(2);
+        let burst = if (t / 600) % 17 == 3 { 0.6 } else { 0.0 };
+        let v = ((base + burst) * peak * (1.0 + 0.2 * noise)).max(0.0);
+        let _ = writeln!(out, "{t},{v:.2}");
+    }
+    out
+}
+
 /// Start of [`prometheus_range_json`]'s data: 2025-11-28T08:00:00Z (Unix seconds).
 pub const RANGE_T0: i64 = 1_764_316_800;
 
@@ -122,7 +159,7 @@ pub fn prometheus_range_json(days: i64, pods: usize) -> String {
     let steps = days * 86_400 / 15;
     let mut o = String::with_capacity((steps as usize) * pods * 30 + 4096);
     o.push_str(r#"{"status":"success","data":{"resultType":"matrix","result":["#);
-    let mut seed: u64 = 0x5ca1_e1e5;
+    let mut noise = Noise::new(0x5ca1_e1e5);
     let mut first_series = true;
     // Pod 7 is replaced: two series (the old pod until its restart, the new one after).
     let mut series: Vec<(String, i64, i64)> = (0..pods)
@@ -149,10 +186,7 @@ pub fn prometheus_range_json(days: i64, pods: usize) -> String {
             if idx == 3 && (k % (86_400 / 15)) >= 2_000 && (k % (86_400 / 15)) < 2_040 {
                 continue;
             }
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let noise = ((seed >> 33) as f64 / (1u64 << 31) as f64) - 0.5;
+            let noise = noise.sample();
             let day = ((k * 15) % 86_400) as f64 / 86_400.0;
             let base = 0.5 - 0.4 * (2.0 * std::f64::consts::PI * day).cos();
             let v = (base * (1.0 + 0.3 * noise)).clamp(0.0, 1.0);

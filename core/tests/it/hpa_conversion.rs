@@ -212,15 +212,9 @@ fn v2beta1_fix_gives_valid_v2_with_the_same_replay() {
 /// The fixed v2beta1 document as a user reviews it.
 #[test]
 fn v2beta1_fix_text() {
-    let text = read_testdata("config/hpa/v2beta1-pods-external.yaml");
-    let parsed = config::parse(&text);
-    let fix = parsed
-        .diagnostics
-        .iter()
-        .flat_map(|d| &d.fixes)
-        .find(|f| f.description.contains("metric fields"))
-        .expect("the v2 fix");
-    insta::assert_snapshot!(apply_edits(&text, &fix.edits).unwrap());
+    let (_, fixed) =
+        crate::common::fixed_by("config/hpa/v2beta1-pods-external.yaml", "metric fields");
+    insta::assert_snapshot!(fixed);
 }
 
 /// `behavior.*.tolerance` with `HPAConfigurableTolerance` off (v1.34's default): the API

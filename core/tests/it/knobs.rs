@@ -31,10 +31,7 @@ fn load(name: &str, version: AibrixVersion) -> Autoscaler {
 }
 
 fn line(s: &Setting) -> String {
-    let origin = match s.origin {
-        Origin::Yaml { line, column, .. } => format!("line {line}:{column}"),
-        Origin::Default { source } => format!("default: {source}"),
-    };
+    let origin = s.origin.describe(None, "default: ");
     format!("{} = {} at `{}` ({origin})", s.what, s.value, s.setting)
 }
 

@@ -1,7 +1,7 @@
-//! The data of the import benchmark (`tests/benches/samples_import.rs`) imports right: speed goals
-//! live in the benchmark, this checks the bytes it measures mean what it says.
+//! The data of the benchmarks (`core/benches/samples_import.rs`, `simulate.rs`) means what they
+//! say: speed goals live in the benchmarks, these check the bytes they measure.
 
-use crate::fixtures::{prometheus_range_json, RANGE_T0};
+use crate::fixtures::{prometheus_range_json, week_demand_csv, RANGE_T0};
 use scalelens_core::samples::{parse_prometheus_json, to_demand, Hints, Interpretation};
 
 #[test]
@@ -32,4 +32,15 @@ fn benchmark_range_json_imports_right() {
         notes.iter().any(|n| n.code == "samples-demand-pod-absent"),
         "{notes:#?}"
     );
+}
+
+/// The simulate benchmark's week (`core/benches/simulate.rs`): one row a second, none negative,
+/// the daily cycle reaching the peak.
+#[test]
+fn benchmark_week_demand_parses() {
+    let demand = scalelens_core::demand::parse_csv(&week_demand_csv(400.0)).expect("parses");
+    assert_eq!(demand.points.len(), 604_800);
+    assert!(demand.points.iter().all(|p| p.1 >= 0.0));
+    let peak = demand.points.iter().map(|p| p.1).fold(0.0, f64::max);
+    assert!(peak > 400.0, "peak {peak}");
 }

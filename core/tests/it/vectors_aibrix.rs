@@ -103,6 +103,13 @@ struct VectorFile<C> {
     cases: Vec<C>,
 }
 
+/// Vector file `name`, whose source names `test` (the upstream test or function it copies).
+fn vector_file<C: serde::de::DeserializeOwned>(name: &str, test: &str) -> VectorFile<C> {
+    let file: VectorFile<C> = crate::common::load_vectors(name);
+    assert!(file.source.contains(test), "{name}: {}", file.source);
+    file
+}
+
 #[derive(Deserialize)]
 struct KpaCase {
     name: String,
@@ -123,9 +130,7 @@ struct KpaCase {
 
 #[test]
 fn kpa_compute_target_replicas_vectors() {
-    let file: VectorFile<KpaCase> =
-        serde_json::from_str(include_str!("../testdata/vectors/aibrix-kpa.json")).unwrap();
-    assert!(file.source.contains("kpa_test.go"));
+    let file: VectorFile<KpaCase> = vector_file("aibrix-kpa.json", "kpa_test.go");
     assert_eq!(file.cases.len(), 7);
     for c in &file.cases {
         let out = kpa::compute_target_replicas(
@@ -167,9 +172,7 @@ struct ApaCase {
 
 #[test]
 fn apa_compute_target_replicas_vectors() {
-    let file: VectorFile<ApaCase> =
-        serde_json::from_str(include_str!("../testdata/vectors/aibrix-apa.json")).unwrap();
-    assert!(file.source.contains("apa_test.go"));
+    let file: VectorFile<ApaCase> = vector_file("aibrix-apa.json", "apa_test.go");
     assert_eq!(file.cases.len(), 11);
     for c in &file.cases {
         let out = apa::compute_target_replicas(
@@ -202,11 +205,8 @@ struct ConstraintCase {
 
 #[test]
 fn apply_constraints_vectors() {
-    let file: VectorFile<ConstraintCase> = serde_json::from_str(include_str!(
-        "../testdata/vectors/aibrix-apply-constraints.json"
-    ))
-    .unwrap();
-    assert!(file.source.contains("TestApplyConstraints"));
+    let file: VectorFile<ConstraintCase> =
+        vector_file("aibrix-apply-constraints.json", "TestApplyConstraints");
     assert_eq!(file.cases.len(), 5);
     for c in &file.cases {
         assert_eq!(
@@ -236,8 +236,7 @@ struct StabilizeCase {
 #[test]
 fn stabilize_recommendation_vectors() {
     let file: VectorFile<StabilizeCase> =
-        serde_json::from_str(include_str!("../testdata/vectors/aibrix-stabilize.json")).unwrap();
-    assert!(file.source.contains("stabilizeRecommendation"));
+        vector_file("aibrix-stabilize.json", "stabilizeRecommendation");
     assert!(file.cases.len() >= 7);
     for c in &file.cases {
         let mut h = RecommendationHistory::new();
@@ -342,8 +341,7 @@ fn build_pipeline_case(c: &PipelineCase) -> Autoscaler {
 
 #[test]
 fn pipeline_vectors() {
-    let file: VectorFile<PipelineCase> =
-        serde_json::from_str(include_str!("../testdata/vectors/aibrix-pipeline.json")).unwrap();
+    let file: VectorFile<PipelineCase> = crate::common::load_vectors("aibrix-pipeline.json");
     assert!(file.cases.len() >= 12);
     for c in &file.cases {
         assert!(!c.source.is_empty(), "{}: cite the source", c.name);

@@ -225,6 +225,14 @@ fn behavior_rate_table() {
     }
 }
 
+/// `"up"` or `"down"` of a vector.
+fn direction(s: &str) -> normalize::Direction {
+    match s {
+        "up" => normalize::Direction::Up,
+        _ => normalize::Direction::Down,
+    }
+}
+
 #[test]
 fn policy_limit_table() {
     let doc = load("hpa-normalize.json");
@@ -232,10 +240,8 @@ fn policy_limit_table() {
         let id = c["id"].as_str().unwrap();
         let r = rules(&c["rules"], default_behavior().scale_up);
         let current = i(c, "current") as i32;
-        let got = match c["direction"].as_str().unwrap() {
-            "up" => normalize::scale_up_limit(current, &[], &[], &r, NOW),
-            _ => normalize::scale_down_limit(current, &[], &[], &r, NOW),
-        };
+        let dir = direction(c["direction"].as_str().unwrap());
+        let got = normalize::policy_limit(dir, current, &[], &[], &r, NOW);
         assert_eq!(i64::from(got), i(c, "expect"), "{id}");
     }
 }
@@ -268,10 +274,7 @@ fn policy_limit_edges() {
             &serde_json::json!({"select": select, "policies": policies}),
             default_behavior().scale_up,
         );
-        let got = match *dir {
-            "up" => normalize::scale_up_limit(*current, &[], &[], &r, NOW),
-            _ => normalize::scale_down_limit(*current, &[], &[], &r, NOW),
-        };
+        let got = normalize::policy_limit(direction(dir), *current, &[], &[], &r, NOW);
         assert_eq!(
             i64::from(got),
             *expect,

@@ -183,45 +183,40 @@ proptest! {
 fn usage_json() -> impl Strategy<Value = Vec<u8>> {
     let long_key = format!("\"usage{}\"", "x".repeat(130));
     let long_model = format!("\"{}\"", "m".repeat(140));
-    let pieces: Vec<Vec<u8>> = [
-        "{",
-        "}",
-        "[",
-        "]",
-        ",",
-        ":",
-        " ",
-        "\"usage\"",
-        "\"prompt_tokens\"",
-        "\"completion_tokens\"",
-        "\"total_tokens\"",
-        "\"choices\"",
-        "\"delta\"",
-        "\"content\"",
-        "\"text\"",
-        "\"error\"",
-        "\"model\"",
-        "\"stream\"",
-        "\"stream_options\"",
-        "\"include_usage\"",
-        "\"usagf\"",
-        "\"Usage\"",
-        "\"usag\\u0065\"",
-        "\"llama\"",
-        "\"\"",
-        "12",
-        "1.5",
-        "-1",
-        "1e400",
-        "true",
-        "false",
-        "null",
-        &long_key,
-        &long_model,
-    ]
-    .iter()
-    .map(|p| p.as_bytes().to_vec())
-    .collect();
+    let pieces: Vec<Vec<u8>> = crate::props::PUNCTUATION
+        .iter()
+        .copied()
+        .chain([
+            "\"usage\"",
+            "\"prompt_tokens\"",
+            "\"completion_tokens\"",
+            "\"total_tokens\"",
+            "\"choices\"",
+            "\"delta\"",
+            "\"content\"",
+            "\"text\"",
+            "\"error\"",
+            "\"model\"",
+            "\"stream\"",
+            "\"stream_options\"",
+            "\"include_usage\"",
+            "\"usagf\"",
+            "\"Usage\"",
+            "\"usag\\u0065\"",
+            "\"llama\"",
+            "\"\"",
+            "12",
+            "1.5",
+            "-1",
+            "1e400",
+            "true",
+            "false",
+            "null",
+            &long_key,
+            &long_model,
+        ])
+        .map(|p| p.as_bytes().to_vec())
+        .collect();
     prop::collection::vec(prop::sample::select(pieces), 0..30).prop_map(|v| v.concat())
 }
 

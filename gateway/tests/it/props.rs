@@ -90,63 +90,61 @@ fn sse_stream() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
 }
 
+/// JSON's punctuation and a blank: the pieces every JSON-shaped generator starts from.
+pub(crate) const PUNCTUATION: [&str; 7] = ["{", "}", "[", "]", ",", ":", " "];
+
 /// JSON-shaped bytes from tokens, well formed or not: keys of the usage table and others,
 /// strings with escapes, control bytes and UTF-8, strings longer than the token buffer, numbers
 /// valid, malformed and longer than the buffer, literals whole and misspelt, whitespace.
 fn json_tokens() -> impl Strategy<Value = Vec<u8>> {
     let long = format!("\"{}\"", "x".repeat(140));
     let long_number = "1".repeat(130);
-    let pieces: Vec<Vec<u8>> = [
-        "{",
-        "}",
-        "[",
-        "]",
-        ",",
-        ":",
-        " ",
-        "\n",
-        "\t",
-        "\"usage\"",
-        "\"prompt_tokens\"",
-        "\"completion_tokens\"",
-        "\"choices\"",
-        "\"delta\"",
-        "\"content\"",
-        "\"model\"",
-        "\"stream\"",
-        "\"id\"",
-        "\"finish_reason\"",
-        "\"x\"",
-        "\"\"",
-        "\"a\\\"b\"",
-        "\"\\u00e9\\n\"",
-        "\"\\ud83d\\ude00\"",
-        "\"\\ud800x\"",
-        "\"\\q\"",
-        "\"\u{1}\"",
-        "\"é\"",
-        "\"cut",
-        "0",
-        "-0",
-        "12",
-        "1700000000",
-        "1.5e-3",
-        "01",
-        "1.",
-        "-",
-        "1e",
-        "true",
-        "false",
-        "null",
-        "tru",
-        "nul",
-        "x",
-        &long,
-        &long_number,
-    ]
-    .iter()
-    .map(|p| p.as_bytes().to_vec())
-    .collect();
+    let pieces: Vec<Vec<u8>> = PUNCTUATION
+        .iter()
+        .copied()
+        .chain([
+            "\n",
+            "\t",
+            "\"usage\"",
+            "\"prompt_tokens\"",
+            "\"completion_tokens\"",
+            "\"choices\"",
+            "\"delta\"",
+            "\"content\"",
+            "\"model\"",
+            "\"stream\"",
+            "\"id\"",
+            "\"finish_reason\"",
+            "\"x\"",
+            "\"\"",
+            "\"a\\\"b\"",
+            "\"\\u00e9\\n\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\ud800x\"",
+            "\"\\q\"",
+            "\"\u{1}\"",
+            "\"é\"",
+            "\"cut",
+            "0",
+            "-0",
+            "12",
+            "1700000000",
+            "1.5e-3",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "true",
+            "false",
+            "null",
+            "tru",
+            "nul",
+            "x",
+            &long,
+            &long_number,
+        ])
+        .map(|p| p.as_bytes().to_vec())
+        .collect();
     prop::collection::vec(prop::sample::select(pieces), 0..40).prop_map(|v| v.concat())
 }
 

@@ -59,33 +59,31 @@ pub fn compute_target_replicas(current: u32, c: &ApaContext) -> ApaOutcome {
     }
     let n = f64::from(current);
     let ratio = c.current_use_per_pod / c.target;
+    // Outside the tolerance band: `ceil(n × ratio)`, unless the rate limit is tighter.
+    let expected = to_count((n * ratio).ceil());
+    let metric = ApaOutcome {
+        desired: expected,
+        rule: ApaRule::Metric { ratio },
+    };
     if ratio > 1.0 + c.up_tolerance {
         let max_up = to_count((c.max_scale_up_rate * n).ceil());
-        let expected = to_count((n * ratio).ceil());
         if expected > max_up {
             ApaOutcome {
                 desired: max_up,
                 rule: ApaRule::MaxScaleUpRate { limit: max_up },
             }
         } else {
-            ApaOutcome {
-                desired: expected,
-                rule: ApaRule::Metric { ratio },
-            }
+            metric
         }
     } else if ratio < 1.0 - c.down_tolerance {
         let max_down = to_count((n / c.max_scale_down_rate).floor());
-        let expected = to_count((n * ratio).ceil());
         if expected < max_down {
             ApaOutcome {
                 desired: max_down,
                 rule: ApaRule::MaxScaleDownRate { limit: max_down },
             }
         } else {
-            ApaOutcome {
-                desired: expected,
-                rule: ApaRule::Metric { ratio },
-            }
+            metric
         }
     } else {
         ApaOutcome {

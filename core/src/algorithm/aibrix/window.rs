@@ -92,49 +92,52 @@ impl TimeWindow {
 mod tests {
     use super::*;
 
+    /// Each case: the window's duration and its steps, each a sample recorded (`None`: a read
+    /// only) and the bucket count and average after it.
     #[test]
-    fn empty_window_averages_zero() {
-        let w = TimeWindow::new(60_000);
-        assert_eq!(w.avg(), 0.0);
-        assert!(w.is_empty());
-    }
-
-    #[test]
-    fn last_write_wins_within_a_bucket() {
-        let mut w = TimeWindow::new(60_000);
-        w.record(10_000, 1.0);
-        w.record(10_999, 5.0);
-        assert_eq!(w.len(), 1);
-        assert_eq!(w.avg(), 5.0);
-        w.record(11_000, 7.0);
-        assert_eq!(w.len(), 2);
-        assert_eq!(w.avg(), 6.0);
-    }
-
-    #[test]
-    fn eviction_only_on_record() {
-        let mut w = TimeWindow::new(30_000);
-        w.record(0, 10.0);
-        w.record(10_000, 20.0);
-        // Reading long after does not evict: stale buckets persist.
-        assert_eq!(w.avg(), 15.0);
-        // Recording at 40 s evicts buckets before 10 s (cutoff bucket 10 is kept).
-        w.record(40_000, 30.0);
-        assert_eq!(w.len(), 2);
-        assert_eq!(w.avg(), 25.0);
-        // At 41 s the 10 s bucket goes.
-        w.record(41_000, 30.0);
-        assert_eq!(w.len(), 2);
-        assert_eq!(w.avg(), 30.0);
-    }
-
-    #[test]
-    fn cutoff_bucket_is_kept() {
-        // Upstream deletes `b < cutoff`: the bucket exactly `duration` old stays.
-        let mut w = TimeWindow::new(60_000);
-        w.record(0, 10.0);
-        w.record(60_000, 70.0);
-        assert_eq!(w.len(), 2);
-        assert_eq!(w.avg(), 40.0);
+    fn windows() {
+        type Step = (Option<(Millis, f64)>, usize, f64);
+        let cases: [(&str, Millis, &[Step]); 4] = [
+            ("an empty window averages zero", 60_000, &[(None, 0, 0.0)]),
+            (
+                "the last write wins within a bucket",
+                60_000,
+                &[
+                    (Some((10_000, 1.0)), 1, 1.0),
+                    (Some((10_999, 5.0)), 1, 5.0),
+                    (Some((11_000, 7.0)), 2, 6.0),
+                ],
+            ),
+            (
+                // Reading long after does not evict: stale buckets persist. Recording at 40 s
+                // evicts buckets before 10 s (cutoff bucket 10 is kept); at 41 s the 10 s
+                // bucket goes.
+                "eviction only on record",
+                30_000,
+                &[
+                    (Some((0, 10.0)), 1, 10.0),
+                    (Some((10_000, 20.0)), 2, 15.0),
+                    (None, 2, 15.0),
+                    (Some((40_000, 30.0)), 2, 25.0),
+                    (Some((41_000, 30.0)), 2, 30.0),
+                ],
+            ),
+            (
+                // Upstream deletes `b < cutoff`: the bucket exactly `duration` old stays.
+                "the cutoff bucket is kept",
+                60_000,
+                &[(Some((0, 10.0)), 1, 10.0), (Some((60_000, 70.0)), 2, 40.0)],
+            ),
+        ];
+        for (what, duration, steps) in cases {
+            let mut w = TimeWindow::new(duration);
+            for (i, &(sample, len, avg)) in steps.iter().enumerate() {
+                if let Some((t, v)) = sample {
+                    w.record(t, v);
+                }
+                assert_eq!((w.len(), w.avg()), (len, avg), "{what}, step {i}");
+                assert_eq!(w.is_empty(), len == 0, "{what}, step {i}");
+            }
+        }
     }
 }

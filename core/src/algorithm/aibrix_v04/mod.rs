@@ -87,11 +87,7 @@ impl AibrixV04Controller {
             strategy,
             min: autoscaler.min_replicas.value,
             max: autoscaler.max_replicas.value,
-            resync: if p.resync_interval.value == 0 {
-                RESYNC_INTERVAL
-            } else {
-                p.resync_interval.value
-            },
+            resync: crate::algorithm::resync_interval(&p.resync_interval, RESYNC_INTERVAL),
             metric,
             kpa: KpaSpec {
                 target,

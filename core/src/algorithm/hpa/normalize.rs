@@ -164,40 +164,19 @@ pub fn replicas_change_per_period(period: Millis, events: &[ScaleEvent], now: Mi
         .sum()
 }
 
-/// `calculateScaleUpLimitWithScalingRules`.
-pub fn scale_up_limit(
-    current: i32,
-    up_events: &[ScaleEvent],
-    down_events: &[ScaleEvent],
-    rules: &ScalingRules,
-    now: Millis,
-) -> i32 {
-    policy_limit(Direction::Up, current, up_events, down_events, rules, now)
-}
-
-/// `calculateScaleDownLimitWithBehaviors`.
-pub fn scale_down_limit(
-    current: i32,
-    up_events: &[ScaleEvent],
-    down_events: &[ScaleEvent],
-    rules: &ScalingRules,
-    now: Millis,
-) -> i32 {
-    policy_limit(Direction::Down, current, up_events, down_events, rules, now)
-}
-
 /// Which way a rate limit applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Direction {
+pub enum Direction {
     Up,
     Down,
 }
 
-/// The two upstream limit functions, which differ only in direction: each policy proposes a
+/// `calculateScaleUpLimitWithScalingRules` (up) and `calculateScaleDownLimitWithBehaviors`
+/// (down), the two upstream limit functions, which differ only in direction: each policy proposes a
 /// bound from the replicas at the start of its period (`current` minus what it added plus what
 /// it removed in that period); `selectPolicy: Max` keeps the most permissive proposal (the
 /// largest going up, the smallest going down), `Min` the strictest, `Disabled` allows no move.
-fn policy_limit(
+pub fn policy_limit(
     dir: Direction,
     current: i32,
     up_events: &[ScaleEvent],
@@ -259,7 +238,14 @@ pub fn convert_with_behavior_rate(
     now: Millis,
 ) -> (i32, Limit) {
     if desired > current {
-        let mut limit = scale_up_limit(current, up_events, down_events, &behavior.scale_up, now);
+        let mut limit = policy_limit(
+            Direction::Up,
+            current,
+            up_events,
+            down_events,
+            &behavior.scale_up,
+            now,
+        );
         if limit < current {
             limit = current;
         }
@@ -272,8 +258,14 @@ pub fn convert_with_behavior_rate(
             return (maximum, reason);
         }
     } else if desired < current {
-        let mut limit =
-            scale_down_limit(current, up_events, down_events, &behavior.scale_down, now);
+        let mut limit = policy_limit(
+            Direction::Down,
+            current,
+            up_events,
+            down_events,
+            &behavior.scale_down,
+            now,
+        );
         if limit > current {
             limit = current;
         }

@@ -496,12 +496,33 @@ fn rebalanced(
     with_new_ratio(new_replicas, false)
 }
 
-/// `getReadyPodsCount`: pods Running with `Ready=True`; an error when there are no pods.
-pub fn ready_pods_count(pods: &[Pod]) -> Result<i64, CalcError> {
-    if pods.is_empty() {
-        return Err(CalcError::NoPods);
+/// `getReadyPodsCount`, on pods one by one or on [`PodGroup`]s: the pods Running with
+/// `Ready=True`; an error when there are no pods.
+pub trait ReadyPods: Sized {
+    fn ready_pods_count(pods: &[Self]) -> Result<i64, CalcError>;
+}
+
+impl ReadyPods for Pod {
+    fn ready_pods_count(pods: &[Pod]) -> Result<i64, CalcError> {
+        if pods.is_empty() {
+            return Err(CalcError::NoPods);
+        }
+        Ok(pods.iter().filter(|p| is_running_and_ready(p)).count() as i64)
     }
-    Ok(pods.iter().filter(|p| is_running_and_ready(p)).count() as i64)
+}
+
+impl ReadyPods for PodGroup {
+    fn ready_pods_count(groups: &[PodGroup]) -> Result<i64, CalcError> {
+        if groups.iter().all(|g| g.count == 0) {
+            return Err(CalcError::NoPods);
+        }
+        let n: u128 = groups
+            .iter()
+            .filter(|g| is_running_and_ready(&g.pod))
+            .map(|g| u128::from(g.count))
+            .sum();
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
 }
 
 /// Running with `Ready=True` (what `getReadyPodsCount` counts).
@@ -531,20 +552,20 @@ fn usage_ratio_replica_count(
     }
 }
 
-/// `GetObjectMetricReplicas`: an Object metric with a `value` target.
-pub fn object_value_replicas(
+/// `GetObjectMetricReplicas`: an Object metric with a `value` target (on pods or pod groups).
+pub fn object_value_replicas<P: ReadyPods>(
     tol: &Tolerances,
     current: i32,
     target_milli: i64,
     usage_milli: i64,
-    pods: &[Pod],
+    pods: &[P],
 ) -> Result<Proposal, CalcError> {
     if target_milli == 0 {
         return Err(CalcError::InvalidTarget);
     }
     let ratio = usage_milli as f64 / target_milli as f64;
     let (replicas, held) =
-        usage_ratio_replica_count(tol, current, ratio, || ready_pods_count(pods))?;
+        usage_ratio_replica_count(tol, current, ratio, || P::ready_pods_count(pods))?;
     Ok(proposal_of(usage_milli, usage_milli, ratio)(replicas, held))
 }
 
@@ -826,33 +847,6 @@ pub fn plain_metric_replicas_grouped(
     )
 }
 
-/// [`object_value_replicas`] on pod groups (`getReadyPodsCount` counts Running, Ready pods).
-pub fn object_value_replicas_grouped(
-    tol: &Tolerances,
-    current: i32,
-    target_milli: i64,
-    usage_milli: i64,
-    groups: &[PodGroup],
-) -> Result<Proposal, CalcError> {
-    if target_milli == 0 {
-        return Err(CalcError::InvalidTarget);
-    }
-    let ratio = usage_milli as f64 / target_milli as f64;
-    let ready_pods = || {
-        if groups.iter().all(|g| g.count == 0) {
-            return Err(CalcError::NoPods);
-        }
-        let n: u128 = groups
-            .iter()
-            .filter(|g| is_running_and_ready(&g.pod))
-            .map(|g| u128::from(g.count))
-            .sum();
-        Ok(i64::try_from(n).unwrap_or(i64::MAX))
-    };
-    let (replicas, held) = usage_ratio_replica_count(tol, current, ratio, ready_pods)?;
-    Ok(proposal_of(usage_milli, usage_milli, ratio)(replicas, held))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -970,7 +964,7 @@ mod tests {
             let tol = Tolerances::symmetric(0.1);
             assert_eq!(
                 object_value_replicas(&tol, current, target_milli, usage, &pods),
-                object_value_replicas_grouped(&tol, current, target_milli, usage, &groups),
+                object_value_replicas(&tol, current, target_milli, usage, &groups),
                 "object {groups:?}"
             );
         }

@@ -1,17 +1,25 @@
 //! Import a 7-day, 10-pod, 15 s-step Prometheus `query_range` response (about 400 000 samples,
 //! per-pod label sets, values as strings, a few gaps; see
-//! [`scalelens_tests::prometheus_range_json`]) through `core::samples`, and compare with
+//! `prometheus_range_json` in `core/tests/it/fixtures.rs`) through `core::samples`, and compare with
 //! `serde_json::from_slice::<serde_json::Value>` of the same bytes (the yardstick).
 //!
 //! Criterion reports each as throughput (bytes/s); then an interleaved side-by-side run
 //! (serde_json, then the import, repeated) prints MB/s and the ratio, so machine noise hits both
 //! sides alike.
 
+// A benchmark is test code: a panic is a failed run (the crate's lints hold the library).
+#![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use scalelens_core::samples::{parse_prometheus_json, to_demand, Hints, Interpretation};
-use scalelens_tests::prometheus_range_json;
+// The fixture readers and generators core's tests use (one copy; this benchmark needs a few).
+#[path = "../tests/it/fixtures.rs"]
+#[allow(dead_code)]
+mod fixtures;
+
+use fixtures::prometheus_range_json;
 
 fn import(text: &str) -> usize {
     match parse_prometheus_json(text, &Hints::default()) {

@@ -4,12 +4,20 @@
 //! Criterion measures each on its own; then an interleaved side-by-side run (parse, then each
 //! algorithm, repeated) prints the ratios, so machine noise hits both sides alike.
 
+// A benchmark is test code: a panic is a failed run (the crate's lints hold the library).
+#![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use scalelens_core::demand::parse_csv;
 use scalelens_core::sim::{simulate, SimOptions};
-use scalelens_tests::{fixture_autoscaler, week_demand_csv, ALGORITHM_FIXTURES};
+// The fixture readers and generators core's tests use (one copy; this benchmark needs a few).
+#[path = "../tests/it/fixtures.rs"]
+#[allow(dead_code)]
+mod fixtures;
+
+use fixtures::{fixture_autoscaler, week_demand_csv, ALGORITHM_FIXTURES};
 
 fn options() -> SimOptions {
     SimOptions {
