@@ -34,36 +34,19 @@ pub fn site_dir() -> PathBuf {
 
 /// Install the pinned mdBook when `mdbook --version` is not it.
 pub fn ensure_mdbook() -> Result<(), Failure> {
-    let step = "mdbook";
     web::set_tool_path();
-    let want = format!("mdbook v{MDBOOK_VERSION}");
-    let have = web::version_of("mdbook");
-    if have.as_deref() == Some(want.as_str()) {
-        println!("    {want}");
-        return Ok(());
-    }
-    println!(
-        "    found {}; need {want}",
-        have.as_deref().unwrap_or("no mdbook")
-    );
-    web::cargo_install(
-        step,
-        "mdbook",
-        MDBOOK_VERSION,
+    web::ensure_cargo_tool(
+        &web::CargoTool {
+            step: "mdbook",
+            program: "mdbook",
+            want: &format!("mdbook v{MDBOOK_VERSION}"),
+            krate: "mdbook",
+            version: MDBOOK_VERSION,
+            locked: true,
+            expect: "cargo install --locked; 36 min measured on 2 busy cores, far less on an idle machine",
+        },
         true,
-        "cargo install --locked; 36 min measured on 2 busy cores, far less on an idle machine",
-    )?;
-    match web::version_of("mdbook") {
-        Some(v) if v == want => Ok(()),
-        other => Err(fail(
-            step,
-            format!(
-                "after installing, `mdbook --version` says {other:?}, not `{want}`: is {} on PATH \
-                 before another mdbook?",
-                web::tools_bin_dir().display()
-            ),
-        )),
-    }
+    )
 }
 
 /// Copy the directory `from` into `to` (created), recursively.

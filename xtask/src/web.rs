@@ -181,18 +181,60 @@ fn check_wasm_bindgen_pins() -> Result<(), Failure> {
     Ok(())
 }
 
-/// `cargo install` the crate `name` at exactly `version` into [`TOOLS_DIR`] (`--locked` when
-/// its lockfile resolves from the registry), with a heading and its duration.
-pub(crate) fn cargo_install(
-    step: &str,
-    name: &str,
-    version: &str,
-    locked: bool,
-    expect: &str,
-) -> Result<(), Failure> {
-    let command = cargo_install_args(&root().join(TOOLS_DIR), name, version, locked);
+/// A tool `cargo install`ed at a pinned version.
+pub(crate) struct CargoTool<'a> {
+    /// The step's name in failures.
+    pub step: &'a str,
+    /// The program on PATH and the first line its `--version` must print.
+    pub program: &'a str,
+    pub want: &'a str,
+    /// The crate and its exact version; `--locked` when its lockfile resolves from the
+    /// registry.
+    pub krate: &'a str,
+    pub version: &'a str,
+    pub locked: bool,
+    /// How long the install takes, in words.
+    pub expect: &'a str,
+}
+
+/// Use `tool` from PATH when `<program> --version` is the pinned one (and `also_ok`), else
+/// `cargo install` it into [`TOOLS_DIR`] (never `~/.cargo/bin`), with a heading and its
+/// duration, and check that PATH now finds the pinned version.
+pub(crate) fn ensure_cargo_tool(tool: &CargoTool, also_ok: bool) -> Result<(), Failure> {
+    let have = version_of(tool.program);
+    if have.as_deref() == Some(tool.want) && also_ok {
+        println!("    {}", tool.want);
+        return Ok(());
+    }
+    println!(
+        "    found {}; need {}",
+        have.as_deref()
+            .map_or_else(|| format!("no {}", tool.program), str::to_string),
+        tool.want
+    );
+    let command = cargo_install_args(
+        &root().join(TOOLS_DIR),
+        tool.krate,
+        tool.version,
+        tool.locked,
+    );
     let command: Vec<&str> = command.iter().map(String::as_str).collect();
-    install(step, &format!("{name} {version}"), expect, &command)
+    let what = format!("{} {}", tool.krate, tool.version);
+    install(tool.step, &what, tool.expect, &command)?;
+    match version_of(tool.program) {
+        Some(v) if v == tool.want => Ok(()),
+        other => Err(fail(
+            tool.step,
+            format!(
+                "after installing, `{} --version` says {other:?}, not `{}`: is {} on PATH \
+                 before another {}?",
+                tool.program,
+                tool.want,
+                tools_bin_dir().display(),
+                tool.program
+            ),
+        )),
+    }
 }
 
 /// The `cargo install` command line of [`cargo_install`].
@@ -229,67 +271,38 @@ pub(crate) fn install(
 }
 
 fn ensure_wasm_bindgen() -> Result<(), Failure> {
-    let step = "wasm-bindgen-cli";
     check_wasm_bindgen_pins()?;
-    let want = format!("wasm-bindgen {WASM_BINDGEN_VERSION}");
-    let have = version_of("wasm-bindgen");
-    let runner = version_of("wasm-bindgen-test-runner");
     let runner_want = format!("wasm-bindgen-test-runner {WASM_BINDGEN_VERSION}");
-    if have.as_deref() == Some(want.as_str()) && runner.as_deref() == Some(runner_want.as_str()) {
-        println!("    {want} (matches Cargo.lock)");
-        return Ok(());
-    }
-    println!(
-        "    found {}; need {want}",
-        have.as_deref().unwrap_or("no wasm-bindgen")
-    );
-    // Not --locked: the CLI's own lockfile pins a webpki-roots version the registry lacks.
-    cargo_install(
-        step,
-        "wasm-bindgen-cli",
-        WASM_BINDGEN_VERSION,
-        false,
-        "cargo install, about 2 minutes",
-    )?;
-    match version_of("wasm-bindgen") {
-        Some(v) if v == want => Ok(()),
-        other => Err(fail(
-            step,
-            format!(
-                "after installing, `wasm-bindgen --version` says {other:?}, not `{want}`: is {} on PATH \
-                 before another wasm-bindgen?",
-                tools_bin_dir().display()
-            ),
-        )),
-    }
+    let runner_ok = version_of("wasm-bindgen-test-runner").as_deref() == Some(runner_want.as_str());
+    ensure_cargo_tool(
+        &CargoTool {
+            step: "wasm-bindgen-cli",
+            program: "wasm-bindgen",
+            want: &format!("wasm-bindgen {WASM_BINDGEN_VERSION}"),
+            krate: "wasm-bindgen-cli",
+            version: WASM_BINDGEN_VERSION,
+            // Not --locked: the CLI's own lockfile pins a webpki-roots version the registry
+            // lacks.
+            locked: false,
+            expect: "cargo install, about 2 minutes",
+        },
+        runner_ok,
+    )
 }
 
 fn ensure_trunk() -> Result<(), Failure> {
-    let step = "trunk";
-    let want = format!("trunk {TRUNK_VERSION}");
-    let have = version_of("trunk");
-    if have.as_deref() == Some(want.as_str()) {
-        println!("    {want}");
-        return Ok(());
-    }
-    println!(
-        "    found {}; need {want}",
-        have.as_deref().unwrap_or("no trunk")
-    );
-    cargo_install(
-        step,
-        "trunk",
-        TRUNK_VERSION,
+    ensure_cargo_tool(
+        &CargoTool {
+            step: "trunk",
+            program: "trunk",
+            want: &format!("trunk {TRUNK_VERSION}"),
+            krate: "trunk",
+            version: TRUNK_VERSION,
+            locked: true,
+            expect: "cargo install --locked, about 7.5 minutes and 2 GB of RAM on 2 cores",
+        },
         true,
-        "cargo install --locked, about 7.5 minutes and 2 GB of RAM on 2 cores",
-    )?;
-    match version_of("trunk") {
-        Some(v) if v == want => Ok(()),
-        other => Err(fail(
-            step,
-            format!("after installing, `trunk --version` says {other:?}, not `{want}`"),
-        )),
-    }
+    )
 }
 
 fn ensure_wasm_opt() -> Result<(), Failure> {
