@@ -98,10 +98,9 @@ fn every_knob_is_on_its_controller_page() {
     for r in scalelens_core::upstream::REPLAYED {
         let (project, tag) = (r.release.project.name(), r.release.tag);
         assert!(
-            controllers.iter().any(|c| c
-                .title
-                .starts_with(project.split(' ').next().unwrap_or(project))
-                && c.title.ends_with(tag)),
+            controllers
+                .iter()
+                .any(|c| c.title.starts_with(project) && c.title.ends_with(tag)),
             "no controller page for {}",
             r.release
         );
