@@ -263,6 +263,7 @@ macro_rules! codes {
 codes! {
     YamlSyntax = "yaml-syntax", Error, crate::yaml::YAML_SYNTAX;
     YamlLimit = "yaml-limit", Error, crate::yaml::YAML_LIMIT;
+    DuplicateKey = "duplicate-key", Warning, crate::yaml::DUPLICATE_KEY;
     HelmTemplate = "helm-template", Warning, crate::config::helm::HELM_TEMPLATE;
     SimDefaultPodStartup = "sim-default-pod-startup", Note, crate::sim::rules::SIM_DEFAULT_POD_STARTUP;
     SimDefaultInitialReplicas = "sim-default-initial-replicas", Note, crate::sim::rules::SIM_DEFAULT_INITIAL_REPLICAS;

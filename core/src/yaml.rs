@@ -134,6 +134,26 @@ pub struct Document {
 pub struct Stream {
     pub documents: Vec<Document>,
     pub errors: Vec<YamlError>,
+    /// Keys written twice in one mapping, in the documents that were read.
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+/// A key written twice in one mapping. Lookups take the later entry, as `kubectl apply -f`
+/// does: sigs.k8s.io/yaml (`YAMLToJSON`, kubernetes v1.34) converts the file with go-yaml v2's
+/// non-strict decoder, which overwrites the earlier value without a word. Strict readers
+/// (go-yaml v3, used by kustomize; `yaml.UnmarshalStrict`) refuse the file instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateKey {
+    pub key: String,
+    /// The earlier key, which is ignored.
+    pub first: Span,
+    /// The later key, which is read.
+    pub again: Span,
+    /// The two values when they are scalars, as written (earlier, later).
+    pub values: Option<(Arc<str>, Arc<str>)>,
+    /// The whole lines of the earlier entry (key, value and the lines of a nested value), when
+    /// it is written in block style on lines of its own: deleting them keeps the later one.
+    pub first_lines: Option<Span>,
 }
 
 /// Parse a multi-document YAML stream with the default [`Limits`]; the first error, if any.
@@ -160,7 +180,11 @@ pub fn parse_stream(index: &LineIndex, limits: &Limits) -> Stream {
         let Some(rest) = text.get(from.byte..) else {
             break;
         };
-        let kept = (stream.documents.len(), stream.errors.len());
+        let kept = (
+            stream.documents.len(),
+            stream.errors.len(),
+            stream.duplicates.len(),
+        );
         let mut reader = Reader::new(index, limits, from.base);
         reader.record_scalars = tabs.is_some();
         let outcome = reader.read(rest, &mut stream);
@@ -174,6 +198,7 @@ pub fn parse_stream(index: &LineIndex, limits: &Limits) -> Stream {
             tabs.get_or_insert_with(|| TabsAfterColons::new(source));
             stream.documents.truncate(kept.0);
             stream.errors.truncate(kept.1);
+            stream.duplicates.truncate(kept.2);
             continue;
         }
         match outcome {
@@ -378,6 +403,8 @@ struct Reader<'i, 'l> {
     /// [`TabsAfterColons`]).
     record_scalars: bool,
     scalar_spans: Vec<Span>,
+    /// Duplicate keys of the current document (moved to the stream when it is kept).
+    duplicates: Vec<DuplicateKey>,
 }
 
 impl<'i, 'l> Reader<'i, 'l> {
@@ -394,6 +421,7 @@ impl<'i, 'l> Reader<'i, 'l> {
             skipping: false,
             record_scalars: false,
             scalar_spans: Vec::new(),
+            duplicates: Vec::new(),
         }
     }
 
@@ -415,6 +443,7 @@ impl<'i, 'l> Reader<'i, 'l> {
         stream.errors.push(YamlError { kind, pos });
         self.stack.clear();
         self.root = None;
+        self.duplicates.clear();
         self.skipping = true;
     }
 
@@ -427,14 +456,17 @@ impl<'i, 'l> Reader<'i, 'l> {
         self.doc_start = at.offset;
         self.alias_nodes = 0;
         self.skipping = false;
+        self.duplicates.clear();
     }
 
     fn end_document(&mut self, stream: &mut Stream) {
         if let Some(r) = self.root.take().filter(|r| !r.is_null()) {
             if !self.skipping {
                 stream.documents.push(Document { root: r });
+                stream.duplicates.append(&mut self.duplicates);
             }
         }
+        self.duplicates.clear();
         self.stack.clear();
     }
 
@@ -607,13 +639,16 @@ impl<'i, 'l> Reader<'i, 'l> {
                     merges,
                     ..
                 }) => (
-                    Node {
-                        kind: NodeKind::Mapping(if merges.is_empty() {
-                            entries.into()
-                        } else {
-                            merge_keys(entries, &merges)?.into()
-                        }),
-                        span: span.to(sp),
+                    {
+                        self.find_duplicates(&entries, &merges);
+                        Node {
+                            kind: NodeKind::Mapping(if merges.is_empty() {
+                                entries.into()
+                            } else {
+                                merge_keys(entries, &merges)?.into()
+                            }),
+                            span: span.to(sp),
+                        }
                     },
                     anchor,
                     size,
@@ -652,7 +687,7 @@ impl<'i, 'l> Reader<'i, 'l> {
                                 }
                                 text.to_string()
                             }
-                            _ => String::from("<complex key>"),
+                            _ => String::from(COMPLEX_KEY),
                         };
                         *key = Some(Spanned::new(k, node.span));
                     }
@@ -662,6 +697,100 @@ impl<'i, 'l> Reader<'i, 'l> {
         }
         Ok(())
     }
+}
+
+impl Reader<'_, '_> {
+    /// Record the keys written twice among a mapping's own entries (`<<` merges excluded: a
+    /// merged key that the mapping overrides is what a merge is for).
+    fn find_duplicates(&mut self, entries: &[(Spanned<String>, Node)], merges: &[usize]) {
+        if entries.len() < 2 {
+            return;
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+        for (i, (key, value)) in entries.iter().enumerate() {
+            if merges.binary_search(&i).is_ok() || key.value == COMPLEX_KEY {
+                continue;
+            }
+            let Some(j) = seen.insert(key.value.as_str(), i) else {
+                continue;
+            };
+            let Some((first_key, first_value)) = entries.get(j) else {
+                continue;
+            };
+            let values = match (&first_value.kind, &value.kind) {
+                (NodeKind::Scalar { text: a, .. }, NodeKind::Scalar { text: b, .. }) => {
+                    Some((a.clone(), b.clone()))
+                }
+                _ => None,
+            };
+            let next = entries.get(j + 1).map(|(k, _)| k.span.start);
+            self.duplicates.push(DuplicateKey {
+                key: key.value.clone(),
+                first: first_key.span,
+                again: key.span,
+                values,
+                first_lines: next.and_then(|n| entry_lines(self.index, first_key, first_value, n)),
+            });
+        }
+    }
+}
+
+/// The text a complex (non-scalar) key is kept as.
+const COMPLEX_KEY: &str = "<complex key>";
+
+/// The whole lines an entry takes when it is written in block style: the key first on its
+/// line, the entry after it (`next`) starting on a later line. A scalar value ends on its own
+/// last line; a nested value runs to the line before `next`, less trailing blank and comment
+/// lines (they belong to what follows). `None` for flow style or a key after `- `.
+fn entry_lines(index: &LineIndex, key: &Spanned<String>, value: &Node, next: Pos) -> Option<Span> {
+    let text = index.text();
+    let line_text = |line: u32| -> &str {
+        let start = index.line_start(line).unwrap_or(text.len());
+        let end = index
+            .line_start(line.saturating_add(1))
+            .unwrap_or(text.len());
+        text.get(start..end).unwrap_or("")
+    };
+    let first = key.span.start.line;
+    let before_key = line_text(first)
+        .chars()
+        .take(usize::try_from(key.span.start.column.saturating_sub(1)).ok()?)
+        .all(|c| c == ' ');
+    if !before_key || next.line <= first {
+        return None;
+    }
+    let plain_or_quoted = matches!(&value.kind, NodeKind::Scalar { text, .. } if !text.is_empty())
+        && value.span.start.line == first
+        && !matches!(text_at(index, value.span.start), Some('|' | '>'));
+    let mut last = if plain_or_quoted {
+        value.span.end.line
+    } else {
+        next.line.saturating_sub(1)
+    };
+    while last > first {
+        let t = line_text(last).trim();
+        if t.is_empty() || t.starts_with('#') {
+            last -= 1;
+        } else {
+            break;
+        }
+    }
+    if last >= next.line {
+        return None;
+    }
+    let start = index.pos_of_byte(index.line_start(first)?);
+    let end = index.pos_of_byte(
+        index
+            .line_start(last.saturating_add(1))
+            .unwrap_or(text.len()),
+    );
+    Some(Span::new(start, end))
+}
+
+/// The character at `pos`, if any.
+fn text_at(index: &LineIndex, pos: Pos) -> Option<char> {
+    let byte = index.byte_of_char(pos.offset as usize)?;
+    index.text().get(byte..)?.chars().next()
 }
 
 /// A mapping's entries with its `<<` entries (at `merges`) replaced by the entries they merge,
@@ -895,6 +1024,40 @@ rule_doc! {
     pub(crate) const YAML_LIMIT;
 }
 
+rule_doc! {
+    /// A mapping sets the same key twice.
+    ///
+    /// # What it does
+    /// Reports a key written a second time in the same mapping, at the second one, naming the
+    /// line of the first and both values. Scalelens reads the second, as `kubectl apply -f` does.
+    /// Keys brought in by a `<<` merge are not duplicates: overriding them is what a merge is for.
+    ///
+    /// # Why is this bad
+    /// YAML requires the keys of a mapping to be unique, but `kubectl apply -f` converts the file
+    /// with a lenient reader that keeps the last value and drops the first without a word: the
+    /// cluster runs with a setting you may think you changed back. Strict readers (kustomize,
+    /// go-yaml v3, yamllint, kubeconform `-strict`) refuse the same file, so it applies one way by
+    /// hand and fails in CI.
+    ///
+    /// # Example
+    /// ```text
+    /// spec:
+    ///   minReplicas: 1
+    ///   maxReplicas: 10
+    ///   maxReplicas: 3    # the HPA scales to 3, not 10
+    /// ```
+    ///
+    /// # Fix
+    /// Delete the line you did not mean (the quick fix deletes the first, which is the one the
+    /// cluster ignores), so the file says once what the cluster does.
+    ///
+    /// # References
+    /// - YAML 1.2.2 §3.2.1.1 (mapping keys are unique); sigs.k8s.io/yaml `YAMLToJSON` (go-yaml v2,
+    ///   later value wins) as used by kubectl v1.34; go-yaml v3 `decode.go` ("mapping key %q
+    ///   already defined at line %d"), used by kustomize; kubernetes/kubernetes issue 99286.
+    pub(crate) const DUPLICATE_KEY;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1003,6 +1166,100 @@ mod tests {
         // Anchors do not cross documents.
         let err = parse_documents("a: &a {x: 1}\n---\nm:\n  <<: *a\n").unwrap_err();
         assert_eq!(err.kind, YamlErrorKind::UnknownAnchor, "{err}");
+    }
+
+    #[test]
+    fn a_key_written_twice_is_recorded_and_the_later_one_read() {
+        // (source, key, first key line:col, later key line:col, values, deletable lines)
+        type Case = (
+            &'static str,
+            &'static str,
+            (u32, u32),
+            (u32, u32),
+            Option<(&'static str, &'static str)>,
+            Option<(u32, u32)>,
+        );
+        let cases: &[Case] = &[
+            (
+                "spec:\n  maxReplicas: 10\n  minReplicas: 1\n  maxReplicas: 3\n",
+                "maxReplicas",
+                (2, 3),
+                (4, 3),
+                Some(("10", "3")),
+                Some((2, 3)),
+            ),
+            // A nested value takes its lines, less the comment that introduces the next key.
+            (
+                "spec:\n  behavior:\n    scaleUp:\n      x: 1\n\n  # later\n  behavior: {}\n",
+                "behavior",
+                (2, 3),
+                (7, 3),
+                None,
+                Some((2, 5)),
+            ),
+            // Flow style and a key after `- `: no line of its own to delete.
+            (
+                "a: {x: 1, x: 2}\n",
+                "x",
+                (1, 5),
+                (1, 11),
+                Some(("1", "2")),
+                None,
+            ),
+            (
+                "- x: 1\n  y: 2\n  x: 3\n",
+                "x",
+                (1, 3),
+                (3, 3),
+                Some(("1", "3")),
+                None,
+            ),
+            // A quoted scalar value.
+            (
+                "k: \"a\"\nk: 'b'\n",
+                "k",
+                (1, 1),
+                (2, 1),
+                Some(("a", "b")),
+                Some((1, 2)),
+            ),
+        ];
+        for (src, key, first, again, values, lines) in cases {
+            let index = LineIndex::new(src);
+            let stream = parse_stream(&index, &Limits::default());
+            assert!(stream.errors.is_empty(), "{src}: {:?}", stream.errors);
+            let [d] = stream.duplicates.as_slice() else {
+                panic!("{src}: {:?}", stream.duplicates);
+            };
+            assert_eq!(d.key, *key, "{src}");
+            assert_eq!((d.first.start.line, d.first.start.column), *first, "{src}");
+            assert_eq!((d.again.start.line, d.again.start.column), *again, "{src}");
+            let got = d.values.as_ref().map(|(a, b)| (&**a, &**b));
+            assert_eq!(got, *values, "{src}");
+            let got = d.first_lines.map(|s| (s.start.line, s.end.line));
+            assert_eq!(got, *lines, "{src}");
+            if let Some(s) = d.first_lines {
+                assert_eq!((s.start.column, s.end.column), (1, 1), "{src}");
+            }
+        }
+        // The later value is the one read; merged keys that are overridden are no duplicate;
+        // an alias to a mapping with a duplicate reports it once; a dropped document none.
+        let docs = parse_documents("a: 1\na: 2\n").unwrap();
+        assert_eq!(docs[0].root.get("a").and_then(Node::as_scalar), Some("2"));
+        for (src, count) in [
+            ("b: &b {x: 1}\nm:\n  <<: *b\n  x: 2\n", 0),
+            ("b: &b {x: 1, x: 2}\nm: *b\nn: *b\n", 1),
+            ("a: 1\na: 2\nb: [\n", 0),
+            ("a: 1\na: 2\n---\nb: 1\nb: 1\n", 2),
+        ] {
+            let stream = parse_stream(&LineIndex::new(src), &Limits::default());
+            assert_eq!(
+                stream.duplicates.len(),
+                count,
+                "{src}: {:?}",
+                stream.duplicates
+            );
+        }
     }
 
     #[test]

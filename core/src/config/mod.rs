@@ -387,6 +387,9 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
     for e in &stream.errors {
         cx.push(yaml_error(e, helm.as_ref()));
     }
+    for d in &stream.duplicates {
+        cx.push(duplicate_key(d));
+    }
     if stream.errors.is_empty() {
         if let Some((span, action)) = &helm {
             cx.push(
@@ -648,6 +651,49 @@ fn yaml_error(e: &yaml::YamlError, helm: Option<&(Span, String)>) -> Diagnostic 
         .with_help(format!("the YAML parser stopped here: {}", e.kind)),
         None => Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.kind)).at(at),
     }
+}
+
+/// A key written twice: the later one is read (as `kubectl apply -f` does); the fix deletes
+/// the earlier one's lines.
+fn duplicate_key(d: &yaml::DuplicateKey) -> Diagnostic {
+    let first = d.first.start;
+    let values = match &d.values {
+        Some((was, now)) if was != now => {
+            format!(
+                ": `{now}` is read, the `{was}` at line {} is ignored",
+                first.line
+            )
+        }
+        Some(_) => format!(" (line {}), with the same value", first.line),
+        None => format!(
+            ": this one is read, the one at line {} is ignored",
+            first.line
+        ),
+    };
+    let mut diag = Diagnostic::warning(
+        Code::DuplicateKey,
+        format!("`{}` is set twice in this mapping{values}", d.key),
+    )
+    .at(d.again)
+    .with_help(format!(
+        "`kubectl apply -f` keeps the last `{}` and drops the first without a word; kustomize and other strict YAML readers refuse the file",
+        d.key
+    ));
+    diag = match d.first_lines {
+        Some(lines) => diag.with_fix(
+            format!(
+                "delete the first `{}` (line {}), which the cluster ignores",
+                d.key, first.line
+            ),
+            lines,
+            "",
+        ),
+        None => diag.with_advice(format!(
+            "keep one `{}`: delete the one at line {}:{} or this one",
+            d.key, first.line, first.column
+        )),
+    };
+    diag
 }
 
 /// Report an unknown kind in a known API group.
