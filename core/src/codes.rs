@@ -324,6 +324,7 @@ codes! {
     WindowShorterThanScrape = "window-shorter-than-scrape", Warning, crate::analysis::window_shorter_than_scrape::DOC;
     TargetUnreachable = "target-unreachable", Warning, crate::analysis::target_unreachable::DOC;
     SamplesFormat = "samples-format", Note, crate::samples::rules::FORMAT;
+    SamplesSelector = "samples-selector", Note, crate::samples::rules::SELECTOR;
     SamplesNonFinite = "samples-non-finite", Warning, crate::samples::rules::NON_FINITE;
     SamplesMissingValue = "samples-missing-value", Warning, crate::samples::rules::MISSING_VALUE;
     SamplesUnsorted = "samples-unsorted", Warning, crate::samples::rules::UNSORTED;

@@ -262,9 +262,74 @@ pub struct Metric {
     pub bound: Option<f64>,
     /// KEDA `activationThreshold` (strict `>`), for the 0 ↔ 1 decision.
     pub activation_threshold: Option<Param<f64>>,
+    /// The series of the metric this autoscaler reads, by label: an HPA metric's
+    /// `metric.selector`. Empty: every series of the metric's name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub selector: Vec<LabelMatcher>,
     /// Span of the whole metric entry.
     #[serde(skip)]
     pub span: Span,
+}
+
+/// One requirement of a Kubernetes label selector (`matchLabels` entries are [`MatchOp::In`]
+/// with one value), as `k8s.io/apimachinery/pkg/labels` (v1.34) evaluates it on a label set.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct LabelMatcher {
+    pub label: String,
+    pub op: MatchOp,
+    /// The values of `In` / `NotIn` (none for `Exists` / `DoesNotExist`).
+    pub values: Vec<String>,
+}
+
+/// A label selector operator (`metav1.LabelSelectorOperator`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum MatchOp {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+}
+
+impl LabelMatcher {
+    /// Whether a label set (name, value pairs) meets this requirement: `In` needs the label
+    /// with one of the values; `NotIn` holds when the label is absent or has none of them
+    /// (`labels.Requirement.Matches`).
+    pub fn matches(&self, labels: &[(String, String)]) -> bool {
+        let value = labels
+            .iter()
+            .find(|(k, _)| *k == self.label)
+            .map(|(_, v)| v);
+        match self.op {
+            MatchOp::In => value.is_some_and(|v| self.values.contains(v)),
+            MatchOp::NotIn => value.is_none_or(|v| !self.values.contains(v)),
+            MatchOp::Exists => value.is_some(),
+            MatchOp::DoesNotExist => value.is_none(),
+        }
+    }
+}
+
+impl std::fmt::Display for LabelMatcher {
+    /// As `kubectl` prints a selector: `model=llama`, `tier in (a,b)`, `!canary`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let l = &self.label;
+        match (self.op, self.values.as_slice()) {
+            (MatchOp::In, [one]) => write!(f, "{l}={one}"),
+            (MatchOp::NotIn, [one]) => write!(f, "{l}!={one}"),
+            (MatchOp::In, vs) => write!(f, "{l} in ({})", vs.join(",")),
+            (MatchOp::NotIn, vs) => write!(f, "{l} notin ({})", vs.join(",")),
+            (MatchOp::Exists, _) => write!(f, "{l}"),
+            (MatchOp::DoesNotExist, _) => write!(f, "!{l}"),
+        }
+    }
+}
+
+/// A whole selector as `kubectl` prints it (`model=llama,tier in (a,b)`).
+pub fn selector_text(selector: &[LabelMatcher]) -> String {
+    selector
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The algorithm and all its parameters.

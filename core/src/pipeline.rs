@@ -45,7 +45,7 @@ use crate::demand::pattern::Pattern;
 use crate::demand::DemandSeries;
 use crate::diagnostic::{self, Diagnostic, Edit, Severity};
 use crate::metrics;
-use crate::model::{AibrixVersion, Autoscaler, Family, Millis, TargetType};
+use crate::model::{AibrixVersion, Autoscaler, Family, LabelMatcher, Metric, Millis, TargetType};
 use crate::samples::{self, Format, Hints, Interpretation, SampleError, TimeBase};
 use crate::sim::{self, SimOptions, SimOutput};
 use crate::span::{LineIndex, Pos, Span};
@@ -568,8 +568,9 @@ struct Imported {
 #[derive(Debug, Clone, PartialEq)]
 struct CacheEntry {
     text: String,
-    /// The autoscaler's metric names the samples were matched to, in model order.
-    metrics: Vec<String>,
+    /// The autoscaler's metrics the samples were matched to (name and label selector), in
+    /// model order.
+    metrics: Vec<MetricKey>,
     interpretation: Interpretation,
     /// The samples, or why they cannot be read.
     import: Result<Imported, SampleError>,
@@ -583,25 +584,52 @@ pub struct SamplesCache {
     entry: Option<CacheEntry>,
 }
 
+/// What the samples are read for: a metric's name and the label selector that picks its series.
+#[derive(Debug, Clone, PartialEq)]
+struct MetricKey {
+    name: String,
+    selector: Vec<LabelMatcher>,
+}
+
+impl MetricKey {
+    fn of(m: &Metric) -> Self {
+        MetricKey {
+            name: m.name.value.clone(),
+            selector: m.selector.clone(),
+        }
+    }
+
+    fn hints(&self) -> Hints {
+        Hints {
+            metric: Some(self.name.clone()),
+            selector: self.selector.clone(),
+            ..Hints::default()
+        }
+    }
+}
+
 impl SamplesCache {
-    fn get(&mut self, text: &str, metrics: &[&str], interpretation: Interpretation) -> &CacheEntry {
+    fn get(
+        &mut self,
+        text: &str,
+        metrics: Vec<MetricKey>,
+        interpretation: Interpretation,
+    ) -> &CacheEntry {
         match self.entry.take() {
             Some(e)
-                if e.interpretation == interpretation
-                    && e.metrics
-                        .iter()
-                        .map(String::as_str)
-                        .eq(metrics.iter().copied())
-                    && e.text == text =>
+                if e.interpretation == interpretation && e.metrics == metrics && e.text == text =>
             {
                 self.entry.insert(e)
             }
-            _ => self.entry.insert(CacheEntry {
-                text: text.to_string(),
-                metrics: metrics.iter().map(|m| m.to_string()).collect(),
-                interpretation,
-                import: import_samples(text, metrics, interpretation),
-            }),
+            _ => {
+                let import = import_samples(text, &metrics, interpretation);
+                self.entry.insert(CacheEntry {
+                    text: text.to_string(),
+                    metrics,
+                    interpretation,
+                    import,
+                })
+            }
         }
     }
 }
@@ -614,10 +642,10 @@ impl SamplesCache {
 /// feeds the first. Import notes and checks are about the first metric's samples.
 fn import_samples(
     text: &str,
-    metrics: &[&str],
+    metrics: &[MetricKey],
     interpretation: Interpretation,
 ) -> Result<Imported, SampleError> {
-    let mut imported = import_first(text, metrics.first().copied(), interpretation)?;
+    let mut imported = import_first(text, metrics.first(), interpretation)?;
     // The primary series is another metric's when the text names that one.
     let named_as = |m: &str| {
         imported
@@ -626,32 +654,27 @@ fn import_samples(
             .as_deref()
             .is_some_and(|n| samples::name_matches(n, m) || samples::name_matches(m, n))
     };
-    if let Some(other) = metrics.iter().skip(1).find(|m| named_as(m)) {
-        if !metrics.first().is_some_and(|m| named_as(m)) {
-            imported.demand.name = Some((*other).to_string());
+    if let Some(other) = metrics.iter().skip(1).find(|m| named_as(&m.name)) {
+        if !metrics.first().is_some_and(|m| named_as(&m.name)) {
+            imported.demand.name = Some(other.name.clone());
         }
     }
     let mut parts = vec![imported.demand.clone()];
     for m in metrics.iter().skip(1) {
-        if named_as(m) {
+        if named_as(&m.name) {
             continue;
         }
-        let hints = Hints {
-            metric: Some((*m).to_string()),
-            ..Hints::default()
-        };
-        let Ok(s) = samples::detect_and_parse(text, &hints) else {
+        let Ok(s) = samples::detect_and_parse(text, &m.hints()) else {
             continue;
         };
-        let names_it = s
-            .metric
-            .as_deref()
-            .is_some_and(|n| samples::name_matches(n, m) || samples::name_matches(m, n));
+        let names_it = s.metric.as_deref().is_some_and(|n| {
+            samples::name_matches(n, &m.name) || samples::name_matches(&m.name, n)
+        });
         if !names_it {
             continue;
         }
         let (mut d, _) = samples::to_demand(&s, interpretation);
-        d.name = Some((*m).to_string());
+        d.name = Some(m.name.clone());
         parts.push(d);
     }
     if parts.len() > 1 {
@@ -667,17 +690,19 @@ fn import_samples(
 /// Read `text` for `metric` and turn it into demand.
 fn import_first(
     text: &str,
-    metric: Option<&str>,
+    metric: Option<&MetricKey>,
     interpretation: Interpretation,
 ) -> Result<Imported, SampleError> {
-    let hints = Hints {
-        metric: metric.map(str::to_string),
-        ..Hints::default()
-    };
+    let hints = metric.map(MetricKey::hints).unwrap_or_default();
     let parsed = match samples::detect_and_parse(text, &hints) {
-        // The file may name the metric differently (a recording rule): take what it holds.
+        // The file may name the metric differently (a recording rule): take what it holds,
+        // still through the metric's label selector.
         Err(e) if matches!(e.kind, samples::ErrorKind::MetricNotFound { .. }) => {
-            samples::detect_and_parse(text, &Hints::default())
+            let any = Hints {
+                metric: None,
+                ..hints
+            };
+            samples::detect_and_parse(text, &any)
         }
         r => r,
     };
@@ -992,8 +1017,8 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
             DemandInput::Series(d) => Some(d),
             DemandInput::Samples(text) if text.trim().is_empty() => None,
             DemandInput::Samples(text) | DemandInput::SamplesFile(text) => {
-                let metrics: Vec<&str> = a.metrics.iter().map(|m| m.name.value.as_str()).collect();
-                let entry = cache.get(text, &metrics, opts.samples_are);
+                let metrics = a.metrics.iter().map(MetricKey::of).collect();
+                let entry = cache.get(text, metrics, opts.samples_are);
                 match &entry.import {
                     Err(e) => {
                         samples_findings.push(samples_diag(
@@ -1376,6 +1401,54 @@ mod tests {
         let bad = input(SEED_YAML, DemandInput::Samples("time,value\n0,x\n"));
         assert_eq!(run_cached(&bad, &mut cache), run(&bad));
         assert_eq!(run_cached(&bad, &mut cache), run(&bad));
+    }
+
+    /// A scrape holding two models' series: the HPA whose metric selects one model replays that
+    /// model's queue (2..4 replicas), not the sum of both (pinned at maxReplicas 10).
+    #[test]
+    fn the_metric_selector_picks_the_series_replayed() {
+        let yaml = include_str!(
+            "../../tests/testdata/analysis/hpa-external-selector-two-models/autoscaler.yaml"
+        );
+        let prom = include_str!(
+            "../../tests/testdata/analysis/hpa-external-selector-two-models/samples.prom"
+        );
+        let most = |yaml: &str| {
+            let out = run(&input(yaml, DemandInput::Samples(prom)));
+            let sim = out
+                .sim
+                .as_ref()
+                .map(|s| s.timeline.clone())
+                .unwrap_or_default();
+            assert!(!sim.is_empty(), "{:?}", out.findings);
+            let noted = out
+                .import
+                .as_ref()
+                .is_some_and(|r| r.notes.iter().any(|n| n.code == Code::SamplesSelector));
+            (sim.iter().map(|e| e.desired).max(), noted)
+        };
+        assert_eq!(most(yaml), (Some(4), true));
+        let unselected: String = yaml
+            .lines()
+            .filter(|l| {
+                ![
+                    "selector:",
+                    "matchLabels:",
+                    "model_name:",
+                    "matchExpressions:",
+                    "key: namespace",
+                ]
+                .iter()
+                .any(|k| l.contains(k))
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(most(&unselected), (Some(10), false));
+        // A selector that selects none of the series: the samples are not read.
+        let other = yaml.replace("model_name: llama-3-8b", "model_name: qwen-2");
+        let out = run(&input(&other, DemandInput::Samples(prom)));
+        let err = out.samples_error.map(|e| e.message()).unwrap_or_default();
+        assert!(err.contains("model_name=qwen-2"), "{err}");
     }
 
     fn steps_of(out: &PipelineOutput, code: Code) -> Vec<Step> {

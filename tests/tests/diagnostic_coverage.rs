@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use scalelens_core::codes::{Code, Section};
 use scalelens_core::config;
 use scalelens_core::diagnostic::Applicability;
-use scalelens_core::model::AibrixVersion;
+use scalelens_core::model::{AibrixVersion, LabelMatcher, MatchOp};
 use scalelens_core::samples::{self, Format, Hints, Interpretation};
 
 /// Codes whose negative fixture is any fixture that does not report them: YAML, schema and
@@ -289,6 +289,8 @@ struct SamplesExpect {
     /// (a product example under `examples/`); else the sidecar's name without `.expect`.
     data: Option<String>,
     metric: Option<String>,
+    /// `selector LABEL=VALUE[,LABEL=VALUE]`: the metric's label selector (`matchLabels`).
+    selector: Vec<LabelMatcher>,
     format: Option<Format>,
     interpretation: Option<Interpretation>,
     fires: BTreeSet<String>,
@@ -306,6 +308,17 @@ fn parse_samples_expect(text: &str) -> SamplesExpect {
             e.data = Some(d.trim().to_string());
         } else if let Some(m) = item.strip_prefix("metric ") {
             e.metric = Some(m.trim().to_string());
+        } else if let Some(sel) = item.strip_prefix("selector ") {
+            for pair in sel.trim().split(',') {
+                let (label, value) = pair
+                    .split_once('=')
+                    .unwrap_or_else(|| panic!("selector needs LABEL=VALUE in {line:?}"));
+                e.selector.push(LabelMatcher {
+                    label: label.trim().to_string(),
+                    op: MatchOp::In,
+                    values: vec![value.trim().to_string()],
+                });
+            }
         } else if let Some(f) = item.strip_prefix("format ") {
             let f = [
                 Format::Csv,
@@ -369,6 +382,7 @@ fn import_codes(file: &str, e: &SamplesExpect) -> BTreeSet<String> {
     let hints = Hints {
         metric: e.metric.clone(),
         format: e.format,
+        selector: e.selector.clone(),
         ..Hints::default()
     };
     match samples::detect_and_parse(&text, &hints) {

@@ -382,6 +382,7 @@ impl Modifier {
             },
             bound: None,
             activation_threshold: Some(m.activation_target),
+            selector: Vec::new(),
             span: Default::default(),
         };
         let mut stand_in = autoscaler.clone();

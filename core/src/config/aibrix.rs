@@ -582,6 +582,7 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str, version: AibrixVersion) -> Opt
             value: Param::yaml(value, tv.span),
         },
         activation_threshold: None,
+        selector: Vec::new(),
         span: m.span,
     })
 }
@@ -1001,6 +1002,7 @@ fn to_hpa(
                 m.bound
             },
             activation_threshold: None,
+            selector: Vec::new(),
             span: m.span,
         });
     }

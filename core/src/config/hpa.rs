@@ -9,6 +9,7 @@
 use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::config::cursor::Cursor;
+use crate::config::label_selector;
 use crate::config::read::{self, Cx};
 use crate::config::{check_metric_unit, check_min_max, unknown_kind, unknown_version, Doc};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
@@ -369,6 +370,7 @@ fn cpu_metric(value: Param<f64>, span: Span) -> Metric {
         },
         bound: None,
         activation_threshold: None,
+        selector: Vec::new(),
         span,
     }
 }
@@ -435,6 +437,7 @@ fn described(node: Option<&Node>) -> Option<String> {
 /// Read an `autoscaling/v2` (or v2beta2) `MetricSpec`.
 fn read_metric_v2(cx: &mut Cx, m: &Cursor) -> Option<Metric> {
     let (ty, s, s_key) = metric_type(cx, m)?;
+    let mut selector = Vec::new();
     let (name, source) = match ty {
         "Resource" => (
             named(cx, &s, "name", s_key, " (cpu or memory)"),
@@ -447,9 +450,14 @@ fn read_metric_v2(cx: &mut Cx, m: &Cursor) -> Option<Metric> {
             (name, MetricSource::ContainerResource { container })
         }
         _ => {
-            let name = s.field(cx, "metric").and_then(|mm| mm.string(cx, "name"));
+            let metric = s.field(cx, "metric");
+            let name = metric.as_ref().and_then(|mm| mm.string(cx, "name"));
             if name.is_none() {
                 s.missing(cx, s_key, "metric.name", "");
+            }
+            // `metric.selector` (MetricIdentifier): the series of the metric read.
+            if let Some(sel) = metric.as_ref().and_then(|mm| mm.field(cx, "selector")) {
+                selector = label_selector::read(cx, &sel);
             }
             let source = match ty {
                 "Pods" => MetricSource::Pods,
@@ -517,7 +525,9 @@ fn read_metric_v2(cx: &mut Cx, m: &Cursor) -> Option<Metric> {
             quantity_target(cx, &t, "averageValue", tt.span)?,
         ),
     };
-    finish_metric(cx, name, source, target_type, value, m.node.span)
+    let mut metric = finish_metric(cx, name, source, target_type, value, m.node.span)?;
+    metric.selector = selector;
+    Some(metric)
 }
 
 fn finish_metric(
@@ -545,6 +555,7 @@ fn finish_metric(
         target: MetricTarget { target_type, value },
         bound,
         activation_threshold: None,
+        selector: Vec::new(),
         span,
     })
 }
@@ -671,7 +682,22 @@ pub(crate) fn read_metric_v2beta1(cx: &mut Cx, m: &Cursor) -> Option<Metric> {
             (name, MetricSource::External, target)
         }
     };
-    finish_metric(cx, name?, source, tt, v, m.node.span)
+    // v2beta1 names the selector `selector` (Pods, Object) or `metricSelector` (External).
+    let key = if ty == "External" {
+        "metricSelector"
+    } else {
+        "selector"
+    };
+    let selector = match ty {
+        "Pods" | "Object" | "External" => s
+            .field(cx, key)
+            .map(|sel| label_selector::read(cx, &sel))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let mut metric = finish_metric(cx, name?, source, tt, v, m.node.span)?;
+    metric.selector = selector;
+    Some(metric)
 }
 
 rule_doc! {

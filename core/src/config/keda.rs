@@ -820,6 +820,7 @@ fn prometheus(cx: &mut Cx, t: &Trigger, name: Spanned<String>) -> Option<Metric>
         },
         bound: None,
         activation_threshold: act,
+        selector: Vec::new(),
         span: t.cursor.node.span,
     })
 }
@@ -891,6 +892,7 @@ fn resource(cx: &mut Cx, t: &Trigger, ty: &Spanned<String>) -> Option<Metric> {
         },
         bound: None,
         activation_threshold: None,
+        selector: Vec::new(),
         span: t.cursor.node.span,
     })
 }

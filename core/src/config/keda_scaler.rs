@@ -155,6 +155,7 @@ pub(super) fn generic(
         },
         bound: None,
         activation_threshold: Some(activation),
+        selector: Vec::new(),
         span: t.cursor.node.span,
     })
 }
@@ -274,6 +275,7 @@ pub(super) fn cron(cx: &mut Cx, t: &Trigger, ty: &Spanned<String>, i: usize) -> 
         },
         bound: None,
         activation_threshold: Some(Param::default(0.0, &keda_scalers::CRON)),
+        selector: Vec::new(),
         span: t.cursor.node.span,
     })
 }

@@ -1009,6 +1009,7 @@ fn hpa_class(cx: &mut Cx, doc: &Doc, ann: &Annotations, c: &mut Config) -> Autos
             },
             bound: None,
             activation_threshold: None,
+            selector: Vec::new(),
             span: t.span().unwrap_or(at),
         }
     });
@@ -1021,6 +1022,7 @@ fn hpa_class(cx: &mut Cx, doc: &Doc, ann: &Annotations, c: &mut Config) -> Autos
         },
         bound: None,
         activation_threshold: None,
+        selector: Vec::new(),
         span: at,
     });
 
@@ -1215,6 +1217,7 @@ pub(crate) fn read_revision(
         },
         bound: None,
         activation_threshold: None,
+        selector: Vec::new(),
         span: metric_span,
     }];
     Some(a)

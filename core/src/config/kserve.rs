@@ -657,6 +657,7 @@ fn resource(name: &str, at: Span, target_type: TargetType, value: Param<f64>) ->
         target: MetricTarget { target_type, value },
         bound: None,
         activation_threshold: None,
+        selector: Vec::new(),
         span: value.span().unwrap_or(at),
     }
 }
@@ -825,6 +826,7 @@ fn external_trigger(cx: &mut Cx, ext: &Cursor) -> Option<Metric> {
         },
         bound: None,
         activation_threshold: Some(keda_up::ACTIVATION_THRESHOLD.param()),
+        selector: Vec::new(),
         span: ext.node.span,
     })
 }
@@ -888,6 +890,7 @@ fn llm_workload(cx: &mut Cx, doc: &Doc, w: &Cursor, prefill: bool, at: Span) -> 
             },
             bound: None,
             activation_threshold: None,
+            selector: Vec::new(),
             span: h.node.span,
         }];
         (a, format!("{}{suffix}-hpa", doc.name.value))
@@ -927,6 +930,7 @@ fn llm_workload(cx: &mut Cx, doc: &Doc, w: &Cursor, prefill: bool, at: Span) -> 
             },
             bound: None,
             activation_threshold: Some(keda_up::ACTIVATION_THRESHOLD.param()),
+            selector: Vec::new(),
             span: k.node.span,
         }];
         (a, format!("{}{suffix}-keda", doc.name.value))

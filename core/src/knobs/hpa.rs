@@ -3,7 +3,7 @@
 //! ([`super::keda`]).
 
 use super::Place::{self, Field, Flag};
-use super::{knobs, Concept, Knob, Setting, Show};
+use super::{knobs, Concept, Knob, Known, Setting, Show};
 use crate::display::{Dur, Num};
 use crate::model::{Autoscaler, HpaParams, Millis, PolicyType, ScalingRules, SelectPolicy};
 use crate::span::Origin;
@@ -197,5 +197,8 @@ pub static TABLE: super::Table<HpaParams> = super::Table {
         &SCALE_UP_SELECT_POLICY,
         &SCALE_DOWN_SELECT_POLICY,
     ],
-    known: &[],
+    known: &[Known::replayed(
+        Field("metrics[].{pods,object,external}.metric.selector"),
+        "picks the series of the metric read: imported samples keep only the series it selects (`matchLabels`, `matchExpressions`; `samples-selector`)",
+    )],
 };

@@ -16,8 +16,8 @@
 //! others is an error.
 
 use super::{
-    finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, Locator, RawSeries,
-    SampleError, Samples, TimeBase, TimeMs, DEFAULT_SCRAPE_INTERVAL,
+    finish, list_names, name_matches, select_series, Collected, ErrorKind, Format, Hints, Locator,
+    RawSeries, SampleError, Samples, TimeBase, TimeMs, DEFAULT_SCRAPE_INTERVAL,
 };
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -479,6 +479,7 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
         TimeBase::Epoch
     };
     let series = fam.series.into_values().collect();
+    let series = select_series(series, &hints.selector, &chosen, &mut notes)?;
     let c = Collected::series(Format::Exposition, Some(chosen), time_base, series, notes);
     Ok(finish(
         text,

@@ -17,8 +17,8 @@
 //! reported at its line and column (converted from the byte offset).
 
 use super::{
-    finish, list_names, name_matches, Collected, ErrorKind, Format, Hints, Locator, RawSeries,
-    SampleError, Samples, TimeBase, TimeMs,
+    finish, list_names, name_matches, select_series, Collected, ErrorKind, Format, Hints, Locator,
+    RawSeries, SampleError, Samples, TimeBase, TimeMs,
 };
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -651,6 +651,8 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
         ));
     }
     let series = merged.into_values().collect();
+    let name = metric.as_deref().unwrap_or("the query");
+    let series = select_series(series, &hints.selector, name, &mut notes)?;
     Ok(finish(
         text,
         Collected::series(

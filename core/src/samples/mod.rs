@@ -47,7 +47,7 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::display;
-use crate::model::Millis;
+use crate::model::{selector_text, LabelMatcher, Millis};
 use crate::span::{saturating_u32, LineIndex};
 
 pub use convert::{resolve_interpretation, to_demand, Interpretation};
@@ -105,6 +105,9 @@ pub struct Hints {
     pub scrape_interval: Option<Millis>,
     /// Skip detection (for [`detect_and_parse`]).
     pub format: Option<Format>,
+    /// The series the autoscaler reads, by label (an HPA metric's `metric.selector`): only the
+    /// series it selects are imported ([`select_series`]). Exposition and Prometheus JSON only.
+    pub selector: Vec<LabelMatcher>,
 }
 
 /// The scrape interval assumed for exposition scrapes without timestamps when the caller does
@@ -212,6 +215,8 @@ pub enum ErrorKind {
     NoSamples(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("no series of the metric is selected by `{selector}`; the series have: {available}")]
+    NoSeriesSelected { selector: String, available: String },
     #[error(
         "more than {limit} series: narrow the query (a namespace, model or deployment selector) \
          or aggregate it (`sum by (pod)`)"
@@ -258,6 +263,13 @@ impl ErrorKind {
                 available: msg(available),
             },
             ErrorKind::AmbiguousMetric { available } => ErrorKind::AmbiguousMetric {
+                available: msg(available),
+            },
+            ErrorKind::NoSeriesSelected {
+                selector,
+                available,
+            } => ErrorKind::NoSeriesSelected {
+                selector: msg(selector),
                 available: msg(available),
             },
             ErrorKind::NoSamples(s) => ErrorKind::NoSamples(msg(s)),
@@ -455,6 +467,86 @@ impl Collected {
             notes,
         }
     }
+}
+
+/// Keep the series that `selector` selects (the label selector of the autoscaler's metric,
+/// [`Hints::selector`]), saying what was kept in a `samples-selector` note. When no series
+/// carries any label the selector names (a query already aggregated over them), the selector
+/// cannot be applied: every series is kept, and the note says so. When series carry those
+/// labels but none is selected, the import fails: replaying another series than the one the
+/// autoscaler reads would be a wrong replay.
+pub(crate) fn select_series(
+    series: Vec<RawSeries>,
+    selector: &[LabelMatcher],
+    metric: &str,
+    notes: &mut Vec<Diagnostic>,
+) -> Result<Vec<RawSeries>, SampleError> {
+    if selector.is_empty() {
+        return Ok(series);
+    }
+    let text = selector_text(selector);
+    let metric = crate::text::quote(metric);
+    let named = |s: &RawSeries| {
+        s.labels
+            .iter()
+            .any(|(k, _)| selector.iter().any(|m| m.label == *k))
+    };
+    if !series.iter().any(named) {
+        notes.push(Diagnostic::new(
+            Code::SamplesSelector,
+            Severity::Note,
+            format!(
+                "the series of `{metric}` carry no label the autoscaler's selector `{text}` names: every series is read as selected (an aggregated query?)"
+            ),
+        ));
+        return Ok(series);
+    }
+    let total = series.len();
+    let (kept, dropped): (Vec<RawSeries>, Vec<RawSeries>) = series
+        .into_iter()
+        .partition(|s| selector.iter().all(|m| m.matches(&s.labels)));
+    if kept.is_empty() {
+        let available = dropped
+            .iter()
+            .take(5)
+            .map(|s| label_set_text(&s.labels))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let more = total.saturating_sub(5);
+        let available = if more > 0 {
+            format!("{available}; and {more} more")
+        } else {
+            available
+        };
+        return Err(SampleError::new(
+            1,
+            1,
+            ErrorKind::NoSeriesSelected {
+                selector: text,
+                available,
+            },
+        ));
+    }
+    if !dropped.is_empty() {
+        notes.push(Diagnostic::new(
+            Code::SamplesSelector,
+            Severity::Note,
+            format!(
+                "{} of {total} series of `{metric}` read: those the autoscaler's selector `{text}` selects",
+                kept.len()
+            ),
+        ));
+    }
+    Ok(kept)
+}
+
+/// A label set as Prometheus prints it: `{model="a", pod="p"}`.
+fn label_set_text(labels: &[(String, String)]) -> String {
+    let inner: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{}\"", crate::text::quote(v)))
+        .collect();
+    format!("{{{}}}", inner.join(", "))
 }
 
 /// The clean-up shared by every format: drop non-finite values, sort, resolve duplicates, and
@@ -1086,6 +1178,111 @@ mod tests {
             offset: 0,
         };
         Diagnostic::new(code, severity, message).at(crate::span::Span::new(p, p))
+    }
+
+    /// (selector, label sets) → the label sets kept, or `None` for the no-series error, and
+    /// whether a `samples-selector` note is made.
+    #[test]
+    fn the_selector_keeps_the_series_it_selects() {
+        use crate::model::{LabelMatcher, MatchOp};
+        let m = |label: &str, op: MatchOp, values: &[&str]| LabelMatcher {
+            label: label.into(),
+            op,
+            values: values.iter().map(|v| v.to_string()).collect(),
+        };
+        let set = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let llama = set(&[("model", "llama"), ("pod", "a")]);
+        let mistral = set(&[("model", "mistral"), ("pod", "b")]);
+        let canary = set(&[("canary", "1"), ("model", "llama"), ("pod", "c")]);
+        let bare = set(&[("pod", "d")]);
+        type Case = (
+            Vec<LabelMatcher>,
+            Vec<Vec<(String, String)>>,
+            Option<Vec<usize>>,
+            bool,
+        );
+        let cases: Vec<Case> = vec![
+            // No selector: everything, no note.
+            (
+                vec![],
+                vec![llama.clone(), mistral.clone()],
+                Some(vec![0, 1]),
+                false,
+            ),
+            (
+                vec![m("model", MatchOp::In, &["llama"])],
+                vec![llama.clone(), mistral.clone(), canary.clone()],
+                Some(vec![0, 2]),
+                true,
+            ),
+            (
+                vec![
+                    m("model", MatchOp::In, &["llama"]),
+                    m("canary", MatchOp::DoesNotExist, &[]),
+                ],
+                vec![llama.clone(), mistral.clone(), canary.clone()],
+                Some(vec![0]),
+                true,
+            ),
+            (
+                vec![m("model", MatchOp::NotIn, &["llama"])],
+                vec![llama.clone(), mistral.clone(), bare.clone()],
+                Some(vec![1, 2]),
+                true,
+            ),
+            // All selected: no note.
+            (
+                vec![m("model", MatchOp::Exists, &[])],
+                vec![llama.clone(), mistral.clone()],
+                Some(vec![0, 1]),
+                false,
+            ),
+            // No series carries the label: not applied, with a note.
+            (
+                vec![m("model", MatchOp::In, &["llama"])],
+                vec![bare.clone()],
+                Some(vec![0]),
+                true,
+            ),
+            // The labels are there, no series is selected: an error.
+            (
+                vec![m("model", MatchOp::In, &["qwen"])],
+                vec![llama.clone(), mistral.clone()],
+                None,
+                false,
+            ),
+        ];
+        for (selector, sets, want, noted) in cases {
+            let series: Vec<RawSeries> = sets.iter().cloned().map(RawSeries::new).collect();
+            let mut notes = Vec::new();
+            let got = select_series(series, &selector, "q", &mut notes);
+            let want_sets =
+                want.map(|idx| idx.iter().map(|&i| sets[i].clone()).collect::<Vec<_>>());
+            let got_sets = got
+                .as_ref()
+                .ok()
+                .map(|kept| kept.iter().map(|s| s.labels.clone()).collect::<Vec<_>>());
+            assert_eq!(got_sets, want_sets, "{selector:?}");
+            if let Err(e) = got {
+                assert!(
+                    matches!(e.kind, ErrorKind::NoSeriesSelected { .. }),
+                    "{e:?}"
+                );
+                assert!(e.message().contains("model=qwen"), "{}", e.message());
+                assert!(
+                    e.message().contains(r#"model="mistral""#),
+                    "{}",
+                    e.message()
+                );
+            }
+            let note = notes.iter().any(|n| n.code == Code::SamplesSelector);
+            assert_eq!(note, noted, "{selector:?}: {notes:?}");
+        }
     }
 
     /// (notes of a repeated code, notes of another code) → what the report keeps.

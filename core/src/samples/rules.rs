@@ -31,6 +31,46 @@ rule_doc! {
 }
 
 rule_doc! {
+    /// Which series of the metric the autoscaler's label selector reads.
+    ///
+    /// # What it does
+    /// Note: when the autoscaler's metric has a label selector (an HPA metric's
+    /// `metric.selector`, `matchLabels` and `matchExpressions`), only the series it selects are
+    /// imported, and the note says how many of how many. When no series carries a label the
+    /// selector names (the samples are a query already aggregated over them), every series is
+    /// read and the note says the selector could not be applied. When the series carry those
+    /// labels but none is selected, the samples are not read (`samples-unreadable`, naming the
+    /// label sets found).
+    ///
+    /// # Why is this bad
+    /// It is not: it shows which series the replay reads. A scrape of a gateway serving two
+    /// models holds both models' series; the HPA scaling one model reads only its own, and
+    /// replaying the sum of both would scale it for traffic it never sees.
+    ///
+    /// # Example
+    /// ```text
+    /// metric:
+    ///   name: vllm:num_requests_waiting
+    ///   selector:
+    ///     matchLabels:
+    ///       model_name: llama-3-8b
+    /// # samples: the series of llama-3-8b and of mistral-7b
+    /// note[samples-selector]: 2 of 4 series of `vllm:num_requests_waiting` read: those the
+    ///   autoscaler's selector `model_name=llama-3-8b` selects
+    /// ```
+    ///
+    /// # Fix
+    /// Nothing when the right series are read; otherwise correct the selector or export the
+    /// series it selects.
+    ///
+    /// # References
+    /// - kubernetes/kubernetes v1.34 `staging/src/k8s.io/api/autoscaling/v2/types.go`
+    ///   (`MetricIdentifier.Selector`); `staging/src/k8s.io/apimachinery/pkg/labels/selector.go`
+    ///   (`Requirement.Matches`).
+    pub(crate) const SELECTOR;
+}
+
+rule_doc! {
     /// NaN or infinite samples were dropped.
     ///
     /// # What it does

@@ -132,6 +132,7 @@ pub fn test_metric(
         },
         bound: None,
         activation_threshold: None,
+        selector: Vec::new(),
         span: Span::default(),
     }
 }

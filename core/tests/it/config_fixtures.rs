@@ -195,7 +195,7 @@ fn render(p: &Parsed) -> String {
             let src = serde_json::to_string(&m.source).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  metric `{}` source={} target={:?} {} ({}) bound={:?}{}",
+                "  metric `{}` source={} target={:?} {} ({}) bound={:?}{}{}",
                 m.name.value,
                 src,
                 m.target.target_type,
@@ -205,7 +205,15 @@ fn render(p: &Parsed) -> String {
                 m.activation_threshold
                     .as_ref()
                     .map(|t| format!(" activation={} ({})", t.value, origin(&j(t))))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if m.selector.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " selector={}",
+                        scalelens_core::model::selector_text(&m.selector)
+                    )
+                }
             );
         }
         let alg = serde_json::to_value(&a.algorithm).unwrap_or(Value::Null);

@@ -35,6 +35,7 @@ fn autoscaler(p: KnativeParams, min: u32, max: u32) -> Autoscaler {
             },
             bound: None,
             activation_threshold: None,
+            selector: Vec::new(),
             span: Span::default(),
         }],
         algorithm: Algorithm::KnativeKpa(p),
