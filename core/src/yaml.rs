@@ -145,14 +145,17 @@ pub struct Stream {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DuplicateKey {
     pub key: String,
-    /// The earlier key, which is ignored.
+    /// How many times the key is written in the mapping (2 or more).
+    pub count: usize,
+    /// The first key, which is ignored.
     pub first: Span,
-    /// The later key, which is read.
+    /// The last key, which is read.
     pub again: Span,
-    /// The two values when they are scalars, as written (earlier, later).
+    /// The first and last values when they are scalars, as written.
     pub values: Option<(Arc<str>, Arc<str>)>,
-    /// The whole lines of the earlier entry (key, value and the lines of a nested value), when
-    /// it is written in block style on lines of its own: deleting them keeps the later one.
+    /// With two keys only: the whole lines of the earlier entry (key, value and the lines of a
+    /// nested value), when it is written in block style on lines of its own: deleting them
+    /// keeps the later one.
     pub first_lines: Option<Span>,
 }
 
@@ -706,18 +709,30 @@ impl Reader<'_, '_> {
         if entries.len() < 2 {
             return;
         }
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
-        for (i, (key, value)) in entries.iter().enumerate() {
+        // Per key: (first index, last index, count), reported once per key and mapping.
+        let mut seen: HashMap<&str, (usize, usize, usize)> = HashMap::with_capacity(entries.len());
+        let mut order: Vec<&str> = Vec::new();
+        for (i, (key, _)) in entries.iter().enumerate() {
             if merges.binary_search(&i).is_ok() || key.value == COMPLEX_KEY {
                 continue;
             }
-            let Some(j) = seen.insert(key.value.as_str(), i) else {
+            let e = seen.entry(key.value.as_str()).or_insert((i, i, 0));
+            e.1 = i;
+            e.2 += 1;
+            if e.2 == 2 {
+                order.push(key.value.as_str());
+            }
+        }
+        for key in order {
+            let Some(&(j, i, count)) = seen.get(key) else {
                 continue;
             };
-            let Some((first_key, first_value)) = entries.get(j) else {
+            let (Some((first_key, first_value)), Some((last_key, last_value))) =
+                (entries.get(j), entries.get(i))
+            else {
                 continue;
             };
-            let values = match (&first_value.kind, &value.kind) {
+            let values = match (&first_value.kind, &last_value.kind) {
                 (NodeKind::Scalar { text: a, .. }, NodeKind::Scalar { text: b, .. }) => {
                     Some((a.clone(), b.clone()))
                 }
@@ -725,11 +740,14 @@ impl Reader<'_, '_> {
             };
             let next = entries.get(j + 1).map(|(k, _)| k.span.start);
             self.duplicates.push(DuplicateKey {
-                key: key.value.clone(),
+                key: key.to_string(),
+                count,
                 first: first_key.span,
-                again: key.span,
+                again: last_key.span,
                 values,
-                first_lines: next.and_then(|n| entry_lines(self.index, first_key, first_value, n)),
+                first_lines: next
+                    .filter(|_| count == 2)
+                    .and_then(|n| entry_lines(self.index, first_key, first_value, n)),
             });
         }
     }
@@ -1251,6 +1269,8 @@ mod tests {
             ("b: &b {x: 1, x: 2}\nm: *b\nn: *b\n", 1),
             ("a: 1\na: 2\nb: [\n", 0),
             ("a: 1\na: 2\n---\nb: 1\nb: 1\n", 2),
+            // One report per key and mapping, however often it is written.
+            ("a: 1\na: 2\na: 3\nb: 1\na: 4\nb: 2\n", 2),
         ] {
             let stream = parse_stream(&LineIndex::new(src), &Limits::default());
             assert_eq!(
@@ -1260,6 +1280,13 @@ mod tests {
                 stream.duplicates
             );
         }
+        let stream = parse_stream(&LineIndex::new("a: 1\na: 2\na: 3\n"), &Limits::default());
+        let [d] = stream.duplicates.as_slice() else {
+            panic!("{:?}", stream.duplicates);
+        };
+        let values = d.values.as_ref().map(|(a, b)| (&**a, &**b));
+        assert_eq!((d.count, d.first.start.line, d.again.start.line), (3, 1, 3));
+        assert_eq!((values, d.first_lines), (Some(("1", "3")), None));
     }
 
     #[test]

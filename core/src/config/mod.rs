@@ -654,26 +654,34 @@ fn yaml_error(e: &yaml::YamlError, helm: Option<&(Span, String)>) -> Diagnostic 
     }
 }
 
-/// A key written twice: the later one is read (as `kubectl apply -f` does); the fix deletes
-/// the earlier one's lines.
+/// A key written twice or more: the last one is read (as `kubectl apply -f` does); with two,
+/// the fix deletes the earlier one's lines.
 fn duplicate_key(d: &yaml::DuplicateKey) -> Diagnostic {
     let first = d.first.start;
+    let between = match d.count {
+        0..=2 => String::new(),
+        n => format!(" (and the {} between)", n - 2),
+    };
     let values = match &d.values {
         Some((was, now)) if was != now => {
             format!(
-                ": `{now}` is read, the `{was}` at line {} is ignored",
+                ": `{now}` is read, the `{was}` at line {} is ignored{between}",
                 first.line
             )
         }
-        Some(_) => format!(" (line {}), with the same value", first.line),
+        Some(_) => format!(" (first at line {}), with the same value", first.line),
         None => format!(
-            ": this one is read, the one at line {} is ignored",
+            ": this one is read, the one at line {} is ignored{between}",
             first.line
         ),
     };
+    let times = match d.count {
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    };
     let mut diag = Diagnostic::warning(
         Code::DuplicateKey,
-        format!("`{}` is set twice in this mapping{values}", d.key),
+        format!("`{}` is set {times} in this mapping{values}", d.key),
     )
     .at(d.again)
     .with_help(format!(
@@ -689,9 +697,16 @@ fn duplicate_key(d: &yaml::DuplicateKey) -> Diagnostic {
             lines,
             "",
         ),
-        None => diag.with_advice(format!(
+        None if d.count == 2 => diag.with_advice(format!(
             "keep one `{}`: delete the one at line {}:{} or this one",
             d.key, first.line, first.column
+        )),
+        None => diag.with_advice(format!(
+            "keep one `{}`: delete the other {} (the first at line {}:{})",
+            d.key,
+            d.count - 1,
+            first.line,
+            first.column
         )),
     };
     diag
