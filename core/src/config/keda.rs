@@ -808,10 +808,12 @@ fn prometheus(cx: &mut Cx, t: &Trigger, name: Spanned<String>) -> Option<Metric>
     } else {
         TargetType::AverageValue
     };
+    let query = query?.value;
     Some(Metric {
         name,
+        selector: super::query_selector::of(&query),
         source: MetricSource::KedaPrometheus {
-            query: query?.value,
+            query,
             server_address: server.map(|s| s.value),
         },
         target: MetricTarget {
@@ -820,7 +822,6 @@ fn prometheus(cx: &mut Cx, t: &Trigger, name: Spanned<String>) -> Option<Metric>
         },
         bound: None,
         activation_threshold: act,
-        selector: Vec::new(),
         span: t.cursor.node.span,
     })
 }

@@ -814,10 +814,12 @@ fn external_trigger(cx: &mut Cx, ext: &Cursor) -> Option<Metric> {
         ));
     }
     let name = Spanned::new("prometheus".to_string(), backend.span);
+    let query = query?.value;
     Some(Metric {
         name,
+        selector: super::query_selector::of(&query),
         source: MetricSource::KedaPrometheus {
-            query: query?.value,
+            query,
             server_address: server.map(|s| s.value),
         },
         target: MetricTarget {
@@ -826,7 +828,6 @@ fn external_trigger(cx: &mut Cx, ext: &Cursor) -> Option<Metric> {
         },
         bound: None,
         activation_threshold: Some(keda_up::ACTIVATION_THRESHOLD.param()),
-        selector: Vec::new(),
         span: ext.node.span,
     })
 }

@@ -44,6 +44,7 @@ pub mod keda_scaler;
 pub mod knative;
 pub mod kserve;
 pub(crate) mod label_selector;
+pub(crate) mod query_selector;
 pub mod read;
 pub(crate) mod rules;
 pub mod scalar_span;

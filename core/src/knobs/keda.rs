@@ -98,6 +98,10 @@ pub static TABLE: super::Table<KedaParams> = super::Table {
     ],
     known: &[
         Known::replayed(
+            Path("spec.triggers[].metadata.query"),
+            "prometheus: the label matchers of a query over one selector pick the imported series read (`samples-selector`; CLI only, the playground parses no PromQL)",
+        ),
+        Known::replayed(
             Path("spec.advanced.scalingModifiers"),
             "formula, target, activationTarget, metricType: the composite metric KEDA gives the HPA in place of the triggers (algorithm/keda_formula.rs)",
         ),

@@ -35,7 +35,8 @@ rule_doc! {
     ///
     /// # What it does
     /// Note: when the autoscaler's metric has a label selector (an HPA metric's
-    /// `metric.selector`, `matchLabels` and `matchExpressions`), only the series it selects are
+    /// `metric.selector`, `matchLabels` and `matchExpressions`; in the CLI, a KEDA prometheus
+    /// query's label matchers when it reads one selector), only the series it selects are
     /// imported, and the note says how many of how many. When no series carries a label the
     /// selector names (the samples are a query already aggregated over them), every series is
     /// read and the note says the selector could not be applied. When the series carry those
