@@ -64,9 +64,14 @@ pub fn value(root: &Element, sel: &str) -> String {
     if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
         return i.value();
     }
-    el.dyn_into::<web_sys::HtmlTextAreaElement>()
-        .unwrap_or_else(|_| panic!("{sel} is neither an input nor a textarea"))
-        .value()
+    if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        return t.value();
+    }
+    // The YAML code editor's editable element answers `value` like a textarea.
+    js_sys::Reflect::get(&el, &"value".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| panic!("{sel} has no value"))
 }
 
 /// Set the value of the `<input>` or `<textarea>` under `root` matching `sel` and fire an
@@ -75,10 +80,12 @@ pub fn set_value(root: &Element, sel: &str, v: &str) {
     let el = find(root, sel).unwrap_or_else(|| panic!("no {sel}"));
     if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
         i.set_value(v);
+    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.set_value(v);
     } else {
-        el.dyn_ref::<web_sys::HtmlTextAreaElement>()
-            .unwrap_or_else(|| panic!("{sel} is neither an input nor a textarea"))
-            .set_value(v);
+        // The code editor: setting `value` is a user's edit of the whole text.
+        js_sys::Reflect::set(&el, &"value".into(), &v.into()).expect("set value");
+        return;
     }
     let _ = el.dispatch_event(&web_sys::Event::new("input").expect("event"));
 }
@@ -218,6 +225,8 @@ pub fn paste_into(root: &Element, sel: &str, text: &str) {
     // Over the whole text, as after Ctrl+A.
     if let Some(ta) = el.dyn_ref::<HtmlTextAreaElement>() {
         ta.select();
+    } else {
+        call(&el, "select", &[]);
     }
     let dt = web_sys::DataTransfer::new().expect("a DataTransfer");
     dt.set_data("text/plain", text).expect("set data");
@@ -245,4 +254,51 @@ pub fn key_down(el: &Element, key: &str, ctrl: bool, shift: bool) -> web_sys::Ke
 
 pub fn disabled(root: &Element, sel: &str) -> bool {
     find(root, sel).is_some_and(|e| e.has_attribute("disabled"))
+}
+
+/// Call method `name` of `el` (the code editor's textarea-like `select`, `setSelectionRange`).
+pub fn call(el: &Element, name: &str, args: &[wasm_bindgen::JsValue]) {
+    let f: js_sys::Function = js_sys::Reflect::get(el, &name.into())
+        .expect("a method")
+        .dyn_into()
+        .unwrap_or_else(|_| panic!("no method {name}"));
+    let _ = f.apply(el, &args.iter().collect::<js_sys::Array>());
+}
+
+/// The selection (UTF-16 start, end) and the selected text of the editor under `root` matching
+/// `sel` (a textarea, or the code editor's editable element, which answers the same).
+pub fn selection(root: &Element, sel: &str) -> (usize, usize, String) {
+    let el = find(root, sel).unwrap_or_else(|| panic!("no {sel}"));
+    let num = |k: &str| {
+        js_sys::Reflect::get(&el, &k.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0) as usize
+    };
+    let (a, b) = (num("selectionStart"), num("selectionEnd"));
+    let units: Vec<u16> = value(root, sel).encode_utf16().collect();
+    let text = String::from_utf16_lossy(units.get(a..b).unwrap_or_default());
+    (a, b, text)
+}
+
+/// Type `text` into the focused code editor as a user's keystrokes land: the browser's own
+/// text insertion at the selection (`execCommand("insertText")`), which CodeMirror reads back
+/// from the DOM.
+pub fn type_text(text: &str) {
+    let doc: web_sys::HtmlDocument = document().dyn_into().expect("an HTML document");
+    assert!(
+        doc.exec_command_with_show_ui_and_value("insertText", false, text)
+            .unwrap_or(false),
+        "insertText was refused (is an editor focused?)"
+    );
+}
+
+/// Put the caret of the code editor under `root` matching `sel` at UTF-16 `at` and focus it.
+pub fn caret_at(root: &Element, sel: &str, at: u32) {
+    let el = find(root, sel).unwrap_or_else(|| panic!("no {sel}"));
+    el.dyn_ref::<HtmlElement>()
+        .expect("an HTML element")
+        .focus()
+        .expect("focus");
+    call(&el, "setSelectionRange", &[at.into(), at.into()]);
 }

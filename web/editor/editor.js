@@ -1,0 +1,304 @@
+// The playground's code editor: CodeMirror 6 with only what the playground uses, bundled by
+// esbuild into one ES module (`cargo xtask` builds it: web/editor/dist/editor.js, git-ignored)
+// that web/src/editor.rs imports through wasm-bindgen.
+//
+// Positions at this interface are CodeMirror's: UTF-16 code units (the Rust side converts the
+// core's character offsets). The app owns the text and its one undo history (typing, fixes,
+// examples, links...): the editor has no history of its own, its Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y
+// call the app's, and the app puts its text back with `setDoc` (one change, so the selection and
+// the scroll position map through it).
+
+import { Annotation, EditorState, RangeSet, StateEffect, StateField } from "@codemirror/state";
+import {
+  EditorView, GutterMarker, drawSelection, gutter, highlightActiveLine,
+  highlightActiveLineGutter, highlightSpecialChars, hoverTooltip, keymap, lineNumbers,
+} from "@codemirror/view";
+import { defaultKeymap } from "@codemirror/commands";
+import {
+  bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting,
+} from "@codemirror/language";
+import {
+  autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap,
+} from "@codemirror/autocomplete";
+import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
+import { setDiagnostics } from "@codemirror/lint";
+import { yaml } from "@codemirror/lang-yaml";
+
+/// Marks a transaction made by the app (its text put back): no change callback for it.
+const fromApp = Annotation.define();
+
+/// The gutter's severity marks: `<span class="gutter-mark SEVERITY" data-line data-code title>`
+/// (the DOM contract the playground's tests and docs name), one per diagnostic line.
+class Mark extends GutterMarker {
+  constructor(line, severity, code, title) {
+    super();
+    this.line = line;
+    this.severity = severity;
+    this.code = code;
+    this.title = title;
+  }
+  eq(other) {
+    return other.line === this.line && other.severity === this.severity &&
+      other.code === this.code && other.title === this.title;
+  }
+  toDOM() {
+    const el = document.createElement("span");
+    el.className = `gutter-mark ${this.severity}`;
+    el.dataset.line = String(this.line);
+    el.dataset.code = this.code;
+    el.title = this.title;
+    el.textContent = "\u25cf";
+    return el;
+  }
+}
+
+const setMarks = StateEffect.define();
+const marksField = StateField.define({
+  create: () => RangeSet.empty,
+  update(value, tr) {
+    for (const e of tr.effects) if (e.is(setMarks)) return e.value;
+    return tr.docChanged ? value.map(tr.changes) : value;
+  },
+});
+
+/// Severities CodeMirror's lint knows; anything else is shown as "info".
+const SEVERITIES = new Set(["error", "warning", "info", "hint"]);
+
+function clamp(n, len) {
+  return Math.max(0, Math.min(len, n | 0));
+}
+
+/// A `<div class=cls>` holding `text` (as text) or the given children.
+function div(cls, text, children = []) {
+  const el = document.createElement("div");
+  el.className = cls;
+  if (text !== null) el.textContent = text;
+  for (const c of children) el.appendChild(c);
+  return el;
+}
+
+/// The tooltip body of a diagnostic: its message and its help (which cites the upstream
+/// source where the core has one).
+function renderMessage(d) {
+  const parts = [div("sl-diag-message", d.message)];
+  if (d.help) parts.push(div("sl-diag-help", d.help));
+  return div("sl-diag", null, parts);
+}
+
+/// The hover card of a known key (`{from, to, title, lines: [text]}` from the app).
+function renderDocs(info) {
+  const parts = [div("sl-docs-title", info.title)];
+  for (const line of info.lines || []) parts.push(div("sl-docs-line", line));
+  return div("sl-docs", null, parts);
+}
+
+/// Create an editor in `parent`.
+/// - `doc`: the text; `options`: `{ id, label, readOnly, yaml }` (`id` goes on the editable
+///   element, which answers `value`, `selectionStart` and `selectionEnd` like a textarea);
+/// - `callbacks`: `change(doc)` after a user's edit; `undo()`, `redo()`; `paste(event, from,
+///   to, length)` returning true when the app handles the paste itself; `fix(finding, fix)`
+///   from a diagnostic's action; `docs(pos)` returning `{from, to, title, lines}` or null;
+///   `complete(pos)` returning `{from, options: [{label, detail, info}]}` or null.
+export function create(parent, doc, options, callbacks) {
+  const readOnly = !!options.readOnly;
+  const appKeys = [
+    { key: "Mod-z", run: () => (callbacks.undo(), true), preventDefault: true },
+    { key: "Mod-Shift-z", run: () => (callbacks.redo(), true), preventDefault: true },
+    // The shifted character itself (what a key event without a key code names).
+    { key: "Mod-Z", run: () => (callbacks.redo(), true), preventDefault: true },
+    { key: "Mod-y", run: () => (callbacks.redo(), true), preventDefault: true },
+  ];
+  const extensions = [
+    EditorState.lineSeparator.of("\n"),
+    lineNumbers(),
+    gutter({
+      class: "sl-marks",
+      markers: (v) => v.state.field(marksField),
+      initialSpacer: () => new Mark(0, "info", "", ""),
+    }),
+    marksField,
+    highlightActiveLineGutter(),
+    highlightSpecialChars(),
+    drawSelection(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    bracketMatching(),
+    keymap.of([...appKeys, ...searchKeymap, ...defaultKeymap]),
+    EditorView.contentAttributes.of({
+      id: options.id || "",
+      "aria-label": options.label || "",
+      spellcheck: "false",
+    }),
+    EditorView.domEventHandlers({
+      paste(event, view) {
+        if (view.state.readOnly) return false;
+        const sel = view.state.selection.main;
+        return !!callbacks.paste(event, sel.from, sel.to, view.state.doc.length);
+      },
+    }),
+    EditorView.updateListener.of((u) => {
+      if (u.docChanged && !u.transactions.some((tr) => tr.annotation(fromApp))) {
+        callbacks.change(u.state.doc.toString());
+      }
+    }),
+    hoverTooltip((view, pos) => {
+      const info = callbacks.docs(pos);
+      if (!info) return null;
+      const len = view.state.doc.length;
+      return {
+        pos: clamp(info.from, len),
+        end: clamp(info.to, len),
+        above: true,
+        create: () => ({ dom: renderDocs(info) }),
+      };
+    }),
+  ];
+  if (options.yaml) {
+    extensions.push(yaml(), syntaxHighlighting(defaultHighlightStyle, { fallback: true }));
+  }
+  if (readOnly) {
+    extensions.push(EditorState.readOnly.of(true), EditorView.editable.of(false));
+  } else {
+    extensions.push(
+      indentOnInput(),
+      closeBrackets(),
+      keymap.of([...closeBracketsKeymap, ...completionKeymap]),
+      autocompletion({
+        activateOnTyping: true,
+        override: [
+          (ctx) => {
+            const found = callbacks.complete(ctx.pos);
+            if (!found || (!ctx.explicit && found.from === ctx.pos)) return null;
+            return {
+              from: clamp(found.from, ctx.state.doc.length),
+              options: found.options.map((o) => ({
+                label: o.label,
+                detail: o.detail,
+                info: o.info,
+                type: o.type,
+                apply: o.label + ": ",
+              })),
+              validFor: /^[\w.\/-]*$/,
+            };
+          },
+        ],
+      }),
+    );
+  }
+  const view = new EditorView({ doc, parent, extensions });
+  view.__fix = callbacks.fix;
+  const content = view.contentDOM;
+  Object.defineProperty(content, "value", {
+    configurable: true,
+    get: () => view.state.doc.toString(),
+    // A script's `value = text` is a user's edit of the whole text (as in a textarea followed
+    // by an `input` event): the app hears of it through `change`.
+    set: (text) => {
+      view.dispatch({
+        changes: { from: 0, to: view.state.doc.length, insert: String(text) },
+        userEvent: "input.paste",
+      });
+    },
+  });
+  // A textarea's `setSelectionRange` and `select` (scripts and tests select as in one).
+  content.setSelectionRange = (a, b) => select(view, a, b, false);
+  content.select = () => select(view, 0, view.state.doc.length, false);
+  view.__gutterId = options.gutterId || "";
+  nameGutter(view);
+  Object.defineProperty(content, "selectionStart", {
+    configurable: true,
+    get: () => view.state.selection.main.from,
+  });
+  Object.defineProperty(content, "selectionEnd", {
+    configurable: true,
+    get: () => view.state.selection.main.to,
+  });
+  return view;
+}
+
+/// The marks' gutter carries the id the DOM contract names (`#yaml-gutter`).
+function nameGutter(view) {
+  const g = view.__gutterId && view.dom.querySelector(".sl-marks");
+  if (g && g.id !== view.__gutterId) g.id = view.__gutterId;
+}
+
+/// Put the app's text in the editor as one change (the common start and end kept), so the
+/// selection and scrolling map through it; no change callback.
+export function setDoc(view, doc) {
+  const old = view.state.doc.toString();
+  if (old === doc) return;
+  let start = 0;
+  const room = Math.min(old.length, doc.length);
+  while (start < room && old.charCodeAt(start) === doc.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < room - start &&
+    old.charCodeAt(old.length - 1 - end) === doc.charCodeAt(doc.length - 1 - end)) end++;
+  view.dispatch({
+    changes: { from: start, to: old.length - end, insert: doc.slice(start, doc.length - end) },
+    annotations: fromApp.of(true),
+  });
+}
+
+export function getDoc(view) {
+  return view.state.doc.toString();
+}
+
+/// Show `diags` (`[{from, to, severity, code, message, help, line, fixes: [{name, finding,
+/// fix}]}]`, UTF-16 positions in the current text): squiggles with a hover tooltip (message,
+/// help, fix buttons) and the gutter's marks.
+export function showDiagnostics(view, diags) {
+  const len = view.state.doc.length;
+  const lint = [];
+  const marks = [];
+  const seen = new Set();
+  for (const d of diags) {
+    const from = clamp(d.from, len);
+    const to = Math.max(from, clamp(d.to, len));
+    const severity = SEVERITIES.has(d.severity) ? d.severity : "info";
+    lint.push({
+      from,
+      to,
+      severity,
+      source: d.code,
+      message: d.message,
+      renderMessage: () => renderMessage(d),
+      actions: (d.fixes || []).map((f) => ({
+        name: f.name,
+        apply: () => view.__fix(f.finding, f.fix),
+      })),
+    });
+    const lineStart = view.state.doc.lineAt(from).from;
+    if (!seen.has(lineStart)) {
+      seen.add(lineStart);
+      marks.push(new Mark(d.line, d.severity, d.code, d.title).range(lineStart));
+    }
+  }
+  marks.sort((a, b) => a.from - b.from);
+  const tr = setDiagnostics(view.state, lint);
+  view.dispatch({
+    effects: [].concat(tr.effects || [], setMarks.of(RangeSet.of(marks))),
+    annotations: fromApp.of(true),
+  });
+  nameGutter(view);
+}
+
+/// Select `from..to`, scroll it into view (centred), and give the editor the focus.
+export function select(view, from, to, focus) {
+  const len = view.state.doc.length;
+  const a = clamp(from, len);
+  const b = Math.max(a, clamp(to, len));
+  view.dispatch({
+    selection: { anchor: a, head: b },
+    effects: EditorView.scrollIntoView(a, { y: "center" }),
+    annotations: fromApp.of(true),
+  });
+  if (focus) view.focus();
+}
+
+export function focus(view) {
+  view.focus();
+}
+
+export function destroy(view) {
+  view.destroy();
+}
