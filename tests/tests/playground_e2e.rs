@@ -9,6 +9,10 @@
 //! How text gets into the editors: long texts (the seed YAML, the 100 KB samples) are set with
 //! JavaScript (`el.value = …` then a bubbling `input` event, which is what the app listens to);
 //! short texts are typed with WebDriver `send_keys` (real key events), so both paths are used.
+//! The YAML editor is CodeMirror (`#yaml-editor` is its editable element, which answers
+//! `value`, `selectionStart`, `setSelectionRange` and `readOnly` like a textarea; setting
+//! `value` is a user's edit); it indents new lines itself, so indented YAML is never typed
+//! line by line into it.
 //!
 //! Screenshots land in `target/e2e-artifacts/` (or `$CARGO_TARGET_DIR/e2e-artifacts/`); each
 //! path is printed.
@@ -929,8 +933,14 @@ async fn hostile_links_open_to_a_message_and_a_working_editor(rig: &Rig, c: &Cli
             }
             // The empty editors work: type an autoscaler and samples, see the replay.
             let n = render_count(b).await?;
+            // The YAML code editor indents a new line itself (as code editors do), so indented
+            // lines typed key by key would be indented twice: the YAML is set as a user's edit
+            // of the whole text (`value`), a short line is typed with real keys after it.
+            paste(b, "yaml-editor", TYPED_HPA).await?;
             let yaml = b.find(Locator::Id("yaml-editor")).await.map_err(|e| format!("no #yaml-editor: {e}"))?;
-            yaml.send_keys(TYPED_HPA).await.map_err(|e| format!("send_keys: {e}"))?;
+            js(b, "const el = document.getElementById('yaml-editor'); el.focus(); \
+                el.setSelectionRange(el.value.length, el.value.length); return true;", vec![]).await?;
+            yaml.send_keys("# typed\n").await.map_err(|e| format!("send_keys: {e}"))?;
             let samples = b.find(Locator::Id("samples-editor")).await.map_err(|e| format!("no #samples-editor: {e}"))?;
             samples.send_keys("time,value\n0,5\n60,50\n120,5\n").await.map_err(|e| format!("send_keys: {e}"))?;
             rendered_after(b, n).await?;

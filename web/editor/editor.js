@@ -205,6 +205,10 @@ export function create(parent, doc, options, callbacks) {
   content.select = () => select(view, 0, view.state.doc.length, false);
   view.__gutterId = options.gutterId || "";
   nameGutter(view);
+  Object.defineProperty(content, "readOnly", {
+    configurable: true,
+    get: () => view.state.readOnly,
+  });
   Object.defineProperty(content, "selectionStart", {
     configurable: true,
     get: () => view.state.selection.main.from,
