@@ -641,18 +641,14 @@ pub fn dist() -> Result<(), Failure> {
             raw as f64 / 1024.0
         ),
     }
-    let mut page: Vec<(String, u64)> = std::fs::read_dir(&dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .map(|p| {
-                    let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                    (name.unwrap_or_default(), gzip_size(&p).unwrap_or(0))
-                })
-                .collect()
+    // Every file under dist/ (wasm-bindgen's `snippets/` hold the code editor's bundle).
+    let mut page: Vec<(String, u64)> = files_under(&dir)
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name.unwrap_or_default(), gzip_size(&p).unwrap_or(0))
         })
-        .unwrap_or_default();
+        .collect();
     page.sort();
     let total: u64 = page.iter().map(|(_, gz)| gz).sum();
     println!(
@@ -668,6 +664,27 @@ pub fn dist() -> Result<(), Failure> {
         dir.display()
     );
     Ok(())
+}
+
+/// The files under `dir`, at any depth.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for p in std::fs::read_dir(&d)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+        {
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.is_file() {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
 
 /// `cargo xtask bench-web`: build `dist/`, then the browser benchmark (tests/benches/web.rs).
