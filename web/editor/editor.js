@@ -8,7 +8,9 @@
 // call the app's, and the app puts its text back with `setDoc` (one change, so the selection and
 // the scroll position map through it).
 
-import { Annotation, EditorState, RangeSet, StateEffect, StateField } from "@codemirror/state";
+import {
+  Annotation, Compartment, EditorState, RangeSet, StateEffect, StateField,
+} from "@codemirror/state";
 import {
   EditorView, GutterMarker, drawSelection, gutter, highlightActiveLine,
   highlightActiveLineGutter, highlightSpecialChars, hoverTooltip, keymap, lineNumbers,
@@ -60,6 +62,28 @@ const marksField = StateField.define({
     return tr.docChanged ? value.map(tr.changes) : value;
   },
 });
+
+/// The YAML language (parser, highlighting), switched off when it fails: Lezer's tree code
+/// recurses per nesting level, and a document nested thousands deep (`[[[[...`, which the
+/// core refuses with `yaml-limit`) overflows the JavaScript stack.
+const language = new Compartment();
+
+/// Run `f`; when it throws, say so on the console, switch the YAML language off and run it
+/// again: the editor keeps working as a plain-text editor, and the app never sees a throw.
+function guarded(view, f) {
+  try {
+    return f();
+  } catch (e) {
+    console.error("scalelens editor: without YAML highlighting from now on:", e);
+    try {
+      view.dispatch({ effects: language.reconfigure([]) });
+      return f();
+    } catch (e2) {
+      console.error("scalelens editor:", e2);
+      return undefined;
+    }
+  }
+}
 
 /// Severities CodeMirror's lint knows; anything else is shown as "info".
 const SEVERITIES = new Set(["error", "warning", "info", "hint"]);
@@ -153,9 +177,9 @@ export function create(parent, doc, options, callbacks) {
       };
     }),
   ];
-  if (options.yaml) {
-    extensions.push(yaml(), syntaxHighlighting(defaultHighlightStyle, { fallback: true }));
-  }
+  const yamlSupport = options.yaml
+    ? [yaml(), syntaxHighlighting(defaultHighlightStyle, { fallback: true })]
+    : [];
   if (readOnly) {
     extensions.push(EditorState.readOnly.of(true), EditorView.editable.of(false));
   } else {
@@ -185,7 +209,15 @@ export function create(parent, doc, options, callbacks) {
       }),
     );
   }
-  const view = new EditorView({ doc, parent, extensions });
+  let view;
+  try {
+    view = new EditorView({ doc, parent, extensions: [...extensions, language.of(yamlSupport)] });
+  } catch (e) {
+    // A text the YAML language cannot take (see `language`): a plain-text editor.
+    console.error("scalelens editor: without YAML highlighting:", e);
+    parent.textContent = "";
+    view = new EditorView({ doc, parent, extensions: [...extensions, language.of([])] });
+  }
   view.__fix = callbacks.fix;
   const content = view.contentDOM;
   Object.defineProperty(content, "value", {
@@ -193,12 +225,10 @@ export function create(parent, doc, options, callbacks) {
     get: () => view.state.doc.toString(),
     // A script's `value = text` is a user's edit of the whole text (as in a textarea followed
     // by an `input` event): the app hears of it through `change`.
-    set: (text) => {
-      view.dispatch({
-        changes: { from: 0, to: view.state.doc.length, insert: String(text) },
-        userEvent: "input.paste",
-      });
-    },
+    set: (text) => guarded(view, () => view.dispatch({
+      changes: { from: 0, to: view.state.doc.length, insert: String(text) },
+      userEvent: "input.paste",
+    })),
   });
   // A textarea's `setSelectionRange` and `select` (scripts and tests select as in one).
   content.setSelectionRange = (a, b) => select(view, a, b, false);
@@ -231,6 +261,10 @@ function nameGutter(view) {
 export function setDoc(view, doc) {
   const old = view.state.doc.toString();
   if (old === doc) return;
+  guarded(view, () => replaceDoc(view, old, doc));
+}
+
+function replaceDoc(view, old, doc) {
   let start = 0;
   const room = Math.min(old.length, doc.length);
   while (start < room && old.charCodeAt(start) === doc.charCodeAt(start)) start++;
@@ -278,10 +312,12 @@ export function showDiagnostics(view, diags) {
     }
   }
   marks.sort((a, b) => a.from - b.from);
-  const tr = setDiagnostics(view.state, lint);
-  view.dispatch({
-    effects: [].concat(tr.effects || [], setMarks.of(RangeSet.of(marks))),
-    annotations: fromApp.of(true),
+  guarded(view, () => {
+    const tr = setDiagnostics(view.state, lint);
+    view.dispatch({
+      effects: [].concat(tr.effects || [], setMarks.of(RangeSet.of(marks))),
+      annotations: fromApp.of(true),
+    });
   });
   nameGutter(view);
 }
@@ -291,11 +327,11 @@ export function select(view, from, to, focus) {
   const len = view.state.doc.length;
   const a = clamp(from, len);
   const b = Math.max(a, clamp(to, len));
-  view.dispatch({
+  guarded(view, () => view.dispatch({
     selection: { anchor: a, head: b },
     effects: EditorView.scrollIntoView(a, { y: "center" }),
     annotations: fromApp.of(true),
-  });
+  }));
   if (focus) view.focus();
 }
 

@@ -28,20 +28,25 @@ mod js {
     use wasm_bindgen::prelude::*;
 
     // The path is from the crate root (web/); `web/build.rs` says how to build it when missing.
+    // `catch`: a JavaScript exception comes back as an `Err` (the editor logs its own), never
+    // as a trap in the app.
     #[wasm_bindgen(module = "/editor/dist/editor.js")]
     extern "C" {
+        #[wasm_bindgen(catch)]
         pub fn create(
             parent: &web_sys::Element,
             doc: &str,
             options: &JsValue,
             callbacks: &JsValue,
-        ) -> JsValue;
-        #[wasm_bindgen(js_name = setDoc)]
-        pub fn set_doc(view: &JsValue, doc: &str);
-        #[wasm_bindgen(js_name = showDiagnostics)]
-        pub fn show_diagnostics(view: &JsValue, diags: &JsValue);
-        pub fn select(view: &JsValue, from: u32, to: u32, focus: bool);
-        pub fn destroy(view: &JsValue);
+        ) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(js_name = setDoc, catch)]
+        pub fn set_doc(view: &JsValue, doc: &str) -> Result<(), JsValue>;
+        #[wasm_bindgen(js_name = showDiagnostics, catch)]
+        pub fn show_diagnostics(view: &JsValue, diags: &JsValue) -> Result<(), JsValue>;
+        #[wasm_bindgen(catch)]
+        pub fn select(view: &JsValue, from: u32, to: u32, focus: bool) -> Result<(), JsValue>;
+        #[wasm_bindgen(catch)]
+        pub fn destroy(view: &JsValue) -> Result<(), JsValue>;
     }
 }
 
@@ -50,13 +55,47 @@ mod js {
 mod js {
     use wasm_bindgen::JsValue;
 
-    pub fn create(_: &web_sys::Element, _: &str, _: &JsValue, _: &JsValue) -> JsValue {
-        JsValue::NULL
+    pub fn create(
+        _: &web_sys::Element,
+        _: &str,
+        _: &JsValue,
+        _: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        Ok(JsValue::NULL)
     }
-    pub fn set_doc(_: &JsValue, _: &str) {}
-    pub fn show_diagnostics(_: &JsValue, _: &JsValue) {}
-    pub fn select(_: &JsValue, _: u32, _: u32, _: bool) {}
-    pub fn destroy(_: &JsValue) {}
+    pub fn set_doc(_: &JsValue, _: &str) -> Result<(), JsValue> {
+        Ok(())
+    }
+    pub fn show_diagnostics(_: &JsValue, _: &JsValue) -> Result<(), JsValue> {
+        Ok(())
+    }
+    pub fn select(_: &JsValue, _: u32, _: u32, _: bool) -> Result<(), JsValue> {
+        Ok(())
+    }
+    pub fn destroy(_: &JsValue) -> Result<(), JsValue> {
+        Ok(())
+    }
+}
+
+/// A failed call into the editor: on the console (the page goes on without it).
+fn report(what: &str, r: Result<(), JsValue>) {
+    if let Err(e) = r {
+        console_error(&format!("scalelens editor: {what} failed"), &e);
+    }
+}
+
+/// `console.error(message, error)`, where there is a console.
+fn console_error(message: &str, error: &JsValue) {
+    let console = js_sys::Reflect::get(&js_sys::global(), &"console".into());
+    let error_fn = console
+        .as_ref()
+        .ok()
+        .and_then(|c| js_sys::Reflect::get(c, &"error".into()).ok());
+    if let (Ok(c), Some(f)) = (console.as_ref(), error_fn) {
+        if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
+            let _ = f.call2(c, &message.into(), error);
+        }
+    }
 }
 
 /// One diagnostic as the editor shows it (positions in UTF-16 units of the current text).
@@ -197,7 +236,7 @@ impl Handle {
         }
         inner.text = text.to_string();
         if let Some(view) = &inner.view {
-            js::set_doc(view, text);
+            report("setDoc", js::set_doc(view, text));
         }
     }
 
@@ -207,7 +246,7 @@ impl Handle {
         let value = js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL);
         let mut inner = self.0.borrow_mut();
         if let Some(view) = &inner.view {
-            js::show_diagnostics(view, &value);
+            report("showDiagnostics", js::show_diagnostics(view, &value));
         }
         inner.marks = Some(value);
     }
@@ -215,7 +254,7 @@ impl Handle {
     /// Select UTF-16 `from..to`, scroll to it, and focus the editor when `focus`.
     pub fn select(&self, from: u32, to: u32, focus: bool) {
         if let Some(view) = &self.0.borrow().view {
-            js::select(view, from, to, focus);
+            report("select", js::select(view, from, to, focus));
         }
     }
 
@@ -269,7 +308,7 @@ pub fn code_editor(props: &Props) -> Html {
             move || {
                 let mut inner = handle.0.borrow_mut();
                 if let Some(view) = inner.view.take() {
-                    js::destroy(&view);
+                    report("destroy", js::destroy(&view));
                 }
                 inner.closures.clear();
             }
@@ -350,10 +389,16 @@ fn create_in(el: &web_sys::Element, props: &Props) {
     set(&callbacks, "complete", complete.as_ref().unchecked_ref());
 
     let text = props.initial.to_string();
-    let view = js::create(el, &text, &options, &callbacks);
+    let view = match js::create(el, &text, &options, &callbacks) {
+        Ok(view) => view,
+        Err(e) => {
+            console_error("scalelens editor: not created", &e);
+            return;
+        }
+    };
     let mut inner = handle.0.borrow_mut();
     if let Some(marks) = &inner.marks {
-        js::show_diagnostics(&view, marks);
+        report("showDiagnostics", js::show_diagnostics(&view, marks));
     }
     inner.text = text;
     inner.view = Some(view);
@@ -372,5 +417,5 @@ fn create_in(el: &web_sys::Element, props: &Props) {
 fn create_in(el: &web_sys::Element, props: &Props) {
     let mut inner = props.handle.0.borrow_mut();
     inner.text = props.initial.to_string();
-    inner.view = Some(js::create(el, &inner.text, &JsValue::NULL, &JsValue::NULL));
+    inner.view = js::create(el, &inner.text, &JsValue::NULL, &JsValue::NULL).ok();
 }

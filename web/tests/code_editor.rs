@@ -248,9 +248,45 @@ async fn hover_docs_and_completion_of_the_familys_keys() {
     .await;
     let offered = common::text(&root, ".cm-tooltip-autocomplete");
     assert!(offered.contains("behavior"), "{offered}");
+    // CodeMirror ignores Enter in the first 75 ms of a completion list (`interactionDelay`).
+    sleep(200).await;
     key_down(&el, "Enter", false, false);
     wait_for("the completion applied", || {
         value(&root, "#yaml-editor").contains("  behavior: ")
+    })
+    .await;
+    remove(root, handle);
+}
+
+/// A YAML nested 5 000 deep (which the core refuses with `yaml-limit`) overflows the stack of
+/// the editor's YAML parser: reopened from storage (as after a reload) the page used to lose
+/// its editor and never drew. Now the editor opens as plain text and keeps working.
+#[wasm_bindgen_test]
+async fn a_text_too_deep_for_the_yaml_parser_opens_as_plain_text() {
+    let (root, handle) = fresh_app().await;
+    let seed = value(&root, "#yaml-editor");
+    let deep = format!("{seed}---\nx: {}1{}\n", "[".repeat(5_000), "]".repeat(5_000));
+    common::set_value(&root, "#yaml-editor", &deep);
+    wait_for("the yaml-limit", || {
+        find(&root, "li.diagnostic[data-code=\"yaml-limit\"]").is_some()
+    })
+    .await;
+    sleep(500).await;
+    handle.destroy();
+    root.remove();
+
+    // A new app from what is stored: the deep text in the editor, the charts drawn.
+    let root = common::new_root();
+    let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
+    wait_for("the first drawing", || {
+        !common::attr(&root, "#timeline-summary", "data-render-count").is_empty()
+    })
+    .await;
+    assert_eq!(value(&root, "#yaml-editor"), deep);
+    caret_at(&root, "#yaml-editor", 0);
+    type_text("# still editable\n");
+    wait_for("the typing in the app's state", || {
+        value(&root, "#yaml-editor").starts_with("# still editable\n")
     })
     .await;
     remove(root, handle);
