@@ -168,8 +168,8 @@ fn click(el: &Element) {
         .click();
 }
 
-/// Replace the text of editor `id` as a user's edit (the samples textarea, the YAML code
-/// editor: `common::set_value`).
+/// Replace the text of editor `id` as a user does: the samples textarea's value and an `input`
+/// event; in the YAML code editor, Ctrl+A and the text typed over it (`common::set_value`).
 fn type_into(id: &str, text: &str) {
     common::set_value(&page(), &format!("#{id}"), text);
 }
@@ -374,7 +374,8 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     // Typing again: the link waits for the pause (it is never compressed per keystroke), the
     // stored record and this tab's save mark do not, so a reload now starts from what was typed.
     let more = format!("{evil}# typed after the link\n");
-    type_into("yaml-editor", &more);
+    common::caret_to_end(&page());
+    common::type_text("# typed after the link\n");
     sleep(50).await;
     let frag = scalelens_web::dom::fragment();
     assert!(

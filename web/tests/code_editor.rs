@@ -13,8 +13,8 @@ use web_sys::{Element, HtmlElement};
 
 mod common;
 use common::{
-    caret_at, click, disabled, document, find, fresh_app, key_down, remove, selection, sleep,
-    type_text, value, wait_for, with_stylesheet,
+    caret_to_line_end, caret_to_start, click, disabled, document, find, fresh_app, key_down,
+    remove, selection, sleep, type_text, value, wait_for, with_stylesheet,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -79,7 +79,7 @@ async fn a_squiggle_on_the_span_its_tooltip_and_an_undoable_quick_fix() {
     );
 
     // Type a comment line at the very start, as keystrokes land.
-    caret_at(&root, "#yaml-editor", 0);
+    caret_to_start(&root);
     type_text("# mine\n");
     wait_for("the typed line in the app's state", || {
         value(&root, "#yaml-editor") == format!("# mine\n{seed}")
@@ -111,6 +111,12 @@ async fn a_squiggle_on_the_span_its_tooltip_and_an_undoable_quick_fix() {
     .await;
     let tip = common::text(&root, ".cm-tooltip-lint");
     assert!(tip.contains("unit-mismatch"), "{tip}");
+    // The upstream source the rule stands on (its docs' references, from the core).
+    let source = common::text(&root, ".cm-tooltip-lint .sl-diag-source");
+    assert!(
+        source.starts_with("Upstream: ") && source.contains("vllm-project/aibrix"),
+        "{source}"
+    );
     assert!(
         tip.to_lowercase().contains("percent") || tip.contains('%'),
         "{tip}"
@@ -170,7 +176,7 @@ async fn a_listed_diagnostic_selects_its_span_in_the_editor() {
     let (root, handle) = fresh_app().await;
     let seed = value(&root, "#yaml-editor");
     // Scrolled to the top first: line 52 is below the editor's 360 px.
-    caret_at(&root, "#yaml-editor", 0);
+    caret_to_start(&root);
     sleep(100).await;
     click(&root, "li.diagnostic[data-code=\"unit-mismatch\"]");
     sleep(200).await;
@@ -197,6 +203,48 @@ async fn a_listed_diagnostic_selects_its_span_in_the_editor() {
         s.bottom()
     );
     assert!(find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").is_some());
+    remove(root, handle);
+}
+
+/// Moving the cursor into a squiggle (from the keyboard) highlights its diagnostic in the
+/// list; moving it out takes the highlight away (the list follows the editor, the editor
+/// follows a click in the list: above).
+#[wasm_bindgen_test]
+async fn the_cursor_in_a_squiggle_highlights_its_listed_diagnostic() {
+    with_stylesheet();
+    let (root, handle) = fresh_app().await;
+    let item = "li.diagnostic[data-code=\"unit-mismatch\"]";
+    caret_to_start(&root);
+    sleep(100).await;
+    assert!(find(&root, "li.diagnostic.at-cursor").is_none());
+    // Line 52 ends with the span (`"0.5"`, 52:20 to its end).
+    caret_to_line_end(&root, 52);
+    wait_for("the listed diagnostic highlighted", || {
+        find(&root, &format!("{item}.at-cursor")).is_some()
+    })
+    .await;
+    assert_eq!(common::attr(&root, item, "aria-current"), "true");
+    assert_eq!(
+        root.query_selector_all("li.diagnostic.at-cursor")
+            .map(|l| l.length())
+            .unwrap_or(0),
+        1,
+        "only the diagnostic under the cursor"
+    );
+    let (a, b, _) = selection(&root, "#yaml-editor");
+    let seed = value(&root, "#yaml-editor");
+    assert_eq!(
+        (a, b),
+        (line_start(&seed, 53) - 1, line_start(&seed, 53) - 1),
+        "the caret at the end of line 52"
+    );
+    // Out of it: the highlight goes.
+    caret_to_start(&root);
+    wait_for("the highlight gone", || {
+        find(&root, "li.diagnostic.at-cursor").is_none()
+    })
+    .await;
+    assert_eq!(common::attr(&root, item, "aria-current"), "");
     remove(root, handle);
 }
 
@@ -232,9 +280,13 @@ async fn hover_docs_and_completion_of_the_familys_keys() {
     );
     assert!(docs.contains("kubernetes/kubernetes"), "{docs}");
 
-    // Type `  beh` on a new line under `spec:`: `behavior` is offered; Enter takes it.
-    let at = hpa.find("\n  metrics:").expect("metrics") as u32;
-    caret_at(&root, "#yaml-editor", at);
+    // Type `  beh` on a new line under `spec:`: `behavior` is offered; Enter takes it. The
+    // caret goes to the end of the line before `  metrics:` from the keyboard.
+    let line = hpa
+        .lines()
+        .position(|l| l == "  metrics:")
+        .expect("metrics");
+    caret_to_line_end(&root, line);
     type_text("\n  beh");
     sleep(50).await;
     let el = find(&root, "#yaml-editor").expect("the editor");
@@ -260,17 +312,23 @@ async fn hover_docs_and_completion_of_the_familys_keys() {
 
 /// A YAML nested 5 000 deep (which the core refuses with `yaml-limit`) overflows the stack of
 /// the editor's YAML parser: reopened from storage (as after a reload) the page used to lose
-/// its editor and never drew. Now the editor opens as plain text and keeps working.
+/// its editor and never drew. Now the editor opens as plain text and keeps working. (Typed
+/// in, the text is kept: checked here, though that held before the update guard too.)
 #[wasm_bindgen_test]
 async fn a_text_too_deep_for_the_yaml_parser_opens_as_plain_text() {
     let (root, handle) = fresh_app().await;
     let seed = value(&root, "#yaml-editor");
-    let deep = format!("{seed}---\nx: {}1{}\n", "[".repeat(5_000), "]".repeat(5_000));
+    let deep = format!(
+        "{seed}---\nx: {}1{}\n",
+        "[".repeat(5_000),
+        "]".repeat(5_000)
+    );
     common::set_value(&root, "#yaml-editor", &deep);
     wait_for("the yaml-limit", || {
         find(&root, "li.diagnostic[data-code=\"yaml-limit\"]").is_some()
     })
     .await;
+    assert_eq!(value(&root, "#yaml-editor"), deep, "the typing was kept");
     sleep(500).await;
     handle.destroy();
     root.remove();
@@ -283,11 +341,94 @@ async fn a_text_too_deep_for_the_yaml_parser_opens_as_plain_text() {
     })
     .await;
     assert_eq!(value(&root, "#yaml-editor"), deep);
-    caret_at(&root, "#yaml-editor", 0);
+    caret_to_start(&root);
     type_text("# still editable\n");
     wait_for("the typing in the app's state", || {
         value(&root, "#yaml-editor").starts_with("# still editable\n")
     })
     .await;
     remove(root, handle);
+}
+
+/// Embed mode (`?embed`) is read-only in the code editor too: not editable, `readOnly`, a
+/// paste, Ctrl+A and Backspace, or typing change nothing, and a squiggle's tooltip offers no
+/// fix (the banner's fix opens the full playground instead).
+#[wasm_bindgen_test]
+async fn the_embed_s_code_editor_is_read_only() {
+    with_stylesheet();
+    common::clear_storage();
+    let window = web_sys::window().expect("window");
+    let history = window.history().expect("history");
+    let search = window.location().search().unwrap_or_default();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?embed"))
+        .expect("?embed");
+    assert!(scalelens_web::dom::is_embed());
+    let root = common::new_root();
+    let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
+    wait_for("the first drawing", || {
+        !common::attr(&root, "#timeline-summary", "data-render-count").is_empty()
+    })
+    .await;
+    let el = common::yaml_editor(&root);
+    let seed = value(&root, "#yaml-editor");
+    assert!(seed.contains("targetValue: \"0.5\""));
+    assert_eq!(
+        js_sys::Reflect::get(&el, &"readOnly".into())
+            .ok()
+            .and_then(|v| v.as_bool()),
+        Some(true)
+    );
+    assert_eq!(
+        el.get_attribute("contenteditable").as_deref(),
+        Some("false")
+    );
+
+    // A paste, Backspace over a selection, the browser's text insertion: nothing lands.
+    common::paste_into(&root, "#yaml-editor", "kind: Nothing\n");
+    key_down(&el, "Backspace", false, false);
+    common::focus(&el);
+    let doc: web_sys::HtmlDocument = document().dyn_into().expect("an HTML document");
+    let _ = doc.exec_command_with_show_ui_and_value("insertText", false, "typed");
+    sleep(300).await;
+    assert_eq!(
+        value(&root, "#yaml-editor"),
+        seed,
+        "the embed's YAML changed"
+    );
+
+    // The squiggle's tooltip: the message, no fix.
+    let scroller: HtmlElement = find(&root, ".code-editor .cm-scroller")
+        .expect("the scroller")
+        .dyn_into()
+        .expect("an element");
+    let squiggle = || {
+        drawn_line(&root, "targetValue: \"0.5\"")
+            .and_then(|l| l.query_selector(".cm-lintRange-warning").ok().flatten())
+    };
+    for _ in 0..40 {
+        if squiggle().is_some() {
+            break;
+        }
+        scroller.set_scroll_top(scroller.scroll_top() + 90);
+        sleep(50).await;
+    }
+    hover(&squiggle().expect("the squiggle"));
+    wait_for("the lint tooltip", || {
+        find(&root, ".cm-tooltip-lint .cm-diagnostic").is_some()
+    })
+    .await;
+    assert!(common::text(&root, ".cm-tooltip-lint").contains("unit-mismatch"));
+    assert!(
+        find(&root, ".cm-tooltip-lint .cm-diagnosticAction").is_none(),
+        "a fix offered in the embed"
+    );
+    remove(root, handle);
+    history
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("./{search}")),
+        )
+        .expect("the query back");
 }

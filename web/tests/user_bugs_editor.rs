@@ -119,8 +119,14 @@ async fn gutter_marks_stay_on_their_line_when_scrolled_to_the_bottom() {
     with_stylesheet();
     let (root, handle) = fresh_app().await;
     let seed = common::value(&root, "#yaml-editor");
-    let long = format!("{seed}# {}\n", "a long comment ".repeat(40));
-    common::set_value(&root, "#yaml-editor", &long);
+    // A long comment line typed at the end.
+    let comment = format!("# {}\n", "a long comment ".repeat(40));
+    common::caret_to_end(&root);
+    common::type_text(&comment);
+    wait_for("the typed line", || {
+        common::value(&root, "#yaml-editor") == format!("{seed}{comment}")
+    })
+    .await;
     wait_for("the mark at line 52 after the edit's run", || {
         find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").is_some()
             && common::attr(&root, "#timeline-summary", "data-render-count") != "1"
@@ -139,10 +145,28 @@ async fn gutter_marks_stay_on_their_line_when_scrolled_to_the_bottom() {
         scroller.scroll_height() > scroller.client_height(),
         "the text scrolls down"
     );
-    for scroll in [0, 60, i32::MAX] {
+    // Line 52 (18 px lines, its top at 918 px) near the foot of the 360 px view, in its middle,
+    // and scrolled to the bottom (where the marks sat one line low). The code editor draws
+    // only the lines near its view, so line 52 must be in view.
+    for scroll in [600, 750, i32::MAX] {
         scroller.set_scroll_top(scroll);
         sleep(150).await;
-        let mark = find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").expect("the mark");
+        let mark =
+            find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").unwrap_or_else(|| {
+                let marks = root
+                    .query_selector_all("#yaml-gutter .gutter-mark")
+                    .expect("marks");
+                let lines: Vec<String> = (0..marks.length())
+                    .filter_map(|i| marks.item(i))
+                    .filter_map(|n| n.dyn_into::<Element>().ok())
+                    .map(|m| m.get_attribute("data-line").unwrap_or_default())
+                    .collect();
+                panic!(
+                "scrollTop {scroll} ({}): no mark at line 52; marks at {lines:?}; {} lines drawn",
+                scroller.scroll_top(),
+                root.query_selector_all(".cm-content .cm-line").map_or(0, |l| l.length())
+            )
+            });
         // Line 52's text as drawn.
         let lines = root
             .query_selector_all(".cm-content .cm-line")
@@ -181,8 +205,9 @@ async fn one_undo_history_for_typing_and_fixes_and_the_focus_stays_in_the_editor
     let seed = common::value(&root, "#yaml-editor");
     assert!(disabled(&root, "#undo"));
 
-    // Typing is undone by the toolbar's Undo.
-    common::set_value(&root, "#yaml-editor", &format!("{seed}# typed\n"));
+    // Typing (at the end of the text) is undone by the toolbar's Undo.
+    common::caret_to_end(&root);
+    common::type_text("# typed\n");
     wait_for("Undo enabled by typing", || !disabled(&root, "#undo")).await;
     click(&root, "#undo");
     wait_for("the typing undone", || {

@@ -67,7 +67,7 @@ pub fn value(root: &Element, sel: &str) -> String {
     if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
         return t.value();
     }
-    // The YAML code editor's editable element answers `value` like a textarea.
+    // The YAML code editor's editable element answers `value` (its text, read-only).
     js_sys::Reflect::get(&el, &"value".into())
         .ok()
         .and_then(|v| v.as_string())
@@ -75,7 +75,9 @@ pub fn value(root: &Element, sel: &str) -> String {
 }
 
 /// Set the value of the `<input>` or `<textarea>` under `root` matching `sel` and fire an
-/// `input` event (what the app listens to; Yew's delegated listeners see it).
+/// `input` event (what the app listens to; Yew's delegated listeners see it). The YAML code
+/// editor has no value to set: its whole text is replaced as a user does it
+/// ([`retype`]).
 pub fn set_value(root: &Element, sel: &str, v: &str) {
     let el = find(root, sel).unwrap_or_else(|| panic!("no {sel}"));
     if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
@@ -83,11 +85,39 @@ pub fn set_value(root: &Element, sel: &str, v: &str) {
     } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
         t.set_value(v);
     } else {
-        // The code editor: setting `value` is a user's edit of the whole text.
-        js_sys::Reflect::set(&el, &"value".into(), &v.into()).expect("set value");
+        retype(&el, v);
         return;
     }
     let _ = el.dispatch_event(&web_sys::Event::new("input").expect("event"));
+}
+
+/// Replace the whole text of the code editor `el` (its editable element) as a user does:
+/// focus it, Ctrl+A (the editor's select-all), then type `text` over the selection (the
+/// browser's own text insertion, which CodeMirror reads back as typing) or, for no text,
+/// Backspace.
+pub fn retype(el: &Element, text: &str) {
+    focus(el);
+    let all = key_down(el, "a", true, false);
+    assert!(all.default_prevented(), "Ctrl+A was not the editor's");
+    if text.is_empty() {
+        let del = key_down(el, "Backspace", false, false);
+        assert!(del.default_prevented(), "Backspace was not the editor's");
+    } else {
+        type_text(text);
+    }
+}
+
+/// Give `el` the focus.
+pub fn focus(el: &Element) {
+    el.dyn_ref::<HtmlElement>()
+        .expect("an HTML element")
+        .focus()
+        .expect("focus");
+}
+
+/// The YAML code editor's editable element (CodeMirror's content, `#yaml-editor`).
+pub fn yaml_editor(root: &Element) -> Element {
+    find(root, "#yaml-editor").expect("the YAML code editor")
 }
 
 /// Poll `ok` every 50 ms for up to 20 s; panic with `what` when it never holds.
@@ -226,7 +256,9 @@ pub fn paste_into(root: &Element, sel: &str, text: &str) {
     if let Some(ta) = el.dyn_ref::<HtmlTextAreaElement>() {
         ta.select();
     } else {
-        call(&el, "select", &[]);
+        focus(&el);
+        let all = key_down(&el, "a", true, false);
+        assert!(all.default_prevented(), "Ctrl+A was not the editor's");
     }
     let dt = web_sys::DataTransfer::new().expect("a DataTransfer");
     dt.set_data("text/plain", text).expect("set data");
@@ -254,15 +286,6 @@ pub fn key_down(el: &Element, key: &str, ctrl: bool, shift: bool) -> web_sys::Ke
 
 pub fn disabled(root: &Element, sel: &str) -> bool {
     find(root, sel).is_some_and(|e| e.has_attribute("disabled"))
-}
-
-/// Call method `name` of `el` (the code editor's textarea-like `select`, `setSelectionRange`).
-pub fn call(el: &Element, name: &str, args: &[wasm_bindgen::JsValue]) {
-    let f: js_sys::Function = js_sys::Reflect::get(el, &name.into())
-        .expect("a method")
-        .dyn_into()
-        .unwrap_or_else(|_| panic!("no method {name}"));
-    let _ = f.apply(el, &args.iter().collect::<js_sys::Array>());
 }
 
 /// The selection (UTF-16 start, end) and the selected text of the editor under `root` matching
@@ -293,12 +316,42 @@ pub fn type_text(text: &str) {
     );
 }
 
-/// Put the caret of the code editor under `root` matching `sel` at UTF-16 `at` and focus it.
-pub fn caret_at(root: &Element, sel: &str, at: u32) {
-    let el = find(root, sel).unwrap_or_else(|| panic!("no {sel}"));
-    el.dyn_ref::<HtmlElement>()
-        .expect("an HTML element")
-        .focus()
-        .expect("focus");
-    call(&el, "setSelectionRange", &[at.into(), at.into()]);
+/// Press `keys` in turn in the code editor `el` (each a key name, `Ctrl+` for the Control
+/// key), as keyboard navigation; each must be the editor's (its keymap ran a command).
+pub fn press(el: &Element, keys: &[&str]) {
+    for k in keys {
+        let (ctrl, key) = match k.strip_prefix("Ctrl+") {
+            Some(key) => (true, key),
+            None => (false, *k),
+        };
+        let ev = key_down(el, key, ctrl, false);
+        assert!(ev.default_prevented(), "{k} was not the editor's");
+    }
+}
+
+/// Focus the YAML code editor under `root` and move its caret to the start of the text
+/// (Ctrl+Home), as from the keyboard.
+pub fn caret_to_start(root: &Element) {
+    let el = yaml_editor(root);
+    focus(&el);
+    press(&el, &["Ctrl+Home"]);
+}
+
+/// Focus the YAML code editor under `root` and move its caret to the end of the text
+/// (Ctrl+End), as from the keyboard.
+pub fn caret_to_end(root: &Element) {
+    let el = yaml_editor(root);
+    focus(&el);
+    press(&el, &["Ctrl+End"]);
+}
+
+/// Focus the YAML code editor under `root` and move its caret to the end of 1-based `line`
+/// (Ctrl+Home, then Down and End), as from the keyboard.
+pub fn caret_to_line_end(root: &Element, line: usize) {
+    caret_to_start(root);
+    let el = yaml_editor(root);
+    for _ in 1..line {
+        press(&el, &["ArrowDown"]);
+    }
+    press(&el, &["End"]);
 }
