@@ -9,7 +9,7 @@
 // the scroll position map through it).
 
 import {
-  Annotation, Compartment, EditorState, RangeSet, StateEffect, StateField,
+  Annotation, Compartment, EditorState, RangeSet, StateEffect, StateField, Transaction,
 } from "@codemirror/state";
 import {
   EditorView, GutterMarker, drawSelection, gutter, highlightActiveLine,
@@ -23,7 +23,7 @@ import {
   autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap,
 } from "@codemirror/autocomplete";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { setDiagnostics } from "@codemirror/lint";
+import { forEachDiagnostic, setDiagnostics } from "@codemirror/lint";
 import { yaml } from "@codemirror/lang-yaml";
 
 /// Marks a transaction made by the app (its text put back): no change callback for it.
@@ -68,20 +68,32 @@ const marksField = StateField.define({
 /// core refuses with `yaml-limit`) overflows the JavaScript stack.
 const language = new Compartment();
 
-/// Run `f`; when it throws, say so on the console, switch the YAML language off and run it
-/// again: the editor keeps working as a plain-text editor, and the app never sees a throw.
-function guarded(view, f) {
+/// Apply transactions; when computing their state throws (the YAML language's parse, see
+/// `language`: typed, pasted or dropped by the user, or put by the app), say so on the console,
+/// switch the language off and apply the same changes again: the editor goes on as a
+/// plain-text editor and the edit is not lost. The throw comes before the view changes
+/// anything (`EditorView.update` computes every state first).
+function dispatchGuarded(trs, view) {
   try {
-    return f();
+    view.update(trs);
+    return;
   } catch (e) {
+    if (!language.get(view.state).length) throw e;
     console.error("scalelens editor: without YAML highlighting from now on:", e);
-    try {
-      view.dispatch({ effects: language.reconfigure([]) });
-      return f();
-    } catch (e2) {
-      console.error("scalelens editor:", e2);
-      return undefined;
-    }
+  }
+  view.update([view.state.update({ effects: language.reconfigure([]) })]);
+  for (const tr of trs) {
+    const annotations = [];
+    const userEvent = tr.annotation(Transaction.userEvent);
+    if (userEvent) annotations.push(Transaction.userEvent.of(userEvent));
+    if (tr.annotation(fromApp)) annotations.push(fromApp.of(true));
+    view.update([view.state.update({
+      changes: tr.changes,
+      selection: tr.selection,
+      effects: tr.effects,
+      scrollIntoView: tr.scrollIntoView,
+      annotations,
+    })]);
   }
 }
 
@@ -101,11 +113,12 @@ function div(cls, text, children = []) {
   return el;
 }
 
-/// The tooltip body of a diagnostic: its message and its help (which cites the upstream
-/// source where the core has one).
+/// The tooltip body of a diagnostic: its message, its help and the upstream source its rule
+/// stands on (the rule docs' references, from the core); the fixes are the tooltip's actions.
 function renderMessage(d) {
   const parts = [div("sl-diag-message", d.message)];
   if (d.help) parts.push(div("sl-diag-help", d.help));
+  if (d.source) parts.push(div("sl-diag-source", `Upstream: ${d.source}`));
   return div("sl-diag", null, parts);
 }
 
@@ -116,13 +129,26 @@ function renderDocs(info) {
   return div("sl-docs", null, parts);
 }
 
+/// The findings (`finding` of the diagnostics shown) whose squiggle holds the cursor (the
+/// selection's head, at either end of a span or inside it), ascending.
+function findingsAt(state) {
+  const head = state.selection.main.head;
+  const found = new Set();
+  forEachDiagnostic(state, (d, from, to) => {
+    if (from <= head && head <= to && typeof d.finding === "number") found.add(d.finding);
+  });
+  return [...found].sort((a, b) => a - b);
+}
+
 /// Create an editor in `parent`.
 /// - `doc`: the text; `options`: `{ id, label, readOnly, yaml }` (`id` goes on the editable
-///   element, which answers `value`, `selectionStart` and `selectionEnd` like a textarea);
+///   element, which answers `value` (the text), `selectionStart`, `selectionEnd` and
+///   `readOnly`, read-only, for scripts and tests; edits go through the editor's own input);
 /// - `callbacks`: `change(doc)` after a user's edit; `undo()`, `redo()`; `paste(event, from,
 ///   to, length)` returning true when the app handles the paste itself; `fix(finding, fix)`
-///   from a diagnostic's action; `docs(pos)` returning `{from, to, title, lines}` or null;
-///   `complete(pos)` returning `{from, options: [{label, detail, info}]}` or null.
+///   from a diagnostic's action; `cursor(findings)` when the squiggles holding the cursor
+///   change (an array of finding indices); `docs(pos)` returning `{from, to, title, lines}` or
+///   null; `complete(pos)` returning `{from, options: [{label, detail, info}]}` or null.
 export function create(parent, doc, options, callbacks) {
   const readOnly = !!options.readOnly;
   const appKeys = [
@@ -163,6 +189,14 @@ export function create(parent, doc, options, callbacks) {
     EditorView.updateListener.of((u) => {
       if (u.docChanged && !u.transactions.some((tr) => tr.annotation(fromApp))) {
         callbacks.change(u.state.doc.toString());
+      }
+      // The listed diagnostics follow the cursor: which squiggles hold it, told when that
+      // changes (a move, an edit, new diagnostics).
+      const at = findingsAt(u.state);
+      const key = at.join(",");
+      if (key !== u.view.__cursorKey) {
+        u.view.__cursorKey = key;
+        callbacks.cursor(at);
       }
     }),
     hoverTooltip((view, pos) => {
@@ -211,28 +245,33 @@ export function create(parent, doc, options, callbacks) {
   }
   let view;
   try {
-    view = new EditorView({ doc, parent, extensions: [...extensions, language.of(yamlSupport)] });
+    view = new EditorView({
+      doc,
+      parent,
+      extensions: [...extensions, language.of(yamlSupport)],
+      dispatchTransactions: dispatchGuarded,
+    });
   } catch (e) {
     // A text the YAML language cannot take (see `language`): a plain-text editor.
     console.error("scalelens editor: without YAML highlighting:", e);
     parent.textContent = "";
-    view = new EditorView({ doc, parent, extensions: [...extensions, language.of([])] });
+    view = new EditorView({
+      doc,
+      parent,
+      extensions: [...extensions, language.of([])],
+      dispatchTransactions: dispatchGuarded,
+    });
   }
   view.__fix = callbacks.fix;
+  view.__cursorKey = "";
   const content = view.contentDOM;
+  // What the editor holds, read-only (scripts, tests, the benchmark): its text and selection
+  // in UTF-16 units. There is no setter: text gets in as a user's does (typing, paste, drop),
+  // through CodeMirror's own input handling.
   Object.defineProperty(content, "value", {
     configurable: true,
     get: () => view.state.doc.toString(),
-    // A script's `value = text` is a user's edit of the whole text (as in a textarea followed
-    // by an `input` event): the app hears of it through `change`.
-    set: (text) => guarded(view, () => view.dispatch({
-      changes: { from: 0, to: view.state.doc.length, insert: String(text) },
-      userEvent: "input.paste",
-    })),
   });
-  // A textarea's `setSelectionRange` and `select` (scripts and tests select as in one).
-  content.setSelectionRange = (a, b) => select(view, a, b, false);
-  content.select = () => select(view, 0, view.state.doc.length, false);
   view.__gutterId = options.gutterId || "";
   nameGutter(view);
   Object.defineProperty(content, "readOnly", {
@@ -261,7 +300,7 @@ function nameGutter(view) {
 export function setDoc(view, doc) {
   const old = view.state.doc.toString();
   if (old === doc) return;
-  guarded(view, () => replaceDoc(view, old, doc));
+  replaceDoc(view, old, doc);
 }
 
 function replaceDoc(view, old, doc) {
@@ -281,9 +320,9 @@ export function getDoc(view) {
   return view.state.doc.toString();
 }
 
-/// Show `diags` (`[{from, to, severity, code, message, help, line, fixes: [{name, finding,
-/// fix}]}]`, UTF-16 positions in the current text): squiggles with a hover tooltip (message,
-/// help, fix buttons) and the gutter's marks.
+/// Show `diags` (`[{from, to, severity, code, message, help, source, line, finding, fixes:
+/// [{name, finding, fix}]}]`, UTF-16 positions in the current text): squiggles with a hover
+/// tooltip (message, help, upstream source, fix buttons) and the gutter's marks.
 export function showDiagnostics(view, diags) {
   const len = view.state.doc.length;
   const lint = [];
@@ -298,6 +337,7 @@ export function showDiagnostics(view, diags) {
       to,
       severity,
       source: d.code,
+      finding: d.finding,
       message: d.message,
       renderMessage: () => renderMessage(d),
       actions: (d.fixes || []).map((f) => ({
@@ -312,12 +352,10 @@ export function showDiagnostics(view, diags) {
     }
   }
   marks.sort((a, b) => a.from - b.from);
-  guarded(view, () => {
-    const tr = setDiagnostics(view.state, lint);
-    view.dispatch({
-      effects: [].concat(tr.effects || [], setMarks.of(RangeSet.of(marks))),
-      annotations: fromApp.of(true),
-    });
+  const tr = setDiagnostics(view.state, lint);
+  view.dispatch({
+    effects: [].concat(tr.effects || [], setMarks.of(RangeSet.of(marks))),
+    annotations: fromApp.of(true),
   });
   nameGutter(view);
 }
@@ -327,11 +365,11 @@ export function select(view, from, to, focus) {
   const len = view.state.doc.length;
   const a = clamp(from, len);
   const b = Math.max(a, clamp(to, len));
-  guarded(view, () => view.dispatch({
+  view.dispatch({
     selection: { anchor: a, head: b },
     effects: EditorView.scrollIntoView(a, { y: "center" }),
     annotations: fromApp.of(true),
-  }));
+  });
   if (focus) view.focus();
 }
 

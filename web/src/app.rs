@@ -210,6 +210,8 @@ pub struct App {
     yaml_editor: editor::Handle,
     /// The YAML diagnostics changed since they were last given to the editor.
     marks_changed: bool,
+    /// The findings whose squiggles hold the editor's cursor: highlighted in the list.
+    at_cursor: Vec<usize>,
     /// Whether the AIBrix generation is v0.4 (which knobs the editor's docs and completion
     /// name), kept where the editor's callbacks read it.
     aibrix_v04: Rc<std::cell::Cell<bool>>,
@@ -853,6 +855,7 @@ impl Component for App {
             embed,
             open_url,
             yaml_editor: editor::Handle::default(),
+            at_cursor: Vec::new(),
             marks_changed: true,
             aibrix_v04: Rc::default(),
             samples_ref: NodeRef::default(),
@@ -1019,12 +1022,19 @@ impl Component for App {
                 }
                 return false;
             }
+            Msg::Editor(EditorEvent::Cursor(found)) => {
+                if found == self.at_cursor {
+                    return false;
+                }
+                self.at_cursor = found;
+            }
             Msg::Editor(event) => {
                 let msg = match event {
                     EditorEvent::Change(text) => Msg::YamlInput(text),
                     EditorEvent::Undo => Msg::Undo,
                     EditorEvent::Redo => Msg::Redo,
                     EditorEvent::Fix(finding, fix) => Msg::ApplyFix(finding, fix),
+                    EditorEvent::Cursor(_) => return false,
                 };
                 return <Self as Component>::update(self, ctx, msg);
             }
@@ -1937,8 +1947,11 @@ impl App {
                                 Msg::SelectFinding(i)
                             })
                         });
+                        // The cursor is in its squiggle (issue 14: the list follows the editor).
+                        let here = fixable && self.at_cursor.contains(&i);
                         html! {
-                            <li class={classes!("diagnostic", d.severity.as_str())} tabindex="0"
+                            <li class={classes!("diagnostic", d.severity.as_str(), here.then_some("at-cursor"))} tabindex="0"
+                                aria-current={here.then_some("true")}
                                 data-code={d.code.as_str()} data-severity={d.severity.as_str()}
                                 data-input={f.input.as_str()}
                                 data-line={if line > 0 { line.to_string() } else { String::new() }}

@@ -8,7 +8,8 @@
 //! fix, an example or an opened link are undone like typing — issue 14, item 8); the app puts its
 //! text back with [`Handle::sync`] (one change: the selection and scroll map through it), its
 //! diagnostics with [`Handle::show`] (squiggles, hover tooltips with the fix as an action, the
-//! gutter's marks) and selects with [`Handle::select`].
+//! gutter's marks) and selects with [`Handle::select`]; the editor says which diagnostics hold
+//! the cursor ([`EditorEvent::Cursor`]) so the list highlights them.
 //!
 //! Positions: the core's spans count characters; CodeMirror counts UTF-16 units;
 //! [`crate::text::utf16_of_chars`] converts (tested natively).
@@ -107,6 +108,10 @@ pub struct Mark {
     pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
+    /// The upstream source the diagnostic's rule stands on ([`upstream_of`]).
+    pub source: Option<String>,
+    /// The finding's index in the pipeline output (what [`EditorEvent::Cursor`] names).
+    pub finding: usize,
     /// 1-based line of `from` (the gutter mark's `data-line`).
     pub line: u32,
     /// The gutter mark's `title`: `line:column severity[code]: message`.
@@ -148,6 +153,8 @@ pub fn marks<'a>(
             code: d.code.as_str(),
             message: text::for_the_page(&d.message),
             help: d.help.as_deref().map(text::for_the_page),
+            source: upstream_of(d.code),
+            finding: *i,
             line: s.start.line,
             title: text::diagnostic_line(d),
             fixes: if fixable {
@@ -168,6 +175,21 @@ pub fn marks<'a>(
         .collect()
 }
 
+/// The upstream source a code's rule stands on: its docs' `# References` (the core's rule
+/// docs, `scalelens rule CODE`), on one line.
+pub fn upstream_of(code: scalelens_core::codes::Code) -> Option<String> {
+    let refs = code
+        .doc()
+        .section(scalelens_core::codes::Section::References)?;
+    let line = refs
+        .lines()
+        .map(|l| l.trim().trim_start_matches("- ").trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!line.is_empty()).then(|| text::for_the_page(&line.replace('`', "")))
+}
+
 /// What the editor tells the app.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EditorEvent {
@@ -177,6 +199,8 @@ pub enum EditorEvent {
     Redo,
     /// A diagnostic's fix chosen in its tooltip: (finding, fix).
     Fix(usize, usize),
+    /// The findings whose squiggles hold the cursor now (ascending; empty: none).
+    Cursor(Vec<usize>),
 }
 
 /// A paste into the editor: the event, the selection it replaces (UTF-16) and the text's
@@ -347,6 +371,15 @@ fn create_in(el: &web_sys::Element, props: &Props) {
     let fix = Closure::<dyn FnMut(u32, u32)>::new(move |f: u32, k: u32| {
         on.emit(EditorEvent::Fix(f as usize, k as usize))
     });
+    let on = props.on_event.clone();
+    let cursor = Closure::<dyn FnMut(JsValue)>::new(move |found: JsValue| {
+        let found: Vec<usize> = js_sys::Array::from(&found)
+            .iter()
+            .filter_map(|v| v.as_f64())
+            .map(|v| v as usize)
+            .collect();
+        on.emit(EditorEvent::Cursor(found))
+    });
     let on_paste = props.on_paste.clone();
     let paste = Closure::<dyn FnMut(web_sys::Event, u32, u32, u32) -> bool>::new(
         move |event, from, to, len| {
@@ -384,6 +417,7 @@ fn create_in(el: &web_sys::Element, props: &Props) {
     set(&callbacks, "undo", undo.as_ref().unchecked_ref());
     set(&callbacks, "redo", redo.as_ref().unchecked_ref());
     set(&callbacks, "fix", fix.as_ref().unchecked_ref());
+    set(&callbacks, "cursor", cursor.as_ref().unchecked_ref());
     set(&callbacks, "paste", paste.as_ref().unchecked_ref());
     set(&callbacks, "docs", docs.as_ref().unchecked_ref());
     set(&callbacks, "complete", complete.as_ref().unchecked_ref());
@@ -407,6 +441,7 @@ fn create_in(el: &web_sys::Element, props: &Props) {
         Box::new(undo),
         Box::new(redo),
         Box::new(fix),
+        Box::new(cursor),
         Box::new(paste),
         Box::new(docs),
         Box::new(complete),
@@ -418,4 +453,30 @@ fn create_in(el: &web_sys::Element, props: &Props) {
     let mut inner = props.handle.0.borrow_mut();
     inner.text = props.initial.to_string();
     inner.view = js::create(el, &inner.text, &JsValue::NULL, &JsValue::NULL).ok();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalelens_core::codes::Code;
+
+    /// Every code's tooltip names an upstream source: its rule docs' references, on one line,
+    /// without Markdown's backticks.
+    #[test]
+    fn every_code_names_its_upstream_source() {
+        for code in Code::ALL {
+            let source = upstream_of(*code).unwrap_or_else(|| panic!("{code:?}: no source"));
+            assert!(
+                !source.contains('`') && !source.contains('\n') && !source.starts_with("- "),
+                "{code:?}: {source}"
+            );
+        }
+        let seed = upstream_of(Code::UnitMismatch).unwrap_or_default();
+        assert!(
+            seed.contains(
+                "vllm-project/aibrix v0.7.0 pkg/controller/podautoscaler/algorithm/kpa.go"
+            ),
+            "{seed}"
+        );
+    }
 }

@@ -457,7 +457,7 @@ pub fn ensure_editor() -> Result<(), Failure> {
             return Err(fail(
                 step,
                 format!(
-                    "{EDITOR_DIR}/package.json pins esbuild {other:?}, xtask {ESBUILD_VERSION}                      (xtask/src/web.rs ESBUILD_VERSION): make them equal"
+                    "{EDITOR_DIR}/package.json pins esbuild {other:?}, xtask {ESBUILD_VERSION} (xtask/src/web.rs ESBUILD_VERSION): make them equal"
                 ),
             ))
         }
