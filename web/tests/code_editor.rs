@@ -334,12 +334,7 @@ async fn a_text_too_deep_for_the_yaml_parser_opens_as_plain_text() {
     root.remove();
 
     // A new app from what is stored: the deep text in the editor, the charts drawn.
-    let root = common::new_root();
-    let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
-    wait_for("the first drawing", || {
-        !common::attr(&root, "#timeline-summary", "data-render-count").is_empty()
-    })
-    .await;
+    let (root, handle) = common::mount_app().await;
     assert_eq!(value(&root, "#yaml-editor"), deep);
     caret_to_start(&root);
     type_text("# still editable\n");
@@ -364,12 +359,7 @@ async fn the_embed_s_code_editor_is_read_only() {
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?embed"))
         .expect("?embed");
     assert!(scalelens_web::dom::is_embed());
-    let root = common::new_root();
-    let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
-    wait_for("the first drawing", || {
-        !common::attr(&root, "#timeline-summary", "data-render-count").is_empty()
-    })
-    .await;
+    let (root, handle) = common::mount_app().await;
     let el = common::yaml_editor(&root);
     let seed = value(&root, "#yaml-editor");
     assert!(seed.contains("targetValue: \"0.5\""));

@@ -185,6 +185,12 @@ pub type Handle = yew::AppHandle<scalelens_web::app::App>;
 pub async fn fresh_app() -> (Element, Handle) {
     clear_storage();
     scalelens_web::dom::clear_fragment();
+    mount_app().await
+}
+
+/// An app mounted in a new root from what the page holds now (URL, storage: as after a
+/// reload), after its first drawing.
+pub async fn mount_app() -> (Element, Handle) {
     let root = new_root();
     let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
     wait_for("the first drawing", || {
