@@ -320,6 +320,17 @@ export function getDoc(view) {
   return view.state.doc.toString();
 }
 
+/// Read the DOM input CodeMirror has seen but not applied yet, then return the document.
+/// CodeMirror's DOMObserver applies some input (e.g. `execCommand('insertText')`) only at the
+/// next animation frame (`flushSoon`), which a page going away (`pagehide`) never gets.
+/// `observer.forceFlush()` (@codemirror/view 6.44.2, src/domobserver.ts) cancels that frame and
+/// applies the input now, through the update listener (the change callback runs).
+export function flush(view) {
+  const observer = view.observer;
+  if (observer && typeof observer.forceFlush === "function") observer.forceFlush();
+  return view.state.doc.toString();
+}
+
 /// Show `diags` (`[{from, to, severity, code, message, help, source, line, finding, fixes:
 /// [{name, finding, fix}]}]`, UTF-16 positions in the current text): squiggles with a hover
 /// tooltip (message, help, upstream source, fix buttons) and the gutter's marks.

@@ -932,12 +932,28 @@ impl Component for App {
                 self.save_storage();
             }
             Msg::PageHide => {
-                // Only localStorage (and the mark): compressing the link would delay the
-                // navigation. The timer stays, for a page restored from the back-forward cache.
-                if self.save_timer.is_some() {
+                // What was typed last may still be only in the editor's DOM: CodeMirror
+                // reads it at the next animation frame, which a page going away never gets.
+                // Read it now and take it into the state, so the save below holds it.
+                let mut changed = false;
+                if let Some(doc) = self.yaml_editor.flush() {
+                    if doc != self.state.yaml {
+                        self.typed(InputText::Yaml);
+                        self.state.yaml = doc;
+                        changed = true;
+                    }
+                }
+                // Only localStorage (and the mark), synchronously: compressing the link would
+                // delay the navigation. A state over localStorage's cap goes to IndexedDB,
+                // which may not finish before the page is gone ([`Self::store`]). The timer
+                // stays, for a page restored from the back-forward cache.
+                if changed {
+                    self.schedule(ctx);
+                }
+                if changed || self.save_timer.is_some() {
                     self.save_storage();
                 }
-                return false;
+                return changed;
             }
             Msg::Pattern(v) => {
                 self.state.pattern = Shape::parse(&v).map(|shape| {

@@ -48,6 +48,8 @@ mod js {
         pub fn select(view: &JsValue, from: u32, to: u32, focus: bool) -> Result<(), JsValue>;
         #[wasm_bindgen(catch)]
         pub fn destroy(view: &JsValue) -> Result<(), JsValue>;
+        #[wasm_bindgen(catch)]
+        pub fn flush(view: &JsValue) -> Result<String, JsValue>;
     }
 }
 
@@ -75,6 +77,9 @@ mod js {
     }
     pub fn destroy(_: &JsValue) -> Result<(), JsValue> {
         Ok(())
+    }
+    pub fn flush(_: &JsValue) -> Result<String, JsValue> {
+        Err(JsValue::NULL)
     }
 }
 
@@ -285,6 +290,25 @@ impl Handle {
     /// Whether an editor is mounted.
     pub fn mounted(&self) -> bool {
         self.0.borrow().view.is_some()
+    }
+
+    /// Apply the input the editor has seen but not read yet (CodeMirror reads DOM input at
+    /// the next animation frame, which a page going away never gets) and return its text;
+    /// `None` when no editor is mounted or the call failed. The change callback runs for
+    /// what was read (its message reaches the app after the current update).
+    pub fn flush(&self) -> Option<String> {
+        // The borrow ends before the call: the change callback borrows the handle.
+        let view = self.0.borrow().view.clone()?;
+        match js::flush(&view) {
+            Ok(doc) => {
+                self.0.borrow_mut().text.clone_from(&doc);
+                Some(doc)
+            }
+            Err(e) => {
+                console_error("scalelens editor: flush failed", &e);
+                None
+            }
+        }
     }
 
     /// The text the editor holds.
