@@ -31,6 +31,7 @@ use scalelens_tests::browser::{
     chromium_capabilities, dist_dir, save_artifact, ChromeDriver, Profile, StaticServer,
 };
 use scalelens_tests::{read_testdata, run_cli};
+use scalelens_web::state::{MARK_KEY, STORAGE_KEY};
 use serde_json::{json, Value};
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -647,11 +648,19 @@ async fn reload_while_typing_keeps_the_text(rig: &Rig, c: &Client) -> R {
             "{label}: the reload did not keep the older link in the URL (now {hash})"
         );
         let back = editor_value(c, "yaml-editor").await?;
-        ensure!(
-            back == typed,
-            "{label}: after a reload while typing the YAML ends with …{}",
-            tail(&back)
-        );
+        if back != typed {
+            // Which side lost it: the save at pagehide, or the start that reads it back.
+            let stored = js(
+                c,
+                "const r = localStorage.getItem(arguments[0]);                  return r === null ? 'no record' :                    (r.includes('typed just before the reload') ? 'record has it' : 'record lacks it')                    + ', mark ' + (sessionStorage.getItem(arguments[1]) === null ? 'absent' : 'present');",
+                vec![json!(STORAGE_KEY), json!(MARK_KEY)],
+            )
+            .await?;
+            return Err(format!(
+                "{label}: after a reload while typing the YAML ends with …{} ({stored})",
+                tail(&back)
+            ));
+        }
         screenshot(c, &format!("reload-typing-{label}")).await?;
     }
     Ok(())
