@@ -119,6 +119,44 @@ fn with_browser(label: &str, scenario: impl AsyncFnOnce(&Rig, &Client) -> R) {
     }
 }
 
+/// A Chrome DevTools Protocol command, sent through ChromeDriver's
+/// `POST /session/{id}/goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Run the page's CPU `rate` times slower (1: as it is), as a busy phone or machine would.
+async fn throttle_cpu(c: &Client, rate: u32) -> R {
+    let cmd = Cdp {
+        cmd: "Emulation.setCPUThrottlingRate",
+        params: json!({ "rate": rate }),
+    };
+    c.issue_cmd(cmd)
+        .await
+        .map(drop)
+        .map_err(|e| format!("CPU throttling at {rate}x: {e}"))
+}
+
 async fn js(c: &Client, script: &str, args: Vec<Value>) -> R<Value> {
     c.execute(script, args)
         .await
@@ -600,13 +638,21 @@ async fn reload_keeps_text_and_bad_links_keep_it_too(rig: &Rig, c: &Client) -> R
 /// A reload right after typing, before the 400 ms save rewrote the link in the URL, keeps what
 /// was typed: the stored record and the tab's save mark win over the older fragment. A small
 /// state is stored on every keystroke; a large one (over 64 KB) when the page goes away
-/// (`pagehide`). The reload is started in the same script as the typing, so no save timer can
-/// fire in between.
+/// (`pagehide`). The reload is started in the same script as the typing. With a slow server
+/// (the page answered 1.5 s late) the old page lives on while the reload waits, so its 400 ms
+/// save rewrites the link in the URL after the reload took the older one: what was typed
+/// must win over that older link too.
 async fn reload_while_typing_keeps_the_text(rig: &Rig, c: &Client) -> R {
     let url = rig.server.url();
     open(c, &url).await?;
     let seed = read_testdata(SEED_YAML);
-    for (label, padding) in [("small", 0usize), ("large", 100_000)] {
+    for (label, padding, page_delay_ms, cpu_slower) in [
+        ("small", 0usize, 0u64, 1u32),
+        ("large", 100_000, 0, 1),
+        ("small-slow-server", 0, 1500, 1),
+        ("large-slow-server", 100_000, 1500, 1),
+        ("large-slow-cpu", 100_000, 0, 6),
+    ] {
         // A state whose link is in the URL (the save after the pause has run).
         let base = format!("# {label}: {}\n{seed}", "x".repeat(padding));
         let before = js(c, "return window.location.hash;", vec![]).await?;
@@ -622,6 +668,8 @@ async fn reload_while_typing_keeps_the_text(rig: &Rig, c: &Client) -> R {
         // Type (at the end, the browser's own text insertion) and reload at once.
         let typed = format!("{base}# typed just before the reload\n");
         caret_to_end(c, "yaml-editor").await?;
+        rig.server.delay_pages(Duration::from_millis(page_delay_ms));
+        throttle_cpu(c, cpu_slower).await?;
         js(
             c,
             "window.__before_reload = true; \
@@ -642,6 +690,8 @@ async fn reload_while_typing_keeps_the_text(rig: &Rig, c: &Client) -> R {
             Ok((v == json!(true)).then_some(()))
         })
         .await?;
+        rig.server.delay_pages(Duration::ZERO);
+        throttle_cpu(c, 1).await?;
         let hash = js(c, "return window.location.hash;", vec![]).await?;
         ensure!(
             hash.as_str() == Some(linked.as_str()),

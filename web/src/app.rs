@@ -10,6 +10,7 @@
 //! in milliseconds, and a worker would need a second wasm bundle and message passing for every
 //! edit. Revisit if a week-long input makes typing lag.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
@@ -35,7 +36,7 @@ use crate::dom;
 use crate::editor::{self, CodeEditor, EditorEvent, PasteAt};
 use crate::examples::EXAMPLES;
 use crate::knob_docs;
-use crate::state::{PatternState, State, WindowField, FIELD_CAP, LINK_CAP};
+use crate::state::{Fragments, PatternState, State, WindowField, FIELD_CAP, LINK_CAP};
 use crate::text::{self, PREVIEW_LINES};
 
 /// Delay between the last keystroke and the re-run.
@@ -147,8 +148,6 @@ pub enum Msg {
     ChartPointer(Panel, i32, bool),
     PointerLeft,
     Scrolled(InputText),
-    /// The page is going away: save what the debounce has not saved yet.
-    PageHide,
     /// A paste the app makes itself (too long for the browser to insert and show quickly):
     /// the pasted text and the editor's selection (UTF-16) it replaces.
     Paste(InputText, String, u32, u32),
@@ -199,8 +198,11 @@ pub struct App {
     run_timer: Option<Timeout>,
     /// The debounced save (fragment and localStorage); `Some` while changes are unsaved.
     save_timer: Option<Timeout>,
-    /// Saves what is unsaved when the page goes away (a reload while typing).
+    /// Saves what is unsaved when the page goes away (a reload while typing), by itself
+    /// ([`Unsaved`]).
     _pagehide: Option<gloo::events::EventListener>,
+    /// What that listener saves: shared with it.
+    unsaved: Rc<RefCell<Unsaved>>,
     /// Opens a link put into the open tab ([`Msg::HashChange`]).
     _hashchange: Option<gloo::events::EventListener>,
     embed: bool,
@@ -499,10 +501,19 @@ impl App {
     }
 
     fn schedule_save(&mut self, ctx: &Context<Self>) {
+        self.keep_unsaved(true);
         let link = ctx.link().clone();
         self.save_timer = Some(Timeout::new(SAVE_DEBOUNCE_MS, move || {
             link.send_message(Msg::Save)
         }));
+    }
+
+    /// Give the page-hide listener the current state: `changed` when it is not saved yet.
+    fn keep_unsaved(&self, changed: bool) {
+        let mut unsaved = self.unsaved.borrow_mut();
+        unsaved.state.clone_from(&self.state);
+        unsaved.changed = changed;
+        unsaved.edits = self.yaml_editor.edits();
     }
 
     /// Save to localStorage at once when the state is small, so a reload right after typing
@@ -551,7 +562,9 @@ impl App {
             Ok(json) => match dom::save_storage(&json) {
                 Ok(()) => {
                     dom::set_large_saved(false);
-                    dom::set_mark(Some(&State::save_mark(&dom::fragment(), &json)));
+                    self.keep_unsaved(false);
+                    let mark = self.unsaved.borrow_mut().mark(&json);
+                    dom::set_mark(Some(&mark));
                     self.saved = Saved::Yes;
                     self.clear_message("storage-full");
                     return;
@@ -787,6 +800,59 @@ fn opt_str<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// What the `pagehide` listener saves, by itself and at once: the app's latest state, whether
+/// it is saved, and the URL fragments the page has had (for the save mark, [`Fragments`]).
+///
+/// Not through a message to the app: Yew (0.23) runs the app's messages from a microtask and,
+/// after 16 ms of work, parks the rest in a `setTimeout` that a page going away never runs;
+/// a message sent meanwhile waits behind it and is lost with the page (the reload then found
+/// the record without what was typed last, 4 of 20 runs of `reload_while_typing_keeps_the_text`
+/// on a loaded machine; its `large-slow-cpu` case makes it happen).
+struct Unsaved {
+    state: State,
+    /// Whether `state` has changes the storage does not have.
+    changed: bool,
+    /// The YAML editor's [`editor::Handle::edits`] when `state` was taken: more now, and the
+    /// editor holds what was typed after (fewer or as many, and `state` is as new as the
+    /// editor's text, or newer: a fix not yet put into the editor).
+    edits: u64,
+    fragments: Fragments,
+}
+
+impl Unsaved {
+    /// The save mark for `record`, saved now while the URL holds the current fragment.
+    fn mark(&mut self, record: &str) -> String {
+        self.fragments.note(&dom::fragment());
+        self.fragments.mark(record)
+    }
+
+    /// The page is going away: take the YAML editor's text (what was typed last may be only in
+    /// its DOM, or in a message the app has not read), and save to localStorage what is not
+    /// saved. Only localStorage, synchronously: compressing the link would delay the
+    /// navigation, and IndexedDB (a state over localStorage's cap) may not finish before the
+    /// page is gone. The app's save timer stays, for a page restored from the back-forward
+    /// cache (the editor's change reaches the app as a message, as typing does).
+    fn save_at_pagehide(&mut self, yaml_editor: &editor::Handle) {
+        if let Some(doc) = yaml_editor.flush() {
+            if yaml_editor.edits() != self.edits && doc != self.state.yaml {
+                self.state.yaml = doc;
+                self.changed = true;
+            }
+        }
+        if !self.changed {
+            return;
+        }
+        if let Ok(json) = self.state.to_storage() {
+            if dom::save_storage(&json).is_ok() {
+                dom::set_large_saved(false);
+                let mark = self.mark(&json);
+                dom::set_mark(Some(&mark));
+                self.changed = false;
+            }
+        }
+    }
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = ();
@@ -796,6 +862,8 @@ impl Component for App {
         // long URL) is not the app's time.
         dom::mark("scalelens:create");
         let fragment = dom::fragment();
+        let mut fragments = Fragments::default();
+        fragments.note(&fragment);
         let (state, problem) = State::start(
             &fragment,
             dom::load_storage().as_deref(),
@@ -827,8 +895,18 @@ impl Component for App {
         } else {
             String::new()
         };
-        let link = ctx.link().clone();
-        let pagehide = dom::on_pagehide(move || link.send_message(Msg::PageHide));
+        let yaml_editor = editor::Handle::default();
+        let unsaved = Rc::new(RefCell::new(Unsaved {
+            state: state.clone(),
+            changed: false,
+            edits: 0,
+            fragments,
+        }));
+        let pagehide = dom::on_pagehide({
+            let unsaved = Rc::clone(&unsaved);
+            let yaml_editor = yaml_editor.clone();
+            move || unsaved.borrow_mut().save_at_pagehide(&yaml_editor)
+        });
         let link = ctx.link().clone();
         let hashchange = dom::on_hashchange(move || link.send_message(Msg::HashChange));
         let mut app = App {
@@ -854,7 +932,7 @@ impl Component for App {
             _hashchange: hashchange,
             embed,
             open_url,
-            yaml_editor: editor::Handle::default(),
+            yaml_editor,
             at_cursor: Vec::new(),
             marks_changed: true,
             aibrix_v04: Rc::default(),
@@ -871,6 +949,7 @@ impl Component for App {
             pattern_target: None,
             saved: Saved::Yes,
             save_gen: 0,
+            unsaved,
             scope: ctx.link().clone(),
         };
         app.refresh_fields();
@@ -930,30 +1009,6 @@ impl Component for App {
                 // The fragment first: the save mark is made against it.
                 self.write_fragment();
                 self.save_storage();
-            }
-            Msg::PageHide => {
-                // What was typed last may still be only in the editor's DOM: CodeMirror
-                // reads it at the next animation frame, which a page going away never gets.
-                // Read it now and take it into the state, so the save below holds it.
-                let mut changed = false;
-                if let Some(doc) = self.yaml_editor.flush() {
-                    if doc != self.state.yaml {
-                        self.typed(InputText::Yaml);
-                        self.state.yaml = doc;
-                        changed = true;
-                    }
-                }
-                // Only localStorage (and the mark), synchronously: compressing the link would
-                // delay the navigation. A state over localStorage's cap goes to IndexedDB,
-                // which may not finish before the page is gone ([`Self::store`]). The timer
-                // stays, for a page restored from the back-forward cache.
-                if changed {
-                    self.schedule(ctx);
-                }
-                if changed || self.save_timer.is_some() {
-                    self.save_storage();
-                }
-                return changed;
             }
             Msg::Pattern(v) => {
                 self.state.pattern = Shape::parse(&v).map(|shape| {
@@ -1158,6 +1213,8 @@ impl Component for App {
                 }
                 self.refresh_fields();
                 self.run();
+                // The saved state, as it is saved.
+                self.keep_unsaved(false);
             }
             Msg::UseSuggestedWindow => {
                 if let Some(w) = self.output.suggested_window.clone() {

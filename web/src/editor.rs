@@ -241,6 +241,9 @@ struct Inner {
     text: String,
     /// The diagnostics shown (kept for a remount).
     marks: Option<JsValue>,
+    /// How many edits the user made (each change callback), so a reader can tell whether
+    /// the editor has input it has not seen ([`Handle::edits`]).
+    edits: u64,
     /// The closures the editor calls, alive while it is.
     closures: Vec<Box<dyn std::any::Any>>,
 }
@@ -315,6 +318,11 @@ impl Handle {
     pub fn text(&self) -> String {
         self.0.borrow().text.clone()
     }
+
+    /// How many edits the user has made in the editor (the app's own changes not counted).
+    pub fn edits(&self) -> u64 {
+        self.0.borrow().edits
+    }
 }
 
 #[derive(Properties, Clone)]
@@ -384,7 +392,11 @@ fn create_in(el: &web_sys::Element, props: &Props) {
     let on = props.on_event.clone();
     let h = handle.clone();
     let change = Closure::<dyn FnMut(String)>::new(move |doc: String| {
-        h.0.borrow_mut().text.clone_from(&doc);
+        {
+            let mut inner = h.0.borrow_mut();
+            inner.text.clone_from(&doc);
+            inner.edits = inner.edits.wrapping_add(1);
+        }
         on.emit(EditorEvent::Change(doc));
     });
     let on = props.on_event.clone();
