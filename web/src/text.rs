@@ -406,6 +406,36 @@ mod tests {
         assert_eq!(gutter_numbers(3), "1\n2\n3");
     }
 
+    /// The playground's core has no formula evaluator (core's `formula` feature, left out for
+    /// size): a ScaledObject with scaling modifiers is not replayed, and the error at its
+    /// formula says so and where it is replayed, rather than a replay without the formula.
+    #[test]
+    fn a_scaling_modifier_formula_is_said_not_replayed_here() {
+        let yaml = include_str!("../../tests/testdata/config/keda/modifier-average.yaml");
+        let state = crate::state::State {
+            yaml: yaml.to_string(),
+            ..crate::state::State::initial()
+        };
+        let out = run(&state.pipeline_input());
+        let d = out
+            .yaml_diagnostics()
+            .find(|d| d.code == Code::InvalidValue)
+            .expect("a diagnostic at the formula");
+        assert!(
+            d.message
+                .contains("does not evaluate scaling-modifier formulas")
+                && d.message.contains("scalelens simulate"),
+            "{}",
+            d.message
+        );
+        let at = d.span.map(|s| {
+            let (from, to) = (s.start.offset as usize, s.end.offset as usize);
+            yaml.chars().skip(from).take(to - from).collect::<String>()
+        });
+        assert_eq!(at.as_deref(), Some("\"(orders + refunds) / 2\""));
+        assert!(out.sim.is_none(), "replayed without the formula");
+    }
+
     #[test]
     fn the_seed_fix_applies_and_markdown_lists_the_diagnostic() {
         let state = crate::state::State::initial();
