@@ -183,9 +183,7 @@ pub fn marks<'a>(
 /// The upstream source a code's rule stands on: its docs' `# References` (the core's rule
 /// docs, `scalelens rule CODE`), on one line.
 pub fn upstream_of(code: scalelens_core::codes::Code) -> Option<String> {
-    let refs = code
-        .doc()
-        .section(scalelens_core::codes::Section::References)?;
+    let refs = code.references()?;
     let line = refs
         .lines()
         .map(|l| l.trim().trim_start_matches("- ").trim())
