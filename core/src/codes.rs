@@ -82,12 +82,16 @@ pub struct RuleDoc {
     /// The doc comment's lines joined with `\n`, each still with the one leading space a `///`
     /// comment leaves.
     raw: &'static str,
+    /// The same from its `# References` heading on (empty without one): a string of its own,
+    /// so a reader of only the references ([`Code::references`], the playground's tooltips)
+    /// does not carry every rule's docs in its download.
+    references: &'static str,
 }
 
 impl RuleDoc {
     /// Used by `rule_doc!`.
-    pub const fn from_doc_comment(raw: &'static str) -> Self {
-        RuleDoc { raw }
+    pub const fn from_doc_comment(raw: &'static str, references: &'static str) -> Self {
+        RuleDoc { raw, references }
     }
 
     /// The lines, each with whether it is inside a fenced code block (where `# x` is text).
@@ -211,10 +215,25 @@ fn clean_links(line: &str) -> String {
 ///
 /// then one line in [`Code`]'s list registers it.
 macro_rules! rule_doc {
-    ($(#[doc = $line:literal])* $vis:vis const $name:ident;) => {
+    // `tt`, not `literal`: a `literal` fragment reaches the `@references` rules opaque, where
+    // it cannot match the heading's token.
+    ($(#[doc = $line:tt])* $vis:vis const $name:ident;) => {
         $(#[doc = $line])*
-        $vis const $name: $crate::codes::RuleDoc =
-            $crate::codes::RuleDoc::from_doc_comment(concat!($($line, "\n"),*));
+        $vis const $name: $crate::codes::RuleDoc = $crate::codes::RuleDoc::from_doc_comment(
+            concat!($($line, "\n"),*),
+            $crate::codes::rule_doc!(@references $(#[doc = $line])*),
+        );
+    };
+    // The lines from the `# References` heading on.
+    // (A `///` comment reaches a macro as a raw string literal.)
+    (@references #[doc = r" # References"] $(#[doc = $rest:tt])*) => {
+        concat!(" # References\n", $($rest, "\n"),*)
+    };
+    (@references #[doc = $skip:tt] $(#[doc = $rest:tt])*) => {
+        $crate::codes::rule_doc!(@references $(#[doc = $rest])*)
+    };
+    (@references) => {
+        ""
     };
 }
 pub(crate) use rule_doc;
@@ -255,6 +274,15 @@ macro_rules! codes {
                 match self {
                     $(Code::$variant => $doc,)*
                 }
+            }
+
+            /// The rule docs' References section (what `doc().section(Section::References)`
+            /// gives), without the rest of the docs in the binary.
+            pub fn references(self) -> Option<String> {
+                let raw = match self {
+                    $(Code::$variant => $doc.references,)*
+                };
+                RuleDoc::from_doc_comment(raw, raw).section(Section::References)
             }
         }
     };
@@ -444,6 +472,15 @@ impl PartialEq<&str> for Code {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_are_the_docs_references_section() {
+        for c in Code::ALL {
+            let refs = c.references();
+            assert!(refs.as_deref().is_some_and(|r| !r.is_empty()), "{c:?}");
+            assert_eq!(refs, c.doc().section(Section::References), "{c:?}");
+        }
+    }
 
     #[test]
     fn codes_are_unique_kebab_case_and_round_trip() {

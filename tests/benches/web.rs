@@ -10,8 +10,10 @@
 //!   case is loaded);
 //! - edit -> chart updated for 1 day of samples at 1 s resolution (86 400 rows; goal <= 50 ms):
 //!   the app's own `data-last-render-ms` (from the debounced re-run's start to both charts drawn),
-//!   median over N edits of the YAML target, plus the wall time from the edit's `input` event to
-//!   the new render as seen from WebDriver (includes the 150 ms debounce and polling).
+//!   median over N edits of the YAML target, each a keystroke in the code editor (the target's
+//!   last digit selected from the keyboard, the new digit typed over it by the browser's own text
+//!   insertion), plus the wall time from that keystroke to the new render as seen from WebDriver
+//!   (includes the 150 ms debounce and polling).
 
 use fantoccini::{Client, ClientBuilder};
 use scalelens_tests::browser::{
@@ -181,11 +183,34 @@ async fn measure(c: &Client, url: &str) -> Result<(), String> {
     // Edit -> chart: one day of samples at 1 s, then edits of the target.
     let yaml = read_testdata("examples/seed-kpa-gpu-cache/autoscaler.yaml");
     let samples = day_samples();
+    // The samples textarea: its value and an `input` event; the YAML code editor: Ctrl+A and a
+    // paste (CodeMirror's own paste handling).
     let set = "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
                el.dispatchEvent(new Event('input', { bubbles: true })); return true;";
+    let paste = "const el = document.getElementById(arguments[0]); el.focus(); \
+               el.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', ctrlKey: true, bubbles: true, cancelable: true })); \
+               const dt = new DataTransfer(); dt.setData('text/plain', arguments[1]); \
+               el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true })); \
+               return el.value === arguments[1];";
+    // The keyboard to the target's last digit (1-based line `arguments[0]`, the digit before
+    // the closing quote), selected.
+    let to_digit = "const el = document.getElementById('yaml-editor'); el.focus(); \
+               const key = (k, o) => el.dispatchEvent(new KeyboardEvent('keydown', \
+                 Object.assign({ key: k, bubbles: true, cancelable: true }, o || {}))); \
+               key('Home', { ctrlKey: true }); for (let i = 1; i < arguments[0]; i++) key('ArrowDown'); \
+               key('End'); key('ArrowLeft'); key('ArrowLeft', { shiftKey: true }); return true;";
+    let type_over = "return document.execCommand('insertText', false, arguments[0]);";
+    let target_line = yaml
+        .lines()
+        .position(|l| l.contains("targetValue: \"0.5\""))
+        .ok_or("no targetValue in the seed")?
+        + 1;
     let before = js(c, RENDERS, vec![]).await?.as_u64().unwrap_or(0);
     js(c, set, vec![json!("samples-editor"), json!(samples)]).await?;
-    js(c, set, vec![json!("yaml-editor"), json!(yaml)]).await?;
+    let pasted = js(c, paste, vec![json!("yaml-editor"), json!(yaml)]).await?;
+    if pasted != json!(true) {
+        return Err("the seed YAML did not land in the code editor".into());
+    }
     wait_js(
         c,
         "the day of samples rendered",
@@ -210,11 +235,11 @@ async fn measure(c: &Client, url: &str) -> Result<(), String> {
     let mut app_ms = Vec::new();
     let mut wall_ms = Vec::new();
     for i in 0..EDITS {
-        let target = if i % 2 == 0 { "\"0.6\"" } else { "\"0.5\"" };
-        let edited = yaml.replace("targetValue: \"0.5\"", &format!("targetValue: {target}"));
+        let digit = if i % 2 == 0 { "6" } else { "5" };
+        js(c, to_digit, vec![json!(target_line)]).await?;
         let n = js(c, RENDERS, vec![]).await?.as_u64().unwrap_or(0);
         let start = Instant::now();
-        js(c, set, vec![json!("yaml-editor"), json!(edited)]).await?;
+        js(c, type_over, vec![json!(digit)]).await?;
         let v = wait_js(
             c,
             "the re-render after an edit",

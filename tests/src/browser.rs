@@ -71,6 +71,8 @@ pub struct StaticServer {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     served: Arc<AtomicU64>,
+    /// Milliseconds an HTML page waits before it is answered ([`StaticServer::delay_pages`]).
+    page_delay_ms: Arc<AtomicU64>,
 }
 
 impl StaticServer {
@@ -83,10 +85,12 @@ impl StaticServer {
             .map_err(|e| format!("no local address: {e}"))?;
         let stop = Arc::new(AtomicBool::new(false));
         let served = Arc::new(AtomicU64::new(0));
+        let page_delay_ms = Arc::new(AtomicU64::new(0));
         let root = dir.to_path_buf();
         let thread = {
             let stop = Arc::clone(&stop);
             let served = Arc::clone(&served);
+            let page_delay_ms = Arc::clone(&page_delay_ms);
             std::thread::Builder::new()
                 .name("static-server".into())
                 .spawn(move || {
@@ -97,11 +101,12 @@ impl StaticServer {
                         let Ok(conn) = conn else { continue };
                         let root = root.clone();
                         let served = Arc::clone(&served);
+                        let delay = Duration::from_millis(page_delay_ms.load(Ordering::SeqCst));
                         // One thread per connection: the browser opens several in parallel.
                         let _ = std::thread::Builder::new()
                             .name("static-conn".into())
                             .spawn(move || {
-                                if handle_connection(conn, &root) {
+                                if handle_connection(conn, &root, delay) {
                                     served.fetch_add(1, Ordering::SeqCst);
                                 }
                             });
@@ -114,12 +119,20 @@ impl StaticServer {
             stop,
             thread: Some(thread),
             served,
+            page_delay_ms,
         })
     }
 
     /// `http://127.0.0.1:PORT/` (with the trailing slash).
     pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
+    }
+
+    /// Answer every HTML page `delay` late from now on (other files at once): a slow server,
+    /// so a reload leaves the old page running, its timers firing, until the answer comes.
+    pub fn delay_pages(&self, delay: Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.page_delay_ms.store(ms, Ordering::SeqCst);
     }
 
     /// How many requests were answered with a file so far.
@@ -200,7 +213,7 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// Answer one HTTP/1.1 request (then close). True when a file was sent.
-fn handle_connection(conn: TcpStream, root: &Path) -> bool {
+fn handle_connection(conn: TcpStream, root: &Path, page_delay: Duration) -> bool {
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(match conn.try_clone() {
         Ok(c) => c,
@@ -237,7 +250,13 @@ fn handle_connection(conn: TcpStream, root: &Path) -> bool {
             f.read_to_end(&mut buf).ok()?;
             Some((p, buf))
         }) {
-            Some((p, buf)) => ("200 OK", content_type(&p), buf, true),
+            Some((p, buf)) => {
+                let ctype = content_type(&p);
+                if ctype.starts_with("text/html") {
+                    std::thread::sleep(page_delay);
+                }
+                ("200 OK", ctype, buf, true)
+            }
             None => ("404 Not Found", "text/plain", b"not found".to_vec(), false),
         }
     };

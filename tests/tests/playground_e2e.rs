@@ -6,9 +6,15 @@
 //! with `cargo test -p scalelens-tests --test playground_e2e -- --ignored`. When run, a missing
 //! `dist/` or ChromeDriver is a failure with the command that fixes it, never a pass.
 //!
-//! How text gets into the editors: long texts (the seed YAML, the 100 KB samples) are set with
-//! JavaScript (`el.value = …` then a bubbling `input` event, which is what the app listens to);
-//! short texts are typed with WebDriver `send_keys` (real key events), so both paths are used.
+//! How text gets into the editors: short texts are typed with WebDriver `send_keys` (real key
+//! events). Long texts (the seed YAML, the 100 KB samples) go into the samples textarea with
+//! JavaScript (`el.value = …` then a bubbling `input` event, which is what the app listens to)
+//! and into the YAML code editor (CodeMirror) as a user puts them there: Ctrl+A, then a
+//! `paste` event carrying the text (CodeMirror's own paste handling, or the app's for a very
+//! long text), the browser's own text insertion over the selection (`insertText`, as typing
+//! or an IME lands), or a `drop`. `#yaml-editor` is CodeMirror's editable element; it answers
+//! `value` (the text), `selectionStart`/`selectionEnd` and `readOnly`, read-only. The code
+//! editor indents new lines itself, so indented YAML is never typed line by line into it.
 //!
 //! Screenshots land in `target/e2e-artifacts/` (or `$CARGO_TARGET_DIR/e2e-artifacts/`); each
 //! path is printed.
@@ -25,6 +31,7 @@ use scalelens_tests::browser::{
     chromium_capabilities, dist_dir, save_artifact, ChromeDriver, Profile, StaticServer,
 };
 use scalelens_tests::{read_testdata, run_cli};
+use scalelens_web::state::{MARK_KEY, STORAGE_KEY};
 use serde_json::{json, Value};
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -110,6 +117,44 @@ fn with_browser(label: &str, scenario: impl AsyncFnOnce(&Rig, &Client) -> R) {
     if let Err(e) = result {
         panic!("playground e2e `{label}`: {e}");
     }
+}
+
+/// A Chrome DevTools Protocol command, sent through ChromeDriver's
+/// `POST /session/{id}/goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Run the page's CPU `rate` times slower (1: as it is), as a busy phone or machine would.
+async fn throttle_cpu(c: &Client, rate: u32) -> R {
+    let cmd = Cdp {
+        cmd: "Emulation.setCPUThrottlingRate",
+        params: json!({ "rate": rate }),
+    };
+    c.issue_cmd(cmd)
+        .await
+        .map(drop)
+        .map_err(|e| format!("CPU throttling at {rate}x: {e}"))
 }
 
 async fn js(c: &Client, script: &str, args: Vec<Value>) -> R<Value> {
@@ -200,20 +245,54 @@ async fn render_count(c: &Client) -> R<u64> {
     Ok(v.as_str().and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
-/// Set a text field's value with JavaScript (a long text, or none to empty it): `value` then a
-/// bubbling `input` event (what typing fires).
+/// Replace a text field's text (a long text, or none to empty it). The samples textarea:
+/// `value` then a bubbling `input` event (what typing fires). The YAML code editor: Ctrl+A (its
+/// select-all), then a `paste` event carrying the text (what Ctrl+V fires; CodeMirror or, for
+/// a very long text, the app inserts it), or Backspace to empty it.
 async fn paste(c: &Client, id: &str, text: &str) -> R {
     let done = js(
         c,
-        "const el = document.getElementById(arguments[0]); if (!el) return false; \
-         el.focus(); el.value = arguments[1]; \
+        "const el = document.getElementById(arguments[0]); if (!el) return 'no element'; \
+         el.focus(); \
+         if (el.classList.contains('cm-content')) { \
+           const key = (k, ctrl) => !el.dispatchEvent(new KeyboardEvent('keydown', \
+             { key: k, ctrlKey: ctrl, bubbles: true, cancelable: true })); \
+           if (!key('a', true)) return 'Ctrl+A was not the editor\\'s'; \
+           if (arguments[1] === '') return key('Backspace', false) ? true : 'Backspace was not the editor\\'s'; \
+           const dt = new DataTransfer(); dt.setData('text/plain', arguments[1]); \
+           el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true })); \
+           return true; \
+         } \
+         el.value = arguments[1]; \
          el.dispatchEvent(new Event('input', { bubbles: true })); return true;",
         vec![json!(id), json!(text)],
     )
     .await?;
-    ensure!(done == json!(true), "no #{id} to paste into");
+    ensure!(done == json!(true), "#{id}: could not paste ({done})");
     Ok(())
 }
+
+/// Focus editor `id` and put its caret at the end of its text: Ctrl+End in the YAML code
+/// editor (its keymap), `setSelectionRange` in the samples textarea.
+async fn caret_to_end(c: &Client, id: &str) -> R {
+    let done = js(c, CARET_TO_END, vec![json!(id)]).await?;
+    ensure!(
+        done == json!(true),
+        "#{id}: the caret did not go to the end ({done})"
+    );
+    Ok(())
+}
+
+/// The script of [`caret_to_end`] (`arguments[0]`: the editor's id).
+const CARET_TO_END: &str =
+    "const el = document.getElementById(arguments[0]); if (!el) return 'no element'; \
+    el.focus(); \
+    if (el.classList.contains('cm-content')) { \
+      const done = !el.dispatchEvent(new KeyboardEvent('keydown', \
+        { key: 'End', ctrlKey: true, bubbles: true, cancelable: true })); \
+      return done || 'Ctrl+End was not the editor\\'s'; \
+    } \
+    el.setSelectionRange(el.value.length, el.value.length); return true;";
 
 /// Wait until the app has re-rendered after an edit (render count beyond `before`).
 async fn rendered_after(c: &Client, before: u64) -> R<u64> {
@@ -512,13 +591,7 @@ async fn reload_keeps_text_and_bad_links_keep_it_too(rig: &Rig, c: &Client) -> R
         .find(Locator::Id("yaml-editor"))
         .await
         .map_err(|e| format!("no #yaml-editor: {e}"))?;
-    js(
-        c,
-        "const el = document.getElementById('yaml-editor'); el.focus(); \
-         el.setSelectionRange(el.value.length, el.value.length); return true;",
-        vec![],
-    )
-    .await?;
+    caret_to_end(c, "yaml-editor").await?;
     editor
         .send_keys("# typed by the e2e test\n")
         .await
@@ -565,13 +638,21 @@ async fn reload_keeps_text_and_bad_links_keep_it_too(rig: &Rig, c: &Client) -> R
 /// A reload right after typing, before the 400 ms save rewrote the link in the URL, keeps what
 /// was typed: the stored record and the tab's save mark win over the older fragment. A small
 /// state is stored on every keystroke; a large one (over 64 KB) when the page goes away
-/// (`pagehide`). The reload is started in the same script as the typing, so no save timer can
-/// fire in between.
+/// (`pagehide`). The reload is started in the same script as the typing. With a slow server
+/// (the page answered 1.5 s late) the old page lives on while the reload waits, so its 400 ms
+/// save rewrites the link in the URL after the reload took the older one: what was typed
+/// must win over that older link too.
 async fn reload_while_typing_keeps_the_text(rig: &Rig, c: &Client) -> R {
     let url = rig.server.url();
     open(c, &url).await?;
     let seed = read_testdata(SEED_YAML);
-    for (label, padding) in [("small", 0usize), ("large", 100_000)] {
+    for (label, padding, page_delay_ms, cpu_slower) in [
+        ("small", 0usize, 0u64, 1u32),
+        ("large", 100_000, 0, 1),
+        ("small-slow-server", 0, 1500, 1),
+        ("large-slow-server", 100_000, 1500, 1),
+        ("large-slow-cpu", 100_000, 0, 6),
+    ] {
         // A state whose link is in the URL (the save after the pause has run).
         let base = format!("# {label}: {}\n{seed}", "x".repeat(padding));
         let before = js(c, "return window.location.hash;", vec![]).await?;
@@ -584,12 +665,17 @@ async fn reload_while_typing_keeps_the_text(rig: &Rig, c: &Client) -> R {
         })
         .await?;
         tokio::time::sleep(Duration::from_millis(200)).await;
-        // Type and reload at once.
+        // Type (at the end, the browser's own text insertion) and reload at once.
         let typed = format!("{base}# typed just before the reload\n");
+        caret_to_end(c, "yaml-editor").await?;
+        rig.server.delay_pages(Duration::from_millis(page_delay_ms));
+        throttle_cpu(c, cpu_slower).await?;
         js(
             c,
-            "window.__before_reload = true;                      const el = document.getElementById('yaml-editor'); el.value = arguments[0];                      el.dispatchEvent(new Event('input', { bubbles: true }));                      window.location.reload(); return true;",
-            vec![json!(typed)],
+            "window.__before_reload = true; \
+             document.execCommand('insertText', false, arguments[0]); \
+             window.location.reload(); return true;",
+            vec![json!("# typed just before the reload\n")],
         )
         .await?;
         wait_for("the reloaded page", || async {
@@ -604,17 +690,27 @@ async fn reload_while_typing_keeps_the_text(rig: &Rig, c: &Client) -> R {
             Ok((v == json!(true)).then_some(()))
         })
         .await?;
+        rig.server.delay_pages(Duration::ZERO);
+        throttle_cpu(c, 1).await?;
         let hash = js(c, "return window.location.hash;", vec![]).await?;
         ensure!(
             hash.as_str() == Some(linked.as_str()),
             "{label}: the reload did not keep the older link in the URL (now {hash})"
         );
         let back = editor_value(c, "yaml-editor").await?;
-        ensure!(
-            back == typed,
-            "{label}: after a reload while typing the YAML ends with …{}",
-            tail(&back)
-        );
+        if back != typed {
+            // Which side lost it: the save at pagehide, or the start that reads it back.
+            let stored = js(
+                c,
+                "const r = localStorage.getItem(arguments[0]);                  return r === null ? 'no record' :                    (r.includes('typed just before the reload') ? 'record has it' : 'record lacks it')                    + ', mark ' + (sessionStorage.getItem(arguments[1]) === null ? 'absent' : 'present');",
+                vec![json!(STORAGE_KEY), json!(MARK_KEY)],
+            )
+            .await?;
+            return Err(format!(
+                "{label}: after a reload while typing the YAML ends with …{} ({stored})",
+                tail(&back)
+            ));
+        }
         screenshot(c, &format!("reload-typing-{label}")).await?;
     }
     Ok(())
@@ -929,8 +1025,13 @@ async fn hostile_links_open_to_a_message_and_a_working_editor(rig: &Rig, c: &Cli
             }
             // The empty editors work: type an autoscaler and samples, see the replay.
             let n = render_count(b).await?;
+            // The YAML code editor indents a new line itself (as code editors do), so indented
+            // lines typed key by key would be indented twice: the YAML is pasted, a short line
+            // is typed with real keys after it.
+            paste(b, "yaml-editor", TYPED_HPA).await?;
             let yaml = b.find(Locator::Id("yaml-editor")).await.map_err(|e| format!("no #yaml-editor: {e}"))?;
-            yaml.send_keys(TYPED_HPA).await.map_err(|e| format!("send_keys: {e}"))?;
+            caret_to_end(b, "yaml-editor").await?;
+            yaml.send_keys("# typed\n").await.map_err(|e| format!("send_keys: {e}"))?;
             let samples = b.find(Locator::Id("samples-editor")).await.map_err(|e| format!("no #samples-editor: {e}"))?;
             samples.send_keys("time,value\n0,5\n60,50\n120,5\n").await.map_err(|e| format!("send_keys: {e}"))?;
             rendered_after(b, n).await?;
@@ -987,8 +1088,12 @@ fn billion_laughs() -> String {
 /// How a case's text reaches the editor.
 #[derive(Clone, Copy, PartialEq)]
 enum Via {
-    /// `value` and an `input` event: typing, or a paste the browser makes itself.
+    /// Typed over the whole text: the samples textarea's `value` and an `input` event, the
+    /// browser's own text insertion in the YAML code editor (`insertText`, as typing or an IME).
     Input,
+    /// A `drop` of the text on the start of the YAML code editor (CodeMirror inserts it there;
+    /// the app never sees a paste).
+    Drop,
     /// A `paste` event carrying the text (what Ctrl+V fires; a synthetic one inserts nothing
     /// by itself, so what lands in the editor is what the app does with it).
     Paste,
@@ -1118,13 +1223,13 @@ async fn pasted_limits_keep_the_text_and_name_the_limit(rig: &Rig, c: &Client) -
             "yaml-editor",
         ),
         Case {
-            // Not a paste (a script, a drop): the browser inserts and lays out the text
-            // itself, then the app hides it behind a preview and does not run it.
-            label: "3 MB of YAML set by a script",
+            // Not a paste (a drop): the editor inserts the text itself, then the app hides it
+            // behind a preview and does not run it.
+            label: "3 MB of YAML dropped",
             editor: "yaml-editor",
-            via: Via::Input,
+            via: Via::Drop,
             text: None,
-            script: "return arguments[3] + '# ' + 'x'.repeat(3000000) + '\\n';",
+            script: "return '# ' + 'x'.repeat(3000000) + '\\n';",
             kind: "input-too-large",
             says: &["Not run: the YAML is 3.0 MB", "1 MB limit", "stays in the editor", "a reload loses it"],
             code: None,
@@ -1144,13 +1249,15 @@ async fn pasted_limits_keep_the_text_and_name_the_limit(rig: &Rig, c: &Client) -
         .await?;
         reopen(c, &rig.server.url()).await?;
         // The text is built first, by its own script: only what follows is watched.
-        js(
+        let selected = js(
             c,
             "const make = new Function(arguments[2]); \
              window.__pasted = arguments[1] !== null ? arguments[1] : make(...arguments); \
              const el = document.getElementById(arguments[0]); \
-             window.__before = el.value; el.focus(); el.setSelectionRange(0, el.value.length); \
-             return true;",
+             window.__before = el.value; el.focus(); \
+             if (!el.classList.contains('cm-content')) { el.setSelectionRange(0, el.value.length); return true; } \
+             return !el.dispatchEvent(new KeyboardEvent('keydown', \
+               { key: 'a', ctrlKey: true, bubbles: true, cancelable: true }));",
             vec![
                 json!(case.editor),
                 json!(case.text),
@@ -1159,6 +1266,11 @@ async fn pasted_limits_keep_the_text_and_name_the_limit(rig: &Rig, c: &Client) -
             ],
         )
         .await?;
+        ensure!(
+            selected == json!(true),
+            "{}: Ctrl+A was not the editor's",
+            case.label
+        );
         watch_long_tasks(c).await?;
         let n = render_count(c).await?;
         let pasted = js(
@@ -1168,13 +1280,25 @@ async fn pasted_limits_keep_the_text_and_name_the_limit(rig: &Rig, c: &Client) -
              if (arguments[1] === 'paste') { \
                const dt = new DataTransfer(); dt.setData('text/plain', text); \
                el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true })); \
+             } else if (arguments[1] === 'drop') { \
+               const line = el.querySelector('.cm-line').getBoundingClientRect(); \
+               const dt = new DataTransfer(); dt.setData('text/plain', text); \
+               el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, \
+                 clientX: line.left + 1, clientY: line.top + line.height / 2 })); \
+               window.__pasted = text + window.__before; \
+             } else if (el.classList.contains('cm-content')) { \
+               document.execCommand('insertText', false, text); \
              } else { \
                el.value = text; el.dispatchEvent(new Event('input', { bubbles: true })); \
              } \
              return [text.length, performance.now() - a];",
             vec![
                 json!(case.editor),
-                json!(if case.via == Via::Paste { "paste" } else { "input" }),
+                json!(match case.via {
+                    Via::Paste => "paste",
+                    Via::Drop => "drop",
+                    Via::Input => "input",
+                }),
             ],
         )
         .await?;
@@ -1282,11 +1406,11 @@ async fn pasted_limits_keep_the_text_and_name_the_limit(rig: &Rig, c: &Client) -
         let n = render_count(c).await?;
         js(
             c,
-            "const el = document.getElementById(arguments[0]); window.__typed_before = el.value; \
-                el.focus(); el.setSelectionRange(el.value.length, el.value.length); return true;",
+            "window.__typed_before = document.getElementById(arguments[0]).value; return true;",
             vec![json!(case.type_in)],
         )
         .await?;
+        caret_to_end(c, case.type_in).await?;
         let el = c
             .find(Locator::Id(case.type_in))
             .await

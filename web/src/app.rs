@@ -10,6 +10,9 @@
 //! in milliseconds, and a worker would need a second wasm bundle and message passing for every
 //! edit. Revisit if a week-long input makes typing lag.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gloo::timers::callback::Timeout;
 use scalelens_chart::{Overlay, PlotGeometry};
 use scalelens_core::algorithm::Mode;
@@ -30,8 +33,10 @@ use yew::prelude::*;
 
 use crate::canvas::{self, Panel};
 use crate::dom;
+use crate::editor::{self, CodeEditor, EditorEvent, PasteAt};
 use crate::examples::EXAMPLES;
-use crate::state::{PatternState, State, WindowField, FIELD_CAP, LINK_CAP};
+use crate::knob_docs;
+use crate::state::{Fragments, PatternState, State, WindowField, FIELD_CAP, LINK_CAP};
 use crate::text::{self, PREVIEW_LINES};
 
 /// Delay between the last keystroke and the re-run.
@@ -126,6 +131,10 @@ pub enum Msg {
     Example(String),
     Set(Setting, String),
     SelectLine(InputText, u32),
+    /// Select a finding's span in its editor (a click or Enter on a listed diagnostic).
+    SelectFinding(usize),
+    /// From the YAML code editor: an edit, its Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, a tooltip's fix.
+    Editor(EditorEvent),
     ApplyFix(usize, usize),
     Undo,
     Redo,
@@ -139,8 +148,6 @@ pub enum Msg {
     ChartPointer(Panel, i32, bool),
     PointerLeft,
     Scrolled(InputText),
-    /// The page is going away: save what the debounce has not saved yet.
-    PageHide,
     /// A paste the app makes itself (too long for the browser to insert and show quickly):
     /// the pasted text and the editor's selection (UTF-16) it replaces.
     Paste(InputText, String, u32, u32),
@@ -191,16 +198,26 @@ pub struct App {
     run_timer: Option<Timeout>,
     /// The debounced save (fragment and localStorage); `Some` while changes are unsaved.
     save_timer: Option<Timeout>,
-    /// Saves what is unsaved when the page goes away (a reload while typing).
+    /// Saves what is unsaved when the page goes away (a reload while typing), by itself
+    /// ([`Unsaved`]).
     _pagehide: Option<gloo::events::EventListener>,
+    /// What that listener saves: shared with it.
+    unsaved: Rc<RefCell<Unsaved>>,
     /// Opens a link put into the open tab ([`Msg::HashChange`]).
     _hashchange: Option<gloo::events::EventListener>,
     embed: bool,
     /// The embed's "Open in playground" URL, computed once (the embed is read-only).
     open_url: String,
-    yaml_ref: NodeRef,
+    /// The YAML code editor (CodeMirror, [`crate::editor`]).
+    yaml_editor: editor::Handle,
+    /// The YAML diagnostics changed since they were last given to the editor.
+    marks_changed: bool,
+    /// The findings whose squiggles hold the editor's cursor: highlighted in the list.
+    at_cursor: Vec<usize>,
+    /// Whether the AIBrix generation is v0.4 (which knobs the editor's docs and completion
+    /// name), kept where the editor's callbacks read it.
+    aibrix_v04: Rc<std::cell::Cell<bool>>,
     samples_ref: NodeRef,
-    yaml_gutter: NodeRef,
     samples_gutter: NodeRef,
     metric_canvas: NodeRef,
     replicas_canvas: NodeRef,
@@ -464,6 +481,9 @@ impl App {
             }
         }
         self.needs_draw = true;
+        self.marks_changed = true;
+        self.aibrix_v04
+            .set(self.state.aibrix.as_deref() == Some("v0.4"));
     }
 
     /// Redraw the charts without a new run (pin, cursor); timed from now.
@@ -481,10 +501,19 @@ impl App {
     }
 
     fn schedule_save(&mut self, ctx: &Context<Self>) {
+        self.keep_unsaved(true);
         let link = ctx.link().clone();
         self.save_timer = Some(Timeout::new(SAVE_DEBOUNCE_MS, move || {
             link.send_message(Msg::Save)
         }));
+    }
+
+    /// Give the page-hide listener the current state: `changed` when it is not saved yet.
+    fn keep_unsaved(&self, changed: bool) {
+        let mut unsaved = self.unsaved.borrow_mut();
+        unsaved.state.clone_from(&self.state);
+        unsaved.changed = changed;
+        unsaved.edits = self.yaml_editor.edits();
     }
 
     /// Save to localStorage at once when the state is small, so a reload right after typing
@@ -533,7 +562,9 @@ impl App {
             Ok(json) => match dom::save_storage(&json) {
                 Ok(()) => {
                     dom::set_large_saved(false);
-                    dom::set_mark(Some(&State::save_mark(&dom::fragment(), &json)));
+                    self.keep_unsaved(false);
+                    let mark = self.unsaved.borrow_mut().mark(&json);
+                    dom::set_mark(Some(&mark));
                     self.saved = Saved::Yes;
                     self.clear_message("storage-full");
                     return;
@@ -769,6 +800,59 @@ fn opt_str<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// What the `pagehide` listener saves, by itself and at once: the app's latest state, whether
+/// it is saved, and the URL fragments the page has had (for the save mark, [`Fragments`]).
+///
+/// Not through a message to the app: Yew (0.23) runs the app's messages from a microtask and,
+/// after 16 ms of work, parks the rest in a `setTimeout` that a page going away never runs;
+/// a message sent meanwhile waits behind it and is lost with the page (the reload then found
+/// the record without what was typed last, 4 of 20 runs of `reload_while_typing_keeps_the_text`
+/// on a loaded machine; its `large-slow-cpu` case makes it happen).
+struct Unsaved {
+    state: State,
+    /// Whether `state` has changes the storage does not have.
+    changed: bool,
+    /// The YAML editor's [`editor::Handle::edits`] when `state` was taken: more now, and the
+    /// editor holds what was typed after (fewer or as many, and `state` is as new as the
+    /// editor's text, or newer: a fix not yet put into the editor).
+    edits: u64,
+    fragments: Fragments,
+}
+
+impl Unsaved {
+    /// The save mark for `record`, saved now while the URL holds the current fragment.
+    fn mark(&mut self, record: &str) -> String {
+        self.fragments.note(&dom::fragment());
+        self.fragments.mark(record)
+    }
+
+    /// The page is going away: take the YAML editor's text (what was typed last may be only in
+    /// its DOM, or in a message the app has not read), and save to localStorage what is not
+    /// saved. Only localStorage, synchronously: compressing the link would delay the
+    /// navigation, and IndexedDB (a state over localStorage's cap) may not finish before the
+    /// page is gone. The app's save timer stays, for a page restored from the back-forward
+    /// cache (the editor's change reaches the app as a message, as typing does).
+    fn save_at_pagehide(&mut self, yaml_editor: &editor::Handle) {
+        if let Some(doc) = yaml_editor.flush() {
+            if yaml_editor.edits() != self.edits && doc != self.state.yaml {
+                self.state.yaml = doc;
+                self.changed = true;
+            }
+        }
+        if !self.changed {
+            return;
+        }
+        if let Ok(json) = self.state.to_storage() {
+            if dom::save_storage(&json).is_ok() {
+                dom::set_large_saved(false);
+                let mark = self.mark(&json);
+                dom::set_mark(Some(&mark));
+                self.changed = false;
+            }
+        }
+    }
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = ();
@@ -778,6 +862,8 @@ impl Component for App {
         // long URL) is not the app's time.
         dom::mark("scalelens:create");
         let fragment = dom::fragment();
+        let mut fragments = Fragments::default();
+        fragments.note(&fragment);
         let (state, problem) = State::start(
             &fragment,
             dom::load_storage().as_deref(),
@@ -809,8 +895,18 @@ impl Component for App {
         } else {
             String::new()
         };
-        let link = ctx.link().clone();
-        let pagehide = dom::on_pagehide(move || link.send_message(Msg::PageHide));
+        let yaml_editor = editor::Handle::default();
+        let unsaved = Rc::new(RefCell::new(Unsaved {
+            state: state.clone(),
+            changed: false,
+            edits: 0,
+            fragments,
+        }));
+        let pagehide = dom::on_pagehide({
+            let unsaved = Rc::clone(&unsaved);
+            let yaml_editor = yaml_editor.clone();
+            move || unsaved.borrow_mut().save_at_pagehide(&yaml_editor)
+        });
         let link = ctx.link().clone();
         let hashchange = dom::on_hashchange(move || link.send_message(Msg::HashChange));
         let mut app = App {
@@ -836,9 +932,11 @@ impl Component for App {
             _hashchange: hashchange,
             embed,
             open_url,
-            yaml_ref: NodeRef::default(),
+            yaml_editor,
+            at_cursor: Vec::new(),
+            marks_changed: true,
+            aibrix_v04: Rc::default(),
             samples_ref: NodeRef::default(),
-            yaml_gutter: NodeRef::default(),
             samples_gutter: NodeRef::default(),
             metric_canvas: NodeRef::default(),
             replicas_canvas: NodeRef::default(),
@@ -851,6 +949,7 @@ impl Component for App {
             pattern_target: None,
             saved: Saved::Yes,
             save_gen: 0,
+            unsaved,
             scope: ctx.link().clone(),
         };
         app.refresh_fields();
@@ -911,14 +1010,6 @@ impl Component for App {
                 self.write_fragment();
                 self.save_storage();
             }
-            Msg::PageHide => {
-                // Only localStorage (and the mark): compressing the link would delay the
-                // navigation. The timer stays, for a page restored from the back-forward cache.
-                if self.save_timer.is_some() {
-                    self.save_storage();
-                }
-                return false;
-            }
             Msg::Pattern(v) => {
                 self.state.pattern = Shape::parse(&v).map(|shape| {
                     let mut p = self
@@ -974,11 +1065,52 @@ impl Component for App {
                     }
                 }
             }
-            Msg::SelectLine(input, line) => {
-                let (r, text) = match input {
-                    InputText::Yaml => (&self.yaml_ref, &self.state.yaml),
-                    InputText::Samples => (&self.samples_ref, &self.state.samples),
+            Msg::SelectLine(InputText::Yaml, line) => {
+                let (a, b) = text::line_range_utf16(&self.state.yaml, line);
+                self.yaml_editor.select(a, b, true);
+                return false;
+            }
+            Msg::SelectFinding(i) => {
+                let Some(f) = self.output.findings.get(i) else {
+                    return false;
                 };
+                let Some(span) = f.diagnostic.span else {
+                    return false;
+                };
+                if f.input == InputText::Samples || span.start.offset == span.end.offset {
+                    return <Self as Component>::update(
+                        self,
+                        ctx,
+                        Msg::SelectLine(f.input, span.start.line),
+                    );
+                }
+                // The span itself, in the code editor (issue 14: click a diagnostic, the editor
+                // scrolls to it and selects it).
+                let u =
+                    text::utf16_of_chars(&self.state.yaml, &[span.start.offset, span.end.offset]);
+                if let (Some(a), Some(b)) = (u.first(), u.get(1)) {
+                    self.yaml_editor.select(*a, *b, true);
+                }
+                return false;
+            }
+            Msg::Editor(EditorEvent::Cursor(found)) => {
+                if found == self.at_cursor {
+                    return false;
+                }
+                self.at_cursor = found;
+            }
+            Msg::Editor(event) => {
+                let msg = match event {
+                    EditorEvent::Change(text) => Msg::YamlInput(text),
+                    EditorEvent::Undo => Msg::Undo,
+                    EditorEvent::Redo => Msg::Redo,
+                    EditorEvent::Fix(finding, fix) => Msg::ApplyFix(finding, fix),
+                    EditorEvent::Cursor(_) => return false,
+                };
+                return <Self as Component>::update(self, ctx, msg);
+            }
+            Msg::SelectLine(InputText::Samples, line) => {
+                let (r, text) = (&self.samples_ref, &self.state.samples);
                 if let Some(ta) = r.cast::<HtmlTextAreaElement>() {
                     let (a, b) = text::line_range_utf16(text, line);
                     let _ = ta.focus();
@@ -1081,6 +1213,8 @@ impl Component for App {
                 }
                 self.refresh_fields();
                 self.run();
+                // The saved state, as it is saved.
+                self.keep_unsaved(false);
             }
             Msg::UseSuggestedWindow => {
                 if let Some(w) = self.output.suggested_window.clone() {
@@ -1204,7 +1338,8 @@ impl Component for App {
             }
             Msg::Scrolled(input) => {
                 let (ta, g) = match input {
-                    InputText::Yaml => (&self.yaml_ref, &self.yaml_gutter),
+                    // The code editor scrolls its own gutter.
+                    InputText::Yaml => return false,
                     InputText::Samples => (&self.samples_ref, &self.samples_gutter),
                 };
                 // The gutter's lines move with the text by a translation, not by scrolling the
@@ -1228,14 +1363,34 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        // The code editor holds the state's text, then its diagnostics (their positions are in
+        // that text), then the selection.
+        if !self.held(InputText::Yaml) {
+            self.yaml_editor.sync(&self.state.yaml);
+            if self.marks_changed && self.yaml_editor.mounted() {
+                self.marks_changed = false;
+                let findings = self
+                    .output
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.input == InputText::Yaml)
+                    .map(|(i, f)| (i, &f.diagnostic));
+                let marks = editor::marks(&self.state.yaml, findings, !self.embed);
+                self.yaml_editor.show(&marks);
+            }
+        } else {
+            self.marks_changed = true;
+        }
         if let Some((input, a, b)) = self.focus_after.take() {
-            let r = match input {
-                InputText::Yaml => &self.yaml_ref,
-                InputText::Samples => &self.samples_ref,
-            };
-            if let Some(ta) = r.cast::<HtmlTextAreaElement>() {
-                let _ = ta.focus();
-                let _ = ta.set_selection_range(a, b);
+            match input {
+                InputText::Yaml => self.yaml_editor.select(a, b, true),
+                InputText::Samples => {
+                    if let Some(ta) = self.samples_ref.cast::<HtmlTextAreaElement>() {
+                        let _ = ta.focus();
+                        let _ = ta.set_selection_range(a, b);
+                    }
+                }
             }
         }
         // An `<option selected>` no longer moves a `<select>` the user has chosen in: set the
@@ -1430,39 +1585,85 @@ impl App {
         }
     }
 
-    fn view_editor(&self, ctx: &Context<Self>, input: InputText) -> Html {
+    /// The YAML code editor (CodeMirror: highlighting, squiggles and tooltips with fixes, the
+    /// gutter's marks, hover docs and completion of the family's keys), read-only in an embed.
+    fn view_code_editor(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let (id, gutter_id, held_id, text, r, g, label) = match input {
-            InputText::Yaml => (
-                "yaml-editor",
-                "yaml-gutter",
-                "yaml-held",
-                &self.state.yaml,
-                &self.yaml_ref,
-                &self.yaml_gutter,
-                "Autoscaler YAML",
-            ),
-            InputText::Samples => (
-                "samples-editor",
-                "samples-gutter",
-                "samples-held",
-                &self.state.samples,
-                &self.samples_ref,
-                &self.samples_gutter,
-                "Metric samples (CSV, Prometheus text or JSON, Grafana CSV)",
-            ),
-        };
-        let oninput = match input {
-            InputText::Yaml => link.callback(|e: InputEvent| Msg::YamlInput(textarea_value(&e))),
-            InputText::Samples => {
-                link.callback(|e: InputEvent| Msg::SamplesInput(textarea_value(&e)))
+        let on_event = link.callback(Msg::Editor);
+        let scope = link.clone();
+        let on_paste = Callback::from(move |p: PasteAt| {
+            match paste_action(&p.event, InputText::Yaml, p.from, p.to, p.len) {
+                Some(a) => {
+                    p.event.prevent_default();
+                    scope.send_message(paste_message(InputText::Yaml, a));
+                    true
+                }
+                None => false,
             }
-        };
+        });
+        // The AIBrix generation chosen in Settings, read when asked (the editor keeps these).
+        let v04 = self.aibrix_v04.clone();
+        let docs: editor::DocsAt = Rc::new(move |text: &str, pos: u32| {
+            let at = text::byte_of_utf16(text, pos as usize);
+            let (a, b, e) = knob_docs::docs_at(text, at, v04.get())?;
+            let title = if e.annotation {
+                format!("annotation {}", e.key)
+            } else {
+                e.key.clone()
+            };
+            Some((utf16_len(text, a), utf16_len(text, b), title, e.lines()))
+        });
+        let v04 = self.aibrix_v04.clone();
+        let complete: editor::CompleteAt = Rc::new(move |text: &str, pos: u32| {
+            let at = text::byte_of_utf16(text, pos as usize);
+            let (from, found) = knob_docs::complete_at(text, at, v04.get())?;
+            let options = found
+                .into_iter()
+                .map(|(label, e)| editor::Completion {
+                    detail: e.what.to_string(),
+                    info: e.lines().join("\n"),
+                    kind: if e.annotation { "constant" } else { "property" },
+                    label,
+                })
+                .collect();
+            Some((utf16_len(text, from), options))
+        });
+        html! {
+            <div class="editor-block">
+                <span class="editor-label" id="yaml-editor-label">{"Autoscaler YAML"}</span>
+                <CodeEditor handle={self.yaml_editor.clone()} id="yaml-editor" gutter_id="yaml-gutter"
+                    label="Autoscaler YAML" initial={AttrValue::from(self.state.yaml.clone())}
+                    read_only={self.embed} {on_event} {on_paste} {docs} {complete} />
+            </div>
+        }
+    }
+
+    fn view_editor(&self, ctx: &Context<Self>, input: InputText) -> Html {
+        if input == InputText::Yaml {
+            if !self.held(input) {
+                return self.view_code_editor(ctx);
+            }
+            return html! {
+                <div class="editor-block">
+                    <span class="editor-label" id="yaml-editor-label">{"Autoscaler YAML"}</span>
+                    { self.view_held(ctx, input, "yaml-held", &self.state.yaml) }
+                </div>
+            };
+        }
+        // The samples: a textarea with its gutter.
+        let link = ctx.link();
+        let (id, gutter_id, held_id, text, r, g, label) = (
+            "samples-editor",
+            "samples-gutter",
+            "samples-held",
+            &self.state.samples,
+            &self.samples_ref,
+            &self.samples_gutter,
+            "Metric samples (CSV, Prometheus text or JSON, Grafana CSV)",
+        );
+        let oninput = link.callback(|e: InputEvent| Msg::SamplesInput(textarea_value(&e)));
         let onpaste = link.batch_callback(move |e: Event| {
-            let msg = large_paste(&e, input).map(|a| match a {
-                PasteAction::Insert(pasted, start, end) => Msg::Paste(input, pasted, start, end),
-                PasteAction::Refuse(len) => Msg::PasteRefused(input, len),
-            });
+            let msg = large_paste(&e, input).map(|a| paste_message(input, a));
             if msg.is_some() {
                 e.prevent_default();
             }
@@ -1808,8 +2009,7 @@ impl App {
                         let d = &f.diagnostic;
                         let fixable = f.input == InputText::Yaml;
                         let (line, col) = d.span.map_or((0, 0), |s| (s.start.line, s.start.column));
-                        let input = f.input;
-                        let onclick = link.callback(move |_| Msg::SelectLine(input, line));
+                        let onclick = link.callback(move |_| Msg::SelectFinding(i));
                         // Enter (and Space, like a button) selects the line. The key is the
                         // app's: the focus moves to the editor with the line selected, where the
                         // key's default action would replace the line (issue 14, item 1).
@@ -1817,11 +2017,14 @@ impl App {
                             let key = e.key();
                             (key == "Enter" || key == " ").then(|| {
                                 e.prevent_default();
-                                Msg::SelectLine(input, line)
+                                Msg::SelectFinding(i)
                             })
                         });
+                        // The cursor is in its squiggle (issue 14: the list follows the editor).
+                        let here = fixable && self.at_cursor.contains(&i);
                         html! {
-                            <li class={classes!("diagnostic", d.severity.as_str())} tabindex="0"
+                            <li class={classes!("diagnostic", d.severity.as_str(), here.then_some("at-cursor"))} tabindex="0"
+                                aria-current={here.then_some("true")}
                                 data-code={d.code.as_str()} data-severity={d.severity.as_str()}
                                 data-input={f.input.as_str()}
                                 data-line={if line > 0 { line.to_string() } else { String::new() }}
@@ -1885,21 +2088,33 @@ enum PasteAction {
 /// 25 MB); made by the app, the editor shows a preview instead. A paste longer than the cap
 /// ([`State::paste_refused`]) is refused before its text is copied out of the clipboard data.
 fn large_paste(e: &Event, input: InputText) -> Option<PasteAction> {
-    let ce = e.dyn_ref::<web_sys::ClipboardEvent>()?;
-    let data = ce.clipboard_data()?;
     let ta = e.target()?.dyn_into::<HtmlTextAreaElement>().ok()?;
     if ta.read_only() || ta.disabled() {
         return None;
     }
     let start = ta.selection_start().ok().flatten().unwrap_or(0);
     let end = ta.selection_end().ok().flatten().unwrap_or(start);
+    paste_action(e, input, start, end, ta.text_length())
+}
+
+/// What to do with a paste over UTF-16 `start..end` of an editor whose text is `len` UTF-16
+/// units long ([`large_paste`]; the code editor asks with its own selection).
+fn paste_action(
+    e: &Event,
+    input: InputText,
+    start: u32,
+    end: u32,
+    len: u32,
+) -> Option<PasteAction> {
+    let ce = e.dyn_ref::<web_sys::ClipboardEvent>()?;
+    let data = ce.clipboard_data()?;
     // The length first, in UTF-16 units (at most the UTF-8 bytes): no copy of a huge text.
     let get = js_sys::Reflect::get(&data, &"getData".into()).ok()?;
     let get = get.dyn_ref::<js_sys::Function>()?;
     let pasted = get.call1(&data, &"text/plain".into()).ok()?;
     let units = pasted.dyn_ref::<js_sys::JsString>()?.length() as usize;
     if units > crate::state::cap_of(input) {
-        let kept = (ta.text_length() as usize).saturating_sub(end.abs_diff(start) as usize);
+        let kept = (len as usize).saturating_sub(end.abs_diff(start) as usize);
         return Some(PasteAction::Refuse(kept + units));
     }
     let pasted = pasted.as_string()?;
@@ -1908,6 +2123,19 @@ fn large_paste(e: &Event, input: InputText) -> Option<PasteAction> {
         return None;
     }
     Some(PasteAction::Insert(pasted, start, end))
+}
+
+/// The length in UTF-16 units of `text` up to byte `at` (a character boundary).
+fn utf16_len(text: &str, at: usize) -> u32 {
+    let units = text.get(..at).map_or(0, |t| t.encode_utf16().count());
+    u32::try_from(units).unwrap_or(u32::MAX)
+}
+
+fn paste_message(input: InputText, a: PasteAction) -> Msg {
+    match a {
+        PasteAction::Insert(pasted, start, end) => Msg::Paste(input, pasted, start, end),
+        PasteAction::Refuse(len) => Msg::PasteRefused(input, len),
+    }
 }
 
 fn textarea_value(e: &InputEvent) -> String {

@@ -20,7 +20,9 @@
 pub mod app;
 pub mod canvas;
 pub mod dom;
+pub mod editor;
 pub mod examples;
+pub mod knob_docs;
 pub mod lz;
 pub mod state;
 pub mod text;

@@ -36,9 +36,14 @@ pub const VERSION: u32 = 1;
 /// The localStorage key.
 pub const STORAGE_KEY: &str = "scalelens.playground";
 
-/// The sessionStorage key of the tab's save mark ([`State::save_mark`]). sessionStorage lives
+/// The sessionStorage key of the tab's save mark ([`Fragments::mark`]). sessionStorage lives
 /// as long as the tab, across reloads, and is not shared with other tabs.
 pub const MARK_KEY: &str = "scalelens.playground.saved";
+
+/// How many of a page's URL fragments its save mark names (the newest; [`Fragments`]). A
+/// reload races with the saves after it starts (one per typing pause: the page lives on until
+/// the new one answers), so only the last few can be the one a reload finds.
+pub const MARK_FRAGMENTS: usize = 16;
 
 /// Largest state saved to localStorage (bytes of JSON). Browsers allow about 5 MB per origin;
 /// a larger state (that runs: no text over its cap) is kept in IndexedDB instead, which has
@@ -508,9 +513,11 @@ impl State {
     /// save mark (sessionStorage), and the message for a link that cannot be read.
     ///
     /// A readable link wins over the stored record, except when this tab saved the record
-    /// while that very link was in the address bar (the mark says so): then the record is the
-    /// link plus what was typed after it (the fragment is only rewritten 400 ms after the last
-    /// change, so a reload while typing finds it older than the record). Another tab opening
+    /// after that very link was in its address bar (the mark says so, [`Fragments`]): then the
+    /// record is the link plus what was typed after it (the fragment is only rewritten 400 ms
+    /// after the last change, so a reload while typing finds it older than the record; and a
+    /// reload that waits for a slow server takes the URL of when it started, while the page
+    /// goes on saving and rewriting the fragment until the new page answers). Another tab opening
     /// the same link has no mark and gets the link; a record since overwritten by another tab
     /// no longer matches the mark and the link wins. Without a link: the record, else the seed
     /// example. With a link that cannot be read: the record, else empty editors (not the seed
@@ -526,7 +533,7 @@ impl State {
         match State::from_fragment(fragment) {
             Ok(Some(linked)) => {
                 let typed_after = match (stored, mark) {
-                    (Some(record), Some(mark)) => mark == Self::save_mark(fragment, record),
+                    (Some(record), Some(mark)) => Fragments::mark_covers(mark, fragment, record),
                     _ => false,
                 };
                 let newer = if typed_after { stored_state() } else { None };
@@ -538,14 +545,6 @@ impl State {
                 None => (State::default(), Some(LinkProblem { error, kept: false })),
             },
         }
-    }
-
-    /// The mark a tab keeps in sessionStorage after saving `record` to localStorage while the
-    /// URL fragment is `fragment`: digests of both, so [`State::start`] can tell that the record
-    /// continues that link and is this tab's own.
-    pub fn save_mark(fragment: &str, record: &str) -> String {
-        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-        format!("{:016x}:{:016x}", digest(fragment), digest(record))
     }
 
     /// The localStorage record, or why it is not saved (over [`STORAGE_CAP`]).
@@ -693,6 +692,51 @@ impl State {
 /// it with the text they pasted).
 pub fn digest_hex(text: &str) -> String {
     format!("{:016x}", digest(text))
+}
+
+/// The URL fragments a page has had since it loaded (their digests, oldest first, the last
+/// [`MARK_FRAGMENTS`]), for the save mark: a record saved by this page continues every one of
+/// them. A reload takes the URL of when it started, which the page may have rewritten since
+/// (a save during a slow reload), so the mark names them all, not only the current one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fragments(Vec<u64>);
+
+impl Fragments {
+    /// `fragment` (with or without `#`) is, or was just now, in the address bar.
+    pub fn note(&mut self, fragment: &str) {
+        let d = fragment_digest(fragment);
+        if self.0.last() == Some(&d) {
+            return;
+        }
+        self.0.retain(|x| *x != d);
+        self.0.push(d);
+        let over = self.0.len().saturating_sub(MARK_FRAGMENTS);
+        self.0.drain(..over);
+    }
+
+    /// The mark a tab keeps in sessionStorage after saving `record` to localStorage: digests
+    /// of the record and of the page's fragments, so [`State::start`] can tell that the record
+    /// continues the link a reload finds and is this tab's own.
+    pub fn mark(&self, record: &str) -> String {
+        let mut mark = format!("{:016x}", digest(record));
+        for d in &self.0 {
+            mark.push_str(&format!(":{d:016x}"));
+        }
+        mark
+    }
+
+    /// Whether `mark` was made for `record` by a page that had `fragment` in its address bar.
+    pub fn mark_covers(mark: &str, fragment: &str, record: &str) -> bool {
+        let mut parts = mark.split(':');
+        let wanted = format!("{:016x}", fragment_digest(fragment));
+        parts.next() == Some(format!("{:016x}", digest(record)).as_str())
+            && parts.any(|p| p == wanted)
+    }
+}
+
+/// [`digest`] of a fragment without its `#`.
+fn fragment_digest(fragment: &str) -> u64 {
+    digest(fragment.strip_prefix('#').unwrap_or(fragment))
 }
 
 /// FNV-1a (64 bits) of `text`: a cheap fingerprint (about 1 ms per MB in the browser), not a
@@ -954,6 +998,15 @@ mod tests {
         );
     }
 
+    /// A mark made by a page that had these fragments in its address bar.
+    fn mark_of(fragments: &[&str], record: &str) -> String {
+        let mut seen = Fragments::default();
+        for f in fragments {
+            seen.note(f);
+        }
+        seen.mark(record)
+    }
+
     #[test]
     fn a_reload_while_typing_keeps_the_typed_state_and_other_links_win() {
         let linked = edited();
@@ -961,44 +1014,89 @@ mod tests {
         let mut typed = linked.clone();
         typed.yaml.push_str("# typed after the link was written\n");
         let record = typed.to_json();
-        let mark = State::save_mark(&fragment, &record);
+        let mark = mark_of(&[&fragment], &record);
         assert_eq!(
             mark,
-            State::save_mark(&fragment[1..], &record),
+            mark_of(&[&fragment[1..]], &record),
             "with or without `#`"
         );
-
-        // This tab saved `typed` while `fragment` was in the address bar: the record is newer.
-        assert_eq!(
-            State::start(&fragment, Some(&record), Some(&mark)),
-            (typed.clone(), None)
-        );
-        // Another tab (no mark), or a mark made under another link, or a record since
-        // rewritten by another tab: the link.
         let other_tab = State::initial().to_json();
         let other_link = format!("#{}", State::initial().to_fragment());
-        for (record, mark) in [
-            (Some(record.as_str()), None),
+        let typed_link = format!("#{}", typed.to_fragment());
+
+        // (record, mark, whether the record wins over `fragment`)
+        let cases: [(Option<&str>, Option<String>, bool); 9] = [
+            // This tab saved `typed` while `fragment` was in the address bar: the record.
+            (Some(&record), Some(mark.clone()), true),
+            // ... or after it, once the save rewrote the link (a reload that started before
+            // the rewrite, waiting for a slow server, finds the older link): the record.
             (
-                Some(record.as_str()),
-                Some(State::save_mark(&other_link, &record)),
+                Some(&record),
+                Some(mark_of(&[&fragment, &typed_link], &record)),
+                true,
             ),
-            (Some(other_tab.as_str()), Some(mark.clone())),
-            (None, Some(mark.clone())),
-        ] {
+            (
+                Some(&record),
+                Some(mark_of(&[&other_link, &fragment, &typed_link], &record)),
+                true,
+            ),
+            // Another tab (no mark), a mark made by a page that never had this link, a record
+            // since rewritten by another tab, no record: the link.
+            (Some(&record), None, false),
+            (Some(&record), Some(mark_of(&[&other_link], &record)), false),
+            (
+                Some(&record),
+                Some(mark_of(&[&other_link, &typed_link], &record)),
+                false,
+            ),
+            (Some(&other_tab), Some(mark.clone()), false),
+            (None, Some(mark.clone()), false),
+            // An unreadable stored record never replaces a readable link, even with a mark.
+            (
+                Some("{not json"),
+                Some(mark_of(&[&fragment], "{not json")),
+                false,
+            ),
+        ];
+        for (stored, mark, record_wins) in cases {
+            let want = if record_wins {
+                typed.clone()
+            } else {
+                linked.clone()
+            };
             assert_eq!(
-                State::start(&fragment, record, mark.as_deref()),
-                (linked.clone(), None),
+                State::start(&fragment, stored, mark.as_deref()),
+                (want, None),
                 "{mark:?}"
             );
         }
-        // An unreadable stored record never replaces a readable link, even with a mark.
-        let bad = "{not json";
-        let bad_mark = State::save_mark(&fragment, bad);
-        assert_eq!(
-            State::start(&fragment, Some(bad), Some(&bad_mark)),
-            (linked.clone(), None)
-        );
+        // Only the last MARK_FRAGMENTS fragments are named; a fragment noted again is newest.
+        let mut seen = Fragments::default();
+        seen.note(&fragment);
+        for i in 0..MARK_FRAGMENTS {
+            seen.note(&format!("#v1:{i}"));
+        }
+        assert!(!Fragments::mark_covers(
+            &seen.mark(&record),
+            &fragment,
+            &record
+        ));
+        seen.note(&fragment);
+        assert!(Fragments::mark_covers(
+            &seen.mark(&record),
+            &fragment,
+            &record
+        ));
+        assert!(Fragments::mark_covers(
+            &seen.mark(&record),
+            "#v1:1",
+            &record
+        ));
+        assert!(!Fragments::mark_covers(
+            &seen.mark(&record),
+            "#v1:0",
+            &record
+        ));
         // No link: the record, else the seed; a bad link: the same, with its message.
         assert_eq!(State::start("", Some(&record), None), (typed.clone(), None));
         assert_eq!(State::start("", None, None), (State::initial(), None));

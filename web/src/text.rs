@@ -72,6 +72,43 @@ pub fn byte_of_utf16(text: &str, utf16: usize) -> usize {
     text.len()
 }
 
+/// The UTF-16 offsets (the code editor's positions) of the character offsets `chars` (core's
+/// `Pos::offset`: Unicode scalar values from the start) in `text`, in one pass over the text
+/// whatever their order; an offset past the end is the end.
+pub fn utf16_of_chars(text: &str, chars: &[u32]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..chars.len()).collect();
+    order.sort_by_key(|&i| chars.get(i).copied().unwrap_or(0));
+    let mut out = vec![0u32; chars.len()];
+    let (mut seen, mut units) = (0u32, 0u32);
+    let mut it = text.chars();
+    for i in order {
+        let want = chars.get(i).copied().unwrap_or(0);
+        while seen < want {
+            let Some(c) = it.next() else { break };
+            units = units.saturating_add(c.len_utf16() as u32);
+            seen += 1;
+        }
+        if let Some(o) = out.get_mut(i) {
+            *o = units;
+        }
+    }
+    out
+}
+
+/// The character offset (core's `Pos::offset`) of UTF-16 offset `utf16` in `text` (the end
+/// when past it; inside a surrogate pair: after the pair).
+pub fn char_of_utf16(text: &str, utf16: u32) -> u32 {
+    let (mut units, mut chars) = (0u32, 0u32);
+    for c in text.chars() {
+        if units >= utf16 {
+            break;
+        }
+        units = units.saturating_add(c.len_utf16() as u32);
+        chars += 1;
+    }
+    chars
+}
+
 /// `text` with its UTF-16 range `start..end` (a textarea's selection) replaced by `insert`:
 /// what a paste makes of it.
 pub fn splice_utf16(text: &str, start: usize, end: usize, insert: &str) -> String {
@@ -326,6 +363,37 @@ mod tests {
     use scalelens_core::pipeline::run;
 
     #[test]
+    fn character_offsets_become_utf16_positions() {
+        // (text, character offsets, UTF-16 positions): ASCII, two-unit characters (an emoji is
+        // one character and two UTF-16 units), a 3-byte character (one unit), unsorted and
+        // repeated offsets, past the end.
+        let cases: &[(&str, &[u32], &[u32])] = &[
+            ("", &[0, 3], &[0, 0]),
+            ("abc", &[0, 1, 3, 9], &[0, 1, 3, 3]),
+            ("a\u{1F600}b", &[2, 1, 3, 0], &[3, 1, 4, 0]),
+            (
+                "\u{00e9}t\u{00e9}: 5\n\u{1F600}\u{1F600}x",
+                &[9, 6, 6, 8],
+                &[11, 6, 6, 9],
+            ),
+            ("\u{20ac}\u{20ac}", &[1, 2], &[1, 2]),
+        ];
+        for (text, chars, want) in cases {
+            assert_eq!(&utf16_of_chars(text, chars), want, "{text:?} {chars:?}");
+            for (c, u) in chars.iter().zip(want.iter()) {
+                let back = char_of_utf16(text, *u);
+                assert_eq!(
+                    back,
+                    (*c).min(text.chars().count() as u32),
+                    "{text:?} at {u}"
+                );
+            }
+        }
+        // Inside a surrogate pair: after the pair.
+        assert_eq!(char_of_utf16("\u{1F600}x", 1), 1);
+    }
+
+    #[test]
     fn lines_and_utf16_ranges() {
         let t = "ab\n\u{1F600}x\n\nlast";
         assert_eq!(line_count(t), 4);
@@ -336,6 +404,36 @@ mod tests {
         assert_eq!(line_range_utf16(t, 4), (8, 12));
         assert_eq!(line_range_utf16(t, 99), (12, 12));
         assert_eq!(gutter_numbers(3), "1\n2\n3");
+    }
+
+    /// The playground's core has no formula evaluator (core's `formula` feature, left out for
+    /// size): a ScaledObject with scaling modifiers is not replayed, and the error at its
+    /// formula says so and where it is replayed, rather than a replay without the formula.
+    #[test]
+    fn a_scaling_modifier_formula_is_said_not_replayed_here() {
+        let yaml = include_str!("../../tests/testdata/config/keda/modifier-average.yaml");
+        let state = crate::state::State {
+            yaml: yaml.to_string(),
+            ..crate::state::State::initial()
+        };
+        let out = run(&state.pipeline_input());
+        let d = out
+            .yaml_diagnostics()
+            .find(|d| d.code == Code::InvalidValue)
+            .expect("a diagnostic at the formula");
+        assert!(
+            d.message
+                .contains("does not evaluate scaling-modifier formulas")
+                && d.message.contains("scalelens simulate"),
+            "{}",
+            d.message
+        );
+        let at = d.span.map(|s| {
+            let (from, to) = (s.start.offset as usize, s.end.offset as usize);
+            yaml.chars().skip(from).take(to - from).collect::<String>()
+        });
+        assert_eq!(at.as_deref(), Some("\"(orders + refunds) / 2\""));
+        assert!(out.sim.is_none(), "replayed without the formula");
     }
 
     #[test]

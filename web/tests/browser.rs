@@ -14,10 +14,15 @@ use scalelens_web::canvas::{self, Panel};
 use scalelens_web::state::{DecodeError, State};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlCanvasElement, HtmlElement};
 
 mod common;
 use common::{document, new_root, sleep};
+
+/// The body, the root the app is mounted in by `start_in` (for the shared helpers).
+fn page() -> Element {
+    document().body().expect("body").into()
+}
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -163,11 +168,10 @@ fn click(el: &Element) {
         .click();
 }
 
+/// Replace the text of editor `id` as a user does: the samples textarea's value and an `input`
+/// event; in the YAML code editor, Ctrl+A and the text typed over it (`common::set_value`).
 fn type_into(id: &str, text: &str) {
-    let ta: HtmlTextAreaElement = by_id(id).expect(id).dyn_into().expect("textarea");
-    ta.set_value(text);
-    let ev = web_sys::Event::new("input").expect("event");
-    let _ = ta.dispatch_event(&ev);
+    common::set_value(&page(), &format!("#{id}"), text);
 }
 
 #[wasm_bindgen_test]
@@ -199,8 +203,7 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
         "{said}"
     );
     for id in ["yaml-editor", "samples-editor"] {
-        let ta: HtmlTextAreaElement = by_id(id).expect(id).dyn_into().expect("textarea");
-        assert_eq!(ta.value(), "", "#{id}");
+        assert_eq!(common::value(&page(), &format!("#{id}")), "", "#{id}");
     }
     let examples: web_sys::HtmlSelectElement = by_id("example-select")
         .expect("example-select")
@@ -269,20 +272,26 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
         .flatten()
         .is_some());
 
-    // Clicking it selects line 52 of the YAML editor.
+    // Clicking it selects its span (line 52, from column 20) in the YAML editor.
     click(&um);
     sleep(100).await;
-    let ta: HtmlTextAreaElement = by_id("yaml-editor").expect("yaml").dyn_into().expect("ta");
-    let (start, end) = (
-        ta.selection_start().ok().flatten().unwrap_or(0) as usize,
-        ta.selection_end().ok().flatten().unwrap_or(0) as usize,
+    let (start, _, selected) = common::selection(&page(), "#yaml-editor");
+    let value = common::value(&page(), "#yaml-editor");
+    let line_52 = value.lines().nth(51).unwrap_or_default();
+    let line_start: usize = value
+        .lines()
+        .take(51)
+        .map(|l| l.encode_utf16().count() + 1)
+        .sum();
+    assert!(line_52.contains("targetValue: \"0.5\""), "{line_52:?}");
+    assert_eq!(start, line_start + 19, "the span starts at 52:20");
+    assert!(
+        !selected.is_empty()
+            && line_52
+                .get(19..)
+                .is_some_and(|rest| rest.starts_with(&selected)),
+        "{selected:?} on {line_52:?}"
     );
-    let value = ta.value();
-    let selected: String = value.encode_utf16().collect::<Vec<u16>>()[start..end]
-        .iter()
-        .map(|&u| char::from_u32(u32::from(u)).unwrap_or('?'))
-        .collect();
-    assert!(selected.contains("targetValue: \"0.5\""), "{selected:?}");
 
     // One click on the fix: the target becomes percent, the banner goes, replicas stay at 1.
     let renders = attr("timeline-summary", "data-render-count");
@@ -293,7 +302,7 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
         .expect("a fix button");
     click(&fix);
     wait_for("the fixed run", || by_id("unit-banner").is_none()).await;
-    assert!(ta.value().contains("targetValue: \"50\""));
+    assert!(common::value(&page(), "#yaml-editor").contains("targetValue: \"50\""));
     wait_for("a redraw", || {
         attr("timeline-summary", "data-render-count") != renders
     })
@@ -304,7 +313,7 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     // Undo brings the banner back.
     click(&by_id("undo").expect("undo"));
     wait_for("undo", || by_id("unit-banner").is_some()).await;
-    assert!(ta.value().contains("targetValue: \"0.5\""));
+    assert!(common::value(&page(), "#yaml-editor").contains("targetValue: \"0.5\""));
 
     // A demand pattern replaces the samples.
     let sel: web_sys::HtmlSelectElement = by_id("pattern-select")
@@ -365,7 +374,8 @@ async fn the_app_fixes_the_seed_case_and_renders_user_text_as_text() {
     // Typing again: the link waits for the pause (it is never compressed per keystroke), the
     // stored record and this tab's save mark do not, so a reload now starts from what was typed.
     let more = format!("{evil}# typed after the link\n");
-    type_into("yaml-editor", &more);
+    common::caret_to_end(&page());
+    common::type_text("# typed after the link\n");
     sleep(50).await;
     let frag = scalelens_web::dom::fragment();
     assert!(

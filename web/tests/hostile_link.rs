@@ -10,9 +10,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use scalelens_web::state::{State, PAYLOAD_CAP};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlTextAreaElement;
 
 mod common;
 use common::{attr, clear_storage, find, new_root, now, wait_for};
@@ -54,21 +52,11 @@ async fn a_10_mb_link_opens_to_a_message_and_working_empty_editors() {
     // Generous (a debug build on a loaded machine): catches a freeze, the goal is under 1 s.
     assert!(opened < 5_000.0, "{opened:.0} ms");
 
-    let editor = |id: &str| -> HtmlTextAreaElement {
-        find(&root, &format!("#{id}"))
-            .expect("the editor")
-            .dyn_into()
-            .expect("a textarea")
-    };
-    assert_eq!(editor("yaml-editor").value(), "");
-    assert_eq!(editor("samples-editor").value(), "");
+    assert_eq!(common::value(&root, "#yaml-editor"), "");
+    assert_eq!(common::value(&root, "#samples-editor"), "");
 
     // The empty editors work: type an autoscaler and samples, see it replayed.
-    let type_into = |id: &str, text: &str| {
-        let ta = editor(id);
-        ta.set_value(text);
-        let _ = ta.dispatch_event(&web_sys::Event::new("input").expect("event"));
-    };
+    let type_into = |id: &str, text: &str| common::set_value(&root, &format!("#{id}"), text);
     type_into(
         "yaml-editor",
         "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: after-a-10-mb-link\nspec:\n  scaleTargetRef:\n    kind: Deployment\n    name: web\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n    - type: Pods\n      pods:\n        metric:\n          name: requests_in_flight\n        target:\n          type: AverageValue\n          averageValue: \"10\"\n",

@@ -14,15 +14,16 @@ use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 
 mod common;
 use common::{
-    click, disabled, document, find, fresh_app, key_down, remove, sleep, textarea, wait_for,
-    with_stylesheet,
+    click, disabled, document, find, fresh_app, key_down, remove, sleep, wait_for, with_stylesheet,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// A trusted key press's default action, which a synthetic event does not have: when the
 /// app did not cancel the keydown, Chromium inserts the key's text into whatever holds the
-/// focus once the keydown handlers ran (`Enter`: a line break over the selection).
+/// focus once the keydown handlers ran (`Enter`: a line break over the selection). In the
+/// code editor (contenteditable) that is the browser's own text insertion, which CodeMirror
+/// reads back as an edit.
 fn browser_default_of_enter(keydown: &web_sys::KeyboardEvent) {
     if keydown.default_prevented() {
         return;
@@ -37,16 +38,27 @@ fn browser_default_of_enter(keydown: &web_sys::KeyboardEvent) {
         );
         let _ = ta.set_range_text_with_start_and_end("\n", a, b);
         let _ = ta.dispatch_event(&web_sys::Event::new("input").expect("event"));
+    } else if active.get_attribute("contenteditable").as_deref() == Some("true") {
+        common::type_text("\n");
     }
 }
 
+/// The UTF-16 start of 1-based `line` of `text`.
+fn line_start(text: &str, line: usize) -> usize {
+    text.lines()
+        .take(line - 1)
+        .map(|l| l.encode_utf16().count() + 1)
+        .sum()
+}
+
 /// Item 1: Enter on a focused diagnostic moved the focus to the editor with the line selected,
-/// and the Enter then replaced that line with a line break (data loss, and no Undo).
+/// and the Enter then replaced that line with a line break (data loss, and no Undo). Now the
+/// focus moves to the editor with the diagnostic's span (52:20 on `targetValue: "0.5"`)
+/// selected, and the Enter is the app's.
 #[wasm_bindgen_test]
 async fn enter_on_a_diagnostic_selects_its_line_and_deletes_nothing() {
     let (root, handle) = fresh_app().await;
-    let yaml = textarea(&root, "#yaml-editor");
-    let before = yaml.value();
+    let before = common::value(&root, "#yaml-editor");
     assert!(before.contains("targetValue: \"0.5\""));
     let li: HtmlElement = find(&root, "li.diagnostic[data-code=\"unit-mismatch\"]")
         .expect("unit-mismatch listed")
@@ -66,63 +78,118 @@ async fn enter_on_a_diagnostic_selects_its_line_and_deletes_nothing() {
     browser_default_of_enter(&enter);
     sleep(300).await;
 
+    let after = common::value(&root, "#yaml-editor");
     assert!(
-        yaml.value() == before,
+        after == before,
         "the YAML changed: its line 52 is now {:?}",
-        yaml.value().lines().nth(51)
+        after.lines().nth(51)
     );
     assert!(
         enter.default_prevented(),
         "the Enter is the app's, not the editor's"
     );
-    // The line is selected in the editor, which has the focus.
+    // The span is selected in the editor, which has the focus.
     assert_eq!(
         document().active_element().map(|e| e.id()).as_deref(),
         Some("yaml-editor")
     );
-    let (a, b) = (
-        yaml.selection_start().ok().flatten().unwrap_or(0) as usize,
-        yaml.selection_end().ok().flatten().unwrap_or(0) as usize,
+    let (a, _, selected) = common::selection(&root, "#yaml-editor");
+    assert_eq!(
+        a,
+        line_start(&before, 52) + 19,
+        "the selection starts at 52:20"
     );
-    let selected = String::from_utf16_lossy(&before.encode_utf16().collect::<Vec<u16>>()[a..b]);
-    assert!(selected.contains("targetValue: \"0.5\""), "{selected:?}");
+    let line_52 = before.lines().nth(51).unwrap_or_default();
+    assert!(line_52.contains("targetValue: \"0.5\""), "{line_52:?}");
+    assert!(
+        !selected.is_empty() && line_52.get(19..).is_some_and(|r| r.starts_with(&selected)),
+        "{selected:?}"
+    );
+    // Nothing to undo: nothing was edited.
+    assert!(disabled(&root, "#undo"));
     remove(root, handle);
 }
 
-/// Item 2: with a horizontal scrollbar (a long line, `wrap="off"`) the textarea is shorter
-/// inside than its gutter, so at the bottom the gutter could not scroll as far and every mark
-/// sat one line too low. The mark must sit on its line of text wherever the editor is scrolled.
+/// Item 2: with a horizontal scrollbar (a long line) the textarea was shorter inside than its
+/// gutter, so at the bottom the gutter could not scroll as far and every mark sat one line too
+/// low. The mark must sit on its line of text wherever the editor is scrolled (the code
+/// editor's gutter now, in its scroller with the text).
 #[wasm_bindgen_test]
 async fn gutter_marks_stay_on_their_line_when_scrolled_to_the_bottom() {
     with_stylesheet();
     let (root, handle) = fresh_app().await;
-    let yaml = textarea(&root, "#yaml-editor");
-    let long = format!("{}# {}\n", yaml.value(), "a long comment ".repeat(40));
-    common::set_value(&root, "#yaml-editor", &long);
-    wait_for("the mark at line 52", || {
-        find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").is_some()
+    let seed = common::value(&root, "#yaml-editor");
+    // A long comment line typed at the end.
+    let comment = format!("# {}\n", "a long comment ".repeat(40));
+    common::caret_to_end(&root);
+    common::type_text(&comment);
+    wait_for("the typed line", || {
+        common::value(&root, "#yaml-editor") == format!("{seed}{comment}")
     })
     .await;
+    wait_for("the mark at line 52 after the edit's run", || {
+        find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").is_some()
+            && common::attr(&root, "#timeline-summary", "data-render-count") != "1"
+    })
+    .await;
+    sleep(200).await;
+    let scroller: HtmlElement = find(&root, ".code-editor .cm-scroller")
+        .expect("the editor's scroller")
+        .dyn_into()
+        .expect("an element");
     assert!(
-        yaml.scroll_width() > yaml.client_width(),
+        scroller.scroll_width() > scroller.client_width(),
         "the long line scrolls sideways"
     );
-    let line_px = 18.0;
-    let pad_top = 4.0;
-    for scroll in [0, 60, i32::MAX] {
-        yaml.set_scroll_top(scroll);
-        let _ = yaml.dispatch_event(&web_sys::Event::new("scroll").expect("event"));
-        sleep(100).await;
-        let mark = find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").expect("the mark");
-        let ta_top = yaml.get_bounding_client_rect().top() + f64::from(yaml.client_top());
-        // Where line 52's text is drawn, in the page.
-        let line_top = ta_top + pad_top + 51.0 * line_px - f64::from(yaml.scroll_top());
-        let mark_top = mark.get_bounding_client_rect().top();
+    assert!(
+        scroller.scroll_height() > scroller.client_height(),
+        "the text scrolls down"
+    );
+    // Line 52 (18 px lines, its top at 918 px) near the foot of the 360 px view, in its middle,
+    // and scrolled to the bottom (where the marks sat one line low). The code editor draws
+    // only the lines near its view, so line 52 must be in view.
+    for scroll in [600, 750, i32::MAX] {
+        scroller.set_scroll_top(scroll);
+        sleep(150).await;
+        let mark =
+            find(&root, "#yaml-gutter .gutter-mark[data-line=\"52\"]").unwrap_or_else(|| {
+                let marks = root
+                    .query_selector_all("#yaml-gutter .gutter-mark")
+                    .expect("marks");
+                let lines: Vec<String> = (0..marks.length())
+                    .filter_map(|i| marks.item(i))
+                    .filter_map(|n| n.dyn_into::<Element>().ok())
+                    .map(|m| m.get_attribute("data-line").unwrap_or_default())
+                    .collect();
+                panic!(
+                "scrollTop {scroll} ({}): no mark at line 52; marks at {lines:?}; {} lines drawn",
+                scroller.scroll_top(),
+                root.query_selector_all(".cm-content .cm-line").map_or(0, |l| l.length())
+            )
+            });
+        // Line 52's text as drawn.
+        let lines = root
+            .query_selector_all(".cm-content .cm-line")
+            .expect("lines");
+        let line = (0..lines.length())
+            .filter_map(|i| lines.item(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .find(|l| {
+                l.text_content()
+                    .is_some_and(|t| t.contains("targetValue: \"0.5\""))
+            })
+            .expect("line 52 drawn");
+        let (mark_box, line_box) = (
+            mark.get_bounding_client_rect(),
+            line.get_bounding_client_rect(),
+        );
+        let mark_mid = mark_box.top() + mark_box.height() / 2.0;
         assert!(
-            (mark_top - line_top).abs() < 2.0,
-            "scrollTop {}: the mark is at {mark_top:.1}, its line at {line_top:.1} (scrollbar {} px)",
-            yaml.scroll_top(),
-            yaml.offset_height() - yaml.client_height()
+            mark_mid > line_box.top() && mark_mid < line_box.bottom(),
+            "scrollTop {}: the mark's middle is at {mark_mid:.1}, its line from {:.1} to {:.1}",
+            scroller.scroll_top(),
+            line_box.top(),
+            line_box.bottom()
         );
     }
     remove(root, handle);
@@ -138,8 +205,9 @@ async fn one_undo_history_for_typing_and_fixes_and_the_focus_stays_in_the_editor
     let seed = common::value(&root, "#yaml-editor");
     assert!(disabled(&root, "#undo"));
 
-    // Typing is undone by the toolbar's Undo.
-    common::set_value(&root, "#yaml-editor", &format!("{seed}# typed\n"));
+    // Typing (at the end of the text) is undone by the toolbar's Undo.
+    common::caret_to_end(&root);
+    common::type_text("# typed\n");
     wait_for("Undo enabled by typing", || !disabled(&root, "#undo")).await;
     click(&root, "#undo");
     wait_for("the typing undone", || {
@@ -160,26 +228,18 @@ async fn one_undo_history_for_typing_and_fixes_and_the_focus_stays_in_the_editor
         Some("yaml-editor"),
         "the focus after a fix"
     );
-    let yaml = textarea(&root, "#yaml-editor");
-    let fixed = yaml.value();
-    let (a, b) = (
-        yaml.selection_start().ok().flatten().unwrap_or(0) as usize,
-        yaml.selection_end().ok().flatten().unwrap_or(0) as usize,
-    );
-    let selected = String::from_utf16_lossy(&fixed.encode_utf16().collect::<Vec<u16>>()[a..b]);
+    let fixed = common::value(&root, "#yaml-editor");
+    let (_, _, selected) = common::selection(&root, "#yaml-editor");
     assert!(selected.contains('5'), "{selected:?}");
 
     // Ctrl+Z in the editor undoes the fix; Ctrl+Shift+Z redoes it.
-    let el: Element = yaml.clone().into();
+    let el: Element = find(&root, "#yaml-editor").expect("the editor");
     let undo = key_down(&el, "z", true, false);
     wait_for("the fix undone by Ctrl+Z", || {
         common::value(&root, "#yaml-editor") == seed
     })
     .await;
-    assert!(
-        undo.default_prevented(),
-        "the app's undo, not the textarea's"
-    );
+    assert!(undo.default_prevented(), "the app's undo, not the editor's");
     key_down(&el, "Z", true, true);
     wait_for("the fix redone by Ctrl+Shift+Z", || {
         common::value(&root, "#yaml-editor") == fixed

@@ -459,6 +459,8 @@ tasks:
                     and ChromeDriver: apt-get install -y chromium chromium-driver)
   dist              the playground's static release build in dist/ (relative URLs), with its
                     gzipped wasm size
+  editor            build the code editor's bundle (web/editor: npm ci + esbuild, pinned) when
+                    missing or stale; serve, dist, tools and test do it first
   tools             install the playground's pinned tools and mdBook when missing, check
                     ChromeDriver
   docs              the docs site: installs mdBook (pinned) when missing, writes the generated
@@ -488,6 +490,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("serve") => serve::serve(args.get(1..).unwrap_or(&[])),
         Some("dist") => web::dist(),
+        Some("editor") => web::ensure_editor(),
         Some("tools") => web::ensure_all(web::Need::Browser).and_then(|()| {
             println!("==> mdBook (pinned; installed when missing)");
             docs::ensure_mdbook()

@@ -9,6 +9,10 @@
 //!   version the registry lacks). Also provides `wasm-bindgen-test-runner`.
 //! - wasm-opt from npm [`BINARYEN_NPM`] into the project-local, git-ignored [`TOOLS_DIR`]
 //!   (Debian's binaryen is too old for Rust 1.95's output).
+//! - The code editor's bundle ([`ensure_editor`]): CodeMirror 6 at the versions
+//!   `web/editor/package-lock.json` locks (`npm ci`), bundled by esbuild [`ESBUILD_VERSION`]
+//!   (a devDependency there) into the git-ignored [`EDITOR_BUNDLE`] that `web/src/editor.rs`
+//!   imports; built when missing or older than its sources, before any web build or test.
 //! - Chromium + ChromeDriver (tests only): Debian packages, installed by `.ci/run`; here only
 //!   checked, with the command that installs them.
 //!
@@ -43,6 +47,28 @@ pub const SERVE_DIR: &str = "target/playground-serve";
 pub const DEFAULT_PORT: u16 = 8080;
 /// The default ChromeDriver (Debian's chromium-driver).
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The code editor's npm package (`package.json`, `package-lock.json`, `editor.js`).
+pub const EDITOR_DIR: &str = "web/editor";
+/// The bundle `web/src/editor.rs` imports (`#[wasm_bindgen(module = ...)]`), git-ignored.
+pub const EDITOR_BUNDLE: &str = "web/editor/dist/editor.js";
+/// The esbuild `web/editor/package.json` pins (checked against it before bundling).
+pub const ESBUILD_VERSION: &str = "0.28.2";
+/// esbuild's arguments: one minified ES module; ES2020 is what Chromium and every browser
+/// the playground supports run (wasm-bindgen's own output needs as much).
+pub const ESBUILD_ARGS: &[&str] = &[
+    "editor.js",
+    "--bundle",
+    "--minify",
+    "--format=esm",
+    "--target=es2020",
+    "--outfile=dist/editor.js",
+    "--log-level=warning",
+];
+/// Seconds wasm-bindgen-test-runner gives one browser test binary (`WASM_BINDGEN_TEST_TIMEOUT`;
+/// its default, 20, is exceeded by `replay_window.rs` at a load average of 12 here).
+pub const WASM_TEST_TIMEOUT_S: &str = "90";
+/// Everything the page loads, gzipped, at most (issue 14's benchmark budget).
+pub const PAGE_BUDGET_KB: f64 = 500.0;
 
 /// The playground's steps of `cargo xtask test` (after the workspace tests).
 pub fn test_steps() -> Vec<Step> {
@@ -378,6 +404,12 @@ fn ensure_chromedriver() -> Result<(), Failure> {
         Some(v) => {
             println!("    {v} ({path_str})");
             env::set_var("CHROMEDRIVER", &path);
+            // wasm-bindgen-test-runner gives a test binary 20 s by default; on a loaded 2-core
+            // machine a binary of several mounted apps (each with its code editor) takes
+            // 15-25 s. Unless the caller chose a limit.
+            if env::var_os("WASM_BINDGEN_TEST_TIMEOUT").is_none() {
+                env::set_var("WASM_BINDGEN_TEST_TIMEOUT", WASM_TEST_TIMEOUT_S);
+            }
         }
         None => {
             return Err(fail(
@@ -397,6 +429,98 @@ fn ensure_chromedriver() -> Result<(), Failure> {
     Ok(())
 }
 
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The esbuild version `package.json` pins, if it names one.
+/// (The first `"esbuild": "<version>"` entry; xtask has no JSON parser and needs none.)
+pub fn pinned_esbuild(package_json: &str) -> Option<String> {
+    let rest = package_json.split("\"esbuild\"").nth(1)?;
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+    let value = rest.strip_prefix('"')?;
+    value.split('"').next().map(str::to_string)
+}
+
+/// Build the code editor's bundle ([`EDITOR_BUNDLE`]) when it is missing or older than its
+/// sources: `npm ci` (when `node_modules` is missing or older than the lockfile; about 25 s
+/// from the registry here, 15 MB) and esbuild (about 1 s). Prints its size.
+pub fn ensure_editor() -> Result<(), Failure> {
+    let step = "code editor bundle";
+    let dir = root().join(EDITOR_DIR);
+    let bundle = root().join(EDITOR_BUNDLE);
+    let manifest = std::fs::read_to_string(dir.join("package.json"))
+        .map_err(|e| fail(step, format!("cannot read {EDITOR_DIR}/package.json: {e}")))?;
+    match pinned_esbuild(&manifest) {
+        Some(v) if v == ESBUILD_VERSION => {}
+        other => {
+            return Err(fail(
+                step,
+                format!(
+                    "{EDITOR_DIR}/package.json pins esbuild {other:?}, xtask {ESBUILD_VERSION} (xtask/src/web.rs ESBUILD_VERSION): make them equal"
+                ),
+            ))
+        }
+    }
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules").join(".package-lock.json");
+    let sources = ["editor.js", "package.json", "package-lock.json"]
+        .iter()
+        .filter_map(|f| modified(&dir.join(f)))
+        .max();
+    let fresh = match (modified(&bundle), sources) {
+        (Some(b), Some(s)) => b >= s,
+        _ => false,
+    };
+    if fresh {
+        println!("    {EDITOR_BUNDLE} (up to date)");
+        return Ok(());
+    }
+    if version_of("npm").is_none() {
+        return Err(fail(
+            step,
+            "npm is needed to build the code editor (CodeMirror): install Node.js and npm \
+             (Debian: `apt-get install -y nodejs npm`), then run this again",
+        ));
+    }
+    let start = Instant::now();
+    if modified(&installed) < modified(&lock) || modified(&installed).is_none() {
+        install(
+            step,
+            "CodeMirror and esbuild (npm ci, web/editor/package-lock.json)",
+            "npm, about 25 s",
+            &[
+                "npm",
+                "ci",
+                "--prefix",
+                EDITOR_DIR,
+                "--no-audit",
+                "--no-fund",
+                "--loglevel",
+                "error",
+            ],
+        )?;
+    }
+    let esbuild = dir.join("node_modules").join(".bin").join("esbuild");
+    let status = Command::new(&esbuild)
+        .args(ESBUILD_ARGS)
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| fail(step, format!("cannot start {}: {e}", esbuild.display())))?;
+    if !status.success() {
+        return Err(fail(step, format!("esbuild exited with {status}")));
+    }
+    let raw = std::fs::metadata(&bundle).map(|m| m.len()).unwrap_or(0);
+    let gz = gzip_size(&bundle).unwrap_or(0);
+    println!(
+        "    built {EDITOR_BUNDLE} in {:.0} s: {:.0} KB raw, {:.0} KB gzipped",
+        start.elapsed().as_secs_f64(),
+        raw as f64 / 1024.0,
+        gz as f64 / 1024.0
+    );
+    Ok(())
+}
+
 /// Install whatever the playground tasks need and is missing (visible progress), and set PATH
 /// so the children find the project-local tools. (The rustup targets: [`ensure_all`].)
 pub fn ensure_tools(need: Need) -> Result<(), Failure> {
@@ -405,6 +529,7 @@ pub fn ensure_tools(need: Need) -> Result<(), Failure> {
     ensure_wasm_bindgen()?;
     ensure_wasm_opt()?;
     ensure_trunk()?;
+    ensure_editor()?;
     if need == Need::Browser {
         ensure_chromedriver()?;
     }
@@ -516,11 +641,50 @@ pub fn dist() -> Result<(), Failure> {
             raw as f64 / 1024.0
         ),
     }
+    // Every file under dist/ (wasm-bindgen's `snippets/` hold the code editor's bundle).
+    let mut page: Vec<(String, u64)> = files_under(&dir)
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name.unwrap_or_default(), gzip_size(&p).unwrap_or(0))
+        })
+        .collect();
+    page.sort();
+    let total: u64 = page.iter().map(|(_, gz)| gz).sum();
+    println!(
+        "    everything the page loads: {:.0} KB gzipped (budget {PAGE_BUDGET_KB:.0} KB): {}",
+        total as f64 / 1024.0,
+        page.iter()
+            .map(|(n, gz)| format!("{n} {:.0} KB", *gz as f64 / 1024.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     println!(
         "    static site: {} (serve it with any web server; see docs/src/playground.md)",
         dir.display()
     );
     Ok(())
+}
+
+/// The files under `dir`, at any depth.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for p in std::fs::read_dir(&d)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+        {
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.is_file() {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
 
 /// `cargo xtask bench-web`: build `dist/`, then the browser benchmark (tests/benches/web.rs).
@@ -569,6 +733,15 @@ mod tests {
             "{:?}",
             absolute_refs(absolute)
         );
+    }
+
+    #[test]
+    fn the_editor_pins_esbuild_as_xtask_does() {
+        let manifest =
+            std::fs::read_to_string(root().join(EDITOR_DIR).join("package.json")).expect("json");
+        assert_eq!(pinned_esbuild(&manifest).as_deref(), Some(ESBUILD_VERSION));
+        assert_eq!(pinned_esbuild("{}"), None);
+        assert_eq!(pinned_esbuild("not json"), None);
     }
 
     #[test]

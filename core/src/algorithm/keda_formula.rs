@@ -16,7 +16,11 @@
 //! formula with the variables at −1 (KEDA's run) and at +1 to cover both sides of the usual
 //! comparisons. A formula longer than [`MAX_FORMULA`] bytes or nested deeper than
 //! [`MAX_NESTING`] is refused before the (recursive) parser sees it.
+//!
+//! Behind core's `formula` feature (on by default): without it (the playground's build, for its
+//! download size) every formula is [`FormulaError::NotInBuild`], which says where it is replayed.
 
+#[cfg(feature = "formula")]
 use expr::{Context, Program, Value};
 
 /// The longest formula read (bytes): a real formula is a line; this bounds the parse.
@@ -27,6 +31,7 @@ pub const MAX_NESTING: usize = 64;
 /// A compiled formula and the variables it reads.
 #[derive(Debug, Clone)]
 pub struct Formula {
+    #[cfg(feature = "formula")]
     program: Program,
     variables: Vec<String>,
 }
@@ -42,6 +47,9 @@ pub enum FormulaError {
     Expr(String),
     #[error("the formula gives {0}, not a number")]
     NotNumber(String),
+    /// This build has no formula evaluator (the playground leaves it out for size).
+    #[error("the playground does not evaluate scaling-modifier formulas (its download leaves the expr-lang evaluator out), so this ScaledObject is not replayed here; `scalelens check` and `scalelens simulate` read and replay it")]
+    NotInBuild,
 }
 
 fn nesting(text: &str) -> usize {
@@ -70,6 +78,23 @@ impl Formula {
         if nesting(text) > MAX_NESTING {
             return Err(FormulaError::TooDeep);
         }
+        Self::compile_checked(text, variables)
+    }
+
+    #[cfg(not(feature = "formula"))]
+    fn compile_checked(_: &str, _: &[String]) -> Result<Formula, FormulaError> {
+        Err(FormulaError::NotInBuild)
+    }
+
+    /// Without an evaluator no formula compiles, so there is none to evaluate.
+    #[cfg(not(feature = "formula"))]
+    pub fn eval(&self, _: &[f64]) -> Result<f64, FormulaError> {
+        let _ = &self.variables;
+        Err(FormulaError::NotInBuild)
+    }
+
+    #[cfg(feature = "formula")]
+    fn compile_checked(text: &str, variables: &[String]) -> Result<Formula, FormulaError> {
         let wrapped = if text.starts_with("float(") {
             text.to_string()
         } else {
@@ -88,6 +113,7 @@ impl Formula {
     }
 
     /// The formula's value with `values[i]` bound to the `i`th variable.
+    #[cfg(feature = "formula")]
     pub fn eval(&self, values: &[f64]) -> Result<f64, FormulaError> {
         let mut ctx = Context::default();
         for (name, v) in self.variables.iter().zip(values) {
@@ -102,7 +128,7 @@ impl Formula {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "formula"))]
 mod tests {
     use super::*;
 

@@ -15,7 +15,7 @@
 
 use super::keda::Trigger;
 use crate::algorithm::keda_cron::{self, CronSpec};
-use crate::algorithm::keda_formula::Formula;
+use crate::algorithm::keda_formula::{Formula, FormulaError};
 use crate::codes::{rule_doc, Code};
 use crate::config::cursor::Cursor;
 use crate::config::read::{self, Cx};
@@ -332,6 +332,14 @@ pub(super) fn modifiers(
     let formula = formula?;
     let names: Vec<String> = variables.iter().map(|(n, _)| n.clone()).collect();
     if let Err(e) = Formula::compile(&formula.value, &names) {
+        if e == FormulaError::NotInBuild {
+            cx.error(
+                Code::InvalidValue,
+                formula.span,
+                format!("`{}`: {e}", m.at("formula")),
+            );
+            return None;
+        }
         let env = if names.is_empty() {
             "no named trigger (only triggers with a `name`, not cpu/memory, are variables)"
                 .to_string()

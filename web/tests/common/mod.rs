@@ -64,23 +64,60 @@ pub fn value(root: &Element, sel: &str) -> String {
     if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
         return i.value();
     }
-    el.dyn_into::<web_sys::HtmlTextAreaElement>()
-        .unwrap_or_else(|_| panic!("{sel} is neither an input nor a textarea"))
-        .value()
+    if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        return t.value();
+    }
+    // The YAML code editor's editable element answers `value` (its text, read-only).
+    js_sys::Reflect::get(&el, &"value".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| panic!("{sel} has no value"))
 }
 
 /// Set the value of the `<input>` or `<textarea>` under `root` matching `sel` and fire an
-/// `input` event (what the app listens to; Yew's delegated listeners see it).
+/// `input` event (what the app listens to; Yew's delegated listeners see it). The YAML code
+/// editor has no value to set: its whole text is replaced as a user does it
+/// ([`retype`]).
 pub fn set_value(root: &Element, sel: &str, v: &str) {
     let el = find(root, sel).unwrap_or_else(|| panic!("no {sel}"));
     if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
         i.set_value(v);
+    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.set_value(v);
     } else {
-        el.dyn_ref::<web_sys::HtmlTextAreaElement>()
-            .unwrap_or_else(|| panic!("{sel} is neither an input nor a textarea"))
-            .set_value(v);
+        retype(&el, v);
+        return;
     }
     let _ = el.dispatch_event(&web_sys::Event::new("input").expect("event"));
+}
+
+/// Replace the whole text of the code editor `el` (its editable element) as a user does:
+/// focus it, Ctrl+A (the editor's select-all), then type `text` over the selection (the
+/// browser's own text insertion, which CodeMirror reads back as typing) or, for no text,
+/// Backspace.
+pub fn retype(el: &Element, text: &str) {
+    focus(el);
+    let all = key_down(el, "a", true, false);
+    assert!(all.default_prevented(), "Ctrl+A was not the editor's");
+    if text.is_empty() {
+        let del = key_down(el, "Backspace", false, false);
+        assert!(del.default_prevented(), "Backspace was not the editor's");
+    } else {
+        type_text(text);
+    }
+}
+
+/// Give `el` the focus.
+pub fn focus(el: &Element) {
+    el.dyn_ref::<HtmlElement>()
+        .expect("an HTML element")
+        .focus()
+        .expect("focus");
+}
+
+/// The YAML code editor's editable element (CodeMirror's content, `#yaml-editor`).
+pub fn yaml_editor(root: &Element) -> Element {
+    find(root, "#yaml-editor").expect("the YAML code editor")
 }
 
 /// Poll `ok` every 50 ms for up to 20 s; panic with `what` when it never holds.
@@ -148,6 +185,12 @@ pub type Handle = yew::AppHandle<scalelens_web::app::App>;
 pub async fn fresh_app() -> (Element, Handle) {
     clear_storage();
     scalelens_web::dom::clear_fragment();
+    mount_app().await
+}
+
+/// An app mounted in a new root from what the page holds now (URL, storage: as after a
+/// reload), after its first drawing.
+pub async fn mount_app() -> (Element, Handle) {
     let root = new_root();
     let handle = yew::Renderer::<scalelens_web::app::App>::with_root(root.clone()).render();
     wait_for("the first drawing", || {
@@ -218,6 +261,10 @@ pub fn paste_into(root: &Element, sel: &str, text: &str) {
     // Over the whole text, as after Ctrl+A.
     if let Some(ta) = el.dyn_ref::<HtmlTextAreaElement>() {
         ta.select();
+    } else {
+        focus(&el);
+        let all = key_down(&el, "a", true, false);
+        assert!(all.default_prevented(), "Ctrl+A was not the editor's");
     }
     let dt = web_sys::DataTransfer::new().expect("a DataTransfer");
     dt.set_data("text/plain", text).expect("set data");
@@ -245,4 +292,72 @@ pub fn key_down(el: &Element, key: &str, ctrl: bool, shift: bool) -> web_sys::Ke
 
 pub fn disabled(root: &Element, sel: &str) -> bool {
     find(root, sel).is_some_and(|e| e.has_attribute("disabled"))
+}
+
+/// The selection (UTF-16 start, end) and the selected text of the editor under `root` matching
+/// `sel` (a textarea, or the code editor's editable element, which answers the same).
+pub fn selection(root: &Element, sel: &str) -> (usize, usize, String) {
+    let el = find(root, sel).unwrap_or_else(|| panic!("no {sel}"));
+    let num = |k: &str| {
+        js_sys::Reflect::get(&el, &k.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0) as usize
+    };
+    let (a, b) = (num("selectionStart"), num("selectionEnd"));
+    let units: Vec<u16> = value(root, sel).encode_utf16().collect();
+    let text = String::from_utf16_lossy(units.get(a..b).unwrap_or_default());
+    (a, b, text)
+}
+
+/// Type `text` into the focused code editor as a user's keystrokes land: the browser's own
+/// text insertion at the selection (`execCommand("insertText")`), which CodeMirror reads back
+/// from the DOM.
+pub fn type_text(text: &str) {
+    let doc: web_sys::HtmlDocument = document().dyn_into().expect("an HTML document");
+    assert!(
+        doc.exec_command_with_show_ui_and_value("insertText", false, text)
+            .unwrap_or(false),
+        "insertText was refused (is an editor focused?)"
+    );
+}
+
+/// Press `keys` in turn in the code editor `el` (each a key name, `Ctrl+` for the Control
+/// key), as keyboard navigation; each must be the editor's (its keymap ran a command).
+pub fn press(el: &Element, keys: &[&str]) {
+    for k in keys {
+        let (ctrl, key) = match k.strip_prefix("Ctrl+") {
+            Some(key) => (true, key),
+            None => (false, *k),
+        };
+        let ev = key_down(el, key, ctrl, false);
+        assert!(ev.default_prevented(), "{k} was not the editor's");
+    }
+}
+
+/// Focus the YAML code editor under `root` and move its caret to the start of the text
+/// (Ctrl+Home), as from the keyboard.
+pub fn caret_to_start(root: &Element) {
+    let el = yaml_editor(root);
+    focus(&el);
+    press(&el, &["Ctrl+Home"]);
+}
+
+/// Focus the YAML code editor under `root` and move its caret to the end of the text
+/// (Ctrl+End), as from the keyboard.
+pub fn caret_to_end(root: &Element) {
+    let el = yaml_editor(root);
+    focus(&el);
+    press(&el, &["Ctrl+End"]);
+}
+
+/// Focus the YAML code editor under `root` and move its caret to the end of 1-based `line`
+/// (Ctrl+Home, then Down and End), as from the keyboard.
+pub fn caret_to_line_end(root: &Element, line: usize) {
+    caret_to_start(root);
+    let el = yaml_editor(root);
+    for _ in 1..line {
+        press(&el, &["ArrowDown"]);
+    }
+    press(&el, &["End"]);
 }
