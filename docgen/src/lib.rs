@@ -164,12 +164,16 @@ pub fn controllers() -> Vec<Controller> {
     let knative_tag = upstream::knative::CONFIG.tag;
     let v04_tag = upstream::aibrix::v04::BASE.tag;
     let v07_tag = upstream::aibrix::v07::CONTEXT.tag;
+    let v06_tag = upstream::aibrix::v06::CONTEXT.tag;
+    let v05_tag = upstream::aibrix::v05::CONTEXT.tag;
     let kserve_tag = upstream::kserve::AT.tag;
     let hpa = &knobs::hpa::TABLE;
     let keda = &knobs::keda::TABLE;
     let knative = &knobs::knative::TABLE;
     let v04 = &knobs::aibrix::TABLE_V04;
     let v07 = &knobs::aibrix::TABLE_V07;
+    let v06 = &knobs::aibrix::v06::TABLE;
+    let v05 = &knobs::aibrix::v05::TABLE;
     vec![
         Controller {
             slug: format!("hpa-{hpa_tag}"),
@@ -236,11 +240,41 @@ pub fn controllers() -> Vec<Controller> {
             translations: Vec::new(),
         },
         Controller {
+            slug: format!("aibrix-{v05_tag}"),
+            title: format!("AIBrix {v05_tag}"),
+            intro: "An AIBrix `PodAutoscaler` (KPA or APA strategy) as release v0.5.0 replays \
+                    it: the first release with the mean of pod values and scale-up/scale-down \
+                    cooldown windows; it accepts a `targetValue` ≤ 0 and reads a StormService's \
+                    metrics from its `pod-group-index=0` pods only \
+                    (`scalelens simulate --aibrix-version v0.5`).",
+            sections: vec![
+                section("The PodAutoscaler", object_rows(v05.object, "spec.")),
+                section("Annotations", rows(v05.params, "spec.")),
+            ],
+            known: v05.known,
+            translations: Vec::new(),
+        },
+        Controller {
+            slug: format!("aibrix-{v06_tag}"),
+            title: format!("AIBrix {v06_tag}"),
+            intro: "An AIBrix `PodAutoscaler` (KPA or APA strategy) as release v0.6.0 replays \
+                    it: v0.5.0's controller, with a `targetValue` above 0 required and the \
+                    StormService `pod-group-index=0` selector only for roles with pod groups \
+                    (`scalelens simulate --aibrix-version v0.6`).",
+            sections: vec![
+                section("The PodAutoscaler", object_rows(v06.object, "spec.")),
+                section("Annotations", rows(v06.params, "spec.")),
+            ],
+            known: v06.known,
+            translations: Vec::new(),
+        },
+        Controller {
             slug: format!("aibrix-{v07_tag}"),
             title: format!("AIBrix {v07_tag}"),
-            intro: "An AIBrix `PodAutoscaler` (KPA or APA strategy) as releases from v0.5 on \
-                    replay it: the mean of pod values and scale-up/scale-down cooldown windows \
-                    (the default of `scalelens simulate`).",
+            intro: "An AIBrix `PodAutoscaler` (KPA or APA strategy) as release v0.7.0 replays \
+                    it: v0.6.0's controller (nothing the replay reads changed), the mean of pod \
+                    values and scale-up/scale-down cooldown windows (the default of \
+                    `scalelens simulate`).",
             sections: vec![
                 section("The PodAutoscaler", object_rows(v07.object, "spec.")),
                 section("Annotations", rows(v07.params, "spec.")),

@@ -125,6 +125,8 @@ fn version_names_the_upstream_versions() {
         .collect();
     for v in [
         "AIBrix v0.7.0",
+        "AIBrix v0.6.0",
+        "AIBrix v0.5.0",
         "AIBrix v0.4.0",
         "Kubernetes v1.34",
         "KEDA v2.18",
