@@ -863,7 +863,7 @@ fn check_storm_service_v05(cx: &mut Cx, spec: &Node) {
             "AIBrix v0.5.0 reads a StormService's metrics only from its pods labelled `stormservice.orchestration.aibrix.ai/pod-group-index: \"0\"`, which only pod groups (`podGroupSize` > 1) carry: for roles without pod groups it finds no pod and gets no metric (v0.6.0 adds the label only for roles with pod groups, PR #1917); the replay reads the demand from every replica",
         )
         .at(kind.span)
-        .with_help("vllm-project/aibrix v0.5.0 pkg/controller/podautoscaler/podautoscaler_controller.go (computeMetricBasedReplicas); replay with `--aibrix-version v0.6` to see the fixed selector's behaviour, or use pod groups"),
+        .with_help("vllm-project/aibrix v0.5.0 pkg/controller/podautoscaler/podautoscaler_controller.go (computeMetricBasedReplicas); v0.6.0 requires the label only for roles with `podGroupSize` > 1 (workload_scale.go getPodSelectorForRole, PR #1917)"),
     );
 }
 
