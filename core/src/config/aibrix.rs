@@ -721,8 +721,8 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
             AibrixVersion::V0_4 | AibrixVersion::V0_7 => AibrixParams::V07(p),
         }
     };
-    // The HPA the HPA strategy creates, at the replayed release (v0.4.0 cites v0.7.0's, as
-    // before: its `makeHPA` differs only in the behavior, which `to_hpa` leaves out for it).
+    // The HPA the HPA strategy creates, at the replayed release (v0.4.0 keeps citing v0.7.0's
+    // file, as before this change; `to_hpa` gives v0.4.0's HPA no behavior, as its `makeHPA`).
     let hpa_source = gen_b.map_or(&v07::HPA, |b| b.hpa);
     if let Some(meta) = meta {
         check_labels(cx, meta, version);
