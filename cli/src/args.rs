@@ -165,23 +165,33 @@ pub enum SimulateFormat {
     Csv,
 }
 
-/// The AIBrix controller generation that reads `PodAutoscaler`s.
+/// The AIBrix release that reads `PodAutoscaler`s (each a value and its tag as aliases; the
+/// releases are `AibrixVersion::parse`'s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum AibrixVersionArg {
-    /// AIBrix v0.4.0 (v0.1–v0.4: summed pod values, stateful panic, 30m scale-down delay).
-    #[value(name = "v0.4")]
+    /// AIBrix v0.4.0 (v0.1–v0.4: summed pod values, stateful panic, 30m scale-down delay);
+    /// v0.4.1 replays as v0.4.0 (it changed nothing of the autoscaler).
+    #[value(name = "v0.4", alias = "v0.4.0", alias = "v0.4.1")]
     V04,
-    /// AIBrix v0.7.0 (v0.5 onwards: mean of pod values, cooldown windows).
+    /// AIBrix v0.5.0 (mean of pod values, cooldown windows; no `targetValue > 0` check).
+    #[value(name = "v0.5", alias = "v0.5.0")]
+    V05,
+    /// AIBrix v0.6.0 (v0.5.0's controller with the `targetValue > 0` checks).
+    #[value(name = "v0.6", alias = "v0.6.0")]
+    V06,
+    /// AIBrix v0.7.0 (v0.6.0's controller; nothing replayed changed).
     #[default]
-    #[value(name = "v0.7")]
+    #[value(name = "v0.7", alias = "v0.7.0")]
     V07,
 }
 
 impl AibrixVersionArg {
-    /// The AIBrix generation this selects.
+    /// The AIBrix release this selects.
     pub fn version(self) -> AibrixVersion {
         match self {
             AibrixVersionArg::V04 => AibrixVersion::V0_4,
+            AibrixVersionArg::V05 => AibrixVersion::V0_5,
+            AibrixVersionArg::V06 => AibrixVersion::V0_6,
             AibrixVersionArg::V07 => AibrixVersion::V0_7,
         }
     }

@@ -426,7 +426,7 @@ fn observed_words(s: &Step, metric: Option<&MetricInfo>) -> String {
 
 /// Why a panic with no load is not a surge, in words (sentences and headlines).
 pub const PANIC_WITHOUT_LOAD: &str =
-    "an upstream AIBrix v0.7.0 quirk: its KPA enters panic mode when the stable value is 0 or less, not on a surge";
+    "an upstream AIBrix quirk of v0.5.0 to v0.7.0: its KPA enters panic mode when the stable value is 0 or less, not on a surge";
 
 fn sentence(s: &Step, metric: Option<&MetricInfo>, file: Option<&str>) -> String {
     let mut out = format!("{}: {} ({} ready)", s.clock, verdict(s), s.ready);

@@ -80,14 +80,14 @@ pub const KNOWN_METRICS: &[KnownMetric] = &[
         unit: "prompt tokens per second",
         bound: None,
         source: VLLM_V0,
-        note: Some("removed from vLLM (PR #12383); AIBrix v0.7.0 reads it as 0 on current vLLM"),
+        note: Some("removed from vLLM (PR #12383); AIBrix v0.5.0 to v0.7.0 read it as 0 on current vLLM"),
     },
     KnownMetric {
         name: "avg_generation_throughput_toks_per_s",
         unit: "generated tokens per second",
         bound: None,
         source: VLLM_V0,
-        note: Some("removed from vLLM (PR #12383); AIBrix v0.7.0 reads it as 0 on current vLLM"),
+        note: Some("removed from vLLM (PR #12383); AIBrix v0.5.0 to v0.7.0 read it as 0 on current vLLM"),
     },
     KnownMetric {
         name: "DCGM_FI_DEV_GPU_UTIL",

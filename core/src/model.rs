@@ -102,8 +102,8 @@ impl KserveComponent {
 macro_rules! upstream_text {
     (aibrix_v04_kpa) => { "AIBrix v0.4.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go)" };
     (aibrix_v04_apa) => { "AIBrix v0.4.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go)" };
-    (aibrix_kpa) => { "AIBrix v0.7.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/kpa.go)" };
-    (aibrix_apa) => { "AIBrix v0.7.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/apa.go)" };
+    (aibrix_kpa $tag:literal) => { concat!("AIBrix ", $tag, " KPA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/kpa.go)") };
+    (aibrix_apa $tag:literal) => { concat!("AIBrix ", $tag, " APA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/apa.go)") };
     (hpa) => { "Kubernetes v1.34 HPA (kubernetes/kubernetes pkg/controller/podautoscaler)" };
     (keda) => { "KEDA v2.18 ScaledObject + Kubernetes v1.34 HPA (kedacore/keda pkg/scaling/executor)" };
     (kpa) => { "Knative Serving v1.20 KPA (knative/serving pkg/autoscaler/scaling/autoscaler.go)" };
@@ -358,12 +358,12 @@ impl Algorithm {
     }
 
     /// Whether the replayed controller enters panic mode when there is no load at all: AIBrix
-    /// v0.7.0's KPA `shouldEnterPanicMode` returns true for a stable value ≤ 0 (upstream
+    /// v0.5.0 – v0.7.0's KPA `shouldEnterPanicMode` returns true for a stable value ≤ 0 (upstream
     /// `pkg/controller/podautoscaler/algorithm/kpa.go`), so its timeline shows "panic" once
     /// the load stops. Faithful, but not a surge: front ends label those decisions apart
     /// (a panic decision whose `observed`, the stable value, is ≤ 0).
     pub fn panics_without_load(&self) -> bool {
-        matches!(self, Algorithm::AibrixKpa(AibrixParams::V07(_)))
+        matches!(self, Algorithm::AibrixKpa(p) if p.gen_b().is_some())
     }
 
     /// The upstream project, version and algorithm being replayed, for output headers.
@@ -371,8 +371,12 @@ impl Algorithm {
         match self {
             Algorithm::AibrixKpa(AibrixParams::V04(_)) => upstream_text!(aibrix_v04_kpa),
             Algorithm::AibrixApa(AibrixParams::V04(_)) => upstream_text!(aibrix_v04_apa),
-            Algorithm::AibrixKpa(_) => upstream_text!(aibrix_kpa),
-            Algorithm::AibrixApa(_) => upstream_text!(aibrix_apa),
+            Algorithm::AibrixKpa(AibrixParams::V05(_)) => upstream_text!(aibrix_kpa "v0.5.0"),
+            Algorithm::AibrixApa(AibrixParams::V05(_)) => upstream_text!(aibrix_apa "v0.5.0"),
+            Algorithm::AibrixKpa(AibrixParams::V06(_)) => upstream_text!(aibrix_kpa "v0.6.0"),
+            Algorithm::AibrixApa(AibrixParams::V06(_)) => upstream_text!(aibrix_apa "v0.6.0"),
+            Algorithm::AibrixKpa(AibrixParams::V07(_)) => upstream_text!(aibrix_kpa "v0.7.0"),
+            Algorithm::AibrixApa(AibrixParams::V07(_)) => upstream_text!(aibrix_apa "v0.7.0"),
             Algorithm::Hpa(_) => upstream_text!(hpa),
             Algorithm::Keda(_) => upstream_text!(keda),
             Algorithm::KnativeKpa(_) => upstream_text!(kpa),
@@ -380,42 +384,88 @@ impl Algorithm {
     }
 }
 
-/// The AIBrix controller generation being replayed.
+/// The AIBrix release being replayed, each at its tag (`upstream::aibrix::{v04, v05, v06, v07}`).
 ///
-/// - `V0_4` ("Gen A", AIBrix v0.1.0 – v0.4.x): Knative-like KPA (sum of pod values, stateful
-///   panic, 30-minute scale-down delay), APA on `sum / ready`; settings under
-///   `kpa.autoscaling.aibrix.ai/*` and `apa.autoscaling.aibrix.ai/*`
-///   (vllm-project/aibrix v0.4.0 `pkg/controller/podautoscaler/scaler/{kpa,apa}.go`).
-/// - `V0_7` ("Gen B", v0.5.0 onwards; v0.7.0 modelled): mean of pod values, stateless panic,
-///   cooldown windows (`pkg/controller/podautoscaler/algorithm/*.go`).
+/// - `V0_4` ("Gen A", AIBrix v0.1.0 – v0.4.x; v0.4.1 changed nothing of the controller, so
+///   it replays as v0.4.0): Knative-like KPA (sum of pod values, stateful panic, 30-minute
+///   scale-down delay), APA on `sum / ready`; settings under `kpa.autoscaling.aibrix.ai/*` and
+///   `apa.autoscaling.aibrix.ai/*` (vllm-project/aibrix v0.4.0
+///   `pkg/controller/podautoscaler/scaler/{kpa,apa}.go`).
+/// - `V0_5`, `V0_6`, `V0_7` ("Gen B"): mean of pod values, stateless panic, cooldown windows
+///   (`pkg/controller/podautoscaler/algorithm/*.go`), the same fields and defaults in the three
+///   ([`AibrixGenBParams`]); v0.5.0 has no `targetValue > 0` check and reads a StormService's
+///   metrics from its `pod-group-index=0` pods only; v0.6.0 added both fixes; v0.7.0 changed
+///   nothing the replay reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum AibrixVersion {
     #[serde(rename = "v0_4")]
     V0_4,
+    #[serde(rename = "v0_5")]
+    V0_5,
+    #[serde(rename = "v0_6")]
+    V0_6,
     #[default]
     #[serde(rename = "v0_7")]
     V0_7,
 }
 
 impl AibrixVersion {
-    /// The release tag replayed (`"v0.4.0"` / `"v0.7.0"`).
+    /// Every replayed release, oldest first.
+    pub const ALL: [AibrixVersion; 4] = [
+        AibrixVersion::V0_4,
+        AibrixVersion::V0_5,
+        AibrixVersion::V0_6,
+        AibrixVersion::V0_7,
+    ];
+
+    /// The release tag replayed (`"v0.4.0"`, `"v0.5.0"`, `"v0.6.0"`, `"v0.7.0"`).
     pub fn tag(self) -> &'static str {
         match self {
             AibrixVersion::V0_4 => "v0.4.0",
+            AibrixVersion::V0_5 => "v0.5.0",
+            AibrixVersion::V0_6 => "v0.6.0",
             AibrixVersion::V0_7 => "v0.7.0",
         }
     }
+
+    /// The release a version as users write it selects: `v0.4`, `v0.4.0`, `v0.4.1` (v0.4.1
+    /// changed nothing under `pkg/controller/podautoscaler`, `pkg/metrics` or `api/autoscaling`
+    /// since v0.4.0: it replays as v0.4.0), `v0.5`, `v0.5.0`, `v0.6`, `v0.6.0`, `v0.7`,
+    /// `v0.7.0`; a leading `v` is optional. `None` for any other.
+    pub fn parse(text: &str) -> Option<AibrixVersion> {
+        let t = text.trim();
+        let t = t.strip_prefix('v').unwrap_or(t);
+        match t {
+            "0.4" | "0.4.0" | "0.4.1" => Some(AibrixVersion::V0_4),
+            "0.5" | "0.5.0" => Some(AibrixVersion::V0_5),
+            "0.6" | "0.6.0" => Some(AibrixVersion::V0_6),
+            "0.7" | "0.7.0" => Some(AibrixVersion::V0_7),
+            _ => None,
+        }
+    }
+
+    /// Whether the admission webhook and the scaling context reject a `targetValue` ≤ 0
+    /// (added in v0.6.0, PR #1879: `context/context.go` `UpdateByPaTypes`,
+    /// `pkg/webhook/podautoscaler_webhook.go`, `algorithm/apa.go`).
+    pub fn rejects_non_positive_target(self) -> bool {
+        matches!(self, AibrixVersion::V0_6 | AibrixVersion::V0_7)
+    }
 }
 
-/// AIBrix scaling parameters of the controller generation being replayed: each generation has
-/// its own fields, so a replay never mixes two releases.
+/// AIBrix scaling parameters of the release being replayed: each generation has its own
+/// fields, and each release its own variant whose defaults cite its tag, so a replay never
+/// mixes two releases.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "version")]
 pub enum AibrixParams {
     #[serde(rename = "v0_4")]
     V04(AibrixV04Params),
+    #[serde(rename = "v0_5")]
+    V05(AibrixGenBParams),
+    #[serde(rename = "v0_6")]
+    V06(AibrixGenBParams),
     #[serde(rename = "v0_7")]
-    V07(AibrixV07Params),
+    V07(AibrixGenBParams),
 }
 
 impl AibrixParams {
@@ -423,7 +473,17 @@ impl AibrixParams {
     pub fn version(&self) -> AibrixVersion {
         match self {
             AibrixParams::V04(_) => AibrixVersion::V0_4,
+            AibrixParams::V05(_) => AibrixVersion::V0_5,
+            AibrixParams::V06(_) => AibrixVersion::V0_6,
             AibrixParams::V07(_) => AibrixVersion::V0_7,
+        }
+    }
+
+    /// The Gen-B params (v0.5.0, v0.6.0, v0.7.0), `None` for v0.4.0.
+    pub fn gen_b(&self) -> Option<&AibrixGenBParams> {
+        match self {
+            AibrixParams::V04(_) => None,
+            AibrixParams::V05(p) | AibrixParams::V06(p) | AibrixParams::V07(p) => Some(p),
         }
     }
 
@@ -431,16 +491,19 @@ impl AibrixParams {
     pub fn resync_interval(&self) -> &Param<Millis> {
         match self {
             AibrixParams::V04(p) => &p.resync_interval,
-            AibrixParams::V07(p) => &p.resync_interval,
+            AibrixParams::V05(p) | AibrixParams::V06(p) | AibrixParams::V07(p) => {
+                &p.resync_interval
+            }
         }
     }
 }
 
-/// AIBrix v0.7.0 ("Gen B", v0.5.0 onwards) scaling context: `context/context.go`
-/// (`NewBaseScalingContext`, annotations `autoscaling.aibrix.ai/*`), `metrics/client.go` (fixed
-/// windows), `podautoscaler_controller.go` (resync).
+/// AIBrix "Gen B" scaling context, the same fields in v0.5.0, v0.6.0 and v0.7.0 (each filled
+/// from its own release's facts, `upstream::aibrix::{v05, v06, v07}::params`):
+/// `context/context.go` (`NewBaseScalingContext`, annotations `autoscaling.aibrix.ai/*`),
+/// `metrics/client.go` (fixed windows), `podautoscaler_controller.go` (resync).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AibrixV07Params {
+pub struct AibrixGenBParams {
     pub max_scale_up_rate: Param<f64>,
     pub max_scale_down_rate: Param<f64>,
     pub scale_up_tolerance: Param<f64>,
@@ -448,11 +511,11 @@ pub struct AibrixV07Params {
     pub panic_threshold: Param<f64>,
     pub scale_up_cooldown: Param<Millis>,
     pub scale_down_cooldown: Param<Millis>,
-    /// Parsed but unused upstream (no caller of `GetScaleToZero()` in v0.7.0).
+    /// Parsed but unused upstream (no caller of `GetScaleToZero()` in v0.5.0 – v0.7.0).
     pub scale_to_zero: Param<bool>,
-    /// `stableWindowDuration` (180 s, `metrics/client.go`): no setting changes it in v0.7.0.
+    /// `stableWindowDuration` (180 s, `metrics/client.go`): no setting changes it.
     pub stable_window: Param<Millis>,
-    /// `panicWindowDuration` (60 s, `metrics/client.go`): no setting changes it in v0.7.0.
+    /// `panicWindowDuration` (60 s, `metrics/client.go`): no setting changes it.
     pub panic_window: Param<Millis>,
     /// Controller resync interval (`DefaultResyncInterval`).
     pub resync_interval: Param<Millis>,

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory;
 use scalelens_core::codes::{Code, Section};
 use scalelens_core::knobs::kserve::Translation;
-use scalelens_core::knobs::{self, KnobInfo, Known, Place, Status};
+use scalelens_core::knobs::{self, KnobInfo, Known, Place, Status, Table};
 use scalelens_core::model::Autoscaler;
 use scalelens_core::upstream::{self, Source};
 use scalelens_gateway::metric_catalogue::{self, MetricType};
@@ -148,6 +148,21 @@ fn rows<P>(knobs: &[&dyn KnobInfo<P>], root: &str) -> Vec<KnobRow> {
         .collect()
 }
 
+/// The page of one AIBrix release: its PodAutoscaler fields and its annotations.
+fn aibrix_page<P>(tag: &str, table: &'static Table<P>, intro: &'static str) -> Controller {
+    Controller {
+        slug: format!("aibrix-{tag}"),
+        title: format!("AIBrix {tag}"),
+        intro,
+        sections: vec![
+            section("The PodAutoscaler", object_rows(table.object, "spec.")),
+            section("Annotations", rows(table.params, "spec.")),
+        ],
+        known: table.known,
+        translations: Vec::new(),
+    }
+}
+
 /// A table of `rows` under `heading`.
 fn section(heading: &'static str, rows: Vec<KnobRow>) -> KnobSection {
     KnobSection { heading, rows }
@@ -164,12 +179,16 @@ pub fn controllers() -> Vec<Controller> {
     let knative_tag = upstream::knative::CONFIG.tag;
     let v04_tag = upstream::aibrix::v04::BASE.tag;
     let v07_tag = upstream::aibrix::v07::CONTEXT.tag;
+    let v06_tag = upstream::aibrix::v06::CONTEXT.tag;
+    let v05_tag = upstream::aibrix::v05::CONTEXT.tag;
     let kserve_tag = upstream::kserve::AT.tag;
     let hpa = &knobs::hpa::TABLE;
     let keda = &knobs::keda::TABLE;
     let knative = &knobs::knative::TABLE;
     let v04 = &knobs::aibrix::TABLE_V04;
     let v07 = &knobs::aibrix::TABLE_V07;
+    let v06 = &knobs::aibrix::v06::TABLE;
+    let v05 = &knobs::aibrix::v05::TABLE;
     vec![
         Controller {
             slug: format!("hpa-{hpa_tag}"),
@@ -222,32 +241,38 @@ pub fn controllers() -> Vec<Controller> {
             known: knative.known,
             translations: Vec::new(),
         },
-        Controller {
-            slug: format!("aibrix-{v04_tag}"),
-            title: format!("AIBrix {v04_tag}"),
-            intro: "An AIBrix `PodAutoscaler` (KPA or APA strategy) as releases v0.1 to v0.4 \
+        aibrix_page(
+            v04_tag,
+            v04,
+            "An AIBrix `PodAutoscaler` (KPA or APA strategy) as releases v0.1 to v0.4 \
                     replay it: summed pod values, a stateful panic mode and a 30-minute \
                     scale-down delay (`scalelens simulate --aibrix-version v0.4`).",
-            sections: vec![
-                section("The PodAutoscaler", object_rows(v04.object, "spec.")),
-                section("Annotations", rows(v04.params, "spec.")),
-            ],
-            known: v04.known,
-            translations: Vec::new(),
-        },
-        Controller {
-            slug: format!("aibrix-{v07_tag}"),
-            title: format!("AIBrix {v07_tag}"),
-            intro: "An AIBrix `PodAutoscaler` (KPA or APA strategy) as releases from v0.5 on \
-                    replay it: the mean of pod values and scale-up/scale-down cooldown windows \
-                    (the default of `scalelens simulate`).",
-            sections: vec![
-                section("The PodAutoscaler", object_rows(v07.object, "spec.")),
-                section("Annotations", rows(v07.params, "spec.")),
-            ],
-            known: v07.known,
-            translations: Vec::new(),
-        },
+        ),
+        aibrix_page(
+            v05_tag,
+            v05,
+            "An AIBrix `PodAutoscaler` (KPA or APA strategy) as release v0.5.0 replays \
+                    it: the first release with the mean of pod values and scale-up/scale-down \
+                    cooldown windows; it accepts a `targetValue` ≤ 0 and reads a StormService's \
+                    metrics from its `pod-group-index=0` pods only \
+                    (`scalelens simulate --aibrix-version v0.5`).",
+        ),
+        aibrix_page(
+            v06_tag,
+            v06,
+            "An AIBrix `PodAutoscaler` (KPA or APA strategy) as release v0.6.0 replays \
+                    it: v0.5.0's controller, with a `targetValue` above 0 required and the \
+                    StormService `pod-group-index=0` selector only for roles with pod groups \
+                    (`scalelens simulate --aibrix-version v0.6`).",
+        ),
+        aibrix_page(
+            v07_tag,
+            v07,
+            "An AIBrix `PodAutoscaler` (KPA or APA strategy) as release v0.7.0 replays \
+                    it: v0.6.0's controller (nothing the replay reads changed), the mean of pod \
+                    values and scale-up/scale-down cooldown windows (the default of \
+                    `scalelens simulate`).",
+        ),
         Controller {
             slug: format!("kserve-{kserve_tag}"),
             title: format!("KServe {kserve_tag}"),

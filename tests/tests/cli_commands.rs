@@ -125,6 +125,8 @@ fn version_names_the_upstream_versions() {
         .collect();
     for v in [
         "AIBrix v0.7.0",
+        "AIBrix v0.6.0",
+        "AIBrix v0.5.0",
         "AIBrix v0.4.0",
         "Kubernetes v1.34",
         "KEDA v2.18",
@@ -390,4 +392,35 @@ fn feature_gates_flag_sets_the_tolerance_gate() {
     let bad = run(&["check", yaml, "--feature-gates", "HPAScaleToZero=true"]);
     assert_eq!(bad.code, 2, "{}", bad.err);
     assert!(bad.err.contains("unknown feature gate"), "{}", bad.err);
+}
+
+/// `--aibrix-version` takes a release as `v0.5` or as its tag `v0.5.0`; v0.4.1 replays as
+/// v0.4.0 (it changed nothing of the autoscaler); a release Scalelens does not replay is refused.
+#[test]
+fn aibrix_version_takes_each_release_and_its_tag() {
+    const SEED: &str = "../examples/seed-kpa-gpu-cache/autoscaler.yaml";
+    const DEMAND: &str = "../examples/seed-kpa-gpu-cache/demand.csv";
+    let simulate = |v: &str| run(&["simulate", SEED, "--demand", DEMAND, "--aibrix-version", v]);
+    // (as typed, the same as, the release named in the output)
+    for (typed, same_as, release) in [
+        ("v0.4.0", "v0.4", "AIBrix v0.4.0 KPA"),
+        ("v0.4.1", "v0.4", "AIBrix v0.4.0 KPA"),
+        ("v0.5.0", "v0.5", "AIBrix v0.5.0 KPA"),
+        ("v0.6.0", "v0.6", "AIBrix v0.6.0 KPA"),
+        ("v0.7.0", "v0.7", "AIBrix v0.7.0 KPA"),
+    ] {
+        let (a, b) = (simulate(typed), simulate(same_as));
+        assert_eq!(a.code, b.code, "{typed}");
+        assert_eq!(a.out, b.out, "{typed} replays as {same_as}");
+        assert!(a.out.contains(release), "{typed}: {}", a.out);
+    }
+    // v0.5.0 – v0.7.0 run one controller: the same decisions, under their own release's name.
+    let v05 = simulate("v0.5").out.replace("v0.5.0", "TAG");
+    assert_eq!(v05, simulate("v0.7").out.replace("v0.7.0", "TAG"));
+    assert_ne!(simulate("v0.4").out, simulate("v0.7").out);
+    for unknown in ["v0.5.1", "v0.8", "v0.3"] {
+        let r = simulate(unknown);
+        assert_eq!(r.code, 2, "{unknown}");
+        assert!(r.err.contains("invalid value"), "{unknown}: {}", r.err);
+    }
 }

@@ -204,12 +204,16 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
     for f in config_fixtures() {
         let src = std::fs::read_to_string(&f).expect("fixture");
         let mut options = config::ParseOptions::default();
-        if src
+        if let Some(v) = src
             .lines()
             .next()
-            .is_some_and(|l| l.starts_with("# options:") && l.contains("aibrix-version=v0.4"))
+            .filter(|l| l.starts_with("# options:"))
+            .and_then(|l| {
+                l.split_whitespace()
+                    .find_map(|kv| kv.strip_prefix("aibrix-version="))
+            })
         {
-            options.aibrix_version = AibrixVersion::V0_4;
+            options.aibrix_version = AibrixVersion::parse(v).expect("fixture AIBrix version");
         }
         let parsed = config::parse_with(&src, &options);
         // Advice, and only advice, has no edits (`Applicability`).

@@ -90,6 +90,8 @@ fn every_knob_is_on_its_controller_page() {
             "keda-v2.18",
             "knative-v1.20",
             "aibrix-v0.4.0",
+            "aibrix-v0.5.0",
+            "aibrix-v0.6.0",
             "aibrix-v0.7.0",
             "kserve-v0.20.0"
         ]

@@ -688,7 +688,11 @@ impl App {
             Setting::PodStartup => s.pod_startup_s = parse_seconds(v),
             Setting::Horizon => s.horizon_s = parse_seconds(v),
             Setting::Autoscaler => s.autoscaler = (!v.is_empty()).then(|| v.to_string()),
-            Setting::Aibrix => s.aibrix = (v == "v0.4").then(|| v.to_string()),
+            Setting::Aibrix => {
+                s.aibrix = scalelens_core::model::AibrixVersion::parse(v)
+                    .filter(|r| *r != scalelens_core::model::AibrixVersion::default())
+                    .map(|_| v.to_string())
+            }
             Setting::SamplesAre => {
                 s.samples_are = (!v.is_empty() && v != "auto").then(|| v.to_string())
             }
@@ -1871,6 +1875,8 @@ impl App {
                 <label>{"AIBrix "}
                     <select id="aibrix-version" onchange={link.callback(|e: Event| Msg::Set(Setting::Aibrix, select_value(&e)))}>
                         <option value="v0.7" selected={s.aibrix.is_none()}>{"v0.7.0"}</option>
+                        <option value="v0.6" selected={s.aibrix.as_deref() == Some("v0.6")}>{"v0.6.0"}</option>
+                        <option value="v0.5" selected={s.aibrix.as_deref() == Some("v0.5")}>{"v0.5.0"}</option>
                         <option value="v0.4" selected={s.aibrix.as_deref() == Some("v0.4")}>{"v0.4.0"}</option>
                     </select>
                 </label>

@@ -660,10 +660,11 @@ impl State {
             demand,
             options: PipelineOptions {
                 autoscaler: self.autoscaler.clone(),
-                aibrix_version: match self.aibrix.as_deref() {
-                    Some("v0.4") => AibrixVersion::V0_4,
-                    _ => AibrixVersion::V0_7,
-                },
+                aibrix_version: self
+                    .aibrix
+                    .as_deref()
+                    .and_then(AibrixVersion::parse)
+                    .unwrap_or_default(),
                 kserve_mode: None,
                 initial_replicas: self.initial_replicas,
                 pod_startup: self.pod_startup_s.map(|s| s.saturating_mul(SECOND)),

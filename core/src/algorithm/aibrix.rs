@@ -1,4 +1,9 @@
-//! AIBrix v0.7.0 PodAutoscaler, strategies KPA and APA ("Gen B" code, v0.5.0 onwards).
+//! AIBrix v0.5.0, v0.6.0 and v0.7.0 PodAutoscaler, strategies KPA and APA ("Gen B" code): one
+//! controller for the three releases, whose `algorithm/`, `aggregation/`, `metrics/client.go`,
+//! `autoscaler.go` and `computeScaleDecision` / `stabilizeRecommendation` are the same (`git diff
+//! v0.5.0 v0.7.0 -- pkg/controller/podautoscaler` changes only `algorithm/apa.go`'s
+//! `expectedUse <= 0` guard, which no replay reaches, the StormService pod selector, which is not
+//! replayed, and the resync loop's lifecycle); each release's defaults come from its own facts.
 //!
 //! Upstream (vllm-project/aibrix v0.7.0, `pkg/controller/podautoscaler/`):
 //! - `podautoscaler_controller.go`: resync every `DefaultResyncInterval` (10 s);
@@ -8,8 +13,8 @@
 //! - `autoscaler.go`: `ComputeDesiredReplicas` (one pipeline per metric source, the max over the
 //!   metrics that produced a valid result), `executeScalingPipeline`;
 //! - `metrics/client.go` + `types/metrics.go`: each collection records the MEAN of the per-pod
-//!   values into a stable (`observeWindowSeconds`, 180 s) and a panic (`panicWindowSeconds`, 60 s)
-//!   window; nothing is recorded when no pod reports, so stale windows persist;
+//!   values into a stable (`stableWindowDuration`, 180 s) and a panic (`panicWindowDuration`,
+//!   60 s) window; nothing is recorded when no pod reports, so stale windows persist;
 //! - `algorithm/kpa.go`, `algorithm/apa.go`: see [`kpa`] and [`apa`];
 //! - `algorithm/algorithm.go` `applyConstraints`: each metric's count clamped to `[min, max]`.
 //!
@@ -38,7 +43,7 @@ pub use stabilize::{RecommendationHistory, Stabilized};
 pub use window::TimeWindow;
 
 use super::{ClusterView, Controller, Decision, Mode, Reason};
-use crate::model::{AibrixV07Params, Autoscaler, MetricSource, Millis};
+use crate::model::{AibrixGenBParams, Autoscaler, MetricSource, Millis};
 
 /// `DefaultResyncInterval` (`podautoscaler_controller.go`, v0.7.0): used when the params say 0.
 pub const DEFAULT_RESYNC_INTERVAL: Millis = crate::upstream::aibrix::v07::RESYNC_INTERVAL.value;
@@ -86,7 +91,7 @@ pub struct AibrixController {
     last_metric: Option<usize>,
 }
 
-/// The parameter values used (from [`AibrixV07Params`]).
+/// The parameter values used (from [`AibrixGenBParams`]).
 #[derive(Debug, Clone, Copy)]
 struct Params {
     max_scale_up_rate: f64,
@@ -100,7 +105,7 @@ struct Params {
 }
 
 impl Params {
-    fn from(p: &AibrixV07Params) -> Self {
+    fn from(p: &AibrixGenBParams) -> Self {
         Params {
             max_scale_up_rate: p.max_scale_up_rate.value,
             max_scale_down_rate: p.max_scale_down_rate.value,
@@ -123,7 +128,7 @@ pub fn apply_constraints(replicas: u32, min: u32, max: u32) -> u32 {
 impl AibrixController {
     /// The v0.7.0 controller for `autoscaler` with its scaling context `params`: the APA
     /// when `apa`, else the KPA.
-    pub fn new(autoscaler: &Autoscaler, apa: bool, params: &AibrixV07Params) -> Self {
+    pub fn new(autoscaler: &Autoscaler, apa: bool, params: &AibrixGenBParams) -> Self {
         let strategy = if apa { Strategy::Apa } else { Strategy::Kpa };
         let p = Params::from(params);
         let (stable_window, panic_window) = (params.stable_window.value, params.panic_window.value);

@@ -12,7 +12,7 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::display::Clock;
 use crate::knobs::{self, Concept};
-use crate::model::{AibrixParams, Algorithm, Autoscaler, Millis, MINUTE};
+use crate::model::{Algorithm, Autoscaler, Millis, MINUTE};
 use crate::sim::SimOutput;
 
 /// More direction changes than this within one hour is flapping: three full up-and-down cycles
@@ -63,21 +63,26 @@ pub fn check_flapping(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         Clock(from),
         changes,
     );
-    // AIBrix v0.7.0 `stabilizeRecommendation` (podautoscaler_controller.go) takes the MIN of the
+    // AIBrix v0.5.0 – v0.7.0 `stabilizeRecommendation` (podautoscaler_controller.go) takes the MIN of the
     // scale-down cooldown window: a scale-down jumps to a stale low recommendation from before
     // the load rose, and the next resync scales back up. Upstream does this; say so, and do not
     // advise a longer window (it looks further back for a low value).
-    let aibrix_min = matches!(
-        &a.algorithm,
-        Algorithm::AibrixKpa(AibrixParams::V07(_)) | Algorithm::AibrixApa(AibrixParams::V07(_))
-    ) && out.timeline.iter().any(|e| {
-        e.t >= from
-            && e.t < from.saturating_add(HOUR)
-            && matches!(e.reason, crate::algorithm::Reason::CooldownMin { .. })
-    });
+    let gen_b = match &a.algorithm {
+        Algorithm::AibrixKpa(p) | Algorithm::AibrixApa(p) if p.gen_b().is_some() => {
+            Some(p.version().tag())
+        }
+        _ => None,
+    };
+    let aibrix_min = gen_b.is_some()
+        && out.timeline.iter().any(|e| {
+            e.t >= from
+                && e.t < from.saturating_add(HOUR)
+                && matches!(e.reason, crate::algorithm::Reason::CooldownMin { .. })
+        });
     let message = if aibrix_min {
         format!(
-            "{message}. This is what AIBrix v0.7.0 does: its scale-down cooldown window takes the LOWEST recommendation of the window (stabilizeRecommendation in pkg/controller/podautoscaler/podautoscaler_controller.go), so a scale-down drops to a stale recommendation from before the load rose and the next resync scales back up"
+            "{message}. This is what AIBrix {} does: its scale-down cooldown window takes the LOWEST recommendation of the window (stabilizeRecommendation in pkg/controller/podautoscaler/podautoscaler_controller.go), so a scale-down drops to a stale recommendation from before the load rose and the next resync scales back up",
+            gen_b.unwrap_or_default()
         )
     } else {
         message

@@ -28,7 +28,7 @@ use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::display::{Clock, Dur};
-use crate::model::{AibrixParams, Algorithm, Autoscaler, Millis, TargetType, MINUTE};
+use crate::model::{Algorithm, Autoscaler, Millis, TargetType, MINUTE};
 use crate::sim::SimOutput;
 
 /// Saturated evaluations must add up to at least this long.
@@ -103,8 +103,9 @@ fn saturated(a: &Autoscaler, out: &SimOutput) -> Option<Diagnostic> {
         fmt_num(need),
     );
     let help = match &a.algorithm {
-        Algorithm::AibrixKpa(AibrixParams::V07(_)) => format!(
-            "AIBrix v0.7.0's KPA recommends ceil(per-pod mean / target) without multiplying by the pods: with a metric capped at {} it never asks for more than ceil({} / {}) = {} replicas, whatever the load",
+        Algorithm::AibrixKpa(p) if p.gen_b().is_some() => format!(
+            "AIBrix {}'s KPA recommends ceil(per-pod mean / target) without multiplying by the pods: with a metric capped at {} it never asks for more than ceil({} / {}) = {} replicas, whatever the load",
+            p.version().tag(),
             fmt_num(b),
             fmt_num(b),
             fmt_num(t),

@@ -140,13 +140,18 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
 /// AIBrix `scalingStrategy: HPA` with `minReplicas: 0` written at `span`: the generated HPA
 /// gets no minReplicas, so Kubernetes' default 1 applies. Emitted by the AIBrix reader, which
 /// models that default (the written 0 is gone from the model afterwards).
-pub fn aibrix_hpa_min_zero(span: crate::span::Span) -> Diagnostic {
+pub fn aibrix_hpa_min_zero(span: crate::span::Span, hpa: &crate::upstream::Source) -> Diagnostic {
     Diagnostic::warning(
         Code::ScaleToZeroMisconfigured,
         "`minReplicas: 0` with `scalingStrategy: HPA`: AIBrix sets the generated HPA's minReplicas only when it is above 0, so Kubernetes' default 1 applies and the workload never scales to zero",
     )
     .at(span)
-    .with_help("vllm-project/aibrix v0.7.0 pkg/controller/podautoscaler/hpa_resources.go (makeHPAWithBounds: `if minReplicas > 0`)")
+    .with_help(format!(
+        "{} {} {} (makeHPAWithBounds: `if minReplicas > 0`)",
+        hpa.project.repo(),
+        hpa.tag,
+        hpa.path
+    ))
     .with_fix("write the minimum the HPA will use: minReplicas 1", span, "1")
 }
 

@@ -41,9 +41,12 @@ pub(crate) fn up_tolerance(a: &Autoscaler) -> f64 {
         Algorithm::Keda(p) => p.hpa.tolerance_up.value,
         Algorithm::AibrixKpa(AibrixParams::V04(_)) => 0.0,
         Algorithm::AibrixApa(AibrixParams::V04(p)) => p.up_fluctuation_tolerance.value,
-        Algorithm::AibrixKpa(AibrixParams::V07(p)) | Algorithm::AibrixApa(AibrixParams::V07(p)) => {
-            p.scale_up_tolerance.value
-        }
+        Algorithm::AibrixKpa(
+            AibrixParams::V05(p) | AibrixParams::V06(p) | AibrixParams::V07(p),
+        )
+        | Algorithm::AibrixApa(
+            AibrixParams::V05(p) | AibrixParams::V06(p) | AibrixParams::V07(p),
+        ) => p.scale_up_tolerance.value,
         Algorithm::KnativeKpa(_) => 0.0,
     }
 }

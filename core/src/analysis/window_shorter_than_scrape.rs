@@ -38,8 +38,8 @@ use crate::text::split_while;
 pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     match &a.algorithm {
-        // v0.7.0's windows are fixed (180 s / 60 s, `metrics/client.go`), far above its 10 s
-        // resync: only v0.4.0's annotation windows can be too short.
+        // v0.5.0 – v0.7.0's windows are fixed (180 s / 60 s, `metrics/client.go`), far above
+        // their 10 s resync: only v0.4.0's annotation windows can be too short.
         Algorithm::AibrixKpa(AibrixParams::V04(p)) | Algorithm::AibrixApa(AibrixParams::V04(p)) => {
             let resync = p.resync_interval.value;
             let kpa = matches!(a.algorithm, Algorithm::AibrixKpa(_));
@@ -75,8 +75,7 @@ pub fn check_windows(a: &Autoscaler) -> Vec<Diagnostic> {
                 }
             }
         }
-        Algorithm::AibrixKpa(AibrixParams::V07(_)) | Algorithm::AibrixApa(AibrixParams::V07(_)) => {
-        }
+        Algorithm::AibrixKpa(_) | Algorithm::AibrixApa(_) => {}
         Algorithm::Hpa(p) => hpa_windows(p, &mut out),
         Algorithm::Keda(p) => hpa_windows(&p.hpa, &mut out),
         Algorithm::KnativeKpa(_) => {}

@@ -1,7 +1,16 @@
 //! AIBrix `autoscaling.aibrix.ai/v1alpha1` `PodAutoscaler`, as read by AIBrix v0.7.0 (the
-//! default) or v0.4.0 ([`AibrixVersion::V0_4`], see `read_annotations_v04`).
+//! default), v0.6.0, v0.5.0 (the same reader: what differs is worded per release, below) or
+//! v0.4.0 ([`AibrixVersion::V0_4`], see `read_annotations_v04`).
 //!
-//! Upstream (vllm-project/aibrix v0.7.0): `api/autoscaling/v1alpha1/podautoscaler_types.go`
+//! Between the Gen-B releases (`git diff v0.5.0 v0.7.0 -- pkg/controller/podautoscaler
+//! api/autoscaling pkg/webhook/podautoscaler_webhook.go`), only two things the reader words
+//! differ: v0.5.0 accepts a `targetValue` ≤ 0 (its webhook checks only that it is set; v0.6.0
+//! added the check to the webhook, `UpdateByPaTypes` and the APA, PR #1879), and v0.5.0 reads a
+//! StormService's metrics only from pods labelled `pod-group-index=0`, which only pod groups
+//! carry (v0.6.0 adds that label requirement only for roles with `podGroupSize > 1`, PR #1917).
+//! v0.6.0 → v0.7.0 changed nothing the reader or the replay reads.
+//!
+//! Upstream (vllm-project/aibrix v0.7.0, the same files at v0.5.0 and v0.6.0): `api/autoscaling/v1alpha1/podautoscaler_types.go`
 //! (spec), `pkg/controller/podautoscaler/types/annotations.go` (annotation keys),
 //! `pkg/controller/podautoscaler/context/context.go` (annotation defaults and parsing),
 //! `pkg/controller/podautoscaler/metrics/client.go` (window defaults),
@@ -19,19 +28,20 @@ use crate::knobs::aibrix::{
     OBSERVE_WINDOW_SECONDS, SCHEDULES, TOP_LEVEL_TARGET_METRIC, V04_SUB_TARGET_SELECTOR,
 };
 use crate::model::{
-    AibrixParams, AibrixV04Params, AibrixV07Params, AibrixVersion, Algorithm, Autoscaler, Behavior,
-    Family, Metric, MetricSource, MetricTarget, Millis, Policy, PolicyType, ScalingRules,
+    AibrixGenBParams, AibrixParams, AibrixV04Params, AibrixVersion, Algorithm, Autoscaler,
+    Behavior, Family, Metric, MetricSource, MetricTarget, Millis, Policy, PolicyType, ScalingRules,
     SelectPolicy, TargetType, SECOND,
 };
 use crate::span::{Param, Span, Spanned};
 use crate::yaml::Node;
 
-use crate::upstream::aibrix::{v04, v07};
+use crate::upstream::aibrix::{self as upstream_aibrix, v04, v07};
 
 const PREFIX: &str = "autoscaling.aibrix.ai/";
 
-/// The v0.7.0 scaling context when no annotation is written.
-pub fn default_params() -> AibrixV07Params {
+/// The v0.7.0 scaling context when no annotation is written (each Gen-B release's own:
+/// `upstream::aibrix::{v05, v06, v07}::params`).
+pub fn default_params() -> AibrixGenBParams {
     v07::params()
 }
 
@@ -108,8 +118,10 @@ fn not_read(
     }
 }
 
-/// Read the annotations into `p`.
-fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
+/// Read the annotations into `p` as Gen-B release `version` does.
+fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixGenBParams, version: AibrixVersion) {
+    let tag = version.tag();
+    let table = knobs::aibrix::gen_b_table(version).unwrap_or(&knobs::aibrix::TABLE_V07);
     let Some(ann) = read::mapping(cx, meta, "annotations", "metadata.annotations") else {
         return;
     };
@@ -120,9 +132,9 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
             continue;
         }
         let path = format!("metadata.annotations[{key}]");
-        let legacy = knobs::aibrix::TABLE_V07.known(key);
+        let legacy = table.known(key);
         if let Some((repl, why)) = legacy.and_then(|k| Some((k.instead, k.not_read_why()?))) {
-            cx.push(ignored("v0.7.0", k, repl, why, "legacy Gen-A key (AIBrix ≤ v0.4); v0.7.0 reads only the keys in pkg/controller/podautoscaler/types/annotations.go, so the default applies"));
+            cx.push(ignored(tag, k, repl, why, &format!("legacy Gen-A key (AIBrix ≤ v0.4); {tag} reads only the keys in pkg/controller/podautoscaler/types/annotations.go, so the default applies")));
             continue;
         }
         let Some(name) = key
@@ -130,7 +142,7 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
             .filter(|n| KNOWN_ANNOTATIONS.contains(n))
         else {
             let bare = key.rsplit('/').next().unwrap_or(key);
-            cx.push(not_read("v0.7.0", k, bare, PREFIX, KNOWN_ANNOTATIONS));
+            cx.push(not_read(tag, k, bare, PREFIX, KNOWN_ANNOTATIONS));
             continue;
         };
         let Some(s) = read::annotation_value(cx, v, &path) else {
@@ -185,7 +197,7 @@ fn read_annotations(cx: &mut Cx, meta: &Node, p: &mut AibrixV07Params) {
                         cx.note(
                             Code::UnsupportedFeature,
                             s.span,
-                            "AIBrix v0.7.0 parses `scale-to-zero` but nothing reads it: it has no effect",
+                            format!("AIBrix {tag} parses `scale-to-zero` but nothing reads it: it has no effect"),
                         );
                     }
                 }
@@ -386,10 +398,11 @@ fn check_labels(cx: &mut Cx, meta: &Node, version: AibrixVersion) {
     for (k, _) in labels {
         if is_aibrix_key(&k.value) {
             let (msg, help) = match version {
-                AibrixVersion::V0_7 => (
+                AibrixVersion::V0_5 | AibrixVersion::V0_6 | AibrixVersion::V0_7 => (
                     format!(
-                        "`{}` is a label: AIBrix v0.7.0 reads `autoscaling.aibrix.ai/*` settings only from metadata.annotations",
-                        k.value
+                        "`{}` is a label: AIBrix {} reads `autoscaling.aibrix.ai/*` settings only from metadata.annotations",
+                        k.value,
+                        version.tag()
                     ),
                     "move it to metadata.annotations",
                 ),
@@ -490,7 +503,20 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str, version: AibrixVersion) -> Opt
         }
     };
     if let (Some(v), Some(s)) = (value, &tv) {
-        if v <= 0.0 {
+        if v <= 0.0 && !version.rejects_non_positive_target() && version != AibrixVersion::V0_4 {
+            cx.push(
+                Diagnostic::error(
+                    Code::InvalidTarget,
+                    format!(
+                        "`{path}.targetValue` is {}: AIBrix {} accepts it (its webhook checks only that targetValue is set; the `> 0` check came in v0.6.0, PR #1879) and divides by it: with 0 the KPA takes the largest scale-up step whenever the metric is above 0, with a negative target both strategies step down to minReplicas whatever the load",
+                        crate::display::Exact(v),
+                        version.tag()
+                    ),
+                )
+                .at(s.span)
+                .with_help("Scalelens does not replay a target ≤ 0; write the target as a positive number in the metric's unit"),
+            );
+        } else if v <= 0.0 {
             cx.error(
                 Code::InvalidTarget,
                 s.span,
@@ -548,9 +574,9 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str, version: AibrixVersion) -> Opt
             );
         }
     }
-    let reads_zero = version == AibrixVersion::V0_7
+    let reads_zero = version != AibrixVersion::V0_4
         && matches!(st, "external" | "domain")
-        && check_external_v07(cx, m, path, st, endpoint.is_some(), name.as_ref());
+        && check_external_gen_b(cx, m, path, st, endpoint.is_some(), name.as_ref(), version);
     let name = name?;
     let tv = tv?;
     let value = value.filter(|v| *v > 0.0)?;
@@ -587,24 +613,27 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str, version: AibrixVersion) -> Opt
     })
 }
 
-/// An `external` / `domain` source as AIBrix v0.7.0 sees it (`upstream::aibrix::v07`
-/// `EXTERNAL_FETCH`, `WEBHOOK`, `TYPES`): `domain` is deprecated; without an endpoint the
-/// webhook rejects the PodAutoscaler (and the controller would mark it invalid and never scale
-/// it); with one, the fetcher reads 0. Returns whether the source reads 0.
-fn check_external_v07(
+/// An `external` / `domain` source as AIBrix v0.5.0 – v0.7.0 see it (`upstream::aibrix::v07`
+/// `EXTERNAL_FETCH`, `WEBHOOK`, `TYPES`, the same code at v0.5.0 and v0.6.0): `domain` is
+/// deprecated; without an endpoint the webhook rejects the PodAutoscaler (and the controller
+/// would mark it invalid and never scale it); with one, the fetcher reads 0. Returns whether
+/// the source reads 0.
+fn check_external_gen_b(
     cx: &mut Cx,
     m: &Node,
     path: &str,
     st: &str,
     has_endpoint: bool,
     name: Option<&Spanned<String>>,
+    version: AibrixVersion,
 ) -> bool {
+    let tag = version.tag();
     if st == "domain" {
         if let Some((_, v)) = m.entry("metricSourceType") {
             cx.push(
                 Diagnostic::note(
                     Code::DeprecatedValue,
-                    format!("`{path}.metricSourceType: domain` is deprecated in AIBrix v0.7.0 (\"use EXTERNAL instead\", api/autoscaling/v1alpha1/podautoscaler_types.go); it behaves exactly like `external`"),
+                    format!("`{path}.metricSourceType: domain` is deprecated in AIBrix {tag} (\"use EXTERNAL instead\", api/autoscaling/v1alpha1/podautoscaler_types.go); it behaves exactly like `external`"),
                 )
                 .at(v.span)
                 .with_fix("use `external`", v.span, "external"),
@@ -615,10 +644,10 @@ fn check_external_v07(
         cx.push(
             Diagnostic::error(
                 Code::MissingField,
-                format!("`{path}.endpoint` is required for metricSourceType {st} on AIBrix v0.7.0: the admission webhook rejects the PodAutoscaler (podautoscaler_webhook.go validatePodAutoscaler), and one that gets past it is marked ValidSpec=False and never scales"),
+                format!("`{path}.endpoint` is required for metricSourceType {st} on AIBrix {tag}: the admission webhook rejects the PodAutoscaler (podautoscaler_webhook.go validatePodAutoscaler), and one that gets past it is marked ValidSpec=False and never scales"),
             )
             .at(m.span)
-            .with_help("v0.7.0 has no client for the Kubernetes external.metrics API (fetchFromK8sExternalMetrics: \"not implemented yet\"); it came after v0.7.0, on main only (PR #2367)"),
+            .with_help(format!("{tag} has no client for the Kubernetes external.metrics API (fetchFromK8sExternalMetrics: \"not implemented yet\"); it came after v0.7.0, on main only (PR #2367)")),
         );
         return false;
     }
@@ -626,10 +655,10 @@ fn check_external_v07(
     cx.push(
         Diagnostic::warning(
             Code::AibrixExternalReadsZero,
-            format!("AIBrix v0.7.0 reads 0 for `{metric}` from an external endpoint, whatever it serves: the fetcher looks the metric up under engine \"external\" in its registry (pkg/metrics/metrics.go), which no metric has, and fetchFromGPUOptimizer returns 0 when that fails; the replay feeds 0, so this PodAutoscaler scales toward minReplicas"),
+            format!("AIBrix {tag} reads 0 for `{metric}` from an external endpoint, whatever it serves: the fetcher looks the metric up under engine \"external\" in its registry (pkg/metrics/metrics.go), which no metric has, and fetchFromGPUOptimizer returns 0 when that fails; the replay feeds 0, so this PodAutoscaler scales toward minReplicas"),
         )
         .at_opt(name.map(|n| n.span).or(Some(m.span)))
-        .with_help("scale on a metric AIBrix v0.7.0 does read: `metricSourceType: pod` with an engine metric (e.g. num_requests_waiting), or a Kubernetes HPA / KEDA ScaledObject on the external metric"),
+        .with_help(format!("scale on a metric AIBrix {tag} does read: `metricSourceType: pod` with an engine metric (e.g. num_requests_waiting), or a Kubernetes HPA / KEDA ScaledObject on the external metric")),
     );
     true
 }
@@ -670,6 +699,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         "spec",
     );
     let v04 = version == AibrixVersion::V0_4;
+    let gen_b = upstream_aibrix::gen_b(version);
     let meta = doc
         .root
         .get("metadata")
@@ -682,22 +712,27 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         }
         AibrixParams::V04(p)
     } else {
-        let mut p = default_params();
+        let mut p = gen_b.map_or_else(default_params, |b| (b.params)());
         if let Some(meta) = meta {
-            read_annotations(cx, meta, &mut p);
+            read_annotations(cx, meta, &mut p, version);
         }
-        AibrixParams::V07(p)
+        match version {
+            AibrixVersion::V0_5 => AibrixParams::V05(p),
+            AibrixVersion::V0_6 => AibrixParams::V06(p),
+            AibrixVersion::V0_4 | AibrixVersion::V0_7 => AibrixParams::V07(p),
+        }
     };
+    // The HPA the HPA strategy creates, at the replayed release (v0.4.0 keeps citing v0.7.0's
+    // file, as before this change; `to_hpa` gives v0.4.0's HPA no behavior, as its `makeHPA`).
+    let hpa_source = gen_b.map_or(&v07::HPA, |b| b.hpa);
     if let Some(meta) = meta {
         check_labels(cx, meta, version);
     }
     let target = read_target_ref(cx, spec, spec_key, "spec");
-    let (min, max) = read::bounds(
-        cx,
-        spec,
-        spec_key,
-        if v04 { &v04::BOUNDS } else { &v07::BOUNDS },
-    );
+    let (min, max) = read::bounds(cx, spec, spec_key, gen_b.map_or(&v04::BOUNDS, |b| b.bounds));
+    if version == AibrixVersion::V0_5 {
+        check_storm_service_v05(cx, spec);
+    }
     check_min_max(cx, &min, &max, "PodAutoscaler");
     check_unreleased_windows(cx, spec, version);
     check_top_level_target(cx, spec, version);
@@ -725,7 +760,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
                     cx.push(
                         Diagnostic::error(
                             Code::InvalidValue,
-                            format!("AIBrix v0.7.0's admission webhook requires exactly one `spec.metricsSources` entry, found {} (podautoscaler_webhook.go validatePodAutoscaler: \"exactly one metricsSource is required\"): the API server refuses the PodAutoscaler", list.len()),
+                            format!("AIBrix {}'s admission webhook requires exactly one `spec.metricsSources` entry, found {} (podautoscaler_webhook.go validatePodAutoscaler: \"exactly one metricsSource is required\"): the API server refuses the PodAutoscaler", version.tag(), list.len()),
                         )
                         .at(k.span)
                         .with_help("the webhook is on by default (kustomize and Helm); with it disabled, the controller would take the highest recommendation over the sources. Several sources are accepted only after v0.7.0, on main"),
@@ -791,7 +826,8 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         "KPA" => Algorithm::AibrixKpa(p),
         "APA" => Algorithm::AibrixApa(p),
         _ => {
-            let (hpa_params, hpa_metrics) = to_hpa(cx, &p, &metrics, strategy_span(spec));
+            let (hpa_params, hpa_metrics) =
+                to_hpa(cx, &p, &metrics, strategy_span(spec), hpa_source);
             metrics = hpa_metrics;
             Algorithm::Hpa(hpa_params)
         }
@@ -800,13 +836,36 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
     if strategy == "HPA" && min.value == 0 {
         // makeHPAWithBounds sets minReplicas only when > 0; the HPA then defaults it to 1.
         if let Some(span) = min.span() {
-            cx.push(crate::analysis::aibrix_hpa_min_zero(span));
+            cx.push(crate::analysis::aibrix_hpa_min_zero(span, hpa_source));
         }
-        a.min_replicas = Param::default(1, &v07::HPA);
+        a.min_replicas = Param::default(1, hpa_source);
     }
     a.target = target;
     a.metrics = metrics;
     Some(a)
+}
+
+/// A StormService target on AIBrix v0.5.0: `computeMetricBasedReplicas` adds
+/// `stormservice.orchestration.aibrix.ai/pod-group-index=0` to the pod selector of every
+/// StormService (`upstream::aibrix::v05::POD_SELECTOR`), a label only the pods of a pod group
+/// (`podGroupSize > 1`) carry; v0.6.0 adds it only for such roles (`workload_scale.go`
+/// `getPodSelectorForRole`, PR #1917). Which pods are read is not replayed: say so.
+fn check_storm_service_v05(cx: &mut Cx, spec: &Node) {
+    let Some(kind) = spec
+        .get("scaleTargetRef")
+        .and_then(|r| r.get("kind"))
+        .filter(|k| k.as_str() == Some("StormService"))
+    else {
+        return;
+    };
+    cx.push(
+        Diagnostic::warning(
+            Code::UnsupportedFeature,
+            "AIBrix v0.5.0 reads a StormService's metrics only from its pods labelled `stormservice.orchestration.aibrix.ai/pod-group-index: \"0\"`, which only pod groups (`podGroupSize` > 1) carry: for roles without pod groups it finds no pod and gets no metric (v0.6.0 adds the label only for roles with pod groups, PR #1917); the replay reads the demand from every replica",
+        )
+        .at(kind.span)
+        .with_help("vllm-project/aibrix v0.5.0 pkg/controller/podautoscaler/podautoscaler_controller.go (computeMetricBasedReplicas); v0.6.0 requires the label only for roles with `podGroupSize` > 1 (workload_scale.go getPodSelectorForRole, PR #1917)"),
+    );
 }
 
 fn strategy_span(spec: &Node) -> Option<Span> {
@@ -818,12 +877,13 @@ fn strategy_span(spec: &Node) -> Option<Span> {
 /// them and the windows stay what the release fixes: v0.7.0 `metrics/client.go`
 /// (`stableWindowDuration` 180 s, `panicWindowDuration` 60 s), v0.4.0 the KPA/APA annotations.
 fn check_unreleased_windows(cx: &mut Cx, spec: &Node, version: AibrixVersion) {
+    let tag = version.tag();
     let instead = |field: &str| {
         match (version, field) {
-        (AibrixVersion::V0_4, "observeWindowSeconds") => "use the annotation `kpa.autoscaling.aibrix.ai/stable-window` (KPA) or `apa.autoscaling.aibrix.ai/window` (APA)",
-        (AibrixVersion::V0_4, _) => "use the annotation `kpa.autoscaling.aibrix.ai/panic-window`",
-        (AibrixVersion::V0_7, "observeWindowSeconds") => "v0.7.0 always averages over 180 s (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it",
-        (AibrixVersion::V0_7, _) => "v0.7.0 always uses a 60 s panic window (panicWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it",
+        (AibrixVersion::V0_4, "observeWindowSeconds") => "use the annotation `kpa.autoscaling.aibrix.ai/stable-window` (KPA) or `apa.autoscaling.aibrix.ai/window` (APA)".to_string(),
+        (AibrixVersion::V0_4, _) => "use the annotation `kpa.autoscaling.aibrix.ai/panic-window`".to_string(),
+        (_, "observeWindowSeconds") => format!("{tag} always averages over 180 s (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
+        (_, _) => format!("{tag} always uses a 60 s panic window (panicWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
     }
     };
     for field in ["observeWindowSeconds", "panicWindowSeconds"] {
@@ -923,6 +983,7 @@ fn to_hpa(
     p: &AibrixParams,
     metrics: &[Metric],
     strategy_span: Option<Span>,
+    hpa_source: &'static crate::upstream::Source,
 ) -> (crate::model::HpaParams, Vec<Metric>) {
     // A fraction target would be truncated to 0 by the generated HPA: a "write the target as a
     // fraction" fix must also switch the strategy to KPA to be a fix at all.
@@ -993,7 +1054,7 @@ fn to_hpa(
                 target_type,
                 value: match tspan {
                     Some(s) => Param::yaml(value, s),
-                    None => Param::default(value, &v07::HPA),
+                    None => Param::default(value, hpa_source),
                 },
             },
             bound: if name == "cpu" || name == "memory" {
@@ -1009,7 +1070,7 @@ fn to_hpa(
     let mut params = hpa::default_params();
     // v0.4.0 `makeHPA` sets no `behavior`: the Kubernetes defaults apply (added in v0.5.0,
     // `buildHPABehavior`, PR #1622).
-    let AibrixParams::V07(p) = p else {
+    let Some(p) = p.gen_b() else {
         return (params, out);
     };
     let up_pct = rate_percent(cx, &p.max_scale_up_rate, true);
@@ -1023,13 +1084,13 @@ fn to_hpa(
     params.behavior = Some(Behavior {
         scale_up: ScalingRules {
             stabilization_window: p.scale_up_cooldown,
-            select_policy: Param::default(SelectPolicy::Max, &v07::HPA),
+            select_policy: Param::default(SelectPolicy::Max, hpa_source),
             policies: vec![policy(up_pct)],
             policies_span: None,
         },
         scale_down: ScalingRules {
             stabilization_window: p.scale_down_cooldown,
-            select_policy: Param::default(SelectPolicy::Min, &v07::HPA),
+            select_policy: Param::default(SelectPolicy::Min, hpa_source),
             policies: vec![policy(down_pct)],
             policies_span: None,
         },

@@ -200,14 +200,22 @@ pub struct Replayed {
 
 /// Every upstream release Scalelens replays, newest generation first within a project: the
 /// one list `scalelens --version`, the docs site and tests read.
-pub const REPLAYED: [Replayed; 6] = [
+pub const REPLAYED: [Replayed; 8] = [
     Replayed {
         release: aibrix::v07::AT,
-        objects: "PodAutoscaler KPA, APA, HPA (the default generation)",
+        objects: "PodAutoscaler KPA, APA, HPA (the default release)",
+    },
+    Replayed {
+        release: aibrix::v06::AT,
+        objects: "PodAutoscaler KPA, APA, HPA (--aibrix-version v0.6)",
+    },
+    Replayed {
+        release: aibrix::v05::AT,
+        objects: "PodAutoscaler KPA, APA, HPA (--aibrix-version v0.5)",
     },
     Replayed {
         release: aibrix::v04::AT,
-        objects: "PodAutoscaler KPA, APA, HPA (--aibrix-version v0.4)",
+        objects: "PodAutoscaler KPA, APA, HPA (--aibrix-version v0.4; v0.4.1 replays as v0.4.0)",
     },
     Replayed {
         release: kubernetes::AT,
@@ -233,8 +241,7 @@ pub static MISSING_MAX_REPLICAS: Source =
 
 /// Every source cited by the upstream modules (tests check each names a file of its tag).
 pub fn all_sources() -> impl Iterator<Item = &'static Source> {
-    aibrix::SOURCES
-        .iter()
+    aibrix::sources()
         .chain(keda::SOURCES)
         .chain(keda_scalers::SOURCES)
         .chain(knative::SOURCES)

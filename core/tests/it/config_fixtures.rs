@@ -27,8 +27,11 @@ fn options(src: &str) -> config::ParseOptions {
     if let Some(rest) = first.strip_prefix("# options:") {
         for kv in rest.split_whitespace() {
             match kv {
-                "aibrix-version=v0.4" => o.aibrix_version = AibrixVersion::V0_4,
-                "aibrix-version=v0.7" => o.aibrix_version = AibrixVersion::V0_7,
+                other if other.starts_with("aibrix-version=") => {
+                    o.aibrix_version =
+                        AibrixVersion::parse(other.trim_start_matches("aibrix-version="))
+                            .expect("fixture AIBrix version");
+                }
                 other if other.starts_with("feature-gates=") => {
                     o.feature_gates = config::feature_gates::FeatureGates::parse(
                         other.trim_start_matches("feature-gates="),

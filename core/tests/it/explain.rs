@@ -88,7 +88,7 @@ fn panic_with_no_load_is_named_an_upstream_quirk() {
     assert!(
         focus
             .sentence
-            .contains("[panic mode with no load: an upstream AIBrix v0.7.0 quirk"),
+            .contains("[panic mode with no load: an upstream AIBrix quirk of v0.5.0 to v0.7.0"),
         "{}",
         focus.sentence
     );

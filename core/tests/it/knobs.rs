@@ -85,7 +85,12 @@ fn unwritten_knobs_show_their_table_default() {
         checked
     }
     let mut checked = 0;
-    for &(name, version) in CASES {
+    // The Gen-B fixture read as each Gen-B release: each has its own table, citing its tag.
+    let gen_b = [
+        ("aibrix-v07.yaml", AibrixVersion::V0_5),
+        ("aibrix-v07.yaml", AibrixVersion::V0_6),
+    ];
+    for &(name, version) in CASES.iter().chain(&gen_b) {
         let a = load(name, version);
         checked += match &a.algorithm {
             Algorithm::Hpa(p) => check(name, &knobs::hpa::TABLE, &a, p),
@@ -94,9 +99,15 @@ fn unwritten_knobs_show_their_table_default() {
                     + check(name, &knobs::hpa::TABLE, &a, &k.hpa)
             }
             Algorithm::KnativeKpa(p) => check(name, &knobs::knative::TABLE, &a, p),
-            Algorithm::AibrixKpa(AibrixParams::V07(p))
-            | Algorithm::AibrixApa(AibrixParams::V07(p)) => {
-                check(name, &knobs::aibrix::TABLE_V07, &a, p)
+            Algorithm::AibrixKpa(
+                params @ (AibrixParams::V05(p) | AibrixParams::V06(p) | AibrixParams::V07(p)),
+            )
+            | Algorithm::AibrixApa(
+                params @ (AibrixParams::V05(p) | AibrixParams::V06(p) | AibrixParams::V07(p)),
+            ) => {
+                let table = knobs::aibrix::gen_b_table(params.version()).expect("a Gen-B table");
+                assert_eq!(params.version(), version, "{name}");
+                check(name, table, &a, p)
             }
             Algorithm::AibrixKpa(AibrixParams::V04(p))
             | Algorithm::AibrixApa(AibrixParams::V04(p)) => {

@@ -51,7 +51,7 @@ const NOISE: &[&str] = &[
 ];
 
 fn parse_and_replay(src: &str) {
-    for version in [AibrixVersion::V0_7, AibrixVersion::V0_4] {
+    for version in AibrixVersion::ALL {
         let parsed = config::parse_with(
             src,
             &ParseOptions {

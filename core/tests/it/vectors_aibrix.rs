@@ -1,9 +1,12 @@
-//! AIBrix v0.7.0 PodAutoscaler (KPA, APA): reference vectors and closed-loop checks.
+//! AIBrix v0.5.0 – v0.7.0 PodAutoscaler (KPA, APA): reference vectors and closed-loop checks.
 //!
 //! Vector files (core/tests/testdata/vectors/):
 //! - `aibrix-kpa.json`: vllm-project/aibrix v0.7.0 `algorithm/kpa_test.go`
-//!   `TestKPAAlgorithm_ComputeTargetReplicas` (copied from the shared reference vectors);
-//! - `aibrix-apa.json`: v0.7.0 `algorithm/apa_test.go` (copied from the shared reference vectors);
+//!   `TestKPAAlgorithm_ComputeTargetReplicas` (copied from the shared reference vectors); the
+//!   test is the same at v0.5.0 and v0.6.0 (its `tags`);
+//! - `aibrix-apa.json`: v0.7.0 `algorithm/apa_test.go` (copied from the shared reference
+//!   vectors); at v0.5.0 the test lacks `division_by_zero`, which came with the v0.6.0 guard
+//!   (the case's `since`);
 //! - `aibrix-pipeline.json`: `autoscaler_test.go` cases and cases derived from
 //!   `podautoscaler_controller.go`, each citing its source;
 //! - `aibrix-stabilize.json`: `stabilizeRecommendation`, derived from the code (v0.7.0 has no test).
@@ -14,8 +17,8 @@ use scalelens_core::algorithm::aibrix::{
 };
 use scalelens_core::algorithm::{Controller, Decision, MetricReading, Mode, Reason};
 use scalelens_core::model::{
-    AibrixParams, AibrixV07Params, Algorithm, Autoscaler, Family, MetricSource, Millis, TargetType,
-    SECOND,
+    AibrixGenBParams, AibrixParams, Algorithm, Autoscaler, Family, MetricSource, Millis,
+    TargetType, SECOND,
 };
 use scalelens_core::Param;
 use serde::Deserialize;
@@ -51,8 +54,8 @@ fn pod_metric(name: &str, target: f64, bound: Option<f64>) -> MetricSpec {
     }
 }
 
-fn default_params() -> AibrixV07Params {
-    AibrixV07Params {
+fn default_params() -> AibrixGenBParams {
+    AibrixGenBParams {
         max_scale_up_rate: Param::default(2.0, SRC),
         max_scale_down_rate: Param::default(2.0, SRC),
         scale_up_tolerance: Param::default(0.1, SRC),
@@ -72,7 +75,7 @@ fn autoscaler(
     min: u32,
     max: u32,
     metrics: &[MetricSpec],
-    params: AibrixV07Params,
+    params: AibrixGenBParams,
 ) -> Autoscaler {
     let metrics = metrics
         .iter()
@@ -100,7 +103,33 @@ fn autoscaler(
 #[derive(Deserialize)]
 struct VectorFile<C> {
     source: String,
+    /// The releases whose upstream test holds these cases (the source names the newest).
+    #[serde(default)]
+    tags: Vec<String>,
     cases: Vec<C>,
+}
+
+/// The Gen-B releases replayed (`AibrixVersion`'s tags), each of which must be among the
+/// `tags` of the vectors copied from its upstream tests.
+fn gen_b_tags() -> Vec<&'static str> {
+    scalelens_core::model::AibrixVersion::ALL
+        .iter()
+        .filter(|v| **v != scalelens_core::model::AibrixVersion::V0_4)
+        .map(|v| v.tag())
+        .collect()
+}
+
+/// Whether a case added to the upstream test at `since` is in the test at `tag`.
+fn at_tag(since: Option<&str>, tag: &str) -> bool {
+    since.is_none_or(|s| {
+        let parse = |t: &str| -> Vec<u32> {
+            t.trim_start_matches('v')
+                .split('.')
+                .map(|n| n.parse().unwrap_or(0))
+                .collect()
+        };
+        parse(s) <= parse(tag)
+    })
 }
 
 /// Vector file `name`, whose source names `test` (the upstream test or function it copies).
@@ -132,6 +161,11 @@ struct KpaCase {
 fn kpa_compute_target_replicas_vectors() {
     let file: VectorFile<KpaCase> = vector_file("aibrix-kpa.json", "kpa_test.go");
     assert_eq!(file.cases.len(), 7);
+    assert_eq!(
+        file.tags,
+        gen_b_tags(),
+        "kpa_test.go is the same at every Gen-B tag"
+    );
     for c in &file.cases {
         let out = kpa::compute_target_replicas(
             c.current_pods,
@@ -168,12 +202,28 @@ struct ApaCase {
     max_scale_up_rate: f64,
     max_scale_down_rate: f64,
     expected_desired: u32,
+    /// The release whose upstream test added the case (absent: in every tag listed).
+    since: Option<String>,
 }
 
 #[test]
 fn apa_compute_target_replicas_vectors() {
     let file: VectorFile<ApaCase> = vector_file("aibrix-apa.json", "apa_test.go");
     assert_eq!(file.cases.len(), 11);
+    assert_eq!(file.tags, gen_b_tags());
+    // apa_test.go per tag: 10 cases at v0.5.0, `division_by_zero` added at v0.6.0 (with the
+    // guard it tests; a replay never reaches it, the reader refuses a target ≤ 0 first).
+    let per_tag: Vec<usize> = file
+        .tags
+        .iter()
+        .map(|t| {
+            file.cases
+                .iter()
+                .filter(|c| at_tag(c.since.as_deref(), t))
+                .count()
+        })
+        .collect();
+    assert_eq!(per_tag, [10, 11, 11]);
     for c in &file.cases {
         let out = apa::compute_target_replicas(
             c.current_pods,

@@ -13,7 +13,7 @@ use scalelens_core::{pipeline, Severity};
 pub fn run(data: &[u8]) {
     let src = text(data);
     let extent = Extent::of(&src);
-    for aibrix_version in [AibrixVersion::V0_7, AibrixVersion::V0_4] {
+    for aibrix_version in AibrixVersion::ALL {
         let parsed = config::parse_with(
             &src,
             &ParseOptions {

@@ -33,11 +33,10 @@ pub fn run(data: &[u8]) {
         yaml: &yaml,
         demand,
         options: PipelineOptions {
-            aibrix_version: if k % 3 == 0 {
-                AibrixVersion::V0_4
-            } else {
-                AibrixVersion::V0_7
-            },
+            aibrix_version: AibrixVersion::ALL
+                .get(k % AibrixVersion::ALL.len())
+                .copied()
+                .unwrap_or_default(),
             samples_are: [
                 Interpretation::Auto,
                 Interpretation::PerPod,

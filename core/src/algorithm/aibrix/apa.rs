@@ -50,8 +50,9 @@ pub struct ApaOutcome {
 /// before the `[minReplicas, maxReplicas]` clamp of `applyConstraints`.
 pub fn compute_target_replicas(current: u32, c: &ApaContext) -> ApaOutcome {
     if c.target.is_nan() || c.target <= 0.0 {
-        // A missing or non-positive target returns the current count (upstream test
-        // `division_by_zero`).
+        // A missing or non-positive target returns the current count (the `expectedUse <= 0`
+        // guard and upstream test `division_by_zero` of v0.6.0 on; v0.5.0 divides by it, but no
+        // replay gets here: the reader refuses a target ≤ 0 on every release).
         return ApaOutcome {
             desired: current,
             rule: ApaRule::NoTarget,
