@@ -174,6 +174,24 @@ function load(file) {
     x.proxy_on_done(id);
     x.proxy_on_delete(id);
   };
+  /** One plain GET: no request body; the JSON response is not inspected. */
+  const getRequest = () => {
+    const id = next++;
+    state.responseHeaders = JSON_HEADERS;
+    x.proxy_on_context_create(id, 1);
+    x.proxy_on_request_headers(id, 5, true);
+    x.proxy_on_response_headers(id, 2, false);
+    state.responseBody = RESP_JSON;
+    x.proxy_on_response_body(id, RESP_JSON.length, true);
+    end(id);
+  };
+  /** One JSON request: headers, both bodies, end. */
+  const jsonRequest = () => {
+    const id = start(false);
+    state.responseBody = RESP_JSON;
+    x.proxy_on_response_body(id, RESP_JSON.length, true);
+    end(id);
+  };
   /** The host calls `f` makes, as `name ×n` sorted by name. */
   const counted = (f) => {
     calls.clear();
@@ -185,30 +203,14 @@ function load(file) {
     /** Host calls of one plain GET (no request body, JSON response not inspected), one JSON
      * request, one mid-stream SSE chunk (the VM warmed up: metric ids already defined). */
     calls() {
-      const get = () => {
-        const id = next++;
-        state.responseHeaders = JSON_HEADERS;
-        x.proxy_on_context_create(id, 1);
-        x.proxy_on_request_headers(id, 5, true);
-        x.proxy_on_response_headers(id, 2, false);
-        state.responseBody = RESP_JSON;
-        x.proxy_on_response_body(id, RESP_JSON.length, true);
-        end(id);
-      };
-      const json = () => {
-        const id = start(false);
-        state.responseBody = RESP_JSON;
-        x.proxy_on_response_body(id, RESP_JSON.length, true);
-        end(id);
-      };
-      get();
-      json();
+      getRequest();
+      jsonRequest();
       const id = start(true);
       state.responseBody = SSE_CHUNK;
       x.proxy_on_response_body(id, SSE_CHUNK.length, false);
       const out = {
-        GET: counted(get),
-        JSON: counted(json),
+        GET: counted(getRequest),
+        JSON: counted(jsonRequest),
         'SSE chunk': counted(() => x.proxy_on_response_body(id, SSE_CHUNK.length, false)),
       };
       state.responseBody = new Uint8Array();
@@ -231,27 +233,13 @@ function load(file) {
     /** ns per plain GET (no request body; the JSON response is not inspected). */
     get() {
       const t = cpuNs();
-      for (let i = 0; i < REQUESTS; i++) {
-        const id = next++;
-        state.responseHeaders = JSON_HEADERS;
-        x.proxy_on_context_create(id, 1);
-        x.proxy_on_request_headers(id, 5, true);
-        x.proxy_on_response_headers(id, 2, false);
-        state.responseBody = RESP_JSON;
-        x.proxy_on_response_body(id, RESP_JSON.length, true);
-        end(id);
-      }
+      for (let i = 0; i < REQUESTS; i++) getRequest();
       return (cpuNs() - t) / REQUESTS;
     },
     /** ns per whole JSON request (headers, both bodies, end). */
     json() {
       const t = cpuNs();
-      for (let i = 0; i < REQUESTS; i++) {
-        const id = start(false);
-        state.responseBody = RESP_JSON;
-        x.proxy_on_response_body(id, RESP_JSON.length, true);
-        end(id);
-      }
+      for (let i = 0; i < REQUESTS; i++) jsonRequest();
       return (cpuNs() - t) / REQUESTS;
     },
   };
