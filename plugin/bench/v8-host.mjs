@@ -29,8 +29,11 @@ const REQUESTS = 50_000;
 const enc = new TextEncoder();
 const MODEL = 'llama-3-8b';
 const CONFIG = enc.encode(`{"target":{"concurrency_per_pod":8},"models":["${MODEL}"]}`);
-// The same bodies as the Envoy benchmark's upstream (tests/src/envoy.rs).
-const SSE_CHUNK = enc.encode(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"${MODEL}","choices":[{"index":0,"delta":{"content":"tok17 "},"finish_reason":null}]}\n\n`);
+// The same bodies as the Envoy benchmark's upstream (tests/src/envoy.rs `sse_content`): the
+// chunks of a stream differ in their text (`tok0 `, `tok1 `, ...), as generated tokens do.
+const sseChunk = (i) => enc.encode(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"${MODEL}","choices":[{"index":0,"delta":{"content":"tok${i} "},"finish_reason":null}]}\n\n`);
+const SSE_CHUNKS = Array.from({ length: 1000 }, (_, i) => sseChunk(i));
+const SSE_CHUNK = SSE_CHUNKS[17];
 const REQ_STREAM = enc.encode(`{"model":"${MODEL}","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}}`);
 const REQ_JSON = enc.encode(`{"model":"${MODEL}","messages":[{"role":"user","content":"hi"}]}`);
 const RESP_JSON = enc.encode(`{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"${MODEL}","choices":[{"index":0,"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}`);
@@ -221,9 +224,11 @@ function load(file) {
     /** ns per mid-stream SSE chunk. */
     sse() {
       const id = start(true);
-      state.responseBody = SSE_CHUNK;
       const t = cpuNs();
-      for (let i = 0; i < CHUNKS; i++) x.proxy_on_response_body(id, SSE_CHUNK.length, false);
+      for (let i = 0; i < CHUNKS; i++) {
+        state.responseBody = SSE_CHUNKS[i % SSE_CHUNKS.length];
+        x.proxy_on_response_body(id, state.responseBody.length, false);
+      }
       const ns = (cpuNs() - t) / CHUNKS;
       state.responseBody = new Uint8Array();
       x.proxy_on_response_body(id, 0, true);
