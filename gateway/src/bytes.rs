@@ -67,8 +67,12 @@ pub(crate) fn line_end(s: &[u8]) -> usize {
 /// differing byte of two words is the lowest non-zero byte of their XOR).
 #[inline]
 pub(crate) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
     let mut at = 0;
-    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+    while at + 8 <= n {
+        let (Some(x), Some(y)) = (a.get(at..at + 8), b.get(at..at + 8)) else {
+            break;
+        };
         let d = u64::from_le_bytes(x.try_into().unwrap_or([0; 8]))
             ^ u64::from_le_bytes(y.try_into().unwrap_or([0; 8]));
         if d != 0 {
@@ -76,8 +80,10 @@ pub(crate) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
         }
         at += 8;
     }
-    let (a, b) = (a.get(at..).unwrap_or(&[]), b.get(at..).unwrap_or(&[]));
-    at + a.iter().zip(b).take_while(|(x, y)| x == y).count()
+    while at < n && a.get(at) == b.get(at) {
+        at += 1;
+    }
+    at
 }
 
 #[cfg(test)]
