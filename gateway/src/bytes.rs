@@ -63,6 +63,29 @@ pub(crate) fn line_end(s: &[u8]) -> usize {
     )
 }
 
+/// Length of the longest common prefix of `a` and `b`, eight bytes at a time (the first
+/// differing byte of two words is the lowest non-zero byte of their XOR).
+#[inline]
+pub(crate) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut at = 0;
+    while at + 8 <= n {
+        let (Some(x), Some(y)) = (a.get(at..at + 8), b.get(at..at + 8)) else {
+            break;
+        };
+        let d = u64::from_le_bytes(x.try_into().unwrap_or([0; 8]))
+            ^ u64::from_le_bytes(y.try_into().unwrap_or([0; 8]));
+        if d != 0 {
+            return at + (d.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < n && a.get(at) == b.get(at) {
+        at += 1;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +109,25 @@ mod tests {
                         let want = s.iter().position(|&b| eol(b)).unwrap_or(len);
                         assert_eq!(line_end(&s), want, "{s:?}");
                     }
+                }
+            }
+        }
+    }
+
+    /// Every length pair and every position of the first difference gives the byte loop's
+    /// answer.
+    #[test]
+    fn common_prefix_equals_the_byte_loop() {
+        for a_len in 0..20 {
+            for b_len in 0..20 {
+                for at in 0..=a_len.max(b_len) {
+                    let a: Vec<u8> = (0..a_len as u8).collect();
+                    let mut b: Vec<u8> = (0..b_len as u8).collect();
+                    if let Some(x) = b.get_mut(at) {
+                        *x ^= 0x80;
+                    }
+                    let want = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+                    assert_eq!(common_prefix(&a, &b), want, "{a:?} {b:?}");
                 }
             }
         }

@@ -722,13 +722,15 @@ impl GatewayConfig {
                 )),
             }
         };
-        // A value in Knative's `[min, max]` for its `setting`.
+        // A value in Knative's `[min, max]` for its `setting` (whole numbers, written as
+        // integers: formatting an `f64` would pull float formatting into the filter's Wasm).
         let within = |v, field: &str, (min, max): (f64, f64), setting: &str| {
+            let (lo, hi) = (min as i64, max as i64);
             range(
                 v,
                 field,
                 &|x| (min..=max).contains(&x),
-                &format!("is out of range: must be in [{min}, {max}] (Knative {setting})"),
+                &format!("is out of range: must be in [{lo}, {hi}] (Knative {setting})"),
             )
         };
         if let Some(v) = within(
@@ -989,6 +991,17 @@ mod tests {
         assert_eq!(suggest(&"x".repeat(100_000), FIELDS), None);
         assert_eq!(TOP_FIELDS.len() + TARGET_FIELDS.len(), FIELDS.len());
         assert_eq!(TARGET_FIELDS.first(), Some(&"concurrency_per_pod"));
+    }
+
+    /// The Knative ranges the messages write as integers are whole numbers.
+    #[test]
+    fn knative_ranges_are_whole_numbers() {
+        for (min, max) in [
+            knative::PANIC_WINDOW_PERCENTAGE_RANGE,
+            knative::PANIC_THRESHOLD_PERCENTAGE_RANGE,
+        ] {
+            assert_eq!((min.fract(), max.fract()), (0.0, 0.0), "{min} {max}");
+        }
     }
 
     #[test]

@@ -43,7 +43,7 @@
 
 use crate::filter_config::{GatewayConfig, ModelLabel};
 use crate::sse::{SseEvent, SseScanner};
-use crate::usage::{scan_payload, RequestScan, ResponseScan, Usage};
+use crate::usage::{RequestScan, ResponseScan, StreamScan, Usage};
 use scalelens_core::model::Millis;
 use std::rc::Rc;
 
@@ -240,9 +240,9 @@ pub struct RequestSignals {
     body: Body,
     streamed: bool,
     json: ResponseScan,
-    /// `json` read a body (else it is as new, and reads SSE events).
-    json_fed: bool,
     sse: SseScanner,
+    /// Reads the SSE events' payloads.
+    events: StreamScan,
     first_byte: Option<Millis>,
     first_content: Option<Millis>,
     end: Option<Millis>,
@@ -275,8 +275,8 @@ impl RequestSignals {
             body: Body::Skip,
             streamed: false,
             json: ResponseScan::new(),
-            json_fed: false,
             sse,
+            events: StreamScan::new(),
             first_byte: None,
             first_content: None,
             end: None,
@@ -291,10 +291,55 @@ impl RequestSignals {
     /// Back to the state of [`RequestSignals::new`] with the same configuration, keeping the
     /// SSE buffer: the glue recycles finished requests instead of allocating a new one each
     /// time (a pool per VM), so the whole per-request path is allocation-free.
+    ///
+    /// Field by field, in place: the readers are reset (their buffers are not cleared nor
+    /// the state machine's kilobyte moved), the rest set as [`with_scanner`](Self::with_scanner)
+    /// sets it. The destructuring names every field, so a field added later does not build
+    /// until it is reset here too.
     pub fn reset(&mut self) {
-        let mut sse = std::mem::replace(&mut self.sse, SseScanner::unallocated());
+        let RequestSignals {
+            config: _,
+            phase,
+            inspect,
+            start,
+            req,
+            req_open,
+            model,
+            status,
+            body,
+            streamed,
+            json,
+            sse,
+            events,
+            first_byte,
+            first_content,
+            end,
+            usage,
+            content_events,
+            stream_error,
+            stream_complete,
+            credited,
+        } = self;
+        *phase = Phase::Idle;
+        *inspect = false;
+        *start = 0;
+        req.reset();
+        *req_open = false;
+        *model = ModelLabel::Unknown;
+        *status = 0;
+        *body = Body::Skip;
+        *streamed = false;
+        json.reset();
         sse.reset();
-        *self = Self::with_scanner(Rc::clone(&self.config), sse);
+        events.reset();
+        *first_byte = None;
+        *first_content = None;
+        *end = None;
+        *usage = Usage::default();
+        *content_events = 0;
+        *stream_error = false;
+        *stream_complete = false;
+        *credited = 0;
     }
 
     /// Whether [`on_response_body`](Self::on_response_body) with this `end` reads its `now_ms`:
@@ -483,7 +528,6 @@ impl RequestSignals {
         match self.body {
             Body::Skip => {}
             Body::Json => {
-                self.json_fed = true;
                 let take = chunk.len().min(self.room(self.json.offset()));
                 self.json.feed(chunk.get(..take).unwrap_or(&[]));
                 if take < chunk.len() {
@@ -509,17 +553,10 @@ impl RequestSignals {
                 let mut first_content = self.first_content;
                 let mut stream_error = self.stream_error;
                 let mut complete = self.stream_complete;
-                // The JSON body reader, if it never read a body (the usual case: it reads
-                // `application/json` responses only), reads each event and is left as new;
-                // otherwise each event gets a new reader.
-                let mut json = (!self.json_fed).then_some(&mut self.json);
-                let mut scan = |d: &[u8]| match json.as_deref_mut() {
-                    Some(json) => json.scan_and_reset(d),
-                    None => scan_payload(d),
-                };
+                let events = &mut self.events;
                 self.sse.feed(chunk, |ev| match ev {
                     SseEvent::Data([]) => {}
-                    SseEvent::Data(d) => match scan(d) {
+                    SseEvent::Data(d) => match events.scan(d) {
                         Ok(info) => {
                             if info.usage.is_some() {
                                 usage = info.usage;

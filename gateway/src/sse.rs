@@ -75,12 +75,6 @@ impl SseScanner {
         Self::with_buffer(vec![0u8; capacity.max(1)].into_boxed_slice())
     }
 
-    /// A scanner with no buffer (every event is oversize) that owns no memory: a placeholder
-    /// while a real scanner is moved out and back (no allocation).
-    pub(crate) fn unallocated() -> Self {
-        Self::with_buffer(Box::default())
-    }
-
     fn with_buffer(buf: Box<[u8]>) -> Self {
         SseScanner {
             buf,

@@ -293,6 +293,113 @@ pub fn scan_payload(payload: &[u8]) -> Result<PayloadInfo, UsageError> {
     ResponseScan::new().scan_and_reset(payload)
 }
 
+/// Bytes of an SSE payload [`StreamScan`] compares with the previous one (the part streaming
+/// servers repeat in every chunk is shorter: vLLM's and OpenAI's run to the generated text,
+/// about 100-200 bytes).
+pub const SHARED_PREFIX_BYTES: usize = 256;
+
+/// Shorter shared prefixes are not worth a saved reader (copying one costs about what
+/// reading a few dozen bytes does).
+const MIN_SHARED: usize = 32;
+
+/// A saved reader is moved on along a longer shared prefix only when it grows by this much.
+const EXTEND_SHARED: usize = 16;
+
+/// Reads the `data` payloads of one SSE stream, each as [`scan_payload`] would, reading again
+/// only what a payload does not share with the previous one.
+///
+/// Streaming servers repeat most of each chunk: vLLM's and OpenAI's chat chunks all begin with
+/// the same `id`, `object`, `created`, `model` and `choices[0].delta` up to the generated text
+/// (vLLM `entrypoints/openai/serving_chat.py` builds every chunk with the request's id, creation
+/// time and model). The tokenizer is a deterministic state machine fed any cut of a document
+/// (the "every split gives the same events" tests), so its state, and the reader's, after a
+/// prefix depends on the prefix bytes alone: this keeps the reader's state after the prefix
+/// the last two payloads share, and a payload that begins with those bytes starts from a copy
+/// of it (a word-at-a-time comparison and a copy of a few hundred bytes) instead of from byte
+/// zero. The result is the same as [`scan_payload`]'s for every payload (pinned by this
+/// module's tests); a payload that shares nothing costs one comparison more.
+#[derive(Debug, Clone)]
+pub struct StreamScan {
+    /// The reader.
+    work: ResponseScan,
+    /// The reader's state after `prev[..saved]` (when `saved > 0`).
+    at_saved: ResponseScan,
+    saved: usize,
+    /// The previous payload's first bytes.
+    prev: [u8; SHARED_PREFIX_BYTES],
+    prev_len: usize,
+}
+
+impl Default for StreamScan {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StreamScan {
+    pub fn new() -> Self {
+        StreamScan {
+            work: ResponseScan::new(),
+            at_saved: ResponseScan::new(),
+            saved: 0,
+            prev: [0; SHARED_PREFIX_BYTES],
+            prev_len: 0,
+        }
+    }
+
+    /// Forget the previous payloads (a new stream).
+    pub fn reset(&mut self) {
+        self.saved = 0;
+        self.prev_len = 0;
+    }
+
+    /// Read one complete payload: the same result as [`scan_payload`].
+    pub fn scan(&mut self, payload: &[u8]) -> Result<PayloadInfo, UsageError> {
+        let prev = self.prev.get(..self.prev_len).unwrap_or(&[]);
+        let shared = crate::bytes::common_prefix(payload, prev);
+        // A state is saved after the last `:`, `,`, `[` or `{` of the shared bytes, where a
+        // token usually starts (the differing text then reads as one whole token); any cut
+        // gives the same result, this one is only the fastest to read on from.
+        let cut = payload
+            .get(..shared)
+            .and_then(|p| {
+                p.iter()
+                    .rposition(|&c| matches!(c, b':' | b',' | b'[' | b'{'))
+            })
+            .map_or(0, |i| i + 1);
+        // Where the rest of the payload is read from.
+        let from = if self.saved > 0 && shared >= self.saved {
+            // The payload begins with the saved prefix (a prefix of `prev`).
+            self.work.clone_from(&self.at_saved);
+            if cut >= self.saved + EXTEND_SHARED {
+                self.work.feed(payload.get(self.saved..cut).unwrap_or(&[]));
+                self.at_saved.clone_from(&self.work);
+                self.saved = cut;
+            }
+            self.saved
+        } else {
+            self.work.reset();
+            if cut >= MIN_SHARED {
+                self.work.feed(payload.get(..cut).unwrap_or(&[]));
+                self.at_saved.clone_from(&self.work);
+                self.saved = cut;
+            } else {
+                self.saved = 0;
+            }
+            self.saved
+        };
+        self.work.feed(payload.get(from..).unwrap_or(&[]));
+        let r = self.work.finish();
+        // `prev` keeps the bytes it shares with this payload.
+        let n = payload.len().min(SHARED_PREFIX_BYTES);
+        if let (Some(dst), Some(src)) = (self.prev.get_mut(shared..n), payload.get(shared..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.prev_len = n;
+        r
+    }
+}
+
 /// What a request body says.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestInfo {
@@ -501,6 +608,111 @@ mod tests {
         assert_eq!(c.usage.completion_tokens, Some(3));
         let c = scan_payload(br#"{"error":{"message":"boom","code":500}}"#).unwrap();
         assert!(c.error);
+    }
+
+    /// Streams of payloads as servers send them, and the cuts and faults a shared prefix can
+    /// hide: each payload read by one `StreamScan` gives what a new reader gives.
+    #[test]
+    fn stream_scan_equals_a_new_reader_for_every_payload() {
+        let chunk = |content: &str| {
+            format!(
+                r#"{{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"llama-3-8b","choices":[{{"index":0,"delta":{{"content":"{content}"}},"finish_reason":null}}]}}"#
+            )
+        };
+        let long = "x".repeat(300);
+        let streams: Vec<Vec<String>> = vec![
+            // vLLM: role chunk, content, final usage chunk.
+            vec![
+                r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"llama-3-8b","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"#.into(),
+                chunk("tok0 "),
+                chunk("tok1 "),
+                chunk("tok2 "),
+                chunk("tok10 "),
+                chunk(""),
+                chunk("tok11 "),
+                r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"llama-3-8b","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}"#.into(),
+            ],
+            // The same payload again, a payload that is a prefix of the previous, longer than
+            // the compared bytes.
+            vec![chunk("a"), chunk("a"), chunk("a").chars().take(100).collect(), chunk("a"), chunk(&long), chunk(&long), chunk(&format!("{long}y"))],
+            // A fault after the shared prefix, then inside it, then gone.
+            vec![
+                chunk("a"),
+                chunk("b"),
+                chunk("c").replace("null}]}", "nul}]}"),
+                chunk("d").replace("\"index\":0", "\"index\":0,,"),
+                chunk("e").replace("chatcmpl-1", "chatcmpl-\u{1}"),
+                chunk("f"),
+                chunk("g"),
+                chunk("h") + " x",
+            ],
+            // A cut inside an escape, a number, a literal, a key.
+            vec![
+                chunk("a\\u00e9b"),
+                chunk("a\\u00e9c"),
+                chunk("a\\u00e8c"),
+                chunk("a\\\"b"),
+                chunk("a\\\"c"),
+                r#"{"usage":{"prompt_tokens":1234567,"completion_tokens":5}}"#.into(),
+                r#"{"usage":{"prompt_tokens":1234568,"completion_tokens":5}}"#.into(),
+                r#"{"usage":{"prompt_tokens":12345-8,"completion_tokens":5}}"#.into(),
+                r#"{"usage":{"prompt_tokens":1234567,"completion_tokens":-5}}"#.into(),
+                r#"{"usage":{"prompt_tokens":null,"completion_tokens":true}}"#.into(),
+                r#"{"usage":{"prompt_tokens":null,"completion_tokens":6}}"#.into(),
+                r#"{"usage":{"prompt_tokens":null,"completion_toke":6}}"#.into(),
+            ],
+            // Not objects, errors, empty.
+            vec!["[1,2,3]".into(), "[1,2,4]".into(), "".into(), "7".into(), r#"{"error":{"message":"boom"}}"#.into(), r#"{"error":{"message":"boom!"}}"#.into(), r#"{"error":null}"#.into()],
+        ];
+        for stream in &streams {
+            let mut scan = StreamScan::new();
+            for (i, payload) in stream.iter().enumerate() {
+                assert_eq!(
+                    scan.scan(payload.as_bytes()),
+                    scan_payload(payload.as_bytes()),
+                    "payload {i}: {payload}"
+                );
+            }
+        }
+    }
+
+    /// Random edits of a stream's chunks (a byte changed, inserted or dropped, a cut), each
+    /// stream read by one `StreamScan`: the same results as new readers.
+    #[test]
+    fn stream_scan_equals_a_new_reader_on_random_edits() {
+        let base = br#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"m","choices":[{"index":0,"delta":{"content":"tok \u00e9"},"finish_reason":null}],"usage":{"prompt_tokens":3,"completion_tokens":4}}"#;
+        let alphabet = b"{}[]\":,0123456789.-eE \\u tfnrlsa";
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n.max(1)
+        };
+        for _ in 0..300 {
+            let mut scan = StreamScan::new();
+            for _ in 0..12 {
+                let mut p = base.to_vec();
+                for _ in 0..next(3) {
+                    let at = next(p.len());
+                    let b = alphabet[next(alphabet.len())];
+                    match next(4) {
+                        0 => p[at] = b,
+                        1 => p.insert(at, b),
+                        2 => {
+                            p.remove(at);
+                        }
+                        _ => p.truncate(at),
+                    }
+                }
+                assert_eq!(
+                    scan.scan(&p),
+                    scan_payload(&p),
+                    "{}",
+                    String::from_utf8_lossy(&p)
+                );
+            }
+        }
     }
 
     #[test]

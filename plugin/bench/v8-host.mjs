@@ -1,26 +1,39 @@
 // The filter's own code cost in V8, without Envoy: each `.wasm` given is loaded into Node's V8
 // with a stand-in proxy-wasm host (the ABI 0.2.1 calls the filter imports, answered from
-// JavaScript) and driven through SSE chunks and JSON requests; per SSE chunk and per JSON
-// request it prints the median time over alternating rounds. Host calls cost far less here
+// JavaScript) and driven through SSE chunks, JSON requests and plain GETs; per SSE chunk, per JSON request and
+// per GET it prints the median CPU time over alternating rounds. Host calls cost far less here
 // than in Envoy (no wasm-c-api transitions), so the numbers are the module's own work; the
 // difference to `probe-floor.wasm` (plugin/src/probe.rs, the same host calls, no computation)
 // is what the filter's parsing and bookkeeping cost. Envoy's figures are `cargo xtask
 // bench-plugin`'s; this one is steadier (a few per cent between runs instead of ±0.5 µs).
 //
 // Usage: node plugin/bench/v8-host.mjs a.wasm [b.wasm ...]   (run by `cargo xtask bench-plugin`)
+// With BENCH_CALLS=1 it times nothing and prints, per `.wasm`, the host calls (the ABI imports
+// it calls, and Envoy's calls back into the VM to allocate returned bytes) of one plain GET, one
+// JSON request and one mid-stream SSE chunk: each is a V8 boundary crossing in Envoy.
 
 import { readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
 import { basename } from 'node:path';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const COUNT_CALLS = process.env.BENCH_CALLS === '1';
+/** This process's CPU time (user + system) in ns: unlike the wall clock, it does not count
+ * the time the scheduler gives other processes, so a loaded machine inflates it far less. */
+const cpuNs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
 const CHUNKS = 200_000;
 const REQUESTS = 50_000;
 const enc = new TextEncoder();
 const MODEL = 'llama-3-8b';
 const CONFIG = enc.encode(`{"target":{"concurrency_per_pod":8},"models":["${MODEL}"]}`);
-// The same bodies as the Envoy benchmark's upstream (tests/src/envoy.rs).
-const SSE_CHUNK = enc.encode(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"${MODEL}","choices":[{"index":0,"delta":{"content":"tok17 "},"finish_reason":null}]}\n\n`);
+// The same bodies as the Envoy benchmark's upstream (tests/src/envoy.rs `sse_content`): the
+// chunks of a stream differ in their text (`tok0 `, `tok1 `, ...), as generated tokens do.
+const sseChunk = (i) => enc.encode(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"${MODEL}","choices":[{"index":0,"delta":{"content":"tok${i} "},"finish_reason":null}]}\n\n`);
+const SSE_CHUNKS = Array.from({ length: 1000 }, (_, i) => sseChunk(i));
+const SSE_CHUNK = SSE_CHUNKS[17];
 const REQ_STREAM = enc.encode(`{"model":"${MODEL}","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}}`);
 const REQ_JSON = enc.encode(`{"model":"${MODEL}","messages":[{"role":"user","content":"hi"}]}`);
 const RESP_JSON = enc.encode(`{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"${MODEL}","choices":[{"index":0,"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}`);
@@ -65,6 +78,7 @@ function load(file) {
   };
   // Hand bytes back the ABI's way: allocate in the module, copy, write pointer and size.
   const give = (data, ptrOut, sizeOut) => {
+    if (COUNT_CALLS) calls.set('(allocate in the VM)', (calls.get('(allocate in the VM)') || 0) + 1);
     const p = exports.proxy_on_memory_allocate(data.length);
     refresh();
     bytes.set(data, p);
@@ -77,6 +91,8 @@ function load(file) {
     refresh();
     return Buffer.from(bytes.slice(p, p + l)).toString('latin1');
   };
+  /** Host calls by name, when counting (BENCH_CALLS). */
+  const calls = new Map();
   let clock = 1_700_000_000_000_000_000n;
   let metricId = 0;
   const env = {
@@ -124,6 +140,14 @@ function load(file) {
     proxy_record_metric: () => 0,
     proxy_increment_metric: () => 0,
   };
+  if (COUNT_CALLS) {
+    for (const [name, f] of Object.entries(env)) {
+      env[name] = (...args) => {
+        calls.set(name, (calls.get(name) || 0) + 1);
+        return f(...args);
+      };
+    }
+  }
   const wasi = new WASI({ version: 'preview1', args: [], env: {} });
   const module = new WebAssembly.Module(readFileSync(file));
   // Any other `env` import (an SDK-built filter imports the whole ABI) answers "not found".
@@ -153,30 +177,75 @@ function load(file) {
     x.proxy_on_done(id);
     x.proxy_on_delete(id);
   };
+  /** One plain GET: no request body; the JSON response is not inspected. */
+  const getRequest = () => {
+    const id = next++;
+    state.responseHeaders = JSON_HEADERS;
+    x.proxy_on_context_create(id, 1);
+    x.proxy_on_request_headers(id, 5, true);
+    x.proxy_on_response_headers(id, 2, false);
+    state.responseBody = RESP_JSON;
+    x.proxy_on_response_body(id, RESP_JSON.length, true);
+    end(id);
+  };
+  /** One JSON request: headers, both bodies, end. */
+  const jsonRequest = () => {
+    const id = start(false);
+    state.responseBody = RESP_JSON;
+    x.proxy_on_response_body(id, RESP_JSON.length, true);
+    end(id);
+  };
+  /** The host calls `f` makes, as `name ×n` sorted by name. */
+  const counted = (f) => {
+    calls.clear();
+    f();
+    return [...calls].sort().map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
+  };
   return {
     name: basename(file, '.wasm'),
+    /** Host calls of one plain GET (no request body, JSON response not inspected), one JSON
+     * request, one mid-stream SSE chunk (the VM warmed up: metric ids already defined). */
+    calls() {
+      getRequest();
+      jsonRequest();
+      const id = start(true);
+      state.responseBody = SSE_CHUNK;
+      x.proxy_on_response_body(id, SSE_CHUNK.length, false);
+      const out = {
+        GET: counted(getRequest),
+        JSON: counted(jsonRequest),
+        'SSE chunk': counted(() => x.proxy_on_response_body(id, SSE_CHUNK.length, false)),
+      };
+      state.responseBody = new Uint8Array();
+      x.proxy_on_response_body(id, 0, true);
+      end(id);
+      return out;
+    },
     /** ns per mid-stream SSE chunk. */
     sse() {
       const id = start(true);
-      state.responseBody = SSE_CHUNK;
-      const t = process.hrtime.bigint();
-      for (let i = 0; i < CHUNKS; i++) x.proxy_on_response_body(id, SSE_CHUNK.length, false);
-      const ns = Number(process.hrtime.bigint() - t) / CHUNKS;
+      const t = cpuNs();
+      for (let i = 0; i < CHUNKS; i++) {
+        state.responseBody = SSE_CHUNKS[i % SSE_CHUNKS.length];
+        x.proxy_on_response_body(id, state.responseBody.length, false);
+      }
+      const ns = (cpuNs() - t) / CHUNKS;
       state.responseBody = new Uint8Array();
       x.proxy_on_response_body(id, 0, true);
       end(id);
       return ns;
     },
+    /** ns per plain GET (no request body; the JSON response is not inspected). */
+    get() {
+      const t = cpuNs();
+      for (let i = 0; i < REQUESTS; i++) getRequest();
+      return (cpuNs() - t) / REQUESTS;
+    },
     /** ns per whole JSON request (headers, both bodies, end). */
     json() {
-      const t = process.hrtime.bigint();
-      for (let i = 0; i < REQUESTS; i++) {
-        const id = start(false);
-        state.responseBody = RESP_JSON;
-        x.proxy_on_response_body(id, RESP_JSON.length, true);
-        end(id);
-      }
-      return Number(process.hrtime.bigint() - t) / REQUESTS;
+      const t = cpuNs();
+      for (let i = 0; i < REQUESTS; i++) jsonRequest();
+      return (cpuNs() - t) / REQUESTS;
     },
   };
 }
@@ -193,16 +262,25 @@ if (files.length === 0) {
   process.exit(2);
 }
 const filters = files.map(load);
+if (COUNT_CALLS) {
+  console.log('host calls per request type (stand-in host; metric ids already defined):');
+  for (const f of filters) {
+    for (const [what, line] of Object.entries(f.calls())) console.log(`  ${f.name.padEnd(22)} ${what.padEnd(10)} ${line}`);
+  }
+  process.exit(0);
+}
 // Warm up (V8 tiers the hot functions up), then alternate the filters round by round.
 for (const f of filters) {
   f.sse();
   f.json();
+  f.get();
 }
-const results = filters.map(() => ({ sse: [], json: [] }));
+const results = filters.map(() => ({ sse: [], json: [], get: [] }));
 for (let r = 0; r < ROUNDS; r++) {
   filters.forEach((f, i) => {
     results[i].sse.push(f.sse());
     results[i].json.push(f.json());
+    results[i].get.push(f.get());
   });
 }
 console.log(`the filter's own code in Node's V8 ${process.versions.v8} (stand-in host, ${ROUNDS} alternating rounds, medians):`);
@@ -210,11 +288,13 @@ const floor = filters.findIndex((f) => f.name === 'probe-floor');
 filters.forEach((f, i) => {
   const sse = median(results[i].sse);
   const json = median(results[i].json);
-  let line = `  ${f.name.padEnd(22)} SSE chunk ${sse.toFixed(0).padStart(6)} ns   JSON request ${json.toFixed(0).padStart(7)} ns`;
+  const get = median(results[i].get);
+  let line = `  ${f.name.padEnd(22)} SSE chunk ${sse.toFixed(0).padStart(6)} ns   JSON request ${json.toFixed(0).padStart(7)} ns   GET ${get.toFixed(0).padStart(6)} ns`;
   if (floor >= 0 && floor !== i) {
     const fs = median(results[floor].sse);
     const fj = median(results[floor].json);
-    line += `   (above probe-floor: ${(sse - fs).toFixed(0)} ns, ${(json - fj).toFixed(0)} ns)`;
+    const fg = median(results[floor].get);
+    line += `   (above probe-floor: ${(sse - fs).toFixed(0)} ns, ${(json - fj).toFixed(0)} ns, ${(get - fg).toFixed(0)} ns)`;
   }
   console.log(line);
 });

@@ -16,10 +16,10 @@
 //! calls back only `proxy_on_memory_allocate` (which does not touch it) while a callback runs,
 //! and a re-entrant call would find the table busy and return `Continue`, never panic.
 
-#[cfg(not(any(feature = "probe-count", feature = "probe-floor")))]
+#[cfg(not(feature = "probe"))]
 use crate::http::Http;
 // The benchmark's cost probes take the HTTP contexts' place (see `crate::probe`).
-#[cfg(any(feature = "probe-count", feature = "probe-floor"))]
+#[cfg(feature = "probe")]
 use crate::probe::Probe as Http;
 use crate::root::Root;
 use std::cell::RefCell;

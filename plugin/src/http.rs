@@ -17,7 +17,7 @@
 use crate::host::{self, Buffer, Headers, HostBytes};
 use crate::memory::SCRATCH_BYTES;
 use crate::root::{Shared, MAX_CLUSTERS};
-use crate::stats;
+use crate::stats::{self, RequestIds};
 use scalelens_gateway::filter_config::ModelLabel;
 use scalelens_gateway::metric_catalogue::{
     self as m, histogram_value, sanitize_label_value, LabelValue,
@@ -40,6 +40,9 @@ pub struct Http {
     cluster: LabelValue,
     /// The cluster's slot in the VM's id cache.
     slot: usize,
+    /// The request metrics of (this cluster, a model label), looked up once per request
+    /// rather than at every SSE chunk that credits tokens.
+    ids: Option<(ModelLabel, RequestIds)>,
     started: bool,
     finished: bool,
     response_ended: bool,
@@ -83,6 +86,7 @@ impl Http {
             signals: None,
             cluster: sanitize_label_value(NO_CLUSTER),
             slot: 0,
+            ids: None,
             started: false,
             finished: false,
             response_ended: false,
@@ -106,7 +110,14 @@ impl Http {
             self.started = true;
         }
         let ids = if s.ttft_seconds.is_some() || s.finished.is_some() || s.completion_tokens > 0 {
-            stats.request_ids(slot, label, config)
+            match self.ids {
+                Some((l, ids)) if l == label => Some(ids),
+                _ => {
+                    let ids = stats.request_ids(slot, label, config);
+                    self.ids = ids.map(|ids| (label, ids));
+                    ids
+                }
+            }
         } else {
             None
         };
@@ -117,12 +128,17 @@ impl Http {
         if let Some(ids) = ids {
             stats.add_later(ids.completion_tokens, count(s.completion_tokens));
         }
-        let cluster = self.cluster.as_str();
+        // Malformed and uninspected bodies are rare: the cluster label is read only for them.
         for (kind, n) in s.malformed.counts() {
-            stats.add(&m::MALFORMED_BODIES_TOTAL, &[cluster, kind], i64::from(n));
+            let labels = [self.cluster.as_str(), kind];
+            stats.add(&m::MALFORMED_BODIES_TOTAL, &labels, i64::from(n));
         }
         if let Some(reason) = s.uninspected {
-            stats.add(&m::UNINSPECTED_TOTAL, &[cluster, reason.label()], 1);
+            stats.add(
+                &m::UNINSPECTED_TOTAL,
+                &[self.cluster.as_str(), reason.label()],
+                1,
+            );
         }
         let Some(f) = s.finished else {
             return;
@@ -141,7 +157,8 @@ impl Http {
         }
         if let Some(class) = f.error {
             let model = config.model_label_value(label);
-            stats.add(&m::ERRORS_TOTAL, &[cluster, model, class.label()], 1);
+            let labels = [self.cluster.as_str(), model, class.label()];
+            stats.add(&m::ERRORS_TOTAL, &labels, 1);
         }
         // Per endpoint (opt-in): where Envoy sent the request, if it reached an upstream.
         if config.max_endpoints > 0 {
@@ -183,11 +200,43 @@ impl Http {
         }
     }
 
-    fn cluster_label(shared: &Shared) -> LabelValue {
-        if let Some(label) = &shared.config.cluster_label {
-            return sanitize_label_value(label);
+    /// The request's cluster label and slot: the configured `cluster_label`, else Envoy's
+    /// upstream cluster (one property read per request; its label and slot are the last
+    /// request's when the name is the same). Past `MAX_CLUSTERS` distinct clusters, the rest
+    /// share one `other` label (bounded label values: every distinct metric name lives
+    /// forever in Envoy).
+    fn set_cluster(&mut self, shared: &Shared) {
+        let property = match &shared.config.cluster_label {
+            Some(_) => None,
+            None => host::property(&["xds", "cluster_name"]),
+        };
+        let raw: &[u8] = property.as_deref().unwrap_or_default();
+        let mut stats = shared.stats.borrow_mut();
+        if let Some((label, slot)) = stats.last_cluster(raw) {
+            (self.cluster, self.slot) = (label, slot);
+            return;
         }
-        label_property(&["xds", "cluster_name"]).unwrap_or_else(|| sanitize_label_value(NO_CLUSTER))
+        self.cluster = match &shared.config.cluster_label {
+            Some(label) => sanitize_label_value(label),
+            None => std::str::from_utf8(raw)
+                .ok()
+                .filter(|_| property.is_some())
+                .map_or_else(|| sanitize_label_value(NO_CLUSTER), sanitize_label_value),
+        };
+        self.slot = match stats.cluster_slot(self.cluster.as_str(), MAX_CLUSTERS) {
+            Some(slot) => slot,
+            None => {
+                self.cluster = sanitize_label_value(OVERFLOW_CLUSTER);
+                stats.overflow_slot(OVERFLOW_CLUSTER)
+            }
+        };
+        // Once per VM and cluster (retried by the next request until confirmed).
+        if stats.needs_registration(self.slot) && shared.register_cluster(self.cluster.as_str()) {
+            stats.set_registered(self.slot);
+        }
+        if !stats.needs_registration(self.slot) {
+            stats.remember_cluster(raw, self.cluster, self.slot);
+        }
     }
 }
 
@@ -201,24 +250,7 @@ impl Http {
         let Some(shared) = self.shared.clone() else {
             return;
         };
-        // Past `MAX_CLUSTERS` distinct clusters, the rest share one `other` label (bounded
-        // label values: every distinct metric name lives forever in Envoy).
-        self.cluster = Self::cluster_label(&shared);
-        {
-            let mut stats = shared.stats.borrow_mut();
-            self.slot = match stats.cluster_slot(self.cluster.as_str(), MAX_CLUSTERS) {
-                Some(slot) => slot,
-                None => {
-                    self.cluster = sanitize_label_value(OVERFLOW_CLUSTER);
-                    stats.overflow_slot(OVERFLOW_CLUSTER)
-                }
-            };
-            // Once per VM and cluster (retried by the next request until confirmed).
-            if stats.needs_registration(self.slot) && shared.register_cluster(self.cluster.as_str())
-            {
-                stats.set_registered(self.slot);
-            }
-        }
+        self.set_cluster(&shared);
         // Bodies are inspected for requests that have one (the OpenAI API's POSTs) on a listed
         // route; the method itself is not read, nor the path of a request without a body (one
         // host call less each).

@@ -15,7 +15,8 @@
 //! - [`http`]: per-request callbacks → `RequestSignals` → metric updates;
 //! - [`lease`]: which VM aggregates (a lease in shared data);
 //! - [`stats`]: metric ids, defined lazily per VM;
-//! - `probe` (only with the `probe-count`/`probe-floor` features, for the benchmark): HTTP
+//! - `probe` (only with the `probe` feature, which `probe-count`, `probe-floor` and the
+//!   `probe-call-*` features turn on, for the benchmark): HTTP
 //!   contexts that measure the cost of counting alone and of the host calls alone.
 //!
 //! Beside the code: `plugin/envoy.yaml` is the documented working Envoy configuration (the
@@ -41,7 +42,7 @@ pub mod http;
 pub mod in_memory_host;
 pub mod lease;
 pub mod memory;
-#[cfg(any(feature = "probe-count", feature = "probe-floor"))]
+#[cfg(feature = "probe")]
 pub mod probe;
 pub mod root;
 pub mod stats;

@@ -10,6 +10,14 @@
 //!   response status (a header read), every response body chunk (usage, token counts, error
 //!   events live in the body) and one histogram sample (duration). Its cost is the floor of
 //!   this design on this Envoy: what the ABI's host calls cost before any computation.
+//! - `probe-call-*`: `probe-count` plus one kind of host call a plain `GET` makes, so that
+//!   each one's cost is its probe's CPU per request above `probe-count`'s: `property` (the
+//!   cluster name, at request headers), `clock` (the clock at request headers and at the
+//!   response end), `pairs` (the response header map, the filter's one header read),
+//!   `status` (`:status` alone by `proxy_get_header_map_value`, the alternative to the map),
+//!   `histogram` (one histogram sample at the response end). Not built by `cargo xtask
+//!   bench-plugin`; run as `BENCH_ONLY=rps BENCH_PROBES=a.wasm:b.wasm:… cargo bench -p
+//!   scalelens-tests --bench gateway_plugin` (docs/src/gateway.md has the figures).
 
 use crate::host::{self, Buffer, Headers, MetricKind};
 use crate::root::Shared;
@@ -18,12 +26,15 @@ use std::hint::black_box;
 use std::rc::Rc;
 
 thread_local! {
-    /// The probe's metric id (defined at the first request of the VM).
-    static METRIC: Cell<Option<u32>> = const { Cell::new(None) };
+    /// The probes' metric ids, a counter and a histogram (each defined at its first use in
+    /// the VM).
+    static METRICS: [Cell<Option<u32>>; 2] = const { [Cell::new(None), Cell::new(None)] };
 }
 
 fn metric(kind: MetricKind, name: &str) -> Option<u32> {
-    METRIC.with(|m| {
+    let which = usize::from(matches!(kind, MetricKind::Histogram));
+    METRICS.with(|ms| {
+        let m = ms.get(which)?;
         if m.get().is_none() {
             m.set(host::define_metric(kind, name));
         }
@@ -42,8 +53,13 @@ impl Probe {
     }
 
     pub fn on_request_headers(&mut self, _num_headers: usize, _end_of_stream: bool) {
-        if cfg!(feature = "probe-floor") {
+        if cfg!(any(
+            feature = "probe-floor",
+            feature = "probe-call-property"
+        )) {
             black_box(host::property(&["xds", "cluster_name"]));
+        }
+        if cfg!(any(feature = "probe-floor", feature = "probe-call-clock")) {
             self.start_ms = host::now_ms().unwrap_or(0);
         }
     }
@@ -55,8 +71,11 @@ impl Probe {
     }
 
     pub fn on_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) {
-        if cfg!(feature = "probe-floor") {
+        if cfg!(any(feature = "probe-floor", feature = "probe-call-pairs")) {
             black_box(host::header_pairs(Headers::Response));
+        }
+        if cfg!(feature = "probe-call-status") {
+            black_box(host::header(Headers::Response, ":status"));
         }
     }
 
@@ -70,10 +89,27 @@ impl Probe {
                 }
             }
         }
+        if end_of_stream {
+            if cfg!(feature = "probe-call-clock") {
+                black_box(host::now_ms());
+            }
+            if cfg!(feature = "probe-call-histogram") {
+                if let Some(id) = metric(MetricKind::Histogram, "scalelens_probe_duration") {
+                    host::record_metric(id, black_box(self.start_ms));
+                }
+            }
+        }
     }
 
     pub fn on_log(&mut self) {
-        if cfg!(feature = "probe-count") {
+        if cfg!(any(
+            feature = "probe-count",
+            feature = "probe-call-property",
+            feature = "probe-call-clock",
+            feature = "probe-call-pairs",
+            feature = "probe-call-status",
+            feature = "probe-call-histogram"
+        )) {
             if let Some(id) = metric(MetricKind::Counter, "scalelens_probe_requests") {
                 host::increment_metric(id, 1);
             }

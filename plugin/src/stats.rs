@@ -21,7 +21,9 @@
 
 use crate::host::{self, MetricKind};
 use scalelens_gateway::filter_config::{GatewayConfig, ModelLabel};
-use scalelens_gateway::metric_catalogue::{self as m, envoy_name, MetricDef, MetricType};
+use scalelens_gateway::metric_catalogue::{
+    self as m, envoy_name, LabelValue, MetricDef, MetricType,
+};
 
 /// Upper bound of distinct metric names one VM defines (a guard: the label sets are bounded
 /// by configuration long before this).
@@ -36,6 +38,10 @@ pub struct Stats {
     clusters: Vec<ClusterIds>,
     /// Counter and gauge deltas not yet sent: (metric id, sum).
     pending: Vec<(u32, i64)>,
+    /// The cluster property the last request read (as Envoy gave it), with its label and
+    /// registered slot: most requests of a VM go where the previous one went, and then the
+    /// name is neither sanitized nor searched again.
+    last_cluster: Option<(Vec<u8>, LabelValue, usize)>,
 }
 
 fn kind(t: MetricType) -> MetricKind {
@@ -163,6 +169,27 @@ impl Stats {
             registered: false,
         });
         self.clusters.len() - 1
+    }
+
+    /// The label and slot of the cluster property `raw` if the last request read the same.
+    pub fn last_cluster(&self, raw: &[u8]) -> Option<(LabelValue, usize)> {
+        match &self.last_cluster {
+            Some((r, label, slot)) if r.as_slice() == raw => Some((*label, *slot)),
+            _ => None,
+        }
+    }
+
+    /// Remember the cluster property `raw`'s label and (registered) slot (the buffer is
+    /// reused: no allocation once it has grown to the longest name).
+    pub fn remember_cluster(&mut self, raw: &[u8], label: LabelValue, slot: usize) {
+        match &mut self.last_cluster {
+            Some((r, l, s)) => {
+                r.clear();
+                r.extend_from_slice(raw);
+                (*l, *s) = (label, slot);
+            }
+            None => self.last_cluster = Some((raw.to_vec(), label, slot)),
+        }
     }
 
     /// Whether a cluster slot still has to be registered for the aggregator.

@@ -381,3 +381,41 @@ fn an_oversize_json_response_is_counted_as_uninspected() {
     assert_eq!(value(&m::UNINSPECTED_TOTAL, &["response_too_large"]), 1);
     assert_eq!(value(&m::COMPLETION_TOKENS_TOTAL, &[MODEL]), 0);
 }
+
+/// Each request is counted under its own upstream cluster, whether it goes where the previous
+/// one went (the VM reuses that request's label) or elsewhere, and without a cluster (no
+/// route) under `unknown`.
+#[test]
+fn requests_are_counted_under_their_own_cluster() {
+    assert!(configure(CONFIG));
+    let clusters: &[Option<&str>] = &[
+        Some("vllm"),
+        Some("vllm"),
+        Some("tgi.pool"),
+        Some("vllm"),
+        None,
+        Some("tgi.pool"),
+        Some("tgi.pool"),
+    ];
+    for (i, cluster) in clusters.iter().enumerate() {
+        let id = 2 + i as u32;
+        with_host(|h| match cluster {
+            Some(c) => h.set_property(&["xds", "cluster_name"], c),
+            None => h.properties.clear(),
+        });
+        request(id, 1_000, "/v1/chat/completions", &chat(false));
+        response_headers(id, "200", "application/json");
+        response_chunk(
+            id,
+            1_010,
+            r#"{"usage":{"prompt_tokens":1,"completion_tokens":1}}"#,
+            true,
+        );
+        finish(id);
+    }
+    tick(1_100);
+    for (cluster, want) in [("vllm", 3), ("tgi_pool", 3), ("unknown", 1)] {
+        let n = envoy_name(&m::REQUESTS_TOTAL, &[cluster, MODEL]);
+        assert_eq!(with_host(|h| h.value(n.as_str())), want, "{cluster}");
+    }
+}

@@ -500,6 +500,34 @@ fn summary(variants: &[Variant], per_request: &[(&str, Vec<Vec<f64>>)], per_chun
             );
         }
     }
+    // The earlier builds (`BENCH_BEFORE_WASM`), the same ratios for a before/after in one run.
+    let before = variants
+        .iter()
+        .enumerate()
+        .filter(|(i, v)| *i != 0 && *i != ours && *i != lua && !v.name.starts_with("probe-"));
+    for (i, v) in before {
+        for (route, cpu) in per_request {
+            let ratio: Vec<f64> = cpu[i].iter().zip(&cpu[lua]).map(|(o, l)| o / l).collect();
+            println!(
+                "  {route:<4} Envoy CPU per request ({}): {} / {LUA_NAME} = ratio {}",
+                v.name,
+                spread(&cpu[i], " us", 1),
+                spread(&ratio, "", 3),
+            );
+        }
+        if let (Some(b), Some(f)) = (
+            per_chunk.get(i),
+            at("probe-floor").and_then(|f| per_chunk.get(f)),
+        ) {
+            let above: Vec<f64> = b.iter().zip(f).map(|(b, f)| b - f).collect();
+            println!(
+                "  SSE  extra Envoy CPU per chunk ({}): {}; − probe-floor {}",
+                v.name,
+                spread(b, " us", 2),
+                spread(&above, " us", 2),
+            );
+        }
+    }
 }
 
 fn main() {
