@@ -436,6 +436,34 @@ mod tests {
         assert!(out.sim.is_none(), "replayed without the formula");
     }
 
+    /// The playground parses no PromQL: a KEDA prometheus query gets one note saying which
+    /// checks did not run, at the query.
+    #[test]
+    fn a_prometheus_query_is_said_not_checked_here() {
+        let yaml = include_str!("../../tests/testdata/config/keda/promql-checks.yaml");
+        let state = crate::state::State {
+            yaml: yaml.to_string(),
+            ..crate::state::State::initial()
+        };
+        let out = run(&state.pipeline_input());
+        let notes: Vec<_> = out
+            .yaml_diagnostics()
+            .filter(|d| d.code == Code::UnsupportedFeature)
+            .collect();
+        assert!(!notes.is_empty(), "no note");
+        assert!(
+            notes
+                .iter()
+                .all(|d| d.message.contains("does not parse PromQL")
+                    && d.message.contains("scalelens check")
+                    && d.span.is_some()),
+            "{notes:?}"
+        );
+        assert!(out
+            .yaml_diagnostics()
+            .all(|d| !d.code.as_str().starts_with("promql-")));
+    }
+
     #[test]
     fn the_seed_fix_applies_and_markdown_lists_the_diagnostic() {
         let state = crate::state::State::initial();

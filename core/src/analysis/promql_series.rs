@@ -187,15 +187,27 @@ pub fn check_promql(
     out
 }
 
-/// Without the `promql` feature (the playground's build) the checks report nothing.
+/// Without the `promql` feature (the playground's build) the query is not parsed: one note at
+/// the query says which checks did not run and where they do, so the build never differs in
+/// silence.
 #[cfg(not(feature = "promql"))]
 pub fn check_promql(
-    _node: Option<&Node>,
+    node: Option<&Node>,
     _threshold: f64,
     _metric_type: &str,
     _scrape: super::ScrapeInterval,
 ) -> Vec<Diagnostic> {
-    Vec::new()
+    use crate::codes::Code;
+    use crate::diagnostic::Severity;
+    let Some(node) = node.filter(|n| n.as_str().is_some()) else {
+        return Vec::new();
+    };
+    vec![Diagnostic::new(
+        Code::UnsupportedFeature,
+        Severity::Note,
+        "this build does not parse PromQL: the query is not checked (promql-syntax, promql-multiple-series, promql-unit-mismatch, promql-rate-window) and its label matchers do not pick the samples' series; `scalelens check` does both",
+    )
+    .at(node.span)]
 }
 
 /// `promql-multiple-series` for a parsed query at `node`.
