@@ -28,6 +28,17 @@ pub mod text;
 pub mod upstream;
 pub mod yaml;
 
+/// The optional parts this build of core has (its Cargo features), for front ends and tests
+/// that say what a build without them does. Cargo unifies features across a workspace build,
+/// so `cargo test --workspace` sees them all on; the playground's engine is tested as it ships
+/// by `cargo test -p scalelens-web` (a step of `cargo xtask test`).
+pub mod build {
+    /// PromQL is parsed (`promql`): the query checks and a query's label matchers.
+    pub const PARSES_PROMQL: bool = cfg!(feature = "promql");
+    /// KEDA scaling-modifier formulas are evaluated (`formula`).
+    pub const EVALUATES_FORMULAS: bool = cfg!(feature = "formula");
+}
+
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{Autoscaler, Millis};
 pub use span::{Param, Pos, Span, Spanned};

@@ -65,6 +65,12 @@ fn test_steps() -> Vec<Step> {
             command: "cargo test --workspace",
         },
         Step {
+            // Alone, so core has the playground's features only (the workspace run above
+            // unifies them with the command line's).
+            name: "the playground's engine as it ships (cargo test -p scalelens-web --lib)",
+            command: "cargo test -p scalelens-web --lib",
+        },
+        Step {
             name: "core for the browser (cargo build -p scalelens-core --target wasm32-unknown-unknown)",
             command: "cargo build -p scalelens-core --target wasm32-unknown-unknown",
         },
