@@ -129,6 +129,22 @@ impl<'n> Cursor<'n> {
         read::crd_string(cx, self.node, key, &self.at(key))
     }
 
+    /// A string field of a CRD that must be written: when it is not, `missing-field` at `at`
+    /// with `hint` after the message.
+    pub fn required_crd_string(
+        &self,
+        cx: &mut Cx,
+        key: &str,
+        at: Span,
+        hint: &str,
+    ) -> Option<Spanned<String>> {
+        let v = self.crd_string(cx, key);
+        if v.is_none() && !self.has(key) {
+            self.missing(cx, at, key, hint);
+        }
+        v
+    }
+
     /// A string that must be one of `variants` ([`read::one_of`], reported with `code`);
     /// `None` when it is not written or not valid.
     pub fn one_of<'a>(

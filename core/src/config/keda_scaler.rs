@@ -169,13 +169,8 @@ pub(super) fn cron(cx: &mut Cx, t: &Trigger, ty: &Spanned<String>, i: usize) -> 
         return None;
     }
     let md = &t.metadata;
-    let required = |cx: &mut Cx, key: &str, hint: &str| {
-        let v = md.crd_string(cx, key);
-        if v.is_none() && !md.has(key) {
-            md.missing(cx, t.md_key, key, hint);
-        }
-        v
-    };
+    let required =
+        |cx: &mut Cx, key: &str, hint: &str| md.required_crd_string(cx, key, t.md_key, hint);
     let timezone = required(cx, "timezone", " (an IANA zone such as Europe/Berlin)");
     let start = required(cx, "start", " (a 5-field cron expression)");
     let end = required(cx, "end", " (a 5-field cron expression)");
@@ -291,19 +286,13 @@ pub(super) fn modifiers(
     variables: Vec<(String, usize)>,
 ) -> Option<ScalingModifiers> {
     m.unknown_keys(cx, &["formula", "target", "activationTarget", "metricType"]);
-    let formula = m.crd_string(cx, "formula");
-    if formula.is_none() && !m.has("formula") {
-        m.missing(
-            cx,
-            m.node.span,
-            "formula",
-            " (KEDA: ScalingModifiers.Formula is mandatory)",
-        );
-    }
-    let target = m.crd_string(cx, "target");
-    if target.is_none() && !m.has("target") {
-        m.missing(cx, key, "target", " (a number as a string)");
-    }
+    let formula = m.required_crd_string(
+        cx,
+        "formula",
+        m.node.span,
+        " (KEDA: ScalingModifiers.Formula is mandatory)",
+    );
+    let target = m.required_crd_string(cx, "target", key, " (a number as a string)");
     let target = target.and_then(|s| {
         let v = read::float_str(cx, &s, &m.at("target"))?;
         if v <= 0.0 {

@@ -37,19 +37,13 @@ pub(crate) fn read(cx: &mut Cx, s: &Cursor) -> Vec<LabelMatcher> {
             continue;
         }
         e.unknown_keys(cx, &["key", "operator", "values"]);
-        let key = e.crd_string(cx, "key");
-        if key.is_none() && !e.has("key") {
-            e.missing(cx, e.node.span, "key", "");
-        }
-        let op = e.crd_string(cx, "operator");
-        if op.is_none() && !e.has("operator") {
-            e.missing(
-                cx,
-                e.node.span,
-                "operator",
-                " (In, NotIn, Exists or DoesNotExist)",
-            );
-        }
+        let key = e.required_crd_string(cx, "key", e.node.span, "");
+        let op = e.required_crd_string(
+            cx,
+            "operator",
+            e.node.span,
+            " (In, NotIn, Exists or DoesNotExist)",
+        );
         let op = op.and_then(|o| {
             read::one_of(cx, &o, OPERATORS, &e.at("operator"), Code::UnknownValue)
                 .map(|name| (name, o.span))
