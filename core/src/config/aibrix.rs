@@ -472,6 +472,25 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str, version: AibrixVersion) -> Opt
             None
         }
     };
+    // v0.4.0's controller switches on pod and domain only; any other type is its default
+    // branch, an error every reconcile (podautoscaler_controller.go, "unsupported protocol
+    // type"), so the PodAutoscaler never scales. Its CRD, not regenerated, has no enum.
+    if let (AibrixVersion::V0_4, Some(t @ ("resource" | "custom" | "external"))) = (version, st) {
+        let at = m.get("metricSourceType").map_or(m.span, |n| n.span);
+        let mut d = Diagnostic::error(
+            Code::UnknownMetricSource,
+            format!(
+                "AIBrix v0.4.0 reads `{path}.metricSourceType` pod or domain only: with `{t}` its controller fails every reconcile (\"unsupported protocol type\", pkg/controller/podautoscaler/podautoscaler_controller.go at v0.4.0) and the PodAutoscaler never scales; `{t}` came in v0.5.0"
+            ),
+        )
+        .at(at)
+        .with_help("if the cluster runs AIBrix v0.5.0 or later, replay that release (`--aibrix-version v0.5`, or the playground's release menu)");
+        if t == "external" {
+            d = d.with_fix("use `domain`, v0.4.0's endpoint source", at, "domain");
+        }
+        cx.push(d);
+        return None;
+    }
     let protocol = read::string(cx, m, "protocolType", &format!("{path}.protocolType"));
     if let Some(p) = &protocol {
         read::one_of(
