@@ -199,11 +199,44 @@ pub fn int_text(text: &str) -> IntText {
         (t.as_str(), 10)
     };
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return IntText::NotInt;
+        return float_int(&t, sign);
     }
     match i64::from_str_radix(&format!("{sign}{digits}"), radix) {
         Ok(i) => IntText::Int(i),
         Err(_) => IntText::TooLarge,
+    }
+}
+
+/// A plain scalar that is not integer syntax but go-yaml v2's float syntax (`resolve.go`,
+/// `yamlStyleFloat`: `09`, `3.0`, `1e3`): kubectl reads a float, and sigs.k8s.io/yaml's JSON
+/// (Go's encoding/json) writes an integral float as an integer (`9`, `3`, `1000`), which the
+/// API server decodes into an integer field. A fractional value stays not an integer.
+fn float_int(unsigned: &str, sign: &str) -> IntText {
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (unsigned.get(..i).unwrap_or(""), unsigned.get(i + 1..)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", frac)) => digits(frac),
+        Some((int, frac)) => digits(int) && (frac.is_empty() || digits(frac)),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    if !mantissa_ok || !exponent_ok {
+        return IntText::NotInt;
+    }
+    match format!("{sign}{unsigned}").parse::<f64>() {
+        Ok(v) if v.is_finite() && v.fract() == 0.0 => {
+            // 2^63: the first float past i64.
+            if v.abs() < 9_223_372_036_854_775_808.0 {
+                #[allow(clippy::cast_possible_truncation)] // integral and within i64: exact
+                IntText::Int(v as i64)
+            } else {
+                IntText::TooLarge
+            }
+        }
+        _ => IntText::NotInt,
     }
 }
 
@@ -675,7 +708,18 @@ mod tests {
             ("0b101", Int(5)),
             ("0X1f", Int(31)),
             ("1_000", Int(1000)),
-            ("09", NotInt),
+            // go-yaml floats with an integral value reach the API server as integers.
+            ("09", Int(9)),
+            ("3.0", Int(3)),
+            ("-2.", Int(-2)),
+            ("1e3", Int(1000)),
+            ("1_0.0", Int(10)),
+            ("1e30", TooLarge),
+            (".5", NotInt),
+            ("1.", Int(1)),
+            ("1e", NotInt),
+            ("1.2.3", NotInt),
+            (".inf", NotInt),
             ("9223372036854775807", Int(i64::MAX)),
             ("-9223372036854775808", Int(i64::MIN)),
             ("9223372036854775808", TooLarge),
@@ -683,7 +727,6 @@ mod tests {
             ("-99999999999999999999", TooLarge),
             ("0xFFFFFFFFFFFFFFFFFF", TooLarge),
             ("1.5", NotInt),
-            ("1e3", NotInt),
             ("", NotInt),
             ("-", NotInt),
             ("0x", NotInt),
