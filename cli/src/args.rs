@@ -324,23 +324,11 @@ impl PrometheusArgs {
     }
 }
 
-#[derive(Debug, clap::Args)]
-#[command(group(ArgGroup::new("samples_source").args(["samples", "prometheus"])))]
-pub struct CheckArgs {
-    /// The autoscaler YAML (may hold several documents). Several files are checked one after
-    /// the other (JSON: an array of reports; SARIF: one log); the exit code is the worst.
-    #[arg(value_name = "CONFIG.yaml", required = true, num_args = 1..)]
-    pub config: Vec<PathBuf>,
-    /// A file with no autoscaler in it is not an error, unless something in it is (for
-    /// pre-commit hooks and CI steps that pass every YAML file of a repository).
-    #[arg(long)]
-    pub skip_without_autoscaler: bool,
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub format: CheckFormat,
-    /// Only the autoscaler with this `metadata.name`.
-    #[arg(long, value_name = "N")]
-    pub name: Option<String>,
-    /// Which AIBrix release reads PodAutoscalers.
+/// What the cluster runs, as `check`, `simulate` and `explain` take it: the releases and
+/// settings that change how an autoscaler is read and replayed.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClusterArgs {
+    /// Which AIBrix release reads and replays PodAutoscalers.
     #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
     pub aibrix_version: AibrixVersionArg,
     /// The KServe deployment mode of an InferenceService without the
@@ -358,6 +346,39 @@ pub struct CheckArgs {
     /// `global.scrape_interval`, 1m; the message says which it assumed).
     #[arg(long, value_name = "DURATION", value_parser = parse_scrape_interval)]
     pub scrape_interval: Option<Millis>,
+}
+
+impl ClusterArgs {
+    /// These flags in the pipeline's options; the rest of `base` is kept.
+    pub fn options(&self, base: PipelineOptions) -> PipelineOptions {
+        PipelineOptions {
+            aibrix_version: self.aibrix_version.version(),
+            kserve_mode: self.kserve_deployment_mode.map(KserveModeArg::mode),
+            feature_gates: self.feature_gates.unwrap_or_default(),
+            scrape_interval: scrape_interval(self.scrape_interval),
+            ..base
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(ArgGroup::new("samples_source").args(["samples", "prometheus"])))]
+pub struct CheckArgs {
+    /// The autoscaler YAML (may hold several documents). Several files are checked one after
+    /// the other (JSON: an array of reports; SARIF: one log); the exit code is the worst.
+    #[arg(value_name = "CONFIG.yaml", required = true, num_args = 1..)]
+    pub config: Vec<PathBuf>,
+    /// A file with no autoscaler in it is not an error, unless something in it is (for
+    /// pre-commit hooks and CI steps that pass every YAML file of a repository).
+    #[arg(long)]
+    pub skip_without_autoscaler: bool,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Only the autoscaler with this `metadata.name`.
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Replay a metric outage in the replay of the samples: from FROM to TO (times as
     /// --from/--to take them, e.g. 600..1200 or two RFC 3339 times) every metric read through a
     /// metrics API (not cpu/memory) fails, for HPAs and KEDA ScaledObjects (`spec.fallback`).
@@ -453,24 +474,8 @@ pub struct ReplayArgs {
     /// The autoscaler with this `metadata.name` (default: the only or first one).
     #[arg(long, value_name = "N")]
     pub name: Option<String>,
-    /// Which AIBrix release reads and replays PodAutoscalers.
-    #[arg(long, value_enum, value_name = "VERSION", default_value_t = AibrixVersionArg::V07)]
-    pub aibrix_version: AibrixVersionArg,
-    /// The KServe deployment mode of an InferenceService without the
-    /// `serving.kserve.io/deploymentMode` annotation (default: Knative, the shipped
-    /// inferenceservice-config's).
-    #[arg(long, value_enum, value_name = "MODE")]
-    pub kserve_deployment_mode: Option<KserveModeArg>,
-    /// Kubernetes feature gates the cluster sets, as kube-apiserver's flag takes them
-    /// (`HPAConfigurableTolerance=true`: replay `behavior.*.tolerance`, which v1.34 drops by
-    /// default).
-    #[arg(long, value_name = "NAME=BOOL,...", value_parser = parse_feature_gates)]
-    pub feature_gates: Option<FeatureGates>,
-    /// Prometheus' scrape interval, e.g. 15s, 30s: a rate()/irate()/increase() range in a
-    /// PromQL query shorter than twice it is flagged (default: Prometheus' default
-    /// `global.scrape_interval`, 1m; the message says which it assumed).
-    #[arg(long, value_name = "DURATION", value_parser = parse_scrape_interval)]
-    pub scrape_interval: Option<Millis>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Replay a metric outage: from FROM to TO (times as --from/--to take them, e.g.
     /// 600..1200 or two RFC 3339 times) every metric read through a metrics API (not
     /// cpu/memory) fails, for HPAs and KEDA ScaledObjects (KEDA's `spec.fallback` applies).
@@ -481,10 +486,8 @@ pub struct ReplayArgs {
 impl ReplayArgs {
     /// The pipeline options these flags set.
     pub fn pipeline_options(&self) -> PipelineOptions {
-        PipelineOptions {
+        self.cluster.options(PipelineOptions {
             autoscaler: self.name.clone(),
-            aibrix_version: self.aibrix_version.version(),
-            kserve_mode: self.kserve_deployment_mode.map(KserveModeArg::mode),
             initial_replicas: self.initial_replicas,
             pod_startup: self.pod_startup,
             horizon: self.duration,
@@ -500,10 +503,9 @@ impl ReplayArgs {
             replay: true,
             samples_are: SamplesAre::interpretation(self.samples_are),
             max_evaluations: self.max_evaluations,
-            feature_gates: self.feature_gates.unwrap_or_default(),
-            scrape_interval: scrape_interval(self.scrape_interval),
             metric_outage: self.metric_outage,
-        }
+            ..PipelineOptions::default()
+        })
     }
 }
 

@@ -396,20 +396,14 @@ fn check_file(
             Some(Ok(text)) => DemandInput::SamplesFile(text),
             _ => DemandInput::None,
         },
-        options: PipelineOptions {
+        options: args.cluster.options(PipelineOptions {
             autoscaler: args.name.clone(),
-            aibrix_version: args.aibrix_version.version(),
-            kserve_mode: args
-                .kserve_deployment_mode
-                .map(crate::args::KserveModeArg::mode),
-            feature_gates: args.feature_gates.unwrap_or_default(),
-            scrape_interval: crate::args::scrape_interval(args.scrape_interval),
             metric_outage: args.metric_outage,
             samples_are: asked,
             window: args.window(),
             max_evaluations: args.max_evaluations,
             ..PipelineOptions::default()
-        },
+        }),
     });
     // The samples are read for the selected autoscaler: without one, there is nothing to say
     // about them.
