@@ -497,6 +497,20 @@ mod tests {
         }
     }
 
+    /// The summary is SARIF's `shortDescription` and the rules index's column: one whole
+    /// sentence (a summary cut mid-sentence once shipped: `scale-to-zero-misconfigured`).
+    #[test]
+    fn every_summary_is_one_whole_sentence() {
+        for c in Code::ALL {
+            let s = c.doc().summary();
+            assert!(
+                s.ends_with('.') && !s.trim_end_matches('.').contains(". "),
+                "{}: {s:?}",
+                c.as_str()
+            );
+        }
+    }
+
     #[test]
     fn docs_read_as_summary_and_sections() {
         let d = Code::Flapping.doc();

@@ -227,7 +227,7 @@ pub fn check_keda_idle_floor(
 }
 
 rule_doc! {
-    /// The configuration asks for scale to zero, or for one of its
+    /// Scale to zero is asked for in a way the controller cannot honour.
     ///
     /// # What it does
     /// Reports scale-to-zero settings the controller cannot honour: Knative `min-scale: "0"` with
