@@ -415,14 +415,14 @@ fn decide(
         mut metrics,
     } = grouped;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && missing.is_empty() {
-        return Ok(scale_by_ratio(
-            tol,
-            current,
-            ratio,
-            ready_count as f64,
-            &proposal,
-        ));
+    if let Some(p) = all_reporting(
+        tol,
+        (current, ready_count as f64),
+        ratio,
+        scale_up_with_unready || !missing.is_empty(),
+        &proposal,
+    ) {
+        return Ok(p);
     }
     if ratio < 1.0 {
         for id in &missing {
@@ -455,18 +455,22 @@ fn proposal_of(usage: i64, raw_usage: i64, ratio: f64) -> impl Fn(i32, bool) -> 
     }
 }
 
-/// Every pod ready and reporting: scale by the ratio unless it is within tolerance.
-fn scale_by_ratio(
+/// Every pod ready and reporting (no `rebalance` needed: no pod missing, no unready pod on a
+/// scale-up): scale by the ratio unless it is within tolerance, which both upstream
+/// calculators return at once.
+fn all_reporting(
     tol: &Tolerances,
-    current: i32,
+    (current, ready): (i32, f64),
     ratio: f64,
-    ready: f64,
+    rebalance: bool,
     proposal: &impl Fn(i32, bool) -> Proposal,
-) -> Proposal {
-    if tol.is_within(ratio) {
-        proposal(current, true)
+) -> Option<Proposal> {
+    if rebalance {
+        None
+    } else if tol.is_within(ratio) {
+        Some(proposal(current, true))
     } else {
-        proposal(ceil_i32(ratio * ready), false)
+        Some(proposal(ceil_i32(ratio * ready), false))
     }
 }
 
@@ -770,14 +774,14 @@ fn grouped_replicas(
     let proposal = proposal_of(usage, raw_usage, ratio);
     let tol = &cfg.tolerances;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && missing.is_empty() {
-        return Ok(scale_by_ratio(
-            tol,
-            current,
-            ratio,
-            ready_count as f64,
-            &proposal,
-        ));
+    if let Some(p) = all_reporting(
+        tol,
+        (current, ready_count as f64),
+        ratio,
+        scale_up_with_unready || !missing.is_empty(),
+        &proposal,
+    ) {
+        return Ok(p);
     }
     for g in &missing {
         let request = g.pod.request_milli.unwrap_or(0);
