@@ -415,13 +415,9 @@ fn decide(
         mut metrics,
     } = grouped;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
-    if let Some(p) = all_reporting(
-        tol,
-        (current, ready_count as f64),
-        ratio,
-        scale_up_with_unready || !missing.is_empty(),
-        &proposal,
-    ) {
+    let rebalance = scale_up_with_unready || !missing.is_empty();
+    let at = (current, ready_count as f64);
+    if let Some(p) = all_reporting(tol, at, ratio, rebalance, &proposal) {
         return Ok(p);
     }
     if ratio < 1.0 {
@@ -774,13 +770,9 @@ fn grouped_replicas(
     let proposal = proposal_of(usage, raw_usage, ratio);
     let tol = &cfg.tolerances;
     let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
-    if let Some(p) = all_reporting(
-        tol,
-        (current, ready_count as f64),
-        ratio,
-        scale_up_with_unready || !missing.is_empty(),
-        &proposal,
-    ) {
+    let rebalance = scale_up_with_unready || !missing.is_empty();
+    let at = (current, ready_count as f64);
+    if let Some(p) = all_reporting(tol, at, ratio, rebalance, &proposal) {
         return Ok(p);
     }
     for g in &missing {
