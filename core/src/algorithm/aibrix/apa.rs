@@ -49,10 +49,18 @@ pub struct ApaOutcome {
 /// Upstream `APAAlgorithm.computeTargetReplicas(currentPodCount, context)`: the desired pod count
 /// before the `[minReplicas, maxReplicas]` clamp of `applyConstraints`.
 pub fn compute_target_replicas(current: u32, c: &ApaContext) -> ApaOutcome {
-    if c.target.is_nan() || c.target <= 0.0 {
+    compute_target_replicas_as(current, c, true)
+}
+
+/// [`compute_target_replicas`] with or without the v0.6.0 guard (`guarded` false: v0.5.0,
+/// which divides by the target). Only a negative target reaches the unguarded division here:
+/// the ratio is ≤ 0, below the band, and `ceil(n × ratio) ≤ 0` is raised to the largest
+/// scale-down step. A target of 0 is refused by the reader (v0.5.0 computes `int32(+Inf)`,
+/// which Go leaves to the CPU).
+pub fn compute_target_replicas_as(current: u32, c: &ApaContext, guarded: bool) -> ApaOutcome {
+    if c.target.is_nan() || c.target == 0.0 || (guarded && c.target < 0.0) {
         // A missing or non-positive target returns the current count (the `expectedUse <= 0`
-        // guard and upstream test `division_by_zero` of v0.6.0 on; v0.5.0 divides by it, but no
-        // replay gets here: the reader refuses a target ≤ 0 on every release).
+        // guard and upstream test `division_by_zero` of v0.6.0 on).
         return ApaOutcome {
             desired: current,
             rule: ApaRule::NoTarget,

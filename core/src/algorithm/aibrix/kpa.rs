@@ -119,7 +119,16 @@ fn candidate(value: f64, n: f64, c: &KpaContext, max_down: f64, max_up: f64) -> 
 /// Upstream `KPAAlgorithm.computeTargetReplicas(currentPodCount, context)`: the desired pod
 /// count before the `[minReplicas, maxReplicas]` clamp of `applyConstraints`.
 pub fn compute_target_replicas(current: u32, c: &KpaContext) -> KpaOutcome {
-    if c.target.is_nan() || c.target <= 0.0 {
+    compute_target_replicas_as(current, c, true)
+}
+
+/// [`compute_target_replicas`] with or without the v0.6.0 `targetValue > 0` guard: AIBrix
+/// v0.5.0 has none and divides by the target it was given (`guarded` false). With a target of
+/// 0 a metric above 0 asks `+Inf` pods (the largest scale-up step) and a metric of 0 sits in
+/// the tolerance band (`0 > 0` and `0 < 0` are both false); with a negative target every
+/// metric ≥ 0 is "above" the band and `ceil(value / target) ≤ 0`: the largest scale-down step.
+pub fn compute_target_replicas_as(current: u32, c: &KpaContext, guarded: bool) -> KpaOutcome {
+    if c.target.is_nan() || (guarded && c.target <= 0.0) {
         // v0.7.0 reads the target per metric name; a missing or non-positive target returns
         // the current count.
         return KpaOutcome {
