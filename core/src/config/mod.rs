@@ -525,8 +525,11 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
                 let new = cx.diags.get(before..).unwrap_or(&[]);
                 let why = match new.iter().find(|d| d.severity == Severity::Error) {
                     Some(d) => Some(format!("its first error: {}: {}", d.code, d.message)),
+                    // A warning says why sooner than a note (a deprecated spelling) does.
                     None => new
-                        .first()
+                        .iter()
+                        .find(|d| d.severity == Severity::Warning)
+                        .or(new.first())
                         .map(|d| format!("its first problem: {}: {}", d.code, d.message)),
                 };
                 unread.push(format!(
