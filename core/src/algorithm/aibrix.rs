@@ -2,8 +2,10 @@
 //! controller for the three releases, whose `algorithm/`, `aggregation/`, `metrics/client.go`,
 //! `autoscaler.go` and `computeScaleDecision` / `stabilizeRecommendation` are the same (`git diff
 //! v0.5.0 v0.7.0 -- pkg/controller/podautoscaler` changes only `algorithm/apa.go`'s
-//! `expectedUse <= 0` guard, which no replay reaches, the StormService pod selector, which is not
-//! replayed, and the resync loop's lifecycle); each release's defaults come from its own facts.
+//! `expectedUse <= 0` guard, the StormService pod selector, which is not replayed, and the resync
+//! loop's lifecycle); each release's defaults come from its own facts. v0.6.0 refuses a target
+//! ≤ 0 (PR #1879); v0.5.0 divides by it, and its replay does too ([`AibrixController::for_release`],
+//! `kpa::compute_target_replicas_as`).
 //!
 //! Upstream (vllm-project/aibrix v0.7.0, `pkg/controller/podautoscaler/`):
 //! - `podautoscaler_controller.go`: resync every `DefaultResyncInterval` (10 s);

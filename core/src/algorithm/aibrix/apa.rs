@@ -122,6 +122,20 @@ mod tests {
         assert_eq!(compute_target_replicas(0, &ctx(10.0, 100.0)).desired, 0);
     }
 
+    /// v0.5.0 (no guard) with a negative target: the ratio is ≤ 0, below the band, and the
+    /// count takes the scale-down limit; a target of 0 stays unreplayed (the current count).
+    #[test]
+    fn unguarded_negative_target_steps_down() {
+        for (target, u, current, want) in [(-0.5, 3.0, 6, 3), (-0.5, 0.0, 6, 3), (0.0, 3.0, 6, 6)] {
+            let out = compute_target_replicas_as(current, &ctx(target, u), false);
+            assert_eq!(out.desired, want, "target {target}, use {u}");
+            assert_eq!(
+                compute_target_replicas(current, &ctx(target, u)).desired,
+                current
+            );
+        }
+    }
+
     #[test]
     fn scales_with_pod_count() {
         // 4 pods at 1.8× target: ceil(7.2) = 8 (= the up limit 8).

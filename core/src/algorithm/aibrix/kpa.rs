@@ -229,6 +229,31 @@ mod tests {
         assert!(matches!(out.rule, KpaRule::Tolerance { .. }));
     }
 
+    /// v0.5.0 (no guard): a target of 0 asks +Inf pods above 0 (the scale-up limit) and keeps
+    /// the count at 0 (inside the band); a negative target takes the scale-down limit.
+    #[test]
+    fn unguarded_target_divides_as_v05() {
+        let cases = [
+            (0.0, 0.3, 4, 8, "above 0: ceil(+Inf) capped at ceil(2 × 4)"),
+            (0.0, 0.0, 4, 4, "0 > 0 and 0 < 0 are false: tolerance"),
+            (
+                -0.5,
+                0.3,
+                4,
+                2,
+                "ceil(0.3 / -0.5) = 0, raised to floor(4 / 2)",
+            ),
+            (-0.5, 0.0, 5, 2, "ceil(-0) raised to floor(5 / 2)"),
+        ];
+        for (target, value, current, want, why) in cases {
+            let out = compute_target_replicas_as(current, &ctx(target, value, value), false);
+            assert_eq!(out.desired, want, "{why}");
+            // The guarded releases keep the count instead.
+            let guarded = compute_target_replicas(current, &ctx(target, value, value));
+            assert_eq!(guarded.desired, current, "{why} (guarded)");
+        }
+    }
+
     #[test]
     fn non_positive_target_returns_current() {
         let out = compute_target_replicas(3, &ctx(0.0, 10.0, 10.0));
