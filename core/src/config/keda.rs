@@ -676,7 +676,12 @@ const OWN_READERS: &[&str] = &["prometheus", "cpu", "memory", "cron"];
 /// An unknown trigger type: not replayed, said with what is.
 fn unknown_trigger_type(cx: &mut Cx, ty: &Spanned<String>) {
     let mut known: Vec<&str> = OWN_READERS.to_vec();
-    known.extend(keda_scalers::SCALERS.iter().map(|s| s.name()));
+    known.extend(
+        keda_scalers::SCALERS
+            .iter()
+            .filter(|s| s.replayable())
+            .map(|s| s.name()),
+    );
     let mut d = Diagnostic::warning(
         Code::UnsupportedFeature,
         format!(
