@@ -2,8 +2,10 @@
 //! controller for the three releases, whose `algorithm/`, `aggregation/`, `metrics/client.go`,
 //! `autoscaler.go` and `computeScaleDecision` / `stabilizeRecommendation` are the same (`git diff
 //! v0.5.0 v0.7.0 -- pkg/controller/podautoscaler` changes only `algorithm/apa.go`'s
-//! `expectedUse <= 0` guard, which no replay reaches, the StormService pod selector, which is not
-//! replayed, and the resync loop's lifecycle); each release's defaults come from its own facts.
+//! `expectedUse <= 0` guard, the StormService pod selector, which is not replayed, and the resync
+//! loop's lifecycle); each release's defaults come from its own facts. v0.6.0 refuses a target
+//! ≤ 0 (PR #1879); v0.5.0 divides by it, and its replay does too ([`AibrixController::for_release`],
+//! `kpa::compute_target_replicas_as`).
 //!
 //! Upstream (vllm-project/aibrix v0.7.0, `pkg/controller/podautoscaler/`):
 //! - `podautoscaler_controller.go`: resync every `DefaultResyncInterval` (10 s);
@@ -89,6 +91,8 @@ pub struct AibrixController {
     next: Millis,
     /// The source whose recommendation the last decision took.
     last_metric: Option<usize>,
+    /// Whether a target ≤ 0 is refused (v0.6.0 on, PR #1879); v0.5.0 divides by it.
+    guards_target: bool,
 }
 
 /// The parameter values used (from [`AibrixGenBParams`]).
@@ -129,6 +133,17 @@ impl AibrixController {
     /// The v0.7.0 controller for `autoscaler` with its scaling context `params`: the APA
     /// when `apa`, else the KPA.
     pub fn new(autoscaler: &Autoscaler, apa: bool, params: &AibrixGenBParams) -> Self {
+        Self::for_release(autoscaler, apa, params, true)
+    }
+
+    /// [`AibrixController::new`] for a release that refuses a target ≤ 0 (`guards_target`:
+    /// v0.6.0 on) or divides by it (v0.5.0).
+    pub fn for_release(
+        autoscaler: &Autoscaler,
+        apa: bool,
+        params: &AibrixGenBParams,
+        guards_target: bool,
+    ) -> Self {
         let strategy = if apa { Strategy::Apa } else { Strategy::Kpa };
         let p = Params::from(params);
         let (stable_window, panic_window) = (params.stable_window.value, params.panic_window.value);
@@ -151,12 +166,14 @@ impl AibrixController {
             history: RecommendationHistory::new(),
             next: 0,
             last_metric: None,
+            guards_target,
         }
     }
     /// Record this tick's value into metric `i`'s windows, then run the algorithm.
     fn evaluate_metric(&mut self, i: usize, view: &ClusterView<'_>) -> MetricResult {
         let current = view.replicas;
         let (min, max, strategy, p) = (self.min, self.max, self.strategy, self.params);
+        let guarded = self.guards_target;
         let reading = view.metrics.get(i).copied();
         let Some(m) = self.metrics.get_mut(i) else {
             // Unreachable: `i` ranges over `self.metrics`. Keep the count if it ever happens.
@@ -190,7 +207,7 @@ impl AibrixController {
         let (raw, in_panic, reason) = match strategy {
             Strategy::Kpa => {
                 let in_panic = should_enter_panic(stable_value, panic_value, p.panic_threshold);
-                let out = kpa::compute_target_replicas(
+                let out = kpa::compute_target_replicas_as(
                     current,
                     &KpaContext {
                         target,
@@ -206,6 +223,7 @@ impl AibrixController {
                         max_panic_pods: 0,
                         activation_scale: 1,
                     },
+                    guarded,
                 );
                 let reason = if in_panic && out.desired < current {
                     Reason::PanicNoHold { current }
@@ -230,7 +248,7 @@ impl AibrixController {
                 (out.desired, in_panic, reason)
             }
             Strategy::Apa => {
-                let out = apa::compute_target_replicas(
+                let out = apa::compute_target_replicas_as(
                     current,
                     &ApaContext {
                         target,
@@ -240,6 +258,7 @@ impl AibrixController {
                         max_scale_up_rate: p.max_scale_up_rate,
                         max_scale_down_rate: p.max_scale_down_rate,
                     },
+                    guarded,
                 );
                 let reason = match out.rule {
                     ApaRule::NoTarget => Reason::NoMetrics,

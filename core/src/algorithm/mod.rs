@@ -346,7 +346,10 @@ pub fn controller_for(autoscaler: &Autoscaler) -> Box<dyn Controller> {
                 AibrixParams::V04(p) => {
                     Box::new(aibrix_v04::AibrixV04Controller::new(autoscaler, apa, p))
                 }
-                AibrixParams::V05(p) | AibrixParams::V06(p) | AibrixParams::V07(p) => {
+                AibrixParams::V05(p) => Box::new(aibrix::AibrixController::for_release(
+                    autoscaler, apa, p, false,
+                )),
+                AibrixParams::V06(p) | AibrixParams::V07(p) => {
                     Box::new(aibrix::AibrixController::new(autoscaler, apa, p))
                 }
             }

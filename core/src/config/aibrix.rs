@@ -425,7 +425,13 @@ fn check_labels(cx: &mut Cx, meta: &Node, version: AibrixVersion) {
 
 const SOURCE_TYPES: &[&str] = &["pod", "resource", "custom", "external", "domain"];
 
-fn read_source(cx: &mut Cx, m: &Node, path: &str, version: AibrixVersion) -> Option<Metric> {
+fn read_source(
+    cx: &mut Cx,
+    m: &Node,
+    path: &str,
+    version: AibrixVersion,
+    strategy: Option<&str>,
+) -> Option<Metric> {
     if m.as_mapping().is_none() {
         cx.error(
             Code::WrongType,
@@ -521,20 +527,39 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str, version: AibrixVersion) -> Opt
             None
         }
     };
+    // v0.5.0 takes a target ≤ 0 and divides by it: replayed where the result is defined.
+    let mut divides_by_it = false;
     if let (Some(v), Some(s)) = (value, &tv) {
         if v <= 0.0 && !version.rejects_non_positive_target() && version != AibrixVersion::V0_4 {
-            cx.push(
-                Diagnostic::error(
-                    Code::InvalidTarget,
-                    format!(
-                        "`{path}.targetValue` is {}: AIBrix {} accepts it (its webhook checks only that targetValue is set; the `> 0` check came in v0.6.0, PR #1879) and divides by it: with 0 the KPA takes the largest scale-up step whenever the metric is above 0, with a negative target both strategies step down to minReplicas whatever the load",
-                        crate::display::Exact(v),
-                        version.tag()
-                    ),
-                )
-                .at(s.span)
-                .with_help("Scalelens does not replay a target ≤ 0; write the target as a positive number in the metric's unit"),
+            let accepted = format!(
+                "`{path}.targetValue` is {}: AIBrix {} accepts it (its webhook checks only that targetValue is set; the `> 0` check came in v0.6.0, PR #1879)",
+                crate::display::Exact(v),
+                version.tag()
             );
+            let help = "v0.6.0 and later refuse it; write the target as a positive number in the metric's unit";
+            let d = match strategy {
+                Some("HPA") => Diagnostic::error(
+                    Code::InvalidTarget,
+                    format!("{accepted}, and with scalingStrategy HPA it writes it into the HPA it creates, which the API server rejects (an HPA target must be positive): the PodAutoscaler never scales"),
+                ),
+                Some("APA") if v == 0.0 => Diagnostic::error(
+                    Code::InvalidTarget,
+                    format!("{accepted}, and its APA divides by it: with the metric above 0 it computes int32(ceil(pods × +Inf)), a conversion Go leaves to the CPU (amd64: -2147483648, so minReplicas; arm64: 2147483647, so the largest scale-up step); Scalelens does not replay it"),
+                ),
+                _ => {
+                    divides_by_it = true;
+                    let what = if v == 0.0 {
+                        "with the metric above 0 the KPA asks for +Inf pods and takes the largest scale-up step every reconcile, up to maxReplicas; with the metric at 0 it keeps the replicas (0 is inside the tolerance band)"
+                    } else {
+                        "every value ≥ 0 divided by it asks for 0 pods or fewer, so each reconcile takes the largest scale-down step, down to minReplicas whatever the load"
+                    };
+                    Diagnostic::warning(
+                        Code::InvalidTarget,
+                        format!("{accepted} and divides by it: {what}; replayed as {} does", version.tag()),
+                    )
+                }
+            };
+            cx.push(d.at(s.span).with_help(help));
         } else if v <= 0.0 {
             cx.error(
                 Code::InvalidTarget,
@@ -598,7 +623,7 @@ fn read_source(cx: &mut Cx, m: &Node, path: &str, version: AibrixVersion) -> Opt
         && check_external_gen_b(cx, m, path, st, endpoint.is_some(), name.as_ref(), version);
     let name = name?;
     let tv = tv?;
-    let value = value.filter(|v| *v > 0.0)?;
+    let value = value.filter(|v| *v > 0.0 || divides_by_it)?;
     let (source, target_type) = match st {
         "pod" => (
             MetricSource::AibrixPod {
@@ -804,6 +829,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
                     m,
                     &format!("spec.metricsSources[{i}]"),
                     version,
+                    spec.get("scalingStrategy").and_then(Node::as_str),
                 ));
             }
         }

@@ -162,7 +162,12 @@ pub fn read_target_ref(cx: &mut Cx, spec: &Node, spec_key: Span, path: &str) -> 
 
 /// `scaleTargetRef` (HPA, KEDA, AIBrix): `name` required.
 pub fn target_ref(cx: &mut Cx, spec: &Cursor, spec_key: Span) -> Option<TargetRef> {
-    let t = spec.required(cx, "scaleTargetRef", spec_key, "")?;
+    let t = spec.required(
+        cx,
+        "scaleTargetRef",
+        spec_key,
+        " (the workload it scales; a kustomize patch leaves it to its base: check what `kustomize build` renders)",
+    )?;
     let name = t.string(cx, "name");
     if name.is_none() && !t.has("name") {
         t.missing(cx, spec.key_span("scaleTargetRef", spec_key), "name", "");

@@ -676,7 +676,12 @@ const OWN_READERS: &[&str] = &["prometheus", "cpu", "memory", "cron"];
 /// An unknown trigger type: not replayed, said with what is.
 fn unknown_trigger_type(cx: &mut Cx, ty: &Spanned<String>) {
     let mut known: Vec<&str> = OWN_READERS.to_vec();
-    known.extend(keda_scalers::SCALERS.iter().map(|s| s.name()));
+    known.extend(
+        keda_scalers::SCALERS
+            .iter()
+            .filter(|s| s.replayable())
+            .map(|s| s.name()),
+    );
     let mut d = Diagnostic::warning(
         Code::UnsupportedFeature,
         format!(
@@ -735,6 +740,7 @@ fn read_trigger(
         metadata,
         md_key: t.key_span("metadata", t.node.span),
     };
+    misplaced_metric_type(cx, &trigger);
     match scaler {
         Some(s) => super::keda_scaler::generic(cx, &trigger, s, ty, i),
         None if ty.value == "prometheus" => {
@@ -744,6 +750,34 @@ fn read_trigger(
         None if ty.value == "cron" => super::keda_scaler::cron(cx, &trigger, ty, i),
         None => resource(cx, &trigger, ty),
     }
+}
+
+/// `metricType` written inside a trigger's `metadata`: no scaler reads that key (KEDA v2.18
+/// takes the type from `triggers[i].metricType` only, `pkg/scalers/scaler.go
+/// GetMetricTargetType`), so it changes nothing. A warning when it says another type than the
+/// one KEDA uses, a note when it repeats it.
+fn misplaced_metric_type(cx: &mut Cx, t: &Trigger) {
+    let Some(s) = t.metadata.node.get("metricType").and_then(Node::as_str) else {
+        return;
+    };
+    let Some((k, _)) = t.metadata.node.entry("metricType") else {
+        return;
+    };
+    let message = format!(
+        "`{}` is not read: KEDA takes the metric type from the trigger's own `metricType`, so this trigger uses {}{}",
+        t.metadata.at("metricType"),
+        t.mt,
+        if t.metric_type.is_none() { " (the default)" } else { "" }
+    );
+    let d = if s == t.mt {
+        Diagnostic::note(Code::UnknownField, message)
+    } else {
+        Diagnostic::warning(Code::UnknownField, message)
+    };
+    cx.push(d.at(k.span).with_advice(format!(
+        "move it beside the trigger's `type`: `metricType: {}`",
+        crate::text::quote(s)
+    )));
 }
 
 /// A `prometheus` trigger (`prometheus_scaler.go`).

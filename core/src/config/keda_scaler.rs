@@ -22,7 +22,7 @@ use crate::config::read::{self, Cx};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Metric, MetricSource, MetricTarget, ScalingModifiers, TargetType};
 use crate::span::{Param, Spanned};
-use crate::upstream::keda_scalers::{self, Scaler};
+use crate::upstream::keda_scalers::{self, Activity, Scaler};
 
 /// The first of `keys` written in the trigger's metadata, with its key.
 fn first_written(
@@ -116,9 +116,33 @@ pub(super) fn generic(
             }
         },
     };
-    let activation = match first_written(cx, t, scaler.activation_keys) {
-        Some((key, s)) => Param::yaml(number(cx, t, key, &s, scaler.integer)?, s.span),
-        None => Param::default(scaler.activation_default, scaler.source),
+    let activation = match (
+        scaler.activity,
+        first_written(cx, t, scaler.activation_keys),
+    ) {
+        // `queueLen >= target` on integer counts: active above target - 1.
+        (Activity::AtTarget, _) => Param::default(target.value - 1.0, scaler.source),
+        // Active on every poll: any count (≥ 0) is above -1.
+        (Activity::Always, _) => Param::default(-1.0, scaler.source),
+        (Activity::AboveActivation, Some((key, s))) => {
+            Param::yaml(number(cx, t, key, &s, scaler.integer)?, s.span)
+        }
+        (Activity::AboveActivation, None) if scaler.activation_required => {
+            let key = scaler.activation_keys.first().copied().unwrap_or("");
+            t.metadata.missing(
+                cx,
+                t.md_key,
+                key,
+                &format!(
+                    " (the {} scaler requires its activation threshold, a number as a string)",
+                    scaler.name()
+                ),
+            );
+            return None;
+        }
+        (Activity::AboveActivation, None) => {
+            Param::default(scaler.activation_default, scaler.source)
+        }
     };
     let name = format!("s{i}-{}", ty.value);
     let trigger_name = t.name.as_ref().map(|n| n.value.clone());
@@ -137,6 +161,29 @@ pub(super) fn generic(
     if !scaler.caveat.is_empty() {
         d = d.with_help(format!("not replayed: {}", scaler.caveat));
     }
+    match scaler.activity {
+        Activity::AtTarget => {
+            d = d.with_help(format!(
+                "the {} scaler is active when its value reaches the target (`>=`, not an activation threshold): replayed as activation {}",
+                scaler.name(),
+                crate::display::Exact(activation.value)
+            ));
+        }
+        Activity::Always => {
+            d = d.with_help(format!(
+                "the {} scaler reports itself active on every poll: the object never scales to zero",
+                scaler.name()
+            ));
+        }
+        Activity::AboveActivation => {}
+    }
+    let value_type = scaler.value_type_only || t.mt == "Value";
+    if scaler.value_type_only && t.mt != "Value" {
+        d = d.with_help(format!(
+            "the {} scaler gives the HPA a `Value` target whatever `metricType` says: the target is compared with the total, not the per-pod average",
+            scaler.name()
+        ));
+    }
     cx.push(d);
     Some(Metric {
         name: Spanned::new(name, ty.span),
@@ -146,7 +193,7 @@ pub(super) fn generic(
             unit: scaler.unit,
         },
         target: MetricTarget {
-            target_type: if t.mt == "Value" {
+            target_type: if value_type {
                 TargetType::Value
             } else {
                 TargetType::AverageValue

@@ -1157,7 +1157,33 @@ pub(crate) fn read_revision(
         Class::Hpa => return Some(hpa_class(cx, doc, ann, &mut c)),
     }
 
+    let before = cx.diags.len();
     let metric = ann.value(cx, &METRIC, &mut c);
+    // `validateMetric` (pkg/apis/autoscaling/annotation_validation.go): the KPA class takes
+    // concurrency or rps only; cpu and memory are the HPA class's. Said so, in place of the
+    // "must be one of" error and its nearest-word fix.
+    if let Some(m) = ann
+        .text(&METRIC)
+        .filter(|m| matches!(m.value.as_str(), "cpu" | "memory"))
+    {
+        cx.diags.truncate(before);
+        cx.push(
+            Diagnostic::error(
+                Code::UnknownValue,
+                format!(
+                    "`{}` is {} under the KPA class, which scales on concurrency or rps only: Knative's webhook rejects the revision, so nothing scales ({} is a metric of the HPA class)",
+                    ann.path_of(&METRIC),
+                    m.value,
+                    m.value
+                ),
+            )
+            .at(m.span)
+            .with_advice(format!(
+                "to scale on {}, add `autoscaling.knative.dev/class: hpa.autoscaling.knative.dev` beside it; to keep the KPA, use concurrency or rps",
+                m.value
+            )),
+        );
+    }
     let target = ann.written(cx, &TARGET);
     let utilization = ann.written(cx, &TARGET_UTILIZATION);
     let container_concurrency = container_concurrency(cx);

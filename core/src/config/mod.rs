@@ -475,7 +475,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
                 | "keda.sh"
                 | "serving.knative.dev"
                 | "serving.kserve.io"
-        ) || other_autoscaler(group, kind).is_some();
+        ) || other_autoscaler(group, kind, doc.root).is_some();
         if family {
             metadata_strings(&mut cx, doc);
         }
@@ -498,7 +498,7 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
             }
             "" if kind == "ConfigMap" && doc.name.value == "config-autoscaler" => None,
             _ => {
-                let what = match other_autoscaler(group, kind) {
+                let what = match other_autoscaler(group, kind, doc.root) {
                     Some(why) => format!("is an autoscaler Scalelens does not replay: {why}"),
                     None => "is not an autoscaler: skipped".to_string(),
                 };
@@ -525,8 +525,11 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
                 let new = cx.diags.get(before..).unwrap_or(&[]);
                 let why = match new.iter().find(|d| d.severity == Severity::Error) {
                     Some(d) => Some(format!("its first error: {}: {}", d.code, d.message)),
+                    // A warning says why sooner than a note (a deprecated spelling) does.
                     None => new
-                        .first()
+                        .iter()
+                        .find(|d| d.severity == Severity::Warning)
+                        .or(new.first())
                         .map(|d| format!("its first problem: {}: {}", d.code, d.message)),
                 };
                 unread.push(format!(
@@ -613,8 +616,41 @@ pub fn parse_with(source: &str, options: &ParseOptions) -> Parsed {
 
 /// Autoscaler objects of other projects that are not replayed, with the reason a user reads
 /// (so "no autoscaler to replay" names them instead of "no autoscaler found").
-fn other_autoscaler(group: &str, kind: &str) -> Option<&'static str> {
+fn other_autoscaler(group: &str, kind: &str, root: &Node) -> Option<&'static str> {
+    // KubeRay scales a RayCluster's worker groups itself only with the in-tree autoscaler on.
+    let ray_autoscaling = |path: &[&str]| {
+        root.path(path)
+            .and_then(Node::as_scalar)
+            .is_some_and(|v| v == "true")
+    };
+    let serve_autoscaling = root
+        .path(&["spec", "serveConfigV2"])
+        .and_then(Node::as_str)
+        .is_some_and(|c| c.contains("autoscaling_config"));
     match (group, kind) {
+        ("ray.io", "RayService") if serve_autoscaling => Some(
+            "Ray Serve scales each deployment's replicas from its `autoscaling_config` (ongoing requests per replica, inside serveConfigV2) and KubeRay's autoscaler adds worker pods for them: neither is a Kubernetes replica autoscaler Scalelens replays",
+        ),
+        ("ray.io", "RayCluster" | "RayService")
+            if ray_autoscaling(&["spec", "enableInTreeAutoscaling"])
+                || ray_autoscaling(&["spec", "rayClusterConfig", "enableInTreeAutoscaling"]) =>
+        {
+            Some(
+                "KubeRay's in-tree autoscaler sizes the worker groups (between each group's minReplicas and maxReplicas) from the resources Ray's pending tasks and actors ask for, not from a metric and a target",
+            )
+        }
+        ("autoscaling.karmada.io", "FederatedHPA") => Some(
+            "Karmada's FederatedHPA runs the HPA's algorithm in the Karmada control plane over the pods of every member cluster and spreads the replicas by the propagation policy, which this file does not hold",
+        ),
+        ("autoscaling.karmada.io", "CronFederatedHPA") => Some(
+            "Karmada's CronFederatedHPA sets a workload's or a FederatedHPA's bounds on a schedule",
+        ),
+        ("karpenter.sh", "NodePool" | "Provisioner") => Some(
+            "Karpenter adds and removes nodes for pods that cannot be scheduled; it does not set a workload's replicas",
+        ),
+        ("autoscaling.openshift.io", "ClusterAutoscaler" | "MachineAutoscaler") => Some(
+            "the OpenShift cluster autoscaler adds and removes nodes; it does not set a workload's replicas",
+        ),
         ("autoscaling.k8s.io", "VerticalPodAutoscaler") => Some(
             "a VerticalPodAutoscaler changes each pod's resource requests, not the replica count",
         ),

@@ -605,13 +605,27 @@ pub fn unknown_keys(cx: &mut Cx, node: &Node, known: &[&str], path: &str) {
                 ),
             )
             .at(k.span);
-            if let Some(best) = closest(&k.value, known) {
+            let other_family = OTHER_FAMILY_SPELLINGS
+                .iter()
+                .find(|(w, meant)| *w == k.value && known.contains(meant))
+                .map(|(_, meant)| *meant);
+            if let Some(best) = closest(&k.value, known).or(other_family) {
                 d = d.with_fix(format!("rename to `{best}`"), k.span, best);
             }
             cx.push(d);
         }
     }
 }
+
+/// Fields of one family written in another family's object, beyond the edit distance of
+/// [`closest`]: an HPA's `minReplicas` in a KEDA ScaledObject (whose field is
+/// `minReplicaCount`, so the HPA-style key leaves KEDA's default) and the reverse.
+const OTHER_FAMILY_SPELLINGS: &[(&str, &str)] = &[
+    ("minReplicas", "minReplicaCount"),
+    ("maxReplicas", "maxReplicaCount"),
+    ("minReplicaCount", "minReplicas"),
+    ("maxReplicaCount", "maxReplicas"),
+];
 
 /// The known word closest to `word` (case-insensitive equality, or edit distance ≤ 2 by
 /// [`crate::text::edit_distance_within`]).

@@ -39,6 +39,14 @@ pub struct Scaler {
     pub activation_keys: &'static [&'static str],
     /// The activation when no key is written.
     pub activation_default: f64,
+    /// The activation key must be written (typed metadata without `optional` or `default`:
+    /// splunk, solarwinds, splunk-observability).
+    pub activation_required: bool,
+    /// How the scaler decides it is active (`GetMetricsAndActivity`'s boolean).
+    pub activity: Activity,
+    /// The scaler writes its HPA metric with target type `Value` whatever `metricType` says
+    /// (splunk-observability: `GetMetricTargetMili(v2.ValueMetricType, …)`).
+    pub value_type_only: bool,
     /// The target is an `int64` (`GetMetricTarget`): a fraction is an error upstream.
     pub integer: bool,
     /// What the metric value counts: the unit of this trigger's demand.
@@ -47,6 +55,18 @@ pub struct Scaler {
     pub caveat: &'static str,
     /// The scaler's file at the tag.
     pub source: &'static Source,
+}
+
+/// How a scaler's `GetMetricsAndActivity` decides that the trigger is active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// `value > activation` (strict), the common rule.
+    AboveActivation,
+    /// `value >= target` (github-runner: `queueLen >= TargetWorkflowQueueLength`); on the
+    /// integer counts it reads, the same as `value > target - 1`.
+    AtTarget,
+    /// Always active (forgejo-runner returns `true` on every poll): never scales to zero.
+    Always,
 }
 
 impl Scaler {
@@ -104,6 +124,40 @@ scaler_sources! {
     AZURE_MONITOR = "pkg/scalers/azure_monitor_scaler.go";
     CASSANDRA = "pkg/scalers/cassandra_scaler.go";
     EXTERNAL = "pkg/scalers/external_scaler.go";
+    APACHE_KAFKA = "pkg/scalers/apache_kafka_scaler.go";
+    ARANGODB = "pkg/scalers/arangodb_scaler.go";
+    AWS_DYNAMODB = "pkg/scalers/aws_dynamodb_scaler.go";
+    AWS_DYNAMODB_STREAMS = "pkg/scalers/aws_dynamodb_streams_scaler.go";
+    AZURE_APP_INSIGHTS = "pkg/scalers/azure_app_insights_scaler.go";
+    AZURE_BLOB = "pkg/scalers/azure_blob_scaler.go";
+    AZURE_DATA_EXPLORER = "pkg/scalers/azure_data_explorer_scaler.go";
+    AZURE_LOG_ANALYTICS = "pkg/scalers/azure_log_analytics_scaler.go";
+    AZURE_PIPELINES = "pkg/scalers/azure_pipelines_scaler.go";
+    BEANSTALKD = "pkg/scalers/beanstalkd_scaler.go";
+    COUCHDB = "pkg/scalers/couchdb_scaler.go";
+    DYNATRACE = "pkg/scalers/dynatrace_scaler.go";
+    ETCD = "pkg/scalers/etcd_scaler.go";
+    FORGEJO_RUNNER = "pkg/scalers/forgejo_runner_scaler.go";
+    GCP_CLOUD_TASKS = "pkg/scalers/gcp_cloud_tasks_scaler.go";
+    GCP_STORAGE = "pkg/scalers/gcp_storage_scaler.go";
+    GITHUB_RUNNER = "pkg/scalers/github_runner_scaler.go";
+    GRAPHITE = "pkg/scalers/graphite_scaler.go";
+    HUAWEI_CLOUDEYE = "pkg/scalers/huawei_cloudeye_scaler.go";
+    LIIKLUS = "pkg/scalers/liiklus_scaler.go";
+    MSSQL = "pkg/scalers/mssql_scaler.go";
+    NSQ = "pkg/scalers/nsq_scaler.go";
+    OPENSTACK_METRIC = "pkg/scalers/openstack_metrics_scaler.go";
+    OPENSTACK_SWIFT = "pkg/scalers/openstack_swift_scaler.go";
+    PREDICTKUBE = "pkg/scalers/predictkube_scaler.go";
+    SOLACE = "pkg/scalers/solace_scaler.go";
+    SOLACE_DM = "pkg/scalers/solace_dm_scaler.go";
+    SOLARWINDS = "pkg/scalers/solarwinds_scaler.go";
+    SOLR = "pkg/scalers/solr_scaler.go";
+    SPLUNK = "pkg/scalers/splunk_scaler.go";
+    SPLUNK_OBSERVABILITY = "pkg/scalers/splunk_observability_scaler.go";
+    STAN = "pkg/scalers/stan_scaler.go";
+    SUMOLOGIC = "pkg/scalers/sumologic_scaler.go";
+    TEMPORAL = "pkg/scalers/temporal_scaler.go";
     CRON = "pkg/scalers/cron_scaler.go";
 }
 
@@ -128,6 +182,9 @@ const fn row(
         fixed_target: None,
         activation_keys,
         activation_default,
+        activation_required: false,
+        activity: Activity::AboveActivation,
+        value_type_only: false,
         integer,
         unit,
         caveat,
@@ -210,6 +267,105 @@ pub static SCALERS: &[Scaler] = &[
         "the Azure Monitor metric", "", &AZURE_MONITOR),
     row(&["cassandra"], &["targetQueryValue"], REQUIRED, &["activationTargetQueryValue"], 0.0, INT,
         "the CQL query's result", "", &CASSANDRA),
+    row(&["apache-kafka"], &["lagThreshold"], Some(10.0), &["activationLagThreshold"], 0.0, INT,
+        "messages of consumer-group lag (summed over partitions)",
+        "KEDA caps the lag at partitions × lagThreshold unless allowIdleConsumers; the partition count is not in the manifest, so the replay does not cap",
+        &APACHE_KAFKA),
+    row(&["arangodb"], &["queryValue"], REQUIRED, &["activationQueryValue"], 0.0, FLOAT,
+        "the AQL query's result", "", &ARANGODB),
+    row(&["aws-dynamodb"], &["targetValue"], REQUIRED, &["activationTargetValue"], 0.0, INT,
+        "items matching keyConditionExpression", "", &AWS_DYNAMODB),
+    row(&["aws-dynamodb-streams"], &["shardCount"], Some(2.0), &["activationShardCount"], 0.0, INT,
+        "open shards of the table's stream", "", &AWS_DYNAMODB_STREAMS),
+    row(&["azure-app-insights"], &["targetValue"], REQUIRED, &["activationTargetValue"], 0.0, FLOAT,
+        "the Application Insights metric, aggregated as metricAggregationType", "", &AZURE_APP_INSIGHTS),
+    row(&["azure-blob"], &["blobCount"], Some(5.0), &["activationBlobCount"], 0.0, INT,
+        "blobs in the container (under blobPrefix)", "", &AZURE_BLOB),
+    row(&["azure-data-explorer"], &["threshold"], REQUIRED, &["activationThreshold"], 0.0, FLOAT,
+        "the KQL query's result", "", &AZURE_DATA_EXPLORER),
+    row(&["azure-log-analytics"], &["threshold"], REQUIRED, &["activationThreshold"], 0.0, FLOAT,
+        "the KQL query's result", "", &AZURE_LOG_ANALYTICS),
+    row(&["azure-pipelines"], &["targetPipelinesQueueLength"], Some(1.0), &["activationTargetPipelinesQueueLength"], 0.0, INT,
+        "queued and running pipeline jobs of the agent pool", "", &AZURE_PIPELINES),
+    row(&["beanstalkd"], &["value"], REQUIRED, &["activationValue"], 0.0, FLOAT,
+        "ready (and delayed if includeDelayed) jobs in the tube", "", &BEANSTALKD),
+    row(&["couchdb"], &["queryValue"], REQUIRED, &["activationQueryValue"], 0.0, INT,
+        "documents the Mango query returns", "", &COUCHDB),
+    row(&["dynatrace"], &["threshold"], REQUIRED, &["activationThreshold"], 0.0, FLOAT,
+        "the metric selector's value", "", &DYNATRACE),
+    row(&["etcd"], &["value"], REQUIRED, &["activationValue"], 0.0, FLOAT,
+        "the number stored at watchKey", "", &ETCD),
+    Scaler {
+        fixed_target: Some(1.0),
+        activity: Activity::Always,
+        ..row(&["forgejo-runner"], &[], REQUIRED, &[], 0.0, INT,
+            "jobs waiting for a runner with the trigger's labels", "", &FORGEJO_RUNNER)
+    },
+    row(&["gcp-cloudtasks"], &["value"], Some(100.0), &["activationValue"], 0.0, FLOAT,
+        "tasks in the queue", "", &GCP_CLOUD_TASKS),
+    row(&["gcp-storage"], &["targetObjectCount"], Some(100.0), &["activationTargetObjectCount"], 0.0, INT,
+        "objects in the bucket (up to maxBucketItemsToScan)", "", &GCP_STORAGE),
+    Scaler {
+        activity: Activity::AtTarget,
+        ..row(&["github-runner"], &["targetWorkflowQueueLength"], Some(1.0), &[], 0.0, INT,
+            "queued workflow jobs matching the runner labels", "", &GITHUB_RUNNER)
+    },
+    row(&["graphite"], &["threshold"], Some(100.0), &["activationThreshold"], 0.0, FLOAT,
+        "the Graphite query's last point", "", &GRAPHITE),
+    row(&["huawei-cloudeye"], &["targetMetricValue"], REQUIRED, &["activationTargetMetricValue"], 0.0, FLOAT,
+        "the Cloud Eye metric (metricFilter over metricPeriod)", "", &HUAWEI_CLOUDEYE),
+    row(&["liiklus"], &["lagThreshold"], Some(10.0), &["activationLagThreshold"], 0.0, INT,
+        "messages of consumer-group lag", "", &LIIKLUS),
+    row(&["mssql"], &["targetValue"], REQUIRED, &["activationTargetValue"], 0.0, FLOAT,
+        "the query's result", "", &MSSQL),
+    row(&["nsq"], &["depthThreshold"], Some(10.0), &["activationDepthThreshold"], 0.0, INT,
+        "messages in the channel (depth)", "", &NSQ),
+    row(&["openstack-metric"], &["threshold"], REQUIRED, &["activationThreshold"], 0.0, FLOAT,
+        "the Gnocchi metric's aggregate", "", &OPENSTACK_METRIC),
+    row(&["openstack-swift"], &["objectCount"], Some(2.0), &["activationObjectCount"], 0.0, INT,
+        "objects in the container", "", &OPENSTACK_SWIFT),
+    row(&["predictkube"], &["threshold"], REQUIRED, &["activationThreshold"], 0.0, FLOAT,
+        "PredictKube's forecast of the query, predictHorizon ahead",
+        "the metric is the forecast of PredictKube's service; activation is decided on the query's current value, which the replay takes to be the same demand",
+        &PREDICTKUBE),
+    row(&["solace-event-queue"], &["messageCountTarget", "messageSpoolUsageTarget", "messageReceiveRateTarget"], REQUIRED,
+        &["activationMessageCountTarget", "activationMessageSpoolUsageTarget", "activationMessageReceiveRateTarget"], 0.0, INT,
+        "messages in the queue (messageCountTarget; megabytes of spool or messages/s for the other targets)",
+        "KEDA makes one metric per target written and is active when any of the three values is above its activation; the replay takes the first target written",
+        &SOLACE),
+    Scaler {
+        activity: Activity::Always,
+        ..row(&["solace-direct-messaging"], &[], REQUIRED, &[], 0.0, INT,
+            "queued messages and transmit rates of the matching clients",
+            "KEDA makes up to five metrics (queued messages × queuedMessagesFactor and four aggregated rate targets) from the broker's SEMP statistics",
+            &SOLACE_DM)
+    },
+    Scaler {
+        activation_required: true,
+        ..row(&["solarwinds"], &["targetValue"], REQUIRED, &["activationValue"], 0.0, FLOAT,
+            "the metric aggregated over intervalS", "", &SOLARWINDS)
+    },
+    row(&["solr"], &["targetQueryValue"], REQUIRED, &["activationTargetQueryValue"], 0.0, FLOAT,
+        "documents the query matches", "", &SOLR),
+    Scaler {
+        activation_required: true,
+        ..row(&["splunk"], &["targetValue"], REQUIRED, &["activationValue"], 0.0, INT,
+            "the saved search's valueField", "", &SPLUNK)
+    },
+    Scaler {
+        activation_required: true,
+        value_type_only: true,
+        ..row(&["splunk-observability"], &["targetValue"], REQUIRED, &["activationTargetValue"], 0.0, FLOAT,
+            "the SignalFlow query's value, aggregated by queryAggregator", "", &SPLUNK_OBSERVABILITY)
+    },
+    row(&["stan"], &["lagThreshold"], Some(10.0), &["activationLagThreshold"], 0.0, INT,
+        "pending messages of the durable subscription",
+        "STAN is also active while any message is pending, whatever activationLagThreshold says",
+        &STAN),
+    row(&["sumologic"], &["threshold"], REQUIRED, &["activationThreshold"], 0.0, FLOAT,
+        "the query's result, aggregated by queryAggregator", "", &SUMOLOGIC),
+    row(&["temporal"], &["targetQueueSize"], Some(5.0), &["activationTargetQueueSize"], 0.0, INT,
+        "backlog of the task queue", "", &TEMPORAL),
     row(&["external", "external-push"], &[], REQUIRED, &[], 0.0, FLOAT,
         "whatever the external scaler returns",
         "the target and the activity come from the external scaler's gRPC server at run time, not from the manifest",
@@ -245,7 +401,118 @@ mod tests {
             );
         }
         assert!(SCALERS.len() >= 25);
+        for s in SCALERS {
+            // A scaler with its own activity rule has no activation key to read.
+            if s.activity != Activity::AboveActivation {
+                assert!(s.activation_keys.is_empty(), "{}", s.name());
+            }
+        }
         assert_eq!(scaler("redis-cluster").map(Scaler::name), Some("redis"));
+    }
+
+    /// Every trigger type `buildScaler` knows at v2.18.0 (`pkg/scaling/scalers_builder.go`,
+    /// its `case` labels) has a row, or a reader of its own; `external-mock` is KEDA's test
+    /// double.
+    #[test]
+    fn every_builder_type_has_a_row() {
+        const BUILDER_TYPES: &[&str] = &[
+            "activemq",
+            "apache-kafka",
+            "arangodb",
+            "artemis-queue",
+            "aws-cloudwatch",
+            "aws-dynamodb",
+            "aws-dynamodb-streams",
+            "aws-kinesis-stream",
+            "aws-sqs-queue",
+            "azure-app-insights",
+            "azure-blob",
+            "azure-data-explorer",
+            "azure-eventhub",
+            "azure-log-analytics",
+            "azure-monitor",
+            "azure-pipelines",
+            "azure-queue",
+            "azure-servicebus",
+            "beanstalkd",
+            "cassandra",
+            "couchdb",
+            "cpu",
+            "cron",
+            "datadog",
+            "dynatrace",
+            "elasticsearch",
+            "etcd",
+            "external",
+            "external-mock",
+            "external-push",
+            "forgejo-runner",
+            "gcp-cloudtasks",
+            "gcp-pubsub",
+            "gcp-stackdriver",
+            "gcp-storage",
+            "github-runner",
+            "graphite",
+            "huawei-cloudeye",
+            "ibmmq",
+            "influxdb",
+            "kafka",
+            "kubernetes-workload",
+            "liiklus",
+            "loki",
+            "memory",
+            "metrics-api",
+            "mongodb",
+            "mssql",
+            "mysql",
+            "nats-jetstream",
+            "new-relic",
+            "nsq",
+            "openstack-metric",
+            "openstack-swift",
+            "postgresql",
+            "predictkube",
+            "prometheus",
+            "pulsar",
+            "rabbitmq",
+            "redis",
+            "redis-cluster",
+            "redis-cluster-streams",
+            "redis-sentinel",
+            "redis-sentinel-streams",
+            "redis-streams",
+            "selenium-grid",
+            "solace-direct-messaging",
+            "solace-event-queue",
+            "solarwinds",
+            "solr",
+            "splunk",
+            "splunk-observability",
+            "stan",
+            "sumologic",
+            "temporal",
+        ];
+        let own = ["prometheus", "cpu", "memory", "cron", "external-mock"];
+        let missing: Vec<&str> = BUILDER_TYPES
+            .iter()
+            .copied()
+            .filter(|t| !own.contains(t) && scaler(t).is_none())
+            .collect();
+        assert!(missing.is_empty(), "no row for {missing:?}");
+        for t in types() {
+            assert!(
+                BUILDER_TYPES.contains(&t),
+                "{t} is not a KEDA v2.18 trigger type"
+            );
+        }
+        let gh = scaler("github-runner").map(|s| s.activity);
+        assert_eq!(gh, Some(Activity::AtTarget));
+        assert_eq!(
+            scaler("forgejo-runner").map(|s| s.activity),
+            Some(Activity::Always)
+        );
+        assert!(scaler("splunk-observability")
+            .is_some_and(|s| s.value_type_only && s.activation_required));
         assert_eq!(scaler("prometheus"), None);
     }
 }

@@ -49,10 +49,18 @@ pub struct ApaOutcome {
 /// Upstream `APAAlgorithm.computeTargetReplicas(currentPodCount, context)`: the desired pod count
 /// before the `[minReplicas, maxReplicas]` clamp of `applyConstraints`.
 pub fn compute_target_replicas(current: u32, c: &ApaContext) -> ApaOutcome {
-    if c.target.is_nan() || c.target <= 0.0 {
+    compute_target_replicas_as(current, c, true)
+}
+
+/// [`compute_target_replicas`] with or without the v0.6.0 guard (`guarded` false: v0.5.0,
+/// which divides by the target). Only a negative target reaches the unguarded division here:
+/// the ratio is ≤ 0, below the band, and `ceil(n × ratio) ≤ 0` is raised to the largest
+/// scale-down step. A target of 0 is refused by the reader (v0.5.0 computes `int32(+Inf)`,
+/// which Go leaves to the CPU).
+pub fn compute_target_replicas_as(current: u32, c: &ApaContext, guarded: bool) -> ApaOutcome {
+    if c.target.is_nan() || c.target == 0.0 || (guarded && c.target < 0.0) {
         // A missing or non-positive target returns the current count (the `expectedUse <= 0`
-        // guard and upstream test `division_by_zero` of v0.6.0 on; v0.5.0 divides by it, but no
-        // replay gets here: the reader refuses a target ≤ 0 on every release).
+        // guard and upstream test `division_by_zero` of v0.6.0 on).
         return ApaOutcome {
             desired: current,
             rule: ApaRule::NoTarget,
@@ -112,6 +120,20 @@ mod tests {
     #[test]
     fn cannot_scale_up_from_zero() {
         assert_eq!(compute_target_replicas(0, &ctx(10.0, 100.0)).desired, 0);
+    }
+
+    /// v0.5.0 (no guard) with a negative target: the ratio is ≤ 0, below the band, and the
+    /// count takes the scale-down limit; a target of 0 stays unreplayed (the current count).
+    #[test]
+    fn unguarded_negative_target_steps_down() {
+        for (target, u, current, want) in [(-0.5, 3.0, 6, 3), (-0.5, 0.0, 6, 3), (0.0, 3.0, 6, 6)] {
+            let out = compute_target_replicas_as(current, &ctx(target, u), false);
+            assert_eq!(out.desired, want, "target {target}, use {u}");
+            assert_eq!(
+                compute_target_replicas(current, &ctx(target, u)).desired,
+                current
+            );
+        }
     }
 
     #[test]

@@ -119,7 +119,16 @@ fn candidate(value: f64, n: f64, c: &KpaContext, max_down: f64, max_up: f64) -> 
 /// Upstream `KPAAlgorithm.computeTargetReplicas(currentPodCount, context)`: the desired pod
 /// count before the `[minReplicas, maxReplicas]` clamp of `applyConstraints`.
 pub fn compute_target_replicas(current: u32, c: &KpaContext) -> KpaOutcome {
-    if c.target.is_nan() || c.target <= 0.0 {
+    compute_target_replicas_as(current, c, true)
+}
+
+/// [`compute_target_replicas`] with or without the v0.6.0 `targetValue > 0` guard: AIBrix
+/// v0.5.0 has none and divides by the target it was given (`guarded` false). With a target of
+/// 0 a metric above 0 asks `+Inf` pods (the largest scale-up step) and a metric of 0 sits in
+/// the tolerance band (`0 > 0` and `0 < 0` are both false); with a negative target every
+/// metric ≥ 0 is "above" the band and `ceil(value / target) ≤ 0`: the largest scale-down step.
+pub fn compute_target_replicas_as(current: u32, c: &KpaContext, guarded: bool) -> KpaOutcome {
+    if c.target.is_nan() || (guarded && c.target <= 0.0) {
         // v0.7.0 reads the target per metric name; a missing or non-positive target returns
         // the current count.
         return KpaOutcome {
@@ -218,6 +227,31 @@ mod tests {
         let out = compute_target_replicas(4, &ctx(10.0, 10.5, 10.5));
         assert_eq!(out.desired, 4);
         assert!(matches!(out.rule, KpaRule::Tolerance { .. }));
+    }
+
+    /// v0.5.0 (no guard): a target of 0 asks +Inf pods above 0 (the scale-up limit) and keeps
+    /// the count at 0 (inside the band); a negative target takes the scale-down limit.
+    #[test]
+    fn unguarded_target_divides_as_v05() {
+        let cases = [
+            (0.0, 0.3, 4, 8, "above 0: ceil(+Inf) capped at ceil(2 × 4)"),
+            (0.0, 0.0, 4, 4, "0 > 0 and 0 < 0 are false: tolerance"),
+            (
+                -0.5,
+                0.3,
+                4,
+                2,
+                "ceil(0.3 / -0.5) = 0, raised to floor(4 / 2)",
+            ),
+            (-0.5, 0.0, 5, 2, "ceil(-0) raised to floor(5 / 2)"),
+        ];
+        for (target, value, current, want, why) in cases {
+            let out = compute_target_replicas_as(current, &ctx(target, value, value), false);
+            assert_eq!(out.desired, want, "{why}");
+            // The guarded releases keep the count instead.
+            let guarded = compute_target_replicas(current, &ctx(target, value, value));
+            assert_eq!(guarded.desired, current, "{why} (guarded)");
+        }
     }
 
     #[test]
