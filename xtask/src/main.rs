@@ -374,6 +374,27 @@ fn seed_demand(dir: &Path) -> Option<PathBuf> {
     csvs.into_iter().next()
 }
 
+/// `cargo xtask replay`'s build of the CLI: not `--quiet`, so cargo shows its progress.
+const BUILD_CLI: &[&str] = &[
+    "cargo",
+    "build",
+    "-p",
+    "scalelens-cli",
+    "--bin",
+    "scalelens",
+];
+/// The built CLI, run quietly (the build is done: cargo has nothing to say).
+const RUN_CLI: &[&str] = &[
+    "cargo",
+    "run",
+    "--quiet",
+    "-p",
+    "scalelens-cli",
+    "--bin",
+    "scalelens",
+    "--",
+];
+
 fn replay() -> Result<(), Failure> {
     let step = "replay";
     println!("==> replaying the seed example with the CLI");
@@ -399,21 +420,16 @@ fn replay() -> Result<(), Failure> {
     let relative = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     let config = relative(&config);
     let demand = demand.as_deref().map(relative).unwrap_or_default();
+    // The build first, with cargo's own progress (`Compiling …` and its bar): `cargo run
+    // --quiet` alone would sit silent for minutes on a first build.
+    println!(
+        "==> building the command line ({}; a first build compiles about 60 crates, a few minutes)",
+        BUILD_CLI.join(" ")
+    );
+    run(step, BUILD_CLI)?;
     let simulate = |extra: &[&str]| {
-        let mut cmd = vec![
-            "cargo",
-            "run",
-            "--quiet",
-            "-p",
-            "scalelens-cli",
-            "--bin",
-            "scalelens",
-            "--",
-            "simulate",
-            &config,
-            "--demand",
-            &demand,
-        ];
+        let mut cmd = RUN_CLI.to_vec();
+        cmd.extend_from_slice(&["simulate", &config, "--demand", &demand]);
         cmd.extend_from_slice(extra);
         run(step, &cmd)
     };
@@ -529,5 +545,27 @@ fn main() -> ExitCode {
             eprintln!("xtask: {failure}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo xtask replay` shows cargo's progress while the CLI builds, then runs what it
+    /// built (same package and binary), so the quiet run compiles nothing.
+    #[test]
+    fn replay_builds_visibly_what_it_runs() {
+        assert!(!BUILD_CLI.contains(&"--quiet") && !BUILD_CLI.contains(&"-q"));
+        assert_eq!(BUILD_CLI.get(1), Some(&"build"));
+        let target = |cmd: &[&str]| {
+            let at = |flag: &str| cmd.iter().position(|a| *a == flag).map(|i| cmd[i + 1]);
+            (at("-p"), at("--bin"))
+        };
+        assert_eq!(target(BUILD_CLI), target(RUN_CLI));
+        assert_eq!(
+            target(BUILD_CLI),
+            (Some("scalelens-cli"), Some("scalelens"))
+        );
     }
 }
