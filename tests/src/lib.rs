@@ -1,6 +1,7 @@
 //! Shared helpers for Scalelens' cross-crate tests and benchmarks.
 
 pub mod browser;
+pub mod docs_site;
 pub mod envoy;
 pub mod paths;
 pub mod prometheus;

@@ -91,6 +91,11 @@ fn test_steps() -> Vec<Step> {
         name: "docs site (cargo xtask docs: generated pages, mdbook build, playground copied in)",
         command: "cargo xtask docs",
     });
+    // Every page of the built site in headless Chromium: console, links, live examples.
+    steps.push(Step {
+        name: "docs site in headless Chromium (tests/tests/docs_browser.rs)",
+        command: "cargo test -p scalelens-tests --test docs_browser -- --ignored --nocapture",
+    });
     steps
 }
 
@@ -558,10 +563,13 @@ mod tests {
     fn replay_builds_visibly_what_it_runs() {
         assert!(!BUILD_CLI.contains(&"--quiet") && !BUILD_CLI.contains(&"-q"));
         assert_eq!(BUILD_CLI.get(1), Some(&"build"));
-        let target = |cmd: &[&str]| {
-            let at = |flag: &str| cmd.iter().position(|a| *a == flag).map(|i| cmd[i + 1]);
+        fn target(cmd: &[&'static str]) -> (Option<&'static str>, Option<&'static str>) {
+            let at = |flag: &str| {
+                let i = cmd.iter().position(|a| *a == flag)?;
+                cmd.get(i + 1).copied()
+            };
             (at("-p"), at("--bin"))
-        };
+        }
         assert_eq!(target(BUILD_CLI), target(RUN_CLI));
         assert_eq!(
             target(BUILD_CLI),
