@@ -68,24 +68,20 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<u64> {
     Ok(files)
 }
 
+/// `cargo run -p scalelens-docgen -- <args>`.
+fn docgen(args: &[&str]) -> Result<(), Failure> {
+    let mut cmd = vec!["cargo", "run", "--quiet", "-p", "scalelens-docgen", "--"];
+    cmd.extend_from_slice(args);
+    run("docs", &cmd)
+}
+
 /// `cargo xtask docs`.
 pub fn docs() -> Result<(), Failure> {
     let step = "docs";
     println!("==> mdBook {MDBOOK_VERSION} (pinned; installed when missing)");
     ensure_mdbook()?;
     println!("==> generated pages (docs/src/rules, controllers, reference, SUMMARY.md)");
-    run(
-        step,
-        &[
-            "cargo",
-            "run",
-            "--quiet",
-            "-p",
-            "scalelens-docgen",
-            "--",
-            "write",
-        ],
-    )?;
+    docgen(&["write"])?;
     let site = site_dir();
     let site_s = site.display().to_string();
     println!("==> the book (mdbook build {BOOK_DIR} --dest-dir {site_s})");
@@ -94,19 +90,7 @@ pub fn docs() -> Result<(), Failure> {
     // `embeds` module says why).
     let pictures = site_s.clone();
     println!("==> the live examples' static pictures (CLI charts and check output) into {pictures}/rules and controllers");
-    run(
-        step,
-        &[
-            "cargo",
-            "run",
-            "--quiet",
-            "-p",
-            "scalelens-docgen",
-            "--",
-            "pictures",
-            &pictures,
-        ],
-    )?;
+    docgen(&["pictures", &pictures])?;
     let dist = root().join(web::DIST_DIR);
     let playground = site.join(PLAYGROUND_DIR);
     if dist.join("index.html").is_file() {
