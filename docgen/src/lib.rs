@@ -18,7 +18,7 @@
 //!
 //! [`RuleDoc`]: scalelens_core::codes::RuleDoc
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs;
 use std::io;
@@ -31,6 +31,12 @@ use scalelens_core::knobs::{self, KnobInfo, Known, Place, Status, Table};
 use scalelens_core::model::Autoscaler;
 use scalelens_core::upstream::{self, Source};
 use scalelens_gateway::metric_catalogue::{self, MetricType};
+
+pub mod decisions;
+pub mod embeds;
+pub mod fixtures;
+
+use fixtures::{Example, Fixture};
 
 /// The book's source folder (mdBook's `src`), relative to the repository root.
 pub const SRC_DIR: &str = "docs/src";
@@ -365,8 +371,8 @@ fn place_cell(place: Place, rendered: &str) -> String {
     }
 }
 
-/// The page of one code.
-pub fn rule_page(code_: Code) -> Page {
+/// The page of one code, with its live example (`examples`: [`fixtures::examples`]).
+pub fn rule_page(code_: Code, examples: &BTreeMap<String, Example>) -> Page {
     let doc = code_.doc();
     let name = code_.as_str();
     let mut t = header(&format!(
@@ -384,15 +390,53 @@ pub fn rule_page(code_: Code) -> Page {
         t.push('\n');
     }
     t.push_str("\n## Try it\n\n");
-    t.push_str(
-        "<!-- TODO(issue 16): embed the playground (`?embed`) on exactly this rule's example, \
-         showing the diagnostic. -->\n",
-    );
-    t.push_str(&format!(
-        "Paste the example above into the [playground](../{PLAYGROUND_DIR}/index.html) to see \
-         `{name}` reported; the live example will be embedded here.\n"
-    ));
+    t.push_str(&try_it(name, examples.get(name)));
     Page::new(format!("{RULES_DIR}/{name}.md"), t)
+}
+
+/// The "Try it" section: the playground embedded on the code's example (`?embed`, the example's
+/// share link), over the static picture of the same case (`<code>.svg`, written beside the page
+/// at build time by [`embeds::write_pictures`]) that shows until the embed reports its height
+/// (`docs/theme/embed.js`) and where scripts are off.
+fn try_it(name: &str, example: Option<&Example>) -> String {
+    let Some(ex) = example else {
+        return format!(
+            "No fixture of `{name}` shows it in the playground: the playground has no field \
+             for its case's input (a samples format, several demand files), or leaves the check \
+             to the command line (PromQL). `scalelens rule {name}` and the example above show \
+             it; the [playground](../{PLAYGROUND_DIR}/index.html) checks any YAML you paste.\n"
+        );
+    };
+    let what = match (&ex.fixture, &ex.replay) {
+        (Fixture::Case(c), Some(_)) => format!(
+            "The replay of the test case `{}` (`tests/testdata/{}/`), which reports `{name}`",
+            c.id(),
+            c.id()
+        ),
+        (Fixture::Case(c), None) => format!(
+            "The test case `{}` (`tests/testdata/{}/`), which reports `{name}`",
+            c.id(),
+            c.id()
+        ),
+        (Fixture::Config(p), _) => format!(
+            "The fixture `tests/{p}`, checked (a YAML-only rule: nothing is replayed), which \
+             reports `{name}`"
+        ),
+        (Fixture::Samples(p, _), _) => {
+            format!("The samples fixture `tests/{p}`, imported, which reports `{name}`")
+        }
+    };
+    format!(
+        "{what}: the live playground below, read-only (\"Open in playground\" to edit it).\n\n{}",
+        embeds::embed_html(
+            name,
+            name,
+            ex.replay.is_some(),
+            &embeds::picture_name(name),
+            &format!("../{PLAYGROUND_DIR}"),
+            &ex.fragment(),
+        )
+    )
 }
 
 fn rules_index() -> Page {
@@ -425,10 +469,9 @@ pub fn controller_page(c: &Controller) -> Page {
          takes when it is not, and the upstream file that default comes from, at the release \
          replayed.\n",
     );
-    t.push_str(
-        "<!-- TODO(issue 16): how it decides, in order, and its known quirks, each with a live \
-         example. -->\n",
-    );
+    if let Some(shown) = decisions::shown(&c.slug) {
+        t.push_str(&decisions_section(&c.slug, &shown));
+    }
     for s in &c.sections {
         t.push_str(&format!(
             "\n## {}\n\n| Setting | Where | Upstream default | Upstream source |\n|---|---|---|---|\n",
@@ -471,6 +514,49 @@ pub fn controller_page(c: &Controller) -> Page {
         t.push_str(&translation_table(s));
     }
     Page::new(format!("{CONTROLLERS_DIR}/{}.md", c.slug), t)
+}
+
+/// "How it decides, in order" and "Known quirks", each quirk with its live example.
+fn decisions_section(slug: &str, shown: &decisions::Shown) -> String {
+    let mut t = String::from("\n## How it decides, in order\n\n");
+    for (i, (words, settings)) in shown.steps.iter().enumerate() {
+        t.push_str(&format!("{}. {words}", i + 1));
+        if !settings.is_empty() {
+            // A fixed upstream rule reads as words ("fixed in v0.7.0 (…)"), a key as code.
+            let names: Vec<String> = settings
+                .iter()
+                .map(|s| if s.contains(' ') { s.clone() } else { code(s) })
+                .collect();
+            t.push_str(&format!(" Settings: {}.", names.join(", ")));
+        }
+        t.push('\n');
+    }
+    t.push_str("\n## Known quirks\n");
+    for (i, (q, found)) in shown.quirks.iter().enumerate() {
+        t.push_str(&format!("\n### {}\n\n", q.reason));
+        t.push_str(q.words);
+        t.push('\n');
+        match found {
+            Some(found) => {
+                let (ex, at) = (&found.example, &found.at);
+                let case = ex.fixture.id();
+                t.push_str(&format!(
+                    "\nThe replay of the test case `{case}` (`tests/testdata/{case}/`) decides \
+                     by this rule first at {at}:\n\n{}",
+                    embeds::embed_html(
+                        found.algorithm,
+                        &format!("{} in {case}", q.reason),
+                        true,
+                        &embeds::quirk_picture_name(slug, i + 1),
+                        &format!("../{PLAYGROUND_DIR}"),
+                        &ex.fragment(),
+                    )
+                ));
+            }
+            None => t.push_str("\nNo test case's replay shows it yet.\n"),
+        }
+    }
+    t
 }
 
 /// What each setting of `s` becomes, a column per autoscaler KServe creates (a column with
@@ -638,9 +724,16 @@ fn summary(rules: &[Page], cs: &[Controller], reference: &[(&str, &Page)]) -> Pa
     Page::new(SUMMARY.to_string(), t)
 }
 
-/// Every generated page, SUMMARY.md last.
+/// Every generated page, SUMMARY.md last. Made once per process (the live examples replay
+/// every fixture, several seconds), then cloned: the fixtures do not change while it runs.
 pub fn pages() -> Vec<Page> {
-    let rules: Vec<Page> = Code::ALL.iter().map(|c| rule_page(*c)).collect();
+    static PAGES: std::sync::OnceLock<Vec<Page>> = std::sync::OnceLock::new();
+    PAGES.get_or_init(make_pages).clone()
+}
+
+fn make_pages() -> Vec<Page> {
+    let examples = fixtures::examples();
+    let rules: Vec<Page> = Code::ALL.iter().map(|c| rule_page(*c, &examples)).collect();
     let cs = controllers();
     let cli = cli_page();
     let metrics = metrics_page();

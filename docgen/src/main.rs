@@ -6,10 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: scalelens-docgen write|check [--root DIR]
+       scalelens-docgen pictures SITE
 
   write   write the generated pages under docs/src (only those that changed) and remove the
           generated folders' files no page makes any more
-  check   exit 1 and list every page that is missing, outdated or stale";
+  check   exit 1 and list every page that is missing, outdated or stale
+  pictures  write the live examples' static pictures into the built site SITE: rules/<code>.svg
+            and controllers/<slug>-quirk-<n>.svg";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +21,22 @@ fn main() -> ExitCode {
         .map(PathBuf::from)
         .unwrap_or_default();
     let mut task = None;
+    if args.first().map(String::as_str) == Some("pictures") {
+        let Some(dir) = args.get(1) else {
+            eprintln!("scalelens-docgen: pictures needs the built site's directory\n\n{USAGE}");
+            return ExitCode::from(2);
+        };
+        return match scalelens_docgen::embeds::write_pictures(std::path::Path::new(dir)) {
+            Ok(n) => {
+                println!("    {n} pictures in {dir}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("scalelens-docgen: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {

@@ -1,6 +1,7 @@
 //! Shared helpers for Scalelens' cross-crate tests and benchmarks.
 
 pub mod browser;
+pub mod docs_site;
 pub mod envoy;
 pub mod paths;
 pub mod prometheus;
@@ -67,42 +68,15 @@ pub fn run_cli(args: &[&str]) -> CliRun {
 }
 
 /// The folder-driven CLI cases: `tests/testdata/<kind>/<case>/` holds an `autoscaler.yaml` (or
-/// a `config` file naming one, [`case_config`]), an
-/// `args` file (the rest of the command line) and, optionally, an `expect` file. `kind` is
-/// `analysis` (run as `scalelens check`) or `timelines` (run as `scalelens simulate`).
-///
-/// The `expect` file has one item a line (`#` starts a comment):
-/// - `exit N`: the expected exit code (default 0);
-/// - `code`: a diagnostic with that code must be in the report (any severity);
-/// - `!code`: no diagnostic with that code may be in the report (the case is a negative
-///   fixture for it).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Expect {
-    pub exit: u8,
-    pub fires: Vec<String>,
-    pub absent: Vec<String>,
-}
+/// a `config` file naming one, [`case_config`]), an `args` file (the rest of the command line)
+/// and, optionally, an `expect` file ([`Expect`], read by the fixture index the rule pages'
+/// live examples share, `scalelens_docgen::fixtures`). `kind` is `analysis` (run as
+/// `scalelens check`) or `timelines` (run as `scalelens simulate`).
+pub use scalelens_docgen::fixtures::Expect;
 
-/// Parse an `expect` file (see [`Expect`]).
+/// Parse an `expect` file (see [`Expect`]); panics on an unreadable `exit` line.
 pub fn parse_expect(text: &str) -> Expect {
-    let mut e = Expect::default();
-    for line in text.lines() {
-        let item = line.split('#').next().unwrap_or("").trim();
-        if item.is_empty() {
-            continue;
-        }
-        if let Some(n) = item.strip_prefix("exit ") {
-            e.exit = n
-                .trim()
-                .parse()
-                .unwrap_or_else(|_| panic!("bad exit line {line:?}"));
-        } else if let Some(code) = item.strip_prefix('!') {
-            e.absent.push(code.trim().to_string());
-        } else {
-            e.fires.push(item.to_string());
-        }
-    }
-    e
+    scalelens_docgen::fixtures::parse_expect(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The codes of the diagnostics in a rendered text report (`warning[code]: ...` lines).

@@ -29,6 +29,7 @@ use scalelens_core::config;
 use scalelens_core::diagnostic::Applicability;
 use scalelens_core::model::{AibrixVersion, LabelMatcher, MatchOp};
 use scalelens_core::samples::{self, Format, Hints, Interpretation};
+use scalelens_docgen::fixtures;
 
 /// Codes whose negative fixture is any fixture that does not report them: YAML, schema and
 /// selection errors (any valid input is their negative), and the simulator's set-up notes (any
@@ -101,23 +102,6 @@ fn config_fixtures() -> Vec<PathBuf> {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/config"),
         "yaml",
     )
-}
-
-/// Codes after `marker` anywhere in `src`.
-fn declared(src: &str, marker: &str) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
-    for line in src.lines() {
-        if let Some(pos) = line.find(marker) {
-            for t in line[pos + marker.len()..]
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|t| !t.is_empty())
-                .take_while(|t| t.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-            {
-                set.insert(t.to_string());
-            }
-        }
-    }
-    set
 }
 
 #[derive(Default)]
@@ -204,15 +188,7 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
     for f in config_fixtures() {
         let src = std::fs::read_to_string(&f).expect("fixture");
         let mut options = config::ParseOptions::default();
-        if let Some(v) = src
-            .lines()
-            .next()
-            .filter(|l| l.starts_with("# options:"))
-            .and_then(|l| {
-                l.split_whitespace()
-                    .find_map(|kv| kv.strip_prefix("aibrix-version="))
-            })
-        {
+        if let Some(v) = fixtures::config_aibrix_version(&src) {
             options.aibrix_version = AibrixVersion::parse(v).expect("fixture AIBrix version");
         }
         let parsed = config::parse_with(&src, &options);
@@ -234,10 +210,8 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
             .iter()
             .map(|d| d.code.to_string())
             .collect();
-        let mut pos = declared(&src, "# expect: ");
-        pos.extend(declared(&src, "# expect-global: "));
-        pos.extend(declared(&src, "# expect-note: "));
-        let neg = declared(&src, "# expect-not: ");
+        let pos = fixtures::config_positives(&src);
+        let neg = fixtures::declared(&src, "# expect-not: ");
         let name = f
             .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")))
             .unwrap_or(&f)
@@ -279,21 +253,25 @@ fn every_code_has_a_positive_and_a_negative_fixture() {
             ));
         }
     }
+    // The rule pages' live examples (`fixtures::examples`, the same declarations) are fixtures
+    // this test has just seen report their code.
+    for (code, ex) in fixtures::examples() {
+        let id = ex.fixture.id();
+        if !cov.positive.get(&code).is_some_and(|p| p.contains(&id)) {
+            missing.push(format!(
+                "`{code}`: its rule page's example {id} is not a positive fixture this test saw"
+            ));
+        }
+    }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
-/// A samples fixture's sidecar `<file>.expect`: one item a line (`#` starts a comment):
-/// `metric NAME` (the metric to import), `format F` (skip detection: `csv`, `grafana-wide`,
-/// `grafana-long`, `exposition`, `prometheus-json`), `interpretation I` (`auto`, `per-pod`,
-/// `total`, `average`), `code` (reported by the import or the step to demand), `!code` (not
-/// reported). An input no importer reads reports `samples-unreadable`, as the pipeline does.
+/// A samples fixture's sidecar (`fixtures::SamplesExpect`, read by the shared index) in the
+/// importer's types. An input no importer reads reports `samples-unreadable`, as the pipeline
+/// does.
 #[derive(Debug, Default)]
 struct SamplesExpect {
-    /// `data PATH`: the samples file, relative to the tests crate, when it lives elsewhere
-    /// (a product example under `examples/`); else the sidecar's name without `.expect`.
-    data: Option<String>,
     metric: Option<String>,
-    /// `selector LABEL=VALUE[,LABEL=VALUE]`: the metric's label selector (`matchLabels`).
     selector: Vec<LabelMatcher>,
     format: Option<Format>,
     interpretation: Option<Interpretation>,
@@ -301,79 +279,65 @@ struct SamplesExpect {
     absent: BTreeSet<String>,
 }
 
-fn parse_samples_expect(text: &str) -> SamplesExpect {
-    let mut e = SamplesExpect::default();
-    for line in text.lines() {
-        let item = line.split('#').next().unwrap_or("").trim();
-        if item.is_empty() {
-            continue;
-        }
-        if let Some(d) = item.strip_prefix("data ") {
-            e.data = Some(d.trim().to_string());
-        } else if let Some(m) = item.strip_prefix("metric ") {
-            e.metric = Some(m.trim().to_string());
-        } else if let Some(sel) = item.strip_prefix("selector ") {
-            for pair in sel.trim().split(',') {
-                let (label, value) = pair
-                    .split_once('=')
-                    .unwrap_or_else(|| panic!("selector needs LABEL=VALUE in {line:?}"));
-                e.selector.push(LabelMatcher {
-                    label: label.trim().to_string(),
-                    op: MatchOp::In,
-                    values: vec![value.trim().to_string()],
-                });
-            }
-        } else if let Some(f) = item.strip_prefix("format ") {
-            let f = [
-                Format::Csv,
-                Format::GrafanaWide,
-                Format::GrafanaLong,
-                Format::Exposition,
-                Format::PrometheusJson,
-            ]
+fn typed(e: fixtures::SamplesExpect) -> SamplesExpect {
+    let format = e.format.map(|f| {
+        [
+            Format::Csv,
+            Format::GrafanaWide,
+            Format::GrafanaLong,
+            Format::Exposition,
+            Format::PrometheusJson,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == f)
+        .unwrap_or_else(|| panic!("unknown samples format {f:?}"))
+    });
+    let interpretation = e.interpretation.map(|i| {
+        [
+            Interpretation::Auto,
+            Interpretation::PerPod,
+            Interpretation::Average,
+            Interpretation::Total,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == i)
+        .unwrap_or_else(|| panic!("unknown interpretation {i:?}"))
+    });
+    SamplesExpect {
+        metric: e.metric,
+        selector: e
+            .selector
             .into_iter()
-            .find(|x| x.as_str() == f.trim());
-            e.format = Some(f.unwrap_or_else(|| panic!("unknown format in {line:?}")));
-        } else if let Some(i) = item.strip_prefix("interpretation ") {
-            let i = [
-                Interpretation::Auto,
-                Interpretation::PerPod,
-                Interpretation::Average,
-                Interpretation::Total,
-            ]
-            .into_iter()
-            .find(|x| x.as_str() == i.trim());
-            e.interpretation =
-                Some(i.unwrap_or_else(|| panic!("unknown interpretation in {line:?}")));
-        } else if let Some(code) = item.strip_prefix('!') {
-            e.absent.insert(code.trim().to_string());
-        } else {
-            e.fires.insert(item.to_string());
-        }
+            .map(|(label, value)| LabelMatcher {
+                label,
+                op: MatchOp::In,
+                values: vec![value],
+            })
+            .collect(),
+        format,
+        interpretation,
+        fires: e.fires,
+        absent: e.absent,
     }
-    e
 }
 
-/// `(fixture path relative to the tests crate, sidecar)` for every samples fixture with one.
+/// `(fixture path relative to the tests crate, sidecar)` for every samples fixture with one
+/// (the shared index's, `fixtures::samples_cases`).
 fn samples_cases() -> Vec<(String, SamplesExpect)> {
     let base = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    for p in scalelens_tests::files_under(&base.join("testdata/samples"), "expect") {
-        let text = std::fs::read_to_string(&p).expect("sidecar");
-        let expect = parse_samples_expect(&text);
-        let data = match &expect.data {
-            Some(rel) => base.join(rel),
-            None => p.with_extension(""),
-        };
-        assert!(data.exists(), "{} has no data file", p.display());
-        let name = data
-            .strip_prefix(base)
-            .unwrap_or(&data)
-            .display()
-            .to_string();
-        out.push((name, expect));
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    let sidecars = scalelens_tests::files_under(&base.join("testdata/samples"), "expect");
+    let out: Vec<(String, SamplesExpect)> = fixtures::samples_cases()
+        .into_iter()
+        .map(|(name, e)| {
+            assert!(base.join(&name).exists(), "{name}: no such samples file");
+            (name, typed(e))
+        })
+        .collect();
+    assert_eq!(
+        out.len(),
+        sidecars.len(),
+        "a samples sidecar could not be read (a `selector` without `=`?)"
+    );
     assert!(out.len() >= 20, "found {} samples cases", out.len());
     out
 }

@@ -265,3 +265,88 @@ fn check_reports_missing_outdated_and_stale_pages() {
     }
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Every controller page but KServe's (replayed as the family it becomes) says how it decides,
+/// in order, and shows each known quirk on a live example: a test case whose replay, as that
+/// release, really decides by the quirk's rule. A quirk no replay shows any more fails here.
+#[test]
+fn every_controller_page_says_how_it_decides_and_shows_each_quirk_live() {
+    for c in docgen::controllers() {
+        let path = format!("{}/{}.md", docgen::CONTROLLERS_DIR, c.slug);
+        let page = read(&path);
+        let Some(shown) = docgen::decisions::shown(&c.slug) else {
+            assert!(c.slug.starts_with("kserve-"), "{path}: no decisions");
+            continue;
+        };
+        assert!(
+            page.contains("## How it decides, in order\n"),
+            "{path}: no steps"
+        );
+        assert!(
+            shown.steps.len() >= 3,
+            "{path}: {} steps",
+            shown.steps.len()
+        );
+        assert!(!shown.quirks.is_empty(), "{path}: no quirk");
+        for (q, found) in &shown.quirks {
+            let found = found.as_ref().unwrap_or_else(|| {
+                panic!(
+                    "{path}: quirk {} has no test case whose replay decides by it",
+                    q.reason
+                )
+            });
+            assert!(page.contains(&format!("### {}\n", q.reason)), "{path}");
+            assert!(
+                page.contains(&format!("#{}\"", found.example.fragment())),
+                "{path}: {}'s embed is not its example",
+                q.reason
+            );
+        }
+    }
+}
+
+/// A link to a rule or a controller page anywhere in the book or the README names a code or a
+/// controller that exists (a written page naming a removed or renamed one fails here, before
+/// the browser test finds the broken link).
+#[test]
+fn every_rule_and_controller_a_page_links_exists() {
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let slugs: Vec<String> = docgen::controllers().into_iter().map(|c| c.slug).collect();
+    let mut files = scalelens_tests::files_under(&root().join(docgen::SRC_DIR), "md");
+    files.push(root().join("README.md"));
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for f in &files {
+        let text = fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        for (folder, known) in [
+            (
+                "rules/",
+                codes.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+            ),
+            ("controllers/", slugs.clone()),
+        ] {
+            for (at, _) in text.match_indices(folder) {
+                let name: String = text[at + folder.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.')
+                    .collect();
+                let Some(name) = name
+                    .strip_suffix(".md")
+                    .or_else(|| name.strip_suffix(".html"))
+                else {
+                    continue;
+                };
+                seen += 1;
+                if name != "index" && !known.iter().any(|k| k == name) {
+                    problems.push(format!("{}: {folder}{name}", f.display()));
+                }
+            }
+        }
+    }
+    assert!(seen > Code::ALL.len(), "only {seen} links seen");
+    assert!(
+        problems.is_empty(),
+        "links to pages of codes or controllers that do not exist:\n{}",
+        problems.join("\n")
+    );
+}

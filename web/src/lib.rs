@@ -21,6 +21,7 @@ pub mod app;
 pub mod canvas;
 pub mod dom;
 pub mod editor;
+pub mod embed_height;
 pub mod examples;
 pub mod knob_docs;
 pub mod lz;
@@ -30,6 +31,7 @@ pub mod text;
 /// Mount the playground on the page's `<body>`.
 pub fn start() {
     yew::Renderer::<app::App>::new().render();
+    embed_height::start();
 }
 
 /// Mount the playground inside `root` (tests, pages that host it in an element).

@@ -10,7 +10,9 @@
 //!    and metric reference, SUMMARY.md under `docs/src/`, from the code).
 //! 3. `mdbook build docs` into `<target>/docs-site/` ([`SITE_DIR`]), then the playground's
 //!    release build (`dist/`, made by `cargo xtask dist`; not built here) copied to its
-//!    `playground/` folder so embeds are same-origin. The folder is static: copy it to any host.
+//!    `playground/` folder so embeds are same-origin, and each live example's static picture
+//!    (`scalelens-docgen pictures`: the CLI's chart of its example, or its `check` text; rule
+//!    pages and controller quirks), shown until the live example has loaded. The folder is static: copy it to any host.
 
 use super::{fail, root, run, target_dir, Failure};
 use crate::web;
@@ -66,28 +68,29 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<u64> {
     Ok(files)
 }
 
+/// `cargo run -p scalelens-docgen -- <args>`.
+fn docgen(args: &[&str]) -> Result<(), Failure> {
+    let mut cmd = vec!["cargo", "run", "--quiet", "-p", "scalelens-docgen", "--"];
+    cmd.extend_from_slice(args);
+    run("docs", &cmd)
+}
+
 /// `cargo xtask docs`.
 pub fn docs() -> Result<(), Failure> {
     let step = "docs";
     println!("==> mdBook {MDBOOK_VERSION} (pinned; installed when missing)");
     ensure_mdbook()?;
     println!("==> generated pages (docs/src/rules, controllers, reference, SUMMARY.md)");
-    run(
-        step,
-        &[
-            "cargo",
-            "run",
-            "--quiet",
-            "-p",
-            "scalelens-docgen",
-            "--",
-            "write",
-        ],
-    )?;
+    docgen(&["write"])?;
     let site = site_dir();
     let site_s = site.display().to_string();
     println!("==> the book (mdbook build {BOOK_DIR} --dest-dir {site_s})");
     run(step, &["mdbook", "build", BOOK_DIR, "--dest-dir", &site_s])?;
+    // Build artefacts, not committed: the CLI's output on the fixtures (scalelens-docgen's
+    // `embeds` module says why).
+    let pictures = site_s.clone();
+    println!("==> the live examples' static pictures (CLI charts and check output) into {pictures}/rules and controllers");
+    docgen(&["pictures", &pictures])?;
     let dist = root().join(web::DIST_DIR);
     let playground = site.join(PLAYGROUND_DIR);
     if dist.join("index.html").is_file() {

@@ -91,6 +91,11 @@ fn test_steps() -> Vec<Step> {
         name: "docs site (cargo xtask docs: generated pages, mdbook build, playground copied in)",
         command: "cargo xtask docs",
     });
+    // Every page of the built site in headless Chromium: console, links, live examples.
+    steps.push(Step {
+        name: "docs site in headless Chromium (tests/tests/docs_browser.rs)",
+        command: "cargo test -p scalelens-tests --test docs_browser -- --ignored --nocapture",
+    });
     steps
 }
 
@@ -374,6 +379,27 @@ fn seed_demand(dir: &Path) -> Option<PathBuf> {
     csvs.into_iter().next()
 }
 
+/// `cargo xtask replay`'s build of the CLI: not `--quiet`, so cargo shows its progress.
+const BUILD_CLI: &[&str] = &[
+    "cargo",
+    "build",
+    "-p",
+    "scalelens-cli",
+    "--bin",
+    "scalelens",
+];
+/// The built CLI, run quietly (the build is done: cargo has nothing to say).
+const RUN_CLI: &[&str] = &[
+    "cargo",
+    "run",
+    "--quiet",
+    "-p",
+    "scalelens-cli",
+    "--bin",
+    "scalelens",
+    "--",
+];
+
 fn replay() -> Result<(), Failure> {
     let step = "replay";
     println!("==> replaying the seed example with the CLI");
@@ -399,21 +425,16 @@ fn replay() -> Result<(), Failure> {
     let relative = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     let config = relative(&config);
     let demand = demand.as_deref().map(relative).unwrap_or_default();
+    // The build first, with cargo's own progress (`Compiling …` and its bar): `cargo run
+    // --quiet` alone would sit silent for minutes on a first build.
+    println!(
+        "==> building the command line ({}; a first build compiles about 60 crates, a few minutes)",
+        BUILD_CLI.join(" ")
+    );
+    run(step, BUILD_CLI)?;
     let simulate = |extra: &[&str]| {
-        let mut cmd = vec![
-            "cargo",
-            "run",
-            "--quiet",
-            "-p",
-            "scalelens-cli",
-            "--bin",
-            "scalelens",
-            "--",
-            "simulate",
-            &config,
-            "--demand",
-            &demand,
-        ];
+        let mut cmd = RUN_CLI.to_vec();
+        cmd.extend_from_slice(&["simulate", &config, "--demand", &demand]);
         cmd.extend_from_slice(extra);
         run(step, &cmd)
     };
@@ -529,5 +550,30 @@ fn main() -> ExitCode {
             eprintln!("xtask: {failure}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo xtask replay` shows cargo's progress while the CLI builds, then runs what it
+    /// built (same package and binary), so the quiet run compiles nothing.
+    #[test]
+    fn replay_builds_visibly_what_it_runs() {
+        assert!(!BUILD_CLI.contains(&"--quiet") && !BUILD_CLI.contains(&"-q"));
+        assert_eq!(BUILD_CLI.get(1), Some(&"build"));
+        fn target(cmd: &[&'static str]) -> (Option<&'static str>, Option<&'static str>) {
+            let at = |flag: &str| {
+                let i = cmd.iter().position(|a| *a == flag)?;
+                cmd.get(i + 1).copied()
+            };
+            (at("-p"), at("--bin"))
+        }
+        assert_eq!(target(BUILD_CLI), target(RUN_CLI));
+        assert_eq!(
+            target(BUILD_CLI),
+            (Some("scalelens-cli"), Some("scalelens"))
+        );
     }
 }

@@ -136,6 +136,24 @@ mod tests {
         assert!(parse_port(&args(&["--open"])).is_err());
     }
 
+    /// The URL is announced on trunk's build-success line, not on its start-up or build lines
+    /// (trunk 0.21.14's own output).
+    #[test]
+    fn the_url_waits_for_the_build() {
+        for (line, done) in [
+            ("2026-12-07T21:11:39.525103Z  INFO ✅ success", true),
+            (
+                "2026-12-07T20:57:01.000000Z  INFO 🚀 Starting trunk 0.21.14",
+                false,
+            ),
+            ("2026-12-07T20:57:01.100000Z  INFO 📦 starting build", false),
+            ("   Compiling scalelens-web v0.1.0 (/work/web)", false),
+            ("error[E0425]: cannot find value `x` in this scope", false),
+        ] {
+            assert_eq!(build_done(line), done, "{line}");
+        }
+    }
+
     /// The kernel signals the child when the thread that started it ends (what happens to
     /// trunk when `cargo xtask serve` ends).
     #[cfg(target_os = "linux")]

@@ -696,6 +696,19 @@ pub fn bench_web() -> Result<(), Failure> {
     run(
         "bench-web",
         &["cargo", "bench", "-p", "scalelens-tests", "--bench", "web"],
+    )?;
+    crate::docs::docs()?;
+    println!("==> docs site benchmark (cargo bench -p scalelens-tests --bench docs_site)");
+    run(
+        "bench-web",
+        &[
+            "cargo",
+            "bench",
+            "-p",
+            "scalelens-tests",
+            "--bench",
+            "docs_site",
+        ],
     )
 }
 
