@@ -1,7 +1,8 @@
 //! The AIBrix releases replayed (`AibrixVersion`): v0.5.0, v0.6.0 and v0.7.0 run one Gen-B
 //! controller, each from its own release's facts, and differ only where upstream does (the
 //! `targetValue > 0` check of v0.6.0, v0.5.0's StormService pod selector: the fixtures under
-//! `tests/testdata/config/aibrix-v05/` and `aibrix-v06/`); v0.4.1 replays as v0.4.0.
+//! `tests/testdata/config/aibrix-v05/` and `aibrix-v06/`); v0.4.1, v0.3.0, v0.2.1 and v0.2.0
+//! replay as v0.4.0 (`aibrix_gen_a`).
 
 use scalelens_core::config::{self, ParseOptions};
 use scalelens_core::model::{AibrixVersion, Algorithm};
@@ -15,6 +16,13 @@ use crate::fixtures::read_testdata;
 #[test]
 fn each_spelling_selects_its_release() {
     for (text, want) in [
+        // v0.2.0, v0.2.1 and v0.3.0 are replayed by v0.4.0's code under their own tag
+        // (`aibrix_gen_a`); `v0.2` is its last patch.
+        ("v0.2.0", Some(AibrixVersion::V0_2_0)),
+        ("v0.2", Some(AibrixVersion::V0_2_1)),
+        ("v0.2.1", Some(AibrixVersion::V0_2_1)),
+        ("v0.3", Some(AibrixVersion::V0_3_0)),
+        ("0.3.0", Some(AibrixVersion::V0_3_0)),
         ("v0.4", Some(AibrixVersion::V0_4)),
         ("v0.4.0", Some(AibrixVersion::V0_4)),
         // v0.4.1 changed nothing under pkg/controller/podautoscaler, pkg/metrics or
@@ -28,12 +36,13 @@ fn each_spelling_selects_its_release() {
         (" v0.7.0 ", Some(AibrixVersion::V0_7)),
         ("v0.5.1", None),
         ("v0.8.0", None),
-        ("v0.3", None),
+        ("v0.3.1", None),
+        ("v0.2.2", None),
         ("", None),
     ] {
         assert_eq!(AibrixVersion::parse(text), want, "{text:?}");
     }
-    for v in AibrixVersion::ALL {
+    for v in AibrixVersion::SELECTABLE {
         assert_eq!(AibrixVersion::parse(v.tag()), Some(v));
     }
 }
