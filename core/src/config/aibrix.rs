@@ -886,11 +886,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
 /// (`podGroupSize > 1`) carry; v0.6.0 adds it only for such roles (`workload_scale.go`
 /// `getPodSelectorForRole`, PR #1917). Which pods are read is not replayed: say so.
 fn check_storm_service_v05(cx: &mut Cx, spec: &Node) {
-    let Some(kind) = spec
-        .get("scaleTargetRef")
-        .and_then(|r| r.get("kind"))
-        .filter(|k| k.as_str() == Some("StormService"))
-    else {
+    let Some(kind) = super::aibrix_gen_a::target_kind(spec, "StormService") else {
         return;
     };
     cx.push(

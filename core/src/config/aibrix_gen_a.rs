@@ -17,11 +17,7 @@ pub(super) fn check_ray_fleet(cx: &mut Cx, spec: &Node, version: AibrixVersion) 
     if !reads_ray_workers(version) {
         return;
     }
-    let Some(kind) = spec
-        .get("scaleTargetRef")
-        .and_then(|r| r.get("kind"))
-        .filter(|k| k.as_str() == Some("RayClusterFleet"))
-    else {
+    let Some(kind) = target_kind(spec, "RayClusterFleet") else {
         return;
     };
     cx.push(
@@ -32,6 +28,13 @@ pub(super) fn check_ray_fleet(cx: &mut Cx, spec: &Node, version: AibrixVersion) 
         .at(kind.span)
         .with_help("vllm-project/aibrix v0.2.1 pkg/controller/podautoscaler/podautoscaler_controller.go (computeReplicasForMetrics, updateMetricsForScale); replay v0.2.1 (`--aibrix-version v0.2.1`) if the cluster runs it"),
     );
+}
+
+/// `spec.scaleTargetRef.kind`'s node when it is `kind`.
+pub(super) fn target_kind<'a>(spec: &'a Node, kind: &str) -> Option<&'a Node> {
+    spec.get("scaleTargetRef")
+        .and_then(|r| r.get("kind"))
+        .filter(|k| k.as_str() == Some(kind))
 }
 
 /// `scalingStrategy: HPA` with a `targetValue` that does not parse, on v0.2.x: `makeHPA` logs

@@ -6,11 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use scalelens_core::config::{self, ParseOptions};
 use scalelens_core::model::{AibrixVersion, Algorithm};
-use scalelens_core::pipeline::{run, DemandInput, PipelineInput, PipelineOptions};
 use scalelens_core::upstream::aibrix_gen_a::{alias, Seen, ALIASES};
 
+use crate::aibrix_releases::{parse, rise_and_fall};
 use crate::fixtures::read_testdata;
 
 /// (tag, path) → (blob id, blob id after v0.3.0's module rename).
@@ -94,16 +93,6 @@ fn alias_of_each_release() {
     }
 }
 
-fn parse(rel: &str, version: AibrixVersion) -> config::Parsed {
-    config::parse_with(
-        &read_testdata(rel),
-        &ParseOptions {
-            aibrix_version: version,
-            ..ParseOptions::default()
-        },
-    )
-}
-
 /// v0.3.0, v0.2.1 and v0.2.0 read a PodAutoscaler as v0.4.0 does: the same params, the same
 /// diagnostics but for the tag they name, which is the release selected.
 #[test]
@@ -169,23 +158,8 @@ fn aliases_read_as_v040_under_their_own_tag() {
 #[test]
 fn aliases_replay_v040_timeline() {
     let yaml = read_testdata("config/aibrix-v04/kpa.yaml");
-    let mut csv = String::from("time,value\n");
-    for t in (0..=3600).step_by(15) {
-        let load = if (600..1800).contains(&t) { 4.0 } else { 0.3 };
-        csv.push_str(&format!("{t},{load}\n"));
-    }
-    let series = scalelens_core::demand::parse_csv(&csv).expect("demand");
     let replay = |v: AibrixVersion| {
-        let out = run(&PipelineInput {
-            yaml: &yaml,
-            demand: DemandInput::Series(&series),
-            options: PipelineOptions {
-                aibrix_version: v,
-                initial_replicas: Some(1),
-                pod_startup: Some(0),
-                ..PipelineOptions::default()
-            },
-        });
+        let out = rise_and_fall(&yaml, 4.0, 0.3, v);
         let header = out
             .as_read
             .as_ref()

@@ -58,7 +58,8 @@ fn every_release_is_listed_as_replayed() {
     assert_eq!(listed, ["v0.7.0", "v0.6.0", "v0.5.0", "v0.4.0"]);
 }
 
-fn parse(rel: &str, version: AibrixVersion) -> config::Parsed {
+/// `rel` (under `tests/testdata/`) read as AIBrix `version` does.
+pub(crate) fn parse(rel: &str, version: AibrixVersion) -> config::Parsed {
     config::parse_with(
         &read_testdata(rel),
         &ParseOptions {
@@ -161,28 +162,39 @@ fn release_differences_are_worded_per_release() {
     }
 }
 
+/// `yaml` replayed by AIBrix `version` on a demand of `low`, `high` from 10 to 30 minutes, then
+/// `low` again, for an hour (1 replica at the start, pods ready at once).
+pub(crate) fn rise_and_fall(
+    yaml: &str,
+    high: f64,
+    low: f64,
+    version: AibrixVersion,
+) -> scalelens_core::pipeline::PipelineOutput {
+    let mut csv = String::from("time,value\n");
+    for t in (0..=3600).step_by(15) {
+        let load = if (600..1800).contains(&t) { high } else { low };
+        csv.push_str(&format!("{t},{load}\n"));
+    }
+    let series = scalelens_core::demand::parse_csv(&csv).expect("demand");
+    run(&PipelineInput {
+        yaml,
+        demand: DemandInput::Series(&series),
+        options: PipelineOptions {
+            aibrix_version: version,
+            initial_replicas: Some(1),
+            pod_startup: Some(0),
+            ..PipelineOptions::default()
+        },
+    })
+}
+
 /// A demand that rises and falls, replayed by each release: v0.5.0, v0.6.0 and v0.7.0 decide
 /// alike, tick for tick (the same controller); v0.4.0 does not.
 #[test]
 fn gen_b_releases_replay_the_same_timeline() {
     let yaml = read_testdata("config/aibrix/tuned-kpa.yaml");
-    let mut csv = String::from("time,value\n");
-    for t in (0..=3600).step_by(15) {
-        let load = if (600..1800).contains(&t) { 60.0 } else { 4.0 };
-        csv.push_str(&format!("{t},{load}\n"));
-    }
-    let series = scalelens_core::demand::parse_csv(&csv).expect("demand");
     let replicas = |v: AibrixVersion| -> Vec<(u64, u32)> {
-        let out = run(&PipelineInput {
-            yaml: &yaml,
-            demand: DemandInput::Series(&series),
-            options: PipelineOptions {
-                aibrix_version: v,
-                initial_replicas: Some(1),
-                pod_startup: Some(0),
-                ..PipelineOptions::default()
-            },
-        });
+        let out = rise_and_fall(&yaml, 60.0, 4.0, v);
         let sim = out.sim.expect("replayed");
         sim.timeline.iter().map(|e| (e.t, e.replicas)).collect()
     };
