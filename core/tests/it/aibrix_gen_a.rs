@@ -221,3 +221,25 @@ fn v02_differences_are_worded_for_v02_only() {
         );
     }
 }
+
+/// v0.1.0, v0.1.1 and v0.1.2 have the same replay-relevant files (one v0.1 reader will serve
+/// the three), and v0.2.0 changed the API they read (`spec.targetMetric`/`targetValue` moved
+/// into `metricsSources`, PR #511): v0.1 is no alias of v0.4.0.
+#[test]
+fn v01_patches_are_one_release_and_v02_changed_the_api() {
+    let blobs = blobs();
+    let at = |tag: &str| -> BTreeMap<String, String> {
+        blobs
+            .iter()
+            .filter(|((t, _), _)| t == tag)
+            .map(|((_, p), (blob, _))| (p.clone(), blob.clone()))
+            .collect()
+    };
+    let v012 = at("v0.1.2");
+    assert!(v012.len() > 15, "v0.1.2's files are recorded");
+    assert_eq!(at("v0.1.0"), v012);
+    assert_eq!(at("v0.1.1"), v012);
+    let types = "api/autoscaling/v1alpha1/podautoscaler_types.go";
+    assert_ne!(at("v0.2.0").get(types), v012.get(types));
+    assert!(ALIASES.iter().all(|a| !a.tag.starts_with("v0.1")));
+}
