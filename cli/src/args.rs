@@ -169,7 +169,18 @@ pub enum SimulateFormat {
 /// releases are `AibrixVersion::parse`'s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum AibrixVersionArg {
-    /// AIBrix v0.4.0 (v0.1–v0.4: summed pod values, stateful panic, 30m scale-down delay);
+    /// AIBrix v0.2.0, replayed by v0.4.0's code; it differs in reading every pod of a
+    /// RayClusterFleet (flagged) and in what cannot show in a replay.
+    #[value(name = "v0.2.0")]
+    V020,
+    /// AIBrix v0.2.1, replayed by v0.4.0's code (what differs cannot show in a replay, but
+    /// for the HPA strategy with a target that does not parse, flagged).
+    #[value(name = "v0.2", alias = "v0.2.1")]
+    V021,
+    /// AIBrix v0.3.0, replayed by v0.4.0's code (the autoscaler's files are v0.4.0's).
+    #[value(name = "v0.3", alias = "v0.3.0")]
+    V03,
+    /// AIBrix v0.4.0 (v0.2–v0.4: summed pod values, stateful panic, 30m scale-down delay);
     /// v0.4.1 replays as v0.4.0 (it changed nothing of the autoscaler).
     #[value(name = "v0.4", alias = "v0.4.0", alias = "v0.4.1")]
     V04,
@@ -189,6 +200,9 @@ impl AibrixVersionArg {
     /// The AIBrix release this selects.
     pub fn version(self) -> AibrixVersion {
         match self {
+            AibrixVersionArg::V020 => AibrixVersion::V0_2_0,
+            AibrixVersionArg::V021 => AibrixVersion::V0_2_1,
+            AibrixVersionArg::V03 => AibrixVersion::V0_3_0,
             AibrixVersionArg::V04 => AibrixVersion::V0_4,
             AibrixVersionArg::V05 => AibrixVersion::V0_5,
             AibrixVersionArg::V06 => AibrixVersion::V0_6,

@@ -102,6 +102,8 @@ impl KserveComponent {
 macro_rules! upstream_text {
     (aibrix_v04_kpa) => { "AIBrix v0.4.0 KPA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go)" };
     (aibrix_v04_apa) => { "AIBrix v0.4.0 APA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go)" };
+    (aibrix_v04_kpa $tag:literal) => { concat!("AIBrix ", $tag, " KPA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/kpa.go, replayed by v0.4.0's code: the same scaler)") };
+    (aibrix_v04_apa $tag:literal) => { concat!("AIBrix ", $tag, " APA (vllm-project/aibrix pkg/controller/podautoscaler/scaler/apa.go, replayed by v0.4.0's code: the same scaler)") };
     (aibrix_kpa $tag:literal) => { concat!("AIBrix ", $tag, " KPA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/kpa.go)") };
     (aibrix_apa $tag:literal) => { concat!("AIBrix ", $tag, " APA (vllm-project/aibrix pkg/controller/podautoscaler/algorithm/apa.go)") };
     (hpa) => { "Kubernetes v1.34 HPA (kubernetes/kubernetes pkg/controller/podautoscaler)" };
@@ -352,7 +354,7 @@ impl Algorithm {
         match self {
             Algorithm::KnativeKpa(_) => true,
             // v0.4 APA reports the windowed sum divided by the ready pods: per pod.
-            Algorithm::AibrixKpa(p) => p.version() == AibrixVersion::V0_4,
+            Algorithm::AibrixKpa(p) => p.version().gen_a(),
             Algorithm::AibrixApa(_) | Algorithm::Hpa(_) | Algorithm::Keda(_) => false,
         }
     }
@@ -369,8 +371,18 @@ impl Algorithm {
     /// The upstream project, version and algorithm being replayed, for output headers.
     pub fn upstream(&self) -> &'static str {
         match self {
-            Algorithm::AibrixKpa(AibrixParams::V04(_)) => upstream_text!(aibrix_v04_kpa),
-            Algorithm::AibrixApa(AibrixParams::V04(_)) => upstream_text!(aibrix_v04_apa),
+            Algorithm::AibrixKpa(AibrixParams::V04(p)) => match p.release {
+                AibrixVersion::V0_2_0 => upstream_text!(aibrix_v04_kpa "v0.2.0"),
+                AibrixVersion::V0_2_1 => upstream_text!(aibrix_v04_kpa "v0.2.1"),
+                AibrixVersion::V0_3_0 => upstream_text!(aibrix_v04_kpa "v0.3.0"),
+                _ => upstream_text!(aibrix_v04_kpa),
+            },
+            Algorithm::AibrixApa(AibrixParams::V04(p)) => match p.release {
+                AibrixVersion::V0_2_0 => upstream_text!(aibrix_v04_apa "v0.2.0"),
+                AibrixVersion::V0_2_1 => upstream_text!(aibrix_v04_apa "v0.2.1"),
+                AibrixVersion::V0_3_0 => upstream_text!(aibrix_v04_apa "v0.3.0"),
+                _ => upstream_text!(aibrix_v04_apa),
+            },
             Algorithm::AibrixKpa(AibrixParams::V05(_)) => upstream_text!(aibrix_kpa "v0.5.0"),
             Algorithm::AibrixApa(AibrixParams::V05(_)) => upstream_text!(aibrix_apa "v0.5.0"),
             Algorithm::AibrixKpa(AibrixParams::V06(_)) => upstream_text!(aibrix_kpa "v0.6.0"),
@@ -386,11 +398,16 @@ impl Algorithm {
 
 /// The AIBrix release being replayed, each at its tag (`upstream::aibrix::{v04, v05, v06, v07}`).
 ///
-/// - `V0_4` ("Gen A", AIBrix v0.1.0 – v0.4.x; v0.4.1 changed nothing of the controller, so
+/// - `V0_4` ("Gen A", AIBrix v0.2.0 – v0.4.x; v0.4.1 changed nothing of the controller, so
 ///   it replays as v0.4.0): Knative-like KPA (sum of pod values, stateful panic, 30-minute
 ///   scale-down delay), APA on `sum / ready`; settings under `kpa.autoscaling.aibrix.ai/*` and
 ///   `apa.autoscaling.aibrix.ai/*` (vllm-project/aibrix v0.4.0
 ///   `pkg/controller/podautoscaler/scaler/{kpa,apa}.go`).
+/// - `V0_2_0`, `V0_2_1`, `V0_3_0`: releases replayed by v0.4.0's code ([`Self::replayed_by`]),
+///   under their own tag in every message. What differs in their files from v0.4.0's, and why
+///   a replay cannot observe it (or how the reader flags it where it can), is
+///   `upstream::aibrix_gen_a::ALIASES`, pinned by the files' blob ids at each tag
+///   (`core/tests/testdata/upstream/aibrix-gen-a-blobs.txt`).
 /// - `V0_5`, `V0_6`, `V0_7` ("Gen B"): mean of pod values, stateless panic, cooldown windows
 ///   (`pkg/controller/podautoscaler/algorithm/*.go`), the same fields and defaults in the three
 ///   ([`AibrixGenBParams`]); v0.5.0 has no `targetValue > 0` check and reads a StormService's
@@ -398,6 +415,12 @@ impl Algorithm {
 ///   nothing the replay reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum AibrixVersion {
+    #[serde(rename = "v0_2_0")]
+    V0_2_0,
+    #[serde(rename = "v0_2_1")]
+    V0_2_1,
+    #[serde(rename = "v0_3_0")]
+    V0_3_0,
     #[serde(rename = "v0_4")]
     V0_4,
     #[serde(rename = "v0_5")]
@@ -410,7 +433,7 @@ pub enum AibrixVersion {
 }
 
 impl AibrixVersion {
-    /// Every replayed release, oldest first.
+    /// Every release with a controller of its own in the replay, oldest first.
     pub const ALL: [AibrixVersion; 4] = [
         AibrixVersion::V0_4,
         AibrixVersion::V0_5,
@@ -418,9 +441,24 @@ impl AibrixVersion {
         AibrixVersion::V0_7,
     ];
 
-    /// The release tag replayed (`"v0.4.0"`, `"v0.5.0"`, `"v0.6.0"`, `"v0.7.0"`).
+    /// Every release a user can select, oldest first: [`Self::ALL`] and the older releases
+    /// replayed by one of them ([`Self::replayed_by`]).
+    pub const SELECTABLE: [AibrixVersion; 7] = [
+        AibrixVersion::V0_2_0,
+        AibrixVersion::V0_2_1,
+        AibrixVersion::V0_3_0,
+        AibrixVersion::V0_4,
+        AibrixVersion::V0_5,
+        AibrixVersion::V0_6,
+        AibrixVersion::V0_7,
+    ];
+
+    /// The release tag the user selected (`"v0.2.0"`, …, `"v0.7.0"`): what messages name.
     pub fn tag(self) -> &'static str {
         match self {
+            AibrixVersion::V0_2_0 => "v0.2.0",
+            AibrixVersion::V0_2_1 => "v0.2.1",
+            AibrixVersion::V0_3_0 => "v0.3.0",
             AibrixVersion::V0_4 => "v0.4.0",
             AibrixVersion::V0_5 => "v0.5.0",
             AibrixVersion::V0_6 => "v0.6.0",
@@ -428,14 +466,35 @@ impl AibrixVersion {
         }
     }
 
-    /// The release a version as users write it selects: `v0.4`, `v0.4.0`, `v0.4.1` (v0.4.1
-    /// changed nothing under `pkg/controller/podautoscaler`, `pkg/metrics` or `api/autoscaling`
-    /// since v0.4.0: it replays as v0.4.0), `v0.5`, `v0.5.0`, `v0.6`, `v0.6.0`, `v0.7`,
-    /// `v0.7.0`; a leading `v` is optional. `None` for any other.
+    /// The release whose code replays this one: v0.2.0, v0.2.1 and v0.3.0 are replayed by
+    /// v0.4.0's (`upstream::aibrix_gen_a::ALIASES` says what differs and why no replay sees
+    /// it); every other release by its own.
+    pub fn replayed_by(self) -> AibrixVersion {
+        match self {
+            AibrixVersion::V0_2_0 | AibrixVersion::V0_2_1 | AibrixVersion::V0_3_0 => {
+                AibrixVersion::V0_4
+            }
+            v => v,
+        }
+    }
+
+    /// Whether the release runs Gen-A code (`scaler/{kpa,apa}.go`): v0.2.0 – v0.4.x.
+    pub fn gen_a(self) -> bool {
+        self.replayed_by() == AibrixVersion::V0_4
+    }
+
+    /// The release a version as users write it selects: `v0.2` (its last patch, v0.2.1),
+    /// `v0.2.0`, `v0.2.1`, `v0.3`, `v0.3.0`, `v0.4`, `v0.4.0`, `v0.4.1` (v0.4.1 changed nothing
+    /// under `pkg/controller/podautoscaler`, `pkg/metrics` or `api/autoscaling` since v0.4.0:
+    /// it replays as v0.4.0), `v0.5`, `v0.5.0`, `v0.6`, `v0.6.0`, `v0.7`, `v0.7.0`; a leading
+    /// `v` is optional. `None` for any other.
     pub fn parse(text: &str) -> Option<AibrixVersion> {
         let t = text.trim();
         let t = t.strip_prefix('v').unwrap_or(t);
         match t {
+            "0.2.0" => Some(AibrixVersion::V0_2_0),
+            "0.2" | "0.2.1" => Some(AibrixVersion::V0_2_1),
+            "0.3" | "0.3.0" => Some(AibrixVersion::V0_3_0),
             "0.4" | "0.4.0" | "0.4.1" => Some(AibrixVersion::V0_4),
             "0.5" | "0.5.0" => Some(AibrixVersion::V0_5),
             "0.6" | "0.6.0" => Some(AibrixVersion::V0_6),
@@ -449,6 +508,12 @@ impl AibrixVersion {
     /// `pkg/webhook/podautoscaler_webhook.go`, `algorithm/apa.go`).
     pub fn rejects_non_positive_target(self) -> bool {
         matches!(self, AibrixVersion::V0_6 | AibrixVersion::V0_7)
+    }
+
+    /// Whether this is v0.4.0 itself (serde's `skip_serializing_if` for
+    /// [`AibrixV04Params::release`]).
+    fn is_v04(&self) -> bool {
+        *self == AibrixVersion::V0_4
     }
 }
 
@@ -472,7 +537,7 @@ impl AibrixParams {
     /// The release replayed.
     pub fn version(&self) -> AibrixVersion {
         match self {
-            AibrixParams::V04(_) => AibrixVersion::V0_4,
+            AibrixParams::V04(p) => p.release,
             AibrixParams::V05(_) => AibrixVersion::V0_5,
             AibrixParams::V06(_) => AibrixVersion::V0_6,
             AibrixParams::V07(_) => AibrixVersion::V0_7,
@@ -526,6 +591,10 @@ pub struct AibrixGenBParams {
 /// (`apa.autoscaling.aibrix.ai/*`), `podautoscaler_controller.go` (resync).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AibrixV04Params {
+    /// The release selected: v0.4.0, or an older one its code replays
+    /// ([`AibrixVersion::replayed_by`]); serialized only for those.
+    #[serde(skip_serializing_if = "AibrixVersion::is_v04")]
+    pub release: AibrixVersion,
     pub max_scale_up_rate: Param<f64>,
     pub max_scale_down_rate: Param<f64>,
     /// APA `up-fluctuation-tolerance` (the KPA has no tolerance band).

@@ -114,6 +114,8 @@ pub struct Controller {
     pub known: &'static [Known],
     /// For what is replayed as another family (KServe): what each setting becomes.
     pub translations: Vec<TranslationSection>,
+    /// Older releases this controller's code replays, with what differs at their tags.
+    pub aliases: &'static [upstream::aibrix_gen_a::Alias],
 }
 
 /// A table of what each setting of an object becomes in the autoscaler(s) created from it.
@@ -166,6 +168,7 @@ fn aibrix_page<P>(tag: &str, table: &'static Table<P>, intro: &'static str) -> C
         ],
         known: table.known,
         translations: Vec::new(),
+        aliases: &[],
     }
 }
 
@@ -210,6 +213,7 @@ pub fn controllers() -> Vec<Controller> {
             ],
             known: hpa.known,
             translations: Vec::new(),
+            aliases: &[],
         },
         Controller {
             slug: format!("keda-{keda_tag}"),
@@ -230,6 +234,7 @@ pub fn controllers() -> Vec<Controller> {
             ],
             known: keda.known,
             translations: Vec::new(),
+            aliases: &[],
         },
         Controller {
             slug: format!("knative-{knative_tag}"),
@@ -246,14 +251,19 @@ pub fn controllers() -> Vec<Controller> {
             ],
             known: knative.known,
             translations: Vec::new(),
+            aliases: &[],
         },
-        aibrix_page(
-            v04_tag,
-            v04,
-            "An AIBrix `PodAutoscaler` (KPA or APA strategy) as releases v0.1 to v0.4 \
+        Controller {
+            aliases: upstream::aibrix_gen_a::ALIASES,
+            ..aibrix_page(
+                v04_tag,
+                v04,
+                "An AIBrix `PodAutoscaler` (KPA or APA strategy) as releases v0.2 to v0.4 \
                     replay it: summed pod values, a stateful panic mode and a 30-minute \
-                    scale-down delay (`scalelens simulate --aibrix-version v0.4`).",
-        ),
+                    scale-down delay (`scalelens simulate --aibrix-version v0.4`; v0.2.0, \
+                    v0.2.1, v0.3.0 and v0.4.1 replay with this code, below).",
+            )
+        },
         aibrix_page(
             v05_tag,
             v05,
@@ -289,6 +299,7 @@ pub fn controllers() -> Vec<Controller> {
                     `scalelens explain` says which autoscaler it became.",
             sections: Vec::new(),
             known: &[],
+            aliases: &[],
             translations: vec![
                 TranslationSection {
                     heading: "InferenceService (each of predictor, transformer, explainer)",
@@ -509,6 +520,9 @@ pub fn controller_page(c: &Controller) -> Page {
                 cell(&known_status(k, &c.title))
             ));
         }
+    }
+    if !c.aliases.is_empty() {
+        t.push_str(&aliases_section(c.aliases));
     }
     for s in &c.translations {
         t.push_str(&translation_table(s));
@@ -892,6 +906,43 @@ pub fn write(root: &Path) -> Result<Written, WriteError> {
         done.removed.push(f);
     }
     Ok(done)
+}
+
+/// The releases a controller's code also replays (`upstream::aibrix_gen_a::ALIASES`): each
+/// file whose text differs at their tag, and why no replay sees it or how it is flagged.
+fn aliases_section(aliases: &[upstream::aibrix_gen_a::Alias]) -> String {
+    use upstream::aibrix_gen_a::Seen;
+    let mut t = String::from(
+        "\n## Older releases replayed by this code\n\n`--aibrix-version v0.2.0`, `v0.2` \
+         (v0.2.1), `v0.3` and `v0.4.1` replay with v0.4.0's code, each under its own tag in \
+         every message. Every file the replay depends on has v0.4.0's text at their tag (its git \
+         blob id, once v0.3.0's module rename `github.com/aibrix/aibrix` → \
+         `github.com/vllm-project/aibrix` is applied), except these:\n\n\
+         | Release | File | Changed in | What | In a replay |\n|---|---|---|---|---|\n",
+    );
+    for a in aliases {
+        if a.differences.is_empty() {
+            t.push_str(&format!(
+                "| {} | none | | the same files as v0.4.0 | the same |\n",
+                a.tag
+            ));
+        }
+        for d in a.differences {
+            let seen = match d.seen {
+                Seen::Never(why) => format!("never seen: {why}"),
+                Seen::Flagged(how) => format!("flagged: {how}"),
+            };
+            t.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                a.tag,
+                cell(&code(d.path)),
+                d.changed_in,
+                cell(d.what),
+                cell(&seen)
+            ));
+        }
+    }
+    t
 }
 
 #[cfg(test)]

@@ -395,7 +395,8 @@ fn feature_gates_flag_sets_the_tolerance_gate() {
 }
 
 /// `--aibrix-version` takes a release as `v0.5` or as its tag `v0.5.0`; v0.4.1 replays as
-/// v0.4.0 (it changed nothing of the autoscaler); a release Scalelens does not replay is refused.
+/// v0.4.0 (it changed nothing of the autoscaler), v0.2.0 – v0.3.0 by v0.4.0's code under their
+/// own name; a release Scalelens does not replay is refused.
 #[test]
 fn aibrix_version_takes_each_release_and_its_tag() {
     const SEED: &str = "../examples/seed-kpa-gpu-cache/autoscaler.yaml";
@@ -403,6 +404,8 @@ fn aibrix_version_takes_each_release_and_its_tag() {
     let simulate = |v: &str| run(&["simulate", SEED, "--demand", DEMAND, "--aibrix-version", v]);
     // (as typed, the same as, the release named in the output)
     for (typed, same_as, release) in [
+        ("v0.2.1", "v0.2", "AIBrix v0.2.1 KPA"),
+        ("v0.3.0", "v0.3", "AIBrix v0.3.0 KPA"),
         ("v0.4.0", "v0.4", "AIBrix v0.4.0 KPA"),
         ("v0.4.1", "v0.4", "AIBrix v0.4.0 KPA"),
         ("v0.5.0", "v0.5", "AIBrix v0.5.0 KPA"),
@@ -418,7 +421,19 @@ fn aibrix_version_takes_each_release_and_its_tag() {
     let v05 = simulate("v0.5").out.replace("v0.5.0", "TAG");
     assert_eq!(v05, simulate("v0.7").out.replace("v0.7.0", "TAG"));
     assert_ne!(simulate("v0.4").out, simulate("v0.7").out);
-    for unknown in ["v0.5.1", "v0.8", "v0.3"] {
+    // v0.2.0 – v0.3.0 run v0.4.0's controller: the same decisions, under their own name.
+    let v04 = simulate("v0.4").out;
+    for older in ["v0.2.0", "v0.2.1", "v0.3.0"] {
+        let out = simulate(older).out;
+        assert!(out.contains(&format!("AIBrix {older} KPA")), "{out}");
+        assert_eq!(
+            out.replace(", replayed by v0.4.0's code: the same scaler)", ")")
+                .replace(older, "v0.4.0"),
+            v04,
+            "{older}"
+        );
+    }
+    for unknown in ["v0.5.1", "v0.8", "v0.3.1", "v0.1"] {
         let r = simulate(unknown);
         assert_eq!(r.code, 2, "{unknown}");
         assert!(r.err.contains("invalid value"), "{unknown}: {}", r.err);

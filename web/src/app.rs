@@ -1878,6 +1878,9 @@ impl App {
                         <option value="v0.6" selected={s.aibrix.as_deref() == Some("v0.6")}>{"v0.6.0"}</option>
                         <option value="v0.5" selected={s.aibrix.as_deref() == Some("v0.5")}>{"v0.5.0"}</option>
                         <option value="v0.4" selected={s.aibrix.as_deref() == Some("v0.4")}>{"v0.4.0"}</option>
+                        <option value="v0.3" selected={s.aibrix.as_deref() == Some("v0.3")}>{"v0.3.0 (v0.4.0's code)"}</option>
+                        <option value="v0.2" selected={s.aibrix.as_deref() == Some("v0.2")}>{"v0.2.1 (v0.4.0's code)"}</option>
+                        <option value="v0.2.0" selected={s.aibrix.as_deref() == Some("v0.2.0")}>{"v0.2.0 (v0.4.0's code)"}</option>
                     </select>
                 </label>
                 <label>{"Samples are "}

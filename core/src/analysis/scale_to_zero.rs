@@ -33,7 +33,7 @@ use super::fmt_num;
 use crate::codes::rule_doc;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{AibrixVersion, Algorithm, Autoscaler, MetricSource};
+use crate::model::{Algorithm, Autoscaler, MetricSource};
 use crate::samples::{Interpretation, Samples};
 
 /// The idle floor is at most this share of the peak: the metric does fall with the load.
@@ -105,9 +105,11 @@ pub fn check_scale_to_zero(a: &Autoscaler) -> Vec<Diagnostic> {
                     )
                 });
                 if let Some(m) = per_pod {
-                    let why = if apa && p.version() == AibrixVersion::V0_4 {
-                        "APA v0.4.0 makes no decision without a ready pod to average over"
-                            .to_string()
+                    let why = if apa && p.version().gen_a() {
+                        format!(
+                            "APA {} makes no decision without a ready pod to average over",
+                            p.version().tag()
+                        )
                     } else if apa {
                         "APA recommends ceil(replicas × value / target), which is 0 at 0 replicas"
                             .to_string()

@@ -252,6 +252,7 @@ const V07_ONLY: &[(&str, Option<&str>, Option<&str>, &str)] = &[
 /// KPA, `apa.*` keys for APA; everything else is ignored (warned here). A value that does not
 /// parse makes `UpdateByPaTypes` fail: upstream then never builds the scaler.
 fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixV04Params, strategy: Option<&str>) {
+    let tag = p.release.tag();
     let Some(ann) = read::mapping(cx, meta, "annotations", "metadata.annotations") else {
         return;
     };
@@ -281,14 +282,14 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixV04Params, strat
                 .find(|(n, _, _, _)| group == "base" && *n == name)
             {
                 let repl = if is_apa { *apa } else { *kpa };
-                ignored("v0.4.0", k, repl, why, "v0.4.0 reads only autoscaling.aibrix.ai/max-scale-{up,down}-rate and the kpa./apa.-prefixed keys, so the default applies")
+                ignored(tag, k, repl, &why.replace("v0.4.0", tag), &format!("{tag} reads only autoscaling.aibrix.ai/max-scale-{{up,down}}-rate and the kpa./apa.-prefixed keys, so the default applies"))
             } else {
                 let (prefix, keys) = match group {
                     "kpa" => (KPA_PREFIX, V04_KPA_KEYS),
                     "apa" => (APA_PREFIX, V04_APA_KEYS),
                     _ => (PREFIX, V04_BASE_KEYS),
                 };
-                not_read("v0.4.0", k, name, prefix, keys)
+                not_read(tag, k, name, prefix, keys)
             };
             cx.push(d);
             continue;
@@ -299,7 +300,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixV04Params, strat
                     Code::AibrixIgnoredAnnotation,
                     k.span,
                     format!(
-                        "AIBrix v0.4.0 reads `{key}` only for scalingStrategy {}: it is ignored here",
+                        "AIBrix {tag} reads `{key}` only for scalingStrategy {}: it is ignored here",
                         if group == "kpa" { "KPA" } else { "APA" }
                     ),
                 );
@@ -383,7 +384,7 @@ fn read_annotations_v04(cx: &mut Cx, meta: &Node, p: &mut AibrixV04Params, strat
         }
         for d in cx.diags.iter_mut().skip(before) {
             if d.severity == crate::diagnostic::Severity::Error && d.help.is_none() {
-                d.help = Some("AIBrix v0.4.0 stops at the first value it cannot parse and then builds no scaler for this PodAutoscaler: it never scales".into());
+                d.help = Some(format!("AIBrix {tag} stops at the first value it cannot parse and then builds no scaler for this PodAutoscaler: it never scales"));
             }
         }
     }
@@ -406,10 +407,14 @@ fn check_labels(cx: &mut Cx, meta: &Node, version: AibrixVersion) {
                     ),
                     "move it to metadata.annotations",
                 ),
-                AibrixVersion::V0_4 => (
+                AibrixVersion::V0_2_0
+                | AibrixVersion::V0_2_1
+                | AibrixVersion::V0_3_0
+                | AibrixVersion::V0_4 => (
                     format!(
-                        "`{}` is a label: AIBrix v0.4.0 reads autoscaling settings only from metadata.annotations, so the default applies",
-                        k.value
+                        "`{}` is a label: AIBrix {} reads autoscaling settings only from metadata.annotations, so the default applies",
+                        k.value,
+                        version.tag()
                     ),
                     "move it to metadata.annotations; only the builds between PR #409 (2024-11-21) and PR #665 (2025-02-13) read these keys from metadata.labels (issue #1159 is a user caught by this)",
                 ),
@@ -481,18 +486,23 @@ fn read_source(
     // v0.4.0's controller switches on pod and domain only; any other type is its default
     // branch, an error every reconcile (podautoscaler_controller.go, "unsupported protocol
     // type"), so the PodAutoscaler never scales. Its CRD, not regenerated, has no enum.
-    if let (AibrixVersion::V0_4, Some(t @ ("resource" | "custom" | "external"))) = (version, st) {
+    if let (true, Some(t @ ("resource" | "custom" | "external"))) = (version.gen_a(), st) {
         let at = m.get("metricSourceType").map_or(m.span, |n| n.span);
+        let tag = version.tag();
         let mut d = Diagnostic::error(
             Code::UnknownMetricSource,
             format!(
-                "AIBrix v0.4.0 reads `{path}.metricSourceType` pod or domain only: with `{t}` its controller fails every reconcile (\"unsupported protocol type\", pkg/controller/podautoscaler/podautoscaler_controller.go at v0.4.0) and the PodAutoscaler never scales; `{t}` came in v0.5.0"
+                "AIBrix {tag} reads `{path}.metricSourceType` pod or domain only: with `{t}` its controller fails every reconcile (\"unsupported protocol type\", pkg/controller/podautoscaler/podautoscaler_controller.go at {tag}) and the PodAutoscaler never scales; `{t}` came in v0.5.0"
             ),
         )
         .at(at)
         .with_help("if the cluster runs AIBrix v0.5.0 or later, replay that release (`--aibrix-version v0.5`, or the playground's release menu)");
         if t == "external" {
-            d = d.with_fix("use `domain`, v0.4.0's endpoint source", at, "domain");
+            d = d.with_fix(
+                format!("use `domain`, {tag}'s endpoint source"),
+                at,
+                "domain",
+            );
         }
         cx.push(d);
         return None;
@@ -530,7 +540,7 @@ fn read_source(
     // v0.5.0 takes a target ≤ 0 and divides by it: replayed where the result is defined.
     let mut divides_by_it = false;
     if let (Some(v), Some(s)) = (value, &tv) {
-        if v <= 0.0 && !version.rejects_non_positive_target() && version != AibrixVersion::V0_4 {
+        if v <= 0.0 && !version.rejects_non_positive_target() && !version.gen_a() {
             let accepted = format!(
                 "`{path}.targetValue` is {}: AIBrix {} accepts it (its webhook checks only that targetValue is set; the `> 0` check came in v0.6.0, PR #1879)",
                 crate::display::Exact(v),
@@ -618,7 +628,7 @@ fn read_source(
             );
         }
     }
-    let reads_zero = version != AibrixVersion::V0_4
+    let reads_zero = !version.gen_a()
         && matches!(st, "external" | "domain")
         && check_external_gen_b(cx, m, path, st, endpoint.is_some(), name.as_ref(), version);
     let name = name?;
@@ -742,14 +752,17 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         ],
         "spec",
     );
-    let v04 = version == AibrixVersion::V0_4;
+    let v04 = version.gen_a();
     let gen_b = upstream_aibrix::gen_b(version);
     let meta = doc
         .root
         .get("metadata")
         .filter(|m| m.as_mapping().is_some());
     let p = if v04 {
-        let mut p = default_params_v04();
+        let mut p = AibrixV04Params {
+            release: version,
+            ..default_params_v04()
+        };
         if let Some(meta) = meta {
             let strategy = spec.get("scalingStrategy").and_then(Node::as_str);
             read_annotations_v04(cx, meta, &mut p, strategy);
@@ -763,7 +776,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         match version {
             AibrixVersion::V0_5 => AibrixParams::V05(p),
             AibrixVersion::V0_6 => AibrixParams::V06(p),
-            AibrixVersion::V0_4 | AibrixVersion::V0_7 => AibrixParams::V07(p),
+            _ => AibrixParams::V07(p),
         }
     };
     // The HPA the HPA strategy creates, at the replayed release (v0.4.0 keeps citing v0.7.0's
@@ -778,14 +791,15 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         check_storm_service_v05(cx, spec);
     }
     check_min_max(cx, &min, &max, "PodAutoscaler");
+    super::aibrix_gen_a::check_ray_fleet(cx, spec, version);
     check_unreleased_windows(cx, spec, version);
     check_top_level_target(cx, spec, version);
-    if version == AibrixVersion::V0_4 {
+    if v04 {
         if let Some((k, _)) = spec.entry("subTargetSelector") {
             cx.warning(
                 Code::UnknownField,
                 k.span,
-                format!("AIBrix v0.4.0 has no `spec.subTargetSelector` ({}): it is ignored and the whole scale target is scaled", V04_SUB_TARGET_SELECTOR.not_read_why().unwrap_or_default()),
+                format!("AIBrix {} has no `spec.subTargetSelector` ({}): it is ignored and the whole scale target is scaled", version.tag(), V04_SUB_TARGET_SELECTOR.not_read_why().unwrap_or_default()),
             );
         }
     }
@@ -797,6 +811,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
         );
     }
     let mut metrics = Vec::new();
+    let sources_diags = cx.diags.len();
     match read::sequence(cx, spec, "metricsSources", "spec.metricsSources") {
         Some(list) if !list.is_empty() => {
             if !v04 && list.len() > 1 {
@@ -819,7 +834,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
                     cx.error(
                         Code::InvalidValue,
                         k.span,
-                        format!("AIBrix v0.4.0 supports exactly one `spec.metricsSources` entry, found {} (GetPaMetricSources): it builds no scaler and never scales", list.len()),
+                        format!("AIBrix {} supports exactly one `spec.metricsSources` entry, found {} (GetPaMetricSources): it builds no scaler and never scales", version.tag(), list.len()),
                     );
                 }
             }
@@ -853,6 +868,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
             }
         }
     }
+    super::aibrix_gen_a::word_hpa_bad_target(cx, spec, version, sources_diags);
     let strategy = read::string(cx, spec, "scalingStrategy", "spec.scalingStrategy");
     let strategy = match &strategy {
         Some(s) => read::one_of(
@@ -896,11 +912,7 @@ pub fn read(cx: &mut Cx, doc: &Doc, version: AibrixVersion) -> Option<Autoscaler
 /// (`podGroupSize > 1`) carry; v0.6.0 adds it only for such roles (`workload_scale.go`
 /// `getPodSelectorForRole`, PR #1917). Which pods are read is not replayed: say so.
 fn check_storm_service_v05(cx: &mut Cx, spec: &Node) {
-    let Some(kind) = spec
-        .get("scaleTargetRef")
-        .and_then(|r| r.get("kind"))
-        .filter(|k| k.as_str() == Some("StormService"))
-    else {
+    let Some(kind) = super::aibrix_gen_a::target_kind(spec, "StormService") else {
         return;
     };
     cx.push(
@@ -924,9 +936,9 @@ fn strategy_span(spec: &Node) -> Option<Span> {
 fn check_unreleased_windows(cx: &mut Cx, spec: &Node, version: AibrixVersion) {
     let tag = version.tag();
     let instead = |field: &str| {
-        match (version, field) {
-        (AibrixVersion::V0_4, "observeWindowSeconds") => "use the annotation `kpa.autoscaling.aibrix.ai/stable-window` (KPA) or `apa.autoscaling.aibrix.ai/window` (APA)".to_string(),
-        (AibrixVersion::V0_4, _) => "use the annotation `kpa.autoscaling.aibrix.ai/panic-window`".to_string(),
+        match (version.gen_a(), field) {
+        (true, "observeWindowSeconds") => "use the annotation `kpa.autoscaling.aibrix.ai/stable-window` (KPA) or `apa.autoscaling.aibrix.ai/window` (APA)".to_string(),
+        (true, _) => "use the annotation `kpa.autoscaling.aibrix.ai/panic-window`".to_string(),
         (_, "observeWindowSeconds") => format!("{tag} always averages over 180 s (stableWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
         (_, _) => format!("{tag} always uses a 60 s panic window (panicWindowDuration, pkg/controller/podautoscaler/metrics/client.go): no setting changes it"),
     }

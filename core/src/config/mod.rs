@@ -33,6 +33,7 @@ use crate::span::{LineIndex, Param, Span, Spanned};
 use crate::yaml::{self, Node, NodeKind};
 
 pub mod aibrix;
+mod aibrix_gen_a;
 pub mod cursor;
 pub mod feature_gates;
 pub mod helm;

@@ -143,7 +143,10 @@ pub use v07::{
 /// The table of the Gen-B release `version` (`None` for v0.4, [`TABLE_V04`]).
 pub fn gen_b_table(version: AibrixVersion) -> Option<&'static Table<AibrixGenBParams>> {
     match version {
-        AibrixVersion::V0_4 => None,
+        AibrixVersion::V0_2_0
+        | AibrixVersion::V0_2_1
+        | AibrixVersion::V0_3_0
+        | AibrixVersion::V0_4 => None,
         AibrixVersion::V0_5 => Some(&v05::TABLE),
         AibrixVersion::V0_6 => Some(&v06::TABLE),
         AibrixVersion::V0_7 => Some(&v07::TABLE),

@@ -156,7 +156,8 @@ pub mod v05 {
     );
 }
 
-/// The Gen-B release `version` replays, with its facts: `None` for v0.4 (Gen A, [`v04`]).
+/// The Gen-B release `version` replays, with its facts: `None` for v0.2.0 – v0.4 (Gen A,
+/// [`v04`]).
 pub fn gen_b(version: crate::model::AibrixVersion) -> Option<GenB> {
     use crate::model::AibrixVersion as V;
     let b = |params: fn() -> crate::model::AibrixGenBParams,
@@ -170,7 +171,7 @@ pub fn gen_b(version: crate::model::AibrixVersion) -> Option<GenB> {
         external_fetch,
     };
     match version {
-        V::V0_4 => None,
+        V::V0_2_0 | V::V0_2_1 | V::V0_3_0 | V::V0_4 => None,
         V::V0_5 => Some(b(
             v05::params,
             &v05::BOUNDS,
@@ -244,6 +245,7 @@ pub mod v04 {
     /// The v0.4.0 scaling context when no annotation is written.
     pub fn params() -> crate::model::AibrixV04Params {
         crate::model::AibrixV04Params {
+            release: crate::model::AibrixVersion::V0_4,
             max_scale_up_rate: MAX_SCALE_UP_RATE.param(),
             max_scale_down_rate: MAX_SCALE_DOWN_RATE.param(),
             up_fluctuation_tolerance: UP_FLUCTUATION_TOLERANCE.param(),

@@ -7,6 +7,7 @@
 //! what `explain` and the JSON output name as "upstream default".
 
 pub mod aibrix;
+pub mod aibrix_gen_a;
 pub mod keda;
 pub mod keda_scalers;
 pub mod knative;
@@ -215,7 +216,7 @@ pub const REPLAYED: [Replayed; 8] = [
     },
     Replayed {
         release: aibrix::v04::AT,
-        objects: "PodAutoscaler KPA, APA, HPA (--aibrix-version v0.4; v0.4.1 replays as v0.4.0)",
+        objects: "PodAutoscaler KPA, APA, HPA (--aibrix-version v0.4; v0.2.0, v0.2.1, v0.3.0 and v0.4.1 replay as v0.4.0)",
     },
     Replayed {
         release: kubernetes::AT,

@@ -1,7 +1,8 @@
 //! The AIBrix releases replayed (`AibrixVersion`): v0.5.0, v0.6.0 and v0.7.0 run one Gen-B
 //! controller, each from its own release's facts, and differ only where upstream does (the
 //! `targetValue > 0` check of v0.6.0, v0.5.0's StormService pod selector: the fixtures under
-//! `tests/testdata/config/aibrix-v05/` and `aibrix-v06/`); v0.4.1 replays as v0.4.0.
+//! `tests/testdata/config/aibrix-v05/` and `aibrix-v06/`); v0.4.1, v0.3.0, v0.2.1 and v0.2.0
+//! replay as v0.4.0 (`aibrix_gen_a`).
 
 use scalelens_core::config::{self, ParseOptions};
 use scalelens_core::model::{AibrixVersion, Algorithm};
@@ -15,6 +16,13 @@ use crate::fixtures::read_testdata;
 #[test]
 fn each_spelling_selects_its_release() {
     for (text, want) in [
+        // v0.2.0, v0.2.1 and v0.3.0 are replayed by v0.4.0's code under their own tag
+        // (`aibrix_gen_a`); `v0.2` is its last patch.
+        ("v0.2.0", Some(AibrixVersion::V0_2_0)),
+        ("v0.2", Some(AibrixVersion::V0_2_1)),
+        ("v0.2.1", Some(AibrixVersion::V0_2_1)),
+        ("v0.3", Some(AibrixVersion::V0_3_0)),
+        ("0.3.0", Some(AibrixVersion::V0_3_0)),
         ("v0.4", Some(AibrixVersion::V0_4)),
         ("v0.4.0", Some(AibrixVersion::V0_4)),
         // v0.4.1 changed nothing under pkg/controller/podautoscaler, pkg/metrics or
@@ -28,12 +36,13 @@ fn each_spelling_selects_its_release() {
         (" v0.7.0 ", Some(AibrixVersion::V0_7)),
         ("v0.5.1", None),
         ("v0.8.0", None),
-        ("v0.3", None),
+        ("v0.3.1", None),
+        ("v0.2.2", None),
         ("", None),
     ] {
         assert_eq!(AibrixVersion::parse(text), want, "{text:?}");
     }
-    for v in AibrixVersion::ALL {
+    for v in AibrixVersion::SELECTABLE {
         assert_eq!(AibrixVersion::parse(v.tag()), Some(v));
     }
 }
@@ -49,7 +58,8 @@ fn every_release_is_listed_as_replayed() {
     assert_eq!(listed, ["v0.7.0", "v0.6.0", "v0.5.0", "v0.4.0"]);
 }
 
-fn parse(rel: &str, version: AibrixVersion) -> config::Parsed {
+/// `rel` (under `tests/testdata/`) read as AIBrix `version` does.
+pub(crate) fn parse(rel: &str, version: AibrixVersion) -> config::Parsed {
     config::parse_with(
         &read_testdata(rel),
         &ParseOptions {
@@ -152,28 +162,39 @@ fn release_differences_are_worded_per_release() {
     }
 }
 
+/// `yaml` replayed by AIBrix `version` on a demand of `low`, `high` from 10 to 30 minutes, then
+/// `low` again, for an hour (1 replica at the start, pods ready at once).
+pub(crate) fn rise_and_fall(
+    yaml: &str,
+    high: f64,
+    low: f64,
+    version: AibrixVersion,
+) -> scalelens_core::pipeline::PipelineOutput {
+    let mut csv = String::from("time,value\n");
+    for t in (0..=3600).step_by(15) {
+        let load = if (600..1800).contains(&t) { high } else { low };
+        csv.push_str(&format!("{t},{load}\n"));
+    }
+    let series = scalelens_core::demand::parse_csv(&csv).expect("demand");
+    run(&PipelineInput {
+        yaml,
+        demand: DemandInput::Series(&series),
+        options: PipelineOptions {
+            aibrix_version: version,
+            initial_replicas: Some(1),
+            pod_startup: Some(0),
+            ..PipelineOptions::default()
+        },
+    })
+}
+
 /// A demand that rises and falls, replayed by each release: v0.5.0, v0.6.0 and v0.7.0 decide
 /// alike, tick for tick (the same controller); v0.4.0 does not.
 #[test]
 fn gen_b_releases_replay_the_same_timeline() {
     let yaml = read_testdata("config/aibrix/tuned-kpa.yaml");
-    let mut csv = String::from("time,value\n");
-    for t in (0..=3600).step_by(15) {
-        let load = if (600..1800).contains(&t) { 60.0 } else { 4.0 };
-        csv.push_str(&format!("{t},{load}\n"));
-    }
-    let series = scalelens_core::demand::parse_csv(&csv).expect("demand");
     let replicas = |v: AibrixVersion| -> Vec<(u64, u32)> {
-        let out = run(&PipelineInput {
-            yaml: &yaml,
-            demand: DemandInput::Series(&series),
-            options: PipelineOptions {
-                aibrix_version: v,
-                initial_replicas: Some(1),
-                pod_startup: Some(0),
-                ..PipelineOptions::default()
-            },
-        });
+        let out = rise_and_fall(&yaml, 60.0, 4.0, v);
         let sim = out.sim.expect("replayed");
         sim.timeline.iter().map(|e| (e.t, e.replicas)).collect()
     };

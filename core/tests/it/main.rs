@@ -18,6 +18,7 @@
 mod common;
 mod fixtures;
 
+mod aibrix_gen_a;
 mod aibrix_releases;
 mod analysis;
 mod config_fixtures;

@@ -51,7 +51,7 @@ const NOISE: &[&str] = &[
 ];
 
 fn parse_and_replay(src: &str) {
-    for version in AibrixVersion::ALL {
+    for version in AibrixVersion::SELECTABLE {
         let parsed = config::parse_with(
             src,
             &ParseOptions {

@@ -13,7 +13,7 @@ use scalelens_core::{pipeline, Severity};
 pub fn run(data: &[u8]) {
     let src = text(data);
     let extent = Extent::of(&src);
-    for aibrix_version in AibrixVersion::ALL {
+    for aibrix_version in AibrixVersion::SELECTABLE {
         let parsed = config::parse_with(
             &src,
             &ParseOptions {

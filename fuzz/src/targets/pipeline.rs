@@ -33,8 +33,8 @@ pub fn run(data: &[u8]) {
         yaml: &yaml,
         demand,
         options: PipelineOptions {
-            aibrix_version: AibrixVersion::ALL
-                .get(k % AibrixVersion::ALL.len())
+            aibrix_version: AibrixVersion::SELECTABLE
+                .get(k % AibrixVersion::SELECTABLE.len())
                 .copied()
                 .unwrap_or_default(),
             samples_are: [

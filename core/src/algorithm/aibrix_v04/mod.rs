@@ -1,4 +1,6 @@
-//! AIBrix v0.4.0 PodAutoscaler, strategies KPA and APA ("Gen A" code, v0.1.0 – v0.4.x).
+//! AIBrix v0.4.0 PodAutoscaler, strategies KPA and APA ("Gen A" code, v0.2.0 – v0.4.x; it
+//! also replays v0.2.0, v0.2.1, v0.3.0 and v0.4.1: `upstream::aibrix_gen_a` says what differs
+//! at those tags and why no replay sees it).
 //!
 //! Upstream (vllm-project/aibrix v0.4.0, `pkg/controller/podautoscaler/`):
 //! - `podautoscaler_controller.go`: resync every 10 s (`resyncInterval`, PR #356); boundary
@@ -16,8 +18,13 @@
 //!   entry is supported; with any other count the scaling context cannot be built and the
 //!   PodAutoscaler never scales (replayed as "keep the replica count").
 //!
-//! Not modelled: fetch failures (upstream one failing pod aborts the whole reconcile, issue
-//! #617/#1032: replicas freeze), the excess burst capacity (no effect on replicas).
+//! Not modelled: fetch failures, the excess burst capacity (no effect on replicas). A pod
+//! whose fetch fails: at v0.3.0 and v0.4.0 `metrics/utils.go` `GetMetricsFromPods` skips it and
+//! fails only when every pod fails; at v0.2.0 and v0.2.1 one failing pod fails the whole fetch
+//! and the reconcile (issue #617/#1032: replicas freeze). Only ready pods are fetched
+//! (`utils.FilterActivePods`), and in the replay every ready pod serves its metric (`sim`
+//! feeds each its share), while `--metric-outage` is not replayed for AIBrix: neither rule can
+//! show in a replay.
 
 pub mod apa;
 pub mod kpa;
