@@ -427,7 +427,7 @@ fn reduce(points: Vec<(f64, f64)>, x0: f64, x1: f64, columns: u32) -> Vec<(f64, 
             }
         }
         let mut keep = [0, lo.min(hi), lo.max(hi), bucket.len() - 1];
-        keep.sort_unstable();
+        scalelens_core::sort::natural(&mut keep);
         let mut last = usize::MAX;
         for k in keep {
             if k != last {
