@@ -427,7 +427,7 @@ fn reduce(points: Vec<(f64, f64)>, x0: f64, x1: f64, columns: u32) -> Vec<(f64, 
             }
         }
         let mut keep = [0, lo.min(hi), lo.max(hi), bucket.len() - 1];
-        keep.sort_unstable();
+        scalelens_core::sort::natural(&mut keep);
         let mut last = usize::MAX;
         for k in keep {
             if k != last {
@@ -642,17 +642,7 @@ fn draw_replica_panel<DB: DrawingBackend>(
     let pinned = overlay.pinned.unwrap_or(&[]);
     let (pw, _) = area.dim_in_pixel();
     let max_line = (input.max_replicas != u32::MAX).then_some(input.max_replicas);
-    // What is drawn sets the axis: of the pinned run, only its spec.replicas (issue 14,
-    // item 9: its metric-only recommendation, not drawn, stretched the axis to 0–70).
-    let top = tl
-        .iter()
-        .flat_map(|e| [e.replicas, e.ready, e.desired, e.desired_raw])
-        .chain(pinned.iter().map(|e| e.desired))
-        .chain(max_line)
-        .chain([input.min_replicas, 1])
-        .max()
-        .unwrap_or(1);
-    let y = 0.0..(f64::from(top) * 1.1).max(f64::from(top) + 1.0);
+    let (y, max_line, raw_label) = replica_axis(input, pinned, max_line);
     let descs = (Some("time (h:mm)"), "pods");
     let mut chart = panel(area, "replicas", (&x, &y), descs, true)?;
     shade_panic(&mut chart, panic, &y)?;
@@ -674,12 +664,16 @@ fn draw_replica_panel<DB: DrawingBackend>(
 
     let end = ms(end);
     let series: [ReplicaSeries; 3] = [
-        ("desired (metric only)", C_DESIRED, 1, |e| e.desired_raw),
+        (&raw_label, C_DESIRED, 1, |e| e.desired_raw),
         ("ready pods", C_READY, 2, |e| e.ready),
         ("spec.replicas", C_REPLICAS, 2, |e| e.desired),
     ];
     for (label, color, width, value) in series {
-        let pts: Vec<(f64, f64)> = tl.iter().map(|e| (ms(e.t), f64::from(value(e)))).collect();
+        // Clipped to the axis (only the metric-only recommendation goes past it).
+        let pts: Vec<(f64, f64)> = tl
+            .iter()
+            .map(|e| (ms(e.t), f64::from(value(e)).min(y.end)))
+            .collect();
         let pts = reduce(steps(&pts, end), x.start, x.end, pw);
         draw_lines(
             &mut chart,
@@ -764,7 +758,38 @@ fn draw_lines<'a, DB: DrawingBackend + 'a>(
 }
 
 /// A replica series: legend label, colour, stroke width, value of an entry.
-type ReplicaSeries = (&'static str, RGBColor, u32, fn(&TimelineEntry) -> u32);
+type ReplicaSeries<'a> = (&'a str, RGBColor, u32, fn(&TimelineEntry) -> u32);
+
+/// The replica panel's y axis, scaled to the replicas (issue 14): `spec.replicas` and ready
+/// pods of the run, the pinned run's `spec.replicas`, minReplicas, and maxReplicas when it is
+/// near (at most twice that peak). The metric-only recommendation does not stretch it: a
+/// recommendation of 68 would squash 1–10 into the bottom sixth. Returns the range, the max
+/// line when it is on the axis, and the recommendation's legend label, which says when it is
+/// clipped and how high it went.
+fn replica_axis(
+    input: &ChartInput<'_>,
+    pinned: &[TimelineEntry],
+    max_line: Option<u32>,
+) -> (std::ops::Range<f64>, Option<u32>, String) {
+    let tl = input.timeline;
+    let peak = tl
+        .iter()
+        .flat_map(|e| [e.replicas, e.ready, e.desired])
+        .chain(pinned.iter().map(|e| e.desired))
+        .chain([input.min_replicas, 1])
+        .max()
+        .unwrap_or(1);
+    let near = max_line.filter(|&m| m <= peak.saturating_mul(2));
+    let top = near.map_or(peak, |m| m.max(peak));
+    let y = 0.0..(f64::from(top) * 1.1).max(f64::from(top) + 1.0);
+    let raw_peak = tl.iter().map(|e| e.desired_raw).max().unwrap_or(0);
+    let label = if f64::from(raw_peak) > y.end {
+        format!("desired (metric only), clipped: up to {raw_peak}")
+    } else {
+        "desired (metric only)".to_string()
+    };
+    (y, near, label)
+}
 
 fn bounds_label(input: &ChartInput<'_>) -> String {
     if input.max_replicas == u32::MAX {
@@ -1034,6 +1059,45 @@ mod tests {
         let (svg, g) = single_panel_svg(&[], &Overlay::default(), true);
         assert!(svg.contains("nothing to chart"));
         assert!(g.is_none());
+    }
+
+    #[test]
+    fn the_replica_axis_is_the_replicas_and_the_recommendation_is_clipped() {
+        // Issue 14: replicas 1-7, a metric-only recommendation of 68, max 10.
+        let mut tl = small();
+        if let Some(e) = tl.get_mut(2) {
+            e.desired_raw = 68;
+            e.desired = 7;
+        }
+        // (maxReplicas, expected y range, max line drawn)
+        type Case = (u32, Option<(f64, f64)>, bool);
+        let cases: &[Case] = &[
+            (10, Some((0.0, 11.0)), true),
+            (100, Some((0.0, 8.0)), false),
+        ];
+        for &(max, want, max_drawn) in cases {
+            let mut i = input(&tl);
+            i.max_replicas = max;
+            let (y, line, label) = replica_axis(&i, &[], Some(max));
+            assert_eq!(Some((y.start, y.end)), want, "max {max}");
+            assert_eq!(line.is_some(), max_drawn, "max {max}");
+            assert_eq!(label, "desired (metric only), clipped: up to 68");
+            let mut out = String::new();
+            let g = {
+                let area = SVGBackend::with_string(&mut out, (800, 300)).into_drawing_area();
+                draw_replicas(&area, &i, &Overlay::default()).expect("draws")
+            };
+            assert_eq!(g.map(|g| g.y_range), want, "max {max}");
+            assert!(out.contains("clipped: up to 68"), "max {max}");
+        }
+        // Nothing clipped: the plain label; a peak of 4 and max 10 (more than twice as high):
+        // the axis is the replicas', the max line is off it.
+        let tl = small();
+        let (y, line, label) = replica_axis(&input(&tl), &[], Some(10));
+        assert_eq!(((y.start, y.end), line), ((0.0, 5.0), None));
+        assert_eq!(label, "desired (metric only)");
+        let (y, line, _) = replica_axis(&input(&tl), &[], Some(8));
+        assert_eq!(((y.start, y.end), line), ((0.0, 9.0), Some(8)));
     }
 
     #[test]

@@ -406,7 +406,7 @@ impl Code {
             .map(|c| (edit_distance(s, c.as_str()), *c))
             .filter(|(d, _)| *d <= limit)
             .collect();
-        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        crate::sort::by(&mut scored, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         scored.into_iter().map(|(_, c)| c).collect()
     }
 }

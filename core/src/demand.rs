@@ -357,7 +357,7 @@ pub fn parse_csv(text: &str) -> Result<DemandSeries, DemandError> {
     if let Some(p) = value_cols.iter().position(|(_, n)| n.is_none()) {
         value_cols.swap(0, p);
         if let Some(rest) = value_cols.get_mut(1..) {
-            rest.sort_by_key(|(i, _)| *i);
+            crate::sort::by_key(rest, |(i, _)| *i);
         }
     }
 

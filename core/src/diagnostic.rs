@@ -184,7 +184,7 @@ impl Diagnostic {
 
 /// Sort diagnostics for output: by position, then severity, then code. Stable and deterministic.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(order);
+    crate::sort::by(diags, order);
 }
 
 /// The output order of [`sort`]: by position, then severity, then code (for sorting values that

@@ -23,6 +23,7 @@ pub mod quantity;
 pub mod rfc3339;
 pub mod samples;
 pub mod sim;
+pub mod sort;
 pub mod span;
 pub mod text;
 pub mod upstream;

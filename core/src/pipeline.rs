@@ -1112,7 +1112,9 @@ pub fn run_cached(input: &PipelineInput<'_>, cache: &mut SamplesCache) -> Pipeli
         .chain(later)
         .map(|sd| finding(InputText::Yaml, sd))
         .collect();
-    yaml.sort_by(|x, y| diagnostic::order(&x.diagnostic, &y.diagnostic));
+    crate::sort::by(&mut yaml, |x, y| {
+        diagnostic::order(&x.diagnostic, &y.diagnostic)
+    });
     diagnostic::sort(&mut samples_findings);
     out.findings = yaml
         .into_iter()
@@ -1138,7 +1140,7 @@ pub enum EditError {
 /// in any order; overlapping or out-of-range edits are an error and leave nothing applied.
 pub fn apply_edits(text: &str, edits: &[Edit]) -> Result<String, EditError> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.span.start.offset, e.span.end.offset));
+    crate::sort::by_key(&mut sorted, |e| (e.span.start.offset, e.span.end.offset));
     // Byte index of every char boundary, indexed by character offset (plus the end).
     let bounds: Vec<usize> = text
         .char_indices()

@@ -306,7 +306,7 @@ impl TabsAfterColons {
         if back.is_empty() {
             return false;
         }
-        back.sort_unstable();
+        crate::sort::natural(&mut back);
         back.dedup();
         for &p in &back {
             if self.text.get(p..p + 1) == Some(" ") {

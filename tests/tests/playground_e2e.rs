@@ -1493,6 +1493,228 @@ async fn a_replay_over_the_cap_is_refused_and_said(rig: &Rig, c: &Client) -> R {
     screenshot(c, "replay-cap").await
 }
 
+// ---------------------------------------------------------------------------------------------
+// Charts you can point at (issue 14, "Charts"): sized to their box and the screen's pixels,
+// a crosshair and tooltip under the pointer, the cursor moved by keys.
+// ---------------------------------------------------------------------------------------------
+
+/// Emulate a screen `width` CSS pixels wide with `scale` device pixels per CSS pixel.
+async fn emulate_screen(c: &Client, width: u32, scale: f64) -> R {
+    let cmd = Cdp {
+        cmd: "Emulation.setDeviceMetricsOverride",
+        params: json!({ "width": width, "height": 1600, "deviceScaleFactor": scale, "mobile": false }),
+    };
+    c.issue_cmd(cmd)
+        .await
+        .map(drop)
+        .map_err(|e| format!("screen {width} px at {scale}x: {e}"))
+}
+
+/// Each chart's canvas pixels, CSS box and its box's width, and `devicePixelRatio`:
+/// `[[width, height, clientWidth, clientHeight, boxWidth, right edge], ...], dpr`.
+async fn chart_sizes(c: &Client) -> R<Value> {
+    js(
+        c,
+        "return [['chart-metric', 'chart-replicas'].map(id => { \
+           const el = document.getElementById(id); const r = el.getBoundingClientRect(); \
+           return [el.width, el.height, el.clientWidth, el.clientHeight, \
+                   el.parentElement.clientWidth, r.right]; }), \
+           window.devicePixelRatio, document.documentElement.clientWidth];",
+        vec![],
+    )
+    .await
+}
+
+/// Move the mouse to `(x, y)` in the viewport (CSS pixels), as a user's pointer moves.
+async fn move_mouse(c: &Client, x: f64, y: f64) -> R {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    let moves = MouseActions::new("mouse".to_string()).then(PointerAction::MoveTo {
+        duration: None,
+        x: x.round(),
+        y: y.round(),
+    });
+    c.perform_actions(moves)
+        .await
+        .map_err(|e| format!("mouse move to ({x}, {y}): {e}"))
+}
+
+/// Press and release `keys` in order (on the focused element), as a keyboard does.
+async fn press(c: &Client, keys: &[fantoccini::key::Key]) -> R {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut seq = KeyActions::new("keys".to_string());
+    for &k in keys {
+        let value: char = k.into();
+        seq = seq
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+    }
+    c.perform_actions(seq)
+        .await
+        .map_err(|e| format!("keys {keys:?}: {e}"))
+}
+
+/// The tooltip: `[data-t, {field: text}]`, or null when none is shown.
+async fn tooltip(c: &Client) -> R<Value> {
+    js(
+        c,
+        "const t = document.getElementById('chart-tooltip'); if (!t) return null; \
+         const f = {}; t.querySelectorAll('dd[data-field]').forEach(d => f[d.dataset.field] = d.textContent); \
+         const r = t.getBoundingClientRect(); const b = t.parentElement.getBoundingClientRect(); \
+         const shown = r.width > 50 && r.height > 50 && r.left >= b.left && r.right <= b.right \
+           && getComputedStyle(t).visibility === 'visible'; \
+         return [t.getAttribute('data-t'), f, document.querySelectorAll('.crosshair').length, \
+                 document.getElementById('trace').getAttribute('data-t'), shown];",
+        vec![],
+    )
+    .await
+}
+
+async fn charts_fit_the_screen_and_answer_pointer_and_keys(rig: &Rig, c: &Client) -> R {
+    let url = rig.server.url();
+    // A HiDPI desktop, then a phone: the canvases' pixels are their CSS size times the ratio,
+    // and they fit their box.
+    for (width, scale) in [(1400u32, 2.0f64), (390, 3.0)] {
+        emulate_screen(c, width, scale).await?;
+        reopen(c, &format!("{url}#example=seed")).await?;
+        let v = wait_for("the charts sized to the screen", || async {
+            let v = chart_sizes(c).await?;
+            let ok = v[0].as_array().is_some_and(|charts| {
+                charts.iter().all(|ch| {
+                    let n = |i: usize| ch[i].as_f64().unwrap_or(f64::NAN);
+                    n(0) == (n(2) * scale).round() && n(1) == (n(3) * scale).round()
+                })
+            });
+            Ok(ok.then_some(v))
+        })
+        .await?;
+        for ch in v[0].as_array().into_iter().flatten() {
+            let n = |i: usize| ch[i].as_f64().unwrap_or(f64::NAN);
+            ensure!(
+                n(2) == n(4) && n(5) <= f64::from(width),
+                "at {width} px a chart is not its box's width or overflows the screen: {v}"
+            );
+            let high = n(3) >= 300.0;
+            ensure!(high, "at {width} px a chart is {} CSS px high: {v}", n(3));
+        }
+        ensure!(v[1].as_f64() == Some(scale), "devicePixelRatio: {v}");
+        screenshot(c, &format!("charts-{width}px-{scale}x")).await?;
+    }
+    emulate_screen(c, 1400, 2.0).await?;
+    reopen(c, &format!("{url}#example=seed")).await?;
+
+    // The pointer over the replicas chart: a crosshair on both charts and the tooltip with
+    // every number and the reason of the decision under it, the one the trace explains.
+    let rect = js(
+        c,
+        "const r = document.getElementById('chart-replicas').getBoundingClientRect(); \
+         window.scrollTo(0, r.top + window.scrollY - 40); \
+         const q = document.getElementById('chart-replicas').getBoundingClientRect(); \
+         return [q.left, q.top, q.width, q.height];",
+        vec![],
+    )
+    .await?;
+    let r = |i: usize| rect[i].as_f64().unwrap_or(0.0);
+    ensure!(
+        js(
+            c,
+            "return document.getElementById('chart-tooltip');",
+            vec![]
+        )
+        .await?
+        .is_null(),
+        "a tooltip before any pointer"
+    );
+    move_mouse(c, r(0) + r(2) * 0.45, r(1) + r(3) * 0.5).await?;
+    let tip = wait_for("the tooltip under the pointer", || async {
+        let t = tooltip(c).await?;
+        Ok((!t.is_null()).then_some(t))
+    })
+    .await?;
+    for field in [
+        "demand", "observed", "target", "ready", "replicas", "mode", "reason",
+    ] {
+        let text = tip[1][field].as_str().unwrap_or("");
+        ensure!(!text.trim().is_empty(), "the tooltip has no {field}: {tip}");
+    }
+    ensure!(tip[1]["target"] == json!("0.5"), "the seed's target: {tip}");
+    ensure!(tip[2] == json!(2), "a crosshair on each chart: {tip}");
+    ensure!(
+        tip[4] == json!(true),
+        "the tooltip is not shown inside its chart: {tip}"
+    );
+    ensure!(
+        tip[0] == tip[3],
+        "the tooltip's decision is the trace's: {tip}"
+    );
+    screenshot(c, "charts-tooltip").await?;
+    // Moving on moves the decision.
+    move_mouse(c, r(0) + r(2) * 0.8, r(1) + r(3) * 0.5).await?;
+    let later = wait_for("the tooltip to follow the pointer", || async {
+        let t = tooltip(c).await?;
+        Ok((!t.is_null() && t[0] != tip[0]).then_some(t))
+    })
+    .await?;
+    let t_at = |v: &Value| {
+        v[0].as_str()
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    ensure!(
+        t_at(&later) > t_at(&tip),
+        "further right is later: {tip} then {later}"
+    );
+    move_mouse(c, 5.0, 5.0).await?;
+    wait_for("the tooltip gone with the pointer", || async {
+        Ok(tooltip(c).await?.is_null().then_some(()))
+    })
+    .await?;
+
+    // The keyboard: the chart is focusable, named by a text alternative; Home puts the cursor
+    // on the first decision, each Right on the next, End on the last.
+    let times = js(
+        c,
+        "const el = document.getElementById('chart-replicas'); el.focus(); \
+         return [document.activeElement === el, el.getAttribute('aria-label'), \
+                 Array.from(document.querySelectorAll('#trace li[data-t]')).length];",
+        vec![],
+    )
+    .await?;
+    ensure!(
+        times[0] == json!(true),
+        "the chart takes the focus: {times}"
+    );
+    let label = times[1].as_str().unwrap_or("");
+    ensure!(
+        label.contains("spec.replicas") && label.contains("peak"),
+        "the chart's text alternative: {label:?}"
+    );
+    use fantoccini::key::Key;
+    press(c, &[Key::Home]).await?;
+    let first = wait_for("the cursor on the first decision", || async {
+        let t = tooltip(c).await?;
+        Ok((!t.is_null()).then_some(t))
+    })
+    .await?;
+    press(c, &[Key::Right, Key::Right, Key::Right]).await?;
+    let third = wait_for("the cursor three decisions on", || async {
+        let t = tooltip(c).await?;
+        Ok((!t.is_null() && t[0] != first[0]).then_some(t))
+    })
+    .await?;
+    ensure!(
+        t_at(&third) > t_at(&first),
+        "Right moves later: {first} then {third}"
+    );
+    ensure!(third[0] == third[3], "the trace follows the keys: {third}");
+    press(c, &[Key::End]).await?;
+    wait_for("the cursor on the last decision", || async {
+        let t = tooltip(c).await?;
+        Ok((!t.is_null() && t_at(&t) > t_at(&third)).then_some(()))
+    })
+    .await?;
+    screenshot(c, "charts-keyboard").await
+}
+
 /// The browser tests: each scenario above as a `#[test]` (`<scenario>::in_chromium`) that a
 /// plain `cargo test` skips (it needs `dist/` and ChromeDriver; `cargo xtask test` runs them with
 /// `--ignored`), run in a fresh browser by [`with_browser`] under its label (profile and
@@ -1518,4 +1740,5 @@ browser_tests! {
     hostile_links_open_to_a_message_and_a_working_editor("hostile-links"),
     pasted_limits_keep_the_text_and_name_the_limit("limits"),
     a_replay_over_the_cap_is_refused_and_said("replay-cap"),
+    charts_fit_the_screen_and_answer_pointer_and_keys("charts"),
 }

@@ -19,7 +19,7 @@ use scalelens_core::algorithm::Mode;
 use scalelens_core::codes::Code;
 use scalelens_core::demand::pattern::Shape;
 use scalelens_core::diagnostic::Diagnostic;
-use scalelens_core::display::Num;
+use scalelens_core::display::{Clock, Num};
 use scalelens_core::explain;
 use scalelens_core::pipeline::{
     self, Finding, InputText, NotReplayed, PipelineOutput, WindowError,
@@ -94,10 +94,13 @@ const TRACE_SPAN: Millis = 120_000;
 const TRACE_STEPS: usize = 9;
 /// Editor line height in CSS pixels (gutter marks and scrolling to a line use it).
 const LINE_PX: u32 = 18;
-/// Canvas sizes (pixels); CSS scales them to the page width.
+/// Chart sizes in CSS pixels: each canvas is as wide as its column (this width only when it is
+/// not laid out) and this high, its pixels that times `devicePixelRatio` ([`canvas::fit`]).
 const CANVAS_W: u32 = 960;
 const METRIC_H: u32 = 320;
 const REPLICAS_H: u32 = 300;
+/// Decisions PageUp / PageDown move a focused chart's cursor by.
+const CHART_PAGE: usize = 10;
 
 /// A run kept for before/after comparison.
 struct Pinned {
@@ -147,6 +150,12 @@ pub enum Msg {
     ExportYaml,
     ChartPointer(Panel, i32, bool),
     PointerLeft,
+    /// A key on a focused chart ([`chart_key`]): the cursor moves from decision to decision.
+    ChartKey(Panel, ChartKey),
+    /// A chart got (`Some`) or lost the keyboard focus.
+    ChartFocus(Option<Panel>),
+    /// The window changed size: the charts fit their new width.
+    Resized,
     Scrolled(InputText),
     /// A paste the app makes itself (too long for the browser to insert and show quickly):
     /// the pasted text and the editor's selection (UTF-16) it replaces.
@@ -189,6 +198,14 @@ pub struct App {
     cursor: Option<Millis>,
     hover: Option<Millis>,
     geometry: [Option<PlotGeometry>; 2],
+    /// Canvas pixels per CSS pixel of each chart as last drawn ([`canvas::fit`]).
+    scale: [f64; 2],
+    /// The chart under the pointer or with the keyboard focus: the tooltip goes there.
+    chart_at: Panel,
+    /// Whether a chart has the keyboard focus: the tooltip then shows the cursor's decision.
+    chart_focus: bool,
+    /// Fits the charts to a resized window ([`Msg::Resized`]).
+    _resize: Option<gloo::events::EventListener>,
     render_count: u32,
     /// `performance.now()` when the current output's run started (debounce fire).
     fired_at: f64,
@@ -732,7 +749,11 @@ impl App {
         .enumerate()
         {
             if let Some(c) = r.cast::<HtmlCanvasElement>() {
-                match canvas::draw(&c, panel, &input, &overlay) {
+                let scale = canvas::fit(&c, CANVAS_W, chart_height(panel));
+                if let Some(s) = self.scale.get_mut(i) {
+                    *s = scale;
+                }
+                match canvas::draw_scaled(&c, scale, panel, &input, &overlay) {
                     Ok(g) => self.geometry[i] = g,
                     Err(e) => self.message = Some(("error", e)),
                 }
@@ -752,6 +773,72 @@ impl App {
         let tl = &self.output.sim.as_ref()?.timeline;
         let i = tl.partition_point(|e| e.t <= t);
         tl.get(i.checked_sub(1)?)
+    }
+}
+
+/// The index of a chart's panel in [`App::geometry`] and [`App::scale`].
+fn panel_index(panel: Panel) -> usize {
+    match panel {
+        Panel::Metric => 0,
+        Panel::Replicas => 1,
+    }
+}
+
+/// A chart's CSS height.
+fn chart_height(panel: Panel) -> u32 {
+    match panel {
+        Panel::Metric => METRIC_H,
+        Panel::Replicas => REPLICAS_H,
+    }
+}
+
+/// The keys a focused chart answers (keyboard access to its cursor, issue 14 item 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKey {
+    Next,
+    Previous,
+    PageNext,
+    PagePrevious,
+    First,
+    Last,
+    Escape,
+}
+
+impl ChartKey {
+    /// The chart key of a `KeyboardEvent.key`, if it is one.
+    pub fn of(key: &str) -> Option<ChartKey> {
+        Some(match key {
+            "ArrowRight" => ChartKey::Next,
+            "ArrowLeft" => ChartKey::Previous,
+            "PageDown" => ChartKey::PageNext,
+            "PageUp" => ChartKey::PagePrevious,
+            "Home" => ChartKey::First,
+            "End" => ChartKey::Last,
+            "Escape" => ChartKey::Escape,
+            _ => return None,
+        })
+    }
+
+    /// The decision (index) the cursor moves to from `at` (none yet: the first) among `len`;
+    /// `None` when the key moves nothing (Escape, or no decisions).
+    pub fn moved(self, at: Option<usize>, len: usize) -> Option<usize> {
+        let last = len.checked_sub(1)?;
+        let Some(i) = at.map(|i| i.min(last)) else {
+            return (self != ChartKey::Escape).then_some(if self == ChartKey::Last {
+                last
+            } else {
+                0
+            });
+        };
+        match self {
+            ChartKey::Escape => None,
+            ChartKey::First => Some(0),
+            ChartKey::Last => Some(last),
+            ChartKey::Next => Some((i + 1).min(last)),
+            ChartKey::Previous => Some(i.saturating_sub(1)),
+            ChartKey::PageNext => Some((i + CHART_PAGE).min(last)),
+            ChartKey::PagePrevious => Some(i.saturating_sub(CHART_PAGE)),
+        }
     }
 }
 
@@ -913,6 +1000,8 @@ impl Component for App {
         });
         let link = ctx.link().clone();
         let hashchange = dom::on_hashchange(move || link.send_message(Msg::HashChange));
+        let link = ctx.link().clone();
+        let resize = dom::on_window("resize", move || link.send_message(Msg::Resized));
         let mut app = App {
             state,
             output: PipelineOutput::default(),
@@ -934,6 +1023,10 @@ impl Component for App {
             save_timer: None,
             _pagehide: pagehide,
             _hashchange: hashchange,
+            scale: [1.0; 2],
+            chart_at: Panel::Metric,
+            chart_focus: false,
+            _resize: resize,
             embed,
             open_url,
             yaml_editor,
@@ -1315,14 +1408,13 @@ impl Component for App {
                 return false;
             }
             Msg::ChartPointer(panel, offset_x, click) => {
-                let (r, g) = match panel {
-                    Panel::Metric => (&self.metric_canvas, self.geometry[0]),
-                    Panel::Replicas => (&self.replicas_canvas, self.geometry[1]),
-                };
-                let Some(c) = r.cast::<HtmlCanvasElement>() else {
+                let i = panel_index(panel);
+                let (g, scale) = (self.geometry[i], self.scale[i]);
+                let Some(c) = self.canvas_ref(panel).cast::<HtmlCanvasElement>() else {
                     return false;
                 };
-                let t = g.and_then(|g| g.time_at(canvas::canvas_x(&c, offset_x)));
+                self.chart_at = panel;
+                let t = g.and_then(|g| g.time_at(canvas::canvas_x(&c, scale, offset_x)));
                 // Snap to the decision in effect, so moving within one decision re-renders nothing.
                 let t = t.map(|t| self.entry_at(t).map_or(t, |e| e.t));
                 if click {
@@ -1339,6 +1431,41 @@ impl Component for App {
                 if self.hover.take().is_none() {
                     return false;
                 }
+            }
+            Msg::ChartKey(panel, key) => {
+                let Some(sim) = &self.output.sim else {
+                    return false;
+                };
+                let tl = &sim.timeline;
+                let at = self.cursor.map(|t| tl.partition_point(|e| e.t < t));
+                let Some(i) = key.moved(at, tl.len()) else {
+                    if key == ChartKey::Escape && self.cursor.take().is_some() {
+                        self.redraw();
+                        return true;
+                    }
+                    return false;
+                };
+                self.chart_at = panel;
+                self.cursor = tl.get(i).map(|e| e.t);
+                self.hover = None;
+                self.redraw();
+            }
+            Msg::ChartFocus(panel) => {
+                self.chart_focus = panel.is_some();
+                if let Some(p) = panel {
+                    self.chart_at = p;
+                }
+            }
+            Msg::Resized => {
+                let fits = [Panel::Metric, Panel::Replicas].iter().all(|&p| {
+                    self.canvas_ref(p)
+                        .cast::<HtmlCanvasElement>()
+                        .is_none_or(|c| canvas::fits(&c, chart_height(p)))
+                });
+                if fits {
+                    return false;
+                }
+                self.redraw();
             }
             Msg::Scrolled(input) => {
                 let (ta, g) = match input {
@@ -1457,16 +1584,8 @@ impl Component for App {
                     <section class="results">
                         { self.view_selected() }
                         { self.view_summary() }
-                        <canvas id="chart-metric" ref={self.metric_canvas.clone()}
-                            width={CANVAS_W.to_string()} height={METRIC_H.to_string()}
-                            onmousemove={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), false))}
-                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Metric, e.offset_x(), true))}
-                            onmouseleave={link.callback(|_| Msg::PointerLeft)}></canvas>
-                        <canvas id="chart-replicas" ref={self.replicas_canvas.clone()}
-                            width={CANVAS_W.to_string()} height={REPLICAS_H.to_string()}
-                            onmousemove={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), false))}
-                            onclick={link.callback(|e: MouseEvent| Msg::ChartPointer(Panel::Replicas, e.offset_x(), true))}
-                            onmouseleave={link.callback(|_| Msg::PointerLeft)}></canvas>
+                        { self.view_chart(ctx, Panel::Metric) }
+                        { self.view_chart(ctx, Panel::Replicas) }
                         { self.view_trace(ctx) }
                         { self.view_diagnostics(ctx) }
                         { self.view_import(out) }
@@ -1947,6 +2066,167 @@ impl App {
         }
     }
 
+    fn canvas_ref(&self, panel: Panel) -> &NodeRef {
+        match panel {
+            Panel::Metric => &self.metric_canvas,
+            Panel::Replicas => &self.replicas_canvas,
+        }
+    }
+
+    /// A chart: its canvas (focusable, with a text alternative; arrow keys move its cursor),
+    /// and over it the crosshair at the decision under the pointer (or at the cursor while a
+    /// chart has the keyboard focus) and, on the chart the pointer or focus is on, the
+    /// tooltip with that decision's numbers and reason.
+    fn view_chart(&self, ctx: &Context<Self>, panel: Panel) -> Html {
+        let link = ctx.link();
+        let (id, height) = match panel {
+            Panel::Metric => ("chart-metric", METRIC_H),
+            Panel::Replicas => ("chart-replicas", REPLICAS_H),
+        };
+        let i = panel_index(panel);
+        let shown = self
+            .hover
+            .or(if self.chart_focus { self.cursor } else { None });
+        let entry = shown.and_then(|t| self.entry_at(t));
+        let x = match (
+            entry,
+            self.geometry[i],
+            self.canvas_ref(panel).cast::<HtmlCanvasElement>(),
+        ) {
+            (Some(e), Some(g), Some(c)) => canvas::x_of(&c, self.scale[i], &g, e.t as f64),
+            _ => None,
+        };
+        let onkeydown = link.batch_callback(move |e: KeyboardEvent| {
+            let key = ChartKey::of(&e.key())?;
+            e.prevent_default();
+            Some(Msg::ChartKey(panel, key))
+        });
+        html! {
+            <div class="chart-box">
+                <canvas id={id} ref={self.canvas_ref(panel).clone()}
+                    style={format!("height: {height}px")}
+                    tabindex="0" role="img" aria-label={self.chart_label(panel)}
+                    onmousemove={link.callback(move |e: MouseEvent| Msg::ChartPointer(panel, e.offset_x(), false))}
+                    onclick={link.callback(move |e: MouseEvent| Msg::ChartPointer(panel, e.offset_x(), true))}
+                    onmouseleave={link.callback(|_| Msg::PointerLeft)}
+                    onkeydown={onkeydown}
+                    onfocus={link.callback(move |_| Msg::ChartFocus(Some(panel)))}
+                    onblur={link.callback(|_| Msg::ChartFocus(None))}></canvas>
+                if let Some(x) = x {
+                    <div class="crosshair" aria-hidden="true" style={format!("left: {x:.1}px")}></div>
+                    if self.chart_at == panel {
+                        { self.view_tooltip(entry, x) }
+                    }
+                }
+            </div>
+        }
+    }
+
+    /// The tooltip of decision `entry`, next to the crosshair at `x` (left of it past the
+    /// middle of the chart).
+    fn view_tooltip(&self, entry: Option<&TimelineEntry>, x: f64) -> Html {
+        let Some(e) = entry else {
+            return html! {};
+        };
+        let summary = self.output.selected.as_ref();
+        let total = summary.is_some_and(|s| s.observed_is_total);
+        let target = summary.and_then(|s| s.target);
+        let right = self
+            .canvas_ref(self.chart_at)
+            .cast::<HtmlCanvasElement>()
+            .is_some_and(|c| x > f64::from(c.client_width()) / 2.0);
+        let style = if right {
+            format!("left: {x:.1}px; transform: translateX(calc(-100% - 10px))")
+        } else {
+            format!("left: {:.1}px", x + 10.0)
+        };
+        let rows: [(&str, &str, String); 7] = [
+            ("demand", "demand", format!("{}", Num(e.demand))),
+            (
+                "observed",
+                if total {
+                    "observed (all pods)"
+                } else {
+                    "observed"
+                },
+                format!("{}", Num(e.observed)),
+            ),
+            (
+                "target",
+                "target",
+                target.map_or("-".to_string(), |t| format!("{}", Num(t))),
+            ),
+            ("ready", "ready pods", e.ready.to_string()),
+            (
+                "replicas",
+                "spec.replicas",
+                format!("{} → {}", e.replicas, e.desired),
+            ),
+            ("mode", "mode", e.mode.as_str().to_string()),
+            (
+                "reason",
+                "reason",
+                text::for_the_page(&e.reason.to_string()),
+            ),
+        ];
+        html! {
+            <div id="chart-tooltip" role="status" data-t={e.t.to_string()} style={style}>
+                <div class="tooltip-time">{ format!("{}", Clock(e.t)) }</div>
+                <dl>
+                    { for rows.into_iter().map(|(field, name, value)| html! {
+                        <>
+                            <dt>{ name }</dt>
+                            <dd data-field={field}>{ value }</dd>
+                        </>
+                    }) }
+                </dl>
+            </div>
+        }
+    }
+
+    /// A chart's text alternative: what it shows, in numbers, and how to move its cursor.
+    fn chart_label(&self, panel: Panel) -> String {
+        let keys = "Left and Right arrows move from decision to decision, Home and End to the \
+                    first and last; the trace below explains the decision";
+        let Some(sim) = self.output.sim.as_ref().filter(|s| !s.timeline.is_empty()) else {
+            return "Chart: nothing replayed".to_string();
+        };
+        let tl = &sim.timeline;
+        let span = match (tl.first(), tl.last()) {
+            (Some(a), Some(b)) => format!("from {} to {}", Clock(a.t), Clock(b.t)),
+            _ => String::new(),
+        };
+        let summary = self.output.selected.as_ref();
+        match panel {
+            Panel::Metric => {
+                let metric = summary
+                    .and_then(|s| s.metric.as_deref())
+                    .unwrap_or("the metric");
+                let peak = tl
+                    .iter()
+                    .map(|e| e.observed)
+                    .filter(|v| v.is_finite())
+                    .fold(f64::NAN, f64::max);
+                let target = summary
+                    .and_then(|s| s.target)
+                    .map_or(String::new(), |t| format!(" against the target {}", Num(t)));
+                format!(
+                    "Chart of the observed {metric}{target}, {} decisions {span}; highest observed {}. {keys}.",
+                    tl.len(),
+                    Num(peak)
+                )
+            }
+            Panel::Replicas => {
+                let reps = tl.iter().map(|e| e.desired);
+                let (min, peak) = (reps.clone().min().unwrap_or(0), reps.max().unwrap_or(0));
+                let last = tl.last().map_or(0, |e| e.desired);
+                format!(
+                    "Chart of spec.replicas and ready pods {span}: min {min}, peak {peak}, final {last}. {keys}."
+                )
+            }
+        }
+    }
+
     fn view_trace(&self, ctx: &Context<Self>) -> Html {
         let hint = html! { <p class="hint">{"Hover over or click a chart to see that decision's trace."}</p> };
         let (Some(a), Some(sim)) = (self.output.autoscaler(), &self.output.sim) else {
@@ -2166,4 +2446,40 @@ fn input_event_value(e: &InputEvent) -> String {
         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
         .map(|t| t.value())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_keys_move_the_cursor_from_decision_to_decision() {
+        use ChartKey::*;
+        // (key, cursor at, decisions, where it goes)
+        let cases: &[(ChartKey, Option<usize>, usize, Option<usize>)] = &[
+            (Next, None, 5, Some(0)),
+            (Previous, None, 5, Some(0)),
+            (Last, None, 5, Some(4)),
+            (Next, Some(1), 5, Some(2)),
+            (Next, Some(4), 5, Some(4)),
+            (Previous, Some(0), 5, Some(0)),
+            (Previous, Some(3), 5, Some(2)),
+            (PageNext, Some(1), 50, Some(11)),
+            (PageNext, Some(45), 50, Some(49)),
+            (PagePrevious, Some(5), 50, Some(0)),
+            (First, Some(7), 50, Some(0)),
+            (Last, Some(7), 50, Some(49)),
+            // A cursor past the end (a shorter replay since) counts from the last.
+            (Previous, Some(80), 50, Some(48)),
+            (Escape, Some(3), 5, None),
+            (Escape, None, 5, None),
+            (Next, None, 0, None),
+        ];
+        for &(key, at, len, want) in cases {
+            assert_eq!(key.moved(at, len), want, "{key:?} from {at:?} of {len}");
+        }
+        assert_eq!(ChartKey::of("ArrowRight"), Some(Next));
+        assert_eq!(ChartKey::of("End"), Some(Last));
+        assert_eq!(ChartKey::of("a"), None);
+    }
 }

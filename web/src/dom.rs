@@ -249,13 +249,17 @@ pub fn active_id() -> Option<String> {
 /// Call `f` when the URL fragment changes by a navigation (a link or an address put into the
 /// tab, `location.hash = ...`); `history.replaceState`, which the app writes with, fires nothing.
 pub fn on_hashchange(f: impl FnMut() + 'static) -> Option<gloo::events::EventListener> {
+    on_window("hashchange", f)
+}
+
+/// Call `f` on each `event` of the window (`resize`: the charts fit their new width).
+pub fn on_window(
+    event: &'static str,
+    f: impl FnMut() + 'static,
+) -> Option<gloo::events::EventListener> {
     let mut f = f;
     let w = window()?;
-    Some(gloo::events::EventListener::new(
-        &w,
-        "hashchange",
-        move |_| f(),
-    ))
+    Some(gloo::events::EventListener::new(&w, event, move |_| f()))
 }
 
 /// Write `text` to the clipboard (`navigator.clipboard.writeText`); silently nothing where the

@@ -77,7 +77,7 @@ pub fn byte_of_utf16(text: &str, utf16: usize) -> usize {
 /// whatever their order; an offset past the end is the end.
 pub fn utf16_of_chars(text: &str, chars: &[u32]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..chars.len()).collect();
-    order.sort_by_key(|&i| chars.get(i).copied().unwrap_or(0));
+    scalelens_core::sort::by_key(&mut order, |&i| chars.get(i).copied().unwrap_or(0));
     let mut out = vec![0u32; chars.len()];
     let (mut seen, mut units) = (0u32, 0u32);
     let mut it = text.chars();

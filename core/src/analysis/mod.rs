@@ -115,7 +115,7 @@ pub(crate) fn median(v: &mut [f64]) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
+    crate::sort::by(v, f64::total_cmp);
     v.get(v.len() / 2).copied()
 }
 

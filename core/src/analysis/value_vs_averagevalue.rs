@@ -256,7 +256,7 @@ pub fn check_external_value_per_pod(a: &Autoscaler, samples: &Samples) -> Option
         .filter(|s| !s.points.is_empty())
         .filter_map(|s| s.pod.as_deref())
         .collect();
-    pods.sort_unstable();
+    crate::sort::natural(&mut pods);
     pods.dedup();
     if pods.len() < 2 {
         return None;

@@ -260,7 +260,7 @@ fn inference_service(
             out.push(a);
         }
     }
-    out.sort_by_key(|a| a.span.start.offset);
+    crate::sort::by_key(&mut out, |a| a.span.start.offset);
     out
 }
 

@@ -528,7 +528,7 @@ pub fn parse_grafana_csv(text: &str) -> Result<Samples, SampleError> {
             .at(loc.point(o)),
         );
     }
-    metrics.sort();
+    crate::sort::natural(&mut metrics);
     metrics.dedup();
     let metric = if metrics.len() == 1 {
         metrics.pop()

@@ -332,7 +332,7 @@ pub fn parse_exposition(text: &str, hints: &Hints) -> Result<Samples, SampleErro
         let at = base + s.value_at;
         let mut key = s.labels;
         key.retain(|(k, _)| k != "__name__");
-        key.sort();
+        crate::sort::natural(&mut key);
         let series = match fam.series.get_mut(&key) {
             Some(r) => r,
             None => {

@@ -595,7 +595,7 @@ pub fn parse_prometheus_json(text: &str, hints: &Hints) -> Result<Samples, Sampl
         }
     }
     let mut distinct: Vec<&str> = series.iter().filter_map(|s| s.0.as_deref()).collect();
-    distinct.sort_unstable();
+    crate::sort::natural(&mut distinct);
     distinct.dedup();
     match distinct.as_slice() {
         [] => metric = metric.or_else(|| hints.metric.clone()),

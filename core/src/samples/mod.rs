@@ -349,7 +349,7 @@ pub fn name_matches(name: &str, wanted: &str) -> bool {
 /// A list of names for messages: sorted, at most 12, then `and N more`.
 pub(crate) fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     let mut v: Vec<&str> = names.into_iter().collect();
-    v.sort_unstable();
+    crate::sort::natural(&mut v);
     v.dedup();
     let n = v.len();
     let mut s = v
@@ -411,7 +411,7 @@ pub(crate) struct RawSeries {
 impl RawSeries {
     pub(crate) fn new(mut labels: Vec<(String, String)>) -> Self {
         labels.retain(|(k, _)| k != "__name__");
-        labels.sort();
+        crate::sort::natural(&mut labels);
         RawSeries {
             labels,
             ..RawSeries::default()
@@ -649,7 +649,7 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
              demand is its rate (query `rate(...)` instead)",
         ));
     }
-    aliases.sort_unstable();
+    crate::sort::natural(&mut aliases);
     aliases.dedup();
     for a in aliases {
         notes.push(Diagnostic::new(
@@ -680,14 +680,14 @@ pub(crate) fn finish(text: &str, c: Collected) -> Samples {
         }
     }
 
-    series.sort_by(|a, b| {
+    crate::sort::by(&mut series, |a, b| {
         (a.0.pod.is_none(), &a.0.pod, &a.0.labels).cmp(&(b.0.pod.is_none(), &b.0.pod, &b.0.labels))
     });
     pod_notes(&series, base, &loc, &mut notes);
 
     // Replicas: sort, one value per time.
     let mut reps = c.replicas;
-    reps.sort_by_key(|r| r.0);
+    crate::sort::by_key(&mut reps, |r| r.0);
     let mut replicas: Vec<(TimeMs, f64)> = Vec::with_capacity(reps.len());
     let mut conflicts = 0usize;
     let mut first_conflict = 0usize;
@@ -858,7 +858,7 @@ fn clean_points(
     let first_unsorted = pairs(&rows).position(|(a, b)| b.0 .0 < a.0 .0);
     if let Some(i) = first_unsorted {
         let at = rows.get(i + 1).map(|&(_, o)| loc.point(o as usize));
-        rows.sort_by_key(|r| r.0 .0);
+        crate::sort::by_key(&mut rows, |r| r.0 .0);
         notes.push(
             Diagnostic::new(
                 Code::SamplesUnsorted,
@@ -1035,7 +1035,7 @@ fn pod_notes(
         .iter()
         .filter_map(|s| median_spacing(&s.0.points))
         .collect();
-    steps.sort_unstable();
+    crate::sort::natural(&mut steps);
     let step = steps.get(steps.len() / 2).copied().unwrap_or(0) as i64;
     for (s, locs) in series {
         let (Some(a), Some(b)) = (s.points.first(), s.points.last()) else {

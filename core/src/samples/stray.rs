@@ -65,7 +65,7 @@ pub fn body_range(mut times: Vec<TimeMs>) -> Option<(TimeMs, TimeMs)> {
     if hi.saturating_sub(*lo) <= MIN_STRAY_GAP {
         return None;
     }
-    times.sort_unstable();
+    crate::sort::natural(&mut times);
     let mut clusters: Vec<Cluster> = Vec::new();
     for &t in &times {
         match clusters.last_mut() {
@@ -147,7 +147,7 @@ pub(crate) fn drop_outside(
     if dropped.is_empty() {
         return None;
     }
-    dropped.sort_unstable();
+    crate::sort::natural(&mut dropped);
     let at = dropped.first().map(|&(_, o)| loc.point(o as usize));
     let mut times: Vec<String> = Vec::new();
     for (t, _) in &dropped {

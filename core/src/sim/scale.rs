@@ -72,7 +72,7 @@ pub fn samples_scale(
     if values.is_empty() {
         return None;
     }
-    values.sort_by(f64::total_cmp);
+    crate::sort::by(&mut values, f64::total_cmp);
     let median = values.get(values.len() / 2).copied()?;
     let max = values.last().copied()?;
     let bound = b * 100.0;
