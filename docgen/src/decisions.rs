@@ -183,12 +183,22 @@ const KNATIVE_STEPS: &[Step] = &[
     },
 ];
 
-const KNATIVE_QUIRKS: &[Quirk] = &[Quirk {
-    words: "In panic mode the count never goes down until the panic ends (60 s by default \
+const KNATIVE_QUIRKS: &[Quirk] = &[
+    Quirk {
+        words: "In panic mode the count never goes down until the panic ends (60 s by default \
                 without a new panic), even when the load has gone.",
-    reason: "PanicNoScaleDown",
-    is: |r| matches!(r, Reason::PanicNoScaleDown { .. }),
-}];
+        reason: "PanicNoScaleDown",
+        is: |r| matches!(r, Reason::PanicNoScaleDown { .. }),
+    },
+    Quirk {
+        words: "A count of 0 is not applied when the decider reaches it: the last pod stays while \
+                the revision is still Active, and goes only after the scale-to-zero grace period \
+                (30 s) and any pod retention period have passed since it became Inactive \
+                (`kpa/scaler.go` `handleScaleToZero`).",
+        reason: "ScaleToZeroGrace",
+        is: |r| matches!(r, Reason::ScaleToZeroGrace),
+    },
+];
 
 const AIBRIX_V04_STEPS: &[Step] = &[
     Step {
