@@ -115,7 +115,7 @@ pub struct Controller {
     /// For what is replayed as another family (KServe): what each setting becomes.
     pub translations: Vec<TranslationSection>,
     /// Older releases this controller's code replays, with what differs at their tags.
-    pub aliases: &'static [upstream::aibrix_gen_a::Alias],
+    pub aliases: &'static [&'static upstream::aibrix_gen_a::Alias],
 }
 
 /// A table of what each setting of an object becomes in the autoscaler(s) created from it.
@@ -910,7 +910,7 @@ pub fn write(root: &Path) -> Result<Written, WriteError> {
 
 /// The releases a controller's code also replays (`upstream::aibrix_gen_a::ALIASES`): each
 /// file whose text differs at their tag, and why no replay sees it or how it is flagged.
-fn aliases_section(aliases: &[upstream::aibrix_gen_a::Alias]) -> String {
+fn aliases_section(aliases: &[&upstream::aibrix_gen_a::Alias]) -> String {
     use upstream::aibrix_gen_a::Seen;
     let mut t = String::from(
         "\n## Older releases replayed by this code\n\n`--aibrix-version v0.2.0`, `v0.2` \
@@ -921,13 +921,14 @@ fn aliases_section(aliases: &[upstream::aibrix_gen_a::Alias]) -> String {
          | Release | File | Changed in | What | In a replay |\n|---|---|---|---|---|\n",
     );
     for a in aliases {
-        if a.differences.is_empty() {
+        let differences = a.differences();
+        if differences.is_empty() {
             t.push_str(&format!(
                 "| {} | none | | the same files as v0.4.0 | the same |\n",
                 a.tag
             ));
         }
-        for d in a.differences {
+        for d in differences {
             let seen = match d.seen {
                 Seen::Never(why) => format!("never seen: {why}"),
                 Seen::Flagged(how) => format!("flagged: {how}"),

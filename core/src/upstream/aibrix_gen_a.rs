@@ -28,8 +28,24 @@ pub struct Alias {
     pub tag: &'static str,
     /// The release a user selects for it (`AibrixVersion::parse(tag)`).
     pub version: AibrixVersion,
+    /// The replay-relevant files whose text differs from the next alias up's (after the module
+    /// rename); [`Alias::differences`] adds the ones the next alias has.
+    own: &'static [Difference],
+    /// The next release up whose differences from v0.4.0 this one has too (`None`: v0.4.0).
+    then: Option<&'static Alias>,
+}
+
+impl Alias {
     /// The replay-relevant files whose text differs from v0.4.0's (after the module rename).
-    pub differences: &'static [Difference],
+    pub fn differences(&self) -> Vec<&'static Difference> {
+        let mut out: Vec<&'static Difference> = Vec::new();
+        let mut next = Some(self);
+        while let Some(a) = next {
+            out.extend(a.own.iter());
+            next = a.then;
+        }
+        out
+    }
 }
 
 /// One file that differs between an alias and v0.4.0.
@@ -117,53 +133,50 @@ const RUNTIME_CONFIG_V03: Difference = Difference {
     seen: Seen::Never("read by the model adapter controller only"),
 };
 
+static V0_2_0: Alias = Alias {
+    tag: "v0.2.0",
+    version: AibrixVersion::V0_2_0,
+    own: &[CONTROLLER_V021],
+    then: Some(&V0_2_1),
+};
+
+static V0_2_1: Alias = Alias {
+    tag: "v0.2.1",
+    version: AibrixVersion::V0_2_1,
+    own: &[
+        CONTROLLER_V03,
+        HPA_RESOURCES_V03,
+        METRICS_UTILS_V03,
+        LOCKS_APA_V03,
+        LOCKS_KPA_V03,
+        RUNTIME_CONFIG_V03,
+        POD_UTILS_V03,
+    ],
+    then: Some(&V0_3_0),
+};
+
+static V0_3_0: Alias = Alias {
+    tag: "v0.3.0",
+    version: AibrixVersion::V0_3_0,
+    own: &[POD_UTILS_V04],
+    then: None,
+};
+
+static V0_4_1: Alias = Alias {
+    tag: "v0.4.1",
+    version: AibrixVersion::V0_4,
+    own: &[],
+    then: None,
+};
+
 /// The releases v0.4.0's code replays, each with what differs from v0.4.0.
-pub static ALIASES: &[Alias] = &[
-    Alias {
-        tag: "v0.2.0",
-        version: AibrixVersion::V0_2_0,
-        differences: &[
-            CONTROLLER_V021,
-            CONTROLLER_V03,
-            HPA_RESOURCES_V03,
-            METRICS_UTILS_V03,
-            LOCKS_APA_V03,
-            LOCKS_KPA_V03,
-            RUNTIME_CONFIG_V03,
-            POD_UTILS_V03,
-            POD_UTILS_V04,
-        ],
-    },
-    Alias {
-        tag: "v0.2.1",
-        version: AibrixVersion::V0_2_1,
-        differences: &[
-            CONTROLLER_V03,
-            HPA_RESOURCES_V03,
-            METRICS_UTILS_V03,
-            LOCKS_APA_V03,
-            LOCKS_KPA_V03,
-            RUNTIME_CONFIG_V03,
-            POD_UTILS_V03,
-            POD_UTILS_V04,
-        ],
-    },
-    Alias {
-        tag: "v0.3.0",
-        version: AibrixVersion::V0_3_0,
-        differences: &[POD_UTILS_V04],
-    },
-    Alias {
-        tag: "v0.4.1",
-        version: AibrixVersion::V0_4,
-        differences: &[],
-    },
-];
+pub static ALIASES: &[&Alias] = &[&V0_2_0, &V0_2_1, &V0_3_0, &V0_4_1];
 
 /// The alias `version` is, if it is one (v0.4.1 is selected as `V0_4`: not returned).
 pub fn alias(version: AibrixVersion) -> Option<&'static Alias> {
     ALIASES
         .iter()
+        .copied()
         .find(|a| a.version == version && version != AibrixVersion::V0_4)
 }
 

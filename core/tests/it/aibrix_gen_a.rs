@@ -59,9 +59,9 @@ fn aliases_differ_from_v040_only_where_documented() {
             .filter(|(p, (_, renamed))| v04.get(*p).is_none_or(|(blob, _)| blob != renamed))
             .map(|(p, _)| *p)
             .collect();
-        let documented: BTreeSet<&str> = a.differences.iter().map(|d| d.path).collect();
+        let documented: BTreeSet<&str> = a.differences().iter().map(|d| d.path).collect();
         assert_eq!(differing, documented, "{}", a.tag);
-        for d in a.differences {
+        for d in a.differences() {
             assert!(!d.what.is_empty(), "{} {}", a.tag, d.path);
             match d.seen {
                 Seen::Never(why) | Seen::Flagged(why) => assert!(!why.is_empty()),
