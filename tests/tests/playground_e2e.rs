@@ -1573,7 +1573,7 @@ async fn charts_fit_the_screen_and_answer_pointer_and_keys(rig: &Rig, c: &Client
     let url = rig.server.url();
     // A HiDPI desktop, then a phone: the canvases' pixels are their CSS size times the ratio,
     // and they fit their box.
-    for (width, scale) in [(1400u32, 2.0f64), (390, 3.0)] {
+    for (width, scale) in [(1400u32, 2.0f64), (800, 1.0), (390, 3.0)] {
         emulate_screen(c, width, scale).await?;
         reopen(c, &format!("{url}#example=seed")).await?;
         let v = wait_for("the charts sized to the screen", || async {
@@ -1597,6 +1597,22 @@ async fn charts_fit_the_screen_and_answer_pointer_and_keys(rig: &Rig, c: &Client
             ensure!(high, "at {width} px a chart is {} CSS px high: {v}", n(3));
         }
         ensure!(v[1].as_f64() == Some(scale), "devicePixelRatio: {v}");
+        // Nothing on the page runs past the screen (issue 14: "at 390 px everything fits"):
+        // the widest elements that do are named.
+        let over = js(
+            c,
+            "const w = document.documentElement.clientWidth; \
+             const out = [...document.querySelectorAll('body *')] \
+               .filter(e => e.getBoundingClientRect().right > w + 0.5 && !e.closest('.cm-scroller')) \
+               .slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className); \
+             return [document.documentElement.scrollWidth, w, out];",
+            vec![],
+        )
+        .await?;
+        ensure!(
+            over[0].as_f64() <= over[1].as_f64() && over[2].as_array().is_some_and(Vec::is_empty),
+            "at {width} px the page is wider than the screen: {over}"
+        );
         screenshot(c, &format!("charts-{width}px-{scale}x")).await?;
     }
     emulate_screen(c, 1400, 2.0).await?;
