@@ -27,6 +27,8 @@ pub struct Step {
 
 /// A rule of the release that surprises people, as the replay reports it.
 pub struct Quirk {
+    /// The page's heading for it, in plain words.
+    pub title: &'static str,
     pub words: &'static str,
     /// The name of the [`Reason`] (in messages).
     pub reason: &'static str,
@@ -89,18 +91,21 @@ const HPA_QUIRKS: &[Quirk] = &[
         words: "A scale-down waits for the stabilization window: the highest recommendation of \
                 the last five minutes (by default) is kept, so the count comes down late and in \
                 steps.",
+        title: "Scale-downs wait for the stabilization window",
         reason: "StabilizationWindow",
         is: |r| matches!(r, Reason::StabilizationWindow { .. }),
     },
     Quirk {
         words: "Within the tolerance (10 % by default) of the target the count does not move, \
                 however long the metric stays off target.",
+        title: "Near the target nothing moves",
         reason: "Tolerance",
         is: |r| matches!(r, Reason::Tolerance { .. }),
     },
     Quirk {
         words: "A scale-up is limited by the scale-up policies (by default the larger of 100 % \
                 and 4 pods per 15 s), so a burst takes several syncs to reach its count.",
+        title: "Scale-ups are rate-limited",
         reason: "ScaleUpPolicy",
         is: |r| matches!(r, Reason::ScaleUpPolicy { .. }),
     },
@@ -132,18 +137,21 @@ const KEDA_QUIRKS: &[Quirk] = &[
     Quirk {
         words: "Going from zero is KEDA's decision, not the HPA's: it takes a trigger above its \
                 activation threshold, whatever the target says.",
+        title: "Only KEDA wakes a workload from zero",
         reason: "Activated",
         is: |r| matches!(r, Reason::Activated { .. }),
     },
     Quirk {
         words: "Going to zero waits `cooldownPeriod` (300 s by default) after the last active \
                 poll, while the HPA cannot go below 1.",
+        title: "Going to zero waits for the cooldown",
         reason: "Cooldown",
         is: |r| matches!(r, Reason::Cooldown { .. }),
     },
     Quirk {
         words: "A paused object (`autoscaling.keda.sh/paused-replicas`) holds its count whatever \
                 the load.",
+        title: "A paused object holds its count",
         reason: "Paused",
         is: |r| matches!(r, Reason::Paused { .. }),
     },
@@ -187,6 +195,7 @@ const KNATIVE_QUIRKS: &[Quirk] = &[
     Quirk {
         words: "In panic mode the count never goes down until the panic ends (60 s by default \
                 without a new panic), even when the load has gone.",
+        title: "Panic mode never scales down",
         reason: "PanicNoScaleDown",
         is: |r| matches!(r, Reason::PanicNoScaleDown { .. }),
     },
@@ -195,6 +204,7 @@ const KNATIVE_QUIRKS: &[Quirk] = &[
                 the revision is still Active, and goes only after the scale-to-zero grace period \
                 (30 s) and any pod retention period have passed since it became Inactive \
                 (`kpa/scaler.go` `handleScaleToZero`).",
+        title: "The last pod waits for the grace period",
         reason: "ScaleToZeroGrace",
         is: |r| matches!(r, Reason::ScaleToZeroGrace),
     },
@@ -235,6 +245,7 @@ const AIBRIX_V04_STEPS: &[Step] = &[
 const AIBRIX_V04_QUIRKS: &[Quirk] = &[Quirk {
     words: "After a burst the count stays up for the 30-minute scale-down delay: the highest \
             count of the last 30 minutes is kept (the seed story).",
+    title: "A 30-minute hold after every burst",
     reason: "ScaleDownDelay",
     is: |r| matches!(r, Reason::ScaleDownDelay { .. }),
 }];
@@ -284,12 +295,14 @@ const AIBRIX_QUIRKS: &[Quirk] = &[
     Quirk {
         words: "KPA divides the per-pod mean by the target and does not multiply by the pod \
                 count (Knative and APA do), so the count follows the mean, not the load.",
+        title: "KPA follows the per-pod mean, not the load",
         reason: "KpaPerPodMean",
         is: |r| matches!(r, Reason::KpaPerPodMean { .. }),
     },
     Quirk {
         words: "Panic mode keeps no state: a panic-window reading can scale down at once (Knative \
                 holds the count in panic).",
+        title: "Panic mode does not hold the count",
         reason: "PanicNoHold",
         is: |r| matches!(r, Reason::PanicNoHold { .. }),
     },

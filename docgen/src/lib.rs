@@ -547,7 +547,7 @@ fn decisions_section(slug: &str, shown: &decisions::Shown) -> String {
     }
     t.push_str("\n## Known quirks\n");
     for (i, (q, found)) in shown.quirks.iter().enumerate() {
-        t.push_str(&format!("\n### {}\n\n", q.reason));
+        t.push_str(&format!("\n### {}\n\n", q.title));
         t.push_str(q.words);
         t.push('\n');
         match found {

@@ -295,7 +295,7 @@ fn every_controller_page_says_how_it_decides_and_shows_each_quirk_live() {
                     q.reason
                 )
             });
-            assert!(page.contains(&format!("### {}\n", q.reason)), "{path}");
+            assert!(page.contains(&format!("### {}\n", q.title)), "{path}");
             assert!(
                 page.contains(&format!("#{}\"", found.example.fragment())),
                 "{path}: {}'s embed is not its example",
