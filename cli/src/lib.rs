@@ -17,6 +17,33 @@ pub mod source;
 
 pub use commands::{run, Io};
 
+/// What one in-process run of the command line printed ([`run_captured`]).
+pub struct Captured {
+    /// The exit code ([`EXIT_OK`], [`EXIT_ERRORS`], [`EXIT_UNUSABLE`]).
+    pub code: u8,
+    pub out: String,
+    pub err: String,
+}
+
+/// [`run`] with `scalelens` as the program name and no terminal, its output captured (for
+/// the tests and the docs' pictures).
+pub fn run_captured<T: AsRef<str>>(args: &[T]) -> Captured {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut io = Io {
+        out: &mut out,
+        err: &mut err,
+        out_is_terminal: false,
+    };
+    let argv = std::iter::once("scalelens").chain(args.iter().map(AsRef::as_ref));
+    let code = run(argv, &mut io);
+    Captured {
+        code,
+        out: String::from_utf8_lossy(&out).into_owned(),
+        err: String::from_utf8_lossy(&err).into_owned(),
+    }
+}
+
 /// Exit code: no errors (warnings and notes allowed).
 pub const EXIT_OK: u8 = 0;
 /// Exit code: the input has errors.

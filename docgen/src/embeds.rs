@@ -73,21 +73,8 @@ fn cli(args: &[String]) -> Result<(u8, String, String), PictureError> {
         path: dir.clone(),
         source,
     })?;
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut io = scalelens_cli::Io {
-        out: &mut out,
-        err: &mut err,
-        out_is_terminal: false,
-    };
-    let mut argv = vec!["scalelens".to_string()];
-    argv.extend(args.iter().cloned());
-    let code = scalelens_cli::run(argv, &mut io);
-    Ok((
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    ))
+    let run = scalelens_cli::run_captured(args);
+    Ok((run.code, run.out, run.err))
 }
 
 fn escape(s: &str) -> String {

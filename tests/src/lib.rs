@@ -40,31 +40,13 @@ pub fn of_kind<'a>(
 }
 
 /// What one in-process run of the `scalelens` command line produced.
-pub struct CliRun {
-    pub code: u8,
-    pub out: String,
-    pub err: String,
-}
+pub use scalelens_cli::Captured as CliRun;
 
 /// Run `scalelens <args>` in-process (no terminal), from the tests crate's directory, so
 /// relative `testdata/...` paths work and show up as such in the output.
 pub fn run_cli(args: &[&str]) -> CliRun {
     std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).expect("tests crate dir exists");
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut io = scalelens_cli::Io {
-        out: &mut out,
-        err: &mut err,
-        out_is_terminal: false,
-    };
-    let mut argv = vec!["scalelens"];
-    argv.extend_from_slice(args);
-    let code = scalelens_cli::run(argv, &mut io);
-    CliRun {
-        code,
-        out: String::from_utf8_lossy(&out).into_owned(),
-        err: String::from_utf8_lossy(&err).into_owned(),
-    }
+    scalelens_cli::run_captured(args)
 }
 
 /// The folder-driven CLI cases: `tests/testdata/<kind>/<case>/` holds an `autoscaler.yaml` (or
